@@ -357,6 +357,29 @@ def _einsum_grad(grad, subscripts, position, *operands):
     part = np.einsum(",".join([output] + others) + "->" + mine, grad, *values, np.ones_like(operands[position]))
     return _unbroadcast(part, operands[position])
 ''',
+    "_inner_grad": '''
+def _inner_grad(grad, a, b, position):
+    """The gradient of a (position 0) or b (1) in np.inner(a, b): of a product where one is a number,
+    else of np.tensordot over both last axes."""
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return _unbroadcast(grad * (b if position == 0 else a), a if position == 0 else b)
+    return _tensordot_grad(grad, a, b, ([-1], [-1]), position)
+''',
+    "_kron_grad": '''
+def _kron_grad(grad, a, b, position):
+    """The gradient of a (position 0) or b (1) in np.kron(a, b): grad read as the blocks (a0, b0, a1,
+    b1, ...), the operand of fewer axes given leading axes of 1 as NumPy gives it, summed against the
+    other operand."""
+    r = max(np.ndim(a), np.ndim(b), 1)
+    sa = (1,) * (r - np.ndim(a)) + np.shape(a)
+    sb = (1,) * (r - np.ndim(b)) + np.shape(b)
+    blocks = np.reshape(grad, [n for pair in zip(sa, sb) for n in pair])
+    mine, other = "abcdefghijklmnopqrstuvwxyz"[:r], "abcdefghijklmnopqrstuvwxyz"[r:2 * r]
+    spec = "".join(m + o for m, o in zip(mine, other))
+    if position == 0:
+        return np.reshape(np.einsum(f"{spec},{other}->{mine}", blocks, np.reshape(b, sb)), np.shape(a))
+    return np.reshape(np.einsum(f"{spec},{mine}->{other}", blocks, np.reshape(a, sa)), np.shape(b))
+''',
     "_solve_grad_b": '''
 def _solve_grad_b(grad, a, b):
     """The gradient of b in np.linalg.solve(a, b): solve(a.T, grad), b one vector (against one
