@@ -228,3 +228,18 @@ def test_inner_kron_vdot_without_shapes(call, shapes):
     out = eval(call, {"np": np}, {"x": x, "y": y})
     text = f"import numpy as np\n\ndef f(x, y):\n    return {call} * 1.5\n"
     assert_right(text, [x, y], (rng.normal(size=np.shape(out)) if np.shape(out) else 0.7,))
+
+
+@pytest.mark.parametrize("params", ['x: "3, 4"', "x"])
+def test_std_of_integers(params):
+    # an integer array given where the code reads numbers: np.std's gradient of it as of floats
+    x = np.array([[1, 2, 3, 3], [4, 4, 4, 4], [0, -2, 5, 1]])
+    text = textwrap.dedent(f'''
+        def f({params}):
+            return np.std(x, axis=1) * 2.0
+    ''')
+    generated = {}
+    exec(backgen.generate(text), generated)
+    got = generated["f_backward"](x, np.array([0.3, -0.5, 0.9]))
+    want = finite_differences(lambda v: 2.0 * np.std(v, axis=1), [x.astype(float)], [0], (np.array([0.3, -0.5, 0.9]),))[0]
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)

@@ -156,12 +156,14 @@ def _std(c):
         if not c.data_sized("a") and all(shape[i] == 1 for i in (range(len(shape)) if axes is None else axes)):
             return f"{c.np}.zeros_like({c.a})"  # the spread of one number: always 0 (not a selection by a
             # mask, one element at the samples only)
-    # all equal where their largest is their smallest: their std may be a rounding error there (the
-    # mean of three equal numbers is not always that number), of which (a - mean) / std is no gradient
-    # (initial: no equality, and no error, where they are none)
+    # all equal where their range is 0: their std may be a rounding error there (the mean of three
+    # equal numbers is not always that number), of which (a - mean) / std is no gradient; where the
+    # array may be empty as the code runs (a selection, or any shape), np.ptp is not asked (it raises)
     along = "" if c.param("axis") is None else f", axis={c.axis_text()}, keepdims=True"
-    equal = c.setup("flat", f"{c.np}.max({c.a}{along}, initial=-{c.np}.inf) == "
-                            f"{c.np}.min({c.a}{along}, initial={c.np}.inf)")
+    ranges = f"{c.np}.ptp({c.a}{along}) == 0"
+    if c.shape_free or c.data_sized("a"):
+        ranges = f"{c.np}.size({c.a}) > 0 and {ranges}"
+    equal = c.setup("flat", ranges)
     out = c.setup("spread", f"{c.np}.where({equal}, {c.np}.inf, {c.expand(c.out, 'a')})")
     return f"{_centered(c)} * {c.expand(c.g, 'a')} / ({_dof(c)} * {out})"
 
