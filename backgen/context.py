@@ -618,6 +618,8 @@ class GradContext:
             self.unsupported("np.einsum is differentiated for constant subscripts")
         operands = self.inputs
         spec = spec.replace(" ", "")
+        if "..." in spec and self.shape_free:  # the letters the ellipsis covers: from the ranks, at run time
+            return f"_einsum_grad({self.g}, {spec!r}, {self.position}, {', '.join(operands)})"
         if "..." in spec:
             spec = self._without_ellipsis(spec)
         return self._einsum_vjp(spec, operands, self.position)

@@ -500,8 +500,7 @@ def _replaced(items, line, rename, state):
         if isinstance(item, ir.Group):
             undoes = item.undoes
             if rename and (state["after"] or any(inner is line for inner in ir.group_lines(item.lines))):
-                undoes = _rename_line(undoes, target, copied) if isinstance(undoes, ir.ForwardLine) \
-                    else name_renamed(undoes, target, copied)  # (the comment too)
+                undoes = _header_renamed(undoes, target, copied)  # (the comment too)
             out.append(ir.Group(undoes, tuple(_replaced(item.lines, line, rename, state))))
             continue
         if isinstance(item, ir.Block):
@@ -543,6 +542,16 @@ def _hoisted(items, loop, name):
             item = ir.Group(item.undoes, tuple(_hoisted(item.lines, loop, name)))
         out.append(item)
     return out
+
+
+def _header_renamed(undoes, old, new):
+    """A group's header (the forward line it undoes, or a title) with the name ``old`` read as ``new``:
+    its text may be words around code (a fused gate's ``softmax of z along axis 1, lines (2)-(5)``)."""
+    renames = {old: new}
+    if isinstance(undoes, ir.ForwardLine):
+        return ir.ForwardLine(undoes.number, source.title_renamed(undoes.target, renames),
+                              source.title_renamed(undoes.source, renames))
+    return source.title_renamed(undoes, renames)
 
 
 def _rename_line(line, old, new):

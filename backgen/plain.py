@@ -104,8 +104,8 @@ def _arithmetic_once(backward, stores, given):
                 continue
             if isinstance(item, ir.Group):
                 undoes = item.undoes
-                undoes = _title_renamed(undoes, renames) if isinstance(undoes, str) else \
-                    dataclasses.replace(undoes, source=_title_renamed(undoes.source, renames))
+                undoes = source.title_renamed(undoes, renames) if isinstance(undoes, str) else \
+                    dataclasses.replace(undoes, source=source.title_renamed(undoes.source, renames))
                 item = ir.Group(undoes, tuple(fix(item.lines)))
             elif isinstance(item, ir.Block):
                 item = ir.Block(renamed(item.header), tuple(fix(item.body)))
@@ -121,15 +121,6 @@ def _arithmetic_once(backward, stores, given):
     return dataclasses.replace(backward, forward=tuple(fix(backward.forward)), groups=tuple(fix(backward.groups)),
                                zeros=tuple(fix(backward.zeros)),
                                missing=tuple((u, renamed(z)) for u, z in backward.missing))
-
-
-def _title_renamed(title, renames):
-    """A group's title or the line it undoes (a comment: code, or words around code) with the names
-    renamed: by its tree where it is code, else word by word."""
-    try:
-        return source.renamed(title, renames)
-    except ValueError:
-        return re.sub(r"(?<![\w.'\"])[A-Za-z_]\w*", lambda word: renames.get(word.group(0), word.group(0)), title)
 
 
 def _names(text):

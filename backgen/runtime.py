@@ -372,6 +372,59 @@ def _tensordot_grad(grad, a, b, axes, position):
         return np.einsum(f"{sub_out},{sub_b}->{sub_a}", grad, b)
     return np.einsum(f"{sub_out},{sub_a}->{sub_b}", grad, a)
 ''',
+    "_einsum_grad": '''
+def _einsum_grad(grad, subscripts, position, *operands):
+    """The gradient of operand ``position`` in np.einsum(subscripts, *operands), ``...`` written out in
+    letters of their own from the ranks (aligned at the right, as NumPy broadcasts them): an einsum of
+    grad, the other operands and ones of this one's shape (its axes summed in it alone, or broadcast),
+    summed along the axes NumPy broadcast it along; an index repeated in it joined by an identity."""
+    inputs, arrow, output = subscripts.replace(" ", "").partition("->")
+    subs = inputs.split(",")
+    free = [c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in subscripts]
+    ranks = [np.ndim(op) - len(sub.replace("...", "")) for sub, op in zip(subs, operands)]
+    width = max([r for sub, r in zip(subs, ranks) if "..." in sub], default=0)
+    fill = "".join(free[:width])
+    subs = [sub.replace("...", fill[width - r:]) for sub, r in zip(subs, ranks)]
+    if not arrow:  # the ellipsis first, then the letters seen once, sorted
+        plain = "".join(c for sub in subs for c in sub if c not in fill)
+        output = fill + "".join(sorted(c for c in set(plain) if plain.count(c) == 1))
+    output = output.replace("...", fill)
+    mine, eyes, joins = "", [], []
+    for axis, letter in enumerate(subs[position]):
+        if letter in mine:  # a diagonal: its own letter, joined to the first by np.eye
+            new = free[width + len(joins)]
+            joins.append(letter + new)
+            eyes.append(np.eye(np.shape(operands[position])[axis]))
+            letter = new
+        mine += letter
+    others = [sub for k, sub in enumerate(subs) if k != position] + joins + [mine]
+    values = [op for k, op in enumerate(operands) if k != position] + eyes
+    part = np.einsum(",".join([output] + others) + "->" + mine, grad, *values, np.ones_like(operands[position]))
+    return _unbroadcast(part, operands[position])
+''',
+    "_inner_grad": '''
+def _inner_grad(grad, a, b, position):
+    """The gradient of a (position 0) or b (1) in np.inner(a, b): of a product where one is a number,
+    else of np.tensordot over both last axes."""
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return _unbroadcast(grad * (b if position == 0 else a), a if position == 0 else b)
+    return _tensordot_grad(grad, a, b, ([-1], [-1]), position)
+''',
+    "_kron_grad": '''
+def _kron_grad(grad, a, b, position):
+    """The gradient of a (position 0) or b (1) in np.kron(a, b): grad read as the blocks (a0, b0, a1,
+    b1, ...), the operand of fewer axes given leading axes of 1 as NumPy gives it, summed against the
+    other operand."""
+    r = max(np.ndim(a), np.ndim(b), 1)
+    sa = (1,) * (r - np.ndim(a)) + np.shape(a)
+    sb = (1,) * (r - np.ndim(b)) + np.shape(b)
+    blocks = np.reshape(grad, [n for pair in zip(sa, sb) for n in pair])
+    mine, other = "abcdefghijklmnopqrstuvwxyz"[:r], "abcdefghijklmnopqrstuvwxyz"[r:2 * r]
+    spec = "".join(m + o for m, o in zip(mine, other))
+    if position == 0:
+        return np.reshape(np.einsum(f"{spec},{other}->{mine}", blocks, np.reshape(b, sb)), np.shape(a))
+    return np.reshape(np.einsum(f"{spec},{mine}->{other}", blocks, np.reshape(a, sa)), np.shape(b))
+''',
     "_solve_grad_b": '''
 def _solve_grad_b(grad, a, b):
     """The gradient of b in np.linalg.solve(a, b): solve(a.T, grad), b one vector (against one

@@ -5,7 +5,7 @@ Contract: ``Sizes(shapes, avoid)`` gives every axis of the parameters' sample sh
 used elsewhere) nor another axis has: a *tag*, so that a size NumPy names in an error says which
 axes it came from.  ``refit(message, loop=False)`` reads the error a run of the forward on
 ``shapes()`` raised and changes the sizes as the failing operation asks: sizes that must agree
-(broadcasting ``(4,) (7,)``, ``x.dot(w)``'s inner sizes, ``np.concatenate``'s other axes, a value
+(broadcasting ``(4,) (7,)``, also to the shape ``np.broadcast_to`` asks for, ``x.dot(w)``'s inner sizes, ``np.concatenate``'s other axes, a value
 written into a slot, a value a loop carries, with ``loop``) become one, a tag meeting a constant
 of the code (``np.ones((3, 4))``) takes the constant, a value's axes beyond those of the slot it is
 written into take 1; an index past a tag's end (``x[8]``) makes it longer, up to ``MAX_LENGTHENED``
@@ -25,7 +25,7 @@ import re
 
 # Where an error names sizes: broadcasting, assigning, np.dot, np.matmul, np.concatenate (and stack's kin).
 _BROADCAST = re.compile(r"could not be broadcast together with (?:remapped )?shapes "
-                        r"((?:\[[^\]]*\]: )?[\d\s,()\->newaxis]+)")
+                        r"((?:\[[^\]]*\]: )?(?:[\d\s,()\->]|newaxis|and requested shape)+)")
 _INTO = re.compile(r"could not broadcast input array from shape \(([\d, ]*)\) into shape \(([\d, ]*)\)")
 _CORE = re.compile(r"size (\d+) is different from (\d+)")
 _ALIGNED = re.compile(r"not aligned: (\d+) \(dim \d+\) != (\d+) \(dim \d+\)")

@@ -665,6 +665,16 @@ def renamed(text, renames):
     return respelled(text, replace)
 
 
+def title_renamed(title, renames):
+    """A group's title or the line it undoes (a comment: code, or words around code, as a fused gate's
+    ``softmax of z along axis 1, lines (2)-(5)``) with the names renamed: by its tree where it is
+    code (``renamed``), else word by word."""
+    try:
+        return renamed(title, renames)
+    except ValueError:
+        return re.sub(r"(?<![\w.'\"])[A-Za-z_]\w*", lambda word: renames.get(word.group(0), word.group(0)), title)
+
+
 def bind_counts(tree):
     """``{name: how often tree binds it}``: once per assignment (a name stored or deleted), twice for a
     parameter or a ``global``/``nonlocal`` declaration (the name is bound elsewhere too)."""

@@ -173,7 +173,9 @@ RULES = {
     "np.divide": _binary({"a": "1 / b", "b": "-a / b / b"}, domain=("any", "nonzero"), aliases=("np.true_divide",),
                          floats=True),
     "np.float_power": _binary({"a": power_base, "b": _exponent}, domain=("positive", "any"), floats=True),
-    "np.arctan2": Rule(("y", "x"), grads={"y": "np.cos(out) / np.hypot(y, x)", "x": "-np.sin(out) / np.hypot(y, x)"},
+    # at y = x = 0 the gradient 0 (math.atan2's too), never 0 / 0: a zero gradient from above stays 0
+    "np.arctan2": Rule(("y", "x"), grads={"y": "np.cos(out) / np.where((y == 0) & (x == 0), np.inf, np.hypot(y, x))",
+                                          "x": "-np.sin(out) / np.where((y == 0) & (x == 0), np.inf, np.hypot(y, x))"},
                        broadcast=True, signature="y, x", fresh=True, floats=True, aliases=("np.atan2",)),
     # at a = b = 0 the subgradient 0 (np.linalg.norm's too; central differences give it), never 0 / 0
     "np.hypot": _binary({"a": "a / np.where(out == 0, 1.0, out)", "b": "b / np.where(out == 0, 1.0, out)"},

@@ -135,8 +135,8 @@ def _kron(position):
     of each axis side by side: g read as (a0, b0, a1, b1, ...), an einsum against the other factor."""
     def grad(c):
         a, b, np_ = c.a, c.b, c.np
-        if c.shape_free:
-            c.needs_shapes()
+        if c.shape_free:  # the blocks from the ranks, at run time
+            return f"_kron_grad({c.g}, {a}, {b}, {position})"
         ra, rb = c.ndim("a"), c.ndim("b")
         if ra != rb or ra not in (1, 2):
             return _kron_any(c, position, ra, rb)
@@ -185,6 +185,8 @@ def _cross(position):
 def _inner(position):
     """np.inner sums over both last axes: an einsum."""
     def grad(c):
+        if c.shape_free:  # a product or a sum over the last axes, by the ranks at run time
+            return f"_inner_grad({c.g}, {c.a}, {c.b}, {position})"
         ra, rb = c.ndim("a"), c.ndim("b")
         if ra == 0 or rb == 0:  # np.inner of a number is the product: summed back to the number
             mine, other = (ra, c.b) if position == 0 else (rb, c.a)
@@ -203,6 +205,8 @@ def _vdot(position):
     def grad(c):
         mine, other = ("a", "b") if position == 0 else ("b", "a")
         text = getattr(c, other)
+        if c.shape_free:  # the other's elements in this one's shape
+            return f"{c.g} * {c.np}.reshape({text}, {c.np}.shape({getattr(c, mine)}))"
         if c.shape(mine) != c.shape(other):  # (a number, 0.5 or a Python float: np.reshape)
             text = f"{c.np}.reshape({text}, {c.shape_of(getattr(c, mine))})" if c.shape(other) == () else \
                 f"{text}.reshape({c.shape_of(getattr(c, mine))})"

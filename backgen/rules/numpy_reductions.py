@@ -147,7 +147,8 @@ def _cov(c):
 
 def _std(c):
     """(a - mean) / (dof * std), times g: 0 where the values reduced are all equal (their std 0, as
-    central differences give: std(a + h) = std(a - h) there), never 0 / 0."""
+    central differences give: std(a + h) = std(a - h) there), never 0 / 0 nor a rounding error's
+    quotient."""
     if not c.shape_free:
         if c.ndim("a") == 0:
             return f"{c.np}.zeros_like({c.a})"
@@ -155,7 +156,15 @@ def _std(c):
         if not c.data_sized("a") and all(shape[i] == 1 for i in (range(len(shape)) if axes is None else axes)):
             return f"{c.np}.zeros_like({c.a})"  # the spread of one number: always 0 (not a selection by a
             # mask, one element at the samples only)
-    out = c.setup("spread", f"{c.np}.where({c.expand(c.out, 'a')} == 0, 1.0, {c.expand(c.out, 'a')})")
+    # all equal where their range is 0: their std may be a rounding error there (the mean of three
+    # equal numbers is not always that number), of which (a - mean) / std is no gradient; where the
+    # array may be empty as the code runs (a selection, or any shape), np.ptp is not asked (it raises)
+    along = "" if c.param("axis") is None else f", axis={c.axis_text()}, keepdims=True"
+    ranges = f"{c.np}.ptp({c.a}{along}) == 0"
+    if c.shape_free or c.data_sized("a"):
+        ranges = f"{c.np}.size({c.a}) > 0 and {ranges}"
+    equal = c.setup("flat", ranges)
+    out = c.setup("spread", f"{c.np}.where({equal}, {c.np}.inf, {c.expand(c.out, 'a')})")
     return f"{_centered(c)} * {c.expand(c.g, 'a')} / ({_dof(c)} * {out})"
 
 
@@ -190,6 +199,9 @@ def _norm(c):
         if ndim > 2 and axis is not None and all(isinstance(a, int) and -ndim <= a < ndim for a in axis) and \
                 {a % ndim for a in axis} == {ndim - 2, ndim - 1}:  # a stack of matrices along the last two axes
             return _stacked_matrix_norm(c, order, axis[0] % ndim == ndim - 1)
+        if ndim > 2 and axis is not None and all(isinstance(a, int) and -ndim <= a < ndim for a in axis) and \
+                len({a % ndim for a in axis}) == 2:  # the matrices along two other axes
+            return _matrix_norm_along(c, order, tuple(a % ndim for a in axis))
         if ndim != 2 or axis is not None and (len({a % 2 for a in axis}) != 2 or
                                               any(a not in range(-2, 2) for a in axis)):
             c.unsupported("matrix norms other than 'fro' are differentiated for one 2-D matrix, or a stack of them "
@@ -252,6 +264,25 @@ def _stacked_matrix_norm(c, order, flipped):
     return f"{g} * {svd}[0][..., :, {k}, None] * {svd}[2][..., None, {k}, :]"
 
 
+def _matrix_norm_along(c, order, axis):
+    """``_matrix_norm`` of each matrix of an array along ``axis`` = (rows, columns), two axes other than
+    its last two: the largest (smallest) column or row sums along them, the SVD of the array with them
+    moved last (its gradient moved back)."""
+    np_, x = c.np, c.x
+    g, out = c.expand(c.g, "x"), c.expand(c.out, "x")
+    if order in (1, -1, float("inf"), float("-inf")):  # column sums (1) are summed over the rows
+        along = axis[0] if order in (1, -1) else axis[1]
+        sums = c.setup("sums", f"{np_}.abs({x}).sum(axis={along}, keepdims=True)")
+        hits = c.setup("hits", f"{sums} == {out}")
+        return f"{g} * {np_}.sign({x}) * {hits} / {hits}.sum(axis={axis}, keepdims=True)"
+    if order not in ("nuc", 2, -2):
+        c.unsupported(f"np.linalg.norm of a matrix with ord={order!r} is not differentiated")
+    svd = c.setup("svd", f"{np_}.linalg.svd({np_}.moveaxis({x}, {axis}, (-2, -1)), full_matrices=False)")
+    k = 0 if order == 2 else -1
+    part = f"{svd}[0] @ {svd}[2]" if order == "nuc" else f"{svd}[0][..., :, {k}, None] * {svd}[2][..., None, {k}, :]"
+    return f"{g} * {np_}.moveaxis({part}, (-2, -1), {axis})"
+
+
 def _vector_norm(c, order, axis):
     """A vector norm of ``order`` (of the flattened values, or along ``axis``)."""
     np_, x = c.np, c.x
@@ -270,8 +301,13 @@ def _vector_norm(c, order, axis):
 
     def power(base, k):
         return "" if k == 0 else base if k == 1 else f"{base} ** {k}"
-    # sign(x) |x|^(p-1): 0 where x is 0 for p > 1 (never 0 * inf)
-    scaled = " * ".join(p for p in (g, f"{np_}.sign({x})", power(f"{np_}.abs({x})", order - 1)) if p)
+    # sign(x) |x|^(p-1): 0 where x is 0 for p > 1 (never 0 * inf); for p < 1, |x|^(p-1) is infinite
+    # there, so |x| is read as 1 where x is 0 and sign(x) makes the subgradient 0 (central differences'
+    # value, the norm being even in each element), never 0 * inf
+    magnitude = f"{np_}.abs({x})" if order > 1 else f"{np_}.where({x} == 0, 1.0, {np_}.abs({x}))"
+    scaled = " * ".join(p for p in (g, f"{np_}.sign({x})", power(magnitude, order - 1)) if p)
+    if order < 0:  # one zero makes the norm 0 (each |x|^p infinite), and it stays 0 as the others move
+        scaled = f"{scaled} * ({out} != 0)"
     below = power(c.expand(_nonzero_norm(c), "x") if axis is not None else _nonzero_norm(c), order - 1)
     return f"{scaled} / {below}" if below else scaled
 
