@@ -870,9 +870,6 @@ class MemoryModel:
         must be so too (or the loop is refused): then each iteration's is, from the first on."""
         before, _, entering = self.loop_values.get(carried, (None, None, False))
         self.loop_values[carried] = (before, after, bool(entering))  # (never asked in the body: not taken for it)
-        if carried in self.list_atoms and isinstance(after, ir.Var) and after.name in self.list_atoms and \
-                after.name != carried:  # (a list the body puts items into, hs[t] = h: after the loop, and as the
-            self._held_by(carried, after.name)  # next iteration starts, it may hold those items too)
         self.order_known.pop(carried, None)
         self.order_conditions.pop(carried, None)
         if carried in self.loop_assumed and not self.c_contiguous(carried):
