@@ -460,11 +460,12 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
             ones = samples.written(sets[1:])
             if results and not ones and any(map(_grown, results)):  # a loop's number made an array, at the
                 results = []  # operands as numbers only (math.exp(w * x) in it): the code for numbers (below)
-            elif results and not ones and samples.carried_items:  # the operands numbers only, where arrays
-                # of one element change what a loop carries as a list's items (a list of numbers made one of
-                # arrays, which op= on an item then writes into): the code checks it is given numbers
-                results = [dataclasses.replace(item, main=dataclasses.replace(
-                    item.main, numbers=tuple(n for n in operands if n not in item.main.numbers))) for item in results]
+            elif results and not ones and samples.carried_items and any(
+                    isinstance(n, ast.AugAssign) for n in walk(forward.func)):  # written at numbers only, where
+                # arrays change what a loop carries as a list's items (a list of numbers made one of arrays),
+                # which op= may write into (or rebind, where they are numbers): the shapes decide
+                raise needed("a loop puts arrays into a list of numbers (or of None), whose items op= writes into "
+                             "where they are arrays and gives new values where they are numbers")
             results += ones
         if not results and len(free) <= MIXED_MAX:  # ranks 1 to 3 each (1 and 2 for more parameters), those
             tried = {(len(dims),) * len(free) for dims in PROBES}  # not tried above
