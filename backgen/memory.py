@@ -197,7 +197,7 @@ class MemoryModel:
         base = op.args[0] if op.args else None
         items = [a.name for a in op.args if isinstance(a, ir.Var)] if lists or op.rule in ("list_make", "copy") else ()
         if op.rule == "list_make" or (op.rule == "copy" and (op.source == "[]" or isinstance(base, ir.Const) and
-                                                             _list_display(base.source))):
+                                                             source.list_display(base.source))):
             lists.add(op.target)
             self.list_members[op.target] = set()
             for item in items:
@@ -1655,16 +1655,6 @@ def _ufunc_test(text):
             node.func.attr in _BOOLEAN_CALLS - {"isclose"} and not node.keywords and \
             isinstance(node.func.value, ast.Name) and all(leaf(n) for n in node.args)
     return test(node)
-
-
-def _list_display(text):
-    """Whether a constant's text is a list written out (``[0.0]``, ``[1.0, 2.0]``), or one of constants
-    repeated (``[None] * T``, ``3 * [0.0]``): a list a copy makes."""
-    node = source.expression(text) if "[" in text else None
-    if node.__class__ is ast.BinOp and node.op.__class__ is ast.Mult:
-        node = node.left if node.left.__class__ is ast.List else node.right
-        return node.__class__ is ast.List and all(e.__class__ is ast.Constant for e in node.elts)
-    return node.__class__ is ast.List
 
 
 def _arange(text, np_name):

@@ -193,6 +193,9 @@ class _Reverser(FlowReverser):
         self.sized, self.masks, self.partly_sized, _ = data_sized(staged, axes=self.data_axes) if self.numpy \
             else ({}, {}, frozenset(), {})
         self.summed_at_run = set()  # ids of elementwise ops whose selections' gradients are summed at run time
+        self.none_items = any(op.rule == "copy" and op.args and op.args[0].__class__ is ir.Const and  # a list
+                              _holds_none(op.args[0].source) for op in ir.ops_in(staged.body))  # made of None
+        # ([None] * T): items written over that have no gradient
         self.cleared = {}  # ids of elementwise ops whose selections meet no broadcasting along their lengths:
         # the result's shape, None along those
         self.left_out = guarded(staged)  # ops in a branch np.where leaves out: 0 written there
@@ -797,7 +800,8 @@ class _Reverser(FlowReverser):
             text = f"{np_name}.asarray({g})[{index}]" if number or whole else f"{g}[{index}]"
             context = GradContext(self, op, RULES["setitem"], 1, ("a", "v"))
             masked = index_origins(op, self.masks)  # as many elements as the data says, each once
-            if context.advanced_index() and not context.distinct_rows() and not one_mask(op, self.masks, self.staged):
+            if context.advanced_index() and not context.distinct_rows() and not one_mask(op, self.masks, self.staged) \
+                    and op.target not in self.staged.lists:  # (a list's item: one, whatever the index)
                 # an index may name an element twice: NumPy keeps the last value written there
                 np_name = self.staged.modules["np"]
                 order = self.fresh("order")
@@ -834,6 +838,9 @@ class _Reverser(FlowReverser):
             # a list's adjoint is a list: added element by element, its written item rebound
             old = f"{base.name}[{index}]"  # the items written over, of their own shapes
             part = f"[0.0 * item for item in {old}]" if ":" in index else f"0.0 * {old}"
+            if self.none_items:  # (an item written over that was None, [None] * T filled: of no gradient)
+                part = f"[None if item is None else 0.0 * item for item in {old}]" if ":" in index else \
+                    f"None if {old} is None else 0.0 * {old}"
             if base.name in self.adjoint:
                 name = self.adjoint[base.name]
                 lines += [ir.AdjointLine(name, False, f"[a + b for a, b in zip({name}, {g})]"),
@@ -1699,3 +1706,9 @@ def _tested_finite(condition):
             and len(node.args) == 1 and not node.keywords and node.args[0].__class__ is ast.Name:
         return node.args[0].id
     return None
+
+
+def _holds_none(text):
+    """Whether the expression ``text`` holds the constant None (``[None] * T``)."""
+    node = source.expression(text) if "None" in text else None
+    return node is not None and any(n.__class__ is ast.Constant and n.value is None for n in ast.walk(node))

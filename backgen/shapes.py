@@ -1525,7 +1525,9 @@ def list_names(staged, args, functions=None, shapes=None):
     # (sum(x) of an array, sum(x + 1.0): its rows added)
     lists |= {name for name, value in zip(staged.params, args or ()) if isinstance(value, list) or
               isinstance(value, tuple) and any(isinstance(item, np.ndarray) for item in value)}  # (W, b)
-    lists |= {op.target for op in ops if op.rule == "copy" and op.source == "[]"}
+    lists |= {op.target for op in ops if op.rule in ("copy", "setitem") and op.args and (
+        op.source == "[]" or op.args[0].__class__ is ir.Const and source.list_display(op.args[0].source))}
+    # ([], [None] * T, [0.0, 0.0]: a list, which hs[t] = h then fills)
     changed = bool(lists)  # (no list made: none sliced, copied or carried either)
     while changed:  # slices and copies of lists are lists; so are loops' carried lists
         size = len(lists)

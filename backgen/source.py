@@ -841,6 +841,16 @@ def calls_any(text, named):
     return False
 
 
+def list_display(text):
+    """Whether the expression ``text`` is a list written out (``[]``, ``[0.0]``, ``[1.0, 2.0]``), or one of
+    constants repeated (``[None] * T``, ``3 * [0.0]``): a new list."""
+    node = expression(text) if "[" in text else None
+    if node.__class__ is ast.BinOp and node.op.__class__ is ast.Mult:
+        node = node.left if node.left.__class__ is ast.List else node.right
+        return node.__class__ is ast.List and all(e.__class__ is ast.Constant for e in node.elts)
+    return node.__class__ is ast.List
+
+
 def signed_name(text):
     """The name the expression ``text`` is, negated or not (``dout``, ``-dout``, ``-(dout)``), else
     None."""

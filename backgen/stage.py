@@ -220,11 +220,6 @@ def _lazy_chain(node):
                                           source.number(c) is not None) for c in node.comparators[1:])
 
 
-def _list_display(text):
-    """Whether a constant's text is a list written out (``[]``, ``[0.0]``, ``[1.0, 2.0]``)."""
-    return text.startswith("[") and source.expression(text).__class__ is ast.List
-
-
 def wrt_names(wrt):
     """``wrt`` as given (a name, names separated by commas, or a list of names) as a tuple; a TypeError
     saying what it must be where it is none of these (``wrt=3``)."""
@@ -844,7 +839,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         atom = self.versions.get(node.id) if kind is ast.Name else None
         return atom.__class__ is ir.Var and (atom.name in self.list_atoms or not self.numpy and
                                              atom.name in self.param_names and atom.name in self._sequence_names()) or \
-            atom.__class__ is ir.Const and _list_display(atom.source)
+            atom.__class__ is ir.Const and source.list_display(atom.source)
 
     def _sequence_names(self):
         """The names the function indexes or iterates (worked out once)."""

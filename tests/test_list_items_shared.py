@@ -78,6 +78,21 @@ RIGHT = {
                 h += 1.0
             return np.sum(np.stack(hs) ** 2)
         """,
+    "summed": """
+        def f(x, w):
+            hs = [None] * 3
+            for i in range(3):
+                hs[i] = x * (i + 1.0) + w
+            return np.sum(sum(hs) ** 2)
+        """,
+    "an item replaced, then summed": """
+        def f(x, w):
+            hs = [None] * 3
+            for i in range(3):
+                hs[i] = x * (i + 1.0) + w
+            hs[1] = hs[1] * w
+            return np.sum(sum(hs) ** 2)
+        """,
     "an item added to": """
         def f(x, w):
             hs = [None] * 3
@@ -100,12 +115,15 @@ def test_a_write_into_an_array_a_list_of_constants_holds_is_refused(name):
         backgen.generate(_source(REFUSED[name]), shapes=SHAPES)
 
 
-@pytest.mark.parametrize("name", sorted(RIGHT))
-def test_a_list_of_constants_filled_with_arrays_is_differentiated(name):
+@pytest.mark.parametrize("name, shapes", [(name, SHAPES) for name in sorted(RIGHT)] + [
+    ("summed", None), ("an item replaced, then summed", None)])  # (the others without shapes: code for numbers)
+def test_a_list_of_constants_filled_with_arrays_is_differentiated(name, shapes):
+    # (summed: the gradient of an item written over, None before, was 0.0 * None; its first write, the
+    # loop's first iteration written out, was undone as a write into an array, reading the list's .shape)
     source = _source(RIGHT[name])
     namespace, generated = {}, {}
     exec(source, namespace)
-    exec(backgen.generate(source, shapes=SHAPES), generated)
+    exec(backgen.generate(source, shapes=shapes), generated)
     got = generated["f_backward"](X.copy(), W.copy(), 1.0)
     want = finite_differences(lambda a, b: namespace["f"](a.copy(), b.copy()), [X, W], [0, 1], (1.0,))
     for g, w in zip(got, want):
