@@ -21454,8 +21454,6 @@ KNOWN = {
     ("autograd_bnn_unpack_layers", "decorator"): ("refused", "'inputs' changes shape in this loop"),
     # a write through a reshape of a copy without shapes: code for every shape cannot reshape to (2, 3)
     ("reshape_view_written", "generate"): ("refused", "the shapes of x, s are needed"),
-    # a write through a helper's slice of a copy without shapes: h *= 3.0 may rebind a number there
-    ("helper_returns_view_then_written", "generate"): ("refused", "'y' may have been changed by the write into 'h'"),
     # a method given as source (as class_net_self_params): self.params is known only from a call
     ("two_layer_net_scores_none", "generate"): ("refused", "TwoLayerNet.loss is a method"),
     ("class_sum_of_squares_params", "generate"): ("refused", "LinearRegression.loss is a method"),
@@ -21572,8 +21570,7 @@ KNOWN = {
     ("wv_rnn_cache_list_of_tuples_per_step", "generate"): ("refused", "a list of tuples is followed only where"),
     ("wv_rnn_cache_list_of_tuples_per_step", "decorator"): ("refused", "a list of tuples is followed only where"),
     # no shapes: a mask in the settings (as dropout_mask_in_param); a write through an alias or a
-    # reshaped view of what may be a number (as
-    # helper_returns_view_then_written, reshape_view_written)
+    # reshaped view of what may be a number (as reshape_view_written)
     ("wv_dropout_given_mask_inverted_cache_mask", "generate"): ("refused", "pass the settings (or call .backward with them)"),
     ("wv_inplace_add_into_param_copy_via_alias", "generate"): ("refused", "'y' may have been changed by the write into 'z'"),
     ("wv_reshape_view_write_then_read_original", "generate"): ("refused", "this writes into 'blocks', a view of 'y'"),
