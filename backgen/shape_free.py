@@ -12,7 +12,9 @@ those the loop adds into a number it carries (``t = 0.0``, then ``t += dt`` in i
 ``loop_number_feeders``) as numbers alone, the rest arrays of every rank; then (or
 where a number became an array on one path of an if, or could not be written into one
 element of an array) all as numbers (the code then checks that it is given
-numbers), those it indexes first kept arrays of every rank.  The code written must be the same at every rank the forward runs
+numbers), those it indexes first kept arrays of every rank; but where arrays
+make a list of numbers a loop fills one of arrays, which ``op=`` writes into
+(rebinds, at numbers), the shapes are asked for.  The code written must be the same at every rank the forward runs
 at (a forward written for one rank runs at that one only), else the shapes are
 asked for (the error ``needed(reason)`` makes).  Where the forward runs at no sample and some
 failed on their sizes (``np.ones((3, 4)) * x``, ``x.reshape(4, 3)``, ``x.dot(w)`` of w's first axis
