@@ -634,6 +634,10 @@ class _Samples:
                     continue  # stays one: the code for that (dout then defaults to 1.0)
                 results.append(result)
             except BackgenError as exc:
+                if isinstance(exc.__cause__, MemoryError) and not self.quiet:  # (NumPy's, at the bound sample runs
+                    at = ", ".join(f"{n} of rank {r}" for n, r in ranks.items())  # have: no error of the code's)
+                    raise self.needed(f"the sample arrays ({at}) take more memory than backgen gives sample "
+                                      "runs") from None
                 self.fitting.misfit |= about_sizes(exc.msg, getattr(exc, "varying_shape", None) == "loop")
                 if getattr(exc, "shape_free", False):  # a rule with no form for every shape, or a refusal
                     # whatever the ranks: at its line

@@ -101,3 +101,21 @@ def test_a_dict_read_by_key_without_its_values_says_how_to_give_its_arrays_shape
     with pytest.raises(backgen.BackgenError, match=r"if params holds arrays, give their shapes: "
                                                    r"shapes=\{'params': \{'W1': 'N, D', \.\.\.\}\}"):
         backgen.generate(source, name="loss")
+
+
+def test_sample_arrays_that_run_out_of_memory_are_a_refusal_not_an_internal_error(monkeypatch):
+    # (NumPy's MemoryError at the bound sample runs of code for every shape have, at rank 4: "internal
+    # error while differentiating f(): MemoryError" was the message; fuzz_wild seed 21, program 33)
+    import backgen.program as program
+
+    real = program.program
+
+    def at_rank_four_out_of_memory(forward, wrt=None, shapes=None, *args, **kwargs):
+        if shapes and any(len(getattr(spec, "dims", ())) == 4 for spec in shapes.values()):
+            raise MemoryError()
+        return real(forward, wrt, shapes, *args, **kwargs)
+    monkeypatch.setattr(program, "program", at_rank_four_out_of_memory)
+    source = "import numpy as np\ndef f(v, t):\n    return np.sum(np.tanh(v) * np.exp(t))\n"
+    with pytest.raises(backgen.BackgenError, match=r"take more memory than backgen gives sample runs") as caught:
+        backgen.generate(source)
+    assert "internal error" not in str(caught.value)
