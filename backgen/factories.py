@@ -23,7 +23,7 @@ import ast
 import copy
 
 from .nested import Nested
-from .source import bound_arguments, fresh_names, walk
+from .source import bound_arguments, fresh_names, parents as node_parents, walk
 
 
 def rewrite(forward, read_plain):
@@ -36,7 +36,7 @@ def rewrite(forward, read_plain):
             stores[node.id] = stores.get(node.id, 0) + 1
     params = {a.arg for a in func.args.args + func.args.posonlyargs + func.args.kwonlyargs}
     calls = {}  # the name bound to a factory's function -> the ast.Call nodes calling it
-    parents = {child: node for node in walk(func) for child in ast.iter_child_nodes(node)}
+    parents = node_parents(func)
     for node in walk(func):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             parent = parents.get(node)

@@ -27,14 +27,14 @@ import copy
 import dataclasses
 import inspect
 
-from .source import walk
+from .source import parents as node_parents, walk
 
 
 def attributes(func):
     """The attributes of ``self`` the method ``func`` (an ast.FunctionDef) only reads."""
     if not func.args.args or func.args.args[0].arg != "self":
         return ()
-    parents = {child: node for node in walk(func) for child in ast.iter_child_nodes(node)}
+    parents = node_parents(func)
     found = []
     for node in walk(func):
         if not (isinstance(node, ast.Name) and node.id == "self") or node is func.args.args[0]:

@@ -188,7 +188,7 @@ def _numbers_checked(forward, result):
         return result
     if not source.imports_numpy(forward.lines) or uses_numpy(forward, nodes=forward.nodes):
         return result
-    parents = {child: node for node in ast.walk(forward.func) for child in ast.iter_child_nodes(node)}
+    parents = source.parents(forward.func)
     zero = {w for w, d in zip(main.wrt, main.returns) if any(z.target == d and z.source == "0.0" for z in main.zeros)}
     reads = {n: _number_only(forward, n, parents) for n in main.params}
     aliased = _upstream_added_to(main)  # dx = dout1; dx += ...: numbers only (arrays: into the caller's dout1)
@@ -330,7 +330,7 @@ def _helper_reads_number(forward, call, node, seen):
                                                            else position >= len(params.args)):
         return False
     name = position if isinstance(position, str) else params.args[position].arg
-    parents = {child: n for n in ast.walk(helper.func) for child in ast.iter_child_nodes(n)}
+    parents = source.parents(helper.func)
     return _number_only(helper, name, parents, {k for k in seen if isinstance(k, tuple)} | {name})  # (its names)
 
 

@@ -303,7 +303,7 @@ def _plain_names(test):
 def arithmetic_only(func, names):
     """Those of ``names`` the function uses only as operands of arithmetic and comparisons
     (``k * d``, ``d - rest``): arrays of size-one axes serve there for any shapes."""
-    parents = {child: node for node in walk(func) for child in ast.iter_child_nodes(node)}
+    parents = source.parents(func)
     found = set(names)
     for node in walk(func):
         if isinstance(node, ast.Name) and node.id in found and isinstance(node.ctx, ast.Load) and \

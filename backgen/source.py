@@ -322,6 +322,11 @@ def walk(node):
         yield node
 
 
+def parents(tree):
+    """``{node: its parent}`` for every node of ``tree`` below its root."""
+    return {child: node for node in walk(tree) for child in ast.iter_child_nodes(node)}
+
+
 def statements(node):
     """The statements of a function (or module, or statement) ``node``, at any depth, with the
     exception handlers and match cases holding some, ``node`` first: every ``Return`` of the tree
@@ -753,12 +758,11 @@ def shape_read(text, np_name="np"):
 
 
 def numpy_call(text_or_node, np_name="np"):
-    """``(function, call)`` of an expression that is a call of NumPy's ``np_name.function(...)``, else None."""
+    """``(function, call)`` of an expression that is a call of NumPy's ``np_name.function(...)``
+    (``linalg.norm`` of ``np.linalg.norm(x)``), else None."""
     node = expression(text_or_node) if isinstance(text_or_node, str) else text_or_node
-    if node.__class__ is ast.Call and node.func.__class__ is ast.Attribute and \
-            node.func.value.__class__ is ast.Name and node.func.value.id == np_name:
-        return node.func.attr, node
-    return None
+    found = numpy_attribute(node.func, (np_name,)) if node.__class__ is ast.Call else None
+    return (found[1], node) if found is not None else None
 
 
 def copy_read(text, np_name="np", array=True):

@@ -40,7 +40,7 @@ import numpy as np
 
 from .nested import stored_names as _stored
 from .parse import inlined_note, read_helper
-from .source import of_kinds, parts_list, walk
+from .source import of_kinds, parents as node_parents, parts_list, walk
 
 
 @dataclasses.dataclass
@@ -120,7 +120,7 @@ _SETTINGS_KEYS = frozenset({"mode", "p", "eps", "momentum", "stride", "pad", "po
                             "layernorm", "seed", "running_mean", "running_var"})  # (CS231n's settings dicts)
 
 
-def arrays_read_by_key(func, name):
+def arrays_read_by_key(func, name, parents=None):
     """The keys, in the order first read, of a parameter ``name`` that ``func`` reads only at string
     constants (``params['W1']``, never written, iterated, passed on or tested against a string), none of
     them a key of a dict of settings (``mode``, ``eps``, ``stride``...), nor ``name`` one of settings
@@ -129,7 +129,7 @@ def arrays_read_by_key(func, name):
     lowered = name.lower()
     if lowered.endswith(("_param", "config", "cfg", "settings", "options", "opts")):
         return ()
-    parents = {child: node for node in ast.walk(func) for child in ast.iter_child_nodes(node)}
+    parents = node_parents(func) if parents is None else parents
     keys = []
     for node in ast.walk(func):
         if not (isinstance(node, ast.Name) and node.id == name):
@@ -210,10 +210,11 @@ def flatten(forward, wrt, shapes, args, unshaped=False):
     parameter of no shape given."""
     params = [a.arg for a in forward.func.args.args]
     found = {}
+    parents = node_parents(forward.func) if unshaped else None
     for k, name in enumerate(params):
         value = args[k] if args is not None and k < len(args) else (shapes or {}).get(name)
         if unshaped:
-            keys = arrays_read_by_key(forward.func, name) if name not in (shapes or {}) else ()
+            keys = arrays_read_by_key(forward.func, name, parents) if name not in (shapes or {}) else ()
             if keys:  # (params['W1'] and params['b1'] in arithmetic, neither given: arrays of every shape)
                 found[name] = (_tree(dict.fromkeys(keys), False), None)
             continue

@@ -47,7 +47,7 @@ import keyword
 import numpy as np
 
 from .errors import BackgenError
-from .source import fresh_names, holds, of_kinds, rewrite_statements, statements, walk
+from .source import fresh_names, holds, of_kinds, parents as node_parents, rewrite_statements, statements, walk
 
 
 def tidy(func, error, loops=True, names=None, nodes=None):
@@ -266,7 +266,7 @@ def _slices_written_out(func, params):
                        isinstance(n, ast.arg) and n.arg == "slice" for n in walk(func)):
         return
     names = [n for n in walk(func) if isinstance(n, ast.Name)]
-    parents = {child: node for node in walk(func) for child in ast.iter_child_nodes(node)}
+    parents = node_parents(func)
     used = {n.id for n in names} | params
     bounds = {}  # the slice's name -> (its assignment, the names of its bounds)
     for stmt in made:

@@ -6,7 +6,14 @@ same structure back).  ``weighted(f, douts)`` turns a function with any outputs 
 the number ``sum(output * dout)`` whose gradient is the vector-Jacobian product;
 ``finite_differences(f, args, wrt, douts)`` is that product for each position in
 ``wrt`` (``douts`` one per output, ``None`` for an output not used).
+``generated_gradients(source, args, douts, name, wrt)`` generates the backward of
+``name`` in ``source`` (twice: the texts must agree), runs it on copies of ``args``
+and ``douts`` (which it must leave as they were) and returns its gradients for the
+positions ``wrt`` (by default those holding floats) beside central differences.
 """
+
+import math
+import textwrap
 
 import numpy as np
 
@@ -88,3 +95,35 @@ def check_gradients(got, forward, args, wrt):
         want = gradient(forward, args, k)
         assert np.shape(g) == np.shape(want)
         np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-7)
+
+
+def float_positions(args):
+    """The positions of ``args`` holding floats (a float, an array of floats): those differentiated."""
+    return [k for k, a in enumerate(args)
+            if isinstance(a, float) or isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+
+
+def generated_gradients(source, args, douts=(1.0,), name="f", wrt=None):
+    """``(got, want)``: the generated backward's gradients and central differences (see the module's
+    contract)."""
+    import backgen  # noqa: PLC0415 -- (the oracle itself needs no backgen)
+
+    source = textwrap.dedent(source)
+    namespace = {"np": np, "math": math}
+    exec(source, namespace)
+    func = namespace[name]
+    text = backgen.generate(source, name=name)
+    assert text == backgen.generate(source, name=name)  # deterministic
+    generated = {}
+    exec(compile(text, "<generated>", "exec"), generated)
+    copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    dcopies = [d.copy() if isinstance(d, np.ndarray) else d for d in douts]
+    with np.errstate(all="ignore"):
+        got = generated[f"{name}_backward"](*copies, *dcopies)
+    for before, after in zip(list(args) + list(douts), copies + dcopies):
+        if isinstance(before, np.ndarray):
+            np.testing.assert_array_equal(before, after, err_msg="the backward modified its arguments")
+    wrt = float_positions(args) if wrt is None else wrt
+    fresh = lambda *values: func(*[v.copy() if isinstance(v, np.ndarray) else v for v in values])  # noqa: E731
+    want = finite_differences(fresh, list(args), wrt, douts)
+    return (got if len(wrt) > 1 else (got,)), want

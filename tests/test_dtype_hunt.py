@@ -6,44 +6,21 @@ respect to its float parameters only (integers and integer arrays have no gradie
 asserted refused with a ``BackgenError`` and part of its message.
 """
 
-import math
 import textwrap
 
 import numpy as np
 import pytest
 
 import backgen
-from numeric import finite_differences
+from numeric import generated_gradients
 
 W5 = np.array([-0.943157, 0.852553, 0.382897, -1.528329, 0.457783])
 X5 = np.array([1.057981, 0.785293, -1.171457, 0.969101, -0.351962])
 
 
-def _floats(args):
-    return [k for k, a in enumerate(args)
-            if isinstance(a, float) or isinstance(a, np.ndarray) and a.dtype.kind == "f"]
-
-
 def gradients(source, args, douts=(1.0,), name="f"):
     """The generated gradients (for the float parameters) and central differences of them."""
-    source = textwrap.dedent(source)
-    namespace = {"np": np, "math": math}
-    exec(source, namespace)
-    func = namespace[name]
-    text = backgen.generate(source, name=name)
-    assert text == backgen.generate(source, name=name)  # deterministic
-    generated = {}
-    exec(compile(text, "<generated>", "exec"), generated)
-    copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
-    got = generated[f"{name}_backward"](*copies, *douts)
-    for before, after in zip(args, copies):
-        if isinstance(before, np.ndarray):
-            np.testing.assert_array_equal(before, after, err_msg="the backward modified its arguments")
-    wrt = _floats(args)
-    fresh = lambda *values: func(*[v.copy() if isinstance(v, np.ndarray) else v for v in values])  # noqa: E731
-    want = finite_differences(fresh, list(args), wrt, douts)
-    got = got if len(wrt) > 1 else (got,)
-    return got, want
+    return generated_gradients(source, args, douts, name)
 
 
 def assert_right(source, args, douts=(1.0,), name="f"):

@@ -6,38 +6,18 @@ refused with a ``BackgenError`` and part of its message.  Where the forward has 
 (a value and its copy), central differences are smooth and the gradient must match them.
 """
 
-import math
 import textwrap
 
 import numpy as np
 import pytest
 
 import backgen
-from numeric import finite_differences
+from numeric import finite_differences, generated_gradients
 
 
 def gradients(source, args, douts=(1.0,), name="f"):
     """The generated gradients (for every parameter) and central differences of them."""
-    source = textwrap.dedent(source)
-    namespace = {"np": np, "math": math}
-    exec(source, namespace)
-    func = namespace[name]
-    text = backgen.generate(source, name=name)
-    assert text == backgen.generate(source, name=name)  # deterministic
-    generated = {}
-    exec(compile(text, "<generated>", "exec"), generated)
-    copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
-    dcopies = [d.copy() if isinstance(d, np.ndarray) else d for d in douts]
-    with np.errstate(all="ignore"):
-        got = generated[f"{name}_backward"](*copies, *dcopies)
-    for before, after in zip(list(args) + list(douts), copies + dcopies):
-        if isinstance(before, np.ndarray):
-            np.testing.assert_array_equal(before, after, err_msg="the backward modified its arguments")
-    wrt = list(range(len(args)))
-    fresh = lambda *values: func(*[v.copy() if isinstance(v, np.ndarray) else v for v in values])  # noqa: E731
-    want = finite_differences(fresh, list(args), wrt, douts)
-    got = got if len(wrt) > 1 else (got,)
-    return got, want
+    return generated_gradients(source, args, douts, name, wrt=list(range(len(args))))
 
 
 def assert_right(source, args, douts=(1.0,), name="f"):
