@@ -352,34 +352,33 @@ def _item_reads(stmts, name, display, loop_reads):
         for parent in walk(stmt):
             for field, value in ast.iter_fields(parent):
                 for index, child in (enumerate(value) if isinstance(value, list) else [(None, value)]):
-                    if not (isinstance(child, ast.Name) and child.id == name):
+                    if isinstance(child, ast.Name) and child.id == name:
+                        if not isinstance(child.ctx, ast.Load):
+                            return None
+                        if id(child) in loop_reads:
+                            continue
+                        if isinstance(parent, ast.Subscript) and field == "value":
+                            continue  # (read from the outermost subscript below)
+                        whole = isinstance(parent, ast.Assign) and field == "value" and \
+                            isinstance(parent.targets[0], (ast.Tuple, ast.List)) or \
+                            isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and \
+                            parent.func.id == "len" and len(parent.args) == 1
+                        if not whole:
+                            return None
+                        found.append((parent, field, index, display))
                         continue
-                    if not isinstance(child.ctx, ast.Load):
-                        return None
-                    if id(child) in loop_reads:
+                    if not (isinstance(child, ast.Subscript) and _subscripts_of(child, name)):
                         continue
                     if isinstance(parent, ast.Subscript) and field == "value":
-                        continue  # (read from the outermost subscript below)
-                    whole = isinstance(parent, ast.Assign) and field == "value" and \
-                        isinstance(parent.targets[0], (ast.Tuple, ast.List)) or \
-                        isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and \
-                        parent.func.id == "len" and len(parent.args) == 1
-                    if not whole:
+                        continue  # (an inner subscript of a longer chain)
+                    item = display
+                    for position in _subscripts_of(child, name):
+                        if not isinstance(item, (ast.List, ast.Tuple)) or not -len(item.elts) <= position < len(item.elts):
+                            return None
+                        item = item.elts[position]
+                    if not isinstance(child.ctx, ast.Load):
                         return None
-                    found.append((parent, field, index, display))
-                    continue
-                if not (isinstance(child, ast.Subscript) and _subscripts_of(child, name)):
-                    continue
-                if isinstance(parent, ast.Subscript) and field == "value":
-                    continue  # (an inner subscript of a longer chain)
-                item = display
-                for position in _subscripts_of(child, name):
-                    if not isinstance(item, (ast.List, ast.Tuple)) or not -len(item.elts) <= position < len(item.elts):
-                        return None
-                    item = item.elts[position]
-                if not isinstance(child.ctx, ast.Load):
-                    return None
-                found.append((parent, field, index, item))
+                    found.append((parent, field, index, item))
     loads = sum(isinstance(n, ast.Name) and n.id == name for stmt in stmts for n in walk(stmt))
     return found if loads == len(found) + len(loop_reads) else None  # (every read one of those)
 

@@ -119,3 +119,13 @@ def test_sample_arrays_that_run_out_of_memory_are_a_refusal_not_an_internal_erro
     with pytest.raises(backgen.BackgenError, match=r"take more memory than backgen gives sample runs") as caught:
         backgen.generate(source)
     assert "internal error" not in str(caught.value)
+
+
+def test_items_of_a_list_of_pairs_read_as_several_arguments_of_a_call():
+    """``layers[0][0]`` and ``layers[1][0]`` both arguments of one call: each the item it names."""
+    assert_right("""
+        import numpy as np
+        def f(a: "3", b: "3"):
+            layers = [(a, b), (b, a)]
+            return np.sum(np.multiply(layers[0][0], layers[1][0]) + np.dot(layers[0][1], layers[1][1]))
+        """, [U, V])
