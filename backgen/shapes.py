@@ -13,7 +13,9 @@ Contract:
   equal one another; an integer parameter named like a dimension gets its size;
   number parameters get distinct values (``lam2 - lam1`` is no zero).
 * ``infer(staged, args)`` propagates shapes line by line through the staged
-  forward (every branch, loops until their carried values settle) and returns
+  forward (every branch, loops until their carried values settle; a loop whose
+  iterations' shapes follow from the shapes they start with, ``_Walker._uniform``,
+  until three iterations give the same, not to its end) and returns
   ``{name: shape}`` for every parameter and staged value; a value whose shape
   depends on the path is refused.  Each operation is evaluated (its value
   decides what values decide: a mask's count, a branch, a loop's length) and
@@ -605,11 +607,21 @@ def check_room():
     and the process dies of SIGSEGV instead."""
     halfway = _HALFWAY.get()
     if halfway is not None:
-        with open("/proc/self/statm") as statm:
-            held = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        if held > halfway:
+        if _held() > halfway:
             raise MemoryError("the sample arrays grow in this loop until they fill half the memory backgen "
                               "gives sample runs")
+
+
+_STATM = [None, None]  # (the process id, a descriptor of its /proc/self/statm): read again at each check
+
+
+def _held():
+    """The bytes of memory the process holds (its virtual size, which ``RLIMIT_AS`` bounds), read from
+    ``/proc/self/statm`` (OSError where the system has none)."""
+    pid = os.getpid()
+    if _STATM[0] != pid:  # (a process forked from this one reads its own)
+        _STATM[:] = [pid, os.open("/proc/self/statm", os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))]
+    return int(os.pread(_STATM[1], 64, 0).split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
 @contextlib.contextmanager
@@ -621,8 +633,7 @@ def bounded_memory(room=None):
     tight holds already (a run within a run bounded more tightly), it is kept."""
     try:
         import resource
-        with open("/proc/self/statm") as statm:
-            held = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        held = _held()
         room = sample_room() if room is None else room
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     except (ImportError, OSError, ValueError, AttributeError):
@@ -794,6 +805,10 @@ class _Walker:
         self.constant_shapes = {}  # the text of a constant operand -> (its shape as stated, whether it is None)
         self.stated_results = {}  # id(op) -> the shape of its result last compared with its rule's statement
         self.stated_seen = {}  # (id(op), its operands' shapes) -> the result's shape checked against its rule
+        self.unstated = 0  # the operations evaluated whose shapes their rules did not state (see _uniform)
+        self.data_integers = 0  # those that made integers or booleans of data (see note_data_integers)
+        self.uniform = {}  # id of a for loop -> whether _uniform holds of it
+        self.body_names = {}  # id of a for loop -> the names its body sets, and those it reads
         self.pending = None  # in a loop's walk: (name, shape, other shape, line) of the values an iteration gave
                              # sizes of 1 the first did not (or the other way), decided as the iteration ends
 
@@ -1012,7 +1027,9 @@ class _Walker:
             env[op.target] = np.asarray(env[op.target])
             self.ran = False
         self.record(op.target, env[op.target], op.line, origin=op)
-        self.check_stated(op, env)
+        if not self.check_stated(op, env):
+            self.unstated += 1
+        self.note_data_integers(op, env)
         value = env[op.target]
         if type(value) is np.bool_ or type(value) is np.ndarray and value.dtype.kind == "b":
             self.shapes.boolean.add(op.target)
@@ -1290,6 +1307,76 @@ class _Walker:
         finally:
             self.pending = outer
 
+    def _uniform(self, loop):
+        """Whether every iteration of the for ``loop`` has the shapes of the one before wherever the
+        values it starts with have the shapes they had as that one started, and nothing but shapes
+        decides them: its body has no branch, no ``while``, no ``break``, and reads its variable only as
+        a whole item of an index (``w[f]``, ``out[n, f, i, j]``: the same shape at every index in range),
+        nowhere else (a slice's bounds, arithmetic, a call).  ``_loop`` then walks such a loop until three
+        iterations in a row start and end with the same shapes (``_signature``: no list, tuple or dict
+        set or read, whose items may each have a shape of its own), while every operation's shape is
+        stated by its rule from its operands' shapes (none of a shape the values decide, ``x[x > 0]``;
+        none raised; no integer made of data, ``int(x[n, 0])``: ``unsettled``), and leaves the rest,
+        whose shapes would be the same again."""
+        known = self.uniform.get(id(loop))
+        if known is None:
+            known = self.uniform[id(loop)] = bool(loop.var) and _reads_only_as_item(loop.body, loop.var)
+        return known
+
+    def _signature(self, loop, env):
+        """The shapes and kinds of the values ``loop``'s body sets, as they are in ``env``, the value of each
+        integer or boolean number among them (a size the data may decide: ``k = int(x[n, 0])``), and the
+        count of the operations so far whose shapes their rules did not state (or that raised, or were
+        skipped); None where one of them, or of the values it reads, is a list, a tuple or a dict (whose
+        items, read at the loop's variable, may each have a shape of its own)."""
+        names = self.body_names.get(id(loop))
+        if names is None:
+            ops = list(ir.ops_in(loop.body))
+            names = self.body_names[id(loop)] = (
+                sorted({op.target for op in ops} | set(loop.carried)),
+                sorted({atom.name for op in ops for atom in op.args if atom.__class__ is ir.Var}))
+        written, read = names
+        for name in read:
+            kind = env.get(name).__class__
+            if kind is list or kind is tuple or kind is dict:
+                return None
+        shapes = []
+        for name in written:
+            value = env.get(name, _MISSING)
+            kind = value.__class__
+            if kind is list or kind is tuple or kind is dict:
+                return None
+            if kind is np.ndarray:
+                shapes.append((kind, value.shape, value.dtype, value.item() if value.ndim == 0 and
+                               value.dtype.kind in "biu" else None))
+            else:
+                shapes.append((kind, value if kind is int or kind is bool or isinstance(value, (np.integer, np.bool_))
+                               else None))
+        return tuple(shapes), self.unsettled
+
+    def note_data_integers(self, op, env):
+        """Count ``op`` in ``data_integers`` where it makes integers or booleans of an array's or a float's
+        values (``k = int(x[n, 0])``, ``y[n]`` of labels, ``x[n] > 0``): a size or an index the data may
+        decide, whatever the shapes.  (``len(x)`` counts too: a loop reading it is walked on.)"""
+        value = env[op.target]
+        kind = value.__class__
+        if not (kind is int or kind is bool or kind is np.bool_ or isinstance(value, np.integer)
+                or kind is np.ndarray and value.dtype.kind in "biu"):
+            return
+        for atom in op.args:
+            if atom.__class__ is ir.Var:
+                read = env.get(atom.name).__class__
+                if read is np.ndarray or read is float or issubclass(read, np.generic):
+                    self.data_integers += 1
+                    return
+
+    @property
+    def unsettled(self):
+        """The operations so far whose shapes their rules did not state, that raised or were skipped, or
+        that made integers of data (``note_data_integers``): while a loop's iterations add none, each
+        iteration's shapes follow from those it starts with."""
+        return self.unstated + len(self.failed) + len(self.skipped) + self.data_integers
+
     def settle(self, loop, env):
         """Refuse the sizes of 1 an iteration gave values the first did not (or the other way:
         ``x[i:]`` at the last i) where the code written for the first iteration's would be wrong for
@@ -1353,7 +1440,14 @@ class _Walker:
         stops = loop.line if loop.kind == "while" or loop.breaks else None  # the line deciding the iterations
         if stops is None and self.counted and loop.kind == "for":  # (for k in range(n), n = len(hs))
             stops = next((self.counted[n] for n in sorted(source.names_in(loop.iterable)) if n in self.counted), None)
+        uniform = loop.kind == "for" and len(values) > 3 and self._uniform(loop)
+        signatures, unsettled = [], self.unsettled
         for value in values:
+            if uniform:  # (three iterations alike in shapes, as each starts and ends: the rest give the same)
+                signatures.append(self._signature(loop, env))
+                if len(signatures) > 3 and signatures[-1] == signatures[-2] == signatures[-3] is not None and \
+                        self.unsettled == unsettled:
+                    break
             self.room_checked = False
             if loop.var:
                 env[loop.var] = value
@@ -1383,6 +1477,35 @@ _MISSING = object()
 _ALIAS = "_backgen_"
 _COMMON = {ast.Name, ast.Constant, ast.Attribute, ast.Call, ast.keyword, ast.BinOp, ast.UnaryOp, ast.Subscript,
            ast.Slice, ast.Tuple, ast.List, ast.Compare, ast.BoolOp, ast.IfExp}  # (no scope of their own)
+
+
+def _reads_only_as_item(items, var):
+    """Whether ``items`` hold no branch, ``while`` or ``break``, and read ``var`` only as a whole item of an
+    operation's index (``w[var]``, ``out[n, var, :]``), nowhere else (see ``_Walker._uniform``)."""
+    for item in items:
+        kind = item.__class__
+        if kind is ir.If or kind is ir.Loop and (item.kind != "for" or item.breaks or item.var == var):
+            return False
+        if kind is ir.Loop:
+            if var in source.code_names(item.iterable) or not _reads_only_as_item(item.body, var) or any(
+                    exit.__class__ is not ir.Var and var in source.code_names(exit.source) for _, exit in item.exits):
+                return False
+            continue
+        for atom in item.args:
+            if (atom.name == var) if atom.__class__ is ir.Var else var in source.code_names(atom.source):
+                return False
+        for name, text in item.params:
+            if name == "index_vars":
+                continue
+            tree = source.expression(f"_[{text}]" if name == "index" else text)
+            if tree is None:
+                return False
+            parts = (tree.slice.elts if isinstance(tree.slice, ast.Tuple) else [tree.slice]) if name == "index" \
+                else [tree]
+            if any(not (name == "index" and isinstance(part, ast.Name)) and var in source.name_ids(part)
+                   for part in parts):
+                return False
+    return True
 
 
 class _Uncommon(Exception):

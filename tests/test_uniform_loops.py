@@ -1,0 +1,112 @@
+"""Loops whose iterations all have the same shapes are walked for a few iterations only, not all of
+them: each is checked against central finite differences in float64, and the loops where an
+iteration's shapes may differ (a list's items read at the loop's variable, a slice's bounds made of
+it, a size the data decides) are walked further, as their shapes need."""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from backgen import shapes
+from numeric import finite_differences
+
+RNG = np.random.RandomState(11)
+
+
+def assert_right(source, args, name="f"):
+    source = textwrap.dedent(source)
+    namespace = {}
+    exec(source, namespace)
+    func = namespace[name]
+    text = backgen.generate(source, name=name)
+    assert text == backgen.generate(source, name=name)
+    generated = {}
+    exec(compile(text, "<generated>", "exec"), generated)
+    out = func(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
+    dout = RNG.randn(*np.shape(out)) if np.shape(out) else 1.3
+    got = generated[f"{name}_backward"](*args, dout)
+    wrt = [k for k, a in enumerate(args) if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+    want = finite_differences(lambda *v: func(*[a.copy() if isinstance(a, np.ndarray) else a for a in v]),
+                              list(args), wrt, (dout,))
+    got = got if len(wrt) > 1 else (got,)
+    for g, w in zip(got, want):
+        assert np.shape(g) == np.shape(w)
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
+    return text
+
+
+@pytest.fixture
+def walked(monkeypatch):
+    """The number of operations the shape walks evaluate."""
+    count = [0]
+    op = shapes._Walker.op
+
+    def counted(self, item, env):
+        count[0] += 1
+        return op(self, item, env)
+
+    monkeypatch.setattr(shapes._Walker, "op", counted)
+    return count
+
+
+def test_a_long_loop_over_rows_is_walked_a_few_times(walked):
+    text = assert_right("""
+        import numpy as np
+        def f(x: (400, 3), w: "3"):
+            total = 0.0
+            for n in range(x.shape[0]):
+                total += np.tanh(x[n] * w).sum()
+            return total
+        """, [RNG.randn(400, 3) * 0.1, RNG.randn(3)])
+    assert "for n in" in text
+    assert walked[0] < 400  # (400 iterations of three operations each, walked at every iteration: 1,200 a walk)
+
+
+def test_nested_loops_of_a_convolution_are_right(walked):
+    text = assert_right('''
+        import numpy as np
+        def conv(x: "N, C, H, W", w: "F, C, HH, WW", b: "F"):
+            N, C, H, W = x.shape
+            F, _, HH, WW = w.shape
+            H_out, W_out = H - HH + 1, W - WW + 1
+            out = np.zeros((N, F, H_out, W_out))
+            for n in range(N):
+                for f in range(F):
+                    for i in range(H_out):
+                        for j in range(W_out):
+                            out[n, f, i, j] = np.sum(x[n, :, i:i + HH, j:j + WW] * w[f]) + b[f]
+            return out
+        ''', [RNG.randn(2, 3, 5, 6), RNG.randn(4, 3, 2, 3), RNG.randn(4)], name="conv")
+    assert "for n in reversed(range(N)):" in text
+
+
+def test_a_slice_made_of_the_variable_is_walked_at_every_iteration():
+    """x[i:i + 2] has one row at the last i: where NumPy broadcasts it otherwise, that is refused."""
+    with pytest.raises(backgen.BackgenError, match="in one iteration of its loop and"):
+        backgen.generate(textwrap.dedent("""
+            import numpy as np
+            def f(x: "T, 3", v: "2, 3"):
+                total = 0.0
+                for i in range(x.shape[0]):
+                    total += np.sum(x[i:i + 2] * v)
+                return total
+            """), name="f")
+
+
+def data_sized(x):
+    total = 0.0
+    for n in range(x.shape[0]):
+        k = int(x[n, 0])
+        total += np.sum(np.ones(k) * x[n, 1] + np.ones((k, 1)) * x[n, 1] ** 2)
+    return total
+
+
+def test_a_size_the_data_decides_is_right_at_every_iteration():
+    """k is decided by each row's data: 2 in every iteration but the last, where it is 1."""
+    x = np.column_stack([np.full(40, 2.5), RNG.randn(40)])
+    x[-1, 0] = 1.5
+    got = backgen.backward(data_sized).backward(x.copy(), dout=1.3)
+    want, = finite_differences(lambda v: data_sized(v.copy()), [x], [0], (1.3,))
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
