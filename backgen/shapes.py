@@ -1447,6 +1447,7 @@ class _Walker:
                 signatures.append(self._signature(loop, env))
                 if len(signatures) > 3 and signatures[-1] == signatures[-2] == signatures[-3] is not None and \
                         self.unsettled == unsettled:
+                    env[loop.var] = values[-1]  # (the variable as the loop leaves it: x[n:] after it has one row)
                     break
             self.room_checked = False
             if loop.var:

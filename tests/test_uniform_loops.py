@@ -110,3 +110,15 @@ def test_a_size_the_data_decides_is_right_at_every_iteration():
     got = backgen.backward(data_sized).backward(x.copy(), dout=1.3)
     want, = finite_differences(lambda v: data_sized(v.copy()), [x], [0], (1.3,))
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
+
+
+def test_the_variable_read_after_the_loop_has_its_last_value():
+    """After the loop n is the last index: x[n:] has one row, which broadcasts against w's rows."""
+    assert_right("""
+        import numpy as np
+        def f(x: "N, D", w: "M, D"):
+            total = 0.0
+            for n in range(x.shape[0]):
+                total += np.sum(np.tanh(x[n]))
+            return total + np.sum(x[n:] * w)
+        """, [RNG.randn(6, 3), RNG.randn(4, 3)])
