@@ -587,11 +587,12 @@ def sample_room():
 
 @contextlib.contextmanager
 def sample_run():
-    """Where the staged forward runs on sample values: NumPy's warnings off, memory bounded
-    (``bounded_memory``), and no SyntaxWarning of a line compiled (``1.0[0]``, which raises as it
-    runs: the walk says where) printed to the user."""
+    """Where the staged forward runs on sample values: NumPy's floating-point errors off, memory
+    bounded (``bounded_memory``), and no warning printed to the user: of the values nobody gave
+    (NumPy's "mean of empty slice" where a sample selects nothing), or of a line compiled (a
+    SyntaxWarning of ``1.0[0]``, which raises as it runs: the walk says where)."""
     with np.errstate(all="ignore"), warnings.catch_warnings(), bounded_memory():
-        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore")
         yield
 
 

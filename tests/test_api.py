@@ -3,6 +3,7 @@
 import inspect
 import math
 import random
+import textwrap
 
 import numpy as np
 import pytest
@@ -977,3 +978,20 @@ def test_upstream_gradients_of_several_outputs_one_a_list():
     with pytest.raises(TypeError, match="returns a tuple of which backgen differentiates the first value alone"):
         f.backward(1.0, 2.0, dout=(1.0, 1.0))
     assert f.backward(1.0, 2.0, dout=2.0) == (4.0, 2.0)
+
+
+def test_sample_runs_print_no_warnings_of_their_values():
+    """The samples backgen runs the forward on may select nothing (y == 1 of labels all 0): NumPy's
+    "mean of empty slice" is of values nobody gave, and is not shown."""
+    import warnings
+    source = textwrap.dedent('''
+        import numpy as np
+        def f(X: "N, D", y: "int N"):
+            m = X[y == 1].mean(axis=0)
+            return np.sum(m ** 2)
+        ''')
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        text = backgen.generate(source, name="f")
+    assert "def f_backward" in text
+    assert [str(w.message) for w in caught] == []
