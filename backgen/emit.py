@@ -274,12 +274,15 @@ def _backward_lines(items, depth=0, lines=None, frame=None):
     return lines
 
 
-def staged_lines(items, depth=0, numbers=None, early=None):
+def staged_lines(items, depth=0, numbers=None, early=None, owned=None):
     """The staged forward as indented lines of Python (loops carry their values explicitly).
 
     ``numbers`` (an iterator) numbers the operations in comments, as ``# (1)``.  A value a loop
     first sets in one branch (after a ``continue``, before a ``break``) is handed to its carried
     name where it is set (``early``: value -> carried names), so paths that do not set it keep it.
+    ``owned`` (a name and ids of writes): those writes take the array they write into from that
+    function of it rather than copying it (a sample run's: ``shapes.owned``), their target unbound
+    first (its value in the iteration before may hold the array too).
     """
     lines = []
     indent = "    " * depth
@@ -287,12 +290,16 @@ def staged_lines(items, depth=0, numbers=None, early=None):
     for item in items:
         if isinstance(item, ir.Op):
             comment = f"  # ({next(numbers)})" if numbers is not None else ""
-            for k, (target, text) in enumerate(item.lines()):
+            made = item.lines()
+            if owned is not None and id(item) in owned[1]:
+                lines.append(f"{indent}{item.target} = None")
+                made = ((item.target, f"{owned[0]}({item.args[0].name})"),) + made[1:]
+            for k, (target, text) in enumerate(made):
                 lines.append(f"{indent}{target} = {text}{comment if k == 0 else ''}")
             lines += [f"{indent}{name} = {item.target}" for name in early.get(item.target, ())]
         elif isinstance(item, ir.If):
             lines.append(f"{indent}if {item.test}:")
-            body = staged_lines(item.body, depth + 1, numbers, early)
+            body = staged_lines(item.body, depth + 1, numbers, early, owned)
             if item.breaks:  # the carried values as the loop is left, then break
                 leaving = [(c, str(v)) for c, v in item.exits if v != ir.Var(c) and c not in early.get(str(v), ())]
                 if leaving:
@@ -301,7 +308,7 @@ def staged_lines(items, depth=0, numbers=None, early=None):
             lines += body or [f"{indent}    pass"]
             if item.orelse:
                 lines.append(f"{indent}else:")
-                lines += staged_lines(item.orelse, depth + 1, numbers, early)
+                lines += staged_lines(item.orelse, depth + 1, numbers, early, owned)
         else:
             header = f"for {item.var} in {item.iterable}:" if item.kind == "for" else f"while {item.test}:"
             lines.append(indent + header)
@@ -311,7 +318,7 @@ def staged_lines(items, depth=0, numbers=None, early=None):
             for name, value in item.exits:
                 if name in item.fresh and isinstance(value, ir.Var) and value.name in branches - top:
                     handed.setdefault(value.name, []).append(name)
-            body = staged_lines(item.body, depth + 1, numbers, handed)
+            body = staged_lines(item.body, depth + 1, numbers, handed, owned)
             moves = [(name, str(value)) for name, value in item.exits
                      if value != ir.Var(name) and name not in handed.get(str(value), ())]
             if moves:  # at once: q, p = p, q + p swaps

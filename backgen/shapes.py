@@ -32,6 +32,7 @@ on which dimensions are 1, which is what these shapes decide.
 
 import ast
 import builtins
+import sys
 import contextlib
 import contextvars
 import os
@@ -394,10 +395,11 @@ def _probe(staged, returned, functions, label):
         if next(rounds) > 10_000:
             raise _Unfinished
 
-    lines = [f"def probe({', '.join(staged.params)}):"] + staged_lines(checked_loops(staged.body), 1)
+    lines = [f"def probe({', '.join(staged.params)}):"] + staged_lines(
+        checked_loops(staged.body), 1, owned=(_OWNED, written_in_place(staged)))
     lines.append(f"    return {returned}")
     namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, "_guard": guard,
-                 "_room": check_room, **(functions or {}),
+                 "_room": check_room, _OWNED: owned, **(functions or {}),
                  **{name: ast.literal_eval(text) for name, text in staged.constants}}
     exec(compile("\n".join(lines) + "\n", f"<backgen {label} of {staged.name}>", "exec"), namespace)
     namespace["_probe_lines"] = lines  # (where an operation raised: _failing_line)
@@ -810,6 +812,8 @@ class _Walker:
         self.data_integers = 0  # those that made integers or booleans of data (see note_data_integers)
         self.uniform = {}  # id of a for loop -> whether _uniform holds of it
         self.body_names = {}  # id of a for loop -> the names its body sets, and those it reads
+        self.owned_writes = written_in_place(staged)  # the writes a sample run may make into the array itself
+        namespace.setdefault(_OWNED, owned)
         self.pending = None  # in a loop's walk: (name, shape, other shape, line) of the values an iteration gave
                              # sizes of 1 the first did not (or the other way), decided as the iteration ends
 
@@ -990,6 +994,8 @@ class _Walker:
             if not self.room_checked:  # (the first operation of a loop's iteration: check_room, as the probe does)
                 self.room_checked = True
                 check_room()
+            if id(op) in self.owned_writes:
+                env.pop(op.target, None)  # (its value in the iteration before, which may hold the array too)
             self._run(op, env)
         except Exception as exc:
             env.pop(op.target, None)  # cannot happen on this path with these shapes (see refuse_unevaluated)
@@ -1211,7 +1217,10 @@ class _Walker:
         exec(known, self.namespace, env)
 
     def _code(self, op):
-        text = "\n".join(f"{target} = {source}" for target, source in op.lines())
+        lines = op.lines()
+        if id(op) in self.owned_writes:  # (the array itself, where no other name or view holds it: see owned)
+            lines = ((op.target, f"{_OWNED}({op.args[0].name})"),) + lines[1:]
+        text = "\n".join(f"{target} = {source}" for target, source in lines)
         return compile(text, f"<backgen shapes of {self.staged.name}>", "exec")
 
     def _common(self, op):
@@ -1473,12 +1482,99 @@ class _Walker:
                             not (isinstance(env.get(carried), list) and len(env[carried]) == len(value_at_end)):
                         self.counted.setdefault(carried, stops)  # as many as the iterations that ran
                 env[carried] = value_at_end
+            ends = value_at_end = None  # (env alone holds the values: a write may go into an array, see owned)
 
 
 _MISSING = object()
 _ALIAS = "_backgen_"
 _COMMON = {ast.Name, ast.Constant, ast.Attribute, ast.Call, ast.keyword, ast.BinOp, ast.UnaryOp, ast.Subscript,
            ast.Slice, ast.Tuple, ast.List, ast.Compare, ast.BoolOp, ast.IfExp}  # (no scope of their own)
+
+
+def written_in_place(staged):
+    """The ids of the writes (``setitem``) into an array that nothing reads after them by the name they
+    write into: ``cols_1 = cols.copy(); cols_1[:, col] = r``, where ``cols`` is read no more (a loop
+    carries ``cols_1`` into it as the iteration ends).  A sample run may write such a one into the array
+    itself rather than a copy, where no other name or view holds it (``owned``): the values are those of
+    the copy, without copying the whole array at each write (a preallocated array filled in a loop).
+    Found by reading the forward backwards, each name live where a later line (a later iteration, a
+    test, an output) may read it."""
+    found = set()
+    live = set()
+    for atom in staged.outputs:
+        live |= {atom.name} if atom.__class__ is ir.Var else set(source.code_names(atom.source))
+    _live_before(staged.body, live, found, live)
+    return frozenset(found)
+
+
+def _names_read(item):
+    """Every name an item reads (an operation, or a block with what it holds)."""
+    if item.__class__ is ir.Op:
+        names = set(item.reads())
+        for atom in item.args:
+            if atom.__class__ is ir.Const:
+                names |= source.code_names(atom.source)
+        return names
+    if item.__class__ is ir.If:
+        names = set(source.code_names(item.test))
+        parts = item.body + item.orelse
+    else:
+        names = set(source.code_names(item.iterable or item.test))
+        parts = item.body
+    for _, value in item.exits:
+        names |= {value.name} if value.__class__ is ir.Var else set(source.code_names(value.source))
+    for part in parts:
+        names |= _names_read(part)
+    return names
+
+
+def _live_before(items, live, found, leaving):
+    """The names live before ``items`` where ``live`` are live after them, noting in ``found`` the writes
+    none reads after (see ``written_in_place``); ``leaving``: those live where the enclosing loop is left
+    (by a ``break``)."""
+    for item in reversed(items):
+        kind = item.__class__
+        if kind is ir.Op:
+            if item.rule == "setitem" and item.args and item.args[0].__class__ is ir.Var and \
+                    item.source == f"{item.args[0].name}.copy()" and item.args[0].name not in live:
+                found.add(id(item))
+            live = (live - {item.target}) | _names_read(item)
+        elif kind is ir.If:
+            out = live | _names_read(item) | leaving if item.breaks else live
+            live = _live_before(item.body, set(out), found, leaving) | \
+                _live_before(item.orelse, set(live), found, leaving) | set(source.code_names(item.test))
+        else:
+            read = _names_read(item)
+            out = ((live | read) - set(item.carried)) | {
+                value.name if value.__class__ is ir.Var else name for name, value in item.exits} | {
+                n for _, value in item.exits if value.__class__ is ir.Const for n in source.code_names(value.source)}
+            _live_before(item.body, out, found, live | read)
+            live = live | read
+    return live
+
+
+def owned(value):
+    """``value`` itself where nothing but the one name a write reads it by holds it (no other name, no
+    view of it, not the caller's sample arguments): the write changes nothing else; else its copy."""
+    if type(value) is np.ndarray and sys.getrefcount(value) <= _SOLE:
+        return value
+    return value.copy()
+
+
+def _sole():
+    """The count ``sys.getrefcount`` gives in ``owned`` of an array one name holds (3 in CPython 3.11: the
+    name, the parameter, the count's own argument); read as this interpreter counts."""
+    env = {"a": np.zeros(1)}
+    counted = eval(compile("count(a)", "<backgen>", "eval"), {"count": lambda value: sys.getrefcount(value)}, env)
+
+    def local():
+        a = np.zeros(1)
+        return (lambda value: sys.getrefcount(value))(a)
+    return min(counted, local())
+
+
+_SOLE = _sole()
+_OWNED = "_backgen_owned"
 
 
 def _reads_only_as_item(items, var):

@@ -122,3 +122,57 @@ def test_the_variable_read_after_the_loop_has_its_last_value():
                 total += np.sum(np.tanh(x[n]))
             return total + np.sum(x[n:] * w)
         """, [RNG.randn(6, 3), RNG.randn(4, 3)])
+
+
+@pytest.fixture
+def copies(monkeypatch):
+    """The writes of the sample runs that copied the array they write into (see shapes.owned)."""
+    count = [0, 0]  # (copied, written in place)
+    owned = shapes.owned
+
+    def counted(value):
+        result = owned(value)
+        count[result is value] += 1
+        return result
+
+    monkeypatch.setattr(shapes, "owned", counted)
+    monkeypatch.setattr(shapes, "_SOLE", shapes._SOLE + 1)  # (counted's own parameter holds it too)
+    return count
+
+
+def test_a_preallocated_array_filled_in_a_loop_is_not_copied_at_each_write(copies):
+    """im2col written with loops: each column written into cols, which nothing else holds."""
+    text = assert_right('''
+        import numpy as np
+        def conv_im2col(x: "N, C, H, W", w: "F, C, HH, WW", b: "F"):
+            N, C, H, W = x.shape
+            F, _, HH, WW = w.shape
+            H_out, W_out = H - HH + 1, W - WW + 1
+            cols = np.zeros((C * HH * WW, N * H_out * W_out))
+            col = 0
+            for n in range(N):
+                for i in range(H_out):
+                    for j in range(W_out):
+                        cols[:, col] = x[n, :, i:i + HH, j:j + WW].reshape(-1)
+                        col += 1
+            out = w.reshape(F, -1) @ cols + b.reshape(-1, 1)
+            return np.sum(out.reshape(F, N, H_out, W_out) ** 2)
+        ''', [RNG.randn(2, 2, 4, 3), RNG.randn(3, 2, 2, 2), RNG.randn(3)], name="conv_im2col")
+    assert "cols[:, col] = " in text
+    copied, in_place = copies
+    assert in_place > 100 and copied < 20
+
+
+def test_an_array_another_name_holds_is_copied_before_a_write():
+    """r is a view of out taken before the loop, and y another name for x: the sample runs copy where
+    NumPy's write would be seen through them, and the gradients are right."""
+    assert_right("""
+        import numpy as np
+        def f(x: "N, D", w: "D"):
+            out = np.zeros((x.shape[0], x.shape[1]))
+            keep = out * 1.0
+            for n in range(x.shape[0]):
+                out[n] = np.tanh(x[n] * w) + keep[n]
+                keep = keep + out
+            return np.sum(out * keep)
+        """, [RNG.randn(5, 3), RNG.randn(3)])
