@@ -30,9 +30,11 @@ and, for the normal distribution of ``scipy.stats`` (``norm``, imported from
 ``cdf``, ``logcdf``, ``sf`` and ``logsf`` of ``(x, loc=0, scale=1)`` become
 their formulas in ``z = (x - loc) / scale`` (``-z ** 2 / 2 - log(scale) -
 log(2 pi) / 2``; the cumulative ones through ``_erfc``), and
-``multivariate_normal.logpdf`` and ``pdf`` of ``(x, mean, cov)`` (a point or a
-row per point, ``cov`` a matrix, given) theirs in ``d = x - mean``, through
-``np.linalg.solve(cov, d.T)`` and ``np.linalg.slogdet(cov)``; an argument
+``multivariate_normal.logpdf`` and ``pdf`` of ``(x, mean=0, cov=1)`` (a point or a
+row per point) theirs in ``d = x - mean``, through ``np.linalg.solve(C, d.T)`` and
+``np.linalg.slogdet(C)``, ``C`` the matrix SciPy reads of ``cov``: a matrix's lower
+triangle, mirrored (its gradient lies there), a vector's diagonal, a number times the
+identity (the ranks told apart by ``np.ndim(cov)``); an argument
 written twice there is an expression without side effects, as arguments are;
 
 so generated code needs NumPy only.  Other ``scipy.special`` functions (and
@@ -59,9 +61,13 @@ NORM = {
     "logsf": "np.log(0.5 * _erfc(Z / 1.4142135623730951))",
 }
 
-# scipy.stats.multivariate_normal's, in D = x - mean, a point or a row per point (log(2 pi) written out)
-MVN_LOGPDF = "(-0.5 * np.sum(D * np.linalg.solve(COV, D.T).T, axis=-1) - " \
-             "0.5 * (len(COV) * 1.8378770664093453 + np.linalg.slogdet(COV)[1]))"
+# scipy.stats.multivariate_normal's, in D = x - mean, a point or a row per point (log(2 pi) written out),
+# and the covariance matrix SciPy reads of cov: a matrix's lower triangle (mirrored: SciPy's eigh reads no
+# more), the diagonal of a vector, a number times the identity
+COV_MATRIX = "((np.tril(COV) + np.swapaxes(np.tril(COV, -1), -1, -2)) if np.ndim(COV) == 2 else " \
+             "np.eye(np.shape(D)[-1]) * COV)"
+MVN_LOGPDF = "(-0.5 * np.sum(D * np.linalg.solve(MATRIX, D.T).T, axis=-1) - " \
+             "0.5 * (np.shape(D)[-1] * 1.8378770664093453 + np.linalg.slogdet(MATRIX)[1]))"
 MVN = {"logpdf": MVN_LOGPDF, "pdf": f"np.exp{MVN_LOGPDF}"}
 
 # scipy.special's functions that are formulas in those above, in their parameters (X, Y, A, B): each
@@ -76,7 +82,7 @@ FORMULAS = {
 
 # each distribution read: its parameters (in order), those it needs given, its functions
 DISTRIBUTIONS = {"norm": (("x", "loc", "scale"), ("x",), NORM),
-                 "multivariate_normal": (("x", "mean", "cov"), ("x", "cov"), MVN)}
+                 "multivariate_normal": (("x", "mean", "cov"), ("x",), MVN)}
 
 
 def stats_meaning(name):
@@ -217,8 +223,10 @@ def _stats_call(forward, call, meaning, numpy_name):
                                                                  "2.5066282746310002")
         parts = {"X": given["x"], "LOC": given.get("loc"), "SCALE": given.get("scale")}
     else:
-        text = source.renamed(templates[name], {"D": "(X - MEAN)" if "mean" in given else "X"})
-        parts = {"X": given["x"], "MEAN": given.get("mean"), "COV": given["cov"]}
+        matrix = COV_MATRIX if "cov" in given else "np.eye(np.shape(D)[-1])"  # (cov=1, SciPy's default)
+        text = source.renamed(source.renamed(templates[name], {"MATRIX": matrix}),
+                              {"D": "(X - MEAN)" if "mean" in given else "X"})
+        parts = {"X": given["x"], "MEAN": given.get("mean"), "COV": given.get("cov")}
     if "_erfc" in text:
         forward.env["_erfc"] = "numpy._erfc"
     new = ast.parse(source.renamed(text, {"np": numpy_name}), mode="eval").body

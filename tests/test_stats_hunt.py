@@ -1,0 +1,86 @@
+"""Probabilistic and statistical code as people write it: likelihoods, scipy.special and scipy.stats,
+KL divergences and ELBOs, normalizations and log-space loops.
+
+Each case is checked against central finite differences in float64 (``numeric``) of the forward as
+Python (and SciPy) run it, with respect to its float parameters, or asserted refused with a
+``BackgenError`` and part of its message.
+"""
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import generated_gradients
+
+RNG = np.random.default_rng(20)
+X43 = RNG.standard_normal((4, 3))
+MU3 = RNG.standard_normal(3)
+SPD3 = np.array([[2.1, 0.3, -0.4], [0.3, 1.7, 0.2], [-0.4, 0.2, 1.4]])
+
+
+def gradients(source, args, douts=(1.0,), name="f"):
+    """The generated gradients (for the float parameters) and central differences of them."""
+    return generated_gradients(source, args, douts, name)
+
+
+def assert_right(source, args, douts=(1.0,), name="f"):
+    got, want = gradients(source, args, douts, name)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert np.shape(g) == np.shape(w), f"gradient shape {np.shape(g)}, expected {np.shape(w)}"
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def assert_refused(source, args, match, name="f"):
+    with pytest.raises(backgen.BackgenError, match=match):
+        gradients(source, args, name=name)
+
+
+# --- scipy.stats.multivariate_normal: the covariance SciPy reads -------------------------------
+
+
+def test_mvn_logpdf_reads_the_lower_triangle_of_cov_as_scipy_does():
+    # SciPy's eigh reads cov's lower triangle: the gradient of a cov passed in lies there
+    assert_right('''
+        from scipy.stats import multivariate_normal
+        def f(X, mu, S):
+            return np.sum(multivariate_normal.logpdf(X, mu, S))
+    ''', [X43, MU3, SPD3])
+
+
+def test_mvn_pdf_of_one_point_in_a_mixture_loop():
+    assert_right('''
+        from scipy.stats import multivariate_normal
+        def f(pi_logits, means, X, cov):
+            pis = np.exp(pi_logits) / np.sum(np.exp(pi_logits))
+            like = np.zeros(X.shape[0])
+            for k in range(len(pis)):
+                like += pis[k] * multivariate_normal.pdf(X, means[k], cov)
+            return -np.sum(np.log(like))
+    ''', [np.array([0.2, -0.3]), RNG.standard_normal((2, 3)), X43, SPD3])
+
+
+@pytest.mark.parametrize("cov", [np.array([0.7, 1.3, 2.1]), 1.3], ids=["vector", "number"])
+def test_mvn_logpdf_of_a_diagonal_or_scalar_cov(cov):
+    # SciPy reads a vector as the diagonal, a number as a multiple of the identity
+    assert_right('''
+        from scipy.stats import multivariate_normal
+        def f(X, mu, cov):
+            return np.sum(multivariate_normal.logpdf(X, mu, cov))
+    ''', [X43, MU3, cov])
+
+
+def test_mvn_logpdf_of_a_diagonal_cov_given_shapes():
+    assert_right('''
+        from scipy.stats import multivariate_normal
+        def f(x: "3", mu: "3", log_s: "3"):
+            return multivariate_normal.logpdf(x, mu, np.exp(log_s))
+    ''', [X43[0], MU3, np.array([0.1, -0.2, 0.3])])
+
+
+def test_mvn_logpdf_with_its_default_cov():
+    assert_right('''
+        from scipy.stats import multivariate_normal
+        def f(X, mu):
+            return np.sum(multivariate_normal.logpdf(X, mean=mu))
+    ''', [X43, MU3])
