@@ -80,6 +80,21 @@ FORMULAS = {
     "log_ndtr": (("X",), "np.log(0.5 * _erfc(-X / 1.4142135623730951))"),
 }
 
+# the arguments each function read is read with (another call of it is refused, saying so)
+READ = {"expit": "one argument", "logsumexp": "the arguments a, axis, b and keepdims",
+        "softmax": "the arguments x and axis", "log_softmax": "the arguments x and axis",
+        "erf": "one argument", "erfc": "one argument", "gammaln": "one argument",
+        "xlogy": "two arguments", "xlog1py": "two arguments",
+        **{name: ("one argument", "two arguments")[len(params) - 1] for name, (params, _) in FORMULAS.items()}}
+
+
+def _written(call):
+    """The arguments of ``call`` as written, for a message: ``a, return_sign=True``."""
+    return ", ".join([ast.unparse(a) for a in call.args] +
+                     [f"{k.arg}={ast.unparse(k.value)}" if k.arg else f"**{ast.unparse(k.value)}"
+                      for k in call.keywords])
+
+
 # each distribution read: its parameters (in order), those it needs given, its functions
 DISTRIBUTIONS = {"norm": (("x", "loc", "scale"), ("x",), NORM),
                  "multivariate_normal": (("x", "mean", "cov"), ("x",), MVN)}
@@ -148,6 +163,8 @@ def _replace(forward, call, numpy_name):
                                                                   for k in call.keywords):
         given = dict(zip(["a", "axis", "b", "keepdims"], call.args))
         given.update({k.arg: k.value for k in call.keywords})
+        if isinstance(given.get("b"), ast.Constant) and given["b"].value is None:  # (b=None: no weights)
+            del given["b"]
         keywords = [ast.keyword("axis", given.get("axis", ast.Constant(None))),
                     ast.keyword("keepdims", given.get("keepdims", ast.Constant(False)))]
         reduce = ast.Attribute(ast.Attribute(np_, "logaddexp", ast.Load()), "reduce", ast.Load())
@@ -187,6 +204,9 @@ def _replace(forward, call, numpy_name):
             def visit_Name(self, node):  # (a copy where an argument is written twice)
                 return copy.deepcopy(parts[node.id]) if node.id in parts else node
         new = Parts().visit(new)
+    elif name in READ:
+        raise forward.error(f"{meaning} is read with {READ[name]} only: {name}({_written(call)}) is not "
+                            "supported", call)
     else:
         raise forward.error(f"{meaning} is not supported: backgen reads scipy.special's expit, logsumexp, "
                             "erf, erfc, gammaln, xlogy and xlog1py, softmax and log_softmax, and "

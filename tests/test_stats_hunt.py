@@ -84,3 +84,28 @@ def test_mvn_logpdf_with_its_default_cov():
         def f(X, mu):
             return np.sum(multivariate_normal.logpdf(X, mean=mu))
     ''', [X43, MU3])
+
+
+# --- scipy.special: arguments written as people write them ------------------------------------
+
+
+def test_logsumexp_with_b_none_written_out_is_without_weights():
+    assert_right('''
+        from scipy.special import logsumexp
+        def f(a):
+            return np.sum(logsumexp(a, 1, None, True) * a) + logsumexp(a, b=None)
+    ''', [X43])
+
+
+@pytest.mark.parametrize("call, match", [
+    ("logsumexp(a, b=a, return_sign=True)[0]", r"logsumexp is read with the arguments a, axis, b and keepdims only: "
+                                               r"logsumexp\(a, b=a, return_sign=True\) is not supported"),
+    ("gammaln(a, out=None)", r"gammaln is read with one argument only"),
+    ("betaln(a)", r"betaln is read with two arguments only"),
+])
+def test_a_special_function_read_with_other_arguments_is_refused_saying_which(call, match):
+    assert_refused(f'''
+        from scipy.special import logsumexp, gammaln, betaln
+        def f(a):
+            return np.sum({call})
+    ''', [np.array([1.2, 1.5, 2.5])], match)
