@@ -604,7 +604,8 @@ class Differentiable:
             kept, own = self._own_gradients
             raise TypeError(f"{self.__name__} returns {', '.join(own)} beside {kept}: backgen takes "
                             f"{' and '.join(own)} for {self.__name__}'s own gradient (as a loss returns loss, dx) "
-                            f"and differentiates {kept} alone: pass dout as one upstream gradient, not a tuple")
+                            f"or for values it reports in a dict, not differentiated, and differentiates {kept} "
+                            f"alone: pass dout as one upstream gradient, not a tuple")
         if self.outputs == 1 and self._returns_tuple and isinstance(dout, tuple) and len(dout) > 1 and \
                 any(d is None for d in dout):  # (out, cache): dout=(dout, None), the cache's None
             raise TypeError(f"{self.__name__} returns a tuple of which backgen differentiates the first value "
@@ -800,7 +801,8 @@ def _own_gradients(forward):
     roles = output_roles(func, values)
     if "gradient" not in roles or roles.count("out") != 1:
         return ()
-    return source.to_source(values[roles.index("out")]), [v.id for v, role in zip(values, roles) if role == "gradient"]
+    return source.to_source(values[roles.index("out")]), [source.to_source(v) for v, role in zip(values, roles)
+                                                          if role == "gradient"]
 
 
 def _replaced(sequence, k, value):

@@ -299,7 +299,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                               {name for name, meaning in self.forward.env.items() if meaning == "numpy"})
         if roles != ["out"]:
             body = self.given_path(body)
-            gradients = {v.id for v, role in zip(returns.elts, roles) if role == "gradient"}
+            gradients = {v.id for v, role in zip(returns.elts, roles) if role == "gradient" and isinstance(v, ast.Name)}
             body = [_without_dicts(s, gradients) for s in body]  # loss, grads = 0, {}: loss = 0
             body = [s for s in body if not _fills_dict(s, gradients)]  # grads = {}; grads['W2'] = ...: the user's
             self.keep_outputs(body, roles)
@@ -1080,12 +1080,12 @@ def _only_users_backward(block, gradients, live):
 
 
 def _fills_dict(stmt, names):
-    """``grads = {}`` (or ``dict()``), ``grads["W2"] = ...`` or ``+=`` for a name of ``names``."""
+    """``grads = {}`` (or ``dict()``, ``{"W": dW}``), ``grads["W2"] = ...`` or ``+=`` for a name of ``names``."""
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
         target, value = stmt.targets[0], stmt.value
         if isinstance(target, ast.Name) and target.id in names:
-            return isinstance(value, ast.Dict) and not value.keys or isinstance(value, ast.Call) and \
-                isinstance(value.func, ast.Name) and value.func.id == "dict" and not value.args and not value.keywords
+            return isinstance(value, ast.Dict) or isinstance(value, ast.Call) and \
+                isinstance(value.func, ast.Name) and value.func.id == "dict"
     elif isinstance(stmt, ast.AugAssign):
         target = stmt.target
     else:

@@ -6,6 +6,9 @@ Python (and SciPy) run it, with respect to its float parameters, or asserted ref
 ``BackgenError`` and part of its message.
 """
 
+import importlib.util
+import textwrap
+
 import numpy as np
 import pytest
 
@@ -109,3 +112,75 @@ def test_a_special_function_read_with_other_arguments_is_refused_saying_which(ca
         def f(a):
             return np.sum({call})
     ''', [np.array([1.2, 1.5, 2.5])], match)
+
+
+# --- a loss returning a dict beside it (metrics, its own gradients): the dict is not differentiated ----
+
+
+Y5 = np.array([0, 2, 1, 3, 2])
+X53 = RNG.standard_normal((5, 3))
+
+
+def test_a_loss_returning_a_dict_of_metrics_written_out():
+    assert_right('''
+        def f(W, X, y):
+            N = X.shape[0]
+            scores = X.dot(W)
+            shifted = scores - scores.max(axis=1, keepdims=True)
+            lp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+            loss = -lp[np.arange(N), y].mean()
+            return loss, {"acc": np.mean(np.argmax(scores, axis=1) == y), "loss": loss}
+    ''', [RNG.standard_normal((3, 4)), X53, Y5])
+
+
+def test_a_loss_returning_a_named_dict_of_metrics_filled_by_key():
+    assert_right('''
+        def f(mu, log_var, x, eps):
+            z = mu + np.exp(0.5 * log_var) * eps
+            rec = 0.5 * np.sum((x - z) ** 2)
+            kl = -0.5 * np.sum(1 + log_var - mu ** 2 - np.exp(log_var))
+            metrics = {"rec": rec, "kl": kl}
+            metrics["z_norm"] = np.linalg.norm(z)
+            return rec + kl, metrics
+    ''', [MU3, 0.3 * MU3, X43[0], X43[1]])
+
+
+def test_a_loss_returning_its_own_gradients_in_a_dict_written_out():
+    assert_right('''
+        def f(W1, b1, W2, b2, X, y, reg=0.1):
+            N = X.shape[0]
+            h = np.maximum(0, X @ W1 + b1)
+            scores = h @ W2 + b2
+            scores -= scores.max(axis=1, keepdims=True)
+            probs = np.exp(scores)
+            probs /= probs.sum(axis=1, keepdims=True)
+            loss = -np.log(probs[np.arange(N), y]).mean() + reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
+            dscores = probs.copy()
+            dscores[np.arange(N), y] -= 1
+            dW2 = h.T @ (dscores / N) + 2 * reg * W2
+            grads = {"W1": None, "b1": None, "W2": dW2, "b2": dscores.sum(axis=0)}
+            return loss, grads
+    ''', [RNG.standard_normal((3, 4)), RNG.standard_normal(4), RNG.standard_normal((4, 4)),
+          RNG.standard_normal(4), X53, Y5, 0.1])
+
+
+def test_a_loss_returning_an_empty_dict_written_out_on_one_path(tmp_path):
+    source = '''
+        def f(w, X, y, verbose=False):
+            z = X @ w
+            loss = np.sum(np.logaddexp(0, z) - y * z)
+            if verbose:
+                return loss, {"z": z}
+            return loss, {}
+    '''
+    assert_right(source, [MU3, X53, np.array([1.0, 0.0, 0.0, 1.0, 1.0])])
+    path = tmp_path / "metrics_loss.py"
+    path.write_text("import numpy as np\n" + textwrap.dedent(source))
+    spec = importlib.util.spec_from_file_location("metrics_loss", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    f = backgen.backward(module.f)
+    y = np.array([1.0, 0.0, 0.0, 1.0, 1.0])
+    dw = f.backward(MU3, X53, y)[0]  # (the gradients of w, X and y: the dict is not differentiated)
+    z = X53 @ MU3
+    np.testing.assert_allclose(dw, X53.T @ (1 / (1 + np.exp(-z)) - y), rtol=1e-10)
