@@ -128,9 +128,9 @@ def rewrite(forward):
 
 def _meaning(forward, func):
     """``scipy.special.expit`` for a call's function that names one, else None."""
-    if isinstance(func, ast.Name):
+    if isinstance(func, ast.Name):  # (expit(x); norm(mu, sigma), a frozen distribution)
         meaning = forward.env.get(func.id) or ""
-        return meaning if meaning.startswith("scipy.special.") else None
+        return meaning if meaning.startswith(("scipy.special.", "scipy.stats.")) else None
     if isinstance(func, ast.Attribute):
         parts = []
         while isinstance(func, ast.Attribute):
@@ -221,9 +221,14 @@ def _stats_call(forward, call, meaning, numpy_name):
     as the NumPy of ``NORM`` (``MVN``)."""
     owner, _, name = meaning.rpartition(".")
     distribution = owner.rpartition(".")[2]
+    read = "; ".join(f"{d}'s {', '.join(fs)} (of {', '.join(ps)})" for d, (ps, _, fs) in DISTRIBUTIONS.items())
+    if owner == "scipy.stats" and name in DISTRIBUTIONS:  # norm(mu, sigma).logpdf(x)
+        params, _, functions = DISTRIBUTIONS[name]
+        first, *others = functions
+        raise forward.error(f"a frozen distribution, {ast.unparse(call)}, is not supported: give the parameters "
+                            f"in each call, {name}.{first}({', '.join(params)}) (or {', '.join(others)})", call)
     if not owner.startswith("scipy.stats.") or distribution not in DISTRIBUTIONS or \
             name not in DISTRIBUTIONS[distribution][2]:
-        read = "; ".join(f"{d}'s {', '.join(fs)} (of {', '.join(ps)})" for d, (ps, _, fs) in DISTRIBUTIONS.items())
         raise forward.error(f"{meaning} is not supported: backgen reads scipy.stats's {read}", call)
     params, needed, templates = DISTRIBUTIONS[distribution]
     given = dict(zip(params, call.args))

@@ -184,3 +184,35 @@ def test_a_loss_returning_an_empty_dict_written_out_on_one_path(tmp_path):
     dw = f.backward(MU3, X53, y)[0]  # (the gradients of w, X and y: the dict is not differentiated)
     z = X53 @ MU3
     np.testing.assert_allclose(dw, X53.T @ (1 / (1 + np.exp(-z)) - y), rtol=1e-10)
+
+
+# --- scipy.stats beyond what backgen reads: refused at the call, by generate and by the decorator --------
+
+
+def _decorated(tmp_path, text, name):
+    path = tmp_path / f"{name}.py"
+    path.write_text("import numpy as np\n" + textwrap.dedent(text))
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return backgen.backward(module.f)
+
+
+@pytest.mark.parametrize("text, match", [
+    ('''
+        from scipy.stats import poisson
+        def f(lam, k):
+            return np.sum(poisson.logpmf(k, lam))
+    ''', r"scipy.stats.poisson.logpmf is not supported: backgen reads scipy.stats's norm's logpdf"),
+    ('''
+        from scipy.stats import norm
+        def f(lam, k):
+            return np.sum(norm(lam, 1.0).logpdf(k))
+    ''', r"a frozen distribution, norm\(lam, 1.0\), is not supported: give the parameters in each call, "
+         r"norm.logpdf\(x, loc, scale\)"),
+], ids=["poisson", "frozen_norm"])
+def test_other_distributions_and_frozen_ones_are_refused_at_the_call(text, match, tmp_path):
+    lam, k = np.array([1.5, 2.0, 0.7]), np.array([1.0, 3.0, 0.0])
+    assert_refused(text, [lam, k], match)
+    with pytest.raises(backgen.BackgenError, match=match):  # (at the decorator, or at the first backward)
+        _decorated(tmp_path, text, "stats_" + str(len(text))).backward(lam, k)
