@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import generated_gradients
+from numeric import finite_differences, generated_gradients
 
 RNG = np.random.default_rng(20)
 X43 = RNG.standard_normal((4, 3))
@@ -216,3 +216,34 @@ def test_other_distributions_and_frozen_ones_are_refused_at_the_call(text, match
     assert_refused(text, [lam, k], match)
     with pytest.raises(backgen.BackgenError, match=match):  # (at the decorator, or at the first backward)
         _decorated(tmp_path, text, "stats_" + str(len(text))).backward(lam, k)
+
+
+# --- the decorator: integer labels read in comparisons only carry no gradient ----------------------
+
+
+def test_the_decorator_leaves_labels_read_in_comparisons_only_out_of_wrt(tmp_path):
+    # per-class Gaussians (naive Bayes), labels as integers: y == c gives masks, no gradient to y
+    f = _decorated(tmp_path, '''
+        def f(means, log_vars, X, y):
+            ll = 0.0
+            for c in range(2):
+                Xc = X[y == c]
+                ll += np.sum(-0.5 * (Xc - means[c]) ** 2 / np.exp(log_vars[c]) - 0.5 * log_vars[c])
+            return -ll
+    ''', "naive_bayes")
+    means, log_vars, y = RNG.standard_normal((2, 3)), 0.3 * RNG.standard_normal((2, 3)), np.array([0, 1, 1, 0, 1])
+    got = f.backward(means, log_vars, X53, y)
+    want = finite_differences(f.__wrapped__, [means, log_vars, X53, y], [0, 1, 2], (1.0,))
+    assert len(got) == 3
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def test_the_decorator_still_refuses_integer_arrays_read_in_arithmetic(tmp_path):
+    # k * log(lam): integers there may mean numbers (as the decorator has it): named, not guessed
+    f = _decorated(tmp_path, '''
+        def f(log_lam, k):
+            return np.sum(k * log_lam - np.exp(log_lam))
+    ''', "poisson_counts")
+    with pytest.raises(backgen.BackgenError, match="'k' is integer"):
+        f.backward(np.array([0.1, 0.5]), np.array([1, 3]))
