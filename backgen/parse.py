@@ -21,6 +21,7 @@ import __future__
 import ast
 import itertools
 import operator
+import statistics
 import builtins
 import codecs
 import copy
@@ -47,7 +48,7 @@ from .nested import Nested, lift
 from . import (combinations, correlations, defaults, divmods, eigenvalues, factories, float_limits, folds,
                generators, higher_order, index_tricks, integrals, iterables, list_calls, masked_reductions,
                math_calls, named_entries, outers, partials, quantiles, scipy_calls, scipy_linalg, selects, signals,
-               starred, trys, varargs, view_targets)
+               starred, statistics_calls, trys, varargs, view_targets)
 from .cache import dict_display, output_roles
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
@@ -112,7 +113,7 @@ def error_at(message, filename, lines, node):
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
 _CALL_REWRITERS = (integrals, signals, selects, outers, masked_reductions, quantiles, eigenvalues, correlations,
-                   math_calls, divmods, float_limits, list_calls, index_tricks,
+                   statistics_calls, math_calls, divmods, float_limits, list_calls, index_tricks,
                    partials)  # (in this order: a later one may rewrite what an earlier wrote)
 
 
@@ -938,7 +939,7 @@ def _bind_import(node, env):
             env[alias.asname or alias.name] = {"special": "scipy.special", "stats": "scipy.stats",
                                                "linalg": "scipy.linalg"}.get(alias.name)
         return
-    if isinstance(node, ast.ImportFrom) and node.module in ("itertools", "functools", "operator"):
+    if isinstance(node, ast.ImportFrom) and node.module in ("itertools", "functools", "operator", "statistics"):
         for alias in node.names:  # from itertools import combinations (pairs, written as two loops); from
             # functools import reduce, from operator import mul (folds, written as the assignments they make)
             env[alias.asname or alias.name] = f"{node.module}.{alias.name}" if not node.level else None
@@ -946,7 +947,7 @@ def _bind_import(node, env):
     if isinstance(node, ast.Import):
         for alias in node.names:
             local = alias.asname or alias.name.split(".")[0]
-            if alias.name in ("itertools", "functools", "operator"):
+            if alias.name in ("itertools", "functools", "operator", "statistics"):
                 env[local] = alias.name
                 continue
             module = "numpy" if alias.name in NUMPY_LIKE and alias.asname else alias.name
@@ -1418,6 +1419,9 @@ def _describe(value):
         return value.__name__
     if value is functools.reduce:
         return "functools.reduce"
+    if value is statistics or getattr(value, "__module__", None) == "statistics" and \
+            getattr(statistics, getattr(value, "__name__", ""), None) is value:
+        return "statistics" if value is statistics else f"statistics.{value.__name__}"  # (statistics_calls)
     if any(value is getattr(operator, meaning.partition(".")[2]) for meaning in folds.OPERATORS):
         return f"operator.{value.__name__}"
     if isinstance(value, types.ModuleType) and linalg_meaning(value.__name__):

@@ -247,3 +247,58 @@ def test_the_decorator_still_refuses_integer_arrays_read_in_arithmetic(tmp_path)
     ''', "poisson_counts")
     with pytest.raises(backgen.BackgenError, match="'k' is integer"):
         f.backward(np.array([0.1, 0.5]), np.array([1, 3]))
+
+
+# --- the statistics module's means and spreads, in plain Python ------------------------------------
+
+
+def test_statistics_means_and_spreads_of_a_list():
+    assert_right('''
+        import statistics
+        def f(a, b, c):
+            xs = [a * a, b, c + a]
+            return statistics.mean(xs) + statistics.stdev(xs) + statistics.variance(xs)
+    ''', [0.3, -1.2, 0.8])
+
+
+def test_statistics_imported_by_name_in_a_loop():
+    assert_right('''
+        from statistics import fmean, pvariance, pstdev
+        def f(a, b):
+            tot = 0.0
+            for k in range(3):
+                xs = [a * k, b, a + b * k]
+                tot += pvariance(xs) / (1 + fmean(xs) ** 2) + pstdev(xs)
+            return tot
+    ''', [0.3, -1.2])
+
+
+def test_statistics_of_a_generator_and_of_an_array():
+    assert_right('''
+        import statistics as st
+        def f(w, xs, x):
+            return st.pstdev(w * v for v in xs) + st.fmean(w * v * v for v in xs) + st.stdev(np.tanh(x))
+    ''', [0.7, np.array([0.3, -1.2, 0.8, 2.0]), MU3])
+
+
+def test_statistics_median_is_refused_at_the_call():
+    assert_refused('''
+        import statistics
+        def f(a, b, c):
+            return statistics.median([a, b, c])
+    ''', [0.3, -1.2, 0.8], "unknown function 'statistics.median'")
+
+
+def test_the_decorator_on_code_calling_statistics(tmp_path):
+    f = _decorated(tmp_path, '''
+        import math
+        from statistics import mean, stdev
+        def f(mu, log_s, xs):
+            zs = [(x - mu) / math.exp(log_s) for x in xs]
+            return mean(z * z for z in zs) + stdev(zs)
+    ''', "statistics_deco")
+    xs = [0.3, -1.2, 0.8, 2.0]
+    got = f.backward(0.2, -0.1, xs)
+    want = finite_differences(f.__wrapped__, [0.2, -0.1, xs], [0, 1, 2], (1.0,))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
