@@ -302,3 +302,14 @@ def test_the_decorator_on_code_calling_statistics(tmp_path):
     want = finite_differences(f.__wrapped__, [0.2, -0.1, xs], [0, 1, 2], (1.0,))
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
+
+
+def test_statistics_in_a_comprehension_and_a_conditional_expression():
+    # computed where they are (no statement before them runs them at the right time)
+    assert_right('''
+        from statistics import mean, stdev
+        def f(a, b):
+            ms = [mean([a, b * k, a * b]) for k in range(3)]
+            s = stdev(ms) if a > 0 else mean(ms)
+            return s + sum(ms)
+    ''', [0.3, -1.2])
