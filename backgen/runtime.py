@@ -224,6 +224,22 @@ def _erfc(x):
     """scipy.special.erfc of a number or an array, computed element by element with math.erfc."""
     return np.vectorize(math.erfc, otypes=[float])(x)[()]
 ''',
+    "_log_ndtr": '''
+def _log_ndtr(x):
+    """scipy.special.log_ndtr: the log of the standard normal's cdf, element by element, finite far
+    into its lower tail (where the cdf itself is 0 in floats: the asymptotic series of its log)."""
+    def one(v):
+        if v > 0:
+            return math.log1p(-0.5 * math.erfc(v / math.sqrt(2.0)))
+        if v > -20:
+            return math.log(0.5 * math.erfc(-v / math.sqrt(2.0)))
+        inv2, term, series = 1.0 / (v * v), 1.0, 1.0  # 1 - 1/v^2 + 3/v^4 - 15/v^6 ...
+        for k in range(1, 12):
+            term *= -(2 * k - 1) * inv2
+            series += term
+        return -0.5 * v * v - math.log(-v) - 0.5 * math.log(2 * math.pi) + math.log(series)
+    return np.vectorize(one, otypes=[float])(x)[()]
+''',
     "_xlogy": '''
 def _xlogy(x, y):
     """scipy.special.xlogy: x * log(y), and 0 where x is 0 (whatever y is there)."""

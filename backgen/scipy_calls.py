@@ -15,7 +15,9 @@ call of a function the environment binds to ``scipy.special`` (imported from
   np.logaddexp.reduce(x, axis=axis, keepdims=True)``, ``softmax`` its exp;
 
 * ``log_expit``, ``logit``, ``betaln``, ``ndtr`` and ``log_ndtr`` become their formulas in
-  those (``FORMULAS``);
+  those and in ``_log_ndtr(x)`` (``FORMULAS``), a helper as below: the log of the normal's cdf,
+  finite far into its lower tail, whose rule ``np._log_ndtr`` has the gradient
+  ``exp(-x ** 2 / 2 - log(2 pi) / 2 - out)``;
 * ``erf(x)``, ``erfc(x)`` and ``gammaln(x)`` become ``_erf(x)``, ``_erfc(x)``,
   ``_gammaln(x)``: small helpers (``backgen.runtime``) the generated module
   carries, computing ``math.erf`` (``math.lgamma``) element by element, with
@@ -29,7 +31,8 @@ and, for the normal distribution of ``scipy.stats`` (``norm``, imported from
 ``import autograd.scipy.stats.norm as norm``), ``norm.logpdf``, ``pdf``,
 ``cdf``, ``logcdf``, ``sf`` and ``logsf`` of ``(x, loc=0, scale=1)`` become
 their formulas in ``z = (x - loc) / scale`` (``-z ** 2 / 2 - log(scale) -
-log(2 pi) / 2``; the cumulative ones through ``_erfc``), and
+log(2 pi) / 2``; the cumulative ones through ``_erfc``, ``logcdf`` and ``logsf`` through
+``_log_ndtr``), and
 ``multivariate_normal.logpdf`` and ``pdf`` of ``(x, mean=0, cov=1)`` (a point or a
 row per point) theirs in ``d = x - mean``, through ``np.linalg.solve(C, d.T)`` and
 ``np.linalg.slogdet(C)``, ``C`` the matrix SciPy reads of ``cov``: a matrix's lower
@@ -56,9 +59,9 @@ NORM = {
     "logpdf": "-0.5 * Z ** 2 - np.log(SCALE) - 0.9189385332046727",  # (log(2 pi) / 2)
     "pdf": "np.exp(-0.5 * Z ** 2) / (SCALE * 2.5066282746310002)",  # (sqrt(2 pi))
     "cdf": "0.5 * _erfc(-Z / 1.4142135623730951)",
-    "logcdf": "np.log(0.5 * _erfc(-Z / 1.4142135623730951))",
+    "logcdf": "_log_ndtr(Z)",
     "sf": "0.5 * _erfc(Z / 1.4142135623730951)",
-    "logsf": "np.log(0.5 * _erfc(Z / 1.4142135623730951))",
+    "logsf": "_log_ndtr(-Z)",
 }
 
 # scipy.stats.multivariate_normal's, in D = x - mean, a point or a row per point (log(2 pi) written out),
@@ -77,7 +80,7 @@ FORMULAS = {
     "logit": (("X",), "np.log(X) - np.log1p(-X)"),
     "betaln": (("A", "B"), "_gammaln(A) + _gammaln(B) - _gammaln(A + B)"),
     "ndtr": (("X",), "0.5 * _erfc(-X / 1.4142135623730951)"),
-    "log_ndtr": (("X",), "np.log(0.5 * _erfc(-X / 1.4142135623730951))"),
+    "log_ndtr": (("X",), "_log_ndtr(X)"),
 }
 
 # the arguments each function read is read with (another call of it is refused, saying so)
@@ -194,7 +197,7 @@ def _replace(forward, call, numpy_name):
         new = ast.Call(ast.Name(helper, ast.Load()), call.args, [])
     elif name in FORMULAS and len(call.args) == len(FORMULAS[name][0]) and not call.keywords:
         params, text = FORMULAS[name]
-        for helper in ("_erfc", "_gammaln"):
+        for helper in ("_erfc", "_gammaln", "_log_ndtr"):
             if helper in text:
                 forward.env[helper] = f"numpy.{helper}"
         new = ast.parse(source.renamed(text, {"np": numpy_name}), mode="eval").body
@@ -252,8 +255,9 @@ def _stats_call(forward, call, meaning, numpy_name):
         text = source.renamed(source.renamed(templates[name], {"MATRIX": matrix}),
                               {"D": "(X - MEAN)" if "mean" in given else "X"})
         parts = {"X": given["x"], "MEAN": given.get("mean"), "COV": given.get("cov")}
-    if "_erfc" in text:
-        forward.env["_erfc"] = "numpy._erfc"
+    for helper in ("_erfc", "_log_ndtr"):
+        if helper in text:
+            forward.env[helper] = f"numpy.{helper}"
     new = ast.parse(source.renamed(text, {"np": numpy_name}), mode="eval").body
 
     class Parts(ast.NodeTransformer):

@@ -313,3 +313,16 @@ def test_statistics_in_a_comprehension_and_a_conditional_expression():
             s = stdev(ms) if a > 0 else mean(ms)
             return s + sum(ms)
     ''', [0.3, -1.2])
+
+
+# --- the normal's log cdf far in its tail ------------------------------------------------------------
+
+
+def test_log_ndtr_and_norm_logcdf_far_in_the_lower_tail():
+    # the cdf is 0 in floats below about -37.5: its log, and the gradient (about -x there), are not
+    assert_right('''
+        from scipy.special import log_ndtr
+        from scipy.stats import norm
+        def f(x):
+            return np.sum(log_ndtr(x)) + np.sum(norm.logcdf(x, 0.5, 2.0)) + np.sum(norm.logsf(-x))
+    ''', [np.array([-45.0, -30.0, -12.0, 0.3, 8.0])])
