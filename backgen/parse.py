@@ -1434,9 +1434,9 @@ def _describe(value):
     for distribution in DISTRIBUTIONS if stats is not None else ():
         if value is getattr(stats, distribution, None):
             return f"scipy.stats.{distribution}"
-    distribution = getattr(value, "name", None) if stats is not None else None
-    if isinstance(distribution, str) and distribution.isidentifier() and getattr(stats, distribution, None) is value:
-        return f"scipy.stats.{distribution}"  # poisson, t: read (and refused) as scipy.stats's
+    for name in (getattr(value, "__name__", None), getattr(value, "name", None)) if stats is not None else ():
+        if isinstance(name, str) and name.isidentifier() and getattr(stats, name, None) is value:
+            return f"scipy.stats.{name}"  # entropy; poisson, t: read (or refused) as scipy.stats's
     if isinstance(value, types.ModuleType) and value.__name__ in SCIPY_PACKAGES:
         return value.__name__  # import scipy.special: scipy.special.erf(x) reads through the package
     special = [sys.modules.get(m) for m in SCIPY_SPECIAL]  # expit, logsumexp from any of them

@@ -14,7 +14,8 @@ call of a function the environment binds to ``scipy.special`` (imported from
   ``log_softmax(x, axis=None)`` becomes ``x -
   np.logaddexp.reduce(x, axis=axis, keepdims=True)``, ``softmax`` its exp;
 
-* ``log_expit``, ``logit``, ``betaln``, ``ndtr`` and ``log_ndtr`` become their formulas in
+* ``log_expit``, ``logit``, ``betaln``, ``ndtr``, ``log_ndtr``, ``entr``, ``rel_entr`` and
+  ``kl_div`` become their formulas in
   those and in ``_log_ndtr(x)`` (``FORMULAS``), a helper as below: the log of the normal's cdf,
   finite far into its lower tail, whose rule ``np._log_ndtr`` has the gradient
   ``exp(-x ** 2 / 2 - log(2 pi) / 2 - out)``;
@@ -39,6 +40,10 @@ row per point) theirs in ``d = x - mean``, through ``np.linalg.solve(C, d.T)`` a
 triangle, mirrored (its gradient lies there), a vector's diagonal, a number times the
 identity (the ranks told apart by ``np.ndim(cov)``); an argument
 written twice there is an expression without side effects, as arguments are;
+
+and ``scipy.stats.entropy(pk, qk=None, base=None, axis=0)`` becomes its formula: ``-sum(P log P)``
+(``sum(P log(P / Q))`` given ``qk``) along ``axis``, ``P`` and ``Q`` those normalized to sum to 1,
+over ``log(base)`` given a base, the logs through ``_xlogy`` (0 where ``P`` is 0);
 
 so generated code needs NumPy only.  Other ``scipy.special`` functions (and
 ``logsumexp`` with ``return_sign=``), other distributions and a
@@ -81,6 +86,9 @@ FORMULAS = {
     "betaln": (("A", "B"), "_gammaln(A) + _gammaln(B) - _gammaln(A + B)"),
     "ndtr": (("X",), "0.5 * _erfc(-X / 1.4142135623730951)"),
     "log_ndtr": (("X",), "_log_ndtr(X)"),
+    "entr": (("X",), "-_xlogy(X, X)"),  # (-x log x, 0 at 0)
+    "rel_entr": (("X", "Y"), "_xlogy(X, X) - _xlogy(X, Y)"),  # (x log(x / y), 0 where x is 0)
+    "kl_div": (("X", "Y"), "_xlogy(X, X) - _xlogy(X, Y) - X + Y"),
 }
 
 # the arguments each function read is read with (another call of it is refused, saying so)
@@ -97,6 +105,14 @@ def _written(call):
                      [f"{k.arg}={ast.unparse(k.value)}" if k.arg else f"**{ast.unparse(k.value)}"
                       for k in call.keywords])
 
+
+# scipy.stats.entropy: its parameters, and its formula (given qk, given a base), P and Q the normalized pk, qk
+ENTROPY_PARAMS = ("pk", "qk", "base", "axis")
+_P = "(PK / np.sum(PK, axis=AXIS, keepdims=True))"
+_Q = "(QK / np.sum(QK, axis=AXIS, keepdims=True))"
+ENTROPY = {(False, False): f"-np.sum(_xlogy({_P}, {_P}), axis=AXIS)",
+           (True, False): f"np.sum(_xlogy({_P}, {_P}) - _xlogy({_P}, {_Q}), axis=AXIS)"}
+ENTROPY.update({(q, True): f"{text} / np.log(BASE)" for (q, _), text in list(ENTROPY.items())})
 
 # each distribution read: its parameters (in order), those it needs given, its functions
 DISTRIBUTIONS = {"norm": (("x", "loc", "scale"), ("x",), NORM),
@@ -197,7 +213,7 @@ def _replace(forward, call, numpy_name):
         new = ast.Call(ast.Name(helper, ast.Load()), call.args, [])
     elif name in FORMULAS and len(call.args) == len(FORMULAS[name][0]) and not call.keywords:
         params, text = FORMULAS[name]
-        for helper in ("_erfc", "_gammaln", "_log_ndtr"):
+        for helper in ("_erfc", "_gammaln", "_log_ndtr", "_xlogy"):
             if helper in text:
                 forward.env[helper] = f"numpy.{helper}"
         new = ast.parse(source.renamed(text, {"np": numpy_name}), mode="eval").body
@@ -221,10 +237,13 @@ def _replace(forward, call, numpy_name):
 
 def _stats_call(forward, call, meaning, numpy_name):
     """``norm.logpdf(x, loc, scale)`` (and pdf, cdf...; ``multivariate_normal.logpdf(x, mean, cov)``)
-    as the NumPy of ``NORM`` (``MVN``)."""
+    as the NumPy of ``NORM`` (``MVN``); ``entropy(pk, qk, base, axis)`` as ``ENTROPY``'s."""
+    if meaning == "scipy.stats.entropy":
+        return _entropy(forward, call, numpy_name)
     owner, _, name = meaning.rpartition(".")
     distribution = owner.rpartition(".")[2]
-    read = "; ".join(f"{d}'s {', '.join(fs)} (of {', '.join(ps)})" for d, (ps, _, fs) in DISTRIBUTIONS.items())
+    read = "; ".join(f"{d}'s {', '.join(fs)} (of {', '.join(ps)})" for d, (ps, _, fs) in DISTRIBUTIONS.items()) + \
+        f"; entropy (of {', '.join(ENTROPY_PARAMS)})"
     if owner == "scipy.stats" and name in DISTRIBUTIONS:  # norm(mu, sigma).logpdf(x)
         params, _, functions = DISTRIBUTIONS[name]
         first, *others = functions
@@ -259,6 +278,33 @@ def _stats_call(forward, call, meaning, numpy_name):
         if helper in text:
             forward.env[helper] = f"numpy.{helper}"
     new = ast.parse(source.renamed(text, {"np": numpy_name}), mode="eval").body
+
+    class Parts(ast.NodeTransformer):
+        def visit_Name(self, node):  # (a copy where an argument is written twice)
+            return copy.deepcopy(parts[node.id]) if node.id in parts else node
+    new = Parts().visit(new)
+    for sub in ast.walk(new):
+        ast.copy_location(sub, call)
+    return new
+
+
+def _entropy(forward, call, numpy_name):
+    """``scipy.stats.entropy(pk, qk=None, base=None, axis=0)``: the entropy of ``pk`` normalized along
+    ``axis`` (``-sum(P log P)``), or, given ``qk``, the relative entropy ``sum(P log(P / Q))``, over
+    ``log(base)`` where a base is given."""
+    given = dict(zip(ENTROPY_PARAMS, call.args))
+    for keyword in call.keywords:
+        if keyword.arg not in ENTROPY_PARAMS or keyword.arg in given:
+            raise forward.error(f"scipy.stats.entropy with these arguments is not supported: give it "
+                                f"{', '.join(ENTROPY_PARAMS)}", call)
+        given[keyword.arg] = keyword.value
+    if "pk" not in given or len(call.args) > len(ENTROPY_PARAMS) or any(isinstance(a, ast.Starred) for a in call.args):
+        raise forward.error("scipy.stats.entropy needs its argument pk written out", call)
+    given = {k: v for k, v in given.items() if not (isinstance(v, ast.Constant) and v.value is None)}
+    text = ENTROPY[("qk" in given, "base" in given)]
+    forward.env["_xlogy"] = "numpy._xlogy"
+    new = ast.parse(source.renamed(text, {"np": numpy_name}), mode="eval").body
+    parts = {"PK": given["pk"], "QK": given.get("qk"), "BASE": given.get("base"), "AXIS": given.get("axis", ast.Constant(0))}
 
     class Parts(ast.NodeTransformer):
         def visit_Name(self, node):  # (a copy where an argument is written twice)

@@ -326,3 +326,37 @@ def test_log_ndtr_and_norm_logcdf_far_in_the_lower_tail():
         def f(x):
             return np.sum(log_ndtr(x)) + np.sum(norm.logcdf(x, 0.5, 2.0)) + np.sum(norm.logsf(-x))
     ''', [np.array([-45.0, -30.0, -12.0, 0.3, 8.0])])
+
+
+# --- entropies: scipy.special's entr, rel_entr, kl_div and scipy.stats.entropy ---------------------
+
+
+def test_entr_rel_entr_and_kl_div():
+    assert_right('''
+        from scipy.special import entr, rel_entr, kl_div
+        def f(a, b):
+            p = np.exp(a) / np.sum(np.exp(a))
+            q = np.exp(b) / np.sum(np.exp(b))
+            return np.sum(entr(p)) + 2 * np.sum(rel_entr(p, q)) + 3 * np.sum(kl_div(p, q * 1.1))
+    ''', [MU3, X43[0]])
+
+
+def test_scipy_stats_entropy_with_and_without_qk_base_and_axis():
+    assert_right('''
+        from scipy.stats import entropy
+        def f(A, B):
+            p, q = np.exp(A[0]), np.exp(B[0])
+            return (entropy(p) + 2 * entropy(p, q) + entropy(p, base=2) + entropy(p, qk=q, base=np.e)
+                    + np.sum(entropy(np.exp(A), np.exp(B), axis=1)) + np.sum(entropy(np.exp(A))))
+    ''', [X43, RNG.standard_normal((4, 3))])
+
+
+def test_the_decorator_on_scipy_stats_entropy(tmp_path):
+    f = _decorated(tmp_path, '''
+        from scipy.stats import entropy
+        def f(logits):
+            return entropy(np.exp(logits))
+    ''', "entropy_deco")
+    got = f.backward(MU3)
+    want = finite_differences(f.__wrapped__, [MU3], [0], (1.0,))[0]
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
