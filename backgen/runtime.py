@@ -276,6 +276,29 @@ def _digammas(x):
     """The digamma function of a number or an array, element by element: the derivative of _gammaln."""
     return np.vectorize(_digamma, otypes=[float])(x)[()]
 ''',
+    "_trigamma": '''
+def _trigamma(x):
+    """The trigamma function, the derivative of _digamma (about 1e-15 relative away from its poles)."""
+    if x <= 0 and x == math.floor(x):
+        raise ValueError("trigamma is undefined at zero and the negative integers")
+    result = 0.0
+    if x < 0.5:  # reflection: trigamma(1 - x) + trigamma(x) = pi^2 / sin(pi x)^2
+        result += (math.pi / math.sin(math.pi * x)) ** 2
+        result -= _trigamma(1.0 - x)
+        return result
+    while x < 10.0:  # recurrence: trigamma(x) = trigamma(x + 1) + 1 / x^2
+        result += 1.0 / (x * x)
+        x += 1.0
+    inv2 = 1.0 / (x * x)  # the asymptotic series, whose next term is below 1e-16 from x = 10
+    series = inv2 * (1 / 6 - inv2 * (1 / 30 - inv2 * (1 / 42 - inv2 * (1 / 30 - inv2 * (
+        5 / 66 - inv2 * (691 / 2730 - inv2 * 7 / 6))))))
+    return result + 1.0 / x + 0.5 * inv2 + series / x
+''',
+    "_trigammas": '''
+def _trigammas(x):
+    """The trigamma function of a number or an array, element by element: the derivative of _digammas."""
+    return np.vectorize(_trigamma, otypes=[float])(x)[()]
+''',
     "_added_at": '''
 def _added_at(a, indices, b):
     """A copy of a with b added at the indices, once for each time an index repeats (np.add.at)."""

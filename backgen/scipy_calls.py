@@ -23,7 +23,8 @@ call of a function the environment binds to ``scipy.special`` (imported from
   ``_gammaln(x)``: small helpers (``backgen.runtime``) the generated module
   carries, computing ``math.erf`` (``math.lgamma``) element by element, with
   the rules ``np._erf``, ``np._erfc``, ``np._gammaln`` (whose gradient is
-  ``_digammas(x)``, digamma element by element); ``xlogy(x, y)`` and
+  ``_digammas(x)``, digamma element by element); ``digamma(x)`` (``psi``) becomes
+  ``_digammas(x)``, rule ``np._digammas``, whose gradient is ``_trigammas(x)``; ``xlogy(x, y)`` and
   ``xlog1py(x, y)`` likewise ``_xlogy`` and ``_xlog1py`` (``x * log(y)``, 0 where
   ``x`` is 0), rules ``np._xlogy`` and ``np._xlog1py``;
 
@@ -94,7 +95,8 @@ FORMULAS = {
 # the arguments each function read is read with (another call of it is refused, saying so)
 READ = {"expit": "one argument", "logsumexp": "the arguments a, axis, b and keepdims",
         "softmax": "the arguments x and axis", "log_softmax": "the arguments x and axis",
-        "erf": "one argument", "erfc": "one argument", "gammaln": "one argument",
+        "erf": "one argument", "erfc": "one argument", "gammaln": "one argument", "digamma": "one argument",
+        "psi": "one argument",
         "xlogy": "two arguments", "xlog1py": "two arguments",
         **{name: ("one argument", "two arguments")[len(params) - 1] for name, (params, _) in FORMULAS.items()}}
 
@@ -206,9 +208,10 @@ def _replace(forward, call, numpy_name):
         new = ast.BinOp(given["x"], ast.Sub(), ast.Call(reduce, [copy.deepcopy(given["x"])], keywords))
         if name == "softmax":
             new = ast.Call(ast.Attribute(np_, "exp", ast.Load()), [new], [])
-    elif (name in ("erf", "erfc", "gammaln") and len(call.args) == 1 or
+    elif (name in ("erf", "erfc", "gammaln", "digamma", "psi") and len(call.args) == 1 or
           name in ("xlogy", "xlog1py") and len(call.args) == 2) and not call.keywords:
-        helper = f"_{name}"  # backgen.runtime: math.erf element by element, written into the generated module
+        helper = "_digammas" if name in ("digamma", "psi") else f"_{name}"  # backgen.runtime: math.erf element by
+        # element (digamma's, gammaln's gradient, _digamma element by element), written into the generated module
         forward.env[helper] = f"numpy.{helper}"
         new = ast.Call(ast.Name(helper, ast.Load()), call.args, [])
     elif name in FORMULAS and len(call.args) == len(FORMULAS[name][0]) and not call.keywords:
@@ -228,7 +231,7 @@ def _replace(forward, call, numpy_name):
                             "supported", call)
     else:
         raise forward.error(f"{meaning} is not supported: backgen reads scipy.special's expit, logsumexp, "
-                            "erf, erfc, gammaln, xlogy and xlog1py, softmax and log_softmax, and "
+                            "erf, erfc, gammaln, digamma (psi), xlogy and xlog1py, softmax and log_softmax, and "
                             f"{', '.join(FORMULAS)}", call)
     for sub in ast.walk(new):
         ast.copy_location(sub, call)

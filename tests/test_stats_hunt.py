@@ -360,3 +360,30 @@ def test_the_decorator_on_scipy_stats_entropy(tmp_path):
     got = f.backward(MU3)
     want = finite_differences(f.__wrapped__, [MU3], [0], (1.0,))[0]
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+
+
+# --- digamma, the expectations of Dirichlet and Gamma variational factors --------------------------
+
+
+def test_digamma_in_a_dirichlet_elbo():
+    assert_right('''
+        from scipy.special import digamma, gammaln
+        def f(log_alpha, log_beta):
+            a = np.exp(log_alpha)
+            b = np.exp(log_beta)
+            Elog = digamma(a) - digamma(np.sum(a))
+            return np.sum((b - 1) * Elog) - gammaln(np.sum(a)) + np.sum(gammaln(a)) - np.sum((a - 1) * Elog)
+    ''', [0.3 * MU3, 0.3 * X43[0]])
+
+
+def test_psi_of_numbers_and_of_arrays_by_the_decorator(tmp_path):
+    f = _decorated(tmp_path, '''
+        import scipy.special as sp
+        def f(gamma, b):
+            return np.sum(sp.psi(gamma) - sp.psi(gamma.sum())) * b + sp.digamma(b)
+    ''', "psi_deco")
+    gamma = np.array([0.7, 1.9, 3.2, 0.15])
+    got = f.backward(gamma, 1.7)
+    want = finite_differences(f.__wrapped__, [gamma, 1.7], [0, 1], (1.0,))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
