@@ -258,6 +258,9 @@ def _stats_call(forward, call, meaning, numpy_name):
     params, needed, templates = DISTRIBUTIONS[distribution]
     given = dict(zip(params, call.args))
     for keyword in call.keywords if len(call.args) <= len(params) else [ast.keyword(None, call.args[-1])]:
+        if distribution == "multivariate_normal" and keyword.arg == "allow_singular" and \
+                isinstance(keyword.value, ast.Constant) and keyword.value.value is False:
+            continue  # (SciPy's default: a singular cov raises, as np.linalg.solve does)
         if keyword.arg not in params or keyword.arg in given:
             raise forward.error(f"{meaning} with these arguments is not supported: give it "
                                 f"{', '.join(params)}", call)

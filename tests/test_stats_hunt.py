@@ -387,3 +387,11 @@ def test_psi_of_numbers_and_of_arrays_by_the_decorator(tmp_path):
     want = finite_differences(f.__wrapped__, [gamma, 1.7], [0, 1], (1.0,))
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
+
+
+def test_mvn_logpdf_with_allow_singular_false_written_out():
+    assert_right('''
+        from scipy.stats import multivariate_normal as mvn
+        def f(X, mu, S):
+            return mvn.logpdf(X, mu, S, allow_singular=False).mean()
+    ''', [X43, MU3, SPD3])
