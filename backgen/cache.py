@@ -77,7 +77,7 @@ def output_roles(func, values):
 
     def dict_like(value):  # {"acc": acc}, dict(), or a name bound to those alone (grads = {}; grads["W"] = ...),
         if isinstance(value, ast.Name):  # not read but returned
-            return value.id not in params and value.id in _returned_dicts(func)
+            return value.id not in params and value.id in returned_dicts(func)
         return dict_display(value)
 
     def beside(value):  # (what a loss returns beside it, not differentiated)
@@ -103,7 +103,7 @@ def dict_display(value):
         value.func.id == "dict"
 
 
-def _returned_dicts(func):
+def returned_dicts(func):
     """The names ``func`` binds to dicts written out alone (``stats = {"acc": acc}``, ``grads = {}``),
     then writes into by key and returns, reading them nowhere else."""
     bound = {}  # name -> whether every binding of it is an assignment of a dict written out

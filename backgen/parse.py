@@ -49,7 +49,7 @@ from . import (combinations, correlations, defaults, divmods, eigenvalues, facto
                generators, higher_order, index_tricks, integrals, iterables, list_calls, masked_reductions,
                math_calls, named_entries, outers, partials, quantiles, scipy_calls, scipy_linalg, selects, signals,
                starred, statistics_calls, trys, varargs, view_targets)
-from .cache import dict_display, output_roles
+from .cache import dict_display, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
 from .source import census, fresh_names, name_ids as source_names, number, numerals, parts_list, \
@@ -1569,7 +1569,7 @@ def _reported_dicts(func):
     if not any(isinstance(v, ast.Name) or dict_display(v) for values in returns for v in values[1:]):
         return frozenset()
     beside = [v for values in returns for v, role in zip(values, output_roles(func, values)) if role == "gradient"]
-    names = {v.id for v in beside if isinstance(v, ast.Name)}
+    names = {v.id for v in beside if isinstance(v, ast.Name)} & returned_dicts(func)  # (read nowhere else)
     assigned = [n.value for n in walk(func) if isinstance(n, ast.Assign) and len(n.targets) == 1
                 and isinstance(n.targets[0], ast.Name) and n.targets[0].id in names]
     return frozenset(v for v in beside + assigned if dict_display(v))

@@ -395,3 +395,14 @@ def test_mvn_logpdf_with_allow_singular_false_written_out():
         def f(X, mu, S):
             return mvn.logpdf(X, mu, S, allow_singular=False).mean()
     ''', [X43, MU3, SPD3])
+
+
+def test_a_returned_dict_the_loss_reads_is_still_refused():
+    # grads["h"] read by the loss: the dict is a value, which backgen does not stage, not a report
+    assert_refused('''
+        def f(x, w):
+            h0 = x * w
+            grads = {"h": h0}
+            y = grads["h"] * 2
+            return np.sum(y ** 2), grads
+    ''', [MU3, X43[0]], "Dict expressions are not supported")
