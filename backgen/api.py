@@ -256,7 +256,8 @@ def _labels(forward, params):
 
 def _no_gradient(value, index, arithmetic, count=False):
     """Whether a parameter given ``value`` carries no gradient: integers where the forward uses the
-    parameter as an ``index`` (class labels) or never reads it, booleans unless it uses it in ``arithmetic`` only
+    parameter as an ``index`` (class labels; the caller counts in a parameter read only in comparisons,
+    ``X[y == c]``) or never reads it, booleans unless it uses it in ``arithmetic`` only
     (a mask for np.where or an index; ``x * m`` may mean numbers, and is refused as integer arrays are),
     and an integer number (``n``, ``np.int64(3)``) the forward uses as a ``count``, a size, a bound or
     an index (``range(n)``, ``x[:k]``, ``x.reshape(k, -1)``, ``np.tile(x, k)``), where it is defined at
@@ -277,7 +278,7 @@ def _settings_list(value):
 
 
 _READ_ATTRIBUTES = frozenset({"wrt", "outputs", "_int_defaults", "_own_gradients", "_returns_tuple", "_indices",
-                              "_arithmetic", "_counts", "_sequences", "_subscripts"})  # (what Differentiable._setup sets)
+                              "_arithmetic", "_compared", "_counts", "_sequences", "_subscripts"})  # (what Differentiable._setup sets)
 
 
 class Differentiable:
@@ -375,6 +376,7 @@ class Differentiable:
         loaded = {node.id for node in ast.walk(forward.func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
         self._indices |= set(params) - loaded  # never read: integers given it are no more than labels
         self._arithmetic = shape_free.arithmetic_only(forward.func, params)
+        self._compared = shape_free.compared_only(forward.func, params)
         self._counts = {n for n, kind in shape_free.uses(forward.func, params).items() if kind in ("count", "label")}
         self._subscripts = {node.slice.id for node in ast.walk(forward.func)  # (W[idx]: idx the whole index)
                             if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name)}
@@ -461,8 +463,8 @@ class Differentiable:
         given = {n for n, v in zip(names, values) if n in self._int_defaults and (
             isinstance(v, (float, np.floating)) or isinstance(v, np.ndarray) and v.dtype.kind == "f")}
         labels = set() if self._given_wrt is not None else {
-            n for n, v in zip(names, values) if n in self.wrt and _no_gradient(v, n in self._indices,
-                                                                             n in self._arithmetic, n in self._counts)}
+            n for n, v in zip(names, values) if n in self.wrt and _no_gradient(
+                v, n in self._indices or n in self._compared, n in self._arithmetic, n in self._counts)}
         arrays = set()  # a dict (or list) of arrays is not settings: its arrays are differentiated
         if self._given_wrt is None:
             arrays = {n for n, v in zip(names, values) if structured.is_structured(v)}
@@ -604,7 +606,8 @@ class Differentiable:
             kept, own = self._own_gradients
             raise TypeError(f"{self.__name__} returns {', '.join(own)} beside {kept}: backgen takes "
                             f"{' and '.join(own)} for {self.__name__}'s own gradient (as a loss returns loss, dx) "
-                            f"and differentiates {kept} alone: pass dout as one upstream gradient, not a tuple")
+                            f"or for values it reports in a dict, not differentiated, and differentiates {kept} "
+                            f"alone: pass dout as one upstream gradient, not a tuple")
         if self.outputs == 1 and self._returns_tuple and isinstance(dout, tuple) and len(dout) > 1 and \
                 any(d is None for d in dout):  # (out, cache): dout=(dout, None), the cache's None
             raise TypeError(f"{self.__name__} returns a tuple of which backgen differentiates the first value "
@@ -800,7 +803,8 @@ def _own_gradients(forward):
     roles = output_roles(func, values)
     if "gradient" not in roles or roles.count("out") != 1:
         return ()
-    return source.to_source(values[roles.index("out")]), [v.id for v, role in zip(values, roles) if role == "gradient"]
+    return source.to_source(values[roles.index("out")]), [source.to_source(v) for v, role in zip(values, roles)
+                                                          if role == "gradient"]
 
 
 def _replaced(sequence, k, value):

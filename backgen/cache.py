@@ -5,8 +5,9 @@ Contract:
 * ``output_roles(func, values)`` says what each returned value is: ``"out"`` (a
   value to differentiate), ``"cache"`` (the last value, named like a cache) or
   ``"gradient"`` (a gradient the user computed, ``dx`` for a parameter ``x``, or
-  ``grads``: returned by loss functions, not differentiated, where every return gives such a
-  name in its place).
+  ``grads``, or a dict, written out or a name bound to dicts written out alone, ``{"acc": acc}``:
+  returned by loss functions beside the loss, not differentiated, where every return gives such a
+  value in its place).
 * ``specialize(stmts, cache)`` keeps, of each ``if`` some of whose branches
   build the cache and others not, the branch that builds it: the backward
   serves the path on which the forward made a cache (batch normalization's
@@ -73,6 +74,14 @@ def output_roles(func, values):
         name = value.id if isinstance(value, ast.Name) else None  # computed: it is an input)
         return bool(name) and name not in params and \
             (name in ("grads", "grad", "gradients") or (name.startswith("d") and name[1:] in params))
+
+    def dict_like(value):  # {"acc": acc}, dict(), or a name bound to those alone (grads = {}; grads["W"] = ...),
+        if isinstance(value, ast.Name):  # not read but returned
+            return value.id not in params and value.id in returned_dicts(func)
+        return dict_display(value)
+
+    def beside(value):  # (what a loss returns beside it, not differentiated)
+        return gradient_like(value) or dict_like(value)
     loss_like = bool(values) and not gradient_like(values[0])  # (loss, dx); a backward (dx, dw) keeps all
     others = [node.value.elts for node in _returns(func.body)  # (a value some return gives in its place, as
               if isinstance(node.value, ast.Tuple) and len(node.value.elts) == len(values)]  # return z, dx ** 2,
@@ -81,11 +90,40 @@ def output_roles(func, values):
         name = value.id if isinstance(value, ast.Name) else None
         if k == len(values) - 1 and k > 0 and name and "cache" in name.lower():
             roles.append("cache")
-        elif k > 0 and loss_like and gradient_like(value) and all(gradient_like(other[k]) for other in others):
+        elif k > 0 and loss_like and beside(value) and all(beside(other[k]) for other in others):
             roles.append("gradient")
         else:
             roles.append("out")
     return roles
+
+
+def dict_display(value):
+    """``{...}`` or ``dict(...)``."""
+    return isinstance(value, ast.Dict) or isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and \
+        value.func.id == "dict"
+
+
+def returned_dicts(func):
+    """The names ``func`` binds to dicts written out alone (``stats = {"acc": acc}``, ``grads = {}``),
+    then writes into by key and returns, reading them nowhere else."""
+    bound = {}  # name -> whether every binding of it is an assignment of a dict written out
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
+            bound[name] = bound.get(name, True) and dict_display(node.value)
+            continue
+        for child in ast.iter_child_nodes(node):  # (for d in ..., d += ..., a, d = ...: bound otherwise)
+            if isinstance(child, (ast.Name, ast.Tuple, ast.List)) and isinstance(child.ctx, ast.Store):
+                for target in ast.walk(child):
+                    if isinstance(target, ast.Name):
+                        bound[target.id] = False
+    written = {id(node.value) for node in ast.walk(func) if isinstance(node, ast.Subscript) and
+               isinstance(node.ctx, ast.Store)}  # (grads["W"] = dW: grads written into, not read)
+    returned = {id(v) for node in ast.walk(func) if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple)
+                for v in node.value.elts}
+    read = {node.id for node in ast.walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+            and id(node) not in written and id(node) not in returned}
+    return {name for name, dicts in bound.items() if dicts and name not in read}
 
 
 def cache_returned(helper):

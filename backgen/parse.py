@@ -21,6 +21,7 @@ import __future__
 import ast
 import itertools
 import operator
+import statistics
 import builtins
 import codecs
 import copy
@@ -47,7 +48,8 @@ from .nested import Nested, lift
 from . import (combinations, correlations, defaults, divmods, eigenvalues, factories, float_limits, folds,
                generators, higher_order, index_tricks, integrals, iterables, list_calls, masked_reductions,
                math_calls, named_entries, outers, partials, quantiles, scipy_calls, scipy_linalg, selects, signals,
-               starred, trys, varargs, view_targets)
+               starred, statistics_calls, trys, varargs, view_targets)
+from .cache import dict_display, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
 from .source import census, fresh_names, name_ids as source_names, number, numerals, parts_list, \
@@ -111,7 +113,7 @@ def error_at(message, filename, lines, node):
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
 _CALL_REWRITERS = (integrals, signals, selects, outers, masked_reductions, quantiles, eigenvalues, correlations,
-                   math_calls, divmods, float_limits, list_calls, index_tricks,
+                   statistics_calls, math_calls, divmods, float_limits, list_calls, index_tricks,
                    partials)  # (in this order: a later one may rewrite what an earlier wrote)
 
 
@@ -197,7 +199,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
     if helper:
         _inline_function_defaults(forward)
     _constant_defaults(forward)
-    fence(forward)
+    fence(forward, main=not helper)
     _refuse_recursion(forward, key, names)
     if nodes is not None:  # the nodes of the function as read: those the census walked
         forward.__dict__["nodes"] = tuple(nodes)
@@ -937,7 +939,7 @@ def _bind_import(node, env):
             env[alias.asname or alias.name] = {"special": "scipy.special", "stats": "scipy.stats",
                                                "linalg": "scipy.linalg"}.get(alias.name)
         return
-    if isinstance(node, ast.ImportFrom) and node.module in ("itertools", "functools", "operator"):
+    if isinstance(node, ast.ImportFrom) and node.module in ("itertools", "functools", "operator", "statistics"):
         for alias in node.names:  # from itertools import combinations (pairs, written as two loops); from
             # functools import reduce, from operator import mul (folds, written as the assignments they make)
             env[alias.asname or alias.name] = f"{node.module}.{alias.name}" if not node.level else None
@@ -945,7 +947,7 @@ def _bind_import(node, env):
     if isinstance(node, ast.Import):
         for alias in node.names:
             local = alias.asname or alias.name.split(".")[0]
-            if alias.name in ("itertools", "functools", "operator"):
+            if alias.name in ("itertools", "functools", "operator", "statistics"):
                 env[local] = alias.name
                 continue
             module = "numpy" if alias.name in NUMPY_LIKE and alias.asname else alias.name
@@ -1417,6 +1419,9 @@ def _describe(value):
         return value.__name__
     if value is functools.reduce:
         return "functools.reduce"
+    if value is statistics or getattr(value, "__module__", None) == "statistics" and \
+            getattr(statistics, getattr(value, "__name__", ""), None) is value:
+        return "statistics" if value is statistics else f"statistics.{value.__name__}"  # (statistics_calls)
     if any(value is getattr(operator, meaning.partition(".")[2]) for meaning in folds.OPERATORS):
         return f"operator.{value.__name__}"
     if isinstance(value, types.ModuleType) and linalg_meaning(value.__name__):
@@ -1429,6 +1434,9 @@ def _describe(value):
     for distribution in DISTRIBUTIONS if stats is not None else ():
         if value is getattr(stats, distribution, None):
             return f"scipy.stats.{distribution}"
+    for name in (getattr(value, "__name__", None), getattr(value, "name", None)) if stats is not None else ():
+        if isinstance(name, str) and name.isidentifier() and getattr(stats, name, None) is value:
+            return f"scipy.stats.{name}"  # entropy; poisson, t: read (or refused) as scipy.stats's
     if isinstance(value, types.ModuleType) and value.__name__ in SCIPY_PACKAGES:
         return value.__name__  # import scipy.special: scipy.special.erf(x) reads through the package
     special = [sys.modules.get(m) for m in SCIPY_SPECIAL]  # expit, logsumexp from any of them
@@ -1505,8 +1513,11 @@ _FENCED_BINOPS = BINOPS + ARRAY_BINOPS  # (the operators a value may use)
 _FENCED_UNARYOPS = UNARYOPS + (ast.Invert, ast.Not)  # ~ and not: masks, no gradient
 
 
-def fence(forward):
-    """Raise BackgenError at the first construct outside the supported subset."""
+def fence(forward, main=True):
+    """Raise BackgenError at the first construct outside the supported subset.  Of the ``main``
+    function (not a helper), the dicts a loss returns beside it (``return loss, {"acc": acc}``,
+    ``stats = {...}``, then ``return loss, stats``: ``cache.output_roles``), which are not
+    differentiated, are not checked: the backward leaves them out."""
     func = forward.func
     if isinstance(func, ast.AsyncFunctionDef):
         raise forward.error("async functions are not supported", func)
@@ -1546,9 +1557,22 @@ def fence(forward):
     body = list(func.body)
     if body and is_docstring(body[0]):
         body = body[1:]
-    _fence_block(forward, body, in_loop=False, last=True)
+    _fence_block(forward, body, in_loop=False, last=True, reported=_reported_dicts(func) if main else frozenset())
     if not body or not _ends_in_return(body):
         raise forward.error(f"function {func.name!r} must end with a return statement", body[-1] if body else func)
+
+
+def _reported_dicts(func):
+    """The dicts returned beside a loss, which are not differentiated (``output_roles``'s
+    "gradient"), written out in the returns or assigned to the names returned: their nodes."""
+    returns = [n.value.elts for n in walk(func) if isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple)]
+    if not any(isinstance(v, ast.Name) or dict_display(v) for values in returns for v in values[1:]):
+        return frozenset()
+    beside = [v for values in returns for v, role in zip(values, output_roles(func, values)) if role == "gradient"]
+    names = {v.id for v in beside if isinstance(v, ast.Name)} & returned_dicts(func)  # (read nowhere else)
+    assigned = [n.value for n in walk(func) if isinstance(n, ast.Assign) and len(n.targets) == 1
+                and isinstance(n.targets[0], ast.Name) and n.targets[0].id in names]
+    return frozenset(v for v in beside + assigned if dict_display(v))
 
 
 def _plain_tuple(value):
@@ -1565,17 +1589,18 @@ def _ends_in_return(stmts):
     return isinstance(last, ast.If) and _ends_in_return(last.body) and _ends_in_return(last.orelse)
 
 
-def _fence_block(forward, stmts, in_loop, last):
-    """Check a block; ``last`` says whether it ends the function (a return may end it)."""
+def _fence_block(forward, stmts, in_loop, last, reported=frozenset()):
+    """Check a block; ``last`` says whether it ends the function (a return may end it); the nodes of
+    ``reported`` (``_reported_dicts``) are left unchecked."""
     for i, stmt in enumerate(stmts):
         final = last and i == len(stmts) - 1
         kind = stmt.__class__  # (told by class: one test for most statements, an assignment)
         if kind is ast.Assign:
-            _fence_stmt(forward, stmt, final)
+            _fence_stmt(forward, stmt, final, reported)
         elif kind is ast.If:
             _fence_expr(forward, stmt.test, "test")
-            _fence_block(forward, stmt.body, in_loop, last)
-            _fence_block(forward, stmt.orelse, in_loop, last)
+            _fence_block(forward, stmt.body, in_loop, last, reported)
+            _fence_block(forward, stmt.orelse, in_loop, last, reported)
         elif isinstance(stmt, (ast.For, ast.While)):
             if stmt.orelse:
                 raise forward.error(f"{'for' if isinstance(stmt, ast.For) else 'while'} ... else is not supported",
@@ -1586,7 +1611,7 @@ def _fence_block(forward, stmts, in_loop, last):
                 _fence_expr(forward, stmt.iter)
             else:
                 _fence_expr(forward, stmt.test, "test")
-            _fence_block(forward, stmt.body, in_loop=True, last=False)
+            _fence_block(forward, stmt.body, in_loop=True, last=False, reported=reported)
         elif isinstance(stmt, (ast.Break, ast.Continue)):
             word = "break" if isinstance(stmt, ast.Break) else "continue"
             if not in_loop:
@@ -1596,9 +1621,9 @@ def _fence_block(forward, stmts, in_loop, last):
                 raise forward.error("return inside a loop is not supported: assign the result and break", stmt)
             if i != len(stmts) - 1:
                 raise forward.error("return must be the last statement of its block", stmt)
-            _fence_stmt(forward, stmt, True)
+            _fence_stmt(forward, stmt, True, reported)
         else:
-            _fence_stmt(forward, stmt, final)
+            _fence_stmt(forward, stmt, final, reported)
 
 
 def is_docstring(stmt):
@@ -1628,7 +1653,7 @@ def default_value(node):
     return ast.literal_eval(node)
 
 
-def _fence_stmt(forward, stmt, last):
+def _fence_stmt(forward, stmt, last, reported=frozenset()):
     kind = type(stmt)
     if kind is ast.Assign and len(stmt.targets) == 1 and stmt.targets[0].__class__ is ast.Name:
         value = stmt.value  # (the most common statement, a name = a call or arithmetic: its value is fenced
@@ -1650,9 +1675,11 @@ def _fence_stmt(forward, stmt, last):
         if not values:
             raise forward.error("return needs a value to differentiate", stmt)
         for value in values:
-            if not _flag(value):  # (return True: a helper's answer to a test)
+            if not _flag(value) and value not in reported:  # (return True: a helper's answer to a test)
                 _fence_expr(forward, value)
     elif isinstance(stmt, ast.Assign):
+        if stmt.value in reported:  # stats = {"acc": ...}, returned beside the loss: left out
+            return
         if builds_collection(stmt):  # cache = {}, cache["cache%d" % t] = c: the layer's cache
             for value in stmt.value.values if isinstance(stmt.value, ast.Dict) else ():
                 _fence_expr(forward, value)  # cache = {"x": x, "xhat": xhat.copy()}: values computed here
@@ -1677,7 +1704,7 @@ def _fence_stmt(forward, stmt, last):
         if isinstance(target, ast.Tuple) and isinstance(stmt.value, ast.Tuple) and \
                 len(target.elts) == len(stmt.value.elts):  # loss, grads = 0, {}: each pair as its own
             for name, value in zip(target.elts, stmt.value.elts):
-                _fence_stmt(forward, ast.copy_location(ast.Assign([name], value), stmt), last)
+                _fence_stmt(forward, ast.copy_location(ast.Assign([name], value), stmt), last, reported)
         elif isinstance(stmt.value, ast.IfExp) and all(isinstance(v, ast.Constant) and isinstance(v.value, str)
                                                        for v in (stmt.value.body, stmt.value.orelse)):
             _fence_expr(forward, stmt.value.test, "test")  # mode = "test" if y is None else "train"

@@ -224,6 +224,22 @@ def _erfc(x):
     """scipy.special.erfc of a number or an array, computed element by element with math.erfc."""
     return np.vectorize(math.erfc, otypes=[float])(x)[()]
 ''',
+    "_log_ndtr": '''
+def _log_ndtr(x):
+    """scipy.special.log_ndtr: the log of the standard normal's cdf, element by element, finite far
+    into its lower tail (where the cdf itself is 0 in floats: the asymptotic series of its log)."""
+    def one(v):
+        if v > 0:
+            return math.log1p(-0.5 * math.erfc(v / math.sqrt(2.0)))
+        if v > -20:
+            return math.log(0.5 * math.erfc(-v / math.sqrt(2.0)))
+        inv2, term, series = 1.0 / (v * v), 1.0, 1.0  # 1 - 1/v^2 + 3/v^4 - 15/v^6 ...
+        for k in range(1, 12):
+            term *= -(2 * k - 1) * inv2
+            series += term
+        return -0.5 * v * v - math.log(-v) - 0.5 * math.log(2 * math.pi) + math.log(series)
+    return np.vectorize(one, otypes=[float])(x)[()]
+''',
     "_xlogy": '''
 def _xlogy(x, y):
     """scipy.special.xlogy: x * log(y), and 0 where x is 0 (whatever y is there)."""
@@ -259,6 +275,29 @@ def _gammaln(x):
 def _digammas(x):
     """The digamma function of a number or an array, element by element: the derivative of _gammaln."""
     return np.vectorize(_digamma, otypes=[float])(x)[()]
+''',
+    "_trigamma": '''
+def _trigamma(x):
+    """The trigamma function, the derivative of _digamma (about 1e-15 relative away from its poles)."""
+    if x <= 0 and x == math.floor(x):
+        raise ValueError("trigamma is undefined at zero and the negative integers")
+    result = 0.0
+    if x < 0.5:  # reflection: trigamma(1 - x) + trigamma(x) = pi^2 / sin(pi x)^2
+        result += (math.pi / math.sin(math.pi * x)) ** 2
+        result -= _trigamma(1.0 - x)
+        return result
+    while x < 10.0:  # recurrence: trigamma(x) = trigamma(x + 1) + 1 / x^2
+        result += 1.0 / (x * x)
+        x += 1.0
+    inv2 = 1.0 / (x * x)  # the asymptotic series, whose next term is below 1e-16 from x = 10
+    series = inv2 * (1 / 6 - inv2 * (1 / 30 - inv2 * (1 / 42 - inv2 * (1 / 30 - inv2 * (
+        5 / 66 - inv2 * (691 / 2730 - inv2 * 7 / 6))))))
+    return result + 1.0 / x + 0.5 * inv2 + series / x
+''',
+    "_trigammas": '''
+def _trigammas(x):
+    """The trigamma function of a number or an array, element by element: the derivative of _digammas."""
+    return np.vectorize(_trigamma, otypes=[float])(x)[()]
 ''',
     "_added_at": '''
 def _added_at(a, indices, b):

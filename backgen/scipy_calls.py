@@ -14,13 +14,17 @@ call of a function the environment binds to ``scipy.special`` (imported from
   ``log_softmax(x, axis=None)`` becomes ``x -
   np.logaddexp.reduce(x, axis=axis, keepdims=True)``, ``softmax`` its exp;
 
-* ``log_expit``, ``logit``, ``betaln``, ``ndtr`` and ``log_ndtr`` become their formulas in
-  those (``FORMULAS``);
+* ``log_expit``, ``logit``, ``betaln``, ``ndtr``, ``log_ndtr``, ``entr``, ``rel_entr`` and
+  ``kl_div`` become their formulas in
+  those and in ``_log_ndtr(x)`` (``FORMULAS``), a helper as below: the log of the normal's cdf,
+  finite far into its lower tail, whose rule ``np._log_ndtr`` has the gradient
+  ``exp(-x ** 2 / 2 - log(2 pi) / 2 - out)``;
 * ``erf(x)``, ``erfc(x)`` and ``gammaln(x)`` become ``_erf(x)``, ``_erfc(x)``,
   ``_gammaln(x)``: small helpers (``backgen.runtime``) the generated module
   carries, computing ``math.erf`` (``math.lgamma``) element by element, with
   the rules ``np._erf``, ``np._erfc``, ``np._gammaln`` (whose gradient is
-  ``_digammas(x)``, digamma element by element); ``xlogy(x, y)`` and
+  ``_digammas(x)``, digamma element by element); ``digamma(x)`` (``psi``) becomes
+  ``_digammas(x)``, rule ``np._digammas``, whose gradient is ``_trigammas(x)``; ``xlogy(x, y)`` and
   ``xlog1py(x, y)`` likewise ``_xlogy`` and ``_xlog1py`` (``x * log(y)``, 0 where
   ``x`` is 0), rules ``np._xlogy`` and ``np._xlog1py``;
 
@@ -29,11 +33,18 @@ and, for the normal distribution of ``scipy.stats`` (``norm``, imported from
 ``import autograd.scipy.stats.norm as norm``), ``norm.logpdf``, ``pdf``,
 ``cdf``, ``logcdf``, ``sf`` and ``logsf`` of ``(x, loc=0, scale=1)`` become
 their formulas in ``z = (x - loc) / scale`` (``-z ** 2 / 2 - log(scale) -
-log(2 pi) / 2``; the cumulative ones through ``_erfc``), and
-``multivariate_normal.logpdf`` and ``pdf`` of ``(x, mean, cov)`` (a point or a
-row per point, ``cov`` a matrix, given) theirs in ``d = x - mean``, through
-``np.linalg.solve(cov, d.T)`` and ``np.linalg.slogdet(cov)``; an argument
+log(2 pi) / 2``; the cumulative ones through ``_erfc``, ``logcdf`` and ``logsf`` through
+``_log_ndtr``), and
+``multivariate_normal.logpdf`` and ``pdf`` of ``(x, mean=0, cov=1)`` (a point or a
+row per point) theirs in ``d = x - mean``, through ``np.linalg.solve(C, d.T)`` and
+``np.linalg.slogdet(C)``, ``C`` the matrix SciPy reads of ``cov``: a matrix's lower
+triangle, mirrored (its gradient lies there), a vector's diagonal, a number times the
+identity (the ranks told apart by ``np.ndim(cov)``); an argument
 written twice there is an expression without side effects, as arguments are;
+
+and ``scipy.stats.entropy(pk, qk=None, base=None, axis=0)`` becomes its formula: ``-sum(P log P)``
+(``sum(P log(P / Q))`` given ``qk``) along ``axis``, ``P`` and ``Q`` those normalized to sum to 1,
+over ``log(base)`` given a base, the logs through ``_xlogy`` (0 where ``P`` is 0);
 
 so generated code needs NumPy only.  Other ``scipy.special`` functions (and
 ``logsumexp`` with ``return_sign=``), other distributions and a
@@ -54,14 +65,18 @@ NORM = {
     "logpdf": "-0.5 * Z ** 2 - np.log(SCALE) - 0.9189385332046727",  # (log(2 pi) / 2)
     "pdf": "np.exp(-0.5 * Z ** 2) / (SCALE * 2.5066282746310002)",  # (sqrt(2 pi))
     "cdf": "0.5 * _erfc(-Z / 1.4142135623730951)",
-    "logcdf": "np.log(0.5 * _erfc(-Z / 1.4142135623730951))",
+    "logcdf": "_log_ndtr(Z)",
     "sf": "0.5 * _erfc(Z / 1.4142135623730951)",
-    "logsf": "np.log(0.5 * _erfc(Z / 1.4142135623730951))",
+    "logsf": "_log_ndtr(-Z)",
 }
 
-# scipy.stats.multivariate_normal's, in D = x - mean, a point or a row per point (log(2 pi) written out)
-MVN_LOGPDF = "(-0.5 * np.sum(D * np.linalg.solve(COV, D.T).T, axis=-1) - " \
-             "0.5 * (len(COV) * 1.8378770664093453 + np.linalg.slogdet(COV)[1]))"
+# scipy.stats.multivariate_normal's, in D = x - mean, a point or a row per point (log(2 pi) written out),
+# and the covariance matrix SciPy reads of cov: a matrix's lower triangle (mirrored: SciPy's eigh reads no
+# more), the diagonal of a vector, a number times the identity
+COV_MATRIX = "((np.tril(COV) + np.swapaxes(np.tril(COV, -1), -1, -2)) if np.ndim(COV) == 2 else " \
+             "np.eye(np.shape(D)[-1]) * COV)"
+MVN_LOGPDF = "(-0.5 * np.sum(D * np.linalg.solve(MATRIX, D.T).T, axis=-1) - " \
+             "0.5 * (np.shape(D)[-1] * 1.8378770664093453 + np.linalg.slogdet(MATRIX)[1]))"
 MVN = {"logpdf": MVN_LOGPDF, "pdf": f"np.exp{MVN_LOGPDF}"}
 
 # scipy.special's functions that are formulas in those above, in their parameters (X, Y, A, B): each
@@ -71,12 +86,39 @@ FORMULAS = {
     "logit": (("X",), "np.log(X) - np.log1p(-X)"),
     "betaln": (("A", "B"), "_gammaln(A) + _gammaln(B) - _gammaln(A + B)"),
     "ndtr": (("X",), "0.5 * _erfc(-X / 1.4142135623730951)"),
-    "log_ndtr": (("X",), "np.log(0.5 * _erfc(-X / 1.4142135623730951))"),
+    "log_ndtr": (("X",), "_log_ndtr(X)"),
+    "entr": (("X",), "-_xlogy(X, X)"),  # (-x log x, 0 at 0)
+    "rel_entr": (("X", "Y"), "_xlogy(X, X) - _xlogy(X, Y)"),  # (x log(x / y), 0 where x is 0)
+    "kl_div": (("X", "Y"), "_xlogy(X, X) - _xlogy(X, Y) - X + Y"),
 }
+
+# the arguments each function read is read with (another call of it is refused, saying so)
+READ = {"expit": "one argument", "logsumexp": "the arguments a, axis, b and keepdims",
+        "softmax": "the arguments x and axis", "log_softmax": "the arguments x and axis",
+        "erf": "one argument", "erfc": "one argument", "gammaln": "one argument", "digamma": "one argument",
+        "psi": "one argument",
+        "xlogy": "two arguments", "xlog1py": "two arguments",
+        **{name: ("one argument", "two arguments")[len(params) - 1] for name, (params, _) in FORMULAS.items()}}
+
+
+def _written(call):
+    """The arguments of ``call`` as written, for a message: ``a, return_sign=True``."""
+    return ", ".join([ast.unparse(a) for a in call.args] +
+                     [f"{k.arg}={ast.unparse(k.value)}" if k.arg else f"**{ast.unparse(k.value)}"
+                      for k in call.keywords])
+
+
+# scipy.stats.entropy: its parameters, and its formula (given qk, given a base), P and Q the normalized pk, qk
+ENTROPY_PARAMS = ("pk", "qk", "base", "axis")
+_P = "(PK / np.sum(PK, axis=AXIS, keepdims=True))"
+_Q = "(QK / np.sum(QK, axis=AXIS, keepdims=True))"
+ENTROPY = {(False, False): f"-np.sum(_xlogy({_P}, {_P}), axis=AXIS)",
+           (True, False): f"np.sum(_xlogy({_P}, {_P}) - _xlogy({_P}, {_Q}), axis=AXIS)"}
+ENTROPY.update({(q, True): f"{text} / np.log(BASE)" for (q, _), text in list(ENTROPY.items())})
 
 # each distribution read: its parameters (in order), those it needs given, its functions
 DISTRIBUTIONS = {"norm": (("x", "loc", "scale"), ("x",), NORM),
-                 "multivariate_normal": (("x", "mean", "cov"), ("x", "cov"), MVN)}
+                 "multivariate_normal": (("x", "mean", "cov"), ("x",), MVN)}
 
 
 def stats_meaning(name):
@@ -107,9 +149,9 @@ def rewrite(forward):
 
 def _meaning(forward, func):
     """``scipy.special.expit`` for a call's function that names one, else None."""
-    if isinstance(func, ast.Name):
+    if isinstance(func, ast.Name):  # (expit(x); norm(mu, sigma), a frozen distribution)
         meaning = forward.env.get(func.id) or ""
-        return meaning if meaning.startswith("scipy.special.") else None
+        return meaning if meaning.startswith(("scipy.special.", "scipy.stats.")) else None
     if isinstance(func, ast.Attribute):
         parts = []
         while isinstance(func, ast.Attribute):
@@ -142,6 +184,8 @@ def _replace(forward, call, numpy_name):
                                                                   for k in call.keywords):
         given = dict(zip(["a", "axis", "b", "keepdims"], call.args))
         given.update({k.arg: k.value for k in call.keywords})
+        if isinstance(given.get("b"), ast.Constant) and given["b"].value is None:  # (b=None: no weights)
+            del given["b"]
         keywords = [ast.keyword("axis", given.get("axis", ast.Constant(None))),
                     ast.keyword("keepdims", given.get("keepdims", ast.Constant(False)))]
         reduce = ast.Attribute(ast.Attribute(np_, "logaddexp", ast.Load()), "reduce", ast.Load())
@@ -164,14 +208,15 @@ def _replace(forward, call, numpy_name):
         new = ast.BinOp(given["x"], ast.Sub(), ast.Call(reduce, [copy.deepcopy(given["x"])], keywords))
         if name == "softmax":
             new = ast.Call(ast.Attribute(np_, "exp", ast.Load()), [new], [])
-    elif (name in ("erf", "erfc", "gammaln") and len(call.args) == 1 or
+    elif (name in ("erf", "erfc", "gammaln", "digamma", "psi") and len(call.args) == 1 or
           name in ("xlogy", "xlog1py") and len(call.args) == 2) and not call.keywords:
-        helper = f"_{name}"  # backgen.runtime: math.erf element by element, written into the generated module
+        helper = "_digammas" if name in ("digamma", "psi") else f"_{name}"  # backgen.runtime: math.erf element by
+        # element (digamma's, gammaln's gradient, _digamma element by element), written into the generated module
         forward.env[helper] = f"numpy.{helper}"
         new = ast.Call(ast.Name(helper, ast.Load()), call.args, [])
     elif name in FORMULAS and len(call.args) == len(FORMULAS[name][0]) and not call.keywords:
         params, text = FORMULAS[name]
-        for helper in ("_erfc", "_gammaln"):
+        for helper in ("_erfc", "_gammaln", "_log_ndtr", "_xlogy"):
             if helper in text:
                 forward.env[helper] = f"numpy.{helper}"
         new = ast.parse(source.renamed(text, {"np": numpy_name}), mode="eval").body
@@ -181,9 +226,12 @@ def _replace(forward, call, numpy_name):
             def visit_Name(self, node):  # (a copy where an argument is written twice)
                 return copy.deepcopy(parts[node.id]) if node.id in parts else node
         new = Parts().visit(new)
+    elif name in READ:
+        raise forward.error(f"{meaning} is read with {READ[name]} only: {name}({_written(call)}) is not "
+                            "supported", call)
     else:
         raise forward.error(f"{meaning} is not supported: backgen reads scipy.special's expit, logsumexp, "
-                            "erf, erfc, gammaln, xlogy and xlog1py, softmax and log_softmax, and "
+                            "erf, erfc, gammaln, digamma (psi), xlogy and xlog1py, softmax and log_softmax, and "
                             f"{', '.join(FORMULAS)}", call)
     for sub in ast.walk(new):
         ast.copy_location(sub, call)
@@ -192,16 +240,27 @@ def _replace(forward, call, numpy_name):
 
 def _stats_call(forward, call, meaning, numpy_name):
     """``norm.logpdf(x, loc, scale)`` (and pdf, cdf...; ``multivariate_normal.logpdf(x, mean, cov)``)
-    as the NumPy of ``NORM`` (``MVN``)."""
+    as the NumPy of ``NORM`` (``MVN``); ``entropy(pk, qk, base, axis)`` as ``ENTROPY``'s."""
+    if meaning == "scipy.stats.entropy":
+        return _entropy(forward, call, numpy_name)
     owner, _, name = meaning.rpartition(".")
     distribution = owner.rpartition(".")[2]
+    read = "; ".join(f"{d}'s {', '.join(fs)} (of {', '.join(ps)})" for d, (ps, _, fs) in DISTRIBUTIONS.items()) + \
+        f"; entropy (of {', '.join(ENTROPY_PARAMS)})"
+    if owner == "scipy.stats" and name in DISTRIBUTIONS:  # norm(mu, sigma).logpdf(x)
+        params, _, functions = DISTRIBUTIONS[name]
+        first, *others = functions
+        raise forward.error(f"a frozen distribution, {ast.unparse(call)}, is not supported: give the parameters "
+                            f"in each call, {name}.{first}({', '.join(params)}) (or {', '.join(others)})", call)
     if not owner.startswith("scipy.stats.") or distribution not in DISTRIBUTIONS or \
             name not in DISTRIBUTIONS[distribution][2]:
-        read = "; ".join(f"{d}'s {', '.join(fs)} (of {', '.join(ps)})" for d, (ps, _, fs) in DISTRIBUTIONS.items())
         raise forward.error(f"{meaning} is not supported: backgen reads scipy.stats's {read}", call)
     params, needed, templates = DISTRIBUTIONS[distribution]
     given = dict(zip(params, call.args))
     for keyword in call.keywords if len(call.args) <= len(params) else [ast.keyword(None, call.args[-1])]:
+        if distribution == "multivariate_normal" and keyword.arg == "allow_singular" and \
+                isinstance(keyword.value, ast.Constant) and keyword.value.value is False:
+            continue  # (SciPy's default: a singular cov raises, as np.linalg.solve does)
         if keyword.arg not in params or keyword.arg in given:
             raise forward.error(f"{meaning} with these arguments is not supported: give it "
                                 f"{', '.join(params)}", call)
@@ -217,11 +276,41 @@ def _stats_call(forward, call, meaning, numpy_name):
                                                                  "2.5066282746310002")
         parts = {"X": given["x"], "LOC": given.get("loc"), "SCALE": given.get("scale")}
     else:
-        text = source.renamed(templates[name], {"D": "(X - MEAN)" if "mean" in given else "X"})
-        parts = {"X": given["x"], "MEAN": given.get("mean"), "COV": given["cov"]}
-    if "_erfc" in text:
-        forward.env["_erfc"] = "numpy._erfc"
+        matrix = COV_MATRIX if "cov" in given else "np.eye(np.shape(D)[-1])"  # (cov=1, SciPy's default)
+        text = source.renamed(source.renamed(templates[name], {"MATRIX": matrix}),
+                              {"D": "(X - MEAN)" if "mean" in given else "X"})
+        parts = {"X": given["x"], "MEAN": given.get("mean"), "COV": given.get("cov")}
+    for helper in ("_erfc", "_log_ndtr"):
+        if helper in text:
+            forward.env[helper] = f"numpy.{helper}"
     new = ast.parse(source.renamed(text, {"np": numpy_name}), mode="eval").body
+
+    class Parts(ast.NodeTransformer):
+        def visit_Name(self, node):  # (a copy where an argument is written twice)
+            return copy.deepcopy(parts[node.id]) if node.id in parts else node
+    new = Parts().visit(new)
+    for sub in ast.walk(new):
+        ast.copy_location(sub, call)
+    return new
+
+
+def _entropy(forward, call, numpy_name):
+    """``scipy.stats.entropy(pk, qk=None, base=None, axis=0)``: the entropy of ``pk`` normalized along
+    ``axis`` (``-sum(P log P)``), or, given ``qk``, the relative entropy ``sum(P log(P / Q))``, over
+    ``log(base)`` where a base is given."""
+    given = dict(zip(ENTROPY_PARAMS, call.args))
+    for keyword in call.keywords:
+        if keyword.arg not in ENTROPY_PARAMS or keyword.arg in given:
+            raise forward.error(f"scipy.stats.entropy with these arguments is not supported: give it "
+                                f"{', '.join(ENTROPY_PARAMS)}", call)
+        given[keyword.arg] = keyword.value
+    if "pk" not in given or len(call.args) > len(ENTROPY_PARAMS) or any(isinstance(a, ast.Starred) for a in call.args):
+        raise forward.error("scipy.stats.entropy needs its argument pk written out", call)
+    given = {k: v for k, v in given.items() if not (isinstance(v, ast.Constant) and v.value is None)}
+    text = ENTROPY[("qk" in given, "base" in given)]
+    forward.env["_xlogy"] = "numpy._xlogy"
+    new = ast.parse(source.renamed(text, {"np": numpy_name}), mode="eval").body
+    parts = {"PK": given["pk"], "QK": given.get("qk"), "BASE": given.get("base"), "AXIS": given.get("axis", ast.Constant(0))}
 
     class Parts(ast.NodeTransformer):
         def visit_Name(self, node):  # (a copy where an argument is written twice)

@@ -314,6 +314,19 @@ def arithmetic_only(func, names):
     return found
 
 
+def compared_only(func, names):
+    """Those of ``names`` the function reads only in comparisons (``X[y == c]``, ``np.where(y > 0, a, b)``):
+    whatever they hold, the comparisons' booleans carry no gradient back to them."""
+    parents = source.parents(func)
+    found = set(names)
+    for node in walk(func):
+        if isinstance(node, ast.Name) and node.id in found and (
+                isinstance(node.ctx, ast.Store) or not isinstance(parents.get(node), ast.Compare)):
+            found.discard(node.id)
+    loaded = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+    return found & loaded
+
+
 def unpacked_ranks(func, names):
     """``{name: rank}`` for those of ``names`` whose shape the function unpacks (``N, T, D = x.shape``):
     the forward runs at that rank only."""

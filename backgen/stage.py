@@ -30,7 +30,7 @@ import keyword
 from . import ir, runtime, source
 from .errors import BackgenError
 from .flow import RETURN, StatementStager, single_exit
-from .cache import CacheStager, inline_expressions, output_roles, specialize
+from .cache import CacheStager, dict_display, inline_expressions, output_roles, returned_dicts, specialize
 from .hints import hint as _hint
 from .memory import MemoryModel
 from .parse import is_docstring, read_helper
@@ -299,9 +299,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                               {name for name, meaning in self.forward.env.items() if meaning == "numpy"})
         if roles != ["out"]:
             body = self.given_path(body)
-            gradients = {v.id for v, role in zip(returns.elts, roles) if role == "gradient"}
-            body = [_without_dicts(s, gradients) for s in body]  # loss, grads = 0, {}: loss = 0
-            body = [s for s in body if not _fills_dict(s, gradients)]  # grads = {}; grads['W2'] = ...: the user's
+            gradients = {v.id for v, role in zip(returns.elts, roles) if role == "gradient" and isinstance(v, ast.Name)}
+            reported = gradients & returned_dicts(self.func)  # (stats = {"acc": acc}, read nowhere else)
+            body = [_without_dicts(s, gradients, reported) for s in body]  # loss, grads = 0, {}: loss = 0
+            body = [s for s in body if not _fills_dict(s, gradients, reported)]  # grads = {}; grads['W2'] = ...
             self.keep_outputs(body, roles)
             if gradients:
                 body = _without_users_backward(body, gradients)
@@ -994,14 +995,14 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             return arg.operand
         return None
 
-def _without_dicts(stmt, names):
+def _without_dicts(stmt, names, reported=frozenset()):
     """``loss, grads = 0, {}`` as ``loss = 0`` where ``grads`` is one of ``names`` (the dict the user
-    fills with gradients); other statements as they are."""
+    fills with gradients; of ``reported``, a dict written out too); other statements as they are."""
     if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Tuple)
             and isinstance(stmt.value, ast.Tuple) and len(stmt.targets[0].elts) == len(stmt.value.elts)):
         return stmt
     pairs = [(t, v) for t, v in zip(stmt.targets[0].elts, stmt.value.elts)
-             if not _fills_dict(ast.Assign([t], v), names)]
+             if not _fills_dict(ast.Assign([t], v), names, reported)]
     if len(pairs) == len(stmt.value.elts) or not pairs:
         return stmt if pairs else ast.copy_location(ast.Pass(), stmt)
     if len(pairs) == 1:
@@ -1079,13 +1080,14 @@ def _only_users_backward(block, gradients, live):
     return True
 
 
-def _fills_dict(stmt, names):
-    """``grads = {}`` (or ``dict()``), ``grads["W2"] = ...`` or ``+=`` for a name of ``names``."""
+def _fills_dict(stmt, names, reported=frozenset()):
+    """``grads = {}`` (or ``dict()``), ``grads["W2"] = ...`` or ``+=`` for a name of ``names``; ``stats =
+    {"acc": acc}`` (or ``dict(acc=acc)``) too for a name of ``reported``, which nothing else reads."""
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
         target, value = stmt.targets[0], stmt.value
         if isinstance(target, ast.Name) and target.id in names:
-            return isinstance(value, ast.Dict) and not value.keys or isinstance(value, ast.Call) and \
-                isinstance(value.func, ast.Name) and value.func.id == "dict" and not value.args and not value.keywords
+            return dict_display(value) and (target.id in reported or isinstance(value, ast.Dict) and not value.keys
+                                            or isinstance(value, ast.Call) and not value.args and not value.keywords)
     elif isinstance(stmt, ast.AugAssign):
         target = stmt.target
     else:

@@ -119,6 +119,13 @@ RULES = {
                     hint="erf{var}", fresh=True, floats=True),
     "np._erfc": Rule(("x",), "_erfc(x)", {"x": "-2 / np.sqrt(np.pi) * np.exp(-x ** 2)"}, signature="x",
                      hint="erfc{var}", fresh=True, floats=True),
+    # scipy.special.log_ndtr (and norm.logcdf, logsf): its gradient, the normal's density over its cdf, in
+    # logs (both vanish far in the lower tail, where their ratio is about -x)
+    "np._log_ndtr": Rule(("x",), "_log_ndtr(x)", {"x": "np.exp(-0.5 * x ** 2 - 0.9189385332046727 - out)"},
+                         signature="x", hint="logndtr{var}", fresh=True, floats=True),
+    # scipy.special.digamma (psi): computed by the helper gammaln's gradient uses, its own by _trigammas
+    "np._digammas": Rule(("x",), "_digammas(x)", {"x": "_trigammas(x)"}, signature="x", hint="digamma{var}",
+                         fresh=True, domain=("positive",), floats=True),
     "np._gammaln": Rule(("x",), "_gammaln(x)", {"x": "_digammas(x)"}, signature="x", hint="gammaln{var}",
                         fresh=True, domain=("positive",), floats=True),
     # scipy.special.xlogy and xlog1py (backgen.scipy_calls): x log(y), 0 where x is 0, so that y's

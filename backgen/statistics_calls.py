@@ -1,0 +1,147 @@
+"""The ``statistics`` module's means and spreads, written as the Python arithmetic they compute.
+
+Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each call of one argument
+(no keywords) of a function the environment binds to ``statistics`` (``import statistics [as
+st]``, ``from statistics import fmean``):
+
+* ``mean(xs)`` and ``fmean(xs)`` by ``sum(xs) / len(xs)``;
+* ``pvariance(xs)`` and ``variance(xs)`` by ``sum((v - m) ** 2 for v in xs) / n``, ``m`` the
+  mean above and ``n`` ``len(xs)`` (``len(xs) - 1`` for ``variance``): the two passes
+  ``statistics`` makes, not a difference of sums of squares, which loses digits;
+* ``pstdev(xs)`` and ``stdev(xs)`` by ``math.sqrt`` of those;
+
+``xs`` a list, tuple or array (its rows, as ``statistics`` iterates it); a generator there is read
+as the list it yields (``[x * w for x in xs]``).  In a statement the values are computed just
+before it, in assignments to fresh names (``xs`` bound to one where it is more than a name, then
+the mean, then the variance), and the call is the name of its value; a call in a comprehension, a
+lambda, or a statement with a conditional part (``a if c else b``, ``and``, ``or``) or a call that
+may change a list is replaced by the expression itself, ``xs`` written out where it is read (an
+expression without side effects, as arguments are).  Other calls of the module (``median``,
+``NormalDist``, ``variance(xs, xbar)``) are left as they are, and refused.
+"""
+
+import ast
+import copy
+
+from .math_calls import _CHANGING
+from .source import fresh_names, module_calls, name_ids, rewrite_statements
+
+SPELLED = frozenset({"mean", "fmean", "pvariance", "variance", "pstdev", "stdev"})  # (parse runs this rewriter
+# only where the function spells one)
+_SPREADS = frozenset({"pvariance", "variance", "pstdev", "stdev"})
+
+
+def rewrite(forward):
+    calls = module_calls(forward.env, "statistics", tuple(SPELLED))
+    if calls is None:
+        return
+    which, _ = calls
+    fresh = fresh_names(name_ids(forward.func) | {a.arg for a in ast.walk(forward.func.args) if isinstance(a, ast.arg)},
+                        bare=True)
+    for builtin in ("sum", "len"):
+        forward.env.setdefault(builtin, builtin)
+
+    def sqrt(value):
+        forward.env.setdefault("math", "math")
+        module = next((n for n, meaning in sorted(forward.env.items()) if meaning == "math"), "math")
+        return ast.Call(ast.Attribute(ast.Name(module, ast.Load()), "sqrt", ast.Load()), [value], [])
+
+    def statistic(node):
+        """``(name, items)`` of a call read here, else None."""
+        name = which(node.func)
+        if name is None or len(node.args) != 1 or node.keywords or isinstance(node.args[0], ast.Starred):
+            return None
+        items = node.args[0]
+        return name, ast.ListComp(items.elt, items.generators) if isinstance(items, ast.GeneratorExp) else items
+
+    class Inline(ast.NodeTransformer):
+        """Each call as the expression it computes (in a comprehension, a lambda...)."""
+
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            read = statistic(node)
+            if read is None:
+                return node
+            name, items = read
+            new = _mean(items)
+            if name in _SPREADS:
+                new = _variance(items, new, name in ("variance", "stdev"), fresh("v"))
+            new = sqrt(new) if name in ("pstdev", "stdev") else new
+            return _located(new, node)
+
+    def each(stmt):
+        if not isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr, ast.If, ast.For)):
+            return [stmt]
+        parts = [stmt.test] if isinstance(stmt, ast.If) else [stmt.iter] if isinstance(stmt, ast.For) else [stmt]
+        if any(isinstance(n, (ast.IfExp, ast.BoolOp, ast.NamedExpr)) or isinstance(n, ast.Call) and (
+                isinstance(n.func, ast.Attribute) and n.func.attr in _CHANGING or
+                isinstance(n.func, ast.Name) and n.func.id in forward.helpers) for part in parts
+               for n in ast.walk(part)):
+            return [stmt]  # (left to Inline below)
+        before = []
+
+        class Before(ast.NodeTransformer):
+            def visit_Lambda(self, node):
+                return node  # (evaluated elsewhere, or many times: left to Inline below)
+
+            visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_Lambda
+
+            def visit_Call(self, node):
+                self.generic_visit(node)
+                read = statistic(node)
+                if read is None:
+                    return node
+                name, items = read
+                if not isinstance(items, ast.Name):
+                    before.append(_assign(fresh("items"), items, node))
+                    items = ast.Name(before[-1].targets[0].id, ast.Load())
+                before.append(_assign(fresh("mean"), _mean(items), node))
+                value = ast.Name(before[-1].targets[0].id, ast.Load())
+                if name in _SPREADS:
+                    spread = _variance(items, value, name in ("variance", "stdev"), fresh("v"))
+                    before.append(_assign(fresh("var"), spread, node))
+                    value = ast.Name(before[-1].targets[0].id, ast.Load())
+                return _located(sqrt(value) if name in ("pstdev", "stdev") else value, node)
+        for part in parts:
+            new = Before().visit(part)
+            if isinstance(stmt, ast.If):
+                stmt.test = new
+            elif isinstance(stmt, ast.For):
+                stmt.iter = new
+        return before + [stmt]
+    forward.func.body = rewrite_statements(forward.func.body, each)
+    Inline().visit(forward.func)
+
+
+def _mean(items):
+    """``sum(xs) / len(xs)``."""
+    return ast.BinOp(_call("sum", copy.deepcopy(items)), ast.Div(), _call("len", copy.deepcopy(items)))
+
+
+def _variance(items, mean, sample, name):
+    """``sum((v - mean) ** 2 for v in xs) / len(xs)`` (``len(xs) - 1`` for a ``sample``'s)."""
+    deviation = ast.BinOp(ast.BinOp(ast.Name(name, ast.Load()), ast.Sub(), copy.deepcopy(mean)), ast.Pow(),
+                          ast.Constant(2))
+    squares = ast.GeneratorExp(deviation, [ast.comprehension(ast.Name(name, ast.Store()), copy.deepcopy(items), [],
+                                                             0)])
+    count = _call("len", copy.deepcopy(items))
+    if sample:
+        count = ast.BinOp(count, ast.Sub(), ast.Constant(1))
+    return ast.BinOp(_call("sum", squares), ast.Div(), count)
+
+
+def _call(name, arg):
+    return ast.Call(ast.Name(name, ast.Load()), [arg], [])
+
+
+def _assign(name, value, node):
+    """``name = value`` at the call ``node``'s place (a statement spanning it)."""
+    line = _located(ast.Assign([ast.Name(name, ast.Store())], value), node)
+    line.end_lineno, line.end_col_offset = node.end_lineno, node.end_col_offset
+    return line
+
+
+def _located(new, node):
+    for sub in ast.walk(new):
+        ast.copy_location(sub, node)
+    return new
