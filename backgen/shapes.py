@@ -401,7 +401,9 @@ def _probe(staged, returned, functions, label):
     namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, "_guard": guard,
                  "_room": check_room, _OWNED: owned, **(functions or {}),
                  **{name: ast.literal_eval(text) for name, text in staged.constants}}
-    exec(compile("\n".join(lines) + "\n", f"<backgen {label} of {staged.name}>", "exec"), namespace)
+    with warnings.catch_warnings():  # (a SyntaxWarning of 1.0[0], which raises as it runs: the run says where)
+        warnings.simplefilter("ignore", SyntaxWarning)
+        exec(compile("\n".join(lines) + "\n", f"<backgen {label} of {staged.name}>", "exec"), namespace)
     namespace["_probe_lines"] = lines  # (where an operation raised: _failing_line)
     return namespace
 
