@@ -1317,6 +1317,7 @@ def _structured_returns_inlined(forward):
         if written is not None:
             forward.func.body = written.func.body
             forward.func.written_out = written.func.written_out
+            forward.env.update(written.env)
             forward.constants.update(written.constants)
             forward.literals.update(written.literals)
 
