@@ -640,7 +640,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                               passed_new=passed_new, sized_params=passed_sized, also=tuple(calls_here[1:]))
             except BackgenError as error:
                 func = inlined(forward, name) if getattr(error, "parameter_write", None) == name and not chain \
-                    and not shape_free or getattr(error, "nothing_differentiated", None) == name and not chain \
+                    or getattr(error, "nothing_differentiated", None) == name and not chain \
                     else None  # (a helper given no value it differentiates: no backward of its own)
                 if func is None:
                     raise

@@ -150,6 +150,12 @@ def _fluid_args():
     return [0.01 * RNG.normal(size=(5, 5)), 0.01 * RNG.normal(size=(5, 5)), RNG.normal(size=(5, 5))]
 
 
+def test_autograd_fluid_simulation_without_shapes():
+    # project's vx -= ... writes into the array its caller passes: written where it is called without
+    # shapes too (was refused as a write across calls)
+    assert_right(FLUID, _fluid_args(), RNG.normal(size=(5, 5)), name="simulate", decorator=False)
+
+
 def test_autograd_fluid_simulation_by_the_decorator():
     # the caller never names np, which the helper written into it reads (was refused: "unknown function
     # 'np.zeros'", then as a write across calls)
@@ -159,6 +165,26 @@ def test_autograd_fluid_simulation_by_the_decorator():
 def test_autograd_fluid_simulation_with_shapes():
     shapes = {"vx": "5, 5", "vy": "5, 5", "smoke": "5, 5"}
     _compare(*gradients(FLUID, _fluid_args(), RNG.normal(size=(5, 5)), name="simulate", shapes=shapes))
+
+
+HEAT_STEP = '''
+import numpy as np
+
+def heat_step(u, alpha):
+    un = u.copy()
+    u[1:-1] = un[1:-1] + alpha * (un[2:] - 2 * un[1:-1] + un[:-2])
+    return u
+
+def f(u0, alpha, steps=3):
+    u = u0.copy()
+    for n in range(steps):
+        u = heat_step(u, alpha)
+    return u * u0
+'''
+
+
+def test_a_time_step_helper_writing_into_its_parameter_every_way():
+    assert_right(HEAT_STEP, [RNG.normal(size=7), 0.2], RNG.normal(size=7))
 
 
 def test_a_helper_reading_np_where_its_caller_reads_no_numpy_by_the_decorator():
@@ -174,3 +200,4 @@ def test_a_helper_reading_np_where_its_caller_reads_no_numpy_by_the_decorator():
             smooth_(y)
             return y * x
     ''', [RNG.normal(size=6)], RNG.normal(size=6)))
+
