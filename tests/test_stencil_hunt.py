@@ -234,3 +234,37 @@ def test_a_meshgrid_of_views_is_refused():
             A, B = np.meshgrid(a, b, copy=False)
             return A * B
     ''', [RNG.normal(size=3), RNG.normal(size=4)], "np.meshgrid is differentiated with copy=True")
+
+
+# --- a helper called in the index of the array a statement writes into ------------------------------
+
+
+def test_a_helper_giving_the_boundary_indices_called_in_a_write():
+    # was refused, pointing at the helper: "wrt must name each parameter at most once, and at least one"
+    assert_right('''
+        import numpy as np
+
+        def boundary():
+            return [0, 4]
+
+        def f(x):
+            u = x.copy()
+            u[boundary()] = 0.0
+            return u * np.arange(5.0)
+    ''', [RNG.normal(size=5)], RNG.normal(size=5))
+
+
+def test_a_helper_of_an_integer_called_in_an_op_write_after_the_value_it_reads():
+    # u[wrap(k)] += ...: the index is evaluated before the value; u[pick(...)] = x @ W: after it
+    assert_right('''
+        import numpy as np
+
+        def wrap(i, n):
+            return i % n
+
+        def f(x, W, k=7):
+            u = np.zeros((5, 3))
+            u[wrap(k, 5)] += x @ W
+            u[wrap(k + 1, 5)] = x @ W * 2.0
+            return u
+    ''', [RNG.normal(size=4), RNG.normal(size=(4, 3))], RNG.normal(size=(5, 3)))
