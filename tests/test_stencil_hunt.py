@@ -268,3 +268,43 @@ def test_a_helper_of_an_integer_called_in_an_op_write_after_the_value_it_reads()
             u[wrap(k + 1, 5)] = x @ W * 2.0
             return u
     ''', [RNG.normal(size=4), RNG.normal(size=(4, 3))], RNG.normal(size=(5, 3)))
+
+
+# --- boundary conditions written into several items at once (u[0] = u[-1] = ...) ---------------------
+
+
+def test_ends_set_from_an_inner_value_in_one_assignment():
+    # was refused: "an assignment to several targets is followed where the first is a name"
+    assert_right('''
+        import numpy as np
+
+        def f(x):
+            u = x.copy()
+            u[0] = u[-1] = u[2] * 0.5
+            return u * np.arange(5.0)
+    ''', [RNG.normal(size=5)], RNG.normal(size=5), shapes={"x": "5"})
+
+
+def test_ghost_rows_copied_from_the_first_inner_row_in_a_time_loop():
+    # rows: the value u[1] is one object, written into both targets as it was (NumPy copies it in)
+    assert_right('''
+        import numpy as np
+
+        def f(u0: "5, 4", a: float):
+            u = u0.copy()
+            for t in range(2):
+                u[1:-1] = u[1:-1] + a * (u[2:] - 2 * u[1:-1] + u[:-2])
+                u[0] = u[-1] = u[1]
+            return u
+    ''', [RNG.normal(size=(5, 4)), 0.2], RNG.normal(size=(5, 4)))
+
+
+def test_several_targets_of_an_expression_are_each_given_its_value():
+    assert_right('''
+        import numpy as np
+
+        def f(x: "4, 3", v: "3"):
+            c = x * 1.0
+            c[0] = c[2] = np.tanh(v) * c[1]
+            return c * x
+    ''', [RNG.normal(size=(4, 3)), RNG.normal(size=3)], RNG.normal(size=(4, 3)))
