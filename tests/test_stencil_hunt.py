@@ -308,3 +308,64 @@ def test_several_targets_of_an_expression_are_each_given_its_value():
             c[0] = c[2] = np.tanh(v) * c[1]
             return c * x
     ''', [RNG.normal(size=(4, 3)), RNG.normal(size=3)], RNG.normal(size=(4, 3)))
+
+
+# --- named sizes fitted to the code: slices of one element at small sizes ------------------------------
+
+
+@pytest.mark.parametrize("shapes", [{"x": "H, W"}, {"x": "N, M"}])
+def test_pooling_by_strided_slices_of_named_sizes(shapes):
+    # the sizes were fitted to 3 rows, where x[1::2] is one row broadcast against x[::2]'s two: the
+    # backward summed its gradient over the rows (wrong at 4 rows); sizes the steps divide are tried first
+    assert_right('''
+        import numpy as np
+
+        def f(x):
+            return (x[::2, ::2] + x[1::2, ::2] + x[::2, 1::2] + x[1::2, 1::2]) / 4
+    ''', [RNG.normal(size=(4, 6))], RNG.normal(size=(2, 3)), shapes=shapes, decorator=False)
+
+
+def test_max_pooling_by_strided_slices_of_named_sizes():
+    assert_right('''
+        import numpy as np
+
+        def f(x: "H, W"):
+            return np.maximum(np.maximum(x[::2, ::2], x[1::2, ::2]), np.maximum(x[::2, 1::2], x[1::2, 1::2]))
+    ''', [RNG.normal(size=(4, 6))], RNG.normal(size=(2, 3)), decorator=False)
+
+
+def test_a_slice_of_one_element_at_the_fitted_size_is_refused():
+    # x: "N" fitted to 3, where x[:-2] has one element, broadcast against np.arange(4.0): the backward
+    # summed the gradient into it (wrong at N = 6, where the forward runs too)
+    assert_refused('''
+        import numpy as np
+
+        def f(x: "N"):
+            s = np.sort(np.stack([x[:-2], x[1:-1], x[2:]], axis=1), axis=1)
+            return s[:, 1] * np.arange(4.0)
+    ''', [RNG.normal(size=6)], "would hold at some sizes only")
+
+
+def test_a_limiter_of_named_size_fitted_to_the_code_is_refused():
+    assert_refused('''
+        import numpy as np
+
+        def f(u: "N"):
+            du_l = u[1:-1] - u[:-2]
+            du_r = u[2:] - u[1:-1]
+            slope = 0.5 * (np.sign(du_l) + np.sign(du_r)) * np.minimum(np.abs(du_l), np.abs(du_r))
+            return slope * np.arange(4.0)
+    ''', [np.array([0.0, 0.7, 1.1, 2.9, 2.2, 4.0])], "give the sizes as numbers, or use the decorator")
+
+
+def test_the_same_limiter_with_its_size_given_or_by_the_decorator():
+    source = '''
+        import numpy as np
+
+        def f(u):
+            du_l = u[1:-1] - u[:-2]
+            du_r = u[2:] - u[1:-1]
+            slope = 0.5 * (np.sign(du_l) + np.sign(du_r)) * np.minimum(np.abs(du_l), np.abs(du_r))
+            return slope * np.arange(4.0)
+    '''
+    assert_right(source, [np.array([0.0, 0.7, 1.1, 2.9, 2.2, 4.0])], RNG.normal(size=4), shapes={"u": "6"})
