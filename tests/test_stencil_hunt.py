@@ -369,3 +369,31 @@ def test_the_same_limiter_with_its_size_given_or_by_the_decorator():
             return slope * np.arange(4.0)
     '''
     assert_right(source, [np.array([0.0, 0.7, 1.1, 2.9, 2.2, 4.0])], RNG.normal(size=4), shapes={"u": "6"})
+
+
+# --- np.mgrid and np.ogrid: the grids of their ranges --------------------------------------------------
+
+
+def test_a_gaussian_window_over_an_mgrid_of_the_image_shape():
+    # was refused: "np.mgrid is not supported as a value"
+    assert_right('''
+        import numpy as np
+
+        def f(img, cx, cy):
+            H, W = img.shape
+            yy, xx = np.mgrid[0:H, 0:W]
+            return np.sum(np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2)) * img)
+    ''', [RNG.normal(size=(3, 4)), 1.2, 0.7], shapes={"img": "3, 4", "cx": "float", "cy": "float"})
+
+
+def test_an_ogrid_radial_weight_and_an_mgrid_of_float_steps():
+    assert_right('''
+        import numpy as np
+
+        def f(img, r, a):
+            H, W = img.shape
+            y, x = np.ogrid[:H, :W]
+            g = np.mgrid[0:1:0.25, 0:2:0.5]
+            d2 = (x - W / 2) ** 2 + (y - H / 2) ** 2
+            return np.sum(img * np.exp(-d2 / r ** 2)) + np.sum(np.sin(a * g[0]) * g[1])
+    ''', [RNG.normal(size=(3, 4)), 1.5, 0.8])
