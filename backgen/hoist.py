@@ -15,7 +15,9 @@ the call (a starred argument, a slice or a method of such a part: the call is
 left alone).  The value of an ``if`` test and a ``for`` iterable is evaluated
 once, before the block: a call there is moved before the statement; a
 ``while`` test, read again at each iteration, is left alone, and so is
-``x[i] += g(x)``, which reads ``x[i]`` first.  Calls left alone keep ``inline``
+``x[i] += g(x)``, which reads ``x[i]`` first.  A call in the index of the array a statement writes
+into (``u[g()] = v``, ``u`` a name) is moved too, after the value assigned (bound to a name first where
+it reads more than a name, as Python evaluates it before the index).  Calls left alone keep ``inline``
 refusing as before.  Each new name is recorded in the function's
 ``written_out`` (what it stands for).
 """
@@ -47,20 +49,50 @@ def hoisted(func, name):
                     break  # (none, or the statement's whole value: inline writes that out itself)
                 call, before = found
                 for node in before + [call]:  # (in the order Python evaluates them)
-                    new = used(f"{name}_out" if node is call else f"{name}_arg")
-                    written_out[new] = f"value of {name}() on line {stmt.lineno}" if node is call else \
-                        f"value computed before the call of {name}() on line {stmt.lineno}"
-                    moved = ast.Assign([ast.Name(new, ast.Store())], node)
-                    for part in (moved, moved.targets[0]):
-                        ast.copy_location(part, stmt)
-                        part.end_lineno, part.end_col_offset = stmt.end_lineno, stmt.end_col_offset
-                    out.append(moved)
-                    _replace(holder, field, node, ast.copy_location(ast.Name(new, ast.Load()), node))
+                    out.append(_bound(stmt, holder, field, node, node is call, name, used, written_out))
+        out.extend(_target_index_moved(stmt, name, used, written_out))
         out.append(stmt)
         return out
 
     func.body = rewrite_statements(func.body, each)
     return func
+
+
+def _target_index_moved(stmt, name, used, written_out):
+    """The statements binding a call of ``name`` in the index of the array ``stmt`` writes into
+    (``u[g()] = v``, ``u[g(k)] += v``, ``u`` a name) to a name of its own (the index then reads it), after
+    what Python evaluates before that call: the value assigned (``u[g()] = x @ W`` evaluates ``x @ W``
+    first: bound to a name first where it reads more than a name) and the parts of the index before
+    it; none where the call is not there or runs only on some evaluations of the index."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target, value = stmt.targets[0], stmt
+    elif isinstance(stmt, ast.AugAssign):
+        target, value = stmt.target, None  # (x[i] += v: the index is evaluated before v)
+    else:
+        return []
+    if not isinstance(target, ast.Subscript) or not _inert(target.value):
+        return []
+    found = _movable(target.slice, name)
+    if found is None or any(isinstance(part, (ast.Starred, ast.Slice)) for part in found[1]):
+        return []
+    call, before = found
+    holders = ([(value, "value", value.value)] if value is not None and not _inert(value.value) else []) + \
+        [(target, "slice", part) for part in before] + [(target, "slice", call)]
+    return [_bound(stmt, holder, field, node, node is call, name, used, written_out) for holder, field, node in holders]
+
+
+def _bound(stmt, holder, field, node, is_call, name, used, written_out):
+    """The statement binding ``node`` (under ``getattr(holder, field)``, in ``stmt``) to a new name,
+    which ``stmt`` reads in its place from then on."""
+    new = used(f"{name}_out" if is_call else f"{name}_arg")
+    written_out[new] = f"value of {name}() on line {stmt.lineno}" if is_call else \
+        f"value computed before the call of {name}() on line {stmt.lineno}"
+    moved = ast.Assign([ast.Name(new, ast.Store())], node)
+    for part in (moved, moved.targets[0]):
+        ast.copy_location(part, stmt)
+        part.end_lineno, part.end_col_offset = stmt.end_lineno, stmt.end_col_offset
+    _replace(holder, field, node, ast.copy_location(ast.Name(new, ast.Load()), node))
+    return moved
 
 
 def _evaluated_first(stmt):

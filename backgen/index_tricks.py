@@ -1,4 +1,5 @@
-"""NumPy's ``np.r_[...]`` and ``np.c_[...]`` of values, written as the joins they are.
+"""NumPy's ``np.r_[...]`` and ``np.c_[...]`` of values, written as the joins they are, and its grids
+``np.mgrid[...]`` and ``np.ogrid[...]``, written as the ``np.meshgrid`` they are.
 
 Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each ``np.r_[a, b, ...]`` or
 ``np.c_[a, b, ...]`` of a name the environment binds to NumPy whose items are values or slices of
@@ -12,15 +13,20 @@ is a count) with the join NumPy computes, each slice ``start:stop:step`` taken a
   axes made a column (a number a 1 x 1 array, a vector of n an n x 1 column) and any other left as it
   is (transposed twice around a no-op), joined along the last axis.
 
+``np.mgrid[s, t, ...]`` and ``np.ogrid[s, t, ...]`` of such slices are the grids of their ranges:
+``np.stack([np.meshgrid(np.arange(...), ..., indexing='ij')[0], ...])`` (each part written out) and the
+same ``meshgrid`` with ``sparse=True``; of one slice, its range.
+
 The gradients are those of the rules of these calls.  One item is the same join of one.  Other uses
 are left as they are (and refused as values backgen does not read).
 """
 
 import ast
+import copy
 
 from .source import numpy_attribute
 
-SPELLED = frozenset({"r_", "c_"})  # (parse runs this rewriter only where the function spells one)
+SPELLED = frozenset({"r_", "c_", "mgrid", "ogrid"})  # (parse runs this rewriter only where the function spells one)
 
 
 def _arange(np_, item):
@@ -30,6 +36,23 @@ def _arange(np_, item):
         return None
     args = [item.lower or ast.Constant(0), item.upper] + ([item.step] if item.step is not None else [])
     return ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), "arange", ast.Load()), args, [])
+
+
+def _grid(np_, which, items):
+    """``np.mgrid[...]`` or ``np.ogrid[...]`` of slices of numbers as ``np.meshgrid`` of their ranges (see the
+    contract), or None (an item no such slice)."""
+    ranges = [_arange(np_, item) if isinstance(item, ast.Slice) else None for item in items]
+    if not ranges or None in ranges:
+        return None
+    if len(ranges) == 1:
+        return ranges[0]
+    keywords = [ast.keyword("indexing", ast.Constant("ij"))] + \
+        ([ast.keyword("sparse", ast.Constant(True))] if which == "ogrid" else [])
+    grid = ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), "meshgrid", ast.Load()), ranges, keywords)
+    if which == "ogrid":
+        return grid
+    parts = [ast.Subscript(copy.deepcopy(grid), ast.Constant(k), ast.Load()) for k in range(len(ranges))]
+    return _call(np_, "stack", ast.List(parts, ast.Load()))  # (a list written out, as np.stack reads one)
 
 
 def _call(np_, name, item):
@@ -61,6 +84,14 @@ def rewrite(forward):
                 return node
             np_ = found[0]
             items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            if found[1] in ("mgrid", "ogrid"):
+                new = _grid(np_, found[1], items)
+                if new is None:
+                    return node
+                for sub in ast.walk(new):
+                    if not hasattr(sub, "lineno"):
+                        ast.copy_location(sub, node)
+                return new
             parts = []
             for item in items:
                 if isinstance(item, ast.Constant) and isinstance(item.value, str) or isinstance(item, ast.Starred):

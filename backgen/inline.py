@@ -59,6 +59,8 @@ def inlined(forward, name, helper=None):
     free = {n.id for n in ast.walk(helper.func) if isinstance(n, ast.Name)} - helper_locals
     if free & (_locals(forward.func) | params) or any(not _same(helper, forward, n) for n in free):
         return None  # a name the helper reads from its module means something else here
+    mentioned = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name)}
+    env = {**{n: helper.env[n] for n in free if n in helper.env and n not in mentioned}, **forward.env}
     func = copy.deepcopy(forward.func)
     func.written_out = dict(getattr(forward.func, "written_out", {}))  # new name -> the helper's name
     func = hoisted(func, name)  # (a call inside an expression given a statement of its own first: ``hoist``)
@@ -77,7 +79,8 @@ def inlined(forward, name, helper=None):
     func.body = rewrite_statements(func.body, each)
     if not ok:
         return None
-    return dataclasses.replace(forward, func=func,  # (the module's numbers and lists the helper reads, too)
+    # (the module's names, numbers and lists the helper reads, too)
+    return dataclasses.replace(forward, func=func, env=env,
                                constants={**forward.constants, **{n: v for n, v in helper.constants.items()
                                                                   if n in free}},
                                literals={**forward.literals, **{n: v for n, v in helper.literals.items()
@@ -86,9 +89,13 @@ def inlined(forward, name, helper=None):
 
 def _same(helper, forward, name):
     """Whether ``name`` means in the caller's module what it means in the helper's (a number or a list
-    of numbers of the module only where the caller has it too)."""
+    of numbers of the module only where the caller has it too).  A live function's ``env`` holds the
+    names it reads only: one its code never names (``np``, read by the helper alone) means, written
+    out there, what it means in the helper (``inlined`` gives it that meaning)."""
     for field in ("env", "constants", "literals"):
         mine, theirs = getattr(helper, field).get(name), getattr(forward, field).get(name)
+        if field == "env" and theirs is None and not _mentions(forward.func, name):
+            continue
         if field == "literals" and mine is not None and theirs is not None:
             mine, theirs = ast.dump(mine), ast.dump(theirs)
         if (field == "env" or mine is not None and theirs is not None) and not _equal(mine, theirs):

@@ -1319,6 +1319,7 @@ def _structured_returns_inlined(forward):
         if written is not None:
             forward.func.body = written.func.body
             forward.func.written_out = written.func.written_out
+            forward.env.update(written.env)
             forward.constants.update(written.constants)
             forward.literals.update(written.literals)
 
@@ -1686,10 +1687,11 @@ def _fence_stmt(forward, stmt, last, reported=frozenset()):
             return
         target = stmt.targets[0]
         names = target.elts if isinstance(target, ast.Tuple) else [target]
-        if len(stmt.targets) != 1:  # (a = b = v, a name first or a constant, is written out one by one before)
-            raise forward.error("an assignment to several targets is followed where the first is a name "
-                                "(a = b[0] = v): write the value to a name first (t = v; b[0] = t; b[1] = t)",
-                                stmt.targets[1])
+        if len(stmt.targets) != 1:  # (a = b = v of a constant, or a name or an item of one first: written out
+            # one by one before)
+            raise forward.error("an assignment to several targets is followed where the first is a name or "
+                                "an item of one (a = b[0] = v, b[0] = b[1] = v): write the value to a name first "
+                                "(t = v; b[0] = t; b[1] = t)", stmt.targets[1])
         if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
             _fence_expr(forward, target.slice, "index")
         elif isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) and \

@@ -42,6 +42,7 @@ from .reverse import reverse
 from .selections import check_other_values, data_numbers, data_sized, data_varying, layout_varies, sized_axes
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, DeadBranch, SampleSettings, check_differentiable, dim_sizes, examples, infer_ran, list_names
+from .shapes import pattern_conflict
 from .sample_sizes import Sizes, about_sizes
 from .shapes import check_room, checked_loops, run_check
 from .shape_free import item_lists, uses as uses_of, write as write_shape_free
@@ -490,8 +491,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
                 raise error from None
             raise
         except _Inlined as done:  # a helper writing into an array its caller passed: written into the caller
-            forward = dataclasses.replace(forward, func=done.forward.func, constants=done.forward.constants,
-                                          literals=done.forward.literals)
+            forward = dataclasses.replace(forward, func=done.forward.func, env=done.forward.env,
+                                          constants=done.forward.constants, literals=done.forward.literals)
             for key in [key for key, value in registry.items() if value is None]:
                 del registry[key]  # (claimed by the calls being staged when it was found)
 
@@ -640,7 +641,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                               passed_new=passed_new, sized_params=passed_sized, also=tuple(calls_here[1:]))
             except BackgenError as error:
                 func = inlined(forward, name) if getattr(error, "parameter_write", None) == name and not chain \
-                    and not shape_free or getattr(error, "nothing_differentiated", None) == name and not chain \
+                    or getattr(error, "nothing_differentiated", None) == name and not chain \
                     else None  # (a helper given no value it differentiates: no backward of its own)
                 if func is None:
                     raise
@@ -1460,11 +1461,9 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                         raise
             # a dimension split by an integer parameter: sizes it divides; by a setting (a pool of 2
             # by 2 that tiles the image, x.reshape(N, C, H // 2, 2, W // 2, 2)): even sizes; by a number
-            # written in the code (H // 2): sizes it divides
+            # written in the code (H // 2) or a slice's step (x[::2] + x[1::2]): sizes it divides
             configs = any(s.kind == "config" for s in specs.values())
-            divisors = sorted({node.right.value for node in walk(forward.func) if isinstance(node, ast.BinOp)
-                               and isinstance(node.op, ast.FloorDiv) and isinstance(node.right, ast.Constant)
-                               and type(node.right.value) is int and node.right.value > 1} - ({2} if configs else set()))
+            divisors = sorted({node.value for node in _divisors_written(forward.func)} - ({2} if configs else set()))
             for multiple in [INT_SAMPLE] * any(s.kind == "int" and not s.dims for s in specs.values()) + \
                     [2] * configs + divisors:
                 try:
@@ -1486,6 +1485,15 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
             _with_declared(first, [p for p in result.params if p not in (result.shape_free or ())], specs)
             raise first from None
     return _with_sample_shapes(result, args, functions, probe_body, helper, also=also, selections=selections, exact=True)
+
+
+def _divisors_written(func):
+    """The constant nodes ``func`` divides a size by: ``2`` of ``H // 2`` and of a slice's step (``x[1::2]``)."""
+    for node in walk(func):
+        part = node.right if isinstance(node, ast.BinOp) and isinstance(node.op, ast.FloorDiv) else \
+            node.step if isinstance(node, ast.Slice) else None
+        if isinstance(part, ast.Constant) and type(part.value) is int and part.value > 1:
+            yield part
 
 
 def _integer_defaults(func, names):
@@ -1539,17 +1547,42 @@ def _refitted(first, specs, attempt):
             small = True
         fixed = sizes.named()
         try:
-            return attempt(fixed)
+            return _alike_at_larger_sizes(attempt(fixed), fixed, sizes.tags, attempt)
         except BackgenError as again:
             if _ran(again):
                 raise  # (what backgen says where the forward runs: the sizes fit, the code is refused)
             error = again
     for sizes in Sizes.of_names(named, literal).multiples(str(first.msg))[:12]:
         try:
-            return attempt(sizes.named())
+            found = attempt(sizes.named())
         except BackgenError:
-            pass
+            continue
+        return _alike_at_larger_sizes(found, sizes.named(), sizes.tags, attempt)
     return None
+
+
+def _alike_at_larger_sizes(found, fixed, tags, attempt):
+    """``found``, the code written at the sizes ``fixed`` fitted to it (``_refitted``), where it holds at
+    the larger sizes the forward runs at too: each fitted size (those of ``tags``, not the code's own)
+    doubled.  Small fitted sizes may make a slice of one element (``x[:-2]`` of three) that broadcasts
+    against what longer ones do not, and code written for that is wrong at the sizes of a call: where
+    the forward runs at the larger sizes with another pattern of shapes, it is refused at the line."""
+    larger = {name: size * 2 if size in tags else size for name, size in fixed.items()}
+    if larger == fixed:
+        return found
+    try:
+        other = attempt(larger)
+    except BackgenError:
+        return found  # (the forward runs at the fitted sizes only, as the code ties them)
+    conflict = pattern_conflict(found, found.shapes, other.shapes)
+    if conflict is None:
+        return found
+    line, what, one, another = conflict
+    sizes = ", ".join(f"{name} = {size}" for name, size in fixed.items())
+    raise _line_error(found, line, f"the sizes the code runs at first ({sizes}) give {what} the shape {one}, and "
+                                   f"sizes twice those give it {another}: the backward backgen writes for the shapes declared "
+                                   "would hold at some sizes only; give the sizes as numbers, or use the decorator, "
+                                   "which writes the code for the arrays it is called with")
 
 
 def _coinciding(fixed, specs, func):

@@ -29,8 +29,9 @@ What goes, as CS231n's templates and everyday code write it:
 * ``N, *rest = x.shape`` becomes ``N = x.shape[0]`` and ``rest = x.shape[1:]``;
 * ``s = slice(a, b)`` read only as an index becomes ``s_start = a``, ``s_stop = b`` and ``x[:, s_start:s_stop]``;
 * ``a, b = (x, y) if c else (y, x)`` becomes the ``if`` it is (``if c: a, b = x, y`` ``else: a, b = y, x``);
-* ``a = b = v`` becomes ``a = v`` then ``b = a``; ``prev_h, prev_c = next_h, next_c`` (names given
-  names, none read after it is given) the two renamings it makes;
+* ``a = b = v`` becomes ``a = v`` then ``b = a`` (``u[0] = u[-1] = v``: ``u_value = v``, then each);
+  ``prev_h, prev_c = next_h, next_c`` (names given names, none read after it is given) the two
+  renamings it makes;
 * a tuple of names returned last inside the tuple returned is named first: ``return out, (x, w,
   b)`` becomes ``cache = (x, w, b)`` then ``return out, cache``, as layers write it; a ``None`` in
   the tuple returned (by every return, at that place) is a placeholder: ``return out, None`` is
@@ -66,7 +67,7 @@ def tidy(func, error, loops=True, names=None, nodes=None):
     body = func.body
     docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
         and isinstance(body[0].value.value, str) else []  # kept: it may declare shapes
-    context = _Context(placeholders, error, params, _read_again(func))
+    context = _Context(placeholders, error, params, _read_again(func), func)
     context.aliased = {n for node in (walk(func) if nodes is None else of_kinds(nodes, _ASSIGN))
                        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name)
                        for n in [node.value.id] + [t.id for t in node.targets if isinstance(t, ast.Name)]}
@@ -135,8 +136,16 @@ class _Context:
     names that may hold a value where the statement looked at runs: parameters, names bound on a way
     to it, in an earlier iteration of a loop around it too) and ``read_again`` (see ``_read_again``)."""
 
-    def __init__(self, placeholders, error, bound, read_again):
+    def __init__(self, placeholders, error, bound, read_again, func):
         self.placeholders, self.error, self.bound, self.read_again = placeholders, error, set(bound), read_again
+        self.func, self._fresh = func, None
+
+    def fresh(self, base):
+        """A name the function holds nowhere (``base`` itself where it is free)."""
+        if self._fresh is None:
+            self._fresh = fresh_names({n.id for n in walk(self.func) if isinstance(n, ast.Name)} |
+                                      {a.arg for a in walk(self.func) if isinstance(a, ast.arg)}, bare=True)
+        return self._fresh(base)
 
 
 def _caches_built_up(func):
@@ -315,9 +324,12 @@ def _slices_written_out(func, params):
     func.body = rewrite_statements(func.body, each)
 
 
-def _chained(stmt):
+def _chained(stmt, fresh):
     """``a = b = v`` as Python runs it, one target after another: ``a = v`` then ``b = a`` (the same
-    object), or ``a = None`` then ``b = None`` for a constant (placeholders, ``dx = dw = None``)."""
+    object), or ``a = None`` then ``b = None`` for a constant (placeholders, ``dx = dw = None``); where
+    the first target is no name (``u[0] = u[-1] = u[1]``), the value is given one of its own first
+    (``fresh``, a function giving a name of the function's that is free), which each target is then
+    given (the same object, as Python gives each)."""
     if stmt.__class__ is not ast.Assign or len(stmt.targets) < 2:
         return [stmt]
     first = stmt.targets[0]
@@ -326,6 +338,10 @@ def _chained(stmt):
     elif isinstance(first, ast.Name):
         parts = [ast.Assign([first], stmt.value)] + [ast.Assign([target], ast.Name(first.id, ast.Load()))
                                                      for target in stmt.targets[1:]]
+    elif isinstance(first, ast.Subscript) and isinstance(first.value, ast.Name):
+        name = fresh(f"{first.value.id}_value")
+        parts = [ast.Assign([ast.Name(name, ast.Store())], stmt.value)] + \
+            [ast.Assign([target], ast.Name(name, ast.Load())) for target in stmt.targets]
     else:
         return [stmt]  # (the fence says what it takes)
     return [ast.fix_missing_locations(ast.copy_location(part, stmt)) for part in parts]
@@ -352,7 +368,7 @@ def _renamings(stmt):
 def _block(stmts, context, top=False):
     placeholders, error = context.placeholders, context.error
     if any(s.__class__ is ast.Assign and len(s.targets) > 1 for s in stmts):
-        stmts = [part for s in stmts for part in _chained(s)]
+        stmts = [part for s in stmts for part in _chained(s, context.fresh)]
     if any(s.__class__ is ast.Assign and s.targets[0].__class__ is ast.Tuple for s in stmts):
         stmts = [part for s in stmts for part in _renamings(s)]
     if any(s.__class__ is ast.With for s in stmts):

@@ -21602,9 +21602,8 @@ KNOWN = {
     # a docstring's words read as integers: "refractive indices", "each index once" (given the shapes, right)
     ("rh_phys_ray_tracing_snell_slab_stack_loop", "generate"): ("refused", "'n_layers' is integer (int64)"),
     ("rh_numpy_fancy_inplace_add_repeated_indices_semantics", "generate"): ("refused", "'v' is integer (int64)"),
-    # writes backgen does not follow: into a helper's parameter (generate), through a reshape that may be a view,
-    # by np.put_along_axis standing alone, through a list's arrays by the loop's name
-    ("rh_phys_heat_equation_ftcs_dirichlet_inplace", "generate"): ("refused", "this writes into the array passed as the parameter 'u'"),
+    # writes backgen does not follow: through a reshape that may be a view, by np.put_along_axis standing alone,
+    # through a list's arrays by the loop's name
     ("rh_numpy_transpose_reshape_copy_then_write", "generate"): ("refused", "'x' may have been changed by the write into 'y'"),
     ("rh_numpy_transpose_reshape_copy_then_write", "decorator"): ("refused", "'x' may have been changed by the write into 'y'"),
     ("rh_numpy_put_along_axis_onehot_grad_free", "generate"): ("refused", "a call standing alone may write into its arguments"),

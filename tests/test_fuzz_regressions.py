@@ -4133,18 +4133,19 @@ def test_unary_plus_of_an_array_is_a_new_array_not_an_alias():
                  dout=(np.linspace(-1.0, 1.0, 9).reshape(3, 3), np.full((3, 3), 0.5), np.array([1.0, -1.0, 0.3])))
 
 
-def test_an_assignment_to_several_targets_the_first_a_part_of_an_array_is_refused():
+def test_an_assignment_to_several_targets_the_first_a_part_of_an_array():
     # c[0] = c[1] = v * 2.0 writes the value into both rows; only the first target was staged, so c[1]
     # kept x[1]: dv = [0.38, -1.21, -2.14] where finite differences give [-0.86, 0.05, -2.88] (for one
-    # random upstream gradient)
-    assert_refused('''
+    # random upstream gradient); refused then, and now the value is named first and written into each
+    assert_right('''
         import numpy as np
 
         def f(x: "3, 3", v: "3"):
             c = x * 1.0
             c[0] = c[1] = v * 2.0
             return c * x
-    ''', "an assignment to several targets", 6)
+    ''', (np.arange(9.0).reshape(3, 3) / 7 - 0.6, np.array([0.4, -0.9, 1.3])),
+                 dout=np.linspace(-1.0, 1.0, 9).reshape(3, 3))
     # (the first a name: written out one target after another, as Python runs it)
     assert_right('''
         import numpy as np

@@ -531,9 +531,11 @@ def _in_order(c, indices, axis):
 
 
 def _meshgrid(c):
-    """Each input varies along one axis of its grid: the grid's gradient summed over the others."""
-    if c.param("sparse") or c.param("copy") is False:
-        c.unsupported("np.meshgrid is differentiated without sparse and copy")
+    """Each input varies along one axis of its grid: the grid's gradient summed over the others (with
+    ``sparse=True`` its part is that axis alone, the others of length 1: its gradient is the part's,
+    raveled)."""
+    if c.param("copy") is False:
+        c.unsupported("np.meshgrid is differentiated with copy=True (with copy=False its grids are views of the inputs)")
     count = len(c.op.args)
     axis = c.position
     if c.param("indexing", "xy") == "xy" and count > 1 and axis < 2:
@@ -541,7 +543,11 @@ def _meshgrid(c):
     others = tuple(i for i in range(count) if i != axis)
     if c.ndim(c.current) > 1:
         c.unsupported("np.meshgrid is differentiated for 1-D inputs")
-    text = f"{c.g}[{c.position}].sum(axis={others if len(others) > 1 else others[0]})" if others else f"{c.g}[0]"
+    if c.param("sparse"):
+        text = f"{c.g}[{c.position}].reshape(-1)"
+    else:
+        text = f"{c.g}[{c.position}].sum(axis={others if len(others) > 1 else others[0]})" if others \
+            else f"{c.g}[0]"
     return text if c.ndim(c.current) == 1 else f"{text}.reshape(())"
 
 
@@ -695,7 +701,10 @@ RULES = {
                         returns_list=True,
                         examples=("X, Y = np.meshgrid(x, y); return X * Y ** 2 | x=3, y=2",
                                   "X, Y = np.meshgrid(x, y, indexing='ij'); return np.sin(X) * Y | x=3, y=2",
-                                  "X, Y, Z = np.meshgrid(x, y, z); return X * Y * Z | x=2, y=3, z=2")),
+                                  "X, Y, Z = np.meshgrid(x, y, z); return X * Y * Z | x=2, y=3, z=2",
+                                  "X, Y = np.meshgrid(x, y, sparse=True); return X * Y ** 2 | x=3, y=2",
+                                  "X, Y, Z = np.meshgrid(x, y, z, sparse=True, indexing='ij'); return X + Y * Z"
+                                  " | x=2, y=3, z=2")),
     "getitem": Rule(("x",), grads={"x": _getitem}, hint="sel",
                     examples=('a[1:, 0] | a=3x2', 'a[::-1] * a[0] | a=4', 'a[np.array([0, 2, 0])] | a=3',
                               'a[a > 0] | a=2x3', 'a[np.arange(2), np.array([1, 0])] | a=2x3',

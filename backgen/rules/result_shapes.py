@@ -807,9 +807,15 @@ def _append(c):
 
 
 def _meshgrid(c):
+    """The grid, once per input; ``sparse=True``: each input's part of it, of length 1 along the axes
+    it does not vary along (``xy`` indexing swaps the first two)."""
     lengths = [_size(s) for s in _operands(c)]
+    axes = list(range(len(lengths)))
     if c.param("indexing", "xy") == "xy" and len(lengths) > 1:
         lengths[0], lengths[1] = lengths[1], lengths[0]
+        axes[0], axes[1] = 1, 0
+    if c.param("sparse"):
+        return Parts([tuple(n if k == axis else 1 for k, n in enumerate(lengths)) for axis in axes])
     return Parts([tuple(lengths)] * len(lengths))
 
 
