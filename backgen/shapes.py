@@ -298,16 +298,19 @@ class DeadBranch(Exception):
         self.place, self.note = place, note
 
 
-def infer_ran(staged, args, functions=None, droppable=frozenset(), exact=False):
+def infer_ran(staged, args, functions=None, droppable=frozenset(), exact=False, ranked=False):
     """``(infer(staged, args), ran)``: ``ran`` where the walk evaluated every line and output of a
     forward without blocks, in order, on ``args``: the run ``run_check`` makes.  The loops whose ids
     are in ``droppable`` are not walked where they run no iteration on ``args``: their ids are in
     the shapes' ``unrun``.  With ``exact`` (the sizes of ``args`` are those of every input the code is
-    for), a branch NumPy raises on at these shapes whenever it runs raises ``DeadBranch``."""
+    for), a branch NumPy raises on at these shapes whenever it runs raises ``DeadBranch``; with ``ranked``
+    (or ``exact``: the ranks of ``args`` are those of every input the code is for), so does the branch an
+    ``if`` testing ranks alone does not take (``dead_paths.rank_decided``)."""
     namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, **(functions or {}),
                  **{name: ast.literal_eval(text) for name, text in staged.constants}}
     walker = _Walker(staged, namespace)
     walker.exact = exact
+    walker.ranked = ranked or exact
     walker.droppable = droppable
     env = dict(zip(staged.params, args))
     for name, value in env.items():
@@ -315,6 +318,10 @@ def infer_ran(staged, args, functions=None, droppable=frozenset(), exact=False):
     with sample_run():
         walker.block(staged.body, env)
         outputs = [walker.atom(atom, env) for atom in staged.outputs]
+    if walker.rank_tests:
+        found = dead_paths.rank_decided(staged, walker, args)
+        if found is not None:
+            raise DeadBranch(found, None)
     if exact and (walker.failed or walker.failed_tests):  # (failed_tests: walked where exact only)
         found = dead_paths.find(staged, walker, args)
         if found is not None:
@@ -775,6 +782,9 @@ class _Walker:
         self.iterations = {}  # id of a for loop -> the fewest iterations a walk of it found
         self.exact = False  # the sizes walked are those of every input the code is for: tests are run too
                             # (``test``), for the branches ``dead_paths`` may leave out
+        self.ranked = False  # the ranks walked are those of every input the code is for: a test reading ranks
+                             # alone is run too (``rank_test``), for the branch ``dead_paths.rank_decided`` leaves out
+        self.rank_tests = {}  # id of such an if -> (it, the truths its test had on the walks)
         self.integral = set()  # the names that held an integer or a boolean (a count, an index, a mask)
         self.containers = set()  # the names that held a list, a tuple or a dict
         self.skipped = {}  # op -> a value it reads that was not evaluated (on a walk where op was not)
@@ -1241,6 +1251,8 @@ class _Walker:
     def branches(self, item, env):
         if self.exact and id(item) not in self.tests_ok:
             self.test(item, env)
+        if self.ranked:
+            self.rank_test(item, env)
         body, orelse = dict(env), dict(env)
         self.block(item.body, body)
         self.block(item.orelse, orelse)
@@ -1282,6 +1294,20 @@ class _Walker:
                 self.value_failed.add(id(item))
         else:
             self.tests_ok.add(id(item))
+
+    def rank_test(self, item, env):
+        """Note the truth of the test of the ``if`` ``item`` where it reads ranks alone (``np.ndim(a) == 2``,
+        ``a.ndim``, ``len(a.shape)``) of values this walk knows (``rank_tests``)."""
+        if not dead_paths.reads_ranks_only(item.test, self.staged.modules.get("np", "np")):
+            return
+        code = self.parts.get(item.test)
+        try:
+            if code is None:
+                code = self.parts[item.test] = compile(item.test, f"<backgen shapes of {self.staged.name}>", "eval")
+            truth = bool(eval(code, self.namespace, env))
+        except Exception:  # noqa: BLE001 (a value not known here: no truth noted)
+            return
+        self.rank_tests.setdefault(id(item), (item, set()))[1].add(truth)
 
     def loop(self, loop, env):
         outer, self.pending = self.pending, []
