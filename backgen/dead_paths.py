@@ -163,25 +163,49 @@ def _ranks_only(node, np_name):
     return False if False in found else (True if True in found else None)
 
 
-def rank_decided(staged, walker, args):
+def rank_decided(staged, walker, args, every=None):
     """``(path, side)`` (for ``drop``) of the branch an ``if`` testing ranks alone never takes at the ranks
-    walked (see the contract), or None."""
+    walked (see the contract), or None; with ``every`` (ids of such ifs), of the first of them, where
+    each of them is so decided (else None)."""
     np_name = staged.modules.get("np", "np")
     names = _names(staged)
     tainted = None
-    for item, truths in walker.rank_tests.values():
-        if len(truths) != 1 or item.breaks or any(map(_may_leave, item.body + item.orelse)):
+    found = None
+    for key, (item, truths) in walker.rank_tests.items():
+        if every is not None and key not in every:
             continue
-        reads = _rank_reads(source.expression(item.test), np_name)
-        if tainted is None:
-            tainted = _known(staged, walker, args, names)[1]
-        if not reads <= names or reads & tainted or any(
-                name not in walker.shapes or name in walker.shapes.mixed for name in reads):
-            continue
-        path = _path_to(staged.body, item, ())
-        if path is not None:
-            return path, "orelse" if truths == {True} else "body"
-    return None
+        decided = len(truths) == 1 and stays(item)
+        if decided:
+            reads = _rank_reads(source.expression(item.test), np_name)
+            if tainted is None:
+                tainted = _known(staged, walker, args, names)[1]
+            decided = reads <= names and not reads & tainted and all(
+                name in walker.shapes and name not in walker.shapes.mixed for name in reads)
+        path = _path_to(staged.body, item, ()) if decided else None
+        if path is None and every is not None:
+            return None
+        if path is not None and found is None:
+            found = path, "orelse" if truths == {True} else "body"
+            if every is None:
+                return found
+    return found
+
+
+def rank_tested(items, np_name="np"):
+    """Whether ``items`` hold an ``if`` testing ranks alone (``reads_ranks_only``) that ``stays``."""
+    for item in items:
+        kind = item.__class__
+        if kind is ir.If and (stays(item) and reads_ranks_only(item.test, np_name) or
+                              rank_tested(item.body, np_name) or rank_tested(item.orelse, np_name)):
+            return True
+        if kind is ir.Loop and rank_tested(item.body, np_name):
+            return True
+    return False
+
+
+def stays(item):
+    """Whether neither branch of the ``if`` ``item`` may leave the loop holding it (a ``break``)."""
+    return not item.breaks and not any(map(_may_leave, item.body + item.orelse))
 
 
 def _path_to(items, target, path):

@@ -1628,8 +1628,9 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
     out: ``dead_paths``)."""
     check_differentiable(result, args)
     probe = result if probe_body is None else dataclasses.replace(result, body=probe_body)
-    ranked = not helper and not result.shape_free and not also  # (the ranks of args are those of every input)
-    exact = exact and ranked
+    ranked = not result.shape_free and all(  # (the ranks of args are those of every input the code is for: a
+        tuple(map(_rank_pattern, other)) == tuple(map(_rank_pattern, args)) for other in also)  # helper's too)
+    exact = exact and not helper and not result.shape_free and not also
     staged_body = result.body
     for _ in range(MAX_DEAD_BRANCHES):
         droppable = frozenset() if sampled or helper or probe_body is not None else _sized_loops(result, args)

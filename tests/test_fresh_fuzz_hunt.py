@@ -126,3 +126,30 @@ def test_data_test_still_walks_both_branches():
                 t9 = t6 * 2.0
             return np.sum(t9 ** 2)
     ''', [X34])
+
+
+def test_rank_test_in_a_helper_called_at_one_rank_per_call():
+    # g is written once per rank of its argument: in each, the branch its rank test does not take is left
+    # out (walked, it gave g's result two shapes, refused as a helper returning several)
+    assert_right('''
+        def g(u):
+            a = u * 1.0
+            if np.ndim(a) == 2:
+                a = a.sum(axis=0)
+            return a * 2.0
+
+        def f(x: "3, 4", w: "4"):
+            return g(x) * g(w)
+    ''', [X34, np.array([0.3, -0.7, 1.1, 0.5])], (np.array([0.2, -0.4, 0.9, 1.3]),))
+
+
+def test_rank_test_whose_branches_give_a_value_two_ranks():
+    assert_right('''
+        def f(x: "3, 4", w: "4"):
+            z = np.tanh(x) * w
+            if z.ndim == 3:
+                z = z.sum(axis=0)
+            else:
+                z = z[:, 1:]
+            return z
+    ''', [X34, np.array([0.3, -0.7, 1.1, 0.5])], (np.linspace(-1.0, 1.0, 9).reshape(3, 3),))
