@@ -1378,6 +1378,8 @@ def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, un
         result = dataclasses.replace(result, shape_free=tuple(shape_free))
     probe_body = map_ops(result.body, probed) if calls else None  # (no call: the body runs as it is)
     result = with_shapes(forward, result, specs, args, functions, probe_body, bool(chain), *also)
+    present = {id(op) for op in ops_in(result.body)}  # (a call on a branch the shapes left out, never walked,
+    calls = [op for op in calls if id(op) in present or recorded[sites[id(op)]]]  # has no backward to write)
     return result, calls, helpers, tested, sites, recorded
 
 

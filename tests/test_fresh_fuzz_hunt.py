@@ -153,3 +153,37 @@ def test_rank_test_whose_branches_give_a_value_two_ranks():
                 z = z[:, 1:]
             return z
     ''', [X34, np.array([0.3, -0.7, 1.1, 0.5])], (np.linspace(-1.0, 1.0, 9).reshape(3, 3),))
+
+
+# --- a helper called only on a branch left out has no backward to write -------------------------------
+
+
+def test_helper_called_on_a_branch_raising_at_the_shapes_given():
+    # x + w raises at (3, 4) and (3,): that branch is left out, and g's call on it, never walked, no
+    # longer asks for g's shapes
+    assert_right('''
+        def g(u):
+            return np.tanh(u) * 2.0
+
+        def f(x: "3, 4", w: "3"):
+            if x.sum() > 100.0:
+                t = g(x + w)
+            else:
+                t = g(x)
+            return t
+    ''', [X34, np.array([0.3, -0.7, 1.1])], (DOUT34,))
+
+
+def test_helper_called_on_a_branch_a_rank_test_leaves_out():
+    assert_right('''
+        def g(u, v):
+            return np.tanh(u) * v
+
+        def f(x: "3, 4", w: "4"):
+            a = x * 1.0
+            if np.ndim(a) == 3:
+                t = g(a, w)
+            else:
+                t = g(w, w)
+            return t * x
+    ''', [X34, np.array([0.3, -0.7, 1.1, 0.5])], (DOUT34,))
