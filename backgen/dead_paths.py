@@ -17,6 +17,13 @@ returns through it, and the backward, as for a branch ending in ``raise``, has n
 gradient to give there; ``drop(items, place)`` replaces the ``if`` by its other
 branch.
 
+An ``if`` whose test reads ranks alone (``np.ndim(a) == 2``, ``a.ndim``, ``len(a.shape)``;
+``reads_ranks_only``) of values whose ranks the inputs' ranks decide (no value ``_known`` finds
+the data may shape), and which had one truth on every walk of it, takes one branch for every input
+of these ranks: ``rank_decided(staged, walker, args)`` returns the place of the other, which
+``drop`` leaves out as it does one raising (the parameters' own rank tests are decided before
+staging, ``program._rank_tests_decided``; this decides those of values the function computes).
+
 The caller asks only where the walk's sizes are those of every input the code is
 for (sizes written in the declared shapes, or the decorator's own arguments, whose
 code is kept for other sizes only where it is written alike for them): never for
@@ -107,6 +114,114 @@ def find(staged, walker, args):
     return None
 
 
+def reads_ranks_only(text, np_name="np"):
+    """Whether the expression ``text`` reads names only for their ranks (``a.ndim``, ``np.ndim(a)``,
+    ``len(a.shape)``), one at least, with constants, comparisons and ``and``/``or``/``not``."""
+    tree = source.expression(text)
+    return tree is not None and _ranks_only(tree, np_name) is True
+
+
+def _rank_read(node, np_name):
+    """The name whose rank ``node`` reads (``a.ndim``, ``np.ndim(a)``, ``len(a.shape)``), or None."""
+    if isinstance(node, ast.Attribute) and node.attr == "ndim" and isinstance(node.value, ast.Name):
+        return node.value.id
+    if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
+        func, arg = node.func, node.args[0]
+        if isinstance(func, ast.Attribute) and func.attr == "ndim" and isinstance(func.value, ast.Name) and \
+                func.value.id == np_name and isinstance(arg, ast.Name):
+            return arg.id
+        if isinstance(func, ast.Name) and func.id == "len" and isinstance(arg, ast.Attribute) and \
+                arg.attr == "shape" and isinstance(arg.value, ast.Name):
+            return arg.value.id
+    return None
+
+
+def _rank_reads(node, np_name):
+    """The names whose ranks ``node`` (of a test ``reads_ranks_only`` accepts) reads."""
+    name = _rank_read(node, np_name)
+    if name is not None:
+        return {name}
+    return set().union(*(_rank_reads(part, np_name) for part in ast.iter_child_nodes(node)))
+
+
+def _ranks_only(node, np_name):
+    """True where ``node`` reads ranks and nothing else, False where it reads anything else, None where
+    it reads nothing (a constant)."""
+    if _rank_read(node, np_name) is not None:
+        return True
+    if isinstance(node, ast.Constant):
+        return None
+    if isinstance(node, ast.Compare):
+        parts = [node.left, *node.comparators]
+    elif isinstance(node, ast.BoolOp):
+        parts = node.values
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        parts = [node.operand]
+    else:
+        return False
+    found = [_ranks_only(part, np_name) for part in parts]
+    return False if False in found else (True if True in found else None)
+
+
+def rank_decided(staged, walker, args, every=None):
+    """``(path, side)`` (for ``drop``) of the branch an ``if`` testing ranks alone never takes at the ranks
+    walked (see the contract), or None; with ``every`` (ids of such ifs), of the first of them, where
+    each of them is so decided (else None)."""
+    np_name = staged.modules.get("np", "np")
+    names = _names(staged)
+    tainted = None
+    found = None
+    for key, (item, truths) in walker.rank_tests.items():
+        if every is not None and key not in every:
+            continue
+        decided = len(truths) == 1 and stays(item)
+        if decided:
+            reads = _rank_reads(source.expression(item.test), np_name)
+            if tainted is None:
+                tainted = _known(staged, walker, args, names)[1]
+            decided = reads <= names and not reads & tainted and all(
+                name in walker.shapes and name not in walker.shapes.mixed for name in reads)
+        path = _path_to(staged.body, item, ()) if decided else None
+        if path is None and every is not None:
+            return None
+        if path is not None and found is None:
+            found = path, "orelse" if truths == {True} else "body"
+            if every is None:
+                return found
+    return found
+
+
+def rank_tested(items, np_name="np"):
+    """Whether ``items`` hold an ``if`` testing ranks alone (``reads_ranks_only``) that ``stays``."""
+    for item in items:
+        kind = item.__class__
+        if kind is ir.If and (stays(item) and reads_ranks_only(item.test, np_name) or
+                              rank_tested(item.body, np_name) or rank_tested(item.orelse, np_name)):
+            return True
+        if kind is ir.Loop and rank_tested(item.body, np_name):
+            return True
+    return False
+
+
+def stays(item):
+    """Whether neither branch of the ``if`` ``item`` may leave the loop holding it (a ``break``)."""
+    return not item.breaks and not any(map(_may_leave, item.body + item.orelse))
+
+
+def _path_to(items, target, path):
+    """The path (``drop``'s) of the item ``target`` in ``items``, or None."""
+    for k, item in enumerate(items):
+        if item is target:
+            return path + (k,)
+        kind = item.__class__
+        sides = ("body", "orelse") if kind is ir.If else ("body",) if kind is ir.Loop else ()
+        for side in sides:
+            found = _path_to(getattr(item, side), target, path + (k, side))
+            if found is not None:
+                return found
+    return None
+
+
 def drop(items, place):
     """``items`` with the ``if`` at ``place`` (``(path, side)`` as ``find`` gives it) replaced by the
     items of its branch other than ``side``."""
@@ -161,6 +276,18 @@ def _reaches(items, op, runs):
 def _may_leave(item):
     """Whether ``item`` may leave the loop holding it (a ``break`` in an if, outside loops of its own)."""
     return item.__class__ is ir.If and (item.breaks or any(map(_may_leave, item.body + item.orelse)))
+
+
+def made(items):
+    """The names the operations and loops of ``items`` give values (targets, loop variables, carried names)."""
+    names = set()
+    for op in ir.ops_in(items):
+        names.add(op.target)
+    for loop in ir.loops_in(items):
+        if loop.var:
+            names.add(loop.var)
+        names.update(carried for carried, _ in loop.exits)
+    return names
 
 
 def _names(staged):

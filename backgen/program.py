@@ -1379,6 +1379,8 @@ def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, un
         result = dataclasses.replace(result, shape_free=tuple(shape_free))
     probe_body = map_ops(result.body, probed) if calls else None  # (no call: the body runs as it is)
     result = with_shapes(forward, result, specs, args, functions, probe_body, bool(chain), *also)
+    present = {id(op) for op in ops_in(result.body)}  # (a call on a branch the shapes left out, never walked,
+    calls = [op for op in calls if id(op) in present or recorded[sites[id(op)]]]  # has no backward to write)
     return result, calls, helpers, tested, sites, recorded
 
 
@@ -1661,15 +1663,18 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
     out: ``dead_paths``)."""
     check_differentiable(result, args)
     probe = result if probe_body is None else dataclasses.replace(result, body=probe_body)
+    ranked = not result.shape_free and all(  # (the ranks of args are those of every input the code is for: a
+        tuple(map(_rank_pattern, other)) == tuple(map(_rank_pattern, args)) for other in also)  # helper's too)
     exact = exact and not helper and not result.shape_free and not also
+    staged_body = result.body
     for _ in range(MAX_DEAD_BRANCHES):
         droppable = frozenset() if sampled or helper or probe_body is not None else _sized_loops(result, args)
         try:
-            shapes, ran = infer_ran(probe, args, functions, droppable, exact)
+            shapes, ran = infer_ran(probe, args, functions, droppable, exact, ranked)
             break
         except DeadBranch as dead:  # a branch raising at these shapes whenever it runs: left out, as one
             result = dataclasses.replace(result, body=dead_paths.drop(result.body, dead.place),  # ending in
-                                         left_out=result.left_out + (dead.note,))  # raise is
+                                         left_out=result.left_out + ((dead.note,) if dead.note else ()))  # raise is
             probe = result if probe_body is None else dataclasses.replace(
                 probe, body=dead_paths.drop(probe.body, dead.place))
         except BackgenError as error:
@@ -1690,8 +1695,11 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
             raise error
     arrays = getattr(shapes, "arrays", ())  # of no dimensions, arrays still
     mixed = getattr(shapes, "mixed", ())
-    for value, error, *_ in result.hazards + (result.param_writes if helper else ()):
+    gone = dead_paths.made(staged_body) - dead_paths.made(result.body)  # (values only a branch left out makes:
+    for value, error, *_ in result.hazards + (result.param_writes if helper else ()):  # their hazards never are)
         values = value if value.__class__ is tuple else (value,)
+        if value is not None and set(values) <= gone:
+            continue
         if value is None or any(len(shapes.get(v, ())) > 0 or v in arrays or (
                 v not in shapes or not v.isidentifier()) and _constant_array(result, v)  # (np.zeros(()): 0-d,
                                 for v in values):  # an array still) an array (or a list): op= wrote into it
@@ -1699,10 +1707,10 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
                 error.written_in_place = None  # into it on the one, rebinds on the other; staged as the write
             raise error                        # h[...] = h + v, the number's path would fail
     for value, error in result.array_hazards:  # for r in y: y += r, staged as a write into y's array
-        if type(shapes.get(value)) is not tuple or not shapes.get(value):
+        if value not in gone and (type(shapes.get(value)) is not tuple or not shapes.get(value)):
             raise error
     for value, error, _ in result.number_hazards:  # row = y[0] a number: row *= 2.0 did not write into y
-        if value not in shapes or len(shapes[value]) == 0 and value not in arrays:
+        if value not in gone and (value not in shapes or len(shapes[value]) == 0 and value not in arrays):
             raise error
     if not ran:  # (a forward the walk ran from start to end has run)
         run_check(probe, args, functions)

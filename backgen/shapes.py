@@ -293,6 +293,23 @@ def infer(staged, args, functions=None):
     return infer_ran(staged, args, functions)[0]
 
 
+def _walked(staged, namespace, args, exact, ranked, droppable, skip=False):
+    """``(walker, env, outputs)`` of a walk of ``staged`` on ``args`` (see ``infer_ran``); with ``skip``, of
+    the branch alone each ``if`` testing ranks takes (``_Walker.rank_skip``)."""
+    walker = _Walker(staged, namespace)
+    walker.exact = exact
+    walker.ranked = ranked
+    walker.rank_skip = skip
+    walker.droppable = droppable
+    env = dict(zip(staged.params, args))
+    for name, value in env.items():
+        walker.record(name, value, staged.line)
+    with sample_run():
+        walker.block(staged.body, env)
+        outputs = [walker.atom(atom, env) for atom in staged.outputs]
+    return walker, env, outputs
+
+
 class DeadBranch(Exception):
     """The walk found a branch that cannot run at the shapes the code is for (``dead_paths``)."""
 
@@ -301,23 +318,30 @@ class DeadBranch(Exception):
         self.place, self.note = place, note
 
 
-def infer_ran(staged, args, functions=None, droppable=frozenset(), exact=False):
+def infer_ran(staged, args, functions=None, droppable=frozenset(), exact=False, ranked=False):
     """``(infer(staged, args), ran)``: ``ran`` where the walk evaluated every line and output of a
     forward without blocks, in order, on ``args``: the run ``run_check`` makes.  The loops whose ids
     are in ``droppable`` are not walked where they run no iteration on ``args``: their ids are in
     the shapes' ``unrun``.  With ``exact`` (the sizes of ``args`` are those of every input the code is
-    for), a branch NumPy raises on at these shapes whenever it runs raises ``DeadBranch``."""
+    for), a branch NumPy raises on at these shapes whenever it runs raises ``DeadBranch``; with ``ranked``
+    (or ``exact``: the ranks of ``args`` are those of every input the code is for), so does the branch an
+    ``if`` testing ranks alone does not take (``dead_paths.rank_decided``)."""
     namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, **(functions or {}),
                  **{name: ast.literal_eval(text) for name, text in staged.constants}}
-    walker = _Walker(staged, namespace)
-    walker.exact = exact
-    walker.droppable = droppable
-    env = dict(zip(staged.params, args))
-    for name, value in env.items():
-        walker.record(name, value, staged.line)
-    with sample_run():
-        walker.block(staged.body, env)
-        outputs = [walker.atom(atom, env) for atom in staged.outputs]
+    ranked = ranked or exact
+    if ranked and dead_paths.rank_tested(staged.body, staged.modules.get("np", "np")):
+        try:  # (a walk taking only the branch each rank test takes: the other's shapes may conflict with it)
+            walker, _, _ = _walked(staged, namespace, args, exact, ranked, droppable, skip=True)
+        except (BackgenError, DeadBranch):
+            walker = None  # (the walk of every branch below says what is wrong)
+        found = walker and walker.rank_skipped and dead_paths.rank_decided(staged, walker, args, walker.rank_skipped)
+        if found:
+            raise DeadBranch(found, None)
+    walker, env, outputs = _walked(staged, namespace, args, exact, ranked, droppable)
+    if walker.rank_tests:
+        found = dead_paths.rank_decided(staged, walker, args)
+        if found is not None:
+            raise DeadBranch(found, None)
     if exact and (walker.failed or walker.failed_tests):  # (failed_tests: walked where exact only)
         found = dead_paths.find(staged, walker, args)
         if found is not None:
@@ -791,6 +815,11 @@ class _Walker:
         self.iterations = {}  # id of a for loop -> the fewest iterations a walk of it found
         self.exact = False  # the sizes walked are those of every input the code is for: tests are run too
                             # (``test``), for the branches ``dead_paths`` may leave out
+        self.ranked = False  # the ranks walked are those of every input the code is for: a test reading ranks
+                             # alone is run too (``rank_test``), for the branch ``dead_paths.rank_decided`` leaves out
+        self.rank_tests = {}  # id of such an if -> (it, the truths its test had on the walks)
+        self.rank_skip = False  # whether such an if's branch its test does not take is left unwalked
+        self.rank_skipped = set()  # the ids of those so left
         self.integral = set()  # the names that held an integer or a boolean (a count, an index, a mask)
         self.containers = set()  # the names that held a list, a tuple or a dict
         self.skipped = {}  # op -> a value it reads that was not evaluated (on a walk where op was not)
@@ -1270,9 +1299,14 @@ class _Walker:
     def branches(self, item, env):
         if self.exact and id(item) not in self.tests_ok:
             self.test(item, env)
+        truth = self.rank_test(item, env) if self.ranked else None
         body, orelse = dict(env), dict(env)
-        self.block(item.body, body)
-        self.block(item.orelse, orelse)
+        if truth is not None and self.rank_skip and dead_paths.stays(item):
+            self.rank_skipped.add(id(item))
+            self.block(item.body if truth else item.orelse, body if truth else orelse)
+        else:
+            self.block(item.body, body)
+            self.block(item.orelse, orelse)
         if item.breaks:
             for carried, value in item.exits:
                 found = self.atom(value, body)
@@ -1311,6 +1345,21 @@ class _Walker:
                 self.value_failed.add(id(item))
         else:
             self.tests_ok.add(id(item))
+
+    def rank_test(self, item, env):
+        """Note the truth of the test of the ``if`` ``item`` where it reads ranks alone (``np.ndim(a) == 2``,
+        ``a.ndim``, ``len(a.shape)``) of values this walk knows (``rank_tests``); the truth, or None."""
+        if not dead_paths.reads_ranks_only(item.test, self.staged.modules.get("np", "np")):
+            return None
+        code = self.parts.get(item.test)
+        try:
+            if code is None:
+                code = self.parts[item.test] = compile(item.test, f"<backgen shapes of {self.staged.name}>", "eval")
+            truth = bool(eval(code, self.namespace, env))
+        except Exception:  # noqa: BLE001 (a value not known here: no truth noted)
+            return None
+        self.rank_tests.setdefault(id(item), (item, set()))[1].add(truth)
+        return truth
 
     def loop(self, loop, env):
         outer, self.pending = self.pending, []
