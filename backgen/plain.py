@@ -181,7 +181,11 @@ def _stores(backward):
                     add(name, 1 if header else 2)
                 walk(item.body)
             elif isinstance(item, (ir.ForwardLine, ir.AdjointLine)):
-                add(item.target.split("[", 1)[0].strip(), 1 if item.target.isidentifier() else 2)
+                if item.target.isidentifier():
+                    add(item.target)
+                else:  # (X_1, v_1 = X_3, v_3, a loop's values carried on; dW[i] = ...: each name it mentions)
+                    for name in source.line_names(item.target):
+                        add(name, 2)
             elif isinstance(item, ir.CallLine):
                 for target in item.targets:
                     for name in source.line_names(target):

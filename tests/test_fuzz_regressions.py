@@ -5211,3 +5211,22 @@ def test_a_tuple_unpacked_beside_a_loop_over_an_array_rows_is_read():
         backgen.generate(source)
     assert_right(source.replace("e += -d", "e = e - d[0]"), [np.array([0.88, 0.760731, 0.591462, 1.082193])],
                  dout=(np.array([0.7]), np.array([-0.4]), 0.3))
+
+
+def test_an_iterated_array_the_loop_binds_again_is_read_as_it_started():
+    """``for row in X`` reads the rows of the X the loop started with, which the body binds again: the
+    backward's replay read them from the carried X, a copy of the same name merged with the start's
+    (long fuzz seed 2026120519, program 8614), and took other branches."""
+    assert_right("""
+        import numpy as np
+        def step(p):
+            return p * 4.0
+        def f(X: "3, 1", v: "3"):
+            v = v[1]
+            for row in X:
+                if np.sum(row) > 1.4:
+                    continue
+                X = X * 0.5 + row
+                v = step(v)
+            return v
+        """, [np.array([[1.19], [1.12], [-0.89]]), np.array([0.99, -0.53, -0.76])], dout=0.7)
