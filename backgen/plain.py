@@ -183,8 +183,8 @@ def _stores(backward):
             elif isinstance(item, (ir.ForwardLine, ir.AdjointLine)):
                 if item.target.isidentifier():
                     add(item.target)
-                else:  # (X_1, v_1 = X_3, v_3, a loop's values carried on; dW[i] = ...: each name it mentions)
-                    for name in source.line_names(item.target):
+                else:  # (dW[i] = ...; X_1, v_1 = X_3, v_3, a loop's values carried on: each name it sets)
+                    for name in _set_names(item.target):
                         add(name, 2)
             elif isinstance(item, ir.CallLine):
                 for target in item.targets:
@@ -192,6 +192,21 @@ def _stores(backward):
                         add(name, 2)
     walk(backward.forward + backward.groups + backward.zeros)
     return counts, signature
+
+
+def _set_names(target):
+    """The names the target of a line sets, or writes into: ``dW`` of ``dW[i]``, ``X_1`` and ``v_1`` of
+    ``X_1, v_1``."""
+    node = source.expression(target)
+    if node is None:
+        return {target.split("[", 1)[0].strip()}
+    names = set()
+    for part in node.elts if node.__class__ in (ast.Tuple, ast.List) else [node]:
+        while part.__class__ in (ast.Subscript, ast.Attribute, ast.Starred):
+            part = part.value
+        if part.__class__ is ast.Name:
+            names.add(part.id)
+    return names
 
 
 def _item_of(text, name):
