@@ -1565,26 +1565,33 @@ def _refitted(first, specs, attempt):
 
 def _alike_at_larger_sizes(found, fixed, tags, attempt):
     """``found``, the code written at the sizes ``fixed`` fitted to it (``_refitted``), where it holds at
-    the larger sizes the forward runs at too: each fitted size (those of ``tags``, not the code's own)
-    doubled.  Small fitted sizes may make a slice of one element (``x[:-2]`` of three) that broadcasts
-    against what longer ones do not, and code written for that is wrong at the sizes of a call: where
-    the forward runs at the larger sizes with another pattern of shapes, it is refused at the line."""
-    larger = {name: size * 2 if size in tags else size for name, size in fixed.items()}
-    if larger == fixed:
-        return found
-    try:
-        other = attempt(larger)
-    except BackgenError:
-        return found  # (the forward runs at the fitted sizes only, as the code ties them)
-    conflict = pattern_conflict(found, found.shapes, other.shapes)
-    if conflict is None:
-        return found
-    line, what, one, another = conflict
-    sizes = ", ".join(f"{name} = {size}" for name, size in fixed.items())
-    raise _line_error(found, line, f"the sizes the code runs at first ({sizes}) give {what} the shape {one}, and "
-                                   f"sizes twice those give it {another}: the backward backgen writes for the shapes declared "
-                                   "would hold at some sizes only; give the sizes as numbers, or use the decorator, "
-                                   "which writes the code for the arrays it is called with")
+    the other sizes the forward runs at too: each fitted size (those of ``tags``, not the code's own)
+    doubled, and each one larger by one (the names of that size together).  Small fitted sizes may make
+    a slice of one element (``x[:-2]`` of three) that broadcasts against what longer ones do not, and
+    code written for that is wrong at the sizes of a call: where the forward runs at other sizes with
+    another pattern of shapes, it is refused at the line."""
+    fitted = sorted({size for size in fixed.values() if size in tags})
+    others = [{name: size * 2 if size in tags else size for name, size in fixed.items()}]
+    others += [{name: size + 1 if size == tag else size for name, size in fixed.items()} for tag in fitted]
+    for larger in others:
+        if larger == fixed:
+            continue
+        try:
+            other = attempt(larger)
+        except BackgenError:
+            continue  # (the forward runs not at these, as the code ties the sizes)
+        conflict = pattern_conflict(found, found.shapes, other.shapes)
+        if conflict is None:
+            continue
+        line, what, one, another = conflict
+        sizes = ", ".join(f"{name} = {size}" for name, size in fixed.items())
+        changed = ", ".join(f"{name} = {size}" for name, size in larger.items() if size != fixed[name])
+        raise _line_error(found, line, f"the sizes the code runs at first ({sizes}) give {what} the shape {one}, "
+                                       f"and other sizes it runs at ({changed}) give it {another}: the backward "
+                                       "backgen writes for the shapes declared would hold at some sizes only; give "
+                                       "the sizes as numbers, or use the decorator, which writes the code for the "
+                                       "arrays it is called with")
+    return found
 
 
 def _coinciding(fixed, specs, func):

@@ -47,3 +47,39 @@ def test_with_the_value_in_the_cache_the_gradient_has_its_shape_at_other_sizes()
         want = gradient(weighted(lambda *a: user["f"](*a)[0], [dout]), [x, w, b], k)
         assert np.shape(got[k]) == np.shape(value)
         assert_close(got[k], want)
+
+
+JACOBI = '''
+import numpy as np
+
+def f(src, tgt, iters=3):
+    H, W = src.shape
+    lap = 4 * src[1:-1, 1:-1] - src[:-2, 1:-1] - src[2:, 1:-1] - src[1:-1, :-2] - src[1:-1, 2:]
+    out = tgt.copy()
+    for it in range(iters):
+        nb = out[:-2, 1:-1] + out[2:, 1:-1] + out[1:-1, :-2] + out[1:-1, 2:]
+        out[1:-1, 1:-1] = (nb + lap) / 4
+    return out
+'''
+
+
+def test_sizes_fitted_to_one_row_against_two_are_refused_where_equal_sizes_run_too():
+    """src and tgt declared of sizes named apart, which the code ties: the first sizes it runs at (src of
+    3 rows, tgt of 4) make lap one row, broadcast against nb's two, and the backward written for that
+    summed lap's gradient over the rows, wrong where src and tgt have the same sizes (which run too)."""
+    with pytest.raises(backgen.BackgenError, match="other sizes it runs at"):
+        backgen.generate(JACOBI, name="f", shapes={"src": "A, B", "tgt": "C, D"})
+
+
+def test_sizes_named_alike_give_the_right_gradient():
+    text = backgen.generate(JACOBI, name="f", shapes={"src": "H, W", "tgt": "H, W"})
+    namespace, generated = {}, {}
+    exec(JACOBI, namespace)
+    exec(text, generated)
+    rng = np.random.default_rng(3)
+    for size in [(4, 5), (6, 7)]:
+        src, tgt, dout = rng.normal(size=size), rng.normal(size=size), rng.normal(size=size)
+        got = generated["f_backward"](src.copy(), tgt.copy(), dout=dout)
+        objective = weighted(lambda a, b: namespace["f"](a.copy(), b.copy()), (dout,))
+        for k in range(2):
+            assert_close(got[k], gradient(objective, [src, tgt], k))
