@@ -127,3 +127,21 @@ def generated_gradients(source, args, douts=(1.0,), name="f", wrt=None):
     fresh = lambda *values: func(*[v.copy() if isinstance(v, np.ndarray) else v for v in values])  # noqa: E731
     want = finite_differences(fresh, list(args), wrt, douts)
     return (got if len(wrt) > 1 else (got,)), want
+
+
+def assert_generated_right(source, args, douts=(1.0,), name="f", wrt=None):
+    """The generated backward of ``source`` (see ``generated_gradients``) matches central differences."""
+    got, want = generated_gradients(source, args, douts, name, wrt)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert np.shape(g) == np.shape(w), f"gradient shape {np.shape(g)}, expected {np.shape(w)}"
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def assert_generated_refused(source, args, match, name="f"):
+    """``generate`` refuses ``source`` with a BackgenError whose message matches ``match``."""
+    import backgen  # noqa: PLC0415 -- (the oracle itself needs no backgen)
+    import pytest  # noqa: PLC0415
+
+    with pytest.raises(backgen.BackgenError, match=match):
+        generated_gradients(source, args, name=name)

@@ -12,28 +12,13 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import generated_gradients
+from numeric import assert_generated_refused, assert_generated_right
 
 W5 = np.array([-0.943157, 0.852553, 0.382897, -1.528329, 0.457783])
 X5 = np.array([1.057981, 0.785293, -1.171457, 0.969101, -0.351962])
 
 
-def gradients(source, args, douts=(1.0,), name="f"):
-    """The generated gradients (for the float parameters) and central differences of them."""
-    return generated_gradients(source, args, douts, name)
-
-
-def assert_right(source, args, douts=(1.0,), name="f"):
-    got, want = gradients(source, args, douts, name)
-    assert len(got) == len(want)
-    for g, w in zip(got, want):
-        assert np.shape(g) == np.shape(w), f"gradient shape {np.shape(g)}, expected {np.shape(w)}"
-        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
-
-
-def assert_refused(source, args, match, name="f"):
-    with pytest.raises(backgen.BackgenError, match=match):
-        gradients(source, args, name=name)
+assert_right, assert_refused = assert_generated_right, assert_generated_refused
 
 
 # --- np.where(m, x, k * x) fused into one gate: only where the where is read on ------------------

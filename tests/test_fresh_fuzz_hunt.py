@@ -7,31 +7,14 @@ refused with a ``BackgenError`` and part of its message.
 """
 
 import numpy as np
-import pytest
 
-import backgen
-from numeric import generated_gradients
+from numeric import assert_generated_refused, assert_generated_right
 
 X34 = np.array([[0.61, -1.12, 0.35, 1.41], [-0.52, 0.93, -1.27, 0.44], [1.08, -0.37, 0.72, -0.95]])
 X31 = np.array([[0.83], [-1.21], [0.47]])
 
 
-def gradients(source, args, douts=(1.0,), name="f"):
-    """The generated gradients (for the float parameters) and central differences of them."""
-    return generated_gradients(source, args, douts, name)
-
-
-def assert_right(source, args, douts=(1.0,), name="f"):
-    got, want = gradients(source, args, douts, name)
-    assert len(got) == len(want)
-    for g, w in zip(got, want):
-        assert np.shape(g) == np.shape(w), f"gradient shape {np.shape(g)}, expected {np.shape(w)}"
-        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
-
-
-def assert_refused(source, args, match, name="f"):
-    with pytest.raises(backgen.BackgenError, match=match):
-        gradients(source, args, name=name)
+assert_right, assert_refused = assert_generated_right, assert_generated_refused
 
 
 DOUT34 = np.linspace(-1.0, 1.0, 12).reshape(3, 4)

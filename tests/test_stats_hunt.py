@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import finite_differences, generated_gradients
+from numeric import assert_generated_refused, assert_generated_right, finite_differences
 
 RNG = np.random.default_rng(20)
 X43 = RNG.standard_normal((4, 3))
@@ -21,22 +21,7 @@ MU3 = RNG.standard_normal(3)
 SPD3 = np.array([[2.1, 0.3, -0.4], [0.3, 1.7, 0.2], [-0.4, 0.2, 1.4]])
 
 
-def gradients(source, args, douts=(1.0,), name="f"):
-    """The generated gradients (for the float parameters) and central differences of them."""
-    return generated_gradients(source, args, douts, name)
-
-
-def assert_right(source, args, douts=(1.0,), name="f"):
-    got, want = gradients(source, args, douts, name)
-    assert len(got) == len(want)
-    for g, w in zip(got, want):
-        assert np.shape(g) == np.shape(w), f"gradient shape {np.shape(g)}, expected {np.shape(w)}"
-        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
-
-
-def assert_refused(source, args, match, name="f"):
-    with pytest.raises(backgen.BackgenError, match=match):
-        gradients(source, args, name=name)
+assert_right, assert_refused = assert_generated_right, assert_generated_refused
 
 
 # --- scipy.stats.multivariate_normal: the covariance SciPy reads -------------------------------
