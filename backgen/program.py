@@ -1573,9 +1573,11 @@ def _alike_at_larger_sizes(found, fixed, tags, attempt):
     fitted = sorted({size for size in fixed.values() if size in tags})
     others = [{name: size * 2 if size in tags else size for name, size in fixed.items()}]
     others += [{name: size + 1 if size == tag else size for name, size in fixed.items()} for tag in fitted]
+    tried = False
     for larger in others:
         if larger == fixed:
             continue
+        tried = True
         try:
             other = attempt(larger)
         except BackgenError:
@@ -1591,7 +1593,8 @@ def _alike_at_larger_sizes(found, fixed, tags, attempt):
                                        "backgen writes for the shapes declared would hold at some sizes only; give "
                                        "the sizes as numbers, or use the decorator, which writes the code for the "
                                        "arrays it is called with")
-    return found
+    return attempt(fixed) if tried else found  # (again: the helpers are written for the calls of the run at
+    # the sizes fitted, which each run records anew)
 
 
 def _coinciding(fixed, specs, func):

@@ -83,3 +83,29 @@ def test_sizes_named_alike_give_the_right_gradient():
         objective = weighted(lambda a, b: namespace["f"](a.copy(), b.copy()), (dout,))
         for k in range(2):
             assert_close(got[k], gradient(objective, [src, tgt], k))
+
+
+def test_a_helper_is_written_for_the_calls_at_the_sizes_fitted():
+    """VH1 fitted to V + H + 1: the checks at other sizes (where the forward does not run) ran the
+    forward again, and the helper was then written for the calls of the last run, none: refused as
+    needing its shapes."""
+    source = '''
+import numpy as np
+
+def sig(x):
+    return 0.5 * (np.tanh(x) + 1.0)
+
+def f(W: "VH1, H", x: "N, V", h: "N, H"):
+    cat = np.hstack((x, h, np.ones((x.shape[0], 1))))
+    return np.sum(sig(cat @ W) ** 2)
+'''
+    text = backgen.generate(source, name="f")
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(text, generated)
+    rng = np.random.default_rng(5)
+    args = [rng.normal(size=(6, 2)), rng.normal(size=(4, 3)), rng.normal(size=(4, 2))]
+    got = generated["f_backward"](*[a.copy() for a in args], dout=0.8)
+    objective = weighted(lambda *v: namespace["f"](*[a.copy() for a in v]), (0.8,))
+    for k in range(3):
+        assert_close(got[k], gradient(objective, args, k))
