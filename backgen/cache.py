@@ -103,14 +103,20 @@ def dict_display(value):
         value.func.id == "dict"
 
 
+def dict_made(value):
+    """A dict written out (``dict_display``) or made by a comprehension (``{k: np.zeros_like(v) for k, v
+    in params.items()}``)."""
+    return dict_display(value) or isinstance(value, ast.DictComp)
+
+
 def returned_dicts(func):
-    """The names ``func`` binds to dicts written out alone (``stats = {"acc": acc}``, ``grads = {}``),
-    then writes into by key and returns, reading them nowhere else."""
+    """The names ``func`` binds to dicts written out alone (``stats = {"acc": acc}``, ``grads = {}``, or
+    made by a comprehension), then writes into by key and returns, reading them nowhere else."""
     bound = {}  # name -> whether every binding of it is an assignment of a dict written out
     for node in ast.walk(func):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name = node.targets[0].id
-            bound[name] = bound.get(name, True) and dict_display(node.value)
+            bound[name] = bound.get(name, True) and dict_made(node.value)
             continue
         for child in ast.iter_child_nodes(node):  # (for d in ..., d += ..., a, d = ...: bound otherwise)
             if isinstance(child, (ast.Name, ast.Tuple, ast.List)) and isinstance(child.ctx, ast.Store):

@@ -49,7 +49,7 @@ from . import (combinations, correlations, defaults, divmods, eigenvalues, facto
                generators, higher_order, index_tricks, integrals, iterables, list_calls, masked_reductions,
                math_calls, named_entries, outers, partials, quantiles, scipy_calls, scipy_linalg, selects, signals,
                starred, statistics_calls, trys, varargs, view_targets)
-from .cache import dict_display, output_roles, returned_dicts
+from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
 from .source import census, fresh_names, name_ids as source_names, number, numerals, parts_list, \
@@ -198,6 +198,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
             nodes = None  # (the tree walked has changed, or fencing changes its parameters)
     if helper:
         _inline_function_defaults(forward)
+    elif _reported_comprehensions_emptied(forward.func):
+        nodes = None
     _constant_defaults(forward)
     fence(forward, main=not helper)
     _refuse_recursion(forward, key, names)
@@ -1567,13 +1569,28 @@ def _reported_dicts(func):
     """The dicts returned beside a loss, which are not differentiated (``output_roles``'s
     "gradient"), written out in the returns or assigned to the names returned: their nodes."""
     returns = [n.value.elts for n in walk(func) if isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple)]
-    if not any(isinstance(v, ast.Name) or dict_display(v) for values in returns for v in values[1:]):
+    if not any(isinstance(v, ast.Name) or dict_made(v) for values in returns for v in values[1:]):
         return frozenset()
     beside = [v for values in returns for v, role in zip(values, output_roles(func, values)) if role == "gradient"]
     names = {v.id for v in beside if isinstance(v, ast.Name)} & returned_dicts(func)  # (read nowhere else)
     assigned = [n.value for n in walk(func) if isinstance(n, ast.Assign) and len(n.targets) == 1
                 and isinstance(n.targets[0], ast.Name) and n.targets[0].id in names]
-    return frozenset(v for v in beside + assigned if dict_display(v))
+    return frozenset(v for v in beside + assigned if dict_made(v))
+
+
+def _reported_comprehensions_emptied(func):
+    """Each dict returned beside a loss (``_reported_dicts``, never differentiated, read nowhere but where it
+    is filled by key) that a comprehension makes (``grads = {k: np.zeros_like(v) for k, v in
+    params.items()}``) made ``{}`` instead, as the backward leaves it out whatever it holds: whether any was."""
+    reported = {id(v) for v in _reported_dicts(func) if isinstance(v, ast.DictComp)}
+    if not reported:
+        return False
+    for node in walk(func):
+        if isinstance(node, ast.Assign) and id(node.value) in reported:
+            node.value = ast.copy_location(ast.Dict([], []), node.value)
+        elif isinstance(node, ast.Tuple):
+            node.elts = [ast.copy_location(ast.Dict([], []), e) if id(e) in reported else e for e in node.elts]
+    return True
 
 
 def _plain_tuple(value):

@@ -30,7 +30,7 @@ import keyword
 from . import ir, runtime, source
 from .errors import BackgenError
 from .flow import RETURN, StatementStager, single_exit
-from .cache import CacheStager, dict_display, inline_expressions, output_roles, returned_dicts, specialize
+from .cache import CacheStager, dict_made, inline_expressions, output_roles, returned_dicts, specialize
 from .hints import hint as _hint
 from .memory import MemoryModel
 from .parse import is_docstring, read_helper
@@ -1086,7 +1086,7 @@ def _fills_dict(stmt, names, reported=frozenset()):
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
         target, value = stmt.targets[0], stmt.value
         if isinstance(target, ast.Name) and target.id in names:
-            return dict_display(value) and (target.id in reported or isinstance(value, ast.Dict) and not value.keys
+            return dict_made(value) and (target.id in reported or isinstance(value, ast.Dict) and not value.keys
                                             or isinstance(value, ast.Call) and not value.args and not value.keywords)
     elif isinstance(stmt, ast.AugAssign):
         target = stmt.target

@@ -129,3 +129,33 @@ def test_items_of_a_list_of_pairs_read_as_several_arguments_of_a_call():
             layers = [(a, b), (b, a)]
             return np.sum(np.multiply(layers[0][0], layers[1][0]) + np.dot(layers[0][1], layers[1][1]))
         """, [U, V])
+
+
+LOSS_WITH_GRADS = """
+import numpy as np
+def loss(params, X, y):
+    W, b = params["W"], params["b"]
+    scores = X @ W + b
+    loss = np.mean((scores - y) ** 2)
+    grads = {k: np.zeros_like(v) for k, v in params.items()}
+    grads["W"] = 2.0 * X.T @ (scores - y) / scores.size
+    return loss, grads
+"""
+
+
+@pytest.mark.parametrize("shapes", [{"params": {"W": "D, M", "b": "M"}, "X": "N, D", "y": "N, M"}, None])
+def test_a_dict_of_gradients_made_by_a_comprehension_beside_the_loss_is_left_out(shapes):
+    """The dict a loss returns beside it, made by a comprehension and filled by key, is not differentiated:
+    the backward is the loss's, as where it is made {} (it was refused as a dict comprehension)."""
+    text = backgen.generate(LOSS_WITH_GRADS, name="loss", shapes=shapes)
+    namespace, generated = {}, {}
+    exec(LOSS_WITH_GRADS, namespace)
+    exec(text, generated)
+    params = {"W": RNG.randn(3, 2), "b": RNG.randn(2)}
+    X, y = RNG.randn(4, 3), RNG.randn(4, 2)
+    got = generated["loss_backward"](params, X, y, dout=1.3)
+    for key in params:
+        def objective(value, key=key):
+            return 1.3 * namespace["loss"]({**params, key: value}, X, y)[0]
+        want, = finite_differences(objective, [params[key]], [0], (1.0,))
+        np.testing.assert_allclose(got[0][key], want, rtol=1e-6, atol=1e-8)
