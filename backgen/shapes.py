@@ -1605,9 +1605,10 @@ def _live_before(items, live, found, leaving):
 
 
 def owned(value):
-    """``value`` itself where nothing but the one name a write reads it by holds it (no other name, no
-    view of it, not the caller's sample arguments): the write changes nothing else; else its copy."""
-    if type(value) is np.ndarray and sys.getrefcount(value) <= _SOLE:
+    """``value`` itself where it owns its memory (it is no view of another array, whose memory a write
+    into it would change: a sample argument's) and nothing but the one name a write reads it by holds it
+    (no other name, no view of it): the write changes nothing else; else its copy."""
+    if type(value) is np.ndarray and value.base is None and sys.getrefcount(value) <= _SOLE:
         return value
     return value.copy()
 

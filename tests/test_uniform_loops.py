@@ -176,3 +176,25 @@ def test_an_array_another_name_holds_is_copied_before_a_write():
                 keep = keep + out
             return np.sum(out * keep)
         """, [RNG.randn(5, 3), RNG.randn(3)])
+
+
+def written_through_a_view(y):
+    view = y[:]
+    view[:-1] *= 2.0
+    total = 0.0
+    for i in range(y.shape[0]):
+        row = y[i].copy()
+        row[0] = row[1] * 3.0
+        total += np.sum(row ** 2)
+    return total
+
+
+def test_a_write_into_a_view_of_an_argument_leaves_the_callers_array_alone():
+    """The decorator's sample runs are the call's arrays: a write into a view of one (which no other name
+    holds) is made into a copy, not into the caller's memory; so is one into an array no view reaches."""
+    y = RNG.randn(4, 3)
+    kept = y.copy()
+    got = backgen.backward(written_through_a_view).backward(y, dout=0.7)
+    np.testing.assert_array_equal(y, kept)
+    want, = finite_differences(lambda v: written_through_a_view(v.copy()), [kept], [0], (0.7,))
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
