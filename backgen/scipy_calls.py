@@ -219,13 +219,7 @@ def _replace(forward, call, numpy_name):
         for helper in ("_erfc", "_gammaln", "_log_ndtr", "_xlogy"):
             if helper in text:
                 forward.env[helper] = f"numpy.{helper}"
-        new = ast.parse(source.renamed(text, {"np": numpy_name}), mode="eval").body
-        parts = dict(zip(params, call.args))
-
-        class Parts(ast.NodeTransformer):
-            def visit_Name(self, node):  # (a copy where an argument is written twice)
-                return copy.deepcopy(parts[node.id]) if node.id in parts else node
-        new = Parts().visit(new)
+        new = _filled(text, dict(zip(params, call.args)), call, numpy_name)
     elif name in READ:
         raise forward.error(f"{meaning} is read with {READ[name]} only: {name}({_written(call)}) is not "
                             "supported", call)
@@ -283,15 +277,7 @@ def _stats_call(forward, call, meaning, numpy_name):
     for helper in ("_erfc", "_log_ndtr"):
         if helper in text:
             forward.env[helper] = f"numpy.{helper}"
-    new = ast.parse(source.renamed(text, {"np": numpy_name}), mode="eval").body
-
-    class Parts(ast.NodeTransformer):
-        def visit_Name(self, node):  # (a copy where an argument is written twice)
-            return copy.deepcopy(parts[node.id]) if node.id in parts else node
-    new = Parts().visit(new)
-    for sub in ast.walk(new):
-        ast.copy_location(sub, call)
-    return new
+    return _filled(text, parts, call, numpy_name)
 
 
 def _entropy(forward, call, numpy_name):
@@ -309,8 +295,14 @@ def _entropy(forward, call, numpy_name):
     given = {k: v for k, v in given.items() if not (isinstance(v, ast.Constant) and v.value is None)}
     text = ENTROPY[("qk" in given, "base" in given)]
     forward.env["_xlogy"] = "numpy._xlogy"
-    new = ast.parse(source.renamed(text, {"np": numpy_name}), mode="eval").body
     parts = {"PK": given["pk"], "QK": given.get("qk"), "BASE": given.get("base"), "AXIS": given.get("axis", ast.Constant(0))}
+    return _filled(text, parts, call, numpy_name)
+
+
+def _filled(text, parts, call, numpy_name):
+    """The expression ``text`` (NumPy named ``np`` in it) with each name of ``parts`` the tree given for it
+    (a copy of it where it is written twice), located where ``call`` is."""
+    new = ast.parse(source.renamed(text, {"np": numpy_name}), mode="eval").body
 
     class Parts(ast.NodeTransformer):
         def visit_Name(self, node):  # (a copy where an argument is written twice)
