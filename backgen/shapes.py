@@ -1608,14 +1608,17 @@ def owned(value):
     """``value`` itself where it owns its memory (it is no view of another array, whose memory a write
     into it would change: a sample argument's) and nothing but the one name a write reads it by holds it
     (no other name, no view of it): the write changes nothing else; else its copy."""
-    if type(value) is np.ndarray and value.base is None and sys.getrefcount(value) <= _SOLE:
+    if type(value) is np.ndarray and value.base is None and _SOLE > 0 and sys.getrefcount(value) <= _SOLE:
         return value
     return value.copy()
 
 
 def _sole():
     """The count ``sys.getrefcount`` gives in ``owned`` of an array one name holds (3 in CPython 3.11: the
-    name, the parameter, the count's own argument); read as this interpreter counts."""
+    name, the parameter, the count's own argument); read as this interpreter counts (-1, no write in
+    place, where it counts none)."""
+    if not hasattr(sys, "getrefcount"):
+        return -1
     env = {"a": np.zeros(1)}
     counted = eval(compile("count(a)", "<backgen>", "eval"), {"count": lambda value: sys.getrefcount(value)}, env)
 
