@@ -841,6 +841,7 @@ class _Walker:
         self.stated_seen = {}  # (id(op), its operands' shapes) -> the result's shape checked against its rule
         self.unstated = 0  # the operations evaluated whose shapes their rules did not state (see _uniform)
         self.data_integers = 0  # those that made integers or booleans of data (see note_data_integers)
+        self.watching = 0  # the loops _uniform holds of being walked now: data_integers counted while any is
         self.uniform = {}  # id of a for loop -> whether _uniform holds of it
         self.body_names = {}  # id of a for loop -> the names its body sets, and those it reads
         self.owned_writes = written_in_place(staged)  # the writes a sample run may make into the array itself
@@ -1067,7 +1068,8 @@ class _Walker:
         self.record(op.target, env[op.target], op.line, origin=op)
         if not self.check_stated(op, env):
             self.unstated += 1
-        self.note_data_integers(op, env)
+        if self.watching:
+            self.note_data_integers(op, env)
         value = env[op.target]
         if type(value) is np.bool_ or type(value) is np.ndarray and value.dtype.kind == "b":
             self.shapes.boolean.add(op.target)
@@ -1418,7 +1420,8 @@ class _Walker:
     def note_data_integers(self, op, env):
         """Count ``op`` in ``data_integers`` where it makes integers or booleans of an array's or a float's
         values (``k = int(x[n, 0])``, ``y[n]`` of labels, ``x[n] > 0``): a size or an index the data may
-        decide, whatever the shapes.  (``len(x)`` counts too: a loop reading it is walked on.)"""
+        decide, whatever the shapes.  (``len(x)`` counts too: a loop reading it is walked on.)  Called
+        while a loop ``_uniform`` holds of is walked (``watching``), the only walks that read the count."""
         value = env[op.target]
         kind = value.__class__
         if not (kind is int or kind is bool or kind is np.bool_ or isinstance(value, np.integer)
@@ -1502,38 +1505,43 @@ class _Walker:
         if stops is None and self.counted and loop.kind == "for":  # (for k in range(n), n = len(hs))
             stops = next((self.counted[n] for n in sorted(source.names_in(loop.iterable)) if n in self.counted), None)
         uniform = loop.kind == "for" and len(values) > 3 and self._uniform(loop)
-        signatures, unsettled = [], self.unsettled
-        for value in values:
-            if uniform:  # (three iterations alike in shapes, as each starts and ends: the rest give the same)
-                signatures.append(self._signature(loop, env))
-                if len(signatures) > 3 and signatures[-1] == signatures[-2] == signatures[-3] is not None and \
-                        self.unsettled == unsettled:
-                    env[loop.var] = values[-1]  # (the variable as the loop leaves it: x[n:] after it has one row)
-                    break
-            self.room_checked = False
-            if loop.var:
-                env[loop.var] = value
-                self.record(loop.var, value, loop.line)
-            self.block(loop.body, env)
-            self.settle(loop, env)
-            ends = {}
-            for carried, exit in loop.exits:
-                if isinstance(exit, ir.Var):
-                    if exit.name in env:
-                        ends[carried] = env[exit.name]
-                else:
-                    ends[carried] = self.atom(exit, env)
-            for carried, value_at_end in ends.items():
-                self.record(carried, value_at_end, loop.line, loop=True)
-                exit = dict(loop.exits)[carried]
-                if isinstance(value_at_end, list):
-                    if isinstance(exit, ir.Var) and exit.name in self.counted:
-                        self.counted.setdefault(carried, self.counted[exit.name])
-                    elif stops is not None and \
-                            not (isinstance(env.get(carried), list) and len(env[carried]) == len(value_at_end)):
-                        self.counted.setdefault(carried, stops)  # as many as the iterations that ran
-                env[carried] = value_at_end
-            ends = value_at_end = None  # (env alone holds the values: a write may go into an array, see owned)
+        signatures, unsettled, watched = [], self.unsettled, uniform
+        self.watching += watched
+        try:
+            for value in values:
+                if uniform:  # (three iterations alike in shapes, as each starts and ends: the rest give the same)
+                    uniform = self.unsettled == unsettled  # (else never: the counts only grow)
+                    signatures.append(self._signature(loop, env))
+                    if uniform and len(signatures) > 3 and \
+                            signatures[-1] == signatures[-2] == signatures[-3] is not None:
+                        env[loop.var] = values[-1]  # (the variable as the loop leaves it: x[n:] after it has one row)
+                        break
+                self.room_checked = False
+                if loop.var:
+                    env[loop.var] = value
+                    self.record(loop.var, value, loop.line)
+                self.block(loop.body, env)
+                self.settle(loop, env)
+                ends = {}
+                for carried, exit in loop.exits:
+                    if isinstance(exit, ir.Var):
+                        if exit.name in env:
+                            ends[carried] = env[exit.name]
+                    else:
+                        ends[carried] = self.atom(exit, env)
+                for carried, value_at_end in ends.items():
+                    self.record(carried, value_at_end, loop.line, loop=True)
+                    exit = dict(loop.exits)[carried]
+                    if isinstance(value_at_end, list):
+                        if isinstance(exit, ir.Var) and exit.name in self.counted:
+                            self.counted.setdefault(carried, self.counted[exit.name])
+                        elif stops is not None and \
+                                not (isinstance(env.get(carried), list) and len(env[carried]) == len(value_at_end)):
+                            self.counted.setdefault(carried, stops)  # as many as the iterations that ran
+                    env[carried] = value_at_end
+                ends = value_at_end = None  # (env alone holds the values: a write may go into an array, see owned)
+        finally:
+            self.watching -= watched
 
 
 _MISSING = object()
@@ -1550,12 +1558,14 @@ def written_in_place(staged):
     the copy, without copying the whole array at each write (a preallocated array filled in a loop).
     Found by reading the forward backwards, each name live where a later line (a later iteration, a
     test, an output) may read it."""
-    found = set()
-    live = set()
-    for atom in staged.outputs:
-        live |= {atom.name} if atom.__class__ is ir.Var else set(source.code_names(atom.source))
-    _live_before(staged.body, live, found, live)
-    return frozenset(found)
+    found = staged.__dict__.get("_written_in_place")  # (worked out once: no field, replace() leaves it)
+    if found is None:
+        found, live = set(), set()
+        for atom in staged.outputs:
+            live |= {atom.name} if atom.__class__ is ir.Var else set(source.code_names(atom.source))
+        _live_before(staged.body, live, found, live)
+        found = staged.__dict__["_written_in_place"] = frozenset(found)
+    return found
 
 
 def _names_read(item):

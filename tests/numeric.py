@@ -9,7 +9,8 @@ the number ``sum(output * dout)`` whose gradient is the vector-Jacobian product;
 ``generated_gradients(source, args, douts, name, wrt)`` generates the backward of
 ``name`` in ``source`` (twice: the texts must agree), runs it on copies of ``args``
 and ``douts`` (which it must leave as they were) and returns its gradients for the
-positions ``wrt`` (by default those holding floats) beside central differences.
+positions ``wrt`` (by default those holding floats) beside central differences;
+``assert_backward_right(source, args, rng)`` checks them for an upstream gradient drawn at random.
 """
 
 import math
@@ -103,19 +104,19 @@ def float_positions(args):
             if isinstance(a, float) or isinstance(a, np.ndarray) and a.dtype.kind == "f"]
 
 
-def generated_gradients(source, args, douts=(1.0,), name="f", wrt=None):
+def generated_gradients(source, args, douts=(1.0,), name="f", wrt=None, text=False):
     """``(got, want)``: the generated backward's gradients and central differences (see the module's
-    contract)."""
+    contract); with ``text``, ``(got, want, the generated module)``."""
     import backgen  # noqa: PLC0415 -- (the oracle itself needs no backgen)
 
     source = textwrap.dedent(source)
     namespace = {"np": np, "math": math}
     exec(source, namespace)
     func = namespace[name]
-    text = backgen.generate(source, name=name)
-    assert text == backgen.generate(source, name=name)  # deterministic
+    module = backgen.generate(source, name=name)
+    assert module == backgen.generate(source, name=name)  # deterministic
     generated = {}
-    exec(compile(text, "<generated>", "exec"), generated)
+    exec(compile(module, "<generated>", "exec"), generated)
     copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
     dcopies = [d.copy() if isinstance(d, np.ndarray) else d for d in douts]
     with np.errstate(all="ignore"):
@@ -126,7 +127,22 @@ def generated_gradients(source, args, douts=(1.0,), name="f", wrt=None):
     wrt = float_positions(args) if wrt is None else wrt
     fresh = lambda *values: func(*[v.copy() if isinstance(v, np.ndarray) else v for v in values])  # noqa: E731
     want = finite_differences(fresh, list(args), wrt, douts)
-    return (got if len(wrt) > 1 else (got,)), want
+    got = got if len(wrt) > 1 else (got,)
+    return (got, want, module) if text else (got, want)
+
+
+def assert_backward_right(source, args, rng, name="f"):
+    """The generated backward of ``source`` matches central differences (rtol 1e-6) for an upstream
+    gradient drawn from ``rng`` in the output's shape (1.3 for a number); the generated module."""
+    namespace = {"np": np, "math": math}
+    exec(textwrap.dedent(source), namespace)
+    out = namespace[name](*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
+    dout = rng.randn(*np.shape(out)) if np.shape(out) else 1.3
+    got, want, module = generated_gradients(source, args, (dout,), name, text=True)
+    for g, w in zip(got, want):
+        assert np.shape(g) == np.shape(w)
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
+    return module
 
 
 def assert_generated_right(source, args, douts=(1.0,), name="f", wrt=None):

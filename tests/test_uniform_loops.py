@@ -10,31 +10,13 @@ import pytest
 
 import backgen
 from backgen import shapes
-from numeric import finite_differences
+from numeric import assert_backward_right, finite_differences
 
 RNG = np.random.RandomState(11)
 
 
 def assert_right(source, args, name="f"):
-    source = textwrap.dedent(source)
-    namespace = {}
-    exec(source, namespace)
-    func = namespace[name]
-    text = backgen.generate(source, name=name)
-    assert text == backgen.generate(source, name=name)
-    generated = {}
-    exec(compile(text, "<generated>", "exec"), generated)
-    out = func(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
-    dout = RNG.randn(*np.shape(out)) if np.shape(out) else 1.3
-    got = generated[f"{name}_backward"](*args, dout)
-    wrt = [k for k, a in enumerate(args) if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
-    want = finite_differences(lambda *v: func(*[a.copy() if isinstance(a, np.ndarray) else a for a in v]),
-                              list(args), wrt, (dout,))
-    got = got if len(wrt) > 1 else (got,)
-    for g, w in zip(got, want):
-        assert np.shape(g) == np.shape(w)
-        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
-    return text
+    return assert_backward_right(source, args, RNG, name)
 
 
 @pytest.fixture

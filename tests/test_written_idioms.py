@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import finite_differences
+from numeric import assert_backward_right, finite_differences
 
 RNG = np.random.RandomState(5)
 X, T = RNG.randn(3, 2), RNG.randn(2, 3, 2)
@@ -16,24 +16,7 @@ U, V, W4 = RNG.randn(3), RNG.randn(3), RNG.randn(4)
 
 
 def assert_right(source, args, name="f"):
-    source = textwrap.dedent(source)
-    namespace = {}
-    exec(source, namespace)
-    func = namespace[name]
-    text = backgen.generate(source, name=name)
-    assert text == backgen.generate(source, name=name)
-    generated = {}
-    exec(compile(text, "<generated>", "exec"), generated)
-    out = func(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
-    dout = RNG.randn(*np.shape(out)) if np.shape(out) else 1.3
-    got = generated[f"{name}_backward"](*args, dout)
-    wrt = [k for k, a in enumerate(args) if not isinstance(a, int)]
-    want = finite_differences(lambda *v: func(*[a.copy() if isinstance(a, np.ndarray) else a for a in v]),
-                              list(args), wrt, (dout,))
-    got = got if len(wrt) > 1 else (got,)
-    for g, w in zip(got, want):
-        assert np.shape(g) == np.shape(w)
-        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
+    return assert_backward_right(source, args, RNG, name)
 
 
 @pytest.mark.parametrize("join", ["np.c_[np.ones(3), X]", "np.c_[u, v] * 2.0", "np.c_[u, X, 2.0 * u]",
