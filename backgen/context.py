@@ -98,6 +98,8 @@ class GradContext:
         except (ValueError, SyntaxError):
             value = self._module_constant(text)
             if value is None:
+                value = dict(self._reverse.staged.given_integers).get(text)
+            if value is None:
                 value = self._rank_number(text)
             if value is None:
                 self.unsupported(f"the argument {name}={text} must be a constant for backgen to differentiate")

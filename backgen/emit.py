@@ -171,9 +171,15 @@ _TREES, _UNBUILT = source.expression.known, source.unbuilt  # the trees noted, b
 
 
 def _checks(backward, guard):
-    """``(test, message)`` for the checks opening the function: numbers given where the code is
-    written for numbers, and the upstream gradient an array output needs."""
+    """``(test, message, error)`` for the checks opening the function: numbers given where the code is
+    written for numbers, the upstream gradient an array output needs, and the defaults the code is
+    written for."""
     checks = []
+    for name, value in backward.fixed_defaults:  # def f(x, axis=-1): np.sum(x, axis=axis) written for -1
+        checks.append((f"{name} != {value}", f'"{backward.name}() is written for {name}={value}, the default: for '
+                                             f'another value, "\n                         "generate it with that '
+                                             'value as the default, or use the decorator backgen.backward"',
+                       "ValueError"))
     if backward.numbers:  # taken as numbers, the forward running on no array: arrays are refused
         test = " or ".join(f"{backward.modules.get('np', 'np')}.ndim({n})" for n in backward.numbers)
         checks.append((test, f'"{backward.name}() is written for numbers {", ".join(backward.numbers)}: for '
@@ -200,7 +206,7 @@ def _checks(backward, guard):
     if guard:
         checks.append((f"{guard} is None", f'"{backward.name}() needs {guard}, the gradient of the output "\n'
                                            '                        "(an array of its shape)"'))
-    return checks
+    return [check if len(check) == 3 else check + ("TypeError",) for check in checks]
 
 
 def _unpack_lines(layout):

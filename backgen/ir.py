@@ -292,6 +292,8 @@ class Staged:
     # shape or another dimension has too: arrays' shapes may agree there by chance (see program._refitted)
     callees: frozenset = frozenset()  # names of the module the generated code may call or read by name (the
                                       # user's helpers, what it imports): no adjoint or upstream takes one
+    given_integers: tuple = ()  # (parameter, value): the integers the decorator's call gives parameters the code
+                                # never sets again; its code is for those values (np.sum(x, axis=axis))
 
 
 @form
@@ -395,6 +397,7 @@ class Backward:
     layout_checks: tuple = ()  # (parameter, line, what, entry): parameters the code is written for C-contiguous,
                                # checked as it starts (the reshape or ravel on that line is a view of them then);
                                # a layer's backward (dout, cache) checks the cache's entry at that place instead
+    fixed_defaults: tuple = ()  # (parameter, integer): the defaults the code is written for, checked as it starts
 
 
 @dataclass(frozen=True)

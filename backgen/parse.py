@@ -83,6 +83,8 @@ class Forward:
     numerals: dict = field(default_factory=dict)  # Python's text of a number the function writes -> the user's
     aliases: dict = field(default_factory=dict)  # a name of the module bound to one of its functions -> its def's name
     wrapped: dict = field(default_factory=dict)  # a function of the module another decorator wraps -> that decorator
+    fixed_defaults: tuple = ()  # (parameter, integer): parameters read as a static argument (np.sum(x, axis=axis)),
+    # the code written for their defaults (def f(x, axis=-1)), which the backward checks it is given
 
     @functools.cached_property
     def settings(self):

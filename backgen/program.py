@@ -67,7 +67,36 @@ def backward_program(func_or_source, wrt=None, name=None, filename=None, shapes=
     ``user_cache``, a forward returning ``out, cache`` gets ``*_backward(dout, cache)``.
     """
     forward = read(func_or_source, name=name, filename=filename)
-    return _build(forward, wrt, shapes, args, user_cache)
+    try:
+        return _build(forward, wrt, shapes, args, user_cache)
+    except BackgenError:
+        fixed = () if args is not None else _static_defaults(forward, wrt, shapes)
+        if not fixed:
+            raise
+    try:  # (code for every value of axis in np.sum(x, axis=axis) is not written: for its default, checked)
+        return _build(dataclasses.replace(forward, fixed_defaults=fixed), wrt, shapes, args, user_cache)
+    except BackgenError as error:
+        error.msg += (f" (the code written for {', '.join(f'{n}={v}' for n, v in fixed)}, the default"
+                      f"{'s' if len(fixed) > 1 else ''} it reads as a static argument)")
+        raise
+
+
+def _static_defaults(forward, wrt, shapes):
+    """``(name, default)`` for the parameters of an integer default that the staged forward reads as a
+    static argument of an operation (``np.sum(x, axis=axis)`` in ``def f(x, axis=-1)``): the code for
+    every value of it is not written, the code for its default is."""
+    args = forward.func.args
+    defaults = dict(zip([a.arg for a in args.args][len(args.args) - len(args.defaults):], args.defaults))
+    integers = {name: default_value(node) for name, node in defaults.items()}
+    integers = {name: value for name, value in integers.items() if type(value) is int}
+    if not integers:
+        return ()
+    try:
+        staged = stage(forward, wrt, declared_shapes(forward, shapes))
+    except BackgenError:
+        return ()
+    read_so = {text for op in ops_in(staged.body) for _, text in op.params}
+    return tuple((name, value) for name, value in integers.items() if name in read_so)
 
 
 def _build(forward, wrt, shapes, args, user_cache, arrays=False):
@@ -524,6 +553,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     before_peel, unrolls = {}, 0  # a loop's place -> the function before its first iteration was written out
     known = {} if args is None or chain or shape_free else {  # the integers it is called with (the decorator's
         a.arg: v for a, v in zip(forward.func.args.args, args) if type(v) is int}  # code is for these values)
+    known.update({} if chain else forward.fixed_defaults)  # (or the defaults it is written for)
     guess = None  # a refusal whose op= is staged again as a write on a guess that its name holds an array
     while True:
         try:
@@ -691,6 +721,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         roots, names = item_lists(result, [p for p in result.params if p in shape_free and p in iterates], passed,
                                   picked)
         result = dataclasses.replace(result, item_lists=names)
+    if known:  # (a parameter's staged name is its own where the code never sets it again)
+        result = dataclasses.replace(result, given_integers=tuple(sorted(known.items())))
     main = reverse(result, cached)
     if user_cache and result.cache is not None:  # CS231n's convention: affine_backward(dout, cache)
         main = from_user_cache(main, result, lambda message, line: _line_error(result, line, message))
@@ -699,7 +731,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         _refuse_draws(result)
     params = [a.arg for a in forward.func.args.args]
     main = dataclasses.replace(main, iterates=tuple(p for p in params if p in iterates), item_lists=roots,
-                               layout_checks=result.layout_checks,
+                               layout_checks=result.layout_checks, fixed_defaults=() if chain else forward.fixed_defaults,
                                numbers_grown=bool(shape_free) and any(
                                    result.shapes.get(n, ()) != () for n in getattr(result.shapes, "numbers_first", ())))
     if shape_free and not chain:  # for W in Ws, W1, b1 = params: a list of arrays of several shapes is refused
@@ -1264,6 +1296,8 @@ def declared_shapes(forward, shapes=None):
                 found = shape_spec(type(value)) if value is not None else None
         if found is not None:
             specs[arg.arg] = found
+    for name, value in forward.fixed_defaults:  # (the default the code is written for: its samples' value too)
+        specs[name] = Spec((), "int", value)
     for key, value in shapes.items():
         if structured.is_structured(value, declared=True):  # a list or dict of arrays: flatten()'s
             specs.pop(key, None)
@@ -1429,7 +1463,7 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
         args = examples(result, specs)
         named = dim_sizes(specs)  # (an integer named like a dimension has its size)
         integers = tuple(i for i, p in enumerate(result.params)
-                         if specs[p].kind == "int" and not specs[p].dims and p not in named)
+                         if specs[p].kind == "int" and not specs[p].dims and p not in named and specs[p].value is None)
         settings = tuple(i for i, p in enumerate(result.params)  # flag=False, mode="all"
                          if specs[p].kind in ("bool", "str") and not specs[p].dims)
         exact = all(isinstance(d, int) for s in specs.values() if s.dims != ANY_RANK for d in s.dims) and \

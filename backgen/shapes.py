@@ -186,7 +186,7 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1):
         if s.kind == "config":
             args.append(SampleSettings(name))
         elif not s.dims and s.kind == "int":
-            args.append(sizes.get(name, INT_SAMPLE))
+            args.append(s.value if s.value is not None else sizes.get(name, INT_SAMPLE))
         elif not s.dims and s.kind in ("bool", "str"):
             args.append(s.value if s.value is not None else True)
         elif not s.dims:
