@@ -56,7 +56,8 @@ VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dim
          "np.flip", "np.fliplr", "np.flipud", "np.rot90", "np.linalg.matrix_power",  # (its power 1)
          "np.split", "np.array_split", "np.hsplit", "np.vsplit", "np.dsplit",  # lists of views
          "np.real", "np.conjugate",  # of real numbers: the array itself (x.conj(), not np.conj(x), but alike)
-         "np.astype"}  # astype(copy=False) and np.asarray may give the array itself
+         "np.astype",  # astype(copy=False) and np.asarray may give the array itself
+         "np.lib.stride_tricks.sliding_window_view"}  # (read-only windows of x)
 
 
 # the methods of an array that give a view of it (reshape and ravel where NumPy can take one)

@@ -948,10 +948,22 @@ def _bind_import(node, env):
             # functools import reduce, from operator import mul (folds, written as the assignments they make)
             env[alias.asname or alias.name] = f"{node.module}.{alias.name}" if not node.level else None
         return
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module == "numpy.lib.stride_tricks":
+        for alias in node.names:  # from numpy.lib.stride_tricks import sliding_window_view
+            env[alias.asname or alias.name] = f"numpy.lib.stride_tricks.{alias.name}" if alias.name != "*" else None
+        return
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module == "numpy.lib" and \
+            any(alias.name == "stride_tricks" for alias in node.names):
+        for alias in node.names:  # from numpy.lib import stride_tricks
+            env[alias.asname or alias.name] = "numpy.lib.stride_tricks" if alias.name == "stride_tricks" else None
+        return
     if isinstance(node, ast.Import):
         for alias in node.names:
             local = alias.asname or alias.name.split(".")[0]
             if alias.name in ("itertools", "functools", "operator", "statistics"):
+                env[local] = alias.name
+                continue
+            if alias.name == "numpy.lib.stride_tricks" and alias.asname:  # import numpy.lib.stride_tricks as st
                 env[local] = alias.name
                 continue
             module = "numpy" if alias.name in NUMPY_LIKE and alias.asname else alias.name
@@ -1457,6 +1469,10 @@ def _describe(value):
         return SCIPY_INTEGRATE_AS_NUMPY[name]  # scipy.integrate.trapezoid: NumPy's
     if value is numpy.linalg or isinstance(value, types.ModuleType) and value.__name__ in LINALG_LIKE:
         return "numpy.linalg"  # import numpy.linalg as la
+    if value is numpy.lib.stride_tricks:
+        return "numpy.lib.stride_tricks"
+    if name and getattr(numpy.lib.stride_tricks, name, None) is value:
+        return f"numpy.lib.stride_tricks.{name}"  # from numpy.lib.stride_tricks import sliding_window_view
     if name and (getattr(numpy.linalg, name, None) is value or owner in LINALG_LIKE[1:] and
                  hasattr(numpy.linalg, name)):
         return f"numpy.linalg.{name}"  # from numpy.linalg import solve (autograd.numpy.linalg's too)

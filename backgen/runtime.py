@@ -322,6 +322,23 @@ def _untile(grad, x, reps):
     split = [d for pair in zip(reps, full) for d in pair]  # each axis as (copies, size)
     return np.reshape(np.reshape(grad, split).sum(axis=tuple(range(0, 2 * n, 2))), shape)
 ''',
+    "_unwindowed": '''
+def _unwindowed(grad, x, window_shape, axis=None):
+    """The gradient of x in sliding_window_view(x, window_shape, axis): each window's gradient added
+    back where the window reads x, one offset within the windows at a time."""
+    shape = np.shape(x)
+    windows = tuple(np.atleast_1d(window_shape))
+    axes = tuple(range(len(shape))) if axis is None else tuple(int(a) % len(shape) for a in np.atleast_1d(axis))
+    if len(set(axes)) != len(axes):
+        raise ValueError("the gradient of sliding_window_view over one axis twice is not written")
+    total = np.zeros(shape, dtype=np.result_type(grad, float))
+    for offset in np.ndindex(*windows):
+        place = [slice(None)] * len(shape)
+        for a, k, w in zip(axes, offset, windows):
+            place[a] = slice(k, k + shape[a] - w + 1)
+        total[tuple(place)] += grad[(Ellipsis,) + offset]
+    return total
+''',
     "_unrepeat": '''
 def _unrepeat(grad, x, repeats, axis):
     """The gradient of x in np.repeat(x, repeats, axis) for a whole number of repeats."""
@@ -553,7 +570,7 @@ def _shape_kept(value, shape, name):
 }
 
 # Helpers certainly returning a new array, never one of their arguments or a view of one.
-FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat",
+FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat", "_unwindowed",
                    "_added_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items",
                    "_running_extreme_grad", "_bessel_i1", "_matrix_power_grad",
                    "_gradient_grad", "_split_grad"})

@@ -52,6 +52,20 @@ def _transpose(c):
     return f"{c.g}.transpose({', '.join(map(str, inverse))})"
 
 
+def _windows(c):
+    """sliding_window_view(x, window_shape, axis): each window's gradient added back where it reads x
+    (``_unwindowed``, one offset within the windows at a time)."""
+    if c.param("writeable", False) is not False:
+        c.unsupported("sliding_window_view is differentiated read-only (writeable=False): writes through its "
+                      "windows change x where the windows overlap")
+    axis = c.param("axis")
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    if len(set(axes)) != len(axes):  # (axes named twice otherwise, axis=(0, -2): refused as it runs)
+        c.unsupported("sliding_window_view over one axis twice (axis=(0, 0)) is not differentiated: take the "
+                      "windows of each size in a call of its own")
+    return f"_unwindowed({c.g}, {c.x}, {c.param_source('window_shape')}, {c.param_source('axis')})"
+
+
 def _swapaxes(c):
     return f"{c.g}.swapaxes({c.param('axis1')}, {c.param('axis2')})"
 
@@ -556,6 +570,14 @@ RULES = {
                          methods=(("transpose", "a, *axes"),), hint="{first}T|trans",
                          examples=('np.transpose(a) | a=2x3', 'a.T | a=2x3', 'np.transpose(a, (1, 2, 0)) | a=2x3x2',
                                    'a.transpose(0, 2, 1) | a=2x3x2')),
+    "np.lib.stride_tricks.sliding_window_view": Rule(
+        ("x",), grads={"x": _windows}, signature="x, window_shape, axis=None, subok=False, writeable=False",
+        hint="windows",
+        examples=("np.lib.stride_tricks.sliding_window_view(a, 3) | a=5",
+                  "np.lib.stride_tricks.sliding_window_view(a, (2, 2)) | a=3x4",
+                  "np.lib.stride_tricks.sliding_window_view(a, (2, 3), axis=(2, 3)) | a=2x1x4x5",
+                  "np.lib.stride_tricks.sliding_window_view(a, 2, axis=-1) @ b | a=2x5, b=2",
+                  "np.lib.stride_tricks.sliding_window_view(a, 4, axis=0) | a=4x2")),
     "np.swapaxes": Rule(("a",), grads={"a": _swapaxes}, signature="a, axis1, axis2", methods=("swapaxes",),
                         examples=('np.swapaxes(a, 0, 2) | a=2x3x2', 'a.swapaxes(0, 1) | a=2x3')),
     "np.reshape": Rule(("a",), grads={"a": _reshape_back}, signature="a, shape, order='C'",

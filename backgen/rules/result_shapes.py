@@ -705,6 +705,21 @@ def _repeat(c):
     return shape[:axis] + (count,) + shape[axis + 1:]
 
 
+def _windows(c):
+    shape = list(_array_shape(c.shapes[0]))
+    windows = _ints(c.param("window_shape"))
+    axis = c.param("axis")
+    axes = tuple(range(len(shape))) if axis is None else _ints(axis)
+    if len(axes) != len(windows):
+        raise ShapeError(f"{len(windows)} window sizes for {len(axes)} axes")
+    for a, w in zip(axes, windows):
+        a = _axis(a, len(shape))
+        if w < 0 or shape[a] < w:
+            raise ShapeError(f"a window of {w} along an axis of {shape[a]}")
+        shape[a] -= w - 1
+    return tuple(shape) + windows
+
+
 def _tile(c):
     shape = _array_shape(c.shapes[0])
     reps = _ints(c.param("reps"))
@@ -1007,6 +1022,7 @@ SHAPES = {
     "np.linalg.qr": _qr, "np.linalg.svd": _svd, "np.linalg.cholesky": _inv,
     "np.linalg.matrix_power": _inv,
     "np.linalg.lstsq": _lstsq,
+    "np.lib.stride_tricks.sliding_window_view": _windows,
     "np.reshape": _reshape, "np.ravel": _ravel, "np.transpose": _transpose, "np.swapaxes": _swapaxes,
     "np.moveaxis": _moveaxis, "np.expand_dims": _expand_dims, "np.squeeze": _squeeze,
     "np.broadcast_to": _broadcast_to, "np.atleast_1d": _atleast(1), "np.atleast_2d": _atleast(2),
