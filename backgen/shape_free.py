@@ -80,7 +80,7 @@ SIZE_CALLS = {"range": (None, ()), "zeros": ((0,), ("shape",)), "ones": ((0,), (
 def uses(func, names):
     """``{name: "count" | "label" | "number"}`` for those of ``names`` the function uses as
     integers or numbers: a count where a number of items or a slice bound is expected, a label
-    where an index is (also ``np.take``'s and ``np.take_along_axis``'s indices), a number where a test compares it
+    where an index is (also ``np.take``'s and ``np.take_along_axis``'s indices, ``np.bincount``'s integers), a number where a test compares it
     (``if reg > 0:``, never an array) or a ``math`` function takes it (``math.lgamma(a)``), unless
     the function gives the name a new value (the test may read that one), and where the code gives
     it a number when it is None (``if reg is None: reg = 0.0``)."""
@@ -124,6 +124,10 @@ def uses(func, names):
                     name = _reshaped_name(part)
                     if name is not None:
                         _mark(kinds, names, name, "label")
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "bincount" and node.args:
+                name = _reshaped_name(node.args[0])  # np.bincount(idx, weights=w): idx holds labels
+                if name is not None:
+                    _mark(kinds, names, name, "label")
             if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and \
                     node.func.value.id == "math":  # math.lgamma(a): math takes numbers, never arrays
                 for name in (name for arg in node.args for name in _plain_names(arg)):

@@ -146,6 +146,11 @@ class CallStager:
                 f"unknown function {label!r}: backgen differentiates math and NumPy functions, the functions "
                 f"of your module, and the builtins abs, max, min, pow, sum, len, range, int, float and round"
                 f"{hint}", func)
+        if qualified == "np.bincount":  # counts of integers: a constant; weights= summed per integer: the rule's
+            weights = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords
+                                                                     if k.arg == "weights"), None)
+            if weights is None or isinstance(weights, ast.Constant) and weights.value is None:
+                return self.inert(node, node.args + [k.value for k in node.keywords], name, role)
         if qualified in NOT_DIFFERENTIABLE:  # math.factorial(k) of a count is a constant;
             return self.inert(node, node.args + [k.value for k in node.keywords], name, role, opaque=True,
                               reason=f"{label} is not differentiable: {NOT_DIFFERENTIABLE[qualified]}")

@@ -321,19 +321,23 @@ def test_bincount_of_labels_is_a_constant():
     ''', [M34, np.array([1, 3, 1])], (np.ones((3, 4)),))
 
 
-def test_bincount_with_differentiated_weights_refused():
-    assert_refused('''
+def test_bincount_with_differentiated_weights():
+    # each weight summed into its integer's count: its gradient that count's gradient
+    assert_right('''
         def f(X: "3, 4", lab: "int 3"):
             return np.bincount(lab, weights=X[:, 0], minlength=4)
-    ''', [M34, np.array([1, 3, 1])], "np.bincount is not differentiable: its counts of integers")
+    ''', [M34, np.array([1, 3, 1])], (np.array([0.5, -1.0, 2.0, 0.25]),))
 
 
-def test_bincount_with_differentiated_weights_by_keyword_refused():
-    # weights= given by keyword was no operand of the call: its gradient was dropped
-    assert_refused('''
+def test_bincount_with_differentiated_weights_by_keyword():
+    # weights= given by keyword was no operand of the call: its gradient was dropped; now it is the weights'
+    assert_right('''
         def f(x: "5", idx: "int 3"):
             return np.bincount(idx, weights=x[:3] * 2, minlength=5) + x
-    ''', [X5, np.array([3, 3, 1])], "np.bincount is not differentiable")
+    ''', [X5, np.array([3, 3, 1])], (np.array([0.5, -1.0, 2.0, 0.25, 1.5]),))
+
+
+def test_math_isclose_refused():
     assert_refused('''
         import math
         def f(a: float, b: float):

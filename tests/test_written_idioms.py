@@ -142,3 +142,16 @@ def test_a_dict_of_gradients_made_by_a_comprehension_beside_the_loss_is_left_out
             return 1.3 * namespace["loss"]({**params, key: value}, X, y)[0]
         want, = finite_differences(objective, [params[key]], [0], (1.0,))
         np.testing.assert_allclose(got[0][key], want, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_bincount_sums_weights_per_integer(declared):
+    # a segment sum (a graph's messages summed per node): the gradient of each weight is its sum's
+    params = 'x: "5", idx: "int 5"' if declared else "x, idx"
+    module = assert_right(f"""
+        import numpy as np
+        def f({params}):
+            sums = np.bincount(idx, weights=np.tanh(x), minlength=6)
+            return sums * np.arange(6.0) + np.bincount(idx, minlength=6)
+    """, [RNG.randn(5), np.array([3, 3, 1, 0, 3])])
+    assert "dsums[idx]" in module

@@ -37,10 +37,6 @@ NO_GRADIENT = {
     # of integer labels a constant (their distinct values); of differentiated values refused
     "np.unique": ("refused", "its distinct values are followed for integers only, not a selection of "
                              "differentiated values"),
-    # counts of integers: a constant; weights= of a differentiated value refused (np.add.at(total, idx, w)
-    # into zeros is followed)
-    "np.bincount": ("refused", "its counts of integers are followed, not weights= (write "
-                               "np.add.at(np.zeros(n), idx, w), whose gradient backgen follows)"),
     # constructors
     "np.zeros": ("constant fresh", CONSTANT_ARRAY),
     "np.ones": ("constant fresh", CONSTANT_ARRAY),

@@ -66,6 +66,12 @@ def _windows(c):
     return f"_unwindowed({c.g}, {c.x}, {c.param_source('window_shape')}, {c.param_source('axis')})"
 
 
+def _bincount(c):
+    """np.bincount(x, weights): each weight summed into the count of its integer, its gradient that
+    count's gradient."""
+    return f"{c.g}[{c.param_source('x')}]"
+
+
 def _swapaxes(c):
     return f"{c.g}.swapaxes({c.param('axis1')}, {c.param('axis2')})"
 
@@ -578,6 +584,11 @@ RULES = {
                   "np.lib.stride_tricks.sliding_window_view(a, (2, 3), axis=(2, 3)) | a=2x1x4x5",
                   "np.lib.stride_tricks.sliding_window_view(a, 2, axis=-1) @ b | a=2x5, b=2",
                   "np.lib.stride_tricks.sliding_window_view(a, 4, axis=0) | a=4x2")),
+    "np.bincount": Rule(("weights",), grads={"weights": _bincount}, signature="x, weights=None, minlength=0",
+                        fresh=True, hint="sums",
+                        examples=("np.bincount(np.array([0, 1, 1, 3]), weights=w) | w=4",
+                                  "np.bincount([2, 0, 2], w, minlength=5) | w=3",
+                                  "np.bincount(np.array([1, 1]), w, 3) | w=2")),
     "np.swapaxes": Rule(("a",), grads={"a": _swapaxes}, signature="a, axis1, axis2", methods=("swapaxes",),
                         examples=('np.swapaxes(a, 0, 2) | a=2x3x2', 'a.swapaxes(0, 1) | a=2x3')),
     "np.reshape": Rule(("a",), grads={"a": _reshape_back}, signature="a, shape, order='C'",

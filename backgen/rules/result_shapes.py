@@ -720,6 +720,15 @@ def _windows(c):
     return tuple(shape) + windows
 
 
+def _bincount(c):
+    x = np.asarray(c.param("x"))  # (as many counts as the largest integer given says, minlength at least)
+    if x.ndim != 1:
+        raise ShapeError("np.bincount counts a vector of integers")
+    if _array_shape(c.shapes[0]) != x.shape:
+        raise ShapeError(f"weights of shape {_array_shape(c.shapes[0])} for {x.shape} integers")
+    return (max(int(x.max()) + 1 if x.size else 0, int(c.param("minlength", 0) or 0)),)
+
+
 def _tile(c):
     shape = _array_shape(c.shapes[0])
     reps = _ints(c.param("reps"))
@@ -1022,7 +1031,7 @@ SHAPES = {
     "np.linalg.qr": _qr, "np.linalg.svd": _svd, "np.linalg.cholesky": _inv,
     "np.linalg.matrix_power": _inv,
     "np.linalg.lstsq": _lstsq,
-    "np.lib.stride_tricks.sliding_window_view": _windows,
+    "np.lib.stride_tricks.sliding_window_view": _windows, "np.bincount": _bincount,
     "np.reshape": _reshape, "np.ravel": _ravel, "np.transpose": _transpose, "np.swapaxes": _swapaxes,
     "np.moveaxis": _moveaxis, "np.expand_dims": _expand_dims, "np.squeeze": _squeeze,
     "np.broadcast_to": _broadcast_to, "np.atleast_1d": _atleast(1), "np.atleast_2d": _atleast(2),
