@@ -62,7 +62,7 @@ NUMPY_LIKE = ("autograd.numpy", "jax.numpy")  # NumPy's functions under other mo
 LINALG_LIKE = ("numpy.linalg", "autograd.numpy.linalg", "jax.numpy.linalg")  # (np.linalg's functions so too)
 SCIPY_INTEGRATE = ("scipy.integrate", "jax.scipy.integrate")
 SCIPY_INTEGRATE_AS_NUMPY = {"trapezoid": "numpy.trapezoid"}  # (scipy's trapezoid(y, x=None, dx=1.0, axis=-1) is NumPy's)
-BUILTINS = ("abs", "max", "min", "pow", "sum", "len", "int", "float", "range", "round")
+BUILTINS = ("abs", "max", "min", "pow", "sum", "len", "int", "float", "range", "round", "bool")
 DEFAULT_ENV = {"math": "math", "np": "numpy"}
 
 

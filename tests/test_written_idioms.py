@@ -155,3 +155,22 @@ def test_bincount_sums_weights_per_integer(declared):
             return sums * np.arange(6.0) + np.bincount(idx, minlength=6)
     """, [RNG.randn(5), np.array([3, 3, 1, 0, 3])])
     assert "dsums[idx]" in module
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_bool_of_a_test_is_a_constant(declared):
+    params = 'w: "3"' if declared else "w"
+    assert_right(f"""
+        import numpy as np
+        def f({params}):
+            if bool(np.sum(w) > 0):
+                return np.sum(w ** 2) * bool(np.all(w > 0))
+            return np.sum(w)
+    """, [np.array([0.3, 0.5, 0.2])])
+    assert_right("""
+        import math
+        def f(x, y):
+            if bool(x > y):
+                return x * y
+            return math.sin(x) + float(bool(y))
+    """, [0.3, 0.7])

@@ -25,6 +25,7 @@ NO_GRADIENT = {
     "math.trunc": ("constant", STEPS),
     "round": ("constant", STEPS),
     "int": ("constant", STEPS),
+    "bool": ("constant", "it returns a boolean"),
     # scalar code: refused where a gradient would flow through them
     "math.factorial": ("refused", "it is defined on integers only"),
     "math.gcd": ("refused", "it is defined on integers only"),
