@@ -144,7 +144,7 @@ class CallStager:
             hint = _BUILTIN_HINTS.get(label, "")
             raise self.error(
                 f"unknown function {label!r}: backgen differentiates math and NumPy functions, the functions "
-                f"of your module, and the builtins abs, max, min, pow, sum, len, range, int, float and round"
+                f"of your module, and the builtins abs, max, min, pow, sum, len, range, int, float, round and bool"
                 f"{hint}", func)
         if qualified == "np.bincount":  # counts of integers: a constant; weights= summed per integer: the rule's
             weights = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords
