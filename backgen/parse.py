@@ -53,7 +53,7 @@ from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
 from .source import census, fresh_names, name_ids as source_names, number, numerals, parts_list, \
-    rewrite_statements, spelled, spelling, walk
+    rewrite_statements, spelled, spelling, text_cache, walk
 from .sentinels import decide_none_tests
 from .tidy import tidy
 
@@ -1345,10 +1345,17 @@ def read_helper(forward, name):
     value = forward.helpers[name]
     if isinstance(value, Nested):
         return read(value, helper=True)
-    if isinstance(value, tuple):
-        text, filename = value
-        return read(text, name=name, filename=filename, helper=True)
+    if isinstance(value, tuple):  # (read once per generation, each caller given a copy of its own to change)
+        return copy.deepcopy(_helper_read((value[0], name, value[1])))
     return read(getattr(value, "__wrapped__", value), helper=True)
+
+
+@text_cache
+def _helper_read(key):
+    """The ``Forward`` of the helper ``name`` of the module source ``text`` (``key``: (text, name,
+    filename)), read once per generation: the search for shapes stages a forward many times."""
+    text, name, filename = key
+    return read(text, name=name, filename=filename, helper=True)
 
 
 def _inline_function_defaults(forward):

@@ -1563,3 +1563,29 @@ def test_a_parameter_read_as_a_sequence_and_whole_in_arithmetic_is_an_array():
     backward = _run(backgen.generate(source, name="f"), "f_backward")
     forward = _run(source, "f")
     assert_close(backward(X, *douts), finite_differences(forward, [X], [0], douts)[0])
+
+
+def test_a_generation_reads_each_helper_once(monkeypatch):
+    """The search for sample shapes stages the forward many times: each helper is read from the module
+    once per generation, each staging given a copy of its own (which the staging may change)."""
+    from backgen import parse
+    reads = []
+    read = parse.read
+
+    def counted(func_or_source, name=None, filename=None, helper=False):
+        reads.append(name if helper else None)
+        return read(func_or_source, name=name, filename=filename, helper=helper)
+    monkeypatch.setattr(parse, "read", counted)
+    source = textwrap.dedent("""
+        import numpy as np
+        def dense(x, W, b):
+            return np.tanh(x @ W + b)
+        def loss(x, W1, b1, W2, b2):
+            h = dense(x, W1, b1)
+            return np.sum(dense(h, W2, b2) ** 2)
+    """)
+    text = backgen.generate(source, name="loss")
+    assert reads.count("dense") == 1 and "def dense_backward" in text
+    reads.clear()
+    assert backgen.generate(source, name="loss") == text
+    assert reads.count("dense") == 1  # (nothing kept from one generation to the next)
