@@ -1347,15 +1347,16 @@ def read_helper(forward, name):
         return read(value, helper=True)
     if isinstance(value, tuple):  # (read once per generation, each caller given a copy of its own to change)
         return copy.deepcopy(_helper_read((value[0], name, value[1])))
-    return read(getattr(value, "__wrapped__", value), helper=True)
+    return copy.deepcopy(_helper_read((getattr(value, "__wrapped__", value), None, None)))
 
 
 @text_cache
 def _helper_read(key):
-    """The ``Forward`` of the helper ``name`` of the module source ``text`` (``key``: (text, name,
-    filename)), read once per generation: the search for shapes stages a forward many times."""
-    text, name, filename = key
-    return read(text, name=name, filename=filename, helper=True)
+    """The ``Forward`` of a helper, read once per generation (the search for shapes stages a forward
+    many times): ``key`` is (the module's source, the helper's name, the file name), or (the helper
+    function, None, None)."""
+    func_or_source, name, filename = key
+    return read(func_or_source, name=name, filename=filename, helper=True)
 
 
 def _inline_function_defaults(forward):
