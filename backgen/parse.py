@@ -671,9 +671,34 @@ def parse_module(source, filename):
         ) from None
 
 
+def lambdas_as_defs(module):
+    """The module's functions bound to a name by a lambda (``relu = lambda t: np.maximum(0.0, t)``)
+    as the defs they are (``def relu(t): return np.maximum(0.0, t)``), in place: helpers as any."""
+    for k, node in enumerate(module.body):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
+                isinstance(node.value, ast.Lambda):
+            lam = node.value
+            func = ast.FunctionDef(node.targets[0].id, lam.args, [ast.copy_location(ast.Return(lam.body), lam.body)],
+                                   [], None, None)
+            if "type_params" in ast.FunctionDef._fields:
+                func.type_params = []
+            module.body[k] = ast.copy_location(func, node)
+    return module
+
+
+def _lambda_module(source, filename):
+    """The module of the line binding a lambda to a name (``relu = lambda t: np.maximum(0.0, t)``), the
+    def it is (``lambdas_as_defs``); None where the line is not that alone."""
+    try:
+        module = ast.parse(source, filename=filename)
+    except SyntaxError:
+        return None
+    return lambdas_as_defs(module) if len(module.body) == 1 else None
+
+
 def _read_source(source, name, filename):
     lines = tuple(source.splitlines())
-    module = parse_module(source, filename)
+    module = lambdas_as_defs(parse_module(source, filename))
     defs = [n for n in module.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
     methods = [(c, n) for c in module.body if isinstance(c, ast.ClassDef) for n in c.body
                if isinstance(n, ast.FunctionDef) and (n.name == name or name is None and not n.name.startswith("_"))]
@@ -1116,13 +1141,13 @@ def _function_node(func):
             "typed at the interactive prompt or made by exec() has none it can find; define it in a file, "
             "or pass its source text to backgen.generate(source)"
         ) from None
-    if func.__name__ == "<lambda>":
-        raise BackgenError("lambda expressions are not supported: write a def", filename, first, 1,
-                           raw_lines[0].rstrip("\n"))
     raw = "".join(raw_lines)
     source = textwrap.dedent(raw)
     indent = len(raw_lines[0]) - len(raw_lines[0].lstrip())
-    module = parse_module(source, filename)
+    module = parse_module(source, filename) if func.__name__ != "<lambda>" else _lambda_module(source, filename)
+    if module is None or not isinstance(module.body[0], ast.FunctionDef):  # (a lambda that is not a whole
+        raise BackgenError("lambda expressions are not supported: write a def", filename, first, 1,  # line's
+                           raw_lines[0].rstrip("\n"))  # value: sorted(xs, key=lambda t: -t))
     func_node = module.body[0]
     if _runs_other_code(func, filename):
         raise BackgenError(f"the source of {func.__qualname__}() in this file is not the code Python runs: the "

@@ -174,3 +174,40 @@ def test_bool_of_a_test_is_a_constant(declared):
                 return x * y
             return math.sin(x) + float(bool(y))
     """, [0.3, 0.7])
+
+
+LAMBDAS = """
+    import numpy as np
+    relu = lambda t: np.maximum(0.0, t)
+    power = lambda a, b=2.0: a ** b
+    def f(x{x}, W{W}):
+        return np.sum(relu(x @ W) ** 2) + np.sum(power(x, 3.0) + power(x))
+"""
+
+
+@pytest.mark.parametrize("x, W", [(': "4"', ': "4, 3"'), ("", "")])
+def test_functions_the_module_binds_to_lambdas_are_helpers(x, W):
+    module = assert_right(LAMBDAS.format(x=x, W=W), [RNG.randn(4), RNG.randn(4, 3)])
+    assert "relu_backward(" in module
+
+
+def test_the_decorator_reads_a_function_bound_to_a_lambda(tmp_path):
+    import importlib.util
+    path = tmp_path / "lambdas_module.py"
+    path.write_text("import backgen\n" + textwrap.dedent(LAMBDAS.format(x="", W="")).replace(
+        "def f", "@backgen.backward\ndef f"))
+    spec = importlib.util.spec_from_file_location("lambdas_module", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    x, W = RNG.randn(4), RNG.randn(4, 3)
+    got = module.f.backward(x, W)
+    for g, want in zip(got, finite_differences(module.f, [x, W], [0, 1], [1.0])):
+        np.testing.assert_allclose(g, want, rtol=1e-6, atol=1e-8)
+
+
+def test_a_lambda_as_an_argument_is_refused_at_its_line():
+    with pytest.raises(backgen.BackgenError, match="lambda expressions are not supported"):
+        backgen.generate(textwrap.dedent("""
+            def f(a, b):
+                return max([a, b], key=lambda t: t * t) * a
+        """))
