@@ -682,6 +682,7 @@ def lambdas_as_defs(module):
                                    [], None, None)
             if "type_params" in ast.FunctionDef._fields:
                 func.type_params = []
+            func.from_lambda = True  # (a helper: never the function a module of several is read for)
             module.body[k] = ast.copy_location(func, node)
     return module
 
@@ -715,7 +716,7 @@ def _read_source(source, name, filename):
                            lines[0] if lines else None)
     if name is None and len(defs) > 1:  # the one function no other calls, the others its helpers
         called = {n.id for d in defs for n in ast.walk(d) if isinstance(n, ast.Name) and n.id != d.name}
-        roots = [d.name for d in defs if d.name not in called]
+        roots = [d.name for d in defs if d.name not in called and not getattr(d, "from_lambda", False)]
         name = roots[0] if len(roots) == 1 else None
     if name is None:
         if len(defs) > 1:

@@ -541,9 +541,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     forward = _rank_tests_decided(forward, {} if shape_free else _ranks(forward, specs, args),  # (code for
                                   _nones(forward, args))  # every rank decides nothing by rank)
     arrays = arrays or args is not None and any(isinstance(a, np.ndarray) for a in args)
-    if chain and wrt is None and args is not None:  # a helper: what its caller gives it as integers (a
-        wrt = tuple(a.arg for a, v in zip(forward.func.args.args, args)  # count, a flag, a dict of settings)
-                    if not _integral(v) and not (isinstance(v, dict) and not structured.is_structured(v)))
+    if chain and wrt is None and args is not None:
+        wrt = _helper_wrt(forward, args)
     split, peels, splits = False, 0, 0
     # (a reshape of an array of unknown order taken as the view it is where the shapes make it one: in code
     # for the shapes given or passed, not a helper's, staged once for its callers, nor code for every shape)
@@ -642,6 +641,10 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     patched, helper_lists = {}, {}
     iterates = set(structured.iterated(forward.func, helper=bool(chain)))
     reads = None  # how many reads each value has (worked out once, for a helper writing into a parameter)
+    floats = {}  # helper -> its parameters every call of it here passes a float the code writes
+    for op in calls:
+        found = _float_literals(helpers[op.param("function")][0], op)
+        floats[op.param("function")] = floats.get(op.param("function"), found) & found
     for op in calls:
         name = op.param("function")
         helper, staged_helper = helpers[name]
@@ -659,14 +662,16 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         passed_sized = _passed_sized(op, selected)
         key = (name, None if call_args is None or shape_free else tuple(map(_rank_pattern, call_args)),
                tuple(sorted(constants.items())), passed_new, passed_sized,
-               None if shape_free else tuple(map(_distinct_calls.key, calls_here)))  # (a size of 1 a slice
+               None if shape_free else tuple(map(_distinct_calls.key, calls_here)), tuple(sorted(floats[name])))  # (a size of 1 a slice
         # makes of one call's arguments, and not of another's: code of its own, or refused for one call)
         if key not in registry:
             count = sum(1 for k in registry if k[0] == name)
             backward_name = _free_name(f"{name}_backward", count + 1, forward.helpers)
             registry[key] = None  # claimed before recursing
             try:
-                sub = program(_with_constants(helper, constants), None, None, call_args, chain + (result.name,),
+                helper_wrt = _helper_wrt(helper, call_args, floats[name]) if floats[name] and call_args is not None \
+                    else None  # (a float the code passes: no gradient of it read)
+                sub = program(_with_constants(helper, constants), helper_wrt, None, call_args, chain + (result.name,),
                               registry, shape_free=tuple(a.arg for a in helper.func.args.args) if shape_free else (),
                               passed_new=passed_new, sized_params=passed_sized, also=tuple(calls_here[1:]))
             except BackgenError as error:
@@ -1671,6 +1676,43 @@ def _unrecorded(functions):
     for function in (functions or {}).values():
         getattr(function, "calls", []).clear()
     return functions
+
+
+def _helper_wrt(helper, args, constant=()):
+    """What a helper called with ``args`` differentiates: not what its caller gives it as integers (a
+    count, a flag), a dict of settings, nor the parameters of ``constant`` (every call of it passes a
+    float the code writes: ``leaky_relu(x, 0.01)``, whose gradient no one reads)."""
+    return tuple(a.arg for a, v in zip(helper.func.args.args, args)
+                 if not _integral(v) and not (isinstance(v, dict) and not structured.is_structured(v))
+                 and a.arg not in constant)
+
+
+def _float_literals(helper, op):
+    """The helper's parameters this call gives a float written as a number (``0.01``, ``-1.5``), or
+    leaves at such a default, which the helper does not set again: no gradient of theirs is read."""
+    try:
+        call = ast.parse(op.source, mode="eval").body
+    except SyntaxError:
+        return frozenset()
+    args = helper.func.args
+    if not isinstance(call, ast.Call) or args.vararg or args.kwarg or args.kwonlyargs or \
+            any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return frozenset()
+    params = [a.arg for a in args.args]
+    given = dict(zip(params, call.args))
+    given.update({k.arg: k.value for k in call.keywords})
+    given.update({name: node for name, node in zip(params[len(params) - len(args.defaults):], args.defaults)
+                  if name not in given})
+    assigned = {n.id for n in walk(helper.func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    found = set()
+    for name, node in given.items():
+        try:
+            value = ast.literal_eval(node)
+        except (ValueError, SyntaxError, TypeError):
+            continue
+        if type(value) is float and name not in assigned:
+            found.add(name)
+    return frozenset(found)
 
 
 def _integral(value):

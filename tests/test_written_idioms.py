@@ -211,3 +211,30 @@ def test_a_lambda_as_an_argument_is_refused_at_its_line():
             def f(a, b):
                 return max([a, b], key=lambda t: t * t) * a
         """))
+
+
+def test_a_float_every_call_writes_is_not_differentiated_in_the_helper():
+    # leaky(z, 0.1): no gradient of 0.1 is read, so the helper's backward computes none (a ** b's
+    # gradient in b would be log(a), nan for a < 0 and a warning in the backward)
+    module = assert_right("""
+        import numpy as np
+        def leaky(z, alpha=0.01):
+            return np.where(z > 0, z, alpha * z)
+        def power(a, b=2.0):
+            return a ** b
+        def f(x: "4", W: "4, 3"):
+            return np.sum(leaky(x @ W, 0.1) ** 2) + np.sum(power(x, 3.0) * power(x))
+    """, [RNG.randn(4), RNG.randn(4, 3)])
+    assert "dxdot = leaky_backward(xdot, 0.1, " in module and "def power_backward(a, b=2.0, dout=None)" in module
+    assert "db" not in module
+
+
+def test_a_float_one_call_passes_as_a_variable_is_differentiated_at_every_call():
+    module = assert_right("""
+        import numpy as np
+        def leaky(z, alpha=0.01):
+            return np.where(z > 0, z, alpha * z)
+        def f(x: "4", a: float):
+            return np.sum(leaky(x, 0.1) * leaky(x * 2.0, a))
+    """, [RNG.randn(4), 0.3])
+    assert "dalpha" in module
