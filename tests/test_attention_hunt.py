@@ -38,3 +38,51 @@ def test_heads_split_by_a_reshape_with_minus_one_take_the_declared_shapes(split)
             s = s / s.sum(axis=-1, keepdims=True)
             return np.sum((s @ q) ** 2)
     ''', [normal(2, 3, 4), normal(4, 4, scale=0.5)])
+
+
+# --- *lead, d = x.shape, then x.reshape(*lead, heads, d // heads) ----------------------------------
+
+
+SPLIT_MERGE = '''
+    def split_heads(x, n_head):
+        *lead, d = x.shape
+        return x.reshape(*lead, n_head, d // n_head).swapaxes(-2, -3)
+
+    def merge_heads(x):
+        x = x.swapaxes(-2, -3)
+        return x.reshape(*x.shape[:-2], -1)
+
+    def f(x, W):
+        q = split_heads(x @ W, 2)
+        s = q @ q.swapaxes(-1, -2) / np.sqrt(q.shape[-1])
+        s = np.exp(s - s.max(-1, keepdims=True))
+        s = s / s.sum(-1, keepdims=True)
+        return merge_heads(s @ q)
+'''
+
+
+@pytest.mark.parametrize("x_shape", [(3, 4), (2, 3, 4)], ids=["2d", "3d"])
+def test_a_starred_target_of_a_shape_spread_into_a_reshape(x_shape):
+    # refused: starred arguments are not supported
+    assert_generated_right(SPLIT_MERGE, [normal(*x_shape), normal(4, 4, scale=0.5)], (normal(*x_shape),))
+
+
+def test_a_starred_target_of_a_shape_in_a_shape_written_out_given_shapes():
+    assert_generated_right('''
+        def f(x: "B, T, C", W: "C, C"):
+            *lead, d = x.shape
+            h = np.zeros((*lead, 2 * d))
+            h[..., :d] = np.tanh(x @ W)
+            h[..., d:] = x
+            return np.sum(h.reshape((*lead, 4, -1)) ** 2 * np.arange(4)[:, None]) + len(lead)
+    ''', [normal(2, 3, 4), normal(4, 4, scale=0.5)])
+
+
+def test_a_starred_target_of_a_shape_read_as_a_list_is_left_a_list():
+    # lead + [2] adds to the list Python gives (a tuple would raise): left as it was, refused as before
+    assert_generated_refused('''
+        def f(x, W):
+            *lead, d = x.shape
+            q = (x @ W).reshape(lead + [2, d // 2])
+            return np.sum(q ** 2 * np.arange(2)[:, None])
+    ''', [normal(2, 3, 4), normal(4, 4, scale=0.5)], "adding lists joins them")
