@@ -100,3 +100,31 @@ def test_an_axis_parameter_is_sampled_at_its_default_and_refused_saying_to_use_t
             e = np.exp(x)
             return e / np.sum(e, axis=axis, keepdims=True)
     ''', [normal(2, 3, 4)], r"sampled at axis = -1\).*use the decorator")
+
+
+# --- masks filled with the least float -------------------------------------------------------------
+
+
+CAUSAL_FILL = '''
+    def f(q, k, v):
+        T = q.shape[0]
+        scores = q @ k.T / np.sqrt(k.shape[1])
+        causal = np.tril(np.ones((T, T))) == 0
+        scores[causal] = {fill}
+        w = np.exp(scores - np.max(scores, axis=-1)[:, None])
+        w = w / w.sum(-1)[:, None]
+        return w @ v
+'''
+
+
+@pytest.mark.parametrize("fill", ["np.finfo(np.float64).min", "np.finfo(float).min", "-1e9", "-np.inf"])
+def test_a_causal_mask_filled_with_a_number_written_out(fill):
+    q, k, v = normal(3, 4), normal(3, 4), normal(3, 4)
+    assert_generated_right(CAUSAL_FILL.format(fill=fill), [q, k, v], (normal(3, 4),))
+
+
+def test_a_mask_filled_with_the_least_float_of_the_arrays_type_is_refused_saying_what_to_write():
+    # it said only: the attribute .min is not supported as a value
+    q, k, v = normal(3, 4), normal(3, 4), normal(3, 4)
+    assert_generated_refused(CAUSAL_FILL.format(fill="np.finfo(scores.dtype).min"), [q, k, v],
+                             r"np\.finfo\(\.\.\.\)\.min of a type not written out.*np\.finfo\(np\.float64\)\.min")
