@@ -315,13 +315,19 @@ def arithmetic_only(func, names):
 
 
 def compared_only(func, names):
-    """Those of ``names`` the function reads only in comparisons (``X[y == c]``, ``np.where(y > 0, a, b)``):
-    whatever they hold, the comparisons' booleans carry no gradient back to them."""
+    """Those of ``names`` the function reads only in comparisons (``X[y == c]``, ``np.where(y > 0, a, b)``),
+    or parts of them read so (``np.arange(T) < lengths[:, None]``, a padding mask): whatever they hold, the
+    comparisons' booleans carry no gradient back to them."""
     parents = source.parents(func)
     found = set(names)
+
+    def read(node):  # (the part of the name a subscript reads: lengths[:, None], lengths[i])
+        while isinstance(parents.get(node), ast.Subscript) and parents[node].value is node:
+            node = parents[node]
+        return node
     for node in walk(func):
         if isinstance(node, ast.Name) and node.id in found and (
-                isinstance(node.ctx, ast.Store) or not isinstance(parents.get(node), ast.Compare)):
+                isinstance(node.ctx, ast.Store) or not isinstance(parents.get(read(node)), ast.Compare)):
             found.discard(node.id)
     loaded = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
     return found & loaded

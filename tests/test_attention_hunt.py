@@ -5,16 +5,29 @@ Each case is checked against central finite differences in float64 (``numeric``)
 Python runs it, or asserted refused with a ``BackgenError`` and part of its message.
 """
 
+import importlib.util
+import textwrap
+
 import numpy as np
 import pytest
 
-from numeric import assert_generated_refused, assert_generated_right
+import backgen
+from numeric import assert_generated_refused, assert_generated_right, finite_differences
 
 RNG = np.random.default_rng(31)
 
 
 def normal(*shape, scale=1.0):
     return RNG.standard_normal(shape) * scale
+
+
+def _module(tmp_path, text, name):
+    path = tmp_path / f"{name}.py"
+    path.write_text("import numpy as np\n\n\n" + textwrap.dedent(text))
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 # --- heads split from the last axis by a reshape with -1: sizes the number of heads divides ----------
@@ -128,3 +141,36 @@ def test_a_mask_filled_with_the_least_float_of_the_arrays_type_is_refused_saying
     q, k, v = normal(3, 4), normal(3, 4), normal(3, 4)
     assert_generated_refused(CAUSAL_FILL.format(fill="np.finfo(scores.dtype).min"), [q, k, v],
                              r"np\.finfo\(\.\.\.\)\.min of a type not written out.*np\.finfo\(np\.float64\)\.min")
+
+
+# --- a padding mask made of integer lengths: no gradient, as labels ---------------------------------
+
+
+def test_the_decorator_leaves_out_integer_lengths_a_padding_mask_compares_a_part_of(tmp_path):
+    # lengths[:, None] in a comparison was taken for arithmetic: refused, 'lengths' is integer, leave it out of wrt
+    module = _module(tmp_path, """
+        def f(q, k, lengths):
+            B, H, T, E = q.shape
+            valid = np.arange(T)[None, :] < lengths[:, None]
+            s = q @ k.swapaxes(-1, -2) / np.sqrt(E)
+            s = np.where(valid[:, None, None, :], s, -1e9)
+            p = np.exp(s - s.max(-1, keepdims=True))
+            p = p / p.sum(-1, keepdims=True)
+            return np.sum(p * s)
+        """, "padded")
+    q, k, lengths = normal(2, 2, 3, 2), normal(2, 2, 3, 2), np.array([2, 3])
+    got = backgen.backward(module.f).backward(q, k, lengths)
+    want = finite_differences(module.f, [q, k, lengths], [0, 1], [1.0])
+    assert len(got) == 2
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
+
+
+def test_an_integer_array_written_into_is_not_taken_for_one_compared_only(tmp_path):
+    module = _module(tmp_path, """
+        def f(x, lengths):
+            lengths[0] = 1
+            return np.sum(x * (np.arange(3)[None, :] < lengths[:, None]))
+        """, "written_lengths")
+    with pytest.raises(backgen.BackgenError, match="'lengths' is integer"):
+        backgen.backward(module.f).backward(normal(2, 3), np.array([2, 3]))
