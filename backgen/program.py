@@ -1492,7 +1492,7 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
 
 def _divisors_written(func):
     """The constant nodes ``func`` divides a size by: ``2`` of ``H // 2`` and of a slice's step (``x[1::2]``),
-    and the sizes beside a ``-1`` in a reshape (``x.reshape(B, T, 2, -1)``, heads split from the last axis;
+    the sections of ``np.split(qkv, 3, axis=-1)``, and the sizes beside a ``-1`` in a reshape (``x.reshape(B, T, 2, -1)``, heads split from the last axis;
     also a local bound once to the number, ``nh = 2``, then ``x.reshape(B, T, nh, -1)``), which the size
     NumPy works out for the ``-1`` divides."""
     bound = {}
@@ -1509,6 +1509,11 @@ def _divisors_written(func):
             node.step if isinstance(node, ast.Slice) else None
         if isinstance(part, ast.Constant) and type(part.value) is int and part.value > 1:
             yield part
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split" and \
+                len(node.args) >= 2:  # np.split(qkv, 3, axis=-1): sections the axis's size divides
+            sections = bound.get(node.args[1].id) if isinstance(node.args[1], ast.Name) else node.args[1]
+            if isinstance(sections, ast.Constant) and type(sections.value) is int and sections.value > 1:
+                yield sections
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "reshape":
             sizes = _sizes_written(node.args[0]) if len(node.args) == 1 else \
                 _sizes_written(node.args[1]) if len(node.args) == 2 and isinstance(node.args[1], (ast.Tuple, ast.BinOp)) \

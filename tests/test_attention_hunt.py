@@ -174,3 +174,20 @@ def test_an_integer_array_written_into_is_not_taken_for_one_compared_only(tmp_pa
         """, "written_lengths")
     with pytest.raises(backgen.BackgenError, match="'lengths' is integer"):
         backgen.backward(module.f).backward(normal(2, 3), np.array([2, 3]))
+
+
+@pytest.mark.parametrize("split", ["np.split(x @ W, 2, axis=-1)", "np.split(x @ W, heads, axis=1)"],
+                         ids=["written", "local"])
+def test_heads_split_by_np_split_take_the_declared_shapes(split):
+    # the declared D was sampled at a prime, which np.split cannot divide into equal parts: refused
+    assert_generated_right(f'''
+        def f(x: "T, D", W: "D, D"):
+            heads = 2
+            outs = []
+            for h in {split}:
+                a = h @ h.T
+                a = np.exp(a - a.max(axis=-1, keepdims=True))
+                a /= a.sum(axis=-1, keepdims=True)
+                outs.append(a @ h)
+            return np.sum(np.stack(outs, axis=0) ** 2)
+    ''', [normal(3, 4), normal(4, 4, scale=0.5)])
