@@ -220,7 +220,8 @@ def _sliced(node):
 
 def _reshaped_from(func):
     """``{name: parameter}`` for the names set to a parameter reshaped (``y.reshape(N * T)``,
-    ``np.ravel(y)``, ``y.T``) or sliced (``y[:, 1:]``), whose elements are the parameter's."""
+    ``np.ravel(y)``, ``y.T``) or sliced (``y[:, 1:]``), or to its items by a loop (``for i in ids``), whose
+    elements are the parameter's."""
     params = {a.arg for a in func.args.args}
     found = {}
     for node in walk(func):
@@ -228,8 +229,8 @@ def _reshaped_from(func):
             value, source = node.value, None
             if isinstance(value, ast.Attribute) and value.attr == "T":
                 source = value.value
-            elif isinstance(value, ast.Subscript) and _sliced(value.slice):
-                source = value.value
+            elif isinstance(value, ast.Subscript) and (_sliced(value.slice) or isinstance(value.slice, ast.Name)):
+                source = value.value  # (y[:, 1:]; i = ids[t], as a loop over enumerate(ids) is written out)
             elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
                 if value.func.attr in ("reshape", "ravel", "flatten", "astype", "copy"):
                     receiver = value.func.value
@@ -237,7 +238,26 @@ def _reshaped_from(func):
                     source = value.args[0] if is_module and value.args else None if is_module else receiver
             if isinstance(source, ast.Name) and source.id in params and node.targets[0].id not in params:
                 found[node.targets[0].id] = source.id
+        elif isinstance(node, (ast.For, ast.comprehension)):  # for i in ids: E[i] (its items, as zip and
+            for target, source in _items_iterated(node.target, node.iter):  # enumerate give them)
+                if source in params and target not in params:
+                    found[target] = source
     return found
+
+
+def _items_iterated(target, iterable):
+    """``(name, parameter)`` pairs of a loop's targets bound to items of a name it iterates: ``i`` of ``for i
+    in ids``, of ``for k, i in enumerate(ids)``, of ``for i, x in zip(ids, xs)`` (``x`` of ``xs`` too)."""
+    if isinstance(iterable, ast.Name) and isinstance(target, ast.Name):
+        return [(target.id, iterable.id)]
+    if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and not iterable.keywords
+            and isinstance(target, (ast.Tuple, ast.List))):
+        return []
+    if iterable.func.id == "enumerate" and len(iterable.args) == 1 and len(target.elts) == 2:
+        return _items_iterated(target.elts[1], iterable.args[0])
+    if iterable.func.id == "zip" and len(iterable.args) == len(target.elts):
+        return [pair for part, arg in zip(target.elts, iterable.args) for pair in _items_iterated(part, arg)]
+    return []
 
 
 def _size_arguments(call):

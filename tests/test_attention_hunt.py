@@ -191,3 +191,45 @@ def test_heads_split_by_np_split_take_the_declared_shapes(split):
                 outs.append(a @ h)
             return np.sum(np.stack(outs, axis=0) ** 2)
     ''', [normal(3, 4), normal(4, 4, scale=0.5)])
+
+
+# --- token ids iterated by a loop, each an index ------------------------------------------------------
+
+
+ITERATED_IDS = {
+    "for": """
+        def f(E, ids):
+            total = 0.0
+            for i in ids:
+                total = total + np.sum(np.tanh(E[i]) ** 2)
+            return total
+        """,
+    "enumerate": """
+        def f(E, ids):
+            h = np.zeros(E.shape[1])
+            for t, i in enumerate(ids):
+                h = np.tanh(h + E[i] * (t + 1))
+            return np.sum(h ** 2)
+        """,
+    "zip": """
+        def f(E, ids, weights):
+            return sum(w * np.sum(E[i] ** 2) for i, w in zip(ids, weights))
+        """,
+}
+
+
+@pytest.mark.parametrize("case", sorted(ITERATED_IDS))
+def test_ids_a_loop_iterates_and_indexes_with_are_labels(case, tmp_path):
+    # without shapes the ids were sampled as floats (IndexError); the decorator refused them as integers
+    source = ITERATED_IDS[case]
+    E, ids, weights = normal(5, 4), np.array([1, 3, 1]), np.array([0.5, -1.0, 2.0])
+    args = [E, ids] + [weights] * ("weights" in source)
+    assert_generated_right(source, args)
+    module = _module(tmp_path, source, f"ids_{case}")
+    got = backgen.backward(module.f).backward(*args)
+    got = got if isinstance(got, tuple) else (got,)
+    floats = [0] + [2] * ("weights" in source)
+    want = finite_differences(module.f, args, floats, [1.0])
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
