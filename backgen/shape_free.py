@@ -74,7 +74,9 @@ FIT_ROOM = 1 << 20
 SIZE_CALLS = {"range": (None, ()), "zeros": ((0,), ("shape",)), "ones": ((0,), ("shape",)),
               "empty": ((0,), ("shape",)), "full": ((0,), ("shape",)), "eye": ((0, 1, 2), ("N", "M", "k")),
               "identity": ((0,), ("n",)), "tri": ((0, 1, 2), ("N", "M", "k")), "arange": (None, ()), "linspace": ((2,), ("num",)),
-              "pad": ((1,), ("pad_width",))}
+              "pad": ((1,), ("pad_width",)), "split": ((1,), ("indices_or_sections",)),
+              "array_split": ((1,), ("indices_or_sections",)), "hsplit": ((1,), ("indices_or_sections",)),
+              "vsplit": ((1,), ("indices_or_sections",)), "dsplit": ((1,), ("indices_or_sections",))}
 
 
 def uses(func, names):

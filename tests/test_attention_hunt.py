@@ -233,3 +233,69 @@ def test_ids_a_loop_iterates_and_indexes_with_are_labels(case, tmp_path):
     assert len(got) == len(want)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
+
+
+# --- picoGPT's heads: np.split by a number of heads held in a name ----------------------------------
+
+
+PICO_MHA = """
+    def softmax(x):
+        exp_x = np.exp(x - np.max(x, axis=-1, keepdims=True))
+        return exp_x / np.sum(exp_x, axis=-1, keepdims=True)
+
+    def linear(x, w, b):  # [m, in], [in, out], [out] -> [m, out]
+        return x @ w + b
+
+    def attention(q, k, v, mask):  # [n_q, d_k], [n_k, d_k], [n_k, d_v], [n_q, n_k] -> [n_q, d_v]
+        return softmax(q @ k.T / np.sqrt(q.shape[-1]) + mask) @ v
+
+    def mha(x{x}, w_attn{w_attn}, b_attn{b_attn}, w_proj{w_proj}, b_proj{b_proj}, n_head{n_head}):
+        x = linear(x, w_attn, b_attn)
+        qkv = np.split(x, 3, axis=-1)
+        qkv_heads = list(map(lambda x: np.split(x, n_head, axis=-1), qkv))
+        causal_mask = (1 - np.tri(x.shape[0], dtype=x.dtype)) * -1e10
+        out_heads = [attention(q, k, v, causal_mask) for q, k, v in zip(*qkv_heads)]
+        x = np.hstack(out_heads)
+        return linear(x, w_proj, b_proj)
+"""
+PICO_SHAPES = {"x": ': "T, D"', "w_attn": ': "D, 3 * D"', "b_attn": ': "3 * D"', "w_proj": ': "D, D"',
+               "b_proj": ': "D"', "n_head": ": int"}
+
+
+def _pico_args():
+    return [normal(3, 4), normal(4, 12, scale=0.5), normal(12, scale=0.1), normal(4, 4, scale=0.5),
+            normal(4, scale=0.1), 2]
+
+
+def test_heads_split_by_a_count_in_a_name_given_shapes():
+    # the backward called _split_grad(dx, x, n_head, -1), which took n_head for a list of indices: TypeError
+    assert_generated_right(PICO_MHA.format(**PICO_SHAPES), _pico_args(), (normal(3, 4),), name="mha")
+
+
+def test_heads_split_by_a_count_in_a_name_with_the_decorator(tmp_path):
+    module = _module(tmp_path, PICO_MHA.format(**dict.fromkeys(PICO_SHAPES, "")), "pico_mha")
+    args, dout = _pico_args(), normal(3, 4)
+    got = backgen.backward(module.mha).backward(*args, dout=dout)  # (n_head, a count, left out)
+    want = finite_differences(module.mha, args, range(5), [dout])
+    assert len(got) == 5
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
+
+
+SPLIT_BY_PARAMETER = '''
+    def f(x, n):
+        parts = np.split(x, n, axis=-1)
+        return sum((k + 1.0) * np.sum(np.tanh(p) ** 2) for k, p in enumerate(parts))
+'''
+
+
+def test_a_split_by_a_count_without_shapes():
+    # refused (n sampled as an array); then the shape-generic backward's _split_grad took the count for indices
+    assert_generated_right(SPLIT_BY_PARAMETER, [normal(3, 4), 2])
+
+
+def test_a_split_by_a_count_without_shapes_checks_that_it_is_given_a_number():
+    namespace = {"np": np}
+    exec(backgen.generate(textwrap.dedent(SPLIT_BY_PARAMETER), name="f"), namespace)
+    with pytest.raises(TypeError, match="written for numbers n"):
+        namespace["f_backward"](normal(3, 4), [3, 1])
