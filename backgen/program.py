@@ -1467,8 +1467,12 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
             # written in the code (H // 2) or a slice's step (x[::2] + x[1::2]): sizes it divides
             configs = any(s.kind == "config" for s in specs.values())
             divisors = sorted({node.value for node in _divisors_written(forward.func)} - ({2} if configs else set()))
+            if re.search(r"equal division|cannot reshape", str(first)):  # (a split or reshape by a number a
+                # helper is given, picoGPT's np.split(x, n_head) called with 2): even sizes, and sizes all divide
+                split = sorted({2} | set(divisors))
+                divisors += [m for m in (2, math.prod(split)) if m not in divisors + [2] * configs]
             for multiple in [INT_SAMPLE] * any(s.kind == "int" and not s.dims for s in specs.values()) + \
-                    [2] * configs + divisors:
+                    [2] * configs + list(dict.fromkeys(divisors)):
                 try:
                     return _with_sample_shapes(result, examples(result, specs, multiple=multiple),
                                                _unrecorded(functions), probe_body, helper, integers, sampled=True, settings=settings)

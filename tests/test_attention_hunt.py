@@ -399,3 +399,19 @@ def test_picogpt_with_the_decorator(tmp_path):
     want = finite_differences(module.loss, args, [1, 2, 3, 4], [1.0])
     from numeric import assert_close
     assert_close(tuple(got), tuple(want))
+
+
+def test_heads_split_in_a_helper_by_a_number_it_is_given_take_the_declared_shapes():
+    # the declared D was sampled at a prime, which the helper could not split: refused as running at no size
+    assert_generated_right('''
+        def heads_of(x, n):
+            return np.split(x, n, axis=-1)
+
+        def f(x: "T, D", W: "D, D"):
+            out = 0.0
+            for h in heads_of(x @ W, 2):
+                a = h @ h.T
+                a = np.exp(a - a.max(axis=-1, keepdims=True))
+                out = out + np.sum((a / a.sum(axis=-1, keepdims=True) @ h) ** 2)
+            return out
+    ''', [normal(3, 4), normal(4, 4, scale=0.5)])
