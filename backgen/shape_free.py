@@ -231,7 +231,7 @@ def _reshaped_from(func):
             value, source = node.value, None
             if isinstance(value, ast.Attribute) and value.attr == "T":
                 source = value.value
-            elif isinstance(value, ast.Subscript) and (_sliced(value.slice) or isinstance(value.slice, ast.Name)):
+            elif isinstance(value, ast.Subscript) and (_sliced(value.slice) or _an_item(value.slice)):
                 source = value.value  # (y[:, 1:]; i = ids[t], as a loop over enumerate(ids) is written out)
             elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
                 if value.func.attr in ("reshape", "ravel", "flatten", "astype", "copy"):
@@ -245,6 +245,13 @@ def _reshaped_from(func):
                 if source in params and target not in params:
                     found[target] = source
     return found
+
+
+def _an_item(index):
+    """Whether ``index`` picks one item: a name (``ids[t]``) or a whole number written out (``ids[0]``, ``ids[-1]``)."""
+    if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub):
+        index = index.operand
+    return isinstance(index, ast.Name) or isinstance(index, ast.Constant) and type(index.value) is int
 
 
 def _items_iterated(target, iterable):

@@ -415,3 +415,34 @@ def test_heads_split_in_a_helper_by_a_number_it_is_given_take_the_declared_shape
                 out = out + np.sum((a / a.sum(axis=-1, keepdims=True) @ h) ** 2)
             return out
     ''', [normal(3, 4), normal(4, 4, scale=0.5)])
+
+
+# --- an item of labels used as an index, in shape-generic code: a row of labels where they have axes ---
+
+
+ITEM_OF_LABELS = {
+    "item": """
+        def f(x, idx):
+            return np.sum(np.tanh(x[idx[0]]) ** 2)
+        """,
+    "loop": """
+        def f(x, rows):
+            out = 0.0
+            for r in rows:
+                out = out + np.sum(np.tanh(x[r]) ** 2)
+            return out
+        """,
+    "named_item": """
+        def f(x, idx):
+            last = idx[-1]
+            return np.sum(np.tanh(x[last]) ** 2)
+        """,
+}
+
+
+@pytest.mark.parametrize("labels", [np.array([2, 0]), np.array([[2, 2], [0, 2]])], ids=["vector", "matrix"])
+@pytest.mark.parametrize("case", sorted(ITEM_OF_LABELS))
+def test_an_item_of_labels_indexing_without_shapes_adds_its_repeats(case, labels):
+    # written for labels as vectors, idx[0] a number: dx[sel] = dxsel, which keeps one of a row's repeats
+    # (a wrong gradient for labels of two axes); the loop over rows was refused before labels were read there
+    assert_generated_right(ITEM_OF_LABELS[case], [normal(4, 3), labels])
