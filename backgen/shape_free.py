@@ -222,28 +222,34 @@ def _sliced(node):
 
 def _reshaped_from(func):
     """``{name: parameter}`` for the names set to a parameter reshaped (``y.reshape(N * T)``,
-    ``np.ravel(y)``, ``y.T``) or sliced (``y[:, 1:]``), or to its items by a loop (``for i in ids``), whose
-    elements are the parameter's."""
+    ``np.ravel(y)``, ``y.T``) or sliced (``y[:, 1:]``), or, bound once, to its items (``for i in ids``,
+    ``last = ids[-1]``), whose elements are the parameter's (or those of such a name: ``for j in row``)."""
     params = {a.arg for a in func.args.args}
     found = {}
+    stores = {}
+    for node in walk(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            stores[node.id] = stores.get(node.id, 0) + 1
     for node in walk(func):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             value, source = node.value, None
             if isinstance(value, ast.Attribute) and value.attr == "T":
                 source = value.value
-            elif isinstance(value, ast.Subscript) and (_sliced(value.slice) or _an_item(value.slice)):
-                source = value.value  # (y[:, 1:]; i = ids[t], as a loop over enumerate(ids) is written out)
+            elif isinstance(value, ast.Subscript) and (_sliced(value.slice) or _an_item(value.slice) and
+                                                       stores.get(node.targets[0].id) == 1):
+                source = value.value  # (y[:, 1:]; i = ids[t], bound once, as a loop over enumerate(ids) is written out)
             elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
                 if value.func.attr in ("reshape", "ravel", "flatten", "astype", "copy"):
                     receiver = value.func.value
                     is_module = isinstance(receiver, ast.Name) and receiver.id in ("np", "numpy")
                     source = value.args[0] if is_module and value.args else None if is_module else receiver
-            if isinstance(source, ast.Name) and source.id in params and node.targets[0].id not in params:
-                found[node.targets[0].id] = source.id
+            if isinstance(source, ast.Name) and (source.id in params or source.id in found) and \
+                    node.targets[0].id not in params:
+                found[node.targets[0].id] = found.get(source.id, source.id)
         elif isinstance(node, (ast.For, ast.comprehension)):  # for i in ids: E[i] (its items, as zip and
-            for target, source in _items_iterated(node.target, node.iter):  # enumerate give them)
-                if source in params and target not in params:
-                    found[target] = source
+            for target, source in _items_iterated(node.target, node.iter):  # enumerate give them; and for j
+                if (source in params or source in found) and target not in params and stores.get(target) == 1:
+                    found[target] = found.get(source, source)  # (in row, of row in y; a name bound once)
     return found
 
 

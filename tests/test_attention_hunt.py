@@ -446,3 +446,28 @@ def test_an_item_of_labels_indexing_without_shapes_adds_its_repeats(case, labels
     # written for labels as vectors, idx[0] a number: dx[sel] = dxsel, which keeps one of a row's repeats
     # (a wrong gradient for labels of two axes); the loop over rows was refused before labels were read there
     assert_generated_right(ITEM_OF_LABELS[case], [normal(4, 3), labels])
+
+
+@pytest.mark.parametrize("labels", [np.array([[1, 2], [0, 0]]), np.array([[[2, 2], [1, 3]], [[0, 0], [3, 1]]])],
+                         ids=["matrix", "three_axes"])
+def test_an_item_of_an_item_of_labels_indexing_without_shapes(labels):
+    # refused (y sampled as floats); j of three axes is a row, which may repeat
+    assert_generated_right('''
+        def f(x, y):
+            s = 0.0
+            for row in y:
+                for j in row:
+                    s = s + np.sum(np.tanh(x[j]) ** 2)
+            return s
+    ''', [normal(4, 3), labels])
+
+
+def test_a_name_bound_again_to_an_index_does_not_make_the_items_it_held_labels():
+    # h holds a row of X, then an index: X is data, differentiated
+    assert_generated_right('''
+        def f(X, E):
+            h = X[0]
+            s = np.sum(h ** 2)
+            h = np.argmax(X[1])
+            return s + np.sum(E[h] ** 2)
+    ''', [normal(3, 4), normal(4, 2)])
