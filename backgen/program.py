@@ -1453,8 +1453,7 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                 except BackgenError as again:
                     if _ran(again):
                         raise  # (the forward ran at that integer: what backgen says of the code is the answer)
-            defaults = _integer_defaults(forward.func, [result.params[i] for i in integers],
-                                         axes="AxisError" in str(first))
+            defaults = _integer_defaults(forward.func, [result.params[i] for i in integers])
             if defaults:  # an integer parameter at the value its default gives it (groups=2 dividing 4 channels)
                 try:
                     return _with_sample_shapes(result, examples(result, specs, fixed=defaults), _unrecorded(functions),
@@ -1540,24 +1539,15 @@ def _sizes_written(node):
     return [node]
 
 
-def _integer_defaults(func, names, axes=False):
+def _integer_defaults(func, names):
     """``{name: value}`` for the parameters ``names`` of ``func`` whose default is an integer it writes
-    (``G=2``), other than 0 and 1; with ``axes`` (the sample of 3 named an axis the arrays lack), any
-    integer (``axis=-1``)."""
+    (``G=2``), other than 0 and 1."""
     args = func.args
     positional = args.posonlyargs + args.args
     pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults)) + \
         [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
-    values = {a.arg: _signed(d) for a, d in pairs if a.arg in names}
-    return {a: v for a, v in values.items() if type(v) is int and (v > 1 or axes)}
-
-
-def _signed(node):
-    """The number a default written as a constant or a negated one (``-1``) gives, else None."""
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) \
-            and type(node.operand.value) is int:
-        return -node.operand.value
-    return node.value if isinstance(node, ast.Constant) else None
+    return {a.arg: d.value for a, d in pairs if a.arg in names and isinstance(d, ast.Constant) and
+            type(d.value) is int and d.value > 1}
 
 
 def _runs(staged, args, functions):

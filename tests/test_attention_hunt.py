@@ -101,20 +101,6 @@ def test_a_starred_target_of_a_shape_read_as_a_list_is_left_a_list():
     ''', [normal(2, 3, 4), normal(4, 4, scale=0.5)], "adding lists joins them")
 
 
-# --- softmax(x, axis=-1): an axis given as a parameter -----------------------------------------------
-
-
-def test_an_axis_parameter_is_sampled_at_its_default_and_refused_saying_to_use_the_decorator():
-    # sampled at 3, the axis was out of bounds for the declared rank: refused with NumPy's AxisError, which
-    # named neither the parameter nor a way out
-    assert_generated_refused('''
-        def f(x: "B, T, D", axis=-1):
-            x = x - np.max(x, axis=axis, keepdims=True)
-            e = np.exp(x)
-            return e / np.sum(e, axis=axis, keepdims=True)
-    ''', [normal(2, 3, 4)], r"sampled at axis = -1\).*use the decorator")
-
-
 # --- masks filled with the least float -------------------------------------------------------------
 
 
