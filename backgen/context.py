@@ -582,7 +582,24 @@ class GradContext:
                        if isinstance(n, ast.Name)}
             names = [name for name in names if name not in bounds - outside]  # (a bound's only)
         for name in names:
-            if name not in shapes or len(shapes[name]) > 0:
+            if name not in shapes or len(shapes[name]) > 0 or self._item_of_labels(name):
+                return True
+        return False
+
+    def _item_of_labels(self, name, seen=frozenset()):
+        """Shape-generic code: whether ``name`` is an item of a parameter of no given shape (``sel = idx[0]``;
+        ``r = rows[i]``, a loop's over ``rows``), an item of one, or arithmetic on one: a number at the sample, whose labels are
+        vectors, a row of labels (which may repeat) where they have more axes."""
+        from .reverse_flow import ARITHMETIC  # (reverse_flow reads this module: imported here)
+        staged = self._reverse.staged
+        if not staged.shape_free or name in seen:
+            return False
+        for op in self._reverse.made_by(name):
+            if op.rule == "getitem" and isinstance(op.args[0], ir.Var) and (
+                    op.args[0].name in staged.shape_free or self._item_of_labels(op.args[0].name, seen | {name})):
+                return True  # (j = row[k] of row = y[i]: an item of an item)
+            if op.rule in ARITHMETIC | {"copy"} and any(
+                    isinstance(a, ir.Var) and self._item_of_labels(a.name, seen | {name}) for a in op.args):
                 return True
         return False
 

@@ -45,7 +45,7 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
-from . import (combinations, correlations, defaults, divmods, eigenvalues, factories, float_limits, folds,
+from . import (combinations, correlations, defaults, dict_spread, divmods, eigenvalues, factories, float_limits, folds,
                generators, higher_order, index_tricks, integrals, iterables, list_calls, masked_reductions,
                math_calls, named_entries, outers, partials, quantiles, scipy_calls, scipy_linalg, selects, signals,
                starred, statistics_calls, trys, varargs, view_targets)
@@ -153,6 +153,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
         forward.helpers.update(lift(forward, _bind_import))
         factories.rewrite(forward, read_plain)
         if forward.helpers:  # (helpers taking *args, or spreading a tuple given them: none without helpers)
+            dict_spread.rewrite(forward, read_plain)  # (linear(x, **c_fc): the keywords the dict gives)
             varargs.specialize(forward, read_plain)
             varargs.spread_tuples(forward, read_plain)
         generators.inline(forward, read_plain)

@@ -1505,8 +1505,12 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
             # written in the code (H // 2) or a slice's step (x[::2] + x[1::2]): sizes it divides
             configs = any(s.kind == "config" for s in specs.values())
             divisors = sorted({node.value for node in _divisors_written(forward.func)} - ({2} if configs else set()))
+            if re.search(r"equal division|cannot reshape", str(first)):  # (a split or reshape by a number a
+                # helper is given, picoGPT's np.split(x, n_head) called with 2): even sizes, and sizes all divide
+                split = sorted({2} | set(divisors))
+                divisors += [m for m in (2, math.prod(split)) if m not in divisors + [2] * configs]
             for multiple in [INT_SAMPLE] * any(s.kind == "int" and not s.dims for s in specs.values()) + \
-                    [2] * configs + divisors:
+                    [2] * configs + list(dict.fromkeys(divisors)):
                 try:
                     return _with_sample_shapes(result, examples(result, specs, multiple=multiple),
                                                _unrecorded(functions), probe_body, helper, integers, sampled=True, settings=settings)
@@ -1529,12 +1533,49 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
 
 
 def _divisors_written(func):
-    """The constant nodes ``func`` divides a size by: ``2`` of ``H // 2`` and of a slice's step (``x[1::2]``)."""
+    """The constant nodes ``func`` divides a size by: ``2`` of ``H // 2`` and of a slice's step (``x[1::2]``),
+    the sections of ``np.split(qkv, 3, axis=-1)``, and the sizes beside a ``-1`` in a reshape (``x.reshape(B, T, 2, -1)``, heads split from the last axis;
+    also a local bound once to the number, ``nh = 2``, then ``x.reshape(B, T, nh, -1)``), which the size
+    NumPy works out for the ``-1`` divides."""
+    bound = {}
+    for node in walk(func):
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.NamedExpr)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for name in walk(target):
+                    if isinstance(name, ast.Name):
+                        bound[name.id] = node.value if isinstance(node, ast.Assign) and target is name and \
+                            name.id not in bound else None
     for node in walk(func):
         part = node.right if isinstance(node, ast.BinOp) and isinstance(node.op, ast.FloorDiv) else \
             node.step if isinstance(node, ast.Slice) else None
         if isinstance(part, ast.Constant) and type(part.value) is int and part.value > 1:
             yield part
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split" and \
+                len(node.args) >= 2:  # np.split(qkv, 3, axis=-1): sections the axis's size divides
+            sections = bound.get(node.args[1].id) if isinstance(node.args[1], ast.Name) else node.args[1]
+            if isinstance(sections, ast.Constant) and type(sections.value) is int and sections.value > 1:
+                yield sections
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "reshape":
+            sizes = _sizes_written(node.args[0]) if len(node.args) == 1 else \
+                _sizes_written(node.args[1]) if len(node.args) == 2 and isinstance(node.args[1], (ast.Tuple, ast.BinOp)) \
+                else node.args  # (x.reshape(B, T, 2, -1); np.reshape(x, (B, T, 2, -1)))
+            if any(isinstance(s, ast.UnaryOp) and isinstance(s.op, ast.USub) and isinstance(s.operand, ast.Constant)
+                   and s.operand.value == 1 for s in sizes):
+                for size in sizes:
+                    size = bound.get(size.id) if isinstance(size, ast.Name) else size
+                    if isinstance(size, ast.Constant) and type(size.value) is int and size.value > 1:
+                        yield size
+
+
+def _sizes_written(node):
+    """The sizes of a shape written as a tuple, or tuples joined (``(T,) + x.shape[:-1] + (2, -1)``, as a
+    reshape spreading a shape is written): those of the tuples written out."""
+    if isinstance(node, ast.Tuple):
+        return list(node.elts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _sizes_written(node.left) + _sizes_written(node.right)
+    return [node]
 
 
 def _integer_defaults(func, names):

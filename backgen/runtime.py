@@ -503,7 +503,10 @@ def _solve_grad_a(grad, a, x, b):
 def _split_grad(grads, ary, indices, axis):
     """The gradient of ary in np.split(ary, indices, axis) where the parts may not follow one another
     (indices out of order: parts that overlap, or leave elements out): each part's gradient added
-    at its place, ary[:i0], ary[i0:i1], ..., ary[ik:] along axis."""
+    at its place, ary[:i0], ary[i0:i1], ..., ary[ik:] along axis; for a number of sections, the parts'
+    gradients joined."""
+    if np.ndim(indices) == 0:  # (a number of sections: equal pieces that follow one another)
+        return np.concatenate([np.asarray(part, dtype=float) for part in grads], axis=axis)
     grad = np.zeros(np.shape(ary))
     along = np.moveaxis(grad, axis, 0)  # (a view of grad)
     bounds = [None] + list(indices) + [None]

@@ -15,7 +15,9 @@ its parameters is built for those it is called with on sample arrays (the
 same at every call of it, or none).  Between the layers, reshapes and transposes of a value
 (``x.transpose(0, 2, 3, 1).reshape(-1, C)``, ``np.moveaxis(x, 1, -1)``) are undone link by link, and a
 parameter the layers called take only undifferentiated (``word_embedding_forward``'s indices) gets
-no gradient.  None when the forward is not such a sandwich (it is then staged as any other function).
+no gradient.  A residual connection between them, the sum or difference of two names of one shape at the
+sample arrays (``s = x + f``), hands its gradient to both (``dx = ds``, ``df = ds``); where shapes are
+not declared, or the two differ (one broadcast), the forward is no sandwich.  None when the forward is not such a sandwich (it is then staged as any other function).
 """
 
 import ast
@@ -55,6 +57,8 @@ def sandwich(forward, build, shapes=None):
             shaping.append(stmt)  # N, C, H, W = x.shape; x_flat = x.transpose(0, 2, 3, 1).reshape(-1, C)
         elif _scaling(stmt) is not None:
             scaling.append(stmt)  # a = a * 2.0: its gradient scaled, from no value of the forward
+        elif _residual(stmt) is not None:
+            scaling.append(stmt)  # out = x + f: a residual connection, its gradient handed to both
         else:
             return None
     if not calls:
@@ -90,6 +94,15 @@ def sandwich(forward, build, shapes=None):
         if not sampled:  # no layer reads the result, needs none)
             sampled.append(_sample_dims(forward, body, outputs, shapes))
         return sampled[0]
+    residuals = [stmt for stmt in scaling if _scaling(stmt) is None]
+    if residuals:  # out = x + f: the gradient handed to both as it is, where the two have the result's shape
+        try:
+            dims = sample_dims()
+        except BackgenError:
+            return None  # (no shapes declared: staged as any other function)
+        if any(len({dims.value_shapes.get(id(stmt), {}).get(n) for n in _names_of_residual(stmt)}) != 1 or
+               None in dims.value_shapes.get(id(stmt), {None: None}).values() for stmt in residuals):
+            return None  # (an operand broadcast, or not an array)
     return _compose(forward, items, layout, programs, outputs, sample_dims)
 
 
@@ -167,6 +180,9 @@ def _compose(forward, items, layout, programs, outputs, sample_dims):
             continue
         if _scaling(stmt) is not None:
             _undo_scaling(stmt, number, adjoint, views, groups)
+            continue
+        if _residual(stmt) is not None:
+            _undo_residual(stmt, number, adjoint, views, groups)
             continue
         if not _is_layer_call(stmt, forward):  # y = x.transpose(...).reshape(...): undone link by link
             target, base, links = _shape_chain(stmt, _numpy_names(forward))
@@ -325,6 +341,48 @@ def _undo_scaling(stmt, number, adjoint, views, groups):
             groups.append(ir.Group(line, (ir.AdjointLine(adjoint[base], False, scaled),)))
 
 
+def _residual(stmt):
+    """``(target, [(operand, sign), ...])`` of ``y = a + b`` or ``y = a - b`` (two names, not the same: a
+    residual connection, ``out = x + f``); None for any other statement."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return None
+    value = stmt.value
+    if not (isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Add, ast.Sub)) and
+            isinstance(value.left, ast.Name) and isinstance(value.right, ast.Name) and value.left.id != value.right.id):
+        return None
+    return stmt.targets[0].id, [(value.left.id, 1), (value.right.id, 1 if isinstance(value.op, ast.Add) else -1)]
+
+
+def _names_of_residual(stmt):
+    """The names ``y = a + b`` reads and binds: ``y``, ``a``, ``b``."""
+    target, operands = _residual(stmt)
+    return [target] + [name for name, _ in operands]
+
+
+def _undo_residual(stmt, number, adjoint, views, groups):
+    """The gradient lines of ``y = a + b`` (``_residual``; the three of one shape): ``da = dy`` and ``db = dy``
+    (``-dy`` for ``a - b``), added to a gradient a name has already; nothing where ``y`` reaches no output."""
+    target, operands = _residual(stmt)
+    if target not in adjoint:
+        return
+    gradient = adjoint.pop(target)  # (the value of the name before this line is another)
+    line, lines = ir.ForwardLine(number, target, ast.unparse(stmt.value)), []
+    for name, sign in operands:
+        if name in adjoint:
+            lines.append(ir.AdjointLine(adjoint[name], False,
+                                        f"{adjoint[name]} {'+' if sign > 0 else '-'} {gradient}"))
+            views.discard(adjoint[name])
+        else:
+            adjoint[name] = "d" + name
+            if sign > 0:  # (the same array: one to add to as a view)
+                views.add(adjoint[name])
+            else:
+                views.discard(adjoint[name])
+            if sign < 0 or adjoint[name] != gradient:
+                lines.append(ir.AdjointLine(adjoint[name], False, gradient if sign > 0 else f"-{gradient}"))
+    groups.append(ir.Group(line, tuple(lines)))
+
+
 def _shape_chain(stmt, numpy=("np", "numpy")):
     """``(target, base, links)`` of ``y = x.transpose(0, 2, 3, 1).reshape(-1, C)`` (reshapes and
     transposes of a name, nothing else; NumPy's functions too, ``np.moveaxis(x, 1, -1)``,
@@ -409,8 +467,9 @@ def _undo(link, shape, dims):
 
 
 class _Dims:
-    def __init__(self, runtime, link_shapes, param_shapes=None):
+    def __init__(self, runtime, link_shapes, param_shapes=None, value_shapes=None):
         self.runtime, self.link_shapes, self.param_shapes = runtime, link_shapes, param_shapes or {}
+        self.value_shapes = value_shapes or {}  # (id of out = x + f: {name: shape})
 
 
 def _sample_dims(forward, body, outputs, shapes=None):
@@ -434,14 +493,19 @@ def _sample_dims(forward, body, outputs, shapes=None):
     env = dict(zip(params, examples(types.SimpleNamespace(params=tuple(params)), specs)), np=np)
     param_shapes = {p: np.shape(env[p]) for p in params if isinstance(env[p], np.ndarray)}  # (as given)
     env.update({k: v for k, v in _user_functions(forward).items() if k not in env})
-    link_shapes = {}
+    link_shapes, value_shapes = {}, {}
     for stmt in body[:-1]:
         try:
             chain = _shape_chain(stmt, _numpy_names(forward))
             if chain is not None:
                 link_shapes[id(stmt)] = [np.shape(eval(compile(ast.Expression(_inner(node)), "<sample>", "eval"),
                                                        env)) for _, node in chain[2]]
+            operands = _residual(stmt)
+            if operands is not None:  # (out = x + f: the shapes of the two, and of the sum below)
+                value_shapes[id(stmt)] = {n: _array_shape(env.get(n)) for n, _ in operands[1]}
             exec(compile(ast.Module([stmt], []), "<sample>", "exec"), env)
+            if operands is not None:
+                value_shapes[id(stmt)][operands[0]] = _array_shape(env.get(operands[0]))
         except BackgenError:
             raise
         except Exception as exc:  # noqa: BLE001 - the user's code, at sizes it was not written for
@@ -470,7 +534,13 @@ def _sample_dims(forward, body, outputs, shapes=None):
     def fail(size):
         return forward.error(f"the backward cannot learn a dimension (of size {size} in the samples) from the "
                              "upstream gradient or the cache: keep the input in the cache")
-    return _Dims(RuntimeDims(dim_sizes(specs), sources, taken, fail), link_shapes, param_shapes)
+    return _Dims(RuntimeDims(dim_sizes(specs), sources, taken, fail), link_shapes, param_shapes, value_shapes)
+
+
+def _array_shape(value):
+    """The shape of an array of floats; None for anything else (a number, integers)."""
+    import numpy as np
+    return value.shape if isinstance(value, np.ndarray) and value.dtype.kind == "f" else None
 
 
 def _callee_shapes(forward, body, calls, shapes):

@@ -74,7 +74,9 @@ FIT_ROOM = 1 << 20
 SIZE_CALLS = {"range": (None, ()), "zeros": ((0,), ("shape",)), "ones": ((0,), ("shape",)),
               "empty": ((0,), ("shape",)), "full": ((0,), ("shape",)), "eye": ((0, 1, 2), ("N", "M", "k")),
               "identity": ((0,), ("n",)), "tri": ((0, 1, 2), ("N", "M", "k")), "arange": (None, ()), "linspace": ((2,), ("num",)),
-              "pad": ((1,), ("pad_width",))}
+              "pad": ((1,), ("pad_width",)), "split": ((1,), ("indices_or_sections",)),
+              "array_split": ((1,), ("indices_or_sections",)), "hsplit": ((1,), ("indices_or_sections",)),
+              "vsplit": ((1,), ("indices_or_sections",)), "dsplit": ((1,), ("indices_or_sections",))}
 
 
 def uses(func, names):
@@ -224,24 +226,57 @@ def _sliced(node):
 
 def _reshaped_from(func):
     """``{name: parameter}`` for the names set to a parameter reshaped (``y.reshape(N * T)``,
-    ``np.ravel(y)``, ``y.T``) or sliced (``y[:, 1:]``), whose elements are the parameter's."""
+    ``np.ravel(y)``, ``y.T``) or sliced (``y[:, 1:]``), or, bound once, to its items (``for i in ids``,
+    ``last = ids[-1]``), whose elements are the parameter's (or those of such a name: ``for j in row``)."""
     params = {a.arg for a in func.args.args}
     found = {}
+    stores = {}
+    for node in walk(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            stores[node.id] = stores.get(node.id, 0) + 1
     for node in walk(func):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             value, source = node.value, None
             if isinstance(value, ast.Attribute) and value.attr == "T":
                 source = value.value
-            elif isinstance(value, ast.Subscript) and _sliced(value.slice):
-                source = value.value
+            elif isinstance(value, ast.Subscript) and (_sliced(value.slice) or _an_item(value.slice) and
+                                                       stores.get(node.targets[0].id) == 1):
+                source = value.value  # (y[:, 1:]; i = ids[t], bound once, as a loop over enumerate(ids) is written out)
             elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
                 if value.func.attr in ("reshape", "ravel", "flatten", "astype", "copy"):
                     receiver = value.func.value
                     is_module = isinstance(receiver, ast.Name) and receiver.id in ("np", "numpy")
                     source = value.args[0] if is_module and value.args else None if is_module else receiver
-            if isinstance(source, ast.Name) and source.id in params and node.targets[0].id not in params:
-                found[node.targets[0].id] = source.id
+            if isinstance(source, ast.Name) and (source.id in params or source.id in found) and \
+                    node.targets[0].id not in params:
+                found[node.targets[0].id] = found.get(source.id, source.id)
+        elif isinstance(node, (ast.For, ast.comprehension)):  # for i in ids: E[i] (its items, as zip and
+            for target, source in _items_iterated(node.target, node.iter):  # enumerate give them; and for j
+                if (source in params or source in found) and target not in params and stores.get(target) == 1:
+                    found[target] = found.get(source, source)  # (in row, of row in y; a name bound once)
     return found
+
+
+def _an_item(index):
+    """Whether ``index`` picks one item: a name (``ids[t]``) or a whole number written out (``ids[0]``, ``ids[-1]``)."""
+    if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub):
+        index = index.operand
+    return isinstance(index, ast.Name) or isinstance(index, ast.Constant) and type(index.value) is int
+
+
+def _items_iterated(target, iterable):
+    """``(name, parameter)`` pairs of a loop's targets bound to items of a name it iterates: ``i`` of ``for i
+    in ids``, of ``for k, i in enumerate(ids)``, of ``for i, x in zip(ids, xs)`` (``x`` of ``xs`` too)."""
+    if isinstance(iterable, ast.Name) and isinstance(target, ast.Name):
+        return [(target.id, iterable.id)]
+    if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and not iterable.keywords
+            and isinstance(target, (ast.Tuple, ast.List))):
+        return []
+    if iterable.func.id == "enumerate" and len(iterable.args) == 1 and len(target.elts) == 2:
+        return _items_iterated(target.elts[1], iterable.args[0])
+    if iterable.func.id == "zip" and len(iterable.args) == len(target.elts):
+        return [pair for part, arg in zip(target.elts, iterable.args) for pair in _items_iterated(part, arg)]
+    return []
 
 
 def _size_arguments(call):
@@ -319,13 +354,19 @@ def arithmetic_only(func, names):
 
 
 def compared_only(func, names):
-    """Those of ``names`` the function reads only in comparisons (``X[y == c]``, ``np.where(y > 0, a, b)``):
-    whatever they hold, the comparisons' booleans carry no gradient back to them."""
+    """Those of ``names`` the function reads only in comparisons (``X[y == c]``, ``np.where(y > 0, a, b)``),
+    or parts of them read so (``np.arange(T) < lengths[:, None]``, a padding mask): whatever they hold, the
+    comparisons' booleans carry no gradient back to them."""
     parents = source.parents(func)
     found = set(names)
+
+    def read(node):  # (the part of the name a subscript reads: lengths[:, None], lengths[i])
+        while isinstance(parents.get(node), ast.Subscript) and parents[node].value is node:
+            node = parents[node]
+        return node
     for node in walk(func):
         if isinstance(node, ast.Name) and node.id in found and (
-                isinstance(node.ctx, ast.Store) or not isinstance(parents.get(node), ast.Compare)):
+                isinstance(node.ctx, ast.Store) or not isinstance(parents.get(read(node)), ast.Compare)):
             found.discard(node.id)
     loaded = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
     return found & loaded

@@ -755,6 +755,13 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if node.attr in ("real", "imag"):  # (of a real value, itself or 0: written so, it is differentiated)
             raise self.error(f"the attribute .{node.attr} is not supported as a value: backgen differentiates real "
                              "arithmetic only, not complex numbers", node)
+        call = node.value
+        if isinstance(call, ast.Call) and (getattr(call.func, "attr", None) or getattr(call.func, "id", None)) in \
+                ("finfo", "iinfo"):  # np.finfo(scores.dtype).min: float_limits reads a type written out only
+            kind = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id
+            raise self.error(f"the attribute .{node.attr} is not supported as a value here: np.{kind}(...) of a type "
+                             f"not written out (x.dtype) depends on the arrays the caller passes; write the type "
+                             f"(np.{kind}(np.float64).{node.attr}), or a number (-1e9 for a mask)", node)
         raise self.error(f"the attribute .{node.attr} is not supported as a value", node)
 
     def binop(self, node, name, role):

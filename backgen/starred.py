@@ -13,6 +13,10 @@ are (the fence refuses those).
   name none of the targets rebinds (``x, y, *rest = p``), is given the list of the items left,
   ``rest = list(p[2:])`` (``*hidden, last = layers``: ``hidden = list(layers[:-1])``).  (Python also checks there are enough items; where there are not, it
   raises, and there is no gradient to take.)
+* ``*lead, d = x.shape`` (or ``np.shape(x)``), where the function reads ``lead`` only spread
+  (``x.reshape(*lead, 2, d // 2)``, ``(*lead, 3)``) or by ``len``, and no target is a name the shape
+  is read from: ``lead = x.shape[:-1]``, a tuple of the sizes Python's list holds, read alike, and
+  ``d = x.shape[-1]``; ``spread`` and ``joined_shapes`` then read ``*lead`` as a shape.
 
 ``spread(func) -> None`` writes out the starred arguments of calls whose number of items is known
 (before tidying; calls of ``np.random`` are left to staging, which reads ``*x.shape`` there):
@@ -30,7 +34,7 @@ are (the fence refuses those).
 
 ``joined_shapes(func) -> None`` writes each tuple display spreading shapes (``(T, *x.shape)``,
 ``(*x.shape[:-1], 3)``, ``(n, *np.shape(x))``), each starred item an array's shape or a slice of
-one, as the tuples it joins: ``(T,) + x.shape``, the same tuple, which shapes are read in.
+one (or a local bound once to one, ``lead = x.shape[:-1]``), as the tuples it joins: ``(T,) + x.shape``, the same tuple, which shapes are read in.
 """
 
 import ast
@@ -44,10 +48,26 @@ def rewrite(func):
     if not any(isinstance(n, ast.Starred) and isinstance(n.ctx, ast.Store) for n in walk(func)):
         return
     read = {n.id for n in walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    func.body = rewrite_statements(func.body, lambda stmt: _written(stmt, read) or [stmt])
+    spread_only = _spread_only(func)
+    func.body = rewrite_statements(func.body, lambda stmt: _written(stmt, read, spread_only) or [stmt])
 
 
-def _written(stmt, read):
+def _spread_only(func):
+    """The names ``func`` reads only spread (``*lead`` in a call or a tuple or list written out) or by
+    ``len``: where a tuple of the same items reads as the list Python gives a starred target."""
+    allowed = set()
+    for node in walk(func):
+        if isinstance(node, ast.Starred) and isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name):
+            allowed.add(id(node.value))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len" and \
+                len(node.args) == 1 and isinstance(node.args[0], ast.Name):
+            allowed.add(id(node.args[0]))
+    names = {n.id for n in walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return names - {n.id for n in walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+                    and id(n) not in allowed}
+
+
+def _written(stmt, read, spread_only=frozenset()):
     """The assignments ``stmt`` makes (see the module doc), or None."""
     if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
             and isinstance(stmt.targets[0], (ast.Tuple, ast.List))):
@@ -71,6 +91,20 @@ def _written(stmt, read):
                             ast.copy_location(ast.Tuple(items, ast.Load()), value))
         return [_located(assign, stmt)]
     kept = starred.id != "_" and starred.id in read
+    if kept and starred.id in spread_only and _a_shape(value) and not isinstance(value, ast.Subscript) and \
+            not {n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)} & \
+            {n.id for n in walk(value) if isinstance(n, ast.Name)}:
+        # *lead, d = x.shape, lead read only spread (x.reshape(*lead, 2, d // 2)): lead = x.shape[:-1], a
+        # tuple of the sizes the list holds, read alike; the other names by their places, d = x.shape[-1]
+        part = ast.Slice(ast.Constant(k) if k else None, ast.Constant(-after) if after else None, None)
+        out = [_located(ast.Assign([ast.Name(starred.id, ast.Store())],
+                                   ast.Subscript(copy.deepcopy(value), part, ast.Load())), stmt)]
+        for position, target in enumerate(targets):
+            if position != k:
+                index = position if position < k else position - len(targets)
+                item = ast.Subscript(copy.deepcopy(value), ast.Constant(index), ast.Load())
+                out.append(_located(ast.Assign([target], item), stmt))
+        return out
     if kept and not (isinstance(value, ast.Name) and all(isinstance(t, ast.Name) and t.id != value.id for t in
                                                          [starred] + targets[:k] + targets[k + 1:])):
         return None
@@ -108,6 +142,7 @@ def spread(func, env=None):
     if not calls:
         return
     sizes = _fixed_sizes(func)
+    shapes = _shape_names(func)
     spelled = module_calls(env or {"math": "math"}, "math", {"hypot"})
     hypot = spelled[0] if spelled else (lambda f: None)
     for call in calls:
@@ -118,7 +153,7 @@ def spread(func, env=None):
             call.args = [call.args[0].value]
             continue
         if isinstance(call.func, ast.Attribute) and call.func.attr == "reshape" and len(call.args) > 1 and \
-                _spreads_shapes(ast.Tuple(call.args, ast.Load())):  # x.reshape(T, *x0.shape, 2): one shape
+                _spreads_shapes(ast.Tuple(call.args, ast.Load()), shapes):  # x.reshape(T, *x0.shape, 2): one shape
             call.args = [_located(_joined(ast.copy_location(ast.Tuple(call.args, ast.Load()), call)), call)]
             continue
         args = []
@@ -203,24 +238,48 @@ def _fixed_sizes(func):
 
 def joined_shapes(func):
     """Write out the tuple displays of ``func`` spreading shapes (see the module doc)."""
+    shapes = _shape_names(func)
     for node in walk(func):
         for field, value in ast.iter_fields(node):
-            if isinstance(value, ast.Tuple) and _spreads_shapes(value):
+            if isinstance(value, ast.Tuple) and _spreads_shapes(value, shapes):
                 setattr(node, field, _joined(value))
             elif isinstance(value, list):
-                value[:] = [_joined(v) if isinstance(v, ast.Tuple) and _spreads_shapes(v) else v for v in value]
+                value[:] = [_joined(v) if isinstance(v, ast.Tuple) and _spreads_shapes(v, shapes) else v
+                            for v in value]
 
 
-def _spreads_shapes(node):
+def _shape_names(func):
+    """The locals bound once, to an array's shape or a slice of one (``lead = x.shape[:-1]``, as a starred
+    target of a shape is written out), which no other statement binds."""
+    bound, shapes = {}, set()
+    params = {a.arg for a in func.args.args + func.args.kwonlyargs + func.args.posonlyargs}
+    for node in walk(func):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+            node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.comprehension, ast.NamedExpr)) else []
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            bound.update(dict.fromkeys(node.names, 2))
+        for target in targets:
+            for name in walk(target):
+                if isinstance(name, ast.Name):
+                    bound[name.id] = bound.get(name.id, 0) + 1
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
+                _a_shape(node.value):
+            shapes.add(node.targets[0].id)
+    return {name for name in shapes if bound.get(name) == 1 and name not in params}
+
+
+def _spreads_shapes(node, names=frozenset()):
     """Whether the tuple display ``node`` (read) has starred items, each an array's shape (``*x.shape``,
-    ``*np.shape(x)``) or a slice of one (``*x.shape[1:]``)."""
+    ``*np.shape(x)``) or a slice of one (``*x.shape[1:]``), or a local of ``names`` holding one."""
     starred = [e for e in node.elts if isinstance(e, ast.Starred)]
-    return isinstance(node.ctx, ast.Load) and bool(starred) and all(_a_shape(e.value) for e in starred)
+    return isinstance(node.ctx, ast.Load) and bool(starred) and all(_a_shape(e.value, names) for e in starred)
 
 
-def _a_shape(node):
+def _a_shape(node, names=frozenset()):
     """Whether ``node`` is an array's shape, ``x.shape`` or ``np.shape(x)`` (of the module ``np`` or
-    ``numpy``), or a slice of one."""
+    ``numpy``), or a slice of one; or a local of ``names`` holding one."""
+    if isinstance(node, ast.Name) and node.id in names:
+        return True
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
         node = node.value
     return isinstance(node, ast.Attribute) and node.attr == "shape" or \

@@ -930,6 +930,13 @@ class _Rewriter:
                 node.id = renamed[node.id]
         for n, value in helper.helpers.items():  # the functions it calls (its own nested ones too)
             self.forward.helpers.setdefault(n, value)
+        read = {n.id for n in walk(func) if isinstance(n, ast.Name)} - local - set(renamed.values())
+        for names, own in ((self.forward.env, helper.env), (self.forward.constants, helper.constants)):
+            for n in sorted(read & set(own)):  # what its module's names mean (np, EPS), which the caller's
+                if names.get(n, own[n]) != own[n]:  # module may not name (a function read from its module)
+                    raise self.error(f"{name}() is given a list of arrays, so backgen writes its body out here, "
+                                     f"where {n} means something else than in {name}()", call)
+                names[n] = own[n]
         prelude = []
         for p in params:
             value = given.get(p, defaults.get(p))

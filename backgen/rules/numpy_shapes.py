@@ -522,7 +522,7 @@ def _split_axis(c):
 
 def _split(c):
     """The pieces' gradients joined back (each piece has one: zeros where unused), where the pieces
-    follow one another: a number of sections, or indices in order once counted from the start
+    follow one another: a number of sections (written, or a name holding a number), or indices in order once counted from the start
     (-1 is n - 1) and cut to the axis's length, as slices cut them.  Indices otherwise (out of order,
     or given as names of values the code computes, but one): each piece's gradient added at its place
     by the helper _split_grad (np.split(x, [3, 1]) has x[:3], x[3:1] and x[1:], which overlap)."""
@@ -533,7 +533,10 @@ def _split(c):
     except (ValueError, SyntaxError):
         indices = None
     node = ast.parse(text, mode="eval").body if text is not None else None
-    if isinstance(indices, int) and not isinstance(indices, bool) or _in_order(c, indices, axis) or \
+    sections = isinstance(node, ast.Name) and not c.shape_free and c._reverse.staged.shapes.get(node.id) == ()
+    # (a number, np.split(x, n_head, axis=-1): equal pieces that follow one another; in shape-generic code,
+    # which the name may reach as a list of indices, _split_grad tells them apart as it runs)
+    if isinstance(indices, int) and not isinstance(indices, bool) or sections or _in_order(c, indices, axis) or \
             isinstance(node, (ast.List, ast.Tuple)) and len(node.elts) == 1:  # (one cut: x[:i] and x[i:])
         return f"{c.np}.concatenate({c.g}, axis={axis})"
     return f"_split_grad({c.g}, {c.ary}, {text}, {axis})"
