@@ -977,21 +977,43 @@ def _public(module):
     return getattr(module, "__all__", None) or [n for n in dir(module) if not n.startswith("_")]
 
 
+_DEFAULT_MODULE_NUMBERS = {"math": ("pi", "e", "tau"), "numpy": ("pi", "e", "euler_gamma")}
+
+
+def _module_number(forward, node):
+    """The number ``node`` names of math's or NumPy's constants (``np.pi``, ``math.tau``, ``pi``
+    imported from math), else None."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        module, attr = forward.env.get(node.value.id), node.attr
+    elif isinstance(node, ast.Name) and node.id not in forward.constants:
+        module, _, attr = (forward.env.get(node.id) or "").rpartition(".")
+    else:
+        return None
+    if attr not in _DEFAULT_MODULE_NUMBERS.get(module, ()):
+        return None
+    return float(getattr(math if module == "math" else numpy, attr))
+
+
 def _constant_defaults(forward):
-    """Defaults written with the module's numbers (``Cv=1.5 * R``, ``R = 8.314`` above): those numbers
-    put in, so that the default is arithmetic on numbers."""
+    """Defaults written with the module's numbers (``Cv=1.5 * R``, ``R = 8.314`` above) or with math's
+    and NumPy's constants (``c=2 * np.pi``, Ackley's): those numbers put in, so that the default is
+    arithmetic on numbers."""
     constants, args = forward.constants, forward.func.args
-    if not constants:
-        return
 
     class Put(ast.NodeTransformer):
         def visit_Name(self, node):
             if node.id in constants:
                 return ast.copy_location(ast.parse(constants[node.id], mode="eval").body, node)
-            return node
+            value = _module_number(forward, node)
+            return node if value is None else ast.copy_location(ast.Constant(value), node)
+
+        def visit_Attribute(self, node):
+            value = _module_number(forward, node)
+            return self.generic_visit(node) if value is None else ast.copy_location(ast.Constant(value), node)
     for defaults in (args.defaults, args.kw_defaults):
         for k, default in enumerate(defaults):
-            if default is not None and any(isinstance(n, ast.Name) and n.id in constants for n in ast.walk(default)):
+            if default is not None and any(isinstance(n, ast.Name) and n.id in constants or
+                                           _module_number(forward, n) is not None for n in ast.walk(default)):
                 defaults[k] = Put().visit(copy.deepcopy(default))
 
 

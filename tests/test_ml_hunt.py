@@ -1,0 +1,49 @@
+"""Classic machine-learning and optimisation code as people write it: logistic, linear and ridge
+regression, SVM and softmax losses, Huber and smooth-L1, Poisson and Gamma regression, mixtures and
+Gaussian processes, matrix factorization, PCA, t-SNE-like affinities, contrastive losses and the
+standard optimisation test functions (Rosenbrock, Rastrigin, Ackley, ...).
+
+Each case is checked against central finite differences in float64 (``numeric``) of the forward as
+Python runs it, with respect to its float parameters, or asserted refused with a ``BackgenError``
+and part of its message.
+"""
+
+import numpy as np
+import pytest
+
+from numeric import assert_generated_refused, assert_generated_right
+
+RNG = np.random.default_rng(31)
+V4 = np.array([0.3, -0.7, 1.1, 0.45])
+
+
+assert_right, assert_refused = assert_generated_right, assert_generated_refused
+
+
+# --- defaults written with math's and NumPy's constants ----------------------------------------
+
+
+@pytest.mark.parametrize("header, default", [
+    ("import numpy as np", "2 * np.pi"),
+    ("import math", "2 * math.pi"),
+    ("from math import pi", "2*pi"),
+    ("from numpy import pi as PI", "PI + PI"),
+], ids=["np", "math", "from_math", "from_numpy_as"])
+def test_ackley_with_its_default_c_written_with_pi(header, default):
+    # Ackley's function as its Python translations write it: c=2*np.pi, refused as no number before
+    assert_right(f'''
+        {header}
+        def f(x, a=20, b=0.2, c={default}):
+            d = x.shape[0]
+            term1 = -a * np.exp(-b * np.sqrt(np.sum(x ** 2) / d))
+            term2 = -np.exp(np.sum(np.cos(c * x)) / d)
+            return term1 + term2 + a + np.exp(1)
+    ''', [V4, 20, 0.2, 2 * np.pi])
+
+
+def test_a_default_written_with_e_is_the_number_e():
+    assert_right('''
+        import math
+        def f(x, base=math.e, s=np.e / 2):
+            return math.log(x, base) * s + x * base
+    ''', [1.7, np.e, np.e / 2])
