@@ -315,13 +315,23 @@ def arithmetic_only(func, names):
 
 
 def compared_only(func, names):
-    """Those of ``names`` the function reads only in comparisons (``X[y == c]``, ``np.where(y > 0, a, b)``):
+    """Those of ``names`` the function reads only in comparisons, whole or by element (``X[y == c]``,
+    ``np.where(y > 0, a, b)``, ``if y[i] == 1:``), and for their sizes (``len(y)``, ``y.shape[0]``):
     whatever they hold, the comparisons' booleans carry no gradient back to them."""
     parents = source.parents(func)
     found = set(names)
+
+    def compared(node):  # (y, or an element of it, y[i], y[i, j], compared; or y's size)
+        parent = parents.get(node)
+        if isinstance(parent, ast.Attribute) and parent.attr in ("shape", "size", "ndim") or \
+                isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "len" and \
+                parent.args == [node] and not parent.keywords:
+            return True
+        while isinstance(parent, ast.Subscript) and parent.value is node:
+            node, parent = parent, parents.get(parent)
+        return isinstance(parent, ast.Compare)
     for node in walk(func):
-        if isinstance(node, ast.Name) and node.id in found and (
-                isinstance(node.ctx, ast.Store) or not isinstance(parents.get(node), ast.Compare)):
+        if isinstance(node, ast.Name) and node.id in found and (isinstance(node.ctx, ast.Store) or not compared(node)):
             found.discard(node.id)
     loaded = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
     return found & loaded

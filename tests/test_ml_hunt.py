@@ -8,10 +8,14 @@ Python runs it, with respect to its float parameters, or asserted refused with a
 and part of its message.
 """
 
+import importlib.util
+import textwrap
+
 import numpy as np
 import pytest
 
-from numeric import assert_generated_refused, assert_generated_right
+import backgen
+from numeric import assert_generated_refused, assert_generated_right, check_gradients
 
 RNG = np.random.default_rng(31)
 V4 = np.array([0.3, -0.7, 1.1, 0.45])
@@ -47,3 +51,35 @@ def test_a_default_written_with_e_is_the_number_e():
         def f(x, base=math.e, s=np.e / 2):
             return math.log(x, base) * s + x * base
     ''', [1.7, np.e, np.e / 2])
+
+
+# --- labels the decorator is given that the forward only compares or counts --------------------
+
+
+def _decorated(tmp_path, text, name="f"):
+    path = tmp_path / f"ml_{name}.py"
+    path.write_text("import numpy as np\n" + textwrap.dedent(text))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, name), backgen.backward(getattr(module, name))
+
+
+@pytest.mark.parametrize("test, size", [("y[i] == 1", "len(y)"), ("y[i] > 0", "y.shape[0]"),
+                                        ("1 == y[i]", "y.size")], ids=["eq_len", "gt_shape", "size"])
+def test_contrastive_loss_over_pairs_with_integer_labels_compared_by_element(tmp_path, test, size):
+    # y (integers) is read only as y[i] == 1 and len(y): the decorator refused it as an integer to
+    # differentiate
+    f, g = _decorated(tmp_path, f'''
+        def f(X1, X2, y, m):
+            total = 0.0
+            for i in range({size}):
+                d = np.linalg.norm(X1[i] - X2[i])
+                if {test}:
+                    total += d ** 2
+                else:
+                    total += max(0.0, m - d) ** 2
+            return total / {size}
+    ''')
+    args = [0.4 * RNG.standard_normal((4, 3)), 0.4 * RNG.standard_normal((4, 3)), np.array([1, 0, 0, 1]), 1.5]
+    check_gradients(g.backward(*args), f, args, [0, 1, 3])
