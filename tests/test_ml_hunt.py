@@ -83,3 +83,47 @@ def test_contrastive_loss_over_pairs_with_integer_labels_compared_by_element(tmp
     ''')
     args = [0.4 * RNG.standard_normal((4, 3)), 0.4 * RNG.standard_normal((4, 3)), np.array([1, 0, 0, 1]), 1.5]
     check_gradients(g.backward(*args), f, args, [0, 1, 3])
+
+
+# --- module constants computed from arrays written out --------------------------------------------
+
+
+HARTMANN3 = '''
+ALPHA = np.array([1.0, 1.2, 3.0, 3.2])
+A = np.array([[3.0, 10, 30], [0.1, 10, 35], [3.0, 10, 30], [0.1, 10, 35]])
+P = 1e-4 * np.array([[3689, 1170, 2673], [4699, 4387, 7470], [1091, 8732, 5547], [381, 5743, 8828]])
+def f(x):
+    inner = np.sum(A * (x - P) ** 2, axis=1)
+    return -np.sum(ALPHA * np.exp(-inner))
+'''
+
+
+def test_hartmann3_with_its_matrix_p_scaled_from_an_array_written_out(tmp_path):
+    # P = 1e-4 * np.array([...]) was refused as a global value: only one computed from a name was read
+    x = np.array([0.1, 0.5, 0.8])
+    assert_right(HARTMANN3, [x])
+    f, g = _decorated(tmp_path, HARTMANN3)
+    check_gradients(g.backward(x), f, [x], [0])
+
+
+@pytest.mark.parametrize("constant", ["np.array([[3689, 1170], [4699, 4387]]) * 1e-4",
+                                      "np.array([[3689, 1170], [4699, 4387]]).T / 1e4",
+                                      "np.exp(-np.array([[0.5, 1.5], [1.0, 2.0]])) + np.ones((2, 2))"],
+                         ids=["scaled", "transposed", "of_functions"])
+def test_the_only_constant_computed_from_an_array_written_out(constant):
+    assert_right(f'''
+        P = {constant}
+        def f(x):
+            return np.sum(np.exp(-(x - P) ** 2) * P)
+    ''', [RNG.standard_normal((2, 2))])
+
+
+def test_a_constant_computed_from_an_array_written_out_and_written_into_is_still_refused():
+    assert_refused('''
+        P = 2.0 * np.array([1.0, 2.0])
+        def g(v):
+            P[0] = v
+            return v
+        def f(x):
+            return np.sum(x * P)
+    ''', [np.array([0.5, 1.5])], "global values are not supported")
