@@ -127,3 +127,56 @@ def test_a_constant_computed_from_an_array_written_out_and_written_into_is_still
         def f(x):
             return np.sum(x * P)
     ''', [np.array([0.5, 1.5])], "global values are not supported")
+
+
+# --- scipy.linalg.solve and inv: the matrix SciPy reads ---------------------------------------------
+
+
+SPD3 = np.array([[2.1, 0.3, -0.4], [0.3, 1.7, 0.2], [-0.4, 0.2, 1.4]])
+SKEWED3 = SPD3 + np.array([[0.0, 0.1, 0.05], [-0.1, 0.0, 0.02], [0.03, -0.02, 0.0]])  # (either triangle PD)
+
+
+def test_ridge_solved_by_scipy_with_assume_a_pos_as_sklearn_writes_it():
+    assert_right('''
+        from scipy import linalg
+        def f(X, y, alpha):
+            n_features = X.shape[1]
+            A = np.dot(X.T, X)
+            Xy = np.dot(X.T, y)
+            A.flat[::n_features + 1] += alpha
+            coef = linalg.solve(A, Xy, assume_a="pos", overwrite_a=False)
+            return np.sum((X @ coef - y) ** 2) + alpha * coef @ coef
+    ''', [RNG.standard_normal((6, 3)), RNG.standard_normal(6), 0.3])
+
+
+@pytest.mark.parametrize("call", [
+    "solve(K, y)", "solve(K, y, assume_a='gen', lower=True)", "solve(K, y, transposed=True)",
+    "solve(K, y, assume_a='pos')", "solve(K, y, True, assume_a='sym')", "solve(K, y, lower=True, assume_a='her')",
+    "solve(K, y, assume_a='positive definite', transposed=True)", "solve(K, y, assume_a='upper triangular')",
+    "solve(K, y, assume_a='lower triangular', transposed=True)", "solve(K, np.outer(y, y), check_finite=False)",
+    "inv(K) @ y", "inv(K, assume_a='pos') @ y", "inv(K, lower=True, assume_a='sym') @ y",
+])
+def test_scipy_solve_and_inv_of_a_matrix_given_read_as_scipy_reads_it(call):
+    # sym, her, pos read one triangle of K (the upper unless lower=True), a triangular one that triangle:
+    # a K that is not symmetric has a gradient in that triangle only
+    assert_right(f'''
+        from scipy.linalg import solve, inv
+        def f(K, y):
+            x = {call}
+            return np.sum(x * np.arange(1, x.size + 1).reshape(x.shape))
+    ''', [SKEWED3, np.array([0.5, -1.2, 0.8])])
+
+
+@pytest.mark.parametrize("call, match", [
+    ("solve(K, y, assume_a='banded')", r"assume_a must be written as one of"),
+    ("solve(K, y, False, False)", r"scipy.linalg.solve with these arguments is not supported: give those after "
+                                  r"lower by keyword"),
+    ("solve(K, y, overwrite_a=True)", r"overwrite_a= other than False is not supported"),
+    ("solve(K, y, assume_a=kind)", r"assume_a must be written as one of"),
+])
+def test_scipy_solve_read_otherwise_is_refused_at_the_call(call, match):
+    assert_refused(f'''
+        from scipy.linalg import solve
+        def f(K, y, kind="pos"):
+            return np.sum({call})
+    ''', [SKEWED3, np.array([0.5, -1.2, 0.8])], match)
