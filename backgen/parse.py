@@ -45,8 +45,8 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
-from . import (combinations, correlations, defaults, divmods, eigenvalues, factories, float_limits, folds,
-               generators, higher_order, index_tricks, integrals, iterables, list_calls, masked_reductions,
+from . import (combinations, correlations, defaults, distances, divmods, eigenvalues, factories, float_limits,
+               folds, generators, higher_order, index_tricks, integrals, iterables, list_calls, masked_reductions,
                math_calls, named_entries, outers, partials, quantiles, scipy_calls, scipy_linalg, selects, signals,
                starred, statistics_calls, trys, varargs, view_targets)
 from .cache import dict_made, output_roles, returned_dicts
@@ -112,7 +112,7 @@ def error_at(message, filename, lines, node):
 
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
-_CALL_REWRITERS = (integrals, signals, selects, outers, masked_reductions, quantiles, eigenvalues, correlations,
+_CALL_REWRITERS = (distances, integrals, signals, selects, outers, masked_reductions, quantiles, eigenvalues, correlations,
                    statistics_calls, math_calls, divmods, float_limits, list_calls, index_tricks,
                    partials)  # (in this order: a later one may rewrite what an earlier wrote)
 
@@ -907,6 +907,17 @@ def _unbind(names, env):
 
 
 def _bind_import(node, env):
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module in ("scipy.spatial.distance",
+                                                                              "scipy.spatial"):
+        for alias in node.names:  # from scipy.spatial.distance import cdist; from scipy.spatial import distance
+            meaning = f"{node.module}.{alias.name}"
+            env[alias.asname or alias.name] = meaning if meaning.startswith(distances.MODULE) else None
+        return
+    if isinstance(node, ast.Import) and any(a.name == distances.MODULE and a.asname for a in node.names):
+        for alias in node.names:  # import scipy.spatial.distance as ssd
+            env[alias.asname or alias.name.split(".")[0]] = distances.MODULE if alias.name == distances.MODULE \
+                and alias.asname else None
+        return
     if isinstance(node, ast.Import) and any(a.name in SCIPY_SPECIAL or stats_meaning(a.name) or linalg_meaning(a.name)
                                             for a in node.names):
         for alias in node.names:  # import scipy.special as sp; import scipy.special (scipy.special.erf)
@@ -1451,6 +1462,10 @@ def _describe(value):
         return f"operator.{value.__name__}"
     if isinstance(value, types.ModuleType) and linalg_meaning(value.__name__):
         return "scipy.linalg"
+    spatial = sys.modules.get(distances.MODULE)
+    if spatial is not None and (value is spatial or getattr(value, "__name__", None) in distances.FUNCTIONS and
+                                getattr(spatial, value.__name__, None) is value):
+        return distances.MODULE if value is spatial else f"{distances.MODULE}.{value.__name__}"
     linalg = sys.modules.get("scipy.linalg")
     name = getattr(value, "__name__", None)
     if linalg is not None and name and getattr(linalg, name, None) is value:

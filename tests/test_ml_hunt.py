@@ -180,3 +180,72 @@ def test_scipy_solve_read_otherwise_is_refused_at_the_call(call, match):
         def f(K, y, kind="pos"):
             return np.sum({call})
     ''', [SKEWED3, np.array([0.5, -1.2, 0.8])], match)
+
+
+# --- scipy.spatial.distance: the distances written as NumPy ------------------------------------------
+
+
+X53 = RNG.standard_normal((5, 3))
+C23 = RNG.standard_normal((2, 3))
+
+
+@pytest.mark.parametrize("header, call", [
+    ("from scipy.spatial.distance import cdist", "cdist(X, C, 'sqeuclidean')"),
+    ("from scipy.spatial.distance import cdist", "cdist(X, C)"),
+    ("from scipy.spatial.distance import cdist", "cdist(X, C, metric='cityblock')"),
+    ("from scipy.spatial.distance import cdist as pairwise", "pairwise(X, X, metric='euclidean')"),
+    ("from scipy.spatial import distance", "distance.cdist(X, X, 'sqeuclidean')"),
+    ("import scipy.spatial.distance as ssd", "ssd.cdist(C, X)"),
+    ("from scipy.spatial.distance import pdist, squareform", "squareform(pdist(X, 'sqeuclidean'))"),
+    ("from scipy.spatial.distance import pdist, squareform", "squareform(pdist(X @ C.T))"),
+    ("from scipy.spatial.distance import pdist", "pdist(X, 'cityblock')[:, None] * np.ones(2)"),
+    ("from scipy.spatial.distance import pdist", "pdist(X)"),
+], ids=["cdist_sq", "cdist_default", "cdist_cityblock", "renamed_self", "module", "module_as", "squareform_sq",
+        "squareform_of_an_expression", "pdist_cityblock", "pdist_default"])
+def test_rbf_kernels_from_scipy_distances(header, call):
+    # cdist(X, X) and squareform(pdist(X)) have zero distances on their diagonal, where the gradient is 0
+    assert_right(f'''
+        {header}
+        def f(X, C, ell):
+            D = {call}
+            K = np.exp(-0.5 * D / ell ** 2)
+            return np.sum(K * np.arange(1, K.size + 1).reshape(K.shape))
+    ''', [X53, C23, 1.3])
+
+
+@pytest.mark.parametrize("call", ["euclidean(u, v)", "sqeuclidean(u, v)", "cityblock(u - 1.0, v)", "cosine(u, v)"])
+def test_distances_of_two_vectors(call):
+    assert_right(f'''
+        from scipy.spatial.distance import euclidean, sqeuclidean, cityblock, cosine
+        def f(u, v):
+            return {call} ** 2
+    ''', [X53[0], X53[1]])
+
+
+def test_a_gaussian_process_likelihood_with_its_kernel_from_cdist_decorated(tmp_path):
+    f, g = _decorated(tmp_path, '''
+        from scipy.spatial.distance import cdist
+        def f(log_ell, X, y, noise=0.1):
+            K = np.exp(-0.5 * cdist(X, X, "sqeuclidean") / np.exp(2 * log_ell)) + noise * np.eye(len(X))
+            L = np.linalg.cholesky(K)
+            alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
+            return 0.5 * y @ alpha + np.sum(np.log(np.diag(L)))
+    ''')
+    args = [0.2, X53, RNG.standard_normal(5), 0.1]
+    check_gradients(g.backward(*args), f, args, [0, 1, 2, 3])
+
+
+@pytest.mark.parametrize("call, match", [
+    ("cdist(X, X, 'cosine')", r"cdist's metric must be written at the call as one of 'euclidean', 'sqeuclidean', "
+                              r"'cityblock'"),
+    ("cdist(X, X, metric=kind)", r"cdist's metric must be written at the call"),
+    ("cdist(X, X, 'minkowski', p=3)", r"cdist with p= is not supported: backgen reads XA, XB, metric"),
+    ("squareform(X[0])", r"squareform is read only of pdist written in it"),
+    ("jaccard(X[0], X[1])", r"scipy.spatial.distance.jaccard is not supported"),
+])
+def test_other_distances_are_refused_at_the_call(call, match):
+    assert_refused(f'''
+        from scipy.spatial.distance import cdist, squareform, jaccard
+        def f(X, kind="euclidean"):
+            return np.sum({call})
+    ''', [X53], match)
