@@ -249,3 +249,31 @@ def test_other_distances_are_refused_at_the_call(call, match):
         def f(X, kind="euclidean"):
             return np.sum({call})
     ''', [X53], match)
+
+
+# --- labels given a float shape ------------------------------------------------------------------
+
+
+def test_labels_given_a_float_shape_are_named_in_the_refusal():
+    # the refusal said only that NumPy wants integer indices (or, without reg's shape, that reg's was needed)
+    source = '''
+        def svm_loss_vectorized(W, X, y, reg):
+            num_train = X.shape[0]
+            scores = X.dot(W)
+            correct_class_scores = scores[np.arange(num_train), y].reshape(num_train, 1)
+            margin = np.maximum(0, scores - correct_class_scores + 1)
+            margin[np.arange(num_train), y] = 0
+            return margin.sum() / num_train + reg * np.sum(W * W)
+    '''
+    for given in ({"reg": float}, {}):
+        with pytest.raises(backgen.BackgenError, match=r"IndexError: arrays used as indices must be of integer "
+                           r"\(or boolean\) type; 'y' is given as a float array: if it holds integer labels or "
+                           r"indices, give its shape as 'int 6'"):
+            backgen.generate(textwrap.dedent(source), shapes={"W": (3, 4), "X": (6, 3), "y": (6,), **given})
+    W, X, y = RNG.standard_normal((3, 4)), RNG.standard_normal((6, 3)), np.array([0, 2, 1, 3, 0, 1])
+    namespace = {}
+    exec(backgen.generate(textwrap.dedent(source), shapes={"W": (3, 4), "X": (6, 3), "y": "int 6", "reg": float}),
+         namespace)
+    exec(textwrap.dedent(source), forward := {"np": np})
+    got = namespace["svm_loss_vectorized_backward"](W, X, y, 0.1)
+    check_gradients(got, forward["svm_loss_vectorized"], [W, X, y, 0.1], [0, 1, 3])
