@@ -586,14 +586,27 @@ def _run_failed(staged, namespace, exc, args=()):
     line = _failing_line(staged, namespace, exc)  # (at the line that raised, where it is known)
     text = staged.lines[line - 1] if line and 0 < line <= len(staged.lines) else ""
     floats = [name for name, value in zip(staged.params, args) if isinstance(value, np.ndarray) and
-              value.dtype.kind == "f" and re.search(rf"\b{re.escape(name)}\b", text)]
-    if isinstance(exc, IndexError) and "integer" in str(exc) and floats:
+              value.dtype.kind == "f" and name not in staged.shape_free and name in _indices_in(text)] \
+        if isinstance(exc, IndexError) and "integer" in str(exc) else []
+    if floats:
         message += "; " + "; ".join(f"{n!r} is given as a float array: if it holds integer labels or indices, "
                                     f"give its shape as 'int {', '.join(map(str, a.shape))}'"
                                     for n, a in zip(staged.params, args) if n in floats)
     error = _error_at(staged, line, message) if line else error_at_def(staged, message)
     error.sample_run = True  # the inputs' fault, not the code's
     return error
+
+
+def _indices_in(text):
+    """The names a line of source indexes with (``y`` of ``scores[np.arange(N), y]``, ``x[idx[0]]``)."""
+    for attempt in (text.strip(), text.strip() + " pass"):  # (for i in idx:, if m[k]: end in a colon)
+        try:
+            tree = ast.parse(attempt)
+        except SyntaxError:
+            continue
+        return {n.id for node in ast.walk(tree) if isinstance(node, ast.Subscript)
+                for n in ast.walk(node.slice) if isinstance(n, ast.Name)}
+    return set()
 
 
 def run_shapes(staged, args, functions=None, parts=()):

@@ -270,6 +270,23 @@ def test_labels_given_a_float_shape_are_named_in_the_refusal():
                            r"\(or boolean\) type; 'y' is given as a float array: if it holds integer labels or "
                            r"indices, give its shape as 'int 6'"):
             backgen.generate(textwrap.dedent(source), shapes={"W": (3, 4), "X": (6, 3), "y": (6,), **given})
+    with pytest.raises(backgen.BackgenError) as refused:  # (P, indexed there, and the arrays sampled: not named)
+        backgen.generate(textwrap.dedent('''
+            def f(P, Q, idx):
+                return np.sum(P[idx] * Q)
+        '''), shapes={"P": (4, 2), "Q": (4, 2), "idx": (4,)})
+    assert "'idx' is given as a float array" in str(refused.value) and "'P' is given" not in str(refused.value)
+    with pytest.raises(backgen.BackgenError) as refused:  # (sampled, not given: not named)
+        backgen.generate(textwrap.dedent('''
+            def f(W, X, y):
+                loss = 0.0
+                for i in range(X.shape[0]):
+                    s = X[i].dot(W)
+                    p = lambda k: np.exp(s[k]) / np.sum(np.exp(s))
+                    loss += -np.log(p(y[i]))
+                return loss
+        '''))
+    assert "IndexError" in str(refused.value) and "is given as a float array" not in str(refused.value)
     W, X, y = RNG.standard_normal((3, 4)), RNG.standard_normal((6, 3)), np.array([0, 2, 1, 3, 0, 1])
     namespace = {}
     exec(backgen.generate(textwrap.dedent(source), shapes={"W": (3, 4), "X": (6, 3), "y": "int 6", "reg": float}),
