@@ -189,7 +189,8 @@ def _made_of(func):
 
 def labels(forward, params, depth=3):
     """The parameters ``forward`` indexes with, itself or in the helpers it passes them to, as they
-    are or reshaped or sliced (``softmax_loss(scores, y)``, ``embed(captions[:, :-1], W)``)."""
+    are, reshaped, sliced or by element (``softmax_loss(scores, y)``, ``embed(captions[:, :-1], W)``,
+    ``p(y[i])`` of ``p = lambda k: probs[k]``)."""
     from .parse import read_helper  # (parse reads files: imported where needed)
     found = {name for name, kind in uses(forward.func, params).items() if kind == "label"}
     if depth == 0:
@@ -198,8 +199,11 @@ def labels(forward, params, depth=3):
     for node in walk(forward.func):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers):
             continue
-        passed = {k: derived.get(arg.id, arg.id) for k, arg in enumerate(node.args)
-                  if isinstance(arg, ast.Name) and derived.get(arg.id, arg.id) in params}
+        passed = {}  # (the argument a name, or its elements: p(f_i, y[i]) of p = lambda f_i, k: f_i[k])
+        for k, arg in enumerate(node.args):
+            arg = arg.value if isinstance(arg, ast.Subscript) else arg
+            if isinstance(arg, ast.Name) and derived.get(arg.id, arg.id) in params:
+                passed[k] = derived.get(arg.id, arg.id)
         if not passed or node.func.id == forward.func.name:
             continue
         try:

@@ -294,3 +294,28 @@ def test_labels_given_a_float_shape_are_named_in_the_refusal():
     exec(textwrap.dedent(source), forward := {"np": np})
     got = namespace["svm_loss_vectorized_backward"](W, X, y, 0.1)
     check_gradients(got, forward["svm_loss_vectorized"], [W, X, y, 0.1], [0, 1, 3])
+
+
+SOFTMAX_NAIVE_LAMBDA = '''
+def f(W, X, y, reg):
+    loss = 0.0
+    num_train = X.shape[0]
+    for i in range(num_train):
+        f_i = X[i].dot(W)
+        f_i -= np.max(f_i)
+        sum_j = np.sum(np.exp(f_i))
+        p = lambda k: np.exp(f_i[k]) / sum_j
+        loss += -np.log(p(y[i]))
+    loss /= num_train
+    loss += 0.5 * reg * np.sum(W * W)
+    return loss
+'''
+
+
+def test_softmax_loss_naive_reading_its_labels_through_a_lambda(tmp_path):
+    # y[i] is passed to a lambda that indexes with it: y holds labels (sampled as integers without shapes,
+    # left out of the decorator's wrt), refused before as an integer to differentiate
+    W, X, y = 0.5 * RNG.standard_normal((3, 4)), RNG.standard_normal((5, 3)), np.array([0, 3, 1, 2, 1])
+    assert_right(SOFTMAX_NAIVE_LAMBDA, [W, X, y, 0.1])
+    f, g = _decorated(tmp_path, SOFTMAX_NAIVE_LAMBDA)
+    check_gradients(g.backward(W, X, y, 0.1), f, [W, X, y, 0.1], [0, 1, 3])
