@@ -80,7 +80,8 @@ SIZE_CALLS = {"range": (None, ()), "zeros": ((0,), ("shape",)), "ones": ((0,), (
 def uses(func, names):
     """``{name: "count" | "label" | "number"}`` for those of ``names`` the function uses as
     integers or numbers: a count where a number of items or a slice bound is expected, a label
-    where an index is (also ``np.take``'s and ``np.take_along_axis``'s indices), a number where a test compares it
+    where an index is (also ``np.take``'s and ``np.take_along_axis``'s indices, and the classes ``np.unique`` and
+    ``np.bincount`` are given), a number where a test compares it
     (``if reg > 0:``, never an array) or a ``math`` function takes it (``math.lgamma(a)``), unless
     the function gives the name a new value (the test may read that one), and where the code gives
     it a number when it is None (``if reg is None: reg = 0.0``)."""
@@ -115,6 +116,8 @@ def uses(func, names):
                     part = part.value if isinstance(part, ast.Subscript) else part
                     if isinstance(part, ast.Name):
                         _mark(kinds, names, part.id, "label")
+            if _class_call(node):  # np.unique(y), np.bincount(y): y holds labels (integers)
+                _mark(kinds, names, node.args[0].id, "label")
             if isinstance(node.func, ast.Attribute) and node.func.attr in ("take_along_axis", "take"):
                 method = node.func.attr == "take" and not (isinstance(node.func.value, ast.Name) and
                                                            node.func.value.id in ("np", "numpy"))
@@ -320,13 +323,16 @@ def arithmetic_only(func, names):
 
 def compared_only(func, names):
     """Those of ``names`` the function reads only in comparisons, whole or by element (``X[y == c]``,
-    ``np.where(y > 0, a, b)``, ``if y[i] == 1:``), and for their sizes (``len(y)``, ``y.shape[0]``):
+    ``np.where(y > 0, a, b)``, ``if y[i] == 1:``), for their sizes (``len(y)``, ``y.shape[0]``) and
+    for their classes and counts (``np.unique(y)``, ``np.bincount(y)``):
     whatever they hold, the comparisons' booleans carry no gradient back to them."""
     parents = source.parents(func)
     found = set(names)
 
-    def compared(node):  # (y, or an element of it, y[i], y[i, j], compared; or y's size)
+    def compared(node):  # (y, or an element of it, y[i], y[i, j], compared; or y's size, classes, counts)
         parent = parents.get(node)
+        if isinstance(parent, ast.Call) and _class_call(parent) and parent.args[0] is node:
+            return True
         if isinstance(parent, ast.Attribute) and parent.attr in ("shape", "size", "ndim") or \
                 isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "len" and \
                 parent.args == [node] and not parent.keywords:
@@ -420,6 +426,15 @@ def loop_number_feeders(func, names):
             if carried in counters and carried not in names:
                 found |= {n.id for n in ast.walk(value) if isinstance(n, ast.Name) and n.id in names}
     return found
+
+
+def _class_call(node):
+    """Whether ``node`` is ``np.unique(y)`` or ``np.bincount(y)`` of a name: its distinct values or their
+    counts, integers' (of labels) that carry no gradient."""
+    func = node.func
+    return isinstance(func, ast.Attribute) and func.attr in ("unique", "bincount") and \
+        isinstance(func.value, ast.Name) and func.value.id in ("np", "numpy") and \
+        bool(node.args) and isinstance(node.args[0], ast.Name)
 
 
 def _mark(kinds, names, name, kind):

@@ -319,3 +319,24 @@ def test_softmax_loss_naive_reading_its_labels_through_a_lambda(tmp_path):
     assert_right(SOFTMAX_NAIVE_LAMBDA, [W, X, y, 0.1])
     f, g = _decorated(tmp_path, SOFTMAX_NAIVE_LAMBDA)
     check_gradients(g.backward(W, X, y, 0.1), f, [W, X, y, 0.1], [0, 1, 3])
+
+
+LDA_WITHIN_SCATTER = '''
+def f(X, y, w):
+    classes = np.unique(y)
+    Sw = np.zeros((X.shape[1], X.shape[1]))
+    for c in classes:
+        Xc = X[y == c]
+        mc = Xc.mean(axis=0)
+        Sw += (Xc - mc).T @ (Xc - mc)
+    return w @ Sw @ w / np.bincount(y).max()
+'''
+
+
+def test_fisher_lda_scatter_over_the_classes_np_unique_finds(tmp_path):
+    # y, read by np.unique, np.bincount and y == c only, holds labels: sampled as floats without shapes
+    # (np.unique refused there) and refused by the decorator as an integer to differentiate
+    X, y, w = RNG.standard_normal((7, 3)), np.array([0, 2, 1, 2, 0, 1, 1]), RNG.standard_normal(3)
+    assert_right(LDA_WITHIN_SCATTER, [X, y, w])
+    f, g = _decorated(tmp_path, LDA_WITHIN_SCATTER)
+    check_gradients(g.backward(X, y, w), f, [X, y, w], [0, 2])
