@@ -278,12 +278,10 @@ def test_labels_given_a_float_shape_are_named_in_the_refusal():
     assert "'idx' is given as a float array" in str(refused.value) and "'P' is given" not in str(refused.value)
     with pytest.raises(backgen.BackgenError) as refused:  # (sampled, not given: not named)
         backgen.generate(textwrap.dedent('''
-            def f(W, X, y):
+            def f(P, Q, ratings):
                 loss = 0.0
-                for i in range(X.shape[0]):
-                    s = X[i].dot(W)
-                    p = lambda k: np.exp(s[k]) / np.sum(np.exp(s))
-                    loss += -np.log(p(y[i]))
+                for (i, j, r) in ratings:
+                    loss += (r - P[i] @ Q[j]) ** 2
                 return loss
         '''))
     assert "IndexError" in str(refused.value) and "is given as a float array" not in str(refused.value)
