@@ -40,7 +40,7 @@ from .cache import output_roles
 from .docshapes import ANY_RANK
 from .errors import BackgenError, NoSourceError
 from .layer import layer_module, layer_names
-from .parse import library_function, read, source_node
+from .parse import library_function, owner_class, read, self_calls, source_node
 from .program import backward_program, declared_shapes, guarded, program
 from .reverse import recomputing
 from .selections import COUNTS
@@ -318,11 +318,9 @@ class Differentiable:
         self._signature = self._call_signature.replace(parameters=[
             p for p in self._call_signature.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)])
         self._attributes = ()  # a method's attributes of self, read as parameters (backgen.methods)
-        if _is_method(func):
-            method = read(func).func
-            self._attributes = methods.attributes(method)
-            if self._attributes:
-                self._signature = self._call_signature = methods.signature(self._signature, method, self._attributes)
+        own_calls = _is_method(func) and _own_calls_unbound(func)  # (self.kernel(...) of a class still being
+        if _is_method(func) and not own_calls:  # defined: read, with the attributes kernel reads, at the first call)
+            self._method_attributes()
         self._cache = collections.OrderedDict()
         self._general = collections.OrderedDict()  # pattern -> the code for every size of it (or None)
         self._rounds = True  # whether the forward makes integers of numbers (int(s), np.arange(s)): their values are keyed
@@ -332,19 +330,30 @@ class Differentiable:
         self._given_wrt = wrt
         self._latest = None
         self._setup_lock = threading.Lock()
-        if _helpers_below(func):  # (a helper defined below it, bound as its module goes on: read at the first call)
-            self._pending = wrt
+        if own_calls or _helpers_below(func):  # (a helper defined below it, bound as its module goes on: read at
+            self._pending = wrt  # the first call; so is a method calling the object's own, its class bound then)
+            self._pending_method = own_calls
         else:
             deep(lambda: self._setup(wrt), _origin(func))
 
+    def _method_attributes(self):
+        """A method's attributes of ``self`` (those of the object's own methods it calls too), read as
+        parameters: the signature of the function it is then."""
+        method = read(self._func).func
+        self._attributes = methods.attributes(method)
+        if self._attributes:
+            self._signature = self._call_signature = methods.signature(self._signature, method, self._attributes)
+
     def _ready(self):
         """Read the forward where the decorator left it for the first call: it named functions its module
-        had not bound yet (a helper defined below it)."""
+        had not bound yet (a helper defined below it, or a method of its class, still being defined)."""
         if "_pending" not in self.__dict__:
             return
         with self._setup_lock:
             if "_pending" in self.__dict__:
                 wrt = self._pending
+                if self._pending_method:
+                    deep(self._method_attributes, _origin(self._func))
                 deep(lambda: self._setup(wrt), _origin(self._func))
                 del self._pending
 
@@ -565,6 +574,7 @@ class Differentiable:
         return _without_left_out(text) == _without_left_out(entry[1])
 
     def _bind(self, args, kwargs):
+        self._ready()  # (a method calling the object's own: its attributes known once its class is)
         if self._attributes and args:  # (the object, then the method's arguments)
             args = methods.arguments(args, self._attributes)
         try:
@@ -868,6 +878,16 @@ class BoundDifferentiable:
 
     def __repr__(self):
         return f"<bound backgen method {self.__qualname__} of {self.__self__!r}>"
+
+
+def _own_calls_unbound(func):
+    """Whether a method calls the object's own methods (``self._sigmoid(z)``) while its class is not bound
+    yet (decorated in the class body): the methods it calls are found on the class at the first call."""
+    try:
+        node = source_node(getattr(func, "__func__", func))
+    except Exception:  # noqa: BLE001 -- no source: said as the forward is read
+        return False
+    return bool(self_calls(node)) and owner_class(getattr(func, "__func__", func)) is None
 
 
 def _is_method(func):
@@ -1509,6 +1529,8 @@ def gradcheck(func, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-8, dout=None, 
     """
     if inspect.ismethod(func) and not isinstance(func.__self__, type):  # gradcheck(net.loss, X, y)
         func = backward(func)
+    if isinstance(func, BoundDifferentiable):
+        func._owner._ready()  # (a method calling the object's own: its attributes known once its class is)
     if isinstance(func, BoundDifferentiable) and func._owner._attributes:  # the function of self's attributes
         func, args = _MethodAsFunction(func._owner, func.__self__), methods.arguments((func.__self__,) + args,
                                                                                     func._owner._attributes)

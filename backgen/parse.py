@@ -1033,6 +1033,7 @@ def _read_function(func):
     aliases, wrapped = {}, {}
     forward = Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node),
                       _function_helpers(func, func_node, aliases, wrapped), aliases=aliases, wrapped=wrapped)
+    _own_methods(func, forward)
     _live_defaults(func, forward.func)
     names = {n.id for n in walk(func_node) if isinstance(n, ast.Name)}
     outer = dict(func.__globals__, **inspect.getclosurevars(func).nonlocals)
@@ -1040,6 +1041,93 @@ def _read_function(func):
     own = names - set(inspect.getclosurevars(func).nonlocals)  # (a closure's name is not the module's)
     forward.literals.update(_live_literal_lists(func, filename, own))
     return forward
+
+
+def self_calls(node):
+    """The names of the object's own methods a method's def ``node`` calls (``self._sigmoid(z)``)."""
+    if not node.args.args or node.args.args[0].arg != "self":
+        return set()
+    return {call.func.attr for call in walk(node) if isinstance(call, ast.Call) and
+            isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) and
+            call.func.value.id == "self"}
+
+
+def owner_class(func):
+    """The class a live function is defined in, as its module binds it now (``Model`` of ``Model.loss``), else
+    None (a class defined in a function, or one its module has not bound yet: its body is still running)."""
+    owner, _, _ = func.__qualname__.rpartition(".")
+    if not owner or "<locals>" in owner:
+        return None
+    parts = owner.split(".")
+    value = func.__globals__.get(parts[0])
+    for part in parts[1:]:
+        value = getattr(value, part, None)
+    return value if isinstance(value, type) else None
+
+
+def _own_methods(func, forward):
+    """A live method's calls of the object's own methods (``self._sigmoid(z)``, ``self.kernel(X, X, ell)``)
+    made calls of helpers, each the method it calls (found on the class as Python finds it) as a function:
+    a static method as it is, a method reading no ``self`` without it, one reading attributes of ``self``
+    only (``self.gamma``) as the function of them ``backgen.methods`` makes it, called with them
+    (``kernel(self.gamma, X, X, ell)``, whose reads of ``self`` the caller's attributes then count).
+    Others (a method calling methods in turn, writing into ``self``, a property) stay calls of methods,
+    refused where they are staged."""
+    called = self_calls(forward.func)
+    cls = owner_class(func) if called else None
+    if cls is None:
+        return
+    from . import methods  # (the method's own reading of self: imported where needed)
+    taken = {n.id for n in walk(forward.func) if isinstance(n, ast.Name)} | set(func.__globals__) | \
+        set(forward.helpers) | set(BUILTINS) | {a.arg for a in forward.func.args.args}
+    made = {}
+    for name in sorted(called):
+        member = inspect.getattr_static(cls, name, None)
+        target = member.__func__ if isinstance(member, staticmethod) else member
+        if not isinstance(target, types.FunctionType) or target is func or \
+                getattr(target, "__wrapped__", None) is not None:
+            continue
+        try:
+            node, filename, lines = _function_node(target)
+        except (BackgenError, NoSourceError):
+            continue
+        node, attrs = _strip_decorators(node), ()
+        if not isinstance(member, staticmethod):
+            if not node.args.args or node.args.args[0].arg != "self" or self_calls(node):
+                continue
+            if any(isinstance(n, ast.Name) and n.id == "self" for n in walk(node)):
+                attrs = methods.attributes(node)
+                if not attrs:  # (self passed on, written into: a method it stays)
+                    continue
+                node = methods.as_function(Forward(node, filename, lines, {}), attrs).func
+            else:
+                node.args.args = node.args.args[1:]
+        helper = name if name not in taken else next(
+            f"{cls.__name__}_{name.strip('_')}{k or ''}" for k in itertools.count()
+            if f"{cls.__name__}_{name.strip('_')}{k or ''}" not in taken)
+        taken.add(helper)
+        node.name = helper
+        names = {n.id for n in walk(node) if isinstance(n, ast.Name)}
+        outer = dict(target.__globals__, **inspect.getclosurevars(target).nonlocals)
+        forward.helpers[helper] = Nested(node, filename, tuple(lines), _function_env(target, node),
+                                         _function_helpers(target, node),
+                                         {n: repr(outer[n]) for n in names if type(outer.get(n)) in (int, float)})
+        made[name] = (helper, attrs)
+
+    class Calls(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            func_ = node.func
+            if isinstance(func_, ast.Attribute) and isinstance(func_.value, ast.Name) and func_.value.id == "self" \
+                    and func_.attr in made:
+                helper, attrs = made[func_.attr]
+                reads = [ast.copy_location(ast.Attribute(ast.Name("self", ast.Load()), a, ast.Load()), func_)
+                         for a in attrs]
+                node.func = ast.copy_location(ast.Name(helper, ast.Load()), func_)
+                node.args = reads + node.args
+            return node
+    Calls().visit(forward.func)
+    ast.fix_missing_locations(forward.func)
 
 
 def _live_defaults(func, node):

@@ -338,3 +338,97 @@ def test_fisher_lda_scatter_over_the_classes_np_unique_finds(tmp_path):
     assert_right(LDA_WITHIN_SCATTER, [X, y, w])
     f, g = _decorated(tmp_path, LDA_WITHIN_SCATTER)
     check_gradients(g.backward(X, y, w), f, [X, y, w], [0, 2])
+
+
+# --- a model's methods calling the object's own methods ---------------------------------------------
+
+
+MODELS = '''
+import backgen
+
+def _sigmoid(z):  # (a module function of the same name as the static method: not the one called)
+    return np.tanh(z)
+
+class LogisticRegression:
+    def __init__(self, reg=0.1, fit_intercept=True):
+        self.reg = reg
+        self.fit_intercept = fit_intercept
+
+    @staticmethod
+    def _sigmoid(z):
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def _add_intercept(self, X):
+        return np.hstack([np.ones((X.shape[0], 1)), X])
+
+    @backgen.backward
+    def loss(self, w, X, y):
+        if self.fit_intercept:
+            X = self._add_intercept(X)
+        p = self._sigmoid(X @ w)
+        return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)) + self.reg * np.sum(w[1:] ** 2)
+
+class GaussianProcess:
+    def __init__(self, noise=0.05, variance=1.3):
+        self.noise = noise
+        self.variance = variance
+
+    def kernel(self, A, B, ell):
+        d = np.sum(A ** 2, 1)[:, None] + np.sum(B ** 2, 1)[None, :] - 2 * A @ B.T
+        return self.variance * np.exp(-0.5 * d / ell ** 2)
+
+    def nll(self, log_ell, X, y):
+        K = self.kernel(X, X, np.exp(log_ell)) + self.noise * np.eye(len(X))
+        L = np.linalg.cholesky(K)
+        alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
+        return 0.5 * y @ alpha + np.sum(np.log(np.diag(L)))
+'''
+
+
+def test_a_model_whose_loss_calls_its_static_and_plain_methods_decorated_in_the_class(tmp_path):
+    # self._sigmoid(z) and self._add_intercept(X) were refused: backgen did not follow the object's methods
+    path = tmp_path / "ml_models.py"
+    path.write_text("import numpy as np\n" + textwrap.dedent(MODELS))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    w, X, y = 0.3 * RNG.standard_normal(4), RNG.standard_normal((6, 3)), np.array([1.0, 0, 1, 1, 0, 0])
+    for reg, intercept in ((0.1, True), (0.3, False)):
+        model = module.LogisticRegression(reg, intercept)
+        if not intercept:
+            w = w[1:]
+        check_gradients(model.loss.backward(w, X, y), lambda *a: model.loss(*a), [w, X, y], [0, 1, 2])
+
+
+def test_a_gaussian_process_whose_likelihood_calls_its_kernel_reading_the_object_bound(tmp_path):
+    # kernel reads self.variance: called as the function of it, which nll then reads
+    path = tmp_path / "ml_gp.py"
+    path.write_text("import numpy as np\n" + textwrap.dedent(MODELS))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    gp = module.GaussianProcess()
+    nll = backgen.backward(gp.nll)
+    X, y = RNG.standard_normal((5, 2)), RNG.standard_normal(5)
+    check_gradients(nll.backward(0.2, X, y), gp.nll, [0.2, X, y], [0, 1, 2])
+    gp.variance = 2.0  # (read at each call)
+    check_gradients(nll.backward(0.2, X, y), gp.nll, [0.2, X, y], [0, 1, 2])
+
+
+def test_a_method_calling_one_that_writes_into_the_object_is_still_refused(tmp_path):
+    path = tmp_path / "ml_writer.py"
+    path.write_text("import numpy as np\nimport backgen\n" + textwrap.dedent('''
+        class Model:
+            def _remember(self, z):
+                self.last = z
+                return z
+            @backgen.backward
+            def loss(self, w):
+                return np.sum(self._remember(w) ** 2)
+    '''))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with pytest.raises(backgen.BackgenError, match=r"self._remember\(\): backgen does not follow calls of the "
+                                                   r"object's own methods"):
+        module.Model().loss.backward(np.array([0.5, 1.5]))
