@@ -318,6 +318,7 @@ class Differentiable:
         self._signature = self._call_signature.replace(parameters=[
             p for p in self._call_signature.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)])
         self._attributes = ()  # a method's attributes of self, read as parameters (backgen.methods)
+        self._own_methods = {}  # the object's own methods it calls, read as helpers -> what its class holds
         own_calls = _is_method(func) and _own_calls_unbound(func)  # (self.kernel(...) of a class still being
         if _is_method(func) and not own_calls:  # defined: read, with the attributes kernel reads, at the first call)
             self._method_attributes()
@@ -339,7 +340,8 @@ class Differentiable:
     def _method_attributes(self):
         """A method's attributes of ``self`` (those of the object's own methods it calls too), read as
         parameters: the signature of the function it is then."""
-        method = read(self._func).func
+        forward = read(self._func)
+        self._own_methods, method = forward.own_methods, forward.func
         self._attributes = methods.attributes(method)
         if self._attributes:
             self._signature = self._call_signature = methods.signature(self._signature, method, self._attributes)
@@ -575,6 +577,12 @@ class Differentiable:
 
     def _bind(self, args, kwargs):
         self._ready()  # (a method calling the object's own: its attributes known once its class is)
+        for name, member in self._own_methods.items() if args else ():
+            if inspect.getattr_static(args[0], name, None) is not member:  # (a subclass's, the object's own)
+                raise self._read().error(
+                    f"{self.__qualname__}() calls self.{name}(), which backgen read as "
+                    f"{self.__qualname__.rpartition('.')[0]}.{name}; {type(args[0]).__name__} objects (or this one) "
+                    f"hold another {name}: decorate the method where that class defines it")
         if self._attributes and args:  # (the object, then the method's arguments)
             args = methods.arguments(args, self._attributes)
         try:

@@ -83,6 +83,7 @@ class Forward:
     numerals: dict = field(default_factory=dict)  # Python's text of a number the function writes -> the user's
     aliases: dict = field(default_factory=dict)  # a name of the module bound to one of its functions -> its def's name
     wrapped: dict = field(default_factory=dict)  # a function of the module another decorator wraps -> that decorator
+    own_methods: dict = field(default_factory=dict)  # a method's calls of the object's methods -> what its class holds
 
     @functools.cached_property
     def settings(self):
@@ -1072,7 +1073,8 @@ def _own_methods(func, forward):
     only (``self.gamma``) as the function of them ``backgen.methods`` makes it, called with them
     (``kernel(self.gamma, X, X, ell)``, whose reads of ``self`` the caller's attributes then count).
     Others (a method calling methods in turn, writing into ``self``, a property) stay calls of methods,
-    refused where they are staged."""
+    refused where they are staged.  ``forward.own_methods`` gets what the class holds under each name read
+    so: an object whose class (or itself) holds another there is refused by the decorator."""
     called = self_calls(forward.func)
     cls = owner_class(func) if called else None
     if cls is None:
@@ -1113,6 +1115,7 @@ def _own_methods(func, forward):
                                          _function_helpers(target, node),
                                          {n: repr(outer[n]) for n in names if type(outer.get(n)) in (int, float)})
         made[name] = (helper, attrs)
+        forward.own_methods[name] = member
 
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):

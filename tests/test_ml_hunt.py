@@ -432,3 +432,28 @@ def test_a_method_calling_one_that_writes_into_the_object_is_still_refused(tmp_p
     with pytest.raises(backgen.BackgenError, match=r"self._remember\(\): backgen does not follow calls of the "
                                                    r"object's own methods"):
         module.Model().loss.backward(np.array([0.5, 1.5]))
+
+
+def test_a_subclass_overriding_a_method_the_loss_calls_is_refused(tmp_path):
+    # the helper read is the class's own kernel: an object whose class overrides it would get its gradient
+    path = tmp_path / "ml_override.py"
+    path.write_text("import numpy as np\n" + textwrap.dedent(MODELS) + textwrap.dedent('''
+        class Laplace(GaussianProcess):
+            def kernel(self, A, B, ell):
+                return np.exp(-np.sqrt(np.sum((A[:, None] - B[None]) ** 2, -1) + 1e-9) / ell)
+    '''))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    nll = backgen.backward(module.GaussianProcess.nll)
+    X, y = RNG.standard_normal((5, 2)), RNG.standard_normal(5)
+    gp = module.GaussianProcess()
+    check_gradients(nll.backward(gp, 0.2, X, y), lambda *a: gp.nll(*a), [0.2, X, y], [0, 1, 2])
+    with pytest.raises(backgen.BackgenError, match=r"calls self.kernel\(\), which backgen read as "
+                                                   r"GaussianProcess.kernel; Laplace objects \(or this one\) hold "
+                                                   r"another kernel"):
+        nll.backward(module.Laplace(), 0.2, X, y)
+    other = module.GaussianProcess()
+    other.kernel = lambda A, B, ell: A @ B.T
+    with pytest.raises(backgen.BackgenError, match=r"hold another kernel"):
+        nll.backward(other, 0.2, X, y)
