@@ -1071,66 +1071,87 @@ def _own_methods(func, forward):
     made calls of helpers, each the method it calls (found on the class as Python finds it) as a function:
     a static method as it is, a method reading no ``self`` without it, one reading attributes of ``self``
     only (``self.gamma``) as the function of them ``backgen.methods`` makes it, called with them
-    (``kernel(self.gamma, X, X, ell)``, whose reads of ``self`` the caller's attributes then count).
-    Others (a method calling methods in turn, writing into ``self``, a property) stay calls of methods,
-    refused where they are staged.  ``forward.own_methods`` gets what the class holds under each name read
-    so: an object whose class (or itself) holds another there is refused by the decorator."""
+    (``kernel(self.gamma, X, X, ell)``, whose reads of ``self`` the caller's attributes then count); a
+    method calling the object's methods in turn has those read so first.  Others (one writing into
+    ``self`` or passing it on, a property, a method calling itself) stay calls of methods, refused where
+    they are staged.  ``forward.own_methods`` gets what the class holds under each name read so: an
+    object whose class (or itself) holds another there is refused by the decorator."""
     called = self_calls(forward.func)
     cls = owner_class(func) if called else None
     if cls is None:
         return
-    from . import methods  # (the method's own reading of self: imported where needed)
     taken = {n.id for n in walk(forward.func) if isinstance(n, ast.Name)} | set(func.__globals__) | \
         set(forward.helpers) | set(BUILTINS) | {a.arg for a in forward.func.args.args}
-    made = {}
-    for name in sorted(called):
-        member = inspect.getattr_static(cls, name, None)
-        target = member.__func__ if isinstance(member, staticmethod) else member
-        if not isinstance(target, types.FunctionType) or target is func or \
-                getattr(target, "__wrapped__", None) is not None:
-            continue
-        try:
-            node, filename, lines = _function_node(target)
-        except (BackgenError, NoSourceError):
-            continue
-        node, attrs = _strip_decorators(node), ()
-        if not isinstance(member, staticmethod):
-            if not node.args.args or node.args.args[0].arg != "self" or self_calls(node):
-                continue
-            if any(isinstance(n, ast.Name) and n.id == "self" for n in walk(node)):
-                attrs = methods.attributes(node)
-                if not attrs:  # (self passed on, written into: a method it stays)
-                    continue
-                node = methods.as_function(Forward(node, filename, lines, {}), attrs).func
-            else:
-                node.args.args = node.args.args[1:]
-        helper = name if name not in taken else next(
-            f"{cls.__name__}_{name.strip('_')}{k or ''}" for k in itertools.count()
-            if f"{cls.__name__}_{name.strip('_')}{k or ''}" not in taken)
-        taken.add(helper)
-        node.name = helper
-        names = {n.id for n in walk(node) if isinstance(n, ast.Name)}
-        outer = dict(target.__globals__, **inspect.getclosurevars(target).nonlocals)
-        forward.helpers[helper] = Nested(node, filename, tuple(lines), _function_env(target, node),
-                                         _function_helpers(target, node),
-                                         {n: repr(outer[n]) for n in names if type(outer.get(n)) in (int, float)})
-        made[name] = (helper, attrs)
-        forward.own_methods[name] = member
+    made = {}  # method name -> (helper name, the attributes of self it is given), or None: not read so
 
+    def make(name, stack):
+        if name not in made:
+            made[name] = None if name in stack else _own_method(cls, func, name, stack, made, make, taken, forward)
+        return made[name]
+    for name in sorted(called):
+        make(name, frozenset())
+    _calls_of_helpers(forward.func, made)
+
+
+def _own_method(cls, func, name, stack, made, make, taken, forward):
+    """``(helper, attributes)`` of the method ``name`` of ``cls`` made a helper of ``forward`` (see
+    ``_own_methods``), or None."""
+    from . import methods  # (the method's own reading of self: imported where needed)
+    member = inspect.getattr_static(cls, name, None)
+    target = member.__func__ if isinstance(member, staticmethod) else member
+    if not isinstance(target, types.FunctionType) or target is func or getattr(target, "__wrapped__", None) is not None:
+        return None
+    try:
+        node, filename, lines = _function_node(target)
+    except (BackgenError, NoSourceError):
+        return None
+    node, attrs = _strip_decorators(node), ()
+    inner = set()
+    if not isinstance(member, staticmethod):
+        if not node.args.args or node.args.args[0].arg != "self":
+            return None
+        inner = self_calls(node)
+        if any(make(n, stack | {name}) is None for n in sorted(inner)):
+            return None
+        _calls_of_helpers(node, made)
+        if any(isinstance(n, ast.Name) and n.id == "self" for n in walk(node)):
+            attrs = methods.attributes(node)
+            if not attrs:  # (self passed on, written into: a method it stays)
+                return None
+            node = methods.as_function(Forward(node, filename, lines, {}), attrs).func
+        else:
+            node.args.args = node.args.args[1:]
+    stem = f"{cls.__name__}_{name.strip('_')}"
+    helper = name if name not in taken else next(f"{stem}{k or ''}" for k in itertools.count()
+                                                 if f"{stem}{k or ''}" not in taken)
+    taken.add(helper)
+    node.name = helper
+    names = {n.id for n in walk(node) if isinstance(n, ast.Name)}
+    outer = dict(target.__globals__, **inspect.getclosurevars(target).nonlocals)
+    helpers = _function_helpers(target, node)
+    helpers.update({made[n][0]: forward.helpers[made[n][0]] for n in inner})  # (the methods it calls, read so)
+    forward.helpers[helper] = Nested(node, filename, tuple(lines), _function_env(target, node), helpers,
+                                     {n: repr(outer[n]) for n in names if type(outer.get(n)) in (int, float)})
+    forward.own_methods[name] = member
+    return helper, attrs
+
+
+def _calls_of_helpers(func, made):
+    """Each ``self.m(a)`` in ``func`` of a method ``made`` a helper: ``helper(self.attr, ..., a)``."""
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):
             self.generic_visit(node)
-            func_ = node.func
-            if isinstance(func_, ast.Attribute) and isinstance(func_.value, ast.Name) and func_.value.id == "self" \
-                    and func_.attr in made:
-                helper, attrs = made[func_.attr]
-                reads = [ast.copy_location(ast.Attribute(ast.Name("self", ast.Load()), a, ast.Load()), func_)
+            callee = node.func
+            if isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name) and \
+                    callee.value.id == "self" and made.get(callee.attr) is not None:
+                helper, attrs = made[callee.attr]
+                reads = [ast.copy_location(ast.Attribute(ast.Name("self", ast.Load()), a, ast.Load()), callee)
                          for a in attrs]
-                node.func = ast.copy_location(ast.Name(helper, ast.Load()), func_)
+                node.func = ast.copy_location(ast.Name(helper, ast.Load()), callee)
                 node.args = reads + node.args
             return node
-    Calls().visit(forward.func)
-    ast.fix_missing_locations(forward.func)
+    Calls().visit(func)
+    ast.fix_missing_locations(func)
 
 
 def _live_defaults(func, node):

@@ -457,3 +457,42 @@ def test_a_subclass_overriding_a_method_the_loss_calls_is_refused(tmp_path):
     other.kernel = lambda A, B, ell: A @ B.T
     with pytest.raises(backgen.BackgenError, match=r"hold another kernel"):
         nll.backward(other, 0.2, X, y)
+
+
+def test_methods_calling_methods_in_turn_each_read_as_the_function_of_its_attributes(tmp_path):
+    path = tmp_path / "ml_net.py"
+    path.write_text("import numpy as np\nimport backgen\n" + textwrap.dedent('''
+        def relu(z):
+            return np.maximum(0, z)
+
+        class Base:
+            @staticmethod
+            def softplus(z, beta=1.0):
+                return np.log1p(np.exp(beta * z)) / beta
+
+        class Net(Base):
+            def __init__(self, W1, W2, reg=0.01, temperature=2.0):
+                self.W1, self.W2, self.reg, self.temperature = W1, W2, reg, temperature
+
+            def hidden(self, X):
+                return relu(X @ self.W1) + self.softplus(X @ self.W1, beta=2.0)
+
+            def logits(self, X):
+                return self.hidden(X) @ self.W2 / self.temperature
+
+            @backgen.backward
+            def loss(self, X, y):
+                total = 0.0
+                Z = self.logits(X)
+                for i in range(X.shape[0]):
+                    z = Z[i] - np.max(Z[i])
+                    total += np.log(np.sum(np.exp(z))) - z[y[i]]
+                return total / X.shape[0] + self.reg * (np.sum(self.W1 ** 2) + np.sum(self.W2 ** 2))
+    '''))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    X, y = RNG.standard_normal((5, 3)), np.array([0, 1, 2, 1, 0])
+    net = module.Net(RNG.standard_normal((3, 4)), RNG.standard_normal((4, 3)))
+    check_gradients(net.loss.backward(X, y), lambda W1, W2, X: module.Net(W1, W2).loss(X, y),
+                    [net.W1, net.W2, X], [0, 1, 2])
