@@ -571,8 +571,8 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
             results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=numbers))
                        for item in as_numbers.written([{**vectors, **fixed, **dict.fromkeys(indexed, len(dims))}
                                                        for dims in PROBES]) if not _grown(item)]
-        if not results and indexed and len(indexed) < len(free):  # plain Python over lists of numbers: those
-            numbers = tuple(n for n in free if n not in indexed)  # it indexes as sequences, the rest numbers
+        if not results and indexed:  # plain Python over lists of numbers: those it indexes as sequences,
+            numbers = tuple(n for n in free if n not in indexed)  # the rest numbers (all sequences: trid's x)
             as_numbers = _Samples(tuple(n for n in unknown if n not in numbers),
                                   {**samples.declared, **{n: Spec((), "float") for n in numbers}},
                                   samples.labels, attempt, needed, fitting, quiet=bool(samples.paths_differ))

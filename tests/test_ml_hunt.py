@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_generated_refused, assert_generated_right, check_gradients
+from numeric import assert_generated_refused, assert_generated_right, check_gradients, generated_gradients
 
 RNG = np.random.default_rng(31)
 V4 = np.array([0.3, -0.7, 1.1, 0.45])
@@ -496,3 +496,32 @@ def test_methods_calling_methods_in_turn_each_read_as_the_function_of_its_attrib
     net = module.Net(RNG.standard_normal((3, 4)), RNG.standard_normal((4, 3)))
     check_gradients(net.loss.backward(X, y), lambda W1, W2, X: module.Net(W1, W2).loss(X, y),
                     [net.W1, net.W2, X], [0, 1, 2])
+
+
+# --- optimisation test functions over a vector, without shapes ----------------------------------------
+
+
+TRID = '''
+def f(x):
+    s1 = 0.0
+    s2 = 0.0
+    for i in range(len(x)):
+        s1 += (x[i] - 1) ** 2
+        if i > 0:
+            s2 += x[i] * x[i - 1]
+    return s1 - s2
+'''
+
+
+def test_the_trid_function_summing_over_neighbours_on_one_path_of_a_loop():
+    # x of rank 2 made the sum an array on one path and a number on the other: refused, though x is a
+    # vector (or list) of numbers as the loop reads it; the backward checks it is given one
+    source = TRID
+    for x in (np.array([0.3, -0.7, 1.1, 0.45]), [0.3, -0.7, 1.1]):
+        got, want = generated_gradients(source, [np.asarray(x)])
+        np.testing.assert_allclose(got[0], want[0], rtol=1e-6, atol=1e-8)
+        namespace = {}
+        exec(backgen.generate(source), namespace)
+        np.testing.assert_allclose(namespace["f_backward"](x), want[0], rtol=1e-6, atol=1e-8)
+    with pytest.raises(TypeError, match=r"f_backward\(\) is written for x as a list or vector of numbers"):
+        namespace["f_backward"](np.ones((3, 2)))
