@@ -12,7 +12,8 @@ those the loop adds into a number it carries (``t = 0.0``, then ``t += dt`` in i
 ``loop_number_feeders``) as numbers alone, the rest arrays of every rank; then (or
 where a number became an array on one path of an if, or could not be written into one
 element of an array) all as numbers (the code then checks that it is given
-numbers), those it indexes first kept arrays of every rank; but where arrays
+numbers), those it indexes first kept arrays of every rank, then lists or vectors of
+numbers (all of them where it indexes all: the code then checks it is given those); but where arrays
 make a list of numbers a loop fills one of arrays, which ``op=`` writes into
 (rebinds, at numbers), the shapes are asked for.  The code written must be the same at every rank the forward runs
 at (a forward written for one rank runs at that one only), else the shapes are
