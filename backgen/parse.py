@@ -24,6 +24,8 @@ import operator
 import statistics
 import builtins
 import codecs
+import contextlib
+import contextvars
 import copy
 import dis
 import functools
@@ -1053,9 +1055,29 @@ def self_calls(node):
             call.func.value.id == "self"}
 
 
+_SELF_CLASS = contextvars.ContextVar("backgen_self_class", default=None)
+
+
+@contextlib.contextmanager
+def reading_for(cls):
+    """Methods read in this block find the object's own methods they call on ``cls`` (the class of the object
+    a decorated method is called on: a subclass of the one defining it), where it holds them."""
+    token = _SELF_CLASS.set(cls)
+    try:
+        yield
+    finally:
+        _SELF_CLASS.reset(token)
+
+
 def owner_class(func):
-    """The class a live function is defined in, as its module binds it now (``Model`` of ``Model.loss``), else
-    None (a class defined in a function, or one its module has not bound yet: its body is still running)."""
+    """The class whose methods a live method's ``self`` finds: that of ``reading_for`` where the method is
+    one of its own or its bases' (``Sphere`` for ``TestFunction.value``, called on a ``Sphere``), else the
+    class it is defined in, as its module binds it now (``Model`` of ``Model.loss``), else None (a class
+    defined in a function, or one its module has not bound yet: its body is still running)."""
+    given = _SELF_CLASS.get()
+    if given is not None and any(getattr(v, "_func", v) is func or getattr(v, "__func__", None) is func
+                                 for v in (vars(k).get(func.__name__) for k in given.__mro__)):
+        return given
     owner, _, _ = func.__qualname__.rpartition(".")
     if not owner or "<locals>" in owner:
         return None

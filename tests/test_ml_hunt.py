@@ -450,7 +450,7 @@ def test_a_subclass_overriding_a_method_the_loss_calls_is_refused(tmp_path):
     gp = module.GaussianProcess()
     check_gradients(nll.backward(gp, 0.2, X, y), lambda *a: gp.nll(*a), [0.2, X, y], [0, 1, 2])
     with pytest.raises(backgen.BackgenError, match=r"calls self.kernel\(\), which backgen read as "
-                                                   r"GaussianProcess.kernel; Laplace objects \(or this one\) hold "
+                                                   r"GaussianProcess's kernel; Laplace objects \(or this one\) hold "
                                                    r"another kernel"):
         nll.backward(module.Laplace(), 0.2, X, y)
     other = module.GaussianProcess()
@@ -525,3 +525,37 @@ def test_the_trid_function_summing_over_neighbours_on_one_path_of_a_loop():
         np.testing.assert_allclose(namespace["f_backward"](x), want[0], rtol=1e-6, atol=1e-8)
     with pytest.raises(TypeError, match=r"f_backward\(\) is written for x as a list or vector of numbers"):
         namespace["f_backward"](np.ones((3, 2)))
+
+
+def test_a_template_method_calling_what_the_subclass_of_its_first_object_defines(tmp_path):
+    # value is decorated where the base class defines it, evaluate only in the subclasses: read on the class of
+    # the object value is first called on (refused before: the base's evaluate raises on every path)
+    path = tmp_path / "ml_template.py"
+    path.write_text("import numpy as np\nimport backgen\n" + textwrap.dedent('''
+        class TestFunction:
+            def __init__(self, shift=0.5):
+                self.shift = shift
+            def evaluate(self, x):
+                raise NotImplementedError
+            @backgen.backward
+            def value(self, x):
+                return self.evaluate(x - self.shift)
+
+        class Rosenbrock(TestFunction):
+            def evaluate(self, x):
+                return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+
+        class Sphere(TestFunction):
+            def evaluate(self, x):
+                return np.sum(x ** 2)
+    '''))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rosenbrock = module.Rosenbrock()
+    check_gradients(rosenbrock.value.backward(V4), rosenbrock.value, [V4], [0])
+    assert backgen.gradcheck(module.Rosenbrock(0.2).value, V4) < 1e-6
+    with pytest.raises(backgen.BackgenError, match=r"TestFunction.value\(\) calls self.evaluate\(\), which backgen "
+                                                   r"read as Rosenbrock's evaluate; Sphere objects \(or this one\) "
+                                                   r"hold another evaluate"):
+        module.Sphere().value.backward(V4)
