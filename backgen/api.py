@@ -40,7 +40,7 @@ from .cache import output_roles
 from .docshapes import ANY_RANK
 from .errors import BackgenError, NoSourceError
 from .layer import layer_module, layer_names
-from .parse import library_function, owner_class, read, reading_for, self_calls, source_node
+from .parse import SELF_CLASS, library_function, owner_class, read, reading_for, self_calls, source_node
 from .program import backward_program, declared_shapes, guarded, program
 from .reverse import recomputing
 from .selections import COUNTS
@@ -319,7 +319,8 @@ class Differentiable:
             p for p in self._call_signature.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)])
         self._attributes = ()  # a method's attributes of self, read as parameters (backgen.methods)
         self._own_methods = {}  # the object's own methods it calls, read as helpers -> what its class holds
-        self._self_class = None  # the class those are found on: the first object's, where it was not bound
+        self._self_class = SELF_CLASS.get()  # the class those are found on: the object's (of a bound method, or
+        # the first one it is called on, where its class was not bound as it was decorated)
         own_calls = _is_method(func) and _own_calls_unbound(func)  # (self.kernel(...) of a class still being
         if _is_method(func) and not own_calls:  # defined: read, with the attributes kernel reads, at the first call)
             self._method_attributes()
@@ -1538,7 +1539,9 @@ def backward(func=None, *, wrt=None, shapes=None, recompute=False):
                         f"{type(func).__name__}, decorate the def it calls or write one calling it")
     if inspect.ismethod(func):  # backgen.backward(net.loss): the method, bound to the object as the decorator
         # on the class binds it (a classmethod: to the class)
-        return Differentiable(func.__func__, wrt=wrt, shapes=shapes, recompute=recompute).__get__(func.__self__)
+        with reading_for(None if isinstance(func.__self__, type) else type(func.__self__)):  # (its own methods:
+            made = Differentiable(func.__func__, wrt=wrt, shapes=shapes, recompute=recompute)  # the object's)
+        return made.__get__(func.__self__)
     return Differentiable(func, wrt=wrt, shapes=shapes, recompute=recompute)
 
 

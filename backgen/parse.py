@@ -1055,18 +1055,18 @@ def self_calls(node):
             call.func.value.id == "self"}
 
 
-_SELF_CLASS = contextvars.ContextVar("backgen_self_class", default=None)
+SELF_CLASS = contextvars.ContextVar("backgen_self_class", default=None)  # (reading_for's class)
 
 
 @contextlib.contextmanager
 def reading_for(cls):
     """Methods read in this block find the object's own methods they call on ``cls`` (the class of the object
     a decorated method is called on: a subclass of the one defining it), where it holds them."""
-    token = _SELF_CLASS.set(cls)
+    token = SELF_CLASS.set(cls)
     try:
         yield
     finally:
-        _SELF_CLASS.reset(token)
+        SELF_CLASS.reset(token)
 
 
 def owner_class(func):
@@ -1074,7 +1074,7 @@ def owner_class(func):
     one of its own or its bases' (``Sphere`` for ``TestFunction.value``, called on a ``Sphere``), else the
     class it is defined in, as its module binds it now (``Model`` of ``Model.loss``), else None (a class
     defined in a function, or one its module has not bound yet: its body is still running)."""
-    given = _SELF_CLASS.get()
+    given = SELF_CLASS.get()
     if given is not None and any(getattr(v, "_func", v) is func or getattr(v, "__func__", None) is func
                                  for v in (vars(k).get(func.__name__) for k in given.__mro__)):
         return given

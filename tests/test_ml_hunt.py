@@ -559,3 +559,24 @@ def test_a_template_method_calling_what_the_subclass_of_its_first_object_defines
                                                    r"read as Rosenbrock's evaluate; Sphere objects \(or this one\) "
                                                    r"hold another evaluate"):
         module.Sphere().value.backward(V4)
+
+
+def test_a_template_method_undecorated_given_bound_to_an_object_of_a_subclass(tmp_path):
+    path = tmp_path / "ml_template_bound.py"
+    path.write_text("import numpy as np\n" + textwrap.dedent('''
+        class Objective:
+            def evaluate(self, x):
+                raise NotImplementedError
+            def value(self, x):
+                return self.evaluate(x) + 1.0
+
+        class Styblinski(Objective):
+            def evaluate(self, x):
+                return 0.5 * np.sum(x ** 4 - 16 * x ** 2 + 5 * x)
+    '''))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    obj = module.Styblinski()
+    check_gradients(backgen.backward(obj.value).backward(V4), obj.value, [V4], [0])
+    assert backgen.gradcheck(obj.value, V4) < 1e-6
