@@ -1152,8 +1152,10 @@ def _own_method(cls, func, name, stack, made, make, taken, forward):
     outer = dict(target.__globals__, **inspect.getclosurevars(target).nonlocals)
     helpers = _function_helpers(target, node)
     helpers.update({made[n][0]: forward.helpers[made[n][0]] for n in inner})  # (the methods it calls, read so)
+    own = names - set(inspect.getclosurevars(target).nonlocals)  # (the module's lists of numbers it reads)
     forward.helpers[helper] = Nested(node, filename, tuple(lines), _function_env(target, node), helpers,
-                                     {n: repr(outer[n]) for n in names if type(outer.get(n)) in (int, float)})
+                                     {n: repr(outer[n]) for n in names if type(outer.get(n)) in (int, float)},
+                                     literals=_live_literal_lists(target, filename, own))
     forward.own_methods[name] = member
     return helper, attrs
 

@@ -580,3 +580,21 @@ def test_a_template_method_undecorated_given_bound_to_an_object_of_a_subclass(tm
     obj = module.Styblinski()
     check_gradients(backgen.backward(obj.value).backward(V4), obj.value, [V4], [0])
     assert backgen.gradcheck(obj.value, V4) < 1e-6
+
+
+def test_a_method_the_loss_calls_reading_the_modules_constant_arrays(tmp_path):
+    path = tmp_path / "ml_hartmann_class.py"
+    path.write_text("import numpy as np\nimport backgen\n" + HARTMANN3.replace("def f(x):", "def g(x):") +
+                    textwrap.dedent('''
+        class Hartmann:
+            def inner(self, x):
+                return np.sum(A * (x - P) ** 2, axis=1)
+            @backgen.backward
+            def value(self, x):
+                return -np.sum(ALPHA * np.exp(-self.inner(x)))
+    '''))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    x, hartmann = np.array([0.1, 0.5, 0.8]), module.Hartmann()
+    check_gradients(hartmann.value.backward(x), hartmann.value, [x], [0])
