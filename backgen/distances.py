@@ -3,7 +3,7 @@
 Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each call of a function the
 environment binds to ``scipy.spatial.distance`` (``from scipy.spatial.distance import cdist``,
 ``from scipy.spatial import distance`` then ``distance.cdist``, ``import scipy.spatial.distance as
-ssd``):
+ssd``, ``scipy.spatial.distance.cdist`` after ``import scipy.spatial.distance``):
 
 * ``cdist(XA, XB, metric="euclidean")`` becomes the distances of every row of ``XA`` to every row of
   ``XB`` (both matrices, as SciPy requires): ``D = XA[:, None, :] - XB[None, :, :]``, then
@@ -42,7 +42,8 @@ FUNCTIONS = ("cdist", "pdist", "squareform") + tuple(PAIRS)
 
 
 def rewrite(forward):
-    if not any(str(meaning) == MODULE or str(meaning).startswith(MODULE + ".") for meaning in forward.env.values()):
+    if not any(str(meaning) in (MODULE, "scipy") or str(meaning).startswith(MODULE + ".")
+               for meaning in forward.env.values()):
         return
     if not any(_function(forward, node.func) for node in walk(forward.func) if isinstance(node, ast.Call)):
         return
@@ -68,12 +69,13 @@ def rewrite(forward):
 def _function(forward, func):
     """The name (``cdist``) of a function of scipy.spatial.distance ``func`` names, else None; another of
     the module's is refused."""
-    if isinstance(func, ast.Name):
-        meaning = forward.env.get(func.id) or ""
-    elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-        meaning = f"{forward.env.get(func.value.id) or ''}.{func.attr}"
-    else:
+    parts, node = [], func
+    while isinstance(node, ast.Attribute):  # (scipy.spatial.distance.cdist, distance.cdist, ssd.cdist)
+        parts.insert(0, node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or not forward.env.get(node.id):
         return None
+    meaning = ".".join([forward.env[node.id]] + parts)
     if not meaning.startswith(MODULE + "."):
         return None
     name = meaning[len(MODULE) + 1:]

@@ -916,10 +916,13 @@ def _bind_import(node, env):
             meaning = f"{node.module}.{alias.name}"
             env[alias.asname or alias.name] = meaning if meaning.startswith(distances.MODULE) else None
         return
-    if isinstance(node, ast.Import) and any(a.name == distances.MODULE and a.asname for a in node.names):
-        for alias in node.names:  # import scipy.spatial.distance as ssd
-            env[alias.asname or alias.name.split(".")[0]] = distances.MODULE if alias.name == distances.MODULE \
-                and alias.asname else None
+    if isinstance(node, ast.Import) and any(a.name in (distances.MODULE, "scipy.spatial") for a in node.names):
+        for alias in node.names:  # import scipy.spatial.distance as ssd; import scipy.spatial.distance
+            if alias.name in (distances.MODULE, "scipy.spatial") and not alias.asname:
+                env["scipy"] = "scipy"  # (scipy.spatial.distance.cdist read through the package)
+            else:
+                env[alias.asname or alias.name.split(".")[0]] = distances.MODULE \
+                    if alias.name == distances.MODULE else None
         return
     if isinstance(node, ast.Import) and any(a.name in SCIPY_SPECIAL or stats_meaning(a.name) or linalg_meaning(a.name)
                                             for a in node.names):

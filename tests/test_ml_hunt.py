@@ -598,3 +598,18 @@ def test_a_method_the_loss_calls_reading_the_modules_constant_arrays(tmp_path):
     spec.loader.exec_module(module)
     x, hartmann = np.array([0.1, 0.5, 0.8]), module.Hartmann()
     check_gradients(hartmann.value.backward(x), hartmann.value, [x], [0])
+
+
+@pytest.mark.parametrize("header, call", [
+    ("import scipy.spatial.distance", "scipy.spatial.distance.cdist(X, X, 'sqeuclidean')"),
+    ("import scipy.spatial", "scipy.spatial.distance.squareform(scipy.spatial.distance.pdist(X))"),
+], ids=["module", "package"])
+def test_scipy_distances_spelled_through_the_package(header, call, tmp_path):
+    source = f'''
+        {header}
+        def f(X, ell):
+            return np.sum(np.exp(-{call} / ell) * np.arange(1, 26).reshape(5, 5))
+    '''
+    assert_right(source, [X53, 1.3])
+    f, g = _decorated(tmp_path, source)
+    check_gradients(g.backward(X53, 1.3), f, [X53, 1.3], [0, 1])
