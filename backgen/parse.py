@@ -916,13 +916,17 @@ def _bind_import(node, env):
             meaning = f"{node.module}.{alias.name}"
             env[alias.asname or alias.name] = meaning if meaning.startswith(distances.MODULE) else None
         return
-    if isinstance(node, ast.Import) and any(a.name in (distances.MODULE, "scipy.spatial") for a in node.names):
+    packages = (distances.MODULE, "scipy.spatial", "scipy")
+    if isinstance(node, ast.Import) and any(a.name in packages for a in node.names):
         for alias in node.names:  # import scipy.spatial.distance as ssd; import scipy.spatial.distance
-            if alias.name in (distances.MODULE, "scipy.spatial") and not alias.asname:
-                env["scipy"] = "scipy"  # (scipy.spatial.distance.cdist read through the package)
-            else:
-                env[alias.asname or alias.name.split(".")[0]] = distances.MODULE \
-                    if alias.name == distances.MODULE else None
+            if alias.name == "scipy" or alias.name in packages and not alias.asname:
+                env[alias.asname or "scipy"] = "scipy"  # (scipy.spatial.distance.cdist, sp.special.expit read
+                # through the package, as SciPy loads its modules when they are first read)
+            elif alias.name in packages:
+                env[alias.asname] = distances.MODULE if alias.name == distances.MODULE else None
+        rest = [alias for alias in node.names if alias.name not in packages]
+        if rest:  # (import scipy, math: the others as any import binds them)
+            _bind_import(ast.Import(names=rest), env)
         return
     if isinstance(node, ast.Import) and any(a.name in SCIPY_SPECIAL or stats_meaning(a.name) or linalg_meaning(a.name)
                                             for a in node.names):
@@ -934,8 +938,8 @@ def _bind_import(node, env):
                 env[alias.asname or package] = stats_meaning(alias.name) if alias.asname else package
             elif linalg_meaning(alias.name):  # import scipy.linalg as sla; import scipy.linalg
                 env[alias.asname or package] = "scipy.linalg" if alias.asname else package
-            else:
-                env[alias.asname or package] = None
+            else:  # (import math, scipy.special: math as any import binds it)
+                _bind_import(ast.Import(names=[alias]), env)
         return
     if isinstance(node, ast.ImportFrom) and not node.level and node.module in SCIPY_SPECIAL:
         for alias in node.names:  # from scipy.special import expit, logsumexp

@@ -613,3 +613,20 @@ def test_scipy_distances_spelled_through_the_package(header, call, tmp_path):
     assert_right(source, [X53, 1.3])
     f, g = _decorated(tmp_path, source)
     check_gradients(g.backward(X53, 1.3), f, [X53, 1.3], [0, 1])
+
+
+@pytest.mark.parametrize("header, call", [
+    ("import scipy", "scipy.special.expit(X)"),
+    ("import scipy as sp", "sp.linalg.cholesky(X.T @ X + np.eye(3))"),
+    ("import scipy, math", "scipy.stats.norm.logpdf(X, 0.5, 2.0) * math.pi"),
+    ("import math, scipy.special", "scipy.special.expit(X) * math.e"),
+    ("import scipy.spatial.distance as ssd, math", "ssd.pdist(X) * math.e"),
+], ids=["scipy", "scipy_as", "scipy_and_math", "math_and_special", "distance_as_and_math"])
+def test_scipy_read_through_the_package_beside_other_imports(header, call):
+    # import scipy bound nothing backgen read (SciPy loads scipy.special as it is first read), and an import
+    # naming scipy's modules beside math left math unbound
+    assert_right(f'''
+        {header}
+        def f(X):
+            return np.sum({call})
+    ''', [X53])
