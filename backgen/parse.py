@@ -49,8 +49,8 @@ from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_gl
 from .nested import Nested, lift
 from . import (combinations, correlations, defaults, distances, divmods, eigenvalues, factories, float_limits,
                folds, generators, higher_order, index_tricks, integrals, iterables, list_calls, masked_reductions,
-               math_calls, named_entries, outers, partials, quantiles, scipy_calls, scipy_linalg, selects, signals,
-               starred, statistics_calls, trys, varargs, view_targets)
+               math_calls, named_entries, outers, partials, quantiles, scipy_calls, scipy_linalg, scipy_optimize,
+               selects, signals, starred, statistics_calls, trys, varargs, view_targets)
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
@@ -115,7 +115,7 @@ def error_at(message, filename, lines, node):
 
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
-_CALL_REWRITERS = (distances, integrals, signals, selects, outers, masked_reductions, quantiles, eigenvalues, correlations,
+_CALL_REWRITERS = (distances, scipy_optimize, integrals, signals, selects, outers, masked_reductions, quantiles, eigenvalues, correlations,
                    statistics_calls, math_calls, divmods, float_limits, list_calls, index_tricks,
                    partials)  # (in this order: a later one may rewrite what an earlier wrote)
 
@@ -911,19 +911,28 @@ def _unbind(names, env):
 
 def _bind_import(node, env):
     if isinstance(node, ast.ImportFrom) and not node.level and node.module in ("scipy.spatial.distance",
-                                                                              "scipy.spatial"):
-        for alias in node.names:  # from scipy.spatial.distance import cdist; from scipy.spatial import distance
-            meaning = f"{node.module}.{alias.name}"
-            env[alias.asname or alias.name] = meaning if meaning.startswith(distances.MODULE) else None
+                                                                              "scipy.spatial", "scipy.optimize"):
+        for alias in node.names:  # from scipy.spatial.distance import cdist; from scipy.spatial import distance;
+            meaning = f"{node.module}.{alias.name}"  # from scipy.optimize import rosen
+            env[alias.asname or alias.name] = meaning if meaning.startswith(
+                (distances.MODULE, scipy_optimize.MODULE)) else None
         return
-    packages = (distances.MODULE, "scipy.spatial", "scipy")
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module == "scipy" and \
+            any(alias.name == "optimize" for alias in node.names):
+        for alias in node.names:  # from scipy import optimize
+            if alias.name == "optimize":
+                env[alias.asname or alias.name] = scipy_optimize.MODULE
+            else:
+                _bind_import(ast.ImportFrom(module="scipy", names=[alias], level=0), env)
+        return
+    packages = (distances.MODULE, "scipy.spatial", "scipy", scipy_optimize.MODULE)
     if isinstance(node, ast.Import) and any(a.name in packages for a in node.names):
         for alias in node.names:  # import scipy.spatial.distance as ssd; import scipy.spatial.distance
             if alias.name == "scipy" or alias.name in packages and not alias.asname:
                 env[alias.asname or "scipy"] = "scipy"  # (scipy.spatial.distance.cdist, sp.special.expit read
                 # through the package, as SciPy loads its modules when they are first read)
-            elif alias.name in packages:
-                env[alias.asname] = distances.MODULE if alias.name == distances.MODULE else None
+            elif alias.name in packages:  # (import scipy.optimize as opt)
+                env[alias.asname] = alias.name if alias.name in (distances.MODULE, scipy_optimize.MODULE) else None
         rest = [alias for alias in node.names if alias.name not in packages]
         if rest:  # (import scipy, math: the others as any import binds them)
             _bind_import(ast.Import(names=rest), env)
@@ -1605,6 +1614,10 @@ def _describe(value):
         return f"operator.{value.__name__}"
     if isinstance(value, types.ModuleType) and linalg_meaning(value.__name__):
         return "scipy.linalg"
+    optimize = sys.modules.get(scipy_optimize.MODULE)
+    if optimize is not None and (value is optimize or getattr(value, "__name__", None) == "rosen" and
+                                 getattr(optimize, "rosen", None) is value):
+        return scipy_optimize.MODULE if value is optimize else f"{scipy_optimize.MODULE}.rosen"
     spatial = sys.modules.get(distances.MODULE)
     if spatial is not None and (value is spatial or getattr(value, "__name__", None) in distances.FUNCTIONS and
                                 getattr(spatial, value.__name__, None) is value):

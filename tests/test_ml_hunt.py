@@ -630,3 +630,33 @@ def test_scipy_read_through_the_package_beside_other_imports(header, call):
         def f(X):
             return np.sum({call})
     ''', [X53])
+
+
+# --- scipy.optimize.rosen -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("header, call", [
+    ("from scipy.optimize import rosen", "rosen(x)"),
+    ("from scipy import optimize, special", "optimize.rosen(x * s) + special.expit(s)"),
+    ("import scipy.optimize as opt", "opt.rosen(x)"),
+    ("import scipy.optimize", "scipy.optimize.rosen(x[:3]) ** 0.5"),
+    ("from scipy.optimize import rosen", "np.sum(rosen([x, x ** 2]) * np.arange(1.0, 5.0))"),
+], ids=["from", "module", "module_as", "package", "grids"])
+def test_scipy_rosenbrock_as_an_objective(header, call, tmp_path):
+    # rosen([X, Y]) sums along its first axis, as SciPy's broadcasts over grids
+    source = f'''
+        {header}
+        def f(x, s):
+            return {call}
+    '''
+    assert_right(source, [V4, 1.3])
+    f, g = _decorated(tmp_path, source)
+    check_gradients(g.backward(V4, 1.3), f, [V4, 1.3], [0, 1])
+
+
+def test_scipy_optimize_beyond_rosen_is_refused_at_the_call():
+    assert_refused('''
+        from scipy import optimize
+        def f(x):
+            return optimize.rosen(x) + np.sum(optimize.rosen_der(x))
+    ''', [V4], r"scipy.optimize.rosen_der is not supported: backgen reads scipy.optimize's rosen")
