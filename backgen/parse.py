@@ -1053,6 +1053,7 @@ def _read_function(func):
     forward = Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node),
                       _function_helpers(func, func_node, aliases, wrapped), aliases=aliases, wrapped=wrapped)
     _own_methods(func, forward)
+    _static_calls(func, forward)
     _live_defaults(func, forward.func)
     names = {n.id for n in walk(func_node) if isinstance(n, ast.Name)}
     outer = dict(func.__globals__, **inspect.getclosurevars(func).nonlocals)
@@ -1159,6 +1160,16 @@ def _own_method(cls, func, name, stack, made, make, taken, forward):
             node = methods.as_function(Forward(node, filename, lines, {}), attrs).func
         else:
             node.args.args = node.args.args[1:]
+    helper = _method_helper(forward, target, node, filename, lines, name, cls, taken,
+                            {made[n][0]: forward.helpers[made[n][0]] for n in inner})  # (the methods it calls)
+    forward.own_methods[name] = member
+    return helper, attrs
+
+
+def _method_helper(forward, target, node, filename, lines, name, cls, taken, called=None):
+    """The name of a helper of ``forward`` made of the def ``node`` of the function ``target`` (a method of
+    ``cls``, as a function): ``name`` where that is free, else ``Class_name``; ``called``: the helpers it
+    calls, beside the module's functions it calls."""
     stem = f"{cls.__name__}_{name.strip('_')}"
     helper = name if name not in taken else next(f"{stem}{k or ''}" for k in itertools.count()
                                                  if f"{stem}{k or ''}" not in taken)
@@ -1167,13 +1178,58 @@ def _own_method(cls, func, name, stack, made, make, taken, forward):
     names = {n.id for n in walk(node) if isinstance(n, ast.Name)}
     outer = dict(target.__globals__, **inspect.getclosurevars(target).nonlocals)
     helpers = _function_helpers(target, node)
-    helpers.update({made[n][0]: forward.helpers[made[n][0]] for n in inner})  # (the methods it calls, read so)
+    helpers.update(called or {})
     own = names - set(inspect.getclosurevars(target).nonlocals)  # (the module's lists of numbers it reads)
     forward.helpers[helper] = Nested(node, filename, tuple(lines), _function_env(target, node), helpers,
                                      {n: repr(outer[n]) for n in names if type(outer.get(n)) in (int, float)},
                                      literals=_live_literal_lists(target, filename, own))
-    forward.own_methods[name] = member
-    return helper, attrs
+    return helper
+
+
+def _static_calls(func, forward):
+    """A live function's calls of a static method by its class's name (``Benchmarks.sphere(x)``, the class
+    bound by its module, or its closure, and by no name of the function) made calls of a helper, that
+    method as it is."""
+    calls = [c for c in walk(forward.func) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+             and isinstance(c.func.value, ast.Name)]
+    if not calls:
+        return
+    closure = inspect.getclosurevars(func).nonlocals
+    bound = {n.id for n in walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
+        {a.arg for a in walk(forward.func) if isinstance(a, ast.arg)}
+    statics = {}
+    for call in calls:
+        owner_name, name = call.func.value.id, call.func.attr
+        owner = closure.get(owner_name, func.__globals__.get(owner_name))
+        if owner_name in bound or not isinstance(owner, type):
+            continue
+        member = inspect.getattr_static(owner, name, None)
+        if isinstance(member, staticmethod) and isinstance(member.__func__, types.FunctionType) and \
+                getattr(member.__func__, "__wrapped__", None) is None and member.__func__ is not func:
+            statics[(owner_name, name)] = (owner, member.__func__)
+    if not statics:
+        return
+    taken = {n.id for n in walk(forward.func) if isinstance(n, ast.Name)} | set(func.__globals__) | \
+        set(forward.helpers) | set(BUILTINS) | {a.arg for a in forward.func.args.args}
+    made = {}
+    for (owner_name, name), (owner, target) in sorted(statics.items()):
+        try:
+            node, filename, lines = _function_node(target)
+        except (BackgenError, NoSourceError):
+            continue
+        made[(owner_name, name)] = _method_helper(forward, target, _strip_decorators(node), filename, lines,
+                                                  name, owner, taken)
+
+    class Calls(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            callee = node.func
+            if isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name) and \
+                    (callee.value.id, callee.attr) in made:
+                node.func = ast.copy_location(ast.Name(made[(callee.value.id, callee.attr)], ast.Load()), callee)
+            return node
+    Calls().visit(forward.func)
+    ast.fix_missing_locations(forward.func)
 
 
 def _calls_of_helpers(func, made):

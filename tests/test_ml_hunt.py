@@ -660,3 +660,27 @@ def test_scipy_optimize_beyond_rosen_is_refused_at_the_call():
         def f(x):
             return optimize.rosen(x) + np.sum(optimize.rosen_der(x))
     ''', [V4], r"scipy.optimize.rosen_der is not supported: backgen reads scipy.optimize's rosen")
+
+
+def test_a_function_calling_static_methods_by_their_class(tmp_path):
+    # Benchmarks.sphere(x) was refused as an unknown function; a name the function binds to a class of its
+    # own is not read so
+    path = tmp_path / "ml_statics.py"
+    path.write_text("import numpy as np\nimport backgen\n" + textwrap.dedent('''
+        class Benchmarks:
+            @staticmethod
+            def sphere(x):
+                return np.sum(x ** 2)
+
+            @staticmethod
+            def rastrigin(x, A=10.0):
+                return A * len(x) + np.sum(x ** 2 - A * np.cos(2 * np.pi * x))
+
+        def f(x, w):
+            return Benchmarks.sphere(x * w) + 0.1 * Benchmarks.rastrigin(x, A=5.0)
+    '''))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    w = np.array([1.5, 0.5, -1.0, 2.0])
+    check_gradients(backgen.backward(module.f).backward(V4, w), module.f, [V4, w], [0, 1])
