@@ -40,7 +40,7 @@ from .cache import output_roles
 from .docshapes import ANY_RANK
 from .errors import BackgenError, NoSourceError
 from .layer import layer_module, layer_names
-from .parse import library_function, read, source_node
+from .parse import SELF_CLASS, library_function, owner_class, read, reading_for, self_calls, source_node
 from .program import backward_program, declared_shapes, guarded, program
 from .reverse import recomputing
 from .selections import COUNTS
@@ -318,11 +318,12 @@ class Differentiable:
         self._signature = self._call_signature.replace(parameters=[
             p for p in self._call_signature.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)])
         self._attributes = ()  # a method's attributes of self, read as parameters (backgen.methods)
-        if _is_method(func):
-            method = read(func).func
-            self._attributes = methods.attributes(method)
-            if self._attributes:
-                self._signature = self._call_signature = methods.signature(self._signature, method, self._attributes)
+        self._own_methods = {}  # the object's own methods it calls, read as helpers -> what its class holds
+        self._self_class = SELF_CLASS.get()  # the class those are found on: the object's (of a bound method, or
+        # the first one it is called on, where its class was not bound as it was decorated)
+        own_calls = _is_method(func) and _own_calls_unbound(func)  # (self.kernel(...) of a class still being
+        if _is_method(func) and not own_calls:  # defined: read, with the attributes kernel reads, at the first call)
+            self._method_attributes()
         self._cache = collections.OrderedDict()
         self._general = collections.OrderedDict()  # pattern -> the code for every size of it (or None)
         self._rounds = True  # whether the forward makes integers of numbers (int(s), np.arange(s)): their values are keyed
@@ -332,19 +333,33 @@ class Differentiable:
         self._given_wrt = wrt
         self._latest = None
         self._setup_lock = threading.Lock()
-        if _helpers_below(func):  # (a helper defined below it, bound as its module goes on: read at the first call)
-            self._pending = wrt
+        if own_calls or _helpers_below(func):  # (a helper defined below it, bound as its module goes on: read at
+            self._pending = wrt  # the first call; so is a method calling the object's own, its class bound then)
+            self._pending_method = own_calls
         else:
             deep(lambda: self._setup(wrt), _origin(func))
 
+    def _method_attributes(self):
+        """A method's attributes of ``self`` (those of the object's own methods it calls too), read as
+        parameters: the signature of the function it is then."""
+        with reading_for(self._self_class):
+            forward = read(self._func)
+        self._own_methods, method = forward.own_methods, forward.func
+        self._attributes = methods.attributes(method)
+        if self._attributes:
+            self._signature = self._call_signature = methods.signature(self._signature, method, self._attributes)
+
     def _ready(self):
         """Read the forward where the decorator left it for the first call: it named functions its module
-        had not bound yet (a helper defined below it)."""
+        had not bound yet (a helper defined below it, or a method of its class, still being defined)."""
         if "_pending" not in self.__dict__:
             return
         with self._setup_lock:
             if "_pending" in self.__dict__:
                 wrt = self._pending
+                if self._pending_method:  # (no object yet: the methods of the class that defines it)
+                    deep(self._method_attributes, _origin(self._func))
+                    self._pending_method = False
                 deep(lambda: self._setup(wrt), _origin(self._func))
                 del self._pending
 
@@ -356,7 +371,8 @@ class Differentiable:
     def _read(self, args=None):
         """The forward as read; a method reading attributes of self as the function of them it is
         (those ``args`` give integers read as those numbers)."""
-        forward = read(self._func)
+        with reading_for(self._self_class):
+            forward = read(self._func)
         if not self._attributes:
             return forward
         counts = {attr: int(value) for attr, value in zip(self._attributes, args or ())
@@ -564,7 +580,28 @@ class Differentiable:
             return None
         return _without_left_out(text) == _without_left_out(entry[1])
 
+    def _first_object(self, args):
+        """A method calling the object's own methods, decorated in its class body, reads them at its first
+        call on the class of that object (``args[0]``): a subclass's overriding them are those it calls."""
+        if not args or not self.__dict__.get("_pending_method"):
+            return
+        with self._setup_lock:
+            if self.__dict__.get("_pending_method"):
+                self._self_class = type(args[0])
+                deep(self._method_attributes, _origin(self._func))
+                self._pending_method = False
+
     def _bind(self, args, kwargs):
+        self._first_object(args)
+        for name, member in self._own_methods.items() if args else ():
+            if inspect.getattr_static(args[0], name, None) is not member:  # (a subclass's, the object's own)
+                read_on = self._self_class.__name__ if self._self_class else self.__qualname__.rpartition(".")[0]
+                raise self._read().error(
+                    f"{self.__qualname__}() calls self.{name}(), which backgen read as {read_on}'s {name}; "
+                    f"{type(args[0]).__name__} objects (or this one) hold another {name}: backgen reads the "
+                    f"methods it calls once, on the class of the object it is first called on; decorate a method "
+                    f"of {type(args[0]).__name__}'s own for these")
+        self._ready()  # (a method calling the object's own: its attributes known once its class is)
         if self._attributes and args:  # (the object, then the method's arguments)
             args = methods.arguments(args, self._attributes)
         try:
@@ -590,8 +627,7 @@ class Differentiable:
         function returning a tuple, ``dout`` is a tuple with one upstream
         gradient per output (None for an output whose gradient is zero).
         """
-        self._ready()
-        given = self._bind(args, kwargs)
+        given = self._bind(args, kwargs)  # (read, where the decorator left it for the first call)
         for name, v in zip(self._signature.parameters, given):
             if isinstance(v, tuple) and _int_sequence(v) and name in self._indices and name not in self._subscripts:
                 raise self._read().error(
@@ -868,6 +904,16 @@ class BoundDifferentiable:
 
     def __repr__(self):
         return f"<bound backgen method {self.__qualname__} of {self.__self__!r}>"
+
+
+def _own_calls_unbound(func):
+    """Whether a method calls the object's own methods (``self._sigmoid(z)``) while its class is not bound
+    yet (decorated in the class body): the methods it calls are found on the class at the first call."""
+    try:
+        node = source_node(getattr(func, "__func__", func))
+    except Exception:  # noqa: BLE001 -- no source: said as the forward is read
+        return False
+    return bool(self_calls(node)) and owner_class(getattr(func, "__func__", func)) is None
 
 
 def _is_method(func):
@@ -1493,7 +1539,9 @@ def backward(func=None, *, wrt=None, shapes=None, recompute=False):
                         f"{type(func).__name__}, decorate the def it calls or write one calling it")
     if inspect.ismethod(func):  # backgen.backward(net.loss): the method, bound to the object as the decorator
         # on the class binds it (a classmethod: to the class)
-        return Differentiable(func.__func__, wrt=wrt, shapes=shapes, recompute=recompute).__get__(func.__self__)
+        with reading_for(None if isinstance(func.__self__, type) else type(func.__self__)):  # (its own methods:
+            made = Differentiable(func.__func__, wrt=wrt, shapes=shapes, recompute=recompute)  # the object's)
+        return made.__get__(func.__self__)
     return Differentiable(func, wrt=wrt, shapes=shapes, recompute=recompute)
 
 
@@ -1509,6 +1557,9 @@ def gradcheck(func, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-8, dout=None, 
     """
     if inspect.ismethod(func) and not isinstance(func.__self__, type):  # gradcheck(net.loss, X, y)
         func = backward(func)
+    if isinstance(func, BoundDifferentiable):  # (a method calling the object's own: its attributes known
+        func._owner._first_object((func.__self__,))  # once its class is, the object's)
+        func._owner._ready()
     if isinstance(func, BoundDifferentiable) and func._owner._attributes:  # the function of self's attributes
         func, args = _MethodAsFunction(func._owner, func.__self__), methods.arguments((func.__self__,) + args,
                                                                                     func._owner._attributes)

@@ -28,7 +28,8 @@ A module-level name is a *literal list* when:
   string written once, each value a number written with literals), and every read of it reads one of
   its numbers by a key it holds (``PARAMS["g"]``); ``put_literal_lists`` puts it in the function as it
   puts a list;
-* or it is bound once to an array the module computes from such names with NumPy's functions,
+* or it is bound once to an array the module computes from such names, or from arrays written out
+  (``P = 1e-4 * np.array([[3689, 1170], ...])``), with NumPy's functions,
   ``.T``, arithmetic and numbers (``SOBEL_Y = SOBEL_X.T``, ``K = np.outer(G, G) / 16.0``; nothing
   random or uninitialized), read as the rest are, and read as ``np.array`` of the numbers it
   holds (its dtype given); it is a constant only where the names it is computed from are, and
@@ -81,8 +82,11 @@ def literal_lists(module, is_library, meaning=None):
         elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
                 and _number_dict(stmt.value) is not None:
             found.setdefault(stmt.targets[0].id, []).append(stmt.value)
-    if not found or any(isinstance(node, ast.Name) and node.id in _DYNAMIC or
-                        isinstance(node, ast.Attribute) and node.attr == "__dict__" for node in ast.walk(module)):
+    if not found and not (meaning and any(isinstance(stmt, ast.Assign) and any(
+            _array_literal(n, is_library) for n in ast.walk(stmt.value)) for stmt in module.body)):
+        return {}  # (none, nor an array computed from one written out: P = 1e-4 * np.array([...]))
+    if any(isinstance(node, ast.Name) and node.id in _DYNAMIC or
+           isinstance(node, ast.Attribute) and node.attr == "__dict__" for node in ast.walk(module)):
         return {}  # (globals()['A'][0] = 7.0 changes a list no read names)
     derived = _derived_arrays(module, found, meaning) if meaning else {}  # SOBEL_Y = SOBEL_X.T: a literal too
     inside = {id(n) for value, _ in derived.values() for n in ast.walk(value)}  # (reads folded there)
@@ -124,7 +128,8 @@ _UNSTABLE = frozenset({"random", "empty", "empty_like"})  # (values that differ 
 
 def _derived_arrays(module, found, meaning):
     """``{name: (expression, literal)}`` of the module's ``NAME = expression`` computing an array from its literal
-    lists and arrays (``SOBEL_Y = SOBEL_X.T``, ``K = np.outer(G, G) / 16.0``) with NumPy's functions,
+    lists and arrays, or from arrays written out in it (``SOBEL_Y = SOBEL_X.T``, ``K = np.outer(G, G) / 16.0``,
+    ``P = 1e-4 * np.array([[3689, 1170], ...])``) with NumPy's functions,
     ``.T``, arithmetic and numbers only, in order (one may use another found before it); the literal
     is ``np.array(...)`` of its value, computed from the literals as the module does."""
     derived, values = {}, {}
@@ -135,8 +140,10 @@ def _derived_arrays(module, found, meaning):
         known = set(found) | set(derived)
         reads = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
         space = _library_space(reads - known, meaning)
-        if not reads & known or space is None or not all(_computable(n, known) for n in ast.walk(stmt.value)):
-            continue
+        written = any(_array_literal(n, lambda name: meaning(name) == "numpy") for n in ast.walk(stmt.value))
+        if not (reads & known or written) or space is None or \
+                not all(_computable(n, known) for n in ast.walk(stmt.value)):
+            continue  # (P = 1e-4 * np.array([[3689, 1170], ...]): from an array written out, Hartmann's)
         try:
             for name in reads & known:
                 if name not in values:

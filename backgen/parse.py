@@ -24,6 +24,8 @@ import operator
 import statistics
 import builtins
 import codecs
+import contextlib
+import contextvars
 import copy
 import dis
 import functools
@@ -45,10 +47,10 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
-from . import (combinations, correlations, defaults, dict_spread, divmods, eigenvalues, factories, float_limits, folds,
-               generators, higher_order, index_tricks, integrals, iterables, list_calls, masked_reductions,
-               math_calls, named_entries, outers, partials, quantiles, scipy_calls, scipy_linalg, selects, signals,
-               starred, statistics_calls, trys, varargs, view_targets)
+from . import (combinations, correlations, defaults, dict_spread, distances, divmods, eigenvalues, factories,
+               float_limits, folds, generators, higher_order, index_tricks, integrals, iterables, list_calls,
+               masked_reductions, math_calls, named_entries, outers, partials, quantiles, scipy_calls, scipy_linalg,
+               scipy_optimize, selects, signals, starred, statistics_calls, trys, varargs, view_targets)
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
@@ -85,6 +87,7 @@ class Forward:
     wrapped: dict = field(default_factory=dict)  # a function of the module another decorator wraps -> that decorator
     fixed_defaults: tuple = ()  # (parameter, integer): parameters read as a static argument (np.sum(x, axis=axis)),
     # the code written for their defaults (def f(x, axis=-1)), which the backward checks it is given
+    own_methods: dict = field(default_factory=dict)  # a method's calls of the object's methods -> what its class holds
 
     @functools.cached_property
     def settings(self):
@@ -114,7 +117,7 @@ def error_at(message, filename, lines, node):
 
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
-_CALL_REWRITERS = (integrals, signals, selects, outers, masked_reductions, quantiles, eigenvalues, correlations,
+_CALL_REWRITERS = (distances, scipy_optimize, integrals, signals, selects, outers, masked_reductions, quantiles, eigenvalues, correlations,
                    statistics_calls, math_calls, divmods, float_limits, list_calls, index_tricks,
                    partials)  # (in this order: a later one may rewrite what an earlier wrote)
 
@@ -936,6 +939,33 @@ def _unbind(names, env):
 
 
 def _bind_import(node, env):
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module in ("scipy.spatial.distance",
+                                                                              "scipy.spatial", "scipy.optimize"):
+        for alias in node.names:  # from scipy.spatial.distance import cdist; from scipy.spatial import distance;
+            meaning = f"{node.module}.{alias.name}"  # from scipy.optimize import rosen
+            env[alias.asname or alias.name] = meaning if meaning.startswith(
+                (distances.MODULE, scipy_optimize.MODULE)) else None
+        return
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module == "scipy" and \
+            any(alias.name == "optimize" for alias in node.names):
+        for alias in node.names:  # from scipy import optimize
+            if alias.name == "optimize":
+                env[alias.asname or alias.name] = scipy_optimize.MODULE
+            else:
+                _bind_import(ast.ImportFrom(module="scipy", names=[alias], level=0), env)
+        return
+    packages = (distances.MODULE, "scipy.spatial", "scipy", scipy_optimize.MODULE)
+    if isinstance(node, ast.Import) and any(a.name in packages for a in node.names):
+        for alias in node.names:  # import scipy.spatial.distance as ssd; import scipy.spatial.distance
+            if alias.name == "scipy" or alias.name in packages and not alias.asname:
+                env[alias.asname or "scipy"] = "scipy"  # (scipy.spatial.distance.cdist, sp.special.expit read
+                # through the package, as SciPy loads its modules when they are first read)
+            elif alias.name in packages:  # (import scipy.optimize as opt)
+                env[alias.asname] = alias.name if alias.name in (distances.MODULE, scipy_optimize.MODULE) else None
+        rest = [alias for alias in node.names if alias.name not in packages]
+        if rest:  # (import scipy, math: the others as any import binds them)
+            _bind_import(ast.Import(names=rest), env)
+        return
     if isinstance(node, ast.Import) and any(a.name in SCIPY_SPECIAL or stats_meaning(a.name) or linalg_meaning(a.name)
                                             for a in node.names):
         for alias in node.names:  # import scipy.special as sp; import scipy.special (scipy.special.erf)
@@ -946,8 +976,8 @@ def _bind_import(node, env):
                 env[alias.asname or package] = stats_meaning(alias.name) if alias.asname else package
             elif linalg_meaning(alias.name):  # import scipy.linalg as sla; import scipy.linalg
                 env[alias.asname or package] = "scipy.linalg" if alias.asname else package
-            else:
-                env[alias.asname or package] = None
+            else:  # (import math, scipy.special: math as any import binds it)
+                _bind_import(ast.Import(names=[alias]), env)
         return
     if isinstance(node, ast.ImportFrom) and not node.level and node.module in SCIPY_SPECIAL:
         for alias in node.names:  # from scipy.special import expit, logsumexp
@@ -1018,21 +1048,43 @@ def _public(module):
     return getattr(module, "__all__", None) or [n for n in dir(module) if not n.startswith("_")]
 
 
+_DEFAULT_MODULE_NUMBERS = {"math": ("pi", "e", "tau"), "numpy": ("pi", "e", "euler_gamma")}
+
+
+def _module_number(forward, node):
+    """The number ``node`` names of math's or NumPy's constants (``np.pi``, ``math.tau``, ``pi``
+    imported from math), else None."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        module, attr = forward.env.get(node.value.id), node.attr
+    elif isinstance(node, ast.Name) and node.id not in forward.constants:
+        module, _, attr = (forward.env.get(node.id) or "").rpartition(".")
+    else:
+        return None
+    if attr not in _DEFAULT_MODULE_NUMBERS.get(module, ()):
+        return None
+    return float(getattr(math if module == "math" else numpy, attr))
+
+
 def _constant_defaults(forward):
-    """Defaults written with the module's numbers (``Cv=1.5 * R``, ``R = 8.314`` above): those numbers
-    put in, so that the default is arithmetic on numbers."""
+    """Defaults written with the module's numbers (``Cv=1.5 * R``, ``R = 8.314`` above) or with math's
+    and NumPy's constants (``c=2 * np.pi``, Ackley's): those numbers put in, so that the default is
+    arithmetic on numbers."""
     constants, args = forward.constants, forward.func.args
-    if not constants:
-        return
 
     class Put(ast.NodeTransformer):
         def visit_Name(self, node):
             if node.id in constants:
                 return ast.copy_location(ast.parse(constants[node.id], mode="eval").body, node)
-            return node
+            value = _module_number(forward, node)
+            return node if value is None else ast.copy_location(ast.Constant(value), node)
+
+        def visit_Attribute(self, node):
+            value = _module_number(forward, node)
+            return self.generic_visit(node) if value is None else ast.copy_location(ast.Constant(value), node)
     for defaults in (args.defaults, args.kw_defaults):
         for k, default in enumerate(defaults):
-            if default is not None and any(isinstance(n, ast.Name) and n.id in constants for n in ast.walk(default)):
+            if default is not None and any(isinstance(n, ast.Name) and n.id in constants or
+                                           _module_number(forward, n) is not None for n in ast.walk(default)):
                 defaults[k] = Put().visit(copy.deepcopy(default))
 
 
@@ -1041,6 +1093,8 @@ def _read_function(func):
     aliases, wrapped = {}, {}
     forward = Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node),
                       _function_helpers(func, func_node, aliases, wrapped), aliases=aliases, wrapped=wrapped)
+    _own_methods(func, forward)
+    _static_calls(func, forward)
     _live_defaults(func, forward.func)
     names = {n.id for n in walk(func_node) if isinstance(n, ast.Name)}
     outer = dict(func.__globals__, **inspect.getclosurevars(func).nonlocals)
@@ -1048,6 +1102,193 @@ def _read_function(func):
     own = names - set(inspect.getclosurevars(func).nonlocals)  # (a closure's name is not the module's)
     forward.literals.update(_live_literal_lists(func, filename, own))
     return forward
+
+
+def self_calls(node):
+    """The names of the object's own methods a method's def ``node`` calls (``self._sigmoid(z)``)."""
+    if not node.args.args or node.args.args[0].arg != "self":
+        return set()
+    return {call.func.attr for call in walk(node) if isinstance(call, ast.Call) and
+            isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) and
+            call.func.value.id == "self"}
+
+
+SELF_CLASS = contextvars.ContextVar("backgen_self_class", default=None)  # (reading_for's class)
+
+
+@contextlib.contextmanager
+def reading_for(cls):
+    """Methods read in this block find the object's own methods they call on ``cls`` (the class of the object
+    a decorated method is called on: a subclass of the one defining it), where it holds them."""
+    token = SELF_CLASS.set(cls)
+    try:
+        yield
+    finally:
+        SELF_CLASS.reset(token)
+
+
+def owner_class(func):
+    """The class whose methods a live method's ``self`` finds: that of ``reading_for`` where the method is
+    one of its own or its bases' (``Sphere`` for ``TestFunction.value``, called on a ``Sphere``), else the
+    class it is defined in, as its module binds it now (``Model`` of ``Model.loss``), else None (a class
+    defined in a function, or one its module has not bound yet: its body is still running)."""
+    given = SELF_CLASS.get()
+    if given is not None and any(getattr(v, "_func", v) is func or getattr(v, "__func__", None) is func
+                                 for v in (vars(k).get(func.__name__) for k in given.__mro__)):
+        return given
+    owner, _, _ = func.__qualname__.rpartition(".")
+    if not owner or "<locals>" in owner:
+        return None
+    parts = owner.split(".")
+    value = func.__globals__.get(parts[0])
+    for part in parts[1:]:
+        value = getattr(value, part, None)
+    return value if isinstance(value, type) else None
+
+
+def _own_methods(func, forward):
+    """A live method's calls of the object's own methods (``self._sigmoid(z)``, ``self.kernel(X, X, ell)``)
+    made calls of helpers, each the method it calls (found on the class as Python finds it) as a function:
+    a static method as it is, a method reading no ``self`` without it, one reading attributes of ``self``
+    only (``self.gamma``) as the function of them ``backgen.methods`` makes it, called with them
+    (``kernel(self.gamma, X, X, ell)``, whose reads of ``self`` the caller's attributes then count); a
+    method calling the object's methods in turn has those read so first.  Others (one writing into
+    ``self`` or passing it on, a property, a method calling itself) stay calls of methods, refused where
+    they are staged.  ``forward.own_methods`` gets what the class holds under each name read so: an
+    object whose class (or itself) holds another there is refused by the decorator."""
+    called = self_calls(forward.func)
+    cls = owner_class(func) if called else None
+    if cls is None:
+        return
+    taken = {n.id for n in walk(forward.func) if isinstance(n, ast.Name)} | set(func.__globals__) | \
+        set(forward.helpers) | set(BUILTINS) | {a.arg for a in forward.func.args.args}
+    made = {}  # method name -> (helper name, the attributes of self it is given), or None: not read so
+
+    def make(name, stack):
+        if name not in made:
+            made[name] = None if name in stack else _own_method(cls, func, name, stack, made, make, taken, forward)
+        return made[name]
+    for name in sorted(called):
+        make(name, frozenset())
+    _calls_of_helpers(forward.func, made)
+
+
+def _own_method(cls, func, name, stack, made, make, taken, forward):
+    """``(helper, attributes)`` of the method ``name`` of ``cls`` made a helper of ``forward`` (see
+    ``_own_methods``), or None."""
+    from . import methods  # (the method's own reading of self: imported where needed)
+    member = inspect.getattr_static(cls, name, None)
+    target = member.__func__ if isinstance(member, staticmethod) else member
+    if not isinstance(target, types.FunctionType) or target is func or getattr(target, "__wrapped__", None) is not None:
+        return None
+    try:
+        node, filename, lines = _function_node(target)
+    except (BackgenError, NoSourceError):
+        return None
+    node, attrs = _strip_decorators(node), ()
+    inner = set()
+    if not isinstance(member, staticmethod):
+        if not node.args.args or node.args.args[0].arg != "self":
+            return None
+        inner = self_calls(node)
+        if any(make(n, stack | {name}) is None for n in sorted(inner)):
+            return None
+        _calls_of_helpers(node, made)
+        if any(isinstance(n, ast.Name) and n.id == "self" for n in walk(node)):
+            attrs = methods.attributes(node)
+            if not attrs:  # (self passed on, written into: a method it stays)
+                return None
+            node = methods.as_function(Forward(node, filename, lines, {}), attrs).func
+        else:
+            node.args.args = node.args.args[1:]
+    helper = _method_helper(forward, target, node, filename, lines, name, cls, taken,
+                            {made[n][0]: forward.helpers[made[n][0]] for n in inner})  # (the methods it calls)
+    forward.own_methods[name] = member
+    return helper, attrs
+
+
+def _method_helper(forward, target, node, filename, lines, name, cls, taken, called=None):
+    """The name of a helper of ``forward`` made of the def ``node`` of the function ``target`` (a method of
+    ``cls``, as a function): ``name`` where that is free, else ``Class_name``; ``called``: the helpers it
+    calls, beside the module's functions it calls."""
+    stem = f"{cls.__name__}_{name.strip('_')}"
+    helper = name if name not in taken else next(f"{stem}{k or ''}" for k in itertools.count()
+                                                 if f"{stem}{k or ''}" not in taken)
+    taken.add(helper)
+    node.name = helper
+    names = {n.id for n in walk(node) if isinstance(n, ast.Name)}
+    outer = dict(target.__globals__, **inspect.getclosurevars(target).nonlocals)
+    helpers = _function_helpers(target, node)
+    helpers.update(called or {})
+    own = names - set(inspect.getclosurevars(target).nonlocals)  # (the module's lists of numbers it reads)
+    forward.helpers[helper] = Nested(node, filename, tuple(lines), _function_env(target, node), helpers,
+                                     {n: repr(outer[n]) for n in names if type(outer.get(n)) in (int, float)},
+                                     literals=_live_literal_lists(target, filename, own))
+    return helper
+
+
+def _static_calls(func, forward):
+    """A live function's calls of a static method by its class's name (``Benchmarks.sphere(x)``, the class
+    bound by its module, or its closure, and by no name of the function) made calls of a helper, that
+    method as it is."""
+    calls = [c for c in walk(forward.func) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+             and isinstance(c.func.value, ast.Name)]
+    if not calls:
+        return
+    closure = inspect.getclosurevars(func).nonlocals
+    bound = {n.id for n in walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
+        {a.arg for a in walk(forward.func) if isinstance(a, ast.arg)}
+    statics = {}
+    for call in calls:
+        owner_name, name = call.func.value.id, call.func.attr
+        owner = closure.get(owner_name, func.__globals__.get(owner_name))
+        if owner_name in bound or not isinstance(owner, type):
+            continue
+        member = inspect.getattr_static(owner, name, None)
+        if isinstance(member, staticmethod) and isinstance(member.__func__, types.FunctionType) and \
+                getattr(member.__func__, "__wrapped__", None) is None and member.__func__ is not func:
+            statics[(owner_name, name)] = (owner, member.__func__)
+    if not statics:
+        return
+    taken = {n.id for n in walk(forward.func) if isinstance(n, ast.Name)} | set(func.__globals__) | \
+        set(forward.helpers) | set(BUILTINS) | {a.arg for a in forward.func.args.args}
+    made = {}
+    for (owner_name, name), (owner, target) in sorted(statics.items()):
+        try:
+            node, filename, lines = _function_node(target)
+        except (BackgenError, NoSourceError):
+            continue
+        made[(owner_name, name)] = _method_helper(forward, target, _strip_decorators(node), filename, lines,
+                                                  name, owner, taken)
+
+    class Calls(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            callee = node.func
+            if isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name) and \
+                    (callee.value.id, callee.attr) in made:
+                node.func = ast.copy_location(ast.Name(made[(callee.value.id, callee.attr)], ast.Load()), callee)
+            return node
+    Calls().visit(forward.func)
+    ast.fix_missing_locations(forward.func)
+
+
+def _calls_of_helpers(func, made):
+    """Each ``self.m(a)`` in ``func`` of a method ``made`` a helper: ``helper(self.attr, ..., a)``."""
+    class Calls(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            callee = node.func
+            if isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name) and \
+                    callee.value.id == "self" and made.get(callee.attr) is not None:
+                helper, attrs = made[callee.attr]
+                reads = [ast.copy_location(ast.Attribute(ast.Name("self", ast.Load()), a, ast.Load()), callee)
+                         for a in attrs]
+                node.func = ast.copy_location(ast.Name(helper, ast.Load()), callee)
+                node.args = reads + node.args
+            return node
+    Calls().visit(func)
+    ast.fix_missing_locations(func)
 
 
 def _live_defaults(func, node):
@@ -1478,6 +1719,14 @@ def _describe(value):
         return f"operator.{value.__name__}"
     if isinstance(value, types.ModuleType) and linalg_meaning(value.__name__):
         return "scipy.linalg"
+    optimize = sys.modules.get(scipy_optimize.MODULE)
+    if optimize is not None and (value is optimize or getattr(value, "__name__", None) == "rosen" and
+                                 getattr(optimize, "rosen", None) is value):
+        return scipy_optimize.MODULE if value is optimize else f"{scipy_optimize.MODULE}.rosen"
+    spatial = sys.modules.get(distances.MODULE)
+    if spatial is not None and (value is spatial or getattr(value, "__name__", None) in distances.FUNCTIONS and
+                                getattr(spatial, value.__name__, None) is value):
+        return distances.MODULE if value is spatial else f"{distances.MODULE}.{value.__name__}"
     linalg = sys.modules.get("scipy.linalg")
     name = getattr(value, "__name__", None)
     if linalg is not None and name and getattr(linalg, name, None) is value:

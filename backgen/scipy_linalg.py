@@ -20,7 +20,13 @@ use of a function the environment binds to ``scipy.linalg`` (imported from
 * ``cho_solve((c, lower), b)`` (or ``cho_solve(f, b)``) becomes
   ``np.linalg.solve(np.tril(c).T, np.linalg.solve(np.tril(c), b))`` (with
   ``np.triu``, the other way round, where upper), ``lower`` a constant or the
-  flag a ``cho_factor`` above bound.
+  flag a ``cho_factor`` above bound;
+* ``solve(a, b, lower=False, assume_a=None, transposed=False)`` becomes ``np.linalg.solve(m, b)`` and
+  ``inv(a, assume_a=None, lower=False)`` ``np.linalg.inv(m)``, ``m`` the matrix SciPy reads: ``a`` for a
+  general one (``assume_a`` None, ``'gen'``), for a symmetric one (``'sym'``, ``'her'``, ``'pos'`` and
+  their long names) the triangle ``lower`` names mirrored, ``np.triu(a) + np.triu(a, 1).T`` (``np.tril``
+  where lower), for a triangular one that triangle; ``.T`` where ``transposed``.  Other structures
+  (``'diagonal'``, ``'banded'``, ``'tridiagonal'``) are refused.
 
 Arguments that change nothing computed (``check_finite``, ``overwrite_a`` and
 ``overwrite_b`` False) are read; others, other ``scipy.linalg`` functions and a
@@ -35,7 +41,10 @@ from .source import fresh_names, name_ids, rewrite_statements, walk
 from .scipy_calls import numpy_alias
 
 SCIPY_LINALG = ("scipy.linalg", "autograd.scipy.linalg", "jax.scipy.linalg")
-FUNCTIONS = ("cholesky", "solve_triangular", "cho_factor", "cho_solve")
+FUNCTIONS = ("cholesky", "solve_triangular", "cho_factor", "cho_solve", "solve", "inv")
+_GENERAL = (None, "gen", "general")
+_SYMMETRIC = ("sym", "symmetric", "her", "hermitian", "pos", "positive definite")
+_TRIANGULAR = ("upper triangular", "lower triangular")
 HARMLESS = {"check_finite": None, "overwrite_a": False, "overwrite_b": False}  # None: any value
 
 
@@ -231,7 +240,33 @@ def _index(node):
     return node.slice.value if isinstance(node.slice, ast.Constant) else None
 
 
+def _read_matrix(forward, call, name, given):
+    """The text of the matrix ``solve`` or ``inv`` reads of its ``A`` (see the module's contract)."""
+    assume = _constant(forward, given.get("assume_a"), "assume_a", call, _GENERAL + _SYMMETRIC + _TRIANGULAR)
+    lower = _constant(forward, given.get("lower"), "lower", call, (False, True))
+    transposed = _constant(forward, given.get("transposed"), "transposed", call, (False, True))
+    if assume in _SYMMETRIC:
+        text = "(np.tril(A) + np.tril(A, -1).T)" if lower else "(np.triu(A) + np.triu(A, 1).T)"
+    elif assume in _TRIANGULAR:
+        text = "np.triu(A)" if assume == "upper triangular" else "np.tril(A)"
+    else:
+        text = "A"
+    return f"{text}.T" if transposed and assume not in _SYMMETRIC else text
+
+
 def _replaced(forward, call, name, np_name, factors, flags):
+    if name in ("solve", "inv"):
+        params = ("a", "b", "lower") if name == "solve" else ("a",)
+        if len(call.args) > len(params):  # (overwrite_a, overwrite_b, check_finite: by keyword)
+            raise forward.error(f"scipy.linalg.{name} with these arguments is not supported: give those after "
+                                f"{params[-1]} by keyword", call)
+        keywords = ("assume_a", "transposed") if name == "solve" else ("assume_a", "lower")
+        given = _arguments(forward, call, name, params + keywords)
+        if any(p not in given for p in params[:2]):
+            raise forward.error(f"scipy.linalg.{name} needs {' and '.join(params[:2])} written out", call)
+        matrix = _read_matrix(forward, call, name, given)
+        text = f"np.linalg.solve({matrix}, B)" if name == "solve" else f"np.linalg.inv({matrix})"
+        return _with(_np(np_name, text), A=given["a"], B=given.get("b"))
     if name in ("cholesky", "cho_factor"):
         if name == "cho_factor":
             raise forward.error("cho_factor is read where its pair is bound standing alone: "

@@ -12,7 +12,8 @@ those the loop adds into a number it carries (``t = 0.0``, then ``t += dt`` in i
 ``loop_number_feeders``) as numbers alone, the rest arrays of every rank; then (or
 where a number became an array on one path of an if, or could not be written into one
 element of an array) all as numbers (the code then checks that it is given
-numbers), those it indexes first kept arrays of every rank; but where arrays
+numbers), those it indexes first kept arrays of every rank, then lists or vectors of
+numbers (all of them where it indexes all: the code then checks it is given those); but where arrays
 make a list of numbers a loop fills one of arrays, which ``op=`` writes into
 (rebinds, at numbers), the shapes are asked for.  The code written must be the same at every rank the forward runs
 at (a forward written for one rank runs at that one only), else the shapes are
@@ -82,7 +83,8 @@ SIZE_CALLS = {"range": (None, ()), "zeros": ((0,), ("shape",)), "ones": ((0,), (
 def uses(func, names):
     """``{name: "count" | "label" | "number"}`` for those of ``names`` the function uses as
     integers or numbers: a count where a number of items or a slice bound is expected, a label
-    where an index is (also ``np.take``'s and ``np.take_along_axis``'s indices, ``np.bincount``'s integers), a number where a test compares it
+    where an index is (also ``np.take``'s and ``np.take_along_axis``'s indices, and the classes ``np.unique`` and
+    ``np.bincount`` are given), a number where a test compares it
     (``if reg > 0:``, never an array) or a ``math`` function takes it (``math.lgamma(a)``), unless
     the function gives the name a new value (the test may read that one), and where the code gives
     it a number when it is None (``if reg is None: reg = 0.0``)."""
@@ -117,6 +119,8 @@ def uses(func, names):
                     part = part.value if isinstance(part, ast.Subscript) else part
                     if isinstance(part, ast.Name):
                         _mark(kinds, names, part.id, "label")
+            if _class_call(node):  # np.unique(y), np.bincount(y): y holds labels (integers)
+                _mark(kinds, names, node.args[0].id, "label")
             if isinstance(node.func, ast.Attribute) and node.func.attr in ("take_along_axis", "take"):
                 method = node.func.attr == "take" and not (isinstance(node.func.value, ast.Name) and
                                                            node.func.value.id in ("np", "numpy"))
@@ -126,10 +130,6 @@ def uses(func, names):
                     name = _reshaped_name(part)
                     if name is not None:
                         _mark(kinds, names, name, "label")
-            if isinstance(node.func, ast.Attribute) and node.func.attr == "bincount" and node.args:
-                name = _reshaped_name(node.args[0])  # np.bincount(idx, weights=w): idx holds labels
-                if name is not None:
-                    _mark(kinds, names, name, "label")
             if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and \
                     node.func.value.id == "math":  # math.lgamma(a): math takes numbers, never arrays
                 for name in (name for arg in node.args for name in _plain_names(arg)):
@@ -195,7 +195,8 @@ def _made_of(func):
 
 def labels(forward, params, depth=3):
     """The parameters ``forward`` indexes with, itself or in the helpers it passes them to, as they
-    are or reshaped or sliced (``softmax_loss(scores, y)``, ``embed(captions[:, :-1], W)``)."""
+    are, reshaped, sliced or by element (``softmax_loss(scores, y)``, ``embed(captions[:, :-1], W)``,
+    ``p(y[i])`` of ``p = lambda k: probs[k]``)."""
     from .parse import read_helper  # (parse reads files: imported where needed)
     found = {name for name, kind in uses(forward.func, params).items() if kind == "label"}
     if depth == 0:
@@ -204,8 +205,11 @@ def labels(forward, params, depth=3):
     for node in walk(forward.func):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers):
             continue
-        passed = {k: derived.get(arg.id, arg.id) for k, arg in enumerate(node.args)
-                  if isinstance(arg, ast.Name) and derived.get(arg.id, arg.id) in params}
+        passed = {}  # (the argument a name, or its elements: p(f_i, y[i]) of p = lambda f_i, k: f_i[k])
+        for k, arg in enumerate(node.args):
+            arg = arg.value if isinstance(arg, ast.Subscript) else arg
+            if isinstance(arg, ast.Name) and derived.get(arg.id, arg.id) in params:
+                passed[k] = derived.get(arg.id, arg.id)
         if not passed or node.func.id == forward.func.name:
             continue
         try:
@@ -354,19 +358,26 @@ def arithmetic_only(func, names):
 
 
 def compared_only(func, names):
-    """Those of ``names`` the function reads only in comparisons (``X[y == c]``, ``np.where(y > 0, a, b)``),
-    or parts of them read so (``np.arange(T) < lengths[:, None]``, a padding mask): whatever they hold, the
-    comparisons' booleans carry no gradient back to them."""
+    """Those of ``names`` the function reads only in comparisons, whole or by element (``X[y == c]``,
+    ``np.where(y > 0, a, b)``, ``if y[i] == 1:``, ``np.arange(T) < lengths[:, None]``, a padding mask), for their sizes (``len(y)``, ``y.shape[0]``) and
+    for their classes and counts (``np.unique(y)``, ``np.bincount(y)``):
+    whatever they hold, the comparisons' booleans carry no gradient back to them."""
     parents = source.parents(func)
     found = set(names)
 
-    def read(node):  # (the part of the name a subscript reads: lengths[:, None], lengths[i])
-        while isinstance(parents.get(node), ast.Subscript) and parents[node].value is node:
-            node = parents[node]
-        return node
+    def compared(node):  # (y, or an element of it, y[i], y[i, j], compared; or y's size, classes, counts)
+        parent = parents.get(node)
+        if isinstance(parent, ast.Call) and _class_call(parent) and parent.args[0] is node:
+            return True
+        if isinstance(parent, ast.Attribute) and parent.attr in ("shape", "size", "ndim") or \
+                isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "len" and \
+                parent.args == [node] and not parent.keywords:
+            return True
+        while isinstance(parent, ast.Subscript) and parent.value is node:
+            node, parent = parent, parents.get(parent)
+        return isinstance(parent, ast.Compare)
     for node in walk(func):
-        if isinstance(node, ast.Name) and node.id in found and (
-                isinstance(node.ctx, ast.Store) or not isinstance(parents.get(read(node)), ast.Compare)):
+        if isinstance(node, ast.Name) and node.id in found and (isinstance(node.ctx, ast.Store) or not compared(node)):
             found.discard(node.id)
     loaded = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
     return found & loaded
@@ -451,6 +462,15 @@ def loop_number_feeders(func, names):
             if carried in counters and carried not in names:
                 found |= {n.id for n in ast.walk(value) if isinstance(n, ast.Name) and n.id in names}
     return found
+
+
+def _class_call(node):
+    """Whether ``node`` is ``np.unique(y)`` or ``np.bincount(y)`` of a name: its distinct values or their
+    counts, integers' (of labels) that carry no gradient."""
+    func = node.func
+    return isinstance(func, ast.Attribute) and func.attr in ("unique", "bincount") and \
+        isinstance(func.value, ast.Name) and func.value.id in ("np", "numpy") and \
+        bool(node.args) and isinstance(node.args[0], ast.Name)
 
 
 def _mark(kinds, names, name, kind):
@@ -587,8 +607,8 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
             results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=numbers))
                        for item in as_numbers.written([{**vectors, **fixed, **dict.fromkeys(indexed, len(dims))}
                                                        for dims in PROBES]) if not _grown(item)]
-        if not results and indexed and len(indexed) < len(free):  # plain Python over lists of numbers: those
-            numbers = tuple(n for n in free if n not in indexed)  # it indexes as sequences, the rest numbers
+        if not results and indexed:  # plain Python over lists of numbers: those it indexes as sequences,
+            numbers = tuple(n for n in free if n not in indexed)  # the rest numbers (all sequences: trid's x)
             as_numbers = _Samples(tuple(n for n in unknown if n not in numbers),
                                   {**samples.declared, **{n: Spec((), "float") for n in numbers}},
                                   samples.labels, attempt, needed, fitting, quiet=bool(samples.paths_differ))

@@ -552,9 +552,9 @@ def run_check(staged, args, functions=None):
     except UnboundLocalError as exc:  # a value one path of an if sets, read where these inputs took another,
         # or one a loop sets (before a break) read after it, at the top level, where it set none: the
         if not _unbound_read(staged, exc, namespace):  # user's forward raises there too
-            raise _run_failed(staged, namespace, exc) from None
+            raise _run_failed(staged, namespace, exc, args) from None
     except Exception as exc:
-        raise _run_failed(staged, namespace, exc) from None
+        raise _run_failed(staged, namespace, exc, args) from None
     finally:
         namespace.clear()  # (the probe and the namespace it reads hold each other)
 
@@ -577,14 +577,36 @@ def _unbound_read(staged, exc, namespace):
     return found.group(1) in staged.unbound_elsewhere or top and found.group(1) in staged.unbound_carried
 
 
-def _run_failed(staged, namespace, exc):
-    """The refusal of a staged forward that raised ``exc`` on sample inputs."""
+def _run_failed(staged, namespace, exc, args=()):
+    """The refusal of a staged forward that raised ``exc`` on sample inputs ``args``; where NumPy refuses
+    an index that is no integer, it names the parameters of that line given as float arrays (labels
+    declared ``(N,)``, not ``"int N"``)."""
     message = f"could not run the staged forward of {staged.name}() on inputs of the given shapes: " \
               f"{type(exc).__name__}: {exc}"
     line = _failing_line(staged, namespace, exc)  # (at the line that raised, where it is known)
+    text = staged.lines[line - 1] if line and 0 < line <= len(staged.lines) else ""
+    floats = [name for name, value in zip(staged.params, args) if isinstance(value, np.ndarray) and
+              value.dtype.kind == "f" and name not in staged.shape_free and name in _indices_in(text)] \
+        if isinstance(exc, IndexError) and "integer" in str(exc) else []
+    if floats:
+        message += "; " + "; ".join(f"{n!r} is given as a float array: if it holds integer labels or indices, "
+                                    f"give its shape as 'int {', '.join(map(str, a.shape))}'"
+                                    for n, a in zip(staged.params, args) if n in floats)
     error = _error_at(staged, line, message) if line else error_at_def(staged, message)
     error.sample_run = True  # the inputs' fault, not the code's
     return error
+
+
+def _indices_in(text):
+    """The names a line of source indexes with (``y`` of ``scores[np.arange(N), y]``, ``x[idx[0]]``)."""
+    for attempt in (text.strip(), text.strip() + " pass"):  # (for i in idx:, if m[k]: end in a colon)
+        try:
+            tree = ast.parse(attempt)
+        except SyntaxError:
+            continue
+        return {n.id for node in ast.walk(tree) if isinstance(node, ast.Subscript)
+                for n in ast.walk(node.slice) if isinstance(n, ast.Name)}
+    return set()
 
 
 def run_shapes(staged, args, functions=None, parts=()):

@@ -522,17 +522,18 @@ def test_cache_is_bounded(monkeypatch):
 
 
 def test_a_library_function_the_forward_calls_is_not_read_as_a_helper(tmp_path):
-    """A library function backgen does not read (scipy.optimize.rosen) is refused at the user's line as an
+    """A library function backgen does not read (scipy.optimize.rosen_der; rosen itself is now read as its
+    formula) is refused at the user's line as an
     unknown function; the decorator read scipy's own source as the user's helper and refused a line of it
     (so it did with scipy.linalg.cho_factor, recursion in scipy's cholesky, which backgen now reads as
     NumPy's: right)."""
     pytest.importorskip("scipy")
     path = tmp_path / "rosen_user.py"
-    path.write_text("import numpy as np\nfrom scipy.optimize import rosen\n\n"
-                    "def f(x, y):\n    r = rosen(x)\n    return r * np.sum(y)\n")
+    path.write_text("import numpy as np\nfrom scipy.optimize import rosen_der\n\n"
+                    "def f(x, y):\n    r = np.sum(rosen_der(x))\n    return r * np.sum(y)\n")
     from conftest import load_module
 
-    with pytest.raises(backgen.BackgenError, match="unknown function 'rosen'") as info:
+    with pytest.raises(backgen.BackgenError, match="unknown function 'rosen_der'") as info:
         backgen.backward(load_module(path).f).backward(np.ones(3) * 2.0, np.ones(3))
     assert (info.value.filename, info.value.lineno) == (str(path), 5)
     path = tmp_path / "gp.py"

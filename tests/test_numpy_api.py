@@ -329,9 +329,13 @@ def test_a_method_reading_its_objects_weights_is_differentiated_with_respect_to_
     assert "def loss_backward(params, reg, X, y, dout=1.0):" in net.loss.backward_source
     assert backgen.gradcheck(net.loss, X, y) < 1e-5  # every entry of self.params and X moved alone
     calling = NET.replace("return data + ", "return self.penalty(W1) + data + ") + \
-        "\n    def penalty(self, W):\n        return np.sum(W * W)\n"
+        "\n    def penalty(self, W):\n        return self.reg * np.sum(W * W)\n"
+    caller = module(calling, "calling").TwoLayerNet(params, 0.1)  # a method calling another of the object's
+    assert backgen.gradcheck(caller.loss, X, y) < 1e-5  # methods: that one as the function of self.reg it is
+    writing = NET.replace("return data + ", "return self.penalty(W1) + data + ") + \
+        "\n    def penalty(self, W):\n        self.last = W\n        return np.sum(W * W)\n"
     with pytest.raises(BackgenError, match=r"self.penalty\(\): backgen does not follow calls of the object"):
-        module(calling, "calling")  # a method calling another of the object's methods
+        module(writing, "writing").TwoLayerNet(params, 0.1).loss.backward(X, y)  # (one writing into self)
 
 
 def test_gradcheck_moves_each_array_of_a_dict_and_names_the_entry_it_finds_wrong(module):

@@ -1,0 +1,152 @@
+"""SciPy's distances (``scipy.spatial.distance``), written as the NumPy they compute.
+
+Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each call of a function the
+environment binds to ``scipy.spatial.distance`` (``from scipy.spatial.distance import cdist``,
+``from scipy.spatial import distance`` then ``distance.cdist``, ``import scipy.spatial.distance as
+ssd``, ``scipy.spatial.distance.cdist`` after ``import scipy.spatial.distance``):
+
+* ``cdist(XA, XB, metric="euclidean")`` becomes the distances of every row of ``XA`` to every row of
+  ``XB`` (both matrices, as SciPy requires): ``D = XA[:, None, :] - XB[None, :, :]``, then
+  ``np.sqrt(np.sum(D ** 2, axis=-1))`` for ``"euclidean"``, ``np.sum(D ** 2, axis=-1)`` for
+  ``"sqeuclidean"``, ``np.sum(np.abs(D), axis=-1)`` for ``"cityblock"``;
+* ``pdist(X, metric="euclidean")`` becomes ``cdist(X, X, metric)`` of those rows above the diagonal, in
+  SciPy's order, ``[np.triu_indices(X.shape[0], 1)]``; ``squareform(pdist(X, metric))`` (its vector
+  written there) ``cdist(X, X, metric)``;
+* ``euclidean(u, v)``, ``sqeuclidean(u, v)`` and ``cityblock(u, v)`` of two vectors become
+  ``np.sqrt(np.sum((u - v) ** 2))``, ``np.sum((u - v) ** 2)`` and ``np.sum(np.abs(u - v))``, and
+  ``cosine(u, v)`` ``1.0 - np.dot(u, v) / (np.sqrt(np.dot(u, u)) * np.sqrt(np.dot(v, v)))``.
+
+The metric is a string written at the call.  Other metrics, other arguments (``w=``, ``p=``,
+``out=``), ``squareform`` of anything but ``pdist`` written there, and the module's other functions
+are refused at the call.  Arguments written twice are expressions without side effects, as
+arguments are.
+"""
+
+import ast
+import copy
+
+from .scipy_calls import numpy_alias
+from .source import walk
+
+SPELLED = frozenset({"cdist", "pdist", "squareform", "euclidean", "sqeuclidean", "cityblock", "cosine",
+                     "distance"})  # (parse runs this rewriter only where the function spells one)
+MODULE = "scipy.spatial.distance"
+METRICS = ("euclidean", "sqeuclidean", "cityblock")
+PAIRS = {"euclidean": "np.sqrt(np.sum((U - V) ** 2))", "sqeuclidean": "np.sum((U - V) ** 2)",
+         "cityblock": "np.sum(np.abs(U - V))",
+         "cosine": "(1.0 - np.dot(U, V) / (np.sqrt(np.dot(U, U)) * np.sqrt(np.dot(V, V))))"}
+ROWS = {"euclidean": "np.sqrt(np.sum((A[:, None, :] - B[None, :, :]) ** 2, axis=-1))",
+        "sqeuclidean": "np.sum((A[:, None, :] - B[None, :, :]) ** 2, axis=-1)",
+        "cityblock": "np.sum(np.abs(A[:, None, :] - B[None, :, :]), axis=-1)"}
+FUNCTIONS = ("cdist", "pdist", "squareform") + tuple(PAIRS)
+
+
+def rewrite(forward):
+    if not any(str(meaning) in (MODULE, "scipy") or str(meaning).startswith(MODULE + ".")
+               for meaning in forward.env.values()):
+        return
+    if not any(_function(forward, node.func) for node in walk(forward.func) if isinstance(node, ast.Call)):
+        return
+    np_name = numpy_alias(forward)
+
+    class Calls(ast.NodeTransformer):
+        def visit_Call(self, node):
+            name = _function(forward, node.func)
+            if name == "squareform":
+                new = _squareform(forward, node, np_name, self.visit)
+            else:
+                self.generic_visit(node)
+                if name is None:
+                    return node
+                new = _replaced(forward, node, name, np_name)
+            for sub in walk(new):
+                ast.copy_location(sub, node)
+            return new
+    Calls().visit(forward.func)
+    ast.fix_missing_locations(forward.func)
+
+
+def _function(forward, func):
+    """The name (``cdist``) of a function of scipy.spatial.distance ``func`` names, else None; another of
+    the module's is refused."""
+    parts, node = [], func
+    while isinstance(node, ast.Attribute):  # (scipy.spatial.distance.cdist, distance.cdist, ssd.cdist)
+        parts.insert(0, node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or not forward.env.get(node.id):
+        return None
+    meaning = ".".join([forward.env[node.id]] + parts)
+    if not meaning.startswith(MODULE + "."):
+        return None
+    name = meaning[len(MODULE) + 1:]
+    if name not in FUNCTIONS:
+        raise forward.error(f"scipy.spatial.distance.{name} is not supported: backgen reads scipy.spatial.distance's "
+                            f"{', '.join(FUNCTIONS)}", func)
+    return name
+
+
+def _arguments(forward, call, name, params):
+    """``{parameter: node}`` of a call by position and keyword, refusing others."""
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords) or \
+            len(call.args) > len(params):
+        raise forward.error(f"scipy.spatial.distance.{name} with these arguments is not supported: backgen reads "
+                            f"{', '.join(params)}", call)
+    given = dict(zip(params, call.args))
+    for keyword in call.keywords:
+        if keyword.arg not in params or keyword.arg in given:
+            raise forward.error(f"scipy.spatial.distance.{name} with {keyword.arg}= is not supported: backgen "
+                                f"reads {', '.join(params)}", call)
+        given[keyword.arg] = keyword.value
+    missing = [p for p in params if p not in given and p != "metric"]
+    if missing:
+        raise forward.error(f"scipy.spatial.distance.{name} needs {' and '.join(missing)} written out", call)
+    return given
+
+
+def _metric(forward, call, name, given):
+    node = given.get("metric")
+    if node is None:
+        return "euclidean"
+    if isinstance(node, ast.Constant) and node.value in METRICS:
+        return node.value
+    raise forward.error(f"scipy.spatial.distance.{name}'s metric must be written at the call as one of "
+                        f"{', '.join(map(repr, METRICS))}: backgen reads those", call)
+
+
+def _filled(text, np_name, **parts):
+    tree = ast.parse(text.replace("np.", f"{np_name}."), mode="eval").body
+
+    class Parts(ast.NodeTransformer):
+        def visit_Name(self, node):  # (a copy where an argument is written twice)
+            return copy.deepcopy(parts[node.id]) if node.id in parts else node
+    return Parts().visit(tree)
+
+
+def _rows(forward, call, name, np_name, first, second, given):
+    return _filled(ROWS[_metric(forward, call, name, given)], np_name, A=first, B=second)
+
+
+def _replaced(forward, call, name, np_name):
+    if name in PAIRS:
+        given = _arguments(forward, call, name, ("u", "v"))
+        return _filled(PAIRS[name], np_name, U=given["u"], V=given["v"])
+    if name == "cdist":
+        given = _arguments(forward, call, name, ("XA", "XB", "metric"))
+        return _rows(forward, call, name, np_name, given["XA"], given["XB"], given)
+    given = _arguments(forward, call, name, ("X", "metric"))  # pdist: the rows above the diagonal
+    matrix = _rows(forward, call, name, np_name, given["X"], given["X"], given)
+    upper = _filled("np.triu_indices(X.shape[0], 1)", np_name, X=given["X"])
+    return ast.Subscript(matrix, upper, ast.Load())
+
+
+def _squareform(forward, call, np_name, visit):
+    """``squareform(pdist(X, metric))``: ``cdist(X, X, metric)`` (``X`` rewritten by ``visit``); any other
+    squareform is refused."""
+    given = _arguments(forward, call, "squareform", ("X",))
+    inner = given["X"]
+    if not (isinstance(inner, ast.Call) and _function(forward, inner.func) == "pdist"):
+        raise forward.error("scipy.spatial.distance.squareform is read only of pdist written in it, "
+                            "squareform(pdist(X, metric)): the distances of every row to every row", call)
+    pair = _arguments(forward, inner, "pdist", ("X", "metric"))
+    pair["X"] = visit(pair["X"])
+    return _rows(forward, inner, "pdist", np_name, pair["X"], pair["X"], pair)
