@@ -521,7 +521,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
             raise
         except _Inlined as done:  # a helper writing into an array its caller passed: written into the caller
             forward = dataclasses.replace(forward, func=done.forward.func, env=done.forward.env,
-                                          constants=done.forward.constants, literals=done.forward.literals)
+                                          helpers=done.forward.helpers, constants=done.forward.constants,
+                                          literals=done.forward.literals)
             for key in [key for key, value in registry.items() if value is None]:
                 del registry[key]  # (claimed by the calls being staged when it was found)
 
