@@ -151,3 +151,178 @@ def test_a_helper_written_out_in_its_caller_calls_its_own_helpers(tmp_path):
     objective = weighted(lambda *a: module.run(*_copies(a)), [dout])
     for g, k in zip(got, (0, 1)):
         assert_close(g, gradient(objective, args, k))
+
+
+# --- a loop writing into an array a name kept a view of, read before the write only -----------------
+
+
+def assert_right_or_refused(text, args, douts=(1.0,), name="f"):
+    """``generate`` refuses ``text`` (a BackgenError) or its backward matches central differences."""
+    from numeric import assert_generated_right  # noqa: PLC0415
+    try:
+        backgen.generate(textwrap.dedent(text), name=name)
+    except backgen.BackgenError:
+        return "refused"
+    assert_generated_right(text, args, douts, name=name)
+    return "ok"
+
+
+RNN_SLOTS = '''
+    import numpy as np
+
+    def f(x, h0, Wx, Wh):
+        N, T, D = x.shape
+        h = np.zeros((N, T, Wh.shape[0]))
+        prev = h0
+        for t in range(T):
+            h[:, t, :] = np.tanh(x[:, t, :] @ Wx + prev @ Wh)
+            prev = h[:, t, :]
+        return h
+'''
+
+
+def test_a_hidden_state_kept_as_a_view_of_the_slot_just_written_is_followed(tmp_path):
+    # a student's rnn_forward: `h0 = h[:, t, :]` after writing that slot, read by the next iteration
+    # before its write only; refused before ("whose value from the previous iteration is kept under
+    # another name"), by generate and by the decorator
+    from numeric import assert_generated_right  # noqa: PLC0415
+    args = [RNG.standard_normal((2, 3, 4)), RNG.standard_normal((2, 5)), 0.5 * RNG.standard_normal((4, 5)),
+            0.5 * RNG.standard_normal((5, 5))]
+    dout = RNG.standard_normal((2, 3, 5))
+    assert_generated_right(RNN_SLOTS, args, (dout,))
+    module = _module(tmp_path, RNN_SLOTS, "rnn_slots")
+    got = backgen.backward(module.f).backward(*args, dout=dout)
+    objective = weighted(lambda *a: module.f(*_copies(a)), [dout])
+    for g, k in zip(got, range(4)):
+        assert_close(g, gradient(objective, args, k))
+
+
+def test_a_view_kept_and_read_after_the_write_is_still_refused_or_right():
+    # prev, all of h, is read after the write into h: it sees the write
+    assert_right_or_refused('''
+        import numpy as np
+
+        def f(x):
+            h = np.zeros((3, 4))
+            prev = h[:, :]
+            s = 0.0
+            for t in range(4):
+                h[:, t] = np.tanh(x[:, t] + 1.0)
+                s = s + np.sum(prev * x)
+                prev = h[:, :]
+            return s
+    ''', [RNG.standard_normal((3, 4))])
+
+
+# --- a helper certainly returning new values shares no memory with what it is given ----------------
+
+
+VERLET_ARRAY = '''
+    import numpy as np
+
+    def pull(pos):
+        n = len(pos)
+        e = 0.0
+        f = np.zeros((n, 2))
+        for i in range(n):
+            d = pos[i] - pos[(i + 1) % n]
+            e += np.sum(d ** 2)
+            f[i] = -2.0 * d
+        return e, f
+
+    def f(R0, dt):
+        pos = np.zeros((3, 4, 2))
+        pos[0] = R0
+        e, F = pull(pos[0])
+        total = e
+        for i in range(2):
+            pos[i + 1] = pos[i] + dt * F
+            e, F = pull(pos[i + 1])
+            total = total + e
+        return total
+'''
+
+
+def test_positions_written_after_a_force_helper_read_them_are_followed(tmp_path):
+    # the forces a helper computes from pos[i + 1] are new arrays: the next write into pos does not
+    # change them (refused before: "whose value from the previous iteration is kept under another name")
+    from numeric import assert_generated_right  # noqa: PLC0415
+    args = [RNG.standard_normal((4, 2)), 0.1]
+    assert_generated_right(VERLET_ARRAY, args)
+    module = _module(tmp_path, VERLET_ARRAY, "verlet_array")
+    got = backgen.backward(module.f, wrt=("R0",)).backward(*args)
+    assert_close(got, gradient(lambda *a: module.f(*_copies(a)), args, 0))
+
+
+@pytest.mark.parametrize("returned", ["pos[1:]", "pos", "pos.T", "np.asarray(pos)", "[pos][0]",
+                                      "([pos] + [pos])[0]", "pos.reshape(-1)[:2]"])
+def test_a_helper_returning_what_it_is_given_stays_refused_or_right(returned):
+    # the write into pos reaches what such a helper returned: followed, or refused
+    assert_right_or_refused(f'''
+        import numpy as np
+
+        def part(pos):
+            return {returned}
+
+        def f(R0, dt):
+            pos = np.zeros((3, 4))
+            pos[0] = R0
+            p = part(pos)
+            total = 0.0
+            for i in range(2):
+                pos[i + 1] = pos[i] * dt + 1.0
+                total = total + np.sum(p * p)
+                p = part(pos)
+            return total
+    ''', [RNG.standard_normal(4), 0.7])
+
+
+@pytest.mark.parametrize("body", [
+    "new[0] = u[1]\n            s = s + np.sum(u)\n            u = new",
+    "new[0] = u[1]\n            if s > 10.0:\n                u = new\n            s = s + 1.0",
+    "new[0] = u[1]\n            u, s = new, s + u[2]",
+    "new[0] = u[1]\n            if s > 10.0:\n                continue\n            u = new",
+])
+def test_a_name_holding_the_array_written_read_after_the_write_is_refused(body):
+    # u, the array new holds from the iteration before, read after the write (or kept past it on a
+    # path): it sees the write, which backgen does not follow
+    from numeric import assert_generated_refused  # noqa: PLC0415
+    assert_generated_refused(f'''
+    def f(u: "3"):
+        new = np.zeros(3)
+        s = 0.0
+        for t in range(2):
+            {body}
+        return np.sum(u ** 2) + s
+    ''', [np.array([0.3, -0.5, 0.8])], "writes into 'new'")
+
+
+
+@pytest.mark.parametrize("helper", [
+    "def part(pos):\n            return pos * K",
+    "def part(pos):\n            q = np.zeros(4)\n            q += pos\n            return q",
+    "def part(pos):\n            return pos - np.sum(pos, axis=0)",
+    "def part(pos):\n            return (pos * 1.0).copy()",
+    "def part(pos):\n            return np.tanh(pos), pos.sum()",
+])
+def test_a_helper_returning_new_values_is_followed_across_the_writes_after_it(helper):
+    # what the helper returns shares nothing with pos: the writes into pos after it leave it as it was
+    from numeric import assert_generated_right  # noqa: PLC0415
+    assert_generated_right(f'''
+        import numpy as np
+
+        K = 1.5
+
+        {helper}
+
+        def f(R0: "4", dt: float):
+            pos = np.zeros((3, 4))
+            pos[0] = R0
+            p = part(pos[0])
+            total = 0.0
+            for i in range(2):
+                total = total + np.sum(p[0] * p[0])
+                pos[i + 1] = pos[i] * dt + p[0]
+                p = part(pos[i + 1])
+            return total
+    ''', [RNG.standard_normal(4), 0.7])
