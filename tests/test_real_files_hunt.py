@@ -326,3 +326,44 @@ def test_a_helper_returning_new_values_is_followed_across_the_writes_after_it(he
                 p = part(pos[i + 1])
             return total
     ''', [RNG.standard_normal(4), 0.7])
+
+
+# --- generate without shapes: a parameter read by string keys is a dict of arrays -----------------
+
+
+def test_a_dict_of_arrays_without_shapes_is_refused_naming_its_keys():
+    # autograd's rnn.py: params passed to a helper reading params["change"]; the refusal named only the
+    # form of one array ("params: 'N, D'"), which such a dict cannot take
+    import re  # noqa: PLC0415
+    text = textwrap.dedent('''
+        import numpy as np
+
+        def predict(params, xs):
+            h = np.repeat(params["h0"], xs.shape[1], axis=0)
+            outs = []
+            for x in xs:
+                h = np.tanh(h @ params["hid"] + x @ params["inp"])
+                outs.append(h @ params["out"])
+            return outs
+
+        def loss(params, xs, ys):
+            outs = predict(params, xs)
+            total = 0.0
+            for t in range(xs.shape[0]):
+                total += np.sum(outs[t] * ys[t])
+            return total
+    ''')
+    with pytest.raises(backgen.BackgenError, match=re.escape(
+            "params is read by its keys ('h0', 'out', 'hid', 'inp') as a dict of arrays: give the shapes of "
+            "its entries (shapes={'params': {'h0': 'N, D', 'out': 'N, D', 'hid': 'N, D', ...}})")):
+        backgen.generate(text, name="loss")
+    params = {"h0": RNG.standard_normal((1, 3)), "hid": 0.5 * RNG.standard_normal((3, 3)),
+              "inp": RNG.standard_normal((2, 3)), "out": RNG.standard_normal((3, 2))}
+    xs, ys = RNG.standard_normal((4, 5, 2)), RNG.standard_normal((4, 5, 2))
+    module = backgen.generate(text, name="loss", shapes={
+        "params": {"h0": "1, H", "hid": "H, H", "inp": "D, H", "out": "H, O"}, "xs": "T, N, D", "ys": "T, N, O"})
+    namespace, generated = {}, {}
+    exec(text, namespace)
+    exec(module, generated)
+    got = generated["loss_backward"]({k: v.copy() for k, v in params.items()}, xs.copy(), ys.copy())
+    assert_close(got[0], gradient(namespace["loss"], [params, xs, ys], 0))
