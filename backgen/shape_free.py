@@ -112,7 +112,7 @@ def uses(func, names):
                     and node.func.id == "_added_at") and len(node.args) >= 2:  # np.add.at(out, groups, x): groups index out
                 index = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
                 for part in index:
-                    part = part.value if isinstance(part, ast.Subscript) else part
+                    part = part.value if isinstance(part, ast.Subscript) else _listed(part)
                     if isinstance(part, ast.Name):
                         _mark(kinds, names, part.id, "label")
             if isinstance(node.func, ast.Attribute) and node.func.attr in ("take_along_axis", "take"):
@@ -135,7 +135,7 @@ def uses(func, names):
         elif isinstance(node, ast.Subscript):
             index = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
             for part in index:  # y, or y[i] in scores[y[i]]: y holds labels
-                part = part.value if isinstance(part, ast.Subscript) else part
+                part = part.value if isinstance(part, ast.Subscript) else _listed(part)
                 if isinstance(part, ast.Name):
                     _mark(kinds, names, part.id, "label")
     for name in [n for n in kinds if n in sources]:  # y_flat = y.reshape(N * T) a label: so is y
@@ -150,6 +150,16 @@ def uses(func, names):
         if kinds.get(name) == "label":
             del kinds[name]
     return kinds
+
+
+def _listed(node):
+    """``y`` of ``np.array(y)`` or ``np.asarray(y)`` (an index made of y's values, ``probs[range(N),
+    np.asarray(y)]``); else ``node``."""
+    if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords and \
+            isinstance(node.func, ast.Attribute) and node.func.attr in ("array", "asarray") and \
+            isinstance(node.func.value, ast.Name) and node.func.value.id in ("np", "numpy"):
+        return node.args[0]
+    return node
 
 
 def _reshaped_name(node):
@@ -220,7 +230,8 @@ def _sliced(node):
 
 def _reshaped_from(func):
     """``{name: parameter}`` for the names set to a parameter reshaped (``y.reshape(N * T)``,
-    ``np.ravel(y)``, ``y.T``) or sliced (``y[:, 1:]``), whose elements are the parameter's."""
+    ``np.ravel(y)``, ``y.T``) or sliced (``y[:, 1:]``), or to a list of its items (``list(y)``, read as
+    ``for item in y: items.append(item)``), whose elements are the parameter's."""
     params = {a.arg for a in func.args.args}
     found = {}
     for node in walk(func):
@@ -237,6 +248,14 @@ def _reshaped_from(func):
                     source = value.args[0] if is_module and value.args else None if is_module else receiver
             if isinstance(source, ast.Name) and source.id in params and node.targets[0].id not in params:
                 found[node.targets[0].id] = source.id
+        elif isinstance(node, ast.For) and isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Name) \
+                and node.iter.id in params and len(node.body) == 1 and not node.orelse:
+            call = node.body[0].value if isinstance(node.body[0], ast.Expr) else None  # items.append(item) of
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "append" \
+                    and isinstance(call.func.value, ast.Name) and call.func.value.id not in params and \
+                    len(call.args) == 1 and isinstance(call.args[0], ast.Name) and \
+                    call.args[0].id == node.target.id:  # for item in y: list(y) as it is read
+                found[call.func.value.id] = node.iter.id
     return found
 
 

@@ -367,3 +367,28 @@ def test_a_dict_of_arrays_without_shapes_is_refused_naming_its_keys():
     exec(module, generated)
     got = generated["loss_backward"]({k: v.copy() for k, v in params.items()}, xs.copy(), ys.copy())
     assert_close(got[0], gradient(namespace["loss"], [params, xs, ys], 0))
+
+
+# --- labels indexing through a list or an array made of them -----------------------------------------
+
+
+@pytest.mark.parametrize("labels", ["list(y)", "np.asarray(y)", "np.array(y)"])
+def test_labels_made_a_list_or_an_array_to_index_with_are_labels(tmp_path, labels):
+    # a two-layer net's softmax_output[range(N), list(y)]: y was taken for a value to differentiate (the
+    # decorator refused "'y' is integer (int64): it carries no gradient"; generate sampled it as floats)
+    from numeric import assert_generated_right  # noqa: PLC0415
+    text = f'''
+        import numpy as np
+
+        def loss(X, W, y):
+            N = X.shape[0]
+            s = np.dot(X, W)
+            p = np.exp(s) / np.sum(np.exp(s), axis=1).reshape(-1, 1)
+            return -np.sum(np.log(p[range(N), {labels}])) / N
+    '''
+    args = [RNG.standard_normal((5, 3)), RNG.standard_normal((3, 4)), np.array([0, 1, 3, 3, 2])]
+    assert_generated_right(text, args, name="loss")
+    module = _module(tmp_path, text, "labels_" + labels.split("(")[0].replace(".", "_"))
+    got = backgen.backward(module.loss).backward(*args)
+    for g, k in zip(got, (0, 1)):
+        assert_close(g, gradient(module.loss, args, k))
