@@ -448,3 +448,39 @@ def test_a_loss_adding_regularization_to_its_own_gradients_in_place(tmp_path):
     objective = lambda *a: module.net_loss(*_copies(a))[0]  # noqa: E731
     for g, k in zip(got, (0, 1, 2, 3, 4, 6)):
         assert_close(g, gradient(objective, args, k))
+
+
+# --- an integrator given the derivative as a parameter ---------------------------------------------
+
+
+INTEGRATOR = '''
+    import numpy as np
+
+    def pend(y, t, b):
+        return np.array([y[1], -b * y[1] - np.sin(y[0])])
+
+    def euler(f, y0, t, b):
+        y = np.zeros((len(t), len(y0)))
+        y[0] = y0
+        for i in range(len(t) - 1):
+            y[i + 1] = y[i] + (t[i + 1] - t[i]) * f(y[i], t[i], b)
+        return y
+
+    def run(y0, t, b):
+        return euler(pend, y0, t, b)
+'''
+
+
+def test_an_integrator_calling_the_function_it_is_given_says_how_to_differentiate_it(tmp_path):
+    # rungekutta4(f, y0, t, args=()): "'f' is a variable, not a function" said nothing of what to do;
+    # a function passing pend by its name is differentiated
+    module = _module(tmp_path, INTEGRATOR, "integrator")
+    args = [np.array([0.4, -0.3]), np.linspace(0.0, 0.3, 4), 0.25]
+    with pytest.raises(backgen.BackgenError, match=r"'f' is a variable, not a function: a parameter called as a "
+                                                   r"function .*euler\(your_function, \.\.\.\)"):
+        backgen.backward(module.euler, wrt=("y0",)).backward(module.pend, *args, dout=np.ones((4, 2)))
+    dout = RNG.standard_normal((4, 2))
+    got = backgen.backward(module.run, wrt=("y0", "b")).backward(*args, dout=dout)
+    objective = weighted(lambda *a: module.run(*_copies(a)), [dout])
+    for g, k in zip(got, (0, 2)):
+        assert_close(g, gradient(objective, args, k))
