@@ -30,7 +30,9 @@ unknown order, an index that may be an array, an array held in a list appended t
 that would change is marked stale (a value that is one of several, ``a if c else b``, a
 branch's: a write into a reaches it, not b): reading it later is a ``BackgenError``
 naming the write (with the helpers whose results share it, which ``program``
-then writes into the caller).
+then writes into the caller).  A helper's result shares its arguments' memory unless the
+helper, given no list, certainly returns new values (``returns_fresh``: arithmetic, NumPy's
+computing functions, locals only ever bound so).
 ``changed_in_place`` does the same for ``h += v`` in NumPy code, which writes
 into ``h`` when it is an array and rebinds it when it is a number: names that
 share ``h`` become stale.
@@ -107,7 +109,8 @@ class MemoryModel:
         self.lists_sharing = set()  # list atoms that may hold one array twice (or an array and a view of it)
         self.list_sources = {}  # list atom -> the list it was made from (xs[i] = v, an append, a copy)
         self.list_items = {}  # list atom made from a display ([a, b], (a, b)) -> its items, in order
-        self.shared_edges = []  # (atom, atom) that may share memory: a helper's result and its arguments,
+        self.shared_edges = []  # (atom, atom) that may share memory: a helper's result and its arguments
+                                # (but of one returning new values: returns_fresh),
                                 # a loop's carried value and its values, a branch's value renamed
         self.item_edges = []  # (item read from a list, a value appended to it): writes follow these too
         self.merge_edges = []  # (value, value it is on one of several paths): it may be that one, or another
