@@ -97,8 +97,11 @@ def function_source(backward):
                    f"gradients {', '.join(backward.upstreams)} (None for an output whose gradient is zero).")
     summary += left_out_notes(backward.left_out)
     returns = ", ".join(backward.returns)
+    checks, late_checks = _checks(backward, guard), []
+    if backward.cache is not None:  # a layer's parameters are the cache's entries: checked once unpacked
+        checks, late_checks = [], _layer_checks(backward, checks)
     context = dict(name=backward.name, signature=", ".join(parts), summary=summary, opening=opening, unpack=unpack,
-                   missing=backward.missing, zeros=zeros, returns=returns, checks=_checks(backward, guard))
+                   missing=backward.missing, zeros=zeros, returns=returns, checks=checks, late_checks=late_checks)
     text = _render("backward.py.j2", forward=forward, backward=backward_lines, **context).rstrip("\n") + "\n"
     forward_frame = _frame(backward.forward)
     if len(forward_frame) < len(forward) or len(backward_frame) < len(backward_lines):
@@ -207,6 +210,17 @@ def _checks(backward, guard):
         checks.append((f"{guard} is None", f'"{backward.name}() needs {guard}, the gradient of the output "\n'
                                            '                        "(an array of its shape)"'))
     return [check if len(check) == 3 else check + ("TypeError",) for check in checks]
+
+
+def _layer_checks(backward, checks):
+    """The checks of a layer's backward ``(dout, cache)``, which knows the forward's parameters only as
+    the entries of the cache: those reading parameters the cache holds, made after it is unpacked.  A
+    parameter the cache does not hold is read by no line of the backward (it would be refused as
+    missing from the cache), so the code depends on nothing such a check would test."""
+    params = set(backward.params)
+    held = {name for name in backward.cache.names if name} | \
+        {name for line in backward.unpack for name in source.code_names(line)}
+    return [check for check in checks if source.code_names(check[0]) & params <= held]
 
 
 def _unpack_lines(layout):

@@ -1040,7 +1040,8 @@ class StatementStager:
         renewed_each = frozenset(entry[name] for name in _set_on_every_path(body) - reads_first if name in entry)
         self.check_loop_writes(self.writes[writes_before:] if not single else [], exits, after, iterated, inner,
                                reads_first, frozenset(followers), related, renewed_each,
-                               lambda name, node: _bound_before(body, name, node), _rebound_in_loop(stmt, body))
+                               lambda name, node: _bound_before(body, name, node), _rebound_in_loop(stmt, body),
+                               lambda name, node: _rebound_after(body, name, node))
         stale_after = dict(self.stale)
         caches_held = {name: self.not_values[name] for name in entry if name in self.not_values}
         for name, carried_name in entry.items():
@@ -1688,6 +1689,64 @@ def _bound_before(stmts, name, node):
             return _bound_before(stmt.body, name, node)  # (each iteration, before the write)
         return False
     return False
+
+
+def _rebound_after(stmts, name, node):
+    """Whether every path through ``stmts`` from ``node`` (a node inside a statement of them, whose own
+    reads come before what it stores) to their end gives ``name`` a value before reading it: its value
+    before ``node`` is read neither after it nor by the next iteration (False where unsure)."""
+    return _after(stmts, name, node) == "bound"
+
+
+def _after(stmts, name, node):
+    """``_rebound_after``'s walk: "bound", "read", or "open" (the end reached with the value kept)."""
+    for k, stmt in enumerate(stmts):
+        if not any(n is node for n in ast.walk(stmt)):
+            continue
+        if isinstance(stmt, ast.If) and not any(n is node for n in ast.walk(stmt.test)):
+            inside = stmt.body if any(n is node for s in stmt.body for n in ast.walk(s)) else stmt.orelse
+            state = _after(inside, name, node)
+        elif isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr)):
+            state = "open"
+        else:
+            return "read"  # (a write inside an inner loop, which may run again, or a with: unsure)
+        return state if state != "open" else _first_use(stmts[k + 1:], name)
+    return "read"
+
+
+def _first_use(stmts, name):
+    """What ``stmts`` do first with ``name`` on every path: "bound", "read" (on some path), or "open"."""
+    for stmt in stmts:
+        if isinstance(stmt, ast.If):
+            if _reads_name(stmt.test, name):
+                return "read"
+            states = {_first_use(stmt.body, name), _first_use(stmt.orelse, name)}
+            if "read" in states:
+                return "read"
+            if states == {"bound"}:
+                return "bound"
+            continue
+        if isinstance(stmt, (ast.Break, ast.Continue)) or isinstance(stmt, (ast.For, ast.While, ast.With, ast.Try)) \
+                and _reads_name(stmt, name) or not isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign,
+                                                                     ast.Expr, ast.Pass, ast.Return, ast.For,
+                                                                     ast.While, ast.With, ast.Try)):
+            return "read"  # (the value kept as the loop goes on or is left, or a statement not followed)
+        if isinstance(stmt, (ast.For, ast.While, ast.With, ast.Try)):
+            continue  # (reading no name: may run no time)
+        if _reads_name(stmt, name):
+            return "read"
+        if isinstance(stmt, ast.Return) or name in _set_on_every_path([stmt]):
+            return "bound"
+    return "open"
+
+
+def _reads_name(node, name):
+    """Whether ``node`` reads ``name`` (or, an augmented assignment to it, reads it there)."""
+    if node is None:
+        return False
+    if isinstance(node, ast.AugAssign) and any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.target)):
+        return True
+    return any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Store) for n in ast.walk(node))
 
 
 def _set_on_every_path(stmts):

@@ -37,6 +37,7 @@ new name to the helper's name it stands for, which a refusal naming it says.
 import ast
 import copy
 import dataclasses
+import types
 
 from .hoist import hoisted
 from .parse import read_helper
@@ -59,6 +60,10 @@ def inlined(forward, name, helper=None):
     free = {n.id for n in ast.walk(helper.func) if isinstance(n, ast.Name)} - helper_locals
     if free & (_locals(forward.func) | params) or any(not _same(helper, forward, n) for n in free):
         return None  # a name the helper reads from its module means something else here
+    called = {n: helper.helpers[n] for n in free if n in helper.helpers}  # the functions it calls, called
+    if any(isinstance(f, types.FunctionType) and isinstance(forward.helpers.get(n), types.FunctionType)
+           and forward.helpers[n] is not f for n, f in called.items()):  # here once written out
+        return None  # (a name the caller reads as another function of its own)
     mentioned = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name)}
     env = {**{n: helper.env[n] for n in free if n in helper.env and n not in mentioned}, **forward.env}
     func = copy.deepcopy(forward.func)
@@ -80,7 +85,7 @@ def inlined(forward, name, helper=None):
     if not ok:
         return None
     # (the module's names, numbers and lists the helper reads, too)
-    return dataclasses.replace(forward, func=func, env=env,
+    return dataclasses.replace(forward, func=func, env=env, helpers={**called, **forward.helpers},
                                constants={**forward.constants, **{n: v for n, v in helper.constants.items()
                                                                   if n in free}},
                                literals={**forward.literals, **{n: v for n, v in helper.literals.items()

@@ -30,7 +30,9 @@ unknown order, an index that may be an array, an array held in a list appended t
 that would change is marked stale (a value that is one of several, ``a if c else b``, a
 branch's: a write into a reaches it, not b): reading it later is a ``BackgenError``
 naming the write (with the helpers whose results share it, which ``program``
-then writes into the caller).
+then writes into the caller).  A helper's result shares its arguments' memory unless the
+helper, given no list, certainly returns new values (``returns_fresh``: arithmetic, NumPy's
+computing functions, locals only ever bound so).
 ``changed_in_place`` does the same for ``h += v`` in NumPy code, which writes
 into ``h`` when it is an array and rebinds it when it is a number: names that
 share ``h`` become stale.
@@ -107,7 +109,8 @@ class MemoryModel:
         self.lists_sharing = set()  # list atoms that may hold one array twice (or an array and a view of it)
         self.list_sources = {}  # list atom -> the list it was made from (xs[i] = v, an append, a copy)
         self.list_items = {}  # list atom made from a display ([a, b], (a, b)) -> its items, in order
-        self.shared_edges = []  # (atom, atom) that may share memory: a helper's result and its arguments,
+        self.shared_edges = []  # (atom, atom) that may share memory: a helper's result and its arguments
+                                # (but of one returning new values: returns_fresh),
                                 # a loop's carried value and its values, a branch's value renamed
         self.item_edges = []  # (item read from a list, a value appended to it): writes follow these too
         self.merge_edges = []  # (value, value it is on one of several paths): it may be that one, or another
@@ -244,12 +247,14 @@ class MemoryModel:
         if op.rule in ("select", "np.select_if"):  # a if c else b: a or b (c too, to be safe), one of them only,
             # so a write into a does not reach b (nor one into W the X of np.sum(X if c else W))
             self.merge_edges += [(op.target, a.name) for a in op.args if isinstance(a, ir.Var)]
-        elif op.rule == "call":  # may be an argument itself, or a view of one
-            self.shared_edges += [(op.target, a.name) for a in op.args if isinstance(a, ir.Var)]
+        elif op.rule == "call":  # may be an argument itself, or a view of one (unless the helper certainly
+            fresh = not any(isinstance(a, ir.Var) and a.name in lists for a in op.args) and \
+                self._helper_returns_fresh(op.param("function"))  # returns new values: returns_fresh)
+            self.shared_edges += [] if fresh else [(op.target, a.name) for a in op.args if isinstance(a, ir.Var)]
             if op.rule == "call":
                 self.call_results[op.target] = op.param("function")
-                for a in op.args:  # or an item of a list given (pick((v, y)) returning p[0]: v), or a view of one
-                    if isinstance(a, ir.Var) and a.name in lists:
+                for a in () if fresh else op.args:  # or an item of a list given (pick((v, y)) returning p[0]: v),
+                    if isinstance(a, ir.Var) and a.name in lists:  # or a view of one
                         held = set().union(*(self.list_members.get(version, set())
                                              for version in self.sharing(a.name) if version in lists))
                         self.shared_edges += [(op.target, member) for member in sorted(held)]
@@ -1258,6 +1263,13 @@ class MemoryModel:
         self.written(holder, ir.Var(base), ir.Var(new_base), stmt)
         return True
 
+    def _helper_returns_fresh(self, name):
+        """Whether the user's function ``name``, given no list, certainly returns values holding no memory
+        of what it is given (``returns_fresh``; worked out once per helper)."""
+        forward = getattr(self, "forward", None)
+        known = self.__dict__.setdefault("_fresh_helpers", {})
+        return forward is not None and _helper_fresh(forward, name, known)
+
     def viewed(self, name):
         """Whether another value is ``name`` or a view of it (``a = X[::-1]``): a write through it
         writes into ``name``'s array."""
@@ -1285,7 +1297,8 @@ class MemoryModel:
         return tuple(dict.fromkeys(chain))
 
     def check_loop_writes(self, writes, exits, after, iterated=None, inner=None, reads_first=(), followers=(),
-                          related=frozenset(), renewed=frozenset(), bound_first=None, rebound=frozenset()):
+                          related=frozenset(), renewed=frozenset(), bound_first=None, rebound=frozenset(),
+                          rebound_after=None):
         """A loop body that writes into the value it carried in changes what the previous iteration
         kept of it (in a list, or under another name, ``after`` being the names' values as an
         iteration ends, ``inner`` as one starts, ``reads_first`` the names an iteration may read
@@ -1296,7 +1309,9 @@ class MemoryModel:
         its value or a view of it, ``b = X[::-1]; b[0] = v`` of X, or a name ``rebound`` nowhere in the
         loop holds it as the write is staged), or bound anew before it on every path of the iteration to
         it and not read before (``bound_first(name, node)``: the value kept is read no more), the write
-        is what backgen stages."""
+        is what backgen stages.  So is a write after which every path of the iteration binds the name
+        keeping the value anew before reading it (``rebound_after(name, node)``: ``h[:, t] = np.tanh(prev @
+        W)``, then ``prev = h[:, t]``, the value kept read before the write only)."""
         # an iteration's value is the next one's carried value: not the same array within one iteration
         # (new = np.zeros(3), written into, then u = new: the next iteration writes into a new array)
         following = frozenset((carried, value.name) for carried, value in exits if isinstance(value, ir.Var))
@@ -1369,8 +1384,10 @@ class MemoryModel:
                           # given their values after it: ``loop_followers``)
                           and (entries.get(other), carried) not in related  # (nor one sharing the carried
                           # array in every iteration, each write followed into it: ``relate_carried``)
-                          and not (settled(carried) and settled(other))]  # (the write followed into both, or
-                # the value of one bound anew before it: b = X[::-1]; b[0] = v, of b and X)
+                          and not (settled(carried) and settled(other))  # (the write followed into both, or
+                          # the value of one bound anew before it: b = X[::-1]; b[0] = v, of b and X)
+                          and not (other != name and rebound_after is not None and _read_before_only(
+                              self._names_of(other, after, inner), node, rebound_after))]  # (or after it)
                 if lists or others:  # (h += v writes into h where it is an array; a number it rebinds)
                     if not lists and become_one:
                         message = (f"this writes into {name!r}, which holds {carrier}'s array here and ends the "
@@ -2150,3 +2167,165 @@ def _has_slice(index):
     items = node.elts if isinstance(node, ast.Tuple) else [node]
     return any(isinstance(i, ast.Slice) or isinstance(i, ast.Constant) and i.value in (None, Ellipsis) or
                isinstance(i, ast.Attribute) and i.attr == "newaxis" for i in items)
+
+
+def _read_before_only(names, node, rebound_after):
+    """Whether the user's ``names`` (those keeping a value a write changes) are each bound anew after the
+    write ``node`` before they are read, on every path of the iteration: the value kept, read before the
+    write only, is as backgen stages it."""
+    return bool(names) and all(rebound_after(n, node) for n in names)
+
+
+# methods of an array that compute a new one (x.sum(), x.copy()): never a view of x
+_FRESH_METHODS = frozenset({"copy", "sum", "mean", "prod", "std", "var", "dot", "cumsum", "cumprod", "max", "min",
+                            "clip", "round", "trace", "any", "all", "argmax", "argmin", "item", "tolist"})
+# NumPy functions that may return their argument or a view of it (np.diff(x, n=0), np.einsum('ij->ji', a),
+# np.nan_to_num(x, False))
+_VIEWING_CALLS = frozenset({"diff", "einsum", "nan_to_num"})
+# builtins returning a new number or array made from their arguments (not one of them)
+_FRESH_BUILTINS = frozenset({"float", "int", "abs", "len", "sum", "round", "bool", "pow"})
+
+
+def _helper_fresh(forward, name, known):
+    """``returns_fresh`` of the helper ``name`` that ``forward`` calls (``known``: the helpers worked out,
+    by the function they are; one being worked out, called by itself, is not known fresh)."""
+    if name not in forward.helpers:
+        return False
+    value = forward.helpers[name]
+    key = (name, id(value))
+    if key not in known:
+        known[key] = False
+        known[("alive", id(value))] = value  # (its id names it while the helpers are worked out)
+        from .parse import read_helper  # noqa: PLC0415 -- (the parser imports the stager, which imports this)
+        try:
+            helper = read_helper(forward, name)
+            known[key] = returns_fresh(helper, lambda called: _helper_fresh(helper, called, known))
+        except Exception:  # noqa: BLE001 -- (a helper not read here is refused where it is staged)
+            known[key] = False
+    return known[key]
+
+
+def returns_fresh(forward, helper_fresh=lambda name: False):
+    """Whether every value the function of ``forward`` returns (each item of a tuple returned), given
+    arrays and numbers (no list), is certainly a new number or array, holding no memory of its parameters
+    nor of the module's values: made by arithmetic on no list (``v + dt * F``), a comparison, a NumPy
+    function that computes (``np.sum``, ``np.zeros``), a method computing from an array (``x.sum()``,
+    ``x.copy()``), or held by a local name that every binding gives such a value (``energy = 0``, then
+    ``energy += E``; ``forces = np.zeros(...)``, written into), or returned by a helper that is so
+    (``helper_fresh``).  A name a ``for`` binds, a parameter, a view (``x[i]``, ``x.T``, ``x.reshape``),
+    ``np.asarray``, a list (``[x]``, ``hs + [h]``: it holds what it is made of) and anything else are not
+    known fresh (False)."""
+    func = forward.func
+    env = forward.env
+    params = {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+    bindings = {}  # a local name -> the values bound to it (None: bound otherwise, never fresh)
+    for node in ast.walk(func):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) and node is not func:
+            return False  # (a nested function: its names are not followed)
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                _bind_fresh(bindings, target, node.value)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and isinstance(node.target, ast.Name):
+            if isinstance(node, ast.AnnAssign) and node.value is None:
+                continue
+            bindings.setdefault(node.target.id, []).append(node.value if isinstance(node, ast.AnnAssign) else
+                                                            ast.BinOp(node.target, node.op, node.value))
+        elif isinstance(node, (ast.For, ast.comprehension, ast.With, ast.NamedExpr, ast.Global, ast.Nonlocal,
+                               ast.ExceptHandler, ast.Import, ast.ImportFrom, ast.Delete)):
+            names = node.names if isinstance(node, (ast.Global, ast.Nonlocal)) else \
+                [n.id for n in ast.walk(node.target if isinstance(node, (ast.For, ast.comprehension, ast.NamedExpr))
+                                         else node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)]
+            for name in names if isinstance(names, list) else []:
+                bindings.setdefault(name, []).append(None)
+    returns = [n for n in ast.walk(func) if isinstance(n, ast.Return)]
+    if not returns or any(r.value is None for r in returns):
+        return False
+    numpy = {name for name, meaning in env.items() if meaning == "numpy" or str(meaning) in NUMPY_LIKE_MODULES}
+    visiting, listing = set(), set()
+
+    def sequence(node):  # whether the value may be a list or tuple (parameters are not: no list is given)
+        kind = node.__class__
+        if kind in (ast.List, ast.Tuple, ast.ListComp, ast.GeneratorExp, ast.Starred):
+            return True
+        if kind is ast.BinOp:
+            return sequence(node.left) or sequence(node.right)
+        if kind in (ast.IfExp, ast.BoolOp):
+            return any(sequence(v) for v in ((node.body, node.orelse) if kind is ast.IfExp else node.values))
+        if kind is ast.Subscript:
+            return sequence(node.value)
+        if kind is ast.Name:
+            if node.id in params or node.id in listing or node.id in forward.constants and node.id not in bindings:
+                return False  # (a number of the module, EPS = 1e-8: no list)
+            if node.id not in bindings:
+                return True  # (the module's: not known)
+            listing.add(node.id)
+            try:
+                return any(v is None or sequence(v) for v in bindings[node.id])
+            finally:
+                listing.discard(node.id)
+        if kind is ast.Call:
+            return not fresh(node)
+        return kind is not ast.Constant and kind is not ast.UnaryOp and kind is not ast.Compare
+
+    def fresh(node):
+        kind = node.__class__
+        if kind in (ast.Constant, ast.UnaryOp, ast.Compare):
+            return True  # (arithmetic makes a new array; on numbers, a number)
+        if kind is ast.BinOp:  # (a list joined or repeated holds the items it is made of)
+            return not (sequence(node.left) or sequence(node.right)) or fresh(node.left) and fresh(node.right)
+        if kind in (ast.Tuple, ast.List):
+            return all(fresh(e) for e in node.elts) and not any(isinstance(e, ast.Starred) for e in node.elts)
+        if kind is ast.IfExp:
+            return fresh(node.body) and fresh(node.orelse)
+        if kind is ast.BoolOp:
+            return all(fresh(v) for v in node.values)
+        if kind is ast.Name:
+            if node.id in forward.constants and node.id not in bindings and node.id not in params:
+                return True  # (a number of the module)
+            if node.id in params or node.id not in bindings or node.id in visiting:
+                return node.id in visiting and node.id not in params  # (x += v of x bound fresh: still fresh)
+            values = bindings[node.id]
+            visiting.add(node.id)
+            try:
+                return all(v is not None and fresh(v) for v in values)
+            finally:
+                visiting.discard(node.id)
+        if kind is ast.Call:
+            if any(k.arg in (None, "out", "copy") for k in node.keywords) or \
+                    any(isinstance(a, ast.Starred) for a in node.args):
+                return False  # (np.abs(x, out=x), np.nan_to_num(x, copy=False): x itself)
+            callee = node.func
+            if isinstance(callee, ast.Name):
+                if callee.id in params or callee.id in bindings:
+                    return False
+                if callee.id in forward.helpers:
+                    return helper_fresh(callee.id)
+                return callee.id in _FRESH_BUILTINS and env.get(callee.id) is None and \
+                    not (callee.id == "sum" and len(node.args) > 1)  # (sum([], x) is x)
+            if isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name) and \
+                    callee.value.id in numpy and callee.value.id not in params and callee.value.id not in bindings:
+                return callee.attr in FRESH_CALLS and callee.attr not in _VIEWING_CALLS
+            if isinstance(callee, ast.Attribute) and callee.attr in _FRESH_METHODS:
+                return not sequence(callee.value) and not (  # (x.sum(), x.copy() of an array: never a view
+                    callee.attr == "copy" and isinstance(callee.value, ast.Name) and callee.value.id in params)
+                # of x; a parameter's copy may be a dict's, holding its arrays)
+        return False
+
+    return all(fresh(r.value) for r in returns)
+
+
+NUMPY_LIKE_MODULES = ("numpy", "autograd.numpy", "jax.numpy")
+
+
+def _bind_fresh(bindings, target, value):
+    """Note ``target = value`` in ``bindings``: each name of a tuple target unpacked from a tuple the
+    item at its place, from anything else (a call returning a tuple) the call itself; a subscript or
+    attribute target binds no name."""
+    if isinstance(target, ast.Name):
+        bindings.setdefault(target.id, []).append(value)
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        items = value.elts if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) \
+            else [value] * len(target.elts)
+        for t, v in zip(target.elts, items):
+            _bind_fresh(bindings, t.value if isinstance(t, ast.Starred) else t,
+                        None if isinstance(t, ast.Starred) else v)

@@ -373,7 +373,8 @@ class ShapesNeeded(BackgenError):
 
 
 def shapes_needed(forward, name, unknown, reason=""):
-    """The error naming every way to give the shapes of ``unknown``."""
+    """The error naming every way to give the shapes of ``unknown`` (for a parameter read by string keys,
+    autograd's ``params["change"]``, the form of its entries' shapes)."""
     first = unknown[0]
     message = (f"{reason}: " if reason else "") + (
         f"the shapes of {', '.join(unknown)} are needed to write NumPy gradients for {name}(): annotate the "
@@ -381,8 +382,39 @@ def shapes_needed(forward, name, unknown, reason=""):
         "give them in the "
         f"docstring (- {first}: ... of shape (N, D)), pass shapes= (on the command line: --shape {first}=N,D), "
         "or call the decorated function's .backward() with arrays")
+    keyed = [(param, keys) for param in unknown for keys in [_keys_read(forward, param)] if keys]
+    if keyed:
+        param, keys = keyed[0]
+        entries = ", ".join(f"{key!r}: 'N, D'" for key in keys[:3]) + (", ..." if len(keys) > 3 else "")
+        message += (f"; {param} is read by its keys ({', '.join(map(repr, keys))}) as a dict of arrays: give the "
+                    f"shapes of its entries (shapes={{{param!r}: {{{entries}}}}})")
     error = forward.error(message)
     return ShapesNeeded(error.msg, error.filename, error.lineno, error.offset, error.text, unknown)
+
+
+def _keys_read(forward, param, depth=0):
+    """The string keys ``param`` of ``forward`` is read by (``params["change"]``), in the order first read,
+    there or in the helpers it is passed to (as deep as three calls)."""
+    keys = []
+    for node in ast.walk(forward.func):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == param and \
+                isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str) and \
+                node.slice.value not in keys:
+            keys.append(node.slice.value)
+        elif depth < 3 and isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                node.func.id in forward.helpers:
+            places = [k for k, arg in enumerate(node.args) if isinstance(arg, ast.Name) and arg.id == param]
+            named = [k.arg for k in node.keywords if isinstance(k.value, ast.Name) and k.value.id == param]
+            if not places and not named:
+                continue
+            try:
+                helper = read_helper(forward, node.func.id)
+            except (BackgenError, NoSourceError, TypeError, OSError):
+                continue
+            params = [a.arg for a in helper.func.args.args]
+            for inner in [params[k] for k in places if k < len(params)] + named:
+                keys += [key for key in _keys_read(helper, inner, depth + 1) if key not in keys]
+    return keys
 
 
 class _Resplit(Exception):
@@ -521,7 +553,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
             raise
         except _Inlined as done:  # a helper writing into an array its caller passed: written into the caller
             forward = dataclasses.replace(forward, func=done.forward.func, env=done.forward.env,
-                                          constants=done.forward.constants, literals=done.forward.literals)
+                                          helpers=done.forward.helpers, constants=done.forward.constants,
+                                          literals=done.forward.literals)
             for key in [key for key, value in registry.items() if value is None]:
                 del registry[key]  # (claimed by the calls being staged when it was found)
 

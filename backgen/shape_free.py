@@ -116,7 +116,7 @@ def uses(func, names):
                     and node.func.id == "_added_at") and len(node.args) >= 2:  # np.add.at(out, groups, x): groups index out
                 index = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
                 for part in index:
-                    part = part.value if isinstance(part, ast.Subscript) else part
+                    part = part.value if isinstance(part, ast.Subscript) else _listed(part)
                     if isinstance(part, ast.Name):
                         _mark(kinds, names, part.id, "label")
             if _class_call(node):  # np.unique(y), np.bincount(y): y holds labels (integers)
@@ -141,7 +141,7 @@ def uses(func, names):
         elif isinstance(node, ast.Subscript):
             index = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
             for part in index:  # y, or y[i] in scores[y[i]]: y holds labels
-                part = part.value if isinstance(part, ast.Subscript) else part
+                part = part.value if isinstance(part, ast.Subscript) else _listed(part)
                 if isinstance(part, ast.Name):
                     _mark(kinds, names, part.id, "label")
     for name in [n for n in kinds if n in sources]:  # y_flat = y.reshape(N * T) a label: so is y
@@ -156,6 +156,16 @@ def uses(func, names):
         if kinds.get(name) == "label":
             del kinds[name]
     return kinds
+
+
+def _listed(node):
+    """``y`` of ``np.array(y)`` or ``np.asarray(y)`` (an index made of y's values, ``probs[range(N),
+    np.asarray(y)]``); else ``node``."""
+    if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords and \
+            isinstance(node.func, ast.Attribute) and node.func.attr in ("array", "asarray") and \
+            isinstance(node.func.value, ast.Name) and node.func.value.id in ("np", "numpy"):
+        return node.args[0]
+    return node
 
 
 def _reshaped_name(node):
@@ -231,7 +241,8 @@ def _sliced(node):
 def _reshaped_from(func):
     """``{name: parameter}`` for the names set to a parameter reshaped (``y.reshape(N * T)``,
     ``np.ravel(y)``, ``y.T``) or sliced (``y[:, 1:]``), or, bound once, to its items (``for i in ids``,
-    ``last = ids[-1]``), whose elements are the parameter's (or those of such a name: ``for j in row``)."""
+    ``last = ids[-1]``), or to a list of its items (``list(y)``, read as ``for item in y:
+    items.append(item)``), whose elements are the parameter's (or those of such a name: ``for j in row``)."""
     params = {a.arg for a in func.args.args}
     found = {}
     stores = {}
@@ -258,6 +269,14 @@ def _reshaped_from(func):
             for target, source in _items_iterated(node.target, node.iter):  # enumerate give them; and for j
                 if (source in params or source in found) and target not in params and stores.get(target) == 1:
                     found[target] = found.get(source, source)  # (in row, of row in y; a name bound once)
+            if isinstance(node, ast.For) and isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Name) \
+                    and node.iter.id in params and len(node.body) == 1 and not node.orelse:
+                call = node.body[0].value if isinstance(node.body[0], ast.Expr) else None  # items.append(item) of
+                if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "append" \
+                        and isinstance(call.func.value, ast.Name) and call.func.value.id not in params and \
+                        len(call.args) == 1 and isinstance(call.args[0], ast.Name) and \
+                        call.args[0].id == node.target.id:  # for item in y: list(y) as it is read
+                    found[call.func.value.id] = node.iter.id
     return found
 
 

@@ -1056,9 +1056,17 @@ def _without_users_backward(body, gradients):
     (``dh, grads_W2, grads_b2 = affine_backward(dscores, cache2)``, its parts then written into
     ``grads``, which ``_fills_dict`` leaves out), last first.  Statements in blocks and writes
     into arrays are kept, and an augmented assignment reads its name (it may write into an array
-    the name shares)."""
+    the name shares), unless the name holds what the user's own backward returns (``dh1, dW2, db2 =
+    affine_backward(dscores, cache2)``, then ``dW2 += self.reg * W2``) and nothing after it reads it."""
+    made = {n.id for stmt in body if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Name)
+            and stmt.value.func.id.endswith("_backward")
+            for n in ast.walk(stmt.targets[0]) if isinstance(n, ast.Name)}  # (a layer's gradients, the user's)
     live, kept = set(), []
     for stmt in reversed(body):
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id in made and \
+                stmt.target.id not in live:
+            continue
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
             target = stmt.targets[0]
             parts = target.elts if isinstance(target, ast.Tuple) else [target]
