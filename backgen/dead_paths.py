@@ -89,7 +89,8 @@ def find(staged, walker, args):
     or None."""
     candidates = [(op, op.reads(), exc) for op, exc in walker.failed.items()
                   if id(op) not in walker.evaluated and op not in walker.value_failed and op.rule != "call"
-                  and shape_error(exc) and not _in_place_on_number(op, exc) and not _chooses(op.source)]
+                  and shape_error(exc) and not _in_place_on_number(op, exc) and not _chooses(op.source)
+                  and op.line not in staged.writes_staged_again]  # (a write backgen made of op=, not NumPy's)
     candidates += [(item, _code_names(item.test), exc) for key, (item, exc) in walker.failed_tests.items()
                    if key not in walker.tests_ok and key not in walker.value_failed and shape_error(exc)
                    and not _chooses(item.test)]

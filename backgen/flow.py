@@ -56,6 +56,7 @@ class StatementStager:
                 load.ctx = ast.Load()
                 value = ast.copy_location(ast.BinOp(load, stmt.op, stmt.value), stmt)
                 if isinstance(stmt.target, ast.Name) and in_place_at(stmt) in self.written_in_place:
+                    self.writes_staged_again.add(stmt.lineno)  # (where h may be a number, which op= rebinds)
                     whole = ast.copy_location(ast.Constant(Ellipsis), stmt.target)  # h += v into a shared array:
                     self.assign_target(ast.copy_location(ast.Subscript(  # the write h[...] = h + v it is
                         ast.Name(stmt.target.id, ast.Load()), whole, ast.Store()), stmt.target), value)
@@ -64,6 +65,7 @@ class StatementStager:
                 if isinstance(before, ir.Const):  # r = A[1] of a constant array A = np.zeros(...): r op= v writes
                     before = self.constant_array_staged(stmt.target.id, before, stmt.target)  # into A's array
                 if before is not None and self.written_through_view(stmt.target.id, before, stmt):
+                    self.writes_staged_again.add(stmt.lineno)  # (where row may be a number, which op= rebinds)
                     continue  # row = y[0]; row *= 2.0: the write y[0] = row * 2.0
                 held = stmt.target.value.id if isinstance(stmt.target, ast.Subscript) and \
                     isinstance(stmt.target.value, ast.Name) else None

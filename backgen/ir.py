@@ -274,6 +274,8 @@ class Staged:
                                            # shape of its own (read by nothing but the return)
     in_place: tuple = ()  # (value of h op= v, h's value before: a name or a Const): NumPy wrote into h where
                           # it is an array
+    writes_staged_again: frozenset = frozenset()  # lines of h op= v staged as the write h[...] = h + v (and its
+    # writes through what shares h), where h may be a number, which op= rebinds: what fails there is not NumPy's
     called: bool = False  # a helper's: its backward is called by its caller's (which may pass a 0-d array)
     item_lists: frozenset = frozenset()  # shape-generic: names that may hold lists of arrays of several shapes
                                          # (params, parts = params[k]), their gradients lists alike

@@ -976,6 +976,11 @@ class _Walker:
         if not self.failed:
             return
         evaluated = {op for op in ir.ops_in(self.staged.body) if id(op) in self.evaluated}
+        for op, exc in self.failed.items():  # (row = v[i]; row += w staged as the write into v it is where row
+            if op.line in self.staged.writes_staged_again:  # is an array, failing where it is a number: said so)
+                hazard = next((here for _, here, _ in self.staged.number_hazards if here.lineno == op.line), None)
+                if hazard is not None:
+                    raise hazard
         for op, exc in self.failed.items():
             if op not in evaluated and op.target in self.shapes and op.rule != "setitem":
                 raise _error_at(self.staged, op.line, f"NumPy raises on this line at the given shapes "

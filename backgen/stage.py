@@ -236,6 +236,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.forward = forward
         self.unmerged = unmerged  # (see ``stage``)
         self.written_in_place = written  # (see ``stage``)
+        self.writes_staged_again = set()  # the lines of op= staged as the write into an array they may be
         self.split_outputs = split_outputs  # (see ``stage``)
         self.output_merges = set()  # the names an if's paths deliver an output to
         self.unset = set()  # carried names an enclosing loop has not given a value yet
@@ -348,6 +349,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                          required=tuple(self.required),
                          param_writes=tuple(self.param_writes),
                          in_place=tuple(self.in_place_values.items()),
+                         writes_staged_again=frozenset(self.writes_staged_again),
                          cache=self.cache_layout,
                          path_outputs=frozenset(self.output_merges) if self.split_outputs else frozenset(),
                          constants=self.numbers_read(),

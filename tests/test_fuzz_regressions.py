@@ -5230,3 +5230,25 @@ def test_an_iterated_array_the_loop_binds_again_is_read_as_it_started():
                 v = step(v)
             return v
         """, [np.array([[1.19], [1.12], [-0.89]]), np.array([0.99, -0.53, -0.76])], dout=0.7)
+
+
+def test_a_branch_failing_only_on_a_write_backgen_made_of_op_is_not_left_out():
+    """``row += w`` of ``for row in v`` after a write into ``v``: staged as the write into ``v`` it is where
+    ``row`` is an array, it fails where ``row`` is a number (a vector's item), which op= rebinds.  The
+    path was taken for one NumPy raises on at these shapes and left out, and the gradient was the other
+    path's (long fuzz seed 2026120532, program 9679); now the op= is refused, saying which two it may be."""
+    source = textwrap.dedent("""
+        import numpy as np
+        def f(v: "3", w: "3"):
+            if np.sum(w) < 2.2:
+                return np.prod(v)
+            v[[2]] -= (w * w).mean()
+            for row in v:
+                row += w
+                a = np.min(row / (1.0 + v * v))
+            return a
+    """)
+    with pytest.raises(backgen.BackgenError, match=r"row \+= \.\.\. writes into 'v' where row = v\[i\] is an array"):
+        backgen.generate(source)
+    assert_right(source.replace("    v[[2]] -= (w * w).mean()\n", ""),  # (v's items known to be numbers)
+                 [np.array([-0.38, -1.140731, 0.411462]), np.array([0.922193, 0.582924, 0.913655])])
