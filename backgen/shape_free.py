@@ -89,7 +89,8 @@ def uses(func, names):
     the function gives the name a new value (the test may read that one), and where the code gives
     it a number when it is None (``if reg is None: reg = 0.0``)."""
     kinds, sources = {}, _reshaped_from(func)
-    names = set(names) | set(sources)  # (a label's reshaped copy makes its source a label)
+    asked = set(names)
+    names = asked | set(sources)  # (a label's reshaped copy makes its source a label)
     rebound = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
     numbers = names - rebound  # (a test or math may read a rebound name's new value: W = v[0]; if W > 0.7)
     made = _made_of(func)
@@ -146,7 +147,7 @@ def uses(func, names):
                     _mark(kinds, names, part.id, "label")
     for name in [n for n in kinds if n in sources]:  # y_flat = y.reshape(N * T) a label: so is y
         source, kind = sources[name], kinds.pop(name)
-        if kind == "label" and kinds.get(source) is None:
+        if kind == "label" and kinds.get(source) is None and source in asked:
             kinds[source] = kind
     params = {a.arg for a in func.args.args}
     replaced = {node.targets[0].id for node in walk(func) if isinstance(node, ast.Assign) and len(node.targets) == 1

@@ -21433,10 +21433,6 @@ KNOWN = {
     ("dropout_test_mode", "generate"): ("refused", "the backward needs x (read by `dx = _unbroadcast(mask * d_out, x)`)"),
     # a cache in each mode: the backward, given the cache alone, cannot tell which (the decorator follows each)
     ("batchnorm_test_mode", "generate"): ("refused", "builds a cache on each path (lines 19 and 23)"),
-    # positions[i + 1:] has one row at the last i, where NumPy broadcasts it otherwise: one pattern per value
-    # no shapes: the path where the mask holds reads target[n, t], which a sample of another rank breaks,
-    # and of a higher rank makes total an array on one path only
-    ("masked_mean_where_loop", "generate"): ("refused", "NumPy raises on this line at the given shapes"),
     # no shapes: a list of dicts of layers, read as one array, where a list of (W, b) pairs is a list of layers
     # (as net_list_relu; given its shapes, a list of dicts of shape strings, and by the decorator, the loop is
     # written out layer by layer)

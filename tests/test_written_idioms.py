@@ -238,3 +238,19 @@ def test_a_float_one_call_passes_as_a_variable_is_differentiated_at_every_call()
             return np.sum(leaky(x, 0.1) * leaky(x * 2.0, a))
     """, [RNG.randn(4), 0.3])
     assert "dalpha" in module
+
+
+def test_labels_a_docstring_declares_integers_iterated_by_a_loop():
+    # for t in targets: logits[t]: t is a label of targets, which the docstring already says are integers
+    # (a KeyError inside backgen: the loop's items made targets a label to declare again)
+    assert_right('''
+        import numpy as np
+        def f(W, s, targets):
+            """W: (3, 4); s: (3,); targets: int (2,)"""
+            total = 0.0
+            for t in targets:
+                logits = np.tanh(s @ W)
+                total -= logits[t] - np.log(np.sum(np.exp(logits)))
+                s = s * 0.5
+            return total
+    ''', [RNG.randn(3, 4), RNG.randn(3), np.array([1, 3])])
