@@ -98,7 +98,7 @@ class GradContext:
         except (ValueError, SyntaxError):
             value = self._module_constant(text)
             if value is None:
-                value = dict(self._reverse.staged.given_integers).get(text)
+                value = dict(self._reverse.staged.given_values).get(text)
             if value is None:
                 value = self._rank_number(text)
             if value is None:

@@ -83,8 +83,8 @@ def backward_program(func_or_source, wrt=None, name=None, filename=None, shapes=
 
 def _static_defaults(forward, wrt, shapes):
     """``(name, default)`` for the parameters of an integer default that the staged forward reads as a
-    static argument of an operation (``np.sum(x, axis=axis)`` in ``def f(x, axis=-1)``): the code for
-    every value of it is not written, the code for its default is."""
+    static argument of an operation (``np.sum(x, axis=axis)`` in ``def f(x, axis=-1)``), or passes to a
+    helper, which may: the code for every value of it is not written, the code for its default is."""
     args = forward.func.args
     defaults = dict(zip([a.arg for a in args.args][len(args.args) - len(args.defaults):], args.defaults))
     integers = {name: default_value(node) for name, node in defaults.items()}
@@ -95,7 +95,8 @@ def _static_defaults(forward, wrt, shapes):
         staged = stage(forward, wrt, declared_shapes(forward, shapes))
     except BackgenError:
         return ()
-    read_so = {text for op in ops_in(staged.body) for _, text in op.params}
+    read_so = {text for op in ops_in(staged.body) for _, text in op.params} | {  # (or passed to a helper,
+        a.name for op in ops_in(staged.body) if op.rule == "call" for a in op.args if a.__class__ is ir.Var}  # softmax(x, axis))
     return tuple((name, value) for name, value in integers.items() if name in read_so)
 
 
@@ -759,8 +760,10 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         roots, names = item_lists(result, [p for p in result.params if p in shape_free and p in iterates], passed,
                                   picked)
         result = dataclasses.replace(result, item_lists=names)
-    if known:  # (a parameter's staged name is its own where the code never sets it again)
-        result = dataclasses.replace(result, given_integers=tuple(sorted(known.items())))
+    given = dict(known, **({} if args is None or chain or shape_free else {  # (the decorator keeps its code per
+        a.arg: v for a, v in zip(forward.func.args.args, args) if type(v) in (bool, str)}))  # flag and string too)
+    if given:  # (a parameter's staged name is its own where the code never sets it again)
+        result = dataclasses.replace(result, given_values=tuple(sorted(given.items())))
     main = reverse(result, cached)
     if user_cache and result.cache is not None:  # CS231n's convention: affine_backward(dout, cache)
         main = from_user_cache(main, result, lambda message, line: _line_error(result, line, message))

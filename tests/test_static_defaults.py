@@ -107,3 +107,38 @@ def test_the_decorator_writes_the_code_for_the_integers_each_call_gives(tmp_path
         got = got[0] if isinstance(got, tuple) else got
         want, = finite_differences(lambda v: f(v.copy(), value), [x], [0], [1.0])
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
+
+
+def test_an_axis_passed_on_to_a_helper_is_written_for_its_default():
+    module = assert_backward_right("""
+        import numpy as np
+        def softmax(z, axis):
+            e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+            return e / np.sum(e, axis=axis, keepdims=True)
+        def f(x, w, axis=-1):
+            return np.sum(softmax(x * w, axis) * np.arange(12.0).reshape(3, 4))
+    """, [RNG.randn(3, 4), RNG.randn(4), -1], RNG)
+    assert "if axis != -1:" in module and "softmax_backward(" in module
+
+
+@pytest.mark.parametrize("source, values", [
+    ("""
+     import numpy as np
+     def f(x, w, axis=0, keepdims=False):
+         m = np.max(x * w, axis=axis, keepdims=keepdims)
+         return np.sum(m ** 2)
+     """, [(0, False), (1, True), (-1, False), (0, True)]),
+    ("""
+     import numpy as np
+     def f(x, w, order="fro"):
+         return np.linalg.norm(x * w, ord=order) ** 2
+     """, [("fro",), ("nuc",), (1,), (2,)]),
+])
+def test_the_decorator_writes_the_code_for_the_flags_and_strings_each_call_gives(tmp_path, source, values):
+    f = _decorated(tmp_path, source)
+    x, w = RNG.randn(3, 4), RNG.randn(4)
+    for value in values:
+        got = f.backward(x, w, *value)
+        want = finite_differences(lambda a, b: f(a.copy(), b.copy(), *value), [x, w], [0, 1], [1.0])
+        for g, v in zip(got, want):
+            np.testing.assert_allclose(g, v, rtol=1e-6, atol=1e-7)
