@@ -1754,11 +1754,12 @@ def _unrecorded(functions):
 
 def _helper_wrt(helper, args, constant=()):
     """What a helper called with ``args`` differentiates: not what its caller gives it as integers (a
-    count, a flag), a dict of settings, nor the parameters of ``constant`` (every call of it passes a
-    float the code writes: ``leaky_relu(x, 0.01)``, whose gradient no one reads)."""
+    count, a flag), a string or None (a setting: ``act(z, kind)``), a dict of settings, nor the
+    parameters of ``constant`` (every call of it passes a float the code writes: ``leaky_relu(x, 0.01)``,
+    whose gradient no one reads)."""
     return tuple(a.arg for a, v in zip(helper.func.args.args, args)
                  if not _integral(v) and not (isinstance(v, dict) and not structured.is_structured(v))
-                 and a.arg not in constant)
+                 and not (v is None or isinstance(v, (str, bytes))) and a.arg not in constant)
 
 
 def _float_literals(helper, op):
