@@ -1845,7 +1845,7 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
     else:
         shapes, ran = infer_ran(probe, args, functions, droppable)
     if getattr(shapes, "unrun", ()):  # loops that run no iteration for every call this code is for
-        result = probe = dataclasses.replace(result, body=tuple(i for i in result.body if id(i) not in shapes.unrun))
+        result = probe = dataclasses.replace(result, body=_without_items(result.body, shapes.unrun))
     others = (list_names(result, args, functions, shapes=shapes) | {  # (values no arrays: a reshape copies them)
         p for p, v in zip(result.params, args) if not isinstance(v, np.ndarray)}) if result.layouts else ()
     for condition, line in result.layouts:  # a reshape taken as a view: staged again where it is none
@@ -1915,9 +1915,12 @@ def _sized_loops(staged, args):
     Not one that gives a value nothing gave before it (``fresh``)."""
     values = dict(zip(staged.params, args))
     made = {}
-    for op in ir.ops_in(staged.body):  # (the values of a block, which a path or the data may decide, are
-        made.setdefault(op.target, []).append(op)  # not sizes: one set in a block, or carried by a loop)
-    top = {id(item) for item in staged.body}
+    for op in ir.ops_in(staged.body):  # (the values of a loop, which an iteration or the data may decide, are
+        made.setdefault(op.target, []).append(op)  # not sizes: one set in a loop, or carried by one)
+    top, unlooped = {id(item) for item in staged.body}, _outside_loops(staged.body)
+    once = {name: ops for name, ops in made.items() if len(ops) == 1 and id(ops[0]) in unlooped}  # (set once,
+    # in no loop, in an if's branch too: n = len(Ws) where a first iteration is written out, read by a for
+    # in that branch)
     made = {name: ops for name, ops in made.items() if all(id(op) in top for op in ops)}
     carriers = {}  # name -> the loops carrying it (a parameter too, under its own name)
     for loop in ir.loops_in(staged.body):
@@ -1926,6 +1929,7 @@ def _sized_loops(staged, args):
     carried = set(carriers)
     entering = dict(made)  # (a while's own carried values as it starts: what they are given before it)
     made = {name: ops for name, ops in made.items() if name not in carried}
+    once = {name: ops for name, ops in once.items() if name not in carried}
 
     def sized(node, seen):
         kind = node.__class__
@@ -1962,21 +1966,39 @@ def _sized_loops(staged, args):
             if node.func.id in ("range", "reversed", "min", "max"):
                 return bool(node.args) and all(sized(arg, seen) for arg in node.args)
             if node.func.id == "len" and len(node.args) == 1 and isinstance(node.args[0], ast.Name):
-                return isinstance(values.get(node.args[0].id), (np.ndarray, list, tuple)) and \
-                    node.args[0].id not in carried  # (its length is keyed; a list a loop appends to is not)
+                name = node.args[0].id
+                if name not in values and len(made.get(name, ())) == 1 and name not in seen and \
+                        made[name][0].rule == "getitem":  # seq = Ws[1:] (a for over Ws past its first item)
+                    try:
+                        part = ast.parse(made[name][0].source, mode="eval").body
+                    except SyntaxError:
+                        return False
+                    return isinstance(part, ast.Subscript) and isinstance(part.value, ast.Name) and \
+                        isinstance(part.slice, ast.Slice) and part.slice.step is None and \
+                        sized(ast.Call(ast.Name("len", ast.Load()), [part.value], []), seen | {name}) and \
+                        all(bound is None or sized(bound, seen | {name}) for bound in (part.slice.lower,
+                                                                                       part.slice.upper))
+                return isinstance(values.get(name), (np.ndarray, list, tuple)) and \
+                    name not in carried  # (its length is keyed; a list a loop appends to is not)
         return False
 
     found = set()
-    for item in staged.body:
+    nested = [loop for loop in _loops_outside_loops(staged.body) if id(loop) not in top]
+    for item in list(staged.body) + nested:
         if item.__class__ is not ir.Loop or item.fresh:
             continue
         try:
             test = ast.parse(item.iterable if item.kind == "for" else item.test, mode="eval").body
         except SyntaxError:
             continue
-        if item.kind == "for" and isinstance(test, ast.Call) and sized(test, frozenset()):
+        inner = id(item) not in top  # (a for in an if's branch: its count from sizes, as one at the top)
+        saved = made
+        made = {**once, **made} if inner else made
+        sized_for = item.kind == "for" and isinstance(test, ast.Call) and sized(test, frozenset())
+        made = saved
+        if sized_for:
             found.add(id(item))
-        elif item.kind == "while":
+        elif item.kind == "while" and not inner:
             own = {name for name, loops in carriers.items() if loops == [item] and name not in values}
             saved = made
             made = {**made, **{name: entering[name] for name in own if name in entering}}
@@ -1984,6 +2006,51 @@ def _sized_loops(staged, args):
                 found.add(id(item))
             made = saved
     return frozenset(found)
+
+
+def _ops_by_target(items):
+    """{name: the operations setting it} of ``items``, nested blocks included."""
+    found = {}
+    for op in ir.ops_in(items):
+        found.setdefault(op.target, []).append(op)
+    return found
+
+
+def _outside_loops(items):
+    """The ids of the operations of ``items`` in no loop (at the top, or in an if's branches)."""
+    found = set()
+    for item in items:
+        if item.__class__ is ir.Op:
+            found.add(id(item))
+        elif item.__class__ is ir.If:
+            found |= _outside_loops(item.body) | _outside_loops(item.orelse)
+    return found
+
+
+def _loops_outside_loops(items):
+    """The loops of ``items`` in no other loop (at the top, or in an if's branches)."""
+    found = []
+    for item in items:
+        if item.__class__ is ir.Loop:
+            found.append(item)
+        elif item.__class__ is ir.If:
+            found += _loops_outside_loops(item.body) + _loops_outside_loops(item.orelse)
+    return found
+
+
+def _without_items(items, ids):
+    """``items`` with the items whose ids are in ``ids`` left out, in the branches of ifs too."""
+    kept = []
+    for item in items:
+        if id(item) in ids:
+            continue
+        if item.__class__ is ir.If:
+            body, orelse = _without_items(item.body, ids), _without_items(item.orelse, ids)
+            if len(body) != len(item.body) or len(orelse) != len(item.orelse) or \
+                    any(a is not b for a, b in zip(body + orelse, item.body + item.orelse)):
+                item = dataclasses.replace(item, body=body, orelse=orelse)
+        kept.append(item)
+    return tuple(kept)
 
 
 _SIZE_RULES = frozenset({"inert", "getitem", "add", "sub", "mul", "neg", "copy"})

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_generated_right, check_gradients
+from numeric import assert_close, assert_generated_right, check_gradients, gradient
 
 RNG = np.random.default_rng(31)
 X23 = RNG.standard_normal((2, 3))
@@ -81,3 +81,44 @@ def test_an_or_holding_a_none_test_true_is_decided_for_the_decorator(skip):
     layer = backgen.backward(_bias_layer_or)
     got = layer.backward(X23, W32, None, skip)
     check_gradients(got[:2], lambda x, w: _bias_layer_or(x, w, None, skip), [X23, W32], [0, 1])
+
+
+# --- a loop over a list past its first item, at a list of one: runs no iteration, left out ------
+
+
+def _mlp_enumerated(x, Ws):
+    h = x
+    for i, W in enumerate(Ws):
+        h = h @ W
+        if i < len(Ws) - 1:
+            h = np.maximum(h, 0)
+    return np.sum(h ** 2)
+
+
+def _mlp_indexed(x, Ws):
+    h = x
+    for i in range(len(Ws)):
+        h = h @ Ws[i]
+        if i < len(Ws) - 1:
+            h = np.maximum(h, 0)
+    return np.sum(h ** 2)
+
+
+def _mlp_items(x, Ws):
+    h = x
+    for W in Ws:
+        h = np.tanh(h @ W)
+    return np.sum(h ** 2)
+
+
+@pytest.mark.parametrize("forward", [_mlp_enumerated, _mlp_indexed, _mlp_items])
+def test_a_list_of_one_layer_that_changes_the_width_then_of_two(forward):
+    # the loop past the first layer (written out) runs no iteration at one layer: its body, which
+    # NumPy could not run there, is left out of the code for lists of one
+    decorated = backgen.backward(forward)
+    for Ws in ([RNG.standard_normal((3, 2))],
+               [RNG.standard_normal((3, 4)), RNG.standard_normal((4, 2))],
+               [RNG.standard_normal((3, 5))]):
+        dx, dWs = decorated.backward(X23, Ws)
+        assert_close(dx, gradient(forward, [X23, Ws], 0))
+        assert_close(dWs, gradient(forward, [X23, Ws], 1))
