@@ -520,6 +520,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     registry = {} if registry is None else registry
     packing = ()
     if not chain:  # lists of tuples of arrays: a parameter per array
+        forward = _none_tests_decided(forward, _nones(forward, args),  # (if bs is not None: in a loop over
+                                      {name for name, value in forward.env.items() if value is np} | {"np"})  # them)
         forward, wrt, shapes, args, packing = structured.flatten(forward, wrt, shapes, args)
     assumed, refused = None, None  # (generated without arrays: the parameters taken to be C-contiguous where
     while True:                     # a reshape of one is otherwise refused, the backward checking it)
@@ -1064,9 +1066,10 @@ def _rank_tests_decided(forward, ranks, nones=None):
     (as the decorator keys its backwards on ranks and types), and each branch may then give a name
     its own shape."""
     nones = nones or {}
+    numpy_names = {name for name, value in forward.env.items() if value is np} | {"np"}
+    forward = _none_tests_decided(forward, nones, numpy_names)
     if not (ranks or nones) or not any(stmt.__class__ is ast.If or holds(stmt, ast.IfExp) for stmt in forward.func.body):
         return forward  # (no if: nothing to decide)
-    numpy_names = {name for name, value in forward.env.items() if value is np} | {"np"}
     pending, body, changed, bound = list(forward.func.body), [], False, set()
     while pending:
         stmt = pending.pop(0)
@@ -1094,6 +1097,54 @@ def _rank_tests_decided(forward, ranks, nones=None):
     func = copy.copy(forward.func)
     func.body = body or [ast.copy_location(ast.Pass(), forward.func.body[-1])]
     return dataclasses.replace(forward, func=func)
+
+
+def _none_tests_decided(forward, nones, numpy_names):
+    """``forward`` with each ``if`` in its loops and blocks whose test reads whether parameters are None
+    (``if bs is not None:`` in a loop over layers), of parameters the function never binds again,
+    replaced by the branch it takes (those at the top: ``_rank_tests_decided``)."""
+    if not nones:
+        return forward
+    bound = {node.id for node in walk(forward.func) if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)}
+    bound |= {node.arg for node in walk(forward.func) if isinstance(node, ast.arg)} - \
+        {a.arg for a in forward.func.args.args}  # (a nested def's or lambda's own parameter of that name)
+    fixed = {p: n for p, n in nones.items() if p not in bound}
+    if not fixed:
+        return forward
+    chooser = _NoneTests(fixed, numpy_names)
+    func = copy.deepcopy(forward.func)
+    func.body = [chooser.visit(stmt) if not isinstance(stmt, ast.If) else chooser.generic_visit(stmt)  # (the
+                 for stmt in func.body]  # ifs at the top themselves: _rank_tests_decided's, which follows returns)
+    return dataclasses.replace(forward, func=func) if chooser.changed else forward
+
+
+class _NoneTests(ast.NodeTransformer):
+    """``_none_tests_decided``'s rewrite of the statements in loops and blocks (not in a nested def)."""
+
+    def __init__(self, nones, numpy_names):
+        self.nones, self.numpy_names, self.changed = nones, numpy_names, False
+
+    def visit_FunctionDef(self, node):
+        return node
+
+    visit_AsyncFunctionDef = visit_Lambda = visit_ClassDef = visit_FunctionDef
+
+    def generic_visit(self, node):
+        node = super().generic_visit(node)
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and not block and field == "body":
+                block.append(ast.copy_location(ast.Pass(), node))
+        return node
+
+    def visit_If(self, node):
+        test = _with_ranks(node.test, {}, self.numpy_names, self.nones)
+        decided = None if test is None else _decided(test)
+        if decided is None:
+            return self.generic_visit(node)
+        self.changed = True
+        return [self.visit(stmt) for stmt in (node.body if decided else node.orelse)] or \
+            [ast.copy_location(ast.Pass(), node)]
 
 
 class _Chosen(ast.NodeTransformer):

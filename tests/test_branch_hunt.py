@@ -122,3 +122,25 @@ def test_a_list_of_one_layer_that_changes_the_width_then_of_two(forward):
         dx, dWs = decorated.backward(X23, Ws)
         assert_close(dx, gradient(forward, [X23, Ws], 0))
         assert_close(dWs, gradient(forward, [X23, Ws], 1))
+
+
+# --- an `is None` test of a parameter inside a loop: decided by the argument, as one at the top ----
+
+
+def _recurrent(x, W, b=None, steps=3):
+    h = x
+    for t in range(steps):
+        h = np.tanh(h @ W)
+        if b is not None:
+            h = h + b
+    return np.sum(h ** 2)
+
+
+@pytest.mark.parametrize("steps", [0, 1, 3])
+def test_an_is_none_test_in_a_loop_of_a_parameter_never_bound_again(steps):
+    decorated = backgen.backward(_recurrent)
+    W = 0.5 * RNG.standard_normal((3, 3))
+    for b in (None, RNG.standard_normal(3)):
+        got = decorated.backward(X23, W, b, steps)
+        wrt = [0, 1] if b is None else [0, 1, 2]
+        check_gradients(tuple(got[:len(wrt)]), _recurrent, [X23, W, b, steps], wrt)
