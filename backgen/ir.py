@@ -294,8 +294,9 @@ class Staged:
     # shape or another dimension has too: arrays' shapes may agree there by chance (see program._refitted)
     callees: frozenset = frozenset()  # names of the module the generated code may call or read by name (the
                                       # user's helpers, what it imports): no adjoint or upstream takes one
-    given_integers: tuple = ()  # (parameter, value): the integers the decorator's call gives parameters the code
-                                # never sets again; its code is for those values (np.sum(x, axis=axis))
+    given_integers: tuple = ()  # (parameter, value): the integers (and flags) the decorator's call gives parameters
+                                # the code never sets again; its code is for those values (np.sum(x, axis=axis),
+                                # keepdims=keepdims)
 
 
 @form

@@ -761,8 +761,10 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         roots, names = item_lists(result, [p for p in result.params if p in shape_free and p in iterates], passed,
                                   picked)
         result = dataclasses.replace(result, item_lists=names)
-    if known:  # (a parameter's staged name is its own where the code never sets it again)
-        result = dataclasses.replace(result, given_integers=tuple(sorted(known.items())))
+    flags = {} if args is None or chain or shape_free else {  # (and the flags: np.mean(x, keepdims=keep))
+        a.arg: v for a, v in zip(forward.func.args.args, args) if type(v) is bool}
+    if known or flags:  # (a parameter's staged name is its own where the code never sets it again)
+        result = dataclasses.replace(result, given_integers=tuple(sorted({**flags, **known}.items())))
     main = reverse(result, cached)
     if user_cache and result.cache is not None:  # CS231n's convention: affine_backward(dout, cache)
         main = from_user_cache(main, result, lambda message, line: _line_error(result, line, message))

@@ -144,3 +144,20 @@ def test_an_is_none_test_in_a_loop_of_a_parameter_never_bound_again(steps):
         got = decorated.backward(X23, W, b, steps)
         wrt = [0, 1] if b is None else [0, 1, 2]
         check_gradients(tuple(got[:len(wrt)]), _recurrent, [X23, W, b, steps], wrt)
+
+
+# --- a flag given to the decorator, read as a static argument (keepdims=keepdims) -------------------
+
+
+def _pooled(x, w, keepdims=False):
+    m = np.max(x * w, axis=1, keepdims=keepdims)
+    s = np.sum(np.exp(x), axis=-1, keepdims=keepdims)
+    return np.sum(np.log(s) * m)
+
+
+def test_a_flag_read_as_keepdims_is_the_value_each_call_gives():
+    decorated = backgen.backward(_pooled)
+    x, w = RNG.standard_normal((3, 4)), RNG.standard_normal(4)
+    for keepdims in (True, False, True):
+        got = decorated.backward(x, w, keepdims)
+        check_gradients(got, lambda x, w: _pooled(x, w, keepdims), [x, w], [0, 1])
