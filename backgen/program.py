@@ -574,7 +574,10 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     item_writes = _refuse_list_item_writes(forward, args, chain)
     specs = declared_shapes(forward, shapes)
     forward = _rank_tests_decided(forward, {} if shape_free else _ranks(forward, specs, args),  # (code for
-                                  _nones(forward, args))  # every rank decides nothing by rank)
+                                  _nones(forward, args),  # every rank decides nothing by rank)
+                                  {} if args is None or chain or shape_free else {  # (the decorator's integers:
+                                      a.arg: v for a, v in zip(forward.func.args.args, args)  # its code is for
+                                      if type(v) is int})  # these values; a flag's ifs are kept, both paths read)
     arrays = arrays or args is not None and any(isinstance(a, np.ndarray) for a in args)
     if chain and wrt is None and args is not None:
         wrt = _helper_wrt(forward, args)
@@ -1059,25 +1062,28 @@ def _nones(forward, args):
     return {a.arg: value is None for a, value in zip(forward.func.args.args, args)}
 
 
-def _rank_tests_decided(forward, ranks, nones=None):
+def _rank_tests_decided(forward, ranks, nones=None, given=None):
     """``forward`` with each ``if`` of its body whose test reads only parameters' ranks
     (``x.ndim``, ``np.ndim(x)``, ``len(x.shape)``) or whether they are None (``y is None``, of
     ``nones``: name -> whether the argument given is None), before anything rebinds them, replaced
     by the branch they take: ``if x.ndim == 1: x = x[None, :]`` for a vector, ``if y is None:
     return scores`` dropped where y is given.  The backward is written for these ranks and Nones
     (as the decorator keys its backwards on ranks and types), and each branch may then give a name
-    its own shape."""
-    nones = nones or {}
+    its own shape.  ``given``: {parameter: the integer the code is written for} (the decorator's call's:
+    ``if k < 0: k = len(x) + k``), read as its value in the tests too."""
+    nones, given = nones or {}, given or {}
     numpy_names = {name for name, value in forward.env.items() if value is np} | {"np"}
     forward = _none_tests_decided(forward, nones, numpy_names)
-    if not (ranks or nones) or not any(stmt.__class__ is ast.If or holds(stmt, ast.IfExp) for stmt in forward.func.body):
+    if not (ranks or nones or given) or \
+            not any(stmt.__class__ is ast.If or holds(stmt, ast.IfExp) for stmt in forward.func.body):
         return forward  # (no if: nothing to decide)
     pending, body, changed, bound = list(forward.func.body), [], False, set()
     while pending:
         stmt = pending.pop(0)
         if isinstance(stmt, ast.If):
             test = _with_ranks(stmt.test, {p: r for p, r in ranks.items() if p not in bound}, numpy_names,
-                               {p: n for p, n in nones.items() if p not in bound})
+                               {p: n for p, n in nones.items() if p not in bound},
+                               {p: v for p, v in given.items() if p not in bound})
             decided = None if test is None else _decided(test)
             if decided is not None:
                 pending[:0] = stmt.body if decided else stmt.orelse
@@ -1165,10 +1171,11 @@ class _Chosen(ast.NodeTransformer):
         return self.visit(node.body if decided else node.orelse)
 
 
-def _with_ranks(test, ranks, numpy_names, nones=None):
-    """``test`` with each rank of a parameter in ``ranks`` read as its number, and each ``p is
-    None`` (``is not``) of a parameter in ``nones`` as its truth; None where it reads none."""
-    substitute = _Ranks(ranks, numpy_names, nones or {})
+def _with_ranks(test, ranks, numpy_names, nones=None, given=None):
+    """``test`` with each rank of a parameter in ``ranks`` read as its number, each ``p is
+    None`` (``is not``) of a parameter in ``nones`` as its truth, and each parameter of ``given``
+    as its value; None where it reads none."""
+    substitute = _Ranks(ranks, numpy_names, nones or {}, given or {})
     tree = substitute.visit(copy.deepcopy(test))
     return tree if substitute.found else None
 
@@ -1177,10 +1184,14 @@ class _Ranks(ast.NodeTransformer):
     """``_with_ranks``'s rewrite: ``x.ndim``, ``np.ndim(x)``, ``len(x.shape)`` of a parameter of
     ``ranks`` (name -> rank) as the number; ``found`` once one is."""
 
-    def __init__(self, ranks, numpy_names, nones):
+    def __init__(self, ranks, numpy_names, nones, given=None):
         self.ranks, self.numpy_names, self.nones, self.found = ranks, numpy_names, nones, False
+        self.given = given or {}
 
     def visit(self, node):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in self.given:
+            self.found = True  # k < 0: decided by the integer given
+            return ast.copy_location(ast.Constant(self.given[node.id]), node)
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Is, ast.IsNot)) \
                 and isinstance(node.left, ast.Name) and node.left.id in self.nones and \
                 isinstance(node.comparators[0], ast.Constant) and node.comparators[0].value is None:

@@ -161,3 +161,22 @@ def test_a_flag_read_as_keepdims_is_the_value_each_call_gives():
     for keepdims in (True, False, True):
         got = decorated.backward(x, w, keepdims)
         check_gradients(got, lambda x, w: _pooled(x, w, keepdims), [x, w], [0, 1])
+
+
+# --- an `if` on an integer the decorator's call gives: decided by its value --------------------------
+
+
+def _picked(x, k=-1):
+    if k < 0:
+        k = x.shape[0] + k
+    return np.sum(x[k] ** 2) + np.sum(np.tanh(x[:k]))
+
+
+def test_a_negative_index_made_positive_on_one_path_for_each_integer_given():
+    # the other path (k + 4 at k = 2) indexes past the end: the code for k = 2 takes k's own path
+    decorated = backgen.backward(_picked)
+    x = RNG.standard_normal(4)
+    for k in (2, -1, 0, -3, 3):
+        got = decorated.backward(x, k)
+        got = got[0] if isinstance(got, tuple) else got
+        check_gradients(got, lambda x: _picked(x, k), [x], [0])
