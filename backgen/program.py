@@ -577,7 +577,10 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                                   _nones(forward, args),  # every rank decides nothing by rank)
                                   {} if args is None or chain or shape_free else {  # (the decorator's integers:
                                       a.arg: v for a, v in zip(forward.func.args.args, args)  # its code is for
-                                      if type(v) is int})  # these values; a flag's ifs are kept, both paths read)
+                                      if type(v) is int},  # these values; a flag's ifs are kept, both paths read)
+                                  {} if args is None or chain or shape_free else {  # (and the lengths of its lists,
+                                      a.arg: len(v) for a, v in zip(forward.func.args.args, args)  # which it keys
+                                      if type(v) is list or type(v) is tuple})  # on: if len(xs) == 0: return ...)
     arrays = arrays or args is not None and any(isinstance(a, np.ndarray) for a in args)
     if chain and wrt is None and args is not None:
         wrt = _helper_wrt(forward, args)
@@ -1062,7 +1065,7 @@ def _nones(forward, args):
     return {a.arg: value is None for a, value in zip(forward.func.args.args, args)}
 
 
-def _rank_tests_decided(forward, ranks, nones=None, given=None):
+def _rank_tests_decided(forward, ranks, nones=None, given=None, lengths=None):
     """``forward`` with each ``if`` of its body whose test reads only parameters' ranks
     (``x.ndim``, ``np.ndim(x)``, ``len(x.shape)``) or whether they are None (``y is None``, of
     ``nones``: name -> whether the argument given is None), before anything rebinds them, replaced
@@ -1070,20 +1073,23 @@ def _rank_tests_decided(forward, ranks, nones=None, given=None):
     return scores`` dropped where y is given.  The backward is written for these ranks and Nones
     (as the decorator keys its backwards on ranks and types), and each branch may then give a name
     its own shape.  ``given``: {parameter: the integer the code is written for} (the decorator's call's:
-    ``if k < 0: k = len(x) + k``), read as its value in the tests too."""
-    nones, given = nones or {}, given or {}
+    ``if k < 0: k = len(x) + k``), read as its value in the tests too, and ``lengths``: {parameter: the
+    length of the list or tuple it is given}, read as ``len(p)``."""
+    nones, given, lengths = nones or {}, given or {}, lengths or {}
     numpy_names = {name for name, value in forward.env.items() if value is np} | {"np"}
     forward = _none_tests_decided(forward, nones, numpy_names)
-    if not (ranks or nones or given) or \
+    if not (ranks or nones or given or lengths) or \
             not any(stmt.__class__ is ast.If or holds(stmt, ast.IfExp) for stmt in forward.func.body):
         return forward  # (no if: nothing to decide)
     pending, body, changed, bound = list(forward.func.body), [], False, set()
+    touched = set()  # (names read so far: a list's length only as given before anything may append to it)
     while pending:
         stmt = pending.pop(0)
         if isinstance(stmt, ast.If):
             test = _with_ranks(stmt.test, {p: r for p, r in ranks.items() if p not in bound}, numpy_names,
                                {p: n for p, n in nones.items() if p not in bound},
-                               {p: v for p, v in given.items() if p not in bound})
+                               {p: v for p, v in given.items() if p not in bound},
+                               {p: n for p, n in lengths.items() if p not in bound and p not in touched})
             decided = None if test is None else _decided(test)
             if decided is not None:
                 pending[:0] = stmt.body if decided else stmt.orelse
@@ -1100,6 +1106,7 @@ def _rank_tests_decided(forward, ranks, nones=None, given=None):
             changed |= bool(pending)
             break
         bound |= {node.id for node in walk(stmt) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+        touched |= {node.id for node in walk(stmt) if isinstance(node, ast.Name)}
     if not changed:
         return forward
     func = copy.copy(forward.func)
@@ -1171,11 +1178,11 @@ class _Chosen(ast.NodeTransformer):
         return self.visit(node.body if decided else node.orelse)
 
 
-def _with_ranks(test, ranks, numpy_names, nones=None, given=None):
+def _with_ranks(test, ranks, numpy_names, nones=None, given=None, lengths=None):
     """``test`` with each rank of a parameter in ``ranks`` read as its number, each ``p is
-    None`` (``is not``) of a parameter in ``nones`` as its truth, and each parameter of ``given``
-    as its value; None where it reads none."""
-    substitute = _Ranks(ranks, numpy_names, nones or {}, given or {})
+    None`` (``is not``) of a parameter in ``nones`` as its truth, each parameter of ``given``
+    as its value and ``len(p)`` of one of ``lengths`` as its length; None where it reads none."""
+    substitute = _Ranks(ranks, numpy_names, nones or {}, given or {}, lengths or {})
     tree = substitute.visit(copy.deepcopy(test))
     return tree if substitute.found else None
 
@@ -1184,11 +1191,16 @@ class _Ranks(ast.NodeTransformer):
     """``_with_ranks``'s rewrite: ``x.ndim``, ``np.ndim(x)``, ``len(x.shape)`` of a parameter of
     ``ranks`` (name -> rank) as the number; ``found`` once one is."""
 
-    def __init__(self, ranks, numpy_names, nones, given=None):
+    def __init__(self, ranks, numpy_names, nones, given=None, lengths=None):
         self.ranks, self.numpy_names, self.nones, self.found = ranks, numpy_names, nones, False
-        self.given = given or {}
+        self.given, self.lengths = given or {}, lengths or {}
 
     def visit(self, node):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len" and \
+                len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Name) and \
+                node.args[0].id in self.lengths:
+            self.found = True  # if len(xs) == 0: decided by the list given
+            return ast.copy_location(ast.Constant(self.lengths[node.args[0].id]), node)
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in self.given:
             self.found = True  # k < 0: decided by the integer given
             return ast.copy_location(ast.Constant(self.given[node.id]), node)

@@ -180,3 +180,39 @@ def test_a_negative_index_made_positive_on_one_path_for_each_integer_given():
         got = decorated.backward(x, k)
         got = got[0] if isinstance(got, tuple) else got
         check_gradients(got, lambda x: _picked(x, k), [x], [0])
+
+
+def _mean_activation(xs, w):
+    if len(xs) == 0:
+        return 0.0 * np.sum(w)
+    total = 0.0
+    for x in xs:
+        total = total + np.sum(np.tanh(x * w))
+    return total / len(xs)
+
+
+def _grown(xs, w):
+    xs.append(w)
+    if len(xs) == 1:
+        return np.sum(w ** 2)
+    return np.sum(np.tanh(xs[0] * w))
+
+
+def test_an_empty_list_returned_early_is_decided_by_the_list_given():
+    # the other path divides by len(xs) = 0: the code for an empty list takes the early return
+    decorated = backgen.backward(_mean_activation)
+    w = RNG.standard_normal(3)
+    for xs in ([], [RNG.standard_normal(3)], [RNG.standard_normal(3), RNG.standard_normal(3)], []):
+        got = decorated.backward(xs, w)
+        check_gradients(got[-1], lambda w: _mean_activation(xs, w), [w], [0])
+
+
+def test_the_length_of_a_list_appended_to_is_not_the_one_given():
+    decorated = backgen.backward(_grown, wrt="w")
+    w = RNG.standard_normal(3)
+    for xs in ([], [RNG.standard_normal(3)]):
+        try:
+            got = decorated.backward(list(xs), w)
+        except backgen.BackgenError:
+            continue  # (refused: fine; a gradient must be right)
+        check_gradients(got, lambda w: _grown(list(xs), w), [w], [0])
