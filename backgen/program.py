@@ -1982,13 +1982,15 @@ def _names_in(condition):
 
 
 def _sized_loops(staged, args):
-    """The ids of the loops of ``staged``'s body (not in a block) whose running no iteration the sizes
-    of the arrays and the integers given decide alone: a ``for`` over ``range(N - 1)``, ``N =
-    x.shape[0]`` (``range(1, len(x))``, ``range(k)``), a ``while`` whose test is false as it starts
-    (``i = 1``, ``while i < N``): code written for the values ``args`` is for those sizes (of 1, as
-    here) and integers, so such a loop that runs no iteration on ``args`` (``x`` of one row) runs none
-    wherever the code is used, and is left out of it (its body may not run on them: ``x[i + 1]``).
-    Not one that gives a value nothing gave before it (``fresh``)."""
+    """The ids of the loops of ``staged``'s body (a ``for`` in an if's branches too, in no other loop)
+    whose running no iteration the sizes of the arrays and the integers given decide alone: a ``for``
+    over ``range(N - 1)``, ``N = x.shape[0]`` (``range(1, len(x))``, ``range(k)``; in a branch, of
+    names set once outside loops, ``n = len(Ws)``, and ``len`` of a slice of a list given, ``seq =
+    Ws[1:]``, as a loop over a list is staged past its first item), a ``while`` at the top whose test is
+    false as it starts (``i = 1``, ``while i < N``): code written for the values ``args`` is for those
+    sizes (of 1, as here) and integers, so such a loop that runs no iteration on ``args`` (``x`` of one
+    row) runs none wherever the code is used, and is left out of it (its body may not run on them:
+    ``x[i + 1]``).  Not one that gives a value nothing gave before it (``fresh``)."""
     values = dict(zip(staged.params, args))
     made = {}
     for op in ir.ops_in(staged.body):  # (the values of a loop, which an iteration or the data may decide, are
