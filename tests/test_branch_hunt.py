@@ -216,3 +216,24 @@ def test_the_length_of_a_list_appended_to_is_not_the_one_given():
         except backgen.BackgenError:
             continue  # (refused: fine; a gradient must be right)
         check_gradients(got, lambda w: _grown(list(xs), w), [w], [0])
+
+
+# --- an integer passed on to a helper that indexes with it: no gradient of its own ------------------
+
+
+def _pick(h, k):
+    if k >= h.shape[0]:
+        return h[-1]
+    return h[k]
+
+
+def _picked_twice(x, k):
+    return np.sum(_pick(x, k) ** 2) + np.sum(_pick(x * 2.0, 0) ** 3)
+
+
+def test_an_integer_a_helper_indexes_with_is_not_differentiated_by_the_decorator():
+    decorated = backgen.backward(_picked_twice)
+    assert decorated.wrt_for((X23.T.copy(), 1)) == ("x",)
+    x = RNG.standard_normal((3, 2))
+    for k in (0, 2, 1):
+        check_gradients(decorated.backward(x, k), lambda x: _picked_twice(x, k), [x], [0])
