@@ -40,7 +40,7 @@ from .cache import output_roles
 from .docshapes import ANY_RANK
 from .errors import BackgenError, NoSourceError
 from .layer import layer_module, layer_names
-from .parse import SELF_CLASS, library_function, owner_class, read, reading_for, self_calls, source_node
+from .parse import SELF_CLASS, library_function, owner_class, read, read_helper, reading_for, self_calls, source_node
 from .program import backward_program, declared_shapes, guarded, program
 from .reverse import recomputing
 from .selections import COUNTS
@@ -394,6 +394,7 @@ class Differentiable:
         self._arithmetic = shape_free.arithmetic_only(forward.func, params)
         self._compared = shape_free.compared_only(forward.func, params)
         self._counts = {n for n, kind in shape_free.uses(forward.func, params).items() if kind in ("count", "label")}
+        self._counts |= _helper_counts(forward, params)
         self._subscripts = {node.slice.id for node in ast.walk(forward.func)  # (W[idx]: idx the whole index)
                             if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name)}
         self._sequences = structured.read_as_sequences(forward.func)
@@ -817,6 +818,53 @@ class Source(str):
         from .page import highlighted_html  # noqa: PLC0415 -- only notebooks display
 
         return highlighted_html(str(self))
+
+
+def _helper_counts(forward, names, seen=()):
+    """Those of ``names`` (parameters ``forward`` never binds again) it passes, as they are, to a helper
+    of its own that uses them as counts or indices (``pick(x, k)``, ``return h[k]`` there): integers
+    given them carry no gradient, as in the forward's own ``x[k]``."""
+    rebound = {node.id for node in walk(forward.func) if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)}
+    names = set(names) - rebound
+    found = set()
+    for node in walk(forward.func):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers
+                and node.func.id not in seen) or any(isinstance(a, ast.Starred) for a in node.args):
+            continue
+        passed = {k: a.id for k, a in enumerate(node.args) if isinstance(a, ast.Name) and a.id in names}
+        named = {k.arg: k.value.id for k in node.keywords if k.arg and isinstance(k.value, ast.Name) and k.value.id in names}
+        if not passed and not named:
+            continue
+        try:
+            helper = read_helper(forward, node.func.id)
+        except Exception:  # noqa: BLE001 (a helper backgen cannot read: refused where it is staged)
+            continue
+        params = [a.arg for a in helper.func.args.args]
+        given = {params[k]: name for k, name in passed.items() if k < len(params)}
+        given.update({p: name for p, name in named.items() if p in params})
+        kinds = shape_free.uses(helper.func, list(given))
+        counted = {p for p, kind in kinds.items() if kind in ("count", "label")} | _indexes_with(helper.func, given)
+        counted |= _helper_counts(helper, list(given), seen + (node.func.id,))
+        found |= {given[p] for p in counted if p in given}
+    return found
+
+
+def _indexes_with(func, names):
+    """Those of ``names`` (parameters ``func`` never binds again) it indexes or slices with as they are
+    (``h[k]``, ``h[:, k]``, ``h[:k]``) or counts with (``range(k)``), tests of them aside."""
+    rebound = {node.id for node in walk(func) if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)}
+    names = set(names) - rebound
+    found = set()
+    for node in walk(func):
+        parts = []
+        if isinstance(node, ast.Subscript):
+            index = node.slice
+            parts = index.elts if isinstance(index, ast.Tuple) else [index]
+            parts = [b for part in parts for b in ((part.lower, part.upper) if isinstance(part, ast.Slice) else (part,))]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range":
+            parts = node.args
+        found |= {part.id for part in parts if isinstance(part, ast.Name) and part.id in names}
+    return found
 
 
 def _returns_tuple(forward):

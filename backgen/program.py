@@ -521,6 +521,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     registry = {} if registry is None else registry
     packing = ()
     if not chain:  # lists of tuples of arrays: a parameter per array
+        forward = _none_tests_decided(forward, _nones(forward, args),  # (if bs is not None: in a loop over
+                                      {name for name, value in forward.env.items() if value is np} | {"np"})  # them)
         forward, wrt, shapes, args, packing = structured.flatten(forward, wrt, shapes, args)
     assumed, refused = None, None  # (generated without arrays: the parameters taken to be C-contiguous where
     while True:                     # a reshape of one is otherwise refused, the backward checking it)
@@ -573,7 +575,13 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     item_writes = _refuse_list_item_writes(forward, args, chain)
     specs = declared_shapes(forward, shapes)
     forward = _rank_tests_decided(forward, {} if shape_free else _ranks(forward, specs, args),  # (code for
-                                  _nones(forward, args))  # every rank decides nothing by rank)
+                                  _nones(forward, args),  # every rank decides nothing by rank)
+                                  {} if args is None or chain or shape_free else {  # (the decorator's integers:
+                                      a.arg: v for a, v in zip(forward.func.args.args, args)  # its code is for
+                                      if type(v) is int},  # these values; a flag's ifs are kept, both paths read)
+                                  {} if args is None or chain or shape_free else {  # (and the lengths of its lists,
+                                      a.arg: len(v) for a, v in zip(forward.func.args.args, args)  # which it keys
+                                      if type(v) is list or type(v) is tuple})  # on: if len(xs) == 0: return ...)
     arrays = arrays or args is not None and any(isinstance(a, np.ndarray) for a in args)
     if chain and wrt is None and args is not None:
         wrt = _helper_wrt(forward, args)
@@ -1058,24 +1066,31 @@ def _nones(forward, args):
     return {a.arg: value is None for a, value in zip(forward.func.args.args, args)}
 
 
-def _rank_tests_decided(forward, ranks, nones=None):
+def _rank_tests_decided(forward, ranks, nones=None, given=None, lengths=None):
     """``forward`` with each ``if`` of its body whose test reads only parameters' ranks
     (``x.ndim``, ``np.ndim(x)``, ``len(x.shape)``) or whether they are None (``y is None``, of
     ``nones``: name -> whether the argument given is None), before anything rebinds them, replaced
     by the branch they take: ``if x.ndim == 1: x = x[None, :]`` for a vector, ``if y is None:
     return scores`` dropped where y is given.  The backward is written for these ranks and Nones
     (as the decorator keys its backwards on ranks and types), and each branch may then give a name
-    its own shape."""
-    nones = nones or {}
-    if not (ranks or nones) or not any(stmt.__class__ is ast.If or holds(stmt, ast.IfExp) for stmt in forward.func.body):
-        return forward  # (no if: nothing to decide)
+    its own shape.  ``given``: {parameter: the integer the code is written for} (the decorator's call's:
+    ``if k < 0: k = len(x) + k``), read as its value in the tests too, and ``lengths``: {parameter: the
+    length of the list or tuple it is given}, read as ``len(p)``."""
+    nones, given, lengths = nones or {}, given or {}, lengths or {}
     numpy_names = {name for name, value in forward.env.items() if value is np} | {"np"}
+    forward = _none_tests_decided(forward, nones, numpy_names)
+    if not (ranks or nones or given or lengths) or \
+            not any(stmt.__class__ is ast.If or holds(stmt, ast.IfExp) for stmt in forward.func.body):
+        return forward  # (no if: nothing to decide)
     pending, body, changed, bound = list(forward.func.body), [], False, set()
+    touched = set()  # (names read so far: a list's length only as given before anything may append to it)
     while pending:
         stmt = pending.pop(0)
         if isinstance(stmt, ast.If):
             test = _with_ranks(stmt.test, {p: r for p, r in ranks.items() if p not in bound}, numpy_names,
-                               {p: n for p, n in nones.items() if p not in bound})
+                               {p: n for p, n in nones.items() if p not in bound},
+                               {p: v for p, v in given.items() if p not in bound},
+                               {p: n for p, n in lengths.items() if p not in bound and p not in touched})
             decided = None if test is None else _decided(test)
             if decided is not None:
                 pending[:0] = stmt.body if decided else stmt.orelse
@@ -1092,11 +1107,60 @@ def _rank_tests_decided(forward, ranks, nones=None):
             changed |= bool(pending)
             break
         bound |= {node.id for node in walk(stmt) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+        touched |= {node.id for node in walk(stmt) if isinstance(node, ast.Name)}
     if not changed:
         return forward
     func = copy.copy(forward.func)
     func.body = body or [ast.copy_location(ast.Pass(), forward.func.body[-1])]
     return dataclasses.replace(forward, func=func)
+
+
+def _none_tests_decided(forward, nones, numpy_names):
+    """``forward`` with each ``if`` in its loops and blocks whose test reads whether parameters are None
+    (``if bs is not None:`` in a loop over layers), of parameters the function never binds again,
+    replaced by the branch it takes (those at the top: ``_rank_tests_decided``)."""
+    if not nones:
+        return forward
+    bound = {node.id for node in walk(forward.func) if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)}
+    bound |= {node.arg for node in walk(forward.func) if isinstance(node, ast.arg)} - \
+        {a.arg for a in forward.func.args.args}  # (a nested def's or lambda's own parameter of that name)
+    fixed = {p: n for p, n in nones.items() if p not in bound}
+    if not fixed:
+        return forward
+    chooser = _NoneTests(fixed, numpy_names)
+    func = copy.deepcopy(forward.func)
+    func.body = [chooser.visit(stmt) if not isinstance(stmt, ast.If) else chooser.generic_visit(stmt)  # (the
+                 for stmt in func.body]  # ifs at the top themselves: _rank_tests_decided's, which follows returns)
+    return dataclasses.replace(forward, func=func) if chooser.changed else forward
+
+
+class _NoneTests(ast.NodeTransformer):
+    """``_none_tests_decided``'s rewrite of the statements in loops and blocks (not in a nested def)."""
+
+    def __init__(self, nones, numpy_names):
+        self.nones, self.numpy_names, self.changed = nones, numpy_names, False
+
+    def visit_FunctionDef(self, node):
+        return node
+
+    visit_AsyncFunctionDef = visit_Lambda = visit_ClassDef = visit_FunctionDef
+
+    def generic_visit(self, node):
+        node = super().generic_visit(node)
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and not block and field == "body":
+                block.append(ast.copy_location(ast.Pass(), node))
+        return node
+
+    def visit_If(self, node):
+        test = _with_ranks(node.test, {}, self.numpy_names, self.nones)
+        decided = None if test is None else _decided(test)
+        if decided is None:
+            return self.generic_visit(node)
+        self.changed = True
+        return [self.visit(stmt) for stmt in (node.body if decided else node.orelse)] or \
+            [ast.copy_location(ast.Pass(), node)]
 
 
 class _Chosen(ast.NodeTransformer):
@@ -1115,10 +1179,11 @@ class _Chosen(ast.NodeTransformer):
         return self.visit(node.body if decided else node.orelse)
 
 
-def _with_ranks(test, ranks, numpy_names, nones=None):
-    """``test`` with each rank of a parameter in ``ranks`` read as its number, and each ``p is
-    None`` (``is not``) of a parameter in ``nones`` as its truth; None where it reads none."""
-    substitute = _Ranks(ranks, numpy_names, nones or {})
+def _with_ranks(test, ranks, numpy_names, nones=None, given=None, lengths=None):
+    """``test`` with each rank of a parameter in ``ranks`` read as its number, each ``p is
+    None`` (``is not``) of a parameter in ``nones`` as its truth, each parameter of ``given``
+    as its value and ``len(p)`` of one of ``lengths`` as its length; None where it reads none."""
+    substitute = _Ranks(ranks, numpy_names, nones or {}, given or {}, lengths or {})
     tree = substitute.visit(copy.deepcopy(test))
     return tree if substitute.found else None
 
@@ -1127,10 +1192,19 @@ class _Ranks(ast.NodeTransformer):
     """``_with_ranks``'s rewrite: ``x.ndim``, ``np.ndim(x)``, ``len(x.shape)`` of a parameter of
     ``ranks`` (name -> rank) as the number; ``found`` once one is."""
 
-    def __init__(self, ranks, numpy_names, nones):
+    def __init__(self, ranks, numpy_names, nones, given=None, lengths=None):
         self.ranks, self.numpy_names, self.nones, self.found = ranks, numpy_names, nones, False
+        self.given, self.lengths = given or {}, lengths or {}
 
     def visit(self, node):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len" and \
+                len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Name) and \
+                node.args[0].id in self.lengths:
+            self.found = True  # if len(xs) == 0: decided by the list given
+            return ast.copy_location(ast.Constant(self.lengths[node.args[0].id]), node)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in self.given:
+            self.found = True  # k < 0: decided by the integer given
+            return ast.copy_location(ast.Constant(self.given[node.id]), node)
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Is, ast.IsNot)) \
                 and isinstance(node.left, ast.Name) and node.left.id in self.nones and \
                 isinstance(node.comparators[0], ast.Constant) and node.comparators[0].value is None:
@@ -1757,11 +1831,12 @@ def _unrecorded(functions):
 
 def _helper_wrt(helper, args, constant=()):
     """What a helper called with ``args`` differentiates: not what its caller gives it as integers (a
-    count, a flag), a dict of settings, nor the parameters of ``constant`` (every call of it passes a
-    float the code writes: ``leaky_relu(x, 0.01)``, whose gradient no one reads)."""
+    count, a flag), a string or None (a setting: ``act(z, kind)``), a dict of settings, nor the
+    parameters of ``constant`` (every call of it passes a float the code writes: ``leaky_relu(x, 0.01)``,
+    whose gradient no one reads)."""
     return tuple(a.arg for a, v in zip(helper.func.args.args, args)
                  if not _integral(v) and not (isinstance(v, dict) and not structured.is_structured(v))
-                 and a.arg not in constant)
+                 and not (v is None or isinstance(v, (str, bytes))) and a.arg not in constant)
 
 
 def _float_literals(helper, op):
@@ -1847,7 +1922,7 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
     else:
         shapes, ran = infer_ran(probe, args, functions, droppable)
     if getattr(shapes, "unrun", ()):  # loops that run no iteration for every call this code is for
-        result = probe = dataclasses.replace(result, body=tuple(i for i in result.body if id(i) not in shapes.unrun))
+        result = probe = dataclasses.replace(result, body=_without_items(result.body, shapes.unrun))
     others = (list_names(result, args, functions, shapes=shapes) | {  # (values no arrays: a reshape copies them)
         p for p, v in zip(result.params, args) if not isinstance(v, np.ndarray)}) if result.layouts else ()
     for condition, line in result.layouts:  # a reshape taken as a view: staged again where it is none
@@ -1908,18 +1983,23 @@ def _names_in(condition):
 
 
 def _sized_loops(staged, args):
-    """The ids of the loops of ``staged``'s body (not in a block) whose running no iteration the sizes
-    of the arrays and the integers given decide alone: a ``for`` over ``range(N - 1)``, ``N =
-    x.shape[0]`` (``range(1, len(x))``, ``range(k)``), a ``while`` whose test is false as it starts
-    (``i = 1``, ``while i < N``): code written for the values ``args`` is for those sizes (of 1, as
-    here) and integers, so such a loop that runs no iteration on ``args`` (``x`` of one row) runs none
-    wherever the code is used, and is left out of it (its body may not run on them: ``x[i + 1]``).
-    Not one that gives a value nothing gave before it (``fresh``)."""
+    """The ids of the loops of ``staged``'s body (a ``for`` in an if's branches too, in no other loop)
+    whose running no iteration the sizes of the arrays and the integers given decide alone: a ``for``
+    over ``range(N - 1)``, ``N = x.shape[0]`` (``range(1, len(x))``, ``range(k)``; in a branch, of
+    names set once outside loops, ``n = len(Ws)``, and ``len`` of a slice of a list given, ``seq =
+    Ws[1:]``, as a loop over a list is staged past its first item), a ``while`` at the top whose test is
+    false as it starts (``i = 1``, ``while i < N``): code written for the values ``args`` is for those
+    sizes (of 1, as here) and integers, so such a loop that runs no iteration on ``args`` (``x`` of one
+    row) runs none wherever the code is used, and is left out of it (its body may not run on them:
+    ``x[i + 1]``).  Not one that gives a value nothing gave before it (``fresh``)."""
     values = dict(zip(staged.params, args))
     made = {}
-    for op in ir.ops_in(staged.body):  # (the values of a block, which a path or the data may decide, are
-        made.setdefault(op.target, []).append(op)  # not sizes: one set in a block, or carried by a loop)
-    top = {id(item) for item in staged.body}
+    for op in ir.ops_in(staged.body):  # (the values of a loop, which an iteration or the data may decide, are
+        made.setdefault(op.target, []).append(op)  # not sizes: one set in a loop, or carried by one)
+    top, unlooped = {id(item) for item in staged.body}, _outside_loops(staged.body)
+    once = {name: ops for name, ops in made.items() if len(ops) == 1 and id(ops[0]) in unlooped}  # (set once,
+    # in no loop, in an if's branch too: n = len(Ws) where a first iteration is written out, read by a for
+    # in that branch)
     made = {name: ops for name, ops in made.items() if all(id(op) in top for op in ops)}
     carriers = {}  # name -> the loops carrying it (a parameter too, under its own name)
     for loop in ir.loops_in(staged.body):
@@ -1928,6 +2008,7 @@ def _sized_loops(staged, args):
     carried = set(carriers)
     entering = dict(made)  # (a while's own carried values as it starts: what they are given before it)
     made = {name: ops for name, ops in made.items() if name not in carried}
+    once = {name: ops for name, ops in once.items() if name not in carried}
 
     def sized(node, seen):
         kind = node.__class__
@@ -1964,21 +2045,39 @@ def _sized_loops(staged, args):
             if node.func.id in ("range", "reversed", "min", "max"):
                 return bool(node.args) and all(sized(arg, seen) for arg in node.args)
             if node.func.id == "len" and len(node.args) == 1 and isinstance(node.args[0], ast.Name):
-                return isinstance(values.get(node.args[0].id), (np.ndarray, list, tuple)) and \
-                    node.args[0].id not in carried  # (its length is keyed; a list a loop appends to is not)
+                name = node.args[0].id
+                if name not in values and len(made.get(name, ())) == 1 and name not in seen and \
+                        made[name][0].rule == "getitem":  # seq = Ws[1:] (a for over Ws past its first item)
+                    try:
+                        part = ast.parse(made[name][0].source, mode="eval").body
+                    except SyntaxError:
+                        return False
+                    return isinstance(part, ast.Subscript) and isinstance(part.value, ast.Name) and \
+                        isinstance(part.slice, ast.Slice) and part.slice.step is None and \
+                        sized(ast.Call(ast.Name("len", ast.Load()), [part.value], []), seen | {name}) and \
+                        all(bound is None or sized(bound, seen | {name}) for bound in (part.slice.lower,
+                                                                                       part.slice.upper))
+                return isinstance(values.get(name), (np.ndarray, list, tuple)) and \
+                    name not in carried  # (its length is keyed; a list a loop appends to is not)
         return False
 
     found = set()
-    for item in staged.body:
+    nested = [loop for loop in _loops_outside_loops(staged.body) if id(loop) not in top]
+    for item in list(staged.body) + nested:
         if item.__class__ is not ir.Loop or item.fresh:
             continue
         try:
             test = ast.parse(item.iterable if item.kind == "for" else item.test, mode="eval").body
         except SyntaxError:
             continue
-        if item.kind == "for" and isinstance(test, ast.Call) and sized(test, frozenset()):
+        inner = id(item) not in top  # (a for in an if's branch: its count from sizes, as one at the top)
+        saved = made
+        made = {**once, **made} if inner else made
+        sized_for = item.kind == "for" and isinstance(test, ast.Call) and sized(test, frozenset())
+        made = saved
+        if sized_for:
             found.add(id(item))
-        elif item.kind == "while":
+        elif item.kind == "while" and not inner:
             own = {name for name, loops in carriers.items() if loops == [item] and name not in values}
             saved = made
             made = {**made, **{name: entering[name] for name in own if name in entering}}
@@ -1986,6 +2085,51 @@ def _sized_loops(staged, args):
                 found.add(id(item))
             made = saved
     return frozenset(found)
+
+
+def _ops_by_target(items):
+    """{name: the operations setting it} of ``items``, nested blocks included."""
+    found = {}
+    for op in ir.ops_in(items):
+        found.setdefault(op.target, []).append(op)
+    return found
+
+
+def _outside_loops(items):
+    """The ids of the operations of ``items`` in no loop (at the top, or in an if's branches)."""
+    found = set()
+    for item in items:
+        if item.__class__ is ir.Op:
+            found.add(id(item))
+        elif item.__class__ is ir.If:
+            found |= _outside_loops(item.body) | _outside_loops(item.orelse)
+    return found
+
+
+def _loops_outside_loops(items):
+    """The loops of ``items`` in no other loop (at the top, or in an if's branches)."""
+    found = []
+    for item in items:
+        if item.__class__ is ir.Loop:
+            found.append(item)
+        elif item.__class__ is ir.If:
+            found += _loops_outside_loops(item.body) + _loops_outside_loops(item.orelse)
+    return found
+
+
+def _without_items(items, ids):
+    """``items`` with the items whose ids are in ``ids`` left out, in the branches of ifs too."""
+    kept = []
+    for item in items:
+        if id(item) in ids:
+            continue
+        if item.__class__ is ir.If:
+            body, orelse = _without_items(item.body, ids), _without_items(item.orelse, ids)
+            if len(body) != len(item.body) or len(orelse) != len(item.orelse) or \
+                    any(a is not b for a, b in zip(body + orelse, item.body + item.orelse)):
+                item = dataclasses.replace(item, body=body, orelse=orelse)
+        kept.append(item)
+    return tuple(kept)
 
 
 _SIZE_RULES = frozenset({"inert", "getitem", "add", "sub", "mul", "neg", "copy"})

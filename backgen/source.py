@@ -1195,10 +1195,25 @@ def decided(test):
     mode == "train"``, ``0 < min(len((1, 4, 1)[:-1]), len((1, 4, 1)[1:]))``: tuples written out, their
     items and slices, ``len``, ``min`` and ``max`` of them), or None where it reads anything else."""
     try:
-        value = _constant(test)
+        value = _truth(test)
     except (ValueError, TypeError, ArithmeticError, IndexError):
         return None
     return None if value is _UNKNOWN else bool(value)
+
+
+def _truth(node):
+    """The truth of ``node`` where ``_constant`` knows it, or where an ``and`` holds a part known false
+    (``flag and b is not None``, b None: false whatever flag is), an ``or`` one known true."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        value = _truth(node.operand)
+        return value if value is _UNKNOWN else not value
+    if isinstance(node, ast.BoolOp):
+        values = [_truth(v) for v in node.values]
+        settles = isinstance(node.op, ast.Or)  # (the truth that decides an or; false decides an and)
+        if any(v is not _UNKNOWN and bool(v) is settles for v in values):
+            return settles
+        return _UNKNOWN if _UNKNOWN in values else not settles
+    return _constant(node)
 
 
 _UNKNOWN = object()
