@@ -401,6 +401,8 @@ class Backward:
                                # checked as it starts (the reshape or ravel on that line is a view of them then);
                                # a layer's backward (dout, cache) checks the cache's entry at that place instead
     fixed_defaults: tuple = ()  # (parameter, integer): the defaults the code is written for, checked as it starts
+    shapes_checked: tuple = ()  # (parameter, shape): the shapes ``generate`` was given where a branch that
+                                # cannot run at them is left out (``left_out``), checked as it starts
 
 
 @dataclass(frozen=True)

@@ -781,6 +781,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     params = [a.arg for a in forward.func.args.args]
     main = dataclasses.replace(main, iterates=tuple(p for p in params if p in iterates), item_lists=roots,
                                layout_checks=result.layout_checks, fixed_defaults=() if chain else forward.fixed_defaults,
+                               shapes_checked=() if args is not None or chain or shape_free or not result.left_out
+                               else tuple((p, result.shapes[p]) for p in result.params  # (a branch left out at
+                                          if type(result.shapes.get(p)) is tuple),  # these shapes may run at others)
                                numbers_grown=bool(shape_free) and any(
                                    result.shapes.get(n, ()) != () for n in getattr(result.shapes, "numbers_first", ())))
     if shape_free and not chain:  # for W in Ws, W1, b1 = params: a list of arrays of several shapes is refused

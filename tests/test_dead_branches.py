@@ -38,7 +38,9 @@ def f(x, W):
 def test_a_branch_whose_operands_never_broadcast_is_left_out():
     negative = -np.abs(X3)  # (the live branch; the other raises at these shapes)
     text = check(BROADCAST, [negative, W34], {"x": (3,), "W": (3, 4)})
-    assert "if " not in text and "WT @ a" in text
+    tests = [line.strip() for line in text.splitlines() if line.strip().startswith("if ")]
+    assert tests == ["if np.shape(x) != (3,) or np.shape(W) != (3, 4):"] and "WT @ a" in text  # (the shapes it
+    # is written for checked: at others the branch left out may run)
     source = textwrap.dedent(BROADCAST)
     namespace = {}
     exec(source, namespace)
@@ -414,3 +416,25 @@ def test_an_in_place_operator_on_what_a_branch_makes_a_number_does_not_leave_the
         return c * v
     """
     assert_right_or_refused(source, [np.array([0.75, -0.990731, -0.591462, -0.812193])], {"v": (4,)})
+
+
+def test_the_shapes_a_branch_is_left_out_at_are_checked_as_the_backward_starts():
+    # x.T @ w cannot run at x (3, 4), and is left out; at (4, 4) it runs: the backward, written for (3, 4),
+    # refuses those shapes rather than give the other branch's gradient
+    text = backgen.generate(textwrap.dedent("""
+        import numpy as np
+        def f(x: (3, 4), w: "4"):
+            if x.shape[0] == x.shape[1]:
+                y = x.T @ w
+            else:
+                y = x @ w
+            return np.sum(y ** 2)
+    """))
+    namespace = {}
+    exec(text, namespace)
+    x, w = np.arange(12.0).reshape(3, 4) / 10.0, np.array([0.5, -0.2, 0.3, 0.1])
+    want = finite_differences(lambda x, w: np.sum((x @ w) ** 2), [x, w], [0, 1], [1.0])
+    for got, expected in zip(namespace["f_backward"](x, w), want):
+        np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-8)
+    with pytest.raises(ValueError, match=r"written for the shapes x \(3, 4\), w \(4,\)"):
+        namespace["f_backward"](np.ones((4, 4)), w)
