@@ -1,0 +1,102 @@
+"""NumPy's meaning of op= on names that are numbers or arrays depending on ranks (items of iterated
+arrays, items by index, views, aliases), found by random programs: each program's backward, written
+without shapes, is right against central finite differences in float64 for the arrays it is given, or
+refuses them (as it is generated, or as it runs) with a clear error."""
+
+import math
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import finite_differences
+
+HEADER = "import numpy as np\n\n\n"
+
+
+def _fresh(values):
+    return [v.copy() if isinstance(v, np.ndarray) else v for v in values]
+
+
+def shape_free_backward(source, args, douts):
+    """The gradients of the backward ``generate`` writes for ``source`` without shapes, run on copies
+    of ``args`` and ``douts`` (checked left as they were), beside central differences."""
+    source = HEADER + textwrap.dedent(source)
+    namespace = {"np": np, "math": math}
+    exec(source, namespace)
+    func = namespace["f"]
+    text = backgen.generate(source, name="f")
+    assert text == backgen.generate(source, name="f")
+    generated = {}
+    exec(compile(text, "<generated>", "exec"), generated)
+    given, given_douts = _fresh(args), _fresh(douts)
+    got = generated["f_backward"](*given, *given_douts)
+    for before, after in zip(list(args) + list(douts), given + given_douts):
+        np.testing.assert_array_equal(before, after, err_msg="the backward modified its arguments")
+    want = finite_differences(lambda *values: func(*_fresh(values)), _fresh(args), range(len(args)), douts)
+    return got, want
+
+
+def assert_right_or_refused(source, args, douts):
+    """Right against central differences, or refused: as generated (a BackgenError at the user's
+    line), or as the backward runs on arrays it is not written for (a TypeError saying so)."""
+    try:
+        got, want = shape_free_backward(source, args, douts)
+    except backgen.BackgenError as refusal:
+        assert refusal.lineno is not None
+        return "refused"
+    except TypeError as refusal:
+        assert "generate it with their shapes given" in str(refusal)
+        return "refused"
+    for g, w in zip(got, want):
+        assert np.shape(g) == np.shape(w)
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
+    return "right"
+
+
+def randn(*shape, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(0.2, 1.2, size=shape) * np.where(rng.random(shape) < 0.5, -1.0, 1.0)
+
+
+ROWS_ADDED = """
+    def f(X, w):
+        A = X
+        for row in A:
+            row += w
+        return A * 1.0
+"""
+
+
+def test_rows_of_a_matrix_added_to_in_place_by_code_using_no_numpy_are_refused_as_it_runs():
+    # Code using no NumPy is written for numbers: row += w gives the number row a new value.  Given a
+    # matrix, whose rows op= writes into, the backward must not say the output is X alone.
+    with pytest.raises(TypeError, match="written for X as a list or vector of numbers"):
+        shape_free_backward(ROWS_ADDED, [randn(3, 4), 0.7], (randn(3, 4, seed=5),))
+
+
+def test_rows_added_to_in_place_are_right_for_a_vector():
+    # (a vector's items are numbers: op= gives row a new value, X is returned as it was)
+    got, want = shape_free_backward(ROWS_ADDED, [randn(4), 0.7], (randn(4, seed=5),))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
+
+
+VIEW_AFTER_MASKED_WRITE = """
+    def f(X, w):
+        A = X.copy()
+        A[A > 0] *= w
+        v = A[0]
+        A[0] = 2.0 * A[1]
+        v -= X.mean()
+        return A * 1.0, np.tanh(v)
+"""
+
+
+def test_a_row_written_through_after_a_masked_write_scaled_by_a_number_is_not_written_for_vectors_only():
+    # The samples of equal ranks fail (A[A > 0] *= w of a matrix w), and of the mixed ranks only X and w
+    # both vectors ran, where v = A[0] is a number and v -= ... leaves A alone.  With w a number and X a
+    # matrix, v is a view of A's first row: the code for vectors was given for every rank, wrong there.
+    assert_right_or_refused(VIEW_AFTER_MASKED_WRITE, [randn(2, 3, 4), 0.7],
+                            (randn(2, 3, 4, seed=5), randn(3, 4, seed=6)))
