@@ -19,15 +19,16 @@ def _fresh(values):
     return [v.copy() if isinstance(v, np.ndarray) else v for v in values]
 
 
-def shape_free_backward(source, args, douts):
-    """The gradients of the backward ``generate`` writes for ``source`` without shapes, run on copies
-    of ``args`` and ``douts`` (checked left as they were), beside central differences."""
+def shape_free_backward(source, args, douts, shapes=None):
+    """The gradients of the backward ``generate`` writes for ``source`` without shapes (or with
+    ``shapes``), run on copies of ``args`` and ``douts`` (checked left as they were), beside central
+    differences."""
     source = HEADER + textwrap.dedent(source)
     namespace = {"np": np, "math": math}
     exec(source, namespace)
     func = namespace["f"]
-    text = backgen.generate(source, name="f")
-    assert text == backgen.generate(source, name="f")
+    text = backgen.generate(source, name="f", shapes=shapes)
+    assert text == backgen.generate(source, name="f", shapes=shapes)
     generated = {}
     exec(compile(text, "<generated>", "exec"), generated)
     given, given_douts = _fresh(args), _fresh(douts)
@@ -38,11 +39,11 @@ def shape_free_backward(source, args, douts):
     return got, want
 
 
-def assert_right_or_refused(source, args, douts):
+def assert_right_or_refused(source, args, douts, shapes=None):
     """Right against central differences, or refused: as generated (a BackgenError at the user's
     line), or as the backward runs on arrays it is not written for (a TypeError saying so)."""
     try:
-        got, want = shape_free_backward(source, args, douts)
+        got, want = shape_free_backward(source, args, douts, shapes)
     except backgen.BackgenError as refusal:
         assert refusal.lineno is not None
         return "refused"
@@ -100,3 +101,41 @@ def test_a_row_written_through_after_a_masked_write_scaled_by_a_number_is_not_wr
     # matrix, v is a view of A's first row: the code for vectors was given for every rank, wrong there.
     assert_right_or_refused(VIEW_AFTER_MASKED_WRITE, [randn(2, 3, 4), 0.7],
                             (randn(2, 3, 4, seed=5), randn(3, 4, seed=6)))
+
+
+ZERO_D_VIEW_IN_A_LIST = """
+    def f(X, w):
+        A = X * 1.0
+        pair = [A[-1], A[..., 0]]
+        pair[1] += w
+        return A * 1.0, pair[1]
+"""
+
+
+@pytest.mark.parametrize("shapes", [None, {"X": (4,), "w": ()}])
+def test_a_zero_d_view_held_by_a_list_is_written_into_by_op_on_the_item(shapes):
+    # A[..., 0] of a vector is a 0-d array, a view of A[0]: pair[1] += w writes into A, though the sum
+    # it makes (0-d plus a number) is a number.  The output A * 1.0 depends on w through that write.
+    assert_right_or_refused(ZERO_D_VIEW_IN_A_LIST, [randn(4), 0.7], (randn(4, seed=5), 1.3), shapes)
+
+
+ROW_KEPT_THEN_LOOP_WRITE = """
+    def f(X, w):
+        A = X
+        first = A[0]
+        corner = A[0, 0]
+        corner -= w
+        for i in range(len(A)):
+            A[i] *= 2.0
+        return first * 1.0, corner
+"""
+
+
+@pytest.mark.parametrize("shapes", [{"X": (2, 3), "w": ()}, {"X": (3, 3), "w": ()}])
+def test_a_row_kept_before_a_loop_writing_into_its_array_sees_the_write_after_an_op_on_a_number(shapes):
+    # corner -= w on the number A[0, 0] leaves A alone (marked as changed only if corner were an array);
+    # the loop's writes into A then change the row first, a view: the mark the loop gave first was lost
+    # under the one A carried, and first was read as it was before the loop.
+    args = [randn(*shapes["X"]), 0.7]
+    douts = (randn(shapes["X"][1], seed=5), 1.3)
+    assert assert_right_or_refused(ROW_KEPT_THEN_LOOP_WRITE, args, douts, shapes) == "right"
