@@ -1069,8 +1069,10 @@ class StatementStager:
             self.line = stmt.lineno
             self.written(name, followed[name], ir.Var(entry[name]), stmt)
             for other in sorted(o for o, n in followers.items() if n == name and self.stale.get(name)):
-                self.stale[other] = self.stale[name]  # (the same array, or one given its value back from the
-                # carried name's, a = X[1:] then for row in a: row *= w: stale as the carried name is)
+                # (the same array, or one given its value back from the carried name's, a = X[1:] then for
+                # row in a: row *= w: stale as the carried name is, as well as by the loop's write itself)
+                held = self.stale.get(other, ())
+                self.stale[other] = held + tuple(m for m in self.stale[name] if m not in held)
 
     def carried_aliases(self, stmt, body):
         """The names the loop carries for the array they share: where the body writes into the array a name
