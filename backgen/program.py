@@ -224,7 +224,7 @@ def _numbers_checked(forward, result):
     aliased = _upstream_added_to(main)  # dx = dout1; dx += ...: numbers only (arrays: into the caller's dout1)
     numbers = tuple(n for n in main.params if n in zero or reads[n] or aliased and reads[n] is None)
     held = {n for n, _ in main.sequences}
-    items = tuple((n, 1) for n in main.params if reads[n] is False and n not in numbers and n not in held
+    items = tuple((n, 1) for n in main.params if not reads[n] and n not in numbers and n not in held
                   and _items_written(forward.func, n))
     if not numbers and not items:
         return result
@@ -249,6 +249,17 @@ def _items_written(func, name):
                     if n.id not in made:
                         made.add(n.id)
                         changed = True
+            elif isinstance(node, (ast.For, ast.comprehension)) and any(
+                    isinstance(n, ast.Name) and n.id in made for n in walk(node.iter)):
+                for n in (n for n in walk(node.target) if isinstance(n, ast.Name) and n.id not in made):
+                    made.add(n.id)  # (for item in A: L.append(item), as list(A) is read)
+                    changed = True
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    isinstance(node.func.value, ast.Name) and node.func.attr in ("append", "extend", "insert") and \
+                    node.func.value.id not in made and any(
+                        isinstance(n, ast.Name) and n.id in made for a in node.args for n in walk(a)):
+                made.add(node.func.value.id)
+                changed = True
     items = set()
     for node in walk(func):
         if isinstance(node, (ast.For, ast.comprehension)) and any(

@@ -139,3 +139,40 @@ def test_a_row_kept_before_a_loop_writing_into_its_array_sees_the_write_after_an
     args = [randn(*shapes["X"]), 0.7]
     douts = (randn(shapes["X"][1], seed=5), 1.3)
     assert assert_right_or_refused(ROW_KEPT_THEN_LOOP_WRITE, args, douts, shapes) == "right"
+
+
+ROWS_OF_A_LIST_MADE_OF_IT = """
+    def f(X, w):
+        A = X
+        rows = list(A)
+        for a in rows:
+            a /= (1.0 + w * w)
+        return A * 1.0
+"""
+
+
+def test_rows_of_a_list_made_of_a_matrix_divided_in_place_by_code_using_no_numpy_are_refused_as_it_runs():
+    with pytest.raises(TypeError, match="written for X as a list or vector of numbers"):
+        shape_free_backward(ROWS_OF_A_LIST_MADE_OF_IT, [randn(3, 4), 0.7], (randn(3, 4, seed=5),))
+
+
+NUMBER_OF_A_VECTOR_IN_A_LOOP_THAT_BREAKS = """
+    def f(X, w):
+        A = X * 1.0
+        last = A[-1]
+        for k in range(2):
+            if X[0] > 0:
+                break
+            last -= w
+        return (A * A).sum() + np.tanh(last)
+"""
+
+
+@pytest.mark.parametrize("first", [-0.8, 0.8])
+def test_an_op_on_a_vectors_number_in_a_loop_staged_as_a_write_on_a_guess_is_refused_where_it_is_a_number(first):
+    # last = A[-1] of a vector is a number, which last -= w gives a new value: staged again as the write
+    # last[...] = last - w on a guess that it is an array, the guess stood where the shape walk took the
+    # break (the write unwalked), and the backward wrote into A and failed on a number as it ran.
+    X = randn(4)
+    X[0] = first
+    assert_right_or_refused(NUMBER_OF_A_VECTOR_IN_A_LOOP_THAT_BREAKS, [X, 0.7], (1.3,), {"X": (4,), "w": ()})
