@@ -1265,6 +1265,7 @@ class MemoryModel:
                                                    stmt)))
         self.bind(name, new_view)
         self.storage[new_view.name] = (new_base, "index", index)
+        self.in_place_values[new_view.name] = old.name  # (row = y[..., 0] of a vector, 0-d: an array still)
         self.bind(holder, ir.Var(new_base))
         self.written(holder, ir.Var(base), ir.Var(new_base), stmt)
         return True

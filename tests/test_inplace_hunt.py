@@ -176,3 +176,23 @@ def test_an_op_on_a_vectors_number_in_a_loop_staged_as_a_write_on_a_guess_is_ref
     X = randn(4)
     X[0] = first
     assert_right_or_refused(NUMBER_OF_A_VECTOR_IN_A_LOOP_THAT_BREAKS, [X, 0.7], (1.3,), {"X": (4,), "w": ()})
+
+
+ZERO_D_VIEW_WRITTEN_ON_ONE_PATH = """
+    def f(X, w):
+        A = X * 1.0
+        first = A[..., 0]
+        if len(A) == 4:
+            first += w
+        else:
+            first = first * 2.0
+        again = A[..., 0]
+        again -= w
+        return np.tanh(first)
+"""
+
+
+def test_a_zero_d_view_written_through_on_one_path_stays_an_array_for_the_writes_after_it():
+    # first = A[..., 0] of a vector is a 0-d array, a view of A[0]: first += w writes into A and first is
+    # that array still (staged as first + w, a NumPy number), so again -= w changes first back.
+    assert_right_or_refused(ZERO_D_VIEW_WRITTEN_ON_ONE_PATH, [randn(4), 0.7], (1.3,), {"X": (4,), "w": ()})
