@@ -61,8 +61,11 @@ class StatementStager:
                     whole = ast.copy_location(ast.Constant(Ellipsis), stmt.target)  # h += v into a shared array:
                     self.assign_target(ast.copy_location(ast.Subscript(  # the write h[...] = h + v it is
                         ast.Name(stmt.target.id, ast.Load()), whole, ast.Store()), stmt.target), value)
-                    if isinstance(held, ir.Var):  # (staged so on a guess that h is an array: where the shapes make
-                        # it a number, on a path the shape walk did not take too, the guess is refused)
+                    found = self.storage.get(held.name) if isinstance(held, ir.Var) else None
+                    certain = in_place_at(stmt) in self.array_in_place or found is not None and \
+                        found[1] == "index" and _has_slice(found[2])  # (h = A[::-1]: an array whatever the ranks)
+                    if isinstance(held, ir.Var) and not certain:  # (staged so on a guess that h is an array: where
+                        # the shapes make it a number, on a path the shape walk did not take too, it is refused)
                         name, op = stmt.target.id, _symbol(stmt)
                         what = (f"{name} {op}= ... writes into the array {name} shares where {name} is an array (a "
                                 f"view), and gives {name} a new value alone where it is a number (a copy)")
