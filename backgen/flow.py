@@ -32,7 +32,7 @@ import re
 from . import ir, source
 from .errors import BackgenError
 from .memory import basic_index, c_constant, constant_may_hold, constants_may_share, in_place_at, \
-    may_be_array_constant, new_array, index_text, VIEW_METHODS, _has_slice
+    may_be_array_constant, new_array, index_text, VIEW_METHODS, _has_slice, _symbol
 from .parse import is_append, is_pop, read_helper
 from .rules import FRESH_CALLS, RULES, operand_view
 from .stage_calls import helper_roles
@@ -57,9 +57,23 @@ class StatementStager:
                 value = ast.copy_location(ast.BinOp(load, stmt.op, stmt.value), stmt)
                 if isinstance(stmt.target, ast.Name) and in_place_at(stmt) in self.written_in_place:
                     self.writes_staged_again.add(stmt.lineno)  # (where h may be a number, which op= rebinds)
+                    held = self.versions.get(stmt.target.id)
                     whole = ast.copy_location(ast.Constant(Ellipsis), stmt.target)  # h += v into a shared array:
                     self.assign_target(ast.copy_location(ast.Subscript(  # the write h[...] = h + v it is
                         ast.Name(stmt.target.id, ast.Load()), whole, ast.Store()), stmt.target), value)
+                    found = self.storage.get(held.name) if isinstance(held, ir.Var) else None
+                    certain = in_place_at(stmt) in self.array_in_place or found is not None and \
+                        found[1] == "index" and _has_slice(found[2])  # (h = A[::-1]: an array whatever the ranks)
+                    if isinstance(held, ir.Var) and not certain:  # (staged so on a guess that h is an array: where
+                        # the shapes make it a number, on a path the shape walk did not take too, it is refused)
+                        name, op = stmt.target.id, _symbol(stmt)
+                        what = (f"{name} {op}= ... writes into the array {name} shares where {name} is an array (a "
+                                f"view), and gives {name} a new value alone where it is a number (a copy)")
+                        advice = f"write {name} = {name} {op} ... for a number"
+                        self.number_hazards.append((held.name, self.error(f"{what}, as here; backgen writes code "
+                                                                          f"for one of the two: {advice}", stmt),
+                                                    self.error(f"{what}, which the shapes decide: give them, "
+                                                               f"or {advice}", stmt)))
                     continue
                 before = self.versions.get(stmt.target.id) if isinstance(stmt.target, ast.Name) else None
                 if isinstance(before, ir.Const):  # r = A[1] of a constant array A = np.zeros(...): r op= v writes
@@ -1069,8 +1083,10 @@ class StatementStager:
             self.line = stmt.lineno
             self.written(name, followed[name], ir.Var(entry[name]), stmt)
             for other in sorted(o for o, n in followers.items() if n == name and self.stale.get(name)):
-                self.stale[other] = self.stale[name]  # (the same array, or one given its value back from the
-                # carried name's, a = X[1:] then for row in a: row *= w: stale as the carried name is)
+                # (the same array, or one given its value back from the carried name's, a = X[1:] then for
+                # row in a: row *= w: stale as the carried name is, as well as by the loop's write itself)
+                held = self.stale.get(other, ())
+                self.stale[other] = held + tuple(m for m in self.stale[name] if m not in held)
 
     def carried_aliases(self, stmt, body):
         """The names the loop carries for the array they share: where the body writes into the array a name

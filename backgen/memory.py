@@ -334,15 +334,20 @@ class MemoryModel:
             return
         link = value.name if isinstance(value, ir.Var) else None
         shared = self.sharing(old.name, items=True)
-        for member in sorted(self._members_at(old.name, node.target)):  # (the arrays the list holds there:
-            shared |= self.sharing(member, items=True)                 # what op= writes into)
+        members = sorted(self._members_at(old.name, node.target))
+        for member in members:  # (the arrays the list holds there: what op= writes into)
+            shared |= self.sharing(member, items=True)
         for other_name, atom in list(self.versions.items()):
             if other_name == name or other_name.startswith(" ") or not isinstance(atom, ir.Var):
                 continue
             if atom.name in shared:
+                # an item that is an array whatever its shape (x[..., 0] of a vector: 0-d, which op= writes
+                # into, its result a number all the same) makes the write certain, not the result's shape
+                certain = any(self._number_link(member, atom.name) is None for member in members
+                              if member != atom.name)
                 self._stale(other_name, name, node, f"{_symbol(node)}= on an item of the list {name!r} writes "
                                                     "into the array it holds, which other names may hold too",
-                            only_if_array=link)
+                            only_if_array=None if certain else link)
         if old.name in self.lists_sharing and isinstance(new, ir.Var):
             self._stale(name, name, node, f"{_symbol(node)}= on an item of the list {name!r} writes into the "
                                           f"array it holds, which another of its items may be too",
@@ -707,12 +712,13 @@ class MemoryModel:
         """The value whose being a number keeps ``name`` from sharing the memory of ``written`` (a number
         read from an array is a copy): the first index on the way from ``name`` to ``written``, or
         where that way is not known, its last name.  None where every step keeps an array: a view
-        (``np.squeeze``, ``.T``, ``reshape``) of an array is one, of any shape, 0-d included."""
+        (``np.squeeze``, ``.T``, ``reshape``) of an array is one, of any shape, 0-d included, and so is
+        a basic index keeping an axis (``x[..., 0]`` of a vector: a 0-d array, which op= writes into)."""
         seen = set()
         while name != written and name in self.storage and name not in seen:
             seen.add(name)
-            base, kind, _ = self.storage[name]
-            if kind not in ("view", "same"):
+            base, kind, index = self.storage[name]
+            if kind not in ("view", "same") and not (kind == "index" and _has_slice(index)):
                 return name
             name = base
         return None if name == written else name
@@ -1259,6 +1265,7 @@ class MemoryModel:
                                                    stmt)))
         self.bind(name, new_view)
         self.storage[new_view.name] = (new_base, "index", index)
+        self.in_place_values[new_view.name] = old.name  # (row = y[..., 0] of a vector, 0-d: an array still)
         self.bind(holder, ir.Var(new_base))
         self.written(holder, ir.Var(base), ir.Var(new_base), stmt)
         return True

@@ -224,9 +224,53 @@ def _numbers_checked(forward, result):
     reads = {n: _number_only(forward, n, parents) for n in main.params}
     aliased = _upstream_added_to(main)  # dx = dout1; dx += ...: numbers only (arrays: into the caller's dout1)
     numbers = tuple(n for n in main.params if n in zero or reads[n] or aliased and reads[n] is None)
-    if not numbers:
+    held = {n for n, _ in main.sequences}
+    items = tuple((n, 1) for n in main.params if not reads[n] and n not in numbers and n not in held
+                  and _items_written(forward.func, n))
+    if not numbers and not items:
         return result
-    return dataclasses.replace(result, main=dataclasses.replace(main, numbers=numbers))
+    return dataclasses.replace(result, main=dataclasses.replace(main, numbers=numbers,
+                                                                sequences=main.sequences + items))
+
+
+def _items_written(func, name):
+    """Whether the function gives an item of parameter ``name`` (or of a value made from it) a name
+    and then ``op=`` that name (``for row in A: row += w``, ``r = A[i]; r *= 2.0``): at numbers (a
+    list or vector of them) the op= gives the name a new value, at an array of rank 2 or more it writes
+    into the parameter's rows, which code written for numbers does not follow."""
+    made = {name}
+    changed = True
+    while changed:  # (A = X, B = A * 1.0: values made from the parameter)
+        changed = False
+        for node in walk(func):
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and node.value is not None and any(
+                    isinstance(n, ast.Name) and n.id in made for n in walk(node.value)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for n in (n for t in targets for n in walk(t) if isinstance(n, ast.Name)):
+                    if n.id not in made:
+                        made.add(n.id)
+                        changed = True
+            elif isinstance(node, (ast.For, ast.comprehension)) and any(
+                    isinstance(n, ast.Name) and n.id in made for n in walk(node.iter)):
+                for n in (n for n in walk(node.target) if isinstance(n, ast.Name) and n.id not in made):
+                    made.add(n.id)  # (for item in A: L.append(item), as list(A) is read)
+                    changed = True
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    isinstance(node.func.value, ast.Name) and node.func.attr in ("append", "extend", "insert") and \
+                    node.func.value.id not in made and any(
+                        isinstance(n, ast.Name) and n.id in made for a in node.args for n in walk(a)):
+                made.add(node.func.value.id)
+                changed = True
+    items = set()
+    for node in walk(func):
+        if isinstance(node, (ast.For, ast.comprehension)) and any(
+                isinstance(n, ast.Name) and n.id in made for n in walk(node.iter)):
+            items.update(n.id for n in walk(node.target) if isinstance(n, ast.Name))
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Subscript) and any(
+                isinstance(n, ast.Name) and n.id in made for n in walk(node.value.value)):
+            items.update(n.id for t in node.targets for n in walk(t) if isinstance(n, ast.Name))
+    return any(isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id in items
+               for node in walk(func))
 
 
 def _upstream_added_to(main):

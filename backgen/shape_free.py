@@ -363,14 +363,18 @@ def _plain_names(test):
     return [name for child in ast.iter_child_nodes(test) for name in _plain_names(child)]
 
 
-def arithmetic_only(func, names):
+def arithmetic_only(func, names, augmented=False):
     """Those of ``names`` the function uses only as operands of arithmetic and comparisons
-    (``k * d``, ``d - rest``): arrays of size-one axes serve there for any shapes."""
+    (``k * d``, ``d - rest``): arrays of size-one axes serve there for any shapes.  With
+    ``augmented``, the right side of an ``op=`` (``y[m] *= w``) counts as an operand too."""
     parents = source.parents(func)
     found = set(names)
     for node in walk(func):
+        parent = parents.get(node)
+        if augmented and isinstance(parent, ast.AugAssign) and parent.value is node:
+            continue
         if isinstance(node, ast.Name) and node.id in found and isinstance(node.ctx, ast.Load) and \
-                not isinstance(parents.get(node), (ast.BinOp, ast.UnaryOp, ast.Compare)):
+                not isinstance(parent, (ast.BinOp, ast.UnaryOp, ast.Compare)):
             found.discard(node.id)
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             found.discard(node.id)  # given a new value
@@ -572,6 +576,15 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
             choices = (1, 2, 3) if len(free) <= 3 else (1, 2)
             results = samples.written([{**dict(zip(free, ranks)), **vectors, **fixed}
                                        for ranks in itertools.product(choices, repeat=len(free)) if ranks not in tried])
+            scaling = arithmetic_only(forward.func, free, augmented=True)
+            others = [n for n in free if n not in scaling]
+            if len(results) == 1 and scaling and others and not samples.carried_changes:
+                # one mix of ranks alone ran (x a vector, w a vector: A[A > 0] *= w where every element is
+                # positive), not the code for every rank: the operands numbers, the others of every rank
+                # (x a matrix, its rows views), must write the same code, else the shapes are asked for
+                results += samples.written([{**dict(zip(others, ranks)), **vectors, **fixed,
+                                             **dict.fromkeys(scaling, ())}
+                                            for ranks in itertools.product(choices, repeat=len(others))])
         others = [n for n in free if n not in operands]
         if not results and operands and others and len(others) <= MIXED_MAX and not samples.carried_changes:
             # the others of ranks 1 to 3 each (a vector: u[2:] - 2 * u[1:-1]), the operands numbers and size-one
