@@ -25,7 +25,7 @@ arguments are.
 import ast
 import copy
 
-from .scipy_calls import numpy_alias
+from .scipy_calls import function_of, numpy_alias, reads_module
 from .source import walk
 
 SPELLED = frozenset({"cdist", "pdist", "squareform", "euclidean", "sqeuclidean", "cityblock", "cosine",
@@ -42,8 +42,7 @@ FUNCTIONS = ("cdist", "pdist", "squareform") + tuple(PAIRS)
 
 
 def rewrite(forward):
-    if not any(str(meaning) in (MODULE, "scipy") or str(meaning).startswith(MODULE + ".")
-               for meaning in forward.env.values()):
+    if not reads_module(forward, MODULE):
         return
     if not any(_function(forward, node.func) for node in walk(forward.func) if isinstance(node, ast.Call)):
         return
@@ -69,17 +68,8 @@ def rewrite(forward):
 def _function(forward, func):
     """The name (``cdist``) of a function of scipy.spatial.distance ``func`` names, else None; another of
     the module's is refused."""
-    parts, node = [], func
-    while isinstance(node, ast.Attribute):  # (scipy.spatial.distance.cdist, distance.cdist, ssd.cdist)
-        parts.insert(0, node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name) or not forward.env.get(node.id):
-        return None
-    meaning = ".".join([forward.env[node.id]] + parts)
-    if not meaning.startswith(MODULE + "."):
-        return None
-    name = meaning[len(MODULE) + 1:]
-    if name not in FUNCTIONS:
+    name = function_of(forward, func, MODULE)
+    if name is not None and name not in FUNCTIONS:
         raise forward.error(f"scipy.spatial.distance.{name} is not supported: backgen reads scipy.spatial.distance's "
                             f"{', '.join(FUNCTIONS)}", func)
     return name

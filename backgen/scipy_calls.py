@@ -313,6 +313,26 @@ def _filled(text, parts, call, numpy_name):
     return new
 
 
+def reads_module(forward, module):
+    """Whether the function's environment binds a name to ``module`` (``scipy.optimize``), a function
+    of it, or the scipy package, through which it may be read."""
+    return any(str(meaning) in (module, "scipy") or str(meaning).startswith(module + ".")
+               for meaning in forward.env.values())
+
+
+def function_of(forward, func, module):
+    """The name (``cdist``) the called ``func`` has in ``module`` (``scipy.spatial.distance``) as the
+    environment reads it (``scipy.spatial.distance.cdist``, ``distance.cdist``, ``ssd.cdist``), else None."""
+    parts, node = [], func
+    while isinstance(node, ast.Attribute):
+        parts.insert(0, node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or not forward.env.get(node.id):
+        return None
+    meaning = ".".join([forward.env[node.id]] + parts)
+    return meaning[len(module) + 1:] if meaning.startswith(module + ".") else None
+
+
 def numpy_alias(forward):
     """A name bound to NumPy in the function's environment (one is added if none is)."""
     for name, meaning in sorted(forward.env.items()):

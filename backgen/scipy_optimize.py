@@ -13,7 +13,7 @@ function the environment binds to ``scipy.optimize.rosen`` (``from scipy.optimiz
 import ast
 import copy
 
-from .scipy_calls import numpy_alias
+from .scipy_calls import function_of, numpy_alias, reads_module
 from .source import walk
 
 SPELLED = frozenset({"rosen", "optimize"})  # (parse runs this rewriter only where the function spells one)
@@ -22,8 +22,7 @@ ROSEN = "np.sum(100.0 * (X[1:] - X[:-1] ** 2.0) ** 2.0 + (1 - X[:-1]) ** 2.0, ax
 
 
 def rewrite(forward):
-    if not any(str(meaning) in (MODULE, "scipy") or str(meaning).startswith(MODULE + ".")
-               for meaning in forward.env.values()):
+    if not reads_module(forward, MODULE):
         return
     if not any(_function(forward, node.func) for node in walk(forward.func) if isinstance(node, ast.Call)):
         return
@@ -56,17 +55,8 @@ def rewrite(forward):
 def _function(forward, func):
     """``rosen`` where ``func`` names scipy.optimize.rosen, else None; another function of the module is
     refused."""
-    parts, node = [], func
-    while isinstance(node, ast.Attribute):
-        parts.insert(0, node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name) or not forward.env.get(node.id):
-        return None
-    meaning = ".".join([forward.env[node.id]] + parts)
-    if not meaning.startswith(MODULE + "."):
-        return None
-    name = meaning[len(MODULE) + 1:]
-    if name != "rosen":
+    name = function_of(forward, func, MODULE)
+    if name is not None and name != "rosen":
         raise forward.error(f"scipy.optimize.{name} is not supported: backgen reads scipy.optimize's rosen (its "
                             f"derivatives rosen_der and rosen_hess are what backgen writes)", func)
     return name
