@@ -38,7 +38,7 @@ import copy
 
 from . import source
 from .source import fresh_names, name_ids, rewrite_statements, walk
-from .scipy_calls import numpy_alias
+from .scipy_calls import function_of, numpy_alias
 
 SCIPY_LINALG = ("scipy.linalg", "autograd.scipy.linalg", "jax.scipy.linalg")
 FUNCTIONS = ("cholesky", "solve_triangular", "cho_factor", "cho_solve", "solve", "inv")
@@ -87,21 +87,9 @@ def rewrite(forward):
 
 def _function(forward, func):
     """The name (``cho_solve``) of a scipy.linalg function ``func`` names, else None."""
-    if isinstance(func, ast.Name):
-        meaning = forward.env.get(func.id) or ""
-    elif isinstance(func, ast.Attribute):
-        parts, node = [], func
-        while isinstance(node, ast.Attribute):
-            parts.insert(0, node.attr)
-            node = node.value
-        if not isinstance(node, ast.Name) or not forward.env.get(node.id):
-            return None
-        meaning = ".".join([forward.env[node.id]] + parts)
-    else:
-        return None
     for module in SCIPY_LINALG:
-        if meaning.startswith(module + "."):
-            name = meaning[len(module) + 1:]
+        name = function_of(forward, func, module)
+        if name is not None:
             if name not in FUNCTIONS:
                 raise forward.error(f"scipy.linalg.{name} is not supported: backgen reads scipy.linalg's "
                                     f"{', '.join(FUNCTIONS)}", func)
