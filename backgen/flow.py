@@ -943,6 +943,8 @@ class StatementStager:
             self.int_names.add(entry[name])
         for name, carried_name in entry.items():  # (its order in memory: unknown in the body, where it may be
             self.loop_entered(carried_name, None if self.unguarded(name) else self.versions.get(name))  # any
+        if self.numpy:
+            self.refuse_shared_rebound(stmt, body, carried, starts_from)
         related = self.relate_carried(stmt, body, carried, entry)  # iteration's)
         if var:
             if var in self.read_so_far or any(isinstance(atom, ir.Var) and atom.name == var
@@ -1132,6 +1134,30 @@ class StatementStager:
             seen.add(atom)
             found = self.storage.get(atom)
         return atom
+
+    def refuse_shared_rebound(self, stmt, body, carried, starts_from):
+        """Refuse a name the loop reads and then binds anew which shares its array, as the loop starts,
+        with another name, where the loop writes into one of them (``a = v; b = a``, then ``b[2] = np.sum(a)``
+        and ``a = a * 3.0`` in the loop): in the first iteration the write changes both, in later ones (the
+        name holding a new array) one only, and the body is staged once."""
+        rebound = _rebound_in_loop(stmt, body)
+        written = _written_through_views(stmt, body)[0]
+        for name in sorted(set(carried) & rebound & set(starts_from)):
+            before = self.versions.get(name)
+            if not isinstance(before, ir.Var):
+                continue
+            shared = self.sharing(before.name)
+            words = self.source_words()  # (names of backgen's own, a_start of a loop over a, are left to the
+            for other in sorted(other for other, atom in self.versions.items() if other != name and  # checks after)
+                                other in words and isinstance(atom, ir.Var) and atom.name in shared):
+                if name in written or other in written:
+                    one, two = (_shown(n, words) for n in (name, other))
+                    raise self.error(f"{one!r} shares its array with {two!r} as this loop starts, and the loop writes "
+                                     f"into {two if other in written else one} and binds {one} anew: a write in the "
+                                     f"first iteration changes both, in later ones one only, which backgen does not "
+                                     f"follow: write the first iteration out before the loop, or give {one} an array of its "
+                                     f"own before it where that is meant ({one} = {one}.copy())",
+                                     stmt)
 
     def relate_carried(self, stmt, body, carried, entry):
         """Carried names that share an array as the loop starts (the very array, ``a = X``; a basic view,

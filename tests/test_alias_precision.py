@@ -327,7 +327,8 @@ def f(X):
         t = t + np.sum(X * X)
         a = a * 2.0
     return X, t, a
-""", "'X' changes in the loop through another name that shares its memory", 5, shapes={"X": (4, 5)})
+""", "'X' changes in the loop through another name that shares its memory|'a' shares its array with 'X' as this "
+       "loop starts", 5, shapes={"X": (4, 5)})
 
 
 ITEMS_AND_THEIR_ARRAY = """
