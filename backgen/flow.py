@@ -1141,15 +1141,17 @@ class StatementStager:
         and ``a = a * 3.0`` in the loop): in the first iteration the write changes both, in later ones (the
         name holding a new array) one only, and the body is staged once."""
         rebound = _rebound_in_loop(stmt, body)
-        written = _written_through_views(stmt, body)[0]
         for name in sorted(set(carried) & rebound & set(starts_from)):
             before = self.versions.get(name)
             if not isinstance(before, ir.Var):
                 continue
-            shared = self.sharing(before.name)
+            bound = next((k for k, s in enumerate(body) if name in _bound_in([s], True)), len(body))
+            written = _written_through_views(stmt, body[:bound + 1])[0]  # (up to the statement binding it anew:
+            shared = self.sharing(before.name)  # a write after it is into the new array, in every iteration)
             words = self.source_words()  # (names of backgen's own, a_start of a loop over a, are left to the
             for other in sorted(other for other, atom in self.versions.items() if other != name and  # checks after)
-                                other in words and isinstance(atom, ir.Var) and atom.name in shared):
+                                other in words and isinstance(atom, ir.Var) and atom.name in shared and
+                                atom.name not in self.list_atoms):  # (a list holding it: its items replaced)
                 if name in written or other in written:
                     one, two = (_shown(n, words) for n in (name, other))
                     raise self.error(f"{one!r} shares its array with {two!r} as this loop starts, and the loop writes "
