@@ -970,6 +970,13 @@ def _literal_arguments(helper, op):
     """``{param: source}`` for the helper's parameters this call gives a constant that is not a
     float (``axis=1``, a flag, None), or leaves at such a default: the helper's backward is
     written for those values, as np.sum's axis must be a constant."""
+    return {name: repr(value) for name, value in _constant_arguments(helper, op).items()
+            if isinstance(value, (bool, int, str, tuple, type(None)))}
+
+
+def _constant_arguments(helper, op):
+    """``{param: value}`` for the helper's parameters this call gives a constant the code writes
+    (``axis=1``, ``0.01``, None), or leaves at such a default, which the helper does not set again."""
     try:
         call = ast.parse(op.source, mode="eval").body
     except SyntaxError:
@@ -985,13 +992,12 @@ def _literal_arguments(helper, op):
     assigned = {n.id for n in walk(helper.func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     found = {}
     for name in params:
-        node = given.get(name, defaults.get(name))
         try:
-            value = ast.literal_eval(node)
-        except (ValueError, SyntaxError):  # (not a constant, or not given)
+            value = ast.literal_eval(given.get(name, defaults.get(name)))
+        except (ValueError, SyntaxError, TypeError):  # (not a constant, or not given)
             continue
-        if isinstance(value, (bool, int, str, tuple, type(None))) and name not in assigned:
-            found[name] = repr(value)
+        if name not in assigned:
+            found[name] = value
     return found
 
 
@@ -1889,29 +1895,7 @@ def _helper_wrt(helper, args, constant=()):
 def _float_literals(helper, op):
     """The helper's parameters this call gives a float written as a number (``0.01``, ``-1.5``), or
     leaves at such a default, which the helper does not set again: no gradient of theirs is read."""
-    try:
-        call = ast.parse(op.source, mode="eval").body
-    except SyntaxError:
-        return frozenset()
-    args = helper.func.args
-    if not isinstance(call, ast.Call) or args.vararg or args.kwarg or args.kwonlyargs or \
-            any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
-        return frozenset()
-    params = [a.arg for a in args.args]
-    given = dict(zip(params, call.args))
-    given.update({k.arg: k.value for k in call.keywords})
-    given.update({name: node for name, node in zip(params[len(params) - len(args.defaults):], args.defaults)
-                  if name not in given})
-    assigned = {n.id for n in walk(helper.func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    found = set()
-    for name, node in given.items():
-        try:
-            value = ast.literal_eval(node)
-        except (ValueError, SyntaxError, TypeError):
-            continue
-        if type(value) is float and name not in assigned:
-            found.add(name)
-    return frozenset(found)
+    return frozenset(name for name, value in _constant_arguments(helper, op).items() if type(value) is float)
 
 
 def _integral(value):
