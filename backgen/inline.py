@@ -25,7 +25,8 @@ Only calls standing as a whole statement's value are written out (``y =
 clamp(h)``, ``y, z = split(h)``, ``y += clamp(h)``, ``clamp(h)`` alone,
 ``return clamp(h)``; a call inside an expression is first given a statement
 of its own where ``hoist`` can keep NumPy's meaning), of a helper whose body ends in its one ``return`` (none
-earlier), defines no function and binds its parameters by position, keyword
+earlier; one returning nothing, which only writes into what it is given, is
+read with ``return None`` at its end: ``parse``), defines no function and binds its parameters by position, keyword
 or a default written out (a number, ``-1.0``, ``None``; no list, which calls
 share).  Names the helper reads from its module must mean the same in the
 caller.  None where any call of ``name`` is not of that kind: the
@@ -70,19 +71,20 @@ def inlined(forward, name, helper=None):
     func.written_out = dict(getattr(forward.func, "written_out", {}))  # new name -> the helper's name
     func = hoisted(func, name)  # (a call inside an expression given a statement of its own first: ``hoist``)
     used = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)} | params | free
-    ok = True
+    ok, found = True, False
 
     def each(stmt):
-        nonlocal ok
+        nonlocal ok, found
         call = _call_of(stmt, name)
         written = None if call is None else _written(stmt, call, helper.func, body, helper_locals, used,
                                                      func.written_out)
         if written is None and (call is not None or _mentions(stmt, name)):
             ok = False  # a call inside an expression, a test, or the function passed as a value
+        found = found or written is not None
         return [stmt] if written is None else written
 
     func.body = rewrite_statements(func.body, each)
-    if not ok:
+    if not ok or not found:  # (none here: a helper it calls calls it)
         return None
     # (the module's names, numbers and lists the helper reads, too)
     return dataclasses.replace(forward, func=func, env=env, helpers={**called, **forward.helpers},

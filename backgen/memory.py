@@ -1538,7 +1538,8 @@ class MemoryModel:
 
     def speak(self, name, text):
         """Messages name ``name`` (one backgen made, and its versions) as ``text``, what the user wrote."""
-        if name != text and name not in self.source_words():
+        if name != text and name not in self.source_words() and \
+                name not in getattr(self.forward.func, "written_out", {}):  # (a helper's, said as its)
             self.spoken[name] = text
 
     def said(self, message):

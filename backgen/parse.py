@@ -154,6 +154,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
             starred.spread(forward.func, forward.env)
             starred.joined_shapes(forward.func)
         forward.helpers.update(lift(forward, _bind_import))
+        if forward.helpers:  # (relu_(h), a helper writing into h and returning nothing: none without helpers)
+            _nothing_returned_inlined(forward)
         factories.rewrite(forward, read_plain)
         if forward.helpers:  # (helpers taking *args, or spreading a tuple given them: none without helpers)
             dict_spread.rewrite(forward, read_plain)  # (linear(x, **c_fc): the keywords the dict gives)
@@ -1599,13 +1601,35 @@ def _structured_returns_inlined(forward):
                 return [ast.fix_missing_locations(assign), stmt]
             return [stmt]
         func.body = rewrite_statements(func.body, hoisted)
-        written = inlined(dataclasses_replace(forward, func=func), name, helper=helper)
-        if written is not None:
-            forward.func.body = written.func.body
-            forward.func.written_out = written.func.written_out
-            forward.env.update(written.env)
-            forward.constants.update(written.constants)
-            forward.literals.update(written.literals)
+        _take_written(forward, inlined(dataclasses_replace(forward, func=func), name, helper=helper))
+
+
+def _nothing_returned_inlined(forward):
+    """A helper without a ``return``, which only writes into what it is given (``def relu_(a): a[a < 0]
+    = 0.0``), called as a statement of its own: written out in its caller (``inline``), before the
+    caller's rewrites, which its statements then go through as the caller's do.  Where a call cannot be
+    written out (its value read), it is refused where it is staged."""
+    from .inline import inlined
+    called = {n.func.id for n in walk(forward.func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+              and n.func.id in forward.helpers}
+    for name in sorted(called):
+        helper = read_plain(forward, name)
+        body = helper.func.body if helper is not None and isinstance(helper.func, ast.FunctionDef) else []
+        if not body or any(isinstance(n, ast.Return) for n in walk(helper.func)):
+            continue
+        helper = copy.deepcopy(helper)
+        helper.func.body.append(ast.copy_location(ast.Return(ast.Constant(None)), body[-1]))
+        _take_written(forward, inlined(forward, name, helper=helper))
+
+
+def _take_written(forward, written):
+    """``forward`` given the function ``inline.inlined`` wrote (None: left as it is)."""
+    if written is not None:
+        forward.func.body = written.func.body
+        forward.func.written_out = written.func.written_out
+        forward.env.update(written.env)
+        forward.constants.update(written.constants)
+        forward.literals.update(written.literals)
 
 
 def read_helper(forward, name):
@@ -1863,7 +1887,12 @@ def fence(forward, main=True):
     if body and is_docstring(body[0]):
         body = body[1:]
     _fence_block(forward, body, in_loop=False, last=True, reported=_reported_dicts(func) if main else frozenset())
-    if not body or not _ends_in_return(body):
+    if not main and body and not any(isinstance(n, ast.Return) for n in walk(func)):
+        # a helper that only writes into what it is given (def relu_(a): a[a < 0] = 0.0): it returns None,
+        # written out; a call standing alone is then written into its caller (``inline``), any other refused
+        func.body.append(ast.copy_location(ast.Return(ast.Constant(None)), body[-1]))
+        func.returns_nothing = True
+    elif not body or not _ends_in_return(body):
         raise forward.error(f"function {func.name!r} must end with a return statement", body[-1] if body else func)
 
 

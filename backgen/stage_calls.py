@@ -272,6 +272,12 @@ class CallStager:
             helper = read_helper(self.forward, function)
         except NoSourceError as exc:  # (typed at a prompt, made by exec: said at the call)
             raise self.error(str(exc), node) from None
+        if getattr(helper.func, "returns_nothing", False):  # (written into the caller where it can be)
+            error = self.error(f"{function}() returns nothing: backgen follows a function that only writes into "
+                               f"its arguments where its call stands alone as a statement ({function}(...)) in "
+                               "the function differentiated; elsewhere, end it with a return statement", node)
+            error.inline_helpers = (function,)
+            raise error
         changed = None if self.numpy else _list_changed(helper.func)  # (NumPy code: written into the
         if changed is not None:  # caller, as a write into a parameter's array is)
             param, method = changed
