@@ -11,14 +11,28 @@ the number ``sum(output * dout)`` whose gradient is the vector-Jacobian product;
 and ``douts`` (which it must leave as they were) and returns its gradients for the
 positions ``wrt`` (by default those holding floats) beside central differences;
 ``assert_backward_right(source, args, rng)`` checks them for an upstream gradient drawn at random.
+``scratch_folder(prefix)`` is a folder for modules written to be imported (the decorator reads
+their source), removed when the tests end.
 """
 
+import atexit
 import math
+import shutil
+import tempfile
 import textwrap
 
 import numpy as np
 
 EPS = 1e-6
+
+
+def scratch_folder(prefix):
+    """A new temporary folder (a ``pathlib.Path``), removed when the process ends."""
+    import pathlib  # noqa: PLC0415
+
+    folder = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return pathlib.Path(folder)
 
 
 def weighted(f, douts):

@@ -3190,16 +3190,14 @@ def test_more_differences_than_elements_give_a_zero_gradient_of_the_operand_s_sh
 
 @pytest.mark.parametrize("body, second", [("np.sum((x[1:] + y) ** 2)", (2, 4)),
                                           ("np.sum(np.squeeze(x[1:]) @ y)", (4, 2))])
-def test_the_decorator_writes_again_for_sizes_where_a_value_made_from_the_arrays_has_one_row(body, second):
+def test_the_decorator_writes_again_for_sizes_where_a_value_made_from_the_arrays_has_one_row(body, second, tmp_path):
     # x[1:] has one row where x has 2, and broadcasts against y's 2 rows (or loses the axis to
     # np.squeeze); with 3 rows it has 2: the code written at the first call (dp summed over the rows,
     # or not) was kept for the second, as the arrays' ranks and size-one dimensions are the same
     # (dx[1] = -2.67 where finite differences give 0.49; dx[1:] = dp raised ValueError the other way
     # round; with the row squeezed, half of dx wrong)
     import importlib.util
-    import pathlib
-    import tempfile
-    folder = pathlib.Path(tempfile.mkdtemp())
+    folder = tmp_path
     (folder / "rows_forward.py").write_text(textwrap.dedent(f'''
         import numpy as np
 
@@ -4553,15 +4551,13 @@ def test_a_loop_variable_read_in_a_first_iteration_written_out_keeps_its_value()
     ''', [X, 0.3])
 
 
-def test_the_decorator_writes_again_for_a_number_np_arange_makes_a_length_of():
+def test_the_decorator_writes_again_for_a_number_np_arange_makes_a_length_of(tmp_path):
     # np.arange(s) of a number s has 1 item at s = 0.5 and 3 at 2.5, which broadcast against v of one:
     # the code written at s = 0.5 (dv = t * dp, not summed) was kept for s = 2.5, as the float's
     # value was not in the key: dv of shape (3,) ([0.765, 0.340, -1.515]) where v has one element and
     # finite differences give [-0.410]
     import importlib.util
-    import pathlib
-    import tempfile
-    folder = pathlib.Path(tempfile.mkdtemp())
+    folder = tmp_path
     (folder / "arange_forward.py").write_text(textwrap.dedent('''
         import numpy as np
 
@@ -4580,15 +4576,13 @@ def test_the_decorator_writes_again_for_a_number_np_arange_makes_a_length_of():
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
 
-def test_rows_up_to_a_bound_numpy_makes_an_integer_of_are_as_many_as_the_number_says():
+def test_rows_up_to_a_bound_numpy_makes_an_integer_of_are_as_many_as_the_number_says(tmp_path):
     # x[:np.int64(s)] is as long as s says, as x[:int(s)] is: decorated and called with s = 2.5, then
     # 1.5, the code for 2 rows was kept for 1, which broadcasts against w's 2 rows, and raised
     # ValueError (array is not broadcastable to correct shape); refused as int(s) was, now summed as the
     # code runs
     import importlib.util
-    import pathlib
-    import tempfile
-    folder = pathlib.Path(tempfile.mkdtemp())
+    folder = tmp_path
     (folder / "int64_forward.py").write_text(textwrap.dedent('''
         import numpy as np
 
@@ -4623,14 +4617,12 @@ def test_np_arange_of_a_number_declared_float_is_refused_in_code_for_every_value
     ''', [np.array([0.7]), 3])
 
 
-def test_the_decorator_refuses_returns_of_other_numbers_of_values_before_asking_for_a_tuple_dout():
+def test_the_decorator_refuses_returns_of_other_numbers_of_values_before_asking_for_a_tuple_dout(tmp_path):
     # an early return of one value, a last of two: called on the early path with dout=1.0 (what that
     # call's one value takes), the decorator raised TypeError (f returns 2 values: pass dout as a tuple
     # ...) where generate refuses the function itself (every return must give 2 values)
     import importlib.util
-    import pathlib
-    import tempfile
-    folder = pathlib.Path(tempfile.mkdtemp())
+    folder = tmp_path
     (folder / "arity_forward.py").write_text(textwrap.dedent('''
         import numpy as np
 

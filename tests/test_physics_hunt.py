@@ -8,16 +8,13 @@ the decorator, or asserted refused with a ``BackgenError`` and part of its messa
 
 import hashlib
 import importlib.util
-import math
-import tempfile
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 import backgen
-from numeric import finite_differences
+from numeric import finite_differences, scratch_folder
 
 RNG = np.random.default_rng(7)
 
@@ -27,7 +24,7 @@ def _floats(args):
             if isinstance(a, float) or isinstance(a, np.ndarray) and a.dtype.kind == "f"]
 
 
-FOLDER = Path(tempfile.mkdtemp(prefix="backgen_physics_hunt_"))
+FOLDER = scratch_folder("backgen_physics_hunt_")
 
 
 def _module(source):

@@ -10,18 +10,16 @@ message.
 
 import hashlib
 import importlib.util
-import tempfile
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 import backgen
-from numeric import finite_differences
+from numeric import finite_differences, scratch_folder
 
 RNG = np.random.default_rng(17)
-FOLDER = Path(tempfile.mkdtemp(prefix="backgen_stencil_hunt_"))
+FOLDER = scratch_folder("backgen_stencil_hunt_")
 
 
 def _floats(args):

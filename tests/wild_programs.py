@@ -37,7 +37,6 @@ import math
 import os
 import random
 import signal
-import tempfile
 import warnings
 
 import numpy as np
@@ -1230,7 +1229,7 @@ _FOLDER = []
 def _import(source):
     """The forward as a function imported from a file (the decorator reads its source)."""
     if not _FOLDER:
-        _FOLDER.append(tempfile.mkdtemp(prefix="wild_"))
+        _FOLDER.append(str(numeric.scratch_folder("wild_")))
     path = os.path.join(_FOLDER[0], f"wild_forward_{abs(hash(source))}.py")
     with open(path, "w") as f:
         f.write(source)
