@@ -87,13 +87,13 @@ def find(staged, walker, args):
     """``(place, note)`` of a branch that cannot run at these shapes (see the contract), ``place`` being
     ``(path, side)`` for ``drop``, ``note`` ``(the if's line, the line NumPy raised on, its complaint)``;
     or None."""
-    candidates = [(op, op.reads(), exc) for op, exc in walker.failed.items()
+    candidates = [(op, op.reads(), exc, _chooses(op.source)) for op, exc in walker.failed.items()
                   if id(op) not in walker.evaluated and op not in walker.value_failed and op.rule != "call"
-                  and shape_error(exc) and not _in_place_on_number(op, exc) and not _chooses(op.source)
+                  and shape_error(exc) and not _in_place_on_number(op, exc)
                   and op.line not in staged.writes_staged_again]  # (a write backgen made of op=, not NumPy's)
-    candidates += [(item, _code_names(item.test), exc) for key, (item, exc) in walker.failed_tests.items()
-                   if key not in walker.tests_ok and key not in walker.value_failed and shape_error(exc)
-                   and not _chooses(item.test)]
+    candidates += [(item, _code_names(item.test), exc, _chooses(item.test)) for key, (item, exc)
+                   in walker.failed_tests.items()
+                   if key not in walker.tests_ok and key not in walker.value_failed and shape_error(exc)]
     if not candidates:
         return None
     names = _names(staged)
@@ -103,10 +103,14 @@ def find(staged, walker, args):
         iterated = _code_names(loop.iterable) & names  # arrays and lists of fixed lengths, or counts they decide)
         return walker.iterations.get(id(loop), 0) > 0 and not iterated & tainted and \
             all(name in static or name not in walker.integral for name in iterated)
-    for item, reads, exc in candidates:
-        reads = reads & names
-        if reads & tainted or reads & staged.path_outputs or any(
-                name in walker.integral and name not in static or name not in walker.shapes for name in reads):
+    candidates = [(item, exc, chooses) for item, reads, exc, chooses in candidates if not (
+        reads & names & tainted or reads & names & staged.path_outputs or any(
+            name in walker.integral and name not in static or name not in walker.shapes for name in reads & names))]
+    if any(_reaches(staged.body, item, runs) for item, _, _ in candidates):
+        return None  # (one every input of these shapes reaches, as an if's test: no path of it runs, none is
+    # left out; the staged code computes what Python does, a conditional expression's parts as if blocks)
+    for item, exc, chooses in candidates:
+        if chooses:  # (a part of a conditional expression: which part raises is the data's)
             continue
         found = _branch_of(staged.body, item, (), runs)
         if found is not None:

@@ -183,17 +183,19 @@ def _checks(backward, guard):
                                              f'another value, "\n                         "generate it with that '
                                              'value as the default, or use the decorator backgen.backward"',
                        "ValueError"))
-    if backward.shapes_checked:  # a branch left out that cannot run at these shapes (it may at others)
-        np_ = backward.modules.get("np", "np")
-        test = " or ".join(f"{np_}.shape({name}) != {shape}" for name, shape in backward.shapes_checked)
-        said = ", ".join(f"{name} {shape}" for name, shape in backward.shapes_checked)
-        checks.append((test, f'"{backward.name}() is written for the shapes {said}, at which a branch it leaves out "\n'
-                             f'                         "cannot run: for others, generate it with those given"',
-                       "ValueError"))
     if backward.numbers:  # taken as numbers, the forward running on no array: arrays are refused
         test = " or ".join(f"{backward.modules.get('np', 'np')}.ndim({n})" for n in backward.numbers)
         checks.append((test, f'"{backward.name}() is written for numbers {", ".join(backward.numbers)}: for '
                              'arrays, "\n                        "generate it with their shapes given"'))
+    shapes_checked = [(name, shape) for name, shape in backward.shapes_checked  # (a number's: checked above)
+                      if not (name in backward.numbers and shape == ())]
+    if shapes_checked:  # a branch left out that cannot run at these shapes (it may at others)
+        np_ = backward.modules.get("np", "np")
+        test = " or ".join(f"{np_}.shape({name}) != {shape}" for name, shape in shapes_checked)
+        said = ", ".join(f"{name} {shape}" for name, shape in shapes_checked)
+        checks.append((test, f'"{backward.name}() is written for the shapes {said}, at which a branch it leaves out "\n'
+                             f'                         "cannot run: for others, generate it with those given"',
+                       "ValueError"))
     np_name = backward.modules.get("np", "np")
     for name, rank in backward.sequences:  # (with numbers: xs[i] a number, or xs[i][0] for rank 2)
         kind = "a list or vector of numbers" if rank == 1 else f"numbers in {rank} levels of lists or axes"

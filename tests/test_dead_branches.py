@@ -438,3 +438,57 @@ def test_the_shapes_a_branch_is_left_out_at_are_checked_as_the_backward_starts()
         np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-8)
     with pytest.raises(ValueError, match=r"written for the shapes x \(3, 4\), w \(4,\)"):
         namespace["f_backward"](np.ones((4, 4)), w)
+
+
+def _shape_free_gradients(source, args):
+    """The backward ``generate`` writes for ``source`` without shapes, run at ``args``, beside central
+    differences (raises BackgenError where it is refused)."""
+    source = textwrap.dedent(source)
+    text = backgen.generate(source)
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(text, generated)
+    got = generated["f_backward"](*[a.copy() if isinstance(a, np.ndarray) else a for a in args],
+                                  np.ones(np.shape(namespace["f"](*args))))
+    got = got if len(args) > 1 else (got,)
+    wrt = [k for k, a in enumerate(args) if isinstance(a, (float, np.ndarray))]
+    want = finite_differences(namespace["f"], list(args), wrt, [np.ones(np.shape(namespace["f"](*args)))])
+    return got, want
+
+
+def test_a_test_raising_at_these_shapes_leaves_neither_branch_out():
+    # without shapes, A a number: q2[3] of the if's test raises, as the else branch's q2[1] does; the
+    # else branch was left out, and the backward was written for numbers A, at which the forward cannot
+    # run (for arrays it raised as it started)
+    source = """
+    import numpy as np
+
+    def f(A):
+        q2 = 1.31 * (A * (A > -0.14))
+        if ((1.24 * q2[3]) ** 2) > 0.28:
+            return -(q2 * A)
+        return q2 * (q2[1] + q2[0])
+    """
+    for A in (np.array([-0.934, -0.37, -0.383, 0.823]), np.array([0.9, 0.4, 0.3, 0.1])):
+        try:
+            got, want = _shape_free_gradients(source, [A])
+        except BackgenError as refusal:
+            assert "raises on this line" in str(refusal)
+            continue
+        np.testing.assert_allclose(got[0], want[0], rtol=1e-6, atol=1e-8)
+
+
+def test_a_test_of_a_conditional_expression_raising_at_these_shapes_leaves_neither_branch_out():
+    # t[2, 0] of the inner conditional's test raises where t is a number: t a (3, 1) array runs it
+    source = """
+    import numpy as np
+
+    def f(A, t):
+        h1 = (t[2, 0] * A if (1.35 if t[2, 0] > -0.44 else A) > -0.15 else A ** 3) * -0.22 - 0.83 * (A * A)
+        if h1 ** 3 > -0.06:
+            return (h1 * (h1 > -0.22)) * (h1 * 1.7)
+        return h1 - A ** 2
+    """
+    got, want = _shape_free_gradients(source, [-0.352, np.array([[0.617], [0.464], [0.717]])])
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
