@@ -765,11 +765,12 @@ class _Samples:
                     self.failure = f"{said} on sample arrays ({at})"
                 if not getattr(exc, "sample_run", False) and getattr(exc, "varying_shape", None) != "loop":
                     at = ", ".join(f"{n} of rank {r}" for n, r in ranks.items())
+                    at = f" (on sample arrays: {at})" if at else ""  # (none: every parameter a number)
                     if getattr(exc, "number_and_array", False) and not getattr(exc, "iteration", False):
-                        self.paths_differ = self.needed(f"{exc.msg} (on sample arrays: {at})")
+                        self.paths_differ = self.needed(f"{exc.msg}{at}")
                         return []  # (numbers are tried: the code then checks it is given numbers)
                     if not self.quiet:
-                        raise self.needed(f"{exc.msg} (on sample arrays: {at})")
+                        raise self.needed(f"{exc.msg}{at}")
             if not ranks:  # nothing to vary: one sample run says it all
                 break
         return results
