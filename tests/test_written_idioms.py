@@ -254,3 +254,34 @@ def test_labels_a_docstring_declares_integers_iterated_by_a_loop():
                 s = s * 0.5
             return total
     ''', [RNG.randn(3, 4), RNG.randn(3), np.array([1, 3])])
+
+
+DICT_CALL_CACHE = '''
+import numpy as np
+
+def affine_relu_forward(x, w, b):
+    """x: (N, D), w: (D, M), b: (M,)"""
+    a = x.dot(w) + b
+    out = np.maximum(0, a)
+    cache = dict(x=x, w=w, b=b, a=a)
+    return out, cache
+'''
+
+
+@pytest.mark.parametrize("shapes", [None, {"x": "N, D", "w": "D, M", "b": "M"}])
+def test_a_cache_made_by_dict_with_keywords_is_read_as_the_display(shapes):
+    from test_layer_acceptance import assert_close, layer_gradients
+    args = [RNG.randn(4, 3), RNG.randn(3, 5), RNG.randn(5)]
+    got, want, text = layer_gradients(DICT_CALL_CACHE, "affine_relu_forward", args, shapes)
+    assert "x = cache['x']" in text
+    assert_close(got, want)
+
+
+def test_a_dict_made_by_dict_with_keywords_is_read_by_its_keys():
+    assert_right("""
+        import numpy as np
+        def f(x, w):
+            state = dict(h=np.tanh(x @ w), scale=2.0)
+            return np.sum(state['h'] ** 2) * state['scale']
+        """, [X, RNG.randn(2, 4)])
+
