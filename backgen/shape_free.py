@@ -620,10 +620,11 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
         if results and _one_text(results) is None:
             results = []
     if not results and free and (samples.carried_changes or math_calls or samples.paths_differ or
-                                 samples.element_writes or plain):  # arrays turn a loop's numbers into arrays (on
-        # every path, or on one: total = 0.0, then total += e under an if), are written into one element
-        # (xs = np.zeros(n), then xs[i] = x in a loop stepping x = x0 + ...), or
-        # meet math's functions (math.sin(xs[i]), xs = [0.0] * n filled with x0): the
+                                 samples.element_writes or samples.truth_tested or plain):
+        # arrays turn a loop's numbers into arrays (on every path, or on one: total = 0.0, then total += e
+        # under an if), are written into one element (xs = np.zeros(n), then xs[i] = x in a loop stepping
+        # x = x0 + ...), are tested as one number (while np.abs(a) > 0.1), or meet math's functions
+        # (math.sin(xs[i]), xs = [0.0] * n filled with x0): the
         indexed = {n: rank for n, rank in indexed_ranks(forward.func, free).items() if n not in fixed}
         as_numbers = _Samples(tuple(n for n in unknown if n not in free),  # code is written for numbers,
                               {**samples.declared, **{n: Spec((), "float") for n in free}},  # checked to
@@ -720,6 +721,7 @@ class _Samples:
         self.carried_changes = False
         self.carried_items = False  # whether a list a loop carries changed the shapes of its items so
         self.element_writes = False  # whether some sample wrote an array into one element of an array
+        self.truth_tested = False  # whether some sample's test asked the truth of an array of several elements
         self.paths_differ = None  # the refusal where arrays made a number an array on one path only
         self.failure = ""  # why the forward did not run on the first sample it failed at
 
@@ -759,6 +761,8 @@ class _Samples:
                     getattr(exc, "items_changed", False)
                 self.element_writes |= getattr(exc, "sample_run", False) and \
                     "setting an array element with a sequence" in exc.msg
+                self.truth_tested |= getattr(exc, "sample_run", False) and \
+                    "truth value of an array with more than one element" in exc.msg
                 if getattr(exc, "sample_run", False) and not self.failure:
                     at = ", ".join(f"{n} of shape {s.dims}" for n, s in probe.items() if n in self.unknown)
                     said = " ".join((exc.msg.partition(" of the given shapes: ")[2] or exc.msg).split())

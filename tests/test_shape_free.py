@@ -1589,3 +1589,28 @@ def test_a_generation_reads_each_helper_once(monkeypatch):
     reads.clear()
     assert backgen.generate(source, name="loss") == text
     assert reads.count("dense") == 1  # (nothing kept from one generation to the next)
+
+
+@pytest.mark.parametrize("a", [3.7, -0.25, 0.05])
+def test_a_test_no_array_of_several_elements_passes_is_written_for_numbers(a):
+    # while np.abs(a) > 0.1 asks one truth: arrays of several elements raise there, numbers run it
+    text = backgen.generate(textwrap.dedent("""
+        import numpy as np
+
+        def halve(a):
+            while np.abs(a) > 0.1:
+                a = a * 0.5
+            return a * a
+        """))
+    namespace = _run(text, "halve_backward")
+    forward = lambda a: halve_forward(a)  # noqa: E731
+    want = gradient(lambda v: forward(v), [a], 0)
+    assert_close(namespace(a), want)
+    with pytest.raises(TypeError, match="written for numbers a"):
+        namespace(np.array([0.5, 0.2]))
+
+
+def halve_forward(a):
+    while np.abs(a) > 0.1:
+        a = a * 0.5
+    return a * a
