@@ -480,13 +480,16 @@ _KEEPING_FIRST = frozenset({"np.sum", "np.mean", "np.nansum", "np.nanmean", "lis
 
 def root_guarded(staged):
     """The ids of the roots of ``staged`` (``np.sqrt``, ``math.sqrt``, a cube root, ``u ** p`` with ``p``
-    written between 0 and 1) whose operand ``u`` is never negative however the inputs vary: a square
+    written between 0 and 1, or ``p`` a value, which may be: ``np.maximum(S - K, 0) ** power``) whose
+    operand ``u`` is never negative however the inputs vary: a square
     or a sum of them (``((X[:, None] - X[None]) ** 2).sum(-1)``, 0 on its diagonal, a point's distance
     to itself; ``np.einsum('ij,ij->i', d, d)``), ``np.maximum(t, 0)`` and ``max(t, 0.0)`` (0 where
-    ``t < 0``), ``np.clip(t, 0, ...)``, an absolute value, a helper's result that is one of those
+    ``t < 0``), ``np.clip(t, 0, ...)``, ``t * (t > 0)`` (a mask of ``t`` above a number never negative),
+    an absolute value, a helper's result that is one of those
     (``relu(t)``: its call marked ``nonnegative`` by ``program``, ``outputs_never_negative``).  Where
     such a ``u`` is 0 the inputs are at a minimum of ``u``, so of the root of
-    ``u``: its gradient there is 0 wherever it has one, and 0 is a subgradient where it has none (a
+    ``u`` (of ``u ** p`` for every ``p`` at which it is finite there: increasing in ``u`` for ``p > 0``,
+    1 for ``p = 0``): its gradient there is 0 wherever it has one, and 0 is a subgradient where it has none (a
     kink, ``t`` exactly 0), as the gradient of a norm at 0 is.  The chain rule's product there is
     ``inf * 0``, nan (a ZeroDivisionError for numbers): the contributions of these roots are written
     ``np.where(out != 0, text, 0)`` (``text if out else 0.0`` for numbers; the base for a power), the
@@ -499,7 +502,8 @@ def root_guarded(staged):
     for op in ops:
         if op.rule in ROOTS and op.args and nonnegative(op.args[0]):
             found[id(op)] = op.target
-        elif op.rule in _POWERS and len(op.args) == 2 and _constant(op.args[1], lambda v: 0 < v < 1) and \
+        elif op.rule in _POWERS and len(op.args) == 2 and \
+                (_constant(op.args[1], lambda v: 0 < v < 1) or isinstance(op.args[1], ir.Var)) and \
                 isinstance(op.args[0], ir.Var) and nonnegative(op.args[0]):
             found[id(op)] = op.args[0].name
     return found
@@ -535,9 +539,47 @@ def _never_negative_test(ops):
         if name not in known:
             known[name] = False  # (a cycle proves nothing)
             op = defined.get(name)
-            known[name] = op is not None and _never_negative(op, lambda a: nonnegative(a, depth + 1), _constant)
+            known[name] = op is not None and (_never_negative(op, lambda a: nonnegative(a, depth + 1), _constant)
+                                              or _masked_to_positive(op, defined, count))
         return known[name]
     return nonnegative
+
+
+_ABOVE = {ast.Gt: False, ast.GtE: False, ast.Lt: True, ast.LtE: True}  # (whether the number is on the left)
+
+
+def _masked_to_positive(op, defined, count):
+    """Whether ``op`` is ``t * m`` (or ``m * t``) with ``m`` a mask of ``t`` at or above a number never
+    negative (``t > 0``, ``0 < t``, ``t >= 0.5``; as floats, ``(t > 0).astype(float)``): ``t`` where it is
+    at least that number, 0 elsewhere, never negative (relu written ``x * (x > 0)``).  ``t`` is a name
+    bound once at most (``count``), so that the mask read the value the product reads."""
+    if op.rule not in ("mul", "np.multiply") or len(op.args) != 2 or \
+            not all(a.__class__ is ir.Var for a in op.args) or any(count.get(a.name, 0) > 1 for a in op.args):
+        return False
+    first, second = (a.name for a in op.args)
+    return _positive_mask(defined.get(second), first, defined) or _positive_mask(defined.get(first), second, defined)
+
+
+def _positive_mask(op, name, defined, depth=0):
+    """Whether ``op`` computes a mask true only where the value ``name`` is at least a number never negative."""
+    if op is None or depth > 8:
+        return False
+    if op.rule in ("np.copy", "copy") and len(op.args) == 1 and op.args[0].__class__ is ir.Var:  # (m.astype(float))
+        return _positive_mask(defined.get(op.args[0].name), name, defined, depth + 1)
+    if op.rule != "inert":
+        return False
+    try:
+        tree = ast.parse(op.source, mode="eval").body
+    except SyntaxError:
+        return False
+    if not isinstance(tree, ast.Compare) or len(tree.ops) != 1 or type(tree.ops[0]) not in _ABOVE:
+        return False
+    number, value = (tree.left, tree.comparators[0]) if _ABOVE[type(tree.ops[0])] else \
+        (tree.comparators[0], tree.left)
+    if not (isinstance(value, ast.Name) and value.id == name):
+        return False
+    bound = number_text(ast.unparse(number))
+    return bound is not None and bound >= 0
 
 
 def _never_negative(op, nonnegative, constant):
