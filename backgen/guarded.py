@@ -65,13 +65,13 @@ ELEMENTWISE = frozenset({
     "np.fabs", "np.float_power", "np.hypot", "np.log", "np.log10", "np.log1p", "np.log2", "np.logaddexp",
     "np.logaddexp2", "np.maximum", "np.minimum", "np.multiply", "np.negative", "np.positive", "np.power",
     "np.reciprocal", "np.sin", "np.sinh", "np.sqrt", "np.square", "np.subtract", "np.tan", "np.tanh",
-    "np._erf", "np._erfc", "np._log_ndtr", "np._gammaln", "np._digammas", "np._xlogy", "np._xlog1py", "np.deg2rad", "np.rad2deg"})
+    "np._erf", "np._erfc", "np._log_ndtr", "np._ndtri", "np._gammaln", "np._digammas", "np._xlogy", "np._xlog1py", "np.deg2rad", "np.rad2deg"})
 
 # Elementwise operations whose value, or derivative, may be infinite or nan at finite operands.
 SINGULAR = frozenset({
     "div", "pow", "np.divide", "np.reciprocal", "np.power", "np.float_power", "np.log", "np.log10", "np.log1p",
     "np.log2", "np.sqrt", "np.cbrt", "np.exp", "np.exp2", "np.expm1", "np.arccos", "np.arccosh", "np.arcsin",
-    "np.arctanh", "np.tan", "np.cosh", "np.sinh", "np._gammaln", "np._digammas", "np._xlogy", "np._xlog1py", "np.hypot", "np.arctan2"})
+    "np.arctanh", "np.tan", "np.cosh", "np.sinh", "np._ndtri", "np._gammaln", "np._digammas", "np._xlogy", "np._xlog1py", "np.hypot", "np.arctan2"})
 
 
 # NumPy functions that leave out the entries of their operand that are not numbers (nan), or not finite: the

@@ -153,3 +153,79 @@ def test_root_of_a_value_times_its_positive_mask(relu):
             return np.sum(np.sqrt({relu}))
     ''', [np.array([0.5, -0.3, 1.2, -0.8])], shapes={"x": "4"})
 
+
+
+# --- the normal's quantile: scipy.stats.norm.ppf and isf, scipy.special.ndtri (refused before) -----
+
+
+def test_gaussian_value_at_risk_of_a_confidence_given():
+    assert_right('''
+        from scipy.stats import norm
+
+        def f(mu, sigma, alpha=0.99):
+            """Parametric (Gaussian) VaR."""
+            return -(mu + sigma * norm.ppf(1 - alpha))
+    ''', [0.001, 0.02, 0.99])
+
+
+def test_value_at_risk_and_expected_shortfall_of_a_portfolio():
+    cov = np.array([[0.04, 0.006, 0.002], [0.006, 0.09, 0.01], [0.002, 0.01, 0.0625]])
+    assert_right('''
+        from scipy.stats import norm
+
+        def f(w, mu, cov, alpha):
+            m = w @ mu
+            s = np.sqrt(w @ cov @ w)
+            z = norm.ppf(alpha)
+            var = -m + z * s
+            es = -m + s * norm.pdf(z) / (1 - alpha)
+            return var + es
+    ''', [np.array([0.5, 0.3, 0.2]), np.array([0.08, 0.12, 0.1]), cov, 0.975],
+        shapes={"w": "3", "mu": "3", "cov": "3, 3"})
+
+
+@pytest.mark.parametrize("call", ["st.norm.ppf(p, loc=mu, scale=sigma)", "st.norm.ppf(q=p, loc=mu, scale=sigma)",
+                                  "st.norm.isf(p, mu, sigma) ** 2", "mu + sigma * special.ndtri(p)",
+                                  "st.norm.ppf(p) * sigma + st.norm.isf(p) * mu"])
+def test_quantiles_of_probabilities_in_the_tails_and_the_middle(call):
+    assert_right(f'''
+        import scipy.special as special
+        import scipy.stats as st
+
+        def f(p, mu, sigma):
+            return np.sum({call})
+    ''', [np.array([0.002, 0.1, 0.5, 0.8, 0.998]), 0.3, 1.7], shapes={"p": "5"})
+
+
+def test_vasicek_conditional_default_probability_of_numbers():
+    assert_right('''
+        from scipy.stats import norm
+
+        def f(pd, rho, q=0.999):
+            return norm.cdf((norm.ppf(pd) + np.sqrt(rho) * norm.ppf(q)) / np.sqrt(1 - rho))
+    ''', [0.02, 0.12, 0.999])
+
+
+def test_gaussian_copula_of_uniforms():
+    assert_right('''
+        from scipy.stats import norm
+
+        def f(u, corr):
+            z = norm.ppf(u)
+            x = z @ np.linalg.cholesky(corr).T
+            return np.sum(norm.cdf(x) ** 2)
+    ''', [np.array([[0.2, 0.7], [0.55, 0.35]]), np.array([[1.0, 0.4], [0.4, 1.0]])],
+        shapes={"u": "2, 2", "corr": "2, 2"})
+
+
+def test_the_quantile_helper_matches_scipy_far_into_both_tails():
+    from scipy.special import ndtri
+
+    from backgen import runtime
+
+    namespace = {"np": np, "math": __import__("math")}
+    exec(runtime.HELPERS["_ndtri"], namespace)
+    p = np.concatenate([np.linspace(1e-9, 1 - 1e-9, 2001), [1e-300, 1e-30, 0.02425, 0.5, 1 - 1e-16]])
+    np.testing.assert_allclose(namespace["_ndtri"](p), ndtri(p), rtol=1e-14, atol=1e-14)
+    assert namespace["_ndtri"](0.0) == -np.inf and namespace["_ndtri"](1.0) == np.inf
+    assert np.isnan(namespace["_ndtri"](1.5))
