@@ -44,7 +44,8 @@ module, and the rest of backgen sees a list of numbers written in the function.
 
 ``fold_numbers`` writes the numbers a module's top level computes with math's or
 NumPy's functions of numbers (``LOG2PI = math.log(2 * math.pi)``, ``NODES =
-[-math.sqrt(3 / 5), 0.0, math.sqrt(3 / 5)]``) as the numbers they are, before the
+[-math.sqrt(3 / 5), 0.0, math.sqrt(3 / 5)]``), and with SciPy's normal quantiles and
+the like (``Z99 = norm.ppf(0.99)``), as the numbers they are, before the
 module's constants and literal lists are read.
 """
 
@@ -504,7 +505,11 @@ def fold_numbers(module, meaning):
             bindings[name] = bindings.get(name, 0) + 1
 
     def library(node):
-        """The math or NumPy object ``node`` names (``math.sqrt``, ``np.pi``, ``sqrt`` imported), or None."""
+        """The math or NumPy object ``node`` names (``math.sqrt``, ``np.pi``, ``sqrt`` imported), or SciPy's
+        function of numbers (``norm.ppf``, ``scipy.special.ndtri``), or None."""
+        scipy_function = _scipy_number_function(node, meaning, bindings)
+        if scipy_function is not None:
+            return scipy_function
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             module_name, attr, name = meaning(node.value.id), node.attr, node.value.id
         elif isinstance(node, ast.Name):
@@ -554,6 +559,35 @@ def fold_numbers(module, meaning):
     for stmt in module.body:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
             stmt.value = Fold().visit(stmt.value)
+
+
+# SciPy's functions of a number a module's top level computes its constants with (Z99 = norm.ppf(0.99))
+_SCIPY_NUMBER_FUNCTIONS = frozenset(
+    [f"scipy.special.{name}" for name in ("ndtr", "ndtri", "log_ndtr", "erf", "erfc", "erfinv", "erfcinv", "expit",
+                                          "logit", "gammaln")] +
+    [f"scipy.stats.norm.{name}" for name in ("ppf", "isf", "cdf", "sf", "pdf", "logpdf", "logcdf", "logsf")])
+
+
+def _scipy_number_function(node, meaning, bindings):
+    """SciPy's function of numbers ``node`` names (``norm.ppf``, ``st.norm.ppf``, ``ndtri`` imported from
+    ``scipy.special``), found by the meaning of the name it starts with, or None."""
+    attributes = []
+    while isinstance(node, ast.Attribute):
+        attributes.insert(0, node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or bindings.get(node.id, 0) > 1 or \
+            not str(meaning(node.id) or "").startswith("scipy."):
+        return None
+    dotted = ".".join([meaning(node.id)] + attributes)
+    if dotted not in _SCIPY_NUMBER_FUNCTIONS:
+        return None
+    owner, _, name = dotted.rpartition(".")
+    try:
+        if owner == "scipy.stats.norm":
+            return getattr(importlib.import_module("scipy.stats").norm, name)
+        return getattr(importlib.import_module(owner), name)
+    except (ImportError, AttributeError):
+        return None
 
 
 _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}

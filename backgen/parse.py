@@ -1098,10 +1098,20 @@ def _read_function(func):
     _live_defaults(func, forward.func)
     names = {n.id for n in walk(func_node) if isinstance(n, ast.Name)}
     outer = dict(func.__globals__, **inspect.getclosurevars(func).nonlocals)
-    forward.constants.update({n: repr(outer[n]) for n in names if n in outer and type(outer[n]) in (int, float)})
+    forward.constants.update({n: _number_literal(outer[n]) for n in names if n in outer and _number_literal(outer[n])})
     own = names - set(inspect.getclosurevars(func).nonlocals)  # (a closure's name is not the module's)
     forward.literals.update(_live_literal_lists(func, filename, own))
     return forward
+
+
+def _number_literal(value):
+    """The literal of a number a live function reads from its module (``EPS = 1e-8``; a NumPy float64 as
+    the float it is, ``LOG2PI = np.log(2 * np.pi)``, ``Z99 = norm.ppf(0.99)``), or None for any other value."""
+    if type(value) in (int, float):
+        return repr(value)
+    if type(value) is numpy.float64 and math.isfinite(value):
+        return repr(float(value))
+    return None
 
 
 def self_calls(node):

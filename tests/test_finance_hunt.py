@@ -229,3 +229,44 @@ def test_the_quantile_helper_matches_scipy_far_into_both_tails():
     np.testing.assert_allclose(namespace["_ndtri"](p), ndtri(p), rtol=1e-14, atol=1e-14)
     assert namespace["_ndtri"](0.0) == -np.inf and namespace["_ndtri"](1.0) == np.inf
     assert np.isnan(namespace["_ndtri"](1.5))
+
+
+# --- a module's numbers computed with NumPy or SciPy: constants (refused before) ------------------
+
+
+def test_the_decorator_reads_a_module_number_numpy_computed():
+    # np.log gives a NumPy float64, which the decorator did not take for a number of the module
+    assert_right('''
+        LOG2PI = np.log(2 * np.pi)
+
+        def f(x, mu, sigma):
+            return np.sum(-0.5 * LOG2PI - np.log(sigma) - 0.5 * ((x - mu) / sigma) ** 2)
+    ''', [np.array([0.3, -1.2, 0.8]), 0.1, 1.3], shapes={"x": "3"})
+
+
+@pytest.mark.parametrize("constant", ["norm.ppf(0.99)", "st.norm.ppf(1 - 0.05 / 2)", "special.ndtri(0.975)",
+                                      "-st.norm.isf(0.99)"])
+def test_a_module_quantile_is_a_constant(constant):
+    assert_right(f'''
+        import scipy.special as special
+        import scipy.stats as st
+        from scipy.stats import norm
+
+        Z = {constant}
+
+        def f(mu, sigma):
+            return -mu + Z * sigma
+    ''', [0.001, 0.02])
+
+
+def test_the_decorator_follows_a_module_number_numpy_computed_as_it_changes():
+    namespace = _module('''
+        SCALE = np.sqrt(2.0)
+
+        def f(x):
+            return SCALE * x * x
+    ''')
+    decorated = backgen.backward(namespace["f"])
+    assert decorated.backward(1.5) == pytest.approx(2 * np.sqrt(2.0) * 1.5)
+    namespace["SCALE"] = np.float64(3.0)
+    assert decorated.backward(1.5) == pytest.approx(2 * 3.0 * 1.5)
