@@ -37,7 +37,7 @@ from .inplace import fresh
 from .memory import layout_holds
 from .ir import Program, map_ops, ops_in
 from .parse import default_value, read, read_helper
-from .peel import loop_place, peeled, unrolled
+from .peel import MAX_UNROLLED, loop_place, peeled, unrolled
 from .reverse import reverse
 from .selections import check_other_values, data_numbers, data_sized, data_varying, layout_varies, sized_axes
 from .sandwich import sandwich
@@ -713,10 +713,17 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                 # iteration written out, where their number is known
                 places = {loop_place(forward.func, *place, inside=inside) for inside in (iteration, True)} \
                     if varying and not shape_free and unrolls < MAX_UNROLLS else ()
-                func = next((unrolled(before_peel.pop(p), *p, known=known) for p in places if p in before_peel), None)
+                peeled_before = [p for p in places if p in before_peel]
+                func = next((unrolled(before_peel.pop(p), *p, known=known) for p in peeled_before), None)
                 if func is not None:
                     forward, unrolls = dataclasses.replace(forward, func=func), unrolls + 1
                     continue
+                if peeled_before and varying == "loop" and isinstance(error, BackgenError) and \
+                        "written out whole" not in error.msg:  # (a shape changed in every iteration)
+                    error.msg += (f"; a loop changing a value's shape in every iteration (v = v[1:] + v[:-1], a "
+                                  f"binomial tree's backward induction) is written out whole only where it runs "
+                                  f"at most {MAX_UNROLLED} iterations known as the code is written: a range of "
+                                  f"integer literals, or of an integer the decorated function is called with")
                 raise
             written |= {in_place}  # h = x; h += v writes into x's array too: staged as that write, h[...] = ...
     _refuse_items_of_other_shapes(result, item_writes)

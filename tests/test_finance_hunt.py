@@ -270,3 +270,35 @@ def test_the_decorator_follows_a_module_number_numpy_computed_as_it_changes():
     assert decorated.backward(1.5) == pytest.approx(2 * np.sqrt(2.0) * 1.5)
     namespace["SCALE"] = np.float64(3.0)
     assert decorated.backward(1.5) == pytest.approx(2 * 3.0 * 1.5)
+
+
+# --- backward induction over a shrinking array: written out for a few steps, refused with a way out ---
+
+CRR_CALL = '''
+def f(S0, K, T, r, sigma, N=20):
+    dt = T / N
+    u = np.exp(sigma * np.sqrt(dt))
+    d = 1 / u
+    p = (np.exp(r * dt) - d) / (u - d)
+    disc = np.exp(-r * dt)
+    j = np.arange(N + 1)
+    v = np.maximum(S0 * u ** j * d ** (N - j) - K, 0.0)
+    for i in range(N):
+        v = disc * (p * v[1:] + (1 - p) * v[:-1])
+    return v[0]
+'''
+
+
+def test_a_binomial_tree_of_a_few_steps_by_the_decorator():
+    func = _module(CRR_CALL)["f"]
+    args = [100.0, 97.3, 0.5, 0.03, 0.2]
+    got = backgen.backward(func).backward(*args, N=12)
+    want = finite_differences(lambda *values: func(*values, N=12), args, range(5), (1.0,))
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_a_binomial_tree_of_many_steps_is_refused_saying_how_many_are_written_out():
+    func = _module(CRR_CALL)["f"]
+    with pytest.raises(backgen.BackgenError, match=r"'v' changes shape in this loop.*written out whole only where "
+                                                   r"it runs at most 16 iterations"):
+        backgen.backward(func).backward(100.0, 97.3, 0.5, 0.03, 0.2)
