@@ -540,19 +540,26 @@ def _never_negative_test(ops):
             known[name] = False  # (a cycle proves nothing)
             op = defined.get(name)
             known[name] = op is not None and (_never_negative(op, lambda a: nonnegative(a, depth + 1), _constant)
-                                              or _masked_to_positive(op, defined, count))
+                                              or _masked_to_positive(op, defined, count,
+                                                                     lambda a: nonnegative(a, depth + 1)))
         return known[name]
     return nonnegative
 
 
-_ABOVE = {ast.Gt: False, ast.GtE: False, ast.Lt: True, ast.LtE: True}  # (whether the number is on the left)
-
-
-def _masked_to_positive(op, defined, count):
+def _masked_to_positive(op, defined, count, nonnegative):
     """Whether ``op`` is ``t * m`` (or ``m * t``) with ``m`` a mask of ``t`` at or above a number never
     negative (``t > 0``, ``0 < t``, ``t >= 0.5``; as floats, ``(t > 0).astype(float)``): ``t`` where it is
-    at least that number, 0 elsewhere, never negative (relu written ``x * (x > 0)``).  ``t`` is a name
-    bound once at most (``count``), so that the mask read the value the product reads."""
+    at least that number, 0 elsewhere, never negative (relu written ``x * (x > 0)``); or a conditional
+    expression picking ``t`` under such a mask and a value never negative otherwise (``x if x > 0 else
+    0.0``, ``0.0 if x < 0.5 else x``).  ``t`` is a name bound once at most (``count``), so that the mask
+    read the value the product reads."""
+    if op.rule == "select" and len(op.args) == 3 and op.args[0].__class__ is ir.Var:
+        mask, when, otherwise = op.args
+        mask = defined.get(mask.name)
+        return when.__class__ is ir.Var and count.get(when.name, 0) <= 1 and nonnegative(otherwise) and \
+            _positive_mask(mask, when.name, defined) or \
+            otherwise.__class__ is ir.Var and count.get(otherwise.name, 0) <= 1 and nonnegative(when) and \
+            _positive_mask(mask, otherwise.name, defined, taken=False)
     if op.rule not in ("mul", "np.multiply") or len(op.args) != 2 or \
             not all(a.__class__ is ir.Var for a in op.args) or any(count.get(a.name, 0) > 1 for a in op.args):
         return False
@@ -560,23 +567,31 @@ def _masked_to_positive(op, defined, count):
     return _positive_mask(defined.get(second), first, defined) or _positive_mask(defined.get(first), second, defined)
 
 
-def _positive_mask(op, name, defined, depth=0):
-    """Whether ``op`` computes a mask true only where the value ``name`` is at least a number never negative."""
+def _positive_mask(op, name, defined, depth=0, taken=True):
+    """Whether ``op`` computes a mask true (``taken``; else false) only where the value ``name`` is at least
+    a number never negative: ``name > c`` or ``name >= c`` (``name < c`` or ``name <= c``), ``c >= 0``."""
     if op is None or depth > 8:
         return False
     if op.rule in ("np.copy", "copy") and len(op.args) == 1 and op.args[0].__class__ is ir.Var:  # (m.astype(float))
-        return _positive_mask(defined.get(op.args[0].name), name, defined, depth + 1)
+        return _positive_mask(defined.get(op.args[0].name), name, defined, depth + 1, taken)
     if op.rule != "inert":
         return False
     try:
         tree = ast.parse(op.source, mode="eval").body
     except SyntaxError:
         return False
-    if not isinstance(tree, ast.Compare) or len(tree.ops) != 1 or type(tree.ops[0]) not in _ABOVE:
+    if not isinstance(tree, ast.Compare) or len(tree.ops) != 1 or \
+            not isinstance(tree.ops[0], (ast.Gt, ast.GtE, ast.Lt, ast.LtE)):
         return False
-    number, value = (tree.left, tree.comparators[0]) if _ABOVE[type(tree.ops[0])] else \
-        (tree.comparators[0], tree.left)
-    if not (isinstance(value, ast.Name) and value.id == name):
+    right = tree.comparators[0]
+    if isinstance(tree.left, ast.Name) and tree.left.id == name:
+        number, value_left = right, True
+    elif isinstance(right, ast.Name) and right.id == name:
+        number, value_left = tree.left, False
+    else:
+        return False
+    true_above = isinstance(tree.ops[0], (ast.Gt, ast.GtE)) == value_left  # (t > c, c < t: true where t is above c)
+    if true_above != taken:
         return False
     bound = number_text(ast.unparse(number))
     return bound is not None and bound >= 0

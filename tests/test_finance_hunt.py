@@ -155,6 +155,26 @@ def test_root_of_a_value_times_its_positive_mask(relu):
 
 
 
+
+@pytest.mark.parametrize("payoff", ["x if x > 0 else 0.0", "0.0 if x <= 0.1 else x", "0.0 if 0.2 > x else x",
+                                    "x if 0 <= x else 0.0"])
+@pytest.mark.parametrize("x", [-0.3, 0.4], ids=["zero", "value"])
+def test_a_conditional_expression_of_a_value_above_a_number_never_negative_to_a_power(payoff, x):
+    # (x if x > 0 else 0.0) ** a raised ZeroDivisionError as the backward ran where x was below
+    assert_right(f'''
+        def f(x, a):
+            return ({payoff}) ** a
+    ''', [x, 0.6])
+
+
+@pytest.mark.parametrize("base", ["x if x > -1.0 else 2.0", "2.0 if x < -1.0 else x", "x * (x > -1.0)"])
+def test_a_value_that_may_be_negative_is_not_guarded_where_it_is_0(base):
+    # x exactly 0 is no minimum of these: the gradient of x ** 1 is 1 there, not the 0 of a guard
+    assert_right(f'''
+        def f(x, a):
+            return ({base}) ** a
+    ''', [0.0, 1.0])
+
 # --- the normal's quantile: scipy.stats.norm.ppf and isf, scipy.special.ndtri (refused before) -----
 
 
