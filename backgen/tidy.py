@@ -7,7 +7,10 @@ later read of such a name is reported as a None that reaches arithmetic).
 What goes, as CS231n's templates and everyday code write it:
 
 * docstrings and other bare constants anywhere, ``pass``, ``print(...)``,
-  ``np.random.seed(...)``, ``warnings.warn(...)`` (and ``simplefilter``, ``filterwarnings``) and ``logging.info(...)`` (and ``debug``, ``warning``);
+  ``np.random.seed(...)``, ``warnings.warn(...)`` (and ``simplefilter``, ``filterwarnings``) and ``logging.info(...)``
+  (and ``debug``, ``warning``, ``error``, ``critical``, ``exception``, ``log``; also a logger's, by the names people
+  give one: ``logger.info``, ``log.debug``, ``self.logger.warning``), their arguments changing nothing (f-strings
+  reading ``w.max()``, ``r.std()`` and the like too);
 * ``assert`` statements (checks, not values), ``del`` of names (``del tmp``: no value changes);
 * ``with np.errstate(...):`` and ``with warnings.catch_warnings():`` (given constants, bound to no
   name): their bodies, in their place (they change how NumPy warns, not what it computes);
@@ -44,6 +47,7 @@ import ast
 import copy
 import functools
 import keyword
+import re
 
 import numpy as np
 
@@ -552,9 +556,9 @@ def _says_nothing(stmt):
         if isinstance(value, (ast.Constant, ast.Name, ast.Attribute)):
             return True  # a docstring, a bare name
         if isinstance(value, ast.Call) and \
-                _call_name(value.func) in ("print", "np.random.seed", "numpy.random.seed", "random.seed",
-                                           "warnings.warn", "warnings.simplefilter", "warnings.filterwarnings",
-                                           "logging.debug", "logging.info", "logging.warning"):
+                (_call_name(value.func) in ("print", "np.random.seed", "numpy.random.seed", "random.seed",
+                                            "warnings.warn", "warnings.simplefilter", "warnings.filterwarnings")
+                 or _logged(value.func)):
             return all(_pure(arg) for arg in value.args) and all(_pure(k.value) for k in value.keywords)
             # (print(v.pop()), warnings.warn(str(y.sort())): what it is given changes something: kept, refused)
         return _pure(value)  # x * 2, np.sum(x) alone: a value computed and dropped
@@ -565,6 +569,18 @@ def _says_nothing(stmt):
         return isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
             and isinstance(target.slice.value, str)  # config["key"] = value: a side effect
     return False
+
+
+_LOG_LEVELS = frozenset({"debug", "info", "warning", "warn", "error", "critical", "exception", "log"})
+
+
+def _logged(func):
+    """Whether the function called is logging's: ``logging.info``, or a logger's method by the name people
+    give a logger (``logger.debug``, ``log.warning``, ``self.logger.info``, ``LOG.error``)."""
+    name = _call_name(func) or ""
+    owner, _, level = name.rpartition(".")
+    return level in _LOG_LEVELS and (owner == "logging" or
+                                      re.fullmatch(r"_*(log|\w*logger)", owner.rpartition(".")[2].lower()) is not None)
 
 
 _MAKERS = frozenset({"ones", "zeros", "full", "eye", "identity", "arange", "linspace", "ones_like", "zeros_like",
@@ -645,6 +661,8 @@ def _reads_and_loops(func):
     return loads, loops
 
 
+_READING_METHODS = {"sum", "mean", "max", "min", "std", "var", "prod", "item", "tolist", "argmax", "argmin",
+                    "any", "all", "copy", "ravel", "flatten"}  # (array methods of no argument writing into nothing)
 _PURE_BUILTINS = {"abs", "max", "min", "len", "sum", "float", "int", "round", "pow", "str", "repr", "format"}
 _WRITING = {"copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis"}  # NumPy functions that
 # write into an argument
@@ -695,7 +713,10 @@ def _pure(node):
             module_call = len(parts) == 2 and parts[0] in ("np", "numpy", "math") and parts[1] not in _WRITING
             formatting = isinstance(sub.func, ast.Attribute) and sub.func.attr == "format" and \
                 isinstance(sub.func.value, ast.Constant) and isinstance(sub.func.value.value, str)  # "{}".format(x)
-            if not (module_call or formatting or name in _PURE_BUILTINS) or any(k.arg == "out" for k in sub.keywords):
+            reading = isinstance(sub.func, ast.Attribute) and sub.func.attr in _READING_METHODS and \
+                not sub.args  # (w.max(), r.std(): a number of an array, as a message shows it)
+            if not (module_call or formatting or reading or name in _PURE_BUILTINS) or \
+                    any(k.arg == "out" for k in sub.keywords):
                 return False
     return True
 

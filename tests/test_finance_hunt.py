@@ -322,3 +322,34 @@ def test_a_binomial_tree_of_many_steps_is_refused_saying_how_many_are_written_ou
     with pytest.raises(backgen.BackgenError, match=r"'v' changes shape in this loop.*written out whole only where "
                                                    r"it runs at most 16 iterations"):
         backgen.backward(func).backward(100.0, 97.3, 0.5, 0.03, 0.2)
+
+
+# --- logging as people write it: calls that change nothing, left out (refused before) -----------------
+
+
+@pytest.mark.parametrize("line", ['logger.info("variance %s", w @ S @ w)', 'LOG.warning("n=%d", len(w))',
+                                  'log.debug(f"{w.sum():.2f}")', 'logging.error(f"sd {w.std()}")',
+                                  'warnings.warn(f"large weights {w.max()}")'])
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_log_line_is_left_out(line):
+    assert_right(f'''
+        import logging
+        import warnings
+
+        logger = logging.getLogger("risk")
+        LOG = log = logger
+
+        def f(w, S):
+            {line}
+            return w @ S @ w
+    ''', [np.array([0.5, 0.3, 0.2]), np.diag([0.04, 0.09, 0.0625])], shapes={"w": "3", "S": "3, 3"})
+
+
+@pytest.mark.parametrize("line", ["catalog.log(w)", "logger.info(w.sort())"])
+def test_a_call_that_may_write_is_still_refused(line):
+    with pytest.raises(backgen.BackgenError, match="a call standing alone may write into its arguments"):
+        backgen.generate(textwrap.dedent(f'''
+            def f(w, S):
+                {line}
+                return w @ S @ w
+        '''), name="f")
