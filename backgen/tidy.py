@@ -10,7 +10,8 @@ What goes, as CS231n's templates and everyday code write it:
   ``np.random.seed(...)``, ``warnings.warn(...)`` (and ``simplefilter``, ``filterwarnings``) and ``logging.info(...)``
   (and ``debug``, ``warning``, ``error``, ``critical``, ``exception``, ``log``; also a logger's, by the names people
   give one: ``logger.info``, ``log.debug``, ``self.logger.warning``), their arguments changing nothing (f-strings
-  reading ``w.max()``, ``r.std()`` and the like too);
+  reading ``w.max()``, ``r.std()`` and the like too), and the assignments of a name holding messages only
+  (an f-string, a string's ``format``) that only those calls and ``raise`` statements read;
 * ``assert`` statements (checks, not values), ``del`` of names (``del tmp``: no value changes);
 * ``with np.errstate(...):`` and ``with warnings.catch_warnings():`` (given constants, bound to no
   name): their bodies, in their place (they change how NumPy warns, not what it computes);
@@ -68,6 +69,9 @@ def tidy(func, error, loops=True, names=None, nodes=None):
     if _caches_built_up(func):
         nodes = None
     _outs_named(func, nodes)
+    if nodes is None or any(n.__class__ is ast.JoinedStr or n.__class__ is ast.Attribute and n.attr == "format"
+                            for n in nodes):
+        _messages_left_out(func)
     body = func.body
     docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
         and isinstance(body[0].value.value, str) else []  # kept: it may declare shapes
@@ -92,6 +96,53 @@ def tidy(func, error, loops=True, names=None, nodes=None):
         loops = [n.target.id for n in nodes if isinstance(n, ast.For) and isinstance(n.target, ast.Name)]
         _IsNumber({c for c in counters if stores.count(c) == loops.count(c)}).visit(func)
     return placeholders
+
+
+def _messages_left_out(func):
+    """Each name bound to messages only (an f-string, a string's ``format``, a string) that the function
+    reads only in calls that change nothing (``print``, ``logging``'s, ``warnings.warn``: left out) and in
+    ``raise`` statements: its assignments left out too (``msg = f"VaR {var:.2f}"``, then
+    ``logger.info(msg)``), as a message is no value the function computes."""
+    found, reads = {}, []
+    for node in walk(func):
+        if node.__class__ is ast.Assign and len(node.targets) == 1 and node.targets[0].__class__ is ast.Name and \
+                _message(node.value):
+            found.setdefault(node.targets[0].id, []).append(node)
+        elif node.__class__ is ast.Name and node.ctx.__class__ is ast.Load:
+            reads.append(node)
+    stores = {name: len(assigns) for name, assigns in found.items()}
+    for node in walk(func):  # (every store of the name one of those assignments)
+        if node.__class__ is ast.Name and node.ctx.__class__ is not ast.Load and node.id in stores:
+            stores[node.id] -= 1
+    names = {name for name, left in stores.items() if left == 0}
+    if not names:
+        return
+    parent = node_parents(func)
+    for node in reads:
+        if node.id not in names:
+            continue
+        stmt = node
+        while not isinstance(stmt, ast.stmt):
+            stmt = parent[stmt]
+        if not (stmt.__class__ is ast.Raise or stmt.__class__ is ast.Expr and _says_nothing(stmt)):
+            names.discard(node.id)
+    dropped = {id(assign) for name in names for assign in found[name]}
+    if not dropped:
+        return
+    for node in statements(func):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and any(id(s) in dropped for s in block):
+                kept = [s for s in block if id(s) not in dropped]
+                setattr(node, field, kept or [ast.copy_location(ast.Pass(), block[0])])
+
+
+def _message(value):
+    """Whether ``value`` is a message that changes nothing: an f-string, a string, a string's ``format``."""
+    text = value.__class__ is ast.JoinedStr or value.__class__ is ast.Constant and isinstance(value.value, str) or \
+        value.__class__ is ast.Call and value.func.__class__ is ast.Attribute and value.func.attr == "format" and \
+        value.func.value.__class__ is ast.Constant and isinstance(value.func.value.value, str)
+    return text and _pure(value)
 
 
 def _returned_nones_named(func, placeholders):

@@ -353,3 +353,32 @@ def test_a_call_that_may_write_is_still_refused(line):
                 {line}
                 return w @ S @ w
         '''), name="f")
+
+
+@pytest.mark.parametrize("lines", ['msg = f"portfolio of {len(w)} assets"; logger.info(msg)',
+                                   'msg = "risk of {} assets".format(len(w)); print(msg)',
+                                   'text = f"var {w @ S @ w:.4f}"; log.debug(text); log.info(text)',
+                                   'msg = f"weights sum to {w.sum()}"; if w.sum() > 2:; ....raise ValueError(msg)'])
+def test_a_message_read_only_by_log_lines_and_raises_is_left_out(lines):
+    body = "\n".join("            " + line.replace("....", "    ") for line in lines.split("; "))
+    assert_right(f'''
+        import logging
+
+        logger = log = logging.getLogger("risk")
+
+        def f(w, S):
+{body}
+            return w @ S @ w
+    ''', [np.array([0.5, 0.3, 0.2]), np.diag([0.04, 0.09, 0.0625])])
+
+
+def test_a_message_read_as_a_value_is_still_refused():
+    with pytest.raises(backgen.BackgenError, match="f-strings are not supported"):
+        backgen.generate(textwrap.dedent('''
+            def f(w, S):
+                msg = f"{w.sum()}"
+                out = w @ S @ w
+                if msg == "1.0":
+                    out = out * 2
+                return out
+        '''), name="f")
