@@ -382,3 +382,37 @@ def test_a_message_read_as_a_value_is_still_refused():
                     out = out * 2
                 return out
         '''), name="f")
+
+
+# --- np.polyfit: the least squares it solves (refused before) --------------------------------------
+
+X20 = RNG.standard_normal(20) * 0.02
+Y20 = 0.5 * X20 + RNG.standard_normal(20) * 0.01
+
+
+@pytest.mark.parametrize("body", ["slope, intercept = np.polyfit(x, y, 1); return slope",
+                                  "c = np.polyfit(x, y, deg=2); return np.polyval(c, 0.5)",
+                                  "return np.polyfit(x, np.column_stack([y, y ** 2]), 1).sum()"])
+def test_a_regression_slope_by_polyfit(body):
+    lines = "\n".join("            " + line for line in body.split("; "))
+    assert_right(f'''
+        def f(y, x):
+{lines}
+    ''', [Y20, X20], shapes={"y": "20", "x": "20"})
+
+
+def test_a_trend_of_log_prices_by_polyfit():
+    assert_right('''
+        def f(prices):
+            t = np.arange(len(prices))
+            trend = np.polyfit(t, np.log(prices), 1)[0]
+            return np.exp(252 * trend) - 1
+    ''', [100 * np.exp(np.cumsum(RNG.standard_normal(15) * 0.01))], shapes={"prices": "15"})
+
+
+def test_polyfit_with_weights_is_refused():
+    with pytest.raises(backgen.BackgenError, match="np.polyfit"):
+        backgen.generate(textwrap.dedent('''
+            def f(y, x, w):
+                return np.polyfit(x, y, 1, w=w)[0]
+        '''), name="f", shapes={"y": "5", "x": "5", "w": "5"})
