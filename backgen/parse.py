@@ -1704,6 +1704,12 @@ def _function_env(func, func_node):
     for name in BUILTINS:  # rewrites (enumerate -> range(len(...))) may use builtins the code does not name
         if name not in env and name not in closure and _describe(func.__globals__.get(name, getattr(builtins, name))):
             env[name] = name
+    if "numpy" not in env.values():  # the module's NumPy, as a module's source binds it: rewrites may call it
+        bound = sorted(name for name, value in func.__globals__.items()  # (losses.sort(), in a function naming
+                       if isinstance(value, types.ModuleType) and value.__name__ == "numpy" and  # no np:
+                       name not in names and name not in closure)  # losses[...] = np.sort(losses))
+        if bound:
+            env[min(bound, key=lambda name: (name != "np", name))] = "numpy"
     return env
 
 

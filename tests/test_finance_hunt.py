@@ -416,3 +416,16 @@ def test_polyfit_with_weights_is_refused():
             def f(y, x, w):
                 return np.polyfit(x, y, 1, w=w)[0]
         '''), name="f", shapes={"y": "5", "x": "5", "w": "5"})
+
+
+# --- an array sorted in place by the decorator, in a function naming no np (refused before) --------
+
+
+def test_historical_expected_shortfall_of_losses_sorted_in_place():
+    assert_right('''
+        def f(w, returns):
+            losses = -(returns @ w)
+            losses.sort()
+            k = int(0.9 * len(losses))
+            return losses[k:].mean()
+    ''', [np.array([0.5, 0.3, 0.2]), RNG.standard_normal((40, 3)) * 0.02], shapes={"w": "3", "returns": "40, 3"})
