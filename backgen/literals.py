@@ -490,7 +490,8 @@ def fold_numbers(module, meaning):
     """Each number the top level of ``module`` computes with math's or NumPy's functions and constants
     from numbers written out (``LOG2PI = math.log(2 * math.pi)``, ``TWO_PI = 2 * np.pi``, ``NODES =
     [-math.sqrt(3 / 5), 0.0, math.sqrt(3 / 5)]``) written as that number, in place, as Python computes
-    it when the module is imported.  ``meaning(name)`` is what a name means at the module's top level
+    it when the module is imported, a name bound once to such a number above read as it
+    (``INV_SQRT_2PI = 1 / np.sqrt(TWO_PI)``).  ``meaning(name)`` is what a name means at the module's top level
     (``"math"``, ``"numpy"``, ``"math.sqrt"``), or None.  Other expressions are left as they are."""
     if not any(isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None and
                any(isinstance(n, (ast.Attribute, ast.Name)) for n in ast.walk(stmt.value)) for stmt in module.body):
@@ -522,10 +523,14 @@ def fold_numbers(module, meaning):
             return None
         return getattr(importlib.import_module(module_name), attr, None)
 
+    known = {}  # the numbers names the module binds once were given above (TWO_PI = 2 * np.pi)
+
     def value(node):
         """The number ``node`` computes, or None where it is not such a number."""
         if isinstance(node, ast.Constant):
             return node.value if type(node.value) in (int, float) else None
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in known:
+            return known[node.id]
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = value(node.operand)
             return None if operand is None else -operand if isinstance(node.op, ast.USub) else +operand
@@ -559,6 +564,12 @@ def fold_numbers(module, meaning):
     for stmt in module.body:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
             stmt.value = Fold().visit(stmt.value)
+            target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else \
+                getattr(stmt, "target", None)
+            if isinstance(target, ast.Name) and bindings.get(target.id, 0) == 1:  # (INV = 1 / np.sqrt(TWO_PI)
+                number = value(stmt.value)  # reads it)
+                if number is not None:
+                    known[target.id] = number
 
 
 # SciPy's functions of a number a module's top level computes its constants with (Z99 = norm.ppf(0.99))

@@ -1107,8 +1107,10 @@ def _read_function(func):
 
 def _number_literal(value):
     """The literal of a number a live function reads from its module (``EPS = 1e-8``; a NumPy float64 as
-    the float it is, ``LOG2PI = np.log(2 * np.pi)``, ``Z99 = norm.ppf(0.99)``), or None for any other value."""
-    if type(value) in (int, float):
+    the float it is, ``LOG2PI = np.log(2 * np.pi)``, ``Z99 = norm.ppf(0.99)``), or of a string or a boolean
+    (a setting: ``CALL = "call"``, ``DEBUG = False``), as a module's source gives them; None for any other
+    value."""
+    if type(value) in (int, float, str, bool):
         return repr(value)
     if type(value) is numpy.float64 and math.isfinite(value):
         return repr(float(value))

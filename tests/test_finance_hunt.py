@@ -429,3 +429,32 @@ def test_historical_expected_shortfall_of_losses_sorted_in_place():
             k = int(0.9 * len(losses))
             return losses[k:].mean()
     ''', [np.array([0.5, 0.3, 0.2]), RNG.standard_normal((40, 3)) * 0.02], shapes={"w": "3", "returns": "40, 3"})
+
+
+# --- a module's settings and numbers read through each other -----------------------------------------
+
+
+@pytest.mark.parametrize("S", [105.0, 95.0], ids=["in", "out"])
+def test_the_decorator_reads_a_module_string_setting(S):
+    # the backward compared kind with CALL, a name its module did not define (a NameError as it ran)
+    assert_right('''
+        CALL, PUT = "call", "put"
+        DEBUG = False
+
+        def f(S, K, kind=CALL):
+            if DEBUG:
+                print(S)
+            if kind == CALL:
+                return max(S - K, 0.0) ** 2
+            return max(K - S, 0.0) ** 2
+    ''', [S, 100.0, "call"])
+
+
+def test_a_module_number_computed_from_another_computed_one():
+    assert_right('''
+        TWO_PI = 2 * np.pi
+        INV_SQRT_2PI = 1 / np.sqrt(TWO_PI)
+
+        def f(x, mu, s):
+            return np.sum(INV_SQRT_2PI / s * np.exp(-0.5 * ((x - mu) / s) ** 2))
+    ''', [np.array([0.1, -0.3, 0.5]), 0.0, 1.2], shapes={"x": "3"})
