@@ -36,7 +36,8 @@ and, for the normal distribution of ``scipy.stats`` (``norm``, imported from
 their formulas in ``z = (x - loc) / scale`` (``-z ** 2 / 2 - log(scale) -
 log(2 pi) / 2``; the cumulative ones through ``_erfc``, ``logcdf`` and ``logsf`` through
 ``_log_ndtr``), ``norm.ppf`` and ``isf`` of ``(q, loc=0, scale=1)`` theirs, ``loc + scale *
-_ndtri(q)`` (``loc - scale * _ndtri(q)``), and
+_ndtri(q)`` (``loc - scale * _ndtri(q)``), Student's ``t.logpdf`` and ``pdf`` of ``(x, df, loc=0,
+scale=1)`` theirs in ``z`` and ``df`` (through ``_gammaln``), and
 ``multivariate_normal.logpdf`` and ``pdf`` of ``(x, mean=0, cov=1)`` (a point or a
 row per point) theirs in ``d = x - mean``, through ``np.linalg.solve(C, d.T)`` and
 ``np.linalg.slogdet(C)``, ``C`` the matrix SciPy reads of ``cov``: a matrix's lower
@@ -75,6 +76,11 @@ NORM = {
 }
 
 QUANTILES = ("ppf", "isf")  # (norm's functions of a probability q, not of a point x)
+
+# scipy.stats.t's, in Z = (x - loc) / scale and its degrees of freedom DF (log(pi) / 2 written out)
+_T_LOGPDF = "(_gammaln((DF + 1) / 2) - _gammaln(DF / 2) - 0.5 * np.log(DF) - 0.5723649429247001 - " \
+            "np.log(SCALE) - (DF + 1) / 2 * np.log1p(Z ** 2 / DF))"
+STUDENT_T = {"logpdf": _T_LOGPDF, "pdf": f"np.exp{_T_LOGPDF}"}
 
 # scipy.stats.multivariate_normal's, in D = x - mean, a point or a row per point (log(2 pi) written out),
 # and the covariance matrix SciPy reads of cov: a matrix's lower triangle (mirrored: SciPy's eigh reads no
@@ -125,6 +131,7 @@ ENTROPY.update({(q, True): f"{text} / np.log(BASE)" for (q, _), text in list(ENT
 
 # each distribution read: its parameters (in order), those it needs given, its functions
 DISTRIBUTIONS = {"norm": (("x", "loc", "scale"), ("x",), NORM),
+                 "t": (("x", "df", "loc", "scale"), ("x", "df"), STUDENT_T),
                  "multivariate_normal": (("x", "mean", "cov"), ("x",), MVN)}
 
 
@@ -275,20 +282,20 @@ def _stats_call(forward, call, meaning, numpy_name):
         text = text if "scale" in given else text.replace("SCALE * ", "")
         text = text if "loc" in given else text.replace("LOC + ", "").replace("LOC - ", "-")
         parts = {"X": given["q"], "LOC": given.get("loc"), "SCALE": given.get("scale")}
-    elif distribution == "norm":
+    elif distribution in ("norm", "t"):
         z = "(X - LOC)" if "loc" in given else "X"
         z = f"({z} / SCALE)" if "scale" in given else z
         text = source.renamed(templates[name], {"Z": z})
         if "scale" not in given:
             text = text.replace(" - np.log(SCALE)", "").replace("(SCALE * 2.5066282746310002)",
                                                                  "2.5066282746310002")
-        parts = {"X": given["x"], "LOC": given.get("loc"), "SCALE": given.get("scale")}
+        parts = {"X": given["x"], "LOC": given.get("loc"), "SCALE": given.get("scale"), "DF": given.get("df")}
     else:
         matrix = COV_MATRIX if "cov" in given else "np.eye(np.shape(D)[-1])"  # (cov=1, SciPy's default)
         text = source.renamed(source.renamed(templates[name], {"MATRIX": matrix}),
                               {"D": "(X - MEAN)" if "mean" in given else "X"})
         parts = {"X": given["x"], "MEAN": given.get("mean"), "COV": given.get("cov")}
-    for helper in ("_erfc", "_log_ndtr", "_ndtri"):
+    for helper in ("_erfc", "_log_ndtr", "_ndtri", "_gammaln"):
         if helper in text:
             forward.env[helper] = f"numpy.{helper}"
     return _filled(text, parts, call, numpy_name)

@@ -458,3 +458,31 @@ def test_a_module_number_computed_from_another_computed_one():
         def f(x, mu, s):
             return np.sum(INV_SQRT_2PI / s * np.exp(-0.5 * ((x - mu) / s) ** 2))
     ''', [np.array([0.1, -0.3, 0.5]), 0.0, 1.2], shapes={"x": "3"})
+
+
+# --- Student's t: scipy.stats.t.logpdf and pdf (refused before) --------------------------------------
+
+
+def test_a_garch_likelihood_of_student_t_innovations():
+    assert_right('''
+        from scipy.stats import t
+
+        def f(omega, alpha, beta, nu, r):
+            h = np.zeros_like(r)
+            h[0] = np.var(r)
+            for i in range(1, len(r)):
+                h[i] = omega + alpha * r[i - 1] ** 2 + beta * h[i - 1]
+            scale = np.sqrt(h * (nu - 2) / nu)
+            return -np.sum(t.logpdf(r, nu, loc=0.0, scale=scale))
+    ''', [0.1, 0.1, 0.85, 6.0, RNG.standard_normal(12)])
+
+
+@pytest.mark.parametrize("call", ["st.t.logpdf(x, df, mu, s)", "st.t.pdf(x, df=df) * s + mu",
+                                  "st.t.logpdf(x, df, scale=s) + st.norm.logpdf(x, loc=mu)"])
+def test_student_t_densities(call):
+    assert_right(f'''
+        import scipy.stats as st
+
+        def f(x, df, mu, s):
+            return np.sum({call})
+    ''', [RNG.standard_normal(6), 5.0, 0.2, 1.3], shapes={"x": "6"})
