@@ -69,8 +69,9 @@ def backward_program(func_or_source, wrt=None, name=None, filename=None, shapes=
     forward = read(func_or_source, name=name, filename=filename)
     try:
         return _build(forward, wrt, shapes, args, user_cache)
-    except BackgenError:
-        fixed = () if args is not None else _static_defaults(forward, wrt, shapes)
+    except BackgenError as error:
+        fixed = () if args is not None else _static_defaults(forward, wrt, shapes,
+                                                             getattr(error, "varying_shape", None) == "loop")
         if not fixed:
             raise
     try:  # (code for every value of axis in np.sum(x, axis=axis) is not written: for its default, checked)
@@ -81,10 +82,13 @@ def backward_program(func_or_source, wrt=None, name=None, filename=None, shapes=
         raise
 
 
-def _static_defaults(forward, wrt, shapes):
+def _static_defaults(forward, wrt, shapes, loops=False):
     """``(name, default)`` for the parameters of an integer default that the staged forward reads as a
     static argument of an operation (``np.sum(x, axis=axis)`` in ``def f(x, axis=-1)``), or passes to a
-    helper, which may: the code for every value of it is not written, the code for its default is."""
+    helper, which may: the code for every value of it is not written, the code for its default is; with
+    ``loops`` (a loop changed a value's shape in every iteration), also those a ``for`` over a ``range``
+    reads in its bounds (``for i in range(N)``, a binomial tree's steps): the loop is written out for
+    the default."""
     args = forward.func.args
     defaults = dict(zip([a.arg for a in args.args][len(args.args) - len(args.defaults):], args.defaults))
     integers = {name: default_value(node) for name, node in defaults.items()}
@@ -97,6 +101,10 @@ def _static_defaults(forward, wrt, shapes):
         return ()
     read_so = {text for op in ops_in(staged.body) for _, text in op.params} | {  # (or passed to a helper,
         a.name for op in ops_in(staged.body) if op.rule == "call" for a in op.args if a.__class__ is ir.Var}  # softmax(x, axis))
+    if loops:
+        read_so |= {n.id for loop in walk(forward.func) if isinstance(loop, ast.For) and isinstance(loop.iter, ast.Call)
+                    and isinstance(loop.iter.func, ast.Name) and loop.iter.func.id == "range"
+                    for n in walk(loop.iter) if isinstance(n, ast.Name)}
     return tuple((name, value) for name, value in integers.items() if name in read_so)
 
 
@@ -723,7 +731,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                     error.msg += (f"; a loop changing a value's shape in every iteration (v = v[1:] + v[:-1], a "
                                   f"binomial tree's backward induction) is written out whole only where it runs "
                                   f"at most {MAX_UNROLLED} iterations known as the code is written: a range of "
-                                  f"integer literals, or of an integer the decorated function is called with")
+                                  f"integer literals or of an integer default, or of an integer the decorated "
+                                  f"function is called with")
                 raise
             written |= {in_place}  # h = x; h += v writes into x's array too: staged as that write, h[...] = ...
     _refuse_items_of_other_shapes(result, item_writes)

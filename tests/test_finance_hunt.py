@@ -486,3 +486,16 @@ def test_student_t_densities(call):
         def f(x, df, mu, s):
             return np.sum({call})
     ''', [RNG.standard_normal(6), 5.0, 0.2, 1.3], shapes={"x": "6"})
+
+
+def test_a_binomial_tree_of_a_few_steps_by_its_default_written_out_by_generate():
+    # generate refused it ('v' changes shape in this loop): the loop is written out for the default N,
+    # which the backward checks as it starts
+    source = "def f(S0: float, K: float, T: float, r: float, sigma: float, N=8):" + CRR_CALL.split("N=20):")[1]
+    generated = {}
+    exec(backgen.generate(textwrap.dedent(source), name="f"), generated)
+    args = [100.0, 97.3, 0.5, 0.03, 0.2]
+    want = finite_differences(_module(source)["f"], args, range(5), (1.0,))
+    np.testing.assert_allclose(generated["f_backward"](*args, dout=1.0), want, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="written for N=8, the default"):
+        generated["f_backward"](100.0, 97.3, 0.5, 0.03, 0.2, N=5)
