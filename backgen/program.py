@@ -732,7 +732,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                                   f"binomial tree's backward induction) is written out whole only where it runs "
                                   f"at most {MAX_UNROLLED} iterations known as the code is written: a range of "
                                   f"integer literals or of an integer default, or of an integer the decorated "
-                                  f"function is called with")
+                                  f"function is called with; for more, keep one array and write each step into "
+                                  f"a part of it (v[:-1] = disc * (p * v[1:] + (1 - p) * v[:-1]), then v[0])")
                 raise
             written |= {in_place}  # h = x; h += v writes into x's array too: staged as that write, h[...] = ...
     _refuse_items_of_other_shapes(result, item_writes)

@@ -320,7 +320,7 @@ def test_a_binomial_tree_of_a_few_steps_by_the_decorator():
 def test_a_binomial_tree_of_many_steps_is_refused_saying_how_many_are_written_out():
     func = _module(CRR_CALL)["f"]
     with pytest.raises(backgen.BackgenError, match=r"'v' changes shape in this loop.*written out whole only where "
-                                                   r"it runs at most 16 iterations"):
+                                                   r"it runs at most 16 iterations.*write each step into a part of it"):
         backgen.backward(func).backward(100.0, 97.3, 0.5, 0.03, 0.2)
 
 
@@ -499,3 +499,16 @@ def test_a_binomial_tree_of_a_few_steps_by_its_default_written_out_by_generate()
     np.testing.assert_allclose(generated["f_backward"](*args, dout=1.0), want, rtol=1e-5, atol=1e-6)
     with pytest.raises(ValueError, match="written for N=8, the default"):
         generated["f_backward"](100.0, 97.3, 0.5, 0.03, 0.2, N=5)
+
+
+def test_a_binomial_tree_of_many_steps_written_into_a_part_of_one_array():
+    # the way the refusal above points to: v keeps its shape, each step written into v[:-1]
+    source = CRR_CALL.replace("N=20", "N=30").replace("        v = disc", "        v[:-1] = disc")
+    assert "v[:-1] = disc" in source
+    func = _module(source)["f"]
+    args = [100.0, 97.3, 0.5, 0.03, 0.2]
+    want = finite_differences(func, args, range(5), (1.0,))
+    np.testing.assert_allclose(backgen.backward(func).backward(*args), want, rtol=1e-5, atol=1e-6)
+    generated = {}
+    exec(backgen.generate(textwrap.dedent(source), name="f"), generated)
+    np.testing.assert_allclose(generated["f_backward"](*args, dout=1.0), want, rtol=1e-5, atol=1e-6)
