@@ -49,8 +49,9 @@ from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_gl
 from .nested import Nested, lift
 from . import (combinations, correlations, defaults, dict_spread, distances, divmods, eigenvalues, factories,
                float_limits, folds, generators, higher_order, index_tricks, integrals, iterables, list_calls,
-               masked_reductions, math_calls, named_entries, outers, partials, polyfits, quantiles, scipy_calls,
-               scipy_linalg, scipy_optimize, selects, signals, starred, statistics_calls, trys, varargs, view_targets)
+               masked_reductions, masked_ufuncs, math_calls, named_entries, outers, partials, polyfits, quantiles,
+               scipy_calls, scipy_linalg, scipy_optimize, selects, signals, starred, statistics_calls, trys, varargs,
+               view_targets)
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
@@ -118,7 +119,7 @@ def error_at(message, filename, lines, node):
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
 _CALL_REWRITERS = (distances, scipy_optimize, integrals, signals, selects, outers, masked_reductions, quantiles, eigenvalues, correlations,
-                   polyfits,
+                   polyfits, masked_ufuncs,
                    statistics_calls, math_calls, divmods, float_limits, list_calls, index_tricks,
                    partials)  # (in this order: a later one may rewrite what an earlier wrote)
 

@@ -512,3 +512,34 @@ def test_a_binomial_tree_of_many_steps_written_into_a_part_of_one_array():
     generated = {}
     exec(backgen.generate(textwrap.dedent(source), name="f"), generated)
     np.testing.assert_allclose(generated["f_backward"](*args, dout=1.0), want, rtol=1e-5, atol=1e-6)
+
+
+# --- an elementwise function given a new array and a mask: the safe division (refused before) ------
+
+A4 = np.array([1.0, 2.0, 3.0, 4.0])
+B4 = np.array([0.5, -0.7, 2.0, -1.5])  # (away from the masks' edges: |b| = 0.6, b = 0)
+
+
+@pytest.mark.parametrize("body", [
+    "r = np.divide(a, b, out=np.zeros_like(a), where=np.abs(b) > 0.6); return np.sum(r ** 2)",
+    "r = np.log(b, out=np.zeros_like(b), where=b > 0); return np.sum(r * a)",
+    "r = np.sqrt(b, out=np.zeros(b.shape), where=b > 0); return np.sum(r * a)",
+    "r = np.divide(a, b, out=np.full_like(a, np.nan), where=np.abs(b) > 0.6); return np.nanmean(r)",
+    "r = np.true_divide(a - 1, b, where=np.abs(b) > 0.6, out=np.ones_like(a)); return r @ a",
+])
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_an_elementwise_function_into_a_new_array_under_a_mask(body):
+    lines = "\n".join("            " + line for line in body.split("; "))
+    assert_right(f'''
+        def f(a, b):
+{lines}
+    ''', [A4, B4], shapes={"a": "4", "b": "4"})
+
+
+@pytest.mark.parametrize("out", ["np.empty_like(a)", "a"])
+def test_an_array_of_values_left_as_they_are_is_still_refused(out):
+    with pytest.raises(backgen.BackgenError, match="writes its result into an array"):
+        backgen.generate(textwrap.dedent(f'''
+            def f(a, b):
+                return np.sum(np.divide(a, b, out={out}, where=b != 0))
+        '''), name="f", shapes={"a": "4", "b": "4"})
