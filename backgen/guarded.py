@@ -65,13 +65,13 @@ ELEMENTWISE = frozenset({
     "np.fabs", "np.float_power", "np.hypot", "np.log", "np.log10", "np.log1p", "np.log2", "np.logaddexp",
     "np.logaddexp2", "np.maximum", "np.minimum", "np.multiply", "np.negative", "np.positive", "np.power",
     "np.reciprocal", "np.sin", "np.sinh", "np.sqrt", "np.square", "np.subtract", "np.tan", "np.tanh",
-    "np._erf", "np._erfc", "np._log_ndtr", "np._gammaln", "np._digammas", "np._xlogy", "np._xlog1py", "np.deg2rad", "np.rad2deg"})
+    "np._erf", "np._erfc", "np._log_ndtr", "np._ndtri", "np._gammaln", "np._digammas", "np._xlogy", "np._xlog1py", "np.deg2rad", "np.rad2deg"})
 
 # Elementwise operations whose value, or derivative, may be infinite or nan at finite operands.
 SINGULAR = frozenset({
     "div", "pow", "np.divide", "np.reciprocal", "np.power", "np.float_power", "np.log", "np.log10", "np.log1p",
     "np.log2", "np.sqrt", "np.cbrt", "np.exp", "np.exp2", "np.expm1", "np.arccos", "np.arccosh", "np.arcsin",
-    "np.arctanh", "np.tan", "np.cosh", "np.sinh", "np._gammaln", "np._digammas", "np._xlogy", "np._xlog1py", "np.hypot", "np.arctan2"})
+    "np.arctanh", "np.tan", "np.cosh", "np.sinh", "np._ndtri", "np._gammaln", "np._digammas", "np._xlogy", "np._xlog1py", "np.hypot", "np.arctan2"})
 
 
 # NumPy functions that leave out the entries of their operand that are not numbers (nan), or not finite: the
@@ -480,13 +480,16 @@ _KEEPING_FIRST = frozenset({"np.sum", "np.mean", "np.nansum", "np.nanmean", "lis
 
 def root_guarded(staged):
     """The ids of the roots of ``staged`` (``np.sqrt``, ``math.sqrt``, a cube root, ``u ** p`` with ``p``
-    written between 0 and 1) whose operand ``u`` is never negative however the inputs vary: a square
+    written between 0 and 1, or ``p`` a value, which may be: ``np.maximum(S - K, 0) ** power``) whose
+    operand ``u`` is never negative however the inputs vary: a square
     or a sum of them (``((X[:, None] - X[None]) ** 2).sum(-1)``, 0 on its diagonal, a point's distance
     to itself; ``np.einsum('ij,ij->i', d, d)``), ``np.maximum(t, 0)`` and ``max(t, 0.0)`` (0 where
-    ``t < 0``), ``np.clip(t, 0, ...)``, an absolute value, a helper's result that is one of those
+    ``t < 0``), ``np.clip(t, 0, ...)``, ``t * (t > 0)`` (a mask of ``t`` above a number never negative),
+    an absolute value, a helper's result that is one of those
     (``relu(t)``: its call marked ``nonnegative`` by ``program``, ``outputs_never_negative``).  Where
     such a ``u`` is 0 the inputs are at a minimum of ``u``, so of the root of
-    ``u``: its gradient there is 0 wherever it has one, and 0 is a subgradient where it has none (a
+    ``u`` (of ``u ** p`` for every ``p`` at which it is finite there: increasing in ``u`` for ``p > 0``,
+    1 for ``p = 0``): its gradient there is 0 wherever it has one, and 0 is a subgradient where it has none (a
     kink, ``t`` exactly 0), as the gradient of a norm at 0 is.  The chain rule's product there is
     ``inf * 0``, nan (a ZeroDivisionError for numbers): the contributions of these roots are written
     ``np.where(out != 0, text, 0)`` (``text if out else 0.0`` for numbers; the base for a power), the
@@ -499,7 +502,8 @@ def root_guarded(staged):
     for op in ops:
         if op.rule in ROOTS and op.args and nonnegative(op.args[0]):
             found[id(op)] = op.target
-        elif op.rule in _POWERS and len(op.args) == 2 and _constant(op.args[1], lambda v: 0 < v < 1) and \
+        elif op.rule in _POWERS and len(op.args) == 2 and \
+                (_constant(op.args[1], lambda v: 0 < v < 1) or isinstance(op.args[1], ir.Var)) and \
                 isinstance(op.args[0], ir.Var) and nonnegative(op.args[0]):
             found[id(op)] = op.args[0].name
     return found
@@ -535,9 +539,62 @@ def _never_negative_test(ops):
         if name not in known:
             known[name] = False  # (a cycle proves nothing)
             op = defined.get(name)
-            known[name] = op is not None and _never_negative(op, lambda a: nonnegative(a, depth + 1), _constant)
+            known[name] = op is not None and (_never_negative(op, lambda a: nonnegative(a, depth + 1), _constant)
+                                              or _masked_to_positive(op, defined, count,
+                                                                     lambda a: nonnegative(a, depth + 1)))
         return known[name]
     return nonnegative
+
+
+def _masked_to_positive(op, defined, count, nonnegative):
+    """Whether ``op`` is ``t * m`` (or ``m * t``) with ``m`` a mask of ``t`` at or above a number never
+    negative (``t > 0``, ``0 < t``, ``t >= 0.5``; as floats, ``(t > 0).astype(float)``): ``t`` where it is
+    at least that number, 0 elsewhere, never negative (relu written ``x * (x > 0)``); or a conditional
+    expression picking ``t`` under such a mask and a value never negative otherwise (``x if x > 0 else
+    0.0``, ``0.0 if x < 0.5 else x``).  ``t`` is a name bound once at most (``count``), so that the mask
+    read the value the product reads."""
+    if op.rule == "select" and len(op.args) == 3 and op.args[0].__class__ is ir.Var:
+        mask, when, otherwise = op.args
+        mask = defined.get(mask.name)
+        return when.__class__ is ir.Var and count.get(when.name, 0) <= 1 and nonnegative(otherwise) and \
+            _positive_mask(mask, when.name, defined) or \
+            otherwise.__class__ is ir.Var and count.get(otherwise.name, 0) <= 1 and nonnegative(when) and \
+            _positive_mask(mask, otherwise.name, defined, taken=False)
+    if op.rule not in ("mul", "np.multiply") or len(op.args) != 2 or \
+            not all(a.__class__ is ir.Var for a in op.args) or any(count.get(a.name, 0) > 1 for a in op.args):
+        return False
+    first, second = (a.name for a in op.args)
+    return _positive_mask(defined.get(second), first, defined) or _positive_mask(defined.get(first), second, defined)
+
+
+def _positive_mask(op, name, defined, depth=0, taken=True):
+    """Whether ``op`` computes a mask true (``taken``; else false) only where the value ``name`` is at least
+    a number never negative: ``name > c`` or ``name >= c`` (``name < c`` or ``name <= c``), ``c >= 0``."""
+    if op is None or depth > 8:
+        return False
+    if op.rule in ("np.copy", "copy") and len(op.args) == 1 and op.args[0].__class__ is ir.Var:  # (m.astype(float))
+        return _positive_mask(defined.get(op.args[0].name), name, defined, depth + 1, taken)
+    if op.rule != "inert":
+        return False
+    try:
+        tree = ast.parse(op.source, mode="eval").body
+    except SyntaxError:
+        return False
+    if not isinstance(tree, ast.Compare) or len(tree.ops) != 1 or \
+            not isinstance(tree.ops[0], (ast.Gt, ast.GtE, ast.Lt, ast.LtE)):
+        return False
+    right = tree.comparators[0]
+    if isinstance(tree.left, ast.Name) and tree.left.id == name:
+        number, value_left = right, True
+    elif isinstance(right, ast.Name) and right.id == name:
+        number, value_left = tree.left, False
+    else:
+        return False
+    true_above = isinstance(tree.ops[0], (ast.Gt, ast.GtE)) == value_left  # (t > c, c < t: true where t is above c)
+    if true_above != taken:
+        return False
+    bound = number_text(ast.unparse(number))
+    return bound is not None and bound >= 0
 
 
 def _never_negative(op, nonnegative, constant):

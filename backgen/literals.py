@@ -44,7 +44,8 @@ module, and the rest of backgen sees a list of numbers written in the function.
 
 ``fold_numbers`` writes the numbers a module's top level computes with math's or
 NumPy's functions of numbers (``LOG2PI = math.log(2 * math.pi)``, ``NODES =
-[-math.sqrt(3 / 5), 0.0, math.sqrt(3 / 5)]``) as the numbers they are, before the
+[-math.sqrt(3 / 5), 0.0, math.sqrt(3 / 5)]``), and with SciPy's normal quantiles and
+the like (``Z99 = norm.ppf(0.99)``), as the numbers they are, before the
 module's constants and literal lists are read.
 """
 
@@ -489,7 +490,8 @@ def fold_numbers(module, meaning):
     """Each number the top level of ``module`` computes with math's or NumPy's functions and constants
     from numbers written out (``LOG2PI = math.log(2 * math.pi)``, ``TWO_PI = 2 * np.pi``, ``NODES =
     [-math.sqrt(3 / 5), 0.0, math.sqrt(3 / 5)]``) written as that number, in place, as Python computes
-    it when the module is imported.  ``meaning(name)`` is what a name means at the module's top level
+    it when the module is imported, a name bound once to such a number above read as it
+    (``INV_SQRT_2PI = 1 / np.sqrt(TWO_PI)``).  ``meaning(name)`` is what a name means at the module's top level
     (``"math"``, ``"numpy"``, ``"math.sqrt"``), or None.  Other expressions are left as they are."""
     if not any(isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None and
                any(isinstance(n, (ast.Attribute, ast.Name)) for n in ast.walk(stmt.value)) for stmt in module.body):
@@ -504,7 +506,11 @@ def fold_numbers(module, meaning):
             bindings[name] = bindings.get(name, 0) + 1
 
     def library(node):
-        """The math or NumPy object ``node`` names (``math.sqrt``, ``np.pi``, ``sqrt`` imported), or None."""
+        """The math or NumPy object ``node`` names (``math.sqrt``, ``np.pi``, ``sqrt`` imported), or SciPy's
+        function of numbers (``norm.ppf``, ``scipy.special.ndtri``), or None."""
+        scipy_function = _scipy_number_function(node, meaning, bindings)
+        if scipy_function is not None:
+            return scipy_function
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             module_name, attr, name = meaning(node.value.id), node.attr, node.value.id
         elif isinstance(node, ast.Name):
@@ -517,10 +523,14 @@ def fold_numbers(module, meaning):
             return None
         return getattr(importlib.import_module(module_name), attr, None)
 
+    known = {}  # the numbers names the module binds once were given above (TWO_PI = 2 * np.pi)
+
     def value(node):
         """The number ``node`` computes, or None where it is not such a number."""
         if isinstance(node, ast.Constant):
             return node.value if type(node.value) in (int, float) else None
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in known:
+            return known[node.id]
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = value(node.operand)
             return None if operand is None else -operand if isinstance(node.op, ast.USub) else +operand
@@ -554,6 +564,41 @@ def fold_numbers(module, meaning):
     for stmt in module.body:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
             stmt.value = Fold().visit(stmt.value)
+            target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else \
+                getattr(stmt, "target", None)
+            if isinstance(target, ast.Name) and bindings.get(target.id, 0) == 1:  # (INV = 1 / np.sqrt(TWO_PI)
+                number = value(stmt.value)  # reads it)
+                if number is not None:
+                    known[target.id] = number
+
+
+# SciPy's functions of a number a module's top level computes its constants with (Z99 = norm.ppf(0.99))
+_SCIPY_NUMBER_FUNCTIONS = frozenset(
+    [f"scipy.special.{name}" for name in ("ndtr", "ndtri", "log_ndtr", "erf", "erfc", "erfinv", "erfcinv", "expit",
+                                          "logit", "gammaln")] +
+    [f"scipy.stats.norm.{name}" for name in ("ppf", "isf", "cdf", "sf", "pdf", "logpdf", "logcdf", "logsf")])
+
+
+def _scipy_number_function(node, meaning, bindings):
+    """SciPy's function of numbers ``node`` names (``norm.ppf``, ``st.norm.ppf``, ``ndtri`` imported from
+    ``scipy.special``), found by the meaning of the name it starts with, or None."""
+    attributes = []
+    while isinstance(node, ast.Attribute):
+        attributes.insert(0, node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or bindings.get(node.id, 0) > 1 or \
+            not str(meaning(node.id) or "").startswith("scipy."):
+        return None
+    dotted = ".".join([meaning(node.id)] + attributes)
+    if dotted not in _SCIPY_NUMBER_FUNCTIONS:
+        return None
+    owner, _, name = dotted.rpartition(".")
+    try:
+        if owner == "scipy.stats.norm":
+            return getattr(importlib.import_module("scipy.stats").norm, name)
+        return getattr(importlib.import_module(owner), name)
+    except (ImportError, AttributeError):
+        return None
 
 
 _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}

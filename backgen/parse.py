@@ -49,8 +49,9 @@ from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_gl
 from .nested import Nested, lift
 from . import (combinations, correlations, defaults, dict_calls, dict_spread, distances, divmods, eigenvalues, factories,
                float_limits, folds, generators, higher_order, index_tricks, integrals, iterables, list_calls,
-               masked_reductions, math_calls, named_entries, outers, partials, quantiles, scipy_calls, scipy_linalg,
-               scipy_optimize, selects, signals, starred, statistics_calls, trys, varargs, view_targets)
+               masked_reductions, masked_ufuncs, math_calls, named_entries, outers, partials, polyfits, quantiles,
+               scipy_calls, scipy_linalg, scipy_optimize, selects, signals, starred, statistics_calls, trys, varargs,
+               view_targets)
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
@@ -118,6 +119,7 @@ def error_at(message, filename, lines, node):
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
 _CALL_REWRITERS = (distances, scipy_optimize, integrals, signals, selects, outers, masked_reductions, quantiles, eigenvalues, correlations,
+                   polyfits, masked_ufuncs,
                    statistics_calls, math_calls, divmods, float_limits, list_calls, dict_calls, index_tricks,
                    partials)  # (in this order: a later one may rewrite what an earlier wrote)
 
@@ -1100,10 +1102,22 @@ def _read_function(func):
     _live_defaults(func, forward.func)
     names = {n.id for n in walk(func_node) if isinstance(n, ast.Name)}
     outer = dict(func.__globals__, **inspect.getclosurevars(func).nonlocals)
-    forward.constants.update({n: repr(outer[n]) for n in names if n in outer and type(outer[n]) in (int, float)})
+    forward.constants.update({n: _number_literal(outer[n]) for n in names if n in outer and _number_literal(outer[n])})
     own = names - set(inspect.getclosurevars(func).nonlocals)  # (a closure's name is not the module's)
     forward.literals.update(_live_literal_lists(func, filename, own))
     return forward
+
+
+def _number_literal(value):
+    """The literal of a number a live function reads from its module (``EPS = 1e-8``; a NumPy float64 as
+    the float it is, ``LOG2PI = np.log(2 * np.pi)``, ``Z99 = norm.ppf(0.99)``), or of a string or a boolean
+    (a setting: ``CALL = "call"``, ``DEBUG = False``), as a module's source gives them; None for any other
+    value."""
+    if type(value) in (int, float, str, bool):
+        return repr(value)
+    if type(value) is numpy.float64 and math.isfinite(value):
+        return repr(float(value))
+    return None
 
 
 def self_calls(node):
@@ -1717,6 +1731,12 @@ def _function_env(func, func_node):
     for name in BUILTINS:  # rewrites (enumerate -> range(len(...))) may use builtins the code does not name
         if name not in env and name not in closure and _describe(func.__globals__.get(name, getattr(builtins, name))):
             env[name] = name
+    if "numpy" not in env.values():  # the module's NumPy, as a module's source binds it: rewrites may call it
+        bound = sorted(name for name, value in func.__globals__.items()  # (losses.sort(), in a function naming
+                       if isinstance(value, types.ModuleType) and value.__name__ == "numpy" and  # no np:
+                       name not in names and name not in closure)  # losses[...] = np.sort(losses))
+        if bound:
+            env[min(bound, key=lambda name: (name != "np", name))] = "numpy"
     return env
 
 

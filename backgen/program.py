@@ -37,7 +37,7 @@ from .inplace import fresh
 from .memory import layout_holds
 from .ir import Program, map_ops, ops_in
 from .parse import default_value, read, read_helper
-from .peel import loop_place, peeled, unrolled
+from .peel import MAX_UNROLLED, loop_place, peeled, unrolled
 from .reverse import reverse
 from .selections import check_other_values, data_numbers, data_sized, data_varying, layout_varies, sized_axes
 from .sandwich import sandwich
@@ -69,8 +69,9 @@ def backward_program(func_or_source, wrt=None, name=None, filename=None, shapes=
     forward = read(func_or_source, name=name, filename=filename)
     try:
         return _build(forward, wrt, shapes, args, user_cache)
-    except BackgenError:
-        fixed = () if args is not None else _static_defaults(forward, wrt, shapes)
+    except BackgenError as error:
+        fixed = () if args is not None else _static_defaults(forward, wrt, shapes,
+                                                             getattr(error, "varying_shape", None) == "loop")
         if not fixed:
             raise
     try:  # (code for every value of axis in np.sum(x, axis=axis) is not written: for its default, checked)
@@ -81,10 +82,13 @@ def backward_program(func_or_source, wrt=None, name=None, filename=None, shapes=
         raise
 
 
-def _static_defaults(forward, wrt, shapes):
+def _static_defaults(forward, wrt, shapes, loops=False):
     """``(name, default)`` for the parameters of an integer default that the staged forward reads as a
     static argument of an operation (``np.sum(x, axis=axis)`` in ``def f(x, axis=-1)``), or passes to a
-    helper, which may: the code for every value of it is not written, the code for its default is."""
+    helper, which may: the code for every value of it is not written, the code for its default is; with
+    ``loops`` (a loop changed a value's shape in every iteration), also those a ``for`` over a ``range``
+    reads in its bounds (``for i in range(N)``, a binomial tree's steps): the loop is written out for
+    the default."""
     args = forward.func.args
     defaults = dict(zip([a.arg for a in args.args][len(args.args) - len(args.defaults):], args.defaults))
     integers = {name: default_value(node) for name, node in defaults.items()}
@@ -97,6 +101,10 @@ def _static_defaults(forward, wrt, shapes):
         return ()
     read_so = {text for op in ops_in(staged.body) for _, text in op.params} | {  # (or passed to a helper,
         a.name for op in ops_in(staged.body) if op.rule == "call" for a in op.args if a.__class__ is ir.Var}  # softmax(x, axis))
+    if loops:
+        read_so |= {n.id for loop in walk(forward.func) if isinstance(loop, ast.For) and isinstance(loop.iter, ast.Call)
+                    and isinstance(loop.iter.func, ast.Name) and loop.iter.func.id == "range"
+                    for n in walk(loop.iter) if isinstance(n, ast.Name)}
     return tuple((name, value) for name, value in integers.items() if name in read_so)
 
 
@@ -713,10 +721,19 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                 # iteration written out, where their number is known
                 places = {loop_place(forward.func, *place, inside=inside) for inside in (iteration, True)} \
                     if varying and not shape_free and unrolls < MAX_UNROLLS else ()
-                func = next((unrolled(before_peel.pop(p), *p, known=known) for p in places if p in before_peel), None)
+                peeled_before = [p for p in places if p in before_peel]
+                func = next((unrolled(before_peel.pop(p), *p, known=known) for p in peeled_before), None)
                 if func is not None:
                     forward, unrolls = dataclasses.replace(forward, func=func), unrolls + 1
                     continue
+                if peeled_before and varying == "loop" and isinstance(error, BackgenError) and \
+                        "written out whole" not in error.msg:  # (a shape changed in every iteration)
+                    error.msg += (f"; a loop changing a value's shape in every iteration (v = v[1:] + v[:-1], a "
+                                  f"binomial tree's backward induction) is written out whole only where it runs "
+                                  f"at most {MAX_UNROLLED} iterations known as the code is written: a range of "
+                                  f"integer literals or of an integer default, or of an integer the decorated "
+                                  f"function is called with; for more, keep one array and write each step into "
+                                  f"a part of it (v[:-1] = disc * (p * v[1:] + (1 - p) * v[:-1]), then v[0])")
                 raise
             written |= {in_place}  # h = x; h += v writes into x's array too: staged as that write, h[...] = ...
     _refuse_items_of_other_shapes(result, item_writes)

@@ -240,6 +240,36 @@ def _log_ndtr(x):
         return -0.5 * v * v - math.log(-v) - 0.5 * math.log(2 * math.pi) + math.log(series)
     return np.vectorize(one, otypes=[float])(x)[()]
 ''',
+    "_ndtri": '''
+def _ndtri(p):
+    """scipy.special.ndtri (norm.ppf): the standard normal's quantile of p, element by element: Acklam's
+    rational approximation in the lower half (p > 1/2 by symmetry, 1 - p exact there), refined by two
+    Halley steps on math.erfc; -inf at 0, inf at 1, nan outside [0, 1]."""
+    def lower(q):  # (0 < q <= 1/2)
+        if q < 0.02425:
+            t = math.sqrt(-2.0 * math.log(q))
+            x = (((((-7.784894002430293e-03 * t - 3.223964580411365e-01) * t - 2.400758277161838) * t
+                   - 2.549732539343734) * t + 4.374664141464968) * t + 2.938163982698783) / \\
+                ((((7.784695709041462e-03 * t + 3.224671290700398e-01) * t + 2.445134137142996) * t
+                  + 3.754408661907416) * t + 1.0)
+        else:
+            s = q - 0.5
+            r = s * s
+            x = (((((-3.969683028665376e+01 * r + 2.209460984245205e+02) * r - 2.759285104469687e+02) * r
+                   + 1.383577518672690e+02) * r - 3.066479806614716e+01) * r + 2.506628277459239) * s / \\
+                (((((-5.447609879822406e+01 * r + 1.615858368580409e+02) * r - 1.556989798598866e+02) * r
+                   + 6.680131188771972e+01) * r - 1.328068155288572e+01) * r + 1.0)
+        for _ in range(2):
+            u = (0.5 * math.erfc(-x / math.sqrt(2.0)) - q) * math.sqrt(2.0 * math.pi) * math.exp(0.5 * x * x)
+            x = x - u / (1.0 + 0.5 * x * u)
+        return x
+
+    def one(q):
+        if not 0.0 < q < 1.0:
+            return -math.inf if q == 0.0 else math.inf if q == 1.0 else math.nan
+        return lower(q) if q <= 0.5 else -lower(1.0 - q)
+    return np.vectorize(one, otypes=[float])(p)[()]
+''',
     "_xlogy": '''
 def _xlogy(x, y):
     """scipy.special.xlogy: x * log(y), and 0 where x is 0 (whatever y is there)."""

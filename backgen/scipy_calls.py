@@ -14,11 +14,12 @@ call of a function the environment binds to ``scipy.special`` (imported from
   ``log_softmax(x, axis=None)`` becomes ``x -
   np.logaddexp.reduce(x, axis=axis, keepdims=True)``, ``softmax`` its exp;
 
-* ``log_expit``, ``logit``, ``betaln``, ``ndtr``, ``log_ndtr``, ``entr``, ``rel_entr`` and
+* ``log_expit``, ``logit``, ``betaln``, ``ndtr``, ``log_ndtr``, ``ndtri``, ``entr``, ``rel_entr`` and
   ``kl_div`` become their formulas in
   those and in ``_log_ndtr(x)`` (``FORMULAS``), a helper as below: the log of the normal's cdf,
   finite far into its lower tail, whose rule ``np._log_ndtr`` has the gradient
-  ``exp(-x ** 2 / 2 - log(2 pi) / 2 - out)``;
+  ``exp(-x ** 2 / 2 - log(2 pi) / 2 - out)``, and ``_ndtri(p)``, the normal's quantile, whose rule
+  ``np._ndtri`` has the gradient ``sqrt(2 pi) * exp(out ** 2 / 2)``;
 * ``erf(x)``, ``erfc(x)`` and ``gammaln(x)`` become ``_erf(x)``, ``_erfc(x)``,
   ``_gammaln(x)``: small helpers (``backgen.runtime``) the generated module
   carries, computing ``math.erf`` (``math.lgamma``) element by element, with
@@ -34,7 +35,9 @@ and, for the normal distribution of ``scipy.stats`` (``norm``, imported from
 ``cdf``, ``logcdf``, ``sf`` and ``logsf`` of ``(x, loc=0, scale=1)`` become
 their formulas in ``z = (x - loc) / scale`` (``-z ** 2 / 2 - log(scale) -
 log(2 pi) / 2``; the cumulative ones through ``_erfc``, ``logcdf`` and ``logsf`` through
-``_log_ndtr``), and
+``_log_ndtr``), ``norm.ppf`` and ``isf`` of ``(q, loc=0, scale=1)`` theirs, ``loc + scale *
+_ndtri(q)`` (``loc - scale * _ndtri(q)``), Student's ``t.logpdf`` and ``pdf`` of ``(x, df, loc=0,
+scale=1)`` theirs in ``z`` and ``df`` (through ``_gammaln``), and
 ``multivariate_normal.logpdf`` and ``pdf`` of ``(x, mean=0, cov=1)`` (a point or a
 row per point) theirs in ``d = x - mean``, through ``np.linalg.solve(C, d.T)`` and
 ``np.linalg.slogdet(C)``, ``C`` the matrix SciPy reads of ``cov``: a matrix's lower
@@ -68,7 +71,16 @@ NORM = {
     "logcdf": "_log_ndtr(Z)",
     "sf": "0.5 * _erfc(Z / 1.4142135623730951)",
     "logsf": "_log_ndtr(-Z)",
+    "ppf": "LOC + SCALE * _ndtri(X)",  # (of a probability, X: the quantile, no Z)
+    "isf": "LOC - SCALE * _ndtri(X)",
 }
+
+QUANTILES = ("ppf", "isf")  # (norm's functions of a probability q, not of a point x)
+
+# scipy.stats.t's, in Z = (x - loc) / scale and its degrees of freedom DF (log(pi) / 2 written out)
+_T_LOGPDF = "(_gammaln((DF + 1) / 2) - _gammaln(DF / 2) - 0.5 * np.log(DF) - 0.5723649429247001 - " \
+            "np.log(SCALE) - (DF + 1) / 2 * np.log1p(Z ** 2 / DF))"
+STUDENT_T = {"logpdf": _T_LOGPDF, "pdf": f"np.exp{_T_LOGPDF}"}
 
 # scipy.stats.multivariate_normal's, in D = x - mean, a point or a row per point (log(2 pi) written out),
 # and the covariance matrix SciPy reads of cov: a matrix's lower triangle (mirrored: SciPy's eigh reads no
@@ -87,6 +99,7 @@ FORMULAS = {
     "betaln": (("A", "B"), "_gammaln(A) + _gammaln(B) - _gammaln(A + B)"),
     "ndtr": (("X",), "0.5 * _erfc(-X / 1.4142135623730951)"),
     "log_ndtr": (("X",), "_log_ndtr(X)"),
+    "ndtri": (("X",), "_ndtri(X)"),
     "entr": (("X",), "-_xlogy(X, X)"),  # (-x log x, 0 at 0)
     "rel_entr": (("X", "Y"), "_xlogy(X, X) - _xlogy(X, Y)"),  # (x log(x / y), 0 where x is 0)
     "kl_div": (("X", "Y"), "_xlogy(X, X) - _xlogy(X, Y) - X + Y"),
@@ -118,6 +131,7 @@ ENTROPY.update({(q, True): f"{text} / np.log(BASE)" for (q, _), text in list(ENT
 
 # each distribution read: its parameters (in order), those it needs given, its functions
 DISTRIBUTIONS = {"norm": (("x", "loc", "scale"), ("x",), NORM),
+                 "t": (("x", "df", "loc", "scale"), ("x", "df"), STUDENT_T),
                  "multivariate_normal": (("x", "mean", "cov"), ("x",), MVN)}
 
 
@@ -216,7 +230,7 @@ def _replace(forward, call, numpy_name):
         new = ast.Call(ast.Name(helper, ast.Load()), call.args, [])
     elif name in FORMULAS and len(call.args) == len(FORMULAS[name][0]) and not call.keywords:
         params, text = FORMULAS[name]
-        for helper in ("_erfc", "_gammaln", "_log_ndtr", "_xlogy"):
+        for helper in ("_erfc", "_gammaln", "_log_ndtr", "_ndtri", "_xlogy"):
             if helper in text:
                 forward.env[helper] = f"numpy.{helper}"
         new = _filled(text, dict(zip(params, call.args)), call, numpy_name)
@@ -250,6 +264,8 @@ def _stats_call(forward, call, meaning, numpy_name):
             name not in DISTRIBUTIONS[distribution][2]:
         raise forward.error(f"{meaning} is not supported: backgen reads scipy.stats's {read}", call)
     params, needed, templates = DISTRIBUTIONS[distribution]
+    if distribution == "norm" and name in QUANTILES:  # (SciPy names their first parameter q)
+        params, needed = ("q",) + params[1:], ("q",)
     given = dict(zip(params, call.args))
     for keyword in call.keywords if len(call.args) <= len(params) else [ast.keyword(None, call.args[-1])]:
         if distribution == "multivariate_normal" and keyword.arg == "allow_singular" and \
@@ -261,20 +277,25 @@ def _stats_call(forward, call, meaning, numpy_name):
         given[keyword.arg] = keyword.value
     if any(p not in given for p in needed) or any(isinstance(a, ast.Starred) for a in call.args):
         raise forward.error(f"{meaning} needs its arguments {', '.join(needed)} written out", call)
-    if distribution == "norm":
+    if distribution == "norm" and name in QUANTILES:
+        text = templates[name]
+        text = text if "scale" in given else text.replace("SCALE * ", "")
+        text = text if "loc" in given else text.replace("LOC + ", "").replace("LOC - ", "-")
+        parts = {"X": given["q"], "LOC": given.get("loc"), "SCALE": given.get("scale")}
+    elif distribution in ("norm", "t"):
         z = "(X - LOC)" if "loc" in given else "X"
         z = f"({z} / SCALE)" if "scale" in given else z
         text = source.renamed(templates[name], {"Z": z})
         if "scale" not in given:
             text = text.replace(" - np.log(SCALE)", "").replace("(SCALE * 2.5066282746310002)",
                                                                  "2.5066282746310002")
-        parts = {"X": given["x"], "LOC": given.get("loc"), "SCALE": given.get("scale")}
+        parts = {"X": given["x"], "LOC": given.get("loc"), "SCALE": given.get("scale"), "DF": given.get("df")}
     else:
         matrix = COV_MATRIX if "cov" in given else "np.eye(np.shape(D)[-1])"  # (cov=1, SciPy's default)
         text = source.renamed(source.renamed(templates[name], {"MATRIX": matrix}),
                               {"D": "(X - MEAN)" if "mean" in given else "X"})
         parts = {"X": given["x"], "MEAN": given.get("mean"), "COV": given.get("cov")}
-    for helper in ("_erfc", "_log_ndtr"):
+    for helper in ("_erfc", "_log_ndtr", "_ndtri", "_gammaln"):
         if helper in text:
             forward.env[helper] = f"numpy.{helper}"
     return _filled(text, parts, call, numpy_name)

@@ -7,7 +7,11 @@ later read of such a name is reported as a None that reaches arithmetic).
 What goes, as CS231n's templates and everyday code write it:
 
 * docstrings and other bare constants anywhere, ``pass``, ``print(...)``,
-  ``np.random.seed(...)``, ``warnings.warn(...)`` (and ``simplefilter``, ``filterwarnings``) and ``logging.info(...)`` (and ``debug``, ``warning``);
+  ``np.random.seed(...)``, ``warnings.warn(...)`` (and ``simplefilter``, ``filterwarnings``) and ``logging.info(...)``
+  (and ``debug``, ``warning``, ``error``, ``critical``, ``exception``, ``log``; also a logger's, by the names people
+  give one: ``logger.info``, ``log.debug``, ``self.logger.warning``), their arguments changing nothing (f-strings
+  reading ``w.max()``, ``r.std()`` and the like too), and the assignments of a name holding messages only
+  (an f-string, a string's ``format``) that only those calls and ``raise`` statements read;
 * ``assert`` statements (checks, not values), ``del`` of names (``del tmp``: no value changes);
 * ``with np.errstate(...):`` and ``with warnings.catch_warnings():`` (given constants, bound to no
   name): their bodies, in their place (they change how NumPy warns, not what it computes);
@@ -44,6 +48,7 @@ import ast
 import copy
 import functools
 import keyword
+import re
 
 import numpy as np
 
@@ -64,6 +69,9 @@ def tidy(func, error, loops=True, names=None, nodes=None):
     if _caches_built_up(func):
         nodes = None
     _outs_named(func, nodes)
+    if nodes is None or any(n.__class__ is ast.JoinedStr or n.__class__ is ast.Attribute and n.attr == "format"
+                            for n in nodes):
+        _messages_left_out(func)
     body = func.body
     docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
         and isinstance(body[0].value.value, str) else []  # kept: it may declare shapes
@@ -88,6 +96,53 @@ def tidy(func, error, loops=True, names=None, nodes=None):
         loops = [n.target.id for n in nodes if isinstance(n, ast.For) and isinstance(n.target, ast.Name)]
         _IsNumber({c for c in counters if stores.count(c) == loops.count(c)}).visit(func)
     return placeholders
+
+
+def _messages_left_out(func):
+    """Each name bound to messages only (an f-string, a string's ``format``, a string) that the function
+    reads only in calls that change nothing (``print``, ``logging``'s, ``warnings.warn``: left out) and in
+    ``raise`` statements: its assignments left out too (``msg = f"VaR {var:.2f}"``, then
+    ``logger.info(msg)``), as a message is no value the function computes."""
+    found, reads = {}, []
+    for node in walk(func):
+        if node.__class__ is ast.Assign and len(node.targets) == 1 and node.targets[0].__class__ is ast.Name and \
+                _message(node.value):
+            found.setdefault(node.targets[0].id, []).append(node)
+        elif node.__class__ is ast.Name and node.ctx.__class__ is ast.Load:
+            reads.append(node)
+    stores = {name: len(assigns) for name, assigns in found.items()}
+    for node in walk(func):  # (every store of the name one of those assignments)
+        if node.__class__ is ast.Name and node.ctx.__class__ is not ast.Load and node.id in stores:
+            stores[node.id] -= 1
+    names = {name for name, left in stores.items() if left == 0}
+    if not names:
+        return
+    parent = node_parents(func)
+    for node in reads:
+        if node.id not in names:
+            continue
+        stmt = node
+        while not isinstance(stmt, ast.stmt):
+            stmt = parent[stmt]
+        if not (stmt.__class__ is ast.Raise or stmt.__class__ is ast.Expr and _says_nothing(stmt)):
+            names.discard(node.id)
+    dropped = {id(assign) for name in names for assign in found[name]}
+    if not dropped:
+        return
+    for node in statements(func):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and any(id(s) in dropped for s in block):
+                kept = [s for s in block if id(s) not in dropped]
+                setattr(node, field, kept or [ast.copy_location(ast.Pass(), block[0])])
+
+
+def _message(value):
+    """Whether ``value`` is a message that changes nothing: an f-string, a string, a string's ``format``."""
+    text = value.__class__ is ast.JoinedStr or value.__class__ is ast.Constant and isinstance(value.value, str) or \
+        value.__class__ is ast.Call and value.func.__class__ is ast.Attribute and value.func.attr == "format" and \
+        value.func.value.__class__ is ast.Constant and isinstance(value.func.value.value, str)
+    return text and _pure(value)
 
 
 def _returned_nones_named(func, placeholders):
@@ -552,9 +607,9 @@ def _says_nothing(stmt):
         if isinstance(value, (ast.Constant, ast.Name, ast.Attribute)):
             return True  # a docstring, a bare name
         if isinstance(value, ast.Call) and \
-                _call_name(value.func) in ("print", "np.random.seed", "numpy.random.seed", "random.seed",
-                                           "warnings.warn", "warnings.simplefilter", "warnings.filterwarnings",
-                                           "logging.debug", "logging.info", "logging.warning"):
+                (_call_name(value.func) in ("print", "np.random.seed", "numpy.random.seed", "random.seed",
+                                            "warnings.warn", "warnings.simplefilter", "warnings.filterwarnings")
+                 or _logged(value.func)):
             return all(_pure(arg) for arg in value.args) and all(_pure(k.value) for k in value.keywords)
             # (print(v.pop()), warnings.warn(str(y.sort())): what it is given changes something: kept, refused)
         return _pure(value)  # x * 2, np.sum(x) alone: a value computed and dropped
@@ -565,6 +620,18 @@ def _says_nothing(stmt):
         return isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
             and isinstance(target.slice.value, str)  # config["key"] = value: a side effect
     return False
+
+
+_LOG_LEVELS = frozenset({"debug", "info", "warning", "warn", "error", "critical", "exception", "log"})
+
+
+def _logged(func):
+    """Whether the function called is logging's: ``logging.info``, or a logger's method by the name people
+    give a logger (``logger.debug``, ``log.warning``, ``self.logger.info``, ``LOG.error``)."""
+    name = _call_name(func) or ""
+    owner, _, level = name.rpartition(".")
+    return level in _LOG_LEVELS and (owner == "logging" or
+                                      re.fullmatch(r"_*(log|\w*logger)", owner.rpartition(".")[2].lower()) is not None)
 
 
 _MAKERS = frozenset({"ones", "zeros", "full", "eye", "identity", "arange", "linspace", "ones_like", "zeros_like",
@@ -645,6 +712,8 @@ def _reads_and_loops(func):
     return loads, loops
 
 
+_READING_METHODS = {"sum", "mean", "max", "min", "std", "var", "prod", "item", "tolist", "argmax", "argmin",
+                    "any", "all", "copy", "ravel", "flatten"}  # (array methods of no argument writing into nothing)
 _PURE_BUILTINS = {"abs", "max", "min", "len", "sum", "float", "int", "round", "pow", "str", "repr", "format"}
 _WRITING = {"copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis"}  # NumPy functions that
 # write into an argument
@@ -695,7 +764,10 @@ def _pure(node):
             module_call = len(parts) == 2 and parts[0] in ("np", "numpy", "math") and parts[1] not in _WRITING
             formatting = isinstance(sub.func, ast.Attribute) and sub.func.attr == "format" and \
                 isinstance(sub.func.value, ast.Constant) and isinstance(sub.func.value.value, str)  # "{}".format(x)
-            if not (module_call or formatting or name in _PURE_BUILTINS) or any(k.arg == "out" for k in sub.keywords):
+            reading = isinstance(sub.func, ast.Attribute) and sub.func.attr in _READING_METHODS and \
+                not sub.args  # (w.max(), r.std(): a number of an array, as a message shows it)
+            if not (module_call or formatting or reading or name in _PURE_BUILTINS) or \
+                    any(k.arg == "out" for k in sub.keywords):
                 return False
     return True
 

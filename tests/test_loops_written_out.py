@@ -137,9 +137,16 @@ def test_continue_ends_its_iteration():
 
 
 def test_unknown_count_refused():
-    # generate: n is any integer, the code is for every n
-    with pytest.raises(backgen.BackgenError, match="'values' changes shape in this loop"):
-        backgen.generate(textwrap.dedent(CRR), name="crr_call", shapes={p: () for p in ("S", "K", "T", "r", "sigma")})
+    # generate: n is any integer, the code is not for every n: it is written for the default (n=6), which
+    # the backward checks as it starts, refusing another n
+    text = backgen.generate(textwrap.dedent(CRR), name="crr_call", shapes={p: () for p in ("S", "K", "T", "r", "sigma")})
+    namespace = {}
+    exec(text, namespace)
+    with pytest.raises(ValueError, match="written for n=6, the default"):
+        namespace["crr_call_backward"](100.0, 101.3, 1.0, 0.02, 0.2, n=5)
+    func = _function(CRR, "crr_call")
+    _check(namespace["crr_call_backward"](100.0, 101.3, 1.0, 0.02, 0.2), func, [100.0, 101.3, 1.0, 0.02, 0.2],
+           [0, 1, 2, 3, 4])
 
 
 def test_long_loop_refused():

@@ -43,6 +43,8 @@ def draw(shape, domain, rng):
         value = rng.uniform(0.5, 1.5, size=size)
     elif domain == "unit":
         value = rng.uniform(0.1, 0.8, size=size) * rng.choice([-1.0, 1.0], size=size)
+    elif domain == "probability":
+        value = rng.uniform(0.1, 0.9, size=size)
     elif domain == "above_one":
         value = rng.uniform(1.2, 2.0, size=size)
     elif domain == "invertible":
@@ -97,7 +99,8 @@ def _derived(name, rule):
 
 # Entries computed by a helper the generated module carries, as users spell them (SciPy: optional)
 SPELLED = {"np._erf": "scipy.special.erf", "np._erfc": "scipy.special.erfc", "np._gammaln": "scipy.special.gammaln",
-           "np._log_ndtr": "scipy.special.log_ndtr", "np._digammas": "scipy.special.digamma",
+           "np._log_ndtr": "scipy.special.log_ndtr", "np._ndtri": "scipy.special.ndtri",
+           "np._digammas": "scipy.special.digamma",
            "np._xlogy": "scipy.special.xlogy", "np._xlog1py": "scipy.special.xlog1py"}
 
 

@@ -30,7 +30,7 @@ A ``Rule`` is one entry of the table (``backgen.rules``):
 * ``fresh``: the call certainly returns a new array (never a view);
 * ``domain``: where the rule is smooth, one word per input: ``any`` (the
   default: real, away from 0 and from ties), ``positive``, ``unit``
-  (|x| < 1), ``above_one``, ``invertible`` (a well-conditioned square
+  (|x| < 1), ``probability`` (0 < x < 1), ``above_one``, ``invertible`` (a well-conditioned square
   matrix), ``spd`` (symmetric positive definite);
 * ``examples``: calls the coverage test (``tests/test_rule_coverage.py``)
   differentiates, ``"np.pad(a, 1) | a=2x3"`` (an expression or a body ending

@@ -123,6 +123,10 @@ RULES = {
     # logs (both vanish far in the lower tail, where their ratio is about -x)
     "np._log_ndtr": Rule(("x",), "_log_ndtr(x)", {"x": "np.exp(-0.5 * x ** 2 - 0.9189385332046727 - out)"},
                          signature="x", hint="logndtr{var}", fresh=True, floats=True),
+    # scipy.special.ndtri (and norm.ppf, isf): the normal's quantile, whose gradient is one over the density
+    # at it (infinite at 0 and 1, where the quantile is)
+    "np._ndtri": Rule(("x",), "_ndtri(x)", {"x": "2.5066282746310002 * np.exp(0.5 * out ** 2)"}, signature="x",
+                      hint="ndtri{var}", fresh=True, domain=("probability",), floats=True),
     # scipy.special.digamma (psi): computed by the helper gammaln's gradient uses, its own by _trigammas
     "np._digammas": Rule(("x",), "_digammas(x)", {"x": "_trigammas(x)"}, signature="x", hint="digamma{var}",
                          fresh=True, domain=("positive",), floats=True),
