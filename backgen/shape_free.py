@@ -88,9 +88,10 @@ def uses(func, names):
     (``if reg > 0:``, never an array) or a ``math`` function takes it (``math.lgamma(a)``), unless
     the function gives the name a new value (the test may read that one), and where the code gives
     it a number when it is None (``if reg is None: reg = 0.0``)."""
-    kinds, sources = {}, _reshaped_from(func)
+    kinds, sources, joined = {}, _reshaped_from(func), _joined_from(func)
     asked = set(names)
-    names = asked | set(sources)  # (a label's reshaped copy makes its source a label)
+    names = asked | set(sources) | set(joined)  # (a label's reshaped copy makes its source a label; so does a
+    # join of it, row = np.concatenate([src, loop]), each part of the join)
     rebound = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
     numbers = names - rebound  # (a test or math may read a rebound name's new value: W = v[0]; if W > 0.7)
     made = _made_of(func)
@@ -145,6 +146,13 @@ def uses(func, names):
                 part = part.value if isinstance(part, ast.Subscript) else _listed(part)
                 if isinstance(part, ast.Name):
                     _mark(kinds, names, part.id, "label")
+                for name in _offset_names(part):  # E[n_users + pos]: integers, pos labels
+                    _mark(kinds, names, name, "label")
+    for name in [n for n in kinds if n in joined]:  # row = np.concatenate([src, loop]) a label: so are its parts
+        kind = kinds.pop(name) if name not in asked else kinds[name]
+        if kind == "label":
+            for part in joined[name]:
+                _mark(kinds, names, part, kind)
     for name in [n for n in kinds if n in sources]:  # y_flat = y.reshape(N * T) a label: so is y
         source, kind = sources[name], kinds.pop(name)
         if kind == "label" and kinds.get(source) is None and source in asked:
@@ -157,6 +165,57 @@ def uses(func, names):
         if kinds.get(name) == "label":
             del kinds[name]
     return kinds
+
+
+def _offset_names(node):
+    """The names an index adds or subtracts (``n_users + pos``, ``i - 1`` within an index: integers),
+    outside calls and subscripts; none of an index that is no such sum."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub))):
+        return []
+    return [name for side in (node.left, node.right) for name in
+            ([side.id] if isinstance(side, ast.Name) else _offset_names(side))]
+
+
+_JOINS = frozenset({"concatenate", "hstack", "append"})
+
+
+def _joined_from(func):
+    """``{name: parameters}`` for the names bound once to a join of parameters' elements and other values
+    (``row = np.concatenate([src, loop])``, ``cand = np.concatenate([[pos], negs])``, ``np.hstack``,
+    ``np.append(src, loop)``, ``np.r_[context, negs]``), whose elements are those parameters' (or those of
+    names set to them, reshaped, sliced or by items)."""
+    params = {a.arg for a in func.args.args}
+    sources = _reshaped_from(func)
+    stores = {}
+    for node in walk(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            stores[node.id] = stores.get(node.id, 0) + 1
+    found = {}
+    for node in walk(func):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and stores.get(node.targets[0].id) == 1 and node.targets[0].id not in params):
+            continue
+        value, parts = node.value, None
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _JOINS and \
+                isinstance(value.func.value, ast.Name) and value.func.value.id in ("np", "numpy") and value.args:
+            first = value.args[0]
+            parts = first.elts if value.func.attr != "append" and isinstance(first, (ast.List, ast.Tuple)) else \
+                value.args[:2] if value.func.attr == "append" else None
+        elif isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute) and value.value.attr == "r_" \
+                and isinstance(value.value.value, ast.Name) and value.value.value.id in ("np", "numpy"):
+            parts = value.slice.elts if isinstance(value.slice, ast.Tuple) else [value.slice]
+        if parts is None:
+            continue
+        names = []
+        for part in parts:
+            part = part.elts[0] if isinstance(part, (ast.List, ast.Tuple)) and len(part.elts) == 1 else part
+            if isinstance(part, ast.Name):
+                name = sources.get(part.id, part.id)
+                if name in params:
+                    names.append(name)
+        if names:
+            found[node.targets[0].id] = names
+    return found
 
 
 def _listed(node):
@@ -251,21 +310,28 @@ def _reshaped_from(func):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             stores[node.id] = stores.get(node.id, 0) + 1
     for node in walk(func):
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            value, source = node.value, None
-            if isinstance(value, ast.Attribute) and value.attr == "T":
-                source = value.value
-            elif isinstance(value, ast.Subscript) and (_sliced(value.slice) or _an_item(value.slice) and
-                                                       stores.get(node.targets[0].id) == 1):
-                source = value.value  # (y[:, 1:]; i = ids[t], bound once, as a loop over enumerate(ids) is written out)
-            elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
-                if value.func.attr in ("reshape", "ravel", "flatten", "astype", "copy"):
-                    receiver = value.func.value
-                    is_module = isinstance(receiver, ast.Name) and receiver.id in ("np", "numpy")
-                    source = value.args[0] if is_module and value.args else None if is_module else receiver
-            if isinstance(source, ast.Name) and (source.id in params or source.id in found) and \
-                    node.targets[0].id not in params:
-                found[node.targets[0].id] = found.get(source.id, source.id)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            for target, value in _bound_pairs(node.targets[0], node.value, stores):
+                source = None
+                if isinstance(value, ast.Name) and not isinstance(node.targets[0], ast.Name):
+                    source = value  # (src, dst = edge_index: its rows, whose elements are edge_index's)
+                elif not isinstance(node.targets[0], ast.Name) and isinstance(value, ast.Subscript) and \
+                        _an_item(value.slice):
+                    source = value.value  # (i, j = seq[k]: the elements of an item, bound once each)
+                elif isinstance(value, ast.Attribute) and value.attr == "T":
+                    source = value.value
+                elif isinstance(value, ast.Subscript) and (_sliced(value.slice) or _an_item(value.slice) and
+                                                           stores.get(target) == 1):
+                    source = value.value  # (y[:, 1:]; i = ids[t], bound once, as a loop over enumerate(ids) is
+                    # written out; u = triples[:, 0], a column, bound once)
+                elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+                    if value.func.attr in ("reshape", "ravel", "flatten", "astype", "copy"):
+                        receiver = value.func.value
+                        is_module = isinstance(receiver, ast.Name) and receiver.id in ("np", "numpy")
+                        source = value.args[0] if is_module and value.args else None if is_module else receiver
+                if isinstance(source, ast.Name) and (source.id in params or source.id in found) and \
+                        target not in params:
+                    found[target] = found.get(source.id, source.id)
         elif isinstance(node, (ast.For, ast.comprehension)):  # for i in ids: E[i] (its items, as zip and
             for target, source in _items_iterated(node.target, node.iter):  # enumerate give them; and for j
                 if (source in params or source in found) and target not in params and stores.get(target) == 1:
@@ -282,17 +348,40 @@ def _reshaped_from(func):
 
 
 def _an_item(index):
-    """Whether ``index`` picks one item: a name (``ids[t]``) or a whole number written out (``ids[0]``, ``ids[-1]``)."""
+    """Whether ``index`` picks one item: a name (``ids[t]``) or a whole number written out (``ids[0]``, ``ids[-1]``),
+    or, in several axes, slices and such items (``triples[:, 0]``, a column; ``data[k, 1]``)."""
+    if isinstance(index, ast.Tuple):
+        return bool(index.elts) and all(isinstance(part, ast.Slice) or _an_item(part) for part in index.elts) and \
+            not all(isinstance(part, ast.Slice) for part in index.elts)
     if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub):
         index = index.operand
     return isinstance(index, ast.Name) or isinstance(index, ast.Constant) and type(index.value) is int
 
 
+def _bound_pairs(target, value, stores):
+    """``(name, value)`` for each name an assignment binds: ``[(y, v)]`` of ``y = v``; of ``a, b = v``
+    each of a and b bound once with v (its items: ``src, dst = edge_index``, ``i, j = seq[k]``); of
+    ``a, b = u, v`` the pairs ``(a, u)``, ``(b, v)`` (``row, col = edge_index[0], edge_index[1]``)."""
+    if isinstance(target, ast.Name):
+        return [(target.id, value)]
+    if not isinstance(target, (ast.Tuple, ast.List)) or not all(isinstance(t, ast.Name) for t in target.elts):
+        return []
+    if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) and \
+            not any(isinstance(v, ast.Starred) for v in value.elts):
+        return [(t.id, v) for t, v in zip(target.elts, value.elts) if stores.get(t.id) == 1]
+    return [(t.id, value) for t in target.elts if stores.get(t.id) == 1]
+
+
 def _items_iterated(target, iterable):
     """``(name, parameter)`` pairs of a loop's targets bound to items of a name it iterates: ``i`` of ``for i
     in ids``, of ``for k, i in enumerate(ids)``, of ``for i, x in zip(ids, xs)`` (``x`` of ``xs`` too)."""
+    if isinstance(iterable, ast.Attribute) and iterable.attr == "T" and isinstance(iterable.value, ast.Name):
+        iterable = iterable.value  # (for i, j in edge_index.T: its columns, whose elements are edge_index's)
     if isinstance(iterable, ast.Name) and isinstance(target, ast.Name):
         return [(target.id, iterable.id)]
+    if isinstance(iterable, ast.Name) and isinstance(target, (ast.Tuple, ast.List)):
+        return [pair for part in target.elts for pair in _items_iterated(part, iterable)]  # (for u, v in edges:
+        # the items of its items, the elements of edges)
     if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and not iterable.keywords
             and isinstance(target, (ast.Tuple, ast.List))):
         return []

@@ -1,0 +1,201 @@
+"""Graph, recommender and embedding code as people write it in NumPy: message passing over edge index
+arrays, matrix factorisation and BPR losses over user/item index arrays, word2vec, knowledge-graph
+scores, power iterations.
+
+Each accepted gradient is checked against central finite differences in float64 (``numeric``), by
+``generate`` without shapes, with shapes and by the decorator on real arrays (integer index arrays
+among its arguments, which carry no gradient), or asserted refused with a ``BackgenError``.
+"""
+
+import importlib.util
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_generated_refused, finite_differences, float_positions
+
+RNG = np.random.default_rng(31)
+N, E, D, F = 5, 8, 3, 2
+X = RNG.standard_normal((N, D))
+W = RNG.standard_normal((D, F))
+EW = RNG.uniform(0.5, 1.5, E)
+SRC = np.array([0, 0, 3, 4, 1, 2, 4, 2])
+DST = np.array([1, 2, 1, 3, 4, 0, 0, 1])  # node 1 and node 0 receive several edges
+
+
+def _upstream(func, args):
+    """An upstream gradient in the shape of ``func(*args)``: 1.0 for a number."""
+    out = func(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
+    return np.random.default_rng(5).standard_normal(np.shape(out)) if np.shape(out) else 1.0
+
+
+def _right(got, func, args, dout):
+    """``got`` (one gradient or a tuple) matches central differences of ``sum(func(*args) * dout)`` in
+    the float arguments."""
+    wrt = float_positions(args)
+    got = got if isinstance(got, tuple) else (got,)
+    want = finite_differences(func, list(args), wrt, [dout])
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert np.shape(g) == np.shape(w), f"gradient shape {np.shape(g)}, expected {np.shape(w)}"
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def generated_right(source, args, shapes=None, name="f", wrt=None):
+    """The backward ``generate`` writes (without shapes, or with ``shapes``; for the parameters ``wrt``, by
+    default its own choice) matches central differences in the float arguments, and leaves its arguments
+    and upstream gradient alone."""
+    source = textwrap.dedent(source)
+    namespace = {"np": np}
+    exec(source, namespace)
+    func = namespace[name]
+    text = backgen.generate(source, name=name, shapes=shapes, wrt=wrt)
+    assert text == backgen.generate(source, name=name, shapes=shapes, wrt=wrt)
+    generated = {}
+    exec(compile(text, "<generated>", "exec"), generated)
+    dout = _upstream(func, args)
+    copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    dcopy = np.copy(dout)
+    got = generated[f"{name}_backward"](*copies, dcopy)
+    for a, c in zip(list(args) + [dout], copies + [dcopy]):
+        if isinstance(a, np.ndarray):
+            np.testing.assert_array_equal(a, c)
+    _right(got, func, args, dout)
+
+
+def decorated_right(source, args, tmp_path, name="f"):
+    """The decorator, on a function of a module file, with its default ``wrt`` (the float arguments:
+    integer index arrays are left out), matches central differences."""
+    path = tmp_path / f"graph_{name}.py"
+    path.write_text("import numpy as np\n" + textwrap.dedent(source))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    func = getattr(module, name)
+    dout = _upstream(func, args)
+    copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    _right(backgen.backward(func).backward(*copies, dout=dout), func, args, dout)
+
+
+def every_way(source, args, shapes, tmp_path, name="f"):
+    generated_right(source, args, None, name)
+    generated_right(source, args, shapes, name)
+    decorated_right(source, args, tmp_path, name)
+
+
+# --- integer index arrays read through the forms graph code gives them ------------------------
+
+
+def test_edge_index_unpacked_into_source_and_target_rows(tmp_path):
+    # src, dst = edge_index: the rows index x and out, so edge_index holds labels (no gradient)
+    every_way('''
+        def f(x, edge_index, W):
+            src, dst = edge_index
+            msg = x[src] @ W
+            out = np.zeros((x.shape[0], W.shape[1]))
+            np.add.at(out, dst, msg)
+            return out
+    ''', [X, np.stack([SRC, DST]), W], {"x": "N, D", "edge_index": "int 2, E", "W": "D, F"}, tmp_path)
+
+
+def test_edge_index_rows_read_by_position(tmp_path):
+    every_way('''
+        def f(x, edge_index, edge_weight):
+            row, col = edge_index[0], edge_index[1]
+            out = np.zeros_like(x)
+            np.add.at(out, row, x[col] * edge_weight.reshape(-1, 1))
+            return out
+    ''', [X, np.stack([SRC, DST]), EW], {"x": "N, D", "edge_index": "int 2, E", "edge_weight": "E"}, tmp_path)
+
+
+def test_edge_index_columns_enumerated(tmp_path):
+    # for k, (i, j) in enumerate(edge_index.T): i and j are elements of edge_index, used as indices
+    source = '''
+        def f(x, w, edge_index):
+            out = np.zeros_like(x)
+            for k, (i, j) in enumerate(edge_index.T):
+                out[j] = out[j] + w[k] * x[i]
+            return out
+    '''
+    args = [X, EW, np.stack([SRC, DST])]
+    generated_right(source, args, {"x": "N, D", "w": "E", "edge_index": "int 2, E"})
+    decorated_right(source, args, tmp_path)
+
+
+def test_triples_read_by_columns(tmp_path):
+    # u, i, j = triples[:, 0], triples[:, 1], triples[:, 2] (BPR's sampled triples)
+    every_way('''
+        def f(P, Q, bi, triples):
+            u, i, j = triples[:, 0], triples[:, 1], triples[:, 2]
+            x = bi[i] - bi[j] + np.einsum("nk,nk->n", P[u], Q[i] - Q[j])
+            return np.sum(np.log1p(np.exp(-x)))
+    ''', [RNG.standard_normal((4, 3)), RNG.standard_normal((6, 3)), RNG.standard_normal(6),
+          np.array([[0, 1, 2], [0, 3, 1], [2, 1, 4], [3, 5, 1]])],
+        {"P": "U, K", "Q": "I, K", "bi": "I", "triples": "int R, 3"}, tmp_path)
+
+
+def test_ratings_rows_read_by_item(tmp_path):
+    # u, i = data[k, 0], data[k, 1] in a loop over the rows
+    every_way('''
+        def f(P, Q, data):
+            total = 0
+            for k in range(data.shape[0]):
+                u, i = data[k, 0], data[k, 1]
+                total = total + (1.0 - np.dot(P[u], Q[i])) ** 2
+            return total
+    ''', [RNG.standard_normal((4, 3)), RNG.standard_normal((6, 3)), np.array([[0, 1], [0, 5], [3, 1]])],
+        {"P": "U, K", "Q": "I, K", "data": "int R, 2"}, tmp_path)
+
+
+def test_self_loops_joined_to_the_edge_arrays(tmp_path):
+    # row = np.concatenate([src, loop]) indexes: src and dst hold labels (PyG's GCNConv with self loops)
+    every_way('''
+        def f(x, W, src, dst):
+            N = x.shape[0]
+            loop = np.arange(N)
+            row = np.concatenate([src, loop])
+            col = np.concatenate([dst, loop])
+            deg = np.bincount(col, minlength=N).astype(x.dtype)
+            norm = deg[row] ** -0.5 * deg[col] ** -0.5
+            h = x @ W
+            out = np.zeros((N, h.shape[1]))
+            np.add.at(out, col, norm[:, None] * h[row])
+            return out
+    ''', [X, W, SRC, DST], {"x": "N, D", "W": "D, F", "src": "int E", "dst": "int E"}, tmp_path)
+
+
+def test_item_indices_offset_by_the_number_of_users(tmp_path):
+    # E[n_users + pos]: LightGCN's item rows follow the user rows in one embedding table
+    every_way('''
+        def f(E0, A_norm, users, pos, neg, n_users):
+            E = (E0 + A_norm @ E0) / 2
+            u = E[users]
+            x = np.sum(u * E[n_users + pos], axis=1) - np.sum(u * E[n_users + neg], axis=1)
+            return np.mean(np.logaddexp(0.0, -x))
+    ''', [RNG.standard_normal((7, 3)), np.abs(RNG.standard_normal((7, 7))) / 5, np.array([0, 0, 2]),
+          np.array([1, 3, 3]), np.array([0, 2, 1]), 3],
+        {"E0": "M, K", "A_norm": "M, M", "users": "int R", "pos": "int R", "neg": "int R", "n_users": "int"}, tmp_path)
+
+
+def test_edge_list_of_pairs_left_out_of_the_default_wrt(tmp_path):
+    # for k, (i, j) in enumerate(edges), edges a list of pairs of integers: indices, with no gradient
+    decorated_right('''
+        def f(X, w, edges):
+            e = 0
+            for k, (i, j) in enumerate(edges):
+                e = e + w[k] * np.linalg.norm(X[i] - X[j]) ** 2
+            return e
+    ''', [X, EW[:4], [(0, 1), (1, 2), (0, 3), (4, 0)]], tmp_path)
+
+
+def test_edge_list_of_pairs_unpacked_in_the_loop(tmp_path):
+    decorated_right('''
+        def f(x, edges):
+            out = np.zeros_like(x)
+            for u, v in edges:
+                out[u] += x[v]
+                out[v] += x[u]
+            return (out ** 2).sum()
+    ''', [X, [(0, 1), (1, 2), (0, 1), (3, 4)]], tmp_path)
