@@ -199,3 +199,68 @@ def test_edge_list_of_pairs_unpacked_in_the_loop(tmp_path):
                 out[v] += x[u]
             return (out ** 2).sum()
     ''', [X, [(0, 1), (1, 2), (0, 1), (3, 4)]], tmp_path)
+
+
+# --- np.maximum.at, np.minimum.at and np.subtract.at: written into an array as np.add.at is ----------
+
+
+def test_segment_softmax_shifted_by_a_scatter_max(tmp_path):
+    # GAT's softmax over the edges into each node, shifted by each node's largest score
+    every_way('''
+        def f(e, dst, num_nodes):
+            e_max = np.full(num_nodes, -np.inf)
+            np.maximum.at(e_max, dst, e)
+            ex = np.exp(e - e_max[dst])
+            denom = np.zeros(num_nodes)
+            np.add.at(denom, dst, ex)
+            return ex / denom[dst]
+    ''', [RNG.standard_normal(E), DST, N], {"e": "E", "dst": "int E", "num_nodes": "int"}, tmp_path)
+
+
+def test_scatter_max_pooling_of_messages(tmp_path):
+    # the largest message into each node, where it is larger than the node's own features
+    every_way('''
+        def f(x, W, src, dst):
+            m = np.tanh(x[src] @ W)
+            out = np.tanh(x[:, :2] * 0.5)
+            np.maximum.at(out, dst, m)
+            return out
+    ''', [X, W, SRC, DST], {"x": "N, D", "W": "D, 2", "src": "int E", "dst": "int E"}, tmp_path)
+
+
+def test_scatter_min_of_distances_into_rows_and_columns(tmp_path):
+    every_way('''
+        def f(x, w, src, dst):
+            d = np.sum((x[src] - x[dst]) ** 2, axis=1) * w
+            near = np.full((3, 3), 50.0)
+            np.minimum.at(near, (src % 3, dst % 3), d)
+            return near
+    ''', [X, EW, SRC, DST], {"x": "N, D", "w": "E", "src": "int E", "dst": "int E"}, tmp_path)
+
+
+def test_subtract_at_with_repeated_indices(tmp_path):
+    every_way('''
+        def f(x, src, dst):
+            out = x * 2.0
+            np.subtract.at(out, dst, x[src] * 0.5)
+            return out
+    ''', [X, SRC, DST], {"x": "N, D", "src": "int E", "dst": "int E"}, tmp_path)
+
+
+def test_subtract_at_of_a_list_of_numbers():
+    # np.negative of the list, which Python's - would not take
+    generated_right('''
+        def f(x: "4"):
+            y = x * 1.0
+            np.subtract.at(y, [0, 2, 0], [1.0, 2.0, 3.0])
+            return y * x
+    ''', [RNG.standard_normal(4)])
+
+
+def test_maximum_at_written_with_a_starred_argument_is_refused():
+    assert_generated_refused('''
+        def f(x, parts):
+            y = x * 1.0
+            np.maximum.at(y, *parts)
+            return y
+    ''', [RNG.standard_normal(4), ([0, 1], np.ones(2))], r"np\.maximum\.at is read as")
