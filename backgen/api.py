@@ -1245,10 +1245,10 @@ def _int_sequence(value):
 
 
 def _int_items(value):
-    """A list or tuple of lists or tuples of integers, as deep as they go (``[(0, 1), (1, 2)]``, a list of
-    edges)."""
+    """A list or tuple of lists, tuples or arrays of integers, as deep as they go (``[(0, 1), (1, 2)]``, a
+    list of edges; a list of index arrays, one of each node's neighbours)."""
     return isinstance(value, (list, tuple)) and len(value) > 0 and all(
-        _int_sequence(v) or _int_items(v) for v in value)
+        _int_sequence(v) or _int_items(v) or isinstance(v, np.ndarray) and v.dtype.kind in "iu" for v in value)
 
 
 def _number_list(value):

@@ -70,14 +70,15 @@ MAX_FITS = 8
 # The most elements a sample array whose sizes are fitted may start with (sizes of its own take room).
 FIT_ROOM = 1 << 20
 
-# Calls whose arguments are counts or sizes (np.zeros(N), np.eye(C), range(T)): the positions of
-# those arguments (None: all of them) and their keywords.
+# Calls whose arguments are counts or sizes (np.zeros(N), np.eye(C), range(T), np.bincount's minlength): the
+# positions of those arguments (None: all of them) and their keywords.
 SIZE_CALLS = {"range": (None, ()), "zeros": ((0,), ("shape",)), "ones": ((0,), ("shape",)),
               "empty": ((0,), ("shape",)), "full": ((0,), ("shape",)), "eye": ((0, 1, 2), ("N", "M", "k")),
               "identity": ((0,), ("n",)), "tri": ((0, 1, 2), ("N", "M", "k")), "arange": (None, ()), "linspace": ((2,), ("num",)),
               "pad": ((1,), ("pad_width",)), "split": ((1,), ("indices_or_sections",)),
               "array_split": ((1,), ("indices_or_sections",)), "hsplit": ((1,), ("indices_or_sections",)),
-              "vsplit": ((1,), ("indices_or_sections",)), "dsplit": ((1,), ("indices_or_sections",))}
+              "vsplit": ((1,), ("indices_or_sections",)), "dsplit": ((1,), ("indices_or_sections",)),
+              "bincount": ((2,), ("minlength",))}
 
 
 def uses(func, names):
@@ -153,10 +154,10 @@ def uses(func, names):
         if kind == "label":
             for part in joined[name]:
                 _mark(kinds, names, part, kind)
-    for name in [n for n in kinds if n in sources]:  # y_flat = y.reshape(N * T) a label: so is y
-        source, kind = sources[name], kinds.pop(name)
-        if kind == "label" and kinds.get(source) is None and source in asked:
-            kinds[source] = kind
+    for name in [n for n in kinds if n in sources]:  # y_flat = y.reshape(N * T) a label: so is y; and an
+        source, kind = sources[name], kinds.pop(name)  # element a count (start = indptr[i], then range(start,
+        if kind in ("label", "count") and kinds.get(source) is None and source in asked:  # end)): y holds integers
+            kinds[source] = "label"
     params = {a.arg for a in func.args.args}
     replaced = {node.targets[0].id for node in walk(func) if isinstance(node, ast.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name) and node.targets[0].id in params
@@ -320,10 +321,10 @@ def _reshaped_from(func):
                     source = value.value  # (i, j = seq[k]: the elements of an item, bound once each)
                 elif isinstance(value, ast.Attribute) and value.attr == "T":
                     source = value.value
-                elif isinstance(value, ast.Subscript) and (_sliced(value.slice) or _an_item(value.slice) and
+                elif isinstance(value, ast.Subscript) and (_sliced(value.slice) or _picks(value.slice) and
                                                            stores.get(target) == 1):
                     source = value.value  # (y[:, 1:]; i = ids[t], bound once, as a loop over enumerate(ids) is
-                    # written out; u = triples[:, 0], a column, bound once)
+                    # written out; u = triples[:, 0], a column, end = indptr[i + 1], nbrs = src[dst == v])
                 elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
                     if value.func.attr in ("reshape", "ravel", "flatten", "astype", "copy"):
                         receiver = value.func.value
@@ -356,6 +357,16 @@ def _an_item(index):
     if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub):
         index = index.operand
     return isinstance(index, ast.Name) or isinstance(index, ast.Constant) and type(index.value) is int
+
+
+def _picks(index):
+    """Whether ``index`` picks some of an array's elements by place: an item (``_an_item``), one at an offset
+    (``indptr[i + 1]``), a mask (``src[dst == v]``), or, in several axes, slices and those."""
+    if isinstance(index, ast.Tuple):
+        return bool(index.elts) and all(isinstance(part, ast.Slice) or _picks(part) for part in index.elts)
+    if isinstance(index, ast.BinOp) and isinstance(index.op, (ast.Add, ast.Sub)):
+        return _picks(index.left) and _picks(index.right)
+    return _an_item(index) or isinstance(index, ast.Compare)
 
 
 def _bound_pairs(target, value, stores):

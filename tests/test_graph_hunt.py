@@ -222,10 +222,10 @@ def test_scatter_max_pooling_of_messages(tmp_path):
     every_way('''
         def f(x, W, src, dst):
             m = np.tanh(x[src] @ W)
-            out = np.tanh(x[:, :2] * 0.5)
+            out = np.tanh(x @ W) * 0.5
             np.maximum.at(out, dst, m)
             return out
-    ''', [X, W, SRC, DST], {"x": "N, D", "W": "D, 2", "src": "int E", "dst": "int E"}, tmp_path)
+    ''', [X, W, SRC, DST], {"x": "N, D", "W": "D, F", "src": "int E", "dst": "int E"}, tmp_path)
 
 
 def test_scatter_min_of_distances_into_rows_and_columns(tmp_path):
@@ -264,3 +264,72 @@ def test_maximum_at_written_with_a_starred_argument_is_refused():
             np.maximum.at(y, *parts)
             return y
     ''', [RNG.standard_normal(4), ([0, 1], np.ones(2))], r"np\.maximum\.at is read as")
+
+
+# --- integers read as counts and bounds through the elements of index arrays --------------------
+
+
+def test_bincount_minlength_of_the_number_of_nodes(tmp_path):
+    # minlength=N: N a count, not differentiated (the decorator gave it a gradient it could not have)
+    every_way('''
+        def f(e, dst, N):
+            ex = np.exp(e - e.max())
+            denom = np.bincount(dst, weights=ex, minlength=N)
+            return ex / denom[dst]
+    ''', [RNG.standard_normal(E), DST, N], {"e": "E", "dst": "int E", "N": "int"}, tmp_path)
+
+
+def test_csr_rows_bounded_by_the_row_pointers(tmp_path):
+    # start, end = indptr[i], indptr[i + 1] bound range(start, end): indptr holds integers
+    every_way('''
+        def f(x, data, indptr, indices):
+            n = len(indptr) - 1
+            out = np.zeros((n, x.shape[1]))
+            for i in range(n):
+                start, end = indptr[i], indptr[i + 1]
+                for k in range(start, end):
+                    out[i] += data[k] * x[indices[k]]
+            return out
+    ''', [X, EW, np.array([0, 2, 3, 5, 7, 8]), np.array([1, 2, 0, 3, 3, 1, 4, 0])],
+        {"x": "N, D", "data": "E", "indptr": "int P", "indices": "int E"}, tmp_path)
+
+
+def test_embedding_bags_sliced_at_their_offsets(tmp_path):
+    every_way('''
+        def f(E, ids, offsets):
+            bags = []
+            ends = list(offsets[1:]) + [len(ids)]
+            for s, e in zip(offsets, ends):
+                bags.append(E[ids[s:e]].mean(axis=0))
+            return np.vstack(bags)
+    ''', [RNG.standard_normal((7, 3)), np.array([0, 3, 3, 1, 5, 0]), np.array([0, 2, 5])],
+        {"E": "V, D", "ids": "int M", "offsets": "int G"}, tmp_path)
+
+
+def test_neighbours_selected_by_a_mask_of_the_targets(tmp_path):
+    # nbrs = src[dst == v] indexes x: src holds labels (dst, only compared, has a zero gradient where it
+    # is differentiated: generate without shapes takes it for numbers)
+    source = '''
+        def f(x, src, dst):
+            N = x.shape[0]
+            out = np.zeros_like(x)
+            for v in range(N):
+                nbrs = src[dst == v]
+                if len(nbrs) > 0:
+                    out[v] = x[nbrs].mean(axis=0)
+            return out + x
+    '''
+    generated_right(source, [X, SRC, DST], wrt=("x",))
+    generated_right(source, [X, SRC, DST], {"x": "N, D", "src": "int E", "dst": "int E"})
+    decorated_right(source, [X, SRC, DST], tmp_path)
+
+
+def test_adjacency_list_of_index_arrays_left_out_of_the_default_wrt(tmp_path):
+    decorated_right('''
+        def f(x, neighbors, W):
+            rows = []
+            for v, nb in enumerate(neighbors):
+                rows.append(np.concatenate([x[v], x[nb].mean(axis=0)]))
+            return np.array(rows) @ W
+    ''', [X, [np.array([1, 2]), np.array([0]), np.array([0, 3, 3]), np.array([4]), np.array([0, 1])],
+          RNG.standard_normal((2 * D, F))], tmp_path)
