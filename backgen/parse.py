@@ -346,14 +346,19 @@ def _repeated_lists(forward):
     Repeated().visit(forward.func)
 
 
-def _fresh_item(func):
-    """A name the function does not use, for the item of a comprehension written in it."""
+def _fresh_name(func, base):
+    """A name the function does not use: ``base``, else ``base`` numbered."""
     used = source_names(func) | {a.arg for a in func.args.args}
-    name, k = "item", 0
+    name, k = base, 0
     while name in used:
         k += 1
-        name = f"item{k}"
+        name = f"{base}{k}"
     return name
+
+
+def _fresh_item(func):
+    """A name the function does not use, for the item of a comprehension written in it."""
+    return _fresh_name(func, "item")
 
 
 # The ufuncs whose unbuffered ``at`` a forward may call, and the helper of ``backgen.runtime`` each is written as.
@@ -395,6 +400,15 @@ def _a_list(func, name):
 def _rewrite_add_at(stmts, forward, numpy_names):
     """``_write_add_at`` in the statements ``stmts`` (a list, changed in place) and their blocks; and
     ``np.fill_diagonal(a, v)`` made the write into ``a`` it is (``_fill_diagonal_write``)."""
+    inserts = []  # (place, statement) to put before the statement at place: a view named
+    _rewrite_at_calls(stmts, forward, numpy_names, inserts)
+    for i, named in reversed(inserts):
+        stmts.insert(i, named)
+
+
+def _rewrite_at_calls(stmts, forward, numpy_names, inserts):
+    """``_rewrite_add_at`` of the statements ``stmts`` themselves, ``inserts`` given the statements to put
+    before them (``part = buf[:, :D]`` for ``np.add.at(buf[:, :D], i, b)``)."""
     for i, stmt in enumerate(stmts):
         if stmt.__class__ is ast.Assign:  # (most statements: neither a block nor a call standing alone)
             continue
@@ -450,6 +464,14 @@ def _rewrite_add_at(stmts, forward, numpy_names):
                 and isinstance(call.func.value.value, ast.Name) and call.func.value.value.id in numpy_names):
             continue
         ufunc = call.func.value.attr
+        if len(call.args) == 3 and not call.keywords and isinstance(call.args[0], (ast.Subscript, ast.Attribute)) \
+                and not any(isinstance(arg, ast.Starred) for arg in call.args):  # np.add.at(buf[:, :D], i, b):
+            part = _fresh_name(forward.func, "part")  # the write into the array buf[:, :D] is, named first
+            named = ast.Assign([ast.Name(part, ast.Store())], call.args[0])  # (part = buf[:, :D], a view of buf
+            for node in ast.walk(named):  # or a copy, as NumPy makes it), as Python evaluates it first
+                ast.copy_location(node, stmt)
+            inserts.append((i, named))
+            call.args[0] = ast.copy_location(ast.Name(part, ast.Load()), call.args[0])
         if len(call.args) == 3 and not call.keywords and isinstance(call.args[0], (ast.BinOp, ast.UnaryOp)) and \
                 not any(isinstance(n, (ast.Call, ast.NamedExpr)) for arg in call.args for n in ast.walk(arg)):
             stmts[i] = ast.copy_location(ast.Pass(), stmt)  # np.add.at(y + 1.0, i, b): into a new array no name

@@ -333,3 +333,33 @@ def test_adjacency_list_of_index_arrays_left_out_of_the_default_wrt(tmp_path):
             return np.array(rows) @ W
     ''', [X, [np.array([1, 2]), np.array([0]), np.array([0, 3, 3]), np.array([4]), np.array([0, 1])],
           RNG.standard_normal((2 * D, F))], tmp_path)
+
+
+def test_add_at_into_a_slice_of_an_array(tmp_path):
+    # np.add.at(buf[:, :D], dst, x) writes into buf through the view the slice is
+    every_way('''
+        def f(x, dst):
+            buf = np.zeros((3, 2 * x.shape[1]))
+            np.add.at(buf[:, :x.shape[1]], dst, x)
+            return buf * np.arange(2 * x.shape[1])
+    ''', [X, np.array([0, 2, 0, 1, 1])], {"x": "N, D", "dst": "int N"}, tmp_path)
+
+
+def test_add_at_into_a_row_of_a_matrix_and_its_transpose():
+    generated_right('''
+        def f(x: "N", w: "N", dst: "int N"):
+            out = np.zeros((2, x.shape[0]))
+            np.add.at(out[1], dst, x)
+            np.maximum.at(out.T, (dst, 0), w)
+            return out * out
+    ''', [RNG.standard_normal(N), RNG.standard_normal(N), np.array([0, 2, 0, 1, 4])])
+
+
+def test_add_at_into_a_fancy_indexed_copy_changes_nothing():
+    # out[[0, 1]] is a new array: the write into it reaches no name, x gets no gradient through it
+    generated_right('''
+        def f(x: "N, D", w: "N, D", dst: "int N"):
+            out = w * 1.0
+            np.add.at(out[[0, 1]], dst % 2, x)
+            return out * x
+    ''', [X, RNG.standard_normal((N, D)), np.array([0, 2, 0, 1, 1])])
