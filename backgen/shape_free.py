@@ -147,8 +147,8 @@ def uses(func, names):
                 part = part.value if isinstance(part, ast.Subscript) else _listed(part)
                 if isinstance(part, ast.Name):
                     _mark(kinds, names, part.id, "label")
-                for name in _offset_names(part):  # E[n_users + pos]: integers, pos labels
-                    _mark(kinds, names, name, "label")
+                for name in _offset_names(part) + _join_names(part):  # E[n_users + pos], W[np.r_[o, negs]]:
+                    _mark(kinds, names, name, "label")  # integers, pos and negs labels
     for name in [n for n in kinds if n in joined]:  # row = np.concatenate([src, loop]) a label: so are its parts
         kind = kinds.pop(name) if name not in asked else kinds[name]
         if kind == "label":
@@ -196,27 +196,33 @@ def _joined_from(func):
         if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
                 and stores.get(node.targets[0].id) == 1 and node.targets[0].id not in params):
             continue
-        value, parts = node.value, None
-        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _JOINS and \
-                isinstance(value.func.value, ast.Name) and value.func.value.id in ("np", "numpy") and value.args:
-            first = value.args[0]
-            parts = first.elts if value.func.attr != "append" and isinstance(first, (ast.List, ast.Tuple)) else \
-                value.args[:2] if value.func.attr == "append" else None
-        elif isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute) and value.value.attr == "r_" \
-                and isinstance(value.value.value, ast.Name) and value.value.value.id in ("np", "numpy"):
-            parts = value.slice.elts if isinstance(value.slice, ast.Tuple) else [value.slice]
-        if parts is None:
-            continue
-        names = []
-        for part in parts:
-            part = part.elts[0] if isinstance(part, (ast.List, ast.Tuple)) and len(part.elts) == 1 else part
-            if isinstance(part, ast.Name):
-                name = sources.get(part.id, part.id)
-                if name in params:
-                    names.append(name)
+        names = [sources.get(name, name) for name in _join_names(node.value)]
+        names = [name for name in names if name in params]
         if names:
             found[node.targets[0].id] = names
     return found
+
+
+def _join_names(value):
+    """The names a join's parts are (``src`` of ``np.concatenate([src, loop])``, ``pos`` and ``negs`` of
+    ``np.concatenate([[pos], negs])``, ``np.hstack``, ``np.append(src, loop)``, ``np.r_[context, negs]``);
+    none where ``value`` is no such join."""
+    parts = []
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _JOINS and \
+            isinstance(value.func.value, ast.Name) and value.func.value.id in ("np", "numpy") and value.args:
+        first = value.args[0]
+        parts = value.args[:2] if value.func.attr == "append" else \
+            first.elts if isinstance(first, (ast.List, ast.Tuple)) else []
+    elif isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute) and value.value.attr == "r_" \
+            and isinstance(value.value.value, ast.Name) and value.value.value.id in ("np", "numpy"):
+        parts = value.slice.elts if isinstance(value.slice, ast.Tuple) else [value.slice]
+    names = []
+    for part in parts:
+        part = part.elts[0] if isinstance(part, (ast.List, ast.Tuple)) and len(part.elts) == 1 else part
+        name = _reshaped_name(part)  # (np.atleast_1d(negs), as np.r_ is written out, src[:, None])
+        if name is not None:
+            names.append(name)
+    return names
 
 
 def _listed(node):
@@ -238,7 +244,7 @@ def _reshaped_name(node):
         if isinstance(node, ast.Subscript):
             node = node.value
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-                node.func.attr in ("expand_dims", "reshape", "squeeze", "ravel", "atleast_2d"):
+                node.func.attr in ("expand_dims", "reshape", "squeeze", "ravel", "atleast_1d", "atleast_2d"):
             if isinstance(node.func.value, ast.Name) and node.func.value.id in ("np", "numpy"):
                 if not node.args:
                     return None

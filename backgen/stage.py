@@ -869,9 +869,15 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         return found
 
     def list_concat(self, node, name, role):
-        """``xs + [v]``: the list with one more item (as ``xs.append(v)`` on a copy)."""
+        """``xs + [v]``: the list with one more item (as ``xs.append(v)`` on a copy); lists written out joined
+        (``[1.0] + [0.0] * len(negs)``, a sample's labels) a value with no gradient (refused where a
+        differentiated value flows into it)."""
+        message = "adding lists joins them: backgen follows xs + [v] (and xs.append(v)) only"
         if not (isinstance(node.right, ast.List) and len(node.right.elts) == 1 and not self._is_list(node.right.elts[0])):
-            raise self.error("adding lists joins them: backgen follows xs + [v] (and xs.append(v)) only", node)
+            if _written_list(node.left) and _written_list(node.right):
+                return self.inert(node, [node.left, node.right], name, role or "items", opaque=True,
+                                  reason=message + ", and these lists hold a differentiated value")
+            raise self.error(message, node)
         base = self.expr(node.left)
         item = self.expr(node.right.elts[0])
         target = name() if name is not None else self.namer.fresh(role or "items")
@@ -1235,3 +1241,10 @@ def _op_symbol(op):
     return {ast.FloorDiv: "//", ast.Mod: "%", ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^"}.get(
         type(op), type(op).__name__)
 
+
+def _written_list(node):
+    """A list written out (``[1.0]``, ``[a, b]``) or such a list repeated (``[0.0] * n``, ``n * [0]``)."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        return _written_list(node.left) and not isinstance(node.right, ast.List) or \
+            _written_list(node.right) and not isinstance(node.left, ast.List)
+    return isinstance(node, ast.List) and not any(isinstance(e, ast.Starred) for e in node.elts)

@@ -363,3 +363,26 @@ def test_add_at_into_a_fancy_indexed_copy_changes_nothing():
             np.add.at(out[[0, 1]], dst % 2, x)
             return out * x
     ''', [X, RNG.standard_normal((N, D)), np.array([0, 2, 0, 1, 1])])
+
+
+# --- word2vec: a sample's rows joined with np.r_, its labels joined as lists ------------------------
+
+
+def test_sgns_rows_joined_by_r_and_labels_joined_as_lists(tmp_path):
+    # W_out[np.r_[context, negs]] indexes: context and negs hold labels; [1.0] + [0.0] * len(negs) is a
+    # list of constants joined, no gradient
+    every_way('''
+        def f(W_in, W_out, center, context, negs):
+            v = W_in[center] / np.linalg.norm(W_in[center])
+            scores = W_out[np.r_[context, negs]] @ v
+            labels = np.array([1.0] + [0.0] * len(negs))
+            return np.sum(np.logaddexp(0, scores) - labels * scores)
+    ''', [RNG.standard_normal((7, 3)), RNG.standard_normal((7, 3)), 2, 5, np.array([1, 3, 1])],
+        {"W_in": "V, D", "W_out": "V, D", "center": "int", "context": "int", "negs": "int K"}, tmp_path)
+
+
+def test_lists_joined_holding_a_differentiated_value_are_refused():
+    assert_generated_refused('''
+        def f(x: "3", w: float):
+            return x * np.array([1.0] + [w] * 2)
+    ''', [RNG.standard_normal(3), 0.5], "adding lists joins them")
