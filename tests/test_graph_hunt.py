@@ -386,3 +386,38 @@ def test_lists_joined_holding_a_differentiated_value_are_refused():
         def f(x: "3", w: float):
             return x * np.array([1.0] + [w] * 2)
     ''', [RNG.standard_normal(3), 0.5], "adding lists joins them")
+
+
+# --- the decorator: an index by an array of integers (or booleans) passed copies -------------------
+
+
+def test_decorator_messages_gathered_then_scaled_in_place(tmp_path):
+    # msg = x[src] is a copy (src an array of integers): msg *= w[:, None] leaves x alone
+    decorated_right('''
+        def f(x, w, src, dst):
+            msg = x[src]
+            msg *= w[:, None]
+            out = np.zeros_like(x)
+            np.add.at(out, dst, msg)
+            return out * x
+    ''', [X, EW, SRC, DST], tmp_path)
+
+
+def test_decorator_rows_gathered_updated_and_written_back(tmp_path):
+    decorated_right('''
+        def f(E, ids, g):
+            E = E.copy()
+            rows = E[ids]
+            rows -= 0.1 * g
+            E[ids] = rows
+            return (E ** 2).sum()
+    ''', [RNG.standard_normal((7, 3)), np.array([0, 2, 0, 5]), RNG.standard_normal((4, 3))], tmp_path)
+
+
+def test_decorator_rows_selected_by_a_mask_passed_then_written(tmp_path):
+    decorated_right('''
+        def f(x, train_mask):
+            h = x[train_mask]
+            h /= np.linalg.norm(h, axis=1, keepdims=True)
+            return h.sum(axis=0) @ x.T
+    ''', [X, np.array([True, False, True, True, False])], tmp_path)
