@@ -259,9 +259,9 @@ def _no_gradient(value, index, arithmetic, count=False):
     the forward uses the parameter as an ``index`` (class labels; the caller counts in a parameter read only in comparisons,
     ``X[y == c]``) or never reads it, booleans unless it uses it in ``arithmetic`` only
     (a mask for np.where or an index; ``x * m`` may mean numbers, and is refused as integer arrays are),
-    and an integer number (``n``, ``np.int64(3)``) the forward uses as a ``count``, a size, a bound or
-    an index (``range(n)``, ``x[:k]``, ``x.reshape(k, -1)``, ``np.tile(x, k)``), where it is defined at
-    integers alone.  An integer number it uses otherwise only (``x * k``, ``math.exp(k)``) is a number."""
+    and an integer number (``n``, ``np.int64(3)``) or array of them the forward uses as a ``count``, a size,
+    a bound or an index (``range(n)``, ``x[:k]``, ``x.reshape(k, -1)``, ``np.tile(x, k)``, ``np.repeat(rows,
+    deg)``), where it is defined at integers alone.  An integer number it uses otherwise only (``x * k``, ``math.exp(k)``) is a number."""
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool) or _int_sequence(value) or \
             _int_items(value):
         return index or count  # (a tuple or list of them too: W[(0, 1)], x.reshape(shape); and a list of
@@ -269,7 +269,7 @@ def _no_gradient(value, index, arithmetic, count=False):
     if not isinstance(value, (np.ndarray, np.bool_)):
         return False
     kind = value.dtype.kind
-    return kind in "iu" and index or kind == "b" and (index or not arithmetic)
+    return kind in "iu" and (index or count) or kind == "b" and (index or not arithmetic)
 
 
 def _settings_list(value):

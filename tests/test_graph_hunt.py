@@ -421,3 +421,13 @@ def test_decorator_rows_selected_by_a_mask_passed_then_written(tmp_path):
             h /= np.linalg.norm(h, axis=1, keepdims=True)
             return h.sum(axis=0) @ x.T
     ''', [X, np.array([True, False, True, True, False])], tmp_path)
+
+
+def test_decorator_leaves_out_an_array_of_degrees_read_as_repeat_counts(tmp_path):
+    # rows = np.repeat(np.arange(len(deg)), deg): deg holds counts (integers with no derivative)
+    decorated_right('''
+        def f(x, deg, nbrs):
+            rows = np.repeat(np.arange(len(deg)), deg)
+            msg = x[nbrs] * x[rows]
+            return msg.sum(axis=1)
+    ''', [X, np.array([2, 1, 2, 2, 1]), np.array([1, 2, 0, 3, 3, 1, 4, 0])], tmp_path)
