@@ -62,6 +62,23 @@ def _running_extreme_grad(grad, a, out, axis):
     total = np.bincount((source + n * rows).ravel(), weights=grad.ravel(), minlength=a.size)
     return np.moveaxis(total.reshape(a.shape), -1, axis)
 ''',
+    "_reduceat_grad": '''
+def _reduceat_grad(grad, a, indices, axis):
+    """The gradient of np.add.reduceat(a, indices, axis): the i-th result sums a from indices[i] to
+    indices[i + 1] (to the end for the last; the one element at indices[i] where the next is not
+    larger), so each element's gradient sums those of the results whose slices hold it."""
+    a = np.asarray(a)
+    axis = axis % a.ndim
+    n = a.shape[axis]
+    starts = np.asarray(indices, dtype=int).ravel()
+    ends = np.append(starts[1:], n)
+    ends = np.where(ends > starts, ends, starts + 1)
+    grad = np.moveaxis(np.asarray(grad, dtype=float), axis, 0)
+    marks = np.zeros((n + 1,) + grad.shape[1:])
+    np.add.at(marks, starts, grad)
+    np.add.at(marks, ends, -grad)
+    return np.moveaxis(np.cumsum(marks[:-1], axis=0), 0, axis)
+''',
     "_bessel_i1": '''
 def _bessel_i1(x):
     """The modified Bessel function I1, the derivative of np.i0: its power series, the sum of
@@ -604,7 +621,7 @@ def _shape_kept(value, shape, name):
 # Helpers certainly returning a new array, never one of their arguments or a view of one.
 FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat", "_unwindowed",
                    "_added_at", "_maximum_at", "_minimum_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items",
-                   "_running_extreme_grad", "_bessel_i1", "_matrix_power_grad",
+                   "_running_extreme_grad", "_reduceat_grad", "_bessel_i1", "_matrix_power_grad",
                    "_gradient_grad", "_split_grad"})
 
 

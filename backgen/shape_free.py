@@ -84,8 +84,8 @@ SIZE_CALLS = {"range": (None, ()), "zeros": ((0,), ("shape",)), "ones": ((0,), (
 def uses(func, names):
     """``{name: "count" | "label" | "number"}`` for those of ``names`` the function uses as
     integers or numbers: a count where a number of items or a slice bound is expected, a label
-    where an index is (also ``np.take``'s and ``np.take_along_axis``'s indices, and the classes ``np.unique`` and
-    ``np.bincount`` are given), a number where a test compares it
+    where an index is (also ``np.take``'s, ``np.take_along_axis``'s and ``np.add.reduceat``'s indices, and the
+    classes ``np.unique`` and ``np.bincount`` are given), a number where a test compares it
     (``if reg > 0:``, never an array) or a ``math`` function takes it (``math.lgamma(a)``), unless
     the function gives the name a new value (the test may read that one), and where the code gives
     it a number when it is None (``if reg is None: reg = 0.0``)."""
@@ -124,6 +124,11 @@ def uses(func, names):
                         _mark(kinds, names, part.id, "label")
             if _class_call(node):  # np.unique(y), np.bincount(y): y holds labels (integers)
                 _mark(kinds, names, node.args[0].id, "label")
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "reduceat":  # np.add.reduceat(msg,
+                for part in node.args[1:2] + [k.value for k in node.keywords if k.arg == "indices"]:  # indptr[:-1])
+                    name = _reshaped_name(part)
+                    if name is not None:
+                        _mark(kinds, names, name, "label")
             if isinstance(node.func, ast.Attribute) and node.func.attr in ("take_along_axis", "take"):
                 method = node.func.attr == "take" and not (isinstance(node.func.value, ast.Name) and
                                                            node.func.value.id in ("np", "numpy"))

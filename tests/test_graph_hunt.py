@@ -431,3 +431,24 @@ def test_decorator_leaves_out_an_array_of_degrees_read_as_repeat_counts(tmp_path
             msg = x[nbrs] * x[rows]
             return msg.sum(axis=1)
     ''', [X, np.array([2, 1, 2, 2, 1]), np.array([1, 2, 0, 3, 3, 1, 4, 0])], tmp_path)
+
+
+# --- np.add.reduceat: a CSR matrix's rows summed --------------------------------------------------
+
+
+def test_csr_rows_summed_by_add_reduceat(tmp_path):
+    every_way('''
+        def f(x, indptr, indices, W):
+            msg = x[indices]
+            out = np.add.reduceat(msg, indptr[:-1], axis=0)
+            return out @ W
+    ''', [X, np.array([0, 2, 3, 5, 7, 8]), np.array([1, 2, 0, 3, 3, 1, 4, 0]), W],
+        {"x": "N, D", "indptr": "int P", "indices": "int E", "W": "D, F"}, tmp_path)
+
+
+def test_add_reduceat_of_indices_not_increasing():
+    # an index not below the next sums one element; the last sums to the end
+    generated_right('''
+        def f(a: "6, 2", w: "2"):
+            return np.add.reduceat(a * w, [0, 3, 1, 1, 4], axis=0) ** 2
+    ''', [RNG.standard_normal((6, 2)), RNG.standard_normal(2)])
