@@ -79,8 +79,10 @@ def decorated_right(source, args, tmp_path, name="f"):
     _right(backgen.backward(func).backward(*copies, dout=dout), func, args, dout)
 
 
-def every_way(source, args, shapes, tmp_path, name="f"):
-    generated_right(source, args, None, name)
+def every_way(source, args, shapes, tmp_path, name="f", free=True):
+    """``generated_right`` without shapes (where ``free``) and with ``shapes``, and ``decorated_right``."""
+    if free:
+        generated_right(source, args, None, name)
     generated_right(source, args, shapes, name)
     decorated_right(source, args, tmp_path, name)
 
@@ -378,7 +380,7 @@ def test_sgns_rows_joined_by_r_and_labels_joined_as_lists(tmp_path):
             labels = np.array([1.0] + [0.0] * len(negs))
             return np.sum(np.logaddexp(0, scores) - labels * scores)
     ''', [RNG.standard_normal((7, 3)), RNG.standard_normal((7, 3)), 2, 5, np.array([1, 3, 1])],
-        {"W_in": "V, D", "W_out": "V, D", "center": "int", "context": "int", "negs": "int K"}, tmp_path)
+        {"W_in": "V, D", "W_out": "V, D", "center": "int", "context": "int", "negs": "int K"}, tmp_path, free=False)
 
 
 def test_lists_joined_holding_a_differentiated_value_are_refused():
