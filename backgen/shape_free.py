@@ -96,6 +96,7 @@ def uses(func, names):
     rebound = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
     numbers = names - rebound  # (a test or math may read a rebound name's new value: W = v[0]; if W > 0.7)
     made = _made_of(func)
+    integral = set()  # the names a count is read from where only integers are taken (range(n), x[:k], np.zeros(n))
 
     def counts(name, seen=()):  # a size made of names (d = E // H, H = num_heads): each is an integer
         yield name
@@ -113,8 +114,12 @@ def uses(func, names):
                 if name in numbers and name not in kinds:
                     kinds[name] = "number"
         if isinstance(node, ast.Call):
+            loose = (node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")) == \
+                "arange"  # (np.arange(lo, hi) takes floats too: no sign its bounds' arrays hold integers)
             for name in (name for arg in _size_arguments(node) for part in _counted(arg) for name in counts(part)):
                 _mark(kinds, names, name, "count")
+                if not loose:
+                    integral.add(name)
             if (isinstance(node.func, ast.Attribute) and node.func.attr == "at" or isinstance(node.func, ast.Name)
                     and node.func.id in ("_added_at", "_maximum_at", "_minimum_at")) and len(node.args) >= 2:  # np.add.at(out, groups, x): groups index out
                 index = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
@@ -146,6 +151,7 @@ def uses(func, names):
         elif isinstance(node, ast.Slice):
             for name in (name for bound in (node.lower, node.upper, node.step) for name in _counted(bound)):
                 _mark(kinds, names, name, "count")
+                integral.add(name)
         elif isinstance(node, ast.Subscript):
             index = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
             for part in index:  # y, or y[i] in scores[y[i]]: y holds labels
@@ -161,7 +167,8 @@ def uses(func, names):
                 _mark(kinds, names, part, kind)
     for name in [n for n in kinds if n in sources]:  # y_flat = y.reshape(N * T) a label: so is y; and an
         source, kind = sources[name], kinds.pop(name)  # element a count (start = indptr[i], then range(start,
-        if kind in ("label", "count") and kinds.get(source) is None and source in asked:  # end)): y holds integers
+        if (kind == "label" or kind == "count" and name in integral) and kinds.get(source) is None and \
+                source in asked:  # end)): y holds integers
             kinds[source] = "label"
     params = {a.arg for a in func.args.args}
     replaced = {node.targets[0].id for node in walk(func) if isinstance(node, ast.Assign) and len(node.targets) == 1
@@ -176,8 +183,9 @@ def uses(func, names):
 def _offset_names(node):
     """The names an index adds or subtracts (``n_users + pos``, ``i - 1`` within an index: integers),
     outside calls and subscripts; none of an index that is no such sum."""
-    if not (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub))):
-        return []
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub))) or any(
+            isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(node)):
+        return []  # (a key joined, params["W" + suffix], holds no integers)
     return [name for side in (node.left, node.right) for name in
             ([side.id] if isinstance(side, ast.Name) else _offset_names(side))]
 

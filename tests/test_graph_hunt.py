@@ -454,3 +454,14 @@ def test_add_reduceat_of_indices_not_increasing():
         def f(a: "6, 2", w: "2"):
             return np.add.reduceat(a * w, [0, 3, 1, 1, 4], axis=0) ** 2
     ''', [RNG.standard_normal((6, 2)), RNG.standard_normal(2)])
+
+
+def test_float_bounds_of_arange_read_through_an_item_stay_differentiated():
+    # lo = limits[0] bounds np.arange, which takes floats: limits is no array of integers (no label), and
+    # arange of a differentiated start is refused rather than its gradient left out
+    assert_generated_refused('''
+        def f(x, limits):
+            lo = limits[0]
+            g = np.arange(lo, lo + 1.0, 0.25)
+            return x * g.sum()
+    ''', [np.array([0.5, 1.5]), np.array([0.3, 2.0])], "np.arange")
