@@ -7,9 +7,10 @@ Contract: ``write(forward, unknown, declared, attempt, needed)`` returns the
 as vectors.  Where the forward runs at none of them, it tries labels of those
 shapes too, then parameters used only in arithmetic as numbers and size-one
 arrays, then mixed ranks (1 to 3 each for up to three parameters, 1 and 2 for
-up to six); where arrays turned a loop's numbers into arrays at every one, first
-those the loop adds into a number it carries (``t = 0.0``, then ``t += dt`` in it:
-``loop_number_feeders``) as numbers alone, the rest arrays of every rank; then (or
+up to six), then each label a matrix beside the others vectors (a batch's negatives
+``negs`` of (B, K), read as ``W_out[negs]`` beside ``W_in[centers]``); where arrays turned
+a loop's numbers into arrays at every one, first those the loop adds into a number it carries
+(``t = 0.0``, then ``t += dt`` in it: ``loop_number_feeders``) as numbers alone, the rest arrays of every rank; then (or
 where a number became an array on one path of an if, or could not be written into one
 element of an array) all as numbers (the code then checks that it is given
 numbers), those it indexes first kept arrays of every rank, then lists or vectors of
@@ -712,6 +713,10 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
             results = samples.written([{**dict(zip(others, ranks)), **vectors, **fixed, **dict.fromkeys(operands, ones)}
                                        for ranks in itertools.product(choices, repeat=len(others))
                                        for ones in ((), (1,) * max(ranks))])
+        if not results and 1 < len(vectors) <= MIXED_MAX:  # each label a matrix, the others vectors (a batch's
+            results = samples.written([{**dict.fromkeys(free, len(dims)), **vectors, name: 2, **fixed}  # negatives,
+                                       for name in vectors for dims in PROBES[:2]])  # negs of (B, K) beside
+            # centers of (B,): W_out[negs] of rank 3, in np.einsum("bkd,bd->bk", W_out[negs], W_in[centers]))
     except BackgenError as refusal:  # plain Python whose arrays of some ranks the code cannot be written for:
         if not plain or getattr(refusal, "shape_free", False):  # numbers (and lists of them) are tried below,
             raise  # as the person writing it means them, before the refusal

@@ -465,3 +465,17 @@ def test_float_bounds_of_arange_read_through_an_item_stay_differentiated():
             g = np.arange(lo, lo + 1.0, 0.25)
             return x * g.sum()
     ''', [np.array([0.5, 1.5]), np.array([0.3, 2.0])], "np.arange")
+
+
+def test_batched_negatives_a_matrix_of_labels_without_shapes(tmp_path):
+    # negs of (B, K) beside centers of (B,): written on samples with negs a matrix
+    every_way('''
+        def f(W_in, W_out, centers, contexts, negs):
+            v = W_in[centers]
+            u = W_out[contexts]
+            pos = -np.logaddexp(0, -np.sum(u * v, axis=1))
+            neg = -np.logaddexp(0, np.einsum("bkd,bd->bk", W_out[negs], v)).sum(axis=1)
+            return -(pos + neg).mean()
+    ''', [RNG.standard_normal((7, 3)), RNG.standard_normal((7, 3)), np.array([0, 0, 4]), np.array([2, 0, 6]),
+          np.array([[1, 1], [3, 6], [0, 2]])],
+        {"W_in": "V, D", "W_out": "V, D", "centers": "int B", "contexts": "int B", "negs": "int B, K"}, tmp_path)
