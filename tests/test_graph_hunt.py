@@ -479,3 +479,18 @@ def test_batched_negatives_a_matrix_of_labels_without_shapes(tmp_path):
     ''', [RNG.standard_normal((7, 3)), RNG.standard_normal((7, 3)), np.array([0, 0, 4]), np.array([2, 0, 6]),
           np.array([[1, 1], [3, 6], [0, 2]])],
         {"W_in": "V, D", "W_out": "V, D", "centers": "int B", "contexts": "int B", "negs": "int B, K"}, tmp_path)
+
+
+def test_nt_xent_positives_on_a_diagonal_the_code_computes(tmp_path):
+    # np.diag(sim, n), n = z1.shape[0]: the views' pairs lie n off the diagonal
+    every_way('''
+        def f(z1, z2, tau=0.2):
+            z = np.concatenate([z1, z2], axis=0)
+            z = z / np.linalg.norm(z, axis=1, keepdims=True)
+            sim = np.exp(z @ z.T / tau)
+            n = z1.shape[0]
+            mask = ~np.eye(2 * n, dtype=bool)
+            denom = (sim * mask).sum(axis=1)
+            pos = np.concatenate([np.diag(sim, n), np.diag(sim, -n)])
+            return -np.log(pos / denom).mean()
+    ''', [X, RNG.standard_normal((N, D)), 0.2], {"z1": "N, D", "z2": "N, D"}, tmp_path)

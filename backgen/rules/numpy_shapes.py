@@ -10,6 +10,7 @@ import ast
 import numpy as np
 
 from ..context import _index_at, summed_terms
+from ..errors import BackgenError
 from .base import Rule, Scatter
 
 
@@ -398,6 +399,18 @@ def _added_at(c):
     return f"_unbroadcast({c.g}[{c.param_source('indices')}], {c.b})"
 
 
+def _computed(c, name):
+    """Whether the static argument ``name`` is a value the code computes (``n`` of ``np.diag(sim, n)``, ``n =
+    z1.shape[0]``), not a constant backgen reads (``c.param``)."""
+    if c.op.param(name) is None:
+        return False
+    try:
+        c.param(name)
+    except BackgenError:
+        return True
+    return False
+
+
 def _extreme_at(k):
     """a's gradient (``k`` 0) or b's (1) in ``_maximum_at(a, indices, b)`` and ``_minimum_at``: the
     gradient of each element of the result goes to the values equal to it that reached it, split
@@ -409,6 +422,8 @@ def _extreme_at(k):
 
 
 def _diag(c):
+    if c.op.rule == "np.diag" and _computed(c, "k"):  # np.diag(sim, n), n = z1.shape[0]: the diagonal the
+        return f"_diag_grad({c.g}, {c.current}, {c.param_source('k')})"  # code computes, read as it runs
     k = c.param("k", 0) if "k" in c.rule.signature else c.param("offset", 0)
     if c.shape_free and c.op.rule == "np.diag":  # a vector made a matrix, or a matrix's diagonal read
         return f"_diag_grad({c.g}, {c.current}, {k})" if k else f"_diag_grad({c.g}, {c.current})"
