@@ -504,10 +504,28 @@ def arithmetic_only(func, names, augmented=False):
 def compared_only(func, names):
     """Those of ``names`` the function reads only in comparisons, whole or by element (``X[y == c]``,
     ``np.where(y > 0, a, b)``, ``if y[i] == 1:``, ``np.arange(T) < lengths[:, None]``, a padding mask), for their sizes (``len(y)``, ``y.shape[0]``) and
-    for their classes and counts (``np.unique(y)``, ``np.bincount(y)``):
+    for their classes and counts (``np.unique(y)``, ``np.bincount(y)``), or for their elements, which the
+    names they are given to read so alone (``for node, code in zip(path, codes)``, then ``if code == 1``):
     whatever they hold, the comparisons' booleans carry no gradient back to them."""
     parents = source.parents(func)
-    found = set(names)
+    sources = {name: param for name, param in _reshaped_from(func).items() if param in names}
+    found = set(names) | set(sources)  # (and the names bound to their elements: code of for node, code in
+    # zip(path, codes), then if code == 1; each bound once)
+    derived = {}
+    for name, param in sources.items():
+        derived.setdefault(param, set()).add(name)
+    deriving = set()  # the names read where they give their elements to such names
+
+    def gives(node):  # codes read as zip(path, codes) iterates it, or src, dst = edge_index assigns its rows
+        parent = parents.get(node)
+        if isinstance(parent, ast.Attribute) and parent.attr == "T" or isinstance(parent, ast.Subscript) and \
+                parent.value is node:
+            node, parent = parent, parents.get(parent)
+        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and \
+                parent.func.id in ("zip", "enumerate") and node in parent.args:
+            node, parent = parent, parents.get(parent)
+        return isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node or \
+            isinstance(parent, ast.Assign) and parent.value is node
 
     def compared(node):  # (y, or an element of it, y[i], y[i, j], compared; or y's size, classes, counts)
         parent = parents.get(node)
@@ -521,10 +539,20 @@ def compared_only(func, names):
             node, parent = parent, parents.get(parent)
         return isinstance(parent, ast.Compare)
     for node in walk(func):
-        if isinstance(node, ast.Name) and node.id in found and (isinstance(node.ctx, ast.Store) or not compared(node)):
+        if not (isinstance(node, ast.Name) and node.id in found):
+            continue
+        if isinstance(node.ctx, ast.Store):
+            if node.id not in sources:  # (a derived name's one binding is where it takes the elements)
+                found.discard(node.id)
+        elif node.id in derived and gives(node):
+            deriving.add(node.id)
+        elif not compared(node):
             found.discard(node.id)
+    for name in deriving:  # read for its elements: those too read only in comparisons
+        if not derived[name] <= found:
+            found.discard(name)
     loaded = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
-    return found & loaded
+    return found & loaded & set(names)
 
 
 def unpacked_ranks(func, names):

@@ -494,3 +494,28 @@ def test_nt_xent_positives_on_a_diagonal_the_code_computes(tmp_path):
             pos = np.concatenate([np.diag(sim, n), np.diag(sim, -n)])
             return -np.log(pos / denom).mean()
     ''', [X, RNG.standard_normal((N, D)), 0.2], {"z1": "N, D", "z2": "N, D"}, tmp_path)
+
+
+def test_decorator_leaves_out_codes_read_only_in_comparisons_through_a_loop(tmp_path):
+    # hierarchical softmax: for node, code in zip(path, codes), then code == 1 picks the branch
+    decorated_right('''
+        def f(h, W_nodes, path, codes):
+            loss = 0.0
+            for node, code in zip(path, codes):
+                s = 1.0 / (1.0 + np.exp(-(W_nodes[node] @ h)))
+                loss -= np.log(s) if code == 1 else np.log(1 - s)
+            return loss
+    ''', [RNG.standard_normal(D), RNG.standard_normal((4, D)), np.array([0, 1, 3]), np.array([1, 0, 1])], tmp_path)
+
+
+def test_ratings_of_triples_iterated_without_shapes():
+    # for (i, j, r) in ratings: i and j index P and Q, so ratings is read as labels (its r gets no gradient);
+    # P's and Q's gradients are those of the loss
+    generated_right('''
+        def f(P, Q, ratings):
+            loss = 0.0
+            for (i, j, r) in ratings:
+                loss += (r - P[i] @ Q[j]) ** 2
+            return loss
+    ''', [RNG.standard_normal((4, 3)), RNG.standard_normal((5, 3)), [(0, 1, 3.5), (2, 4, 1.0), (0, 1, 2.0)]],
+        wrt=("P", "Q"))
