@@ -4,7 +4,7 @@ Contract: ``write(forward, unknown, declared, attempt, needed)`` returns the
 ``ir.Program`` that ``attempt(probe_specs, unknown)`` writes (``program`` with
 ``shape_free=unknown``) on sample arrays of several ranks: every parameter of
 ``unknown`` an array of each shape of ``PROBES`` in turn, integer labels first
-as vectors.  Where the forward runs at none of them, it tries labels of those
+as vectors (a label unpacked into k names, ``src, dst = edge_index``, of k rows).  Where the forward runs at none of them, it tries labels of those
 shapes too, then parameters used only in arithmetic as numbers and size-one
 arrays, then mixed ranks (1 to 3 each for up to three parameters, 1 and 2 for
 up to six), then each label a matrix beside the others vectors (a batch's negatives
@@ -568,6 +568,28 @@ def unpacked_ranks(func, names):
     return ranks
 
 
+def unpacked_rows(func, names):
+    """``{name: count}`` for those of ``names`` (labels) the function unpacks into ``count`` names, each
+    bound once (``src, dst = edge_index``) or iterates by columns so (``for i, j in edge_index.T``): an
+    array of ``count`` rows."""
+    stores = {}
+    for node in walk(func):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            stores[node.id] = stores.get(node.id, 0) + 1
+    rows = {}
+    for node in walk(func):
+        target, value = None, None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.iter, ast.Attribute) and \
+                node.iter.attr == "T":
+            target, value = node.target, node.iter.value
+        if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, ast.Name) and value.id in names and \
+                all(isinstance(t, ast.Name) and stores.get(t.id) == 1 for t in target.elts):
+            rows[value.id] = len(target.elts)
+    return rows
+
+
 def indexed_ranks(func, names):
     """``{name: rank}`` for those of ``names`` the function reads elements of, as deep as it reads
     them: 1 for ``xs[i]`` (and ``for x in xs``, ``zip(xs, ys)``, ``len(xs)``), 2 for ``xs[i][0]`` or ``xs[i, 0]``;
@@ -688,6 +710,8 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
     samples = _Samples(unknown, {**declared, **numbers}, {n for n in unknown if kinds.get(n) == "label"},
                        attempt, needed, fitting)
     fixed = unpacked_ranks(forward.func, unknown)
+    for name, count in unpacked_rows(forward.func, samples.labels).items():  # src, dst = edge_index: two rows
+        fixed.setdefault(name, (count, PROBES[0][0]))
     free = [n for n in unknown if n not in fixed]
     vectors = dict.fromkeys(samples.labels - set(fixed), 1)  # labels first as vectors, one per row
     results = samples.written([{**dict.fromkeys(free, len(dims)), **vectors, **fixed} for dims in PROBES])

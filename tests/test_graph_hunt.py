@@ -519,3 +519,17 @@ def test_ratings_of_triples_iterated_without_shapes():
             return loss
     ''', [RNG.standard_normal((4, 3)), RNG.standard_normal((5, 3)), [(0, 1, 3.5), (2, 4, 1.0), (0, 1, 2.0)]],
         wrt=("P", "Q"))
+
+
+def test_edge_index_unpacked_beside_a_vector_of_edge_weights_without_shapes():
+    # edge_index sampled of two rows (src, dst = edge_index), its weights w a vector beside features of rank 2
+    generated_right('''
+        def f(E, edge_index, w):
+            src, dst = edge_index
+            d = np.zeros(E.shape[0])
+            np.add.at(d, dst, w)
+            norm = w / np.sqrt(d[dst] * d[src] + 1.0)
+            out = np.zeros_like(E)
+            np.add.at(out, dst, norm[:, None] * E[src])
+            return out
+    ''', [X, np.stack([SRC, DST]), EW])
