@@ -255,19 +255,21 @@ def _labels(forward, params):
 
 
 def _no_gradient(value, index, arithmetic, count=False):
-    """Whether a parameter given ``value`` carries no gradient: integers where the forward uses the
-    parameter as an ``index`` (class labels; the caller counts in a parameter read only in comparisons,
+    """Whether a parameter given ``value`` carries no gradient: integers (or lists of lists of them) where
+    the forward uses the parameter as an ``index`` (class labels; the caller counts in a parameter read only in comparisons,
     ``X[y == c]``) or never reads it, booleans unless it uses it in ``arithmetic`` only
     (a mask for np.where or an index; ``x * m`` may mean numbers, and is refused as integer arrays are),
-    and an integer number (``n``, ``np.int64(3)``) the forward uses as a ``count``, a size, a bound or
-    an index (``range(n)``, ``x[:k]``, ``x.reshape(k, -1)``, ``np.tile(x, k)``), where it is defined at
-    integers alone.  An integer number it uses otherwise only (``x * k``, ``math.exp(k)``) is a number."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool) or _int_sequence(value):
-        return index or count  # (a tuple or list of them too: W[(0, 1)], x.reshape(shape))
+    and an integer number (``n``, ``np.int64(3)``) or array of them the forward uses as a ``count``, a size,
+    a bound or an index (``range(n)``, ``x[:k]``, ``x.reshape(k, -1)``, ``np.tile(x, k)``, ``np.repeat(rows,
+    deg)``), where it is defined at integers alone.  An integer number it uses otherwise only (``x * k``, ``math.exp(k)``) is a number."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool) or _int_sequence(value) or \
+            _int_items(value):
+        return index or count  # (a tuple or list of them too: W[(0, 1)], x.reshape(shape); and a list of
+        # such lists, edges = [(0, 1), (1, 2)] of for i, j in edges: X[i])
     if not isinstance(value, (np.ndarray, np.bool_)):
         return False
     kind = value.dtype.kind
-    return kind in "iu" and index or kind == "b" and (index or not arithmetic)
+    return kind in "iu" and (index or count) or kind == "b" and (index or not arithmetic)
 
 
 def _settings_list(value):
@@ -1240,6 +1242,13 @@ def _int_sequence(value):
     """A list or tuple of integers (a shape, an index: ``W[(0, 1)]`` is ``W[0, 1]``)."""
     return isinstance(value, (list, tuple)) and len(value) > 0 and all(
         isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in value)
+
+
+def _int_items(value):
+    """A list or tuple of lists, tuples or arrays of integers, as deep as they go (``[(0, 1), (1, 2)]``, a
+    list of edges; a list of index arrays, one of each node's neighbours)."""
+    return isinstance(value, (list, tuple)) and len(value) > 0 and all(
+        _int_sequence(v) or _int_items(v) or isinstance(v, np.ndarray) and v.dtype.kind in "iu" for v in value)
 
 
 def _number_list(value):

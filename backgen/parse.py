@@ -350,20 +350,32 @@ def _repeated_lists(forward):
     Repeated().visit(forward.func)
 
 
-def _fresh_item(func):
-    """A name the function does not use, for the item of a comprehension written in it."""
+def _fresh_name(func, base):
+    """A name the function does not use: ``base``, else ``base`` numbered."""
     used = source_names(func) | {a.arg for a in func.args.args}
-    name, k = "item", 0
+    name, k = base, 0
     while name in used:
         k += 1
-        name = f"item{k}"
+        name = f"{base}{k}"
     return name
+
+
+def _fresh_item(func):
+    """A name the function does not use, for the item of a comprehension written in it."""
+    return _fresh_name(func, "item")
+
+
+# The ufuncs whose unbuffered ``at`` a forward may call, and the helper of ``backgen.runtime`` each is written as.
+_UFUNCS_AT = {"add": "_added_at", "subtract": "_added_at", "maximum": "_maximum_at", "minimum": "_minimum_at"}
 
 
 def _write_add_at(forward):
     """``np.add.at(a, indices, b)``, which adds b into a at the indices (each time one repeats), as
     the write into ``a`` it is: ``a[...] = _added_at(a, indices, b)``, ``_added_at`` a helper of
-    ``backgen.runtime`` (the rule ``np._added_at``), so that names sharing a's memory see the write.
+    ``backgen.runtime`` (the rule ``np._added_at``), so that names sharing a's memory see the write;
+    ``np.subtract.at(a, indices, b)`` likewise adds ``np.negative(b)``, and ``np.maximum.at`` and
+    ``np.minimum.at`` (a segment's largest or smallest element, as a graph's attention takes it over
+    the edges into each node) are ``a[...] = _maximum_at(a, indices, b)`` and ``_minimum_at``.
     One into an array that arithmetic makes there (``np.add.at(y + 1.0, i, b)``), its operands
     calling nothing, changes nothing any line reads: it is left out.  ``y.fill(v)`` and
     ``np.copyto(y, v)`` standing alone are the write ``y[...] = v`` (``np.copyto(y, v, where=m)``:
@@ -392,6 +404,15 @@ def _a_list(func, name):
 def _rewrite_add_at(stmts, forward, numpy_names):
     """``_write_add_at`` in the statements ``stmts`` (a list, changed in place) and their blocks; and
     ``np.fill_diagonal(a, v)`` made the write into ``a`` it is (``_fill_diagonal_write``)."""
+    inserts = []  # (place, statement) to put before the statement at place: a view named
+    _rewrite_at_calls(stmts, forward, numpy_names, inserts)
+    for i, named in reversed(inserts):
+        stmts.insert(i, named)
+
+
+def _rewrite_at_calls(stmts, forward, numpy_names, inserts):
+    """``_rewrite_add_at`` of the statements ``stmts`` themselves, ``inserts`` given the statements to put
+    before them (``part = buf[:, :D]`` for ``np.add.at(buf[:, :D], i, b)``)."""
     for i, stmt in enumerate(stmts):
         if stmt.__class__ is ast.Assign:  # (most statements: neither a block nor a call standing alone)
             continue
@@ -443,18 +464,33 @@ def _rewrite_add_at(stmts, forward, numpy_names):
                 ast.copy_location(node, stmt)
             continue
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "at"
-                and isinstance(call.func.value, ast.Attribute) and call.func.value.attr == "add"
+                and isinstance(call.func.value, ast.Attribute) and call.func.value.attr in _UFUNCS_AT
                 and isinstance(call.func.value.value, ast.Name) and call.func.value.value.id in numpy_names):
             continue
+        ufunc = call.func.value.attr
+        if len(call.args) == 3 and not call.keywords and isinstance(call.args[0], (ast.Subscript, ast.Attribute)) \
+                and not any(isinstance(arg, ast.Starred) for arg in call.args):  # np.add.at(buf[:, :D], i, b):
+            part = _fresh_name(forward.func, "part")  # the write into the array buf[:, :D] is, named first
+            named = ast.Assign([ast.Name(part, ast.Store())], call.args[0])  # (part = buf[:, :D], a view of buf
+            for node in ast.walk(named):  # or a copy, as NumPy makes it), as Python evaluates it first
+                ast.copy_location(node, stmt)
+            inserts.append((i, named))
+            call.args[0] = ast.copy_location(ast.Name(part, ast.Load()), call.args[0])
         if len(call.args) == 3 and not call.keywords and isinstance(call.args[0], (ast.BinOp, ast.UnaryOp)) and \
                 not any(isinstance(n, (ast.Call, ast.NamedExpr)) for arg in call.args for n in ast.walk(arg)):
             stmts[i] = ast.copy_location(ast.Pass(), stmt)  # np.add.at(y + 1.0, i, b): into a new array no name
             continue  # holds, read by nothing after (its operands' arithmetic changes nothing either)
-        if len(call.args) != 3 or call.keywords or not isinstance(call.args[0], ast.Name):
-            raise forward.error("np.add.at is read as np.add.at(a, indices, b), a an array variable", call)
-        forward.env["_added_at"] = "numpy._added_at"
+        if len(call.args) != 3 or call.keywords or not isinstance(call.args[0], ast.Name) or \
+                any(isinstance(arg, ast.Starred) for arg in call.args):
+            raise forward.error(f"np.{ufunc}.at is read as np.{ufunc}.at(a, indices, b), a an array variable", call)
+        helper = _UFUNCS_AT[ufunc]
+        forward.env[helper] = f"numpy.{helper}"
+        args = list(call.args)
+        if ufunc == "subtract":  # np.subtract.at(a, i, b): b's negative added (np.negative of a list too)
+            args[2] = ast.Call(ast.Attribute(ast.Name(call.func.value.value.id, ast.Load()), "negative", ast.Load()),
+                               [args[2]], [])
         target = ast.Subscript(ast.Name(call.args[0].id, ast.Load()), ast.Constant(Ellipsis), ast.Store())
-        value = ast.Call(ast.Name("_added_at", ast.Load()), list(call.args), [])
+        value = ast.Call(ast.Name(helper, ast.Load()), args, [])
         stmts[i] = ast.Assign([target], value)
         for node in ast.walk(stmts[i]):
             ast.copy_location(node, stmt)

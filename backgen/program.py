@@ -614,6 +614,19 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
                 del registry[key]  # (claimed by the calls being staged when it was found)
 
 
+def _index_kinds(forward, args):
+    """``("kind", "index", p)`` for each parameter ``p`` the call gives an array of integers, and ``("kind",
+    "mask", p)`` for one it gives an array of booleans (``stage``): an index by it copies (``msg = x[src]``,
+    then ``msg *= w[:, None]``, writes into msg alone)."""
+    if args is None:
+        return frozenset()
+    found = set()
+    for arg, value in zip(forward.func.args.args, args):
+        if isinstance(value, np.ndarray) and value.ndim and value.dtype.kind in "iub":
+            found.add(("kind", "mask" if value.dtype.kind == "b" else "index", arg.arg))
+    return frozenset(found)
+
+
 class _Inlined(Exception):
     """``program`` again, of the function with a helper's calls written out (``inline.inlined``)."""
 
@@ -642,7 +655,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     # for the shapes given or passed, not a helper's, staged once for its callers, nor code for every shape)
     written = frozenset() if chain else frozenset(  # (parameters taken to be C-contiguous: in code for any shape)
         {("layout", kind, name) for name, kind in (layouts or {}).items() if kind == "assumed"}) if shape_free \
-        else frozenset({("layout", "on")} | {("layout", kind, name) for name, kind in (layouts or {}).items()})
+        else frozenset({("layout", "on")} | {("layout", kind, name) for name, kind in (layouts or {}).items()} |
+                       _index_kinds(forward, args))
     before_peel, unrolls = {}, 0  # a loop's place -> the function before its first iteration was written out
     known = {} if args is None or chain or shape_free else {  # the integers it is called with (the decorator's
         a.arg: v for a, v in zip(forward.func.args.args, args) if type(v) is int}  # code is for these values)

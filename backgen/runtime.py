@@ -62,6 +62,23 @@ def _running_extreme_grad(grad, a, out, axis):
     total = np.bincount((source + n * rows).ravel(), weights=grad.ravel(), minlength=a.size)
     return np.moveaxis(total.reshape(a.shape), -1, axis)
 ''',
+    "_reduceat_grad": '''
+def _reduceat_grad(grad, a, indices, axis):
+    """The gradient of np.add.reduceat(a, indices, axis): the i-th result sums a from indices[i] to
+    indices[i + 1] (to the end for the last; the one element at indices[i] where the next is not
+    larger), so each element's gradient sums those of the results whose slices hold it."""
+    a = np.asarray(a)
+    axis = axis % a.ndim
+    n = a.shape[axis]
+    starts = np.asarray(indices, dtype=int).ravel()
+    ends = np.append(starts[1:], n)
+    ends = np.where(ends > starts, ends, starts + 1)
+    grad = np.moveaxis(np.asarray(grad, dtype=float), axis, 0)
+    marks = np.zeros((n + 1,) + grad.shape[1:])
+    np.add.at(marks, starts, grad)
+    np.add.at(marks, ends, -grad)
+    return np.moveaxis(np.cumsum(marks[:-1], axis=0), 0, axis)
+''',
     "_bessel_i1": '''
 def _bessel_i1(x):
     """The modified Bessel function I1, the derivative of np.i0: its power series, the sum of
@@ -336,6 +353,35 @@ def _added_at(a, indices, b):
     np.add.at(out, indices, b)
     return out
 ''',
+    "_maximum_at": '''
+def _maximum_at(a, indices, b):
+    """A copy of a with the larger of each element and b's at the indices, once for each time an index
+    repeats (np.maximum.at)."""
+    out = np.array(a, dtype=np.result_type(a, b, float))
+    np.maximum.at(out, indices, b)
+    return out
+''',
+    "_minimum_at": '''
+def _minimum_at(a, indices, b):
+    """A copy of a with the smaller of each element and b's at the indices, once for each time an index
+    repeats (np.minimum.at)."""
+    out = np.array(a, dtype=np.result_type(a, b, float))
+    np.minimum.at(out, indices, b)
+    return out
+''',
+    "_extreme_at_grad": '''
+def _extreme_at_grad(grad, a, indices, b, out):
+    """The gradients of a and of b (in the shape b broadcasts to at the indices) in out =
+    _maximum_at(a, indices, b) or _minimum_at: each element's gradient split evenly among the values
+    that reached it equal to it (a's element, and b's elements at the indices)."""
+    grad = np.asarray(grad, dtype=float)
+    from_a = np.asarray(a) == out
+    from_b = np.broadcast_to(b, np.shape(out[indices])) == out[indices]
+    count = from_a.astype(float)
+    np.add.at(count, indices, from_b)
+    share = grad / np.maximum(count, 1.0)
+    return share * from_a, share[indices] * from_b
+''',
     "_unreduced": '''
 def _unreduced(grad, x, axis):
     """The gradient of a reduction of x along axis, the reduced axes back (of size one); a number,
@@ -604,8 +650,8 @@ def _shape_kept(value, shape, name):
 
 # Helpers certainly returning a new array, never one of their arguments or a view of one.
 FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat", "_unwindowed",
-                   "_added_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items",
-                   "_running_extreme_grad", "_bessel_i1", "_matrix_power_grad",
+                   "_added_at", "_maximum_at", "_minimum_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items",
+                   "_running_extreme_grad", "_reduceat_grad", "_bessel_i1", "_matrix_power_grad",
                    "_gradient_grad", "_split_grad"})
 
 

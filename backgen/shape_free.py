@@ -4,12 +4,13 @@ Contract: ``write(forward, unknown, declared, attempt, needed)`` returns the
 ``ir.Program`` that ``attempt(probe_specs, unknown)`` writes (``program`` with
 ``shape_free=unknown``) on sample arrays of several ranks: every parameter of
 ``unknown`` an array of each shape of ``PROBES`` in turn, integer labels first
-as vectors.  Where the forward runs at none of them, it tries labels of those
+as vectors (a label unpacked into k names, ``src, dst = edge_index``, of k rows).  Where the forward runs at none of them, it tries labels of those
 shapes too, then parameters used only in arithmetic as numbers and size-one
 arrays, then mixed ranks (1 to 3 each for up to three parameters, 1 and 2 for
-up to six); where arrays turned a loop's numbers into arrays at every one, first
-those the loop adds into a number it carries (``t = 0.0``, then ``t += dt`` in it:
-``loop_number_feeders``) as numbers alone, the rest arrays of every rank; then (or
+up to six), then each label a matrix beside the others vectors (a batch's negatives
+``negs`` of (B, K), read as ``W_out[negs]`` beside ``W_in[centers]``); where arrays turned
+a loop's numbers into arrays at every one, first those the loop adds into a number it carries
+(``t = 0.0``, then ``t += dt`` in it: ``loop_number_feeders``) as numbers alone, the rest arrays of every rank; then (or
 where a number became an array on one path of an if, or could not be written into one
 element of an array) all as numbers (the code then checks that it is given
 numbers), those it indexes first kept arrays of every rank, then lists or vectors of
@@ -70,30 +71,33 @@ MAX_FITS = 8
 # The most elements a sample array whose sizes are fitted may start with (sizes of its own take room).
 FIT_ROOM = 1 << 20
 
-# Calls whose arguments are counts or sizes (np.zeros(N), np.eye(C), range(T)): the positions of
-# those arguments (None: all of them) and their keywords.
+# Calls whose arguments are counts or sizes (np.zeros(N), np.eye(C), range(T), np.bincount's minlength): the
+# positions of those arguments (None: all of them) and their keywords.
 SIZE_CALLS = {"range": (None, ()), "zeros": ((0,), ("shape",)), "ones": ((0,), ("shape",)),
               "empty": ((0,), ("shape",)), "full": ((0,), ("shape",)), "eye": ((0, 1, 2), ("N", "M", "k")),
               "identity": ((0,), ("n",)), "tri": ((0, 1, 2), ("N", "M", "k")), "arange": (None, ()), "linspace": ((2,), ("num",)),
               "pad": ((1,), ("pad_width",)), "split": ((1,), ("indices_or_sections",)),
               "array_split": ((1,), ("indices_or_sections",)), "hsplit": ((1,), ("indices_or_sections",)),
-              "vsplit": ((1,), ("indices_or_sections",)), "dsplit": ((1,), ("indices_or_sections",))}
+              "vsplit": ((1,), ("indices_or_sections",)), "dsplit": ((1,), ("indices_or_sections",)),
+              "bincount": ((2,), ("minlength",))}
 
 
 def uses(func, names):
     """``{name: "count" | "label" | "number"}`` for those of ``names`` the function uses as
     integers or numbers: a count where a number of items or a slice bound is expected, a label
-    where an index is (also ``np.take``'s and ``np.take_along_axis``'s indices, and the classes ``np.unique`` and
-    ``np.bincount`` are given), a number where a test compares it
+    where an index is (also ``np.take``'s, ``np.take_along_axis``'s and ``np.add.reduceat``'s indices, and the
+    classes ``np.unique`` and ``np.bincount`` are given), a number where a test compares it
     (``if reg > 0:``, never an array) or a ``math`` function takes it (``math.lgamma(a)``), unless
     the function gives the name a new value (the test may read that one), and where the code gives
     it a number when it is None (``if reg is None: reg = 0.0``)."""
-    kinds, sources = {}, _reshaped_from(func)
+    kinds, sources, joined = {}, _reshaped_from(func), _joined_from(func)
     asked = set(names)
-    names = asked | set(sources)  # (a label's reshaped copy makes its source a label)
+    names = asked | set(sources) | set(joined)  # (a label's reshaped copy makes its source a label; so does a
+    # join of it, row = np.concatenate([src, loop]), each part of the join)
     rebound = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
     numbers = names - rebound  # (a test or math may read a rebound name's new value: W = v[0]; if W > 0.7)
     made = _made_of(func)
+    integral = set()  # the names a count is read from where only integers are taken (range(n), x[:k], np.zeros(n))
 
     def counts(name, seen=()):  # a size made of names (d = E // H, H = num_heads): each is an integer
         yield name
@@ -111,10 +115,14 @@ def uses(func, names):
                 if name in numbers and name not in kinds:
                     kinds[name] = "number"
         if isinstance(node, ast.Call):
+            loose = (node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")) == \
+                "arange"  # (np.arange(lo, hi) takes floats too: no sign its bounds' arrays hold integers)
             for name in (name for arg in _size_arguments(node) for part in _counted(arg) for name in counts(part)):
                 _mark(kinds, names, name, "count")
+                if not loose:
+                    integral.add(name)
             if (isinstance(node.func, ast.Attribute) and node.func.attr == "at" or isinstance(node.func, ast.Name)
-                    and node.func.id == "_added_at") and len(node.args) >= 2:  # np.add.at(out, groups, x): groups index out
+                    and node.func.id in ("_added_at", "_maximum_at", "_minimum_at")) and len(node.args) >= 2:  # np.add.at(out, groups, x): groups index out
                 index = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
                 for part in index:
                     part = part.value if isinstance(part, ast.Subscript) else _listed(part)
@@ -122,6 +130,11 @@ def uses(func, names):
                         _mark(kinds, names, part.id, "label")
             if _class_call(node):  # np.unique(y), np.bincount(y): y holds labels (integers)
                 _mark(kinds, names, node.args[0].id, "label")
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "reduceat":  # np.add.reduceat(msg,
+                for part in node.args[1:2] + [k.value for k in node.keywords if k.arg == "indices"]:  # indptr[:-1])
+                    name = _reshaped_name(part)
+                    if name is not None:
+                        _mark(kinds, names, name, "label")
             if isinstance(node.func, ast.Attribute) and node.func.attr in ("take_along_axis", "take"):
                 method = node.func.attr == "take" and not (isinstance(node.func.value, ast.Name) and
                                                            node.func.value.id in ("np", "numpy"))
@@ -139,16 +152,25 @@ def uses(func, names):
         elif isinstance(node, ast.Slice):
             for name in (name for bound in (node.lower, node.upper, node.step) for name in _counted(bound)):
                 _mark(kinds, names, name, "count")
+                integral.add(name)
         elif isinstance(node, ast.Subscript):
             index = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
             for part in index:  # y, or y[i] in scores[y[i]]: y holds labels
                 part = part.value if isinstance(part, ast.Subscript) else _listed(part)
                 if isinstance(part, ast.Name):
                     _mark(kinds, names, part.id, "label")
-    for name in [n for n in kinds if n in sources]:  # y_flat = y.reshape(N * T) a label: so is y
-        source, kind = sources[name], kinds.pop(name)
-        if kind == "label" and kinds.get(source) is None and source in asked:
-            kinds[source] = kind
+                for name in _offset_names(part) + _join_names(part):  # E[n_users + pos], W[np.r_[o, negs]]:
+                    _mark(kinds, names, name, "label")  # integers, pos and negs labels
+    for name in [n for n in kinds if n in joined]:  # row = np.concatenate([src, loop]) a label: so are its parts
+        kind = kinds.pop(name) if name not in asked else kinds[name]
+        if kind == "label":
+            for part in joined[name]:
+                _mark(kinds, names, part, kind)
+    for name in [n for n in kinds if n in sources]:  # y_flat = y.reshape(N * T) a label: so is y; and an
+        source, kind = sources[name], kinds.pop(name)  # element a count (start = indptr[i], then range(start,
+        if (kind == "label" or kind == "count" and name in integral) and kinds.get(source) is None and \
+                source in asked:  # end)): y holds integers
+            kinds[source] = "label"
     params = {a.arg for a in func.args.args}
     replaced = {node.targets[0].id for node in walk(func) if isinstance(node, ast.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name) and node.targets[0].id in params
@@ -157,6 +179,64 @@ def uses(func, names):
         if kinds.get(name) == "label":
             del kinds[name]
     return kinds
+
+
+def _offset_names(node):
+    """The names an index adds or subtracts (``n_users + pos``, ``i - 1`` within an index: integers),
+    outside calls and subscripts; none of an index that is no such sum."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub))) or any(
+            isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(node)):
+        return []  # (a key joined, params["W" + suffix], holds no integers)
+    return [name for side in (node.left, node.right) for name in
+            ([side.id] if isinstance(side, ast.Name) else _offset_names(side))]
+
+
+_JOINS = frozenset({"concatenate", "hstack", "append"})
+
+
+def _joined_from(func):
+    """``{name: parameters}`` for the names bound once to a join of parameters' elements and other values
+    (``row = np.concatenate([src, loop])``, ``cand = np.concatenate([[pos], negs])``, ``np.hstack``,
+    ``np.append(src, loop)``, ``np.r_[context, negs]``), whose elements are those parameters' (or those of
+    names set to them, reshaped, sliced or by items)."""
+    params = {a.arg for a in func.args.args}
+    sources = _reshaped_from(func)
+    stores = {}
+    for node in walk(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            stores[node.id] = stores.get(node.id, 0) + 1
+    found = {}
+    for node in walk(func):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and stores.get(node.targets[0].id) == 1 and node.targets[0].id not in params):
+            continue
+        names = [sources.get(name, name) for name in _join_names(node.value)]
+        names = [name for name in names if name in params]
+        if names:
+            found[node.targets[0].id] = names
+    return found
+
+
+def _join_names(value):
+    """The names a join's parts are (``src`` of ``np.concatenate([src, loop])``, ``pos`` and ``negs`` of
+    ``np.concatenate([[pos], negs])``, ``np.hstack``, ``np.append(src, loop)``, ``np.r_[context, negs]``);
+    none where ``value`` is no such join."""
+    parts = []
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _JOINS and \
+            isinstance(value.func.value, ast.Name) and value.func.value.id in ("np", "numpy") and value.args:
+        first = value.args[0]
+        parts = value.args[:2] if value.func.attr == "append" else \
+            first.elts if isinstance(first, (ast.List, ast.Tuple)) else []
+    elif isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute) and value.value.attr == "r_" \
+            and isinstance(value.value.value, ast.Name) and value.value.value.id in ("np", "numpy"):
+        parts = value.slice.elts if isinstance(value.slice, ast.Tuple) else [value.slice]
+    names = []
+    for part in parts:
+        part = part.elts[0] if isinstance(part, (ast.List, ast.Tuple)) and len(part.elts) == 1 else part
+        name = _reshaped_name(part)  # (np.atleast_1d(negs), as np.r_ is written out, src[:, None])
+        if name is not None:
+            names.append(name)
+    return names
 
 
 def _listed(node):
@@ -178,7 +258,7 @@ def _reshaped_name(node):
         if isinstance(node, ast.Subscript):
             node = node.value
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-                node.func.attr in ("expand_dims", "reshape", "squeeze", "ravel", "atleast_2d"):
+                node.func.attr in ("expand_dims", "reshape", "squeeze", "ravel", "atleast_1d", "atleast_2d"):
             if isinstance(node.func.value, ast.Name) and node.func.value.id in ("np", "numpy"):
                 if not node.args:
                     return None
@@ -251,21 +331,28 @@ def _reshaped_from(func):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             stores[node.id] = stores.get(node.id, 0) + 1
     for node in walk(func):
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            value, source = node.value, None
-            if isinstance(value, ast.Attribute) and value.attr == "T":
-                source = value.value
-            elif isinstance(value, ast.Subscript) and (_sliced(value.slice) or _an_item(value.slice) and
-                                                       stores.get(node.targets[0].id) == 1):
-                source = value.value  # (y[:, 1:]; i = ids[t], bound once, as a loop over enumerate(ids) is written out)
-            elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
-                if value.func.attr in ("reshape", "ravel", "flatten", "astype", "copy"):
-                    receiver = value.func.value
-                    is_module = isinstance(receiver, ast.Name) and receiver.id in ("np", "numpy")
-                    source = value.args[0] if is_module and value.args else None if is_module else receiver
-            if isinstance(source, ast.Name) and (source.id in params or source.id in found) and \
-                    node.targets[0].id not in params:
-                found[node.targets[0].id] = found.get(source.id, source.id)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            for target, value in _bound_pairs(node.targets[0], node.value, stores):
+                source = None
+                if isinstance(value, ast.Name) and not isinstance(node.targets[0], ast.Name):
+                    source = value  # (src, dst = edge_index: its rows, whose elements are edge_index's)
+                elif not isinstance(node.targets[0], ast.Name) and isinstance(value, ast.Subscript) and \
+                        _an_item(value.slice):
+                    source = value.value  # (i, j = seq[k]: the elements of an item, bound once each)
+                elif isinstance(value, ast.Attribute) and value.attr == "T":
+                    source = value.value
+                elif isinstance(value, ast.Subscript) and (_sliced(value.slice) or _picks(value.slice) and
+                                                           stores.get(target) == 1):
+                    source = value.value  # (y[:, 1:]; i = ids[t], bound once, as a loop over enumerate(ids) is
+                    # written out; u = triples[:, 0], a column, end = indptr[i + 1], nbrs = src[dst == v])
+                elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+                    if value.func.attr in ("reshape", "ravel", "flatten", "astype", "copy"):
+                        receiver = value.func.value
+                        is_module = isinstance(receiver, ast.Name) and receiver.id in ("np", "numpy")
+                        source = value.args[0] if is_module and value.args else None if is_module else receiver
+                if isinstance(source, ast.Name) and (source.id in params or source.id in found) and \
+                        target not in params:
+                    found[target] = found.get(source.id, source.id)
         elif isinstance(node, (ast.For, ast.comprehension)):  # for i in ids: E[i] (its items, as zip and
             for target, source in _items_iterated(node.target, node.iter):  # enumerate give them; and for j
                 if (source in params or source in found) and target not in params and stores.get(target) == 1:
@@ -282,17 +369,50 @@ def _reshaped_from(func):
 
 
 def _an_item(index):
-    """Whether ``index`` picks one item: a name (``ids[t]``) or a whole number written out (``ids[0]``, ``ids[-1]``)."""
+    """Whether ``index`` picks one item: a name (``ids[t]``) or a whole number written out (``ids[0]``, ``ids[-1]``),
+    or, in several axes, slices and such items (``triples[:, 0]``, a column; ``data[k, 1]``)."""
+    if isinstance(index, ast.Tuple):
+        return bool(index.elts) and all(isinstance(part, ast.Slice) or _an_item(part) for part in index.elts) and \
+            not all(isinstance(part, ast.Slice) for part in index.elts)
     if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub):
         index = index.operand
     return isinstance(index, ast.Name) or isinstance(index, ast.Constant) and type(index.value) is int
 
 
+def _picks(index):
+    """Whether ``index`` picks some of an array's elements by place: an item (``_an_item``), one at an offset
+    (``indptr[i + 1]``), a mask (``src[dst == v]``), or, in several axes, slices and those."""
+    if isinstance(index, ast.Tuple):
+        return bool(index.elts) and all(isinstance(part, ast.Slice) or _picks(part) for part in index.elts)
+    if isinstance(index, ast.BinOp) and isinstance(index.op, (ast.Add, ast.Sub)):
+        return _picks(index.left) and _picks(index.right)
+    return _an_item(index) or isinstance(index, ast.Compare)
+
+
+def _bound_pairs(target, value, stores):
+    """``(name, value)`` for each name an assignment binds: ``[(y, v)]`` of ``y = v``; of ``a, b = v``
+    each of a and b bound once with v (its items: ``src, dst = edge_index``, ``i, j = seq[k]``); of
+    ``a, b = u, v`` the pairs ``(a, u)``, ``(b, v)`` (``row, col = edge_index[0], edge_index[1]``)."""
+    if isinstance(target, ast.Name):
+        return [(target.id, value)]
+    if not isinstance(target, (ast.Tuple, ast.List)) or not all(isinstance(t, ast.Name) for t in target.elts):
+        return []
+    if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) and \
+            not any(isinstance(v, ast.Starred) for v in value.elts):
+        return [(t.id, v) for t, v in zip(target.elts, value.elts) if stores.get(t.id) == 1]
+    return [(t.id, value) for t in target.elts if stores.get(t.id) == 1]
+
+
 def _items_iterated(target, iterable):
     """``(name, parameter)`` pairs of a loop's targets bound to items of a name it iterates: ``i`` of ``for i
     in ids``, of ``for k, i in enumerate(ids)``, of ``for i, x in zip(ids, xs)`` (``x`` of ``xs`` too)."""
+    if isinstance(iterable, ast.Attribute) and iterable.attr == "T" and isinstance(iterable.value, ast.Name):
+        iterable = iterable.value  # (for i, j in edge_index.T: its columns, whose elements are edge_index's)
     if isinstance(iterable, ast.Name) and isinstance(target, ast.Name):
         return [(target.id, iterable.id)]
+    if isinstance(iterable, ast.Name) and isinstance(target, (ast.Tuple, ast.List)):
+        return [pair for part in target.elts for pair in _items_iterated(part, iterable)]  # (for u, v in edges:
+        # the items of its items, the elements of edges)
     if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and not iterable.keywords
             and isinstance(target, (ast.Tuple, ast.List))):
         return []
@@ -384,10 +504,28 @@ def arithmetic_only(func, names, augmented=False):
 def compared_only(func, names):
     """Those of ``names`` the function reads only in comparisons, whole or by element (``X[y == c]``,
     ``np.where(y > 0, a, b)``, ``if y[i] == 1:``, ``np.arange(T) < lengths[:, None]``, a padding mask), for their sizes (``len(y)``, ``y.shape[0]``) and
-    for their classes and counts (``np.unique(y)``, ``np.bincount(y)``):
+    for their classes and counts (``np.unique(y)``, ``np.bincount(y)``), or for their elements, which the
+    names they are given to read so alone (``for node, code in zip(path, codes)``, then ``if code == 1``):
     whatever they hold, the comparisons' booleans carry no gradient back to them."""
     parents = source.parents(func)
-    found = set(names)
+    sources = {name: param for name, param in _reshaped_from(func).items() if param in names}
+    found = set(names) | set(sources)  # (and the names bound to their elements: code of for node, code in
+    # zip(path, codes), then if code == 1; each bound once)
+    derived = {}
+    for name, param in sources.items():
+        derived.setdefault(param, set()).add(name)
+    deriving = set()  # the names read where they give their elements to such names
+
+    def gives(node):  # codes read as zip(path, codes) iterates it, or src, dst = edge_index assigns its rows
+        parent = parents.get(node)
+        if isinstance(parent, ast.Attribute) and parent.attr == "T" or isinstance(parent, ast.Subscript) and \
+                parent.value is node:
+            node, parent = parent, parents.get(parent)
+        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and \
+                parent.func.id in ("zip", "enumerate") and node in parent.args:
+            node, parent = parent, parents.get(parent)
+        return isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node or \
+            isinstance(parent, ast.Assign) and parent.value is node
 
     def compared(node):  # (y, or an element of it, y[i], y[i, j], compared; or y's size, classes, counts)
         parent = parents.get(node)
@@ -401,10 +539,20 @@ def compared_only(func, names):
             node, parent = parent, parents.get(parent)
         return isinstance(parent, ast.Compare)
     for node in walk(func):
-        if isinstance(node, ast.Name) and node.id in found and (isinstance(node.ctx, ast.Store) or not compared(node)):
+        if not (isinstance(node, ast.Name) and node.id in found):
+            continue
+        if isinstance(node.ctx, ast.Store):
+            if node.id not in sources:  # (a derived name's one binding is where it takes the elements)
+                found.discard(node.id)
+        elif node.id in derived and gives(node):
+            deriving.add(node.id)
+        elif not compared(node):
             found.discard(node.id)
+    for name in deriving:  # read for its elements: those too read only in comparisons
+        if not derived[name] <= found:
+            found.discard(name)
     loaded = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
-    return found & loaded
+    return found & loaded & set(names)
 
 
 def unpacked_ranks(func, names):
@@ -418,6 +566,28 @@ def unpacked_ranks(func, names):
                 isinstance(node.value.value, ast.Name) and node.value.value.id in names:
             ranks[node.value.value.id] = len(node.targets[0].elts)
     return ranks
+
+
+def unpacked_rows(func, names):
+    """``{name: count}`` for those of ``names`` (labels) the function unpacks into ``count`` names, each
+    bound once (``src, dst = edge_index``) or iterates by columns so (``for i, j in edge_index.T``): an
+    array of ``count`` rows."""
+    stores = {}
+    for node in walk(func):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            stores[node.id] = stores.get(node.id, 0) + 1
+    rows = {}
+    for node in walk(func):
+        target, value = None, None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.iter, ast.Attribute) and \
+                node.iter.attr == "T":
+            target, value = node.target, node.iter.value
+        if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, ast.Name) and value.id in names and \
+                all(isinstance(t, ast.Name) and stores.get(t.id) == 1 for t in target.elts):
+            rows[value.id] = len(target.elts)
+    return rows
 
 
 def indexed_ranks(func, names):
@@ -540,6 +710,8 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
     samples = _Samples(unknown, {**declared, **numbers}, {n for n in unknown if kinds.get(n) == "label"},
                        attempt, needed, fitting)
     fixed = unpacked_ranks(forward.func, unknown)
+    for name, count in unpacked_rows(forward.func, samples.labels).items():  # src, dst = edge_index: two rows
+        fixed.setdefault(name, (count, PROBES[0][0]))
     free = [n for n in unknown if n not in fixed]
     vectors = dict.fromkeys(samples.labels - set(fixed), 1)  # labels first as vectors, one per row
     results = samples.written([{**dict.fromkeys(free, len(dims)), **vectors, **fixed} for dims in PROBES])
@@ -593,6 +765,10 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
             results = samples.written([{**dict(zip(others, ranks)), **vectors, **fixed, **dict.fromkeys(operands, ones)}
                                        for ranks in itertools.product(choices, repeat=len(others))
                                        for ones in ((), (1,) * max(ranks))])
+        if not results and 1 < len(vectors) <= MIXED_MAX:  # each label a matrix, the others vectors (a batch's
+            results = samples.written([{**dict.fromkeys(free, len(dims)), **vectors, name: 2, **fixed}  # negatives,
+                                       for name in vectors for dims in PROBES[:2]])  # negs of (B, K) beside
+            # centers of (B,): W_out[negs] of rank 3, in np.einsum("bkd,bd->bk", W_out[negs], W_in[centers]))
     except BackgenError as refusal:  # plain Python whose arrays of some ranks the code cannot be written for:
         if not plain or getattr(refusal, "shape_free", False):  # numbers (and lists of them) are tried below,
             raise  # as the person writing it means them, before the refusal

@@ -90,7 +90,8 @@ def stage(forward, wrt=None, specs=None, arrays=False, unmerged=False, written=f
     is taken as the view the shapes may make it (``MemoryModel._view_by_shapes``), but for those on the
     lines of its ``("layout", line)``; ``("layout", "c", param)``: the parameter's array passed is
     C-contiguous, ``("layout", "list", param)``: the parameter is given a list of numbers, made an
-    array (the decorator's code is for those).  With ``split_outputs``, an
+    array (the decorator's code is for those); ``("kind", "index", param)``, ``("kind", "mask", param)``:
+    it is given an array of integers, of booleans (an index by it copies).  With ``split_outputs``, an
     output the paths of an if give (``return a`` early, ``return b`` at the end) is each path's own
     value copied into the output's name (never that value's own line renamed): the paths may give
     it shapes of their own (``Staged.path_outputs``)."""
@@ -330,8 +331,11 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                 self.int_names.add(name)
             elif specs and name in specs and specs[name].kind == "bool" and not specs[name].dims:
                 self.bool_names.add(name)  # (a number, but an index by it is a mask's: x[True] is a new array)
-            elif specs and name in specs and specs[name].kind in ("int", "bool"):
-                self.index_arrays.add(name)  # (labels, y: 'int N': an index by them copies)
+            elif specs and name in specs and specs[name].kind in ("int", "bool") or \
+                    ("kind", "index", name) in self.written_in_place:
+                self.index_arrays.add(name)  # (labels, y: 'int N', or an array of integers passed: an index by
+            elif ("kind", "mask", name) in self.written_in_place:  # them copies)
+                self.mask_names.add(name)  # (an array of booleans passed: an index by it copies)
         defaults = tuple(source.spelling(d, self.forward.lines) or source.to_source(d)  # (eps=1e-5 as written)
                          for d in self.func.args.defaults)
         self.block(body)
@@ -869,9 +873,15 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         return found
 
     def list_concat(self, node, name, role):
-        """``xs + [v]``: the list with one more item (as ``xs.append(v)`` on a copy)."""
+        """``xs + [v]``: the list with one more item (as ``xs.append(v)`` on a copy); lists written out joined
+        (``[1.0] + [0.0] * len(negs)``, a sample's labels) a value with no gradient (refused where a
+        differentiated value flows into it)."""
+        message = "adding lists joins them: backgen follows xs + [v] (and xs.append(v)) only"
         if not (isinstance(node.right, ast.List) and len(node.right.elts) == 1 and not self._is_list(node.right.elts[0])):
-            raise self.error("adding lists joins them: backgen follows xs + [v] (and xs.append(v)) only", node)
+            if _written_list(node.left) and _written_list(node.right):
+                return self.inert(node, [node.left, node.right], name, role or "items", opaque=True,
+                                  reason=message + ", and these lists hold a differentiated value")
+            raise self.error(message, node)
         base = self.expr(node.left)
         item = self.expr(node.right.elts[0])
         target = name() if name is not None else self.namer.fresh(role or "items")
@@ -1235,3 +1245,10 @@ def _op_symbol(op):
     return {ast.FloorDiv: "//", ast.Mod: "%", ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^"}.get(
         type(op), type(op).__name__)
 
+
+def _written_list(node):
+    """A list written out (``[1.0]``, ``[a, b]``) or such a list repeated (``[0.0] * n``, ``n * [0]``)."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        return _written_list(node.left) and not isinstance(node.right, ast.List) or \
+            _written_list(node.right) and not isinstance(node.left, ast.List)
+    return isinstance(node, ast.List) and not any(isinstance(e, ast.Starred) for e in node.elts)

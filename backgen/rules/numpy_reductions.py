@@ -387,6 +387,12 @@ def _add_accumulate(c):
     return _cumsum_along(c, _accumulate_axis(c))
 
 
+def _add_reduceat(c):
+    """np.add.reduceat: each result sums a's slice from its index to the next (one element where the next
+    is not larger), so each element's gradient sums those of the results whose slices hold it."""
+    return f"_reduceat_grad({c.g}, {c.a}, {c.param_source('indices')}, {_accumulate_axis(c)})"
+
+
 def _multiply_accumulate(c):
     """np.multiply.accumulate is np.cumprod along its axis (0 where not given)."""
     return _cumprod_along(c, _accumulate_axis(c))
@@ -748,6 +754,11 @@ RULES = {
     "np.add.accumulate": Rule(("a",), grads={"a": _add_accumulate}, signature=UFUNC_ACCUMULATE, fresh=True,
                               examples=("np.add.accumulate(a) | a=4", "np.add.accumulate(a) | a=3x2",
                                         "np.add.accumulate(a, axis=1) | a=2x3", "np.add.accumulate(a, -1) | a=2x2x3")),
+    "np.add.reduceat": Rule(("a",), grads={"a": _add_reduceat}, signature="a, indices, axis=0, dtype=None, out=None",
+                            fresh=True, hint="{first}sums|sums",
+                            examples=("np.add.reduceat(a, [0, 2, 3]) | a=5", "np.add.reduceat(a, [0, 3, 1]) | a=4",
+                                      "np.add.reduceat(a, [1, 1, 2], axis=1) | a=2x4",
+                                      "np.add.reduceat(a, np.array([0, 2]), -1) | a=2x2x3")),
     "np.multiply.accumulate": Rule(("a",), grads={"a": _multiply_accumulate}, signature=UFUNC_ACCUMULATE, fresh=True,
                                    examples=("np.multiply.accumulate(a) | a=4", "np.multiply.accumulate(a) | a=3x2",
                                              "np.multiply.accumulate(a, axis=1) | a=2x3")),

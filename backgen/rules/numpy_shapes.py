@@ -10,6 +10,7 @@ import ast
 import numpy as np
 
 from ..context import _index_at, summed_terms
+from ..errors import BackgenError
 from .base import Rule, Scatter
 
 
@@ -398,7 +399,31 @@ def _added_at(c):
     return f"_unbroadcast({c.g}[{c.param_source('indices')}], {c.b})"
 
 
+def _computed(c, name):
+    """Whether the static argument ``name`` is a value the code computes (``n`` of ``np.diag(sim, n)``, ``n =
+    z1.shape[0]``), not a constant backgen reads (``c.param``)."""
+    if c.op.param(name) is None:
+        return False
+    try:
+        c.param(name)
+    except BackgenError:
+        return True
+    return False
+
+
+def _extreme_at(k):
+    """a's gradient (``k`` 0) or b's (1) in ``_maximum_at(a, indices, b)`` and ``_minimum_at``: the
+    gradient of each element of the result goes to the values equal to it that reached it, split
+    evenly among those tied (as ``np.max``'s), b's summed where b was broadcast."""
+    def grad(c):
+        both = f"_extreme_at_grad({c.g}, {c.a}, {c.param_source('indices')}, {c.b}, {c.out})"
+        return f"{both}[0]" if k == 0 else f"_unbroadcast({both}[1], {c.b})"
+    return grad
+
+
 def _diag(c):
+    if c.op.rule == "np.diag" and _computed(c, "k"):  # np.diag(sim, n), n = z1.shape[0]: the diagonal the
+        return f"_diag_grad({c.g}, {c.current}, {c.param_source('k')})"  # code computes, read as it runs
     k = c.param("k", 0) if "k" in c.rule.signature else c.param("offset", 0)
     if c.shape_free and c.op.rule == "np.diag":  # a vector made a matrix, or a matrix's diagonal read
         return f"_diag_grad({c.g}, {c.current}, {k})" if k else f"_diag_grad({c.g}, {c.current})"
@@ -690,6 +715,15 @@ RULES = {
                              "y = a * 1.0\n    np.add.at(y, [0, 1, 0], b)\n    return y | a=3, b=3",
                              "y = a * 1.0\n    np.add.at(y, [2, 2], b)\n    return y | a=4x2, b=2",
                              "y = a * 1.0\n    np.add.at(y, ([0, 0], [1, 1]), b)\n    return y | a=2x3, b=()")),
+    "np._maximum_at": Rule(("a", "b"), grads={"a": _extreme_at(0), "b": _extreme_at(1)}, signature="a, indices, b",
+                           fresh=True, hint="peak", examples=(
+                               "y = np.full(3, -10.0)\n    np.maximum.at(y, [0, 1, 0], b)\n    return y | b=3",
+                               "y = a * 1.0\n    np.maximum.at(y, [2, 2], b)\n    return y | a=4x2, b=2",
+                               "y = a * 1.0\n    np.maximum.at(y, ([0, 0], [1, 2]), b)\n    return y | a=2x3, b=2")),
+    "np._minimum_at": Rule(("a", "b"), grads={"a": _extreme_at(0), "b": _extreme_at(1)}, signature="a, indices, b",
+                           fresh=True, hint="low", examples=(
+                               "y = np.full(3, 10.0)\n    np.minimum.at(y, [0, 1, 0], b)\n    return y | b=3",
+                               "y = a * 1.0\n    np.minimum.at(y, [1, 1, 3], b)\n    return y | a=4, b=3")),
     "np.delete": Rule(("arr",), grads={"arr": _delete}, signature="arr, obj, axis=None", fresh=True,
                       examples=("np.delete(arr, 1) | arr=4", "np.delete(arr, [0, 2]) | arr=2x3",
                                 "np.delete(arr, -1, axis=1) | arr=2x3", "np.delete(arr, [0, 0, 2], axis=0) | arr=3x2",

@@ -219,6 +219,12 @@ def _accumulate(c):
     return shape
 
 
+def _reduceat(c):
+    shape = _array_shape(c.shapes[0])
+    axis = _axis(c.param("axis", 0), len(shape))
+    return shape[:axis] + (len(np.atleast_1d(c.param("indices"))),) + shape[axis + 1:]
+
+
 def _sorted(c):
     shape = _array_shape(c.shapes[0])
     axis = c.param("axis", -1)
@@ -1017,9 +1023,9 @@ SHAPES = {
     "list_make": _list_make, "list_append": _list_append, "list_sum": _list_sum,
     "list_max": _list_pick, "list_min": _list_pick,
     "call": values, "inert": _inert,
-    "getitem": _getitem, "setitem": _setitem, "np._added_at": _added_at,
+    "getitem": _getitem, "setitem": _setitem, "np._added_at": _added_at, "np._maximum_at": _added_at, "np._minimum_at": _added_at,
     "np.cumsum": _cumulative, "np.cumprod": _cumulative,
-    "np.add.accumulate": _accumulate, "np.multiply.accumulate": _accumulate,
+    "np.add.accumulate": _accumulate, "np.add.reduceat": _reduceat, "np.multiply.accumulate": _accumulate,
     "np.maximum.accumulate": _accumulate, "np.minimum.accumulate": _accumulate,
     "np.sort": _sorted, "np.partition": _sorted,
     "np.matmul": _matmul, "np.dot": _dot, "np.inner": _inner, "np.outer": _outer, "np.kron": _kron,
