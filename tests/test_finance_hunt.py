@@ -8,20 +8,18 @@ declares them, given, or none) and by the decorator.
 
 import hashlib
 import importlib.util
-import tempfile
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_generated_right, finite_differences
+from numeric import assert_generated_right, finite_differences, scratch_folder
 
 RNG = np.random.default_rng(11)
 Z = RNG.standard_normal(12)  # (normal draws of a Monte Carlo price: about half the paths end out of the money)
 
-FOLDER = Path(tempfile.mkdtemp(prefix="backgen_finance_hunt_"))
+FOLDER = scratch_folder("backgen_finance_hunt_")
 
 
 def _module(source):

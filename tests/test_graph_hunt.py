@@ -11,7 +11,6 @@ import importlib.util
 import textwrap
 
 import numpy as np
-import pytest
 
 import backgen
 from numeric import assert_generated_refused, finite_differences, float_positions
