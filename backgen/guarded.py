@@ -52,9 +52,12 @@ from . import ir, source
 from .source import names_in as source_names, number_text
 
 # Operations whose backward leaves zeros in an operand's adjoint where the value does not reach the
-# output (a part written over, left out by a selection or a triangle, clipped, not the extreme).
+# output (a part written over, left out by a selection or a triangle, clipped, not the extreme, an entry
+# at -inf of an exponential or a logsumexp: a soft minimum over a table filled with np.inf, whose
+# exponential underflows to 0 there).
 ZEROING = frozenset({"setitem", "getitem", "np.triu", "np.tril", "np.where", "np.maximum", "np.minimum",
-                     "np.clip", "np.max", "np.min", "np.fmax", "np.fmin", "np.diagonal", "np.trace"})
+                     "np.clip", "np.max", "np.min", "np.fmax", "np.fmin", "np.diagonal", "np.trace",
+                     "np.logsumexp", "np.exp"})
 
 # Elementwise operations: each entry of the value depends on the same entry (after broadcasting) of
 # each operand only.
@@ -259,7 +262,8 @@ def zero_guarded(staged):
     logarithm) whose value reaches, through elementwise operations, one that leaves zeros in its
     operand's gradient (``ZEROING``).  There the zero meets the infinite derivative of the value
     where it was not taken (the distance of a point to itself, a diagonal then written over or left
-    out by ``np.triu``), ``0 * inf`` is nan, and the true gradient is 0 (the output does not depend
+    out by ``np.triu``; the inf of a soft-DTW table's border divided by gamma, then exponentiated:
+    ``np.exp(-inf)`` is 0), ``0 * inf`` is nan, and the true gradient is 0 (the output does not depend
     on that entry); a contribution whose upstream is not 0 is the same text.  In plain Python
     (``scalar_zero_guarded``) the contributions are written ``text if g else 0.0``."""
     if staged.mode != "numpy":
