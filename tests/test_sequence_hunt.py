@@ -6,13 +6,43 @@ Python runs it, with respect to its float parameters, or asserted refused with a
 and part of its message.
 """
 
+import importlib.util
+import textwrap
+
 import numpy as np
 
-from numeric import assert_generated_refused, assert_generated_right
+import backgen
+from numeric import assert_generated_refused, assert_generated_right, finite_differences
 
 RNG = np.random.default_rng(31)
 
 assert_right, assert_refused = assert_generated_right, assert_generated_refused
+
+
+def _module(tmp_path, text, name):
+    path = tmp_path / f"{name}.py"
+    path.write_text("import numpy as np\n\n\n" + textwrap.dedent(text))
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _decorated_right(forward, args, dout=1.0):
+    """``backgen.backward(forward)`` gives the gradients of its float arguments that central differences
+    of ``forward`` give, leaving its arguments as they were."""
+    copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    got = backgen.backward(forward).backward(*copies, dout=dout)
+    for a, c in zip(args, copies):
+        if isinstance(a, np.ndarray):
+            np.testing.assert_array_equal(a, c)
+    wrt = [k for k, a in enumerate(args) if isinstance(a, float) or isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+    want = finite_differences(lambda *v: forward(*[x.copy() if isinstance(x, np.ndarray) else x for x in v]),
+                              list(args), wrt, [dout])
+    got = got if isinstance(got, tuple) else (got,)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
 
 
 # --- soft minima over a table bordered with np.inf: exp(-inf / gamma) is 0, its gradient too --------
@@ -50,3 +80,32 @@ def test_soft_dtw_gamma_gradient_through_scipy_logsumexp_of_an_infinite_border()
                     R[i, j] = D[i - 1, j - 1] - gamma * logsumexp(-prev / gamma)
             return R[n, m]
     ''', [np.abs(RNG.standard_normal((3, 4))) + 0.1, 0.7])
+
+
+# --- integrators taking the right-hand side as a function and its parameters as *args -----------
+
+
+def test_decorated_rk4_step_taking_the_module_s_right_hand_side_and_star_args(tmp_path):
+    # the copy of rk4_step written for four values past its parameters knows what lotka means in
+    # its module, as generate's reading of the whole source does
+    module = _module(tmp_path, """
+        def lotka(z, a, b, c, d):
+            x, y = z[0], z[1]
+            return np.array([a * x - b * x * y, c * x * y - d * y])
+
+        def rk4_step(fun, z, h, *args):
+            k1 = fun(z, *args)
+            k2 = fun(z + h / 2 * k1, *args)
+            k3 = fun(z + h / 2 * k2, *args)
+            k4 = fun(z + h * k3, *args)
+            return z + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+
+        def lv(z0, a, b, c, d):
+            z = z0
+            traj = [z]
+            for t in range(5):
+                z = rk4_step(lotka, z, 0.1, a, b, c, d)
+                traj.append(z)
+            return np.array(traj)[:, 0].sum()
+        """, "seq_rk4_lotka")
+    _decorated_right(module.lv, [np.array([1.0, 0.5]), 1.1, 0.4, 0.4, 0.1])
