@@ -87,7 +87,9 @@ def uses(func, names):
     ``np.bincount`` are given), a number where a test compares it
     (``if reg > 0:``, never an array) or a ``math`` function takes it (``math.lgamma(a)``), unless
     the function gives the name a new value (the test may read that one), and where the code gives
-    it a number when it is None (``if reg is None: reg = 0.0``)."""
+    it a number when it is None (``if reg is None: reg = 0.0``).  A name set to a parameter's item,
+    or looping over them, makes the parameter a label where it is used as a label or a count
+    (``L = lengths[i]``, then ``k[i, :L]``: lengths holds integers)."""
     kinds, sources = {}, _reshaped_from(func)
     asked = set(names)
     names = asked | set(sources)  # (a label's reshaped copy makes its source a label)
@@ -145,10 +147,10 @@ def uses(func, names):
                 part = part.value if isinstance(part, ast.Subscript) else _listed(part)
                 if isinstance(part, ast.Name):
                     _mark(kinds, names, part.id, "label")
-    for name in [n for n in kinds if n in sources]:  # y_flat = y.reshape(N * T) a label: so is y
-        source, kind = sources[name], kinds.pop(name)
-        if kind == "label" and kinds.get(source) is None and source in asked:
-            kinds[source] = kind
+    for name in [n for n in kinds if n in sources]:  # y_flat = y.reshape(N * T) a label: so is y; and
+        source, kind = sources[name], kinds.pop(name)  # L = lengths[i] a count (k[i, :L]): lengths holds
+        if kind in ("label", "count") and kinds.get(source) is None and source in asked:  # integers, as labels do
+            kinds[source] = "label"
     params = {a.arg for a in func.args.args}
     replaced = {node.targets[0].id for node in walk(func) if isinstance(node, ast.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name) and node.targets[0].id in params

@@ -109,3 +109,41 @@ def test_decorated_rk4_step_taking_the_module_s_right_hand_side_and_star_args(tm
             return np.array(traj)[:, 0].sum()
         """, "seq_rk4_lotka")
     _decorated_right(module.lv, [np.array([1.0, 0.5]), 1.1, 0.4, 0.4, 0.1])
+
+
+# --- integer arrays read through their items: lengths of sequences ------------------------------
+
+
+def test_decorated_attention_over_lengths_read_by_item_leaves_the_lengths_out(tmp_path):
+    # L = lengths[i] bounds a slice: lengths holds integers, and the default wrt leaves it out
+    module = _module(tmp_path, """
+        def attn(q, k, v, lengths):
+            N, T, D = k.shape
+            out = np.zeros((N, D))
+            for i in range(N):
+                L = lengths[i]
+                s = k[i, :L] @ q[i]
+                p = np.exp(s - s.max())
+                p = p / p.sum()
+                out[i] = p @ v[i, :L]
+            return out
+        """, "seq_attn_lengths")
+    args = [RNG.standard_normal((2, 3)), RNG.standard_normal((2, 4, 3)), RNG.standard_normal((2, 4, 3)),
+            np.array([3, 2])]
+    _decorated_right(module.attn, args, dout=RNG.standard_normal((2, 3)))
+
+
+def test_decorated_rnn_over_lengths_looped_over_leaves_the_lengths_out(tmp_path):
+    module = _module(tmp_path, """
+        def last_states(x, lengths, Wx, Wh):
+            total = 0.0
+            for n, L in enumerate(lengths):
+                h = np.zeros(Wh.shape[0])
+                for t in range(L):
+                    h = np.tanh(x[n, t] @ Wx + h @ Wh)
+                total = total + np.sum(h ** 2)
+            return total
+        """, "seq_rnn_lengths")
+    args = [RNG.standard_normal((2, 3, 3)), np.array([3, 2]), RNG.standard_normal((3, 2)) * 0.5,
+            RNG.standard_normal((2, 2)) * 0.5]
+    _decorated_right(module.last_states, args)
