@@ -147,3 +147,64 @@ def test_decorated_rnn_over_lengths_looped_over_leaves_the_lengths_out(tmp_path)
     args = [RNG.standard_normal((2, 3, 3)), np.array([3, 2]), RNG.standard_normal((3, 2)) * 0.5,
             RNG.standard_normal((2, 2)) * 0.5]
     _decorated_right(module.last_states, args)
+
+
+# --- an item of a DP table taken, then op= on it: a number at the shapes given, rebound -------------
+
+
+def test_ctc_style_alpha_item_added_to_in_place_is_a_number_rebound():
+    # a = alpha[t - 1, s] is a number (a copy) at these shapes: a += ... rebinds it, alpha is not written
+    assert_right('''
+        def f(P: "T, S"):
+            T, S = P.shape
+            alpha = np.zeros((T, S))
+            alpha[0] = P[0]
+            for t in range(1, T):
+                for s in range(S):
+                    a = alpha[t - 1, s]
+                    if s >= 1:
+                        a += alpha[t - 1, s - 1]
+                    if s >= 2:
+                        a += alpha[t - 1, s - 2]
+                    alpha[t, s] = a * P[t, s]
+            return np.log(alpha[T - 1, S - 1] + alpha[T - 1, S - 2])
+    ''', [np.abs(RNG.standard_normal((4, 3))) + 0.1])
+
+
+def test_soft_dtw_softmin_helper_dividing_its_arguments_in_place():
+    # Cuturi's softmin3: a /= -gamma of a = R[i - 1, j], a number, rebinds it
+    assert_right('''
+        def softmin3(a, b, c, gamma):
+            a /= -gamma
+            b /= -gamma
+            c /= -gamma
+            max_val = max(max(a, b), c)
+            tmp = 0
+            tmp += np.exp(a - max_val)
+            tmp += np.exp(b - max_val)
+            tmp += np.exp(c - max_val)
+            return -gamma * (np.log(tmp) + max_val)
+
+        def f(D: "M, N", gamma: float):
+            m, n = D.shape
+            R = np.zeros((m + 2, n + 2))
+            R[:m + 1, 0] = np.inf
+            R[0, :n + 1] = np.inf
+            R[0, 0] = 0
+            for i in range(1, m + 1):
+                for j in range(1, n + 1):
+                    R[i, j] = D[i - 1, j - 1] + softmin3(R[i - 1, j], R[i - 1, j - 1], R[i, j - 1], gamma)
+            return R[m, n]
+    ''', [np.abs(RNG.standard_normal((3, 4))) + 0.1, 0.7])
+
+
+def test_a_row_item_added_to_in_place_in_a_loop_still_writes_where_it_is_a_view():
+    # row = H[t] of a matrix is a view: row += ... writes into H, followed as before
+    assert_right('''
+        def f(x: "T, H", Wh: "H, H"):
+            h = x.copy()
+            for t in range(1, h.shape[0]):
+                row = h[t]
+                row += np.tanh(h[t - 1] @ Wh)
+            return np.sum(h ** 2)
+    ''', [RNG.standard_normal((4, 2)), RNG.standard_normal((2, 2)) * 0.5])
