@@ -869,14 +869,21 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         return found
 
     def list_concat(self, node, name, role):
-        """``xs + [v]``: the list with one more item (as ``xs.append(v)`` on a copy)."""
-        if not (isinstance(node.right, ast.List) and len(node.right.elts) == 1 and not self._is_list(node.right.elts[0])):
-            raise self.error("adding lists joins them: backgen follows xs + [v] (and xs.append(v)) only", node)
+        """``xs + [v]``: the list with one more item (as ``xs.append(v)`` on a copy); ``xs + [a, b]`` the
+        list with each in turn (``ext += [label, blank]``)."""
+        elts = node.right.elts if isinstance(node.right, ast.List) else ()
+        if not elts or any(isinstance(e, ast.Starred) or self._is_list(e) for e in elts) or \
+                len(elts) > 1 and not self._is_list(node.left):
+            raise self.error("adding lists joins them: backgen follows xs + [v] and xs + [a, b] (and "
+                             "xs.append(v)) only", node)
         base = self.expr(node.left)
-        item = self.expr(node.right.elts[0])
-        target = name() if name is not None else self.namer.fresh(role or "items")
-        self.add(ir.Op(target, "list_append", (base, item), self.line, (), f"{base} + [{item}]"))
-        return ir.Var(target)
+        items = [self.expr(e) for e in elts]
+        for k, item in enumerate(items):
+            last = k == len(items) - 1
+            target = name() if last and name is not None else self.namer.fresh(role or "items")
+            self.add(ir.Op(target, "list_append", (base, item), self.line, (), f"{base} + [{item}]"))
+            base = ir.Var(target)
+        return base
 
     def list_repeat(self, node, name, role):
         """``[a, b] * 2``: the list holding the same values again (``[a, b, a, b]``, each value computed

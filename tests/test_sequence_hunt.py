@@ -208,3 +208,44 @@ def test_a_row_item_added_to_in_place_in_a_loop_still_writes_where_it_is_a_view(
                 row += np.tanh(h[t - 1] @ Wh)
             return np.sum(h ** 2)
     ''', [RNG.standard_normal((4, 2)), RNG.standard_normal((2, 2)) * 0.5])
+
+
+# --- a list extended by several items at once --------------------------------------------------
+
+
+def test_ctc_extended_labels_built_by_adding_two_items_at_a_time():
+    # ext += [label, blank] is ext with each appended in turn
+    assert_right('''
+        def f(logits: "T, C", labels: "int L"):
+            T, C = logits.shape
+            probs = np.exp(logits - logits.max(axis=1, keepdims=True))
+            probs /= probs.sum(axis=1, keepdims=True)
+            ext = [0]
+            for l in labels:
+                ext += [l, 0]
+            L = len(ext)
+            alpha = np.zeros((T, L))
+            alpha[0, 0] = probs[0, ext[0]]
+            alpha[0, 1] = probs[0, ext[1]]
+            for t in range(1, T):
+                for s in range(L):
+                    a = alpha[t - 1, s]
+                    if s >= 1:
+                        a = a + alpha[t - 1, s - 1]
+                    if s >= 2 and ext[s] != 0 and ext[s] != ext[s - 2]:
+                        a = a + alpha[t - 1, s - 2]
+                    alpha[t, s] = a * probs[t, ext[s]]
+            return -np.log(alpha[T - 1, L - 1] + alpha[T - 1, L - 2])
+    ''', [RNG.standard_normal((5, 4)), np.array([1, 2])])
+
+
+def test_a_list_of_states_extended_by_two_arrays_at_once():
+    assert_right('''
+        def f(x: "T, 2", W: "2, 2"):
+            h = np.zeros(2)
+            states = []
+            for t in range(x.shape[0]):
+                h = np.tanh(W @ h + x[t])
+                states = states + [h, h * 2.0]
+            return np.sum(np.stack(states) ** 2)
+    ''', [RNG.standard_normal((3, 2)), RNG.standard_normal((2, 2)) * 0.5])
