@@ -249,3 +249,34 @@ def test_a_list_of_states_extended_by_two_arrays_at_once():
                 states = states + [h, h * 2.0]
             return np.sum(np.stack(states) ** 2)
     ''', [RNG.standard_normal((3, 2)), RNG.standard_normal((2, 2)) * 0.5])
+
+
+# --- lagged columns of a series: np.column_stack of a list built in a loop -------------------------
+
+
+def test_ar_lagged_design_matrix_column_stacked_from_a_comprehension():
+    assert_right('''
+        def f(y: "T", phi: "3", c: float):
+            p = phi.size
+            X = np.column_stack([y[p - k - 1:len(y) - k - 1] for k in range(p)])
+            resid = y[p:] - c - X @ phi
+            return resid @ resid / len(resid)
+    ''', [RNG.standard_normal(8), np.array([0.5, -0.2, 0.1]), 0.05])
+
+
+def test_ar_lagged_design_matrix_column_stacked_without_shapes():
+    assert_right('''
+        def f(y, phi):
+            X = np.column_stack([y[2 - k - 1:len(y) - k - 1] for k in range(2)])
+            return np.sum((y[2:] - X @ phi) ** 2)
+    ''', [RNG.standard_normal(7), np.array([0.5, -0.2])])
+
+
+def test_columns_and_blocks_of_columns_stacked_from_a_list_built_by_append():
+    assert_right('''
+        def f(x: "4, 2", v: "4"):
+            cols = [x * 2.0]
+            cols.append(np.tanh(v))
+            cols.append(x[:, :1] * v[:, None])
+            return np.sum(np.column_stack(cols) ** 2 * np.arange(4.0)[None, :])
+    ''', [RNG.standard_normal((4, 2)), RNG.standard_normal(4)])
