@@ -92,7 +92,8 @@ def uses(func, names):
     (``L = lengths[i]``, then ``k[i, :L]``: lengths holds integers)."""
     kinds, sources = {}, _reshaped_from(func)
     asked = set(names)
-    names = asked | set(sources)  # (a label's reshaped copy makes its source a label)
+    looped = _looped_items(func, asked, set(sources))
+    names = asked | set(sources) | set(looped)  # (a label's reshaped copy makes its source a label)
     rebound = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
     numbers = names - rebound  # (a test or math may read a rebound name's new value: W = v[0]; if W > 0.7)
     made = _made_of(func)
@@ -151,6 +152,11 @@ def uses(func, names):
         source, kind = sources[name], kinds.pop(name)  # L = lengths[i] a count (k[i, :L]): lengths holds
         if kind in ("label", "count") and kinds.get(source) is None and source in asked:  # integers, as labels do
             kinds[source] = "label"
+    for name in [n for n in kinds if n in looped]:  # for tok in src: ... for tok in tgt: E[tok]: both hold labels
+        kind = kinds.pop(name)
+        for source in looped[name] if kind in ("label", "count") else ():
+            if kinds.get(source) is None:
+                kinds[source] = "label"
     params = {a.arg for a in func.args.args}
     replaced = {node.targets[0].id for node in walk(func) if isinstance(node, ast.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name) and node.targets[0].id in params
@@ -281,6 +287,24 @@ def _reshaped_from(func):
                         call.args[0].id == node.target.id:  # for item in y: list(y) as it is read
                     found[call.func.value.id] = node.iter.id
     return found
+
+
+def _looped_items(func, params, found):
+    """``{name: parameters}`` for the names, not parameters nor already ``found``, that only loops
+    bind, each looping over the items of a parameter (``for tok in src``, then ``for tok in tgt``):
+    an item of each of those parameters in turn."""
+    binds = {}
+    for node in walk(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            binds[node.id] = binds.get(node.id, 0) + 1
+    looped, loops = {}, {}
+    for node in walk(func):
+        if isinstance(node, ast.For) and isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Name) \
+                and node.iter.id in params:
+            looped.setdefault(node.target.id, set()).add(node.iter.id)
+            loops[node.target.id] = loops.get(node.target.id, 0) + 1
+    return {name: sources for name, sources in looped.items()
+            if loops[name] == binds.get(name) and name not in params and name not in found}
 
 
 def _an_item(index):

@@ -280,3 +280,25 @@ def test_columns_and_blocks_of_columns_stacked_from_a_list_built_by_append():
             cols.append(x[:, :1] * v[:, None])
             return np.sum(np.column_stack(cols) ** 2 * np.arange(4.0)[None, :])
     ''', [RNG.standard_normal((4, 2)), RNG.standard_normal(4)])
+
+
+def test_decorated_seq2seq_looping_one_name_over_two_token_arrays_leaves_both_out(tmp_path):
+    # tok iterates src, then tgt, and indexes the embedding in both loops: both hold labels
+    module = _module(tmp_path, """
+        def s2s(src, tgt, E, Wenc, Wdec, Wout):
+            h = np.zeros(Wenc.shape[0])
+            for tok in src:
+                h = np.tanh(Wenc @ np.concatenate([E[tok], h]))
+            loss = 0.0
+            prev = 0
+            for tok in tgt:
+                h = np.tanh(Wdec @ np.concatenate([E[prev], h]))
+                logits = Wout @ h
+                logits = logits - logits.max()
+                loss -= logits[tok] - np.log(np.exp(logits).sum())
+                prev = tok
+            return loss / len(tgt)
+        """, "seq_s2s_tokens")
+    args = [np.array([1, 2, 3]), np.array([2, 4]), RNG.standard_normal((5, 3)), RNG.standard_normal((2, 5)) * 0.5,
+            RNG.standard_normal((2, 5)) * 0.5, RNG.standard_normal((5, 2))]
+    _decorated_right(module.s2s, args)
