@@ -57,7 +57,7 @@ from .source import names_in as source_names, number_text
 # exponential underflows to 0 there).
 ZEROING = frozenset({"setitem", "getitem", "np.triu", "np.tril", "np.where", "np.maximum", "np.minimum",
                      "np.clip", "np.max", "np.min", "np.fmax", "np.fmin", "np.diagonal", "np.trace",
-                     "np.logsumexp", "np.exp"})
+                     "np.logsumexp", "np.exp", "math.exp"})
 
 # Elementwise operations: each entry of the value depends on the same entry (after broadcasting) of
 # each operand only.

@@ -302,3 +302,35 @@ def test_decorated_seq2seq_looping_one_name_over_two_token_arrays_leaves_both_ou
     args = [np.array([1, 2, 3]), np.array([2, 4]), RNG.standard_normal((5, 3)), RNG.standard_normal((2, 5)) * 0.5,
             RNG.standard_normal((2, 5)) * 0.5, RNG.standard_normal((5, 2))]
     _decorated_right(module.s2s, args)
+
+
+def test_soft_dtw_of_lists_with_math_exp_gives_gamma_a_finite_gradient():
+    # the rows start at math.inf: math.exp(-(inf - lo) / gamma) is 0, and so is the gradient through it
+    source = '''
+import math
+def f(x, y, gamma):
+    n, m = len(x), len(y)
+    prev = [0.0]
+    for j in range(m):
+        prev.append(math.inf)
+    for i in range(1, n + 1):
+        cur = [math.inf]
+        for j in range(1, m + 1):
+            a, b, c = prev[j - 1], prev[j], cur[j - 1]
+            lo = min(a, b, c)
+            s = math.exp(-(a - lo) / gamma) + math.exp(-(b - lo) / gamma) + math.exp(-(c - lo) / gamma)
+            cur.append((x[i - 1] - y[j - 1]) ** 2 + lo - gamma * math.log(s))
+        prev = cur
+    return prev[m]
+'''
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f"), generated)
+    x, y, gamma = [0.1, 0.9, -0.4], [0.3, -0.2, 0.8], 0.6
+    with np.errstate(all="ignore"):
+        dx, dy, dgamma = generated["f_backward"](list(x), list(y), gamma)
+    f = namespace["f"]
+    want = finite_differences(lambda a, b, g: f(list(a), list(b), g), [np.array(x), np.array(y), gamma],
+                              [0, 1, 2], [1.0])
+    for got, expected in zip((dx, dy, dgamma), want):
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)
