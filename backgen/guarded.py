@@ -379,8 +379,11 @@ def _items(items):
 SCALAR_SINGULAR = frozenset({"math.sqrt", "math.cbrt", "math.asin", "math.acos", "math.acosh", "math.atan2",
                              "pow", "math.pow", "builtins.pow"})
 
-# Plain Python's operations giving an operand a gradient of 0 where it does not reach the output.
+# Plain Python's operations giving an operand a gradient of 0 where it does not reach the output; where
+# the function writes an infinity (``math.inf``), a division too is singular (of that infinity: its
+# slope in the divisor is infinite) and ``math.exp`` zeroing (its value at -inf is 0).
 SCALAR_ZEROING = frozenset({"max", "min", "select", "setitem", "getitem"})
+_INFINITE = re.compile(r"\binf\b|'inf'|\"inf\"|\binfinity\b", re.IGNORECASE)
 
 
 def scalar_zero_guarded(staged, numbers_only=False):
@@ -392,10 +395,16 @@ def scalar_zero_guarded(staged, numbers_only=False):
     singular one is not in
     (``t = math.sqrt(y)``, then ``if x > 0: return x + t``: where the other branch is taken the
     gradient of ``t`` is 0).  There, at ``y = 0``, the formula ``0.5 / t * 0`` divides by zero while
-    the true gradient is 0."""
+    the true gradient is 0.  In plain Python that writes an infinity, a division is singular too and
+    ``math.exp`` zeroing (``math.exp(-(r - lo) / gamma)`` of ``r = math.inf``: 0, and ``inf * 0`` its
+    gradient in gamma)."""
     ops = list(ir.ops_in(staged.body))
     singular = SCALAR_SINGULAR - {"pow"} if numbers_only else SCALAR_SINGULAR  # (x ** 0.5 of an array: np.where)
     zeroing = SCALAR_ZEROING | ZEROING | {"np.select_if"} if numbers_only else SCALAR_ZEROING
+    if not numbers_only and any(atom.__class__ is ir.Const and _INFINITE.search(atom.source)
+                                for op in ops for atom in op.args):  # (r = math.inf, then -(r - lo) / gamma:
+        singular, zeroing = singular | {"div"}, zeroing | {"math.exp"}  # its quotient's slope in gamma infinite
+        # where math.exp of it is 0, and so the gradient through it: a soft minimum started at infinity)
     if not any(op.rule in singular and _may_be_singular(op) for op in ops):
         return frozenset()
     placed, readers = {}, {}  # readers: name -> [(the name read into, where, whether it may zero)]

@@ -334,3 +334,24 @@ def f(x, y, gamma):
                               [0, 1, 2], [1.0])
     for got, expected in zip((dx, dy, dgamma), want):
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)
+
+
+def test_plain_python_soft_minimum_started_at_infinity_gives_gamma_a_finite_gradient():
+    source = '''
+import math
+def f(costs, gamma):
+    r = math.inf
+    for c in costs:
+        lo = min(r, c)
+        r = lo - gamma * math.log(math.exp(-(r - lo) / gamma) + math.exp(-(c - lo) / gamma))
+    return r
+'''
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f"), generated)
+    costs, gamma = [0.5, 1.2, 0.3], 0.7
+    dcosts, dgamma = generated["f_backward"](list(costs), gamma)
+    f = namespace["f"]
+    want = finite_differences(lambda c, g: f(list(c), g), [np.array(costs), gamma], [0, 1], [1.0])
+    np.testing.assert_allclose(dcosts, want[0], rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(dgamma, want[1], rtol=1e-5, atol=1e-7)
