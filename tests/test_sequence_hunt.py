@@ -82,6 +82,20 @@ def test_soft_dtw_gamma_gradient_through_scipy_logsumexp_of_an_infinite_border()
     ''', [np.abs(RNG.standard_normal((3, 4))) + 0.1, 0.7])
 
 
+def test_log_space_forward_from_a_start_state_at_minus_infinity_gives_the_temperature_a_gradient():
+    # la starts at -inf but for state 0: (la + trans) / temp is -inf there, its logsumexp weight 0
+    assert_right('''
+        from scipy.special import logsumexp
+        def f(scores, trans, temp):
+            T, K = scores.shape
+            la = np.full(K, -np.inf)
+            la[0] = 0.0
+            for t in range(T):
+                la = logsumexp((la[:, None] + trans) / temp, axis=0) * temp + scores[t]
+            return logsumexp(la)
+    ''', [RNG.standard_normal((4, 3)), RNG.standard_normal((3, 3)), 0.8])
+
+
 # --- integrators taking the right-hand side as a function and its parameters as *args -----------
 
 
