@@ -52,9 +52,12 @@ from . import ir, source
 from .source import names_in as source_names, number_text
 
 # Operations whose backward leaves zeros in an operand's adjoint where the value does not reach the
-# output (a part written over, left out by a selection or a triangle, clipped, not the extreme).
+# output (a part written over, left out by a selection or a triangle, clipped, not the extreme, an entry
+# at -inf of an exponential or a logsumexp: a soft minimum over a table filled with np.inf, whose
+# exponential underflows to 0 there).
 ZEROING = frozenset({"setitem", "getitem", "np.triu", "np.tril", "np.where", "np.maximum", "np.minimum",
-                     "np.clip", "np.max", "np.min", "np.fmax", "np.fmin", "np.diagonal", "np.trace"})
+                     "np.clip", "np.max", "np.min", "np.fmax", "np.fmin", "np.diagonal", "np.trace",
+                     "np.logsumexp", "np.exp", "math.exp"})
 
 # Elementwise operations: each entry of the value depends on the same entry (after broadcasting) of
 # each operand only.
@@ -259,7 +262,8 @@ def zero_guarded(staged):
     logarithm) whose value reaches, through elementwise operations, one that leaves zeros in its
     operand's gradient (``ZEROING``).  There the zero meets the infinite derivative of the value
     where it was not taken (the distance of a point to itself, a diagonal then written over or left
-    out by ``np.triu``), ``0 * inf`` is nan, and the true gradient is 0 (the output does not depend
+    out by ``np.triu``; the inf of a soft-DTW table's border divided by gamma, then exponentiated:
+    ``np.exp(-inf)`` is 0), ``0 * inf`` is nan, and the true gradient is 0 (the output does not depend
     on that entry); a contribution whose upstream is not 0 is the same text.  In plain Python
     (``scalar_zero_guarded``) the contributions are written ``text if g else 0.0``."""
     if staged.mode != "numpy":
@@ -375,8 +379,11 @@ def _items(items):
 SCALAR_SINGULAR = frozenset({"math.sqrt", "math.cbrt", "math.asin", "math.acos", "math.acosh", "math.atan2",
                              "pow", "math.pow", "builtins.pow"})
 
-# Plain Python's operations giving an operand a gradient of 0 where it does not reach the output.
+# Plain Python's operations giving an operand a gradient of 0 where it does not reach the output; where
+# the function writes an infinity (``math.inf``), a division too is singular (of that infinity: its
+# slope in the divisor is infinite) and ``math.exp`` zeroing (its value at -inf is 0).
 SCALAR_ZEROING = frozenset({"max", "min", "select", "setitem", "getitem"})
+_INFINITE = re.compile(r"\binf\b|'inf'|\"inf\"|\binfinity\b", re.IGNORECASE)
 
 
 def scalar_zero_guarded(staged, numbers_only=False):
@@ -388,10 +395,16 @@ def scalar_zero_guarded(staged, numbers_only=False):
     singular one is not in
     (``t = math.sqrt(y)``, then ``if x > 0: return x + t``: where the other branch is taken the
     gradient of ``t`` is 0).  There, at ``y = 0``, the formula ``0.5 / t * 0`` divides by zero while
-    the true gradient is 0."""
+    the true gradient is 0.  In plain Python that writes an infinity, a division is singular too and
+    ``math.exp`` zeroing (``math.exp(-(r - lo) / gamma)`` of ``r = math.inf``: 0, and ``inf * 0`` its
+    gradient in gamma)."""
     ops = list(ir.ops_in(staged.body))
     singular = SCALAR_SINGULAR - {"pow"} if numbers_only else SCALAR_SINGULAR  # (x ** 0.5 of an array: np.where)
     zeroing = SCALAR_ZEROING | ZEROING | {"np.select_if"} if numbers_only else SCALAR_ZEROING
+    if not numbers_only and any(atom.__class__ is ir.Const and _INFINITE.search(atom.source)
+                                for op in ops for atom in op.args):  # (r = math.inf, then -(r - lo) / gamma:
+        singular, zeroing = singular | {"div"}, zeroing | {"math.exp"}  # its quotient's slope in gamma infinite
+        # where math.exp of it is 0, and so the gradient through it: a soft minimum started at infinity)
     if not any(op.rule in singular and _may_be_singular(op) for op in ops):
         return frozenset()
     placed, readers = {}, {}  # readers: name -> [(the name read into, where, whether it may zero)]

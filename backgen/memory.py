@@ -1235,7 +1235,8 @@ class MemoryModel:
         maybe), or a view of another kind (left to ``changed_in_place``).
         Without a slice in the index (``y[0]``), ``row`` is a view only where it is an array: where
         shapes make it a number (a copy, which op= rebinds), the write is refused."""
-        if not self.numpy or not isinstance(old, ir.Var) or old.name not in self.storage:
+        if not self.numpy or not isinstance(old, ir.Var) or old.name not in self.storage or \
+                ("number", *in_place_at(stmt)) in self.written_in_place:  # (a number at the shapes given)
             return False
         base, kind, index = self.storage[old.name]
         holders = [other for other, atom in self.versions.items() if other != name and not other.startswith(" ")
@@ -1259,10 +1260,10 @@ class MemoryModel:
             what = (f"{name} {op}= ... writes into {holder!r} where {name} = {holder}[{index}] is an array (a view "
                     f"of it), and gives {name} a new value alone where it is a number (a copy)")
             advice = f"write {name} = {name} {op} ... for a number, or {holder}[{index}] {op}= ... for a write"
-            self.number_hazards.append((old.name, self.error(f"{what}, as here; backgen writes code for one of "
-                                                             f"the two: {advice}", stmt),
-                                        self.error(f"{what}, which the shapes decide: give them, or {advice}",
-                                                   stmt)))
+            here = self.error(f"{what}, as here; backgen writes code for one of the two: {advice}", stmt)
+            here.number_in_place = ("number", *in_place_at(stmt))  # (staged again as a number's rebinding)
+            self.number_hazards.append((old.name, here, self.error(f"{what}, which the shapes decide: give them, "
+                                                                   f"or {advice}", stmt)))
         self.bind(name, new_view)
         self.storage[new_view.name] = (new_base, "index", index)
         self.in_place_values[new_view.name] = old.name  # (row = y[..., 0] of a vector, 0-d: an array still)

@@ -2011,6 +2011,8 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
             raise error
     for value, error, _ in result.number_hazards:  # row = y[0] a number: row *= 2.0 did not write into y
         if value not in gone and (value not in shapes or len(shapes[value]) == 0 and value not in arrays):
+            if value in shapes and getattr(error, "number_in_place", None) is not None:
+                error.written_in_place = error.number_in_place  # (staged again: row *= 2.0 rebinds the number)
             raise error
     if not ran:  # (a forward the walk ran from start to end has run)
         run_check(probe, args, functions)

@@ -89,11 +89,14 @@ def uses(func, names):
     classes ``np.unique`` and ``np.bincount`` are given), a number where a test compares it
     (``if reg > 0:``, never an array) or a ``math`` function takes it (``math.lgamma(a)``), unless
     the function gives the name a new value (the test may read that one), and where the code gives
-    it a number when it is None (``if reg is None: reg = 0.0``)."""
+    it a number when it is None (``if reg is None: reg = 0.0``).  A name set to a parameter's item,
+    or looping over them, makes the parameter a label where it is used as a label or a count
+    (``L = lengths[i]``, then ``k[i, :L]``: lengths holds integers)."""
     kinds, sources, joined = {}, _reshaped_from(func), _joined_from(func)
     asked = set(names)
-    names = asked | set(sources) | set(joined)  # (a label's reshaped copy makes its source a label; so does a
-    # join of it, row = np.concatenate([src, loop]), each part of the join)
+    looped = _looped_items(func, asked, set(sources))
+    names = asked | set(sources) | set(joined) | set(looped)  # (a label's reshaped copy makes its source a
+    # label; so does a join of it, row = np.concatenate([src, loop]), each part of the join)
     rebound = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
     numbers = names - rebound  # (a test or math may read a rebound name's new value: W = v[0]; if W > 0.7)
     made = _made_of(func)
@@ -169,8 +172,13 @@ def uses(func, names):
     for name in [n for n in kinds if n in sources]:  # y_flat = y.reshape(N * T) a label: so is y; and an
         source, kind = sources[name], kinds.pop(name)  # element a count (start = indptr[i], then range(start,
         if (kind == "label" or kind == "count" and name in integral) and kinds.get(source) is None and \
-                source in asked:  # end)): y holds integers
+                source in asked:  # end); L = lengths[i], then k[i, :L]): y holds integers
             kinds[source] = "label"
+    for name in [n for n in kinds if n in looped]:  # for tok in src: ... for tok in tgt: E[tok]: both hold labels
+        kind = kinds.pop(name)
+        for source in looped[name] if kind == "label" or kind == "count" and name in integral else ():
+            if kinds.get(source) is None:
+                kinds[source] = "label"
     params = {a.arg for a in func.args.args}
     replaced = {node.targets[0].id for node in walk(func) if isinstance(node, ast.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name) and node.targets[0].id in params
@@ -366,6 +374,24 @@ def _reshaped_from(func):
                         call.args[0].id == node.target.id:  # for item in y: list(y) as it is read
                     found[call.func.value.id] = node.iter.id
     return found
+
+
+def _looped_items(func, params, found):
+    """``{name: parameters}`` for the names, not parameters nor already ``found``, that only loops
+    bind, each looping over the items of a parameter (``for tok in src``, then ``for tok in tgt``):
+    an item of each of those parameters in turn."""
+    binds = {}
+    for node in walk(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            binds[node.id] = binds.get(node.id, 0) + 1
+    looped, loops = {}, {}
+    for node in walk(func):
+        if isinstance(node, ast.For) and isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Name) \
+                and node.iter.id in params:
+            looped.setdefault(node.target.id, set()).add(node.iter.id)
+            loops[node.target.id] = loops.get(node.target.id, 0) + 1
+    return {name: sources for name, sources in looped.items()
+            if loops[name] == binds.get(name) and name not in params and name not in found}
 
 
 def _an_item(index):

@@ -873,20 +873,26 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         return found
 
     def list_concat(self, node, name, role):
-        """``xs + [v]``: the list with one more item (as ``xs.append(v)`` on a copy); lists written out joined
-        (``[1.0] + [0.0] * len(negs)``, a sample's labels) a value with no gradient (refused where a
-        differentiated value flows into it)."""
-        message = "adding lists joins them: backgen follows xs + [v] (and xs.append(v)) only"
-        if not (isinstance(node.right, ast.List) and len(node.right.elts) == 1 and not self._is_list(node.right.elts[0])):
+        """``xs + [v]``: the list with one more item (as ``xs.append(v)`` on a copy); ``xs + [a, b]`` the
+        list with each in turn (``ext += [label, blank]``); lists written out joined otherwise (``[1.0] +
+        [0.0] * len(negs)``, a sample's labels) a value with no gradient (refused where a differentiated
+        value flows into it)."""
+        message = "adding lists joins them: backgen follows xs + [v] and xs + [a, b] (and xs.append(v)) only"
+        elts = node.right.elts if isinstance(node.right, ast.List) else ()
+        if not elts or any(isinstance(e, ast.Starred) or self._is_list(e) for e in elts) or \
+                len(elts) > 1 and not self._is_list(node.left):
             if _written_list(node.left) and _written_list(node.right):
                 return self.inert(node, [node.left, node.right], name, role or "items", opaque=True,
                                   reason=message + ", and these lists hold a differentiated value")
             raise self.error(message, node)
         base = self.expr(node.left)
-        item = self.expr(node.right.elts[0])
-        target = name() if name is not None else self.namer.fresh(role or "items")
-        self.add(ir.Op(target, "list_append", (base, item), self.line, (), f"{base} + [{item}]"))
-        return ir.Var(target)
+        items = [self.expr(e) for e in elts]
+        for k, item in enumerate(items):
+            last = k == len(items) - 1
+            target = name() if last and name is not None else self.namer.fresh(role or "items")
+            self.add(ir.Op(target, "list_append", (base, item), self.line, (), f"{base} + [{item}]"))
+            base = ir.Var(target)
+        return base
 
     def list_repeat(self, node, name, role):
         """``[a, b] * 2``: the list holding the same values again (``[a, b, a, b]``, each value computed

@@ -90,7 +90,8 @@ _UFUNC_SETTINGS = ", out=None, *, where=True, casting='same_kind', order='K', dt
 # ufuncs' reductions that are NumPy functions (over the first axis where no axis is given)
 _UFUNC_REDUCTIONS = {"np.add.reduce": "np.sum", "np.multiply.reduce": "np.prod", "np.maximum.reduce": "np.max",
                      "np.minimum.reduce": "np.min"}
-_OF_LISTS = frozenset({"np.stack", "np.concatenate", "np.vstack", "np.hstack"})  # each has a rule "..._list"
+_OF_LISTS = frozenset({"np.stack", "np.concatenate", "np.vstack", "np.hstack",
+                       "np.column_stack"})  # each has a rule "..._list"
 # of a join of lists xs + ys, the join of np.concatenate(xs) and np.concatenate(ys) (not so for np.stack)
 _JOINED_LISTS = frozenset({"np.concatenate", "np.vstack", "np.hstack"})
 

@@ -54,8 +54,8 @@ def specialize(forward, read_plain):
             taken = set(forward.helpers) | {n.id for n in walk(forward.func) if isinstance(n, ast.Name)}
             func.name = fresh_names(taken)(f"{call.func.id}_{count}")
             forward.helpers[func.name] = Nested(func, helper.filename, helper.lines, dict(helper.env),
-                                                dict(helper.helpers), dict(helper.constants),
-                                                literals=dict(getattr(helper, "literals", {})))
+                                                _module_functions(forward, call.func.id, helper),
+                                                dict(helper.constants), literals=dict(getattr(helper, "literals", {})))
             written[key] = func.name
         call.func = ast.copy_location(ast.Name(written[key], ast.Load()), call.func)
 

@@ -31,14 +31,19 @@ def _unstack(c):
 
 
 def _parts(c):
-    """np.concatenate(xs, axis=k), np.vstack(xs), np.hstack(xs) of a list built by append: the list
-    of each element's part of g, cut where the elements' sizes along the axis (read as the code
-    runs: they may differ) say.  np.vstack takes numbers and vectors as rows beside blocks of rows,
-    and np.hstack numbers beside vectors: there each part takes its element's own shape back."""
+    """np.concatenate(xs, axis=k), np.vstack(xs), np.hstack(xs), np.column_stack(xs) of a list built by
+    append: the list of each element's part of g, cut where the elements' sizes along the axis (read as
+    the code runs: they may differ) say.  np.vstack takes numbers and vectors as rows beside blocks of
+    rows, np.hstack numbers beside vectors, and np.column_stack numbers and vectors as columns beside
+    blocks of columns: there each part takes its element's own shape back."""
     rule, xs, np_ = c.op.rule, c.current, c.np
     if not _listed(c):
         c.unsupported(f"{rule.removesuffix('_list')} of an array (not a list built by append): reshape the "
                       "array instead, or build a list")
+    if rule == "np.column_stack_list":  # a column of each number or vector, its columns of each matrix
+        cuts = f"{np_}.cumsum([1 if {np_}.ndim(part) < 2 else part.shape[1] for part in {xs}])[:-1]"
+        return (f"list(piece.reshape({np_}.shape(part)) for piece, part in zip({np_}.split({c.g}, {cuts}, "
+                f"axis=1), {xs}))")
     mixed = None  # the np.atleast_* that makes the elements alike, where their ranks may differ
     if rule == "np.concatenate_list":
         axis = c.param("axis", 0)
@@ -127,6 +132,10 @@ RULES = {
                            examples=("xs = []; xs.append(a); xs.append(b[1:]); return np.hstack(xs) | a=3, b=3",
                                      "xs = []; xs.append(a); xs.append(b); return np.hstack(xs) | a=2x3, b=2x1",
                                      "xs = []; xs.append(a); xs.append(b); return np.hstack(xs) | a=(), b=()")),
+    "np.column_stack_list": Rule(("tup",), grads={"tup": _parts}, hint="stacked",
+                                 examples=("xs = []; xs.append(a); xs.append(b[1:]); return np.column_stack(xs) "
+                                           "| a=2, b=3",
+                                           "xs = [a]; xs.append(b); return np.column_stack(xs) | a=3x2, b=3")),
     "list_max": Rule(("xs",), grads={"xs": _first_extreme}, hint="peak",
                      examples=("xs = [a, a * b, b]; return max(xs) | a=(), b=()",)),
     "list_min": Rule(("xs",), grads={"xs": _first_extreme}, hint="low",

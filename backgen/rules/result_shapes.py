@@ -661,8 +661,8 @@ def _dstack(c):
     return _joined([_atleast(3)(Call([s])) for s in _operands(c)], 2)
 
 
-def _column_stack(c):
-    shapes = [s + (1,) if len(s) < 2 else s for s in (_atleast(1)(Call([s])) for s in _operands(c))]
+def _column_stack(c, listed=False):
+    shapes = [s + (1,) if len(s) < 2 else s for s in (_atleast(1)(Call([s])) for s in _operands(c, listed))]
     return _joined(shapes, 1)
 
 
@@ -1045,6 +1045,7 @@ SHAPES = {
     "np.concatenate": _concatenate, "np.concatenate_list": _listed(_concatenate), "np.stack": _stack,
     "np.stack_list": _listed(_stack), "np.hstack": _hstack, "np.hstack_list": _listed(_hstack), "np.vstack": _vstack,
     "np.vstack_list": _listed(_vstack), "np.dstack": _dstack, "np.column_stack": _column_stack,
+    "np.column_stack_list": _listed(_column_stack),
     "np.split": _split_axis(0), "np.array_split": _split_axis(0, array_split=True),
     "np.hsplit": _split_axis(None), "np.vsplit": _split_axis(0), "np.dsplit": _split_axis(2),
     "np.pad": _pad, "np.repeat": _repeat, "np.tile": _tile, "np.rot90": _rot90, "np.diag": _diag,
