@@ -1100,10 +1100,19 @@ def _read_function(func):
     _live_defaults(func, forward.func)
     names = {n.id for n in walk(func_node) if isinstance(n, ast.Name)}
     outer = dict(func.__globals__, **inspect.getclosurevars(func).nonlocals)
-    forward.constants.update({n: repr(outer[n]) for n in names if n in outer and type(outer[n]) in (int, float)})
+    forward.constants.update({n: repr(_plain_number(outer[n])) for n in names if n in outer and (
+        type(outer[n]) in (int, float) or isinstance(outer[n], (numpy.floating, numpy.integer)))})  # (LOG2PI =
+    # np.log(2 * np.pi), EPS = np.finfo(float).eps: NumPy's numbers, read as Python's)
     own = names - set(inspect.getclosurevars(func).nonlocals)  # (a closure's name is not the module's)
     forward.literals.update(_live_literal_lists(func, filename, own))
     return forward
+
+
+def _plain_number(value):
+    """A NumPy number as Python's (``np.float64(0.5)`` -> ``0.5``, written as ``repr`` writes it); others as they are."""
+    if isinstance(value, numpy.floating) and type(value) is not float:
+        return float(value)
+    return int(value) if isinstance(value, numpy.integer) else value
 
 
 def self_calls(node):
