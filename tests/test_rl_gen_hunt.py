@@ -1,0 +1,177 @@
+"""Reinforcement-learning and generative-model losses as people write them in NumPy: discounted
+returns built in lists, policy-gradient and PPO losses, Gaussian log-densities with module-level
+constants, diffusion schedules indexed by integer timesteps.
+
+Each case is checked against central finite differences in float64 (``numeric``) of the forward as
+Python runs it, or asserted refused with a ``BackgenError`` and part of its message.
+"""
+
+import importlib.util
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_backward_right, assert_generated_refused, check_gradients, scratch_folder
+
+RNG = np.random.RandomState(7)
+REWARDS = RNG.randn(6)
+
+
+def _module(tmp_path, name, text):
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(text))
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- returns built in a list: insert(0, G), reverse() -----------------------------------------
+
+
+def test_returns_inserted_at_the_front_of_a_list():
+    assert_backward_right('''
+        def discount(rewards, gamma):
+            returns = []
+            R = 0
+            for r in reversed(rewards):
+                R = r + gamma * R
+                returns.insert(0, R)
+            return np.array(returns)
+    ''', [REWARDS, 0.9], np.random.RandomState(1), name="discount")
+
+
+def test_returns_inserted_at_the_front_and_read_as_they_grow():
+    # each read sees the list as it is then: returns[0] the latest, returns[-1] the first
+    assert_backward_right('''
+        def f(rewards, gamma):
+            returns = []
+            R = 0.0
+            for r in reversed(rewards):
+                R = r + gamma * R
+                returns.insert(0, R)
+                R = R + 0.1 * returns[0] + 0.2 * returns[-1]
+            total = 0.0
+            for g, r in zip(returns, rewards):
+                total = total + g * r
+            return np.array(returns) * len(returns) + total
+    ''', [REWARDS, 0.9], np.random.RandomState(2))
+
+
+def test_returns_appended_then_reversed():
+    assert_backward_right('''
+        def discount(rewards, gamma):
+            out = []
+            G = 0.0
+            for r in rewards[::-1]:
+                G = r + gamma * G
+                out.append(G)
+            out.reverse()
+            return np.array(out)
+    ''', [REWARDS, 0.9], np.random.RandomState(3), name="discount")
+
+
+def test_rows_appended_then_reversed_and_stacked():
+    assert_backward_right('''
+        def f(x, gamma):
+            rows = []
+            for i in range(x.shape[0]):
+                rows.append(x[i] * gamma ** i)
+            rows.reverse()
+            return np.stack(rows)
+    ''', [RNG.randn(4, 3), 0.9], np.random.RandomState(4))
+
+
+def test_reinforce_with_returns_inserted_given_shapes():
+    source = textwrap.dedent('''
+        def loss(logits: "T, A", actions: "int T", rewards: "T", gamma: float):
+            returns = []
+            G = 0.0
+            for r in reversed(rewards):
+                G = r + gamma * G
+                returns.insert(0, G)
+            returns = np.array(returns)
+            z = logits - logits.max(axis=1, keepdims=True)
+            logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+            return -np.sum(logp[np.arange(len(actions)), actions] * returns)
+    ''')
+    args = [RNG.randn(6, 3), np.array([1, 1, 0, 2, 1, 0]), REWARDS, 0.95]
+    namespace = {"np": np}
+    exec(source, namespace)
+    env = {}
+    exec(backgen.generate(source, name="loss"), env)
+    got = env["loss_backward"](*args, 1.0)
+    check_gradients(got, namespace["loss"], args, [0, 2, 3])
+
+
+@pytest.mark.parametrize("second", ["other = returns\n    return np.array(other)",
+                                    "returns.append(R)\n    return np.array(returns)"],
+                         ids=["kept-by-a-second-name", "appended-too"])
+def test_a_list_inserted_into_and_kept_otherwise_stays_refused(second):
+    # a second name sees the list change in place, and a list filled at both ends is no list read backwards
+    assert_generated_refused(f'''
+def f(rewards, gamma):
+    returns = []
+    R = 0.0
+    for r in reversed(rewards):
+        R = r + gamma * R
+        returns.insert(0, R)
+    {second}
+''', [REWARDS, 0.9], "call standing alone")
+
+
+# --- module constants NumPy computes, read by the decorator ------------------------------------
+
+
+@pytest.mark.parametrize("value", ["np.log(2 * np.pi)", "np.float32(1.5)", "np.int64(2)"])
+def test_decorated_gaussian_log_density_reads_a_numpy_module_constant(tmp_path, value):
+    module = _module(tmp_path, "gauss_const", f'''
+        import numpy as np
+        LOG2PI = {value}
+        EPS = np.finfo(np.float64).eps
+
+        def log_prob(x, mu, log_std):
+            z = (x - mu) / (np.exp(log_std) + EPS)
+            return np.sum(-0.5 * z ** 2 - log_std - 0.5 * LOG2PI * z, axis=1)
+    ''')
+    args = [RNG.randn(3, 2), RNG.randn(3, 2), 0.3 * RNG.randn(3, 2)]
+    dout = RNG.randn(3)
+    got = backgen.backward(module.log_prob).backward(*[a.copy() for a in args], dout=dout)
+    check_gradients(got, lambda *a: float(np.sum(module.log_prob(*a) * dout)), args, [0, 1, 2])
+
+
+def test_returns_of_each_episode_inserted_then_made_an_array():
+    # the list is bound anew at the top of each episode, and named again as the array it makes
+    assert_backward_right('''
+        def f(W, obs, acts, rews, gamma):
+            loss = 0.0
+            for e in range(obs.shape[0]):
+                rets = []
+                G = 0.0
+                for t in reversed(range(rews.shape[1])):
+                    G = rews[e, t] + gamma * G
+                    rets.insert(0, G)
+                rets = np.array(rets)
+                logits = obs[e] @ W
+                logp = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+                loss -= np.sum(logp[np.arange(len(rets)), acts[e]] * rets) + rets[0]
+            return loss
+    ''', [RNG.randn(4, 3), RNG.randn(2, 3, 4), np.array([[0, 2, 1], [2, 2, 0]]), RNG.randn(2, 3), 0.9],
+        np.random.RandomState(5))
+
+
+def test_a_loop_reading_the_name_before_binding_the_list_stays_refused():
+    # the second iteration reads xs[0] of the list the first one built: no order of the lines says so
+    assert_generated_refused('''
+        def f(rewards, gamma):
+            xs = rewards * 1.0
+            total = 0.0
+            for k in range(2):
+                total = total + xs[0]
+                xs = []
+                for r in rewards:
+                    xs.insert(0, r * gamma)
+            return total + xs[0]
+    ''', [REWARDS, 0.9], "call standing alone")
