@@ -175,3 +175,79 @@ def test_a_loop_reading_the_name_before_binding_the_list_stays_refused():
                     xs.insert(0, r * gamma)
             return total + xs[0]
     ''', [REWARDS, 0.9], "call standing alone")
+
+
+# --- scipy.signal.lfilter: the discounted cumulative sum of returns and advantages -------------
+
+
+def test_discount_cumsum_by_lfilter_along_axis_0():
+    # (as written in Spinning Up's core.py)
+    assert_backward_right('''
+        import scipy.signal
+        def discount_cumsum(x, discount):
+            return scipy.signal.lfilter([1], [1, float(-discount)], x[::-1], axis=0)[::-1]
+    ''', [RNG.randn(6, 2), 0.9], np.random.RandomState(6), name="discount_cumsum")
+
+
+def test_gae_and_returns_by_lfilter_imported_by_name():
+    assert_backward_right('''
+        from scipy.signal import lfilter
+        def f(rewards, values, gamma, lam):
+            deltas = rewards[:-1] + gamma * values[1:] - values[:-1]
+            adv = lfilter([1], [1, -gamma * lam], deltas[::-1])[::-1]
+            ret = lfilter([1], [1, -gamma], rewards[::-1])[::-1][:-1]
+            return np.sum(adv * ret) + np.sum(adv ** 2)
+    ''', [RNG.randn(6), RNG.randn(6), 0.9, 0.8], np.random.RandomState(7))
+
+
+@pytest.mark.parametrize("call, args", [
+    ("signal.lfilter([b0], [a0, a1], x)", [RNG.randn(2, 5), 0.7, 1.3, -0.4]),
+    ("signal.lfilter((b0,), (a0,), x, axis=-1) + 0 * a1", [RNG.randn(5), 0.7, 1.3, -0.4]),
+], ids=["first-order-last-axis", "no-recursion"])
+def test_lfilter_of_coefficients_differentiated(call, args):
+    assert_backward_right(f'''
+        from scipy import signal
+        def f(x, b0, a0, a1):
+            return {call}
+    ''', args, np.random.RandomState(8))
+
+
+def test_lfilter_with_shapes_given():
+    source = textwrap.dedent('''
+        import scipy.signal as sig
+        def discount(x: "T, E", gamma: float):
+            return sig.lfilter([1.0], [1.0, -gamma], x[::-1], axis=0)[::-1]
+    ''')
+    namespace = {"np": np}
+    exec(source, namespace)
+    env = {}
+    exec(backgen.generate(source, name="discount"), env)
+    args, dout = [RNG.randn(5, 2), 0.95], RNG.randn(5, 2)
+    got = env["discount_backward"](*args, dout)
+    check_gradients(got, lambda *a: float(np.sum(namespace["discount"](*a) * dout)), args, [0, 1])
+
+
+def test_decorated_discount_cumsum_by_lfilter(tmp_path):
+    module = _module(tmp_path, "core_lfilter", '''
+        import numpy as np
+        from scipy import signal
+
+        def discount_cumsum(x, discount):
+            return signal.lfilter([1], [1, float(-discount)], x[::-1], axis=0)[::-1]
+    ''')
+    x, dout = RNG.randn(6), RNG.randn(6)
+    got = backgen.backward(module.discount_cumsum).backward(x.copy(), 0.97, dout=dout)
+    check_gradients(got, lambda *a: float(np.sum(module.discount_cumsum(*a) * dout)), [x, 0.97], [0, 1])
+
+
+@pytest.mark.parametrize("call, match", [
+    ("lfilter([1.0, 0.5], [1.0, -g], x)", "b a list of one coefficient"),
+    ("lfilter([1], [1, -g], x, axis=1)", "along axis 0 or -1"),
+    ("sum(lfilter([1.0], [1.0, -g], row) for row in x)", "not in a comprehension"),
+], ids=["second-order", "middle-axis", "in-a-generator"])
+def test_lfilter_beyond_a_first_order_recursion_is_refused_at_its_line(call, match):
+    assert_generated_refused(f'''
+        from scipy.signal import lfilter
+        def f(x, g):
+            return {call}
+    ''', [RNG.randn(3, 5), 0.5], match)
