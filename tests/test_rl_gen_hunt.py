@@ -251,3 +251,42 @@ def test_lfilter_beyond_a_first_order_recursion_is_refused_at_its_line(call, mat
         def f(x, g):
             return {call}
     ''', [RNG.randn(3, 5), 0.5], match)
+
+
+# --- a differentiated value written into an array of the dtype of integers given ---------------
+
+
+RETURNS_LIKE_REWARDS = '''
+def f(rewards, gamma):
+    returns = np.zeros_like(rewards)
+    G = 0.0
+    for t in reversed(range(len(rewards))):
+        G = rewards[t] + gamma * G
+        returns[t] = G
+    return np.sum(returns * np.arange(len(rewards))) + G
+'''
+
+
+def test_shape_generic_returns_like_integer_rewards_are_refused_as_the_backward_runs():
+    # NumPy truncates each G written into zeros_like(integer rewards): the gradient through returns is
+    # lost (the shape-generic code knew no dtype; it gave the gradient of float returns)
+    env = {}
+    exec(backgen.generate(RETURNS_LIKE_REWARDS, name="f"), env)
+    with pytest.raises(ValueError, match="rewards holds integers, so returns, made from it, does too"):
+        env["f_backward"](np.array([1, 0, 0, 1, 0, 1]), 0.9, 1.0)
+    with pytest.raises(ValueError, match="line 7"):
+        env["f_backward"]([1, 0, 1], 0.9, 1.0)
+
+
+def test_shape_generic_returns_like_float_rewards_stay_right():
+    args = [REWARDS, 0.9]
+    namespace = {"np": np}
+    exec(RETURNS_LIKE_REWARDS, namespace)
+    env = {}
+    exec(backgen.generate(RETURNS_LIKE_REWARDS, name="f"), env)
+    check_gradients(env["f_backward"](*args, 1.0), namespace["f"], args, [0, 1])
+
+
+def test_returns_like_integer_rewards_given_shapes_are_refused():
+    with pytest.raises(backgen.BackgenError, match="into an integer array"):
+        backgen.generate(RETURNS_LIKE_REWARDS, name="f", shapes={"rewards": "int T", "gamma": "float"})
