@@ -65,6 +65,8 @@ def recomputing(flag=True):
         RECOMPUTE.reset(token)
 
 
+_INTEGER_ARITHMETIC = frozenset({"add", "sub", "mul", "neg", "pos", "abs", "np.abs", "floordiv", "mod"})  # (of
+# integers, where their operands are: the dtype of the array they are given)
 _LIKE = re.compile(r"^\w+\.(zeros_like|ones_like|empty_like|full_like)\(\s*\w+\s*[,)]")  # (of the dtype
 # of the array they are given, where no dtype= is)
 
@@ -529,7 +531,8 @@ class _Reverser(FlowReverser):
 
     def dtype_parameter(self, name):
         """The parameter whose dtype the array ``name`` has, where it is the parameter itself, or made from
-        it alone by copies, ``np.zeros_like``-like calls without ``dtype=``, and writes into those (each
+        it alone by copies, ``np.zeros_like``-like calls without ``dtype=``, arithmetic with integers
+        (``rewards * 1``) and writes into those (each
         binding of each name on the way of this one origin); else None."""
         made = self.__dict__.get("_bindings_of")
         if made is None or made[0] is not self.staged.body:
@@ -549,6 +552,11 @@ class _Reverser(FlowReverser):
                 continue
             for op in bindings.get(name, ()):
                 source = op.args[0] if op.args else None
+                if op.rule in _INTEGER_ARITHMETIC and op.args and all(
+                        isinstance(a, ir.Var) or isinstance(a, ir.Const) and re.fullmatch(r"-?\d+", a.source)
+                        for a in op.args):  # (rewards * 1, -rewards: of the dtype of rewards)
+                    todo += [a.name for a in op.args if isinstance(a, ir.Var)]
+                    continue
                 if not isinstance(source, ir.Var) or not (
                         op.rule in ("setitem", "np.copy", "copy", "np.array", "np.asarray") and
                         not any(key == "dtype" for key, _ in op.params) or

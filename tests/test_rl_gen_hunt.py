@@ -272,7 +272,7 @@ def test_shape_generic_returns_like_integer_rewards_are_refused_as_the_backward_
     # lost (the shape-generic code knew no dtype; it gave the gradient of float returns)
     env = {}
     exec(backgen.generate(RETURNS_LIKE_REWARDS, name="f"), env)
-    with pytest.raises(ValueError, match="rewards holds integers, so returns, made from it, does too"):
+    with pytest.raises(ValueError, match=r"rewards holds integers \(or booleans\), so returns, made from it"):
         env["f_backward"](np.array([1, 0, 0, 1, 0, 1]), 0.9, 1.0)
     with pytest.raises(ValueError, match="line 7"):
         env["f_backward"]([1, 0, 1], 0.9, 1.0)
@@ -290,3 +290,15 @@ def test_shape_generic_returns_like_float_rewards_stay_right():
 def test_returns_like_integer_rewards_given_shapes_are_refused():
     with pytest.raises(backgen.BackgenError, match="into an integer array"):
         backgen.generate(RETURNS_LIKE_REWARDS, name="f", shapes={"rewards": "int T", "gamma": "float"})
+
+
+@pytest.mark.parametrize("made", ["rewards.copy()", "np.array(rewards)", "rewards * 1", "np.full_like(rewards, 0)"])
+def test_shape_generic_arrays_of_the_dtype_of_integer_rewards_are_refused_as_the_backward_runs(made):
+    source = RETURNS_LIKE_REWARDS.replace("np.zeros_like(rewards)", made)
+    env = {}
+    exec(backgen.generate(source, name="f"), env)
+    with pytest.raises(ValueError, match="so returns, made from it, does too"):
+        env["f_backward"](np.array([1, 0, 0, 1, 0, 1]), 0.9, 1.0)
+    namespace = {"np": np}
+    exec(source, namespace)
+    check_gradients(env["f_backward"](REWARDS, 0.9, 1.0), namespace["f"], [REWARDS, 0.9], [0, 1])
