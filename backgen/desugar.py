@@ -43,6 +43,10 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
   read only where no second name keeps it (an argument of a NumPy function or of ``len``, ``sum``,
   ``min``, ``max``, ``zip``, ``enumerate`` or ``reversed``, indexed, iterated, returned): no other
   name sees the list change in place;
+* ``states, actions, rewards = zip(*batch)`` (a replay buffer's transitions transposed) -> ``states =
+  [item[0] for item in batch]``, ``actions = [item[1] for item in batch]``... (the list of the k-th
+  parts, where zip gives a tuple of them: read alike but for tuple arithmetic), ``batch`` bound to a
+  fresh name first where it is more than a name;
 * a list comprehension or generator expression (``sum(w * x for w, x in
   zip(ws, xs))``, ``[f(x) for x in xs]``, ``tuple(s + h * k for s, k in zip(state, ks))``) -> a
   list built by a loop just before the statement using it, which then reads the list (a
@@ -69,11 +73,44 @@ def desugar(func, error, maybe=True):
         return  # (nothing to rewrite)
     used = source.name_ids(func) | {a.arg for a in func.args.args}
     _ordered_lists(func)
+    _transposed_zips(func, used)
     state = _State(used, error)
     _iterate_displays(func)
     _iterate_rebound_displays(func)
     func.body = state.lifted(state.block(func.body))
     _split_tuple_lists(func, used)
+
+
+def _transposed(stmt):
+    """Whether ``stmt`` is ``a, b, c = zip(*xs)``: names unpacked from a zip of one starred sequence."""
+    value = getattr(stmt, "value", None)
+    return isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Tuple) \
+        and stmt.targets[0].elts and all(isinstance(e, ast.Name) for e in stmt.targets[0].elts) \
+        and isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "zip" \
+        and len(value.args) == 1 and isinstance(value.args[0], ast.Starred) and not value.keywords
+
+
+def _transposed_zips(func, used):
+    """``a, b = zip(*xs)`` -> ``a = [item[0] for item in xs]``, ``b = [item[1] for item in xs]``."""
+    fresh = source.fresh_names(used, bare=True)
+
+    def each(stmt):
+        if not _transposed(stmt):
+            return [stmt]
+        rows = stmt.value.args[0].value
+        before = []
+        if not isinstance(rows, ast.Name):
+            before.append(ast.copy_location(ast.Assign([ast.Name(fresh("rows"), ast.Store())], rows), stmt))
+            rows = ast.Name(before[0].targets[0].id, ast.Load())
+        item = fresh("item")
+        for k, target in enumerate(stmt.targets[0].elts):
+            part = ast.Subscript(ast.Name(item, ast.Load()), ast.Constant(k), ast.Load())
+            listed = ast.ListComp(part, [ast.comprehension(ast.Name(item, ast.Store()), copy.deepcopy(rows), [], 0)])
+            before.append(ast.copy_location(ast.Assign([ast.Name(target.id, ast.Store())], listed), stmt))
+        return before
+    if any(_transposed(n) for n in walk(func)):
+        func.body = source.rewrite_statements(func.body, each)
+        ast.fix_missing_locations(func)
 
 
 _LIST_READERS = frozenset({"len", "sum", "min", "max", "zip", "enumerate", "reversed"})  # (builtins that read a
@@ -1073,7 +1110,8 @@ def _sugared(func):
                 kind is ast.While and (_returns_in(node.body) or node.orelse):
             return True
         if kind is ast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
-                and (any(isinstance(e, ast.Subscript) for e in node.targets[0].elts) or _nested_target(node.targets[0])):
+                and (any(isinstance(e, ast.Subscript) for e in node.targets[0].elts) or _nested_target(node.targets[0])
+                     or _transposed(node)):
             return True
         if kind is ast.Assign and isinstance(node.value, (ast.List, ast.Tuple)) and \
                 any(isinstance(e, (ast.List, ast.Tuple)) for e in node.value.elts):  # layers = [(W1, b1), ...]

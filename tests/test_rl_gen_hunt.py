@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_backward_right, assert_generated_refused, check_gradients, scratch_folder
+from numeric import assert_backward_right, assert_generated_refused, check_gradients, finite_differences
 
 RNG = np.random.RandomState(7)
 REWARDS = RNG.randn(6)
@@ -302,3 +302,42 @@ def test_shape_generic_arrays_of_the_dtype_of_integer_rewards_are_refused_as_the
     namespace = {"np": np}
     exec(source, namespace)
     check_gradients(env["f_backward"](REWARDS, 0.9, 1.0), namespace["f"], [REWARDS, 0.9], [0, 1])
+
+
+# --- a replay buffer's transitions transposed: zip(*batch) ----------------------------------------
+
+
+def test_decorated_dqn_loss_over_a_batch_transposed_by_zip(tmp_path):
+    module = _module(tmp_path, "replay_zip", '''
+        import numpy as np
+
+        def dqn_loss(W, batch, gamma=0.9):
+            states, actions, rewards, next_states = zip(*batch)
+            q = np.array(states) @ W
+            q_next = np.array(next_states) @ W
+            target = np.array(rewards) + gamma * q_next.max(axis=1)
+            q_sa = q[np.arange(len(actions)), list(actions)]
+            return np.mean((q_sa - target) ** 2)
+    ''')
+    batch = [(RNG.randn(4), 0, 0.5, RNG.randn(4)), (RNG.randn(4), 2, -0.3, RNG.randn(4)),
+             (RNG.randn(4), 0, 1.0, RNG.randn(4))]
+    W = RNG.randn(4, 3)
+    got = backgen.backward(module.dqn_loss, wrt=("W",)).backward(W.copy(), batch)
+    check_gradients(got, lambda W: module.dqn_loss(W, batch), [W], [0])
+
+
+def test_pairs_of_numbers_transposed_by_zip():
+    source = textwrap.dedent('''
+        def f(w, b, pairs):
+            xs, ys = zip(*pairs)
+            return sum((w * x + b - y) ** 2 for x, y in zip(xs, ys)) / len(xs)
+    ''')
+    namespace = {}
+    exec(source, namespace)
+    env = {}
+    exec(backgen.generate(source, name="f"), env)
+    args = [0.7, -0.2, [(0.5, 1.0), (1.5, 2.5), (-1.0, 0.3)]]
+    got = env["f_backward"](*args)
+    want = finite_differences(namespace["f"], args, [0, 1, 2], [1.0])
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(np.asarray(g), np.asarray(w), rtol=1e-6, atol=1e-8)
