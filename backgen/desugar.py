@@ -35,7 +35,8 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
   ``for h in hs[::-1]`` (also inside enumerate and zip, but for ``hs`` a name read from the end:
   ``for i, h in enumerate(reversed(hs))`` -> ``for i in range(len(hs)): h = hs[-1 - i]``, and alike
   in zip and with a tuple target);
-* ``xs.reverse()`` standing alone -> ``xs = xs[::-1]``; and where every item comes into ``xs`` by
+* ``xs.reverse()`` standing alone -> ``xs = xs[::-1]``, and ``list(reversed(xs))`` -> ``xs[::-1]``; and
+  where every item comes into ``xs`` by
   ``xs.insert(0, v)`` standing alone (``returns.insert(0, G)`` in a loop counting down): those ->
   ``xs.append(v)``, and every other read of ``xs`` -> ``xs[::-1]`` (the list appended to, read from its
   end), for ``xs`` a list the function builds (bound to ``[]``, filled only by ``append``, or only
@@ -120,7 +121,7 @@ _LIST_READERS = frozenset({"len", "sum", "min", "max", "zip", "enumerate", "reve
 def _ordered_lists(func):
     """``xs.reverse()`` and ``xs.insert(0, v)`` standing alone, rewritten as the module's contract says."""
     if not any(isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Attribute)
-               and n.value.func.attr in ("insert", "reverse") for n in walk(func)):
+               and n.value.func.attr in ("insert", "reverse") or _listed_reversed(n) for n in walk(func)):
         return
     parents = {}
     for node in walk(func):
@@ -141,8 +142,8 @@ def _ordered_lists(func):
         if plan is None:
             continue
         kinds = {kind for kind, _ in plan}
-        if "reverse" in kinds and "insert" not in kinds:
-            _rewrite_list_uses(func, name, plan, {"reverse"})
+        if kinds & {"reverse", "listed"} and "insert" not in kinds:
+            _rewrite_list_uses(func, name, plan, {"reverse", "listed"})
         elif "insert" in kinds and not kinds & {"reverse", "append"}:
             _rewrite_list_uses(func, name, plan, {"insert", "read"})
 
@@ -196,6 +197,8 @@ def _list_plan(name, nodes, parents, inner):
                     isinstance(call.args[0], ast.Constant) and type(call.args[0].value) is int and call.args[0].value == 0):
                 return None
             plan.append((parent.attr, stmt))
+        elif isinstance(parent, ast.Call) and _listed_reversed(parents.get(id(parent), (None,))[0]):
+            plan.append(("listed", parents[id(parent)][0]))  # list(reversed(xs))
         elif isinstance(parent, ast.Call) and field == "args" and (
                 isinstance(parent.func, ast.Name) and parent.func.id in _LIST_READERS or
                 isinstance(parent.func, ast.Attribute) and isinstance(parent.func.value, ast.Name) and
@@ -213,6 +216,14 @@ def _list_plan(name, nodes, parents, inner):
     return plan if any(kind == "empty" for kind, _ in plan) else None
 
 
+def _listed_reversed(node):
+    """Whether ``node`` is ``list(reversed(xs))``, of a name."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "list" and \
+        len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Call) and \
+        isinstance(node.args[0].func, ast.Name) and node.args[0].func.id == "reversed" and \
+        len(node.args[0].args) == 1 and not node.args[0].keywords and isinstance(node.args[0].args[0], ast.Name)
+
+
 def _rewrite_list_uses(func, name, plan, kinds):
     """``xs.reverse()`` -> ``xs = xs[::-1]``; ``xs.insert(0, v)`` -> ``xs.append(v)``; a read ``xs`` -> ``xs[::-1]``."""
     def backwards(like):
@@ -227,8 +238,8 @@ def _rewrite_list_uses(func, name, plan, kinds):
     statements = {id(node): [ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], backwards(node)), node)]
                   for kind, node in plan if kind == "reverse" and kind in kinds}
     func.body = source.rewrite_statements(func.body, lambda stmt: statements.get(id(stmt), [stmt]))
-    reads = {id(node) for kind, node in plan if kind == "read"}
-    if "read" in kinds:
+    reads = {id(node) for kind, node in plan if kind == "read" and kind in kinds or kind == "listed" and kind in kinds}
+    if reads:
         for node in list(walk(func)):
             for field, value in ast.iter_fields(node):
                 items = value if isinstance(value, list) else [value]
@@ -1105,7 +1116,8 @@ def _sugared(func):
     while todo:
         node = todo.pop()
         kind = node.__class__
-        if kind in (ast.ListComp, ast.GeneratorExp, ast.For) or kind is ast.Expr and (
+        if kind in (ast.ListComp, ast.GeneratorExp, ast.For) or kind is ast.Call and _listed_reversed(node) or \
+                kind is ast.Expr and (
                 _written_out(node) or _extended(node) or _extended(node, displayed=False)) or \
                 kind is ast.While and (_returns_in(node.body) or node.orelse):
             return True

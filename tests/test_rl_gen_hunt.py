@@ -341,3 +341,16 @@ def test_pairs_of_numbers_transposed_by_zip():
     want = finite_differences(namespace["f"], args, [0, 1, 2], [1.0])
     for g, w in zip(got, want):
         np.testing.assert_allclose(np.asarray(g), np.asarray(w), rtol=1e-6, atol=1e-8)
+
+
+def test_returns_appended_then_listed_reversed():
+    assert_backward_right('''
+        def discount(rewards, gamma):
+            out = []
+            G = 0.0
+            for r in rewards[::-1]:
+                G = r + gamma * G
+                out.append(G)
+            returns = list(reversed(out))
+            return np.array(returns)
+    ''', [REWARDS, 0.9], np.random.RandomState(9), name="discount")
