@@ -67,6 +67,7 @@ def recomputing(flag=True):
 
 _INTEGER_ARITHMETIC = frozenset({"add", "sub", "mul", "neg", "pos", "abs", "np.abs", "floordiv", "mod"})  # (of
 # integers, where their operands are: the dtype of the array they are given)
+_SAME_DTYPE = re.compile(r"dtype=(\w+)\s*[,)]")
 _LIKE = re.compile(r"^\w+\.(zeros_like|ones_like|empty_like|full_like)\(\s*\w+\s*[,)]")  # (of the dtype
 # of the array they are given, where no dtype= is)
 
@@ -531,8 +532,9 @@ class _Reverser(FlowReverser):
 
     def dtype_parameter(self, name):
         """The parameter whose dtype the array ``name`` has, where it is the parameter itself, or made from
-        it alone by copies, ``np.zeros_like``-like calls without ``dtype=``, arithmetic with integers
-        (``rewards * 1``) and writes into those (each
+        it alone by copies, parts (``rewards[:]``), ``np.zeros_like``-like calls without ``dtype=``
+        (or with ``dtype=rewards.dtype``), arithmetic with integers (``rewards * 1``) and writes into
+        those (each
         binding of each name on the way of this one origin); else None."""
         made = self.__dict__.get("_bindings_of")
         if made is None or made[0] is not self.staged.body:
@@ -557,8 +559,16 @@ class _Reverser(FlowReverser):
                         for a in op.args):  # (rewards * 1, -rewards: of the dtype of rewards)
                     todo += [a.name for a in op.args if isinstance(a, ir.Var)]
                     continue
+                same = _SAME_DTYPE.search(op.source or "") if op.rule == "inert" else None
+                if same and any(isinstance(a, ir.Var) and a.name == same.group(1) for a in op.args):
+                    read = [b.args[0].name for b in bindings.get(same.group(1), ())  # (dtype = rewards.dtype)
+                            if b.rule == "inert" and b.args and isinstance(b.args[0], ir.Var) and
+                            b.source == f"{b.args[0].name}.dtype"]
+                    if len(read) == 1 and len(bindings[same.group(1)]) == 1:
+                        todo.append(read[0])  # np.zeros(n, dtype=rewards.dtype)
+                        continue
                 if not isinstance(source, ir.Var) or not (
-                        op.rule in ("setitem", "np.copy", "copy", "np.array", "np.asarray") and
+                        op.rule in ("setitem", "getitem", "np.copy", "copy", "np.array", "np.asarray") and
                         not any(key == "dtype" for key, _ in op.params) or
                         op.rule == "inert" and _LIKE.match(op.source or "") and "dtype" not in op.source):
                     return None

@@ -292,7 +292,8 @@ def test_returns_like_integer_rewards_given_shapes_are_refused():
         backgen.generate(RETURNS_LIKE_REWARDS, name="f", shapes={"rewards": "int T", "gamma": "float"})
 
 
-@pytest.mark.parametrize("made", ["rewards.copy()", "np.array(rewards)", "rewards * 1", "np.full_like(rewards, 0)"])
+@pytest.mark.parametrize("made", ["rewards.copy()", "np.array(rewards)", "rewards * 1", "np.full_like(rewards, 0)",
+                                  "rewards[:] * 1", "np.zeros(len(rewards), dtype=rewards.dtype)"])
 def test_shape_generic_arrays_of_the_dtype_of_integer_rewards_are_refused_as_the_backward_runs(made):
     source = RETURNS_LIKE_REWARDS.replace("np.zeros_like(rewards)", made)
     env = {}
