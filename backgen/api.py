@@ -1543,6 +1543,8 @@ def _global_names(func):
 def _numbers_only(value, depth=0):
     if type(value) in (int, float, bool, np.float64) or depth == 0 and type(value) is str:  # (a setting: MODE =
         return True  # "train"; a NumPy float64: LOG2PI = np.log(2 * np.pi))
+    if depth == 0 and isinstance(value, (np.floating, np.integer)):  # EPS = np.finfo(np.float32).eps
+        return True
     if type(value) is dict:  # (PARAMS = {"g": 9.81}: constants by name)
         return depth < 8 and all(type(k) is str and _numbers_only(v, depth + 1) for k, v in value.items())
     return type(value) in (list, tuple) and depth < 8 and all(_numbers_only(v, depth + 1) for v in value)

@@ -35,6 +35,19 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
   ``for h in hs[::-1]`` (also inside enumerate and zip, but for ``hs`` a name read from the end:
   ``for i, h in enumerate(reversed(hs))`` -> ``for i in range(len(hs)): h = hs[-1 - i]``, and alike
   in zip and with a tuple target);
+* ``xs.reverse()`` standing alone -> ``xs = xs[::-1]``, and ``list(reversed(xs))`` -> ``xs[::-1]``; and
+  where every item comes into ``xs`` by
+  ``xs.insert(0, v)`` standing alone (``returns.insert(0, G)`` in a loop counting down): those ->
+  ``xs.append(v)``, and every other read of ``xs`` -> ``xs[::-1]`` (the list appended to, read from its
+  end), for ``xs`` a list the function builds (bound to ``[]``, filled only by ``append``, or only
+  by ``insert(0, v)``; bound to another value after, ``returns = np.array(returns)``, not in a branch),
+  read only where no second name keeps it (an argument of a NumPy function or of ``len``, ``sum``,
+  ``min``, ``max``, ``zip``, ``enumerate`` or ``reversed``, indexed, iterated, returned): no other
+  name sees the list change in place;
+* ``states, actions, rewards = zip(*batch)`` (a replay buffer's transitions transposed) -> ``states =
+  [item[0] for item in batch]``, ``actions = [item[1] for item in batch]``... (the list of the k-th
+  parts, where zip gives a tuple of them: read alike but for tuple arithmetic), ``batch`` bound to a
+  fresh name first where it is more than a name;
 * a list comprehension or generator expression (``sum(w * x for w, x in
   zip(ws, xs))``, ``[f(x) for x in xs]``, ``tuple(s + h * k for s, k in zip(state, ks))``) -> a
   list built by a loop just before the statement using it, which then reads the list (a
@@ -60,11 +73,184 @@ def desugar(func, error, maybe=True):
     if not maybe or not _sugared(func):
         return  # (nothing to rewrite)
     used = source.name_ids(func) | {a.arg for a in func.args.args}
+    _ordered_lists(func)
+    _transposed_zips(func, used)
     state = _State(used, error)
     _iterate_displays(func)
     _iterate_rebound_displays(func)
     func.body = state.lifted(state.block(func.body))
     _split_tuple_lists(func, used)
+
+
+def _transposed(stmt):
+    """Whether ``stmt`` is ``a, b, c = zip(*xs)``: names unpacked from a zip of one starred sequence."""
+    value = getattr(stmt, "value", None)
+    return isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Tuple) \
+        and stmt.targets[0].elts and all(isinstance(e, ast.Name) for e in stmt.targets[0].elts) \
+        and isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "zip" \
+        and len(value.args) == 1 and isinstance(value.args[0], ast.Starred) and not value.keywords
+
+
+def _transposed_zips(func, used):
+    """``a, b = zip(*xs)`` -> ``a = [item[0] for item in xs]``, ``b = [item[1] for item in xs]``."""
+    fresh = source.fresh_names(used, bare=True)
+
+    def each(stmt):
+        if not _transposed(stmt):
+            return [stmt]
+        rows = stmt.value.args[0].value
+        before = []
+        if not isinstance(rows, ast.Name):
+            before.append(ast.copy_location(ast.Assign([ast.Name(fresh("rows"), ast.Store())], rows), stmt))
+            rows = ast.Name(before[0].targets[0].id, ast.Load())
+        item = fresh("item")
+        for k, target in enumerate(stmt.targets[0].elts):
+            part = ast.Subscript(ast.Name(item, ast.Load()), ast.Constant(k), ast.Load())
+            listed = ast.ListComp(part, [ast.comprehension(ast.Name(item, ast.Store()), copy.deepcopy(rows), [], 0)])
+            before.append(ast.copy_location(ast.Assign([ast.Name(target.id, ast.Store())], listed), stmt))
+        return before
+    if any(_transposed(n) for n in walk(func)):
+        func.body = source.rewrite_statements(func.body, each)
+        ast.fix_missing_locations(func)
+
+
+_LIST_READERS = frozenset({"len", "sum", "min", "max", "zip", "enumerate", "reversed"})  # (builtins that read a
+# list and keep no name for it)
+
+
+def _ordered_lists(func):
+    """``xs.reverse()`` and ``xs.insert(0, v)`` standing alone, rewritten as the module's contract says."""
+    if not any(isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Attribute)
+               and n.value.func.attr in ("insert", "reverse") or _listed_reversed(n) for n in walk(func)):
+        return
+    parents = {}
+    for node in walk(func):
+        for field, value in ast.iter_fields(node):
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, ast.AST):
+                    parents[id(item)] = (node, field)
+    inner = {id(n) for d in walk(func) if d is not func and isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                           ast.Lambda, ast.ClassDef))
+             for n in walk(d)}  # (a name a function defined inside reads: its own, or the list kept)
+    params = {a.arg for a in func.args.args + func.args.posonlyargs + func.args.kwonlyargs}
+    uses = {}
+    for node in walk(func):
+        if isinstance(node, ast.Name):
+            uses.setdefault(node.id, []).append(node)
+    for name, nodes in uses.items():
+        plan = None if name in params else _list_plan(name, nodes, parents, inner)
+        if plan is None:
+            continue
+        kinds = {kind for kind, _ in plan}
+        if kinds & {"reverse", "listed"} and "insert" not in kinds:
+            _rewrite_list_uses(func, name, plan, {"reverse", "listed"})
+        elif "insert" in kinds and not kinds & {"reverse", "append"}:
+            _rewrite_list_uses(func, name, plan, {"insert", "read"})
+
+
+def _list_plan(name, nodes, parents, inner):
+    """``[(kind, node)]`` for each use of the list ``name`` while it holds the list bound by ``xs = []``
+    (kinds ``empty``: that binding; ``append``, ``insert``, ``reverse``: the statement; ``read``: the
+    name read), else None where one is none of these.  The name may be bound to another value
+    (``returns = np.array(returns)``), not in a branch: the uses after that binding, in the order the
+    lines read, are of that value, and left as they are; a loop holding uses of both values binds
+    the list before any other use in its body (each iteration then runs in that order)."""
+    def ancestors(node):
+        while id(node) in parents:
+            node = parents[id(node)][0]
+            yield node
+
+    def position(node):  # (a binding comes after the value it binds is read)
+        if isinstance(node.ctx, ast.Load):
+            return node.lineno, node.col_offset, 0
+        stmt = parents[id(node)][0]
+        return stmt.end_lineno, stmt.end_col_offset, 1
+
+    plan, records, state = [], [], None
+    for node in sorted(nodes, key=position):
+        if id(node) in inner:
+            return None
+        parent, field = parents[id(node)]
+        loops = tuple(id(a) for a in ancestors(node) if isinstance(a, (ast.For, ast.While)))
+        if not isinstance(node.ctx, ast.Load):
+            if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and parent.targets[0] is node) or \
+                    any(isinstance(a, (ast.If, ast.Try, ast.With, ast.Match)) for a in ancestors(parent)):
+                return None
+            empty = isinstance(parent.value, ast.List) and not parent.value.elts
+            state = "list" if empty else None
+            records.append((loops, state, empty))
+            if empty:
+                plan.append(("empty", parent))
+            continue
+        records.append((loops, state, False))
+        if state is None:
+            continue  # (a use of the other value)
+        if isinstance(parent, ast.Attribute) and parent.attr in ("append", "insert", "reverse"):
+            call, call_field = parents[id(parent)]
+            stmt = parents.get(id(call), (None,))[0]
+            if not (isinstance(call, ast.Call) and call_field == "func" and isinstance(stmt, ast.Expr)
+                    and not call.keywords and not any(isinstance(n, ast.Name) and n.id == name or
+                                                      isinstance(n, ast.Starred) for a in call.args for n in walk(a))):
+                return None
+            arity = {"append": 1, "insert": 2, "reverse": 0}[parent.attr]
+            if len(call.args) != arity or parent.attr == "insert" and not (
+                    isinstance(call.args[0], ast.Constant) and type(call.args[0].value) is int and call.args[0].value == 0):
+                return None
+            plan.append((parent.attr, stmt))
+        elif isinstance(parent, ast.Call) and _listed_reversed(parents.get(id(parent), (None,))[0]):
+            plan.append(("listed", parents[id(parent)][0]))  # list(reversed(xs))
+        elif isinstance(parent, ast.Call) and field == "args" and (
+                isinstance(parent.func, ast.Name) and parent.func.id in _LIST_READERS or
+                isinstance(parent.func, ast.Attribute) and isinstance(parent.func.value, ast.Name) and
+                parent.func.value.id in ("np", "numpy")) or \
+                isinstance(parent, ast.Subscript) and field == "value" and isinstance(parent.ctx, ast.Load) or \
+                isinstance(parent, (ast.For, ast.comprehension)) and field == "iter" or \
+                isinstance(parent, ast.Return) and field == "value":
+            plan.append(("read", node))
+        else:
+            return None
+    for loop in {loop for loops, _, _ in records for loop in loops}:
+        inside = [(state, empty) for loops, state, empty in records if loop in loops]
+        if len({state for state, _ in inside}) > 1 and not inside[0][1]:
+            return None  # (an iteration would begin with the value the last one left)
+    return plan if any(kind == "empty" for kind, _ in plan) else None
+
+
+def _listed_reversed(node):
+    """Whether ``node`` is ``list(reversed(xs))``, of a name."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "list" and \
+        len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Call) and \
+        isinstance(node.args[0].func, ast.Name) and node.args[0].func.id == "reversed" and \
+        len(node.args[0].args) == 1 and not node.args[0].keywords and isinstance(node.args[0].args[0], ast.Name)
+
+
+def _rewrite_list_uses(func, name, plan, kinds):
+    """``xs.reverse()`` -> ``xs = xs[::-1]``; ``xs.insert(0, v)`` -> ``xs.append(v)``; a read ``xs`` -> ``xs[::-1]``."""
+    def backwards(like):
+        return ast.copy_location(ast.Subscript(ast.Name(name, ast.Load()), ast.Slice(None, None, ast.copy_location(
+            ast.UnaryOp(ast.USub(), ast.Constant(1)), like)), ast.Load()), like)
+
+    for kind, node in plan:
+        if kind == "insert":
+            call = node.value
+            call.func.attr = "append"
+            call.args = call.args[1:]
+    statements = {id(node): [ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], backwards(node)), node)]
+                  for kind, node in plan if kind == "reverse" and kind in kinds}
+    func.body = source.rewrite_statements(func.body, lambda stmt: statements.get(id(stmt), [stmt]))
+    reads = {id(node) for kind, node in plan if kind == "read" and kind in kinds or kind == "listed" and kind in kinds}
+    if reads:
+        for node in list(walk(func)):
+            for field, value in ast.iter_fields(node):
+                items = value if isinstance(value, list) else [value]
+                for k, item in enumerate(items):
+                    if id(item) in reads:
+                        new = backwards(item)
+                        if isinstance(value, list):
+                            value[k] = new
+                        else:
+                            setattr(node, field, new)
+    ast.fix_missing_locations(func)
 
 
 def _iterate_displays(func):
@@ -930,15 +1116,20 @@ def _sugared(func):
     while todo:
         node = todo.pop()
         kind = node.__class__
-        if kind in (ast.ListComp, ast.GeneratorExp, ast.For) or kind is ast.Expr and (
+        if kind in (ast.ListComp, ast.GeneratorExp, ast.For) or kind is ast.Call and _listed_reversed(node) or \
+                kind is ast.Expr and (
                 _written_out(node) or _extended(node) or _extended(node, displayed=False)) or \
                 kind is ast.While and (_returns_in(node.body) or node.orelse):
             return True
         if kind is ast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
-                and (any(isinstance(e, ast.Subscript) for e in node.targets[0].elts) or _nested_target(node.targets[0])):
+                and (any(isinstance(e, ast.Subscript) for e in node.targets[0].elts) or _nested_target(node.targets[0])
+                     or _transposed(node)):
             return True
         if kind is ast.Assign and isinstance(node.value, (ast.List, ast.Tuple)) and \
                 any(isinstance(e, (ast.List, ast.Tuple)) for e in node.value.elts):  # layers = [(W1, b1), ...]
+            return True
+        if kind is ast.Expr and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute) \
+                and node.value.func.attr in ("insert", "reverse"):  # returns.insert(0, G); xs.reverse()
             return True
         if kind is ast.Expr and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute) \
                 and node.value.func.attr == "append" and node.value.args and \

@@ -212,6 +212,12 @@ def _checks(backward, guard):
         checks.append((f"isinstance({name}, (list, tuple))",
                        f'"{backward.name}() is written for {name} as an array, which + and * and slices read "\n'
                        f'                        "otherwise than a list: pass np.asarray({name})"'))
+    for param, array, line in backward.integer_writes:  # returns = np.zeros_like(rewards); returns[t] = G
+        checks.append((f"{np_name}.asarray({param}).dtype.kind in 'biu'",
+                       f'"{backward.name}(): {param} holds integers (or booleans), so {array}, made from it, does too, "\n'
+                       f'                         "and the differentiated value written into it on line {line} is converted to "\n'
+                       f'                         "integers, its gradient lost: make {array} one of floats (dtype=float)"',
+                       "ValueError"))
     for name in backward.required:  # if y is None: return scores, a path not differentiated
         checks.append((f"{name} is None", f'"{backward.name}() is the gradient of what {backward.forward_name}() '
                                           f'returns with {name} given: pass {name}"'))

@@ -397,6 +397,9 @@ class Backward:
     lines: tuple = field(default=(), compare=False, repr=False)  # errors (no part of what the code is)
     numerals: tuple = field(default=(), compare=False, repr=False)  # the numbers as the user wrote them (Staged's)
     left_out: tuple = ()  # the branches left out (Staged's)
+    integer_writes: tuple = ()  # (parameter, array, line): shape-generic code writing a differentiated value
+    # into an array that takes the parameter's dtype (np.zeros_like(rewards), rewards.copy()): refused at
+    # run time where the parameter holds integers, which the write would truncate
     layout_checks: tuple = ()  # (parameter, line, what, entry): parameters the code is written for C-contiguous,
                                # checked as it starts (the reshape or ravel on that line is a view of them then);
                                # a layer's backward (dout, cache) checks the cache's entry at that place instead

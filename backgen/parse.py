@@ -48,7 +48,7 @@ from .desugar import desugar
 from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
 from . import (combinations, correlations, defaults, dict_calls, dict_spread, distances, divmods, eigenvalues, factories,
-               float_limits, folds, generators, higher_order, index_tricks, integrals, iterables, list_calls,
+               filters, float_limits, folds, generators, higher_order, index_tricks, integrals, iterables, list_calls,
                masked_reductions, masked_ufuncs, math_calls, named_entries, outers, partials, polyfits, quantiles,
                scipy_calls, scipy_linalg, scipy_optimize, selects, signals, starred, statistics_calls, trys, varargs,
                view_targets)
@@ -118,8 +118,8 @@ def error_at(message, filename, lines, node):
 
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
-_CALL_REWRITERS = (distances, scipy_optimize, integrals, signals, selects, outers, masked_reductions, quantiles, eigenvalues, correlations,
-                   polyfits, masked_ufuncs,
+_CALL_REWRITERS = (distances, scipy_optimize, integrals, signals, filters, selects, outers, masked_reductions, quantiles,
+                   eigenvalues, correlations, polyfits, masked_ufuncs,
                    statistics_calls, math_calls, divmods, float_limits, list_calls, dict_calls, index_tricks,
                    partials)  # (in this order: a later one may rewrite what an earlier wrote)
 
@@ -1038,7 +1038,21 @@ def _bind_import(node, env):
     if isinstance(node, ast.ImportFrom) and not node.level and node.module in ("scipy", "autograd.scipy", "jax.scipy"):
         for alias in node.names:  # from scipy import special
             env[alias.asname or alias.name] = {"special": "scipy.special", "stats": "scipy.stats",
-                                               "linalg": "scipy.linalg"}.get(alias.name)
+                                               "linalg": "scipy.linalg", "signal": filters.MODULE}.get(alias.name)
+        return
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module == filters.MODULE:
+        for alias in node.names:  # from scipy.signal import lfilter
+            env[alias.asname or alias.name] = f"{filters.MODULE}.{alias.name}" if alias.name in filters.FUNCTIONS \
+                else None
+        return
+    if isinstance(node, ast.Import) and any(a.name == filters.MODULE for a in node.names):
+        for alias in node.names:  # import scipy.signal (read through scipy, as scipy.special is), or as signal
+            if alias.name != filters.MODULE:
+                _bind_import(ast.Import(names=[alias]), env)
+            elif alias.asname:
+                env[alias.asname] = filters.MODULE
+            elif env.get("scipy") != "scipy":
+                env["scipy"] = "scipy"
         return
     if isinstance(node, ast.ImportFrom) and node.module in ("itertools", "functools", "operator", "statistics"):
         for alias in node.names:  # from itertools import combinations (pairs, written as two loops); from
@@ -1145,14 +1159,16 @@ def _read_function(func):
 
 
 def _number_literal(value):
-    """The literal of a number a live function reads from its module (``EPS = 1e-8``; a NumPy float64 as
-    the float it is, ``LOG2PI = np.log(2 * np.pi)``, ``Z99 = norm.ppf(0.99)``), or of a string or a boolean
-    (a setting: ``CALL = "call"``, ``DEBUG = False``), as a module's source gives them; None for any other
-    value."""
+    """The literal of a number a live function reads from its module (``EPS = 1e-8``; a NumPy number as
+    Python's, ``LOG2PI = np.log(2 * np.pi)``, ``Z99 = norm.ppf(0.99)``, ``EPS = np.finfo(float).eps``), or of
+    a string or a boolean (a setting: ``CALL = "call"``, ``DEBUG = False``), as a module's source gives them;
+    None for any other value."""
     if type(value) in (int, float, str, bool):
         return repr(value)
-    if type(value) is numpy.float64 and math.isfinite(value):
+    if isinstance(value, numpy.floating) and math.isfinite(value):
         return repr(float(value))
+    if isinstance(value, numpy.integer):
+        return repr(int(value))
     return None
 
 
@@ -1835,6 +1851,9 @@ def _describe(value):
         return "numpy.linalg"  # import numpy.linalg as la
     if value is numpy.lib.stride_tricks:
         return "numpy.lib.stride_tricks"
+    signal = sys.modules.get(filters.MODULE)
+    if signal is not None and (value is signal or name in filters.FUNCTIONS and getattr(signal, name, None) is value):
+        return filters.MODULE if value is signal else f"{filters.MODULE}.{name}"  # (filters)
     if name and getattr(numpy.lib.stride_tricks, name, None) is value:
         return f"numpy.lib.stride_tricks.{name}"  # from numpy.lib.stride_tricks import sliding_window_view
     if name and (getattr(numpy.linalg, name, None) is value or owner in LINALG_LIKE[1:] and

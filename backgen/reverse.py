@@ -65,6 +65,12 @@ def recomputing(flag=True):
         RECOMPUTE.reset(token)
 
 
+_INTEGER_ARITHMETIC = frozenset({"add", "sub", "mul", "neg", "pos", "abs", "np.abs", "floordiv", "mod"})  # (of
+# integers, where their operands are: the dtype of the array they are given)
+_SAME_DTYPE = re.compile(r"dtype=(\w+)\s*[,)]")
+_LIKE = re.compile(r"^\w+\.(zeros_like|ones_like|empty_like|full_like)\(\s*\w+\s*[,)]")  # (of the dtype
+# of the array they are given, where no dtype= is)
+
 def reverse(staged, cached=frozenset()):
     """The backward of ``staged``.  A loop whose forward would run only to keep values for its
     backward (``peaks.append(peak)``, nothing else read after it) is not run: its backward computes
@@ -272,7 +278,7 @@ class _Reverser(FlowReverser):
             full_forward=full_forward, layer_groups=layer, shape_free=staged.shape_free, required=staged.required,
             sized_outputs=self.sized_outputs(), filename=staged.filename, lines=staged.lines,
             constants=staged.constants, named_arrays=staged.named_arrays, numerals=staged.numerals,
-            left_out=staged.left_out)
+            left_out=staged.left_out, integer_writes=tuple(dict.fromkeys(getattr(self, "integer_writes", ()))))
 
     def sized_outputs(self):
         """``(position, group)`` for the outputs whose length the data decides, those selected alike
@@ -523,6 +529,51 @@ class _Reverser(FlowReverser):
         if self.staged.shape_free or name not in self.floats:
             return f"{np_name}.zeros_like({name}, dtype=float)"
         return f"{np_name}.zeros_like({name})"
+
+    def dtype_parameter(self, name):
+        """The parameter whose dtype the array ``name`` has, where it is the parameter itself, or made from
+        it alone by copies, parts (``rewards[:]``), ``np.zeros_like``-like calls without ``dtype=``
+        (or with ``dtype=rewards.dtype``), arithmetic with integers (``rewards * 1``) and writes into
+        those (each
+        binding of each name on the way of this one origin); else None."""
+        made = self.__dict__.get("_bindings_of")
+        if made is None or made[0] is not self.staged.body:
+            bindings = {}
+            for op in ir.ops_in(self.staged.body):
+                bindings.setdefault(op.target, []).append(op)
+            made = self.__dict__["_bindings_of"] = (self.staged.body, bindings)
+        bindings, params = made[1], set(self.staged.params)
+        found, todo, seen = set(), [name], set()
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if name in params:
+                found.add(name)
+                continue
+            for op in bindings.get(name, ()):
+                source = op.args[0] if op.args else None
+                if op.rule in _INTEGER_ARITHMETIC and op.args and all(
+                        isinstance(a, ir.Var) or isinstance(a, ir.Const) and re.fullmatch(r"-?\d+", a.source)
+                        for a in op.args):  # (rewards * 1, -rewards: of the dtype of rewards)
+                    todo += [a.name for a in op.args if isinstance(a, ir.Var)]
+                    continue
+                same = _SAME_DTYPE.search(op.source or "") if op.rule == "inert" else None
+                if same and any(isinstance(a, ir.Var) and a.name == same.group(1) for a in op.args):
+                    read = [b.args[0].name for b in bindings.get(same.group(1), ())  # (dtype = rewards.dtype)
+                            if b.rule == "inert" and b.args and isinstance(b.args[0], ir.Var) and
+                            b.source == f"{b.args[0].name}.dtype"]
+                    if len(read) == 1 and len(bindings[same.group(1)]) == 1:
+                        todo.append(read[0])  # np.zeros(n, dtype=rewards.dtype)
+                        continue
+                if not isinstance(source, ir.Var) or not (
+                        op.rule in ("setitem", "getitem", "np.copy", "copy", "np.array", "np.asarray") and
+                        not any(key == "dtype" for key, _ in op.params) or
+                        op.rule == "inert" and _LIKE.match(op.source or "") and "dtype" not in op.source):
+                    return None
+                todo.append(source.name)
+        return found.pop() if len(found) == 1 else None
 
     @property
     def floats(self):
@@ -794,6 +845,10 @@ class _Reverser(FlowReverser):
                 self.refuse_at(op.line, f"this writes a differentiated value into {kind} array "
                                         f"({_user(op.target)}), which NumPy converts to its dtype, so its gradient "
                                         f"is lost: make the array one of floats (np.zeros(n), .astype(float))")
+            if self.staged.shape_free and op.target not in self.floats:  # (of a dtype the arrays given decide:
+                param = self.dtype_parameter(op.target)  # the backward checks it, as the code above refuses)
+                if param is not None:
+                    self.__dict__.setdefault("integer_writes", []).append((param, _user(op.target), op.line))
             # (in shape-generic code the gradient of a whole array written over, x[...] += v, may be a number too)
             # (or through one mask: of a 0-d array a 0-d mask, and the gradient a number, dout=1.0)
             whole = self.staged.shape_free and (index == "..." or one_mask(op, self.masks))

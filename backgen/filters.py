@@ -1,0 +1,172 @@
+"""SciPy's ``lfilter`` of a first-order recursion (a discounted cumulative sum), written as the loop it computes.
+
+Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each call ``lfilter(b, a, x)``
+(``axis=`` 0 or -1, its default; ``zi`` not given) of a function the environment binds to
+``scipy.signal.lfilter`` (``from scipy.signal import lfilter``, ``scipy.signal.lfilter`` after ``import
+scipy.signal``, ``signal.lfilter`` after ``from scipy import signal``), ``b`` a list or tuple display of
+one coefficient and ``a`` of one or two (``lfilter([1], [1, -gamma], x[::-1])[::-1]``: the discounted
+sums of rewards and of advantages), by the name of its value, computed just before the statement
+holding the call, in assignments to fresh names::
+
+    xs = x                                   (where x is more than a name)
+    ys = np.zeros(np.shape(xs))
+    acc = 0.0 * xs[..., 0]                   (xs[0], xs[n], ys[n] and np.shape(xs)[0] for axis=0)
+    for n in range(np.shape(xs)[-1]):
+        acc = (b0 * xs[..., n] - a1 * acc) / a0
+        ys[..., n] = acc
+
+as SciPy computes it, ``y[n] = (b0 * x[n] - a1 * y[n - 1]) / a0`` (``b0 *`` and ``/ a0`` left out where
+they are the number 1; a coefficient other than a number bound to a fresh name first, once; ``a`` of
+one coefficient: ``ys = np.multiply(b0 / a0, xs)``): a loop, differentiated in ``x`` and in the coefficients.  The
+result is of floats, as SciPy's is.  Other coefficients (arrays, longer lists), another axis, ``zi``,
+and a call in a comprehension, a lambda, a conditional part of an expression (``a if c else b``,
+``and``, ``or``) or a ``while`` test are refused at the call.
+"""
+
+import ast
+import copy
+
+from .scipy_calls import numpy_alias
+from .source import fresh_names, name_ids, rewrite_statements
+
+MODULE = "scipy.signal"
+FUNCTIONS = frozenset({"lfilter"})
+SPELLED = frozenset({"lfilter"})  # (parse runs this rewriter only where the function spells one)
+_PARAMS = ("b", "a", "x", "axis", "zi")
+
+
+def rewrite(forward):
+    def which(func):
+        parts = []
+        while isinstance(func, ast.Attribute):
+            parts.insert(0, func.attr)
+            func = func.value
+        meaning = forward.env.get(func.id) if isinstance(func, ast.Name) else None
+        return ".".join([meaning] + parts) == f"{MODULE}.lfilter" if meaning else False
+
+    if not any(isinstance(n, ast.Call) and which(n.func) for n in ast.walk(forward.func)):
+        return
+    np_name = numpy_alias(forward)
+    forward.env.setdefault("range", "range")
+    fresh = fresh_names(name_ids(forward.func) | {a.arg for a in ast.walk(forward.func.args) if isinstance(a, ast.arg)},
+                        bare=True)
+
+    def np_call(attr, *args):
+        return ast.Call(ast.Attribute(ast.Name(np_name, ast.Load()), attr, ast.Load()), list(args), [])
+
+    def filtered(node, before):
+        """The name of the call's value, its lines appended to ``before``."""
+        given = dict(zip(_PARAMS, node.args))
+        if len(node.args) > len(_PARAMS) or any(isinstance(a, ast.Starred) for a in node.args) or \
+                any(k.arg not in _PARAMS or k.arg in given for k in node.keywords):
+            raise forward.error("scipy.signal.lfilter is read with b, a, x and axis", node)
+        given.update({k.arg: k.value for k in node.keywords})
+        if any(p not in given for p in ("b", "a", "x")):
+            raise forward.error("scipy.signal.lfilter needs b, a and x written out", node)
+        if not (isinstance(given.get("zi"), ast.Constant) and given["zi"].value is None) and "zi" in given:
+            raise forward.error("scipy.signal.lfilter is differentiated without initial conditions (zi)", node)
+        axis = given.get("axis", ast.Constant(-1))
+        if isinstance(axis, ast.UnaryOp) and isinstance(axis.op, ast.USub) and isinstance(axis.operand, ast.Constant):
+            axis = ast.Constant(-axis.operand.value)
+        b, a = given["b"], given["a"]
+        if not (isinstance(axis, ast.Constant) and type(axis.value) is int and axis.value in (0, -1)) or not (
+                isinstance(b, (ast.List, ast.Tuple)) and len(b.elts) == 1 and isinstance(a, (ast.List, ast.Tuple))
+                and len(a.elts) in (1, 2)) or any(isinstance(e, ast.Starred) for e in b.elts + a.elts):
+            raise forward.error("scipy.signal.lfilter is differentiated as the recursion y[n] = (b0 * x[n] - a1 * "
+                                "y[n - 1]) / a0: b a list of one coefficient and a of one or two, written out "
+                                "([1], [1, -gamma]), along axis 0 or -1", node)
+
+        def bound(value, prefix):
+            if isinstance(value, ast.Constant) or isinstance(value, ast.Name):
+                return value
+            before.append(_assign(fresh(prefix), value, node))
+            return ast.Name(before[-1].targets[0].id, ast.Load())
+
+        def one(value):
+            return isinstance(value, ast.Constant) and not isinstance(value.value, bool) and value.value == 1
+
+        x = given["x"]
+        if not isinstance(x, ast.Name):
+            before.append(_assign(fresh("xs"), x, node))
+            x = ast.Name(before[-1].targets[0].id, ast.Load())
+        b0 = bound(b.elts[0], "b0")
+        a0 = bound(a.elts[0], "a0")
+
+        def scaled(value):  # b0 * value / a0
+            value = value if one(b0) else ast.BinOp(copy.deepcopy(b0), ast.Mult(), value)
+            return value if one(a0) else ast.BinOp(value, ast.Div(), copy.deepcopy(a0))
+
+        out = fresh("ys")
+        if len(a.elts) == 1:  # (NumPy's multiply: x is an array, and the result one of floats)
+            before.append(_assign(out, np_call("multiply", ast.BinOp(copy.deepcopy(b0), ast.Div(), copy.deepcopy(a0)),
+                                               copy.deepcopy(x)), node))
+            return ast.Name(out, ast.Load())
+        a1 = bound(a.elts[1], "a1")
+        acc, n = fresh("acc"), fresh("n")
+
+        def at(index):
+            if axis.value == 0:
+                return index
+            return ast.Tuple([ast.Constant(...), index], ast.Load())
+
+        before.append(_assign(out, np_call("zeros", np_call("shape", copy.deepcopy(x))), node))
+        before.append(_assign(acc, ast.BinOp(ast.Constant(0.0), ast.Mult(), ast.Subscript(
+            copy.deepcopy(x), at(ast.Constant(0)), ast.Load())), node))
+        step = ast.BinOp(copy.deepcopy(b0), ast.Mult(), ast.Subscript(copy.deepcopy(x), at(ast.Name(n, ast.Load())),
+                                                                     ast.Load())) \
+            if not one(b0) else ast.Subscript(copy.deepcopy(x), at(ast.Name(n, ast.Load())), ast.Load())
+        step = ast.BinOp(step, ast.Sub(), ast.BinOp(copy.deepcopy(a1), ast.Mult(), ast.Name(acc, ast.Load())))
+        step = step if one(a0) else ast.BinOp(step, ast.Div(), copy.deepcopy(a0))
+        length = ast.Subscript(np_call("shape", copy.deepcopy(x)), ast.Constant(axis.value), ast.Load())
+        body = [_assign(acc, step, node),
+                _located(ast.Assign([ast.Subscript(ast.Name(out, ast.Load()), at(ast.Name(n, ast.Load())),
+                                                   ast.Store())], ast.Name(acc, ast.Load())), node)]
+        loop = _located(ast.For(ast.Name(n, ast.Store()), ast.Call(ast.Name("range", ast.Load()), [length], []),
+                                body, []), node)
+        before.append(loop)
+        return ast.Name(out, ast.Load())
+
+    def each(stmt):
+        if not isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr, ast.If, ast.For)):
+            return [stmt]
+        parts = [stmt.test] if isinstance(stmt, ast.If) else [stmt.iter] if isinstance(stmt, ast.For) else [stmt]
+        if any(isinstance(n, (ast.IfExp, ast.BoolOp, ast.NamedExpr)) for part in parts for n in ast.walk(part)):
+            return [stmt]  # (refused below)
+        before = []
+
+        class Before(ast.NodeTransformer):
+            def visit_Lambda(self, node):
+                return node  # (evaluated elsewhere, or many times: refused below)
+
+            visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_Lambda
+
+            def visit_Call(self, node):
+                self.generic_visit(node)
+                return _located(filtered(node, before), node) if which(node.func) else node
+        for part in parts:
+            new = Before().visit(part)
+            if isinstance(stmt, ast.If):
+                stmt.test = new
+            elif isinstance(stmt, ast.For):
+                stmt.iter = new
+        return before + [stmt]
+    forward.func.body = rewrite_statements(forward.func.body, each)
+    for node in ast.walk(forward.func):
+        if isinstance(node, ast.Call) and which(node.func):
+            raise forward.error("scipy.signal.lfilter is differentiated where a statement computes it (an "
+                                "assignment, a return), not in a comprehension, a lambda, a conditional "
+                                "expression or a while test: compute it on a line before", node)
+    ast.fix_missing_locations(forward.func)
+
+
+def _located(new, node):
+    for sub in ast.walk(new):
+        ast.copy_location(sub, node)
+    return new
+
+
+def _assign(name, value, node):
+    """``name = value`` at the call ``node``'s place (a statement spanning it)."""
+    line = _located(ast.Assign([ast.Name(name, ast.Store())], value), node)
+    line.end_lineno, line.end_col_offset = node.end_lineno, node.end_col_offset
+    return line
