@@ -599,10 +599,11 @@ class StatementStager:
             elif a is None or b is None:  # assigned on one path only: as in Python, bound where that path ran
                 merged[name] = a if a is not None else b
                 items = body if a is not None else orelse
-                if name in unset and isinstance(merged[name], ir.Var) and \
-                        merged[name].name not in {op.target for op in ir.ops_in(items)}:
-                    # a loop's value bound here to one from before the if: a copy on this path, so that
-                    # the other paths keep the one an earlier iteration bound (a = row after a break)
+                if name in unset and (isinstance(merged[name], ir.Const) or isinstance(merged[name], ir.Var) and
+                                      merged[name].name not in {op.target for op in ir.ops_in(items)}):
+                    # a loop's value bound here to one from before the if, or to a constant: a copy on this
+                    # path, so that the other paths keep the one an earlier iteration bound (a = row after a
+                    # break; a = 3.0 on one path, the other keeping what an inner loop set)
                     target = self.merged_name(name)
                     items.append(ir.Op(target, "copy", (merged[name],), self.line, (), str(merged[name])))
                     self.note(items[-1])

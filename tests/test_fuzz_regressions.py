@@ -5280,3 +5280,36 @@ def test_a_name_bound_anew_before_the_loop_reads_it_shares_nothing_there():
                 b[2] = np.sum(a)
             return np.sum(b * b) + np.sum(a)
         """, [np.array([-1.04, 0.6, 0.54, 0.37])])
+
+
+# long fuzz, seed 2026120561, program 1118: a name an inner loop sets, then set to a constant on one path
+# of an if (or after a continue the other path takes) in the enclosing loop: the path keeping the inner
+# loop's value was dropped, the loop taken to leave the constant (dx = 0.0, finite differences 0.037)
+@pytest.mark.parametrize("then", [
+    "if x > 5.0:\n    a = 3.0",
+    "if b > 0.7:\n    continue\na = 3.0",
+    "if b > 0.7:\n    continue\na, d = 3.0, x * b",
+    "if b < 0.7:\n    a = 3.0\nelse:\n    a = a * 2.0",
+])
+def test_a_constant_set_on_one_path_after_an_inner_loop_keeps_the_other_path_s_value(then):
+    then = textwrap.indent(then, " " * 8)
+    assert_right(f"""
+import math
+def f(x):
+    for i in range(2):
+        for j in range(2):
+            a = x * x
+        b = x + 5.0
+{then}
+    return a
+""", [-0.47])
+    assert_right(f"""
+import math
+def f(x, n: int):
+    for i in range(2):
+        for j in range(n):
+            a = math.pow((x - 0.3) ** 2 + 0.5, x)
+        b = x + 5.0
+{then}
+    return a
+""", [0.5, 2])
