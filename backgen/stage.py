@@ -428,6 +428,14 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                 raise self.error(f"{name!r} is read by key ({name}[...]) as a dictionary of settings, which carries "
                                  f"no gradient: leave it out of wrt, or for a dictionary of arrays give their shapes "
                                  f"(shapes={{{name!r}: {{'W1': 'D, H', ...}}}}) or call the decorator with it", self.func)
+        settings = [p for p in params if p in self.config]
+        if not wrt and settings:  # (every parameter a dict of settings: nothing left to differentiate)
+            error = self.error(f"nothing to differentiate: {', '.join(map(repr, settings))} "
+                               f"{'is' if len(settings) == 1 else 'are'} read by key as settings, which carry no "
+                               "gradient; for a dict of numbers to differentiate, backgen.generate reads each "
+                               "entry read by key as a number of its own", self.func)
+            error.nothing_differentiated = self.func.name
+            raise error
         if len(set(wrt)) != len(wrt) or not wrt:
             error = self.error("wrt must name each parameter at most once, and at least one", self.func)
             if not wrt:  # (a helper given integers alone, H - HH + 1: written out in its caller instead)

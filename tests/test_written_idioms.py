@@ -285,3 +285,24 @@ def test_a_dict_made_by_dict_with_keywords_is_read_by_its_keys():
             return np.sum(state['h'] ** 2) * state['scale']
         """, [X, RNG.randn(2, 4)])
 
+
+
+def test_the_decorator_says_a_dict_of_settings_leaves_nothing_to_differentiate(tmp_path):
+    import importlib.util  # noqa: PLC0415
+    path = tmp_path / "saxpy_of_a_dict.py"
+    path.write_text("def saxpy(val):\n    return val['a'] * val['b'] + val['c']\n")
+    spec = importlib.util.spec_from_file_location("saxpy_of_a_dict", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with pytest.raises(backgen.BackgenError, match="nothing to differentiate: 'val' is read by key as settings"):
+        backgen.backward(module.saxpy)
+    # generate reads each entry as a number of its own
+    text = backgen.generate(path.read_text())
+    namespace = {}
+    exec(text, namespace)
+    val = {"a": 0.5, "b": 1.2, "c": 0.7}
+    got = namespace["saxpy_backward"](dict(val))
+    want = finite_differences(module.saxpy, [val], [0], [1.0])[0]
+    assert set(got) == set(want)
+    for key in want:
+        np.testing.assert_allclose(got[key], want[key], rtol=1e-6)
