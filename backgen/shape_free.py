@@ -242,7 +242,8 @@ def _sliced(node):
 def _reshaped_from(func):
     """``{name: parameter}`` for the names set to a parameter reshaped (``y.reshape(N * T)``,
     ``np.ravel(y)``, ``y.T``) or sliced (``y[:, 1:]``), or, bound once, to its items (``for i in ids``,
-    ``last = ids[-1]``), or to a list of its items (``list(y)``, read as ``for item in y:
+    ``last = ids[-1]``, ``i, j = edges[:, 0], edges[:, 1]``, unpacked: ``a, b = edges.T``, ``i, j = E[k]``,
+    ``for i, j in edges``), or to a list of its items (``list(y)``, read as ``for item in y:
     items.append(item)``), whose elements are the parameter's (or those of such a name: ``for j in row``)."""
     params = {a.arg for a in func.args.args}
     found = {}
@@ -250,22 +251,24 @@ def _reshaped_from(func):
     for node in walk(func):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             stores[node.id] = stores.get(node.id, 0) + 1
+
+    def bind(target, source):
+        if isinstance(source, ast.Name) and (source.id in params or source.id in found) and target not in params:
+            found[target] = found.get(source.id, source.id)
     for node in walk(func):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            value, source = node.value, None
-            if isinstance(value, ast.Attribute) and value.attr == "T":
-                source = value.value
-            elif isinstance(value, ast.Subscript) and (_sliced(value.slice) or _an_item(value.slice) and
-                                                       stores.get(node.targets[0].id) == 1):
-                source = value.value  # (y[:, 1:]; i = ids[t], bound once, as a loop over enumerate(ids) is written out)
-            elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
-                if value.func.attr in ("reshape", "ravel", "flatten", "astype", "copy"):
-                    receiver = value.func.value
-                    is_module = isinstance(receiver, ast.Name) and receiver.id in ("np", "numpy")
-                    source = value.args[0] if is_module and value.args else None if is_module else receiver
-            if isinstance(source, ast.Name) and (source.id in params or source.id in found) and \
-                    node.targets[0].id not in params:
-                found[node.targets[0].id] = found.get(source.id, source.id)
+            bind(node.targets[0].id, _source_of(node.value, stores.get(node.targets[0].id) == 1))
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                isinstance(node.targets[0], (ast.Tuple, ast.List)):  # i, j = edges[:, 0], edges[:, 1]
+            targets = node.targets[0].elts
+            if all(isinstance(t, ast.Name) and stores.get(t.id) == 1 for t in targets):
+                if isinstance(node.value, (ast.Tuple, ast.List)) and len(node.value.elts) == len(targets):
+                    for target, value in zip(targets, node.value.elts):
+                        bind(target.id, _source_of(value, True))
+                elif not isinstance(node.value, (ast.Tuple, ast.List, ast.Starred)):  # a, b = edges.T; i, j = E[k]:
+                    source = node.value if isinstance(node.value, ast.Name) else _source_of(node.value, True)
+                    for target in targets:  # (its items, whose elements are the parameter's)
+                        bind(target.id, source)
         elif isinstance(node, (ast.For, ast.comprehension)):  # for i in ids: E[i] (its items, as zip and
             for target, source in _items_iterated(node.target, node.iter):  # enumerate give them; and for j
                 if (source in params or source in found) and target not in params and stores.get(target) == 1:
@@ -281,6 +284,29 @@ def _reshaped_from(func):
     return found
 
 
+def _source_of(value, once):
+    """The name ``value`` reshapes (``y.reshape(N * T)``, ``np.ravel(y)``, ``y.T``) or slices (``y[:, 1:]``),
+    or, where the name it is bound to is bound ``once``, of which it picks an item (``ids[t]``, as a loop over
+    ``enumerate(ids)`` is written out) or a column (``edges[:, 0]``): its elements are that name's.  Else None."""
+    if isinstance(value, ast.Attribute) and value.attr == "T":
+        return value.value
+    if isinstance(value, ast.Subscript) and (_sliced(value.slice) or _items_of(value.slice) and once):
+        return value.value
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
+            value.func.attr in ("reshape", "ravel", "flatten", "astype", "copy"):
+        receiver = value.func.value
+        is_module = isinstance(receiver, ast.Name) and receiver.id in ("np", "numpy")
+        return value.args[0] if is_module and value.args else None if is_module else receiver
+    return None
+
+
+def _items_of(index):
+    """Whether ``index`` picks items, or items along some axes and slices along the others (``ids[t]``,
+    ``edges[:, 0]``)."""
+    parts = index.elts if isinstance(index, ast.Tuple) else [index]
+    return all(isinstance(part, ast.Slice) or _an_item(part) for part in parts)
+
+
 def _an_item(index):
     """Whether ``index`` picks one item: a name (``ids[t]``) or a whole number written out (``ids[0]``, ``ids[-1]``)."""
     if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub):
@@ -290,9 +316,12 @@ def _an_item(index):
 
 def _items_iterated(target, iterable):
     """``(name, parameter)`` pairs of a loop's targets bound to items of a name it iterates: ``i`` of ``for i
-    in ids``, of ``for k, i in enumerate(ids)``, of ``for i, x in zip(ids, xs)`` (``x`` of ``xs`` too)."""
+    in ids``, of ``for k, i in enumerate(ids)``, of ``for i, x in zip(ids, xs)`` (``x`` of ``xs`` too), and
+    bound to the items of its items: ``i`` and ``j`` of ``for i, j in edges``."""
     if isinstance(iterable, ast.Name) and isinstance(target, ast.Name):
         return [(target.id, iterable.id)]
+    if isinstance(iterable, ast.Name) and isinstance(target, (ast.Tuple, ast.List)):  # for i, j in edges: the
+        return [pair for part in target.elts for pair in _items_iterated(part, iterable)]  # items' items
     if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and not iterable.keywords
             and isinstance(target, (ast.Tuple, ast.List))):
         return []
@@ -547,11 +576,14 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
         results = samples.written([{**dict.fromkeys(free, len(dims)), **fixed} for dims in PROBES])
     crosses = any(".cross(" in line for line in forward.lines)  # (here or in a helper)
     if not results and crosses:  # vectors of three components (np.cross(r, F)): of every rank, the last axis 3
-        results = samples.written([{**{n: shape for n in free}, **vectors, **fixed}
-                                   for shape in ((3,), (6, 3), (6, 6, 3))])
-        if not results and len(free) <= 4:  # a point and a polyline: each a vector or rows of them
-            results = samples.written([{**dict(zip(free, shapes)), **vectors, **fixed}
-                                       for shapes in itertools.product(((3,), (4, 3)), repeat=len(free))])
+        for labelled in (vectors, {}) if vectors else ({},):  # (labels vectors, then as the rest: a mesh's faces)
+            results = samples.written([{**{n: shape for n in free}, **labelled, **fixed}
+                                       for shape in ((3,), (6, 3), (6, 6, 3))])
+            if not results and len(free) <= 4:  # a point and a polyline: each a vector or rows of them
+                results = samples.written([{**dict(zip(free, shapes)), **labelled, **fixed}
+                                           for shapes in itertools.product(((3,), (4, 3)), repeat=len(free))])
+            if results:
+                break
     plain = not any((forward.env.get(n.id) or "").startswith("numpy") for n in walk(forward.func)
                     if isinstance(n, ast.Name))  # (plain Python: written for numbers as a person means it)
     deferred = None
