@@ -173,13 +173,30 @@ def _kron_any(c, position, ra, rb):
 
 def _cross(position):
     def grad(c):
-        if any(c.op.param(p) is not None for p in ("axisa", "axisb", "axisc", "axis")):
-            c.unsupported("np.cross is differentiated along the last axis")
-        if not c.shape_free and (c.shape("a")[-1:] != (3,) or c.shape("b")[-1:] != (3,)):
+        axis = _cross_axis(c)
+        if not c.shape_free and (c.shape("a")[axis:][:1] != (3,) or c.shape("b")[axis:][:1] != (3,)):
             c.unsupported("np.cross is differentiated for 3-vectors")  # (in code for every shape: 3-vectors
             # of every rank, as the samples are; np.cross(b, g) raises for others)
-        return f"{c.np}.cross({c.b}, {c.g})" if position == 0 else f"{c.np}.cross({c.g}, {c.a})"
+        along = "" if axis == -1 else f", axis={axis}"
+        return f"{c.np}.cross({c.b}, {c.g}{along})" if position == 0 else f"{c.np}.cross({c.g}, {c.a}{along})"
     return grad
+
+
+def _cross_axis(c):
+    """The one axis np.cross takes its vectors along (``axis=0``; ``axisa``, ``axisb`` and ``axisc`` all
+    the same), -1 where none is given; along another, a and b of one shape (their axes broadcast
+    otherwise as the vectors' are moved to the end), in code written for their shapes."""
+    given = {p: c.param(p) for p in ("axisa", "axisb", "axisc", "axis") if c.op.param(p) is not None}
+    if not given:
+        return -1
+    axes = set(given.values()) if "axis" not in given or len(given) == 1 else set()
+    if len(given) != (1 if "axis" in given else 3) or len(axes) != 1 or not isinstance(min(axes), int):
+        c.unsupported("np.cross is differentiated along one axis for a, b and the result (axis=k)")
+    axis = min(axes)
+    if axis != -1 and (c.shape_free or c.shape("a") != c.shape("b")):
+        c.unsupported("np.cross is differentiated along an axis other than the last for a and b of one "
+                      "shape, written for their shapes (give them)")
+    return axis
 
 
 def _inner(position):
@@ -618,7 +635,8 @@ RULES = {
     "np.cross": Rule(("a", "b"), grads={"a": _cross(0), "b": _cross(1)}, broadcast=True,
                      signature="a, b, axisa=None, axisb=None, axisc=None, axis=None", fresh=True,
                      examples=("np.cross(a, b) | a=3, b=3", "np.cross(a, b) | a=2x3, b=3",
-                               "np.cross(a, b) | a=2x3, b=2x3")),
+                               "np.cross(a, b) | a=2x3, b=2x3", "np.cross(a, b, axis=0) | a=3x2, b=3x2",
+                               "np.cross(a, b, axisa=1, axisb=1, axisc=1) | a=2x3x2, b=2x3x2")),
     "np.linalg.det": Rule(("a",), grads={"a": _det}, signature="a",
                           examples=("np.linalg.det(a) | a=3x3", "np.linalg.det(a) | a=2x2x2"), floats=True),
     "np.linalg.slogdet": Rule(("a",), grads={"a": _slogdet}, signature="a", domain=("invertible",), returns_list=True,
