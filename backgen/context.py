@@ -477,6 +477,9 @@ class GradContext:
         if self.op.rule == "np.matmul":
             a, b = self.shape("a"), self.shape("b")
             return out[:-2] + (a[-2:] if which == "a" else b[-2:]) if len(out) >= 2 else out
+        if self.op.rule == "np.cross" and self.shape("a")[-1:] == self.shape("b")[-1:] == (2,) and \
+                all(self.op.param(p) is None for p in ("axisa", "axisb", "axisc", "axis")):
+            return out + (2,)  # (of 2-vectors a number each: their gradients 2-vectors of the broadcast shape)
         return out
 
     def _index_items(self):

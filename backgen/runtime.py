@@ -51,6 +51,20 @@ def _plus(a, b):
         return [_plus(x, y) for x, y in zip(a, b)]
     return a + b
 ''',
+    "_cross_grad": '''
+def _cross_grad(grad, a, b, position):
+    """The gradient of np.cross(a, b) for a (position 0) or b (1): of 3-vectors np.cross(b, grad) or
+    np.cross(grad, a); of 2-vectors, whose cross is the number a0 * b1 - a1 * b0, grad times (b1, -b0) or
+    (-a1, a0).  Broadcast: summed back to the operand's shape by the caller."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape[-1] == b.shape[-1] == 2:
+        other = b if position == 0 else a
+        sign = 1.0 if position == 0 else -1.0
+        return np.stack([sign * other[..., 1], -sign * other[..., 0]], axis=-1) * np.expand_dims(grad, -1)
+    if a.shape[-1] != 3 or b.shape[-1] != 3:
+        raise ValueError("the gradient of np.cross is written for 3-vectors, and 2-vectors both")
+    return np.cross(b, grad) if position == 0 else np.cross(grad, a)
+''',
     "_running_extreme_grad": '''
 def _running_extreme_grad(grad, a, out, axis):
     """The gradient of out = np.maximum.accumulate(a, axis) (or np.minimum's): each result's grad goes

@@ -232,3 +232,45 @@ def f(x, y):
     a, b = g
     return a * b
 ''')
+
+
+# --- np.cross of 2-vectors: a number each --------------------------------------------------------
+
+@pytest.mark.filterwarnings("ignore:Arrays of 2-dimensional vectors are deprecated")  # (the forward's own np.cross)
+@pytest.mark.parametrize("source, args, shapes", [
+    ('''
+import numpy as np
+
+def distance(P, a, b):
+    """Distances of the points P (N, 2) to the line through a and b."""
+    d = b - a
+    return np.sum(np.abs(np.cross(d, P - a)) / np.linalg.norm(d))
+''', [RNG.normal(size=(5, 2)) + np.array([0.0, 2.0]), np.array([0.0, 0.0]), np.array([1.0, 0.1])],
+     {"P": "N, 2", "a": "2", "b": "2"}),
+    ('''
+import numpy as np
+
+def signed_areas(V, F):
+    e1 = V[F[:, 1]] - V[F[:, 0]]
+    e2 = V[F[:, 2]] - V[F[:, 0]]
+    return np.sum(0.5 * np.cross(e1, e2) ** 2)
+''', [RNG.normal(size=(6, 2)), FACES], {"V": "V, 2", "F": "int F, 3"}),
+    ('''
+import numpy as np
+
+def turn(u, v):
+    return np.sum(np.arctan2(np.cross(u, v), np.dot(u, v)))
+''', [np.array([1.0, 0.2]), np.array([0.3, 0.9])], {"u": "2", "v": "2"}),
+    ('''
+import numpy as np
+
+def f(P, q):
+    return np.sum(np.cross(P[:, None, :], q[None, :, :]) ** 2)
+''', [RNG.normal(size=(4, 2)), RNG.normal(size=(3, 2))], {"P": "N, 2", "q": "M, 2"}),
+])
+def test_cross_of_2_vectors(source, args, shapes, tmp_path):
+    # refused with shapes and by the decorator ("np.cross is differentiated for 3-vectors"); without
+    # shapes the backward raised NumPy's "incompatible dimensions for cross product" as it ran
+    wrt = [k for k, a in enumerate(args) if a.dtype.kind == "f"]
+    name = source.split("def ")[1].split("(")[0]
+    every_way(source, name, args, shapes, tmp_path, wrt=wrt)

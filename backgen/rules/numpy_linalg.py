@@ -174,9 +174,21 @@ def _kron_any(c, position, ra, rb):
 def _cross(position):
     def grad(c):
         axis = _cross_axis(c)
-        if not c.shape_free and (c.shape("a")[axis:][:1] != (3,) or c.shape("b")[axis:][:1] != (3,)):
-            c.unsupported("np.cross is differentiated for 3-vectors")  # (in code for every shape: 3-vectors
-            # of every rank, as the samples are; np.cross(b, g) raises for others)
+        if c.shape_free:  # (3-vectors, or 2-vectors, whose cross is a number: known as the code runs)
+            return f"_cross_grad({c.g}, {c.a}, {c.b}, {position})"
+        lengths = c.shape("a")[axis:][:1] + c.shape("b")[axis:][:1]
+        if lengths == (2, 2) and axis == -1:  # a0 * b1 - a1 * b0: g times (b1, -b0) for a, (-a1, a0) for b
+            other = c.b if position == 0 else c.a
+            first, second = (f"{other}[..., 1]", f"-{other}[..., 0]") if position == 0 else \
+                (f"-{other}[..., 1]", f"{other}[..., 0]")
+            if len(c.shape("b" if position == 0 else "a")) == 1:
+                first, second = first.replace("..., ", ""), second.replace("..., ", "")
+                return f"{c.np}.array([{first}, {second}]) * {c.g}" if not c.shape("out") else \
+                    f"{c.np}.multiply.outer({c.g}, {c.np}.array([{first}, {second}]))"
+            return f"{c.np}.stack([{first}, {second}], axis=-1) * {c.np}.expand_dims({c.g}, -1)"
+        if lengths != (3, 3):
+            c.unsupported("np.cross is differentiated for 3-vectors, and 2-vectors both")  # (np.cross(b, g)
+            # raises for others)
         along = "" if axis == -1 else f", axis={axis}"
         return f"{c.np}.cross({c.b}, {c.g}{along})" if position == 0 else f"{c.np}.cross({c.g}, {c.a}{along})"
     return grad
@@ -636,7 +648,9 @@ RULES = {
                      signature="a, b, axisa=None, axisb=None, axisc=None, axis=None", fresh=True,
                      examples=("np.cross(a, b) | a=3, b=3", "np.cross(a, b) | a=2x3, b=3",
                                "np.cross(a, b) | a=2x3, b=2x3", "np.cross(a, b, axis=0) | a=3x2, b=3x2",
-                               "np.cross(a, b, axisa=1, axisb=1, axisc=1) | a=2x3x2, b=2x3x2")),
+                               "np.cross(a, b, axisa=1, axisb=1, axisc=1) | a=2x3x2, b=2x3x2",
+                               "np.cross(a, b) | a=2, b=2", "np.cross(a, b) | a=4x2, b=2", "np.cross(a, b) | a=2, b=4x2",
+                               "np.cross(a, b) | a=4x2, b=4x2", "np.cross(a, b) | a=3x1x2, b=4x2")),
     "np.linalg.det": Rule(("a",), grads={"a": _det}, signature="a",
                           examples=("np.linalg.det(a) | a=3x3", "np.linalg.det(a) | a=2x2x2"), floats=True),
     "np.linalg.slogdet": Rule(("a",), grads={"a": _slogdet}, signature="a", domain=("invertible",), returns_list=True,
