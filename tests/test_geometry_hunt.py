@@ -274,3 +274,35 @@ def test_cross_of_2_vectors(source, args, shapes, tmp_path):
     wrt = [k for k, a in enumerate(args) if a.dtype.kind == "f"]
     name = source.split("def ")[1].split("(")[0]
     every_way(source, name, args, shapes, tmp_path, wrt=wrt)
+
+
+# --- and/or of comparisons assigned to a name: a flag ---------------------------------------------
+
+INSIDE = '''
+import math
+
+def f(u, v):
+    inside = 0.0 <= u <= 1.0 and 0.0 <= v <= 1.0 - u
+    if inside:
+        return u * v
+    return -math.hypot(u, v)
+'''
+
+
+@pytest.mark.parametrize("u, v", [(0.3, 0.4), (0.8, 0.6), (-0.2, 0.5)])
+def test_and_of_comparisons_assigned(u, v, tmp_path):
+    # refused: "boolean operators (and/or) are not supported" (in an if's test they were)
+    every_way(INSIDE, "f", [u, v], {"u": "float", "v": "float"}, tmp_path)
+
+
+@pytest.mark.parametrize("o", [np.array([0.1, 0.05, -5.0]), np.array([3.0, 0.05, -5.0])])
+def test_or_and_not_of_comparisons_assigned(o, tmp_path):
+    every_way('''
+        import numpy as np
+
+        def hit(o, d, r):
+            b = np.dot(o, d)
+            disc = b * b - (np.dot(o, o) - r * r)
+            missed = disc < 0 or not (b < 0)
+            return 0.0 * r if missed else -b - np.sqrt(disc)
+    ''', "hit", [o, np.array([0.02, 0.01, 1.0]), 1.0], {"o": "3", "d": "3", "r": "float"}, tmp_path)
