@@ -285,7 +285,7 @@ def _reshaped_from(func):
 
 
 def _source_of(value, once):
-    """The name ``value`` reshapes (``y.reshape(N * T)``, ``np.ravel(y)``, ``y.T``) or slices (``y[:, 1:]``),
+    """The name ``value`` reshapes (``y.reshape(N * T)``, ``np.ravel(y)``, ``y.T``, ``np.array(faces)``) or slices (``y[:, 1:]``),
     or, where the name it is bound to is bound ``once``, of which it picks an item (``ids[t]``, as a loop over
     ``enumerate(ids)`` is written out) or a column (``edges[:, 0]``): its elements are that name's.  Else None."""
     if isinstance(value, ast.Attribute) and value.attr == "T":
@@ -293,9 +293,11 @@ def _source_of(value, once):
     if isinstance(value, ast.Subscript) and (_sliced(value.slice) or _items_of(value.slice) and once):
         return value.value
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
-            value.func.attr in ("reshape", "ravel", "flatten", "astype", "copy"):
+            value.func.attr in ("reshape", "ravel", "flatten", "astype", "copy", "array", "asarray"):
         receiver = value.func.value
         is_module = isinstance(receiver, ast.Name) and receiver.id in ("np", "numpy")
+        if value.func.attr in ("array", "asarray") and not is_module:
+            return None
         return value.args[0] if is_module and value.args else None if is_module else receiver
     return None
 

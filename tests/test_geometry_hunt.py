@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import backgen
-from every_way import every_way, generated
+from every_way import every_way, forward, generated
 from numeric import check_gradients
 
 RNG = np.random.default_rng(11)
@@ -306,3 +306,25 @@ def test_or_and_not_of_comparisons_assigned(o, tmp_path):
             missed = disc < 0 or not (b < 0)
             return 0.0 * r if missed else -b - np.sqrt(disc)
     ''', "hit", [o, np.array([0.02, 0.01, 1.0]), 1.0], {"o": "3", "d": "3", "r": "float"}, tmp_path)
+
+
+# --- faces given as a list of lists of integers (as read from a file) -----------------------------
+
+FACE_LISTS = [[0, 1, 2], [0, 2, 3], [3, 4, 5], [1, 4, 2]]
+
+
+@pytest.mark.parametrize("body", [
+    "    total = 0.0\n    for face in faces:\n        p = V[face]\n"
+    "        total += np.linalg.norm(np.cross(p[1] - p[0], p[2] - p[0]))\n    return total\n",
+    "    t = 0.0\n    for i, j, k in faces:\n        t = t + np.sum((V[i] - V[j]) * (V[k] - V[j]))\n    return t\n",
+    "    return np.sum(V[faces] ** 2 * np.arange(1.0, 4.0))\n",
+    "    F = np.array(faces)\n    return np.sum(V[F[:, 0]] * V[F[:, 1]])\n",
+])
+def test_faces_as_lists_of_integers_by_the_decorator(body, tmp_path):
+    # refused ("a list of arrays is used whole here", "faces is given a list of lists of numbers, used
+    # whole here"): the list was read as a structure of arrays; with np.array(faces) read into an index,
+    # faces was then differentiated and the backward multiplied the list by a float
+    source = "import numpy as np\n\ndef mesh(V, faces):\n" + body
+    func = forward(source, "mesh", tmp_path)
+    args = [_verts(), FACE_LISTS]
+    check_gradients(backgen.backward(func).backward(*args), func, args, [0])
