@@ -4,8 +4,9 @@ Contract: ``flatten(forward, wrt, shapes, args) -> (forward, wrt, shapes, args, 
 and ``pack(backward, packing) -> backward``.
 
 A parameter is *structured* when its example value (or its entry in
-``shapes=``) is a list or tuple holding lists or tuples, or arrays of
-different shapes.  Its structure is then part of the code, as a shape is:
+``shapes=``) is a list or tuple holding lists or tuples (but rows of integers
+of one length, a mesh's faces ``[[0, 1, 2], [0, 2, 3]]``, which are integers
+as an array holds them), or arrays of different shapes.  Its structure is then part of the code, as a shape is:
 ``flatten`` gives each leaf a parameter of its own and rewrites the function
 on the AST, before staging:
 
