@@ -328,3 +328,45 @@ def test_faces_as_lists_of_integers_by_the_decorator(body, tmp_path):
     func = forward(source, "mesh", tmp_path)
     args = [_verts(), FACE_LISTS]
     check_gradients(backgen.backward(func).backward(*args), func, args, [0])
+
+
+# --- energies inverting each triangle's edge matrix: integer samples that pick distinct corners ----
+
+@pytest.mark.parametrize("source, args, shapes", [
+    ('''
+import numpy as np
+
+def energy(x, X, tri):
+    """Neo-Hookean energy of a triangle mesh deformed from X to x."""
+    mu, lam = 1.0, 1.0
+    total = 0.0
+    for t in tri:
+        Ds = np.column_stack([x[t[1]] - x[t[0]], x[t[2]] - x[t[0]]])
+        Dm = np.column_stack([X[t[1]] - X[t[0]], X[t[2]] - X[t[0]]])
+        F = Ds @ np.linalg.inv(Dm)
+        J = np.linalg.det(F)
+        total += 0.5 * mu * (np.sum(F * F) - 2) - mu * np.log(J) + 0.5 * lam * np.log(J) ** 2
+    return total
+''', [np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]) + 0.05 * RNG.normal(size=(4, 2)),
+      np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), np.array([[0, 1, 2], [1, 3, 2]])],
+     {"x": "V, 2", "X": "V, 2", "tri": "int T, 3"}),
+    ('''
+import numpy as np
+
+def energy(x, Dm_inv, T):
+    """Symmetric Dirichlet energy."""
+    E = 0.0
+    for t in range(T.shape[0]):
+        i, j, k = T[t]
+        Fm = np.column_stack((x[j] - x[i], x[k] - x[i])) @ Dm_inv[t]
+        E += np.sum(Fm ** 2) + np.sum(np.linalg.inv(Fm) ** 2)
+    return E
+''', [np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]) + 0.05 * RNG.normal(size=(4, 2)),
+      np.stack([np.eye(2), 1.1 * np.eye(2)]), np.array([[0, 1, 2], [1, 3, 2]])],
+     {"x": "V, 2", "Dm_inv": "T, 2, 2", "T": "int T, 3"}),
+])
+def test_triangle_energies_with_shapes(source, args, shapes, tmp_path):
+    # refused with shapes: "could not run the staged forward ... LinAlgError: Singular matrix", the
+    # sample triangles all of corner 0
+    wrt = [k for k, a in enumerate(args) if a.dtype.kind == "f"]
+    every_way(source, "energy", args, shapes, tmp_path, wrt=wrt, free=False)
