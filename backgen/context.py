@@ -600,27 +600,21 @@ class GradContext:
         for op in self._reverse.made_by(name):
             if op.rule == "getitem" and isinstance(op.args[0], ir.Var) and \
                     self._labels_kept(op.args[0].name, seen | {name}):
-                return True  # (j = row[k] of row = y[i]: an item of an item; i, j = edges.T: an item of a transpose)
+                return True  # (j = row[k] of row = y[i]: an item of an item; i, j = edges.T: of a transpose)
             if op.rule in ARITHMETIC | {"copy"} and any(
                     isinstance(a, ir.Var) and self._item_of_labels(a.name, seen | {name}) for a in op.args):
                 return True
         return False
 
-    # Operations whose result holds the elements of their array, of any rank as it may be (edges.T of labels;
-    # "inert", those of no gradient: edges.astype(int)).
-    _KEEPING = frozenset({"np.transpose", "np.swapaxes", "np.moveaxis", "np.squeeze", "np.expand_dims",
-                          "np.atleast_2d", "np.reshape", "np.copy", "copy", "np.astype", "np.flip", "np.fliplr",
-                          "np.flipud", "np.roll", "np.asarray", "np.array", "inert"})
-
     def _labels_kept(self, name, seen):
-        """Shape-generic code: whether ``name`` holds labels of any rank: a parameter of no given shape, an item
-        of one (``_item_of_labels``), or one of those transposed, copied or reshaped (``parts = edges.T``)."""
+        """Shape-generic code: whether ``name`` may hold labels of any rank: a parameter of no given shape, an
+        item of one (``_item_of_labels``), or a value computed from those (``parts = edges.T``, ``nxt = (edges
+        + 1) % n``), whose items are rows where the labels have more axes than the samples' vectors."""
         staged = self._reverse.staged
         if name in staged.shape_free or self._item_of_labels(name, seen):
             return True
-        return any(op.rule in self._KEEPING and op.args and isinstance(op.args[0], ir.Var) and
-                   op.args[0].name not in seen and self._labels_kept(op.args[0].name, seen | {name})
-                   for op in self._reverse.made_by(name))
+        return any(isinstance(a, ir.Var) and a.name not in seen and self._labels_kept(a.name, seen | {name})
+                   for op in self._reverse.made_by(name) for a in op.args)
 
     def parts_read(self, count):
         """The positions of the parts of this operation's result (a tuple of ``count``: eigh's (w, v))

@@ -370,3 +370,19 @@ def test_triangle_energies_with_shapes(source, args, shapes, tmp_path):
     # sample triangles all of corner 0
     wrt = [k for k, a in enumerate(args) if a.dtype.kind == "f"]
     every_way(source, "energy", args, shapes, tmp_path, wrt=wrt, free=False)
+
+
+def test_items_of_arithmetic_on_labels_scatter_with_repeats(tmp_path):
+    # nxt = (edges + 1) % 4 without shapes: nxt[0], a number where edges were the samples' vectors, was
+    # scattered back with dverts[nxt[0]] += ..., keeping one contribution of each vertex named twice
+    source = '''
+import numpy as np
+
+def f(verts, edges):
+    nxt = (edges + 1) % 4
+    return np.sum(verts[nxt[0]] * verts[edges[1]])
+'''
+    args = [RNG.normal(size=(4, 3)), np.array([[0, 1, 0, 2], [1, 2, 2, 1]])]
+    namespace = {}
+    exec(source, namespace)
+    check_gradients(generated(source, "f")(*args), namespace["f"], args, [0])
