@@ -584,9 +584,13 @@ class GradContext:
             outside = {n.id for item in items if not isinstance(item, ast.Slice) for n in ast.walk(item)
                        if isinstance(n, ast.Name)}
             names = [name for name in names if name not in bounds - outside]  # (a bound's only)
+        staged = self._reverse.staged
         for name in names:
             if name not in shapes or len(shapes[name]) > 0 or self._item_of_labels(name):
                 return True
+            if staged.shape_free and name not in staged.params and self._labels_kept(name, frozenset()) and \
+                    not self._reverse.surely_number(name):  # a number at the samples only, computed from a
+                return True  # parameter: i = np.max(edges, axis=0) of labels of two axes is a row of them
         return False
 
     def _item_of_labels(self, name, seen=frozenset()):

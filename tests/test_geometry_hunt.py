@@ -386,3 +386,30 @@ def f(verts, edges):
     namespace = {}
     exec(source, namespace)
     check_gradients(generated(source, "f")(*args), namespace["f"], args, [0])
+
+
+def test_reduction_of_labels_along_an_axis_scatters_with_repeats():
+    # i = np.max(edges, axis=0) without shapes: a number at the samples' vectors of labels, a row of
+    # them (which repeat) for edges of two axes, scattered back with dverts[i] += ...
+    source = '''
+import numpy as np
+
+def f(verts, edges):
+    i = np.max(edges, axis=0)
+    return np.sum(verts[i] ** 3) + np.sum(verts[edges[0]])
+'''
+    args = [RNG.normal(size=(4, 3)), np.array([[0, 1, 0, 2], [1, 0, 1, 2]])]
+    namespace = {}
+    exec(source, namespace)
+    check_gradients(generated(source, "f")(*args), namespace["f"], args, [0])
+
+
+def test_place_of_an_extreme_stays_a_number():
+    text = backgen.generate('''
+import numpy as np
+
+def f(x, w):
+    k = np.argmax(w)
+    return np.sum(x[k] ** 2)
+''')
+    assert "np.add.at" not in text and "dx[k] = " in text
