@@ -285,28 +285,46 @@ def _reshaped_from(func):
 
 
 def _source_of(value, once):
-    """The name ``value`` reshapes (``y.reshape(N * T)``, ``np.ravel(y)``, ``y.T``, ``np.array(faces)``) or slices (``y[:, 1:]``),
-    or, where the name it is bound to is bound ``once``, of which it picks an item (``ids[t]``, as a loop over
-    ``enumerate(ids)`` is written out) or a column (``edges[:, 0]``): its elements are that name's.  Else None."""
+    """The name ``value`` reshapes (``y.reshape(N * T)``, ``np.ravel(y)``, ``y.T``, ``np.array(faces)``) or slices
+    (``y[:, 1:]``), or, where the name it is bound to is bound ``once``, of which it picks an item (``ids[t]``, as a
+    loop over ``enumerate(ids)`` is written out, ``int(e[0])``) or columns (``edges[:, 0]``, ``F[:, [0, 1]]``), or
+    whose parts alone it joins, sorts or takes the distinct rows of (``np.concatenate([F[:, [0, 1]], F[:, [1,
+    2]]])``, ``np.unique(np.sort(E, axis=1), axis=0)``): its elements are that name's.  Else None."""
     if isinstance(value, ast.Attribute) and value.attr == "T":
         return value.value
     if isinstance(value, ast.Subscript) and (_sliced(value.slice) or _items_of(value.slice) and once):
         return value.value
-    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
-            value.func.attr in ("reshape", "ravel", "flatten", "astype", "copy", "array", "asarray"):
-        receiver = value.func.value
-        is_module = isinstance(receiver, ast.Name) and receiver.id in ("np", "numpy")
-        if value.func.attr in ("array", "asarray") and not is_module:
+    if not isinstance(value, ast.Call):
+        return None
+    func = value.func
+    is_module = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("np", "numpy")
+    if isinstance(func, ast.Attribute) and func.attr in ("reshape", "ravel", "flatten", "astype", "copy", "array",
+                                                         "asarray"):
+        if func.attr in ("array", "asarray") and not is_module:
             return None
-        return value.args[0] if is_module and value.args else None if is_module else receiver
+        return value.args[0] if is_module and value.args else None if is_module else func.value
+    if isinstance(func, ast.Name) and func.id == "int" and len(value.args) == 1 and once:
+        return _source_of(value.args[0], once)
+    if is_module and func.attr in _JOINS and value.args:  # (the parts of one name alone, or numbers)
+        first = value.args[0]
+        parts = first.elts if func.attr in _JOINS_OF_PARTS and isinstance(first, (ast.List, ast.Tuple)) else [first]
+        sources = [part if isinstance(part, ast.Name) else _source_of(part, True) for part in parts]
+        names = {getattr(s, "id", None) for s in sources}
+        if len(names) == 1 and None not in names:
+            return sources[0]
     return None
+
+
+_JOINS_OF_PARTS = frozenset({"concatenate", "vstack", "hstack", "stack", "column_stack", "row_stack"})
+_JOINS = _JOINS_OF_PARTS | {"sort", "unique"}
 
 
 def _items_of(index):
     """Whether ``index`` picks items, or items along some axes and slices along the others (``ids[t]``,
-    ``edges[:, 0]``)."""
+    ``edges[:, 0]``), or columns written out (``F[:, [0, 1]]``)."""
     parts = index.elts if isinstance(index, ast.Tuple) else [index]
-    return all(isinstance(part, ast.Slice) or _an_item(part) for part in parts)
+    return all(isinstance(part, ast.Slice) or _an_item(part) or isinstance(part, ast.List) and part.elts and
+               all(_an_item(e) for e in part.elts) for part in parts)
 
 
 def _an_item(index):

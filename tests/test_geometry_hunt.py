@@ -413,3 +413,23 @@ def f(x, w):
     return np.sum(x[k] ** 2)
 ''')
     assert "np.add.at" not in text and "dx[k] = " in text
+
+
+@pytest.mark.parametrize("body", [
+    "    E = np.concatenate([F[:, [0, 1]], F[:, [1, 2]], F[:, [2, 0]]], axis=0)\n"
+    "    d = V[E[:, 0]] - V[E[:, 1]]\n    return np.sum(np.sqrt(np.sum(d ** 2, axis=1)))\n",
+    "    E = np.concatenate([F[:, [0, 1]], F[:, [1, 2]], F[:, [2, 0]]], axis=0)\n"
+    "    E = np.unique(np.sort(E, axis=1), axis=0)\n    d = V[E[:, 0]] - V[E[:, 1]]\n    return np.sum(d ** 2)\n",
+    "    E = np.vstack([F[:, :2], F[:, 1:], F[:, ::2]])\n    i, j = E[:, 0], E[:, 1]\n"
+    "    return np.sum((V[i] - V[j]) ** 2)\n",
+    "    t = 0.0\n    for e in F:\n        i, j = int(e[0]), int(e[1])\n        t = t + np.sum((V[i] - V[j]) ** 2)\n"
+    "    return t\n",
+])
+def test_edges_made_of_faces(body, tmp_path):
+    # the decorator's default wrt took F, the faces the edges are made of, for a parameter to
+    # differentiate ("'F' is integer (int64): it carries no gradient; leave it out of wrt")
+    source = "import numpy as np\n\ndef mesh(V, F):\n" + body
+    func = forward(source, "mesh", tmp_path)
+    args = [_verts(), FACES]
+    check_gradients(backgen.backward(func).backward(*args), func, args, [0])
+    check_gradients(generated(source, "mesh", {"V": "V, 3", "F": "int F, 3"})(*args), func, args, [0])
