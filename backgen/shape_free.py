@@ -628,6 +628,11 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
             choices = (1, 2, 3) if len(free) <= 3 else (1, 2)
             results = samples.written([{**dict(zip(free, ranks)), **vectors, **fixed}
                                        for ranks in itertools.product(choices, repeat=len(free)) if ranks not in tried])
+            if not results and vectors:  # labels of those ranks too (edges of two axes: A[E[:, 0], E[:, 1]] = w)
+                results = samples.written([{**dict(zip(free, ranks)), **fixed}
+                                           for ranks in itertools.product(choices, repeat=len(free))
+                                           if ranks not in tried and any(
+                                               r > 1 for n, r in zip(free, ranks) if n in vectors)])
             scaling = arithmetic_only(forward.func, free, augmented=True)
             others = [n for n in free if n not in scaling]
             if len(results) == 1 and scaling and others and not samples.carried_changes:

@@ -433,3 +433,23 @@ def test_edges_made_of_faces(body, tmp_path):
     args = [_verts(), FACES]
     check_gradients(backgen.backward(func).backward(*args), func, args, [0])
     check_gradients(generated(source, "mesh", {"V": "V, 3", "F": "int F, 3"})(*args), func, args, [0])
+
+
+def test_weights_written_at_edges_without_shapes():
+    # A[E[:, 0], E[:, 1]] = w was refused without shapes: the edges were tried as vectors beside
+    # parameters of mixed ranks, and of two axes only beside parameters of their own rank
+    source = '''
+import numpy as np
+
+def f(w, E, x):
+    n = len(x)
+    W = np.zeros((n, n))
+    W[E[:, 0], E[:, 1]] = w
+    W[E[:, 1], E[:, 0]] = w
+    L = np.diag(W.sum(axis=1)) - W
+    return x @ L @ x
+'''
+    args = [RNG.uniform(0.5, 1.5, 5), np.array([[0, 1], [1, 2], [2, 0], [2, 3], [3, 0]]), RNG.normal(size=4)]
+    namespace = {}
+    exec(source, namespace)
+    check_gradients(generated(source, "f")(*args), namespace["f"], args, [0, 2])
