@@ -452,4 +452,4 @@ def f(w, E, x):
     args = [RNG.uniform(0.5, 1.5, 5), np.array([[0, 1], [1, 2], [2, 0], [2, 3], [3, 0]]), RNG.normal(size=4)]
     namespace = {}
     exec(source, namespace)
-    check_gradients(generated(source, "f")(*args), namespace["f"], args, [0, 2])
+    check_gradients(generated(source, "f")(*args, 1.0), namespace["f"], args, [0, 2])
