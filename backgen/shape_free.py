@@ -7,7 +7,7 @@ Contract: ``write(forward, unknown, declared, attempt, needed)`` returns the
 as vectors.  Where the forward runs at none of them, it tries labels of those
 shapes too, then parameters used only in arithmetic as numbers and size-one
 arrays, then mixed ranks (1 to 3 each for up to three parameters, 1 and 2 for
-up to six); where arrays turned a loop's numbers into arrays at every one, first
+up to six; labels vectors, then of those ranks too); where arrays turned a loop's numbers into arrays at every one, first
 those the loop adds into a number it carries (``t = 0.0``, then ``t += dt`` in it:
 ``loop_number_feeders``) as numbers alone, the rest arrays of every rank; then (or
 where a number became an array on one path of an if, or could not be written into one
