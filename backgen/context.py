@@ -591,7 +591,17 @@ class GradContext:
             if staged.shape_free and name not in staged.params and self._labels_kept(name, frozenset()) and \
                     not self._reverse.surely_number(name):  # a number at the samples only, computed from a
                 return True  # parameter: i = np.max(edges, axis=0) of labels of two axes is a row of them
+            if staged.shape_free and name in staged.shape_free and not self._into_list():  # a helper's parameter,
+                return True  # a number at the samples only (d(V, E[0], E[1]) of labels of two axes: rows)
         return False
+
+    def _into_list(self):
+        """Whether this operation indexes a list (or a sequence of numbers), not an array (nor a parameter that
+        may be either, ``staged.item_lists``: scattered into by ``_scatter_items``)."""
+        base = self.op.args[0] if self.op.args else None
+        staged = self._reverse.staged
+        return isinstance(base, ir.Var) and (base.name in staged.lists or
+                                             base.name in getattr(self._reverse, "sequences", ()))
 
     def _item_of_labels(self, name, seen=frozenset()):
         """Shape-generic code: whether ``name`` is an item of a parameter of no given shape (``sel = idx[0]``;

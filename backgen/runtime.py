@@ -320,6 +320,15 @@ def _added_at(a, indices, b):
     np.add.at(out, indices, b)
     return out
 ''',
+    "_scatter_items": '''
+def _scatter_items(grad, index, g):
+    """grad[index] += g in place: for an array by np.add.at (an index that repeats adds each time), for a
+    list of arrays (of several shapes) into its item."""
+    if isinstance(grad, list):
+        grad[index] = _plus(grad[index], g)
+    else:
+        np.add.at(grad, index, g)
+''',
     "_unreduced": '''
 def _unreduced(grad, x, axis):
     """The gradient of a reduction of x along axis, the reduced axes back (of size one); a number,
@@ -590,7 +599,7 @@ def _shape_kept(value, shape, name):
 FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat", "_unwindowed",
                    "_added_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items",
                    "_running_extreme_grad", "_bessel_i1", "_matrix_power_grad",
-                   "_gradient_grad", "_split_grad"})
+                   "_gradient_grad", "_split_grad", "_cross_grad"})
 
 
 def callables():

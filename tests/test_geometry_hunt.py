@@ -453,3 +453,30 @@ def f(w, E, x):
     namespace = {}
     exec(source, namespace)
     check_gradients(generated(source, "f")(*args, 1.0), namespace["f"], args, [0, 2])
+
+
+@pytest.mark.parametrize("source", ['''
+import numpy as np
+
+def d(V, i, j):
+    return V[i] - V[j]
+
+def f(V, E):
+    return np.sum(d(V, E[0], E[1]) ** 2)
+''', '''
+import numpy as np
+
+def gather(V, idx):
+    return V[idx]
+
+def f(V, E):
+    a, b = E
+    return np.sum((gather(V, a) - gather(V, b)) ** 3)
+'''])
+def test_helper_indexing_with_rows_of_labels(source):
+    # without shapes a helper's index parameter, a number at the samples' vectors of labels, was
+    # scattered back with dV[i] += ... (or dV[idx] = ...): rows of labels of two axes repeat
+    args = [RNG.normal(size=(4, 3)), np.array([[0, 1, 0, 2], [1, 0, 1, 2]])]
+    namespace = {}
+    exec(source, namespace)
+    check_gradients(generated(source, "f")(*args), namespace["f"], args, [0])
