@@ -480,3 +480,29 @@ def test_helper_indexing_with_rows_of_labels(source):
     namespace = {}
     exec(source, namespace)
     check_gradients(generated(source, "f")(*args), namespace["f"], args, [0])
+
+
+def test_edges_iterated_as_a_list_of_indices(tmp_path):
+    # for i, j in E.tolist() was refused everywhere: "unknown method .tolist()"
+    every_way('''
+        import numpy as np
+
+        def f(V, E):
+            t = 0.0
+            for i, j in E.tolist():
+                t = t + np.sum((V[i] - V[j]) ** 2)
+            return t
+    ''', "f", [_verts(), EDGES], {"V": "V, 3", "E": "int E, 2"}, tmp_path, wrt=[0])
+
+
+def test_tolist_items_read_otherwise_still_refused():
+    with pytest.raises(backgen.BackgenError, match="tolist"):
+        backgen.generate('''
+import numpy as np
+
+def f(V, P):
+    t = 0.0
+    for x, y in P.tolist():
+        t = t + x * y
+    return t + np.sum(V)
+''', shapes={"V": "N", "P": "M, 2"})
