@@ -506,3 +506,23 @@ def f(V, P):
         t = t + x * y
     return t + np.sum(V)
 ''', shapes={"V": "N", "P": "M, 2"})
+
+
+def test_rows_of_indices_and_values_unpacked():
+    # for (i, j, r) in ratings: P[i] @ Q[j] was refused without shapes (ratings sampled as floats,
+    # "arrays used as indices must be of integer"), where for row in ratings: P[row[0]] was not
+    source = '''
+import numpy as np
+
+def f(P, Q, ratings):
+    loss = 0.0
+    for (i, j, r) in ratings:
+        loss += (r - P[i] @ Q[j]) ** 2
+    return loss
+'''
+    namespace = {}
+    exec(source, namespace)
+    backward = generated(source, "f")
+    P, Q = RNG.normal(size=(4, 2)), RNG.normal(size=(5, 2))
+    for ratings in (np.array([[0, 1, 3], [2, 4, 1], [0, 1, 2], [3, 0, 5]]), [(0, 1, 3.5), (2, 4, 1.0), (0, 1, 2.2)]):
+        check_gradients(backward(P, Q, ratings), namespace["f"], [P, Q, ratings], [0, 1])
