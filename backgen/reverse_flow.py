@@ -348,9 +348,8 @@ class FlowReverser:
             return self.surely_number(maker.name, seen)
         if maker.rule in FULL_REDUCTIONS and maker.param("axis") is None and not maker.param("keepdims"):
             return True
-        if maker.rule == "inert" and (maker.source.startswith("len(") or SIZE.search(maker.source) or
-                                      ARG_EXTREME.fullmatch(maker.source)):
-            return True  # a count, a size, the place of an extreme of all elements (np.argmax(w))
+        if maker.rule == "inert" and (maker.source.startswith("len(") or SIZE.search(maker.source)):
+            return True  # a count, a size
         if maker.rule == "getitem" and isinstance(maker.args[0], ir.Var):  # N = parts[0], parts = x.shape
             return any(m.rule == "inert" and SHAPE.search(m.source) for m in self.made_by(maker.args[0].name))
         return maker.rule in ARITHMETIC | {"copy"} and all(self._number_made(arg, seen) for arg in maker.args)
@@ -751,7 +750,6 @@ ARITHMETIC = {"add", "sub", "mul", "div", "neg", "abs", "max", "min", "square", 
 # Sources of a size (x.shape[0], x.ndim, np.size(x)) and of a shape (x.shape, np.shape(x)).
 SIZE = re.compile(r"(\.shape\[[^\]]*\]|\.ndim|\.size|np\.(ndim|size)\(.*\))$")
 SHAPE = re.compile(r"(\.shape|np\.shape\(.*\))$")
-ARG_EXTREME = re.compile(r"(np\.arg(max|min)\([\w.]+\)|[\w.]+\.arg(max|min)\(\))")  # (no axis: one place)
 
 # Reductions of every element to one number (with no axis given), whatever the operand's rank.
 FULL_REDUCTIONS = {"np.sum", "np.mean", "np.max", "np.min", "np.prod", "np.sum_square", "np.std", "np.var",

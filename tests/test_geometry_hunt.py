@@ -526,3 +526,20 @@ def f(P, Q, ratings):
     P, Q = RNG.normal(size=(4, 2)), RNG.normal(size=(5, 2))
     for ratings in (np.array([[0, 1, 3], [2, 4, 1], [0, 1, 2], [3, 0, 5]]), [(0, 1, 3.5), (2, 4, 1.0), (0, 1, 2.2)]):
         check_gradients(backward(P, Q, ratings), namespace["f"], [P, Q, ratings], [0, 1])
+
+
+def test_an_index_computed_through_many_shared_values_is_written_at_once():
+    # each value read twice by the next ones (a Fibonacci-like chain of 30): walked path by path, the
+    # question whether the index may hold rows of labels, or is surely a number, took time doubling with
+    # each value
+    lines = ["import numpy as np", "", "def f(V, E):", "    a = np.argmax(V[:, 0])", "    b = E[0]"]
+    older, old = "a", "b"
+    for k in range(30):
+        lines.append(f"    c{k} = {old} + {older}")
+        older, old = old, f"c{k}"
+    lines += [f"    i = {old} % 4", "    return np.sum(V[i] ** 2) + np.sum(V[E[0]])"]
+    source = "\n".join(lines) + "\n"
+    args = [RNG.normal(size=(4, 3)), np.array([[0, 1, 0, 2], [1, 0, 1, 2]])]
+    namespace = {}
+    exec(source, namespace)
+    check_gradients(generated(source, "f")(*args, 1.0), namespace["f"], args, [0])
