@@ -1239,9 +1239,11 @@ def _size_only(node, sized):
 
 
 def _int_sequence(value):
-    """A list or tuple of integers (a shape, an index: ``W[(0, 1)]`` is ``W[0, 1]``)."""
-    return isinstance(value, (list, tuple)) and len(value) > 0 and all(
-        isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in value)
+    """A list or tuple of integers (a shape, an index: ``W[(0, 1)]`` is ``W[0, 1]``), or of rows of them
+    (a mesh's faces, ``[[0, 1, 2], [0, 2, 3]]``)."""
+    return isinstance(value, (list, tuple)) and len(value) > 0 and (all(
+        isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in value) or
+        structured.integer_table(value))
 
 
 def _int_items(value):

@@ -27,6 +27,8 @@ from . import ir, source
 from .errors import BackgenError
 from .rules.no_gradient import INERT_ATTRIBUTES
 
+_ARG_EXTREME = re.compile(r"(np\.arg(max|min)\([\w.]+\)|[\w.]+\.arg(max|min)\(\))")  # (no axis: one place)
+
 
 def reads_as_array(op):
     """Whether NumPy's ``op`` reads a list of arrays as the array of its numbers (np.mean(hs, axis=0),
@@ -477,6 +479,9 @@ class GradContext:
         if self.op.rule == "np.matmul":
             a, b = self.shape("a"), self.shape("b")
             return out[:-2] + (a[-2:] if which == "a" else b[-2:]) if len(out) >= 2 else out
+        if self.op.rule == "np.cross" and self.shape("a")[-1:] == self.shape("b")[-1:] == (2,) and \
+                all(self.op.param(p) is None for p in ("axisa", "axisb", "axisc", "axis")):
+            return out + (2,)  # (of 2-vectors a number each: their gradients 2-vectors of the broadcast shape)
         return out
 
     def _index_items(self):
@@ -581,27 +586,111 @@ class GradContext:
             outside = {n.id for item in items if not isinstance(item, ast.Slice) for n in ast.walk(item)
                        if isinstance(n, ast.Name)}
             names = [name for name in names if name not in bounds - outside]  # (a bound's only)
+        staged = self._reverse.staged
         for name in names:
             if name not in shapes or len(shapes[name]) > 0 or self._item_of_labels(name):
                 return True
+            if staged.shape_free and name not in staged.params and self._labels_kept(name) and \
+                    name not in self._surely_numbers():  # a number at the samples only, computed from a
+                return True  # parameter: i = np.max(edges, axis=0) of labels of two axes is a row of them
+            if staged.shape_free and name in staged.shape_free and not self._into_list():  # a helper's parameter,
+                return True  # a number at the samples only (d(V, E[0], E[1]) of labels of two axes: rows)
         return False
+
+    def _into_list(self):
+        """Whether this operation indexes a list (or a sequence of numbers), not an array (nor a parameter that
+        may be either, ``staged.item_lists``: scattered into by ``_scatter_items``)."""
+        base = self.op.args[0] if self.op.args else None
+        staged = self._reverse.staged
+        return isinstance(base, ir.Var) and (base.name in staged.lists or
+                                             base.name in getattr(self._reverse, "sequences", ()))
 
     def _item_of_labels(self, name, seen=frozenset()):
         """Shape-generic code: whether ``name`` is an item of a parameter of no given shape (``sel = idx[0]``;
         ``r = rows[i]``, a loop's over ``rows``), an item of one, or arithmetic on one: a number at the sample, whose labels are
         vectors, a row of labels (which may repeat) where they have more axes."""
+        return name in self._label_sets()[0]
+
+    def _labels_kept(self, name, seen=frozenset()):
+        """Shape-generic code: whether ``name`` may hold labels of any rank: a parameter of no given shape, an
+        item of one (``_item_of_labels``), or a value computed from those (``parts = edges.T``, ``nxt = (edges
+        + 1) % n``), whose items are rows where the labels have more axes than the samples' vectors."""
+        return name in self._label_sets()[1]
+
+    def _surely_numbers(self):
+        """The names ``FlowReverser.surely_number`` holds for (numbers whatever the ranks of the arrays given;
+        also the places ``np.argmax`` and ``np.argmin`` of no axis find),
+        found once for the staged code: the greatest set of names all of whose makers (the operations and the
+        loops' values that assign each) make numbers of numbers, walked until it shrinks no more (where the
+        recursion of ``surely_number`` walks every path of a graph of shared values)."""
+        from .reverse_flow import ARITHMETIC, FULL_REDUCTIONS, SHAPE, SIZE  # (imported here, as above)
+        reverse, staged = self._reverse, self._reverse.staged
+        found = getattr(reverse, "_numbers_found", None)
+        if found is not None and found[0] is staged:
+            return found[1]
+        makers = {}
+        for op in ir.ops_in(staged.body):
+            makers.setdefault(op.target, []).append(op)
+        for loop in ir.loops_in(staged.body):
+            for carried, value in loop.exits:
+                makers.setdefault(carried, []).append(value)
+            if loop.kind == "for" and loop.var and loop.iterable.startswith("range("):
+                makers.setdefault(loop.var, []).append(ir.Const("0"))
+        numbers = {n for n in makers if n not in staged.params}
+
+        def made(maker):
+            if isinstance(maker, ir.Const):
+                return source.number_text(maker.source) is not None
+            if isinstance(maker, ir.Var):
+                if maker.name in staged.params:
+                    return maker.name not in staged.shape_free and staged.shapes.get(maker.name) == ()
+                return maker.name in numbers
+            if maker.rule in FULL_REDUCTIONS and maker.param("axis") is None and not maker.param("keepdims"):
+                return True
+            if maker.rule == "inert" and (maker.source.startswith("len(") or SIZE.search(maker.source) or
+                                          _ARG_EXTREME.fullmatch(maker.source)):
+                return True  # (a count, a size, the place of an extreme of all elements: np.argmax(w))
+            if maker.rule == "getitem" and isinstance(maker.args[0], ir.Var):
+                return any(m.rule == "inert" and SHAPE.search(m.source) for m in makers.get(maker.args[0].name, ())
+                           if not isinstance(m, (ir.Var, ir.Const)))
+            return maker.rule in ARITHMETIC | {"copy"} and all(made(arg) for arg in maker.args)
+        shrunk = True
+        while shrunk:
+            shrunk = False
+            for name in list(numbers):
+                if not all(made(m) for m in makers[name]):
+                    numbers.discard(name)
+                    shrunk = True
+        reverse._numbers_found = (staged, frozenset(numbers))
+        return reverse._numbers_found[1]
+
+    def _label_sets(self):
+        """``(items, kept)``: the names ``_item_of_labels`` and ``_labels_kept`` hold for, found once for the
+        staged code (the least sets closed under the operations that make each name: a walk of the
+        operations until neither grows, in time linear in them for each name added)."""
         from .reverse_flow import ARITHMETIC  # (reverse_flow reads this module: imported here)
         staged = self._reverse.staged
-        if not staged.shape_free or name in seen:
-            return False
-        for op in self._reverse.made_by(name):
-            if op.rule == "getitem" and isinstance(op.args[0], ir.Var) and (
-                    op.args[0].name in staged.shape_free or self._item_of_labels(op.args[0].name, seen | {name})):
-                return True  # (j = row[k] of row = y[i]: an item of an item)
-            if op.rule in ARITHMETIC | {"copy"} and any(
-                    isinstance(a, ir.Var) and self._item_of_labels(a.name, seen | {name}) for a in op.args):
-                return True
-        return False
+        found = getattr(self._reverse, "_labels_found", None)
+        if found is not None and found[0] is staged:
+            return found[1]
+        items, kept = set(), set(staged.shape_free or ())
+        if staged.shape_free:
+            ops = list(ir.ops_in(staged.body))
+            grown = True
+            while grown:
+                grown = False
+                for op in ops:
+                    names = [a.name for a in op.args if isinstance(a, ir.Var)]
+                    if op.target not in items and (
+                            op.rule == "getitem" and isinstance(op.args[0], ir.Var) and op.args[0].name in kept or
+                            op.rule in ARITHMETIC | {"copy"} and any(n in items for n in names)):
+                        items.add(op.target)  # (j = row[k] of row = y[i]: an item of an item; i, j = edges.T)
+                        grown = True
+                    if op.target not in kept and (op.target in items or any(n in kept for n in names)):
+                        kept.add(op.target)
+                        grown = True
+        self._reverse._labels_found = (staged, (frozenset(items), frozenset(kept)))
+        return self._reverse._labels_found[1]
 
     def parts_read(self, count):
         """The positions of the parts of this operation's result (a tuple of ``count``: eigh's (w, v))

@@ -718,9 +718,10 @@ class _State:
             self.comprehension(_listed(stmt.value), before, into=stmt.targets[0].id)
             return before
         elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            for name, value in ast.iter_fields(stmt):
+            unpacked = isinstance(stmt, ast.Assign) and all(isinstance(t, (ast.Tuple, ast.List)) for t in stmt.targets)
+            for name, value in ast.iter_fields(stmt):  # (a, b = map(radians, [a, b]): unpacking reads it at once)
                 if isinstance(value, ast.expr):
-                    setattr(stmt, name, self.hoist(value, before))
+                    setattr(stmt, name, self.hoist(value, before, consumed=unpacked and name == "value"))
         for name in ("body", "orelse"):
             if isinstance(getattr(stmt, name, None), list) and not isinstance(stmt, ast.FunctionDef):
                 setattr(stmt, name, self.block(getattr(stmt, name)))

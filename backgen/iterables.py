@@ -16,6 +16,9 @@ as loops' iterables is that iterator at each loop, where nothing in the function
 writes into or calls a method of any name the iterator reads (so it gives the same items
 wherever it is made), and the assignment is left out.
 
+``for i, j in edges.tolist():`` whose body reads ``i`` and ``j`` as indices alone (``V[i] - V[j]``) and
+changes nothing ``edges`` is linked to is ``for i, j in edges``: the same indices, as NumPy's integers.
+
 A tuple written out that a loop iterates, itself or as an argument of those calls
 (``for w, p in zip((0.5, 0.3), (1.0, 2.0))``), is the list of the same items: iterating either
 gives them in order.
@@ -52,6 +55,9 @@ def unwrap(func):
         if isinstance(node.iter, ast.Call) and isinstance(node.iter.func, ast.Name) and \
                 node.iter.func.id in _ITERATORS | _WRAPPERS:
             node.iter.args = [_listed(arg) for arg in node.iter.args]
+        if _indices_listed(node, body, linked):  # for i, j in edges.tolist(): V[i] - V[j]
+            node.iter = node.iter.func.value
+            continue
         inner = _wrapped(node.iter)
         if inner is not None and (isinstance(inner, ast.List) or
                                   not (_linked(name_ids(inner), linked) & _changed(body))):
@@ -59,6 +65,28 @@ def unwrap(func):
             if isinstance(inner, ast.Call):
                 inner.args = [_listed(arg) for arg in inner.args]
         node.iter = _listed(node.iter)
+
+
+def _indices_listed(loop, body, linked):
+    """Whether ``loop`` is ``for i, j in edges.tolist():`` (a ``for`` statement over a name's ``tolist()``,
+    its items unpacked into names) whose body reads those names as indices only (``V[i]``) and changes
+    nothing the name is linked to: the same indices as iterating the array itself gives."""
+    it, target = loop.iter, loop.target
+    if not (isinstance(loop, ast.For) and isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and
+            it.func.attr == "tolist" and not it.args and not it.keywords and isinstance(it.func.value, ast.Name)
+            and isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in target.elts)):
+        return False
+    names = {e.id for e in target.elts}
+    if _linked({it.func.value.id}, linked) & _changed(body):
+        return False
+    indices = set()
+    for stmt in body:
+        for node in walk(stmt):
+            if isinstance(node, ast.Subscript):
+                parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+                indices.update(id(p) for p in parts if isinstance(p, ast.Name))
+    return all(id(node) in indices for stmt in body for node in walk(stmt)
+               if isinstance(node, ast.Name) and node.id in names)
 
 
 def _listed(node):

@@ -145,6 +145,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
             put_literal_lists(forward.func, {name: value for name, value in forward.literals.items()  # module
                                              if isinstance(value, ast.Dict)})  # level: its entries named next)
         named_entries.rewrite(forward.func)
+        if ast.BoolOp in kinds:
+            _boolean_flags(forward.func)
         if ast.Call in kinds and any(isinstance(n, ast.Name) and n.id == "map" for n in walk(forward.func)):
             iterables.maps(forward.func, "map" in forward.env or "map" in forward.helpers or
                            "map" in forward.constants)  # (map(f, xs): the generator expression it is)
@@ -2171,6 +2173,22 @@ def _fence_stmt(forward, stmt, last, reported=frozenset()):
                             stmt)
     else:
         raise forward.error(f"{type(stmt).__name__} statements are not supported", stmt)
+
+
+def _boolean_flags(func):
+    """``inside = 0 <= u <= 1 and v >= 0``: ``and``/``or`` of comparisons (and ``not``, True, False) assigned
+    to a name, written ``True if ... else False``, the flag it is (the test kept whole, as an if's)."""
+    def boolean(node):
+        if isinstance(node, ast.BoolOp):
+            return all(boolean(v) for v in node.values)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return True
+        return isinstance(node, ast.Compare) or isinstance(node, ast.Constant) and isinstance(node.value, bool)
+    for node in walk(func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
+                isinstance(node.value, ast.BoolOp) and boolean(node.value):
+            flag = ast.IfExp(node.value, ast.Constant(True), ast.Constant(False))
+            node.value = ast.fix_missing_locations(ast.copy_location(flag, node.value))
 
 
 def _flag(value):

@@ -1678,6 +1678,12 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                                            probe_body, helper, integers, sampled=True, settings=settings)
             except BackgenError:
                 pass
+            if "LinAlgError" in str(first) and any(s.kind == "int" and s.dims for s in specs.values()):
+                try:  # a matrix of the rows integer arrays pick, singular where they pick one row each time
+                    return _with_sample_shapes(result, examples(result, specs, spread=True), _unrecorded(functions),
+                                               probe_body, helper, integers, sampled=True, settings=settings)
+                except BackgenError:  # (a mesh's edge matrices, of its triangles' corners)
+                    pass
             for value in (1,) if integers and "is out of bounds for axis" in str(first) else ():
                 try:  # an integer parameter indexing an axis (x[n], x[:, n]) shorter than its sample
                     return _with_sample_shapes(result, examples(result, specs, fixed={

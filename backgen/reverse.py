@@ -1017,7 +1017,9 @@ class _Reverser(FlowReverser):
             if not scatter.repeats:
                 lines.append(ir.AdjointLine(f"{name}[{scatter.index}]", False, upstream))
                 return lines
-        if scatter.repeats:
+        if scatter.repeats and var in self.staged.item_lists:  # (an array, or a list of arrays at an integer)
+            lines.append(ir.Statement(f"_scatter_items({name}, {index_tuple(scatter.index)}, {upstream})"))
+        elif scatter.repeats:
             lines.append(ir.Statement(f"{np_name}.add.at({name}, {index_tuple(scatter.index)}, {upstream})"))
         else:
             lines.append(ir.AdjointLine(f"{name}[{scatter.index}]", True, upstream))

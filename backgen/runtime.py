@@ -51,6 +51,20 @@ def _plus(a, b):
         return [_plus(x, y) for x, y in zip(a, b)]
     return a + b
 ''',
+    "_cross_grad": '''
+def _cross_grad(grad, a, b, position):
+    """The gradient of np.cross(a, b) for a (position 0) or b (1): of 3-vectors np.cross(b, grad) or
+    np.cross(grad, a); of 2-vectors, whose cross is the number a0 * b1 - a1 * b0, grad times (b1, -b0) or
+    (-a1, a0).  Broadcast: summed back to the operand's shape by the caller."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape[-1] == b.shape[-1] == 2:
+        other = b if position == 0 else a
+        sign = 1.0 if position == 0 else -1.0
+        return np.stack([sign * other[..., 1], -sign * other[..., 0]], axis=-1) * np.expand_dims(grad, -1)
+    if a.shape[-1] != 3 or b.shape[-1] != 3:
+        raise ValueError("the gradient of np.cross is written for 3-vectors, and 2-vectors both")
+    return np.cross(b, grad) if position == 0 else np.cross(grad, a)
+''',
     "_running_extreme_grad": '''
 def _running_extreme_grad(grad, a, out, axis):
     """The gradient of out = np.maximum.accumulate(a, axis) (or np.minimum's): each result's grad goes
@@ -382,6 +396,15 @@ def _extreme_at_grad(grad, a, indices, b, out):
     share = grad / np.maximum(count, 1.0)
     return share * from_a, share[indices] * from_b
 ''',
+    "_scatter_items": '''
+def _scatter_items(grad, index, g):
+    """grad[index] += g in place: for an array by np.add.at (an index that repeats adds each time), for a
+    list of arrays (of several shapes) into its item."""
+    if isinstance(grad, list):
+        grad[index] = _plus(grad[index], g)
+    else:
+        np.add.at(grad, index, g)
+''',
     "_unreduced": '''
 def _unreduced(grad, x, axis):
     """The gradient of a reduction of x along axis, the reduced axes back (of size one); a number,
@@ -652,7 +675,7 @@ def _shape_kept(value, shape, name):
 FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat", "_unwindowed",
                    "_added_at", "_maximum_at", "_minimum_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items",
                    "_running_extreme_grad", "_reduceat_grad", "_bessel_i1", "_matrix_power_grad",
-                   "_gradient_grad", "_split_grad"})
+                   "_gradient_grad", "_split_grad", "_cross_grad"})
 
 
 def callables():

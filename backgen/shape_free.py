@@ -7,9 +7,9 @@ Contract: ``write(forward, unknown, declared, attempt, needed)`` returns the
 as vectors (a label unpacked into k names, ``src, dst = edge_index``, of k rows).  Where the forward runs at none of them, it tries labels of those
 shapes too, then parameters used only in arithmetic as numbers and size-one
 arrays, then mixed ranks (1 to 3 each for up to three parameters, 1 and 2 for
-up to six), then each label a matrix beside the others vectors (a batch's negatives
-``negs`` of (B, K), read as ``W_out[negs]`` beside ``W_in[centers]``); where arrays turned
-a loop's numbers into arrays at every one, first those the loop adds into a number it carries
+up to six; labels vectors, then of those ranks too), then each label a matrix beside the others
+vectors (a batch's negatives ``negs`` of (B, K), read as ``W_out[negs]`` beside ``W_in[centers]``); where
+arrays turned a loop's numbers into arrays at every one, first those the loop adds into a number it carries
 (``t = 0.0``, then ``t += dt`` in it: ``loop_number_feeders``) as numbers alone, the rest arrays of every rank; then (or
 where a number became an array on one path of an if, or could not be written into one
 element of an array) all as numbers (the code then checks that it is given
@@ -330,7 +330,8 @@ def _sliced(node):
 def _reshaped_from(func):
     """``{name: parameter}`` for the names set to a parameter reshaped (``y.reshape(N * T)``,
     ``np.ravel(y)``, ``y.T``) or sliced (``y[:, 1:]``), or, bound once, to its items (``for i in ids``,
-    ``last = ids[-1]``), or to a list of its items (``list(y)``, read as ``for item in y:
+    ``last = ids[-1]``, ``i, j = edges[:, 0], edges[:, 1]``, unpacked: ``a, b = edges.T``, ``i, j = E[k]``,
+    ``for i, j in edges``), or to a list of its items (``list(y)``, read as ``for item in y:
     items.append(item)``), whose elements are the parameter's (or those of such a name: ``for j in row``)."""
     params = {a.arg for a in func.args.args}
     found = {}
@@ -338,29 +339,24 @@ def _reshaped_from(func):
     for node in walk(func):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             stores[node.id] = stores.get(node.id, 0) + 1
+
+    def bind(target, source):
+        if isinstance(source, ast.Name) and (source.id in params or source.id in found) and target not in params:
+            found[target] = found.get(source.id, source.id)
     for node in walk(func):
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            for target, value in _bound_pairs(node.targets[0], node.value, stores):
-                source = None
-                if isinstance(value, ast.Name) and not isinstance(node.targets[0], ast.Name):
-                    source = value  # (src, dst = edge_index: its rows, whose elements are edge_index's)
-                elif not isinstance(node.targets[0], ast.Name) and isinstance(value, ast.Subscript) and \
-                        _an_item(value.slice):
-                    source = value.value  # (i, j = seq[k]: the elements of an item, bound once each)
-                elif isinstance(value, ast.Attribute) and value.attr == "T":
-                    source = value.value
-                elif isinstance(value, ast.Subscript) and (_sliced(value.slice) or _picks(value.slice) and
-                                                           stores.get(target) == 1):
-                    source = value.value  # (y[:, 1:]; i = ids[t], bound once, as a loop over enumerate(ids) is
-                    # written out; u = triples[:, 0], a column, end = indptr[i + 1], nbrs = src[dst == v])
-                elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
-                    if value.func.attr in ("reshape", "ravel", "flatten", "astype", "copy"):
-                        receiver = value.func.value
-                        is_module = isinstance(receiver, ast.Name) and receiver.id in ("np", "numpy")
-                        source = value.args[0] if is_module and value.args else None if is_module else receiver
-                if isinstance(source, ast.Name) and (source.id in params or source.id in found) and \
-                        target not in params:
-                    found[target] = found.get(source.id, source.id)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            bind(node.targets[0].id, _source_of(node.value, stores.get(node.targets[0].id) == 1))
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                isinstance(node.targets[0], (ast.Tuple, ast.List)):  # i, j = edges[:, 0], edges[:, 1]
+            targets = node.targets[0].elts
+            if all(isinstance(t, ast.Name) and stores.get(t.id) == 1 for t in targets):
+                if isinstance(node.value, (ast.Tuple, ast.List)) and len(node.value.elts) == len(targets):
+                    for target, value in zip(targets, node.value.elts):
+                        bind(target.id, _source_of(value, True))
+                elif not isinstance(node.value, (ast.Tuple, ast.List, ast.Starred)):  # a, b = edges.T; i, j = E[k]:
+                    source = node.value if isinstance(node.value, ast.Name) else _source_of(node.value, True)
+                    for target in targets:  # (its items, whose elements are the parameter's)
+                        bind(target.id, source)
         elif isinstance(node, (ast.For, ast.comprehension)):  # for i in ids: E[i] (its items, as zip and
             for target, source in _items_iterated(node.target, node.iter):  # enumerate give them; and for j
                 if (source in params or source in found) and target not in params and stores.get(target) == 1:
@@ -394,6 +390,51 @@ def _looped_items(func, params, found):
             if loops[name] == binds.get(name) and name not in params and name not in found}
 
 
+def _source_of(value, once):
+    """The name ``value`` reshapes (``y.reshape(N * T)``, ``np.ravel(y)``, ``y.T``, ``np.array(faces)``) or slices
+    (``y[:, 1:]``), or, where the name it is bound to is bound ``once``, of which it picks an item (``ids[t]``, as a
+    loop over ``enumerate(ids)`` is written out, ``int(e[0])``), some elements by place (``indptr[i + 1]``,
+    ``src[dst == v]``: ``_picks``) or columns (``edges[:, 0]``, ``F[:, [0, 1]]``), or
+    whose parts alone it joins, sorts or takes the distinct rows of (``np.concatenate([F[:, [0, 1]], F[:, [1,
+    2]]])``, ``np.unique(np.sort(E, axis=1), axis=0)``): its elements are that name's.  Else None."""
+    if isinstance(value, ast.Attribute) and value.attr == "T":
+        return value.value
+    if isinstance(value, ast.Subscript) and (_sliced(value.slice) or (_items_of(value.slice) or _picks(value.slice))
+                                             and once):  # (end = indptr[i + 1], an offset; nbrs = src[dst == v])
+        return value.value
+    if not isinstance(value, ast.Call):
+        return None
+    func = value.func
+    is_module = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("np", "numpy")
+    if isinstance(func, ast.Attribute) and func.attr in ("reshape", "ravel", "flatten", "astype", "copy", "array",
+                                                         "asarray"):
+        if func.attr in ("array", "asarray") and not is_module:
+            return None
+        return value.args[0] if is_module and value.args else None if is_module else func.value
+    if isinstance(func, ast.Name) and func.id == "int" and len(value.args) == 1 and once:
+        return _source_of(value.args[0], once)
+    if is_module and func.attr in _JOINS and value.args:  # (the parts of one name alone, or numbers)
+        first = value.args[0]
+        parts = first.elts if func.attr in _JOINS_OF_PARTS and isinstance(first, (ast.List, ast.Tuple)) else [first]
+        sources = [part if isinstance(part, ast.Name) else _source_of(part, True) for part in parts]
+        names = {getattr(s, "id", None) for s in sources}
+        if len(names) == 1 and None not in names:
+            return sources[0]
+    return None
+
+
+_JOINS_OF_PARTS = frozenset({"concatenate", "vstack", "hstack", "stack", "column_stack", "row_stack"})
+_JOINS = _JOINS_OF_PARTS | {"sort", "unique"}
+
+
+def _items_of(index):
+    """Whether ``index`` picks items, or items along some axes and slices along the others (``ids[t]``,
+    ``edges[:, 0]``), or columns written out (``F[:, [0, 1]]``)."""
+    parts = index.elts if isinstance(index, ast.Tuple) else [index]
+    return all(isinstance(part, ast.Slice) or _an_item(part) or isinstance(part, ast.List) and part.elts and
+               all(_an_item(e) for e in part.elts) for part in parts)
+
+
 def _an_item(index):
     """Whether ``index`` picks one item: a name (``ids[t]``) or a whole number written out (``ids[0]``, ``ids[-1]``),
     or, in several axes, slices and such items (``triples[:, 0]``, a column; ``data[k, 1]``)."""
@@ -415,30 +456,17 @@ def _picks(index):
     return _an_item(index) or isinstance(index, ast.Compare)
 
 
-def _bound_pairs(target, value, stores):
-    """``(name, value)`` for each name an assignment binds: ``[(y, v)]`` of ``y = v``; of ``a, b = v``
-    each of a and b bound once with v (its items: ``src, dst = edge_index``, ``i, j = seq[k]``); of
-    ``a, b = u, v`` the pairs ``(a, u)``, ``(b, v)`` (``row, col = edge_index[0], edge_index[1]``)."""
-    if isinstance(target, ast.Name):
-        return [(target.id, value)]
-    if not isinstance(target, (ast.Tuple, ast.List)) or not all(isinstance(t, ast.Name) for t in target.elts):
-        return []
-    if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) and \
-            not any(isinstance(v, ast.Starred) for v in value.elts):
-        return [(t.id, v) for t, v in zip(target.elts, value.elts) if stores.get(t.id) == 1]
-    return [(t.id, value) for t in target.elts if stores.get(t.id) == 1]
-
-
 def _items_iterated(target, iterable):
     """``(name, parameter)`` pairs of a loop's targets bound to items of a name it iterates: ``i`` of ``for i
-    in ids``, of ``for k, i in enumerate(ids)``, of ``for i, x in zip(ids, xs)`` (``x`` of ``xs`` too)."""
+    in ids``, of ``for k, i in enumerate(ids)``, of ``for i, x in zip(ids, xs)`` (``x`` of ``xs`` too), and
+    bound to the items of its items: ``i`` and ``j`` of ``for i, j in edges`` (and of ``edges.T``, its columns,
+    whose elements are edges')."""
     if isinstance(iterable, ast.Attribute) and iterable.attr == "T" and isinstance(iterable.value, ast.Name):
-        iterable = iterable.value  # (for i, j in edge_index.T: its columns, whose elements are edge_index's)
+        iterable = iterable.value
     if isinstance(iterable, ast.Name) and isinstance(target, ast.Name):
         return [(target.id, iterable.id)]
-    if isinstance(iterable, ast.Name) and isinstance(target, (ast.Tuple, ast.List)):
-        return [pair for part in target.elts for pair in _items_iterated(part, iterable)]  # (for u, v in edges:
-        # the items of its items, the elements of edges)
+    if isinstance(iterable, ast.Name) and isinstance(target, (ast.Tuple, ast.List)):  # for i, j in edges: the
+        return [pair for part in target.elts for pair in _items_iterated(part, iterable)]  # items' items
     if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and not iterable.keywords
             and isinstance(target, (ast.Tuple, ast.List))):
         return []
@@ -745,11 +773,14 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
         results = samples.written([{**dict.fromkeys(free, len(dims)), **fixed} for dims in PROBES])
     crosses = any(".cross(" in line for line in forward.lines)  # (here or in a helper)
     if not results and crosses:  # vectors of three components (np.cross(r, F)): of every rank, the last axis 3
-        results = samples.written([{**{n: shape for n in free}, **vectors, **fixed}
-                                   for shape in ((3,), (6, 3), (6, 6, 3))])
-        if not results and len(free) <= 4:  # a point and a polyline: each a vector or rows of them
-            results = samples.written([{**dict(zip(free, shapes)), **vectors, **fixed}
-                                       for shapes in itertools.product(((3,), (4, 3)), repeat=len(free))])
+        for labelled in (vectors, {}) if vectors else ({},):  # (labels vectors, then as the rest: a mesh's faces)
+            results = samples.written([{**{n: shape for n in free}, **labelled, **fixed}
+                                       for shape in ((3,), (6, 3), (6, 6, 3))])
+            if not results and len(free) <= 4:  # a point and a polyline: each a vector or rows of them
+                results = samples.written([{**dict(zip(free, shapes)), **labelled, **fixed}
+                                           for shapes in itertools.product(((3,), (4, 3)), repeat=len(free))])
+            if results:
+                break
     plain = not any((forward.env.get(n.id) or "").startswith("numpy") for n in walk(forward.func)
                     if isinstance(n, ast.Name))  # (plain Python: written for numbers as a person means it)
     deferred = None
@@ -774,6 +805,11 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
             choices = (1, 2, 3) if len(free) <= 3 else (1, 2)
             results = samples.written([{**dict(zip(free, ranks)), **vectors, **fixed}
                                        for ranks in itertools.product(choices, repeat=len(free)) if ranks not in tried])
+            if not results and vectors:  # labels of those ranks too (edges of two axes: A[E[:, 0], E[:, 1]] = w)
+                results = samples.written([{**dict(zip(free, ranks)), **fixed}
+                                           for ranks in itertools.product(choices, repeat=len(free))
+                                           if ranks not in tried and any(
+                                               r > 1 for n, r in zip(free, ranks) if n in vectors)])
             scaling = arithmetic_only(forward.func, free, augmented=True)
             others = [n for n in free if n not in scaling]
             if len(results) == 1 and scaling and others and not samples.carried_changes:

@@ -168,10 +168,12 @@ FLOAT_SAMPLE = 0.5  # the sample value of the first number parameter; the next o
 FLOAT_STEP = 0.0625  # so that no two are equal (lam1 / (lam2 - lam1) would divide by zero)
 
 
-def examples(staged, specs, larger_first=False, fixed=None, multiple=1):
+def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=False):
     """Sample inputs of the declared shapes, in parameter order (``fixed``: sizes given to some
     named dimensions; ``multiple``: every named size a multiple of it, for code that splits a
-    dimension by an integer parameter, ``x.reshape(N, G, C // G)``)."""
+    dimension by an integer parameter, ``x.reshape(N, G, C // G)``).  Integer arrays are zeros (an
+    index into every axis), or with ``spread`` 0, 1, 2... in turn below the least named size (a mesh's
+    triangles of three corners apart, whose edge matrices invert)."""
     sizes = {dim: size * multiple for dim, size in dim_sizes(specs, larger_first).items()}
     sizes.update(fixed or {})
     for dim in [d for d in sizes if isinstance(d, str) and "*" in d]:
@@ -195,7 +197,10 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1):
         else:
             shape = tuple(sizes[d] if isinstance(d, str) else d for d in s.dims)
             try:
-                if s.kind == "int":
+                if s.kind == "int" and spread:
+                    bound = min((v for d, v in sizes.items() if isinstance(d, str)), default=1)
+                    args.append((np.arange(math.prod(shape)) % bound).reshape(shape))
+                elif s.kind == "int":
                     args.append(np.zeros(shape, dtype=int))
                 elif s.kind == "bool":
                     args.append(np.ones(shape, dtype=bool))

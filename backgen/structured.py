@@ -4,8 +4,9 @@ Contract: ``flatten(forward, wrt, shapes, args) -> (forward, wrt, shapes, args, 
 and ``pack(backward, packing) -> backward``.
 
 A parameter is *structured* when its example value (or its entry in
-``shapes=``) is a list or tuple holding lists or tuples, or arrays of
-different shapes.  Its structure is then part of the code, as a shape is:
+``shapes=``) is a list or tuple holding lists or tuples (but rows of integers
+of one length, a mesh's faces ``[[0, 1, 2], [0, 2, 3]]``, which are integers
+as an array holds them), or arrays of different shapes.  Its structure is then part of the code, as a shape is:
 ``flatten`` gives each leaf a parameter of its own and rewrites the function
 on the AST, before staging:
 
@@ -89,6 +90,8 @@ def is_structured(value, declared=False):
             and any(isinstance(v, np.ndarray) and v.dtype.kind == "f" for v in leaves)
     if not isinstance(value, (list, tuple)) or not value:
         return False
+    if not declared and integer_table(value):  # faces = [[0, 1, 2], [0, 2, 3]]: indices, as an array of them
+        return False
     if any(isinstance(v, (list, tuple)) or isinstance(v, dict) and is_structured(v, declared) for v in value):
         return True  # [(W1, b1), (W2, b2)] or [{"W": W1, "b": b1}, {"W": W2, "b": b2}]
     if declared and any(isinstance(v, str) and "," in v for v in value):
@@ -96,6 +99,14 @@ def is_structured(value, declared=False):
     arrays = [v for v in value if isinstance(v, np.ndarray)]
     return len({v.shape for v in arrays}) > 1 or bool(arrays) and any(  # ((V, 3.0): an array and a number)
         v.ndim for v in arrays) and any(isinstance(v, (float, int, np.number)) for v in value)
+
+
+def integer_table(value):
+    """Whether ``value`` is a list or tuple of lists or tuples of whole numbers, all of one length (a mesh's
+    faces read from a file, ``[[0, 1, 2], [0, 2, 3]]``): no structure of arrays, but integers in rows."""
+    rows = [v for v in value if isinstance(v, (list, tuple))]
+    return len(rows) == len(value) and len({len(v) for v in rows}) == 1 and all(
+        isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_)) for v in rows for x in v)
 
 
 def _its_tuple_default(func, k, value):

@@ -278,12 +278,9 @@ def test_labels_given_a_float_shape_are_named_in_the_refusal():
     assert "'idx' is given as a float array" in str(refused.value) and "'P' is given" not in str(refused.value)
     with pytest.raises(backgen.BackgenError) as refused:  # (sampled, not given: not named; 2 * i, a product,
         backgen.generate(textwrap.dedent('''
-            def f(P, Q, ratings):
-                loss = 0.0
-                for (i, j, r) in ratings:
-                    loss += (r - P[2 * i] @ Q[2 * j]) ** 2
-                return loss
-        '''))  # says nothing of what ratings holds)
+            def f(P, Q, u):
+                return np.sum(P[np.floor(u)] * Q)
+        '''))
     assert "IndexError" in str(refused.value) and "is given as a float array" not in str(refused.value)
     W, X, y = RNG.standard_normal((3, 4)), RNG.standard_normal((6, 3)), np.array([0, 2, 1, 3, 0, 1])
     namespace = {}

@@ -84,7 +84,7 @@ def test_labels_in_wrt_by_name_are_refused():
 @pytest.mark.parametrize("source, fragment", [
     ("def f(x: 'N'):\n    return np.fft.fft(x).sum()\n", "np.fft.fft returns complex numbers"),
     ("def f(x: 'N'):\n    return x.searchsorted(0.5) * x\n", "unknown method .searchsorted()"),
-    ("def f(a: '3, N', b: '3, N'):\n    return np.cross(a, b, axis=0).sum()\n", "along the last axis"),
+    ("def f(a: '3, N', b: '3, 1'):\n    return np.cross(a, b, axis=0).sum()\n", "for a and b of one shape"),
     ("def f(a: 'M, N'):\n    return np.linalg.qr(a, mode='complete')[0].sum()\n", "mode 'reduced'"),
     ("def f(x):\n    return np.linalg.norm(x, 'nuc', axis=(0, 1)).sum()\n", "np.linalg.norm depends on the shapes"),
     ("def f(x: 'N', k: int):\n    return x.sum(axis=k - 3)\n", "must be a constant"),

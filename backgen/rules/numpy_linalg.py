@@ -173,13 +173,42 @@ def _kron_any(c, position, ra, rb):
 
 def _cross(position):
     def grad(c):
-        if any(c.op.param(p) is not None for p in ("axisa", "axisb", "axisc", "axis")):
-            c.unsupported("np.cross is differentiated along the last axis")
-        if not c.shape_free and (c.shape("a")[-1:] != (3,) or c.shape("b")[-1:] != (3,)):
-            c.unsupported("np.cross is differentiated for 3-vectors")  # (in code for every shape: 3-vectors
-            # of every rank, as the samples are; np.cross(b, g) raises for others)
-        return f"{c.np}.cross({c.b}, {c.g})" if position == 0 else f"{c.np}.cross({c.g}, {c.a})"
+        axis = _cross_axis(c)
+        if c.shape_free:  # (3-vectors, or 2-vectors, whose cross is a number: known as the code runs)
+            return f"_cross_grad({c.g}, {c.a}, {c.b}, {position})"
+        lengths = c.shape("a")[axis:][:1] + c.shape("b")[axis:][:1]
+        if lengths == (2, 2) and axis == -1:  # a0 * b1 - a1 * b0: g times (b1, -b0) for a, (-a1, a0) for b
+            other = c.b if position == 0 else c.a
+            first, second = (f"{other}[..., 1]", f"-{other}[..., 0]") if position == 0 else \
+                (f"-{other}[..., 1]", f"{other}[..., 0]")
+            if len(c.shape("b" if position == 0 else "a")) == 1:
+                first, second = first.replace("..., ", ""), second.replace("..., ", "")
+                return f"{c.np}.array([{first}, {second}]) * {c.g}" if not c.shape("out") else \
+                    f"{c.np}.multiply.outer({c.g}, {c.np}.array([{first}, {second}]))"
+            return f"{c.np}.stack([{first}, {second}], axis=-1) * {c.np}.expand_dims({c.g}, -1)"
+        if lengths != (3, 3):
+            c.unsupported("np.cross is differentiated for 3-vectors, and 2-vectors both")  # (np.cross(b, g)
+            # raises for others)
+        along = "" if axis == -1 else f", axis={axis}"
+        return f"{c.np}.cross({c.b}, {c.g}{along})" if position == 0 else f"{c.np}.cross({c.g}, {c.a}{along})"
     return grad
+
+
+def _cross_axis(c):
+    """The one axis np.cross takes its vectors along (``axis=0``; ``axisa``, ``axisb`` and ``axisc`` all
+    the same), -1 where none is given; along another, a and b of one shape (their axes broadcast
+    otherwise as the vectors' are moved to the end), in code written for their shapes."""
+    given = {p: c.param(p) for p in ("axisa", "axisb", "axisc", "axis") if c.op.param(p) is not None}
+    if not given:
+        return -1
+    axes = set(given.values()) if "axis" not in given or len(given) == 1 else set()
+    if len(given) != (1 if "axis" in given else 3) or len(axes) != 1 or not isinstance(min(axes), int):
+        c.unsupported("np.cross is differentiated along one axis for a, b and the result (axis=k)")
+    axis = min(axes)
+    if axis != -1 and (c.shape_free or c.shape("a") != c.shape("b")):
+        c.unsupported("np.cross is differentiated along an axis other than the last for a and b of one "
+                      "shape, written for their shapes (give them)")
+    return axis
 
 
 def _inner(position):
@@ -618,7 +647,10 @@ RULES = {
     "np.cross": Rule(("a", "b"), grads={"a": _cross(0), "b": _cross(1)}, broadcast=True,
                      signature="a, b, axisa=None, axisb=None, axisc=None, axis=None", fresh=True,
                      examples=("np.cross(a, b) | a=3, b=3", "np.cross(a, b) | a=2x3, b=3",
-                               "np.cross(a, b) | a=2x3, b=2x3")),
+                               "np.cross(a, b) | a=2x3, b=2x3", "np.cross(a, b, axis=0) | a=3x2, b=3x2",
+                               "np.cross(a, b, axisa=1, axisb=1, axisc=1) | a=2x3x2, b=2x3x2",
+                               "np.cross(a, b) | a=2, b=2", "np.cross(a, b) | a=4x2, b=2", "np.cross(a, b) | a=2, b=4x2",
+                               "np.cross(a, b) | a=4x2, b=4x2", "np.cross(a, b) | a=3x1x2, b=4x2")),
     "np.linalg.det": Rule(("a",), grads={"a": _det}, signature="a",
                           examples=("np.linalg.det(a) | a=3x3", "np.linalg.det(a) | a=2x2x2"), floats=True),
     "np.linalg.slogdet": Rule(("a",), grads={"a": _slogdet}, signature="a", domain=("invertible",), returns_list=True,

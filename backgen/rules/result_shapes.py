@@ -351,6 +351,12 @@ def _vdot(c):
 
 def _cross(c):
     a, b = _array_shape(c.shapes[0]), _array_shape(c.shapes[1])
+    axes = {p: c.param(p) for p in ("axisa", "axisb", "axisc", "axis") if c.param(p) is not None}
+    if axes:  # (the vectors along other axes: NumPy's own shape of them)
+        try:
+            return np.cross(np.zeros(a), np.zeros(b), **axes).shape
+        except (ValueError, TypeError, np.exceptions.AxisError) as error:
+            raise ShapeError(f"cross of {a} and {b} along {axes}") from error
     if a[-1] not in (2, 3) or b[-1] not in (2, 3):
         raise ShapeError(f"cross of {a} and {b}")
     rest = broadcast(a[:-1], b[:-1])
