@@ -12,10 +12,13 @@ and ``douts`` (which it must leave as they were) and returns its gradients for t
 positions ``wrt`` (by default those holding floats) beside central differences;
 ``assert_backward_right(source, args, rng)`` checks them for an upstream gradient drawn at random.
 ``scratch_folder(prefix)`` is a folder for modules written to be imported (the decorator reads
-their source), removed when the tests end.
+their source), removed when the tests end; ``imported(text, prefix)`` the names a module of that
+text defines, imported from a file of its own in such a folder.
 """
 
 import atexit
+import hashlib
+import importlib.util
 import math
 import shutil
 import tempfile
@@ -33,6 +36,22 @@ def scratch_folder(prefix):
     folder = tempfile.mkdtemp(prefix=prefix)
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return pathlib.Path(folder)
+
+
+_FOLDERS = {}  # prefix -> the scratch folder of the modules ``imported`` writes
+
+
+def imported(text, prefix):
+    """The names the module ``text`` defines, imported from ``<prefix>_<hash>.py`` (the decorator reads
+    a function's source from its file), written into a scratch folder of this process."""
+    folder = _FOLDERS.get(prefix) or _FOLDERS.setdefault(prefix, scratch_folder(f"backgen_{prefix}_"))
+    name = f"{prefix}_{hashlib.sha1(text.encode()).hexdigest()[:12]}"
+    path = folder / f"{name}.py"
+    path.write_text(text)
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return vars(module)
 
 
 def weighted(f, douts):

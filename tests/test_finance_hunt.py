@@ -6,32 +6,22 @@ Python runs it, with respect to its float parameters, by ``backgen.generate`` (s
 declares them, given, or none) and by the decorator.
 """
 
-import hashlib
-import importlib.util
 import textwrap
 
 import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_generated_right, finite_differences, scratch_folder
+from numeric import assert_generated_right, finite_differences, imported
 
 RNG = np.random.default_rng(11)
 Z = RNG.standard_normal(12)  # (normal draws of a Monte Carlo price: about half the paths end out of the money)
 
-FOLDER = scratch_folder("backgen_finance_hunt_")
 
 
 def _module(source):
     """The functions of ``source``, imported from a file of their own (the decorator reads the source)."""
-    text = "import math\nimport numpy as np\n" + textwrap.dedent(source)
-    name = "finance_hunt_" + hashlib.sha1(text.encode()).hexdigest()[:12]
-    path = FOLDER / f"{name}.py"
-    path.write_text(text)
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return vars(module)
+    return imported("import math\nimport numpy as np\n" + textwrap.dedent(source), "finance_hunt")
 
 
 def _copies(args):
@@ -150,8 +140,6 @@ def test_root_of_a_value_times_its_positive_mask(relu):
         def f(x):
             return np.sum(np.sqrt({relu}))
     ''', [np.array([0.5, -0.3, 1.2, -0.8])], shapes={"x": "4"})
-
-
 
 
 @pytest.mark.parametrize("payoff", ["x if x > 0 else 0.0", "0.0 if x <= 0.1 else x", "0.0 if 0.2 > x else x",

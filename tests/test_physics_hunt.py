@@ -6,15 +6,13 @@ its float parameters, by ``backgen.generate`` (shapes as the source declares the
 the decorator, or asserted refused with a ``BackgenError`` and part of its message.
 """
 
-import hashlib
-import importlib.util
 import textwrap
 
 import numpy as np
 import pytest
 
 import backgen
-from numeric import finite_differences, scratch_folder
+from numeric import finite_differences, imported
 
 RNG = np.random.default_rng(7)
 
@@ -24,19 +22,9 @@ def _floats(args):
             if isinstance(a, float) or isinstance(a, np.ndarray) and a.dtype.kind == "f"]
 
 
-FOLDER = scratch_folder("backgen_physics_hunt_")
-
-
 def _module(source):
     """The functions of ``source``, imported from a file of their own (the decorator reads the source)."""
-    text = textwrap.dedent(source)
-    name = "physics_hunt_" + hashlib.sha1(text.encode()).hexdigest()[:12]
-    path = FOLDER / f"{name}.py"
-    path.write_text(text)
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return vars(module)
+    return imported(textwrap.dedent(source), "physics_hunt")
 
 
 def _copies(args):

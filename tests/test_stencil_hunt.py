@@ -8,18 +8,15 @@ them, or none) and by the decorator, or asserted refused with a ``BackgenError``
 message.
 """
 
-import hashlib
-import importlib.util
 import textwrap
 
 import numpy as np
 import pytest
 
 import backgen
-from numeric import finite_differences, scratch_folder
+from numeric import finite_differences, imported
 
 RNG = np.random.default_rng(17)
-FOLDER = scratch_folder("backgen_stencil_hunt_")
 
 
 def _floats(args):
@@ -33,14 +30,7 @@ def _copies(args):
 
 def _module(source):
     """The functions of ``source``, imported from a file of their own (the decorator reads the source)."""
-    text = textwrap.dedent(source)
-    name = "stencil_hunt_" + hashlib.sha1(text.encode()).hexdigest()[:12]
-    path = FOLDER / f"{name}.py"
-    path.write_text(text)
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return vars(module)
+    return imported(textwrap.dedent(source), "stencil_hunt")
 
 
 def gradients(source, args, dout=1.0, name="f", shapes=None):
