@@ -27,7 +27,6 @@ from . import ir, source
 from .errors import BackgenError
 from .rules.no_gradient import INERT_ATTRIBUTES
 
-_ARG_EXTREME = re.compile(r"(np\.arg(max|min)\([\w.]+\)|[\w.]+\.arg(max|min)\(\))")  # (no axis: one place)
 
 
 def reads_as_array(op):
@@ -618,51 +617,9 @@ class GradContext:
         return name in self._label_sets()[1]
 
     def _surely_numbers(self):
-        """The names ``FlowReverser.surely_number`` holds for (numbers whatever the ranks of the arrays given;
-        also the places ``np.argmax`` and ``np.argmin`` of no axis find),
-        found once for the staged code: the greatest set of names all of whose makers (the operations and the
-        loops' values that assign each) make numbers of numbers, walked until it shrinks no more (where the
-        recursion of ``surely_number`` walks every path of a graph of shared values)."""
-        from .reverse_flow import ARITHMETIC, FULL_REDUCTIONS, SHAPE, SIZE  # (imported here, as above)
-        reverse, staged = self._reverse, self._reverse.staged
-        found = getattr(reverse, "_numbers_found", None)
-        if found is not None and found[0] is staged:
-            return found[1]
-        makers = {}
-        for op in ir.ops_in(staged.body):
-            makers.setdefault(op.target, []).append(op)
-        for loop in ir.loops_in(staged.body):
-            for carried, value in loop.exits:
-                makers.setdefault(carried, []).append(value)
-            if loop.kind == "for" and loop.var and loop.iterable.startswith("range("):
-                makers.setdefault(loop.var, []).append(ir.Const("0"))
-        numbers = {n for n in makers if n not in staged.params}
-
-        def made(maker):
-            if isinstance(maker, ir.Const):
-                return source.number_text(maker.source) is not None
-            if isinstance(maker, ir.Var):
-                if maker.name in staged.params:
-                    return maker.name not in staged.shape_free and staged.shapes.get(maker.name) == ()
-                return maker.name in numbers
-            if maker.rule in FULL_REDUCTIONS and maker.param("axis") is None and not maker.param("keepdims"):
-                return True
-            if maker.rule == "inert" and (maker.source.startswith("len(") or SIZE.search(maker.source) or
-                                          _ARG_EXTREME.fullmatch(maker.source)):
-                return True  # (a count, a size, the place of an extreme of all elements: np.argmax(w))
-            if maker.rule == "getitem" and isinstance(maker.args[0], ir.Var):
-                return any(m.rule == "inert" and SHAPE.search(m.source) for m in makers.get(maker.args[0].name, ())
-                           if not isinstance(m, (ir.Var, ir.Const)))
-            return maker.rule in ARITHMETIC | {"copy"} and all(made(arg) for arg in maker.args)
-        shrunk = True
-        while shrunk:
-            shrunk = False
-            for name in list(numbers):
-                if not all(made(m) for m in makers[name]):
-                    numbers.discard(name)
-                    shrunk = True
-        reverse._numbers_found = (staged, frozenset(numbers))
-        return reverse._numbers_found[1]
+        """The names ``FlowReverser.surely_numbers`` finds (numbers whatever the ranks of the arrays given),
+        with the places ``np.argmax`` and ``np.argmin`` of no axis find."""
+        return self._reverse.surely_numbers(extremes=True)
 
     def _label_sets(self):
         """``(items, kept)``: the names ``_item_of_labels`` and ``_labels_kept`` hold for, found once for the

@@ -324,35 +324,61 @@ class FlowReverser:
                 self._made_by.setdefault(op.target, []).append(op)
         return self._made_by.get(name, [])
 
-    def surely_number(self, name, seen=frozenset()):
+    def surely_number(self, name):
         """Shape-generic code: whether ``name`` is a number whatever the ranks of the arrays given (a
-        number given, a count, a reduction of all elements, their arithmetic)."""
+        number given, a count, a reduction of all elements, their arithmetic; ``surely_numbers``)."""
         if name in self.staged.params:
             return name not in self.staged.shape_free and self.staged.shapes.get(name) == ()
-        if name in seen:
-            return True  # a loop's carried value: a number if every value it takes is one
-        if not hasattr(self, "_loop_values"):  # what loops hand their carried names and counters
-            self._loop_values = {}
-            for loop in ir.loops_in(self.staged.body):
-                for carried, value in loop.exits:
-                    self._loop_values.setdefault(carried, []).append(value)
-                if loop.kind == "for" and loop.var and loop.iterable.startswith("range("):
-                    self._loop_values.setdefault(loop.var, []).append(ir.Const("0"))
-        makers, seen = self.made_by(name) + self._loop_values.get(name, []), seen | {name}
-        return bool(makers) and all(self._number_made(maker, seen) for maker in makers)
+        return name in self.surely_numbers()
 
-    def _number_made(self, maker, seen):
-        if isinstance(maker, ir.Const):
-            return source.number_text(maker.source) is not None
-        if isinstance(maker, ir.Var):
-            return self.surely_number(maker.name, seen)
-        if maker.rule in FULL_REDUCTIONS and maker.param("axis") is None and not maker.param("keepdims"):
-            return True
-        if maker.rule == "inert" and (maker.source.startswith("len(") or SIZE.search(maker.source)):
-            return True  # a count, a size
-        if maker.rule == "getitem" and isinstance(maker.args[0], ir.Var):  # N = parts[0], parts = x.shape
-            return any(m.rule == "inert" and SHAPE.search(m.source) for m in self.made_by(maker.args[0].name))
-        return maker.rule in ARITHMETIC | {"copy"} and all(self._number_made(arg, seen) for arg in maker.args)
+    def surely_numbers(self, extremes=False):
+        """The names of the staged code that are numbers whatever the ranks of the arrays given (with
+        ``extremes``, the places ``np.argmax`` and ``np.argmin`` of no axis find too): the greatest set of
+        names all of whose makers (the operations and the loops' values that assign each; a loop's carried
+        value is a number where every value it takes is one) make numbers of numbers, found once by
+        removing names until none goes, where a walk of every path through shared values would take time
+        doubling with each."""
+        found = getattr(self, "_numbers_found", {})
+        key = (id(self.staged), extremes)
+        if key in found and found[key][0] is self.staged:
+            return found[key][1]
+        staged = self.staged
+        makers = {}
+        for op in ir.ops_in(staged.body):
+            makers.setdefault(op.target, []).append(op)
+        for loop in ir.loops_in(staged.body):
+            for carried, value in loop.exits:
+                makers.setdefault(carried, []).append(value)
+            if loop.kind == "for" and loop.var and loop.iterable.startswith("range("):
+                makers.setdefault(loop.var, []).append(ir.Const("0"))
+        numbers = {n for n in makers if n not in staged.params}
+
+        def made(maker):
+            if isinstance(maker, ir.Const):
+                return source.number_text(maker.source) is not None
+            if isinstance(maker, ir.Var):
+                if maker.name in staged.params:
+                    return maker.name not in staged.shape_free and staged.shapes.get(maker.name) == ()
+                return maker.name in numbers
+            if maker.rule in FULL_REDUCTIONS and maker.param("axis") is None and not maker.param("keepdims"):
+                return True
+            if maker.rule == "inert" and (maker.source.startswith("len(") or SIZE.search(maker.source) or
+                                          extremes and ARG_EXTREME.fullmatch(maker.source)):
+                return True  # (a count, a size, the place of an extreme of all elements: np.argmax(w))
+            if maker.rule == "getitem" and isinstance(maker.args[0], ir.Var):  # N = parts[0], parts = x.shape
+                return any(m.rule == "inert" and SHAPE.search(m.source) for m in makers.get(maker.args[0].name, ())
+                           if not isinstance(m, (ir.Var, ir.Const)))
+            return maker.rule in ARITHMETIC | {"copy"} and all(made(arg) for arg in maker.args)
+        shrunk = True
+        while shrunk:
+            shrunk = False
+            for name in list(numbers):
+                if not all(made(m) for m in makers[name]):
+                    numbers.discard(name)
+                    shrunk = True
+        found[key] = (staged, frozenset(numbers))
+        self._numbers_found = found
+        return found[key][1]
 
     def prune_saves(self, groups):
         """Save and restore only the carried values the backward reads (in the loop or after it)."""
@@ -750,6 +776,7 @@ ARITHMETIC = {"add", "sub", "mul", "div", "neg", "abs", "max", "min", "square", 
 # Sources of a size (x.shape[0], x.ndim, np.size(x)) and of a shape (x.shape, np.shape(x)).
 SIZE = re.compile(r"(\.shape\[[^\]]*\]|\.ndim|\.size|np\.(ndim|size)\(.*\))$")
 SHAPE = re.compile(r"(\.shape|np\.shape\(.*\))$")
+ARG_EXTREME = re.compile(r"(np\.arg(max|min)\([\w.]+\)|[\w.]+\.arg(max|min)\(\))")  # (no axis: one place)
 
 # Reductions of every element to one number (with no axis given), whatever the operand's rank.
 FULL_REDUCTIONS = {"np.sum", "np.mean", "np.max", "np.min", "np.prod", "np.sum_square", "np.std", "np.var",
