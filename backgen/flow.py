@@ -1365,8 +1365,8 @@ class StatementStager:
         def outside(node):  # (the if, or where it was rewritten, the statements at its place: its copy)
             if id(node) in inside:
                 return False
-            if not span[0] <= (node.lineno, node.col_offset) < span[1]:
-                return True
+            if not span[0] < (node.lineno, node.col_offset) < span[1]:  # (at the if's own place: a statement
+                return True  # of a helper written out there beside it, all of them at the call's place)
             if not after_loops:  # (a loop starting before the if, which does not hold it: its nodes are its
                 # own whatever their places, the loop over the other items after its first iteration written
                 # out with the same lines; worked out once, for a node at the if's place only)
@@ -1406,7 +1406,9 @@ class StatementStager:
         loops' temporaries (``t = ...`` then ``... t ...`` in each) is not carried by the first.
         When the loop cannot be found there (it came from a rewrite), every read outside it counts;
         where several copies of it hold its place, what any of them may read.  The statements that
-        start within ``span`` (two positions: what a rewrite moved into the if) are left out.
+        start within ``span`` (two positions: what a rewrite moved into the if), after its start, are
+        left out (one at the if's own place is a helper's statement written out beside it: all of a
+        helper's statements take the place of its call).
         """
         paths = _paths_to(self.forward.func.body, stmt)
         if not paths:
@@ -1416,7 +1418,7 @@ class StatementStager:
         live = set()
         for block, index, owner in (place for path in paths for place in path):
             live |= _read_before_written([s for s in block[index + 1:] if span is None or
-                                          not span[0] <= (s.lineno, s.col_offset) < span[1]], set())
+                                          not span[0] < (s.lineno, s.col_offset) < span[1]], set())
             if isinstance(owner, (ast.For, ast.While)):
                 live |= _read_before_written([owner], set())
         return live

@@ -5313,3 +5313,30 @@ def f(x, n: int):
 {then}
     return a
 """, [0.5, 2])
+
+
+# long fuzz, seed 2026120563, program 18487: a helper written out into its caller, all of its statements
+# at the call's place, where an if in its loop sets a name its return reads: the read after the if, at
+# the if's own place, was taken for one a rewrite had moved into it, the name for dead after the if, and
+# the loop staged with an empty body (NameError as the backward ran)
+@pytest.mark.parametrize("body", [
+    "a = np.sum(np.ones(4))\n        if a > 3.8:\n            a = p",
+    "a = np.ones(4) @ np.linspace(0.5, 1.5, 4)\n        if not a > 3.8:\n            continue\n        a = p",
+])
+def test_a_helper_written_out_keeps_what_its_loop_sets_under_an_if(body):
+    source = textwrap.dedent("""
+        import numpy as np
+
+        def step(p):
+            for i in range(3):
+                BODY
+            return a, a
+
+        def f(X):
+            b, c = step(0.25)
+            if np.sum(X) < -2.1:
+                return b, X * 3.0
+            return X * 2.0, X
+        """).replace("BODY", body)
+    assert_right(source, [np.full((2, 3), -1.0)], (1.3, np.ones((2, 3))))
+    assert_right(source, [np.full((2, 3), 0.5)], (np.ones((2, 3)), np.ones((2, 3))))
