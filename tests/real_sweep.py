@@ -21518,9 +21518,6 @@ KNOWN = {
     # settings holding the dropout mask, which generate cannot see (the decorator reads it at each call), as
     # dropout_mask_in_param
     ("a2_affine_relu_backward_style_dropout_inline", "generate"): ("refused", "pass the settings (or call .backward with them)"),
-    # no shapes: params[5] read past samples of 4 or 6 items; edges an integer array known as labels only
-    # through its columns (i, j = edges[:, 0], edges[:, 1])
-    ("phys_spring_network_edges_index", "generate"): ("refused", "arrays used as indices must be of integer"),
     # the batch of layers, models, losses and physics in idioms the batches above leave out:
     # a cache without beta, no shapes: code for every shape of beta cannot tell whether it is broadcast (as
     # layernorm_transposed; given the shapes, a sandwich hands them to the layers it calls)
@@ -21532,12 +21529,11 @@ KNOWN = {
     ("cs_batchnorm_inplace_center_scale", "generate"): ("refused", "the backward needs beta, x (read by"),
     # no shapes, and code of one rank or of related sizes per parameter (gates a[:, 3 * H:4 * H] of a 4H-wide a,
     # params[:, :D] of a 2D-wide one, one-hot sequences of rank 3, 4-D images, [0.0] + y + [0.0] against a
-    # longer x, a list of index pairs): no sample of every rank runs it
+    # longer x): no sample of every rank runs it
     ("ag_rnn_char_logsumexp_loss", "generate"): ("refused", "axis 1 is out of bounds"),
     ("ag_lstm_gates_slices_loop", "generate"): ("refused", "not aligned"),
     ("ag_convnet_maxpool_reshape_layers", "generate"): ("refused", "tuple index out of range on sample arrays"),
     ("phys_catenary_chain_energy", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
-    ("phys_truss_strain_energy", "generate"): ("refused", "are valid indices on sample arrays"),
     # no shapes: the omega of f(Y[i], omega), np.array([y[1], -omega ** 2 * y[0]]), may share Y's memory
     ("phys_rk2_rows_of_solution_array", "generate"): ("refused", "may have been changed by the write into 'Y'"),
     # keys 'W%d' % i of a dict of arrays whose keys generate does not know (as fc_net_str_keys_loop)
