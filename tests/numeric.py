@@ -13,7 +13,8 @@ positions ``wrt`` (by default those holding floats) beside central differences;
 ``assert_backward_right(source, args, rng)`` checks them for an upstream gradient drawn at random.
 ``scratch_folder(prefix)`` is a folder for modules written to be imported (the decorator reads
 their source), removed when the tests end; ``imported(text, prefix)`` the names a module of that
-text defines, imported from a file of its own in such a folder.
+text defines, imported from a file of its own in such a folder; ``module_in(folder, text, name)`` the
+module of that text written as ``<name>.py`` into a folder given (pytest's ``tmp_path``).
 """
 
 import atexit
@@ -45,13 +46,17 @@ def imported(text, prefix):
     """The names the module ``text`` defines, imported from ``<prefix>_<hash>.py`` (the decorator reads
     a function's source from its file), written into a scratch folder of this process."""
     folder = _FOLDERS.get(prefix) or _FOLDERS.setdefault(prefix, scratch_folder(f"backgen_{prefix}_"))
-    name = f"{prefix}_{hashlib.sha1(text.encode()).hexdigest()[:12]}"
+    return vars(module_in(folder, text, f"{prefix}_{hashlib.sha1(text.encode()).hexdigest()[:12]}"))
+
+
+def module_in(folder, text, name):
+    """The module of the source ``text``, written as ``<name>.py`` into ``folder`` and imported."""
     path = folder / f"{name}.py"
     path.write_text(text)
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return vars(module)
+    return module
 
 
 def weighted(f, douts):

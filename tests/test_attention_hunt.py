@@ -5,14 +5,13 @@ Each case is checked against central finite differences in float64 (``numeric``)
 Python runs it, or asserted refused with a ``BackgenError`` and part of its message.
 """
 
-import importlib.util
 import textwrap
 
 import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_generated_refused, assert_generated_right, finite_differences
+from numeric import assert_generated_refused, assert_generated_right, finite_differences, module_in
 
 RNG = np.random.default_rng(31)
 
@@ -22,12 +21,7 @@ def normal(*shape, scale=1.0):
 
 
 def _module(tmp_path, text, name):
-    path = tmp_path / f"{name}.py"
-    path.write_text("import numpy as np\n\n\n" + textwrap.dedent(text))
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return module_in(tmp_path, "import numpy as np\n\n\n" + textwrap.dedent(text), name)
 
 
 # --- heads split from the last axis by a reshape with -1: sizes the number of heads divides ----------

@@ -1,23 +1,17 @@
 """The decorator on one function called with arrays of many shapes, orders in memory and kinds: each
 backward against central differences of the module as Python runs it, the inputs left as they were."""
 
-import importlib.util
 import textwrap
 
 import numpy as np
 import pytest
 
 import backgen
-from numeric import gradient
+from numeric import gradient, module_in
 
 
 def _module(tmp_path, text, name):
-    path = tmp_path / f"{name}.py"
-    path.write_text("import numpy as np\n\n\n" + textwrap.dedent(text))
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return module_in(tmp_path, "import numpy as np\n\n\n" + textwrap.dedent(text), name)
 
 
 def _check(forward, decorated, x):

@@ -6,13 +6,12 @@ Python runs it, with respect to its float parameters, or asserted refused with a
 and part of its message.
 """
 
-import importlib.util
 import textwrap
 
 import numpy as np
 
 import backgen
-from numeric import assert_generated_refused, assert_generated_right, finite_differences
+from numeric import assert_generated_refused, assert_generated_right, finite_differences, module_in
 
 RNG = np.random.default_rng(31)
 
@@ -20,12 +19,7 @@ assert_right, assert_refused = assert_generated_right, assert_generated_refused
 
 
 def _module(tmp_path, text, name):
-    path = tmp_path / f"{name}.py"
-    path.write_text("import numpy as np\n\n\n" + textwrap.dedent(text))
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return module_in(tmp_path, "import numpy as np\n\n\n" + textwrap.dedent(text), name)
 
 
 def _decorated_right(forward, args, dout=1.0):
