@@ -27,7 +27,8 @@ import ast
 import copy
 
 from .scipy_calls import numpy_alias
-from .source import fresh_names, name_ids, rewrite_statements
+from .call_lines import assigned_at, lines_before, located
+from .source import fresh_names, name_ids
 
 MODULE = "scipy.signal"
 FUNCTIONS = frozenset({"lfilter"})
@@ -79,7 +80,7 @@ def rewrite(forward):
         def bound(value, prefix):
             if isinstance(value, ast.Constant) or isinstance(value, ast.Name):
                 return value
-            before.append(_assign(fresh(prefix), value, node))
+            before.append(assigned_at(fresh(prefix), value, node))
             return ast.Name(before[-1].targets[0].id, ast.Load())
 
         def one(value):
@@ -87,7 +88,7 @@ def rewrite(forward):
 
         x = given["x"]
         if not isinstance(x, ast.Name):
-            before.append(_assign(fresh("xs"), x, node))
+            before.append(assigned_at(fresh("xs"), x, node))
             x = ast.Name(before[-1].targets[0].id, ast.Load())
         b0 = bound(b.elts[0], "b0")
         a0 = bound(a.elts[0], "a0")
@@ -98,7 +99,7 @@ def rewrite(forward):
 
         out = fresh("ys")
         if len(a.elts) == 1:  # (NumPy's multiply: x is an array, and the result one of floats)
-            before.append(_assign(out, np_call("multiply", ast.BinOp(copy.deepcopy(b0), ast.Div(), copy.deepcopy(a0)),
+            before.append(assigned_at(out, np_call("multiply", ast.BinOp(copy.deepcopy(b0), ast.Div(), copy.deepcopy(a0)),
                                                copy.deepcopy(x)), node))
             return ast.Name(out, ast.Load())
         a1 = bound(a.elts[1], "a1")
@@ -109,8 +110,8 @@ def rewrite(forward):
                 return index
             return ast.Tuple([ast.Constant(...), index], ast.Load())
 
-        before.append(_assign(out, np_call("zeros", np_call("shape", copy.deepcopy(x))), node))
-        before.append(_assign(acc, ast.BinOp(ast.Constant(0.0), ast.Mult(), ast.Subscript(
+        before.append(assigned_at(out, np_call("zeros", np_call("shape", copy.deepcopy(x))), node))
+        before.append(assigned_at(acc, ast.BinOp(ast.Constant(0.0), ast.Mult(), ast.Subscript(
             copy.deepcopy(x), at(ast.Constant(0)), ast.Load())), node))
         step = ast.BinOp(copy.deepcopy(b0), ast.Mult(), ast.Subscript(copy.deepcopy(x), at(ast.Name(n, ast.Load())),
                                                                      ast.Load())) \
@@ -118,55 +119,18 @@ def rewrite(forward):
         step = ast.BinOp(step, ast.Sub(), ast.BinOp(copy.deepcopy(a1), ast.Mult(), ast.Name(acc, ast.Load())))
         step = step if one(a0) else ast.BinOp(step, ast.Div(), copy.deepcopy(a0))
         length = ast.Subscript(np_call("shape", copy.deepcopy(x)), ast.Constant(axis.value), ast.Load())
-        body = [_assign(acc, step, node),
-                _located(ast.Assign([ast.Subscript(ast.Name(out, ast.Load()), at(ast.Name(n, ast.Load())),
+        body = [assigned_at(acc, step, node),
+                located(ast.Assign([ast.Subscript(ast.Name(out, ast.Load()), at(ast.Name(n, ast.Load())),
                                                    ast.Store())], ast.Name(acc, ast.Load())), node)]
-        loop = _located(ast.For(ast.Name(n, ast.Store()), ast.Call(ast.Name("range", ast.Load()), [length], []),
+        loop = located(ast.For(ast.Name(n, ast.Store()), ast.Call(ast.Name("range", ast.Load()), [length], []),
                                 body, []), node)
         before.append(loop)
         return ast.Name(out, ast.Load())
 
-    def each(stmt):
-        if not isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr, ast.If, ast.For)):
-            return [stmt]
-        parts = [stmt.test] if isinstance(stmt, ast.If) else [stmt.iter] if isinstance(stmt, ast.For) else [stmt]
-        if any(isinstance(n, (ast.IfExp, ast.BoolOp, ast.NamedExpr)) for part in parts for n in ast.walk(part)):
-            return [stmt]  # (refused below)
-        before = []
-
-        class Before(ast.NodeTransformer):
-            def visit_Lambda(self, node):
-                return node  # (evaluated elsewhere, or many times: refused below)
-
-            visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_Lambda
-
-            def visit_Call(self, node):
-                self.generic_visit(node)
-                return _located(filtered(node, before), node) if which(node.func) else node
-        for part in parts:
-            new = Before().visit(part)
-            if isinstance(stmt, ast.If):
-                stmt.test = new
-            elif isinstance(stmt, ast.For):
-                stmt.iter = new
-        return before + [stmt]
-    forward.func.body = rewrite_statements(forward.func.body, each)
+    lines_before(forward, lambda node, before: located(filtered(node, before), node) if which(node.func) else node)
     for node in ast.walk(forward.func):
         if isinstance(node, ast.Call) and which(node.func):
             raise forward.error("scipy.signal.lfilter is differentiated where a statement computes it (an "
                                 "assignment, a return), not in a comprehension, a lambda, a conditional "
                                 "expression or a while test: compute it on a line before", node)
     ast.fix_missing_locations(forward.func)
-
-
-def _located(new, node):
-    for sub in ast.walk(new):
-        ast.copy_location(sub, node)
-    return new
-
-
-def _assign(name, value, node):
-    """``name = value`` at the call ``node``'s place (a statement spanning it)."""
-    line = _located(ast.Assign([ast.Name(name, ast.Store())], value), node)
-    line.end_lineno, line.end_col_offset = node.end_lineno, node.end_col_offset
-    return line

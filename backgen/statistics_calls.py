@@ -23,8 +23,9 @@ expression without side effects, as arguments are).  Other calls of the module (
 import ast
 import copy
 
+from .call_lines import assigned_at, lines_before, located
 from .math_calls import _CHANGING
-from .source import fresh_names, module_calls, name_ids, rewrite_statements
+from .source import fresh_names, module_calls, name_ids
 
 SPELLED = frozenset({"mean", "fmean", "pvariance", "variance", "pstdev", "stdev"})  # (parse runs this rewriter
 # only where the function spells one)
@@ -67,49 +68,28 @@ def rewrite(forward):
             if name in _SPREADS:
                 new = _variance(items, new, name in ("variance", "stdev"), fresh("v"))
             new = sqrt(new) if name in ("pstdev", "stdev") else new
-            return _located(new, node)
+            return located(new, node)
 
-    def each(stmt):
-        if not isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr, ast.If, ast.For)):
-            return [stmt]
-        parts = [stmt.test] if isinstance(stmt, ast.If) else [stmt.iter] if isinstance(stmt, ast.For) else [stmt]
-        if any(isinstance(n, (ast.IfExp, ast.BoolOp, ast.NamedExpr)) or isinstance(n, ast.Call) and (
-                isinstance(n.func, ast.Attribute) and n.func.attr in _CHANGING or
-                isinstance(n.func, ast.Name) and n.func.id in forward.helpers) for part in parts
-               for n in ast.walk(part)):
-            return [stmt]  # (left to Inline below)
-        before = []
+    def kept(n):  # (a call that may change a list, or a helper: left to Inline below)
+        return isinstance(n, ast.Call) and (isinstance(n.func, ast.Attribute) and n.func.attr in _CHANGING or
+                                            isinstance(n.func, ast.Name) and n.func.id in forward.helpers)
 
-        class Before(ast.NodeTransformer):
-            def visit_Lambda(self, node):
-                return node  # (evaluated elsewhere, or many times: left to Inline below)
-
-            visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_Lambda
-
-            def visit_Call(self, node):
-                self.generic_visit(node)
-                read = statistic(node)
-                if read is None:
-                    return node
-                name, items = read
-                if not isinstance(items, ast.Name):
-                    before.append(_assign(fresh("items"), items, node))
-                    items = ast.Name(before[-1].targets[0].id, ast.Load())
-                before.append(_assign(fresh("mean"), _mean(items), node))
-                value = ast.Name(before[-1].targets[0].id, ast.Load())
-                if name in _SPREADS:
-                    spread = _variance(items, value, name in ("variance", "stdev"), fresh("v"))
-                    before.append(_assign(fresh("var"), spread, node))
-                    value = ast.Name(before[-1].targets[0].id, ast.Load())
-                return _located(sqrt(value) if name in ("pstdev", "stdev") else value, node)
-        for part in parts:
-            new = Before().visit(part)
-            if isinstance(stmt, ast.If):
-                stmt.test = new
-            elif isinstance(stmt, ast.For):
-                stmt.iter = new
-        return before + [stmt]
-    forward.func.body = rewrite_statements(forward.func.body, each)
+    def replaced(node, before):
+        read = statistic(node)
+        if read is None:
+            return node
+        name, items = read
+        if not isinstance(items, ast.Name):
+            before.append(assigned_at(fresh("items"), items, node))
+            items = ast.Name(before[-1].targets[0].id, ast.Load())
+        before.append(assigned_at(fresh("mean"), _mean(items), node))
+        value = ast.Name(before[-1].targets[0].id, ast.Load())
+        if name in _SPREADS:
+            spread = _variance(items, value, name in ("variance", "stdev"), fresh("v"))
+            before.append(assigned_at(fresh("var"), spread, node))
+            value = ast.Name(before[-1].targets[0].id, ast.Load())
+        return located(sqrt(value) if name in ("pstdev", "stdev") else value, node)
+    lines_before(forward, replaced, kept)
     Inline().visit(forward.func)
 
 
@@ -134,14 +114,3 @@ def _call(name, arg):
     return ast.Call(ast.Name(name, ast.Load()), [arg], [])
 
 
-def _assign(name, value, node):
-    """``name = value`` at the call ``node``'s place (a statement spanning it)."""
-    line = _located(ast.Assign([ast.Name(name, ast.Store())], value), node)
-    line.end_lineno, line.end_col_offset = node.end_lineno, node.end_col_offset
-    return line
-
-
-def _located(new, node):
-    for sub in ast.walk(new):
-        ast.copy_location(sub, node)
-    return new
