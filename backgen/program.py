@@ -639,14 +639,13 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
              sized_params=(), also=(), layouts=None, unmerged=False):
     item_writes = _refuse_list_item_writes(forward, args, chain)
     specs = declared_shapes(forward, shapes)
+    called = {} if args is None or chain or shape_free else dict(zip((a.arg for a in forward.func.args.args), args))
+    integers = {p: v for p, v in called.items() if type(v) is int}  # (the decorator's call's: its code is for them)
     forward = _rank_tests_decided(forward, {} if shape_free else _ranks(forward, specs, args),  # (code for
                                   _nones(forward, args),  # every rank decides nothing by rank)
-                                  {} if args is None or chain or shape_free else {  # (the decorator's integers:
-                                      a.arg: v for a, v in zip(forward.func.args.args, args)  # its code is for
-                                      if type(v) is int},  # these values; a flag's ifs are kept, both paths read)
-                                  {} if args is None or chain or shape_free else {  # (and the lengths of its lists,
-                                      a.arg: len(v) for a, v in zip(forward.func.args.args, args)  # which it keys
-                                      if type(v) is list or type(v) is tuple})  # on: if len(xs) == 0: return ...)
+                                  integers,  # (its integers decide ifs; a flag's are kept, both paths read)
+                                  {p: len(v) for p, v in called.items()  # (and the lengths of its lists, which it
+                                   if type(v) in (list, tuple)})  # keys on: if len(xs) == 0: return ...)
     arrays = arrays or args is not None and any(isinstance(a, np.ndarray) for a in args)
     if chain and wrt is None and args is not None:
         wrt = _helper_wrt(forward, args)
@@ -658,8 +657,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         else frozenset({("layout", "on")} | {("layout", kind, name) for name, kind in (layouts or {}).items()} |
                        _index_kinds(forward, args))
     before_peel, unrolls = {}, 0  # a loop's place -> the function before its first iteration was written out
-    known = {} if args is None or chain or shape_free else {  # the integers it is called with (the decorator's
-        a.arg: v for a, v in zip(forward.func.args.args, args) if type(v) is int}  # code is for these values)
+    known = dict(integers)  # the integers it is called with (the decorator's code is for these values)
     known.update({} if chain else forward.fixed_defaults)  # (or the defaults it is written for)
     guess = None  # a refusal whose op= is staged again as a write on a guess that its name holds an array
     while True:
@@ -843,8 +841,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         roots, names = item_lists(result, [p for p in result.params if p in shape_free and p in iterates], passed,
                                   picked)
         result = dataclasses.replace(result, item_lists=names)
-    given = dict(known, **({} if args is None or chain or shape_free else {  # (the decorator keeps its code per
-        a.arg: v for a, v in zip(forward.func.args.args, args) if type(v) in (bool, str)}))  # flag and string too)
+    given = dict(known, **{p: v for p, v in called.items() if type(v) in (bool, str)})  # (the decorator keeps its
+    # code per flag and string too)
     if given:  # (a parameter's staged name is its own where the code never sets it again)
         result = dataclasses.replace(result, given_values=tuple(sorted(given.items())))
     main = reverse(result, cached)
