@@ -273,7 +273,8 @@ class CallStager:
             helper = read_helper(self.forward, function)
         except NoSourceError as exc:  # (typed at a prompt, made by exec: said at the call)
             raise self.error(str(exc), node) from None
-        if getattr(helper.func, "returns_nothing", False):  # (written into the caller where it can be)
+        if getattr(helper.func, "returns_nothing", False):  # (written into the caller where it can be: by
+            # ``parse`` as the helper reads, or here as it reads rewritten, its own defs lifted out)
             error = self.error(f"{function}() returns nothing: backgen follows a function that only writes into "
                                f"its arguments where its call stands alone as a statement ({function}(...)) in "
                                "the function differentiated; elsewhere, end it with a return statement", node)
