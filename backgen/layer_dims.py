@@ -80,13 +80,14 @@ def refuse_numbered(specs, params, named, error, node):
     at run time by its size in the samples (``N, T, H = dout.shape``), could not tell apart: two
     dimensions the forward names (``named``: ``{"N": 2, "T": 3}``, from ``N, T, D = x.shape``) given
     the same number (N = T = 3: both were read from dout.shape[0], right at those sizes alone), or a
-    number that is none of theirs (which dimension it is, no name says).  Sizes of 1 are what they say."""
+    number that is none of theirs (which dimension it is, no name says).  Sizes of 1 are what they say, and
+    ``_`` (``_, H = h0.shape``) names no dimension: it is the throwaway name, read nowhere."""
     given = {d for p in params if p in specs for d in specs[p].dims if type(d) is int and d > 1}
     if not given:
         return
     by_size = {}
     for name, size in named.items():
-        if type(size) is int and size > 1:
+        if type(size) is int and size > 1 and name != "_":
             by_size.setdefault(size, []).append(name)
     twice = sorted((names for names in by_size.values() if len(names) > 1), key=lambda names: names[0])
     unnamed = sorted(given - set(by_size))

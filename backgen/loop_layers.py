@@ -35,6 +35,7 @@ outputs, any of whose gradients may be given as None: zeros of its shape then).
 """
 
 import ast
+import copy
 import math
 import re
 import types
@@ -46,6 +47,7 @@ from . import ir, source
 from .cache import Layout, backward_name, cache_returned, output_roles
 from .errors import BackgenError
 from .layer_dims import RuntimeDims, refuse_numbered
+from .nested import Nested
 from .parse import is_docstring, read_helper
 
 
@@ -428,7 +430,8 @@ class _LoopLayer:
         self.param_shapes = {p: np.shape(v) for p, v in env.items() if isinstance(v, np.ndarray)}
         for stmt in self.pre:
             exec(compile(ast.Module([stmt], []), "<sample>", "exec"), env)
-        read = [(n, env[n]) for n, kind in self.kinds.items() if kind == "int" and type(env.get(n)) is int]
+        read = [(n, env[n]) for n, kind in self.kinds.items()  # (``_`` names nothing: _, H = h0.shape)
+                if kind == "int" and type(env.get(n)) is int and n != "_"]
         self.labels = {size: n for n, size in read if [s for _, s in read].count(size) == 1}  # N, T, D = x.shape
         if not self.generic:  # (sample sizes, which the code free of sizes never reads)
             refuse_numbered(self.specs, self.params, dict(read), self.error, self.func)
@@ -1012,6 +1015,9 @@ def _user_functions(forward):
         except Exception:  # noqa: BLE001 - 1 / 0 written in the module: left out
             pass
     for name, value in forward.helpers.items():
+        if isinstance(value, Nested):  # (a step written inline, made a function: ``step_bodies``)
+            exec(compile(ast.Module([copy.deepcopy(value.func)], []), value.filename, "exec"), namespace)
+            continue
         if not isinstance(value, tuple):
             namespace[name] = value
             continue

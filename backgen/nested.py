@@ -51,6 +51,7 @@ class Nested:
     constants: dict = field(default_factory=dict)
     closure: tuple = ()
     literals: dict = field(default_factory=dict)  # the module's lists of numbers (parse.Forward's)
+    origin: str = ""  # what the helper is where backgen made it, not the user (``step_bodies``)
 
 
 def _as_def(stmt):

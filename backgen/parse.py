@@ -50,7 +50,8 @@ from .nested import Nested, lift
 from . import (combinations, correlations, defaults, dict_calls, dict_spread, distances, divmods, eigenvalues, factories,
                filters, float_limits, folds, generators, higher_order, index_tricks, integrals, iterables, list_calls,
                masked_reductions, masked_ufuncs, math_calls, named_entries, outers, partials, polyfits, quantiles,
-               scipy_calls, scipy_linalg, scipy_optimize, selects, signals, starred, statistics_calls, trys, varargs,
+               scipy_calls, scipy_linalg, scipy_optimize, selects, signals, starred, statistics_calls, step_bodies, trys,
+               varargs,
                view_targets)
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
@@ -213,6 +214,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
     elif _reported_comprehensions_emptied(forward.func):
         nodes = None
     _constant_defaults(forward)
+    if not helper and step_bodies.rewrite(forward):  # (a layer's step written inline: the step layer it is)
+        nodes = None
     fence(forward, main=not helper)
     _refuse_recursion(forward, key, names)
     if nodes is not None:  # the nodes of the function as read: those the census walked

@@ -31,7 +31,7 @@ from .cache import backward_name as layer_backward_name, from_user_cache, set_in
 from .docshapes import ANY_RANK, docstring_shapes
 from .errors import BackgenError, NoSourceError
 from .guarded import outputs_never_negative
-from . import dead_paths, ir, runtime, source, structured, tails, view_targets
+from . import dead_paths, ir, runtime, source, step_bodies, structured, tails, view_targets
 from .inline import inlined
 from .inplace import fresh
 from .memory import layout_holds
@@ -67,6 +67,15 @@ def backward_program(func_or_source, wrt=None, name=None, filename=None, shapes=
     ``user_cache``, a forward returning ``out, cache`` gets ``*_backward(dout, cache)``.
     """
     forward = read(func_or_source, name=name, filename=filename)
+    try:
+        return _defaults_fixed(forward, wrt, shapes, args, user_cache)
+    except BackgenError as error:
+        error.msg += step_bodies.told(forward, error.msg)  # (names of a step written inline, made a layer)
+        raise
+
+
+def _defaults_fixed(forward, wrt, shapes, args, user_cache):
+    """``_build``, then again with the defaults read as static arguments fixed where that failed."""
     try:
         return _build(forward, wrt, shapes, args, user_cache)
     except BackgenError as error:
