@@ -48,7 +48,7 @@ from .desugar import desugar
 from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
 from . import (combinations, correlations, defaults, dict_calls, dict_spread, distances, divmods, eigenvalues, factories,
-               filters, float_limits, folds, generators, higher_order, index_tricks, integrals, iterables, list_calls,
+               filled_lists, filters, float_limits, folds, generators, higher_order, index_tricks, integrals, iterables, list_calls,
                masked_reductions, masked_ufuncs, math_calls, named_entries, outers, partials, polyfits, quantiles,
                scipy_calls, scipy_linalg, scipy_optimize, selects, signals, starred, statistics_calls, step_bodies, trys,
                varargs,
@@ -191,6 +191,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
             _structured_returns_inlined(forward)
         if "max" in words or "min" in words:
             _extremes_of_parameters(forward)
+        if ast.For in kinds and (ast.List in kinds or ast.ListComp in kinds):
+            filled_lists.rewrite(forward.func)  # (hs = [None] * T filled by hs[t] = h: the list appended to)
         if ast.List in kinds or forward.helpers:  # ([c] * n: a list the user wrote, or a helper written out)
             _repeated_lists(forward)
     _drop_argument_checks(forward.func)
