@@ -47,7 +47,7 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
-from . import (combinations, correlations, defaults, dict_calls, dict_spread, distances, divmods, eigenvalues, factories,
+from . import (combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, distances, divmods, eigenvalues, factories,
                filled_lists, filters, float_limits, folds, generators, higher_order, index_tricks, integrals, iterables, list_calls,
                masked_reductions, masked_ufuncs, math_calls, named_entries, outers, partials, polyfits, quantiles,
                scipy_calls, scipy_linalg, scipy_optimize, selects, signals, starred, statistics_calls, step_bodies, trys,
@@ -145,6 +145,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
         if any(isinstance(value, ast.Dict) for value in forward.literals.values()):  # (PARAMS = {"g": 9.81} at
             put_literal_lists(forward.func, {name: value for name, value in forward.literals.items()  # module
                                              if isinstance(value, ast.Dict)})  # level: its entries named next)
+        if forward.helpers and (ast.Dict in kinds or ast.Call in kinds):  # (saxpy({"a": a, "x": x}): a copy
+            dict_arguments.rewrite(forward, read_plain)                     # of the helper taking the entries)
         named_entries.rewrite(forward.func)
         if ast.BoolOp in kinds:
             _boolean_flags(forward.func)
