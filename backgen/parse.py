@@ -50,7 +50,7 @@ from .nested import Nested, lift
 from . import (combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, distances, divmods, eigenvalues, factories,
                filled_lists, filters, float_limits, folds, generators, higher_order, index_tricks, integrals, iterables, list_calls,
                masked_reductions, masked_ufuncs, math_calls, named_entries, outers, partials, polyfits, quantiles,
-               scipy_calls, scipy_linalg, scipy_optimize, selects, signals, starred, statistics_calls, step_bodies, trys,
+               scipy_calls, scipy_linalg, scipy_optimize, selects, shape_tuples, signals, starred, statistics_calls, step_bodies, trys,
                varargs,
                view_targets)
 from .cache import dict_made, output_roles, returned_dicts
@@ -203,6 +203,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
         if forward.literals:  # B = [1 / 6, 1 / 3] at module level, read here
             put_literal_lists(forward.func, forward.literals)
         kinds, names, nodes = census(forward.func)  # (one walk: what tidying and desugaring adds nothing to)
+        if (ast.Tuple in kinds or ast.Starred in kinds) and ast.BinOp in kinds and shape_tuples.rewrite(forward.func):
+            kinds, names, nodes = census(forward.func)  # (out.reshape(b, *((1,) * k)): a list of the sizes)
         if ast.Tuple in kinds and tuples_as_lists(forward.func):
             kinds, names, nodes = census(forward.func)
         body, sugar = list(forward.func.body), not kinds.isdisjoint(_SUGAR)
