@@ -1,0 +1,62 @@
+"""Probabilistic models and Bayesian code as people write it in NumPy: Gaussian process and mixture
+likelihoods, Bayesian neural networks unpacking a flat parameter vector, variational objectives with
+given noise, log-densities and HMC potentials.
+
+Each case is checked against central finite differences in float64 (``numeric``) of the forward as
+Python runs it, with respect to its float parameters, or asserted refused with a ``BackgenError``.
+"""
+
+import numpy as np
+
+import backgen
+from numeric import assert_generated_right, finite_differences, imported
+
+RNG = np.random.default_rng(31)
+
+
+# --- a flat parameter vector unpacked over a list of layer shapes --------------------------------
+
+FLAT_LAYERS = '''
+import numpy as np
+
+def f(weights, inputs, targets):
+    shapes = [(3, 5), (5, 2)]
+    idx = 0
+    h = inputs
+    for li, (m, n) in enumerate(shapes):
+        W = weights[idx:idx + m * n].reshape((m, n))
+        idx += m * n
+        b = weights[idx:idx + n]
+        idx += n
+        h = h @ W + b
+        if li < len(shapes) - 1:
+            h = np.maximum(h, 0.0)
+    logp = h - np.log(np.sum(np.exp(h), axis=1, keepdims=True))
+    return -np.sum(logp * targets)
+'''
+
+
+def _flat_layer_args():
+    return [RNG.standard_normal(32) * 0.5 + 0.05, RNG.standard_normal((4, 3)), np.eye(2)[[0, 1, 1, 0]]]
+
+
+def test_an_offset_into_a_flat_vector_over_a_list_of_layer_shapes_read_by_len_is_a_number():
+    # len(shapes) in the loop has the loop's iterations written out, the offset then a sum of items of
+    # the list of pairs ([[3, 5], [5, 2]][0][0] * ...): a number that += binds anew, not an array
+    # that the loop would write into
+    args = _flat_layer_args()
+    module = backgen.generate(FLAT_LAYERS, name="f", shapes={"weights": "32", "inputs": "N, 3", "targets": "N, 2"})
+    namespace = {}
+    exec(module, namespace)
+    got = namespace["f_backward"](*args)[0]
+    forward = imported(FLAT_LAYERS, "prob_flat")["f"]
+    want = finite_differences(forward, args, [0], [1.0])[0]
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+
+
+def test_an_offset_into_a_flat_vector_over_a_list_of_layer_shapes_by_the_decorator():
+    args = _flat_layer_args()
+    forward = imported(FLAT_LAYERS, "prob_flat")["f"]
+    got = backgen.backward(forward, wrt=("weights",)).backward(*[a.copy() for a in args])
+    want = finite_differences(forward, args, [0], [1.0])[0]
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
