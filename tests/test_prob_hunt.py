@@ -60,3 +60,41 @@ def test_an_offset_into_a_flat_vector_over_a_list_of_layer_shapes_by_the_decorat
     got = backgen.backward(forward, wrt=("weights",)).backward(*[a.copy() for a in args])
     want = finite_differences(forward, args, [0], [1.0])[0]
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+
+
+# --- the layer shapes zipped from a list of sizes the function writes -----------------------------
+
+
+def test_layer_shapes_listed_from_zip_of_a_local_list_of_sizes():
+    # shapes = list(zip(sizes[:-1], sizes[1:])) of sizes = [...] written just above: the zip at each loop
+    # (and in the sum counting the weights), the loop over layers written out as it is for a module's list
+    assert_generated_right('''
+        def f(weights: "13", inputs: "N, 1", targets: "N"):
+            layer_sizes = [1, 4, 1]
+            shapes = list(zip(layer_sizes[:-1], layer_sizes[1:]))
+            num_weights = sum((m + 1) * n for m, n in shapes)
+            prior = -0.5 * np.sum(weights[:num_weights] ** 2)
+            for m, n in shapes:
+                cur = weights[:m * n].reshape((m, n))
+                bias = weights[m * n:m * n + n]
+                weights = weights[(m + 1) * n:]
+                outputs = np.dot(inputs, cur) + bias
+                inputs = np.tanh(outputs)
+            return prior - 0.5 * np.sum((outputs[:, 0] - targets) ** 2) / 0.01
+    ''', [RNG.standard_normal(13) * 0.5, RNG.standard_normal((5, 1)), RNG.standard_normal(5)])
+
+
+def test_a_list_of_sizes_written_into_is_not_read_as_written_out():
+    # sizes.append(...) changes what the zip reads after the list was made: refused, as before
+    import pytest  # noqa: PLC0415
+    with pytest.raises(backgen.BackgenError):
+        backgen.generate('''
+def f(weights, inputs):
+    layer_sizes = [1, 4]
+    shapes = list(zip(layer_sizes[:-1], layer_sizes[1:]))
+    layer_sizes.append(1)
+    for m, n in shapes:
+        inputs = np.tanh(np.dot(inputs, weights[:m * n].reshape((m, n))))
+        weights = weights[m * n:]
+    return np.sum(inputs)
+''', name="f", shapes={"weights": "13", "inputs": "N, 1"})
