@@ -98,3 +98,41 @@ def f(weights, inputs):
         weights = weights[m * n:]
     return np.sum(inputs)
 ''', name="f", shapes={"weights": "13", "inputs": "N, 1"})
+
+
+# --- np.diagonal without shapes ------------------------------------------------------------------
+
+A4 = RNG.standard_normal((4, 4))
+SPD4 = A4 @ A4.T + 4 * np.eye(4)
+
+
+def test_gp_nll_reading_the_cholesky_factor_by_np_diagonal_without_shapes():
+    assert_generated_right('''
+        def rbf(A, B, ell):
+            return np.exp(-0.5 * np.sum((A[:, None, :] - B[None, :, :]) ** 2, axis=-1) / ell ** 2)
+
+        def f(X, y, ell):
+            K = rbf(X, X, ell) + 0.1 * np.eye(X.shape[0])
+            L = np.linalg.cholesky(K)
+            a = np.linalg.solve(L, y)
+            return 0.5 * np.dot(a, a) + np.sum(np.log(np.diagonal(L)))
+    ''', [RNG.standard_normal((4, 2)), RNG.standard_normal(4), 1.3])
+
+
+def test_np_diagonal_of_a_cholesky_factor_without_shapes():
+    assert_generated_right('''
+        def f(K, y):
+            L = np.linalg.cholesky(K)
+            return np.sum(np.linalg.solve(L, y) ** 2) + 2 * np.log(L.diagonal()).sum()
+    ''', [SPD4, RNG.standard_normal(4)])
+
+
+def test_np_diagonal_over_axes_and_an_offset_of_a_3d_array_without_shapes():
+    # the code for every rank: g padded to the axis it runs along, times the identity of the offset,
+    # the two axes moved back where they were
+    source = '''
+        def f(x):
+            return np.sum(np.sin(np.diagonal(x, -1, 0, 2))) + np.sum(np.diagonal(x) ** 2)
+    '''
+    assert_generated_right(source, [RNG.standard_normal((3, 4, 5))])
+    assert_generated_right(source, [RNG.standard_normal((5, 3, 4, 2))])
