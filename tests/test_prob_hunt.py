@@ -7,6 +7,7 @@ Python runs it, with respect to its float parameters, or asserted refused with a
 """
 
 import numpy as np
+import pytest
 
 import backgen
 from numeric import assert_generated_right, finite_differences, imported
@@ -18,6 +19,7 @@ RNG = np.random.default_rng(31)
 
 FLAT_LAYERS = '''
 import numpy as np
+import pytest
 
 def f(weights, inputs, targets):
     shapes = [(3, 5), (5, 2)]
@@ -86,7 +88,6 @@ def test_layer_shapes_listed_from_zip_of_a_local_list_of_sizes():
 
 def test_a_list_of_sizes_written_into_is_not_read_as_written_out():
     # sizes.append(...) changes what the zip reads after the list was made: refused, as before
-    import pytest  # noqa: PLC0415
     with pytest.raises(backgen.BackgenError):
         backgen.generate('''
 def f(weights, inputs):
@@ -136,3 +137,54 @@ def test_np_diagonal_over_axes_and_an_offset_of_a_3d_array_without_shapes():
     '''
     assert_generated_right(source, [RNG.standard_normal((3, 4, 5))])
     assert_generated_right(source, [RNG.standard_normal((5, 3, 4, 2))])
+
+
+# --- scipy.stats's location-scale families and gamma and beta, as their formulas ---------------------
+
+POINTS = np.array([0.5, -1.2, 2.0, 0.9])
+POSITIVE = np.array([0.3, 1.2, 2.0, 0.9])
+UNIT = np.array([0.3, 0.6, 0.2, 0.9])
+
+
+@pytest.mark.parametrize("call, args", [
+    ("laplace.logpdf(x, loc=loc, scale=scale)", [POINTS, 0.1, 1.4]),
+    ("laplace.pdf(x, loc, scale) + laplace.pdf(x) * loc", [POINTS, 0.1, 1.4]),
+    ("cauchy.logpdf(x, loc, scale) + cauchy.pdf(x, loc, scale)", [POINTS, 0.1, 1.4]),
+    ("logistic.logpdf(x, loc, scale) + logistic.pdf(x, scale=scale)", [POINTS * 20, 0.1, 1.4]),
+    ("expon.logpdf(x, loc, scale) + expon.pdf(x, scale=scale)", [POSITIVE, 0.1, 1.4]),
+    ("gamma.logpdf(x, 2.5 + loc, scale=scale)", [POSITIVE, 0.1, 1.3]),
+    ("gamma.pdf(x, loc, 0.2, scale)", [POSITIVE, 0.7, 1.3]),
+    ("beta.logpdf(x, 1.5 + loc, scale)", [UNIT, 0.8, 1.7]),
+    ("beta.pdf(x, loc, scale, -0.1, 1.3)", [UNIT, 0.6, 1.7]),
+], ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize("declared", [False, True], ids=["shape-free", "shapes"])
+def test_scipy_stats_distributions_read_as_their_formulas(call, args, declared):
+    # refused before ('scipy.stats.gamma.logpdf is not supported'); each as SciPy computes it, the shape
+    # parameters of gamma and beta through xlogy, xlog1py and gammaln
+    params = 'x: "N", loc: float, scale: float' if declared else "x, loc, scale"
+    assert_generated_right(f'''
+        from scipy.stats import beta, cauchy, expon, gamma, laplace, logistic
+        def f({params}):
+            return np.sum({call})
+    ''', args)
+
+
+def test_gamma_and_beta_priors_of_a_bayesian_model_by_the_decorator():
+    text = '''
+import numpy as np
+import pytest
+from scipy import stats
+
+def log_posterior(w, log_tau, p, X, y):
+    tau = np.exp(log_tau)
+    log_prior = stats.gamma.logpdf(tau, 2.0, scale=0.5) + log_tau + stats.beta.logpdf(p, 2.0, 3.0)
+    log_prior += np.sum(stats.laplace.logpdf(w, scale=1.0 / tau))
+    z = X @ w
+    return log_prior + np.sum(y * z - np.logaddexp(0, z)) + np.sum(stats.cauchy.logpdf(z, 0.0, 2.0 + p))
+'''
+    forward = imported(text, "prob_priors")["log_posterior"]
+    args = [np.array([0.4, -0.7, 1.1]), 0.2, 0.35, RNG.standard_normal((5, 3)), np.array([1.0, 0.0, 1.0, 1.0, 0.0])]
+    got = backgen.backward(forward, wrt=("w", "log_tau", "p")).backward(*[np.copy(a) for a in args])
+    want = finite_differences(forward, args, [0, 1, 2], [1.0])
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
