@@ -188,3 +188,99 @@ def log_posterior(w, log_tau, p, X, y):
     want = finite_differences(forward, args, [0, 1, 2], [1.0])
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
+
+
+# --- layers unpacked into a list of (W, b) pairs, then looped over --------------------------------
+
+BNN_LIST_OF_PAIRS = '''
+import numpy as np
+
+layer_sizes = [2, 4, 1]
+
+
+def unpack_layers(params):
+    shapes = list(zip(layer_sizes[:-1], layer_sizes[1:]))
+    i = 0
+    layers = []
+    for m, n in shapes:
+        W = params[i:i + m * n].reshape(m, n)
+        b = params[i + m * n:i + m * n + n]
+        layers.append((W, b))
+        i += (m + 1) * n
+    return layers
+
+
+def predict(params, X):
+    h = X
+    for W, b in unpack_layers(params):
+        out = h @ W + b
+        h = np.tanh(out)
+    return out
+
+
+def log_joint(params, X, y, noise_var=0.1):
+    pred = predict(params, X)[:, 0]
+    return -0.5 * np.sum(params ** 2) - 0.5 * np.sum((pred - y) ** 2) / noise_var
+'''
+
+
+def _bnn_args():
+    return [RNG.standard_normal(17) * 0.5, RNG.standard_normal((5, 2)), RNG.standard_normal(5)]
+
+
+def test_a_helper_returning_the_list_of_layer_pairs_it_appends_by_the_decorator():
+    # the helper is written out in its caller (its loop over list(zip(...)) read as the caller's loops
+    # are), the list appended once per layer then of known length: the loop over its pairs, whose h
+    # changes shape in every iteration, written out whole
+    forward = imported(BNN_LIST_OF_PAIRS, "prob_bnn")["log_joint"]
+    args = _bnn_args()
+    got = backgen.backward(forward, wrt=("params",)).backward(*[np.copy(a) for a in args])
+    want = finite_differences(forward, args, [0], [1.0])[0]
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+
+
+def test_a_helper_returning_the_list_of_layer_pairs_it_appends_given_shapes():
+    args = _bnn_args()
+    module = backgen.generate(BNN_LIST_OF_PAIRS, name="log_joint", shapes={"params": "17", "X": "N, 2", "y": "N"},
+                              wrt=("params",))
+    namespace = {}
+    exec(module, namespace)
+    got = namespace["log_joint_backward"](*args)
+    forward = imported(BNN_LIST_OF_PAIRS, "prob_bnn")["log_joint"]
+    np.testing.assert_allclose(got, finite_differences(forward, args, [0], [1.0])[0], rtol=1e-5, atol=1e-7)
+
+
+def test_a_list_of_layer_pairs_appended_in_the_function_then_looped_over_by_index():
+    assert_generated_right('''
+        def f(params: "17", X: "N, 2"):
+            layers = []
+            i = 0
+            for m, n in [(2, 4), (4, 1)]:
+                W = params[i:i + m * n].reshape(m, n)
+                b = params[i + m * n:i + m * n + n]
+                layers.append((W, b))
+                i += (m + 1) * n
+            h = X
+            for k in range(len(layers)):
+                W, b = layers[k]
+                h = np.tanh(h @ W + b)
+            return np.sum(h) + np.sum(layers[0][0] ** 2)
+    ''', [RNG.standard_normal(17), RNG.standard_normal((5, 2))])
+
+
+def test_a_list_appended_under_an_if_has_no_known_length():
+    # how many layers the if appends is not known as the code is written: refused, not written out
+    with pytest.raises(backgen.BackgenError, match="changes shape in this loop"):
+        backgen.generate('''
+def f(params, X, deep=True):
+    layers = []
+    i = 0
+    for m, n in [(2, 4), (4, 1)]:
+        if deep:
+            layers.append(params[i:i + m * n].reshape(m, n))
+        i += m * n
+    h = X
+    for W in layers:
+        h = np.tanh(h @ W)
+    return np.sum(h)
+''', name="f", shapes={"params": "12", "X": "N, 2"})
