@@ -1853,7 +1853,8 @@ def _describe(value):
     for distribution in DISTRIBUTIONS if stats is not None else ():
         if value is getattr(stats, distribution, None):
             return f"scipy.stats.{distribution}"
-    for name in (getattr(value, "__name__", None), getattr(value, "name", None)) if stats is not None else ():
+    for name in (getattr(value, "__name__", None), getattr(value, "name", None),  # (dirichlet: dirichlet_gen's)
+                 type(value).__name__.removesuffix("_gen")) if stats is not None else ():
         if isinstance(name, str) and name.isidentifier() and getattr(stats, name, None) is value:
             return f"scipy.stats.{name}"  # entropy; poisson, t: read (or refused) as scipy.stats's
     if isinstance(value, types.ModuleType) and value.__name__ in SCIPY_PACKAGES:
