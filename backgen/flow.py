@@ -1516,16 +1516,23 @@ def _items_as_numbers(tree, math_name):
     return Items().visit(tree)
 
 
-def _numbers_listed(node, math_name):
-    """Whether ``node`` is a list (or tuple) of numbers written out, or a slice of one by number arithmetic."""
+def _numbers_listed(node, math_name, rows=False):
+    """Whether ``node`` is a list (or tuple) of numbers written out, or a slice of one by number arithmetic,
+    or an item, by number arithmetic, of a list of such lists (``[[3, 5], [5, 2]][0]``, a layer's sizes);
+    with ``rows``, whether it is a list of such lists (or a slice of one)."""
     if isinstance(node, (ast.List, ast.Tuple)):
+        if rows:
+            return bool(node.elts) and all(_numbers_listed(e, math_name) for e in node.elts)
         return all(isinstance(e, ast.Constant) and e.value.__class__ in (int, float) or
                    isinstance(e, ast.UnaryOp) and isinstance(e.op, ast.USub) and isinstance(e.operand, ast.Constant)
                    and e.operand.value.__class__ in (int, float) for e in node.elts)
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
-        return _numbers_listed(node.value, math_name) and all(
+        return _numbers_listed(node.value, math_name, rows) and all(
             part is None or _number_arithmetic(ast.unparse(part), math_name)
             for part in (node.slice.lower, node.slice.upper, node.slice.step))
+    if isinstance(node, ast.Subscript) and not rows:  # an item of a list of lists of numbers: a list of numbers
+        return _numbers_listed(node.value, math_name, rows=True) and \
+            _number_arithmetic(ast.unparse(node.slice), math_name)
     return False
 
 

@@ -14,7 +14,9 @@ arguments read; elsewhere it is left as written (and staging says what it does n
 A name bound once to such a list (``shapes = list(zip(sizes[:-1], sizes[1:]))``) and read only
 as loops' iterables is that iterator at each loop, where nothing in the function binds again,
 writes into or calls a method of any name the iterator reads (so it gives the same items
-wherever it is made), and the assignment is left out.
+wherever it is made), and the assignment is left out.  A name the iterator reads that the function
+binds once, above the list in its body, to a list or tuple of numbers written out (``sizes = [1, 4,
+1]``) and writes into nowhere holds that list at each loop too.
 
 ``for i, j in edges.tolist():`` whose body reads ``i`` and ``j`` as indices alone (``V[i] - V[j]``) and
 changes nothing ``edges`` is linked to is ``for i, j in edges``: the same indices, as NumPy's integers.
@@ -35,7 +37,7 @@ with keywords or starred arguments, are left as written.
 import ast
 import copy
 
-from .source import fresh_names, name_ids, rewrite_statements, walk
+from .source import fresh_names, name_ids, number, rewrite_statements, walk
 
 _ITERATORS = frozenset({"zip", "enumerate", "range", "reversed"})
 _WRAPPERS = frozenset({"list", "tuple"})
@@ -119,6 +121,7 @@ def _named_lists(func, linked):
     if not named:
         return
     changed = _changed(func.body)
+    written = _changed(func.body, binds=False)
     bound = {}
     for node in walk(func):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
@@ -137,7 +140,9 @@ def _named_lists(func, linked):
             continue
         assign, inner = made[0]
         reading = _linked(name_ids(inner), linked)
-        if reading & changed or any(bound.get(n) for n in name_ids(inner)) or name in reading:
+        listed = _listed_before(func, assign, reading, bound)  # (layer_sizes = [1, 4, 1] just above)
+        if reading & (changed - listed) or reading & written or \
+                any(bound.get(n) for n in name_ids(inner) if n not in listed) or name in reading:
             continue
         for loop in loops[name]:
             loop.iter = ast.copy_location(copy.deepcopy(inner), loop.iter)
@@ -171,13 +176,30 @@ def _linked(names, linked):
     return found
 
 
-def _changed(body):
-    """The names ``body`` binds, writes into or calls a method of."""
+def _listed_before(func, assign, names, bound):
+    """Those of ``names`` that ``func`` binds once, by a statement of its body before ``assign`` (itself
+    one of its body) giving it a list or tuple of numbers written out (``layer_sizes = [1, 4, 1]``): each
+    holds that list wherever ``assign`` reads it, where nothing writes into it."""
+    if assign not in func.body:
+        return set()
+    found = set()
+    for stmt in func.body[:func.body.index(assign)]:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and \
+                stmt.targets[0].id in names and bound.get(stmt.targets[0].id) == 1 and \
+                isinstance(stmt.value, (ast.List, ast.Tuple)) and \
+                all(number(e) is not None for e in stmt.value.elts):
+            found.add(stmt.targets[0].id)
+    return found
+
+
+def _changed(body, binds=True):
+    """The names ``body`` binds (but not with ``binds`` false), writes into or calls a method of."""
     changed = set()
     for stmt in body:
         for node in walk(stmt):
             if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-                changed.add(node.id)
+                if binds:
+                    changed.add(node.id)
             elif isinstance(node, (ast.Subscript, ast.Attribute)) and not isinstance(node.ctx, ast.Load):
                 changed |= name_ids(node.value)
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):

@@ -45,8 +45,10 @@ module, and the rest of backgen sees a list of numbers written in the function.
 ``fold_numbers`` writes the numbers a module's top level computes with math's or
 NumPy's functions of numbers (``LOG2PI = math.log(2 * math.pi)``, ``NODES =
 [-math.sqrt(3 / 5), 0.0, math.sqrt(3 / 5)]``), and with SciPy's normal quantiles and
-the like (``Z99 = norm.ppf(0.99)``), as the numbers they are, before the
-module's constants and literal lists are read.
+the like (``Z99 = norm.ppf(0.99)``), as the numbers they are, and the layers' shapes and count of
+weights computed from a list of integers written out (``shapes = list(zip(layer_sizes[:-1],
+layer_sizes[1:]))``, ``num_weights = sum((m + 1) * n for m, n in shapes)``) as the list of pairs and
+the integer they are (``_fold_sizes``), before the module's constants and literal lists are read.
 """
 
 import ast
@@ -570,6 +572,118 @@ def fold_numbers(module, meaning):
                 number = value(stmt.value)  # reads it)
                 if number is not None:
                     known[target.id] = number
+    _fold_sizes(module, bindings)
+
+
+def _fold_sizes(module, bindings):
+    """The layers' shapes and the count of weights the top level of ``module`` computes from a list of
+    integers written out, as autograd's examples do: ``shapes = list(zip(sizes[:-1], sizes[1:]))`` (also
+    ``tuple(...)``, of two such lists or slices of them by integers written out) written as the list of
+    pairs it is, and ``num_weights = sum((m + 1) * n for m, n in shapes)`` (integer arithmetic of the
+    names the loop unpacks each item into, or binds each integer to) as the integer: lists the functions
+    then read as any written out.  Each name read is bound once in the module, above, to such a list;
+    anything else is left as it is."""
+    known = {}
+    for stmt in module.body:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and bindings.get(stmt.targets[0].id, 0) == 1):
+            continue
+        name, node = stmt.targets[0].id, stmt.value
+        if _int_literal(node):
+            known[name] = ast.literal_eval(node)
+            continue
+        folded = _zipped_sizes(node, known, bindings)
+        if folded is None:
+            folded = _summed_sizes(node, known, bindings)
+        if folded is not None:
+            stmt.value = ast.copy_location(_sizes_written(folded), node)
+            for sub in ast.walk(stmt.value):
+                ast.copy_location(sub, node)
+            known[name] = folded
+
+
+def _builtin_call(node, names, bindings):
+    """Whether ``node`` calls one of the builtins ``names`` (the module binding none of them otherwise)
+    with positional arguments alone."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names and \
+        bindings.get(node.func.id, 0) == 0 and not node.keywords and \
+        not any(isinstance(a, ast.Starred) for a in node.args)
+
+
+def _known_ints(node, known):
+    """The list of integers ``node`` is: a name ``known`` binds to one, or a slice of it by integers."""
+    if isinstance(node, ast.Name) and isinstance(known.get(node.id), (list, tuple)) and \
+            all(type(v) is int for v in known[node.id]):
+        return list(known[node.id])
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+        base = _known_ints(node.value, known)
+        parts = (node.slice.lower, node.slice.upper, node.slice.step)
+        if base is None or not all(p is None or _int_literal(p) for p in parts):
+            return None
+        bounds = [None if p is None else ast.literal_eval(p) for p in parts]
+        return None if bounds[2] == 0 else base[slice(*bounds)]
+    return None
+
+
+def _zipped_sizes(node, known, bindings):
+    """``list(zip(a, b))`` (or ``tuple``) of lists of integers ``_known_ints`` reads: the list of pairs."""
+    if not (_builtin_call(node, ("list", "tuple"), bindings) and len(node.args) == 1 and
+            _builtin_call(node.args[0], ("zip",), bindings) and node.args[0].args):
+        return None
+    columns = [_known_ints(a, known) for a in node.args[0].args]
+    if None in columns:
+        return None
+    pairs = list(zip(*columns))
+    return pairs if node.func.id == "list" else tuple(pairs)
+
+
+def _summed_sizes(node, known, bindings):
+    """``sum(e for m, n in pairs)`` (or ``for n in sizes``) of a list ``known`` holds, ``e`` integer
+    arithmetic (``+ - * //``) of the names the loop binds and integers: that integer."""
+    if not (_builtin_call(node, ("sum",), bindings) and len(node.args) == 1 and
+            isinstance(node.args[0], (ast.GeneratorExp, ast.ListComp)) and len(node.args[0].generators) == 1):
+        return None
+    loop = node.args[0].generators[0]
+    items = known.get(loop.iter.id) if isinstance(loop.iter, ast.Name) else None
+    if not isinstance(items, (list, tuple)) or loop.ifs or loop.is_async:
+        return None
+    if isinstance(loop.target, ast.Name) and all(type(v) is int for v in items):
+        names = [loop.target.id]
+        rows = [(v,) for v in items]
+    elif isinstance(loop.target, ast.Tuple) and all(isinstance(e, ast.Name) for e in loop.target.elts) and all(
+            isinstance(v, (list, tuple)) and len(v) == len(loop.target.elts) and all(type(x) is int for x in v)
+            for v in items):
+        names = [e.id for e in loop.target.elts]
+        rows = [tuple(v) for v in items]
+    else:
+        return None
+    element = node.args[0].elt
+    for n in ast.walk(element):  # (integers only: no list repeated, no call, no other name)
+        if not (isinstance(n, (ast.BinOp, ast.UnaryOp, ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.USub,
+                               ast.Load)) or isinstance(n, ast.Constant) and type(n.value) is int or
+                isinstance(n, ast.Name) and n.id in names):
+            return None
+    code = compile(ast.Expression(element), "<sizes>", "eval")
+    try:
+        return sum(eval(code, {"__builtins__": {}}, dict(zip(names, row))) for row in rows)
+    except ArithmeticError:
+        return None
+
+
+def _int_literal(node):
+    """Whether ``node`` is an integer, or a list or tuple (at any depth) of integers, written out."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return all(_int_literal(e) for e in node.elts)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return _int_literal(node.operand)
+    return isinstance(node, ast.Constant) and type(node.value) is int
+
+
+def _sizes_written(value):
+    """The literal of an integer, or of a list or tuple of them (or of such tuples)."""
+    if type(value) is int:
+        return ast.Constant(value) if value >= 0 else ast.UnaryOp(ast.USub(), ast.Constant(-value))
+    return (ast.List if type(value) is list else ast.Tuple)([_sizes_written(v) for v in value], ast.Load())
 
 
 # SciPy's functions of a number a module's top level computes its constants with (Z99 = norm.ppf(0.99))

@@ -56,7 +56,7 @@ from . import (combinations, correlations, defaults, dict_arguments, dict_calls,
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
-from .source import census, fresh_names, name_ids as source_names, number, numerals, parts_list, \
+from .source import bind_counts, census, fresh_names, name_ids as source_names, number, numerals, parts_list, \
     rewrite_statements, spelled, spelling, text_cache, walk
 from .sentinels import decide_none_tests
 from .tidy import tidy
@@ -1650,8 +1650,10 @@ def _helper_calls_assigned(forward):
 def _structured_returns_inlined(forward):
     """A helper returning a list or tuple of tuples of values (``return [(W1, b1), (W2, b2)]``, as
     autograd's examples unpack their layers), which is no value backgen differentiates, is written
-    out in its caller (``inline``): its statements, renamed apart, then the display itself where
-    the call's value went, which the caller reads as it reads a display written there: unpacked
+    out in its caller (``inline``), as is one returning a list it fills with such tuples (``layers =
+    []``, then ``layers.append((W, b))`` in a loop over the layers' shapes, whose iterable is then read as
+    the caller's are, ``iterables``): its statements, renamed apart, then the display (or the list)
+    itself where the call's value went, which the caller reads as it reads a display written there: unpacked
     (``(W1, b1), (W2, b2) = ...``), looped over (``for W, b in init(v)``, the call bound to a name
     first, once, as Python evaluates it), or read by constant indices.  Where a call cannot be
     written out, the helper is read as before (and refused)."""
@@ -1663,7 +1665,8 @@ def _structured_returns_inlined(forward):
         body = helper.func.body if helper is not None and isinstance(helper.func, ast.FunctionDef) else []
         last = body[-1] if body else None
         if not (isinstance(last, ast.Return) and isinstance(last.value, (ast.List, ast.Tuple)) and last.value.elts
-                and all(isinstance(e, (ast.List, ast.Tuple)) for e in last.value.elts)):
+                and all(isinstance(e, (ast.List, ast.Tuple)) for e in last.value.elts) or
+                isinstance(last, ast.Return) and _tuples_appended(helper.func, last.value)):
             continue  # (pairs only: not a layer's out, (x, w, b))
         unused = fresh_names(set(source_names(forward.func)), bare=True)
         func = copy.deepcopy(forward.func)
@@ -1678,7 +1681,24 @@ def _structured_returns_inlined(forward):
                 return [ast.fix_missing_locations(assign), stmt]
             return [stmt]
         func.body = rewrite_statements(func.body, hoisted)
-        _take_written(forward, inlined(dataclasses_replace(forward, func=func), name, helper=helper))
+        written = inlined(dataclasses_replace(forward, func=func), name, helper=helper)
+        _take_written(forward, written)
+        if written is not None and _tuples_appended(helper.func, last.value):  # (its loops' iterables as
+            iterables.unwrap(forward.func)  # the caller's were: shapes = list(zip(sizes[:-1], sizes[1:])))
+
+
+def _tuples_appended(func, value):
+    """Whether ``value`` (what ``func`` returns) is a name ``func`` binds once, to ``[]`` by a statement of
+    its body, and fills only with tuples written out (``layers.append((W, b))``): a list of pairs."""
+    if not (isinstance(value, ast.Name) and bind_counts(func).get(value.id) == 1 and any(
+            isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and
+            stmt.targets[0].id == value.id and isinstance(stmt.value, ast.List) and not stmt.value.elts
+            for stmt in func.body)):
+        return False
+    appended = [n for n in walk(func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and
+                isinstance(n.func.value, ast.Name) and n.func.value.id == value.id]
+    return bool(appended) and all(n.func.attr == "append" and len(n.args) == 1 and not n.keywords and
+                                  isinstance(n.args[0], ast.Tuple) for n in appended)
 
 
 def _nothing_returned_inlined(forward):
@@ -1842,7 +1862,8 @@ def _describe(value):
     for distribution in DISTRIBUTIONS if stats is not None else ():
         if value is getattr(stats, distribution, None):
             return f"scipy.stats.{distribution}"
-    for name in (getattr(value, "__name__", None), getattr(value, "name", None)) if stats is not None else ():
+    for name in (getattr(value, "__name__", None), getattr(value, "name", None),  # (dirichlet: dirichlet_gen's)
+                 type(value).__name__.removesuffix("_gen")) if stats is not None else ():
         if isinstance(name, str) and name.isidentifier() and getattr(stats, name, None) is value:
             return f"scipy.stats.{name}"  # entropy; poisson, t: read (or refused) as scipy.stats's
     if isinstance(value, types.ModuleType) and value.__name__ in SCIPY_PACKAGES:

@@ -34,7 +34,9 @@ function is called with, which it never rebinds) or ``len`` of a list written ou
 binds once and never changes (``layer_sizes = [1, 4, 1]``), or a tuple or list display; such a list
 itself, a slice of it with literal bounds, and ``zip`` and ``enumerate`` of all those (``for m, n in
 zip(layer_sizes[:-1], layer_sizes[1:])``), each item read by its index (``m, n = layer_sizes[0],
-layer_sizes[1]``);
+layer_sizes[1]``); a list the function fills by appends alone (``layers = []``, then ``layers.append((W,
+b))`` in a loop over such items, no ``if`` on the way) before that loop, of as many items as those appends
+run (``_appended_lists``);
 its body holding no ``break`` of its own (a ``continue`` ends its iteration's
 path, as above).  None otherwise: the loop is left for the caller to refuse.
 """
@@ -96,6 +98,7 @@ def unrolled(func, lineno, col, inside=False, known=None):
              if not any(isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
                         for node in ast.walk(func))}
     lists = _fixed_lists(func)
+    lists.update(_appended_lists(func, known, lists, place))
     found = []
 
     def visit(node):
@@ -268,6 +271,56 @@ def _fixed_lists(func):
                 refused |= {name, of}
                 changed = True
     return {name: n for name, n in sizes.items() if name not in refused}
+
+
+def _appended_lists(func, known, lists, place):
+    """``{name: length}`` of the lists ``func`` binds once, to ``[]`` by a statement of its body, and fills
+    by ``name.append(v)`` statements alone, each in that body or in ``for`` loops whose items are known
+    (``_known_items``: ``for m, n in [(2, 4), (4, 1)]``, no ``break``, ``continue`` or ``else``; nothing else
+    on the way, no ``if``), all in statements of the body before the one holding the loop at ``place``
+    whose sequence reads it: read otherwise only by index, ``len`` and as a loop's sequence, its length is the
+    number of appends those loops run (``layers.append((W, b))`` once per layer), each item ``name[k]``."""
+    stores = bind_counts(func)
+    empty = {stmt.targets[0].id for stmt in func.body if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+             and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.List) and not stmt.value.elts
+             and stores.get(stmt.targets[0].id) == 1 and stmt.targets[0].id not in lists}
+    at = next((k for k, stmt in enumerate(func.body) if any(  # (the loop reading one: a helper's loop written
+        isinstance(n, ast.For) and (n.lineno, n.col_offset) == place and name_ids(n.iter) & empty  # out at the
+        for n in ast.walk(stmt))), None)  # call may stand at the same place)
+    if not empty or at is None:
+        return {}
+    parents = {id(child): parent for parent in ast.walk(func) for child in ast.iter_child_nodes(parent)}
+    appends, refused = {}, set()
+    for node in ast.walk(func):  # each read: an append standing alone, an index, len, a loop's sequence
+        if not (isinstance(node, ast.Name) and node.id in empty and isinstance(node.ctx, ast.Load)):
+            continue
+        parent = parents.get(id(node))
+        call = parents.get(id(parent))
+        if isinstance(parent, ast.Attribute) and parent.attr == "append" and isinstance(call, ast.Call) and \
+                call.func is parent and len(call.args) == 1 and not call.keywords and \
+                isinstance(parents.get(id(call)), ast.Expr):
+            appends[id(parents[id(call)])] = node.id
+        elif not (isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Load)
+                  and not isinstance(parent.slice, ast.Slice) or
+                  isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node or
+                  _call_of(parent, "len", 1)):
+            refused.add(node.id)
+    counts = dict.fromkeys(empty, 0)
+
+    def visit(stmts, times):
+        for stmt in stmts:
+            if id(stmt) in appends:
+                counts[appends[id(stmt)]] += times
+                continue
+            items = _known_items(stmt.iter, known, lists) if isinstance(stmt, ast.For) else None
+            if items is not None and not stmt.orelse and not own_jumps(stmt.body):
+                visit(stmt.body, times * len(items))
+            else:  # (an if, a while, a loop of items not known: how often it appends is not known)
+                refused.update(appends[id(n)] for n in ast.walk(stmt) if id(n) in appends)
+    visit(func.body[:at], 1)
+    for stmt in func.body[at:]:  # (an append at or after the loop reading the list)
+        refused.update(appends[id(n)] for n in ast.walk(stmt) if id(n) in appends)
+    return {name: n for name, n in counts.items() if name not in refused and 0 < n <= MAX_UNROLLED}
 
 
 def _bound(node, known, lists=None):

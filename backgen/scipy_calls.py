@@ -37,7 +37,11 @@ their formulas in ``z = (x - loc) / scale`` (``-z ** 2 / 2 - log(scale) -
 log(2 pi) / 2``; the cumulative ones through ``_erfc``, ``logcdf`` and ``logsf`` through
 ``_log_ndtr``), ``norm.ppf`` and ``isf`` of ``(q, loc=0, scale=1)`` theirs, ``loc + scale *
 _ndtri(q)`` (``loc - scale * _ndtri(q)``), Student's ``t.logpdf`` and ``pdf`` of ``(x, df, loc=0,
-scale=1)`` theirs in ``z`` and ``df`` (through ``_gammaln``), and
+scale=1)`` theirs in ``z`` and ``df`` (through ``_gammaln``), ``laplace``'s, ``cauchy``'s, ``logistic``'s
+and ``expon``'s ``logpdf`` and ``pdf`` of ``(x, loc=0, scale=1)`` theirs in ``z`` (``expon``'s ``-inf``
+and 0 below its support, a constant of no gradient there, through ``np.where``), ``gamma``'s of ``(x, a,
+loc=0, scale=1)`` and ``beta``'s of ``(x, a, b, loc=0, scale=1)`` theirs in ``z`` and the shapes (through
+``_xlogy``, ``_xlog1py`` and ``_gammaln``, as SciPy computes them), and
 ``multivariate_normal.logpdf`` and ``pdf`` of ``(x, mean=0, cov=1)`` (a point or a
 row per point) theirs in ``d = x - mean``, through ``np.linalg.solve(C, d.T)`` and
 ``np.linalg.slogdet(C)``, ``C`` the matrix SciPy reads of ``cov``: a matrix's lower
@@ -81,6 +85,24 @@ QUANTILES = ("ppf", "isf")  # (norm's functions of a probability q, not of a poi
 _T_LOGPDF = "(_gammaln((DF + 1) / 2) - _gammaln(DF / 2) - 0.5 * np.log(DF) - 0.5723649429247001 - " \
             "np.log(SCALE) - (DF + 1) / 2 * np.log1p(Z ** 2 / DF))"
 STUDENT_T = {"logpdf": _T_LOGPDF, "pdf": f"np.exp{_T_LOGPDF}"}
+
+# the location-scale families of the whole line and of a half line, and those of shape parameters A (and
+# B), in Z = (x - loc) / scale, as SciPy computes them (log(2), log(pi) written out): each logpdf, and its
+# exp; outside the support (Z < 0 of expon and gamma, outside [0, 1] of beta) SciPy's logpdf is -inf,
+# as expon's is here (a constant there, of no gradient; gamma's and beta's logs are of no number there)
+LAPLACE = {"logpdf": "(-np.abs(Z) - 0.6931471805599453 - np.log(SCALE))",
+           "pdf": "(np.exp(-np.abs(Z)) / (2.0 * SCALE))"}
+CAUCHY = {"logpdf": "(-1.1447298858494002 - np.log1p(Z ** 2) - np.log(SCALE))",
+          "pdf": "(1.0 / (3.141592653589793 * (1.0 + Z ** 2) * SCALE))"}
+LOGISTIC = {"logpdf": "(-Z - 2.0 * np.logaddexp(0.0, -Z) - np.log(SCALE))",
+            "pdf": "(np.exp(-Z - 2.0 * np.logaddexp(0.0, -Z)) / SCALE)"}
+EXPON = {"logpdf": "(np.where(Z >= 0, -Z, -np.inf) - np.log(SCALE))",
+         "pdf": "(np.where(Z >= 0, np.exp(-Z), 0.0) / SCALE)"}
+_GAMMA_LOGPDF = "(_xlogy(A - 1.0, Z) - Z - _gammaln(A) - np.log(SCALE))"
+GAMMA = {"logpdf": _GAMMA_LOGPDF, "pdf": f"np.exp{_GAMMA_LOGPDF}"}
+_BETA_LOGPDF = "(_xlogy(A - 1.0, Z) + _xlog1py(B - 1.0, -Z) - _gammaln(A) - _gammaln(B) + _gammaln(A + B) - " \
+               "np.log(SCALE))"
+BETA = {"logpdf": _BETA_LOGPDF, "pdf": f"np.exp{_BETA_LOGPDF}"}
 
 # scipy.stats.multivariate_normal's, in D = x - mean, a point or a row per point (log(2 pi) written out),
 # and the covariance matrix SciPy reads of cov: a matrix's lower triangle (mirrored: SciPy's eigh reads no
@@ -132,6 +154,12 @@ ENTROPY.update({(q, True): f"{text} / np.log(BASE)" for (q, _), text in list(ENT
 # each distribution read: its parameters (in order), those it needs given, its functions
 DISTRIBUTIONS = {"norm": (("x", "loc", "scale"), ("x",), NORM),
                  "t": (("x", "df", "loc", "scale"), ("x", "df"), STUDENT_T),
+                 "laplace": (("x", "loc", "scale"), ("x",), LAPLACE),
+                 "cauchy": (("x", "loc", "scale"), ("x",), CAUCHY),
+                 "logistic": (("x", "loc", "scale"), ("x",), LOGISTIC),
+                 "expon": (("x", "loc", "scale"), ("x",), EXPON),
+                 "gamma": (("x", "a", "loc", "scale"), ("x", "a"), GAMMA),
+                 "beta": (("x", "a", "b", "loc", "scale"), ("x", "a", "b"), BETA),
                  "multivariate_normal": (("x", "mean", "cov"), ("x",), MVN)}
 
 
@@ -282,20 +310,22 @@ def _stats_call(forward, call, meaning, numpy_name):
         text = text if "scale" in given else text.replace("SCALE * ", "")
         text = text if "loc" in given else text.replace("LOC + ", "").replace("LOC - ", "-")
         parts = {"X": given["q"], "LOC": given.get("loc"), "SCALE": given.get("scale")}
-    elif distribution in ("norm", "t"):
+    elif distribution != "multivariate_normal":
         z = "(X - LOC)" if "loc" in given else "X"
         z = f"({z} / SCALE)" if "scale" in given else z
         text = source.renamed(templates[name], {"Z": z})
         if "scale" not in given:
             text = text.replace(" - np.log(SCALE)", "").replace("(SCALE * 2.5066282746310002)",
                                                                  "2.5066282746310002")
-        parts = {"X": given["x"], "LOC": given.get("loc"), "SCALE": given.get("scale"), "DF": given.get("df")}
+            text = text.replace(" * SCALE)", ")").replace(" / SCALE)", ")").replace(" / (2.0 * SCALE))", " / 2.0)")
+        parts = {"X": given["x"], "LOC": given.get("loc"), "SCALE": given.get("scale"), "DF": given.get("df"),
+                 "A": given.get("a"), "B": given.get("b")}
     else:
         matrix = COV_MATRIX if "cov" in given else "np.eye(np.shape(D)[-1])"  # (cov=1, SciPy's default)
         text = source.renamed(source.renamed(templates[name], {"MATRIX": matrix}),
                               {"D": "(X - MEAN)" if "mean" in given else "X"})
         parts = {"X": given["x"], "MEAN": given.get("mean"), "COV": given.get("cov")}
-    for helper in ("_erfc", "_log_ndtr", "_ndtri", "_gammaln"):
+    for helper in ("_erfc", "_log_ndtr", "_ndtri", "_gammaln", "_xlogy", "_xlog1py"):
         if helper in text:
             forward.env[helper] = f"numpy.{helper}"
     return _filled(text, parts, call, numpy_name)

@@ -323,6 +323,22 @@ class DeadBranch(Exception):
         self.place, self.note = place, note
 
 
+class _ZeroedNumPy:
+    """NumPy as the walk reads it, but ``np.empty`` and ``np.empty_like`` give zeros: a loop the walk
+    leaves after a few iterations (``_Walker._uniform``: ``K = np.empty((N, N))``, then ``K[i, :] = ...``
+    row by row, then ``np.linalg.cholesky(K)``) leaves the rest of such an array as zeros on every walk,
+    not as whatever the memory held (a refusal, on one walk in some, that the matrix is not definite)."""
+
+    empty = staticmethod(np.zeros)
+    empty_like = staticmethod(np.zeros_like)
+
+    def __getattr__(self, name):
+        return getattr(np, name)
+
+
+_ZEROED_NUMPY = _ZeroedNumPy()
+
+
 def infer_ran(staged, args, functions=None, droppable=frozenset(), exact=False, ranked=False):
     """``(infer(staged, args), ran)``: ``ran`` where the walk evaluated every line and output of a
     forward without blocks, in order, on ``args``: the run ``run_check`` makes.  The loops whose ids
@@ -331,8 +347,8 @@ def infer_ran(staged, args, functions=None, droppable=frozenset(), exact=False, 
     for), a branch NumPy raises on at these shapes whenever it runs raises ``DeadBranch``; with ``ranked``
     (or ``exact``: the ranks of ``args`` are those of every input the code is for), so does the branch an
     ``if`` testing ranks alone does not take (``dead_paths.rank_decided``)."""
-    namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, **(functions or {}),
-                 **{name: ast.literal_eval(text) for name, text in staged.constants}}
+    namespace = {**runtime.callables(), staged.modules["np"]: _ZEROED_NUMPY, staged.modules["math"]: math,
+                 **(functions or {}), **{name: ast.literal_eval(text) for name, text in staged.constants}}
     ranked = ranked or exact
     if ranked and dead_paths.rank_tested(staged.body, staged.modules.get("np", "np")):
         try:  # (a walk taking only the branch each rank test takes: the other's shapes may conflict with it)

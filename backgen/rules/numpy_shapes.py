@@ -430,6 +430,10 @@ def _diag(c):
     axis1, axis2 = c.param("axis1", 0), c.param("axis2", 1)
     if c.shape_free and c.op.rule == "np.diagonal" and (axis1, axis2) in ((-2, -1), (-1, -2)):
         return _last_two_diagonal(c, k, axis1 == -2)  # (the same for every rank)
+    if c.shape_free and c.op.rule == "np.diagonal":  # (np.diagonal(L) of a Cholesky factor: its first two axes)
+        if not isinstance(axis1, int) or not isinstance(axis2, int):
+            c.unsupported("a diagonal is differentiated over axes given as constants")
+        return _diagonal_along(c, k, axis1, axis2, None)
     if c.ndim(c.current) == 1:
         return f"{c.np}.diag({c.g}, k={k})" if k else f"{c.np}.diag({c.g})"
     ndim = c.ndim(c.current)
@@ -447,12 +451,16 @@ def _diag(c):
 def _diagonal_along(c, k, axis1, axis2, ndim):
     """np.diagonal over two axes of another place (np.diagonal(a) of a 3-D a reads its first two): the
     gradient of the same diagonal of a with those axes moved last, g times the identity of offset k
-    (g padded with zeros to that axis's length), the axes moved back."""
+    (g padded with zeros to that axis's length), the axes moved back.  ``ndim`` None: a of every rank
+    (code without shapes), g's other axes read as it runs."""
     np_, a, g = c.np, c.current, c.g
     n1, n2 = f"{a}.shape[{axis1}]", f"{a}.shape[{axis2}]"
     along = n1 if k >= 0 else n2  # (the axis g's elements run along: rows, or columns below the diagonal)
-    widths = ", ".join(["(0, 0)"] * (ndim - 2) + [f"(0, {along} - {g}.shape[-1])"])
-    padded = c.setup("padded", f"{np_}.pad({g}, [{widths}])")
+    if ndim is None:
+        widths = f"[(0, 0)] * ({np_}.ndim({g}) - 1) + [(0, {along} - {g}.shape[-1])]"
+    else:
+        widths = "[" + ", ".join(["(0, 0)"] * (ndim - 2) + [f"(0, {along} - {g}.shape[-1])"]) + "]"
+    padded = c.setup("padded", f"{np_}.pad({g}, {widths})")
     spread = f"{padded}[..., :, None]" if k >= 0 else f"{padded}[..., None, :]"
     eye = f"{np_}.eye({n1}, {n2}, {k})" if k else f"{np_}.eye({n1}, {n2})"
     return f"{np_}.moveaxis({spread} * {eye}, (-2, -1), ({axis1}, {axis2}))"
