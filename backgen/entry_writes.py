@@ -7,9 +7,10 @@ statements that puts a value into a container's entry and then writes into that 
     xs[t][inputs[t]] = 1                   xs_t[inputs[t]] = 1
                                            xs[t] = xs_t
 
-The container is a name (``xs``), the key (``t``) names, constants and arithmetic of them (no call,
-no index: nothing the writes between could change), and the writes after (``=`` or ``op=``) have the
-target ``xs[t][...]`` spelled as the first's; the entry ``xs[t]`` they read is the new name too, and
+The container is a name the function binds to new lists and dicts alone (``xs = {}``, ``[None] * T``:
+an array's part written is a copy of the value, which a write after it does not reach), the key
+(``t``) names, constants and arithmetic of them (no call, no index: nothing the writes between could
+change), and the writes after (``=`` or ``op=``) have the target ``xs[t][...]`` spelled as the first's; the entry ``xs[t]`` they read is the new name too, and
 they read ``xs`` no other way.  Python's meaning is the same: the entry is the very object the
 first statement put there, which the writes change, and the container gets it at the end instead of
 at the start, where nothing reads it between.  Left as it is where another name of the container
@@ -18,8 +19,9 @@ entry missing.  The new name is the container's and the key's (``xs_t``), or ``x
 """
 
 import ast
+import copy
 
-from .source import fresh_names, rewrite_statements
+from .source import fresh_names
 
 
 def rewrite(func):
@@ -30,6 +32,7 @@ def rewrite(func):
     aliased = {n.value.id for n in ast.walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name)} | \
         {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name)
          for t in n.targets if isinstance(t, ast.Name)}
+    aliased |= used - _containers(func)  # (an array's part written is a copy: a write after it is not the value's)
     fresh = fresh_names(used, bare=True)
     func.body = _block(func.body, aliased, fresh)
     for node in ast.walk(func):
@@ -38,6 +41,38 @@ def rewrite(func):
             if isinstance(block, list) and block and isinstance(block[0], ast.stmt) and node is not func and \
                     not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                 setattr(node, field, _block(block, aliased, fresh))
+
+
+def _containers(func):
+    """The names the function binds to new lists and dicts alone (``xs = {}``, ``hs = [None] * T``,
+    ``xs, hs = {}, {}``), never to anything else nor as parameters."""
+    made, other = set(), {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+    assigned = set()  # (ids of the names assignments bind, told apart above)
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                pairs = [(target, node.value)]
+                if isinstance(target, (ast.Tuple, ast.List)) and isinstance(node.value, (ast.Tuple, ast.List)) and \
+                        len(target.elts) == len(node.value.elts):
+                    pairs = list(zip(target.elts, node.value.elts))
+                for name, value in pairs:
+                    if isinstance(name, ast.Name):
+                        assigned.add(id(name))
+                        (made if _new_container(value) else other).add(name.id)
+    other |= {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))
+              and id(n) not in assigned}  # (a loop's target, an op=, a with's name, one unpacked: bound otherwise)
+    return made - other
+
+
+def _new_container(value):
+    """Whether ``value`` makes a new list or dict: a display (``{}``, ``[a, b]``), ``dict()``, ``list()``,
+    or a list display repeated (``[None] * T``)."""
+    if isinstance(value, (ast.Dict, ast.List)):
+        return True
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult):
+        return isinstance(value.left, ast.List) or isinstance(value.right, ast.List)
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("dict", "list") \
+        and not value.args and not value.keywords
 
 
 def _nested_target(node):
@@ -70,8 +105,8 @@ def _block(stmts, aliased, fresh):
         out.append(ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], stmt.value), stmt))
         for later in run:
             out.append(_renamed(later, spelled, name))
-        put = ast.Assign([ast.copy_location(ast.Subscript(ast.Name(entry.value.id, ast.Load()), key, ast.Store()),
-                                            entry)], ast.Name(name, ast.Load()))
+        put = ast.Assign([ast.copy_location(ast.Subscript(ast.Name(entry.value.id, ast.Load()), copy.deepcopy(key),
+                                                          ast.Store()), entry)], ast.Name(name, ast.Load()))
         out.append(ast.fix_missing_locations(ast.copy_location(put, run[-1])))
         i += 1 + len(run)
     return out
@@ -109,8 +144,8 @@ def _writes_into(stmt, spelled, container):
                ast.dump(_loaded(n)) == spelled}
     return not any(isinstance(n, ast.Name) and n.id == container and id(n) not in entries for n in ast.walk(stmt)
                    if not (n is target.value.value)) and \
-        not any(isinstance(n, (ast.Call, ast.NamedExpr, ast.Lambda)) and _reads_name(n, container)
-                for n in ast.walk(stmt))
+        not any(isinstance(n, ast.NamedExpr) or isinstance(n, (ast.Call, ast.Lambda)) and _reads_name(n, container)
+                for n in ast.walk(stmt))  # (no name bound between: the key's names stay)
 
 
 def _reads_name(node, name):

@@ -322,16 +322,6 @@ class StatementStager:
                 not any(e.__class__ is ast.Starred for e in value.elts):  # traj[:, i] = x, v: NumPy reads the
             value = ast.copy_location(ast.List(value.elts, ast.Load()), value)  # tuple as it reads the list
         written = self.expr(value)
-        if written.__class__ is ir.Const and base.name in self.list_atoms and self.numpy and \
-                may_be_array_constant(written) and new_array(written.source):
-            # xs[t] = np.zeros(3) into a list (or dict): a new array each time the line runs, staged as a value
-            # of its own, so that a write into the item later (xs[t][k] = 1) is a write into that array alone
-            made = self.namer.fresh(f"{name}_item")
-            self.defined.add(made)
-            staged = ir.Op(made, "copy", (written,), self.line, (), str(written))
-            self.constants_staged.add(staged)
-            self.add(staged)
-            written = ir.Var(made)
         index, index_vars = self.index(target, base)
         new = self.namer.version(name)
         self.defined.add(new)

@@ -238,6 +238,20 @@ def test_writes_into_an_entry_just_put_there(tmp_path):
         ''', "f", [rng.randn(2, 4), np.array([1, 3, 0])], tmp_path, ways=("shapes", "decorator"))
 
 
+def test_a_write_into_a_row_just_written_into_an_array_leaves_the_value_written_alone(tmp_path):
+    # an array's row written is a copy of the value: the write after it is not the value's (an entry of
+    # a list or dict is the value itself)
+    assert_right('''
+        def f(X, h0, W, U):
+            B = np.zeros((3, 3))
+            v = W[0] * 2.0
+            for t in range(3):
+                B[t] = v
+                B[t][0] = 1.0
+            return np.sum(B * U) + np.sum(v * W[1])
+        ''', "f", _small_args(), tmp_path)
+
+
 def test_a_helper_stepping_a_dict_keyed_by_tuples_of_a_string_and_a_step(tmp_path):
     assert_right('''
         def step(h, W, x):
