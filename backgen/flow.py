@@ -322,6 +322,11 @@ class StatementStager:
                 not any(e.__class__ is ast.Starred for e in value.elts):  # traj[:, i] = x, v: NumPy reads the
             value = ast.copy_location(ast.List(value.elts, ast.Load()), value)  # tuple as it reads the list
         written = self.expr(value)
+        if name in self.value_dicts and written.__class__ is ir.Const and \
+                isinstance(getattr(source.expression(written.source), "value", None), str):  # (d["mode"] = "train")
+            raise self.error(f"this puts a string into the dict {name!r}, which holds values backgen differentiates "
+                             "(its gradient a dict of their zeros and gradients): keep settings in a dict of their "
+                             "own, or in names", target)
         index, index_vars = self.index(target, base)
         new = self.namer.version(name)
         self.defined.add(new)

@@ -252,6 +252,20 @@ def test_a_write_into_a_row_just_written_into_an_array_leaves_the_value_written_
         ''', "f", _small_args(), tmp_path)
 
 
+def test_keys_written_on_one_path_of_a_branch_in_a_loop_or_the_other(tmp_path):
+    assert_right('''
+        def f(X, h0, W, U):
+            d = {}
+            d[-1] = h0
+            for t in range(4):
+                if t % 2 == 0:
+                    d[t] = np.tanh(U @ d[t - 1] + X[:, t:t + 1])
+                else:
+                    d[t] = d[t - 1] * 0.5
+            return np.sum(d[3]) + np.sum(d[2] ** 2)
+        ''', "f", _small_args(), tmp_path)
+
+
 def test_a_helper_stepping_a_dict_keyed_by_tuples_of_a_string_and_a_step(tmp_path):
     assert_right('''
         def step(h, W, x):
@@ -281,6 +295,25 @@ def test_a_dict_read_whole_is_refused_at_the_users_line(body, match, line):
     with pytest.raises(backgen.BackgenError, match=match) as info:
         backgen.generate(source, name="f")
     assert info.value.text.strip() == line
+
+
+def test_a_string_put_into_a_dict_of_values_is_refused_at_the_write():
+    # (its gradient's zero, 0.0 * 'train', would raise in the backward)
+    source = """import numpy as np
+
+def f(X, W):
+    d = {}
+    for t in range(2):
+        mode = "train"
+        d["mode"] = mode
+        d[t] = W @ X
+    if d["mode"] == "train":
+        return np.sum(d[0] * d[1])
+    return np.sum(d[0])
+"""
+    with pytest.raises(backgen.BackgenError, match="this puts a string into the dict 'd'") as info:
+        backgen.generate(source, name="f")
+    assert info.value.text.strip() == 'd["mode"] = mode'
 
 
 def test_a_dict_of_tuples_is_refused_at_the_write():
