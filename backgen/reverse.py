@@ -18,6 +18,9 @@ Contract: ``reverse(staged) -> ir.Backward``.
 * Each group of adjoint lines records the forward line it undoes; the forward
   lines kept are exactly those whose values the adjoint lines read.
 * Local gradients come from the rule tables, filled in and simplified.
+* A dict the function fills (``hs = {}``; ``hs[t] = h``: ``dict_names``) is reversed as a list of
+  values is, its adjoint a dict of the same keys, added key by key; undoing ``hs[t] = h`` keeps
+  the keys the dict had before the write, that of ``t`` zeroed (a key new there dropped).
 * Shape-generic code: the gradient of a parameter that may be a list of arrays of
   several shapes (``staged.item_lists``) starts as ``_zeros_like_items`` (a list of
   zeros for such a list, else an array) and its items are rebound, never added to

@@ -16,6 +16,10 @@ Contract: ``stage(forward, wrt=None) -> ir.Staged`` (grammar in ``ir``).
   ``inert`` operations.
 * NumPy calls keep the user's spelling (``x.sum(axis=1)`` stays a method
   call); their static arguments (``axis``...) are recorded as ``Op.params``.
+* A dict made empty (``hs = {}``, ``dict()``) that the function fills by ``hs[k] = v`` and reads
+  by ``hs[k]`` alone (flow's ``value_dict``) is a value staged as a list of values is: a line
+  making it, each write a new version (``setitem``); other empty dicts (a layers' caches) are no
+  values, and reading one is refused.
 * Unknown names and functions raise ``BackgenError`` at the user's line, as
   does a ``wrt`` that is not a parameter's name or a list of them
   (``wrt_names`` reads it: ``"x"``, ``"x, w"`` or ``("x", "w")``).
