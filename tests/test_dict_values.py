@@ -297,6 +297,20 @@ def test_a_dict_read_whole_is_refused_at_the_users_line(body, match, line):
     assert info.value.text.strip() == line
 
 
+@pytest.mark.parametrize("lines, match", [
+    ("h = W @ X\n    d[0] = h\n    h[0] = 5.0", "'d' may have been changed by the write into 'h'"),
+    ("d[0] = W @ X\n    d[1] = d[0]\n    d[1] += W @ X", r"\+= on an item of the dict 'd' writes into the array"),
+    ("d[0] = W @ X\n    v = d[0][:, :2]\n    v[0] = 1.0", "'d' may have been changed by the write into 'v'"),
+])
+def test_a_write_into_an_array_a_dict_holds_is_followed_or_refused(lines, match):
+    # (NumPy's meaning: the dict holds the array itself, which the write changes)
+    source = f"import numpy as np\n\ndef f(X, W):\n    d = {{}}\n    {lines}\n    return np.sum(d[0] * X)\n"
+    shapes = {"X": (3, 4), "W": (3, 3)}
+    with pytest.raises(backgen.BackgenError, match=match) as info:
+        backgen.generate(source, name="f", shapes=shapes)
+    assert info.value.text.strip() == "return np.sum(d[0] * X)"
+
+
 def test_a_string_put_into_a_dict_of_values_is_refused_at_the_write():
     # (its gradient's zero, 0.0 * 'train', would raise in the backward)
     source = """import numpy as np
