@@ -224,11 +224,12 @@ class StatementStager:
 
     def value_dict(self, name):
         """Whether ``name = {}`` makes a dict of values: one the function fills by ``name[k] = v`` and
-        reads by ``name[k]`` alone (another name may hold it, ``e = name``), no entry a layer's cache (a
-        name a helper's call unpacks, ``out, c = layer(x)``) nor written where a call's results are
-        unpacked (``a, name['fc'] = layer(x)``).  Such a dict is staged as a list is (``memory``): each
-        write a new version of it, its gradient a dict of the same keys.  Refused where the function
-        iterates over it or calls its methods (``d.items()``, ``for k in d``, ``d.get(k)``)."""
+        reads by ``name[k]`` alone (another name may hold it, ``e = name``; ``k in name`` and
+        ``len(name)`` read no value), no entry a layer's cache (a name a helper's call unpacks, ``out,
+        c = layer(x)``) nor written where a call's results are unpacked (``a, name['fc'] = layer(x)``).
+        Such a dict is staged as a list is (``memory``): each write a new version of it, its gradient a
+        dict of the same keys.  Refused where the function iterates over it or calls its methods
+        (``d.items()``, ``for k in d``, ``d.get(k)``)."""
         func = self.func
         unpacked = {t.id for node in ast.walk(func) if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
                     for target in node.targets if isinstance(target, (ast.Tuple, ast.List))
@@ -240,6 +241,11 @@ class StatementStager:
             elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id == name and \
                     all(isinstance(t, ast.Name) for t in node.targets):
                 plain.add(id(node.value))  # (e = d: another name of it)
+            elif isinstance(node, ast.Compare) and all(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops):
+                plain.update(id(c) for c in node.comparators)  # (k in d: whether a key was written)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len" and \
+                    len(node.args) == 1 and not node.keywords:
+                plain.add(id(node.args[0]))  # (len(d): how many keys)
             if isinstance(node, (ast.Assign, ast.AugAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:

@@ -266,6 +266,21 @@ def test_keys_written_on_one_path_of_a_branch_in_a_loop_or_the_other(tmp_path):
         ''', "f", _small_args(), tmp_path)
 
 
+def test_membership_and_length_of_a_dict_read_no_value(tmp_path):
+    assert_right('''
+        def f(X, h0, W, U):
+            d = {}
+            for t in range(4):
+                if t - 2 in d:
+                    d[t] = U @ d[t - 2] * 0.5
+                elif t - 1 not in d:
+                    d[t] = np.tanh(W @ X)
+                else:
+                    d[t] = d[t - 1] ** 2
+            return np.sum(d[3] * d[2]) * len(d) + np.sum(d[1])
+        ''', "f", _small_args(), tmp_path)
+
+
 def test_a_helper_stepping_a_dict_keyed_by_tuples_of_a_string_and_a_step(tmp_path):
     assert_right('''
         def step(h, W, x):
