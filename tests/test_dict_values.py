@@ -86,6 +86,7 @@ def _gradients(source, name, args, way, tmp_path):
             params = inspect.signature(func).parameters
             shapes = {p: np.shape(a) if a.dtype.kind == "f" else "int " + ", ".join(map(str, a.shape))
                       for p, a in zip(params, args) if isinstance(a, np.ndarray)}
+            shapes.update({p: f"int {len(a)}" for p, a in zip(params, args) if isinstance(a, list)})  # (inputs)
         text = _generated(source, name, shapes)
         generated = {}
         exec(compile(text, "<generated>", "exec"), generated)
@@ -125,6 +126,12 @@ def test_min_char_rnn_backward_reads_as_written_by_hand():
     # a write undone: the gradient of the dict before it, of its keys then, the key written zeroed
     assert "dhs_1 = {k: 0.0 * hs_1[k] if k == t else v for k, v in dhs_2.items() if k in hs_1}" in text
     assert "np.copy({" not in text and "np.copy(dhs" not in text
+    shapes = {"inputs": "int T", "targets": "int T", "hprev": "H, 1", "Wxh": "H, V", "Whh": "H, H", "Why": "V, H",
+              "bh": "H, 1", "by": "V, 1"}
+    text = backgen.generate(HEAD + textwrap.dedent(MIN_CHAR_RNN), name="lossFun", shapes=shapes)
+    assert "_unbroadcast" not in text  # (the hand style, for those shapes)
+    for line in ("dhs_2[t] = dhs_2[t] + dsel4", "dWhh += ds.dot(sel3.T)", "dhs_1[diff] = dhs_1[diff] + dsel3"):
+        assert line in text
 
 
 def test_string_keys_made_in_a_loop(tmp_path):
