@@ -615,7 +615,8 @@ def _checked_text(text, filename):
     return text
 
 
-_SUGAR = frozenset({ast.ListComp, ast.GeneratorExp, ast.For, ast.While, ast.Tuple, ast.List, ast.keyword})  # (what desugar may rewrite holds one)
+_SUGAR = frozenset({ast.ListComp, ast.DictComp, ast.Dict, ast.GeneratorExp, ast.For, ast.While, ast.Tuple, ast.List,
+                    ast.keyword})  # (what desugar may rewrite holds one)
 
 
 def _source_key(source, name):

@@ -273,6 +273,18 @@ def test_keys_written_on_one_path_of_a_branch_in_a_loop_or_the_other(tmp_path):
         ''', "f", _small_args(), tmp_path)
 
 
+def test_a_dict_comprehension_and_a_display_of_keys_not_strings(tmp_path):
+    assert_right('''
+        def f(X, h0, W, U):
+            xs = {t: X[:, t:t + 1] * 2.0 for t in range(X.shape[1])}
+            hs = {-1: h0}
+            for t in range(X.shape[1]):
+                hs[t] = np.tanh(W @ xs[t] + U @ hs[t - 1])
+            sq = {t: np.sum(hs[t] ** 2) for t in range(X.shape[1]) if t % 2 == 0}
+            return sq[0] + sq[2] + np.sum(hs[3])
+        ''', "f", _small_args(), tmp_path)
+
+
 def test_membership_and_length_of_a_dict_read_no_value(tmp_path):
     assert_right('''
         def f(X, h0, W, U):
