@@ -10,8 +10,9 @@ statements that puts a value into a container's entry and then writes into that 
 The container is a name the function binds to new lists and dicts alone (``xs = {}``, ``[None] * T``:
 an array's part written is a copy of the value, which a write after it does not reach), the key
 (``t``) names, constants and arithmetic of them (no call, no index: nothing the writes between could
-change), and the writes after (``=`` or ``op=``) have the target ``xs[t][...]`` spelled as the first's; the entry ``xs[t]`` they read is the new name too, and
-they read ``xs`` no other way.  Python's meaning is the same: the entry is the very object the
+change), and the writes after (``=`` or ``op=``) have the target ``xs[t][...]`` spelled as the
+first's; the entry ``xs[t]`` they read is the new name too, and they read ``xs`` no other way (no
+name is bound between: ``:=``).  Python's meaning is the same: the entry is the very object the
 first statement put there, which the writes change, and the container gets it at the end instead of
 at the start, where nothing reads it between.  Left as it is where another name of the container
 may exist (``e = xs`` anywhere in the function), since a read through it between would see the

@@ -1570,13 +1570,17 @@ def _added_anew(items, aliases):
 
 def _with_copies(items, copies, scalars, np_name, shape_free, dicts=frozenset()):
     """``items`` with the lines of ``copies`` (ids) assigning a copy (``x.copy()``), and those of
-    ``scalars`` ``np.copy(x)`` (a float too); shape-free code (``shape_free``) copies all so."""
+    ``scalars`` ``np.copy(x)`` (a float too); shape-free code (``shape_free``) copies all so.  A line
+    of a dict's gradient (``dicts``: their names) copies it as a dict (``dhs.copy()``), or is left as
+    it is where it makes a new one (a comprehension)."""
     out = []
     for line in items:
         if isinstance(line, ir.Group):
-            out.append(ir.Group(line.undoes, tuple(_with_copies(line.lines, copies, scalars, np_name, shape_free, dicts))))
+            inner = _with_copies(line.lines, copies, scalars, np_name, shape_free, dicts)
+            out.append(ir.Group(line.undoes, tuple(inner)))
         elif isinstance(line, ir.Block):
-            out.append(ir.Block(line.header, tuple(_with_copies(line.body, copies, scalars, np_name, shape_free, dicts))))
+            inner = _with_copies(line.body, copies, scalars, np_name, shape_free, dicts)
+            out.append(ir.Block(line.header, tuple(inner)))
         elif isinstance(line, ir.AdjointLine) and (line.target in dicts or line.source in dicts or
                                                    line.source.startswith("{")):  # (a dict's gradient: a dict, a name's
             out.append(line if not line.source.isidentifier() else  # copied as one, a comprehension new)
