@@ -53,7 +53,11 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
   list built by a loop just before the statement using it, which then reads the list (a
   ``tuple(...)`` or ``list(...)`` of one is that new list).  A comprehension's
   variables stay its own: they are renamed where the function uses the same
-  names.  One in a ``while`` test (evaluated again each time round) is refused.
+  names.  One in a ``while`` test (evaluated again each time round) is refused;
+* a dict comprehension bound to a name it does not read (``xs = {t: f(t) for t in range(T)}``) ->
+  ``xs = {}``, then the loop putting each entry (``xs[t] = f(t)``); a dict display so bound, its keys
+  not all strings written out (``hs = {-1: h0}``) -> ``hs = {}``, then ``hs[-1] = h0``: the dict of
+  values the function fills (``stage``), or its error where it is read whole.
 
 Sequences that are not plain names are bound to a name first, once, as Python
 evaluates them once.  ``error(message, node)`` makes a BackgenError.
@@ -717,6 +721,12 @@ class _State:
         elif _built_into_name(stmt):  # pairs = [(a, b) for ...]: the loop appends to pairs itself
             self.comprehension(_listed(stmt.value), before, into=stmt.targets[0].id)
             return before
+        elif _keyed_display(stmt):  # hs = {-1: h0}: hs = {}, then hs[-1] = h0
+            name, display = stmt.targets[0].id, stmt.value
+            made = [ast.Assign([ast.Name(name, ast.Store())], ast.Dict([], []))]
+            made += [ast.Assign([ast.Subscript(ast.Name(name, ast.Load()), key, ast.Store())], value)
+                     for key, value in zip(display.keys, display.values)]
+            return self.block([ast.fix_missing_locations(ast.copy_location(line, stmt)) for line in made])
         elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             unpacked = isinstance(stmt, ast.Assign) and all(isinstance(t, (ast.Tuple, ast.List)) for t in stmt.targets)
             for name, value in ast.iter_fields(stmt):  # (a, b = map(radians, [a, b]): unpacking reads it at once)
@@ -861,18 +871,26 @@ class _State:
             generator.ifs = [rename.visit(c) for c in generator.ifs]
             if k:
                 generator.iter = rename.visit(generator.iter)
-        node.elt = rename.visit(node.elt)
+        keyed = isinstance(node, ast.DictComp)  # ({t: f(t) for t in ...}: each entry put at its key)
+        if keyed:
+            node.key = rename.visit(node.key)
+        node.elt = rename.visit(node.value if keyed else node.elt)
         computed = []  # a comprehension in the element (sum(w * sum(... w ...) for w in ws)): its loop runs
+        key = self.hoist(node.key, computed, raw=True) if keyed else None  # (the key first, as Python has it)
         element = self.hoist(node.elt, computed, raw=True)  # in this one's, where its variables are bound
-        inner = computed + [ast.Expr(ast.Call(ast.Attribute(ast.Name(target, ast.Load()), "append", ast.Load()),
-                                              [element], []))]
+        if keyed:
+            inner = computed + [ast.Assign([ast.Subscript(ast.Name(target, ast.Load()), key, ast.Store())], element)]
+        else:
+            inner = computed + [ast.Expr(ast.Call(ast.Attribute(ast.Name(target, ast.Load()), "append", ast.Load()),
+                                                  [element], []))]
         for generator in reversed(node.generators):
             if generator.is_async:
                 raise self.error("async comprehensions are not supported", node)
             for condition in reversed(generator.ifs):
                 inner = [ast.If(condition, inner, [])]
             inner = [ast.For(generator.target, generator.iter, inner, [])]
-        loop = [ast.Assign([ast.Name(target, ast.Store())], ast.List([], ast.Load()))] + inner
+        made = ast.Dict([], []) if keyed else ast.List([], ast.Load())
+        loop = [ast.Assign([ast.Name(target, ast.Store())], made)] + inner
         for stmt in loop:
             ast.copy_location(stmt, node)
             ast.fix_missing_locations(stmt)
@@ -1112,12 +1130,14 @@ def _nested_target(target):
 
 def _sugared(func):
     """Whether ``func`` holds what ``desugar`` rewrites: a comprehension, a ``for`` loop, ``xs.extend``,
-    or an assignment to a tuple with a part of an array in it (``h[:, t], c = ...``)."""
+    a dict display of keys not all strings bound to a name (``hs = {-1: h0}``), or an assignment to a
+    tuple with a part of an array in it (``h[:, t], c = ...``)."""
     todo = list(func.body)
     while todo:
         node = todo.pop()
         kind = node.__class__
-        if kind in (ast.ListComp, ast.GeneratorExp, ast.For) or kind is ast.Call and _listed_reversed(node) or \
+        if kind in (ast.ListComp, ast.DictComp, ast.GeneratorExp, ast.For) or \
+                kind is ast.Call and _listed_reversed(node) or kind is ast.Assign and _keyed_display(node) or \
                 kind is ast.Expr and (
                 _written_out(node) or _extended(node) or _extended(node, displayed=False)) or \
                 kind is ast.While and (_returns_in(node.body) or node.orelse):
@@ -1250,8 +1270,9 @@ def _after(stmt, loop):
 
 
 def _listed(value):
-    """The comprehension of a list display of one (``[... for ...]``, ``list(... for ...)``), else None."""
-    if isinstance(value, ast.ListComp):
+    """The comprehension of a list display of one (``[... for ...]``, ``list(... for ...)``), or of a dict
+    (``{k: v for ...}``), else None."""
+    if isinstance(value, (ast.ListComp, ast.DictComp)):
         return value
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "list" and \
             not value.keywords and len(value.args) == 1 and isinstance(value.args[0], (ast.ListComp, ast.GeneratorExp)):
@@ -1262,13 +1283,27 @@ def _listed(value):
 def _built_into_name(stmt):
     """Whether ``stmt`` assigns a list comprehension to a name it does not read (``pairs = [(x[i],
     x[i + 1]) for i in range(3)]``): the loop may append to that name, as one written so would
-    (``pairs = []``, then ``pairs.append(...)``), with no second name for the list."""
+    (``pairs = []``, then ``pairs.append(...)``), with no second name for the list; or a dict
+    comprehension (``hs = {t: f(t) for t in range(T)}``: ``hs = {}``, then ``hs[t] = f(t)``)."""
     if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
         return False
     node = _listed(stmt.value)
     name = stmt.targets[0].id
     return node is not None and not any(
         isinstance(n, ast.Name) and n.id == name or isinstance(n, (ast.Lambda, ast.NamedExpr)) for n in walk(node))
+
+
+def _keyed_display(stmt):
+    """Whether ``stmt`` assigns a dict display to a name it does not read, its keys not all strings written
+    out (``hs = {-1: h0}``: those are a layer's cache or entries named, ``named_entries``), no ``**``."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Dict) and stmt.value.keys):
+        return False
+    keys, name = stmt.value.keys, stmt.targets[0].id
+    return all(k is not None for k in keys) and not all(isinstance(k, ast.Constant) and isinstance(k.value, str)
+                                                        for k in keys) and \
+        not any(isinstance(n, ast.Name) and n.id == name or isinstance(n, (ast.Lambda, ast.NamedExpr))
+                for n in walk(stmt.value))
 
 
 def _items(call):

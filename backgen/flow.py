@@ -158,7 +158,14 @@ class StatementStager:
                 self.pop(target.id, value.func.value)
                 return
             held = self.not_value(value)
-            if held is None and value.__class__ is ast.Dict and not value.keys:  # caches = {}: for caches
+            empty = value.__class__ is ast.Dict and not value.keys or value.__class__ is ast.Call and \
+                isinstance(value.func, ast.Name) and value.func.id == "dict" and not value.args and \
+                not value.keywords and "dict" not in self.versions and self.env.get("dict", "dict") == "dict" and \
+                "dict" not in self.forward.helpers  # ({} or dict(): a new dict)
+            if held is None and empty:  # caches = {}: for caches
+                if self.value_dict(target.id):
+                    self.dict_made(target.id, value)
+                    return
                 held = (None, "dict", self.line)
             if held is not None:  # cache = (fc_cache, relu_cache): caches of layers, still no values
                 self.not_values[target.id] = held
@@ -215,6 +222,70 @@ class StatementStager:
         if unpacked:
             self.cache_unpacked(value, target)
 
+    def value_dict(self, name):
+        """Whether ``name = {}`` makes a dict of values: one the function fills by ``name[k] = v`` and
+        reads by ``name[k]`` alone (another name may hold it, ``e = name``; ``k in name`` and
+        ``len(name)`` read no value), no entry a layer's cache (a name a helper's call unpacks, ``out,
+        c = layer(x)``) nor written where a call's results are unpacked (``a, name['fc'] = layer(x)``).
+        Such a dict is staged as a list is (``memory``): each write a new version of it, its gradient a
+        dict of the same keys.  Refused where the function iterates over it or calls its methods
+        (``d.items()``, ``for k in d``, ``d.get(k)``)."""
+        func = self.func
+        unpacked = {t.id for node in ast.walk(func) if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+                    for target in node.targets if isinstance(target, (ast.Tuple, ast.List))
+                    for t in ast.walk(target) if isinstance(t, ast.Name)}
+        entries, plain = set(), set()
+        for node in ast.walk(func):
+            if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name:
+                entries.add(id(node.value))
+            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id == name and \
+                    all(isinstance(t, ast.Name) for t in node.targets):
+                plain.add(id(node.value))  # (e = d: another name of it)
+            elif isinstance(node, ast.Compare) and all(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops):
+                plain.update(id(c) for c in node.comparators)  # (k in d: whether a key was written)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len" and \
+                    len(node.args) == 1 and not node.keywords:
+                plain.add(id(node.args[0]))  # (len(d): how many keys)
+            if isinstance(node, (ast.Assign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    written = [t for t in ast.walk(target) if isinstance(t, ast.Subscript) and
+                               isinstance(t.value, ast.Name) and t.value.id == name]
+                    if written and (not isinstance(target, ast.Subscript) or isinstance(node.value, ast.Name) and
+                                    node.value.id in unpacked):
+                        return False  # (a, caches['fc'] = layer(x); caches[i] = cache: a dict of caches)
+        for node in ast.walk(func):
+            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load) and \
+                    id(node) not in entries and id(node) not in plain:
+                return self.dict_used_whole(name, node, func)
+        return True
+
+    def dict_used_whole(self, name, node, func):
+        """``name``, a dict the function fills, read otherwise than by its entries at ``node``: refused
+        clearly where it is iterated over or a method of it called; False (left to the rest of backgen,
+        which refuses a dict read whole) for any other use."""
+        for other in ast.walk(func):
+            looped = isinstance(other, (ast.For, ast.comprehension)) and other.iter is node
+            called = isinstance(other, ast.Attribute) and other.value is node
+            if looped or called:
+                what = f"its method .{other.attr}()" if called else "a loop over it"
+                raise self.error(f"{name!r} is a dict the function fills (d[k] = v), read here by {what}: backgen "
+                                 f"follows such a dict through its entries alone, {name}[k] = v and {name}[k]; read "
+                                 "the entries by the keys written (for t in range(T): ... "
+                                 f"{name}[t])", other if looped else node)
+        return False
+
+    def dict_made(self, name, value):
+        """``name = {}``, a dict of values (``value_dict``): a line of its own making the new dict,
+        which writes then fill as they fill a list (``[None] * T``)."""
+        made = self.namer.version(name) if name in self.defined else name
+        self.namer.take(made)
+        self.defined.add(made)
+        self.add(ir.Op(made, "copy", (ir.Const("{}"),), self.line, (), "{}"))
+        self.not_values.pop(name, None)
+        self.value_dicts.add(name)
+        self.bind(name, ir.Var(made))
+
     def not_value(self, value):
         """What a name holding a cache (or gradient) a helper returned holds, or a tuple holding one
         (``cache = (fc_cache, relu_cache)``: a cache too): the first's ``(helper, role, line)``; None
@@ -257,6 +328,11 @@ class StatementStager:
                 not any(e.__class__ is ast.Starred for e in value.elts):  # traj[:, i] = x, v: NumPy reads the
             value = ast.copy_location(ast.List(value.elts, ast.Load()), value)  # tuple as it reads the list
         written = self.expr(value)
+        if name in self.value_dicts and written.__class__ is ir.Const and \
+                isinstance(getattr(source.expression(written.source), "value", None), str):  # (d["mode"] = "train")
+            raise self.error(f"this puts a string into the dict {name!r}, which holds values backgen differentiates "
+                             "(its gradient a dict of their zeros and gradients): keep settings in a dict of their "
+                             "own, or in names", target)
         index, index_vars = self.index(target, base)
         new = self.namer.version(name)
         self.defined.add(new)

@@ -337,6 +337,7 @@ class MemoryModel:
         members = sorted(self._members_at(old.name, node.target))
         for member in members:  # (the arrays the list holds there: what op= writes into)
             shared |= self.sharing(member, items=True)
+        kind = "dict" if name in getattr(self, "value_dicts", ()) else "list"  # (a dict the function fills)
         for other_name, atom in list(self.versions.items()):
             if other_name == name or other_name.startswith(" ") or not isinstance(atom, ir.Var):
                 continue
@@ -345,11 +346,11 @@ class MemoryModel:
                 # into, its result a number all the same) makes the write certain, not the result's shape
                 certain = any(self._number_link(member, atom.name) is None for member in members
                               if member != atom.name)
-                self._stale(other_name, name, node, f"{_symbol(node)}= on an item of the list {name!r} writes "
+                self._stale(other_name, name, node, f"{_symbol(node)}= on an item of the {kind} {name!r} writes "
                                                     "into the array it holds, which other names may hold too",
                             only_if_array=None if certain else link)
         if old.name in self.lists_sharing and isinstance(new, ir.Var):
-            self._stale(name, name, node, f"{_symbol(node)}= on an item of the list {name!r} writes into the "
+            self._stale(name, name, node, f"{_symbol(node)}= on an item of the {kind} {name!r} writes into the "
                                           f"array it holds, which another of its items may be too",
                         only_if_array=link)
 

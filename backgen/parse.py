@@ -47,11 +47,11 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
-from . import (combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, distances, divmods, eigenvalues, factories,
-               filled_lists, filters, float_limits, folds, generators, higher_order, index_tricks, integrals, iterables, list_calls,
-               masked_reductions, masked_ufuncs, math_calls, named_entries, outers, partials, polyfits, quantiles,
-               scipy_calls, scipy_linalg, scipy_optimize, selects, shape_tuples, signals, starred, statistics_calls, step_bodies, trys,
-               varargs,
+from . import (combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, distances, divmods,
+               eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds, generators,
+               higher_order, index_tricks, integrals, iterables, list_calls, masked_reductions, masked_ufuncs,
+               math_calls, named_entries, outers, partials, polyfits, quantiles, scipy_calls, scipy_linalg,
+               scipy_optimize, selects, shape_tuples, signals, starred, statistics_calls, step_bodies, trys, varargs,
                view_targets)
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
@@ -187,6 +187,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
                 rewriter.rewrite(forward)  # (from numpy import select as pick: spelled pick)
                 words = spelled(forward.func)
         _write_add_at(forward)
+        entry_writes.rewrite(forward.func)  # (xs[t] = np.zeros(V); xs[t][i] = 1: written before it is put)
         view_targets.rewrite(forward.func)  # (y.T[0] = v: the view named, its write followed as a name's)
         if forward.helpers:  # (calls of the user's functions: none without them)
             _helper_calls_assigned(forward)
@@ -623,7 +624,8 @@ def _checked_text(text, filename):
     return text
 
 
-_SUGAR = frozenset({ast.ListComp, ast.GeneratorExp, ast.For, ast.While, ast.Tuple, ast.List, ast.keyword})  # (what desugar may rewrite holds one)
+_SUGAR = frozenset({ast.ListComp, ast.DictComp, ast.Dict, ast.GeneratorExp, ast.For, ast.While, ast.Tuple, ast.List,
+                    ast.keyword})  # (what desugar may rewrite holds one)
 
 
 def _source_key(source, name):

@@ -18,6 +18,9 @@ Contract: ``reverse(staged) -> ir.Backward``.
 * Each group of adjoint lines records the forward line it undoes; the forward
   lines kept are exactly those whose values the adjoint lines read.
 * Local gradients come from the rule tables, filled in and simplified.
+* A dict the function fills (``hs = {}``; ``hs[t] = h``: ``dict_names``) is reversed as a list of
+  values is, its adjoint a dict of the same keys, added key by key; undoing ``hs[t] = h`` keeps
+  the keys the dict had before the write, that of ``t`` zeroed (a key new there dropped).
 * Shape-generic code: the gradient of a parameter that may be a list of arrays of
   several shapes (``staged.item_lists``) starts as ``_zeros_like_items`` (a list of
   zeros for such a list, else an array) and its items are rebound, never added to
@@ -47,7 +50,7 @@ from .zeroed import unzeroed
 from .reverse_flow import FlowReverser, _copied_unset, _flatten, _names, keep_unset, live_reads, synthetic
 from .rules import FRESH_CALLS, RULES, VALUE_ARGUMENTS, Scatter, call_view
 from .selections import axes_elementwise, const_shape, data_sized, index_origins, one_mask, shape_of
-from .shapes import Items
+from .shapes import Items, dict_names
 from .stage import atom_ast, module_bindings
 
 
@@ -199,6 +202,8 @@ class _Reverser(FlowReverser):
         self.sized, self.masks, self.partly_sized, _ = data_sized(staged, axes=self.data_axes) if self.numpy \
             else ({}, {}, frozenset(), {})
         self.summed_at_run = set()  # ids of elementwise ops whose selections' gradients are summed at run time
+        self.dicts = dict_names(staged) & staged.lists  # lists that are dicts ({} filled by d[k] = v): their
+        # adjoints dicts of the same keys, added key by key
         self.none_items = any(op.rule == "copy" and op.args and op.args[0].__class__ is ir.Const and  # a list
                               _holds_none(op.args[0].source) for op in ir.ops_in(staged.body))  # made of None
         # ([None] * T): items written over that have no gradient
@@ -499,6 +504,9 @@ class _Reverser(FlowReverser):
             # array could be changed in place)
             zeros = f"[0.0 * item for item in {name}]" if name not in self.nested else \
                 f"[[0.0 * v for v in row] for row in {name}]"  # (a list of lists of numbers)
+            if name in self.dicts:
+                k, v = self.dict_words()
+                zeros = f"{{{k}: 0.0 * {v} for {k}, {v} in {name}.items()}}"
             if guard:  # a list only one path of an if sets: it exists, and is read, only there (None: unused)
                 return f"{zeros} if {guard} else None"
             return zeros
@@ -730,7 +738,7 @@ class _Reverser(FlowReverser):
             name = self.adjoint_name(arg.name)
             self.adjoint[arg.name] = name
             if accumulate and arg.name in staged.lists:  # lists add element by element
-                lines.append(ir.AdjointLine(name, False, f"[a + b for a, b in zip({name}, {text})]"))
+                lines.append(ir.AdjointLine(name, False, self.items_added(arg.name, name, text)))
                 continue
             lines.append(ir.AdjointLine(name, accumulate, text))
         return lines
@@ -795,6 +803,24 @@ class _Reverser(FlowReverser):
             return text  # (the condition varies along an axis the value is broadcast along)
         return f"{np_name}.where({condition}, {text}, 0)" if taken else f"{np_name}.where({condition}, 0, {text})"
 
+    def dict_words(self):
+        """The names the generated comprehensions over a dict's items bind (``k``, ``v``: names the
+        function does not use), the same in every one."""
+        words = self.__dict__.get("_dict_words")
+        if words is None:
+            taken = set(self.staged.taken) | self.names_used
+            words = self._dict_words = tuple(next(w for w in (base, base + "_", base + "_1", base + "_2")
+                                                  if w not in taken) for base in ("k", "v"))
+            self.names_used.update(words)
+        return words
+
+    def items_added(self, var, name, text):
+        """``name`` (the gradient of the list ``var``) plus ``text``, item by item (of a dict: key by key)."""
+        if var in self.dicts:
+            k, v = self.dict_words()
+            return f"{{{k}: {v} + {source.wrap(text)}[{k}] for {k}, {v} in {name}.items()}}"
+        return f"[a + b for a, b in zip({name}, {text})]"
+
     def added(self, var, text, sequence=False):
         """``dx += text``, or for a list (a tuple) element by element: ``+=`` on a list joins it to
         the other list, as a helper's gradient of a list it was given is.  ``sequence``: the helper
@@ -802,7 +828,7 @@ class _Reverser(FlowReverser):
         may be a list the function itself only passes on (``_added`` adds either)."""
         name = self.adjoint[var]
         if var in self.staged.lists or var in self.sequences:
-            return ir.AdjointLine(name, False, f"[a + b for a, b in zip({name}, {text})]")
+            return ir.AdjointLine(name, False, self.items_added(var, name, text))
         if sequence and not self.numpy:
             return ir.AdjointLine(name, False, f"_added({name}, {text})")
         if var in self.staged.item_lists:  # a list of arrays of several shapes: added item by item
@@ -831,6 +857,17 @@ class _Reverser(FlowReverser):
         """``a_1 = a.copy(); a_1[idx] = v``: ``dv = da_1[idx]``, and ``da`` is ``da_1`` without it."""
         g, index = self.adjoint[op.target], op.param("index")
         base, value = op.args
+        if isinstance(base, ir.Var) and base.name in self.dicts and isinstance(value, ir.Var) and \
+                value.name in self.active and (value.name in self.staged.lists or
+                                               isinstance(self.staged.shapes.get(value.name), Items)):
+            try:
+                self.refuse_at(op.line, f"this puts a tuple or list of values into the dict {_user(base.name)}: "
+                                        "backgen follows a dict whose entries are arrays or numbers; give each "
+                                        f"part an entry of its own ({_user(base.name)}[k, 0] = a; "
+                                        f"{_user(base.name)}[k, 1] = b)")
+            except BackgenError as error:
+                error.shape_free = True  # (whatever the shapes)
+                raise
         if self.sized and not self.fills_rows(op):
             self.check_sized(op, [value], f"{op.target}[{index}]", part=op)
         lines = []
@@ -893,6 +930,17 @@ class _Reverser(FlowReverser):
             # a list's adjoint is a list: added element by element, its written item rebound
             old = f"{base.name}[{index}]"  # the items written over, of their own shapes
             part = f"[0.0 * item for item in {old}]" if ":" in index else f"0.0 * {old}"
+            if base.name in self.dicts:  # d[k] = v: the dict's gradient before, of the keys it had then (k maybe
+                k, v = self.dict_words()  # none of them), that of k zeroed, the others the dict's after
+                key = f"({index})" if "," in index else index  # (d[i, j]: the tuple (i, j))
+                if base.name in self.adjoint:
+                    name = self.adjoint[base.name]
+                    text = f"{{{k}: {v} if {k} == {key} else {v} + {g}[{k}] for {k}, {v} in {name}.items()}}"
+                else:
+                    name = self.adjoint[base.name] = self.adjoint_name(base.name)
+                    text = f"{{{k}: 0.0 * {base.name}[{k}] if {k} == {key} else {v} for {k}, {v} in {g}.items() " \
+                        f"if {k} in {base.name}}}"
+                return lines + [ir.AdjointLine(name, False, text)]
             if self.none_items:  # (an item written over that was None, [None] * T filled: of no gradient)
                 part = f"[None if item is None else 0.0 * item for item in {old}]" if ":" in index else \
                     f"None if {old} is None else 0.0 * {old}"
@@ -1135,7 +1183,10 @@ class _Reverser(FlowReverser):
                 readonly.discard(line.target)
         if not copies and not scalars:
             return groups
-        return _with_copies(groups, copies, scalars, self.staged.modules["np"], bool(self.staged.shape_free))
+        dicts = {self.adjoint[name] for name in self.dicts if name in self.adjoint} | \
+            {adjoint for name, adjoint in (getattr(self, "fixed", None) or {}).items() if name in self.dicts}
+        return _with_copies(groups, copies, scalars, self.staged.modules["np"],
+                            bool(self.staged.shape_free), dicts)
 
     def numbers_from_calls(self, groups):
         """A number's adjoint a helper's backward hands back is added to anew (``ds = ds + ds_h``), not
@@ -1517,15 +1568,23 @@ def _added_anew(items, aliases):
                         if isinstance(line, ir.AdjointLine) and line.accumulate and line.target in aliases else line)
 
 
-def _with_copies(items, copies, scalars, np_name, shape_free):
+def _with_copies(items, copies, scalars, np_name, shape_free, dicts=frozenset()):
     """``items`` with the lines of ``copies`` (ids) assigning a copy (``x.copy()``), and those of
-    ``scalars`` ``np.copy(x)`` (a float too); shape-free code (``shape_free``) copies all so."""
+    ``scalars`` ``np.copy(x)`` (a float too); shape-free code (``shape_free``) copies all so.  A line
+    of a dict's gradient (``dicts``: their names) copies it as a dict (``dhs.copy()``), or is left as
+    it is where it makes a new one (a comprehension)."""
     out = []
     for line in items:
         if isinstance(line, ir.Group):
-            out.append(ir.Group(line.undoes, tuple(_with_copies(line.lines, copies, scalars, np_name, shape_free))))
+            inner = _with_copies(line.lines, copies, scalars, np_name, shape_free, dicts)
+            out.append(ir.Group(line.undoes, tuple(inner)))
         elif isinstance(line, ir.Block):
-            out.append(ir.Block(line.header, tuple(_with_copies(line.body, copies, scalars, np_name, shape_free))))
+            inner = _with_copies(line.body, copies, scalars, np_name, shape_free, dicts)
+            out.append(ir.Block(line.header, tuple(inner)))
+        elif isinstance(line, ir.AdjointLine) and (line.target in dicts or line.source in dicts or
+                                                   line.source.startswith("{")):  # (a dict's gradient: a dict, a name's
+            out.append(line if not line.source.isidentifier() else  # copied as one, a comprehension new)
+                       ir.AdjointLine(line.target, False, f"{line.source}.copy()"))
         elif id(line) in copies and not shape_free:  # (shape-free: it may be a float)
             out.append(ir.AdjointLine(line.target, False, f"{source.wrap(line.source)}.copy()"))
         elif id(line) in scalars or id(line) in copies:

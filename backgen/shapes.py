@@ -1839,6 +1839,15 @@ def _shape(value):
         shape = Items((len(value),) + (element or ()))
         shape.element = element
         return shape
+    if isinstance(value, dict):  # (a dict the function fills, hs[t] = h: a list's shape, its items' of one)
+        items = list(value.values())
+        try:
+            element = np.shape(items[0]) if items else None
+        except ValueError:
+            element = None
+        shape = Items((len(items),) + (element or ()))
+        shape.element = element
+        return shape
     return np.shape(value)
 
 
@@ -1877,6 +1886,22 @@ def list_names(staged, args, functions=None, shapes=None):
         changed = len(lists) != size
     return frozenset(lists)
 
+
+
+def dict_names(staged):
+    """The names holding dicts the function fills (``hs = {}``; ``hs[t] = h``): the empty dict made, its
+    versions written or copied, and the loops' carried values of them."""
+    ops = list(ir.ops_in(staged.body))
+    dicts = {op.target for op in ops if op.rule == "copy" and op.args and op.args[0] == ir.Const("{}")}
+    changed = bool(dicts)
+    while changed:
+        size = len(dicts)
+        dicts |= {op.target for op in ops if op.rule in ("copy", "setitem") and op.args and
+                  isinstance(op.args[0], ir.Var) and op.args[0].name in dicts}
+        for loop in ir.loops_in(staged.body):
+            dicts |= {carried for carried, value in loop.exits if isinstance(value, ir.Var) and value.name in dicts}
+        changed = len(dicts) != size
+    return frozenset(dicts)
 
 
 def error_at_def(staged, message):

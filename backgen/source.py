@@ -847,7 +847,10 @@ def calls_any(text, named):
 
 def list_display(text):
     """Whether the expression ``text`` is a list written out (``[]``, ``[0.0]``, ``[1.0, 2.0]``), or one of
-    constants repeated (``[None] * T``, ``3 * [0.0]``): a new list."""
+    constants repeated (``[None] * T``, ``3 * [0.0]``): a new list; or the empty dict ``{}``, which writes
+    (``hs[t] = h``) fill as they fill a list of ``None``."""
+    if text == "{}":
+        return True
     node = expression(text) if "[" in text else None
     if node.__class__ is ast.BinOp and node.op.__class__ is ast.Mult:
         node = node.left if node.left.__class__ is ast.List else node.right

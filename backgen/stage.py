@@ -16,6 +16,10 @@ Contract: ``stage(forward, wrt=None) -> ir.Staged`` (grammar in ``ir``).
   ``inert`` operations.
 * NumPy calls keep the user's spelling (``x.sum(axis=1)`` stays a method
   call); their static arguments (``axis``...) are recorded as ``Op.params``.
+* A dict made empty (``hs = {}``, ``dict()``) that the function fills by ``hs[k] = v`` and reads
+  by ``hs[k]`` alone (flow's ``value_dict``) is a value staged as a list of values is: a line
+  making it, each write a new version (``setitem``); other empty dicts (a layers' caches) are no
+  values, and reading one is refused.
 * Unknown names and functions raise ``BackgenError`` at the user's line, as
   does a ``wrt`` that is not a parameter's name or a list of them
   (``wrt_names`` reads it: ``"x"``, ``"x, w"`` or ``("x", "w")``).
@@ -272,6 +276,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.unbound_names = set()  # the loops' carried names that are unbound, as Python's, until set
         self.init_memory()
         self.cache_name = None  # the name returned as a layer's cache
+        self.value_dicts = set()  # names given a dict of values, which writes fill (flow's dict_made)
         self.not_values = {}  # name -> (helper, role, line): a cache (or gradient) a helper returned
         self.unpacking_roles = False  # a helper returning (out, cache) is staged as its outputs alone
         self.required = []  # parameters defaulting to None that the path differentiated needs given
@@ -665,7 +670,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             function, role, line = self.not_values[node.id]
             if function is None:
                 raise self.error(f"{node.id!r} is the empty dict of line {line}: dicts are not supported as values "
-                                 "(a dict filled with layers' caches is left to the user's own backward)", node)
+                                 "read whole or filled with layers' caches (which are left to the user's own "
+                                 "backward); backgen follows a dict filled by d[k] = v and read by d[k] alone", node)
             raise self.error(f"{node.id!r} holds the {role} {function}() returns (line {line}), which backgen "
                              f"leaves to the user's own backward: the backward it writes reads {function}()'s "
                              "outputs only", node)

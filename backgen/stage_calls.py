@@ -714,7 +714,9 @@ class CallStager:
 
     def subscript(self, node, name, role):
         value = node.value
-        if not isinstance(node.slice, ast.Constant) and key_parts(node.slice) is not None:
+        if not isinstance(node.slice, ast.Constant) and key_parts(node.slice) is not None and not (
+                isinstance(value, ast.Name) and value.id in self.value_dicts):  # (a dict of the function's own:
+            # any key its writes made, h%d of t)
             raise self.error(f"{source.to_source(node)} reads a key made as the code runs: backgen reads such keys "
                              "of a dict of arrays whose keys it knows (the decorator learns them from the call, "
                              f"generate from shapes={{{source.to_source(value)!r}: {{'W1': 'D, H', ...}}}}), in "

@@ -21602,10 +21602,7 @@ KNOWN = {
     ("rh_numpy_put_along_axis_onehot_grad_free", "decorator"): ("refused", "a call standing alone may write into its arguments"),
     ("rh_python_list_of_arrays_inplace_modification_loop", "generate"): ("refused", "'ys' may have been changed by the write into 'y'"),
     ("rh_python_list_of_arrays_inplace_modification_loop", "decorator"): ("refused", "'ys' may have been changed by the write into 'y'"),
-    # not supported: a dict made in the function (filled by a loop over another's items), a list of arrays read at
-    # an index from enumerate over a slice of another name of a list
-    ("rh_python_dict_of_arrays_update_loop_items", "generate"): ("refused", "dicts are not supported as values"),
-    ("rh_python_dict_of_arrays_update_loop_items", "decorator"): ("refused", "dicts are not supported as values"),
+    # not supported: a list of arrays read at an index from enumerate over a slice of another name of a list
     ("rh_adv_fixed_list_alias_then_reversed", "generate"): ("refused", "an element of a list of arrays is read here at an index"),
     ("rh_adv_fixed_list_alias_then_reversed", "decorator"): ("refused", "an element of a list of arrays is read here at an index"),
     # no shapes: heads sliced by a counter and the sizes E // n_heads of one rank (as rh_ag_attention_seq2seq_...)

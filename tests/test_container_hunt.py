@@ -526,10 +526,11 @@ def test_a_function_of_the_module_mapped(tmp_path):
     assert_close(got, want, rtol=1e-5, atol=1e-6)
 
 
-def test_an_empty_dict_filled_in_a_loop_is_refused_clearly():
+def test_an_empty_dict_filled_with_tuples_in_a_loop_is_refused_clearly():
     # res[k] = ... in a loop was staged as a write into an array never made (the staged forward
-    # raised UnboundLocalError); the dict is no value backgen follows
-    with pytest.raises(backgen.BackgenError, match="'res' is the empty dict of line 9"):
+    # raised UnboundLocalError); a dict of values is followed as a list of them is, but not one
+    # whose entries are tuples
+    with pytest.raises(backgen.BackgenError, match="puts a tuple or list of values into the dict res") as info:
         backgen.generate(BOTH + '''
 def f(x, w):
     res = {}
@@ -537,6 +538,7 @@ def f(x, w):
         res[k] = both(x * k, w)
     return np.sum(res[1][0] * res[2][1])
 ''', name="f")
+    assert info.value.text.strip() == "res[k] = both(x * k, w)"
 
 
 # --- self.params.items() in a method ---------------------------------------------------------------

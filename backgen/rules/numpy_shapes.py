@@ -162,7 +162,8 @@ def _repeated_places(c):
 
 
 def _getitem(c):
-    if _string_key(c.param_source("index")):  # (a dict parameter of arrays is flattened before staging)
+    if _string_key(c.param_source("index")) and getattr(c.op.args[0], "name", None) not in c._reverse.staged.lists:
+        # (a dict parameter of arrays is flattened before staging; a dict the function fills is a list's like)
         c.unsupported("a dict's value read by key carries a gradient where the dict is a parameter of arrays read by "
                       "key (their shapes given, or by the decorator), not one held in a list, returned by a "
                       "function or made as the code runs: pass its values as parameters")
