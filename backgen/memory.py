@@ -1149,7 +1149,8 @@ class MemoryModel:
                 self.constant_origins[id(atom)] = (atom, origin[1])
             return
         made = node is value and (
-            isinstance(node, ast.BinOp) and _array_arithmetic(node) or isinstance(node, ast.UnaryOp) or
+            isinstance(node, ast.BinOp) and (_array_arithmetic(node) or _fresh_list(node)) or
+            isinstance(node, ast.UnaryOp) or
             isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "copy" and (
                 isinstance(node.func.value, ast.Name) and self._origin(self.versions.get(node.func.value.id)) is
                 not None or not source.code_names(source.to_source(node.func.value)) - set(modules) and
@@ -1893,6 +1894,17 @@ def _array_arithmetic(node):
     return not isinstance(node.op, (ast.Add, ast.Mult)) or any(
         isinstance(side, ast.Constant) and isinstance(side.value, (float, complex)) or _numpy_array_call(side)
         for side in (node.left, node.right))
+
+
+def _fresh_list(node):
+    """Whether the BinOp ``node`` repeats a list of constants (``[None] * 3``): a new list each time it
+    runs, whose items no write can change (``xs[0] = v`` puts a new item in that list alone)."""
+    if not isinstance(node.op, ast.Mult):
+        return False
+    items = node.left if isinstance(node.left, ast.List) else node.right
+    count = node.right if items is node.left else node.left
+    return isinstance(items, ast.List) and bool(items.elts) and \
+        all(isinstance(e, ast.Constant) for e in items.elts) and not isinstance(count, (ast.List, ast.Tuple))
 
 
 def _numpy_array_call(node):

@@ -504,6 +504,8 @@ class _Reverser(FlowReverser):
             # array could be changed in place)
             zeros = f"[0.0 * item for item in {name}]" if name not in self.nested else \
                 f"[[0.0 * v for v in row] for row in {name}]"  # (a list of lists of numbers)
+            if self.none_items and name not in self.nested:  # ([None] * 3, some items never filled: no gradient)
+                zeros = f"[None if item is None else 0.0 * item for item in {name}]"
             if name in self.dicts:
                 k, v = self.dict_words()
                 zeros = f"{{{k}: 0.0 * {v} for {k}, {v} in {name}.items()}}"

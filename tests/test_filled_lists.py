@@ -99,3 +99,16 @@ def f(x):
         assert_generated_right(source, [x])
     except backgen.BackgenError:
         pass  # refused is right; an accepted one is checked
+
+
+@pytest.mark.parametrize("body", [
+    "xs = [None] * 3\n    xs[0] = x[0]\n    return xs[0] * 2.0",
+    "xs = [None] * 3\n    xs[0] = x[0]\n    xs[1] = x[1] * xs[0]\n    return xs[0] * xs[1]",
+    "xs = [None] * 3\n    ps = xs\n    xs[0] = x[0]\n    ps[0] = x[1] * 2.0\n    return xs[0] * ps[0]",
+    "xs = [None] * 3\n    ps = [None] * 3\n    xs[0] = x[0]\n    ps[0] = x[1] * 2.0\n    return xs[0] * ps[0]",
+    "xs = [None] * 3\n    for t in range(2):\n        xs[t] = x[t] * 2.0\n    return xs[0] * xs[1] + x[2]",
+], ids=["one slot", "two slots", "an alias", "two lists", "a loop short of the length"])
+def test_a_list_of_none_some_slots_never_filled(body):
+    # the list's gradient started as 0.0 * each item, which raised TypeError on the None left; two lists
+    # made alike ([None] * 3 twice) were taken for one ("xs shares its array with ps")
+    assert_generated_right(f"import numpy as np\n\ndef f(x):\n    {body}\n", [np.array([0.3, -0.7, 1.1])])
