@@ -791,8 +791,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                               passed_new=passed_new, sized_params=passed_sized, also=tuple(calls_here[1:]))
             except BackgenError as error:
                 func = inlined(forward, name) if getattr(error, "parameter_write", None) == name and not chain \
-                    or getattr(error, "nothing_differentiated", None) == name and not chain \
-                    else None  # (a helper given no value it differentiates: no backward of its own)
+                    or getattr(error, "nothing_differentiated", None) == name \
+                    else None  # (a helper given no value it differentiates: no backward of its own, written out
+                # in its caller, itself a helper or not: get_im2col_indices(x.shape, ...) in im2col_indices)
                 if func is None:
                     raise
                 raise _Inlined(func) from None
@@ -810,6 +811,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         if main.wrt:  # (a helper differentiating nothing, def g(): ..., has no backward: none is called)
             backwards += list(sub.helper_backwards) + [main]
         forwards.update({f.name: f for f in sub.helper_forwards})
+        if any(callee not in forwards for callee in _called(helper, staged_helper)):  # a helper it calls that
+            forwards.update({f.name: f for f in _forwards_called(helper, staged_helper)  # its backward wrote
+                             if f.name not in forwards})  # out (given integers alone): its forward calls it still
         forwards[name] = staged_helper
         # its results whose length the data decides (known of a helper in NumPy code: none there, none here)
         sized = (("sized", ",".join(f"{k}:{group}" for k, group in main.sized_outputs)),) \
@@ -1919,11 +1923,12 @@ def _unrecorded(functions):
 
 def _helper_wrt(helper, args, constant=()):
     """What a helper called with ``args`` differentiates: not what its caller gives it as integers (a
-    count, a flag), a string or None (a setting: ``act(z, kind)``), a dict of settings, nor the
-    parameters of ``constant`` (every call of it passes a float the code writes: ``leaky_relu(x, 0.01)``,
-    whose gradient no one reads)."""
+    count, a flag), nor a tuple or list of integers (a shape: ``im2col_indices(x.shape, 3, 3)``), a string
+    or None (a setting: ``act(z, kind)``), a dict of settings, nor the parameters of ``constant`` (every
+    call of it passes a float the code writes: ``leaky_relu(x, 0.01)``, whose gradient no one reads)."""
     return tuple(a.arg for a, v in zip(helper.func.args.args, args)
-                 if not _integral(v) and not (isinstance(v, dict) and not structured.is_structured(v))
+                 if not _integral(v) and not (isinstance(v, (tuple, list)) and v and all(map(_integral, v)))
+                 and not (isinstance(v, dict) and not structured.is_structured(v))
                  and not (v is None or isinstance(v, (str, bytes))) and a.arg not in constant)
 
 
