@@ -1831,7 +1831,7 @@ def _refitted(first, specs, attempt):
             small = True
         fixed = sizes.named()
         try:
-            return _alike_at_larger_sizes(attempt(fixed), fixed, sizes.tags, attempt)
+            return _alike_at_larger_sizes(attempt(fixed), fixed, _fitted_tags(sizes, named), attempt)
         except BackgenError as again:
             if _ran(again):
                 raise  # (what backgen says where the forward runs: the sizes fit, the code is refused)
@@ -1841,20 +1841,30 @@ def _refitted(first, specs, attempt):
             found = attempt(sizes.named())
         except BackgenError:
             continue
-        return _alike_at_larger_sizes(found, sizes.named(), sizes.tags, attempt)
+        return _alike_at_larger_sizes(found, sizes.named(), _fitted_tags(sizes, named), attempt)
     return None
+
+
+def _fitted_tags(sizes, named):
+    """The sizes ``_alike_at_larger_sizes`` varies: the tags left, and the sizes the fitting gave a named
+    dimension in place of its tag (``x[1:] * w`` of x (H,), w (3,): H = 2, where x[1:] broadcasts, as the
+    forward runs at H = 4 too, where it does not); not a size of 0 or 1 (an empty axis)."""
+    return sizes.tags | {size for name, size in sizes.named().items() if size != named.get(name) and size > 1}
 
 
 def _alike_at_larger_sizes(found, fixed, tags, attempt):
     """``found``, the code written at the sizes ``fixed`` fitted to it (``_refitted``), where it holds at
     the other sizes the forward runs at too: each fitted size (those of ``tags``, not the code's own)
-    doubled, and each one larger by one (the names of that size together).  Small fitted sizes may make
-    a slice of one element (``x[:-2]`` of three) that broadcasts against what longer ones do not, and
-    code written for that is wrong at the sizes of a call: where the forward runs at other sizes with
-    another pattern of shapes, it is refused at the line."""
+    doubled, and each one alone doubled, larger by one and by two (the names of that size together).  Small
+    fitted sizes may make a slice of one element (``x[:-2]`` of three) that broadcasts against what longer
+    ones do not, and code written for that is wrong at the sizes of a call: where the forward runs at other
+    sizes with another pattern of shapes, it is refused at the line (``x[1:, 1:] * w`` of w (3, 3) runs at
+    H = 2, W = 4 and at H = W = 4: H alone doubled)."""
     fitted = sorted({size for size in fixed.values() if size in tags})
     others = [{name: size * 2 if size in tags else size for name, size in fixed.items()}]
-    others += [{name: size + 1 if size == tag else size for name, size in fixed.items()} for tag in fitted]
+    others += [{name: change(size) if size == tag else size for name, size in fixed.items()}
+               for change in (lambda n: n + 1, lambda n: n * 2, lambda n: n + 2) for tag in fitted]
+    others = [other for k, other in enumerate(others) if other not in others[:k]]
     tried = False
     for larger in others:
         if larger == fixed:

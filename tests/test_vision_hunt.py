@@ -193,3 +193,49 @@ def test_a_module_array_whose_transpose_a_function_names_is_no_constant():
         assert "global values are not supported" in str(error)
     else:
         raise AssertionError("K, read into a name by a view, was taken for a constant")
+
+
+# --- sizes fitted to the code where a slice of one element broadcasts: refused, not written for it --
+
+
+GRADIENT_PENALTY = '''
+    import numpy as np
+
+    def f(img, w):
+        gx = img[:, 1:] - img[:, :-1]
+        gy = img[1:, :] - img[:-1, :]
+        norm = np.sqrt(gx[:-1, :] ** 2 + gy[:, :-1] ** 2 + 1e-8)
+        return np.sum((norm - 1.0) ** 2 * w)
+'''
+
+
+def test_image_differences_weighted_by_a_fixed_window_run_at_two_patterns_of_sizes():
+    # (H - 1, W - 1) against w's (3, 3): the forward runs at H = 2 (a row that broadcasts) and at
+    # H = 4; code written for the first summed the rows' gradients into one, wrong at H = 4
+    src = textwrap.dedent(GRADIENT_PENALTY)
+    try:
+        backgen.generate(src, name="f", shapes={"img": "H, W", "w": "3, 3"})
+    except backgen.BackgenError as error:
+        assert "would hold at some sizes only" in str(error)
+    else:
+        raise AssertionError("code written for sizes where a row broadcasts was accepted")
+
+
+def test_image_differences_weighted_by_a_fixed_window_at_sizes_given_as_numbers():
+    assert_right_every_way(GRADIENT_PENALTY, [RNG.standard_normal((4, 4)), RNG.standard_normal((3, 3))],
+                           {"img": "4, 4", "w": "3, 3"}, "f")
+
+
+def test_a_slice_of_a_vector_against_a_fixed_length_is_refused_where_its_length_may_be_one():
+    src = textwrap.dedent('''
+        import numpy as np
+
+        def f(x, w):
+            return np.sum(x[1:] * w)
+    ''')
+    try:
+        backgen.generate(src, name="f", shapes={"x": "H", "w": "3"})
+    except backgen.BackgenError as error:
+        assert "would hold at some sizes only" in str(error)
+    else:
+        raise AssertionError("code written for x[1:] of one element was accepted")
