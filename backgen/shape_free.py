@@ -3,7 +3,9 @@
 Contract: ``write(forward, unknown, declared, attempt, needed)`` returns the
 ``ir.Program`` that ``attempt(probe_specs, unknown)`` writes (``program`` with
 ``shape_free=unknown``) on sample arrays of several ranks: every parameter of
-``unknown`` an array of each shape of ``PROBES`` in turn, integer labels first
+``unknown`` an array of each shape of ``PROBES`` in turn (but one whose shape it unpacks,
+``N, C, H, W = x.shape``, or gives ``np.einsum`` by subscripts written out, ``"nchw,fc->nfhw"``, of
+that rank alone), integer labels first
 as vectors (a label unpacked into k names, ``src, dst = edge_index``, of k rows).  Where the forward runs at none of them, it tries labels of those
 shapes too, then parameters used only in arithmetic as numbers and size-one
 arrays, then mixed ranks (1 to 3 each for up to three parameters, 1 and 2 for
@@ -622,6 +624,29 @@ def unpacked_ranks(func, names):
     return ranks
 
 
+def einsum_ranks(func, names):
+    """``{name: rank}`` for those of ``names`` the function passes, never rebinding them, to ``np.einsum``
+    whose subscripts are written out without ``...`` (``np.einsum("nchw,fc->nfhw", x, w)``): the forward
+    runs at the rank of each one's subscript only (one name of two ranks there: none)."""
+    stored = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    ranks, refused = {}, set()
+    for node in walk(func):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "einsum"
+                and isinstance(node.func.value, ast.Name) and node.args and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str) and "." not in node.args[0].value):
+            continue
+        subscripts = node.args[0].value.split("->")[0].split(",")
+        if len(subscripts) != len(node.args) - 1 or any(isinstance(a, ast.Starred) for a in node.args):
+            continue
+        for operand, letters in zip(node.args[1:], subscripts):
+            letters = letters.replace(" ", "")
+            if isinstance(operand, ast.Name) and operand.id in names and operand.id not in stored and \
+                    letters.isalpha():
+                if ranks.setdefault(operand.id, len(letters)) != len(letters):
+                    refused.add(operand.id)
+    return {name: rank for name, rank in ranks.items() if name not in refused and rank > 0}
+
+
 def unpacked_rows(func, names):
     """``{name: count}`` for those of ``names`` (labels) the function unpacks into ``count`` names, each
     bound once (``src, dst = edge_index``) or iterates by columns so (``for i, j in edge_index.T``): an
@@ -764,6 +789,8 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
     samples = _Samples(unknown, {**declared, **numbers}, {n for n in unknown if kinds.get(n) == "label"},
                        attempt, needed, fitting)
     fixed = unpacked_ranks(forward.func, unknown)
+    for name, rank in einsum_ranks(forward.func, unknown).items():  # np.einsum("nchw,fc->nfhw", x, w)
+        fixed.setdefault(name, rank)
     for name, count in unpacked_rows(forward.func, samples.labels).items():  # src, dst = edge_index: two rows
         fixed.setdefault(name, (count, PROBES[0][0]))
     free = [n for n in unknown if n not in fixed]

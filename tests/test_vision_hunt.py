@@ -239,3 +239,33 @@ def test_a_slice_of_a_vector_against_a_fixed_length_is_refused_where_its_length_
         assert "would hold at some sizes only" in str(error)
     else:
         raise AssertionError("code written for x[1:] of one element was accepted")
+
+
+# --- without shapes: a parameter np.einsum reads by subscripts written out is of their rank -------
+
+
+def test_a_1x1_convolution_by_einsum_without_shapes():
+    assert_right_every_way('''
+        import numpy as np
+
+        def conv1x1(x, w, b):
+            """1x1 convolution: a matrix on the channel axis."""
+            out = np.einsum("nchw,fc->nfhw", x, w)
+            out += b[:, None, None]
+            return out
+    ''', [RNG.standard_normal((2, 3, 2, 2)), RNG.standard_normal((2, 3)), RNG.standard_normal(2)],
+        {"x": "N, C, H, W", "w": "F, C", "b": "F"}, "conv1x1")
+
+
+def test_einsum_ranks_of_a_name_rebound_or_of_two_ranks_are_not_taken():
+    from backgen.shape_free import einsum_ranks
+    import ast
+    func = ast.parse(textwrap.dedent('''
+        def f(x, w, v, u):
+            a = np.einsum("ij,jk->ik", x, w)
+            x = x.T
+            b = np.einsum("i,ij", v, u) + np.einsum("ij", v) + np.einsum("...i,i", u, v)
+            return a, b
+    ''')).body[0]
+    # x rebound, v read at ranks 1 and 2; a call with ... says nothing of u
+    assert einsum_ranks(func, ("x", "w", "v", "u")) == {"w": 2, "u": 2}
