@@ -89,7 +89,8 @@ def uses(func, names):
     integers or numbers: a count where a number of items or a slice bound is expected, a label
     where an index is (also ``np.take``'s, ``np.take_along_axis``'s and ``np.add.reduceat``'s indices, and the
     classes ``np.unique`` and ``np.bincount`` are given), a number where a test compares it
-    (``if reg > 0:``, never an array) or a ``math`` function takes it (``math.lgamma(a)``), unless
+    (``if reg > 0:``, never an array), a ``math`` function takes it (``math.lgamma(a)``) or ``int`` takes it
+    rounded (``int(np.floor(x))``), unless
     the function gives the name a new value (the test may read that one), and where the code gives
     it a number when it is None (``if reg is None: reg = 0.0``).  A name set to a parameter's item,
     or looping over them, makes the parameter a label where it is used as a label or a count
@@ -154,6 +155,9 @@ def uses(func, names):
                 for name in (name for arg in node.args for name in _plain_names(arg)):
                     if name in numbers and name not in kinds:
                         kinds[name] = "number"
+            for name in _rounded_to_int(node):  # int(np.floor(x)): a number rounded to an index, never an array
+                if name in numbers and name not in kinds:
+                    kinds[name] = "number"
         elif isinstance(node, ast.Slice):
             for name in (name for bound in (node.lower, node.upper, node.step) for name in _counted(bound)):
                 _mark(kinds, names, name, "count")
@@ -189,6 +193,23 @@ def uses(func, names):
         if kinds.get(name) == "label":
             del kinds[name]
     return kinds
+
+
+_ROUNDINGS = frozenset({"floor", "ceil", "round", "rint", "trunc", "fix", "around"})
+
+
+def _rounded_to_int(call):
+    """The names ``int(np.floor(x + dx))`` (or ``np.ceil``, ``np.round``..., through any of them) surely
+    reads as themselves: a number made an integer, which an array of several elements cannot be; none
+    of ``int(n)`` alone (a count may be given so)."""
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "int"
+            and len(call.args) == 1 and not call.keywords):
+        return []
+    arg, rounded = call.args[0], False
+    while isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr in _ROUNDINGS and \
+            isinstance(arg.func.value, ast.Name) and len(arg.args) == 1 and not arg.keywords:
+        arg, rounded = arg.args[0], True
+    return _plain_names(arg) if rounded else []
 
 
 def _offset_names(node):

@@ -269,3 +269,31 @@ def test_einsum_ranks_of_a_name_rebound_or_of_two_ranks_are_not_taken():
     ''')).body[0]
     # x rebound, v read at ranks 1 and 2; a call with ... says nothing of u
     assert einsum_ranks(func, ("x", "w", "v", "u")) == {"w": 2, "u": 2}
+
+
+# --- without shapes: a parameter rounded to an index, int(np.floor(x)), is a number ----------------
+
+
+def test_bilinear_sample_at_a_point_given_as_two_numbers_without_shapes():
+    args = [RNG.standard_normal((5, 5)), 1.3, 2.6]
+    src = textwrap.dedent('''
+        import numpy as np
+
+        def bilinear(img, x, y):
+            x0 = int(np.floor(x))
+            y0 = int(np.floor(y))
+            x1 = x0 + 1
+            y1 = y0 + 1
+            wa = (x1 - x) * (y1 - y)
+            wb = (x1 - x) * (y - y0)
+            wc = (x - x0) * (y1 - y)
+            wd = (x - x0) * (y - y0)
+            return wa * img[y0, x0] + wb * img[y1, x0] + wc * img[y0, x1] + wd * img[y1, x1]
+    ''')
+    namespace = imported(src, "vision")
+    want = finite_differences(namespace["bilinear"], args, [0, 1, 2], [1.0])
+    generated = {}
+    exec(backgen.generate(src, name="bilinear"), generated)
+    assert_close(generated["bilinear_backward"](args[0].copy(), 1.3, 2.6, 1.0), tuple(want), rtol=1e-6, atol=1e-8)
+    assert_right_every_way(src, args[:1] + [np.float64(1.3), np.float64(2.6)], {"img": "H, W", "x": "float",
+                                                                                 "y": "float"}, "bilinear")
