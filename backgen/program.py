@@ -1855,15 +1855,20 @@ def _fitted_tags(sizes, named):
 def _alike_at_larger_sizes(found, fixed, tags, attempt):
     """``found``, the code written at the sizes ``fixed`` fitted to it (``_refitted``), where it holds at
     the other sizes the forward runs at too: each fitted size (those of ``tags``, not the code's own)
-    doubled, and each one alone doubled, larger by one and by two (the names of that size together).  Small
+    doubled, and each one alone doubled, larger by one and by two (where a value has an axis of one, also
+    tripled and larger by three to six) (the names of that size together).  Small
     fitted sizes may make a slice of one element (``x[:-2]`` of three) that broadcasts against what longer
     ones do not, and code written for that is wrong at the sizes of a call: where the forward runs at other
     sizes with another pattern of shapes, it is refused at the line (``x[1:, 1:] * w`` of w (3, 3) runs at
     H = 2, W = 4 and at H = W = 4: H alone doubled)."""
     fitted = sorted({size for size in fixed.values() if size in tags})
     others = [{name: size * 2 if size in tags else size for name, size in fixed.items()}]
+    changes = [lambda n: n + 1, lambda n: n * 2, lambda n: n + 2]
+    if any(type(shape) is tuple and 1 in shape for shape in found.shapes.values()):  # (an axis of one: a
+        changes += [lambda n, k=k: n + k for k in range(3, 7)] + [lambda n: n * 3]  # slice x[::2] of 2
+        # may broadcast where one of 5 or 6 does not)
     others += [{name: change(size) if size == tag else size for name, size in fixed.items()}
-               for change in (lambda n: n + 1, lambda n: n * 2, lambda n: n + 2) for tag in fitted]
+               for change in changes for tag in fitted]
     others = [other for k, other in enumerate(others) if other not in others[:k]]
     tried = False
     for larger in others:

@@ -297,3 +297,15 @@ def test_bilinear_sample_at_a_point_given_as_two_numbers_without_shapes():
     assert_close(generated["bilinear_backward"](args[0].copy(), 1.3, 2.6, 1.0), tuple(want), rtol=1e-6, atol=1e-8)
     assert_right_every_way(src, args[:1] + [np.float64(1.3), np.float64(2.6)], {"img": "H, W", "x": "float",
                                                                                  "y": "float"}, "bilinear")
+
+
+def test_every_other_element_against_a_fixed_length_is_refused_where_it_may_be_one_element():
+    # x[::2] * w of w (3,): the forward runs at H = 2 (one element, broadcast) and at H = 5 or 6
+    for body in ("np.sum(x[::2] * w)", "np.sum((x[::2] + x[1::2]) * w)"):
+        src = f"import numpy as np\n\ndef f(x, w):\n    return {body}\n"
+        try:
+            backgen.generate(src, name="f", shapes={"x": "H", "w": "3"})
+        except backgen.BackgenError as error:
+            assert "would hold at some sizes only" in str(error)
+        else:
+            raise AssertionError(f"{body}: code written for x[::2] of one element was accepted")
