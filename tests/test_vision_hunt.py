@@ -309,3 +309,31 @@ def test_every_other_element_against_a_fixed_length_is_refused_where_it_may_be_o
             assert "would hold at some sizes only" in str(error)
         else:
             raise AssertionError(f"{body}: code written for x[::2] of one element was accepted")
+
+
+# --- a size unpacked from x.shape and grown in place is a number, not a view of the shape --------
+
+
+def test_a_padded_size_grown_in_place_in_an_im2col_convolution():
+    assert_right_every_way('''
+        import numpy as np
+
+        def conv(x, w, b, pad=1, stride=1):
+            N, C, H, W = x.shape
+            F, _, HH, WW = w.shape
+            x_padded = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)), mode="constant")
+            H += 2 * pad
+            W += 2 * pad
+            out_h = (H - HH) // stride + 1
+            out_w = (W - WW) // stride + 1
+            cols = np.zeros((C * HH * WW, N * out_h * out_w))
+            idx = 0
+            for n in range(N):
+                for i in range(out_h):
+                    for j in range(out_w):
+                        cols[:, idx] = x_padded[n, :, i*stride:i*stride+HH, j*stride:j*stride+WW].reshape(-1)
+                        idx += 1
+            res = w.reshape(F, -1).dot(cols) + b.reshape(-1, 1)
+            return res.reshape(F, N, out_h, out_w).transpose(1, 0, 2, 3)
+    ''', [RNG.standard_normal((2, 2, 3, 3)), RNG.standard_normal((2, 2, 3, 3)), RNG.standard_normal(2)],
+        {"x": "N, C, H, W", "w": "F, C, 3, 3", "b": "F"}, "conv")
