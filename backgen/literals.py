@@ -33,7 +33,8 @@ A module-level name is a *literal list* when:
   ``.T``, arithmetic and numbers (``SOBEL_Y = SOBEL_X.T``, ``K = np.outer(G, G) / 16.0``; nothing
   random or uninitialized), read as the rest are, and read as ``np.array`` of the numbers it
   holds (its dtype given); it is a constant only where the names it is computed from are, and
-  they only where it is (it may be a view of them);
+  they only where it is (it may be a view of them); a dtype given as Python's ``float``, ``int``,
+  ``bool`` or ``complex`` is read as that type;
 * the module reaches no name unnamed (``globals()``, ``vars``, ``exec``,
   ``setattr``, ``__dict__``): where it does, it holds no literal list.
 
@@ -188,10 +189,16 @@ def _reads_known(node, known):
     return isinstance(node, ast.Name) and node.id in known  # (A.reshape(...), A.sum(): a method of the array)
 
 
+_BUILTIN_DTYPES = {"float": float, "int": int, "bool": bool, "complex": complex}
+
+
 def _library_space(names, meaning):
     """NumPy's and math's modules and functions under the names given, or None where one is not."""
     space = {}
     for name in names:
+        if name in _BUILTIN_DTYPES and meaning(name) in (None, name):  # (the builtin: np.array([...], dtype=float))
+            space[name] = _BUILTIN_DTYPES[name]
+            continue
         what = meaning(name) or ""
         root, _, path = what.partition(".")
         if root not in ("numpy", "math") or _UNSTABLE & set(path.split(".")):
@@ -256,13 +263,18 @@ def _array_literal(value, is_library):
 def _array_read(node, parents, is_library, module):
     """Whether the read ``node`` of a constant array leaves it as it is: an index, arithmetic, a
     comparison, a NumPy function, a function of the module that writes into none of its parameters
-    (``logistic_predictions(weights, inputs)``), a loop over it."""
+    (``logistic_predictions(weights, inputs)``), a loop over it, its ``.shape``, ``.ndim``, ``.size`` or
+    ``.dtype``, or its ``.T`` read so itself (``img @ RGB2YUV.T``; ``KT = RGB2YUV.T`` is not)."""
     parent = parents.get(id(node))
     if isinstance(parent, ast.Subscript):
         return parent.value is not node or isinstance(parent.ctx, ast.Load) and \
             not isinstance(parents.get(id(parent)), (ast.AugAssign, ast.Attribute))  # (A[0] += 1, A[0].sort())
     if isinstance(parent, (ast.BinOp, ast.UnaryOp, ast.Compare)):
         return True
+    if isinstance(parent, ast.Attribute) and parent.value is node and isinstance(parent.ctx, ast.Load):
+        if parent.attr in ("shape", "ndim", "size", "dtype"):  # (numbers: nothing of the array's escapes)
+            return True  # RGB2YUV.T read as the array itself is (img @ RGB2YUV.T), a view no name keeps
+        return parent.attr == "T" and _array_read(parent, parents, is_library, module)
     if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:
         return True
     if isinstance(parent, ast.keyword):

@@ -263,6 +263,8 @@ class MemoryModel:
         elif op.rule == "copy":
             storage[op.target] = (base.name, "same", None)
         elif op.rule == "getitem":
+            if base.name in self.sizes:  # (H = parts[2] of parts = x.shape: an integer, no view of anything)
+                return
             storage[op.target] = (base.name, self._index_kind(op), op.param("index"))
         elif op.rule == "np.ravel" and _method(op.source, getattr(self, "modules", {}).get("np", "np")) == "flatten":
             return  # (a copy, in any order)

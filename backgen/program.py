@@ -800,8 +800,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                               passed_new=passed_new, sized_params=passed_sized, also=tuple(calls_here[1:]))
             except BackgenError as error:
                 func = inlined(forward, name) if getattr(error, "parameter_write", None) == name and not chain \
-                    or getattr(error, "nothing_differentiated", None) == name and not chain \
-                    else None  # (a helper given no value it differentiates: no backward of its own)
+                    or getattr(error, "nothing_differentiated", None) == name \
+                    else None  # (a helper given no value it differentiates: no backward of its own, written out
+                # in its caller, itself a helper or not: get_im2col_indices(x.shape, ...) in im2col_indices)
                 if func is None:
                     raise
                 raise _Inlined(func) from None
@@ -819,6 +820,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         if main.wrt:  # (a helper differentiating nothing, def g(): ..., has no backward: none is called)
             backwards += list(sub.helper_backwards) + [main]
         forwards.update({f.name: f for f in sub.helper_forwards})
+        if any(callee not in forwards for callee in _called(helper, staged_helper)):  # a helper it calls that
+            forwards.update({f.name: f for f in _forwards_called(helper, staged_helper)  # its backward wrote
+                             if f.name not in forwards})  # out (given integers alone): its forward calls it still
         forwards[name] = staged_helper
         # its results whose length the data decides (known of a helper in NumPy code: none there, none here)
         sized = (("sized", ",".join(f"{k}:{group}" for k, group in main.sized_outputs)),) \
@@ -1836,7 +1840,7 @@ def _refitted(first, specs, attempt):
             small = True
         fixed = sizes.named()
         try:
-            return _alike_at_larger_sizes(attempt(fixed), fixed, sizes.tags, attempt)
+            return _alike_at_larger_sizes(attempt(fixed), fixed, _fitted_tags(sizes, named), attempt)
         except BackgenError as again:
             if _ran(again):
                 raise  # (what backgen says where the forward runs: the sizes fit, the code is refused)
@@ -1846,20 +1850,35 @@ def _refitted(first, specs, attempt):
             found = attempt(sizes.named())
         except BackgenError:
             continue
-        return _alike_at_larger_sizes(found, sizes.named(), sizes.tags, attempt)
+        return _alike_at_larger_sizes(found, sizes.named(), _fitted_tags(sizes, named), attempt)
     return None
+
+
+def _fitted_tags(sizes, named):
+    """The sizes ``_alike_at_larger_sizes`` varies: the tags left, and the sizes the fitting gave a named
+    dimension in place of its tag (``x[1:] * w`` of x (H,), w (3,): H = 2, where x[1:] broadcasts, as the
+    forward runs at H = 4 too, where it does not); not a size of 0 or 1 (an empty axis)."""
+    return sizes.tags | {size for name, size in sizes.named().items() if size != named.get(name) and size > 1}
 
 
 def _alike_at_larger_sizes(found, fixed, tags, attempt):
     """``found``, the code written at the sizes ``fixed`` fitted to it (``_refitted``), where it holds at
     the other sizes the forward runs at too: each fitted size (those of ``tags``, not the code's own)
-    doubled, and each one larger by one (the names of that size together).  Small fitted sizes may make
-    a slice of one element (``x[:-2]`` of three) that broadcasts against what longer ones do not, and
-    code written for that is wrong at the sizes of a call: where the forward runs at other sizes with
-    another pattern of shapes, it is refused at the line."""
+    doubled, and each one alone doubled, larger by one and by two (where a value has an axis of one, also
+    tripled and larger by three to six) (the names of that size together).  Small
+    fitted sizes may make a slice of one element (``x[:-2]`` of three) that broadcasts against what longer
+    ones do not, and code written for that is wrong at the sizes of a call: where the forward runs at other
+    sizes with another pattern of shapes, it is refused at the line (``x[1:, 1:] * w`` of w (3, 3) runs at
+    H = 2, W = 4 and at H = W = 4: H alone doubled)."""
     fitted = sorted({size for size in fixed.values() if size in tags})
     others = [{name: size * 2 if size in tags else size for name, size in fixed.items()}]
-    others += [{name: size + 1 if size == tag else size for name, size in fixed.items()} for tag in fitted]
+    changes = [lambda n: n + 1, lambda n: n * 2, lambda n: n + 2]
+    if any(type(shape) is tuple and 1 in shape for shape in found.shapes.values()):  # (an axis of one: a
+        changes += [lambda n, k=k: n + k for k in range(3, 7)] + [lambda n: n * 3]  # slice x[::2] of 2
+        # may broadcast where one of 5 or 6 does not)
+    others += [{name: change(size) if size == tag else size for name, size in fixed.items()}
+               for change in changes for tag in fitted]
+    others = [other for k, other in enumerate(others) if other not in others[:k]]
     tried = False
     for larger in others:
         if larger == fixed:
@@ -1928,11 +1947,12 @@ def _unrecorded(functions):
 
 def _helper_wrt(helper, args, constant=()):
     """What a helper called with ``args`` differentiates: not what its caller gives it as integers (a
-    count, a flag), a string or None (a setting: ``act(z, kind)``), a dict of settings, nor the
-    parameters of ``constant`` (every call of it passes a float the code writes: ``leaky_relu(x, 0.01)``,
-    whose gradient no one reads)."""
+    count, a flag), nor a tuple or list of integers (a shape: ``im2col_indices(x.shape, 3, 3)``), a string
+    or None (a setting: ``act(z, kind)``), a dict of settings, nor the parameters of ``constant`` (every
+    call of it passes a float the code writes: ``leaky_relu(x, 0.01)``, whose gradient no one reads)."""
     return tuple(a.arg for a, v in zip(helper.func.args.args, args)
-                 if not _integral(v) and not (isinstance(v, dict) and not structured.is_structured(v))
+                 if not _integral(v) and not (isinstance(v, (tuple, list)) and v and all(map(_integral, v)))
+                 and not (isinstance(v, dict) and not structured.is_structured(v))
                  and not (v is None or isinstance(v, (str, bytes))) and a.arg not in constant)
 
 

@@ -3,7 +3,9 @@
 Contract: ``write(forward, unknown, declared, attempt, needed)`` returns the
 ``ir.Program`` that ``attempt(probe_specs, unknown)`` writes (``program`` with
 ``shape_free=unknown``) on sample arrays of several ranks: every parameter of
-``unknown`` an array of each shape of ``PROBES`` in turn, integer labels first
+``unknown`` an array of each shape of ``PROBES`` in turn (but one whose shape it unpacks,
+``N, C, H, W = x.shape``, or gives ``np.einsum`` by subscripts written out, ``"nchw,fc->nfhw"``, of
+that rank alone), integer labels first
 as vectors (a label unpacked into k names, ``src, dst = edge_index``, of k rows).  Where the forward runs at none of them, it tries labels of those
 shapes too, then parameters used only in arithmetic as numbers and size-one
 arrays, then mixed ranks (1 to 3 each for up to three parameters, 1 and 2 for
@@ -87,7 +89,8 @@ def uses(func, names):
     integers or numbers: a count where a number of items or a slice bound is expected, a label
     where an index is (also ``np.take``'s, ``np.take_along_axis``'s and ``np.add.reduceat``'s indices, and the
     classes ``np.unique`` and ``np.bincount`` are given), a number where a test compares it
-    (``if reg > 0:``, never an array) or a ``math`` function takes it (``math.lgamma(a)``), unless
+    (``if reg > 0:``, never an array), a ``math`` function takes it (``math.lgamma(a)``) or ``int`` takes it
+    rounded (``int(np.floor(x))``), unless
     the function gives the name a new value (the test may read that one), and where the code gives
     it a number when it is None (``if reg is None: reg = 0.0``).  A name set to a parameter's item,
     or looping over them, makes the parameter a label where it is used as a label or a count
@@ -152,6 +155,9 @@ def uses(func, names):
                 for name in (name for arg in node.args for name in _plain_names(arg)):
                     if name in numbers and name not in kinds:
                         kinds[name] = "number"
+            for name in _rounded_to_int(node):  # int(np.floor(x)): a number rounded to an index, never an array
+                if name in numbers and name not in kinds:
+                    kinds[name] = "number"
         elif isinstance(node, ast.Slice):
             for name in (name for bound in (node.lower, node.upper, node.step) for name in _counted(bound)):
                 _mark(kinds, names, name, "count")
@@ -187,6 +193,23 @@ def uses(func, names):
         if kinds.get(name) == "label":
             del kinds[name]
     return kinds
+
+
+_ROUNDINGS = frozenset({"floor", "ceil", "round", "rint", "trunc", "fix", "around"})
+
+
+def _rounded_to_int(call):
+    """The names ``int(np.floor(x + dx))`` (or ``np.ceil``, ``np.round``..., through any of them) surely
+    reads as themselves: a number made an integer, which an array of several elements cannot be; none
+    of ``int(n)`` alone (a count may be given so)."""
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "int"
+            and len(call.args) == 1 and not call.keywords):
+        return []
+    arg, rounded = call.args[0], False
+    while isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr in _ROUNDINGS and \
+            isinstance(arg.func.value, ast.Name) and len(arg.args) == 1 and not arg.keywords:
+        arg, rounded = arg.args[0], True
+    return _plain_names(arg) if rounded else []
 
 
 def _offset_names(node):
@@ -622,6 +645,29 @@ def unpacked_ranks(func, names):
     return ranks
 
 
+def einsum_ranks(func, names):
+    """``{name: rank}`` for those of ``names`` the function passes, never rebinding them, to ``np.einsum``
+    whose subscripts are written out without ``...`` (``np.einsum("nchw,fc->nfhw", x, w)``): the forward
+    runs at the rank of each one's subscript only (one name of two ranks there: none)."""
+    stored = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    ranks, refused = {}, set()
+    for node in walk(func):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "einsum"
+                and isinstance(node.func.value, ast.Name) and node.args and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str) and "." not in node.args[0].value):
+            continue
+        subscripts = node.args[0].value.split("->")[0].split(",")
+        if len(subscripts) != len(node.args) - 1 or any(isinstance(a, ast.Starred) for a in node.args):
+            continue
+        for operand, letters in zip(node.args[1:], subscripts):
+            letters = letters.replace(" ", "")
+            if isinstance(operand, ast.Name) and operand.id in names and operand.id not in stored and \
+                    letters.isalpha():
+                if ranks.setdefault(operand.id, len(letters)) != len(letters):
+                    refused.add(operand.id)
+    return {name: rank for name, rank in ranks.items() if name not in refused and rank > 0}
+
+
 def unpacked_rows(func, names):
     """``{name: count}`` for those of ``names`` (labels) the function unpacks into ``count`` names, each
     bound once (``src, dst = edge_index``) or iterates by columns so (``for i, j in edge_index.T``): an
@@ -764,6 +810,8 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
     samples = _Samples(unknown, {**declared, **numbers}, {n for n in unknown if kinds.get(n) == "label"},
                        attempt, needed, fitting)
     fixed = unpacked_ranks(forward.func, unknown)
+    for name, rank in einsum_ranks(forward.func, unknown).items():  # np.einsum("nchw,fc->nfhw", x, w)
+        fixed.setdefault(name, rank)
     for name, count in unpacked_rows(forward.func, samples.labels).items():  # src, dst = edge_index: two rows
         fixed.setdefault(name, (count, PROBES[0][0]))
     free = [n for n in unknown if n not in fixed]

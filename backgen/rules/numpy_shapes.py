@@ -237,12 +237,20 @@ def _pad(c):
     try:
         widths = np.broadcast_to(np.asarray(ast.literal_eval(c.param_source("pad_width")), dtype=int), (ndim, 2))
         items = [f"{b or ''}:{-a if a else ''}" for b, a in widths.tolist()]
-    except (ValueError, SyntaxError):
-        items = [f"{'' if b == '0' else b}:{'' if a == '0' else f'{c.g}.shape[{k}] - {a}'}"
+    except (ValueError, SyntaxError):  # a width that is an expression is subtracted whole: shape - (K - 1)
+        items = [f"{'' if b == '0' else b}:{'' if a == '0' else f'{c.g}.shape[{k}] - {_operand(a)}'}"
                  for k, (b, a) in enumerate(_width_sources(c, ndim))]
     while items and items[-1] == ":":
         items.pop()
     return f"{c.g}[{', '.join(items)}]" if items else c.g
+
+
+def _operand(source):
+    """``source`` as the right operand of a subtraction: in parentheses unless a name, number,
+    attribute, subscript or call (``K - 1`` is subtracted as ``(K - 1)``)."""
+    node = ast.parse(source, mode="eval").body
+    whole = (ast.Name, ast.Constant, ast.Attribute, ast.Subscript, ast.Call)
+    return source if isinstance(node, whole) else f"({source})"
 
 
 def _width_sources(c, ndim):
