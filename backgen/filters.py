@@ -31,7 +31,7 @@ from .call_lines import assigned_at, lines_before, located
 from .source import fresh_names, name_ids
 
 MODULE = "scipy.signal"
-FUNCTIONS = frozenset({"lfilter"})
+FUNCTIONS = frozenset({"lfilter", "convolve2d", "correlate2d"})  # (scipy.signal's read: the 2-D ones in image_filters)
 SPELLED = frozenset({"lfilter"})  # (parse runs this rewriter only where the function spells one)
 _PARAMS = ("b", "a", "x", "axis", "zi")
 

@@ -49,10 +49,10 @@ from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_gl
 from .nested import Nested, lift
 from . import (combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, distances, divmods,
                eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds, generators,
-               higher_order, index_tricks, integrals, iterables, list_calls, masked_reductions, masked_ufuncs,
-               math_calls, named_entries, outers, partials, polyfits, quantiles, scipy_calls, scipy_linalg,
-               scipy_optimize, selects, shape_tuples, signals, starred, statistics_calls, step_bodies, trys, varargs,
-               view_targets)
+               higher_order, image_filters, index_tricks, integrals, iterables, list_calls, masked_reductions,
+               masked_ufuncs, math_calls, named_entries, outers, partials, polyfits, quantiles, scipy_calls,
+               scipy_linalg, scipy_optimize, selects, shape_tuples, signals, starred, statistics_calls, step_bodies,
+               trys, varargs, view_targets)
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
@@ -119,8 +119,8 @@ def error_at(message, filename, lines, node):
 
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
-_CALL_REWRITERS = (distances, scipy_optimize, integrals, signals, filters, selects, outers, masked_reductions, quantiles,
-                   eigenvalues, correlations, polyfits, masked_ufuncs,
+_CALL_REWRITERS = (distances, scipy_optimize, integrals, signals, filters, image_filters, selects, outers,
+                   masked_reductions, quantiles, eigenvalues, correlations, polyfits, masked_ufuncs,
                    statistics_calls, math_calls, divmods, float_limits, list_calls, dict_calls, index_tricks,
                    partials)  # (in this order: a later one may rewrite what an earlier wrote)
 
