@@ -1860,8 +1860,8 @@ def _describe(value):
     name = getattr(value, "__name__", None)
     if linalg is not None and name and getattr(linalg, name, None) is value:
         return f"scipy.linalg.{name}"  # cho_factor: read (or refused) as scipy.linalg's
-    stats = sys.modules.get("scipy.stats")
-    for distribution in DISTRIBUTIONS if stats is not None else ():
+    stats = sys.modules.get("scipy.stats") if value is not None else None  # (None: no attribute's value, which
+    for distribution in DISTRIBUTIONS if stats is not None else ():         # a missing one would seem)
         if value is getattr(stats, distribution, None):
             return f"scipy.stats.{distribution}"
     for name in (getattr(value, "__name__", None), getattr(value, "name", None),  # (dirichlet: dirichlet_gen's)

@@ -63,3 +63,25 @@ def test_other_boundaries_and_modes_are_refused_at_the_call(call):
     with pytest.raises(backgen.BackgenError, match="with zeros outside the image") as caught:
         backgen.generate(source, name="f")
     assert caught.value.lineno == 5
+
+
+def test_module_arrays_under_the_decorator_once_scipy_is_imported(tmp_path):
+    # with scipy.stats imported (scipy.signal imports it), a name the module does not bind (float in
+    # dtype=float) was read as scipy.stats's: its missing attribute NoneType was None too, so the
+    # module's kernels were refused as globals, depending on what the process had imported before
+    import scipy.signal  # noqa: F401 -- (what the failure needed: scipy.stats in sys.modules)
+    source = '''
+import numpy as np
+
+SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float)
+SOBEL_Y = SOBEL_X.T
+
+def f(img):
+    gx = np.sum(img[:3, :3] * SOBEL_X)
+    gy = np.sum(img[1:, 1:] * SOBEL_Y)
+    return gx ** 2 + gy ** 2
+'''
+    f = module_in(tmp_path, source, "image_filters_sobel").f
+    img = np.random.default_rng(8).normal(size=(4, 4))
+    got = backgen.backward(f).backward(img)
+    np.testing.assert_allclose(got, finite_differences(f, [img], [0], [1.0])[0], rtol=1e-6, atol=1e-8)
