@@ -234,6 +234,25 @@ class StatementStager:
         unpacked = {t.id for node in ast.walk(func) if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
                     for target in node.targets if isinstance(target, (ast.Tuple, ast.List))
                     for t in ast.walk(target) if isinstance(t, ast.Name)}
+        grouped = []  # (name, the names its value is made of): cache = (fc_cache, relu_cache), c = cache, and
+        for node in ast.walk(func):  # a, c = (out, cache) item by item, as a layer written out in its caller has
+            if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+                continue
+            target, value = node.targets[0], node.value
+            if isinstance(target, ast.Name) and isinstance(value, (ast.Tuple, ast.List, ast.Name)):
+                grouped.append((target.id, {e.id for e in getattr(value, "elts", [value]) if isinstance(e, ast.Name)}))
+            elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) and \
+                    len(target.elts) == len(value.elts):
+                grouped += [(t.id, {v.id}) for t, v in zip(target.elts, value.elts)
+                            if isinstance(t, ast.Name) and isinstance(v, ast.Name)]
+        grown = True
+        while grown:  # (cache = (fc_cache, relu_cache) of names unpacked from calls, or another name of one, as
+            # a layer written out into its caller makes it: a cache too)
+            grown = False
+            for target, items in grouped:
+                if target not in unpacked and items & unpacked:
+                    unpacked.add(target)
+                    grown = True
         entries, plain = set(), set()
         for node in ast.walk(func):
             if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name:

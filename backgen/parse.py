@@ -204,6 +204,9 @@ def read(func_or_source, name=None, filename=None, helper=False):
         if forward.literals:  # B = [1 / 6, 1 / 3] at module level, read here
             put_literal_lists(forward.func, forward.literals)
         kinds, names, nodes = census(forward.func)  # (one walk: what tidying and desugaring adds nothing to)
+        if not helper and ast.DictComp in kinds and _reported_comprehensions_emptied(forward.func):
+            kinds, names, nodes = census(forward.func)  # (grads = {k: ... for k in params} beside the loss: {},
+            # before desugaring would write it as the loop filling it)
         if (ast.Tuple in kinds or ast.Starred in kinds) and ast.BinOp in kinds and shape_tuples.rewrite(forward.func):
             kinds, names, nodes = census(forward.func)  # (out.reshape(b, *((1,) * k)): a list of the sizes)
         if ast.Tuple in kinds and tuples_as_lists(forward.func):
