@@ -79,7 +79,8 @@ SIZE_CALLS = {"range": (None, ()), "zeros": ((0,), ("shape",)), "ones": ((0,), (
               "pad": ((1,), ("pad_width",)), "split": ((1,), ("indices_or_sections",)),
               "array_split": ((1,), ("indices_or_sections",)), "hsplit": ((1,), ("indices_or_sections",)),
               "vsplit": ((1,), ("indices_or_sections",)), "dsplit": ((1,), ("indices_or_sections",)),
-              "bincount": ((2,), ("minlength",))}
+              "bincount": ((2,), ("minlength",)), "hanning": ((0,), ("M",)), "hamming": ((0,), ("M",)),
+              "blackman": ((0,), ("M",)), "bartlett": ((0,), ("M",)), "kaiser": ((0,), ("M",))}
 
 
 def uses(func, names):
