@@ -1,0 +1,87 @@
+"""Audio and signal-processing code as people write it in NumPy: windows, framing, DFTs written as
+matrix products, filters written as loops, synthesizers.
+
+Each case is checked against central finite differences in float64 (``numeric``) of the forward as
+Python runs it, with respect to its float parameters, or asserted refused with a ``BackgenError``
+and part of its message.
+"""
+
+import numpy as np
+import pytest
+
+from numeric import assert_generated_refused, assert_generated_right
+
+RNG = np.random.default_rng(31)
+X16 = RNG.standard_normal(16)
+X24 = RNG.standard_normal(24)
+
+
+# --- windows: np.hanning(M) and its kind are constants of their length ---------------------------
+
+
+@pytest.mark.parametrize("window", ["hanning", "hamming", "blackman", "bartlett"])
+def test_a_window_of_the_signals_length_is_a_constant(window):
+    assert_generated_right(f'''
+        def f(x):
+            w = np.{window}(len(x))
+            return np.sum((x * w) ** 2)
+    ''', [X16])
+
+
+def test_windowed_frames_by_an_index_array_overlap_added():
+    assert_generated_right('''
+        def f(x):
+            L, hop = 8, 4
+            idx = np.arange(L)[None, :] + hop * np.arange((len(x) - L) // hop + 1)[:, None]
+            frames = x[idx] * np.hanning(L)
+            y = np.zeros_like(x)
+            for i in range(idx.shape[0]):
+                y[i * hop:i * hop + L] += frames[i]
+            return y
+    ''', [X24], douts=(RNG.standard_normal(24),))
+
+
+def test_a_kaiser_window_of_a_constant_beta_is_a_constant():
+    assert_generated_right('''
+        def f(x):
+            return np.sum(x * np.kaiser(len(x), 4.0))
+    ''', [X16])
+
+
+def test_a_kaiser_window_of_a_differentiated_beta_is_refused():
+    # its values depend on beta: taken for a constant, beta's gradient would be a wrong zero
+    assert_generated_refused('''
+        def f(x, beta):
+            return np.sum(x * np.kaiser(len(x), beta))
+    ''', [X16, 3.0], "beta")
+
+
+# --- np.zeros_like of a constant array is an array of its own -------------------------------------
+
+
+def test_a_sum_of_sinusoids_accumulated_into_zeros_like_of_the_time_axis():
+    # y = np.zeros_like(t) with t a constant: y shares no memory with t, and y += ... writes y only
+    assert_generated_right('''
+        def f(freqs, amps, phases):
+            t = np.arange(32) / 32.0
+            y = np.zeros_like(t)
+            for k in range(len(freqs)):
+                y += amps[k] * np.sin(2 * np.pi * freqs[k] * t + phases[k])
+            return y
+    ''', [np.array([1.0, 2.5, 3.3]), np.array([0.7, 1.2, 0.4]), np.array([0.1, -0.5, 0.9])],
+        douts=(RNG.standard_normal(32),))
+
+
+def test_a_filterbank_filled_row_by_row_from_zeros_shaped_by_a_constant():
+    assert_generated_right('''
+        def f(power):
+            freqs = np.linspace(0, 4000, 9)
+            hz = np.array([0.0, 500.0, 1200.0, 2200.0, 4000.0])
+            fb = np.zeros((3, len(freqs)))
+            for m in range(3):
+                up = (freqs - hz[m]) / (hz[m + 1] - hz[m])
+                down = (hz[m + 2] - freqs) / (hz[m + 2] - hz[m + 1])
+                fb[m] = np.maximum(0, np.minimum(up, down))
+            return np.log(fb @ power + 1e-6)
+    ''', [RNG.uniform(0.5, 2.0, 9)], douts=(RNG.standard_normal(3),))
+
