@@ -85,3 +85,43 @@ def test_a_filterbank_filled_row_by_row_from_zeros_shaped_by_a_constant():
             return np.log(fb @ power + 1e-6)
     ''', [RNG.uniform(0.5, 2.0, 9)], douts=(RNG.standard_normal(3),))
 
+
+
+# --- np.correlate in mode 'same': a slice of mode 'full', centred as NumPy centres it -------------
+
+
+@pytest.mark.parametrize("sizes", [(16, 5), (12, 4), (4, 12), (5, 12), (6, 7), (7, 7)])
+def test_correlate_same_at_every_pair_of_lengths(sizes):
+    # where x is the shorter and of even length, NumPy centres it one place off np.convolve's 'same'
+    x, h = RNG.standard_normal(sizes[0]), RNG.standard_normal(sizes[1])
+    assert_generated_right('''
+        def f(x, h):
+            return np.correlate(x, h, mode="same")
+    ''', [x, h], douts=(RNG.standard_normal(max(sizes)),))
+
+
+def test_correlate_same_of_a_centred_signal_against_a_template_given_shapes():
+    import backgen
+    from numeric import finite_differences
+    source = '''
+import numpy as np
+def f(x, t):
+    c = np.correlate(x - x.mean(), t, "same")
+    return np.sum(c ** 2)
+'''
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f", shapes={"x": "6", "t": "9"}), generated)
+    args = [RNG.standard_normal(6), RNG.standard_normal(9)]
+    got = generated["f_backward"](*args)
+    want = finite_differences(namespace["f"], args, [0, 1], (1.0,))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
+
+
+def test_correlate_same_where_the_function_binds_max_is_refused():
+    assert_generated_refused('''
+        def f(x, h):
+            max = 2.0
+            return np.sum(np.correlate(x, h, "same")) * max
+    ''', [X16, RNG.standard_normal(3)], "binds to values of its own")
