@@ -125,3 +125,26 @@ def test_correlate_same_where_the_function_binds_max_is_refused():
             max = 2.0
             return np.sum(np.correlate(x, h, "same")) * max
     ''', [X16, RNG.standard_normal(3)], "binds to values of its own")
+
+
+# --- a module's EPS = np.finfo(float).eps is the number it is -----------------------------------
+
+
+@pytest.mark.parametrize("constant", ["np.finfo(np.float64).eps", "np.finfo(float).eps",
+                                      "10 * np.finfo(np.float32).eps", "np.finfo('float64').tiny"])
+def test_a_module_epsilon_from_finfo_in_a_log_spectrum(constant):
+    assert_generated_right(f'''
+        import numpy as np
+        EPS = {constant}
+        def f(S):
+            return np.log(S + EPS)
+    ''', [RNG.uniform(0.5, 2.0, 8)], douts=(RNG.standard_normal(8),))
+
+
+def test_a_module_epsilon_from_finfo_imported_by_name():
+    assert_generated_right('''
+        from numpy import finfo
+        AMIN = finfo(float).eps
+        def f(S):
+            return np.sum(10.0 * np.log10(np.maximum(S, AMIN)))
+    ''', [RNG.uniform(0.5, 2.0, 8)])
