@@ -148,3 +148,37 @@ def test_a_module_epsilon_from_finfo_imported_by_name():
         def f(S):
             return np.sum(10.0 * np.log10(np.maximum(S, AMIN)))
     ''', [RNG.uniform(0.5, 2.0, 8)])
+
+
+# --- a parameter np.arange reads is taken for an integer: a float there is refused as the code starts --
+
+
+TIME_STRETCH = '''
+import numpy as np
+def f(S, rate):
+    steps = np.arange(0, S.shape[0] - 1, rate)
+    i = np.floor(steps).astype(int)
+    a = steps - i
+    return (1 - a)[:, None] * S[i] + a[:, None] * S[i + 1]
+'''
+
+
+def test_an_arange_step_given_a_float_is_refused_by_the_shape_generic_backward():
+    # the step changes the values (a = steps - i): taken for an integer, rate's gradient is not written,
+    # so a float rate must not get dS alone as if that were the whole gradient
+    import backgen
+    generated = {}
+    exec(backgen.generate(TIME_STRETCH, name="f"), generated)
+    S = RNG.uniform(0.5, 2.0, (6, 3))
+    with pytest.raises(TypeError, match="rate as an integer"):
+        generated["f_backward"](S, 0.7, np.ones((8, 3)))
+
+
+def test_an_arange_step_given_an_integer_is_differentiated_in_the_rest():
+    assert_generated_right(TIME_STRETCH, [RNG.uniform(0.5, 2.0, (7, 3)), 2], douts=(RNG.standard_normal((3, 3)),))
+
+
+def test_an_arange_step_declared_a_float_is_refused_at_the_line():
+    import backgen
+    with pytest.raises(backgen.BackgenError, match="np.arange"):
+        backgen.generate(TIME_STRETCH, name="f", shapes={"S": "N, D", "rate": "float"})
