@@ -80,7 +80,8 @@ SIZE_CALLS = {"range": (None, ()), "zeros": ((0,), ("shape",)), "ones": ((0,), (
               "array_split": ((1,), ("indices_or_sections",)), "hsplit": ((1,), ("indices_or_sections",)),
               "vsplit": ((1,), ("indices_or_sections",)), "dsplit": ((1,), ("indices_or_sections",)),
               "bincount": ((2,), ("minlength",)), "hanning": ((0,), ("M",)), "hamming": ((0,), ("M",)),
-              "blackman": ((0,), ("M",)), "bartlett": ((0,), ("M",)), "kaiser": ((0,), ("M",))}
+              "blackman": ((0,), ("M",)), "bartlett": ((0,), ("M",)), "kaiser": ((0,), ("M",)),
+              "fftfreq": ((0,), ("n",)), "rfftfreq": ((0,), ("n",))}
 
 
 def uses(func, names):

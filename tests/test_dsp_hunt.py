@@ -53,7 +53,7 @@ def test_a_kaiser_window_of_a_differentiated_beta_is_refused():
     assert_generated_refused('''
         def f(x, beta):
             return np.sum(x * np.kaiser(len(x), beta))
-    ''', [X16, 3.0], "beta")
+    ''', [X16, 3.0], r"np.kaiser\(t, beta\): building a value this way from differentiated inputs")
 
 
 # --- np.zeros_like of a constant array is an array of its own -------------------------------------
@@ -182,3 +182,32 @@ def test_an_arange_step_declared_a_float_is_refused_at_the_line():
     import backgen
     with pytest.raises(backgen.BackgenError, match="np.arange"):
         backgen.generate(TIME_STRETCH, name="f", shapes={"S": "N, D", "rate": "float"})
+
+
+# --- NumPy's fft helpers of real arrays: np.fft.fftshift and the bins' frequencies -----------------
+
+
+@pytest.mark.parametrize("shift", ["np.fft.fftshift(x)", "np.fft.ifftshift(x)", "np.fft.fftshift(x, axes=1)",
+                                   "np.fft.ifftshift(x, axes=(0,))"])
+@pytest.mark.parametrize("shape", [(3, 5), (4, 4)], ids=["odd", "even"])
+def test_fftshift_is_rolled_back_by_its_inverse(shift, shape):
+    # of odd lengths fftshift and ifftshift differ: each one's gradient is the other
+    assert_generated_right(f'''
+        def f(x):
+            return {shift} * np.arange(x.size).reshape(x.shape)
+    ''', [RNG.standard_normal(shape)], douts=(RNG.standard_normal(shape),))
+
+
+def test_spectral_centroid_over_rfftfreq_bins():
+    assert_generated_right('''
+        def f(mag):
+            freqs = np.fft.rfftfreq(2 * (mag.shape[-1] - 1), d=1.0 / 8000)
+            return np.sum(freqs * mag, axis=-1) / np.sum(mag, axis=-1)
+    ''', [RNG.uniform(0.5, 2.0, (3, 5))], douts=(RNG.standard_normal(3),))
+
+
+def test_fftfreq_of_a_differentiated_spacing_is_refused():
+    assert_generated_refused('''
+        def f(mag, d):
+            return np.sum(np.fft.rfftfreq(8, d) * mag)
+    ''', [RNG.uniform(0.5, 2.0, 5), 0.1], r"np.fft.rfftfreq\(8, d\): building a value this way")

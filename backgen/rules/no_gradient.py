@@ -58,6 +58,8 @@ NO_GRADIENT = {
     "np.blackman": ("constant fresh", CONSTANT_ARRAY),
     "np.bartlett": ("constant fresh", CONSTANT_ARRAY),
     "np.kaiser": ("constant fresh", CONSTANT_ARRAY),
+    "np.fft.fftfreq": ("constant fresh", CONSTANT_ARRAY),  # the frequencies of a transform's bins
+    "np.fft.rfftfreq": ("constant fresh", CONSTANT_ARRAY),
     # indices
     "np.argmax": ("constant", INDICES),
     "np.argmin": ("constant", INDICES),
@@ -150,6 +152,8 @@ VALUE_ARGUMENTS = {
     "np.geomspace": ((0, "start"), (1, "stop")),
     "np.arange": ((0, "start"), (1, "stop"), (2, "step")),
     "np.kaiser": ((1, "beta"),),
+    "np.fft.fftfreq": ((1, "d"),),
+    "np.fft.rfftfreq": ((1, "d"),),
 }
 
 
