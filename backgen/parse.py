@@ -50,7 +50,7 @@ from .nested import Nested, lift
 from . import (combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, distances, divmods, eigenvalues, factories,
                filled_lists, filters, float_limits, folds, generators, higher_order, index_tricks, integrals, iterables, list_calls,
                masked_reductions, masked_ufuncs, math_calls, named_entries, outers, partials, polyfits, quantiles,
-               scipy_calls, scipy_linalg, scipy_optimize, selects, shape_tuples, signals, starred, statistics_calls, step_bodies, trys,
+               scipy_calls, scipy_linalg, scipy_optimize, selects, shape_tuples, signals, spectra, starred, statistics_calls, step_bodies, trys,
                varargs,
                view_targets)
 from .cache import dict_made, output_roles, returned_dicts
@@ -119,7 +119,7 @@ def error_at(message, filename, lines, node):
 
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
-_CALL_REWRITERS = (distances, scipy_optimize, integrals, signals, filters, selects, outers, masked_reductions, quantiles,
+_CALL_REWRITERS = (distances, scipy_optimize, integrals, signals, spectra, filters, selects, outers, masked_reductions, quantiles,
                    eigenvalues, correlations, polyfits, masked_ufuncs,
                    statistics_calls, math_calls, divmods, float_limits, list_calls, dict_calls, index_tricks,
                    partials)  # (in this order: a later one may rewrite what an earlier wrote)
@@ -1073,6 +1073,10 @@ def _bind_import(node, env):
     if isinstance(node, ast.ImportFrom) and not node.level and node.module == "numpy.lib.stride_tricks":
         for alias in node.names:  # from numpy.lib.stride_tricks import sliding_window_view
             env[alias.asname or alias.name] = f"numpy.lib.stride_tricks.{alias.name}" if alias.name != "*" else None
+        return
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module == "numpy.fft":
+        for alias in node.names:  # from numpy.fft import rfft (its real parts read as sums: spectra)
+            env[alias.asname or alias.name] = f"numpy.fft.{alias.name}" if alias.name != "*" else None
         return
     if isinstance(node, ast.ImportFrom) and not node.level and node.module == "numpy.lib" and \
             any(alias.name == "stride_tricks" for alias in node.names):

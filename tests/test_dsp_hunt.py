@@ -211,3 +211,93 @@ def test_fftfreq_of_a_differentiated_spacing_is_refused():
         def f(mag, d):
             return np.sum(np.fft.rfftfreq(8, d) * mag)
     ''', [RNG.uniform(0.5, 2.0, 5), 0.1], r"np.fft.rfftfreq\(8, d\): building a value this way")
+
+
+# --- np.fft.rfft and np.fft.fft of a real signal, read through magnitudes and real parts ----------
+
+
+@pytest.mark.parametrize("read", [
+    "np.abs(np.fft.rfft(x))",
+    "np.abs(np.fft.rfft(x)) ** 2",
+    "np.fft.rfft(x).real * np.fft.rfft(x).imag",
+    "np.real(np.fft.rfft(x, n=24)) + np.imag(np.fft.rfft(x, 24))",
+    "np.abs(np.fft.rfft(x, n=10))",
+    "abs(np.fft.fft(x))",
+    "np.absolute(np.fft.fft(x, n=20, axis=-1))",
+])
+def test_a_transform_read_through_real_values(read):
+    # n longer than the signal pads it with zeros, shorter cuts it: both as NumPy does
+    out = eval(read, {"np": np, "x": X16})  # noqa: S307 -- (the test's own expressions)
+    assert_generated_right(f'''
+        def f(x):
+            return {read}
+    ''', [X16], douts=(RNG.standard_normal(out.shape),))
+
+
+def test_a_power_spectrum_named_and_read_by_its_parts():
+    assert_generated_right('''
+        def f(x):
+            X = np.fft.rfft(x * np.hanning(len(x)))
+            return np.sum(X.real ** 2 + X.imag ** 2)
+    ''', [X16])
+
+
+def test_frames_transformed_along_their_last_axis_in_a_loop():
+    assert_generated_right('''
+        def f(x: np.ndarray, n_fft: int = 8, hop: int = 4) -> np.ndarray:
+            window = np.hanning(n_fft)
+            n_frames = 1 + (len(x) - n_fft) // hop
+            spec = np.empty((n_frames, n_fft // 2 + 1))
+            for i in range(n_frames):
+                seg = x[i * hop:i * hop + n_fft] * window
+                spec[i] = np.abs(np.fft.rfft(seg))
+            return spec
+    ''', [X24, 8, 4], douts=(RNG.standard_normal((5, 5)),))
+
+
+def test_a_multi_resolution_stft_loss():
+    x, y = RNG.standard_normal(32), RNG.standard_normal(32)
+    import backgen
+    from numeric import finite_differences
+    source = '''
+import numpy as np
+from numpy.fft import rfft
+def stft_mag(x, n_fft, hop):
+    frames = np.lib.stride_tricks.sliding_window_view(x, n_fft)[::hop]
+    return np.sqrt(np.abs(rfft(frames * np.hanning(n_fft), axis=-1)) ** 2 + 1e-7)
+def f(x, y):
+    loss = 0.0
+    for n_fft, hop in [(8, 2), (16, 4)]:
+        X = stft_mag(x, n_fft, hop)
+        Y = stft_mag(y, n_fft, hop)
+        loss += np.linalg.norm(Y - X) / np.linalg.norm(Y) + np.mean(np.abs(np.log(X) - np.log(Y)))
+    return loss
+'''
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f", shapes={"x": "32", "y": "32"}), generated)
+    got = generated["f_backward"](x, y)
+    want = finite_differences(namespace["f"], [x, y], [0, 1], (1.0,))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("body", [
+    "return np.sum((np.fft.rfft(x) * np.conj(np.fft.rfft(x))).real)",
+    "return np.abs(np.fft.rfft(x.reshape(4, 4), axis=0))",
+    "return np.abs(np.fft.rfft(x, norm='ortho'))",
+    "return np.abs(np.fft.ifft(x))",
+])
+def test_a_transform_read_as_complex_numbers_is_refused(body):
+    assert_generated_refused(f'''
+        def f(x):
+            {body}
+    ''', [X16], "complex")
+
+
+def test_a_named_transform_read_also_as_complex_is_refused():
+    assert_generated_refused('''
+        def f(x):
+            X = np.fft.rfft(x)
+            return np.abs(X) + (X * np.conj(X)).real
+    ''', [X16], "complex")
