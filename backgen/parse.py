@@ -1887,6 +1887,8 @@ def _describe(value):
         return "numpy.linalg"  # import numpy.linalg as la
     if value is numpy.lib.stride_tricks:
         return "numpy.lib.stride_tricks"
+    if value is numpy.fft or name and getattr(numpy.fft, name, None) is value:
+        return "numpy.fft" if value is numpy.fft else f"numpy.fft.{name}"  # (from numpy import fft; rfft: spectra)
     signal = sys.modules.get(filters.MODULE)
     if signal is not None and (value is signal or name in filters.FUNCTIONS and getattr(signal, name, None) is value):
         return filters.MODULE if value is signal else f"{filters.MODULE}.{name}"  # (filters)

@@ -5,8 +5,9 @@ Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each ca
 ``np.fft.rfft(a, n=None, axis=-1)`` or ``np.fft.fft(a, n=None, axis=-1)`` (``norm`` left out or None;
 also ``rfft`` or ``fft`` imported from ``numpy.fft``) whose complex result is read only through real
 values: ``np.abs(F)`` (``abs``, ``np.absolute``), ``F.real``, ``F.imag``, ``np.real(F)``, ``np.imag(F)``,
-where ``F`` is the call itself or a name the function binds to it once, by a statement of its own
-(``X = np.fft.rfft(frame)``), and reads only so.  The statement holding the call (or binding the
+where ``F`` is the call itself or a name the function binds only to such calls, by statements of their
+own (``X = np.fft.rfft(frame)``, on each path of an if), and reads only so; a transform of one read so is
+written first.  The statement holding the call (or binding the
 name) is preceded by ``<name>_in = a`` (``a[..., :n]`` where ``n`` is given; ``<name>_n =
 np.shape(<name>_in)[-1]`` where not), ``<name>_angles = 2 * np.pi * np.outer(np.arange(L),
 np.arange(K)) / N``, ``<name>_re = <name>_in @ np.cos(<name>_angles)`` and ``<name>_im =
@@ -107,11 +108,12 @@ def rewrite(forward):
     for node in ast.walk(forward.func):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             stores[node.id] = stores.get(node.id, 0) + 1
-    named = {}  # name -> its assignment
+    named = {}  # name -> its assignments (on each path of an if: X = np.fft.rfft(x * w) else np.fft.rfft(x))
     for node in ast.walk(forward.func):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
-                transform(node.value) and arguments(node.value) is not None and stores[node.targets[0].id] == 1:
-            named[node.targets[0].id] = node
+                transform(node.value) and arguments(node.value) is not None:
+            named.setdefault(node.targets[0].id, []).append(node)
+    named = {name: bindings for name, bindings in named.items() if len(bindings) == stores[name]}
     for node in ast.walk(forward.func):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in named and \
                 part(parents.get(id(node)), node) is None:
@@ -191,22 +193,28 @@ def rewrite(forward):
         if not isinstance(stmt, _PLAIN):
             return [stmt]
         before = []
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and \
-                stmt.targets[0].id in named and named[stmt.targets[0].id] is stmt:
-            name = stmt.targets[0].id
-            a, n = arguments(stmt.value)
-            made, re, im = spectrum(transform(stmt.value), a, n, name, stmt)
-            parts[name] = (re, im)
-            return made
-        sites = [node for node in ast.walk(stmt) if transform(node) and arguments(node) is not None and
-                 part(parents.get(id(node)), node) is not None and not closed_in(node, stmt)]
-        for site in sites:
+        while True:  # the transforms read in place, the innermost first (np.abs(np.fft.rfft(np.abs(...))))
+            parents.update({id(child): node for node in ast.walk(stmt) for child in ast.iter_child_nodes(node)})
+            sites = [node for node in ast.walk(stmt) if transform(node) and arguments(node) is not None and
+                     part(parents.get(id(node)), node) is not None and not closed_in(node, stmt)]
+            inner = [site for site in sites if not any(other is not site and other in ast.walk(site) for other in sites)]
+            if not inner:
+                break
+            site = inner[0]
             a, n = arguments(site)
             made, re, im = spectrum(transform(site), a, n, "spec", stmt)
             before += made
             reads[id(parents[id(site)])] = (part(parents[id(site)], site), re, im)
-        if sites:
             Replace().visit(stmt)
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and \
+                stmt.targets[0].id in named and any(binding is stmt for binding in named[stmt.targets[0].id]):
+            name = stmt.targets[0].id
+            a, n = arguments(stmt.value)
+            made, re, im = spectrum(transform(stmt.value), a, n, name, stmt)
+            if name in parts:  # (bound on another path before: the same names for the parts)
+                made[-2].targets[0].id, made[-1].targets[0].id = parts[name]
+            parts[name] = (made[-2].targets[0].id, made[-1].targets[0].id)
+            return before + made
         return before + [stmt]
 
     parts, reads = {}, {}  # name -> (re, im); id(read node) -> (what it reads, re, im)

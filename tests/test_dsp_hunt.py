@@ -301,3 +301,41 @@ def test_a_named_transform_read_also_as_complex_is_refused():
             X = np.fft.rfft(x)
             return np.abs(X) + (X * np.conj(X)).real
     ''', [X16], "complex")
+
+
+def test_a_transform_named_on_each_path_of_an_if():
+    assert_generated_right('''
+        def f(x, windowed: bool = True):
+            if windowed:
+                X = np.fft.rfft(x * np.hamming(len(x)))
+            else:
+                X = np.fft.rfft(x)
+            return np.abs(X)
+    ''', [X16, False], douts=(RNG.standard_normal(9),))
+
+
+def test_a_transform_of_a_transforms_magnitudes():
+    assert_generated_right('''
+        def f(x):
+            return np.abs(np.fft.rfft(np.abs(np.fft.rfft(x))))
+    ''', [X16], douts=(RNG.standard_normal(5),))
+
+
+def test_the_decorator_reads_rfft_through_numpy_fft_imported_from_numpy():
+    from numeric import imported
+    names = imported('''
+import numpy as np
+from numpy import fft
+from numpy.fft import rfft
+
+
+def f(x, y):
+    return np.sum(np.abs(fft.rfft(x)) * np.abs(rfft(y)))
+''', "dsp_hunt")
+    import backgen
+    x, y = RNG.standard_normal(12), RNG.standard_normal(12)
+    got = backgen.backward(names["f"]).backward(x, y)
+    from numeric import finite_differences
+    want = finite_differences(names["f"], [x, y], [0, 1], (1.0,))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
