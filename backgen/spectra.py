@@ -5,15 +5,15 @@ Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each ca
 ``np.fft.rfft(a, n=None, axis=-1)`` or ``np.fft.fft(a, n=None, axis=-1)`` (``norm`` left out or None;
 also ``rfft`` or ``fft`` imported from ``numpy.fft``) whose complex result is read only through real
 values: ``np.abs(F)`` (``abs``, ``np.absolute``), ``F.real``, ``F.imag``, ``np.real(F)``, ``np.imag(F)``,
-where ``F`` is the call itself or a name the function binds only to such calls, by statements of their
-own (``X = np.fft.rfft(frame)``, on each path of an if), and reads only so; a transform of one read so is
-written first.  The statement holding the call (or binding the
-name) is preceded by ``<name>_in = a`` (``a[..., :n]`` where ``n`` is given; ``<name>_n =
-np.shape(<name>_in)[-1]`` where not), ``<name>_angles = 2 * np.pi * np.outer(np.arange(L),
-np.arange(K)) / N``, ``<name>_re = <name>_in @ np.cos(<name>_angles)`` and ``<name>_im =
--(<name>_in @ np.sin(<name>_angles))`` (``N`` the length transformed, ``n`` or the last axis's;
-``L`` the samples read, ``min(len, n)``; ``K`` the bins, ``N // 2 + 1`` for rfft, ``N`` for fft;
-``<name>`` ``spec`` for a call read in place), and each read becomes ``np.hypot(<name>_re, <name>_im)``, ``<name>_re`` or ``<name>_im``:
+where ``F`` is the call itself or a name the function binds only to such calls, by statements of
+their own (``X = np.fft.rfft(frame)``, on each path of an if), and reads only so; a transform of one
+read so is written first.  The statement holding the call (or binding the name) is preceded by
+``<name>_in = a`` (``a[..., :n]`` where ``n`` is given; ``<name>_n = np.shape(<name>_in)[-1]`` where
+not), ``<name>_angles = 2 * np.pi * np.outer(np.arange(L), np.arange(K)) / N``, ``<name>_re =
+<name>_in @ np.cos(<name>_angles)`` and ``<name>_im = -(<name>_in @ np.sin(<name>_angles))`` (``N``
+the length transformed, ``n`` or the last axis's; ``L`` the samples read, ``min(len, n)``; ``K`` the
+bins, ``N // 2 + 1`` for rfft, ``N`` for fft; ``<name>`` ``spec`` for a call read in place), and each
+read becomes ``np.hypot(<name>_re, <name>_im)``, ``<name>_re`` or ``<name>_im``:
 the same numbers (to rounding), which backgen differentiates.  The call must sit in a plain
 statement (an assignment, ``op=``, a return, an expression) of a block, outside comprehensions,
 lambdas and conditional expressions.  An axis other than the last (written as -1 or left out), a
