@@ -339,3 +339,19 @@ def f(x, y):
     want = finite_differences(names["f"], [x, y], [0, 1], (1.0,))
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
+
+
+# --- shape-generic code of frames longer than the first samples ------------------------------------
+
+
+@pytest.mark.parametrize("frames", [
+    "np.lib.stride_tricks.sliding_window_view(x, 8)[::4]",
+    "np.stack([x[s:s + 8] for s in range(0, len(x) - 8 + 1, 4)])",
+])
+def test_frames_of_eight_samples_without_shapes(frames):
+    # the samples of every axis start at 7: too short for a frame of 8, they are made longer
+    assert_generated_right(f'''
+        def f(x):
+            fr = {frames}
+            return np.log(np.sum((fr * np.hanning(8)) ** 2, axis=1) + 1e-3)
+    ''', [X24], douts=(RNG.standard_normal(5),))
