@@ -355,3 +355,21 @@ def test_frames_of_eight_samples_without_shapes(frames):
             fr = {frames}
             return np.log(np.sum((fr * np.hanning(8)) ** 2, axis=1) + 1e-3)
     ''', [X24], douts=(RNG.standard_normal(5),))
+
+
+# --- scipy.signal.lfilter of more coefficients written out: the loop of past inputs and outputs -----
+
+
+@pytest.mark.parametrize("call, shape", [
+    ("lfilter([0.5, 0.3], [1.0, -0.4], x)", (12,)),
+    ("lfilter([b0, b1, b2], [1.0, a1, a2], x)", (12,)),
+    ("lfilter([1.0, -a1], [2.0], x, axis=0)", (10, 3)),
+    ("lfilter([0.2, 0.2, 0.2], [1.0, -a1, 0.25], x)", (2, 10)),
+    ("lfilter([b0], [1.0, a1, a2], x[::-1])[::-1]", (12,)),
+], ids=["one-pole-one-zero", "biquad", "fir-along-axis-0", "rows", "all-pole-reversed"])
+def test_lfilter_of_coefficients_written_out(call, shape):
+    assert_generated_right(f'''
+        from scipy.signal import lfilter
+        def f(x, b0, b1, b2, a1, a2):
+            return {call}
+    ''', [RNG.standard_normal(shape), 0.5, 0.3, 0.2, -0.4, 0.2], douts=(RNG.standard_normal(shape),))
