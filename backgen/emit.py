@@ -187,6 +187,12 @@ def _checks(backward, guard):
         test = " or ".join(f"{backward.modules.get('np', 'np')}.ndim({n})" for n in backward.numbers)
         checks.append((test, f'"{backward.name}() is written for numbers {", ".join(backward.numbers)}: for '
                              'arrays, "\n                        "generate it with their shapes given"'))
+    for name in backward.integers:  # np.arange(0, n, rate): a count, not differentiated; a float there would be
+        np_ = backward.modules.get("np", "np")
+        checks.append((f"not isinstance({name}, (int, {np_}.integer))",
+                       f'"{backward.name}() is written for {name} as an integer, which np.arange reads: for a "\n'
+                       f'                        "float, whose gradient it would need, generate it with {name}: float '
+                       f'in its shapes"'))
     shapes_checked = [(name, shape) for name, shape in backward.shapes_checked  # (a number's: checked above)
                       if not (name in backward.numbers and shape == ())]
     if shapes_checked:  # a branch left out that cannot run at these shapes (it may at others)

@@ -1,4 +1,5 @@
-"""SciPy's ``lfilter`` of a first-order recursion (a discounted cumulative sum), written as the loop it computes.
+"""SciPy's ``lfilter`` of coefficients written out (a discounted cumulative sum, a biquad), written as the loop
+it computes.
 
 Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each call ``lfilter(b, a, x)``
 (``axis=`` 0 or -1, its default; ``zi`` not given) of a function the environment binds to
@@ -17,9 +18,12 @@ holding the call, in assignments to fresh names::
 
 as SciPy computes it, ``y[n] = (b0 * x[n] - a1 * y[n - 1]) / a0`` (``b0 *`` and ``/ a0`` left out where
 they are the number 1; a coefficient other than a number bound to a fresh name first, once; ``a`` of
-one coefficient: ``ys = np.multiply(b0 / a0, xs)``): a loop, differentiated in ``x`` and in the coefficients.  The
-result is of floats, as SciPy's is.  Other coefficients (arrays, longer lists), another axis, ``zi``,
-and a call in a comprehension, a lambda, a conditional part of an expression (``a if c else b``,
+one coefficient: ``ys = np.multiply(b0 / a0, xs)``): a loop, differentiated in ``x`` and in the coefficients.
+Lists of more coefficients written out (at most ``_LONGEST`` each: ``lfilter([b0, b1, b2], [1.0, a1, a2], x)``,
+a biquad) are the same loop holding the past inputs and outputs in names, shifted as each sample is
+computed (``xn = xs[..., n]``; ``acc = (b0 * xn + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2) / a0``; ``x2 = x1``,
+``x1 = xn``, ``y2 = y1``, ``y1 = acc``; ``ys[..., n] = acc``).  The result is of floats, as SciPy's is.
+Other coefficients (arrays, lists not written out), another axis, ``zi``, and a call in a comprehension, a lambda, a conditional part of an expression (``a if c else b``,
 ``and``, ``or``) or a ``while`` test are refused at the call.
 """
 
@@ -34,6 +38,7 @@ MODULE = "scipy.signal"
 FUNCTIONS = frozenset({"lfilter", "convolve2d", "correlate2d"})  # (scipy.signal's read: the 2-D ones in image_filters)
 SPELLED = frozenset({"lfilter"})  # (parse runs this rewriter only where the function spells one)
 _PARAMS = ("b", "a", "x", "axis", "zi")
+_LONGEST = 8  # the most coefficients of b or a written out that the loop holds in names
 
 
 def rewrite(forward):
@@ -71,11 +76,13 @@ def rewrite(forward):
             axis = ast.Constant(-axis.operand.value)
         b, a = given["b"], given["a"]
         if not (isinstance(axis, ast.Constant) and type(axis.value) is int and axis.value in (0, -1)) or not (
-                isinstance(b, (ast.List, ast.Tuple)) and len(b.elts) == 1 and isinstance(a, (ast.List, ast.Tuple))
-                and len(a.elts) in (1, 2)) or any(isinstance(e, ast.Starred) for e in b.elts + a.elts):
-            raise forward.error("scipy.signal.lfilter is differentiated as the recursion y[n] = (b0 * x[n] - a1 * "
-                                "y[n - 1]) / a0: b a list of one coefficient and a of one or two, written out "
-                                "([1], [1, -gamma]), along axis 0 or -1", node)
+                isinstance(b, (ast.List, ast.Tuple)) and 1 <= len(b.elts) <= _LONGEST and
+                isinstance(a, (ast.List, ast.Tuple)) and 1 <= len(a.elts) <= _LONGEST) or \
+                any(isinstance(e, ast.Starred) for e in b.elts + a.elts):
+            raise forward.error("scipy.signal.lfilter is differentiated as the recursion y[n] = (b0 * x[n] + b1 * "
+                                "x[n - 1] + ... - a1 * y[n - 1] - ...) / a0: b and a lists of coefficients written "
+                                f"out ([1], [1, -gamma]; [b0, b1, b2], [1.0, a1, a2]; at most {_LONGEST} each), "
+                                "along axis 0 or -1", node)
 
         def bound(value, prefix):
             if isinstance(value, ast.Constant) or isinstance(value, ast.Name):
@@ -98,6 +105,8 @@ def rewrite(forward):
             return value if one(a0) else ast.BinOp(value, ast.Div(), copy.deepcopy(a0))
 
         out = fresh("ys")
+        if len(b.elts) > 1 or len(a.elts) > 2:  # (a filter of more coefficients: its past inputs and outputs)
+            return higher_order(node, before, b, a, x, axis, bound, one, out)
         if len(a.elts) == 1:  # (NumPy's multiply: x is an array, and the result one of floats)
             before.append(assigned_at(out, np_call("multiply", ast.BinOp(copy.deepcopy(b0), ast.Div(), copy.deepcopy(a0)),
                                                copy.deepcopy(x)), node))
@@ -125,6 +134,43 @@ def rewrite(forward):
         loop = located(ast.For(ast.Name(n, ast.Store()), ast.Call(ast.Name("range", ast.Load()), [length], []),
                                 body, []), node)
         before.append(loop)
+        return ast.Name(out, ast.Load())
+
+    def higher_order(node, before, b, a, x, axis, bound, one, out):
+        """``lfilter(b, a, x)`` of more coefficients: the past inputs and outputs held in names (``x1``,
+        ``x2``, ``y1``...), shifted as each sample is computed."""
+        bs = [bound(value, f"b{k}") for k, value in enumerate(b.elts)]
+        as_ = [bound(value, f"a{k}") for k, value in enumerate(a.elts)]
+
+        def at(index):
+            return index if axis.value == 0 else ast.Tuple([ast.Constant(...), index], ast.Load())
+
+        def name(text):
+            return ast.Name(text, ast.Load())
+        n, acc, xn = fresh("n"), fresh("acc"), fresh("xn")
+        xs_past = [fresh(f"x{k}") for k in range(1, len(bs))]
+        ys_past = [fresh(f"y{k}") for k in range(1, len(as_))]
+        before.append(assigned_at(out, np_call("zeros", np_call("shape", copy.deepcopy(x))), node))
+        for past in xs_past + ys_past:  # (zeros of a sample's shape: x's rows along the other axis)
+            before.append(assigned_at(past, ast.BinOp(ast.Constant(0.0), ast.Mult(), ast.Subscript(
+                copy.deepcopy(x), at(ast.Constant(0)), ast.Load())), node))
+        terms = [(bs[0], xn)] + list(zip(bs[1:], xs_past))
+        total = None
+        for coefficient, value in terms:
+            term = name(value) if one(coefficient) else ast.BinOp(copy.deepcopy(coefficient), ast.Mult(), name(value))
+            total = term if total is None else ast.BinOp(total, ast.Add(), term)
+        for coefficient, value in zip(as_[1:], ys_past):
+            total = ast.BinOp(total, ast.Sub(), ast.BinOp(copy.deepcopy(coefficient), ast.Mult(), name(value)))
+        total = total if one(as_[0]) else ast.BinOp(total, ast.Div(), copy.deepcopy(as_[0]))
+        body = [assigned_at(xn, ast.Subscript(copy.deepcopy(x), at(name(n)), ast.Load()), node),
+                assigned_at(acc, total, node)]
+        for pasts, newest in ((xs_past, xn), (ys_past, acc)):  # (the oldest first: x2 = x1, then x1 = xn)
+            for k in range(len(pasts) - 1, -1, -1):
+                body.append(assigned_at(pasts[k], name(pasts[k - 1] if k else newest), node))
+        body.append(located(ast.Assign([ast.Subscript(name(out), at(name(n)), ast.Store())], name(acc)), node))
+        length = ast.Subscript(np_call("shape", copy.deepcopy(x)), ast.Constant(axis.value), ast.Load())
+        before.append(located(ast.For(ast.Name(n, ast.Store()), ast.Call(ast.Name("range", ast.Load()), [length], []),
+                                      body, []), node))
         return ast.Name(out, ast.Load())
 
     lines_before(forward, lambda node, before: located(filtered(node, before), node) if which(node.func) else node)

@@ -382,6 +382,8 @@ class Backward:
     unpack: tuple = ()  # lines opening the function: ``(W1, b1), (W2, b2) = params``
     shape_free: tuple = ()  # parameters of no given shape: the code holds for every shape
     numbers: tuple = ()  # parameters of no given shape taken as numbers (the forward runs on no array)
+    integers: tuple = ()  # parameters of no given shape taken as integers that np.arange reads (it takes floats
+                          # too, whose gradient the code does not write): checked to be integers as it starts
     sequences: tuple = ()  # (parameter, rank) of those the code indexes, taken as sequences of numbers then
     required: tuple = ()  # parameters defaulting to None the backward needs given (if y is None: return scores)
     stacked: tuple = ()  # parameters of no given shape iterated or unpacked: one array, not arrays of several shapes

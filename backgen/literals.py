@@ -49,7 +49,8 @@ NumPy's functions of numbers (``LOG2PI = math.log(2 * math.pi)``, ``NODES =
 the like (``Z99 = norm.ppf(0.99)``), as the numbers they are, and the layers' shapes and count of
 weights computed from a list of integers written out (``shapes = list(zip(layer_sizes[:-1],
 layer_sizes[1:]))``, ``num_weights = sum((m + 1) * n for m, n in shapes)``) as the list of pairs and
-the integer they are (``_fold_sizes``), before the module's constants and literal lists are read.
+the integer they are (``_fold_sizes``), before the module's constants and literal lists are read;
+``np.finfo(T).eps`` of a float type written out (``EPS = np.finfo(float).eps``) is the number it gives.
 """
 
 import ast
@@ -60,6 +61,7 @@ import operator
 
 import numpy as np
 
+from . import float_limits
 from .source import bind_counts, number, walk
 
 _SCALAR_BUILTINS = frozenset({"len", "float", "int", "abs", "round", "range", "any", "all", "bool"})
@@ -537,6 +539,28 @@ def fold_numbers(module, meaning):
             return None
         return getattr(importlib.import_module(module_name), attr, None)
 
+    def limit(node):
+        """The number ``np.finfo(T).attr`` gives, ``T`` a float type written out (``np.finfo(float).eps``),
+        or None (read as ``float_limits`` reads it in a function)."""
+        if not (isinstance(node, ast.Attribute) and node.attr in float_limits.ATTRIBUTES and
+                isinstance(node.value, ast.Call) and len(node.value.args) == 1 and not node.value.keywords):
+            return None
+        func, given = node.value.func, node.value.args[0]
+        if not (isinstance(func, ast.Attribute) and func.attr == "finfo" and isinstance(func.value, ast.Name) and
+                meaning(func.value.id) == "numpy" and bindings.get(func.value.id, 0) <= 1 or
+                isinstance(func, ast.Name) and meaning(func.id) == "numpy.finfo" and bindings.get(func.id, 0) <= 1):
+            return None
+        if isinstance(given, ast.Constant) and isinstance(given.value, str):
+            kind = float_limits.TYPES.get(given.value)
+        elif isinstance(given, ast.Name) and given.id == "float" and "float" not in bindings:
+            kind = np.float64
+        elif isinstance(given, ast.Attribute) and isinstance(given.value, ast.Name) and \
+                meaning(given.value.id) == "numpy" and bindings.get(given.value.id, 0) <= 1:
+            kind = float_limits.TYPES.get(given.attr)
+        else:
+            kind = None
+        return None if kind is None else _computed(lambda: getattr(np.finfo(kind), node.attr))
+
     known = {}  # the numbers names the module binds once were given above (TWO_PI = 2 * np.pi)
 
     def value(node):
@@ -558,6 +582,8 @@ def fold_numbers(module, meaning):
             if left is None or right is None or type(left) is int and type(right) is int:
                 return None
             return _computed(lambda: left ** right)
+        if limit(node) is not None:
+            return limit(node)
         constant = library(node)
         if constant is not None and not callable(constant):
             return _computed(lambda: constant)
@@ -570,7 +596,8 @@ def fold_numbers(module, meaning):
 
     class Fold(ast.NodeTransformer):
         def generic_visit(self, node):
-            if isinstance(node, ast.expr) and any(library(n) is not None for n in ast.walk(node)):
+            if isinstance(node, ast.expr) and any(library(n) is not None or limit(n) is not None
+                                                  for n in ast.walk(node)):
                 number = value(node)
                 if number is not None:
                     return ast.copy_location(ast.Constant(number), node)

@@ -50,6 +50,7 @@ import numpy as np
 
 from . import ir, source
 from .rules import FRESH_CALLS, NUMPY, call_view, operand_view
+from .rules.no_gradient import FRESH as _CONSTRUCTORS
 from .rules.numpy_elementwise import RULES as NUMPY_ELEMENTWISE
 
 VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims", "np.squeeze",
@@ -1851,8 +1852,8 @@ def constant_may_hold(text, held):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "copy" \
                 and not node.args and not node.keywords and _an_array(node.func.value):
             return False
-        if _numpy_array_call(node):
-            return False  # (np.einsum('ij,ij->i', a, a), np.exp(a): a new array)
+        if _numpy_array_call(node) or _constructor_call(node):
+            return False  # (np.einsum('ij,ij->i', a, a), np.exp(a), np.zeros_like(a): a new array)
         if isinstance(node, ast.Subscript) and any(isinstance(n, ast.List) for n in ast.walk(node.slice)):
             return False  # (a[:, [3, 0]]: an index by a list, a copy)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
@@ -1917,6 +1918,14 @@ def _numpy_array_call(node):
         return False
     rule = NUMPY.get(f"np.{node.func.attr}")
     return rule is not None and (rule.fresh or rule.broadcast) and not call_view(node)
+
+
+def _constructor_call(node):
+    """Whether ``node`` calls a NumPy constructor (``np.zeros_like(a)``, ``np.ones(n)``, ``np.hanning(n)``):
+    a new array, which takes at most the shape of its operands, never their memory."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+        isinstance(node.func.value, ast.Name) and node.func.value.id in ("np", "numpy") and \
+        node.func.attr in _CONSTRUCTORS
 
 
 def _symbol(node):

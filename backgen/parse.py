@@ -51,8 +51,8 @@ from . import (combinations, correlations, defaults, dict_arguments, dict_calls,
                eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds, generators,
                higher_order, image_filters, index_tricks, integrals, iterables, list_calls, masked_reductions,
                masked_ufuncs, math_calls, named_entries, outers, partials, polyfits, quantiles, scipy_calls,
-               scipy_linalg, scipy_optimize, selects, shape_tuples, signals, starred, statistics_calls, step_bodies,
-               trys, varargs, view_targets)
+               scipy_linalg, scipy_optimize, selects, shape_tuples, signals, spectra, starred, statistics_calls,
+               step_bodies, trys, varargs, view_targets)
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
@@ -119,7 +119,7 @@ def error_at(message, filename, lines, node):
 
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
-_CALL_REWRITERS = (distances, scipy_optimize, integrals, signals, filters, image_filters, selects, outers,
+_CALL_REWRITERS = (distances, scipy_optimize, integrals, signals, spectra, filters, image_filters, selects, outers,
                    masked_reductions, quantiles, eigenvalues, correlations, polyfits, masked_ufuncs,
                    statistics_calls, math_calls, divmods, float_limits, list_calls, dict_calls, index_tricks,
                    partials)  # (in this order: a later one may rewrite what an earlier wrote)
@@ -1079,6 +1079,10 @@ def _bind_import(node, env):
         for alias in node.names:  # from numpy.lib.stride_tricks import sliding_window_view
             env[alias.asname or alias.name] = f"numpy.lib.stride_tricks.{alias.name}" if alias.name != "*" else None
         return
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module == "numpy.fft":
+        for alias in node.names:  # from numpy.fft import rfft (its real parts read as sums: spectra)
+            env[alias.asname or alias.name] = f"numpy.fft.{alias.name}" if alias.name != "*" else None
+        return
     if isinstance(node, ast.ImportFrom) and not node.level and node.module == "numpy.lib" and \
             any(alias.name == "stride_tricks" for alias in node.names):
         for alias in node.names:  # from numpy.lib import stride_tricks
@@ -1888,6 +1892,8 @@ def _describe(value):
         return "numpy.linalg"  # import numpy.linalg as la
     if value is numpy.lib.stride_tricks:
         return "numpy.lib.stride_tricks"
+    if value is numpy.fft or name and getattr(numpy.fft, name, None) is value:
+        return "numpy.fft" if value is numpy.fft else f"numpy.fft.{name}"  # (from numpy import fft; rfft: spectra)
     signal = sys.modules.get(filters.MODULE)
     if signal is not None and (value is signal or name in filters.FUNCTIONS and getattr(signal, name, None) is value):
         return filters.MODULE if value is signal else f"{filters.MODULE}.{name}"  # (filters)

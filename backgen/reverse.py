@@ -1441,11 +1441,16 @@ class _Reverser(FlowReverser):
     def fills_with(self, op, active):
         """Whether ``op`` is a constructor whose numbers an ``active`` value gives (np.full(n, s))."""
         node = source.expression(op.source)
-        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute) or \
-                not isinstance(node.func.value, ast.Name) or node.func.value.id != self.staged.modules["np"]:
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            return False
+        func, path = node.func, []  # (np.kaiser, np.fft.rfftfreq)
+        while isinstance(func, ast.Attribute):
+            path.insert(0, func.attr)
+            func = func.value
+        if not isinstance(func, ast.Name) or func.id != self.staged.modules["np"]:
             return False
         values = [node.args[k] if k < len(node.args) else next((kw.value for kw in node.keywords if kw.arg == word), None)
-                  for k, word in VALUE_ARGUMENTS.get("np." + node.func.attr, ())]
+                  for k, word in VALUE_ARGUMENTS.get(".".join(["np"] + path), ())]
         return any(value is not None and source.name_ids(value) & active for value in values)
 
     def refuse_opaque(self, op):

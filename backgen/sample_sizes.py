@@ -8,7 +8,8 @@ axes it came from.  ``refit(message, loop=False)`` reads the error a run of the 
 (broadcasting ``(4,) (7,)``, also to the shape ``np.broadcast_to`` asks for, ``x.dot(w)``'s inner sizes, ``np.concatenate``'s other axes, a value
 written into a slot, a value a loop carries, with ``loop``) become one, a tag meeting a constant
 of the code (``np.ones((3, 4))``) takes the constant, a value's axes beyond those of the slot it is
-written into take 1; an index past a tag's end (``x[8]``) makes it longer, up to ``MAX_LENGTHENED``
+written into take 1; an index past a tag's end (``x[8]``) makes it longer, up to ``MAX_LENGTHENED``, and a
+sample too short for a window (``sliding_window_view(x, 8)``) or for a frame to stack makes every tag longer
 (an index further out is one the sizes make, which grows with them: ``x[np.argmax(x)]``); ``reshape`` to sizes the
 code writes (``x.reshape(4, 3)``) gives the tags it multiplies those sizes.  It returns whether
 the sizes changed: False where the error says nothing it can follow (sizes of the code that
@@ -34,6 +35,11 @@ MAX_LENGTHENED = 4096  # the longest an axis is made for an index past its end
 _INDEX = re.compile(r"index (-?\d+) is out of bounds for axis \d+ with size (\d+)")
 _RESHAPE = re.compile(r"cannot reshape array of size (\d+) into shape \(([\w, ]*)\)")
 _CARRIED = re.compile(r"changes shape in this loop: \(([\d, ]*)\) as an iteration starts, \(([\d, ]*)\) as it ends")
+
+# Where NumPy says a sample is too short and not which axis: a window longer than it
+# (sliding_window_view(x, 8) of 7 samples), no frame to stack (np.stack of the frames a loop cuts)
+_TOO_SHORT = ("window shape cannot be larger than input array shape", "need at least one array to stack",
+              "need at least one array to concatenate")
 
 FIRST_TAG = 7  # (sizes below it are the code's own often: 2, 3, 4, 5)
 
@@ -183,6 +189,11 @@ class Sizes:
         found = _RESHAPE.search(message)
         if found:
             return self._reshaped(int(found.group(1)), found.group(2))
+        if any(text in message for text in _TOO_SHORT):  # (which axis NumPy does not say: every tag longer)
+            tags = sorted(tag for tag in self.tags if 4 * tag <= MAX_LENGTHENED)
+            for tag in tags:
+                self._replace(tag, self._fresh(4 * tag))
+            return bool(tags)
         found = _CARRIED.search(message) if loop else None
         if found:
             return self._aligned([_shape(found.group(1)), _shape(found.group(2))], exact=True)
@@ -277,4 +288,4 @@ def _split(number, count):
 def about_sizes(message, loop=False):
     """Whether an error ``message`` names sizes that ``Sizes.refit`` may follow."""
     patterns = (_BROADCAST, _INTO, _CORE, _ALIGNED, _CONCATENATED, _INDEX, _RESHAPE) + ((_CARRIED,) if loop else ())
-    return any(pattern.search(message) for pattern in patterns)
+    return any(pattern.search(message) for pattern in patterns) or any(text in message for text in _TOO_SHORT)

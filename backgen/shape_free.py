@@ -81,7 +81,9 @@ SIZE_CALLS = {"range": (None, ()), "zeros": ((0,), ("shape",)), "ones": ((0,), (
               "pad": ((1,), ("pad_width",)), "split": ((1,), ("indices_or_sections",)),
               "array_split": ((1,), ("indices_or_sections",)), "hsplit": ((1,), ("indices_or_sections",)),
               "vsplit": ((1,), ("indices_or_sections",)), "dsplit": ((1,), ("indices_or_sections",)),
-              "bincount": ((2,), ("minlength",))}
+              "bincount": ((2,), ("minlength",)), "hanning": ((0,), ("M",)), "hamming": ((0,), ("M",)),
+              "blackman": ((0,), ("M",)), "bartlett": ((0,), ("M",)), "kaiser": ((0,), ("M",)),
+              "fftfreq": ((0,), ("n",)), "rfftfreq": ((0,), ("n",))}
 
 
 def uses(func, names):
@@ -801,6 +803,7 @@ class _Fitting:
 
 def _write(forward, unknown, declared, attempt, needed, fitting):
     kinds = uses(forward.func, unknown)
+    integers = tuple(n for n in unknown if kinds.get(n) == "count" and n in _arange_counts(forward.func))
     for name in labels(forward, unknown):  # (those a helper indexes with: word_embedding_forward(captions, W))
         if kinds.get(name) not in ("count", "number"):
             kinds[name] = "label"
@@ -940,7 +943,26 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
     written = _one_text(results)
     if written is None:
         raise needed("the backward backgen writes depends on the ranks of the arrays")
-    return _numbers_checked(forward.func, written, numbers)
+    written = _numbers_checked(forward.func, written, numbers)
+    integers = tuple(n for n in integers if n in written.main.params and n not in written.main.numbers)
+    return dataclasses.replace(written, main=dataclasses.replace(written.main, integers=integers)) if integers \
+        else written
+
+
+def _arange_counts(func):
+    """The names np.arange's arguments are made of (``np.arange(0, n, hop)``; ``H`` of ``d = E // H``, then
+    ``np.arange(d)``): counts where the code is given integers, which np.arange takes floats for too."""
+    made = _made_of(func)
+    found, todo = set(), [name for node in walk(func) if isinstance(node, ast.Call) and
+                          (node.func.attr if isinstance(node.func, ast.Attribute) else
+                           getattr(node.func, "id", "")) == "arange"
+                          for arg in node.args for name in _counted(arg)]
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            todo += list(made.get(name, ()))
+    return found
 
 
 # Calls whose arguments NumPy or Python take as integers only (an array there raises): range(T), np.arange(n)...

@@ -21553,9 +21553,7 @@ KNOWN = {
     ("wv_max_pool_cache_argmax_mask", "generate"): ("refused", "the backward needs size, x"),
     # no shapes: a list of max_lag + 1 numbers broadcast against the target: one element at max_lag = 0
     ("sig_autocorrelation_lags_list_array", "generate"): ("refused", "at max_lag = 0 (sampled at max_lag = 3)"),
-    # the FFT: complex values, refused
-    ("sig_np_fft_rfft_power", "generate"): ("refused", "np.fft.rfft returns complex numbers"),
-    ("sig_np_fft_rfft_power", "decorator"): ("refused", "np.fft.rfft returns complex numbers"),
+    # the FFT: complex values, refused where a bin is written into (np.abs(X), .real, .imag are read as sums)
     ("lib_np_fft_irfft_lowpass_roundtrip", "generate"): ("refused", "np.fft.rfft returns complex numbers"),
     ("lib_np_fft_irfft_lowpass_roundtrip", "decorator"): ("refused", "np.fft.rfft returns complex numbers"),
     # not supported: a nested function returned by a factory, a tuple display appended to a list (a per-step cache)

@@ -241,10 +241,10 @@ def test_decorated_discount_cumsum_by_lfilter(tmp_path):
 
 
 @pytest.mark.parametrize("call, match", [
-    ("lfilter([1.0, 0.5], [1.0, -g], x)", "b a list of one coefficient"),
+    ("lfilter(np.array([1.0, 0.5]), [1.0, -g], x)", "b and a lists of coefficients written out"),
     ("lfilter([1], [1, -g], x, axis=1)", "along axis 0 or -1"),
     ("sum(lfilter([1.0], [1.0, -g], row) for row in x)", "not in a comprehension"),
-], ids=["second-order", "middle-axis", "in-a-generator"])
+], ids=["coefficients-as-an-array", "middle-axis", "in-a-generator"])
 def test_lfilter_beyond_a_first_order_recursion_is_refused_at_its_line(call, match):
     assert_generated_refused(f'''
         from scipy.signal import lfilter

@@ -53,6 +53,13 @@ NO_GRADIENT = {
     "np.linspace": ("constant fresh", CONSTANT_ARRAY),
     "np.logspace": ("constant fresh", CONSTANT_ARRAY),
     "np.geomspace": ("constant fresh", CONSTANT_ARRAY),
+    "np.hanning": ("constant fresh", CONSTANT_ARRAY),  # windows of a length: signal processing's tapers
+    "np.hamming": ("constant fresh", CONSTANT_ARRAY),
+    "np.blackman": ("constant fresh", CONSTANT_ARRAY),
+    "np.bartlett": ("constant fresh", CONSTANT_ARRAY),
+    "np.kaiser": ("constant fresh", CONSTANT_ARRAY),
+    "np.fft.fftfreq": ("constant fresh", CONSTANT_ARRAY),  # the frequencies of a transform's bins
+    "np.fft.rfftfreq": ("constant fresh", CONSTANT_ARRAY),
     # indices
     "np.argmax": ("constant", INDICES),
     "np.argmin": ("constant", INDICES),
@@ -144,6 +151,9 @@ VALUE_ARGUMENTS = {
     "np.logspace": ((0, "start"), (1, "stop"), (4, "base")),
     "np.geomspace": ((0, "start"), (1, "stop")),
     "np.arange": ((0, "start"), (1, "stop"), (2, "step")),
+    "np.kaiser": ((1, "beta"),),
+    "np.fft.fftfreq": ((1, "d"),),
+    "np.fft.rfftfreq": ((1, "d"),),
 }
 
 

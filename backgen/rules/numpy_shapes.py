@@ -202,6 +202,15 @@ def _roll(c):
     return f"{c.np}.roll({c.g}, {back})" if axis == "None" else f"{c.np}.roll({c.g}, {back}, axis={axis})"
 
 
+def _shifted_back(inverse):
+    """np.fft.fftshift's gradient: the inverse shift (``np.fft.ifftshift``) over the same axes."""
+    def grad(c):
+        axes = c.op.param("axes")
+        given = "" if axes is None or c.param_source("axes") == "None" else f", axes={c.param_source('axes')}"
+        return f"{c.np}.fft.{inverse}({c.g}{given})"
+    return grad
+
+
 def _same(function, *params):
     """A permutation that is its own inverse given the same static arguments (flip, transpose-like)."""
     def grad(c):
@@ -696,6 +705,11 @@ RULES = {
     "np.roll": Rule(("a",), grads={"a": _roll}, signature="a, shift, axis=None", fresh=True,
                     examples=("np.roll(a, 2) | a=5", "np.roll(a, -1, axis=1) | a=2x3", "np.roll(a, 4) | a=2x3",
                               "np.roll(a, (1, 2), axis=(0, 1)) | a=3x3")),
+    "np.fft.fftshift": Rule(("x",), grads={"x": _shifted_back("ifftshift")}, signature="x, axes=None", fresh=True,
+                            examples=("np.fft.fftshift(x) | x=5", "np.fft.fftshift(x) | x=4",
+                                      "np.fft.fftshift(x, axes=1) | x=2x3", "np.fft.fftshift(x) | x=3x4")),
+    "np.fft.ifftshift": Rule(("x",), grads={"x": _shifted_back("fftshift")}, signature="x, axes=None", fresh=True,
+                             examples=("np.fft.ifftshift(x) | x=5", "np.fft.ifftshift(x, axes=(0,)) | x=3x2")),
     "np.flip": Rule(("m",), grads={"m": _same("flip", "axis")}, signature="m, axis=None",
                     examples=("np.flip(m) | m=4", "np.flip(m, axis=1) | m=2x3", "np.flip(m) | m=2x3")),
     "np.fliplr": Rule(("m",), grads={"m": _same("fliplr")}, signature="m", examples=("np.fliplr(m) | m=2x3",)),
