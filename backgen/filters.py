@@ -25,6 +25,9 @@ computed (``xn = xs[..., n]``; ``acc = (b0 * xn + b1 * x1 + b2 * x2 - a1 * y1 - 
 ``x1 = xn``, ``y2 = y1``, ``y1 = acc``; ``ys[..., n] = acc``).  The result is of floats, as SciPy's is.
 Other coefficients (arrays, lists not written out), another axis, ``zi``, and a call in a comprehension, a lambda, a conditional part of an expression (``a if c else b``,
 ``and``, ``or``) or a ``while`` test are refused at the call.
+
+``signal_function(env, func)``: the name of the ``scipy.signal`` function a call names, however it is
+spelled (for this module's rewrite and ``image_filters``'), or None.
 """
 
 import ast
@@ -41,14 +44,21 @@ _PARAMS = ("b", "a", "x", "axis", "zi")
 _LONGEST = 8  # the most coefficients of b or a written out that the loop holds in names
 
 
+def signal_function(env, func):
+    """The name of the ``scipy.signal`` function a call's ``func`` names (``lfilter``, ``signal.lfilter``,
+    ``scipy.signal.lfilter``), the environment ``env`` binding its names; None for anything else."""
+    parts = []
+    while isinstance(func, ast.Attribute):
+        parts.insert(0, func.attr)
+        func = func.value
+    meaning = env.get(func.id) if isinstance(func, ast.Name) else None
+    module, _, name = ".".join([meaning] + parts).rpartition(".") if meaning else ("", "", "")
+    return name if module == MODULE else None
+
+
 def rewrite(forward):
     def which(func):
-        parts = []
-        while isinstance(func, ast.Attribute):
-            parts.insert(0, func.attr)
-            func = func.value
-        meaning = forward.env.get(func.id) if isinstance(func, ast.Name) else None
-        return ".".join([meaning] + parts) == f"{MODULE}.lfilter" if meaning else False
+        return signal_function(forward.env, func) == "lfilter"
 
     if not any(isinstance(n, ast.Call) and which(n.func) for n in ast.walk(forward.func)):
         return

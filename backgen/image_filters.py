@@ -23,23 +23,18 @@ NumPy's error where the code runs.
 import ast
 
 from .call_lines import assigned_at, lines_before, located
+from .filters import signal_function
 from .scipy_calls import numpy_alias
 from .source import fresh_names, name_ids
 
 SPELLED = frozenset({"convolve2d", "correlate2d"})  # (parse runs this rewriter only where the function spells one)
-MODULE = "scipy.signal"
 _PARAMS = ("in1", "in2", "mode", "boundary", "fillvalue")
 
 
 def rewrite(forward):
     def which(func):
-        parts = []
-        while isinstance(func, ast.Attribute):
-            parts.insert(0, func.attr)
-            func = func.value
-        meaning = forward.env.get(func.id) if isinstance(func, ast.Name) else None
-        name = ".".join([meaning] + parts) if meaning else ""
-        return name.rpartition(".")[2] if name in {f"{MODULE}.{n}" for n in SPELLED} else None
+        name = signal_function(forward.env, func)
+        return name if name in SPELLED else None
 
     if not any(isinstance(n, ast.Call) and which(n.func) for n in ast.walk(forward.func)):
         return
