@@ -616,7 +616,7 @@ class MemoryModel:
         before = dict(self.versions)
         direct = None  # (what shares that memory on every path: found where needed)
         self._follow(name, old, new, {old.name}, node)
-        self._lists_remade(before, old, new, shared)
+        self._lists_remade(before, old, new, shared, node)
         self._note_parameter_write(shared, name, node, None)
         self.cache_written(name, old, node)
         for other_name, atom in before.items():
@@ -636,13 +636,14 @@ class MemoryModel:
                     "may be an array, a helper's result, or a value a loop carries on some of its paths")
                 self._stale(other_name, name, node, why, only_if_array=link, retry=retry)
 
-    def _lists_remade(self, before, old, new, shared):
+    def _lists_remade(self, before, old, new, shared, node):
         """After the write that made ``old`` ``new`` (and followed it into the names sharing it: their
         values ``before`` it in ``before``), a list made from a display (``L = [w, v]``, ``t = (M,)``)
         holding one of the arrays it changed is made again of its items' new values (``L_1 = [w_1, v]``),
         as every name of it reads them after the write: it holds those arrays themselves.  Not where an
         item it holds sharing that memory was not followed, nor where it may hold one array twice: it is
-        left to ``written``, stale."""
+        left to ``written``, stale.  Nor where an earlier branch set the list on one path only and nothing
+        reads it after the write (``node``): its items may be unset here, and it is needed nowhere."""
         renewed, same = {old.name: new}, old.name
         while same in self.storage and self.storage[same][1] == "same" and self.storage[same][0] not in renewed:
             same = self.storage[same][0]  # (the array old is, held by no name: L = [x * 1.0]; item = L[0])
@@ -655,8 +656,10 @@ class MemoryModel:
         made = {}
         for other_name, atom in before.items():
             if other_name.startswith(" ") or not isinstance(atom, ir.Var) or self.versions.get(other_name) != atom \
-                    or atom.name not in shared or atom.name in self.lists_sharing:
-                continue
+                    or atom.name not in shared or atom.name in self.lists_sharing or \
+                    other_name in getattr(self, "conditional", {}) and not self._read_later(other_name, node):
+                continue  # (set on one path only and read nowhere after: its items may be unset here, b = (a *
+                # 0.7, a) under an if, and nothing needs it made again)
             op = self.list_ops.get(atom.name)
             items = [item.name for item in op.args if isinstance(item, ir.Var)] if op is not None else ()
             if not any(item in renewed for item in items) or \
@@ -673,6 +676,35 @@ class MemoryModel:
             self.bind(other_name, made[atom.name])
             if marks:  # (what an earlier write made stale in it, of another item, still is)
                 self.stale[other_name] = marks
+
+    def _read_later(self, name, node):
+        """Whether the function reads ``name`` after the statement ``node`` (by place), or in a loop holding
+        it (in a next iteration), unless a statement before the read in the read's own block binds the name
+        anew (``b = (...)``, then ``c = b[-1]``: that value is read; after the write, for a read after it)."""
+        if node is None or getattr(node, "lineno", None) is None:
+            return True
+        at = (node.lineno, node.col_offset)
+        loops = [loop for loop in source.walk(self.func) if isinstance(loop, (ast.For, ast.While)) and
+                 (loop.lineno, loop.col_offset) <= at <= (loop.end_lineno, loop.end_col_offset)]
+        parents = {}
+        for parent in source.walk(self.func):
+            for child in ast.iter_child_nodes(parent):
+                parents[id(child)] = parent
+
+        def bound_before(read, since):
+            stmt = read
+            while stmt is not None and not isinstance(stmt, ast.stmt):
+                stmt = parents.get(id(stmt))
+            block = next((getattr(parents.get(id(stmt)), f) for f in ("body", "orelse", "finalbody")
+                          if stmt is not None and stmt in getattr(parents.get(id(stmt)), f, ())), [])
+            return any(isinstance(t, ast.Name) and t.id == name and isinstance(t.ctx, ast.Store)
+                       for earlier in block[:block.index(stmt)] if isinstance(earlier, ast.Assign) and
+                       (earlier.lineno, earlier.col_offset) > since
+                       for target in earlier.targets for t in ast.walk(target)) if stmt in block else False
+        return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) and (
+            (n.lineno, n.col_offset) > at and not bound_before(n, at) or
+            any(loop.lineno <= n.lineno <= loop.end_lineno for loop in loops) and not bound_before(n, (0, 0)))
+            for n in source.walk(self.func))
 
     def _unfollowed(self, atom, written):
         """Why a write into ``written`` is not followed into ``atom`` where one of them is a view of the
