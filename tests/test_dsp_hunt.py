@@ -368,6 +368,7 @@ def test_frames_of_eight_samples_without_shapes(frames):
     ("lfilter([b0], [1.0, a1, a2], x[::-1])[::-1]", (12,)),
 ], ids=["one-pole-one-zero", "biquad", "fir-along-axis-0", "rows", "all-pole-reversed"])
 def test_lfilter_of_coefficients_written_out(call, shape):
+    pytest.importorskip("scipy")
     assert_generated_right(f'''
         from scipy.signal import lfilter
         def f(x, b0, b1, b2, a1, a2):

@@ -161,6 +161,7 @@ UNIT = np.array([0.3, 0.6, 0.2, 0.9])
 def test_scipy_stats_distributions_read_as_their_formulas(call, args, declared):
     # refused before ('scipy.stats.gamma.logpdf is not supported'); each as SciPy computes it, the shape
     # parameters of gamma and beta through xlogy, xlog1py and gammaln
+    pytest.importorskip("scipy")
     params = 'x: "N", loc: float, scale: float' if declared else "x, loc, scale"
     assert_generated_right(f'''
         from scipy.stats import beta, cauchy, expon, gamma, laplace, logistic
@@ -170,6 +171,7 @@ def test_scipy_stats_distributions_read_as_their_formulas(call, args, declared):
 
 
 def test_gamma_and_beta_priors_of_a_bayesian_model_by_the_decorator():
+    pytest.importorskip("scipy")
     text = '''
 import numpy as np
 import pytest
@@ -367,6 +369,7 @@ def test_layer_shapes_of_a_list_the_module_changes_are_no_constant():
 def test_the_decorator_names_a_multivariate_scipy_distribution_it_does_not_read():
     # dirichlet is an instance of dirichlet_gen, with no name of its own: the decorator said "unknown
     # function 'dirichlet.logpdf'" where generate says SciPy's function is not supported
+    pytest.importorskip("scipy")
     forward = imported('''
 import numpy as np
 from scipy.stats import dirichlet

@@ -182,6 +182,7 @@ def test_a_loop_reading_the_name_before_binding_the_list_stays_refused():
 
 def test_discount_cumsum_by_lfilter_along_axis_0():
     # (as written in Spinning Up's core.py)
+    pytest.importorskip("scipy")
     assert_backward_right('''
         import scipy.signal
         def discount_cumsum(x, discount):
@@ -190,6 +191,7 @@ def test_discount_cumsum_by_lfilter_along_axis_0():
 
 
 def test_gae_and_returns_by_lfilter_imported_by_name():
+    pytest.importorskip("scipy")
     assert_backward_right('''
         from scipy.signal import lfilter
         def f(rewards, values, gamma, lam):
@@ -205,6 +207,7 @@ def test_gae_and_returns_by_lfilter_imported_by_name():
     ("signal.lfilter((b0,), (a0,), x, axis=-1) + 0 * a1", [RNG.randn(5), 0.7, 1.3, -0.4]),
 ], ids=["first-order-last-axis", "no-recursion"])
 def test_lfilter_of_coefficients_differentiated(call, args):
+    pytest.importorskip("scipy")
     assert_backward_right(f'''
         from scipy import signal
         def f(x, b0, a0, a1):
@@ -213,6 +216,7 @@ def test_lfilter_of_coefficients_differentiated(call, args):
 
 
 def test_lfilter_with_shapes_given():
+    pytest.importorskip("scipy")
     source = textwrap.dedent('''
         import scipy.signal as sig
         def discount(x: "T, E", gamma: float):
@@ -228,6 +232,7 @@ def test_lfilter_with_shapes_given():
 
 
 def test_decorated_discount_cumsum_by_lfilter(tmp_path):
+    pytest.importorskip("scipy")
     module = _module(tmp_path, "core_lfilter", '''
         import numpy as np
         from scipy import signal
@@ -246,6 +251,7 @@ def test_decorated_discount_cumsum_by_lfilter(tmp_path):
     ("sum(lfilter([1.0], [1.0, -g], row) for row in x)", "not in a comprehension"),
 ], ids=["coefficients-as-an-array", "middle-axis", "in-a-generator"])
 def test_lfilter_beyond_a_first_order_recursion_is_refused_at_its_line(call, match):
+    pytest.importorskip("scipy")
     assert_generated_refused(f'''
         from scipy.signal import lfilter
         def f(x, g):
