@@ -166,6 +166,27 @@ def _build(forward, wrt, shapes, args, user_cache, arrays=False):
     return result
 
 
+def _nested_param_write(helper, staged, numpy, seen):
+    """The error of the first write into a parameter that a function ``helper`` calls (at any depth) makes
+    (``step(p + p, p)`` writing into ``q``, which is ``helper``'s ``p``), or None; ``staged`` is ``helper``
+    staged, ``seen`` the functions on the way (a call of one of them is recursion, refused elsewhere)."""
+    for op in ops_in(staged.body):
+        name = op.param("function") if op.rule == "call" else None
+        if name is None or name in seen or name not in helper.helpers:
+            continue
+        try:
+            callee = read_helper(helper, name)
+            inner = stage(callee, None, declared_shapes(callee), numpy)
+        except BackgenError:
+            continue  # (refused where it is built, with its own reason)
+        if inner.param_writes:
+            return inner.param_writes[0][1]
+        found = _nested_param_write(callee, inner, numpy, seen | {name})
+        if found is not None:
+            return found
+    return None
+
+
 def _written_alike(forward, result, other, said):
     """``other``, the backward written for other ranks of parameters said to have any, must be ``result``'s
     code; else a BackgenError: ``said``, but the backward depends on the rank."""
@@ -1608,6 +1629,9 @@ def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, un
             error = tested[name][1].param_writes[0][1]  # written into the caller, where the stager follows
             error.inline_helpers = (name,)  # the write (``inline``), or refused
             raise error
+        nested = _nested_param_write(helper, tested[name][1], result.mode == "numpy", {name, *chain})
+        if nested is not None:  # (layer(X) in a test, its step(p + p, p) writing into p: X changes, which
+            raise nested        # no backward of a test follows: refused, as where the call is a statement)
     # each call site records the arguments it was called with, to learn their shapes
     sites = {id(op): k for k, op in enumerate(calls)}
     recorded = {k: [] for k in range(len(calls))}

@@ -5392,3 +5392,28 @@ def test_a_tuple_of_a_view_set_under_an_if_then_a_write(then, test):
             v[0] += X.mean()
         """) + textwrap.indent(then, "    ") + "\n"
     assert_right(source, [V3, X34], np.array([0.3, -0.5, 1.2]))
+
+
+# long fuzz, seed 2026120575, program 16773: a function called in an if's test whose own helper writes into
+# the array it was given (layer(X) calling step(p + p, p), step's q += ...): X changed as the test ran,
+# which the backward, following no write of a test, left out (a wrong gradient); now refused, as where
+# the call is a statement of its own
+@pytest.mark.parametrize("test", ["np.sum(layer(X)) > 100", "np.sum(layer(X)) < 100"], ids=["else", "then"])
+def test_a_helper_in_a_test_whose_helper_writes_into_its_argument_is_refused(test):
+    source = textwrap.dedent(f"""
+        import numpy as np
+
+        def step(p, q):
+            q += np.tanh(p)
+            return p * 1.0
+
+        def layer(p):
+            return step(p + p, p) * 3.0
+
+        def f(X: "3, 1"):
+            if {test}:
+                X = X * 5.0
+            return X * 2.0
+        """)
+    with pytest.raises(backgen.BackgenError, match="this writes into the array passed as the parameter 'q'"):
+        backgen.generate(source, name="f")
