@@ -21,7 +21,7 @@ import keyword
 
 from .nested import Nested
 from .source import fresh_names, walk
-from .varargs import _module_functions
+from .varargs import module_functions
 
 
 def rewrite(forward, read_plain):
@@ -72,7 +72,7 @@ def rewrite(forward, read_plain):
                 copy_ = _written_for(helper.func, param, read)
                 copy_.name = fresh_names(taken)(f"{call.func.id}_{param}")
                 forward.helpers[copy_.name] = Nested(copy_, helper.filename, helper.lines, dict(helper.env),
-                                                     _module_functions(forward, call.func.id, helper),
+                                                     module_functions(forward, call.func.id, helper),
                                                      dict(helper.constants),
                                                      literals=dict(getattr(helper, "literals", {})))
                 written[key] = copy_.name

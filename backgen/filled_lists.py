@@ -19,7 +19,7 @@ stager follows (a list made of ``None`` is refused where it is read); nothing el
 
 import ast
 
-from .source import walk
+from .source import name_ids, walk
 
 _LEAVING = (ast.Break, ast.Continue, ast.Return, ast.Yield, ast.YieldFrom)
 
@@ -41,11 +41,11 @@ def _block(block):
         if made is None:
             continue
         name, length = made
-        loop = next((s for s in block[k + 1:] if name in _names(s)), None)
+        loop = next((s for s in block[k + 1:] if name in name_ids(s)), None)
         if loop is None or not _fills(loop, name, length):
             continue
         between = block[k + 1:block.index(loop)]
-        if _names(length) & {n for s in between for n in _stored(s)}:
+        if name_ids(length) & {n for s in between for n in _stored(s)}:
             continue  # (the length's names set again before the loop: another length)
         write = next(s for s in loop.body if _slot_write(s, name, loop.target.id))
         stmt.value = ast.copy_location(ast.List([], ast.Load()), stmt.value)
@@ -70,7 +70,7 @@ def _made(stmt):
     if isinstance(value, ast.ListComp) and _blank(value.elt) and len(value.generators) == 1:
         gen = value.generators[0]
         if not gen.ifs and not gen.is_async and _range_of(gen.iter) is not None and \
-                not (_names(value.elt) & _stored(gen.target)):
+                not (name_ids(value.elt) & _stored(gen.target)):
             return stmt.targets[0].id, _range_of(gen.iter)
     return None
 
@@ -98,7 +98,7 @@ def _fills(loop, name, length):
     t = loop.target.id
     inside = ast.Module(loop.body, [])
     if any(isinstance(n, _LEAVING) for n in walk(inside)) or t in _stored(inside) or \
-            _names(length) & _stored(inside):
+            name_ids(length) & _stored(inside):
         return False
     writes = [k for k, s in enumerate(loop.body) if _slot_write(s, name, t)]
     if len(writes) != 1:
@@ -120,7 +120,7 @@ def _slot_write(stmt, name, t):
     return isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Subscript) \
         and isinstance(stmt.targets[0].value, ast.Name) and stmt.targets[0].value.id == name and \
         isinstance(stmt.targets[0].slice, ast.Name) and stmt.targets[0].slice.id == t and \
-        name not in _names(stmt.value)
+        name not in name_ids(stmt.value)
 
 
 def _slot_read(stmt, node, t):
@@ -128,9 +128,6 @@ def _slot_read(stmt, node, t):
     return any(isinstance(sub, ast.Subscript) and sub.value is node and isinstance(sub.ctx, ast.Load)
                and isinstance(sub.slice, ast.Name) and sub.slice.id == t for sub in walk(stmt))
 
-
-def _names(node):
-    return {n.id for n in walk(node) if isinstance(n, ast.Name)}
 
 
 def _stored(node):

@@ -39,7 +39,7 @@ import ast
 import copy
 
 from .nested import Nested
-from .source import fresh_names, walk
+from .source import fresh_names, name_ids, walk
 
 
 def rewrite(forward):
@@ -121,7 +121,7 @@ def _step_layer(forward, body, loop):
         if any(_stored(stmt) & (_loaded(m) | _stored(m)) or _loaded(stmt) & _stored(m) for m in moved):
             return None
     items = _items(collect)
-    read = {n for item in items for n in _names(item)}
+    read = {n for item in items for n in name_ids(item)}
     if any((_stored(stmts[k]) | _bases(stmts[k])) & read for k in range(first, collects[0])
            if kinds[k] != "step"):
         return None  # (the tuple reads what a statement left out of the step sets before it)
@@ -359,9 +359,6 @@ def _items(collect):
     value = collect.value.args[0] if isinstance(collect, ast.Expr) else collect.value
     return list(value.elts)
 
-
-def _names(node):
-    return {n.id for n in walk(node) if isinstance(n, ast.Name)}
 
 
 def _loaded(node):

@@ -54,7 +54,7 @@ def specialize(forward, read_plain):
             taken = set(forward.helpers) | {n.id for n in walk(forward.func) if isinstance(n, ast.Name)}
             func.name = fresh_names(taken)(f"{call.func.id}_{count}")
             forward.helpers[func.name] = Nested(func, helper.filename, helper.lines, dict(helper.env),
-                                                _module_functions(forward, call.func.id, helper),
+                                                module_functions(forward, call.func.id, helper),
                                                 dict(helper.constants), literals=dict(getattr(helper, "literals", {})))
             written[key] = func.name
         call.func = ast.copy_location(ast.Name(written[key], ast.Load()), call.func)
@@ -138,13 +138,13 @@ def spread_tuples(forward, read_plain):
             taken = set(forward.helpers) | {n.id for n in walk(forward.func) if isinstance(n, ast.Name)}
             func.name = fresh_names(taken)(f"{call.func.id}_" + "_".join(str(n) for _, n in sorted(sizes.items())))
             forward.helpers[func.name] = Nested(func, helper.filename, helper.lines, dict(helper.env),
-                                                _module_functions(forward, call.func.id, helper),
+                                                module_functions(forward, call.func.id, helper),
                                                 dict(helper.constants), literals=dict(getattr(helper, "literals", {})))
             written[key] = func.name
         call.func = ast.copy_location(ast.Name(written[key], ast.Load()), call.func)
 
 
-def _module_functions(forward, name, helper):
+def module_functions(forward, name, helper):
     """The helpers of ``helper``, and, where the caller holds it as a live function, the user's functions its
     module binds that the caller holds too (the copy, no live function, keeps what its names mean)."""
     helpers = dict(helper.helpers)
