@@ -1271,8 +1271,8 @@ class _Reverser(FlowReverser):
         if not sized or len(arrays) < 2 and not unknown:
             return
         if not unknown and all(a[2] == sized[0][2] and a[1] == sized[0][1] and a[0] not in self.partly_sized
-                               for a in arrays):
-            return  # selected alike: the same length (on every path)
+                               for a in arrays) and self.aligned(arrays):
+            return  # selected alike: the same length (on every path), along the same axes
         if not unknown and part is None and self.data_axes_clear(op, sized, arrays, result):
             return  # Xc - mu: mu has no axis of Xc's rows, nor any other selection: no broadcasting along them
         if not unknown and self.sized_axes_clear(sized, arrays):
@@ -1298,6 +1298,17 @@ class _Reverser(FlowReverser):
             else "is selected by a boolean mask, so its length depends on the data"
         self.refuse_at(op.line, f"{what} {cause}: whether it broadcasts against the other operands is not known "
                                 "before the code runs; select the same elements of them too, or reduce it first")
+
+    def aligned(self, arrays):
+        """Whether the selections ``arrays`` (of one shape, selected by the same masks) have their lengths
+        the data decides along the same axes: one value read twice, or each one's axes known and alike.
+        A stack of selections and its transpose (``c * c.T``, of shape (4, 4) where four elements are
+        selected) have them along different axes: one element selected, NumPy broadcasts (4, 1) against
+        (1, 4)."""
+        if len({name for name, _, _ in arrays}) == 1:
+            return True
+        along = [self.data_axes.get(name) for name, _, _ in arrays]
+        return along[0] is not None and all(a == along[0] for a in along)
 
     def summable_at_run(self, op, operands, part=None):
         """Whether the elementwise operation ``op`` may meet selections of any length: the gradient of

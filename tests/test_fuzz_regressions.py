@@ -5417,3 +5417,18 @@ def test_a_helper_in_a_test_whose_helper_writes_into_its_argument_is_refused(tes
         """)
     with pytest.raises(backgen.BackgenError, match="this writes into the array passed as the parameter 'q'"):
         backgen.generate(source, name="f")
+
+
+# long fuzz, seed 2026120576, program 762: a stack of a mask's selections met its own transpose
+# (c * np.transpose(c), (4, k) against (k, 4)); both selected by the same mask and of one shape at the
+# sizes walked, they were taken as of one length along the same axes, and the backward was written without
+# broadcasting: where the mask selects one element NumPy broadcasts (4, 1) against (1, 4), and the backward
+# raised (ValueError, non-broadcastable output operand)
+@pytest.mark.parametrize("made", [
+    "hs = []\nfor i in range(2):\n    hs.extend([w[w > 0.5], w[w > 0.5] * 0.5])\nc = np.stack(hs)",
+    "s = w[w > 0.5]\nc = np.stack([s, s * 2.0, s, s])",
+], ids=["extended-in-a-loop", "stacked"])
+@pytest.mark.parametrize("product", ["c * np.transpose(c)", "c.T * c + c"])
+def test_a_stack_of_selections_against_its_transpose(made, product):
+    source = "import numpy as np\n\ndef f(w: \"4\"):\n" + textwrap.indent(f"{made}\nreturn {product}\n", "    ")
+    assert_right_at_random(source, count=80, seed=3)
