@@ -1301,12 +1301,13 @@ class _Reverser(FlowReverser):
 
     def aligned(self, arrays):
         """Whether the selections ``arrays`` (of one shape, selected by the same masks) have their lengths
-        the data decides along the same axes: one value read twice, or each one's axes known and alike.
+        the data decides along the same axes: one value read twice, vectors, or each one's axes known and
+        alike.
         A stack of selections and its transpose (``c * c.T``, of shape (4, 4) where four elements are
         selected) have them along different axes: one element selected, NumPy broadcasts (4, 1) against
         (1, 4)."""
-        if len({name for name, _, _ in arrays}) == 1:
-            return True
+        if len({name for name, _, _ in arrays}) == 1 or all(len(shape) == 1 for _, shape, _ in arrays):
+            return True  # (vectors: each length the data decides is along their one axis)
         along = [self.data_axes.get(name) for name, _, _ in arrays]
         return along[0] is not None and all(a == along[0] for a in along)
 
