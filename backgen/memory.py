@@ -729,8 +729,9 @@ class MemoryModel:
                             "the arrays passed in, not known here: reshape an array known to be C-contiguous (one "
                             "made by .copy())"))
                     return why
-                return (f"the {op.rule.rpartition('.')[2]} on line {op.line} is a view of {of}, which backgen "
-                        "does not write back through")
+                spelled = op.source.partition("(")[0].rpartition(".")[2] if "(" in op.source else ""
+                return (f"the {spelled or op.rule.rpartition('.')[2]} on line {op.line} is a view of {of}, which "
+                        "backgen does not write back through")  # (as written: np.asarray, staged as an astype)
         return None
 
     def _held_link(self, atom, written, shared, link):
