@@ -1998,7 +1998,8 @@ def fence(forward, main=True):
                 value = default_value(default)  # arithmetic on numbers: beta=8.0 / 3.0
             except ValueError:
                 value = None
-            if type(value) not in (int, float) and not (type(value) is tuple and _plain_tuple(value)):
+            if type(value) not in (int, float) and not (type(value) is tuple and _plain_tuple(value)) and \
+                    array_default(default, forward.env) is None:
                 raise forward.error("parameter defaults must be numbers (or arithmetic on numbers), True/False, "
                                     "strings, None or tuples of those", default)
     body = list(func.body)
@@ -2099,6 +2100,36 @@ def is_docstring(stmt):
 
 _ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
                ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow}
+
+
+_ARRAY_MAKERS = frozenset({"array", "asarray", "zeros", "ones", "full", "eye", "identity", "arange", "linspace"})
+
+
+def array_default(node, env):
+    """The array a parameter's default makes where it is a NumPy constructor of literals
+    (``mean=np.array([0.485, 0.456, 0.406])``, ``W=np.eye(3)``, ``dtype=float`` allowed): evaluated
+    once, as Python evaluates a default; else None."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and
+            isinstance(node.func.value, ast.Name) and env.get(node.func.value.id) == "numpy" and
+            node.func.attr in _ARRAY_MAKERS):
+        return None
+    try:
+        args = [default_value(a) for a in node.args]
+        kwargs = {}
+        for k in node.keywords:
+            if k.arg == "dtype" and isinstance(k.value, ast.Name) and k.value.id in ("float", "int"):
+                kwargs["dtype"] = {"float": float, "int": int}[k.value.id]
+            elif k.arg == "dtype" and isinstance(k.value, ast.Attribute) and isinstance(k.value.value, ast.Name) \
+                    and env.get(k.value.value.id) == "numpy" and k.value.attr in ("float64", "float32", "int64"):
+                kwargs["dtype"] = getattr(numpy, k.value.attr)
+            elif k.arg is not None:
+                kwargs[k.arg] = default_value(k.value)
+            else:
+                return None
+        value = getattr(numpy, node.func.attr)(*args, **kwargs)
+    except (ValueError, TypeError, SyntaxError, MemoryError):
+        return None
+    return value if isinstance(value, numpy.ndarray) and value.dtype.kind in "fiub" and value.size <= 4096 else None
 
 
 def default_value(node):

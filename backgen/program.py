@@ -36,7 +36,7 @@ from .inline import inlined
 from .inplace import fresh
 from .memory import layout_holds
 from .ir import Program, map_ops, ops_in
-from .parse import default_value, read, read_helper
+from .parse import array_default, default_value, read, read_helper
 from .peel import MAX_UNROLLED, loop_place, peeled, unrolled
 from .reverse import reverse
 from .selections import check_other_values, data_numbers, data_sized, data_varying, layout_varies, sized_axes
@@ -100,7 +100,8 @@ def _static_defaults(forward, wrt, shapes, loops=False):
     the default."""
     args = forward.func.args
     defaults = dict(zip([a.arg for a in args.args][len(args.args) - len(args.defaults):], args.defaults))
-    integers = {name: default_value(node) for name, node in defaults.items()}
+    integers = {name: default_value(node) for name, node in defaults.items()
+                if array_default(node, forward.env) is None}  # (an array default: no setting)
     integers = {name: value for name, value in integers.items() if type(value) is int}
     if not integers:
         return ()
@@ -1517,7 +1518,10 @@ def declared_shapes(forward, shapes=None):
             found = shape_spec(arg.annotation) if arg.annotation is not None else None
         except (TypeError, ValueError) as exc:
             raise forward.error(f"the annotation of {arg.arg}: {exc}", arg.annotation) from None
-        if found is None and arg.arg in defaults:  # a number default: a scalar of its kind (None: unknown)
+        array = array_default(defaults[arg.arg], forward.env) if found is None and arg.arg in defaults else None
+        if array is not None:  # mean=np.array([0.485, 0.456, 0.406]): an array of the default's shape
+            found = Spec(array.shape, "float" if array.dtype.kind == "f" else "int")
+        elif found is None and arg.arg in defaults:  # a number default: a scalar of its kind (None: unknown)
             value = default_value(defaults[arg.arg])
             if isinstance(value, (bool, str)):  # a flag or a setting: no gradient, its default for samples
                 found = Spec((), type(value).__name__, value)

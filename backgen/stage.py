@@ -37,7 +37,7 @@ from .flow import RETURN, StatementStager, single_exit
 from .cache import CacheStager, dict_made, inline_expressions, output_roles, returned_dicts, specialize
 from .hints import hint as _hint
 from .memory import MemoryModel
-from .parse import is_docstring, read_helper
+from .parse import array_default, is_docstring, read_helper
 from .rules import CONSTANTS, INERT_ATTRIBUTES, NOT_DIFFERENTIABLE, RULES
 from .shapes import spec
 from .stage_calls import CallStager, _literal, _same_name
@@ -341,9 +341,11 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                 self.index_arrays.add(name)  # (labels, y: 'int N', or an array of integers passed: an index by
             elif ("kind", "mask", name) in self.written_in_place:  # them copies)
                 self.mask_names.add(name)  # (an array of booleans passed: an index by it copies)
-        defaults = tuple(source.spelling(d, self.forward.lines) or source.to_source(d)  # (eps=1e-5 as written)
-                         for d in self.func.args.defaults)
+        defaults = tuple(self.spell(d, {}) if array_default(d, self.forward.env) is not None else  # (np.eye(3),
+                         source.spelling(d, self.forward.lines) or source.to_source(d)  # as the code binds np;
+                         for d in self.func.args.defaults)                             # eps=1e-5 as written)
         self.block(body)
+        self.refuse_default_writes()
         outputs = tuple(self.versions[RETURN.format(i)] for i in range(len(upstreams)))
         modules = self.modules
         taken = frozenset(self.namer.taken | set(modules.values()))
@@ -573,6 +575,21 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if self.versions.get(name) != atom:
             self.constants_computed(name)
         self.versions[name] = atom
+
+    def refuse_default_writes(self):
+        """Refuse a write into the array a parameter's default makes (``def f(x, acc=np.zeros(3))``, then
+        ``acc += x``): Python makes that array once and keeps it between calls, so each call of the forward
+        starts from what the last left, and the backward, whose default is an array of its own, from none."""
+        args = self.func.args
+        arrays = {a.arg: d for a, d in zip(args.args[len(args.args) - len(args.defaults):], args.defaults)
+                  if array_default(d, self.forward.env) is not None}
+        for _, error, param in self.param_writes if arrays else ():
+            if param in arrays:
+                raise BackgenError(f"this writes into the array the default of {param!r} makes "
+                                   f"({source.to_source(arrays[param])}), which Python makes once and keeps between "
+                                   "calls, so each call starts from what the last one left: copy it first "
+                                   f"({param} = {param}.copy()), or write {param} = {param} + ... for a new array",
+                                   error.filename, error.lineno, error.offset, error.text)
 
     def constants_computed(self, name):
         """Each constant another name holds whose text reads ``name`` staged on a line of its own, before

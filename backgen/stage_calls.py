@@ -298,7 +298,7 @@ class CallStager:
         args = helper.func.args
         names = [a.arg for a in args.args]
         defaults = dict(zip(names[len(names) - len(args.defaults):], args.defaults))
-        signature = ", ".join(f"{n}={source.to_source(defaults[n])}" if n in defaults else n for n in names)
+        signature = ", ".join(f"{n}=None" if n in defaults else n for n in names)  # (what binds: the names)
         try:
             bound = _bound(signature, node.args, {k.arg: k.value for k in node.keywords})
         except TypeError as exc:
