@@ -19,7 +19,7 @@ import numpy as np
 from . import ir, source
 from .errors import NoSourceError
 from .hints import hint as _hint
-from .parse import inlined_note, key_parts, read_helper
+from .parse import array_default, inlined_note, key_parts, read_helper
 from .rules import (ALIASES, CALLS, INERT, INERT_ATTRIBUTES, INERT_METHODS, METHOD_SIGNATURES, METHODS,
                     NOT_DIFFERENTIABLE, NUMPY, OPAQUE, SIGNATURES)
 
@@ -311,7 +311,9 @@ class CallStager:
                 # deriv((theta, omega), k): the values, as a list of them (state = (a, b) is one too)
                 atoms.append(self.numpy_op("list_make", list(value.elts), value, None, param))
                 continue
-            atoms.append(self.expr(value) if value is not None else  # (eps=1e-3 as the helper writes it)
+            atoms.append(self.expr(value) if value is not None else  # (eps=1e-3 as the helper writes it; an
+                         ir.Const(self.spell(defaults[param], {})) if array_default(defaults[param], helper.env)
+                         is not None else  # array's, np.eye(3), as the generated code binds NumPy)
                          ir.Const(source.spelling(defaults[param], helper.lines) or source.to_source(defaults[param])))
         text = f"{function}({', '.join(map(str, atoms))})"
         target = name() if name is not None else self.namer.fresh(role or f"{function}_out")

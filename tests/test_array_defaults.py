@@ -108,15 +108,16 @@ def test_integer_labels_as_a_default_carry_no_gradient():
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
 
 
-def test_a_helper_s_array_default():
-    source = '''
-    import numpy as np
+@pytest.mark.parametrize("numpy", ["np", "xp"])
+def test_a_helper_s_array_default(numpy):
+    source = f'''
+    import numpy as {numpy}
 
-    def scale(x, w=np.array([1.0, 2.0, 3.0])):
+    def scale(x, w={numpy}.array([1.0, 2.0, 3.0])):
         return x * w
 
     def f(x, v):
-        return np.sum(np.sin(scale(x)) + scale(v, np.array([0.5, 0.5, 2.0])) ** 2)
+        return {numpy}.sum({numpy}.sin(scale(x)) + scale(v, {numpy}.array([0.5, 0.5, 2.0])) ** 2)
     '''
     _, backward = backward_of(source, "f", {"x": (2, 3), "v": (3,)})
     rng = np.random.default_rng(4)
