@@ -1520,7 +1520,7 @@ def declared_shapes(forward, shapes=None):
             raise forward.error(f"the annotation of {arg.arg}: {exc}", arg.annotation) from None
         array = array_default(defaults[arg.arg], forward.env) if found is None and arg.arg in defaults else None
         if array is not None:  # mean=np.array([0.485, 0.456, 0.406]): an array of the default's shape
-            found = Spec(array.shape, "float" if array.dtype.kind == "f" else "int")
+            found = Spec(array.shape, {"f": "float", "b": "bool"}.get(array.dtype.kind, "int"))
         elif found is None and arg.arg in defaults:  # a number default: a scalar of its kind (None: unknown)
             value = default_value(defaults[arg.arg])
             if isinstance(value, (bool, str)):  # a flag or a setting: no gradient, its default for samples

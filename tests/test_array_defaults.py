@@ -164,3 +164,18 @@ def test_other_array_defaults_are_refused(default):
     source = f"a = 2.0\n\ndef f(x, w={default}):\n    return np.sum(x * w)\n"
     with pytest.raises(backgen.BackgenError, match="parameter defaults must be"):
         backgen.generate("import numpy as np\n" + source, name="f")
+
+
+def test_a_mask_as_a_default_selects():
+    source = '''
+    import numpy as np
+
+    def f(x, m=np.array([True, False, True])):
+        return np.sum(x[m] ** 2 * x[0])
+    '''
+    text, backward = backward_of(source, "f", {"x": (3,)})
+    assert "with respect to x, times" in text  # (a mask: no gradient)
+    x = np.array([0.4, -0.7, 1.1])
+    got = backward(x.copy(), dout=0.7)
+    want = finite_differences(forward_of(source, "f"), [x], [0], (0.7,))[0]
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
