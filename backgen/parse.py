@@ -52,7 +52,7 @@ from . import (combinations, correlations, defaults, dict_arguments, dict_calls,
                higher_order, image_filters, index_tricks, integrals, iterables, list_calls, masked_reductions,
                masked_ufuncs, math_calls, named_entries, outers, partials, polyfits, quantiles, scipy_calls,
                scipy_linalg, scipy_optimize, selects, shape_tuples, signals, spectra, starred, statistics_calls,
-               step_bodies, trys, varargs, view_targets)
+               step_bodies, trys, varargs, vectorized, view_targets)
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
@@ -119,7 +119,7 @@ def error_at(message, filename, lines, node):
 
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
-_CALL_REWRITERS = (distances, scipy_optimize, integrals, signals, spectra, filters, image_filters, selects, outers,
+_CALL_REWRITERS = (vectorized, distances, scipy_optimize, integrals, signals, spectra, filters, image_filters, selects, outers,
                    masked_reductions, quantiles, eigenvalues, correlations, polyfits, masked_ufuncs,
                    statistics_calls, math_calls, divmods, float_limits, list_calls, dict_calls, index_tricks,
                    partials)  # (in this order: a later one may rewrite what an earlier wrote)
@@ -837,6 +837,10 @@ def _module_env(module):
             names = {n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}
             _unbind(names, env)
             last.update((name, "other") for name in names)
+            meaning = vectorized.bound(node.value, env.get) if isinstance(node, ast.Assign) and \
+                len(targets) == 1 and isinstance(targets[0], ast.Name) else None
+            if meaning:  # _erf_vec = np.vectorize(math.erf): math's function element by element
+                env[targets[0].id] = meaning
         else:
             for name in _block_bindings(node, env):
                 _unbind({name}, env)
@@ -1836,6 +1840,8 @@ def _describe(value):
     for modname, module in MODULES.items():
         if value is module:
             return modname
+    if isinstance(value, numpy.vectorize):  # _erf_vec = np.vectorize(math.erf)
+        return vectorized.described(value)
     if isinstance(value, types.ModuleType) and value.__name__ in NUMPY_LIKE:
         return "numpy"
     if isinstance(value, types.ModuleType) and value.__name__ in SCIPY_SPECIAL:

@@ -1,0 +1,124 @@
+"""``np.vectorize`` of a ``math`` function, written as the NumPy function computing the same numbers.
+
+Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each call
+``np.vectorize(F)(args)`` (``otypes=[float]``, ``otypes="d"`` and the like given or not), ``F``
+naming a function of ``math`` (``math.erf``, or ``erf`` imported from ``math``), and each call of a
+name the module binds at its top to such a function (``_erf_vec = np.vectorize(math.erf)``, which
+``forward.env`` gives the meaning ``bound(F)`` says), by the NumPy function computing ``F`` element by
+element: ``np.exp``, ``np.arctan2``, ``np.hypot``... and, for ``math.erf``, ``math.erfc`` and
+``math.lgamma``, which NumPy has not, the generated module's own helpers ``_erf``, ``_erfc`` and
+``_gammaln`` (``backgen.runtime``, as ``scipy_calls`` writes SciPy's), whose rules differentiate them.
+A call with another number of arguments than ``F`` takes (``math.log(x, base)``: NumPy's second
+argument is where it writes), of another function (one of yours), or with other keywords
+(``excluded=``, ``signature=``) is refused at the call, saying what is read.
+"""
+
+import ast
+
+# math's function -> (NumPy's function computing it element by element, the number of arguments)
+AS_NUMPY = {
+    "exp": ("exp", 1), "expm1": ("expm1", 1), "log": ("log", 1), "log1p": ("log1p", 1), "log2": ("log2", 1),
+    "log10": ("log10", 1), "sqrt": ("sqrt", 1), "cbrt": ("cbrt", 1), "exp2": ("exp2", 1),
+    "sin": ("sin", 1), "cos": ("cos", 1), "tan": ("tan", 1), "asin": ("arcsin", 1), "acos": ("arccos", 1),
+    "atan": ("arctan", 1), "sinh": ("sinh", 1), "cosh": ("cosh", 1), "tanh": ("tanh", 1),
+    "asinh": ("arcsinh", 1), "acosh": ("arccosh", 1), "atanh": ("arctanh", 1), "fabs": ("fabs", 1),
+    "atan2": ("arctan2", 2), "hypot": ("hypot", 2), "copysign": ("copysign", 2),
+}
+HELPERS = {"erf": "_erf", "erfc": "_erfc", "lgamma": "_gammaln"}  # (backgen.runtime's, element by element)
+SPELLED = frozenset({"vectorize", *AS_NUMPY, *HELPERS})  # (parse runs this rewriter where these are spelled)
+_PREFIX = "vectorized "
+_READ = ("np.vectorize is read of math's functions of one or two numbers (np.vectorize(math.erf)(x), "
+         "np.vectorize(math.atan2)(y, x)), called with their arguments alone: write other code with NumPy's "
+         "functions of whole arrays")
+
+
+def bound(value, meaning):
+    """The meaning a module's name bound to ``value`` has (``_erf_vec = np.vectorize(math.erf)``:
+    ``"vectorized math.erf"``), ``meaning`` reading a name as the environment does; None where
+    ``value`` is no such call."""
+    function = _vectorized(value, meaning)
+    return _PREFIX + function if function else None
+
+
+def described(value):
+    """The meaning of a live value a function reads from its module (the decorator's reading):
+    ``"vectorized math.erf"`` for ``np.vectorize(math.erf)`` (``otypes`` of floats, or none), else None."""
+    import math  # noqa: PLC0415
+    import numpy  # noqa: PLC0415
+
+    if not isinstance(value, numpy.vectorize) or value.excluded or value.signature is not None:
+        return None
+    otypes = value.otypes
+    if otypes and not (isinstance(otypes, str) and otypes == "d" or isinstance(otypes, (list, tuple)) and
+                       len(otypes) == 1 and numpy.dtype(otypes[0]) == numpy.float64):
+        return None
+    name = getattr(value.pyfunc, "__name__", None)
+    if name in {**AS_NUMPY, **HELPERS} and getattr(math, name) is value.pyfunc:
+        return f"{_PREFIX}math.{name}"
+    return None
+
+
+def _vectorized(call, meaning):
+    """``math.erf`` for ``np.vectorize(math.erf)`` (``otypes`` of floats allowed), else None."""
+    if not (isinstance(call, ast.Call) and len(call.args) == 1 and _dotted(call.func, meaning) == "numpy.vectorize"
+            and all(k.arg == "otypes" and _floats(k.value) for k in call.keywords)):
+        return None
+    function = _dotted(call.args[0], meaning)
+    if function and function.startswith("math.") and function[5:] in {**AS_NUMPY, **HELPERS}:
+        return function
+    return None
+
+
+def _floats(node):
+    """Whether ``otypes`` is given floats: ``[float]``, ``"d"``, ``[np.float64]``."""
+    if isinstance(node, ast.Constant):
+        return node.value in ("d", "f8")
+    if isinstance(node, (ast.List, ast.Tuple)) and len(node.elts) == 1:
+        item = node.elts[0]
+        return isinstance(item, ast.Name) and item.id == "float" or \
+            isinstance(item, ast.Attribute) and item.attr == "float64" or \
+            isinstance(item, ast.Constant) and item.value in ("d", "f8")
+    return False
+
+
+def _dotted(node, meaning):
+    """The full name ``node`` spells (``numpy.vectorize`` of ``np.vectorize``), else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.insert(0, node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    head = meaning(node.id)
+    return ".".join([head] + parts) if isinstance(head, str) and head else None
+
+
+def rewrite(forward):
+    env = forward.env
+    numpy_name = next((name for name, meaning in sorted(env.items()) if meaning == "numpy"), None)
+
+    class Calls(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            function = _vectorized(node.func, env.get)
+            if function is None and isinstance(node.func, ast.Name) and \
+                    str(env.get(node.func.id)).startswith(_PREFIX):
+                function = env[node.func.id][len(_PREFIX):]
+            if function is None:
+                if isinstance(node.func, ast.Call) and _dotted(node.func.func, env.get) == "numpy.vectorize":
+                    raise forward.error(_READ, node)
+                return node
+            name = function[5:]
+            if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+                raise forward.error(_READ, node)
+            if name in HELPERS and len(node.args) == 1:
+                env[HELPERS[name]] = f"numpy.{HELPERS[name]}"
+                func = ast.Name(HELPERS[name], ast.Load())
+            elif name in AS_NUMPY and len(node.args) == AS_NUMPY[name][1] and numpy_name:
+                func = ast.Attribute(ast.Name(numpy_name, ast.Load()), AS_NUMPY[name][0], ast.Load())
+            else:
+                raise forward.error(f"{function} takes {AS_NUMPY.get(name, (None, 1))[1]} argument(s) where backgen "
+                                    f"reads it vectorized, given {len(node.args)} here; {_READ}", node)
+            return ast.copy_location(ast.Call(ast.copy_location(func, node.func), node.args, []), node)
+
+    Calls().visit(forward.func)
