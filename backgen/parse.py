@@ -1584,6 +1584,13 @@ def _function_helpers(func, func_node, aliases=None, wrapped=None):
     bound = {n.id for n in walk(func_node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
         {a.arg for a in walk(func_node) if isinstance(a, ast.arg)}
     for node in walk(func_node):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "vectorize" \
+                and isinstance(node.func.value, ast.Name) and node.args and isinstance(node.args[0], ast.Name) and \
+                _describe(closure.get(node.func.value.id, func.__globals__.get(node.func.value.id))) == "numpy":
+            value = closure.get(node.args[0].id, func.__globals__.get(node.args[0].id))  # np.vectorize(g): g
+            if isinstance(value, types.FunctionType) and _describe(value) is None and not _library(value) and \
+                    getattr(value, "__name__", None) == node.args[0].id:  # called on each element (``vectorized``)
+                helpers[node.args[0].id] = value
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             passed = [a.id for a in node.args + [k.value for k in node.keywords] if isinstance(a, ast.Name)]
             callee = renamed.get(node.func.id, node.func.id)

@@ -8,12 +8,18 @@ name the module binds at its top to such a function (``_erf_vec = np.vectorize(m
 element: ``np.exp``, ``np.arctan2``, ``np.hypot``... and, for ``math.erf``, ``math.erfc`` and
 ``math.lgamma``, which NumPy has not, the generated module's own helpers ``_erf``, ``_erfc`` and
 ``_gammaln`` (``backgen.runtime``, as ``scipy_calls`` writes SciPy's), whose rules differentiate them.
+``np.vectorize(g)(x, 2.0)``, ``g`` a function of the module given one array and numbers written out,
+becomes ``np.array([g(item, 2.0) for item in np.ravel(x)]).reshape(np.shape(x))``: ``g`` of each
+element in turn, in the array's shape, as NumPy computes it (``g``'s own backward then called on each).
 A call with another number of arguments than ``F`` takes (``math.log(x, base)``: NumPy's second
-argument is where it writes), of another function (one of yours), or with other keywords
-(``excluded=``, ``signature=``) is refused at the call, saying what is read.
+argument is where it writes), of a function of yours given two arrays (broadcast against each other),
+or with other keywords (``excluded=``, ``signature=``) is refused at the call, saying what is read.
 """
 
 import ast
+import copy
+
+from . import source
 
 # math's function -> (NumPy's function computing it element by element, the number of arguments)
 AS_NUMPY = {
@@ -28,8 +34,9 @@ HELPERS = {"erf": "_erf", "erfc": "_erfc", "lgamma": "_gammaln"}  # (backgen.run
 SPELLED = frozenset({"vectorize", *AS_NUMPY, *HELPERS})  # (parse runs this rewriter where these are spelled)
 _PREFIX = "vectorized "
 _READ = ("np.vectorize is read of math's functions of one or two numbers (np.vectorize(math.erf)(x), "
-         "np.vectorize(math.atan2)(y, x)), called with their arguments alone: write other code with NumPy's "
-         "functions of whole arrays")
+         "np.vectorize(math.atan2)(y, x)), called with their arguments alone, and of a function of yours given "
+         "one array and numbers written out (np.vectorize(g)(x, 2.0)): write other code with NumPy's functions "
+         "of whole arrays")
 
 
 def bound(value, meaning):
@@ -69,6 +76,38 @@ def _vectorized(call, meaning):
     return None
 
 
+def _helper_vectorized(call, meaning, helpers, numpy_name):
+    """``np.array([g(t, 2.0) for t in np.ravel(x)]).reshape(np.shape(x))`` for ``np.vectorize(g)(x, 2.0)``
+    of ``g`` a function of the module (``otypes`` of floats allowed) given one array and numbers written
+    out, which is what NumPy computes: ``g`` of each element in turn, in the array's shape; else None."""
+    func = call.func
+    if not (isinstance(func, ast.Call) and len(func.args) == 1 and isinstance(func.args[0], ast.Name) and
+            func.args[0].id in helpers and _dotted(func.func, meaning) == "numpy.vectorize" and numpy_name and
+            all(k.arg == "otypes" and _floats(k.value) for k in func.keywords)):
+        return None
+    if not call.args or call.keywords or not all(_number(a) for a in call.args[1:]) or \
+            isinstance(call.args[0], ast.Starred):
+        return None
+    used = {n.id for n in ast.walk(call) if isinstance(n, ast.Name)}
+    item = source.fresh_names(used, bare=True)("item")
+
+    def np_(name, *args):
+        return ast.Call(ast.Attribute(ast.Name(numpy_name, ast.Load()), name, ast.Load()), list(args), [])
+
+    each = ast.Call(ast.Name(func.args[0].id, ast.Load()), [ast.Name(item, ast.Load())] + call.args[1:], [])
+    items = ast.ListComp(each, [ast.comprehension(ast.Name(item, ast.Store()), np_("ravel", call.args[0]), [], 0)])
+    made = ast.Call(ast.Attribute(np_("array", items), "reshape", ast.Load()),
+                    [np_("shape", copy.deepcopy(call.args[0]))], [])
+    return ast.fix_missing_locations(ast.copy_location(made, call))
+
+
+def _number(node):
+    """Whether ``node`` is a number written out (``2.0``, ``-1``)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float)
+
+
 def _floats(node):
     """Whether ``otypes`` is given floats: ``[float]``, ``"d"``, ``[np.float64]``."""
     if isinstance(node, ast.Constant):
@@ -100,6 +139,9 @@ def rewrite(forward):
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):
             self.generic_visit(node)
+            helper = _helper_vectorized(node, env.get, forward.helpers, numpy_name)
+            if helper is not None:
+                return helper
             function = _vectorized(node.func, env.get)
             if function is None and isinstance(node.func, ast.Name) and \
                     str(env.get(node.func.id)).startswith(_PREFIX):

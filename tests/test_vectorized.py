@@ -88,7 +88,7 @@ def test_the_decorator_reads_the_module_s_vectorized_functions():
 @pytest.mark.parametrize("call, said", [
     ("np.vectorize(math.log)(x, 10.0)", "math.log takes 1 argument.s. where backgen reads it vectorized, given 2"),
     ("v(x, 10.0)", "math.log takes 1 argument.s. where backgen reads it vectorized, given 2"),
-    ("np.vectorize(g)(x)", "np.vectorize is read of math's functions"),
+    ("np.vectorize(g)(x, x)", "np.vectorize is read of math's functions"),
     ("np.vectorize(math.erf, excluded={1})(x)", "np.vectorize is read of math's functions"),
     ("np.vectorize(math.erf, otypes=[int])(x)", "np.vectorize is read of math's functions"),
 ])
@@ -98,3 +98,50 @@ def test_other_vectorized_calls_are_refused_at_the_call(call, said):
     with pytest.raises(backgen.BackgenError, match=said) as info:
         backgen.generate(source, name="f", shapes={"x": (3,)})
     assert info.value.lineno == 12
+
+
+PIECEWISE = '''
+import math
+
+import numpy as np
+
+
+def g(t, k=1.0):
+    """A piecewise function of a number."""
+    if t > 0.2:
+        return math.sin(t) * t * k
+    return 0.5 * t ** 2
+
+
+def f(x):
+    y = np.vectorize(g)(x)
+    return np.sum(y * x) + np.sum(np.vectorize(g, otypes=[float])(x * 2.0, -3.0))
+'''
+
+
+@pytest.mark.parametrize("shapes", [None, {"x": (2, 3)}, {"x": "N"}], ids=["generic", "numbers", "named"])
+def test_a_function_of_yours_vectorized_is_called_on_each_element(shapes):
+    text = backgen.generate(PIECEWISE, name="f", shapes=shapes)
+    assert "g_backward(item" in text
+    namespace, generated = {}, {}
+    exec(PIECEWISE, namespace)
+    exec(text, generated)
+    x = np.array([[0.13, 0.5, -0.3], [0.9, 0.25, -1.0]]) if shapes != {"x": "N"} else np.array([0.13, 0.5, -0.3])
+    got = generated["f_backward"](x.copy(), 0.7)
+    want = finite_differences(namespace["f"], [x], [0], (0.7,))[0]
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-9)
+
+
+def test_the_decorator_calls_a_vectorized_function_of_yours_on_each_element():
+    space = imported(PIECEWISE, "vectorized_helper")
+    f = backgen.backward(space["f"])
+    x = np.array([0.13, 0.5, -0.3, 0.9])
+    np.testing.assert_allclose(f.backward(x), finite_differences(space["f"], [x], [0], (1.0,))[0],
+                               rtol=1e-6, atol=1e-9)
+
+
+def test_a_function_of_yours_vectorized_given_two_arrays_is_refused():
+    source = PIECEWISE.replace("np.vectorize(g)(x)", "np.vectorize(g)(x, x)")
+    with pytest.raises(backgen.BackgenError, match="np.vectorize is read of math's functions") as info:
+        backgen.generate(source, name="f", shapes={"x": (2, 3)})
+    assert info.value.lineno == 15
