@@ -76,18 +76,27 @@ def _vectorized(call, meaning):
     return None
 
 
-def _helper_vectorized(call, meaning, helpers, numpy_name):
+def _helper_vectorized(call, forward, numpy_name):
     """``np.array([g(t, 2.0) for t in np.ravel(x)]).reshape(np.shape(x))`` for ``np.vectorize(g)(x, 2.0)``
     of ``g`` a function of the module (``otypes`` of floats allowed) given one array and numbers written
     out, which is what NumPy computes: ``g`` of each element in turn, in the array's shape; else None."""
-    func = call.func
+    from .parse import read_helper  # noqa: PLC0415 (parse runs this rewriter)
+
+    func, meaning = call.func, forward.env.get
     if not (isinstance(func, ast.Call) and len(func.args) == 1 and isinstance(func.args[0], ast.Name) and
-            func.args[0].id in helpers and _dotted(func.func, meaning) == "numpy.vectorize" and numpy_name and
+            func.args[0].id in forward.helpers and _dotted(func.func, meaning) == "numpy.vectorize" and numpy_name and
             all(k.arg == "otypes" and _floats(k.value) for k in func.keywords)):
         return None
     if not call.args or call.keywords or not all(_number(a) for a in call.args[1:]) or \
             isinstance(call.args[0], ast.Starred):
         return None
+    floats = bool(func.keywords)  # (otypes=[float]: every value made a float, as np.array(..., dtype=float) does)
+    if not floats and not _float_returns(read_helper(forward, func.args[0].id)):
+        raise forward.error(
+            f"np.vectorize({func.args[0].id}) makes every value of the type of {func.args[0].id}'s first (an "
+            f"integer there truncates the others), which backgen reads where each return of {func.args[0].id} "
+            "is surely a float (a float written out, a function of math, a division): give "
+            "otypes=[float]", call)
     used = {n.id for n in ast.walk(call) if isinstance(n, ast.Name)}
     item = source.fresh_names(used, bare=True)("item")
 
@@ -96,9 +105,35 @@ def _helper_vectorized(call, meaning, helpers, numpy_name):
 
     each = ast.Call(ast.Name(func.args[0].id, ast.Load()), [ast.Name(item, ast.Load())] + call.args[1:], [])
     items = ast.ListComp(each, [ast.comprehension(ast.Name(item, ast.Store()), np_("ravel", call.args[0]), [], 0)])
-    made = ast.Call(ast.Attribute(np_("array", items), "reshape", ast.Load()),
-                    [np_("shape", copy.deepcopy(call.args[0]))], [])
+    array = np_("array", items)
+    if floats:
+        array.keywords = [ast.keyword("dtype", ast.Name("float", ast.Load()))]
+    made = ast.Call(ast.Attribute(array, "reshape", ast.Load()), [np_("shape", copy.deepcopy(call.args[0]))], [])
     return ast.fix_missing_locations(ast.copy_location(made, call))
+
+
+_INTEGER_MATH = frozenset({"floor", "ceil", "trunc", "factorial", "comb", "perm", "gcd", "lcm", "isqrt", "prod"})
+
+
+def _float_returns(helper):
+    """Whether every ``return`` of the helper (its ``Forward``) gives a float whatever its arguments: a
+    float written out, a function of math giving floats, ``float()``, a division, or arithmetic with one
+    of those."""
+    def surely(node):
+        if isinstance(node, ast.Constant):
+            return type(node.value) is float
+        if isinstance(node, ast.BinOp):
+            return isinstance(node.op, ast.Div) or surely(node.left) or surely(node.right)
+        if isinstance(node, ast.UnaryOp):
+            return isinstance(node.op, (ast.USub, ast.UAdd)) and surely(node.operand)
+        if isinstance(node, ast.IfExp):
+            return surely(node.body) and surely(node.orelse)
+        if isinstance(node, ast.Call):
+            name = _dotted(node.func, lambda n: helper.env.get(n, n))
+            return name == "float" or bool(name) and name.startswith("math.") and name[5:] not in _INTEGER_MATH
+        return False
+    returns = [n for n in ast.walk(helper.func) if isinstance(n, ast.Return)]
+    return bool(returns) and all(r.value is not None and surely(r.value) for r in returns)
 
 
 def _number(node):
@@ -139,7 +174,7 @@ def rewrite(forward):
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):
             self.generic_visit(node)
-            helper = _helper_vectorized(node, env.get, forward.helpers, numpy_name)
+            helper = _helper_vectorized(node, forward, numpy_name)
             if helper is not None:
                 return helper
             function = _vectorized(node.func, env.get)

@@ -145,3 +145,28 @@ def test_a_function_of_yours_vectorized_given_two_arrays_is_refused():
     with pytest.raises(backgen.BackgenError, match="np.vectorize is read of math's functions") as info:
         backgen.generate(source, name="f", shapes={"x": (2, 3)})
     assert info.value.lineno == 15
+
+
+RELU_LIKE = '''
+import numpy as np
+
+
+def g(t):
+    if t < 0:
+        return 0
+    return t * 1.5
+
+
+def f(x):
+    return np.sum(np.vectorize(g{otypes})(x) * x)
+'''
+
+
+def test_a_function_of_yours_that_may_give_an_integer_first_needs_otypes():
+    # np.vectorize makes every value of the type of the first: 0 first truncates the floats after it
+    with pytest.raises(backgen.BackgenError, match=r"give otypes=\[float\]") as info:
+        backgen.generate(RELU_LIKE.format(otypes=""), name="f", shapes={"x": (3,)})
+    assert info.value.lineno == 12
+    source = RELU_LIKE.format(otypes=", otypes=[float]")
+    x = np.array([-0.4, 0.7, 1.3])
+    assert_generated_right(source.replace("def f(x):", 'def f(x: "3"):'), [x], (0.6,))
