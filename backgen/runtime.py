@@ -245,6 +245,16 @@ def _matmul_grad_b(grad, a, b):
     grad = grad if np.ndim(a) > 1 else np.expand_dims(grad, -2)
     return np.reshape(_unbroadcast(np.swapaxes(a2, -1, -2) @ grad, b2), np.shape(b))
 ''',
+    "_linalg_fails": '''
+def _linalg_fails(name, *args, **kwargs):
+    """Whether np.linalg's function name raises LinAlgError on these arguments (a matrix that is not
+    positive definite for cholesky, a singular one for inv and solve): which path a try takes."""
+    try:
+        getattr(np.linalg, name)(*args, **kwargs)
+    except np.linalg.LinAlgError:
+        return True
+    return False
+''',
     "_erf": '''
 def _erf(x):
     """scipy.special.erf of a number or an array, computed element by element with math.erf."""

@@ -15,9 +15,15 @@ depends on the values.
   whether the modules the ``try`` imports are found (``importlib.util.find_spec`` of the top-level
   package, never importing it), the ``try``'s statements and its ``else`` where they are, the
   statements before the first missing import then the handler's where one is not.
-* Any other handler (``except np.linalg.LinAlgError:`` after ``np.linalg.cholesky``, a bare
-  ``except:``) catches an error the code in the ``try`` may raise, on values backgen does not
-  know: refused, naming the handler's line.
+* ``try: A except np.linalg.LinAlgError: B`` (one handler, ``LinAlgError`` however spelt, an
+  ``else`` run after ``A``), ``A``'s first statement calling one function of ``np.linalg`` on
+  arguments calling none, and nothing after it in ``A`` (nor a function of the user's there) calling
+  one: ``if _linalg_fails("cholesky", K): B else: A``, the test a helper the generated module carries
+  (``backgen.runtime``), which calls that function on those arguments: the path Python takes, the
+  generated code deciding it as it runs.
+* Any other handler (``except Exception:``, ``except np.linalg.LinAlgError:`` where a second call or a
+  function of the user's may raise it, a bare ``except:``) catches an error the code in the ``try``
+  may raise, on values backgen does not know: refused, naming the handler's line.
 """
 
 import ast
@@ -39,6 +45,9 @@ def rewrite(forward):
 
 def _path(stmt, forward):
     """The statements ``stmt`` (a ``try``, its blocks rewritten) runs where the function returns."""
+    branch = _linalg_branch(stmt, forward)
+    if branch is not None:
+        return branch
     body = stmt.body
     setup = []
     for handler in stmt.handlers:
@@ -66,6 +75,56 @@ def _path(stmt, forward):
     else:
         body = body + stmt.orelse
     return _then_finally(body, stmt.finalbody, forward)
+
+
+def _linalg_branch(stmt, forward):
+    """``[if _linalg_fails("cholesky", K): B else: A]`` for ``try: A except np.linalg.LinAlgError: B``
+    (an ``else`` of the try run after ``A``) where ``A``'s first statement calls one function of
+    ``np.linalg`` (of arguments calling none) and nothing after it in ``A`` calls one, or a function of
+    yours, which may raise it too: the path Python takes, decided by whether that call raises, as the
+    generated code decides it too; else None."""
+    if len(stmt.handlers) != 1 or stmt.finalbody or not stmt.body:
+        return None
+    handler = stmt.handlers[0]
+    if handler.type is None or _dotted(handler.type, forward.env) != "numpy.linalg.LinAlgError" or \
+            handler.name is not None and any(isinstance(n, ast.Name) and n.id == handler.name
+                                             for s in handler.body for n in walk(s)):
+        return None
+    first = stmt.body[0]
+    if not isinstance(first, (ast.Assign, ast.AnnAssign, ast.Return, ast.Expr)) or first.value is None:
+        return None
+    calls = _linalg_calls(first.value, forward.env)
+    rest = stmt.body[1:] + stmt.orelse
+    if len(calls) != 1 or any(_linalg_calls(arg, forward.env) for arg in calls[0].args) or \
+            any(_linalg_calls(k.value, forward.env) for k in calls[0].keywords) or \
+            any(_linalg_calls(s, forward.env) for s in rest) or any(
+                isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in forward.helpers
+                for s in stmt.body + stmt.orelse for n in walk(s)):
+        return None
+    call = calls[0]
+    forward.env["_linalg_fails"] = "numpy._linalg_fails"  # (backgen.runtime's, carried by the generated module)
+    test = ast.Call(ast.Name("_linalg_fails", ast.Load()),
+                    [ast.Constant(_dotted(call.func, forward.env).rpartition(".")[2])] + copy.deepcopy(call.args),
+                    copy.deepcopy(call.keywords))
+    branch = ast.If(ast.copy_location(test, call), handler.body, stmt.body + stmt.orelse)
+    return [ast.fix_missing_locations(ast.copy_location(branch, stmt))]
+
+
+def _linalg_calls(node, env):
+    """The calls of np.linalg's functions in ``node``."""
+    return [n for n in walk(node) if isinstance(n, ast.Call) and
+            (_dotted(n.func, env) or "").startswith("numpy.linalg.")]
+
+
+def _dotted(node, env):
+    """The full name ``node`` spells (``numpy.linalg.LinAlgError`` of ``np.linalg.LinAlgError``), else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.insert(0, node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or not env.get(node.id):
+        return None
+    return ".".join([env[node.id]] + parts)
 
 
 def _caught(node):

@@ -21538,11 +21538,9 @@ KNOWN = {
     ("phys_rk2_rows_of_solution_array", "generate"): ("refused", "may have been changed by the write into 'Y'"),
     # keys 'W%d' % i of a dict of arrays whose keys generate does not know (as fc_net_str_keys_loop)
     ("ag_dict_params_unpack_by_keys_loop", "generate"): ("refused", "reads a key made as the code runs"),
-    # not supported: recursion, try (a handler of np.linalg.LinAlgError)
+    # not supported: recursion
     ("phys_recursive_continued_fraction", "generate"): ("refused", "tail() calls itself: recursion is not supported"),
     ("phys_recursive_continued_fraction", "decorator"): ("refused", "tail() calls itself: recursion is not supported"),
-    ("ag_try_except_fallback_cholesky", "generate"): ("refused", "this except catches np.linalg.LinAlgError"),
-    ("ag_try_except_fallback_cholesky", "decorator"): ("refused", "this except catches np.linalg.LinAlgError"),
     # the batch of finance, statistics, physics, signal processing, autograd-style and library idioms:
     # a binomial tree whose values shrink by one node per level: generate writes code for every n, and its
     # sample arrays (6, 6) do not broadcast as the numbers S, K do (the decorator writes out its n levels)

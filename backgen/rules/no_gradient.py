@@ -38,6 +38,8 @@ NO_GRADIENT = {
     # of integer labels a constant (their distinct values); of differentiated values refused
     "np.unique": ("refused", "its distinct values are followed for integers only, not a selection of "
                              "differentiated values"),
+    # whether np.linalg's function raises on the arguments (the path a try catching LinAlgError takes)
+    "np._linalg_fails": ("constant", "it returns a boolean"),
     # constructors
     "np.zeros": ("constant fresh", CONSTANT_ARRAY),
     "np.ones": ("constant fresh", CONSTANT_ARRAY),
