@@ -821,7 +821,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                               registry, shape_free=tuple(a.arg for a in helper.func.args.args) if shape_free else (),
                               passed_new=passed_new, sized_params=passed_sized, also=tuple(calls_here[1:]))
             except BackgenError as error:
-                func = inlined(forward, name) if getattr(error, "parameter_write", None) == name and not chain \
+                func = inlined(forward, name) if getattr(error, "parameter_write", None) == name \
                     or getattr(error, "nothing_differentiated", None) == name \
                     else None  # (a helper given no value it differentiates: no backward of its own, written out
                 # in its caller, itself a helper or not: get_im2col_indices(x.shape, ...) in im2col_indices)
