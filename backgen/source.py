@@ -517,6 +517,18 @@ def own_jumps(body, kinds=(ast.Break, ast.Continue)):
     return False
 
 
+def meaning_of(node, meaning):
+    """The full name ``node`` spells: the meaning of its first name (``meaning``, a function of a name: an
+    environment's ``get``) followed by its attributes (``numpy.linalg.LinAlgError`` of
+    ``np.linalg.LinAlgError``); None for other expressions and names of no meaning."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.insert(0, node.attr)
+        node = node.value
+    head = meaning(node.id) if isinstance(node, ast.Name) else None
+    return ".".join([head] + parts) if isinstance(head, str) and head else None
+
+
 def name_ids(node):
     """The ids of the ``ast.Name`` nodes in a tree (what a walk with ``ast.walk`` finds, faster)."""
     found, todo = set(), [node]

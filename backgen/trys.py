@@ -30,7 +30,7 @@ import ast
 import copy
 import importlib.util
 
-from .source import rewrite_statements, walk
+from .source import meaning_of, rewrite_statements, walk
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 
@@ -86,7 +86,7 @@ def _linalg_branch(stmt, forward):
     if len(stmt.handlers) != 1 or stmt.finalbody or not stmt.body:
         return None
     handler = stmt.handlers[0]
-    if handler.type is None or _dotted(handler.type, forward.env) != "numpy.linalg.LinAlgError" or \
+    if handler.type is None or meaning_of(handler.type, forward.env.get) != "numpy.linalg.LinAlgError" or \
             handler.name is not None and any(isinstance(n, ast.Name) and n.id == handler.name
                                              for s in handler.body for n in walk(s)):
         return None
@@ -104,7 +104,8 @@ def _linalg_branch(stmt, forward):
     call = calls[0]
     forward.env["_linalg_fails"] = "numpy._linalg_fails"  # (backgen.runtime's, carried by the generated module)
     test = ast.Call(ast.Name("_linalg_fails", ast.Load()),
-                    [ast.Constant(_dotted(call.func, forward.env).rpartition(".")[2])] + copy.deepcopy(call.args),
+                    [ast.Constant(meaning_of(call.func, forward.env.get).rpartition(".")[2]),
+                     *copy.deepcopy(call.args)],
                     copy.deepcopy(call.keywords))
     branch = ast.If(ast.copy_location(test, call), handler.body, stmt.body + stmt.orelse)
     return [ast.fix_missing_locations(ast.copy_location(branch, stmt))]
@@ -113,18 +114,7 @@ def _linalg_branch(stmt, forward):
 def _linalg_calls(node, env):
     """The calls of np.linalg's functions in ``node``."""
     return [n for n in walk(node) if isinstance(n, ast.Call) and
-            (_dotted(n.func, env) or "").startswith("numpy.linalg.")]
-
-
-def _dotted(node, env):
-    """The full name ``node`` spells (``numpy.linalg.LinAlgError`` of ``np.linalg.LinAlgError``), else None."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.insert(0, node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name) or not env.get(node.id):
-        return None
-    return ".".join([env[node.id]] + parts)
+            (meaning_of(n.func, env.get) or "").startswith("numpy.linalg.")]
 
 
 def _caught(node):

@@ -67,10 +67,11 @@ def described(value):
 
 def _vectorized(call, meaning):
     """``math.erf`` for ``np.vectorize(math.erf)`` (``otypes`` of floats allowed), else None."""
-    if not (isinstance(call, ast.Call) and len(call.args) == 1 and _dotted(call.func, meaning) == "numpy.vectorize"
+    if not (isinstance(call, ast.Call) and len(call.args) == 1 and
+            source.meaning_of(call.func, meaning) == "numpy.vectorize"
             and all(k.arg == "otypes" and _floats(k.value) for k in call.keywords)):
         return None
-    function = _dotted(call.args[0], meaning)
+    function = source.meaning_of(call.args[0], meaning)
     if function and function.startswith("math.") and function[5:] in {**AS_NUMPY, **HELPERS}:
         return function
     return None
@@ -84,7 +85,8 @@ def _helper_vectorized(call, forward, numpy_name):
 
     func, meaning = call.func, forward.env.get
     if not (isinstance(func, ast.Call) and len(func.args) == 1 and isinstance(func.args[0], ast.Name) and
-            func.args[0].id in forward.helpers and _dotted(func.func, meaning) == "numpy.vectorize" and numpy_name and
+            func.args[0].id in forward.helpers and numpy_name and
+            source.meaning_of(func.func, meaning) == "numpy.vectorize" and
             all(k.arg == "otypes" and _floats(k.value) for k in func.keywords)):
         return None
     if not call.args or call.keywords or not all(_number(a) for a in call.args[1:]) or \
@@ -129,7 +131,7 @@ def _float_returns(helper):
         if isinstance(node, ast.IfExp):
             return surely(node.body) and surely(node.orelse)
         if isinstance(node, ast.Call):
-            name = _dotted(node.func, lambda n: helper.env.get(n, n))
+            name = source.meaning_of(node.func, lambda n: helper.env.get(n, n))
             return name == "float" or bool(name) and name.startswith("math.") and name[5:] not in _INTEGER_MATH
         return False
     returns = [n for n in ast.walk(helper.func) if isinstance(n, ast.Return)]
@@ -155,18 +157,6 @@ def _floats(node):
     return False
 
 
-def _dotted(node, meaning):
-    """The full name ``node`` spells (``numpy.vectorize`` of ``np.vectorize``), else None."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.insert(0, node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    head = meaning(node.id)
-    return ".".join([head] + parts) if isinstance(head, str) and head else None
-
-
 def rewrite(forward):
     env = forward.env
     numpy_name = next((name for name, meaning in sorted(env.items()) if meaning == "numpy"), None)
@@ -182,7 +172,7 @@ def rewrite(forward):
                     str(env.get(node.func.id)).startswith(_PREFIX):
                 function = env[node.func.id][len(_PREFIX):]
             if function is None:
-                if isinstance(node.func, ast.Call) and _dotted(node.func.func, env.get) == "numpy.vectorize":
+                if isinstance(node.func, ast.Call) and source.meaning_of(node.func.func, env.get) == "numpy.vectorize":
                     raise forward.error(_READ, node)
                 return node
             name = function[5:]
