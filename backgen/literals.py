@@ -29,7 +29,10 @@ A module-level name is a *literal list* when:
   its numbers by a key it holds (``PARAMS["g"]``); ``put_literal_lists`` puts it in the function as it
   puts a list;
 * or it is bound once to an array the module computes from such names, or from arrays written out
-  (``P = 1e-4 * np.array([[3689, 1170], ...])``), with NumPy's functions,
+  (``P = 1e-4 * np.array([[3689, 1170], ...])``), or from numbers alone, written out or bound once by the
+  module (``GRID = np.linspace(0.0, 1.0, N)``, ``N = 11``; each name of ``NODES, WEIGHTS =
+  np.polynomial.legendre.leggauss(5)`` one of the arrays it gives; not an array made to be filled,
+  ``BUF = np.zeros(n)``), with NumPy's functions,
   ``.T``, arithmetic and numbers (``SOBEL_Y = SOBEL_X.T``, ``K = np.outer(G, G) / 16.0``; nothing
   random or uninitialized), read as the rest are, and read as ``np.array`` of the numbers it
   holds (its dtype given); it is a constant only where the names it is computed from are, and
@@ -89,8 +92,9 @@ def literal_lists(module, is_library, meaning=None):
                 and _number_dict(stmt.value) is not None:
             found.setdefault(stmt.targets[0].id, []).append(stmt.value)
     if not found and not (meaning and any(isinstance(stmt, ast.Assign) and any(
-            _array_literal(n, is_library) for n in ast.walk(stmt.value)) for stmt in module.body)):
-        return {}  # (none, nor an array computed from one written out: P = 1e-4 * np.array([...]))
+            _array_literal(n, is_library) or isinstance(n, ast.Call) for n in ast.walk(stmt.value))
+            for stmt in module.body)):
+        return {}  # (none, nor an array computed from one written out, P = 1e-4 * np.array([...]), or from numbers)
     if any(isinstance(node, ast.Name) and node.id in _DYNAMIC or
            isinstance(node, ast.Attribute) and node.attr == "__dict__" for node in ast.walk(module)):
         return {}  # (globals()['A'][0] = 7.0 changes a list no read names)
@@ -130,24 +134,43 @@ def literal_lists(module, is_library, meaning=None):
 
 
 _UNSTABLE = frozenset({"random", "empty", "empty_like"})  # (values that differ from one run to the next)
+_BUFFERS = frozenset({"zeros", "ones", "full", "zeros_like", "ones_like", "full_like"})  # (arrays made to be filled)
 
 
 def _derived_arrays(module, found, meaning):
     """``{name: (expression, literal)}`` of the module's ``NAME = expression`` computing an array from its literal
     lists and arrays, or from arrays written out in it (``SOBEL_Y = SOBEL_X.T``, ``K = np.outer(G, G) / 16.0``,
-    ``P = 1e-4 * np.array([[3689, 1170], ...])``) with NumPy's functions,
+    ``P = 1e-4 * np.array([[3689, 1170], ...])``), or from numbers alone, written out or the module's (``GRID =
+    np.linspace(0.0, 1.0, N)``, ``N = 11``; ``NODES, WEIGHTS = np.polynomial.legendre.leggauss(5)``, each name of
+    the tuple one of the arrays it gives; not an array made to be filled, ``np.zeros(n)``), with NumPy's functions,
     ``.T``, arithmetic and numbers only, in order (one may use another found before it); the literal
     is ``np.array(...)`` of its value, computed from the literals as the module does."""
     derived, values = {}, {}
+    bound = [n.id for stmt in module.body for n in _bound_at_top(stmt)]
+    numbers = {}  # the module's names bound once to a number written out (N = 11)
     for stmt in module.body:
-        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
-                and stmt.targets[0].id not in found and stmt.targets[0].id not in derived):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and \
+                bound.count(stmt.targets[0].id) == 1 and isinstance(number(stmt.value), (int, float)) and \
+                type(number(stmt.value)) is not bool:
+            numbers[stmt.targets[0].id] = number(stmt.value)
+    for stmt in module.body:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
+            continue
+        target = stmt.targets[0]
+        names = [target.id] if isinstance(target, ast.Name) else [e.id for e in target.elts] if isinstance(
+            target, ast.Tuple) and target.elts and all(isinstance(e, ast.Name) for e in target.elts) else []
+        if not names or any(name in found or name in derived for name in names) or len(set(names)) < len(names):
             continue
         known = set(found) | set(derived)
         reads = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
-        space = _library_space(reads - known, meaning)
+        given = {name: numbers[name] for name in reads - known if name in numbers}
+        space = _library_space(reads - known - set(given), meaning)
         written = any(_array_literal(n, lambda name: meaning(name) == "numpy") for n in ast.walk(stmt.value))
-        if not (reads & known or written) or space is None or \
+        called = space is not None and any(isinstance(n, ast.Call) for n in ast.walk(stmt.value)) and \
+            any(meaning(name) == "numpy" for name in reads - known) and not (
+                isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute) and
+                stmt.value.func.attr in _BUFFERS)  # (np.linspace(0.0, 1.0, 11): of numbers; np.zeros(n) a buffer)
+        if not (reads & known or written or called) or space is None or \
                 not all(_computable(n, known) for n in ast.walk(stmt.value)):
             continue  # (P = 1e-4 * np.array([[3689, 1170], ...]): from an array written out, Hartmann's)
         try:
@@ -158,17 +181,20 @@ def _derived_arrays(module, found, meaning):
                                             {n.id for n in ast.walk(found[name][0]) if isinstance(n, ast.Name)},
                                             meaning)})
             value = eval(compile(ast.Expression(stmt.value), "<derived>", "eval"),
-                         {"__builtins__": {}, **space, **{n: values[n] for n in reads & known}})
+                         {"__builtins__": {}, **space, **given, **{n: values[n] for n in reads & known}})
         except Exception:  # noqa: BLE001 - NumPy raises on these values (the module would too)
             continue
         numpy_name = next((n for n in sorted(reads - known) if meaning(n) == "numpy"), None) or next(
             (n.func.value.id for dep in sorted(reads & set(found)) for n in [found[dep][0]]
              if isinstance(n, ast.Call)), None)
-        if not (isinstance(value, np.ndarray) and value.dtype.kind in "fib" and 0 < value.size <= 10000) \
-                or numpy_name is None:
+        parts = [value] if isinstance(target, ast.Name) else list(value) if isinstance(value, tuple) and \
+            len(value) == len(names) else []
+        if not parts or numpy_name is None or not all(
+                isinstance(part, np.ndarray) and part.dtype.kind in "fib" and 0 < part.size <= 10000 for part in parts):
             continue
-        derived[stmt.targets[0].id] = (stmt.value, _array_call(value, numpy_name, stmt.value))
-        values[stmt.targets[0].id] = value
+        for name, part in zip(names, parts):
+            derived[name] = (stmt.value, _array_call(part, numpy_name, stmt.value))
+            values[name] = part
     return derived
 
 

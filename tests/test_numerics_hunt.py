@@ -11,7 +11,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from numeric import assert_generated_right
+import backgen
+from numeric import assert_generated_refused, assert_generated_right, finite_differences, imported
 
 TABLE = np.array([0.3, -1.2, 0.8, 2.1, -0.4, 1.5])
 POINTS = np.array([0.3, 2.6, 4.45])
@@ -69,3 +70,77 @@ def test_labels_truncated_and_never_subtracted_stay_labels():
                 s += W[i] * W[j]
             return s
     ''', [TABLE, np.array([[0, 1], [2, 3], [1, 4]])])
+
+
+# --- Gauss quadrature: NumPy's nodes and weights of a degree are constants --------------------
+
+
+def test_leggauss_nodes_and_weights_in_the_function():
+    assert_generated_right('''
+        def f(a, b, k):
+            xs, ws = np.polynomial.legendre.leggauss(6)
+            x = 0.5 * (b - a) * xs + 0.5 * (b + a)
+            return 0.5 * (b - a) * ws @ np.exp(-k * x ** 2)
+    ''', [0.2, 1.4, 1.3])
+
+
+def test_hermgauss_expectation_of_a_gaussian():
+    assert_generated_right('''
+        def f(mu, sigma):
+            x, w = np.polynomial.hermite.hermgauss(10)
+            return np.sum(w * np.tanh(mu + np.sqrt(2) * sigma * x)) / np.sqrt(np.pi)
+    ''', [0.3, 0.7])
+
+
+def test_leggauss_imported_from_its_module_by_generate_and_the_decorator():
+    text = '''
+import numpy as np
+from numpy.polynomial.legendre import leggauss
+
+def f(k):
+    nodes, weights = leggauss(5)
+    return np.sum(weights * np.cos(k * nodes))
+'''
+    assert_generated_right(text, [1.3])
+    f = backgen.backward(imported(text, "numhunt")["f"])
+    np.testing.assert_allclose(f.backward(1.3), finite_differences(f, [1.3], [0], (1.0,))[0], rtol=1e-6)
+
+
+# --- module-level grids and nodes computed by NumPy from numbers ------------------------------
+
+
+@pytest.mark.parametrize("module_code", [
+    "X = np.linspace(0.0, 1.0, 21)",
+    "N = 21\nX = np.linspace(0.0, 1.0, N)",
+    "X = np.arange(21) / 20.0",
+    "X, W = np.polynomial.legendre.leggauss(7)",
+], ids=["linspace", "linspace_of_a_module_number", "arange", "leggauss_unpacked"])
+def test_a_module_grid_computed_from_numbers_is_a_constant(module_code):
+    text = f"import numpy as np\n{module_code}\n\ndef f(a):\n    return np.sum(np.exp(-a * X ** 2) * (X + 2.0))\n"
+    assert_generated_right(text, [0.7])
+    f = backgen.backward(imported(text, "numhunt")["f"])
+    np.testing.assert_allclose(f.backward(0.7), finite_differences(f, [0.7], [0], (1.0,))[0], rtol=1e-6)
+
+
+def test_module_gauss_legendre_nodes_read_by_a_helper():
+    assert_generated_right('''
+        GL_X, GL_W = np.polynomial.legendre.leggauss(6)
+
+        def integrate(g, a, b):
+            x = 0.5 * (b - a) * GL_X + 0.5 * (b + a)
+            return 0.5 * (b - a) * np.sum(GL_W * g(x))
+
+        def f(a, b, k):
+            return integrate(lambda t: np.cos(k * t), a, b)
+    ''', [0.1, 1.3, 0.8])
+
+
+@pytest.mark.parametrize("module_code", [
+    "X = np.random.rand(3)",  # random: another array at every import
+    "X = np.zeros(3)",  # a buffer, made to be filled
+    "X = np.linspace(0.0, 1.0, 3)\nX[0] = 5.0",  # written into by the module
+    "X = np.linspace(0.0, 1.0, 3)\nX = np.linspace(0.0, 2.0, 3)",  # bound twice
+])
+def test_a_module_array_that_may_differ_is_no_constant(module_code):
+    assert_generated_refused(f"import numpy as np\n{module_code}\n\ndef f(a):\n    return np.sum(a * X)\n",
+                             [0.7], "'X' is not a parameter or a variable assigned")
