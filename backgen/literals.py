@@ -533,12 +533,14 @@ def fold_numbers(module, meaning):
     from numbers written out (``LOG2PI = math.log(2 * math.pi)``, ``TWO_PI = 2 * np.pi``, ``NODES =
     [-math.sqrt(3 / 5), 0.0, math.sqrt(3 / 5)]``) written as that number, in place, as Python computes
     it when the module is imported, a name bound once to such a number above read as it
-    (``INV_SQRT_2PI = 1 / np.sqrt(TWO_PI)``).  ``meaning(name)`` is what a name means at the module's top level
+    (``INV_SQRT_2PI = 1 / np.sqrt(TWO_PI)``); a module imported twice under one name (``import math``, written
+    twice) means that module still.  ``meaning(name)`` is what a name means at the module's top level
     (``"math"``, ``"numpy"``, ``"math.sqrt"``), or None.  Other expressions are left as they are."""
     if not any(isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None and
                any(isinstance(n, (ast.Attribute, ast.Name)) for n in ast.walk(stmt.value)) for stmt in module.body):
         return  # (no top-level value reads a name: nothing of math's or NumPy's to fold)
     bindings = {}  # (a name the module binds twice may have meant another thing where it was read)
+    imported = {}  # name -> what the imports binding it bind (import math twice: one meaning)
     for node in ast.walk(module):
         names = [a.asname or a.name.split(".")[0] for a in node.names] if isinstance(
             node, (ast.Import, ast.ImportFrom)) else [node.name] if isinstance(
@@ -546,6 +548,14 @@ def fold_numbers(module, meaning):
             node, ast.Name) and not isinstance(node.ctx, ast.Load) else []
         for name in names:
             bindings[name] = bindings.get(name, 0) + 1
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                what = (alias.name if alias.asname else alias.name.split(".")[0]) if isinstance(node, ast.Import) \
+                    else (node.module, node.level, alias.name)
+                imported.setdefault(alias.asname or alias.name.split(".")[0], set()).add(what)
+    for name, meanings in imported.items():
+        if len(meanings) == 1 and _module_imports(module, name) == bindings.get(name):  # bound by the same
+            bindings[name] = 1  # import alone, written twice
 
     def library(node):
         """The math or NumPy object ``node`` names (``math.sqrt``, ``np.pi``, ``sqrt`` imported), or SciPy's
@@ -638,6 +648,12 @@ def fold_numbers(module, meaning):
                 if number is not None:
                     known[target.id] = number
     _fold_sizes(module, bindings)
+
+
+def _module_imports(module, name):
+    """How many imports anywhere in ``module`` bind ``name``."""
+    return sum((alias.asname or alias.name.split(".")[0]) == name for node in ast.walk(module)
+               if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names)
 
 
 def _fold_sizes(module, bindings):

@@ -144,3 +144,27 @@ def test_module_gauss_legendre_nodes_read_by_a_helper():
 def test_a_module_array_that_may_differ_is_no_constant(module_code):
     assert_generated_refused(f"import numpy as np\n{module_code}\n\ndef f(a):\n    return np.sum(a * X)\n",
                              [0.7], "'X' is not a parameter or a variable assigned")
+
+
+def test_module_nodes_computed_by_math_with_math_imported_twice():
+    # the same import written twice means one module: GL3's numbers are folded as with one import
+    assert_generated_right('''
+        import math
+        import math
+        GL3 = ((-math.sqrt(3 / 5), 5 / 9), (0.0, 8 / 9), (math.sqrt(3 / 5), 5 / 9))
+
+        def f(a, b):
+            mid, half = (a + b) / 2, (b - a) / 2
+            return half * sum(w * math.cos(mid + half * x) for x, w in GL3)
+    ''', [0.2, 1.1])
+
+
+def test_a_name_imported_as_two_modules_is_not_folded():
+    assert_generated_refused('''
+        import math
+        import numpy as math
+        GL3 = (-math.sqrt(3 / 5), 0.0, math.sqrt(3 / 5))
+
+        def f(a):
+            return sum(a * x for x in GL3)
+    ''', [0.2], "GL3")
