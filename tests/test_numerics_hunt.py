@@ -168,3 +168,40 @@ def test_a_name_imported_as_two_modules_is_not_folded():
         def f(a):
             return sum(a * x for x in GL3)
     ''', [0.2], "GL3")
+
+
+# --- a dict of physical parameters given to the decorator ------------------------------------
+
+PARAMS_ODE = '''
+import numpy as np
+
+def f(y0, params):
+    """Logistic growth by explicit Euler, its rates in a dict."""
+    y = y0
+    for _ in range(10):
+        y = y + 0.1 * (params["a"] * y - params["b"] * y ** 2)
+    return y
+'''
+
+
+def test_a_dict_of_floats_read_at_its_keys_is_differentiated_by_the_decorator():
+    f = backgen.backward(imported(PARAMS_ODE, "numhunt")["f"])
+    args = [0.4, {"a": 1.1, "b": 0.5}]
+    got = f.backward(*args)
+    want = finite_differences(f, args, [0, 1], (1.0,))
+    assert isinstance(got, tuple) and set(got[1]) == {"a", "b"}
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-6)
+    for key in ("a", "b"):
+        np.testing.assert_allclose(got[1][key], want[1][key], rtol=1e-6)
+
+
+@pytest.mark.parametrize("name, body", [
+    ("dropout_param", 'return np.sum(x * dropout_param["p"]) ** 2'),  # a name of settings
+    ("cfg", 'return np.sum(x * cfg["scale"]) ** 2'),
+])
+def test_a_dict_of_floats_of_settings_stays_settings(name, body):
+    # read by a name of settings: the other parameters' gradient alone
+    f = backgen.backward(imported(f"import numpy as np\n\ndef f(x, {name}):\n    {body}\n", "numhunt")["f"])
+    x, settings = np.array([1.0, -2.0, 0.5]), {"p": 0.5, "scale": 1.3, "shift": 0.4}
+    got = f.backward(x, settings)
+    np.testing.assert_allclose(got, finite_differences(f, [x, settings], [0], (1.0,))[0], rtol=1e-6)
