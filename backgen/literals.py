@@ -23,7 +23,10 @@ A module-level name is a *literal list* when:
   Anything else (a method, ``A[0] = v``, a name given the list or one of its
   inner lists, a function of the user's given it, returning it, a NumPy
   function writing into it such as ``np.random.shuffle``) makes the name no
-  constant;
+  constant.  A constant array's view (``V = X[1:]``, a row ``r = X[0]`` of a matrix, the rows ``for row in X`` gives)
+  is read so where nothing writes through it: the names holding it are not written into, given ``op=``,
+  given as ``out=``, named again, returned or passed to a function of the user's, and none of their
+  methods but reading ones (``.sum()``, ``.dot(w)``) is called; ``out=X`` itself writes into ``X``;
 * or it is bound once to a dict of numbers by strings (``PARAMS = {"g": 9.81, "rho": 1.225}``, each key a
   string written once, each value a number written with literals), and every read of it reads one of
   its numbers by a key it holds (``PARAMS["g"]``); ``put_literal_lists`` puts it in the function as it
@@ -112,7 +115,7 @@ def literal_lists(module, is_library, meaning=None):
             refused.update(node.names)
         elif isinstance(node, ast.Name) and node.id in found and isinstance(node.ctx, ast.Load):
             literal = found[node.id][0]
-            if not (_array_read(node, parents, is_library, module) if node.id in arrays else
+            if not (_array_read(node, parents, is_library, module, _rank(literal)) if node.id in arrays else
                     _entry_read(node, _number_dict(literal), parents) if isinstance(literal, ast.Dict) else
                     _read_only(node, _depth(literal), parents, is_library)):
                 refused.add(node.id)
@@ -288,13 +291,18 @@ def _array_literal(value, is_library):
     return _depth(value.args[0], booleans=True) is not None
 
 
-def _array_read(node, parents, is_library, module):
-    """Whether the read ``node`` of a constant array leaves it as it is: an index, arithmetic, a
-    comparison, a NumPy function, a function of the module that writes into none of its parameters
-    (``logistic_predictions(weights, inputs)``), a loop over it, its ``.shape``, ``.ndim``, ``.size`` or
-    ``.dtype``, or its ``.T`` read so itself (``img @ RGB2YUV.T``; ``KT = RGB2YUV.T`` is not)."""
+def _array_read(node, parents, is_library, module, rank=None):
+    """Whether the read ``node`` of a constant array (of ``rank`` axes, None where not known) leaves it as it
+    is: an index (but a view of it a name keeps, ``V = X[1:]``, which a write through the name changes),
+    arithmetic, a comparison, a NumPy function (not one given it as ``out=``), a function of the module that
+    writes into none of its parameters (``logistic_predictions(weights, inputs)``), a loop over it, its
+    ``.shape``, ``.ndim``, ``.size`` or ``.dtype``, or its ``.T`` read so itself (``img @ RGB2YUV.T``; ``KT =
+    RGB2YUV.T`` is not)."""
     parent = parents.get(id(node))
     if isinstance(parent, ast.Subscript):
+        if parent.value is node and _view(parent.slice, rank) and _written_view(
+                parent, parents, None if rank is None else rank - _items(parent.slice)):
+            return False  # (V = X[1:]; V[0] = 7.0 writes into X; for row in X[1:] of a matrix, row[0] = v)
         return parent.value is not node or isinstance(parent.ctx, ast.Load) and \
             not isinstance(parents.get(id(parent)), (ast.AugAssign, ast.Attribute))  # (A[0] += 1, A[0].sort())
     if isinstance(parent, (ast.BinOp, ast.UnaryOp, ast.Compare)):
@@ -304,8 +312,10 @@ def _array_read(node, parents, is_library, module):
             return True  # RGB2YUV.T read as the array itself is (img @ RGB2YUV.T), a view no name keeps
         return parent.attr == "T" and _array_read(parent, parents, is_library, module)
     if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:
-        return True
+        return not _written_view(node, parents, rank)  # (its rows, views of it, written: for row in X: row[0] = v)
     if isinstance(parent, ast.keyword):
+        if parent.arg == "out":  # (np.multiply(X, 2.0, out=X) writes into X)
+            return False
         parent = parents.get(id(parent))
         return isinstance(parent, ast.Call) and _library_call(parent, is_library)
     if isinstance(parent, ast.Call) and node in parent.args:
@@ -317,6 +327,93 @@ def _array_read(node, parents, is_library, module):
             defined = [d for d in module.body if isinstance(d, ast.FunctionDef) and d.name == parent.func.id]
             return len(defined) == 1 and not _writes_into_parameters(defined[0])
     return False
+
+
+def _rank(literal):
+    """The number of axes of a constant array's literal (``np.array(<numbers>, ...)``), or None."""
+    if isinstance(literal, ast.Call) and literal.args and isinstance(literal.args[0], (ast.List, ast.Tuple)):
+        return _depth(literal.args[0], booleans=True)
+    return None
+
+
+def _view(index, rank):
+    """Whether indexing an array of ``rank`` axes (None: not known) by ``index`` may give a view of it (a slice,
+    ``...``, ``None``, or fewer items than axes) rather than a number or a copy."""
+    parts = index.elts if isinstance(index, ast.Tuple) else [index]
+    if any(isinstance(part, ast.Slice) or isinstance(part, ast.Constant) and part.value in (None, Ellipsis)
+           for part in parts):
+        return True
+    return rank is None or len(parts) < rank
+
+
+def _written_view(node, parents, rank):
+    """Whether the view of an array ``node`` gives (of ``rank`` axes, None where not known) may be written
+    into: kept where code can write into it (returned, put in a list or a tuple, given to a function), or
+    bound to a name, or iterated by rows (views themselves where they have axes), that the code writes
+    into, calls a method of, gives as ``out=``, names again or passes on (``_written_through``)."""
+    parent = parents.get(id(node))
+    while isinstance(parent, (ast.IfExp, ast.Tuple, ast.List, ast.Starred)) and not (
+            isinstance(parent, ast.IfExp) and parent.test is node):
+        node, parent = parent, parents.get(id(parent))
+    if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:
+        if rank is not None and rank < 2:
+            return False  # (the numbers of a vector)
+        names = {n.id for n in ast.walk(parent.target) if isinstance(n, ast.Name)}
+    elif isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        if not all(isinstance(t, ast.Name) for t in targets):
+            return True
+        names = {t.id for t in targets}
+    elif isinstance(parent, (ast.BinOp, ast.UnaryOp, ast.Compare, ast.Subscript, ast.Attribute, ast.Call,
+                             ast.keyword, ast.Expr)):
+        return False  # (read where it is: arithmetic, an index, NumPy; a call given it is read as the array is)
+    else:
+        return True
+    scope = parent
+    while scope is not None and not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                                                       ast.Module)):
+        scope = parents.get(id(scope))
+    return scope is None or _written_through(names, scope if not isinstance(scope, ast.Module) else scope)
+
+
+_READ_ATTRIBUTES = frozenset({"shape", "ndim", "size", "dtype", "T", "sum", "mean", "dot", "max", "min", "prod",
+                              "std", "var", "copy", "tolist", "item", "any", "all", "argmax", "argmin", "astype",
+                              "cumsum", "cumprod", "trace"})  # (attributes and methods that write into no array)
+
+
+def _written_through(names, scope):
+    """Whether code in ``scope`` may write into the arrays ``names`` hold: a part written or ``op=`` on them,
+    a method of theirs called, one given as ``out=``, named again, returned, or given to a function."""
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Subscript) and not isinstance(node.ctx, ast.Load) and \
+                isinstance(node.value, ast.Name) and node.value.id in names:
+            return True
+        if isinstance(node, ast.AugAssign):
+            base = node.target.value if isinstance(node.target, ast.Subscript) else node.target
+            if isinstance(base, ast.Name) and base.id in names:
+                return True
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in names and \
+                node.attr not in _READ_ATTRIBUTES:
+            return True
+        if isinstance(node, ast.keyword) and node.arg == "out" and isinstance(node.value, ast.Name) and \
+                node.value.id in names:
+            return True
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.Return, ast.Yield, ast.YieldFrom, ast.NamedExpr)) and \
+                isinstance(node.value, ast.Name) and node.value.id in names:
+            return True
+        if isinstance(node, ast.Call) and any(isinstance(a, ast.Name) and a.id in names for a in node.args) and \
+                not (isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and
+                     node.func.attr not in _WRITERS) and not (
+                    isinstance(node.func, ast.Name) and node.func.id in _SCALAR_BUILTINS | {"sum", "len"}):
+            return True  # (np.sum(row) reads it; a function of the user's may write into it)
+    return False
+
+
+def _items(index):
+    """How many axes ``index`` takes away (its items that are neither slices, ``...`` nor ``None``)."""
+    parts = index.elts if isinstance(index, ast.Tuple) else [index]
+    return sum(not (isinstance(part, ast.Slice) or isinstance(part, ast.Constant) and part.value in (None, Ellipsis))
+               for part in parts)
 
 
 def _writes_into_parameters(func):

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_generated_refused, assert_generated_right, finite_differences, imported
+from numeric import assert_generated_refused, assert_generated_right, finite_differences, generated_gradients, imported
 
 TABLE = np.array([0.3, -1.2, 0.8, 2.1, -0.4, 1.5])
 POINTS = np.array([0.3, 2.6, 4.45])
@@ -205,3 +205,40 @@ def test_a_dict_of_floats_of_settings_stays_settings(name, body):
     x, settings = np.array([1.0, -2.0, 0.5]), {"p": 0.5, "scale": 1.3, "shift": 0.4}
     got = f.backward(x, settings)
     np.testing.assert_allclose(got, finite_differences(f, [x, settings], [0], (1.0,))[0], rtol=1e-6)
+
+
+# --- a module's constant array written through a view of it, or as out=, is no constant -------
+
+
+@pytest.mark.parametrize("module_code, body", [
+    ("X = np.array([0.0, 0.25, 0.5, 0.75, 1.0])\nV = X[1:]\nV[0] = 7.0", "return np.sum(a * X)"),
+    ("X = np.linspace(0.0, 1.0, 5)\nV = X[1:]\nV[0] = 7.0", "return np.sum(a * X)"),
+    ("X = np.array([0.0, 0.25, 0.5, 0.75, 1.0])\nnp.multiply(X, 2.0, out=X)", "return np.sum(a * X)"),
+    ("X = np.array([[1.0, 2.0], [3.0, 4.0]])",
+     "s = 0.0\n    for row in X:\n        row[0] = row[0] + a\n        s += np.sum(row)\n    return s"),
+    ("X = np.array([[2.0, 1.0], [3.0, 4.0]])",
+     "s = 0.0\n    for row in X:\n        row.sort()\n        s += row[0] * a\n    return s"),
+    ("X = np.array([[1.0, 2.0], [3.0, 4.0]])", "r = X[0]\n    r += a\n    return np.sum(r)"),
+], ids=["view_written_by_the_module", "view_of_a_grid_written", "out_of_numpy", "rows_written_in_a_loop",
+        "rows_sorted", "row_named_and_added_into"])
+def test_a_module_array_written_through_a_view_is_no_constant(module_code, body):
+    # the function reads the array the module changed, or changes it as it runs (each call another)
+    with pytest.raises(backgen.BackgenError):
+        generated_gradients(f"import numpy as np\n{module_code}\n\ndef f(a):\n    {body}\n", [0.7])
+
+
+def test_a_module_array_written_as_out_in_the_function_is_refused():
+    with pytest.raises(backgen.BackgenError):
+        generated_gradients("import numpy as np\nX = np.array([0.0, 0.5, 1.0])\n\ndef f(a):\n"
+                            "    np.multiply(X, a, out=X)\n    return np.sum(X)\n", [0.7])
+
+
+@pytest.mark.parametrize("module_code, body", [
+    ("X = np.array([[1.0, 2.0], [3.0, 4.0]])", "r = X[0]\n    return np.sum(a * r)"),
+    ("X = np.array([[1.0, 2.0], [3.0, 4.0]])",
+     "s = 0.0\n    for row in X:\n        s += row.dot(row) * a + np.sum(row) * a ** 2\n    return s"),
+    ("W = np.array([1.0, 2.0, 3.0])", "s = 0.0\n    for w in W[1:]:\n        s += w * a ** 2\n    return s"),
+    ("X = np.linspace(0.0, 1.0, 5)", "dx = X[1:] - X[:-1]\n    return np.sum(a * dx ** 2 * X[1:])"),
+], ids=["row_read", "rows_read_by_methods", "vector_slice_iterated", "slices_in_arithmetic"])
+def test_a_module_array_read_through_views_is_a_constant(module_code, body):
+    assert_generated_right(f"import numpy as np\n{module_code}\n\ndef f(a):\n    {body}\n", [0.7])
