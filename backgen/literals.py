@@ -301,7 +301,7 @@ def _array_read(node, parents, is_library, module, rank=None):
     parent = parents.get(id(node))
     if isinstance(parent, ast.Subscript):
         if parent.value is node and _view(parent.slice, rank) and _written_view(
-                parent, parents, None if rank is None else rank - _items(parent.slice)):
+                parent, parents, None if rank is None else rank - _items(parent.slice), module):
             return False  # (V = X[1:]; V[0] = 7.0 writes into X; for row in X[1:] of a matrix, row[0] = v)
         return parent.value is not node or isinstance(parent.ctx, ast.Load) and \
             not isinstance(parents.get(id(parent)), (ast.AugAssign, ast.Attribute))  # (A[0] += 1, A[0].sort())
@@ -312,7 +312,8 @@ def _array_read(node, parents, is_library, module, rank=None):
             return True  # RGB2YUV.T read as the array itself is (img @ RGB2YUV.T), a view no name keeps
         return parent.attr == "T" and _array_read(parent, parents, is_library, module)
     if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:
-        return not _written_view(node, parents, rank)  # (its rows, views of it, written: for row in X: row[0] = v)
+        return not _written_view(node, parents, rank, module)  # (its rows, views of it, written: for row in X:
+        # row[0] = v)
     if isinstance(parent, ast.keyword):
         if parent.arg == "out":  # (np.multiply(X, 2.0, out=X) writes into X)
             return False
@@ -346,9 +347,10 @@ def _view(index, rank):
     return rank is None or len(parts) < rank
 
 
-def _written_view(node, parents, rank):
+def _written_view(node, parents, rank, module=None):
     """Whether the view of an array ``node`` gives (of ``rank`` axes, None where not known) may be written
-    into: kept where code can write into it (returned, put in a list or a tuple, given to a function), or
+    into: kept where code can write into it (returned, put in a list or a tuple, given to a function of
+    ``module`` that writes into its parameters or to one of NumPy's that writes, ``np.copyto``), or
     bound to a name, or iterated by rows (views themselves where they have axes), that the code writes
     into, calls a method of, gives as ``out=``, names again or passes on (``_written_through``)."""
     parent = parents.get(id(node))
@@ -364,9 +366,17 @@ def _written_view(node, parents, rank):
         if not all(isinstance(t, ast.Name) for t in targets):
             return True
         names = {t.id for t in targets}
+    elif isinstance(parent, ast.Call) and node in parent.args:  # (a writer of NumPy's, or a function of the
+        func = parent.func  # module writing into its parameters: g(X[1:]) writes into X)
+        if isinstance(func, ast.Attribute):
+            return func.attr in _WRITERS
+        if isinstance(func, ast.Name) and func.id not in _SCALAR_BUILTINS | _ELEMENT_BUILTINS and module is not None:
+            defined = [d for d in module.body if isinstance(d, ast.FunctionDef) and d.name == func.id]
+            return len(defined) == 1 and _writes_into_parameters(defined[0])
+        return False
     elif isinstance(parent, (ast.BinOp, ast.UnaryOp, ast.Compare, ast.Subscript, ast.Attribute, ast.Call,
                              ast.keyword, ast.Expr)):
-        return False  # (read where it is: arithmetic, an index, NumPy; a call given it is read as the array is)
+        return False  # (read where it is: arithmetic, an index, NumPy)
     else:
         return True
     scope = parent

@@ -219,8 +219,10 @@ def test_a_dict_of_floats_of_settings_stays_settings(name, body):
     ("X = np.array([[2.0, 1.0], [3.0, 4.0]])",
      "s = 0.0\n    for row in X:\n        row.sort()\n        s += row[0] * a\n    return s"),
     ("X = np.array([[1.0, 2.0], [3.0, 4.0]])", "r = X[0]\n    r += a\n    return np.sum(r)"),
+    ("X = np.array([1.0, 2.0, 3.0, 4.0])\n\ndef g(v, a):\n    v[0] = a\n    return np.sum(v)",
+     "return g(X[1:], a) * a"),
 ], ids=["view_written_by_the_module", "view_of_a_grid_written", "out_of_numpy", "rows_written_in_a_loop",
-        "rows_sorted", "row_named_and_added_into"])
+        "rows_sorted", "row_named_and_added_into", "slice_given_to_a_function_writing_into_it"])
 def test_a_module_array_written_through_a_view_is_no_constant(module_code, body):
     # the function reads the array the module changed, or changes it as it runs (each call another)
     with pytest.raises(backgen.BackgenError):
@@ -239,6 +241,8 @@ def test_a_module_array_written_as_out_in_the_function_is_refused():
      "s = 0.0\n    for row in X:\n        s += row.dot(row) * a + np.sum(row) * a ** 2\n    return s"),
     ("W = np.array([1.0, 2.0, 3.0])", "s = 0.0\n    for w in W[1:]:\n        s += w * a ** 2\n    return s"),
     ("X = np.linspace(0.0, 1.0, 5)", "dx = X[1:] - X[:-1]\n    return np.sum(a * dx ** 2 * X[1:])"),
-], ids=["row_read", "rows_read_by_methods", "vector_slice_iterated", "slices_in_arithmetic"])
+    ("X = np.array([1.0, 2.0, 3.0, 4.0])\n\ndef g(v, a):\n    return np.sum(v * a)", "return g(X[1:], a) * a"),
+], ids=["row_read", "rows_read_by_methods", "vector_slice_iterated", "slices_in_arithmetic",
+        "slice_given_to_a_function_reading_it"])
 def test_a_module_array_read_through_views_is_a_constant(module_code, body):
     assert_generated_right(f"import numpy as np\n{module_code}\n\ndef f(a):\n    {body}\n", [0.7])
