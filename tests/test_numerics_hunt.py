@@ -246,3 +246,28 @@ def test_a_module_array_written_as_out_in_the_function_is_refused():
         "slice_given_to_a_function_reading_it"])
 def test_a_module_array_read_through_views_is_a_constant(module_code, body):
     assert_generated_right(f"import numpy as np\n{module_code}\n\ndef f(a):\n    {body}\n", [0.7])
+
+
+# --- np.interp on a table of knots the code writes, generated without shapes ------------------
+
+
+@pytest.mark.parametrize("source, args", [
+    ('''
+        def f(x, fp):
+            xp = np.array([0.0, 0.3, 0.6, 1.0])
+            return np.sum(np.interp(x, xp, fp) ** 2)
+    ''', [np.array([0.13, 0.47, 0.71, 0.93]), np.array([0.2, -0.4, 1.1, 0.5])]),
+    ('''
+        def f(x, fp):
+            return np.interp(x, [0.0, 0.5, 1.0], fp)
+    ''', [0.37, np.array([0.2, -0.4, 1.1])]),
+    ('''
+        XP = np.linspace(0.0, 1.0, 5)
+
+        def f(fp):
+            return np.sum(np.interp(np.array([0.1, 0.55, 0.9]), XP, fp) ** 2)
+    ''', [np.array([0.2, -0.4, 1.1, 0.5, 0.8])]),
+], ids=["knots_in_the_function", "knots_written_out", "knots_of_the_module"])
+def test_interp_of_values_at_knots_the_code_gives(source, args):
+    # the samples' fp is made as long as the knots (NumPy says only that they differ)
+    assert_generated_right(source, args)
