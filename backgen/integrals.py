@@ -8,8 +8,9 @@ to NumPy with the sum NumPy computes:
 ``np.sum((y[..., 1:] + y[..., :-1]) * np.diff(x, axis=-1), axis=-1) / 2.0``
 with ``x``, ``np.sum(y[..., 1:] + y[..., :-1], axis=-1) * dx / 2.0`` without,
 whose gradients the rules of its parts give (``x``'s too).  ``y``, written
-twice, is an expression without side effects, as arguments are.  Other axes
-are refused at the call.
+twice, is an expression without side effects, as arguments are.  Without ``x``,
+another axis is moved last first (``np.moveaxis(y, axis, -1)``); with ``x``, other
+axes are refused at the call.
 
 Each ``np.linspace(start, stop, num=50, endpoint=True)`` whose end points are
 not both numbers written out becomes
@@ -68,17 +69,23 @@ def _sum(forward, call):
             raise forward.error("np.trapezoid is read with y, x, dx and axis", call)
         given[keyword.arg] = keyword.value
     axis = given.get("axis")
-    if axis is not None and not (isinstance(axis, ast.UnaryOp) and isinstance(axis.op, ast.USub)
-                                 and isinstance(axis.operand, ast.Constant) and axis.operand.value == 1):
-        raise forward.error("np.trapezoid is read along its last axis (axis=-1): move the axis there first", call)
+    last = axis is None or isinstance(axis, ast.UnaryOp) and isinstance(axis.op, ast.USub) and \
+        isinstance(axis.operand, ast.Constant) and axis.operand.value == 1
     if "y" not in given:
         raise forward.error("np.trapezoid needs its y written out", call)
     x = given.get("x")
     if isinstance(x, ast.Constant) and x.value is None:
         x = None
+    if not last and x is not None:
+        raise forward.error("np.trapezoid with x is read along its last axis (axis=-1): move the axis there "
+                            "first", call)
     np_name = numpy_alias(forward)
     text = TEMPLATE_X if x is not None else TEMPLATE_DX
-    parts = {"Y": given["y"], "X": x, "DX": given.get("dx", ast.Constant(1.0))}
+    y = given["y"]
+    if not last:  # (np.trapezoid(y, dx=h, axis=0): along the axis moved last)
+        y = ast.Call(ast.Attribute(ast.Name(np_name, ast.Load()), "moveaxis", ast.Load()),
+                     [y, axis, ast.UnaryOp(ast.USub(), ast.Constant(1))], [])
+    parts = {"Y": y, "X": x, "DX": given.get("dx", ast.Constant(1.0))}
 
     class Parts(ast.NodeTransformer):
         def visit_Name(self, node):  # (a copy where an argument is written twice)

@@ -271,3 +271,21 @@ def test_a_module_array_read_through_views_is_a_constant(module_code, body):
 def test_interp_of_values_at_knots_the_code_gives(source, args):
     # the samples' fp is made as long as the knots (NumPy says only that they differ)
     assert_generated_right(source, args)
+
+
+# --- np.trapezoid along another axis than the last --------------------------------------------
+
+
+@pytest.mark.parametrize("source, args", [
+    ("def f(y):\n    return np.sum(np.trapezoid(y, dx=0.1, axis=1) ** 2)\n", [np.arange(18.0).reshape(3, 6) ** 0.5]),
+    ("def f(y, h):\n    return np.sum(np.trapezoid(y ** 2, dx=h, axis=0) * np.arange(4))\n",
+     [np.linspace(-1.0, 1.0, 20).reshape(5, 4), 0.3]),
+    ("def f(y):\n    return np.sum(np.trapezoid(np.sin(y), axis=-2) ** 2)\n", [np.linspace(-2.0, 2.0, 30).reshape(2, 5, 3)]),
+], ids=["axis_1", "axis_0_with_dx", "axis_minus_2"])
+def test_trapezoid_along_another_axis(source, args):
+    assert_generated_right(source, args)
+
+
+def test_trapezoid_with_coordinates_along_another_axis_is_refused():
+    assert_generated_refused("def f(y, x):\n    return np.sum(np.trapezoid(y, x, axis=0))\n",
+                             [np.ones((4, 3)), np.linspace(0.0, 1.0, 4)], "last axis")
