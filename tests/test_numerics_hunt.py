@@ -289,3 +289,33 @@ def test_trapezoid_along_another_axis(source, args):
 def test_trapezoid_with_coordinates_along_another_axis_is_refused():
     assert_generated_refused("def f(y, x):\n    return np.sum(np.trapezoid(y, x, axis=0))\n",
                              [np.ones((4, 3)), np.linspace(0.0, 1.0, 4)], "last axis")
+
+
+# --- np.polyder and np.poly1d: what NumPy computes ----------------------------------------------
+
+P4 = np.array([0.7, -1.3, 0.4, 2.1, -0.6])
+X6 = np.linspace(-1.2, 1.3, 6)
+
+
+@pytest.mark.parametrize("source, args", [
+    ("def f(p, x):\n    return np.polyval(np.polyder(p), x)\n", [P4, 0.6]),
+    ("def f(p, x):\n    return np.sum(np.polyval(np.polyder(p, 2), x) ** 2)\n", [P4, X6]),
+    ("def f(p, x):\n    return np.sum(np.poly1d(p)(x))\n", [P4, X6]),
+    ("def f(p, x):\n    poly = np.poly1d(p)\n    return np.sum(poly(x) ** 2) + poly(0.5)\n", [P4, X6]),
+    ('''
+        def f(p):
+            dp = np.polyder(p)
+            x = 1.5
+            for _ in range(12):
+                x = x - np.polyval(p, x) / np.polyval(dp, x)
+            return x
+    ''', [np.array([1.0, 0.02, -2.0])]),
+], ids=["polyder", "polyder_twice", "poly1d_called", "poly1d_named", "newton_on_a_polynomial"])
+def test_polynomial_helpers(source, args):
+    assert_generated_right(source, args)
+
+
+def test_poly1d_of_coefficients_bound_again_is_refused():
+    # poly holds p's values before p = p * 2: not np.polyval(p, x) where it is called
+    assert_generated_refused("def f(p, x):\n    poly = np.poly1d(p)\n    p = p * 2\n"
+                             "    return np.sum(poly(x)) + np.sum(p)\n", [P4, X6], "poly1d")
