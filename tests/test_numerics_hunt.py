@@ -319,3 +319,21 @@ def test_poly1d_of_coefficients_bound_again_is_refused():
     # poly holds p's values before p = p * 2: not np.polyval(p, x) where it is called
     assert_generated_refused("def f(p, x):\n    poly = np.poly1d(p)\n    p = p * 2\n"
                              "    return np.sum(poly(x)) + np.sum(p)\n", [P4, X6], "poly1d")
+
+
+# --- SciPy's cumulative_trapezoid -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body, args", [
+    ("return np.sum(cumulative_trapezoid(y, dx=dx) ** 2)", [np.sin(np.arange(7.0)), 0.3]),
+    ("pos = cumulative_trapezoid(y, dx, initial=0)\n    return np.sum(pos ** 2)",
+     [np.cos(np.arange(7.0)), np.cumsum(np.linspace(0.5, 1.5, 7))]),
+    ("return np.sum(np.sin(cumulative_trapezoid(y, dx=dx, initial=0.0)))", [np.arange(15.0).reshape(3, 5) / 7, 0.1]),
+], ids=["dx", "x_and_initial", "rows"])
+def test_cumulative_trapezoid(body, args):
+    assert_generated_right(f"from scipy.integrate import cumulative_trapezoid\n\ndef f(y, dx):\n    {body}\n", args)
+
+
+def test_cumulative_trapezoid_along_another_axis_is_refused():
+    assert_generated_refused("from scipy.integrate import cumulative_trapezoid\n\ndef f(y):\n"
+                             "    return np.sum(cumulative_trapezoid(y, axis=0))\n", [np.ones((4, 3))], "last axis")
