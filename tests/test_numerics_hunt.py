@@ -337,3 +337,20 @@ def test_cumulative_trapezoid(body, args):
 def test_cumulative_trapezoid_along_another_axis_is_refused():
     assert_generated_refused("from scipy.integrate import cumulative_trapezoid\n\ndef f(y):\n"
                              "    return np.sum(cumulative_trapezoid(y, axis=0))\n", [np.ones((4, 3))], "last axis")
+
+
+@pytest.mark.parametrize("source, args", [
+    ("def f(c, x):\n    return np.sum(np.polynomial.polynomial.polyval(x, c) ** 2)\n", [P4, X6]),
+    ("from numpy.polynomial.polynomial import polyval\n\ndef f(c, x):\n    return polyval(x, c)\n", [P4, 0.7]),
+], ids=["spelled_out", "imported"])
+def test_power_series_polyval_of_a_vector_of_coefficients(source, args):
+    assert_generated_right(source, args)
+
+
+def test_power_series_polyval_of_rows_of_coefficients_is_refused_given_shapes():
+    with pytest.raises(backgen.BackgenError):
+        backgen.generate(textwrap.dedent('''
+            import numpy as np
+            def f(c: "3, 2", x: "4"):
+                return np.sum(np.polynomial.polynomial.polyval(x, c) ** 2)
+        '''), name="f")
