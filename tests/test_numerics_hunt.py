@@ -354,3 +354,20 @@ def test_power_series_polyval_of_rows_of_coefficients_is_refused_given_shapes():
             def f(c: "3, 2", x: "4"):
                 return np.sum(np.polynomial.polynomial.polyval(x, c) ** 2)
         '''), name="f")
+
+
+# --- np.gradient with second-order ends ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", [
+    'def f(y: "7", h: float):\n    return np.sum(np.gradient(y, h, edge_order=2) ** 2)\n',
+    'def f(y: "5"):\n    return np.sum(np.gradient(y ** 2, edge_order=2) * np.arange(5.0))\n',
+], ids=["spacing", "unit_spacing"])
+def test_gradient_of_second_order_at_the_ends(source):
+    y = np.sin(np.arange(7.0) * 0.7)
+    assert_generated_right(source, [y, 0.3] if "h:" in source else [y[:5]])
+
+
+def test_gradient_of_second_order_without_shapes_is_refused():
+    assert_generated_refused("def f(y):\n    return np.sum(np.gradient(y, edge_order=2) ** 2)\n",
+                             [np.arange(5.0)], "edge_order=2")
