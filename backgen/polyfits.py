@@ -15,9 +15,7 @@ the rules of np.linalg.lstsq and np.vander.  Other calls (weights ``w``, ``full`
 np.arange(len(p) - 1, 0, -1)`` of ``p`` (put in a name of its own first); and a polynomial NumPy's
 ``poly1d`` makes, called at once (``np.poly1d(p)(x)``) or named where every read of the name calls it
 (``poly = np.poly1d(p)``, then ``poly(x)``; ``p`` a name the function never binds again nor writes into), is
-``np.polyval(p, x)``, which is what its call computes.  ``np.polynomial.polynomial.polyval(x, c)`` (its
-``tensor`` left out or True) is ``np.polyval(c[::-1], x)``: the same sum where ``c`` is a vector, which
-np.polyval's rule asks.
+``np.polyval(p, x)``, which is what its call computes.
 """
 
 import ast
@@ -27,7 +25,7 @@ from .call_lines import rewrite_calls
 from .scipy_calls import numpy_alias
 from .source import module_calls, walk
 
-SPELLED = frozenset({"polyfit", "polyder", "poly1d", "polyval"})  # (parse runs this rewriter only where the function spells one)
+SPELLED = frozenset({"polyfit", "polyder", "poly1d"})  # (parse runs this rewriter only where the function spells one)
 
 
 def rewrite(forward):
@@ -35,49 +33,6 @@ def rewrite(forward):
     calls = module_calls(forward.env, "numpy", ("poly1d",))
     if calls is not None:
         _poly1d(forward, calls[0], numpy_alias(forward))
-    _power_series(forward)
-
-
-POWER_SERIES = "numpy.polynomial.polynomial.polyval"
-
-
-def _power_series(forward):
-    """``np.polynomial.polynomial.polyval(x, c)`` (or ``polyval`` imported from that module), ``tensor``
-    left out or True: ``np.polyval(c[::-1], x)``, the same sum of ``c[k] * x ** k`` where ``c`` is a vector
-    (np.polyval's rule refuses other coefficients)."""
-    if not any(meaning == "numpy" or meaning == POWER_SERIES for meaning in forward.env.values()):
-        return
-
-    def meant(func):  # what the function a call names means
-        path = []
-        while isinstance(func, ast.Attribute):
-            path.insert(0, func.attr)
-            func = func.value
-        meaning = forward.env.get(func.id) if isinstance(func, ast.Name) else None
-        return ".".join([meaning] + path) if meaning else None
-    np_ = numpy_alias(forward)
-
-    class Calls(ast.NodeTransformer):
-        def visit_Call(self, node):
-            self.generic_visit(node)
-            if meant(node.func) != POWER_SERIES or any(isinstance(a, ast.Starred) for a in node.args):
-                return node
-            given = dict(zip(("x", "c", "tensor"), node.args))
-            for keyword in node.keywords:
-                if keyword.arg not in ("x", "c", "tensor") or keyword.arg in given:
-                    return node
-                given[keyword.arg] = keyword.value
-            tensor = given.get("tensor", ast.Constant(True))
-            if len(node.args) > 3 or "x" not in given or "c" not in given or not (
-                    isinstance(tensor, ast.Constant) and tensor.value is True):
-                return node
-            reversed_c = ast.Subscript(given["c"], ast.Slice(None, None, ast.UnaryOp(ast.USub(), ast.Constant(1))),
-                                       ast.Load())
-            new = ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), "polyval", ast.Load()), [reversed_c, given["x"]], [])
-            for sub in ast.walk(new):
-                ast.copy_location(sub, node)
-            return new
-    Calls().visit(forward.func)
 
 
 def _poly1d(forward, which, np_):
