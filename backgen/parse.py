@@ -65,7 +65,7 @@ MODULES = {"math": math, "numpy": numpy}
 NUMPY_LIKE = ("autograd.numpy", "jax.numpy")  # NumPy's functions under other modules' names: read as NumPy
 LINALG_LIKE = ("numpy.linalg", "autograd.numpy.linalg", "jax.numpy.linalg")  # (np.linalg's functions so too)
 SCIPY_INTEGRATE = ("scipy.integrate", "jax.scipy.integrate")
-SCIPY_INTEGRATE_AS_NUMPY = {"trapezoid": "numpy.trapezoid",  # (scipy's trapezoid(y, x=None, dx=1.0, axis=-1) is NumPy's)
+SCIPY_INTEGRATE_AS_NUMPY = {"trapezoid": "numpy.trapezoid",  # (scipy's trapezoid(y, x=None, dx=1.0, axis=-1): NumPy's)
                             "cumulative_trapezoid": "scipy.integrate.cumulative_trapezoid"}  # (integrals writes it)
 NUMPY_POLYNOMIALS = tuple(f"numpy.polynomial.{kind}" for kind in (
     "polynomial", "chebyshev", "legendre", "laguerre", "hermite", "hermite_e"))

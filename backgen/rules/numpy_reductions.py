@@ -431,8 +431,9 @@ def _gradient(position):
     """np.gradient(f, h) of a vector f, spacing h a number (1 where not given), edge_order=1: central
     differences (f[i + 1] - f[i - 1]) / 2h inside, one-sided ones (f[1] - f[0]) / h and
     (f[-1] - f[-2]) / h at the ends; with edge_order=2 (a vector of a shape given, h one number), those
-    of second order at the ends, (-3 f[0] + 4 f[1] - f[2]) / 2h and (3 f[-1] - 4 f[-2] + f[-3]) / 2h.  f's gradient takes each interior g[i] / 2h to f[i + 1] and
-    minus it to f[i - 1], each end's g / h to its two points; h's is minus the sum of g times the
+    of second order at the ends, (-3 f[0] + 4 f[1] - f[2]) / 2h and (3 f[-1] - 4 f[-2] + f[-3]) / 2h.
+    f's gradient takes each interior g[i] / 2h to f[i + 1] and minus it to f[i - 1], each end's g / h
+    to its two points (of second order, its weights over 2h to its three); h's is minus the sum of g times the
     result, over h.  Without shapes, of every rank, of an array of several axes along one axis given
     (``axis=1``), and with h the coordinates of the points (a vector, ``np.gradient(y, x)``), by the
     helpers _gradient_grad and _gradient_spacing_grad."""
