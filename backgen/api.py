@@ -280,7 +280,8 @@ def _settings_list(value):
 
 
 _READ_ATTRIBUTES = frozenset({"wrt", "outputs", "_int_defaults", "_own_gradients", "_returns_tuple", "_indices",
-                              "_arithmetic", "_compared", "_counts", "_sequences", "_subscripts"})  # (what Differentiable._setup sets)
+                              "_arithmetic", "_compared", "_counts", "_sequences", "_subscripts",
+                              "_number_dicts"})  # (what Differentiable._setup sets)
 
 
 class Differentiable:
@@ -400,6 +401,7 @@ class Differentiable:
         self._subscripts = {node.slice.id for node in ast.walk(forward.func)  # (W[idx]: idx the whole index)
                             if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name)}
         self._sequences = structured.read_as_sequences(forward.func)
+        self._number_dicts = {n for n in params if structured.arrays_read_by_key(forward.func, n)}  # (read at keys)
         self._rounds = _rounds(forward.func)
         try:  # (the def as written: Python's meaning, not backgen's reading of it)
             written = source_node(getattr(self._func, "__func__", self._func))
@@ -486,7 +488,8 @@ class Differentiable:
                 v, n in self._indices or n in self._compared, n in self._arithmetic, n in self._counts)}
         arrays = set()  # a dict (or list) of arrays is not settings: its arrays are differentiated
         if self._given_wrt is None:
-            arrays = {n for n, v in zip(names, values) if structured.is_structured(v)}
+            arrays = {n for n, v in zip(names, values) if structured.is_structured(v) or n in self._number_dicts
+                      and structured.number_dict(v)}  # (params = {"k": 2.0} read at its keys: numbers)
             labels |= {n for n, v in zip(names, values) if _settings_list(v)}  # bn_params = [{"mode": ...}]
             labels |= {n for n, v in zip(names[:len(self._attributes)], values)  # a model's settings
                        if not isinstance(v, np.ndarray) and n not in arrays       # (self.reg): no inputs

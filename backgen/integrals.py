@@ -8,8 +8,13 @@ to NumPy with the sum NumPy computes:
 ``np.sum((y[..., 1:] + y[..., :-1]) * np.diff(x, axis=-1), axis=-1) / 2.0``
 with ``x``, ``np.sum(y[..., 1:] + y[..., :-1], axis=-1) * dx / 2.0`` without,
 whose gradients the rules of its parts give (``x``'s too).  ``y``, written
-twice, is an expression without side effects, as arguments are.  Other axes
-are refused at the call.
+twice, is an expression without side effects, as arguments are.  Without ``x``,
+another axis is moved last first (``np.moveaxis(y, axis, -1)``); with ``x``, other
+axes are refused at the call.
+
+SciPy's ``cumulative_trapezoid(y, x=None, dx=1.0, axis=-1, initial=None)`` (imported from
+``scipy.integrate``) becomes ``np.cumsum`` of the same areas along the last axis, after a 0 where
+``initial=0``; another axis or ``initial`` is refused at the call.
 
 Each ``np.linspace(start, stop, num=50, endpoint=True)`` whose end points are
 not both numbers written out becomes
@@ -28,13 +33,20 @@ from .scipy_calls import numpy_alias
 
 
 NAMES = ("trapezoid", "trapz", "linspace")
+TEMPLATE_CUMULATIVE_X = "np.cumsum((Y[..., 1:] + Y[..., :-1]) * np.diff(X, axis=-1), axis=-1) / 2.0"
+TEMPLATE_CUMULATIVE_DX = "np.cumsum(Y[..., 1:] + Y[..., :-1], axis=-1) * DX / 2.0"
+TEMPLATE_INITIAL = "np.concatenate([np.zeros_like(Y[..., :1]), CUMULATIVE], axis=-1)"
 TEMPLATE_X = "np.sum((Y[..., 1:] + Y[..., :-1]) * np.diff(X, axis=-1), axis=-1) / 2.0"
 TEMPLATE_DX = "np.sum(Y[..., 1:] + Y[..., :-1], axis=-1) * DX / 2.0"
 TEMPLATE_LINSPACE = "A + np.tensordot(np.linspace(0.0, 1.0, NUM, endpoint=END), B - A, axes=0)"
-SPELLED = frozenset(NAMES)  # (parse runs this rewriter only where the function spells one)
+SPELLED = frozenset(NAMES + ("cumulative_trapezoid",))  # (parse runs this rewriter only where the function
+# spells one)
 
 
 def rewrite(forward):
+    cumulative = module_calls(forward.env, "scipy.integrate", ("cumulative_trapezoid",))
+    if cumulative is not None:
+        _cumulative(forward, cumulative[0])
     calls = module_calls(forward.env, "numpy", NAMES)
     if calls is None:
         return
@@ -68,17 +80,23 @@ def _sum(forward, call):
             raise forward.error("np.trapezoid is read with y, x, dx and axis", call)
         given[keyword.arg] = keyword.value
     axis = given.get("axis")
-    if axis is not None and not (isinstance(axis, ast.UnaryOp) and isinstance(axis.op, ast.USub)
-                                 and isinstance(axis.operand, ast.Constant) and axis.operand.value == 1):
-        raise forward.error("np.trapezoid is read along its last axis (axis=-1): move the axis there first", call)
+    last = axis is None or isinstance(axis, ast.UnaryOp) and isinstance(axis.op, ast.USub) and \
+        isinstance(axis.operand, ast.Constant) and axis.operand.value == 1
     if "y" not in given:
         raise forward.error("np.trapezoid needs its y written out", call)
     x = given.get("x")
     if isinstance(x, ast.Constant) and x.value is None:
         x = None
+    if not last and x is not None:
+        raise forward.error("np.trapezoid with x is read along its last axis (axis=-1): move the axis there "
+                            "first", call)
     np_name = numpy_alias(forward)
     text = TEMPLATE_X if x is not None else TEMPLATE_DX
-    parts = {"Y": given["y"], "X": x, "DX": given.get("dx", ast.Constant(1.0))}
+    y = given["y"]
+    if not last:  # (np.trapezoid(y, dx=h, axis=0): along the axis moved last)
+        y = ast.Call(ast.Attribute(ast.Name(np_name, ast.Load()), "moveaxis", ast.Load()),
+                     [y, axis, ast.UnaryOp(ast.USub(), ast.Constant(1))], [])
+    parts = {"Y": y, "X": x, "DX": given.get("dx", ast.Constant(1.0))}
 
     class Parts(ast.NodeTransformer):
         def visit_Name(self, node):  # (a copy where an argument is written twice)
@@ -105,3 +123,49 @@ def _linspace(call, forward):
         def visit_Name(self, node):  # (a copy where an argument is written twice)
             return copy.deepcopy(parts[node.id]) if node.id in parts else node
     return Parts().visit(ast.parse(TEMPLATE_LINSPACE.replace("np.", f"{np_name}."), mode="eval").body)
+
+
+def _cumulative(forward, which):
+    """SciPy's ``cumulative_trapezoid(y, x=None, dx=1.0, axis=-1, initial=None)`` along the last axis, ``initial``
+    None or 0: the running sums of the trapezoids' areas (after a 0 with ``initial=0``), as SciPy computes them."""
+    np_name = numpy_alias(forward)
+
+    class Calls(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            if which(node.func) != "cumulative_trapezoid":
+                return node
+            params = ("y", "x", "dx", "axis", "initial")
+            if len(node.args) > len(params) or any(isinstance(a, ast.Starred) for a in node.args):
+                raise forward.error("cumulative_trapezoid is read with y, x, dx, axis and initial", node)
+            given = dict(zip(params, node.args))
+            for keyword in node.keywords:
+                if keyword.arg not in params or keyword.arg in given:
+                    raise forward.error("cumulative_trapezoid is read with y, x, dx, axis and initial", node)
+                given[keyword.arg] = keyword.value
+            axis, initial = given.get("axis"), given.get("initial")
+            if axis is not None and not (isinstance(axis, ast.UnaryOp) and isinstance(axis.op, ast.USub) and
+                                         isinstance(axis.operand, ast.Constant) and axis.operand.value == 1):
+                raise forward.error("cumulative_trapezoid is read along its last axis (axis=-1): move the axis "
+                                    "there first", node)
+            if initial is not None and not (isinstance(initial, ast.Constant) and (
+                    initial.value is None or type(initial.value) in (int, float) and initial.value == 0)):
+                raise forward.error("cumulative_trapezoid is read with initial=None or initial=0", node)
+            if "y" not in given:
+                raise forward.error("cumulative_trapezoid needs its y written out", node)
+            x = given.get("x")
+            if isinstance(x, ast.Constant) and x.value is None:
+                x = None
+            text = TEMPLATE_CUMULATIVE_X if x is not None else TEMPLATE_CUMULATIVE_DX
+            if initial is not None and initial.value is not None:
+                text = TEMPLATE_INITIAL.replace("CUMULATIVE", text)
+            parts = {"Y": given["y"], "X": x, "DX": given.get("dx", ast.Constant(1.0))}
+
+            class Parts(ast.NodeTransformer):
+                def visit_Name(self, name):  # (a copy where an argument is written twice)
+                    return copy.deepcopy(parts[name.id]) if name.id in parts else name
+            new = Parts().visit(ast.parse(source.renamed(text, {"np": np_name}), mode="eval").body)
+            for sub in ast.walk(new):
+                ast.copy_location(sub, node)
+            return new
+    Calls().visit(forward.func)

@@ -23,13 +23,19 @@ A module-level name is a *literal list* when:
   Anything else (a method, ``A[0] = v``, a name given the list or one of its
   inner lists, a function of the user's given it, returning it, a NumPy
   function writing into it such as ``np.random.shuffle``) makes the name no
-  constant;
+  constant.  A constant array's view (``V = X[1:]``, a row ``r = X[0]`` of a matrix, the rows ``for row in X`` gives)
+  is read so where nothing writes through it: the names holding it are not written into, given ``op=``,
+  given as ``out=``, named again, returned or passed to a function of the user's, and none of their
+  methods but reading ones (``.sum()``, ``.dot(w)``) is called; ``out=X`` itself writes into ``X``;
 * or it is bound once to a dict of numbers by strings (``PARAMS = {"g": 9.81, "rho": 1.225}``, each key a
   string written once, each value a number written with literals), and every read of it reads one of
   its numbers by a key it holds (``PARAMS["g"]``); ``put_literal_lists`` puts it in the function as it
   puts a list;
 * or it is bound once to an array the module computes from such names, or from arrays written out
-  (``P = 1e-4 * np.array([[3689, 1170], ...])``), with NumPy's functions,
+  (``P = 1e-4 * np.array([[3689, 1170], ...])``), or from numbers alone, written out or bound once by the
+  module (``GRID = np.linspace(0.0, 1.0, N)``, ``N = 11``; each name of ``NODES, WEIGHTS =
+  np.polynomial.legendre.leggauss(5)`` one of the arrays it gives; not an array made to be filled,
+  ``BUF = np.zeros(n)``), with NumPy's functions,
   ``.T``, arithmetic and numbers (``SOBEL_Y = SOBEL_X.T``, ``K = np.outer(G, G) / 16.0``; nothing
   random or uninitialized), read as the rest are, and read as ``np.array`` of the numbers it
   holds (its dtype given); it is a constant only where the names it is computed from are, and
@@ -89,8 +95,9 @@ def literal_lists(module, is_library, meaning=None):
                 and _number_dict(stmt.value) is not None:
             found.setdefault(stmt.targets[0].id, []).append(stmt.value)
     if not found and not (meaning and any(isinstance(stmt, ast.Assign) and any(
-            _array_literal(n, is_library) for n in ast.walk(stmt.value)) for stmt in module.body)):
-        return {}  # (none, nor an array computed from one written out: P = 1e-4 * np.array([...]))
+            _array_literal(n, is_library) or isinstance(n, ast.Call) for n in ast.walk(stmt.value))
+            for stmt in module.body)):
+        return {}  # (none, nor an array computed from one written out, P = 1e-4 * np.array([...]), or from numbers)
     if any(isinstance(node, ast.Name) and node.id in _DYNAMIC or
            isinstance(node, ast.Attribute) and node.attr == "__dict__" for node in ast.walk(module)):
         return {}  # (globals()['A'][0] = 7.0 changes a list no read names)
@@ -108,7 +115,7 @@ def literal_lists(module, is_library, meaning=None):
             refused.update(node.names)
         elif isinstance(node, ast.Name) and node.id in found and isinstance(node.ctx, ast.Load):
             literal = found[node.id][0]
-            if not (_array_read(node, parents, is_library, module) if node.id in arrays else
+            if not (_array_read(node, parents, is_library, module, _rank(literal)) if node.id in arrays else
                     _entry_read(node, _number_dict(literal), parents) if isinstance(literal, ast.Dict) else
                     _read_only(node, _depth(literal), parents, is_library)):
                 refused.add(node.id)
@@ -130,24 +137,43 @@ def literal_lists(module, is_library, meaning=None):
 
 
 _UNSTABLE = frozenset({"random", "empty", "empty_like"})  # (values that differ from one run to the next)
+_BUFFERS = frozenset({"zeros", "ones", "full", "zeros_like", "ones_like", "full_like"})  # (arrays made to be filled)
 
 
 def _derived_arrays(module, found, meaning):
     """``{name: (expression, literal)}`` of the module's ``NAME = expression`` computing an array from its literal
     lists and arrays, or from arrays written out in it (``SOBEL_Y = SOBEL_X.T``, ``K = np.outer(G, G) / 16.0``,
-    ``P = 1e-4 * np.array([[3689, 1170], ...])``) with NumPy's functions,
+    ``P = 1e-4 * np.array([[3689, 1170], ...])``), or from numbers alone, written out or the module's (``GRID =
+    np.linspace(0.0, 1.0, N)``, ``N = 11``; ``NODES, WEIGHTS = np.polynomial.legendre.leggauss(5)``, each name of
+    the tuple one of the arrays it gives; not an array made to be filled, ``np.zeros(n)``), with NumPy's functions,
     ``.T``, arithmetic and numbers only, in order (one may use another found before it); the literal
     is ``np.array(...)`` of its value, computed from the literals as the module does."""
     derived, values = {}, {}
+    bound = [n.id for stmt in module.body for n in _bound_at_top(stmt)]
+    numbers = {}  # the module's names bound once to a number written out (N = 11)
     for stmt in module.body:
-        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
-                and stmt.targets[0].id not in found and stmt.targets[0].id not in derived):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and \
+                bound.count(stmt.targets[0].id) == 1 and isinstance(number(stmt.value), (int, float)) and \
+                type(number(stmt.value)) is not bool:
+            numbers[stmt.targets[0].id] = number(stmt.value)
+    for stmt in module.body:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
+            continue
+        target = stmt.targets[0]
+        names = [target.id] if isinstance(target, ast.Name) else [e.id for e in target.elts] if isinstance(
+            target, ast.Tuple) and target.elts and all(isinstance(e, ast.Name) for e in target.elts) else []
+        if not names or any(name in found or name in derived for name in names) or len(set(names)) < len(names):
             continue
         known = set(found) | set(derived)
         reads = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
-        space = _library_space(reads - known, meaning)
+        given = {name: numbers[name] for name in reads - known if name in numbers}
+        space = _library_space(reads - known - set(given), meaning)
         written = any(_array_literal(n, lambda name: meaning(name) == "numpy") for n in ast.walk(stmt.value))
-        if not (reads & known or written) or space is None or \
+        called = space is not None and any(isinstance(n, ast.Call) for n in ast.walk(stmt.value)) and \
+            any(meaning(name) == "numpy" for name in reads - known) and not (
+                isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute) and
+                stmt.value.func.attr in _BUFFERS)  # (np.linspace(0.0, 1.0, 11): of numbers; np.zeros(n) a buffer)
+        if not (reads & known or written or called) or space is None or \
                 not all(_computable(n, known) for n in ast.walk(stmt.value)):
             continue  # (P = 1e-4 * np.array([[3689, 1170], ...]): from an array written out, Hartmann's)
         try:
@@ -158,17 +184,20 @@ def _derived_arrays(module, found, meaning):
                                             {n.id for n in ast.walk(found[name][0]) if isinstance(n, ast.Name)},
                                             meaning)})
             value = eval(compile(ast.Expression(stmt.value), "<derived>", "eval"),
-                         {"__builtins__": {}, **space, **{n: values[n] for n in reads & known}})
+                         {"__builtins__": {}, **space, **given, **{n: values[n] for n in reads & known}})
         except Exception:  # noqa: BLE001 - NumPy raises on these values (the module would too)
             continue
         numpy_name = next((n for n in sorted(reads - known) if meaning(n) == "numpy"), None) or next(
             (n.func.value.id for dep in sorted(reads & set(found)) for n in [found[dep][0]]
              if isinstance(n, ast.Call)), None)
-        if not (isinstance(value, np.ndarray) and value.dtype.kind in "fib" and 0 < value.size <= 10000) \
-                or numpy_name is None:
+        parts = [value] if isinstance(target, ast.Name) else list(value) if isinstance(value, tuple) and \
+            len(value) == len(names) else []
+        if not parts or numpy_name is None or not all(
+                isinstance(part, np.ndarray) and part.dtype.kind in "fib" and 0 < part.size <= 10000 for part in parts):
             continue
-        derived[stmt.targets[0].id] = (stmt.value, _array_call(value, numpy_name, stmt.value))
-        values[stmt.targets[0].id] = value
+        for name, part in zip(names, parts):
+            derived[name] = (stmt.value, _array_call(part, numpy_name, stmt.value))
+            values[name] = part
     return derived
 
 
@@ -262,13 +291,18 @@ def _array_literal(value, is_library):
     return _depth(value.args[0], booleans=True) is not None
 
 
-def _array_read(node, parents, is_library, module):
-    """Whether the read ``node`` of a constant array leaves it as it is: an index, arithmetic, a
-    comparison, a NumPy function, a function of the module that writes into none of its parameters
-    (``logistic_predictions(weights, inputs)``), a loop over it, its ``.shape``, ``.ndim``, ``.size`` or
-    ``.dtype``, or its ``.T`` read so itself (``img @ RGB2YUV.T``; ``KT = RGB2YUV.T`` is not)."""
+def _array_read(node, parents, is_library, module, rank=None):
+    """Whether the read ``node`` of a constant array (of ``rank`` axes, None where not known) leaves it as it
+    is: an index (but a view of it a name keeps, ``V = X[1:]``, which a write through the name changes),
+    arithmetic, a comparison, a NumPy function (not one given it as ``out=``), a function of the module that
+    writes into none of its parameters (``logistic_predictions(weights, inputs)``), a loop over it, its
+    ``.shape``, ``.ndim``, ``.size`` or ``.dtype``, or its ``.T`` read so itself (``img @ RGB2YUV.T``; ``KT =
+    RGB2YUV.T`` is not)."""
     parent = parents.get(id(node))
     if isinstance(parent, ast.Subscript):
+        if parent.value is node and _view(parent.slice, rank) and _written_view(
+                parent, parents, None if rank is None else rank - _items(parent.slice), module):
+            return False  # (V = X[1:]; V[0] = 7.0 writes into X; for row in X[1:] of a matrix, row[0] = v)
         return parent.value is not node or isinstance(parent.ctx, ast.Load) and \
             not isinstance(parents.get(id(parent)), (ast.AugAssign, ast.Attribute))  # (A[0] += 1, A[0].sort())
     if isinstance(parent, (ast.BinOp, ast.UnaryOp, ast.Compare)):
@@ -278,8 +312,11 @@ def _array_read(node, parents, is_library, module):
             return True  # RGB2YUV.T read as the array itself is (img @ RGB2YUV.T), a view no name keeps
         return parent.attr == "T" and _array_read(parent, parents, is_library, module)
     if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:
-        return True
+        return not _written_view(node, parents, rank, module)  # (its rows, views of it, written: for row in X:
+        # row[0] = v)
     if isinstance(parent, ast.keyword):
+        if parent.arg == "out":  # (np.multiply(X, 2.0, out=X) writes into X)
+            return False
         parent = parents.get(id(parent))
         return isinstance(parent, ast.Call) and _library_call(parent, is_library)
     if isinstance(parent, ast.Call) and node in parent.args:
@@ -291,6 +328,102 @@ def _array_read(node, parents, is_library, module):
             defined = [d for d in module.body if isinstance(d, ast.FunctionDef) and d.name == parent.func.id]
             return len(defined) == 1 and not _writes_into_parameters(defined[0])
     return False
+
+
+def _rank(literal):
+    """The number of axes of a constant array's literal (``np.array(<numbers>, ...)``), or None."""
+    if isinstance(literal, ast.Call) and literal.args and isinstance(literal.args[0], (ast.List, ast.Tuple)):
+        return _depth(literal.args[0], booleans=True)
+    return None
+
+
+def _view(index, rank):
+    """Whether indexing an array of ``rank`` axes (None: not known) by ``index`` may give a view of it (a slice,
+    ``...``, ``None``, or fewer items than axes) rather than a number or a copy."""
+    parts = index.elts if isinstance(index, ast.Tuple) else [index]
+    if any(isinstance(part, ast.Slice) or isinstance(part, ast.Constant) and part.value in (None, Ellipsis)
+           for part in parts):
+        return True
+    return rank is None or len(parts) < rank
+
+
+def _written_view(node, parents, rank, module=None):
+    """Whether the view of an array ``node`` gives (of ``rank`` axes, None where not known) may be written
+    into: kept where code can write into it (returned, put in a list or a tuple, given to a function of
+    ``module`` that writes into its parameters or to one of NumPy's that writes, ``np.copyto``), or
+    bound to a name, or iterated by rows (views themselves where they have axes), that the code writes
+    into, calls a method of, gives as ``out=``, names again or passes on (``_written_through``)."""
+    parent = parents.get(id(node))
+    while isinstance(parent, (ast.IfExp, ast.Tuple, ast.List, ast.Starred)) and not (
+            isinstance(parent, ast.IfExp) and parent.test is node):
+        node, parent = parent, parents.get(id(parent))
+    if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:
+        if rank is not None and rank < 2:
+            return False  # (the numbers of a vector)
+        names = {n.id for n in ast.walk(parent.target) if isinstance(n, ast.Name)}
+    elif isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        if not all(isinstance(t, ast.Name) for t in targets):
+            return True
+        names = {t.id for t in targets}
+    elif isinstance(parent, ast.Call) and node in parent.args:  # (a writer of NumPy's, or a function of the
+        func = parent.func  # module writing into its parameters: g(X[1:]) writes into X)
+        if isinstance(func, ast.Attribute):
+            return func.attr in _WRITERS
+        if isinstance(func, ast.Name) and func.id not in _SCALAR_BUILTINS | _ELEMENT_BUILTINS and module is not None:
+            defined = [d for d in module.body if isinstance(d, ast.FunctionDef) and d.name == func.id]
+            return len(defined) == 1 and _writes_into_parameters(defined[0])
+        return False
+    elif isinstance(parent, (ast.BinOp, ast.UnaryOp, ast.Compare, ast.Subscript, ast.Attribute, ast.Call,
+                             ast.keyword, ast.Expr)):
+        return False  # (read where it is: arithmetic, an index, NumPy)
+    else:
+        return True
+    scope = parent
+    while scope is not None and not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                                                       ast.Module)):
+        scope = parents.get(id(scope))
+    return scope is None or _written_through(names, scope if not isinstance(scope, ast.Module) else scope)
+
+
+_READ_ATTRIBUTES = frozenset({"shape", "ndim", "size", "dtype", "T", "sum", "mean", "dot", "max", "min", "prod",
+                              "std", "var", "copy", "tolist", "item", "any", "all", "argmax", "argmin", "astype",
+                              "cumsum", "cumprod", "trace"})  # (attributes and methods that write into no array)
+
+
+def _written_through(names, scope):
+    """Whether code in ``scope`` may write into the arrays ``names`` hold: a part written or ``op=`` on them,
+    a method of theirs called, one given as ``out=``, named again, returned, or given to a function."""
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Subscript) and not isinstance(node.ctx, ast.Load) and \
+                isinstance(node.value, ast.Name) and node.value.id in names:
+            return True
+        if isinstance(node, ast.AugAssign):
+            base = node.target.value if isinstance(node.target, ast.Subscript) else node.target
+            if isinstance(base, ast.Name) and base.id in names:
+                return True
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in names and \
+                node.attr not in _READ_ATTRIBUTES:
+            return True
+        if isinstance(node, ast.keyword) and node.arg == "out" and isinstance(node.value, ast.Name) and \
+                node.value.id in names:
+            return True
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.Return, ast.Yield, ast.YieldFrom, ast.NamedExpr)) and \
+                isinstance(node.value, ast.Name) and node.value.id in names:
+            return True
+        if isinstance(node, ast.Call) and any(isinstance(a, ast.Name) and a.id in names for a in node.args) and \
+                not (isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and
+                     node.func.attr not in _WRITERS) and not (
+                    isinstance(node.func, ast.Name) and node.func.id in _SCALAR_BUILTINS | {"sum", "len"}):
+            return True  # (np.sum(row) reads it; a function of the user's may write into it)
+    return False
+
+
+def _items(index):
+    """How many axes ``index`` takes away (its items that are neither slices, ``...`` nor ``None``)."""
+    parts = index.elts if isinstance(index, ast.Tuple) else [index]
+    return sum(not (isinstance(part, ast.Slice) or isinstance(part, ast.Constant) and part.value in (None, Ellipsis))
+               for part in parts)
 
 
 def _writes_into_parameters(func):
@@ -507,12 +640,14 @@ def fold_numbers(module, meaning):
     from numbers written out (``LOG2PI = math.log(2 * math.pi)``, ``TWO_PI = 2 * np.pi``, ``NODES =
     [-math.sqrt(3 / 5), 0.0, math.sqrt(3 / 5)]``) written as that number, in place, as Python computes
     it when the module is imported, a name bound once to such a number above read as it
-    (``INV_SQRT_2PI = 1 / np.sqrt(TWO_PI)``).  ``meaning(name)`` is what a name means at the module's top level
+    (``INV_SQRT_2PI = 1 / np.sqrt(TWO_PI)``); a module imported twice under one name (``import math``, written
+    twice) means that module still.  ``meaning(name)`` is what a name means at the module's top level
     (``"math"``, ``"numpy"``, ``"math.sqrt"``), or None.  Other expressions are left as they are."""
     if not any(isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None and
                any(isinstance(n, (ast.Attribute, ast.Name)) for n in ast.walk(stmt.value)) for stmt in module.body):
         return  # (no top-level value reads a name: nothing of math's or NumPy's to fold)
     bindings = {}  # (a name the module binds twice may have meant another thing where it was read)
+    imported = {}  # name -> what the imports binding it bind (import math twice: one meaning)
     for node in ast.walk(module):
         names = [a.asname or a.name.split(".")[0] for a in node.names] if isinstance(
             node, (ast.Import, ast.ImportFrom)) else [node.name] if isinstance(
@@ -520,6 +655,14 @@ def fold_numbers(module, meaning):
             node, ast.Name) and not isinstance(node.ctx, ast.Load) else []
         for name in names:
             bindings[name] = bindings.get(name, 0) + 1
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                what = (alias.name if alias.asname else alias.name.split(".")[0]) if isinstance(node, ast.Import) \
+                    else (node.module, node.level, alias.name)
+                imported.setdefault(alias.asname or alias.name.split(".")[0], set()).add(what)
+    for name, meanings in imported.items():
+        if len(meanings) == 1 and _module_imports(module, name) == bindings.get(name):  # bound by the same
+            bindings[name] = 1  # import alone, written twice
 
     def library(node):
         """The math or NumPy object ``node`` names (``math.sqrt``, ``np.pi``, ``sqrt`` imported), or SciPy's
@@ -612,6 +755,12 @@ def fold_numbers(module, meaning):
                 if number is not None:
                     known[target.id] = number
     _fold_sizes(module, bindings)
+
+
+def _module_imports(module, name):
+    """How many imports anywhere in ``module`` bind ``name``."""
+    return sum((alias.asname or alias.name.split(".")[0]) == name for node in ast.walk(module)
+               if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names)
 
 
 def _fold_sizes(module, bindings):

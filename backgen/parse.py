@@ -65,7 +65,10 @@ MODULES = {"math": math, "numpy": numpy}
 NUMPY_LIKE = ("autograd.numpy", "jax.numpy")  # NumPy's functions under other modules' names: read as NumPy
 LINALG_LIKE = ("numpy.linalg", "autograd.numpy.linalg", "jax.numpy.linalg")  # (np.linalg's functions so too)
 SCIPY_INTEGRATE = ("scipy.integrate", "jax.scipy.integrate")
-SCIPY_INTEGRATE_AS_NUMPY = {"trapezoid": "numpy.trapezoid"}  # (scipy's trapezoid(y, x=None, dx=1.0, axis=-1) is NumPy's)
+SCIPY_INTEGRATE_AS_NUMPY = {"trapezoid": "numpy.trapezoid",  # (scipy's trapezoid(y, x=None, dx=1.0, axis=-1): NumPy's)
+                            "cumulative_trapezoid": "scipy.integrate.cumulative_trapezoid"}  # (integrals writes it)
+NUMPY_POLYNOMIALS = tuple(f"numpy.polynomial.{kind}" for kind in (
+    "polynomial", "chebyshev", "legendre", "laguerre", "hermite", "hermite_e"))
 BUILTINS = ("abs", "max", "min", "pow", "sum", "len", "int", "float", "range", "round", "bool")
 DEFAULT_ENV = {"math": "math", "np": "numpy"}
 
@@ -1087,6 +1090,10 @@ def _bind_import(node, env):
         for alias in node.names:  # from numpy.fft import rfft (its real parts read as sums: spectra)
             env[alias.asname or alias.name] = f"numpy.fft.{alias.name}" if alias.name != "*" else None
         return
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module in NUMPY_POLYNOMIALS:
+        for alias in node.names:  # from numpy.polynomial.legendre import leggauss (a quadrature's nodes, weights)
+            env[alias.asname or alias.name] = f"{node.module}.{alias.name}" if alias.name != "*" else None
+        return
     if isinstance(node, ast.ImportFrom) and not node.level and node.module == "numpy.lib" and \
             any(alias.name == "stride_tricks" for alias in node.names):
         for alias in node.names:  # from numpy.lib import stride_tricks
@@ -1907,6 +1914,11 @@ def _describe(value):
         return "numpy.lib.stride_tricks"
     if value is numpy.fft or name and getattr(numpy.fft, name, None) is value:
         return "numpy.fft" if value is numpy.fft else f"numpy.fft.{name}"  # (from numpy import fft; rfft: spectra)
+    for kind in NUMPY_POLYNOMIALS:  # from numpy.polynomial.legendre import leggauss
+        module = sys.modules.get(kind)
+        if module is not None and name and getattr(module, name, None) is value and not isinstance(value, type) \
+                and getattr(numpy, name, None) is not value:  # (NumPy's own, as below)
+            return f"{kind}.{name}"
     signal = sys.modules.get(filters.MODULE)
     if signal is not None and (value is signal or name in filters.FUNCTIONS and getattr(signal, name, None) is value):
         return filters.MODULE if value is signal else f"{filters.MODULE}.{name}"  # (filters)

@@ -16,6 +16,15 @@ import math
 import numpy as np
 
 HELPERS = {
+    "_coefficients": '''
+def _coefficients(p):
+    """p, np.polyval's coefficients, where they are a vector (or of more axes, one coefficient in each
+    row); rows of several coefficients raise, saying so."""
+    if np.ndim(p) > 1 and np.size(p) != len(p):
+        raise ValueError(f"np.polyval is differentiated for a vector of coefficients, not rows of them "
+                         f"(p of shape {np.shape(p)})")
+    return p
+''',
     "_several_shapes": '''
 def _several_shapes(values):
     """Whether values is a list or tuple of arrays of several shapes (pairs (W, b) of two among them)."""

@@ -96,7 +96,8 @@ def uses(func, names):
     the function gives the name a new value (the test may read that one), and where the code gives
     it a number when it is None (``if reg is None: reg = 0.0``).  A name set to a parameter's item,
     or looping over them, makes the parameter a label where it is used as a label or a count
-    (``L = lengths[i]``, then ``k[i, :L]``: lengths holds integers)."""
+    (``L = lengths[i]``, then ``k[i, :L]``: lengths holds integers); but one whose values it truncates to
+    integers and subtracts those from (``i = x.astype(int)``, then ``t = x - i``) holds numbers, no label."""
     kinds, sources, joined = {}, _reshaped_from(func), _joined_from(func)
     asked = set(names)
     looped = _looped_items(func, asked, set(sources))
@@ -194,7 +195,52 @@ def uses(func, names):
     for name in replaced:  # x = y.reshape(N * T), then probs[..., x]: the index reads the new value, not x's
         if kinds.get(name) == "label":
             del kinds[name]
+    for name in _fractions_read(func, [n for n, kind in kinds.items() if kind == "label" and n in params], sources,
+                                looped):  # i = int(xs[k]), then t = xs[k] - i: xs holds numbers, not labels
+        del kinds[name]
     return kinds
+
+
+def _fractions_read(func, names, sources, looped):
+    """Those of ``names`` (parameters) whose values, or items, the function truncates to integers and
+    subtracts those integers from (``i = x.astype(int)``, then ``t = x - i``; ``i = int(p[0])``, then ``p[0] -
+    i``, of ``for p in pts``): a fraction read of values, which an index cannot hold: numbers, not labels."""
+    if not names:
+        return set()
+
+    def owner(node):  # the parameter whose value or items node reads (pts of p[0], of p in pts), or None
+        while isinstance(node, ast.Subscript):
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        items = looped.get(node.id, ())
+        return sources.get(node.id, next(iter(items)) if len(items) == 1 else node.id)
+
+    def truncated(value):  # the parameter int(v), v.astype(int) or np.floor(v).astype(int) reads, or None
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "int" and \
+                len(value.args) == 1:
+            value = value.args[0]
+        elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "astype":
+            value = value.func.value
+        else:
+            return None
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _ROUNDINGS \
+                and len(value.args) == 1:  # (np.floor(x).astype(int))
+            value = value.args[0]
+        return owner(value)
+    cuts = {}  # the names bound to a parameter's values truncated: i of i = x.astype(int)
+    for node in walk(func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+            pairs = zip(target.elts, value.elts) if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) \
+                and len(target.elts) == len(value.elts) else [(target, value)]
+            for t, v in pairs:
+                if isinstance(t, ast.Name):
+                    cuts[t.id] = truncated(v) if t.id not in cuts else None  # (bound once)
+    wanted = set(names)
+    return {owner(node.left) for node in walk(func) if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub)
+            and isinstance(node.right, ast.Name) and cuts.get(node.right.id) is not None
+            and cuts[node.right.id] == owner(node.left) in wanted}
 
 
 _ROUNDINGS = frozenset({"floor", "ceil", "round", "rint", "trunc", "fix", "around"})

@@ -453,6 +453,36 @@ def _probe(staged, returned, functions, label):
     return namespace
 
 
+def _lengths_said(namespace, exc):
+    """Where np.interp raised ``exc`` saying only that its ``xp`` and ``fp`` are not of the same length, the
+    two lengths as NumPy says such sizes elsewhere (`` (size 7 is different from 4)``), which the sample
+    sizes follow (``sample_sizes``: a sample's size made the length the code gives the other); else ""."""
+    if not (isinstance(exc, ValueError) and "xp are not of the same length" in str(exc)):
+        return ""
+    code = namespace.get("probe").__code__ if callable(namespace.get("probe")) else None
+    tb, frame, lineno = exc.__traceback__, None, None
+    while tb is not None:
+        if tb.tb_frame.f_code is code:
+            frame, lineno = tb.tb_frame, tb.tb_lineno
+        tb = tb.tb_next
+    lines = namespace.get("_probe_lines", ())
+    if frame is None or not 0 < lineno <= len(lines):
+        return ""
+    try:
+        tree = ast.parse(lines[lineno - 1].strip())
+        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                 and n.func.attr == "interp" and len(n.args) >= 3]
+        if len(calls) != 1:
+            return ""
+        scope = {**namespace, **frame.f_locals}
+        xp, fp = (eval(compile(ast.Expression(arg), "<interp>", "eval"), scope) for arg in calls[0].args[1:3])
+    except Exception:  # noqa: BLE001 (a line of another form: nothing said)
+        return ""
+    if np.ndim(xp) != 1 or np.ndim(fp) != 1:
+        return ""
+    return f" (size {np.size(fp)} is different from {np.size(xp)})"
+
+
 def _failing_line(staged, namespace, exc):
     """The user's line of the staged operation whose line of the probe (``_probe``) raised ``exc``, or
     None: the deepest frame of the probe in the traceback, its line's target an operation's."""
@@ -603,7 +633,7 @@ def _run_failed(staged, namespace, exc, args=()):
     an index that is no integer, it names the parameters of that line given as float arrays (labels
     declared ``(N,)``, not ``"int N"``)."""
     message = f"could not run the staged forward of {staged.name}() on inputs of the given shapes: " \
-              f"{type(exc).__name__}: {exc}"
+              f"{type(exc).__name__}: {exc}{_lengths_said(namespace, exc)}"
     line = _failing_line(staged, namespace, exc)  # (at the line that raised, where it is known)
     text = staged.lines[line - 1] if line and 0 < line <= len(staged.lines) else ""
     floats = [name for name, value in zip(staged.params, args) if isinstance(value, np.ndarray) and

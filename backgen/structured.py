@@ -6,7 +6,10 @@ and ``pack(backward, packing) -> backward``.
 A parameter is *structured* when its example value (or its entry in
 ``shapes=``) is a list or tuple holding lists or tuples (but rows of integers
 of one length, a mesh's faces ``[[0, 1, 2], [0, 2, 3]]``, which are integers
-as an array holds them), or arrays of different shapes.  Its structure is then part of the code, as a shape is:
+as an array holds them), or arrays of different shapes; or a dict of arrays; or, given as an example
+value, a dict of floats alone that the function reads at its keys alone (``params = {"k": 2.0, "c":
+0.3}``, then ``params["k"] * y``: ``arrays_read_by_key``, no name nor key of settings; ``number_dict``).
+Its structure is then part of the code, as a shape is:
 ``flatten`` gives each leaf a parameter of its own and rewrites the function
 on the AST, before staging:
 
@@ -99,6 +102,14 @@ def is_structured(value, declared=False):
     arrays = [v for v in value if isinstance(v, np.ndarray)]
     return len({v.shape for v in arrays}) > 1 or bool(arrays) and any(  # ((V, 3.0): an array and a number)
         v.ndim for v in arrays) and any(isinstance(v, (float, int, np.number)) for v in value)
+
+
+def number_dict(value):
+    """Whether ``value`` is a dict of floats alone at string keys (``params = {"k": 2.0, "c": 0.3}``): numbers
+    to differentiate where the function reads it at its keys alone, as ``arrays_read_by_key`` says (no flag,
+    count or string among them, no name or key of settings)."""
+    return isinstance(value, dict) and bool(value) and all(isinstance(k, str) for k in value) and \
+        all(isinstance(v, (float, np.floating)) for v in value.values())
 
 
 def integer_table(value):
@@ -233,8 +244,9 @@ def flatten(forward, wrt, shapes, args, unshaped=False):
         if key is not None:  # (read at it as a dict of settings, its arrays would have no gradient)
             raise forward.error(f"{name} is given a dict of arrays with the key {key!r}; backgen reads dicts of "
                                 "arrays at keys that are strings or integers", forward.func.args.args[k])
-        if is_structured(value, args is None) and not name.endswith("_param") and \
-                not _its_tuple_default(forward.func, k, value):
+        if (is_structured(value, args is None) or args is not None and number_dict(value) and
+                arrays_read_by_key(forward.func, name)) and not name.endswith("_param") and \
+                not _its_tuple_default(forward.func, k, value):  # (params = {"k": 2.0} read at its keys alone)
             found[name] = (_tree(value, args is None), value)
     if not found:
         return forward, wrt, shapes, args, ()

@@ -62,6 +62,11 @@ NO_GRADIENT = {
     "np.kaiser": ("constant fresh", CONSTANT_ARRAY),
     "np.fft.fftfreq": ("constant fresh", CONSTANT_ARRAY),  # the frequencies of a transform's bins
     "np.fft.rfftfreq": ("constant fresh", CONSTANT_ARRAY),
+    "np.polynomial.legendre.leggauss": ("constant fresh", CONSTANT_ARRAY),  # a quadrature's nodes and weights
+    "np.polynomial.hermite.hermgauss": ("constant fresh", CONSTANT_ARRAY),  # of a degree
+    "np.polynomial.hermite_e.hermegauss": ("constant fresh", CONSTANT_ARRAY),
+    "np.polynomial.laguerre.laggauss": ("constant fresh", CONSTANT_ARRAY),
+    "np.polynomial.chebyshev.chebgauss": ("constant fresh", CONSTANT_ARRAY),
     # indices
     "np.argmax": ("constant", INDICES),
     "np.argmin": ("constant", INDICES),

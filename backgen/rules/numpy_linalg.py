@@ -449,11 +449,13 @@ def _polyval(position):
         np_, p, x = c.np, c.p, c.x
         if not c.shape_free and c.ndim("p") != 1:  # (rows of coefficients: each power's a row)
             c.unsupported("np.polyval is differentiated for a vector of coefficients")
+        if c.shape_free:  # (rows of several coefficients raise, saying so: _coefficients)
+            p = f"_coefficients({p})"
         if position == 1:
             return f"{c.g} * {np_}.polyval({np_}.polyder({p}), {x})"
         powers = f"{np_}.asarray({x})[..., None] ** {np_}.arange(len({p}) - 1, -1, -1)"
         grad = f"({np_}.asarray({c.g})[..., None] * {powers}).reshape(-1, len({p})).sum(axis=0)"
-        if c.shape_free:  # p's shape: one coefficient of any rank too (rows of them raise in the reshape)
+        if c.shape_free:  # p's shape: one coefficient of any rank too
             return f"{np_}.reshape({grad}, {np_}.shape({p}))"
         return grad
     return grad

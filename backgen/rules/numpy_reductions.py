@@ -430,17 +430,32 @@ def _diff(c):
 def _gradient(position):
     """np.gradient(f, h) of a vector f, spacing h a number (1 where not given), edge_order=1: central
     differences (f[i + 1] - f[i - 1]) / 2h inside, one-sided ones (f[1] - f[0]) / h and
-    (f[-1] - f[-2]) / h at the ends.  f's gradient takes each interior g[i] / 2h to f[i + 1] and
-    minus it to f[i - 1], each end's g / h to its two points; h's is minus the sum of g times the
+    (f[-1] - f[-2]) / h at the ends; with edge_order=2 (a vector of a shape given, h one number), those
+    of second order at the ends, (-3 f[0] + 4 f[1] - f[2]) / 2h and (3 f[-1] - 4 f[-2] + f[-3]) / 2h.
+    f's gradient takes each interior g[i] / 2h to f[i + 1] and minus it to f[i - 1], each end's g / h
+    to its two points (of second order, its weights over 2h to its three); h's is minus the sum of g times the
     result, over h.  Without shapes, of every rank, of an array of several axes along one axis given
     (``axis=1``), and with h the coordinates of the points (a vector, ``np.gradient(y, x)``), by the
     helpers _gradient_grad and _gradient_spacing_grad."""
     def grad(c):
-        if c.param("edge_order", 1) != 1:
-            c.unsupported("np.gradient is differentiated with edge_order=1")
+        order = c.param("edge_order", 1)
+        if order not in (1, 2) or isinstance(order, bool):
+            c.unsupported("np.gradient is differentiated with edge_order=1, or 2 of a vector")
         axis = c.param("axis")
         spaced = len(c.op.args) > 1 and c.h != "None"  # (h not given: no operand)
         h = c.h if spaced else "1.0"
+        if order == 2:  # (one-sided differences of second order at the ends: a vector, spacing one number)
+            if c.shape_free or c.ndim("f") != 1 or axis not in (None, 0, -1) or spaced and c.ndim("h") != 0:
+                c.unsupported("np.gradient is differentiated with edge_order=2 for a vector whose shape is given, "
+                              "its spacing one number")
+            if position == "h":
+                return f"-{c.np}.sum({c.g} * {c.out}) / {h}"
+            np_, g, f = c.np, c.g, c.f
+            inner = c.setup("inner", f"{g}[1:-1] / (2 * {h})" if spaced else f"{g}[1:-1] / 2")
+            ends = (f"({np_}.pad([-3 * {g}[0], 4 * {g}[0], -{g}[0]], (0, len({f}) - 3)) + "
+                    f"{np_}.pad([{g}[-1], -4 * {g}[-1], 3 * {g}[-1]], (len({f}) - 3, 0))) / 2")
+            return f"{np_}.pad({inner}, (2, 0)) - {np_}.pad({inner}, (0, 2)) + " + \
+                (f"{ends} / {h}" if spaced else ends)
         if c.shape_free:  # of every rank: the helpers follow the axes and the spacing as they run
             if axis is not None and not isinstance(axis, int):
                 c.unsupported("np.gradient is differentiated along one axis, or all")
@@ -781,7 +796,9 @@ RULES = {
     "np.gradient": Rule(("f", "h"), grads={"f": _gradient("f"), "h": _gradient("h")},
                         signature="f, h=None, axis=None, edge_order=1", fresh=True, floats=True,
                         examples=("np.gradient(f) | f=5", "np.gradient(f, h) | f=4, h=():positive",
-                                  "np.gradient(f, 0.5) | f=2", "np.gradient(f * f, axis=0) | f=3")),
+                                  "np.gradient(f, 0.5) | f=2", "np.gradient(f * f, axis=0) | f=3",
+                                  "np.gradient(f, edge_order=2) | f=4",
+                                  "np.gradient(f * f, h, edge_order=2) | f=5, h=():positive")),
     "np.trace": Rule(("a",), grads={"a": _trace}, signature="a, offset=0, axis1=0, axis2=1", methods=("trace",),
                      examples=("np.trace(a) | a=3x3", "np.trace(a, offset=1) | a=2x4", "a.trace() | a=3x2x2",
                                "np.trace(a, axis1=1, axis2=2) | a=2x3x3", "np.trace(a, -1, 2, 0) | a=3x2x4",
