@@ -272,6 +272,20 @@ def _no_gradient(value, index, arithmetic, count=False):
     return kind in "iu" and (index or count) or kind == "b" and (index or not arithmetic)
 
 
+def _iteration(func, name):
+    """The first loop (or comprehension, ``zip``, ``enumerate``) iterating the name ``name``: its iterable;
+    else None (the ``def`` line)."""
+    for node in ast.walk(func):
+        if isinstance(node, (ast.For, ast.comprehension)):
+            parts = node.iter.args if isinstance(node.iter, ast.Call) and \
+                getattr(node.iter.func, "id", None) in ("zip", "enumerate", "reversed") else [node.iter]
+            if any(isinstance(part, ast.Name) and part.id == name for part in parts) or any(  # (zip and enumerate
+                    isinstance(n, ast.Call) and getattr(n.func, "id", None) == "len" and n.args and  # as desugared:
+                    isinstance(n.args[0], ast.Name) and n.args[0].id == name for n in ast.walk(node.iter)):  # range(len(d)))
+                return node.iter
+    return None
+
+
 def _settings_list(value):
     """A list or tuple of settings dicts (``bn_params = [{"mode": "train"}, ...]``, which the forward
     may give running means): configuration, as one such dict is, with no gradient."""
@@ -280,7 +294,8 @@ def _settings_list(value):
 
 
 _READ_ATTRIBUTES = frozenset({"wrt", "outputs", "_int_defaults", "_own_gradients", "_returns_tuple", "_indices",
-                              "_arithmetic", "_compared", "_counts", "_sequences", "_subscripts"})  # (what Differentiable._setup sets)
+                              "_arithmetic", "_compared", "_counts", "_sequences", "_subscripts",
+                              "_keyed"})  # (what Differentiable._setup sets)
 
 
 class Differentiable:
@@ -397,6 +412,7 @@ class Differentiable:
         self._compared = shape_free.compared_only(forward.func, params)
         self._counts = {n for n, kind in shape_free.uses(forward.func, params).items() if kind in ("count", "label")}
         self._counts |= _helper_counts(forward, params)
+        self._keyed = frozenset(structured.iterated(forward.func))  # (read by position: for u in d, a, b = d)
         self._subscripts = {node.slice.id for node in ast.walk(forward.func)  # (W[idx]: idx the whole index)
                             if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name)}
         self._sequences = structured.read_as_sequences(forward.func)
@@ -637,6 +653,13 @@ class Differentiable:
                     f"{self.__name__}(): {name} is given a tuple of integers, which NumPy reads as an index of "
                     f"several axes where it is the whole index (W[(0, 1)] is W[0, 1]) and as an array of indices "
                     f"elsewhere ({name} here): pass a list or an array")
+        for name, v in zip(self._signature.parameters, given):
+            if isinstance(v, dict) and name in self._keyed and not structured.is_structured(v):
+                forward = self._read()
+                raise forward.error(
+                    f"{self.__name__}(): {name} is given a dict, whose loop takes its keys (and {name}[k] its "
+                    f"values by key), where backgen reads {name} by position, as a list: pass "
+                    f"list({name}.items()) and loop over that", _iteration(forward.func, name))
         numbers = {k for k, (name, v) in enumerate(zip(self._signature.parameters, given))
                    if name in self._sequences and _number_list(v) and not self._sizing(name, v)}  # [0.5, -1.0]:
         # as its array
