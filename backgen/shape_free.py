@@ -224,7 +224,7 @@ def _offset_names(node):
             ([side.id] if isinstance(side, ast.Name) else _offset_names(side))]
 
 
-_JOINS = frozenset({"concatenate", "hstack", "append"})
+_JOIN_CALLS = frozenset({"concatenate", "hstack", "append"})
 
 
 def _joined_from(func):
@@ -255,7 +255,7 @@ def _join_names(value):
     ``np.concatenate([[pos], negs])``, ``np.hstack``, ``np.append(src, loop)``, ``np.r_[context, negs]``);
     none where ``value`` is no such join."""
     parts = []
-    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _JOINS and \
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _JOIN_CALLS and \
             isinstance(value.func.value, ast.Name) and value.func.value.id in ("np", "numpy") and value.args:
         first = value.args[0]
         parts = value.args[:2] if value.func.attr == "append" else \
@@ -263,6 +263,8 @@ def _join_names(value):
     elif isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute) and value.value.attr == "r_" \
             and isinstance(value.value.value, ast.Name) and value.value.value.id in ("np", "numpy"):
         parts = value.slice.elts if isinstance(value.slice, ast.Tuple) else [value.slice]
+    elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and _list_join(value):
+        parts = _list_join(value)  # [pos] + list(negs), [pos] + negs.tolist(): lists joined
     names = []
     for part in parts:
         part = part.elts[0] if isinstance(part, (ast.List, ast.Tuple)) and len(part.elts) == 1 else part
@@ -270,6 +272,24 @@ def _join_names(value):
         if name is not None:
             names.append(name)
     return names
+
+
+def _list_join(node):
+    """The parts of a join of lists (``[pos] + list(negs)``, ``[pos] + negs.tolist()``, ``xs + [v]``), each
+    list written out read as its items, ``list(a)`` and ``a.tolist()`` as ``a``; [] where ``node`` joins
+    no list written out or made of a name so."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _list_join(node.left), _list_join(node.right)
+        return left + right if left and right else []
+    if isinstance(node, ast.List):
+        return list(node.elts) or [node]
+    if isinstance(node, ast.Call) and not node.keywords and isinstance(node.func, ast.Name) and \
+            node.func.id == "list" and len(node.args) == 1:
+        return [node.args[0]]
+    if isinstance(node, ast.Call) and not node.keywords and not node.args and \
+            isinstance(node.func, ast.Attribute) and node.func.attr == "tolist":
+        return [node.func.value]
+    return [node] if isinstance(node, ast.Name) else []
 
 
 def _listed(node):
