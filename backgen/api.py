@@ -272,6 +272,25 @@ def _no_gradient(value, index, arithmetic, count=False):
     return kind in "iu" and (index or count) or kind == "b" and (index or not arithmetic)
 
 
+def _items_read(func, params):
+    """The parameters the function as written reads only by their items: each read a loop's iterable
+    (``for t in tokens``, of ``enumerate``, ``zip`` or ``reversed`` too) or ``len``'s argument."""
+    try:
+        tree = source_node(getattr(func, "__func__", func))
+    except Exception:  # noqa: BLE001 -- (no source as written: none so known)
+        return frozenset()
+    items = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.For, ast.comprehension)):
+            items.update(id(part) for part in (node.iter.args if isinstance(node.iter, ast.Call) and getattr(
+                node.iter.func, "id", None) in ("zip", "enumerate", "reversed") else [node.iter]))
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "len" and len(node.args) == 1:
+            items.add(id(node.args[0]))
+    reads = [node for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)]
+    return frozenset(p for p in params if any(n.id == p for n in reads) and
+                     all(id(n) in items for n in reads if n.id == p))
+
+
 def _iteration(func, name):
     """The first loop (or comprehension, ``zip``, ``enumerate``) iterating the name ``name``: its iterable;
     else None (the ``def`` line)."""
@@ -295,7 +314,7 @@ def _settings_list(value):
 
 _READ_ATTRIBUTES = frozenset({"wrt", "outputs", "_int_defaults", "_own_gradients", "_returns_tuple", "_indices",
                               "_arithmetic", "_compared", "_counts", "_sequences", "_subscripts",
-                              "_keyed"})  # (what Differentiable._setup sets)
+                              "_keyed", "_items_read"})  # (what Differentiable._setup sets)
 
 
 class Differentiable:
@@ -412,6 +431,7 @@ class Differentiable:
         self._compared = shape_free.compared_only(forward.func, params)
         self._counts = {n for n, kind in shape_free.uses(forward.func, params).items() if kind in ("count", "label")}
         self._counts |= _helper_counts(forward, params)
+        self._items_read = _items_read(self._func, params)
         self._keyed = frozenset(structured.iterated(forward.func))  # (read by position: for u in d, a, b = d)
         self._subscripts = {node.slice.id for node in ast.walk(forward.func)  # (W[idx]: idx the whole index)
                             if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name)}
@@ -648,7 +668,8 @@ class Differentiable:
         """
         given = self._bind(args, kwargs)  # (read, where the decorator left it for the first call)
         for name, v in zip(self._signature.parameters, given):
-            if isinstance(v, tuple) and _int_sequence(v) and name in self._indices and name not in self._subscripts:
+            if isinstance(v, tuple) and _int_sequence(v) and name in self._indices and name not in self._subscripts \
+                    and name not in self._items_read:  # (for t in tokens: E[t], an item the index)
                 raise self._read().error(
                     f"{self.__name__}(): {name} is given a tuple of integers, which NumPy reads as an index of "
                     f"several axes where it is the whole index (W[(0, 1)] is W[0, 1]) and as an array of indices "

@@ -166,10 +166,12 @@ def uses(func, names):
                 integral.add(name)
         elif isinstance(node, ast.Subscript):
             index = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-            for part in index:  # y, or y[i] in scores[y[i]]: y holds labels
+            for part in _ix_parts(index):  # y, or y[i] in scores[y[i]], y.ravel(): y holds labels
                 part = part.value if isinstance(part, ast.Subscript) else _listed(part)
-                if isinstance(part, ast.Name):
-                    _mark(kinds, names, part.id, "label")
+                name = part.id if isinstance(part, ast.Name) else _reshaped_name(part) \
+                    if isinstance(part, ast.Call) else None
+                if name is not None:
+                    _mark(kinds, names, name, "label")
                 for name in _offset_names(part) + _join_names(part):  # E[n_users + pos], W[np.r_[o, negs]]:
                     _mark(kinds, names, name, "label")  # integers, pos and negs labels
     for name in [n for n in kinds if n in joined]:  # row = np.concatenate([src, loop]) a label: so are its parts
@@ -272,6 +274,18 @@ def _join_names(value):
         if name is not None:
             names.append(name)
     return names
+
+
+def _ix_parts(index):
+    """The parts of an index, those of ``np.ix_(rows, cols)`` (an open mesh of them) read as its parts."""
+    parts = []
+    for part in index:
+        if isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.func.attr == "ix_" and \
+                isinstance(part.func.value, ast.Name) and part.func.value.id in ("np", "numpy") and not part.keywords:
+            parts += part.args
+        else:
+            parts.append(part)
+    return parts
 
 
 def _list_join(node):
@@ -505,9 +519,11 @@ def _items_iterated(target, iterable):
     """``(name, parameter)`` pairs of a loop's targets bound to items of a name it iterates: ``i`` of ``for i
     in ids``, of ``for k, i in enumerate(ids)``, of ``for i, x in zip(ids, xs)`` (``x`` of ``xs`` too), and
     bound to the items of its items: ``i`` and ``j`` of ``for i, j in edges`` (and of ``edges.T``, its columns,
-    whose elements are edges')."""
+    whose elements are edges', and ``k`` of ``for k in negs[i]``, a part of it)."""
     if isinstance(iterable, ast.Attribute) and iterable.attr == "T" and isinstance(iterable.value, ast.Name):
         iterable = iterable.value
+    if isinstance(iterable, ast.Subscript) and isinstance(iterable.value, ast.Name):  # for k in negs[i]: a
+        iterable = iterable.value  # part's items are elements of negs too
     if isinstance(iterable, ast.Name) and isinstance(target, ast.Name):
         return [(target.id, iterable.id)]
     if isinstance(iterable, ast.Name) and isinstance(target, (ast.Tuple, ast.List)):  # for i, j in edges: the

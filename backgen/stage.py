@@ -888,9 +888,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
 
     def list_concat(self, node, name, role):
         """``xs + [v]``: the list with one more item (as ``xs.append(v)`` on a copy); ``xs + [a, b]`` the
-        list with each in turn (``ext += [label, blank]``); lists written out joined otherwise (``[1.0] +
-        [0.0] * len(negs)``, a sample's labels) a value with no gradient (refused where a differentiated
-        value flows into it)."""
+        list with each in turn (``ext += [label, blank]``); lists joined otherwise, each written out, ``list(a)``,
+        ``a.tolist()`` or a name holding a list (``[1.0] + [0.0] * len(negs)``, a sample's labels; ``[c] +
+        list(negs)``, indices) a value with no gradient (refused where a differentiated value flows into it)."""
         message = "adding lists joins them: backgen follows xs + [v] and xs + [a, b] (and xs.append(v)) only"
         elts = node.right.elts if isinstance(node.right, ast.List) else ()
         if not elts or any(isinstance(e, ast.Starred) or self._is_list(e) for e in elts) or \

@@ -134,3 +134,79 @@ def test_lists_joined_holding_a_differentiated_value_are_refused():
     '''
     with pytest.raises(backgen.BackgenError, match="hold a differentiated value"):
         backgen.generate(textwrap.dedent(text), name="f", shapes={"a": "float", "bs": "K"})
+
+
+# --- the decorator's default wrt: integer arrays used as indices are labels -------------------------
+
+
+def _decorator_right(text, name, args, wrt):
+    """The decorator, ``wrt`` left to its default, gives the gradients of the float parameters at
+    ``wrt`` (positions), matching central differences."""
+    forward = imported(text, "embed_labels")[name]
+    got = backgen.backward(forward).backward(*args)
+    got = got if isinstance(got, tuple) else (got,)
+    want = finite_differences(forward, args, wrt, [1.0])
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
+
+
+def test_captions_indexing_as_a_ravel_written_in_the_index_are_labels():
+    # CS231n's captioning loss: captions sliced, compared, and raveled inside the index
+    text = '''
+import numpy as np
+NULL = 0
+
+def loss(x, captions):
+    captions_out = captions[:, 1:]
+    mask = captions_out != NULL
+    N, T, V = x.shape
+    xf = x.reshape(N * T, V)
+    lp = xf - np.log(np.exp(xf).sum(1, keepdims=True))
+    return -np.sum(mask.ravel() * lp[np.arange(N * T), captions_out.ravel()]) / N
+'''
+    captions = np.array([[1, 2, 0, 0], [1, 3, 4, 0], [1, 1, 2, 3]])
+    _decorator_right(text, "loss", [RNG.standard_normal((3, 3, 5)), captions], [0])
+
+
+def test_rows_and_columns_of_an_open_mesh_are_labels():
+    text = '''
+import numpy as np
+
+def f(W, rows, cols):
+    return np.sum(np.sin(W[np.ix_(rows, cols)]))
+'''
+    _decorator_right(text, "f", [Q, np.array([0, 1, 1, 4]), np.array([2, 0])], [0])
+
+
+def test_negatives_looped_by_rows_are_labels():
+    text = '''
+import numpy as np
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+def train_loss(W_in, W_out, pairs, neg):
+    total = 0.0
+    for i in range(pairs.shape[0]):
+        c, o = pairs[i]
+        u = W_in[c]
+        total -= np.log(sigmoid(W_out[o].dot(u)))
+        for k in neg[i]:
+            total -= np.log(sigmoid(-W_out[k].dot(u)))
+    return total
+'''
+    pairs = np.array([[0, 1], [1, 2], [0, 1]])
+    neg = np.array([[3, 4], [3, 3], [2, 0]])
+    _decorator_right(text, "train_loss", [Q, RNG.standard_normal((V, D)), pairs, neg], [0, 1])
+
+
+def test_a_tuple_of_token_ids_a_loop_iterates_is_taken():
+    # the tuple is iterated, never an index itself: its items index E
+    text = '''
+import numpy as np
+
+def f(E, tokens=(0, 2, 2, 4)):
+    return sum(np.sum(np.exp(E[t])) for t in tokens)
+'''
+    _decorator_right(text, "f", [Q], [0])
