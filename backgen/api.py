@@ -305,6 +305,20 @@ def _iteration(func, name):
     return None
 
 
+def _strings(value):
+    """A string, or a non-empty list or tuple of strings (``words = ["the", "cat"]``): text, which
+    carries no gradient."""
+    return isinstance(value, str) or isinstance(value, (list, tuple)) and bool(value) and \
+        all(isinstance(v, str) for v in value)
+
+
+def _lookup(value):
+    """A dict of integers or strings (``vocab = {"the": 0, "cat": 1}``, ``{0: "the"}``): a table of ids or
+    words, which carries no gradient."""
+    return isinstance(value, dict) and bool(value) and all(
+        isinstance(v, (str, int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in value.values())
+
+
 def _settings_list(value):
     """A list or tuple of settings dicts (``bn_params = [{"mode": "train"}, ...]``, which the forward
     may give running means): configuration, as one such dict is, with no gradient."""
@@ -512,7 +526,8 @@ class Differentiable:
     def wrt_for(self, values):
         """``wrt``, with the parameters defaulting to an integer that this call gives a float; unless
         ``wrt`` was given, with those it gives dicts or lists of arrays, and without those it gives
-        integer or boolean arrays (labels, masks), which carry no gradient, or, being attributes of
+        integer or boolean arrays (labels, masks) or strings (or lists of them), which carry no gradient, or,
+        being attributes of
         self a method reads, anything but arrays (a model's settings)."""
         names = list(self._signature.parameters)
         given = {n for n, v in zip(names, values) if n in self._int_defaults and (
@@ -523,7 +538,8 @@ class Differentiable:
         arrays = set()  # a dict (or list) of arrays is not settings: its arrays are differentiated
         if self._given_wrt is None:
             arrays = {n for n, v in zip(names, values) if structured.is_structured(v)}
-            labels |= {n for n, v in zip(names, values) if _settings_list(v)}  # bn_params = [{"mode": ...}]
+            labels |= {n for n, v in zip(names, values) if _settings_list(v) or _strings(v) or _lookup(v)}
+            # (bn_params = [{"mode": ...}]; words = ["the", "cat"], text; vocab = {"the": 0}, ids)
             labels |= {n for n, v in zip(names[:len(self._attributes)], values)  # a model's settings
                        if not isinstance(v, np.ndarray) and n not in arrays       # (self.reg): no inputs
                        and not structured.holds_arrays(v)}  # (self.Ws, a list of arrays of one shape, is not)

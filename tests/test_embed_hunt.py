@@ -210,3 +210,35 @@ def f(E, tokens=(0, 2, 2, 4)):
     return sum(np.sum(np.exp(E[t])) for t in tokens)
 '''
     _decorator_right(text, "f", [Q], [0])
+
+
+# --- vocabularies and words given to the decorator ----------------------------------------------
+
+
+def test_a_vocabulary_dict_and_a_list_of_words_are_left_out_of_the_decorators_wrt():
+    # (the words' zero gradient was written as 0.0 * word: a TypeError from the backward)
+    text = '''
+import numpy as np
+
+def f(E, vocab, words):
+    idx = [vocab[w] for w in words]
+    return np.sum(E[idx] ** 2)
+'''
+    forward = imported(text, "embed_vocab")["f"]
+    args = [Q, {"the": 0, "cat": 3, "sat": 1}, ["the", "cat", "the"]]
+    got = backgen.backward(forward).backward(*args)
+    want = finite_differences(forward, args, [0], [1.0])[0]
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
+
+
+def test_a_dict_of_numbers_asked_for_a_gradient_is_refused():
+    # the backward read p as an array (np.zeros_like(p), dp[1] = ...): an IndexError from it
+    text = '''
+import numpy as np
+
+def f(x, p):
+    return np.sum(x * p[0]) + p[1] ** 2
+'''
+    forward = imported(text, "embed_numbers")["f"]
+    with pytest.raises(backgen.BackgenError, match="'p' is given a dict that holds no float arrays"):
+        backgen.backward(forward, wrt=("x", "p")).backward(P[0], {0: 1.5, 1: 2.0})
