@@ -242,3 +242,25 @@ def f(x, p):
     forward = imported(text, "embed_numbers")["f"]
     with pytest.raises(backgen.BackgenError, match="'p' is given a dict that holds no float arrays"):
         backgen.backward(forward, wrt=("x", "p")).backward(P[0], {0: 1.5, 1: 2.0})
+
+
+# --- a layer caching W's shape alone -----------------------------------------------------------
+
+
+def test_an_embedding_layer_caching_the_shape_of_W_alone_without_shapes():
+    # cache = (x, W.shape): the shape-generic backward makes dW of the shape cached (it asked for W)
+    text = '''
+        def word_embedding_forward(x, W):
+            out = W[x]
+            cache = (x, W.shape)
+            return out, cache
+    '''
+    module = backgen.generate(textwrap.dedent(text), name="word_embedding_forward")
+    namespace = {}
+    exec(module, namespace)
+    x = np.array([[0, 3, 3], [1, 0, 4]])
+    out, cache = Q[x], (x, Q.shape)  # (what the forward returns)
+    dout = RNG.standard_normal(out.shape)
+    got = namespace["word_embedding_backward"](dout, cache)
+    want = finite_differences(lambda W: W[x], [Q], [0], [dout])[0]
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
