@@ -455,7 +455,9 @@ def _source_of(value, once):
     loop over ``enumerate(ids)`` is written out, ``int(e[0])``), some elements by place (``indptr[i + 1]``,
     ``src[dst == v]``: ``_picks``) or columns (``edges[:, 0]``, ``F[:, [0, 1]]``), or
     whose parts alone it joins, sorts or takes the distinct rows of (``np.concatenate([F[:, [0, 1]], F[:, [1,
-    2]]])``, ``np.unique(np.sort(E, axis=1), axis=0)``): its elements are that name's.  Else None."""
+    2]]])``, ``np.unique(np.sort(E, axis=1), axis=0)``), or of which ``np.where`` takes elements beside a whole
+    number (``np.where(valid, y, 0)``, an ignored label made a valid index): its elements are that name's.
+    Else None."""
     if isinstance(value, ast.Attribute) and value.attr == "T":
         return value.value
     if isinstance(value, ast.Subscript) and (_sliced(value.slice) or (_items_of(value.slice) or _picks(value.slice))
@@ -472,6 +474,10 @@ def _source_of(value, once):
         return value.args[0] if is_module and value.args else None if is_module else func.value
     if isinstance(func, ast.Name) and func.id == "int" and len(value.args) == 1 and once:
         return _source_of(value.args[0], once)
+    if is_module and func.attr == "where" and len(value.args) == 3 and not value.keywords:  # np.where(valid, y,
+        picked = [arg for arg in value.args[1:] if not _whole_number(arg)]  # 0): y's elements, or a constant
+        if len(picked) == 1 and isinstance(picked[0], ast.Name):
+            return picked[0]
     if is_module and func.attr in _JOINS and value.args:  # (the parts of one name alone, or numbers)
         first = value.args[0]
         parts = first.elts if func.attr in _JOINS_OF_PARTS and isinstance(first, (ast.List, ast.Tuple)) else [first]
@@ -480,6 +486,13 @@ def _source_of(value, once):
         if len(names) == 1 and None not in names:
             return sources[0]
     return None
+
+
+def _whole_number(node):
+    """A whole number written out (``0``, ``-1``)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) is int
 
 
 _JOINS_OF_PARTS = frozenset({"concatenate", "vstack", "hstack", "stack", "column_stack", "row_stack"})

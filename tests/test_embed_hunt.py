@@ -264,3 +264,19 @@ def test_an_embedding_layer_caching_the_shape_of_W_alone_without_shapes():
     got = namespace["word_embedding_backward"](dout, cache)
     want = finite_differences(lambda W: W[x], [Q], [0], [dout])[0]
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
+
+
+def test_labels_with_an_ignore_index_made_valid_by_np_where_are_labels():
+    # PyTorch's ignore_index=-100: the labels compared, then np.where(valid, y, 0) indexes
+    text = '''
+import numpy as np
+
+def f(logits, y, ignore_index=-100):
+    valid = y != ignore_index
+    yv = np.where(valid, y, 0)
+    lp = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+    nll = -lp[np.arange(len(y)), yv]
+    return np.sum(nll * valid) / np.sum(valid)
+'''
+    _decorator_right(text, "f", [RNG.standard_normal((4, V)), np.array([0, -100, 2, 2])], [0])
+    assert_generated_right(text, [RNG.standard_normal((4, V)), np.array([0, -100, 2, 2]), -100])
