@@ -390,8 +390,9 @@ def _reshaped_from(func):
     """``{name: parameter}`` for the names set to a parameter reshaped (``y.reshape(N * T)``,
     ``np.ravel(y)``, ``y.T``) or sliced (``y[:, 1:]``), or, bound once, to its items (``for i in ids``,
     ``last = ids[-1]``, ``i, j = edges[:, 0], edges[:, 1]``, unpacked: ``a, b = edges.T``, ``i, j = E[k]``,
-    ``for i, j in edges``), or to a list of its items (``list(y)``, read as ``for item in y:
-    items.append(item)``), whose elements are the parameter's (or those of such a name: ``for j in row``)."""
+    ``for i, j in edges``), or to a list of its items or of their parts (``list(y)``, read as ``for item in y:
+    items.append(item)``; ``centers, contexts = zip(*batch)``, read as ``for item in batch:
+    centers.append(item[0])``), whose elements are the parameter's (or those of such a name: ``for j in row``)."""
     params = {a.arg for a in func.args.args}
     found = {}
     stores = {}
@@ -421,13 +422,14 @@ def _reshaped_from(func):
                 if (source in params or source in found) and target not in params and stores.get(target) == 1:
                     found[target] = found.get(source, source)  # (in row, of row in y; a name bound once)
             if isinstance(node, ast.For) and isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Name) \
-                    and node.iter.id in params and len(node.body) == 1 and not node.orelse:
+                    and (node.iter.id in params or node.iter.id in found) and len(node.body) == 1 and not node.orelse:
                 call = node.body[0].value if isinstance(node.body[0], ast.Expr) else None  # items.append(item) of
+                item = call.args[0] if isinstance(call, ast.Call) and len(call.args) == 1 else None
+                item = item.value if isinstance(item, ast.Subscript) else item  # (or of its part: item[0], as
                 if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "append" \
                         and isinstance(call.func.value, ast.Name) and call.func.value.id not in params and \
-                        len(call.args) == 1 and isinstance(call.args[0], ast.Name) and \
-                        call.args[0].id == node.target.id:  # for item in y: list(y) as it is read
-                    found[call.func.value.id] = node.iter.id
+                        isinstance(item, ast.Name) and item.id == node.target.id:  # zip(*batch) is written out)
+                    found[call.func.value.id] = found.get(node.iter.id, node.iter.id)  # for item in y: list(y)
     return found
 
 

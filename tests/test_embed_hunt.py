@@ -280,3 +280,17 @@ def f(logits, y, ignore_index=-100):
 '''
     _decorator_right(text, "f", [RNG.standard_normal((4, V)), np.array([0, -100, 2, 2])], [0])
     assert_generated_right(text, [RNG.standard_normal((4, V)), np.array([0, -100, 2, 2]), -100])
+
+
+def test_a_batch_of_id_pairs_transposed_by_zip_is_labels():
+    # (its zero gradient was written as 0.0 * (0, 1): a TypeError from the backward)
+    text = '''
+import numpy as np
+
+def f(W_in, W_out, batch):
+    centers, contexts = zip(*batch)
+    u = W_in[list(centers)]
+    v = W_out[list(contexts)]
+    return -np.sum(np.log(1 / (1 + np.exp(-np.sum(u * v, axis=1)))))
+'''
+    _decorator_right(text, "f", [Q, RNG.standard_normal((V, D)), [(0, 1), (2, 1), (0, 4)]], [0, 1])
