@@ -217,12 +217,21 @@ def _rounded_to_int(call):
 
 
 def _offset_names(node):
-    """The names an index adds or subtracts (``n_users + pos``, ``i - 1`` within an index: integers),
-    outside calls and subscripts; none of an index that is no such sum."""
-    if not (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub))) or any(
-            isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(node)):
+    """The names an index adds, subtracts, multiplies or takes remainders of (``n_users + pos``, ``i - 1``,
+    ``x % V``, ``(a * 31 + b) % buckets`` within an index: integers, as NumPy indexes with no float), or
+    bounds (``np.maximum(x, 0)``, ``np.clip(x, 0, V - 1)``, a padding id made a valid one), outside other
+    calls and subscripts; none of an index that is no such expression."""
+    if any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(node)):
         return []  # (a key joined, params["W" + suffix], holds no integers)
-    return [name for side in (node.left, node.right) for name in
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Mod, ast.FloorDiv)):
+        parts = [node.left, node.right]
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            node.func.attr in ("maximum", "minimum", "clip") and isinstance(node.func.value, ast.Name) and \
+            node.func.value.id in ("np", "numpy") and not node.keywords:
+        parts = node.args
+    else:
+        return []
+    return [name for side in parts for name in
             ([side.id] if isinstance(side, ast.Name) else _offset_names(side))]
 
 

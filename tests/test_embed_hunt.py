@@ -294,3 +294,17 @@ def f(W_in, W_out, batch):
     return -np.sum(np.log(1 / (1 + np.exp(-np.sum(u * v, axis=1)))))
 '''
     _decorator_right(text, "f", [Q, RNG.standard_normal((V, D)), [(0, 1), (2, 1), (0, 4)]], [0, 1])
+
+
+@pytest.mark.parametrize("index", ["x % W.shape[0]", "np.maximum(x, 0)", "np.clip(x, 0, W.shape[0] - 1)"],
+                         ids=["modulo", "padding_made_valid", "clipped"])
+def test_ids_taken_a_remainder_of_or_bounded_in_the_index_are_labels(index):
+    text = f'''
+import numpy as np
+
+def f(W, x):
+    return np.sum(W[{index}] ** 2 * (x >= 0)[:, None])
+'''
+    x = np.array([0, 4, 2, -1, 3, 3])  # (-1: a padding id)
+    _decorator_right(text, "f", [Q, x], [0])
+    assert_generated_right(text, [Q, x])
