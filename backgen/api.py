@@ -272,6 +272,53 @@ def _no_gradient(value, index, arithmetic, count=False):
     return kind in "iu" and (index or count) or kind == "b" and (index or not arithmetic)
 
 
+def _items_read(func, params):
+    """The parameters the function as written reads only by their items: each read a loop's iterable
+    (``for t in tokens``, of ``enumerate``, ``zip`` or ``reversed`` too) or ``len``'s argument."""
+    try:
+        tree = source_node(getattr(func, "__func__", func))
+    except Exception:  # noqa: BLE001 -- (no source as written: none so known)
+        return frozenset()
+    items = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.For, ast.comprehension)):
+            items.update(id(part) for part in (node.iter.args if isinstance(node.iter, ast.Call) and getattr(
+                node.iter.func, "id", None) in ("zip", "enumerate", "reversed") else [node.iter]))
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "len" and len(node.args) == 1:
+            items.add(id(node.args[0]))
+    reads = [node for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)]
+    return frozenset(p for p in params if any(n.id == p for n in reads) and
+                     all(id(n) in items for n in reads if n.id == p))
+
+
+def _iteration(func, name):
+    """The first loop (or comprehension, ``zip``, ``enumerate``) iterating the name ``name``: its iterable;
+    else None (the ``def`` line)."""
+    for node in ast.walk(func):
+        if isinstance(node, (ast.For, ast.comprehension)):
+            parts = node.iter.args if isinstance(node.iter, ast.Call) and \
+                getattr(node.iter.func, "id", None) in ("zip", "enumerate", "reversed") else [node.iter]
+            if any(isinstance(part, ast.Name) and part.id == name for part in parts) or any(  # (zip and enumerate
+                    isinstance(n, ast.Call) and getattr(n.func, "id", None) == "len" and n.args and  # as desugared:
+                    isinstance(n.args[0], ast.Name) and n.args[0].id == name for n in ast.walk(node.iter)):  # range(len(d)))
+                return node.iter
+    return None
+
+
+def _strings(value):
+    """A string, or a non-empty list or tuple of strings (``words = ["the", "cat"]``): text, which
+    carries no gradient."""
+    return isinstance(value, str) or isinstance(value, (list, tuple)) and bool(value) and \
+        all(isinstance(v, str) for v in value)
+
+
+def _lookup(value):
+    """A dict of integers or strings (``vocab = {"the": 0, "cat": 1}``, ``{0: "the"}``): a table of ids or
+    words, which carries no gradient."""
+    return isinstance(value, dict) and bool(value) and all(
+        isinstance(v, (str, int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in value.values())
+
+
 def _settings_list(value):
     """A list or tuple of settings dicts (``bn_params = [{"mode": "train"}, ...]``, which the forward
     may give running means): configuration, as one such dict is, with no gradient."""
@@ -281,7 +328,7 @@ def _settings_list(value):
 
 _READ_ATTRIBUTES = frozenset({"wrt", "outputs", "_int_defaults", "_own_gradients", "_returns_tuple", "_indices",
                               "_arithmetic", "_compared", "_counts", "_sequences", "_subscripts",
-                              "_number_dicts"})  # (what Differentiable._setup sets)
+                              "_number_dicts", "_keyed", "_items_read"})  # (what Differentiable._setup sets)
 
 
 class Differentiable:
@@ -398,6 +445,8 @@ class Differentiable:
         self._compared = shape_free.compared_only(forward.func, params)
         self._counts = {n for n, kind in shape_free.uses(forward.func, params).items() if kind in ("count", "label")}
         self._counts |= _helper_counts(forward, params)
+        self._items_read = _items_read(self._func, params)
+        self._keyed = frozenset(structured.iterated(forward.func))  # (read by position: for u in d, a, b = d)
         self._subscripts = {node.slice.id for node in ast.walk(forward.func)  # (W[idx]: idx the whole index)
                             if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name)}
         self._sequences = structured.read_as_sequences(forward.func)
@@ -478,7 +527,8 @@ class Differentiable:
     def wrt_for(self, values):
         """``wrt``, with the parameters defaulting to an integer that this call gives a float; unless
         ``wrt`` was given, with those it gives dicts or lists of arrays, and without those it gives
-        integer or boolean arrays (labels, masks), which carry no gradient, or, being attributes of
+        integer or boolean arrays (labels, masks) or strings (or lists of them), which carry no gradient, or,
+        being attributes of
         self a method reads, anything but arrays (a model's settings)."""
         names = list(self._signature.parameters)
         given = {n for n, v in zip(names, values) if n in self._int_defaults and (
@@ -490,7 +540,8 @@ class Differentiable:
         if self._given_wrt is None:
             arrays = {n for n, v in zip(names, values) if structured.is_structured(v) or n in self._number_dicts
                       and structured.number_dict(v)}  # (params = {"k": 2.0} read at its keys: numbers)
-            labels |= {n for n, v in zip(names, values) if _settings_list(v)}  # bn_params = [{"mode": ...}]
+            labels |= {n for n, v in zip(names, values) if _settings_list(v) or _strings(v) or _lookup(v)}
+            # (bn_params = [{"mode": ...}]; words = ["the", "cat"], text; vocab = {"the": 0}, ids)
             labels |= {n for n, v in zip(names[:len(self._attributes)], values)  # a model's settings
                        if not isinstance(v, np.ndarray) and n not in arrays       # (self.reg): no inputs
                        and not structured.holds_arrays(v)}  # (self.Ws, a list of arrays of one shape, is not)
@@ -635,11 +686,19 @@ class Differentiable:
         """
         given = self._bind(args, kwargs)  # (read, where the decorator left it for the first call)
         for name, v in zip(self._signature.parameters, given):
-            if isinstance(v, tuple) and _int_sequence(v) and name in self._indices and name not in self._subscripts:
+            if isinstance(v, tuple) and _int_sequence(v) and name in self._indices and name not in self._subscripts \
+                    and name not in self._items_read:  # (for t in tokens: E[t], an item the index)
                 raise self._read().error(
                     f"{self.__name__}(): {name} is given a tuple of integers, which NumPy reads as an index of "
                     f"several axes where it is the whole index (W[(0, 1)] is W[0, 1]) and as an array of indices "
                     f"elsewhere ({name} here): pass a list or an array")
+        for name, v in zip(self._signature.parameters, given):
+            if isinstance(v, dict) and name in self._keyed and not structured.is_structured(v):
+                forward = self._read()
+                raise forward.error(
+                    f"{self.__name__}(): {name} is given a dict, whose loop takes its keys (and {name}[k] its "
+                    f"values by key), where backgen reads {name} by position, as a list: pass "
+                    f"list({name}.items()) and loop over that", _iteration(forward.func, name))
         numbers = {k for k, (name, v) in enumerate(zip(self._signature.parameters, given))
                    if name in self._sequences and _number_list(v) and not self._sizing(name, v)}  # [0.5, -1.0]:
         # as its array

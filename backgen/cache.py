@@ -1160,23 +1160,24 @@ def _index_text(target):
 
 def _zeros_from_what_is_there(backward, staged, cached, kept=frozenset()):
     """``np.zeros_like(x)`` for an ``x`` the cache does not hold: zeros like a value of the very
-    same shape that the backward has (an upstream gradient, a cached value).  Not in shape-generic
-    code, whose sample shapes may agree where the shapes given at run time do not (a gather); nor
+    same shape that the backward has (an upstream gradient, a cached value), or of the shape the cache
+    holds (``cache = (x, W.shape)``: ``np.zeros(shape)``).  In shape-generic code that last alone, as the
+    sample shapes may agree where the shapes given at run time do not (a gather); nor
     for an ``x`` of ``kept``, values the backward computes for other lines anyway, before it."""
     same = same_shape(staged, cached)
     shape_free = bool(getattr(staged, "shape_free", ()))
-    if shape_free and not same:
-        return backward
-    shapes = staged.shapes
-    there = [(u, shapes.get(o.name)) for u, o in zip(backward.upstreams, staged.outputs) if isinstance(o, ir.Var)]
-    there += [(n, shapes.get(n)) for n in backward.cache.names if n]
-    floats = set(backward.upstreams) | set(staged.wrt)  # gradients, the differentiated: not booleans
     np_name = staged.modules["np"]
     held_sizes = {}  # (value, axis) -> the cached name of its size there (n = W.shape[0]); (value, None): its shape
     for op in ir.ops_in(staged.body):
         read = source.shape_read(getattr(op, "source", None) or "", np_name)
         if op.target in cached and read is not None and (read[1] is None or read[1] >= 0):
             held_sizes.setdefault(read, op.target)
+    if shape_free and not same and not any(axis is None for _, axis in held_sizes):
+        return backward
+    shapes = staged.shapes
+    there = [(u, shapes.get(o.name)) for u, o in zip(backward.upstreams, staged.outputs) if isinstance(o, ir.Var)]
+    there += [(n, shapes.get(n)) for n in backward.cache.names if n]
+    floats = set(backward.upstreams) | set(staged.wrt)  # gradients, the differentiated: not booleans
     suffix = ", dtype=float"  # (zeros of floats, where the value may be of integers: floats.floats)
 
     def fix(items, defined):
@@ -1197,8 +1198,10 @@ def _zeros_from_what_is_there(backward, staged, cached, kept=frozenset()):
                 if name in same and name not in cached and name not in defined:  # (b.copy(), written into)
                     item = ir.AdjointLine(item.target, item.accumulate, f"{np_name}.zeros_like({same[name]}"
                                           + (suffix if item.source.endswith(f"{suffix})") else "") + ")")
-                elif shape_free:
-                    pass
+                elif shape_free:  # (the shape the cache holds, cache = (x, W.shape), is W's at every shape)
+                    if (name, None) in held_sizes and name in floats and name not in cached and name not in defined:
+                        item = ir.AdjointLine(item.target, item.accumulate,
+                                              f"{np_name}.zeros({held_sizes[name, None]})")
                 elif name.isidentifier() and name not in cached and name not in defined and \
                         shapes.get(name) is not None and _told_apart(staged, shapes[name]):
                     like = next((n for n, shape in there if shape is not None and tuple(shape) == tuple(shapes[name])

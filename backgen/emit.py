@@ -208,6 +208,11 @@ def _checks(backward, guard):
         checks.append((f"{np_name}.ndim({name}) != {rank}",
                        f'"{backward.name}() is written for {name} as {kind}: "\n'
                        f'                        "for arrays of other ranks, generate it with their shapes given"'))
+    for name in backward.keyed_checks:  # for u in d: a dict's loop takes its keys, the code reads d[i] by position
+        checks.append((f"isinstance({name}, dict)",
+                       f'"{backward.name}() reads {name} by position, as a list or an array: a dict, whose loop "\n'
+                       f'                        "takes its keys, is not; pass list({name}.items()) and loop over that"',
+                       "TypeError"))
     for name in backward.stacked:  # for W in Ws without shapes: Ws is one array (or arrays of one shape)
         checks.append((f"_several_shapes({name})",
                        f'"{backward.name}() is written for {name} as one array: for a list of arrays of several "\n'

@@ -389,6 +389,8 @@ class Backward:
     stacked: tuple = ()  # parameters of no given shape iterated or unpacked: one array, not arrays of several shapes
     arrays: tuple = ()  # parameters of no given shape the code reads as NumPy arrays where a list reads otherwise
     iterates: tuple = ()  # parameters iterated or unpacked, here or by a helper they are passed to
+    keyed_checks: tuple = ()  # parameters of no array shape given that the code reads by position (iterated,
+                              # unpacked): checked not to be dicts, whose loops take their keys, as it starts
     item_lists: tuple = ()  # parameters of no given shape that may be lists of arrays of several shapes
     numbers_grown: bool = False  # shape-generic: a loop made a number it starts from (total = 0.0) an array
     sized_outputs: tuple = ()  # (position, group) of the outputs whose length the data decides (``q[q > 0]``),

@@ -163,6 +163,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
             starred.rewrite(forward.func)
             starred.spread(forward.func, forward.env)
             starred.joined_shapes(forward.func)
+            starred.joined_lists(forward.func)
         forward.helpers.update(lift(forward, _bind_import))
         if forward.helpers:  # (relu_(h), a helper writing into h and returning nothing: none without helpers)
             _nothing_returned_inlined(forward)

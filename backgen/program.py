@@ -894,6 +894,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                                           if type(result.shapes.get(p)) is tuple),  # these shapes may run at others)
                                numbers_grown=bool(shape_free) and any(
                                    result.shapes.get(n, ()) != () for n in getattr(result.shapes, "numbers_first", ())))
+    if args is None and not chain and result.cache is None:  # for u in d: Python takes a dict's keys, and d[k] by
+        main = dataclasses.replace(main, keyed_checks=tuple(  # key; the code reads d[i] by position: refused
+            p for p in main.iterates if p in shape_free or p not in (shapes or {})))  # as it starts
     if shape_free and not chain:  # for W in Ws, W1, b1 = params: a list of arrays of several shapes is refused
         main = dataclasses.replace(main, stacked=tuple(p for p in main.iterates if p in shape_free
                                                        and p not in roots),

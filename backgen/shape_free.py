@@ -167,10 +167,12 @@ def uses(func, names):
                 integral.add(name)
         elif isinstance(node, ast.Subscript):
             index = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-            for part in index:  # y, or y[i] in scores[y[i]]: y holds labels
+            for part in _ix_parts(index):  # y, or y[i] in scores[y[i]], y.ravel(): y holds labels
                 part = part.value if isinstance(part, ast.Subscript) else _listed(part)
-                if isinstance(part, ast.Name):
-                    _mark(kinds, names, part.id, "label")
+                name = part.id if isinstance(part, ast.Name) else _reshaped_name(part) \
+                    if isinstance(part, ast.Call) else None
+                if name is not None:
+                    _mark(kinds, names, name, "label")
                 for name in _offset_names(part) + _join_names(part):  # E[n_users + pos], W[np.r_[o, negs]]:
                     _mark(kinds, names, name, "label")  # integers, pos and negs labels
     for name in [n for n in kinds if n in joined]:  # row = np.concatenate([src, loop]) a label: so are its parts
@@ -261,16 +263,25 @@ def _rounded_to_int(call):
 
 
 def _offset_names(node):
-    """The names an index adds or subtracts (``n_users + pos``, ``i - 1`` within an index: integers),
-    outside calls and subscripts; none of an index that is no such sum."""
-    if not (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub))) or any(
-            isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(node)):
+    """The names an index adds, subtracts, multiplies or takes remainders of (``n_users + pos``, ``i - 1``,
+    ``x % V``, ``(a * 31 + b) % buckets`` within an index: integers, as NumPy indexes with no float), or
+    bounds (``np.maximum(x, 0)``, ``np.clip(x, 0, V - 1)``, a padding id made a valid one), outside other
+    calls and subscripts; none of an index that is no such expression."""
+    if any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(node)):
         return []  # (a key joined, params["W" + suffix], holds no integers)
-    return [name for side in (node.left, node.right) for name in
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Mod, ast.FloorDiv)):
+        parts = [node.left, node.right]
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            node.func.attr in ("maximum", "minimum", "clip") and isinstance(node.func.value, ast.Name) and \
+            node.func.value.id in ("np", "numpy") and not node.keywords:
+        parts = node.args
+    else:
+        return []
+    return [name for side in parts for name in
             ([side.id] if isinstance(side, ast.Name) else _offset_names(side))]
 
 
-_JOINS = frozenset({"concatenate", "hstack", "append"})
+_JOIN_CALLS = frozenset({"concatenate", "hstack", "append"})
 
 
 def _joined_from(func):
@@ -301,7 +312,7 @@ def _join_names(value):
     ``np.concatenate([[pos], negs])``, ``np.hstack``, ``np.append(src, loop)``, ``np.r_[context, negs]``);
     none where ``value`` is no such join."""
     parts = []
-    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _JOINS and \
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _JOIN_CALLS and \
             isinstance(value.func.value, ast.Name) and value.func.value.id in ("np", "numpy") and value.args:
         first = value.args[0]
         parts = value.args[:2] if value.func.attr == "append" else \
@@ -309,6 +320,8 @@ def _join_names(value):
     elif isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute) and value.value.attr == "r_" \
             and isinstance(value.value.value, ast.Name) and value.value.value.id in ("np", "numpy"):
         parts = value.slice.elts if isinstance(value.slice, ast.Tuple) else [value.slice]
+    elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and _list_join(value):
+        parts = _list_join(value)  # [pos] + list(negs), [pos] + negs.tolist(): lists joined
     names = []
     for part in parts:
         part = part.elts[0] if isinstance(part, (ast.List, ast.Tuple)) and len(part.elts) == 1 else part
@@ -316,6 +329,36 @@ def _join_names(value):
         if name is not None:
             names.append(name)
     return names
+
+
+def _ix_parts(index):
+    """The parts of an index, those of ``np.ix_(rows, cols)`` (an open mesh of them) read as its parts."""
+    parts = []
+    for part in index:
+        if isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.func.attr == "ix_" and \
+                isinstance(part.func.value, ast.Name) and part.func.value.id in ("np", "numpy") and not part.keywords:
+            parts += part.args
+        else:
+            parts.append(part)
+    return parts
+
+
+def _list_join(node):
+    """The parts of a join of lists (``[pos] + list(negs)``, ``[pos] + negs.tolist()``, ``xs + [v]``), each
+    list written out read as its items, ``list(a)`` and ``a.tolist()`` as ``a``; [] where ``node`` joins
+    no list written out or made of a name so."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _list_join(node.left), _list_join(node.right)
+        return left + right if left and right else []
+    if isinstance(node, ast.List):
+        return list(node.elts) or [node]
+    if isinstance(node, ast.Call) and not node.keywords and isinstance(node.func, ast.Name) and \
+            node.func.id == "list" and len(node.args) == 1:
+        return [node.args[0]]
+    if isinstance(node, ast.Call) and not node.keywords and not node.args and \
+            isinstance(node.func, ast.Attribute) and node.func.attr == "tolist":
+        return [node.func.value]
+    return [node] if isinstance(node, ast.Name) else []
 
 
 def _listed(node):
@@ -402,8 +445,9 @@ def _reshaped_from(func):
     """``{name: parameter}`` for the names set to a parameter reshaped (``y.reshape(N * T)``,
     ``np.ravel(y)``, ``y.T``) or sliced (``y[:, 1:]``), or, bound once, to its items (``for i in ids``,
     ``last = ids[-1]``, ``i, j = edges[:, 0], edges[:, 1]``, unpacked: ``a, b = edges.T``, ``i, j = E[k]``,
-    ``for i, j in edges``), or to a list of its items (``list(y)``, read as ``for item in y:
-    items.append(item)``), whose elements are the parameter's (or those of such a name: ``for j in row``)."""
+    ``for i, j in edges``), or to a list of its items or of their parts (``list(y)``, read as ``for item in y:
+    items.append(item)``; ``centers, contexts = zip(*batch)``, read as ``for item in batch:
+    centers.append(item[0])``), whose elements are the parameter's (or those of such a name: ``for j in row``)."""
     params = {a.arg for a in func.args.args}
     found = {}
     stores = {}
@@ -433,13 +477,14 @@ def _reshaped_from(func):
                 if (source in params or source in found) and target not in params and stores.get(target) == 1:
                     found[target] = found.get(source, source)  # (in row, of row in y; a name bound once)
             if isinstance(node, ast.For) and isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Name) \
-                    and node.iter.id in params and len(node.body) == 1 and not node.orelse:
+                    and (node.iter.id in params or node.iter.id in found) and len(node.body) == 1 and not node.orelse:
                 call = node.body[0].value if isinstance(node.body[0], ast.Expr) else None  # items.append(item) of
+                item = call.args[0] if isinstance(call, ast.Call) and len(call.args) == 1 else None
+                item = item.value if isinstance(item, ast.Subscript) else item  # (or of its part: item[0], as
                 if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "append" \
                         and isinstance(call.func.value, ast.Name) and call.func.value.id not in params and \
-                        len(call.args) == 1 and isinstance(call.args[0], ast.Name) and \
-                        call.args[0].id == node.target.id:  # for item in y: list(y) as it is read
-                    found[call.func.value.id] = node.iter.id
+                        isinstance(item, ast.Name) and item.id == node.target.id:  # zip(*batch) is written out)
+                    found[call.func.value.id] = found.get(node.iter.id, node.iter.id)  # for item in y: list(y)
     return found
 
 
@@ -467,7 +512,9 @@ def _source_of(value, once):
     loop over ``enumerate(ids)`` is written out, ``int(e[0])``), some elements by place (``indptr[i + 1]``,
     ``src[dst == v]``: ``_picks``) or columns (``edges[:, 0]``, ``F[:, [0, 1]]``), or
     whose parts alone it joins, sorts or takes the distinct rows of (``np.concatenate([F[:, [0, 1]], F[:, [1,
-    2]]])``, ``np.unique(np.sort(E, axis=1), axis=0)``): its elements are that name's.  Else None."""
+    2]]])``, ``np.unique(np.sort(E, axis=1), axis=0)``), or of which ``np.where`` takes elements beside a whole
+    number (``np.where(valid, y, 0)``, an ignored label made a valid index): its elements are that name's.
+    Else None."""
     if isinstance(value, ast.Attribute) and value.attr == "T":
         return value.value
     if isinstance(value, ast.Subscript) and (_sliced(value.slice) or (_items_of(value.slice) or _picks(value.slice))
@@ -484,6 +531,10 @@ def _source_of(value, once):
         return value.args[0] if is_module and value.args else None if is_module else func.value
     if isinstance(func, ast.Name) and func.id == "int" and len(value.args) == 1 and once:
         return _source_of(value.args[0], once)
+    if is_module and func.attr == "where" and len(value.args) == 3 and not value.keywords:  # np.where(valid, y,
+        picked = [arg for arg in value.args[1:] if not _whole_number(arg)]  # 0): y's elements, or a constant
+        if len(picked) == 1 and isinstance(picked[0], ast.Name):
+            return picked[0]
     if is_module and func.attr in _JOINS and value.args:  # (the parts of one name alone, or numbers)
         first = value.args[0]
         parts = first.elts if func.attr in _JOINS_OF_PARTS and isinstance(first, (ast.List, ast.Tuple)) else [first]
@@ -492,6 +543,13 @@ def _source_of(value, once):
         if len(names) == 1 and None not in names:
             return sources[0]
     return None
+
+
+def _whole_number(node):
+    """A whole number written out (``0``, ``-1``)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) is int
 
 
 _JOINS_OF_PARTS = frozenset({"concatenate", "vstack", "hstack", "stack", "column_stack", "row_stack"})
@@ -531,9 +589,11 @@ def _items_iterated(target, iterable):
     """``(name, parameter)`` pairs of a loop's targets bound to items of a name it iterates: ``i`` of ``for i
     in ids``, of ``for k, i in enumerate(ids)``, of ``for i, x in zip(ids, xs)`` (``x`` of ``xs`` too), and
     bound to the items of its items: ``i`` and ``j`` of ``for i, j in edges`` (and of ``edges.T``, its columns,
-    whose elements are edges')."""
+    whose elements are edges', and ``k`` of ``for k in negs[i]``, a part of it)."""
     if isinstance(iterable, ast.Attribute) and iterable.attr == "T" and isinstance(iterable.value, ast.Name):
         iterable = iterable.value
+    if isinstance(iterable, ast.Subscript) and isinstance(iterable.value, ast.Name):  # for k in negs[i]: a
+        iterable = iterable.value  # part's items are elements of negs too
     if isinstance(iterable, ast.Name) and isinstance(target, ast.Name):
         return [(target.id, iterable.id)]
     if isinstance(iterable, ast.Name) and isinstance(target, (ast.Tuple, ast.List)):  # for i, j in edges: the

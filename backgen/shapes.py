@@ -1942,11 +1942,17 @@ def error_at_def(staged, message):
 
 
 def check_differentiable(staged, args):
-    """Refuse integer and boolean arrays and booleans in ``wrt``: they carry no gradient.  An integer
+    """Refuse integer and boolean arrays and booleans in ``wrt``: they carry no gradient; and dicts holding
+    no float arrays (``{0: 1.5}``, a vocabulary), of which no gradient is written.  An integer
     number there is a number (``x * k``: its gradient is a float)."""
     for name, value in zip(staged.params, args):
         if name not in staged.wrt:
             continue
+        if isinstance(value, dict):  # (a dict of arrays is a parameter per array by now: structured.flatten)
+            raise error_at_def(staged, f"{staged.name}(): {name!r} is given a dict that holds no float arrays "
+                                       f"({', '.join(sorted({type(v).__name__ for v in value.values()}))}): "
+                                       "backgen differentiates a dict of float arrays; leave it out of wrt, or "
+                                       "pass an array or a list of numbers")
         array = isinstance(value, np.ndarray)
         integral = isinstance(value, (bool, np.bool_)) or (array and value.dtype.kind in "biu")
         if integral:

@@ -905,15 +905,16 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
 
     def list_concat(self, node, name, role):
         """``xs + [v]``: the list with one more item (as ``xs.append(v)`` on a copy); ``xs + [a, b]`` the
-        list with each in turn (``ext += [label, blank]``); lists written out joined otherwise (``[1.0] +
-        [0.0] * len(negs)``, a sample's labels) a value with no gradient (refused where a differentiated
-        value flows into it)."""
+        list with each in turn (``ext += [label, blank]``); lists joined otherwise, each written out, ``list(a)``,
+        ``a.tolist()`` or a name holding a list (``[1.0] + [0.0] * len(negs)``, a sample's labels; ``[c] +
+        list(negs)``, indices) a value with no gradient (refused where a differentiated value flows into it)."""
         message = "adding lists joins them: backgen follows xs + [v] and xs + [a, b] (and xs.append(v)) only"
         elts = node.right.elts if isinstance(node.right, ast.List) else ()
         if not elts or any(isinstance(e, ast.Starred) or self._is_list(e) for e in elts) or \
                 len(elts) > 1 and not self._is_list(node.left):
-            if _written_list(node.left) and _written_list(node.right):
-                return self.inert(node, [node.left, node.right], name, role or "items", opaque=True,
+            parts = [self._joined_part(side) for side in (node.left, node.right)]
+            if None not in parts:  # ([1] + [-1] * k, [c] + list(negs): a sample's labels or indices, no gradient)
+                return self.inert(node, parts[0] + parts[1], name, role or "items", opaque=True,
                                   reason=message + ", and these lists hold a differentiated value")
             raise self.error(message, node)
         base = self.expr(node.left)
@@ -924,6 +925,22 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             self.add(ir.Op(target, "list_append", (base, item), self.line, (), f"{base} + [{item}]"))
             base = ir.Var(target)
         return base
+
+    def _joined_part(self, node):
+        """The parts of one side of a join of lists that holds no differentiated value, as ``inert`` reads
+        them: a list written out or repeated (``[1.0]``, ``[0.0] * n``), ``list(a)`` or ``a.tolist()`` of a
+        name, or a name holding a list (one a comprehension built); else None."""
+        if _written_list(node):
+            return [node]
+        if isinstance(node, ast.Call) and not node.keywords and (
+                isinstance(node.func, ast.Name) and node.func.id == "list" and self.versions.get("list") is None
+                and len(node.args) == 1 and isinstance(node.args[0], ast.Name) or
+                isinstance(node.func, ast.Attribute) and node.func.attr == "tolist" and not node.args and
+                isinstance(node.func.value, ast.Name)):
+            return [node.args[0] if node.args else node.func.value]
+        if isinstance(node, ast.Name) and self._is_list(node):
+            return [node]
+        return None
 
     def list_repeat(self, node, name, role):
         """``[a, b] * 2``: the list holding the same values again (``[a, b, a, b]``, each value computed

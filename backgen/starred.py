@@ -32,6 +32,9 @@ are (the fence refuses those).
 * ``math.hypot(*items)`` of any other starred value alone is ``math.sqrt(sum(item * item for item
   in items))``, the number it computes.
 
+``joined_lists(func) -> None`` writes each list display read that spreads a value beside items
+(``[pos, *negs]``) as the lists it joins: ``[pos] + list(negs)``, the same list.
+
 ``joined_shapes(func) -> None`` writes each tuple display spreading shapes (``(T, *x.shape)``,
 ``(*x.shape[:-1], 3)``, ``(n, *np.shape(x))``), each starred item an array's shape or a slice of
 one (or a local bound once to one, ``lead = x.shape[:-1]``), as the tuples it joins: ``(T,) + x.shape``, the same tuple, which shapes are read in.
@@ -234,6 +237,42 @@ def _fixed_sizes(func):
                 id(node) not in allowed:
             del sizes[node.id]
     return sizes
+
+
+def joined_lists(func):
+    """Write out the list displays of ``func`` spreading a value beside items (``[pos, *negs]``) as the
+    lists they join: ``[pos] + list(negs)``, the same list, items in the same order."""
+    for node in walk(func):
+        for field, value in ast.iter_fields(node):
+            if _spreads_beside(value):
+                setattr(node, field, _listed(value))
+            elif isinstance(value, list):
+                value[:] = [_listed(v) if _spreads_beside(v) else v for v in value]
+
+
+def _spreads_beside(node):
+    """A list display read (not a target) holding a starred item and an item not starred."""
+    return isinstance(node, ast.List) and isinstance(node.ctx, ast.Load) and \
+        any(isinstance(e, ast.Starred) for e in node.elts) and not all(isinstance(e, ast.Starred) for e in node.elts)
+
+
+def _listed(node):
+    """``[a, *b, c]`` -> ``[a] + list(b) + [c]``."""
+    parts, items = [], []
+    for elt in node.elts:
+        if isinstance(elt, ast.Starred):
+            if items:
+                parts.append(ast.List(items, ast.Load()))
+                items = []
+            parts.append(ast.Call(ast.Name("list", ast.Load()), [elt.value], []))
+        else:
+            items.append(elt)
+    if items:
+        parts.append(ast.List(items, ast.Load()))
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = ast.BinOp(joined, ast.Add(), part)
+    return ast.copy_location(ast.fix_missing_locations(ast.copy_location(joined, node)), node)
 
 
 def joined_shapes(func):
