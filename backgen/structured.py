@@ -84,11 +84,11 @@ def is_structured(value, declared=False):
     """Whether ``value`` (an example argument, or with ``declared`` a ``shapes=`` entry) is a
     structure of arrays."""
     if isinstance(value, dict):  # a dict of arrays, not of settings (bn_param = {"mode": "train"...})
-        leaves = list(_flat_values(value))
+        leaves = list(_flat_values(value, declared))
         if not value or not all(_key(k) for k in value):
             return False
-        if declared:
-            return all(isinstance(v, (str, tuple)) for v in leaves)
+        if declared:  # (shapes: "3, 4", (3, 4), 4, float)
+            return all(isinstance(v, (str, tuple)) or type(v) is int or v in (float, int) for v in leaves)
         return not any(isinstance(v, (str, bool)) or v is None for v in leaves) \
             and any(isinstance(v, np.ndarray) and v.dtype.kind == "f" for v in leaves)
     if not isinstance(value, (list, tuple)) or not value:
@@ -186,12 +186,14 @@ def holds_arrays(value):
         isinstance(v, np.ndarray) and v.dtype.kind == "f" for v in _flat_values(value))
 
 
-def _flat_values(value):
+def _flat_values(value, declared=False):
+    """The leaves of a structure of values (``declared``: of shapes, where a tuple of integers is one)."""
     if isinstance(value, dict):
         value = list(value.values())
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple)) and not (declared and isinstance(value, tuple) and value and
+                                                 all(type(v) is int for v in value)):
         for item in value:
-            yield from _flat_values(item)
+            yield from _flat_values(item, declared)
     else:
         yield value
 

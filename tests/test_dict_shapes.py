@@ -1,0 +1,64 @@
+"""Shapes given for a dict parameter entry by entry, written as shapes are at the top level: strings,
+tuples (``(3, 4)``), a size (``4``), ``float`` for a number; gradients against central differences."""
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import gradient, weighted
+
+SOURCE = '''
+import numpy as np
+
+
+def layer(X, p):
+    return np.tanh(X @ p["W"] + p["b"])
+
+
+def mlp(params, X):
+    return np.sum(layer(X, params) ** 2)
+
+
+def rhs(y, params):
+    a, b = params["a"], params["b"]
+    return np.array([y[1], -a * y[0] - b * y[1]])
+
+
+def simulate(y0, params, dt=0.1, steps=5):
+    y = y0
+    for _ in range(steps):
+        y = y + dt * rhs(y, params)
+    return np.sum(y ** 2)
+'''
+NAMESPACE = {}
+exec(SOURCE, NAMESPACE)
+RNG = np.random.default_rng(8)
+
+
+@pytest.mark.parametrize("entries", [{"W": "3, 4", "b": "4"}, {"W": (3, 4), "b": (4,)}, {"W": (3, 4), "b": 4}],
+                         ids=["strings", "tuples", "a-size"])
+def test_a_dict_of_arrays_a_helper_reads(entries):
+    generated = {}
+    exec(backgen.generate(SOURCE, name="mlp", shapes={"params": entries, "X": (2, 3)}), generated)
+    params, X = {"W": RNG.normal(size=(3, 4)), "b": RNG.normal(size=4)}, RNG.normal(size=(2, 3))
+    dparams, dX = generated["mlp_backward"](params, X, 0.7)
+    objective = weighted(NAMESPACE["mlp"], (0.7,))
+    want = gradient(objective, [params, X], 0)
+    for key in params:
+        np.testing.assert_allclose(dparams[key], want[key], rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(dX, gradient(objective, [params, X], 1), rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("number", [float, ""], ids=["float", "empty-string"])
+def test_a_dict_of_numbers_a_helper_reads(number):
+    generated = {}
+    exec(backgen.generate(SOURCE, name="simulate", shapes={"y0": (2,), "params": {"a": number, "b": number}}),
+         generated)
+    y0, params = np.array([1.0, 0.5]), {"a": 2.0, "b": 0.3}
+    dy0, dparams, ddt = generated["simulate_backward"](y0, params, dout=0.7)
+    objective = weighted(NAMESPACE["simulate"], (0.7,))
+    np.testing.assert_allclose(dy0, gradient(objective, [y0, params], 0), rtol=1e-6, atol=1e-9)
+    want = gradient(objective, [y0, params], 1)
+    for key in params:
+        np.testing.assert_allclose(dparams[key], want[key], rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(ddt, gradient(objective, [y0, params, 0.1], 2), rtol=1e-6, atol=1e-9)
