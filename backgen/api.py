@@ -314,9 +314,14 @@ def _strings(value):
 
 def _lookup(value):
     """A dict of integers or strings (``vocab = {"the": 0, "cat": 1}``, ``{0: "the"}``): a table of ids or
-    words, which carries no gradient."""
-    return isinstance(value, dict) and bool(value) and all(
-        isinstance(v, (str, int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in value.values())
+    words, which carries no gradient; or a dict of numbers holding a string or a flag too (``{"mode": "train",
+    "eps": 1e-5}``): settings."""
+    if not isinstance(value, dict) or not value:
+        return False
+    values = list(value.values())
+    return all(isinstance(v, (str, int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in values) or \
+        any(isinstance(v, (str, bool, np.bool_)) for v in values) and \
+        all(isinstance(v, (str, bool, int, float, np.number, np.bool_)) or v is None for v in values)
 
 
 def _settings_list(value):
@@ -450,7 +455,7 @@ class Differentiable:
         self._subscripts = {node.slice.id for node in ast.walk(forward.func)  # (W[idx]: idx the whole index)
                             if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name)}
         self._sequences = structured.read_as_sequences(forward.func)
-        self._number_dicts = {n for n in params if structured.arrays_read_by_key(forward.func, n)}  # (read at keys)
+        self._number_dicts = {n for n in params if structured.numbers_read_by_key(forward, n)}  # (read at keys)
         self._rounds = _rounds(forward.func)
         try:  # (the def as written: Python's meaning, not backgen's reading of it)
             written = source_node(getattr(self._func, "__func__", self._func))

@@ -171,6 +171,51 @@ def arrays_read_by_key(func, name, parents=None):
     return tuple(dict.fromkeys(key for *_, key in sorted(keys)))
 
 
+def numbers_read_by_key(forward, name, depth=0):
+    """Whether the function reads its parameter ``name`` at string keys alone (``arrays_read_by_key``), or
+    passes it whole, by position, to functions of the module that do so with theirs (``rhs(y, params)``
+    reading ``params["a"]``, at three calls' depth at most): a dict of numbers to differentiate (``number_dict``)."""
+    if arrays_read_by_key(forward.func, name):
+        return True
+    if depth > 2 or name.lower().endswith(("_param", "config", "cfg", "settings", "options", "opts")):
+        return False
+    parents, passed = node_parents(forward.func), False
+    for node in walk(forward.func):
+        if not (isinstance(node, ast.Name) and node.id == name):
+            continue
+        parent = parents.get(node)
+        if isinstance(parent, ast.Subscript) and parent.value is node:
+            continue  # (read at a key: arrays_read_by_key above says which are allowed)
+        if not (isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Name) and
+                parent.func.id in forward.helpers and isinstance(node.ctx, ast.Load)):
+            return False
+        helper = read_helper(forward, parent.func.id)
+        params = helper.func.args.args
+        position = parent.args.index(node)
+        if position >= len(params) or not numbers_read_by_key(helper, params[position].arg, depth + 1):
+            return False
+        passed = True
+    return passed and not _other_reads(forward.func, name, parents)
+
+
+def _other_reads(func, name, parents):
+    """Whether ``func`` reads ``name`` at a key that is no string constant, or of settings, or compares an
+    entry with a string (what ``arrays_read_by_key`` refuses among reads at keys)."""
+    for node in walk(func):
+        parent = parents.get(node)
+        if isinstance(node, ast.Name) and node.id == name and isinstance(parent, ast.Subscript) and \
+                parent.value is node:
+            key = parent.slice
+            if not isinstance(parent.ctx, ast.Load) or not (isinstance(key, ast.Constant) and
+                                                            isinstance(key.value, str)) or key.value in _SETTINGS_KEYS:
+                return True
+            compared = parents.get(parent)
+            if isinstance(compared, ast.Compare) and any(isinstance(c, ast.Constant) and isinstance(c.value, str)
+                                                         for c in [compared.left, *compared.comparators]):
+                return True
+    return False
+
+
 def unread_keys(value):
     """The first key of a dict of arrays (of floats) that is not a string or an integer (a tuple, a
     float), which backgen does not read the dict at; None where there is none."""
@@ -247,7 +292,7 @@ def flatten(forward, wrt, shapes, args, unshaped=False):
             raise forward.error(f"{name} is given a dict of arrays with the key {key!r}; backgen reads dicts of "
                                 "arrays at keys that are strings or integers", forward.func.args.args[k])
         if (is_structured(value, args is None) or args is not None and number_dict(value) and
-                arrays_read_by_key(forward.func, name)) and not name.endswith("_param") and \
+                numbers_read_by_key(forward, name)) and not name.endswith("_param") and \
                 not _its_tuple_default(forward.func, k, value):  # (params = {"k": 2.0} read at its keys alone)
             found[name] = (_tree(value, args is None), value)
     if not found:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import gradient, weighted
+from numeric import gradient, imported, weighted
 
 SOURCE = '''
 import numpy as np
@@ -62,3 +62,34 @@ def test_a_dict_of_numbers_a_helper_reads(number):
     for key in params:
         np.testing.assert_allclose(dparams[key], want[key], rtol=1e-6, atol=1e-9)
     np.testing.assert_allclose(ddt, gradient(objective, [y0, params, 0.1], 2), rtol=1e-6, atol=1e-9)
+
+
+def test_the_decorator_differentiates_a_dict_of_numbers_a_helper_reads_at_its_keys():
+    space = imported(SOURCE, "dict_shapes")
+    f = backgen.backward(space["simulate"])
+    y0, params = np.array([1.0, 0.5]), {"a": 2.0, "b": 0.3}
+    dy0, dparams, ddt = f.backward(y0, params)
+    objective = weighted(space["simulate"], (1.0,))
+    np.testing.assert_allclose(dy0, gradient(objective, [y0, params], 0), rtol=1e-6, atol=1e-9)
+    want = gradient(objective, [y0, params], 1)
+    for key in params:
+        np.testing.assert_allclose(dparams[key], want[key], rtol=1e-6, atol=1e-9)
+
+
+def test_a_dict_a_helper_reads_as_settings_stays_settings():
+    # rhs2 tests params["mode"] against a string: settings, as where the function reads them itself
+    source = SOURCE + '''
+
+def rhs2(y, params):
+    if params["mode"] == "damped":
+        return -y
+    return y
+
+
+def g(y0, params):
+    return np.sum(rhs2(y0, params) ** 2)
+'''
+    space = imported(source, "dict_shapes_settings")
+    f = backgen.backward(space["g"])
+    dy0 = f.backward(np.array([1.0, 0.5]), {"mode": "damped", "k": 1.0})  # (y0's alone: no tuple)
+    np.testing.assert_allclose(dy0, 2 * np.array([1.0, 0.5]), rtol=1e-12)
