@@ -262,10 +262,10 @@ def _no_gradient(value, index, arithmetic, count=False):
     and an integer number (``n``, ``np.int64(3)``) or array of them the forward uses as a ``count``, a size,
     a bound or an index (``range(n)``, ``x[:k]``, ``x.reshape(k, -1)``, ``np.tile(x, k)``, ``np.repeat(rows,
     deg)``), where it is defined at integers alone.  An integer number it uses otherwise only (``x * k``, ``math.exp(k)``) is a number."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool) or _int_sequence(value) or \
-            _int_items(value):
-        return index or count  # (a tuple or list of them too: W[(0, 1)], x.reshape(shape); and a list of
-        # such lists, edges = [(0, 1), (1, 2)] of for i, j in edges: X[i])
+    if _int_items(value):  # a list of lists of integers (edges = [(0, 1), (1, 2)] of for i, j in edges: X[i],
+        return True        # pairs hashed to rows): whole numbers in rows, as an array of integers holds them
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool) or _int_sequence(value):
+        return index or count  # (a tuple or list of them too: W[(0, 1)], x.reshape(shape))
     if not isinstance(value, (np.ndarray, np.bool_)):
         return False
     kind = value.dtype.kind
