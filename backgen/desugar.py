@@ -24,7 +24,9 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
 * ``return v`` inside a loop -> ``result = v; done = 1; break``, then ``if done > 0: return result``
   after the loop (in a loop inside it, ``if done > 0: break`` after that one too); after a ``while
   True:`` with no ``break`` of its own, which only a return leaves, ``return result`` (what follows
-  it in its block never runs, and is left out);
+  it in its block never runs, and is left out), and so too after a loop followed by statements that
+  end in a ``raise`` and hold no return (``raise RuntimeError("no convergence")``: the function
+  returns the loop's value or none);
 * ``for ...: body else: rest`` (or ``while``) -> the loop, then ``rest``, where the body has no
   ``break`` of its own; else ``broke = 0``, the loop with ``broke = 1`` before each of its breaks, then
   ``if broke == 0: rest``;
@@ -774,7 +776,7 @@ class _State:
         ``if done > 0: return result``.  Only returns in a branch (a loop returning unconditionally
         runs once), and not where a loop inside it returns (a break leaves that loop only)."""
         out = []
-        for stmt in stmts:
+        for position, stmt in enumerate(stmts):
             if isinstance(stmt, ast.If):
                 stmt.body, stmt.orelse = self.lifted(stmt.body), self.lifted(stmt.orelse)
             if isinstance(stmt, (ast.For, ast.While)) and not stmt.orelse and _returns_in(stmt.body) and \
@@ -783,7 +785,10 @@ class _State:
                     not any(n.orelse and _returns_in(n.body) for s in stmt.body for n in walk(s)
                             if isinstance(n, (ast.For, ast.While))) and \
                     all(n.value is not None for s in stmt.body for n in walk(s) if isinstance(n, ast.Return)):
-                endless = _endless(stmt)  # (while True: left by a return only, known before the rewrite)
+                rest = stmts[position + 1:]
+                endless = _endless(stmt) or (  # (while True: left by a return only, known before the rewrite;
+                    rest and isinstance(rest[-1], ast.Raise) and not _returns_in(rest))  # or a loop after which
+                # the function raises, for ... return v, then raise ...: it returns the loop's value or none)
                 count = _tuple_length(stmt.body)  # return a, b: each value a name of its own (result, result2)
                 result = [self.fresh("result") for _ in range(count)] if count else self.fresh("result")
                 done = self.fresh("done")
@@ -797,7 +802,7 @@ class _State:
                         _after(ast.fix_missing_locations(ast.copy_location(exit_, stmt)), stmt)]  # (after
                 # the loop: what reads its flag follows it, where the loop is written out too)
                 if endless:
-                    return out  # (what follows a loop left by returns only never runs)
+                    return out  # (what follows a loop left by returns only never runs, or raises)
                 continue
             out.append(stmt)
         return out

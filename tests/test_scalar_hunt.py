@@ -1,0 +1,128 @@
+"""Plain-Python scalar code as textbooks, physics and engineering formulas and tutorials write it (the
+``math`` module, builtins, helpers, loops run a fixed number of times, early returns, raises).
+
+Each case is checked against central finite differences in float64 (``numeric``) of the forward as
+Python runs it, with respect to its float parameters, by ``backgen.generate`` and by the decorator, or
+asserted refused with a ``BackgenError`` and part of its message.
+"""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_generated_refused, assert_generated_right, finite_differences, imported
+
+
+def _floats(args):
+    return [k for k, a in enumerate(args) if isinstance(a, float)]
+
+
+def decorated(source, args, douts=(1.0,), name="f"):
+    """The gradients the decorator gives (for the float parameters) and central differences of them."""
+    func = imported(textwrap.dedent(source), "scalar_hunt")[name]
+    wrt = _floats(args)
+    got = backgen.backward(func).backward(*args, dout=douts[0] if len(douts) == 1 else tuple(douts))
+    want = finite_differences(func, list(args), wrt, douts)
+    return (got if len(wrt) > 1 else (got,)), want
+
+
+def assert_right(source, args, douts=(1.0,), name="f"):
+    assert_generated_right(source, args, douts, name)
+    got, want = decorated(source, args, douts, name)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+# --- raises after early returns: the value is where the function returns ---------------------------
+
+
+MODES = '''
+    import math
+
+    def f(x, mode="exp"):
+        if mode == "exp":
+            return math.exp(x)
+        elif mode == "log":
+            return math.log(x)
+        raise ValueError(f"unknown mode {mode!r}")
+'''
+
+
+@pytest.mark.parametrize("mode", ["exp", "log"])
+def test_a_raise_after_an_if_elif_chain_of_returns(mode):
+    # refused before: "the function raises here on every path"
+    assert_right(MODES, [1.3, mode])
+
+
+def test_a_raise_after_a_return_in_a_branch_keeps_that_branch():
+    # the branch ending in the raise was left out whole, its return with it: the gradient of -x was
+    # given where the function returns x * x (a wrong gradient)
+    source = '''
+        def f(x, mode="a"):
+            if x > 0:
+                if mode == "a":
+                    return x * x
+                raise ValueError("bad mode")
+            return -x
+    '''
+    assert_right(source, [2.0])
+    assert_right(source, [-0.5])
+
+
+NEWTON = '''
+    import math
+
+    def f(x, y):
+        for i in range(100):
+            x_new = math.cos(x) * y
+            if abs(x_new - x) < 1e-13:
+                return x_new
+            x = x_new
+        raise RuntimeError(f"no convergence after {i + 1} steps")
+'''
+
+
+def test_a_raise_after_a_loop_returning_from_within():
+    # refused before: "the function raises here on every path"
+    assert_right(NEWTON, [0.3, 0.8])
+
+
+def test_a_raise_after_a_loop_returning_from_within_a_branch():
+    # the branch was left out as if it only raised: the gradient of -x * y (a wrong gradient)
+    source = '''
+        import math
+
+        def f(x, y):
+            if y > 0:
+                for i in range(100):
+                    x_new = math.cos(x) * y
+                    if abs(x_new - x) < 1e-13:
+                        return x_new
+                    x = x_new
+                raise RuntimeError("no convergence")
+            return -x * y
+    '''
+    assert_right(source, [0.3, 0.8])
+    assert_right(source, [0.3, -0.8])
+
+
+def test_a_raise_after_an_endless_loop_returning_from_within():
+    assert_right('''
+        def f(x, y):
+            while True:
+                if x > 5:
+                    return x * y
+                x = x * 2
+            raise RuntimeError("unreachable")
+    ''', [0.3, 1.5])
+
+
+def test_a_function_raising_on_every_path_is_still_refused():
+    assert_generated_refused('''
+        def f(x):
+            y = x * 2
+            raise NotImplementedError("todo")
+    ''', [1.0], "raises here on every path")
