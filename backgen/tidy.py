@@ -424,16 +424,16 @@ def _renamings(stmt):
 
 
 def _exits(stmts):
-    """Whether a block leaves the function where it ends: its last statement a return or a raise, or an
-    if each of whose branches does."""
+    """Whether a block leaves where it ends (the function, or in a loop's body the iteration): its last
+    statement a return, a raise, a break or a continue, or an if each of whose branches does."""
     last = stmts[-1] if stmts else None
     if isinstance(last, ast.If):
         return _exits(last.body) and _exits(last.orelse)
-    return isinstance(last, (ast.Return, ast.Raise))
+    return isinstance(last, (ast.Return, ast.Raise, ast.Break, ast.Continue))
 
 
 def _raises_after_exits(stmts):
-    """``stmts`` with the statements after an if (elif ...) each of whose branches returns or raises and
+    """``stmts`` with the statements after an if (elif ...) each of whose branches leaves (``_exits``) and
     which has no else, where they end in a raise, made that else: they run there alone, as before."""
     for k, stmt in enumerate(stmts[:-1]):
         if not (isinstance(stmt, ast.If) and _raises(stmts[k + 1:])):
@@ -605,19 +605,24 @@ def _named_parts(stmts, used):
 
 def _raises(stmts):
     """Whether ``stmts`` end in a raise that every path through them reaches: none of them returns from
-    within (a loop, ``for ...: if c: return v``, then ``raise``, returns where it finds a value)."""
-    return bool(stmts) and isinstance(stmts[-1], ast.Raise) and not _returns_within(stmts[:-1])
+    within (a loop, ``for ...: if c: return v``, then ``raise``, returns where it finds a value), nor
+    breaks or continues the loop they are the body of."""
+    return bool(stmts) and isinstance(stmts[-1], ast.Raise) and not _returns_within(stmts[:-1], jumps=True)
 
 
-def _returns_within(stmts):
-    """Whether ``stmts`` hold a return (a nested function's returns are its own)."""
-    todo = list(stmts)
+def _returns_within(stmts, jumps=False):
+    """Whether ``stmts`` hold a return (a nested function's returns are its own); with ``jumps``, or a
+    break or a continue of the loop they are in (not of a loop among them)."""
+    todo = [(stmt, jumps) for stmt in stmts]
     while todo:
-        node = todo.pop()
-        if isinstance(node, ast.Return):
+        node, loop_jumps = todo.pop()
+        if isinstance(node, ast.Return) or loop_jumps and isinstance(node, (ast.Break, ast.Continue)):
             return True
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.expr)):
-            todo.extend(ast.iter_child_nodes(node))
+        if isinstance(node, (ast.For, ast.While, ast.AsyncFor)):
+            todo.extend((child, False) for child in node.body)  # (its breaks are its own; its else's are not)
+            todo.extend((child, loop_jumps) for child in node.orelse)
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.expr)):
+            todo.extend((child, loop_jumps) for child in ast.iter_child_nodes(node))
     return False
 
 

@@ -126,3 +126,24 @@ def test_a_function_raising_on_every_path_is_still_refused():
             y = x * 2
             raise NotImplementedError("todo")
     ''', [1.0], "raises here on every path")
+
+
+def test_a_raise_after_continues_in_a_loop_keeps_the_branch():
+    # the branch ending in the raise was left out as raising on every iteration, its continues with it:
+    # the gradient of x + y on each step (a wrong gradient)
+    source = '''
+        def f(x, y):
+            for i in range(3):
+                if x > 0:
+                    if i >= 1:
+                        x = x * y
+                        continue
+                    x = x + 1.0
+                    if i == 0:
+                        continue
+                    raise ValueError(f"step {i}")
+                x = x + y
+            return x
+    '''
+    assert_right(source, [0.3, 1.4])
+    assert_right(source, [-3.3, 1.4])
