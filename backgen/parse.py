@@ -2192,8 +2192,8 @@ def _fence_stmt(forward, stmt, last, reported=frozenset()):
                                                      and isinstance(target.value, ast.Name)):
             raise forward.error("only augmented assignments to a name or a part of an array are supported",
                                 target)
-        if not isinstance(stmt.op, BINOPS):
-            raise forward.error(f"the operator {_op_symbol(stmt.op)}= is not supported", stmt)
+        if not isinstance(stmt.op, BINOPS + (ast.FloorDiv, ast.Mod)):  # (x //= 2, x %= p: x = x // 2, as a
+            raise forward.error(f"the operator {_op_symbol(stmt.op)}= is not supported", stmt)  # value's //)
         _fence_expr(forward, stmt.value)
     elif isinstance(stmt, ast.Pass):
         pass

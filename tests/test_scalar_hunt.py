@@ -147,3 +147,56 @@ def test_a_raise_after_continues_in_a_loop_keeps_the_branch():
     '''
     assert_right(source, [0.3, 1.4])
     assert_right(source, [-3.3, 1.4])
+
+
+# --- //= and %= on names, as x = x // v and x = x % v -------------------------------------------------
+
+
+def test_floor_division_in_place_halving_a_counter():
+    # refused before: "the operator //= is not supported"
+    assert_right('''
+        def power(x, n=13):
+            result = 1.0
+            while n > 0:
+                if n % 2 == 1:
+                    result *= x
+                x *= x
+                n //= 2
+            return result
+    ''', [1.1, 13], name="power")
+
+
+def test_remainder_and_floor_division_in_place_on_numbers():
+    assert_right('''
+        def f(x, y):
+            a = x * 3
+            b = a
+            a //= 1.0
+            a %= 0.7
+            return b * y + a * x
+    ''', [1.37, 2.3])
+
+
+def test_remainder_in_place_on_an_array_shared_is_refused_as_plus_equal_is():
+    assert_generated_refused('''
+        import numpy as np
+
+        def f(x):
+            y = x * 3.0
+            z = y
+            y %= 1.0
+            return np.sum(z * x)
+    ''', [np.array([0.37, 1.21, 2.43])], "%= writes into an array in place")
+
+
+def test_remainder_in_place_on_a_slice_of_an_array():
+    assert_generated_right('''
+        import numpy as np
+
+        def f(x):
+            y = x * 3.0
+            y[1:] %= 1.0
+            v = y[:2]
+            v //= 0.5
+            return np.sum(y * x)
+    ''', [np.array([0.37, 1.21, 2.43, 0.61])])
