@@ -200,3 +200,34 @@ def test_remainder_in_place_on_a_slice_of_an_array():
             v //= 0.5
             return np.sum(y * x)
     ''', [np.array([0.37, 1.21, 2.43, 0.61])])
+
+
+# --- math.nan as a value, as np.nan is ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("x", [0.37, -0.37])
+def test_math_nan_returned_on_a_path(x):
+    # refused before: "math.nan is not supported as a value"
+    source = '''
+        import math
+
+        def f(x, y):
+            if x < 0:
+                return math.nan
+            return x * y
+    '''
+    if x > 0:
+        assert_right(source, [x, 1.9])
+    else:
+        namespace = {}
+        exec(backgen.generate(textwrap.dedent(source)), namespace)
+        assert namespace["f_backward"](x, 1.9) == (0.0, 0.0)
+
+
+def test_nan_imported_from_math_in_a_guard():
+    assert_right('''
+        from math import isnan, nan
+
+        def f(x):
+            return nan if isnan(x) else x * x
+    ''', [0.7])
