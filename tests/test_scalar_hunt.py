@@ -231,3 +231,40 @@ def test_nan_imported_from_math_in_a_guard():
         def f(x):
             return nan if isnan(x) else x * x
     ''', [0.7])
+
+
+# --- math.dist of points held by names ---------------------------------------------------------------
+
+
+def test_math_dist_of_points_bound_to_names():
+    # refused before: "math.dist has no derivative rule in backgen"
+    assert_right('''
+        import math
+
+        def f(x1, y1, x2, y2):
+            p1 = (x1, y1)
+            p2 = (x2, y2)
+            return math.dist(p1, p2)
+    ''', [0.3, 1.2, -0.7, 2.2])
+
+
+def test_math_dist_imported_by_name_of_a_list_and_a_display():
+    assert_right('''
+        from math import dist
+
+        def f(x, y, z):
+            a = [x, y, z]
+            return dist(a, [1.0, 2.0, 0.5]) + dist(a, a) + dist([z], [x])
+    ''', [0.3, 1.2, -0.7])
+
+
+def test_math_dist_of_a_point_written_into_is_still_refused():
+    assert_generated_refused('''
+        import math
+
+        def f(x1, y1, x2, y2):
+            p1 = [x1, y1]
+            p2 = p1
+            p2[0] = 5.0
+            return math.dist(p1, (x2, y2))
+    ''', [0.3, 1.2, -0.7, 2.2], "math.dist has no derivative rule")
