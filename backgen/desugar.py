@@ -13,7 +13,8 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
 * ``for W in [W1, W2]`` (a display of names) -> ``W = W1``, the body, ``W = W2``, the body;
   also where the display is bound to a name first (``params = [(W1, b1), (W2, b2)]``, then
   ``for W, b in params``) that nothing else reads or changes, and nothing after rebinds a name
-  it lists: the loops iterate the display itself, the binding left out; a display of names so bound
+  it lists: the loops iterate the display itself, the binding left out (a loop iterating a slice
+  of it by constants, ``zip(pts, pts[1:])``, the items the slice takes, written out as a list); a display of names so bound
   may also be read by constant indices (``W, b = params[0]``, ``params[1][0]``), unpacked whole or
   given to ``len``, each read then the part of the display it reads; and where every binding of the
   name (in a branch, a loop, or several) is the same display of names the function never binds, read
@@ -289,7 +290,8 @@ def _iterate_displays(func):
         # by its name, NODES[k] as written)
         places = [place for s in after for n in walk(s) for place in _sequence_names(
             _iterating(n) if iterated_only else n if isinstance(n, ast.For) else None, name)]
-        reads = _item_reads(after, name, display, {id(_at_place(place)) for place in places})
+        reads = _item_reads(after, name, display, {id(getattr(_at_place(place), "value", _at_place(place)))
+                                                   for place in places})  # (pts[1:]: its name, pts)
         if reads is None or not reads and not places or reads and not _of_names(display):
             continue  # (an item read where the display of values, computed once, would be computed again)
         listed = {n.id for n in walk(display) if isinstance(n, ast.Name)}
@@ -297,7 +299,7 @@ def _iterate_displays(func):
                for s in after for n in walk(s)):
             continue
         for place in places:
-            _set_at_place(place, ast.copy_location(copy.deepcopy(display), _at_place(place)))
+            _set_at_place(place, _sequence_value(_at_place(place), display))
         for parent, field, index, item in reads:  # layers[0] -> (W1, b1); layers[1][0] -> W2
             new = ast.copy_location(copy.deepcopy(item), getattr(parent, field) if index is None
                                     else getattr(parent, field)[index])
@@ -635,19 +637,45 @@ def _iterating(node):
 def _sequence_names(loop, name):
     """The places a ``for`` reads ``name`` as (part of) its sequence: the loop's iterable itself,
     or an argument of the ``enumerate`` or ``zip`` it iterates (``enumerate(zip(params, rates))``),
-    as ``[(parent, field, index)]``."""
+    as ``[(parent, field, index)]``; ``name`` there or a slice of it by constants (``zip(pts, pts[1:])``)."""
     places = []
     if loop is None:
         return places
 
     def visit(parent, field, index, node):
-        if isinstance(node, ast.Name) and node.id == name:
+        if isinstance(node, ast.Name) and node.id == name or _constant_slice(node, name) is not None:
             places.append((parent, field, index))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("zip", "enumerate"):
             for k, arg in enumerate(node.args if node.func.id == "zip" else node.args[:1]):
                 visit(node, "args", k, arg)
     visit(loop, "iter", None, loop.iter)
     return places
+
+
+def _constant_slice(node, name):
+    """The ``slice`` of ``name[a:b:c]`` (``node``), its bounds constant integers or left out, else None."""
+    if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name
+            and isinstance(node.slice, ast.Slice) and isinstance(node.ctx, ast.Load)):
+        return None
+    bounds = []
+    for bound in (node.slice.lower, node.slice.upper, node.slice.step):
+        if isinstance(bound, ast.UnaryOp) and isinstance(bound.op, ast.USub) and isinstance(bound.operand, ast.Constant):
+            bound, sign = bound.operand, -1
+        else:
+            sign = 1
+        if bound is not None and not (isinstance(bound, ast.Constant) and type(bound.value) is int):
+            return None
+        bounds.append(None if bound is None else sign * bound.value)
+    return None if bounds[2] == 0 else slice(*bounds)
+
+
+def _sequence_value(node, display):
+    """What a loop's sequence ``node`` (a name of ``display``, or a slice of it by constants) reads: a
+    copy of the display, or of the items the slice takes (a list, as a list's slice is)."""
+    if isinstance(node, ast.Subscript):
+        part = _constant_slice(node, node.value.id)
+        return ast.copy_location(ast.List([copy.deepcopy(e) for e in display.elts[part]], ast.Load()), node)
+    return ast.copy_location(copy.deepcopy(display), node)
 
 
 def _of_names(display):

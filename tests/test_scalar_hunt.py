@@ -268,3 +268,47 @@ def test_math_dist_of_a_point_written_into_is_still_refused():
             p2[0] = 5.0
             return math.dist(p1, (x2, y2))
     ''', [0.3, 1.2, -0.7, 2.2], "math.dist has no derivative rule")
+
+
+# --- a list of points iterated beside a slice of itself ------------------------------------------------
+
+
+def test_polyline_length_over_points_zipped_with_their_slice():
+    # refused before: "tuples are only supported as arguments of calls and in indexing"
+    assert_right('''
+        import math
+
+        def f(x, y):
+            pts = [(x, y), (y, 2.0), (1.0, x)]
+            length = 0.0
+            for (x0, y0), (x1, y1) in zip(pts[:-1], pts[1:]):
+                length += math.hypot(x1 - x0, y1 - y0)
+            return length
+    ''', [0.3, 1.2])
+
+
+def test_numbers_zipped_with_their_slice_and_read_backwards():
+    assert_right('''
+        def f(x, y):
+            xs = [x, y, x * y, 2.0]
+            total = 0.0
+            for a, b in zip(xs, xs[1:]):
+                total += (b - a) ** 2
+            for a in xs[::-1]:
+                total = total * x + a
+            for a in xs[-2:]:
+                total += a
+            return total
+    ''', [0.3, 1.2])
+
+
+def test_points_zipped_with_their_slice_after_a_name_they_list_is_rebound_are_refused():
+    assert_generated_refused('''
+        def f(x, y):
+            pts = [(x, y), (y, 2.0), (1.0, x)]
+            x = 5.0
+            total = 0.0
+            for p, q in zip(pts, pts[1:]):
+                total += p[0] * q[1]
+            return total
+    ''', [0.3, 1.2], "tuples are only supported")
