@@ -150,6 +150,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
         named_entries.rewrite(forward.func)
         if ast.BoolOp in kinds:
             _boolean_flags(forward.func)
+            _boolean_values(forward.func)
         if ast.Call in kinds and any(isinstance(n, ast.Name) and n.id == "map" for n in walk(forward.func)):
             iterables.maps(forward.func, "map" in forward.env or "map" in forward.helpers or
                            "map" in forward.constants)  # (map(f, xs): the generator expression it is)
@@ -2230,6 +2231,45 @@ def _boolean_flags(func):
                 isinstance(node.value, ast.BoolOp) and boolean(node.value):
             flag = ast.IfExp(node.value, ast.Constant(True), ast.Constant(False))
             node.value = ast.fix_missing_locations(ast.copy_location(flag, node.value))
+
+
+def _boolean_values(func):
+    """``y = y or 2.0`` and ``x and y``, ``and``/``or`` as a value (not an if's, a while's, an assert's or a
+    conditional expression's test, nor a comprehension's condition) whose operands but the last are names
+    or constants: the operand Python gives, ``y if y else 2.0`` (``y if not x else ...``: ``x and y`` is ``y if
+    x else x``), each name read as before, once more in the test."""
+    tests = set()
+    for node in walk(func):
+        if isinstance(node, (ast.If, ast.While, ast.IfExp, ast.Assert)):
+            tests.add(id(node.test))
+        elif isinstance(node, ast.comprehension):
+            tests.update(id(test) for test in node.ifs)
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            tests.add(id(node.operand))
+
+    def chosen(node):
+        first, rest = node.values[0], node.values[1:]
+        later = rest[0] if len(rest) == 1 else ast.copy_location(ast.BoolOp(node.op, rest), node)
+        later = chosen(later) if isinstance(later, ast.BoolOp) else later
+        if isinstance(node.op, ast.Or):
+            value = ast.IfExp(first, copy.deepcopy(first), later)
+        else:
+            value = ast.IfExp(first, later, copy.deepcopy(first))
+        value.of_names = True  # (z and x or y: the inner one is read twice, as its names are)
+        return ast.fix_missing_locations(ast.copy_location(value, node))
+
+    class Values(ast.NodeTransformer):
+        def visit_BoolOp(self, node):
+            self.generic_visit(node)
+            if id(node) in tests or not all(isinstance(v, (ast.Name, ast.Constant)) or getattr(v, "of_names", False)
+                                            for v in node.values[:-1]):
+                return node
+            return chosen(node)
+
+        def visit_Lambda(self, node):
+            return node  # (its own body, read where it is called)
+    for stmt in func.body:
+        Values().visit(stmt)
 
 
 def _flag(value):

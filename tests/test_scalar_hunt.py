@@ -312,3 +312,38 @@ def test_points_zipped_with_their_slice_after_a_name_they_list_is_rebound_are_re
                 total += p[0] * q[1]
             return total
     ''', [0.3, 1.2], "tuples are only supported")
+
+
+# --- and/or as values: the operand Python gives -------------------------------------------------------
+
+
+@pytest.mark.parametrize("y", [0.5, None, 0.0])
+def test_a_default_given_by_or(y):
+    # refused before: "boolean operators (and/or) are not supported"; 0.0 is falsy: 2.0 is taken
+    source = '''
+        def f(x, y=None):
+            y = y or 2.0
+            return x * y
+    '''
+    namespace = {}
+    exec(backgen.generate(textwrap.dedent(source)), namespace)
+    func = imported(textwrap.dedent(source), "scalar_hunt")["f"]
+    got = namespace["f_backward"](1.3, y)
+    want = finite_differences(func, [1.3, y], [0, 1] if y else [0], [1.0])  # (y = 0.0: a step, y at it)
+    np.testing.assert_allclose(got[: len(want)], want, rtol=1e-5, atol=1e-6)
+    if y:
+        assert_right(source, [1.3, y])
+
+
+def test_or_and_and_of_names_as_values():
+    assert_right('''
+        def f(x, y, z):
+            a = x or y
+            b = y and z
+            c = z and x or y
+            return a * 2 + b * x + c
+    ''', [1.3, 0.5, -0.7])
+    assert_right('''
+        def f(x, y):
+            return (x or y) * 2 + (y and 3.0) + (0.0 or y)
+    ''', [1.2, 0.5])
