@@ -836,8 +836,12 @@ def _module_env(module):
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names = {n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}
+            alias = _function_alias(node, env)
             _unbind(names, env)
             last.update((name, "other") for name in names)
+            if alias is not None:  # sqrt = math.sqrt: the function, as from math import sqrt binds it
+                env[node.targets[0].id] = alias
+                last[node.targets[0].id] = "import"
         else:
             for name in _block_bindings(node, env):
                 _unbind({name}, env)
@@ -846,6 +850,23 @@ def _module_env(module):
         _unbind({name}, env)
         last[name] = "other"
     return env, last
+
+
+def _function_alias(node, env):
+    """What a module's ``sqrt = math.sqrt`` (``exp = np.exp``, ``root = sqrt``) binds its one name to, a
+    function of math or NumPy (``"math.sqrt"``), as ``env`` says before it; else None."""
+    if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+        return None
+    value = node.value
+    if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+        module, attr = env.get(value.value.id), value.attr
+    elif isinstance(value, ast.Name) and isinstance(env.get(value.id), str):
+        module, _, attr = env[value.id].rpartition(".")
+    else:
+        return None
+    found = MODULES.get(module)
+    return f"{module}.{attr}" if found is not None and callable(getattr(found, attr, None)) and \
+        not isinstance(getattr(found, attr), type) else None
 
 
 def _defaults_as_defined(module, func, filename, lines):

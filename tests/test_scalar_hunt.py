@@ -347,3 +347,46 @@ def test_or_and_and_of_names_as_values():
         def f(x, y):
             return (x or y) * 2 + (y and 3.0) + (0.0 or y)
     ''', [1.2, 0.5])
+
+
+# --- a module's own names for math's functions ---------------------------------------------------------
+
+
+def test_module_aliases_of_math_functions():
+    # generate refused them ("unknown function 'sqrt'") where the decorator, reading the module, did not
+    assert_right('''
+        import math
+
+        sqrt = math.sqrt
+        ln = math.log
+
+        def f(x, y):
+            return sqrt(x) * ln(y) + ln(x, 2)
+    ''', [1.3, 0.5])
+
+
+def test_a_module_alias_of_an_imported_function_and_one_bound_after_the_def():
+    assert_right('''
+        import math
+        from math import exp
+
+        e_to = exp
+
+        def f(x, y):
+            return e_to(x) * root(y)
+
+        root = math.sqrt
+    ''', [1.3, 0.5])
+
+
+def test_a_module_alias_rebound_later_is_read_as_rebound():
+    assert_right('''
+        import math
+
+        sqrt = math.sqrt
+
+        def f(x, y):
+            return sqrt(x) * y
+
+        sqrt = lambda t: 2 * t
+    ''', [1.3, 0.5])
