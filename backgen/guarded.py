@@ -491,6 +491,48 @@ _KEEPING_FIRST = frozenset({"np.sum", "np.mean", "np.nansum", "np.nanmean", "lis
                             "getitem", "np.cumsum", "np.trace", "np.diagonal"}) | _ARRANGING  # (the first)
 
 
+_CLAMPS = {("max", 0): "{u} >= {c}", ("max", 1): "{u} > {c}", ("min", 0): "{u} <= {c}", ("min", 1): "{u} < {c}"}
+
+
+def clamp_guarded(staged):
+    """``{id(op): condition}`` for the singular operations of plain Python (``SCALAR_SINGULAR``) whose
+    operand is a clamp of a value by constants, ``max`` or ``min`` of it and a number written in the code,
+    or of a chain of them (``math.acos(max(-1.0, min(1.0, c)))``): their contributions are to be written
+    ``text if condition else 0.0``, the condition that every clamp passes the value on (as the clamps'
+    own rules pass its gradient, ``c < 1.0 and min2 > -1.0``).  Where one does not, the gradient reaching
+    the value is 0 whatever the operation's slope, which is infinite there (``acos`` at 1: a division by
+    zero), and the output does not depend on it.  Only for an operation and clamps in the same block,
+    each of their values set once."""
+    ops = list(ir.ops_in(staged.body))
+    if not any(op.rule in SCALAR_SINGULAR for op in ops) or not any(op.rule in ("max", "min") for op in ops):
+        return {}
+    once = _set_once(ops)
+    found = {}
+    for _, block in _blocks(staged.body):
+        top = [item for item in block if isinstance(item, ir.Op)]
+        here = {op.target: op for op in top if once.get(op.target) is op}
+        for op in top:
+            if op.rule not in SCALAR_SINGULAR or not _may_be_singular(op):
+                continue
+            conditions = []
+            todo = [arg.name for arg in op.args if isinstance(arg, ir.Var)]
+            if len(todo) != 1:  # (atan2(y, x): two values, each its own path)
+                continue
+            name = todo[0]
+            while name in here and here[name].rule in ("max", "min") and len(here[name].args) == 2:
+                clamp = here[name]
+                kinds = [isinstance(arg, ir.Var) for arg in clamp.args]
+                if kinds.count(True) != 1 or not isinstance(clamp.args[kinds.index(False)], ir.Const):
+                    break
+                position = kinds.index(True)
+                value, bound = clamp.args[position], clamp.args[1 - position]
+                conditions.append(_CLAMPS[clamp.rule, position].format(u=value.name, c=bound.source))
+                name = value.name
+            if conditions:
+                found[id(op)] = " and ".join(reversed(conditions))
+    return found
+
+
 def root_guarded(staged):
     """The ids of the roots of ``staged`` (``np.sqrt``, ``math.sqrt``, a cube root, ``u ** p`` with ``p``
     written between 0 and 1, or ``p`` a value, which may be: ``np.maximum(S - K, 0) ** power``) whose

@@ -390,3 +390,60 @@ def test_a_module_alias_rebound_later_is_read_as_rebound():
 
         sqrt = lambda t: 2 * t
     ''', [1.3, 0.5])
+
+
+# --- a singular function of a clamped number: 0 where the clamp holds ----------------------------------
+
+
+ANGLE = '''
+    import math
+
+    def f(a, b, c):
+        """The angle opposite a, its cosine clamped into [-1, 1] against rounding."""
+        cos_a = (b ** 2 + c ** 2 - a ** 2) / (2 * b * c)
+        cos_a = max(-1.0, min(1.0, cos_a))
+        return math.acos(cos_a)
+'''
+
+
+@pytest.mark.parametrize("sides", [[3.0, 1.7, 5.5], [9.0, 1.7, 5.5], [3.0, 2.7, 2.5]], ids=["at 1", "at -1", "inside"])
+def test_acos_of_a_cosine_clamped(sides):
+    # where the clamp held, the backward divided by zero (acos' at 1) as it ran: the gradient is 0 there
+    assert_right(ANGLE, sides)
+
+
+def test_asin_of_a_value_clamped_in_a_loop_and_acos_in_a_branch():
+    assert_right('''
+        import math
+
+        def f(x, y):
+            total = 0.0
+            for k in range(4):
+                c = x * k - y
+                c = min(max(c, -1.0), 1.0)
+                total += math.asin(c) * k
+            if y > 0:
+                total += math.acos(min(1, x * y)) + y
+            return total
+    ''', [0.6, 0.3])
+    assert_right('''
+        import math
+
+        def f(x, y):
+            if y > 0:
+                return math.acos(min(1, x * y)) + y
+            return x
+    ''', [2.6, 0.5])
+
+
+def test_a_root_of_a_clamp_at_zero_read_by_a_max():
+    # the root's guard (0 where its operand is 0) was written after the max's (text if g else 0.0) as
+    # its else: the backward divided by zero as it ran where x < 0
+    assert_right('''
+        import math
+
+        def f(x, w):
+            t = math.sqrt(max(x, 0.0))
+            z = max(t, -1.0)
+            return z * w
+    ''', [-0.5, 1.3])
