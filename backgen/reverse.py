@@ -708,10 +708,12 @@ class _Reverser(FlowReverser):
                     text = f"{self.staged.modules['np']}.where({upstream} != 0, {text}, 0)"  # (0 * inf there)
                 else:
                     text = f"{text} if {upstream} else 0.0"  # (0.5 / t * 0: a division by zero there)
-            passed = self.clamp_guarded.get(id(op))
-            if passed is not None and (not numpy or self.of_numbers(op)) and source.signed_name(text) != upstream:
-                text = f"{_conditional_operand(text)} if {passed} else 0.0"  # (acos'(1) of a clamped 1.0:
-                # nothing reaches the input)
+            passed, numbers = self.clamp_guarded.get(id(op), (None, None))
+            if passed is not None and source.signed_name(text) != upstream:  # (acos'(1) of a clamped 1.0:
+                if numbers:  # nothing reaches the input)
+                    text = f"{_conditional_operand(text)} if {passed} else 0.0"
+                else:
+                    text = f"{self.staged.modules['np']}.where({passed}, {text}, 0)"
             zero = self.root_guarded.get(id(op))
             if zero is not None:  # (a minimum of the root where the value it takes the root of is 0)
                 if numpy and not self.of_numbers(op):

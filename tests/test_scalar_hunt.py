@@ -447,3 +447,17 @@ def test_a_root_of_a_clamp_at_zero_read_by_a_max():
             z = max(t, -1.0)
             return z * w
     ''', [-0.5, 1.3])
+
+
+@pytest.mark.parametrize("annotated", [True, False], ids=["shapes", "shape-generic"])
+def test_arccos_of_an_array_clipped(annotated):
+    # the entries the clip held got nan (inf * 0) where their gradient is 0 (a wrong gradient)
+    source = '''
+        import numpy as np
+
+        def f(x: "3", w: "3"):
+            return np.sum(np.arccos(np.clip(x * w, -1.0, 1.0)) + np.arcsin(np.minimum(1.0, x * x)))
+    '''
+    if not annotated:
+        source = source.replace(': "3"', "")
+    assert_generated_right(source, [np.array([0.3, 1.5, -2.0]), np.array([0.5, 0.9, 0.7])])
