@@ -461,3 +461,17 @@ def test_arccos_of_an_array_clipped(annotated):
     if not annotated:
         source = source.replace(': "3"', "")
     assert_generated_right(source, [np.array([0.3, 1.5, -2.0]), np.array([0.5, 0.9, 0.7])])
+
+
+# --- a rounded value returned: refused, saying why ------------------------------------------------------
+
+
+@pytest.mark.parametrize("returned", ["round(x * y, 4)", "math.floor(x * y)", "int(x * 100)"])
+def test_a_rounded_return_is_refused_naming_the_rounding(returned):
+    # refused before as "a comparison, a shape, a constructed constant"
+    assert_generated_refused(f'''
+        import math
+
+        def f(x, y):
+            return {returned}
+    ''', [1.3, 0.7], r"returns (round|math\.floor|int)\(\.\.\.\), a whole number \(or one rounded\) whose gradient is 0")
