@@ -13,7 +13,8 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
 * ``for W in [W1, W2]`` (a display of names) -> ``W = W1``, the body, ``W = W2``, the body;
   also where the display is bound to a name first (``params = [(W1, b1), (W2, b2)]``, then
   ``for W, b in params``) that nothing else reads or changes, and nothing after rebinds a name
-  it lists: the loops iterate the display itself, the binding left out; a display of names so bound
+  it lists: the loops iterate the display itself, the binding left out (a loop iterating a slice
+  of it by constants, ``zip(pts, pts[1:])``, the items the slice takes, written out as a list); a display of names so bound
   may also be read by constant indices (``W, b = params[0]``, ``params[1][0]``), unpacked whole or
   given to ``len``, each read then the part of the display it reads; and where every binding of the
   name (in a branch, a loop, or several) is the same display of names the function never binds, read
@@ -24,7 +25,9 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
 * ``return v`` inside a loop -> ``result = v; done = 1; break``, then ``if done > 0: return result``
   after the loop (in a loop inside it, ``if done > 0: break`` after that one too); after a ``while
   True:`` with no ``break`` of its own, which only a return leaves, ``return result`` (what follows
-  it in its block never runs, and is left out);
+  it in its block never runs, and is left out), and so too after a loop followed by statements that
+  end in a ``raise`` and hold no return (``raise RuntimeError("no convergence")``: the function
+  returns the loop's value or none);
 * ``for ...: body else: rest`` (or ``while``) -> the loop, then ``rest``, where the body has no
   ``break`` of its own; else ``broke = 0``, the loop with ``broke = 1`` before each of its breaks, then
   ``if broke == 0: rest``;
@@ -287,7 +290,8 @@ def _iterate_displays(func):
         # by its name, NODES[k] as written)
         places = [place for s in after for n in walk(s) for place in _sequence_names(
             _iterating(n) if iterated_only else n if isinstance(n, ast.For) else None, name)]
-        reads = _item_reads(after, name, display, {id(_at_place(place)) for place in places})
+        reads = _item_reads(after, name, display, {id(getattr(_at_place(place), "value", _at_place(place)))
+                                                   for place in places})  # (pts[1:]: its name, pts)
         if reads is None or not reads and not places or reads and not _of_names(display):
             continue  # (an item read where the display of values, computed once, would be computed again)
         listed = {n.id for n in walk(display) if isinstance(n, ast.Name)}
@@ -295,7 +299,7 @@ def _iterate_displays(func):
                for s in after for n in walk(s)):
             continue
         for place in places:
-            _set_at_place(place, ast.copy_location(copy.deepcopy(display), _at_place(place)))
+            _set_at_place(place, _sequence_value(_at_place(place), display))
         for parent, field, index, item in reads:  # layers[0] -> (W1, b1); layers[1][0] -> W2
             new = ast.copy_location(copy.deepcopy(item), getattr(parent, field) if index is None
                                     else getattr(parent, field)[index])
@@ -633,19 +637,45 @@ def _iterating(node):
 def _sequence_names(loop, name):
     """The places a ``for`` reads ``name`` as (part of) its sequence: the loop's iterable itself,
     or an argument of the ``enumerate`` or ``zip`` it iterates (``enumerate(zip(params, rates))``),
-    as ``[(parent, field, index)]``."""
+    as ``[(parent, field, index)]``; ``name`` there or a slice of it by constants (``zip(pts, pts[1:])``)."""
     places = []
     if loop is None:
         return places
 
     def visit(parent, field, index, node):
-        if isinstance(node, ast.Name) and node.id == name:
+        if isinstance(node, ast.Name) and node.id == name or _constant_slice(node, name) is not None:
             places.append((parent, field, index))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("zip", "enumerate"):
             for k, arg in enumerate(node.args if node.func.id == "zip" else node.args[:1]):
                 visit(node, "args", k, arg)
     visit(loop, "iter", None, loop.iter)
     return places
+
+
+def _constant_slice(node, name):
+    """The ``slice`` of ``name[a:b:c]`` (``node``), its bounds constant integers or left out, else None."""
+    if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name
+            and isinstance(node.slice, ast.Slice) and isinstance(node.ctx, ast.Load)):
+        return None
+    bounds = []
+    for bound in (node.slice.lower, node.slice.upper, node.slice.step):
+        if isinstance(bound, ast.UnaryOp) and isinstance(bound.op, ast.USub) and isinstance(bound.operand, ast.Constant):
+            bound, sign = bound.operand, -1
+        else:
+            sign = 1
+        if bound is not None and not (isinstance(bound, ast.Constant) and type(bound.value) is int):
+            return None
+        bounds.append(None if bound is None else sign * bound.value)
+    return None if bounds[2] == 0 else slice(*bounds)
+
+
+def _sequence_value(node, display):
+    """What a loop's sequence ``node`` (a name of ``display``, or a slice of it by constants) reads: a
+    copy of the display, or of the items the slice takes (a list, as a list's slice is)."""
+    if isinstance(node, ast.Subscript):
+        part = _constant_slice(node, node.value.id)
+        return ast.copy_location(ast.List([copy.deepcopy(e) for e in display.elts[part]], ast.Load()), node)
+    return ast.copy_location(copy.deepcopy(display), node)
 
 
 def _of_names(display):
@@ -774,7 +804,7 @@ class _State:
         ``if done > 0: return result``.  Only returns in a branch (a loop returning unconditionally
         runs once), and not where a loop inside it returns (a break leaves that loop only)."""
         out = []
-        for stmt in stmts:
+        for position, stmt in enumerate(stmts):
             if isinstance(stmt, ast.If):
                 stmt.body, stmt.orelse = self.lifted(stmt.body), self.lifted(stmt.orelse)
             if isinstance(stmt, (ast.For, ast.While)) and not stmt.orelse and _returns_in(stmt.body) and \
@@ -783,7 +813,10 @@ class _State:
                     not any(n.orelse and _returns_in(n.body) for s in stmt.body for n in walk(s)
                             if isinstance(n, (ast.For, ast.While))) and \
                     all(n.value is not None for s in stmt.body for n in walk(s) if isinstance(n, ast.Return)):
-                endless = _endless(stmt)  # (while True: left by a return only, known before the rewrite)
+                rest = stmts[position + 1:]
+                endless = _endless(stmt) or (  # (while True: left by a return only, known before the rewrite;
+                    rest and isinstance(rest[-1], ast.Raise) and not _returns_in(rest))  # or a loop after which
+                # the function raises, for ... return v, then raise ...: it returns the loop's value or none)
                 count = _tuple_length(stmt.body)  # return a, b: each value a name of its own (result, result2)
                 result = [self.fresh("result") for _ in range(count)] if count else self.fresh("result")
                 done = self.fresh("done")
@@ -797,7 +830,7 @@ class _State:
                         _after(ast.fix_missing_locations(ast.copy_location(exit_, stmt)), stmt)]  # (after
                 # the loop: what reads its flag follows it, where the loop is written out too)
                 if endless:
-                    return out  # (what follows a loop left by returns only never runs)
+                    return out  # (what follows a loop left by returns only never runs, or raises)
                 continue
             out.append(stmt)
         return out

@@ -40,6 +40,12 @@ infinite: a quotient by a number positive on every run (a size of an array, a po
 their roots and products: ``s / np.sqrt(D)``), a whole power (``x ** 2``), and a softmax written the
 stable way (exps of ``x - np.max(x, axis=k, keepdims=True)``, at most 1, divided by their sums along
 ``k``, at least 1): those are written as a person writes them.
+
+``clamp_guarded(staged)`` gives the singular operations whose operand is a value clamped by constants
+(``math.acos(max(-1.0, min(1.0, c)))``, ``np.arccos(np.clip(c, -1.0, 1.0))``), with the condition under
+which every clamp passes the value on: their contributions are written ``text if condition else 0.0``
+(``np.where(condition, text, 0)``), the slope being infinite where a clamp holds and the gradient reaching
+the value 0 there.
 """
 
 import ast
@@ -489,6 +495,78 @@ _NONNEGATIVE = frozenset({"square", "np.square", "np.sum_square", "abs", "np.abs
 _KEEPING = frozenset({"add", "np.add", "mul", "np.multiply", "div", "np.divide"})  # (all operands)
 _KEEPING_FIRST = frozenset({"np.sum", "np.mean", "np.nansum", "np.nanmean", "list_sum", "np.max", "np.min", "copy",
                             "getitem", "np.cumsum", "np.trace", "np.diagonal"}) | _ARRANGING  # (the first)
+
+
+_CLAMPS = {("max", 0): "{u} >= {c}", ("max", 1): "{u} > {c}", ("min", 0): "{u} <= {c}", ("min", 1): "{u} < {c}",
+           ("np.maximum", 0): "({u} >= {c})", ("np.maximum", 1): "({u} > {c})",
+           ("np.minimum", 0): "({u} <= {c})", ("np.minimum", 1): "({u} < {c})"}
+
+
+def clamp_guarded(staged):
+    """``{id(op): (condition, numbers)}`` for the singular operations (``SCALAR_SINGULAR`` of plain
+    Python, ``SINGULAR`` of NumPy, of one operand) whose operand is a clamp of a value by constants,
+    ``max`` or ``min`` of it and a number written in the code (``np.maximum``, ``np.minimum``, ``np.clip``
+    between two numbers), or a chain of them (``math.acos(max(-1.0, min(1.0, c)))``): their contributions
+    are to be written ``text if condition else 0.0`` (``numbers``; ``np.where(condition, text, 0)`` for an
+    array), the condition that every clamp passes the value on, as the clamps' own rules pass its gradient
+    (``c < 1.0 and min2 > -1.0``, ``(c >= -1.0) & (c <= 1.0)``).  Where one does not, the gradient
+    reaching the value is 0 whatever the operation's slope, which is infinite there (``acos`` at 1: a
+    division by zero, ``inf * 0`` for an array), and the output does not depend on it.  Only for an
+    operation and clamps in the same block, each of their values set once, the clamps of a chain all of
+    Python's or all of NumPy's."""
+    ops = list(ir.ops_in(staged.body))
+    clamps = ("max", "min", "np.maximum", "np.minimum", "np.clip")
+    if not any(op.rule in SCALAR_SINGULAR or op.rule in SINGULAR for op in ops) or \
+            not any(op.rule in clamps for op in ops):
+        return {}
+    once = _set_once(ops)
+    found = {}
+    for _, block in _blocks(staged.body):
+        top = [item for item in block if isinstance(item, ir.Op)]
+        here = {op.target: op for op in top if once.get(op.target) is op}
+        for op in top:
+            numbers = op.rule in SCALAR_SINGULAR
+            if not (numbers or op.rule in SINGULAR) or not _may_be_singular(op):
+                continue
+            names = [arg.name for arg in op.args if isinstance(arg, ir.Var)]
+            if len(names) != 1 or not numbers and len(op.args) != 1 and op.rule not in ("pow", "np.power"):
+                continue  # (atan2(y, x): two values, each its own path; np.power(c, p): its own shapes)
+            conditions, name = [], names[0]
+            while name in here:
+                clamp = here[name]
+                if clamp.rule not in (("max", "min") if numbers else ("np.maximum", "np.minimum", "np.clip")):
+                    break
+                kinds = [isinstance(arg, ir.Var) for arg in clamp.args]
+                value = clamp.args[0]
+                if clamp.rule == "np.clip":
+                    bounds = [_number_of(arg) for arg in clamp.args[1:]]
+                    if len(clamp.args) != 3 or kinds != [True, False, False] or None in bounds or \
+                            bounds[0] >= bounds[1]:
+                        break
+                    conditions.append(f"({value.name} >= {clamp.args[1].source}) & "
+                                      f"({value.name} <= {clamp.args[2].source})")
+                else:
+                    if len(clamp.args) != 2 or kinds.count(True) != 1 or \
+                            _number_of(clamp.args[kinds.index(False)]) is None:
+                        break
+                    position = kinds.index(True)
+                    value = clamp.args[position]
+                    conditions.append(_CLAMPS[clamp.rule, position].format(
+                        u=value.name, c=clamp.args[1 - position].source))
+                name = value.name
+            if conditions:
+                found[id(op)] = (" and " if numbers else " & ").join(reversed(conditions)), numbers
+    return found
+
+
+def _number_of(atom):
+    """The number a constant operand writes (``-1.0``), else None."""
+    if not isinstance(atom, ir.Const):
+        return None
+    try:
+        return float(atom.source)
+    except ValueError:
+        return None
 
 
 def root_guarded(staged):

@@ -8,8 +8,10 @@ call of a function the environment binds to ``math``:
   ``math.hypot(math.hypot(a, b), c) ...`` (one, ``math.hypot(a, 0.0)``): the
   rule of two, whose gradient at 0 is 0 (a square root's would divide by 0);
 * ``math.dist(p, q)`` of two points written out as tuples or lists of the same
-  length becomes ``math.hypot(p0 - q0, p1 - q1) ...`` so too; of points not
-  written out it is left as it is (and refused: their length is not known);
+  length becomes ``math.hypot(p0 - q0, p1 - q1) ...`` so too, a point a local bound
+  once to a tuple or list written out whose length nothing changes (``p1 = (x1, y1)``,
+  ``starred.fixed_sizes``) read as its items written out (``[p1[0], p1[1]]``); of
+  other points it is left as it is (and refused: their length is not known);
 * ``math.ldexp(x, i)`` becomes ``x * 2.0 ** i`` and ``math.modf(x)`` the pair
   ``(x - int(x), float(int(x)))``: the same numbers, exactly (``int`` truncates as
   ``math.trunc`` does, and takes a NumPy float32 too, which ``math.trunc`` does not);
@@ -25,7 +27,8 @@ call of a function the environment binds to ``math``:
 import ast
 import copy
 
-from .source import module_calls, name_ids, rewrite_statements
+from .source import module_calls, name_ids, rewrite_statements, walk
+from .starred import fixed_sizes
 SPELLED = frozenset({"fsum", "hypot", "dist", "ldexp", "modf", "prod"})  # (parse runs this rewriter only where the function spells one)
 
 
@@ -47,6 +50,17 @@ def rewrite(forward):
     if calls is None:
         return
     which, math_names = calls
+    points = [arg for node in walk(forward.func) if isinstance(node, ast.Call) and which(node.func) == "dist"
+              for arg in node.args if isinstance(arg, ast.Name)]
+    sizes = fixed_sizes(forward.func, {id(arg) for arg in points}) if points else {}
+
+    def written(point):
+        """A point a local holds of a length known, as its items written out (``[p[0], p[1]]``)."""
+        if not (isinstance(point, ast.Name) and point.id in sizes):
+            return point
+        items = [ast.Subscript(ast.Name(point.id, ast.Load()), ast.Constant(k), ast.Load())
+                 for k in range(sizes[point.id])]
+        return ast.List(items, ast.Load())
 
     def hypot_of(terms):
         """``math.hypot`` of two numbers at a time: ``math.hypot(math.hypot(a, b), c)``."""
@@ -79,9 +93,10 @@ def rewrite(forward):
                                  ast.Call(ast.Name("float", ast.Load()), [copy.deepcopy(whole)], [])], ast.Load())
                 new.pair = True  # (math.modf(x)[0]: the item itself, below)
             elif name == "dist" and len(node.args) == 2 and \
-                    all(isinstance(a, (ast.Tuple, ast.List)) for a in node.args) and \
-                    len(node.args[0].elts) == len(node.args[1].elts) > 0:
-                new = hypot_of([ast.BinOp(p, ast.Sub(), q) for p, q in zip(node.args[0].elts, node.args[1].elts)])
+                    all(isinstance(written(a), (ast.Tuple, ast.List)) for a in node.args) and \
+                    len(written(node.args[0]).elts) == len(written(node.args[1]).elts) > 0:
+                first, second = written(node.args[0]), written(node.args[1])
+                new = hypot_of([ast.BinOp(p, ast.Sub(), q) for p, q in zip(first.elts, second.elts)])
             else:
                 return node
             for sub in ast.walk(new):

@@ -1962,7 +1962,8 @@ def _constructor_call(node):
 
 
 def _symbol(node):
-    ops = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@"}
+    ops = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@",
+           ast.FloorDiv: "//", ast.Mod: "%"}
     op = getattr(node, "op", None)
     return ops.get(type(op), "")
 

@@ -153,6 +153,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
         named_entries.rewrite(forward.func)
         if ast.BoolOp in kinds:
             _boolean_flags(forward.func)
+            _boolean_values(forward.func)
         if ast.Call in kinds and any(isinstance(n, ast.Name) and n.id == "map" for n in walk(forward.func)):
             iterables.maps(forward.func, "map" in forward.env or "map" in forward.helpers or
                            "map" in forward.constants)  # (map(f, xs): the generator expression it is)
@@ -839,12 +840,16 @@ def _module_env(module):
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names = {n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}
+            alias = _function_alias(node, env)
             _unbind(names, env)
             last.update((name, "other") for name in names)
             meaning = vectorized.bound(node.value, env.get) if isinstance(node, ast.Assign) and \
                 len(targets) == 1 and isinstance(targets[0], ast.Name) else None
             if meaning:  # _erf_vec = np.vectorize(math.erf): math's function element by element
                 env[targets[0].id] = meaning
+            if alias is not None:  # sqrt = math.sqrt: the function, as from math import sqrt binds it
+                env[node.targets[0].id] = alias
+                last[node.targets[0].id] = "import"
         else:
             for name in _block_bindings(node, env):
                 _unbind({name}, env)
@@ -853,6 +858,23 @@ def _module_env(module):
         _unbind({name}, env)
         last[name] = "other"
     return env, last
+
+
+def _function_alias(node, env):
+    """What a module's ``sqrt = math.sqrt`` (``exp = np.exp``, ``root = sqrt``) binds its one name to, a
+    function of math or NumPy (``"math.sqrt"``), as ``env`` says before it; else None."""
+    if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+        return None
+    value = node.value
+    if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+        module, attr = env.get(value.value.id), value.attr
+    elif isinstance(value, ast.Name) and isinstance(env.get(value.id), str):
+        module, _, attr = env[value.id].rpartition(".")
+    else:
+        return None
+    found = MODULES.get(module)
+    return f"{module}.{attr}" if found is not None and callable(getattr(found, attr, None)) and \
+        not isinstance(getattr(found, attr), type) else None
 
 
 def _defaults_as_defined(module, func, filename, lines):
@@ -2249,8 +2271,8 @@ def _fence_stmt(forward, stmt, last, reported=frozenset()):
                                                      and isinstance(target.value, ast.Name)):
             raise forward.error("only augmented assignments to a name or a part of an array are supported",
                                 target)
-        if not isinstance(stmt.op, BINOPS):
-            raise forward.error(f"the operator {_op_symbol(stmt.op)}= is not supported", stmt)
+        if not isinstance(stmt.op, BINOPS + (ast.FloorDiv, ast.Mod)):  # (x //= 2, x %= p: x = x // 2, as a
+            raise forward.error(f"the operator {_op_symbol(stmt.op)}= is not supported", stmt)  # value's //)
         _fence_expr(forward, stmt.value)
     elif isinstance(stmt, ast.Pass):
         pass
@@ -2287,6 +2309,45 @@ def _boolean_flags(func):
                 isinstance(node.value, ast.BoolOp) and boolean(node.value):
             flag = ast.IfExp(node.value, ast.Constant(True), ast.Constant(False))
             node.value = ast.fix_missing_locations(ast.copy_location(flag, node.value))
+
+
+def _boolean_values(func):
+    """``y = y or 2.0`` and ``x and y``, ``and``/``or`` as a value (not an if's, a while's, an assert's or a
+    conditional expression's test, nor a comprehension's condition) whose operands but the last are names
+    or constants: the operand Python gives, ``y if y else 2.0`` (``y if not x else ...``: ``x and y`` is ``y if
+    x else x``), each name read as before, once more in the test."""
+    tests = set()
+    for node in walk(func):
+        if isinstance(node, (ast.If, ast.While, ast.IfExp, ast.Assert)):
+            tests.add(id(node.test))
+        elif isinstance(node, ast.comprehension):
+            tests.update(id(test) for test in node.ifs)
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            tests.add(id(node.operand))
+
+    def chosen(node):
+        first, rest = node.values[0], node.values[1:]
+        later = rest[0] if len(rest) == 1 else ast.copy_location(ast.BoolOp(node.op, rest), node)
+        later = chosen(later) if isinstance(later, ast.BoolOp) else later
+        if isinstance(node.op, ast.Or):
+            value = ast.IfExp(first, copy.deepcopy(first), later)
+        else:
+            value = ast.IfExp(first, later, copy.deepcopy(first))
+        value.of_names = True  # (z and x or y: the inner one is read twice, as its names are)
+        return ast.fix_missing_locations(ast.copy_location(value, node))
+
+    class Values(ast.NodeTransformer):
+        def visit_BoolOp(self, node):
+            self.generic_visit(node)
+            if id(node) in tests or not all(isinstance(v, (ast.Name, ast.Constant)) or getattr(v, "of_names", False)
+                                            for v in node.values[:-1]):
+                return node
+            return chosen(node)
+
+        def visit_Lambda(self, node):
+            return node  # (its own body, read where it is called)
+    for stmt in func.body:
+        Values().visit(stmt)
 
 
 def _flag(value):

@@ -42,7 +42,7 @@ from .context import GradContext, index_tuple, reads_as_array, refuse_varied_sta
 from .errors import BackgenError
 from .floats import floats
 from .fuse import fusions, refined
-from .guarded import guarded, root_guarded, zero_guarded
+from .guarded import clamp_guarded, guarded, root_guarded, zero_guarded
 from .handover import handed_over
 from .inplace import name_renamed, propagated, renamed_once, tidied, without_copies
 from .parts import assigned_parts
@@ -212,6 +212,7 @@ class _Reverser(FlowReverser):
         self.left_out = guarded(staged)  # ops in a branch np.where leaves out: 0 written there
         self.zero_guarded = zero_guarded(staged)  # singular ops whose upstream may be 0 where they are infinite
         self.root_guarded = root_guarded(staged)  # roots of values never negative: 0 where those are 0
+        self.clamp_guarded = clamp_guarded(staged)  # singular ops of clamped numbers: 0 where a clamp holds
         self.maybe_unbound = _maybe_unbound(staged.body)
         self.needs_init = set()
         self.copied_unset = _copied_unset(staged.body)  # values copies read that paths before may leave unset
@@ -707,6 +708,12 @@ class _Reverser(FlowReverser):
                     text = f"{self.staged.modules['np']}.where({upstream} != 0, {text}, 0)"  # (0 * inf there)
                 else:
                     text = f"{text} if {upstream} else 0.0"  # (0.5 / t * 0: a division by zero there)
+            passed, numbers = self.clamp_guarded.get(id(op), (None, None))
+            if passed is not None and source.signed_name(text) != upstream:  # (acos'(1) of a clamped 1.0:
+                if numbers:  # nothing reaches the input)
+                    text = f"{_conditional_operand(text)} if {passed} else 0.0"
+                else:
+                    text = f"{self.staged.modules['np']}.where({passed}, {text}, 0)"
             zero = self.root_guarded.get(id(op))
             if zero is not None:  # (a minimum of the root where the value it takes the root of is 0)
                 if numpy and not self.of_numbers(op):
@@ -715,7 +722,7 @@ class _Reverser(FlowReverser):
                     text = name_renamed(text, zero, f"{np_name}.where({zero} != 0, {zero}, 1)")
                     text = f"{np_name}.where({zero} != 0, {text}, 0)"
                 else:
-                    text = f"{text} if {zero} else 0.0"
+                    text = f"{_conditional_operand(text)} if {zero} else 0.0"
             if shaped and context is None and not self.sized and arg.name in shapes:
                 target, whole = tuple(shapes[arg.name]), tuple(shapes[op.target])
                 text = self.quotient_summed(op, input_name, target, whole, upstream) or \
@@ -1847,3 +1854,13 @@ def _holds_none(text):
     """Whether the expression ``text`` holds the constant None (``[None] * T``)."""
     node = source.expression(text) if "None" in text else None
     return node is not None and any(n.__class__ is ast.Constant and n.value is None for n in ast.walk(node))
+
+
+def _conditional_operand(text):
+    """``text`` as the first operand of a conditional expression written around it: parenthesized where it
+    is one itself (``a if g else 0.0``), which would otherwise take the new one as its ``else``."""
+    try:
+        body = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return f"({text})"
+    return f"({text})" if isinstance(body, (ast.IfExp, ast.Lambda, ast.NamedExpr)) else text

@@ -49,6 +49,8 @@ _INERT_ROLES = {ast.FloorDiv: "quot", ast.Mod: "rem"}  # integer arithmetic; the
 MODULE_SPELLING = {"math": "math", "numpy": "np"}
 
 
+_ROUNDING = frozenset({"round", "int", "floor", "ceil", "trunc"})  # (returned: piecewise constant)
+
 class Namer:
     """Deterministic fresh names that avoid every taken name and its adjoint.  Names are only ever
     taken, so the search for a base's next name starts where its last one ended (``tried``)."""
@@ -521,8 +523,15 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if self.ops and isinstance(output, ir.Var) and isinstance(self.ops[-1], ir.Op) \
                 and self.ops[-1].target == output.name \
                 and self.ops[-1].rule == "inert" and len(self.upstreams) == 1:  # one of several: adds nothing
-            error = self.error(self.ops[-1].param("reason") or "the function returns a value that carries no "
-                               "gradient (a comparison, a shape, a constructed constant)", value)
+            rounded = ast.unparse(value.func) if isinstance(value, ast.Call) and \
+                isinstance(value.func, (ast.Name, ast.Attribute)) else ""
+            reason = self.ops[-1].param("reason") or (
+                f"the function returns {rounded}(...), a whole number (or one rounded) whose gradient is 0 "
+                f"wherever it has one: return the value itself, and round it where it is shown"
+                if rounded.rpartition(".")[2] in _ROUNDING else
+                "the function returns a value that carries no gradient (a comparison, a shape, a constructed "
+                "constant)")
+            error = self.error(reason, value)
             error.constant_return = self.forward.func.name  # (a helper's: written out in its caller instead)
             raise error
         return output

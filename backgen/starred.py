@@ -144,7 +144,7 @@ def spread(func, env=None):
     calls = [n for n in walk(func) if isinstance(n, ast.Call) and any(isinstance(a, ast.Starred) for a in n.args)]
     if not calls:
         return
-    sizes = _fixed_sizes(func)
+    sizes = fixed_sizes(func)
     shapes = _shape_names(func)
     spelled = module_calls(env or {"math": "math"}, "math", {"hypot"})
     hypot = spelled[0] if spelled else (lambda f: None)
@@ -196,8 +196,9 @@ def _random(func):
     return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and func.value.attr == "random"
 
 
-def _fixed_sizes(func):
-    """Locals bound once to a tuple or list written out, whose length nothing changes -> that length."""
+def fixed_sizes(func, kept=frozenset()):
+    """Locals bound once to a tuple or list written out, whose length nothing changes -> that length;
+    ``kept``: the ids of other reads of such a name that leave its length alone."""
     bound, sizes = {}, {}
     params = {a.arg for a in func.args.args + func.args.kwonlyargs + func.args.posonlyargs}
     for node in walk(func):
@@ -219,7 +220,7 @@ def _fixed_sizes(func):
     sizes = {name: n for name, n in sizes.items() if bound.get(name) == 1 and name not in params}
     if not sizes:
         return sizes
-    allowed = set()  # the ids of the reads of a name that leave its length alone
+    allowed = set(kept)  # the ids of the reads of a name that leave its length alone
     for node in walk(func):
         if isinstance(node, ast.Call):
             for arg in node.args:

@@ -41,7 +41,10 @@ What goes, as CS231n's templates and everyday code write it:
   the tuple returned (by every return, at that place) is a placeholder: ``return out, None`` is
   ``cache = None`` then ``return out, cache``;
 * branches that only raise: ``if c: raise ...`` is left out, ``if c: A else:
-  raise ...`` becomes ``A`` (the gradient is taken where the function returns).
+  raise ...`` becomes ``A`` (the gradient is taken where the function returns); the statements
+  after an ``if`` (``elif`` ...) each of whose branches returns or raises, with no ``else``, that end
+  in a ``raise`` are that ``else`` first (``if mode == "a": return ...`` then ``raise ValueError``
+  is ``if mode == "a": return ... else: raise ValueError``), the same statements run.
 """
 
 import ast
@@ -420,8 +423,34 @@ def _renamings(stmt):
             for t, v in zip(targets, stmt.value.elts)]
 
 
+def _exits(stmts):
+    """Whether a block leaves where it ends (the function, or in a loop's body the iteration): its last
+    statement a return, a raise, a break or a continue, or an if each of whose branches does."""
+    last = stmts[-1] if stmts else None
+    if isinstance(last, ast.If):
+        return _exits(last.body) and _exits(last.orelse)
+    return isinstance(last, (ast.Return, ast.Raise, ast.Break, ast.Continue))
+
+
+def _raises_after_exits(stmts):
+    """``stmts`` with the statements after an if (elif ...) each of whose branches leaves (``_exits``) and
+    which has no else, where they end in a raise, made that else: they run there alone, as before."""
+    for k, stmt in enumerate(stmts[:-1]):
+        if not (isinstance(stmt, ast.If) and _raises(stmts[k + 1:])):
+            continue
+        last = stmt
+        while _exits(last.body) and len(last.orelse) == 1 and isinstance(last.orelse[0], ast.If):
+            last = last.orelse[0]
+        if _exits(last.body) and not last.orelse:
+            last.orelse = _raises_after_exits(stmts[k + 1:])
+            return stmts[:k + 1]
+    return stmts
+
+
 def _block(stmts, context, top=False):
     placeholders, error = context.placeholders, context.error
+    if len(stmts) > 1 and stmts[-1].__class__ is ast.Raise:
+        stmts = _raises_after_exits(stmts)
     if any(s.__class__ is ast.Assign and len(s.targets) > 1 for s in stmts):
         stmts = [part for s in stmts for part in _chained(s, context.fresh)]
     if any(s.__class__ is ast.Assign and s.targets[0].__class__ is ast.Tuple for s in stmts):
@@ -462,7 +491,7 @@ def _block(stmts, context, top=False):
             context.bound |= _stored(stmt)
             continue
         if isinstance(stmt, ast.Raise):
-            if top:
+            if top and not _returns_within(stmts[:position]):
                 raise error("the function raises here on every path: there is no value to differentiate", stmt)
             out.append(stmt)  # the enclosing if drops this branch
             break
@@ -575,7 +604,26 @@ def _named_parts(stmts, used):
 
 
 def _raises(stmts):
-    return bool(stmts) and isinstance(stmts[-1], ast.Raise)
+    """Whether ``stmts`` end in a raise that every path through them reaches: none of them returns from
+    within (a loop, ``for ...: if c: return v``, then ``raise``, returns where it finds a value), nor
+    breaks or continues the loop they are the body of."""
+    return bool(stmts) and isinstance(stmts[-1], ast.Raise) and not _returns_within(stmts[:-1], jumps=True)
+
+
+def _returns_within(stmts, jumps=False):
+    """Whether ``stmts`` hold a return (a nested function's returns are its own); with ``jumps``, or a
+    break or a continue of the loop they are in (not of a loop among them)."""
+    todo = [(stmt, jumps) for stmt in stmts]
+    while todo:
+        node, loop_jumps = todo.pop()
+        if isinstance(node, ast.Return) or loop_jumps and isinstance(node, (ast.Break, ast.Continue)):
+            return True
+        if isinstance(node, (ast.For, ast.While, ast.AsyncFor)):
+            todo.extend((child, False) for child in node.body)  # (its breaks are its own; its else's are not)
+            todo.extend((child, loop_jumps) for child in node.orelse)
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.expr)):
+            todo.extend((child, loop_jumps) for child in ast.iter_child_nodes(node))
+    return False
 
 
 QUIET_CONTEXTS = ("np.errstate", "numpy.errstate", "warnings.catch_warnings", "np.printoptions",

@@ -61,7 +61,7 @@ CASES = [
      "    for i in range(n):\n        y = y * x\n    return y\n", 4, 5, "may be unassigned"),
     ("module as value", "import math\ndef f(x):\n    return x * math\n", 3, 16, "module 'math' cannot be used"),
     ("returned comparison", "def f(x):\n    return x > 2\n", 2, 12, "carries no gradient"),
-    ("and/or", "def f(x):\n    return x and 2\n", 2, 12, "boolean operators"),
+    ("and/or", "def f(x):\n    return (x > 1 and x) or 2\n", 2, 12, "boolean operators"),
     ("calling a variable", "def f(x):\n    return x(2)\n", 2, 12, "is a variable, not a function"),
     ("keyword argument", "def f(x):\n    return max(x, 2, key=x)\n", 2, 22, "keyword arguments"),
     ("attribute of variable", "def f(x):\n    return x.real\n", 2, 12, "not supported as a value"),

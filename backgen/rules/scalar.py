@@ -109,4 +109,4 @@ for _key in SCALAR:
         CALLS[(_key, len(SCALAR[_key].inputs))] = _key
 
 # Constants that module attributes may name.
-CONSTANTS = {"math.pi", "math.e", "math.tau", "math.inf", "np.pi", "np.e", "np.inf", "np.nan", "np.newaxis"}
+CONSTANTS = {"math.pi", "math.e", "math.tau", "math.inf", "math.nan", "np.pi", "np.e", "np.inf", "np.nan", "np.newaxis"}
