@@ -95,7 +95,9 @@ def _linalg_branch(stmt, forward):
         return None
     calls = _linalg_calls(first.value, forward.env)
     rest = stmt.body[1:] + stmt.orelse
-    if len(calls) != 1 or any(_linalg_calls(arg, forward.env) for arg in calls[0].args) or \
+    if len(calls) != 1 or not isinstance(calls[0], ast.Call) or \
+            not meaning_of(calls[0].func, forward.env.get).startswith("numpy.linalg.") or \
+            any(_linalg_calls(arg, forward.env) for arg in calls[0].args) or \
             any(_linalg_calls(k.value, forward.env) for k in calls[0].keywords) or \
             any(_linalg_calls(s, forward.env) for s in rest) or any(
                 isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in forward.helpers
@@ -112,9 +114,10 @@ def _linalg_branch(stmt, forward):
 
 
 def _linalg_calls(node, env):
-    """The calls of np.linalg's functions in ``node``."""
-    return [n for n in walk(node) if isinstance(n, ast.Call) and
-            (meaning_of(n.func, env.get) or "").startswith("numpy.linalg.")]
+    """The calls in ``node`` that may raise LinAlgError: of np.linalg's functions, SciPy's linear algebra
+    (``scipy.linalg.solve_triangular``), ``np.polyfit``; and ``raise`` statements."""
+    return [n for n in walk(node) if isinstance(n, ast.Raise) or isinstance(n, ast.Call) and
+            (meaning_of(n.func, env.get) or "").startswith(("numpy.linalg.", "scipy.linalg", "numpy.polyfit"))]
 
 
 def _caught(node):

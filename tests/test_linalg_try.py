@@ -153,3 +153,26 @@ def f(K, y):
         want = finite_differences(namespace["f"], [K, Y], [0, 1], (1.0,), eps=1e-7)
         for g, w in zip(got, want):
             np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("body", [
+    "L = np.linalg.cholesky(K)\n        z = scipy.linalg.solve_triangular(L, K[0], lower=True)",
+    "L = scipy.linalg.cholesky(K, lower=True)",
+    "L = np.linalg.cholesky(K)\n        if L[0, 0] > 5.0:\n            raise np.linalg.LinAlgError('large')",
+])
+def test_a_try_where_scipy_or_a_raise_may_give_the_error_is_refused(body):
+    pytest.importorskip("scipy")
+    source = f'''
+import numpy as np
+import scipy.linalg
+
+
+def f(K):
+    try:
+        {body}
+    except np.linalg.LinAlgError:
+        L = np.eye(3)
+    return np.sum(L)
+'''
+    with pytest.raises(backgen.BackgenError, match="this except catches np.linalg.LinAlgError"):
+        backgen.generate(source, name="f", shapes={"K": (3, 3)})
