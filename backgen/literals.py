@@ -29,7 +29,8 @@ A module-level name is a *literal list* when:
   its numbers by a key it holds (``PARAMS["g"]``); ``put_literal_lists`` puts it in the function as it
   puts a list;
 * or it is bound once to an array the module computes from such names, or from arrays written out
-  (``P = 1e-4 * np.array([[3689, 1170], ...])``), with NumPy's functions,
+  (``P = 1e-4 * np.array([[3689, 1170], ...])``), or from numbers alone by NumPy's functions (``EYE =
+  np.eye(4)``, ``GRID = np.linspace(-1.0, 1.0, 5)``), with NumPy's functions,
   ``.T``, arithmetic and numbers (``SOBEL_Y = SOBEL_X.T``, ``K = np.outer(G, G) / 16.0``; nothing
   random or uninitialized), read as the rest are, and read as ``np.array`` of the numbers it
   holds (its dtype given); it is a constant only where the names it is computed from are, and
@@ -89,8 +90,9 @@ def literal_lists(module, is_library, meaning=None):
                 and _number_dict(stmt.value) is not None:
             found.setdefault(stmt.targets[0].id, []).append(stmt.value)
     if not found and not (meaning and any(isinstance(stmt, ast.Assign) and any(
-            _array_literal(n, is_library) for n in ast.walk(stmt.value)) for stmt in module.body)):
-        return {}  # (none, nor an array computed from one written out: P = 1e-4 * np.array([...]))
+            _array_literal(n, is_library) or _numpy_call(n, meaning) for n in ast.walk(stmt.value))
+            for stmt in module.body)):
+        return {}  # (none, nor an array computed from one written out, P = 1e-4 * np.array([...]), or by NumPy)
     if any(isinstance(node, ast.Name) and node.id in _DYNAMIC or
            isinstance(node, ast.Attribute) and node.attr == "__dict__" for node in ast.walk(module)):
         return {}  # (globals()['A'][0] = 7.0 changes a list no read names)
@@ -146,7 +148,8 @@ def _derived_arrays(module, found, meaning):
         known = set(found) | set(derived)
         reads = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
         space = _library_space(reads - known, meaning)
-        written = any(_array_literal(n, lambda name: meaning(name) == "numpy") for n in ast.walk(stmt.value))
+        written = any(_array_literal(n, lambda name: meaning(name) == "numpy") or _numpy_call(n, meaning)
+                      for n in ast.walk(stmt.value))  # (EYE = np.eye(4), GRID = np.linspace(-1.0, 1.0, 5))
         if not (reads & known or written) or space is None or \
                 not all(_computable(n, known) for n in ast.walk(stmt.value)):
             continue  # (P = 1e-4 * np.array([[3689, 1170], ...]): from an array written out, Hartmann's)
@@ -170,6 +173,21 @@ def _derived_arrays(module, found, meaning):
         derived[stmt.targets[0].id] = (stmt.value, _array_call(value, numpy_name, stmt.value))
         values[stmt.targets[0].id] = value
     return derived
+
+
+def _numpy_call(node, meaning):
+    """Whether ``node`` calls a function of NumPy by its module (``np.eye(4)``, ``np.linspace(0.0, 1.0, 5)``):
+    with numbers alone (the caller's other checks), an array the module computes.  Zeros (``np.zeros(2)``,
+    ``np.full(3, 0.0)``) are none: a module makes them as a buffer to fill, state rather than a constant."""
+    func = node.func if isinstance(node, ast.Call) else None
+    if isinstance(func, ast.Attribute) and func.attr in _BUFFERS:
+        return False
+    while isinstance(func, ast.Attribute):
+        func = func.value
+    return isinstance(func, ast.Name) and meaning(func.id) == "numpy"
+
+
+_BUFFERS = frozenset({"zeros", "zeros_like", "full", "full_like"})
 
 
 def _computable(node, known):

@@ -1,0 +1,57 @@
+"""Small modules of NumPy with state and of control flow, as a random program generator writes them:
+module constants, broadcasting, views and writes, loops, helpers.
+
+Each case is checked against central finite differences in float64 (``numeric``) of the forward as
+Python runs it, with respect to its float parameters, without shapes, with ``shapes=`` and through
+the decorator on real arrays.
+"""
+
+import textwrap
+
+import numpy as np
+
+import backgen
+from numeric import assert_generated_right, finite_differences, imported
+
+RNG = np.random.default_rng(2)
+X34 = RNG.uniform(-1.0, 1.0, (3, 4))
+V4 = RNG.uniform(-1.0, 1.0, 4)
+C31 = RNG.uniform(-1.0, 1.0, (3, 1))
+
+
+def _shape(value):
+    return "float" if np.ndim(value) == 0 else ", ".join(map(str, np.shape(value)))
+
+
+def _right_every_way(source, args, names, douts=(1.0,)):
+    """Right without shapes, with ``shapes=`` of ``args`` and through the decorator."""
+    source = textwrap.dedent(source)
+    assert_generated_right(source, args, douts)
+    want = finite_differences(imported(source, "fz2")["f"], list(args), range(len(args)), douts)
+    text = backgen.generate(source, name="f", shapes={n: _shape(a) for n, a in zip(names, args)})
+    namespace = {}
+    exec(text, namespace)
+    got = namespace["f_backward"](*[np.copy(a) for a in args], *douts)
+    got = got if len(args) > 1 else (got,)
+    decorated = backgen.backward(imported(source, "fz2")["f"])
+    by_decorator = decorated.backward(*[np.copy(a) for a in args], dout=douts if len(douts) > 1 else douts[0])
+    by_decorator = by_decorator if len(args) > 1 else (by_decorator,)
+    for g, d, w in zip(got, by_decorator, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(d, w, rtol=1e-5, atol=1e-6)
+
+
+def test_module_constant_arrays_made_by_numpy_functions_of_numbers():
+    # EYE = np.eye(4) and GRID = np.linspace(...) at module level: constants, as np.array([...]) is
+    _right_every_way('''
+        import numpy as np
+
+        EYE = np.eye(4)
+        GRID = np.linspace(-1.0, 1.0, 3)
+        W0 = 0.5 * np.ones((3, 4)) + np.arange(4.0)
+
+        def f(x, c):
+            y = x @ EYE
+            z = c.T @ GRID
+            return np.sum(np.tanh(y) * W0) + np.sum(z * z)
+    ''', [X34, C31], ["x", "c"])
