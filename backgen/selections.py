@@ -193,7 +193,8 @@ def _data_axes(op, axes, sized, masks, shapes):
             return frozenset({0})  # (X[m]: the elements the mask selects along the first axis)
         if read != [op.args[0].name] or known[read[0]] is None:
             return None
-        return _sliced_axes(index, known[read[0]], len(shapes.get(read[0]) or ()))
+        return _sliced_axes(index, known[read[0]], len(shapes.get(read[0]) or ()), lambda n: shapes.get(n) == ()
+                            and n not in masks and n not in getattr(shapes, "boolean", ()))  # (p[i]; not p[True])
     if any(along is None for along in known.values()) or rule is None:
         return None
     result = shapes.get(op.target)
@@ -252,9 +253,11 @@ def _data_axes(op, axes, sized, masks, shapes):
     return None
 
 
-def _sliced_axes(index, along, rank):
+def _sliced_axes(index, along, rank, number=lambda name: False):
     """The axes of ``p[index]`` of a length the data decides, ``along`` those of ``p`` (of rank ``rank``),
-    where the index is made of slices, new axes (None) and one Ellipsis at most, else None."""
+    where the index is made of slices, new axes (None), one Ellipsis at most and integers (``p[0]``,
+    ``p[i]``, ``p[i - 1]`` of names that are numbers, ``number(name)``: the axis they take is gone, and
+    the row taken has the lengths of the axes left), else None."""
     try:
         node = ast.parse(f"_[{index}]", mode="eval").body.slice
     except SyntaxError:
@@ -268,11 +271,13 @@ def _sliced_axes(index, along, rank):
             kinds.append("new")
         elif isinstance(part, ast.Constant) and part.value is Ellipsis:
             kinds.append("...")
+        elif _integer_index(part, number):
+            kinds.append("int")
         else:
             return None
     if kinds.count("...") > 1:
         return None
-    taken = kinds.count("axis")
+    taken = kinds.count("axis") + kinds.count("int")
     if taken > rank:
         return None
     if "..." in kinds:
@@ -281,12 +286,27 @@ def _sliced_axes(index, along, rank):
     else:
         kinds += ["axis"] * (rank - taken)
     result, axis = set(), 0
-    for position, kind in enumerate(kinds):
-        if kind == "axis":
-            if axis in along:
-                result.add(position)
-            axis += 1
+    position = 0
+    for kind in kinds:
+        if kind == "axis" and axis in along:
+            result.add(position)
+        axis += kind in ("axis", "int")
+        position += kind != "int"
     return frozenset(result)
+
+
+def _integer_index(node, number):
+    """Whether the index part ``node`` is an integer: literals and names that are numbers, with ``+``,
+    ``-`` and ``*`` (``0``, ``-1``, ``i``, ``i - 1``)."""
+    if isinstance(node, ast.Constant):
+        return type(node.value) is int
+    if isinstance(node, ast.Name):
+        return number(node.id)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        return _integer_index(node.operand, number)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+        return _integer_index(node.left, number) and _integer_index(node.right, number)
+    return False
 
 
 def _fixed_by(op, sized, shapes):

@@ -55,3 +55,19 @@ def test_module_constant_arrays_made_by_numpy_functions_of_numbers():
             z = c.T @ GRID
             return np.sum(np.tanh(y) * W0) + np.sum(z * z)
     ''', [X34, C31], ["x", "c"])
+
+
+def test_rows_of_a_masked_selection_taken_by_a_loop_index_into_a_dict():
+    # out2[i] of out2 = W[mask] is a row of W's columns: a dict entry written with it broadcasts nothing
+    _right_every_way('''
+        import numpy as np
+
+        def f(W, v):
+            out2 = W[W.sum(axis=-1) > -5.0]
+            rows = {}
+            for i in range(2):
+                rows[i] = out2[i] * (i + 1.0)
+            last = out2[-1] + v
+            return np.sum(np.tanh(rows[0] + rows[1]) * v) + np.sum(last * last)
+    ''', [X34, V4], ["W", "v"])
+
