@@ -71,3 +71,18 @@ def test_rows_of_a_masked_selection_taken_by_a_loop_index_into_a_dict():
             return np.sum(np.tanh(rows[0] + rows[1]) * v) + np.sum(last * last)
     ''', [X34, V4], ["W", "v"])
 
+
+
+def test_a_cache_dict_bound_again_to_a_new_display():
+    # cache = {...} twice at the top level: two dicts, each read by its keys until the next display
+    _right_every_way('''
+        import numpy as np
+
+        def f(v, x):
+            cache = {'a': v, 'b': x}
+            cache['c'] = cache['a'] * cache['b']
+            z1 = cache['c'] + cache['a']
+            cache = {'a': np.tanh(z1), 'b': cache['b'] * 2.0}
+            cache['c'] = cache['a'] * cache['b']
+            return np.sum(cache['c'] + z1)
+    ''', [V4, X34], ["v", "x"])
