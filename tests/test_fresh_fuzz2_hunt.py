@@ -86,3 +86,34 @@ def test_a_cache_dict_bound_again_to_a_new_display():
             cache['c'] = cache['a'] * cache['b']
             return np.sum(cache['c'] + z1)
     ''', [V4, X34], ["v", "x"])
+
+
+def test_a_helper_called_on_a_branch_numpy_refuses_at_the_sizes_given():
+    # the else branch (never taken: tmp is a matrix) would call affine() on (3, 4) and (2, 1), which NumPy
+    # refuses: the decorator learns no pattern from a call that raises, and writes the code for the call made
+    source = textwrap.dedent('''
+        import numpy as np
+
+        def affine(a, w, b=0.0):
+            out = a * w + b
+            return out
+
+        def f(c, W, M):
+            tmp = c[c.sum(axis=-1) > 0.0]
+            if tmp.ndim == 2:
+                z = tmp.sum(axis=0)
+            else:
+                z = tmp * 1.0
+            y = affine(W, z)
+            acc = 0.0
+            for row in M:
+                acc = acc + np.tanh(row)
+            return np.sum(acc) + np.sum(W * W)  # (y computed, not read)
+    ''')
+    c = np.array([[0.4], [-0.7], [0.9]])
+    args = [c, X34, X34.T.copy()]
+    forward = imported(source, "fz2")["f"]
+    want = finite_differences(forward, args, range(3), (1.0,))
+    got = backgen.backward(forward).backward(*[a.copy() for a in args])
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
