@@ -9,6 +9,7 @@ the decorator on real arrays.
 import textwrap
 
 import numpy as np
+import pytest
 
 import backgen
 from numeric import assert_generated_right, finite_differences, imported
@@ -117,3 +118,37 @@ def test_a_helper_called_on_a_branch_numpy_refuses_at_the_sizes_given():
     got = backgen.backward(forward).backward(*[a.copy() for a in args])
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+PAIR_ITEM_SCALED = '''
+import numpy as np
+import pytest
+
+def f(b, s):
+    p = (s, s)
+    u1, u2 = p
+    z1 = u1 * 2.0 - u2
+    lst = [u1, z1]
+    lst[0] *= 1.5
+    t = lst[0] + lst[1]
+    return np.mean(np.tanh(s)) + np.sum(np.tanh(z1) * b) + np.sum(t * b)
+'''
+
+
+def test_op_equals_on_a_list_item_that_is_a_number_unpacked_from_a_tuple():
+    # u1 is s itself, a number: lst[0] *= 1.5 gives the list a new item and leaves s alone
+    args = [V4[None, :].copy(), 0.7]
+    want = finite_differences(imported(PAIR_ITEM_SCALED, "fz2")["f"], args, range(2), (1.0,))
+    namespace = {}
+    exec(backgen.generate(PAIR_ITEM_SCALED, name="f", shapes={"b": "1, 4", "s": "float"}), namespace)
+    got = namespace["f_backward"](args[0].copy(), 0.7)
+    by_decorator = backgen.backward(imported(PAIR_ITEM_SCALED, "fz2")["f"]).backward(args[0].copy(), 0.7)
+    for g, d, w in zip(got, by_decorator, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(d, w, rtol=1e-5, atol=1e-6)
+
+
+def test_op_equals_on_a_list_item_that_is_an_array_unpacked_from_a_tuple_is_refused():
+    # s an array: lst[0] *= 1.5 writes into s, which backgen does not follow there
+    with pytest.raises(backgen.BackgenError, match="may have been changed by the write into 'lst'"):
+        backgen.generate(PAIR_ITEM_SCALED, name="f", shapes={"b": "1, 4", "s": "4"})
