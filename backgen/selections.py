@@ -31,6 +31,7 @@ import numpy as np
 
 from . import ir, source
 from .rules import RULES
+from .rules.numpy_elementwise import RULES as NUMPY_ELEMENTWISE
 from .errors import BackgenError
 from .memory import layout_holds
 from .shapes import Items, pattern_conflict, run_shapes
@@ -123,7 +124,8 @@ def data_sized(staged, extra=None, axes=None):
             if not origins:  # (nothing to mark: most operations)
                 unmarked.add(op.target)
                 continue
-            along = _data_axes(op, axes, sized, masks, staged.shapes)
+            along = axes.get(item.name) if isinstance(item, ir.Var) and item.name in sized else \
+                _data_axes(op, axes, sized, masks, staged.shapes)  # (g[0] of g = (a, b): a's axes)
             if along is not None and not along and staged.shapes.get(op.target) is not None:
                 unmarked.add(op.target)  # (the axes of a length the data decides reduced away: mu = Xc.mean(0))
                 continue
@@ -183,7 +185,7 @@ def _data_axes(op, axes, sized, masks, shapes):
     elementwise operation (each operand's axes, aligned to the result's right), a reduction along
     constant axes (those left; none where it reduces them all), a product of vectors and matrices
     (``Xc.T @ Xc``: the axes it contracts gone), a transpose and an operation keeping its operand's
-    axes (``np.sort``)."""
+    axes (``np.sort``, NumPy's functions element by element: ``np.tanh(p)``)."""
     rule = RULES.get(op.rule)
     read = [atom.name for atom in op.args if isinstance(atom, ir.Var) and atom.name in sized]
     known = {name: axes.get(name) for name in read}
@@ -233,6 +235,8 @@ def _data_axes(op, axes, sized, masks, shapes):
             return None
         return frozenset(i for i, a in enumerate(order) if a % rank in known[read[0]])
     if op.rule in KEEPING and len(result) == rank:
+        return known[read[0]]
+    if op.rule in NUMPY_ELEMENTWISE and tuple(result) == tuple(shape):  # np.tanh(p): element by element
         return known[read[0]]
     if "keepdims=False" in (rule.signature or "") and (rule.signature or "").startswith("a, axis=None"):
         try:

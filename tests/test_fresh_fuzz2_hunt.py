@@ -152,3 +152,26 @@ def test_op_equals_on_a_list_item_that_is_an_array_unpacked_from_a_tuple_is_refu
     # s an array: lst[0] *= 1.5 writes into s, which backgen does not follow there
     with pytest.raises(backgen.BackgenError, match="may have been changed by the write into 'lst'"):
         backgen.generate(PAIR_ITEM_SCALED, name="f", shapes={"b": "1, 4", "s": "4"})
+
+
+def test_items_of_a_list_of_selections_by_one_mask_added():
+    # lst[0] + lst[1], both rows of M that one mask selects (np.tanh keeps their axes): alike, at any count
+    source = textwrap.dedent('''
+        import numpy as np
+
+        def f(M, w):
+            y = M[M.sum(axis=-1) > 0.0]
+            lst = [y * 2.0, np.tanh(y)]
+            t = lst[0] + lst[1]
+            return np.sum(np.tanh(t) * w)
+    ''')
+    forward = imported(source, "fz2")["f"]
+    namespace = {}
+    exec(backgen.generate(source, name="f", shapes={"M": "4, 3", "w": "3"}), namespace)
+    for rows in ([0.5, -0.7, -0.2, -0.9], [0.5, 0.7, -0.2, 0.9]):  # one row selected, then three
+        M = RNG.uniform(-0.1, 0.1, (4, 3)) + np.array(rows)[:, None]
+        args = [M, V4[:3].copy()]
+        want = finite_differences(forward, args, range(2), (1.0,))
+        got = namespace["f_backward"](M.copy(), V4[:3].copy())
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
