@@ -7,7 +7,7 @@ A local name ``d`` is rewritten when:
 
 * the function binds it once, at the top level of its body, to a dict display of string keys
   (``state = {'h': h0, 'c': c0}``, ``grads = {}``) or ``dict(h=h0)``; a name its top level binds to
-  several displays, and nothing else binds, is first made a name per display (``cache``, ``cache_1``),
+  several displays, and nothing else binds, is first made a name per display (``cache``, ``cache1``),
   read as it is up to the next display, where each is such a dict (else it is left as written);
 * every other use of it is ``d['key']`` with a string written there: read, assigned
   (``d['h'] = v``), augmented (``d['h'] += v``) or indexed further (``d['W'][0]``), no ``del``;
@@ -67,7 +67,7 @@ def _split_rebound(func):
                   if isinstance(n, ast.Name) and n.id == name]
         if len(places) < 2 or len(stores) != len(places) or name in params or name in nested or before:
             continue
-        names = [name] + [fresh(f"{name}_") for _ in places[1:]]
+        names = [name] + [fresh(name) for _ in places[1:]]
         for k, start in enumerate(places):
             end = places[k + 1] if k + 1 < len(places) else len(func.body)
             for j in range(start, end):
