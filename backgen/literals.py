@@ -33,7 +33,7 @@ A module-level name is a *literal list* when:
   puts a list;
 * or it is bound once to an array the module computes from such names, or from arrays written out
   (``P = 1e-4 * np.array([[3689, 1170], ...])``), or from numbers alone, written out or bound once by the
-  module (``GRID = np.linspace(0.0, 1.0, N)``, ``N = 11``; each name of ``NODES, WEIGHTS =
+  module (``GRID = np.linspace(0.0, 1.0, N)``, ``N = 11``, ``EYE = np.eye(4)``; each name of ``NODES, WEIGHTS =
   np.polynomial.legendre.leggauss(5)`` one of the arrays it gives; not an array made to be filled,
   ``BUF = np.zeros(n)``), with NumPy's functions,
   ``.T``, arithmetic and numbers (``SOBEL_Y = SOBEL_X.T``, ``K = np.outer(G, G) / 16.0``; nothing

@@ -348,7 +348,8 @@ class MemoryModel:
                 # an item that is an array whatever its shape (x[..., 0] of a vector: 0-d, which op= writes
                 # into, its result a number all the same) makes the write certain, not the result's shape
                 certain = any(self._number_link(member, atom.name) is None for member in members
-                              if member != atom.name)
+                              if member != atom.name and not self._same_object(member, atom.name))
+                # (u1 of u1, u2 = (s, s) is s itself: a number there is rebound, as s in the list would be)
                 self._stale(other_name, name, node, f"{_symbol(node)}= on an item of the {kind} {name!r} writes "
                                                     "into the array it holds, which other names may hold too",
                             only_if_array=None if certain else link)
@@ -744,6 +745,18 @@ class MemoryModel:
         if not links or None in links:
             return link
         return tuple(dict.fromkeys(links))
+
+    def _same_object(self, name, other):
+        """Whether ``name`` holds the object ``other`` holds, by names given it alone (``u = s``, ``u1, u2 =
+        (s, s)``): a number where ``other`` is one, not a 0-d view of it."""
+        seen = set()
+        while name != other and name in self.storage and name not in seen:
+            seen.add(name)
+            base, kind, _ = self.storage[name]
+            if kind != "same":
+                return False
+            name = base
+        return name == other
 
     def _number_link(self, name, written):
         """The value whose being a number keeps ``name`` from sharing the memory of ``written`` (a number

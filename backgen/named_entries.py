@@ -6,7 +6,9 @@ functions are lifted and before tidying).
 A local name ``d`` is rewritten when:
 
 * the function binds it once, at the top level of its body, to a dict display of string keys
-  (``state = {'h': h0, 'c': c0}``, ``grads = {}``) or ``dict(h=h0)``;
+  (``state = {'h': h0, 'c': c0}``, ``grads = {}``) or ``dict(h=h0)``; a name its top level binds to
+  several displays, and nothing else binds, is first made a name per display (``cache``, ``cache1``),
+  read as it is up to the next display, where each is such a dict (else it is left as written);
 * every other use of it is ``d['key']`` with a string written there: read, assigned
   (``d['h'] = v``), augmented (``d['h'] += v``) or indexed further (``d['W'][0]``), no ``del``;
   or ``d.get('key')`` (``d.get('key', default)``) of a key the display gives (read as ``d['key']``), or ``d.values()`` looped
@@ -36,6 +38,48 @@ from .source import fresh_names, walk
 def rewrite(func):
     """Give each entry of the function's own constant-key dicts a name (see the module doc)."""
     _computed_keys_written_out(func)
+    original = copy.deepcopy(func.body)
+    split = _split_rebound(func)
+    _rewrite(func)
+    if split and any(isinstance(n, ast.Name) and n.id in split for n in walk(func)):
+        func.body = original  # (a dict so split read otherwise than by its keys: left as it was written)
+        _rewrite(func)
+
+
+def _split_rebound(func):
+    """A name the function's top level binds to dict displays several times (``cache = {'a': a}``, later
+    ``cache = {'a': z}``), and binds nowhere else, becomes a name per display, each read up to the next
+    display (in the next display's own values too): the names it gives (empty where none)."""
+    params = {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
+    params |= {a.arg for a in (func.args.vararg, func.args.kwarg) if a is not None}
+    at = {}
+    for k, stmt in enumerate(func.body):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and _entries(stmt.value) is not None:
+            at.setdefault(stmt.targets[0].id, []).append(k)
+    nested = {n.id for node in walk(func) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+              and node is not func for n in walk(node) if isinstance(n, ast.Name)}
+    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in walk(func) if isinstance(a, ast.arg)}
+    fresh, split = fresh_names(used, bare=False), set()
+    for name, places in sorted(at.items()):
+        stores = [n for n in walk(func) if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
+        before = [n for stmt in func.body[:places[0]] + [func.body[places[0]].value] for n in walk(stmt)
+                  if isinstance(n, ast.Name) and n.id == name]
+        if len(places) < 2 or len(stores) != len(places) or name in params or name in nested or before:
+            continue
+        names = [name] + [fresh(name) for _ in places[1:]]
+        for k, start in enumerate(places):
+            end = places[k + 1] if k + 1 < len(places) else len(func.body)
+            for j in range(start, end):
+                stmt = func.body[j]
+                for node in walk(stmt):
+                    if isinstance(node, ast.Name) and node.id == name:
+                        node.id = names[k] if j != start or node is stmt.targets[0] else names[k - 1]
+        split.update(names)
+    return split
+
+
+def _rewrite(func):
     bindings = {}
     for stmt in func.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \

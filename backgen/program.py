@@ -1475,10 +1475,17 @@ _distinct_calls.key = _call_key
 
 
 def _recorder(function, calls):
-    """``function``, recording the arguments of each call (to learn shapes at the call)."""
+    """``function``, recording the arguments of each call (to learn shapes at the call); a call that
+    raises (NumPy refusing the helper's operands, on a branch the forward cannot return through at
+    these shapes) is not recorded: there is no backward to write for it."""
     def record(*args):
+        at = len(calls)
         calls.append(args)
-        return function(*args)
+        try:
+            return function(*args)
+        except (ValueError, TypeError, IndexError, ArithmeticError):
+            del calls[at]
+            raise
     record.calls = calls
     return record
 

@@ -31,6 +31,7 @@ import numpy as np
 
 from . import ir, source
 from .rules import RULES
+from .rules.numpy_elementwise import RULES as NUMPY_ELEMENTWISE
 from .errors import BackgenError
 from .memory import layout_holds
 from .shapes import Items, pattern_conflict, run_shapes
@@ -123,7 +124,8 @@ def data_sized(staged, extra=None, axes=None):
             if not origins:  # (nothing to mark: most operations)
                 unmarked.add(op.target)
                 continue
-            along = _data_axes(op, axes, sized, masks, staged.shapes)
+            along = axes.get(item.name) if isinstance(item, ir.Var) and item.name in sized else \
+                _data_axes(op, axes, sized, masks, staged.shapes)  # (g[0] of g = (a, b): a's axes)
             if along is not None and not along and staged.shapes.get(op.target) is not None:
                 unmarked.add(op.target)  # (the axes of a length the data decides reduced away: mu = Xc.mean(0))
                 continue
@@ -183,7 +185,7 @@ def _data_axes(op, axes, sized, masks, shapes):
     elementwise operation (each operand's axes, aligned to the result's right), a reduction along
     constant axes (those left; none where it reduces them all), a product of vectors and matrices
     (``Xc.T @ Xc``: the axes it contracts gone), a transpose and an operation keeping its operand's
-    axes (``np.sort``)."""
+    axes (``np.sort``, NumPy's functions element by element: ``np.tanh(p)``)."""
     rule = RULES.get(op.rule)
     read = [atom.name for atom in op.args if isinstance(atom, ir.Var) and atom.name in sized]
     known = {name: axes.get(name) for name in read}
@@ -193,7 +195,8 @@ def _data_axes(op, axes, sized, masks, shapes):
             return frozenset({0})  # (X[m]: the elements the mask selects along the first axis)
         if read != [op.args[0].name] or known[read[0]] is None:
             return None
-        return _sliced_axes(index, known[read[0]], len(shapes.get(read[0]) or ()))
+        return _sliced_axes(index, known[read[0]], len(shapes.get(read[0]) or ()), lambda n: shapes.get(n) == ()
+                            and n not in masks and n not in getattr(shapes, "boolean", ()))  # (p[i]; not p[True])
     if any(along is None for along in known.values()) or rule is None:
         return None
     result = shapes.get(op.target)
@@ -233,6 +236,8 @@ def _data_axes(op, axes, sized, masks, shapes):
         return frozenset(i for i, a in enumerate(order) if a % rank in known[read[0]])
     if op.rule in KEEPING and len(result) == rank:
         return known[read[0]]
+    if op.rule in NUMPY_ELEMENTWISE and tuple(result) == tuple(shape):  # np.tanh(p): element by element
+        return known[read[0]]
     if "keepdims=False" in (rule.signature or "") and (rule.signature or "").startswith("a, axis=None"):
         try:
             axis = ast.literal_eval(op.param("axis") or "None")
@@ -252,9 +257,11 @@ def _data_axes(op, axes, sized, masks, shapes):
     return None
 
 
-def _sliced_axes(index, along, rank):
+def _sliced_axes(index, along, rank, number=lambda name: False):
     """The axes of ``p[index]`` of a length the data decides, ``along`` those of ``p`` (of rank ``rank``),
-    where the index is made of slices, new axes (None) and one Ellipsis at most, else None."""
+    where the index is made of slices, new axes (None), one Ellipsis at most and integers (``p[0]``,
+    ``p[i]``, ``p[i - 1]`` of names that are numbers, ``number(name)``: the axis they take is gone, and
+    the row taken has the lengths of the axes left), else None."""
     try:
         node = ast.parse(f"_[{index}]", mode="eval").body.slice
     except SyntaxError:
@@ -268,11 +275,13 @@ def _sliced_axes(index, along, rank):
             kinds.append("new")
         elif isinstance(part, ast.Constant) and part.value is Ellipsis:
             kinds.append("...")
+        elif _integer_index(part, number):
+            kinds.append("int")
         else:
             return None
     if kinds.count("...") > 1:
         return None
-    taken = kinds.count("axis")
+    taken = kinds.count("axis") + kinds.count("int")
     if taken > rank:
         return None
     if "..." in kinds:
@@ -281,12 +290,27 @@ def _sliced_axes(index, along, rank):
     else:
         kinds += ["axis"] * (rank - taken)
     result, axis = set(), 0
-    for position, kind in enumerate(kinds):
-        if kind == "axis":
-            if axis in along:
-                result.add(position)
-            axis += 1
+    position = 0
+    for kind in kinds:
+        if kind == "axis" and axis in along:
+            result.add(position)
+        axis += kind in ("axis", "int")
+        position += kind != "int"
     return frozenset(result)
+
+
+def _integer_index(node, number):
+    """Whether the index part ``node`` is an integer: literals and names that are numbers, with ``+``,
+    ``-`` and ``*`` (``0``, ``-1``, ``i``, ``i - 1``)."""
+    if isinstance(node, ast.Constant):
+        return type(node.value) is int
+    if isinstance(node, ast.Name):
+        return number(node.id)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        return _integer_index(node.operand, number)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+        return _integer_index(node.left, number) and _integer_index(node.right, number)
+    return False
 
 
 def _fixed_by(op, sized, shapes):
