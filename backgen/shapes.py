@@ -1418,6 +1418,23 @@ class _Walker:
         finally:
             self.pending = outer
 
+    def _counted_rounds(self, loop, env):
+        """The iterations of the while ``loop`` where it counts to a bound (``_counting``) and runs at least
+        once, as the values in ``env`` say (at most ``MAX_ROUNDS``), else None."""
+        counting = _counting(loop)
+        if not counting:
+            return None
+        counter, by = counting
+        trial = dict(env)
+        try:
+            for rounds in range(self.MAX_ROUNDS + 1):
+                if not eval(loop.test, self.namespace, trial):
+                    return rounds or None
+                trial[counter] = trial[counter] + by
+        except Exception:  # noqa: BLE001 (walked as any other while loop)
+            return None
+        return None
+
     def _uniform(self, loop):
         """Whether every iteration of the for ``loop`` has the shapes of the one before wherever the
         values it starts with have the shapes they had as that one started, and nothing but shapes
@@ -1548,8 +1565,10 @@ class _Walker:
                     self.unrun.add(id(loop))
                     return
             self.forks = True
-            values = [] if self.other else [None] * self.WHILE_ROUNDS
-        stops = loop.line if loop.kind == "while" or loop.breaks else None  # the line deciding the iterations
+            rounds = None if self.other else self._counted_rounds(loop, env)
+            values = [] if self.other else [None] * (rounds or self.WHILE_ROUNDS)
+        stops = loop.line if loop.kind == "while" and not rounds or loop.breaks else None  # the line deciding
+        # the iterations (a while loop counting to a bound, walked to its end, runs as a for loop over a range)
         if stops is None and self.counted and loop.kind == "for":  # (for k in range(n), n = len(hs))
             stops = next((self.counted[n] for n in sorted(source.names_in(loop.iterable)) if n in self.counted), None)
         uniform = loop.kind == "for" and len(values) > 3 and self._uniform(loop)
@@ -1590,6 +1609,35 @@ class _Walker:
                 ends = value_at_end = None  # (env alone holds the values: a write may go into an array, see owned)
         finally:
             self.watching -= watched
+
+
+def _counting(loop):
+    """``(counter, step)`` where the while ``loop`` counts to a bound as a for loop over a range does
+    (``while t < n:`` ... ``t += 1``, ``while t >= 0:`` ... ``t -= 1``), else None: no break, its test
+    ``t < n`` or ``t <= n`` (``t > n``, ``t >= n``) of a bound it does not change, and ``t`` written once
+    in it, outside any branch, one more (one less) by a whole number ``step`` each iteration.  Its
+    iterations are then as many as the values it starts with say (the sizes), not as the path decides."""
+    try:
+        test = ast.parse(loop.test, mode="eval").body
+    except SyntaxError:
+        return None
+    if loop.breaks or not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name)
+                           and isinstance(test.ops[0], (ast.Lt, ast.LtE, ast.Gt, ast.GtE))):
+        return None
+    counter, exits = test.left.id, dict(loop.exits)
+    written = {op.target for op in ir.ops_in(loop.body)}
+    if (source.names_in(loop.test) - {counter}) & (written | set(exits)) or \
+            not isinstance(exits.get(counter), ir.Var):
+        return None
+    step = next((item for item in loop.body if isinstance(item, ir.Op) and item.target == exits[counter].name), None)
+    if step is None or step.rule not in ("add", "sub") or len(step.args) != 2 or \
+            not (isinstance(step.args[0], ir.Var) and step.args[0].name == counter and isinstance(step.args[1], ir.Const)):
+        return None
+    by = source.number_text(step.args[1].source)
+    if type(by) is not int or by == 0:
+        return None
+    by = by if step.rule == "add" else -by
+    return (counter, by) if (by > 0) == isinstance(test.ops[0], (ast.Lt, ast.LtE)) else None
 
 
 _MISSING = object()

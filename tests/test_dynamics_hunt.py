@@ -93,3 +93,72 @@ def test_a_list_comprehension_beside_a_list_reversed():
             hs.reverse()
             return sum([v * v for v in hs])
     ''', [0.7, [0.2, -0.4, 0.6, 0.1]])
+
+
+# --- a while loop counting its steps, appending each state, the list then stacked ---------------------
+# (refused for given shapes and by the decorator, as though the loop might stop early: it runs as many
+# times as the sizes say, as a for loop over a range does)
+
+WHILE_RNN = '''
+def f(W, U, x_seq):
+    n_steps = len(x_seq)
+    step = 0
+    state = np.zeros(W.shape[0])
+    states = []
+    while step < n_steps:
+        state = np.tanh(W @ state + U * x_seq[step])
+        states.append(state)
+        step = step + 1
+    return np.sum(np.stack(states) ** 2)
+'''
+
+
+def test_while_loop_with_a_counter_stacking_its_states():
+    args = [RNG.standard_normal((3, 3)) * 0.4, RNG.standard_normal(3), RNG.standard_normal(7)]
+    assert_right(WHILE_RNN, args, shapes={"W": "3, 3", "U": "3", "x_seq": "7"})
+
+
+def test_while_loop_counting_down_collecting_discounted_returns():
+    assert_right('''
+        def f(w, xs):
+            t = len(xs) - 1
+            vals = []
+            g = 0.0
+            while t >= 0:
+                g = xs[t] + w * g
+                vals.append(g)
+                t -= 1
+            return np.sum(np.array(vals) ** 2)
+    ''', [0.9, RNG.standard_normal(6)], shapes={"xs": "6"})
+
+
+def test_while_loop_counting_by_two_and_to_a_bound_included():
+    assert_right('''
+        def f(w, xs):
+            k = 1
+            out = []
+            h = np.zeros(2)
+            while k <= len(xs) - 1:
+                h = np.tanh(w * h + xs[k] - xs[k - 1])
+                out.append(h)
+                k += 2
+            H = np.vstack(out)
+            return np.sum(H[:, 0] * H[:, 1]) + H.shape[0]
+    ''', [RNG.standard_normal(2), RNG.standard_normal((7, 2))], shapes={"w": "2", "xs": "7, 2"})
+
+
+def test_while_loops_rows_broadcast_against_more_rows():
+    # one row stacked, broadcast against three: the walk has the one row the loop makes, not two
+    source = '''
+        def f(x, w):
+            hs = []
+            t = 0
+            while t < x.shape[0]:
+                hs.append(x[t] * 2.0)
+                t += 1
+            return np.sum(np.stack(hs) * w)
+    '''
+    w = np.arange(12.0).reshape(3, 4) / 10
+    assert_shaped_right(source, [np.full((1, 4), 0.5), w], {"x": "1, 4", "w": "3, 4"})
+    assert_shaped_right(source, [np.full((3, 4), 0.5), w], {"x": "3, 4", "w": "3, 4"})
+    assert_decorated_right(source, [np.full((1, 4), 0.5), w])
