@@ -15,7 +15,8 @@ Contract:
 * ``infer(staged, args)`` propagates shapes line by line through the staged
   forward (every branch, loops until their carried values settle; a loop whose
   iterations' shapes follow from the shapes they start with, ``_Walker._uniform``,
-  until three iterations give the same, not to its end) and returns
+  until three iterations give the same, not to its end; a while loop two
+  iterations, or to its end where it counts to a bound, ``_counting``) and returns
   ``{name: shape}`` for every parameter and staged value; a value whose shape
   depends on the path is refused.  Each operation is evaluated (its value
   decides what values decide: a mask's count, a branch, a loop's length) and
@@ -1553,7 +1554,8 @@ class _Walker:
             self.forks |= not values or emptied
             values = [] if self.other and emptied else values
             values = values or ([] if self.other else [0])  # run 0 times here: the body's shapes all the same
-        else:  # a while loop's test is data: walk two iterations, never until it ends (the second walk: none)
+        else:  # a while loop's test is data: walk two iterations, never until it ends (the second walk: none),
+            # where it counts to a bound (_counting): walk it to its end
             if self.exact and id(loop) not in self.tests_ok:
                 self.test(loop, env)
             if id(loop) in self.droppable and not self.other:
