@@ -973,10 +973,13 @@ class _Walker:
             error.iteration = again  # (the same line in another iteration of its loop)
             error.number_and_array = () in (_exact(known), _exact(shape)) and not isinstance(known, Items) \
                 and not isinstance(shape, Items)  # (a number on one path, an array on the other)
-            if error.number_and_array and (again or self.grown) and self.zero_starts and self.staged.shape_free:
+            if (error.number_and_array or again and self.grown) and (again or self.grown) and self.zero_starts \
+                    and self.staged.shape_free:
                 error.varying_shape = "loop"  # (computed from a loop's number in the first iteration, from
                 # the array it became in a later one, or the array a loop made of it meeting the number another
-                # path leaves: the loop changes its shape, as it did the number's)
+                # path leaves: the loop changes its shape, as it did the number's; so too a value of one
+                # array's shape in the first iteration, v = ys[t] - x of the row ys[t], of another in a later
+                # one, x = x + K * v having made the number x an array of K's shape)
             error.varying_output = not loop and name in {a.name for a in self.staged.outputs
                                                          if isinstance(a, ir.Var)}
             if error.varying_output:  # (the shapes each path gives it, for a helper's callers to refuse)

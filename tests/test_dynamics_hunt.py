@@ -162,3 +162,55 @@ def test_while_loops_rows_broadcast_against_more_rows():
     assert_shaped_right(source, [np.full((1, 4), 0.5), w], {"x": "1, 4", "w": "3, 4"})
     assert_shaped_right(source, [np.full((3, 4), 0.5), w], {"x": "3, 4", "w": "3, 4"})
     assert_decorated_right(source, [np.full((1, 4), 0.5), w])
+
+
+# --- a filter's state a number written in the code, the observations an array read item by item --------
+# (refused without shapes: at sample arrays of rank 2 the state x = 0.0 became an array in the first
+# iteration, and the innovation v = ys[t] - x, of ys's row's shape then, took x's shape in the second; the
+# code for numbers, ys a vector, was never tried, as it is where a number meets the array it became)
+
+def test_scalar_kalman_filter_log_likelihood_of_an_array_of_observations():
+    assert_right('''
+        def f(q, r, ys):
+            x = 0.0
+            P = 1.0
+            ll = 0.0
+            for t in range(len(ys)):
+                P = P + q
+                S = P + r
+                K = P / S
+                v = ys[t] - x
+                x = x + K * v
+                P = (1.0 - K) * P
+                ll = ll - 0.5 * (np.log(2 * np.pi * S) + v ** 2 / S)
+            return ll
+    ''', [0.3, 0.5, np.array([0.3, 0.5, 0.9, 1.2, 1.4, 1.9, 2.1, 2.6])])
+
+
+def test_exponential_smoothing_from_a_level_of_zero():
+    assert_right('''
+        def f(alpha, y):
+            level = 0.0
+            sse = 0.0
+            for t in range(len(y)):
+                err = y[t] - level
+                sse += err ** 2
+                level = level + alpha * err
+            return sse
+    ''', [0.3, np.array([1.0, 1.4, 0.9, 1.6, 1.2, 1.8, 1.1])])
+
+
+def test_damped_pendulum_midpoint_steps_of_a_gain():
+    assert_right('''
+        def f(k, th0, dt=0.05):
+            th, w = th0, 0.0
+            c = 0.0
+            for i in range(10):
+                u = -k * w
+                dth1, dw1 = w, -np.sin(th) + u
+                thm, wm = th + 0.5 * dt * dth1, w + 0.5 * dt * dw1
+                dth2, dw2 = wm, -np.sin(thm) - k * wm
+                th, w = th + dt * dth2, w + dt * dw2
+                c += th ** 2
+            return c
+    ''', [0.7, 0.6, 0.05])
