@@ -1713,6 +1713,14 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                                            probe_body, helper, integers, sampled=True, settings=settings)
             except BackgenError:
                 pass
+            if re.search(r"math domain error|ZeroDivisionError", str(first)) and \
+                    any(s.kind == "float" and not s.dims for s in specs.values()):
+                try:  # numbers whose sum a logarithm or a square root needs below one (1 - alpha - beta)
+                    return _with_sample_shapes(result, examples(result, specs, small=True), _unrecorded(functions),
+                                               probe_body, helper, integers, sampled=True, settings=settings)
+                except BackgenError as again:
+                    if _ran(again):
+                        raise  # (the forward ran at those numbers: what backgen says of the code is the answer)
             if "LinAlgError" in str(first) and any(s.kind == "int" and s.dims for s in specs.values()):
                 try:  # a matrix of the rows integer arrays pick, singular where they pick one row each time
                     return _with_sample_shapes(result, examples(result, specs, spread=True), _unrecorded(functions),

@@ -169,12 +169,14 @@ FLOAT_SAMPLE = 0.5  # the sample value of the first number parameter; the next o
 FLOAT_STEP = 0.0625  # so that no two are equal (lam1 / (lam2 - lam1) would divide by zero)
 
 
-def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=False):
+def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=False, small=False):
     """Sample inputs of the declared shapes, in parameter order (``fixed``: sizes given to some
     named dimensions; ``multiple``: every named size a multiple of it, for code that splits a
     dimension by an integer parameter, ``x.reshape(N, G, C // G)``).  Integer arrays are zeros (an
     index into every axis), or with ``spread`` 0, 1, 2... in turn below the least named size (a mesh's
-    triangles of three corners apart, whose edge matrices invert)."""
+    triangles of three corners apart, whose edge matrices invert).  With ``small``, the numbers are a
+    tenth of their usual samples (a GARCH model's ``math.log(omega / (1 - alpha - beta))``, whose
+    parameters add up to less than one)."""
     sizes = {dim: size * multiple for dim, size in dim_sizes(specs, larger_first).items()}
     sizes.update(fixed or {})
     for dim in [d for d in sizes if isinstance(d, str) and "*" in d]:
@@ -193,7 +195,7 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=F
         elif not s.dims and s.kind in ("bool", "str"):
             args.append(s.value if s.value is not None else True)
         elif not s.dims:
-            args.append(FLOAT_SAMPLE + FLOAT_STEP * numbers)
+            args.append((FLOAT_SAMPLE + FLOAT_STEP * numbers) / (10 if small else 1))
             numbers += 1
         else:
             shape = tuple(sizes[d] if isinstance(d, str) else d for d in s.dims)

@@ -214,3 +214,29 @@ def test_damped_pendulum_midpoint_steps_of_a_gain():
                 c += th ** 2
             return c
     ''', [0.7, 0.6, 0.05])
+
+
+# --- a variance made of parameters that add up to less than one, its logarithm taken by math ----------
+# (refused without shapes: at the sample numbers 0.5, 0.5625, 0.625, 1 - alpha - beta is negative and
+# math.log raised a domain error; the samples are tried again a tenth as large)
+
+def test_garch_likelihood_from_the_unconditional_variance_with_math():
+    assert_right('''
+        def f(omega, alpha, beta, r):
+            s2 = omega / (1.0 - alpha - beta)
+            ll = 0.0
+            for t in range(len(r)):
+                ll = ll - 0.5 * (math.log(2 * math.pi) + math.log(s2) + r[t] ** 2 / s2)
+                s2 = omega + alpha * r[t] ** 2 + beta * s2
+            return ll
+    ''', [0.001, 0.1, 0.85, [0.05, -0.1, 0.02, 0.12, -0.07, 0.03, -0.01]])
+
+
+def test_garch_variances_in_a_list_summed_by_a_generator():
+    assert_right('''
+        def f(omega, alpha, beta, rets):
+            sig2 = [omega / (1 - alpha - beta)]
+            for t in range(1, len(rets)):
+                sig2.append(omega + alpha * rets[t - 1] ** 2 + beta * sig2[t - 1])
+            return sum(math.log(s) + r ** 2 / s for s, r in zip(sig2, rets))
+    ''', [0.01, 0.1, 0.85, [0.1, -0.2, 0.15, -0.05, 0.3, -0.1]])
