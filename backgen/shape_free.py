@@ -15,7 +15,8 @@ arrays turned a loop's numbers into arrays at every one, first those the loop ad
 (``t = 0.0``, then ``t += dt`` in it: ``loop_number_feeders``) as numbers alone, the rest arrays of every rank; then (or
 where a number became an array on one path of an if, or could not be written into one
 element of an array) all as numbers (the code then checks that it is given
-numbers), those it indexes first kept arrays of every rank, then lists or vectors of
+numbers), those it indexes (itself or in a helper it passes them to, ``kalman_forward(ys, q, r)``)
+first kept arrays of every rank, then lists or vectors of
 numbers (all of them where it indexes all: the code then checks it is given those); but where arrays
 make a list of numbers a loop fills one of arrays, which ``op=`` writes into
 (rebinds, at numbers), the shapes are asked for.  The code written must be the same at every rank the forward runs
@@ -736,6 +737,38 @@ def indexed_ranks(func, names):
     return ranks
 
 
+def _indexed_in(forward, names, depth=3):
+    """``indexed_ranks`` of ``forward``, with the elements the helpers it passes those of ``names`` to, as
+    they are, read of them (``kalman_forward(ys, q, r)`` reading ``ys[t]``): the deeper of the two."""
+    from .parse import read_helper  # (parse reads files: imported where needed)
+    ranks = indexed_ranks(forward.func, names)
+    if depth == 0:
+        return ranks
+    for node in walk(forward.func):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers) \
+                or node.func.id == forward.func.name:
+            continue
+        passed = {k: arg.id for k, arg in enumerate(node.args) if isinstance(arg, ast.Name) and arg.id in names}
+        if not passed:
+            continue
+        try:
+            helper = read_helper(forward, node.func.id)
+        except (BackgenError, OSError, TypeError):
+            continue
+        params = [a.arg for a in helper.func.args.args]
+        inner = _indexed_in(helper, [params[k] for k in passed if k < len(params)], depth - 1)
+        for k, name in passed.items():
+            theirs = inner.get(params[k]) if k < len(params) else None
+            mine = ranks.get(name)
+            if theirs is not None and (mine is None or _depth(theirs) > _depth(mine)):
+                ranks[name] = theirs
+    return ranks
+
+
+def _depth(rank):
+    return rank if isinstance(rank, int) else len(rank)
+
+
 def loop_number_feeders(func, names):
     """Those of ``names`` a loop adds into a number it carries: ``t += dt`` (or ``t = t + dt``, ``t = t - h *
     c``) in a loop, where the function sets ``t`` to a number written out (``t = 0.0``).  Given arrays, they
@@ -914,7 +947,7 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
         # under an if), are written into one element (xs = np.zeros(n), then xs[i] = x in a loop stepping
         # x = x0 + ...), are tested as one number (while np.abs(a) > 0.1), or meet math's functions
         # (math.sin(xs[i]), xs = [0.0] * n filled with x0): the
-        indexed = {n: rank for n, rank in indexed_ranks(forward.func, free).items() if n not in fixed}
+        indexed = {n: rank for n, rank in _indexed_in(forward, free).items() if n not in fixed}
         as_numbers = _Samples(tuple(n for n in unknown if n not in free),  # code is written for numbers,
                               {**samples.declared, **{n: Spec((), "float") for n in free}},  # checked to
                               samples.labels, attempt, needed, fitting,  # get numbers as it starts (those it indexes

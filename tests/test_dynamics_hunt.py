@@ -240,3 +240,37 @@ def test_garch_variances_in_a_list_summed_by_a_generator():
                 sig2.append(omega + alpha * rets[t - 1] ** 2 + beta * sig2[t - 1])
             return sum(math.log(s) + r ** 2 / s for s, r in zip(sig2, rets))
     ''', [0.01, 0.1, 0.85, [0.1, -0.2, 0.15, -0.05, 0.3, -0.1]])
+
+
+# --- observations indexed in a helper the function passes them to, the filter's state numbers ------------
+# (refused without shapes: the code for numbers kept as arrays only the parameters the function itself
+# indexes, and ys, indexed in kalman_forward alone, was taken for a number)
+
+def test_kalman_filter_in_a_layer_helper_returning_out_and_cache():
+    assert_right('''
+        def kalman_forward(ys, q, r):
+            """
+            Inputs:
+            - ys: observations, shape (T,)
+            - q, r: noise variances
+            Returns a tuple of:
+            - out: filtered means
+            - cache
+            """
+            out = None
+            T = ys.shape[0]
+            out = np.zeros(T)
+            m, P = 0.0, 1.0
+            for t in range(T):
+                P = P + q
+                K = P / (P + r)
+                m = m + K * (ys[t] - m)
+                P = (1 - K) * P
+                out[t] = m
+            cache = (ys, q, r)
+            return out, cache
+
+        def f(ys, q, r):
+            out, _ = kalman_forward(ys, q, r)
+            return np.sum((out - ys) ** 2)
+    ''', [np.array([0.3, 0.5, 0.9, 1.2, 1.4, 1.9]), 0.3, 0.5])
