@@ -946,9 +946,12 @@ class StatementStager:
         carried = bool(carry) or bool(iterated) and iterated[0] in self.carried_names(stmt, prefix + body)
         self.loop(stmt, "for", var, iterable, "", prefix + body, iterated, renew=renew, carry=carry)
         if iterated and self.stale.get(iterated[0], stale_before) != stale_before:
-            if not carried:
-                raise self.iterates_written(self.user_text(call), call)
-            for only_if_array, _, in_place in self.stale[iterated[0]][len(stale_before or ()):]:
+            marks = self.stale[iterated[0]][len(stale_before or ()):]
+            if not carried and any(only_if_array is None for only_if_array, _, _ in marks):
+                raise self.iterates_written(self.user_text(call), call)  # (where each is an op= into an item
+                # that is an array only where the iterable has rows, for s in starts: x = s; x += v, refused
+                # once the shapes tell: an element of a vector is a number, which op= gives a new value)
+            for only_if_array, _, in_place in marks:
                 # a write the loop's next iteration reads the item after, not followed: refused, but where it
                 # is an op= that writes into an array where the value is one (r += r of an item), as a read
                 # of a name it made stale is, the error staging it again as that write (``check_fresh``)

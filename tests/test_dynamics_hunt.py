@@ -10,6 +10,7 @@ shapes given where it reads arrays) and by the decorator.
 import textwrap
 
 import numpy as np
+import pytest
 
 import backgen
 from numeric import assert_generated_right, finite_differences, imported
@@ -274,3 +275,34 @@ def test_kalman_filter_in_a_layer_helper_returning_out_and_cache():
             out, _ = kalman_forward(ys, q, r)
             return np.sum((out - ys) ** 2)
     ''', [np.array([0.3, 0.5, 0.9, 1.2, 1.4, 1.9]), 0.3, 0.5])
+
+
+# --- rollouts from each start of a vector of starts, the state op= updated ------------------------------
+# (refused for given shapes and by the decorator as a loop writing into what it iterates: x = s, then
+# x += 0.1 * v, writes into starts only where its items are rows; an element of a vector is a number)
+
+MULTI_START = '''
+def f(k, starts):
+    total = 0.0
+    for s in starts:
+        x, v = s, 0.0
+        for t in range(8):
+            v += 0.1 * (-k * x - 0.2 * v)
+            x += 0.1 * v
+            total += x * x
+    return total / len(starts)
+'''
+
+
+def test_rollouts_from_each_start_of_a_vector():
+    assert_right(MULTI_START, [1.5, np.array([1.0, -0.5, 0.3])], shapes={"starts": "3"})
+
+
+def test_rollouts_from_each_row_of_starts_written_through_are_refused_or_right():
+    # rows: x += ... writes into starts' rows, which the forward then reads again (refused for given shapes)
+    source = MULTI_START.replace("total += x * x", "total += np.sum(x * x)").replace(
+        "return total / len(starts)", "return total + np.sum(starts)")
+    starts = np.array([[1.0, 0.2], [-0.5, 0.4], [0.3, 0.1]])
+    with pytest.raises(backgen.BackgenError, match="'starts' may have been changed by the write into 'x'"):
+        assert_shaped_right(source, [1.5, starts], {"starts": "3, 2"})
+    assert_shaped_right(source, [1.5, starts[:, 0].copy()], {"starts": "3"})
