@@ -852,9 +852,17 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
         fixed.setdefault(name, (count, PROBES[0][0]))
     free = [n for n in unknown if n not in fixed]
     vectors = dict.fromkeys(samples.labels - set(fixed), 1)  # labels first as vectors, one per row
-    results = samples.written([{**dict.fromkeys(free, len(dims)), **vectors, **fixed} for dims in PROBES])
-    if not results and vectors:  # then of every rank, as the rest
-        results = samples.written([{**dict.fromkeys(free, len(dims)), **fixed} for dims in PROBES])
+    plain = not any((forward.env.get(n.id) or "").startswith("numpy") for n in walk(forward.func)
+                    if isinstance(n, ast.Name))  # (plain Python: written for numbers as a person means it)
+    deferred = None
+    try:
+        results = samples.written([{**dict.fromkeys(free, len(dims)), **vectors, **fixed} for dims in PROBES])
+        if not results and vectors:  # then of every rank, as the rest
+            results = samples.written([{**dict.fromkeys(free, len(dims)), **fixed} for dims in PROBES])
+    except BackgenError as refusal:  # plain Python refused at arrays of every rank (a list of numbers a loop
+        if not plain or getattr(refusal, "shape_free", False):  # fills, s.append(alpha * x + ...), whose items
+            raise  # arrays give shapes of their own): numbers and lists of them are tried below, as the person
+        deferred, results = refusal, []  # writing it means them, before the refusal
     crosses = any(".cross(" in line for line in forward.lines)  # (here or in a helper)
     if not results and crosses:  # vectors of three components (np.cross(r, F)): of every rank, the last axis 3
         for labelled in (vectors, {}) if vectors else ({},):  # (labels vectors, then as the rest: a mesh's faces)
@@ -865,9 +873,6 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
                                            for shapes in itertools.product(((3,), (4, 3)), repeat=len(free))])
             if results:
                 break
-    plain = not any((forward.env.get(n.id) or "").startswith("numpy") for n in walk(forward.func)
-                    if isinstance(n, ast.Name))  # (plain Python: written for numbers as a person means it)
-    deferred = None
     try:
         operands = [n for n in free if n in arithmetic_only(forward.func, free)]
         if not results and operands:  # values only added, multiplied...: size-one axes broadcast against any
@@ -918,7 +923,7 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
     except BackgenError as refusal:  # plain Python whose arrays of some ranks the code cannot be written for:
         if not plain or getattr(refusal, "shape_free", False):  # numbers (and lists of them) are tried below,
             raise  # as the person writing it means them, before the refusal
-        deferred, results = refusal, []
+        deferred, results = deferred or refusal, []
     math_calls = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
                      and forward.env.get(n.func.value.id) == "math" for n in walk(forward.func))
     if samples.paths_differ:  # a number on one path, an array on another: none of the arrays' code is kept

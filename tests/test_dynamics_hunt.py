@@ -306,3 +306,18 @@ def test_rollouts_from_each_row_of_starts_written_through_are_refused_or_right()
     with pytest.raises(backgen.BackgenError, match="'starts' may have been changed by the write into 'x'"):
         assert_shaped_right(source, [1.5, starts], {"starts": "3, 2"})
     assert_shaped_right(source, [1.5, starts[:, 0].copy()], {"starts": "3"})
+
+
+# --- plain Python in a module that imports NumPy, a list of numbers its loop fills ----------------------
+# (refused without shapes: at sample arrays of rank 2, s.append(alpha * x + ...) gave the list items of
+# another shape than its first, and the refusal came before the code for numbers and lists was tried)
+
+def test_smoothed_values_appended_then_compared_in_a_comprehension():
+    assert_right('''
+        def f(alpha, xs):
+            s = [xs[0]]
+            for x in xs[1:]:
+                s.append(alpha * x + (1 - alpha) * s[-1])
+            errs = [(a - b) ** 2 for a, b in zip(xs[1:], s[:-1])]
+            return sum(errs) / len(errs)
+    ''', [0.3, [0.1, 0.4, 0.3, 0.7, 0.5, 0.9, 0.6, 0.8]])
