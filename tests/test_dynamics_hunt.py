@@ -321,3 +321,68 @@ def test_smoothed_values_appended_then_compared_in_a_comprehension():
             errs = [(a - b) ** 2 for a, b in zip(xs[1:], s[:-1])]
             return sum(errs) / len(errs)
     ''', [0.3, [0.1, 0.4, 0.3, 0.7, 0.5, 0.9, 0.6, 0.8]])
+
+
+# --- a delay line: buf.pop(0) standing alone, or x = buf.pop(0), then buf.append(y) ---------------------
+# (refused as a call standing alone that may write into its arguments; x = xs.pop() was followed, the
+# first item's pop and a pop standing alone were not)
+
+def test_autoregression_over_a_buffer_popped_at_its_front():
+    assert_right('''
+        def f(a, b, ys):
+            buf = [0.0, 0.0]
+            sse = 0.0
+            for y in ys:
+                pred = a * buf[-1] + b * buf[-2]
+                sse += (y - pred) ** 2
+                buf.pop(0)
+                buf.append(y)
+            return sse
+    ''', [0.5, 0.2, [0.1, 0.4, 0.3, 0.7, 0.5, 0.9, 0.6, 0.8]])
+
+
+def test_delay_line_of_array_items_and_of_states():
+    assert_right('''
+        def f(w, u):
+            delay = [0.0, 0.0, 0.0]
+            out = 0.0
+            for t in range(len(u)):
+                delay.append(u[t])
+                x = delay.pop(0)
+                out += (w * x - u[t]) ** 2
+            return out
+    ''', [0.7, RNG.standard_normal(8)], shapes={"u": "8"})
+    assert_right('''
+        def f(W, x0):
+            hist = [x0, x0]
+            for t in range(5):
+                x = np.tanh(W @ hist[-1] + 0.5 * hist[-2])
+                hist.pop(0)
+                hist.append(x)
+            return np.sum(hist[-1] ** 2) + np.sum(hist[0])
+    ''', [RNG.standard_normal((2, 2)) * 0.5, np.array([0.3, -0.2])], shapes={"W": "2, 2", "x0": "2"})
+
+
+def test_a_pop_through_one_name_of_a_list_held_by_two():
+    assert_right('''
+        def f(a, b):
+            buf = [a, b, a * b]
+            other = buf
+            buf.pop(0)
+            if len(buf) > 1:
+                buf.pop()
+            return sum(other) + other[0] * 2.0
+    ''', [0.5, 1.5])
+
+
+def test_a_loop_popping_the_list_it_iterates_is_refused():
+    with pytest.raises(backgen.BackgenError, match="the loop iterates buf, which its body adds items to or takes"):
+        assert_generated_right('''
+            def f(a):
+                buf = [a, 2.0 * a, 3.0 * a]
+                s = 0.0
+                for v in buf:
+                    s += v
+                    buf.pop(0)
+                return s
+        ''', [0.5])
