@@ -859,71 +859,74 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
         results = samples.written([{**dict.fromkeys(free, len(dims)), **vectors, **fixed} for dims in PROBES])
         if not results and vectors:  # then of every rank, as the rest
             results = samples.written([{**dict.fromkeys(free, len(dims)), **fixed} for dims in PROBES])
-    except BackgenError as refusal:  # plain Python refused at arrays of every rank (a list of numbers a loop
-        if not plain or getattr(refusal, "shape_free", False):  # fills, s.append(alpha * x + ...), whose items
-            raise  # arrays give shapes of their own): numbers and lists of them are tried below, as the person
-        deferred, results = refusal, []  # writing it means them, before the refusal
-    crosses = any(".cross(" in line for line in forward.lines)  # (here or in a helper)
-    if not results and crosses:  # vectors of three components (np.cross(r, F)): of every rank, the last axis 3
-        for labelled in (vectors, {}) if vectors else ({},):  # (labels vectors, then as the rest: a mesh's faces)
-            results = samples.written([{**{n: shape for n in free}, **labelled, **fixed}
-                                       for shape in ((3,), (6, 3), (6, 6, 3))])
-            if not results and len(free) <= 4:  # a point and a polyline: each a vector or rows of them
-                results = samples.written([{**dict(zip(free, shapes)), **labelled, **fixed}
-                                           for shapes in itertools.product(((3,), (4, 3)), repeat=len(free))])
-            if results:
-                break
-    try:
-        operands = [n for n in free if n in arithmetic_only(forward.func, free)]
-        if not results and operands:  # values only added, multiplied...: size-one axes broadcast against any
-            sets = [{**dict.fromkeys(free, len(dims)), **vectors, **fixed, **dict.fromkeys(operands, (1,) * rank)}
-                    for rank, dims in enumerate(PROBES)]
-            results = samples.written(sets[:1])
-            ones = samples.written(sets[1:])
-            if results and not ones and any(map(_grown, results)):  # a loop's number made an array, at the
-                results = []  # operands as numbers only (math.exp(w * x) in it): the code for numbers (below)
-            elif results and not ones and samples.carried_items and any(
-                    isinstance(n, ast.AugAssign) for n in walk(forward.func)):  # written at numbers only, where
-                # arrays change what a loop carries as a list's items (a list of numbers made one of arrays),
-                # which op= may write into (or rebind, where they are numbers): the shapes decide
-                raise needed("a loop puts arrays into a list of numbers (or of None), whose items op= writes into "
-                             "where they are arrays and gives new values where they are numbers")
-            results += ones
-        if not results and len(free) <= MIXED_MAX:  # ranks 1 to 3 each (1 and 2 for more parameters), those
-            tried = {(len(dims),) * len(free) for dims in PROBES}  # not tried above
-            choices = (1, 2, 3) if len(free) <= 3 else (1, 2)
-            results = samples.written([{**dict(zip(free, ranks)), **vectors, **fixed}
-                                       for ranks in itertools.product(choices, repeat=len(free)) if ranks not in tried])
-            if not results and vectors:  # labels of those ranks too (edges of two axes: A[E[:, 0], E[:, 1]] = w)
-                results = samples.written([{**dict(zip(free, ranks)), **fixed}
-                                           for ranks in itertools.product(choices, repeat=len(free))
-                                           if ranks not in tried and any(
-                                               r > 1 for n, r in zip(free, ranks) if n in vectors)])
-            scaling = arithmetic_only(forward.func, free, augmented=True)
-            others = [n for n in free if n not in scaling]
-            if len(results) == 1 and scaling and others and not samples.carried_changes:
-                # one mix of ranks alone ran (x a vector, w a vector: A[A > 0] *= w where every element is
-                # positive), not the code for every rank: the operands numbers, the others of every rank
-                # (x a matrix, its rows views), must write the same code, else the shapes are asked for
-                results += samples.written([{**dict(zip(others, ranks)), **vectors, **fixed,
-                                             **dict.fromkeys(scaling, ())}
-                                            for ranks in itertools.product(choices, repeat=len(others))])
-        others = [n for n in free if n not in operands]
-        if not results and operands and others and len(others) <= MIXED_MAX and not samples.carried_changes:
-            # the others of ranks 1 to 3 each (a vector: u[2:] - 2 * u[1:-1]), the operands numbers and size-one
-            # arrays (r * lap, r = alpha * dt); not where arrays turned a loop's numbers into arrays (below)
-            choices = (1, 2, 3) if len(others) <= 3 else (1, 2)
-            results = samples.written([{**dict(zip(others, ranks)), **vectors, **fixed, **dict.fromkeys(operands, ones)}
-                                       for ranks in itertools.product(choices, repeat=len(others))
-                                       for ones in ((), (1,) * max(ranks))])
-        if not results and 1 < len(vectors) <= MIXED_MAX:  # each label a matrix, the others vectors (a batch's
-            results = samples.written([{**dict.fromkeys(free, len(dims)), **vectors, name: 2, **fixed}  # negatives,
-                                       for name in vectors for dims in PROBES[:2]])  # negs of (B, K) beside
-            # centers of (B,): W_out[negs] of rank 3, in np.einsum("bkd,bd->bk", W_out[negs], W_in[centers]))
-    except BackgenError as refusal:  # plain Python whose arrays of some ranks the code cannot be written for:
-        if not plain or getattr(refusal, "shape_free", False):  # numbers (and lists of them) are tried below,
-            raise  # as the person writing it means them, before the refusal
-        deferred, results = deferred or refusal, []
+    except BackgenError as refusal:  # plain Python refused at arrays of every rank for a shape they change (a
+        if not plain or getattr(refusal, "shape_free", False) or not getattr(refusal, "varying_shape", None):
+            raise  # list of numbers a loop fills, s.append(alpha * x + ...), whose items arrays give shapes of
+        deferred, results = refusal, []  # their own): numbers and lists of them are tried below, as the person
+        # writing it means them, before the refusal
+    if deferred is None:  # (refused at arrays of every rank: not written at some ranks alone, which arrays of
+        # the others would be given without a check; the code for numbers below checks what it is given)
+        crosses = any(".cross(" in line for line in forward.lines)  # (here or in a helper)
+        if not results and crosses:  # vectors of three components (np.cross(r, F)): of every rank, the last axis 3
+            for labelled in (vectors, {}) if vectors else ({},):  # (labels vectors, then as the rest: a mesh's faces)
+                results = samples.written([{**{n: shape for n in free}, **labelled, **fixed}
+                                           for shape in ((3,), (6, 3), (6, 6, 3))])
+                if not results and len(free) <= 4:  # a point and a polyline: each a vector or rows of them
+                    results = samples.written([{**dict(zip(free, shapes)), **labelled, **fixed}
+                                               for shapes in itertools.product(((3,), (4, 3)), repeat=len(free))])
+                if results:
+                    break
+        try:
+            operands = [n for n in free if n in arithmetic_only(forward.func, free)]
+            if not results and operands:  # values only added, multiplied...: size-one axes broadcast against any
+                sets = [{**dict.fromkeys(free, len(dims)), **vectors, **fixed, **dict.fromkeys(operands, (1,) * rank)}
+                        for rank, dims in enumerate(PROBES)]
+                results = samples.written(sets[:1])
+                ones = samples.written(sets[1:])
+                if results and not ones and any(map(_grown, results)):  # a loop's number made an array, at the
+                    results = []  # operands as numbers only (math.exp(w * x) in it): the code for numbers (below)
+                elif results and not ones and samples.carried_items and any(
+                        isinstance(n, ast.AugAssign) for n in walk(forward.func)):  # written at numbers only, where
+                    # arrays change what a loop carries as a list's items (a list of numbers made one of arrays),
+                    # which op= may write into (or rebind, where they are numbers): the shapes decide
+                    raise needed("a loop puts arrays into a list of numbers (or of None), whose items op= writes into "
+                                 "where they are arrays and gives new values where they are numbers")
+                results += ones
+            if not results and len(free) <= MIXED_MAX:  # ranks 1 to 3 each (1 and 2 for more parameters), those
+                tried = {(len(dims),) * len(free) for dims in PROBES}  # not tried above
+                choices = (1, 2, 3) if len(free) <= 3 else (1, 2)
+                results = samples.written([{**dict(zip(free, ranks)), **vectors, **fixed}
+                                           for ranks in itertools.product(choices, repeat=len(free)) if ranks not in tried])
+                if not results and vectors:  # labels of those ranks too (edges of two axes: A[E[:, 0], E[:, 1]] = w)
+                    results = samples.written([{**dict(zip(free, ranks)), **fixed}
+                                               for ranks in itertools.product(choices, repeat=len(free))
+                                               if ranks not in tried and any(
+                                                   r > 1 for n, r in zip(free, ranks) if n in vectors)])
+                scaling = arithmetic_only(forward.func, free, augmented=True)
+                others = [n for n in free if n not in scaling]
+                if len(results) == 1 and scaling and others and not samples.carried_changes:
+                    # one mix of ranks alone ran (x a vector, w a vector: A[A > 0] *= w where every element is
+                    # positive), not the code for every rank: the operands numbers, the others of every rank
+                    # (x a matrix, its rows views), must write the same code, else the shapes are asked for
+                    results += samples.written([{**dict(zip(others, ranks)), **vectors, **fixed,
+                                                 **dict.fromkeys(scaling, ())}
+                                                for ranks in itertools.product(choices, repeat=len(others))])
+            others = [n for n in free if n not in operands]
+            if not results and operands and others and len(others) <= MIXED_MAX and not samples.carried_changes:
+                # the others of ranks 1 to 3 each (a vector: u[2:] - 2 * u[1:-1]), the operands numbers and size-one
+                # arrays (r * lap, r = alpha * dt); not where arrays turned a loop's numbers into arrays (below)
+                choices = (1, 2, 3) if len(others) <= 3 else (1, 2)
+                results = samples.written([{**dict(zip(others, ranks)), **vectors, **fixed, **dict.fromkeys(operands, ones)}
+                                           for ranks in itertools.product(choices, repeat=len(others))
+                                           for ones in ((), (1,) * max(ranks))])
+            if not results and 1 < len(vectors) <= MIXED_MAX:  # each label a matrix, the others vectors (a batch's
+                results = samples.written([{**dict.fromkeys(free, len(dims)), **vectors, name: 2, **fixed}  # negatives,
+                                           for name in vectors for dims in PROBES[:2]])  # negs of (B, K) beside
+                # centers of (B,): W_out[negs] of rank 3, in np.einsum("bkd,bd->bk", W_out[negs], W_in[centers]))
+        except BackgenError as refusal:  # plain Python whose arrays of some ranks the code cannot be written for:
+            if not plain or getattr(refusal, "shape_free", False):  # numbers (and lists of them) are tried below,
+                raise  # as the person writing it means them, before the refusal
+            deferred, results = deferred or refusal, []
     math_calls = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
                      and forward.env.get(n.func.value.id) == "math" for n in walk(forward.func))
     if samples.paths_differ:  # a number on one path, an array on another: none of the arrays' code is kept
@@ -1120,7 +1123,9 @@ class _Samples:
                         self.paths_differ = self.needed(f"{exc.msg}{at}")
                         return []  # (numbers are tried: the code then checks it is given numbers)
                     if not self.quiet:
-                        raise self.needed(f"{exc.msg}{at}")
+                        needed = self.needed(f"{exc.msg}{at}")
+                        needed.varying_shape = getattr(exc, "varying_shape", None)  # (a shape the arrays change)
+                        raise needed
             if not ranks:  # nothing to vary: one sample run says it all
                 break
         return results

@@ -323,6 +323,24 @@ def test_smoothed_values_appended_then_compared_in_a_comprehension():
     ''', [0.3, [0.1, 0.4, 0.3, 0.7, 0.5, 0.9, 0.6, 0.8]])
 
 
+# --- plain Python whose op= writes into a row of a matrix it is given, a number of a vector's ------------
+# (refused without shapes, as before: tried again at numbers and vectors, the code written at vectors alone
+# gave 2 * dout for a matrix, whose row 0 p *= 3.0 scales, 6 * dout there; only a shape arrays change, as
+# a list's items, sends plain Python on to its code for numbers and sequences, which checks what it gets)
+
+def test_plain_python_writing_through_an_item_of_a_row_or_a_number_is_refused_without_shapes():
+    source = '''
+        def f(pos):
+            p = pos[0]
+            p *= 3.0
+            return (pos * 2.0).sum()
+    '''
+    with pytest.raises(backgen.BackgenError, match="'pos' may have been changed by the write into 'p'"):
+        assert_generated_right(source, [np.array([1.0, 2.0])])
+    assert_shaped_right(source, [np.array([[1.0, 2.0], [0.5, 0.3]])], {"pos": "2, 2"})
+    assert_shaped_right(source, [np.array([1.0, 2.0])], {"pos": "2"})
+
+
 # --- a delay line: buf.pop(0) standing alone, or x = buf.pop(0), then buf.append(y) ---------------------
 # (refused as a call standing alone that may write into its arguments; x = xs.pop() was followed, the
 # first item's pop and a pop standing alone were not)
