@@ -729,7 +729,15 @@ class MemoryModel:
                             "the arrays passed in, not known here: reshape an array known to be C-contiguous (one "
                             "made by .copy())"))
                     return why
-                return (f"the {op.rule.rpartition('.')[2]} on line {op.line} is a view of {of}, which backgen "
+                called = op.rule.rpartition('.')[2]
+                if op.rule == "np.astype":  # (np.asarray(x) and astype(copy=False): x itself where it is an array)
+                    lines = getattr(self.forward, "lines", ())
+                    text = lines[op.line - 1] if 0 < op.line <= len(lines) else ""
+                    spelled = next((word for word in ("asanyarray", "asarray", "astype") if word in text), None)
+                    if spelled is not None:
+                        return (f"the {'np.' if spelled != 'astype' else ''}{spelled} on line {op.line} gives {of} "
+                                "itself where it is an array already, which backgen does not write back through")
+                return (f"the {called} on line {op.line} is a view of {of}, which backgen "
                         "does not write back through")
         return None
 

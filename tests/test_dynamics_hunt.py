@@ -404,3 +404,20 @@ def test_a_loop_popping_the_list_it_iterates_is_refused():
                     buf.pop(0)
                 return s
         ''', [0.5])
+
+
+# --- a state taken by np.asarray of a parameter, written into in place, the parameter read after ---------
+# (refused, rightly: the message named "the astype on line 5", a call the code does not make)
+
+def test_a_write_through_np_asarray_of_a_parameter_is_refused_naming_asarray():
+    source = '''
+        def f(x0, A):
+            x = np.asarray(x0)
+            x += 0.1 * (A @ x)
+            return np.sum(x ** 2) + np.sum(x0)
+    '''
+    args = [np.array([0.5, -0.3]), np.array([[0.9, 0.2], [-0.1, 0.8]])]
+    with pytest.raises(backgen.BackgenError, match=r"the np\.asarray on line 3 gives 'x0' itself where it is an "
+                                                   r"array already"):
+        assert_shaped_right(source, args, {"x0": "2", "A": "2, 2"})
+    assert_right(source.replace("np.asarray(x0)", "np.array(x0)"), args, shapes={"x0": "2", "A": "2, 2"})
