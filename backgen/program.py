@@ -45,7 +45,7 @@ from .shapes import INT_SAMPLE, DeadBranch, SampleSettings, check_differentiable
 from .shapes import pattern_conflict
 from .sample_sizes import Sizes, about_sizes
 from .shapes import check_room, checked_loops, run_check
-from .shape_free import item_lists, uses as uses_of, write as write_shape_free
+from .shape_free import indexed_ranks, item_lists, uses as uses_of, write as write_shape_free
 from .shapes import Spec
 from .shapes import spec as shape_spec
 from .source import decided as _decided, holds, walk
@@ -251,7 +251,9 @@ def _numbers_checked(forward, result):
     given arrays, for which that code is wrong (a gradient of the output's shape, not the parameter's
     where it broadcasts; an upstream gradient added to in place): the backward checks that the
     parameters it uses as numbers only (differentiated or not), and the differentiated ones the output
-    does not depend on (whose gradient it writes as the number 0.0), are numbers."""
+    does not depend on (whose gradient it writes as the number 0.0), are numbers, and that those it
+    iterates or indexes by position (``for b in betas``, ``xs[t]``) are sequences of numbers, as deep as
+    it reads them (a matrix's rows, arrays, make the numbers it computes arrays)."""
     main = result.main
     if main.numbers or main.cache is not None or main.mode != "scalar":
         return result
@@ -265,10 +267,35 @@ def _numbers_checked(forward, result):
     held = {n for n, _ in main.sequences}
     items = tuple((n, 1) for n in main.params if not reads[n] and n not in numbers and n not in held
                   and _items_written(forward.func, n))
+    iterated = indexed_ranks(forward.func, [n for n in main.params if reads[n] is False and n not in numbers
+                                            and n not in held and n not in dict(items)
+                                            and _read_as_sequence(forward.func, n, parents)])
+    items += tuple((n, rank if isinstance(rank, int) else len(rank)) for n, rank in iterated.items())
+    # (a sequence of numbers the code iterates or indexes, for b in betas: a matrix's rows are arrays,
+    # which the code for numbers gives a gradient of their shape where a number's is summed)
     if not numbers and not items:
         return result
     return dataclasses.replace(result, main=dataclasses.replace(main, numbers=numbers,
                                                                 sequences=main.sequences + items))
+
+
+def _read_as_sequence(func, name, parents):
+    """Whether the function reads parameter ``name`` as a sequence of numbers: iterated, or indexed by
+    numbers and names (not by a key, ``params["beta"]``, as a dict is), and not only its length taken."""
+    read = False
+    for node in walk(func):
+        if not (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)):
+            continue
+        parent = parents.get(node)
+        if isinstance(parent, ast.Subscript) and parent.value is node:
+            keys = parent.slice.elts if isinstance(parent.slice, ast.Tuple) else [parent.slice]
+            if any(isinstance(k, ast.JoinedStr) or isinstance(k, ast.Constant) and isinstance(k.value, str)
+                   for k in keys):
+                return False
+            read = True
+        elif isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:
+            read = True
+    return read
 
 
 def _items_written(func, name):

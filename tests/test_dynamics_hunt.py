@@ -421,3 +421,29 @@ def test_a_write_through_np_asarray_of_a_parameter_is_refused_naming_asarray():
                                                    r"array already"):
         assert_shaped_right(source, args, {"x0": "2", "A": "2, 2"})
     assert_right(source.replace("np.asarray(x0)", "np.array(x0)"), args, shapes={"x0": "2", "A": "2, 2"})
+
+
+# --- plain Python iterating a sequence of numbers, in a module that imports NumPy ------------------------
+# (the code for numbers checked that gamma, S0 and I0 are numbers, not that betas is a list or vector of
+# numbers: a matrix's rows made S and I arrays, and dgamma, dS0 and dI0 came back arrays of a row's shape
+# where the forward's gradients are numbers, a wrong gradient; it now raises TypeError for a matrix)
+
+def test_plain_python_over_a_schedule_of_numbers_checks_it_is_given_a_vector():
+    source = '''
+        def f(betas, gamma, S0, I0):
+            S, I = S0, I0
+            total = 0.0
+            for b in betas:
+                new = b * S * I
+                S, I = S - new, I + new - gamma * I
+                total += new
+            return total + I
+    '''
+    betas = np.array([0.5, 0.6, 0.4, 0.3, 0.5, 0.45])
+    assert_right(source, [betas, 0.2, 0.9, 0.1])
+    assert_right(source, [list(betas), 0.2, 0.9, 0.1])
+    text = backgen.generate("import numpy as np\n" + textwrap.dedent(source), name="f")
+    generated = {}
+    exec(compile(text, "<generated>", "exec"), generated)
+    with pytest.raises(TypeError, match="written for betas as a list or vector of numbers"):
+        generated["f_backward"](np.stack([betas, betas * 1.1], axis=1), 0.2, 0.9, 0.1, np.ones(2))
