@@ -896,7 +896,8 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
                 tried = {(len(dims),) * len(free) for dims in PROBES}  # not tried above
                 choices = (1, 2, 3) if len(free) <= 3 else (1, 2)
                 results = samples.written([{**dict(zip(free, ranks)), **vectors, **fixed}
-                                           for ranks in itertools.product(choices, repeat=len(free)) if ranks not in tried])
+                                           for ranks in itertools.product(choices, repeat=len(free))
+                                           if ranks not in tried])
                 if not results and vectors:  # labels of those ranks too (edges of two axes: A[E[:, 0], E[:, 1]] = w)
                     results = samples.written([{**dict(zip(free, ranks)), **fixed}
                                                for ranks in itertools.product(choices, repeat=len(free))
@@ -916,7 +917,8 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
                 # the others of ranks 1 to 3 each (a vector: u[2:] - 2 * u[1:-1]), the operands numbers and size-one
                 # arrays (r * lap, r = alpha * dt); not where arrays turned a loop's numbers into arrays (below)
                 choices = (1, 2, 3) if len(others) <= 3 else (1, 2)
-                results = samples.written([{**dict(zip(others, ranks)), **vectors, **fixed, **dict.fromkeys(operands, ones)}
+                results = samples.written([{**dict(zip(others, ranks)), **vectors, **fixed,
+                                            **dict.fromkeys(operands, ones)}
                                            for ranks in itertools.product(choices, repeat=len(others))
                                            for ones in ((), (1,) * max(ranks))])
             if not results and 1 < len(vectors) <= MIXED_MAX:  # each label a matrix, the others vectors (a batch's

@@ -1637,8 +1637,8 @@ def _counting(loop):
             not isinstance(exits.get(counter), ir.Var):
         return None
     step = next((item for item in loop.body if isinstance(item, ir.Op) and item.target == exits[counter].name), None)
-    if step is None or step.rule not in ("add", "sub") or len(step.args) != 2 or \
-            not (isinstance(step.args[0], ir.Var) and step.args[0].name == counter and isinstance(step.args[1], ir.Const)):
+    if step is None or step.rule not in ("add", "sub") or len(step.args) != 2 or not (
+            isinstance(step.args[0], ir.Var) and step.args[0].name == counter and isinstance(step.args[1], ir.Const)):
         return None
     by = source.number_text(step.args[1].source)
     if type(by) is not int or by == 0:
