@@ -251,9 +251,10 @@ def _numbers_checked(forward, result):
     given arrays, for which that code is wrong (a gradient of the output's shape, not the parameter's
     where it broadcasts; an upstream gradient added to in place): the backward checks that the
     parameters it uses as numbers only (differentiated or not), and the differentiated ones the output
-    does not depend on (whose gradient it writes as the number 0.0), are numbers, and that those it
-    iterates or indexes by position (``for b in betas``, ``xs[t]``) are sequences of numbers, as deep as
-    it reads them (a matrix's rows, arrays, make the numbers it computes arrays)."""
+    does not depend on (whose gradient it writes as the number 0.0), or puts into a list it writes
+    out (``hist = [y0, y0]``), are numbers, and that those it iterates or indexes by position (``for b
+    in betas``, ``xs[t]``) are sequences of numbers, as deep as it reads them (a matrix's rows, arrays,
+    make the numbers it computes arrays)."""
     main = result.main
     if main.numbers or main.cache is not None or main.mode != "scalar":
         return result
@@ -263,7 +264,8 @@ def _numbers_checked(forward, result):
     zero = {w for w, d in zip(main.wrt, main.returns) if any(z.target == d and z.source == "0.0" for z in main.zeros)}
     reads = {n: _number_only(forward, n, parents) for n in main.params}
     aliased = _upstream_added_to(main)  # dx = dout1; dx += ...: numbers only (arrays: into the caller's dout1)
-    numbers = tuple(n for n in main.params if n in zero or reads[n] or aliased and reads[n] is None)
+    numbers = tuple(n for n in main.params if n in zero or reads[n] or reads[n] is None and (
+        aliased or _listed(forward.func, n, parents)))  # (hist = [y0, y0]: an item of a list of numbers)
     held = {n for n, _ in main.sequences}
     items = tuple((n, 1) for n in main.params if not reads[n] and n not in numbers and n not in held
                   and _items_written(forward.func, n))
@@ -277,6 +279,13 @@ def _numbers_checked(forward, result):
         return result
     return dataclasses.replace(result, main=dataclasses.replace(main, numbers=numbers,
                                                                 sequences=main.sequences + items))
+
+
+def _listed(func, name, parents):
+    """Whether the function puts parameter ``name`` into a list it writes out (``hist = [y0, y0]``): in
+    code written for numbers, an item of a list of numbers, which an array would make a list of arrays."""
+    return any(isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+               and isinstance(parents.get(node), ast.List) for node in walk(func))
 
 
 def _read_as_sequence(func, name, parents):

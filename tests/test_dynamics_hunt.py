@@ -447,3 +447,23 @@ def test_plain_python_over_a_schedule_of_numbers_checks_it_is_given_a_vector():
     exec(compile(text, "<generated>", "exec"), generated)
     with pytest.raises(TypeError, match="written for betas as a list or vector of numbers"):
         generated["f_backward"](np.stack([betas, betas * 1.1], axis=1), 0.2, 0.9, 0.1, np.ones(2))
+
+
+# --- plain Python putting a parameter into a list it extends, in a module that imports NumPy -------------
+# (hist = [y0, y0] read y0 neither as a number nor as a sequence, so y0 went unchecked: a vector y0 made
+# the list's items arrays, and the gradients of the numbers a and b came back arrays, a wrong gradient)
+
+def test_plain_python_list_started_from_a_parameter_checks_it_is_a_number():
+    source = '''
+        def f(a, b, y0):
+            hist = [y0, y0]
+            for t in range(8):
+                hist.append(a * hist[-1] + b * hist[-2] + 0.1)
+            return sum(h * h for h in hist[2:])
+    '''
+    assert_right(source, [0.6, 0.3, 1.0])
+    text = backgen.generate("import numpy as np\n" + textwrap.dedent(source), name="f")
+    generated = {}
+    exec(compile(text, "<generated>", "exec"), generated)
+    with pytest.raises(TypeError, match="written for numbers a, b, y0"):
+        generated["f_backward"](0.6, 0.3, np.array([1.0, 1.1]), np.ones(2))
