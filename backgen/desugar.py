@@ -171,6 +171,8 @@ def _list_plan(name, nodes, parents, inner):
         if isinstance(node.ctx, ast.Load):
             return node.lineno, node.col_offset, 0
         stmt = parents[id(node)][0]
+        while not hasattr(stmt, "end_lineno"):  # (a comprehension's target: the expression holding it)
+            stmt = parents[id(stmt)][0]
         return stmt.end_lineno, stmt.end_col_offset, 1
 
     plan, records, state = [], [], None

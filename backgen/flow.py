@@ -33,7 +33,7 @@ from . import ir, source
 from .errors import BackgenError
 from .memory import basic_index, c_constant, constant_may_hold, constants_may_share, in_place_at, \
     may_be_array_constant, new_array, index_text, VIEW_METHODS, _has_slice, _symbol
-from .parse import is_append, is_pop, read_helper
+from .parse import is_append, is_pop, popped_first, read_helper
 from .rules import FRESH_CALLS, RULES, operand_view
 from .stage_calls import helper_roles
 from .view_targets import view_root
@@ -114,6 +114,8 @@ class StatementStager:
                 self.while_stmt(stmt)
             elif isinstance(stmt, ast.Expr) and is_append(stmt):
                 self.append(stmt.value.func.value, stmt.value.args[0])
+            elif isinstance(stmt, ast.Expr) and is_pop(stmt.value):  # buf.pop(0): the list without that item
+                self.pop(None, stmt.value.func.value, popped_first(stmt.value))
             elif isinstance(stmt, ast.Pass):
                 pass
 
@@ -155,7 +157,7 @@ class StatementStager:
                 self.set_to_none(target)
                 return
             if is_pop(value):  # x = xs.pop(): the last item, and the list without it
-                self.pop(target.id, value.func.value)
+                self.pop(target.id, value.func.value, popped_first(value))
                 return
             held = self.not_value(value)
             empty = value.__class__ is ast.Dict and not value.keys or value.__class__ is ast.Call and \
@@ -592,14 +594,19 @@ class StatementStager:
                     and not self._new_of_constant(op)]
         return holders
 
-    def pop(self, name, items):
-        """``x = xs.pop()``: ``x = xs[-1]`` and a new version of the list, ``xs[:-1]``."""
+    def pop(self, name, items, first=False):
+        """``x = xs.pop()``: ``x = xs[-1]`` and a new version of the list, ``xs[:-1]``; with ``first``,
+        ``x = xs.pop(0)``: ``x = xs[0]`` and ``xs[1:]``; ``name`` None: ``xs.pop()`` standing alone."""
         if items.id not in self.versions:
             raise self.error(f"{items.id!r} is not a list assigned in the function", items)
-        last = ast.copy_location(ast.Subscript(ast.Name(items.id, ast.Load()), ast.Constant(-1), ast.Load()), items)
-        self.assign(name, last)
-        rest = ast.copy_location(ast.Subscript(ast.Name(items.id, ast.Load()),
-                                               ast.Slice(None, ast.Constant(-1), None), ast.Load()), items)
+        if name is not None:
+            end = ast.Constant(0) if first else ast.UnaryOp(ast.USub(), ast.Constant(1))
+            taken = ast.copy_location(ast.Subscript(ast.Name(items.id, ast.Load()), end, ast.Load()), items)
+            self.assign(name, ast.fix_missing_locations(taken))
+        kept = ast.Slice(ast.Constant(1), None, None) if first else \
+            ast.Slice(None, ast.UnaryOp(ast.USub(), ast.Constant(1)), None)
+        rest = ast.fix_missing_locations(ast.copy_location(ast.Subscript(ast.Name(items.id, ast.Load()), kept,
+                                                                         ast.Load()), items))
         before, marks = self.versions[items.id], self.stale.get(items.id)
         self.assign(items.id, rest)
         self.list_changed(items.id, before, self.versions[items.id], items)
@@ -946,9 +953,12 @@ class StatementStager:
         carried = bool(carry) or bool(iterated) and iterated[0] in self.carried_names(stmt, prefix + body)
         self.loop(stmt, "for", var, iterable, "", prefix + body, iterated, renew=renew, carry=carry)
         if iterated and self.stale.get(iterated[0], stale_before) != stale_before:
-            if not carried:
-                raise self.iterates_written(self.user_text(call), call)
-            for only_if_array, _, in_place in self.stale[iterated[0]][len(stale_before or ()):]:
+            marks = self.stale[iterated[0]][len(stale_before or ()):]
+            if not carried and any(only_if_array is None for only_if_array, _, _ in marks):
+                raise self.iterates_written(self.user_text(call), call)  # (where each is an op= into an item
+                # that is an array only where the iterable has rows, for s in starts: x = s; x += v, refused
+                # once the shapes tell: an element of a vector is a number, which op= gives a new value)
+            for only_if_array, _, in_place in marks:
                 # a write the loop's next iteration reads the item after, not followed: refused, but where it
                 # is an op= that writes into an array where the value is one (r += r of an item), as a read
                 # of a name it made stale is, the error staging it again as that write (``check_fresh``)
@@ -1942,7 +1952,7 @@ def _read_before_written(stmts, written):
         for target in getattr(stmt, "targets", []):
             if isinstance(target, ast.Subscript):  # a[i] = v reads a (and its index) too
                 reads |= {n.id for n in source.walk(target) if isinstance(n, ast.Name)}
-        if isinstance(stmt, ast.Assign) and is_pop(stmt.value):  # x = xs.pop() reads xs
+        if isinstance(stmt, (ast.Assign, ast.Expr)) and is_pop(stmt.value):  # x = xs.pop() reads xs
             early |= {stmt.value.func.value.id} - written
             written.add(stmt.value.func.value.id)
         early |= reads - written

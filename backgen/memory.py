@@ -730,9 +730,17 @@ class MemoryModel:
                             "the arrays passed in, not known here: reshape an array known to be C-contiguous (one "
                             "made by .copy())"))
                     return why
+                called = op.rule.rpartition('.')[2]
+                if op.rule == "np.astype":  # (np.asarray(x) and astype(copy=False): x itself where it is an array)
+                    lines = getattr(self.forward, "lines", ())
+                    text = lines[op.line - 1] if 0 < op.line <= len(lines) else ""
+                    spelled = next((word for word in ("asanyarray", "asarray", "astype") if word in text), None)
+                    if spelled is not None:
+                        return (f"the {'np.' if spelled != 'astype' else ''}{spelled} on line {op.line} gives {of} "
+                                "itself where it is an array already, which backgen does not write back through")
                 spelled = op.source.partition("(")[0].rpartition(".")[2] if "(" in op.source else ""
-                return (f"the {spelled or op.rule.rpartition('.')[2]} on line {op.line} is a view of {of}, which "
-                        "backgen does not write back through")  # (as written: np.asarray, staged as an astype)
+                return (f"the {spelled or called} on line {op.line} is a view of {of}, which backgen does not "
+                        "write back through")  # (as written: np.moveaxis, np.einsum)
         return None
 
     def _held_link(self, atom, written, shared, link):

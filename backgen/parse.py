@@ -2288,6 +2288,8 @@ def _fence_stmt(forward, stmt, last, reported=frozenset()):
         if is_append(stmt):
             _fence_expr(forward, stmt.value.args[0])
             return
+        if is_pop(stmt.value):  # buf.pop(0): the list without its first item
+            return
         raise forward.error("a call standing alone may write into its arguments (a method, out=, a "
                             "function of yours), which backgen does not follow: assign what it computes to a name",
                             stmt)
@@ -2380,9 +2382,17 @@ def builds_collection(stmt):
 
 
 def is_pop(value):
-    """``xs.pop()``: the last item of a list (assigned to a name)."""
+    """``xs.pop()``, ``xs.pop(-1)`` or ``xs.pop(0)``: the last (first) item of a list, taken out of it
+    (assigned to a name, or a statement of its own: a delay line's ``buf.pop(0)``, then ``buf.append(y)``)."""
     return (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "pop"
-            and isinstance(value.func.value, ast.Name) and not value.args and not value.keywords)
+            and isinstance(value.func.value, ast.Name) and not value.keywords and
+            (not value.args or len(value.args) == 1 and number(value.args[0]) in (0, -1) and
+             type(number(value.args[0])) is int))
+
+
+def popped_first(value):
+    """Whether the pop ``value`` (``is_pop``) takes the list's first item (``xs.pop(0)``)."""
+    return bool(value.args) and number(value.args[0]) == 0
 
 
 def is_append(stmt):

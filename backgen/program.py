@@ -45,7 +45,7 @@ from .shapes import INT_SAMPLE, DeadBranch, SampleSettings, check_differentiable
 from .shapes import pattern_conflict
 from .sample_sizes import Sizes, about_sizes
 from .shapes import check_room, checked_loops, run_check
-from .shape_free import item_lists, uses as uses_of, write as write_shape_free
+from .shape_free import indexed_ranks, item_lists, uses as uses_of, write as write_shape_free
 from .shapes import Spec
 from .shapes import spec as shape_spec
 from .source import decided as _decided, holds, walk
@@ -252,7 +252,10 @@ def _numbers_checked(forward, result):
     given arrays, for which that code is wrong (a gradient of the output's shape, not the parameter's
     where it broadcasts; an upstream gradient added to in place): the backward checks that the
     parameters it uses as numbers only (differentiated or not), and the differentiated ones the output
-    does not depend on (whose gradient it writes as the number 0.0), are numbers."""
+    does not depend on (whose gradient it writes as the number 0.0), or puts into a list it writes
+    out (``hist = [y0, y0]``), are numbers, and that those it iterates or indexes by position (``for b
+    in betas``, ``xs[t]``) are sequences of numbers, as deep as it reads them (a matrix's rows, arrays,
+    make the numbers it computes arrays)."""
     main = result.main
     if main.numbers or main.cache is not None or main.mode != "scalar":
         return result
@@ -262,14 +265,47 @@ def _numbers_checked(forward, result):
     zero = {w for w, d in zip(main.wrt, main.returns) if any(z.target == d and z.source == "0.0" for z in main.zeros)}
     reads = {n: _number_only(forward, n, parents) for n in main.params}
     aliased = _upstream_added_to(main)  # dx = dout1; dx += ...: numbers only (arrays: into the caller's dout1)
-    numbers = tuple(n for n in main.params if n in zero or reads[n] or aliased and reads[n] is None)
+    numbers = tuple(n for n in main.params if n in zero or reads[n] or reads[n] is None and (
+        aliased or _listed(forward.func, n, parents)))  # (hist = [y0, y0]: an item of a list of numbers)
     held = {n for n, _ in main.sequences}
     items = tuple((n, 1) for n in main.params if not reads[n] and n not in numbers and n not in held
                   and _items_written(forward.func, n))
+    iterated = indexed_ranks(forward.func, [n for n in main.params if reads[n] is False and n not in numbers
+                                            and n not in held and n not in dict(items)
+                                            and _read_as_sequence(forward.func, n, parents)])
+    items += tuple((n, rank if isinstance(rank, int) else len(rank)) for n, rank in iterated.items())
+    # (a sequence of numbers the code iterates or indexes, for b in betas: a matrix's rows are arrays,
+    # which the code for numbers gives a gradient of their shape where a number's is summed)
     if not numbers and not items:
         return result
     return dataclasses.replace(result, main=dataclasses.replace(main, numbers=numbers,
                                                                 sequences=main.sequences + items))
+
+
+def _listed(func, name, parents):
+    """Whether the function puts parameter ``name`` into a list it writes out (``hist = [y0, y0]``): in
+    code written for numbers, an item of a list of numbers, which an array would make a list of arrays."""
+    return any(isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+               and isinstance(parents.get(node), ast.List) for node in walk(func))
+
+
+def _read_as_sequence(func, name, parents):
+    """Whether the function reads parameter ``name`` as a sequence of numbers: iterated, or indexed by
+    numbers and names (not by a key, ``params["beta"]``, as a dict is), and not only its length taken."""
+    read = False
+    for node in walk(func):
+        if not (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)):
+            continue
+        parent = parents.get(node)
+        if isinstance(parent, ast.Subscript) and parent.value is node:
+            keys = parent.slice.elts if isinstance(parent.slice, ast.Tuple) else [parent.slice]
+            if any(isinstance(k, ast.JoinedStr) or isinstance(k, ast.Constant) and isinstance(k.value, str)
+                   for k in keys):
+                return False
+            read = True
+        elif isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:
+            read = True
+    return read
 
 
 def _items_written(func, name):
@@ -1727,6 +1763,14 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                                            probe_body, helper, integers, sampled=True, settings=settings)
             except BackgenError:
                 pass
+            if re.search(r"math domain error|ZeroDivisionError", str(first)) and \
+                    any(s.kind == "float" and not s.dims for s in specs.values()):
+                try:  # numbers whose sum a logarithm or a square root needs below one (1 - alpha - beta)
+                    return _with_sample_shapes(result, examples(result, specs, small=True), _unrecorded(functions),
+                                               probe_body, helper, integers, sampled=True, settings=settings)
+                except BackgenError as again:
+                    if _ran(again):
+                        raise  # (the forward ran at those numbers: what backgen says of the code is the answer)
             if "LinAlgError" in str(first) and any(s.kind == "int" and s.dims for s in specs.values()):
                 try:  # a matrix of the rows integer arrays pick, singular where they pick one row each time
                     return _with_sample_shapes(result, examples(result, specs, spread=True), _unrecorded(functions),

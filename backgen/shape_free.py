@@ -15,7 +15,8 @@ arrays turned a loop's numbers into arrays at every one, first those the loop ad
 (``t = 0.0``, then ``t += dt`` in it: ``loop_number_feeders``) as numbers alone, the rest arrays of every rank; then (or
 where a number became an array on one path of an if, or could not be written into one
 element of an array) all as numbers (the code then checks that it is given
-numbers), those it indexes first kept arrays of every rank, then lists or vectors of
+numbers), those it indexes (itself or in a helper it passes them to, ``kalman_forward(ys, q, r)``)
+first kept arrays of every rank, then lists or vectors of
 numbers (all of them where it indexes all: the code then checks it is given those); but where arrays
 make a list of numbers a loop fills one of arrays, which ``op=`` writes into
 (rebinds, at numbers), the shapes are asked for.  The code written must be the same at every rank the forward runs
@@ -842,6 +843,38 @@ def indexed_ranks(func, names):
     return ranks
 
 
+def _indexed_in(forward, names, depth=3):
+    """``indexed_ranks`` of ``forward``, with the elements the helpers it passes those of ``names`` to, as
+    they are, read of them (``kalman_forward(ys, q, r)`` reading ``ys[t]``): the deeper of the two."""
+    from .parse import read_helper  # (parse reads files: imported where needed)
+    ranks = indexed_ranks(forward.func, names)
+    if depth == 0:
+        return ranks
+    for node in walk(forward.func):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers) \
+                or node.func.id == forward.func.name:
+            continue
+        passed = {k: arg.id for k, arg in enumerate(node.args) if isinstance(arg, ast.Name) and arg.id in names}
+        if not passed:
+            continue
+        try:
+            helper = read_helper(forward, node.func.id)
+        except (BackgenError, OSError, TypeError):
+            continue
+        params = [a.arg for a in helper.func.args.args]
+        inner = _indexed_in(helper, [params[k] for k in passed if k < len(params)], depth - 1)
+        for k, name in passed.items():
+            theirs = inner.get(params[k]) if k < len(params) else None
+            mine = ranks.get(name)
+            if theirs is not None and (mine is None or _depth(theirs) > _depth(mine)):
+                ranks[name] = theirs
+    return ranks
+
+
+def _depth(rank):
+    return rank if isinstance(rank, int) else len(rank)
+
+
 def loop_number_feeders(func, names):
     """Those of ``names`` a loop adds into a number it carries: ``t += dt`` (or ``t = t + dt``, ``t = t - h *
     c``) in a loop, where the function sets ``t`` to a number written out (``t = 0.0``).  Given arrays, they
@@ -925,73 +958,83 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
         fixed.setdefault(name, (count, PROBES[0][0]))
     free = [n for n in unknown if n not in fixed]
     vectors = dict.fromkeys(samples.labels - set(fixed), 1)  # labels first as vectors, one per row
-    results = samples.written([{**dict.fromkeys(free, len(dims)), **vectors, **fixed} for dims in PROBES])
-    if not results and vectors:  # then of every rank, as the rest
-        results = samples.written([{**dict.fromkeys(free, len(dims)), **fixed} for dims in PROBES])
-    crosses = any(".cross(" in line for line in forward.lines)  # (here or in a helper)
-    if not results and crosses:  # vectors of three components (np.cross(r, F)): of every rank, the last axis 3
-        for labelled in (vectors, {}) if vectors else ({},):  # (labels vectors, then as the rest: a mesh's faces)
-            results = samples.written([{**{n: shape for n in free}, **labelled, **fixed}
-                                       for shape in ((3,), (6, 3), (6, 6, 3))])
-            if not results and len(free) <= 4:  # a point and a polyline: each a vector or rows of them
-                results = samples.written([{**dict(zip(free, shapes)), **labelled, **fixed}
-                                           for shapes in itertools.product(((3,), (4, 3)), repeat=len(free))])
-            if results:
-                break
     plain = not any((forward.env.get(n.id) or "").startswith("numpy") for n in walk(forward.func)
                     if isinstance(n, ast.Name))  # (plain Python: written for numbers as a person means it)
     deferred = None
     try:
-        operands = [n for n in free if n in arithmetic_only(forward.func, free)]
-        if not results and operands:  # values only added, multiplied...: size-one axes broadcast against any
-            sets = [{**dict.fromkeys(free, len(dims)), **vectors, **fixed, **dict.fromkeys(operands, (1,) * rank)}
-                    for rank, dims in enumerate(PROBES)]
-            results = samples.written(sets[:1])
-            ones = samples.written(sets[1:])
-            if results and not ones and any(map(_grown, results)):  # a loop's number made an array, at the
-                results = []  # operands as numbers only (math.exp(w * x) in it): the code for numbers (below)
-            elif results and not ones and samples.carried_items and any(
-                    isinstance(n, ast.AugAssign) for n in walk(forward.func)):  # written at numbers only, where
-                # arrays change what a loop carries as a list's items (a list of numbers made one of arrays),
-                # which op= may write into (or rebind, where they are numbers): the shapes decide
-                raise needed("a loop puts arrays into a list of numbers (or of None), whose items op= writes into "
-                             "where they are arrays and gives new values where they are numbers")
-            results += ones
-        if not results and len(free) <= MIXED_MAX:  # ranks 1 to 3 each (1 and 2 for more parameters), those
-            tried = {(len(dims),) * len(free) for dims in PROBES}  # not tried above
-            choices = (1, 2, 3) if len(free) <= 3 else (1, 2)
-            results = samples.written([{**dict(zip(free, ranks)), **vectors, **fixed}
-                                       for ranks in itertools.product(choices, repeat=len(free)) if ranks not in tried])
-            if not results and vectors:  # labels of those ranks too (edges of two axes: A[E[:, 0], E[:, 1]] = w)
-                results = samples.written([{**dict(zip(free, ranks)), **fixed}
+        results = samples.written([{**dict.fromkeys(free, len(dims)), **vectors, **fixed} for dims in PROBES])
+        if not results and vectors:  # then of every rank, as the rest
+            results = samples.written([{**dict.fromkeys(free, len(dims)), **fixed} for dims in PROBES])
+    except BackgenError as refusal:  # plain Python refused at arrays of every rank for a shape they change (a
+        if not plain or getattr(refusal, "shape_free", False) or not getattr(refusal, "varying_shape", None):
+            raise  # list of numbers a loop fills, s.append(alpha * x + ...), whose items arrays give shapes of
+        deferred, results = refusal, []  # their own): numbers and lists of them are tried below, as the person
+        # writing it means them, before the refusal
+    if deferred is None:  # (refused at arrays of every rank: not written at some ranks alone, which arrays of
+        # the others would be given without a check; the code for numbers below checks what it is given)
+        crosses = any(".cross(" in line for line in forward.lines)  # (here or in a helper)
+        if not results and crosses:  # vectors of three components (np.cross(r, F)): of every rank, the last axis 3
+            for labelled in (vectors, {}) if vectors else ({},):  # (labels vectors, then as the rest: a mesh's faces)
+                results = samples.written([{**{n: shape for n in free}, **labelled, **fixed}
+                                           for shape in ((3,), (6, 3), (6, 6, 3))])
+                if not results and len(free) <= 4:  # a point and a polyline: each a vector or rows of them
+                    results = samples.written([{**dict(zip(free, shapes)), **labelled, **fixed}
+                                               for shapes in itertools.product(((3,), (4, 3)), repeat=len(free))])
+                if results:
+                    break
+        try:
+            operands = [n for n in free if n in arithmetic_only(forward.func, free)]
+            if not results and operands:  # values only added, multiplied...: size-one axes broadcast against any
+                sets = [{**dict.fromkeys(free, len(dims)), **vectors, **fixed, **dict.fromkeys(operands, (1,) * rank)}
+                        for rank, dims in enumerate(PROBES)]
+                results = samples.written(sets[:1])
+                ones = samples.written(sets[1:])
+                if results and not ones and any(map(_grown, results)):  # a loop's number made an array, at the
+                    results = []  # operands as numbers only (math.exp(w * x) in it): the code for numbers (below)
+                elif results and not ones and samples.carried_items and any(
+                        isinstance(n, ast.AugAssign) for n in walk(forward.func)):  # written at numbers only, where
+                    # arrays change what a loop carries as a list's items (a list of numbers made one of arrays),
+                    # which op= may write into (or rebind, where they are numbers): the shapes decide
+                    raise needed("a loop puts arrays into a list of numbers (or of None), whose items op= writes into "
+                                 "where they are arrays and gives new values where they are numbers")
+                results += ones
+            if not results and len(free) <= MIXED_MAX:  # ranks 1 to 3 each (1 and 2 for more parameters), those
+                tried = {(len(dims),) * len(free) for dims in PROBES}  # not tried above
+                choices = (1, 2, 3) if len(free) <= 3 else (1, 2)
+                results = samples.written([{**dict(zip(free, ranks)), **vectors, **fixed}
                                            for ranks in itertools.product(choices, repeat=len(free))
-                                           if ranks not in tried and any(
-                                               r > 1 for n, r in zip(free, ranks) if n in vectors)])
-            scaling = arithmetic_only(forward.func, free, augmented=True)
-            others = [n for n in free if n not in scaling]
-            if len(results) == 1 and scaling and others and not samples.carried_changes:
-                # one mix of ranks alone ran (x a vector, w a vector: A[A > 0] *= w where every element is
-                # positive), not the code for every rank: the operands numbers, the others of every rank
-                # (x a matrix, its rows views), must write the same code, else the shapes are asked for
-                results += samples.written([{**dict(zip(others, ranks)), **vectors, **fixed,
-                                             **dict.fromkeys(scaling, ())}
-                                            for ranks in itertools.product(choices, repeat=len(others))])
-        others = [n for n in free if n not in operands]
-        if not results and operands and others and len(others) <= MIXED_MAX and not samples.carried_changes:
-            # the others of ranks 1 to 3 each (a vector: u[2:] - 2 * u[1:-1]), the operands numbers and size-one
-            # arrays (r * lap, r = alpha * dt); not where arrays turned a loop's numbers into arrays (below)
-            choices = (1, 2, 3) if len(others) <= 3 else (1, 2)
-            results = samples.written([{**dict(zip(others, ranks)), **vectors, **fixed, **dict.fromkeys(operands, ones)}
-                                       for ranks in itertools.product(choices, repeat=len(others))
-                                       for ones in ((), (1,) * max(ranks))])
-        if not results and 1 < len(vectors) <= MIXED_MAX:  # each label a matrix, the others vectors (a batch's
-            results = samples.written([{**dict.fromkeys(free, len(dims)), **vectors, name: 2, **fixed}  # negatives,
-                                       for name in vectors for dims in PROBES[:2]])  # negs of (B, K) beside
-            # centers of (B,): W_out[negs] of rank 3, in np.einsum("bkd,bd->bk", W_out[negs], W_in[centers]))
-    except BackgenError as refusal:  # plain Python whose arrays of some ranks the code cannot be written for:
-        if not plain or getattr(refusal, "shape_free", False):  # numbers (and lists of them) are tried below,
-            raise  # as the person writing it means them, before the refusal
-        deferred, results = refusal, []
+                                           if ranks not in tried])
+                if not results and vectors:  # labels of those ranks too (edges of two axes: A[E[:, 0], E[:, 1]] = w)
+                    results = samples.written([{**dict(zip(free, ranks)), **fixed}
+                                               for ranks in itertools.product(choices, repeat=len(free))
+                                               if ranks not in tried and any(
+                                                   r > 1 for n, r in zip(free, ranks) if n in vectors)])
+                scaling = arithmetic_only(forward.func, free, augmented=True)
+                others = [n for n in free if n not in scaling]
+                if len(results) == 1 and scaling and others and not samples.carried_changes:
+                    # one mix of ranks alone ran (x a vector, w a vector: A[A > 0] *= w where every element is
+                    # positive), not the code for every rank: the operands numbers, the others of every rank
+                    # (x a matrix, its rows views), must write the same code, else the shapes are asked for
+                    results += samples.written([{**dict(zip(others, ranks)), **vectors, **fixed,
+                                                 **dict.fromkeys(scaling, ())}
+                                                for ranks in itertools.product(choices, repeat=len(others))])
+            others = [n for n in free if n not in operands]
+            if not results and operands and others and len(others) <= MIXED_MAX and not samples.carried_changes:
+                # the others of ranks 1 to 3 each (a vector: u[2:] - 2 * u[1:-1]), the operands numbers and size-one
+                # arrays (r * lap, r = alpha * dt); not where arrays turned a loop's numbers into arrays (below)
+                choices = (1, 2, 3) if len(others) <= 3 else (1, 2)
+                results = samples.written([{**dict(zip(others, ranks)), **vectors, **fixed,
+                                            **dict.fromkeys(operands, ones)}
+                                           for ranks in itertools.product(choices, repeat=len(others))
+                                           for ones in ((), (1,) * max(ranks))])
+            if not results and 1 < len(vectors) <= MIXED_MAX:  # each label a matrix, the others vectors (a batch's
+                results = samples.written([{**dict.fromkeys(free, len(dims)), **vectors, name: 2, **fixed}  # negatives,
+                                           for name in vectors for dims in PROBES[:2]])  # negs of (B, K) beside
+                # centers of (B,): W_out[negs] of rank 3, in np.einsum("bkd,bd->bk", W_out[negs], W_in[centers]))
+        except BackgenError as refusal:  # plain Python whose arrays of some ranks the code cannot be written for:
+            if not plain or getattr(refusal, "shape_free", False):  # numbers (and lists of them) are tried below,
+                raise  # as the person writing it means them, before the refusal
+            deferred, results = deferred or refusal, []
     math_calls = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
                      and forward.env.get(n.func.value.id) == "math" for n in walk(forward.func))
     if samples.paths_differ:  # a number on one path, an array on another: none of the arrays' code is kept
@@ -1020,7 +1063,7 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
         # under an if), are written into one element (xs = np.zeros(n), then xs[i] = x in a loop stepping
         # x = x0 + ...), are tested as one number (while np.abs(a) > 0.1), or meet math's functions
         # (math.sin(xs[i]), xs = [0.0] * n filled with x0): the
-        indexed = {n: rank for n, rank in indexed_ranks(forward.func, free).items() if n not in fixed}
+        indexed = {n: rank for n, rank in _indexed_in(forward, free).items() if n not in fixed}
         as_numbers = _Samples(tuple(n for n in unknown if n not in free),  # code is written for numbers,
                               {**samples.declared, **{n: Spec((), "float") for n in free}},  # checked to
                               samples.labels, attempt, needed, fitting,  # get numbers as it starts (those it indexes
@@ -1188,7 +1231,9 @@ class _Samples:
                         self.paths_differ = self.needed(f"{exc.msg}{at}")
                         return []  # (numbers are tried: the code then checks it is given numbers)
                     if not self.quiet:
-                        raise self.needed(f"{exc.msg}{at}")
+                        needed = self.needed(f"{exc.msg}{at}")
+                        needed.varying_shape = getattr(exc, "varying_shape", None)  # (a shape the arrays change)
+                        raise needed
             if not ranks:  # nothing to vary: one sample run says it all
                 break
         return results

@@ -15,7 +15,8 @@ Contract:
 * ``infer(staged, args)`` propagates shapes line by line through the staged
   forward (every branch, loops until their carried values settle; a loop whose
   iterations' shapes follow from the shapes they start with, ``_Walker._uniform``,
-  until three iterations give the same, not to its end) and returns
+  until three iterations give the same, not to its end; a while loop two
+  iterations, or to its end where it counts to a bound, ``_counting``) and returns
   ``{name: shape}`` for every parameter and staged value; a value whose shape
   depends on the path is refused.  Each operation is evaluated (its value
   decides what values decide: a mask's count, a branch, a loop's length) and
@@ -168,12 +169,14 @@ FLOAT_SAMPLE = 0.5  # the sample value of the first number parameter; the next o
 FLOAT_STEP = 0.0625  # so that no two are equal (lam1 / (lam2 - lam1) would divide by zero)
 
 
-def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=False):
+def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=False, small=False):
     """Sample inputs of the declared shapes, in parameter order (``fixed``: sizes given to some
     named dimensions; ``multiple``: every named size a multiple of it, for code that splits a
     dimension by an integer parameter, ``x.reshape(N, G, C // G)``).  Integer arrays are zeros (an
     index into every axis), or with ``spread`` 0, 1, 2... in turn below the least named size (a mesh's
-    triangles of three corners apart, whose edge matrices invert)."""
+    triangles of three corners apart, whose edge matrices invert).  With ``small``, the numbers are a
+    tenth of their usual samples (a GARCH model's ``math.log(omega / (1 - alpha - beta))``, whose
+    parameters add up to less than one)."""
     sizes = {dim: size * multiple for dim, size in dim_sizes(specs, larger_first).items()}
     sizes.update(fixed or {})
     for dim in [d for d in sizes if isinstance(d, str) and "*" in d]:
@@ -192,7 +195,7 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=F
         elif not s.dims and s.kind in ("bool", "str"):
             args.append(s.value if s.value is not None else True)
         elif not s.dims:
-            args.append(FLOAT_SAMPLE + FLOAT_STEP * numbers)
+            args.append((FLOAT_SAMPLE + FLOAT_STEP * numbers) / (10 if small else 1))
             numbers += 1
         else:
             shape = tuple(sizes[d] if isinstance(d, str) else d for d in s.dims)
@@ -1002,10 +1005,13 @@ class _Walker:
             error.iteration = again  # (the same line in another iteration of its loop)
             error.number_and_array = () in (_exact(known), _exact(shape)) and not isinstance(known, Items) \
                 and not isinstance(shape, Items)  # (a number on one path, an array on the other)
-            if error.number_and_array and (again or self.grown) and self.zero_starts and self.staged.shape_free:
+            if (error.number_and_array or again and self.grown) and (again or self.grown) and self.zero_starts \
+                    and self.staged.shape_free:
                 error.varying_shape = "loop"  # (computed from a loop's number in the first iteration, from
                 # the array it became in a later one, or the array a loop made of it meeting the number another
-                # path leaves: the loop changes its shape, as it did the number's)
+                # path leaves: the loop changes its shape, as it did the number's; so too a value of one
+                # array's shape in the first iteration, v = ys[t] - x of the row ys[t], of another in a later
+                # one, x = x + K * v having made the number x an array of K's shape)
             error.varying_output = not loop and name in {a.name for a in self.staged.outputs
                                                          if isinstance(a, ir.Var)}
             if error.varying_output:  # (the shapes each path gives it, for a helper's callers to refuse)
@@ -1448,6 +1454,23 @@ class _Walker:
         finally:
             self.pending = outer
 
+    def _counted_rounds(self, loop, env):
+        """The iterations of the while ``loop`` where it counts to a bound (``_counting``) and runs at least
+        once, as the values in ``env`` say (at most ``MAX_ROUNDS``), else None."""
+        counting = _counting(loop)
+        if not counting:
+            return None
+        counter, by = counting
+        trial = dict(env)
+        try:
+            for rounds in range(self.MAX_ROUNDS + 1):
+                if not eval(loop.test, self.namespace, trial):
+                    return rounds or None
+                trial[counter] = trial[counter] + by
+        except Exception:  # noqa: BLE001 (walked as any other while loop)
+            return None
+        return None
+
     def _uniform(self, loop):
         """Whether every iteration of the for ``loop`` has the shapes of the one before wherever the
         values it starts with have the shapes they had as that one started, and nothing but shapes
@@ -1566,7 +1589,8 @@ class _Walker:
             self.forks |= not values or emptied
             values = [] if self.other and emptied else values
             values = values or ([] if self.other else [0])  # run 0 times here: the body's shapes all the same
-        else:  # a while loop's test is data: walk two iterations, never until it ends (the second walk: none)
+        else:  # a while loop's test is data: walk two iterations, never until it ends (the second walk: none),
+            # where it counts to a bound (_counting): walk it to its end
             if self.exact and id(loop) not in self.tests_ok:
                 self.test(loop, env)
             if id(loop) in self.droppable and not self.other:
@@ -1578,8 +1602,10 @@ class _Walker:
                     self.unrun.add(id(loop))
                     return
             self.forks = True
-            values = [] if self.other else [None] * self.WHILE_ROUNDS
-        stops = loop.line if loop.kind == "while" or loop.breaks else None  # the line deciding the iterations
+            rounds = None if self.other else self._counted_rounds(loop, env)
+            values = [] if self.other else [None] * (rounds or self.WHILE_ROUNDS)
+        stops = loop.line if loop.kind == "while" and not rounds or loop.breaks else None  # the line deciding
+        # the iterations (a while loop counting to a bound, walked to its end, runs as a for loop over a range)
         if stops is None and self.counted and loop.kind == "for":  # (for k in range(n), n = len(hs))
             stops = next((self.counted[n] for n in sorted(source.names_in(loop.iterable)) if n in self.counted), None)
         uniform = loop.kind == "for" and len(values) > 3 and self._uniform(loop)
@@ -1620,6 +1646,35 @@ class _Walker:
                 ends = value_at_end = None  # (env alone holds the values: a write may go into an array, see owned)
         finally:
             self.watching -= watched
+
+
+def _counting(loop):
+    """``(counter, step)`` where the while ``loop`` counts to a bound as a for loop over a range does
+    (``while t < n:`` ... ``t += 1``, ``while t >= 0:`` ... ``t -= 1``), else None: no break, its test
+    ``t < n`` or ``t <= n`` (``t > n``, ``t >= n``) of a bound it does not change, and ``t`` written once
+    in it, outside any branch, one more (one less) by a whole number ``step`` each iteration.  Its
+    iterations are then as many as the values it starts with say (the sizes), not as the path decides."""
+    try:
+        test = ast.parse(loop.test, mode="eval").body
+    except SyntaxError:
+        return None
+    if loop.breaks or not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name)
+                           and isinstance(test.ops[0], (ast.Lt, ast.LtE, ast.Gt, ast.GtE))):
+        return None
+    counter, exits = test.left.id, dict(loop.exits)
+    written = {op.target for op in ir.ops_in(loop.body)}
+    if (source.names_in(loop.test) - {counter}) & (written | set(exits)) or \
+            not isinstance(exits.get(counter), ir.Var):
+        return None
+    step = next((item for item in loop.body if isinstance(item, ir.Op) and item.target == exits[counter].name), None)
+    if step is None or step.rule not in ("add", "sub") or len(step.args) != 2 or not (
+            isinstance(step.args[0], ir.Var) and step.args[0].name == counter and isinstance(step.args[1], ir.Const)):
+        return None
+    by = source.number_text(step.args[1].source)
+    if type(by) is not int or by == 0:
+        return None
+    by = by if step.rule == "add" else -by
+    return (counter, by) if (by > 0) == isinstance(test.ops[0], (ast.Lt, ast.LtE)) else None
 
 
 _MISSING = object()
