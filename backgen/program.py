@@ -557,7 +557,8 @@ def _shape_free(forward, wrt, shapes, needed, user_cache):
     current, splits = forward, 0
     while True:
         try:
-            return _shape_free_of(current, wrt, shapes, needed, user_cache, splits < MAX_SPLITS, current is not forward)
+            return _default_numbers_checked(forward, shapes, _shape_free_of(
+                current, wrt, shapes, needed, user_cache, splits < MAX_SPLITS, current is not forward))
         except _Resplit as again:
             current, splits = dataclasses.replace(current, func=again.func), splits + 1
         except BackgenError:
@@ -565,6 +566,30 @@ def _shape_free(forward, wrt, shapes, needed, user_cache):
                 raise
             break
     return _shape_free_of(forward, wrt, shapes, needed, user_cache, False)
+
+
+def _default_numbers_checked(forward, shapes, result):
+    """``result`` (a shape-generic program) whose backward checks that the parameters it takes for numbers
+    because their defaults are (``N=1.0``), no shape given for them, are given numbers: the code for every
+    shape holds for arrays of any shape but theirs (a vector ``N`` makes ``S = 0.99 * N`` an array, which
+    ``S += dS`` then writes into, where a number is bound anew)."""
+    main = result.main
+    if not main.shape_free:
+        return result
+    args = forward.func.args
+    given = set(given_shapes(forward, shapes)) | {a.arg for a in args.args if a.annotation is not None} | \
+        set(dict(docstring_shapes(forward.func)))
+    floats = []
+    for arg, node in zip(args.args[len(args.args) - len(args.defaults):], args.defaults):
+        try:
+            value = default_value(node)
+        except ValueError:
+            continue
+        if type(value) is float and arg.arg not in given and arg.arg in main.params and arg.arg not in main.numbers:
+            floats.append(arg.arg)
+    if not floats:
+        return result
+    return dataclasses.replace(result, main=dataclasses.replace(main, numbers=main.numbers + tuple(floats)))
 
 
 def _shape_free_of(forward, wrt, shapes, needed, user_cache, splitting, split=False):

@@ -1614,3 +1614,36 @@ def halve_forward(a):
     while np.abs(a) > 0.1:
         a = a * 0.5
     return a * a
+
+
+SIR = '''
+import numpy as np
+
+
+def f(params, N=1.0):
+    beta, gamma = params
+    S, I = 0.99 * N, 0.01 * N
+    infected = []
+    for day in range(6):
+        dS = -beta * S * I / N
+        dI = beta * S * I / N - gamma * I
+        S += dS
+        I += dI
+        infected.append(I)
+    return np.sum(np.log(np.array(infected)))
+'''
+
+
+def test_a_parameter_taken_for_a_number_by_its_default_is_checked_to_be_one():
+    # code for every shape of params, N a number by its default: given a vector N, S = 0.99 * N is an
+    # array, which S += dS writes into (and infected holds), where the code read a number bound anew
+    namespace, generated = {}, {}
+    exec(SIR, namespace)
+    exec(backgen.generate(SIR, name="f"), generated)
+    params = np.array([0.5, 0.15])
+    dparams, dN = generated["f_backward"](params.copy(), 1.3, 0.7)
+    want = finite_differences(namespace["f"], [params, 1.3], [0, 1], (0.7,))
+    np.testing.assert_allclose(dparams, want[0], rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(dN, want[1], rtol=1e-6, atol=1e-9)
+    with pytest.raises(TypeError, match="is written for numbers N"):
+        generated["f_backward"](params.copy(), np.array([1.0, 2.0]), 0.7)
