@@ -70,15 +70,21 @@ def rewrite(forward):
     Calls().visit(forward.func)
 
 
-def _sum(forward, call):
-    params = ("y", "x", "dx", "axis")
+def _given(forward, call, params, said):
+    """``{param: node}`` of a call's arguments, by place and by keyword, bound to ``params``; refused,
+    saying ``said``, where one is starred, of another name or given twice."""
     if len(call.args) > len(params) or any(isinstance(a, ast.Starred) for a in call.args):
-        raise forward.error("np.trapezoid is read with y, x, dx and axis", call)
+        raise forward.error(said, call)
     given = dict(zip(params, call.args))
     for keyword in call.keywords:
         if keyword.arg not in params or keyword.arg in given:
-            raise forward.error("np.trapezoid is read with y, x, dx and axis", call)
+            raise forward.error(said, call)
         given[keyword.arg] = keyword.value
+    return given
+
+
+def _sum(forward, call):
+    given = _given(forward, call, ("y", "x", "dx", "axis"), "np.trapezoid is read with y, x, dx and axis")
     axis = given.get("axis")
     last = axis is None or isinstance(axis, ast.UnaryOp) and isinstance(axis.op, ast.USub) and \
         isinstance(axis.operand, ast.Constant) and axis.operand.value == 1
@@ -135,14 +141,8 @@ def _cumulative(forward, which):
             self.generic_visit(node)
             if which(node.func) != "cumulative_trapezoid":
                 return node
-            params = ("y", "x", "dx", "axis", "initial")
-            if len(node.args) > len(params) or any(isinstance(a, ast.Starred) for a in node.args):
-                raise forward.error("cumulative_trapezoid is read with y, x, dx, axis and initial", node)
-            given = dict(zip(params, node.args))
-            for keyword in node.keywords:
-                if keyword.arg not in params or keyword.arg in given:
-                    raise forward.error("cumulative_trapezoid is read with y, x, dx, axis and initial", node)
-                given[keyword.arg] = keyword.value
+            given = _given(forward, node, ("y", "x", "dx", "axis", "initial"),
+                           "cumulative_trapezoid is read with y, x, dx, axis and initial")
             axis, initial = given.get("axis"), given.get("initial")
             if axis is not None and not (isinstance(axis, ast.UnaryOp) and isinstance(axis.op, ast.USub) and
                                          isinstance(axis.operand, ast.Constant) and axis.operand.value == 1):
