@@ -300,7 +300,8 @@ def _iteration(func, name):
                 getattr(node.iter.func, "id", None) in ("zip", "enumerate", "reversed") else [node.iter]
             if any(isinstance(part, ast.Name) and part.id == name for part in parts) or any(  # (zip and enumerate
                     isinstance(n, ast.Call) and getattr(n.func, "id", None) == "len" and n.args and  # as desugared:
-                    isinstance(n.args[0], ast.Name) and n.args[0].id == name for n in ast.walk(node.iter)):  # range(len(d)))
+                    isinstance(n.args[0], ast.Name) and n.args[0].id == name  # range(len(d)))
+                    for n in ast.walk(node.iter)):
                 return node.iter
     return None
 

@@ -14,8 +14,8 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
   also where the display is bound to a name first (``params = [(W1, b1), (W2, b2)]``, then
   ``for W, b in params``) that nothing else reads or changes, and nothing after rebinds a name
   it lists: the loops iterate the display itself, the binding left out (a loop iterating a slice
-  of it by constants, ``zip(pts, pts[1:])``, the items the slice takes, written out as a list); a display of names so bound
-  may also be read by constant indices (``W, b = params[0]``, ``params[1][0]``), unpacked whole or
+  of it by constants, ``zip(pts, pts[1:])``, the items the slice takes, written out as a list); a display
+  of names so bound may also be read by constant indices (``W, b = params[0]``, ``params[1][0]``), unpacked whole or
   given to ``len``, each read then the part of the display it reads; and where every binding of the
   name (in a branch, a loop, or several) is the same display of names the function never binds, read
   only as loops' sequences: the loops iterate the display, the bindings left out (where none ran,

@@ -122,8 +122,8 @@ def error_at(message, filename, lines, node):
 
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
-_CALL_REWRITERS = (vectorized, distances, scipy_optimize, integrals, signals, spectra, filters, image_filters, selects, outers,
-                   masked_reductions, quantiles, eigenvalues, correlations, polyfits, masked_ufuncs,
+_CALL_REWRITERS = (vectorized, distances, scipy_optimize, integrals, signals, spectra, filters, image_filters,
+                   selects, outers, masked_reductions, quantiles, eigenvalues, correlations, polyfits, masked_ufuncs,
                    statistics_calls, math_calls, divmods, float_limits, list_calls, dict_calls, index_tricks,
                    partials)  # (in this order: a later one may rewrite what an earlier wrote)
 
