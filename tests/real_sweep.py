@@ -21475,7 +21475,6 @@ KNOWN = {
     # stacked weights, a 2-vector state, labels given through np.where): no sample of every rank runs it
     ("conv_relu_pool_scores_tensordot", "generate"): ("refused", "tuple index out of range on sample arrays"),
     ("autograd_lstm_hiddens_cells_concat", "generate"): ("refused", "not aligned"),
-    ("log_softmax_take_negative_sampling_free", "generate"): ("refused", "`indices` must be an integer array"),
     # a default that is not a number: a tuple of layer shapes (as autograd_bnn_unpack_layers)
     ("autograd_bnn_unpack_shapes_arg", "generate"): ("refused", "is given a list holding lists"),
     ("autograd_bnn_unpack_shapes_arg", "decorator"): ("refused", "is given a list holding lists"),
@@ -21506,7 +21505,6 @@ KNOWN = {
     ("a2_dropout_forward_mask_param_train", "generate"): ("refused", "pass the settings (or call .backward with them)"),
     # no shapes, and code of one rank per parameter (labels indexing an embedding, lists of feature maps of
     # several ranks, np.hstack of a row and a matrix)
-    ("a3_captioning_loss_function", "generate"): ("refused", "arrays used as indices must be of integer"),
     ("a3_gram_style_loss_layers", "generate"): ("refused", "tuple index out of range on sample arrays"),
     ("ag_lstm_concat_and_multiply_explicit", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
     ("ag_rnn_hiddens_repeat_output_list", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
@@ -21571,11 +21569,9 @@ KNOWN = {
     ("rh_ag_mixture_of_gaussians_unpack_params", "generate"): ("refused", "only integer scalar arrays can be converted"),
     ("rh_ag_rnn_concat_and_multiply_hiddens", "generate"): ("refused", "not aligned"),
     ("rh_ag_tanh_nth_derivative_free_series", "generate"): ("refused", "total changes shape in this loop, from () to (4,)"),
-    ("rh_ag_kalman_smoother_free_filter_nll", "generate"): ("refused", "'m' has shape (1,) on one path"),
     ("rh_ag_normalizing_flow_planar_logdet", "generate"): ("refused", "operands could not be broadcast together"),
     ("rh_ag_attention_seq2seq_context_loop_list", "generate"): ("refused", "has a mismatch in its core dimension 0"),
     ("rh_phys_option_binomial_tree_american_put_loop_max", "generate"): ("refused", "operands could not be broadcast"),
-    ("rh_numpy_ix_submatrix_quadratic", "generate"): ("refused", "Cross index must be 1 dimensional"),
     ("rh_numpy_roll_and_diff_periodic_curvature", "generate"): ("refused", "np.diff with prepend or append is differentiated"),
     # a layer's cache without what its backward reads (x's shape, a mask, the table the positions index, a
     # helper layer's inputs beside its cache, a step layer's weights), or filled by the targets of a call
