@@ -473,13 +473,9 @@ def _may_be_singular(op):
         return True
     base, exponent = op.args
     for atom, finite in ((exponent, lambda v: v >= 1 or (v >= 0 and v == int(v))), (base, lambda v: v > 0)):
-        if isinstance(atom, ir.Const):
-            try:
-                value = float(atom.source)
-            except ValueError:
-                continue
-            if finite(value):
-                return False
+        value = _number_of(atom)
+        if value is not None and finite(value):
+            return False
     return True
 
 
@@ -561,12 +557,8 @@ def clamp_guarded(staged):
 
 def _number_of(atom):
     """The number a constant operand writes (``-1.0``), else None."""
-    if not isinstance(atom, ir.Const):
-        return None
-    try:
-        return float(atom.source)
-    except ValueError:
-        return None
+    value = number_text(atom.source) if isinstance(atom, ir.Const) else None
+    return None if value is None or isinstance(value, bool) else float(value)
 
 
 def root_guarded(staged):

@@ -533,7 +533,7 @@ def _source_of(value, once):
     if isinstance(func, ast.Name) and func.id == "int" and len(value.args) == 1 and once:
         return _source_of(value.args[0], once)
     if is_module and func.attr == "where" and len(value.args) == 3 and not value.keywords:  # np.where(valid, y,
-        picked = [arg for arg in value.args[1:] if not _whole_number(arg)]  # 0): y's elements, or a constant
+        picked = [arg for arg in value.args[1:] if type(number(arg)) is not int]  # 0): y's elements, or a constant
         if len(picked) == 1 and isinstance(picked[0], ast.Name):
             return picked[0]
     if is_module and func.attr in _JOINS and value.args:  # (the parts of one name alone, or numbers)
@@ -546,11 +546,6 @@ def _source_of(value, once):
     return None
 
 
-def _whole_number(node):
-    """A whole number written out (``0``, ``-1``)."""
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        node = node.operand
-    return isinstance(node, ast.Constant) and type(node.value) is int
 
 
 _JOINS_OF_PARTS = frozenset({"concatenate", "vstack", "hstack", "stack", "column_stack", "row_stack"})

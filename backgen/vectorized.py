@@ -89,7 +89,7 @@ def _helper_vectorized(call, forward, numpy_name):
             source.meaning_of(func.func, meaning) == "numpy.vectorize" and
             all(k.arg == "otypes" and _floats(k.value) for k in func.keywords)):
         return None
-    if not call.args or call.keywords or not all(_number(a) for a in call.args[1:]) or \
+    if not call.args or call.keywords or any(source.number(a) is None for a in call.args[1:]) or \
             isinstance(call.args[0], ast.Starred):
         return None
     floats = bool(func.keywords)  # (otypes=[float]: every value made a float, as np.array(..., dtype=float) does)
@@ -136,13 +136,6 @@ def _float_returns(helper):
         return False
     returns = [n for n in ast.walk(helper.func) if isinstance(n, ast.Return)]
     return bool(returns) and all(r.value is not None and surely(r.value) for r in returns)
-
-
-def _number(node):
-    """Whether ``node`` is a number written out (``2.0``, ``-1``)."""
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        node = node.operand
-    return isinstance(node, ast.Constant) and type(node.value) in (int, float)
 
 
 def _floats(node):
