@@ -142,33 +142,43 @@ _SETTINGS_KEYS = frozenset({"mode", "p", "eps", "momentum", "stride", "pad", "po
                             "layernorm", "seed", "running_mean", "running_var"})  # (CS231n's settings dicts)
 
 
+_SETTINGS_NAMES = ("_param", "config", "cfg", "settings", "options", "opts")  # (how dicts of settings end)
+
+
 def arrays_read_by_key(func, name, parents=None):
     """The keys, in the order first read, of a parameter ``name`` that ``func`` reads only at string
     constants (``params['W1']``, never written, iterated, passed on or tested against a string), none of
     them a key of a dict of settings (``mode``, ``eps``, ``stride``...), nor ``name`` one of settings
     (``bn_param``, ``config``): a dict of arrays whose shapes are not given, so its entries are read
     as arrays of every shape.  Empty where it is read otherwise."""
-    lowered = name.lower()
-    if lowered.endswith(("_param", "config", "cfg", "settings", "options", "opts")):
+    if name.lower().endswith(_SETTINGS_NAMES):
         return ()
     parents = node_parents(func) if parents is None else parents
     keys = []
     for node in ast.walk(func):
-        if not (isinstance(node, ast.Name) and node.id == name):
-            continue
-        parent = parents.get(node)
-        if isinstance(node.ctx, ast.Store) or not (isinstance(parent, ast.Subscript) and parent.value is node and
-                                                   isinstance(parent.ctx, ast.Load)):
-            return ()
-        key = parent.slice
-        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)) or key.value in _SETTINGS_KEYS:
-            return ()
-        compared = parents.get(parent)
-        if isinstance(compared, ast.Compare) and any(isinstance(c, ast.Constant) and isinstance(c.value, str)
-                                                     for c in [compared.left, *compared.comparators]):
-            return ()  # (params['mode'] == 'train': a setting)
-        keys.append((node.lineno, node.col_offset, key.value))
+        if isinstance(node, ast.Name) and node.id == name:
+            key = _key_read(node, parents)
+            if key is None:
+                return ()
+            keys.append((node.lineno, node.col_offset, key))
     return tuple(dict.fromkeys(key for *_, key in sorted(keys)))
+
+
+def _key_read(node, parents):
+    """The key at which the name ``node`` is read (``params['W1']``): a string constant, not one of a dict
+    of settings' keys nor compared with a string (``params['mode'] == 'train'``); else None."""
+    parent = parents.get(node)
+    if isinstance(node.ctx, ast.Store) or not (isinstance(parent, ast.Subscript) and parent.value is node and
+                                               isinstance(parent.ctx, ast.Load)):
+        return None
+    key = parent.slice
+    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)) or key.value in _SETTINGS_KEYS:
+        return None
+    compared = parents.get(parent)
+    if isinstance(compared, ast.Compare) and any(isinstance(c, ast.Constant) and isinstance(c.value, str)
+                                                 for c in [compared.left, *compared.comparators]):
+        return None  # (a setting)
+    return key.value
 
 
 def numbers_read_by_key(forward, name, depth=0):
@@ -177,43 +187,23 @@ def numbers_read_by_key(forward, name, depth=0):
     reading ``params["a"]``, at three calls' depth at most): a dict of numbers to differentiate (``number_dict``)."""
     if arrays_read_by_key(forward.func, name):
         return True
-    if depth > 2 or name.lower().endswith(("_param", "config", "cfg", "settings", "options", "opts")):
+    if depth > 2 or name.lower().endswith(_SETTINGS_NAMES):
         return False
     parents, passed = node_parents(forward.func), False
     for node in walk(forward.func):
-        if not (isinstance(node, ast.Name) and node.id == name):
+        if not (isinstance(node, ast.Name) and node.id == name) or _key_read(node, parents) is not None:
             continue
         parent = parents.get(node)
-        if isinstance(parent, ast.Subscript) and parent.value is node:
-            continue  # (read at a key: arrays_read_by_key above says which are allowed)
         if not (isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Name) and
                 parent.func.id in forward.helpers and isinstance(node.ctx, ast.Load)):
-            return False
+            return False  # (read otherwise than at a key or passed to a function of the module)
         helper = read_helper(forward, parent.func.id)
         params = helper.func.args.args
         position = parent.args.index(node)
         if position >= len(params) or not numbers_read_by_key(helper, params[position].arg, depth + 1):
             return False
         passed = True
-    return passed and not _other_reads(forward.func, name, parents)
-
-
-def _other_reads(func, name, parents):
-    """Whether ``func`` reads ``name`` at a key that is no string constant, or of settings, or compares an
-    entry with a string (what ``arrays_read_by_key`` refuses among reads at keys)."""
-    for node in walk(func):
-        parent = parents.get(node)
-        if isinstance(node, ast.Name) and node.id == name and isinstance(parent, ast.Subscript) and \
-                parent.value is node:
-            key = parent.slice
-            if not isinstance(parent.ctx, ast.Load) or not (isinstance(key, ast.Constant) and
-                                                            isinstance(key.value, str)) or key.value in _SETTINGS_KEYS:
-                return True
-            compared = parents.get(parent)
-            if isinstance(compared, ast.Compare) and any(isinstance(c, ast.Constant) and isinstance(c.value, str)
-                                                         for c in [compared.left, *compared.comparators]):
-                return True
-    return False
+    return passed
 
 
 def unread_keys(value):
