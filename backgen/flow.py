@@ -1482,7 +1482,7 @@ class StatementStager:
         augmented = {node.target.id for node in source.walk(self.func)  # (an op= in the if itself is the
                      if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name)  # write merged,
                      and (in_loop or outside(node))}  # not a read after it)
-        if _always_returns([stmt]) and not any(isinstance(node, ast.Try) and node.finalbody
+        if source.ends_in([stmt]) and not any(isinstance(node, ast.Try) and node.finalbody
                                                 for node in source.walk(self.func)):
             live = set()  # (every path returns in it: nothing after it runs)
         elif in_loop or any(node is stmt for node in source.walk(self.func)):
@@ -1804,7 +1804,7 @@ def _taken(test, stmt):
     ``if done > 0: return result``, on a path where the loop set no result, done = 0); else None."""
     if getattr(stmt, "breaks", False) or \
             any(isinstance(n, (ast.Break, ast.Continue)) for n in source.walk(stmt)) or \
-            any(isinstance(n, ast.Return) for n in source.walk(stmt)) and not _always_returns([stmt]):
+            any(isinstance(n, ast.Return) for n in source.walk(stmt)) and not source.ends_in([stmt]):
         return None
     try:
         truth = source.decided(ast.parse(test, mode="eval").body)
@@ -2046,8 +2046,8 @@ def single_exit(stmts):
     for i, stmt in enumerate(stmts):
         if isinstance(stmt, ast.If) and _contains_return(stmt):
             rest = stmts[i + 1:]
-            body = stmt.body if _always_returns(stmt.body) else stmt.body + rest
-            orelse = stmt.orelse if _always_returns(stmt.orelse) else stmt.orelse + rest
+            body = stmt.body if source.ends_in(stmt.body) else stmt.body + rest
+            orelse = stmt.orelse if source.ends_in(stmt.orelse) else stmt.orelse + rest
             new = ast.copy_location(ast.If(stmt.test, single_exit(body), single_exit(orelse)), stmt)
             out.append(new)
             return out
@@ -2057,17 +2057,6 @@ def single_exit(stmts):
 
 def _contains_return(stmt):
     return any(isinstance(n, ast.Return) for n in source.walk(stmt))
-
-
-def _always_returns(stmts):
-    if not stmts:
-        return False
-    last = stmts[-1]
-    if isinstance(last, ast.Return):
-        return True
-    if isinstance(last, ast.If):
-        return _always_returns(last.body) and _always_returns(last.orelse)
-    return False
 
 
 def rename(items, old, new):

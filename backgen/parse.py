@@ -56,7 +56,7 @@ from . import (combinations, correlations, defaults, dict_arguments, dict_calls,
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
-from .source import bind_counts, census, fresh_names, name_ids as source_names, number, numerals, parts_list, \
+from .source import bind_counts, census, ends_in, fresh_names, name_ids as source_names, number, numerals, parts_list, \
     rewrite_statements, spelled, spelling, text_cache, walk
 from .sentinels import decide_none_tests
 from .tidy import tidy
@@ -2059,7 +2059,7 @@ def fence(forward, main=True):
         # written out; a call standing alone is then written into its caller (``inline``), any other refused
         func.body.append(ast.copy_location(ast.Return(ast.Constant(None)), body[-1]))
         func.returns_nothing = True
-    elif not body or not _ends_in_return(body):
+    elif not body or not ends_in(body):
         raise forward.error(f"function {func.name!r} must end with a return statement", body[-1] if body else func)
 
 
@@ -2096,13 +2096,6 @@ def _plain_tuple(value):
     1)``, ``shapes=((1, 3), (3, 1))``): a value written out that no call can change."""
     return all(v is None or type(v) in (int, float, bool, str) or type(v) is tuple and _plain_tuple(v)
                for v in value)
-
-
-def _ends_in_return(stmts):
-    last = stmts[-1] if stmts else None
-    if isinstance(last, ast.Return):
-        return True
-    return isinstance(last, ast.If) and _ends_in_return(last.body) and _ends_in_return(last.orelse)
 
 
 def _fence_block(forward, stmts, in_loop, last, reported=frozenset()):

@@ -517,6 +517,16 @@ def own_jumps(body, kinds=(ast.Break, ast.Continue)):
     return False
 
 
+def ends_in(stmts, kinds=(ast.Return,)):
+    """Whether every path through the block ``stmts`` ends, at its end, in a statement of ``kinds`` (a
+    return; or a raise, a break, a continue): its last statement one, or an if each of whose branches so
+    ends."""
+    last = stmts[-1] if stmts else None
+    if isinstance(last, ast.If):
+        return ends_in(last.body, kinds) and ends_in(last.orelse, kinds)
+    return isinstance(last, kinds)
+
+
 def meaning_of(node, meaning):
     """The full name ``node`` spells: the meaning of its first name (``meaning``, a function of a name: an
     environment's ``get``) followed by its attributes (``numpy.linalg.LinAlgError`` of

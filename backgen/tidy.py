@@ -56,7 +56,7 @@ import re
 import numpy as np
 
 from .errors import BackgenError
-from .source import fresh_names, holds, of_kinds, parents as node_parents, rewrite_statements, statements, walk
+from .source import ends_in, fresh_names, holds, of_kinds, parents as node_parents, rewrite_statements, statements, walk
 
 
 def tidy(func, error, loops=True, names=None, nodes=None):
@@ -423,25 +423,19 @@ def _renamings(stmt):
             for t, v in zip(targets, stmt.value.elts)]
 
 
-def _exits(stmts):
-    """Whether a block leaves where it ends (the function, or in a loop's body the iteration): its last
-    statement a return, a raise, a break or a continue, or an if each of whose branches does."""
-    last = stmts[-1] if stmts else None
-    if isinstance(last, ast.If):
-        return _exits(last.body) and _exits(last.orelse)
-    return isinstance(last, (ast.Return, ast.Raise, ast.Break, ast.Continue))
+_LEAVING = (ast.Return, ast.Raise, ast.Break, ast.Continue)  # (where a block leaves: the function or the iteration)
 
 
 def _raises_after_exits(stmts):
-    """``stmts`` with the statements after an if (elif ...) each of whose branches leaves (``_exits``) and
+    """``stmts`` with the statements after an if (elif ...) each of whose branches leaves (``ends_in``) and
     which has no else, where they end in a raise, made that else: they run there alone, as before."""
     for k, stmt in enumerate(stmts[:-1]):
         if not (isinstance(stmt, ast.If) and _raises(stmts[k + 1:])):
             continue
         last = stmt
-        while _exits(last.body) and len(last.orelse) == 1 and isinstance(last.orelse[0], ast.If):
+        while ends_in(last.body, _LEAVING) and len(last.orelse) == 1 and isinstance(last.orelse[0], ast.If):
             last = last.orelse[0]
-        if _exits(last.body) and not last.orelse:
+        if ends_in(last.body, _LEAVING) and not last.orelse:
             last.orelse = _raises_after_exits(stmts[k + 1:])
             return stmts[:k + 1]
     return stmts
