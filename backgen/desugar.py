@@ -659,16 +659,11 @@ def _constant_slice(node, name):
     if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name
             and isinstance(node.slice, ast.Slice) and isinstance(node.ctx, ast.Load)):
         return None
-    bounds = []
-    for bound in (node.slice.lower, node.slice.upper, node.slice.step):
-        if isinstance(bound, ast.UnaryOp) and isinstance(bound.op, ast.USub) and isinstance(bound.operand, ast.Constant):
-            bound, sign = bound.operand, -1
-        else:
-            sign = 1
-        if bound is not None and not (isinstance(bound, ast.Constant) and type(bound.value) is int):
-            return None
-        bounds.append(None if bound is None else sign * bound.value)
-    return None if bounds[2] == 0 else slice(*bounds)
+    parts = (node.slice.lower, node.slice.upper, node.slice.step)
+    bounds = [None if part is None else source.number(part) for part in parts]
+    if any(part is not None and type(value) is not int for part, value in zip(parts, bounds)) or bounds[2] == 0:
+        return None
+    return slice(*bounds)
 
 
 def _sequence_value(node, display):
