@@ -282,8 +282,7 @@ def _items_read(func, params):
     items = set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.For, ast.comprehension)):
-            items.update(id(part) for part in (node.iter.args if isinstance(node.iter, ast.Call) and getattr(
-                node.iter.func, "id", None) in ("zip", "enumerate", "reversed") else [node.iter]))
+            items.update(id(part) for part in _iterated_parts(node))
         elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "len" and len(node.args) == 1:
             items.add(id(node.args[0]))
     reads = [node for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)]
@@ -291,16 +290,22 @@ def _items_read(func, params):
                      all(id(n) in items for n in reads if n.id == p))
 
 
+def _iterated_parts(loop):
+    """What a loop (or a comprehension) iterates: its iterable, or the sequences ``zip``, ``enumerate`` or
+    ``reversed`` give it."""
+    if isinstance(loop.iter, ast.Call) and getattr(loop.iter.func, "id", None) in ("zip", "enumerate", "reversed"):
+        return loop.iter.args
+    return [loop.iter]
+
+
 def _iteration(func, name):
     """The first loop (or comprehension, ``zip``, ``enumerate``) iterating the name ``name``: its iterable;
     else None (the ``def`` line)."""
     for node in ast.walk(func):
         if isinstance(node, (ast.For, ast.comprehension)):
-            parts = node.iter.args if isinstance(node.iter, ast.Call) and \
-                getattr(node.iter.func, "id", None) in ("zip", "enumerate", "reversed") else [node.iter]
-            if any(isinstance(part, ast.Name) and part.id == name for part in parts) or any(  # (zip and enumerate
-                    isinstance(n, ast.Call) and getattr(n.func, "id", None) == "len" and n.args and  # as desugared:
-                    isinstance(n.args[0], ast.Name) and n.args[0].id == name  # range(len(d)))
+            if any(isinstance(part, ast.Name) and part.id == name for part in _iterated_parts(node)) or any(  # (zip
+                    isinstance(n, ast.Call) and getattr(n.func, "id", None) == "len" and n.args and  # and enumerate
+                    isinstance(n.args[0], ast.Name) and n.args[0].id == name  # as desugared: range(len(d)))
                     for n in ast.walk(node.iter)):
                 return node.iter
     return None
