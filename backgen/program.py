@@ -852,6 +852,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     for op in calls:
         found = _float_literals(helpers[op.param("function")][0], op)
         floats[op.param("function")] = floats.get(op.param("function"), found) & found
+    stale = False  # whether a helper called so far returns a selection the caller has not marked
     for op in calls:
         name = op.param("function")
         helper, staged_helper = helpers[name]
@@ -866,6 +867,11 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         if written and reads is None:
             reads = _read_counts(result)
         passed_new = tuple(param for param in _passed_new(result, op, reads) if param in written) if written else ()
+        if stale:  # an earlier call's helper returns a selection (c, d = step(x[m]); step(c)): its length is
+            # the data's here too, and so in the helper it is passed to
+            selected = data_sized(dataclasses.replace(result, body=map_ops(result.body,
+                                                                           lambda o: patched.get(id(o), o))))
+            stale = False
         passed_sized = _passed_sized(op, selected)
         key = (name, None if call_args is None or shape_free else tuple(map(_rank_pattern, call_args)),
                tuple(sorted(constants.items())), passed_new, passed_sized,
@@ -912,6 +918,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
             if main.sized_outputs or main.mode == "numpy" else ()
         # a result never negative (relu(t)): a root of it is 0 where it is 0 (guarded.root_guarded)
         signs = (("nonnegative", "1"),) if outputs_never_negative(staged_helper) else ()
+        stale = stale or bool(main.sized_outputs)
         patched[id(op)] = dataclasses.replace(op, params=op.params + (("backward", backward_name),
                                                                       ("wrt", ",".join(helper_wrt))) + sized + signs)
     if patched:

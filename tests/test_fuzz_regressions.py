@@ -5432,3 +5432,44 @@ def test_a_helper_in_a_test_whose_helper_writes_into_its_argument_is_refused(tes
 def test_a_stack_of_selections_against_its_transpose(made, product):
     source = "import numpy as np\n\ndef f(w: \"4\"):\n" + textwrap.indent(f"{made}\nreturn {product}\n", "    ")
     assert_right_at_random(source, count=80, seed=3)
+
+
+# long fuzz, seed 2026120581, program 3943: a helper returning a selection by a mask, its result passed to
+# another call; the caller did not take that result's length for the data's, so the helper called with it
+# was written for fixed lengths, and the zero adjoint of a value its loop overwrites (q = np.zeros_like(p))
+# had the length of the value the loop ends with, not of the one it started from: the backward raised
+# (ValueError, operands could not be broadcast)
+@pytest.mark.parametrize("source", [
+    """
+    import numpy as np
+
+    def step(p, q):
+        for i in range(2):
+            q = np.zeros_like(p)
+            q *= q
+        return p[p > 0.5], q
+
+    def f(X: "1, 4"):
+        c, d = step(X.ravel(), X)
+        d = d * 0.5 + d
+        e, X = step(c, np.minimum(d, 0.3))
+        return e
+    """,
+    """
+    import numpy as np
+
+    def pick(v):
+        return v[v > 0.5]
+
+    def scale(p, q):
+        for i in range(2):
+            q = p * 2.0
+        return q + 1.0
+
+    def f(X: "5"):
+        c = pick(X)
+        return scale(c, X) * scale(c, c)
+    """,
+], ids=["fuzz-3943", "selection-passed-on"])
+def test_a_helpers_selection_passed_to_another_call(source):
+    assert_right_at_random(source, count=60, seed=5)
