@@ -16,7 +16,7 @@ default (``act=np.tanh``), or a call spreading two dicts, is left as it was (ref
 import ast
 import copy
 
-from .source import walk
+from .source import defaults_of, walk
 
 
 def rewrite(forward, read_plain):
@@ -55,7 +55,7 @@ def _filled(args, given, named, source):
     an unfilled parameter whose default is not a constant."""
     if args.vararg or args.kwarg or args.posonlyargs or given > len(args.args):
         return None
-    defaults = dict(zip([a.arg for a in args.args][len(args.args) - len(args.defaults):], args.defaults))
+    defaults = {arg.arg: node for arg, node in defaults_of(args)}
     defaults.update((a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None)
     keywords = []
     for param in [a.arg for a in args.args[given:]] + [a.arg for a in args.kwonlyargs]:

@@ -25,6 +25,7 @@ import runpy
 import sys
 
 from .errors import BackgenError
+from .source import defaults_of
 
 COMMANDS = ("check", "explain", "graph", "html")
 
@@ -176,8 +177,7 @@ def inputs_for(text, path, name, args):
     if unknown:
         raise BackgenError(f"--at names {', '.join(unknown)}, which {name}() does not take "
                            f"(its parameters: {', '.join(params)})", path)
-    args_defaults = forward.func.args
-    with_default = {a.arg for a in args_defaults.args[len(args_defaults.args) - len(args_defaults.defaults):]}
+    with_default = {a.arg for a, _ in defaults_of(forward.func.args)}
     missing = [p for p in params if p not in given and p not in with_default]
     drawn = {}
     if missing:

@@ -56,8 +56,8 @@ from . import (combinations, correlations, defaults, dict_arguments, dict_calls,
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
-from .source import bind_counts, census, ends_in, fresh_names, name_ids as source_names, number, numerals, parts_list, \
-    rewrite_statements, spelled, spelling, text_cache, walk
+from .source import bind_counts, census, defaults_of, ends_in, fresh_names, name_ids as source_names, number, numerals, \
+    parts_list, rewrite_statements, spelled, spelling, text_cache, walk
 from .sentinels import decide_none_tests
 from .tidy import tidy
 
@@ -549,9 +549,7 @@ def _drop_argument_checks(func):
     defaulting to None (a generated backward refuses a missing ``dout`` so): they compute nothing."""
     if isinstance(func, ast.AsyncFunctionDef):
         return
-    args = func.args.args
-    optional = {a.arg for a, d in zip(args[len(args) - len(func.args.defaults):], func.args.defaults)
-                if isinstance(d, ast.Constant) and d.value is None}
+    optional = {a.arg for a, d in defaults_of(func.args) if isinstance(d, ast.Constant) and d.value is None}
     start = 1 if func.body and is_docstring(func.body[0]) else 0
     end = start
     while end < len(func.body) - 1 and _is_argument_check(func.body[end], optional):
@@ -1807,7 +1805,7 @@ def _inline_function_defaults(forward):
     args = forward.func.args
     stored = {n.id for n in walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     inlined = {}
-    for arg, default in reversed(list(zip(args.args[len(args.args) - len(args.defaults):], args.defaults))):
+    for arg, default in reversed(defaults_of(args)):
         if not _function_default(forward, default) or arg.arg in stored:
             break
         inlined[arg.arg] = default

@@ -98,8 +98,7 @@ def _static_defaults(forward, wrt, shapes, loops=False):
     ``loops`` (a loop changed a value's shape in every iteration), also those a ``for`` over a ``range``
     reads in its bounds (``for i in range(N)``, a binomial tree's steps): the loop is written out for
     the default."""
-    args = forward.func.args
-    defaults = dict(zip([a.arg for a in args.args][len(args.args) - len(args.defaults):], args.defaults))
+    defaults = {arg.arg: node for arg, node in source.defaults_of(forward.func.args)}
     integers = {name: default_value(node) for name, node in defaults.items()
                 if array_default(node, forward.env) is None}  # (an array default: no setting)
     integers = {name: value for name, value in integers.items() if type(value) is int}
@@ -580,7 +579,7 @@ def _default_numbers_checked(forward, shapes, result):
     given = set(given_shapes(forward, shapes)) | {a.arg for a in args.args if a.annotation is not None} | \
         set(dict(docstring_shapes(forward.func)))
     floats = []
-    for arg, node in zip(args.args[len(args.args) - len(args.defaults):], args.defaults):
+    for arg, node in source.defaults_of(args):
         try:
             value = default_value(node)
         except ValueError:
@@ -1590,7 +1589,7 @@ def declared_shapes(forward, shapes=None):
     specs = dict(docstring_shapes(forward.func))  # the docstring's, where annotations say nothing
     specs.update({name: shape_spec("config") for name in forward.settings})
     args = forward.func.args
-    defaults = dict(zip([a.arg for a in args.args][len(args.args) - len(args.defaults):], args.defaults))
+    defaults = {arg.arg: node for arg, node in source.defaults_of(args)}
     for arg in args.args:
         try:
             found = shape_spec(arg.annotation) if arg.annotation is not None else None

@@ -450,6 +450,13 @@ def spelled(func):
 _SPELLING = frozenset({ast.Name, ast.Attribute, ast.keyword})
 
 
+def defaults_of(args):
+    """``[(arg, default), ...]``: the positional parameters of ``args`` (an ``ast.arguments``) that have a
+    default, each with its default's tree, in order (Python gives the defaults to the last ones)."""
+    positional = args.posonlyargs + args.args
+    return list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+
+
 def bound_arguments(call, func, default_ok=lambda default: True):
     """``{parameter: argument}`` of ``call`` to the function defined by ``func``, in the parameters'
     order, its defaults (those ``default_ok`` accepts) filling the parameters the call leaves out;
@@ -464,7 +471,7 @@ def bound_arguments(call, func, default_ok=lambda default: True):
         if given.arg not in params or given.arg in bound:
             return None
         bound[given.arg] = given.value
-    defaults = dict(zip(params[len(params) - len(func.args.defaults):], func.args.defaults))
+    defaults = {arg.arg: default for arg, default in defaults_of(func.args)}
     for param in params:
         if param not in bound:
             if param not in defaults or not default_ok(defaults[param]):

@@ -381,8 +381,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         ``y`` the function indexes with, the labels of a loss (``log_probs[np.arange(N), y]``); an
         optional number or array (``if w is None: return np.sum(x)``) keeps both paths."""
         args = self.func.args
-        optional = {a.arg for a, d in zip(args.args[len(args.args) - len(args.defaults):], args.defaults)
-                    if isinstance(d, ast.Constant) and d.value is None}
+        optional = {a.arg for a, d in source.defaults_of(args) if isinstance(d, ast.Constant) and d.value is None}
         if labels_only and optional:
             from .shape_free import labels  # (shape_free reads helpers through parse)
             optional &= labels(self.forward, sorted(optional))
@@ -590,8 +589,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         ``acc += x``): Python makes that array once and keeps it between calls, so each call of the forward
         starts from what the last left, and the backward, whose default is an array of its own, from none."""
         args = self.func.args
-        arrays = {a.arg: d for a, d in zip(args.args[len(args.args) - len(args.defaults):], args.defaults)
-                  if array_default(d, self.forward.env) is not None}
+        arrays = {a.arg: d for a, d in source.defaults_of(args) if array_default(d, self.forward.env) is not None}
         for _, error, param in self.param_writes if arrays else ():
             if param in arrays:
                 raise BackgenError(f"this writes into the array the default of {param!r} makes "
