@@ -411,25 +411,17 @@ def labels(forward, params, depth=3):
     """The parameters ``forward`` indexes with, itself or in the helpers it passes them to, as they
     are, reshaped, sliced or by element (``softmax_loss(scores, y)``, ``embed(captions[:, :-1], W)``,
     ``p(y[i])`` of ``p = lambda k: probs[k]``)."""
-    from .parse import read_helper  # (parse reads files: imported where needed)
     found = {name for name, kind in uses(forward.func, params).items() if kind == "label"}
     if depth == 0:
         return found
     derived = {name: source for name, source in _reshaped_from(forward.func).items() if source in params}
-    for node in walk(forward.func):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers):
-            continue
-        passed = {}  # (the argument a name, or its elements: p(f_i, y[i]) of p = lambda f_i, k: f_i[k])
-        for k, arg in enumerate(node.args):
-            arg = arg.value if isinstance(arg, ast.Subscript) else arg
-            if isinstance(arg, ast.Name) and derived.get(arg.id, arg.id) in params:
-                passed[k] = derived.get(arg.id, arg.id)
-        if not passed or node.func.id == forward.func.name:
-            continue
-        try:
-            helper = read_helper(forward, node.func.id)
-        except (BackgenError, OSError, TypeError):
-            continue
+
+    def param_passed(arg):  # (the argument a name, or its elements: p(f_i, y[i]) of p = lambda f_i, k: f_i[k])
+        arg = arg.value if isinstance(arg, ast.Subscript) else arg
+        if isinstance(arg, ast.Name) and derived.get(arg.id, arg.id) in params:
+            return derived.get(arg.id, arg.id)
+        return None
+    for helper, passed in _passed_to_helpers(forward, param_passed):
         names = [a.arg for a in helper.func.args.args]
         inner = labels(helper, [names[k] for k in passed if k < len(names)], depth - 1)
         found |= {name for k, name in passed.items() if k < len(names) and names[k] in inner}
@@ -841,21 +833,11 @@ def indexed_ranks(func, names):
 def _indexed_in(forward, names, depth=3):
     """``indexed_ranks`` of ``forward``, with the elements the helpers it passes those of ``names`` to, as
     they are, read of them (``kalman_forward(ys, q, r)`` reading ``ys[t]``): the deeper of the two."""
-    from .parse import read_helper  # (parse reads files: imported where needed)
     ranks = indexed_ranks(forward.func, names)
     if depth == 0:
         return ranks
-    for node in walk(forward.func):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers) \
-                or node.func.id == forward.func.name:
-            continue
-        passed = {k: arg.id for k, arg in enumerate(node.args) if isinstance(arg, ast.Name) and arg.id in names}
-        if not passed:
-            continue
-        try:
-            helper = read_helper(forward, node.func.id)
-        except (BackgenError, OSError, TypeError):
-            continue
+    for helper, passed in _passed_to_helpers(forward, lambda arg: arg.id if isinstance(arg, ast.Name) and
+                                             arg.id in names else None):
         params = [a.arg for a in helper.func.args.args]
         inner = _indexed_in(helper, [params[k] for k in passed if k < len(params)], depth - 1)
         for k, name in passed.items():
@@ -864,6 +846,25 @@ def _indexed_in(forward, names, depth=3):
             if theirs is not None and (mine is None or _depth(theirs) > _depth(mine)):
                 ranks[name] = theirs
     return ranks
+
+
+def _passed_to_helpers(forward, pick):
+    """``(helper, {position: name})`` for each call in ``forward`` of another function of its module that
+    it passes some of its values, as read by ``pick`` (an argument's tree: the name of the value it
+    passes, or None); the helper as ``parse.read_helper`` reads it (calls of one it cannot read: none)."""
+    from .parse import read_helper  # (parse reads files: imported where needed)
+    for node in walk(forward.func):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers) \
+                or node.func.id == forward.func.name:
+            continue
+        passed = {k: name for k, name in enumerate(map(pick, node.args)) if name is not None}
+        if not passed:
+            continue
+        try:
+            helper = read_helper(forward, node.func.id)
+        except (BackgenError, OSError, TypeError):
+            continue
+        yield helper, passed
 
 
 def _depth(rank):
