@@ -94,6 +94,43 @@ def docstring_shapes(func, reshaped=None):
     return found
 
 
+def passed_shapes(forward, names):
+    """``{param: Spec}`` for those of ``names`` (parameters of ``forward``, a read function) that it passes as
+    they are to functions of its module whose docstrings give the shape of the parameter each is passed
+    as (``planar_flow(z0, u1, w1, b1)`` of ``def planar_flow(z, u, w, b): \"\"\"z: (N, D); u, w: (D,)``): the
+    shape said there, in that docstring's dimension names.  Left out: a parameter ``forward`` binds
+    again (the name at the call may hold another value), or that two calls declare two shapes of."""
+    from .parse import read_helper  # (parse reads this module: imported where needed)
+    from .errors import BackgenError
+    bound = {node.id for node in ast.walk(forward.func) if isinstance(node, ast.Name) and
+             not isinstance(node.ctx, ast.Load)}
+    wanted = set(names) - bound
+    found, clashing = {}, set()
+    for call in ast.walk(forward.func):
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in forward.helpers
+                and call.func.id != forward.func.name):
+            continue
+        passed = [(k, arg.id) for k, arg in enumerate(call.args) if isinstance(arg, ast.Name) and arg.id in wanted]
+        passed += [(k.arg, k.value.id) for k in call.keywords
+                   if k.arg and isinstance(k.value, ast.Name) and k.value.id in wanted]
+        if not passed:
+            continue
+        try:
+            helper = read_helper(forward, call.func.id)
+        except (BackgenError, OSError, TypeError):
+            continue
+        declared = docstring_shapes(helper.func)
+        params = [a.arg for a in helper.func.args.args]
+        for where, name in passed:
+            param = params[where] if isinstance(where, int) and where < len(params) else where
+            spec = declared.get(param) if isinstance(param, str) else None
+            if spec is None or spec.dims == ANY_RANK:
+                continue
+            if found.setdefault(name, spec) != spec:
+                clashing.add(name)
+    return {name: spec for name, spec in found.items() if name not in clashing}
+
+
 def _masks(doc, name):
     """Whether a line of ``doc`` naming ``name`` speaks of booleans or masks (an index, but no label)."""
     said = (re.split(r"[;]|,\s*\w+\s*:", doc[m.end():].split("\n")[0])[0]  # (to the next entry on its line)

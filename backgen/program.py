@@ -28,7 +28,7 @@ import numpy as np
 
 from . import emit
 from .cache import backward_name as layer_backward_name, from_user_cache, set_in_loops, stale_names
-from .docshapes import ANY_RANK, docstring_shapes
+from .docshapes import ANY_RANK, docstring_shapes, passed_shapes
 from .errors import BackgenError, NoSourceError
 from .guarded import outputs_never_negative
 from . import dead_paths, ir, runtime, source, step_bodies, structured, tails, view_targets
@@ -152,7 +152,17 @@ def _build(forward, wrt, shapes, args, user_cache, arrays=False):
         except ShapesNeeded as needed:
             if args is not None:
                 raise
-            return _shape_free(forward, wrt, shapes, needed, user_cache)
+            try:
+                return _shape_free(forward, wrt, shapes, needed, user_cache)
+            except BackgenError as refusal:
+                said = {name: spec for name, spec in passed_shapes(forward, needed.unknown).items()
+                        if name not in (shapes or {})}
+                if not said:
+                    raise
+                try:  # the shapes the docstrings of the functions it passes them to give (of its own: none)
+                    return _build(forward, wrt, {**said, **(shapes or {})}, None, user_cache, arrays)
+                except BackgenError:
+                    raise refusal from None
     # "of any shape": the backward written for two ranks must be the same code
     def ranked(dims):
         return dict(specs, **{n: dataclasses.replace(specs[n], dims=dims) for n in anyrank})
