@@ -21569,7 +21569,6 @@ KNOWN = {
     ("rh_ag_mixture_of_gaussians_unpack_params", "generate"): ("refused", "only integer scalar arrays can be converted"),
     ("rh_ag_rnn_concat_and_multiply_hiddens", "generate"): ("refused", "not aligned"),
     ("rh_ag_tanh_nth_derivative_free_series", "generate"): ("refused", "total changes shape in this loop, from () to (4,)"),
-    ("rh_ag_normalizing_flow_planar_logdet", "generate"): ("refused", "operands could not be broadcast together"),
     ("rh_ag_attention_seq2seq_context_loop_list", "generate"): ("refused", "has a mismatch in its core dimension 0"),
     ("rh_phys_option_binomial_tree_american_put_loop_max", "generate"): ("refused", "operands could not be broadcast"),
     ("rh_numpy_roll_and_diff_periodic_curvature", "generate"): ("refused", "np.diff with prepend or append is differentiated"),
