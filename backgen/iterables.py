@@ -18,6 +18,12 @@ wherever it is made), and the assignment is left out.  A name the iterator reads
 binds once, above the list in its body, to a list or tuple of numbers written out (``sizes = [1, 4,
 1]``) and writes into nowhere holds that list at each loop too.
 
+``for i, v in reversed(list(enumerate(xs)))`` is ``for i in reversed(range(len(xs))):`` with ``v = xs[i]``
+first in its body, and ``for a, b in reversed(list(zip(xs, ys)))`` is ``for k in reversed(range(min(len(xs),
+len(ys)))):`` with ``a, b = xs[k], ys[k]`` (``tuple`` for ``list`` alike; ``reversed(list(xs))`` is
+``reversed(xs)``): the same items, last first, where each sequence is a name and the loop binds again,
+writes into or calls a method of nothing linked to them.
+
 ``for i, j in edges.tolist():`` whose body reads ``i`` and ``j`` as indices alone (``V[i] - V[j]``) and
 changes nothing ``edges`` is linked to is ``for i, j in edges``: the same indices, as NumPy's integers.
 
@@ -47,6 +53,11 @@ def unwrap(func):
     """Unwrap the loops' iterables of ``func`` (see the module doc)."""
     linked = _aliases(func)
     _named_lists(func, linked)
+    fresh = None
+    for node in walk(func):
+        if isinstance(node, ast.For) and _backwards_listed(node, linked):
+            fresh = fresh or fresh_names(name_ids(func))
+            _reversed_indexed(node, fresh)
     for node in walk(func):
         if isinstance(node, ast.For):
             body = node.body + node.orelse
@@ -67,6 +78,74 @@ def unwrap(func):
             if isinstance(inner, ast.Call):
                 inner.args = [_listed(arg) for arg in inner.args]
         node.iter = _listed(node.iter)
+
+
+def _backwards_listed(loop, linked):
+    """Whether ``loop`` iterates ``reversed(list(enumerate(xs)))``, ``reversed(list(zip(xs, ys)))`` or
+    ``reversed(list(xs))`` (``tuple`` alike), each sequence a name, unpacking an enumeration into two
+    targets and a zip into as many as it has sequences, or into one (see the module doc)."""
+    it = loop.iter
+    if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "reversed" and
+            len(it.args) == 1 and not it.keywords):
+        return False
+    inner = _wrapped(it.args[0])
+    if inner is None and isinstance(it.args[0], ast.Call) and isinstance(it.args[0].func, ast.Name) and \
+            it.args[0].func.id in _WRAPPERS and len(it.args[0].args) == 1 and not it.args[0].keywords and \
+            isinstance(it.args[0].args[0], ast.Name):
+        inner = it.args[0].args[0]  # reversed(list(xs))
+    if inner is None:
+        return False
+    if isinstance(inner, ast.Name):
+        names = [inner.id]
+    elif isinstance(inner, ast.Call) and inner.func.id in ("enumerate", "zip") and not inner.keywords and \
+            inner.args and all(isinstance(a, ast.Name) for a in inner.args):
+        names = [a.id for a in inner.args]
+        target = loop.target
+        if inner.func.id == "enumerate" and not (len(names) == 1 and isinstance(target, (ast.Tuple, ast.List))
+                                                 and len(target.elts) == 2 and isinstance(target.elts[0], ast.Name)):
+            return False
+        if inner.func.id == "zip" and isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) != len(names):
+            return False
+    else:
+        return False
+    reading = _linked(names, linked)
+    return not (reading & (_changed(loop.body + loop.orelse) | name_ids(loop.target)))
+
+
+def _reversed_indexed(loop, fresh):
+    """Rewrite ``loop`` (``_backwards_listed``) as the module doc says."""
+    listed = loop.iter.args[0]
+    inner = listed.args[0]
+    if isinstance(inner, ast.Name):  # reversed(list(xs)): reversed(xs)
+        loop.iter.args = [inner]
+        return
+    names = [a.id for a in inner.args]
+
+    def item(sequence, index):
+        return ast.Subscript(ast.Name(sequence, ast.Load()), ast.Name(index, ast.Load()), ast.Load())
+
+    def length(sequence):
+        return ast.Call(ast.Name("len", ast.Load()), [ast.Name(sequence, ast.Load())], [])
+    if inner.func.id == "enumerate":
+        index, target = loop.target.elts[0].id, loop.target.elts[1]
+        count = length(names[0])
+        first = ast.Assign([target], item(names[0], index))
+    else:
+        index = fresh("k")
+        count = length(names[0]) if len(names) == 1 else \
+            ast.Call(ast.Name("min", ast.Load()), [length(n) for n in names], [])
+        items = [item(n, index) for n in names]
+        if isinstance(loop.target, (ast.Tuple, ast.List)):
+            first = ast.Assign([ast.Tuple(loop.target.elts, ast.Store())], ast.Tuple(items, ast.Load()))
+        else:  # (the items as one tuple)
+            first = ast.Assign([loop.target], ast.Tuple(items, ast.Load()))
+    loop.target = ast.Name(index, ast.Store())
+    loop.iter = ast.Call(ast.Name("reversed", ast.Load()),
+                         [ast.Call(ast.Name("range", ast.Load()), [count], [])], [])
+    for node in (loop.target, loop.iter, first):
+        ast.copy_location(node, loop)
+    loop.body.insert(0, ast.fix_missing_locations(ast.copy_location(first, loop)))
+    ast.fix_missing_locations(loop)
 
 
 def _indices_listed(loop, body, linked):

@@ -465,6 +465,45 @@ def test_a_list_of_an_iterator_the_loop_changes_is_not_unwrapped():
     ''', "unknown function 'list'")
 
 
+def test_loops_over_a_reversed_list_of_an_enumeration_or_a_zip(tmp_path):
+    # `unknown function 'list'`: the items of enumerate(xs) or zip(xs, ys), last first
+    _check(tmp_path, '''
+        import numpy as np
+
+        def f(xs, ys, W):
+            hs = []
+            h = np.zeros(3)
+            for x in xs:
+                h = np.tanh(W @ h + x)
+                hs.append(h)
+            total = 0.0
+            for t, h_t in reversed(list(enumerate(hs))):
+                total = 0.5 * total + (t + 1) * np.sum(h_t ** 2)
+            for x, y in reversed(tuple(zip(xs, ys))):
+                total = 0.9 * total + x @ y
+            for pair in reversed(list(zip(hs, ys))):
+                total = total + pair[0] @ pair[1]
+            for y in reversed(list(ys)):
+                total = 0.8 * total + np.sum(y)
+            return total
+    ''', "f", [np.random.default_rng(1).normal(size=(4, 3)), np.random.default_rng(2).normal(size=(3, 3)),
+                0.5 * np.random.default_rng(3).normal(size=(3, 3))])
+
+
+def test_a_reversed_list_of_an_enumeration_the_loop_writes_into_is_not_rewritten():
+    # the list holds the items as they were: indexing xs in the loop would see the write
+    _refused('''
+        def f(a, b):
+            xs = [a, b, a * b]
+            s = 0.0
+            for k, u in reversed(list(enumerate(xs))):
+                if k > 0:
+                    xs[k - 1] = u * 3.0
+                s += u * s + u
+            return s
+    ''', "unknown function 'list'")
+
+
 def test_a_named_list_of_an_iterator_read_by_loops(tmp_path):
     # `unknown function 'list'`: pairs = list(zip(...)) bound once, then iterated
     _check(tmp_path, '''
