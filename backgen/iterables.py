@@ -27,6 +27,15 @@ writes into or calls a method of nothing linked to them.
 ``for i, j in edges.tolist():`` whose body reads ``i`` and ``j`` as indices alone (``V[i] - V[j]``) and
 changes nothing ``edges`` is linked to is ``for i, j in edges``: the same indices, as NumPy's integers.
 
+``products(forward) -> None``: ``for i, j in itertools.product(A, B):`` (``product`` however imported;
+``repeat=k`` repeating the iterables) is ``for i in A:`` around ``for j in B:``, the same pairs in the same
+order, where the loop has no ``else`` and no ``break`` of its own (which would leave only the inner
+loop), its target unpacks one name or pattern per iterable, and each iterable after the first gives the
+same items every time it is made: a ``range`` of names the loop does not change or bind, a list or
+tuple written out, or a name the loop does not change that the function binds to nothing but such a
+list, a ``range``, a comprehension's list or a NumPy array, or binds nowhere (a parameter, a module's
+constant); a name bound to an iterator, which the inner loop would use up, is left as written (and refused).
+
 A tuple written out that a loop iterates, itself or as an argument of those calls
 (``for w, p in zip((0.5, 0.3), (1.0, 2.0))``), is the list of the same items: iterating either
 gives them in order.
@@ -43,7 +52,7 @@ with keywords or starred arguments, are left as written.
 import ast
 import copy
 
-from .source import fresh_names, name_ids, number, rewrite_statements, walk
+from .source import fresh_names, meaning_of, name_ids, number, own_jumps, rewrite_statements, walk
 
 _ITERATORS = frozenset({"zip", "enumerate", "range", "reversed"})
 _WRAPPERS = frozenset({"list", "tuple"})
@@ -78,6 +87,67 @@ def unwrap(func):
             if isinstance(inner, ast.Call):
                 inner.args = [_listed(arg) for arg in inner.args]
         node.iter = _listed(node.iter)
+
+
+def products(forward):
+    """Write the loops of ``forward.func`` over ``itertools.product`` as nested loops (see the module doc)."""
+    func = forward.func
+    loops = [node for node in walk(func) if isinstance(node, ast.For) and isinstance(node.iter, ast.Call)
+             and meaning_of(node.iter.func, forward.env.get) == "itertools.product"]
+    if not loops:
+        return
+    bindings = {}  # name -> the values the function binds it to (None: bound otherwise, a loop's target)
+    for node in walk(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bindings.setdefault(node.id, [])
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            for target in getattr(node, "targets", None) or [node.target]:
+                if isinstance(target, ast.Name):
+                    bindings.setdefault(target.id, []).append(node.value)
+    counts = {}
+    for node in walk(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            counts[node.id] = counts.get(node.id, 0) + 1
+
+    def remade_alike(node, changed):  # (an iterable the inner loop makes again: the same items each time)
+        if name_ids(node) & changed:
+            return False
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return True
+        if isinstance(node, ast.Call):
+            return isinstance(node.func, ast.Name) and node.func.id == "range" and "range" not in bindings and \
+                not node.keywords and all(not isinstance(a, ast.Starred) for a in node.args)
+        if isinstance(node, ast.Name):
+            values = bindings.get(node.id)
+            if values is None:  # (a parameter, a module's constant)
+                return True
+            return bool(values) and len(values) == counts.get(node.id) and all(
+                isinstance(v, (ast.List, ast.Tuple, ast.ListComp)) or isinstance(v, ast.Call) and (
+                    isinstance(v.func, ast.Name) and v.func.id == "range" or
+                    (meaning_of(v.func, forward.env.get) or "").startswith("numpy.")) for v in values)
+        return False
+    for loop in loops:
+        call = loop.iter
+        repeat = [k for k in call.keywords if k.arg == "repeat"]
+        if any(k.arg != "repeat" for k in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args) \
+                or not call.args or loop.orelse or own_jumps(loop.body, (ast.Break,)):
+            continue
+        times = number(repeat[0].value) if repeat else 1
+        if not isinstance(times, int) or times < 1:
+            continue
+        iterables = call.args * times
+        target = loop.target
+        if not isinstance(target, (ast.Tuple, ast.List)) or len(target.elts) != len(iterables) or \
+                any(isinstance(e, ast.Starred) for e in target.elts):
+            continue
+        changed = _changed(loop.body) | name_ids(target)
+        if not all(remade_alike(it, changed) for it in iterables[1:]):
+            continue
+        body = loop.body
+        for part, iterable in reversed(list(zip(target.elts[1:], iterables[1:]))):
+            body = [ast.copy_location(ast.For(part, copy.deepcopy(iterable), body, []), loop)]
+        loop.target, loop.iter, loop.body = target.elts[0], iterables[0], body
+        ast.fix_missing_locations(loop)
 
 
 def _backwards_listed(loop, linked):

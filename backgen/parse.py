@@ -160,6 +160,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
             kinds = census(forward.func)[0]
         if ast.For in kinds or ast.comprehension in kinds:
             iterables.unwrap(forward.func)
+            iterables.products(forward)
         if ast.Starred in kinds:
             starred.rewrite(forward.func)
             starred.spread(forward.func, forward.env)
@@ -1883,8 +1884,8 @@ def _describe(value):
         return "scipy.special"
     if isinstance(value, types.ModuleType) and stats_meaning(value.__name__):
         return stats_meaning(value.__name__)  # scipy.stats, autograd.scipy.stats.norm
-    if value is itertools or value is itertools.combinations:
-        return "itertools" if value is itertools else "itertools.combinations"
+    if value is itertools or value is itertools.combinations or value is itertools.product:
+        return "itertools" if value is itertools else f"itertools.{value.__name__}"
     if value is functools or value is operator:
         return value.__name__
     if value is functools.reduce:

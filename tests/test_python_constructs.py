@@ -504,6 +504,44 @@ def test_a_reversed_list_of_an_enumeration_the_loop_writes_into_is_not_rewritten
     ''', "unknown function 'list'")
 
 
+def test_loops_over_itertools_product_are_nested_loops(tmp_path):
+    # `unknown function 'itertools.product'`
+    _check(tmp_path, '''
+        import itertools
+        from itertools import product
+
+        import numpy as np
+
+        def f(x, W, ws):
+            s = 0.0
+            for i, j in itertools.product(range(3), range(len(x))):
+                if i == j:
+                    continue
+                s += W[i, j] * x[i] * x[j] / (j + 2)
+            for i, j, k in product(range(2), repeat=3):
+                s += x[i] * x[j] * x[k] * W[i, k]
+            n = 2
+            grid = np.linspace(0.0, 1.0, 3)
+            for w, t in product(ws, grid):
+                s += np.tanh(w * t + x[n])
+            return s
+    ''', "f", [np.array([0.3, -0.7, 1.1]), np.random.default_rng(4).normal(size=(3, 3)), np.array([0.5, -1.5])])
+
+
+def test_a_product_whose_inner_iterable_is_an_iterator_is_not_nested():
+    # nested, the inner loop would use the iterator up in the first outer iteration
+    _refused('''
+        from itertools import product
+
+        def f(x, y):
+            s = 0.0
+            inner = iter([x, y])
+            for a, b in product([1.0, 2.0], inner):
+                s += a * b
+            return s
+    ''', "unknown function 'iter'|itertools.product")
+
+
 def test_a_named_list_of_an_iterator_read_by_loops(tmp_path):
     # `unknown function 'list'`: pairs = list(zip(...)) bound once, then iterated
     _check(tmp_path, '''
