@@ -100,30 +100,16 @@ def passed_shapes(forward, names):
     as (``planar_flow(z0, u1, w1, b1)`` of ``def planar_flow(z, u, w, b): \"\"\"z: (N, D); u, w: (D,)``): the
     shape said there, in that docstring's dimension names.  Left out: a parameter ``forward`` binds
     again (the name at the call may hold another value), or that two calls declare two shapes of."""
-    from .parse import read_helper  # (parse reads this module: imported where needed)
-    from .errors import BackgenError
+    from .shape_free import passed_to_helpers  # (which imports this module)
     bound = {node.id for node in ast.walk(forward.func) if isinstance(node, ast.Name) and
              not isinstance(node.ctx, ast.Load)}
     wanted = set(names) - bound
     found, clashing = {}, set()
-    for call in ast.walk(forward.func):
-        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in forward.helpers
-                and call.func.id != forward.func.name):
-            continue
-        passed = [(k, arg.id) for k, arg in enumerate(call.args) if isinstance(arg, ast.Name) and arg.id in wanted]
-        passed += [(k.arg, k.value.id) for k in call.keywords
-                   if k.arg and isinstance(k.value, ast.Name) and k.value.id in wanted]
-        if not passed:
-            continue
-        try:
-            helper = read_helper(forward, call.func.id)
-        except (BackgenError, OSError, TypeError):
-            continue
+    for helper, passed in passed_to_helpers(forward, lambda arg: arg.id if isinstance(arg, ast.Name) and
+                                            arg.id in wanted else None):
         declared = docstring_shapes(helper.func)
-        params = [a.arg for a in helper.func.args.args]
-        for where, name in passed:
-            param = params[where] if isinstance(where, int) and where < len(params) else where
-            spec = declared.get(param) if isinstance(param, str) else None
+        for param, name in passed.items():
+            spec = declared.get(param)
             if spec is None or spec.dims == ANY_RANK:
                 continue
             if found.setdefault(name, spec) != spec:

@@ -421,10 +421,9 @@ def labels(forward, params, depth=3):
         if isinstance(arg, ast.Name) and derived.get(arg.id, arg.id) in params:
             return derived.get(arg.id, arg.id)
         return None
-    for helper, passed in _passed_to_helpers(forward, param_passed):
-        names = [a.arg for a in helper.func.args.args]
-        inner = labels(helper, [names[k] for k in passed if k < len(names)], depth - 1)
-        found |= {name for k, name in passed.items() if k < len(names) and names[k] in inner}
+    for helper, passed in passed_to_helpers(forward, param_passed):
+        inner = labels(helper, list(passed), depth - 1)
+        found |= {name for param, name in passed.items() if param in inner}
     return found
 
 
@@ -836,34 +835,38 @@ def _indexed_in(forward, names, depth=3):
     ranks = indexed_ranks(forward.func, names)
     if depth == 0:
         return ranks
-    for helper, passed in _passed_to_helpers(forward, lambda arg: arg.id if isinstance(arg, ast.Name) and
-                                             arg.id in names else None):
-        params = [a.arg for a in helper.func.args.args]
-        inner = _indexed_in(helper, [params[k] for k in passed if k < len(params)], depth - 1)
-        for k, name in passed.items():
-            theirs = inner.get(params[k]) if k < len(params) else None
+    for helper, passed in passed_to_helpers(forward, lambda arg: arg.id if isinstance(arg, ast.Name) and
+                                            arg.id in names else None):
+        inner = _indexed_in(helper, list(passed), depth - 1)
+        for param, name in passed.items():
+            theirs = inner.get(param)
             mine = ranks.get(name)
             if theirs is not None and (mine is None or _depth(theirs) > _depth(mine)):
                 ranks[name] = theirs
     return ranks
 
 
-def _passed_to_helpers(forward, pick):
-    """``(helper, {position: name})`` for each call in ``forward`` of another function of its module that
+def passed_to_helpers(forward, pick):
+    """``(helper, {parameter: name})`` for each call in ``forward`` of another function of its module that
     it passes some of its values, as read by ``pick`` (an argument's tree: the name of the value it
-    passes, or None); the helper as ``parse.read_helper`` reads it (calls of one it cannot read: none)."""
+    passes, or None), by position or by keyword, each under the helper's parameter it is passed as; the
+    helper as ``parse.read_helper`` reads it (calls of one it cannot read: none)."""
     from .parse import read_helper  # (parse reads files: imported where needed)
     for node in walk(forward.func):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers) \
                 or node.func.id == forward.func.name:
             continue
-        passed = {k: name for k, name in enumerate(map(pick, node.args)) if name is not None}
-        if not passed:
+        by_position = {k: name for k, name in enumerate(map(pick, node.args)) if name is not None}
+        by_keyword = {k.arg: name for k in node.keywords if k.arg for name in [pick(k.value)] if name is not None}
+        if not by_position and not by_keyword:
             continue
         try:
             helper = read_helper(forward, node.func.id)
         except (BackgenError, OSError, TypeError):
             continue
+        params = [a.arg for a in helper.func.args.args]
+        passed = {params[k]: name for k, name in by_position.items() if k < len(params)}
+        passed.update((param, name) for param, name in by_keyword.items() if param in params)
         yield helper, passed
 
 
