@@ -765,7 +765,11 @@ class Differentiable:
                 raise TypeError(f"{self.__name__}.backward(...): dout is one upstream gradient, an array of the "
                                 f"output's shape{also}, not a {type(dout).__name__} of values of several "
                                 f"shapes") from None
-        grads = entry[0](*values, *douts)
+        try:
+            grads = entry[0](*values, *douts)
+        except ValueError:  # (operands could not be broadcast: an upstream gradient of another shape, said so)
+            self._douts_fit(values, douts)
+            raise
         wrt = entry[2].main.wrt  # the gradient of a list comes back as a list (a tuple as a tuple)
         positions = [list(self._signature.parameters).index(name) for name in wrt]
         many = len(wrt) > 1
@@ -817,6 +821,21 @@ class Differentiable:
             raise TypeError(f"{self.__name__} returns {'numbers' if len(douts) > 1 else 'a number'}"
                             f"{' there' if len(douts) > 1 else ''}: {where} is its upstream gradient, a number, "
                             f"not {type(value).__name__}")
+
+    def _douts_fit(self, values, douts):
+        """Refuse, where the generated backward raised on them, upstream gradients of other shapes than the
+        outputs the forward gives on copies of ``values``."""
+        try:
+            outputs = self._func(*copy.deepcopy(values))
+        except Exception:  # noqa: BLE001 -- the forward fails on these values: the backward's error stands
+            return
+        outputs = outputs if self.outputs > 1 else (outputs,)
+        for k, (output, dout) in enumerate(zip(outputs, douts)):
+            if dout is not None and isinstance(output, np.ndarray) and np.shape(dout) not in (np.shape(output), ()):
+                which = f"dout[{k}]" if self.outputs > 1 else "dout"
+                raise TypeError(f"{self.__name__}.backward(...): {which} has shape {np.shape(dout)}, where "
+                                f"{self.__name__} returns an array of shape {output.shape}: {which} is the upstream "
+                                f"gradient of that output, of its shape") from None
 
     def _array_output(self, values):
         """Whether the forward, run on copies of ``values``, gives an array of more than one number."""

@@ -288,6 +288,25 @@ def test_array_output_needs_dout_with_its_shape():
     assert list(total.backward(np.arange(3.0))) == [0.0, 2.0, 4.0]  # a number: dout defaults to 1.0
 
 
+def test_an_upstream_gradient_of_another_shape_is_named_with_the_outputs_shape():
+    # (ValueError: operands could not be broadcast together, from inside the generated code)
+    @backgen.backward
+    def layer(x, W):
+        return np.tanh(x @ W)
+
+    @backgen.backward
+    def both(x, W):
+        return x @ W, np.sum(x)
+
+    x, W = np.ones((2, 3)), np.full((3, 4), 0.1)
+    with pytest.raises(TypeError, match=r"dout has shape \(3, 3\), where layer returns an array of shape \(2, 4\)"):
+        layer.backward(x, W, dout=np.ones((3, 3)))
+    with pytest.raises(TypeError, match=r"dout\[0\] has shape \(4, 2\), where both returns an array of shape \(2, 4\)"):
+        both.backward(x, W, dout=(np.ones((4, 2)), 1.0))
+    dx, dW = layer.backward(x, W, dout=np.ones((2, 4)))
+    assert dx.shape == (2, 3) and dW.shape == (3, 4)
+
+
 def test_numpy_backward_keeps_the_defaults():
     source = 'def f(x: "N, D", w: "D, M", k=2.0):\n    return k * x.dot(w)\n'
     text = backgen.generate(source)
