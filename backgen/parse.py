@@ -1227,9 +1227,13 @@ def _number_literal(value):
 
 
 def self_calls(node):
-    """The names of the object's own methods a method's def ``node`` calls (``self._sigmoid(z)``)."""
+    """The names of the object's own methods a method's def ``node`` calls (``self._sigmoid(z)``); a call of
+    the object itself, ``self(x)``, is made the call of its ``__call__`` it is (``self.__call__(x)``)."""
     if not node.args.args or node.args.args[0].arg != "self":
         return set()
+    for call in walk(node):
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "self":
+            call.func = ast.copy_location(ast.Attribute(call.func, "__call__", ast.Load()), call.func)
     return {call.func.attr for call in walk(node) if isinstance(call, ast.Call) and
             isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) and
             call.func.value.id == "self"}
@@ -1334,7 +1338,7 @@ def _method_helper(forward, target, node, filename, lines, name, cls, taken, cal
     ``cls``, as a function): ``name`` where that is free, else ``Class_name``; ``called``: the helpers it
     calls, beside the module's functions it calls."""
     stem = f"{cls.__name__}_{name.strip('_')}"
-    helper = name if name not in taken else next(f"{stem}{k or ''}" for k in itertools.count()
+    helper = name if name not in taken and not name.startswith("__") else next(f"{stem}{k or ''}" for k in itertools.count()
                                                  if f"{stem}{k or ''}" not in taken)
     taken.add(helper)
     node.name = helper

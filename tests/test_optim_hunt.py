@@ -9,7 +9,8 @@ and part of its message.
 
 import numpy as np
 
-from numeric import assert_generated_right
+import backgen
+from numeric import assert_generated_right, gradient, imported
 
 RNG = np.random.default_rng(31)
 
@@ -32,3 +33,36 @@ def test_unpacking_the_rows_of_a_matrix_into_its_own_name():
             x, y = x
             return np.sum(x * y ** 2)
     ''', [np.array([[0.5, 1.2, -0.7], [1.1, -0.4, 0.9]])])
+
+
+# --- a benchmark class whose method calls the object itself ------------------------------------
+
+ACKLEY = """
+import numpy as np
+
+
+class Ackley:
+    def __init__(self, dim=2, a=20.0, b=0.2, c=2 * np.pi):
+        self.dim = dim
+        self.a = a
+        self.b = b
+        self.c = c
+
+    def __call__(self, x):
+        d = self.dim
+        s1 = np.sum(x ** 2)
+        s2 = np.sum(np.cos(self.c * x))
+        return -self.a * np.exp(-self.b * np.sqrt(s1 / d)) - np.exp(s2 / d) + self.a + np.e
+
+    def evaluate(self, x):
+        return 2.0 * self(x) + self(0.5 * x)
+"""
+
+
+def test_a_method_calling_the_object_itself_calls_its_dunder_call():
+    # self(x) is self.__call__(x), read as the object's own method is
+    space = imported(ACKLEY, "optim_hunt")
+    function = space["Ackley"](3)
+    x = np.array([0.3, -1.1, 0.7])
+    got = backgen.backward(function.evaluate).backward(x.copy())
+    np.testing.assert_allclose(got, gradient(function.evaluate, [x], 0), rtol=1e-6, atol=1e-8)
