@@ -93,6 +93,7 @@ class Forward:
     fixed_defaults: tuple = ()  # (parameter, integer): parameters read as a static argument (np.sum(x, axis=axis)),
     # the code written for their defaults (def f(x, axis=-1)), which the backward checks it is given
     own_methods: dict = field(default_factory=dict)  # a method's calls of the object's methods -> what its class holds
+    closure: frozenset = frozenset()  # the names a live function reads from the function it is defined in
 
     @functools.cached_property
     def settings(self):
@@ -1200,7 +1201,8 @@ def _read_function(func):
     func_node, filename, lines = _function_node(func)
     aliases, wrapped = {}, {}
     forward = Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node),
-                      _function_helpers(func, func_node, aliases, wrapped), aliases=aliases, wrapped=wrapped)
+                      _function_helpers(func, func_node, aliases, wrapped), aliases=aliases, wrapped=wrapped,
+                      closure=frozenset(inspect.getclosurevars(func).nonlocals))
     _own_methods(func, forward)
     _static_calls(func, forward)
     _live_defaults(func, forward.func)

@@ -8,6 +8,7 @@ and part of its message.
 """
 
 import numpy as np
+import pytest
 
 import backgen
 from numeric import assert_generated_right, gradient, imported
@@ -66,3 +67,23 @@ def test_a_method_calling_the_object_itself_calls_its_dunder_call():
     x = np.array([0.3, -1.1, 0.7])
     got = backgen.backward(function.evaluate).backward(x.copy())
     np.testing.assert_allclose(got, gradient(function.evaluate, [x], 0), rtol=1e-6, atol=1e-8)
+
+
+# --- a closure over the data, as make_objective(A, b) returns it -------------------------------
+
+CLOSURE = """
+import numpy as np
+
+
+def make_objective(A, b):
+    def objective(x):
+        return 0.5 * x @ A @ x - b @ x
+    return objective
+"""
+
+
+def test_a_closure_over_an_array_is_refused_naming_the_closure():
+    objective = imported(CLOSURE, "optim_hunt")["make_objective"](np.eye(2), np.ones(2))
+    with pytest.raises(backgen.BackgenError, match=r"'A' is a value of the function enclosing objective\(\) \(a "
+                                                   r"closure\).*def objective\(\.\.\., A\)"):
+        backgen.backward(objective).backward(np.array([0.3, -0.2]))
