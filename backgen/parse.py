@@ -2023,6 +2023,10 @@ def fence(forward, main=True):
     if isinstance(func, ast.AsyncFunctionDef):
         raise forward.error("async functions are not supported", func)
     args = func.args
+    written = varargs.spelled_out(func) if args.vararg is not None else None
+    if written is not None:  # def f(x, *args): a, b = args -> def f(x, args_0, args_1): a, b = (args_0, args_1)
+        func.args, func.body = written.args, written.body
+        args = func.args
     for node, stars in ((args.vararg, "*"), (args.kwarg, "**")):
         if node is None:
             continue

@@ -87,3 +87,77 @@ def test_a_closure_over_an_array_is_refused_naming_the_closure():
     with pytest.raises(backgen.BackgenError, match=r"'A' is a value of the function enclosing objective\(\) \(a "
                                                    r"closure\).*def objective\(\.\.\., A\)"):
         backgen.backward(objective).backward(np.array([0.3, -0.2]))
+
+
+# --- scipy.optimize's objectives taking their extra arguments as *args ---------------------------
+
+
+def test_star_args_unpacked_as_the_body_opens_are_its_parameters():
+    # minimize(f, x0, args=(a, b)) calls f(x, a, b): the backward takes them by the names they are given
+    assert_generated_right('''
+        def f(x, *args):
+            """Rosenbrock with args=(a, b)."""
+            a, b = args
+            return (a - x[0]) ** 2 + b * (x[1] - x[0] ** 2) ** 2
+    ''', [np.array([0.7, -1.3]), 1.0, 100.0])
+
+
+def test_star_args_unpacked_later_and_twice():
+    assert_generated_right('''
+        def f(w, *args):
+            z = np.sum(w ** 2)
+            X, y = args
+            r = X @ w - y
+            if z > 0:
+                A, b = args
+                r = r + 0.1 * (A @ w)
+            return r @ r + z
+    ''', [RNG.standard_normal(3), RNG.standard_normal((4, 3)), RNG.standard_normal(4)])
+
+
+def test_star_args_given_shapes():
+    source = '''
+import numpy as np
+
+def f(p, *args):
+    x, y = args
+    return np.sum((p[0] * np.exp(-p[1] * x) - y) ** 2)
+'''
+    text = backgen.generate(source, name="f", shapes={"p": "2", "x": "5", "y": "5"})
+    assert "def f_backward(p, x, y, dout=1.0):" in text
+    space = {}
+    exec(text, space)
+    p, x, y = np.array([2.4, 1.2]), np.linspace(0.1, 2.0, 5), np.linspace(1.0, 0.2, 5)
+    got = space["f_backward"](p, x, y)
+    namespace = {}
+    exec(source, namespace)
+    for g, k in zip(got, range(3)):
+        np.testing.assert_allclose(g, gradient(namespace["f"], [p, x, y], k), rtol=1e-6, atol=1e-8)
+
+
+STAR_ARGS = """
+import numpy as np
+
+
+def f(x, *args):
+    A, b = args
+    return 0.5 * x @ A @ x - b @ x
+"""
+
+
+def test_star_args_by_the_decorator():
+    f = imported(STAR_ARGS, "optim_hunt")["f"]
+    x, A, b = np.array([0.3, -0.5]), np.array([[3.0, 0.5], [0.5, 2.0]]), np.array([0.3, -0.7])
+    got = backgen.backward(f).backward(x, A, b)
+    assert len(got) == 3
+    for g, k in zip(got, range(3)):
+        np.testing.assert_allclose(g, gradient(f, [x, A, b], k), rtol=1e-6, atol=1e-8)
+
+
+def test_star_args_read_otherwise_are_still_refused():
+    with pytest.raises(backgen.BackgenError, match=r"\*args \(line 3\) is read here"):
+        backgen.generate('''
+import numpy as np
+def f(x, *args):
+    return np.sum(x ** 2) * args[0]
+''', name="f")
