@@ -894,7 +894,7 @@ def _spelled_signature(func):
         node = source_node(getattr(func, "__func__", func))
     except Exception:  # noqa: BLE001 -- no source: read (and refused) as it is
         return sig
-    if not isinstance(node, ast.FunctionDef) or _is_method(func):
+    if not isinstance(node, ast.FunctionDef):
         return sig
     return varargs.signature(sig, node)
 

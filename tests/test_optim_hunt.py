@@ -161,3 +161,25 @@ import numpy as np
 def f(x, *args):
     return np.sum(x ** 2) * args[0]
 ''', name="f")
+
+
+STAR_ARGS_METHOD = """
+import numpy as np
+
+
+class Objective:
+    def __init__(self, c):
+        self.c = c
+
+    def value(self, x, *args):
+        a, b = args
+        return self.c * np.sum((x - a) ** 2) * b
+"""
+
+
+def test_star_args_of_a_method_by_the_decorator():
+    value = imported(STAR_ARGS_METHOD, "optim_hunt")["Objective"](2.0).value
+    x = np.array([0.3, -0.5])
+    got = backgen.backward(value).backward(x, 0.5, 1.5)
+    for g, k in zip(got, range(3)):
+        np.testing.assert_allclose(g, gradient(value, [x, 0.5, 1.5], k), rtol=1e-6, atol=1e-8)
