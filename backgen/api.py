@@ -35,7 +35,7 @@ import warnings
 
 import numpy as np
 
-from . import emit, methods, runtime, shape_free, source, structured
+from . import emit, methods, runtime, shape_free, source, structured, varargs
 from .cache import output_roles
 from .docshapes import ANY_RANK
 from .errors import BackgenError, NoSourceError
@@ -375,7 +375,8 @@ class Differentiable:
         self._func = func
         self._shapes = shapes
         self._recompute = recompute
-        self._call_signature = inspect.signature(func)  # (*args, **kwargs the body never reads: bound, left out)
+        self._call_signature = _spelled_signature(func)  # (*args, **kwargs the body never reads: bound, left out;
+        # a *args it unpacks, a, b = args: its parameters args_0, args_1)
         self._signature = self._call_signature.replace(parameters=[
             p for p in self._call_signature.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)])
         self._attributes = ()  # a method's attributes of self, read as parameters (backgen.methods)
@@ -900,6 +901,21 @@ class Differentiable:
                 f"the backward of {self.__name__} is generated for the shapes of its inputs: call "
                 f"{self.__name__}.backward(...) once, or declare the shapes")
         return Source(self._latest[1])
+
+
+def _spelled_signature(func):
+    """``inspect.signature(func)``, a ``*args`` the body only unpacks whole into names spelled out as the
+    parameters its forward is read with (``varargs.spelled_out``)."""
+    sig = inspect.signature(func)
+    if not any(p.kind is p.VAR_POSITIONAL for p in sig.parameters.values()):
+        return sig
+    try:
+        node = source_node(getattr(func, "__func__", func))
+    except Exception:  # noqa: BLE001 -- no source: read (and refused) as it is
+        return sig
+    if not isinstance(node, ast.FunctionDef):
+        return sig
+    return varargs.signature(sig, node)
 
 
 class Source(str):

@@ -215,12 +215,18 @@ class StatementStager:
         whole = self.expr(value, role="parts")
         if isinstance(value, ast.Call) and isinstance(whole, ir.Var):
             self.unpacked_calls.add(whole.name)  # (a helper's values, np.linalg.eigh's: a tuple, maybe)
+        held = str(whole)
+        if held in names[:-1]:  # x, y = x: each item is read from the value before the line, not from the
+            held = self.namer.fresh(held)  # x its first item rebinds (held under a name of its own)
+            self.versions[held] = whole
         for i, name in enumerate(names):
-            item = ast.Subscript(ast.Name(str(whole), ast.Load()), ast.Constant(i), ast.Load())
+            item = ast.Subscript(ast.Name(held, ast.Load()), ast.Constant(i), ast.Load())
             ast.copy_location(item, value)
-            self.versions.setdefault(str(whole), whole)
+            self.versions.setdefault(held, whole)
             if name != self.cache_name:
                 self.assign(name, item)
+        if held != str(whole):
+            del self.versions[held]
         if unpacked:
             self.cache_unpacked(value, target)
 

@@ -93,6 +93,7 @@ class Forward:
     fixed_defaults: tuple = ()  # (parameter, integer): parameters read as a static argument (np.sum(x, axis=axis)),
     # the code written for their defaults (def f(x, axis=-1)), which the backward checks it is given
     own_methods: dict = field(default_factory=dict)  # a method's calls of the object's methods -> what its class holds
+    closure: frozenset = frozenset()  # the names a live function reads from the function it is defined in
 
     @functools.cached_property
     def settings(self):
@@ -1199,7 +1200,8 @@ def _read_function(func):
     func_node, filename, lines = _function_node(func)
     aliases, wrapped = {}, {}
     forward = Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node),
-                      _function_helpers(func, func_node, aliases, wrapped), aliases=aliases, wrapped=wrapped)
+                      _function_helpers(func, func_node, aliases, wrapped), aliases=aliases, wrapped=wrapped,
+                      closure=frozenset(inspect.getclosurevars(func).nonlocals))
     _own_methods(func, forward)
     _static_calls(func, forward)
     _live_defaults(func, forward.func)
@@ -1226,9 +1228,13 @@ def _number_literal(value):
 
 
 def self_calls(node):
-    """The names of the object's own methods a method's def ``node`` calls (``self._sigmoid(z)``)."""
+    """The names of the object's own methods a method's def ``node`` calls (``self._sigmoid(z)``); a call of
+    the object itself, ``self(x)``, is made the call of its ``__call__`` it is (``self.__call__(x)``)."""
     if not node.args.args or node.args.args[0].arg != "self":
         return set()
+    for call in walk(node):
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "self":
+            call.func = ast.copy_location(ast.Attribute(call.func, "__call__", ast.Load()), call.func)
     return {call.func.attr for call in walk(node) if isinstance(call, ast.Call) and
             isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) and
             call.func.value.id == "self"}
@@ -1333,7 +1339,7 @@ def _method_helper(forward, target, node, filename, lines, name, cls, taken, cal
     ``cls``, as a function): ``name`` where that is free, else ``Class_name``; ``called``: the helpers it
     calls, beside the module's functions it calls."""
     stem = f"{cls.__name__}_{name.strip('_')}"
-    helper = name if name not in taken else next(f"{stem}{k or ''}" for k in itertools.count()
+    helper = name if name not in taken and not name.startswith("__") else next(f"{stem}{k or ''}" for k in itertools.count()
                                                  if f"{stem}{k or ''}" not in taken)
     taken.add(helper)
     node.name = helper
@@ -2016,6 +2022,10 @@ def fence(forward, main=True):
     if isinstance(func, ast.AsyncFunctionDef):
         raise forward.error("async functions are not supported", func)
     args = func.args
+    written = varargs.spelled_out(func) if args.vararg is not None else None
+    if written is not None:  # def f(x, *args): a, b = args -> def f(x, args_0, args_1): a, b = (args_0, args_1)
+        func.args, func.body = written.args, written.body
+        args = func.args
     for node, stars in ((args.vararg, "*"), (args.kwarg, "**")):
         if node is None:
             continue

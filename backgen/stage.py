@@ -723,6 +723,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                              "and not given a value since): None cannot take part in the computation", node)
         if node.id in self.user_names:
             raise self.error(f"variable {node.id!r} is used before it is assigned", node)
+        if node.id in self.forward.closure:  # (def make_loss(X, y): def loss(w): ... X @ w ...)
+            raise self.error(f"{node.id!r} is a value of the function enclosing {self.forward.func.name}() (a "
+                             "closure), which backgen does not read: pass it as a parameter "
+                             f"(def {self.forward.func.name}(..., {node.id}))", node)
         raise self.error(
             f"name {node.id!r} is not a parameter or a variable assigned in the function "
             "(global values are not supported: pass them as parameters)", node)

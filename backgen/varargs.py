@@ -13,6 +13,11 @@ item (``args[0]``: ``args_0``), its ``len`` a number, and a tuple added to it on
 (``args + (ones,)``: ``(args_0, args_1, ones)``).  A helper binding ``args`` again, taking
 ``**kwargs`` or keyword-only parameters, is left as it was (refused as before).
 
+``spelled_out(func)``: the def ``func`` taking, for a ``*args`` its body only unpacks whole into names
+(``def f(x, *args): a, b = args``, scipy.optimize's objectives given ``args=(a, b)``), parameters instead:
+those names where that one unpacking opens the body (``def f(x, a, b)``), else ``args_0, args_1`` written
+as for a helper above; or None.  ``signature(sig, func)``: its ``inspect.Signature`` so spelled out.
+
 ``spread_tuples(forward, read_plain)``: a call of one of the user's functions giving a tuple (or list)
 written out with n items (by place, by keyword, or as the parameter's default) to a parameter the
 helper reads spread into calls (``def rk2(f, z0, ts, args=()): ... k1 = f(z, t, *args)``, called
@@ -24,6 +29,7 @@ spreads.  The tuple itself is still passed, and read by index.  A helper taking 
 
 import ast
 import copy
+import inspect
 
 from .nested import Nested
 from .source import fresh_names, walk
@@ -58,6 +64,43 @@ def specialize(forward, read_plain):
                                                 dict(helper.constants), literals=dict(getattr(helper, "literals", {})))
             written[key] = func.name
         call.func = ast.copy_location(ast.Name(written[key], ast.Load()), call.func)
+
+
+def spelled_out(func):
+    """A copy of the def ``func`` whose ``*args`` its body reads only by unpacking it whole into names, each
+    unpacking of the same count n (``def f(x, *args): a, b = args``, scipy.optimize's ``args=(a, b)``), taking
+    n parameters for it instead: the names themselves where the one unpacking opens the body (``def f(x, a,
+    b)``), else ``args_0, args_1`` as ``_written_for`` writes them (the unpacking ``a, b = (args_0, args_1)``);
+    None for any other ``*args`` (read otherwise, after parameters with defaults, beside ``**kwargs``)."""
+    star, args = func.args.vararg, func.args
+    if star is None or args.defaults or args.posonlyargs or args.kwarg:
+        return None
+    parents = {id(child): node for node in walk(func) for child in ast.iter_child_nodes(node)}
+    counts = set()
+    for node in walk(func):
+        if not (isinstance(node, ast.Name) and node.id == star.arg):
+            continue
+        parent = parents.get(id(node))
+        if not (isinstance(node.ctx, ast.Load) and isinstance(parent, ast.Assign) and parent.value is node and
+                len(parent.targets) == 1 and isinstance(parent.targets[0], (ast.Tuple, ast.List)) and
+                not any(isinstance(e, ast.Starred) for e in parent.targets[0].elts)):
+            return None
+        counts.add(len(parent.targets[0].elts))
+        unpacked = parent
+    if len(counts) != 1:
+        return None
+    at = 1 if len(func.body) > 1 and isinstance(func.body[0], ast.Expr) and \
+        isinstance(func.body[0].value, ast.Constant) and isinstance(func.body[0].value.value, str) else 0
+    names = [e.id if isinstance(e, ast.Name) else None for e in unpacked.targets[0].elts]
+    params = {a.arg for a in args.args + args.kwonlyargs}
+    reads = sum(isinstance(n, ast.Name) and n.id == star.arg for n in walk(func))
+    if reads == 1 and len(func.body) > at + 1 and func.body[at] is unpacked and None not in names and len(set(names)) == len(names) and not set(names) & params:
+        func = copy.deepcopy(func)  # (a, b = args as the body starts: the parameters a, b)
+        func.args.args = func.args.args + [ast.copy_location(ast.arg(n), func.args.vararg) for n in names]
+        func.args.vararg = None
+        del func.body[at]
+        return func
+    return _written_for(func, counts.pop())
 
 
 def _written_for(func, count):
@@ -104,6 +147,19 @@ def _written_for(func, count):
     func.body = [Items().visit(stmt) for stmt in func.body]
     ast.fix_missing_locations(func)
     return func
+
+
+def signature(sig, func):
+    """The ``inspect.Signature`` ``sig`` of the def ``func`` with its ``*args`` spelled out as ``spelled_out``
+    writes it (the parameters ``args_0, ...`` in its place, taken by position or name), or ``sig`` as it is."""
+    written = spelled_out(copy.deepcopy(func))
+    if written is None:
+        return sig
+    made = [inspect.Parameter(a.arg, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+            for a in written.args.args[len(func.args.args):]]
+    params = list(sig.parameters.values())
+    at = next(k for k, p in enumerate(params) if p.kind is p.VAR_POSITIONAL)
+    return sig.replace(parameters=params[:at] + made + params[at + 1:])
 
 
 def spread_tuples(forward, read_plain):
