@@ -36,6 +36,7 @@ from .memory import basic_index, c_constant, constant_may_hold, constants_may_sh
 from .parse import is_append, is_pop, popped_first, read_helper
 from .rules import FRESH_CALLS, RULES, operand_view
 from .stage_calls import helper_roles
+from .structured import keys_needed
 from .view_targets import view_root
 
 RETURN = " return {}"  # versions key of the i-th returned value (not a Python name)
@@ -872,6 +873,10 @@ class StatementStager:
         if stmt.orelse:
             raise self.error("for ... else is not supported", stmt.orelse[0])
         if not isinstance(stmt.target, ast.Name):
+            it = stmt.iter
+            if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and it.func.attr == "items" and \
+                    isinstance(it.func.value, ast.Name) and it.func.value.id in {a.arg for a in self.func.args.args}:
+                raise self.error(keys_needed(it.func.value.id, "items"), it)
             raise self.error("the loop variable must be a single name", stmt.target)
         body = restructure(stmt.body, self)
         rebound = [n for s in stmt.body for n in source.walk(s) if isinstance(n, ast.Name)

@@ -20,6 +20,7 @@ from . import ir, source
 from .errors import NoSourceError
 from .hints import hint as _hint
 from .parse import array_default, inlined_note, key_parts, read_helper
+from .structured import keys_needed
 from .rules import (ALIASES, CALLS, INERT, INERT_ATTRIBUTES, INERT_METHODS, METHOD_SIGNATURES, METHODS,
                     NOT_DIFFERENTIABLE, NUMPY, OPAQUE, SIGNATURES)
 
@@ -355,6 +356,9 @@ class CallStager:
                 self.func.args.args and self.func.args.args[0].arg == "self":
             raise self.error(f"self.{method}(): backgen does not follow calls of the object's own methods; "
                              f"write {method} as a function of the arrays it reads and call that", node.func)
+        if function is None and method in ("values", "items", "keys") and isinstance(receiver, ast.Name) and \
+                receiver.id in {a.arg for a in self.func.args.args}:
+            raise self.error(keys_needed(receiver.id, method), node.func)
         if function is None:
             raise self.error(f"unknown method .{method}(): backgen differentiates the NumPy array "
                              f"methods {', '.join(sorted(METHODS))}", node.func)

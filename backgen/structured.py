@@ -396,6 +396,14 @@ def unshaped_note(packing):
             f"shapes={{{first.param!r}: {{{key!r}: 'N, D', ...}}}})")
 
 
+def keys_needed(param, method):
+    """The refusal's words for ``param.method()`` (``values``, ``items``, ``keys``) of a parameter whose keys
+    backgen was not given: a dict of arrays iterated so is followed only where its keys are known."""
+    return (f"{param}.{method}() reads {param} as a dict whose keys backgen does not know here: give its keys "
+            f"and their shapes (shapes={{{param!r}: {{'W1': 'D, H', 'b1': 'H', ...}}}}) or call the decorated "
+            f"function's .backward() with the dict")
+
+
 def _has_dict(node):
     return isinstance(node, _Node) and (node.kind is dict or any(_has_dict(c) for c in node.children))
 
