@@ -21,6 +21,11 @@ dict by keys computed from the loop's variable alone (``params['W%d' % i]``, ``p
 ``params[f'W{i + 1}']``), no ``break`` or ``continue`` in it, is written out first, iteration by
 iteration (``i = 1``, the body with each such key the string it is then), so its keys are written.
 
+A dict comprehension over such a dict, ``{k: f(k, v) for k, v in d.items()}`` (``for k in d``, ``d.keys()``),
+its keys the loop's variable itself and no ``if`` in it, is first the display it gives, ``{'W': f('W',
+d['W']), 'b': f('b', d['b'])}`` in the display's order, where nothing adds a key to ``d`` or changes it
+otherwise than by writing its entries at keys written out.
+
 Each entry then becomes a name of its own (``state_h``; a number is added where the function
 uses that name), the display the assignments of its values in order, and ``d['key']`` that
 name.  A dict's entry holds its value as a name does (the same object, arrays written into
@@ -32,18 +37,127 @@ import ast
 import copy
 import re
 
-from .source import fresh_names, walk
+from .source import decided, fresh_names, walk
 
 
 def rewrite(func):
     """Give each entry of the function's own constant-key dicts a name (see the module doc)."""
     _computed_keys_written_out(func)
+    _comprehensions_written_out(func)
     original = copy.deepcopy(func.body)
     split = _split_rebound(func)
     _rewrite(func)
     if split and any(isinstance(n, ast.Name) and n.id in split for n in walk(func)):
         func.body = original  # (a dict so split read otherwise than by its keys: left as it was written)
         _rewrite(func)
+
+
+def _comprehensions_written_out(func):
+    """Write each dict comprehension over a dict of keys known as the display it gives (see the module doc);
+    one over the display another gave too."""
+    while any(isinstance(node, ast.DictComp) for node in walk(func)) and _comprehensions_written_once(func):
+        pass
+
+
+def _comprehensions_written_once(func):
+    """``_comprehensions_written_out`` over the displays the function has: whether one was written."""
+    params = {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
+    stores, displays = {}, {}
+    for node in walk(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            stores[node.id] = stores.get(node.id, 0) + 1
+    for stmt in func.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and _entries(stmt.value) is not None:
+            displays[stmt.targets[0].id] = [key for key, _ in _entries(stmt.value)]
+    known = {name: keys for name, keys in displays.items()
+             if stores.get(name) == 1 and name not in params and len(set(keys)) == len(keys)}
+    parents = {child: node for node in walk(func) for child in ast.iter_child_nodes(node)}
+    for node in walk(func):  # (a key added or removed, the dict passed on or changed by a method: left alone)
+        if not (isinstance(node, ast.Name) and node.id in known):
+            continue
+        parent = parents.get(node)
+        if isinstance(parent, ast.Subscript) and parent.value is node:
+            if not isinstance(parent.ctx, ast.Load) and not (
+                    isinstance(parent.slice, ast.Constant) and parent.slice.value in known[node.id] and
+                    isinstance(parent.ctx, ast.Store)):
+                del known[node.id]
+        elif isinstance(parent, ast.Attribute) and parent.attr not in ("items", "keys", "values", "get") or \
+                isinstance(parent, ast.Call) and node in parent.args:
+            del known[node.id]
+    if not known:
+        return False
+    written = []
+
+    class Written(ast.NodeTransformer):
+        def visit_DictComp(self, comp):
+            self.generic_visit(comp)
+            entries = _comprehended(comp, known)
+            if entries is None:
+                return comp
+            written.append(comp)
+            return ast.fix_missing_locations(ast.copy_location(
+                ast.Dict([ast.Constant(key) for key, _ in entries], [value for _, value in entries]), comp))
+    func.body = [Written().visit(stmt) for stmt in func.body]
+    return bool(written)
+
+
+def _comprehended(comp, known):
+    """``[(key, value node)]`` of the display the dict comprehension ``comp`` gives over a dict of ``known``
+    keys (``{name: keys}``), else None."""
+    if len(comp.generators) != 1 or comp.generators[0].ifs or comp.generators[0].is_async:
+        return None
+    it, target = comp.generators[0].iter, comp.generators[0].target
+    items = isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and it.func.attr == "items"
+    if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and it.func.attr in ("items", "keys") and \
+            not it.args and not it.keywords:
+        it = it.func.value
+    if not (isinstance(it, ast.Name) and it.id in known):
+        return None
+    if items:
+        if not (isinstance(target, ast.Tuple) and len(target.elts) == 2 and
+                all(isinstance(e, ast.Name) for e in target.elts)):
+            return None
+        key_name, value_name = target.elts[0].id, target.elts[1].id
+    elif isinstance(target, ast.Name):
+        key_name, value_name = target.id, None
+    else:
+        return None
+    if not (isinstance(comp.key, ast.Name) and comp.key.id == key_name) or key_name == value_name or any(
+            isinstance(n, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.NamedExpr))
+            for n in walk(comp.value)):
+        return None
+    entries = []
+    for key in known[it.id]:
+        value = copy.deepcopy(comp.value)
+        for node in walk(value):
+            for field, child in ast.iter_fields(node):
+                if isinstance(child, ast.Name) and child.id in (key_name, value_name):
+                    setattr(node, field, _put(child, key, it.id, key_name))
+                elif isinstance(child, list):
+                    child[:] = [_put(c, key, it.id, key_name) if isinstance(c, ast.Name) and
+                                c.id in (key_name, value_name) else c for c in child]
+        if isinstance(value, ast.Name) and value.id in (key_name, value_name):
+            value = _put(value, key, it.id, key_name)
+        entries.append((key, _Decided().visit(value)))
+    return entries
+
+
+class _Decided(ast.NodeTransformer):
+    """A conditional expression whose test is decided by the key written in (``2.0 * p if "W" == "W" else
+    p``): the value it takes."""
+
+    def visit_IfExp(self, node):
+        self.generic_visit(node)
+        truth = decided(node.test)
+        return node if truth is None else node.body if truth else node.orelse
+
+
+def _put(name, key, dict_name, key_name):
+    """The key itself for the comprehension's key variable, else ``d['key']`` for its value variable."""
+    if name.id == key_name:
+        return ast.copy_location(ast.Constant(key), name)
+    return ast.copy_location(ast.Subscript(ast.Name(dict_name, ast.Load()), ast.Constant(key), ast.Load()), name)
 
 
 def _split_rebound(func):

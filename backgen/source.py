@@ -1219,13 +1219,15 @@ def number(node, arithmetic=False):
 
 
 _DECIDED_OPS = {ast.Is: operator.is_, ast.IsNot: operator.is_not, ast.Eq: operator.eq, ast.NotEq: operator.ne,
-                ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
+                ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
+                ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b}
 
 
 def decided(test):
     """The truth of a test made of constants only (``True``, ``1 is not None``, ``not False and
     mode == "train"``, ``0 < min(len((1, 4, 1)[:-1]), len((1, 4, 1)[1:]))``: tuples written out, their
-    items and slices, ``len``, ``min`` and ``max`` of them), or None where it reads anything else."""
+    items and slices, ``len``, ``min`` and ``max`` of them, ``in``, a string's ``startswith`` and
+    ``endswith``: ``"W1".startswith("W")``), or None where it reads anything else."""
     try:
         value = _truth(test)
     except (ValueError, TypeError, ArithmeticError, IndexError):
@@ -1283,6 +1285,12 @@ def _constant(node):
             not node.keywords and node.args:  # 0 < min(len(sizes[:-1]), len(sizes[1:])): a loop over a zip runs
         values = [_constant(a) for a in node.args]
         return _UNKNOWN if _UNKNOWN in values else _COUNTS[node.func.id](*values)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            node.func.attr in ("startswith", "endswith") and len(node.args) == 1 and not node.keywords:
+        text, part = _constant(node.func.value), _constant(node.args[0])  # ("W1".startswith("W"), of a key)
+        if isinstance(text, str) and (isinstance(part, str) or isinstance(part, tuple) and
+                                      all(isinstance(p, str) for p in part)):
+            return getattr(text, node.func.attr)(part)
     return _UNKNOWN
 
 

@@ -335,6 +335,35 @@ def test_a_dict_read_by_get_and_its_values_looped_over(tmp_path):
     ''', "f", [np.array([[0.3, -0.6]]), np.array([[0.5, -0.2], [0.1, 0.7]])])
 
 
+def test_dict_comprehensions_over_a_dict_the_function_builds(tmp_path):
+    # `Dict expressions are not supported here`: a step of gradient descent written over a dict of parameters
+    _check(tmp_path, '''
+        import numpy as np
+
+        def f(W, b, x):
+            lr = 0.1
+            params = {"W": W, "b": b}
+            grads = {"W": x.T @ np.tanh(x @ W), "b": np.ones_like(b)}
+            stepped = {k: params[k] - lr * grads[k] for k in params}
+            scaled = {name: 2.0 * p if name.startswith("W") else p for name, p in stepped.items()}
+            return np.sum((x @ scaled["W"] + scaled["b"]) ** 2)
+    ''', "f", [np.random.default_rng(5).normal(size=(3, 2)), np.array([0.2, -0.4]),
+                np.random.default_rng(6).normal(size=(4, 3))])
+
+
+def test_a_dict_comprehension_over_a_dict_given_keys_later_is_left_as_written():
+    # the keys the comprehension sees are those the dict holds then: one written in after the display
+    _refused('''
+        import numpy as np
+
+        def f(W, b):
+            params = {"W": W}
+            params["b"] = b
+            doubled = {k: 2.0 * v for k, v in params.items()}
+            return np.sum(doubled["W"]) + np.sum(doubled["b"])
+    ''', "Dict expressions are not supported here")
+
+
 # --- tuples chosen by a condition -----------------------------------------------------------------------
 
 def test_a_tuple_chosen_by_a_conditional_expression(tmp_path):
