@@ -50,9 +50,9 @@ from .nested import Nested, lift
 from . import (combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, distances, divmods,
                eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds, generators,
                higher_order, image_filters, index_tricks, integrals, iterables, list_calls, masked_reductions,
-               masked_ufuncs, math_calls, named_entries, outers, partials, polyfits, quantiles, scipy_calls,
-               scipy_linalg, scipy_optimize, selects, shape_tuples, signals, spectra, starred, statistics_calls,
-               step_bodies, trys, varargs, vectorized, view_targets)
+               masked_ufuncs, math_calls, named_entries, outers, partials, physical_constants, polyfits, quantiles,
+               scipy_calls, scipy_linalg, scipy_optimize, selects, shape_tuples, signals, spectra, starred,
+               statistics_calls, step_bodies, trys, varargs, vectorized, view_targets)
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
@@ -179,6 +179,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
         if forward.helpers:  # (functions passed to helpers: none without helpers)
             higher_order.specialize(forward, read_plain)
         scipy_calls.rewrite(forward)
+        physical_constants.rewrite(forward)
         combinations.rewrite(forward)
         folds.rewrite(forward)
         words = spelled(forward.func)  # (one walk: each pass below runs where a name it rewrites is)
@@ -810,6 +811,9 @@ def _read_source(source, name, filename):
     fold_numbers(module, env.get)  # (LOG2PI = math.log(2 * math.pi): a number)
     spellings = {}
     constants = _module_constants(module, lines, spellings)
+    scientific = physical_constants.numbers(env)  # (from scipy.constants import h, c: their numbers)
+    constants.update(scientific)
+    env = {k: v for k, v in env.items() if k not in scientific}
     forward = Forward(_strip_decorators(func), filename, lines, env, helpers, aliases=aliases, wrapped=wrapped)
     forward.constants.update(constants)
     forward.spellings.update(spellings)
@@ -1025,6 +1029,19 @@ def _unbind(names, env):
 
 
 def _bind_import(node, env):
+    constants = physical_constants.MODULE
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module == constants:
+        for alias in node.names:  # from scipy.constants import h, c, k (numbers: physical_constants)
+            env[alias.asname or alias.name] = f"{constants}.{alias.name}" if alias.name != "*" else None
+        return
+    if isinstance(node, ast.Import) and len(node.names) == 1 and node.names[0].name == constants:
+        alias = node.names[0]  # import scipy.constants as const; import scipy.constants (scipy.constants.h)
+        env[alias.asname or "scipy"] = constants if alias.asname else "scipy"
+        return
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module == "scipy" and \
+            [alias.name for alias in node.names] == ["constants"]:
+        env[node.names[0].asname or "constants"] = constants  # from scipy import constants
+        return
     if isinstance(node, ast.ImportFrom) and not node.level and node.module in ("scipy.spatial.distance",
                                                                               "scipy.spatial", "scipy.optimize"):
         for alias in node.names:  # from scipy.spatial.distance import cdist; from scipy.spatial import distance;
@@ -1894,6 +1911,8 @@ def _describe(value):
         return "itertools" if value is itertools else f"itertools.{value.__name__}"
     if value is functools or value is operator:
         return value.__name__
+    if isinstance(value, types.ModuleType) and value.__name__ == physical_constants.MODULE:
+        return physical_constants.MODULE
     if value is functools.reduce:
         return "functools.reduce"
     if value is statistics or getattr(value, "__module__", None) == "statistics" and \
