@@ -31,10 +31,10 @@ changes nothing ``edges`` is linked to is ``for i, j in edges``: the same indice
 ``repeat=k`` repeating the iterables) is ``for i in A:`` around ``for j in B:``, the same pairs in the same
 order, where the loop has no ``else`` and no ``break`` of its own (which would leave only the inner
 loop), its target unpacks one name or pattern per iterable, and each iterable after the first gives the
-same items every time it is made: a ``range`` of names the loop does not change or bind, a list or
+same items every time it is made (else it is refused, saying which): a ``range`` of names the loop does not change or bind, a list or
 tuple written out, or a name the loop does not change that the function binds to nothing but such a
 list, a ``range``, a comprehension's list or a NumPy array, or binds nowhere (a parameter, a module's
-constant); a name bound to an iterator, which the inner loop would use up, is left as written (and refused).
+constant); not a name bound to an iterator, which the inner loop would use up.
 
 A tuple written out that a loop iterates, itself or as an argument of those calls
 (``for w, p in zip((0.5, 0.3), (1.0, 2.0))``), is the list of the same items: iterating either
@@ -129,20 +129,25 @@ def products(forward):
     for loop in loops:
         call = loop.iter
         repeat = [k for k in call.keywords if k.arg == "repeat"]
-        if any(k.arg != "repeat" for k in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args) \
-                or not call.args or loop.orelse or own_jumps(loop.body, (ast.Break,)):
-            continue
         times = number(repeat[0].value) if repeat else 1
-        if not isinstance(times, int) or times < 1:
-            continue
-        iterables = call.args * times
+        iterables = call.args * times if isinstance(times, int) and times >= 1 else []
         target = loop.target
-        if not isinstance(target, (ast.Tuple, ast.List)) or len(target.elts) != len(iterables) or \
+        if loop.orelse or own_jumps(loop.body, (ast.Break,)):
+            why = "it has a break or an else, which would leave the inner loop alone"
+        elif any(k.arg != "repeat" for k in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args) \
+                or not iterables:
+            why = "it is given starred arguments, keywords but repeat=, or a repeat that is not a number written out"
+        elif not isinstance(target, (ast.Tuple, ast.List)) or len(target.elts) != len(iterables) or \
                 any(isinstance(e, ast.Starred) for e in target.elts):
-            continue
-        changed = _changed(loop.body) | name_ids(target)
-        if not all(remade_alike(it, changed) for it in iterables[1:]):
-            continue
+            why = "its target does not unpack one name or pattern per iterable"
+        elif not all(remade_alike(it, _changed(loop.body) | name_ids(target)) for it in iterables[1:]):
+            why = ("an inner iterable may give other items when made again (an iterator, or a name the loop "
+                   "changes)")
+        else:
+            why = None
+        if why is not None:
+            raise forward.error(f"a loop over itertools.product is read as the nested loops it stands for, and "
+                                f"this one cannot be: {why}; write the nested loops", call)
         body = loop.body
         for part, iterable in reversed(list(zip(target.elts[1:], iterables[1:]))):
             body = [ast.copy_location(ast.For(part, copy.deepcopy(iterable), body, []), loop)]

@@ -568,7 +568,20 @@ def test_a_product_whose_inner_iterable_is_an_iterator_is_not_nested():
             for a, b in product([1.0, 2.0], inner):
                 s += a * b
             return s
-    ''', "unknown function 'iter'|itertools.product")
+    ''', "a loop over itertools.product is read as the nested loops it stands for, and this one cannot be: "
+        "an inner iterable may give other items when made again")
+    error = _refused('''
+        import itertools
+
+        def f(x):
+            s = 0.0
+            for i, j in itertools.product(range(3), range(3)):
+                if x * i > 1.0:
+                    break
+                s += x * i * j
+            return s
+    ''', "it has a break or an else, which would leave the inner loop alone")
+    assert error.lineno == 6
 
 
 def test_a_named_list_of_an_iterator_read_by_loops(tmp_path):
