@@ -145,6 +145,8 @@ def _build(forward, wrt, shapes, args, user_cache, arrays=False):
             result = guarded(forward, lambda: program(forward, wrt, shapes, args, user_cache=user_cache,
                                                       arrays=arrays))
             if args is None and not arrays and not any(s.dims for s in specs.values()):
+                if _layer_of_arrays(forward, result):
+                    return _build(forward, wrt, shapes, args, user_cache, arrays=True)
                 result = _numbers_checked(forward, result)
             if args is None:
                 _same_at_rank_three(forward, wrt, shapes, specs, result, user_cache, arrays)
@@ -245,6 +247,17 @@ def _same_at_rank_three(forward, wrt, shapes, specs, result, user_cache, arrays)
         raise forward.error(f"{said}, but backgen cannot write the backward for rank 3 ({error.msg}): declare "
                             "the shape (an annotation, shapes= or --shape)") from None
     _written_alike(forward, result, other, said)
+
+
+def _layer_of_arrays(forward, result):
+    """Whether code using no NumPy is a layer (``return out, cache``) of a module importing NumPy: its
+    backward ``(dout, cache)`` knows the parameters only as the cache's entries, which no check at its
+    start could tell numbers from arrays; a layer ``out = alpha * x`` is one of arrays (CS231n's form),
+    whose gradients, written for numbers, would be of the output's shape where a parameter broadcasts
+    (``dalpha = x * dout`` for a vector ``alpha``): it is written for arrays of every shape instead."""
+    main = result.main
+    return main.cache is not None and main.mode == "scalar" and source.imports_numpy(forward.lines) \
+        and not uses_numpy(forward, nodes=forward.nodes)
 
 
 def _numbers_checked(forward, result):
