@@ -56,8 +56,8 @@ from . import (combinations, correlations, defaults, dict_arguments, dict_calls,
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
-from .source import bind_counts, census, ends_in, fresh_names, name_ids as source_names, number, numerals, parts_list, \
-    rewrite_statements, spelled, spelling, text_cache, walk
+from .source import bind_counts, bound_arguments, census, ends_in, fresh_names, name_ids as source_names, number, \
+    numerals, parts_list, rewrite_statements, spelled, spelling, text_cache, walk
 from .sentinels import decide_none_tests
 from .tidy import tidy
 
@@ -197,6 +197,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
         if forward.helpers:  # (calls of the user's functions: none without them)
             _helper_calls_assigned(forward)
             _structured_returns_inlined(forward)
+            _none_tested_helpers_inlined(forward)
         if "max" in words or "min" in words:
             _extremes_of_parameters(forward)
         if ast.For in kinds and (ast.List in kinds or ast.ListComp in kinds):
@@ -1735,6 +1736,45 @@ def _structured_returns_inlined(forward):
         _take_written(forward, written)
         if written is not None and _tuples_appended(helper.func, last.value):  # (its loops' iterables as
             iterables.unwrap(forward.func)  # the caller's were: shapes = list(zip(sizes[:-1], sizes[1:])))
+
+
+def _none_tested_helpers_inlined(forward, depth=0):
+    """A helper testing a parameter against None (``if weight is None``) that is given a parameter of
+    its caller defaulting to None (``weight_reduce_loss(loss, weight, reduction)``, ``weight=None`` in the
+    caller) is written out in its caller (``inline``), where the test is the caller's own, kept in its
+    backward for either value; staged as a helper, its code would be for one of them alone (a gradient
+    of the other path's, or a TypeError, for the default).  Where a call cannot be written out, it is
+    refused."""
+    from .inline import inlined
+    args = forward.func.args
+    optional = {a.arg for a, d in zip(args.args[len(args.args) - len(args.defaults):], args.defaults)
+                if isinstance(d, ast.Constant) and d.value is None}
+    if not optional or depth > 20:  # (a helper calling itself: refused where it is staged)
+        return
+    for call in [n for n in walk(forward.func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                 and n.func.id in forward.helpers]:
+        name = call.func.id
+        helper = read_plain(forward, name)
+        if helper is None or not isinstance(helper.func, ast.FunctionDef):
+            continue
+        bound = bound_arguments(call, helper.func)
+        given = {p for p, a in (bound or {}).items() if isinstance(a, ast.Name) and a.id in optional}
+        tested = {node.left.id for node in walk(helper.func) if isinstance(node, ast.Compare)
+                  and isinstance(node.left, ast.Name) and len(node.ops) == 1
+                  and isinstance(node.ops[0], (ast.Is, ast.IsNot)) and isinstance(node.comparators[0], ast.Constant)
+                  and node.comparators[0].value is None}
+        if not given & tested:
+            continue
+        written = inlined(forward, name, helper=helper)
+        if written is None:
+            param = sorted(given & tested)[0]
+            raise forward.error(
+                f"{name}() tests whether {param} is None, and is given {bound[param].id}, which may be None "
+                f"(its default): backgen writes a helper's code for one of those only; test it in "
+                f"{forward.func.name}() and pass {name}() what each case needs", call)
+        _take_written(forward, written)
+        _none_tested_helpers_inlined(forward, depth + 1)  # (the rest of the calls, in the function as written out now)
+        return
 
 
 def _tuples_appended(func, value):

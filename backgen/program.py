@@ -897,6 +897,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
             except BackgenError as error:
                 func = inlined(forward, name) if getattr(error, "parameter_write", None) == name \
                     or getattr(error, "nothing_differentiated", None) == name \
+                    or getattr(error, "varying_helper", None) == name \
                     else None  # (a helper given no value it differentiates: no backward of its own, written out
                 # in its caller, itself a helper or not: get_im2col_indices(x.shape, ...) in im2col_indices)
                 if func is None:
@@ -1031,11 +1032,13 @@ def _varying_result(forward, error):
     """The refusal of a helper returning a value of one shape on one path and another on another."""
     known, known_line, shape, line = error.output_shapes
     where = "" if known_line == line else f" (line {known_line})"
-    return BackgenError(
+    refusal = BackgenError(
         f"{forward.func.name}() returns a value of shape {known} on one path{where} and {shape} on another "
         f"(line {line}): backgen writes the code of its callers for one shape of each value it returns; return "
         "one shape on every path, or compute this in the calling function", error.filename, error.lineno,
         error.offset, error.text)
+    refusal.varying_helper = forward.func.name  # (its caller writes it out where it can: ``inline``)
+    return refusal
 
 
 def _module_names(forward):
