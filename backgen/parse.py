@@ -1739,12 +1739,12 @@ def _structured_returns_inlined(forward):
 
 
 def _none_tested_helpers_inlined(forward, depth=0):
-    """A helper testing a parameter against None (``if weight is None``) that is given a parameter of
-    its caller defaulting to None (``weight_reduce_loss(loss, weight, reduction)``, ``weight=None`` in the
-    caller) is written out in its caller (``inline``), where the test is the caller's own, kept in its
-    backward for either value; staged as a helper, its code would be for one of them alone (a gradient
-    of the other path's, or a TypeError, for the default).  Where a call cannot be written out, it is
-    refused."""
+    """A helper testing a parameter against None (``if weight is None``), or passing it on to a function
+    of the user's (which may), that is given a parameter of its caller defaulting to None
+    (``weight_reduce_loss(loss, weight, reduction)``, ``weight=None`` in the caller) is written out in its
+    caller (``inline``), where the test is the caller's own, kept in its backward for either value; staged
+    as a helper, its code would be for one of them alone (a gradient of the other path's, or a TypeError,
+    for the default).  Where a call cannot be written out, it is refused."""
     from .inline import inlined
     args = forward.func.args
     optional = {a.arg for a, d in zip(args.args[len(args.args) - len(args.defaults):], args.defaults)
@@ -1763,6 +1763,9 @@ def _none_tested_helpers_inlined(forward, depth=0):
                   and isinstance(node.left, ast.Name) and len(node.ops) == 1
                   and isinstance(node.ops[0], (ast.Is, ast.IsNot)) and isinstance(node.comparators[0], ast.Constant)
                   and node.comparators[0].value is None}
+        tested |= {a.id for node in walk(helper.func) if isinstance(node, ast.Call)  # (passed on to a function
+                   and isinstance(node.func, ast.Name) and node.func.id in helper.helpers  # of the user's, which
+                   for a in node.args + [k.value for k in node.keywords] if isinstance(a, ast.Name)}  # may test it)
         if not given & tested:
             continue
         written = inlined(forward, name, helper=helper)
@@ -1773,6 +1776,8 @@ def _none_tested_helpers_inlined(forward, depth=0):
                 f"(its default): backgen writes a helper's code for one of those only; test it in "
                 f"{forward.func.name}() and pass {name}() what each case needs", call)
         _take_written(forward, written)
+        for called, function in written.helpers.items():  # (the functions it calls, called here now)
+            forward.helpers.setdefault(called, function)
         _none_tested_helpers_inlined(forward, depth + 1)  # (the rest of the calls, in the function as written out now)
         return
 
