@@ -24,9 +24,12 @@ be refused while ``u_clamp`` still held it).
 Only calls standing as a whole statement's value are written out (``y =
 clamp(h)``, ``y, z = split(h)``, ``y += clamp(h)``, ``clamp(h)`` alone,
 ``return clamp(h)``; a call inside an expression is first given a statement
-of its own where ``hoist`` can keep NumPy's meaning), of a helper whose body ends in its one ``return`` (none
-earlier; one returning nothing, which only writes into what it is given, is
-read with ``return None`` at its end: ``parse``), defines no function and binds its parameters by position, keyword
+of its own where ``hoist`` can keep NumPy's meaning), of a helper whose body ends in its one ``return`` (one
+returning nothing, which only writes into what it is given, is read with ``return None`` at its end:
+``parse``; one returning early from the paths of its ``if``s, each path ending in a ``return`` or a
+``raise``, is read with each path assigning what it returned to a name of its own, returned at the end,
+or, where the caller returns the call, with each path returning it as written; a ``return`` in a loop
+is not written out), defines no function and binds its parameters by position, keyword
 or a default written out (a number, ``-1.0``, ``None``; no list, which calls
 share).  Names the helper reads from its module must mean the same in the
 caller.  None where any call of ``name`` is not of that kind: the
