@@ -47,8 +47,8 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
-from . import (combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, distances, divmods,
-               eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds, generators,
+from . import (combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, dispatch, distances,
+               divmods, eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds, generators,
                higher_order, image_filters, index_tricks, integrals, iterables, list_calls, masked_reductions,
                masked_ufuncs, math_calls, named_entries, outers, partials, polyfits, quantiles, scipy_calls,
                scipy_linalg, scipy_optimize, selects, shape_tuples, signals, spectra, starred, statistics_calls,
@@ -797,6 +797,7 @@ def _read_source(source, name, filename):
                                f"{', '.join(dict.fromkeys(d.name for d in defs))}", filename, 1, 1,
                                lines[0] if lines else None)
         func = matches[-1]
+    func = dispatch.rewrite(func, dispatch.source_tables(module, {d.name for d in defs}))
     env, last = _module_env(module)
     _defaults_as_defined(module, func, filename, lines)
     helpers = {d.name: (source, filename) for d in defs
@@ -1199,6 +1200,8 @@ def _constant_defaults(forward):
 
 def _read_function(func):
     func_node, filename, lines = _function_node(func)
+    if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Subscript) for n in walk(func_node)):
+        func_node = dispatch.rewrite(func_node, dispatch.live_tables(func.__globals__, _module_tree(filename)))
     aliases, wrapped = {}, {}
     forward = Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node),
                       _function_helpers(func, func_node, aliases, wrapped), aliases=aliases, wrapped=wrapped)
@@ -1437,6 +1440,15 @@ def _written_out(value):
     if type(value) is tuple:
         return all(map(_written_out, value))
     return value is None or type(value) in (int, bool, str) or type(value) is float and math.isfinite(value)
+
+
+def _module_tree(filename):
+    """The tree of the module in the file ``filename``; None where it cannot be read."""
+    try:
+        with tokenize.open(filename) as handle:
+            return ast.parse(handle.read(), filename)
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return None
 
 
 def _live_literal_lists(func, filename, names):

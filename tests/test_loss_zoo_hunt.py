@@ -282,3 +282,62 @@ def test_an_optional_array_passed_through_a_helper_under_the_decorator(tmp_path)
     got = decorated.backward(x, t)  # (and 0.0 for mask, left None)
     want = finite_differences(module.f, [x, t], [0, 1], [1.0])
     assert_close(got[:2], tuple(want))
+
+
+# --- calls through a module's table of functions ----------------------------------------------------
+
+DISPATCHED = '''
+    import numpy as np
+
+    def relu(z):
+        return np.maximum(z, 0)
+
+    def sigmoid(z):
+        return 1 / (1 + np.exp(-z))
+
+    def _none(x):
+        return x
+
+    ACTIVATIONS = {"relu": relu, "sigmoid": sigmoid, "tanh": np.tanh}
+    REDUCTIONS = {"mean": np.mean, "sum": np.sum, "none": _none}
+
+    def layer(x, W, act="sigmoid"):
+        return np.sum(ACTIVATIONS[act](x @ W) * 2.0 + ACTIVATIONS["tanh"](x @ W))
+
+    def l1_loss(a, b, reduction="mean"):
+        return REDUCTIONS[reduction](np.abs(a - b))
+'''
+
+
+@pytest.mark.parametrize("act", ["relu", "sigmoid", "tanh"])
+def test_an_activation_chosen_from_a_table_of_functions_by_a_setting(act):
+    # refused: "only calls of named functions are supported"
+    x, W = _away(4, 3), RNG.standard_normal((3, 2))
+    for shapes in (None, {"x": "N, D", "W": "D, H"}):
+        _assert_right_by_keyword(DISPATCHED, "layer", [x, W], {"act": act}, shapes)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_a_reduction_chosen_from_a_table_of_functions(reduction, tmp_path):
+    a, b = _away(4, 3), RNG.standard_normal((4, 3))
+    _assert_right_by_keyword(DISPATCHED, "l1_loss", [a, b], {"reduction": reduction})
+    module = module_in(tmp_path, textwrap.dedent(DISPATCHED), f"dispatched_{reduction}")
+    decorated = backgen.backward(module.l1_loss)
+    out = module.l1_loss(a, b, reduction)
+    dout = RNG.standard_normal(np.shape(out)) if np.shape(out) else 1.3
+    want = finite_differences(lambda u, v: module.l1_loss(u, v, reduction), [a, b], [0, 1], [dout])
+    assert_close(decorated.backward(a, b, reduction, dout=dout), tuple(want))
+
+
+def test_a_table_written_into_is_not_read_as_one():
+    source = '''
+        import numpy as np
+
+        ACT = {"tanh": np.tanh}
+        ACT["tanh"] = np.exp
+
+        def f(x, kind="tanh"):
+            return np.sum(ACT[kind](x))
+    '''
+    with pytest.raises(backgen.BackgenError, match="only calls of named functions are supported"):
+        backgen.generate(textwrap.dedent(source), name="f")
