@@ -29,7 +29,8 @@ returning nothing, which only writes into what it is given, is read with ``retur
 ``parse``; one returning early from the paths of its ``if``s, each path ending in a ``return`` or a
 ``raise``, is read with each path assigning what it returned to a name of its own, returned at the end,
 or, where the caller returns the call, with each path returning it as written; a ``return`` in a loop
-is not written out), defines no function and binds its parameters by position, keyword
+is not written out; where the caller returns the call of a helper ending in an ``if`` each of whose paths
+assigns the name it returns, each path returns that value instead), defines no function and binds its parameters by position, keyword
 or a default written out (a number, ``-1.0``, ``None``; no list, which calls
 share).  Names the helper reads from its module must mean the same in the
 caller.  None where any call of ``name`` is not of that kind: the
@@ -119,6 +120,30 @@ def _one_return(helper):
     new.body = body + [last]
     new.one_return = True  # (its assignments of what a path returned: ``_returns_again``)
     return dataclasses.replace(helper, func=ast.fix_missing_locations(new))
+
+
+def _paths_assign(stmt, name):
+    """Whether ``stmt`` is an ``if`` each of whose paths ends in assigning ``name`` (or in a ``raise``)."""
+    if not isinstance(stmt, ast.If) or not stmt.orelse:
+        return False
+    for path in (stmt.body, stmt.orelse):
+        last = path[-1]
+        if not (isinstance(last, ast.Raise) or _paths_assign(last, name) or isinstance(last, ast.Assign) and
+                len(last.targets) == 1 and isinstance(last.targets[0], ast.Name) and last.targets[0].id == name):
+            return False
+    return True
+
+
+def _assignments_marked(stmt, name):
+    """The ``if`` ``stmt`` (``_paths_assign``) with the assignment of ``name`` ending each path marked as
+    the value the path returns (``_returns_again``)."""
+    for path in (stmt.body, stmt.orelse):
+        last = path[-1]
+        if isinstance(last, ast.If):
+            _assignments_marked(last, name)
+        elif isinstance(last, ast.Assign):
+            last.path_return = True
+    return stmt
 
 
 def _returns_again(stmts):
@@ -275,6 +300,10 @@ def _written(stmt, call, helper, body, helper_locals, used, written_out):
     value = Rename().visit(copy.deepcopy(body[-1].value))
     if isinstance(stmt, ast.Return) and getattr(helper, "one_return", False):  # return _reduce(loss, mode):
         lines = _returns_again(lines)  # the helper's paths returning their values themselves, as written
+        value = None
+    elif isinstance(stmt, ast.Return) and isinstance(value, ast.Name) and lines and \
+            _paths_assign(lines[-1], value.id):  # if mode == "mean": out = ...; else: out = ...; return out
+        lines = lines[:-1] + _returns_again([_assignments_marked(lines[-1], value.id)])
         value = None
     target = None if value is None else _returned_local(stmt, value, lines, apart & set(renamed.values()))
     if value is None:

@@ -341,3 +341,27 @@ def test_a_table_written_into_is_not_read_as_one():
     '''
     with pytest.raises(backgen.BackgenError, match="only calls of named functions are supported"):
         backgen.generate(textwrap.dedent(source), name="f")
+
+
+REDUCE_ASSIGNED = '''
+    import numpy as np
+
+    def _reduce(loss, reduction):
+        if reduction == "mean":
+            out = loss.mean()
+        elif reduction == "sum":
+            out = loss.sum()
+        else:
+            out = loss
+        return out
+
+    def l1_loss(a, b, reduction="sum"):
+        return _reduce(np.abs(a - b), reduction)
+'''
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_a_reduction_helper_assigning_on_each_path_is_written_out_for_arrays_of_every_shape(reduction):
+    # written out with one name of two shapes, the shape-generic code was for numbers (TypeError for arrays)
+    a, b = _away(4, 3), RNG.standard_normal((4, 3))
+    _assert_right_by_keyword(REDUCE_ASSIGNED, "l1_loss", [a, b], {"reduction": reduction})
