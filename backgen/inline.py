@@ -24,9 +24,13 @@ be refused while ``u_clamp`` still held it).
 Only calls standing as a whole statement's value are written out (``y =
 clamp(h)``, ``y, z = split(h)``, ``y += clamp(h)``, ``clamp(h)`` alone,
 ``return clamp(h)``; a call inside an expression is first given a statement
-of its own where ``hoist`` can keep NumPy's meaning), of a helper whose body ends in its one ``return`` (none
-earlier; one returning nothing, which only writes into what it is given, is
-read with ``return None`` at its end: ``parse``), defines no function and binds its parameters by position, keyword
+of its own where ``hoist`` can keep NumPy's meaning), of a helper whose body ends in its one ``return`` (one
+returning nothing, which only writes into what it is given, is read with ``return None`` at its end:
+``parse``; one returning early from the paths of its ``if``s, each path ending in a ``return`` or a
+``raise``, is read with each path assigning what it returned to a name of its own, returned at the end,
+or, where the caller returns the call, with each path returning it as written; a ``return`` in a loop
+is not written out; where the caller returns the call of a helper ending in an ``if`` each of whose paths
+assigns the name it returns, each path returns that value instead), defines no function and binds its parameters by position, keyword
 or a default written out (a number, ``-1.0``, ``None``; no list, which calls
 share).  Names the helper reads from its module must mean the same in the
 caller.  None where any call of ``name`` is not of that kind: the
@@ -53,6 +57,7 @@ def inlined(forward, name, helper=None):
     """``forward`` with every call of the helper ``name`` (read, where ``helper`` is not given)
     written out in its function, or None."""
     helper = helper if helper is not None else read_helper(forward, name)
+    helper = _one_return(helper)
     body = _body(helper.func)
     if body is None:
         return None
@@ -92,6 +97,89 @@ def inlined(forward, name, helper=None):
                                                                   if n in free}},
                                literals={**forward.literals, **{n: v for n, v in helper.literals.items()
                                                                 if n in free}})
+
+
+def _one_return(helper):
+    """``helper`` with its early returns, where it has some, written as one ``return`` at its end: each
+    path of its ``if``s (``source.ends_in``, as ``flow.single_exit`` makes them) assigning the value it
+    returned to a name of its own, returned last (``if reduction == "mean": return np.mean(loss)``, then
+    ``return loss``: ``_reduce`` of a loss's settings).  As it was where a ``return`` is elsewhere than
+    ends a path so (in a loop), or returns nothing."""
+    func = helper.func
+    returns = [n for n in ast.walk(func) if isinstance(n, ast.Return)]
+    if len(returns) < 2 or not isinstance(func, ast.FunctionDef) or any(r.value is None for r in returns):
+        return helper
+    from .flow import single_exit  # noqa: PLC0415 -- (flow reads helpers through parse, as this module does)
+    name = fresh_names({n.id for n in ast.walk(func) if isinstance(n, ast.Name)} |
+                       {a.arg for a in func.args.args}, bare=True)("result")
+    body = _assigned_returns(single_exit(copy.deepcopy(func.body)), name)
+    if body is None or any(isinstance(n, ast.Return) for stmt in body for n in ast.walk(stmt)):
+        return helper
+    last = ast.copy_location(ast.Return(ast.copy_location(ast.Name(name, ast.Load()), returns[-1])), returns[-1])
+    new = copy.copy(func)
+    new.body = body + [last]
+    new.one_return = True  # (its assignments of what a path returned: ``_returns_again``)
+    return dataclasses.replace(helper, func=ast.fix_missing_locations(new))
+
+
+def _paths_assign(stmt, name):
+    """Whether ``stmt`` is an ``if`` each of whose paths ends in assigning ``name`` (or in a ``raise``)."""
+    if not isinstance(stmt, ast.If) or not stmt.orelse:
+        return False
+    for path in (stmt.body, stmt.orelse):
+        last = path[-1]
+        if not (isinstance(last, ast.Raise) or _paths_assign(last, name) or isinstance(last, ast.Assign) and
+                len(last.targets) == 1 and isinstance(last.targets[0], ast.Name) and last.targets[0].id == name):
+            return False
+    return True
+
+
+def _assignments_marked(stmt, name):
+    """The ``if`` ``stmt`` (``_paths_assign``) with the assignment of ``name`` ending each path marked as
+    the value the path returns (``_returns_again``)."""
+    for path in (stmt.body, stmt.orelse):
+        last = path[-1]
+        if isinstance(last, ast.If):
+            _assignments_marked(last, name)
+        elif isinstance(last, ast.Assign):
+            last.path_return = True
+    return stmt
+
+
+def _returns_again(stmts):
+    """``stmts`` with each assignment ``_one_return`` wrote of the value a path returned a ``return``
+    again (a call the caller returns: its paths return, where a name of two shapes would be merged)."""
+    out = []
+    for stmt in stmts:
+        if getattr(stmt, "path_return", False):
+            stmt = ast.copy_location(ast.Return(stmt.value), stmt)
+        elif isinstance(stmt, ast.If):
+            stmt = ast.copy_location(ast.If(stmt.test, _returns_again(stmt.body), _returns_again(stmt.orelse)),
+                                     stmt)
+        out.append(stmt)
+    return out
+
+
+def _assigned_returns(stmts, name):
+    """``stmts`` (every path ending in a ``return``, or a ``raise``) with each ``return v`` ending a path
+    written ``name = v``; None where a path ends otherwise."""
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, ast.Return):
+            target = ast.copy_location(ast.Name(name, ast.Store()), stmt)
+            assign = ast.copy_location(ast.Assign([target], stmt.value), stmt)
+            assign.path_return = True
+            return out + [assign]
+        if isinstance(stmt, ast.Raise):
+            return out + [stmt]
+        if isinstance(stmt, ast.If) and any(isinstance(n, ast.Return) for n in ast.walk(stmt)):
+            body, orelse = _assigned_returns(stmt.body, name), _assigned_returns(stmt.orelse, name)
+            if body is None or orelse is None:
+                return None
+            new = ast.copy_location(ast.If(stmt.test, body, orelse), stmt)
+            return out + [new] if stmt is stmts[-1] else None
+        out.append(stmt)
+    return None
 
 
 def _same(helper, forward, name):
@@ -210,8 +298,17 @@ def _written(stmt, call, helper, body, helper_locals, used, written_out):
             lines.append(ast.Assign([ast.Name(renamed[p], ast.Store())], copy.deepcopy(bound[p])))
     lines += [Rename().visit(copy.deepcopy(s)) for s in body[:-1]]
     value = Rename().visit(copy.deepcopy(body[-1].value))
-    target = _returned_local(stmt, value, lines, apart & set(renamed.values()))
-    if target is not None:  # y = g(h), g ending in ``return out``, out its own: y names that array from the
+    if isinstance(stmt, ast.Return) and getattr(helper, "one_return", False):  # return _reduce(loss, mode):
+        lines = _returns_again(lines)  # the helper's paths returning their values themselves, as written
+        value = None
+    elif isinstance(stmt, ast.Return) and isinstance(value, ast.Name) and lines and \
+            _paths_assign(lines[-1], value.id):  # if mode == "mean": out = ...; else: out = ...; return out
+        lines = lines[:-1] + _returns_again([_assignments_marked(lines[-1], value.id)])
+        value = None
+    target = None if value is None else _returned_local(stmt, value, lines, apart & set(renamed.values()))
+    if value is None:
+        pass
+    elif target is not None:  # y = g(h), g ending in ``return out``, out its own: y names that array from the
         for node in ast.walk(ast.Module(lines, [])):  # start (no second name, out_g, keeps it, which a
             if isinstance(node, ast.Name) and node.id == value.id:  # loop writing into y would refuse)
                 node.id = target

@@ -47,8 +47,8 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
-from . import (combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, distances, divmods,
-               eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds, generators,
+from . import (combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, dispatch, distances,
+               divmods, eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds, generators,
                higher_order, image_filters, index_tricks, integrals, iterables, list_calls, masked_reductions,
                masked_ufuncs, math_calls, named_entries, outers, partials, physical_constants, polyfits, quantiles,
                scipy_calls, scipy_linalg, scipy_optimize, selects, shape_tuples, signals, spectra, starred,
@@ -56,8 +56,8 @@ from . import (combinations, correlations, defaults, dict_arguments, dict_calls,
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
-from .source import bind_counts, census, defaults_of, ends_in, fresh_names, name_ids as source_names, number, numerals, \
-    parts_list, rewrite_statements, spelled, spelling, text_cache, walk
+from .source import bind_counts, bound_arguments, census, defaults_of, ends_in, fresh_names, name_ids as source_names, \
+    number, numerals, parts_list, rewrite_statements, spelled, spelling, text_cache, walk
 from .sentinels import decide_none_tests
 from .tidy import tidy
 
@@ -200,6 +200,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
         if forward.helpers:  # (calls of the user's functions: none without them)
             _helper_calls_assigned(forward)
             _structured_returns_inlined(forward)
+            _none_tested_helpers_inlined(forward)
         if "max" in words or "min" in words:
             _extremes_of_parameters(forward)
         if ast.For in kinds and (ast.List in kinds or ast.ListComp in kinds):
@@ -797,6 +798,7 @@ def _read_source(source, name, filename):
                                f"{', '.join(dict.fromkeys(d.name for d in defs))}", filename, 1, 1,
                                lines[0] if lines else None)
         func = matches[-1]
+    func = dispatch.rewrite(func, dispatch.source_tables(module, {d.name for d in defs}))
     env, last = _module_env(module)
     _defaults_as_defined(module, func, filename, lines)
     helpers = {d.name: (source, filename) for d in defs
@@ -1215,6 +1217,8 @@ def _constant_defaults(forward):
 
 def _read_function(func):
     func_node, filename, lines = _function_node(func)
+    if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Subscript) for n in walk(func_node)):
+        func_node = dispatch.rewrite(func_node, dispatch.live_tables(func.__globals__, _module_tree(filename)))
     aliases, wrapped = {}, {}
     forward = Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node),
                       _function_helpers(func, func_node, aliases, wrapped), aliases=aliases, wrapped=wrapped,
@@ -1458,6 +1462,15 @@ def _written_out(value):
     if type(value) is tuple:
         return all(map(_written_out, value))
     return value is None or type(value) in (int, bool, str) or type(value) is float and math.isfinite(value)
+
+
+def _module_tree(filename):
+    """The tree of the module in the file ``filename``; None where it cannot be read."""
+    try:
+        with tokenize.open(filename) as handle:
+            return ast.parse(handle.read(), filename)
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return None
 
 
 def _live_literal_lists(func, filename, names):
@@ -1757,6 +1770,50 @@ def _structured_returns_inlined(forward):
         _take_written(forward, written)
         if written is not None and _tuples_appended(helper.func, last.value):  # (its loops' iterables as
             iterables.unwrap(forward.func)  # the caller's were: shapes = list(zip(sizes[:-1], sizes[1:])))
+
+
+def _none_tested_helpers_inlined(forward, depth=0):
+    """A helper testing a parameter against None (``if weight is None``), or passing it on to a function
+    of the user's (which may), that is given a parameter of its caller defaulting to None
+    (``weight_reduce_loss(loss, weight, reduction)``, ``weight=None`` in the caller) is written out in its
+    caller (``inline``), where the test is the caller's own, kept in its backward for either value; staged
+    as a helper, its code would be for one of them alone (a gradient of the other path's, or a TypeError,
+    for the default).  Where a call cannot be written out, it is refused."""
+    from .inline import inlined
+    args = forward.func.args
+    optional = {a.arg for a, d in zip(args.args[len(args.args) - len(args.defaults):], args.defaults)
+                if isinstance(d, ast.Constant) and d.value is None}
+    if not optional or depth > 20:  # (a helper calling itself: refused where it is staged)
+        return
+    for call in [n for n in walk(forward.func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                 and n.func.id in forward.helpers]:
+        name = call.func.id
+        helper = read_plain(forward, name)
+        if helper is None or not isinstance(helper.func, ast.FunctionDef):
+            continue
+        bound = bound_arguments(call, helper.func)
+        given = {p for p, a in (bound or {}).items() if isinstance(a, ast.Name) and a.id in optional}
+        tested = {node.left.id for node in walk(helper.func) if isinstance(node, ast.Compare)
+                  and isinstance(node.left, ast.Name) and len(node.ops) == 1
+                  and isinstance(node.ops[0], (ast.Is, ast.IsNot)) and isinstance(node.comparators[0], ast.Constant)
+                  and node.comparators[0].value is None}
+        tested |= {a.id for node in walk(helper.func) if isinstance(node, ast.Call)  # (passed on to a function
+                   and isinstance(node.func, ast.Name) and node.func.id in helper.helpers  # of the user's, which
+                   for a in node.args + [k.value for k in node.keywords] if isinstance(a, ast.Name)}  # may test it)
+        if not given & tested:
+            continue
+        written = inlined(forward, name, helper=helper)
+        if written is None:
+            param = sorted(given & tested)[0]
+            raise forward.error(
+                f"{name}() tests whether {param} is None, and is given {bound[param].id}, which may be None "
+                f"(its default): backgen writes a helper's code for one of those only; test it in "
+                f"{forward.func.name}() and pass {name}() what each case needs", call)
+        _take_written(forward, written)
+        for called, function in written.helpers.items():  # (the functions it calls, called here now)
+            forward.helpers.setdefault(called, function)
+        _none_tested_helpers_inlined(forward, depth + 1)  # (the rest of the calls, in the function as written out now)
+        return
 
 
 def _tuples_appended(func, value):

@@ -144,6 +144,8 @@ def _build(forward, wrt, shapes, args, user_cache, arrays=False):
             result = guarded(forward, lambda: program(forward, wrt, shapes, args, user_cache=user_cache,
                                                       arrays=arrays))
             if args is None and not arrays and not any(s.dims for s in specs.values()):
+                if _layer_of_arrays(forward, result):
+                    return _build(forward, wrt, shapes, args, user_cache, arrays=True)
                 result = _numbers_checked(forward, result)
             if args is None:
                 _same_at_rank_three(forward, wrt, shapes, specs, result, user_cache, arrays)
@@ -254,6 +256,17 @@ def _same_at_rank_three(forward, wrt, shapes, specs, result, user_cache, arrays)
         raise forward.error(f"{said}, but backgen cannot write the backward for rank 3 ({error.msg}): declare "
                             "the shape (an annotation, shapes= or --shape)") from None
     _written_alike(forward, result, other, said)
+
+
+def _layer_of_arrays(forward, result):
+    """Whether code using no NumPy is a layer (``return out, cache``) of a module importing NumPy: its
+    backward ``(dout, cache)`` knows the parameters only as the cache's entries, which no check at its
+    start could tell numbers from arrays; a layer ``out = alpha * x`` is one of arrays (CS231n's form),
+    whose gradients, written for numbers, would be of the output's shape where a parameter broadcasts
+    (``dalpha = x * dout`` for a vector ``alpha``): it is written for arrays of every shape instead."""
+    main = result.main
+    return main.cache is not None and main.mode == "scalar" and source.imports_numpy(forward.lines) \
+        and not uses_numpy(forward, nodes=forward.nodes)
 
 
 def _numbers_checked(forward, result):
@@ -899,6 +912,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
             except BackgenError as error:
                 func = inlined(forward, name) if getattr(error, "parameter_write", None) == name \
                     or getattr(error, "nothing_differentiated", None) == name \
+                    or getattr(error, "varying_helper", None) == name \
                     else None  # (a helper given no value it differentiates: no backward of its own, written out
                 # in its caller, itself a helper or not: get_im2col_indices(x.shape, ...) in im2col_indices)
                 if func is None:
@@ -1034,11 +1048,13 @@ def _varying_result(forward, error):
     """The refusal of a helper returning a value of one shape on one path and another on another."""
     known, known_line, shape, line = error.output_shapes
     where = "" if known_line == line else f" (line {known_line})"
-    return BackgenError(
+    refusal = BackgenError(
         f"{forward.func.name}() returns a value of shape {known} on one path{where} and {shape} on another "
         f"(line {line}): backgen writes the code of its callers for one shape of each value it returns; return "
         "one shape on every path, or compute this in the calling function", error.filename, error.lineno,
         error.offset, error.text)
+    refusal.varying_helper = forward.func.name  # (its caller writes it out where it can: ``inline``)
+    return refusal
 
 
 def _module_names(forward):

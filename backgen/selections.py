@@ -916,6 +916,10 @@ def check_other_values(staged, shapes, args, integers=(), functions=None, also=(
             staged.filename, number, None, staged.lines[number - 1] if number else None)
         if staged.shape_free and getattr(shapes, "numbers_first", None):  # (a loop's number, which it runs
             error.varying_shape = "loop"  # no iteration to make an array: as its other changes of shape)
+        if where != "the path the inputs take":  # a helper called on that line given a setting (_reduce(loss,
+            error.inline_helpers = tuple(dict.fromkeys(  # reduction)), whose paths give values of their own
+                op.param("function") for op in ir.ops_in(staged.body)  # shapes: written out in its caller,
+                if op.rule == "call" and op.line == line))  # where each path is followed (``inline``)
         raise error
 
 

@@ -1,0 +1,176 @@
+"""Calls through a module's table of functions: ``ACTIVATIONS[name](x)``, ``REDUCE[reduction](loss)``.
+
+Contract: ``source_tables(module, defs)`` are the tables of a module's source (an ``ast.Module``) and
+``live_tables(globals_, module)`` those of a live function's module, each ``{table: [(key, function), ...]}``
+with the functions as expressions the function may read (``_relu``, ``np.mean``); ``rewrite(func,
+tables)`` is ``func`` (a copy, where it changes) with each call of a table's entry written as the call
+of that function:
+by a key written out, the entry's function (``REDUCE["sum"](x)``: ``np.sum(x)``); by any other key,
+where the call is a ``return``'s or an assignment's whole value, an ``if`` testing the key against each
+table key in the table's order, each path calling that key's function (the last path that of the last
+key), and elsewhere the conditional expression doing so.  A table is a dict display at the module's top
+level, assigned once and never written into (no item assigned, no method called), of string keys and,
+as values, names of the module's functions or of NumPy's (``np.tanh``, by the name the module imports it
+under).  Any other call of a subscript is left as it is (refused as before).
+"""
+
+import ast
+import copy
+import types
+
+import numpy as np
+
+
+def source_tables(module, defs):
+    """The tables of ``module`` (its top-level statements), whose values name one of ``defs`` (the
+    names of the module's functions) or an attribute of a name (``np.mean``)."""
+    bound = {}
+    for stmt in module.body:
+        for target in getattr(stmt, "targets", []) + [getattr(stmt, "target", None)]:
+            if isinstance(target, ast.Name):
+                bound[target.id] = bound.get(target.id, 0) + 1
+    tables = {}
+    for stmt in module.body:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and isinstance(stmt.value, ast.Dict) and stmt.value.keys):
+            continue
+        name = stmt.targets[0].id
+        entries = list(zip(stmt.value.keys, stmt.value.values))
+        if bound.get(name) != 1 or name in defs or not all(
+                isinstance(k, ast.Constant) and isinstance(k.value, str) and
+                (isinstance(v, ast.Name) and v.id in defs or _library_attribute(v)) for k, v in entries):
+            continue
+        tables[name] = [(k.value, v) for k, v in entries]
+    return {name: table for name, table in tables.items() if not _changed(module, name)}
+
+
+def live_tables(globals_, module):
+    """The tables of a live function's module: dicts of string keys whose values are functions of the
+    module (by the name it binds them to) or NumPy's (by the name it imports NumPy under), which the
+    module's source (``module``, an ``ast.Module``; None: none is read) assigns once, as a display, and
+    never writes into."""
+    if module is None:
+        return {}
+    written = source_tables(module, {n for n, v in globals_.items() if isinstance(v, types.FunctionType)})
+    numpy_names = sorted(n for n, v in globals_.items() if v is np)
+    tables = {}
+    for name, value in globals_.items():
+        if name not in written or not (type(value) is dict and value and all(type(k) is str for k in value)):
+            continue
+        entries = []
+        for key, function in value.items():
+            spelled = _spelled(function, globals_, numpy_names)
+            if spelled is None:
+                break
+            entries.append((key, spelled))
+        else:
+            tables[name] = entries
+    return tables
+
+
+def _spelled(function, globals_, numpy_names):
+    if isinstance(function, types.FunctionType):
+        names = sorted(n for n, v in globals_.items() if v is function)
+        return ast.Name(names[0], ast.Load()) if function.__name__ in names else None
+    name = getattr(function, "__name__", None)
+    if numpy_names and name and getattr(np, name, None) is function:
+        return ast.Attribute(ast.Name(numpy_names[0], ast.Load()), name, ast.Load())
+    return None
+
+
+def _library_attribute(node):
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+
+
+def _changed(module, name):
+    """Whether anything in ``module`` writes into the dict ``name`` (an item assigned or deleted, a
+    method called on it) or binds the name in a function."""
+    for node in ast.walk(module):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name \
+                and not isinstance(node.ctx, ast.Load):
+            return True
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == name:
+            return True
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return True
+    return False
+
+
+def rewrite(func, tables):
+    """``func`` with each call of a table's entry written as the call of the entry's function (see the
+    module's contract): a new tree where there is one, ``func`` itself otherwise."""
+    local = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
+        {a.arg for a in func.args.args + func.args.kwonlyargs}
+    tables = {name: table for name, table in tables.items() if name not in local}
+    if not tables or not any(_table_call(n, tables) for n in ast.walk(func)):
+        return func
+    func = copy.deepcopy(func)
+
+    class Calls(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            table = _table_call(node, tables)
+            return node if table is None else _chosen(node, table)
+
+        def visit_Return(self, node):
+            return self._statement(node)
+
+        def visit_Assign(self, node):
+            return self._statement(node)
+
+        def _statement(self, stmt):
+            table = _table_call(stmt.value, tables) if stmt.value is not None else None
+            key = stmt.value.func.slice if table is not None else None
+            if table is None or isinstance(key, ast.Constant):
+                self.generic_visit(stmt)
+                return stmt
+            stmt.value.args = [self.visit(arg) for arg in stmt.value.args]
+            for keyword in stmt.value.keywords:
+                keyword.value = self.visit(keyword.value)
+            chain = None
+            for k, function in reversed(table):
+                branch = copy.deepcopy(stmt)
+                branch.value = _called(stmt.value, function)
+                chain = [branch] if chain is None else [ast.If(_test(key, k), [branch], chain)]
+            return [ast.fix_missing_locations(ast.copy_location(s, stmt)) for s in chain]
+
+    Calls().visit(func)
+    for node in ast.walk(func):  # (the nodes written at the call's place: errors point at the user's line)
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.expr, ast.stmt)) and not hasattr(child, "lineno"):
+                ast.copy_location(child, node)
+    return ast.fix_missing_locations(func)
+
+
+def _table_call(node, tables):
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Subscript) and \
+            isinstance(node.func.value, ast.Name) and node.func.value.id in tables and \
+            not isinstance(node.func.slice, (ast.Slice, ast.Tuple)):
+        key = node.func.slice
+        table = tables[node.func.value.id]
+        if isinstance(key, ast.Constant) and key.value not in dict(table):
+            return None  # (a KeyError as Python runs it: refused as before)
+        return table
+    return None
+
+
+def _called(call, function):
+    new = ast.Call(copy.deepcopy(function), copy.deepcopy(call.args), copy.deepcopy(call.keywords))
+    for node in ast.walk(new):
+        ast.copy_location(node, call)
+    return new
+
+
+def _test(key, value):
+    return ast.Compare(copy.deepcopy(key), [ast.Eq()], [ast.Constant(value)])
+
+
+def _chosen(call, table):
+    key = call.func.slice
+    if isinstance(key, ast.Constant):
+        return _called(call, dict(table)[key.value])
+    chosen = None
+    for k, function in reversed(table):
+        value = _called(call, function)
+        chosen = value if chosen is None else ast.copy_location(ast.IfExp(_test(key, k), value, chosen), call)
+    return ast.fix_missing_locations(chosen)
