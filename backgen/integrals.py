@@ -21,7 +21,8 @@ not both numbers written out becomes
 ``start + np.tensordot(np.linspace(0.0, 1.0, num, endpoint=endpoint), stop -
 start, axes=0)``: the same points (of numbers, or of arrays along a first axis,
 as NumPy's), whose gradients in ``start`` and ``stop`` the rules of its parts
-give.  With ``retstep``, ``dtype`` or ``axis`` it is left as it is.
+give; with ``axis`` (a whole number written out, not 0), that axis moved to where NumPy puts the
+points (``np.moveaxis(..., 0, axis)``).  With ``retstep``, ``dtype`` or another ``axis`` it is left as it is.
 """
 
 import ast
@@ -111,14 +112,19 @@ def _sum(forward, call):
 
 
 def _linspace(call, forward):
-    params = ("start", "stop", "num", "endpoint")
+    params = ("start", "stop", "num", "endpoint", "retstep", "dtype", "axis")
     if len(call.args) > len(params) or any(isinstance(a, ast.Starred) for a in call.args):
         return call
     given = dict(zip(params, call.args))
     for keyword in call.keywords:
         if keyword.arg not in params or keyword.arg in given:
-            return call  # (retstep, dtype, axis: NumPy's own)
+            return call
         given[keyword.arg] = keyword.value
+    if any(k in given for k in ("retstep", "dtype")):
+        return call  # (NumPy's own)
+    axis = given.pop("axis", None)
+    if axis is not None and not isinstance(number(axis), int):
+        return call
     if "start" not in given or "stop" not in given or all(number(given[k]) is not None for k in ("start", "stop")):
         return call
     np_name = numpy_alias(forward)
@@ -128,7 +134,11 @@ def _linspace(call, forward):
     class Parts(ast.NodeTransformer):
         def visit_Name(self, node):  # (a copy where an argument is written twice)
             return copy.deepcopy(parts[node.id]) if node.id in parts else node
-    return Parts().visit(ast.parse(TEMPLATE_LINSPACE.replace("np.", f"{np_name}."), mode="eval").body)
+    points = Parts().visit(ast.parse(TEMPLATE_LINSPACE.replace("np.", f"{np_name}."), mode="eval").body)
+    if axis is None or number(axis) == 0:
+        return points
+    return ast.Call(ast.Attribute(ast.Name(np_name, ast.Load()), "moveaxis", ast.Load()),
+                    [points, ast.Constant(0), ast.Constant(number(axis))], [])
 
 
 def _cumulative(forward, which):

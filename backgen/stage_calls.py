@@ -145,6 +145,10 @@ class CallStager:
             own = self.forward.aliases[label]
             raise self.error(f"{label!r} is your function {own}() under another name: backgen reads a function of "
                              f"the module by the name its def gives it; call {own}(...)", func)
+        if qualified is None and label in ("tuple", "list") and len(node.args) == 1 and not node.keywords and \
+                isinstance(node.args[0], ast.Call) and self.qualify(node.args[0].func) == "range":
+            # tuple(range(1, x.ndim)): integers (axes, an index), as range's own
+            return self.inert(node, node.args[0].args, name, role)
         if qualified is None:
             hint = _BUILTIN_HINTS.get(label, "")
             raise self.error(
