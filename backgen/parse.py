@@ -47,7 +47,7 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
-from . import (combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, distances, divmods,
+from . import (broadcasts, combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, distances, divmods,
                eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds, generators,
                higher_order, image_filters, index_tricks, integrals, iterables, list_calls, masked_reductions,
                masked_ufuncs, math_calls, named_entries, outers, partials, polyfits, quantiles, scipy_calls,
@@ -123,7 +123,7 @@ def error_at(message, filename, lines, node):
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
 _CALL_REWRITERS = (vectorized, distances, scipy_optimize, integrals, signals, spectra, filters, image_filters,
-                   selects, outers, masked_reductions, quantiles, eigenvalues, correlations, polyfits, masked_ufuncs,
+                   selects, outers, broadcasts, masked_reductions, quantiles, eigenvalues, correlations, polyfits, masked_ufuncs,
                    statistics_calls, math_calls, divmods, float_limits, list_calls, dict_calls, index_tricks,
                    partials)  # (in this order: a later one may rewrite what an earlier wrote)
 
