@@ -193,6 +193,8 @@ def _roll(c):
         if axis != "None" and not isinstance(c.param("axis"), int):
             c.unsupported("np.roll over several axes needs a constant shift")
         shift = None
+    if isinstance(shift, list):  # (np.roll(x, [1, 2], [0, 1]): the shifts as a tuple)
+        shift = tuple(shift)
     if shift is None:
         back = f"-{text}" if text.isidentifier() else f"-({text})"
     elif isinstance(shift, int) or isinstance(shift, tuple) and all(isinstance(s, int) for s in shift):
@@ -704,7 +706,8 @@ RULES = {
                         examples=("np.moveaxis(a, 0, -1) | a=2x3x2", "np.moveaxis(a, (0, 1), (2, 0)) | a=2x3x4")),
     "np.roll": Rule(("a",), grads={"a": _roll}, signature="a, shift, axis=None", fresh=True,
                     examples=("np.roll(a, 2) | a=5", "np.roll(a, -1, axis=1) | a=2x3", "np.roll(a, 4) | a=2x3",
-                              "np.roll(a, (1, 2), axis=(0, 1)) | a=3x3")),
+                              "np.roll(a, (1, 2), axis=(0, 1)) | a=3x3",
+                              "np.roll(a, [1, -2], [0, 1]) | a=3x3")),
     "np.fft.fftshift": Rule(("x",), grads={"x": _shifted_back("ifftshift")}, signature="x, axes=None", fresh=True,
                             examples=("np.fft.fftshift(x) | x=5", "np.fft.fftshift(x) | x=4",
                                       "np.fft.fftshift(x, axes=1) | x=2x3", "np.fft.fftshift(x) | x=3x4")),
