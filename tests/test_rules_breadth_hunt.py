@@ -1,0 +1,152 @@
+"""The breadth of NumPy's API as people spell it, one rule at a time: argument forms that were
+refused needlessly (np.linspace's axis, axes computed as tuple(range(...)), the fields of np.linalg's
+named tuples, np.broadcast_arrays, np.roll's shifts as a list), and writes that must stay refused.
+
+Each case is checked against central finite differences in float64 (``numeric``), with and without
+shapes where both are written, or asserted refused with a ``BackgenError`` and part of its message.
+"""
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_generated_refused, assert_generated_right, finite_differences, imported
+
+RNG = np.random.default_rng(31)
+
+
+def away(*shape):
+    """Numbers away from 0 (no kinks nor ties where a test reads signs or orders)."""
+    return RNG.uniform(0.3, 1.5, size=shape) * RNG.choice([-1.0, 1.0], size=shape)
+
+
+def spd(n, batch=()):
+    a = RNG.standard_normal(batch + (n, n))
+    return a @ np.swapaxes(a, -1, -2) + n * np.eye(n)
+
+
+def dout_of(source, args, name="f"):
+    namespace = {"np": np}
+    exec(source, namespace)
+    out = namespace[name](*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
+    return RNG.standard_normal(np.shape(out)) if np.shape(out) else 1.3
+
+
+def assert_right_all_ways(body, params, args, shapes):
+    """``def f(params): body`` matches central differences generated without shapes and with ``shapes``,
+    for an upstream gradient drawn in the output's shape."""
+    source = f"def f({', '.join(params)}):\n" + "".join(f"    {line}\n" for line in body.split("\n"))
+    dout = dout_of(source, args)
+    assert_generated_right(source, args, (dout,))
+    annotated = f"def f({', '.join(f'{p}: {s!r}' for p, s in zip(params, shapes))}):\n" + source.split("\n", 1)[1]
+    assert_generated_right(annotated, args, (dout,))
+
+
+# --- np.linspace between end points the code computes, with axis= -------------------------------------
+
+
+@pytest.mark.parametrize("body, shapes", [
+    ("return np.linspace(a, b, 4, axis=1).sum(axis=1) * a + a * b", ("3", "3")),
+    ("return np.linspace(a, b, 4, axis=-1)", ("2, 3", "2, 3")),
+    ("return np.linspace(a, b, num=5, endpoint=False, axis=1)", ("3, 2", "3, 2")),
+    ("return np.linspace(a, b, 3, axis=0) ** 2", ("3", "3")),
+], ids=["axis1-summed", "axis-last", "endpoint-false", "axis0"])
+def test_linspace_of_computed_end_points_along_an_axis(body, shapes):
+    # was refused (axis= left NumPy's linspace, a constant): its points move with a and b
+    args = [away(*map(int, shapes[0].split(", "))), away(*map(int, shapes[1].split(", ")))]
+    assert_right_all_ways(body, ["a", "b"], args, shapes)
+
+
+def test_linspace_to_a_constant_along_the_last_axis():
+    source = "def f(a):\n    return np.linspace(a, 2.0, 3, axis=1)\n"
+    a = away(3)
+    assert_generated_right(source, [a], (RNG.standard_normal((3, 3)),))
+
+
+# --- axes computed from ranks: tuple(range(...)) -------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", [
+    "return np.sum(x ** 2, axis=tuple(range(1, x.ndim)))",
+    "ax = tuple(range(x.ndim - 1))\nreturn np.mean(x * x, axis=ax, keepdims=True)",
+    "return np.std(x, axis=tuple(range(0, x.ndim, 2)))",
+    "return np.max(x, axis=tuple(range(1, x.ndim)), keepdims=True) * x",
+    "return np.transpose(x, tuple(range(x.ndim - 1, -1, -1))) @ np.ones(x.shape[0])",
+], ids=["sum", "named-keepdims", "step", "max", "transpose"])
+@pytest.mark.parametrize("shape", [(2, 3, 4), (3, 2)], ids=["rank3", "rank2"])
+def test_axes_written_as_a_tuple_of_a_range_of_ranks(body, shape):
+    # was refused ("unknown function 'tuple'"): with the shapes given, the ranks make them constants
+    source = f"def f(x: {', '.join(map(str, shape))!r}):\n" + "".join(f"    {l}\n" for l in body.split("\n"))
+    x = away(*shape)
+    assert_generated_right(source, [x], (dout_of(source, [x]),))
+    # the decorator learns the ranks from the arrays
+    f = backgen.backward(imported("import numpy as np\n\n\n" + source.replace(
+        f": {', '.join(map(str, shape))!r}", ""), "rules_breadth")["f"])
+    dout = dout_of(source, [x])
+    got = f.backward(x.copy(), dout=dout)
+    want = finite_differences(lambda v: f(v.copy()), [x], [0], (dout,))[0]
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_axes_of_a_range_without_shapes_are_refused_saying_so():
+    assert_generated_refused("def f(x):\n    return np.sum(x, axis=tuple(range(1, x.ndim)))\n", [away(2, 3)],
+                             r"must be a constant")
+
+
+# --- the fields of np.linalg's named tuples ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("body, make", [
+    ("return np.linalg.slogdet(a).logabsdet", lambda: spd(3)),
+    ("return np.linalg.slogdet(a).logabsdet", lambda: spd(2, (2,))),
+    ("return np.linalg.eigh(a).eigenvalues.sum() * np.linalg.slogdet(a).sign", lambda: spd(3)),
+    ("return np.linalg.svd(a).S", lambda: away(3, 2)),
+    ("return np.linalg.svd(a, full_matrices=False).U[:, 0] ** 2", lambda: away(3, 2)),
+    ("return np.linalg.qr(a).R", lambda: away(4, 2)),
+    ("return np.linalg.eigh(a).eigenvectors[:, -1] ** 2", lambda: spd(3)),
+], ids=["logabsdet", "logabsdet-batched", "eigenvalues-sign", "S", "U", "R", "eigenvectors"])
+def test_fields_of_linalg_results_read_from_the_call(body, make):
+    # were refused ("the attribute .logabsdet is not supported as a value")
+    source = f"def f(a):\n    {body}\n"
+    a = make()
+    assert_generated_right(source, [a], (dout_of(source, [a]),))
+
+
+# --- np.broadcast_arrays -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", [
+    "return sum(np.broadcast_arrays(x, y))",
+    "a, b = np.broadcast_arrays(x, y)\nreturn a * b ** 2",
+    "return np.broadcast_arrays(x, 2 * y)[1] * x",
+    "return np.broadcast_arrays(x, y)[-2] * y",
+    "a, b = np.broadcast_arrays(x, y)\nreturn np.stack([a, b], axis=-1)",
+    "a, b = np.broadcast_arrays(x, y)\na = a.copy()\na[0] = 1.0\nreturn a * b",
+    "s = np.broadcast_shapes(x.shape, y.shape)\nreturn np.broadcast_to(x, s) * 2 + np.broadcast_to(y, s) ** 2",
+], ids=["summed", "unpacked", "indexed", "indexed-negative", "stacked", "copied-then-written", "shapes"])
+@pytest.mark.parametrize("shapes", [((3, 1), (1, 4)), ((4,), (2, 4)), ((2, 3), (2, 3))],
+                         ids=["both", "one", "none"])
+def test_broadcast_arrays(body, shapes):
+    # was refused (np.broadcast_arrays and np.broadcast_shapes had no rule)
+    args = [away(*shapes[0]), away(*shapes[1])]
+    assert_right_all_ways(body, ["x", "y"], args, tuple(", ".join(map(str, s)) for s in shapes))
+
+
+@pytest.mark.parametrize("body", [
+    "a, b = np.broadcast_arrays(x, y)\na[0] = 1.0\nreturn a * b",
+    "a, b = np.broadcast_arrays(x, y)\nr = a[0]\nr += 1.0\nreturn a * b",
+    "a, b = np.broadcast_arrays(x, y)\na += 1.0\nreturn a * b",
+], ids=["item", "row-view", "whole"])
+def test_a_write_into_an_array_broadcast_is_refused(body):
+    # NumPy's write reaches every element sharing the place written (and x itself): not followed
+    source = "def f(x, y):\n" + "".join(f"    {line}\n" for line in body.split("\n"))
+    assert_generated_refused(source, [away(4), away(2, 4)], r"an array broadcast .*copy it first")
+
+
+# --- np.roll's shifts as a list ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", ["return np.roll(x, [1, 2], [0, 1])", "return np.roll(x, [1, -2], axis=(0, 1)) * x"])
+def test_roll_by_a_list_of_shifts(body):
+    # was refused ("np.roll needs a shift of whole numbers")
+    assert_right_all_ways(body, ["x"], [away(3, 4)], ("3, 4",))
