@@ -50,7 +50,7 @@ from .nested import Nested, lift
 from . import (broadcasts, combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, distances, divmods,
                eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds, generators,
                higher_order, image_filters, index_tricks, integrals, iterables, list_calls, masked_reductions,
-               masked_ufuncs, math_calls, named_entries, outers, partials, polyfits, quantiles, scipy_calls,
+               masked_ufuncs, math_calls, named_entries, orders, outers, partials, polyfits, quantiles, scipy_calls,
                scipy_linalg, scipy_optimize, selects, shape_tuples, signals, spectra, starred, statistics_calls,
                step_bodies, trys, varargs, vectorized, view_targets)
 from .cache import dict_made, output_roles, returned_dicts
@@ -122,7 +122,7 @@ def error_at(message, filename, lines, node):
 
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
-_CALL_REWRITERS = (vectorized, distances, scipy_optimize, integrals, signals, spectra, filters, image_filters,
+_CALL_REWRITERS = (orders, vectorized, distances, scipy_optimize, integrals, signals, spectra, filters, image_filters,
                    selects, outers, broadcasts, masked_reductions, quantiles, eigenvalues, correlations, polyfits, masked_ufuncs,
                    statistics_calls, math_calls, divmods, float_limits, list_calls, dict_calls, index_tricks,
                    partials)  # (in this order: a later one may rewrite what an earlier wrote)

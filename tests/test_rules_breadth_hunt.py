@@ -150,3 +150,36 @@ def test_a_write_into_an_array_broadcast_is_refused(body):
 def test_roll_by_a_list_of_shifts(body):
     # was refused ("np.roll needs a shift of whole numbers")
     assert_right_all_ways(body, ["x"], [away(3, 4)], ("3, 4",))
+
+
+# --- reshapes in Fortran order ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("call", [
+    "x.reshape(-1, order='F')", "x.ravel(order='F')", "x.flatten('F')", "np.ravel(x, 'F')",
+    "np.reshape(x, -1, 'F')", "np.reshape(x, (x.shape[1], -1), order='F').ravel()",
+    "x.reshape(x.shape[0], -1, order='F').ravel()", "np.reshape(x, shape=(-1,), order='F')",
+])
+@pytest.mark.parametrize("shape", [(2, 3), (2, 3, 4)], ids=["2x3", "2x3x4"])
+def test_a_reshape_in_fortran_order(call, shape):
+    # was refused ("np.reshape in order 'F' is not supported"): x.T reshaped in C order, the axes reversed back
+    x = away(*shape)
+    weights = ", ".join(map(str, shape))
+    body = f"return np.sum({call} ** 2 * np.arange(x.size))"
+    assert_right_all_ways(body, ["x"], [x], (weights,))
+
+
+def test_a_fortran_reshape_to_sizes_given_one_by_one():
+    source = "def f(x):\n    y = x.reshape(3, 2, order='F')\n    return y @ np.array([1.0, -2.0])\n"
+    x = away(2, 3)
+    assert_generated_right(source, [x], (RNG.standard_normal(3),))
+
+
+@pytest.mark.parametrize("body", [
+    "y = x.copy()\nv = y.reshape(-1, order='F')\nv[0] = 5.0\nreturn y * 2 + v.sum()",
+    "y = x.copy()\nv = y.ravel('F')\ny[0] = 5.0\nreturn v * np.arange(x.size)",
+])
+def test_writes_through_a_fortran_reshape_stay_refused(body):
+    # NumPy's reshape gives a view or a copy by the layout: not followed, as a reshape of a transpose
+    source = "def f(x):\n" + "".join(f"    {line}\n" for line in body.split("\n"))
+    assert_generated_refused(source, [away(2, 3)], r"may have been changed by the write")
