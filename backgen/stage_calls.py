@@ -592,6 +592,9 @@ class CallStager:
                     operands.extend(value.elts)
                 elif rule.variadic and isinstance(value, tuple):
                     operands.extend(value)
+                elif rule.variadic and _repeated_display(value) is not None:
+                    items, count = _repeated_display(value)  # np.stack([x] * 3): the display's items, 3 times
+                    operands.extend(copy.deepcopy(item) for _ in range(count) for item in items)
                 elif rule_name in _JOINED_LISTS and args and value is args[0] and self._joined_lists(value):
                     # np.concatenate(xs + ys): the join of each's, joined (the same numbers, in order)
                     for side in (value.left, value.right):
@@ -935,6 +938,18 @@ def _binder(text):
     namespace = {"_backgen_unset": object()}
     exec(compile(code, f"<backgen binder of {text!r}>", "exec"), namespace)
     return namespace["bind"]
+
+
+def _repeated_display(node):
+    """``(items, count)`` of a list or tuple written out repeated a whole number of times written out
+    (``[x] * 3``, ``2 * [a, b]``), else None."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)):
+        return None
+    items, count = (node.left, node.right) if isinstance(node.left, (ast.List, ast.Tuple)) else (node.right, node.left)
+    if not isinstance(items, (ast.List, ast.Tuple)) or any(isinstance(e, ast.Starred) for e in items.elts) or \
+            not (isinstance(count, ast.Constant) and type(count.value) is int and 0 < count.value <= 64):
+        return None
+    return items.elts, count.value
 
 
 def _literal(node):

@@ -183,3 +183,18 @@ def test_writes_through_a_fortran_reshape_stay_refused(body):
     # NumPy's reshape gives a view or a copy by the layout: not followed, as a reshape of a transpose
     source = "def f(x):\n" + "".join(f"    {line}\n" for line in body.split("\n"))
     assert_generated_refused(source, [away(2, 3)], r"may have been changed by the write")
+
+
+# --- joins of a display repeated ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", [
+    "return np.stack([x] * 3)",
+    "return np.concatenate([x, 2 * x] * 2)",
+    "return np.vstack(2 * [x]) * y[0]",
+    "return np.stack([x] * 3, axis=-1) * x[..., None]",
+    "return np.hstack((x, y[:, :1]) * 2)",
+], ids=["stack", "concatenate-pair", "vstack-left-count", "stack-last-axis", "hstack-tuple"])
+def test_a_join_of_a_display_repeated(body):
+    # was refused ("np.stack needs a list of arrays written out")
+    assert_right_all_ways(body, ["x", "y"], [away(3, 2), away(3, 2)], ("3, 2", "3, 2"))
