@@ -753,7 +753,7 @@ class MemoryModel:
                 if op.rule == "np.astype":  # (np.asarray(x) and astype(copy=False): x itself where it is an array)
                     lines = getattr(self.forward, "lines", ())
                     text = lines[op.line - 1] if 0 < op.line <= len(lines) else ""
-                    spelled = next((word for word in ("asanyarray", "asarray", "astype") if word in text), None)
+                    spelled = next((word for word in ("ascontiguousarray", "asanyarray", "asarray", "astype") if word in text), None)
                     if spelled is not None:
                         return (f"the {'np.' if spelled != 'astype' else ''}{spelled} on line {op.line} gives {of} "
                                 "itself where it is an array already, which backgen does not write back through")

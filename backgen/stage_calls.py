@@ -224,15 +224,15 @@ class CallStager:
         passes (a list of values is stacked); to an integer type, none.  None: not a conversion."""
         dtype = next((k.value for k in node.keywords if k.arg == "dtype"), None)
         args = list(node.args)
-        if qualified in ("np.array", "np.asarray", "np.asanyarray") and len(args) == 2 and dtype is None and \
-                not isinstance(args[1], ast.Starred):
+        if qualified in ("np.array", "np.asarray", "np.asanyarray", "np.ascontiguousarray") and len(args) == 2 and \
+                dtype is None and not isinstance(args[1], ast.Starred):
             dtype = args.pop()  # np.asarray(x, float): the dtype, as a keyword
         copied = any(k.arg == "copy" and isinstance(k.value, ast.Constant) and k.value.value is True
                      for k in node.keywords)  # np.array(x, copy=True): a copy, as np.array(x) is
         if len(args) != 1 or any(k.arg != "dtype" and not (k.arg == "copy" and copied) for k in node.keywords):
             return None
         if _integral_dtype(dtype):  # np.asarray(x, dtype=int): whole numbers, as x.astype(int), no gradient
-            if qualified not in ("np.array", "np.asarray", "np.asanyarray"):
+            if qualified not in ("np.array", "np.asarray", "np.asanyarray", "np.ascontiguousarray"):
                 return None
             return self.inert(node, args, name, role or "values")
         if dtype is not None and not _float_dtype(dtype):
@@ -242,8 +242,8 @@ class CallStager:
             return self.numpy_op("np.copy", [arg], node, name, role or "value")
         if qualified in ("np.float64", "np.float32") and not node.keywords:  # of an array: the array itself
             return self.numpy_op("np.astype", [arg], node, name, role or "value")
-        if qualified == "np.asanyarray":  # of arrays (no subclass backgen reads): np.asarray
-            qualified = "np.asarray"
+        if qualified in ("np.asanyarray", "np.ascontiguousarray"):  # of arrays (no subclass backgen reads; laid
+            qualified = "np.asarray"  # out in C order, as backgen follows reshapes): np.asarray
         if qualified not in ("np.array", "np.asarray"):
             return None
         if isinstance(arg, (ast.List, ast.Tuple)):

@@ -198,3 +198,23 @@ def test_writes_through_a_fortran_reshape_stay_refused(body):
 def test_a_join_of_a_display_repeated(body):
     # was refused ("np.stack needs a list of arrays written out")
     assert_right_all_ways(body, ["x", "y"], [away(3, 2), away(3, 2)], ("3, 2", "3, 2"))
+
+
+# --- np.ascontiguousarray ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", [
+    "return np.ascontiguousarray(x.T) * 2",
+    "y = np.ascontiguousarray(x.T)\nreturn y.reshape(-1) * np.arange(x.size)",
+    "return np.ascontiguousarray(x, float) ** 2",
+    "return np.ascontiguousarray(x, dtype=int) * x",
+], ids=["transposed", "reshaped", "dtype-float", "dtype-int"])
+def test_ascontiguousarray_is_its_array(body):
+    # was refused ("np.ascontiguousarray has no derivative rule"): the same numbers, laid out in C order
+    assert_right_all_ways(body, ["x"], [away(2, 3)], ("2, 3",))
+
+
+def test_a_write_into_ascontiguousarray_of_an_input_stays_refused():
+    # NumPy gives x itself where it is C-contiguous: the write would reach x
+    assert_generated_refused("def f(x):\n    out = np.ascontiguousarray(x)\n    out[0] *= 2.0\n    return out.sum() * x\n",
+                             [away(2, 3)], r"np.ascontiguousarray on line \d+ gives 'x' itself")
