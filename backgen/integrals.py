@@ -9,8 +9,8 @@ to NumPy with the sum NumPy computes:
 with ``x``, ``np.sum(y[..., 1:] + y[..., :-1], axis=-1) * dx / 2.0`` without,
 whose gradients the rules of its parts give (``x``'s too).  ``y``, written
 twice, is an expression without side effects, as arguments are.  Without ``x``,
-another axis is moved last first (``np.moveaxis(y, axis, -1)``); with ``x``, other
-axes are refused at the call.
+another axis is moved last first (``np.moveaxis(y, axis, -1)``); with ``x``, the first
+(``axis=0``: ``x`` moved alike, which leaves a vector as it is), and other axes are refused at the call.
 
 SciPy's ``cumulative_trapezoid(y, x=None, dx=1.0, axis=-1, initial=None)`` (imported from
 ``scipy.integrate``) becomes ``np.cumsum`` of the same areas along the last axis, after a 0 where
@@ -94,15 +94,19 @@ def _sum(forward, call):
     x = given.get("x")
     if isinstance(x, ast.Constant) and x.value is None:
         x = None
-    if not last and x is not None:
-        raise forward.error("np.trapezoid with x is read along its last axis (axis=-1): move the axis there "
-                            "first", call)
+    first = axis is not None and number(axis) == 0  # (x a vector, or of y's shape: moved alike, np.moveaxis(x,
+    if not last and x is not None and not first:     # 0, -1) of a vector being the vector)
+        raise forward.error("np.trapezoid with x is read along its last axis (axis=-1) or its first (axis=0): "
+                            "move the axis there first", call)
     np_name = numpy_alias(forward)
     text = TEMPLATE_X if x is not None else TEMPLATE_DX
     y = given["y"]
     if not last:  # (np.trapezoid(y, dx=h, axis=0): along the axis moved last)
         y = ast.Call(ast.Attribute(ast.Name(np_name, ast.Load()), "moveaxis", ast.Load()),
                      [y, axis, ast.UnaryOp(ast.USub(), ast.Constant(1))], [])
+        if x is not None:
+            x = ast.Call(ast.Attribute(ast.Name(np_name, ast.Load()), "moveaxis", ast.Load()),
+                         [x, ast.Constant(0), ast.UnaryOp(ast.USub(), ast.Constant(1))], [])
     parts = {"Y": y, "X": x, "DX": given.get("dx", ast.Constant(1.0))}
 
     class Parts(ast.NodeTransformer):

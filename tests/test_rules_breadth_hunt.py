@@ -218,3 +218,18 @@ def test_a_write_into_ascontiguousarray_of_an_input_stays_refused():
     # NumPy gives x itself where it is C-contiguous: the write would reach x
     assert_generated_refused("def f(x):\n    out = np.ascontiguousarray(x)\n    out[0] *= 2.0\n    return out.sum() * x\n",
                              [away(2, 3)], r"np.ascontiguousarray on line \d+ gives 'x' itself")
+
+
+# --- np.trapezoid with x along the first axis --------------------------------------------------------
+
+
+@pytest.mark.parametrize("body, shapes", [
+    ("return np.trapezoid(y, x, axis=0)", ((5, 3), (5,))),
+    ("return np.trapezoid(y, x, axis=0)", ((4,), (4,))),
+    ("return np.trapezoid(y, x=x, axis=0) * y[0]", ((4, 3), (4, 3))),
+    ("return np.trapezoid(y, x, axis=0)", ((4, 2, 3), (4, 2, 3))),
+], ids=["vector-x", "vectors", "x-of-y-shape", "rank3"])
+def test_trapezoid_with_x_along_the_first_axis(body, shapes):
+    # was refused ("np.trapezoid with x is read along its last axis")
+    y, x = away(*shapes[0]), np.cumsum(RNG.uniform(0.2, 1.0, size=shapes[1]), axis=0)
+    assert_right_all_ways(body, ["y", "x"], [y, x], tuple(", ".join(map(str, s)) for s in shapes))
