@@ -92,6 +92,8 @@ _UFUNC_REDUCTIONS = {"np.add.reduce": "np.sum", "np.multiply.reduce": "np.prod",
                      "np.minimum.reduce": "np.min"}
 _OF_LISTS = frozenset({"np.stack", "np.concatenate", "np.vstack", "np.hstack",
                        "np.column_stack"})  # each has a rule "..._list"
+# the calls giving a list of arrays a join may take whole (np.stack(np.split(x, 2, axis=1)))
+_SPLITS = frozenset({"np.split", "np.array_split", "np.hsplit", "np.vsplit", "np.dsplit"})
 # of a join of lists xs + ys, the join of np.concatenate(xs) and np.concatenate(ys) (not so for np.stack)
 _JOINED_LISTS = frozenset({"np.concatenate", "np.vstack", "np.hstack"})
 
@@ -602,8 +604,9 @@ class CallStager:
                                         copy.deepcopy(list(node.keywords)))
                         operands.append(ast.copy_location(part, side))
                 elif rule_name in _OF_LISTS and (isinstance(value, ast.Name) or isinstance(value, ast.Subscript)
-                                                 and isinstance(value.slice, ast.Slice)):
-                    rule_name = f"{rule_name}_list"  # a list built by append (or a slice of one: hs[1:])
+                                                 and isinstance(value.slice, ast.Slice) or
+                                                 isinstance(value, ast.Call) and self.qualify(value.func) in _SPLITS):
+                    rule_name = f"{rule_name}_list"  # a list built by append (or a slice of one: hs[1:]; np.split's)
                     operands.append(value)
                 elif rule_name == "np.stack" and args and value is args[0] and self._array_arithmetic(value):
                     # np.stack(a, axis) of an array: its rows a[0], a[1], ... stacked, a's first axis moved there

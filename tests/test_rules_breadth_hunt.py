@@ -247,3 +247,17 @@ def test_trapezoid_with_x_along_the_first_axis(body, shapes):
 def test_quantiles_by_method(method, call, shape):
     # were refused ("np.percentile has no derivative rule") with method= written, even 'linear'
     assert_right_all_ways("return " + call.format(m=method), ["x"], [away(*shape)], (", ".join(map(str, shape)),))
+
+
+# --- a join of a split, whole ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body, shape", [
+    ("return np.stack(np.split(x, 2, axis=1), axis=0)", (3, 4)),
+    ("return np.concatenate(np.split(x, 2)) * x.ravel()[0]", (4, 3)),
+    ("return np.vstack(np.array_split(x, 3)) ** 2", (6, 2)),
+    ("return np.column_stack(np.split(x, 2))", (4,)),
+], ids=["stack-split", "concatenate-split", "vstack-array-split", "column-stack-split"])
+def test_a_join_of_a_split_call(body, shape):
+    # was refused ("np.stack needs a list of arrays written out"); bound to a name first it was read
+    assert_right_all_ways(body, ["x"], [away(*shape)], (", ".join(map(str, shape)),))
