@@ -804,7 +804,8 @@ def _square_operand(stager, node):
 # Keywords NumPy accepts under a second name (np.clip(x, min=0), NumPy 2.1's spelling of a_min); the
 # operands of these rules left out are passed as their defaults (a bound of None: np.diff(a, append=q) has
 # a prepend of None, so that q is the rule's append).
-KEYWORD_ALIASES = {"np.clip": {"min": "a_min", "max": "a_max"}, "np.diff": {}}
+KEYWORD_ALIASES = {"np.clip": {"min": "a_min", "max": "a_max"}, "np.diff": {},
+                   "np.std": {"correction": "ddof"}, "np.var": {"correction": "ddof"}}  # (NumPy 2's array API names)
 
 
 def _einsum_subscripts(node):

@@ -261,3 +261,20 @@ def test_quantiles_by_method(method, call, shape):
 def test_a_join_of_a_split_call(body, shape):
     # was refused ("np.stack needs a list of arrays written out"); bound to a name first it was read
     assert_right_all_ways(body, ["x"], [away(*shape)], (", ".join(map(str, shape)),))
+
+
+# --- np.std and np.var with correction= (NumPy 2's name of ddof) ------------------------------------
+
+
+@pytest.mark.parametrize("body", [
+    "return np.std(x, correction=1)", "return np.var(x, axis=1, correction=1.5)",
+    "return np.std(x, axis=0, correction=1, keepdims=True) * x",
+])
+def test_std_and_var_with_correction(body):
+    # was refused ("np.std: got an unexpected keyword argument 'correction'")
+    assert_right_all_ways(body, ["x"], [away(3, 4)], ("3, 4",))
+
+
+def test_var_with_correction_and_where_stays_refused():
+    assert_generated_refused("def f(x):\n    return np.var(x, axis=1, correction=1, where=x > 0)\n", [away(3, 4)],
+                             r"np.var: got an unexpected keyword argument 'where'")
