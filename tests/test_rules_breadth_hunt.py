@@ -278,3 +278,26 @@ def test_std_and_var_with_correction(body):
 def test_var_with_correction_and_where_stays_refused():
     assert_generated_refused("def f(x):\n    return np.var(x, axis=1, correction=1, where=x > 0)\n", [away(3, 4)],
                              r"np.var: got an unexpected keyword argument 'where'")
+
+
+# --- np.concatenate and np.stack with out=None or a float dtype ------------------------------------
+
+
+@pytest.mark.parametrize("body", [
+    "return np.concatenate([x, y], axis=0, dtype=float)",
+    "return np.stack([x, y], axis=0, dtype=np.float64)",
+    "return np.concatenate((x, y), 1, None)",
+    "return np.stack((x, y), 1, None)",
+    "xs = [x]\nxs.append(y)\nreturn np.concatenate(xs, 1, None, dtype=np.float64) * 2",
+], ids=["concatenate-dtype", "stack-dtype", "concatenate-out-none", "stack-out-none", "list-out-none-dtype"])
+def test_joins_with_out_none_or_a_float_dtype(body):
+    # were refused ("np.concatenate: got an unexpected keyword argument 'out'", "... 'dtype'")
+    assert_right_all_ways(body, ["x", "y"], [away(2, 3), away(2, 3)], ("2, 3", "2, 3"))
+
+
+@pytest.mark.parametrize("call, match", [
+    ("np.concatenate([x, y], axis=1, dtype=int)", r"dtype=int\): backgen differentiates this computed in floats"),
+    ("np.stack([x, y], out=np.empty((2, 2, 3)))", r"writes its result into an array"),
+])
+def test_joins_with_an_integer_dtype_or_an_out_array_stay_refused(call, match):
+    assert_generated_refused(f"def f(x, y):\n    return {call}\n", [away(2, 3), away(2, 3)], match)
