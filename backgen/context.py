@@ -143,6 +143,14 @@ class GradContext:
                     type(node.op), left // right if right else None)
             if isinstance(node, ast.Attribute) and node.attr == "ndim" and isinstance(node.value, ast.Name):
                 return rank(node.value.id)  # x.ndim
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("tuple", "list") \
+                    and len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Call) and \
+                    isinstance(node.args[0].func, ast.Name) and node.args[0].func.id == "range" and \
+                    1 <= len(node.args[0].args) <= 3 and not node.args[0].keywords:  # tuple(range(1, x.ndim))
+                bounds = [value(a) for a in node.args[0].args]
+                if any(type(b) is not int for b in bounds) or len(bounds) == 3 and bounds[2] == 0:
+                    return None
+                return tuple(range(*bounds))
             if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
                 func, arg = node.func, node.args[0]
                 if isinstance(func, ast.Attribute) and func.attr == "ndim" and isinstance(func.value, ast.Name) \

@@ -11,13 +11,20 @@ environment binds to NumPy:
   ``np.linalg.svdvals(a)`` with ``np.linalg.svd(a, full_matrices=False)[1]``: the same singular
   values, in descending order, whose gradient the rule of ``np.linalg.svd`` gives (``u diag(g) vt``,
   right where they repeat too); ``full_matrices`` changes nothing of them and is left out.
+
+It also replaces each field of the named tuple NumPy returns, read from the call itself
+(``np.linalg.slogdet(a).logabsdet``, ``np.linalg.eigh(a).eigenvectors``, ``np.linalg.svd(a).S``,
+``np.linalg.qr(a).R``), with that item (``np.linalg.slogdet(a)[1]``), whose rule the call's gives.
 """
 
 import ast
 
 from .source import numpy_attribute
 
-SPELLED = frozenset({"eigvalsh", "svd", "svdvals"})  # (parse runs this rewriter only where the function
+# the fields of the named tuples np.linalg's factorizations return, by position
+FIELDS = {"linalg.slogdet": ("sign", "logabsdet"), "linalg.eigh": ("eigenvalues", "eigenvectors"),
+          "linalg.eig": ("eigenvalues", "eigenvectors"), "linalg.svd": ("U", "S", "Vh"), "linalg.qr": ("Q", "R")}
+SPELLED = frozenset({"eigvalsh", "svd", "svdvals", "slogdet", "eigh", "eig", "qr"})  # (parse runs this rewriter only where the function
 # spells one)
 
 
@@ -43,6 +50,16 @@ def rewrite(forward):
         return
 
     class Calls(ast.NodeTransformer):
+        def visit_Attribute(self, node):
+            self.generic_visit(node)
+            call = node.value
+            found = numpy_attribute(call.func, numpy_names) if isinstance(call, ast.Call) else None
+            fields = FIELDS.get(found[1], ()) if found is not None else ()
+            if node.attr not in fields or not isinstance(node.ctx, ast.Load):
+                return node
+            new = ast.Subscript(call, ast.Constant(fields.index(node.attr)), ast.Load())
+            return ast.copy_location(new, node)
+
         def visit_Call(self, node):
             self.generic_visit(node)
             found = numpy_attribute(node.func, numpy_names)

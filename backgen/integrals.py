@@ -9,8 +9,8 @@ to NumPy with the sum NumPy computes:
 with ``x``, ``np.sum(y[..., 1:] + y[..., :-1], axis=-1) * dx / 2.0`` without,
 whose gradients the rules of its parts give (``x``'s too).  ``y``, written
 twice, is an expression without side effects, as arguments are.  Without ``x``,
-another axis is moved last first (``np.moveaxis(y, axis, -1)``); with ``x``, other
-axes are refused at the call.
+another axis is moved last first (``np.moveaxis(y, axis, -1)``); with ``x``, the first
+(``axis=0``: ``x`` moved alike, which leaves a vector as it is), and other axes are refused at the call.
 
 SciPy's ``cumulative_trapezoid(y, x=None, dx=1.0, axis=-1, initial=None)`` (imported from
 ``scipy.integrate``) becomes ``np.cumsum`` of the same areas along the last axis, after a 0 where
@@ -21,7 +21,8 @@ not both numbers written out becomes
 ``start + np.tensordot(np.linspace(0.0, 1.0, num, endpoint=endpoint), stop -
 start, axes=0)``: the same points (of numbers, or of arrays along a first axis,
 as NumPy's), whose gradients in ``start`` and ``stop`` the rules of its parts
-give.  With ``retstep``, ``dtype`` or ``axis`` it is left as it is.
+give; with ``axis`` (a whole number written out, not 0), that axis moved to where NumPy puts the
+points (``np.moveaxis(..., 0, axis)``).  With ``retstep``, ``dtype`` or another ``axis`` it is left as it is.
 """
 
 import ast
@@ -93,15 +94,19 @@ def _sum(forward, call):
     x = given.get("x")
     if isinstance(x, ast.Constant) and x.value is None:
         x = None
-    if not last and x is not None:
-        raise forward.error("np.trapezoid with x is read along its last axis (axis=-1): move the axis there "
-                            "first", call)
+    first = axis is not None and number(axis) == 0  # (x a vector, or of y's shape: moved alike, np.moveaxis(x,
+    if not last and x is not None and not first:     # 0, -1) of a vector being the vector)
+        raise forward.error("np.trapezoid with x is read along its last axis (axis=-1) or its first (axis=0): "
+                            "move the axis there first", call)
     np_name = numpy_alias(forward)
     text = TEMPLATE_X if x is not None else TEMPLATE_DX
     y = given["y"]
     if not last:  # (np.trapezoid(y, dx=h, axis=0): along the axis moved last)
         y = ast.Call(ast.Attribute(ast.Name(np_name, ast.Load()), "moveaxis", ast.Load()),
                      [y, axis, ast.UnaryOp(ast.USub(), ast.Constant(1))], [])
+        if x is not None:
+            x = ast.Call(ast.Attribute(ast.Name(np_name, ast.Load()), "moveaxis", ast.Load()),
+                         [x, ast.Constant(0), ast.UnaryOp(ast.USub(), ast.Constant(1))], [])
     parts = {"Y": y, "X": x, "DX": given.get("dx", ast.Constant(1.0))}
 
     class Parts(ast.NodeTransformer):
@@ -111,14 +116,19 @@ def _sum(forward, call):
 
 
 def _linspace(call, forward):
-    params = ("start", "stop", "num", "endpoint")
+    params = ("start", "stop", "num", "endpoint", "retstep", "dtype", "axis")
     if len(call.args) > len(params) or any(isinstance(a, ast.Starred) for a in call.args):
         return call
     given = dict(zip(params, call.args))
     for keyword in call.keywords:
         if keyword.arg not in params or keyword.arg in given:
-            return call  # (retstep, dtype, axis: NumPy's own)
+            return call
         given[keyword.arg] = keyword.value
+    if any(k in given for k in ("retstep", "dtype")):
+        return call  # (NumPy's own)
+    axis = given.pop("axis", None)
+    if axis is not None and not isinstance(number(axis), int):
+        return call
     if "start" not in given or "stop" not in given or all(number(given[k]) is not None for k in ("start", "stop")):
         return call
     np_name = numpy_alias(forward)
@@ -128,7 +138,11 @@ def _linspace(call, forward):
     class Parts(ast.NodeTransformer):
         def visit_Name(self, node):  # (a copy where an argument is written twice)
             return copy.deepcopy(parts[node.id]) if node.id in parts else node
-    return Parts().visit(ast.parse(TEMPLATE_LINSPACE.replace("np.", f"{np_name}."), mode="eval").body)
+    points = Parts().visit(ast.parse(TEMPLATE_LINSPACE.replace("np.", f"{np_name}."), mode="eval").body)
+    if axis is None or number(axis) == 0:
+        return points
+    return ast.Call(ast.Attribute(ast.Name(np_name, ast.Load()), "moveaxis", ast.Load()),
+                    [points, ast.Constant(0), ast.Constant(number(axis))], [])
 
 
 def _cumulative(forward, which):

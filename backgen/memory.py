@@ -605,12 +605,31 @@ class MemoryModel:
         self.write_holders[write] = frozenset({name} | {other for other, atom in self.versions.items()
                                                         if isinstance(atom, ir.Var) and atom.name in bases})
 
+    def _refuse_broadcast_write(self, name, old, node):
+        """Refuse a write through ``name`` into ``old`` where ``old`` is (a view of) an array broadcast by
+        ``np.broadcast_to`` (``np.broadcast_arrays`` is written so): its elements along the axes broadcast
+        share one place in memory, so that NumPy's write changes them all (and the array broadcast)."""
+        todo, seen = [old.name] if isinstance(old, ir.Var) else [], set()
+        while todo:
+            atom = todo.pop()
+            if atom in seen:
+                continue
+            seen.add(atom)
+            view = self.view_ops.get(atom)
+            if view is not None and view.rule == "np.broadcast_to":
+                raise self.error(f"this writes into {name!r}, an array broadcast (np.broadcast_to, "
+                                 "np.broadcast_arrays), whose elements along the axes broadcast share one place "
+                                 "in memory, which backgen does not follow: copy it first (.copy())", node)
+            if atom in self.storage:
+                todo.append(self.storage[atom][0])
+
     def written(self, name, old, new, node):
         """``name`` was written into: its value ``old`` (an ir.Var) is now ``new``.
 
         Every other name sharing that memory gets its new value (aliases and basic
         views, as NumPy has them), or is marked stale where backgen cannot follow
-        the sharing (reading it later is refused)."""
+        the sharing (reading it later is refused); a write into an array broadcast is refused."""
+        self._refuse_broadcast_write(name, old, node)
         shared = self.sharing(old.name, items=True)
         self.note_write(name, old, node)
         self.written_values[new.name] = old.name
@@ -734,7 +753,7 @@ class MemoryModel:
                 if op.rule == "np.astype":  # (np.asarray(x) and astype(copy=False): x itself where it is an array)
                     lines = getattr(self.forward, "lines", ())
                     text = lines[op.line - 1] if 0 < op.line <= len(lines) else ""
-                    spelled = next((word for word in ("asanyarray", "asarray", "astype") if word in text), None)
+                    spelled = next((word for word in ("ascontiguousarray", "asanyarray", "asarray", "astype") if word in text), None)
                     if spelled is not None:
                         return (f"the {'np.' if spelled != 'astype' else ''}{spelled} on line {op.line} gives {of} "
                                 "itself where it is an array already, which backgen does not write back through")
@@ -1243,9 +1262,11 @@ class MemoryModel:
 
     def changed_in_place(self, name, old, node):
         """``name op= v`` on a value ``old`` other names may share: NumPy writes into an array there,
-        so names sharing it become stale (reading them later is refused)."""
+        so names sharing it become stale (reading them later is refused); a write into an array broadcast is
+        refused."""
         if not self.numpy:
             return
+        self._refuse_broadcast_write(name, old, node)
         after = self.versions.get(name)
         if isinstance(after, ir.Var) and after != old and isinstance(old, (ir.Var, ir.Const)):
             self.written_values[after.name] = old.name if isinstance(old, ir.Var) else old  # (an array: the same)
@@ -1297,6 +1318,7 @@ class MemoryModel:
         if not self.numpy or not isinstance(old, ir.Var) or old.name not in self.storage or \
                 ("number", *in_place_at(stmt)) in self.written_in_place:  # (a number at the shapes given)
             return False
+        self._refuse_broadcast_write(name, old, stmt)
         base, kind, index = self.storage[old.name]
         holders = [other for other, atom in self.versions.items() if other != name and not other.startswith(" ")
                    and atom == ir.Var(base) and other not in self.stale]

@@ -47,12 +47,13 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
-from . import (combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, dispatch, distances,
-               divmods, eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds, generators,
-               higher_order, image_filters, index_tricks, integrals, iterables, list_calls, masked_reductions,
-               masked_ufuncs, math_calls, named_entries, outers, partials, physical_constants, polyfits, quantiles,
-               scipy_calls, scipy_linalg, scipy_optimize, selects, shape_tuples, signals, spectra, starred,
-               statistics_calls, step_bodies, trys, varargs, vectorized, view_targets)
+from . import (broadcasts, combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, dispatch,
+               distances, divmods, eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds,
+               generators, higher_order, image_filters, index_tricks, integrals, iterables, list_calls,
+               masked_reductions, masked_ufuncs, math_calls, named_entries, orders, outers, partials,
+               physical_constants, polyfits, quantiles, scipy_calls, scipy_linalg, scipy_optimize, selects,
+               shape_tuples, signals, spectra, starred, statistics_calls, step_bodies, trys, varargs, vectorized,
+               view_targets)
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
@@ -123,8 +124,8 @@ def error_at(message, filename, lines, node):
 
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
-_CALL_REWRITERS = (vectorized, distances, scipy_optimize, integrals, signals, spectra, filters, image_filters,
-                   selects, outers, masked_reductions, quantiles, eigenvalues, correlations, polyfits, masked_ufuncs,
+_CALL_REWRITERS = (orders, vectorized, distances, scipy_optimize, integrals, signals, spectra, filters, image_filters,
+                   selects, outers, broadcasts, masked_reductions, quantiles, eigenvalues, correlations, polyfits, masked_ufuncs,
                    statistics_calls, math_calls, divmods, float_limits, list_calls, dict_calls, index_tricks,
                    partials)  # (in this order: a later one may rewrite what an earlier wrote)
 

@@ -4,7 +4,8 @@ Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each
 call ``np.quantile(a, q)`` and ``np.percentile(a, q)`` (``q`` a number, a list
 of them or any expression; no axis, or ``axis=None``; or one whole number as the
 axis where ``q`` is a number or a list of them, with ``keepdims`` where it is a
-number; the default method, 'linear') of a function the environment binds to NumPy, standing in a simple
+number; the default method, 'linear', also written out, or ``method=`` 'lower', 'higher', 'midpoint' or 'nearest')
+of a function the environment binds to NumPy, standing in a simple
 statement (an assignment, a return, an expression) outside conditional
 expressions, ``and``/``or`` and comprehensions, with the lines NumPy computes
 it by, written just before that statement::
@@ -15,7 +16,9 @@ it by, written just before that statement::
     lo = np.floor(pos).astype(int)
     hi = np.minimum(lo + 1, top)
 
-and the call by ``srt[lo] + (srt[hi] - srt[lo]) * (pos - lo)``.  Along an axis ``k``,
+and the call by ``srt[lo] + (srt[hi] - srt[lo]) * (pos - lo)`` (method 'lower' by ``srt[lo]``, 'higher' by
+``srt[hi]`` and 'midpoint' by ``(srt[lo] + srt[hi]) / 2`` with ``hi = np.ceil(pos).astype(int)``, 'nearest' by
+``srt[lo]`` with ``lo = np.around(pos).astype(int)``, NumPy's rounding half to even).  Along an axis ``k``,
 ``srt = np.moveaxis(np.sort(a, axis=k), k, -1)``, ``top = np.shape(a)[k] - 1`` and
 the order statistics ``srt[..., lo]`` (the value's last axis, q's, moved first
 where ``q`` is a list; ``np.expand_dims(..., k)`` of it with ``keepdims=True``): the gradient
@@ -51,11 +54,16 @@ def _arguments(call):
         return None
     given = dict(zip(("a", "q", "axis"), call.args))
     for keyword in call.keywords:
-        if keyword.arg not in ("a", "q", "axis", "keepdims") or keyword.arg in given:
+        if keyword.arg not in ("a", "q", "axis", "keepdims", "method") or keyword.arg in given:
             return None
         given[keyword.arg] = keyword.value
+    method = given.pop("method", None)
+    if method is not None:
+        if not (isinstance(method, ast.Constant) and method.value in _METHODS):
+            return None
+        given["method"] = method.value
     axis, keepdims = given.pop("axis", None), given.pop("keepdims", None)
-    if set(given) != {"a", "q"}:
+    if set(given) - {"method"} != {"a", "q"}:
         return None
     if axis is not None and not (isinstance(axis, ast.Constant) and axis.value is None):
         if _whole(axis) is None or _numbers(given["q"]) is None:
@@ -68,6 +76,9 @@ def _arguments(call):
             return None  # (the axes kept where q is an array, or of the whole array: left as they are)
         given["keepdims"] = keepdims.value
     return given
+
+
+_METHODS = ("linear", "lower", "higher", "midpoint", "nearest")  # (NumPy's methods read here)
 
 
 def _whole(node):
@@ -121,6 +132,13 @@ def _interpolation(np_, given, percent, fresh):
         assign(lo, ast.Call(ast.Attribute(floor, "astype", ast.Load()), [ast.Name("int", ast.Load())], [])),
         assign(hi, np_call("minimum", ast.BinOp(load(lo), ast.Add(), ast.Constant(1)), load(top))),
     ]
+    method = given.get("method", "linear")
+    if method in ("higher", "midpoint"):  # (the order statistic at or above: pos itself where it is whole)
+        lines[-1] = assign(hi, ast.Call(ast.Attribute(np_call("ceil", load(pos)), "astype", ast.Load()),
+                                        [ast.Name("int", ast.Load())], []))
+    elif method == "nearest":  # (NumPy rounds half to even)
+        lines[-2] = assign(lo, ast.Call(ast.Attribute(np_call("around", load(pos)), "astype", ast.Load()),
+                                        [ast.Name("int", ast.Load())], []))
 
     def at(index):
         key = load(index) if axis is None else ast.Tuple([ast.Constant(Ellipsis), load(index)], ast.Load())
@@ -129,6 +147,12 @@ def _interpolation(np_, given, percent, fresh):
     step = ast.BinOp(ast.BinOp(high, ast.Sub(), copy.deepcopy(low)), ast.Mult(),
                      ast.BinOp(load(pos), ast.Sub(), load(lo)))
     value = ast.BinOp(low, ast.Add(), step)
+    if method in ("lower", "nearest"):
+        value = at(lo)
+    elif method == "higher":
+        value = at(hi)
+    elif method == "midpoint":
+        value = ast.BinOp(ast.BinOp(at(lo), ast.Add(), at(hi)), ast.Div(), ast.Constant(2.0))
     if axis is not None and _numbers(q) == 1:  # NumPy puts q's axis first
         value = np_call("moveaxis", value, ast.Constant(-1), ast.Constant(0))
     if given.get("keepdims"):

@@ -93,6 +93,8 @@ _UFUNC_REDUCTIONS = {"np.add.reduce": "np.sum", "np.multiply.reduce": "np.prod",
                      "np.minimum.reduce": "np.min"}
 _OF_LISTS = frozenset({"np.stack", "np.concatenate", "np.vstack", "np.hstack",
                        "np.column_stack"})  # each has a rule "..._list"
+# the calls giving a list of arrays a join may take whole (np.stack(np.split(x, 2, axis=1)))
+_SPLITS = frozenset({"np.split", "np.array_split", "np.hsplit", "np.vsplit", "np.dsplit"})
 # of a join of lists xs + ys, the join of np.concatenate(xs) and np.concatenate(ys) (not so for np.stack)
 _JOINED_LISTS = frozenset({"np.concatenate", "np.vstack", "np.hstack"})
 
@@ -146,6 +148,10 @@ class CallStager:
             own = self.forward.aliases[label]
             raise self.error(f"{label!r} is your function {own}() under another name: backgen reads a function of "
                              f"the module by the name its def gives it; call {own}(...)", func)
+        if qualified is None and label in ("tuple", "list") and len(node.args) == 1 and not node.keywords and \
+                isinstance(node.args[0], ast.Call) and self.qualify(node.args[0].func) == "range":
+            # tuple(range(1, x.ndim)): integers (axes, an index), as range's own
+            return self.inert(node, node.args[0].args, name, role)
         if qualified is None:
             hint = _BUILTIN_HINTS.get(label, "")
             raise self.error(
@@ -221,15 +227,15 @@ class CallStager:
         passes (a list of values is stacked); to an integer type, none.  None: not a conversion."""
         dtype = next((k.value for k in node.keywords if k.arg == "dtype"), None)
         args = list(node.args)
-        if qualified in ("np.array", "np.asarray", "np.asanyarray") and len(args) == 2 and dtype is None and \
-                not isinstance(args[1], ast.Starred):
+        if qualified in ("np.array", "np.asarray", "np.asanyarray", "np.ascontiguousarray") and len(args) == 2 and \
+                dtype is None and not isinstance(args[1], ast.Starred):
             dtype = args.pop()  # np.asarray(x, float): the dtype, as a keyword
         copied = any(k.arg == "copy" and isinstance(k.value, ast.Constant) and k.value.value is True
                      for k in node.keywords)  # np.array(x, copy=True): a copy, as np.array(x) is
         if len(args) != 1 or any(k.arg != "dtype" and not (k.arg == "copy" and copied) for k in node.keywords):
             return None
         if _integral_dtype(dtype):  # np.asarray(x, dtype=int): whole numbers, as x.astype(int), no gradient
-            if qualified not in ("np.array", "np.asarray", "np.asanyarray"):
+            if qualified not in ("np.array", "np.asarray", "np.asanyarray", "np.ascontiguousarray"):
                 return None
             return self.inert(node, args, name, role or "values")
         if dtype is not None and not _float_dtype(dtype):
@@ -239,8 +245,8 @@ class CallStager:
             return self.numpy_op("np.copy", [arg], node, name, role or "value")
         if qualified in ("np.float64", "np.float32") and not node.keywords:  # of an array: the array itself
             return self.numpy_op("np.astype", [arg], node, name, role or "value")
-        if qualified == "np.asanyarray":  # of arrays (no subclass backgen reads): np.asarray
-            qualified = "np.asarray"
+        if qualified in ("np.asanyarray", "np.ascontiguousarray"):  # of arrays (no subclass backgen reads; laid
+            qualified = "np.asarray"  # out in C order, as backgen follows reshapes): np.asarray
         if qualified not in ("np.array", "np.asarray"):
             return None
         if isinstance(arg, (ast.List, ast.Tuple)):
@@ -592,6 +598,9 @@ class CallStager:
                     operands.extend(value.elts)
                 elif rule.variadic and isinstance(value, tuple):
                     operands.extend(value)
+                elif rule.variadic and _repeated_display(value) is not None:
+                    items, count = _repeated_display(value)  # np.stack([x] * 3): the display's items, 3 times
+                    operands.extend(copy.deepcopy(item) for _ in range(count) for item in items)
                 elif rule_name in _JOINED_LISTS and args and value is args[0] and self._joined_lists(value):
                     # np.concatenate(xs + ys): the join of each's, joined (the same numbers, in order)
                     for side in (value.left, value.right):
@@ -599,8 +608,9 @@ class CallStager:
                                         copy.deepcopy(list(node.keywords)))
                         operands.append(ast.copy_location(part, side))
                 elif rule_name in _OF_LISTS and (isinstance(value, ast.Name) or isinstance(value, ast.Subscript)
-                                                 and isinstance(value.slice, ast.Slice)):
-                    rule_name = f"{rule_name}_list"  # a list built by append (or a slice of one: hs[1:])
+                                                 and isinstance(value.slice, ast.Slice) or
+                                                 isinstance(value, ast.Call) and self.qualify(value.func) in _SPLITS):
+                    rule_name = f"{rule_name}_list"  # a list built by append (or a slice of one: hs[1:]; np.split's)
                     operands.append(value)
                 elif rule_name == "np.stack" and args and value is args[0] and self._array_arithmetic(value):
                     # np.stack(a, axis) of an array: its rows a[0], a[1], ... stacked, a's first axis moved there
@@ -798,7 +808,8 @@ def _square_operand(stager, node):
 # Keywords NumPy accepts under a second name (np.clip(x, min=0), NumPy 2.1's spelling of a_min); the
 # operands of these rules left out are passed as their defaults (a bound of None: np.diff(a, append=q) has
 # a prepend of None, so that q is the rule's append).
-KEYWORD_ALIASES = {"np.clip": {"min": "a_min", "max": "a_max"}, "np.diff": {}}
+KEYWORD_ALIASES = {"np.clip": {"min": "a_min", "max": "a_max"}, "np.diff": {},
+                   "np.std": {"correction": "ddof"}, "np.var": {"correction": "ddof"}}  # (NumPy 2's array API names)
 
 
 def _einsum_subscripts(node):
@@ -935,6 +946,18 @@ def _binder(text):
     namespace = {"_backgen_unset": object()}
     exec(compile(code, f"<backgen binder of {text!r}>", "exec"), namespace)
     return namespace["bind"]
+
+
+def _repeated_display(node):
+    """``(items, count)`` of a list or tuple written out repeated a whole number of times written out
+    (``[x] * 3``, ``2 * [a, b]``), else None."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)):
+        return None
+    items, count = (node.left, node.right) if isinstance(node.left, (ast.List, ast.Tuple)) else (node.right, node.left)
+    if not isinstance(items, (ast.List, ast.Tuple)) or any(isinstance(e, ast.Starred) for e in items.elts) or \
+            not (isinstance(count, ast.Constant) and type(count.value) is int and 0 < count.value <= 64):
+        return None
+    return items.elts, count.value
 
 
 def _literal(node):

@@ -1286,8 +1286,9 @@ def test_trapezoid_is_read_as_the_sum_it_computes(header, call, shapes):
 
 
 def test_trapezoid_with_x_along_another_axis_is_refused():
-    # (without x, another axis is moved last: tests/test_numerics_hunt.py)
-    source = "import numpy as np\n\ndef f(y: 'N, M', x: 'N'):\n    return np.sum(np.trapezoid(y, x, axis=0))\n"
+    # (without x, another axis is moved last: tests/test_numerics_hunt.py; with x, the first is read too:
+    # tests/test_rules_breadth_hunt.py)
+    source = "import numpy as np\n\ndef f(y: 'M, N, K', x: 'N'):\n    return np.sum(np.trapezoid(y, x, axis=1))\n"
     with pytest.raises(backgen.BackgenError, match="along its last axis"):
         backgen.generate(source, name="f")
 

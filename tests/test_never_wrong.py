@@ -591,11 +591,21 @@ def test_a_singular_value_carried_by_a_loop_and_read_in_a_branch():
 
 
 @pytest.mark.parametrize("call", ['np.reshape(x, -1, "F")', 'np.reshape(x, (3, 2), order="F")', 'x.reshape(6, order="F")',
-                                  'np.ravel(x, "F")', 'x.ravel("F")', 'x.flatten("F")', 'x.flatten(order="A")'])
-def test_a_reshape_in_fortran_order_is_refused(call):
+                                  'np.ravel(x, "F")', 'x.ravel("F")', 'x.flatten("F")'])
+def test_a_reshape_in_fortran_order_is_read_in_that_order(call):
     # np.reshape(x, -1, "F") took "F" for a dimension of the new shape: the gradient came back in C order
+    # (then refused; now read as the reshape in C order of x.T it is)
+    assert_right(f'''
+    def f(x: "2, 3"):
+        return np.sum(np.ravel({call}) * np.arange(6.0))
+    ''', [X[:2, :3].copy()])
+
+
+@pytest.mark.parametrize("call", ['x.flatten(order="A")', 'np.reshape(x, s, order="F")'])
+def test_a_reshape_in_order_a_or_of_a_shape_not_written_out_in_order_f_is_refused(call):
     assert_refused(f'''
     def f(x: "2, 3"):
+        s = (3, 2)
         return np.sum({call} * np.arange(6.0))
     ''', [X[:2, :3].copy()], "in order 'F'|in order 'A'")
 

@@ -287,8 +287,9 @@ def test_trapezoid_along_another_axis(source, args):
 
 
 def test_trapezoid_with_coordinates_along_another_axis_is_refused():
-    assert_generated_refused("def f(y, x):\n    return np.sum(np.trapezoid(y, x, axis=0))\n",
-                             [np.ones((4, 3)), np.linspace(0.0, 1.0, 4)], "last axis")
+    # (along the first axis it is read: tests/test_rules_breadth_hunt.py)
+    assert_generated_refused("def f(y, x):\n    return np.sum(np.trapezoid(y, x, axis=1))\n",
+                             [np.ones((3, 4, 2)), np.linspace(0.0, 1.0, 4)], "last axis")
 
 
 # --- np.polyder and np.poly1d: what NumPy computes ----------------------------------------------

@@ -125,6 +125,7 @@ NO_GRADIENT = {
     "np.shape": ("constant", SHAPE),
     "np.ndim": ("constant", SHAPE),
     "np.size": ("constant", SHAPE),
+    "np.broadcast_shapes": ("constant", SHAPE),
     "len": ("constant", SHAPE),
     # values built from their arguments (np.array of values is stacked: see stage_calls)
     "np.array": ("built", "an array built from its arguments"),

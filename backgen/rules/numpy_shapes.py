@@ -193,6 +193,8 @@ def _roll(c):
         if axis != "None" and not isinstance(c.param("axis"), int):
             c.unsupported("np.roll over several axes needs a constant shift")
         shift = None
+    if isinstance(shift, list):  # (np.roll(x, [1, 2], [0, 1]): the shifts as a tuple)
+        shift = tuple(shift)
     if shift is None:
         back = f"-{text}" if text.isidentifier() else f"-({text})"
     elif isinstance(shift, int) or isinstance(shift, tuple) and all(isinstance(s, int) for s in shift):
@@ -657,13 +659,17 @@ RULES = {
                        examples=('np.squeeze(a) | a=2x1x3', 'a.squeeze(axis=0) | a=1x3')),
     "np.atleast_2d": Rule(("a",), grads={"a": _reshape_back}, signature="a",
                           examples=('np.atleast_2d(a) | a=3', 'np.atleast_2d(a) | a=()', 'np.atleast_2d(a) | a=2x3')),
-    "np.concatenate": Rule(("arrays",), grads={"arrays": _concatenate}, variadic=", ", signature="arrays, axis=0",
+    "np.concatenate": Rule(("arrays",), grads={"arrays": _concatenate}, variadic=", ",
+                           signature="arrays, axis=0, out=None, *, dtype=None",  # (out None, dtype a float type)
                            aliases=("np.concat",),
                            fresh=True,
                            examples=('np.concatenate([a, b], axis=1) | a=2x3, b=2x1',
-                                     'np.concatenate((a, b, a)) | a=2, b=3')),
-    "np.stack": Rule(("arrays",), grads={"arrays": _stack}, variadic=", ", signature="arrays, axis=0", fresh=True,
-                     examples=('np.stack([a, b]) | a=3, b=3', 'np.stack([a, b], axis=-1) | a=2x3, b=2x3')),
+                                     'np.concatenate((a, b, a)) | a=2, b=3',
+                                     'np.concatenate([a, b], axis=0, dtype=float) | a=2, b=3')),
+    "np.stack": Rule(("arrays",), grads={"arrays": _stack}, variadic=", ",
+                     signature="arrays, axis=0, out=None, *, dtype=None", fresh=True,
+                     examples=('np.stack([a, b]) | a=3, b=3', 'np.stack([a, b], axis=-1) | a=2x3, b=2x3',
+                               'np.stack([a, b], dtype=np.float64) | a=3, b=3')),
     "np.hstack": Rule(("tup",), grads={"tup": _hstack}, variadic=", ", signature="tup", fresh=True,
                       examples=('np.hstack([a, b]) | a=2, b=3', 'np.hstack([a, b]) | a=2x2, b=2x1',
                                 'np.hstack([a, b]) | a=(), b=2')),
@@ -704,7 +710,8 @@ RULES = {
                         examples=("np.moveaxis(a, 0, -1) | a=2x3x2", "np.moveaxis(a, (0, 1), (2, 0)) | a=2x3x4")),
     "np.roll": Rule(("a",), grads={"a": _roll}, signature="a, shift, axis=None", fresh=True,
                     examples=("np.roll(a, 2) | a=5", "np.roll(a, -1, axis=1) | a=2x3", "np.roll(a, 4) | a=2x3",
-                              "np.roll(a, (1, 2), axis=(0, 1)) | a=3x3")),
+                              "np.roll(a, (1, 2), axis=(0, 1)) | a=3x3",
+                              "np.roll(a, [1, -2], [0, 1]) | a=3x3")),
     "np.fft.fftshift": Rule(("x",), grads={"x": _shifted_back("ifftshift")}, signature="x, axes=None", fresh=True,
                             examples=("np.fft.fftshift(x) | x=5", "np.fft.fftshift(x) | x=4",
                                       "np.fft.fftshift(x, axes=1) | x=2x3", "np.fft.fftshift(x) | x=3x4")),
