@@ -1,0 +1,180 @@
+"""Grouped, sparse and sorted operations as NumPy code writes them: segment sums and means, scatters by
+ids, CSR products written with indptr and loops, keys sorted by, graphs' edge lists.
+
+Each backward is checked against central finite differences in float64 (``numeric``) of the forward as
+Python runs it, with respect to its float parameters; integer arrays (ids, offsets, keys) carry none.
+"""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_generated_right, check_gradients, imported
+
+RNG = np.random.default_rng(7)
+X6 = np.array([0.31, -1.24, 0.77, 1.52, -0.45, 0.08])
+X8 = np.array([0.5, -0.9, 1.3, 0.2, -1.7, 0.85, -0.35, 1.05])
+V4 = np.array([0.6, -1.1, 0.35, 1.45])
+DATA = np.array([1.2, -0.7, 0.4, 2.1, -1.3, 0.9])
+INDICES = np.array([0, 2, 1, 0, 3, 2])
+INDPTR = np.array([0, 2, 3, 5, 6])
+
+
+def _decorated_right(text, args):
+    """The decorator's backward of ``f`` in ``text`` (a module of its own) at ``args`` matches central
+    differences with respect to the float arrays among them, the gradients in their order."""
+    func = imported("import numpy as np\n\n\n" + textwrap.dedent(text), "segment_hunt")["f"]
+    copies = [a.copy() for a in args]
+    got = backgen.backward(func).backward(*copies)
+    for before, after in zip(args, copies):
+        np.testing.assert_array_equal(before, after)
+    check_gradients(got, func, args, [k for k, a in enumerate(args) if a.dtype.kind == "f"])
+
+
+# --- the decorator: integer arrays no output depends on through a gradient are labels ---------------
+
+INERT_INTEGERS = {
+    "lexsort_keys": ('''
+        def f(x, a, b):
+            order = np.lexsort((b, a))
+            return np.sum(np.cumsum(x[order]) ** 2)
+    ''', [X6, np.array([1, 0, 1, 0, 2, 2]), np.array([3, 1, 0, 2, 1, 0])]),
+    "argsort_key": ('''
+        def f(X, key):
+            order = np.argsort(key, kind="stable")
+            return np.sum(X[order][:3] ** 2)
+    ''', [RNG.standard_normal((6, 3)), np.array([0, 2, 0, 3, 2, 0])]),
+    "isin_of_ids": ('''
+        def f(x, ids, keep):
+            m = np.isin(ids, keep)
+            return np.sum(x[m] ** 2)
+    ''', [X6, np.array([0, 2, 0, 3, 2, 0]), np.array([0, 3])]),
+    "nonzero_of_ids": ('''
+        def f(x, ids):
+            nz = np.nonzero(ids)[0]
+            return x[nz].sum() * x[0]
+    ''', [X6, np.array([0, 2, 0, 3, 2, 0])]),
+    "csr_indptr_as_bounds": ('''
+        def f(data, indices, indptr, x):
+            n = len(indptr) - 1
+            y = np.zeros(n)
+            for i in range(n):
+                for k in range(indptr[i], indptr[i + 1]):
+                    y[i] += data[k] * x[indices[k]]
+            return np.sum(y ** 2)
+    ''', [DATA, INDICES, INDPTR, V4]),
+    "flat_index_of_rows_and_columns": ('''
+        def f(x, r, c):
+            flat = r * 3 + c
+            return np.sum(np.bincount(flat, weights=x, minlength=9).reshape(3, 3) ** 2)
+    ''', [X6, np.array([0, 1, 2, 0, 1, 0]), np.array([1, 1, 2, 1, 0, 1])]),
+    "run_lengths_to_offsets": ('''
+        def f(x, runs):
+            starts = np.concatenate([[0], np.cumsum(runs)[:-1]])
+            return np.sum(np.add.reduceat(x, starts) ** 2)
+    ''', [X8, np.array([2, 3, 3])]),
+    "segment_loop_over_ids": ('''
+        def f(scores, seg):
+            out = np.zeros_like(scores)
+            for g in range(seg.max() + 1):
+                m = seg == g
+                if m.any():
+                    e = np.exp(scores[m] - scores[m].max())
+                    out[m] = e / e.sum()
+            return np.sum(out * np.arange(len(scores)))
+    ''', [np.array([0.3, -0.8, 1.1, 0.45, -0.2, 0.9, -1.4]), np.array([1, 2, 0, 3, 1, 3, 0])]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INERT_INTEGERS))
+def test_decorator_leaves_out_integer_arrays_that_carry_no_gradient(case):
+    # each was refused: "'a' is integer (int64): it carries no gradient; leave it out of wrt"
+    text, args = INERT_INTEGERS[case]
+    _decorated_right(text, args)
+
+
+def test_decorator_still_refuses_an_integer_array_used_in_arithmetic():
+    # x / lengths: a float there would have a gradient; integers given it are refused, not left out
+    func = imported(textwrap.dedent('''
+        import numpy as np
+
+
+        def f(X, lengths):
+            mask = np.arange(X.shape[1])[None, :] < lengths[:, None]
+            return np.sum(np.sum(X * mask, axis=1) / lengths)
+    '''), "segment_hunt")["f"]
+    with pytest.raises(backgen.BackgenError, match="'lengths' is integer"):
+        backgen.backward(func).backward(RNG.standard_normal((3, 4)), np.array([1, 3, 2]))
+
+
+def test_decorator_with_wrt_given_still_refuses_an_inert_integer_array():
+    func = imported(textwrap.dedent('''
+        import numpy as np
+
+
+        def f(x, key):
+            return np.sum(np.cumsum(x[np.argsort(key)]) ** 2)
+    '''), "segment_hunt")["f"]
+    with pytest.raises(backgen.BackgenError, match="'key' is integer"):
+        backgen.backward(func, wrt=("x", "key")).backward(X6, np.array([3, 1, 0, 2, 5, 4]))
+
+
+# --- shape-free code: an array whose elements are counts or bounds holds integers -------------------
+
+ELEMENT_BOUNDS = {
+    "csr_matvec": '''
+        def f(data, indices, indptr, x):
+            n = len(indptr) - 1
+            y = np.zeros(n)
+            for i in range(n):
+                for k in range(indptr[i], indptr[i + 1]):
+                    y[i] += data[k] * x[indices[k]]
+            return y
+    ''',
+    "csr_transposed_matvec": '''
+        def f(data, indices, indptr, x):
+            y = np.zeros(4)
+            for i in range(len(indptr) - 1):
+                for k in range(indptr[i], indptr[i + 1]):
+                    y[indices[k]] += data[k] * x[i]
+            return y
+    ''',
+    "csr_row_norms_by_slices": '''
+        def f(data, indices, indptr, x):
+            out = np.zeros(len(indptr) - 1)
+            for i in range(len(indptr) - 1):
+                row = data[indptr[i]:indptr[i + 1]] * x[indices[indptr[i]:indptr[i + 1]]]
+                out[i] = np.sqrt(np.sum(row ** 2))
+            return out
+    ''',
+}
+
+
+@pytest.mark.parametrize("case", sorted(ELEMENT_BOUNDS))
+def test_shape_free_reads_an_array_of_bounds_as_integers(case):
+    # was refused without shapes: indptr sampled as floats ("only integer scalar arrays ...")
+    assert_generated_right(ELEMENT_BOUNDS[case], [DATA, INDICES, INDPTR, V4],
+                           douts=(np.array([0.7, -1.2, 0.4, 1.9]),))
+
+
+def test_shape_free_split_at_offsets_given_as_elements():
+    assert_generated_right('''
+        def f(x, offsets):
+            parts = np.split(x, offsets[1:])
+            return np.array([np.sum(p ** 2) for p in parts])
+    ''', [X8, np.array([0, 2, 5])], douts=(np.array([0.3, -1.1, 0.8]),))
+
+
+def test_shape_free_embedding_bag_by_offsets():
+    assert_generated_right('''
+        def f(W, idx, offsets):
+            n = len(offsets)
+            out = np.zeros((n, W.shape[1]))
+            ends = list(offsets[1:]) + [len(idx)]
+            for b in range(n):
+                out[b] = W[idx[offsets[b]:ends[b]]].mean(axis=0)
+            return out
+    ''', [RNG.standard_normal((5, 3)), np.array([0, 3, 3, 1, 4, 2]), np.array([0, 2, 5])],
+        douts=(RNG.standard_normal((3, 3)),))
