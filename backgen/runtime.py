@@ -466,6 +466,21 @@ def _unrepeat(grad, x, repeats, axis):
     axis %= len(shape)
     return np.reshape(grad, shape[:axis + 1] + (repeats,) + shape[axis + 1:]).sum(axis=axis + 1)
 ''',
+    "_unrepeat_counts": '''
+def _unrepeat_counts(grad, x, repeats, axis):
+    """The gradient of x in np.repeat(x, repeats, axis) for repeats that are an array (a count for each
+    element along the axis, or one for all): each copy's gradient added back to its element."""
+    shape = np.shape(x)
+    grad = np.asarray(grad, dtype=float)
+    if axis is None or not shape:  # the flattened elements, each repeated (a number: as a vector)
+        owner = np.repeat(np.arange(np.size(x)), repeats)
+        return np.reshape(np.bincount(owner, weights=grad.reshape(-1), minlength=np.size(x)), shape)
+    axis %= len(shape)
+    owner = np.repeat(np.arange(shape[axis]), repeats)
+    out = np.zeros(shape)
+    np.add.at(np.moveaxis(out, axis, 0), owner, np.moveaxis(grad, axis, 0))  # (a view of out: written into)
+    return out
+''',
     "_stacked_part": '''
 def _stacked_part(grad, arrays, k, how):
     """The part of grad that arrays[k] filled in np.hstack, np.vstack, np.dstack or np.column_stack(arrays)."""
@@ -691,7 +706,7 @@ def _shape_kept(value, shape, name):
 }
 
 # Helpers certainly returning a new array, never one of their arguments or a view of one.
-FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat", "_unwindowed",
+FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat", "_unrepeat_counts", "_unwindowed",
                    "_added_at", "_maximum_at", "_minimum_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items",
                    "_running_extreme_grad", "_reduceat_grad", "_bessel_i1", "_matrix_power_grad",
                    "_gradient_grad", "_split_grad", "_cross_grad"})
