@@ -222,3 +222,25 @@ def test_shape_free_segment_means_subtracted_by_reduceat_and_repeat():
             means = np.add.reduceat(x, offsets) / lengths
             return x - np.repeat(means, lengths)
     ''', [X8, np.array([0, 2, 5])], douts=(RNG.standard_normal(8),))
+
+
+# --- np.take without shapes: the places it read, for every rank --------------------------------------
+
+TAKES = {
+    "flat": ("np.sum(np.take(x, idx) ** 2)", RNG.standard_normal((3, 4)), np.array([0, 7, 7, -1])),
+    "flat_of_a_vector": ("np.sum(np.take(x, idx) * np.arange(4))", X6, np.array([0, 3, 3, -2])),
+    "rows": ("np.sum(np.take(x, idx, axis=0) ** 3)", RNG.standard_normal((5, 3)), np.array([0, 3, 3, -1])),
+    "columns_of_three_axes": ("np.sum(np.tanh(np.take(x, idx, axis=1)))", RNG.standard_normal((2, 4, 3)),
+                              np.array([1, 1, 3])),
+    "last_axis_method": ("np.sum(x.take(idx, axis=-1) ** 2)", RNG.standard_normal((2, 3, 4)), np.array([2, 0, 2])),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TAKES))
+def test_shape_free_take_scatters_back_to_the_places_read(case):
+    # was refused without shapes: "the gradient of np.take depends on the shapes of its operands"
+    expression, x, idx = TAKES[case]
+    assert_generated_right(f'''
+        def f(x, idx):
+            return {expression}
+    ''', [x, idx])
