@@ -466,6 +466,26 @@ def _unrepeat(grad, x, repeats, axis):
     axis %= len(shape)
     return np.reshape(grad, shape[:axis + 1] + (repeats,) + shape[axis + 1:]).sum(axis=axis + 1)
 ''',
+    "_diff_padded_grad": '''
+def _diff_padded_grad(grad, a, prepend, append, n, axis, which):
+    """The gradient of a, prepend or append (``which``) in np.diff(a, n, axis, prepend=prepend,
+    append=append): the differences of the three joined along the axis (a number spread to a's shape,
+    one along it) undone, each given its part (a number the sum of its)."""
+    value = {"prepend": prepend, "a": a, "append": append}[which]
+    if n == 0:  # (a itself: prepend and append left out)
+        return np.asarray(grad, dtype=float) if which == "a" else np.zeros(np.shape(value))
+    shape = np.shape(a)
+    axis %= len(shape)
+    lengths = [0 if v is None else 1 if np.ndim(v) == 0 else np.shape(v)[axis] for v in (prepend, a, append)]
+    if sum(lengths) < n:  # n differences of fewer than n elements leave none: no gradient
+        return np.zeros(np.shape(value))
+    joined = np.asarray(grad, dtype=float)
+    for _ in range(n):  # each difference undone: the differences of grad padded with zeros, negated
+        joined = -np.diff(joined, axis=axis, prepend=0, append=0)
+    start = sum(lengths[:["prepend", "a", "append"].index(which)])
+    part = np.take(joined, np.arange(start, start + lengths[["prepend", "a", "append"].index(which)]), axis=axis)
+    return part.sum() if np.ndim(value) == 0 else part
+''',
     "_unrepeat_counts": '''
 def _unrepeat_counts(grad, x, repeats, axis):
     """The gradient of x in np.repeat(x, repeats, axis) for repeats that are an array (a count for each
@@ -706,7 +726,7 @@ def _shape_kept(value, shape, name):
 }
 
 # Helpers certainly returning a new array, never one of their arguments or a view of one.
-FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat", "_unrepeat_counts", "_unwindowed",
+FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat", "_unrepeat_counts", "_diff_padded_grad", "_unwindowed",
                    "_added_at", "_maximum_at", "_minimum_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items",
                    "_running_extreme_grad", "_reduceat_grad", "_bessel_i1", "_matrix_power_grad",
                    "_gradient_grad", "_split_grad", "_cross_grad"})

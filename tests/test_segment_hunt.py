@@ -244,3 +244,31 @@ def test_shape_free_take_scatters_back_to_the_places_read(case):
         def f(x, idx):
             return {expression}
     ''', [x, idx])
+
+
+# --- np.diff with prepend or append without shapes ----------------------------------------------------
+
+PADDED_DIFFS = {
+    "prepend_a_number": ("np.diff(x, prepend=0.0) * w", [X6, X6[::-1].copy()]),
+    "prepend_a_parameter_number": ("np.diff(x, prepend=w) ** 2", [X6, 0.3]),
+    "append_its_last_element": ("np.diff(x, append=x[-1]) * np.arange(6)", [X6, X6[::-1].copy()]),
+    "both_along_rows": ("np.diff(x, axis=0, prepend=w[:1], append=w[-1:]) ** 2",
+                        [RNG.standard_normal((4, 3)), RNG.standard_normal((2, 3))]),
+    "second_differences_of_three_axes": ("np.tanh(np.diff(x, n=2, axis=1, prepend=w))",
+                                         [RNG.standard_normal((2, 3, 2)), RNG.standard_normal((2, 1, 2))]),
+    "more_differences_than_elements": ("np.diff(x, n=3, prepend=w)", [X6[:1].copy(), X6[1:2].copy()]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PADDED_DIFFS))
+def test_shape_free_diff_with_prepend_or_append(case):
+    # was refused without shapes: "np.diff with prepend or append is differentiated where the shapes are given"
+    expression, args = PADDED_DIFFS[case]
+    source = f'''
+        def f(x, w):
+            return {expression}
+    '''
+    namespace = {"np": np}
+    exec(textwrap.dedent(source), namespace)
+    out = namespace["f"](*args)
+    assert_generated_right(source, args, douts=(RNG.standard_normal(np.shape(out)),))

@@ -500,10 +500,12 @@ def _diff_part(which):
     """np.diff(a, prepend=p, append=q) is np.diff of p, a and q joined along the axis (p and q of a's
     shape but one along it where numbers): the gradient of that joined array, undone as ``_diff``
     undoes the differences, gives each of p, a and q its part (summed to a number where one is).
-    The parts' bounds are the operands' lengths read as the code runs (``djoined[x.shape[0]:]``)."""
+    The parts' bounds are the operands' lengths read as the code runs (``djoined[x.shape[0]:]``); without
+    shapes, the helper _diff_padded_grad does all of it as the code runs."""
     def grad(c):
-        if c.shape_free:
-            c.unsupported("np.diff with prepend or append is differentiated where the shapes are given")
+        if c.shape_free:  # (the parts' lengths along the axis, and a number's spread, read as the code runs)
+            return f"_diff_padded_grad({c.g}, {c.a}, {c.prepend}, {c.append}, {c.param('n', 1)}, " \
+                   f"{c.param('axis', -1)}, {which!r})"
         n, ndim = c.param("n", 1), c.ndim("a")
         zeros = f"{c.np}.zeros({c.np}.shape({getattr(c, which)}))"
         if n == 0:  # np.diff(a, n=0, ...) is a itself: prepend and append are left out
