@@ -466,6 +466,39 @@ def _unrepeat(grad, x, repeats, axis):
     axis %= len(shape)
     return np.reshape(grad, shape[:axis + 1] + (repeats,) + shape[axis + 1:]).sum(axis=axis + 1)
 ''',
+    "_put_along": '''
+def _put_along(arr, indices, values, axis):
+    """A copy of arr with values written at the indices along the axis (np.put_along_axis; where an index
+    repeats, the last value written stays)."""
+    out = np.array(arr, dtype=np.result_type(arr, values, float))
+    np.put_along_axis(out, indices, values, axis)
+    return out
+''',
+    "_put_along_grad": '''
+def _put_along_grad(grad, arr, indices, values, axis):
+    """The gradients of arr and of values in _put_along(arr, indices, values, axis): arr's is grad but at
+    the places written, values' is grad at the places each value was written to, where no later value
+    was written over it (summed where values was broadcast)."""
+    grad = np.asarray(grad, dtype=float)
+    if axis is None:  # (the flattened array's places)
+        d_arr, d_values = _put_along_grad(grad.reshape(-1), np.reshape(arr, -1), indices, values, 0)
+        return d_arr.reshape(np.shape(grad)), d_values
+    axis %= grad.ndim
+    places = [np.arange(n).reshape([-1 if d == k else 1 for d in range(grad.ndim)]) for k, n in enumerate(grad.shape)]
+    places[axis] = np.asarray(indices)
+    places = tuple(places)
+    order = np.arange(np.prod(np.broadcast_shapes(*(np.shape(p) for p in places)), dtype=int))
+    order = order.reshape(np.broadcast_shapes(*(np.shape(p) for p in places)))
+    written = np.full(grad.shape, -1)
+    written[places] = order  # (the number of the write that stays at each place)
+    d_values = np.where(written[places] == order, grad[places], 0.0)
+    d_arr = grad.copy()
+    d_arr[places] = 0.0
+    shape = np.shape(values)  # (values broadcast to the places: summed back)
+    d_values = d_values.sum(axis=tuple(range(d_values.ndim - len(shape)))) if d_values.ndim > len(shape) else d_values
+    ones = tuple(i for i, n in enumerate(shape) if n == 1 and d_values.shape[i] != 1)
+    return d_arr, (d_values.sum(axis=ones, keepdims=True) if ones else d_values).reshape(shape)
+''',
     "_diff_padded_grad": '''
 def _diff_padded_grad(grad, a, prepend, append, n, axis, which):
     """The gradient of a, prepend or append (``which``) in np.diff(a, n, axis, prepend=prepend,
@@ -726,7 +759,8 @@ def _shape_kept(value, shape, name):
 }
 
 # Helpers certainly returning a new array, never one of their arguments or a view of one.
-FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat", "_unrepeat_counts", "_diff_padded_grad", "_unwindowed",
+FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat", "_unrepeat_counts", "_diff_padded_grad", "_put_along",
+                   "_put_along_grad", "_unwindowed",
                    "_added_at", "_maximum_at", "_minimum_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items",
                    "_running_extreme_grad", "_reduceat_grad", "_bessel_i1", "_matrix_power_grad",
                    "_gradient_grad", "_split_grad", "_cross_grad"})

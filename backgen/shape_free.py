@@ -135,7 +135,7 @@ def uses(func, names):
                 for name in (name for arg in _size_arguments(node) for name in _elements_counted(arg)):
                     _mark(kinds, names, name, "label")
             if (isinstance(node.func, ast.Attribute) and node.func.attr == "at" or isinstance(node.func, ast.Name)
-                    and node.func.id in ("_added_at", "_maximum_at", "_minimum_at")) and len(node.args) >= 2:  # np.add.at(out, groups, x): groups index out
+                    and node.func.id in ("_added_at", "_maximum_at", "_minimum_at", "_put_along")) and len(node.args) >= 2:  # np.add.at(out, groups, x): groups index out
                 index = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
                 for part in index:
                     part = part.value if isinstance(part, ast.Subscript) else _listed(part)

@@ -272,3 +272,56 @@ def test_shape_free_diff_with_prepend_or_append(case):
     exec(textwrap.dedent(source), namespace)
     out = namespace["f"](*args)
     assert_generated_right(source, args, douts=(RNG.standard_normal(np.shape(out)),))
+
+
+# --- np.put_along_axis: the write into its array, the last value written staying ---------------------
+
+PUT_ALONG = {
+    "top_k_kept_for_a_softmax": ('''
+        def f(S):
+            idx = np.argsort(S, axis=1)[:, -2:]
+            M = np.full_like(S, -1e9)
+            np.put_along_axis(M, idx, np.take_along_axis(S, idx, axis=1), axis=1)
+            e = np.exp(M - M.max(axis=1, keepdims=True))
+            return np.sum(e / e.sum(axis=1, keepdims=True) * np.arange(4))
+    ''', [RNG.standard_normal((5, 4))]),
+    "a_number_written": ('''
+        def f(X, idx):
+            Y = X.copy()
+            np.put_along_axis(Y, idx[:, None], 0.0, axis=1)
+            return np.sum(Y ** 2)
+    ''', [RNG.standard_normal((4, 3)), np.array([0, 2, 2, 1])]),
+    "repeated_places_last_stays": ('''
+        def f(X, idx, V):
+            Y = X * 1.0
+            np.put_along_axis(Y, idx, V, axis=1)
+            return np.sum(Y ** 3)
+    ''', [RNG.standard_normal((3, 4)), np.array([[0, 0], [1, 3], [2, 2]]), RNG.standard_normal((3, 2))]),
+    "values_broadcast_along_rows": ('''
+        def f(X, idx, v):
+            Y = X * 1.0
+            np.put_along_axis(Y, idx, v, axis=0)
+            return np.sum(np.tanh(Y) * np.arange(3))
+    ''', [RNG.standard_normal((4, 3)), np.array([[3, 0, 1]]), RNG.standard_normal((1, 3))]),
+    "flattened_by_keywords": ('''
+        def f(X, idx, v):
+            Y = X * 1.0
+            np.put_along_axis(Y, indices=idx, values=v, axis=None)
+            return np.sum(Y ** 2 * np.arange(6).reshape(2, 3))
+    ''', [RNG.standard_normal((2, 3)), np.array([4, 0, 4]), RNG.standard_normal(3)]),
+    "last_axis_of_three": ('''
+        def f(T, idx, V):
+            U = T * 2.0
+            np.put_along_axis(U, idx, V, -1)
+            return np.sum(U ** 2)
+    ''', [RNG.standard_normal((2, 3, 4)), np.array([[[1], [3], [3]], [[0], [0], [2]]]),
+          RNG.standard_normal((2, 3, 1))]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PUT_ALONG))
+def test_put_along_axis_every_way(case):
+    # was refused: "a call standing alone may write into its arguments ... assign what it computes"
+    text, args = PUT_ALONG[case]
+    assert_generated_right(text, args)
+    _decorated_right(text, args)

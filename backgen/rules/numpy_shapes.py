@@ -419,6 +419,14 @@ def _added_at(c):
     return f"_unbroadcast({c.g}[{c.param_source('indices')}], {c.b})"
 
 
+def _put_along(k):
+    """arr's gradient (``k`` 0) or values' (1) in ``_put_along(arr, indices, values, axis)`` (np.put_along_axis):
+    the runtime helper _put_along_grad gives both."""
+    def grad(c):
+        return f"_put_along_grad({c.g}, {c.arr}, {c.param_source('indices')}, {c.values}, {c.param_source('axis')})[{k}]"
+    return grad
+
+
 def _computed(c, name):
     """Whether the static argument ``name`` is a value the code computes (``n`` of ``np.diag(sim, n)``, ``n =
     z1.shape[0]``), not a constant backgen reads (``c.param``)."""
@@ -748,6 +756,14 @@ RULES = {
                              "y = a * 1.0\n    np.add.at(y, [0, 1, 0], b)\n    return y | a=3, b=3",
                              "y = a * 1.0\n    np.add.at(y, [2, 2], b)\n    return y | a=4x2, b=2",
                              "y = a * 1.0\n    np.add.at(y, ([0, 0], [1, 1]), b)\n    return y | a=2x3, b=()")),
+    "np._put_along": Rule(("arr", "values"), grads={"arr": _put_along(0), "values": _put_along(1)},
+                          signature="arr, indices, values, axis", fresh=True, hint="put", examples=(
+                              "y = a * 1.0\n    np.put_along_axis(y, np.array([[1], [0]]), b, axis=1)\n    return y"
+                              " | a=2x3, b=2x1",
+                              "y = a * 1.0\n    np.put_along_axis(y, np.array([[0, 0], [2, 1]]), b, 1)\n    return y"
+                              " | a=2x3, b=()",
+                              "y = a * 1.0\n    np.put_along_axis(y, np.array([3, 1, 3]), b, axis=None)\n    return y"
+                              " | a=2x2, b=3")),
     "np._maximum_at": Rule(("a", "b"), grads={"a": _extreme_at(0), "b": _extreme_at(1)}, signature="a, indices, b",
                            fresh=True, hint="peak", examples=(
                                "y = np.full(3, -10.0)\n    np.maximum.at(y, [0, 1, 0], b)\n    return y | b=3",

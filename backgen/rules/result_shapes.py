@@ -1029,7 +1029,7 @@ SHAPES = {
     "list_make": _list_make, "list_append": _list_append, "list_sum": _list_sum,
     "list_max": _list_pick, "list_min": _list_pick,
     "call": values, "inert": _inert,
-    "getitem": _getitem, "setitem": _setitem, "np._added_at": _added_at, "np._maximum_at": _added_at, "np._minimum_at": _added_at,
+    "getitem": _getitem, "setitem": _setitem, "np._added_at": _added_at, "np._put_along": _added_at, "np._maximum_at": _added_at, "np._minimum_at": _added_at,
     "np.cumsum": _cumulative, "np.cumprod": _cumulative,
     "np.add.accumulate": _accumulate, "np.add.reduceat": _reduceat, "np.multiply.accumulate": _accumulate,
     "np.maximum.accumulate": _accumulate, "np.minimum.accumulate": _accumulate,
