@@ -102,6 +102,31 @@ def _reduceat_grad(grad, a, indices, axis):
     np.add.at(marks, ends, -grad)
     return np.moveaxis(np.cumsum(marks[:-1], axis=0), 0, axis)
 ''',
+    "_segment_reduceat_grad": '''
+def _segment_reduceat_grad(grad, a, indices, axis, out, how):
+    """The gradient of np.maximum.reduceat or np.minimum.reduceat(a, indices, axis) (``how`` "extreme":
+    each result's to the elements of its slice equal to it, split evenly among those tied) or of
+    np.multiply.reduceat ("product": to each element of its slice, times the product of the others),
+    the slices as np.add.reduceat's (the one element at indices[i] where the next index is not larger)."""
+    a = np.moveaxis(np.asarray(a, dtype=float), axis % np.ndim(a), 0)
+    grad = np.moveaxis(np.asarray(grad, dtype=float), axis % np.ndim(a), 0)
+    out = np.moveaxis(np.asarray(out, dtype=float), axis % np.ndim(a), 0)
+    starts = np.asarray(indices, dtype=int).ravel()
+    ends = np.append(starts[1:], a.shape[0])
+    ends = np.where(ends > starts, ends, starts + 1)
+    result = np.zeros(a.shape)
+    for i, (start, end) in enumerate(zip(starts, ends)):
+        part = a[start:end]
+        if how == "extreme":
+            hit = part == out[i]
+            result[start:end] += hit * (grad[i] / np.maximum(hit.sum(axis=0), 1))
+        else:  # (the products before and after each element: exact where one is 0)
+            ones = np.ones((1,) + part.shape[1:])
+            before = np.cumprod(np.concatenate([ones, part[:-1]]), axis=0)
+            after = np.cumprod(np.concatenate([ones, part[::-1][:-1]]), axis=0)[::-1]
+            result[start:end] += grad[i] * before * after
+    return np.moveaxis(result, 0, axis % np.ndim(a))
+''',
     "_bessel_i1": '''
 def _bessel_i1(x):
     """The modified Bessel function I1, the derivative of np.i0: its power series, the sum of
@@ -762,7 +787,7 @@ def _shape_kept(value, shape, name):
 FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat", "_unrepeat_counts", "_diff_padded_grad", "_put_along",
                    "_put_along_grad", "_unwindowed",
                    "_added_at", "_maximum_at", "_minimum_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items",
-                   "_running_extreme_grad", "_reduceat_grad", "_bessel_i1", "_matrix_power_grad",
+                   "_running_extreme_grad", "_reduceat_grad", "_segment_reduceat_grad", "_bessel_i1", "_matrix_power_grad",
                    "_gradient_grad", "_split_grad", "_cross_grad"})
 
 

@@ -325,3 +325,32 @@ def test_put_along_axis_every_way(case):
     text, args = PUT_ALONG[case]
     assert_generated_right(text, args)
     _decorated_right(text, args)
+
+
+# --- np.maximum.reduceat, np.minimum.reduceat, np.multiply.reduceat: segment extremes and products -----
+
+SEGMENT_REDUCEATS = {
+    "segment_max": ("np.maximum.reduceat(x, offsets)", X8, np.array([0, 2, 5])),
+    "segment_min_indices_not_increasing": ("np.minimum.reduceat(x, offsets)", X8, np.array([0, 5, 2, 6])),
+    "segment_logsumexp": ("np.log(np.add.reduceat(np.exp(x - np.repeat(np.maximum.reduceat(x, offsets), "
+                          "np.diff(np.append(offsets, len(x))))), offsets)) + np.maximum.reduceat(x, offsets)",
+                          X8, np.array([0, 2, 5])),
+    "segment_product_with_a_zero": ("np.multiply.reduceat(x, offsets)", np.append(X8[:3], [0.0, *X8[4:]]),
+                                    np.array([0, 2, 5])),
+    "segment_max_along_columns": ("np.maximum.reduceat(x, offsets, axis=1)", RNG.standard_normal((3, 8)),
+                                  np.array([0, 2, 5])),
+    "segment_product_along_rows": ("np.multiply.reduceat(x, offsets, axis=0)", RNG.standard_normal((8, 2)),
+                                   np.array([0, 3])),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SEGMENT_REDUCEATS))
+def test_segment_extremes_and_products_by_reduceat(case):
+    # were refused: "np.maximum.reduceat has no derivative rule in backgen"
+    expression, x, offsets = SEGMENT_REDUCEATS[case]
+    text = f'''
+        def f(x, offsets):
+            return np.sum(np.sin({expression}))
+    '''
+    assert_generated_right(text, [x, offsets])
+    _decorated_right(text, [x, offsets])

@@ -393,6 +393,17 @@ def _add_reduceat(c):
     return f"_reduceat_grad({c.g}, {c.a}, {c.param_source('indices')}, {_accumulate_axis(c)})"
 
 
+def _segment_reduceat(how):
+    """np.maximum.reduceat and np.minimum.reduceat (``how`` "extreme": each result's gradient to the elements
+    of its slice equal to it, split evenly among those tied, as np.max's) and np.multiply.reduceat
+    ("product": to each element of its slice, times the product of the others), the slices as
+    np.add.reduceat's, by the runtime helper _segment_reduceat_grad."""
+    def grad(c):
+        return f"_segment_reduceat_grad({c.g}, {c.a}, {c.param_source('indices')}, {_accumulate_axis(c)}, " \
+               f"{c.out}, {how!r})"
+    return grad
+
+
 def _multiply_accumulate(c):
     """np.multiply.accumulate is np.cumprod along its axis (0 where not given)."""
     return _cumprod_along(c, _accumulate_axis(c))
@@ -776,6 +787,20 @@ RULES = {
                             examples=("np.add.reduceat(a, [0, 2, 3]) | a=5", "np.add.reduceat(a, [0, 3, 1]) | a=4",
                                       "np.add.reduceat(a, [1, 1, 2], axis=1) | a=2x4",
                                       "np.add.reduceat(a, np.array([0, 2]), -1) | a=2x2x3")),
+    "np.maximum.reduceat": Rule(("a",), grads={"a": _segment_reduceat("extreme")},
+                                signature="a, indices, axis=0, dtype=None, out=None", fresh=True, hint="peaks",
+                                examples=("np.maximum.reduceat(a, [0, 2, 3]) | a=5",
+                                          "np.maximum.reduceat(a, [0, 3, 1]) | a=4",
+                                          "np.maximum.reduceat(a, [1, 1, 2], axis=1) | a=2x4")),
+    "np.minimum.reduceat": Rule(("a",), grads={"a": _segment_reduceat("extreme")},
+                                signature="a, indices, axis=0, dtype=None, out=None", fresh=True, hint="lows",
+                                examples=("np.minimum.reduceat(a, [0, 2]) | a=5",
+                                          "np.minimum.reduceat(a, np.array([0, 2]), -1) | a=2x2x3")),
+    "np.multiply.reduceat": Rule(("a",), grads={"a": _segment_reduceat("product")},
+                                 signature="a, indices, axis=0, dtype=None, out=None", fresh=True, hint="prods",
+                                 examples=("np.multiply.reduceat(a, [0, 2, 3]) | a=5",
+                                           "np.multiply.reduceat(a, [0, 3, 1]) | a=4",
+                                           "np.multiply.reduceat(a, [0, 1], axis=0) | a=3x2")),
     "np.multiply.accumulate": Rule(("a",), grads={"a": _multiply_accumulate}, signature=UFUNC_ACCUMULATE, fresh=True,
                                    examples=("np.multiply.accumulate(a) | a=4", "np.multiply.accumulate(a) | a=3x2",
                                              "np.multiply.accumulate(a, axis=1) | a=2x3")),
