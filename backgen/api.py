@@ -339,7 +339,7 @@ def _settings_list(value):
 
 _READ_ATTRIBUTES = frozenset({"wrt", "outputs", "_int_defaults", "_own_gradients", "_returns_tuple", "_indices",
                               "_arithmetic", "_compared", "_counts", "_sequences", "_subscripts",
-                              "_number_dicts", "_keyed", "_items_read"})  # (what Differentiable._setup sets)
+                              "_number_dicts", "_keyed", "_items_read", "_inert"})  # (what Differentiable._setup sets)
 
 
 class Differentiable:
