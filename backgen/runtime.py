@@ -784,10 +784,11 @@ def _shape_kept(value, shape, name):
 }
 
 # Helpers certainly returning a new array, never one of their arguments or a view of one.
-FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat", "_unrepeat_counts", "_diff_padded_grad", "_put_along",
-                   "_put_along_grad", "_unwindowed",
+FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat",
+                   "_unrepeat_counts", "_diff_padded_grad", "_put_along", "_put_along_grad", "_unwindowed",
                    "_added_at", "_maximum_at", "_minimum_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items",
-                   "_running_extreme_grad", "_reduceat_grad", "_segment_reduceat_grad", "_bessel_i1", "_matrix_power_grad",
+                   "_running_extreme_grad", "_reduceat_grad", "_segment_reduceat_grad", "_bessel_i1",
+                   "_matrix_power_grad",
                    "_gradient_grad", "_split_grad", "_cross_grad"})
 
 

@@ -97,8 +97,10 @@ def uses(func, names):
     the function gives the name a new value (the test may read that one), and where the code gives
     it a number when it is None (``if reg is None: reg = 0.0``).  A name set to a parameter's item,
     or looping over them, makes the parameter a label where it is used as a label or a count
-    (``L = lengths[i]``, then ``k[i, :L]``: lengths holds integers); but one whose values it truncates to
-    integers and subtracts those from (``i = x.astype(int)``, then ``t = x - i``) holds numbers, no label."""
+    (``L = lengths[i]``, then ``k[i, :L]``: lengths holds integers), as one whose elements are read there
+    (``range(indptr[i], indptr[i + 1])``, ``x[offsets[b]:offsets[b + 1]]``, ``np.split(x, offsets[1:])``);
+    but one whose values it truncates to integers and subtracts those from (``i = x.astype(int)``, then
+    ``t = x - i``) holds numbers, no label."""
     kinds, sources, joined = {}, _reshaped_from(func), _joined_from(func)
     asked = set(names)
     looped = _looped_items(func, asked, set(sources))

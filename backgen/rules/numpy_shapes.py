@@ -423,7 +423,8 @@ def _put_along(k):
     """arr's gradient (``k`` 0) or values' (1) in ``_put_along(arr, indices, values, axis)`` (np.put_along_axis):
     the runtime helper _put_along_grad gives both."""
     def grad(c):
-        return f"_put_along_grad({c.g}, {c.arr}, {c.param_source('indices')}, {c.values}, {c.param_source('axis')})[{k}]"
+        indices, axis = c.param_source("indices"), c.param_source("axis")
+        return f"_put_along_grad({c.g}, {c.arr}, {indices}, {c.values}, {axis})[{k}]"
     return grad
 
 
