@@ -494,8 +494,12 @@ def _unrepeat(grad, x, repeats, axis):
     "_put_along": '''
 def _put_along(arr, indices, values, axis):
     """A copy of arr with values written at the indices along the axis (np.put_along_axis; where an index
-    repeats, the last value written stays)."""
-    out = np.array(arr, dtype=np.result_type(arr, values, float))
+    repeats, the last value written stays), of arr's dtype; floats into integers (which NumPy truncates)
+    are refused."""
+    out = np.array(arr)
+    if out.dtype.kind in "biu" and np.asarray(values).dtype.kind in "fc":
+        raise TypeError("np.put_along_axis writes floats into an array of integers here, which NumPy truncates: "
+                        "make that array one of floats (dtype=float) for its values to carry a gradient")
     np.put_along_axis(out, indices, values, axis)
     return out
 ''',

@@ -354,3 +354,28 @@ def test_segment_extremes_and_products_by_reduceat(case):
     '''
     assert_generated_right(text, [x, offsets])
     _decorated_right(text, [x, offsets])
+
+
+def test_put_along_axis_of_floats_into_integers_is_refused_not_differentiated():
+    # NumPy truncates the floats written into an array of integers: no gradient reaches them there
+    text = '''
+        def f(X, idx):
+            M = np.zeros(X.shape, dtype=int)
+            np.put_along_axis(M, idx, np.take_along_axis(X, idx, axis=1), axis=1)
+            return np.sum(M * X)
+    '''
+    func = imported("import numpy as np\n\n\n" + textwrap.dedent(text), "segment_hunt")["f"]
+    with pytest.raises(backgen.BackgenError, match="floats into an array of integers"):
+        backgen.backward(func).backward(RNG.standard_normal((4, 3)) * 3, np.array([[0], [2], [1], [1]]))
+
+
+def test_put_along_axis_of_a_boolean_mask():
+    text = '''
+        def f(X, idx):
+            M = np.zeros(X.shape, dtype=bool)
+            np.put_along_axis(M, idx, True, axis=1)
+            return np.sum(np.where(M, X, 0.0) ** 2)
+    '''
+    args = [RNG.standard_normal((4, 3)), np.array([[0], [2], [1], [1]])]
+    assert_generated_right(text, args)
+    _decorated_right(text, args)
