@@ -491,6 +491,18 @@ def _unrepeat(grad, x, repeats, axis):
     axis %= len(shape)
     return np.reshape(grad, shape[:axis + 1] + (repeats,) + shape[axis + 1:]).sum(axis=axis + 1)
 ''',
+    "_take_grad": '''
+def _take_grad(grad, a, indices, axis):
+    """The gradient of a in np.take(a, indices, axis): grad added back at the places read (once each time
+    an index repeats), of the flattened a where axis is None, a number as an array of one element."""
+    shape = np.shape(a)
+    out = np.zeros(shape or (1,))
+    if axis is None:
+        np.add.at(out.reshape(-1), indices, grad)  # (a view of out: written into)
+    else:
+        np.add.at(out, (slice(None),) * (axis % out.ndim) + (indices,), grad)
+    return out.reshape(shape)
+''',
     "_put_along": '''
 def _put_along(arr, indices, values, axis):
     """A copy of arr with values written at the indices along the axis (np.put_along_axis; where an index
@@ -788,7 +800,7 @@ def _shape_kept(value, shape, name):
 }
 
 # Helpers certainly returning a new array, never one of their arguments or a view of one.
-FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat",
+FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat", "_take_grad",
                    "_unrepeat_counts", "_diff_padded_grad", "_put_along", "_put_along_grad", "_unwindowed",
                    "_added_at", "_maximum_at", "_minimum_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items",
                    "_running_extreme_grad", "_reduceat_grad", "_segment_reduceat_grad", "_bessel_i1",

@@ -233,6 +233,7 @@ TAKES = {
     "columns_of_three_axes": ("np.sum(np.tanh(np.take(x, idx, axis=1)))", RNG.standard_normal((2, 4, 3)),
                               np.array([1, 1, 3])),
     "last_axis_method": ("np.sum(x.take(idx, axis=-1) ** 2)", RNG.standard_normal((2, 3, 4)), np.array([2, 0, 2])),
+    "a_number_along_its_axis": ("np.sum(np.take(x, idx, axis=0) ** 2)", 0.7, np.array([0, 0, -1])),
 }
 
 

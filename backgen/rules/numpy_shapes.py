@@ -370,8 +370,8 @@ def _take(c):
     if c.op.param("mode") is not None:
         c.unsupported("np.take is differentiated without mode")
     indices, axis = c.param_source("indices"), c.param("axis")
-    if c.shape_free:  # (the flat places unraveled in a's shape, or the indices along an axis: for every rank)
-        return Scatter(_unraveled(c, indices, c.a) if axis is None else _index_at(axis, indices), repeats=True)
+    if c.shape_free:  # (the places read, of a's rank as the code runs: a number's as one element's)
+        return f"_take_grad({c.g}, {c.a}, {indices}, {axis})"
     if axis is None or c.ndim("a") == 0:  # (a number is taken from alike along axis 0 or -1: as one of 1)
         index = indices if c.ndim("a") == 1 else _unraveled(c, indices, c.a)
     else:
