@@ -42,7 +42,7 @@ from .errors import BackgenError, NoSourceError
 from .layer import layer_module, layer_names
 from .parse import SELF_CLASS, library_function, owner_class, read, read_helper, reading_for, self_calls, source_node
 from .program import backward_program, declared_shapes, guarded, program
-from .reverse import recomputing
+from .reverse import recomputing, without_gradient
 from .selections import COUNTS
 from .shapes import SampleSettings
 from .source import walk
@@ -339,7 +339,7 @@ def _settings_list(value):
 
 _READ_ATTRIBUTES = frozenset({"wrt", "outputs", "_int_defaults", "_own_gradients", "_returns_tuple", "_indices",
                               "_arithmetic", "_compared", "_counts", "_sequences", "_subscripts",
-                              "_number_dicts", "_keyed", "_items_read"})  # (what Differentiable._setup sets)
+                              "_number_dicts", "_keyed", "_items_read", "_inert"})  # (what Differentiable._setup sets)
 
 
 class Differentiable:
@@ -450,6 +450,7 @@ class Differentiable:
         self._own_gradients = _own_gradients(forward)
         self._returns_tuple = _returns_tuple(forward)
         params = list(self._signature.parameters)
+        self._inert = {}  # (names of integer arrays) -> those no output depends on through a gradient
         self._indices = _labels(forward, params)
         loaded = {node.id for node in ast.walk(forward.func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
         self._indices |= set(params) - loaded  # never read: integers given it are no more than labels
@@ -557,9 +558,30 @@ class Differentiable:
             labels |= {n for n, v in zip(names[:len(self._attributes)], values)  # a model's settings
                        if not isinstance(v, np.ndarray) and n not in arrays       # (self.reg): no inputs
                        and not structured.holds_arrays(v)}  # (self.Ws, a list of arrays of one shape, is not)
+            labels |= self._inert_arrays(tuple(  # (order = np.argsort(key), range(indptr[i], indptr[i + 1]))
+                n for n, v in zip(names, values) if n in self.wrt and n not in labels and n not in arrays and
+                isinstance(v, np.ndarray) and v.dtype.kind in "biu"), values)
         if not given and not labels and arrays <= set(self.wrt):
             return self.wrt
         return tuple(n for n in names if (n in self.wrt or n in given or n in arrays) and n not in labels)
+
+    def _inert_arrays(self, names, values):
+        """Those of ``names`` (parameters given integer or boolean arrays) no output depends on through an
+        operation with a gradient, whatever they hold (``reverse.without_gradient``: keys of ``np.argsort`` or
+        ``np.lexsort``, ``np.isin``'s or ``np.nonzero``'s operands, a CSR matrix's ``indptr`` read as bounds,
+        ``r * 3 + c`` made an index): no more than labels; none where the forward is not staged as it is."""
+        if not names:
+            return set()
+        key = names if not self._attributes else None  # (a method's forward is read for its attributes' values)
+        inert = self._inert.get(key) if key is not None else None
+        if inert is None:
+            try:
+                inert = frozenset(without_gradient(stage(self._read(values)), names))
+            except Exception:  # noqa: BLE001 -- (a forward staged only as program reads it: none so known)
+                inert = frozenset()
+            if key is not None:
+                self._inert[key] = inert
+        return set(inert)
 
     def _entry(self, values, converted=()):
         """The generated code for these argument values (generated once per pattern of shapes);

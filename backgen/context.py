@@ -937,12 +937,21 @@ class GradContext:
                 type(node.slice.value) is int
         return False
 
+    def _counts_read(self, text):
+        """Whether ``text`` is a name (or its elements, ``np.diff(indptr)`` named by staging) the code reads
+        as np.repeat's repeats: counts, one per element, which the data may give."""
+        return text.isidentifier() and text in self._reverse.staged.shapes
+
     def repeat_grad(self):
         x = self.current
         repeats = self._count(self.param_source("repeats"))
+        if repeats is None and self._counts_read(self.param_source("repeats")):
+            # (np.repeat(means, lengths): a count per element, which the data gives: each copy's gradient
+            # added back to its element)
+            return f"_unrepeat_counts({self.g}, {x}, {self.param_source('repeats')}, {self.param('axis')})"
         if repeats is None:
             self.unsupported("np.repeat needs one whole number of repeats (a constant or a number computed "
-                             "from shapes)")
+                             "from shapes), or an array of them")
         axis = self.param("axis")
         if self.shape_free:
             return f"_unrepeat({self.g}, {x}, {repeats}, {axis})"

@@ -405,7 +405,8 @@ def _write_add_at(forward):
     calling nothing, changes nothing any line reads: it is left out.  ``y.fill(v)`` and
     ``np.copyto(y, v)`` standing alone are the write ``y[...] = v`` (``np.copyto(y, v, where=m)``:
     ``y[...] = np.where(m, v, y)``), and ``y.sort(axis)`` the write ``y[...] = np.sort(y, axis=axis)``
-    (in a module importing NumPy: a list sorted so stays refused, as the write fails on it)."""
+    (in a module importing NumPy: a list sorted so stays refused, as the write fails on it);
+    ``np.put_along_axis(a, indices, values, axis)`` is ``a[...] = _put_along(a, indices, values, axis)``."""
     numpy_names = {name for name, meaning in forward.env.items() if meaning == "numpy"}
     _rewrite_add_at(forward.func.body, forward, numpy_names)
 
@@ -482,7 +483,7 @@ def _rewrite_at_calls(stmts, forward, numpy_names, inserts):
                     ast.copy_location(node, stmt)
             ast.copy_location(stmts[i], stmt)
             continue
-        write = _fill_diagonal_write(call, forward, numpy_names)
+        write = _fill_diagonal_write(call, forward, numpy_names) or _put_along_write(call, forward, numpy_names)
         if write is not None:
             stmts[i] = write
             for node in ast.walk(write):
@@ -547,6 +548,28 @@ def _fill_diagonal_write(call, forward, numpy_names):
     size = f"min({array}.shape[0], {array}.shape[1])"  # (a matrix not square: its first min(N, M) places)
     index = ast.parse(f"{module}.diag_indices_from({array}[:{size}, :{size}])", mode="eval").body
     return ast.Assign([ast.Subscript(ast.Name(array, ast.Load()), index, ast.Store())], call.args[1])
+
+
+def _put_along_write(call, forward, numpy_names):
+    """``np.put_along_axis(a, indices, values, axis)`` standing alone, ``a`` an array variable, as the write
+    into ``a`` it is: ``a[...] = _put_along(a, indices, values, axis)``, ``_put_along`` a helper of
+    ``backgen.runtime`` (the rule ``np._put_along``: where an index repeats, the last value written stays,
+    as NumPy's); else None."""
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and
+            call.func.attr == "put_along_axis" and isinstance(call.func.value, ast.Name) and
+            call.func.value.id in numpy_names):
+        return None
+    keywords = {k.arg: k.value for k in call.keywords}
+    args = list(call.args)
+    for word in ("arr", "indices", "values", "axis")[len(args):]:
+        if word in keywords:
+            args.append(keywords.pop(word))
+    if len(args) != 4 or keywords or not isinstance(args[0], ast.Name) or \
+            any(isinstance(arg, ast.Starred) for arg in args):
+        return None  # (left as the call it is, refused as one)
+    forward.env["_put_along"] = "numpy._put_along"
+    target = ast.Subscript(ast.Name(args[0].id, ast.Load()), ast.Constant(Ellipsis), ast.Store())
+    return ast.Assign([target], ast.Call(ast.Name("_put_along", ast.Load()), args, []))
 
 
 def _drop_argument_checks(func):

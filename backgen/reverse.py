@@ -331,32 +331,13 @@ class _Reverser(FlowReverser):
 
     def activity(self):
         """The values that depend on a ``wrt`` input (through loops, until nothing changes)."""
-        active = set(self.staged.wrt)
         casts = getattr(self.staged.shapes, "integer_casts", ())  # (x.astype(idx.dtype): whole numbers)
-        loops = any(True for _ in ir.loops_in(self.staged.body))  # (without, one pass in order reaches all)
-        changed = True
-        while changed:
-            changed = False
-            for op in ir.ops_in(self.staged.body):
-                if op.target in active or not any(isinstance(a, ir.Var) and a.name in active for a in op.args):
-                    continue
-                if op.rule == "inert":
-                    if op.param("opaque") == "True" or self.fills_with(op, active):
-                        self.refuse_opaque(op)
-                    continue  # masks, shapes and indices carry no gradient
-                if op.rule not in _ROUTED and not RULES[op.rule].grads or op.target in casts:
-                    continue  # a rule of no gradient for any operand (np.sign): a constant to the backward
-                if op.rule in ("sub", "np.subtract") and len(op.args) == 2 and op.args[0] == op.args[1]:
-                    continue  # x - x: zero whatever x is, its gradient 0 (not 1 - 1 of an infinite one: sqrt(x - x))
-                active.add(op.target)
-                changed = True
-            for loop in ir.loops_in(self.staged.body):
-                for carried, exit_value in loop.exits:
-                    if isinstance(exit_value, ir.Var) and exit_value.name in active and carried not in active:
-                        active.add(carried)
-                        changed = True
-            changed = changed and loops
-        return active
+
+        def held(op, active):  # an inert op a varied value reaches: refused where it builds an opaque value
+            if op.param("opaque") == "True" or fills_with(self.staged, op, active):
+                self.refuse_opaque(op)
+            return False
+        return varied_values(self.staged, self.staged.wrt, casts, held)
 
     def useful(self):
         """The values an output depends on (through loops' carried values too): only they need adjoints."""
@@ -1457,21 +1438,6 @@ class _Reverser(FlowReverser):
                            f"give {_user(name)} a name of its own in each iteration, or build it once",
                            self.staged.filename, loop.line, None, line)
 
-    def fills_with(self, op, active):
-        """Whether ``op`` is a constructor whose numbers an ``active`` value gives (np.full(n, s))."""
-        node = source.expression(op.source)
-        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
-            return False
-        func, path = node.func, []  # (np.kaiser, np.fft.rfftfreq)
-        while isinstance(func, ast.Attribute):
-            path.insert(0, func.attr)
-            func = func.value
-        if not isinstance(func, ast.Name) or func.id != self.staged.modules["np"]:
-            return False
-        values = [node.args[k] if k < len(node.args) else next((kw.value for kw in node.keywords if kw.arg == word), None)
-                  for k, word in VALUE_ARGUMENTS.get(".".join(["np"] + path), ())]
-        return any(value is not None and source.name_ids(value) & active for value in values)
-
     def refuse_opaque(self, op):
         line = self.staged.lines[op.line - 1] if 0 < op.line <= len(self.staged.lines) else None
         column = len(line) - len(line.lstrip()) + 1 if line else None  # (the statement's)
@@ -1706,6 +1672,68 @@ def _held_names(text):
         return names
     read = [n for n in nodes if n.__class__ is ast.Name]
     return names - ({n.id for n in read} - {n.id for n in read if id(n) not in sized})
+
+
+def varied_values(staged, start, casts=(), held=None):
+    """The values of ``staged`` that depend on the values named ``start`` through operations with a
+    gradient (through loops' carried values too, until nothing changes): masks, shapes, indices and
+    rules of no gradient (np.sign) carry none.  ``held(op, varied)`` says of an inert ``op`` a varied
+    value reaches whether its result varies too (it may refuse it); ``casts``: the values made whole
+    numbers (``x.astype(idx.dtype)``), which carry none."""
+    active = set(start)
+    loops = any(True for _ in ir.loops_in(staged.body))  # (without, one pass in order reaches all)
+    changed = True
+    while changed:
+        changed = False
+        for op in ir.ops_in(staged.body):
+            if op.target in active or not any(isinstance(a, ir.Var) and a.name in active for a in op.args):
+                continue
+            if op.rule == "inert":
+                if held is not None and held(op, active):
+                    active.add(op.target)
+                    changed = True
+                continue  # masks, shapes and indices carry no gradient
+            if op.rule not in _ROUTED and not RULES[op.rule].grads or op.target in casts:
+                continue  # a rule of no gradient for any operand (np.sign): a constant to the backward
+            if op.rule in ("sub", "np.subtract") and len(op.args) == 2 and op.args[0] == op.args[1]:
+                continue  # x - x: zero whatever x is, its gradient 0 (not 1 - 1 of an infinite one: sqrt(x - x))
+            active.add(op.target)
+            changed = True
+        for loop in ir.loops_in(staged.body):
+            for carried, exit_value in loop.exits:
+                if isinstance(exit_value, ir.Var) and exit_value.name in active and carried not in active:
+                    active.add(carried)
+                    changed = True
+        changed = changed and loops
+    return active
+
+
+def without_gradient(staged, names):
+    """Those of ``names`` (parameters of ``staged``) no output depends on through an operation with a
+    gradient (``order = np.argsort(key)``, ``range(indptr[i], indptr[i + 1])``, ``np.isin(ids, keep)``):
+    whatever they hold, their gradient is zero.  An inert operation building a value of numbers a
+    parameter gives (``np.full(n, s)``, an opaque one) counts as one with a gradient."""
+    outputs = {o.name for o in staged.outputs if isinstance(o, ir.Var)}
+
+    def held(op, active):
+        return op.param("opaque") == "True" or fills_with(staged, op, active)
+    return [name for name in names if not varied_values(staged, [name], (), held) & outputs]
+
+
+def fills_with(staged, op, active):
+    """Whether ``op`` is a constructor whose numbers an ``active`` value gives (np.full(n, s))."""
+    node = source.expression(op.source)
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+        return False
+    func, path = node.func, []  # (np.kaiser, np.fft.rfftfreq)
+    while isinstance(func, ast.Attribute):
+        path.insert(0, func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name) or func.id != staged.modules["np"]:
+        return False
+    values = [node.args[k] if k < len(node.args) else next((kw.value for kw in node.keywords if kw.arg == word), None)
+              for k, word in VALUE_ARGUMENTS.get(".".join(["np"] + path), ())]
+    return any(value is not None and source.name_ids(value) & active for value in values)
 
 
 _ROUTED = frozenset({"inert", "call", "list_append", "setitem"})  # rules of no grads that the reverse pass

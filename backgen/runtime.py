@@ -102,6 +102,31 @@ def _reduceat_grad(grad, a, indices, axis):
     np.add.at(marks, ends, -grad)
     return np.moveaxis(np.cumsum(marks[:-1], axis=0), 0, axis)
 ''',
+    "_segment_reduceat_grad": '''
+def _segment_reduceat_grad(grad, a, indices, axis, out, how):
+    """The gradient of np.maximum.reduceat or np.minimum.reduceat(a, indices, axis) (``how`` "extreme":
+    each result's to the elements of its slice equal to it, split evenly among those tied) or of
+    np.multiply.reduceat ("product": to each element of its slice, times the product of the others),
+    the slices as np.add.reduceat's (the one element at indices[i] where the next index is not larger)."""
+    a = np.moveaxis(np.asarray(a, dtype=float), axis % np.ndim(a), 0)
+    grad = np.moveaxis(np.asarray(grad, dtype=float), axis % np.ndim(a), 0)
+    out = np.moveaxis(np.asarray(out, dtype=float), axis % np.ndim(a), 0)
+    starts = np.asarray(indices, dtype=int).ravel()
+    ends = np.append(starts[1:], a.shape[0])
+    ends = np.where(ends > starts, ends, starts + 1)
+    result = np.zeros(a.shape)
+    for i, (start, end) in enumerate(zip(starts, ends)):
+        part = a[start:end]
+        if how == "extreme":
+            hit = part == out[i]
+            result[start:end] += hit * (grad[i] / np.maximum(hit.sum(axis=0), 1))
+        else:  # (the products before and after each element: exact where one is 0)
+            ones = np.ones((1,) + part.shape[1:])
+            before = np.cumprod(np.concatenate([ones, part[:-1]]), axis=0)
+            after = np.cumprod(np.concatenate([ones, part[::-1][:-1]]), axis=0)[::-1]
+            result[start:end] += grad[i] * before * after
+    return np.moveaxis(result, 0, axis % np.ndim(a))
+''',
     "_bessel_i1": '''
 def _bessel_i1(x):
     """The modified Bessel function I1, the derivative of np.i0: its power series, the sum of
@@ -466,6 +491,90 @@ def _unrepeat(grad, x, repeats, axis):
     axis %= len(shape)
     return np.reshape(grad, shape[:axis + 1] + (repeats,) + shape[axis + 1:]).sum(axis=axis + 1)
 ''',
+    "_take_grad": '''
+def _take_grad(grad, a, indices, axis):
+    """The gradient of a in np.take(a, indices, axis): grad added back at the places read (once each time
+    an index repeats), of the flattened a where axis is None, a number as an array of one element."""
+    shape = np.shape(a)
+    out = np.zeros(shape or (1,))
+    if axis is None:
+        np.add.at(out.reshape(-1), indices, grad)  # (a view of out: written into)
+    else:
+        np.add.at(out, (slice(None),) * (axis % out.ndim) + (indices,), grad)
+    return out.reshape(shape)
+''',
+    "_put_along": '''
+def _put_along(arr, indices, values, axis):
+    """A copy of arr with values written at the indices along the axis (np.put_along_axis; where an index
+    repeats, the last value written stays), of arr's dtype; floats into integers (which NumPy truncates)
+    are refused."""
+    out = np.array(arr)
+    if out.dtype.kind in "biu" and np.asarray(values).dtype.kind in "fc":
+        raise TypeError("np.put_along_axis writes floats into an array of integers here, which NumPy truncates: "
+                        "make that array one of floats (dtype=float) for its values to carry a gradient")
+    np.put_along_axis(out, indices, values, axis)
+    return out
+''',
+    "_put_along_grad": '''
+def _put_along_grad(grad, arr, indices, values, axis):
+    """The gradients of arr and of values in _put_along(arr, indices, values, axis): arr's is grad but at
+    the places written, values' is grad at the places each value was written to, where no later value
+    was written over it (summed where values was broadcast)."""
+    grad = np.asarray(grad, dtype=float)
+    if axis is None:  # (the flattened array's places)
+        d_arr, d_values = _put_along_grad(grad.reshape(-1), np.reshape(arr, -1), indices, values, 0)
+        return d_arr.reshape(np.shape(grad)), d_values
+    axis %= grad.ndim
+    places = [np.arange(n).reshape([-1 if d == k else 1 for d in range(grad.ndim)]) for k, n in enumerate(grad.shape)]
+    places[axis] = np.asarray(indices)
+    places = tuple(places)
+    order = np.arange(np.prod(np.broadcast_shapes(*(np.shape(p) for p in places)), dtype=int))
+    order = order.reshape(np.broadcast_shapes(*(np.shape(p) for p in places)))
+    written = np.full(grad.shape, -1)
+    written[places] = order  # (the number of the write that stays at each place)
+    d_values = np.where(written[places] == order, grad[places], 0.0)
+    d_arr = grad.copy()
+    d_arr[places] = 0.0
+    shape = np.shape(values)  # (values broadcast to the places: summed back)
+    d_values = d_values.sum(axis=tuple(range(d_values.ndim - len(shape)))) if d_values.ndim > len(shape) else d_values
+    ones = tuple(i for i, n in enumerate(shape) if n == 1 and d_values.shape[i] != 1)
+    return d_arr, (d_values.sum(axis=ones, keepdims=True) if ones else d_values).reshape(shape)
+''',
+    "_diff_padded_grad": '''
+def _diff_padded_grad(grad, a, prepend, append, n, axis, which):
+    """The gradient of a, prepend or append (``which``) in np.diff(a, n, axis, prepend=prepend,
+    append=append): the differences of the three joined along the axis (a number spread to a's shape,
+    one along it) undone, each given its part (a number the sum of its)."""
+    value = {"prepend": prepend, "a": a, "append": append}[which]
+    if n == 0:  # (a itself: prepend and append left out)
+        return np.asarray(grad, dtype=float) if which == "a" else np.zeros(np.shape(value))
+    shape = np.shape(a)
+    axis %= len(shape)
+    lengths = [0 if v is None else 1 if np.ndim(v) == 0 else np.shape(v)[axis] for v in (prepend, a, append)]
+    if sum(lengths) < n:  # n differences of fewer than n elements leave none: no gradient
+        return np.zeros(np.shape(value))
+    joined = np.asarray(grad, dtype=float)
+    for _ in range(n):  # each difference undone: the differences of grad padded with zeros, negated
+        joined = -np.diff(joined, axis=axis, prepend=0, append=0)
+    start = sum(lengths[:["prepend", "a", "append"].index(which)])
+    part = np.take(joined, np.arange(start, start + lengths[["prepend", "a", "append"].index(which)]), axis=axis)
+    return part.sum() if np.ndim(value) == 0 else part
+''',
+    "_unrepeat_counts": '''
+def _unrepeat_counts(grad, x, repeats, axis):
+    """The gradient of x in np.repeat(x, repeats, axis) for repeats that are an array (a count for each
+    element along the axis, or one for all): each copy's gradient added back to its element."""
+    shape = np.shape(x)
+    grad = np.asarray(grad, dtype=float)
+    if axis is None or not shape:  # the flattened elements, each repeated (a number: as a vector)
+        owner = np.repeat(np.arange(np.size(x)), repeats)
+        return np.reshape(np.bincount(owner, weights=grad.reshape(-1), minlength=np.size(x)), shape)
+    axis %= len(shape)
+    owner = np.repeat(np.arange(shape[axis]), repeats)
+    out = np.zeros(shape)
+    np.add.at(np.moveaxis(out, axis, 0), owner, np.moveaxis(grad, axis, 0))  # (a view of out: written into)
+    return out
+''',
     "_stacked_part": '''
 def _stacked_part(grad, arrays, k, how):
     """The part of grad that arrays[k] filled in np.hstack, np.vstack, np.dstack or np.column_stack(arrays)."""
@@ -691,9 +800,11 @@ def _shape_kept(value, shape, name):
 }
 
 # Helpers certainly returning a new array, never one of their arguments or a view of one.
-FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat", "_unwindowed",
+FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat", "_take_grad",
+                   "_unrepeat_counts", "_diff_padded_grad", "_put_along", "_put_along_grad", "_unwindowed",
                    "_added_at", "_maximum_at", "_minimum_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items",
-                   "_running_extreme_grad", "_reduceat_grad", "_bessel_i1", "_matrix_power_grad",
+                   "_running_extreme_grad", "_reduceat_grad", "_segment_reduceat_grad", "_bessel_i1",
+                   "_matrix_power_grad",
                    "_gradient_grad", "_split_grad", "_cross_grad"})
 
 

@@ -97,8 +97,10 @@ def uses(func, names):
     the function gives the name a new value (the test may read that one), and where the code gives
     it a number when it is None (``if reg is None: reg = 0.0``).  A name set to a parameter's item,
     or looping over them, makes the parameter a label where it is used as a label or a count
-    (``L = lengths[i]``, then ``k[i, :L]``: lengths holds integers); but one whose values it truncates to
-    integers and subtracts those from (``i = x.astype(int)``, then ``t = x - i``) holds numbers, no label."""
+    (``L = lengths[i]``, then ``k[i, :L]``: lengths holds integers), as one whose elements are read there
+    (``range(indptr[i], indptr[i + 1])``, ``x[offsets[b]:offsets[b + 1]]``, ``np.split(x, offsets[1:])``);
+    but one whose values it truncates to integers and subtracts those from (``i = x.astype(int)``, then
+    ``t = x - i``) holds numbers, no label."""
     kinds, sources, joined = {}, _reshaped_from(func), _joined_from(func)
     asked = set(names)
     looped = _looped_items(func, asked, set(sources))
@@ -131,8 +133,11 @@ def uses(func, names):
                 _mark(kinds, names, name, "count")
                 if not loose:
                     integral.add(name)
+            if not loose:  # range(indptr[i], indptr[i + 1]), np.split(x, offsets[1:]): indptr holds integers
+                for name in (name for arg in _size_arguments(node) for name in _elements_counted(arg)):
+                    _mark(kinds, names, name, "label")
             if (isinstance(node.func, ast.Attribute) and node.func.attr == "at" or isinstance(node.func, ast.Name)
-                    and node.func.id in ("_added_at", "_maximum_at", "_minimum_at")) and len(node.args) >= 2:  # np.add.at(out, groups, x): groups index out
+                    and node.func.id in ("_added_at", "_maximum_at", "_minimum_at", "_put_along")) and len(node.args) >= 2:  # np.add.at(out, groups, x): groups index out
                 index = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
                 for part in index:
                     part = part.value if isinstance(part, ast.Subscript) else _listed(part)
@@ -166,6 +171,8 @@ def uses(func, names):
             for name in (name for bound in (node.lower, node.upper, node.step) for name in _counted(bound)):
                 _mark(kinds, names, name, "count")
                 integral.add(name)
+            for name in (name for bound in (node.lower, node.upper, node.step) for name in _elements_counted(bound)):
+                _mark(kinds, names, name, "label")  # x[offsets[b]:offsets[b + 1]]: offsets holds integers
         elif isinstance(node, ast.Subscript):
             index = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
             for part in _ix_parts(index):  # y, or y[i] in scores[y[i]], y.ravel(): y holds labels
@@ -626,6 +633,20 @@ def _counted(node):
         return _counted(node.left) + _counted(node.right)
     if isinstance(node, ast.UnaryOp):
         return _counted(node.operand)
+    return []
+
+
+def _elements_counted(node):
+    """The names whose elements an integer expression is made of: indptr of ``indptr[i + 1] - 1``,
+    offsets of ``offsets[1:]`` (a count or a bound read of an array's elements: one of integers)."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+        return [node.value.id]
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return [name for elt in node.elts for name in _elements_counted(elt)]
+    if isinstance(node, ast.BinOp):
+        return _elements_counted(node.left) + _elements_counted(node.right)
+    if isinstance(node, ast.UnaryOp):
+        return _elements_counted(node.operand)
     return []
 
 

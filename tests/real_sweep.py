@@ -21478,9 +21478,6 @@ KNOWN = {
     # a default that is not a number: a tuple of layer shapes (as autograd_bnn_unpack_layers)
     ("autograd_bnn_unpack_shapes_arg", "generate"): ("refused", "is given a list holding lists"),
     ("autograd_bnn_unpack_shapes_arg", "decorator"): ("refused", "is given a list holding lists"),
-    # no shapes: np.diff's differentiated prepend and append are parts of the joined array, which code for
-    # every shape does not slice (the decorator, and generate given the shapes, do)
-    ("np_diff_append_prepend_curvature", "generate"): ("refused", "np.diff with prepend or append is differentiated where"),
     # the batch in other words: no shapes, and a cache without the bias (b, beta) or the input whose shape
     # the shape-generic backward reads (as dropout_mask_given)
     ("tanh_rnn_step_nodoc", "generate"): ("refused", "the backward needs b (read by `db = _unbroadcast(da, b)`)"),
@@ -21571,7 +21568,6 @@ KNOWN = {
     ("rh_ag_tanh_nth_derivative_free_series", "generate"): ("refused", "total changes shape in this loop, from () to (4,)"),
     ("rh_ag_attention_seq2seq_context_loop_list", "generate"): ("refused", "has a mismatch in its core dimension 0"),
     ("rh_phys_option_binomial_tree_american_put_loop_max", "generate"): ("refused", "operands could not be broadcast"),
-    ("rh_numpy_roll_and_diff_periodic_curvature", "generate"): ("refused", "np.diff with prepend or append is differentiated"),
     # a layer's cache without what its backward reads (x's shape, a mask, the table the positions index, a
     # helper layer's inputs beside its cache, a step layer's weights), or filled by the targets of a call
     ("rh_cs_spatial_groupnorm_keepdims", "generate"): ("refused", "the backward needs x (read by `parts = x.shape`)"),
@@ -21585,12 +21581,10 @@ KNOWN = {
     # a docstring's words read as integers: "refractive indices", "each index once" (given the shapes, right)
     ("rh_phys_ray_tracing_snell_slab_stack_loop", "generate"): ("refused", "'n_layers' is integer (int64)"),
     ("rh_numpy_fancy_inplace_add_repeated_indices_semantics", "generate"): ("refused", "'v' is integer (int64)"),
-    # writes backgen does not follow: through a reshape that may be a view, by np.put_along_axis standing alone,
+    # writes backgen does not follow: through a reshape that may be a view,
     # through a list's arrays by the loop's name
     ("rh_numpy_transpose_reshape_copy_then_write", "generate"): ("refused", "'x' may have been changed by the write into 'y'"),
     ("rh_numpy_transpose_reshape_copy_then_write", "decorator"): ("refused", "'x' may have been changed by the write into 'y'"),
-    ("rh_numpy_put_along_axis_onehot_grad_free", "generate"): ("refused", "a call standing alone may write into its arguments"),
-    ("rh_numpy_put_along_axis_onehot_grad_free", "decorator"): ("refused", "a call standing alone may write into its arguments"),
     ("rh_python_list_of_arrays_inplace_modification_loop", "generate"): ("refused", "'ys' may have been changed by the write into 'y'"),
     ("rh_python_list_of_arrays_inplace_modification_loop", "decorator"): ("refused", "'ys' may have been changed by the write into 'y'"),
     # not supported: a list of arrays read at an index from enumerate over a slice of another name of a list

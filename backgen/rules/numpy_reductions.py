@@ -393,6 +393,17 @@ def _add_reduceat(c):
     return f"_reduceat_grad({c.g}, {c.a}, {c.param_source('indices')}, {_accumulate_axis(c)})"
 
 
+def _segment_reduceat(how):
+    """np.maximum.reduceat and np.minimum.reduceat (``how`` "extreme": each result's gradient to the elements
+    of its slice equal to it, split evenly among those tied, as np.max's) and np.multiply.reduceat
+    ("product": to each element of its slice, times the product of the others), the slices as
+    np.add.reduceat's, by the runtime helper _segment_reduceat_grad."""
+    def grad(c):
+        return f"_segment_reduceat_grad({c.g}, {c.a}, {c.param_source('indices')}, {_accumulate_axis(c)}, " \
+               f"{c.out}, {how!r})"
+    return grad
+
+
 def _multiply_accumulate(c):
     """np.multiply.accumulate is np.cumprod along its axis (0 where not given)."""
     return _cumprod_along(c, _accumulate_axis(c))
@@ -500,10 +511,12 @@ def _diff_part(which):
     """np.diff(a, prepend=p, append=q) is np.diff of p, a and q joined along the axis (p and q of a's
     shape but one along it where numbers): the gradient of that joined array, undone as ``_diff``
     undoes the differences, gives each of p, a and q its part (summed to a number where one is).
-    The parts' bounds are the operands' lengths read as the code runs (``djoined[x.shape[0]:]``)."""
+    The parts' bounds are the operands' lengths read as the code runs (``djoined[x.shape[0]:]``); without
+    shapes, the helper _diff_padded_grad does all of it as the code runs."""
     def grad(c):
-        if c.shape_free:
-            c.unsupported("np.diff with prepend or append is differentiated where the shapes are given")
+        if c.shape_free:  # (the parts' lengths along the axis, and a number's spread, read as the code runs)
+            return f"_diff_padded_grad({c.g}, {c.a}, {c.prepend}, {c.append}, {c.param('n', 1)}, " \
+                   f"{c.param('axis', -1)}, {which!r})"
         n, ndim = c.param("n", 1), c.ndim("a")
         zeros = f"{c.np}.zeros({c.np}.shape({getattr(c, which)}))"
         if n == 0:  # np.diff(a, n=0, ...) is a itself: prepend and append are left out
@@ -774,6 +787,20 @@ RULES = {
                             examples=("np.add.reduceat(a, [0, 2, 3]) | a=5", "np.add.reduceat(a, [0, 3, 1]) | a=4",
                                       "np.add.reduceat(a, [1, 1, 2], axis=1) | a=2x4",
                                       "np.add.reduceat(a, np.array([0, 2]), -1) | a=2x2x3")),
+    "np.maximum.reduceat": Rule(("a",), grads={"a": _segment_reduceat("extreme")},
+                                signature="a, indices, axis=0, dtype=None, out=None", fresh=True, hint="peaks",
+                                examples=("np.maximum.reduceat(a, [0, 2, 3]) | a=5",
+                                          "np.maximum.reduceat(a, [0, 3, 1]) | a=4",
+                                          "np.maximum.reduceat(a, [1, 1, 2], axis=1) | a=2x4")),
+    "np.minimum.reduceat": Rule(("a",), grads={"a": _segment_reduceat("extreme")},
+                                signature="a, indices, axis=0, dtype=None, out=None", fresh=True, hint="lows",
+                                examples=("np.minimum.reduceat(a, [0, 2]) | a=5",
+                                          "np.minimum.reduceat(a, np.array([0, 2]), -1) | a=2x2x3")),
+    "np.multiply.reduceat": Rule(("a",), grads={"a": _segment_reduceat("product")},
+                                 signature="a, indices, axis=0, dtype=None, out=None", fresh=True, hint="prods",
+                                 examples=("np.multiply.reduceat(a, [0, 2, 3]) | a=5",
+                                           "np.multiply.reduceat(a, [0, 3, 1]) | a=4",
+                                           "np.multiply.reduceat(a, [0, 1], axis=0) | a=3x2")),
     "np.multiply.accumulate": Rule(("a",), grads={"a": _multiply_accumulate}, signature=UFUNC_ACCUMULATE, fresh=True,
                                    examples=("np.multiply.accumulate(a) | a=4", "np.multiply.accumulate(a) | a=3x2",
                                              "np.multiply.accumulate(a, axis=1) | a=2x3")),

@@ -372,6 +372,8 @@ def _take(c):
     if c.op.param("mode") is not None:
         c.unsupported("np.take is differentiated without mode")
     indices, axis = c.param_source("indices"), c.param("axis")
+    if c.shape_free:  # (the places read, of a's rank as the code runs: a number's as one element's)
+        return f"_take_grad({c.g}, {c.a}, {indices}, {axis})"
     if axis is None or c.ndim("a") == 0:  # (a number is taken from alike along axis 0 or -1: as one of 1)
         index = indices if c.ndim("a") == 1 else _unraveled(c, indices, c.a)
     else:
@@ -417,6 +419,15 @@ def _added_at(c):
     """b added into a at the indices, once per occurrence: each occurrence reads the gradient there
     (summed where b was broadcast)."""
     return f"_unbroadcast({c.g}[{c.param_source('indices')}], {c.b})"
+
+
+def _put_along(k):
+    """arr's gradient (``k`` 0) or values' (1) in ``_put_along(arr, indices, values, axis)`` (np.put_along_axis):
+    the runtime helper _put_along_grad gives both."""
+    def grad(c):
+        indices, axis = c.param_source("indices"), c.param_source("axis")
+        return f"_put_along_grad({c.g}, {c.arr}, {indices}, {c.values}, {axis})[{k}]"
+    return grad
 
 
 def _computed(c, name):
@@ -753,6 +764,14 @@ RULES = {
                              "y = a * 1.0\n    np.add.at(y, [0, 1, 0], b)\n    return y | a=3, b=3",
                              "y = a * 1.0\n    np.add.at(y, [2, 2], b)\n    return y | a=4x2, b=2",
                              "y = a * 1.0\n    np.add.at(y, ([0, 0], [1, 1]), b)\n    return y | a=2x3, b=()")),
+    "np._put_along": Rule(("arr", "values"), grads={"arr": _put_along(0), "values": _put_along(1)},
+                          signature="arr, indices, values, axis", fresh=True, hint="put", examples=(
+                              "y = a * 1.0\n    np.put_along_axis(y, np.array([[1], [0]]), b, axis=1)\n    return y"
+                              " | a=2x3, b=2x1",
+                              "y = a * 1.0\n    np.put_along_axis(y, np.array([[0, 0], [2, 1]]), b, 1)\n    return y"
+                              " | a=2x3, b=()",
+                              "y = a * 1.0\n    np.put_along_axis(y, np.array([3, 1, 3]), b, axis=None)\n    return y"
+                              " | a=2x2, b=3")),
     "np._maximum_at": Rule(("a", "b"), grads={"a": _extreme_at(0), "b": _extreme_at(1)}, signature="a, indices, b",
                            fresh=True, hint="peak", examples=(
                                "y = np.full(3, -10.0)\n    np.maximum.at(y, [0, 1, 0], b)\n    return y | b=3",
