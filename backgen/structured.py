@@ -71,6 +71,7 @@ class Packing:
     param: str
     structure: object  # _Node of _Leaf
     leaves: tuple  # leaf names, in order
+    open: bool = False  # a dict known by the keys the code reads alone (no shapes): it may hold others
 
 
 def _numbers_only(value):
@@ -330,7 +331,7 @@ def flatten(forward, wrt, shapes, args, unshaped=False):
         elif value is not None:
             new_shapes.update({leaf.name: v for leaf, v in zip(leaves, _values(value, tree))})
         new_shapes.pop(arg.arg, None)
-        packing.append(Packing(arg.arg, tree, tuple(leaf.name for leaf in leaves)))
+        packing.append(Packing(arg.arg, tree, tuple(leaf.name for leaf in leaves), unshaped))
     if func.args.defaults and any(a.arg in found for a in func.args.args[-len(func.args.defaults):]):
         raise forward.error("a parameter holding a list of arrays cannot have a default")
     func.args.args = new_args
@@ -373,7 +374,9 @@ def pack(backward, packing):
                 unpack.append(f"{_pattern(owner.structure, lambda leaf: leaf.name, top=True)} = {owner.param}")
             if any(leaf in adjoints for leaf in owner.leaves):
                 wrt.append(owner.param)
-                returns.append(_pattern(owner.structure, lambda leaf: adjoints.get(leaf.name, "None")))
+                text = _pattern(owner.structure, lambda leaf: adjoints.get(leaf.name, "None"))
+                # (a dict known by the keys read: its other keys, which the code does not read, get zeros)
+                returns.append(f"_with_keys_of({owner.param}, {text})" if owner.open else text)
     return dataclasses.replace(backward, params=tuple(params), wrt=tuple(wrt), returns=tuple(returns),
                                unpack=tuple(unpack) + tuple(backward.unpack))
 

@@ -1,0 +1,62 @@
+"""Code from popular from-scratch courses and books, written as their students write it:
+deeplearning.ai's NumPy assignments, "Neural Networks from Scratch" (NNFS), d2l's "from scratch"
+functions, Karpathy's min-char-rnn, Andrew Ng's ML course in Python and CS231n's naive losses.
+
+Each case is checked against central finite differences in float64 (``numeric``) of the forward as
+Python runs it, or asserted refused with a ``BackgenError`` and part of its message.
+"""
+
+import numpy as np
+
+import backgen
+from numeric import assert_close, assert_generated_right, generated_gradients, imported, finite_differences
+
+RNG = np.random.default_rng(41)
+X45 = RNG.standard_normal((4, 5))
+Y15 = np.array([[1.0, 0.0, 0.0, 1.0, 1.0]])
+PARAMS3 = {"W1": RNG.standard_normal((3, 4)) * 0.5, "b1": RNG.standard_normal((3, 1)) * 0.1,
+           "W2": RNG.standard_normal((2, 3)) * 0.5, "b2": RNG.standard_normal((2, 1)) * 0.1,
+           "W3": RNG.standard_normal((1, 2)) * 0.5, "b3": RNG.standard_normal((1, 1)) * 0.1}
+
+
+def assert_gradients(source, args, douts=(1.0,), name="f", wrt=None):
+    """The generated backward's gradients (for the positions ``wrt``, by default those holding floats or
+    dicts) match central differences in structure and every number."""
+    wrt = [k for k, a in enumerate(args) if isinstance(a, (float, dict)) or isinstance(a, np.ndarray)
+           and a.dtype.kind == "f"] if wrt is None else wrt
+    got, want = generated_gradients(source, args, douts, name, wrt)
+    assert_close(list(got), list(want), rtol=1e-5, atol=1e-6)
+
+
+# --- a dict of parameters read at some of its keys, no shapes given: the gradient has all its keys ---------
+
+
+def test_l2_cost_reading_the_weights_of_parameters_gives_zeros_for_the_biases():
+    # deeplearning.ai's compute_cost_with_regularization reads W1, W2, W3 alone; the gradient of
+    # parameters is a dict of all its keys (b1, b2, b3 zeros), as with shapes or the decorator
+    assert_gradients('''
+        def f(A3, Y, parameters, lambd):
+            m = Y.shape[1]
+            W1 = parameters["W1"]
+            W2 = parameters["W2"]
+            W3 = parameters["W3"]
+            logprobs = np.multiply(-np.log(A3), Y) + np.multiply(-np.log(1 - A3), 1 - Y)
+            cross_entropy_cost = 1. / m * np.nansum(logprobs)
+            L2_regularization_cost = (1 / m) * (lambd / 2) * (np.sum(np.square(W1)) + np.sum(np.square(W2))
+                                                              + np.sum(np.square(W3)))
+            return cross_entropy_cost + L2_regularization_cost
+    ''', [RNG.uniform(0.1, 0.9, (1, 5)), Y15, PARAMS3, 0.7])
+
+
+def test_a_two_layer_forward_of_a_dict_holding_more_keys_than_it_reads():
+    params = dict(PARAMS3, W2=RNG.standard_normal((1, 3)), b2=RNG.standard_normal((1, 1)))
+    assert_gradients('''
+        def f(X, parameters):
+            W1 = parameters["W1"]
+            b1 = parameters["b1"]
+            W2 = parameters["W2"]
+            b2 = parameters["b2"]
+            A1 = np.tanh(np.dot(W1, X) + b1)
+            A2 = 1 / (1 + np.exp(-(np.dot(W2, A1) + b2)))
+            return np.sum(A2)
+    ''', [X45, params])
