@@ -60,3 +60,55 @@ def test_a_two_layer_forward_of_a_dict_holding_more_keys_than_it_reads():
             A2 = 1 / (1 + np.exp(-(np.dot(W2, A1) + b2)))
             return np.sum(A2)
     ''', [X45, params])
+
+
+# --- a list made of None to a length the code computes, filled slot by slot (min-char-rnn's hs) -------------
+
+
+def _decorated_gradients(text, args, name="f"):
+    """The decorator's gradients of ``name`` in the module ``text`` beside central differences, for
+    every parameter it differentiates (by default those holding floats)."""
+    func = imported("import numpy as np\n" + text, "courses")[name]
+    decorated = backgen.backward(func)
+    got = decorated.backward(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
+    wrt = [k for k, a in enumerate(args) if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+    want = finite_differences(func, list(args), wrt, (1.0,))
+    return (got if len(wrt) > 1 else (got,)), want
+
+
+def test_hidden_states_in_a_list_of_none_one_longer_than_the_inputs():
+    # hs = [None] * (len(xs) + 1), hs[-1] the initial state, hs[t] read back as hs[t - 1]
+    got, want = _decorated_gradients('''
+def f(xs, h0, W):
+    hs = [None] * (len(xs) + 1)
+    hs[-1] = np.copy(h0)
+    loss = 0.0
+    for t in range(len(xs)):
+        hs[t] = np.tanh(W * hs[t - 1] + xs[t])
+        loss += np.sum(hs[t] ** 2)
+    return loss
+''', [RNG.standard_normal((3, 2)), RNG.standard_normal(2), RNG.standard_normal(2)])
+    assert_close(list(got), list(want), rtol=1e-5, atol=1e-6)
+
+
+def test_min_char_rnn_loss_with_hidden_states_in_a_list_of_none():
+    vocab, hidden = 5, 4
+    weights = [RNG.standard_normal((hidden, vocab)) * 0.3, RNG.standard_normal((hidden, hidden)) * 0.3,
+               RNG.standard_normal((vocab, hidden)) * 0.3, RNG.standard_normal((hidden, 1)) * 0.1,
+               RNG.standard_normal((vocab, 1)) * 0.1]
+    got, want = _decorated_gradients('''
+def f(inputs, targets, hprev, Wxh, Whh, Why, bh, by):
+    vocab_size = Wxh.shape[1]
+    hs = [None] * (len(inputs) + 1)
+    hs[-1] = np.copy(hprev)
+    loss = 0.0
+    for t in range(len(inputs)):
+        x = np.zeros((vocab_size, 1))
+        x[inputs[t]] = 1
+        hs[t] = np.tanh(np.dot(Wxh, x) + np.dot(Whh, hs[t-1]) + bh)
+        y = np.dot(Why, hs[t]) + by
+        p = np.exp(y) / np.sum(np.exp(y))
+        loss += -np.log(p[targets[t], 0])
+    return loss
+''', [[0, 3, 1], [3, 1, 4], RNG.standard_normal((hidden, 1)) * 0.5] + weights)
+    assert_close(list(got), list(want), rtol=1e-5, atol=1e-6)
