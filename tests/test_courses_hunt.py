@@ -112,3 +112,37 @@ def f(inputs, targets, hprev, Wxh, Whh, Why, bh, by):
     return loss
 ''', [[0, 3, 1], [3, 1, 4], RNG.standard_normal((hidden, 1)) * 0.5] + weights)
     assert_close(list(got), list(want), rtol=1e-5, atol=1e-6)
+
+
+# --- deeplearning.ai's propagate: the dict of its own gradients returned before the cost ------------------
+
+
+PROPAGATE = '''
+def sigmoid(z):
+    s = 1 / (1 + np.exp(-z))
+    return s
+
+def f(w, b, X, Y):
+    m = X.shape[1]
+    A = sigmoid(np.dot(w.T, X) + b)
+    cost = -1 / m * np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A))
+    dw = 1 / m * np.dot(X, (A - Y).T)
+    db = 1 / m * np.sum(A - Y)
+    cost = np.squeeze(np.array(cost))
+    grads = {"dw": dw,
+             "db": db}
+    return grads, cost
+'''
+
+
+def test_propagate_returning_grads_before_the_cost_differentiates_the_cost():
+    w, X = RNG.standard_normal((4, 1)), RNG.standard_normal((4, 5))
+    func = imported("import numpy as np\n" + PROPAGATE, "courses")["f"]
+    want = finite_differences(func, [w, 0.3, X, Y15], [0, 1, 2], (None, 1.3))
+    generated = {}
+    exec(backgen.generate(PROPAGATE, name="f"), generated)
+    got = generated["f_backward"](w, 0.3, X, Y15, 1.3)
+    assert_close(list(got)[:3], list(want), rtol=1e-5, atol=1e-6)
+    want = finite_differences(func, [w, 0.3, X, Y15], [0, 1, 2], (None, 1.0))
+    dw, db, dX = backgen.backward(func, wrt=("w", "b", "X")).backward(w, 0.3, X, Y15)
+    assert_close([dw, db, dX], list(want), rtol=1e-5, atol=1e-6)
