@@ -311,8 +311,8 @@ class StatementStager:
         """What a name holding a cache (or gradient) a helper returned holds, or a tuple holding one
         (``cache = (fc_cache, relu_cache)``: a cache too): the first's ``(helper, role, line)``; None
         for anything else."""
-        if isinstance(value, ast.Name):
-            return self.not_values.get(value.id) if value.id not in self.versions else None
+        if isinstance(value, ast.Name):  # (one a loop carries is bound too: a list of caches after it)
+            return self.not_values.get(value.id)
         if isinstance(value, (ast.Tuple, ast.List)):
             return next((found for found in map(self.not_value, value.elts) if found is not None), None)
         return None

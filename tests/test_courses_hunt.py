@@ -181,3 +181,108 @@ def test_d2l_dropout_layer_itself_at_each_rate():
         dout = RNG.standard_normal((4, 5))
         (got,), (want,) = generated_gradients(DROPOUT_LAYER, [X, dropout, mask], (dout,), "dropout_layer", wrt=[0])
         assert_close(got[0], want)  # (X's: the rate's meets a branch and the assert at 0 and 1)
+
+
+# --- deeplearning.ai's L-layer model: caches appended in a loop, then once more after it -----------------
+
+
+L_MODEL = '''
+def sigmoid(Z):
+    A = 1/(1+np.exp(-Z))
+    cache = Z
+    return A, cache
+
+def relu(Z):
+    A = np.maximum(0,Z)
+    assert(A.shape == Z.shape)
+    cache = Z
+    return A, cache
+
+def linear_forward(A, W, b):
+    Z = np.dot(W, A) + b
+    cache = (A, W, b)
+    return Z, cache
+
+def linear_activation_forward(A_prev, W, b, activation):
+    if activation == "sigmoid":
+        Z, linear_cache = linear_forward(A_prev, W, b)
+        A, activation_cache = sigmoid(Z)
+    elif activation == "relu":
+        Z, linear_cache = linear_forward(A_prev, W, b)
+        A, activation_cache = relu(Z)
+    cache = (linear_cache, activation_cache)
+    return A, cache
+
+def L_model_forward(X, parameters):
+    caches = []
+    A = X
+    L = len(parameters) // 2                  # number of layers in the neural network
+    for l in range(1, L):
+        A_prev = A
+        A, cache = linear_activation_forward(A_prev, parameters['W' + str(l)], parameters['b' + str(l)], activation = "relu")
+        caches.append(cache)
+    AL, cache = linear_activation_forward(A, parameters['W' + str(L)], parameters['b' + str(L)], activation = "sigmoid")
+    caches.append(cache)
+    return AL, caches
+
+def compute_cost(AL, Y):
+    m = Y.shape[1]
+    cost = (1./m) * (-np.dot(Y,np.log(AL).T) - np.dot(1-Y, np.log(1-AL).T))
+    cost = np.squeeze(cost)
+    return cost
+
+def f(X, Y, parameters):
+    AL, caches = L_model_forward(X, parameters)
+    return compute_cost(AL, Y)
+'''
+
+
+def test_l_layer_model_cost_with_its_caches_appended_after_the_loop():
+    func = imported("import numpy as np\n" + L_MODEL, "courses")["f"]
+    dX, _, dparameters = backgen.backward(func).backward(X45, Y15, PARAMS3)
+    want = finite_differences(func, [X45, Y15, PARAMS3], [0, 2], (1.0,))
+    assert_close([dX, dparameters], want, rtol=1e-5, atol=1e-6)
+    shapes = {"X": "4, 5", "Y": "1, 5", "parameters": {k: ", ".join(map(str, v.shape)) for k, v in PARAMS3.items()}}
+    generated = {}
+    exec(backgen.generate(L_MODEL, name="f", shapes=shapes), generated)
+    assert_close(list(generated["f_backward"](X45, Y15, PARAMS3))[::2], want, rtol=1e-5, atol=1e-6)
+
+
+def test_a_list_of_layer_caches_a_loop_carries_and_appends_to_after_it():
+    source = '''
+def act(Z):
+    A = np.tanh(Z)
+    cache = Z
+    return A, cache
+
+def lin(x, W):
+    z = x @ W
+    cache = (x, W)
+    return z, cache
+
+def layer(x, W):
+    z, lin_cache = lin(x, W)
+    a, act_cache = act(z)
+    cache = (lin_cache, act_cache)
+    return a, cache
+
+def model(X, params):
+    caches = []
+    A = X
+    for l in range(1, 2):
+        A, cache = layer(A, params["W" + str(l)])
+        caches.append(cache)
+    AL, cache = layer(A, params["W" + str(2)])
+    caches.append(cache)
+    return AL, caches
+
+def f(X, params):
+    A, caches = model(X, params)
+    return np.sum(A ** 2)
+'''
+    X, params = RNG.standard_normal((3, 4)), {"W1": RNG.standard_normal((4, 4)), "W2": RNG.standard_normal((4, 4))}
+    generated = {}
+    exec(backgen.generate(source, name="f", shapes={"X": "3, 4", "params": {"W1": "4, 4", "W2": "4, 4"}}), generated)
+    func = imported("import numpy as np\n" + source, "courses")["f"]
+    assert_close(list(generated["f_backward"](X, params)), finite_differences(func, [X, params], [0, 1], (1.0,)),
+                 rtol=1e-5, atol=1e-6)
