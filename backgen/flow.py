@@ -169,6 +169,9 @@ class StatementStager:
                     self.dict_made(target.id, value)
                     return
                 held = (None, "dict", self.line)
+            if held is None and value.__class__ is ast.Dict and value.keys:  # a dict written out that named_entries
+                held = (None, "dict display", self.line)  # left whole (a helper's cache = {"Z1": Z1, ...} written
+                # out in its caller): no value, refused where read, as a dict is
             if held is not None:  # cache = (fc_cache, relu_cache): caches of layers, still no values
                 self.not_values[target.id] = held
                 self.versions.pop(target.id, None)

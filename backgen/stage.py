@@ -702,6 +702,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                              "through it; compute from the values themselves", node)
         if node.id in self.not_values:
             function, role, line = self.not_values[node.id]
+            if function is None and role == "dict display":
+                raise self.error(f"{node.id!r} is the dict written out on line {line}: dicts are not supported as "
+                                 "values read whole; backgen follows a dict the function builds and reads by "
+                                 "constant keys alone (d['k'])", node)
             if function is None:
                 raise self.error(f"{node.id!r} is the empty dict of line {line}: dicts are not supported as values "
                                  "read whole or filled with layers' caches (which are left to the user's own "

@@ -7,6 +7,7 @@ Python runs it, or asserted refused with a ``BackgenError`` and part of its mess
 """
 
 import numpy as np
+import pytest
 
 import backgen
 from numeric import assert_close, assert_generated_right, generated_gradients, imported, finite_differences
@@ -286,3 +287,59 @@ def f(X, params):
     func = imported("import numpy as np\n" + source, "courses")["f"]
     assert_close(list(generated["f_backward"](X, params)), finite_differences(func, [X, params], [0, 1], (1.0,)),
                  rtol=1e-5, atol=1e-6)
+
+
+# --- deeplearning.ai's forward_propagation building its cache as a dict, written out in its caller --------
+
+
+PLANAR = '''
+def sigmoid(x):
+    s = 1/(1+np.exp(-x))
+    return s
+
+def forward_propagation(X, parameters):
+    W1 = parameters["W1"]
+    b1 = parameters["b1"]
+    W2 = parameters["W2"]
+    b2 = parameters["b2"]
+    Z1 = np.dot(W1,X) + b1
+    A1 = np.tanh(Z1)
+    Z2 = np.dot(W2,A1) + b2
+    A2 = sigmoid(Z2)
+    cache = {"Z1": Z1,
+             "A1": A1,
+             "Z2": Z2,
+             "A2": A2}
+    return A2, cache
+
+def compute_cost(A2, Y):
+    m = Y.shape[1]
+    logprobs = np.multiply(np.log(A2),Y) + np.multiply((1-Y), np.log(1-A2))
+    cost = - np.sum(logprobs) / m
+    cost = float(np.squeeze(cost))
+    return cost
+
+def f(X, Y, parameters):
+    A2, cache = forward_propagation(X, parameters)
+    return compute_cost(A2, Y)
+'''
+PARAMS2 = {"W1": PARAMS3["W1"], "b1": PARAMS3["b1"], "W2": RNG.standard_normal((1, 3)), "b2": np.array([[0.1]])}
+
+
+def test_a_cache_dict_built_by_a_helper_given_the_parameters_dict():
+    func = imported("import numpy as np\n" + PLANAR, "courses")["f"]
+    want = finite_differences(func, [X45, Y15, PARAMS2], [0, 2], (1.0,))
+    dX, _, dparameters = backgen.backward(func).backward(X45, Y15, PARAMS2)
+    assert_close([dX, dparameters], want, rtol=1e-5, atol=1e-6)
+    shapes = {"X": "4, 5", "Y": "1, 5", "parameters": {k: ", ".join(map(str, v.shape)) for k, v in PARAMS2.items()}}
+    generated = {}
+    exec(backgen.generate(PLANAR, name="f", shapes=shapes), generated)
+    assert_close(list(generated["f_backward"](X45, Y15, PARAMS2))[::2], want, rtol=1e-5, atol=1e-6)
+
+
+def test_a_dict_written_out_and_then_read_whole_is_refused_at_the_read():
+    source = PLANAR.replace("    A2, cache = forward_propagation(X, parameters)\n",
+                            "    A2, cache = forward_propagation(X, parameters)\n    A2 = A2 + len(cache)\n")
+    shapes = {"X": "4, 5", "Y": "1, 5", "parameters": {k: ", ".join(map(str, v.shape)) for k, v in PARAMS2.items()}}
+    with pytest.raises(backgen.BackgenError, match=r"is the dict written out on line \d+: dicts are not supported"):
+        backgen.generate(source, name="f", shapes=shapes)
