@@ -139,6 +139,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
     """
     forward, key = _as_read(func_or_source, name, filename)
     forward.numerals.update(numerals(forward.func, forward.lines))  # (as read: 1e-8, before any rewriting)
+    from . import methods  # (a method's self.output = ..., then read: a name of its own; imported where needed)
+    methods.kept_as_names(forward.func)
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         kinds = census(forward.func)[0]  # (the classes as read: a pass for nodes none of the passes makes skips)
         if not kinds.isdisjoint(_TRIES):

@@ -343,3 +343,72 @@ def test_a_dict_written_out_and_then_read_whole_is_refused_at_the_read():
     shapes = {"X": "4, 5", "Y": "1, 5", "parameters": {k: ", ".join(map(str, v.shape)) for k, v in PARAMS2.items()}}
     with pytest.raises(backgen.BackgenError, match=r"is the dict written out on line \d+: dicts are not supported"):
         backgen.generate(source, name="f", shapes=shapes)
+
+
+# --- NNFS's classes keep what they compute in attributes of self (self.inputs, self.output) ----------------
+
+
+NNFS = '''
+class Layer_Dense:
+    def __init__(self, weights, biases):
+        self.weights = weights
+        self.biases = biases
+
+    # Forward pass
+    def forward(self, inputs):
+        # Remember input values
+        self.inputs = inputs
+        # Calculate output values from inputs, weights and biases
+        self.output = np.dot(inputs, self.weights) + self.biases
+        return self.output
+
+
+class Activation_Softmax:
+    def forward(self, inputs):
+        self.inputs = inputs
+        exp_values = np.exp(inputs - np.max(inputs, axis=1,
+                                            keepdims=True))
+        probabilities = exp_values / np.sum(exp_values, axis=1,
+                                            keepdims=True)
+        self.output = probabilities
+        return self.output
+
+
+class Layer_Scaled:
+    def __init__(self, weights):
+        self.weights = weights
+        self.output = weights * 0.0
+
+    def forward(self, inputs):
+        self.output = self.output + inputs @ self.weights
+        return self.output
+'''
+
+
+def test_nnfs_dense_layer_keeping_its_inputs_and_output_in_self():
+    module = imported("import numpy as np\n" + NNFS, "courses")
+    layer = module["Layer_Dense"](RNG.standard_normal((3, 4)), RNG.standard_normal((1, 4)))
+    X, dout = RNG.standard_normal((5, 3)), RNG.standard_normal((5, 4))
+    decorated = backgen.backward(layer.forward)
+    dweights, dbiases, dX = decorated.backward(X, dout=dout)
+
+    def loss(weights, biases, inputs):
+        return np.sum(module["Layer_Dense"](weights, biases).forward(inputs) * dout)
+    want = finite_differences(loss, [layer.weights, layer.biases, X], [0, 1, 2], (1.0,))
+    assert_close([dweights, dbiases, dX], want, rtol=1e-5, atol=1e-6)
+
+
+def test_nnfs_softmax_activation_keeping_its_output_in_self():
+    module = imported("import numpy as np\n" + NNFS, "courses")
+    X, dout = RNG.standard_normal((5, 3)), RNG.standard_normal((5, 3))
+    dX = backgen.backward(module["Activation_Softmax"]().forward).backward(X, dout=dout)
+    want = finite_differences(lambda x: np.sum(module["Activation_Softmax"]().forward(x) * dout), [X], [0], (1.0,))
+    assert_close(dX, want[0], rtol=1e-5, atol=1e-6)
+
+
+def test_an_attribute_read_before_the_method_sets_it_stays_an_input():
+    # self.output is read in the line setting it: its value before is an input, not a local name
+    module = imported("import numpy as np\n" + NNFS, "courses")
+    layer = module["Layer_Scaled"](RNG.standard_normal((3, 4)))
+    with pytest.raises(backgen.BackgenError, match="only assignments to a name"):
+        backgen.backward(layer.forward).backward(RNG.standard_normal((5, 3)), dout=np.ones((5, 4)))
