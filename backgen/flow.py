@@ -317,7 +317,10 @@ class StatementStager:
         if isinstance(value, ast.Name):  # (one a loop carries is bound too: a list of caches after it)
             return self.not_values.get(value.id)
         if isinstance(value, (ast.Tuple, ast.List)):
-            return next((found for found in map(self.not_value, value.elts) if found is not None), None)
+            found = next((found for found in map(self.not_value, value.elts) if found is not None), None)
+            if found is None and any(e.__class__ is ast.Dict and e.keys for e in value.elts):  # (a_next, xt, {...})
+                found = (None, "dict display", self.line)
+            return found
         return None
 
     def unpacked_roles(self, value, count):

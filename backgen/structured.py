@@ -948,6 +948,11 @@ class _Rewriter:
                                              "backgen reads such a list as a list of values (as params = [(W1, "
                                              "b1), ...]), through loops over it, indexing and len(); for "
                                              f"NumPy's meaning pass an array, np.array({root.id})", child)
+                    if held.kind is dict and isinstance(child, ast.Name) and \
+                            all(isinstance(c, _Leaf) for c in held.children):  # a dict of arrays put whole into a
+                        # cache (cache = (a_next, a_prev, xt, parameters)): the dict of the same arrays, written out
+                        return ast.copy_location(ast.Dict([ast.Constant(k) for k in held.keys],
+                                                          [rewriter.load(c) for c in held.children]), child)
                     raise rewriter.error("a list of arrays is used whole here; backgen follows such lists through "
                                          "loops over them, indexing and len()", child)
                 if isinstance(child, ast.Name) and isinstance(rewriter.aliases.get(child.id), ast.Constant):

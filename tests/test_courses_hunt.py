@@ -412,3 +412,45 @@ def test_an_attribute_read_before_the_method_sets_it_stays_an_input():
     layer = module["Layer_Scaled"](RNG.standard_normal((3, 4)))
     with pytest.raises(backgen.BackgenError, match="only assignments to a name"):
         backgen.backward(layer.forward).backward(RNG.standard_normal((5, 3)), dout=np.ones((5, 4)))
+
+
+# --- deeplearning.ai's RNN cell caching the parameters dict whole, written out in its caller --------------
+
+
+RNN = '''
+def softmax(x):
+    e_x = np.exp(x - np.max(x))
+    return e_x / e_x.sum(axis=0)
+
+def rnn_cell_forward(xt, a_prev, parameters):
+    Wax = parameters["Wax"]
+    Waa = parameters["Waa"]
+    Wya = parameters["Wya"]
+    ba = parameters["ba"]
+    by = parameters["by"]
+    a_next = np.tanh(np.dot(Waa, a_prev) + np.dot(Wax, xt) + ba)
+    yt_pred = softmax(np.dot(Wya, a_next) + by)
+    cache = (a_next, a_prev, xt, parameters)
+    return a_next, yt_pred, cache
+
+def f(x, a0, parameters, y):
+    n_x, m, T_x = x.shape
+    a_next = a0
+    loss = 0.0
+    caches = []
+    for t in range(T_x):
+        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)
+        caches.append(cache)
+        loss -= np.sum(y[:, :, t] * np.log(yt_pred))
+    return loss
+'''
+
+
+def test_rnn_cells_caching_the_parameters_dict_in_a_loss():
+    parameters = {"Waa": RNG.standard_normal((4, 4)) * 0.5, "Wax": RNG.standard_normal((4, 3)) * 0.5,
+                  "Wya": RNG.standard_normal((2, 4)), "ba": RNG.standard_normal((4, 1)), "by": RNG.standard_normal((2, 1))}
+    x, a0, y = RNG.standard_normal((3, 5, 3)), RNG.standard_normal((4, 5)), RNG.uniform(size=(2, 5, 3))
+    func = imported("import numpy as np\n" + RNN, "courses")["f"]
+    want = finite_differences(func, [x, a0, parameters, y], [0, 1, 2], (1.0,))
+    got = backgen.backward(func, wrt=("x", "a0", "parameters")).backward(x, a0, parameters, y)
+    assert_close(list(got), want, rtol=1e-5, atol=1e-6)
