@@ -703,9 +703,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if node.id in self.not_values:
             function, role, line = self.not_values[node.id]
             if function is None and role == "dict display":
-                raise self.error(f"{node.id!r} is the dict written out on line {line}: dicts are not supported as "
-                                 "values read whole; backgen follows a dict the function builds and reads by "
-                                 "constant keys alone (d['k'])", node)
+                raise self.error(f"Dict expressions are not supported here: {node.id!r} is the dict written out on "
+                                 f"line {line}, which backgen follows where the function reads it at constant keys "
+                                 "alone (d['k']), neither returning it nor passing it on", node)
             if function is None:
                 raise self.error(f"{node.id!r} is the empty dict of line {line}: dicts are not supported as values "
                                  "read whole or filled with layers' caches (which are left to the user's own "

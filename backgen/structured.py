@@ -42,6 +42,7 @@ import keyword
 
 import numpy as np
 
+from .errors import BackgenError
 from .nested import stored_names as _stored
 from .parse import inlined_note, read_helper
 from .source import of_kinds, parents as node_parents, parts_list, walk
@@ -182,6 +183,40 @@ def _key_read(node, parents):
     return key.value
 
 
+def keys_read_through_helpers(forward, name, depth=0):
+    """``arrays_read_by_key`` of the parameter ``name`` of ``forward``, where the function may also pass it
+    whole, by position, to functions of the module reading it so in turn (deeplearning.ai's
+    ``forward_propagation(X, parameters)`` called by the cost: ``parameters["W1"]`` read there), at three
+    calls' depth at most: the keys all of them read, in the order first read; empty where any reads it
+    otherwise."""
+    if name.lower().endswith(_SETTINGS_NAMES) or depth > 2:
+        return ()
+    parents, keys = node_parents(forward.func), []
+    for node in walk(forward.func):
+        if not (isinstance(node, ast.Name) and node.id == name):
+            continue
+        key = _key_read(node, parents)
+        if key is not None:
+            keys.append(key)
+            continue
+        parent = parents.get(node)
+        if not (isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Name) and
+                parent.func.id in forward.helpers and isinstance(node.ctx, ast.Load)):
+            return ()
+        try:
+            helper = read_helper(forward, parent.func.id)
+        except BackgenError:
+            return ()
+        params = helper.func.args.args
+        position = parent.args.index(node)
+        inner = keys_read_through_helpers(helper, params[position].arg, depth + 1) \
+            if position < len(params) else ()
+        if not inner:
+            return ()
+        keys += inner
+    return tuple(dict.fromkeys(keys))
+
+
 def numbers_read_by_key(forward, name, depth=0):
     """Whether the function reads its parameter ``name`` at string keys alone (``arrays_read_by_key``), or
     passes it whole, by position, to functions of the module that do so with theirs (``rhs(y, params)``
@@ -274,7 +309,8 @@ def flatten(forward, wrt, shapes, args, unshaped=False):
     for k, name in enumerate(params):
         value = args[k] if args is not None and k < len(args) else (shapes or {}).get(name)
         if unshaped:
-            keys = arrays_read_by_key(forward.func, name, parents) if name not in (shapes or {}) else ()
+            keys = (arrays_read_by_key(forward.func, name, parents) or keys_read_through_helpers(forward, name)) \
+                if name not in (shapes or {}) else ()
             if keys:  # (params['W1'] and params['b1'] in arithmetic, neither given: arrays of every shape)
                 found[name] = (_tree(dict.fromkeys(keys), False), None)
             continue

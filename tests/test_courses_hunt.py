@@ -341,7 +341,8 @@ def test_a_dict_written_out_and_then_read_whole_is_refused_at_the_read():
     source = PLANAR.replace("    A2, cache = forward_propagation(X, parameters)\n",
                             "    A2, cache = forward_propagation(X, parameters)\n    A2 = A2 + len(cache)\n")
     shapes = {"X": "4, 5", "Y": "1, 5", "parameters": {k: ", ".join(map(str, v.shape)) for k, v in PARAMS2.items()}}
-    with pytest.raises(backgen.BackgenError, match=r"is the dict written out on line \d+: dicts are not supported"):
+    with pytest.raises(backgen.BackgenError, match=r"Dict expressions are not supported here: 'cache\d*' is the dict "
+                                                   r"written out on line \d+"):
         backgen.generate(source, name="f", shapes=shapes)
 
 
@@ -453,4 +454,11 @@ def test_rnn_cells_caching_the_parameters_dict_in_a_loss():
     func = imported("import numpy as np\n" + RNN, "courses")["f"]
     want = finite_differences(func, [x, a0, parameters, y], [0, 1, 2], (1.0,))
     got = backgen.backward(func, wrt=("x", "a0", "parameters")).backward(x, a0, parameters, y)
+    assert_close(list(got), want, rtol=1e-5, atol=1e-6)
+
+
+def test_a_cost_handing_its_parameters_dict_to_the_forward_without_shapes():
+    # generate without shapes: the keys forward_propagation reads of the dict model_cost passes it
+    params = dict(PARAMS2, extra=np.ones(2))
+    got, want = generated_gradients(PLANAR, [X45, Y15, params], wrt=[0, 1, 2])
     assert_close(list(got), want, rtol=1e-5, atol=1e-6)
