@@ -462,3 +462,33 @@ def test_a_cost_handing_its_parameters_dict_to_the_forward_without_shapes():
     params = dict(PARAMS2, extra=np.ones(2))
     got, want = generated_gradients(PLANAR, [X45, Y15, params], wrt=[0, 1, 2])
     assert_close(list(got), want, rtol=1e-5, atol=1e-6)
+
+
+# --- d2l's LSTM unpacking its parameters into a list display ----------------------------------------------
+
+
+def test_d2l_lstm_unpacking_params_into_a_list_target():
+    source = '''
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+def f(inputs, params):
+    [W_xi, W_hi, b_i, W_xf, W_hf, b_f, W_xo, W_ho, b_o, W_xc, W_hc, b_c, W_hq, b_q] = params
+    H, C = np.zeros((inputs.shape[1], W_hi.shape[0])), np.zeros((inputs.shape[1], W_hi.shape[0]))
+    outputs = []
+    for X in inputs:
+        I = sigmoid((X @ W_xi) + (H @ W_hi) + b_i)
+        F = sigmoid((X @ W_xf) + (H @ W_hf) + b_f)
+        O = sigmoid((X @ W_xo) + (H @ W_ho) + b_o)
+        C_tilda = np.tanh((X @ W_xc) + (H @ W_hc) + b_c)
+        C = F * C + I * C_tilda
+        H = O * np.tanh(C)
+        outputs.append((H @ W_hq) + b_q)
+    return np.concatenate(outputs, axis=0).sum()
+'''
+    params = [RNG.standard_normal((3, 4)) * 0.5, RNG.standard_normal((4, 4)) * 0.5, RNG.standard_normal(4)] * 4 + \
+        [RNG.standard_normal((4, 2)), RNG.standard_normal(2)]
+    inputs = RNG.standard_normal((3, 2, 3))
+    func = imported("import numpy as np\n" + source, "courses")["f"]
+    want = finite_differences(func, [inputs, params], [0, 1], (1.0,))
+    assert_close(list(backgen.backward(func).backward(inputs, params)), want, rtol=1e-5, atol=1e-6)
