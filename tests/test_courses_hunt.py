@@ -492,3 +492,27 @@ def f(inputs, params):
     func = imported("import numpy as np\n" + source, "courses")["f"]
     want = finite_differences(func, [inputs, params], [0, 1], (1.0,))
     assert_close(list(backgen.backward(func).backward(inputs, params)), want, rtol=1e-5, atol=1e-6)
+
+
+# --- d2l's pool2d given its window as a tuple it unpacks ------------------------------------------------------
+
+
+def test_d2l_pool2d_given_the_window_as_a_tuple():
+    source = '''
+def pool2d(X, pool_size, mode='max'):
+    p_h, p_w = pool_size
+    Y = np.zeros((X.shape[0] - p_h + 1, X.shape[1] - p_w + 1))
+    for i in range(Y.shape[0]):
+        for j in range(Y.shape[1]):
+            if mode == 'max':
+                Y[i, j] = X[i: i + p_h, j: j + p_w].max()
+            elif mode == 'avg':
+                Y[i, j] = X[i: i + p_h, j: j + p_w].mean()
+    return Y
+'''
+    func = imported("import numpy as np\n" + source, "courses")["pool2d"]
+    X = RNG.standard_normal((3, 4))
+    for mode in ("max", "avg"):
+        dout = RNG.standard_normal((2, 2))
+        want = finite_differences(func, [X, (2, 3), mode], [0], (dout,))
+        assert_close(backgen.backward(func).backward(X, (2, 3), mode, dout=dout), want[0], rtol=1e-5, atol=1e-6)
