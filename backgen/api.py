@@ -274,7 +274,9 @@ def _no_gradient(value, index, arithmetic, count=False):
 
 def _items_read(func, params):
     """The parameters the function as written reads only by their items: each read a loop's iterable
-    (``for t in tokens``, of ``enumerate``, ``zip`` or ``reversed`` too) or ``len``'s argument."""
+    (``for t in tokens``, of ``enumerate``, ``zip`` or ``reversed`` too), ``len``'s argument, a value
+    unpacked (``p_h, p_w = pool_size``, as d2l's pool2d reads its window) or an item at a number
+    (``pool_size[0]``)."""
     try:
         tree = source_node(getattr(func, "__func__", func))
     except Exception:  # noqa: BLE001 -- (no source as written: none so known)
@@ -285,6 +287,12 @@ def _items_read(func, params):
             items.update(id(part) for part in _iterated_parts(node))
         elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "len" and len(node.args) == 1:
             items.add(id(node.args[0]))
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                isinstance(node.targets[0], (ast.Tuple, ast.List)):
+            items.add(id(node.value))
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and \
+                type(node.slice.value) is int:
+            items.add(id(node.value))
     reads = [node for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)]
     return frozenset(p for p in params if any(n.id == p for n in reads) and
                      all(id(n) in items for n in reads if n.id == p))

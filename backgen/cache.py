@@ -7,7 +7,8 @@ Contract:
   ``"gradient"`` (a gradient the user computed, ``dx`` for a parameter ``x``, or
   ``grads``, or a dict, written out or a name bound to dicts written out alone, ``{"acc": acc}``:
   returned by loss functions beside the loss, not differentiated, where every return gives such a
-  value in its place).
+  value in its place; also a dict of gradients named so returned first, ``return grads, cost``,
+  before values none of which is such).
 * ``specialize(stmts, cache)`` keeps, of each ``if`` some of whose branches
   build the cache and others not, the branch that builds it: the backward
   serves the path on which the forward made a cache (batch normalization's
@@ -83,6 +84,9 @@ def output_roles(func, values):
     def beside(value):  # (what a loss returns beside it, not differentiated)
         return gradient_like(value) or dict_like(value)
     loss_like = bool(values) and not gradient_like(values[0])  # (loss, dx); a backward (dx, dw) keeps all
+    # (grads, cost): deeplearning.ai's propagate returns its dict of gradients before the cost
+    grads_first = len(values) > 1 and gradient_like(values[0]) and dict_like(values[0]) and \
+        not any(beside(value) for value in values[1:])
     others = [node.value.elts for node in _returns(func.body)  # (a value some return gives in its place, as
               if isinstance(node.value, ast.Tuple) and len(node.value.elts) == len(values)]  # return z, dx ** 2,
     roles = []  # is an output: so is the dx of the others)
@@ -91,6 +95,8 @@ def output_roles(func, values):
         if k == len(values) - 1 and k > 0 and name and "cache" in name.lower():
             roles.append("cache")
         elif k > 0 and loss_like and beside(value) and all(beside(other[k]) for other in others):
+            roles.append("gradient")
+        elif k == 0 and grads_first and all(beside(other[0]) for other in others):
             roles.append("gradient")
         else:
             roles.append("out")

@@ -170,6 +170,9 @@ class StatementStager:
                     self.dict_made(target.id, value)
                     return
                 held = (None, "dict", self.line)
+            if held is None and value.__class__ is ast.Dict and value.keys:  # a dict written out that named_entries
+                held = (None, "dict display", self.line)  # left whole (a helper's cache = {"Z1": Z1, ...} written
+                # out in its caller): no value, refused where read, as a dict is
             if held is not None:  # cache = (fc_cache, relu_cache): caches of layers, still no values
                 self.not_values[target.id] = held
                 self.versions.pop(target.id, None)
@@ -318,10 +321,13 @@ class StatementStager:
         """What a name holding a cache (or gradient) a helper returned holds, or a tuple holding one
         (``cache = (fc_cache, relu_cache)``: a cache too): the first's ``(helper, role, line)``; None
         for anything else."""
-        if isinstance(value, ast.Name):
-            return self.not_values.get(value.id) if value.id not in self.versions else None
+        if isinstance(value, ast.Name):  # (one a loop carries is bound too: a list of caches after it)
+            return self.not_values.get(value.id)
         if isinstance(value, (ast.Tuple, ast.List)):
-            return next((found for found in map(self.not_value, value.elts) if found is not None), None)
+            found = next((found for found in map(self.not_value, value.elts) if found is not None), None)
+            if found is None and any(e.__class__ is ast.Dict and e.keys for e in value.elts):  # (a_next, xt, {...})
+                found = (None, "dict display", self.line)
+            return found
         return None
 
     def unpacked_roles(self, value, count):

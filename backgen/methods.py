@@ -6,7 +6,9 @@ Contract:
   method ``def loss(self, X, y)`` reads from ``self`` (``self.params``,
   ``self.reg``), or gives ``()`` where it reads none, or uses ``self``
   otherwise (calls ``self.affine(...)``, passes ``self`` on, writes
-  ``self.cache = ...``): then it stays a method, refused where staged.
+  ``self.cache = ...`` other than ``kept_as_names`` reads): then it stays a method, refused where staged.
+* ``kept_as_names(func)`` makes, in place, the attributes a method sets at its top level before
+  reading them (``self.output = ...``, then ``return self.output``) local names.
 * ``parameter_names(func, attrs)``: the parameter each attribute becomes, its
   own name (``params``) unless the function already has that name
   (``self_params``).
@@ -34,6 +36,7 @@ def attributes(func):
     """The attributes of ``self`` the method ``func`` (an ast.FunctionDef) only reads."""
     if not func.args.args or func.args.args[0].arg != "self":
         return ()
+    kept_as_names(func)
     parents = node_parents(func)
     found = []
     for node in walk(func):
@@ -54,6 +57,65 @@ def attributes(func):
         if attr not in ordered:
             ordered.append(attr)
     return tuple(ordered)
+
+
+def kept_as_names(func):
+    """Rewrite in place, in the method ``func``, each attribute of ``self`` that its body sets at its top
+    level (``self.output = np.dot(inputs, self.weights)``, as NNFS's layers keep what they compute) and
+    reads only after that: a local name (``output``, or ``self_output`` where the method uses that name).
+    The object keeps the value when the method runs; what the method computes is the same, and the
+    attribute is no input of it.  An attribute read before it is set, or set in a branch or a loop, or
+    other than by a whole assignment, is left as it is (refused where staged), and so is every one of a
+    method calling the object's methods or passing ``self`` on (they may read what it sets)."""
+    if not func.args.args or func.args.args[0].arg != "self":
+        return
+    body = func.body
+
+    def attribute(node):
+        return node.attr if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
+            node.value.id == "self" else None
+
+    first_set = {}  # attribute -> the index of the top-level statement first setting it
+    for k, stmt in enumerate(body):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and attribute(stmt.targets[0]):
+            first_set.setdefault(attribute(stmt.targets[0]), k)
+    if not first_set:
+        return
+    parents = node_parents(func)
+    for node in walk(func):  # self passed on, or a method of it called (which may read what is set): as it is
+        if isinstance(node, ast.Name) and node.id == "self" and node is not func.args.args[0]:
+            read = parents.get(node)
+            if not isinstance(read, ast.Attribute) or isinstance(parents.get(read), ast.Call) and \
+                    parents[read].func is read:
+                return
+    own = set(first_set)
+    for k, stmt in enumerate(body):
+        top_target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+        for node in walk(stmt):
+            name = attribute(node)
+            if name not in own:
+                continue
+            if isinstance(node.ctx, ast.Store) and node is not top_target:  # (set in a loop, unpacked, ...)
+                own.discard(name)
+            elif isinstance(node.ctx, ast.Load) and (k < first_set[name] or k == first_set[name] and node is not
+                                                     top_target):  # (read before it is set: an input)
+                own.discard(name)
+            elif isinstance(node.ctx, ast.Del):
+                own.discard(name)
+    if not own:
+        return
+    taken = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
+    names = {}
+    for attr in sorted(own):
+        names[attr] = attr if attr not in taken else f"self_{attr}"
+        taken.add(names[attr])
+
+    class Kept(ast.NodeTransformer):
+        def visit_Attribute(self, node):
+            if attribute(node) in names:
+                return ast.copy_location(ast.Name(names[node.attr], node.ctx), node)
+            return self.generic_visit(node)
+    func.body = [Kept().visit(stmt) for stmt in body]
 
 
 def _writes_into_attributes(func, parents):
@@ -79,6 +141,7 @@ def as_function(forward, attrs, counts=None):
     ``counts``: attributes holding integers or float types, read as those numbers (``range(
     self.num_layers)``: loops of known bounds; the decorator keys its backwards on integers'
     values) and types (``X.astype(self.dtype)``)."""
+    kept_as_names(forward.func)
     names = parameter_names(forward.func, attrs)
     counts = counts or {}
     func = copy.deepcopy(forward.func)

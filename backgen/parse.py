@@ -141,6 +141,9 @@ def read(func_or_source, name=None, filename=None, helper=False):
     """
     forward, key = _as_read(func_or_source, name, filename)
     forward.numerals.update(numerals(forward.func, forward.lines))  # (as read: 1e-8, before any rewriting)
+    from . import methods  # (a method's self.output = ..., then read: a name of its own; imported where needed)
+    methods.kept_as_names(forward.func)
+    _list_targets_as_tuples(forward.func)  # ([W_xi, W_hi, b_i] = params, as d2l unpacks: the tuple target)
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         kinds = census(forward.func)[0]  # (the classes as read: a pass for nodes none of the passes makes skips)
         if not kinds.isdisjoint(_TRIES):
@@ -1537,6 +1540,17 @@ def _same_value(value, literal):
         return type(value) is type(literal) and len(value) == len(literal) and \
             all(_same_value(v, w) for v, w in zip(value, literal))
     return type(value) in (int, float) and value == literal
+
+
+def _list_targets_as_tuples(func):
+    """Each list display a statement assigns to (``[a, b] = pair``, ``for [x, y] in pairs``), in place, the
+    tuple of the same names, which Python unpacks alike."""
+    for node in walk(func):
+        for target in node.targets if isinstance(node, ast.Assign) else \
+                [node.target] if isinstance(node, (ast.For, ast.comprehension)) else []:
+            for part in ast.walk(target):
+                if isinstance(part, ast.List) and isinstance(part.ctx, ast.Store):
+                    part.__class__ = ast.Tuple
 
 
 def _function_node(func):

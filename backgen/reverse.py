@@ -204,8 +204,8 @@ class _Reverser(FlowReverser):
         self.summed_at_run = set()  # ids of elementwise ops whose selections' gradients are summed at run time
         self.dicts = dict_names(staged) & staged.lists  # lists that are dicts ({} filled by d[k] = v): their
         # adjoints dicts of the same keys, added key by key
-        self.none_items = any(op.rule == "copy" and op.args and op.args[0].__class__ is ir.Const and  # a list
-                              _holds_none(op.args[0].source) for op in ir.ops_in(staged.body))  # made of None
+        self.none_items = any(op.rule in ("copy", "mul") and op.args and any(  # a list made of None
+            a.__class__ is ir.Const and _holds_none(a.source) for a in op.args) for op in ir.ops_in(staged.body))
         # ([None] * T): items written over that have no gradient
         self.cleared = {}  # ids of elementwise ops whose selections meet no broadcasting along their lengths:
         # the result's shape, None along those
@@ -809,6 +809,13 @@ class _Reverser(FlowReverser):
         if var in self.dicts:
             k, v = self.dict_words()
             return f"{{{k}: {v} + {source.wrap(text)}[{k}] for {k}, {v} in {name}.items()}}"
+        return self.items_summed(name, text)
+
+    def items_summed(self, name, text):
+        """The lists ``name`` and ``text`` added item by item; where a list made of None may hold some
+        (``[None] * T``, slots never filled), an item None in one is the other's."""
+        if self.none_items:
+            return f"[b if a is None else a if b is None else a + b for a, b in zip({name}, {text})]"
         return f"[a + b for a, b in zip({name}, {text})]"
 
     def added(self, var, text, sequence=False):
@@ -936,7 +943,7 @@ class _Reverser(FlowReverser):
                     f"None if {old} is None else 0.0 * {old}"
             if base.name in self.adjoint:
                 name = self.adjoint[base.name]
-                lines += [ir.AdjointLine(name, False, f"[a + b for a, b in zip({name}, {g})]"),
+                lines += [ir.AdjointLine(name, False, self.items_summed(name, g)),
                           ir.AdjointLine(f"{name}[{index}]", False, f"[a - b for a, b in zip({name}[{index}], {g}[{index}])]"
                                          if ":" in index else f"{name}[{index}] - {g}[{index}]")]
             else:

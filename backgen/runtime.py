@@ -35,6 +35,11 @@ def _several_shapes(values):
     except ValueError:  # an item itself holds arrays of several shapes
         return True
 ''',
+    "_with_keys_of": '''
+def _with_keys_of(d, grads):
+    """The gradient of the dict d: grads at the keys the code reads, zeros at its others (in d's order)."""
+    return {k: grads[k] if k in grads else np.zeros_like(v, dtype=float) for k, v in d.items()}
+''',
     "_zeros_like_items": '''
 def _zeros_like_items(values):
     """np.zeros_like(values) in floats; for a list or tuple of arrays of several shapes (pairs (W, b)

@@ -1956,6 +1956,9 @@ def list_names(staged, args, functions=None, shapes=None):
     lists |= {op.target for op in ops if op.rule in ("copy", "setitem") and op.args and (
         op.source == "[]" or op.args[0].__class__ is ir.Const and source.list_display(op.args[0].source))}
     # ([], [None] * T, [0.0, 0.0]: a list, which hs[t] = h then fills)
+    lists |= {op.target for op in ops if op.rule == "mul" and any(
+        a.__class__ is ir.Const and source.list_display(a.source) for a in op.args)}
+    # ([None] * (T + 1), a list display repeated a number of times the code computes)
     changed = bool(lists)  # (no list made: none sliced, copied or carried either)
     while changed:  # slices and copies of lists are lists; so are loops' carried lists
         size = len(lists)

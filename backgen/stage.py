@@ -521,7 +521,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         output = self.expr(value, name=lambda: self.output_name(base))
         if self.ops and isinstance(output, ir.Var) and isinstance(self.ops[-1], ir.Op) \
                 and self.ops[-1].target == output.name \
-                and self.ops[-1].rule == "inert" and len(self.upstreams) == 1:  # one of several: adds nothing
+                and self.ops[-1].rule == "inert" and len(self.upstreams) == 1 and \
+                not self.other_returns(value):  # one of several outputs, or of several returns: adds nothing
             rounded = ast.unparse(value.func) if isinstance(value, ast.Call) and \
                 isinstance(value.func, (ast.Name, ast.Attribute)) else ""
             reason = self.ops[-1].param("reason") or (
@@ -534,6 +535,13 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             error.constant_return = self.forward.func.name  # (a helper's: written out in its caller instead)
             raise error
         return output
+
+    def other_returns(self, value):
+        """Whether the function returns elsewhere a value that is not a constant, as d2l's dropout_layer
+        does beside ``if dropout == 1: return np.zeros_like(X)``: a path returning a constant then has a
+        gradient of zeros."""
+        return any(isinstance(node, ast.Return) and node.value is not None and node.value is not value and
+                   not isinstance(node.value, ast.Constant) for node in ast.walk(self.func))
 
     def output_name(self, base):
         if base not in self.namer.taken:
@@ -692,6 +700,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                              "through it; compute from the values themselves", node)
         if node.id in self.not_values:
             function, role, line = self.not_values[node.id]
+            if function is None and role == "dict display":
+                raise self.error(f"Dict expressions are not supported here: {node.id!r} is the dict written out on "
+                                 f"line {line}, which backgen follows where the function reads it at constant keys "
+                                 "alone (d['k']), neither returning it nor passing it on", node)
             if function is None:
                 raise self.error(f"{node.id!r} is the empty dict of line {line}: dicts are not supported as values "
                                  "read whole or filled with layers' caches (which are left to the user's own "

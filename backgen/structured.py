@@ -42,6 +42,7 @@ import keyword
 
 import numpy as np
 
+from .errors import BackgenError
 from .nested import stored_names as _stored
 from .parse import inlined_note, read_helper
 from .source import of_kinds, parents as node_parents, parts_list, walk
@@ -71,6 +72,7 @@ class Packing:
     param: str
     structure: object  # _Node of _Leaf
     leaves: tuple  # leaf names, in order
+    open: bool = False  # a dict known by the keys the code reads alone (no shapes): it may hold others
 
 
 def _numbers_only(value):
@@ -181,6 +183,40 @@ def _key_read(node, parents):
     return key.value
 
 
+def keys_read_through_helpers(forward, name, depth=0):
+    """``arrays_read_by_key`` of the parameter ``name`` of ``forward``, where the function may also pass it
+    whole, by position, to functions of the module reading it so in turn (deeplearning.ai's
+    ``forward_propagation(X, parameters)`` called by the cost: ``parameters["W1"]`` read there), at three
+    calls' depth at most: the keys all of them read, in the order first read; empty where any reads it
+    otherwise."""
+    if name.lower().endswith(_SETTINGS_NAMES) or depth > 2:
+        return ()
+    parents, keys = node_parents(forward.func), []
+    for node in walk(forward.func):
+        if not (isinstance(node, ast.Name) and node.id == name):
+            continue
+        key = _key_read(node, parents)
+        if key is not None:
+            keys.append(key)
+            continue
+        parent = parents.get(node)
+        if not (isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Name) and
+                parent.func.id in forward.helpers and isinstance(node.ctx, ast.Load)):
+            return ()
+        try:
+            helper = read_helper(forward, parent.func.id)
+        except BackgenError:
+            return ()
+        params = helper.func.args.args
+        position = parent.args.index(node)
+        inner = keys_read_through_helpers(helper, params[position].arg, depth + 1) \
+            if position < len(params) else ()
+        if not inner:
+            return ()
+        keys += inner
+    return tuple(dict.fromkeys(keys))
+
+
 def numbers_read_by_key(forward, name, depth=0):
     """Whether the function reads its parameter ``name`` at string keys alone (``arrays_read_by_key``), or
     passes it whole, by position, to functions of the module that do so with theirs (``rhs(y, params)``
@@ -273,7 +309,8 @@ def flatten(forward, wrt, shapes, args, unshaped=False):
     for k, name in enumerate(params):
         value = args[k] if args is not None and k < len(args) else (shapes or {}).get(name)
         if unshaped:
-            keys = arrays_read_by_key(forward.func, name, parents) if name not in (shapes or {}) else ()
+            keys = (arrays_read_by_key(forward.func, name, parents) or keys_read_through_helpers(forward, name)) \
+                if name not in (shapes or {}) else ()
             if keys:  # (params['W1'] and params['b1'] in arithmetic, neither given: arrays of every shape)
                 found[name] = (_tree(dict.fromkeys(keys), False), None)
             continue
@@ -330,7 +367,7 @@ def flatten(forward, wrt, shapes, args, unshaped=False):
         elif value is not None:
             new_shapes.update({leaf.name: v for leaf, v in zip(leaves, _values(value, tree))})
         new_shapes.pop(arg.arg, None)
-        packing.append(Packing(arg.arg, tree, tuple(leaf.name for leaf in leaves)))
+        packing.append(Packing(arg.arg, tree, tuple(leaf.name for leaf in leaves), unshaped))
     if func.args.defaults and any(a.arg in found for a in func.args.args[-len(func.args.defaults):]):
         raise forward.error("a parameter holding a list of arrays cannot have a default")
     func.args.args = new_args
@@ -373,7 +410,9 @@ def pack(backward, packing):
                 unpack.append(f"{_pattern(owner.structure, lambda leaf: leaf.name, top=True)} = {owner.param}")
             if any(leaf in adjoints for leaf in owner.leaves):
                 wrt.append(owner.param)
-                returns.append(_pattern(owner.structure, lambda leaf: adjoints.get(leaf.name, "None")))
+                text = _pattern(owner.structure, lambda leaf: adjoints.get(leaf.name, "None"))
+                # (a dict known by the keys read: its other keys, which the code does not read, get zeros)
+                returns.append(f"_with_keys_of({owner.param}, {text})" if owner.open else text)
     return dataclasses.replace(backward, params=tuple(params), wrt=tuple(wrt), returns=tuple(returns),
                                unpack=tuple(unpack) + tuple(backward.unpack))
 
@@ -953,6 +992,11 @@ class _Rewriter:
                                              "backgen reads such a list as a list of values (as params = [(W1, "
                                              "b1), ...]), through loops over it, indexing and len(); for "
                                              f"NumPy's meaning pass an array, np.array({root.id})", child)
+                    if held.kind is dict and isinstance(child, ast.Name) and \
+                            all(isinstance(c, _Leaf) for c in held.children):  # a dict of arrays put whole into a
+                        # cache (cache = (a_next, a_prev, xt, parameters)): the dict of the same arrays, written out
+                        return ast.copy_location(ast.Dict([ast.Constant(k) for k in held.keys],
+                                                          [rewriter.load(c) for c in held.children]), child)
                     raise rewriter.error("a list of arrays is used whole here; backgen follows such lists through "
                                          "loops over them, indexing and len()", child)
                 if isinstance(child, ast.Name) and isinstance(rewriter.aliases.get(child.id), ast.Constant):
