@@ -881,8 +881,13 @@ class StatementStager:
         if not isinstance(stmt.target, ast.Name):
             it = stmt.iter
             if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and it.func.attr == "items" and \
-                    isinstance(it.func.value, ast.Name) and it.func.value.id in {a.arg for a in self.func.args.args}:
-                raise self.error(keys_needed(it.func.value.id, "items"), it)
+                    isinstance(it.func.value, ast.Name):
+                name = it.func.value.id
+                if name in {a.arg for a in self.func.args.args}:
+                    raise self.error(keys_needed(name, "items"), it)
+                raise self.error(f"a loop over {name}.items() is followed where backgen knows the keys of {name}: a dict "
+                                 f"the function builds with its keys written out (a display, dict(...)) and gives "
+                                 f"no other key", it)
             raise self.error("the loop variable must be a single name", stmt.target)
         body = restructure(stmt.body, self)
         rebound = [n for s in stmt.body for n in source.walk(s) if isinstance(n, ast.Name)

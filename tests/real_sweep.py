@@ -21440,7 +21440,6 @@ KNOWN = {
     # no shapes: the code for every shape sums b's gradient to b's shape, and the cache does not hold b
     ("lstm_step_cs231n_slices", "generate"): ("refused", "the backward needs b (read by `a = xdot + prod + b`)"),
     # no shapes: a dict of arrays (params['means']) read as an array
-    ("autograd_gmm_logsumexp_scipy", "generate"): ("refused", "are valid indices on sample arrays (params of shape"),
     # autograd.misc.flatten: a library function with no rule (the decorator refuses the list given it whole)
     ("autograd_neural_net_flatten", "generate"): ("refused", "unknown function 'flatten'"),
     ("autograd_neural_net_flatten", "decorator"): ("refused", "a list of arrays is used whole here"),

@@ -361,7 +361,7 @@ def test_a_dict_comprehension_over_a_dict_given_keys_later_is_left_as_written():
             params["b"] = b
             doubled = {k: 2.0 * v for k, v in params.items()}
             return np.sum(doubled["W"]) + np.sum(doubled["b"])
-    ''', "Dict expressions are not supported here")
+    ''', r"a loop over params\.items\(\) is followed where backgen knows the keys of params")
 
 
 # --- tuples chosen by a condition -----------------------------------------------------------------------
