@@ -625,28 +625,28 @@ def _size_arguments(call):
 
 def _counted(node):
     """The names an integer expression is made of: N in (N, D), pad + 1, (pad, pad)."""
-    if isinstance(node, ast.Name):
-        return [node.id]
-    if isinstance(node, (ast.Tuple, ast.List)):
-        return [name for elt in node.elts for name in _counted(elt)]
-    if isinstance(node, ast.BinOp):
-        return _counted(node.left) + _counted(node.right)
-    if isinstance(node, ast.UnaryOp):
-        return _counted(node.operand)
-    return []
+    return _integer_parts(node, lambda part: [part.id] if isinstance(part, ast.Name) else None)
 
 
 def _elements_counted(node):
     """The names whose elements an integer expression is made of: indptr of ``indptr[i + 1] - 1``,
     offsets of ``offsets[1:]`` (a count or a bound read of an array's elements: one of integers)."""
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
-        return [node.value.id]
+    return _integer_parts(node, lambda part: [part.value.id] if isinstance(part, ast.Subscript) and
+                          isinstance(part.value, ast.Name) else None)
+
+
+def _integer_parts(node, leaf):
+    """The names ``leaf`` finds (a list, or None for a part it does not read) in the parts an integer
+    expression is made of: its tuples' and lists' items, arithmetic's operands."""
+    found = leaf(node)
+    if found is not None:
+        return found
     if isinstance(node, (ast.Tuple, ast.List)):
-        return [name for elt in node.elts for name in _elements_counted(elt)]
+        return [name for elt in node.elts for name in _integer_parts(elt, leaf)]
     if isinstance(node, ast.BinOp):
-        return _elements_counted(node.left) + _elements_counted(node.right)
+        return _integer_parts(node.left, leaf) + _integer_parts(node.right, leaf)
     if isinstance(node, ast.UnaryOp):
-        return _elements_counted(node.operand)
+        return _integer_parts(node.operand, leaf)
     return []
 
 
