@@ -40,7 +40,7 @@ from .cache import output_roles
 from .docshapes import ANY_RANK
 from .errors import BackgenError, NoSourceError
 from .layer import layer_module, layer_names
-from .parse import SELF_CLASS, library_function, owner_class, read, read_helper, reading_for, self_calls, source_node
+from .parse import SELF_CLASS, library_function, live_class_constants, owner_class, read, read_helper, reading_for, self_calls, source_node
 from .program import backward_program, declared_shapes, guarded, program
 from .reverse import recomputing, without_gradient
 from .selections import COUNTS
@@ -1034,6 +1034,14 @@ def _own_gradients(forward):
 def _replaced(sequence, k, value):
     items = list(sequence)
     items[k] = value
+    return _rebuilt(sequence, items)
+
+
+def _rebuilt(sequence, items):
+    """A list or tuple of the kind of ``sequence`` holding ``items`` (a named tuple's class takes its
+    fields one by one, not an iterable of them)."""
+    if isinstance(sequence, tuple) and hasattr(type(sequence), "_make"):
+        return type(sequence)._make(items)
     return type(sequence)(items)
 
 
@@ -1564,7 +1572,7 @@ def _resized(value, size):
     if isinstance(value, np.ndarray):
         return np.resize(value, tuple(size(d) if d > 1 else d for d in value.shape))
     if isinstance(value, (list, tuple)) and any(isinstance(v, (list, tuple, dict, np.ndarray)) for v in value):
-        return type(value)(_resized(v, size) for v in value)
+        return _rebuilt(value, [_resized(v, size) for v in value])
     if isinstance(value, dict):
         return {k: _resized(v, size) for k, v in value.items()}
     return value
@@ -1606,6 +1614,10 @@ def _global_values(func):
             # in the module, np.array([...]): held as a constant, as it is now)
         elif isinstance(value, types.FunctionType) and not library_function(value):  # the user's function
             found.append((name, _Same(value)))  # (a helper, or a def over an import): read as it is now
+    try:  # a class's numbers it reads (BatchNorm.EPS): constants of the code too
+        found += sorted((f"{cls}.{attr}", repr(value)) for (cls, attr), value in live_class_constants(func).items())
+    except (BackgenError, NoSourceError, OSError, TypeError):
+        pass
     return tuple(found)
 
 
@@ -1733,6 +1745,11 @@ def backward(func=None, *, wrt=None, shapes=None, recompute=False):
         raise TypeError(f"backgen.backward decorates a function, not {type(func).__name__}")
     if isinstance(func, Differentiable):
         func = func._func
+    if isinstance(func, staticmethod) and isinstance(func.__func__, types.FunctionType):  # @backgen.backward over
+        return staticmethod(backward(func.__func__, wrt=wrt, shapes=shapes, recompute=recompute))  # @staticmethod
+    call = getattr(type(func), "__call__", None)
+    if isinstance(call, types.FunctionType) and not isinstance(func, type):  # a model called as model(x): its
+        func = types.MethodType(call, func)  # __call__, bound to it
     if not isinstance(func, (types.FunctionType, types.MethodType)):  # functools.partial, a callable object
         raise TypeError(f"backgen.backward decorates a function (a def), not {type(func).__name__}: for a "
                         f"{type(func).__name__}, decorate the def it calls or write one calling it")
@@ -1844,8 +1861,8 @@ def _numeric_gradient(objective, value, eps):
         return {key: _numeric_gradient(lambda v, key=key: objective({**value, key: v}), item, eps)
                 for key, item in value.items()}
     if isinstance(value, (list, tuple)) and any(isinstance(v, (np.ndarray, list, tuple, dict)) for v in value):
-        return type(value)(_numeric_gradient(lambda v, k=k: objective(_replaced(value, k, v)), item, eps)
-                           for k, item in enumerate(value))
+        return _rebuilt(value, [_numeric_gradient(lambda v, k=k: objective(_replaced(value, k, v)), item, eps)
+                                for k, item in enumerate(value)])
     if np.ndim(value) == 0 and not isinstance(value, np.ndarray):
         value = float(value)
         return (objective(value + eps) - objective(value - eps)) / (2 * eps)
