@@ -827,6 +827,7 @@ def _read_source(source, name, filename):
         func = matches[-1]
     func = dispatch.rewrite(func, dispatch.source_tables(module, {d.name for d in defs}))
     env, last = _module_env(module)
+    _put_class_constants(func, _class_constants(module, last))
     _defaults_as_defined(module, func, filename, lines)
     helpers = {d.name: (source, filename) for d in defs
                if d is not func and d.name != func.name and last.get(d.name) == "def"}
@@ -1050,6 +1051,66 @@ def _module_constants(module, lines=(), spellings=None):
     return {name: repr(value) for name, value in values.items()}
 
 
+def _class_constants(module, last):
+    """``{(class, name): value}`` of the numbers, strings and booleans a class of the module's top level
+    sets once in its own body (``class BatchNorm: EPS = 1e-5``), read as ``BatchNorm.EPS``: none of a
+    class the module binds otherwise too, nor of a name the module ever sets through the class
+    (``BatchNorm.EPS = 1e-3``)."""
+    classes = {}
+    for node in module.body:
+        if isinstance(node, ast.ClassDef):
+            classes[node.name] = node if node.name not in classes else None
+    bound = set(rebound_globals(module))
+    for node in module.body:  # (the class's name bound otherwise at the top level or in a block)
+        if not isinstance(node, ast.ClassDef):
+            bound |= _block_bindings(node, {}) if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                else {node.name}
+    written = {(n.value.id, n.attr) for n in walk(module) if isinstance(n, ast.Attribute)
+               and not isinstance(n.ctx, ast.Load) and isinstance(n.value, ast.Name)}
+    found = {}
+    for name, node in classes.items():
+        if node is None or name in bound or last.get(name) != "other":
+            continue
+        values, seen = {}, set()
+        for stmt in node.body:
+            target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else \
+                stmt.target if isinstance(stmt, ast.AnnAssign) and stmt.value is not None else None
+            if isinstance(target, ast.Name) and target.id not in seen:
+                value = _number_value(stmt.value, {})
+                if value is not None:
+                    values[target.id] = value
+                    seen.add(target.id)
+                    continue
+            for sub in walk(stmt):  # anything else the class's body binds: not a constant
+                if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
+                    seen.add(sub.id)
+                    values.pop(sub.id, None)
+                elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    seen.add(sub.name)
+                    values.pop(sub.name, None)
+                    break
+        found.update(((name, attr), value) for attr, value in values.items() if (name, attr) not in written)
+    return found
+
+
+def _put_class_constants(func, constants):
+    """Each ``BatchNorm.EPS`` the function reads of ``_class_constants`` as the number it is (a name the
+    function binds itself is its own)."""
+    if not constants:
+        return
+    own = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
+        {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+
+    class Put(ast.NodeTransformer):
+        def visit_Attribute(self, node):
+            if isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load) and \
+                    (node.value.id, node.attr) in constants and node.value.id not in own:
+                return ast.copy_location(ast.Constant(constants[node.value.id, node.attr]), node)
+            return self.generic_visit(node)
+    for stmt in func.body:
+        Put().visit(stmt)
+
+
 def _unbind(names, env):
     """Names the module rebinds no longer mean a module."""
     for name in names:
@@ -1247,6 +1308,7 @@ def _read_function(func):
     if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Subscript) for n in walk(func_node)):
         func_node = dispatch.rewrite(func_node, dispatch.live_tables(func.__globals__, _module_tree(filename)))
     aliases, wrapped = {}, {}
+    _put_class_constants(func_node, live_class_constants(func, func_node))
     forward = Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node),
                       _function_helpers(func, func_node, aliases, wrapped), aliases=aliases, wrapped=wrapped,
                       closure=frozenset(inspect.getclosurevars(func).nonlocals))
@@ -1259,6 +1321,41 @@ def _read_function(func):
     own = names - set(inspect.getclosurevars(func).nonlocals)  # (a closure's name is not the module's)
     forward.literals.update(_live_literal_lists(func, filename, own))
     return forward
+
+
+def live_class_constants(func, node=None):
+    """``{(class, name): value}`` of the numbers, strings and booleans the live function ``func`` reads as
+    attributes of a class it names (``BatchNorm.EPS``, a class of the user's, not Python's or a
+    library's), as they are now (the decorator keys its code on them: ``api._global_values``)."""
+    outer = dict(func.__globals__, **inspect.getclosurevars(func).nonlocals)
+    found = {}
+    for name, attr in _class_reads(func) if node is None else _attributes_of_names(node):
+        cls = outer.get(name)
+        if isinstance(cls, type) and _users_class(cls):
+            value = getattr(cls, attr, None)
+            if type(value) in (int, float, str, bool):
+                found[name, attr] = value
+    return found
+
+
+@functools.lru_cache(maxsize=256)
+def _class_reads(func):
+    return _attributes_of_names(_function_node(func)[0])
+
+
+def _attributes_of_names(node):
+    """The ``(name, attribute)`` pairs the def ``node`` reads as ``name.attribute``."""
+    return tuple(dict.fromkeys((sub.value.id, sub.attr) for sub in walk(node) if isinstance(sub, ast.Attribute)
+                               and isinstance(sub.ctx, ast.Load) and isinstance(sub.value, ast.Name)))
+
+
+def _users_class(cls):
+    """Whether ``cls`` is a class of the user's code, not Python's, NumPy's or another library's."""
+    name = getattr(cls, "__module__", None) or "builtins"
+    if name == "builtins":
+        return False
+    filename = getattr(sys.modules.get(name), "__file__", None)
+    return filename is None or not _library_file(filename)
 
 
 def _number_literal(value):
