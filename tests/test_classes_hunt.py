@@ -1,0 +1,193 @@
+"""Object-oriented NumPy code: models as classes (a callable object, a static method decorated either
+way round, class constants read by the class's name), parameters bundled in named tuples, settings in
+dataclasses; each backward against central differences, or a refusal saying what to write instead."""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_close, assert_generated_refused, assert_generated_right, finite_differences, imported
+
+RNG = np.random.default_rng(11)
+HEADER = "import numpy as np\nfrom collections import namedtuple\nfrom dataclasses import dataclass\nimport backgen\n\n"
+
+
+def _module(text):
+    return imported(HEADER + textwrap.dedent(text), "classes")
+
+
+# --- a named tuple of parameters unpacked in the forward (its class takes its fields one by one) -------
+
+
+def test_a_named_tuple_of_arrays_unpacked_in_the_forward():
+    names = _module('''
+        Params = namedtuple("Params", "W b")
+
+        def forward(p, x):
+            W, b = p
+            return np.sum(np.tanh(x @ W + b))
+        ''')
+    p = names["Params"](RNG.standard_normal((4, 3)), RNG.standard_normal(3))
+    x = RNG.standard_normal((5, 4))
+    dp, dx = backgen.backward(names["forward"]).backward(p, x)
+    want = finite_differences(lambda W, b, x: names["forward"](names["Params"](W, b), x), [p.W, p.b, x], [0, 1, 2],
+                              (1.0,))
+    assert len(dp) == 2  # (in the fields' order, as for a tuple)
+    assert_close([dp[0], dp[1], dx], want, rtol=1e-5, atol=1e-6)
+
+
+# --- a model called as model(x): the decorator takes its __call__, bound to it -------------------------
+
+
+CALLABLE = '''
+class Linear:
+    def __init__(self, W, b):
+        self.W = W
+        self.b = b
+
+    def __call__(self, x):
+        return np.tanh(x @ self.W + self.b)
+
+
+class Module:
+    def __call__(self, x):
+        return self.forward(x)
+
+
+class Quadratic(Module):
+    def __init__(self, A):
+        self.A = A
+
+    def forward(self, x):
+        return 0.5 * x @ self.A @ x
+'''
+
+
+def test_a_callable_model_is_differentiated_through_its_call():
+    names = _module(CALLABLE)
+    W, b, x = RNG.standard_normal((4, 3)), RNG.standard_normal(3), RNG.standard_normal((5, 4))
+    dout = RNG.standard_normal((5, 3))
+    model = names["Linear"](W, b)
+    decorated = backgen.backward(model)
+    assert np.allclose(decorated(x), model(x))
+    dW, db, dx = decorated.backward(x, dout=dout)
+
+    def loss(W, b, x):
+        return np.sum(names["Linear"](W, b)(x) * dout)
+    assert_close([dW, db, dx], finite_differences(loss, [W, b, x], [0, 1, 2], (1.0,)), rtol=1e-5, atol=1e-6)
+    assert np.array_equal(model.W, W) and np.array_equal(model.b, b)
+
+
+def test_a_callable_model_whose_call_a_base_class_defines():
+    names = _module(CALLABLE)
+    A, x = RNG.standard_normal((3, 3)), RNG.standard_normal(3)
+    dA, dx = backgen.backward(names["Quadratic"](A)).backward(x)
+    want = finite_differences(lambda A, x: names["Quadratic"](A)(x), [A, x], [0, 1], (1.0,))
+    assert_close([dA, dx], want, rtol=1e-5, atol=1e-6)
+
+
+# --- @backgen.backward written above @staticmethod, as well as below it ----------------------------------
+
+
+def test_the_decorator_above_staticmethod():
+    names = _module('''
+        class Ops:
+            @backgen.backward
+            @staticmethod
+            def f(x, w):
+                return np.sum(np.sin(x * w))
+        ''')
+    x, w = RNG.standard_normal(3), RNG.standard_normal(3)
+    want = finite_differences(lambda x, w: np.sum(np.sin(x * w)), [x, w], [0, 1], (1.0,))
+    for f in (names["Ops"].f, names["Ops"]().f):  # on the class and on an object: no self bound
+        assert_close(list(f.backward(x, w)), want, rtol=1e-5, atol=1e-6)
+
+
+# --- a class's constants read by its name (BatchNorm.EPS) ------------------------------------------------
+
+
+CONSTANTS = '''
+class Norm:
+    """Layer normalization constants."""
+    EPS = 1e-5
+    MOMENTUM: float = 0.9
+    STEPS = 2
+    MODE = "tanh"
+
+
+def f(x, gamma):
+    mu = x.mean(axis=0)
+    var = x.var(axis=0)
+    out = gamma * (x - mu) / np.sqrt(var + Norm.EPS) * Norm.MOMENTUM
+    for _ in range(Norm.STEPS):
+        out = np.tanh(out) if Norm.MODE == "tanh" else out
+    return np.sum(out ** 2)
+
+
+class Layer:
+    SCALE = 2.0
+
+    def __init__(self, W):
+        self.W = W
+
+    def forward(self, x):
+        return np.sum(np.tanh(x @ self.W) * Layer.SCALE)
+'''
+
+
+def test_class_constants_read_by_the_class_s_name_in_generate():
+    x, gamma = RNG.standard_normal((5, 3)), RNG.standard_normal(3)
+    assert_generated_right(HEADER + CONSTANTS, [x, gamma])
+    assert "1e-05" in backgen.generate(HEADER + CONSTANTS, name="f")
+
+
+def test_class_constants_read_by_the_class_s_name_with_the_decorator_as_they_are_now():
+    names = _module(CONSTANTS)
+    layer = names["Layer"](RNG.standard_normal((3, 2)))
+    x = RNG.standard_normal((4, 3))
+    decorated = backgen.backward(layer.forward)
+
+    def want():
+        return finite_differences(lambda W, x: names["Layer"](W).forward(x), [layer.W, x], [0, 1], (1.0,))
+    assert_close(list(decorated.backward(x)), want(), rtol=1e-5, atol=1e-6)
+    names["Layer"].SCALE = 3.0  # the code generated for 2.0 is not for this call
+    assert_close(list(decorated.backward(x)), want(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("body", ["EPS = 1e-5\n    EPS = 0.25", "EPS = 1e-5\n\nNorm.EPS = 0.5"])
+def test_a_class_constant_set_twice_is_refused_in_generate(body):
+    source = HEADER + f"class Norm:\n    {body}\n\n\ndef f(x):\n    return np.sum(np.sqrt(x * x + Norm.EPS))\n"
+    assert_generated_refused(source, [RNG.standard_normal(3)], r"Norm\.EPS reads an attribute of Norm")
+
+
+# --- attributes of other objects: refused, saying what to write instead ---------------------------------
+
+
+def test_an_attribute_of_a_settings_dataclass_parameter_is_refused_naming_what_to_write():
+    names = _module('''
+        @dataclass
+        class Config:
+            reg: float = 0.1
+
+        def loss(W, X, cfg):
+            return np.sum((X @ W) ** 2) + cfg.reg * np.sum(W * W)
+        ''')
+    with pytest.raises(backgen.BackgenError, match=r"cfg\.reg reads an attribute of the parameter cfg .*pass "
+                                                   r"cfg\.reg as a parameter of its own \(def loss\(\.\.\., reg\)\)"):
+        backgen.backward(names["loss"]).backward(RNG.standard_normal((3, 2)), RNG.standard_normal((4, 3)),
+                                                 names["Config"]())
+
+
+def test_an_attribute_of_the_class_a_classmethod_is_called_on_is_refused_naming_what_to_write():
+    names = _module('''
+        class Model:
+            SCALE = 0.5
+
+            @classmethod
+            def loss(cls, x):
+                return np.sum(np.tanh(x) * cls.SCALE)
+        ''')
+    with pytest.raises(backgen.BackgenError, match=r"cls\.SCALE: .*ClassName\.SCALE"):
+        backgen.backward(names["Model"].loss).backward(RNG.standard_normal(3))
