@@ -1111,6 +1111,19 @@ def _put_class_constants(func, constants):
         Put().visit(stmt)
 
 
+def _object_write(target):
+    """What to write instead of a write into an attribute of an object (``self.running_mean = ...``,
+    ``self.calls += 1``, ``self.W[0] = 0``): none for any other target."""
+    for node in walk(target):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            written = f"{node.value.id}.{node.attr}"
+            return (f": this writes into {written}, and backgen does not write into objects (a running average, "
+                    f"a counter or a cache kept on {node.value.id}); differentiate a function free of such "
+                    f"writes (update {written} outside it, from what it returns), and compute values under "
+                    f"names of their own")
+    return ""
+
+
 def _unbind(names, env):
     """Names the module rebinds no longer mean a module."""
     for name in names:
@@ -2460,7 +2473,7 @@ def _fence_stmt(forward, stmt, last, reported=frozenset()):
                                 target)
         elif len(stmt.targets) != 1 or not (target.__class__ is ast.Name or all(isinstance(n, ast.Name) for n in names)):
             raise forward.error("only assignments to a name, a tuple of names or a part of an array "
-                                "(a[i] = v) are supported", target)
+                                "(a[i] = v) are supported" + _object_write(target), target)
         if isinstance(target, ast.Tuple) and isinstance(stmt.value, ast.Tuple) and \
                 len(target.elts) == len(stmt.value.elts):  # loss, grads = 0, {}: each pair as its own
             for name, value in zip(target.elts, stmt.value.elts):
@@ -2482,8 +2495,8 @@ def _fence_stmt(forward, stmt, last, reported=frozenset()):
         target = stmt.target
         if not isinstance(target, ast.Name) and not (isinstance(target, ast.Subscript)
                                                      and isinstance(target.value, ast.Name)):
-            raise forward.error("only augmented assignments to a name or a part of an array are supported",
-                                target)
+            raise forward.error("only augmented assignments to a name or a part of an array are supported" +
+                                _object_write(target), target)
         if not isinstance(stmt.op, BINOPS + (ast.FloorDiv, ast.Mod)):  # (x //= 2, x %= p: x = x // 2, as a
             raise forward.error(f"the operator {_op_symbol(stmt.op)}= is not supported", stmt)  # value's //)
         _fence_expr(forward, stmt.value)

@@ -191,3 +191,59 @@ def test_an_attribute_of_the_class_a_classmethod_is_called_on_is_refused_naming_
         ''')
     with pytest.raises(backgen.BackgenError, match=r"cls\.SCALE: .*ClassName\.SCALE"):
         backgen.backward(names["Model"].loss).backward(RNG.standard_normal(3))
+
+
+def test_a_write_into_self_in_the_forward_is_refused_naming_the_attribute():
+    names = _module('''
+        class BatchNorm:
+            def __init__(self, gamma):
+                self.gamma = gamma
+                self.running_mean = np.zeros_like(gamma)
+                self.calls = 0
+
+            def forward(self, x):
+                mu = x.mean(axis=0)
+                self.running_mean = 0.9 * self.running_mean + 0.1 * mu
+                return self.gamma * (x - mu)
+
+            def counted(self, x):
+                self.calls += 1
+                return self.gamma * x
+        ''')
+    layer = names["BatchNorm"](RNG.standard_normal(3))
+    x, dout = RNG.standard_normal((4, 3)), np.ones((4, 3))
+    with pytest.raises(backgen.BackgenError, match=r"writes into self\.running_mean, and backgen does not write "
+                                                   r"into objects"):
+        backgen.backward(layer.forward).backward(x, dout=dout)
+    with pytest.raises(backgen.BackgenError, match=r"writes into self\.calls"):
+        backgen.backward(layer.counted).backward(x, dout=dout)
+
+
+def test_methods_of_layers_in_a_list_and_of_super_are_refused_saying_what_to_write():
+    names = _module('''
+        class Dense:
+            def __init__(self, W):
+                self.W = W
+
+            def forward(self, x):
+                return x @ self.W
+
+        class Tanh(Dense):
+            def forward(self, x):
+                return np.tanh(super().forward(x))
+
+        class Net:
+            def __init__(self, layers):
+                self.layers = layers
+
+            def forward(self, x):
+                for layer in self.layers:
+                    x = layer.forward(x)
+                return np.sum(x)
+        ''')
+    x = RNG.standard_normal((4, 3))
+    net = names["Net"]([names["Dense"](RNG.standard_normal((3, 3))) for _ in range(2)])
+    with pytest.raises(backgen.BackgenError, match=r"layer\.forward\(\): backgen does not follow methods of objects"):
+        backgen.backward(net.forward).backward(x)
+    with pytest.raises(backgen.BackgenError, match=r"super\(\)\.forward\(\): backgen does not follow"):
+        backgen.backward(names["Tanh"](RNG.standard_normal((3, 3))).forward).backward(x, dout=np.ones((4, 3)))
