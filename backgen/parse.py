@@ -848,6 +848,7 @@ def _read_source(source, name, filename):
     forward.constants.update(constants)
     forward.spellings.update(spellings)
     forward.literals.update(literal_lists(module, lambda n: _library_meaning(env.get(n)), env.get))
+    _source_static_calls(forward, module, last)
     return forward
 
 
@@ -1056,21 +1057,9 @@ def _class_constants(module, last):
     sets once in its own body (``class BatchNorm: EPS = 1e-5``), read as ``BatchNorm.EPS``: none of a
     class the module binds otherwise too, nor of a name the module ever sets through the class
     (``BatchNorm.EPS = 1e-3``)."""
-    classes = {}
-    for node in module.body:
-        if isinstance(node, ast.ClassDef):
-            classes[node.name] = node if node.name not in classes else None
-    bound = set(rebound_globals(module))
-    for node in module.body:  # (the class's name bound otherwise at the top level or in a block)
-        if not isinstance(node, ast.ClassDef):
-            bound |= _block_bindings(node, {}) if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
-                else {node.name}
-    written = {(n.value.id, n.attr) for n in walk(module) if isinstance(n, ast.Attribute)
-               and not isinstance(n.ctx, ast.Load) and isinstance(n.value, ast.Name)}
+    classes, written = _plain_classes(module, last)
     found = {}
     for name, node in classes.items():
-        if node is None or name in bound or last.get(name) != "other":
-            continue
         values, seen = {}, set()
         for stmt in node.body:
             target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else \
@@ -1091,6 +1080,77 @@ def _class_constants(module, last):
                     break
         found.update(((name, attr), value) for attr, value in values.items() if (name, attr) not in written)
     return found
+
+
+def _plain_classes(module, last):
+    """``(classes, written)``: ``{name: ClassDef}`` of the classes of the module's top level it binds once
+    (as classes, at the top level, and nowhere else), and the ``(name, attribute)`` pairs the module
+    sets through a name (``BatchNorm.EPS = 1e-3``)."""
+    classes = {}
+    for node in module.body:
+        if isinstance(node, ast.ClassDef):
+            classes[node.name] = node if node.name not in classes else None
+    bound = set(rebound_globals(module))
+    for node in module.body:  # (the class's name bound otherwise at the top level or in a block)
+        if not isinstance(node, ast.ClassDef):
+            bound |= _block_bindings(node, {}) if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                else {node.name}
+    written = {(n.value.id, n.attr) for n in walk(module) if isinstance(n, ast.Attribute)
+               and not isinstance(n.ctx, ast.Load) and isinstance(n.value, ast.Name)}
+    return {name: node for name, node in classes.items()
+            if node is not None and name not in bound and last.get(name) == "other"}, written
+
+
+def _source_static_calls(forward, module, last):
+    """A source's calls of a static method by its class's name (``Ops.sigmoid(z)``, a class of the
+    module's top level that ``_plain_classes`` gives, the method defined once in its body under
+    ``@staticmethod`` alone) made calls of a helper, that method as a function of the module."""
+    classes, written = _plain_classes(module, last)
+    bound = {n.id for n in walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
+        {a.arg for a in walk(forward.func) if isinstance(a, ast.arg)}
+    statics = {}
+    for call in walk(forward.func):
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                and isinstance(call.func.value, ast.Name)):
+            continue
+        owner, name = call.func.value.id, call.func.attr
+        if owner in bound or owner not in classes or (owner, name) in written:
+            continue
+        defs = [n for n in classes[owner].body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                 ast.Assign, ast.AnnAssign, ast.ClassDef))
+                and name in ({n.name} if hasattr(n, "name") else {t.id for t in walk(n) if isinstance(t, ast.Name)})]
+        if len(defs) == 1 and isinstance(defs[0], ast.FunctionDef) and \
+                [ast.unparse(d) for d in defs[0].decorator_list] == ["staticmethod"]:
+            statics[owner, name] = defs[0]
+    if not statics:
+        return
+    taken = {n.id for n in walk(module) if isinstance(n, ast.Name)} | {
+        n.name for n in walk(module) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))} | \
+        set(forward.helpers) | set(BUILTINS)
+    made = {}
+    for (owner, name), node in sorted(statics.items()):
+        stem = f"{owner}_{name.strip('_')}"
+        helper = next(f"{stem}{k or ''}" for k in itertools.count() if f"{stem}{k or ''}" not in taken)
+        taken.add(helper)
+        node = copy.deepcopy(node)
+        node.decorator_list = []
+        node.name = helper
+        _put_class_constants(node, _class_constants(module, last))
+        made[owner, name] = helper
+        forward.helpers[helper] = Nested(node, forward.filename, tuple(forward.lines), dict(forward.env),
+                                         dict(forward.helpers), dict(forward.constants),
+                                         literals=dict(forward.literals))
+
+    class Calls(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            callee = node.func
+            if isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name) and \
+                    (callee.value.id, callee.attr) in made:
+                node.func = ast.copy_location(ast.Name(made[callee.value.id, callee.attr], ast.Load()), callee)
+            return node
+    for stmt in forward.func.body:
+        Calls().visit(stmt)
 
 
 def _put_class_constants(func, constants):

@@ -247,3 +247,39 @@ def test_methods_of_layers_in_a_list_and_of_super_are_refused_saying_what_to_wri
         backgen.backward(net.forward).backward(x)
     with pytest.raises(backgen.BackgenError, match=r"super\(\)\.forward\(\): backgen does not follow"):
         backgen.backward(names["Tanh"](RNG.standard_normal((3, 3))).forward).backward(x, dout=np.ones((4, 3)))
+
+
+# --- generate: a static method called by its class's name is a helper --------------------------------
+
+
+STATICS = '''
+class Ops:
+    """Activations."""
+    ALPHA = 0.2
+
+    @staticmethod
+    def leaky(z):
+        return np.where(z > 0, z, Ops.ALPHA * z)
+
+    @staticmethod
+    def sigmoid(z):
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+def f(x, w):
+    h = Ops.leaky(x * w)
+    return np.sum(Ops.sigmoid(h) * h)
+'''
+
+
+def test_static_methods_called_by_the_class_s_name_in_generate():
+    x, w = np.array([0.5, -1.2, 0.8, 1.5]), np.array([1.1, 0.7, -0.9, 0.4])
+    assert_generated_right(HEADER + STATICS, [x, w])
+    names = _module(STATICS.replace("Ops.ALPHA * z", "0.2 * z"))  # the decorator, as before
+    assert_close(list(backgen.backward(names["f"]).backward(x, w)),
+                 finite_differences(names["f"], [x, w], [0, 1], (1.0,)), rtol=1e-5, atol=1e-6)
+
+
+def test_a_static_method_the_module_sets_again_stays_unknown_in_generate():
+    source = HEADER + STATICS + "\n\nOps.sigmoid = staticmethod(lambda z: z)\n"
+    assert_generated_refused(source, [np.ones(3), np.ones(3)], r"unknown function 'Ops\.sigmoid'")
