@@ -1747,9 +1747,7 @@ def backward(func=None, *, wrt=None, shapes=None, recompute=False):
         func = func._func
     if isinstance(func, staticmethod) and isinstance(func.__func__, types.FunctionType):  # @backgen.backward over
         return staticmethod(backward(func.__func__, wrt=wrt, shapes=shapes, recompute=recompute))  # @staticmethod
-    call = getattr(type(func), "__call__", None)
-    if isinstance(call, types.FunctionType) and not isinstance(func, type):  # a model called as model(x): its
-        func = types.MethodType(call, func)  # __call__, bound to it
+    func = _call_of(func)
     if not isinstance(func, (types.FunctionType, types.MethodType)):  # functools.partial, a callable object
         raise TypeError(f"backgen.backward decorates a function (a def), not {type(func).__name__}: for a "
                         f"{type(func).__name__}, decorate the def it calls or write one calling it")
@@ -1759,6 +1757,15 @@ def backward(func=None, *, wrt=None, shapes=None, recompute=False):
             made = Differentiable(func.__func__, wrt=wrt, shapes=shapes, recompute=recompute)  # the object's)
         return made.__get__(func.__self__)
     return Differentiable(func, wrt=wrt, shapes=shapes, recompute=recompute)
+
+
+def _call_of(func):
+    """A model called as ``model(x)`` (an object whose class defines ``__call__``): its ``__call__``, bound
+    to it; anything else as it is."""
+    call = getattr(type(func), "__call__", None)
+    if isinstance(call, types.FunctionType) and not isinstance(func, (type, Differentiable, BoundDifferentiable)):
+        return types.MethodType(call, func)
+    return func
 
 
 @public
@@ -1771,6 +1778,7 @@ def gradcheck(func, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-8, dout=None, 
     array-valued output a fixed random upstream gradient is used.  Other
     keyword arguments go to ``func`` (``gradcheck(f, x, w, b=b)``).
     """
+    func = _call_of(func)  # (gradcheck(model, X): its __call__)
     if inspect.ismethod(func) and not isinstance(func.__self__, type):  # gradcheck(net.loss, X, y)
         func = backward(func)
     if isinstance(func, BoundDifferentiable):  # (a method calling the object's own: its attributes known

@@ -80,6 +80,12 @@ def test_a_callable_model_is_differentiated_through_its_call():
     assert np.array_equal(model.W, W) and np.array_equal(model.b, b)
 
 
+def test_gradcheck_of_a_callable_model():
+    names = _module(CALLABLE)
+    model = names["Linear"](RNG.standard_normal((4, 3)), RNG.standard_normal(3))
+    assert backgen.gradcheck(model, RNG.standard_normal((5, 4))) < 1e-5
+
+
 def test_a_callable_model_whose_call_a_base_class_defines():
     names = _module(CALLABLE)
     A, x = RNG.standard_normal((3, 3)), RNG.standard_normal(3)
