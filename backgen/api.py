@@ -40,7 +40,7 @@ from .cache import output_roles
 from .docshapes import ANY_RANK
 from .errors import BackgenError, NoSourceError
 from .layer import layer_module, layer_names
-from .parse import SELF_CLASS, library_function, live_class_constants, owner_class, read, read_helper, reading_for, self_calls, source_node
+from .parse import SELF_CLASS, library_function, owner_class, read, users_class, read_helper, reading_for, self_calls, source_node
 from .program import backward_program, declared_shapes, guarded, program
 from .reverse import recomputing, without_gradient
 from .selections import COUNTS
@@ -1614,10 +1614,12 @@ def _global_values(func):
             # in the module, np.array([...]): held as a constant, as it is now)
         elif isinstance(value, types.FunctionType) and not library_function(value):  # the user's function
             found.append((name, _Same(value)))  # (a helper, or a def over an import): read as it is now
-    try:  # a class's numbers it reads (BatchNorm.EPS): constants of the code too
-        found += sorted((f"{cls}.{attr}", repr(value)) for (cls, attr), value in live_class_constants(func).items())
-    except (BackgenError, NoSourceError, OSError, TypeError):
-        pass
+    names = _global_names(func)  # a class's numbers its code or its helpers' may read (BatchNorm.EPS):
+    for name in names:  # constants of the code too (the names its code reads include the attributes')
+        value = closure[name] if name in closure else func.__globals__.get(name, _Unset)
+        if isinstance(value, type) and users_class(value):
+            found += [(f"{name}.{attr}", repr(getattr(value, attr))) for attr in names
+                      if type(getattr(value, attr, None)) in (int, float, str, bool)]
     return tuple(found)
 
 

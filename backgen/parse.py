@@ -1396,24 +1396,19 @@ def _read_function(func):
     return forward
 
 
-def live_class_constants(func, node=None):
-    """``{(class, name): value}`` of the numbers, strings and booleans the live function ``func`` reads as
-    attributes of a class it names (``BatchNorm.EPS``, a class of the user's, not Python's or a
-    library's), as they are now (the decorator keys its code on them: ``api._global_values``)."""
+def live_class_constants(func, node):
+    """``{(class, name): value}`` of the numbers, strings and booleans the live function ``func`` (its def
+    ``node``) reads as attributes of a class it names (``BatchNorm.EPS``, a class of the user's, not
+    Python's or a library's), as they are now (the decorator keys its code on them: ``api._global_values``)."""
     outer = dict(func.__globals__, **inspect.getclosurevars(func).nonlocals)
     found = {}
-    for name, attr in _class_reads(func) if node is None else _attributes_of_names(node):
+    for name, attr in _attributes_of_names(node):
         cls = outer.get(name)
-        if isinstance(cls, type) and _users_class(cls):
+        if isinstance(cls, type) and users_class(cls):
             value = getattr(cls, attr, None)
             if type(value) in (int, float, str, bool):
                 found[name, attr] = value
     return found
-
-
-@functools.lru_cache(maxsize=256)
-def _class_reads(func):
-    return _attributes_of_names(_function_node(func)[0])
 
 
 def _attributes_of_names(node):
@@ -1422,7 +1417,7 @@ def _attributes_of_names(node):
                                and isinstance(sub.ctx, ast.Load) and isinstance(sub.value, ast.Name)))
 
 
-def _users_class(cls):
+def users_class(cls):
     """Whether ``cls`` is a class of the user's code, not Python's, NumPy's or another library's."""
     name = getattr(cls, "__module__", None) or "builtins"
     if name == "builtins":

@@ -289,3 +289,21 @@ def test_static_methods_called_by_the_class_s_name_in_generate():
 def test_a_static_method_the_module_sets_again_stays_unknown_in_generate():
     source = HEADER + STATICS + "\n\nOps.sigmoid = staticmethod(lambda z: z)\n"
     assert_generated_refused(source, [np.ones(3), np.ones(3)], r"unknown function 'Ops\.sigmoid'")
+
+
+def test_a_class_constant_a_helper_of_the_module_reads_is_read_as_it_is_now():
+    names = _module('''
+        class Cfg:
+            SCALE = 2.0
+
+        def g(x):
+            return np.sin(x) * Cfg.SCALE
+
+        def f(x):
+            return np.sum(g(x))
+        ''')
+    x = RNG.standard_normal(3)
+    decorated = backgen.backward(names["f"])
+    for scale in (2.0, 3.0):  # the code generated for 2.0 is not for 3.0
+        names["Cfg"].SCALE = scale
+        assert_close(decorated.backward(x), finite_differences(names["f"], [x], [0], (1.0,))[0], rtol=1e-5, atol=1e-6)
