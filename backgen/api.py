@@ -1605,21 +1605,21 @@ def _global_values(func):
         except ValueError:  # (a cell not yet filled)
             pass
     found = []
-    for name in _global_names(func):
-        value = closure[name] if name in closure else func.__globals__.get(name, _Unset)
-        if _numbers_only(value):
-            found.append((name, repr(value)))
-        elif isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and value.size <= 100_000:
-            found.append((name, (value.shape, value.dtype.str, value.tobytes())))  # (an array written out
-            # in the module, np.array([...]): held as a constant, as it is now)
-        elif isinstance(value, types.FunctionType) and not library_function(value):  # the user's function
-            found.append((name, _Same(value)))  # (a helper, or a def over an import): read as it is now
-    names = _global_names(func)  # a class's numbers its code or its helpers' may read (BatchNorm.EPS):
-    for name in names:  # constants of the code too (the names its code reads include the attributes')
-        value = closure[name] if name in closure else func.__globals__.get(name, _Unset)
-        if isinstance(value, type) and users_class(value):
-            found += [(f"{name}.{attr}", repr(getattr(value, attr))) for attr in names
-                      if type(getattr(value, attr, None)) in (int, float, str, bool)]
+    # the function's module, then the modules of the helpers it imports (from sa import g, g reading sa's SCALE)
+    for prefix, scope, names in (("", collections.ChainMap(closure, func.__globals__), _global_names(func)),) + \
+            tuple((f"{module}:", scope, names) for module, scope, names in _imported_names(func)):
+        for name in names:
+            value = scope.get(name, _Unset)
+            if _numbers_only(value):
+                found.append((prefix + name, repr(value)))
+            elif isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and value.size <= 100_000:
+                found.append((prefix + name, (value.shape, value.dtype.str, value.tobytes())))  # (an array
+                # written out in the module, np.array([...]): held as a constant, as it is now)
+            elif isinstance(value, types.FunctionType) and not library_function(value):  # the user's function
+                found.append((prefix + name, _Same(value)))  # (a helper, or a def over an import): as it is now
+            elif isinstance(value, type) and users_class(value):  # a class's numbers the code may read
+                found += [(f"{prefix}{name}.{attr}", repr(getattr(value, attr))) for attr in names  # (Norm.EPS:
+                          if type(getattr(value, attr, None)) in (int, float, str, bool)]  # its names hold EPS)
     return tuple(found)
 
 
@@ -1692,6 +1692,27 @@ def _global_names(func):
             if isinstance(value, types.FunctionType) and value.__globals__ is func.__globals__:
                 stack.append(value.__code__)
     return tuple(sorted(names))
+
+
+@functools.lru_cache(maxsize=256)
+def _imported_names(func):
+    """``(module name, its globals, names)`` of each other module whose functions ``func`` calls, or its
+    module's functions call, in turn (``from sa import g``): the names their code reads from outside."""
+    found, stack, seen = {}, [(func.__code__, func.__globals__)], set()
+    while stack:
+        code, scope = stack.pop()
+        if code in seen:
+            continue
+        seen.add(code)
+        if scope is not func.__globals__:
+            found.setdefault(id(scope), (scope.get("__name__", "?"), scope, set()))[2].update(
+                code.co_names + code.co_freevars)
+        stack += [(k, scope) for k in code.co_consts if isinstance(k, types.CodeType)]
+        for name in code.co_names:
+            value = scope.get(name)
+            if isinstance(value, types.FunctionType) and not library_function(value):
+                stack.append((value.__code__, value.__globals__))
+    return tuple((module, scope, tuple(sorted(names))) for module, scope, names in found.values())
 
 
 def _numbers_only(value, depth=0):

@@ -307,3 +307,36 @@ def test_a_class_constant_a_helper_of_the_module_reads_is_read_as_it_is_now():
     for scale in (2.0, 3.0):  # the code generated for 2.0 is not for 3.0
         names["Cfg"].SCALE = scale
         assert_close(decorated.backward(x), finite_differences(names["f"], [x], [0], (1.0,))[0], rtol=1e-5, atol=1e-6)
+
+
+def test_constants_of_another_module_its_imported_helper_reads_are_read_as_they_are_now(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "classes_hunt_helpers.py").write_text(textwrap.dedent('''
+        import numpy as np
+
+        SCALE = 2.0
+
+
+        class Cfg:
+            SHIFT = 0.5
+
+
+        def g(x):
+            return np.sin(x) * SCALE + x * Cfg.SHIFT
+        '''))
+    (tmp_path / "classes_hunt_model.py").write_text(textwrap.dedent('''
+        import numpy as np
+        from classes_hunt_helpers import g
+
+
+        def f(x):
+            return np.sum(g(x) ** 2)
+        '''))
+    import classes_hunt_helpers as helpers  # noqa: PLC0415
+    import classes_hunt_model as model  # noqa: PLC0415
+
+    x = RNG.standard_normal(3)
+    decorated = backgen.backward(model.f)
+    for scale, shift in ((2.0, 0.5), (3.0, 0.5), (3.0, -1.0)):  # code for the values before is not for these
+        helpers.SCALE, helpers.Cfg.SHIFT = scale, shift
+        assert_close(decorated.backward(x), finite_differences(model.f, [x], [0], (1.0,))[0], rtol=1e-5, atol=1e-6)
