@@ -403,8 +403,9 @@ class Differentiable:
         self._given_wrt = wrt
         self._latest = None
         self._setup_lock = threading.Lock()
-        if own_calls or _helpers_below(func):  # (a helper defined below it, bound as its module goes on: read at
-            self._pending = wrt  # the first call; so is a method calling the object's own, its class bound then)
+        if own_calls or _helpers_below(func) or _classes_unbound(func):  # (a helper defined below it, bound as
+            # its module goes on: read at the first call; so is a method calling the object's own, or reading its
+            self._pending = wrt  # class's constants, Layer.SCALE, its class bound then)
             self._pending_method = own_calls
         else:
             deep(lambda: self._setup(wrt), _origin(func))
@@ -1110,6 +1111,20 @@ def _own_calls_unbound(func):
     except Exception:  # noqa: BLE001 -- no source: said as the forward is read
         return False
     return bool(self_calls(node)) and owner_class(getattr(func, "__func__", func)) is None
+
+
+def _classes_unbound(func):
+    """Whether ``func`` reads an attribute of a name its module does not bind yet (``Layer.SCALE`` in a
+    method of ``Layer`` decorated in its class body): read at the first call, the class bound then."""
+    func = getattr(func, "__func__", func)
+    try:
+        node = source_node(func)
+    except Exception:  # noqa: BLE001 -- no source: said as the forward is read
+        return False
+    bound = {n.id for n in walk(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
+        {a.arg for a in walk(node) if isinstance(a, ast.arg)}
+    return any(isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id not in bound and
+               n.value.id not in func.__globals__ and not hasattr(builtins, n.value.id) for n in walk(node))
 
 
 def _is_method(func):

@@ -340,3 +340,24 @@ def test_constants_of_another_module_its_imported_helper_reads_are_read_as_they_
     for scale, shift in ((2.0, 0.5), (3.0, 0.5), (3.0, -1.0)):  # code for the values before is not for these
         helpers.SCALE, helpers.Cfg.SHIFT = scale, shift
         assert_close(decorated.backward(x), finite_differences(model.f, [x], [0], (1.0,))[0], rtol=1e-5, atol=1e-6)
+
+
+def test_a_method_decorated_in_its_class_body_reads_its_class_s_constant_by_name():
+    # the class is not bound yet as the decorator runs: the method is read at its first call
+    names = _module('''
+        class Layer:
+            SCALE = 2.0
+
+            def __init__(self, W):
+                self.W = W
+
+            @backgen.backward
+            def forward(self, x):
+                return np.sum(np.tanh(x @ self.W) * Layer.SCALE)
+        ''')
+    layer = names["Layer"](RNG.standard_normal((3, 2)))
+    x = RNG.standard_normal((4, 3))
+    for scale in (2.0, 0.25):
+        names["Layer"].SCALE = scale
+        want = finite_differences(lambda W, x: names["Layer"](W).forward(x), [layer.W, x], [0, 1], (1.0,))
+        assert_close(list(layer.forward.backward(x)), want, rtol=1e-5, atol=1e-6)
