@@ -1104,30 +1104,40 @@ def _plain_classes(module, last):
 def _source_static_calls(forward, module, last):
     """A source's calls of a static method by its class's name (``Ops.sigmoid(z)``, a class of the
     module's top level that ``_plain_classes`` gives, the method defined once in its body under
-    ``@staticmethod`` alone) made calls of a helper, that method as a function of the module."""
+    ``@staticmethod`` alone), in the function or in such a method, made calls of a helper, that method
+    as a function of the module."""
     classes, written = _plain_classes(module, last)
-    bound = {n.id for n in walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
-        {a.arg for a in walk(forward.func) if isinstance(a, ast.arg)}
-    statics = {}
-    for call in walk(forward.func):
-        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-                and isinstance(call.func.value, ast.Name)):
-            continue
-        owner, name = call.func.value.id, call.func.attr
-        if owner in bound or owner not in classes or (owner, name) in written:
-            continue
-        defs = [n for n in classes[owner].body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
-                                                                 ast.Assign, ast.AnnAssign, ast.ClassDef))
-                and name in ({n.name} if hasattr(n, "name") else {t.id for t in walk(n) if isinstance(t, ast.Name)})]
-        if len(defs) == 1 and isinstance(defs[0], ast.FunctionDef) and \
-                [ast.unparse(d) for d in defs[0].decorator_list] == ["staticmethod"]:
-            statics[owner, name] = defs[0]
+
+    def static_calls(func):
+        bound = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
+            {a.arg for a in walk(func) if isinstance(a, ast.arg)}
+        for call in walk(func):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                    and isinstance(call.func.value, ast.Name)):
+                continue
+            owner, name = call.func.value.id, call.func.attr
+            if owner in bound or owner not in classes or (owner, name) in written:
+                continue
+            defs = [n for n in classes[owner].body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                     ast.Assign, ast.AnnAssign, ast.ClassDef))
+                    and name in ({n.name} if hasattr(n, "name") else
+                                 {t.id for t in walk(n) if isinstance(t, ast.Name)})]
+            if len(defs) == 1 and isinstance(defs[0], ast.FunctionDef) and \
+                    [ast.unparse(d) for d in defs[0].decorator_list] == ["staticmethod"]:
+                yield (owner, name), defs[0]
+
+    statics, pending = {}, [forward.func]
+    while pending:  # (a static method calling another by its class's name: that one too)
+        for key, node in static_calls(pending.pop()):
+            if key not in statics:
+                statics[key] = node
+                pending.append(node)
     if not statics:
         return
     taken = {n.id for n in walk(module) if isinstance(n, ast.Name)} | {
         n.name for n in walk(module) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))} | \
         set(forward.helpers) | set(BUILTINS)
-    made = {}
+    made, nodes = {}, {}
     for (owner, name), node in sorted(statics.items()):
         stem = f"{owner}_{name.strip('_')}"
         helper = next(f"{stem}{k or ''}" for k in itertools.count() if f"{stem}{k or ''}" not in taken)
@@ -1136,10 +1146,7 @@ def _source_static_calls(forward, module, last):
         node.decorator_list = []
         node.name = helper
         _put_class_constants(node, _class_constants(module, last))
-        made[owner, name] = helper
-        forward.helpers[helper] = Nested(node, forward.filename, tuple(forward.lines), dict(forward.env),
-                                         dict(forward.helpers), dict(forward.constants),
-                                         literals=dict(forward.literals))
+        made[owner, name], nodes[helper] = helper, node
 
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):
@@ -1149,6 +1156,13 @@ def _source_static_calls(forward, module, last):
                     (callee.value.id, callee.attr) in made:
                 node.func = ast.copy_location(ast.Name(made[callee.value.id, callee.attr], ast.Load()), callee)
             return node
+    shared = dict(forward.helpers)  # (each helper may call the others)
+    for helper, node in nodes.items():
+        for stmt in node.body:
+            Calls().visit(stmt)
+        shared[helper] = Nested(node, forward.filename, tuple(forward.lines), dict(forward.env), shared,
+                                dict(forward.constants), literals=dict(forward.literals))
+    forward.helpers.update((helper, shared[helper]) for helper in nodes)
     for stmt in forward.func.body:
         Calls().visit(stmt)
 

@@ -361,3 +361,21 @@ def test_a_method_decorated_in_its_class_body_reads_its_class_s_constant_by_name
         names["Layer"].SCALE = scale
         want = finite_differences(lambda W, x: names["Layer"](W).forward(x), [layer.W, x], [0, 1], (1.0,))
         assert_close(list(layer.forward.backward(x)), want, rtol=1e-5, atol=1e-6)
+
+
+def test_a_static_method_calling_another_by_the_class_s_name_in_generate():
+    source = HEADER + '''
+class Ops:
+    @staticmethod
+    def square(z):
+        return z * z
+
+    @staticmethod
+    def energy(z):
+        return np.sum(Ops.square(z))
+
+
+def f(x):
+    return Ops.energy(np.tanh(x)) + np.sum(Ops.square(x))
+'''
+    assert_generated_right(source, [RNG.standard_normal(4)])
