@@ -1085,7 +1085,8 @@ def _class_constants(module, last):
 def _plain_classes(module, last):
     """``(classes, written)``: ``{name: ClassDef}`` of the classes of the module's top level it binds once
     (as classes, at the top level, and nowhere else), and the ``(name, attribute)`` pairs the module
-    sets through a name (``BatchNorm.EPS = 1e-3``)."""
+    may set (``BatchNorm.EPS = 1e-3``; for every class, an attribute it sets through anything but ``self``,
+    ``cls.EPS = 1e-3``, or by ``setattr``)."""
     classes = {}
     for node in module.body:
         if isinstance(node, ast.ClassDef):
@@ -1097,6 +1098,11 @@ def _plain_classes(module, last):
                 else {node.name}
     written = {(n.value.id, n.attr) for n in walk(module) if isinstance(n, ast.Attribute)
                and not isinstance(n.ctx, ast.Load) and isinstance(n.value, ast.Name)}
+    others = {n.attr for n in walk(module) if isinstance(n, ast.Attribute) and not isinstance(n.ctx, ast.Load)
+              and not (isinstance(n.value, ast.Name) and n.value.id == "self")}  # (cls.EPS = ..., type(self).EPS)
+    others |= {n.args[1].value for n in walk(module) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+               and n.func.id == "setattr" and len(n.args) > 1 and isinstance(n.args[1], ast.Constant)}
+    written |= {(name, attr) for name in classes for attr in others}
     return {name: node for name, node in classes.items()
             if node is not None and name not in bound and last.get(name) == "other"}, written
 

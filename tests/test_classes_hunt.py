@@ -162,7 +162,9 @@ def test_class_constants_read_by_the_class_s_name_with_the_decorator_as_they_are
     assert_close(list(decorated.backward(x)), want(), rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("body", ["EPS = 1e-5\n    EPS = 0.25", "EPS = 1e-5\n\nNorm.EPS = 0.5"])
+@pytest.mark.parametrize("body", ["EPS = 1e-5\n    EPS = 0.25", "EPS = 1e-5\n\nNorm.EPS = 0.5",
+                                  "EPS = 1e-5\n\n    @classmethod\n    def set(cls, v):\n        cls.EPS = v",
+                                  "EPS = 1e-5\n\nsetattr(Norm, 'EPS', 0.5)"])
 def test_a_class_constant_set_twice_is_refused_in_generate(body):
     source = HEADER + f"class Norm:\n    {body}\n\n\ndef f(x):\n    return np.sum(np.sqrt(x * x + Norm.EPS))\n"
     assert_generated_refused(source, [RNG.standard_normal(3)], r"Norm\.EPS reads an attribute of Norm")
