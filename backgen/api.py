@@ -40,7 +40,7 @@ from .cache import output_roles
 from .docshapes import ANY_RANK
 from .errors import BackgenError, NoSourceError
 from .layer import layer_module, layer_names
-from .parse import SELF_CLASS, library_function, owner_class, read, read_helper, reading_for, self_calls, source_node
+from .parse import SELF_CLASS, library_function, owner_class, read, users_class, read_helper, reading_for, self_calls, source_node
 from .program import backward_program, declared_shapes, guarded, program
 from .reverse import recomputing, without_gradient
 from .selections import COUNTS
@@ -403,8 +403,9 @@ class Differentiable:
         self._given_wrt = wrt
         self._latest = None
         self._setup_lock = threading.Lock()
-        if own_calls or _helpers_below(func):  # (a helper defined below it, bound as its module goes on: read at
-            self._pending = wrt  # the first call; so is a method calling the object's own, its class bound then)
+        if own_calls or _helpers_below(func) or _classes_unbound(func):  # (a helper defined below it, bound as
+            # its module goes on: read at the first call; so is a method calling the object's own, or reading its
+            self._pending = wrt  # class's constants, Layer.SCALE, its class bound then)
             self._pending_method = own_calls
         else:
             deep(lambda: self._setup(wrt), _origin(func))
@@ -1034,6 +1035,14 @@ def _own_gradients(forward):
 def _replaced(sequence, k, value):
     items = list(sequence)
     items[k] = value
+    return _rebuilt(sequence, items)
+
+
+def _rebuilt(sequence, items):
+    """A list or tuple of the kind of ``sequence`` holding ``items`` (a named tuple's class takes its
+    fields one by one, not an iterable of them)."""
+    if isinstance(sequence, tuple) and hasattr(type(sequence), "_make"):
+        return type(sequence)._make(items)
     return type(sequence)(items)
 
 
@@ -1102,6 +1111,20 @@ def _own_calls_unbound(func):
     except Exception:  # noqa: BLE001 -- no source: said as the forward is read
         return False
     return bool(self_calls(node)) and owner_class(getattr(func, "__func__", func)) is None
+
+
+def _classes_unbound(func):
+    """Whether ``func`` reads an attribute of a name its module does not bind yet (``Layer.SCALE`` in a
+    method of ``Layer`` decorated in its class body): read at the first call, the class bound then."""
+    func = getattr(func, "__func__", func)
+    try:
+        node = source_node(func)
+    except Exception:  # noqa: BLE001 -- no source: said as the forward is read
+        return False
+    bound = {n.id for n in walk(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
+        {a.arg for a in walk(node) if isinstance(a, ast.arg)}
+    return any(isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id not in bound and
+               n.value.id not in func.__globals__ and not hasattr(builtins, n.value.id) for n in walk(node))
 
 
 def _is_method(func):
@@ -1564,7 +1587,7 @@ def _resized(value, size):
     if isinstance(value, np.ndarray):
         return np.resize(value, tuple(size(d) if d > 1 else d for d in value.shape))
     if isinstance(value, (list, tuple)) and any(isinstance(v, (list, tuple, dict, np.ndarray)) for v in value):
-        return type(value)(_resized(v, size) for v in value)
+        return _rebuilt(value, [_resized(v, size) for v in value])
     if isinstance(value, dict):
         return {k: _resized(v, size) for k, v in value.items()}
     return value
@@ -1597,15 +1620,21 @@ def _global_values(func):
         except ValueError:  # (a cell not yet filled)
             pass
     found = []
-    for name in _global_names(func):
-        value = closure[name] if name in closure else func.__globals__.get(name, _Unset)
-        if _numbers_only(value):
-            found.append((name, repr(value)))
-        elif isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and value.size <= 100_000:
-            found.append((name, (value.shape, value.dtype.str, value.tobytes())))  # (an array written out
-            # in the module, np.array([...]): held as a constant, as it is now)
-        elif isinstance(value, types.FunctionType) and not library_function(value):  # the user's function
-            found.append((name, _Same(value)))  # (a helper, or a def over an import): read as it is now
+    # the function's module, then the modules of the helpers it imports (from sa import g, g reading sa's SCALE)
+    for prefix, scope, names in (("", collections.ChainMap(closure, func.__globals__), _global_names(func)),) + \
+            tuple((f"{module}:", scope, names) for module, scope, names in _imported_names(func)):
+        for name in names:
+            value = scope.get(name, _Unset)
+            if _numbers_only(value):
+                found.append((prefix + name, repr(value)))
+            elif isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and value.size <= 100_000:
+                found.append((prefix + name, (value.shape, value.dtype.str, value.tobytes())))  # (an array
+                # written out in the module, np.array([...]): held as a constant, as it is now)
+            elif isinstance(value, types.FunctionType) and not library_function(value):  # the user's function
+                found.append((prefix + name, _Same(value)))  # (a helper, or a def over an import): as it is now
+            elif isinstance(value, type) and users_class(value):  # a class's numbers the code may read
+                found += [(f"{prefix}{name}.{attr}", repr(getattr(value, attr))) for attr in names  # (Norm.EPS:
+                          if type(getattr(value, attr, None)) in (int, float, str, bool)]  # its names hold EPS)
     return tuple(found)
 
 
@@ -1680,6 +1709,27 @@ def _global_names(func):
     return tuple(sorted(names))
 
 
+@functools.lru_cache(maxsize=256)
+def _imported_names(func):
+    """``(module name, its globals, names)`` of each other module whose functions ``func`` calls, or its
+    module's functions call, in turn (``from sa import g``): the names their code reads from outside."""
+    found, stack, seen = {}, [(func.__code__, func.__globals__)], set()
+    while stack:
+        code, scope = stack.pop()
+        if code in seen:
+            continue
+        seen.add(code)
+        if scope is not func.__globals__:
+            found.setdefault(id(scope), (scope.get("__name__", "?"), scope, set()))[2].update(
+                code.co_names + code.co_freevars)
+        stack += [(k, scope) for k in code.co_consts if isinstance(k, types.CodeType)]
+        for name in code.co_names:
+            value = scope.get(name)
+            if isinstance(value, types.FunctionType) and not library_function(value):
+                stack.append((value.__code__, value.__globals__))
+    return tuple((module, scope, tuple(sorted(names))) for module, scope, names in found.values())
+
+
 def _numbers_only(value, depth=0):
     if type(value) in (int, float, bool, np.float64) or depth == 0 and type(value) is str:  # (a setting: MODE =
         return True  # "train"; a NumPy float64: LOG2PI = np.log(2 * np.pi))
@@ -1733,6 +1783,9 @@ def backward(func=None, *, wrt=None, shapes=None, recompute=False):
         raise TypeError(f"backgen.backward decorates a function, not {type(func).__name__}")
     if isinstance(func, Differentiable):
         func = func._func
+    if isinstance(func, staticmethod) and isinstance(func.__func__, types.FunctionType):  # @backgen.backward over
+        return staticmethod(backward(func.__func__, wrt=wrt, shapes=shapes, recompute=recompute))  # @staticmethod
+    func = _call_of(func)
     if not isinstance(func, (types.FunctionType, types.MethodType)):  # functools.partial, a callable object
         raise TypeError(f"backgen.backward decorates a function (a def), not {type(func).__name__}: for a "
                         f"{type(func).__name__}, decorate the def it calls or write one calling it")
@@ -1742,6 +1795,15 @@ def backward(func=None, *, wrt=None, shapes=None, recompute=False):
             made = Differentiable(func.__func__, wrt=wrt, shapes=shapes, recompute=recompute)  # the object's)
         return made.__get__(func.__self__)
     return Differentiable(func, wrt=wrt, shapes=shapes, recompute=recompute)
+
+
+def _call_of(func):
+    """A model called as ``model(x)`` (an object whose class defines ``__call__``): its ``__call__``, bound
+    to it; anything else as it is."""
+    call = getattr(type(func), "__call__", None)
+    if isinstance(call, types.FunctionType) and not isinstance(func, (type, Differentiable, BoundDifferentiable)):
+        return types.MethodType(call, func)
+    return func
 
 
 @public
@@ -1754,6 +1816,7 @@ def gradcheck(func, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-8, dout=None, 
     array-valued output a fixed random upstream gradient is used.  Other
     keyword arguments go to ``func`` (``gradcheck(f, x, w, b=b)``).
     """
+    func = _call_of(func)  # (gradcheck(model, X): its __call__)
     if inspect.ismethod(func) and not isinstance(func.__self__, type):  # gradcheck(net.loss, X, y)
         func = backward(func)
     if isinstance(func, BoundDifferentiable):  # (a method calling the object's own: its attributes known
@@ -1844,8 +1907,8 @@ def _numeric_gradient(objective, value, eps):
         return {key: _numeric_gradient(lambda v, key=key: objective({**value, key: v}), item, eps)
                 for key, item in value.items()}
     if isinstance(value, (list, tuple)) and any(isinstance(v, (np.ndarray, list, tuple, dict)) for v in value):
-        return type(value)(_numeric_gradient(lambda v, k=k: objective(_replaced(value, k, v)), item, eps)
-                           for k, item in enumerate(value))
+        return _rebuilt(value, [_numeric_gradient(lambda v, k=k: objective(_replaced(value, k, v)), item, eps)
+                                for k, item in enumerate(value)])
     if np.ndim(value) == 0 and not isinstance(value, np.ndarray):
         value = float(value)
         return (objective(value + eps) - objective(value - eps)) / (2 * eps)

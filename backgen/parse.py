@@ -827,6 +827,7 @@ def _read_source(source, name, filename):
         func = matches[-1]
     func = dispatch.rewrite(func, dispatch.source_tables(module, {d.name for d in defs}))
     env, last = _module_env(module)
+    _put_class_constants(func, _class_constants(module, last))
     _defaults_as_defined(module, func, filename, lines)
     helpers = {d.name: (source, filename) for d in defs
                if d is not func and d.name != func.name and last.get(d.name) == "def"}
@@ -847,6 +848,7 @@ def _read_source(source, name, filename):
     forward.constants.update(constants)
     forward.spellings.update(spellings)
     forward.literals.update(literal_lists(module, lambda n: _library_meaning(env.get(n)), env.get))
+    _source_static_calls(forward, module, last)
     return forward
 
 
@@ -1050,6 +1052,158 @@ def _module_constants(module, lines=(), spellings=None):
     return {name: repr(value) for name, value in values.items()}
 
 
+def _class_constants(module, last):
+    """``{(class, name): value}`` of the numbers, strings and booleans a class of the module's top level
+    sets once in its own body (``class BatchNorm: EPS = 1e-5``), read as ``BatchNorm.EPS``: none of a
+    class the module binds otherwise too, nor of a name the module ever sets through the class
+    (``BatchNorm.EPS = 1e-3``)."""
+    classes, written = _plain_classes(module, last)
+    found = {}
+    for name, node in classes.items():
+        values, seen = {}, set()
+        for stmt in node.body:
+            target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else \
+                stmt.target if isinstance(stmt, ast.AnnAssign) and stmt.value is not None else None
+            if isinstance(target, ast.Name) and target.id not in seen:
+                value = _number_value(stmt.value, {})
+                if value is not None:
+                    values[target.id] = value
+                    seen.add(target.id)
+                    continue
+            for sub in walk(stmt):  # anything else the class's body binds: not a constant
+                if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
+                    seen.add(sub.id)
+                    values.pop(sub.id, None)
+                elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    seen.add(sub.name)
+                    values.pop(sub.name, None)
+                    break
+        found.update(((name, attr), value) for attr, value in values.items() if (name, attr) not in written)
+    return found
+
+
+def _plain_classes(module, last):
+    """``(classes, written)``: ``{name: ClassDef}`` of the classes of the module's top level it binds once
+    (as classes, at the top level, and nowhere else), and the ``(name, attribute)`` pairs the module
+    may set (``BatchNorm.EPS = 1e-3``; for every class, an attribute it sets through anything but ``self``,
+    ``cls.EPS = 1e-3``, or by ``setattr``)."""
+    classes = {}
+    for node in module.body:
+        if isinstance(node, ast.ClassDef):
+            classes[node.name] = node if node.name not in classes else None
+    bound = set(rebound_globals(module))
+    for node in module.body:  # (the class's name bound otherwise at the top level or in a block)
+        if not isinstance(node, ast.ClassDef):
+            bound |= _block_bindings(node, {}) if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                else {node.name}
+    written = {(n.value.id, n.attr) for n in walk(module) if isinstance(n, ast.Attribute)
+               and not isinstance(n.ctx, ast.Load) and isinstance(n.value, ast.Name)}
+    others = {n.attr for n in walk(module) if isinstance(n, ast.Attribute) and not isinstance(n.ctx, ast.Load)
+              and not (isinstance(n.value, ast.Name) and n.value.id == "self")}  # (cls.EPS = ..., type(self).EPS)
+    others |= {n.args[1].value for n in walk(module) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+               and n.func.id == "setattr" and len(n.args) > 1 and isinstance(n.args[1], ast.Constant)}
+    written |= {(name, attr) for name in classes for attr in others}
+    return {name: node for name, node in classes.items()
+            if node is not None and name not in bound and last.get(name) == "other"}, written
+
+
+def _source_static_calls(forward, module, last):
+    """A source's calls of a static method by its class's name (``Ops.sigmoid(z)``, a class of the
+    module's top level that ``_plain_classes`` gives, the method defined once in its body under
+    ``@staticmethod`` alone), in the function or in such a method, made calls of a helper, that method
+    as a function of the module."""
+    classes, written = _plain_classes(module, last)
+
+    def static_calls(func):
+        bound = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
+            {a.arg for a in walk(func) if isinstance(a, ast.arg)}
+        for call in walk(func):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                    and isinstance(call.func.value, ast.Name)):
+                continue
+            owner, name = call.func.value.id, call.func.attr
+            if owner in bound or owner not in classes or (owner, name) in written:
+                continue
+            defs = [n for n in classes[owner].body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                     ast.Assign, ast.AnnAssign, ast.ClassDef))
+                    and name in ({n.name} if hasattr(n, "name") else
+                                 {t.id for t in walk(n) if isinstance(t, ast.Name)})]
+            if len(defs) == 1 and isinstance(defs[0], ast.FunctionDef) and \
+                    [ast.unparse(d) for d in defs[0].decorator_list] == ["staticmethod"]:
+                yield (owner, name), defs[0]
+
+    statics, pending = {}, [forward.func]
+    while pending:  # (a static method calling another by its class's name: that one too)
+        for key, node in static_calls(pending.pop()):
+            if key not in statics:
+                statics[key] = node
+                pending.append(node)
+    if not statics:
+        return
+    taken = {n.id for n in walk(module) if isinstance(n, ast.Name)} | {
+        n.name for n in walk(module) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))} | \
+        set(forward.helpers) | set(BUILTINS)
+    made, nodes = {}, {}
+    for (owner, name), node in sorted(statics.items()):
+        stem = f"{owner}_{name.strip('_')}"
+        helper = next(f"{stem}{k or ''}" for k in itertools.count() if f"{stem}{k or ''}" not in taken)
+        taken.add(helper)
+        node = copy.deepcopy(node)
+        node.decorator_list = []
+        node.name = helper
+        _put_class_constants(node, _class_constants(module, last))
+        made[owner, name], nodes[helper] = helper, node
+
+    class Calls(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            callee = node.func
+            if isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name) and \
+                    (callee.value.id, callee.attr) in made:
+                node.func = ast.copy_location(ast.Name(made[callee.value.id, callee.attr], ast.Load()), callee)
+            return node
+    shared = dict(forward.helpers)  # (each helper may call the others)
+    for helper, node in nodes.items():
+        for stmt in node.body:
+            Calls().visit(stmt)
+        shared[helper] = Nested(node, forward.filename, tuple(forward.lines), dict(forward.env), shared,
+                                dict(forward.constants), literals=dict(forward.literals))
+    forward.helpers.update((helper, shared[helper]) for helper in nodes)
+    for stmt in forward.func.body:
+        Calls().visit(stmt)
+
+
+def _put_class_constants(func, constants):
+    """Each ``BatchNorm.EPS`` the function reads of ``_class_constants`` as the number it is (a name the
+    function binds itself is its own)."""
+    if not constants:
+        return
+    own = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
+        {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+
+    class Put(ast.NodeTransformer):
+        def visit_Attribute(self, node):
+            if isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load) and \
+                    (node.value.id, node.attr) in constants and node.value.id not in own:
+                return ast.copy_location(ast.Constant(constants[node.value.id, node.attr]), node)
+            return self.generic_visit(node)
+    for stmt in func.body:
+        Put().visit(stmt)
+
+
+def _object_write(target):
+    """What to write instead of a write into an attribute of an object (``self.running_mean = ...``,
+    ``self.calls += 1``, ``self.W[0] = 0``): none for any other target."""
+    for node in walk(target):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            written = f"{node.value.id}.{node.attr}"
+            return (f": this writes into {written}, and backgen does not write into objects (a running average, "
+                    f"a counter or a cache kept on {node.value.id}); differentiate a function free of such "
+                    f"writes (update {written} outside it, from what it returns), and compute values under "
+                    f"names of their own")
+    return ""
+
+
 def _unbind(names, env):
     """Names the module rebinds no longer mean a module."""
     for name in names:
@@ -1247,6 +1401,7 @@ def _read_function(func):
     if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Subscript) for n in walk(func_node)):
         func_node = dispatch.rewrite(func_node, dispatch.live_tables(func.__globals__, _module_tree(filename)))
     aliases, wrapped = {}, {}
+    _put_class_constants(func_node, live_class_constants(func, func_node))
     forward = Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node),
                       _function_helpers(func, func_node, aliases, wrapped), aliases=aliases, wrapped=wrapped,
                       closure=frozenset(inspect.getclosurevars(func).nonlocals))
@@ -1259,6 +1414,36 @@ def _read_function(func):
     own = names - set(inspect.getclosurevars(func).nonlocals)  # (a closure's name is not the module's)
     forward.literals.update(_live_literal_lists(func, filename, own))
     return forward
+
+
+def live_class_constants(func, node):
+    """``{(class, name): value}`` of the numbers, strings and booleans the live function ``func`` (its def
+    ``node``) reads as attributes of a class it names (``BatchNorm.EPS``, a class of the user's, not
+    Python's or a library's), as they are now (the decorator keys its code on them: ``api._global_values``)."""
+    outer = dict(func.__globals__, **inspect.getclosurevars(func).nonlocals)
+    found = {}
+    for name, attr in _attributes_of_names(node):
+        cls = outer.get(name)
+        if isinstance(cls, type) and users_class(cls):
+            value = getattr(cls, attr, None)
+            if type(value) in (int, float, str, bool):
+                found[name, attr] = value
+    return found
+
+
+def _attributes_of_names(node):
+    """The ``(name, attribute)`` pairs the def ``node`` reads as ``name.attribute``."""
+    return tuple(dict.fromkeys((sub.value.id, sub.attr) for sub in walk(node) if isinstance(sub, ast.Attribute)
+                               and isinstance(sub.ctx, ast.Load) and isinstance(sub.value, ast.Name)))
+
+
+def users_class(cls):
+    """Whether ``cls`` is a class of the user's code, not Python's, NumPy's or another library's."""
+    name = getattr(cls, "__module__", None) or "builtins"
+    if name == "builtins":
+        return False
+    filename = getattr(sys.modules.get(name), "__file__", None)
+    return filename is None or not _library_file(filename)
 
 
 def _number_literal(value):
@@ -2363,7 +2548,7 @@ def _fence_stmt(forward, stmt, last, reported=frozenset()):
                                 target)
         elif len(stmt.targets) != 1 or not (target.__class__ is ast.Name or all(isinstance(n, ast.Name) for n in names)):
             raise forward.error("only assignments to a name, a tuple of names or a part of an array "
-                                "(a[i] = v) are supported", target)
+                                "(a[i] = v) are supported" + _object_write(target), target)
         if isinstance(target, ast.Tuple) and isinstance(stmt.value, ast.Tuple) and \
                 len(target.elts) == len(stmt.value.elts):  # loss, grads = 0, {}: each pair as its own
             for name, value in zip(target.elts, stmt.value.elts):
@@ -2385,8 +2570,8 @@ def _fence_stmt(forward, stmt, last, reported=frozenset()):
         target = stmt.target
         if not isinstance(target, ast.Name) and not (isinstance(target, ast.Subscript)
                                                      and isinstance(target.value, ast.Name)):
-            raise forward.error("only augmented assignments to a name or a part of an array are supported",
-                                target)
+            raise forward.error("only augmented assignments to a name or a part of an array are supported" +
+                                _object_write(target), target)
         if not isinstance(stmt.op, BINOPS + (ast.FloorDiv, ast.Mod)):  # (x //= 2, x %= p: x = x // 2, as a
             raise forward.error(f"the operator {_op_symbol(stmt.op)}= is not supported", stmt)  # value's //)
         _fence_expr(forward, stmt.value)

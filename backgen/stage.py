@@ -822,6 +822,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             raise self.error(f"the attribute .{node.attr} is not supported as a value here: np.{kind}(...) of a type "
                              f"not written out (x.dtype) depends on the arrays the caller passes; write the type "
                              f"(np.{kind}(np.float64).{node.attr}), or a number (-1e9 for a mask)", node)
+        if isinstance(node.value, ast.Name):
+            raise self.error(_object_attribute(self.func, node), node)
         raise self.error(f"the attribute .{node.attr} is not supported as a value", node)
 
     def binop(self, node, name, role):
@@ -1329,3 +1331,28 @@ def _written_list(node):
         return _written_list(node.left) and not isinstance(node.right, ast.List) or \
             _written_list(node.right) and not isinstance(node.left, ast.List)
     return isinstance(node, ast.List) and not any(isinstance(e, ast.Starred) for e in node.elts)
+
+
+def _object_attribute(func, node):
+    """What to write instead of ``obj.attr``, an attribute of an object backgen does not follow (a
+    dataclass of settings, a named tuple of parameters, a class a classmethod is called on)."""
+    owner, attr = node.value.id, node.attr
+    params = [a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs]
+    written = f"{owner}.{attr}"
+    if params and owner == params[0] == "cls":
+        return (f"{written}: backgen does not read attributes of the class a classmethod is called on; write "
+                f"the class by its own name (ClassName.{attr}: backgen reads a number its body sets), a constant of "
+                f"the module, or pass {attr} as a parameter")
+    if owner in params:
+        return (f"{written} reads an attribute of the parameter {owner} (an object: a dataclass, a named tuple), "
+                f"which backgen does not follow: pass {written} as a parameter of its own (def {func.name}(..., "
+                f"{attr})), or for a named tuple unpack it first ({attr}, ... = {owner}), or pass a dict "
+                f"({owner}['{attr}'])")
+    local = {n.id for n in source.walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    if owner in local:
+        return (f"{written} reads an attribute of the object {owner}, which backgen does not follow: compute "
+                f"with the arrays themselves (a function taking them as parameters), or a dict "
+                f"({owner}['{attr}'])")
+    return (f"{written} reads an attribute of {owner}, an object or class of the module that backgen does not "
+            f"follow: write the value as a constant of the module ({attr.upper()} = ...) or pass {attr} as a "
+            f"parameter")

@@ -365,6 +365,20 @@ class CallStager:
         if function is None and method in ("values", "items", "keys") and isinstance(receiver, ast.Name) and \
                 receiver.id in {a.arg for a in self.func.args.args}:
             raise self.error(keys_needed(receiver.id, method), node.func)
+        if function is None and isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name) and \
+                receiver.func.id == "super":
+            raise self.error(f"super().{method}(): backgen does not follow the base class's methods through "
+                             f"super(); write what {method} computes in this method, or as a function of the "
+                             "arrays it reads and call that", node.func)
+        if function is None and isinstance(receiver, ast.Name) and not any(  # (not an array's, a string's, a
+                hasattr(kind, method) for kind in (np.ndarray, str, dict, list, np.random.Generator,  # dict's,
+                                                   np.random.RandomState)):  # a random generator's method)
+            raise self.error(f"{receiver.id}.{method}(): backgen does not follow methods of objects (layers held "
+                             f"in a list, a model's parts); write the computation as one function of the arrays "
+                             f"(or of a dict of them, params['W1']), or decorate the objects' {method} and chain "
+                             f"their backwards, last first, each given the gradient of the input of the one "
+                             f"after it as dout",
+                             node.func)
         if function is None:
             raise self.error(f"unknown method .{method}(): backgen differentiates the NumPy array "
                              f"methods {', '.join(sorted(METHODS))}", node.func)
