@@ -21472,7 +21472,6 @@ KNOWN = {
     # composes end in their return
     # no shapes, and code of one rank per parameter (4-D images, a 3-vector for np.cross, an LSTM's
     # stacked weights, a 2-vector state, labels given through np.where): no sample of every rank runs it
-    ("conv_relu_pool_scores_tensordot", "generate"): ("refused", "tuple index out of range on sample arrays"),
     ("autograd_lstm_hiddens_cells_concat", "generate"): ("refused", "not aligned"),
     # a default that is not a number: a tuple of layer shapes (as autograd_bnn_unpack_layers)
     ("autograd_bnn_unpack_shapes_arg", "generate"): ("refused", "is given a list holding lists"),
@@ -21508,7 +21507,6 @@ KNOWN = {
     # shapes, weights[:3].reshape(1, 3) needs weights of 10 elements
     ("ag_bayesian_nn_list_shapes_loop", "generate"): ("refused", "cannot reshape array of size 18 into shape (1,3)"),
     # pos += vel * dt in a loop where the helper's x = pos[:, 0:1] is a view of pos kept from the step before
-    ("phys_nbody_leapfrog_acc", "generate"): ("refused", "may have been changed by the write into 'pos'"),
     # settings holding the dropout mask, which generate cannot see (the decorator reads it at each call), as
     # dropout_mask_in_param
     ("a2_affine_relu_backward_style_dropout_inline", "generate"): ("refused", "pass the settings (or call .backward with them)"),
