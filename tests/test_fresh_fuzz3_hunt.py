@@ -1,0 +1,60 @@
+"""Cases a fresh differential fuzzer found: random modules of straight NumPy with state and of control
+flow (helpers returning tuples and lists, loops, branches on data), each checked against central finite
+differences in float64 (``numeric``), or asserted refused with a ``BackgenError``.
+"""
+
+import numpy as np
+
+import backgen
+from numeric import assert_generated_right, gradient, imported
+
+RNG = np.random.default_rng(33)
+X34 = RNG.standard_normal((3, 4))
+W4 = RNG.standard_normal(4)
+
+
+# --- module constants made by a NumPy call and one of the array's methods ------------------------
+
+
+def test_module_matrix_reshaped_from_linspace_is_a_constant():
+    assert_generated_right('''
+        import numpy as np
+        C42 = np.linspace(-1.0, 1.0, 8).reshape(4, 2) * 0.7 + 0.1
+        def f(x):
+            p = x @ C42
+            return np.sum(p * p)
+    ''', [X34])
+
+
+def test_module_matrix_of_arange_transposed_and_cast():
+    assert_generated_right('''
+        import numpy as np
+        E = np.arange(16.0).reshape(4, 4).T.astype(float) / 10.0
+        def f(x, w):
+            return np.sum(np.tanh(x @ E) * w)
+    ''', [X34, W4])
+
+
+def test_module_array_computed_from_a_computed_array():
+    assert_generated_right('''
+        import numpy as np
+        G = np.linspace(0.0, 1.0, 4)
+        H = G * 2.0 + 1.0
+        C = np.linspace(-1.0, 1.0, 8).reshape(4, 2)
+        D = C.T.T * 2.0
+        def f(x):
+            return np.sum(x * H) + np.sum(np.sin(x @ D))
+    ''', [X34])
+
+
+def test_module_constant_of_a_method_with_the_decorator():
+    ns = imported('''
+import numpy as np
+C42 = np.linspace(-1.0, 1.0, 8).reshape(4, 2)
+def f(x):
+    p = x @ C42
+    return np.sum(p * p)
+''', "fz3const")
+    g = backgen.backward(ns["f"])
+    np.testing.assert_allclose(g.backward(X34.copy()), gradient(lambda x: ns["f"](x.copy()), [X34], 0),
+                               rtol=1e-5, atol=1e-7)
