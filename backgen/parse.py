@@ -144,6 +144,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
     from . import methods  # (a method's self.output = ..., then read: a name of its own; imported where needed)
     methods.kept_as_names(forward.func)
     _list_targets_as_tuples(forward.func)  # ([W_xi, W_hi, b_i] = params, as d2l unpacks: the tuple target)
+    _underscore_named(forward.func)  # (h, _ = pair(x), then _ read: a name of its own)
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         kinds = census(forward.func)[0]  # (the classes as read: a pass for nodes none of the passes makes skips)
         if not kinds.isdisjoint(_TRIES):
@@ -1551,6 +1552,21 @@ def _list_targets_as_tuples(func):
             for part in ast.walk(target):
                 if isinstance(part, ast.List) and isinstance(part.ctx, ast.Store):
                     part.__class__ = ast.Tuple
+
+
+def _underscore_named(func):
+    """``_`` read as a value in ``func`` (``h, _ = pair(x)``, then ``if _ > 5.0``), in place, a name of its
+    own throughout the function (``unnamed``, or ``unnamed1``... where that is taken): the later passes
+    take ``_`` for a value bound and thrown away."""
+    found = [node for node in walk(func) if isinstance(node, ast.Name) and node.id == "_"]
+    if not any(isinstance(node.ctx, ast.Load) for node in found) or \
+            any(isinstance(node, ast.arg) and node.arg == "_" for node in walk(func)):
+        return  # (a parameter named _, its own or a lambda's, kept as it is)
+    used = {node.id for node in walk(func) if isinstance(node, ast.Name)} | \
+        {node.arg for node in walk(func) if isinstance(node, ast.arg)} | {func.name}
+    name = fresh_names(used)("unnamed")
+    for node in found:
+        node.id = name
 
 
 def _function_node(func):

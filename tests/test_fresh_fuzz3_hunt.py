@@ -58,3 +58,37 @@ def f(x):
     g = backgen.backward(ns["f"])
     np.testing.assert_allclose(g.backward(X34.copy()), gradient(lambda x: ns["f"](x.copy()), [X34], 0),
                                rtol=1e-5, atol=1e-7)
+
+
+# --- `_` read as a value ------------------------------------------------------------------------
+
+_PAIR = '''
+    import numpy as np
+    def _pair(a, scale=1.0):
+        h = np.tanh(a) * scale
+        return h, h.sum()
+'''
+
+
+def test_underscore_of_a_helper_tuple_read_in_a_test():
+    # the staged forward lost the value bound to `_`, and sampling stopped on a None
+    assert_generated_right(_PAIR + '''
+    def f(c):
+        h, _ = _pair(0.0, scale=2.0)
+        tot = 0.0
+        for i in range(3):
+            if c[i, 0] > 0.3:
+                tot += c[i, 0]
+        if _ > 5.0:
+            return tot * 0.5
+        return tot
+    ''', [np.array([[0.9], [-0.4], [1.3]])])
+
+
+def test_underscore_read_as_a_differentiated_value():
+    assert_generated_right(_PAIR + '''
+    def f(c, x):
+        h, _ = _pair(c, scale=2.0)
+        g, _ = _pair(x * _)
+        return np.sum(h * _) + np.sum(g)
+    ''', [X34[:, :1].copy(), X34])
