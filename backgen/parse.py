@@ -169,6 +169,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
             iterables.products(forward)
         if ast.Starred in kinds:
             starred.rewrite(forward.func)
+            if forward.helpers:  # (g(*pair(x)), t = pair(x) then g(*t): the items of the tuple pair returns)
+                starred.spread_returns(forward.func, lambda name: _tuple_length(forward, name))
             starred.spread(forward.func, forward.env)
             starred.joined_shapes(forward.func)
             starred.joined_lists(forward.func)
@@ -304,6 +306,22 @@ def _file_name(text):
     """Whether source text that holds no function is a file's name (``"model.py"``, passed for its text)."""
     text = text.strip()
     return bool(text) and "\n" not in text and (text.endswith((".py", ".pyw")) or os.path.isfile(text))
+
+
+def _tuple_length(forward, name):
+    """The number of items of the tuple each ``return`` of the helper ``name`` writes out (``return h,
+    h.sum()``: 2), none of them starred; None where a return is otherwise, or the helper is none."""
+    if name not in forward.helpers:
+        return None
+    helper = read_plain(forward, name)
+    if helper is None or not isinstance(helper.func, ast.FunctionDef):
+        return None
+    returns = [node for node in walk(helper.func) if isinstance(node, ast.Return)]
+    nested = [node for node in walk(helper.func) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                           ast.Lambda)) and node is not helper.func]
+    sizes = {len(r.value.elts) if isinstance(r.value, ast.Tuple) and not any(
+        isinstance(e, ast.Starred) for e in r.value.elts) else None for r in returns}
+    return sizes.pop() if len(sizes) == 1 and not nested and None not in sizes else None
 
 
 def read_plain(forward, name):

@@ -6,7 +6,7 @@ differences in float64 (``numeric``), or asserted refused with a ``BackgenError`
 import numpy as np
 
 import backgen
-from numeric import assert_generated_right, gradient, imported
+from numeric import assert_generated_refused, assert_generated_right, gradient, imported
 
 RNG = np.random.default_rng(33)
 X34 = RNG.standard_normal((3, 4))
@@ -92,3 +92,68 @@ def test_underscore_read_as_a_differentiated_value():
         g, _ = _pair(x * _)
         return np.sum(h * _) + np.sum(g)
     ''', [X34[:, :1].copy(), X34])
+
+
+# --- a helper's tuple spread into a call ---------------------------------------------------------
+
+_GATE = _PAIR + '''
+    def _gate(a, b, flip=False):
+        if flip:
+            return a * (1.0 - 0.5 * np.tanh(b)), b
+        return a * np.tanh(b), a + b
+'''
+
+
+def test_helper_tuple_spread_into_another_helper():
+    assert_generated_right(_GATE + '''
+    def f(x):
+        g, s = _gate(*_pair(x))
+        return np.sum(g * s)
+    ''', [X34])
+
+
+def test_helper_tuple_named_then_spread_and_indexed():
+    assert_generated_right(_GATE + '''
+    def f(x, w):
+        t = _pair(x * w, scale=0.5)
+        g, s = _gate(*t, flip=True)
+        return np.sum(g * s) + np.sum(t[0]) * t[1]
+    ''', [X34, W4])
+
+
+def test_helper_tuple_spread_into_numpy_in_a_loop():
+    assert_generated_right(_GATE + '''
+    def f(x):
+        h = x
+        for i in range(2):
+            h = np.add(*_gate(*_pair(h)))
+        return np.sum(h * h)
+    ''', [X34 * 0.5])
+
+
+def test_helper_tuple_spread_with_the_decorator():
+    ns = imported('''
+import numpy as np
+def _pair(a, scale=1.0):
+    h = np.tanh(a) * scale
+    return h, h.sum()
+def _gate(a, b):
+    return a * np.tanh(b), a + b
+def f(x):
+    g, s = _gate(*_pair(x))
+    return np.sum(g * s)
+''', "fz3spread")
+    g = backgen.backward(ns["f"])
+    np.testing.assert_allclose(g.backward(X34.copy()), gradient(lambda x: ns["f"](x.copy()), [X34], 0),
+                               rtol=1e-5, atol=1e-7)
+
+
+def test_helper_of_returns_of_several_lengths_spread_is_refused():
+    assert_generated_refused(_PAIR + '''
+    def _odd(a):
+        if np.sum(a) > 0:
+            return a, a
+        return a, a, a
+    def f(x):
+        return np.sum(np.add(*_odd(x)))
+    ''', [X34], "starred")
