@@ -157,3 +157,59 @@ def test_helper_of_returns_of_several_lengths_spread_is_refused():
     def f(x):
         return np.sum(np.add(*_odd(x)))
     ''', [X34], "starred")
+
+
+# --- rows gathered by indices the data sorts are a copy -----------------------------------------
+
+X34_APART = np.array([[0.5, -1.2, 0.3, 0.9], [1.1, 0.25, -0.7, 0.4], [-0.3, 0.8, 1.4, -0.6]])
+
+
+def test_rows_gathered_by_argsort_then_written_leave_x_alone():
+    # x[order] copies: the write into y does not reach x, which was refused as a possible view
+    assert_generated_right('''
+        import numpy as np
+        def f(x):
+            order = np.argsort(x[:, 1])
+            y = x[order]
+            y[0] = y[0] * 3.0
+            return np.sum(y * x)
+    ''', [X34_APART])
+
+
+def test_gathered_by_nonzero_and_argsort_method_then_in_place():
+    assert_generated_right('''
+        import numpy as np
+        def f(x, w):
+            cols = np.nonzero(w > 0.0)[0]
+            y = x[:, cols]
+            y *= 2.0
+            z = x[x[:, 0].argsort()]
+            z[1:] += y[1:, :1] ** 2 * w[0]
+            return np.sum(z * x) + np.sum(y)
+    ''', [X34_APART, np.array([0.7, -0.2, 1.3, 0.45])])
+
+
+def test_argsort_indices_with_the_decorator():
+    ns = imported('''
+import numpy as np
+def f(x):
+    order = np.argsort(x[:, 1])
+    y = x[order]
+    y[0] = y[0] * 3.0
+    return np.sum(y * x)
+''', "fz3argsort")
+    g = backgen.backward(ns["f"])
+    np.testing.assert_allclose(g.backward(X34_APART.copy()), gradient(lambda x: ns["f"](x.copy()), [X34_APART], 0),
+                               rtol=1e-5, atol=1e-7)
+
+
+def test_rows_of_nonzero_unpacked_gathered_then_written():
+    assert_generated_right('''
+        import numpy as np
+        def f(x):
+            rows, cols = np.nonzero(x > 0.35)
+            y = x[rows]
+            y *= 2.0
+            y[:, 0] += x[rows, cols]
+            return np.sum(y * y) + np.sum(x * x)
+    ''', [X34_APART])
