@@ -213,3 +213,37 @@ def test_rows_of_nonzero_unpacked_gathered_then_written():
             y[:, 0] += x[rows, cols]
             return np.sum(y * y) + np.sum(x * x)
     ''', [X34_APART])
+
+
+# --- a helper returning a list beside a number, unpacked nested ---------------------------------
+
+
+def test_helper_list_of_arrays_beside_a_number_unpacked_nested():
+    # the gradient of the helper's tuple began as [0.0 * item for item in parts], which fails on the list
+    assert_generated_right('''
+        import numpy as np
+        def _split(a):
+            return [a[:, :2], a[:, 2:]], a.sum()
+        def f(x):
+            (left, right), s = _split(x)
+            both = np.concatenate([right, left * s], axis=1)
+            return np.sum(both * x)
+    ''', [X34])
+
+
+def test_helper_list_of_arrays_beside_a_number_with_shapes_and_decorator():
+    text = '''
+import numpy as np
+def _split(a):
+    return [a[:, :2] * 2.0, np.tanh(a[:, 2:])], a.sum()
+def f(x):
+    (left, right), s = _split(x)
+    return np.sum(right * s) + np.sum(left ** 2)
+'''
+    module = backgen.generate(text, name="f", shapes={"x": "3, 4"})
+    ns = {}
+    exec(module, ns)
+    want = gradient(lambda x: imported(text, "fz3split")["f"](x.copy()), [X34], 0)
+    np.testing.assert_allclose(ns["f_backward"](X34.copy()), want, rtol=1e-5, atol=1e-7)
+    g = backgen.backward(imported(text, "fz3split")["f"])
+    np.testing.assert_allclose(g.backward(X34.copy()), want, rtol=1e-5, atol=1e-7)
