@@ -204,7 +204,8 @@ def spread_returns(func, length):
             if isinstance(node.ctx, ast.Load) and id(node) not in guarded and isinstance(node.value, ast.Call) and \
                     isinstance(node.value.func, ast.Name) and length(node.value.func.id) is not None:
                 name = fresh("parts")
-                before.append(ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], node.value), stmt))
+                before.append(ast.copy_location(ast.Assign([ast.copy_location(ast.Name(name, ast.Store()), stmt)],
+                                                           node.value), stmt))
                 node.value = ast.copy_location(ast.Name(name, ast.Load()), node.value)
         return before[::-1] + [stmt] if before else None  # (g(*h(*k(x))): k's tuple, then h's, then g)
 

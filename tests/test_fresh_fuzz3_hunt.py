@@ -3,7 +3,10 @@ flow (helpers returning tuples and lists, loops, branches on data), each checked
 differences in float64 (``numeric``), or asserted refused with a ``BackgenError``.
 """
 
+import textwrap
+
 import numpy as np
+import pytest
 
 import backgen
 from numeric import assert_generated_refused, assert_generated_right, gradient, imported
@@ -247,3 +250,51 @@ def f(x):
     np.testing.assert_allclose(ns["f_backward"](X34.copy()), want, rtol=1e-5, atol=1e-7)
     g = backgen.backward(imported(text, "fz3split")["f"])
     np.testing.assert_allclose(g.backward(X34.copy()), want, rtol=1e-5, atol=1e-7)
+
+
+def test_helper_tuple_spread_before_an_early_return():
+    # the name given the spread tuple had no line of its own, which the early return's rewriting reads
+    assert_generated_right(_GATE + '''
+    def f(x, w):
+        q = x * w
+        g, s = _gate(*_pair(np.std(q, axis=1, keepdims=True)))
+        g = g * s
+        if np.sum(q) > 5.0:
+            return s * 0.5, g * 0.5
+        return s, g
+    ''', [X34, W4], douts=(np.array([[1.3], [-0.4], [0.8]]), np.linspace(-1.0, 1.0, 3)[:, None]))
+
+
+def test_helper_tuple_spread_after_a_write_through_an_alias_in_a_branch():
+    # the name given the spread tuple had no line of its own, which following the write read (with shapes)
+    text = textwrap.dedent(_GATE) + textwrap.dedent('''
+    def f(w):
+        a = w * 2.0
+        al = a
+        if np.max(w) > 0.0:
+            al += np.tanh(w)
+        g, s = _gate(*_pair(a))
+        return np.sum(g * s)
+    ''')
+    ns = {}
+    exec(backgen.generate(text, name="f", shapes={"w": "4"}), ns)
+    forward = {}
+    exec(text, forward)
+    np.testing.assert_allclose(ns["f_backward"](W4.copy()), gradient(lambda w: forward["f"](w.copy()), [W4], 0),
+                               rtol=1e-5, atol=1e-7)
+
+
+def test_helper_tuple_spread_of_an_unknown_name_is_refused_at_the_line():
+    # the name given the spread tuple had no line of its own: an internal error where a message pointed there
+    text = textwrap.dedent(_GATE) + textwrap.dedent('''
+    def f(w):
+        a = w * 2.0
+        al = a
+        if np.max(w) > 0.0:
+            al += np.tanh(w)
+        g, s = _gate(*_pair(r6))
+        return s, g
+    ''')
+    with pytest.raises(backgen.BackgenError, match="'r6' is not a parameter") as info:
+        backgen.generate(text, name="f", shapes={"w": "4"})
+    assert "internal error" not in str(info.value)
