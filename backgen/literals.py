@@ -36,7 +36,9 @@ A module-level name is a *literal list* when:
   module (``GRID = np.linspace(0.0, 1.0, N)``, ``N = 11``, ``EYE = np.eye(4)``; each name of ``NODES, WEIGHTS =
   np.polynomial.legendre.leggauss(5)`` one of the arrays it gives; not an array made to be filled,
   ``BUF = np.zeros(n)``), with NumPy's functions,
-  ``.T``, arithmetic and numbers (``SOBEL_Y = SOBEL_X.T``, ``K = np.outer(G, G) / 16.0``; nothing
+  ``.T``, arithmetic and numbers (``SOBEL_Y = SOBEL_X.T``, ``K = np.outer(G, G) / 16.0``; the methods
+  ``reshape``, ``transpose``, ``astype`` and the like of an array a call makes, ``W = np.linspace(-1.0, 1.0,
+  8).reshape(4, 2)``; an array computed from another such, ``H = G * 2.0``; nothing
   random or uninitialized), read as the rest are, and read as ``np.array`` of the numbers it
   holds (its dtype given); it is a constant only where the names it is computed from are, and
   they only where it is (it may be a view of them); a dtype given as Python's ``float``, ``int``,
@@ -169,10 +171,11 @@ def _derived_arrays(module, found, meaning):
         given = {name: numbers[name] for name in reads - known if name in numbers}
         space = _library_space(reads - known - set(given), meaning)
         written = any(_array_literal(n, lambda name: meaning(name) == "numpy") for n in ast.walk(stmt.value))
+        made = _made_by(stmt.value)  # (np.linspace(0.0, 1.0, 8).reshape(4, 2): made by np.linspace)
         called = space is not None and any(isinstance(n, ast.Call) for n in ast.walk(stmt.value)) and \
             any(meaning(name) == "numpy" for name in reads - known) and not (
-                isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute) and
-                stmt.value.func.attr in _BUFFERS)  # (np.linspace(0.0, 1.0, 11): of numbers; np.zeros(n) a buffer)
+                isinstance(made, ast.Call) and isinstance(made.func, ast.Attribute) and
+                made.func.attr in _BUFFERS)  # (np.linspace(0.0, 1.0, 11): of numbers; np.zeros(n) a buffer)
         if not (reads & known or written or called) or space is None or \
                 not all(_computable(n, known) for n in ast.walk(stmt.value)):
             continue  # (P = 1e-4 * np.array([[3689, 1170], ...]): from an array written out, Hartmann's)
@@ -188,8 +191,10 @@ def _derived_arrays(module, found, meaning):
         except Exception:  # noqa: BLE001 - NumPy raises on these values (the module would too)
             continue
         numpy_name = next((n for n in sorted(reads - known) if meaning(n) == "numpy"), None) or next(
-            (n.func.value.id for dep in sorted(reads & set(found)) for n in [found[dep][0]]
-             if isinstance(n, ast.Call)), None)
+            (n.func.value.id for dep in sorted(reads & known) for n in [found[dep][0] if dep in found else
+                                                                         derived[dep][1]]
+             if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)),
+            None)  # (H = G * 2.0 of G = np.linspace(0.0, 1.0, 4): NumPy's name in G's array)
         parts = [value] if isinstance(target, ast.Name) else list(value) if isinstance(value, tuple) and \
             len(value) == len(names) else []
         if not parts or numpy_name is None or not all(
@@ -201,10 +206,25 @@ def _derived_arrays(module, found, meaning):
     return derived
 
 
+_ARRAY_METHODS = frozenset({"reshape", "transpose", "swapaxes", "squeeze", "ravel", "flatten", "astype", "copy"})
+# (methods of an array a call makes that give a new array of its values, or a view of that new array)
+
+
+def _made_by(node):
+    """The call making the array of ``node``, through the methods of ``_ARRAY_METHODS`` called on it
+    (``np.linspace(-1.0, 1.0, 8)`` of ``np.linspace(-1.0, 1.0, 8).reshape(4, 2)``); ``node`` where none is."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            node.func.attr in _ARRAY_METHODS and isinstance(node.func.value, ast.Call):
+        node = node.func.value
+    return node
+
+
 def _computable(node, known):
     """Whether a node of a derived array's expression is one of those ``_derived_arrays`` reads."""
     if isinstance(node, ast.Name):
         return True  # (a literal, or NumPy's or math's: told by the caller)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call) and node.attr in _ARRAY_METHODS:
+        return True  # (np.arange(12.0).reshape(3, 4): a method of the array the call makes)
     if isinstance(node, ast.Attribute):
         return node.attr not in _UNSTABLE and (node.attr == "T" or isinstance(node.value, (ast.Name, ast.Attribute))
                                                and not _reads_known(node.value, known))

@@ -159,6 +159,7 @@ class MemoryModel:
         self.mask_names = set()  # names known to hold booleans (x > 0, ~m, m & n): an index by one copies
         self.index_arrays = set()  # names known to hold arrays of integers (np.arange(N), labels declared
                                    # 'int N'): an index by one copies too
+        self.index_tuples = set()  # names holding np.nonzero's tuple of arrays of integers: its items index so
         self.constant_links = {}  # atom -> a constant array another name holds, which it may be (a merge)
         self.constants_in_place = {}  # a constant h op= v folded to -> the constant h held before (its text)
         self.constant_origins = {}  # id of a constant a name was given -> (it, the constant whose array it is of:
@@ -188,7 +189,12 @@ class MemoryModel:
             self.dense.add(op.target)
         if op.rule == "inert" and self.numpy and _boolean(op.source, self.mask_names):
             self.mask_names.add(op.target)
-        if self.numpy and _arange(op.source, getattr(self, "modules", {}).get("np", "np")):
+        if self.numpy and _integer_array(op.source, getattr(self, "modules", {}).get("np", "np")):
+            self.index_arrays.add(op.target)
+        elif self.numpy and _integer_array(f"{op.source}[0]", getattr(self, "modules", {}).get("np", "np")):
+            self.index_tuples.add(op.target)  # (rows, cols = np.nonzero(m): each an array of integers)
+        elif self.numpy and op.rule == "getitem" and op.args and isinstance(op.args[0], ir.Var) and \
+                op.args[0].name in self.index_tuples and re.fullmatch(r"-?\d+", op.param("index") or ""):
             self.index_arrays.add(op.target)
         if op.rule in _INTEGER_RULES and (op.rule == "inert" or all(  # (arithmetic of arrays: not parsed again)
                 a.__class__ is ir.Const or a.name in self.int_names for a in op.args)) and \
@@ -1777,6 +1783,34 @@ def _arange(text, np_name):
             return False
     return isinstance(text, ast.Call) and isinstance(text.func, ast.Attribute) and text.func.attr == "arange" \
         and isinstance(text.func.value, ast.Name) and text.func.value.id == np_name
+
+
+_INTEGER_ARRAYS = frozenset({"argsort", "flatnonzero", "argwhere", "lexsort"})  # (of any operands, arrays)
+
+
+def _integer_array(text, np_name):
+    """Whether the expression ``text`` certainly gives an array of integers of one dimension or more, never
+    one integer: ``np.arange(...)``, ``np.argsort(...)`` (and ``x.argsort()``), ``np.flatnonzero``,
+    ``np.argwhere``, ``np.lexsort``, ``np.nonzero(...)[k]``; an index by it is advanced, and copies."""
+    if not any(word in text for word in ("arange", "argsort", "nonzero", "argwhere", "lexsort")):
+        return False
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return False
+    if _arange(node, np_name):
+        return True
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and type(node.slice.value) is int:
+        node, nonzero = node.value, True  # (np.nonzero(m)[0]: the indices along one axis)
+    else:
+        nonzero = False
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        return False
+    by_numpy = isinstance(node.func.value, ast.Name) and node.func.value.id == np_name
+    if nonzero:
+        return by_numpy and node.func.attr == "nonzero"
+    return by_numpy and node.func.attr in _INTEGER_ARRAYS or node.func.attr == "argsort" and not node.args
+    # (x.argsort(): an array of x's shape, (1,) of a number)
 
 
 def _boolean(text, masks):

@@ -144,6 +144,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
     from . import methods  # (a method's self.output = ..., then read: a name of its own; imported where needed)
     methods.kept_as_names(forward.func)
     _list_targets_as_tuples(forward.func)  # ([W_xi, W_hi, b_i] = params, as d2l unpacks: the tuple target)
+    _underscore_named(forward.func)  # (h, _ = pair(x), then _ read: a name of its own)
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         kinds = census(forward.func)[0]  # (the classes as read: a pass for nodes none of the passes makes skips)
         if not kinds.isdisjoint(_TRIES):
@@ -168,6 +169,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
             iterables.products(forward)
         if ast.Starred in kinds:
             starred.rewrite(forward.func)
+            if forward.helpers:  # (g(*pair(x)), t = pair(x) then g(*t): the items of the tuple pair returns)
+                starred.spread_returns(forward.func, lambda name: _tuple_length(forward, name))
             starred.spread(forward.func, forward.env)
             starred.joined_shapes(forward.func)
             starred.joined_lists(forward.func)
@@ -303,6 +306,22 @@ def _file_name(text):
     """Whether source text that holds no function is a file's name (``"model.py"``, passed for its text)."""
     text = text.strip()
     return bool(text) and "\n" not in text and (text.endswith((".py", ".pyw")) or os.path.isfile(text))
+
+
+def _tuple_length(forward, name):
+    """The number of items of the tuple each ``return`` of the helper ``name`` writes out (``return h,
+    h.sum()``: 2), none of them starred; None where a return is otherwise, or the helper is none."""
+    if name not in forward.helpers:
+        return None
+    helper = read_plain(forward, name)
+    if helper is None or not isinstance(helper.func, ast.FunctionDef):
+        return None
+    returns = [node for node in walk(helper.func) if isinstance(node, ast.Return)]
+    nested = [node for node in walk(helper.func) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                           ast.Lambda)) and node is not helper.func]
+    sizes = {len(r.value.elts) if isinstance(r.value, ast.Tuple) and not any(
+        isinstance(e, ast.Starred) for e in r.value.elts) else None for r in returns}
+    return sizes.pop() if len(sizes) == 1 and not nested and None not in sizes else None
 
 
 def read_plain(forward, name):
@@ -1736,6 +1755,21 @@ def _list_targets_as_tuples(func):
             for part in ast.walk(target):
                 if isinstance(part, ast.List) and isinstance(part.ctx, ast.Store):
                     part.__class__ = ast.Tuple
+
+
+def _underscore_named(func):
+    """``_`` read as a value in ``func`` (``h, _ = pair(x)``, then ``if _ > 5.0``), in place, a name of its
+    own throughout the function (``unnamed``, or ``unnamed1``... where that is taken): the later passes
+    take ``_`` for a value bound and thrown away."""
+    found = [node for node in walk(func) if isinstance(node, ast.Name) and node.id == "_"]
+    if not any(isinstance(node.ctx, ast.Load) for node in found) or \
+            any(isinstance(node, ast.arg) and node.arg == "_" for node in walk(func)):
+        return  # (a parameter named _, its own or a lambda's, kept as it is)
+    used = {node.id for node in walk(func) if isinstance(node, ast.Name)} | \
+        {node.arg for node in walk(func) if isinstance(node, ast.arg)} | {func.name}
+    name = fresh_names(used)("unnamed")
+    for node in found:
+        node.id = name
 
 
 def _function_node(func):

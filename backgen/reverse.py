@@ -479,6 +479,13 @@ class _Reverser(FlowReverser):
                 return False
         return all(d == 1 for d in shape)  # one number
 
+    def lists_among_items(self, name):
+        """Whether an item of the list or tuple ``name`` read at a constant place is itself a list (``parts``
+        of ``(left, right), s = split(x)``, ``split`` returning ``[a, b], s``)."""
+        return any(op.rule == "getitem" and isinstance(op.args[0], ir.Var) and op.args[0].name == name and
+                   re.fullmatch(r"-?\d+", op.param("index") or "") and
+                   isinstance(self.staged.shapes.get(op.target), Items) for op in ir.ops_in(self.staged.body))
+
     def zeros_like(self, name):
         np_name = self.staged.modules["np"]
         guard = self.guard(name)
@@ -488,6 +495,9 @@ class _Reverser(FlowReverser):
                 f"[[0.0 * v for v in row] for row in {name}]"  # (a list of lists of numbers)
             if self.none_items and name not in self.nested:  # ([None] * 3, some items never filled: no gradient)
                 zeros = f"[None if item is None else 0.0 * item for item in {name}]"
+            elif self.numpy and name not in self.nested and self.lists_among_items(name):
+                zeros = f"[{np_name}.zeros_like(item, dtype=float) if isinstance(item, list) else 0.0 * item " \
+                        f"for item in {name}]"  # (a helper's ([a, b], s): the list's gradient an array, as its own)
             if name in self.dicts:
                 k, v = self.dict_words()
                 zeros = f"{{{k}: 0.0 * {v} for {k}, {v} in {name}.items()}}"

@@ -43,7 +43,7 @@ one (or a local bound once to one, ``lead = x.shape[:-1]``), as the tuples it jo
 import ast
 import copy
 
-from .source import module_calls, rewrite_statements, walk
+from .source import fresh_names, module_calls, rewrite_statements, walk
 
 
 def rewrite(func):
@@ -183,6 +183,55 @@ def spread(func, env=None):
             _located(call.func, call)
 
 
+def spread_returns(func, length):
+    """Calls spreading the tuple one of the user's functions returns (``length(name)``: the number of items
+    each of its returns writes out, or None), in place: ``g(*pair(x))`` in a simple statement is ``parts =
+    pair(x)`` before it, then ``g(*parts)``; and ``g(*t)`` of a local ``t`` bound once to such a call, whose
+    length nothing changes, is ``g(t[0], ..., t[n - 1])``, the items Python spreads."""
+    if not any(isinstance(n, ast.Starred) and isinstance(n.ctx, ast.Load) for n in walk(func)):
+        return
+    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in walk(func) if isinstance(a, ast.arg)}
+    fresh = fresh_names(used)
+
+    def named(stmt):
+        if not isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Return)):
+            return None
+        guarded = {id(n) for node in walk(stmt) if isinstance(node, (ast.IfExp, ast.BoolOp, ast.Lambda, ast.ListComp,
+                                                                     ast.SetComp, ast.DictComp, ast.GeneratorExp))
+                   for n in walk(node)}  # (a call there may not run: not computed before the statement)
+        before = []
+        for node in [n for n in walk(stmt) if isinstance(n, ast.Starred)]:  # (outer ones first)
+            if isinstance(node.ctx, ast.Load) and id(node) not in guarded and isinstance(node.value, ast.Call) and \
+                    isinstance(node.value.func, ast.Name) and length(node.value.func.id) is not None:
+                name = fresh("parts")
+                before.append(ast.copy_location(ast.Assign([ast.copy_location(ast.Name(name, ast.Store()), stmt)],
+                                                           node.value), stmt))
+                node.value = ast.copy_location(ast.Name(name, ast.Load()), node.value)
+        return before[::-1] + [stmt] if before else None  # (g(*h(*k(x))): k's tuple, then h's, then g)
+
+    func.body = rewrite_statements(func.body, lambda stmt: named(stmt) or [stmt])
+    returned = {}
+    for node in walk(func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
+                isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name):
+            n = length(node.value.func.id)
+            if n is not None:
+                returned[node.targets[0].id] = n
+    if not returned:
+        return
+    sizes = fixed_sizes(func, returns=returned)
+    for call in [n for n in walk(func) if isinstance(n, ast.Call) and not _random(n.func)]:
+        args = []
+        for arg in call.args:
+            if isinstance(arg, ast.Starred) and isinstance(arg.value, ast.Name) and arg.value.id in sizes and \
+                    arg.value.id in returned:
+                args.extend(ast.copy_location(ast.Subscript(ast.Name(arg.value.id, ast.Load()), ast.Constant(k),
+                                                            ast.Load()), arg) for k in range(sizes[arg.value.id]))
+            else:
+                args.append(arg)
+        call.args = [_located(a, call) for a in args]
+
+
 def _math_alias(env):
     """A name ``env`` binds to the ``math`` module (``math``, bound so in ``env``, where none is)."""
     alias = next((name for name, meaning in sorted((env or {}).items()) if meaning == "math"), None)
@@ -196,9 +245,10 @@ def _random(func):
     return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and func.value.attr == "random"
 
 
-def fixed_sizes(func, kept=frozenset()):
+def fixed_sizes(func, kept=frozenset(), returns=None):
     """Locals bound once to a tuple or list written out, whose length nothing changes -> that length;
-    ``kept``: the ids of other reads of such a name that leave its length alone."""
+    ``kept``: the ids of other reads of such a name that leave its length alone; ``returns``: other
+    locals bound once (to the tuple a function returns) -> their lengths, taken as those written out."""
     bound, sizes = {}, {}
     params = {a.arg for a in func.args.args + func.args.kwonlyargs + func.args.posonlyargs}
     for node in walk(func):
@@ -217,6 +267,7 @@ def fixed_sizes(func, kept=frozenset()):
                 isinstance(node.value, (ast.Tuple, ast.List)) and \
                 not any(isinstance(e, ast.Starred) for e in node.value.elts):
             sizes[node.targets[0].id] = len(node.value.elts)
+    sizes.update(returns or {})
     sizes = {name: n for name, n in sizes.items() if bound.get(name) == 1 and name not in params}
     if not sizes:
         return sizes
