@@ -1758,13 +1758,14 @@ def _list_targets_as_tuples(func):
 
 
 def _underscore_named(func):
-    """``_`` read as a value in ``func`` (``h, _ = pair(x)``, then ``if _ > 5.0``), in place, a name of its
-    own throughout the function (``unnamed``, or ``unnamed1``... where that is taken): the later passes
+    """``_`` bound by ``func`` and read as a value there (``h, _ = pair(x)``, then ``if _ > 5.0``), in place, a
+    name of its own throughout the function (``unnamed``, or ``unnamed1``... where that is taken): the later passes
     take ``_`` for a value bound and thrown away."""
     found = [node for node in walk(func) if isinstance(node, ast.Name) and node.id == "_"]
     if not any(isinstance(node.ctx, ast.Load) for node in found) or \
+            not any(isinstance(node.ctx, ast.Store) for node in found) or \
             any(isinstance(node, ast.arg) and node.arg == "_" for node in walk(func)):
-        return  # (a parameter named _, its own or a lambda's, kept as it is)
+        return  # (a parameter named _, its own or a lambda's, or the module's _ = 3.0, kept as it is)
     used = {node.id for node in walk(func) if isinstance(node, ast.Name)} | \
         {node.arg for node in walk(func) if isinstance(node, ast.arg)} | {func.name}
     name = fresh_names(used)("unnamed")
