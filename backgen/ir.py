@@ -90,11 +90,16 @@ class Op:
         return ((self.target, self.source),)
 
     def reads(self):
-        """The names computing it reads (a frozenset, worked out once)."""
+        """The names computing it reads (a frozenset, worked out once): its variables, and the names its
+        source and its constant operands' text spell (``np.full((3, 4), 0.5)[i].mean()`` written into an
+        array reads ``i``)."""
         names = self.__dict__.get("_reads")
         if names is None:
             index = self.param("index") if self.params else None
             names = {a.name for a in self.args if a.__class__ is Var}
+            for a in self.args:
+                if a.__class__ is Const and not a.source.replace(".", "", 1).replace("-", "", 1).isdigit():
+                    names |= code_names(a.source)
             for text in (self.source, f"_[{index}]") if index else (self.source,):
                 found = code_names(text)
                 names |= found - {"_"} if "_" in found else found

@@ -5473,3 +5473,27 @@ def test_a_stack_of_selections_against_its_transpose(made, product):
 ], ids=["fuzz-3943", "selection-passed-on"])
 def test_a_helpers_selection_passed_to_another_call(source):
     assert_right_at_random(source, count=60, seed=5)
+
+
+# long fuzz, seed 2026120587, program 6865: b[i].mean() of a constant array b, in a loop after the loop over
+# i, was written as the constant np.full((3, 4), 0.5)[i].mean(); the names such a constant's text reads
+# were not among the line's reads, so the loop setting i was left out of the backward's forward pass
+# (NameError: name 'i' is not defined)
+def test_a_constant_read_at_a_loop_variable_after_its_loop():
+    assert_right('''
+        import numpy as np
+
+        def f(s: float, X: "3, 4", W: "3, 1"):
+            hs = []
+            for i in range(1):
+                hs.append(0.25)
+            hs.append(s * 1.5)
+            k = 0
+            while k < 2:
+                k = k + 1
+                b = np.full((3, 4), 0.5)
+                X[-2, 3] = b[i].mean()
+            c = b @ np.arange(8.0).reshape(4, 2) + W[0, 0] * X[:, :2]
+            return np.var(c, axis=0) ** 2
+    ''', [0.5, np.random.default_rng(3).normal(size=(3, 4)), np.random.default_rng(4).normal(size=(3, 1))],
+        dout=np.array([0.3, -0.8]))
