@@ -1172,7 +1172,20 @@ def _source_static_calls(forward, module, last):
         node.name = helper
         _put_class_constants(node, _class_constants(module, last))
         made[owner, name], nodes[helper] = helper, node
+    shared = dict(forward.helpers)  # (each helper may call the others)
+    for helper, node in nodes.items():
+        for stmt in node.body:
+            _owner_calls_named(stmt, made)
+        shared[helper] = Nested(node, forward.filename, tuple(forward.lines), dict(forward.env), shared,
+                                dict(forward.constants), literals=dict(forward.literals))
+    forward.helpers.update((helper, shared[helper]) for helper in nodes)
+    for stmt in forward.func.body:
+        _owner_calls_named(stmt, made)
 
+
+def _owner_calls_named(tree, made):
+    """Each call ``Owner.name(...)`` in ``tree`` (in place) of a method ``made`` a helper (``{(owner,
+    name): helper}``) as the call of that helper, ``helper(...)``."""
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):
             self.generic_visit(node)
@@ -1181,15 +1194,7 @@ def _source_static_calls(forward, module, last):
                     (callee.value.id, callee.attr) in made:
                 node.func = ast.copy_location(ast.Name(made[callee.value.id, callee.attr], ast.Load()), callee)
             return node
-    shared = dict(forward.helpers)  # (each helper may call the others)
-    for helper, node in nodes.items():
-        for stmt in node.body:
-            Calls().visit(stmt)
-        shared[helper] = Nested(node, forward.filename, tuple(forward.lines), dict(forward.env), shared,
-                                dict(forward.constants), literals=dict(forward.literals))
-    forward.helpers.update((helper, shared[helper]) for helper in nodes)
-    for stmt in forward.func.body:
-        Calls().visit(stmt)
+    Calls().visit(tree)
 
 
 def _put_class_constants(func, constants):
@@ -1639,16 +1644,7 @@ def _static_calls(func, forward):
             continue
         made[(owner_name, name)] = _method_helper(forward, target, _strip_decorators(node), filename, lines,
                                                   name, owner, taken)
-
-    class Calls(ast.NodeTransformer):
-        def visit_Call(self, node):
-            self.generic_visit(node)
-            callee = node.func
-            if isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name) and \
-                    (callee.value.id, callee.attr) in made:
-                node.func = ast.copy_location(ast.Name(made[(callee.value.id, callee.attr)], ast.Load()), callee)
-            return node
-    Calls().visit(forward.func)
+    _owner_calls_named(forward.func, made)
     ast.fix_missing_locations(forward.func)
 
 
