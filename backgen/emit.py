@@ -213,6 +213,11 @@ def _checks(backward, guard):
                        f'"{backward.name}() reads {name} by position, as a list or an array: a dict, whose loop "\n'
                        f'                        "takes its keys, is not; pass list({name}.items()) and loop over that"',
                        "TypeError"))
+    for name, index in backward.indexed_checks:  # vectors[word]: an array's row here, not a dict's entry
+        checks.append((f"isinstance({name}, dict)",
+                       f'"{backward.name}() is written for {name} as an array read at {index}: for a dict read "\n'
+                       f'                        "at a key, use the decorator, whose code is for the key it is given"',
+                       "TypeError"))
     for name in backward.stacked:  # for W in Ws without shapes: Ws is one array (or arrays of one shape)
         checks.append((f"_several_shapes({name})",
                        f'"{backward.name}() is written for {name} as one array: for a list of arrays of several "\n'

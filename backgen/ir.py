@@ -396,6 +396,8 @@ class Backward:
     iterates: tuple = ()  # parameters iterated or unpacked, here or by a helper they are passed to
     keyed_checks: tuple = ()  # parameters of no array shape given that the code reads by position (iterated,
                               # unpacked): checked not to be dicts, whose loops take their keys, as it starts
+    indexed_checks: tuple = ()  # (parameter, index): parameters of no shape given read at another parameter
+                                # (vectors[word]), taken as arrays: checked not to be dicts as it starts
     item_lists: tuple = ()  # parameters of no given shape that may be lists of arrays of several shapes
     numbers_grown: bool = False  # shape-generic: a loop made a number it starts from (total = 0.0) an array
     sized_outputs: tuple = ()  # (position, group) of the outputs whose length the data decides (``q[q > 0]``),

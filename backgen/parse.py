@@ -2392,6 +2392,8 @@ def fence(forward, main=True):
     body = list(func.body)
     if body and is_docstring(body[0]):
         body = body[1:]
+    if not main:
+        _nested_tuples_listed(func)
     _fence_block(forward, body, in_loop=False, last=True, reported=_reported_dicts(func) if main else frozenset())
     if not main and body and not any(isinstance(n, ast.Return) for n in walk(func)):
         # a helper that only writes into what it is given (def relu_(a): a[a < 0] = 0.0): it returns None,
@@ -2400,6 +2402,16 @@ def fence(forward, main=True):
         func.returns_nothing = True
     elif not body or not ends_in(body):
         raise forward.error(f"function {func.name!r} must end with a return statement", body[-1] if body else func)
+
+
+def _nested_tuples_listed(func):
+    """A helper's ``return (a, b), s``: the pair returned inside the tuple is the list ``[a, b]``, which
+    its callers read alike (unpacked, indexed, iterated), as a list of arrays (in place)."""
+    for node in walk(func):
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple):
+            node.value.elts = [ast.copy_location(ast.List(v.elts, ast.Load()), v)
+                               if isinstance(v, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in v.elts)
+                               else v for v in node.value.elts]
 
 
 def _reported_dicts(func):

@@ -42,7 +42,7 @@ from .reverse import reverse
 from .selections import check_other_values, data_numbers, data_sized, data_varying, layout_varies, sized_axes
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, DeadBranch, SampleSettings, check_differentiable, dim_sizes, examples, infer_ran, list_names
-from .shapes import pattern_conflict
+from .shapes import Items, pattern_conflict
 from .sample_sizes import Sizes, about_sizes
 from .shapes import check_room, checked_loops, run_check
 from .shape_free import indexed_ranks, item_lists, uses as uses_of, write as write_shape_free
@@ -749,6 +749,14 @@ class _Inlined(Exception):
         self.forward = forward
 
 
+def _listed_items(staged, shape_free):
+    """The values read out of lists that are themselves lists of arrays of several shapes (``parts[0]`` of
+    ``parts, s = split(x)``, ``split`` returning ``[a[:, :1], a[:, 1:]], s``): their gradients are lists,
+    made and added item by item.  In code for every shape, every such list may be one."""
+    return frozenset(name for name, shape in staged.shapes.items()
+                     if isinstance(shape, Items) and (shape_free or shape.ragged) and name not in staged.lists)
+
+
 def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new, packing,
              sized_params=(), also=(), layouts=None, unmerged=False):
     item_writes = _refuse_list_item_writes(forward, args, chain)
@@ -966,7 +974,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                   if (id(op), k) in passed and p == structured.item_returned(helpers[op.param("function")][0].func)}
         roots, names = item_lists(result, [p for p in result.params if p in shape_free and p in iterates], passed,
                                   picked)
-        result = dataclasses.replace(result, item_lists=names)
+        result = dataclasses.replace(result, item_lists=names | _listed_items(result, shape_free))
+    elif result.mode == "numpy":
+        result = dataclasses.replace(result, item_lists=_listed_items(result, shape_free))
     given = dict(known, **{p: v for p, v in called.items() if type(v) in (bool, str)})  # (the decorator keeps its
     # code per flag and string too)
     if given:  # (a parameter's staged name is its own where the code never sets it again)
@@ -988,6 +998,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     if args is None and not chain and result.cache is None:  # for u in d: Python takes a dict's keys, and d[k] by
         main = dataclasses.replace(main, keyed_checks=tuple(  # key; the code reads d[i] by position: refused
             p for p in main.iterates if p in shape_free or p not in (shapes or {})))  # as it starts
+    if shape_free and not chain and result.cache is None:  # vectors[word]: a dict's entry in Python, an array's
+        main = dataclasses.replace(main, indexed_checks=_indexed_by_parameters(result, shape_free))  # row here
     if shape_free and not chain:  # for W in Ws, W1, b1 = params: a list of arrays of several shapes is refused
         main = dataclasses.replace(main, stacked=tuple(p for p in main.iterates if p in shape_free
                                                        and p not in roots),
@@ -998,6 +1010,19 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     if packing:
         main = structured.pack(main, packing)
     return Program(main, tuple(forwards.values()), tuple(unique))
+
+
+def _indexed_by_parameters(staged, params):
+    """``(parameter, index)`` for the parameters ``params`` (of no shape given) read at another parameter
+    as it is given (``word_to_vec[word]``): taken for arrays, which a dict read at a key is not."""
+    given = set(staged.params)
+    found = {}
+    for op in ops_in(staged.body):
+        if op.rule == "getitem" and isinstance(op.args[0], ir.Var):
+            base, index = op.args[0].name, op.param("index")
+            if base in params and index in given and index != base and base not in staged.lists:
+                found.setdefault(base, index)
+    return tuple(found.items())
 
 
 def _read_as_arrays(staged, params):

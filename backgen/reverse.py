@@ -496,8 +496,9 @@ class _Reverser(FlowReverser):
             if self.none_items and name not in self.nested:  # ([None] * 3, some items never filled: no gradient)
                 zeros = f"[None if item is None else 0.0 * item for item in {name}]"
             elif self.numpy and name not in self.nested and self.lists_among_items(name):
-                zeros = f"[{np_name}.zeros_like(item, dtype=float) if isinstance(item, list) else 0.0 * item " \
-                        f"for item in {name}]"  # (a helper's ([a, b], s): the list's gradient an array, as its own)
+                zeros = f"[_zeros_like_items(item) if isinstance(item, list) else 0.0 * item " \
+                        f"for item in {name}]"  # (a helper's ([a, b], s): the list's gradient an array, as its
+                # own, or a list of arrays where its items have several shapes)
             if name in self.dicts:
                 k, v = self.dict_words()
                 zeros = f"{{{k}: 0.0 * {v} for {k}, {v} in {name}.items()}}"
@@ -632,6 +633,20 @@ class _Reverser(FlowReverser):
         summed = unbroadcast(f"{dividend} * {source.wrap(upstream)}", target, whole)
         return f"-{summed} / {divisor} / {divisor}"
 
+    def negation_lifted(self, grad, names, args):
+        """A template negating an operand first (``-a / b / b``) negates the whole (``-(a / b / b)``)
+        where that operand may hold booleans (a mask ``x > 0``, a parameter that may be given one):
+        NumPy refuses ``-`` of booleans, and dividing first makes floats.  The same numbers."""
+        if not grad.startswith("-"):
+            return grad
+        first = re.match(r"-([A-Za-z_]\w*) [/*]", grad)
+        if first is None or first.group(1) not in names:
+            return grad
+        arg = args[names.index(first.group(1))]
+        if arg.__class__ is not ir.Var or arg.name in self.floats:
+            return grad
+        return f"-({grad[1:]})"
+
     def of_numbers(self, op):
         """Whether ``op``, in NumPy code, computes a number its guards test as one (``text if g else
         0.0``): a ``math`` function's, or a builtin's (``pow(x, n)``) of operands known to be numbers, not
@@ -678,6 +693,7 @@ class _Reverser(FlowReverser):
                 self.refuse_number_first(op, arg.name)
             context = None  # (made where a rule function or broadcasting needs it)
             if grad.__class__ is str:  # a template
+                grad = self.negation_lifted(grad, names, op.args)
                 text = source.contribution(grad, bindings, upstream)
                 if text is None:
                     continue
@@ -1060,6 +1076,8 @@ class _Reverser(FlowReverser):
             part = f"{name}[{scatter.index}]"
             if ":" in scatter.index or element in self.sequences:  # a slice of a list, a row: add element by element
                 lines.append(ir.AdjointLine(part, False, f"[a + b for a, b in zip({part}, {upstream})]"))
+            elif element in self.staged.item_lists:  # an item that is a list of arrays of several shapes
+                lines.append(ir.AdjointLine(part, False, f"_plus({part}, {upstream})"))
             else:
                 lines.append(ir.AdjointLine(part, False, f"{part} + {upstream}"))
             return lines

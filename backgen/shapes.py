@@ -862,6 +862,17 @@ class Items(tuple):
     own shape in ``element`` (None while the list is empty)."""
 
     element = None
+    ragged = False  # its items are arrays of several shapes, or lists (np.zeros_like of it fails)
+
+
+def _ragged(values, element):
+    """Whether the items of a list or tuple are not all arrays (or numbers) of the shape ``element``."""
+    if element is None:
+        return bool(values)
+    try:
+        return any(isinstance(v, (list, tuple, dict)) or np.shape(v) != element for v in values)
+    except ValueError:
+        return True
 
 
 class _Walker:
@@ -1923,6 +1934,7 @@ def _shape(value):
             element = None
         shape = Items((len(value),) + (element or ()))
         shape.element = element
+        shape.ragged = _ragged(value, element)
         return shape
     if isinstance(value, dict):  # (a dict the function fills, hs[t] = h: a list's shape, its items' of one)
         items = list(value.values())

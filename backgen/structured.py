@@ -333,6 +333,8 @@ def flatten(forward, wrt, shapes, args, unshaped=False):
         rewriter.numbers.update({name: ast.Constant(int(value)) for name, value in zip(params, args)  # the
                                  if isinstance(value, (int, np.integer)) and not isinstance(value, bool)  # code
                                  and name not in stored})  # is for that value: the decorator's, keyed by it)
+        rewriter.numbers.update({name: ast.Constant(value) for name, value in zip(params, args)  # a string
+                                 if type(value) is str and name not in stored})  # likewise (vectors[word])
         rewriter.aliases.update({name: _Sized(len(value)) for name, value in zip(params, args)  # so is the
                                  if (isinstance(value, (list, tuple)) or isinstance(value, np.ndarray)  # length
                                      and value.ndim > 0)  # of a list
