@@ -36,6 +36,7 @@ import warnings
 import numpy as np
 
 from . import emit, methods, runtime, shape_free, source, structured, varargs
+from .free_arrays import free_arrays, signature_with, values_now, with_free_arrays
 from .cache import output_roles
 from .docshapes import ANY_RANK
 from .errors import BackgenError, NoSourceError
@@ -388,6 +389,7 @@ class Differentiable:
         self._signature = self._call_signature.replace(parameters=[
             p for p in self._call_signature.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)])
         self._attributes = ()  # a method's attributes of self, read as parameters (backgen.methods)
+        self._free = ()  # arrays read from the module or closure, read as parameters (backgen.free_arrays)
         self._own_methods = {}  # the object's own methods it calls, read as helpers -> what its class holds
         self._self_class = SELF_CLASS.get()  # the class those are found on: the object's (of a bound method, or
         # the first one it is called on, where its class was not bound as it was decorated)
@@ -403,7 +405,7 @@ class Differentiable:
         self._given_wrt = wrt
         self._latest = None
         self._setup_lock = threading.Lock()
-        if own_calls or _helpers_below(func) or _classes_unbound(func):  # (a helper defined below it, bound as
+        if own_calls or _helpers_below(func) or _classes_unbound(func) or _names_unbound(func):  # (a helper defined below it, bound as
             # its module goes on: read at the first call; so is a method calling the object's own, or reading its
             self._pending = wrt  # class's constants, Layer.SCALE, its class bound then)
             self._pending_method = own_calls
@@ -444,6 +446,8 @@ class Differentiable:
         (those ``args`` give integers read as those numbers)."""
         with reading_for(self._self_class):
             forward = read(self._func)
+        if self._free:
+            return with_free_arrays(forward, self._free)
         if not self._attributes:
             return forward
         counts = {attr: int(value) for attr, value in zip(self._attributes, args or ())
@@ -456,6 +460,11 @@ class Differentiable:
 
     def _setup(self, wrt):
         forward = self._read()
+        if not self._attributes and not _is_method(self._func) and type(self) is Differentiable:
+            self._free = free_arrays(self._func, forward)  # (inputs = np.load(...) at module level, read)
+            if self._free:
+                self._signature = signature_with(self._signature, self._free)
+                forward = with_free_arrays(forward, self._free)
         self._own_gradients = _own_gradients(forward)
         self._returns_tuple = _returns_tuple(forward)
         params = list(self._signature.parameters)
@@ -492,6 +501,8 @@ class Differentiable:
         params = list(self._signature.parameters)
         if wrt is None and _is_method(self._func) and not self._attributes and params[0] in first.wrt:  # self
             first = guarded(forward, lambda: stage(forward, [p for p in first.wrt if p != params[0]], specs))
+        if wrt is None and set(self._free) & set(first.wrt):  # (the module's arrays: inputs, not differentiated)
+            first = guarded(forward, lambda: stage(forward, [p for p in first.wrt if p not in self._free], specs))
         self.wrt = first.wrt
         defaults = {name: p.default for name, p in self._signature.parameters.items()}
         # c=1 given a float is differentiated: such parameters join wrt for the calls that give one
@@ -517,7 +528,8 @@ class Differentiable:
             given = wrt_names(wrt) if wrt is not None else None
         except TypeError as exc:
             raise forward.error(str(exc)) from None
-        self.wrt = given if wrt is not None else tuple(p for p in self._signature.parameters if p not in flags)
+        self.wrt = given if wrt is not None else tuple(p for p in self._signature.parameters
+                                                       if p not in flags and p not in self._free)
         self._int_defaults = ()
         top = [n.value for n in forward.func.body if isinstance(n, ast.Return) and n.value is not None]
         returns = top or [n.value for n in walk(forward.func) if isinstance(n, ast.Return) and n.value is not None]
@@ -598,6 +610,8 @@ class Differentiable:
         self._ready()
         wrt = self.wrt_for(values)
         module = _global_values(self._func)  # (folded in as constants: code for other values is not this call's)
+        if self._free:  # (those read as parameters: keyed by their shapes, as given values)
+            module = tuple(item for item in module if item[0] not in self._free)
         if self._fixed is not None and wrt == self.wrt and not any(isinstance(v, np.ndarray) for v in values):
             if module != self._fixed_globals:
                 self._fixed = deep(lambda: self._build(None), _origin(self._func))
@@ -712,6 +726,9 @@ class Differentiable:
                     "is the upstream gradient)" if upstream else "")
             raise TypeError(f"{self.__name__}(): {exc}{hint}") from None
         bound.apply_defaults()
+        if self._free:  # the module's (or closure's) arrays as they are now, in their places
+            now = values_now(self._func, self._free, lambda message: self._read().error(message))
+            return tuple(now[name] if name in now else bound.arguments[name] for name in self._signature.parameters)
         return tuple(bound.arguments[name] for name in self._signature.parameters)  # (keyword-only ones last, as
         # the backward takes them; what *args and **kwargs the body never reads gather, left out)
 
@@ -1656,6 +1673,14 @@ def _helpers_below(func):
     called = {n.id for call in ast.walk(node) if isinstance(call, ast.Call)
               for n in [call.func, *call.args, *(k.value for k in call.keywords)] if isinstance(n, ast.Name)}
     return unbound & called
+
+
+def _names_unbound(func):
+    """Whether ``func`` reads names its module does not bind yet (an array loaded below its def, read as
+    an input it is not given: ``free_arrays``): then read at the first call."""
+    func = getattr(func, "__func__", func)
+    code = getattr(func, "__code__", None)
+    return code is not None and bool(_unbound_globals(func, code))
 
 
 def _unbound_globals(func, code):

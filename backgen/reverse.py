@@ -637,7 +637,7 @@ class _Reverser(FlowReverser):
         """A template negating an operand first (``-a / b / b``) negates the whole (``-(a / b / b)``)
         where that operand may hold booleans (a mask ``x > 0``, a parameter that may be given one):
         NumPy refuses ``-`` of booleans, and dividing first makes floats.  The same numbers."""
-        if not grad.startswith("-"):
+        if not self.numpy or not grad.startswith("-"):  # (Python's -True is -1)
             return grad
         first = re.match(r"-([A-Za-z_]\w*) [/*]", grad)
         if first is None or first.group(1) not in names:
