@@ -164,9 +164,13 @@ class FlowReverser:
         copied = {str(v) for c, v in loop.exits if isinstance(v, ir.Var) and _kept(loop.body, v)}
         entry_read |= {c for c, v in loop.exits if c in loop.fresh and str(v) in copied}
         layered = self.layered(loop)
-        if layered:  # each iteration's carried values may have shapes of their own: the zeros of the adjoint of a
-            # value the iteration does not read are made from the value it started with (None before the loop)
-            unread = [c for c in carried if c in loop.fresh and c not in entry_read]
+        # a carried value the loop sets to one of another length than it had before (a = x[x > 0] before it,
+        # a = v.T in it): the zeros of its adjoint in an iteration are of the value the iteration started with
+        regrown = {c for c in carried if c in self.partly_sized} if self.numpy else set()
+        if layered or regrown:  # each iteration's carried values may have shapes of their own: the zeros of the
+            # adjoint of a value the iteration does not read are made from the value it started with (None before
+            # the loop)
+            unread = [c for c in carried if c in loop.fresh and c not in entry_read and (layered or c in regrown)]
             entry_read |= set(unread)
             self.needs_init |= set(unread)
         saves = tuple((c, self.fresh(_plural(c))) for c in loop.carried if c not in loop.fresh or c in entry_read)
@@ -211,7 +215,8 @@ class FlowReverser:
         for name in fresh_entries:
             if name not in self.adjoint:  # the value the iteration started with was not used
                 value = exits[name]
-                like = value.name if isinstance(value, ir.Var) and value.name in inside and not layered else name
+                like = value.name if isinstance(value, ir.Var) and value.name in inside and not layered \
+                    and name not in regrown else name
                 if name not in loop.fresh and self.sized.get(like):  # the length may change: as it started
                     like = name
                 if like in self.staged.lists and any(like in inner.carried for inner in ir.loops_in(loop.body)):

@@ -5497,3 +5497,25 @@ def test_a_constant_read_at_a_loop_variable_after_its_loop():
             return np.var(c, axis=0) ** 2
     ''', [0.5, np.random.default_rng(3).normal(size=(3, 4)), np.random.default_rng(4).normal(size=(3, 1))],
         dout=np.array([0.3, -0.8]))
+
+
+def test_a_loop_giving_a_selection_a_value_of_another_length():
+    # (long fuzz, seed 2026120590, program 7764) a is selected by a mask before the loop (3 of 4 here,
+    # all 4 at the samples) and set to v.T in it: the zero adjoint of the value the iteration starts
+    # with was made from the value it ended with (ValueError in the backward)
+    source = '''
+        import numpy as np
+
+        def f(X: "1, 4", v: "4"):
+            v = v + X.var(axis=0)
+            a = np.maximum(v[v > 0.0], 0.1) - np.abs(np.sum(v))
+            a = np.tanh(a) * a
+            for i in range(2):
+                X = X + v
+                a = v.T * 0.5
+            return a if np.sum(v * 0.7) > np.sum(a) else X
+    '''
+    X = np.array([[-0.35, 0.630731, 0.731462, 0.452193]])
+    v = np.array([0.873655, 0.534386, 0.825117, -0.455848])
+    assert_right(source, [X, v], dout=np.array([0.4, -1.2, 0.7, 0.9]))
+    assert_right(source, [X, v + 1.0], dout=np.array([0.4, -1.2, 0.7, 0.9]))
