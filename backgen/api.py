@@ -283,9 +283,19 @@ def _items_read(func, params):
     except Exception:  # noqa: BLE001 -- (no source as written: none so known)
         return frozenset()
     items = set()
+
+    def iterated(parts):  # (a slice of it iterated: layer_sizes[:-1] zipped with layer_sizes[1:])
+        for part in parts:
+            items.add(id(part))
+            if isinstance(part, ast.Subscript) and isinstance(part.slice, ast.Slice):
+                items.add(id(part.value))
     for node in ast.walk(tree):
         if isinstance(node, (ast.For, ast.comprehension)):
-            items.update(id(part) for part in _iterated_parts(node))
+            iterated(_iterated_parts(node))
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("list", "tuple") and \
+                len(node.args) == 1 and isinstance(node.args[0], ast.Call) and \
+                getattr(node.args[0].func, "id", None) in ("zip", "enumerate"):  # list(zip(sizes[:-1], sizes[1:]))
+            iterated(node.args[0].args)
         elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "len" and len(node.args) == 1:
             items.add(id(node.args[0]))
         elif isinstance(node, ast.Assign) and len(node.targets) == 1 and \

@@ -86,9 +86,10 @@ def loop_place(func, lineno, col, inside=False):
     return loop.lineno, loop.col_offset
 
 
-def unrolled(func, lineno, col, inside=False, known=None):
+def unrolled(func, lineno, col, inside=False, known=None, lists=None):
     """``func`` with the loop at ``lineno``/``col`` (``inside``: the innermost loop holding that place)
-    written out whole, or None (see the module).  ``known``: names bound to integers throughout."""
+    written out whole, or None (see the module).  ``known``: names bound to integers throughout;
+    ``lists``: ``{parameter: length}`` of lists of integers it is called with."""
     place = loop_place(func, lineno, col, inside)
     if place is None:
         return None
@@ -97,7 +98,8 @@ def unrolled(func, lineno, col, inside=False, known=None):
     known = {name: value for name, value in (known or {}).items()  # (a name the function rebinds: not known)
              if not any(isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
                         for node in ast.walk(func))}
-    lists = _fixed_lists(func)
+    given = lists
+    lists = _fixed_lists(func, given)
     lists.update(_appended_lists(func, known, lists, place))
     found = []
 
@@ -213,14 +215,18 @@ def _list_items(node, lists):
             for k in indices]
 
 
-def _fixed_lists(func):
+def _fixed_lists(func, given=None):
     """``{name: length}`` of the lists and tuples written out (no starred item) that ``func`` binds once, by
     ``name = [...]``, and reads only by index, ``len``, as a loop's sequence or an argument of ``zip``,
     ``enumerate`` and ``reversed``: their length, and what each item is, never change; and of the names
-    bound once to one of them (``sizes = layer_sizes``, a generator's parameter bound to its argument) or
-    to a slice of one with literal bounds (``seq = layer_sizes[:-1]``, as ``zip`` over slices is
-    desugared), read so too."""
-    sizes, stores, derived = {}, bind_counts(func), {}
+    bound once to one of them (``sizes = layer_sizes``, a generator's parameter bound to its argument), to
+    a slice of one with literal bounds (``seq = layer_sizes[:-1]``, as ``zip`` over slices is desugared)
+    or to ``list`` (``tuple``) of ``zip`` or ``enumerate`` of those (``shapes = list(zip(layer_sizes[:-1],
+    layer_sizes[1:]))``), read so too.  ``given``: ``{parameter: length}`` of the lists of integers the
+    function is called with (the decorator's code is for their values), which it never binds."""
+    sizes, stores, derived, made = {}, bind_counts(func), {}, {}
+    params = {a.arg for a in func.args.args + func.args.kwonlyargs}
+    sizes.update({name: n for name, n in (given or {}).items() if name in params and stores.get(name) == 2})
     for node in ast.walk(func):
         if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
             continue
@@ -230,11 +236,19 @@ def _fixed_lists(func):
         elif isinstance(node.value, ast.Name) or isinstance(node.value, ast.Subscript) and \
                 isinstance(node.value.slice, ast.Slice) and isinstance(node.value.value, ast.Name):
             derived[node.targets[0].id] = node.value
-    sizes = {name: n for name, n in sizes.items() if stores.get(name) == 1}
+        elif any(_call_of(node.value, kind, 1) for kind in ("list", "tuple")) and \
+                any(_call_of(node.value.args[0], kind, count) for kind in ("zip", "enumerate") for count in (1, 2, 3)):
+            made[node.targets[0].id] = node.value.args[0]  # (a list of the tuples zip makes, once)
+    sizes = {name: n for name, n in sizes.items() if stores.get(name) == 1 or name in (given or {})}
     derived = {name: value for name, value in derived.items() if stores.get(name) == 1 and name not in sizes}
+    made = {name: value for name, value in made.items() if stores.get(name) == 1 and name not in sizes}
     changed = True
     while changed:  # (in order of dependence: a slice of an alias of a list)
         changed = False
+        for name, value in made.items():
+            items = _known_items(value, {}, sizes) if name not in sizes else None
+            if items is not None:
+                sizes[name], changed = len(items), True
         for name, value in derived.items():
             if name not in sizes:
                 items = _list_items(value, sizes) if isinstance(value, ast.Subscript) or value.id in sizes else None
@@ -266,6 +280,10 @@ def _fixed_lists(func):
     changed = True
     while changed:  # an alias read otherwise: its list is none either; a list that is none: nor what is made of it
         changed = False
+        for name, value in made.items():
+            if name in sizes and name not in refused and name_ids(value) & refused:
+                refused.add(name)
+                changed = True
         for name, of in base.items():
             if (name in refused) != (of in refused) and (name in aliases or of in refused):
                 refused |= {name, of}

@@ -101,8 +101,11 @@ def _static_defaults(forward, wrt, shapes, loops=False):
     defaults = {arg.arg: node for arg, node in source.defaults_of(forward.func.args)}
     integers = {name: default_value(node) for name, node in defaults.items()
                 if array_default(node, forward.env) is None}  # (an array default: no setting)
+    tuples = {name: value for name, value in integers.items() if loops and type(value) is tuple and value and
+              all(type(i) is int for i in value)}  # (layer_sizes=(1, 4, 1): a loop over its pairs written out
+    # for the default, which the code checks it is given)
     integers = {name: value for name, value in integers.items() if type(value) is int}
-    if not integers:
+    if not integers and not tuples:
         return ()
     try:
         staged = stage(forward, wrt, declared_shapes(forward, shapes))
@@ -114,7 +117,7 @@ def _static_defaults(forward, wrt, shapes, loops=False):
         read_so |= {n.id for loop in walk(forward.func) if isinstance(loop, ast.For) and isinstance(loop.iter, ast.Call)
                     and isinstance(loop.iter.func, ast.Name) and loop.iter.func.id == "range"
                     for n in walk(loop.iter) if isinstance(n, ast.Name)}
-    return tuple((name, value) for name, value in integers.items() if name in read_so)
+    return tuple((name, value) for name, value in integers.items() if name in read_so) + tuple(tuples.items())
 
 
 def _build(forward, wrt, shapes, args, user_cache, arrays=False):
@@ -780,7 +783,11 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                        _index_kinds(forward, args))
     before_peel, unrolls = {}, 0  # a loop's place -> the function before its first iteration was written out
     known = dict(integers)  # the integers it is called with (the decorator's code is for these values)
-    known.update({} if chain else forward.fixed_defaults)  # (or the defaults it is written for)
+    known.update({} if chain else {p: v for p, v in forward.fixed_defaults if type(v) is int})  # (or the
+    # defaults it is written for)
+    int_lists = {p: len(v) for p, v in called.items()  # and its lists of them (layer_sizes), which it keys on
+                 if type(v) in (list, tuple) and v and all(type(i) is int for i in v)}
+    int_lists.update({} if chain else {p: len(v) for p, v in forward.fixed_defaults if type(v) is tuple})
     guess = None  # a refusal whose op= is staged again as a write on a guess that its name holds an array
     while True:
         try:
@@ -856,7 +863,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                 places = {loop_place(forward.func, *place, inside=inside) for inside in (iteration, True)} \
                     if varying and not shape_free and unrolls < MAX_UNROLLS else ()
                 peeled_before = [p for p in places if p in before_peel]
-                func = next((unrolled(before_peel.pop(p), *p, known=known) for p in peeled_before), None)
+                func = next((unrolled(before_peel.pop(p), *p, known=known, lists=int_lists) for p in peeled_before),
+                            None)
                 if func is not None:
                     forward, unrolls = dataclasses.replace(forward, func=func), unrolls + 1
                     continue
