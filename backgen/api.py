@@ -415,7 +415,8 @@ class Differentiable:
         self._given_wrt = wrt
         self._latest = None
         self._setup_lock = threading.Lock()
-        if own_calls or _helpers_below(func) or _classes_unbound(func) or _names_unbound(func):  # (a helper defined below it, bound as
+        if own_calls or _helpers_below(func) or _classes_unbound(func) or \
+                type(self) is Differentiable and _names_unbound(func):  # (an array made below it: free_arrays)  # (a helper defined below it, bound as
             # its module goes on: read at the first call; so is a method calling the object's own, or reading its
             self._pending = wrt  # class's constants, Layer.SCALE, its class bound then)
             self._pending_method = own_calls
