@@ -50,7 +50,7 @@ from .nested import Nested, lift
 from . import (broadcasts, combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, dispatch,
                distances, divmods, eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds,
                generators, higher_order, image_filters, index_tricks, integrals, iterables, list_calls,
-               masked_reductions, masked_ufuncs, math_calls, named_entries, orders, outers, partials,
+               masked_reductions, masked_ufuncs, math_calls, modern_syntax, named_entries, orders, outers, partials,
                physical_constants, polyfits, quantiles, scipy_calls, scipy_linalg, scipy_optimize, selects,
                shape_tuples, signals, spectra, starred, statistics_calls, step_bodies, trys, varargs, vectorized,
                view_targets)
@@ -140,6 +140,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
     functions (``_inline_function_defaults``).
     """
     forward, key = _as_read(func_or_source, name, filename)
+    modern_syntax.rewrite(forward.func, forward.error)  # (match on a setting: the if chain; n := v: n = v before)
     forward.numerals.update(numerals(forward.func, forward.lines))  # (as read: 1e-8, before any rewriting)
     from . import methods  # (a method's self.output = ..., then read: a name of its own; imported where needed)
     methods.kept_as_names(forward.func)
@@ -233,6 +234,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
         forward.placeholders.update(tidy(forward.func, forward.error, loops=ast.For in kinds, names=names,
                                          nodes=nodes))
         desugar(forward.func, forward.error, maybe=sugar)
+        if ast.NamedExpr in kinds:  # ([y for v in xs if (y := v * v) > 0]: its condition an if test now)
+            modern_syntax.named_expressions(forward.func, forward.error)
         if sugar or forward.func.args.kwonlyargs or not _same_statements(forward.func.body, body):
             nodes = None  # (the tree walked has changed, or fencing changes its parameters)
     if helper:
