@@ -1917,7 +1917,7 @@ def _function_helpers(func, func_node, aliases=None, wrapped=None):
             passed = [a.id for a in node.args + [k.value for k in node.keywords] if isinstance(a, ast.Name)]
             callee = renamed.get(node.func.id, node.func.id)
             for name in [node.func.id] + passed:
-                value = closure.get(name, func.__globals__.get(name))
+                value = _uncached(closure.get(name, func.__globals__.get(name)))
                 if isinstance(value, types.FunctionType) and _describe(value) is None and not _library(value) \
                         and (name == node.func.id or callee in helpers or callee == "map" and "map" not in bound
                              and closure.get("map", func.__globals__.get("map", map)) is map):  # map(pair, xs)
@@ -1941,6 +1941,15 @@ def _function_helpers(func, func_node, aliases=None, wrapped=None):
             if isinstance(node, ast.Name) and node.id in renamed:
                 node.id = renamed[node.id]
     return helpers
+
+
+def _uncached(value):
+    """The function a ``functools.lru_cache`` (or ``cache``) wrapper of the user's keeps the results of
+    (``@lru_cache`` on ``def coeff(n)``): the same values, computed again; any other value as it is."""
+    if isinstance(value, functools._lru_cache_wrapper) and isinstance(getattr(value, "__wrapped__", None),
+                                                                       types.FunctionType):
+        return value.__wrapped__
+    return value
 
 
 @functools.lru_cache(maxsize=None)
