@@ -28,6 +28,7 @@ import contextlib
 import contextvars
 import copy
 import dis
+import enum
 import functools
 import inspect
 import io
@@ -849,7 +850,8 @@ def _read_source(source, name, filename):
         func = matches[-1]
     func = dispatch.rewrite(func, dispatch.source_tables(module, {d.name for d in defs}))
     env, last = _module_env(module)
-    _put_class_constants(func, _class_constants(module, last))
+    _put_class_constants(func, _class_constants(module, last), lambda message, node: error_at(
+        message, filename, lines, node))
     _defaults_as_defined(module, func, filename, lines)
     helpers = {d.name: (source, filename) for d in defs
                if d is not func and d.name != func.name and last.get(d.name) == "def"}
@@ -1081,7 +1083,14 @@ def _class_constants(module, last):
     (``BatchNorm.EPS = 1e-3``)."""
     classes, written = _plain_classes(module, last)
     found = {}
+    enums = _enum_bases(module)
     for name, node in classes.items():
+        if any(_base_name(base) in enums or _base_name(base) in classes and classes[_base_name(base)] is not None
+               and _enum_class(classes[_base_name(base)], enums) for base in node.bases):
+            members = _enum_members(node, enums)  # (class Mode(Enum): TRAIN = "train": members, not values)
+            found.update(((name, attr), value) for attr, value in (members or {}).items()
+                         if (name, attr.partition(".")[0]) not in written)
+            continue
         values, seen = {}, set()
         for stmt in node.body:
             target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else \
@@ -1101,6 +1110,73 @@ def _class_constants(module, last):
                     values.pop(sub.name, None)
                     break
         found.update(((name, attr), value) for attr, value in values.items() if (name, attr) not in written)
+    return found
+
+
+_ENUM_KINDS = {"Enum": "member", "Flag": "member", "IntEnum": "value", "StrEnum": "value", "IntFlag": "value",
+               "ReprEnum": "member"}  # (how the members of the enum module's base classes compare: as members, or
+# as their values, which they equal)
+
+
+def _base_name(base):
+    return base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) else None
+
+
+def _enum_bases(module):
+    """``{name: kind}`` of the names under which ``module`` reads the enum module's base classes (``Enum``
+    imported from it, or ``enum.Enum``: the attribute's name), of ``_ENUM_KINDS``."""
+    found = {}
+    for node in ast.walk(module):
+        if isinstance(node, ast.ImportFrom) and node.module == "enum" and not node.level:
+            found.update({alias.asname or alias.name: _ENUM_KINDS[alias.name] for alias in node.names
+                          if alias.name in _ENUM_KINDS})
+        elif isinstance(node, ast.Import) and any(alias.name == "enum" for alias in node.names):
+            found.update({kind: how for kind, how in _ENUM_KINDS.items()})
+    return found
+
+
+def _enum_class(node, enums):
+    return any(_base_name(base) in enums for base in node.bases)
+
+
+def _enum_members(node, enums):
+    """``{attribute: constant}`` of the members of the enum class ``node`` (``class Axis(IntEnum): ROWS =
+    0``): for members that equal their values (``IntEnum``, ``StrEnum``, a ``str`` or ``int`` base beside
+    ``Enum``) the value; and ``"ROWS.value"``, ``"ROWS.name"`` each member's value and name (an alias, a
+    member of the same value, is the first's).  A plain ``Enum``'s member itself is none: it equals no
+    setting, and a call may pass the member, which the generated code could not tell apart.  None where a
+    member's value is not a literal (or ``auto()`` beside literals, whose values backgen does not
+    compute), or the body holds anything but members and a docstring."""
+    kinds = {enums.get(_base_name(base)) for base in node.bases} | {
+        "value" for base in node.bases if isinstance(base, ast.Name) and base.id in ("int", "str")}
+    by_value = "value" in kinds
+    values, autos = {}, 0
+    body = node.body[1:] if node.body and is_docstring(node.body[0]) else node.body
+    for stmt in body:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            return None
+        attr = stmt.targets[0].id
+        if attr in values or attr.startswith("_"):
+            return None
+        if isinstance(stmt.value, ast.Call) and not stmt.value.args and not stmt.value.keywords and \
+                _base_name(stmt.value.func) == "auto":
+            autos += 1
+            values[attr] = autos  # (auto() counts from 1 in a plain Enum)
+            continue
+        value = _number_value(stmt.value, {})
+        if value is None:
+            return None
+        values[attr] = value
+    if autos and (autos != len(values) or by_value):
+        return None
+    found, first = {}, {}
+    for attr, value in values.items():
+        canonical = first.setdefault((type(value).__name__, value) if not isinstance(value, bool) else ("bool", value),
+                                     attr)
+        if by_value:
+            found[attr] = value
+        found[f"{attr}.value"] = values[canonical]
+        found[f"{attr}.name"] = canonical
     return found
 
 
@@ -1200,9 +1276,11 @@ def _owner_calls_named(tree, made):
     Calls().visit(tree)
 
 
-def _put_class_constants(func, constants):
+def _put_class_constants(func, constants, refuse=None):
     """Each ``BatchNorm.EPS`` the function reads of ``_class_constants`` as the number it is (a name the
-    function binds itself is its own)."""
+    function binds itself is its own).  A member of a plain enum (``Mode.TRAIN`` of ``class Mode(Enum)``,
+    whose ``.value`` and ``.name`` are constants, the member itself none) is refused by ``refuse(message,
+    node)`` where given."""
     if not constants:
         return
     own = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
@@ -1213,7 +1291,35 @@ def _put_class_constants(func, constants):
             if isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load) and \
                     (node.value.id, node.attr) in constants and node.value.id not in own:
                 return ast.copy_location(ast.Constant(constants[node.value.id, node.attr]), node)
+            if isinstance(node.value, ast.Attribute) and isinstance(node.value.value, ast.Name) and \
+                    isinstance(node.ctx, ast.Load) and node.value.value.id not in own and \
+                    (node.value.value.id, f"{node.value.attr}.{node.attr}") in constants:  # Mode.TRAIN.value
+                return ast.copy_location(ast.Constant(constants[node.value.value.id, f"{node.value.attr}.{node.attr}"]),
+                                         node)
+            if refuse is not None and isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load) and \
+                    (node.value.id, f"{node.attr}.name") in constants and node.value.id not in own:
+                value = constants[node.value.id, f"{node.attr}.value"]
+                raise refuse(f"{node.value.id}.{node.attr} is a member of the enum {node.value.id}, which equals no "
+                             f"number or string: backgen reads the members of an IntEnum or a StrEnum (equal to "
+                             f"their values) and {node.value.id}.{node.attr}.value; compare settings as the "
+                             f"values ({value!r})", node)
             return self.generic_visit(node)
+
+        def visit_Compare(self, node):
+            if not any(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
+                return self.generic_visit(node)
+
+            def member(n):  # (Axis.ROWS: an enum's member, which is not its value)
+                return isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and \
+                    (n.value.id, f"{n.attr}.name") in constants
+            found = next((n for n in [node.left] + node.comparators if member(n)), None)
+            if found is not None and refuse is not None:
+                raise refuse(f"a test by is of {found.value.id}.{found.attr}, a member of the enum {found.value.id}: "
+                             f"backgen reads the member as its value, which is tells apart from it; test with "
+                             f"== instead", found)
+            node.left = node.left if member(node.left) else self.visit(node.left)  # (mode is Axis.ROWS: left
+            node.comparators = [n if member(n) else self.visit(n) for n in node.comparators]  # as read)
+            return node
     for stmt in func.body:
         Put().visit(stmt)
 
@@ -1428,7 +1534,8 @@ def _read_function(func):
     if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Subscript) for n in walk(func_node)):
         func_node = dispatch.rewrite(func_node, dispatch.live_tables(func.__globals__, _module_tree(filename)))
     aliases, wrapped = {}, {}
-    _put_class_constants(func_node, live_class_constants(func, func_node))
+    _put_class_constants(func_node, live_class_constants(func, func_node), lambda message, node: error_at(
+        message, filename, lines, node))
     forward = Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node),
                       _function_helpers(func, func_node, aliases, wrapped), aliases=aliases, wrapped=wrapped,
                       closure=frozenset(inspect.getclosurevars(func).nonlocals))
@@ -1455,6 +1562,10 @@ def live_class_constants(func, node):
             value = getattr(cls, attr, None)
             if type(value) in (int, float, str, bool):
                 found[name, attr] = value
+            elif isinstance(value, enum.Enum) and type(value) is cls and type(value.value) in (int, float, str, bool):
+                if isinstance(value, (int, str)):  # (a member equal to its value, IntEnum's: that value; a plain
+                    found[name, attr] = value.value  # Enum's member itself none: ``_enum_members``)
+                found[name, f"{attr}.value"], found[name, f"{attr}.name"] = value.value, value.name
     return found
 
 

@@ -341,3 +341,82 @@ def test_module_np_float64_constant_is_its_number():
         def f(x):
             return np.sum(HALF * x ** 2 + C * x)
     ''', [V])
+
+
+# --- enum settings ----------------------------------------------------------------------------------
+
+
+def test_a_plain_enum_member_is_refused_not_read_as_its_value():
+    # "train" == Mode.TRAIN is False in Python: reading the member as "train" took the wrong branch
+    assert_refused('''
+        from enum import Enum
+        class Mode(Enum):
+            TRAIN = "train"
+            TEST = "test"
+        def f(x, mode="train"):
+            if mode == Mode.TRAIN:
+                return np.sum(2 * x)
+            return np.sum(x)
+    ''', [V, "train"], "Mode.TRAIN is a member of the enum Mode")
+
+
+@pytest.mark.parametrize("mode", ["train", "test"])
+def test_a_plain_enum_members_value_and_a_str_enums_member(mode):
+    assert_right('''
+        import enum
+        class Mode(enum.Enum):
+            TRAIN = "train"
+            TEST = "test"
+        class Phase(str, enum.Enum):
+            TRAIN = "train"
+            TEST = "test"
+        def f(x, mode="test"):
+            y = np.sum(2 * x ** 2) if mode == Mode.TRAIN.value else np.sum(x)
+            if mode == Phase.TEST:
+                y = y + np.sum(np.sin(x))
+            return y
+    ''', [V, mode])
+
+
+@pytest.mark.parametrize("order", [1, 2, 3])
+def test_an_int_enum_in_a_match_and_as_an_axis(order):
+    assert_right('''
+        from enum import IntEnum
+        class Order(IntEnum):
+            FIRST = 1
+            SECOND = 2
+        class Axis(IntEnum):
+            ROWS = 0
+        def f(x, order=1):
+            match order:
+                case Order.FIRST:
+                    return np.sum(np.abs(x))
+                case Order.SECOND:
+                    return np.sum(np.cumsum(x, axis=Axis.ROWS) ** 2)
+                case _:
+                    return np.sum(x)
+    ''', [V, order])
+
+
+def test_an_int_enum_by_the_decorator():
+    assert_decorated_right('''
+from enum import IntEnum
+class Axis(IntEnum):
+    ROWS = 0
+    COLS = 1
+def f(x):
+    return np.sum(np.cumsum(x, axis=Axis.COLS) ** 2)
+''', [X])
+
+
+def test_an_enum_member_tested_by_is_is_refused():
+    assert_refused('''
+        import enum
+        class Order(enum.IntEnum):
+            FIRST = 1
+            SECOND = 2
+        def f(x, order=1):
+            if order is Order.SECOND:
+                return np.sum(x ** 2)
+            return np.sum(x)
+    ''', [V, 2], "a test by is of Order.SECOND")
