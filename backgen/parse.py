@@ -1110,7 +1110,71 @@ def _class_constants(module, last):
                     values.pop(sub.name, None)
                     break
         found.update(((name, attr), value) for attr, value in values.items() if (name, attr) not in written)
+    found.update(_config_constants(module, classes, written))
     return found
+
+
+def _config_constants(module, classes, written):
+    """``{(name, field): value}`` of the settings objects the module's top level binds once, and nowhere
+    else, to a call of a class of its own that holds its fields unchanged (a ``typing.NamedTuple``, or a
+    ``@dataclass(frozen=True)``; ``CFG = Config(alpha=0.3)``), each field a number, string or boolean
+    written out in the call (by position or by name) or as the class's default (``alpha: float = 0.1``):
+    ``CFG.alpha`` read as that value.  None of a class with a body holding more than fields, a docstring and
+    defs, nor of an object whose fields the module may set."""
+    counts = {}
+    for node in walk(module):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            counts[node.id] = counts.get(node.id, 0) + 1
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            counts[node.name] = counts.get(node.name, 0) + 1
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                bound = alias.asname or alias.name.split(".")[0]
+                counts[bound] = counts.get(bound, 0) + 1
+    for bound in rebound_globals(module):
+        counts[bound] = counts.get(bound, 0) + 1
+    found = {}
+    for stmt in module.body:
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else \
+            stmt.target if isinstance(stmt, ast.AnnAssign) and stmt.value is not None else None
+        if not (isinstance(target, ast.Name) and counts.get(target.id) == 1 and isinstance(stmt.value, ast.Call) and
+                isinstance(stmt.value.func, ast.Name) and classes.get(stmt.value.func.id) is not None):
+            continue
+        fields = _config_fields(classes[stmt.value.func.id])
+        call = stmt.value
+        if fields is None or len(call.args) > len(fields) or any(isinstance(a, ast.Starred) for a in call.args) or \
+                any(k.arg is None or k.arg not in fields for k in call.keywords):
+            continue
+        values = dict(fields)
+        given = [(name, arg) for name, arg in zip(fields, call.args)] + [(k.arg, k.value) for k in call.keywords]
+        for name, arg in given:
+            values[name] = _number_value(arg, {})
+        found.update(((target.id, name), value) for name, value in values.items()
+                     if value is not None and (target.id, name) not in written)
+    return found
+
+
+def _config_fields(node):
+    """``{field: default or None}`` of a class holding settings unchanged (``class Config(NamedTuple)``, or
+    one under ``@dataclass(frozen=True)``, its fields annotated names), in order; None for any other."""
+    named = any(_base_name(base) == "NamedTuple" for base in node.bases)
+    frozen = any(isinstance(d, ast.Call) and _base_name(d.func) == "dataclass" and any(
+        k.arg == "frozen" and isinstance(k.value, ast.Constant) and k.value.value is True for k in d.keywords)
+        for d in node.decorator_list)
+    if named == frozen or named and (node.decorator_list or len(node.bases) != 1) or frozen and node.bases:
+        return None
+    fields = {}
+    body = node.body[1:] if node.body and is_docstring(node.body[0]) else node.body
+    for stmt in body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.simple:
+            fields[stmt.target.id] = None if stmt.value is None else _number_value(stmt.value, {})
+            if stmt.value is not None and fields[stmt.target.id] is None:
+                return None  # (field(default_factory=...), a default backgen does not read)
+        elif not isinstance(stmt, (ast.FunctionDef, ast.Pass)):
+            return None
+    if any(isinstance(stmt, ast.FunctionDef) and (stmt.name.startswith("__") or stmt.name in fields) for stmt in body):
+        return None  # (__post_init__, __new__, a property over a field: what it holds may not be what was given)
+    return fields
 
 
 _ENUM_KINDS = {"Enum": "member", "Flag": "member", "IntEnum": "value", "StrEnum": "value", "IntFlag": "value",
@@ -1558,6 +1622,11 @@ def live_class_constants(func, node):
     found = {}
     for name, attr in _attributes_of_names(node):
         cls = outer.get(name)
+        if settings_object(cls):  # (CFG = Config(alpha=0.3): its fields as they are now)
+            value = getattr(cls, attr, None)
+            if type(value) in (int, float, str, bool):
+                found[name, attr] = value
+            continue
         if isinstance(cls, type) and users_class(cls):
             value = getattr(cls, attr, None)
             if type(value) in (int, float, str, bool):
@@ -1573,6 +1642,18 @@ def _attributes_of_names(node):
     """The ``(name, attribute)`` pairs the def ``node`` reads as ``name.attribute``."""
     return tuple(dict.fromkeys((sub.value.id, sub.attr) for sub in walk(node) if isinstance(sub, ast.Attribute)
                                and isinstance(sub.ctx, ast.Load) and isinstance(sub.value, ast.Name)))
+
+
+def settings_object(value):
+    """Whether ``value`` is an object of the user's holding settings unchanged: a ``typing.NamedTuple``'s,
+    or a frozen dataclass's (whose fields ``live_class_constants`` reads as constants)."""
+    cls = type(value)
+    if not users_class(cls):
+        return False
+    if isinstance(value, tuple) and hasattr(cls, "_fields"):
+        return True
+    params = getattr(cls, "__dataclass_params__", None)
+    return params is not None and params.frozen and not hasattr(cls, "__post_init__")
 
 
 def users_class(cls):

@@ -420,3 +420,55 @@ def test_an_enum_member_tested_by_is_is_refused():
                 return np.sum(x ** 2)
             return np.sum(x)
     ''', [V, 2], "a test by is of Order.SECOND")
+
+
+# --- settings objects: named tuples and frozen dataclasses of the module -----------------------------
+
+
+CONFIGS = '''
+from dataclasses import dataclass
+from typing import NamedTuple
+
+class Config(NamedTuple):
+    alpha: float = 0.1
+    power: int = 2
+
+@dataclass(frozen=True)
+class Numerics:
+    """Settings."""
+    scale: float = 2.0
+    eps: float = 1e-6
+
+CFG = Config(0.3)
+NUM = Numerics(eps=1e-3)
+
+def f(x):
+    return np.sum(CFG.alpha * x ** CFG.power + np.log(NUM.scale * x ** 2 + NUM.eps))
+'''
+
+
+def test_module_settings_objects_are_their_fields():
+    assert_right(CONFIGS, [V])
+
+
+def test_module_settings_objects_by_the_decorator_as_they_are_now():
+    module = imported("import numpy as np\n" + CONFIGS, "syntax_hunt")
+    func = module["f"]
+    decorated = backgen.backward(func)
+    check_gradients(decorated.backward(V), func, [V], [0])
+    func.__globals__["CFG"] = module["Config"](alpha=0.7, power=3)  # (rebound: the code is generated again)
+    check_gradients(decorated.backward(V), func, [V], [0])
+
+
+def test_a_settings_class_with_post_init_is_not_read():
+    assert_refused('''
+        from dataclasses import dataclass
+        @dataclass(frozen=True)
+        class Config:
+            scale: float = 2.0
+            def __post_init__(self):
+                object.__setattr__(self, "scale", self.scale * 10)
+        CFG = Config()
+        def f(x):
+            return np.sum(CFG.scale * x ** 2)
+    ''', [V], "CFG.scale reads an attribute of CFG")
