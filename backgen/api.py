@@ -1630,7 +1630,9 @@ def _global_values(func):
             elif isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and value.size <= 100_000:
                 found.append((prefix + name, (value.shape, value.dtype.str, value.tobytes())))  # (an array
                 # written out in the module, np.array([...]): held as a constant, as it is now)
-            elif isinstance(value, types.FunctionType) and not library_function(value):  # the user's function
+            elif isinstance(value, types.FunctionType) and not library_function(value) or \
+                    isinstance(value, functools._lru_cache_wrapper) and isinstance(
+                        getattr(value, "__wrapped__", None), types.FunctionType):  # the user's function (cached too)
                 found.append((prefix + name, _Same(value)))  # (a helper, or a def over an import): as it is now
             elif settings_object(value):  # a named tuple's or frozen dataclass's settings (CFG.alpha)
                 found += [(f"{prefix}{name}.{attr}", repr(getattr(value, attr))) for attr in names

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_generated_refused, assert_generated_right, check_gradients, imported
+from numeric import assert_generated_refused, assert_generated_right, check_gradients, imported, module_in
 
 RNG = np.random.default_rng(31)
 X = RNG.standard_normal((4, 3))
@@ -332,6 +332,18 @@ def f(x):
         total = total + coeff(k) * x ** k
     return np.sum(total)
 ''', [V])
+
+
+def test_lru_cached_helper_bound_again_is_read_again_by_the_decorator(tmp_path):
+    cached = "import functools\nimport numpy as np\n\n@functools.lru_cache(maxsize=None)\ndef coeff(n):\n" \
+             "    return {} * n\n"
+    first = module_in(tmp_path, cached.format(2.0) + "\ndef f(x):\n    return np.sum(coeff(3) * x ** 2)\n",
+                      "syntax_cached_first")
+    second = module_in(tmp_path, cached.format(5.0), "syntax_cached_second")
+    decorated = backgen.backward(first.f)
+    check_gradients(decorated.backward(V), first.f, [V], [0])
+    first.coeff = second.coeff  # (another cached helper under the name: the code is generated again)
+    check_gradients(decorated.backward(V), first.f, [V], [0])
 
 
 def test_module_np_float64_constant_is_its_number():
