@@ -1373,14 +1373,14 @@ def _put_class_constants(func, constants, refuse=None):
             if not any(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
                 return self.generic_visit(node)
 
-            def member(n):  # (Axis.ROWS: an enum's member, which is not its value)
+            def member(n):  # (Axis.ROWS: an enum's member read as its value, which it is not)
                 return isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and \
-                    (n.value.id, f"{n.attr}.name") in constants
+                    (n.value.id, f"{n.attr}.name") in constants and (n.value.id, n.attr) in constants
             found = next((n for n in [node.left] + node.comparators if member(n)), None)
             if found is not None and refuse is not None:
                 raise refuse(f"a test by is of {found.value.id}.{found.attr}, a member of the enum {found.value.id}: "
-                             f"backgen reads the member as its value, which is tells apart from it; test with "
-                             f"== instead", found)
+                             f"backgen reads the member as its value, and is tells the two apart; test with == "
+                             f"instead", found)
             node.left = node.left if member(node.left) else self.visit(node.left)  # (mode is Axis.ROWS: left
             node.comparators = [n if member(n) else self.visit(n) for n in node.comparators]  # as read)
             return node
