@@ -1,15 +1,14 @@
 """Match statements and assignment expressions written as the statements they stand for, before fencing.
 
 Contract: ``rewrite(func, error)`` rewrites a function's AST in place (its nested defs too);
-``named_expressions(func, error)`` does the third part alone (run again once comprehensions are loops):
+``named_expressions(func, error)`` does the last part alone (run again once comprehensions are loops):
 
 * ``def f(x, w, /, b)``: positional-only parameters are parameters like the others (a call giving them
-  by name would have failed in Python already): ``def f(x, w, b)``, the backward taking them alike.
-
+  by name would have failed in Python already): ``def f(x, w, b)``, the backward taking them alike;
 * ``kind in ("tanh", "Tanh")`` (a tuple, list or set of strings, numbers, ``None`` or booleans written out)
   -> ``kind == "tanh" or kind == "Tanh"``, and ``not in`` -> ``!=`` joined by ``and``, where the left
   operand calls nothing (but a string's ``lower()``, ``upper()``, ``strip()``, ``casefold()``): the same test;
-* ``match subject:`` on a setting, with ``case`` patterns of literals (``"relu"``, ``2``, ``-1``, ``Act.RELU``),
+* ``match subject:`` on a setting, with ``case`` patterns of literals (``"relu"``, ``2``, ``-1``, ``Order.FIRST``),
   ``None``/``True``/``False``, ``|`` of those, ``as name``, a capture name or ``_``, and guards (``case "a" if
   flag:``) -> the ``if``/``elif``/``else`` chain it stands for: ``if subject == "relu": ...`` (``is`` for the
   singletons, ``or`` for ``|``, ``and guard`` after the pattern's test), a capture ``case q:`` the ``else``
@@ -29,7 +28,7 @@ Contract: ``rewrite(func, error)`` rewrites a function's AST in place (its neste
 import ast
 import copy
 
-from .source import fresh_names, walk
+from .source import fresh_names
 
 _SKIPPED = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)  # (their own scopes/loops)
 
@@ -70,7 +69,7 @@ class _Matches(ast.NodeTransformer):
             subject = ast.copy_location(ast.Name(name, ast.Load()), subject)
         chain = None
         tail = None  # the innermost if of the chain, whose orelse the next case fills
-        for k, case in enumerate(node.cases):
+        for case in node.cases:
             test, binds = self._pattern(case.pattern, subject)
             if binds and case.guard is not None:
                 raise self.error("a match case binding a name and testing a guard is not supported: test the "
