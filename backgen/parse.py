@@ -141,8 +141,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
     functions (``_inline_function_defaults``).
     """
     forward, key = _as_read(func_or_source, name, filename)
-    modern_syntax.rewrite(forward.func, forward.error)  # (match on a setting: the if chain; n := v: n = v before)
     forward.numerals.update(numerals(forward.func, forward.lines))  # (as read: 1e-8, before any rewriting)
+    modern_syntax.rewrite(forward.func, forward.error)  # (match on a setting: the if chain; n := v: n = v before)
     from . import methods  # (a method's self.output = ..., then read: a name of its own; imported where needed)
     methods.kept_as_names(forward.func)
     _list_targets_as_tuples(forward.func)  # ([W_xi, W_hi, b_i] = params, as d2l unpacks: the tuple target)
