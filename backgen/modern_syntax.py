@@ -14,7 +14,9 @@ Contract: ``rewrite(func, error)`` rewrites a function's AST in place (its neste
   singletons, ``or`` for ``|``, ``and guard`` after the pattern's test), a capture ``case q:`` the ``else``
   binding ``q = subject`` first.  The subject is read again in each test where it calls nothing
   (``kind``, ``x.ndim``, ``cfg.mode``); else it is bound to a fresh name first, as Python evaluates it once.
-  Other patterns (sequences, mappings, classes) and a capture with a guard are refused at their line.
+  Other patterns (sequences, mappings, classes) and a capture with a guard are refused at their line, and
+  so is a match ending a function whose cases all return but none is ``case _:`` (Python returns None
+  where none matches).
 * ``name := value`` evaluated whenever its statement runs, before anything in that statement reads
   ``name`` (an ``if``/``elif``/``assert`` test, a ``return``, an assignment's value, a call standing alone,
   the iterable of a ``for``) -> ``name = value`` just before the statement, which reads ``name`` there; in a
@@ -28,7 +30,7 @@ Contract: ``rewrite(func, error)`` rewrites a function's AST in place (its neste
 import ast
 import copy
 
-from .source import fresh_names
+from .source import ends_in, fresh_names
 
 _SKIPPED = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)  # (their own scopes/loops)
 
@@ -44,6 +46,7 @@ def rewrite(func, error):
     if ast.Compare in kinds:
         _Memberships().visit(func)
     if ast.Match in kinds:
+        _ends_matched(func, error)
         used = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)} | {a.arg for a in ast.walk(func)
                                                                            if isinstance(a, ast.arg)}
         _Matches(error, fresh_names(used)).visit(func)
@@ -52,6 +55,26 @@ def rewrite(func, error):
 
 
 # --- match statements ----------------------------------------------------------------------------------
+
+
+def _ends_matched(func, error):
+    """Refuse a function (or a def in it) ending in a match whose cases all return (or raise) but that has
+    no ``case _:``: where no case matches, Python returns None from it, which has no gradient."""
+    for node in ast.walk(func):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.body:
+            continue
+        last = node.body[-1]
+        if isinstance(last, ast.Match) and all(ends_in(case.body, (ast.Return, ast.Raise)) for case in last.cases) \
+                and not any(case.guard is None and _irrefutable(case.pattern) for case in last.cases):
+            raise error(f"{node.name}() ends in this match, which has no case _: where no case matches, Python "
+                        f"returns None from {node.name}(), which has no gradient; end the match with case _: "
+                        f"(returning a value, or raising ValueError(...))", last)
+
+
+def _irrefutable(pattern):
+    if isinstance(pattern, ast.MatchAs):
+        return pattern.pattern is None or _irrefutable(pattern.pattern)
+    return isinstance(pattern, ast.MatchOr) and any(map(_irrefutable, pattern.patterns))
 
 
 class _Matches(ast.NodeTransformer):

@@ -178,6 +178,18 @@ def test_match_patterns_other_than_literals_are_refused_at_the_pattern(pattern, 
     ''', [V], f"{kind} patterns in match statements are not supported")
 
 
+def test_match_ending_the_function_without_a_wildcard_is_refused_at_the_match():
+    assert_refused('''
+        def f(x, reduction="mean"):
+            losses = x ** 2
+            match reduction:
+                case "mean":
+                    return losses.mean()
+                case "sum":
+                    return losses.sum()
+    ''', [V, "sum"], r"f\(\) ends in this match, which has no case _:")
+
+
 def test_match_capture_with_a_guard_is_refused():
     assert_refused('''
         def f(x, p=2):
