@@ -496,3 +496,18 @@ def test_a_settings_class_with_post_init_is_not_read():
         def f(x):
             return np.sum(CFG.scale * x ** 2)
     ''', [V], "CFG.scale reads an attribute of CFG")
+
+
+def test_a_setting_bound_again_in_the_main_block_is_refused_by_name():
+    # the demo block may rebind MODE when the file runs as a script: no constant, named as any global
+    assert_refused('''
+        MODE = "a"
+        def f(x):
+            match MODE:
+                case "a":
+                    return np.sum(x ** 2)
+                case _:
+                    return np.sum(x)
+        if __name__ == "__main__":
+            MODE = "b"
+    ''', [V], "name 'MODE' is not a parameter or a variable assigned in the function")
