@@ -17,6 +17,8 @@ Contract: ``rewrite(func, error)`` rewrites a function's AST in place (its neste
   Other patterns (sequences, mappings, classes) and a capture with a guard are refused at their line, and
   so is a match ending a function whose cases all return but none is ``case _:`` (Python returns None
   where none matches).
+* (``casts(func, meaning)``) ``typing.cast(T, value)`` (``cast`` imported from ``typing``, ``meaning`` a
+  function giving what a name means, ``Forward.env``'s ``get``) -> ``value``, which Python returns as it is;
 * ``name := value`` evaluated whenever its statement runs, before anything in that statement reads
   ``name`` (an ``if``/``elif``/``assert`` test, a ``return``, an assignment's value, a call standing alone,
   the iterable of a ``for``) -> ``name = value`` just before the statement, which reads ``name`` there; in a
@@ -30,7 +32,7 @@ Contract: ``rewrite(func, error)`` rewrites a function's AST in place (its neste
 import ast
 import copy
 
-from .source import ends_in, fresh_names
+from .source import ends_in, fresh_names, meaning_of
 
 _SKIPPED = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)  # (their own scopes/loops)
 
@@ -52,6 +54,18 @@ def rewrite(func, error):
         _Matches(error, fresh_names(used)).visit(func)
     if ast.NamedExpr in kinds:
         named_expressions(func, error)
+
+
+def casts(func, meaning):
+    """Each ``typing.cast(T, value)`` of ``func`` written ``value`` (see the module's contract)."""
+    class Casts(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            if meaning_of(node.func, meaning) != "typing.cast" or any(isinstance(a, ast.Starred) for a in node.args):
+                return node
+            given = dict(zip(("typ", "val"), node.args), **{k.arg: k.value for k in node.keywords})
+            return given["val"] if set(given) == {"typ", "val"} and len(node.args) + len(node.keywords) == 2 else node
+    Casts().visit(func)
 
 
 # --- match statements ----------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ import sysconfig
 import textwrap
 import tokenize
 import types
+import typing
 from dataclasses import dataclass, field, replace as dataclasses_replace
 
 import numpy
@@ -143,6 +144,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
     forward, key = _as_read(func_or_source, name, filename)
     forward.numerals.update(numerals(forward.func, forward.lines))  # (as read: 1e-8, before any rewriting)
     modern_syntax.rewrite(forward.func, forward.error)  # (match on a setting: the if chain; n := v: n = v before)
+    if any(meaning == "typing.cast" or meaning == "typing" for meaning in forward.env.values()):
+        modern_syntax.casts(forward.func, forward.env.get)  # (typing.cast(np.ndarray, v): v)
     from . import methods  # (a method's self.output = ..., then read: a name of its own; imported where needed)
     methods.kept_as_names(forward.func)
     _list_targets_as_tuples(forward.func)  # ([W_xi, W_hi, b_i] = params, as d2l unpacks: the tuple target)
@@ -1497,6 +1500,10 @@ def _bind_import(node, env):
             elif env.get("scipy") != "scipy":
                 env["scipy"] = "scipy"
         return
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module == "typing":
+        for alias in node.names:  # from typing import cast (cast(T, v): v, ``modern_syntax.casts``), Optional...
+            env[alias.asname or alias.name] = "typing.cast" if alias.name == "cast" else None
+        return
     if isinstance(node, ast.ImportFrom) and node.module in ("itertools", "functools", "operator", "statistics"):
         for alias in node.names:  # from itertools import combinations (pairs, written as two loops); from
             # functools import reduce, from operator import mul (folds, written as the assignments they make)
@@ -1522,7 +1529,7 @@ def _bind_import(node, env):
     if isinstance(node, ast.Import):
         for alias in node.names:
             local = alias.asname or alias.name.split(".")[0]
-            if alias.name in ("itertools", "functools", "operator", "statistics"):
+            if alias.name in ("itertools", "functools", "operator", "statistics", "typing"):
                 env[local] = alias.name
                 continue
             if alias.name == "numpy.lib.stride_tricks" and alias.asname:  # import numpy.lib.stride_tricks as st
@@ -2424,8 +2431,10 @@ def _describe(value):
         return stats_meaning(value.__name__)  # scipy.stats, autograd.scipy.stats.norm
     if value is itertools or value is itertools.combinations or value is itertools.product:
         return "itertools" if value is itertools else f"itertools.{value.__name__}"
-    if value is functools or value is operator:
+    if value is functools or value is operator or value is typing:
         return value.__name__
+    if value is typing.cast:
+        return "typing.cast"
     if isinstance(value, types.ModuleType) and value.__name__ == physical_constants.MODULE:
         return physical_constants.MODULE
     if value is functools.reduce:

@@ -511,3 +511,20 @@ def test_a_setting_bound_again_in_the_main_block_is_refused_by_name():
         if __name__ == "__main__":
             MODE = "b"
     ''', [V], "name 'MODE' is not a parameter or a variable assigned in the function")
+
+
+def test_typing_cast_is_its_value():
+    assert_right('''
+        import typing
+        from typing import cast
+        def f(x, w):
+            h = cast(np.ndarray, np.tanh(x @ w))
+            return typing.cast(float, np.sum(h ** 2))
+    ''', [X, W])
+    assert_decorated_right('''
+import typing
+from typing import cast
+def f(x, w):
+    h = cast(np.ndarray, np.tanh(x @ w))
+    return typing.cast(float, np.sum(h ** 2))
+''', [X, W])
