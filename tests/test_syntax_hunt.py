@@ -528,3 +528,12 @@ def f(x, w):
     h = cast(np.ndarray, np.tanh(x @ w))
     return typing.cast(float, np.sum(h ** 2))
 ''', [X, W])
+
+
+def test_a_starred_target_of_a_call_is_unpacked_from_its_value_computed_once():
+    assert_right('''
+        def f(x, w):
+            head, *tail = np.split(x, 4)
+            first, second, *_ = np.tanh(x @ w)
+            return np.sum(head) * np.sum(tail[0] ** 2) + np.sum(tail[-1]) + np.sum(first * second)
+    ''', [X, W])
