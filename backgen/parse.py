@@ -854,7 +854,7 @@ def _read_source(source, name, filename):
     func = dispatch.rewrite(func, dispatch.source_tables(module, {d.name for d in defs}))
     env, last = _module_env(module)
     _put_class_constants(func, _class_constants(module, last), lambda message, node: error_at(
-        message, filename, lines, node))
+        message, filename, lines, node), defaults=True)
     _defaults_as_defined(module, func, filename, lines)
     helpers = {d.name: (source, filename) for d in defs
                if d is not func and d.name != func.name and last.get(d.name) == "def"}
@@ -1343,11 +1343,12 @@ def _owner_calls_named(tree, made):
     Calls().visit(tree)
 
 
-def _put_class_constants(func, constants, refuse=None):
+def _put_class_constants(func, constants, refuse=None, defaults=False):
     """Each ``BatchNorm.EPS`` the function reads of ``_class_constants`` as the number it is (a name the
-    function binds itself is its own).  A member of a plain enum (``Mode.TRAIN`` of ``class Mode(Enum)``,
-    whose ``.value`` and ``.name`` are constants, the member itself none) is refused by ``refuse(message,
-    node)`` where given."""
+    function binds itself is its own), in its parameters' defaults too with ``defaults`` (``p=Norm.L2``,
+    Python's value as the def runs: the source's, where the module sets it nowhere else).  A member of a
+    plain enum (``Mode.TRAIN`` of ``class Mode(Enum)``, whose ``.value`` and ``.name`` are constants, the
+    member itself none) is refused by ``refuse(message, node)`` where given."""
     if not constants:
         return
     own = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
@@ -1389,6 +1390,9 @@ def _put_class_constants(func, constants, refuse=None):
             return node
     for stmt in func.body:
         Put().visit(stmt)
+    if defaults:
+        func.args.defaults = [Put().visit(d) for d in func.args.defaults]
+        func.args.kw_defaults = [None if d is None else Put().visit(d) for d in func.args.kw_defaults]
 
 
 def _object_write(target):
@@ -1880,6 +1884,8 @@ def _live_defaults(func, node):
         if len(written) != len(values):  # (__defaults__ changed since: left as written)
             continue
         for k, (default, value) in enumerate(zip(written, values)):
+            if isinstance(value, enum.Enum) and isinstance(value, (int, str)) and type(value.value) in (int, str):
+                value = value.value  # (an IntEnum's or StrEnum's member: the value it equals)
             if default is not None and any(isinstance(n, ast.Name) for n in walk(default)) and _written_out(value):
                 written[k] = ast.copy_location(ast.parse(repr(value), mode="eval").body, default)
                 ast.fix_missing_locations(written[k])

@@ -7,6 +7,8 @@ Python runs it, with respect to its float parameters, or asserted refused with a
 part of its message.
 """
 
+import inspect
+
 import numpy as np
 import pytest
 
@@ -23,10 +25,12 @@ assert_right, assert_refused = assert_generated_right, assert_generated_refused
 
 
 def assert_decorated_right(source, args, name="f"):
-    """The decorator's backward of ``name`` (its module written to a file) matches central differences."""
+    """The decorator's backward of ``name`` (its module written to a file) for the parameters given, by
+    position, matches central differences."""
     func = imported("import numpy as np\nimport math\n" + source, "syntax_hunt")[name]
     wrt = [k for k, a in enumerate(args) if isinstance(a, float) or isinstance(a, np.ndarray)]
-    check_gradients(backgen.backward(func).backward(*args), func, args, wrt)
+    names = tuple(list(inspect.signature(func).parameters)[k] for k in wrt)
+    check_gradients(backgen.backward(func, wrt=names).backward(*args), func, args, wrt)
 
 
 # --- match statements on settings: the if chains they stand for ---------------------------------
@@ -537,3 +541,18 @@ def test_a_starred_target_of_a_call_is_unpacked_from_its_value_computed_once():
             first, second, *_ = np.tanh(x @ w)
             return np.sum(head) * np.sum(tail[0] ** 2) + np.sum(tail[-1]) + np.sum(first * second)
     ''', [X, W])
+
+
+def test_class_constants_and_int_enum_members_as_defaults():
+    source = '''
+from enum import IntEnum
+class Norm(IntEnum):
+    L1 = 1
+    L2 = 2
+class Cfg:
+    K = 3
+def f(x, p=Norm.L2, k=Cfg.K):
+    return np.sum(np.abs(x) ** p) + np.sum(x[:k] ** 3)
+'''
+    assert_right(source, [V, 2, 3])
+    assert_decorated_right(source, [V])
