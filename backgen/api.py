@@ -41,7 +41,7 @@ from .cache import output_roles
 from .docshapes import ANY_RANK
 from .errors import BackgenError, NoSourceError
 from .layer import layer_module, layer_names
-from .parse import SELF_CLASS, library_function, owner_class, read, users_class, read_helper, reading_for, self_calls, source_node
+from .parse import SELF_CLASS, library_function, owner_class, read, settings_object, users_class, read_helper, reading_for, self_calls, source_node
 from .program import backward_program, declared_shapes, guarded, program
 from .reverse import recomputing, without_gradient
 from .selections import COUNTS
@@ -1658,8 +1658,13 @@ def _global_values(func):
             elif isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and value.size <= 100_000:
                 found.append((prefix + name, (value.shape, value.dtype.str, value.tobytes())))  # (an array
                 # written out in the module, np.array([...]): held as a constant, as it is now)
-            elif isinstance(value, types.FunctionType) and not library_function(value):  # the user's function
+            elif isinstance(value, types.FunctionType) and not library_function(value) or \
+                    isinstance(value, functools._lru_cache_wrapper) and isinstance(
+                        getattr(value, "__wrapped__", None), types.FunctionType):  # the user's function (cached too)
                 found.append((prefix + name, _Same(value)))  # (a helper, or a def over an import): as it is now
+            elif settings_object(value):  # a named tuple's or frozen dataclass's settings (CFG.alpha)
+                found += [(f"{prefix}{name}.{attr}", repr(getattr(value, attr))) for attr in names
+                          if type(getattr(value, attr, None)) in (int, float, str, bool)]
             elif isinstance(value, type) and users_class(value):  # a class's numbers the code may read
                 found += [(f"{prefix}{name}.{attr}", repr(getattr(value, attr))) for attr in names  # (Norm.EPS:
                           if type(getattr(value, attr, None)) in (int, float, str, bool)]  # its names hold EPS)

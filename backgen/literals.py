@@ -651,14 +651,14 @@ _NUMBER_FUNCTIONS = frozenset({
     "sqrt", "cbrt", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan", "asin", "acos",
     "atan", "atan2", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
     "arcsinh", "arccosh", "arctanh", "radians", "degrees", "deg2rad", "rad2deg", "hypot", "pow", "power", "erf",
-    "erfc", "gamma", "lgamma", "fabs", "copysign", "square"})
+    "erfc", "gamma", "lgamma", "fabs", "copysign", "square", "float64"})  # (np.float64(0.5): that number)
 _NUMBER_CONSTANTS = frozenset({"pi", "e", "tau", "inf"})
 
 
 def fold_numbers(module, meaning):
     """Each number the top level of ``module`` computes with math's or NumPy's functions and constants
     from numbers written out (``LOG2PI = math.log(2 * math.pi)``, ``TWO_PI = 2 * np.pi``, ``NODES =
-    [-math.sqrt(3 / 5), 0.0, math.sqrt(3 / 5)]``) written as that number, in place, as Python computes
+    [-math.sqrt(3 / 5), 0.0, math.sqrt(3 / 5)]``, ``HALF = np.float64(0.5)``) written as that number, in place, as Python computes
     it when the module is imported, a name bound once to such a number above read as it
     (``INV_SQRT_2PI = 1 / np.sqrt(TWO_PI)``); a module imported twice under one name (``import math``, written
     twice) means that module still.  ``meaning(name)`` is what a name means at the module's top level

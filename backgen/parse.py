@@ -28,6 +28,7 @@ import contextlib
 import contextvars
 import copy
 import dis
+import enum
 import functools
 import inspect
 import io
@@ -39,6 +40,7 @@ import sysconfig
 import textwrap
 import tokenize
 import types
+import typing
 from dataclasses import dataclass, field, replace as dataclasses_replace
 
 import numpy
@@ -50,7 +52,7 @@ from .nested import Nested, lift
 from . import (broadcasts, combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, dispatch,
                distances, divmods, eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds,
                generators, higher_order, image_filters, index_tricks, integrals, iterables, list_calls,
-               masked_reductions, masked_ufuncs, math_calls, named_entries, orders, outers, partials,
+               masked_reductions, masked_ufuncs, math_calls, modern_syntax, named_entries, orders, outers, partials,
                physical_constants, polyfits, quantiles, scipy_calls, scipy_linalg, scipy_optimize, selects,
                shape_tuples, signals, spectra, starred, statistics_calls, step_bodies, trys, varargs, vectorized,
                view_targets)
@@ -141,6 +143,9 @@ def read(func_or_source, name=None, filename=None, helper=False):
     """
     forward, key = _as_read(func_or_source, name, filename)
     forward.numerals.update(numerals(forward.func, forward.lines))  # (as read: 1e-8, before any rewriting)
+    modern_syntax.rewrite(forward.func, forward.error)  # (match on a setting: the if chain; n := v: n = v before)
+    if any(meaning == "typing.cast" or meaning == "typing" for meaning in forward.env.values()):
+        modern_syntax.casts(forward.func, forward.env.get)  # (typing.cast(np.ndarray, v): v)
     from . import methods  # (a method's self.output = ..., then read: a name of its own; imported where needed)
     methods.kept_as_names(forward.func)
     _list_targets_as_tuples(forward.func)  # ([W_xi, W_hi, b_i] = params, as d2l unpacks: the tuple target)
@@ -233,6 +238,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
         forward.placeholders.update(tidy(forward.func, forward.error, loops=ast.For in kinds, names=names,
                                          nodes=nodes))
         desugar(forward.func, forward.error, maybe=sugar)
+        if ast.NamedExpr in kinds:  # ([y for v in xs if (y := v * v) > 0]: its condition an if test now)
+            modern_syntax.named_expressions(forward.func, forward.error)
         if sugar or forward.func.args.kwonlyargs or not _same_statements(forward.func.body, body):
             nodes = None  # (the tree walked has changed, or fencing changes its parameters)
     if helper:
@@ -846,7 +853,8 @@ def _read_source(source, name, filename):
         func = matches[-1]
     func = dispatch.rewrite(func, dispatch.source_tables(module, {d.name for d in defs}))
     env, last = _module_env(module)
-    _put_class_constants(func, _class_constants(module, last))
+    _put_class_constants(func, _class_constants(module, last), lambda message, node: error_at(
+        message, filename, lines, node), defaults=True)
     _defaults_as_defined(module, func, filename, lines)
     helpers = {d.name: (source, filename) for d in defs
                if d is not func and d.name != func.name and last.get(d.name) == "def"}
@@ -1078,7 +1086,14 @@ def _class_constants(module, last):
     (``BatchNorm.EPS = 1e-3``)."""
     classes, written = _plain_classes(module, last)
     found = {}
+    enums = _enum_bases(module)
     for name, node in classes.items():
+        if any(_base_name(base) in enums or _base_name(base) in classes and classes[_base_name(base)] is not None
+               and _enum_class(classes[_base_name(base)], enums) for base in node.bases):
+            members = _enum_members(node, enums)  # (class Mode(Enum): TRAIN = "train": members, not values)
+            found.update(((name, attr), value) for attr, value in (members or {}).items()
+                         if (name, attr.partition(".")[0]) not in written)
+            continue
         values, seen = {}, set()
         for stmt in node.body:
             target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else \
@@ -1098,6 +1113,137 @@ def _class_constants(module, last):
                     values.pop(sub.name, None)
                     break
         found.update(((name, attr), value) for attr, value in values.items() if (name, attr) not in written)
+    found.update(_config_constants(module, classes, written))
+    return found
+
+
+def _config_constants(module, classes, written):
+    """``{(name, field): value}`` of the settings objects the module's top level binds once, and nowhere
+    else, to a call of a class of its own that holds its fields unchanged (a ``typing.NamedTuple``, or a
+    ``@dataclass(frozen=True)``; ``CFG = Config(alpha=0.3)``), each field a number, string or boolean
+    written out in the call (by position or by name) or as the class's default (``alpha: float = 0.1``):
+    ``CFG.alpha`` read as that value.  None of a class with a body holding more than fields, a docstring and
+    defs, nor of an object whose fields the module may set."""
+    counts = {}
+    for node in walk(module):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            counts[node.id] = counts.get(node.id, 0) + 1
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            counts[node.name] = counts.get(node.name, 0) + 1
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                bound = alias.asname or alias.name.split(".")[0]
+                counts[bound] = counts.get(bound, 0) + 1
+    for bound in rebound_globals(module):
+        counts[bound] = counts.get(bound, 0) + 1
+    found = {}
+    for stmt in module.body:
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else \
+            stmt.target if isinstance(stmt, ast.AnnAssign) and stmt.value is not None else None
+        if not (isinstance(target, ast.Name) and counts.get(target.id) == 1 and isinstance(stmt.value, ast.Call) and
+                isinstance(stmt.value.func, ast.Name) and classes.get(stmt.value.func.id) is not None):
+            continue
+        fields = _config_fields(classes[stmt.value.func.id])
+        call = stmt.value
+        if fields is None or len(call.args) > len(fields) or any(isinstance(a, ast.Starred) for a in call.args) or \
+                any(k.arg is None or k.arg not in fields for k in call.keywords):
+            continue
+        values = dict(fields)
+        given = [(name, arg) for name, arg in zip(fields, call.args)] + [(k.arg, k.value) for k in call.keywords]
+        for name, arg in given:
+            values[name] = _number_value(arg, {})
+        found.update(((target.id, name), value) for name, value in values.items()
+                     if value is not None and (target.id, name) not in written)
+    return found
+
+
+def _config_fields(node):
+    """``{field: default or None}`` of a class holding settings unchanged (``class Config(NamedTuple)``, or
+    one under ``@dataclass(frozen=True)``, its fields annotated names), in order; None for any other."""
+    named = any(_base_name(base) == "NamedTuple" for base in node.bases)
+    frozen = any(isinstance(d, ast.Call) and _base_name(d.func) == "dataclass" and any(
+        k.arg == "frozen" and isinstance(k.value, ast.Constant) and k.value.value is True for k in d.keywords)
+        for d in node.decorator_list)
+    if named == frozen or named and (node.decorator_list or len(node.bases) != 1) or frozen and node.bases:
+        return None
+    fields = {}
+    body = node.body[1:] if node.body and is_docstring(node.body[0]) else node.body
+    for stmt in body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.simple:
+            fields[stmt.target.id] = None if stmt.value is None else _number_value(stmt.value, {})
+            if stmt.value is not None and fields[stmt.target.id] is None:
+                return None  # (field(default_factory=...), a default backgen does not read)
+        elif not isinstance(stmt, (ast.FunctionDef, ast.Pass)):
+            return None
+    if any(isinstance(stmt, ast.FunctionDef) and (stmt.name.startswith("__") or stmt.name in fields) for stmt in body):
+        return None  # (__post_init__, __new__, a property over a field: what it holds may not be what was given)
+    return fields
+
+
+_ENUM_KINDS = {"Enum": "member", "Flag": "member", "IntEnum": "value", "StrEnum": "value", "IntFlag": "value",
+               "ReprEnum": "member"}  # (how the members of the enum module's base classes compare: as members, or
+# as their values, which they equal)
+
+
+def _base_name(base):
+    return base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) else None
+
+
+def _enum_bases(module):
+    """``{name: kind}`` of the names under which ``module`` reads the enum module's base classes (``Enum``
+    imported from it, or ``enum.Enum``: the attribute's name), of ``_ENUM_KINDS``."""
+    found = {}
+    for node in ast.walk(module):
+        if isinstance(node, ast.ImportFrom) and node.module == "enum" and not node.level:
+            found.update({alias.asname or alias.name: _ENUM_KINDS[alias.name] for alias in node.names
+                          if alias.name in _ENUM_KINDS})
+        elif isinstance(node, ast.Import) and any(alias.name == "enum" for alias in node.names):
+            found.update({kind: how for kind, how in _ENUM_KINDS.items()})
+    return found
+
+
+def _enum_class(node, enums):
+    return any(_base_name(base) in enums for base in node.bases)
+
+
+def _enum_members(node, enums):
+    """``{attribute: constant}`` of the members of the enum class ``node`` (``class Axis(IntEnum): ROWS =
+    0``): for members that equal their values (``IntEnum``, ``StrEnum``, a ``str`` or ``int`` base beside
+    ``Enum``) the value; and ``"ROWS.value"``, ``"ROWS.name"`` each member's value and name (an alias, a
+    member of the same value, is the first's).  A plain ``Enum``'s member itself is none: it equals no
+    setting, and a call may pass the member, which the generated code could not tell apart.  None where a
+    member's value is not a literal (or ``auto()`` beside literals, whose values backgen does not
+    compute), or the body holds anything but members and a docstring."""
+    kinds = {enums.get(_base_name(base)) for base in node.bases} | {
+        "value" for base in node.bases if isinstance(base, ast.Name) and base.id in ("int", "str")}
+    by_value = "value" in kinds
+    values, autos = {}, 0
+    body = node.body[1:] if node.body and is_docstring(node.body[0]) else node.body
+    for stmt in body:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            return None
+        attr = stmt.targets[0].id
+        if attr in values or attr.startswith("_"):
+            return None
+        if isinstance(stmt.value, ast.Call) and not stmt.value.args and not stmt.value.keywords and \
+                _base_name(stmt.value.func) == "auto":
+            autos += 1
+            values[attr] = autos  # (auto() counts from 1 in a plain Enum)
+            continue
+        value = _number_value(stmt.value, {})
+        if value is None:
+            return None
+        values[attr] = value
+    if autos and (autos != len(values) or by_value):
+        return None
+    found, first = {}, {}
+    for attr, value in values.items():
+        canonical = first.setdefault((type(value).__name__, value) if not isinstance(value, bool) else ("bool", value),
+                                     attr)
+        if by_value:
+            found[attr] = value
+        found[f"{attr}.value"] = values[canonical]
+        found[f"{attr}.name"] = canonical
     return found
 
 
@@ -1197,9 +1343,12 @@ def _owner_calls_named(tree, made):
     Calls().visit(tree)
 
 
-def _put_class_constants(func, constants):
+def _put_class_constants(func, constants, refuse=None, defaults=False):
     """Each ``BatchNorm.EPS`` the function reads of ``_class_constants`` as the number it is (a name the
-    function binds itself is its own)."""
+    function binds itself is its own), in its parameters' defaults too with ``defaults`` (``p=Norm.L2``,
+    Python's value as the def runs: the source's, where the module sets it nowhere else).  A member of a
+    plain enum (``Mode.TRAIN`` of ``class Mode(Enum)``, whose ``.value`` and ``.name`` are constants, the
+    member itself none) is refused by ``refuse(message, node)`` where given."""
     if not constants:
         return
     own = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
@@ -1210,9 +1359,40 @@ def _put_class_constants(func, constants):
             if isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load) and \
                     (node.value.id, node.attr) in constants and node.value.id not in own:
                 return ast.copy_location(ast.Constant(constants[node.value.id, node.attr]), node)
+            if isinstance(node.value, ast.Attribute) and isinstance(node.value.value, ast.Name) and \
+                    isinstance(node.ctx, ast.Load) and node.value.value.id not in own and \
+                    (node.value.value.id, f"{node.value.attr}.{node.attr}") in constants:  # Mode.TRAIN.value
+                return ast.copy_location(ast.Constant(constants[node.value.value.id, f"{node.value.attr}.{node.attr}"]),
+                                         node)
+            if refuse is not None and isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load) and \
+                    (node.value.id, f"{node.attr}.name") in constants and node.value.id not in own:
+                value = constants[node.value.id, f"{node.attr}.value"]
+                raise refuse(f"{node.value.id}.{node.attr} is a member of the enum {node.value.id}, which equals no "
+                             f"number or string: backgen reads the members of an IntEnum or a StrEnum (equal to "
+                             f"their values) and {node.value.id}.{node.attr}.value; compare settings as the "
+                             f"values ({value!r})", node)
             return self.generic_visit(node)
+
+        def visit_Compare(self, node):
+            if not any(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
+                return self.generic_visit(node)
+
+            def member(n):  # (Axis.ROWS: an enum's member read as its value, which it is not)
+                return isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and \
+                    (n.value.id, f"{n.attr}.name") in constants and (n.value.id, n.attr) in constants
+            found = next((n for n in [node.left] + node.comparators if member(n)), None)
+            if found is not None and refuse is not None:
+                raise refuse(f"a test by is of {found.value.id}.{found.attr}, a member of the enum {found.value.id}: "
+                             f"backgen reads the member as its value, and is tells the two apart; test with == "
+                             f"instead", found)
+            node.left = node.left if member(node.left) else self.visit(node.left)  # (mode is Axis.ROWS: left
+            node.comparators = [n if member(n) else self.visit(n) for n in node.comparators]  # as read)
+            return node
     for stmt in func.body:
         Put().visit(stmt)
+    if defaults:
+        func.args.defaults = [Put().visit(d) for d in func.args.defaults]
+        func.args.kw_defaults = [None if d is None else Put().visit(d) for d in func.args.kw_defaults]
 
 
 def _object_write(target):
@@ -1324,6 +1504,10 @@ def _bind_import(node, env):
             elif env.get("scipy") != "scipy":
                 env["scipy"] = "scipy"
         return
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module == "typing":
+        for alias in node.names:  # from typing import cast (cast(T, v): v, ``modern_syntax.casts``), Optional...
+            env[alias.asname or alias.name] = "typing.cast" if alias.name == "cast" else None
+        return
     if isinstance(node, ast.ImportFrom) and node.module in ("itertools", "functools", "operator", "statistics"):
         for alias in node.names:  # from itertools import combinations (pairs, written as two loops); from
             # functools import reduce, from operator import mul (folds, written as the assignments they make)
@@ -1349,7 +1533,7 @@ def _bind_import(node, env):
     if isinstance(node, ast.Import):
         for alias in node.names:
             local = alias.asname or alias.name.split(".")[0]
-            if alias.name in ("itertools", "functools", "operator", "statistics"):
+            if alias.name in ("itertools", "functools", "operator", "statistics", "typing"):
                 env[local] = alias.name
                 continue
             if alias.name == "numpy.lib.stride_tricks" and alias.asname:  # import numpy.lib.stride_tricks as st
@@ -1425,7 +1609,8 @@ def _read_function(func):
     if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Subscript) for n in walk(func_node)):
         func_node = dispatch.rewrite(func_node, dispatch.live_tables(func.__globals__, _module_tree(filename)))
     aliases, wrapped = {}, {}
-    _put_class_constants(func_node, live_class_constants(func, func_node))
+    _put_class_constants(func_node, live_class_constants(func, func_node), lambda message, node: error_at(
+        message, filename, lines, node))
     forward = Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node),
                       _function_helpers(func, func_node, aliases, wrapped), aliases=aliases, wrapped=wrapped,
                       closure=frozenset(inspect.getclosurevars(func).nonlocals))
@@ -1448,10 +1633,19 @@ def live_class_constants(func, node):
     found = {}
     for name, attr in _attributes_of_names(node):
         cls = outer.get(name)
+        if settings_object(cls):  # (CFG = Config(alpha=0.3): its fields as they are now)
+            value = getattr(cls, attr, None)
+            if type(value) in (int, float, str, bool):
+                found[name, attr] = value
+            continue
         if isinstance(cls, type) and users_class(cls):
             value = getattr(cls, attr, None)
             if type(value) in (int, float, str, bool):
                 found[name, attr] = value
+            elif isinstance(value, enum.Enum) and type(value) is cls and type(value.value) in (int, float, str, bool):
+                if isinstance(value, (int, str)):  # (a member equal to its value, IntEnum's: that value; a plain
+                    found[name, attr] = value.value  # Enum's member itself none: ``_enum_members``)
+                found[name, f"{attr}.value"], found[name, f"{attr}.name"] = value.value, value.name
     return found
 
 
@@ -1459,6 +1653,18 @@ def _attributes_of_names(node):
     """The ``(name, attribute)`` pairs the def ``node`` reads as ``name.attribute``."""
     return tuple(dict.fromkeys((sub.value.id, sub.attr) for sub in walk(node) if isinstance(sub, ast.Attribute)
                                and isinstance(sub.ctx, ast.Load) and isinstance(sub.value, ast.Name)))
+
+
+def settings_object(value):
+    """Whether ``value`` is an object of the user's holding settings unchanged: a ``typing.NamedTuple``'s,
+    or a frozen dataclass's (whose fields ``live_class_constants`` reads as constants)."""
+    cls = type(value)
+    if not users_class(cls):
+        return False
+    if isinstance(value, tuple) and hasattr(cls, "_fields"):
+        return True
+    params = getattr(cls, "__dataclass_params__", None)
+    return params is not None and params.frozen and not hasattr(cls, "__post_init__")
 
 
 def users_class(cls):
@@ -1678,6 +1884,8 @@ def _live_defaults(func, node):
         if len(written) != len(values):  # (__defaults__ changed since: left as written)
             continue
         for k, (default, value) in enumerate(zip(written, values)):
+            if isinstance(value, enum.Enum) and isinstance(value, (int, str)) and type(value.value) in (int, str):
+                value = value.value  # (an IntEnum's or StrEnum's member: the value it equals)
             if default is not None and any(isinstance(n, ast.Name) for n in walk(default)) and _written_out(value):
                 written[k] = ast.copy_location(ast.parse(repr(value), mode="eval").body, default)
                 ast.fix_missing_locations(written[k])
@@ -1914,7 +2122,7 @@ def _function_helpers(func, func_node, aliases=None, wrapped=None):
             passed = [a.id for a in node.args + [k.value for k in node.keywords] if isinstance(a, ast.Name)]
             callee = renamed.get(node.func.id, node.func.id)
             for name in [node.func.id] + passed:
-                value = closure.get(name, func.__globals__.get(name))
+                value = _uncached(closure.get(name, func.__globals__.get(name)))
                 if isinstance(value, types.FunctionType) and _describe(value) is None and not _library(value) \
                         and (name == node.func.id or callee in helpers or callee == "map" and "map" not in bound
                              and closure.get("map", func.__globals__.get("map", map)) is map):  # map(pair, xs)
@@ -1938,6 +2146,15 @@ def _function_helpers(func, func_node, aliases=None, wrapped=None):
             if isinstance(node, ast.Name) and node.id in renamed:
                 node.id = renamed[node.id]
     return helpers
+
+
+def _uncached(value):
+    """The function a ``functools.lru_cache`` (or ``cache``) wrapper of the user's keeps the results of
+    (``@lru_cache`` on ``def coeff(n)``): the same values, computed again; any other value as it is."""
+    if isinstance(value, functools._lru_cache_wrapper) and isinstance(getattr(value, "__wrapped__", None),
+                                                                       types.FunctionType):
+        return value.__wrapped__
+    return value
 
 
 @functools.lru_cache(maxsize=None)
@@ -2220,8 +2437,10 @@ def _describe(value):
         return stats_meaning(value.__name__)  # scipy.stats, autograd.scipy.stats.norm
     if value is itertools or value is itertools.combinations or value is itertools.product:
         return "itertools" if value is itertools else f"itertools.{value.__name__}"
-    if value is functools or value is operator:
+    if value is functools or value is operator or value is typing:
         return value.__name__
+    if value is typing.cast:
+        return "typing.cast"
     if isinstance(value, types.ModuleType) and value.__name__ == physical_constants.MODULE:
         return physical_constants.MODULE
     if value is functools.reduce:

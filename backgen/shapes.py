@@ -646,8 +646,12 @@ def _run_failed(staged, namespace, exc, args=()):
         message += "; " + "; ".join(f"{n!r} is given as a float array: if it holds integer labels or indices, "
                                     f"give its shape as 'int {', '.join(map(str, a.shape))}'"
                                     for n, a in zip(staged.params, args) if n in floats)
+    unbound = re.fullmatch(r"name '(\w+)' is not defined", str(exc)) if type(exc) is NameError else None
+    if unbound is not None:  # (MODE, bound again in the module's if __name__ == "__main__": block: no constant)
+        message = (f"name {unbound.group(1)!r} is not a parameter or a variable assigned in the function (global "
+                   f"values are not supported: pass them as parameters)")
     error = _error_at(staged, line, message) if line else error_at_def(staged, message)
-    error.sample_run = True  # the inputs' fault, not the code's
+    error.sample_run = unbound is None  # the inputs' fault, not the code's (a name bound nowhere: the code's)
     return error
 
 

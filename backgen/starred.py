@@ -11,7 +11,9 @@ are (the fence refuses those).
   value not a name (``np.linalg.lstsq(A, b)``) is computed once, so only with one name beside the
   star (``*_, logdet = np.linalg.slogdet(K)``).  A starred name read after, of a value that is a
   name none of the targets rebinds (``x, y, *rest = p``), is given the list of the items left,
-  ``rest = list(p[2:])`` (``*hidden, last = layers``: ``hidden = list(layers[:-1])``).  (Python also checks there are enough items; where there are not, it
+  ``rest = list(p[2:])`` (``*hidden, last = layers``: ``hidden = list(layers[:-1])``); a value not a name,
+  with such names or several beside the star (``head, *tail = np.split(x, 4)``), but for a shape, is bound
+  to a fresh name first (``unpacked = np.split(x, 4)``), computed once as Python does, and unpacked from it.  (Python also checks there are enough items; where there are not, it
   raises, and there is no gradient to take.)
 * ``*lead, d = x.shape`` (or ``np.shape(x)``), where the function reads ``lead`` only spread
   (``x.reshape(*lead, 2, d // 2)``, ``(*lead, 3)``) or by ``len``, and no target is a name the shape
@@ -52,7 +54,9 @@ def rewrite(func):
         return
     read = {n.id for n in walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     spread_only = _spread_only(func)
-    func.body = rewrite_statements(func.body, lambda stmt: _written(stmt, read, spread_only) or [stmt])
+    fresh = fresh_names({n.id for n in walk(func) if isinstance(n, ast.Name)} |
+                        {a.arg for a in walk(func) if isinstance(a, ast.arg)})
+    func.body = rewrite_statements(func.body, lambda stmt: _written(stmt, read, spread_only, fresh) or [stmt])
 
 
 def _spread_only(func):
@@ -70,7 +74,7 @@ def _spread_only(func):
                     and id(n) not in allowed}
 
 
-def _written(stmt, read, spread_only=frozenset()):
+def _written(stmt, read, spread_only=frozenset(), fresh=None):
     """The assignments ``stmt`` makes (see the module doc), or None."""
     if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
             and isinstance(stmt.targets[0], (ast.Tuple, ast.List))):
@@ -108,6 +112,13 @@ def _written(stmt, read, spread_only=frozenset()):
                 item = ast.Subscript(copy.deepcopy(value), ast.Constant(index), ast.Load())
                 out.append(_located(ast.Assign([target], item), stmt))
         return out
+    if fresh is not None and not isinstance(value, ast.Name) and (kept or k + after != 1) and not _a_shape(value) \
+            and all(isinstance(t, ast.Name) for t in [starred] + targets[:k] + targets[k + 1:]):
+        # (head, *tail = np.split(x, 4): the value computed once, bound to a name, then unpacked from it)
+        held = fresh("unpacked")
+        bound = _located(ast.Assign([ast.Name(held, ast.Store())], value), stmt)
+        unpack = _located(ast.Assign(stmt.targets, ast.Name(held, ast.Load())), stmt)
+        return [bound] + (_written(unpack, read, spread_only) or [unpack])
     if kept and not (isinstance(value, ast.Name) and all(isinstance(t, ast.Name) and t.id != value.id for t in
                                                          [starred] + targets[:k] + targets[k + 1:])):
         return None
