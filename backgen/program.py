@@ -929,6 +929,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                 func = inlined(forward, name) if getattr(error, "parameter_write", None) == name \
                     or getattr(error, "nothing_differentiated", None) == name \
                     or getattr(error, "varying_helper", None) == name \
+                    or getattr(error, "varying_shape", None) == "loop" and not shape_free \
                     else None  # (a helper given no value it differentiates: no backward of its own, written out
                 # in its caller, itself a helper or not: get_im2col_indices(x.shape, ...) in im2col_indices)
                 if func is None:

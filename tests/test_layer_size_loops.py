@@ -92,3 +92,37 @@ def test_decorated_for_the_sizes_it_is_called_with(module, name, sizes):
     got = backgen.backward(func, wrt=("weights",)).backward(weights.copy(), inputs, targets, sizes)
     (want,) = finite_differences(lambda w: func(w, inputs, targets, sizes), [weights], [0], (1.0,))
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
+
+
+HELPER = '''
+import numpy as np
+
+def predictions(weights, inputs, layer_sizes=(1, 4, 1)):
+    shapes = list(zip(layer_sizes[:-1], layer_sizes[1:]))
+    for m, n in shapes:''' + BODY.replace("    return np.sum((outputs - targets) ** 2)\n", "    return outputs\n") + '''
+
+def loss(weights, inputs, targets):
+    return np.sum((predictions(weights, inputs) - targets) ** 2)
+'''
+
+
+def test_a_helper_looping_over_its_default_sizes_is_written_into_its_caller():
+    # (autograd's Bayesian network: loss calls predictions, whose loop changes the activations' shape
+    # in every layer): the helper is written into loss, where its default sizes are known
+    weights, inputs, targets = _args((1, 4, 1), 5)
+    text = backgen.generate(HELPER, name="loss", wrt=("weights",),
+                            shapes={"weights": "13", "inputs": "6, 1", "targets": "6, 1"})
+    namespace = {}
+    exec(compile(text, "<generated>", "exec"), namespace)
+    folder = scratch_folder("layer_size_helper")
+    (folder / "layer_size_helper_module.py").write_text(HELPER)
+    sys.path.insert(0, str(folder))
+    try:
+        module = importlib.import_module("layer_size_helper_module")
+    finally:
+        sys.path.remove(str(folder))
+    (want,) = finite_differences(lambda w: module.loss(w, inputs, targets), [weights], [0], (1.0,))
+    np.testing.assert_allclose(namespace["loss_backward"](weights.copy(), inputs, targets), want,
+                               rtol=1e-6, atol=1e-8)
+    got = backgen.backward(module.loss, wrt=("weights",)).backward(weights.copy(), inputs, targets)
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
