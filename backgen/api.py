@@ -797,11 +797,16 @@ class Differentiable:
                 raise TypeError(f"{self.__name__}.backward(...): dout is one upstream gradient, an array of the "
                                 f"output's shape{also}, not a {type(dout).__name__} of values of several "
                                 f"shapes") from None
+        if entry[2].main.mode == "numpy":
+            douts = self._array_douts(values, douts)
         try:
             grads = entry[0](*values, *douts)
         except ValueError:  # (operands could not be broadcast: an upstream gradient of another shape, said so)
             self._douts_fit(values, douts)
             raise
+        except ZeroDivisionError:  # a Python number divided by a size of 0 (dout / N, N = 0): the forward's
+            # NumPy arithmetic gave inf or nan there, and so does the backward given dout as a NumPy number
+            grads = entry[0](*values, *(np.float64(d) if isinstance(d, float) else d for d in douts))
         wrt = entry[2].main.wrt  # the gradient of a list comes back as a list (a tuple as a tuple)
         positions = [list(self._signature.parameters).index(name) for name in wrt]
         many = len(wrt) > 1
@@ -812,10 +817,53 @@ class Differentiable:
                       for k, g in zip(positions, grads if many else (grads,)))
         return grads if many else grads[0]
 
+    def _array_douts(self, values, douts):
+        """The upstream gradients as the NumPy code generated reads them: an integer one a float (``dout=2``
+        is 2.0: an integer array's ``+=`` of floats fails), a list or tuple of numbers the array of them (of
+        one output; a tuple of several is one per output); a number given for an output that is an array
+        of more than one number refused, as the code reads its axes."""
+        outputs = None
+        fitted = []
+        for k, d in enumerate(douts):
+            if isinstance(d, (int, np.integer)) and not isinstance(d, (bool, np.bool_)):
+                d = float(d)
+            elif isinstance(d, np.ndarray) and d.dtype.kind in "biu":
+                d = d.astype(float)
+            elif isinstance(d, (list, tuple)) and len(douts) == 1:
+                d = np.asarray(d, dtype=float)  # (values of several shapes are refused before)
+            if isinstance(d, (float, np.floating)) and (len(douts) > 1 or self._returns_tuple):  # (one output
+                if outputs is None:  # returned alone: _needs_dout)
+                    try:
+                        outputs = self._func(*copy.deepcopy(values))
+                    except Exception:  # noqa: BLE001 -- the forward fails on these values: not decided here
+                        outputs = ()
+                if isinstance(outputs, tuple) and k < len(outputs) and isinstance(outputs[k], np.ndarray) \
+                        and outputs[k].size != 1:
+                    which = f"dout[{k}]" if len(douts) > 1 else "dout"
+                    raise TypeError(f"{self.__name__} returns an array of shape {outputs[k].shape} as its "
+                                    f"{'output ' + str(k) if len(douts) > 1 else 'first value'}, so {which}, its "
+                                    f"upstream gradient, is an array of that shape, not the number {d!r} (np.ones "
+                                    f"of that shape for the gradient of the sum)")
+            fitted.append(d)
+        return tuple(fitted)
+
     def _same_shapes(self, wrt, values, grads, douts):
         """Refuse a gradient of another shape than its array's: an upstream gradient of more axes than the
-        output broadcasts through the backward (``np.tanh(x)`` given ``dout`` of shape (2, N, D))."""
+        output broadcasts through the backward (``np.tanh(x)`` given ``dout`` of shape (2, N, D)); and an array
+        for the gradient of a number: an array ``dout`` for a number's output, or a list given code written
+        for numbers (``x * (1 - p)``, x a list, p's gradient ``x * dout`` an array)."""
         for name, value, grad in zip(wrt, values, grads):
+            if isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and np.ndim(grad):
+                lists = [n for n, v in zip(self._signature.parameters, values) if isinstance(v, (list, tuple))]
+                if lists:  # (code for numbers given a list: x * dout an array, the forward's x * 0.5 an error)
+                    raise TypeError(f"{self.__name__}.backward(...): {lists[0]} is given a "
+                                    f"{type(values[list(self._signature.parameters).index(lists[0])]).__name__}, "
+                                    f"which {self.__name__} computes with as a number (the gradient of the number "
+                                    f"{name} came out an array): pass a number, or an array, np.asarray({lists[0]})")
+                given = ", ".join(str(np.shape(d)) for d in douts)
+                raise TypeError(f"{self.__name__}.backward(...): the gradient of the number {name} came out of shape "
+                                f"{np.shape(grad)}: dout (of shape {given}) is the upstream gradient, of the output's "
+                                f"shape")
             if isinstance(value, np.ndarray) and isinstance(grad, np.ndarray) and grad.shape != value.shape:
                 given = ", ".join(str(np.shape(d)) for d in douts)
                 raise TypeError(f"{self.__name__}.backward(...): the gradient of {name} came out of shape "
@@ -861,7 +909,8 @@ class Differentiable:
             outputs = self._func(*copy.deepcopy(values))
         except Exception:  # noqa: BLE001 -- the forward fails on these values: the backward's error stands
             return
-        outputs = outputs if self.outputs > 1 else (outputs,)
+        outputs = outputs if self.outputs > 1 else outputs[:1] if self._returns_tuple and \
+            isinstance(outputs, tuple) else (outputs,)  # ((out, cache): dout is out's)
         for k, (output, dout) in enumerate(zip(outputs, douts)):
             if dout is not None and isinstance(output, np.ndarray) and np.shape(dout) not in (np.shape(output), ()):
                 which = f"dout[{k}]" if self.outputs > 1 else "dout"
