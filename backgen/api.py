@@ -27,6 +27,7 @@ import functools
 import gc
 import inspect
 import linecache
+import random
 import re
 import sys
 import threading
@@ -395,6 +396,7 @@ class Differentiable:
         if _is_method(func) and not own_calls:  # defined: read, with the attributes kernel reads, at the first call)
             self._method_attributes()
         self._cache = collections.OrderedDict()
+        self._output_shapes = collections.OrderedDict()  # the arguments' shapes -> the outputs' (_douts_shaped)
         self._general = collections.OrderedDict()  # pattern -> the code for every size of it (or None)
         self._rounds = True  # whether the forward makes integers of numbers (int(s), np.arange(s)): their values are keyed
         self._layout_free = False  # whether the arrays' orders change nothing it computes: not keyed then
@@ -811,6 +813,8 @@ class Differentiable:
         positions = [list(self._signature.parameters).index(name) for name in wrt]
         many = len(wrt) > 1
         self._same_shapes(wrt, [values[k] for k in positions], grads if many else (grads,), douts)
+        if entry[2].main.mode == "numpy" and any(isinstance(d, np.ndarray) and d.ndim for d in douts):
+            self._douts_shaped(values, douts)  # (the gradients of their shapes, a dout of another shape)
         if not numbers:
             return grads
         grads = tuple(type(given[k])(np.asarray(g).tolist()) if k in numbers else g
@@ -902,20 +906,45 @@ class Differentiable:
                             f"{' there' if len(douts) > 1 else ''}: {where} is its upstream gradient, a number, "
                             f"not {type(value).__name__}")
 
-    def _douts_fit(self, values, douts):
-        """Refuse, where the generated backward raised on them, upstream gradients of other shapes than the
-        outputs the forward gives on copies of ``values``."""
+    def _douts_shaped(self, values, douts):
+        """Refuse upstream gradients of other shapes than the outputs (``_douts_fit``) where the code might
+        not fail on them (a loop reading ``dout[i]`` of the first items of a longer one): the outputs' shapes
+        are known once per set of the arguments' shapes (the forward run once on copies, NumPy's and Python's
+        random states left as they were), and confirmed on these values where a dout differs."""
+        key = tuple(("array", v.shape) if isinstance(v, np.ndarray) else v if isinstance(v, (bool, int, str)) or
+                    v is None else type(v).__name__ for v in values)
+        shapes = self._output_shapes.get(key)
+        if shapes is None:
+            shapes = self._output_shapes[key] = self._shapes_out(values)
+            _bound(self._output_shapes)
+        if any(isinstance(d, np.ndarray) and d.ndim and s is not None and d.shape != s
+               for d, s in zip(douts, shapes)):
+            self._douts_fit(values, douts)
+
+    def _shapes_out(self, values):
+        """The shapes of the outputs the forward gives on copies of ``values`` (None for one not an array,
+        and for all where the forward fails on them)."""
+        state, python_state = np.random.get_state(), random.getstate()
         try:
             outputs = self._func(*copy.deepcopy(values))
-        except Exception:  # noqa: BLE001 -- the forward fails on these values: the backward's error stands
-            return
+        except Exception:  # noqa: BLE001 -- the forward fails on these values: nothing known
+            return ()
+        finally:
+            np.random.set_state(state)
+            random.setstate(python_state)
         outputs = outputs if self.outputs > 1 else outputs[:1] if self._returns_tuple and \
-            isinstance(outputs, tuple) else (outputs,)  # ((out, cache): dout is out's)
-        for k, (output, dout) in enumerate(zip(outputs, douts)):
-            if dout is not None and isinstance(output, np.ndarray) and np.shape(dout) not in (np.shape(output), ()):
+            isinstance(outputs, tuple) else (outputs,)
+        return tuple(o.shape if isinstance(o, np.ndarray) else None for o in outputs) \
+            if isinstance(outputs, tuple) else ()
+
+    def _douts_fit(self, values, douts):
+        """Refuse upstream gradients of other shapes than the outputs the forward gives on copies of
+        ``values`` (where the generated backward raised on them, or ``_douts_shaped`` found them so)."""
+        for k, (shape, dout) in enumerate(zip(self._shapes_out(values), douts)):
+            if dout is not None and shape is not None and np.shape(dout) not in (shape, ()):
                 which = f"dout[{k}]" if self.outputs > 1 else "dout"
                 raise TypeError(f"{self.__name__}.backward(...): {which} has shape {np.shape(dout)}, where "
-                                f"{self.__name__} returns an array of shape {output.shape}: {which} is the upstream "
+                                f"{self.__name__} returns an array of shape {shape}: {which} is the upstream "
                                 f"gradient of that output, of its shape") from None
 
     def _array_output(self, values):

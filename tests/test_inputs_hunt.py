@@ -60,6 +60,19 @@ def scalar_sigmoid(z):
     return 1.0 / (1.0 + math.exp(-z))
 
 
+def conv1d_valid(x, w):
+    K = w.shape[0]
+    L = x.shape[0] - K + 1
+    out = np.zeros(L)
+    for i in range(L):
+        out[i] = np.sum(x[i:i + K] * w)
+    return out
+
+
+def masked(x):
+    return x[x > 0] * 2.0
+
+
 def layernorm(x, gamma, beta):
     mu = np.mean(x, axis=1, keepdims=True)
     var = np.var(x, axis=1, keepdims=True)
@@ -145,6 +158,25 @@ def test_a_number_dout_of_an_array_output_among_several_is_refused():
         f.backward(X, W, dout=(1.0, 1.0))
     douts = (RNG.randn(3, 2), 0.7)
     _right("returns_two", [X, W], list(douts), f.backward(X, W, dout=douts), [0, 1])
+
+
+def test_a_longer_dout_of_a_loop_filled_output_is_refused():
+    # the loop reads dout[i] for the output's items only: a dout of 9 items gave gradients silently
+    f = backgen.backward(FUNCS["conv1d_valid"])
+    x, w = RNG.randn(8), RNG.randn(3)
+    for _ in range(2):  # (the second call: the output's shape as known for these shapes)
+        with pytest.raises(TypeError, match=r"dout has shape \(9,\), where conv1d_valid returns an array of shape \(6,\)"):
+            f.backward(x, w, dout=np.ones(9))
+        dout = RNG.randn(6)
+        _right("conv1d_valid", [x, w], [dout], f.backward(x, w, dout=dout), [0, 1])
+
+
+def test_an_output_of_a_shape_its_values_decide_takes_its_dout():
+    # x[x > 0] has as many items as x has positive ones: the shape known for other values is not refused
+    f = backgen.backward(FUNCS["masked"])
+    for x in (np.array([0.5, -1.0, 2.0, 0.3]), np.array([-0.5, 1.0, -2.0, 0.3])):
+        dout = RNG.randn(int(np.sum(x > 0)))
+        _right("masked", [x], [dout], f.backward(x, dout=dout), [0])
 
 
 def test_an_array_dout_of_a_number_output_is_refused():
