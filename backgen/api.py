@@ -725,7 +725,8 @@ class Differentiable:
         """The gradient with respect to ``wrt``, times the upstream gradient ``dout``.
 
         ``dout`` is 1.0 if not given for a function returning a number; for
-        one returning an array it is an array of the output's shape.  For a
+        one returning an array it is an array of the output's shape (a list
+        of its values is read as that array, an integer as a float).  For a
         function returning a tuple, ``dout`` is a tuple with one upstream
         gradient per output (None for an output whose gradient is zero).
         """
