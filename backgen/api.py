@@ -1244,7 +1244,9 @@ class Layer(Differentiable):
         values = self._bind(args, kwargs)
         entry = self._entry(values)
         *outputs, cache = entry[0](*values)
-        return (*outputs, _Cache(cache, entry[3]))
+        return (*outputs, _Cache(cache, entry[3], tuple(
+            o.shape if isinstance(o, np.ndarray) else "number" if isinstance(o, (float, int, np.number)) else None
+            for o in outputs)))
 
     def backward(self, *args, **kwargs):
         """``backward(dout, cache)`` (one upstream gradient per output, then the cache)."""
@@ -1255,7 +1257,48 @@ class Layer(Differentiable):
         if not isinstance(cache, _Cache):
             raise TypeError(f"{self.__name__}.backward(dout, cache) takes the cache that "
                             f"{self.__name__}.forward returned")
-        return cache.backward(*douts, tuple(cache))
+        return cache.backward(*self._layer_douts(douts, cache.shapes), tuple(cache))
+
+    def _layer_douts(self, douts, shapes):
+        """The upstream gradients as the generated backward reads them, checked against the outputs'
+        shapes the forward gave (``shapes``: "number" for a number, None for a list or a dict, not
+        checked): an integer one a float, a list or tuple of
+        numbers its array; a number for an array, an array for a number or one of another shape refused."""
+        if shapes is None or len(shapes) != len(douts):
+            return douts
+        fitted = []
+        for k, (d, shape) in enumerate(zip(douts, shapes)):
+            which = f"dout[{k}]" if len(douts) > 1 else "dout"
+            if shape is None:  # (a list, a dict the forward returned: its gradients as the code reads them)
+                fitted.append(d)
+                continue
+            if isinstance(d, (int, np.integer)) and not isinstance(d, (bool, np.bool_)):
+                d = float(d)
+            elif isinstance(d, np.ndarray) and d.dtype.kind in "biu":
+                d = d.astype(float)
+            elif isinstance(d, (list, tuple)) and shape != "number":
+                try:
+                    d = np.asarray(d, dtype=float)
+                except (TypeError, ValueError):
+                    raise TypeError(f"{self.__name__}.backward(dout, cache): {which} is the upstream gradient of "
+                                    f"an array of shape {shape}, not a {type(d).__name__} of values of several "
+                                    f"shapes") from None
+            if d is None:
+                pass
+            elif shape == "number":
+                if np.ndim(d):
+                    raise TypeError(f"{self.__name__}.backward(dout, cache): {which} is the upstream gradient of a "
+                                    f"number, a number, not an array of shape {np.shape(d)}")
+            elif isinstance(d, (float, np.floating)) and shape != ():
+                raise TypeError(f"{self.__name__}.backward(dout, cache): {which} is the upstream gradient of an "
+                                f"array of shape {shape}, an array of that shape, not the number {d!r} (np.ones of "
+                                f"that shape for the gradient of the sum)")
+            elif isinstance(d, np.ndarray) and d.shape != shape:
+                raise TypeError(f"{self.__name__}.backward(dout, cache): {which} has shape {d.shape}, where "
+                                f"{self.__name__}.forward returned an array of shape {shape}: {which} is the "
+                                f"upstream gradient of that output, of its shape")
+            fitted.append(d)
+        return tuple(fitted)
 
     @property
     def source(self):
@@ -1279,13 +1322,14 @@ class BoundLayer(BoundDifferentiable):
 class _Cache(tuple):
     """The cache a layer's forward returns: a plain tuple that knows its backward."""
 
-    def __new__(cls, values, backward):
+    def __new__(cls, values, backward, shapes=None):
         self = super().__new__(cls, values)
         self.backward = backward
+        self.shapes = shapes  # the outputs' shapes ("number", None for a list), which the upstream gradients have
         return self
 
     def __reduce__(self):  # copy.copy, copy.deepcopy (the arrays copied, the backward shared)
-        return (_Cache, (tuple(self), self.backward))
+        return (_Cache, (tuple(self), self.backward, self.shapes))
 
 
 @public

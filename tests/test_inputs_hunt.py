@@ -277,3 +277,34 @@ def test_math_code_takes_numpy_numbers_and_integers():
     want = finite_differences(FUNCS["scalar_sigmoid"], [1.0], [0], [1.0])[0]
     for z in (1, np.float64(1.0), np.int64(1)):
         assert math.isclose(f.backward(z), want, rel_tol=1e-6)
+
+
+# --- a layer's backward(dout, cache) ----------------------------------------------------------------
+
+
+def test_a_layer_s_dout_as_a_list_or_integers_is_its_array():
+    # dout.tolist() reached the code as a list (AttributeError); dout=2 of a loss added floats into integers
+    affine = backgen.layer(FUNCS["affine"])
+    out, cache = affine.forward(X, W, B)
+    dout = RNG.randn(*out.shape)
+    _right("affine", [X, W, B], [dout], affine.backward(dout.tolist(), cache), [0, 1, 2])
+    loss = backgen.layer(FUNCS["logsumexp"])
+    x = np.array([0.3, -1.2, 0.8, 2.1])
+    value, cache = loss.forward(x)
+    _right("logsumexp", [x], [2.0], loss.backward(2, cache), [0])
+
+
+def test_a_layer_s_dout_of_another_shape_or_kind_is_refused():
+    conv = backgen.layer(FUNCS["conv1d_valid"])
+    x, w = RNG.randn(8), RNG.randn(3)
+    out, cache = conv.forward(x, w)
+    with pytest.raises(TypeError, match=r"dout has shape \(9,\), where conv1d_valid.forward returned an array of shape \(6,\)"):
+        conv.backward(np.ones(9), cache)  # (the loop read its first 6 items: gradients of nothing)
+    with pytest.raises(TypeError, match=r"dout is the upstream gradient of an array of shape \(6,\), an array"):
+        conv.backward(1.0, cache)
+    dout = RNG.randn(6)
+    _right("conv1d_valid", [x, w], [dout], conv.backward(dout, cache), [0, 1])
+    loss = backgen.layer(FUNCS["logsumexp"])
+    value, cache = loss.forward(np.array([0.3, -1.2]))
+    with pytest.raises(TypeError, match=r"dout is the upstream gradient of a number, a number, not an array"):
+        loss.backward(np.ones(2), cache)
