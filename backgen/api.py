@@ -782,8 +782,9 @@ class Differentiable:
                 raise TypeError(self._needs_dout(values))
             douts = (1.0,)
         elif self.outputs == 1 and entry[2].main.mode == "numpy" and not entry[2].main.scalar_output and \
-                not self._returns_tuple and isinstance(dout, (int, float, np.number)) and not isinstance(dout, bool) \
-                and self._array_output(values):  # (the code for these shapes reads dout's axes)
+                not self._returns_tuple and (isinstance(dout, (int, float, np.number)) and not isinstance(dout, bool)
+                                             or isinstance(dout, np.ndarray) and dout.ndim == 0) \
+                and self._array_output(values):  # (the code for these shapes reads dout's axes; a 0-d array too)
             raise TypeError(self._needs_dout(values, given=dout))
         elif entry[2].main.mode == "scalar" and entry[2].main.scalar_output:
             self._number_douts(values, douts)
@@ -836,7 +837,8 @@ class Differentiable:
                 d = d.astype(float)
             elif isinstance(d, (list, tuple)) and len(douts) == 1:
                 d = np.asarray(d, dtype=float)  # (values of several shapes are refused before)
-            if isinstance(d, (float, np.floating)) and (len(douts) > 1 or self._returns_tuple):  # (one output
+            if (isinstance(d, (float, np.floating)) or isinstance(d, np.ndarray) and d.ndim == 0) and \
+                    (len(douts) > 1 or self._returns_tuple):  # (one output
                 if outputs is None:  # returned alone: _needs_dout)
                     try:
                         outputs = self._func(*copy.deepcopy(values))
@@ -968,7 +970,8 @@ class Differentiable:
                     f"list of {len(output)} upstream gradients, one per item")
         if given is not None:
             return (f"{name} returns an array, so dout, its upstream gradient, is an array of {shape}, not the "
-                    f"number {given!r} (np.ones of that shape for the gradient of the sum)")
+                    f"{'0-d array' if isinstance(given, np.ndarray) else 'number'} {given!r} (np.ones of that "
+                    f"shape for the gradient of the sum)")
         return (f"{name} returns an array, so {name}.backward(...) needs its upstream gradient: pass dout=, "
                 f"an array of {shape} (np.ones of that shape for the gradient of the sum)")
 
@@ -1289,7 +1292,7 @@ class Layer(Differentiable):
                 if np.ndim(d):
                     raise TypeError(f"{self.__name__}.backward(dout, cache): {which} is the upstream gradient of a "
                                     f"number, a number, not an array of shape {np.shape(d)}")
-            elif isinstance(d, (float, np.floating)) and shape != ():
+            elif (isinstance(d, (float, np.floating)) or isinstance(d, np.ndarray) and d.ndim == 0) and shape != ():
                 raise TypeError(f"{self.__name__}.backward(dout, cache): {which} is the upstream gradient of an "
                                 f"array of shape {shape}, an array of that shape, not the number {d!r} (np.ones of "
                                 f"that shape for the gradient of the sum)")

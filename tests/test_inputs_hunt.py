@@ -308,3 +308,19 @@ def test_a_layer_s_dout_of_another_shape_or_kind_is_refused():
     value, cache = loss.forward(np.array([0.3, -1.2]))
     with pytest.raises(TypeError, match=r"dout is the upstream gradient of a number, a number, not an array"):
         loss.backward(np.ones(2), cache)
+
+
+def test_a_0d_array_dout_of_an_array_output_is_refused():
+    # np.array(1.0) passed the check for numbers: layernorm's dbeta = dout.sum(axis=0) gave 1.0 for 3 rows
+    f = backgen.backward(FUNCS["layernorm"])
+    gamma, beta = RNG.randn(4), RNG.randn(4)
+    with pytest.raises(TypeError, match=r"layernorm returns an array, so dout, its upstream gradient, is an array of "
+                                        r"shape \(3, 4\), not the 0-d array"):
+        f.backward(X, gamma, beta, dout=np.array(1.0))
+    g = backgen.backward(FUNCS["returns_two"])
+    with pytest.raises(TypeError, match=r"as its output 0, so dout\[0\]"):
+        g.backward(X, W, dout=(np.array(1.0), 1.0))
+    affine = backgen.layer(FUNCS["affine"])
+    out, cache = affine.forward(X, W, B)
+    with pytest.raises(TypeError, match=r"an array of that shape, not the number array\(1\.0?\)"):
+        affine.backward(np.array(1.0), cache)
