@@ -693,7 +693,7 @@ class Differentiable:
                 deep(self._method_attributes, _origin(self._func))
                 self._pending_method = False
 
-    def _bind(self, args, kwargs):
+    def _bind(self, args, kwargs, backward=False):
         self._first_object(args)
         for name, member in self._own_methods.items() if args else ():
             if inspect.getattr_static(args[0], name, None) is not member:  # (a subclass's, the object's own)
@@ -712,6 +712,9 @@ class Differentiable:
             upstream = "dout" in self._signature.parameters and "dout" not in kwargs
             hint = (f" ({self.__name__}() has a parameter named dout: pass it by position, as dout= "
                     "is the upstream gradient)" if upstream else "")
+            if backward and not hint and "too many positional" in str(exc):  # (f.backward(x, w, dout), as a
+                # generated backward is called)
+                hint = f" (the upstream gradient is passed by keyword: {self.__name__}.backward(..., dout=...))"
             raise TypeError(f"{self.__name__}(): {exc}{hint}") from None
         bound.apply_defaults()
         return tuple(bound.arguments[name] for name in self._signature.parameters)  # (keyword-only ones last, as
@@ -730,7 +733,7 @@ class Differentiable:
         function returning a tuple, ``dout`` is a tuple with one upstream
         gradient per output (None for an output whose gradient is zero).
         """
-        given = self._bind(args, kwargs)  # (read, where the decorator left it for the first call)
+        given = self._bind(args, kwargs, backward=True)  # (read, where the decorator left it for the first call)
         for name, v in zip(self._signature.parameters, given):
             if isinstance(v, tuple) and _int_sequence(v) and name in self._indices and name not in self._subscripts \
                     and name not in self._items_read:  # (for t in tokens: E[t], an item the index)

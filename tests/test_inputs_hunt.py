@@ -324,3 +324,12 @@ def test_a_0d_array_dout_of_an_array_output_is_refused():
     out, cache = affine.forward(X, W, B)
     with pytest.raises(TypeError, match=r"an array of that shape, not the number array\(1\.0?\)"):
         affine.backward(np.array(1.0), cache)
+
+
+def test_dout_passed_by_position_to_the_decorator_s_backward_is_said_to_go_by_keyword():
+    f = backgen.backward(FUNCS["affine"])
+    with pytest.raises(TypeError, match=r"too many positional arguments \(the upstream gradient is passed by keyword: "
+                                        r"affine.backward\(\.\.\., dout=\.\.\.\)\)"):
+        f.backward(X, W, B, np.ones((3, 2)))
+    with pytest.raises(TypeError, match=r"too many positional arguments$"):
+        backgen.layer(FUNCS["affine"]).forward(X, W, B, np.ones((3, 2)))
