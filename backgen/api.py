@@ -27,6 +27,7 @@ import functools
 import gc
 import inspect
 import linecache
+import math
 import random
 import re
 import sys
@@ -805,15 +806,21 @@ class Differentiable:
                                 f"output's shape{also}, not a {type(dout).__name__} of values of several "
                                 f"shapes") from None
         if entry[2].main.mode == "numpy":
-            douts = self._array_douts(values, douts)
+            douts = self._array_douts(values, douts, entry[2].main.scalar_output)
         try:
             grads = entry[0](*values, *douts)
         except ValueError:  # (operands could not be broadcast: an upstream gradient of another shape, said so)
             self._douts_fit(values, douts)
             raise
-        except ZeroDivisionError:  # a Python number divided by a size of 0 (dout / N, N = 0): the forward's
-            # NumPy arithmetic gave inf or nan there, and so does the backward given dout as a NumPy number
-            grads = entry[0](*values, *(np.float64(d) if isinstance(d, float) else d for d in douts))
+        except ZeroDivisionError:  # a Python number divided by a size of 0 (dout / N, N = 0), where the
+            # forward's NumPy arithmetic gave inf or nan: no gradient (the weights' would be their other terms')
+            empty = [(n, v.shape) for n, v in zip(self._signature.parameters, values)
+                     if isinstance(v, np.ndarray) and v.size == 0]
+            if not empty:
+                raise
+            raise ValueError(f"{self.__name__}.backward(...): {empty[0][0]} has no elements (shape {empty[0][1]}) and "
+                             f"the backward divides by a size of 0 as the forward does, whose value is then inf or "
+                             f"nan, with no gradient: pass arrays of at least one row") from None
         wrt = entry[2].main.wrt  # the gradient of a list comes back as a list (a tuple as a tuple)
         positions = [list(self._signature.parameters).index(name) for name in wrt]
         many = len(wrt) > 1
@@ -826,12 +833,13 @@ class Differentiable:
                       for k, g in zip(positions, grads if many else (grads,)))
         return grads if many else grads[0]
 
-    def _array_douts(self, values, douts):
+    def _array_douts(self, values, douts, scalar_output=False):
         """The upstream gradients as the NumPy code generated reads them: an integer one a float (``dout=2``
         is 2.0: an integer array's ``+=`` of floats fails), a list or tuple of numbers the array of them (of
-        one output; a tuple of several is one per output); a number given for an output that is an array
-        of more than one number refused, as the code reads its axes."""
-        outputs = None
+        one output; a tuple of several is one per output), a number given for an array of one number that
+        array (the code reads its axes); a number given for an output that is an array of more than one
+        number refused.  Whether an output is a number is known once per set of the arguments' shapes
+        (``_known_shapes``); an array's shape is confirmed on these values."""
         fitted = []
         for k, d in enumerate(douts):
             if isinstance(d, (int, np.integer)) and not isinstance(d, (bool, np.bool_)):
@@ -841,19 +849,18 @@ class Differentiable:
             elif isinstance(d, (list, tuple)) and len(douts) == 1:
                 d = np.asarray(d, dtype=float)  # (values of several shapes are refused before)
             if (isinstance(d, (float, np.floating)) or isinstance(d, np.ndarray) and d.ndim == 0) and \
-                    (len(douts) > 1 or self._returns_tuple):  # (one output
-                if outputs is None:  # returned alone: _needs_dout)
-                    try:
-                        outputs = self._func(*copy.deepcopy(values))
-                    except Exception:  # noqa: BLE001 -- the forward fails on these values: not decided here
-                        outputs = ()
-                if isinstance(outputs, tuple) and k < len(outputs) and isinstance(outputs[k], np.ndarray) \
-                        and outputs[k].size != 1:
+                    not (scalar_output and len(douts) == 1) and \
+                    k < len(self._known_shapes(values)) and self._known_shapes(values)[k] is not None:
+                shapes = self._shapes_out(values)  # (of these values: x[x > 0] may have another length)
+                shape = shapes[k] if k < len(shapes) else None
+                if shape is not None and math.prod(shape) != 1:
                     which = f"dout[{k}]" if len(douts) > 1 else "dout"
-                    raise TypeError(f"{self.__name__} returns an array of shape {outputs[k].shape} as its "
+                    raise TypeError(f"{self.__name__} returns an array of shape {shape} as its "
                                     f"{'output ' + str(k) if len(douts) > 1 else 'first value'}, so {which}, its "
                                     f"upstream gradient, is an array of that shape, not the number {d!r} (np.ones "
                                     f"of that shape for the gradient of the sum)")
+                if shape:  # (an array of one number: dout.sum(axis=0) of its axes)
+                    d = np.full(shape, d)
             fitted.append(d)
         return tuple(fitted)
 
@@ -917,15 +924,21 @@ class Differentiable:
         not fail on them (a loop reading ``dout[i]`` of the first items of a longer one): the outputs' shapes
         are known once per set of the arguments' shapes (the forward run once on copies, NumPy's and Python's
         random states left as they were), and confirmed on these values where a dout differs."""
+        shapes = self._known_shapes(values)
+        if any(isinstance(d, np.ndarray) and d.ndim and s is not None and d.shape != s
+               for d, s in zip(douts, shapes)):
+            self._douts_fit(values, douts)
+
+    def _known_shapes(self, values):
+        """The outputs' shapes (``_shapes_out``) as known for the shapes of ``values`` (and their integers,
+        flags and strings), found once for each set of them."""
         key = tuple(("array", v.shape) if isinstance(v, np.ndarray) else v if isinstance(v, (bool, int, str)) or
                     v is None else type(v).__name__ for v in values)
         shapes = self._output_shapes.get(key)
         if shapes is None:
             shapes = self._output_shapes[key] = self._shapes_out(values)
             _bound(self._output_shapes)
-        if any(isinstance(d, np.ndarray) and d.ndim and s is not None and d.shape != s
-               for d, s in zip(douts, shapes)):
-            self._douts_fit(values, douts)
+        return shapes
 
     def _shapes_out(self, values):
         """The shapes of the outputs the forward gives on copies of ``values`` (None for one not an array,
@@ -1268,10 +1281,11 @@ class Layer(Differentiable):
     def _layer_douts(self, douts, shapes):
         """The upstream gradients as the generated backward reads them, checked against the outputs'
         shapes the forward gave (``shapes``: "number" for a number, None for a list or a dict, not
-        checked): an integer one a float, a list or tuple of
-        numbers its array; a number for an array, an array for a number or one of another shape refused."""
+        checked): an integer one a float, a list or tuple of numbers its array, a number for an array of
+        one number that array; a number for a larger array, an array for a number or one of another shape
+        refused."""
         if shapes is None or len(shapes) != len(douts):
-            return douts
+            return douts  # (a cache pickled by an earlier version)
         fitted = []
         for k, (d, shape) in enumerate(zip(douts, shapes)):
             which = f"dout[{k}]" if len(douts) > 1 else "dout"
@@ -1295,11 +1309,14 @@ class Layer(Differentiable):
                 if np.ndim(d):
                     raise TypeError(f"{self.__name__}.backward(dout, cache): {which} is the upstream gradient of a "
                                     f"number, a number, not an array of shape {np.shape(d)}")
-            elif (isinstance(d, (float, np.floating)) or isinstance(d, np.ndarray) and d.ndim == 0) and shape != ():
+            elif (isinstance(d, (float, np.floating)) or isinstance(d, np.ndarray) and d.ndim == 0) and shape:
+                if math.prod(shape) == 1:  # (an array of one number: the code reads its axes)
+                    fitted.append(np.full(shape, d))
+                    continue
                 raise TypeError(f"{self.__name__}.backward(dout, cache): {which} is the upstream gradient of an "
                                 f"array of shape {shape}, an array of that shape, not the number {d!r} (np.ones of "
                                 f"that shape for the gradient of the sum)")
-            elif isinstance(d, np.ndarray) and d.shape != shape:
+            elif isinstance(d, np.ndarray) and d.shape != shape and d.ndim:
                 raise TypeError(f"{self.__name__}.backward(dout, cache): {which} has shape {d.shape}, where "
                                 f"{self.__name__}.forward returned an array of shape {shape}: {which} is the "
                                 f"upstream gradient of that output, of its shape")
