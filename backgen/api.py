@@ -1276,7 +1276,14 @@ class Layer(Differentiable):
         if not isinstance(cache, _Cache):
             raise TypeError(f"{self.__name__}.backward(dout, cache) takes the cache that "
                             f"{self.__name__}.forward returned")
-        return cache.backward(*self._layer_douts(douts, cache.shapes), tuple(cache))
+        try:
+            return cache.backward(*self._layer_douts(douts, cache.shapes), tuple(cache))
+        except ZeroDivisionError:  # (dout / N, N = 0: Decorated.backward's case)
+            if not any(isinstance(v, np.ndarray) and v.size == 0 for v in _arrays_in(tuple(cache))):
+                raise
+            raise ValueError(f"{self.__name__}.backward(dout, cache): {self.__name__}.forward was given an array of "
+                             f"no elements and the backward divides by a size of 0 as the forward does, whose value "
+                             f"is then inf or nan, with no gradient: pass arrays of at least one row") from None
 
     def _layer_douts(self, douts, shapes):
         """The upstream gradients as the generated backward reads them, checked against the outputs'
@@ -1340,6 +1347,18 @@ class BoundLayer(BoundDifferentiable):
 
     def backward(self, *args, **kwargs):
         return self._owner.backward(*args, **kwargs)
+
+
+def _arrays_in(value):
+    """The arrays in ``value`` and the tuples, lists and dicts in it."""
+    if isinstance(value, np.ndarray):
+        yield value
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _arrays_in(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _arrays_in(item)
 
 
 class _Cache(tuple):

@@ -349,3 +349,12 @@ def test_a_number_dout_of_an_array_of_one_number_is_that_array():
         _right("affine", [x, w, b], [np.full((1, 1), 0.7)], f.backward(x, w, b, dout=dout), [0, 1, 2])
     g = backgen.backward(FUNCS["out_cache"])
     _right("out_cache", [x, w, b], [np.full((1, 1), 0.7)], g.backward(x, w, b, dout=0.7), [0, 1, 2])
+
+
+def test_a_layer_given_no_rows_where_its_backward_divides_by_their_number_is_refused():
+    loss = backgen.layer(FUNCS["softmax_loss"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value, cache = loss.forward(np.zeros((0, 5)), np.zeros(0, dtype=int))
+    with pytest.raises(ValueError, match=r"softmax_loss.forward was given an array of no elements"):
+        loss.backward(1.0, cache)
