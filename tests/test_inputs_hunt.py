@@ -154,7 +154,8 @@ def test_a_dout_of_another_shape_than_the_array_a_layer_returns_beside_its_cache
 def test_a_number_dout_of_an_array_output_among_several_is_refused():
     # dout=(1.0, 1.0) for (array, number): 'float' object has no attribute 'copy'
     f = backgen.backward(FUNCS["returns_two"])
-    with pytest.raises(TypeError, match=r"returns_two returns an array of shape \(3, 2\) as its output 0, so dout\[0\]"):
+    with pytest.raises(TypeError, match=r"returns_two returns an array of shape \(3, 2\) as its output 0, "
+                                        r"so dout\[0\]"):
         f.backward(X, W, dout=(1.0, 1.0))
     douts = (RNG.randn(3, 2), 0.7)
     _right("returns_two", [X, W], list(douts), f.backward(X, W, dout=douts), [0, 1])
@@ -165,7 +166,8 @@ def test_a_longer_dout_of_a_loop_filled_output_is_refused():
     f = backgen.backward(FUNCS["conv1d_valid"])
     x, w = RNG.randn(8), RNG.randn(3)
     for _ in range(2):  # (the second call: the output's shape as known for these shapes)
-        with pytest.raises(TypeError, match=r"dout has shape \(9,\), where conv1d_valid returns an array of shape \(6,\)"):
+        with pytest.raises(TypeError, match=r"dout has shape \(9,\), where conv1d_valid returns an array of "
+                                            r"shape \(6,\)"):
             f.backward(x, w, dout=np.ones(9))
         dout = RNG.randn(6)
         _right("conv1d_valid", [x, w], [dout], f.backward(x, w, dout=dout), [0, 1])
@@ -304,7 +306,8 @@ def test_a_layer_s_dout_of_another_shape_or_kind_is_refused():
     conv = backgen.layer(FUNCS["conv1d_valid"])
     x, w = RNG.randn(8), RNG.randn(3)
     out, cache = conv.forward(x, w)
-    with pytest.raises(TypeError, match=r"dout has shape \(9,\), where conv1d_valid.forward returned an array of shape \(6,\)"):
+    with pytest.raises(TypeError, match=r"dout has shape \(9,\), where conv1d_valid.forward returned an array "
+                                        r"of shape \(6,\)"):
         conv.backward(np.ones(9), cache)  # (the loop read its first 6 items: gradients of nothing)
     with pytest.raises(TypeError, match=r"dout is the upstream gradient of an array of shape \(6,\), an array"):
         conv.backward(1.0, cache)
