@@ -27,6 +27,8 @@ import functools
 import gc
 import inspect
 import linecache
+import math
+import random
 import re
 import sys
 import threading
@@ -407,6 +409,7 @@ class Differentiable:
         if _is_method(func) and not own_calls:  # defined: read, with the attributes kernel reads, at the first call)
             self._method_attributes()
         self._cache = collections.OrderedDict()
+        self._output_shapes = collections.OrderedDict()  # the arguments' shapes -> the outputs' (_douts_shaped)
         self._general = collections.OrderedDict()  # pattern -> the code for every size of it (or None)
         self._rounds = True  # whether the forward makes integers of numbers (int(s), np.arange(s)): their values are keyed
         self._layout_free = False  # whether the arrays' orders change nothing it computes: not keyed then
@@ -716,7 +719,7 @@ class Differentiable:
                 deep(self._method_attributes, _origin(self._func))
                 self._pending_method = False
 
-    def _bind(self, args, kwargs):
+    def _bind(self, args, kwargs, backward=False):
         self._first_object(args)
         for name, member in self._own_methods.items() if args else ():
             if inspect.getattr_static(args[0], name, None) is not member:  # (a subclass's, the object's own)
@@ -735,6 +738,9 @@ class Differentiable:
             upstream = "dout" in self._signature.parameters and "dout" not in kwargs
             hint = (f" ({self.__name__}() has a parameter named dout: pass it by position, as dout= "
                     "is the upstream gradient)" if upstream else "")
+            if backward and not hint and "too many positional" in str(exc):  # (f.backward(x, w, dout), as a
+                # generated backward is called)
+                hint = f" (the upstream gradient is passed by keyword: {self.__name__}.backward(..., dout=...))"
             raise TypeError(f"{self.__name__}(): {exc}{hint}") from None
         bound.apply_defaults()
         if self._free:  # the module's (or closure's) arrays as they are now, in their places
@@ -751,11 +757,12 @@ class Differentiable:
         """The gradient with respect to ``wrt``, times the upstream gradient ``dout``.
 
         ``dout`` is 1.0 if not given for a function returning a number; for
-        one returning an array it is an array of the output's shape.  For a
+        one returning an array it is an array of the output's shape (a list
+        of its values is read as that array, an integer as a float).  For a
         function returning a tuple, ``dout`` is a tuple with one upstream
         gradient per output (None for an output whose gradient is zero).
         """
-        given = self._bind(args, kwargs)  # (read, where the decorator left it for the first call)
+        given = self._bind(args, kwargs, backward=True)  # (read, where the decorator left it for the first call)
         for name, v in zip(self._signature.parameters, given):
             if isinstance(v, tuple) and _int_sequence(v) and name in self._indices and name not in self._subscripts \
                     and name not in self._items_read:  # (for t in tokens: E[t], an item the index)
@@ -807,8 +814,9 @@ class Differentiable:
                 raise TypeError(self._needs_dout(values))
             douts = (1.0,)
         elif self.outputs == 1 and entry[2].main.mode == "numpy" and not entry[2].main.scalar_output and \
-                not self._returns_tuple and isinstance(dout, (int, float, np.number)) and not isinstance(dout, bool) \
-                and self._array_output(values):  # (the code for these shapes reads dout's axes)
+                not self._returns_tuple and (isinstance(dout, (int, float, np.number)) and not isinstance(dout, bool)
+                                             or isinstance(dout, np.ndarray) and dout.ndim == 0) \
+                and self._array_output(values):  # (the code for these shapes reads dout's axes; a 0-d array too)
             raise TypeError(self._needs_dout(values, given=dout))
         elif entry[2].main.mode == "scalar" and entry[2].main.scalar_output:
             self._number_douts(values, douts)
@@ -825,25 +833,82 @@ class Differentiable:
                 raise TypeError(f"{self.__name__}.backward(...): dout is one upstream gradient, an array of the "
                                 f"output's shape{also}, not a {type(dout).__name__} of values of several "
                                 f"shapes") from None
+        if entry[2].main.mode == "numpy":
+            douts = self._array_douts(values, douts, entry[2].main.scalar_output)
         try:
             grads = entry[0](*values, *douts)
         except ValueError:  # (operands could not be broadcast: an upstream gradient of another shape, said so)
             self._douts_fit(values, douts)
             raise
+        except ZeroDivisionError:  # a Python number divided by a size of 0 (dout / N, N = 0), where the
+            # forward's NumPy arithmetic gave inf or nan: no gradient (the weights' would be their other terms')
+            empty = [(n, v.shape) for n, v in zip(self._signature.parameters, values)
+                     if isinstance(v, np.ndarray) and v.size == 0]
+            if not empty:
+                raise
+            raise ValueError(f"{self.__name__}.backward(...): {empty[0][0]} has no elements (shape {empty[0][1]}) and "
+                             f"the backward divides by a size of 0 as the forward does, whose value is then inf or "
+                             f"nan, with no gradient: pass arrays of at least one row") from None
         wrt = entry[2].main.wrt  # the gradient of a list comes back as a list (a tuple as a tuple)
         positions = [list(self._signature.parameters).index(name) for name in wrt]
         many = len(wrt) > 1
         self._same_shapes(wrt, [values[k] for k in positions], grads if many else (grads,), douts)
+        if entry[2].main.mode == "numpy" and any(isinstance(d, np.ndarray) and d.ndim for d in douts):
+            self._douts_shaped(values, douts)  # (the gradients of their shapes, a dout of another shape)
         if not numbers:
             return grads
         grads = tuple(type(given[k])(np.asarray(g).tolist()) if k in numbers else g
                       for k, g in zip(positions, grads if many else (grads,)))
         return grads if many else grads[0]
 
+    def _array_douts(self, values, douts, scalar_output=False):
+        """The upstream gradients as the NumPy code generated reads them: an integer one a float (``dout=2``
+        is 2.0: an integer array's ``+=`` of floats fails), a list or tuple of numbers the array of them (of
+        one output; a tuple of several is one per output), a number given for an array of one number that
+        array (the code reads its axes); a number given for an output that is an array of more than one
+        number refused.  Whether an output is a number is known once per set of the arguments' shapes
+        (``_known_shapes``); an array's shape is confirmed on these values."""
+        fitted = []
+        for k, d in enumerate(douts):
+            if isinstance(d, (int, np.integer)) and not isinstance(d, (bool, np.bool_)):
+                d = float(d)
+            elif isinstance(d, np.ndarray) and d.dtype.kind in "biu":
+                d = d.astype(float)
+            elif isinstance(d, (list, tuple)) and len(douts) == 1:
+                d = np.asarray(d, dtype=float)  # (values of several shapes are refused before)
+            if (isinstance(d, (float, np.floating)) or isinstance(d, np.ndarray) and d.ndim == 0) and \
+                    not (scalar_output and len(douts) == 1) and \
+                    k < len(self._known_shapes(values)) and self._known_shapes(values)[k] is not None:
+                shapes = self._shapes_out(values)  # (of these values: x[x > 0] may have another length)
+                shape = shapes[k] if k < len(shapes) else None
+                if shape is not None and math.prod(shape) != 1:
+                    which = f"dout[{k}]" if len(douts) > 1 else "dout"
+                    raise TypeError(f"{self.__name__} returns an array of shape {shape} as its "
+                                    f"{'output ' + str(k) if len(douts) > 1 else 'first value'}, so {which}, its "
+                                    f"upstream gradient, is an array of that shape, not the number {d!r} (np.ones "
+                                    f"of that shape for the gradient of the sum)")
+                if shape:  # (an array of one number: dout.sum(axis=0) of its axes)
+                    d = np.full(shape, d)
+            fitted.append(d)
+        return tuple(fitted)
+
     def _same_shapes(self, wrt, values, grads, douts):
         """Refuse a gradient of another shape than its array's: an upstream gradient of more axes than the
-        output broadcasts through the backward (``np.tanh(x)`` given ``dout`` of shape (2, N, D))."""
+        output broadcasts through the backward (``np.tanh(x)`` given ``dout`` of shape (2, N, D)); and an array
+        for the gradient of a number: an array ``dout`` for a number's output, or a list given code written
+        for numbers (``x * (1 - p)``, x a list, p's gradient ``x * dout`` an array)."""
         for name, value, grad in zip(wrt, values, grads):
+            if isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and np.ndim(grad):
+                lists = [n for n, v in zip(self._signature.parameters, values) if isinstance(v, (list, tuple))]
+                if lists:  # (code for numbers given a list: x * dout an array, the forward's x * 0.5 an error)
+                    raise TypeError(f"{self.__name__}.backward(...): {lists[0]} is given a "
+                                    f"{type(values[list(self._signature.parameters).index(lists[0])]).__name__}, "
+                                    f"which {self.__name__} computes with as a number (the gradient of the number "
+                                    f"{name} came out an array): pass a number, or an array, np.asarray({lists[0]})")
+                given = ", ".join(str(np.shape(d)) for d in douts)
+                raise TypeError(f"{self.__name__}.backward(...): the gradient of the number {name} came out of shape "
+                                f"{np.shape(grad)}: dout (of shape {given}) is the upstream gradient, of the output's "
+                                f"shape")
             if isinstance(value, np.ndarray) and isinstance(grad, np.ndarray) and grad.shape != value.shape:
                 given = ", ".join(str(np.shape(d)) for d in douts)
                 raise TypeError(f"{self.__name__}.backward(...): the gradient of {name} came out of shape "
@@ -882,19 +947,51 @@ class Differentiable:
                             f"{' there' if len(douts) > 1 else ''}: {where} is its upstream gradient, a number, "
                             f"not {type(value).__name__}")
 
-    def _douts_fit(self, values, douts):
-        """Refuse, where the generated backward raised on them, upstream gradients of other shapes than the
-        outputs the forward gives on copies of ``values``."""
+    def _douts_shaped(self, values, douts):
+        """Refuse upstream gradients of other shapes than the outputs (``_douts_fit``) where the code might
+        not fail on them (a loop reading ``dout[i]`` of the first items of a longer one): the outputs' shapes
+        are known once per set of the arguments' shapes (the forward run once on copies, NumPy's and Python's
+        random states left as they were), and confirmed on these values where a dout differs."""
+        shapes = self._known_shapes(values)
+        if any(isinstance(d, np.ndarray) and d.ndim and s is not None and d.shape != s
+               for d, s in zip(douts, shapes)):
+            self._douts_fit(values, douts)
+
+    def _known_shapes(self, values):
+        """The outputs' shapes (``_shapes_out``) as known for the shapes of ``values`` (and their integers,
+        flags and strings), found once for each set of them."""
+        key = tuple(("array", v.shape) if isinstance(v, np.ndarray) else v if isinstance(v, (bool, int, str)) or
+                    v is None else type(v).__name__ for v in values)
+        shapes = self._output_shapes.get(key)
+        if shapes is None:
+            shapes = self._output_shapes[key] = self._shapes_out(values)
+            _bound(self._output_shapes)
+        return shapes
+
+    def _shapes_out(self, values):
+        """The shapes of the outputs the forward gives on copies of ``values`` (None for one not an array,
+        and for all where the forward fails on them)."""
+        state, python_state = np.random.get_state(), random.getstate()
         try:
             outputs = self._func(*copy.deepcopy(values))
-        except Exception:  # noqa: BLE001 -- the forward fails on these values: the backward's error stands
-            return
-        outputs = outputs if self.outputs > 1 else (outputs,)
-        for k, (output, dout) in enumerate(zip(outputs, douts)):
-            if dout is not None and isinstance(output, np.ndarray) and np.shape(dout) not in (np.shape(output), ()):
+        except Exception:  # noqa: BLE001 -- the forward fails on these values: nothing known
+            return ()
+        finally:
+            np.random.set_state(state)
+            random.setstate(python_state)
+        outputs = outputs if self.outputs > 1 else outputs[:1] if self._returns_tuple and \
+            isinstance(outputs, tuple) else (outputs,)
+        return tuple(o.shape if isinstance(o, np.ndarray) else None for o in outputs) \
+            if isinstance(outputs, tuple) else ()
+
+    def _douts_fit(self, values, douts):
+        """Refuse upstream gradients of other shapes than the outputs the forward gives on copies of
+        ``values`` (where the generated backward raised on them, or ``_douts_shaped`` found them so)."""
+        for k, (shape, dout) in enumerate(zip(self._shapes_out(values), douts)):
+            if dout is not None and shape is not None and np.shape(dout) not in (shape, ()):
                 which = f"dout[{k}]" if self.outputs > 1 else "dout"
                 raise TypeError(f"{self.__name__}.backward(...): {which} has shape {np.shape(dout)}, where "
-                                f"{self.__name__} returns an array of shape {output.shape}: {which} is the upstream "
+                                f"{self.__name__} returns an array of shape {shape}: {which} is the upstream "
                                 f"gradient of that output, of its shape") from None
 
     def _array_output(self, values):
@@ -917,7 +1014,8 @@ class Differentiable:
                     f"list of {len(output)} upstream gradients, one per item")
         if given is not None:
             return (f"{name} returns an array, so dout, its upstream gradient, is an array of {shape}, not the "
-                    f"number {given!r} (np.ones of that shape for the gradient of the sum)")
+                    f"{'0-d array' if isinstance(given, np.ndarray) else 'number'} {given!r} (np.ones of that "
+                    f"shape for the gradient of the sum)")
         return (f"{name} returns an array, so {name}.backward(...) needs its upstream gradient: pass dout=, "
                 f"an array of {shape} (np.ones of that shape for the gradient of the sum)")
 
@@ -1193,7 +1291,9 @@ class Layer(Differentiable):
         values = self._bind(args, kwargs)
         entry = self._entry(values)
         *outputs, cache = entry[0](*values)
-        return (*outputs, _Cache(cache, entry[3]))
+        return (*outputs, _Cache(cache, entry[3], tuple(
+            o.shape if isinstance(o, np.ndarray) else "number" if isinstance(o, (float, int, np.number)) else None
+            for o in outputs)))
 
     def backward(self, *args, **kwargs):
         """``backward(dout, cache)`` (one upstream gradient per output, then the cache)."""
@@ -1204,7 +1304,59 @@ class Layer(Differentiable):
         if not isinstance(cache, _Cache):
             raise TypeError(f"{self.__name__}.backward(dout, cache) takes the cache that "
                             f"{self.__name__}.forward returned")
-        return cache.backward(*douts, tuple(cache))
+        try:
+            return cache.backward(*self._layer_douts(douts, cache.shapes), tuple(cache))
+        except ZeroDivisionError:  # (dout / N, N = 0: Decorated.backward's case)
+            if not any(isinstance(v, np.ndarray) and v.size == 0 for v in _arrays_in(tuple(cache))):
+                raise
+            raise ValueError(f"{self.__name__}.backward(dout, cache): {self.__name__}.forward was given an array of "
+                             f"no elements and the backward divides by a size of 0 as the forward does, whose value "
+                             f"is then inf or nan, with no gradient: pass arrays of at least one row") from None
+
+    def _layer_douts(self, douts, shapes):
+        """The upstream gradients as the generated backward reads them, checked against the outputs'
+        shapes the forward gave (``shapes``: "number" for a number, None for a list or a dict, not
+        checked): an integer one a float, a list or tuple of numbers its array, a number for an array of
+        one number that array; a number for a larger array, an array for a number or one of another shape
+        refused."""
+        if shapes is None or len(shapes) != len(douts):
+            return douts  # (a cache pickled by an earlier version)
+        fitted = []
+        for k, (d, shape) in enumerate(zip(douts, shapes)):
+            which = f"dout[{k}]" if len(douts) > 1 else "dout"
+            if shape is None:  # (a list, a dict the forward returned: its gradients as the code reads them)
+                fitted.append(d)
+                continue
+            if isinstance(d, (int, np.integer)) and not isinstance(d, (bool, np.bool_)):
+                d = float(d)
+            elif isinstance(d, np.ndarray) and d.dtype.kind in "biu":
+                d = d.astype(float)
+            elif isinstance(d, (list, tuple)) and shape != "number":
+                try:
+                    d = np.asarray(d, dtype=float)
+                except (TypeError, ValueError):
+                    raise TypeError(f"{self.__name__}.backward(dout, cache): {which} is the upstream gradient of "
+                                    f"an array of shape {shape}, not a {type(d).__name__} of values of several "
+                                    f"shapes") from None
+            if d is None:
+                pass
+            elif shape == "number":
+                if np.ndim(d):
+                    raise TypeError(f"{self.__name__}.backward(dout, cache): {which} is the upstream gradient of a "
+                                    f"number, a number, not an array of shape {np.shape(d)}")
+            elif (isinstance(d, (float, np.floating)) or isinstance(d, np.ndarray) and d.ndim == 0) and shape:
+                if math.prod(shape) == 1:  # (an array of one number: the code reads its axes)
+                    fitted.append(np.full(shape, d))
+                    continue
+                raise TypeError(f"{self.__name__}.backward(dout, cache): {which} is the upstream gradient of an "
+                                f"array of shape {shape}, an array of that shape, not the number {d!r} (np.ones of "
+                                f"that shape for the gradient of the sum)")
+            elif isinstance(d, np.ndarray) and d.shape != shape and d.ndim:
+                raise TypeError(f"{self.__name__}.backward(dout, cache): {which} has shape {d.shape}, where "
+                                f"{self.__name__}.forward returned an array of shape {shape}: {which} is the "
+                                f"upstream gradient of that output, of its shape")
+            fitted.append(d)
+        return tuple(fitted)
 
     @property
     def source(self):
@@ -1225,16 +1377,29 @@ class BoundLayer(BoundDifferentiable):
         return self._owner.backward(*args, **kwargs)
 
 
+def _arrays_in(value):
+    """The arrays in ``value`` and the tuples, lists and dicts in it."""
+    if isinstance(value, np.ndarray):
+        yield value
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _arrays_in(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _arrays_in(item)
+
+
 class _Cache(tuple):
     """The cache a layer's forward returns: a plain tuple that knows its backward."""
 
-    def __new__(cls, values, backward):
+    def __new__(cls, values, backward, shapes=None):
         self = super().__new__(cls, values)
         self.backward = backward
+        self.shapes = shapes  # the outputs' shapes ("number", None for a list), which the upstream gradients have
         return self
 
     def __reduce__(self):  # copy.copy, copy.deepcopy (the arrays copied, the backward shared)
-        return (_Cache, (tuple(self), self.backward))
+        return (_Cache, (tuple(self), self.backward, self.shapes))
 
 
 @public
