@@ -412,7 +412,7 @@ def test_memory_running_out_is_not_called_nesting(monkeypatch):
 
 @pytest.mark.parametrize("call, hint", [
     ("tuple(zip(xs, xs))", "xs.copy()"),  # (list(xs) and tuple(xs) are followed: [item for item in xs])
-    ("sorted(xs)", "np.sort"),
+    ("sorted(xs, key=abs)", "np.sort"),  # (sorted(xs) is read as list(np.sort(xs)): sorted_calls)
     ("list(zip(xs, xs))", "xs.copy()"),
 ])
 def test_an_unknown_builtin_names_what_to_write_instead(call, hint):
