@@ -1,0 +1,143 @@
+"""Molecular and particle potentials as people write them, whose gradients are forces: Lennard-Jones,
+Morse, Coulomb and gravity over all pairs (distance matrices with their diagonals written over, pairs
+from np.triu_indices, double loops), bonds, angles and dihedrals over index arrays, periodic boundaries,
+spring networks, velocity-Verlet steps, and the same in plain Python over lists of coordinates.
+
+Each case is checked against central finite differences in float64 (``numeric``) with respect to its
+float parameters, by ``backgen.generate`` (with no shapes, and with shapes where they are arrays) and
+by the decorator, or asserted refused with a ``BackgenError`` and part of its message.
+"""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_close, finite_differences, float_positions, imported
+
+
+def _module(source):
+    """The functions of ``source``, imported from a file of their own (the decorator reads the source)."""
+    return imported(textwrap.dedent(source), "molecular_hunt")
+
+
+def _copies(args):
+    return [[list(row) if isinstance(row, list) else row for row in a] if isinstance(a, list)
+            else a.copy() if isinstance(a, np.ndarray) else a for a in args]
+
+
+def _wanted(func, args, wrt, dout):
+    return finite_differences(lambda *values: func(*_copies(values)), list(args), wrt, (dout,))
+
+
+def _float_positions(args):
+    return [k for k, a in enumerate(args) if k in float_positions(args)
+            or isinstance(a, list) and np.asarray(a).dtype.kind == "f"]
+
+
+def _generated(source, args, name, shapes, wrt, dout):
+    text = backgen.generate(source, name=name, shapes=shapes, wrt=wrt)
+    assert text == backgen.generate(source, name=name, shapes=shapes, wrt=wrt)  # deterministic
+    namespace = {}
+    exec(compile(text, "<generated>", "exec"), namespace)
+    copies = _copies(args)
+    with np.errstate(all="ignore"):
+        got = namespace[f"{name}_backward"](*copies, dout=dout)
+    for before, after in zip(args, copies):
+        if isinstance(before, np.ndarray):
+            np.testing.assert_array_equal(before, after, err_msg="the backward modified its arguments")
+    return got
+
+
+def _shapes(func, args):
+    import inspect  # noqa: PLC0415
+
+    shapes = {}
+    for p, a in zip(inspect.signature(func).parameters, args):
+        if isinstance(a, float):
+            shapes[p] = "float"
+        elif isinstance(a, np.ndarray):
+            shapes[p] = ("int " if a.dtype.kind in "iu" else "") + ", ".join(map(str, a.shape))
+        else:
+            return None
+    return shapes
+
+
+def assert_right(source, args, name="f", wrt=None, dout=1.0):
+    """generate without shapes, with shapes (where every argument is a number or an array) and the
+    decorator all give the gradients central differences give, for the parameters at ``wrt`` (by
+    default those holding floats)."""
+    import inspect  # noqa: PLC0415
+
+    source = textwrap.dedent(source)
+    func = _module(source)[name]
+    positions = _float_positions(args) if wrt is None else wrt
+    names = tuple(list(inspect.signature(func).parameters)[k] for k in positions)
+    want = _wanted(func, args, positions, dout)
+    ways = [None, _shapes(func, args)]
+    for shapes in ways[:1] + [s for s in ways[1:] if s]:
+        got = _generated(source, args, name, shapes, names, dout)
+        got = got if len(positions) > 1 else (got,)
+        for g, w in zip(got, want):
+            assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
+    copies = _copies(args)
+    with np.errstate(all="ignore"):
+        got = backgen.backward(func, wrt=names).backward(*copies, dout=dout)
+    got = got if len(positions) > 1 else (got,)
+    for g, w in zip(got, want):
+        assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
+
+
+def assert_refused(source, args, match, name="f"):
+    with pytest.raises(backgen.BackgenError, match=match):
+        backgen.generate(textwrap.dedent(source), name=name)
+
+
+def _lattice(n, d, a=1.3, seed=0):
+    """n positions in d dimensions on a jittered lattice of spacing a: every pair well apart."""
+    import itertools  # noqa: PLC0415
+
+    side = int(np.ceil(n ** (1.0 / d))) + 1
+    points = np.array(list(itertools.product(range(side), repeat=d))[:n], dtype=float) * a
+    return points + np.random.default_rng(seed).uniform(-0.08, 0.08, points.shape)
+
+
+def _rows(points):
+    return [[float(v) for v in row] for row in points]
+
+
+# ---------------------------------------------------------------- plain Python over lists of rows
+
+
+def test_pairs_over_the_rest_of_a_list_of_rows():
+    """for b in coords[i + 1:] reaches the empty slice at the last i, whose gradient's zeros lost the
+    rows' length: adding it into the gradient of coords[n:] broadcast (0, 3) against (0,)."""
+    source = '''
+    import math
+    def lj(coords, eps=1.0, sigma=1.0):
+        e = 0.0
+        for i, a in enumerate(coords):
+            for b in coords[i + 1:]:
+                r2 = sum((p - q) ** 2 for p, q in zip(a, b))
+                s6 = (sigma * sigma / r2) ** 3
+                e += 4 * eps * (s6 * s6 - s6)
+        return e
+    '''
+    assert_right(source, [_rows(_lattice(4, 3))], name="lj")
+
+
+def test_bodies_as_tuples_paired_with_the_rest():
+    source = '''
+    import math
+    def pe(bodies, G=1.0, soft=0.1):
+        total = 0.0
+        for i, (xi, yi, mi) in enumerate(bodies):
+            for xj, yj, mj in bodies[i + 1:]:
+                r = math.sqrt((xi - xj) ** 2 + (yi - yj) ** 2 + soft ** 2)
+                total -= G * mi * mj / r
+        return total
+    '''
+    masses = [1.2, 0.7, 1.9, 1.1]
+    bodies = [(float(p[0]), float(p[1]), m) for p, m in zip(_lattice(4, 2), masses)]
+    assert_right(source, [bodies], name="pe")
