@@ -33,8 +33,10 @@ exponential...), are written so: elsewhere the products are finite and the
 code stays as it was.
 
 ``zero_guarded(staged)`` gives the ids of the singular operations whose upstream
-gradient may be 0 where their derivative is infinite: their contributions are
-written ``np.where(g != 0, text, 0)``, or, for numbers (plain Python, ``math``
+gradient may be 0 where their derivative is infinite, and of the products that read
+a value holding an infinity the function writes (``np.fill_diagonal(dist, np.inf)``,
+then ``-beta * dist``: its slope in ``beta`` infinite where its upstream is 0): their
+contributions are written ``np.where(g != 0, text, 0)``, or, for numbers (plain Python, ``math``
 in NumPy code: ``scalar_zero_guarded``), ``text if g else 0.0``.  Not where nothing can be
 infinite: a quotient by a number positive on every run (a size of an array, a positive constant,
 their roots and products: ``s / np.sqrt(D)``), a whole power (``x ** 2``), and a softmax written the
@@ -270,20 +272,22 @@ def zero_guarded(staged):
     where it was not taken (the distance of a point to itself, a diagonal then written over or left
     out by ``np.triu``; the inf of a soft-DTW table's border divided by gamma, then exponentiated:
     ``np.exp(-inf)`` is 0), ``0 * inf`` is nan, and the true gradient is 0 (the output does not depend
-    on that entry); a contribution whose upstream is not 0 is the same text.  In plain Python
+    on that entry); a contribution whose upstream is not 0 is the same text.  So too the products that
+    read an infinity the function writes (``_infinite_products``).  In plain Python
     (``scalar_zero_guarded``) the contributions are written ``text if g else 0.0``."""
     if staged.mode != "numpy":
         return scalar_zero_guarded(staged)
     numbers = scalar_zero_guarded(staged, numbers_only=True)  # math.sqrt(s) of a number in NumPy code
     ops = list(ir.ops_in(staged.body))
+    written = _infinite_products(ops)
     if not any(op.rule in SINGULAR for op in ops):
-        return numbers  # (most functions: nothing to guard, no readers to list)
+        return numbers | written  # (most functions: nothing to guard, no readers to list)
     readers = {}
     for op in ops:
         for arg in op.args:
             if isinstance(arg, ir.Var):
                 readers.setdefault(arg.name, []).append(op)
-    found = set()
+    found = set(written)
     once = _set_once(ops)
     positive = _positive_numbers(staged, once)
     shifted, units, sums = _softmax_parts(ops, once)
@@ -309,6 +313,30 @@ def zero_guarded(staged):
                 if reader.rule in ELEMENTWISE or reader.rule in _ARRANGING:
                     todo.append(reader.target)
     return frozenset(found) | numbers
+
+
+# Operations through which an infinity written into a value (np.fill_diagonal(dist, np.inf)) may reach
+# the value they compute
+_CARRY_INFINITY = ELEMENTWISE | _ARRANGING | {"setitem", "getitem", "np.where", "np.select_if"}
+
+# Products whose contribution to one operand is the other operand (or a multiple of the base) times the
+# upstream gradient
+_PRODUCTS = frozenset({"mul", "np.multiply", "pow", "np.power", "square", "np.square"})
+
+
+def _infinite_products(ops):
+    """The ids of the products among ``ops`` (NumPy code) that read a value which may hold an infinity the
+    function writes (``np.fill_diagonal(dist, np.inf)``, ``np.where(eye, np.inf, r)``), carried there
+    through elementwise operations, selections and writes: ``-beta * dist`` has the slope ``dist``, infinite
+    on the diagonal, in ``beta``, where ``np.exp`` of it is 0 and so is its upstream gradient; ``inf * 0``
+    is nan there, and the true gradient is 0 (the output does not depend on beta through that entry)."""
+    infinite = set()
+    for op in ops:
+        if any(arg.__class__ is ir.Const and _INFINITE.search(arg.source) for arg in op.args) or \
+                op.rule in _CARRY_INFINITY and any(isinstance(a, ir.Var) and a.name in infinite for a in op.args):
+            infinite.add(op.target)
+    return frozenset(id(op) for op in ops if op.rule in _PRODUCTS and
+                     any(isinstance(a, ir.Var) and a.name in infinite for a in op.args))
 
 
 def _region(branch, where, defined, uses):

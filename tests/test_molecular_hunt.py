@@ -70,7 +70,7 @@ def assert_right(source, args, name="f", wrt=None, dout=1.0):
     default those holding floats)."""
     import inspect  # noqa: PLC0415
 
-    source = textwrap.dedent(source)
+    source = "import math\n\nimport numpy as np\n" + textwrap.dedent(source)
     func = _module(source)[name]
     positions = _float_positions(args) if wrt is None else wrt
     names = tuple(list(inspect.signature(func).parameters)[k] for k in positions)
@@ -141,3 +141,58 @@ def test_bodies_as_tuples_paired_with_the_rest():
     masses = [1.2, 0.7, 1.9, 1.1]
     bodies = [(float(p[0]), float(p[1]), m) for p, m in zip(_lattice(4, 2), masses)]
     assert_right(source, [bodies], name="pe")
+
+
+# ---------------------------------------------------------------- diagonals written with np.inf
+
+
+def test_embedding_density_in_its_decay_rate_over_an_infinite_diagonal():
+    """np.fill_diagonal(dist, np.inf) then np.exp(-beta * dist): the slope of -beta * dist in beta is
+    dist, infinite on the diagonal, where the exponential's upstream is 0; inf * 0 made the gradient in
+    beta nan, where its true value is finite (the diagonal does not depend on beta at all)."""
+    source = '''
+    def eam(r, A, beta):
+        d = r[:, None, :] - r[None, :, :]
+        dist = np.linalg.norm(d, axis=-1)
+        np.fill_diagonal(dist, np.inf)
+        rho = np.sum(np.exp(-beta * dist), axis=1)
+        return -A * np.sum(np.sqrt(rho))
+    '''
+    assert_right(source, [_lattice(4, 3), 1.0, 2.0], name="eam")
+
+
+def test_morse_width_over_an_infinite_diagonal():
+    source = '''
+    def morse(r, D, a, r0):
+        d = r[:, None, :] - r[None, :, :]
+        dist = np.sqrt(np.sum(d ** 2, axis=-1))
+        np.fill_diagonal(dist, np.inf)
+        y = np.exp(-a * (dist - r0))
+        return 0.5 * D * np.sum(y * y - 2 * y)
+    '''
+    assert_right(source, [_lattice(4, 3), 1.0, 1.5, 1.2], name="morse")
+
+
+def test_screened_coulomb_length_with_the_diagonal_masked_to_inf():
+    source = '''
+    def yukawa(r, q, kappa):
+        n = len(q)
+        d = r[:, None, :] - r[None, :, :]
+        dist = np.sqrt(np.sum(d ** 2, axis=-1))
+        dist[np.eye(n, dtype=bool)] = np.inf
+        qq = q[:, None] * q[None, :]
+        return 0.5 * np.sum(qq * np.exp(-kappa * dist) / dist)
+    '''
+    assert_right(source, [_lattice(4, 3), np.array([0.5, -0.3, 0.8, -1.0]), 0.5], name="yukawa")
+
+
+def test_gaussian_width_with_the_diagonal_chosen_infinite():
+    source = '''
+    def f(r, s):
+        n = r.shape[0]
+        d = r[:, None, :] - r[None, :, :]
+        dist = np.sqrt(np.sum(d ** 2, axis=-1))
+        dist = np.where(np.eye(n, dtype=bool), np.inf, dist)
+        return np.sum(np.exp(-s * dist * dist))
+    '''
+    assert_right(source, [_lattice(4, 2), 0.7])
