@@ -324,18 +324,48 @@ _CARRY_INFINITY = ELEMENTWISE | _ARRANGING | {"setitem", "getitem", "np.where", 
 _PRODUCTS = frozenset({"mul", "np.multiply", "pow", "np.power", "square", "np.square"})
 
 
-def _infinite_products(ops):
-    """The ids of the products among ``ops`` (NumPy code) that read a value which may hold an infinity the
-    function writes (``np.fill_diagonal(dist, np.inf)``, ``np.where(eye, np.inf, r)``), carried there
-    through elementwise operations, selections and writes: ``-beta * dist`` has the slope ``dist``, infinite
-    on the diagonal, in ``beta``, where ``np.exp`` of it is 0 and so is its upstream gradient; ``inf * 0``
-    is nan there, and the true gradient is 0 (the output does not depend on beta through that entry)."""
+def _holding_infinity(ops):
+    """The names that ``ops`` set to a value which may hold an infinity the code writes
+    (``np.fill_diagonal(dist, np.inf)``, ``np.where(eye, np.inf, r)``, a helper's result holding one: its
+    call marked ``infinite`` by ``program``, ``outputs_may_hold_infinity``), carried through elementwise
+    operations, selections and writes."""
     infinite = set()
     for op in ops:
-        if any(arg.__class__ is ir.Const and _INFINITE.search(arg.source) for arg in op.args) or \
-                op.rule in _CARRY_INFINITY and any(isinstance(a, ir.Var) and a.name in infinite for a in op.args):
+        args = [a for k, a in enumerate(op.args) if not _finite_there(op, k)]
+        if any(arg.__class__ is ir.Const and _INFINITE.search(arg.source) for arg in args) or \
+                op.rule == "call" and op.param("infinite") == "1" or \
+                op.rule in _CARRY_INFINITY and any(isinstance(a, ir.Var) and a.name in infinite for a in args):
             infinite.add(op.target)
-    return frozenset(id(op) for op in ops if op.rule in _PRODUCTS and
+    return infinite
+
+
+def _finite_there(op, position):
+    """Whether an infinity in ``op``'s operand at ``position`` gives a finite value of ``op``: a divisor
+    (``1.0 / r``: 0), or the base of a power to a negative number (``r ** -6``: 0)."""
+    if len(op.args) != 2:
+        return False
+    if op.rule in _DIVISIONS:
+        return position == 1 and op.args[0] != op.args[1]
+    if op.rule in ("pow", "np.power") and position == 0:
+        exponent = number_text(op.args[1].source) if isinstance(op.args[1], ir.Const) else None
+        return exponent is not None and not isinstance(exponent, bool) and exponent < 0
+    return False
+
+
+def outputs_may_hold_infinity(staged):
+    """Whether a result of ``staged`` (a helper's) may hold an infinity it writes (``_holding_infinity``)."""
+    infinite = _holding_infinity(list(ir.ops_in(staged.body)))
+    return any(isinstance(out, ir.Var) and out.name in infinite for out in staged.outputs)
+
+
+def _infinite_products(ops):
+    """The ids of the products among ``ops`` (NumPy code) that read a value which may hold an infinity the
+    code writes (``_holding_infinity``), and of the singular operations that do (``np.exp`` of it: infinite,
+    its slope too): ``-beta * dist`` has the slope ``dist``, infinite on the diagonal, in ``beta``, where
+    ``np.exp`` of it is 0 and so is its upstream gradient; ``inf * 0`` is nan there, and the true gradient
+    is 0 (the output does not depend on beta through that entry)."""
+    infinite = _holding_infinity(ops)
+    return frozenset(id(op) for op in ops if (op.rule in _PRODUCTS or op.rule in SINGULAR) and
                      any(isinstance(a, ir.Var) and a.name in infinite for a in op.args))
 
 

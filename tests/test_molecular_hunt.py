@@ -196,3 +196,33 @@ def test_gaussian_width_with_the_diagonal_chosen_infinite():
         return np.sum(np.exp(-s * dist * dist))
     '''
     assert_right(source, [_lattice(4, 2), 0.7])
+
+
+def test_pair_distances_from_a_helper_that_writes_inf_on_the_diagonal():
+    """The infinity is written in the helper; the product -beta * r reading its result is the caller's."""
+    source = '''
+    def pair_dist(x):
+        d = x[:, None, :] - x[None, :, :]
+        r = np.sqrt((d ** 2).sum(-1))
+        np.fill_diagonal(r, np.inf)
+        return r
+
+    def f(x, beta):
+        r = pair_dist(x)
+        return np.sum(np.exp(-beta * r))
+    '''
+    assert_right(source, [_lattice(5, 3), 1.5])
+
+
+def test_fermi_switch_over_an_infinite_diagonal():
+    """np.exp((r - rc) / w) is infinite on the diagonal, and so is its slope, where the upstream of the
+    switch 1 / (1 + exp) is 0: the gradient in w and rc was inf * 0."""
+    source = '''
+    def f(x, rc, w):
+        d = x[:, None, :] - x[None, :, :]
+        r = np.sqrt((d ** 2).sum(-1))
+        np.fill_diagonal(r, np.inf)
+        s = 1.0 / (1.0 + np.exp((r - rc) / w))
+        return np.sum(s * r ** -6)
+    '''
+    assert_right(source, [_lattice(5, 3), 2.0, 0.3])
