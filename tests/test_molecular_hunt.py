@@ -226,3 +226,26 @@ def test_fermi_switch_over_an_infinite_diagonal():
         return np.sum(s * r ** -6)
     '''
     assert_right(source, [_lattice(5, 3), 2.0, 0.3])
+
+
+def test_decorated_potential_reading_a_module_constant_set_to_np_inf():
+    """The decorator reads the module's numbers as literals: an infinity's was 'inf', a name Python does
+    not know, so the staged forward failed; it is 1e999 now, and the products reading it are guarded."""
+    source = '''
+    import numpy as np
+
+    BIG = np.inf
+
+    def f(x, beta):
+        d = x[:, None, :] - x[None, :, :]
+        r = np.sqrt((d ** 2).sum(-1))
+        np.fill_diagonal(r, BIG)
+        return np.sum(np.exp(-beta * r))
+    '''
+    func = _module(source)["f"]
+    args = [_lattice(5, 3), 1.5]
+    with np.errstate(all="ignore"):
+        got = backgen.backward(func).backward(*_copies(args))
+    for g, w in zip(got, _wanted(func, args, [0, 1], 1.0)):
+        assert_close(np.asarray(g, dtype=float), w, rtol=1e-5, atol=1e-6)
+    assert_refused(source, args, "global values are not supported")
