@@ -249,3 +249,35 @@ def test_decorated_potential_reading_a_module_constant_set_to_np_inf():
     for g, w in zip(got, _wanted(func, args, [0, 1], 1.0)):
         assert_close(np.asarray(g, dtype=float), w, rtol=1e-5, atol=1e-6)
     assert_refused(source, args, "global values are not supported")
+
+
+# ---------------------------------------------------------------- writes into distance matrices
+
+
+def test_distance_matrix_mirrored_through_triu_indices():
+    """D[j, i] = D[i, j] with i, j = np.triu_indices(n, 1): an index by arrays of integers copies the
+    value read, so nothing shares memory with D as it is written (it was refused as if it did)."""
+    source = '''
+    def f(x, beta):
+        n = len(x)
+        i, j = np.triu_indices(n, 1)
+        D = np.full((n, n), np.inf)
+        D[i, j] = np.linalg.norm(x[i] - x[j], axis=1)
+        D[j, i] = D[i, j]
+        return 0.5 * np.sum(np.exp(-beta * D))
+    '''
+    assert_right(source, [_lattice(5, 3), 0.9])
+
+
+def test_energies_stored_in_the_upper_triangle_and_mirrored():
+    source = '''
+    def f(x):
+        n = len(x)
+        rows, cols = np.tril_indices(n, -1)
+        E = np.zeros((n, n))
+        r = np.linalg.norm(x[rows] - x[cols], axis=1)
+        E[rows, cols] = 4 * (r ** -12 - r ** -6)
+        E[cols, rows] = E[rows, cols]
+        return 0.5 * E.sum()
+    '''
+    assert_right(source, [_lattice(5, 3)])
