@@ -279,7 +279,7 @@ def zero_guarded(staged):
         return scalar_zero_guarded(staged)
     numbers = scalar_zero_guarded(staged, numbers_only=True)  # math.sqrt(s) of a number in NumPy code
     ops = list(ir.ops_in(staged.body))
-    written = _infinite_products(ops, staged.constants)
+    written = _infinite_products(staged.body, staged.constants)
     if not any(op.rule in SINGULAR for op in ops):
         return numbers | written  # (most functions: nothing to guard, no readers to list)
     readers = {}
@@ -324,21 +324,27 @@ _CARRY_INFINITY = ELEMENTWISE | _ARRANGING | {"setitem", "getitem", "np.where", 
 _PRODUCTS = frozenset({"mul", "np.multiply", "pow", "np.power", "square", "np.square"})
 
 
-def _holding_infinity(ops, constants=()):
+def _holding_infinity(body, constants=()):
     """The names that ``ops`` set to a value which may hold an infinity the code writes
     (``np.fill_diagonal(dist, np.inf)``, ``np.where(eye, np.inf, r)``, a helper's result holding one: its
     call marked ``infinite`` by ``program``, ``outputs_may_hold_infinity``), carried through elementwise
-    operations, selections and writes; ``constants``, the ``(name, text)`` of the module's numbers the
-    code reads by name (``INF = np.inf``, whose text is ``1e999``)."""
+    operations, selections, writes and the values loops carry (``for i in range(n): r[i, i] = np.inf``);
+    ``constants``, the ``(name, text)`` of the module's numbers the code reads by name (``INF = np.inf``,
+    whose text is ``1e999``).  ``body``: the staged items."""
     named = {name for name, text in constants if number_text(text) in (math.inf, -math.inf)}
-    infinite = set()
-    for op in ops:
-        args = [a for k, a in enumerate(op.args) if not _finite_there(op, k)]
-        if any(arg.__class__ is ir.Const and (_INFINITE.search(arg.source) or arg.source in named)
-               for arg in args) or \
-                op.rule == "call" and op.param("infinite") == "1" or \
-                op.rule in _CARRY_INFINITY and any(isinstance(a, ir.Var) and a.name in infinite for a in args):
-            infinite.add(op.target)
+    ops = list(ir.ops_in(body))
+    exits = [pair for loop in ir.loops_in(body) for pair in loop.exits]
+    infinite, size = set(), -1
+    while len(infinite) != size:  # (a loop's carried name reads what its body made of it)
+        size = len(infinite)
+        for op in ops:
+            args = [a for k, a in enumerate(op.args) if not _finite_there(op, k)]
+            if any(arg.__class__ is ir.Const and (_INFINITE.search(arg.source) or arg.source in named)
+                   for arg in args) or \
+                    op.rule == "call" and op.param("infinite") == "1" or \
+                    op.rule in _CARRY_INFINITY and any(isinstance(a, ir.Var) and a.name in infinite for a in args):
+                infinite.add(op.target)
+        infinite.update(name for name, atom in exits if isinstance(atom, ir.Var) and atom.name in infinite)
     return infinite
 
 
@@ -357,18 +363,18 @@ def _finite_there(op, position):
 
 def outputs_may_hold_infinity(staged):
     """Whether a result of ``staged`` (a helper's) may hold an infinity it writes (``_holding_infinity``)."""
-    infinite = _holding_infinity(list(ir.ops_in(staged.body)), staged.constants)
+    infinite = _holding_infinity(staged.body, staged.constants)
     return any(isinstance(out, ir.Var) and out.name in infinite for out in staged.outputs)
 
 
-def _infinite_products(ops, constants=()):
+def _infinite_products(body, constants=()):
     """The ids of the products among ``ops`` (NumPy code) that read a value which may hold an infinity the
     code writes (``_holding_infinity``), and of the singular operations that do (``np.exp`` of it: infinite,
     its slope too): ``-beta * dist`` has the slope ``dist``, infinite on the diagonal, in ``beta``, where
     ``np.exp`` of it is 0 and so is its upstream gradient; ``inf * 0`` is nan there, and the true gradient
     is 0 (the output does not depend on beta through that entry)."""
-    infinite = _holding_infinity(ops, constants)
-    return frozenset(id(op) for op in ops if (op.rule in _PRODUCTS or op.rule in SINGULAR) and
+    infinite = _holding_infinity(body, constants)
+    return frozenset(id(op) for op in ir.ops_in(body) if (op.rule in _PRODUCTS or op.rule in SINGULAR) and
                      any(isinstance(a, ir.Var) and a.name in infinite for a in op.args))
 
 

@@ -281,3 +281,17 @@ def test_energies_stored_in_the_upper_triangle_and_mirrored():
         return 0.5 * E.sum()
     '''
     assert_right(source, [_lattice(5, 3)])
+
+
+def test_diagonal_set_to_inf_one_entry_at_a_time_in_a_loop():
+    """for i in range(n): r[i, i] = np.inf: the infinity is in the value the loop carries out."""
+    source = '''
+    def f(x, beta):
+        n = len(x)
+        d = x[:, None, :] - x[None, :, :]
+        r = np.sqrt(np.sum(d ** 2, -1))
+        for i in range(n):
+            r[i, i] = np.inf
+        return np.sum(np.exp(-beta * r))
+    '''
+    assert_right(source, [_lattice(5, 3), 0.8])
