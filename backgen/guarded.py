@@ -339,7 +339,8 @@ def _holding_infinity(body, constants=()):
         size = len(infinite)
         for op in ops:
             args = [a for k, a in enumerate(op.args) if not _finite_there(op, k)]
-            if any(arg.__class__ is ir.Const and (_INFINITE.search(arg.source) or arg.source in named)
+            if any(arg.__class__ is ir.Const and (_INFINITE.search(arg.source) or arg.source in named or
+                                                  number_text(arg.source) in (math.inf, -math.inf))
                    for arg in args) or \
                     op.rule == "call" and op.param("infinite") == "1" or \
                     op.rule in _CARRY_INFINITY and any(isinstance(a, ir.Var) and a.name in infinite for a in args):

@@ -295,3 +295,17 @@ def test_diagonal_set_to_inf_one_entry_at_a_time_in_a_loop():
         return np.sum(np.exp(-beta * r))
     '''
     assert_right(source, [_lattice(5, 3), 0.8])
+
+
+@pytest.mark.parametrize("fill", ["1e999", "float('inf')", "-(-np.inf)"])
+def test_diagonal_filled_with_an_infinity_however_spelled(fill):
+    """A literal too large for a float (1e999) is inf, whose repr, inf, named nothing when the staged forward
+    ran; float('inf') and arithmetic on np.inf hold one too, and the products reading it are guarded."""
+    source = f'''
+    def f(x, beta):
+        d = x[:, None, :] - x[None, :, :]
+        r = np.sqrt((d ** 2).sum(-1))
+        np.fill_diagonal(r, {fill})
+        return np.sum(np.exp(-beta * r))
+    '''
+    assert_right(source, [_lattice(4, 3), 1.2])
