@@ -309,3 +309,22 @@ def test_diagonal_filled_with_an_infinity_however_spelled(fill):
         return np.sum(np.exp(-beta * r))
     '''
     assert_right(source, [_lattice(4, 3), 1.2])
+
+
+def test_decorated_scalar_minimum_started_at_inf_imported_from_math():
+    """best = inf (from math import inf), then min(best, r) over a loop: the decorator read inf as the text
+    inf, which named nothing when the staged forward ran."""
+    source = '''
+    from math import exp, inf
+
+    def f(xs, beta):
+        best = inf
+        for x in xs:
+            best = min(best, x * x + 1.0)
+        return exp(-beta * best) + best
+    '''
+    func = _module(source)["f"]
+    args = [[0.5, -0.3, 0.9], 1.2]
+    got = backgen.backward(func).backward(*_copies(args))
+    for g, w in zip(got, _wanted(func, args, [0, 1], 1.0)):
+        assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
