@@ -475,7 +475,9 @@ def scalar_zero_guarded(staged, numbers_only=False):
     ops = list(ir.ops_in(staged.body))
     singular = SCALAR_SINGULAR - {"pow"} if numbers_only else SCALAR_SINGULAR  # (x ** 0.5 of an array: np.where)
     zeroing = SCALAR_ZEROING | ZEROING | {"np.select_if"} if numbers_only else SCALAR_ZEROING
-    if not numbers_only and any(atom.__class__ is ir.Const and _INFINITE.search(atom.source)
+    named = {name for name, text in staged.constants if number_text(text) in (math.inf, -math.inf)}
+    if not numbers_only and any(atom.__class__ is ir.Const and (_INFINITE.search(atom.source) or atom.source in named
+                                                                or number_text(atom.source) in (math.inf, -math.inf))
                                 for op in ops for atom in op.args):  # (r = math.inf, then -(r - lo) / gamma:
         singular, zeroing = singular | {"div"}, zeroing | {"math.exp"}  # its quotient's slope in gamma infinite
         # where math.exp of it is 0, and so the gradient through it: a soft minimum started at infinity)

@@ -328,3 +328,23 @@ def test_decorated_scalar_minimum_started_at_inf_imported_from_math():
     got = backgen.backward(func).backward(*_copies(args))
     for g, w in zip(got, _wanted(func, args, [0, 1], 1.0)):
         assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
+
+
+def test_plain_python_soft_minimum_started_at_a_literal_infinity():
+    """r = 1e999, then a soft minimum of the distances: -r / gamma is -inf at the first step, whose
+    exponential is 0, and the quotient's slope in gamma infinite there; the guard that writes its
+    contribution 0 where its upstream is 0 is taken for 1e999 as for math.inf."""
+    source = '''
+    import math
+    def f(xs, gamma):
+        r = 1e999
+        for x in xs:
+            r = -gamma * math.log(math.exp(-r / gamma) + math.exp(-x / gamma))
+        return r
+    '''
+    source = "import math\n\nimport numpy as np\n" + textwrap.dedent(source)
+    func = _module(source)["f"]
+    args = [[1.3, 0.8, 1.7], 1.2]
+    got = _generated(source, args, "f", None, ("xs", "gamma"), 1.0)
+    for g, w in zip(got, _wanted(func, args, [0, 1], 1.0)):
+        assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
