@@ -325,12 +325,12 @@ _PRODUCTS = frozenset({"mul", "np.multiply", "pow", "np.power", "square", "np.sq
 
 
 def _holding_infinity(body, constants=()):
-    """The names that ``ops`` set to a value which may hold an infinity the code writes
-    (``np.fill_diagonal(dist, np.inf)``, ``np.where(eye, np.inf, r)``, a helper's result holding one: its
-    call marked ``infinite`` by ``program``, ``outputs_may_hold_infinity``), carried through elementwise
+    """The names the operations of ``body`` (staged items) set to a value which may hold an infinity the
+    code writes (``np.fill_diagonal(dist, np.inf)``, ``np.where(eye, np.inf, r)``, a helper's result holding
+    one: its call marked ``infinite`` by ``program``, ``outputs_may_hold_infinity``), carried through elementwise
     operations, selections, writes and the values loops carry (``for i in range(n): r[i, i] = np.inf``);
     ``constants``, the ``(name, text)`` of the module's numbers the code reads by name (``INF = np.inf``,
-    whose text is ``1e999``).  ``body``: the staged items."""
+    whose text is ``1e999``)."""
     named = {name for name, text in constants if number_text(text) in (math.inf, -math.inf)}
     ops = list(ir.ops_in(body))
     exits = [pair for loop in ir.loops_in(body) for pair in loop.exits]
@@ -339,9 +339,9 @@ def _holding_infinity(body, constants=()):
         size = len(infinite)
         for op in ops:
             args = [a for k, a in enumerate(op.args) if not _finite_there(op, k)]
-            if any(arg.__class__ is ir.Const and (_INFINITE.search(arg.source) or arg.source in named or
-                                                  number_text(arg.source) in (math.inf, -math.inf))
-                   for arg in args) or \
+            if any(arg.__class__ is ir.Const and (
+                    _INFINITE.search(arg.source) or arg.source in named or
+                    "e" in arg.source and number_text(arg.source) in (math.inf, -math.inf)) for arg in args) or \
                     op.rule == "call" and op.param("infinite") == "1" or \
                     op.rule in _CARRY_INFINITY and any(isinstance(a, ir.Var) and a.name in infinite for a in args):
                 infinite.add(op.target)
@@ -369,7 +369,7 @@ def outputs_may_hold_infinity(staged):
 
 
 def _infinite_products(body, constants=()):
-    """The ids of the products among ``ops`` (NumPy code) that read a value which may hold an infinity the
+    """The ids of the products of ``body`` (NumPy code) that read a value which may hold an infinity the
     code writes (``_holding_infinity``), and of the singular operations that do (``np.exp`` of it: infinite,
     its slope too): ``-beta * dist`` has the slope ``dist``, infinite on the diagonal, in ``beta``, where
     ``np.exp`` of it is 0 and so is its upstream gradient; ``inf * 0`` is nan there, and the true gradient
