@@ -33,8 +33,10 @@ exponential...), are written so: elsewhere the products are finite and the
 code stays as it was.
 
 ``zero_guarded(staged)`` gives the ids of the singular operations whose upstream
-gradient may be 0 where their derivative is infinite: their contributions are
-written ``np.where(g != 0, text, 0)``, or, for numbers (plain Python, ``math``
+gradient may be 0 where their derivative is infinite, and of the products that read
+a value holding an infinity the function writes (``np.fill_diagonal(dist, np.inf)``,
+then ``-beta * dist``: its slope in ``beta`` infinite where its upstream is 0): their
+contributions are written ``np.where(g != 0, text, 0)``, or, for numbers (plain Python, ``math``
 in NumPy code: ``scalar_zero_guarded``), ``text if g else 0.0``.  Not where nothing can be
 infinite: a quotient by a number positive on every run (a size of an array, a positive constant,
 their roots and products: ``s / np.sqrt(D)``), a whole power (``x ** 2``), and a softmax written the
@@ -270,20 +272,22 @@ def zero_guarded(staged):
     where it was not taken (the distance of a point to itself, a diagonal then written over or left
     out by ``np.triu``; the inf of a soft-DTW table's border divided by gamma, then exponentiated:
     ``np.exp(-inf)`` is 0), ``0 * inf`` is nan, and the true gradient is 0 (the output does not depend
-    on that entry); a contribution whose upstream is not 0 is the same text.  In plain Python
+    on that entry); a contribution whose upstream is not 0 is the same text.  So too the products that
+    read an infinity the function writes (``_infinite_products``).  In plain Python
     (``scalar_zero_guarded``) the contributions are written ``text if g else 0.0``."""
     if staged.mode != "numpy":
         return scalar_zero_guarded(staged)
     numbers = scalar_zero_guarded(staged, numbers_only=True)  # math.sqrt(s) of a number in NumPy code
     ops = list(ir.ops_in(staged.body))
+    written = _infinite_products(staged.body, staged.constants)
     if not any(op.rule in SINGULAR for op in ops):
-        return numbers  # (most functions: nothing to guard, no readers to list)
+        return numbers | written  # (most functions: nothing to guard, no readers to list)
     readers = {}
     for op in ops:
         for arg in op.args:
             if isinstance(arg, ir.Var):
                 readers.setdefault(arg.name, []).append(op)
-    found = set()
+    found = set(written)
     once = _set_once(ops)
     positive = _positive_numbers(staged, once)
     shifted, units, sums = _softmax_parts(ops, once)
@@ -309,6 +313,70 @@ def zero_guarded(staged):
                 if reader.rule in ELEMENTWISE or reader.rule in _ARRANGING:
                     todo.append(reader.target)
     return frozenset(found) | numbers
+
+
+# Operations through which an infinity written into a value (np.fill_diagonal(dist, np.inf)) may reach
+# the value they compute
+_CARRY_INFINITY = ELEMENTWISE | _ARRANGING | {"setitem", "getitem", "np.where", "np.select_if"}
+
+# Products whose contribution to one operand is the other operand (or a multiple of the base) times the
+# upstream gradient
+_PRODUCTS = frozenset({"mul", "np.multiply", "pow", "np.power", "square", "np.square"})
+
+
+def _holding_infinity(body, constants=()):
+    """The names the operations of ``body`` (staged items) set to a value which may hold an infinity the
+    code writes (``np.fill_diagonal(dist, np.inf)``, ``np.where(eye, np.inf, r)``, a helper's result holding
+    one: its call marked ``infinite`` by ``program``, ``outputs_may_hold_infinity``), carried through elementwise
+    operations, selections, writes and the values loops carry (``for i in range(n): r[i, i] = np.inf``);
+    ``constants``, the ``(name, text)`` of the module's numbers the code reads by name (``INF = np.inf``,
+    whose text is ``1e999``)."""
+    named = {name for name, text in constants if number_text(text) in (math.inf, -math.inf)}
+    ops = list(ir.ops_in(body))
+    exits = [pair for loop in ir.loops_in(body) for pair in loop.exits]
+    infinite, size = set(), -1
+    while len(infinite) != size:  # (a loop's carried name reads what its body made of it)
+        size = len(infinite)
+        for op in ops:
+            args = [a for k, a in enumerate(op.args) if not _finite_there(op, k)]
+            if any(arg.__class__ is ir.Const and (
+                    _INFINITE.search(arg.source) or arg.source in named or
+                    "e" in arg.source and number_text(arg.source) in (math.inf, -math.inf)) for arg in args) or \
+                    op.rule == "call" and op.param("infinite") == "1" or \
+                    op.rule in _CARRY_INFINITY and any(isinstance(a, ir.Var) and a.name in infinite for a in args):
+                infinite.add(op.target)
+        infinite.update(name for name, atom in exits if isinstance(atom, ir.Var) and atom.name in infinite)
+    return infinite
+
+
+def _finite_there(op, position):
+    """Whether an infinity in ``op``'s operand at ``position`` gives a finite value of ``op``: a divisor
+    (``1.0 / r``: 0), or the base of a power to a negative number (``r ** -6``: 0)."""
+    if len(op.args) != 2:
+        return False
+    if op.rule in _DIVISIONS:
+        return position == 1 and op.args[0] != op.args[1]
+    if op.rule in ("pow", "np.power") and position == 0:
+        exponent = number_text(op.args[1].source) if isinstance(op.args[1], ir.Const) else None
+        return exponent is not None and not isinstance(exponent, bool) and exponent < 0
+    return False
+
+
+def outputs_may_hold_infinity(staged):
+    """Whether a result of ``staged`` (a helper's) may hold an infinity it writes (``_holding_infinity``)."""
+    infinite = _holding_infinity(staged.body, staged.constants)
+    return any(isinstance(out, ir.Var) and out.name in infinite for out in staged.outputs)
+
+
+def _infinite_products(body, constants=()):
+    """The ids of the products of ``body`` (NumPy code) that read a value which may hold an infinity the
+    code writes (``_holding_infinity``), and of the singular operations that do (``np.exp`` of it: infinite,
+    its slope too): ``-beta * dist`` has the slope ``dist``, infinite on the diagonal, in ``beta``, where
+    ``np.exp`` of it is 0 and so is its upstream gradient; ``inf * 0`` is nan there, and the true gradient
+    is 0 (the output does not depend on beta through that entry)."""
+    infinite = _holding_infinity(body, constants)
+    return frozenset(id(op) for op in ir.ops_in(body) if (op.rule in _PRODUCTS or op.rule in SINGULAR) and
+                     any(isinstance(a, ir.Var) and a.name in infinite for a in op.args))
 
 
 def _region(branch, where, defined, uses):
@@ -407,7 +475,9 @@ def scalar_zero_guarded(staged, numbers_only=False):
     ops = list(ir.ops_in(staged.body))
     singular = SCALAR_SINGULAR - {"pow"} if numbers_only else SCALAR_SINGULAR  # (x ** 0.5 of an array: np.where)
     zeroing = SCALAR_ZEROING | ZEROING | {"np.select_if"} if numbers_only else SCALAR_ZEROING
-    if not numbers_only and any(atom.__class__ is ir.Const and _INFINITE.search(atom.source)
+    named = {name for name, text in staged.constants if number_text(text) in (math.inf, -math.inf)}
+    if not numbers_only and any(atom.__class__ is ir.Const and (_INFINITE.search(atom.source) or atom.source in named
+                                                                or number_text(atom.source) in (math.inf, -math.inf))
                                 for op in ops for atom in op.args):  # (r = math.inf, then -(r - lo) / gamma:
         singular, zeroing = singular | {"div"}, zeroing | {"math.exp"}  # its quotient's slope in gamma infinite
         # where math.exp of it is 0, and so the gradient through it: a soft minimum started at infinity)

@@ -1788,11 +1788,17 @@ def _arange(text, np_name):
 _INTEGER_ARRAYS = frozenset({"argsort", "flatnonzero", "argwhere", "lexsort"})  # (of any operands, arrays)
 
 
+# NumPy functions giving a tuple of arrays of integers, one for each axis
+_INDEX_TUPLES = frozenset({"nonzero", "triu_indices", "tril_indices", "diag_indices", "triu_indices_from",
+                           "tril_indices_from", "diag_indices_from"})
+
+
 def _integer_array(text, np_name):
     """Whether the expression ``text`` certainly gives an array of integers of one dimension or more, never
     one integer: ``np.arange(...)``, ``np.argsort(...)`` (and ``x.argsort()``), ``np.flatnonzero``,
-    ``np.argwhere``, ``np.lexsort``, ``np.nonzero(...)[k]``; an index by it is advanced, and copies."""
-    if not any(word in text for word in ("arange", "argsort", "nonzero", "argwhere", "lexsort")):
+    ``np.argwhere``, ``np.lexsort``, ``np.nonzero(...)[k]`` (and ``np.triu_indices(n, 1)[k]``, of
+    ``np.tril_indices``, ``np.diag_indices``, their ``_from`` forms); an index by it is advanced, and copies."""
+    if not any(word in text for word in ("arange", "argsort", "nonzero", "argwhere", "lexsort", "_indices")):
         return False
     try:
         node = ast.parse(text, mode="eval").body
@@ -1808,7 +1814,7 @@ def _integer_array(text, np_name):
         return False
     by_numpy = isinstance(node.func.value, ast.Name) and node.func.value.id == np_name
     if nonzero:
-        return by_numpy and node.func.attr == "nonzero"
+        return by_numpy and node.func.attr in _INDEX_TUPLES
     return by_numpy and node.func.attr in _INTEGER_ARRAYS or node.func.attr == "argsort" and not node.args
     # (x.argsort(): an array of x's shape, (1,) of a number)
 

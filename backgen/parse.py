@@ -1680,7 +1680,9 @@ def _number_literal(value):
     """The literal of a number a live function reads from its module (``EPS = 1e-8``; a NumPy number as
     Python's, ``LOG2PI = np.log(2 * np.pi)``, ``Z99 = norm.ppf(0.99)``, ``EPS = np.finfo(float).eps``), or of
     a string or a boolean (a setting: ``CALL = "call"``, ``DEBUG = False``), as a module's source gives them;
-    None for any other value."""
+    None for any other value.  An infinity (``INF = np.inf``) is the literal that reads as one, ``1e999``."""
+    if (type(value) is float or isinstance(value, numpy.floating)) and value in (math.inf, -math.inf):
+        return "1e999" if value > 0 else "-1e999"
     if type(value) in (int, float, str, bool):
         return repr(value)
     if isinstance(value, numpy.floating) and math.isfinite(value):

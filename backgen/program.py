@@ -30,7 +30,7 @@ from . import emit
 from .cache import backward_name as layer_backward_name, from_user_cache, set_in_loops, stale_names
 from .docshapes import ANY_RANK, docstring_shapes, passed_shapes
 from .errors import BackgenError, NoSourceError
-from .guarded import outputs_never_negative
+from .guarded import outputs_may_hold_infinity, outputs_never_negative
 from . import dead_paths, ir, runtime, source, step_bodies, structured, tails, view_targets
 from .inline import inlined
 from .inplace import fresh
@@ -958,6 +958,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
             if main.sized_outputs or main.mode == "numpy" else ()
         # a result never negative (relu(t)): a root of it is 0 where it is 0 (guarded.root_guarded)
         signs = (("nonnegative", "1"),) if outputs_never_negative(staged_helper) else ()
+        # a result that may hold an infinity it writes (np.fill_diagonal(r, np.inf)): guarded.zero_guarded
+        signs += (("infinite", "1"),) if outputs_may_hold_infinity(staged_helper) else ()
         stale = stale or bool(main.sized_outputs)
         patched[id(op)] = dataclasses.replace(op, params=op.params + (("backward", backward_name),
                                                                       ("wrt", ",".join(helper_wrt))) + sized + signs)

@@ -58,11 +58,15 @@ def _copy_items(values):
 ''',
     "_plus": '''
 def _plus(a, b):
-    """a + b; for lists (the gradients of lists of arrays of several shapes), item by item."""
+    """a + b; for lists (the gradients of lists of arrays of several shapes), item by item; of two empty
+    gradients of other shapes (an empty slice of a list of rows, whose zeros lose the rows' length), the
+    one of more axes."""
     if isinstance(a, list) or isinstance(b, list):
         if len(a) != len(b):
             raise ValueError(f"gradients of {len(a)} and {len(b)} items added")
         return [_plus(x, y) for x, y in zip(a, b)]
+    if np.size(a) == 0 and np.size(b) == 0 and np.shape(a) != np.shape(b):
+        return a if np.ndim(a) >= np.ndim(b) else b
     return a + b
 ''',
     "_cross_grad": '''

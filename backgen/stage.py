@@ -30,6 +30,7 @@ import builtins
 import copy
 import functools
 import keyword
+import math
 
 from . import ir, runtime, source
 from .errors import BackgenError
@@ -637,7 +638,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if kind is ast.Call:
             return self.call(node, name, role)
         if isinstance(node, ast.Constant):
-            return ir.Const(repr(node.value))
+            value = node.value
+            if value.__class__ is float and value in (math.inf, -math.inf):  # (1e400: repr's inf names nothing)
+                return ir.Const("1e999" if value > 0 else "-1e999")
+            return ir.Const(repr(value))
         if isinstance(node, ast.Name):
             return self.name(node)
         if isinstance(node, ast.Attribute):
