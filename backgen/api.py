@@ -1652,7 +1652,32 @@ def _global_values(func):
             elif isinstance(value, type) and users_class(value):  # a class's numbers the code may read
                 found += [(f"{prefix}{name}.{attr}", repr(getattr(value, attr))) for attr in names  # (Norm.EPS:
                           if type(getattr(value, attr, None)) in (int, float, str, bool)]  # its names hold EPS)
+    found += _closures_within(func, closure)
     return tuple(found)
+
+
+def _closures_within(func, closure):
+    """The numbers and lists of numbers in the closures of the functions ``func`` reads from its own closure
+    (a factory's ``predictions`` calling its ``unpack_layers``, reading the factory's ``shapes``), and in
+    theirs in turn, as they are now: the code holds them as constants (``parse.closure_lists``)."""
+    found, seen = [], {id(func)}
+    stack = [(name, value) for name, value in closure.items()]
+    while stack:
+        owner, value = stack.pop()
+        code = getattr(value, "__code__", None)
+        if not isinstance(value, types.FunctionType) or id(value) in seen or code is None or library_function(value):
+            continue
+        seen.add(id(value))
+        for name, cell in zip(code.co_freevars, value.__closure__ or ()):
+            try:
+                inner = cell.cell_contents
+            except ValueError:  # (a cell not yet filled)
+                continue
+            if _numbers_only(inner):
+                found.append((f"{owner}.{name}", repr(inner)))
+            else:
+                stack.append((f"{owner}.{name}", inner))
+    return found
 
 
 def _helpers_below(func):

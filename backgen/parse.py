@@ -45,7 +45,7 @@ import numpy
 
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
-from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
+from .literals import closure_lists, fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
 from . import (broadcasts, combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, dispatch,
                distances, divmods, eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds,
@@ -1437,6 +1437,8 @@ def _read_function(func):
     forward.constants.update({n: _number_literal(outer[n]) for n in names if n in outer and _number_literal(outer[n])})
     own = names - set(inspect.getclosurevars(func).nonlocals)  # (a closure's name is not the module's)
     forward.literals.update(_live_literal_lists(func, filename, own))
+    forward.literals.update(closure_lists(forward.func, inspect.getclosurevars(func).nonlocals,  # (a factory's
+                                          lambda n: _library_meaning(_describe(outer.get(n)))))  # shapes)
     return forward
 
 
