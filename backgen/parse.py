@@ -2121,7 +2121,10 @@ def read_helper(forward, name):
         return read(value, helper=True)
     if isinstance(value, tuple):  # (read once per generation, each caller given a copy of its own to change)
         return copy.deepcopy(_helper_read((value[0], name, value[1])))
-    return copy.deepcopy(_helper_read((getattr(value, "__wrapped__", value), None, None)))
+    forward = copy.deepcopy(_helper_read((getattr(value, "__wrapped__", value), None, None)))
+    if getattr(value, "__name__", None) == "<lambda>" and forward.func.name != name:  # (cov = lambda p, x, xp: ...
+        forward.func.name = name  # given a factory as cov_func, called so: the def it is, named as it is called)
+    return forward
 
 
 @text_cache

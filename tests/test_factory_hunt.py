@@ -121,3 +121,42 @@ def test_closure_list_changed_in_place_is_read_again():
     _check(f, [params], [0], made=made)
     shapes[:] = [(3, 2), (2, 3)]
     _check(f, [params], [0], made=made)
+
+
+GP = '''
+import numpy as np
+
+cov = lambda p, x, xp: np.exp(p[0]) * np.exp(-np.sum((x[:, None, :] - xp[None, :, :]) ** 2, axis=2) / np.exp(p[1]))
+
+
+def make_gp_funs(cov_func, num_cov_params):
+    def unpack_kernel_params(params):
+        mean = params[0]
+        cov_params = params[2:]
+        noise_scale = np.exp(params[1]) + 0.0001
+        return mean, cov_params, noise_scale
+
+    def log_marginal_likelihood(params, x, y):
+        mean, cov_params, noise_scale = unpack_kernel_params(params)
+        cov_y_y = cov_func(cov_params, x, x) + noise_scale * np.eye(len(y))
+        r = y - mean * np.ones(len(y))
+        return -0.5 * np.dot(r, np.linalg.solve(cov_y_y, r)) - 0.5 * np.linalg.slogdet(cov_y_y)[1]
+
+    return num_cov_params + 2, log_marginal_likelihood
+
+
+num_params, log_marginal_likelihood = make_gp_funs(cov, num_cov_params=2)
+rng = np.random.default_rng(51)
+X = rng.normal(size=(5, 1))
+y = rng.normal(size=5)
+objective = lambda params: -log_marginal_likelihood(params, X, y) + np.sum(cov(params[2:], X, X))
+'''
+
+
+def test_lambda_given_a_factory_called_under_the_parameter_name():
+    # cov = lambda ... given make_gp_funs as cov_func: the helper was written as def cov, called as
+    # cov_func (a NameError in the generated code)
+    m = imported(GP, "factory_gp")
+    params = np.array([0.1, -1.0, 0.2, 0.3])
+    _check(m["log_marginal_likelihood"], [params, m["X"], m["y"]], [0, 1, 2])
+    _check(m["objective"], [params], [0])
