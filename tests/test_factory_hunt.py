@@ -160,3 +160,50 @@ def test_lambda_given_a_factory_called_under_the_parameter_name():
     params = np.array([0.1, -1.0, 0.2, 0.3])
     _check(m["log_marginal_likelihood"], [params, m["X"], m["y"]], [0, 1, 2])
     _check(m["objective"], [params], [0])
+
+
+BBVI = '''
+import numpy as np
+
+
+def black_box_variational_inference(logprob, D, num_samples):
+    rs = np.random.RandomState(0)
+    eps = rs.randn(num_samples, D)
+
+    def unpack_params(params):
+        mean, log_std = params[:D], params[D:]
+        return mean, log_std
+
+    def gaussian_entropy(log_std):
+        return 0.5 * D * (1.0 + np.log(2 * np.pi)) + np.sum(log_std)
+
+    def variational_objective(params, t):
+        mean, log_std = unpack_params(params)
+        samples = eps * np.exp(log_std) + mean
+        lower_bound = gaussian_entropy(log_std) + np.mean(logprob(samples, t))
+        return -lower_bound
+
+    return variational_objective
+
+
+def log_density(x, t):
+    mu, log_sigma = x[:, 0], x[:, 1]
+    return -0.5 * log_sigma ** 2 - 0.5 * mu ** 2 * np.exp(-2 * log_sigma)
+
+
+objective = black_box_variational_inference(log_density, D=2, num_samples=20)
+'''
+
+
+def test_iteration_passed_to_a_helper_that_never_reads_it():
+    # objective(params, t) passing t on to logprob(samples, t), which never reads it (autograd's
+    # black-box variational inference): refused as a gradient the helper's backward would drop
+    m = imported(BBVI, "factory_bbvi")
+    made = backgen.backward(m["objective"])
+    assert made.wrt[0] == "params"
+    got = made.backward(np.array([0.2, -0.3, -1.0, -0.5]), 0)
+    got = got[0] if isinstance(got, tuple) else got
+    want = finite_differences(m["objective"], [np.array([0.2, -0.3, -1.0, -0.5]), 0], [0], [1.0])[0]
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
