@@ -810,6 +810,31 @@ def _lambda_module(source, filename):
     return lambdas_as_defs(module) if len(module.body) == 1 else None
 
 
+def _lambda_within(func, source, first, indent, filename):
+    """The module of the def a lambda written inside a statement is (a default, ``nonlinearity=lambda x:
+    np.maximum(x, 0.0)``, or an argument, ``make_nn_funs(sizes, nonlinearity=lambda z: np.tanh(z))``): the
+    lambda whose body starts where the code Python runs for it does, found in the statement's source; None
+    where there is no such one lambda."""
+    try:
+        module = ast.parse(source, filename=filename)
+    except SyntaxError:
+        return None
+    start = next(((line, col) for line, _, col, _ in func.__code__.co_positions()
+                  if line is not None and col is not None and (line, col) != (func.__code__.co_firstlineno, 0)), None)
+    if start is None:
+        return None
+    found = [node for node in ast.walk(module) if isinstance(node, ast.Lambda)
+             and (node.body.lineno + first - 1, node.body.col_offset + indent) == start]
+    if len(found) != 1 or len(found[0].args.args) != func.__code__.co_argcount:
+        return None
+    lam = found[0]
+    made = ast.FunctionDef("anonymous", lam.args, [ast.copy_location(ast.Return(lam.body), lam.body)], [], None, None)
+    if "type_params" in ast.FunctionDef._fields:
+        made.type_params = []
+    made.from_lambda = True
+    return ast.Module([ast.copy_location(made, lam)], [])
+
+
 def _read_source(source, name, filename):
     lines = tuple(source.splitlines())
     module = lambdas_as_defs(parse_module(source, filename))
@@ -1801,6 +1826,8 @@ def _function_node(func):
     source = textwrap.dedent(raw)
     indent = len(raw_lines[0]) - len(raw_lines[0].lstrip())
     module = parse_module(source, filename) if func.__name__ != "<lambda>" else _lambda_module(source, filename)
+    if func.__name__ == "<lambda>" and not (module is not None and getattr(module.body[0], "from_lambda", False)):
+        module = _lambda_within(func, source, first, indent, filename)
     if module is None or not isinstance(module.body[0], ast.FunctionDef):  # (a lambda that is not a whole
         raise BackgenError("lambda expressions are not supported: write a def", filename, first, 1,  # line's
                            raw_lines[0].rstrip("\n"))  # value: sorted(xs, key=lambda t: -t))

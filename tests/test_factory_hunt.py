@@ -207,3 +207,54 @@ def test_iteration_passed_to_a_helper_that_never_reads_it():
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
 
+
+
+LAMBDAS = '''
+import numpy as np
+
+
+def make_nn_funs(layer_sizes, L2_reg=0.01, nonlinearity=lambda x: np.maximum(x, 0.0)):
+    shapes = list(zip(layer_sizes[:-1], layer_sizes[1:]))
+    num_weights = sum((m + 1) * n for m, n in shapes)
+
+    def unpack_layers(W_vect):
+        for m, n in shapes:
+            yield W_vect[:m*n].reshape((m, n)), W_vect[m*n:m*n+n]
+            W_vect = W_vect[(m+1)*n:]
+
+    def predictions(W_vect, inputs):
+        for W, b in unpack_layers(W_vect):
+            outputs = np.dot(inputs, W) + b
+            inputs = nonlinearity(outputs)
+        return outputs
+
+    def loss(W_vect, X, T):
+        return L2_reg * np.dot(W_vect, W_vect) + np.sum((predictions(W_vect, X) - T) ** 2)
+
+    return num_weights, loss
+
+
+N, relu_loss = make_nn_funs([2, 4, 1])
+N, scaled_loss = make_nn_funs([2, 4, 1], nonlinearity=lambda z: np.tanh(z) * 0.5)
+
+
+def make(act=lambda z: z * 3.0):
+    def f(x):
+        return np.sum(act(x) ** 2)
+    return f
+
+
+f = make()
+'''
+
+
+def test_lambda_written_as_a_default_or_an_argument_of_a_factory():
+    # a lambda inside a statement (the factory's default, an argument of its call): its source read
+    # was the whole statement, the factory's def read as the lambda (refused as recursion, or as a
+    # nested function used as a value), or refused as a lambda
+    m = imported(LAMBDAS, "factory_lambdas")
+    rng = np.random.default_rng(3)
+    W, X, T = rng.normal(size=m["N"]) * 0.5, rng.normal(size=(5, 2)), rng.normal(size=(5, 1))
+    _check(m["relu_loss"], [W, X, T], [0, 1, 2])
+    _check(m["scaled_loss"], [W, X, T], [0, 1, 2])
+    _check(m["f"], [np.array([0.3, -0.5])], [0])
