@@ -258,3 +258,38 @@ def test_lambda_written_as_a_default_or_an_argument_of_a_factory():
     _check(m["relu_loss"], [W, X, T], [0, 1, 2])
     _check(m["scaled_loss"], [W, X, T], [0, 1, 2])
     _check(m["f"], [np.array([0.3, -0.5])], [0])
+
+
+SETTINGS = '''
+import numpy as np
+
+
+def make_scaled(cfg):
+    def f(x):
+        return cfg["a"] * np.sum(x ** 2) + cfg["b"] * np.sum(x)
+    return f
+
+
+def unflatten(v, shape):
+    return v.reshape(shape)
+
+
+def make_gram(shape):
+    def f(v):
+        W = v.reshape(shape)
+        V = unflatten(v, shape)
+        return np.sum(np.tanh(W @ V.T))
+    return f
+'''
+
+
+def test_closure_over_a_dict_of_numbers_and_a_shape_tuple():
+    m = imported(SETTINGS, "factory_settings")
+    cfg = {"a": 0.5, "b": 1.5}
+    f = m["make_scaled"](cfg)
+    made = backgen.backward(f)
+    x = np.array([0.3, -0.4, 0.1])
+    _check(f, [x], [0], made=made)
+    cfg["b"] = -2.0  # (changed in place: the code is keyed on the closure's numbers)
+    _check(f, [x], [0], made=made)
+    _check(m["make_gram"]((2, 3)), [np.linspace(-1.0, 1.0, 6)], [0])
