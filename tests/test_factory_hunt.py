@@ -293,3 +293,66 @@ def test_closure_over_a_dict_of_numbers_and_a_shape_tuple():
     cfg["b"] = -2.0  # (changed in place: the code is keyed on the closure's numbers)
     _check(f, [x], [0], made=made)
     _check(m["make_gram"]((2, 3)), [np.linspace(-1.0, 1.0, 6)], [0])
+
+
+GENERATORS = '''
+import numpy as np
+
+
+def make(sizes):
+    shapes = list(zip(sizes[:-1], sizes[1:]))
+
+    def chunks(v):
+        start = 0
+        for s in sizes:
+            yield v[start:start + s]
+            start += s
+
+    def unpack(v):
+        for m, n in shapes:
+            yield v[:m * n].reshape(m, n)
+            v = v[m * n:]
+
+    def f(v):
+        total = 0.0
+        for k, c in enumerate(chunks(v)):
+            total = total + (k + 1) * np.sum(c ** 2)
+        return total
+
+    def g(v, x):
+        Ws = list(unpack(v))
+        return np.sum(np.tanh(x @ Ws[0]) @ Ws[1])
+
+    return f, g
+'''
+
+
+def test_enumerate_over_a_generator_and_a_list_of_its_items():
+    m = imported(GENERATORS, "factory_generators")
+    f, g = m["make"]([2, 3, 2])
+    _check(f, [np.linspace(-1.0, 1.0, 7)], [0])
+    rng = np.random.default_rng(5)
+    _check(g, [rng.normal(size=12) * 0.5, rng.normal(size=(4, 2))], [0, 1])
+
+
+def test_generated_enumerate_over_a_generator_of_the_module():
+    from numeric import assert_generated_right
+    assert_generated_right('''
+import numpy as np
+
+SIZES = [2, 3, 1]
+
+
+def chunks(v):
+    start = 0
+    for s in SIZES:
+        yield v[start:start + s].reshape(s, 1)
+        start += s
+
+
+def f(v):
+    total = 0.0
+    for k, c in enumerate(chunks(v)):
+        total = total + (k + 1) * np.sum(np.sin(c))
+    return total
+''', [np.linspace(-1.0, 1.0, 6)])
