@@ -356,3 +356,40 @@ def f(v):
         total = total + (k + 1) * np.sum(np.sin(c))
     return total
 ''', [np.linspace(-1.0, 1.0, 6)])
+
+
+PARTIALS = '''
+import functools
+import numpy as np
+
+
+def loss(w, X, y, reg):
+    return np.sum((X @ w - y) ** 2) + reg * np.sum(w ** 2)
+
+
+def data_first(X, y, w, scale=1.0):
+    return scale * np.sum(np.tanh(X @ w) * y)
+
+
+rng = np.random.default_rng(10)
+X = rng.normal(size=(5, 3))
+y = rng.normal(size=5)
+by_keywords = functools.partial(loss, X=X, y=y, reg=0.1)
+by_position = functools.partial(data_first, X, y)
+'''
+
+
+def test_decorated_functools_partial():
+    # backgen.backward(partial(loss, X=X, y=y)): a TypeError before; the def decorated, given what the
+    # partial binds, differentiated with respect to what it leaves
+    m = imported(PARTIALS, "factory_partials")
+    w = np.array([0.3, -0.4, 0.1])
+    made = backgen.backward(m["by_keywords"])
+    assert made.wrt == ("w",) or list(made.wrt) == ["w"]
+    assert made(w) == m["by_keywords"](w)
+    _check(m["by_keywords"], [w], [0], made=made)
+    made = backgen.backward(m["by_position"])
+    got = made.backward(w, 2.0)
+    want = finite_differences(m["by_position"], [w, 2.0], [0, 1], [1.0])
+    for g, wanted in zip(got, want):
+        np.testing.assert_allclose(g, wanted, rtol=1e-5, atol=1e-6)
