@@ -140,6 +140,9 @@ def read(func_or_source, name=None, filename=None, helper=False):
     functions (``_inline_function_defaults``).
     """
     forward, key = _as_read(func_or_source, name, filename)
+    if helper and isinstance(func_or_source, types.FunctionType) and module_arrays_read(func_or_source):
+        forward.func.args.args[:0] = [ast.copy_location(ast.arg(n), forward.func)  # (passed by each call:
+                                      for n in module_arrays_read(func_or_source)]  # _module_arrays_passed)
     forward.numerals.update(numerals(forward.func, forward.lines))  # (as read: 1e-8, before any rewriting)
     from . import methods  # (a method's self.output = ..., then read: a name of its own; imported where needed)
     methods.kept_as_names(forward.func)
@@ -1464,7 +1467,61 @@ def _read_function(func):
     forward.literals.update(_live_literal_lists(func, filename, own))
     forward.literals.update(closure_lists(forward.func, inspect.getclosurevars(func).nonlocals,  # (a factory's
                                           lambda n: _library_meaning(_describe(outer.get(n)))))  # shapes)
+    _module_arrays_passed(func, forward)
     return forward
+
+
+def module_arrays_read(func, seen=None):
+    """The names (sorted) of the arrays of numbers of ``func``'s module that it reads as globals, written
+    out nowhere in its file (``X = np.load(...)``, ``data = rng.normal(size=(6, 2))``), and that the
+    functions of that module it calls read in turn: what a helper of the user's reading data its module
+    holds is given as leading parameters of its own (``_module_arrays_passed``), the function decorated
+    reading them as inputs it is not given (``free_arrays``)."""
+    seen = set() if seen is None else seen
+    code = getattr(func, "__code__", None)
+    if code is None or id(func) in seen:
+        return ()
+    seen.add(id(func))
+    names, stack = set(), [code]
+    while stack:
+        c = stack.pop()
+        names.update(c.co_names)
+        stack += [k for k in c.co_consts if isinstance(k, types.CodeType)]
+    scope = func.__globals__
+    arrays = {n for n in names if isinstance(scope.get(n), numpy.ndarray) and scope[n].dtype.kind in "biuf"}
+    if arrays:
+        try:
+            arrays -= set(_live_literal_lists(func, inspect.getsourcefile(func) or "", arrays))
+        except (OSError, TypeError):
+            return ()
+    for name in names:
+        value = scope.get(name)
+        if isinstance(value, types.FunctionType) and value.__globals__ is scope and not _library(value) and \
+                getattr(value, "__wrapped__", None) is None:
+            arrays.update(module_arrays_read(value, seen))
+    return tuple(sorted(arrays))
+
+
+def _module_arrays_passed(func, forward):
+    """Each call in ``forward`` of a helper of the user's of the same module that reads arrays of that module
+    (``module_arrays_read``) passes them first, by their names, where the function neither binds nor takes
+    those names nor reads them from a closure (the helper, read, takes them first: ``read``)."""
+    helpers = {name: value for name, value in forward.helpers.items() if isinstance(value, types.FunctionType)
+               and value.__globals__ is func.__globals__}
+    if not helpers:
+        return
+    own = {n.id for n in walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
+        {a.arg for a in walk(forward.func) if isinstance(a, ast.arg)} | set(func.__code__.co_freevars)
+    for node in walk(forward.func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in helpers:
+            needs = module_arrays_read(helpers[node.func.id])
+            if set(needs) & own:
+                name = sorted(set(needs) & own)[0]
+                raise forward.error(f"{node.func.id}() reads the array {name} of its module, a name "
+                                    f"{forward.func.name}() gives a value of its own: pass {name} to "
+                                    f"{node.func.id}() as a parameter", node)
+            if needs:
+                node.args = [ast.copy_location(ast.Name(n, ast.Load()), node) for n in needs] + node.args
 
 
 def live_class_constants(func, node):

@@ -393,3 +393,46 @@ def test_decorated_functools_partial():
     want = finite_differences(m["by_position"], [w, 2.0], [0, 1], [1.0])
     for g, wanted in zip(got, want):
         np.testing.assert_allclose(g, wanted, rtol=1e-5, atol=1e-6)
+
+
+MODULE_DATA = '''
+import numpy as np
+
+rng = np.random.default_rng(8)
+data = rng.normal(size=(6, 2))
+labels = np.sign(rng.normal(size=6))
+
+
+def margin(w):
+    return labels * (data @ w)
+
+
+def penalty(w):
+    return np.sum(np.log1p(np.exp(-margin(w))))
+
+
+def loss(w):
+    return penalty(w) + 0.1 * np.sum(w ** 2)
+
+
+objective = lambda w: np.mean(np.tanh(margin(w)) ** 2)
+
+
+def clash(w, data):
+    return np.sum(margin(w)) + np.sum(data)
+'''
+
+
+def test_module_helpers_reading_the_module_arrays():
+    # margin() reads the module's data and labels, called by penalty(), called by loss(): refused,
+    # 'labels' not a parameter; now passed to each helper as leading parameters of its own
+    m = imported(MODULE_DATA, "factory_module_data")
+    w = np.array([0.3, -0.4])
+    made = backgen.backward(m["loss"])
+    assert list(made.wrt) == ["w"]
+    _check(m["loss"], [w], [0], made=made)
+    _check(m["objective"], [w], [0])
+    m["data"][0, 0] = 2.5  # (the arrays as they are at each call)
+    _check(m["loss"], [w], [0], made=made)
+    with pytest.raises(backgen.BackgenError, match="pass data to margin"):
+        backgen.backward(m["clash"]).backward(w, m["data"])
