@@ -813,6 +813,16 @@ def _lambda_module(source, filename):
     return lambdas_as_defs(module) if len(module.body) == 1 else None
 
 
+def _lambda_name(func):
+    """The name the line of a lambda binds it to (``relu = lambda t: ...``), or None."""
+    try:
+        raw_lines, _ = inspect.getsourcelines(func)
+    except (OSError, TypeError):
+        return None
+    module = _lambda_module(textwrap.dedent("".join(raw_lines)), "<lambda>")
+    return module.body[0].name if module is not None and getattr(module.body[0], "from_lambda", False) else None
+
+
 def _lambda_within(func, source, first, indent, filename):
     """The module of the def a lambda written inside a statement is (a default, ``nonlinearity=lambda x:
     np.maximum(x, 0.0)``, or an argument, ``make_nn_funs(sizes, nonlinearity=lambda z: np.tanh(z))``): the
@@ -2010,6 +2020,8 @@ def _function_helpers(func, func_node, aliases=None, wrapped=None):
                             wrapped[name] = f"{getattr(code, 'co_qualname', code.co_name)}()"
                         continue
                     own = getattr(value, "__name__", name)
+                    if own == "<lambda>":  # (log_posterior = lambda weights, t: ..., given a factory as logprob:
+                        own = _lambda_name(value) or name  # called by the name its line binds)
                     if own != name and own.isidentifier():
                         if name in bound or own in bound or \
                                 closure.get(own, func.__globals__.get(own, value)) is not value:

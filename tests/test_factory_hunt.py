@@ -436,3 +436,21 @@ def test_module_helpers_reading_the_module_arrays():
     _check(m["loss"], [w], [0], made=made)
     with pytest.raises(backgen.BackgenError, match="pass data to margin"):
         backgen.backward(m["clash"]).backward(w, m["data"])
+
+
+def test_bayesian_net_fit_by_black_box_variational_inference():
+    # autograd's example end to end: log_posterior = lambda weights, t: logprob(...) given the
+    # inference factory as its logprob (the name of the net's logprob too): called by the name its
+    # line binds, not read as logprob calling itself
+    text = BNN + BBVI.split("def log_density")[0].replace("import numpy as np\n", "") + '''
+log_posterior = lambda weights, t: logprob(weights, inputs, targets)
+vi_objective = black_box_variational_inference(log_posterior, num_weights, num_samples=3)
+'''
+    m = imported(text, "factory_bnn_vi")
+    rs = np.random.RandomState(1)
+    params = np.concatenate([rs.randn(m["num_weights"]) * 0.3, -3 * np.ones(m["num_weights"])])
+    made = backgen.backward(m["vi_objective"])
+    got = made.backward(params, 0)
+    got = got[0] if isinstance(got, tuple) else got
+    want = finite_differences(m["vi_objective"], [params, 0], [0], [1.0])[0]
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
