@@ -1493,9 +1493,9 @@ def module_arrays_read(func, seen=None):
         return ()
     seen.add(id(func))
     names, stack = set(), [code]
-    while stack:
+    while stack:  # (the names it reads as globals: not an attribute, x.T, beside a module's array T)
         c = stack.pop()
-        names.update(c.co_names)
+        names.update(i.argval for i in dis.get_instructions(c) if i.opname in ("LOAD_GLOBAL", "LOAD_NAME"))
         stack += [k for k in c.co_consts if isinstance(k, types.CodeType)]
     scope = func.__globals__
     arrays = {n for n in names if isinstance(scope.get(n), numpy.ndarray) and scope[n].dtype.kind in "biuf"}

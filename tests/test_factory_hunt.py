@@ -420,6 +420,17 @@ objective = lambda w: np.mean(np.tanh(margin(w)) ** 2)
 
 def clash(w, data):
     return np.sum(margin(w)) + np.sum(data)
+
+
+T = rng.normal(size=(2, 2))
+
+
+def gram(A):
+    return A @ A.T
+
+
+def weighted_gram(W, T):
+    return np.sum(gram(W) * T)
 '''
 
 
@@ -436,6 +447,8 @@ def test_module_helpers_reading_the_module_arrays():
     _check(m["loss"], [w], [0], made=made)
     with pytest.raises(backgen.BackgenError, match="pass data to margin"):
         backgen.backward(m["clash"]).backward(w, m["data"])
+    W = np.array([[0.3, -0.2], [0.5, 1.1]])  # (A.T, an attribute: not the module's array T)
+    _check(m["weighted_gram"], [W, m["T"] + 1.0], [0, 1])
 
 
 def test_bayesian_net_fit_by_black_box_variational_inference():
