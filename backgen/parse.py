@@ -1531,7 +1531,10 @@ def _module_arrays_passed(func, forward):
                                     f"{forward.func.name}() gives a value of its own: pass {name} to "
                                     f"{node.func.id}() as a parameter", node)
             if needs:
-                node.args = [ast.copy_location(ast.Name(n, ast.Load()), node) for n in needs] + node.args
+                made = [ast.copy_location(ast.Name(n, ast.Load()), node) for n in needs]
+                for name in made:
+                    name.module_array_of = node.func.id  # (what a refusal of it says: stage)
+                node.args = made + node.args
 
 
 def live_class_constants(func, node):
