@@ -447,7 +447,7 @@ def test_module_helpers_reading_the_module_arrays():
     _check(m["loss"], [w], [0], made=made)
     with pytest.raises(backgen.BackgenError, match="pass data to margin"):
         backgen.backward(m["clash"]).backward(w, m["data"])
-    with pytest.raises(backgen.BackgenError, match="margin.. reads the array 'data' of its module"):
+    with pytest.raises(backgen.BackgenError, match="penalty.. reads the array 'data' of its module"):
         backgen.generate(m["loss"])  # (source read, no values: said so, not as a name loss() lacks)
     W = np.array([[0.3, -0.2], [0.5, 1.1]])  # (A.T, an attribute: not the module's array T)
     _check(m["weighted_gram"], [W, m["T"] + 1.0], [0, 1])
