@@ -1229,6 +1229,43 @@ class BoundDifferentiable:
         return f"<bound backgen method {self.__qualname__} of {self.__self__!r}>"
 
 
+class PartialDifferentiable:
+    """A ``functools.partial`` of a function, decorated: ``backgen.backward(partial(loss, X=X, y=y))``.
+
+    The function itself is decorated, and each call gives it the values the partial binds (its
+    positional ones first, its keywords) beside those given; the gradient is with respect to the
+    parameters the partial leaves to the call (``wrt`` among those, or those of them differentiated
+    by default), the values it binds being the call's as any argument is."""
+
+    def __init__(self, partial, wrt=None, shapes=None, recompute=False):
+        functools.update_wrapper(self, partial.func)
+        self._partial = partial
+        params = list(inspect.signature(partial.func).parameters)
+        self._bound = set(params[:len(partial.args)]) | set(partial.keywords)
+        made = Differentiable(partial.func, wrt=wrt, shapes=shapes, recompute=recompute)
+        if wrt is None and self._bound & set(made.wrt):
+            left = [name for name in made.wrt if name not in self._bound]
+            if not left:
+                raise TypeError(f"backgen.backward of a partial of {partial.func.__name__}(): the partial binds every "
+                                f"parameter it differentiates ({', '.join(made.wrt)}); decorate the def instead")
+            made = Differentiable(partial.func, wrt=left, shapes=shapes, recompute=recompute)
+        self._made = made
+
+    def __call__(self, *args, **kwargs):
+        return self._partial(*args, **kwargs)
+
+    def backward(self, *args, **kwargs):
+        return self._made.backward(*self._partial.args, *args, **{**self._partial.keywords, **kwargs})
+
+    def __getattr__(self, name):  # wrt, backward_source, backward_function, ...
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.__dict__["_made"], name)
+
+    def __repr__(self):
+        return f"<backgen partial of {self._partial.func.__qualname__}>"
+
+
 def _own_calls_unbound(func):
     """Whether a method calls the object's own methods (``self._sigmoid(z)``) while its class is not bound
     yet (decorated in the class body): the methods it calls are found on the class at the first call."""
@@ -1833,7 +1870,32 @@ def _global_values(func):
             elif isinstance(value, type) and users_class(value):  # a class's numbers the code may read
                 found += [(f"{prefix}{name}.{attr}", repr(getattr(value, attr))) for attr in names  # (Norm.EPS:
                           if type(getattr(value, attr, None)) in (int, float, str, bool)]  # its names hold EPS)
+    found += _closures_within(func, closure)
     return tuple(found)
+
+
+def _closures_within(func, closure):
+    """The numbers and lists of numbers in the closures of the functions ``func`` reads from its own closure
+    (a factory's ``predictions`` calling its ``unpack_layers``, reading the factory's ``shapes``), and in
+    theirs in turn, as they are now: the code holds them as constants (``parse.closure_lists``)."""
+    found, seen = [], {id(func)}
+    stack = [(name, value) for name, value in closure.items()]
+    while stack:
+        owner, value = stack.pop()
+        code = getattr(value, "__code__", None)
+        if not isinstance(value, types.FunctionType) or id(value) in seen or code is None or library_function(value):
+            continue
+        seen.add(id(value))
+        for name, cell in zip(code.co_freevars, value.__closure__ or ()):
+            try:
+                inner = cell.cell_contents
+            except ValueError:  # (a cell not yet filled)
+                continue
+            if _numbers_only(inner):
+                found.append((f"{owner}.{name}", repr(inner)))
+            else:
+                stack.append((f"{owner}.{name}", inner))
+    return found
 
 
 def _helpers_below(func):
@@ -1991,6 +2053,9 @@ def backward(func=None, *, wrt=None, shapes=None, recompute=False):
         func = func._func
     if isinstance(func, staticmethod) and isinstance(func.__func__, types.FunctionType):  # @backgen.backward over
         return staticmethod(backward(func.__func__, wrt=wrt, shapes=shapes, recompute=recompute))  # @staticmethod
+    if isinstance(func, functools.partial) and isinstance(func.func, types.FunctionType) and \
+            not isinstance(func.func, Differentiable):  # partial(loss, X=X, y=y): loss, given what it binds
+        return PartialDifferentiable(func, wrt=wrt, shapes=shapes, recompute=recompute)
     func = _call_of(func)
     if not isinstance(func, (types.FunctionType, types.MethodType)):  # functools.partial, a callable object
         raise TypeError(f"backgen.backward decorates a function (a def), not {type(func).__name__}: for a "

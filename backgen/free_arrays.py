@@ -8,7 +8,8 @@ given their values as they are at each call (``values_now``); its code is kept p
 as a parameter's is.
 
 The arrays taken so are NumPy arrays of numbers or booleans, read by the function's own body (a
-lambda's or nested def's within it too) under names it neither binds nor takes; a module's list
+lambda's or nested def's within it too) under names it neither binds nor takes, those a helper of
+its module reads among them (passed to it as read: ``parse.module_arrays_read``); a module's list
 of numbers written out in its text, or a number, stays the constant it was.  ``generate`` reads
 source text, with no values: it refuses such a name, saying to pass it as a parameter.
 """

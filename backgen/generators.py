@@ -18,6 +18,10 @@ names are renamed apart (``weights_unpack_layers``), each parameter bound to its
 * the names the generator reads from its module mean what they mean in the function (Python's
   builtins, ``zip``, ``range``, where its module binds them to nothing else, too).
 
+A loop ``for k, item in enumerate(gen(v))`` is the loop ``for item in gen(v)`` with ``k`` counting from 0
+(``k = k_count`` first in the body, ``k_count = k_count + 1`` last); the generator may read arrays
+by methods that make values (``v[:m * n].reshape(m, n)``).
+
 A generator's call whose items ``sum(...)`` or ``list(...)`` take at once (``y = sum(gen(v)) * s``)
 is that loop over it, listing the items first (``_consumed``).
 
@@ -123,19 +127,46 @@ def _generator_call(node, forward, read_plain):
                    for n in walk(helper.func))  # (writing into nothing: run first, it changes no value read)
 
 
+_READING_METHODS = frozenset({"reshape", "ravel", "flatten", "copy", "transpose", "squeeze", "astype", "sum", "mean",
+                              "dot", "max", "min", "prod"})  # (array methods that make a value, writing nothing)
+
+
 def _pure_call(node, forward):
-    """A call of NumPy's or math's functions, or of a builtin backgen differentiates (none writing anything)."""
+    """A call of NumPy's or math's functions, or of a builtin backgen differentiates, or a reading method of
+    a name (``v[:m * n].reshape(m, n)``; none writing anything)."""
     if isinstance(node.func, ast.Name):
         return node.func.id in _PURE and node.func.id not in forward.helpers and \
             forward.env.get(node.func.id) in (None, node.func.id)
+    if isinstance(node.func, ast.Attribute) and node.func.attr in _READING_METHODS and \
+            isinstance(node.func.value, (ast.Name, ast.Subscript)) and \
+            forward.env.get(_root(node.func.value)) is None and _root(node.func.value) not in forward.helpers:
+        return True
     root = node.func
     while isinstance(root, ast.Attribute):
         root = root.value
     return isinstance(root, ast.Name) and root is not node.func and forward.env.get(root.id) in ("numpy", "math")
 
 
+def _root(node):
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
 def _loop(loop, forward, read_plain, used):
     call = loop.iter
+    counted = _counted(loop, forward)
+    if counted is not None and not loop.orelse:  # for k, c in enumerate(chunks(v)): the loop over chunks(v),
+        # k counting
+        count = fresh_names(used, bare=True)(f"{counted[0].id}_count")
+        used.add(count)
+        inner = _located(ast.For(counted[1], call.args[0], [
+            _located(ast.Assign([counted[0]], ast.Name(count, ast.Load())), loop), *loop.body,
+            _located(ast.Assign([ast.Name(count, ast.Store())],
+                                ast.BinOp(ast.Name(count, ast.Load()), ast.Add(), ast.Constant(1))), loop)], []), loop)
+        written = _loop(inner, forward, read_plain, used)
+        return None if written is None else \
+            [_located(ast.Assign([ast.Name(count, ast.Store())], ast.Constant(0)), loop)] + written
     if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in forward.helpers) \
             or loop.orelse or _jumps(loop.body):
         return None
@@ -186,6 +217,20 @@ def _loop(loop, forward, read_plain, used):
     written = [Rename().visit(copy.deepcopy(s)) for s in body]
     out += _yields_run(written, loop)
     return out
+
+
+def _counted(loop, forward):
+    """``(k, item)``, the targets of a loop ``for k, item in enumerate(gen(v))`` of Python's ``enumerate``
+    (no start given), or None."""
+    call, target = loop.iter, loop.target
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "enumerate" and \
+            "enumerate" not in forward.helpers and forward.env.get("enumerate") in (None, "enumerate") and \
+            "enumerate" not in forward.constants and len(call.args) == 1 and not call.keywords and \
+            isinstance(call.args[0], ast.Call) and isinstance(call.args[0].func, ast.Name) and \
+            call.args[0].func.id in forward.helpers and isinstance(target, ast.Tuple) and len(target.elts) == 2 \
+            and isinstance(target.elts[0], ast.Name):
+        return target.elts[0], target.elts[1]
+    return None
 
 
 def _module_values(forward, helper, names):

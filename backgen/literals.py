@@ -568,6 +568,50 @@ def _library_call(call, is_library):
     return isinstance(func, ast.Name) and is_library(func.id)
 
 
+def closure_lists(func, values, is_library):
+    """``{name: literal}`` of the lists and tuples of numbers (at any depth up to 3, each an ``int`` or a
+    ``float``, no boolean), and the dicts of such numbers by strings, that the def ``func`` reads from its closure (``values``: the closure's names
+    and values, as they are now: ``shapes = list(zip(sizes[:-1], sizes[1:]))`` of a factory), written
+    out as they are, where every read of the name in ``func`` leaves the list as it is as a module's
+    literal list's must (the module doc), and ``func`` declares it neither ``nonlocal`` nor ``global``.
+    The decorator keys its code on those values (``api._global_values``)."""
+    if any(isinstance(n, (ast.Nonlocal, ast.Global)) for n in ast.walk(func)):
+        return {}
+    reads = {}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Name) and node.id in values:
+            reads.setdefault(node.id, []).append(node)
+    found = {}
+    parents = None
+    for name, nodes in reads.items():
+        value = values[name]
+        entries = type(value) is dict and all(type(k) is str and type(v) in (int, float) for k, v in value.items())
+        if not (entries or isinstance(value, (list, tuple)) and _plain_numbers(value, 0)):
+            continue
+        literal = ast.parse(repr(value), mode="eval").body
+        depth = _depth(literal) if not entries else None
+        keys = _number_dict(literal) if entries else None
+        if depth is None and keys is None or any(not isinstance(n.ctx, ast.Load) for n in nodes):
+            continue
+        if parents is None:
+            parents = {id(child): node for node in ast.walk(func) for child in ast.iter_child_nodes(node)}
+        if _tuples_only(value) or all(_entry_read(n, keys, parents) if entries else
+                                      _read_only(n, depth, parents, is_library) for n in nodes):  # (a tuple of
+            # numbers, v.reshape(shape), is never changed: any read leaves it as it is)
+            found[name] = literal
+    return found
+
+
+def _tuples_only(value):
+    return type(value) in (int, float) or type(value) is tuple and all(map(_tuples_only, value))
+
+
+def _plain_numbers(value, depth):
+    if type(value) in (int, float):
+        return depth > 0
+    return type(value) in (list, tuple) and depth < 3 and all(_plain_numbers(v, depth + 1) for v in value)
+
+
 def put_literal_lists(func, literals):
     """``NAME = <literal>`` at the top of ``func`` for each literal list it reads and does not bind
     (see the module doc)."""

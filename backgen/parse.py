@@ -47,7 +47,7 @@ import numpy
 
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
-from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
+from .literals import closure_lists, fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
 from . import (broadcasts, combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, dispatch,
                distances, divmods, eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds,
@@ -142,6 +142,9 @@ def read(func_or_source, name=None, filename=None, helper=False):
     functions (``_inline_function_defaults``).
     """
     forward, key = _as_read(func_or_source, name, filename)
+    if helper and isinstance(func_or_source, types.FunctionType) and module_arrays_read(func_or_source):
+        forward.func.args.args[:0] = [ast.copy_location(ast.arg(n), forward.func)  # (passed by each call:
+                                      for n in module_arrays_read(func_or_source)]  # _module_arrays_passed)
     forward.numerals.update(numerals(forward.func, forward.lines))  # (as read: 1e-8, before any rewriting)
     modern_syntax.rewrite(forward.func, forward.error)  # (match on a setting: the if chain; n := v: n = v before)
     if any(meaning == "typing.cast" or meaning == "typing" for meaning in forward.env.values()):
@@ -815,6 +818,41 @@ def _lambda_module(source, filename):
     except SyntaxError:
         return None
     return lambdas_as_defs(module) if len(module.body) == 1 else None
+
+
+def _lambda_name(func):
+    """The name the line of a lambda binds it to (``relu = lambda t: ...``), or None."""
+    try:
+        raw_lines, _ = inspect.getsourcelines(func)
+    except (OSError, TypeError):
+        return None
+    module = _lambda_module(textwrap.dedent("".join(raw_lines)), "<lambda>")
+    return module.body[0].name if module is not None and getattr(module.body[0], "from_lambda", False) else None
+
+
+def _lambda_within(func, source, first, indent, filename):
+    """The module of the def a lambda written inside a statement is (a default, ``nonlinearity=lambda x:
+    np.maximum(x, 0.0)``, or an argument, ``make_nn_funs(sizes, nonlinearity=lambda z: np.tanh(z))``): the
+    lambda whose body starts where the code Python runs for it does, found in the statement's source; None
+    where there is no such one lambda."""
+    try:
+        module = ast.parse(source, filename=filename)
+    except SyntaxError:
+        return None
+    start = next(((line, col) for line, _, col, _ in func.__code__.co_positions()
+                  if line is not None and col is not None and (line, col) != (func.__code__.co_firstlineno, 0)), None)
+    if start is None:
+        return None
+    found = [node for node in ast.walk(module) if isinstance(node, ast.Lambda)
+             and (node.body.lineno + first - 1, node.body.col_offset + indent) == start]
+    if len(found) != 1 or len(found[0].args.args) != func.__code__.co_argcount:
+        return None
+    lam = found[0]
+    made = ast.FunctionDef("anonymous", lam.args, [ast.copy_location(ast.Return(lam.body), lam.body)], [], None, None)
+    if "type_params" in ast.FunctionDef._fields:
+        made.type_params = []
+    made.from_lambda = True
+    return ast.Module([ast.copy_location(made, lam)], [])
 
 
 def _read_source(source, name, filename):
@@ -1622,7 +1660,66 @@ def _read_function(func):
     forward.constants.update({n: _number_literal(outer[n]) for n in names if n in outer and _number_literal(outer[n])})
     own = names - set(inspect.getclosurevars(func).nonlocals)  # (a closure's name is not the module's)
     forward.literals.update(_live_literal_lists(func, filename, own))
+    forward.literals.update(closure_lists(forward.func, inspect.getclosurevars(func).nonlocals,  # (a factory's
+                                          lambda n: _library_meaning(_describe(outer.get(n)))))  # shapes)
+    _module_arrays_passed(func, forward)
     return forward
+
+
+def module_arrays_read(func, seen=None):
+    """The names (sorted) of the arrays of numbers of ``func``'s module that it reads as globals, written
+    out nowhere in its file (``X = np.load(...)``, ``data = rng.normal(size=(6, 2))``), and that the
+    functions of that module it calls read in turn: what a helper of the user's reading data its module
+    holds is given as leading parameters of its own (``_module_arrays_passed``), the function decorated
+    reading them as inputs it is not given (``free_arrays``)."""
+    seen = set() if seen is None else seen
+    code = getattr(func, "__code__", None)
+    if code is None or id(func) in seen:
+        return ()
+    seen.add(id(func))
+    names, stack = set(), [code]
+    while stack:  # (the names it reads as globals: not an attribute, x.T, beside a module's array T)
+        c = stack.pop()
+        names.update(i.argval for i in dis.get_instructions(c) if i.opname in ("LOAD_GLOBAL", "LOAD_NAME"))
+        stack += [k for k in c.co_consts if isinstance(k, types.CodeType)]
+    scope = func.__globals__
+    arrays = {n for n in names if isinstance(scope.get(n), numpy.ndarray) and scope[n].dtype.kind in "biuf"}
+    if arrays:
+        try:
+            arrays -= set(_live_literal_lists(func, inspect.getsourcefile(func) or "", arrays))
+        except (OSError, TypeError):
+            return ()
+    for name in names:
+        value = scope.get(name)
+        if isinstance(value, types.FunctionType) and value.__globals__ is scope and not _library(value) and \
+                getattr(value, "__wrapped__", None) is None:
+            arrays.update(module_arrays_read(value, seen))
+    return tuple(sorted(arrays))
+
+
+def _module_arrays_passed(func, forward):
+    """Each call in ``forward`` of a helper of the user's of the same module that reads arrays of that module
+    (``module_arrays_read``) passes them first, by their names, where the function neither binds nor takes
+    those names nor reads them from a closure (the helper, read, takes them first: ``read``)."""
+    helpers = {name: value for name, value in forward.helpers.items() if isinstance(value, types.FunctionType)
+               and value.__globals__ is func.__globals__}
+    if not helpers:
+        return
+    own = {n.id for n in walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
+        {a.arg for a in walk(forward.func) if isinstance(a, ast.arg)} | set(func.__code__.co_freevars)
+    for node in walk(forward.func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in helpers:
+            needs = module_arrays_read(helpers[node.func.id])
+            if set(needs) & own:
+                name = sorted(set(needs) & own)[0]
+                raise forward.error(f"{node.func.id}() reads the array {name} of its module, a name "
+                                    f"{forward.func.name}() gives a value of its own: pass {name} to "
+                                    f"{node.func.id}() as a parameter", node)
+            if needs:
+                made = [ast.copy_location(ast.Name(n, ast.Load()), node) for n in needs]
+                for name in made:
+                    name.module_array_of = node.func.id  # (what a refusal of it says: stage)
+                node.args = made + node.args
 
 
 def live_class_constants(func, node):
@@ -2009,6 +2106,8 @@ def _function_node(func):
     source = textwrap.dedent(raw)
     indent = len(raw_lines[0]) - len(raw_lines[0].lstrip())
     module = parse_module(source, filename) if func.__name__ != "<lambda>" else _lambda_module(source, filename)
+    if func.__name__ == "<lambda>" and not (module is not None and getattr(module.body[0], "from_lambda", False)):
+        module = _lambda_within(func, source, first, indent, filename)
     if module is None or not isinstance(module.body[0], ast.FunctionDef):  # (a lambda that is not a whole
         raise BackgenError("lambda expressions are not supported: write a def", filename, first, 1,  # line's
                            raw_lines[0].rstrip("\n"))  # value: sorted(xs, key=lambda t: -t))
@@ -2134,6 +2233,8 @@ def _function_helpers(func, func_node, aliases=None, wrapped=None):
                             wrapped[name] = f"{getattr(code, 'co_qualname', code.co_name)}()"
                         continue
                     own = getattr(value, "__name__", name)
+                    if own == "<lambda>":  # (log_posterior = lambda weights, t: ..., given a factory as logprob:
+                        own = _lambda_name(value) or name  # called by the name its line binds)
                     if own != name and own.isidentifier():
                         if name in bound or own in bound or \
                                 closure.get(own, func.__globals__.get(own, value)) is not value:
@@ -2338,7 +2439,10 @@ def read_helper(forward, name):
         return read(value, helper=True)
     if isinstance(value, tuple):  # (read once per generation, each caller given a copy of its own to change)
         return copy.deepcopy(_helper_read((value[0], name, value[1])))
-    return copy.deepcopy(_helper_read((getattr(value, "__wrapped__", value), None, None)))
+    forward = copy.deepcopy(_helper_read((getattr(value, "__wrapped__", value), None, None)))
+    if getattr(value, "__name__", None) == "<lambda>" and forward.func.name != name:  # (cov = lambda p, x, xp: ...
+        forward.func.name = name  # given a factory as cov_func, called so: the def it is, named as it is called)
+    return forward
 
 
 @text_cache

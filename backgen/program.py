@@ -961,8 +961,11 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         # a result that may hold an infinity it writes (np.fill_diagonal(r, np.inf)): guarded.zero_guarded
         signs += (("infinite", "1"),) if outputs_may_hold_infinity(staged_helper) else ()
         stale = stale or bool(main.sized_outputs)
-        patched[id(op)] = dataclasses.replace(op, params=op.params + (("backward", backward_name),
-                                                                      ("wrt", ",".join(helper_wrt))) + sized + signs)
+        named = {n.id for n in ast.walk(helper.func) if isinstance(n, ast.Name)}  # (a parameter its code never
+        unread = (("unread", ",".join(a.arg for a in helper.func.args.args if a.arg not in named)),)  # names: no
+        patched[id(op)] = dataclasses.replace(op, params=op.params + (("backward", backward_name),  # gradient)
+                                                                      ("wrt", ",".join(helper_wrt))) + sized + signs +
+                                              unread)
     if patched:
         result = dataclasses.replace(result, body=map_ops(result.body, lambda op: patched.get(id(op), op)))
     for name, (helper, staged_helper) in tested.items():  # called in tests only: no gradient flows

@@ -763,8 +763,9 @@ class _Reverser(FlowReverser):
         """``dx, dw, _ = affine_backward(x, w, b, da)``, accumulating where needed."""
         params = op.param("params").split(",")
         wrt = [w for w in (op.param("wrt") or "").split(",") if w]
-        dropped = [p for p, arg in zip(params, op.args) if p not in wrt and isinstance(arg, ir.Var) and
-                   arg.name in active]
+        unread = (op.param("unread") or "").split(",")  # (parameters the helper never names: no gradient)
+        dropped = [p for p, arg in zip(params, op.args) if p not in wrt and p not in unread and
+                   isinstance(arg, ir.Var) and arg.name in active]
         if dropped:  # (a gradient its backward would drop: g(a, scale=z * z), def g(a, scale=3))
             self.refuse_at(op.line, f"{op.param('function')}() is given a value with a gradient for its parameter "
                                     f"{dropped[0]!r}, which its backward does not differentiate (it takes it for an "

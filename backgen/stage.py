@@ -739,6 +739,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                              "and not given a value since): None cannot take part in the computation", node)
         if node.id in self.user_names:
             raise self.error(f"variable {node.id!r} is used before it is assigned", node)
+        if getattr(node, "module_array_of", None):  # (parse._module_arrays_passed: generate reads no values)
+            raise self.error(f"{node.module_array_of}() reads the array {node.id!r} of its module, which backgen "
+                             f"reads as an input only where @backgen.backward is given it as it runs: pass "
+                             f"{node.id} to {node.module_array_of}() as a parameter", node)
         if node.id in self.forward.closure:  # (def make_loss(X, y): def loss(w): ... X @ w ...)
             raise self.error(f"{node.id!r} is a value of the function enclosing {self.forward.func.name}() (a "
                              "closure), which backgen does not read: pass it as a parameter "
