@@ -44,7 +44,9 @@ What goes, as CS231n's templates and everyday code write it:
   raise ...`` becomes ``A`` (the gradient is taken where the function returns); the statements
   after an ``if`` (``elif`` ...) each of whose branches returns or raises, with no ``else``, that end
   in a ``raise`` are that ``else`` first (``if mode == "a": return ...`` then ``raise ValueError``
-  is ``if mode == "a": return ... else: raise ValueError``), the same statements run.
+  is ``if mode == "a": return ... else: raise ValueError``), the same statements run; a loop's ``else``
+  that raises (``for it in range(maxiter): ... if err < tol: break``, ``else: raise RuntimeError(...)``)
+  is left out: the function returns only where the loop broke.
 """
 
 import ast
@@ -514,6 +516,9 @@ def _block(stmts, context, top=False):
             stmt.body = _block(stmt.body, context) or [ast.copy_location(ast.Pass(), stmt)]
             if _raises(stmt.body):
                 raise error("this loop raises on every iteration", stmt)
+            if _raises(stmt.orelse):  # for ...: if done: break, else: raise RuntimeError("no convergence"): the
+                stmt.orelse = []  # else runs where the loop did not break, and raises: the function returns
+                # only where the loop broke, which the backward's loop does again
         else:  # (a branch's and a loop's names are bound above)
             context.bound |= _stored(stmt)
         out.append(stmt)
