@@ -122,3 +122,26 @@ def f(C, a, b):
     for C, a, b in [(RNG.uniform(0.2, 1.5, (3, 4)), np.array([0.3, 0.5, 0.2]), np.array([0.1, 0.4, 0.3, 0.2])),
                     (RNG.uniform(0.2, 1.5, (3, 4)), np.array([0.2, 0.2, 0.6]), np.full(4, 0.25))]:
         check_gradients(wrapped.backward(C, a, b), f, [C, a, b], [0, 1, 2])
+
+
+# --- a name set to None each round but never read ----------------------------------------------
+
+
+def test_nearest_center_search_resetting_an_index_it_never_reads():
+    # best = None starts each point's search; only best_d is read: the None holds nothing to follow
+    source = '''
+        def f(X, C):
+            total = 0.0
+            for i in range(X.shape[0]):
+                best = None
+                best_d = np.inf
+                for k in range(C.shape[0]):
+                    dist = np.sum((X[i] - C[k]) ** 2)
+                    if dist < best_d:
+                        best_d = dist
+                        best = k
+                total += best_d
+            return total
+    '''
+    assert_generated_right(source, [KX, K0])
+    assert_generated_right(source.replace("def f(X, C):", 'def f(X: "6, 2", C: "3, 2"):'), [KX + 0.1, K0 * 1.5])
