@@ -145,3 +145,26 @@ def test_nearest_center_search_resetting_an_index_it_never_reads():
     '''
     assert_generated_right(source, [KX, K0])
     assert_generated_right(source.replace("def f(X, C):", 'def f(X: "6, 2", C: "3, 2"):'), [KX + 0.1, K0 * 1.5])
+
+
+# --- bisection: the parameters of g reach the root through comparisons only -------------------
+
+
+def test_bisection_gives_the_gradient_of_the_bracket_it_halves_and_none_through_its_tests():
+    # mid is (lo + hi) / 2 of a bracket that moves with p (a gradient of 1) and halves where
+    # (mid - p) ** 3 > 0.1 says, a test whose outcome is a step in p: zero gradient through it, which
+    # central differences see where the steps (1e-3 wide here) are far wider than theirs
+    source = '''
+        def f(p, w):
+            lo = p - 1.0
+            hi = p + 2.0
+            while hi - lo > 1e-3:
+                mid = (lo + hi) / 2
+                if mid ** 3 - 0.1 > 0:
+                    hi = mid
+                else:
+                    lo = mid
+            return w * (lo + hi) / 2
+    '''
+    for args in ([0.7, 1.3], [-0.4, -0.4]):
+        assert_generated_right(source, args)
