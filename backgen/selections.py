@@ -442,6 +442,7 @@ def _masks(staged):
         if loop.var:
             variables[loop.var] = id(loop)
     masks, known, busy = {}, {}, set()
+    pending = {}  # a name decided while a value it feeds back was busy: none so far, in this walk only
 
     def own(name):  # a mask of its own, in the innermost loop setting it (its length may change there)
         loops = [loop for _, loop in setters.get(name, ()) if loop is not None]
@@ -450,8 +451,10 @@ def _masks(staged):
     def mask(name):
         if name in known:
             return known[name]
-        if name in busy:  # (a loop feeding it back: its own)
-            return own(name)
+        if name in pending:
+            return pending[name]
+        if name in busy:  # (a loop feeding it back: whatever the name turns out to be, decided where it is
+            return _FED_BACK  # not busy; a value fed back alone makes nothing a mask)
         busy.add(name)
         found = set()
         if name in staged.params:  # (one the user passes: the decorator's code is kept per count it selects;
@@ -475,15 +478,24 @@ def _masks(staged):
             else:
                 found.add(None)
         busy.discard(name)
-        if found == {None}:
+        fed_back = _FED_BACK in found
+        found.discard(_FED_BACK)
+        if found <= {None} and not (fed_back and name in boolean):
+            if fed_back:  # (set to a value it feeds back and to no mask: none so far, asked again in the next
+                pending[name] = None  # walk, where the value fed back is known)
+                return None
             known[name] = None
-        else:
-            known[name] = masks[name] = found.pop() if len(found) == 1 else own(name)
+        else:  # (a mask on one path and another value, or one fed back, on another: a mask of its own)
+            known[name] = masks[name] = found.pop() if len(found) == 1 and not fed_back else own(name)
         return known[name]
 
     for name in list(setters) + list(staged.params) + list(variables):
         mask(name)
+        pending.clear()
     return masks
+
+
+_FED_BACK = ("(a value a loop feeds back)", None)  # what ``_masks`` finds of a name while deciding it
 
 
 def _items_or_number(shape):

@@ -20,7 +20,8 @@ What goes, as CS231n's templates and everyday code write it:
   part of an array just computed, which no name holds: ``np.ones(4)[[0, 0]] += 0.5``),
   when they write into nothing else: a call of the user's own functions, a method
   or ``out=`` stays, and the fence refuses it;
-* ``x = None`` / ``out, cache = None, None`` placeholders;
+* ``x = None`` / ``out, cache = None, None`` placeholders (also where the name holds a value, if the
+  function never reads it: ``best = None`` starting each row of a search that keeps ``best_d``);
 * writes of configuration into dictionaries (``bn_param["running_mean"] = m``):
   side effects of the forward, not part of its value;
 * a layer's cache built up from empty (``cache = {}`` then ``cache["x"] = x``, ``cache = []``
@@ -44,7 +45,9 @@ What goes, as CS231n's templates and everyday code write it:
   raise ...`` becomes ``A`` (the gradient is taken where the function returns); the statements
   after an ``if`` (``elif`` ...) each of whose branches returns or raises, with no ``else``, that end
   in a ``raise`` are that ``else`` first (``if mode == "a": return ...`` then ``raise ValueError``
-  is ``if mode == "a": return ... else: raise ValueError``), the same statements run.
+  is ``if mode == "a": return ... else: raise ValueError``), the same statements run; a loop's ``else``
+  that raises (``for it in range(maxiter): ... if err < tol: break``, ``else: raise RuntimeError(...)``)
+  is left out: the function returns only where the loop broke.
 """
 
 import ast
@@ -196,7 +199,13 @@ class _Context:
 
     def __init__(self, placeholders, error, bound, read_again, func):
         self.placeholders, self.error, self.bound, self.read_again = placeholders, error, set(bound), read_again
-        self.func, self._fresh = func, None
+        self.func, self._fresh, self._loaded = func, None, None
+
+    def read(self, name):
+        """Whether the function reads ``name`` anywhere (a nested function's reads too)."""
+        if self._loaded is None:
+            self._loaded = {n.id for n in walk(self.func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        return name in self._loaded
 
     def fresh(self, base):
         """A name the function holds nowhere (``base`` itself where it is free)."""
@@ -471,7 +480,8 @@ def _block(stmts, context, top=False):
         nones = _none_parts(stmt)
         if nones is not None:  # out = None, dx, x = None, cache: placeholders of names with no value yet
             names, rest = nones
-            if any(name in context.bound and not _bound_next(name, stmts[position + 1:]) for name in names):
+            if any(name in context.bound and not _bound_next(name, stmts[position + 1:]) and context.read(name)
+                   for name in names):  # (one the function never reads holds nothing the gradient needs)
                 out.append(stmt)  # y = None where y may hold a value: the stager takes the value away
                 continue
             for name in names:
@@ -514,6 +524,9 @@ def _block(stmts, context, top=False):
             stmt.body = _block(stmt.body, context) or [ast.copy_location(ast.Pass(), stmt)]
             if _raises(stmt.body):
                 raise error("this loop raises on every iteration", stmt)
+            if _raises(stmt.orelse):  # for ...: if done: break, else: raise RuntimeError("no convergence"): the
+                stmt.orelse = []  # else runs where the loop did not break, and raises: the function returns
+                # only where the loop broke, which the backward's loop does again
         else:  # (a branch's and a loop's names are bound above)
             context.bound |= _stored(stmt)
         out.append(stmt)

@@ -1,0 +1,170 @@
+"""Iterative algorithms whose number of iterations the data decides, as people write them: Sinkhorn
+iterations, Newton's method with a tolerance, fixed points with ``maxiter``, power iteration, Lloyd's
+k-means until the labels settle, each differentiated through the iterations its forward actually ran.
+
+Each case is checked against central finite differences in float64 (``numeric``) at inputs where the
+iteration count does not change within the step, at two inputs needing different counts where that
+matters (a backward running another count than its forward would differ there).
+"""
+
+import math
+
+import numpy as np
+
+import backgen
+from numeric import assert_generated_right, check_gradients, imported
+
+RNG = np.random.default_rng(7)
+
+
+def _iterations(source, args):
+    """How many iterations the forward in ``source`` runs at ``args`` (its function ``count`` returns them)."""
+    namespace = {"np": np, "math": math}
+    exec(source, namespace)
+    return namespace["count"](*args)
+
+
+# --- Lloyd's k-means: labels carried by a loop that stops when they settle ---------------------
+
+KMEANS = '''
+def f(X: "6, 2", centers: "3, 2"):
+    labels = np.zeros(X.shape[0], dtype=int)
+    for it in range(100):
+        d = ((X[:, None, :] - centers[None, :, :]) ** 2).sum(-1)
+        new_labels = np.argmin(d, axis=1)
+        if it > 0 and np.all(new_labels == labels):
+            break
+        labels = new_labels
+        centers = np.array([X[labels == k].mean(axis=0) for k in range(centers.shape[0])])
+    return np.sum((X - centers[labels]) ** 2)
+'''
+KX = np.array([[0.1, 0.2], [0.3, -0.1], [2.1, 1.9], [1.8, 2.2], [-1.5, 1.0], [-1.2, 0.7]])
+K0 = np.array([[0.0, 0.0], [2.0, 2.0], [-1.0, 1.0]])
+
+
+def test_kmeans_labels_a_loop_carries_are_indices_that_repeat_not_a_mask():
+    # labels (a copy of itself on the path that breaks, argmin's on the other) is no boolean mask for
+    # being compared (labels == k) in the loop: centers[labels] picks each center once per point, and
+    # its gradient adds them up
+    assert_generated_right(KMEANS, [KX, K0])
+
+
+def test_kmeans_until_labels_settle_by_the_decorator():
+    f = imported("import numpy as np\n" + KMEANS, "converge_kmeans")["f"]
+    wrapped = backgen.backward(f)
+    for X, C in [(KX, K0), (KX + 0.1, np.array([[0.5, 0.0], [1.5, 2.5], [-2.0, 1.5]]))]:
+        check_gradients(wrapped.backward(X, C), f, [X, C], [0, 1])
+
+
+# --- for ... else: raise RuntimeError("no convergence") ----------------------------------------
+
+KEPLER = '''
+def f(M, e):
+    E = M
+    for it in range(60):
+        dE = (E - e * math.sin(E) - M) / (1 - e * math.cos(E))
+        E -= dE
+        if abs(dE) < 1e-12:
+            break
+    else:
+        raise RuntimeError("Kepler's equation did not converge")
+    return E
+'''
+
+
+def test_newton_for_kepler_with_a_for_else_raise_runs_the_iterations_its_forward_ran():
+    count = KEPLER.replace("def f(M, e):", "def count(M, e):").replace("    return E", "    return it")
+    assert _iterations(count, [0.1, 0.05]) == 2 and _iterations(count, [0.3, 0.9]) == 7
+    for args in ([0.1, 0.05], [0.3, 0.9]):
+        assert_generated_right(KEPLER, args)
+
+
+def test_damped_fixed_point_of_arrays_with_a_for_else_raise():
+    source = '''
+        def f(A: "3, 3", b: "3"):
+            x = np.zeros(len(b))
+            for k in range(300):
+                x_new = 0.5 * x + 0.5 * (np.cos(A @ x) + b)
+                if np.max(np.abs(x_new - x)) < 1e-11:
+                    x = x_new
+                    break
+                x = x_new
+            else:
+                print("no convergence after", k)
+                raise RuntimeError("no convergence")
+            return np.dot(x, x)
+    '''
+    assert_generated_right(source, [RNG.standard_normal((3, 3)) * 0.3, RNG.standard_normal(3)])
+
+
+def test_sinkhorn_with_a_for_else_raise_by_the_decorator():
+    text = '''import numpy as np
+
+def f(C, a, b):
+    a = a / a.sum()  # (the marginals' masses equal, for a and b moved too)
+    b = b / b.sum()
+    K = np.exp(-C / 0.5)
+    u = np.ones(C.shape[0])
+    v = np.ones(C.shape[1])
+    for it in range(5000):
+        u_old = u
+        u = a / (K @ v)
+        v = b / (K.T @ u)
+        if np.abs(u - u_old).max() < 1e-9:
+            break
+    else:
+        raise RuntimeError("Sinkhorn did not converge")
+    P = np.outer(u, v) * K
+    return (P * C).sum()
+'''
+    f = imported(text, "converge_sinkhorn")["f"]
+    wrapped = backgen.backward(f)
+    for C, a, b in [(RNG.uniform(0.2, 1.5, (3, 4)), np.array([0.3, 0.5, 0.2]), np.array([0.1, 0.4, 0.3, 0.2])),
+                    (RNG.uniform(0.2, 1.5, (3, 4)), np.array([0.2, 0.2, 0.6]), np.full(4, 0.25))]:
+        check_gradients(wrapped.backward(C, a, b), f, [C, a, b], [0, 1, 2])
+
+
+# --- a name set to None each round but never read ----------------------------------------------
+
+
+def test_nearest_center_search_resetting_an_index_it_never_reads():
+    # best = None starts each point's search; only best_d is read: the None holds nothing to follow
+    source = '''
+        def f(X, C):
+            total = 0.0
+            for i in range(X.shape[0]):
+                best = None
+                best_d = np.inf
+                for k in range(C.shape[0]):
+                    dist = np.sum((X[i] - C[k]) ** 2)
+                    if dist < best_d:
+                        best_d = dist
+                        best = k
+                total += best_d
+            return total
+    '''
+    assert_generated_right(source, [KX, K0])
+    assert_generated_right(source.replace("def f(X, C):", 'def f(X: "6, 2", C: "3, 2"):'), [KX + 0.1, K0 * 1.5])
+
+
+# --- bisection: the parameters of g reach the root through comparisons only -------------------
+
+
+def test_bisection_gives_the_gradient_of_the_bracket_it_halves_and_none_through_its_tests():
+    # mid is (lo + hi) / 2 of a bracket that moves with p (a gradient of 1) and halves where
+    # (mid - p) ** 3 > 0.1 says, a test whose outcome is a step in p: zero gradient through it, which
+    # central differences see where the steps (1e-3 wide here) are far wider than theirs
+    source = '''
+        def f(p, w):
+            lo = p - 1.0
+            hi = p + 2.0
+            while hi - lo > 1e-3:
+                mid = (lo + hi) / 2
+                if mid ** 3 - 0.1 > 0:
+                    hi = mid
+                else:
+                    lo = mid
+            return w * (lo + hi) / 2
+    '''
+    for args in ([0.7, 1.3], [-0.4, -0.4]):
+        assert_generated_right(source, args)
