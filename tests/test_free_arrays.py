@@ -3,14 +3,11 @@
 never differentiated, their values those of each call (``backgen.free_arrays``).  Gradients against
 central differences."""
 
-import importlib
-import sys
-
 import numpy as np
 import pytest
 
 import backgen
-from numeric import finite_differences, scratch_folder
+from numeric import finite_differences, module_in, scratch_folder
 
 MODULE = '''
 import numpy as np
@@ -66,13 +63,7 @@ below = np.linspace(0.1, 1.2, 6).reshape(2, 3)
 
 @pytest.fixture(scope="module")
 def module():
-    folder = scratch_folder("free_arrays")
-    (folder / "free_arrays_data.py").write_text(MODULE)
-    sys.path.insert(0, str(folder))
-    try:
-        return importlib.import_module("free_arrays_data")
-    finally:
-        sys.path.remove(str(folder))
+    return module_in(scratch_folder("free_arrays"), MODULE, "free_arrays_data")
 
 
 def _check(func, args, wrt=(0,)):

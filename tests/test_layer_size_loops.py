@@ -6,14 +6,11 @@ written out layer by layer where the sizes are known: a list the function writes
 the decorated function is called with (its code kept per value).  Gradients against central
 differences."""
 
-import importlib
-import sys
-
 import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_generated_right, finite_differences, scratch_folder
+from numeric import assert_generated_right, finite_differences, module_in, scratch_folder
 
 BODY = '''
         W = weights[:m * n].reshape(m, n)
@@ -75,13 +72,7 @@ def loss_zipped(weights, inputs, targets, layer_sizes):
 
 @pytest.fixture(scope="module")
 def module():
-    folder = scratch_folder("layer_size_loops")
-    (folder / "layer_size_loops_module.py").write_text(DECORATED)
-    sys.path.insert(0, str(folder))
-    try:
-        return importlib.import_module("layer_size_loops_module")
-    finally:
-        sys.path.remove(str(folder))
+    return module_in(scratch_folder("layer_size_loops"), DECORATED, "layer_size_loops_module")
 
 
 @pytest.mark.parametrize("sizes", [[1, 4, 1], (1, 4, 1), [1, 3, 2, 1], (2, 2, 3, 1)], ids=str)
@@ -114,13 +105,7 @@ def test_a_helper_looping_over_its_default_sizes_is_written_into_its_caller():
                             shapes={"weights": "13", "inputs": "6, 1", "targets": "6, 1"})
     namespace = {}
     exec(compile(text, "<generated>", "exec"), namespace)
-    folder = scratch_folder("layer_size_helper")
-    (folder / "layer_size_helper_module.py").write_text(HELPER)
-    sys.path.insert(0, str(folder))
-    try:
-        module = importlib.import_module("layer_size_helper_module")
-    finally:
-        sys.path.remove(str(folder))
+    module = module_in(scratch_folder("layer_size_helper"), HELPER, "layer_size_helper_module")
     (want,) = finite_differences(lambda w: module.loss(w, inputs, targets), [weights], [0], (1.0,))
     np.testing.assert_allclose(namespace["loss_backward"](weights.copy(), inputs, targets), want,
                                rtol=1e-6, atol=1e-8)

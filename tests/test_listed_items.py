@@ -4,14 +4,11 @@ list, made and added item by item, with shapes given, without them, and through 
 the backward called ``np.zeros_like`` of the list and raised ``ValueError`` (inhomogeneous shape), and
 ``return (a, b), s`` was refused ("tuples are only supported as arguments of calls")."""
 
-import importlib
-import sys
-
 import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_generated_right, finite_differences, scratch_folder
+from numeric import assert_generated_right, finite_differences, module_in, scratch_folder
 
 HELPERS = {
     "two": '''
@@ -70,14 +67,7 @@ def test_generated_gradient_of_a_list_of_several_shapes(helper, caller, shape):
 @pytest.mark.parametrize("caller", ["indexed", "called_in_a_loop"])
 @pytest.mark.parametrize("helper", sorted(HELPERS))
 def test_decorated_gradient_of_a_list_of_several_shapes(helper, caller):
-    folder = scratch_folder("listed_items")
-    module_name = f"listed_{helper}_{caller}"
-    (folder / f"{module_name}.py").write_text(_source(helper, caller, ""))
-    sys.path.insert(0, str(folder))
-    try:
-        module = importlib.import_module(module_name)
-    finally:
-        sys.path.remove(str(folder))
+    module = module_in(scratch_folder("listed_items"), _source(helper, caller, ""), f"listed_{helper}_{caller}")
     x = np.random.default_rng(4).uniform(0.5, 1.5, (3, 4))
     got = backgen.backward(module.f).backward(x.copy())
     (want,) = finite_differences(module.f, [x], [0], (1.0,))

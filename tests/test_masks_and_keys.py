@@ -6,14 +6,11 @@
   code is for the key it is given (its code is kept per string); ``generate``'s code for every shape
   takes the parameter for an array and says so as it starts where it is given a dict."""
 
-import importlib
-import sys
-
 import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_generated_right, finite_differences, scratch_folder
+from numeric import assert_generated_right, finite_differences, module_in, scratch_folder
 
 MASK_DIVIDED = {
     "mask_made_scalar_divisor": ('''
@@ -44,13 +41,7 @@ def f(x, m, p=0.7):
 
 
 def _module(text, name):
-    folder = scratch_folder("masks_and_keys")
-    (folder / f"{name}.py").write_text(text)
-    sys.path.insert(0, str(folder))
-    try:
-        return importlib.import_module(name)
-    finally:
-        sys.path.remove(str(folder))
+    return module_in(scratch_folder("masks_and_keys"), text, name)
 
 
 @pytest.mark.parametrize("case", sorted(MASK_DIVIDED))

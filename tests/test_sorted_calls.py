@@ -2,14 +2,11 @@
 ``np.sort`` gives, each number's gradient going back where it came from; a ``key=`` stays refused.
 Gradients against central differences, by ``generate`` (with and without shapes) and the decorator."""
 
-import importlib
-import sys
-
 import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_generated_right, finite_differences, scratch_folder
+from numeric import assert_generated_right, finite_differences, module_in, scratch_folder
 
 PROGRAMS = {
     "a_list_written_out": ('''
@@ -45,13 +42,7 @@ def test_sorted_generated(name, shapes):
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_sorted_decorated(name):
     text, args = PROGRAMS[name]
-    folder = scratch_folder("sorted_calls")
-    (folder / f"sorted_{name}.py").write_text(text.format(number="", vector=""))
-    sys.path.insert(0, str(folder))
-    try:
-        module = importlib.import_module(f"sorted_{name}")
-    finally:
-        sys.path.remove(str(folder))
+    module = module_in(scratch_folder("sorted_calls"), text.format(number="", vector=""), f"sorted_{name}")
     values = args()
     got = backgen.backward(module.f).backward(*values)
     got = got if isinstance(got, tuple) else (got,)
