@@ -15,7 +15,7 @@ it and a list, raises in Python, and has no gradient to give).
 
 import ast
 
-from .source import fresh_names, name_ids
+from .source import OwnTransformer, fresh_names, name_ids
 
 SPELLED = frozenset({"list", "tuple"})  # (parse runs this rewriter only where the function spells one)
 
@@ -27,7 +27,7 @@ def rewrite(forward):
     func = forward.func
     item = fresh_names(name_ids(func) | {a.arg for a in ast.walk(func) if isinstance(a, ast.arg)}, bare=True)("item")
 
-    class Lists(ast.NodeTransformer):
+    class Lists(OwnTransformer):
         def visit_Call(self, node):
             self.generic_visit(node)
             if not (isinstance(node.func, ast.Name) and node.func.id in builtins and len(node.args) == 1 and
@@ -41,11 +41,4 @@ def rewrite(forward):
                 ast.copy_location(sub, node)
             return made
 
-        def visit_FunctionDef(self, node):  # (a nested function's own names: left to its own reading)
-            return node if node is not func else self.generic_visit(node)
-
-        visit_AsyncFunctionDef = visit_FunctionDef
-
-        def visit_Lambda(self, node):
-            return node
-    Lists().visit(func)
+    Lists(func).visit(func)  # (a nested function's own names: left to its own reading)

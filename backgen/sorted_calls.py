@@ -13,7 +13,7 @@ it is (and refused).
 
 import ast
 
-from .source import module_calls
+from .source import OwnTransformer, module_calls
 
 SPELLED = frozenset({"sorted"})  # (parse runs this rewriter only where the function spells one)
 
@@ -27,7 +27,7 @@ def rewrite(forward):
     np_name = calls[1][0]
     func = forward.func
 
-    class Sorted(ast.NodeTransformer):
+    class Sorted(OwnTransformer):
         def visit_Call(self, node):
             self.generic_visit(node)
             if not (isinstance(node.func, ast.Name) and node.func.id == "sorted" and len(node.args) == 1 and
@@ -45,11 +45,4 @@ def rewrite(forward):
             made = ast.Call(ast.Name("list", ast.Load()), [ordered], [])
             return ast.fix_missing_locations(ast.copy_location(made, node))
 
-        def visit_FunctionDef(self, node):  # (a nested function's own names: left to its own reading)
-            return node if node is not func else self.generic_visit(node)
-
-        visit_AsyncFunctionDef = visit_FunctionDef
-
-        def visit_Lambda(self, node):
-            return node
-    Sorted().visit(func)
+    Sorted(func).visit(func)  # (a nested function's own names: left to its own reading)

@@ -301,6 +301,22 @@ def clone(node):
     return new
 
 
+class OwnTransformer(ast.NodeTransformer):
+    """A transformer of one function's own code (``own``): its nested functions and lambdas, which read
+    names of their own, are left as they are."""
+
+    def __init__(self, own):
+        self.own = own
+
+    def visit_FunctionDef(self, node):
+        return node if node is not self.own else self.generic_visit(node)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Lambda(self, node):
+        return node
+
+
 SHARED = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)  # nodes without fields
 _ABSENT = object()
 
