@@ -1165,8 +1165,8 @@ class _Walker:
             env[op.target] = np.asarray(env[op.target])
             self.ran = False
         self.record(op.target, env[op.target], op.line, origin=op)
-        if not self.check_stated(op, env):
-            self.unstated += 1
+        if not self.check_stated(op, env) and not (op.rule == "inert" and env[op.target].__class__ in _COUNTS):
+            self.unstated += 1  # (an integer or flag, len(y): its value is among a loop's signature's)
         if self.watching:
             self.note_data_integers(op, env)
         value = env[op.target]
@@ -1499,7 +1499,8 @@ class _Walker:
         whose shapes would be the same again."""
         known = self.uniform.get(id(loop))
         if known is None:
-            known = self.uniform[id(loop)] = bool(loop.var) and _reads_only_as_item(loop.body, loop.var)
+            known = self.uniform[id(loop)] = bool(loop.var) and _reads_only_as_item(loop.body, loop.var,
+                                                                                    dict(loop.exits))
         return known
 
     def _signature(self, loop, env):
@@ -1536,13 +1537,17 @@ class _Walker:
     def note_data_integers(self, op, env):
         """Count ``op`` in ``data_integers`` where it makes integers or booleans of an array's or a float's
         values (``k = int(x[n, 0])``, ``y[n]`` of labels, ``x[n] > 0``): a size or an index the data may
-        decide, whatever the shapes.  (``len(x)`` counts too: a loop reading it is walked on.)  Called
+        decide, whatever the shapes.  (``len(xs)`` of a list counts too: a loop reading it is walked on; of
+        an array, its first size, it does not.)  Called
         while a loop ``_uniform`` holds of is walked (``watching``), the only walks that read the count."""
         value = env[op.target]
         kind = value.__class__
         if not (kind is int or kind is bool or kind is np.bool_ or isinstance(value, np.integer)
                 or kind is np.ndarray and value.dtype.kind in "biu"):
             return
+        if len(op.args) == 1 and op.args[0].__class__ is ir.Var and env.get(op.args[0].name).__class__ is np.ndarray \
+                and op.source == f"len({op.args[0].name})":
+            return  # (len of an array: its first size, the same while its shape is)
         for atom in op.args:
             if atom.__class__ is ir.Var:
                 read = env.get(atom.name).__class__
@@ -1629,9 +1634,11 @@ class _Walker:
         try:
             for value in values:
                 if uniform:  # (three iterations alike in shapes, as each starts and ends: the rest give the same)
-                    uniform = self.unsettled == unsettled  # (else never: the counts only grow)
+                    if self.unsettled != unsettled:  # (the last one added operations no rule stated, or that
+                        unsettled, signatures = self.unsettled, []  # raised: those after it must add none; the
+                        # same operations raising in each are counted once, an unstated one in each iteration)
                     signatures.append(self._signature(loop, env))
-                    if uniform and len(signatures) > 3 and \
+                    if len(signatures) > 3 and \
                             signatures[-1] == signatures[-2] == signatures[-3] is not None:
                         env[loop.var] = values[-1]  # (the variable as the loop leaves it: x[n:] after it has one row)
                         break
@@ -1693,6 +1700,7 @@ def _counting(loop):
 
 
 _MISSING = object()
+_COUNTS = frozenset({int, bool})  # (the kinds of number an inert line's value is kept by, in _signature)
 _ALIAS = "_backgen_"
 _COMMON = {ast.Name, ast.Constant, ast.Attribute, ast.Call, ast.keyword, ast.BinOp, ast.UnaryOp, ast.Subscript,
            ast.Slice, ast.Tuple, ast.List, ast.Compare, ast.BoolOp, ast.IfExp}  # (no scope of their own)
@@ -1790,11 +1798,15 @@ _SOLE = _sole()
 _OWNED = "_backgen_owned"
 
 
-def _reads_only_as_item(items, var):
+def _reads_only_as_item(items, var, exits=None):
     """Whether ``items`` hold no branch, ``while`` or ``break``, and read ``var`` only as a whole item of an
-    operation's index (``w[var]``, ``out[n, var, :]``), nowhere else (see ``_Walker._uniform``)."""
+    operation's index (``w[var]``, ``out[n, var, :]``), nowhere else (see ``_Walker._uniform``).  With the
+    loop's ``exits`` (its body's own items), an ``if`` that only leaves the loop as an iteration's end
+    would is no branch (``_only_breaks``)."""
     for item in items:
         kind = item.__class__
+        if kind is ir.If and exits is not None and _only_breaks(item, var, exits):
+            continue  # (if converged: break -- the shapes of every iteration the same, wherever it stops)
         if kind is ir.If or kind is ir.Loop and (item.kind != "for" or item.breaks or item.var == var):
             return False
         if kind is ir.Loop:
@@ -1817,6 +1829,14 @@ def _reads_only_as_item(items, var):
                    for part in parts):
                 return False
     return True
+
+
+def _only_breaks(branch, var, exits):
+    """Whether the if ``branch`` does nothing but leave the loop (``if np.max(np.abs(d)) < tol: break``)
+    with the values an iteration ends with (``exits``): no operation on either path, and a test not
+    reading the loop's variable.  Where the loop stops then decides no shape."""
+    return branch.breaks and not branch.body and not branch.orelse and var not in source.code_names(branch.test) \
+        and all(exits.get(name) == value for name, value in branch.exits)
 
 
 class _Uncommon(Exception):

@@ -8,6 +8,9 @@ It times ``backgen.generate`` on
 * a loop nest of depth 5 (``--depth``), plain Python and NumPy (the NumPy one
   writes one element of an array per innermost iteration, as CS231n's naive
   layers do);
+* gradient descent written as a loop of up to 20,000 steps that breaks once
+  converged, with shapes given and for every shape (the shape walk stops once
+  three steps alike in shapes have run);
 * each function of the CS231n student's file (``generated_examples/cs231n_student.py``:
   docstrings, ``out = None``, ``return out, cache``, the naive convolution's and pooling's
   four nested loops over sample arrays of the sizes its docstrings name), the slowest listed
@@ -149,6 +152,24 @@ def student_seconds():
     return seconds
 
 
+CONVERGING = """
+import numpy as np
+
+def f(X{X}, y{y}, lam{lam}):
+    w = np.zeros(X.shape[1])
+    b = 0.0
+    for it in range(20000):
+        p = 1 / (1 + np.exp(-(X @ w + b)))
+        gw = X.T @ (p - y) / len(y) + lam * w
+        gb = np.mean(p - y)
+        w -= 0.5 * gw
+        b -= 0.5 * gb
+        if np.sqrt(gw @ gw + gb * gb) < 1e-7:
+            break
+    return w[0] + 2 * b
+"""  # (gradient descent for up to 20,000 steps, leaving once converged: its shapes walked a few steps)
+
+
 def generation_seconds(source):
     start = time.process_time()
     text = backgen.generate(source)
@@ -209,6 +230,10 @@ def main(argv=None):
     for kind, source in (("scalar", scalar_nest), ("numpy", numpy_nest)):
         seconds = generation_seconds(source(options.depth))
         print(f"{kind + ' nest':<10} {'depth ' + str(options.depth):>10} {seconds:9.3f}", flush=True)
+    given = generation_seconds(CONVERGING.format(X=': "N, D"', y=': "N"', lam=": float"))
+    generic = generation_seconds(CONVERGING.format(X="", y="", lam=""))
+    print(f"a loop of up to 20,000 steps leaving once converged, CPU s: {given:.3f} with shapes given, "
+          f"{generic:.3f} for every shape", flush=True)
     if not options.quick:
         seconds = student_seconds()
         slowest = sorted(seconds, key=seconds.get, reverse=True)[:3]

@@ -168,3 +168,32 @@ def test_bisection_gives_the_gradient_of_the_bracket_it_halves_and_none_through_
     '''
     for args in ([0.7, 1.3], [-0.4, -0.4]):
         assert_generated_right(source, args)
+
+
+def test_a_long_loop_stopping_on_convergence_is_walked_a_few_iterations():
+    # (gradient descent for up to 20,000 steps, stopping once the step is small): its shapes are alike in
+    # every iteration, whatever iteration the break leaves at, so the shape walk stops after a few; it
+    # walked all 20,000 (13 s with shapes, 70 s without), len(y) of an array and a test only breaking the
+    # loop having kept it from stopping.  The gradient is that of the steps the forward ran.
+    source = '''
+import numpy as np
+
+def f(X, y, lam):
+    w = np.zeros(X.shape[1])
+    b = 0.0
+    for it in range(20000):
+        p = 1 / (1 + np.exp(-(X @ w + b)))
+        gw = X.T @ (p - y) / len(y) + lam * w
+        gb = np.mean(p - y)
+        w -= 0.5 * gw
+        b -= 0.5 * gb
+        if np.sqrt(gw @ gw + gb * gb) < 1e-3:
+            break
+    return w[0] + 2 * b
+'''
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(8, 3))
+    y = (rng.uniform(size=8) > 0.5).astype(float)
+    assert_generated_right(source, [X, y, 0.3])
+    assert_generated_right(source.replace("def f(X, y, lam):", 'def f(X: "N, D", y: "N", lam: float):'),
+                           [X, y, 0.3])
