@@ -246,3 +246,27 @@ def test_softplus_terms_of_two_values_are_left_as_written():
     assert "logaddexp" not in text
     assert_right("def f(x, y):\n    return np.sum(np.maximum(x, 0) + np.log1p(np.exp(-np.abs(y))))\n",
                  [A([0.5, 1.0]), A([0.3, -2.0])])
+
+
+@pytest.mark.parametrize("body", [
+    "    pos = np.maximum(x, 0)\n    neg = np.log1p(np.exp(-np.abs(x)))\n    return np.mean(pos - x * y + neg)\n",
+    "    loss = np.maximum(x, 0)\n    loss += np.log1p(np.exp(-abs(x)))\n    return np.mean(loss - x * y)\n",
+    "    loss = np.log1p(np.exp(-np.abs(x)))\n    loss += np.maximum(0, x)\n    return np.mean(loss - x * y)\n",
+], ids=["named terms", "accumulated", "accumulated, log first"])
+def test_stable_softplus_over_two_statements(body):
+    assert_right("def f(x, y):\n" + body, [A([0.0, 1.0, -2.0, 0.0]), A([1.0, 0.0, 1.0, 0.0])])
+    assert "logaddexp" in backgen.generate("def f(x, y):\n" + body)
+
+
+@pytest.mark.parametrize("source", [
+    "def f(x):\n    pos = np.maximum(x, 0)\n    x = x * 2.0\n    neg = np.log1p(np.exp(-np.abs(x)))\n"
+    "    return np.sum(pos + neg)\n",
+    "def f(x):\n    z = x * 1.0\n    pos = np.maximum(z, 0)\n    z[0] = 3.0\n    neg = np.log1p(np.exp(-np.abs(z)))\n"
+    "    return np.sum(pos + neg)\n",
+    "def f(x):\n    z = x * 1.0\n    pos = np.maximum(z, 0)\n    v = z\n    v[0] = 3.0\n"
+    "    neg = np.log1p(np.exp(-np.abs(z)))\n    return np.sum(pos + neg)\n",
+], ids=["rebound", "written into", "written through another name"])
+def test_softplus_terms_of_a_value_changed_between_are_left_as_written(source):
+    # the log term reads another value than the maximum: no softplus (the gradient stays right elsewhere)
+    assert "logaddexp" not in backgen.generate(source)
+    assert_right(source, [A([0.5, 1.0, -2.0])])
