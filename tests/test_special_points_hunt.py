@@ -270,3 +270,40 @@ def test_softplus_terms_of_a_value_changed_between_are_left_as_written(source):
     # the log term reads another value than the maximum: no softplus (the gradient stays right elsewhere)
     assert "logaddexp" not in backgen.generate(source)
     assert_right(source, [A([0.5, 1.0, -2.0])])
+
+
+# --- an odd function written as the sign times a function of |x| that is 0 at 0 -------------------
+
+
+@pytest.mark.parametrize("body", [
+    "np.sign(x) * np.log1p(np.abs(x))",  # the symmetric log (DreamerV3's symlog)
+    "np.sign(x) * np.log(np.abs(x) + 1.0)",
+    "np.log(1 + np.abs(x)) * np.sign(x)",
+    "np.sign(x) * (np.sqrt(np.abs(x) + 1) - 1) + 0.001 * x",  # MuZero's value transform
+    "np.sign(x) * np.expm1(np.abs(x))",  # symexp
+    "np.sign(x) * np.abs(x)",
+    "np.sign(x) * np.tanh(2.0 * np.abs(x))",
+])
+def test_sign_times_a_function_of_the_absolute_value_at_zero(body):
+    # derivative h'(0) at 0, where the chain rule alone gives np.sign(0) ** 2 * h'(0) = 0
+    assert_right(f"def f(x):\n    return np.sum({body})\n", [A([0.0, 1.0, -2.0, 0.5])])
+
+
+def test_mu_law_companding_at_zero():
+    source = '''
+        def f(x, mu=255.0):
+            """mu-law companding of a signal."""
+            return np.sign(x) * np.log1p(mu * np.abs(x)) / np.log1p(mu)
+    '''
+    x, dout = A([0.0, 0.25, -0.5]), A([1.0, -0.5, 2.0])
+    got, want = generated_gradients(source, [x, 255.0], (dout,))
+    np.testing.assert_allclose(got[0][0], 255.0 / np.log1p(255.0), rtol=1e-12)  # exactly the derivative at 0
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-3)  # (central differences straddle the kink of f'')
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-5)
+
+
+def test_sign_times_a_function_not_zero_at_zero_is_left_as_written():
+    # np.sign(x) * (|x| + 1) jumps at 0: no derivative there to keep; the code stays as written
+    text = backgen.generate("def f(x):\n    return np.sum(np.sign(x) * (np.abs(x) + 1.0))\n")
+    assert "np.where" not in text
+    assert_right("def f(x):\n    return np.sum(np.sign(x) * (np.abs(x) + 1.0))\n", [A([0.5, 1.0, -2.0])])
