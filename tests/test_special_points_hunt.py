@@ -307,3 +307,24 @@ def test_sign_times_a_function_not_zero_at_zero_is_left_as_written():
     text = backgen.generate("def f(x):\n    return np.sum(np.sign(x) * (np.abs(x) + 1.0))\n")
     assert "np.where" not in text
     assert_right("def f(x):\n    return np.sum(np.sign(x) * (np.abs(x) + 1.0))\n", [A([0.5, 1.0, -2.0])])
+
+
+@pytest.mark.parametrize("body", [
+    "np.where(x >= 0, 1 / (1 + np.exp(-np.abs(x))), np.exp(-np.abs(x)) / (1 + np.exp(-np.abs(x))))",
+    "np.where(x > 0, x + np.log1p(np.exp(-np.abs(x))), np.log1p(np.exp(-np.abs(x))))",
+    "np.where(0 < x, x + np.log1p(np.exp(-np.abs(x))), np.log1p(np.exp(-np.abs(x))))",
+    "np.where(x < 0, np.log1p(np.exp(-np.abs(x))), x + np.log1p(np.exp(-np.abs(x))))",
+    "np.where(x <= 0, np.log1p(np.exp(-np.abs(x))), x + np.log1p(np.exp(-np.abs(x))))",
+], ids=["stable sigmoid", "softplus >", "softplus 0 <", "softplus <", "softplus <="])
+def test_where_on_the_sign_whose_branch_taken_at_zero_reads_the_absolute_value(body):
+    # the branch taken at 0 reads |x| with the derivative from its own side: sigmoid'(0), sigmoid(0)
+    assert_right(f"def f(x):\n    return np.sum({body})\n", [A([0.0, 1.0, -2.0, 30.0, -30.0])])
+
+
+@pytest.mark.parametrize("body", ["np.sign(x) * np.sqrt(np.abs(x))", "np.sign(x) * np.abs(x) ** 0.5",
+                                  "np.where(x >= 0, np.sqrt(np.abs(x)), -np.sqrt(np.abs(x)))"])
+def test_signed_square_root_keeps_the_gradient_of_a_root_at_its_minimum(body):
+    # an infinite derivative at 0 (power normalization of features that ReLU made 0): the rule of roots
+    # at their minimum gives 0 there, not inf or nan; elsewhere the derivative 0.5 / sqrt(|x|)
+    got, _ = generated_gradients(f"def f(x):\n    return np.sum({body})\n", [A([0.0, 1.0, -4.0])])
+    np.testing.assert_allclose(got[0], [0.0, 0.5, 0.25], rtol=1e-12)
