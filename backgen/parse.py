@@ -54,8 +54,8 @@ from . import (broadcasts, combinations, correlations, defaults, dict_arguments,
                generators, higher_order, image_filters, index_tricks, integrals, iterables, list_calls,
                masked_reductions, masked_ufuncs, math_calls, modern_syntax, named_entries, orders, outers, partials,
                physical_constants, polyfits, quantiles, scipy_calls, scipy_linalg, scipy_optimize, selects,
-               shape_tuples, signals, sorted_calls, spectra, starred, statistics_calls, step_bodies, trys, varargs,
-               vectorized, view_targets)
+               shape_tuples, signals, signed, softplus, sorted_calls, spectra, starred, statistics_calls, step_bodies,
+               trys, varargs, vectorized, view_targets)
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
@@ -126,10 +126,11 @@ def error_at(message, filename, lines, node):
 
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
-_CALL_REWRITERS = (orders, vectorized, distances, scipy_optimize, integrals, signals, spectra, filters, image_filters,
-                   selects, outers, broadcasts, masked_reductions, quantiles, eigenvalues, correlations, polyfits, masked_ufuncs,
-                   statistics_calls, math_calls, divmods, float_limits, sorted_calls, list_calls, dict_calls,
-                   index_tricks, partials)  # (in this order: a later one may rewrite what an earlier wrote)
+_CALL_REWRITERS = (softplus, signed, orders, vectorized, distances, scipy_optimize, integrals, signals, spectra,
+                   filters, image_filters, selects, outers, broadcasts, masked_reductions, quantiles, eigenvalues,
+                   correlations, polyfits, masked_ufuncs, statistics_calls, math_calls, divmods, float_limits,
+                   sorted_calls, list_calls, dict_calls, index_tricks,
+                   partials)  # (in this order: a later one may rewrite what an earlier wrote)
 
 
 def read(func_or_source, name=None, filename=None, helper=False):
