@@ -23,11 +23,11 @@ import secrets
 import stat
 import sys
 
-from . import __version__, api, emit, learn_cli
+from . import __version__, api, emit, learn_cli, structured
 from .errors import BackgenError
 from .cache import backward_name
 from .layer import layer_module
-from .parse import decode_source, function_names, method_names, parse_module
+from .parse import decode_source, function_names, lambdas_as_defs, method_names, parse_module
 from .reverse import recomputing
 from .shapes import spec as shape_spec
 
@@ -96,15 +96,16 @@ def run(args):
     text = decode_source(data, path)
     defined = function_names(text, path)
     methods = method_names(text, path)
-    if not defined and methods:
+    for name in args.function or ():  # (a def, or a lambda bound to the name, as generate reads them)
+        check_function_named(text, path, name)
+    if not defined and methods and not args.function:
         raise BackgenError(f"no top-level function to differentiate, only methods ({', '.join(methods)}): "
                            "decorate a method with @backgen.backward and call model.loss.backward(X, y)", path, 1, 1)
-    if not defined:
-        raise BackgenError("no function definitions found", path, 1, 1)
-    for name in args.function or ():
-        if name not in defined:
-            raise BackgenError(f"no function named {name!r} in {os.path.basename(path)}; it defines "
-                               f"{', '.join(dict.fromkeys(defined))}", path, 1, 1)
+    if not defined and not args.function:
+        lambdas = [f.name for f in _top_functions(text, path)]
+        raise BackgenError("no function definitions found" + (
+            f" (only lambdas bound to names, {', '.join(lambdas)}: name one with --function)" if lambdas else ""),
+            path, 1, 1)
     left_out = () if args.function else written_backwards(defined)
     if not args.function:  # (a main() or a setup beside the forwards: nothing to differentiate)
         left_out += tuple((name, None) for name in dict.fromkeys(defined)
@@ -179,24 +180,87 @@ class SeveralErrors(BackgenError):
 
 
 def shape_options(items, path):
-    """``{name: dims}`` of the ``--shape NAME=DIMS`` options, each checked to be a shape."""
+    """``{name: dims}`` of the ``--shape NAME=DIMS`` options, each checked to be a shape, or a dict or
+    list of shapes as ``shapes=`` takes them (``params={'W1': 'D, H', 'b1': 'H'}``,
+    ``params=[('3, 4', '4'), ('4, 2', '2')]``); a name given two shapes is an error."""
     shapes = {}
     for item in items:
         key, sep, dims = item.partition("=")
         if not sep or not key.strip():
             raise BackgenError(f"--shape {item!r}: write NAME=DIMS, like x=N,D", path)
-        try:
-            shape_spec(dims)
-        except ValueError as exc:
-            raise BackgenError(f"--shape {item!r}: {exc}", path) from None
-        shapes[key.strip()] = dims
+        value = _structured_shapes(dims)
+        if value is None:
+            try:
+                shape_spec(dims)
+            except ValueError as exc:
+                raise BackgenError(f"--shape {item!r}: {exc}", path) from None
+            value = dims
+        if key.strip() in shapes and shapes[key.strip()] != value:
+            raise BackgenError(f"--shape gives {key.strip()} two shapes, {shapes[key.strip()]!r} and "
+                               f"{value!r}: give one", path)
+        shapes[key.strip()] = value
     return shapes
+
+
+def _structured_shapes(dims):
+    """The dict or list of shapes ``dims`` writes (``{'W1': 'D, H', 'b': float}``, ``[('3, 4', '4')]``),
+    as ``shapes=`` takes it; None where it writes none."""
+    if not dims.strip().startswith(("{", "[")):
+        return None
+    try:
+        node = ast.parse(dims.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    types = {"float": float, "int": int, "bool": bool}
+
+    def value(node):
+        if isinstance(node, ast.Constant) and type(node.value) in (str, int):
+            return node.value
+        if isinstance(node, ast.Name) and node.id in types:
+            return types[node.id]
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return type({ast.List: [], ast.Tuple: ()}[type(node)])(value(e) for e in node.elts)
+        if isinstance(node, ast.Dict) and None not in node.keys:
+            return {value(k): value(v) for k, v in zip(node.keys, node.values)}
+        raise ValueError
+    try:
+        result = value(node)
+    except (ValueError, TypeError):
+        return None
+    return result if structured.is_structured(result, declared=True) else None
+
+
+def _top_functions(text, path):
+    """The functions at the top level of the file, as ``generate`` reads them: each ``def`` and each
+    function a lambda is bound to by name (``relu = lambda t: np.maximum(0, t)``)."""
+    return [n for n in lambdas_as_defs(parse_module(text, path)).body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+
+
+def check_function_named(text, path, name):
+    """A BackgenError unless the file defines a function ``name`` (by ``def`` or a lambda bound to it) at
+    its top level: naming the method of that name where a class defines one, else the functions there are."""
+    lines = text.splitlines()
+    functions = _top_functions(text, path)
+    if any(f.name == name for f in functions):
+        return
+    for owner in parse_module(text, path).body:
+        for node in getattr(owner, "body", ()) if isinstance(owner, ast.ClassDef) else ():
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                    name in (node.name, f"{owner.name}.{node.name}"):
+                raise BackgenError(f"no function named {name!r} at the top level of {os.path.basename(path)}: "
+                                   f"{owner.name}.{node.name} is a method, which the command line does not "
+                                   "differentiate: decorate it with @backgen.backward, or write it as a function "
+                                   "taking what it reads of self as parameters", path, node.lineno,
+                                   node.col_offset + 1, lines[node.lineno - 1])
+    names = ", ".join(dict.fromkeys(f.name for f in functions))
+    raise BackgenError(f"no function named {name!r} in {os.path.basename(path)}"
+                       + (f"; it defines {names}" if names else ""), path, 1, 1)
 
 
 def _params(text, path, name):
     """The parameters of the function ``name`` the file defines (None where it defines none of that name)."""
-    funcs = [n for n in parse_module(text, path).body
-             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name]
+    funcs = [n for n in _top_functions(text, path) if n.name == name]
     if not funcs:
         return None
     args = funcs[-1].args
@@ -223,7 +287,7 @@ def _check_shape_names(text, path, names, shapes):
 
 def _own_wrt(text, path, name, wrt):
     """With several functions, --wrt names each one's parameters among those listed."""
-    func = next(n for n in parse_module(text, path).body if getattr(n, "name", None) == name)
+    func = [n for n in _top_functions(text, path) if n.name == name][-1]
     params = [a.arg for a in func.args.args]
     own = [w for w in wrt if w in params]
     if not own:

@@ -155,8 +155,9 @@ def _choose(text, path, name):
                                "choose one with --function", path)
         return defined[0]
     if name not in defined:
-        raise BackgenError(f"no function named {name!r} in {os.path.basename(path)}; it defines "
-                           f"{', '.join(defined)}", path, 1, 1)
+        from .cli import check_function_named  # noqa: PLC0415
+
+        check_function_named(text, path, name)
     return name
 
 
