@@ -20,6 +20,7 @@ import io
 import itertools
 import os
 import secrets
+import shlex
 import stat
 import sys
 
@@ -138,24 +139,33 @@ def run(args):
     if args.stage == "staged":
         return "\n\n".join(staged_source(s) for s in results) + "\n"
     source_name = os.path.basename(path)
-    command = ["backgen", source_name]
+    command = ["backgen", source_name]  # (a command the shell runs again: each word quoted as it needs)
     for name in args.function or ():
         command += ["--function", name]
     if args.wrt:
         command += ["--wrt", args.wrt]
     for item in args.shape:
-        command += ["--shape", repr(item) if " " in item else item]
+        command += ["--shape", item]
     if args.layer:
         command.append("--layer")
     if getattr(args, "recompute", False):
         command.append("--recompute")
     if args.output:
         command += ["-o", os.path.basename(args.output)]
+    command = [_shell_word(word) for word in command]
     if args.layer:
         return layer_module(results, source_name=source_name, command=" ".join(command), left_out=left_out,
                             methods=() if args.function else methods)
     return emit.module_source(results, source_name=source_name, command=" ".join(command), left_out=left_out,
                               methods=() if args.function else methods)
+
+
+def _shell_word(word):
+    """``word`` as a shell reads it back: as it is where it needs no quotes, else in single quotes, or in
+    double quotes where it holds single quotes and nothing a shell reads within double quotes."""
+    if "'" in word and not any(c in word for c in '"$`\\!'):
+        return f'"{word}"'
+    return shlex.quote(word)
 
 
 def written_backwards(defined):

@@ -159,3 +159,25 @@ def test_function_naming_a_method_says_it_is_one_at_its_line(tmp_path, capsys, n
                               "@backgen.backward")
     assert refused(tmp_path, capsys, CLASS, "--function", "nope") == \
         ":1:1: no function named 'nope' in model.py; it defines f"
+
+
+# --- the header's command is one the shell runs again -------------------------------------------
+
+
+def test_the_header_s_command_regenerates_the_file_byte_for_byte(tmp_path, monkeypatch):
+    import re
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my model.py").write_text(TWO_LAYER + LAYERS.replace("import numpy as np\n", ""))
+    options = ["--function", "two_layer_loss", "--wrt", "params, X",
+               "--shape", "params={'W1': 'D, H', 'b1': 'H', 'W2': 'H, C', 'b2': 'C'}", "--shape", "X=(N, D)",
+               "-o", "my out.py"]
+    assert main(["my model.py", *options]) == 0
+    text = (tmp_path / "my out.py").read_text()
+    command = re.search(r"regenerate with `(.*)`\.", text).group(1)
+    words = shlex.split(command)
+    assert words == ["backgen", "my model.py", *options]
+    (tmp_path / "my out.py").unlink()
+    assert main(words[1:]) == 0
+    assert (tmp_path / "my out.py").read_text() == text
