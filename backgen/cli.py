@@ -71,7 +71,7 @@ def main(argv=None):
     if args.output == "-":
         args.output = None
     try:
-        if args.output:
+        if args.output is not None:
             _check_output(args.output, args.file)
         text = api.deep(lambda: run(args), args.file)
         if args.output:
@@ -317,9 +317,16 @@ def staged_source(staged):
 
 def _check_output(path, source):
     """Refuse an output path that cannot be written, or that is the source itself, before any work."""
+    if not path:
+        raise BackgenError("cannot write the output: -o names no file (- for standard output)", source)
     directory = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
         raise BackgenError("cannot write the output: it is a directory (name a file in it)", path)
+    if path.endswith(("/", os.sep)):  # (a directory's name, which is none: no file of that name)
+        if os.path.exists(path.rstrip("/" + os.sep)):
+            raise BackgenError(f"cannot write the output: {path.rstrip('/' + os.sep)} is not a directory", path)
+        raise BackgenError(f"cannot write the output: the directory {path} does not exist (name a file in "
+                           "a directory that does)", path)
     if os.path.exists(directory) and not os.path.isdir(directory):
         raise BackgenError(f"cannot write the output: {os.path.dirname(path) or directory} is not a directory",
                            path)

@@ -80,7 +80,7 @@ def main(command, argv):
         if command == "check":
             return _check(args)
         output = getattr(args, "output", None)
-        if output and output != "-":
+        if output is not None and output != "-":
             _check_output(output, args.file)
         text = _run(command, args)
         if output and output != "-":

@@ -181,3 +181,34 @@ def test_the_header_s_command_regenerates_the_file_byte_for_byte(tmp_path, monke
     (tmp_path / "my out.py").unlink()
     assert main(words[1:]) == 0
     assert (tmp_path / "my out.py").read_text() == text
+
+
+# --- -o names a file ------------------------------------------------------------------------------
+
+SMALL = "def f(x):\n    return x * x\n"
+
+
+@pytest.mark.parametrize("output, message", [
+    ("missing/", "cannot write the output: the directory {tmp}/missing/ does not exist (name a file in a "
+                 "directory that does)"),
+    ("model.py/", "cannot write the output: {tmp}/model.py is not a directory"),
+])
+def test_output_naming_a_directory_that_is_none_writes_no_file(tmp_path, capsys, output, message):
+    target = f"{tmp_path}/{output}"
+    path = tmp_path / "model.py"
+    path.write_text(SMALL)
+    assert main([str(path), "-o", target]) == 1
+    assert capsys.readouterr().err == f"{target}: {message.format(tmp=tmp_path)}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.py"]
+    assert path.read_text() == SMALL
+
+
+@pytest.mark.parametrize("command", [[], ["graph", "--at", "x=2"]])
+def test_an_empty_output_path_is_an_error_not_standard_output(tmp_path, capsys, command):
+    path = tmp_path / "model.py"
+    path.write_text(SMALL)
+    argv = [*command[:1], str(path), *command[1:], "-o", ""]
+    assert main(argv) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"{path}: cannot write the output: -o names no file (- for standard output)\n"
