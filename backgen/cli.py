@@ -110,7 +110,7 @@ def run(args):
     left_out = () if args.function else written_backwards(defined)
     if not args.function:  # (a main() or a setup beside the forwards: nothing to differentiate)
         left_out += tuple((name, None) for name in dict.fromkeys(defined)
-                          if name not in dict(left_out) and _params(text, path, name) == [])
+                          if name not in dict(left_out) and _takes_nothing(text, path, name))
     names = args.function or [name for name in defined if name not in dict(left_out)]
     if not names:
         raise BackgenError("no function with parameters to differentiate (name one with --function)", path, 1, 1)
@@ -266,6 +266,14 @@ def check_function_named(text, path, name):
     names = ", ".join(dict.fromkeys(f.name for f in functions))
     raise BackgenError(f"no function named {name!r} in {os.path.basename(path)}"
                        + (f"; it defines {names}" if names else ""), path, 1, 1)
+
+
+def _takes_nothing(text, path, name):
+    """Whether the function ``name`` the file defines takes no parameters, not even ``*args`` or
+    ``**kwargs`` (a ``main()``)."""
+    funcs = [n for n in _top_functions(text, path) if n.name == name]
+    return bool(funcs) and _params(text, path, name) == [] and not funcs[-1].args.vararg and \
+        not funcs[-1].args.kwarg
 
 
 def _params(text, path, name):

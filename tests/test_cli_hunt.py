@@ -212,3 +212,11 @@ def test_an_empty_output_path_is_an_error_not_standard_output(tmp_path, capsys, 
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == f"{path}: cannot write the output: -o names no file (- for standard output)\n"
+
+
+# --- a function of *args has parameters -----------------------------------------------------------
+
+
+def test_a_function_of_star_args_is_not_called_one_without_parameters(tmp_path, capsys):
+    message = refused(tmp_path, capsys, "def f(*args):\n    return args[0] * 2\n")
+    assert message.startswith(":2:12: *args (line 1) is read here: variable arguments are not supported")
