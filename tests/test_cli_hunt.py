@@ -220,3 +220,37 @@ def test_an_empty_output_path_is_an_error_not_standard_output(tmp_path, capsys, 
 def test_a_function_of_star_args_is_not_called_one_without_parameters(tmp_path, capsys):
     message = refused(tmp_path, capsys, "def f(*args):\n    return args[0] * 2\n")
     assert message.startswith(":2:12: *args (line 1) is read here: variable arguments are not supported")
+
+
+# --- the learning view picks the function as the main command line does --------------------------
+
+STUDENT = '''
+import numpy as np
+
+def affine_forward(x, w, b):
+    out = x.dot(w) + b
+    cache = (x, w, b)
+    return out, cache
+
+def affine_backward(dout, cache):
+    x, w, b = cache
+    return dout.dot(w.T), x.T.dot(dout), dout.sum(axis=0)
+
+def main():
+    print(affine_forward(np.ones((2, 3)), np.ones((3, 2)), np.ones(2))[0])
+'''
+
+
+def test_explain_leaves_out_a_written_backward_and_a_main_as_the_command_line_does(tmp_path, capsys):
+    path = tmp_path / "layers.py"
+    path.write_text(STUDENT)
+    assert main(["explain", str(path), "--shape", "x=2,3", "--shape", "w=3,2", "--shape", "b=2"]) == 0
+    assert "\nexplain affine_forward(x=(2, 3) " in capsys.readouterr().out
+
+
+def test_explain_names_a_lambda_in_a_file_of_lambdas(tmp_path, capsys):
+    path = tmp_path / "acts.py"
+    path.write_text("relu = lambda x: x * (x > 0)\nsq = lambda x: x * x\n")
+    assert main(["explain", str(path), "--function", "sq", "--at", "x=3"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("explain sq(x=3)") and out.rstrip().endswith("dx = 6")
