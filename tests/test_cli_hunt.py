@@ -254,3 +254,35 @@ def test_explain_names_a_lambda_in_a_file_of_lambdas(tmp_path, capsys):
     assert main(["explain", str(path), "--function", "sq", "--at", "x=3"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("explain sq(x=3)") and out.rstrip().endswith("dx = 6")
+
+
+# --- two functions whose backwards would have one name ---------------------------------------------
+
+RELU_TWICE = '''
+import numpy as np
+
+def relu(x):
+    return np.maximum(0, x)
+
+def relu_forward(x):
+    out = relu(x)
+    cache = x
+    return out, cache
+'''
+
+
+@pytest.mark.parametrize("options, written", [([], "relu_backward"), (["--layer"], "relu_forward")])
+def test_two_functions_written_under_one_name_are_refused_not_one_dropped(tmp_path, capsys, options, written):
+    message = refused(tmp_path, capsys, RELU_TWICE, *options)
+    assert message == (f":7:1: relu() and relu_forward() would both be written as {written}(), and one would "
+                       "hide the other: differentiate one at a time (--function, name=), or rename one")
+
+
+def test_each_of_two_such_functions_is_written_when_named(tmp_path):
+    source = RELU_TWICE
+    module = written(tmp_path, source, "--function", "relu_forward", "--shape", "x=N")
+    x = np.array([0.5, -0.7, 1.3, -0.2])
+    dout = np.array([1.0, -2.0, 0.5, 3.0])
+    out, cache = forward_of(source, "relu_forward")(x)
+    want = finite_differences(lambda v: forward_of(source, "relu_forward")(v)[0], [x], [0], [dout])[0]
+    close(module.relu_backward(dout, cache), want)
