@@ -286,3 +286,22 @@ def test_each_of_two_such_functions_is_written_when_named(tmp_path):
     out, cache = forward_of(source, "relu_forward")(x)
     want = finite_differences(lambda v: forward_of(source, "relu_forward")(v)[0], [x], [0], [dout])[0]
     close(module.relu_backward(dout, cache), want)
+
+
+def test_a_dict_of_unknown_keys_is_refused_with_the_shape_option_that_gives_them(tmp_path, capsys):
+    source = '''
+        import numpy as np
+
+        def reg_loss(params, X):
+            total = np.sum(X)
+            for name, W in params.items():
+                total += np.sum(W * W)
+            return total
+    '''
+    message = refused(tmp_path, capsys, source)
+    assert "on the command line --shape \"params={'W1': 'D, H', 'b1': 'H', ...}\"" in message
+    module = written(tmp_path, source, "--shape", "params={'W1': 'D, H', 'b1': 'H'}", "--shape", "X=N,D")
+    params = {"W1": RNG.standard_normal((3, 2)), "b1": RNG.standard_normal(2)}
+    X = RNG.standard_normal((4, 3))
+    close(module.reg_loss_backward(params, X),
+          tuple(finite_differences(forward_of(source, "reg_loss"), [params, X], [0, 1], [1.0])))
