@@ -240,11 +240,19 @@ def _structured_shapes(dims):
     return result if structured.is_structured(result, declared=True) else None
 
 
+_TOP_FUNCTIONS = {}  # (path, text) -> _top_functions' list, of the latest file read (read, never changed)
+
+
 def _top_functions(text, path):
     """The functions at the top level of the file, as ``generate`` reads them: each ``def`` and each
-    function a lambda is bound to by name (``relu = lambda t: np.maximum(0, t)``)."""
-    return [n for n in lambdas_as_defs(parse_module(text, path)).body
-            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    function a lambda is bound to by name (``relu = lambda t: np.maximum(0, t)``); the file is parsed
+    once for all its functions."""
+    key = (path, text)
+    if key not in _TOP_FUNCTIONS:
+        _TOP_FUNCTIONS.clear()
+        _TOP_FUNCTIONS[key] = [n for n in lambdas_as_defs(parse_module(text, path)).body
+                               if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    return _TOP_FUNCTIONS[key]
 
 
 def check_function_named(text, path, name):
