@@ -1,4 +1,4 @@
-"""The command line: ``backgen FILE.py [--function NAME ...] [--wrt a,b] [-o OUT.py]``.
+"""The command line: ``backgen FILE.py [--function NAME ...] [--wrt a,b] [--shape x=N,D ...] [-o OUT.py]``.
 
 A thin shell over the library.  It only parses FILE.py (never imports or runs
 it) and writes a module with one ``<name>_backward`` per forward function
@@ -45,9 +45,9 @@ def build_parser():
     parser.add_argument("--wrt", metavar="a,b",
                         help="parameters to differentiate with respect to (default: all)")
     parser.add_argument("--shape", action="append", metavar="NAME=DIMS", default=[],
-                        help="shape of a NumPy parameter, e.g. x=N,D or y='int N' (repeatable; "
-                             "overrides annotations); without any, NumPy code gets a shape-generic "
-                             "backward")
+                        help="shape of a NumPy parameter, e.g. x=N,D or y='int N', or a dict or list of "
+                             "them, params=\"{'W1': 'D, H', 'b1': 'H'}\" (repeatable; overrides annotations); "
+                             "without any, NumPy code gets a shape-generic backward")
     parser.add_argument("-o", "--output", metavar="OUT.py",
                         help="write here instead of stdout (- for stdout); never the input file")
     parser.add_argument("--layer", action="store_true",
