@@ -314,7 +314,7 @@ def _check_shape_names(text, path, names, shapes):
 def _own_wrt(text, path, name, wrt):
     """With several functions, --wrt names each one's parameters among those listed."""
     func = [n for n in _top_functions(text, path) if n.name == name][-1]
-    params = [a.arg for a in func.args.args]
+    params = _params(text, path, name)  # (positional-only and keyword-only ones too)
     own = [w for w in wrt if w in params]
     if not own:
         raise BackgenError(f"--wrt {','.join(wrt)} names none of the parameters of {name}() "

@@ -305,3 +305,15 @@ def test_a_dict_of_unknown_keys_is_refused_with_the_shape_option_that_gives_them
     X = RNG.standard_normal((4, 3))
     close(module.reg_loss_backward(params, X),
           tuple(finite_differences(forward_of(source, "reg_loss"), [params, X], [0, 1], [1.0])))
+
+
+# --- --wrt over several functions reads every kind of parameter -----------------------------------
+
+
+def test_wrt_over_several_functions_names_keyword_only_and_positional_only_parameters(tmp_path):
+    source = "def f(x, *, k=2.0):\n    return x * k * k\n\n\ndef g(a, /, k):\n    return a / k\n"
+    module = written(tmp_path, source, "--wrt", "k")
+    f, g = forward_of(source, "f"), forward_of(source, "g")
+    close(module.f_backward(1.5, k=0.7), (1.5 * 2 * 0.7))
+    close(module.g_backward(1.5, 0.7), finite_differences(g, [1.5, 0.7], [1], [1.0])[0])
+    close(module.f_backward(1.5, k=0.7), finite_differences(lambda x, k: f(x, k=k), [1.5, 0.7], [1], [1.0])[0])
