@@ -1,4 +1,4 @@
-"""The command line: ``backgen FILE.py [--function NAME ...] [--wrt a,b] [-o OUT.py]``.
+"""The command line: ``backgen FILE.py [--function NAME ...] [--wrt a,b] [--shape x=N,D ...] [-o OUT.py]``.
 
 A thin shell over the library.  It only parses FILE.py (never imports or runs
 it) and writes a module with one ``<name>_backward`` per forward function
@@ -20,14 +20,15 @@ import io
 import itertools
 import os
 import secrets
+import shlex
 import stat
 import sys
 
-from . import __version__, api, emit, learn_cli
+from . import __version__, api, emit, learn_cli, structured
 from .errors import BackgenError
 from .cache import backward_name
 from .layer import layer_module
-from .parse import decode_source, function_names, method_names, parse_module
+from .parse import decode_source, function_names, lambdas_as_defs, method_names, parse_module
 from .reverse import recomputing
 from .shapes import spec as shape_spec
 
@@ -44,9 +45,9 @@ def build_parser():
     parser.add_argument("--wrt", metavar="a,b",
                         help="parameters to differentiate with respect to (default: all)")
     parser.add_argument("--shape", action="append", metavar="NAME=DIMS", default=[],
-                        help="shape of a NumPy parameter, e.g. x=N,D or y='int N' (repeatable; "
-                             "overrides annotations); without any, NumPy code gets a shape-generic "
-                             "backward")
+                        help="shape of a NumPy parameter, e.g. x=N,D or y='int N', or a dict or list of "
+                             "them, params=\"{'W1': 'D, H', 'b1': 'H'}\" (repeatable; overrides annotations); "
+                             "without any, NumPy code gets a shape-generic backward")
     parser.add_argument("-o", "--output", metavar="OUT.py",
                         help="write here instead of stdout (- for stdout); never the input file")
     parser.add_argument("--layer", action="store_true",
@@ -70,7 +71,7 @@ def main(argv=None):
     if args.output == "-":
         args.output = None
     try:
-        if args.output:
+        if args.output is not None:
             _check_output(args.output, args.file)
         text = api.deep(lambda: run(args), args.file)
         if args.output:
@@ -96,19 +97,20 @@ def run(args):
     text = decode_source(data, path)
     defined = function_names(text, path)
     methods = method_names(text, path)
-    if not defined and methods:
+    for name in args.function or ():  # (a def, or a lambda bound to the name, as generate reads them)
+        check_function_named(text, path, name)
+    if not defined and methods and not args.function:
         raise BackgenError(f"no top-level function to differentiate, only methods ({', '.join(methods)}): "
                            "decorate a method with @backgen.backward and call model.loss.backward(X, y)", path, 1, 1)
-    if not defined:
-        raise BackgenError("no function definitions found", path, 1, 1)
-    for name in args.function or ():
-        if name not in defined:
-            raise BackgenError(f"no function named {name!r} in {os.path.basename(path)}; it defines "
-                               f"{', '.join(dict.fromkeys(defined))}", path, 1, 1)
+    if not defined and not args.function:
+        lambdas = [f.name for f in _top_functions(text, path)]
+        raise BackgenError("no function definitions found" + (
+            f" (only lambdas bound to names, {', '.join(lambdas)}: name one with --function)" if lambdas else ""),
+            path, 1, 1)
     left_out = () if args.function else written_backwards(defined)
     if not args.function:  # (a main() or a setup beside the forwards: nothing to differentiate)
         left_out += tuple((name, None) for name in dict.fromkeys(defined)
-                          if name not in dict(left_out) and _params(text, path, name) == [])
+                          if name not in dict(left_out) and _takes_nothing(text, path, name))
     names = args.function or [name for name in defined if name not in dict(left_out)]
     if not names:
         raise BackgenError("no function with parameters to differentiate (name one with --function)", path, 1, 1)
@@ -137,24 +139,33 @@ def run(args):
     if args.stage == "staged":
         return "\n\n".join(staged_source(s) for s in results) + "\n"
     source_name = os.path.basename(path)
-    command = ["backgen", source_name]
+    command = ["backgen", source_name]  # (a command the shell runs again: each word quoted as it needs)
     for name in args.function or ():
         command += ["--function", name]
     if args.wrt:
         command += ["--wrt", args.wrt]
     for item in args.shape:
-        command += ["--shape", repr(item) if " " in item else item]
+        command += ["--shape", item]
     if args.layer:
         command.append("--layer")
     if getattr(args, "recompute", False):
         command.append("--recompute")
     if args.output:
         command += ["-o", os.path.basename(args.output)]
+    command = [_shell_word(word) for word in command]
     if args.layer:
         return layer_module(results, source_name=source_name, command=" ".join(command), left_out=left_out,
                             methods=() if args.function else methods)
     return emit.module_source(results, source_name=source_name, command=" ".join(command), left_out=left_out,
                               methods=() if args.function else methods)
+
+
+def _shell_word(word):
+    """``word`` as a shell reads it back: as it is where it needs no quotes, else in single quotes, or in
+    double quotes where it holds single quotes and nothing a shell reads within double quotes."""
+    if "'" in word and not any(c in word for c in '"$`\\!'):
+        return f'"{word}"'
+    return shlex.quote(word)
 
 
 def written_backwards(defined):
@@ -179,24 +190,103 @@ class SeveralErrors(BackgenError):
 
 
 def shape_options(items, path):
-    """``{name: dims}`` of the ``--shape NAME=DIMS`` options, each checked to be a shape."""
+    """``{name: dims}`` of the ``--shape NAME=DIMS`` options, each checked to be a shape, or a dict or
+    list of shapes as ``shapes=`` takes them (``params={'W1': 'D, H', 'b1': 'H'}``,
+    ``params=[('3, 4', '4'), ('4, 2', '2')]``); a name given two shapes is an error."""
     shapes = {}
     for item in items:
         key, sep, dims = item.partition("=")
         if not sep or not key.strip():
             raise BackgenError(f"--shape {item!r}: write NAME=DIMS, like x=N,D", path)
-        try:
-            shape_spec(dims)
-        except ValueError as exc:
-            raise BackgenError(f"--shape {item!r}: {exc}", path) from None
-        shapes[key.strip()] = dims
+        value = _structured_shapes(dims)
+        if value is None:
+            try:
+                shape_spec(dims)
+            except ValueError as exc:
+                raise BackgenError(f"--shape {item!r}: {exc}", path) from None
+            value = dims
+        if key.strip() in shapes and shapes[key.strip()] != value:
+            raise BackgenError(f"--shape gives {key.strip()} two shapes, {shapes[key.strip()]!r} and "
+                               f"{value!r}: give one", path)
+        shapes[key.strip()] = value
     return shapes
+
+
+def _structured_shapes(dims):
+    """The dict or list of shapes ``dims`` writes (``{'W1': 'D, H', 'b': float}``, ``[('3, 4', '4')]``),
+    as ``shapes=`` takes it; None where it writes none."""
+    if not dims.strip().startswith(("{", "[")):
+        return None
+    try:
+        node = ast.parse(dims.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    types = {"float": float, "int": int, "bool": bool}
+
+    def value(node):
+        if isinstance(node, ast.Constant) and type(node.value) in (str, int):
+            return node.value
+        if isinstance(node, ast.Name) and node.id in types:
+            return types[node.id]
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return type({ast.List: [], ast.Tuple: ()}[type(node)])(value(e) for e in node.elts)
+        if isinstance(node, ast.Dict) and None not in node.keys:
+            return {value(k): value(v) for k, v in zip(node.keys, node.values)}
+        raise ValueError
+    try:
+        result = value(node)
+    except (ValueError, TypeError):
+        return None
+    return result if structured.is_structured(result, declared=True) else None
+
+
+_TOP_FUNCTIONS = {}  # (path, text) -> _top_functions' list, of the latest file read (read, never changed)
+
+
+def _top_functions(text, path):
+    """The functions at the top level of the file, as ``generate`` reads them: each ``def`` and each
+    function a lambda is bound to by name (``relu = lambda t: np.maximum(0, t)``); the file is parsed
+    once for all its functions."""
+    key = (path, text)
+    if key not in _TOP_FUNCTIONS:
+        _TOP_FUNCTIONS.clear()
+        _TOP_FUNCTIONS[key] = [n for n in lambdas_as_defs(parse_module(text, path)).body
+                               if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    return _TOP_FUNCTIONS[key]
+
+
+def check_function_named(text, path, name):
+    """A BackgenError unless the file defines a function ``name`` (by ``def`` or a lambda bound to it) at
+    its top level: naming the method of that name where a class defines one, else the functions there are."""
+    lines = text.splitlines()
+    functions = _top_functions(text, path)
+    if any(f.name == name for f in functions):
+        return
+    for owner in parse_module(text, path).body:
+        for node in getattr(owner, "body", ()) if isinstance(owner, ast.ClassDef) else ():
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                    name in (node.name, f"{owner.name}.{node.name}"):
+                raise BackgenError(f"no function named {name!r} at the top level of {os.path.basename(path)}: "
+                                   f"{owner.name}.{node.name} is a method, which the command line does not "
+                                   "differentiate: decorate it with @backgen.backward, or write it as a function "
+                                   "taking what it reads of self as parameters", path, node.lineno,
+                                   node.col_offset + 1, lines[node.lineno - 1])
+    names = ", ".join(dict.fromkeys(f.name for f in functions))
+    raise BackgenError(f"no function named {name!r} in {os.path.basename(path)}"
+                       + (f"; it defines {names}" if names else ""), path, 1, 1)
+
+
+def _takes_nothing(text, path, name):
+    """Whether the function ``name`` the file defines takes no parameters, not even ``*args`` or
+    ``**kwargs`` (a ``main()``)."""
+    funcs = [n for n in _top_functions(text, path) if n.name == name]
+    return bool(funcs) and _params(text, path, name) == [] and not funcs[-1].args.vararg and \
+        not funcs[-1].args.kwarg
 
 
 def _params(text, path, name):
     """The parameters of the function ``name`` the file defines (None where it defines none of that name)."""
-    funcs = [n for n in parse_module(text, path).body
-             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name]
+    funcs = [n for n in _top_functions(text, path) if n.name == name]
     if not funcs:
         return None
     args = funcs[-1].args
@@ -223,8 +313,8 @@ def _check_shape_names(text, path, names, shapes):
 
 def _own_wrt(text, path, name, wrt):
     """With several functions, --wrt names each one's parameters among those listed."""
-    func = next(n for n in parse_module(text, path).body if getattr(n, "name", None) == name)
-    params = [a.arg for a in func.args.args]
+    func = [n for n in _top_functions(text, path) if n.name == name][-1]
+    params = _params(text, path, name)  # (positional-only and keyword-only ones too)
     own = [w for w in wrt if w in params]
     if not own:
         raise BackgenError(f"--wrt {','.join(wrt)} names none of the parameters of {name}() "
@@ -243,9 +333,16 @@ def staged_source(staged):
 
 def _check_output(path, source):
     """Refuse an output path that cannot be written, or that is the source itself, before any work."""
+    if not path:
+        raise BackgenError("cannot write the output: -o names no file (- for standard output)", source)
     directory = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
         raise BackgenError("cannot write the output: it is a directory (name a file in it)", path)
+    if path.endswith(("/", os.sep)):  # (a directory's name, which is none: no file of that name)
+        if os.path.exists(path.rstrip("/" + os.sep)):
+            raise BackgenError(f"cannot write the output: {path.rstrip('/' + os.sep)} is not a directory", path)
+        raise BackgenError(f"cannot write the output: the directory {path} does not exist (name a file in "
+                           "a directory that does)", path)
     if os.path.exists(directory) and not os.path.isdir(directory):
         raise BackgenError(f"cannot write the output: {os.path.dirname(path) or directory} is not a directory",
                            path)

@@ -491,6 +491,19 @@ def _shape_free_note(programs):
 _HELPER_NAMES = re.compile("|".join(map(re.escape, runtime.HELPERS)))  # any helper's name: one scan of a text
 
 
+def same_name(name, first, second, written):
+    """The BackgenError of two functions of the user's, ``first`` and ``second``, whose generated functions
+    would both be named ``name``, at the ``def`` of ``second`` (``written``: what is written of it)."""
+    message = (f"{first}() and {second}() would both be written as {name}(), and one would hide the other: "
+               f"differentiate one at a time (--function, name=), or rename one")
+    pattern = re.compile(rf"^\s*(def\s+{re.escape(second)}\b|{re.escape(second)}\s*=\s*lambda\b)")
+    lines = getattr(written, "lines", ())
+    for number, line in enumerate(lines, 1):
+        if pattern.match(line):
+            return BackgenError(message, written.filename, number, len(line) - len(line.lstrip()) + 1, line)
+    return BackgenError(message, getattr(written, "filename", "<string>"))
+
+
 def _located(error, programs):
     """``error``, of a name of the user's that a helper of the generated code needs (``_runtime_helpers``),
     at the first line of the user's functions naming it."""
@@ -558,14 +571,20 @@ def module_source(programs, source_name="<string>", command="", main_source=None
     """
     main_source = main_source or function_source
     jobs = {}  # function name -> (how its text is written, what it is written from: an ir.Staged or ir.Backward)
+    owners = {}  # function name -> the user's function it is written of (one name for one function's)
+
+    def add(name, job, owner):
+        if owners.setdefault(name, owner) != owner:  # (relu() and relu_forward(), both written as relu_backward)
+            raise same_name(name, owners[name], owner, job[1])
+        jobs.setdefault(name, job)
     for item in programs:
         for staged in item.helper_forwards:
-            jobs.setdefault(staged.name, (forward_source, staged))
+            add(staged.name, (forward_source, staged), staged.name)
     for item in programs:
         for backward in item.helper_backwards:
-            jobs.setdefault(backward.name, (function_source, backward))
+            add(backward.name, (function_source, backward), backward.forward_name)
     for item in programs:
-        jobs.setdefault(item.main.name, (main_source, item.main))
+        add(item.main.name, (main_source, item.main), item.main.forward_name)
     texts, constants = _named_numbers(jobs)
     functions = [text for text, _ in texts.values()]
     imports = {}

@@ -99,7 +99,13 @@ def _assigned(line):
 
 def layer_module(programs, source_name="<string>", command="", left_out=(), methods=()):
     """A module with ``<name>_forward`` and ``<name>_backward`` for each program (``left_out`` and
-    ``methods``: as ``emit.module_source`` takes them)."""
+    ``methods``: as ``emit.module_source`` takes them).  Two forwards whose layer functions would have
+    one name (``affine`` and ``affine_forward``) are a BackgenError at the second."""
+    owners = {}
+    for item in programs:
+        for name in layer_names(item.main.forward_name):
+            if owners.setdefault(name, item.main.forward_name) != item.main.forward_name:
+                raise emit.same_name(name, owners[name], item.main.forward_name, item.main)
     return emit.module_source(programs, source_name, command, title="Layer functions", left_out=left_out,
                               methods=methods,
                               main_source=lambda backward: layer_source(backward, backward.forward_name))

@@ -80,7 +80,7 @@ def main(command, argv):
         if command == "check":
             return _check(args)
         output = getattr(args, "output", None)
-        if output and output != "-":
+        if output is not None and output != "-":
             _check_output(output, args.file)
         text = _run(command, args)
         if output and output != "-":
@@ -144,20 +144,26 @@ def _read(path):
 
 
 def _choose(text, path, name):
+    """The function ``--function`` names (a def, or a lambda bound to the name), else the file's one
+    function to differentiate: the main command line's left out (a ``main()`` taking no parameters, a
+    backward the file writes of another function by its name) are left out here too."""
+    from .cli import _takes_nothing, check_function_named, written_backwards  # noqa: PLC0415
     from .parse import function_names  # noqa: PLC0415
 
+    if name is not None:
+        check_function_named(text, path, name)
+        return name
     defined = list(dict.fromkeys(function_names(text, path)))
     if not defined:
         raise BackgenError("no function definitions found", path, 1, 1)
-    if name is None:
-        if len(defined) > 1:
+    if len(defined) > 1:
+        backwards = dict(written_backwards(defined))
+        candidates = [n for n in defined if n not in backwards and not _takes_nothing(text, path, n)]
+        if len(candidates) != 1:
             raise BackgenError(f"{os.path.basename(path)} defines several functions ({', '.join(defined)}): "
                                "choose one with --function", path)
-        return defined[0]
-    if name not in defined:
-        raise BackgenError(f"no function named {name!r} in {os.path.basename(path)}; it defines "
-                           f"{', '.join(defined)}", path, 1, 1)
-    return name
+        return candidates[0]
+    return defined[0]
 
 
 def inputs_for(text, path, name, args):

@@ -749,7 +749,8 @@ class CallStager:
             # any key its writes made, h%d of t)
             raise self.error(f"{source.to_source(node)} reads a key made as the code runs: backgen reads such keys "
                              "of a dict of arrays whose keys it knows (the decorator learns them from the call, "
-                             f"generate from shapes={{{source.to_source(value)!r}: {{'W1': 'D, H', ...}}}}), in "
+                             f"generate from shapes={{{source.to_source(value)!r}: {{'W1': 'D, H', ...}}}}, the "
+                             f"command line from --shape \"{source.to_source(value)}={{'W1': 'D, H', ...}}\"), in "
                              "loops of constant bounds, which it writes out one iteration after another", node)
         if isinstance(value, ast.Attribute) and value.attr in INERT_ATTRIBUTES:
             return self.inert(node, [value.value] + _index_parts(node.slice), name, role or "n")

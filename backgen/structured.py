@@ -441,7 +441,8 @@ def keys_needed(param, method):
     """The refusal's words for ``param.method()`` (``values``, ``items``, ``keys``) of a parameter whose keys
     backgen was not given: a dict of arrays iterated so is followed only where its keys are known."""
     return (f"{param}.{method}() reads {param} as a dict whose keys backgen does not know here: give its keys "
-            f"and their shapes (shapes={{{param!r}: {{'W1': 'D, H', 'b1': 'H', ...}}}}) or call the decorated "
+            f"and their shapes (shapes={{{param!r}: {{'W1': 'D, H', 'b1': 'H', ...}}}}; on the command line "
+            f"--shape \"{param}={{'W1': 'D, H', 'b1': 'H', ...}}\") or call the decorated "
             f"function's .backward() with the dict")
 
 
