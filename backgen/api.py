@@ -644,11 +644,11 @@ class Differentiable:
             entry = self._cache.get(key) or next(
                 (e for fixed, e in self._general.get(pattern) or () if all(distinct[r] == v for r, v in fixed)), None)
             if entry is None:
-                entry = deep(lambda: self._build(values, wrt, layouts), _origin(self._func))
+                built = deep(lambda: self._build(values, wrt, layouts), _origin(self._func))
                 # (the same code as for other sizes, as it mostly is: that function, kept once)
-                entry = next((e for e in self._cache.values() if e[1] == entry[1]), entry)
+                entry = next((e for e in self._cache.values() if e[1] == built[1]), built)
                 if self._general.get(pattern, ()) is not None:  # (None: its code holds for one set of sizes)
-                    fixed = self._fixed_sizes(values, wrt, entry, layouts)
+                    fixed = self._fixed_sizes(values, wrt, built, layouts)
                     self._general[pattern] = None if fixed is None else \
                         (self._general.get(pattern) or [])[-CACHE_SIZE + 1:] + [(fixed, entry)]
                     _bound(self._general)
@@ -678,8 +678,10 @@ class Differentiable:
         with sizes moved up, is the same text: all of them moved up by 3 (their differences kept), and
         then, if the least sizes in the same order fit the values (labels of 10 classes do not fit 3),
         there too; else each size alone (a batch size is free where a layer's sizes are tied to one
-        another: a weight of 6 rows for x of (N, 2, 3) flattened)."""
-        if _makes_sizes(entry[1]):
+        another: a weight of 6 rows for x of (N, 2, 3) flattened).  Code leaving out a loop these sizes make
+        run no iteration (``for i in range(N - 9)``, ``range(10, len(x))``) holds for these sizes only: probes
+        may miss the sizes where it runs."""
+        if _makes_sizes(entry[1]) or getattr(entry[2].main, "unrun", False):
             return None
         distinct = _distinct_sizes(values)
         if not distinct:

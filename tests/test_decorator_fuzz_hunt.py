@@ -1,0 +1,85 @@
+"""The decorator's cache of generated code, called many times in a row with inputs of other sizes, kinds,
+orders and settings: each call's gradient against central differences (in float64) of the module as Python
+runs it, for that call's own inputs, which the backward leaves as they were."""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import gradient, module_in
+
+
+def _module(tmp_path, text, name):
+    return module_in(tmp_path, "import numpy as np\n\n\n" + textwrap.dedent(text), name)
+
+
+def _check(forward, decorated, args, dout=None):
+    """``decorated.backward(*args)`` matches central differences of ``forward`` for every float array."""
+    given = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    kw = {} if dout is None else {"dout": dout}
+    got = decorated.backward(*args, **kw)
+    for a, b in zip(args, given):
+        if isinstance(a, np.ndarray):
+            assert np.array_equal(a, b)
+    floats = [k for k, a in enumerate(args) if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+    got = got if isinstance(got, tuple) else (got,)
+    assert len(got) == len(floats)
+    weights = 1.0 if dout is None else dout
+
+    def objective(*values):
+        return float(np.sum(np.asarray(forward(*[v.astype(float) if isinstance(v, np.ndarray) else v
+                                                  for v in values]), dtype=float) * weights))
+    for g, k in zip(got, floats):
+        want = gradient(objective, [a.astype(float) if isinstance(a, np.ndarray) else a for a in args], k)
+        np.testing.assert_allclose(g, want, rtol=1e-6, atol=1e-7)
+
+
+# a loop the sizes of the first call make run no iteration is left out of its code; that code is not for
+# larger sizes where the loop runs, though the probes (sizes moved up by 3, the least sizes) run none too
+UNRUN_LOOPS = {
+    "range_of_a_size_minus_9": """
+        def f(x):
+            N = x.shape[0]
+            out = np.sum(x)
+            for i in range(N - 9):
+                out = out + np.sum(x[i] ** 2)
+            return out
+        """,
+    "while_below_a_size": """
+        def f(x):
+            out = np.sum(x)
+            i = 0
+            while i < len(x) - 9:
+                out = out + np.sum(x[i] ** 2)
+                i += 1
+            return out
+        """,
+    "range_from_10": """
+        def f(x):
+            out = 0.0
+            for i in range(10, len(x)):
+                out = out + np.sum(np.tanh(x[i]))
+            return out + np.sum(x)
+        """,
+    "columns_past_10": """
+        def f(x, w):
+            N, D = x.shape
+            out = np.sum(x * w)
+            for j in range(D - 10):
+                out = out + np.sum(x[:, j] ** 3)
+            return out
+        """,
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNRUN_LOOPS))
+def test_code_leaving_out_a_loop_unrun_at_small_sizes_is_not_reused_where_it_runs(case, tmp_path):
+    module = _module(tmp_path, UNRUN_LOOPS[case], f"unrun_{case}")
+    decorated = backgen.backward(module.f)
+    for n in (3, 4, 12, 13, 5):
+        rng = np.random.default_rng(n)
+        x = rng.standard_normal((n, n + 1))
+        args = [x, rng.standard_normal(n + 1)] if case == "columns_past_10" else [x]
+        _check(module.f, decorated, args)
