@@ -269,9 +269,9 @@ def _no_gradient(value, index, arithmetic, count=False):
         return True        # pairs hashed to rows): whole numbers in rows, as an array of integers holds them
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool) or _int_sequence(value):
         return index or count  # (a tuple or list of them too: W[(0, 1)], x.reshape(shape))
-    if not isinstance(value, (np.ndarray, np.bool_)):
+    if not isinstance(value, (np.ndarray, np.bool_, bool)):
         return False
-    kind = value.dtype.kind
+    kind = np.asarray(value).dtype.kind  # (a flag, True: a setting where it is not arithmetic's, as a mask)
     return kind in "iu" and (index or count) or kind == "b" and (index or not arithmetic)
 
 

@@ -83,3 +83,48 @@ def test_code_leaving_out_a_loop_unrun_at_small_sizes_is_not_reused_where_it_run
         x = rng.standard_normal((n, n + 1))
         args = [x, rng.standard_normal(n + 1)] if case == "columns_past_10" else [x]
         _check(module.f, decorated, args)
+
+
+# a flag with no default, given True or False, is a setting (the branch it takes), left out of wrt as a
+# boolean mask is: it was taken for a number and refused as boolean
+FLAGS = {
+    "if_flag": """
+        def f(x, flag):
+            if flag:
+                h = np.exp(-x * x)
+            else:
+                h = x + 1.0
+            return np.sum(h)
+        """,
+    "flag_and_threshold": """
+        def f(x, c, flag):
+            h = x.copy()
+            h[x > c] = 0.0
+            if flag:
+                g = np.exp(-h * h)
+            else:
+                g = h + 1.0
+            return np.sum(h) + np.sum(g)
+        """,
+    "not_flag_in_a_helper": """
+        def scaled(z, flag):
+            return z * 2.0 if not flag else np.tanh(z)
+
+        def f(x, flag):
+            return np.sum(scaled(x, flag) ** 2)
+        """,
+}
+
+
+@pytest.mark.parametrize("case", sorted(FLAGS))
+def test_a_flag_without_a_default_is_a_setting_of_the_decorator(case, tmp_path):
+    module = _module(tmp_path, FLAGS[case], f"flag_{case}")
+    decorated = backgen.backward(module.f)
+    rng = np.random.default_rng(1)
+    for n, flag in ((3, True), (4, False), (3, False), (5, True)):
+        x = rng.standard_normal((n, 2))
+        args = [x, 0.3, flag] if case == "flag_and_threshold" else [x, flag]
+        got = decorated.backward(*args)
+        got = got[0] if isinstance(got, tuple) else got  # (c, of comparisons only, has a gradient of 0)
+        want = gradient(lambda v: float(module.f(v, *args[1:])), [x], 0)
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
