@@ -679,9 +679,10 @@ class Differentiable:
         then, if the least sizes in the same order fit the values (labels of 10 classes do not fit 3),
         there too; else each size alone (a batch size is free where a layer's sizes are tied to one
         another: a weight of 6 rows for x of (N, 2, 3) flattened).  Code leaving out a loop these sizes make
-        run no iteration (``for i in range(N - 9)``, ``range(10, len(x))``) holds for these sizes only: probes
-        may miss the sizes where it runs."""
-        if _makes_sizes(entry[1]) or getattr(entry[2].main, "unrun", False):
+        run no iteration (``for i in range(N - 9)``, ``range(10, len(x))``), or a branch NumPy raises on at
+        these sizes (``if len(x) > 10: ... x[10]``), holds for these sizes only: the probes may miss the sizes
+        where it runs."""
+        if _makes_sizes(entry[1]) or entry[2].main.unrun or entry[2].main.left_out:
             return None
         distinct = _distinct_sizes(values)
         if not distinct:

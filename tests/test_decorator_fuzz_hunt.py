@@ -128,3 +128,40 @@ def test_a_flag_without_a_default_is_a_setting_of_the_decorator(case, tmp_path):
         got = got[0] if isinstance(got, tuple) else got  # (c, of comparisons only, has a gradient of 0)
         want = gradient(lambda v: float(module.f(v, *args[1:])), [x], 0)
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+
+
+# a branch NumPy raises on at the first call's sizes (x[10] of 5 rows) is left out of its code; the probes'
+# sizes (8 rows, 2) leave it out too, but where it runs (12 rows, 9 columns) it adds to the gradient
+DEAD_AT_SMALL_SIZES = {
+    "row_10_past_10_rows": """
+        def f(x):
+            out = np.sum(x)
+            if x.shape[0] > 10:
+                out = out + np.sum(x[10] ** 2)
+            return out
+        """,
+    "row_11_of_len_12": """
+        def f(x):
+            out = np.sum(x ** 2)
+            if len(x) >= 12:
+                out = out + np.sum(np.tanh(x[11]))
+            return out
+        """,
+    "column_8_of_9_columns": """
+        def f(x, w):
+            out = np.sum(x * w)
+            if x.shape[1] == 9:
+                out = out + np.sum(x[:, 8] * w[8])
+            return out
+        """,
+}
+
+
+@pytest.mark.parametrize("case", sorted(DEAD_AT_SMALL_SIZES))
+def test_code_leaving_out_a_branch_raising_at_small_sizes_is_not_reused_where_it_runs(case, tmp_path):
+    module = _module(tmp_path, DEAD_AT_SMALL_SIZES[case], f"dead_{case}")
+    decorated = backgen.backward(module.f)
+    for n in (3, 4, 12, 9, 5):
+        rng = np.random.default_rng(n)
+        x = rng.standard_normal((n, n))
+        _check(module.f, decorated, [x, rng.standard_normal(n)] if case == "column_8_of_9_columns" else [x])
