@@ -269,9 +269,9 @@ def _no_gradient(value, index, arithmetic, count=False):
         return True        # pairs hashed to rows): whole numbers in rows, as an array of integers holds them
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool) or _int_sequence(value):
         return index or count  # (a tuple or list of them too: W[(0, 1)], x.reshape(shape))
-    if not isinstance(value, (np.ndarray, np.bool_)):
+    if not isinstance(value, (np.ndarray, np.bool_, bool)):
         return False
-    kind = value.dtype.kind
+    kind = np.asarray(value).dtype.kind  # (a flag, True: a setting where it is not arithmetic's, as a mask)
     return kind in "iu" and (index or count) or kind == "b" and (index or not arithmetic)
 
 
@@ -644,11 +644,11 @@ class Differentiable:
             entry = self._cache.get(key) or next(
                 (e for fixed, e in self._general.get(pattern) or () if all(distinct[r] == v for r, v in fixed)), None)
             if entry is None:
-                entry = deep(lambda: self._build(values, wrt, layouts), _origin(self._func))
+                built = deep(lambda: self._build(values, wrt, layouts), _origin(self._func))
                 # (the same code as for other sizes, as it mostly is: that function, kept once)
-                entry = next((e for e in self._cache.values() if e[1] == entry[1]), entry)
+                entry = next((e for e in self._cache.values() if e[1] == built[1]), built)
                 if self._general.get(pattern, ()) is not None:  # (None: its code holds for one set of sizes)
-                    fixed = self._fixed_sizes(values, wrt, entry, layouts)
+                    fixed = self._fixed_sizes(values, wrt, built, layouts)
                     self._general[pattern] = None if fixed is None else \
                         (self._general.get(pattern) or [])[-CACHE_SIZE + 1:] + [(fixed, entry)]
                     _bound(self._general)
@@ -678,8 +678,11 @@ class Differentiable:
         with sizes moved up, is the same text: all of them moved up by 3 (their differences kept), and
         then, if the least sizes in the same order fit the values (labels of 10 classes do not fit 3),
         there too; else each size alone (a batch size is free where a layer's sizes are tied to one
-        another: a weight of 6 rows for x of (N, 2, 3) flattened)."""
-        if _makes_sizes(entry[1]):
+        another: a weight of 6 rows for x of (N, 2, 3) flattened).  Code leaving out a loop these sizes make
+        run no iteration (``for i in range(N - 9)``, ``range(10, len(x))``), or a branch NumPy raises on at
+        these sizes (``if len(x) > 10: ... x[10]``), holds for these sizes only: the probes may miss the sizes
+        where it runs."""
+        if _makes_sizes(entry[1]) or entry[2].main.unrun or entry[2].main.left_out:
             return None
         distinct = _distinct_sizes(values)
         if not distinct:

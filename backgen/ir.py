@@ -417,6 +417,8 @@ class Backward:
     fixed_defaults: tuple = ()  # (parameter, integer): the defaults the code is written for, checked as it starts
     shapes_checked: tuple = ()  # (parameter, shape): the shapes ``generate`` was given where a branch that
                                 # cannot run at them is left out (``left_out``), checked as it starts
+    unrun: bool = field(default=False, compare=False)  # loops left out as the sizes and integers given make
+    # them run no iteration (``program._sized_loops``): the code holds for those sizes, not for others alike
 
 
 @dataclass(frozen=True)

@@ -1004,6 +1004,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     params = [a.arg for a in forward.func.args.args]
     main = dataclasses.replace(main, iterates=tuple(p for p in params if p in iterates), item_lists=roots,
                                layout_checks=result.layout_checks, fixed_defaults=() if chain else forward.fixed_defaults,
+                               unrun=bool(getattr(result.shapes, "unrun_sized", ())),
                                shapes_checked=() if args is not None or chain or shape_free or not result.left_out
                                else tuple((p, result.shapes[p]) for p in result.params  # (a branch left out at
                                           if type(result.shapes.get(p)) is tuple),  # these shapes may run at others)
@@ -2196,6 +2197,8 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
         shapes, ran = infer_ran(probe, args, functions, droppable)
     if getattr(shapes, "unrun", ()):  # loops that run no iteration for every call this code is for
         result = probe = dataclasses.replace(result, body=_without_items(result.body, shapes.unrun))
+        shapes.unrun_sized = shapes.unrun & getattr(droppable, "by_sizes", frozenset())  # (an array's size
+        # decides those: the code is for it, not for every size alike)
     others = (list_names(result, args, functions, shapes=shapes) | {  # (values no arrays: a reshape copies them)
         p for p, v in zip(result.params, args) if not isinstance(v, np.ndarray)}) if result.layouts else ()
     for condition, line in result.layouts:  # a reshape taken as a view: staged again where it is none
@@ -2266,8 +2269,11 @@ def _sized_loops(staged, args):
     false as it starts (``i = 1``, ``while i < N``): code written for the values ``args`` is for those
     sizes (of 1, as here) and integers, so such a loop that runs no iteration on ``args`` (``x`` of one
     row) runs none wherever the code is used, and is left out of it (its body may not run on them:
-    ``x[i + 1]``).  Not one that gives a value nothing gave before it (``fresh``)."""
+    ``x[i + 1]``).  Not one that gives a value nothing gave before it (``fresh``).  The set's ``by_sizes``:
+    those of them whose count reads an array's size (``x.shape[0]``, ``len(x)``), which the decorator keys by
+    whether it is 1 only (``range(N - 9)`` runs none at 5 rows and 8, some at 12), not an integer's value."""
     values = dict(zip(staged.params, args))
+    read_sizes = []  # (set as a count reads an array's size)
     made = {}
     for op in ir.ops_in(staged.body):  # (the values of a loop, which an iteration or the data may decide, are
         made.setdefault(op.target, []).append(op)  # not sizes: one set in a loop, or carried by one)
@@ -2309,8 +2315,10 @@ def _sized_loops(staged, args):
         if kind is ast.Subscript:  # x.shape[0], parts[1]
             return isinstance(node.slice, ast.Constant) and type(node.slice.value) is int and sized(node.value, seen)
         if kind is ast.Attribute:  # x.shape, x.ndim of an array given
-            return node.attr in ("shape", "ndim") and isinstance(node.value, ast.Name) and \
+            found = node.attr in ("shape", "ndim") and isinstance(node.value, ast.Name) and \
                 isinstance(values.get(node.value.id), np.ndarray) and node.value.id not in carried
+            read_sizes.append(found and node.attr == "shape")
+            return found
         if kind is ast.Compare:  # a while's test
             return all(isinstance(o, (ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq)) for o in node.ops) and \
                 sized(node.left, seen) and all(sized(c, seen) for c in node.comparators)
@@ -2332,11 +2340,12 @@ def _sized_loops(staged, args):
                         sized(ast.Call(ast.Name("len", ast.Load()), [part.value], []), seen | {name}) and \
                         all(bound is None or sized(bound, seen | {name}) for bound in (part.slice.lower,
                                                                                        part.slice.upper))
+                read_sizes.append(isinstance(values.get(name), np.ndarray))
                 return isinstance(values.get(name), (np.ndarray, list, tuple)) and \
                     name not in carried  # (its length is keyed; a list a loop appends to is not)
         return False
 
-    found = set()
+    found, by_sizes = set(), set()
     nested = [loop for loop in _loops_outside_loops(staged.body) if id(loop) not in top]
     for item in list(staged.body) + nested:
         if item.__class__ is not ir.Loop or item.fresh:
@@ -2346,6 +2355,7 @@ def _sized_loops(staged, args):
         except SyntaxError:
             continue
         inner = id(item) not in top  # (a for in an if's branch: its count from sizes, as one at the top)
+        read_sizes.clear()
         saved = made
         made = {**once, **made} if inner else made
         sized_for = item.kind == "for" and isinstance(test, ast.Call) and sized(test, frozenset())
@@ -2359,7 +2369,18 @@ def _sized_loops(staged, args):
             if isinstance(test, (ast.Compare, ast.BoolOp)) and sized(test, frozenset()):
                 found.add(id(item))
             made = saved
-    return frozenset(found)
+        if id(item) in found and any(read_sizes):
+            by_sizes.add(id(item))
+    return _Loops(found, by_sizes)
+
+
+class _Loops(frozenset):
+    """The ids of ``_sized_loops``, with ``by_sizes`` the ids of those whose count reads an array's size."""
+
+    def __new__(cls, ids=(), by_sizes=()):
+        made = super().__new__(cls, ids)
+        made.by_sizes = frozenset(by_sizes)
+        return made
 
 
 def _ops_by_target(items):
