@@ -215,18 +215,25 @@ def named_expressions(func, error):
     _hoist_block(func.body, error)
 
 
+def _statement_blocks(stmt, cases=True):
+    """The blocks of statements ``stmt`` holds: its body, else and finally blocks, its handlers' bodies
+    and (with ``cases``) a match's cases' bodies."""
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(stmt, field, None)
+        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+            yield block
+    for handler in getattr(stmt, "handlers", ()):
+        yield handler.body
+    for case in getattr(stmt, "cases", ()) if cases else ():
+        yield case.body
+
+
 def _hoist_block(body, error):
     k = 0
     while k < len(body):
         stmt = body[k]
-        for field in ("body", "orelse", "finalbody"):
-            block = getattr(stmt, field, None)
-            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
-                _hoist_block(block, error)
-        for handler in getattr(stmt, "handlers", ()):
-            _hoist_block(handler.body, error)
-        for case in getattr(stmt, "cases", ()):
-            _hoist_block(case.body, error)
+        for block in _statement_blocks(stmt):
+            _hoist_block(block, error)
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             k += 1
             continue
@@ -335,12 +342,8 @@ def _before_continues(body, again):
             continue
         if not isinstance(stmt, (ast.For, ast.AsyncFor, ast.While, ast.FunctionDef, ast.AsyncFunctionDef,
                                  ast.ClassDef)):
-            for field in ("body", "orelse", "finalbody"):
-                block = getattr(stmt, field, None)
-                if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
-                    _before_continues(block, again)
-            for handler in getattr(stmt, "handlers", ()):
-                _before_continues(handler.body, again)
+            for block in _statement_blocks(stmt, cases=False):
+                _before_continues(block, again)
         elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):  # (a loop's else belongs to this loop)
             _before_continues(stmt.orelse, again)
         k += 1
