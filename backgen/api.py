@@ -38,7 +38,7 @@ import warnings
 import numpy as np
 
 from . import emit, methods, runtime, shape_free, source, structured, varargs
-from .free_arrays import free_arrays, signature_with, values_now, with_free_arrays
+from .free_arrays import closure_of, free_arrays, signature_with, values_now, with_free_arrays
 from .cache import output_roles
 from .docshapes import ANY_RANK
 from .errors import BackgenError, NoSourceError
@@ -527,7 +527,7 @@ class Differentiable:
         counts = first.mode == "numpy" and any(specs[p].kind == "int" and not specs[p].dims  # k: int: the code
                                                for p in first.params if p in specs)  # is the value's
         if first.mode == "scalar" or all(p in specs and specs[p].dims != ANY_RANK for p in first.params) and not counts:
-            self._fixed_globals = _global_values(self._func)
+            self._fixed_globals = _global_values(self._func, self._free)
             try:
                 self._latest = self._fixed = self._build(None)
             except BackgenError as exc:  # settings holding what samples lack (a dropout mask, dropout_param
@@ -623,9 +623,8 @@ class Differentiable:
         ``converted``: the places of lists of numbers given, made arrays."""
         self._ready()
         wrt = self.wrt_for(values)
-        module = _global_values(self._func)  # (folded in as constants: code for other values is not this call's)
-        if self._free:  # (those read as parameters: keyed by their shapes, as given values)
-            module = tuple(item for item in module if item[0] not in self._free)
+        module = _global_values(self._func, self._free)  # (folded in as constants: code for other values is not
+        # this call's; the arrays read as parameters are keyed by their shapes, as given values)
         if self._fixed is not None and wrt == self.wrt and not any(isinstance(v, np.ndarray) for v in values):
             if module != self._fixed_globals:
                 self._fixed = deep(lambda: self._build(None), _origin(self._func))
@@ -1835,28 +1834,26 @@ def _resized_all(values, size):
     return tuple(_resized(v, size) for v in values)
 
 
-def _global_values(func):
+def _global_values(func, skip=()):
     """The numbers, lists, tuples or dicts of numbers and arrays of ``func``'s module (and closure) that it names, as
     they are now: generated code holds them as constants (``LR = 0.5``, a Butcher tableau ``A = [[0.0,
     0.0], [0.5, 0.0]]``), so that code generated before the module changed them is not for this call; and
     the user's functions it names, by identity (a helper defined again, ``def exp`` over ``from math
     import exp``, below the decorated function: the code is read again for what the name is now).
-    (Read on every call: the names are worked out once per function, ``_global_names``.)"""
+    (Read on every call: the names are worked out once per function, ``_global_names``.)  ``skip``: names
+    of the function's read as inputs it is not given (``free_arrays``), keyed by their shapes instead."""
     func = getattr(func, "__func__", func)
     code = getattr(func, "__code__", None)
     if code is None:
         return ()
-    closure = {}
-    for name, cell in zip(code.co_freevars, func.__closure__ or ()):
-        try:
-            closure[name] = cell.cell_contents
-        except ValueError:  # (a cell not yet filled)
-            pass
+    closure = closure_of(func)
     found = []
     # the function's module, then the modules of the helpers it imports (from sa import g, g reading sa's SCALE)
     for prefix, scope, names in (("", collections.ChainMap(closure, func.__globals__), _global_names(func)),) + \
             tuple((f"{module}:", scope, names) for module, scope, names in _imported_names(func)):
         for name in names:
+            if not prefix and name in skip:
+                continue
             value = scope.get(name, _Unset)
             if _numbers_only(value):
                 found.append((prefix + name, repr(value)))
@@ -1889,11 +1886,7 @@ def _closures_within(func, closure):
         if not isinstance(value, types.FunctionType) or id(value) in seen or code is None or library_function(value):
             continue
         seen.add(id(value))
-        for name, cell in zip(code.co_freevars, value.__closure__ or ()):
-            try:
-                inner = cell.cell_contents
-            except ValueError:  # (a cell not yet filled)
-                continue
+        for name, inner in closure_of(value).items():
             if _numbers_only(inner):
                 found.append((f"{owner}.{name}", repr(inner)))
             else:

@@ -26,8 +26,8 @@ from .source import walk
 _UNSET = object()
 
 
-def _scope(func):
-    """The values ``func`` reads from outside: its closure's first, then its module's."""
+def closure_of(func):
+    """``{name: value}`` of the cells of ``func``'s closure that hold a value now."""
     closure = {}
     code = getattr(func, "__code__", None)
     for name, cell in zip(code.co_freevars if code else (), getattr(func, "__closure__", None) or ()):
@@ -35,13 +35,13 @@ def _scope(func):
             closure[name] = cell.cell_contents
         except ValueError:  # (a cell not yet filled)
             pass
-    return closure, getattr(func, "__globals__", {})
+    return closure
 
 
 def value_of(func, name):
     """The value ``name`` has for ``func`` now (its closure's, else its module's), or ``_UNSET``."""
-    closure, module = _scope(func)
-    return closure[name] if name in closure else module.get(name, _UNSET)
+    closure = closure_of(func)
+    return closure[name] if name in closure else getattr(func, "__globals__", {}).get(name, _UNSET)
 
 
 def _is_array(value):
