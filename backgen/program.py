@@ -517,9 +517,10 @@ class ShapesNeeded(BackgenError):
         self.unknown = tuple(unknown)
 
 
-def shapes_needed(forward, name, unknown, reason=""):
+def shapes_needed(forward, name, unknown, reason="", where=None):
     """The error naming every way to give the shapes of ``unknown`` (for a parameter read by string keys,
-    autograd's ``params["change"]``, the form of its entries' shapes)."""
+    autograd's ``params["change"]``, the form of its entries' shapes), at the line of ``where`` (the
+    error giving the ``reason``, where it has one) or else at the function's ``def``."""
     first = unknown[0]
     message = (f"{reason}: " if reason else "") + (
         f"the shapes of {', '.join(unknown)} are needed to write NumPy gradients for {name}(): annotate the "
@@ -533,8 +534,8 @@ def shapes_needed(forward, name, unknown, reason=""):
         entries = ", ".join(f"{key!r}: 'N, D'" for key in keys[:3]) + (", ..." if len(keys) > 3 else "")
         message += (f"; {param} is read by its keys ({', '.join(map(repr, keys))}) as a dict of arrays: give the "
                     f"shapes of its entries (shapes={{{param!r}: {{{entries}}}}})")
-    error = forward.error(message)
-    return ShapesNeeded(error.msg, error.filename, error.lineno, error.offset, error.text, unknown)
+    error = where if getattr(where, "lineno", None) is not None else forward.error(message)
+    return ShapesNeeded(message, error.filename, error.lineno, error.offset, error.text, unknown)
 
 
 def _keys_read(forward, param, depth=0):
@@ -635,8 +636,8 @@ def _shape_free_of(forward, wrt, shapes, needed, user_cache, splitting, split=Fa
                     raise _Resplit(func) from None
             raise
 
-    def asked(reason):
-        return shapes_needed(forward, forward.func.name, needed.unknown, reason)
+    def asked(reason, where=None):
+        return shapes_needed(forward, forward.func.name, needed.unknown, reason, where)
     try:
         return write_shape_free(forward, needed.unknown, declared_shapes(forward, shapes), attempt, asked)
     except BackgenError as refusal:

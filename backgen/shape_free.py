@@ -936,7 +936,8 @@ def _mark(kinds, names, name, kind):
 
 def write(forward, unknown, declared, attempt, needed):
     """The program ``attempt(probe_specs, unknown)`` writes for every rank of ``unknown`` (see the
-    module's contract).  ``declared``: the specs given; ``needed(reason)``: the error to raise.
+    module's contract).  ``declared``: the specs given; ``needed(reason, where=None)``: the error to
+    raise (at the line of the error ``where``, where it has one).
     Where the forward ran at none of the samples that way and some failed on their sizes (sizes
     the code fixes, ``np.ones((3, 4)) * x``, or ties, ``x.dot(w)``), it is all tried again with
     each sample that fails so fitted to the code (``_Fitting``)."""
@@ -1248,10 +1249,10 @@ class _Samples:
                     at = ", ".join(f"{n} of rank {r}" for n, r in ranks.items())
                     at = f" (on sample arrays: {at})" if at else ""  # (none: every parameter a number)
                     if getattr(exc, "number_and_array", False) and not getattr(exc, "iteration", False):
-                        self.paths_differ = self.needed(f"{exc.msg}{at}")
+                        self.paths_differ = self.needed(f"{exc.msg}{at}", exc)
                         return []  # (numbers are tried: the code then checks it is given numbers)
                     if not self.quiet:
-                        needed = self.needed(f"{exc.msg}{at}")
+                        needed = self.needed(f"{exc.msg}{at}", exc)
                         needed.varying_shape = getattr(exc, "varying_shape", None)  # (a shape the arrays change)
                         raise needed
             if not ranks:  # nothing to vary: one sample run says it all

@@ -230,8 +230,8 @@ ONE_LIST_OF_ONE_ARRAY_TWICE = ONE_ARRAY_APPENDED_TWICE.replace(
 
 
 @pytest.mark.parametrize("source, shapes, line", [
-    (ONE_ARRAY_APPENDED_TWICE, {"W": (3,)}, 9), (ONE_ARRAY_APPENDED_TWICE, None, 4),
-    (ONE_LIST_OF_ONE_ARRAY_TWICE, {"W": (2, 2)}, 8), (ONE_LIST_OF_ONE_ARRAY_TWICE, None, 4)])
+    (ONE_ARRAY_APPENDED_TWICE, {"W": (3,)}, 9), (ONE_ARRAY_APPENDED_TWICE, None, 9),
+    (ONE_LIST_OF_ONE_ARRAY_TWICE, {"W": (2, 2)}, 8), (ONE_LIST_OF_ONE_ARRAY_TWICE, None, 8)])
 def test_a_list_holding_one_array_twice_after_a_loop_is_refused_where_an_item_is_written(source, shapes, line):
     # hs[0] += 1.0 writes into W, which hs[1] is too: the gradient was wrong (hs[1] read as W unchanged)
     assert_refused(source, "'hs' may have been changed by the write into 'hs'", line, shapes=shapes)

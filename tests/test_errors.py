@@ -439,3 +439,25 @@ def test_the_shape_walk_prints_no_syntax_warning():
     step = 1e-6
     want = (forward["f"](0.5 + step) - forward["f"](0.5 - step)) / (2 * step)
     assert namespace["f_backward"](0.5) == pytest.approx(want, rel=1e-7)
+
+
+def test_code_for_every_shape_refused_where_numpy_raises_points_at_that_line():
+    # a loop over a data mask (Cox's risk sets) at sample ranks NumPy raises on: the refusal asking
+    # for shapes pointed at the def line while saying "NumPy raises on this line"
+    source = textwrap.dedent("""\
+        import numpy as np
+
+        def f(w, X, t, ev):
+            eta = X @ w
+            loss = 0.0
+            for i in range(len(t)):
+                if ev[i] == 1:
+                    at_risk = t >= t[i]
+                    loss -= eta[i] - np.log(np.sum(np.exp(eta[at_risk])))
+            return loss
+        """)
+    with pytest.raises(BackgenError, match="NumPy raises on this line") as caught:
+        backgen.generate(source)
+    assert (caught.value.lineno, caught.value.offset) == (4, 5)
+    assert "the shapes of w, X, t, ev are needed" in str(caught.value)
+    assert str(caught.value).startswith("<string>:4:5: ")
