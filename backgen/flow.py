@@ -906,6 +906,7 @@ class StatementStager:
             and len(call.args) == 1 and "reversed" not in self.versions
         counted = call.args[0] if backwards else call
         renew = live = False
+        spelled = None
         if isinstance(counted, ast.Call) and isinstance(counted.func, ast.Name) and counted.func.id == "range" \
                 and "range" not in self.versions:
             bounds = [self.static_int(arg) for arg in counted.args]
@@ -958,6 +959,9 @@ class StatementStager:
             item = ast.Subscript(ast.Name(call.id if live else str(sequence), ast.Load()), ast.Name(index, ast.Load()),
                                  ast.Load())
             prefix = [ast.copy_location(ast.Assign([ast.Name(var, ast.Store())], item), stmt)]
+            if isinstance(sequence, ir.Const) and str(sequence) not in self.versions:
+                spelled = str(sequence)  # (a constant iterated by its text, a name for this loop's body alone:
+                # no value after it, which an if's merge would bind, np.full(4, 0.5) = a_1)
             self.versions.setdefault(str(sequence), sequence)
             if isinstance(sequence, ir.Var):  # Python iterates the value as the loop starts
                 self.read_so_far.add(sequence.name)
@@ -974,6 +978,8 @@ class StatementStager:
                 carry = (iterated[0],)
         carried = bool(carry) or bool(iterated) and iterated[0] in self.carried_names(stmt, prefix + body)
         self.loop(stmt, "for", var, iterable, "", prefix + body, iterated, renew=renew, carry=carry)
+        if spelled is not None:
+            self.versions.pop(spelled, None)
         if iterated and self.stale.get(iterated[0], stale_before) != stale_before:
             marks = self.stale[iterated[0]][len(stale_before or ()):]
             if not carried and any(only_if_array is None for only_if_array, _, _ in marks):

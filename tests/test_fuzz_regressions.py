@@ -5519,3 +5519,37 @@ def test_a_loop_giving_a_selection_a_value_of_another_length():
     v = np.array([0.873655, 0.534386, 0.825117, -0.455848])
     assert_right(source, [X, v], dout=np.array([0.4, -1.2, 0.7, 0.9]))
     assert_right(source, [X, v + 1.0], dout=np.array([0.4, -1.2, 0.7, 0.9]))
+
+
+@pytest.mark.parametrize("annotated", [False, True], ids=["every shape", "shapes given"])
+def test_a_constant_array_iterated_then_written_on_one_path(annotated):
+    # (long fuzz, seed 2026120595, program 17013) `for row in a` over a constant array iterated it by
+    # its text, a name left bound after the loop: the write into a on one path of a later if then merged
+    # that name as well, and the staged forward assigned to `np.full(4, 0.5)` (an internal SyntaxError)
+    param = "s: float" if annotated else "s"
+    assert_right(f'''
+        import numpy as np
+
+        def f({param}):
+            a = np.full(4, 0.5)
+            t = 0.0
+            for row in a:
+                t = t + np.cosh(row) * s
+            if s > -3.9:
+                a[0] += s * 2.0
+            return a * a * t
+    ''', [0.7], dout=np.array([0.5, -1.0, 2.0, 0.3]))
+    assert_right(f'''
+        import numpy as np
+
+        def f({param}):
+            a = np.linspace(0.0, 1.0, 5)
+            t = s
+            for v in a:
+                t = t * 0.9 + v
+            for v in a:
+                t = t + v * s
+            if t > 0:
+                a[2] = t
+            return np.sum(a ** 2)
+    ''', [0.7])
