@@ -151,8 +151,14 @@ class StatementStager:
             return
         if kind is ast.Name:
             if target.id in self.config_aliases:  # bn_param2 = bn_param, bn_param = bn_params[0]: settings
-                parts = [value] if isinstance(value, ast.Name) else [value.value, value.slice]
-                self.bind(target.id, self.inert(value, parts, lambda: target.id, "settings", opaque=True))
+                parts = [value] if isinstance(value, ast.Name) else list(value.values) if \
+                    isinstance(value, ast.Dict) else [value.value, value.slice]  # (a display: settings_displays)
+                display = isinstance(value, ast.Dict)
+                reason = (f"{target.id} = {{...}}: a dict written out and handed on whole is read as settings, "
+                          "which carry no gradient, and a differentiated value flows into its entries here: pass "
+                          "that value on as an argument of its own") if display else None
+                self.bind(target.id, self.inert(value, parts, lambda: target.id, "settings", opaque=True,
+                                                own_line=display, reason=reason))
                 return
             if value.__class__ is ast.Constant and value.value is None:  # y = None where y held a value
                 self.set_to_none(target)

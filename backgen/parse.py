@@ -54,8 +54,8 @@ from . import (broadcasts, combinations, correlations, defaults, dict_arguments,
                generators, higher_order, image_filters, index_tricks, integrals, iterables, list_calls,
                masked_reductions, masked_ufuncs, math_calls, modern_syntax, named_entries, orders, outers, partials,
                physical_constants, polyfits, quantiles, scipy_calls, scipy_linalg, scipy_optimize, selects,
-               shape_tuples, signals, signed, softplus, sorted_calls, spectra, starred, statistics_calls, step_bodies,
-               trys, varargs, vectorized, view_targets)
+               settings_displays, shape_tuples, signals, signed, softplus, sorted_calls, spectra, starred,
+               statistics_calls, step_bodies, trys, varargs, vectorized, view_targets)
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
@@ -2720,6 +2720,10 @@ def fence(forward, main=True):
         body = body[1:]
     if not main:
         _nested_tuples_listed(func)
+    settings = settings_displays.names(func, forward.helpers)
+    for node in walk(func):  # conv_param = {'stride': 1, 'pad': 1}, handed to helpers: settings, not a value
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and node.targets[0].id in settings:
+            node.value.settings_display = True
     _fence_block(forward, body, in_loop=False, last=True, reported=_reported_dicts(func) if main else frozenset())
     if not main and body and not any(isinstance(n, ast.Return) for n in walk(func)):
         # a helper that only writes into what it is given (def relu_(a): a[a < 0] = 0.0): it returns None,
@@ -2895,6 +2899,10 @@ def _fence_stmt(forward, stmt, last, reported=frozenset()):
                 _fence_expr(forward, value)
     elif isinstance(stmt, ast.Assign):
         if stmt.value in reported:  # stats = {"acc": ...}, returned beside the loss: left out
+            return
+        if getattr(stmt.value, "settings_display", False):  # (``settings_displays``)
+            for value in stmt.value.values:
+                _fence_expr(forward, value, "arg")
             return
         if builds_collection(stmt):  # cache = {}, cache["cache%d" % t] = c: the layer's cache
             for value in stmt.value.values if isinstance(stmt.value, ast.Dict) else ():

@@ -32,7 +32,7 @@ import functools
 import keyword
 import math
 
-from . import ir, runtime, source
+from . import ir, runtime, settings_displays, source
 from .errors import BackgenError
 from .flow import RETURN, StatementStager, single_exit
 from .cache import CacheStager, dict_made, inline_expressions, output_roles, returned_dicts, specialize
@@ -253,7 +253,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.env = forward.env
         nodes = forward.nodes
         self.numpy = arrays or uses_numpy(forward, nodes=nodes)
-        more, self.config_aliases = config_aliases(forward.func, forward.settings, nodes)
+        displays = settings_displays.names(forward.func, forward.helpers)  # conv_param = {'stride': 1, ...}
+        more, self.config_aliases = config_aliases(forward.func, forward.settings | displays, nodes)
+        self.config_aliases |= displays
         self.config = forward.settings | more | self.config_aliases
         self.ops = []
         self.line = self.func.lineno

@@ -715,11 +715,12 @@ class CallStager:
         return qualified is not None and qualified.startswith("np.") and \
             isinstance(getattr(np, qualified[3:], None), type) and issubclass(getattr(np, qualified[3:]), np.generic)
 
-    def inert(self, node, children, name, role, opaque=False, inline=False, reason=None):
+    def inert(self, node, children, name, role, opaque=False, inline=False, reason=None, own_line=False):
         """A value that carries no gradient: a mask, a shape, a constructor's result.
 
-        ``inline`` keeps it as an expression (a constant atom) instead of a line; ``opaque``: refused
-        where a differentiated value flows into it, saying ``reason`` if given.
+        ``inline`` keeps it as an expression (a constant atom) instead of a line, as is one of constants
+        alone unless ``own_line``; ``opaque``: refused where a differentiated value flows into it, saying
+        ``reason`` if given.
         """
         replaced = {}
         args = []
@@ -735,7 +736,7 @@ class CallStager:
             if isinstance(atom, ir.Var):
                 args.append(atom)
         text = self.spell(node, replaced)
-        if not args or inline:
+        if not args and not own_line or inline:
             return ir.Const(text)
         target = name() if name is not None else self.namer.fresh(role or "t")
         params = (("opaque", repr(bool(opaque))),) + ((("reason", reason),) if reason else ())

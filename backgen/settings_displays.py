@@ -1,0 +1,81 @@
+"""Dicts of settings a function writes itself and hands to its helpers.
+
+Contract: ``names(func, helpers) -> frozenset`` of the names ``func`` binds exactly once, by an
+assignment of a dict display of string keys (no ``**``) to that name alone, not a parameter, and
+uses otherwise only as settings: read at a string key (``d["stride"]``), by ``d.get(...)``, tested
+by ``in``, given whole as an argument to a call of one of ``helpers`` (the user's functions), kept
+in a layer's cache (``cache = (x, w, b, conv_param)``) or bound to another name used so alone (the
+helper's parameter where a helper is written into its caller), one use at least.  CS231n's network writes them so::
+
+    conv_param = {'stride': 1, 'pad': (filter_size - 1) // 2}
+    out, cache = conv_relu_pool_forward(X, W1, b1, conv_param, pool_param)
+
+Such a dict is staged as a value that carries no gradient (the stager refuses it where a
+differentiated value flows into one of its entries), on a line of its own, and its helpers read it
+as settings, as they read one given as a parameter (``stage.config_params``).
+"""
+
+import ast
+
+from .source import walk
+
+
+def names(func, helpers):
+    """See the module's contract."""
+    stores, displays, aliases = {}, {}, {}
+    for node in walk(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            stores[node.id] = stores.get(node.id, 0) + 1
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if _display(node.value):
+                displays.setdefault(node.targets[0].id, []).append(node)
+            elif isinstance(node.value, ast.Name):
+                aliases.setdefault(node.targets[0].id, []).append(node.value.id)
+    params = {a.arg for a in func.args.args + func.args.kwonlyargs}
+    found = {name for name, assigns in displays.items()
+             if len(assigns) == 1 and stores.get(name) == 1 and name not in params}
+    while True:  # (a name bound once to another of them: a helper written into its caller, conv_param2 = conv_param)
+        more = {name for name, values in aliases.items() if name not in found and stores.get(name) == 1 and
+                name not in params and values[0] in found}
+        if not more:
+            break
+        found |= more
+    while found:
+        allowed, used = _allowed_uses(func, helpers, found)
+        kept = {name for name in found if name in used and all(
+            id(node) in allowed for node in walk(func)
+            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load))}
+        kept = {name for name in kept if name in displays or aliases[name][0] in kept}
+        if kept == found:
+            break
+        found = kept
+    return frozenset(name for name in found if name in displays)
+
+
+def _allowed_uses(func, helpers, found):
+    """The ids of the reads of ``found`` as settings (see the module's contract; also as the value a
+    name of ``found`` is bound to, or an item of a tuple a layer keeps as its cache), and the names read so."""
+    allowed = set()
+    for node in walk(func):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load) \
+                and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+            allowed.add(id(node.value))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and \
+                isinstance(node.func.value, ast.Name):
+            allowed.add(id(node.func.value))
+        elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            allowed.add(id(node.comparators[0]))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in helpers:
+            allowed.update(id(a) for a in node.args + [k.value for k in node.keywords if k.arg is not None])
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if node.targets[0].id in found and isinstance(node.value, ast.Name):
+                allowed.add(id(node.value))
+            elif isinstance(node.value, ast.Tuple):  # cache = (x, w, b, conv_param)
+                allowed.update(id(e) for e in node.value.elts)
+    used = {node.id for node in walk(func) if isinstance(node, ast.Name) and id(node) in allowed}
+    return allowed, used & found
+
+
+def _display(value):
+    return isinstance(value, ast.Dict) and bool(value.keys) and all(
+        isinstance(k, ast.Constant) and isinstance(k.value, str) for k in value.keys)
