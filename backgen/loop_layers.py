@@ -97,8 +97,12 @@ def _generic(forward, build, body, loop, returned, shapes, unknown):
 
     def attempt(probe, _):
         return _LoopLayer(forward, build, body, loop, returned, probe, generic=tuple(unknown)).program()
-    return write(forward, tuple(unknown), declared_shapes(forward, shapes), attempt,
-                 lambda reason: forward.error(_needed(unknown, reason), forward.func))
+    def needed(reason, where=None):  # (at the line of the error ``where`` where it has one)
+        error = forward.error(_needed(unknown, reason), forward.func)
+        if getattr(where, "lineno", None) is not None:
+            error = BackgenError(error.msg, where.filename, where.lineno, where.offset, where.text)
+        return error
+    return write(forward, tuple(unknown), declared_shapes(forward, shapes), attempt, needed)
 
 
 def _needed(unknown, reason=""):

@@ -461,3 +461,34 @@ def test_code_for_every_shape_refused_where_numpy_raises_points_at_that_line():
     assert (caught.value.lineno, caught.value.offset) == (4, 5)
     assert "the shapes of w, X, t, ev are needed" in str(caught.value)
     assert str(caught.value).startswith("<string>:4:5: ")
+
+
+def test_a_loop_layer_for_every_shape_refused_at_its_steps_line():
+    # (layer fuzz, seed 211, program 180) the refusal of a loop layer's step raising at sample ranks
+    # was an internal TypeError once the refusal learned to point at the line that raised
+    source = textwrap.dedent("""\
+        import numpy as np
+
+        def step_forward(x, prev_h, Wx, Wh, b):
+            next_h = np.tanh(x.dot(Wx) + prev_h.dot(Wh) + b)
+            next_h[0] += b
+            cache = {'b': b, 'x': x, 'Wh': Wh, 'Wx': Wx, 'next_h': next_h, 'prev_h': prev_h}
+            next_h += prev_h.dot(Wh)
+            return next_h, cache
+
+        def f(x, h0, Wx, Wh, b):
+            N, T, D = x.shape
+            h = np.zeros((N, T, h0.shape[1]))
+            prev_h = h0
+            cache = [None] * T
+            for t in range(T):
+                next_h, step_cache = step_forward(x[:, t, :], prev_h, Wx, Wh, b)
+                h[:, t, :] = next_h
+                cache[t] = step_cache
+                prev_h = next_h
+            return h, cache
+        """)
+    with pytest.raises(BackgenError, match="the shapes of x, h0, Wx, Wh, b are needed") as caught:
+        backgen.generate(source, name="f")
+    assert "internal error" not in str(caught.value)
+    assert caught.value.lineno == 7
