@@ -2220,6 +2220,12 @@ def _function_helpers(func, func_node, aliases=None, wrapped=None):
             if isinstance(value, types.FunctionType) and _describe(value) is None and not _library(value) and \
                     getattr(value, "__name__", None) == node.args[0].id:  # called on each element (``vectorized``)
                 helpers[node.args[0].id] = value
+        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name) and \
+                _live_reduce(node.func, closure, func.__globals__):  # reduce(smin, dists): smin, called by the fold
+            value = _uncached(closure.get(node.args[0].id, func.__globals__.get(node.args[0].id)))
+            if isinstance(value, types.FunctionType) and _describe(value) is None and not _library(value) and \
+                    getattr(value, "__wrapped__", None) is None and value.__name__ == node.args[0].id:
+                helpers[node.args[0].id] = value
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             passed = [a.id for a in node.args + [k.value for k in node.keywords] if isinstance(a, ast.Name)]
             callee = renamed.get(node.func.id, node.func.id)
@@ -2250,6 +2256,15 @@ def _function_helpers(func, func_node, aliases=None, wrapped=None):
             if isinstance(node, ast.Name) and node.id in renamed:
                 node.id = renamed[node.id]
     return helpers
+
+
+def _live_reduce(node, closure, scope):
+    """Whether the called expression ``node`` is ``functools.reduce`` as the live function's names bind it
+    (``reduce``, ``functools.reduce``, ``ft.reduce``): its first argument is a function the fold calls."""
+    if isinstance(node, ast.Name):
+        return closure.get(node.id, scope.get(node.id)) is functools.reduce
+    return isinstance(node, ast.Attribute) and node.attr == "reduce" and isinstance(node.value, ast.Name) and \
+        closure.get(node.value.id, scope.get(node.value.id)) is functools
 
 
 def _uncached(value):
@@ -2941,7 +2956,7 @@ def _fence_stmt(forward, stmt, last, reported=frozenset()):
                                                      and isinstance(target.value, ast.Name)):
             raise forward.error("only augmented assignments to a name or a part of an array are supported" +
                                 _object_write(target), target)
-        if not isinstance(stmt.op, BINOPS + (ast.FloorDiv, ast.Mod)):  # (x //= 2, x %= p: x = x // 2, as a
+        if not isinstance(stmt.op, BINOPS + (ast.FloorDiv, ast.Mod, ast.BitAnd, ast.BitOr, ast.BitXor)):  # (x //= 2, x %= p: x = x // 2, as a
             raise forward.error(f"the operator {_op_symbol(stmt.op)}= is not supported", stmt)  # value's //)
         _fence_expr(forward, stmt.value)
     elif isinstance(stmt, ast.Pass):
