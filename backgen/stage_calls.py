@@ -22,7 +22,7 @@ from .hints import hint as _hint
 from .parse import array_default, inlined_note, key_parts, read_helper
 from .structured import keys_needed
 from .rules import (ALIASES, CALLS, INERT, INERT_ATTRIBUTES, INERT_METHODS, METHOD_SIGNATURES, METHODS,
-                    NOT_DIFFERENTIABLE, NUMPY, OPAQUE, SIGNATURES)
+                    NOT_DIFFERENTIABLE, NUMPY, OPAQUE, OPAQUE_REASONS, SIGNATURES)
 
 
 # NumPy functions written with others backgen has rules for (the same numbers), and the form each is read in
@@ -199,7 +199,8 @@ class CallStager:
             elif isinstance(items, ast.Name) and self._is_list(items):  # (an array's elements: not followed)
                 return self.numpy_op(f"list_{qualified}", [items], node, name, role)
         if qualified in INERT or qualified in OPAQUE:
-            return self.inert(node, node.args, name, role, opaque=qualified in OPAQUE)
+            return self.inert(node, node.args, name, role, opaque=qualified in OPAQUE,
+                              reason=OPAQUE_REASONS.get(qualified))
         if node.keywords:
             raise self.error("keyword arguments are not supported in this call", node.keywords[0])
         if qualified in ("max", "min") and any(isinstance(a, (ast.Tuple, ast.List)) for a in node.args):
@@ -396,7 +397,7 @@ class CallStager:
             qualified = "np.nonzero"  # np.where(y == 1): the indices where it holds, as np.nonzero gives them
         if qualified in INERT or qualified in OPAQUE:
             return self.inert(node, node.args + [k.value for k in node.keywords], name, role,
-                              opaque=qualified in OPAQUE)
+                              opaque=qualified in OPAQUE, reason=OPAQUE_REASONS.get(qualified))
         if qualified == "np.full":  # of an integer dtype: the fill value rounded, no gradient (refused where
             dtype = next((k.value for k in node.keywords if k.arg == "dtype"), node.args[2] if len(node.args) > 2
                          else None)  # one flows into it); the rule's otherwise

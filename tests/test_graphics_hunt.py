@@ -96,3 +96,54 @@ def test_reduce_of_a_helper_under_the_decorator(tmp_path):
 def test_functools_reduce_of_a_helper_under_the_decorator(tmp_path):
     args = [RNG.normal(size=(4, 3)), RNG.normal(size=(3, 3)), np.array([0.3, 0.5, 0.4])]
     every_way(REDUCED_MODULE, "scene", args, {"p": "N, 3", "centers": "3, 3", "radii": "3"}, tmp_path)
+
+
+# --- scipy.special.comb and binom: a Bernstein basis's coefficients ------------------------------------
+
+BERNSTEIN = '''
+import numpy as np
+from scipy.special import binom, comb
+
+def bezier(P, t):
+    n = P.shape[0] - 1
+    k = np.arange(n + 1)
+    B = binom(n, k) * t[:, None] ** k * (1 - t[:, None]) ** (n - k)
+    return np.sum((B @ P) ** 2)
+
+def bezier_loop(P, t):
+    n = len(P) - 1
+    curve = np.zeros((len(t), P.shape[1]))
+    for i in range(n + 1):
+        curve += np.outer(comb(n, i, exact=True) * t ** i * (1 - t) ** (n - i), P[i])
+    return np.sum(curve ** 3)
+'''
+
+
+@pytest.mark.parametrize("function", ["bezier", "bezier_loop"])
+def test_bernstein_basis_with_scipy_binomials(function, tmp_path):
+    # binom(n, k) and comb(n, k) were refused (scipy.special.binom is not supported)
+    args = [RNG.normal(size=(4, 2)), np.array([0.1, 0.35, 0.6, 0.85])]
+    every_way(BERNSTEIN, function, args, {"P": "4, 2", "t": "T"}, tmp_path)
+
+
+def test_binomial_values_are_scipys():
+    from scipy import special  # noqa: PLC0415
+
+    namespace = {}
+    exec(backgen.generate(BERNSTEIN, name="bezier", shapes={"P": "4, 2", "t": "T"}), namespace)
+    n = np.array([5.0, 5.0, 5.0, 3.0, 2.5, -1.5, 4.0, 0.0])
+    k = np.array([0.0, 2.0, 6.0, -1.0, 1.0, 1.0, 4.0, 0.0])
+    np.testing.assert_allclose(namespace["_binom"](n, k), special.binom(n, k), rtol=1e-12)
+    assert namespace["_binom"](3, 1) == special.comb(3, 1, exact=True)
+
+
+def test_a_differentiated_binomial_is_refused():
+    source = '''
+import numpy as np
+from scipy.special import binom
+
+def f(t, n):
+    return np.sum(binom(n, 2.0) * t)
+'''
+    with pytest.raises(backgen.BackgenError, match="binom and comb are read of numbers no gradient flows"):
+        backgen.generate(source, name="f", shapes={"t": "N", "n": "float"})
