@@ -188,7 +188,9 @@ class CallStager:
             node = ast.copy_location(ast.Call(func, list(items), []), node)
         if qualified == "sum" and len(node.args) == 1 and not node.keywords and \
                 (isinstance(node.args[0], ast.Name) or self.numpy and not isinstance(node.args[0], ast.Starred) or
-                 isinstance(node.args[0], ast.Subscript) and isinstance(node.args[0].slice, ast.Slice)):  # (v[1:])
+                 isinstance(node.args[0], ast.Subscript) and isinstance(node.args[0].slice, ast.Slice) or  # (v[1:])
+                 _arithmetic(node.args[0], self.qualify)):  # sum(abs(a - b)): an array's rows (lists joined by + or
+            # repeated by * are refused where staged)
             return self.numpy_op("list_sum", [node.args[0]], node, name, role)  # the sum of a list, or of an
             # array's rows (sum((x - y) ** 2))
         if qualified in ("max", "min") and len(node.args) == 1 and not node.keywords:  # of a list of numbers
@@ -1048,3 +1050,17 @@ def helper_roles(helper):
         return None
     roles = output_roles(helper.func, returned.elts)
     return roles if set(roles) != {"out"} else None
+
+
+def _arithmetic(node, qualify):
+    """Whether ``node`` is arithmetic (``a - b``, ``-x``, ``abs(a - b)``, ``(x - y) ** 2``, a sum of such) of
+    names, numbers and items, with no + or * (of lists: joined, repeated): what ``sum`` of it adds are an
+    array's rows (Python raises on the others' lists)."""
+    if isinstance(node, ast.BinOp):
+        return not isinstance(node.op, (ast.Add, ast.Mult)) and \
+            all(_arithmetic(side, qualify) for side in (node.left, node.right))
+    if isinstance(node, ast.UnaryOp):
+        return _arithmetic(node.operand, qualify)
+    if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
+        return qualify(node.func) in ("abs", "sum") and _arithmetic(node.args[0], qualify)  # (sum(sum(...)))
+    return isinstance(node, (ast.Name, ast.Constant, ast.Subscript))

@@ -147,3 +147,40 @@ def f(t, n):
 '''
     with pytest.raises(backgen.BackgenError, match="binom and comb are read of numbers no gradient flows"):
         backgen.generate(source, name="f", shapes={"t": "N", "n": "float"})
+
+
+# --- sum() of lists joined by +, and of arrays' arithmetic -------------------------------------------
+
+JOINED = '''
+def total(xs, ys):
+    zs = xs + ys
+    return sum(zs)
+'''
+
+
+def test_the_sum_of_lists_joined_is_refused(tmp_path):
+    # zs = xs + ys joins two lists of numbers; sum(zs) added zs's items as a list's, while + was read as
+    # arithmetic: the gradient of xs was a list of len(xs) + len(ys) ones (a wrong gradient, and shape)
+    func = forward(JOINED, "total", tmp_path)
+    for attempt in (lambda: backgen.generate(JOINED, name="total"),
+                    lambda: backgen.backward(func).backward([1.0, 2.0], [3.0, 4.0, 5.0])):
+        with pytest.raises(backgen.BackgenError, match="joins or repeats them"):
+            attempt()
+
+
+L1 = '''
+import numpy as np
+
+def l1(a, b):
+    return sum(sum(abs(a - b)))
+'''
+
+
+def test_builtin_sum_of_arithmetic_of_arrays(tmp_path):
+    # the decorator refused "sum has no derivative rule" (code using no NumPy call, given arrays): sum of
+    # arithmetic adds an array's rows, as sum of a name does
+    args = [RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4))]
+    func = forward(L1, "l1", tmp_path)
+    from numeric import check_gradients  # noqa: PLC0415
+    check_gradients(backgen.backward(func).backward(*args), func, args, [0, 1])
+    every_way(L1, "l1", args, {"a": "H, W", "b": "H, W"}, tmp_path, free=False)
