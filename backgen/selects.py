@@ -1,4 +1,4 @@
-"""NumPy's np.select, written as the nested np.where it is.
+"""NumPy's np.select and np.choose, written as the nested np.where they are.
 
 Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each
 call ``np.select(condlist, choicelist, default=0)`` of a function the
@@ -9,7 +9,9 @@ the statement calling it and read nowhere else), with
 holds picks its choice, the default where none does, every operand broadcast
 together, as NumPy's np.select computes it; the rule of ``np.where`` then
 differentiates it.  Lists that are not displays, or of two lengths, are refused
-at the call.
+at the call.  ``np.choose(a, [c0, c1, c2])`` likewise, whose choices are a display (or a name
+bound to one so): ``np.where(a == 0, c0, np.where(a == 1, c1, c2))``, the last choice where
+the index names no other (an index out of range raises in the forward); ``mode=`` and ``out=`` are refused.
 
 ``np.compress(condition, a, axis)`` and ``np.extract(condition, arr)`` are read
 as the selections they are: ``np.take(a, np.flatnonzero(condition), axis)``
@@ -23,12 +25,12 @@ import copy
 
 from .source import module_calls, rewrite_statements, walk
 from .scipy_calls import numpy_alias
-SPELLED = frozenset({"select", "compress", "extract"})  # (parse runs this rewriter only where the function spells one)
+SPELLED = frozenset({"select", "compress", "extract", "choose"})  # (parse runs this rewriter only where the function spells one)
 
 
 def rewrite(forward):
     _taken_selections(forward)
-    calls = module_calls(forward.env, "numpy", ("select",))
+    calls = module_calls(forward.env, "numpy", ("select", "choose"))
     if calls is None:
         return
     which, _ = calls
@@ -44,7 +46,7 @@ def rewrite(forward):
             for keyword in node.keywords:
                 if isinstance(keyword.value, ast.Name) and keyword.value.id in displays:
                     keyword.value = copy.deepcopy(displays[keyword.value.id][1])
-            new = _nested_where(forward, node)
+            new = _chosen(forward, node) if which(node.func) == "choose" else _nested_where(forward, node)
             for sub in ast.walk(new):
                 ast.copy_location(sub, node)
             return new
@@ -108,6 +110,28 @@ def _nested_where(forward, call):
     for condition, choice in reversed(list(zip(conditions.elts, choices.elts))):
         where = ast.Attribute(ast.Name(np_name, ast.Load()), "where", ast.Load())
         new = ast.Call(where, [condition, choice, new], [])
+    return new
+
+
+def _chosen(forward, call):
+    """``np.choose(a, [c0, c1, c2])`` as ``np.where(a == 0, c0, np.where(a == 1, c1, c2))``: each element
+    from the choice its index names (an index out of range raises in the forward, mode 'raise'), every
+    operand broadcast together, as NumPy's np.choose computes it."""
+    given = dict(zip(("a", "choices"), call.args))
+    if len(call.args) > 2 or any(isinstance(a, ast.Starred) for a in call.args) or \
+            any(k.arg not in ("a", "choices") or k.arg in given for k in call.keywords):
+        raise forward.error("np.choose is read with a and choices (mode 'raise', no out=)", call)
+    given.update({k.arg: k.value for k in call.keywords})
+    index, choices = given.get("a"), given.get("choices")
+    if index is None or not isinstance(choices, (ast.List, ast.Tuple)) or not choices.elts or \
+            any(isinstance(e, ast.Starred) for e in choices.elts):
+        raise forward.error("np.choose is differentiated with its choices written out as a list ([v, q, p])", call)
+    np_name = numpy_alias(forward)
+    new = choices.elts[-1]
+    for k in reversed(range(len(choices.elts) - 1)):
+        where = ast.Attribute(ast.Name(np_name, ast.Load()), "where", ast.Load())
+        test = ast.Compare(copy.deepcopy(index), [ast.Eq()], [ast.Constant(k)])
+        new = ast.Call(where, [test, choices.elts[k], new], [])
     return new
 
 

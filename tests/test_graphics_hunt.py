@@ -184,3 +184,41 @@ def test_builtin_sum_of_arithmetic_of_arrays(tmp_path):
     from numeric import check_gradients  # noqa: PLC0415
     check_gradients(backgen.backward(func).backward(*args), func, args, [0, 1])
     every_way(L1, "l1", args, {"a": "H, W", "b": "H, W"}, tmp_path, free=False)
+
+
+# --- np.choose: an HSV sector picks its channels ----------------------------------------------------
+
+HSV = '''
+import numpy as np
+
+def hsv_to_rgb(h, s, v):
+    i = np.floor(h * 6.0)
+    f = h * 6.0 - i
+    p = v * (1.0 - s)
+    q = v * (1.0 - s * f)
+    t = v * (1.0 - s * (1.0 - f))
+    i = i.astype(int) % 6
+    r = np.choose(i, [v, q, p, p, t, v])
+    g = np.choose(i, (t, v, v, q, p, p))
+    channels = [p, p, t, v, v, q]
+    b = np.choose(i, choices=channels)
+    return np.sum(np.stack([r, g, b], axis=-1) ** 2 * np.array([1.0, 2.0, 3.0]))
+'''
+
+
+def test_hsv_sectors_picked_by_np_choose(tmp_path):
+    # np.choose was refused (no derivative rule): it is the nested np.where of its choices
+    h = np.array([0.05, 0.3, 0.45, 0.55, 0.7, 0.95])
+    args = [h, np.linspace(0.3, 0.8, 6), np.linspace(0.9, 0.4, 6)]
+    every_way(HSV, "hsv_to_rgb", args, {"h": "N", "s": "N", "v": "N"}, tmp_path)
+
+
+def test_np_choose_with_a_mode_is_refused():
+    source = '''
+import numpy as np
+
+def f(x, i):
+    return np.sum(np.choose(i, [x, 2 * x], mode="clip"))
+'''
+    with pytest.raises(backgen.BackgenError, match="np.choose is read with a and choices"):
+        backgen.generate(source, name="f", shapes={"x": "N", "i": "int N"})
