@@ -217,6 +217,11 @@ class CallStager:
             raise self.error(f"{label}() of one argument is followed for a list the function builds (xs = [a, b]; "
                              f"{label}(xs)) or writes out ({label}([a, b, c])); for the largest or smallest "
                              f"element of an array use np.{label}(x)", node)
+        if rule is None and qualified == "sum" and len(node.args) == 1:
+            raise self.error("sum() of this is followed in code calling no NumPy for a list or a name holding one "
+                             "(zs = ...; sum(zs)), a generator (sum(w * x for w, x in zip(ws, xs))), or arithmetic "
+                             "of arrays with no + or * (sum(abs(a - b)), which Python's lists would join or "
+                             "repeat): for arrays, write np.sum(...)", node)
         if rule is None:
             arities = sorted(n for (f, n) in CALLS if f == qualified)
             if arities:

@@ -222,3 +222,13 @@ def f(x, i):
 '''
     with pytest.raises(backgen.BackgenError, match="np.choose is read with a and choices"):
         backgen.generate(source, name="f", shapes={"x": "N", "i": "int N"})
+
+
+def test_sum_of_lists_joined_in_place_is_refused_saying_so():
+    # refused as "sum has no derivative rule in backgen", which named no way out
+    source = '''
+def total(xs, ys):
+    return sum(xs + ys)
+'''
+    with pytest.raises(backgen.BackgenError, match=r"Python's lists would join or repeat\): for arrays, write np.sum"):
+        backgen.generate(source, name="total")
