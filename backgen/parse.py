@@ -2220,12 +2220,11 @@ def _function_helpers(func, func_node, aliases=None, wrapped=None):
             if isinstance(value, types.FunctionType) and _describe(value) is None and not _library(value) and \
                     getattr(value, "__name__", None) == node.args[0].id:  # called on each element (``vectorized``)
                 helpers[node.args[0].id] = value
-        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name) and \
-                _live_reduce(node.func, closure, func.__globals__):  # reduce(smin, dists): smin, called by the fold
-            value = _uncached(closure.get(node.args[0].id, func.__globals__.get(node.args[0].id)))
+        for passed in _functions_passed(node, closure, func.__globals__):  # reduce(smin, dists), np.piecewise(x,
+            value = _uncached(closure.get(passed.id, func.__globals__.get(passed.id)))  # conds, [f, g]): called
             if isinstance(value, types.FunctionType) and _describe(value) is None and not _library(value) and \
-                    getattr(value, "__wrapped__", None) is None and value.__name__ == node.args[0].id:
-                helpers[node.args[0].id] = value
+                    getattr(value, "__wrapped__", None) is None and value.__name__ == passed.id:  # as written out
+                helpers[passed.id] = value
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             passed = [a.id for a in node.args + [k.value for k in node.keywords] if isinstance(a, ast.Name)]
             callee = renamed.get(node.func.id, node.func.id)
@@ -2256,6 +2255,23 @@ def _function_helpers(func, func_node, aliases=None, wrapped=None):
             if isinstance(node, ast.Name) and node.id in renamed:
                 node.id = renamed[node.id]
     return helpers
+
+
+def _functions_passed(node, closure, scope):
+    """The names ``node`` passes as functions that the rewriting of folds and selections calls by name: the
+    first argument of ``functools.reduce``, the names in ``np.piecewise``'s list of functions."""
+    if not isinstance(node, ast.Call):
+        return []
+    if node.args and isinstance(node.args[0], ast.Name) and _live_reduce(node.func, closure, scope):
+        return [node.args[0]]
+    if isinstance(node.func, ast.Attribute) and node.func.attr == "piecewise" and \
+            isinstance(node.func.value, ast.Name) and \
+            getattr(closure.get(node.func.value.id, scope.get(node.func.value.id)), "__name__", None) == "numpy":
+        functions = node.args[2] if len(node.args) > 2 else next(
+            (k.value for k in node.keywords if k.arg == "funclist"), None)
+        if isinstance(functions, (ast.List, ast.Tuple)):
+            return [e for e in functions.elts if isinstance(e, ast.Name)]
+    return []
 
 
 def _live_reduce(node, closure, scope):

@@ -232,3 +232,36 @@ def total(xs, ys):
 '''
     with pytest.raises(backgen.BackgenError, match=r"Python's lists would join or repeat\): for arrays, write np.sum"):
         backgen.generate(source, name="total")
+
+
+# --- np.piecewise of lambdas: sRGB's two pieces ------------------------------------------------------
+
+PIECEWISE = '''
+import numpy as np
+
+def cube(v):
+    return v ** 3
+
+def srgb_encode(x):
+    y = np.piecewise(x, [x <= 0.0031308, x > 0.0031308],
+                     [lambda v: 12.92 * v, lambda v: 1.055 * v ** (1 / 2.4) - 0.055])
+    return np.sum(y * np.arange(1.0, len(x) + 1.0))
+
+def knee(x, k):
+    return np.sum(np.piecewise(x, [x < 0.5, x > 1.5], [lambda v: v * v, lambda v: k * v, cube]))
+
+def counted(w):
+    i = np.arange(5)
+    return np.sum(np.piecewise(i, [i < 2, i >= 2], [lambda v: w * v, lambda v: w * w * v])) + w
+'''
+
+
+@pytest.mark.parametrize("function, args, shapes, free", [
+    ("srgb_encode", [np.array([0.001, 0.002, 0.3, 0.5, 0.8])], {"x": "N"}, True),
+    ("knee", [np.array([0.2, 0.7, 1.2, 1.9, 2.4]), 0.8], {"x": "N", "k": "float"}, True),
+    ("counted", [0.7], {"w": "float"}, False),
+])
+def test_np_piecewise_of_lambdas(function, args, shapes, free, tmp_path):
+    # refused (lambda expressions are not supported); the pieces fill an array of x's dtype, so of the
+    # integers np.arange gives the products w * v are truncated: w's gradient is 1, from its last term
+    every_way(PIECEWISE, function, args, shapes, tmp_path, free=free)
