@@ -2972,8 +2972,9 @@ def _fence_stmt(forward, stmt, last, reported=frozenset()):
                                                      and isinstance(target.value, ast.Name)):
             raise forward.error("only augmented assignments to a name or a part of an array are supported" +
                                 _object_write(target), target)
-        if not isinstance(stmt.op, BINOPS + (ast.FloorDiv, ast.Mod, ast.BitAnd, ast.BitOr, ast.BitXor)):  # (x //= 2, x %= p: x = x // 2, as a
-            raise forward.error(f"the operator {_op_symbol(stmt.op)}= is not supported", stmt)  # value's //)
+        if not isinstance(stmt.op, BINOPS + (ast.FloorDiv, ast.Mod, ast.BitAnd, ast.BitOr, ast.BitXor)):
+            # (x //= 2, x %= p: x = x // 2, as a value's //; m &= e > 0: a mask's and, as m = m & (e > 0))
+            raise forward.error(f"the operator {_op_symbol(stmt.op)}= is not supported", stmt)
         _fence_expr(forward, stmt.value)
     elif isinstance(stmt, ast.Pass):
         pass

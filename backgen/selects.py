@@ -27,7 +27,8 @@ import copy
 
 from .source import module_calls, rewrite_statements, walk
 from .scipy_calls import numpy_alias
-SPELLED = frozenset({"select", "compress", "extract", "choose", "piecewise"})  # (parse runs this rewriter only where the function spells one)
+SPELLED = frozenset({"select", "compress", "extract", "choose", "piecewise"})  # (parse runs this rewriter
+# only where the function spells one)
 
 
 def rewrite(forward):
