@@ -2220,6 +2220,11 @@ def _function_helpers(func, func_node, aliases=None, wrapped=None):
             if isinstance(value, types.FunctionType) and _describe(value) is None and not _library(value) and \
                     getattr(value, "__name__", None) == node.args[0].id:  # called on each element (``vectorized``)
                 helpers[node.args[0].id] = value
+        for passed in _functions_passed(node, closure, func.__globals__):  # reduce(smin, dists), np.piecewise(x,
+            value = _uncached(closure.get(passed.id, func.__globals__.get(passed.id)))  # conds, [f, g]): called
+            if isinstance(value, types.FunctionType) and _describe(value) is None and not _library(value) and \
+                    getattr(value, "__wrapped__", None) is None and value.__name__ == passed.id:  # as written out
+                helpers[passed.id] = value
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             passed = [a.id for a in node.args + [k.value for k in node.keywords] if isinstance(a, ast.Name)]
             callee = renamed.get(node.func.id, node.func.id)
@@ -2250,6 +2255,32 @@ def _function_helpers(func, func_node, aliases=None, wrapped=None):
             if isinstance(node, ast.Name) and node.id in renamed:
                 node.id = renamed[node.id]
     return helpers
+
+
+def _functions_passed(node, closure, scope):
+    """The names ``node`` passes as functions that the rewriting of folds and selections calls by name: the
+    first argument of ``functools.reduce``, the names in ``np.piecewise``'s list of functions."""
+    if not isinstance(node, ast.Call):
+        return []
+    if node.args and isinstance(node.args[0], ast.Name) and _live_reduce(node.func, closure, scope):
+        return [node.args[0]]
+    if isinstance(node.func, ast.Attribute) and node.func.attr == "piecewise" and \
+            isinstance(node.func.value, ast.Name) and \
+            getattr(closure.get(node.func.value.id, scope.get(node.func.value.id)), "__name__", None) == "numpy":
+        functions = node.args[2] if len(node.args) > 2 else next(
+            (k.value for k in node.keywords if k.arg == "funclist"), None)
+        if isinstance(functions, (ast.List, ast.Tuple)):
+            return [e for e in functions.elts if isinstance(e, ast.Name)]
+    return []
+
+
+def _live_reduce(node, closure, scope):
+    """Whether the called expression ``node`` is ``functools.reduce`` as the live function's names bind it
+    (``reduce``, ``functools.reduce``, ``ft.reduce``): its first argument is a function the fold calls."""
+    if isinstance(node, ast.Name):
+        return closure.get(node.id, scope.get(node.id)) is functools.reduce
+    return isinstance(node, ast.Attribute) and node.attr == "reduce" and isinstance(node.value, ast.Name) and \
+        closure.get(node.value.id, scope.get(node.value.id)) is functools
 
 
 def _uncached(value):
@@ -2949,8 +2980,9 @@ def _fence_stmt(forward, stmt, last, reported=frozenset()):
                                                      and isinstance(target.value, ast.Name)):
             raise forward.error("only augmented assignments to a name or a part of an array are supported" +
                                 _object_write(target), target)
-        if not isinstance(stmt.op, BINOPS + (ast.FloorDiv, ast.Mod)):  # (x //= 2, x %= p: x = x // 2, as a
-            raise forward.error(f"the operator {_op_symbol(stmt.op)}= is not supported", stmt)  # value's //)
+        if not isinstance(stmt.op, BINOPS + (ast.FloorDiv, ast.Mod, ast.BitAnd, ast.BitOr, ast.BitXor)):
+            # (x //= 2, x %= p: x = x // 2, as a value's //; m &= e > 0: a mask's and, as m = m & (e > 0))
+            raise forward.error(f"the operator {_op_symbol(stmt.op)}= is not supported", stmt)
         _fence_expr(forward, stmt.value)
     elif isinstance(stmt, ast.Pass):
         pass

@@ -380,6 +380,19 @@ def _digamma(x):
     series = inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 / 132))))
     return result + math.log(x) - 0.5 / x - series
 ''',
+    "_binom": '''
+def _binom(n, k):
+    """scipy.special.binom (comb, exact or not) of numbers or arrays, element by element: math.comb of
+    integers (0 where k < 0 or k > n), Gamma's ratio of other numbers (0 at a pole of the denominator)."""
+    def one(a, b):
+        if a == math.floor(a) and b == math.floor(b) and a >= 0:
+            return float(math.comb(int(a), int(b))) if 0 <= b <= a else 0.0
+        try:
+            return math.gamma(a + 1) / (math.gamma(b + 1) * math.gamma(a - b + 1))
+        except (ValueError, OverflowError, ZeroDivisionError):
+            return 0.0
+    return np.vectorize(one, otypes=[float])(n, k)[()]
+''',
     "_gammaln": '''
 def _gammaln(x):
     """scipy.special.gammaln of a number or an array, computed element by element with math.lgamma."""

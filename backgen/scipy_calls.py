@@ -256,6 +256,11 @@ def _replace(forward, call, numpy_name):
         # element (digamma's, gammaln's gradient, _digamma element by element), written into the generated module
         forward.env[helper] = f"numpy.{helper}"
         new = ast.Call(ast.Name(helper, ast.Load()), call.args, [])
+    elif name in ("binom", "comb") and len(call.args) == 2 and all(
+            k.arg == "exact" or k.arg == "repetition" and isinstance(k.value, ast.Constant) and k.value.value is False
+            for k in call.keywords):  # (a Bernstein basis's coefficients: exact or not, the same numbers)
+        forward.env["_binom"] = "numpy._binom"
+        new = ast.Call(ast.Name("_binom", ast.Load()), call.args, [])
     elif name in FORMULAS and len(call.args) == len(FORMULAS[name][0]) and not call.keywords:
         params, text = FORMULAS[name]
         for helper in ("_erfc", "_gammaln", "_log_ndtr", "_ndtri", "_xlogy"):
@@ -267,7 +272,8 @@ def _replace(forward, call, numpy_name):
                             "supported", call)
     else:
         raise forward.error(f"{meaning} is not supported: backgen reads scipy.special's expit, logsumexp, "
-                            "erf, erfc, gammaln, digamma (psi), xlogy and xlog1py, softmax and log_softmax, and "
+                            "erf, erfc, gammaln, digamma (psi), xlogy and xlog1py, softmax and log_softmax, binom "
+                            "and comb of integers, and "
                             f"{', '.join(FORMULAS)}", call)
     for sub in ast.walk(new):
         ast.copy_location(sub, call)

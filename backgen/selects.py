@@ -1,4 +1,4 @@
-"""NumPy's np.select, written as the nested np.where it is.
+"""NumPy's np.select, np.choose and np.piecewise, written as the nested np.where they are.
 
 Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each
 call ``np.select(condlist, choicelist, default=0)`` of a function the
@@ -9,7 +9,11 @@ the statement calling it and read nowhere else), with
 holds picks its choice, the default where none does, every operand broadcast
 together, as NumPy's np.select computes it; the rule of ``np.where`` then
 differentiates it.  Lists that are not displays, or of two lengths, are refused
-at the call.
+at the call.  ``np.choose(a, [c0, c1, c2])`` likewise, whose choices are a display (or a name
+bound to one so): ``np.where(a == 0, c0, np.where(a == 1, c1, c2))``, the last choice where
+the index names no other (an index out of range raises in the forward); ``mode=`` and ``out=`` are refused.
+``np.piecewise(x, condlist, funclist)`` likewise, the later condition outermost (it wins where several
+hold, as NumPy fills them in order), its functions applied to ``x`` and the result cast to ``x``'s dtype.
 
 ``np.compress(condition, a, axis)`` and ``np.extract(condition, arr)`` are read
 as the selections they are: ``np.take(a, np.flatnonzero(condition), axis)``
@@ -23,12 +27,13 @@ import copy
 
 from .source import module_calls, rewrite_statements, walk
 from .scipy_calls import numpy_alias
-SPELLED = frozenset({"select", "compress", "extract"})  # (parse runs this rewriter only where the function spells one)
+SPELLED = frozenset({"select", "compress", "extract", "choose", "piecewise"})  # (parse runs this rewriter
+# only where the function spells one)
 
 
 def rewrite(forward):
     _taken_selections(forward)
-    calls = module_calls(forward.env, "numpy", ("select",))
+    calls = module_calls(forward.env, "numpy", ("select", "choose", "piecewise"))
     if calls is None:
         return
     which, _ = calls
@@ -44,7 +49,7 @@ def rewrite(forward):
             for keyword in node.keywords:
                 if isinstance(keyword.value, ast.Name) and keyword.value.id in displays:
                     keyword.value = copy.deepcopy(displays[keyword.value.id][1])
-            new = _nested_where(forward, node)
+            new = {"choose": _chosen, "piecewise": _piecewise}.get(which(node.func), _nested_where)(forward, node)
             for sub in ast.walk(new):
                 ast.copy_location(sub, node)
             return new
@@ -109,6 +114,77 @@ def _nested_where(forward, call):
         where = ast.Attribute(ast.Name(np_name, ast.Load()), "where", ast.Load())
         new = ast.Call(where, [condition, choice, new], [])
     return new
+
+
+def _chosen(forward, call):
+    """``np.choose(a, [c0, c1, c2])`` as ``np.where(a == 0, c0, np.where(a == 1, c1, c2))``: each element
+    from the choice its index names (an index out of range raises in the forward, mode 'raise'), every
+    operand broadcast together, as NumPy's np.choose computes it."""
+    given = dict(zip(("a", "choices"), call.args))
+    if len(call.args) > 2 or any(isinstance(a, ast.Starred) for a in call.args) or \
+            any(k.arg not in ("a", "choices") or k.arg in given for k in call.keywords):
+        raise forward.error("np.choose is read with a and choices (mode 'raise', no out=)", call)
+    given.update({k.arg: k.value for k in call.keywords})
+    index, choices = given.get("a"), given.get("choices")
+    if index is None or not isinstance(choices, (ast.List, ast.Tuple)) or not choices.elts or \
+            any(isinstance(e, ast.Starred) for e in choices.elts):
+        raise forward.error("np.choose is differentiated with its choices written out as a list ([v, q, p])", call)
+    np_name = numpy_alias(forward)
+    new = choices.elts[-1]
+    for k in reversed(range(len(choices.elts) - 1)):
+        where = ast.Attribute(ast.Name(np_name, ast.Load()), "where", ast.Load())
+        test = ast.Compare(copy.deepcopy(index), [ast.Eq()], [ast.Constant(k)])
+        new = ast.Call(where, [test, choices.elts[k], new], [])
+    return new
+
+
+def _piecewise(forward, call):
+    """``np.piecewise(x, [c1, c2], [f1, f2, f0])`` as ``np.where(c2, f2(x), np.where(c1, f1(x), f0(x)))``
+    in x's dtype (``.astype(np.asarray(x).dtype)``, as NumPy fills an array of it): a later condition
+    wins where several hold, the extra function (or 0) where none does; each function a lambda of one
+    parameter (its body, the parameter replaced by x), a number, or a function of the module (called)."""
+    given = dict(zip(("x", "condlist", "funclist"), call.args))
+    if len(call.args) > 3 or any(isinstance(a, ast.Starred) for a in call.args) or \
+            any(k.arg not in ("x", "condlist", "funclist") or k.arg in given for k in call.keywords):
+        raise forward.error("np.piecewise is read with x, condlist and funclist (no arguments passed on to the "
+                            "functions)", call)
+    given.update({k.arg: k.value for k in call.keywords})
+    x, conditions, functions = given.get("x"), given.get("condlist"), given.get("funclist")
+    displays = (ast.List, ast.Tuple)
+    conditions = conditions.elts if isinstance(conditions, displays) else [conditions]
+    if x is None or None in conditions or not isinstance(functions, displays) or \
+            len(functions.elts) not in (len(conditions), len(conditions) + 1) or \
+            any(isinstance(e, ast.Starred) for e in list(conditions) + functions.elts):
+        raise forward.error("np.piecewise is differentiated with its conditions and functions written out as "
+                            "lists ([x < 0, x >= 0], [lambda v: -v, lambda v: v]), as many functions as "
+                            "conditions or one more", call)
+
+    def applied(function):
+        if isinstance(function, ast.Lambda) and len(function.args.args) == 1 and not (
+                function.args.defaults or function.args.vararg or function.args.kwarg or
+                function.args.kwonlyargs or function.args.posonlyargs):
+            param = function.args.args[0].arg
+
+            class Put(ast.NodeTransformer):
+                def visit_Name(self, node):
+                    return copy.deepcopy(x) if node.id == param and isinstance(node.ctx, ast.Load) else node
+            return Put().visit(copy.deepcopy(function.body))
+        if isinstance(function, ast.Constant) and isinstance(function.value, (int, float)) and \
+                not isinstance(function.value, bool):
+            return function
+        if isinstance(function, ast.Name):
+            return ast.Call(ast.Name(function.id, ast.Load()), [copy.deepcopy(x)], [])
+        raise forward.error("np.piecewise's functions are read as lambdas of one parameter, numbers or "
+                            "functions of the module", function)
+    pieces = [applied(f) for f in functions.elts]
+    new = pieces.pop() if len(pieces) > len(conditions) else ast.Constant(0.0)
+    np_name = numpy_alias(forward)
+    for condition, piece in zip(conditions, pieces):
+        where = ast.Attribute(ast.Name(np_name, ast.Load()), "where", ast.Load())
+        new = ast.Call(where, [condition, piece, new], [])
+    dtype = ast.Attribute(ast.Call(ast.Attribute(ast.Name(np_name, ast.Load()), "asarray", ast.Load()),
+                                   [copy.deepcopy(x)], []), "dtype", ast.Load())
+    return ast.Call(ast.Attribute(new, "astype", ast.Load()), [dtype], [])
 
 
 def _taken_selections(forward):

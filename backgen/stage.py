@@ -567,7 +567,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
     def assign(self, name, value):
         if not self.numpy and isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Add, ast.Mult)) and \
                 name in self._sequence_names() and not (self._is_list(value.left) or self._is_list(value.right)):
-            raise self.error(f"{name!r} is read as a sequence (indexed or iterated), so this + or * of Python "
+            raise self.error(f"{name!r} is read as a sequence (indexed, iterated or summed), so this + or * of Python "
                              "lists joins or repeats them, which backgen does not follow: build the list with "
                              "append (or xs + [v]), or use NumPy arrays", value)
         self.unset.discard(name)
@@ -922,7 +922,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             atom.__class__ is ir.Const and source.list_display(atom.source)
 
     def _sequence_names(self):
-        """The names the function indexes or iterates (worked out once)."""
+        """The names the function indexes, iterates or gives ``sum``, ``max`` or ``min`` (worked out once)."""
         found = self.__dict__.get("_sequences")
         if found is None:
             found = set()
@@ -935,6 +935,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                             node.iter.func.id in ("enumerate", "reversed", "zip", "sorted", "list", "tuple"):
                         iterated = node.iter.args  # (for i, y in enumerate(ys))
                     found.update(n.id for n in iterated if isinstance(n, ast.Name))
+                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                        node.func.id in ("sum", "max", "min") and len(node.args) == 1 and \
+                        isinstance(node.args[0], ast.Name):  # sum(zs): zs's items added, a list's as a list's
+                    found.add(node.args[0].id)
             self.__dict__["_sequences"] = found
         return found
 

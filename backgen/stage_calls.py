@@ -22,7 +22,7 @@ from .hints import hint as _hint
 from .parse import array_default, inlined_note, key_parts, read_helper
 from .structured import keys_needed
 from .rules import (ALIASES, CALLS, INERT, INERT_ATTRIBUTES, INERT_METHODS, METHOD_SIGNATURES, METHODS,
-                    NOT_DIFFERENTIABLE, NUMPY, OPAQUE, SIGNATURES)
+                    NOT_DIFFERENTIABLE, NUMPY, OPAQUE, OPAQUE_REASONS, SIGNATURES)
 
 
 # NumPy functions written with others backgen has rules for (the same numbers), and the form each is read in
@@ -188,7 +188,9 @@ class CallStager:
             node = ast.copy_location(ast.Call(func, list(items), []), node)
         if qualified == "sum" and len(node.args) == 1 and not node.keywords and \
                 (isinstance(node.args[0], ast.Name) or self.numpy and not isinstance(node.args[0], ast.Starred) or
-                 isinstance(node.args[0], ast.Subscript) and isinstance(node.args[0].slice, ast.Slice)):  # (v[1:])
+                 isinstance(node.args[0], ast.Subscript) and isinstance(node.args[0].slice, ast.Slice) or  # (v[1:])
+                 _arithmetic(node.args[0], self.qualify)):  # sum(abs(a - b)): an array's rows (lists joined by + or
+            # repeated by * are refused where staged)
             return self.numpy_op("list_sum", [node.args[0]], node, name, role)  # the sum of a list, or of an
             # array's rows (sum((x - y) ** 2))
         if qualified in ("max", "min") and len(node.args) == 1 and not node.keywords:  # of a list of numbers
@@ -199,7 +201,8 @@ class CallStager:
             elif isinstance(items, ast.Name) and self._is_list(items):  # (an array's elements: not followed)
                 return self.numpy_op(f"list_{qualified}", [items], node, name, role)
         if qualified in INERT or qualified in OPAQUE:
-            return self.inert(node, node.args, name, role, opaque=qualified in OPAQUE)
+            return self.inert(node, node.args, name, role, opaque=qualified in OPAQUE,
+                              reason=OPAQUE_REASONS.get(qualified))
         if node.keywords:
             raise self.error("keyword arguments are not supported in this call", node.keywords[0])
         if qualified in ("max", "min") and any(isinstance(a, (ast.Tuple, ast.List)) for a in node.args):
@@ -214,6 +217,11 @@ class CallStager:
             raise self.error(f"{label}() of one argument is followed for a list the function builds (xs = [a, b]; "
                              f"{label}(xs)) or writes out ({label}([a, b, c])); for the largest or smallest "
                              f"element of an array use np.{label}(x)", node)
+        if rule is None and qualified == "sum" and len(node.args) == 1:
+            raise self.error("sum() of this is followed in code calling no NumPy for a list or a name holding one "
+                             "(zs = ...; sum(zs)), a generator (sum(w * x for w, x in zip(ws, xs))), or arithmetic "
+                             "of arrays with no + or * (sum(abs(a - b)), which Python's lists would join or "
+                             "repeat): for arrays, write np.sum(...)", node)
         if rule is None:
             arities = sorted(n for (f, n) in CALLS if f == qualified)
             if arities:
@@ -396,7 +404,7 @@ class CallStager:
             qualified = "np.nonzero"  # np.where(y == 1): the indices where it holds, as np.nonzero gives them
         if qualified in INERT or qualified in OPAQUE:
             return self.inert(node, node.args + [k.value for k in node.keywords], name, role,
-                              opaque=qualified in OPAQUE)
+                              opaque=qualified in OPAQUE, reason=OPAQUE_REASONS.get(qualified))
         if qualified == "np.full":  # of an integer dtype: the fill value rounded, no gradient (refused where
             dtype = next((k.value for k in node.keywords if k.arg == "dtype"), node.args[2] if len(node.args) > 2
                          else None)  # one flows into it); the rule's otherwise
@@ -1048,3 +1056,17 @@ def helper_roles(helper):
         return None
     roles = output_roles(helper.func, returned.elts)
     return roles if set(roles) != {"out"} else None
+
+
+def _arithmetic(node, qualify):
+    """Whether ``node`` is arithmetic (``a - b``, ``-x``, ``abs(a - b)``, ``(x - y) ** 2``, a sum of such) of
+    names, numbers and items, with no + or * (of lists: joined, repeated): what ``sum`` of it adds are an
+    array's rows (Python raises on the others' lists)."""
+    if isinstance(node, ast.BinOp):
+        return not isinstance(node.op, (ast.Add, ast.Mult)) and \
+            all(_arithmetic(side, qualify) for side in (node.left, node.right))
+    if isinstance(node, ast.UnaryOp):
+        return _arithmetic(node.operand, qualify)
+    if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
+        return qualify(node.func) in ("abs", "sum") and _arithmetic(node.args[0], qualify)  # (sum(sum(...)))
+    return isinstance(node, (ast.Name, ast.Constant, ast.Subscript))

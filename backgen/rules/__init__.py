@@ -23,6 +23,7 @@ from .. import runtime
 from . import internal, numpy_elementwise, numpy_linalg, numpy_reductions, numpy_shapes, result_shapes
 from .base import MODULE_NAMES, Rule, Scatter, check
 from .no_gradient import (FRESH, INERT, INERT_ATTRIBUTES, INERT_METHODS, NO_GRADIENT, NOT_DIFFERENTIABLE, OPAQUE,
+                          OPAQUE_REASONS,
                           VALUE_ARGUMENTS)
 from .scalar import CALLS, CONSTANTS, SCALAR
 
@@ -126,4 +127,4 @@ _check_all()
 
 __all__ = ["ALIASES", "CALLS", "CONSTANTS", "FRESH_CALLS", "INERT", "INERT_ATTRIBUTES", "INERT_METHODS",
            "METHODS", "METHOD_SIGNATURES", "MODULE_NAMES", "NOT_DIFFERENTIABLE", "NO_GRADIENT", "NUMPY",
-           "OPAQUE", "PUBLIC_NUMPY", "RULES", "Rule", "SCALAR", "SIGNATURES", "Scatter", "VALUE_ARGUMENTS", "check"]
+           "OPAQUE", "OPAQUE_REASONS", "PUBLIC_NUMPY", "RULES", "Rule", "SCALAR", "SIGNATURES", "Scatter", "VALUE_ARGUMENTS", "check"]

@@ -95,6 +95,7 @@ NO_GRADIENT = {
     "np.isin": ("constant", BOOLEAN),
     "np.signbit": ("constant", BOOLEAN),
     "np.heaviside": ("constant", STEPS),
+    "np._binom": ("built", "a binomial coefficient, read of integers no gradient flows through"),
     "np.count_nonzero": ("constant", INDICES),
     "np.linalg.matrix_rank": ("constant", INDICES),
     "np.nonzero": ("constant", INDICES),
@@ -172,6 +173,10 @@ def _functions(kind):
 NOT_DIFFERENTIABLE = {name: NO_GRADIENT[name][1] for name in _functions("refused")}
 INERT = _functions("constant")
 OPAQUE = _functions("built")
+OPAQUE_REASONS = {  # (refusals saying their own reason)
+    "np._binom": "scipy.special's binom and comb are read of numbers no gradient flows through (a Bernstein "
+                 "basis's integers): write the coefficient's formula where its arguments are differentiated",
+}
 INERT_METHODS = {name[2:-2] for name in NO_GRADIENT if name.startswith("x.") and name.endswith("()")}
 INERT_ATTRIBUTES = {name[2:] for name in NO_GRADIENT if name.startswith("x.") and not name.endswith("()")}
 FRESH = {name.split(".")[-1] for name in _functions("fresh")}
