@@ -2751,7 +2751,7 @@ def fence(forward, main=True):
         body = body[1:]
     if not main:
         _nested_tuples_listed(func)
-    settings = settings_displays.names(func, forward.helpers)
+    settings = settings_displays.names(func, forward.helpers, settings_written(forward))
     for node in walk(func):  # conv_param = {'stride': 1, 'pad': 1}, handed to helpers: settings, not a value
         if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and node.targets[0].id in settings:
             node.value.settings_display = True
@@ -2763,6 +2763,21 @@ def fence(forward, main=True):
         func.returns_nothing = True
     elif not body or not ends_in(body):
         raise forward.error(f"function {func.name!r} must end with a return statement", body[-1] if body else func)
+
+
+def settings_written(forward):
+    """``written(helper, position, keyword)`` for ``settings_displays.names``: whether the helper of ``forward``
+    so named writes into that parameter (True where it cannot be read)."""
+    def read(name):
+        if name not in forward.helpers:
+            return None
+        helper = read_plain(forward, name)
+        return helper.func if helper is not None and isinstance(helper.func, ast.FunctionDef) else None
+
+    def written(name, position, keyword):
+        func = read(name)
+        return func is None or settings_displays.param_written(func, position, keyword, read)
+    return written
 
 
 def _nested_tuples_listed(func):

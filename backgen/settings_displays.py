@@ -5,7 +5,10 @@ assignment of a dict display of string keys (no ``**``) to that name alone, not 
 uses otherwise only as settings: read at a string key (``d["stride"]``), by ``d.get(...)``, tested
 by ``in``, given whole as an argument to a call of one of ``helpers`` (the user's functions), kept
 in a layer's cache (``cache = (x, w, b, conv_param)``) or bound to another name used so alone (the
-helper's parameter where a helper is written into its caller), one use at least.  CS231n's network writes them so::
+helper's parameter where a helper is written into its caller), one use at least; with ``written(helper,
+position, keyword)`` (whether a helper writes into that parameter, ``param_written``), not one the
+function reads at a key and hands to a helper writing into it (CS231n's batchnorm writes its running
+means into ``bn_param``: a value computed from what may be differentiated, which settings are not).  CS231n's network writes them so::
 
     conv_param = {'stride': 1, 'pad': (filter_size - 1) // 2}
     out, cache = conv_relu_pool_forward(X, W1, b1, conv_param, pool_param)
@@ -20,7 +23,7 @@ import ast
 from .source import walk
 
 
-def names(func, helpers):
+def names(func, helpers, written=None):
     """See the module's contract."""
     stores, displays, aliases = {}, {}, {}
     for node in walk(func):
@@ -49,7 +52,63 @@ def names(func, helpers):
         if kept == found:
             break
         found = kept
-    return frozenset(name for name in found if name in displays)
+    found = {name for name in found if name in displays}
+    if written is not None:  # (a key a helper writes, read here after: a value it computed, maybe differentiated)
+        found = {name for name in found if not (_read_by_key(func, name) and _handed_and_written(func, name, written))}
+    return frozenset(found)
+
+
+def _read_by_key(func, name):
+    for node in walk(func):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name or \
+                isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == name:
+            return True
+    return False
+
+
+def _handed_and_written(func, name, written):
+    """Whether ``func`` hands ``name`` to a helper that writes into that parameter (``written(helper,
+    position, keyword)``)."""
+    for node in walk(func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            for k, arg in enumerate(node.args):
+                if isinstance(arg, ast.Name) and arg.id == name and written(node.func.id, k, None):
+                    return True
+            for keyword in node.keywords:
+                if isinstance(keyword.value, ast.Name) and keyword.value.id == name and \
+                        written(node.func.id, None, keyword.arg):
+                    return True
+    return False
+
+
+def param_written(func, position, keyword, read, depth=0):
+    """Whether the function ``func`` (an ``ast.FunctionDef``) writes into its parameter at ``position`` (or
+    named ``keyword``), by a subscript or attribute store, or hands it to a function ``read(name)`` gives
+    (None: unknown, which counts as writing) that does, as deep as three calls."""
+    params = [a.arg for a in func.args.args]
+    param = params[position] if position is not None and position < len(params) else keyword
+    if param not in params:
+        return True
+    for node in walk(func):
+        if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.value, ast.Name) and \
+                node.value.id == param and not isinstance(node.ctx, ast.Load):
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                isinstance(node.func.value, ast.Name) and node.func.value.id == param and \
+                node.func.attr in ("update", "setdefault", "pop", "popitem", "clear"):
+            return True
+    if depth >= 3:
+        return False
+    for node in walk(func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            places = [(k, None) for k, a in enumerate(node.args) if isinstance(a, ast.Name) and a.id == param]
+            places += [(None, k.arg) for k in node.keywords if isinstance(k.value, ast.Name) and k.value.id == param]
+            if not places:
+                continue
+            inner = read(node.func.id)
+            if inner is None or any(param_written(inner, k, kw, read, depth + 1) for k, kw in places):
+                return True
+    return False
 
 
 def _allowed_uses(func, helpers, found):

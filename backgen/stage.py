@@ -38,7 +38,7 @@ from .flow import RETURN, StatementStager, single_exit
 from .cache import CacheStager, dict_made, inline_expressions, output_roles, returned_dicts, specialize
 from .hints import hint as _hint
 from .memory import MemoryModel
-from .parse import array_default, is_docstring, read_helper
+from .parse import array_default, is_docstring, read_helper, settings_written
 from .rules import CONSTANTS, INERT_ATTRIBUTES, NOT_DIFFERENTIABLE, RULES
 from .shapes import spec
 from .stage_calls import CallStager, _literal, _same_name
@@ -253,7 +253,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.env = forward.env
         nodes = forward.nodes
         self.numpy = arrays or uses_numpy(forward, nodes=nodes)
-        displays = settings_displays.names(forward.func, forward.helpers)  # conv_param = {'stride': 1, ...}
+        displays = settings_displays.names(forward.func, forward.helpers, settings_written(forward))  # conv_param
         more, self.config_aliases = config_aliases(forward.func, forward.settings | displays, nodes)
         self.config_aliases |= displays
         self.config = forward.settings | more | self.config_aliases

@@ -271,3 +271,27 @@ def test_which_dicts_are_settings(body, found):
 
     func = ast.parse(f"def f(x):\n    {body}\n").body[0]
     assert settings_displays.names(func, {"h"}) == found
+
+
+def test_settings_a_helper_writes_into_and_the_function_reads_back_are_refused():
+    # batchnorm writes its running mean (computed from x) into bn_param; read back here it carries
+    # the gradient of x, which a dict of settings does not: refused (the gradient of x came out wrong)
+    source = textwrap.dedent('''
+        import numpy as np
+
+        def batchnorm_forward(x, gamma, beta, bn_param):
+            momentum = bn_param.get('momentum', 0.9)
+            running_mean = bn_param.get('running_mean', np.zeros(x.shape[1]))
+            mu = x.mean(axis=0)
+            out = gamma * (x - mu) / np.sqrt(x.var(axis=0) + 1e-5) + beta
+            bn_param['running_mean'] = momentum * running_mean + (1 - momentum) * mu
+            return out, (x, gamma)
+
+        def f(x: "4, 3", gamma: "3", beta: "3"):
+            bn_param = {'mode': 'train', 'running_mean': np.zeros(3)}
+            out, cache = batchnorm_forward(x, gamma, beta, bn_param)
+            return np.sum(out ** 2) + np.sum(bn_param['running_mean'] ** 2)
+    ''')
+    with pytest.raises(backgen.BackgenError) as caught:
+        backgen.generate(source, name="f")
+    assert caught.value.lineno == 13
