@@ -1860,14 +1860,83 @@ def _own_methods(func, forward):
         return made[name]
     for name in sorted(called):
         make(name, frozenset())
+    _state_read_after(forward.func, forward.filename, forward.lines, cls, made, called)
     _calls_of_helpers(forward.func, made)
+
+
+def mangled(func, name):
+    """The name Python looks up for ``self.name`` written in the method ``func``: a private name
+    (``self.__sigmoid``, not ending in two underscores) of the class the method is defined in
+    (``_LogisticRegression__sigmoid``), others as they are."""
+    owner = func.__qualname__.split(".")[-2] if func.__qualname__.count(".") else ""
+    if name.startswith("__") and not name.endswith("__") and owner and owner != "<locals>" and owner.strip("_"):
+        return f"_{owner.lstrip('_')}{name}"
+    return name
+
+
+def attribute_stores(node):
+    """The attributes of ``self`` the method's def ``node`` sets (``self.output = ...``)."""
+    return {n.attr for n in walk(node) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store) and
+            isinstance(n.value, ast.Name) and n.value.id == "self"}
+
+
+def _stored_by(cls, name, seen):
+    """The attributes of ``self`` the method ``name`` of ``cls`` sets, itself or through the object's own
+    methods it calls."""
+    member = inspect.getattr_static(cls, name, None) or inspect.getattr_static(cls, f"_{cls.__name__.lstrip('_')}{name}", None)
+    if not isinstance(member, types.FunctionType) or name in seen:
+        return set()
+    try:
+        node = _function_node(member)[0]
+    except (BackgenError, NoSourceError):
+        return set()
+    stored = attribute_stores(node)
+    for call in walk(node):
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+                isinstance(call.func.value, ast.Name) and call.func.value.id == "self":
+            stored |= _stored_by(cls, call.func.attr, seen | {name})
+    return stored
+
+
+def _state_read_after(func, filename, lines, cls, made, called):
+    """Refuse a method reading an attribute of ``self`` that an own method it calls sets (``self.feedforward()``
+    setting ``self.output``, then ``self.y - self.output``): that method is read as the function of the
+    attributes it reads, so what it leaves on the object is no value the caller would see; the caller
+    reading it (or another method it calls reading it) would take the attribute's value before the call.
+    ``called``: the names of the methods ``func`` calls, ``made`` what each was made."""
+    sets = {name: _stored_by(cls, name, frozenset()) for name in called if made.get(name) is not None}
+    if not any(sets.values()):
+        return
+    read_by = {name: set(made[name][1]) for name in made if made[name] is not None}
+    for node in walk(func):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and \
+                isinstance(node.value, ast.Name) and node.value.id == "self":
+            setter = next((m for m in sorted(sets) if node.attr in sets[m]), None)
+            if setter is not None:
+                raise error_at(
+                    f"self.{node.attr} is set by self.{setter}(), which backgen reads as a function of the "
+                    f"attributes it reads, not as a change of the object: return the value from {setter} "
+                    f"and read what the call returns ({node.attr} = self.{setter}(...))",
+                    filename, lines, node)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                isinstance(node.func.value, ast.Name) and node.func.value.id == "self" and \
+                node.func.attr in read_by:
+            for other in sorted(sets):
+                shared = sorted(read_by[node.func.attr] & sets[other]) if other != node.func.attr else []
+                if shared:
+                    raise error_at(
+                        f"self.{node.func.attr}() reads self.{shared[0]}, which self.{other}() sets: backgen "
+                        f"reads each as a function of the attributes it reads, not as a change of the object: "
+                        f"return the value from {other} and pass it to {node.func.attr}",
+                        filename, lines, node.func)
 
 
 def _own_method(cls, func, name, stack, made, make, taken, forward):
     """``(helper, attributes)`` of the method ``name`` of ``cls`` made a helper of ``forward`` (see
     ``_own_methods``), or None."""
     from . import methods  # (the method's own reading of self: imported where needed)
-    member = inspect.getattr_static(cls, name, None)
+    name_held = mangled(func, name)
+    member = inspect.getattr_static(cls, name_held, None)
     target = member.__func__ if isinstance(member, staticmethod) else member
     if not isinstance(target, types.FunctionType) or target is func or getattr(target, "__wrapped__", None) is not None:
         return None
@@ -1883,6 +1952,7 @@ def _own_method(cls, func, name, stack, made, make, taken, forward):
         inner = self_calls(node)
         if any(make(n, stack | {name}) is None for n in sorted(inner)):
             return None
+        _state_read_after(node, filename, lines, cls, made, inner)
         _calls_of_helpers(node, made)
         if any(isinstance(n, ast.Name) and n.id == "self" for n in walk(node)):
             attrs = methods.attributes(node)
@@ -1893,7 +1963,7 @@ def _own_method(cls, func, name, stack, made, make, taken, forward):
             node.args.args = node.args.args[1:]
     helper = _method_helper(forward, target, node, filename, lines, name, cls, taken,
                             {made[n][0]: forward.helpers[made[n][0]] for n in inner})  # (the methods it calls)
-    forward.own_methods[name] = member
+    forward.own_methods[name_held] = member
     return helper, attrs
 
 

@@ -1,0 +1,133 @@
+"""Neural networks written from scratch in plain NumPy, as tutorials, books and students write them:
+class-based networks whose methods keep what they compute on the object (``self.output``), private
+helper methods (``self.__sigmoid``), softmax classifiers, logistic regression, XOR nets and
+min-char-rnn's loss over a sequence.
+
+Each case is checked against central finite differences in float64 (``numeric``) of the forward as
+Python runs it, or asserted refused with a ``BackgenError`` naming the line.
+"""
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import finite_differences, imported
+
+
+def _method_gradients(text, cls, method, make, args):
+    """The decorator's gradients of ``obj.method`` (the object's array attributes first, then its
+    parameters) beside central differences of the method as Python runs it."""
+    module = imported("import numpy as np\n" + text, "tutorials")
+    obj = make(module[cls])
+    got = backgen.backward(getattr(obj, method)).backward(*args)
+    return got, module
+
+
+TDS_NET = '''
+def sigmoid(x):
+    return 1.0 / (1 + np.exp(-x))
+
+class NeuralNetwork:
+    def __init__(self, x, y):
+        self.input = x
+        self.weights1 = np.random.rand(self.input.shape[1], 4)
+        self.weights2 = np.random.rand(4, 1)
+        self.y = y
+        self.output = np.zeros(self.y.shape)
+
+    def feedforward(self):
+        self.layer1 = sigmoid(np.dot(self.input, self.weights1))
+        self.output = sigmoid(np.dot(self.layer1, self.weights2))
+        return self.output
+
+    def loss(self):
+        self.feedforward()
+        return np.sum((self.y - self.output) ** 2)
+
+    def loss_of_returned(self):
+        output = self.feedforward()
+        return np.sum((self.y - output) ** 2)
+
+    def report(self):
+        return np.sum(self.output ** 2)
+
+    def loss_through_report(self):
+        self.feedforward()
+        return self.report()
+'''
+
+
+def _tds_net(cls):
+    np.random.seed(3)
+    return cls(np.array([[0., 0., 1.], [0., 1., 1.], [1., 0., 1.], [1., 1., 1.]]), np.array([[0.], [1.], [1.], [0.]]))
+
+
+def test_a_method_reading_what_an_own_method_it_called_left_on_the_object_is_refused():
+    # loss() calls self.feedforward() for what it sets, self.output, then reads it: read as the object's
+    # attribute before the call, the gradient of the weights was zero
+    module = imported("import numpy as np\n" + TDS_NET, "tutorials")
+    net = _tds_net(module["NeuralNetwork"])
+    with pytest.raises(backgen.BackgenError, match=r"self\.output is set by self\.feedforward\(\)"):
+        backgen.backward(net.loss).backward()
+    with pytest.raises(backgen.BackgenError, match=r"self\.report\(\) reads self\.output, which self\.feedforward"):
+        backgen.backward(net.loss_through_report).backward()
+
+
+def test_a_method_reading_what_an_own_method_returns_is_differentiated():
+    module = imported("import numpy as np\n" + TDS_NET, "tutorials")
+    net = _tds_net(module["NeuralNetwork"])
+    got = backgen.backward(net.loss_of_returned).backward()
+    names = ("input", "weights1", "weights2", "y")
+    assert len(got) == len(names)
+
+    def loss(**values):
+        other = _tds_net(module["NeuralNetwork"])
+        for k, v in values.items():
+            setattr(other, k, v)
+        return other.loss_of_returned()
+    for g, name in zip(got, names):
+        want = finite_differences(lambda v, name=name: loss(**{name: v}), [getattr(net, name)], [0], (1.0,))[0]
+        np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-7)
+
+
+LOGREG = '''
+class LogisticRegression:
+    def __init__(self, fit_intercept=True):
+        self.fit_intercept = fit_intercept
+        self.theta = np.array([0.3, -0.2, 0.5, 0.1])
+
+    def __add_intercept(self, X):
+        intercept = np.ones((X.shape[0], 1))
+        return np.concatenate((intercept, X), axis=1)
+
+    def __sigmoid(self, z):
+        return 1 / (1 + np.exp(-z))
+
+    def __loss(self, h, y):
+        return (-y * np.log(h) - (1 - y) * np.log(1 - h)).mean()
+
+    def loss(self, X, y):
+        if self.fit_intercept:
+            X = self.__add_intercept(X)
+        z = np.dot(X, self.theta)
+        h = self.__sigmoid(z)
+        return self.__loss(h, y)
+'''
+
+
+def test_private_helper_methods_are_found_under_their_mangled_names():
+    # self.__sigmoid(z) in LogisticRegression is its _LogisticRegression__sigmoid: refused before as a
+    # method the class did not hold
+    module = imported("import numpy as np\n" + LOGREG, "tutorials")
+    model = module["LogisticRegression"]()
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((5, 3)), np.array([1.0, 0.0, 1.0, 1.0, 0.0])
+    dtheta, dX, _ = backgen.backward(model.loss).backward(X, y)
+
+    def loss(theta, X):
+        other = module["LogisticRegression"]()
+        other.theta = theta
+        return other.loss(X, y)
+    want = finite_differences(loss, [model.theta, X], [0, 1], (1.0,))
+    np.testing.assert_allclose(dtheta, want[0], rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(dX, want[1], rtol=1e-5, atol=1e-7)
