@@ -131,3 +131,39 @@ def test_private_helper_methods_are_found_under_their_mangled_names():
     want = finite_differences(loss, [model.theta, X], [0, 1], (1.0,))
     np.testing.assert_allclose(dtheta, want[0], rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(dX, want[1], rtol=1e-5, atol=1e-7)
+
+
+MIN_CHAR_RNN = '''
+def lossFun(inputs, targets, hprev, Wxh, Whh, Why, bh, by):
+    xs, hs, ys, ps = {}, {}, {}, {}
+    hs[-1] = np.copy(hprev)
+    loss = 0
+    vocab_size = Wxh.shape[1]
+    for t in range(len(inputs)):
+        xs[t] = np.zeros((vocab_size,1))
+        xs[t][inputs[t]] = 1
+        hs[t] = np.tanh(np.dot(Wxh, xs[t]) + np.dot(Whh, hs[t-1]) + bh)
+        ys[t] = np.dot(Why, hs[t]) + by
+        ps[t] = np.exp(ys[t]) / np.sum(np.exp(ys[t]))
+        loss += -np.log(ps[t][targets[t],0])
+    dWxh, dWhh, dWhy = np.zeros_like(Wxh), np.zeros_like(Whh), np.zeros_like(Why)
+    dbh, dby = np.zeros_like(bh), np.zeros_like(by)
+    return loss, dWxh, dWhh, dWhy, dbh, dby, hs[len(inputs)-1]
+'''
+
+
+def test_min_char_rnn_returning_its_gradients_between_the_loss_and_the_last_state():
+    # the decorator took dout[1] for the gradient of dWxh, the second value returned, and refused the
+    # last hidden state's upstream gradient for its shape
+    func = imported("import numpy as np\n" + MIN_CHAR_RNN, "tutorials")["lossFun"]
+    rng = np.random.default_rng(30)
+    H, V = 4, 5
+    args = [[0, 1, 2, 3], [1, 2, 3, 4], rng.standard_normal((H, 1)) * 0.5, rng.standard_normal((H, V)) * 0.3,
+            rng.standard_normal((H, H)) * 0.3, rng.standard_normal((V, H)) * 0.3, np.full((H, 1), 0.05),
+            np.full((V, 1), -0.02)]
+    dh = rng.standard_normal((H, 1))
+    got = backgen.backward(func).backward(*args, dout=(1.3, dh))
+    want = finite_differences(func, args, range(2, 8), (1.3, None, None, None, None, None, dh))
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
