@@ -1145,8 +1145,9 @@ def iterated(func, helper=False):
             counter = node.target.id if isinstance(node, ast.For) else None
             found |= {sliced.get(n.value.id, n.value.id) for stmt in node.body for n in walk(stmt)
                       if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and
-                      sliced.get(n.value.id, n.value.id) in counted and isinstance(n.slice, ast.Name) and
-                      n.slice.id == (counter or n.slice.id)}
+                      (sliced.get(n.value.id, n.value.id) in counted or counted & set(params) and counter and
+                       n.value.id in params) and isinstance(n.slice, ast.Name) and
+                      n.slice.id == (counter or n.slice.id)}  # (biases[i] beside weights[i] of range(len(weights)))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("zip", "enumerate"):
             found |= {named(a) for a in node.args if named(a)}
         elif isinstance(node, ast.Assign) and any(isinstance(t, (ast.Tuple, ast.List)) for t in node.targets):

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import finite_differences, imported
+from numeric import assert_close, finite_differences, generated_gradients, imported
 
 
 def _method_gradients(text, cls, method, make, args):
@@ -167,3 +167,25 @@ def test_min_char_rnn_returning_its_gradients_between_the_loss_and_the_last_stat
     assert len(got) == len(want)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
+
+
+def test_biases_read_beside_weights_by_the_index_of_a_loop_over_the_weights():
+    # biases[i] in `for i in range(len(weights))` was taken for a row of one array: its gradient made by
+    # np.zeros_like(biases), which raised on a list of biases of two sizes
+    source = '''
+        def forward(X, weights, biases):
+            a = X
+            for i in range(len(weights)):
+                z = np.dot(a, weights[i]) + biases[i]
+                if i < len(weights) - 1:
+                    a = np.tanh(z)
+                else:
+                    a = z
+            return a
+    '''
+    rng = np.random.default_rng(2)
+    args = [rng.standard_normal((5, 4)), [rng.standard_normal((4, 6)), rng.standard_normal((6, 3))],
+            [rng.standard_normal(6), rng.standard_normal(3)]]
+    dout = rng.standard_normal((5, 3))
+    got, want = generated_gradients(source, args, (dout,), "forward", [0, 1, 2])
+    assert_close(list(got), list(want), rtol=1e-5, atol=1e-7)
