@@ -189,3 +189,27 @@ def test_biases_read_beside_weights_by_the_index_of_a_loop_over_the_weights():
     dout = rng.standard_normal((5, 3))
     got, want = generated_gradients(source, args, (dout,), "forward", [0, 1, 2])
     assert_close(list(got), list(want), rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("loop", ["for k in params:", "for k in params.keys():"])
+def test_weight_decay_over_the_keys_of_a_dict_of_parameters_tested_by_a_string_method(loop):
+    # k.startswith('W') was taken for a call that may change k, which then was no key backgen knew
+    source = f'''
+        def regularized_loss(params, X, y, reg=0.5):
+            h = np.tanh(X.dot(params['W1']) + params['b1'])
+            out = h.dot(params['W2']) + params['b2']
+            data_loss = np.mean((out - y) ** 2)
+            reg_loss = 0
+            {loop}
+                if k.startswith('W'):
+                    reg_loss += 0.5 * reg * np.sum(params[k] ** 2)
+            return data_loss + reg_loss
+    '''
+    rng = np.random.default_rng(5)
+    params = {"W1": rng.standard_normal((4, 6)), "b1": rng.standard_normal(6),
+              "W2": rng.standard_normal((6, 3)), "b2": rng.standard_normal(3)}
+    args = [params, rng.standard_normal((5, 4)), rng.standard_normal((5, 3)), 0.5]
+    func = imported("import numpy as np\n" + __import__("textwrap").dedent(source), "tutorials")["regularized_loss"]
+    got = backgen.backward(func).backward(*args)
+    want = finite_differences(func, args, [0, 1, 2, 3], (1.0,))
+    assert_close(list(got), want, rtol=1e-5, atol=1e-7)
