@@ -213,3 +213,26 @@ def test_weight_decay_over_the_keys_of_a_dict_of_parameters_tested_by_a_string_m
     got = backgen.backward(func).backward(*args)
     want = finite_differences(func, args, [0, 1, 2, 3], (1.0,))
     assert_close(list(got), want, rtol=1e-5, atol=1e-7)
+
+
+def test_hidden_states_in_a_list_of_none_written_one_ahead_without_shapes():
+    # the shape-generic backward copied the list's gradient with np.copy, which made one array of it
+    # and raised on its None and its arrays
+    source = '''
+        def rnn_loss(X, targets, h0, Wx, Wh, Wy):
+            T = X.shape[0]
+            hs = [None] * (T + 1)
+            hs[0] = h0
+            loss = 0.0
+            for t in range(T):
+                hs[t + 1] = np.tanh(X[t] @ Wx + hs[t] @ Wh)
+                logits = hs[t + 1] @ Wy
+                logits = logits - logits.max()
+                loss -= logits[targets[t]] - np.log(np.exp(logits).sum())
+            return loss
+    '''
+    rng = np.random.default_rng(3)
+    args = [rng.standard_normal((3, 4)), np.array([0, 2, 1]), rng.standard_normal(4), rng.standard_normal((4, 4)),
+            rng.standard_normal((4, 4)) * 0.5, rng.standard_normal((4, 3))]
+    got, want = generated_gradients(source, args, (1.0,), "rnn_loss", [0, 2, 3, 4, 5])
+    assert_close(list(got), list(want), rtol=1e-5, atol=1e-7)
