@@ -2797,7 +2797,11 @@ def fence(forward, main=True):
         func.body.append(ast.copy_location(ast.Return(ast.Constant(None)), body[-1]))
         func.returns_nothing = True
     elif not body or not ends_in(body):
-        raise forward.error(f"function {func.name!r} must end with a return statement", body[-1] if body else func)
+        hint = " (a method keeping what it computes on the object, self.output = ..., returns nothing to " \
+               "differentiate: end it with return self.output)" \
+            if func.args.args and func.args.args[0].arg == "self" and isinstance(body[-1], ast.Assign) else ""
+        raise forward.error(f"function {func.name!r} must end with a return statement{hint}",
+                            body[-1] if body else func)
 
 
 def _nested_tuples_listed(func):
@@ -3030,6 +3034,15 @@ def _fence_stmt(forward, stmt, last, reported=frozenset()):
             return
         if is_pop(stmt.value):  # buf.pop(0): the list without its first item
             return
+        call = stmt.value
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+                isinstance(call.func.value, ast.Attribute) and isinstance(call.func.value.value, ast.Name) and \
+                call.func.value.value.id == "self":  # self.activation.forward(inputs), as NNFS's layers chain
+            part = f"self.{call.func.value.attr}"
+            raise forward.error(f"{part}.{call.func.attr}(): backgen does not follow methods of other objects (a "
+                                f"model's parts), nor what they keep on themselves ({part}.output): write the "
+                                "computation as one function of the arrays, or decorate the parts' "
+                                f"{call.func.attr} and chain their backwards, last first", call.func)
         raise forward.error("a call standing alone may write into its arguments (a method, out=, a "
                             "function of yours), which backgen does not follow: assign what it computes to a name",
                             stmt)

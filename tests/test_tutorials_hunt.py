@@ -236,3 +236,42 @@ def test_hidden_states_in_a_list_of_none_written_one_ahead_without_shapes():
             rng.standard_normal((4, 4)) * 0.5, rng.standard_normal((4, 3))]
     got, want = generated_gradients(source, args, (1.0,), "rnn_loss", [0, 2, 3, 4, 5])
     assert_close(list(got), list(want), rtol=1e-5, atol=1e-7)
+
+
+NNFS_PARTS = '''
+class Layer_Dense:
+    def __init__(self, n_inputs, n_neurons):
+        self.weights = 0.01 * np.random.randn(n_inputs, n_neurons)
+        self.biases = np.zeros((1, n_neurons))
+
+    def forward(self, inputs):
+        self.inputs = inputs
+        self.output = np.dot(inputs, self.weights) + self.biases
+
+class Activation_Softmax:
+    def forward(self, inputs):
+        exp_values = np.exp(inputs - np.max(inputs, axis=1, keepdims=True))
+        self.output = exp_values / np.sum(exp_values, axis=1, keepdims=True)
+        return self.output
+
+class Activation_Softmax_Loss_CategoricalCrossentropy:
+    def __init__(self):
+        self.activation = Activation_Softmax()
+
+    def forward(self, inputs, y_true):
+        self.activation.forward(inputs)
+        self.output = self.activation.output
+        return -np.mean(np.log(self.output[range(len(self.output)), y_true]))
+'''
+
+
+def test_nnfs_parts_that_keep_their_output_are_refused_naming_what_to_write():
+    module = imported("import numpy as np\n" + NNFS_PARTS, "tutorials")
+    rng = np.random.default_rng(1)
+    dense = module["Layer_Dense"](3, 4)
+    with pytest.raises(backgen.BackgenError, match=r"end it with return self\.output"):
+        backgen.backward(dense.forward).backward(rng.standard_normal((5, 3)), dout=np.ones((5, 4)))
+    combined = module["Activation_Softmax_Loss_CategoricalCrossentropy"]()
+    with pytest.raises(backgen.BackgenError, match=r"self\.activation\.forward\(\): backgen does not follow methods "
+                                                   r"of other objects"):
+        backgen.backward(combined.forward).backward(rng.standard_normal((5, 3)), np.array([0, 1, 2, 1, 0]))
