@@ -59,6 +59,7 @@ from . import (broadcasts, combinations, correlations, defaults, dict_arguments,
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
+from .kept_state import hand_back
 from .source import bind_counts, bound_arguments, census, defaults_of, ends_in, fresh_names, name_ids as source_names, \
     number, numerals, parts_list, rewrite_statements, spelled, spelling, text_cache, walk
 from .sentinels import decide_none_tests
@@ -1860,7 +1861,9 @@ def _own_methods(func, forward):
         return made[name]
     for name in sorted(called):
         make(name, frozenset())
-    _state_read_after(forward.func, forward.filename, forward.lines, cls, made, called)
+    hand_back(forward, forward.helpers, made, {name: (_stored_by(cls, name, frozenset()), _stored_by(
+        cls, name, frozenset(), direct=True)) for name in called if made.get(name) is not None})
+    _state_read_after(forward.func, forward.filename, forward.lines, cls, made, self_calls(forward.func))
     _calls_of_helpers(forward.func, made)
 
 
@@ -1880,9 +1883,9 @@ def attribute_stores(node):
             isinstance(n.value, ast.Name) and n.value.id == "self"}
 
 
-def _stored_by(cls, name, seen):
+def _stored_by(cls, name, seen, direct=False):
     """The attributes of ``self`` the method ``name`` of ``cls`` sets, itself or through the object's own
-    methods it calls."""
+    methods it calls (``direct``: itself)."""
     member = inspect.getattr_static(cls, name, None) or inspect.getattr_static(cls, f"_{cls.__name__.lstrip('_')}{name}", None)
     if not isinstance(member, types.FunctionType) or name in seen:
         return set()
@@ -1891,7 +1894,7 @@ def _stored_by(cls, name, seen):
     except (BackgenError, NoSourceError):
         return set()
     stored = attribute_stores(node)
-    for call in walk(node):
+    for call in walk(node) if not direct else ():
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
                 isinstance(call.func.value, ast.Name) and call.func.value.id == "self":
             stored |= _stored_by(cls, call.func.attr, seen | {name})

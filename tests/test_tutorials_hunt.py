@@ -54,6 +54,11 @@ class NeuralNetwork:
     def loss_through_report(self):
         self.feedforward()
         return self.report()
+
+    def loss_read_before(self):
+        before = np.sum(self.output)
+        self.feedforward()
+        return np.sum(self.output ** 2) + before
 '''
 
 
@@ -62,32 +67,43 @@ def _tds_net(cls):
     return cls(np.array([[0., 0., 1.], [0., 1., 1.], [1., 0., 1.], [1., 1., 1.]]), np.array([[0.], [1.], [1.], [0.]]))
 
 
-def test_a_method_reading_what_an_own_method_it_called_left_on_the_object_is_refused():
-    # loss() calls self.feedforward() for what it sets, self.output, then reads it: read as the object's
-    # attribute before the call, the gradient of the weights was zero
-    module = imported("import numpy as np\n" + TDS_NET, "tutorials")
+def _attribute_gradients(module, method, names, got):
+    """``got`` beside central differences of ``method`` of a new network in each attribute of ``names``."""
     net = _tds_net(module["NeuralNetwork"])
-    with pytest.raises(backgen.BackgenError, match=r"self\.output is set by self\.feedforward\(\)"):
-        backgen.backward(net.loss).backward()
-    with pytest.raises(backgen.BackgenError, match=r"self\.report\(\) reads self\.output, which self\.feedforward"):
-        backgen.backward(net.loss_through_report).backward()
-
-
-def test_a_method_reading_what_an_own_method_returns_is_differentiated():
-    module = imported("import numpy as np\n" + TDS_NET, "tutorials")
-    net = _tds_net(module["NeuralNetwork"])
-    got = backgen.backward(net.loss_of_returned).backward()
-    names = ("input", "weights1", "weights2", "y")
-    assert len(got) == len(names)
 
     def loss(**values):
         other = _tds_net(module["NeuralNetwork"])
         for k, v in values.items():
             setattr(other, k, v)
-        return other.loss_of_returned()
+        return getattr(other, method)()
+    assert len(got) == len(names)
     for g, name in zip(got, names):
         want = finite_differences(lambda v, name=name: loss(**{name: v}), [getattr(net, name)], [0], (1.0,))[0]
         np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-7)
+
+
+def test_a_method_reading_what_an_own_method_it_called_left_on_the_object():
+    # loss() calls self.feedforward() for what it sets, self.output, then reads it: read as the object's
+    # attribute before the call, the gradient of the weights was zero; the call hands it back now
+    module = imported("import numpy as np\n" + TDS_NET, "tutorials")
+    net = _tds_net(module["NeuralNetwork"])
+    _attribute_gradients(module, "loss", ("input", "weights1", "weights2", "y"), backgen.backward(net.loss).backward())
+
+
+def test_what_an_own_method_left_on_the_object_read_by_another_method_is_refused():
+    module = imported("import numpy as np\n" + TDS_NET, "tutorials")
+    net = _tds_net(module["NeuralNetwork"])
+    with pytest.raises(backgen.BackgenError, match=r"self\.report\(\) reads self\.output, which self\.feedforward"):
+        backgen.backward(net.loss_through_report).backward()
+    with pytest.raises(backgen.BackgenError, match=r"self\.output is set by self\.feedforward\(\)"):
+        backgen.backward(net.loss_read_before).backward()
+
+
+def test_a_method_reading_what_an_own_method_returns_is_differentiated():
+    module = imported("import numpy as np\n" + TDS_NET, "tutorials")
+    net = _tds_net(module["NeuralNetwork"])
+    _attribute_gradients(module, "loss_of_returned", ("input", "weights1", "weights2", "y"),
+                         backgen.backward(net.loss_of_returned).backward())
 
 
 LOGREG = '''
@@ -275,3 +291,36 @@ def test_nnfs_parts_that_keep_their_output_are_refused_naming_what_to_write():
     with pytest.raises(backgen.BackgenError, match=r"self\.activation\.forward\(\): backgen does not follow methods "
                                                    r"of other objects"):
         backgen.backward(combined.forward).backward(rng.standard_normal((5, 3)), np.array([0, 1, 2, 1, 0]))
+
+
+MODEL = '''
+class Model:
+    def __init__(self):
+        self.W1 = np.random.RandomState(0).randn(4, 6) * 0.5
+        self.W2 = np.random.RandomState(1).randn(6, 3) * 0.5
+
+    def forward(self, X):
+        self.z1 = X @ self.W1
+        self.h1 = np.maximum(self.z1, 0)
+        self.out = self.h1 @ self.W2
+        return self.out
+
+    def loss(self, X, y):
+        out = self.forward(X)
+        return np.mean((out - y) ** 2) + 0.01 * np.sum(self.h1 ** 2)
+'''
+
+
+def test_the_value_an_own_method_returns_and_a_hidden_layer_it_keeps_are_both_read():
+    module = imported("import numpy as np\n" + MODEL, "tutorials")
+    model = module["Model"]()
+    rng = np.random.default_rng(4)
+    X, y = rng.standard_normal((5, 4)), rng.standard_normal((5, 3))
+    dW1, dW2, dX, dy = backgen.backward(model.loss).backward(X, y)
+
+    def loss(W1, W2, X, y):
+        other = module["Model"]()
+        other.W1, other.W2 = W1, W2
+        return other.loss(X, y)
+    want = finite_differences(loss, [model.W1, model.W2, X, y], [0, 1, 2, 3], (1.0,))
+    assert_close([dW1, dW2, dX, dy], want, rtol=1e-5, atol=1e-7)
