@@ -20,7 +20,7 @@ method ends in its one ``return``, keeps every attribute the caller reads as a l
 sets no attribute through a method it calls, is called by no other method made a helper, and
 is called only by whole statements at the top level of the caller (``self.m(x)`` or ``v =
 self.m(x)``), each read of those attributes coming after the first call, and the caller
-itself sets none of them.  Where any of that fails it changes nothing (the read is then
+itself sets none of them (it may set others, its own names as ``kept_as_names`` makes them).  Where any of that fails it changes nothing (the read is then
 refused by the caller of ``hand_back``).
 """
 
@@ -56,19 +56,21 @@ def hand_back(forward, helpers, made, sets):
     itself or through the methods it calls (``direct``: what its own body sets is its first entry)."""
     func = forward.func
     body = func.body
-    reads = {}  # attribute -> the top-level statement index of its first read
+    reads, stores = {}, set()  # attribute -> the top-level statement index of its first read; those it sets
     for k, stmt in enumerate(body):
         for node in walk(stmt):
             attr = _self_attribute(node)
             if attr is not None and isinstance(node.ctx, ast.Load):
                 reads.setdefault(attr, k)
             elif attr is not None:
-                return  # (the caller sets attributes too: left to the refusal)
+                stores.add(attr)
     plan = {}
     for name, (stored, direct) in sets.items():
         wanted = sorted(set(reads) & stored)
         if not wanted or made.get(name) is None:
             continue
+        if stores & set(wanted):  # (the caller sets them too: left to the refusal)
+            return
         if stored != direct:  # (set through a method it calls)
             return
         helper = helpers[made[name][0]].func

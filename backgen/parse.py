@@ -1918,8 +1918,10 @@ def _state_read_after(func, filename, lines, cls, made, called):
             if setter is not None:
                 raise error_at(
                     f"self.{node.attr} is set by self.{setter}(), which backgen reads as a function of the "
-                    f"attributes it reads, not as a change of the object: return the value from {setter} "
-                    f"and read what the call returns ({node.attr} = self.{setter}(...))",
+                    f"attributes it reads, not as a change of the object: it hands what {setter} keeps back to "
+                    f"reads after a call of it standing alone at the top level of this method (not in a loop "
+                    f"or a branch, read after it, {setter} ending in its one return); else have {setter} "
+                    f"return self.{node.attr} and read what the call returns",
                     filename, lines, node)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
                 isinstance(node.func.value, ast.Name) and node.func.value.id == "self" and \

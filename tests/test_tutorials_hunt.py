@@ -324,3 +324,52 @@ def test_the_value_an_own_method_returns_and_a_hidden_layer_it_keeps_are_both_re
         return other.loss(X, y)
     want = finite_differences(loss, [model.W1, model.W2, X, y], [0, 1, 2, 3], (1.0,))
     assert_close([dW1, dW2, dX, dy], want, rtol=1e-5, atol=1e-7)
+
+
+TWICE = '''
+class Net:
+    def __init__(self):
+        rng = np.random.RandomState(5)
+        self.W1 = rng.randn(4, 6) * 0.5
+        self.W2 = rng.randn(6, 3) * 0.5
+
+    def forward(self, X):
+        self.a1 = np.tanh(X @ self.W1)
+        z2 = self.a1 @ self.W2
+        exp = np.exp(z2 - z2.max(axis=1, keepdims=True))
+        self.probs = exp / exp.sum(axis=1, keepdims=True)
+        return self.probs
+
+    @staticmethod
+    def nll(probs, y):
+        return -np.mean(np.log(probs[np.arange(len(y)), y]))
+
+    def loss(self, X, X2, y):
+        self.forward(X)
+        self.cache = (self.a1, self.probs)
+        first = self.nll(self.probs, y) + np.sum(self.cache[0])
+        self.forward(X2)
+        return first + self.nll(self.probs, y)
+
+    def loss_in_branch(self, X, y):
+        if X.shape[0] > 1:
+            self.forward(X)
+        return self.nll(self.probs, y)
+'''
+
+
+def test_an_own_method_called_twice_hands_back_each_call_s_values():
+    module = imported("import numpy as np\n" + TWICE, "tutorials")
+    net = module["Net"]()
+    rng = np.random.default_rng(6)
+    X, X2, y = rng.standard_normal((5, 4)), rng.standard_normal((5, 4)), np.array([0, 2, 1, 2, 0])
+    got = backgen.backward(net.loss).backward(X, X2, y)
+
+    def loss(W1, W2, X, X2):
+        other = module["Net"]()
+        other.W1, other.W2 = W1, W2
+        return other.loss(X, X2, y)
+    want = finite_differences(loss, [net.W1, net.W2, X, X2], [0, 1, 2, 3], (1.0,))
+    assert_close(list(got), want, rtol=1e-5, atol=1e-7)
+    with pytest.raises(backgen.BackgenError, match=r"self\.probs is set by self\.forward\(\).*not in a loop or a branch"):
+        backgen.backward(net.loss_in_branch).backward(X, y)
