@@ -20,8 +20,9 @@ method ends in its one ``return``, keeps every attribute the caller reads as a l
 sets no attribute through a method it calls, is called by no other method made a helper, and
 is called only by whole statements at the top level of the caller (``self.m(x)`` or ``v =
 self.m(x)``), each read of those attributes coming after the first call, and the caller
-itself sets none of them (it may set others, its own names as ``kept_as_names`` makes them).  Where any of that fails it changes nothing (the read is then
-refused by the caller of ``hand_back``).
+itself sets none of them (it may set others, its own names as ``kept_as_names`` makes
+them).  Where any of that fails it changes nothing (the read is then refused by the
+caller of ``hand_back``).
 """
 
 import ast
@@ -52,8 +53,8 @@ def _kept_name(helper, attr):
 
 def hand_back(forward, helpers, made, sets):
     """See the module's contract; ``helpers``: the helpers of ``forward`` (name -> ``Nested``), ``made``:
-    method name -> (helper name, attributes) or None, ``sets``: method name -> the attributes it sets,
-    itself or through the methods it calls (``direct``: what its own body sets is its first entry)."""
+    method name -> (helper name, attributes) or None, ``sets``: method name -> (the attributes it sets,
+    itself or through the methods it calls; those its own body sets)."""
     func = forward.func
     body = func.body
     reads, stores = {}, set()  # attribute -> the top-level statement index of its first read; those it sets
@@ -119,8 +120,7 @@ def hand_back(forward, helpers, made, sets):
             if attr in local and isinstance(node.ctx, ast.Load):
                 return ast.copy_location(ast.Name(local[attr], ast.Load()), node)
             return self.generic_visit(node)
-    func.body = [stmt if k in {c for *_, calls in plan.values() for c in calls} and not any(
-        _self_attribute(n) in local for n in walk(stmt)) else Reads().visit(stmt) for k, stmt in enumerate(body)]
+    func.body = [Reads().visit(stmt) for stmt in body]  # (a call's arguments read the values before it)
     for helper, *_ in plan.values():
         ast.fix_missing_locations(helper)
     ast.fix_missing_locations(func)

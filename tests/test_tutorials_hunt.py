@@ -371,5 +371,6 @@ def test_an_own_method_called_twice_hands_back_each_call_s_values():
         return other.loss(X, X2, y)
     want = finite_differences(loss, [net.W1, net.W2, X, X2], [0, 1, 2, 3], (1.0,))
     assert_close(list(got), want, rtol=1e-5, atol=1e-7)
-    with pytest.raises(backgen.BackgenError, match=r"self\.probs is set by self\.forward\(\).*not in a loop or a branch"):
+    with pytest.raises(backgen.BackgenError,
+                       match=r"self\.probs is set by self\.forward\(\).*not in a loop or a branch"):
         backgen.backward(net.loss_in_branch).backward(X, y)
