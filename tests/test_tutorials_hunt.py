@@ -374,3 +374,25 @@ def test_an_own_method_called_twice_hands_back_each_call_s_values():
     with pytest.raises(backgen.BackgenError,
                        match=r"self\.probs is set by self\.forward\(\).*not in a loop or a branch"):
         backgen.backward(net.loss_in_branch).backward(X, y)
+
+
+def test_a_write_through_an_item_of_the_values_a_helper_returns():
+    # copying the helper's tuple before the write was written parts.copy(), which a tuple has not; the
+    # method handing back what forward keeps (return self.probs, then self.probs written into) makes it
+    source = '''
+        def helper(X, W):
+            z = X @ W
+            e = np.exp(z)
+            p = e / e.sum(axis=1, keepdims=True)
+            return p, p
+
+        def f(X, W, y):
+            v, probs = helper(X, W)
+            p = probs
+            p[np.arange(len(y)), y] -= 1
+            return np.sum(p ** 2)
+    '''
+    rng = np.random.default_rng(7)
+    args = [rng.standard_normal((5, 4)), rng.standard_normal((4, 3)), np.array([0, 1, 2, 1, 0])]
+    got, want = generated_gradients(source, args, (1.0,), "f", [0, 1])
+    assert_close(list(got), list(want), rtol=1e-5, atol=1e-7)
