@@ -396,3 +396,41 @@ def test_a_write_through_an_item_of_the_values_a_helper_returns():
     args = [rng.standard_normal((5, 4)), rng.standard_normal((4, 3)), np.array([0, 1, 2, 1, 0])]
     got, want = generated_gradients(source, args, (1.0,), "f", [0, 1])
     assert_close(list(got), list(want), rtol=1e-5, atol=1e-7)
+
+
+XOR_NET = '''
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+class XORNet:
+    def __init__(self):
+        rng = np.random.RandomState(42)
+        self.W1 = rng.uniform(-1, 1, (2, 2))
+        self.W2 = rng.uniform(-1, 1, (2, 1))
+
+    def __call__(self, X):
+        self.hidden = sigmoid(X @ self.W1)
+        self.output = sigmoid(self.hidden @ self.W2)
+        return self.output
+
+    def mse(self, X, y):
+        self(X)
+        return np.mean((y - self.output) ** 2)
+'''
+
+
+def test_the_object_called_for_what_it_keeps_then_read():
+    # self(X) is its __call__, which keeps self.output: read as the attribute before the call, the
+    # weights' gradients were those of a constant output
+    module = imported("import numpy as np\n" + XOR_NET, "tutorials")
+    net = module["XORNet"]()
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    y = np.array([[0.0], [1.0], [1.0], [0.0]])
+    dW1, dW2, dX, dy = backgen.backward(net.mse).backward(X, y)
+
+    def loss(W1, W2, X, y):
+        other = module["XORNet"]()
+        other.W1, other.W2 = W1, W2
+        return other.mse(X, y)
+    want = finite_differences(loss, [net.W1, net.W2, X, y], [0, 1, 2, 3], (1.0,))
+    assert_close([dW1, dW2, dX, dy], want, rtol=1e-5, atol=1e-7)
