@@ -242,6 +242,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
             kinds, names, nodes = census(forward.func)                 # loop: decided, the tree walked again)
         forward.placeholders.update(tidy(forward.func, forward.error, loops=ast.For in kinds, names=names,
                                          nodes=nodes))
+        if not sugar and any(n.__class__ is ast.Call and n.keywords for n in nodes):  # (np.maximum(h, 0, h): its
+            sugar = True  # output given by position, made out=h by tidying, which desugaring writes as h[...] = ...)
         desugar(forward.func, forward.error, maybe=sugar)
         if ast.NamedExpr in kinds:  # ([y for v in xs if (y := v * v) > 0]: its condition an if test now)
             modern_syntax.named_expressions(forward.func, forward.error)

@@ -434,3 +434,22 @@ def test_the_object_called_for_what_it_keeps_then_read():
         return other.mse(X, y)
     want = finite_differences(loss, [net.W1, net.W2, X, y], [0, 1, 2, 3], (1.0,))
     assert_close([dW1, dW2, dX, dy], want, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.filterwarnings("ignore:Passing more than 2 positional arguments:DeprecationWarning")
+def test_relu_written_into_the_hidden_layer_by_a_positional_out():
+    # np.maximum(H, 0, H) was refused as a call that may write into its arguments where the function held
+    # no keyword argument before its output was named out=H
+    source = '''
+        def forward(X, W1, W2, mask, p=0.5):
+            H = X.dot(W1)
+            np.maximum(H, 0, H)
+            H *= mask
+            H /= p
+            return np.sum(H.dot(W2))
+    '''
+    rng = np.random.default_rng(8)
+    args = [rng.standard_normal((5, 4)), rng.standard_normal((4, 6)), rng.standard_normal((6, 3)),
+            (rng.random((5, 6)) < 0.5).astype(float), 0.5]
+    got, want = generated_gradients(source, args, (1.0,), "forward", [0, 1, 2, 3, 4])
+    assert_close(list(got), list(want), rtol=1e-5, atol=1e-7)
