@@ -480,6 +480,7 @@ class Differentiable:
                 self._signature = signature_with(self._signature, self._free)
                 forward = with_free_arrays(forward, self._free)
         self._own_gradients = _own_gradients(forward)
+        self._out_positions = _out_positions(forward)
         self._returns_tuple = _returns_tuple(forward)
         params = list(self._signature.parameters)
         self._inert = {}  # (names of integer arrays) -> those no output depends on through a gradient
@@ -549,6 +550,7 @@ class Differentiable:
         returns = top or [n.value for n in walk(forward.func) if isinstance(n, ast.Return) and n.value is not None]
         values = returns[0].elts if returns and isinstance(returns[0], ast.Tuple) else [None]
         self.outputs = output_roles(forward.func, values).count("out") if None not in values else 1  # (loss, grads): 1
+        self._out_positions = _out_positions(forward)
 
     def __get__(self, instance, owner=None):
         """On a method, ``obj.method`` binds ``obj`` as the first argument, as a function does."""
@@ -981,6 +983,10 @@ class Differentiable:
         finally:
             np.random.set_state(state)
             random.setstate(python_state)
+        positions = self.__dict__.get("_out_positions")
+        if self.outputs > 1 and positions and len(positions) == self.outputs and isinstance(outputs, tuple) \
+                and len(outputs) > self.outputs:  # (loss, dW, ..., h): the outputs differentiated, in order
+            outputs = tuple(outputs[k] for k in positions if k < len(outputs))
         outputs = outputs if self.outputs > 1 else outputs[:1] if self._returns_tuple and \
             isinstance(outputs, tuple) else (outputs,)
         return tuple(o.shape if isinstance(o, np.ndarray) else None for o in outputs) \
@@ -1142,6 +1148,17 @@ def _returns_tuple(forward):
     top = [n.value for n in func.body if isinstance(n, ast.Return) and n.value is not None]
     returns = top or [n.value for n in walk(func) if isinstance(n, ast.Return) and n.value is not None]
     return bool(returns) and isinstance(returns[0], ast.Tuple)
+
+
+def _out_positions(forward):
+    """The places, in the tuple the forward returns, of the values it differentiates (``return loss, dWxh,
+    ..., hs[T - 1]``: 0 and the last, the gradients between its own), or () where it returns no tuple."""
+    func = forward.func
+    top = [n.value for n in func.body if isinstance(n, ast.Return) and n.value is not None]
+    returns = top or [n.value for n in walk(func) if isinstance(n, ast.Return) and n.value is not None]
+    if not returns or not isinstance(returns[0], ast.Tuple):
+        return ()
+    return tuple(k for k, role in enumerate(output_roles(func, returns[0].elts)) if role == "out")
 
 
 def _own_gradients(forward):

@@ -549,10 +549,12 @@ class MemoryModel:
 
     def _copied(self, name):
         """The source copying ``name`` before a write into it: ``name.copy()``, or ``list(name)`` where a NumPy
-        call made it a sequence of arrays (svd's (u, s, vt), a tuple, has no .copy())."""
+        call made it a sequence of arrays (svd's (u, s, vt), a tuple, has no .copy()), or a helper's call whose
+        values are unpacked by position (``v, probs = pair(x)``)."""
         made = next((op for op in self.ops if isinstance(op, ir.Op) and op.target == name), None)
-        if made is not None and made.rule in NUMPY and NUMPY[made.rule].returns_list:
-            return f"list({name})"
+        if made is not None and made.rule in NUMPY and NUMPY[made.rule].returns_list or \
+                made is not None and made.rule == "call" and name in self.unpacked_calls:  # (a helper's values,
+            return f"list({name})"  # a, b = pair(x): a tuple, which has no .copy() either)
         return f"{name}.copy()"
 
     def _relation(self, other, written):

@@ -59,6 +59,7 @@ from . import (broadcasts, combinations, correlations, defaults, dict_arguments,
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
+from .kept_state import hand_back
 from .source import bind_counts, bound_arguments, census, defaults_of, ends_in, fresh_names, name_ids as source_names, \
     number, numerals, parts_list, rewrite_statements, spelled, spelling, text_cache, walk
 from .sentinels import decide_none_tests
@@ -241,6 +242,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
             kinds, names, nodes = census(forward.func)                 # loop: decided, the tree walked again)
         forward.placeholders.update(tidy(forward.func, forward.error, loops=ast.For in kinds, names=names,
                                          nodes=nodes))
+        if not sugar and any(n.__class__ is ast.Call and n.keywords for n in nodes):  # (np.maximum(h, 0, h): its
+            sugar = True  # output given by position, made out=h by tidying, which desugaring writes as h[...] = ...)
         desugar(forward.func, forward.error, maybe=sugar)
         if ast.NamedExpr in kinds:  # ([y for v in xs if (y := v * v) > 0]: its condition an if test now)
             modern_syntax.named_expressions(forward.func, forward.error)
@@ -1860,14 +1863,87 @@ def _own_methods(func, forward):
         return made[name]
     for name in sorted(called):
         make(name, frozenset())
+    hand_back(forward, forward.helpers, made, {name: (_stored_by(cls, name, frozenset()), _stored_by(
+        cls, name, frozenset(), direct=True)) for name in called if made.get(name) is not None})
+    _state_read_after(forward.func, forward.filename, forward.lines, cls, made, self_calls(forward.func))
     _calls_of_helpers(forward.func, made)
+
+
+def mangled(func, name):
+    """The name Python looks up for ``self.name`` written in the method ``func``: a private name
+    (``self.__sigmoid``, not ending in two underscores) of the class the method is defined in
+    (``_LogisticRegression__sigmoid``), others as they are."""
+    owner = func.__qualname__.split(".")[-2] if func.__qualname__.count(".") else ""
+    if name.startswith("__") and not name.endswith("__") and owner and owner != "<locals>" and owner.strip("_"):
+        return f"_{owner.lstrip('_')}{name}"
+    return name
+
+
+def attribute_stores(node):
+    """The attributes of ``self`` the method's def ``node`` sets (``self.output = ...``)."""
+    return {n.attr for n in walk(node) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store) and
+            isinstance(n.value, ast.Name) and n.value.id == "self"}
+
+
+def _stored_by(cls, name, seen, direct=False):
+    """The attributes of ``self`` the method ``name`` of ``cls`` sets, itself or through the object's own
+    methods it calls (``direct``: itself)."""
+    member = inspect.getattr_static(cls, name, None) or inspect.getattr_static(cls, f"_{cls.__name__.lstrip('_')}{name}", None)
+    if not isinstance(member, types.FunctionType) or name in seen:
+        return set()
+    try:
+        node = _function_node(member)[0]
+    except (BackgenError, NoSourceError):
+        return set()
+    stored = attribute_stores(node)
+    for call in walk(node) if not direct else ():
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+                isinstance(call.func.value, ast.Name) and call.func.value.id == "self":
+            stored |= _stored_by(cls, call.func.attr, seen | {name})
+    return stored
+
+
+def _state_read_after(func, filename, lines, cls, made, called):
+    """Refuse a method reading an attribute of ``self`` that an own method it calls sets (``self.feedforward()``
+    setting ``self.output``, then ``self.y - self.output``): that method is read as the function of the
+    attributes it reads, so what it leaves on the object is no value the caller would see; the caller
+    reading it (or another method it calls reading it) would take the attribute's value before the call.
+    ``called``: the names of the methods ``func`` calls, ``made`` what each was made."""
+    sets = {name: _stored_by(cls, name, frozenset()) for name in called if made.get(name) is not None}
+    if not any(sets.values()):
+        return
+    read_by = {name: set(made[name][1]) for name in made if made[name] is not None}
+    for node in walk(func):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and \
+                isinstance(node.value, ast.Name) and node.value.id == "self":
+            setter = next((m for m in sorted(sets) if node.attr in sets[m]), None)
+            if setter is not None:
+                raise error_at(
+                    f"self.{node.attr} is set by self.{setter}(), which backgen reads as a function of the "
+                    f"attributes it reads, not as a change of the object: it hands what {setter} keeps back to "
+                    f"reads after a call of it standing alone at the top level of this method (not in a loop "
+                    f"or a branch, read after it, {setter} ending in its one return); else have {setter} "
+                    f"return self.{node.attr} and read what the call returns",
+                    filename, lines, node)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                isinstance(node.func.value, ast.Name) and node.func.value.id == "self" and \
+                node.func.attr in read_by:
+            for other in sorted(sets):
+                shared = sorted(read_by[node.func.attr] & sets[other]) if other != node.func.attr else []
+                if shared:
+                    raise error_at(
+                        f"self.{node.func.attr}() reads self.{shared[0]}, which self.{other}() sets: backgen "
+                        f"reads each as a function of the attributes it reads, not as a change of the object: "
+                        f"return the value from {other} and pass it to {node.func.attr}",
+                        filename, lines, node.func)
 
 
 def _own_method(cls, func, name, stack, made, make, taken, forward):
     """``(helper, attributes)`` of the method ``name`` of ``cls`` made a helper of ``forward`` (see
     ``_own_methods``), or None."""
     from . import methods  # (the method's own reading of self: imported where needed)
-    member = inspect.getattr_static(cls, name, None)
+    name_held = mangled(func, name)
+    member = inspect.getattr_static(cls, name_held, None)
     target = member.__func__ if isinstance(member, staticmethod) else member
     if not isinstance(target, types.FunctionType) or target is func or getattr(target, "__wrapped__", None) is not None:
         return None
@@ -1883,6 +1959,7 @@ def _own_method(cls, func, name, stack, made, make, taken, forward):
         inner = self_calls(node)
         if any(make(n, stack | {name}) is None for n in sorted(inner)):
             return None
+        _state_read_after(node, filename, lines, cls, made, inner)
         _calls_of_helpers(node, made)
         if any(isinstance(n, ast.Name) and n.id == "self" for n in walk(node)):
             attrs = methods.attributes(node)
@@ -1893,7 +1970,7 @@ def _own_method(cls, func, name, stack, made, make, taken, forward):
             node.args.args = node.args.args[1:]
     helper = _method_helper(forward, target, node, filename, lines, name, cls, taken,
                             {made[n][0]: forward.helpers[made[n][0]] for n in inner})  # (the methods it calls)
-    forward.own_methods[name] = member
+    forward.own_methods[name_held] = member
     return helper, attrs
 
 
@@ -2762,7 +2839,11 @@ def fence(forward, main=True):
         func.body.append(ast.copy_location(ast.Return(ast.Constant(None)), body[-1]))
         func.returns_nothing = True
     elif not body or not ends_in(body):
-        raise forward.error(f"function {func.name!r} must end with a return statement", body[-1] if body else func)
+        hint = " (a method keeping what it computes on the object, self.output = ..., returns nothing to " \
+               "differentiate: end it with return self.output)" \
+            if func.args.args and func.args.args[0].arg == "self" and isinstance(body[-1], ast.Assign) else ""
+        raise forward.error(f"function {func.name!r} must end with a return statement{hint}",
+                            body[-1] if body else func)
 
 
 def settings_written(forward):
@@ -3015,6 +3096,15 @@ def _fence_stmt(forward, stmt, last, reported=frozenset()):
             return
         if is_pop(stmt.value):  # buf.pop(0): the list without its first item
             return
+        call = stmt.value
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+                isinstance(call.func.value, ast.Attribute) and isinstance(call.func.value.value, ast.Name) and \
+                call.func.value.value.id == "self":  # self.activation.forward(inputs), as NNFS's layers chain
+            part = f"self.{call.func.value.attr}"
+            raise forward.error(f"{part}.{call.func.attr}(): backgen does not follow methods of other objects (a "
+                                f"model's parts), nor what they keep on themselves ({part}.output): write the "
+                                "computation as one function of the arrays, or decorate the parts' "
+                                f"{call.func.attr} and chain their backwards, last first", call.func)
         raise forward.error("a call standing alone may write into its arguments (a method, out=, a "
                             "function of yours), which backgen does not follow: assign what it computes to a name",
                             stmt)

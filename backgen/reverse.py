@@ -158,6 +158,13 @@ class _Reverser(FlowReverser):
         self.names_used = set()
         self.forward_lines = {}  # id(op) -> (op, its line): made once (forward_line)
 
+    def adjoint_name_free(self, var):
+        """The name ``adjoint_name`` gives ``var``'s adjoint where it is not named yet (``d`` + the name
+        where no other name is that), without taking it."""
+        candidate = "d" + var
+        return candidate if candidate not in self.staged.user_names and candidate not in self.staged.upstreams \
+            else None
+
     def adjoint_name(self, var):
         if var in self.adjoint:
             return self.adjoint[var]
@@ -1211,8 +1218,11 @@ class _Reverser(FlowReverser):
             return groups
         dicts = {self.adjoint[name] for name in self.dicts if name in self.adjoint} | \
             {adjoint for name, adjoint in (getattr(self, "fixed", None) or {}).items() if name in self.dicts}
+        fixed = getattr(self, "fixed", None) or {}
+        lists = {self.adjoint.get(name) or fixed.get(name) or self.adjoint_name_free(name)
+                 for name in self.staged.lists - self.dicts}
         return _with_copies(groups, copies, scalars, self.staged.modules["np"],
-                            bool(self.staged.shape_free), dicts)
+                            bool(self.staged.shape_free), dicts, lists)
 
     def numbers_from_calls(self, groups):
         """A number's adjoint a helper's backward hands back is added to anew (``ds = ds + ds_h``), not
@@ -1596,23 +1606,27 @@ def _added_anew(items, aliases):
                         if isinstance(line, ir.AdjointLine) and line.accumulate and line.target in aliases else line)
 
 
-def _with_copies(items, copies, scalars, np_name, shape_free, dicts=frozenset()):
+def _with_copies(items, copies, scalars, np_name, shape_free, dicts=frozenset(), lists=frozenset()):
     """``items`` with the lines of ``copies`` (ids) assigning a copy (``x.copy()``), and those of
-    ``scalars`` ``np.copy(x)`` (a float too); shape-free code (``shape_free``) copies all so.  A line
-    of a dict's gradient (``dicts``: their names) copies it as a dict (``dhs.copy()``), or is left as
-    it is where it makes a new one (a comprehension)."""
+    ``scalars`` ``np.copy(x)`` (a float too); shape-free code (``shape_free``) copies all so, but the
+    gradients of lists (``lists``: their names), which ``np.copy`` would make one array of (of items of
+    several shapes, or None, it cannot): ``x.copy()``.  A line of a dict's gradient (``dicts``: their
+    names) copies it as a dict (``dhs.copy()``), or is left as it is where it makes a new one (a
+    comprehension)."""
     out = []
     for line in items:
         if isinstance(line, ir.Group):
-            inner = _with_copies(line.lines, copies, scalars, np_name, shape_free, dicts)
+            inner = _with_copies(line.lines, copies, scalars, np_name, shape_free, dicts, lists)
             out.append(ir.Group(line.undoes, tuple(inner)))
         elif isinstance(line, ir.Block):
-            inner = _with_copies(line.body, copies, scalars, np_name, shape_free, dicts)
+            inner = _with_copies(line.body, copies, scalars, np_name, shape_free, dicts, lists)
             out.append(ir.Block(line.header, tuple(inner)))
         elif isinstance(line, ir.AdjointLine) and (line.target in dicts or line.source in dicts or
                                                    line.source.startswith("{")):  # (a dict's gradient: a dict, a name's
             out.append(line if not line.source.isidentifier() else  # copied as one, a comprehension new)
                        ir.AdjointLine(line.target, False, f"{line.source}.copy()"))
+        elif (id(line) in copies or id(line) in scalars) and line.target in lists:  # (a list: no float)
+            out.append(ir.AdjointLine(line.target, False, f"{source.wrap(line.source)}.copy()"))
         elif id(line) in copies and not shape_free:  # (shape-free: it may be a float)
             out.append(ir.AdjointLine(line.target, False, f"{source.wrap(line.source)}.copy()"))
         elif id(line) in scalars or id(line) in copies:

@@ -380,10 +380,22 @@ def flatten(forward, wrt, shapes, args, unshaped=False):
     return forward, wrt, new_shapes or shapes, (new_values if args is not None else None), tuple(packing)
 
 
+_STRING_TESTS = frozenset({"startswith", "endswith", "isupper", "islower", "isdigit", "isalpha", "lower", "upper",
+                           "strip", "lstrip", "rstrip"})  # (str methods a key's test calls: for k in params:
+# if k.startswith("W"), the key written out as it is unrolled)
+
+
 def _constant_test(test):
-    """Whether ``test`` is made of constants alone (``None == "batchnorm"``, ``not True``)."""
+    """Whether ``test`` is made of constants alone (``None == "batchnorm"``, ``not True``), strings' methods
+    of ``_STRING_TESTS`` called on them included (``"W1".startswith("W")``)."""
+    calls = [n for n in ast.walk(test) if isinstance(n, ast.Call)]
+    if any(not (isinstance(c.func, ast.Attribute) and isinstance(c.func.value, ast.Constant) and
+                type(c.func.value.value) is str and c.func.attr in _STRING_TESTS and not c.keywords)
+           for c in calls):
+        return False
+    methods = {id(c.func) for c in calls}
     return all(isinstance(n, (ast.Constant, ast.Compare, ast.BoolOp, ast.UnaryOp, ast.cmpop, ast.boolop,
-                              ast.unaryop, ast.expr_context)) for n in ast.walk(test))
+                              ast.unaryop, ast.expr_context, ast.Call)) or id(n) in methods for n in ast.walk(test))
 
 
 def _truth(test):
@@ -1145,8 +1157,9 @@ def iterated(func, helper=False):
             counter = node.target.id if isinstance(node, ast.For) else None
             found |= {sliced.get(n.value.id, n.value.id) for stmt in node.body for n in walk(stmt)
                       if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and
-                      sliced.get(n.value.id, n.value.id) in counted and isinstance(n.slice, ast.Name) and
-                      n.slice.id == (counter or n.slice.id)}
+                      (sliced.get(n.value.id, n.value.id) in counted or counted & set(params) and counter and
+                       n.value.id in params) and isinstance(n.slice, ast.Name) and
+                      n.slice.id == (counter or n.slice.id)}  # (biases[i] beside weights[i] of range(len(weights)))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("zip", "enumerate"):
             found |= {named(a) for a in node.args if named(a)}
         elif isinstance(node, ast.Assign) and any(isinstance(t, (ast.Tuple, ast.List)) for t in node.targets):
@@ -1250,6 +1263,7 @@ def read_as_sequences(func):
 
 
 def _mutated(stmts):
-    """Names whose attributes are used (``xs.append(v)``): their length may change."""
+    """Names whose attributes are used (``xs.append(v)``): their length may change (not by the tests of
+    strings, ``k.startswith("W")``, which change nothing)."""
     return {n.value.id for s in stmts for n in walk(s) if isinstance(n, ast.Attribute)
-            and isinstance(n.value, ast.Name)}
+            and isinstance(n.value, ast.Name) and n.attr not in _STRING_TESTS}
