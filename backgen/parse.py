@@ -545,6 +545,7 @@ def _rewrite_at_calls(stmts, forward, numpy_names, inserts):
         helper = _UFUNCS_AT[ufunc]
         forward.env[helper] = f"numpy.{helper}"
         args = list(call.args)
+        _mark_index_slices(args[1])
         if ufunc == "subtract":  # np.subtract.at(a, i, b): b's negative added (np.negative of a list too)
             args[2] = ast.Call(ast.Attribute(ast.Name(call.func.value.value.id, ast.Load()), "negative", ast.Load()),
                                [args[2]], [])
@@ -553,6 +554,20 @@ def _rewrite_at_calls(stmts, forward, numpy_names, inserts):
         stmts[i] = ast.Assign([target], value)
         for node in ast.walk(stmts[i]):
             ast.copy_location(node, stmt)
+
+
+def _mark_index_slices(index):
+    """The ``slice(...)`` calls of constant bounds among the items of the index tuple ``index`` of
+    ``np.add.at(a, (slice(None), k, i, j), b)`` (CS231n's col2im), marked ``index_slice``: each is a
+    slice object the index holds, a constant staged as it is written (``np.add.at`` and the gradient's
+    ``g[(slice(None), k, i, j)]`` read it as ``:``)."""
+    for item in index.elts if isinstance(index, ast.Tuple) else ():
+        if isinstance(item, ast.Call) and isinstance(item.func, ast.Name) and item.func.id == "slice" and \
+                1 <= len(item.args) <= 3 and not item.keywords and all(
+                    isinstance(a, ast.Constant) and (a.value is None or type(a.value) is int) or
+                    isinstance(a, ast.UnaryOp) and isinstance(a.op, ast.USub) and isinstance(a.operand, ast.Constant)
+                    and type(a.operand.value) is int for a in item.args):
+            item.index_slice = True
 
 
 def _fill_diagonal_write(call, forward, numpy_names):

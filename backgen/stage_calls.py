@@ -137,6 +137,8 @@ class CallStager:
             raise self.error(f"{func.id}() calls itself: recursion is not supported", node)
         if qualified is None and isinstance(func, ast.Name) and func.id in self.forward.helpers:
             return self.helper_call(node, name, role)
+        if qualified is None and label == "slice" and getattr(node, "index_slice", False):
+            return self.inert(node, node.args, name, role, inline=True)  # (np.add.at's (slice(None), k, i, j))
         if qualified is None and label == "slice":
             raise self.error("slice(...) is followed where it is bound to a name once and the name is read only as "
                              "an index (s = slice(a, b), then x[:, s]); else write the slice in the index (x[:, a:b])",
