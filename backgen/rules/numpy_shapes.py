@@ -222,9 +222,18 @@ def _same(function, *params):
 
 
 def _rot90(c):
-    k = c.param("k", 1)
+    """Turned back: ``np.rot90(g, -k, axes)``; a number of turns computed (``k`` of ``for k in
+    range(4)``, a parameter) is turned back by its negative."""
+    text = c.op.param("k")
+    try:
+        k = 1 if text is None else ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        k = None
+    back = -k if isinstance(k, int) else f"-{text}" if text.isidentifier() else f"-({text})"
+    if k is not None and not isinstance(k, int):
+        c.unsupported(f"np.rot90 turns a whole number of times, not k={text}")
     axes = c.param_source("axes", "(0, 1)")
-    return f"{c.np}.rot90({c.g}, {-k}, axes={axes})" if axes != "(0, 1)" else f"{c.np}.rot90({c.g}, {-k})"
+    return f"{c.np}.rot90({c.g}, {back}, axes={axes})" if axes != "(0, 1)" else f"{c.np}.rot90({c.g}, {back})"
 
 
 def _moveaxis(c):
@@ -369,9 +378,17 @@ def _delete(c):
 
 
 def _take(c):
-    if c.op.param("mode") is not None:
-        c.unsupported("np.take is differentiated without mode")
+    """a's places read, once per time each is read; in mode ``'wrap'`` (``'clip'``) the indices are
+    first made the places they read, ``np.mod(indices, n)`` (``np.clip(indices, 0, n - 1)``), n the
+    length of the axis read (a's size without one)."""
+    mode = c.param("mode", "raise")
+    if mode not in ("raise", "wrap", "clip"):
+        c.unsupported(f"np.take is differentiated in modes 'raise', 'wrap' and 'clip' (not {mode!r})")
     indices, axis = c.param_source("indices"), c.param("axis")
+    if mode != "raise":
+        n = f"{c.np}.size({c.a})" if axis is None else f"{c.np}.shape({c.a})[{axis}]"
+        indices = c.setup("places", f"{c.np}.mod({indices}, {n})" if mode == "wrap" else
+                          f"{c.np}.clip({indices}, 0, {n} - 1)")
     if c.shape_free:  # (the places read, of a's rank as the code runs: a number's as one element's)
         return f"_take_grad({c.g}, {c.a}, {indices}, {axis})"
     if axis is None or c.ndim("a") == 0:  # (a number is taken from alike along axis 0 or -1: as one of 1)
