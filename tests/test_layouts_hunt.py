@@ -1,0 +1,216 @@
+"""Array layouts as deep-learning and image code writes them in NumPy: pixel shuffles and
+space-to-depth, patches, im2col and col2im (CS231n's ``np.add.at`` with ``slice(None)``), pads,
+rolls, flips and turns (``np.rot90`` of a number of turns a loop counts), gathers (``np.take`` in
+modes ``'wrap'`` and ``'clip'``), triangles' indices (``np.triu_indices_from``), joins and splits.
+
+Each case is checked against central finite differences in float64 (``numeric``) with respect to its
+float parameters, by ``backgen.generate`` (with no shapes, and with shapes where every argument is a
+number or an array) and by the decorator, or asserted refused with a ``BackgenError`` and part of
+its message.
+"""
+
+import inspect
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_close, finite_differences, float_positions, imported
+
+
+def _copies(args):
+    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+
+
+def _shapes(func, args):
+    shapes = {}
+    for p, a in zip(inspect.signature(func).parameters, args):
+        if isinstance(a, float):
+            shapes[p] = "float"
+        elif isinstance(a, np.ndarray):
+            shapes[p] = ("int " if a.dtype.kind in "iu" else "") + ", ".join(map(str, a.shape))
+        else:
+            return None
+    return shapes
+
+
+def assert_right(source, args, name="f", free=True, given=True, seed=0):
+    """generate without shapes (where ``free``), with shapes (where ``given``) and the decorator all give
+    the gradients central differences give, for the float parameters, at an upstream gradient drawn at
+    random."""
+    source = "import numpy as np\n" + textwrap.dedent(source)
+    func = imported(source, "layouts_hunt")[name]
+    positions = float_positions(args)
+    names = tuple(list(inspect.signature(func).parameters)[k] for k in positions)
+    out = func(*_copies(args))
+    dout = np.random.default_rng(seed).standard_normal(np.shape(out)) if np.shape(out) else 1.3
+    want = finite_differences(lambda *v: func(*_copies(v)), list(args), positions, (dout,))
+    shapes = _shapes(func, args)
+    ways = ([None] if free else []) + ([shapes] if shapes and given else [])
+    for given in ways:
+        text = backgen.generate(source, name=name, shapes=given, wrt=names)
+        namespace = {}
+        exec(compile(text, "<generated>", "exec"), namespace)
+        got = namespace[f"{name}_backward"](*_copies(args), dout=dout)
+        got = got if len(positions) > 1 else (got,)
+        for g, w in zip(got, want):
+            assert_close(np.asarray(g, dtype=float), w, rtol=1e-5, atol=1e-6)
+    got = backgen.backward(func, wrt=names).backward(*_copies(args), dout=dout)
+    got = got if len(positions) > 1 else (got,)
+    for g, w in zip(got, want):
+        assert_close(np.asarray(g, dtype=float), w, rtol=1e-5, atol=1e-6)
+
+
+def assert_refused(source, match, name="f", shapes=None):
+    with pytest.raises(backgen.BackgenError, match=match):
+        backgen.generate("import numpy as np\n" + textwrap.dedent(source), name=name, shapes=shapes)
+
+
+def _rand(*shape, seed=0):
+    return np.random.default_rng(seed).standard_normal(shape)
+
+
+# ---------------------------------------------------------------- np.add.at with slice(None)
+
+
+def test_col2im_adds_columns_back_at_an_index_holding_slice_none():
+    """CS231n's col2im_indices: np.add.at(x_padded, (slice(None), k, i, j), cols): the slice object in
+    the index tuple was refused as a call of slice()."""
+    source = '''
+    def f(cols, w):
+        k = np.array([[0], [1]])
+        i = np.array([[0, 1, 1], [2, 0, 0]])
+        out = np.zeros((2, 3, 4))
+        np.add.at(out, (slice(None), k, i), cols * w)
+        return np.tanh(out)
+    '''
+    assert_right(source, [_rand(2, 2, 3), _rand(3, seed=1)])
+
+
+def test_add_at_with_a_slice_of_constant_bounds_after_the_indices():
+    source = '''
+    def f(v):
+        out = np.zeros((3, 4))
+        np.add.at(out, (np.array([0, 0, 2]), slice(1, None)), v)
+        return out ** 2 + out
+    '''
+    assert_right(source, [_rand(3, 3)], free=False)
+
+
+def test_cs231n_col2im_indices():
+    source = '''
+    def col2im_indices(cols, x, field_height=3, field_width=3, padding=1, stride=1):
+        N, C, H, W = x.shape
+        H_padded, W_padded = H + 2 * padding, W + 2 * padding
+        x_padded = np.zeros((N, C, H_padded, W_padded), dtype=cols.dtype)
+        out_height = (H + 2 * padding - field_height) // stride + 1
+        out_width = (W + 2 * padding - field_width) // stride + 1
+        i0 = np.repeat(np.arange(field_height), field_width)
+        i0 = np.tile(i0, C)
+        i1 = stride * np.repeat(np.arange(out_height), out_width)
+        j0 = np.tile(np.arange(field_width), field_height * C)
+        j1 = stride * np.tile(np.arange(out_width), out_height)
+        i = i0.reshape(-1, 1) + i1.reshape(1, -1)
+        j = j0.reshape(-1, 1) + j1.reshape(1, -1)
+        k = np.repeat(np.arange(C), field_height * field_width).reshape(-1, 1)
+        cols_reshaped = cols.reshape(C * field_height * field_width, -1, N)
+        cols_reshaped = cols_reshaped.transpose(2, 0, 1)
+        np.add.at(x_padded, (slice(None), k, i, j), cols_reshaped)
+        if padding == 0:
+            return x_padded
+        return x_padded[:, :, padding:-padding, padding:-padding] * x
+    '''
+    assert_right(source, [_rand(2 * 9, 16 * 2), _rand(2, 2, 4, 4, seed=1)], name="col2im_indices", free=False,
+                 given=False)  # (the sizes given fit padding=1, sampled otherwise)
+
+
+# ---------------------------------------------------------------- np.rot90 of turns computed
+
+
+def test_rot90_of_the_turns_a_loop_counts():
+    """for k in range(4): np.rot90(x, k) (test-time augmentation): a k not written as a number was
+    refused; it is turned back by np.rot90(g, -k)."""
+    source = '''
+    def f(x):
+        outs = [np.rot90(x, k) for k in range(4)]
+        return sum(np.sum(o * o[::-1]) for o in outs)
+    '''
+    assert_right(source, [_rand(3, 3)])
+
+
+def test_dihedral_augmentation_turned_back():
+    source = '''
+    def f(img, w):
+        preds = []
+        for k in range(4):
+            r = np.rot90(img, k, axes=(0, 1))
+            preds.append(np.rot90(np.tanh(r * w), -k, axes=(0, 1)))
+        return np.mean(preds, axis=0)
+    '''
+    assert_right(source, [_rand(3, 3), 0.7])
+
+
+def test_rot90_of_turns_a_parameter_gives():
+    source = '''
+    def f(x, k=1):
+        return np.rot90(x, k) * np.arange(6).reshape(3, 2)
+    '''
+    assert_right(source, [_rand(2, 3)])
+
+
+def test_rot90_of_a_non_square_turned_a_loop_counted_number_of_times():
+    source = '''
+    def f(x, w):
+        outs = []
+        for k in range(4):
+            outs.append(np.sum(np.rot90(x, k)[0] ** 2) * w[k])
+        return outs[0] + outs[1] * outs[2] - outs[3]
+    '''
+    assert_right(source, [_rand(2, 3), _rand(4, seed=1)])
+
+
+# ---------------------------------------------------------------- np.take's modes and triangles' indices
+
+
+def test_take_in_mode_wrap_along_an_axis():
+    source = '''
+    def f(x):
+        return np.take(x, [[1, 4], [-1, -5]], axis=1, mode='wrap') * np.arange(4).reshape(2, 2)
+    '''
+    assert_right(source, [_rand(2, 3)])
+
+
+def test_take_in_mode_clip_of_the_flattened_array():
+    source = '''
+    def f(x):
+        return np.take(x, [7, -2, 1], mode="clip") ** 2
+    '''
+    assert_right(source, [_rand(2, 3)])
+
+
+def test_take_in_mode_wrap_of_labels_given():
+    source = '''
+    def f(x, idx):
+        return np.take(x, idx, axis=0, mode='wrap') ** 2
+    '''
+    assert_right(source, [_rand(3, 2), np.array([4, -1, 0, 5])])
+
+
+def test_triu_and_tril_indices_from_are_indices():
+    source = '''
+    def f(A):
+        il = np.tril_indices_from(A, k=-1)
+        return np.sum(np.exp(A[il])) + np.sum(A[np.triu_indices_from(A)] ** 2)
+    '''
+    assert_right(source, [_rand(3, 3)])
+
+
+def test_write_at_triu_indices_from():
+    source = '''
+    def f(A, v):
+        B = A.copy()
+        B[np.triu_indices_from(B, 1)] = v
+        return B @ B.T
+    '''
+    assert_right(source, [_rand(3, 3), _rand(3, seed=1)], free=False)
