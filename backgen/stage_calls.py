@@ -94,7 +94,7 @@ _UFUNC_REDUCTIONS = {"np.add.reduce": "np.sum", "np.multiply.reduce": "np.prod",
 _OF_LISTS = frozenset({"np.stack", "np.concatenate", "np.vstack", "np.hstack",
                        "np.column_stack"})  # each has a rule "..._list"
 # the calls giving a list of arrays a join may take whole (np.stack(np.split(x, 2, axis=1)))
-_SPLITS = frozenset({"np.split", "np.array_split", "np.hsplit", "np.vsplit", "np.dsplit"})
+_SPLITS = frozenset({"np.split", "np.array_split", "np.hsplit", "np.vsplit", "np.dsplit", "np.meshgrid"})
 # of a join of lists xs + ys, the join of np.concatenate(xs) and np.concatenate(ys) (not so for np.stack)
 _JOINED_LISTS = frozenset({"np.concatenate", "np.vstack", "np.hstack"})
 

@@ -214,3 +214,55 @@ def test_write_at_triu_indices_from():
         return B @ B.T
     '''
     assert_right(source, [_rand(3, 3), _rand(3, seed=1)], free=False)
+
+
+# ---------------------------------------------------------------- a join of np.meshgrid's list
+
+
+def test_swin_relative_position_index_stacks_meshgrid_whole():
+    """Swin's relative position bias: np.stack(np.meshgrid(...)) of a grid not written as a list
+    display was refused ("needs a list of arrays written out"); it is a join of the list np.meshgrid
+    gives, as np.stack(np.split(...)) is."""
+    source = '''
+    def rel_bias(table, ws=2):
+        coords = np.stack(np.meshgrid(np.arange(ws), np.arange(ws), indexing='ij'))
+        flat = coords.reshape(2, -1)
+        rel = flat[:, :, None] - flat[:, None, :]
+        rel = rel.transpose(1, 2, 0)
+        rel[:, :, 0] += ws - 1
+        rel[:, :, 1] += ws - 1
+        rel[:, :, 0] *= 2 * ws - 1
+        index = rel.sum(-1)
+        bias = table[index.reshape(-1)].reshape(ws * ws, ws * ws, -1)
+        return bias.transpose(2, 0, 1)
+    '''
+    assert_right(source, [_rand(9, 2)], name="rel_bias", given=False)
+
+
+def test_stack_of_a_meshgrid_of_parameters():
+    source = '''
+    def f(a, b):
+        g = np.stack(np.meshgrid(a, b), axis=-1)
+        return np.sum(g ** 2 * np.arange(2))
+    '''
+    assert_right(source, [_rand(3), _rand(2, seed=1)], free=False)
+
+
+def test_concatenate_of_a_meshgrid_along_ij():
+    source = '''
+    def f(s, img):
+        H, W = img.shape
+        grid = np.concatenate(np.meshgrid(np.linspace(-s, s, W), np.linspace(-1, 1, H), indexing='ij'))
+        return np.sum(np.sin(grid) * np.tile(img.T, (2, 1)))
+    '''
+    assert_right(source, [0.8, _rand(3, 4)], free=False)
+
+
+def test_yolo_grid_of_a_stacked_meshgrid():
+    source = '''
+    def f(p):
+        H, W = p.shape[:2]
+        grid = np.stack(np.meshgrid(np.arange(W), np.arange(H)), -1)
+        return np.sum((1 / (1 + np.exp(-p)) + grid) ** 2)
+    '''
+    assert_right(source, [_rand(2, 3, 2)])
