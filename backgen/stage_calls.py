@@ -434,6 +434,10 @@ class CallStager:
             raise self.error(f"{qualified} returns complex numbers, and backgen differentiates real arithmetic "
                              f"only: write the transform with its real and imaginary parts (sums of x times cosines "
                              f"and sines) for backgen to differentiate it", node.func)
+        if qualified == "np.lib.stride_tricks.as_strided":
+            raise self.error(f"{qualified} makes a view of any strides, whose gradient backgen does not follow: "
+                             f"write the windows with np.lib.stride_tricks.sliding_window_view (its windows then "
+                             f"sliced, [..., ::s, ::s, :, :], for a stride s)", node.func)
         if qualified not in SIGNATURES:
             raise self.error(f"{qualified} has no derivative rule in backgen", node.func)
         if qualified == "np.einsum" and node.args and not self.text_value(node.args[0]):

@@ -266,3 +266,48 @@ def test_yolo_grid_of_a_stacked_meshgrid():
         return np.sum((1 / (1 + np.exp(-p)) + grid) ** 2)
     '''
     assert_right(source, [_rand(2, 3, 2)])
+
+
+# ---------------------------------------------------------------- the flat iterator, strides
+
+
+def test_flat_iterator_read_at_an_index():
+    """x.flat[::2] of a parameter was refused as an attribute of an object; it reads the elements of
+    x.ravel(), a new array (a write into it leaves x alone)."""
+    source = '''
+    def f(x):
+        y = x.flat[::2]
+        y[0] = 0.0
+        return np.sum(y ** 2) + np.sum(x ** 3) + x.flat[4] * x.flat[0] + np.sum(x.flat[[1, 1, 5]] ** 2)
+    '''
+    assert_right(source, [_rand(2, 3)])
+
+
+def test_flat_iterator_of_a_transposed_product():
+    source = '''
+    def f(x):
+        z = x.T * 2
+        return z.flat[1:4] ** 2
+    '''
+    assert_right(source, [_rand(2, 3)])
+
+
+def test_flat_iterator_not_indexed_is_refused_clearly():
+    assert_refused('''
+    def f(x):
+        return np.sum(x.flat)
+    ''', r"x\.flat, the flat iterator, is read where it is indexed")
+
+
+def test_strides_and_as_strided_are_refused_pointing_to_sliding_windows():
+    assert_refused('''
+    def f(x, w):
+        s0, s1 = x.strides
+        win = np.lib.stride_tricks.as_strided(x, shape=(3, 3, 2, 2), strides=(s0, s1, s0, s1))
+        return np.tensordot(win, w, axes=((2, 3), (0, 1)))
+    ''', r"x\.strides reads how an array is laid out in memory.*sliding_window_view")
+    assert_refused('''
+    from numpy.lib.stride_tricks import as_strided
+    def f(x):
+        return as_strided(x, shape=(3, 2), strides=(8, 8)) ** 2
+    ''', r"as_strided makes a view of any strides.*sliding_window_view")
