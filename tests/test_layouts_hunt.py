@@ -311,3 +311,24 @@ def test_strides_and_as_strided_are_refused_pointing_to_sliding_windows():
     def f(x):
         return as_strided(x, shape=(3, 2), strides=(8, 8)) ** 2
     ''', r"as_strided makes a view of any strides.*sliding_window_view")
+
+
+# ---------------------------------------------------------------- np.pad's widths held by names
+
+
+def test_pad_of_a_pair_held_by_a_parameter():
+    """np.pad(x, [(0, 0), pad]) with pad=(1, 1): where the shapes were given, the pair held by a name
+    was refused ("needs pad_width as numbers or names"); its middle is cut by the runtime helper."""
+    source = '''
+    def f(x, pad=(1, 1)):
+        return np.pad(x, [(0, 0), pad], mode='constant').sum(axis=1) ** 2
+    '''
+    assert_right(source, [_rand(3, 4)])
+
+
+def test_pad_edge_of_a_pair_held_by_a_parameter():
+    source = '''
+    def f(x, pad=(2, 1)):
+        return np.pad(x, (pad, (0, 0)), mode='edge') ** 2
+    '''
+    assert_right(source, [_rand(3, 2)])

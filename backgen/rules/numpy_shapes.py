@@ -258,8 +258,11 @@ def _pad(c):
         widths = np.broadcast_to(np.asarray(ast.literal_eval(c.param_source("pad_width")), dtype=int), (ndim, 2))
         items = [f"{b or ''}:{-a if a else ''}" for b, a in widths.tolist()]
     except (ValueError, SyntaxError):  # a width that is an expression is subtracted whole: shape - (K - 1)
+        pairs = _width_sources(c, ndim)
+        if pairs is None:  # widths read as the code runs ([(0, 0), pad], pad a pair): the helper's slices
+            return f"_unpad({c.g}, {c.param_source('pad_width')})"
         items = [f"{'' if b == '0' else b}:{'' if a == '0' else f'{c.g}.shape[{k}] - {_operand(a)}'}"
-                 for k, (b, a) in enumerate(_width_sources(c, ndim))]
+                 for k, (b, a) in enumerate(pairs)]
     while items and items[-1] == ":":
         items.pop()
     return f"{c.g}[{', '.join(items)}]" if items else c.g
@@ -274,7 +277,8 @@ def _operand(source):
 
 
 def _width_sources(c, ndim):
-    """``[(before, after)]`` per axis, as source text, of a pad_width computed at run time."""
+    """``[(before, after)]`` per axis, as source text, of a pad_width computed at run time; None where
+    its pairs are not written out (a pair held by a name, ``[(0, 0), pad]``)."""
     node = ast.parse(c.param_source("pad_width"), mode="eval").body
     def made(node):  # ((0, 0), (pad, pad)) staged on a line of its own; in a list, each pair too
         if isinstance(node, ast.Name):
@@ -296,8 +300,7 @@ def _width_sources(c, ndim):
         pairs = pairs * ndim if len(pairs) == 1 else pairs
     if len(pairs) != ndim or any(len(p) != 2 for p in pairs) or any(
             isinstance(n, (ast.Call, ast.Starred, ast.Tuple, ast.List)) for p in pairs for e in p for n in ast.walk(e)):
-        c.unsupported(f"np.pad needs pad_width as numbers or names, one (before, after) pair per axis ({ndim}): "
-                      "((0, 0), (pad, pad))")
+        return None
     return [tuple(ast.unparse(e) for e in p) for p in pairs]
 
 
