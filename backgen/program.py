@@ -104,7 +104,8 @@ def _static_defaults(forward, wrt, shapes, loops=False):
     tuples = {name: value for name, value in integers.items() if loops and type(value) is tuple and value and
               all(type(i) is int for i in value)}  # (layer_sizes=(1, 4, 1): a loop over its pairs written out
     # for the default, which the code checks it is given)
-    integers = {name: value for name, value in integers.items() if type(value) is int}
+    integers = {name: value for name, value in integers.items() if type(value) in (int, str)}  # (and a string
+    # setting read as one, np.pad(x, 1, mode=mode): the code for its default)
     if not integers and not tuples:
         return ()
     try:
@@ -993,6 +994,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         result = dataclasses.replace(result, item_lists=_listed_items(result, shape_free))
     given = dict(known, **{p: v for p, v in called.items() if type(v) in (bool, str)})  # (the decorator keeps its
     # code per flag and string too)
+    given.update({} if chain else {p: v for p, v in forward.fixed_defaults if type(v) is str})  # (mode='reflect')
     if given:  # (a parameter's staged name is its own where the code never sets it again)
         result = dataclasses.replace(result, given_values=tuple(sorted(given.items())))
     main = reverse(result, cached)
@@ -1675,7 +1677,7 @@ def declared_shapes(forward, shapes=None):
         if found is not None:
             specs[arg.arg] = found
     for name, value in forward.fixed_defaults:  # (the default the code is written for: its samples' value too)
-        specs[name] = Spec((), "int", value)
+        specs[name] = Spec((), "str" if type(value) is str else "int", value)
     for key, value in shapes.items():
         if structured.is_structured(value, declared=True):  # a list or dict of arrays: flatten()'s
             specs.pop(key, None)

@@ -442,6 +442,11 @@ class CallStager:
             raise self.error(f"{qualified} has no derivative rule in backgen", node.func)
         if qualified == "np.einsum" and node.args and not self.text_value(node.args[0]):
             node_before, node = node, _einsum_subscripts(node)  # np.einsum(x, [0, 1], [1]): np.einsum('ab->b', x)
+            if node is None and isinstance(node_before.args[0], ast.Name) and (
+                    len(node_before.args) < 2 or not isinstance(node_before.args[1], (ast.List, ast.Tuple))):
+                raise self.error(f"np.einsum's subscripts {node_before.args[0].id!r} are not a string written in the "
+                                 f"function: write them in the call (np.einsum('ij,jk->ik', a, b)), or bind them to a "
+                                 f"name first (spec = 'ij,jk->ik')", node_before.args[0])
             if node is None:
                 raise self.error("np.einsum with lists of axes is differentiated where each list is written out as "
                                  "integers (np.einsum(x, [0, 1], [1])): else write the subscripts as a string "

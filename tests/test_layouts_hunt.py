@@ -332,3 +332,39 @@ def test_pad_edge_of_a_pair_held_by_a_parameter():
         return np.pad(x, (pad, (0, 0)), mode='edge') ** 2
     '''
     assert_right(source, [_rand(3, 2)])
+
+
+# ---------------------------------------------------------------- a string default read as a static argument
+
+
+def test_pad_mode_of_a_string_default_written_for_the_default():
+    """np.pad(x, 1, mode=mode) with mode='reflect' a default: refused by generate ("must be a
+    constant"); the code is written for the default, as for an integer default, and checks it."""
+    source = '''
+    def conv_same(x, w, pad_mode="edge"):
+        k = len(w)
+        xp = np.pad(x, (k // 2, k // 2), pad_mode)
+        return np.convolve(xp, w, mode="valid")
+    '''
+    assert_right(source, [_rand(6), _rand(3, seed=1)], name="conv_same")
+    text = backgen.generate("import numpy as np\n" + textwrap.dedent(source), name="conv_same")
+    namespace = {}
+    exec(text, namespace)
+    with pytest.raises(ValueError, match=r"written for pad_mode='edge', the default"):
+        namespace["conv_same_backward"](_rand(6), _rand(3), pad_mode="wrap", dout=_rand(6))
+
+
+def test_take_mode_and_pad_mode_of_defaults():
+    source = '''
+    def f(x, mode='reflect', how='wrap'):
+        y = np.pad(x, 2, mode=mode)
+        return np.take(y, [9, -1, 3], mode=how) ** 2 + y[:3]
+    '''
+    assert_right(source, [_rand(4)])
+
+
+def test_einsum_of_subscripts_a_parameter_gives_is_refused_clearly():
+    assert_refused('''
+    def f(a, b, spec='ij,jk->ik'):
+        return np.einsum(spec, a, b) ** 2
+    ''', r"np\.einsum's subscripts 'spec' are not a string written in the function")
