@@ -368,3 +368,24 @@ def test_einsum_of_subscripts_a_parameter_gives_is_refused_clearly():
     def f(a, b, spec='ij,jk->ik'):
         return np.einsum(spec, a, b) ** 2
     ''', r"np\.einsum's subscripts 'spec' are not a string written in the function")
+
+
+# ---------------------------------------------------------------- np.repeat of counts made an array
+
+
+def test_repeat_of_counts_written_as_an_array():
+    """np.repeat(x, np.array([2, 0, 1]), axis=-1): counts written out as a list were followed, the same
+    made an array refused ("needs one whole number of repeats ... or an array of them")."""
+    source = '''
+    def f(x):
+        return np.repeat(x, np.array([2, 0, 1]), axis=-1) * np.arange(6).reshape(2, 3)
+    '''
+    assert_right(source, [_rand(2, 3)], free=False)
+
+
+def test_repeat_of_counts_asarray_flattened():
+    source = '''
+    def f(x):
+        return np.repeat(x, np.asarray([1, 0, 2, 1])) * np.arange(4)
+    '''
+    assert_right(source, [_rand(2, 2)], free=False)

@@ -134,7 +134,7 @@ def _repeated_places(c):
     ``a[:, [0, 1, 1]]``: its gradient is added back at those places (np.add.at).  None for one count
     (or counts not written out)."""
     try:
-        counts = ast.literal_eval(c.param_source("repeats"))
+        counts = ast.literal_eval(_listed_counts(c.param_source("repeats")))
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return None
     if not isinstance(counts, (list, tuple)) or len(counts) < 2 or \
@@ -159,6 +159,19 @@ def _repeated_places(c):
     if axis > 0 and ndim - axis < axis + 1:  # (the fewer slices: a[..., [0, 1, 1]] for the last axis)
         return Scatter(f"..., {places}" + ", :" * (ndim - 1 - axis), repeats=True)
     return Scatter(":, " * axis + f"{places}", repeats=True)
+
+
+def _listed_counts(text):
+    """The list ``text`` writes, where it is one written out or such a list made an array
+    (``np.array([2, 0, 1])``, ``np.asarray(...)``): np.repeat's counts; else ``text`` itself."""
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return text
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("array", "asarray") \
+            and len(node.args) == 1 and not node.keywords and isinstance(node.args[0], (ast.List, ast.Tuple)):
+        return ast.unparse(node.args[0])
+    return text
 
 
 def _getitem(c):
