@@ -389,3 +389,12 @@ def test_repeat_of_counts_asarray_flattened():
         return np.repeat(x, np.asarray([1, 0, 2, 1])) * np.arange(4)
     '''
     assert_right(source, [_rand(2, 2)], free=False)
+
+
+def test_pad_in_mode_linear_ramp_is_refused_naming_the_mode():
+    """np.pad(x, 2, mode='linear_ramp', end_values=0.0) was refused as a call of an unexpected keyword
+    argument; it is refused naming the modes np.pad is differentiated in."""
+    assert_refused('''
+    def f(x):
+        return np.pad(x, 2, mode='linear_ramp', end_values=0.0) * 2
+    ''', r"np\.pad is differentiated in modes .*\(not 'linear_ramp'\)")

@@ -770,7 +770,8 @@ RULES = {
                      examples=("np.rot90(m) | m=2x3", "np.rot90(m, 3) | m=2x3",
                                "np.rot90(m, 2, axes=(1, 2)) | m=2x2x3")),
     "np.pad": Rule(("array",), grads={"array": _pad},
-                   signature="array, pad_width, mode='constant', constant_values=0, reflect_type='even'", fresh=True,
+                   signature="array, pad_width, mode='constant', constant_values=0, reflect_type='even', end_values=0, "
+                             "stat_length=None", fresh=True,
                    examples=("np.pad(array, 1) | array=4", "np.pad(array, ((1, 2), (0, 1))) | array=2x3",
                              "np.pad(array, (2, 0), constant_values=1.5) | array=2x2",
                              "np.pad(array, ((1, 2), (0, 1)), mode='edge') | array=2x3",
