@@ -29,6 +29,7 @@ from .rules import (ALIASES, CALLS, INERT, INERT_ATTRIBUTES, INERT_METHODS, METH
 _NAMED_PARAMS = {  # functions of _SPELLED_OTHERWISE whose arguments are bound by name, in order
     "np.ediff1d": ("a", "to_end", "to_begin"), "np.diagflat": ("a", "k"), "np.rollaxis": ("a", "axis", "start"),
     "np.nancumsum": ("a", "axis"), "np.nanprod": ("a", "axis", "keepdims"),
+    "np.astype": ("a", "dtype", "copy"),
 }
 _SPELLED_NAMES = {"ary": "a", "v": "a"}  # (NumPy's own names of the first argument)
 
@@ -45,7 +46,8 @@ def _bind_spelled(qualified, args, keywords):
         if key not in names or key in bound:
             return None
         bound[key] = value
-    if "a" not in bound or qualified == "np.rollaxis" and "axis" not in bound:
+    if "a" not in bound or qualified == "np.rollaxis" and "axis" not in bound or \
+            qualified == "np.astype" and "dtype" not in bound:
         return None
     return {k: v for k, v in bound.items() if not (isinstance(v, ast.Constant) and v.value is None)}
 
@@ -75,6 +77,7 @@ _SPELLED_OTHERWISE = {
     "np.linalg.vector_norm": "np.linalg.vector_norm(a, axis=None, keepdims=False, ord=2): np.linalg.norm(np.ravel(a), "
                              "ord) (axis None, keepdims False), np.linalg.norm(a, ord, axis, keepdims) (axis a number, "
                              "or two axes of ord 2)",
+    "np.astype": "np.astype(x, dtype, copy=True): x.astype(dtype, copy=copy)",
     "np.matvec": "np.matvec(a, b): (a @ b[..., None])[..., 0]",
     "np.vecmat": "np.vecmat(a, b): (a[..., None, :] @ b)[..., 0, :]",
 }
@@ -584,6 +587,9 @@ class CallStager:
         if qualified == "np.rollaxis":
             axis, start = bound["axis"].value, bound.get("start", ast.Constant(0)).value
             return numpy("moveaxis", [a, ast.Constant(axis), ast.Constant(start - 1 if axis < start else start)])
+        if qualified == "np.astype":
+            return ast.Call(ast.Attribute(a, "astype", ast.Load()), [bound["dtype"]],
+                            [ast.keyword("copy", bound["copy"])] if "copy" in bound else [])
         numbers = numpy("where", [numpy("isnan", [a]), ast.Constant(1.0 if qualified == "np.nanprod" else 0.0), a])
         keywords = [(k, bound[k]) for k in ("axis", "keepdims") if k in bound]
         return numpy("prod" if qualified == "np.nanprod" else "cumsum", [numbers], keywords)

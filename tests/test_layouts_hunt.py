@@ -398,3 +398,36 @@ def test_pad_in_mode_linear_ramp_is_refused_naming_the_mode():
     def f(x):
         return np.pad(x, 2, mode='linear_ramp', end_values=0.0) * 2
     ''', r"np\.pad is differentiated in modes .*\(not 'linear_ramp'\)")
+
+
+# ---------------------------------------------------------------- NumPy 2's np.unstack and np.astype
+
+
+def test_unstack_along_an_axis_then_stacked_back():
+    """np.unstack (NumPy 2.1) had no rule: it is the list of the rows of np.moveaxis(x, axis, 0)."""
+    source = '''
+    def f(x):
+        a, b, c = np.unstack(x, axis=1)
+        parts = np.unstack(x, axis=-1)
+        return a * b + c ** 2 + np.stack(parts[::-1], axis=0).sum(axis=0)
+    '''
+    assert_right(source, [_rand(2, 3)])
+
+
+def test_unstack_iterated():
+    source = '''
+    def f(x, W):
+        out = 0.0
+        for r in np.unstack(x):
+            out = out + np.sum(np.tanh(r @ W))
+        return out
+    '''
+    assert_right(source, [_rand(3, 2), _rand(2, 2, seed=1)])
+
+
+def test_astype_function_of_float_and_integer_types():
+    source = '''
+    def f(x):
+        return np.astype(x, np.float64) ** 2 * np.astype(x > 0, float) + np.astype(np.floor(x), np.int64)
+    '''
+    assert_right(source, [_rand(4)])
