@@ -38,7 +38,7 @@ from .memory import layout_holds
 from .ir import Program, map_ops, ops_in
 from .parse import array_default, default_value, read, read_helper
 from .peel import MAX_UNROLLED, loop_place, peeled, unrolled
-from .reverse import reverse
+from .reverse import reverse, varied_values
 from .selections import check_other_values, data_numbers, data_sized, data_varying, layout_varies, sized_axes
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, DeadBranch, SampleSettings, check_differentiable, dim_sizes, examples, infer_ran, list_names
@@ -72,6 +72,19 @@ def backward_program(func_or_source, wrt=None, name=None, filename=None, shapes=
     except BackgenError as error:
         error.msg += step_bodies.told(forward, error.msg)  # (names of a step written inline, made a layer)
         raise
+
+
+def _constant_results(op, staged_helper, helper_wrt):
+    """``(("constant", "1,2"),)``: the places of the results of the helper ``op`` calls (a tuple of them)
+    that no parameter it differentiates reaches through an operation with a gradient (``return col,
+    out_h, out_w`` of an im2col: the sizes are numbers of shapes), which carry no gradient in the caller
+    (a reshape to them takes them as constants); ``()`` where there are none."""
+    outputs = staged_helper.outputs
+    if op.param("outputs", "1") != str(len(outputs)) or len(outputs) < 2:
+        return ()
+    varied = varied_values(staged_helper, helper_wrt)
+    places = [str(k) for k, o in enumerate(outputs) if not (isinstance(o, ir.Var) and o.name in varied)]
+    return (("constant", ",".join(places)),) if places else ()
 
 
 def _defaults_fixed(forward, wrt, shapes, args, user_cache):
@@ -966,7 +979,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         unread = (("unread", ",".join(a.arg for a in helper.func.args.args if a.arg not in named)),)  # names: no
         patched[id(op)] = dataclasses.replace(op, params=op.params + (("backward", backward_name),  # gradient)
                                                                       ("wrt", ",".join(helper_wrt))) + sized + signs +
-                                              unread)
+                                              unread + _constant_results(op, staged_helper, helper_wrt))
     if patched:
         result = dataclasses.replace(result, body=map_ops(result.body, lambda op: patched.get(id(op), op)))
     for name, (helper, staged_helper) in tested.items():  # called in tests only: no gradient flows

@@ -431,3 +431,51 @@ def test_astype_function_of_float_and_integer_types():
         return np.astype(x, np.float64) ** 2 * np.astype(x > 0, float) + np.astype(np.floor(x), np.int64)
     '''
     assert_right(source, [_rand(4)])
+
+
+# ---------------------------------------------------------------- a helper returning sizes beside its array
+
+
+def test_im2col_helper_returning_its_output_sizes():
+    """col, oh, ow = im2col(x, k), then a reshape to (N, oh, ow, F): the sizes a helper returns beside
+    its array were taken as values a gradient reaches, and the reshape refused ("the argument shape
+    depends on a value that is differentiated"); they carry none."""
+    source = '''
+    def im2col(x, k):
+        N, C, H, W = x.shape
+        oh, ow = H - k + 1, W - k + 1
+        col = np.zeros((N, C, k, k, oh, ow))
+        for i in range(k):
+            for j in range(k):
+                col[:, :, i, j] = x[:, :, i:i + oh, j:j + ow]
+        return col.transpose(0, 4, 5, 1, 2, 3).reshape(N * oh * ow, -1), oh, ow
+
+    def loss(x, y, W1, b1, W2, b2):
+        N = x.shape[0]
+        F, C, k, _ = W1.shape
+        col, oh, ow = im2col(x, k)
+        h = (col @ W1.reshape(F, -1).T + b1).reshape(N, oh, ow, F).transpose(0, 3, 1, 2)
+        h = np.maximum(h, 0)
+        h = h.reshape(N, F, oh // 2, 2, ow // 2, 2).max(axis=(3, 5))
+        scores = h.reshape(N, -1) @ W2 + b2
+        scores = scores - scores.max(axis=1, keepdims=True)
+        logp = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+        return -logp[np.arange(N), y].mean()
+    '''
+    args = [_rand(2, 1, 5, 5), np.array([0, 2]), _rand(2, 1, 2, 2, seed=1), _rand(2, seed=2), _rand(8, 3, seed=3),
+            _rand(3, seed=4)]
+    assert_right(source, args, name="loss", free=False)
+
+
+def test_helper_returning_a_number_a_gradient_reaches_beside_its_array():
+    source = '''
+    def scaled(x):
+        s = np.sqrt(np.sum(x ** 2))
+        n = x.shape[1]
+        return x / s, s, n
+
+    def f(x, w):
+        y, s, n = scaled(x)
+        return np.sum(y.reshape(-1, n) @ w) * s
+    '''
+    assert_right(source, [_rand(2, 3), _rand(3, seed=1)])
