@@ -479,3 +479,28 @@ def test_helper_returning_a_number_a_gradient_reaches_beside_its_array():
         return np.sum(y.reshape(-1, n) @ w) * s
     '''
     assert_right(source, [_rand(2, 3), _rand(3, seed=1)])
+
+
+# ---------------------------------------------------------------- np.put
+
+
+def test_put_is_the_write_through_the_flat_iterator():
+    """np.put(y, ind, v) standing alone was refused as a call that may write into its arguments; it is
+    y.flat[ind] = v (where an index repeats, the last value stays)."""
+    source = '''
+    def f(x, v):
+        y = x * 2.0
+        np.put(y, np.array([4, 1, 4]), v)
+        return y ** 2
+    '''
+    assert_right(source, [_rand(2, 3), _rand(3, seed=1)], free=False)
+
+
+def test_put_of_a_number():
+    source = '''
+    def f(x, s):
+        y = x.copy()
+        np.put(y, [1], s * 3.0)
+        return y * x
+    '''
+    assert_right(source, [_rand(3), 0.4])
