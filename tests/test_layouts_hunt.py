@@ -504,3 +504,28 @@ def test_put_of_a_number():
         return y * x
     '''
     assert_right(source, [_rand(3), 0.4])
+
+
+# ---------------------------------------------------------------- integers the sizes need, where shapes are given
+
+
+def test_sample_run_failing_says_the_integers_it_ran_with():
+    """pixel_shuffle(x, r) with x's shape given and r an integer of no default: the run at r=3 fails to
+    reshape, which was said without r; the refusal says the integer it ran with and what to do."""
+    assert_refused('''
+    def pixel_shuffle(x, r):
+        N, C, H, W = x.shape
+        x = x.reshape(N, C // (r * r), r, r, H, W)
+        return x.transpose(0, 1, 4, 2, 5, 3).reshape(N, C // (r * r), H * r, W * r)
+    ''', r"cannot reshape .* \(run with the integer r=3: .*give it as the default \(r=\.\.\.\), or use the decorator",
+        name="pixel_shuffle", shapes={"x": "1, 8, 2, 3", "r": "int"})
+
+
+def test_pixel_shuffle_of_a_default_factor_with_shapes_given():
+    source = '''
+    def pixel_shuffle(x, r=2):
+        N, C, H, W = x.shape
+        x = x.reshape(N, C // (r * r), r, r, H, W)
+        return x.transpose(0, 1, 4, 2, 5, 3).reshape(N, C // (r * r), H * r, W * r)
+    '''
+    assert_right(source, [_rand(1, 8, 2, 3)], name="pixel_shuffle", free=False)
