@@ -38,7 +38,7 @@ from .memory import layout_holds
 from .ir import Program, map_ops, ops_in
 from .parse import array_default, default_value, read, read_helper
 from .peel import MAX_UNROLLED, loop_place, peeled, unrolled
-from .reverse import reverse, varied_values
+from .reverse import fills_with, reverse, varied_values
 from .selections import check_other_values, data_numbers, data_sized, data_varying, layout_varies, sized_axes
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, DeadBranch, SampleSettings, check_differentiable, dim_sizes, examples, infer_ran, list_names
@@ -82,7 +82,9 @@ def _constant_results(op, staged_helper, helper_wrt):
     outputs = staged_helper.outputs
     if op.param("outputs", "1") != str(len(outputs)) or len(outputs) < 2:
         return ()
-    varied = varied_values(staged_helper, helper_wrt)
+    def held(inert, active):  # (np.full(n, s) of a differentiated s, an opaque value: reached, not constant)
+        return inert.param("opaque") == "True" or fills_with(staged_helper, inert, active)
+    varied = varied_values(staged_helper, helper_wrt, (), held)
     places = [str(k) for k, o in enumerate(outputs) if not (isinstance(o, ir.Var) and o.name in varied)]
     return (("constant", ",".join(places)),) if places else ()
 

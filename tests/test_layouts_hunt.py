@@ -529,3 +529,28 @@ def test_pixel_shuffle_of_a_default_factor_with_shapes_given():
         return x.transpose(0, 1, 4, 2, 5, 3).reshape(N, C // (r * r), H * r, W * r)
     '''
     assert_right(source, [_rand(1, 8, 2, 3)], name="pixel_shuffle", free=False)
+
+
+def test_maximum_at_of_an_index_holding_a_slice_without_shapes():
+    """Code for every shape samples arrays of several ranks; NumPy's ufunc.at, given values of another
+    rank than an index holding a slice selects, may crash the process (NumPy 2.4): the runtime helpers
+    broadcast the values first, which raises a ValueError instead."""
+    source = '''
+    def f(v):
+        out = np.full((2, 3), -5.0)
+        np.maximum.at(out, (slice(None), np.array([0, 2, 0])), v)
+        return out ** 2
+    '''
+    assert_right(source, [_rand(2, 3)])
+
+
+def test_helper_result_filled_with_a_differentiated_number_is_no_constant():
+    source = '''
+    def g(x, s):
+        return x * 2, np.full(3, s), x.shape[0]
+
+    def f(x, s):
+        y, t, n = g(x, s)
+        return np.sum(y) * np.sum(t) + n
+    '''
+    assert_right(source, [_rand(3), 0.7])
