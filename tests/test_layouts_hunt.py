@@ -554,3 +554,15 @@ def test_helper_result_filled_with_a_differentiated_number_is_no_constant():
         return np.sum(y) * np.sum(t) + n
     '''
     assert_right(source, [_rand(3), 0.7])
+
+
+def test_add_at_of_an_index_holding_an_ellipsis_without_shapes():
+    """np.add.at(out, (..., idx), v) in code for every shape crashed the process (a segmentation fault
+    in NumPy's ufunc.at, at a sample of values of another rank)."""
+    source = '''
+    def f(v):
+        out = np.zeros((2, 3))
+        np.add.at(out, (..., np.array([0, 2, 0])), v)
+        return out ** 2
+    '''
+    assert_right(source, [_rand(2, 3)])
