@@ -179,7 +179,7 @@ def _checks(backward, guard):
     written for."""
     checks = []
     for name, value in backward.fixed_defaults:  # def f(x, axis=-1): np.sum(x, axis=axis) written for -1
-        checks.append((f"tuple({name}) != {value}" if type(value) is tuple else f"{name} != {value}", f'"{backward.name}() is written for {name}={value}, the default: for '
+        checks.append((f"tuple({name}) != {value}" if type(value) is tuple else f"{name} != {value!r}", f'"{backward.name}() is written for {name}={value!r}, the default: for '
                                              f'another value, "\n                         "generate it with that '
                                              'value as the default, or use the decorator backgen.backward"',
                        "ValueError"))

@@ -10,19 +10,22 @@ the list of its rows (``rows = list(Y)``), of a list a copy of it (a new list, t
 iterating either is followed as a comprehension's loop is (and refused where that is not
 followed).  Loops' iterables wrapped in ``list`` were unwrapped before (``iterables``).  ``tuple(xs)``
 is read alike: the tuple holds the same items, read as the list's are (a write into it, or ``+`` of
-it and a list, raises in Python, and has no gradient to give).
+it and a list, raises in Python, and has no gradient to give).  NumPy's ``np.unstack(x, axis=k)``
+(2.1), the arrays along an axis, is the list of the rows of ``np.moveaxis(x, k, 0)`` likewise.
 """
 
 import ast
 
 from .source import OwnTransformer, fresh_names, name_ids
 
-SPELLED = frozenset({"list", "tuple"})  # (parse runs this rewriter only where the function spells one)
+SPELLED = frozenset({"list", "tuple", "unstack"})  # (parse runs this rewriter only where the function spells one)
 
 
 def rewrite(forward):
-    builtins = {name for name in SPELLED if forward.env.get(name, name) == name and name not in forward.helpers}
-    if not builtins:
+    builtins = {name for name in ("list", "tuple") if forward.env.get(name, name) == name and
+                name not in forward.helpers}
+    numpy_names = {name for name, meaning in forward.env.items() if meaning == "numpy"}
+    if not builtins and not numpy_names:
         return  # (list and tuple bound to something else: left as they are)
     func = forward.func
     item = fresh_names(name_ids(func) | {a.arg for a in ast.walk(func) if isinstance(a, ast.arg)}, bare=True)("item")
@@ -30,6 +33,11 @@ def rewrite(forward):
     class Lists(OwnTransformer):
         def visit_Call(self, node):
             self.generic_visit(node)
+            rows = _unstacked(node, numpy_names)
+            if rows is not None:  # np.unstack(x, axis): the rows of np.moveaxis(x, axis, 0)
+                node = ast.copy_location(ast.Call(ast.Name("list", ast.Load()), [rows], []), node)
+                if "list" not in builtins:
+                    return node
             if not (isinstance(node.func, ast.Name) and node.func.id in builtins and len(node.args) == 1 and
                     not node.keywords and not isinstance(node.args[0], (ast.Starred, ast.ListComp, ast.GeneratorExp))):
                 return node
@@ -42,3 +50,24 @@ def rewrite(forward):
             return made
 
     Lists(func).visit(func)  # (a nested function's own names: left to its own reading)
+
+
+def _unstacked(node, numpy_names):
+    """``np.moveaxis(x, axis, 0)`` of a call ``np.unstack(x, axis=...)`` (``x`` by name too), else None."""
+    func = node.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "unstack" and isinstance(func.value, ast.Name) and
+            func.value.id in numpy_names) or len(node.args) > 2 or any(isinstance(a, ast.Starred) for a in node.args):
+        return None
+    bound = dict(zip(("x", "axis"), node.args))
+    for keyword in node.keywords:
+        if keyword.arg not in ("x", "axis") or keyword.arg in bound:
+            return None
+        bound[keyword.arg] = keyword.value
+    if "x" not in bound:
+        return None
+    moved = ast.Call(ast.Attribute(ast.Name(func.value.id, ast.Load()), "moveaxis", ast.Load()),
+                     [bound["x"], bound.get("axis", ast.Constant(0)), ast.Constant(0)], [])
+    for part in ast.walk(moved):
+        if not hasattr(part, "lineno"):
+            ast.copy_location(part, node)
+    return moved

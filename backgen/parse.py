@@ -442,7 +442,8 @@ def _write_add_at(forward):
     ``np.copyto(y, v)`` standing alone are the write ``y[...] = v`` (``np.copyto(y, v, where=m)``:
     ``y[...] = np.where(m, v, y)``), and ``y.sort(axis)`` the write ``y[...] = np.sort(y, axis=axis)``
     (in a module importing NumPy: a list sorted so stays refused, as the write fails on it);
-    ``np.put_along_axis(a, indices, values, axis)`` is ``a[...] = _put_along(a, indices, values, axis)``."""
+    ``np.put_along_axis(a, indices, values, axis)`` is ``a[...] = _put_along(a, indices, values, axis)``,
+    and ``np.put(a, ind, v)`` the write ``a.flat[ind] = v``."""
     numpy_names = {name for name, meaning in forward.env.items() if meaning == "numpy"}
     _rewrite_add_at(forward.func.body, forward, numpy_names)
 
@@ -519,7 +520,8 @@ def _rewrite_at_calls(stmts, forward, numpy_names, inserts):
                     ast.copy_location(node, stmt)
             ast.copy_location(stmts[i], stmt)
             continue
-        write = _fill_diagonal_write(call, forward, numpy_names) or _put_along_write(call, forward, numpy_names)
+        write = _fill_diagonal_write(call, forward, numpy_names) or _put_along_write(call, forward, numpy_names) \
+            or _put_write(call, numpy_names)
         if write is not None:
             stmts[i] = write
             for node in ast.walk(write):
@@ -548,6 +550,7 @@ def _rewrite_at_calls(stmts, forward, numpy_names, inserts):
         helper = _UFUNCS_AT[ufunc]
         forward.env[helper] = f"numpy.{helper}"
         args = list(call.args)
+        _mark_index_slices(args[1])
         if ufunc == "subtract":  # np.subtract.at(a, i, b): b's negative added (np.negative of a list too)
             args[2] = ast.Call(ast.Attribute(ast.Name(call.func.value.value.id, ast.Load()), "negative", ast.Load()),
                                [args[2]], [])
@@ -556,6 +559,20 @@ def _rewrite_at_calls(stmts, forward, numpy_names, inserts):
         stmts[i] = ast.Assign([target], value)
         for node in ast.walk(stmts[i]):
             ast.copy_location(node, stmt)
+
+
+def _mark_index_slices(index):
+    """The ``slice(...)`` calls of constant bounds among the items of the index tuple ``index`` of
+    ``np.add.at(a, (slice(None), k, i, j), b)`` (CS231n's col2im), marked ``index_slice``: each is a
+    slice object the index holds, a constant staged as it is written (``np.add.at`` and the gradient's
+    ``g[(slice(None), k, i, j)]`` read it as ``:``)."""
+    for item in index.elts if isinstance(index, ast.Tuple) else ():
+        if isinstance(item, ast.Call) and isinstance(item.func, ast.Name) and item.func.id == "slice" and \
+                1 <= len(item.args) <= 3 and not item.keywords and all(
+                    isinstance(a, ast.Constant) and (a.value is None or type(a.value) is int) or
+                    isinstance(a, ast.UnaryOp) and isinstance(a.op, ast.USub) and isinstance(a.operand, ast.Constant)
+                    and type(a.operand.value) is int for a in item.args):
+            item.index_slice = True
 
 
 def _fill_diagonal_write(call, forward, numpy_names):
@@ -606,6 +623,26 @@ def _put_along_write(call, forward, numpy_names):
     forward.env["_put_along"] = "numpy._put_along"
     target = ast.Subscript(ast.Name(args[0].id, ast.Load()), ast.Constant(Ellipsis), ast.Store())
     return ast.Assign([target], ast.Call(ast.Name("_put_along", ast.Load()), args, []))
+
+
+def _put_write(call, numpy_names):
+    """``np.put(a, ind, v)`` standing alone, ``a`` an array variable, in its default mode, as the write
+    ``a.flat[ind] = v`` it is (a's elements in C order; written as ``view_targets`` writes them); else None."""
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "put" and
+            isinstance(call.func.value, ast.Name) and call.func.value.id in numpy_names):
+        return None
+    keywords = {k.arg: k.value for k in call.keywords}
+    args = list(call.args)
+    for word in ("a", "ind", "v")[len(args):]:
+        if word in keywords:
+            args.append(keywords.pop(word))
+    mode = keywords.pop("mode", None)
+    if len(args) != 3 or keywords or not isinstance(args[0], ast.Name) or \
+            any(isinstance(arg, ast.Starred) for arg in args) or \
+            mode is not None and not (isinstance(mode, ast.Constant) and mode.value == "raise"):
+        return None  # (left as the call it is, refused as one)
+    flat = ast.Attribute(ast.Name(args[0].id, ast.Load()), "flat", ast.Load())
+    return ast.Assign([ast.Subscript(flat, args[1], ast.Store())], args[2])
 
 
 def _drop_argument_checks(func):

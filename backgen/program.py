@@ -38,7 +38,7 @@ from .memory import layout_holds
 from .ir import Program, map_ops, ops_in
 from .parse import array_default, default_value, read, read_helper
 from .peel import MAX_UNROLLED, loop_place, peeled, unrolled
-from .reverse import reverse
+from .reverse import fills_with, reverse, varied_values
 from .selections import check_other_values, data_numbers, data_sized, data_varying, layout_varies, sized_axes
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, DeadBranch, SampleSettings, check_differentiable, dim_sizes, examples, infer_ran, list_names
@@ -74,6 +74,21 @@ def backward_program(func_or_source, wrt=None, name=None, filename=None, shapes=
         raise
 
 
+def _constant_results(op, staged_helper, helper_wrt):
+    """``(("constant", "1,2"),)``: the places of the results of the helper ``op`` calls (a tuple of them)
+    that no parameter it differentiates reaches through an operation with a gradient (``return col,
+    out_h, out_w`` of an im2col: the sizes are numbers of shapes), which carry no gradient in the caller
+    (a reshape to them takes them as constants); ``()`` where there are none."""
+    outputs = staged_helper.outputs
+    if op.param("outputs", "1") != str(len(outputs)) or len(outputs) < 2:
+        return ()
+    def held(inert, active):  # (np.full(n, s) of a differentiated s, an opaque value: reached, not constant)
+        return inert.param("opaque") == "True" or fills_with(staged_helper, inert, active)
+    varied = varied_values(staged_helper, helper_wrt, (), held)
+    places = [str(k) for k, o in enumerate(outputs) if not (isinstance(o, ir.Var) and o.name in varied)]
+    return (("constant", ",".join(places)),) if places else ()
+
+
 def _defaults_fixed(forward, wrt, shapes, args, user_cache):
     """``_build``, then again with the defaults read as static arguments fixed where that failed."""
     try:
@@ -104,7 +119,8 @@ def _static_defaults(forward, wrt, shapes, loops=False):
     tuples = {name: value for name, value in integers.items() if loops and type(value) is tuple and value and
               all(type(i) is int for i in value)}  # (layer_sizes=(1, 4, 1): a loop over its pairs written out
     # for the default, which the code checks it is given)
-    integers = {name: value for name, value in integers.items() if type(value) is int}
+    integers = {name: value for name, value in integers.items() if type(value) in (int, str)}  # (and a string
+    # setting read as one, np.pad(x, 1, mode=mode): the code for its default)
     if not integers and not tuples:
         return ()
     try:
@@ -966,7 +982,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         unread = (("unread", ",".join(a.arg for a in helper.func.args.args if a.arg not in named)),)  # names: no
         patched[id(op)] = dataclasses.replace(op, params=op.params + (("backward", backward_name),  # gradient)
                                                                       ("wrt", ",".join(helper_wrt))) + sized + signs +
-                                              unread)
+                                              unread + _constant_results(op, staged_helper, helper_wrt))
     if patched:
         result = dataclasses.replace(result, body=map_ops(result.body, lambda op: patched.get(id(op), op)))
     for name, (helper, staged_helper) in tested.items():  # called in tests only: no gradient flows
@@ -994,6 +1010,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         result = dataclasses.replace(result, item_lists=_listed_items(result, shape_free))
     given = dict(known, **{p: v for p, v in called.items() if type(v) in (bool, str)})  # (the decorator keeps its
     # code per flag and string too)
+    given.update({} if chain else {p: v for p, v in forward.fixed_defaults if type(v) is str})  # (mode='reflect')
     if given:  # (a parameter's staged name is its own where the code never sets it again)
         result = dataclasses.replace(result, given_values=tuple(sorted(given.items())))
     main = reverse(result, cached)
@@ -1676,7 +1693,7 @@ def declared_shapes(forward, shapes=None):
         if found is not None:
             specs[arg.arg] = found
     for name, value in forward.fixed_defaults:  # (the default the code is written for: its samples' value too)
-        specs[name] = Spec((), "int", value)
+        specs[name] = Spec((), "str" if type(value) is str else "int", value)
     for key, value in shapes.items():
         if structured.is_structured(value, declared=True):  # a list or dict of arrays: flatten()'s
             specs.pop(key, None)

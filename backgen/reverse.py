@@ -1732,12 +1732,17 @@ def varied_values(staged, start, casts=(), held=None):
     numbers (``x.astype(idx.dtype)``), which carry none."""
     active = set(start)
     loops = any(True for _ in ir.loops_in(staged.body))  # (without, one pass in order reaches all)
+    constant = {(op.target, place) for op in ir.ops_in(staged.body) if op.rule == "call" and op.param("constant")
+                for place in op.param("constant").split(",")}  # (a helper's results no gradient reaches: sizes)
     changed = True
     while changed:
         changed = False
         for op in ir.ops_in(staged.body):
             if op.target in active or not any(isinstance(a, ir.Var) and a.name in active for a in op.args):
                 continue
+            if constant and op.rule == "getitem" and isinstance(op.args[0], ir.Var) and \
+                    (op.args[0].name, op.param("index")) in constant:
+                continue  # (out_h of col, out_h, out_w = im2col(x, ...): a number of shapes)
             if op.rule == "inert":
                 if held is not None and held(op, active):
                     active.add(op.target)

@@ -430,6 +430,8 @@ def _trigammas(x):
 def _added_at(a, indices, b):
     """A copy of a with b added at the indices, once for each time an index repeats (np.add.at)."""
     out = np.array(a, dtype=np.result_type(a, b, float))
+    if isinstance(indices, tuple) and any(isinstance(i, slice) or i is Ellipsis for i in indices):
+        b = np.broadcast_to(b, out[indices].shape)  # (NumPy's at may crash on values of another shape there)
     np.add.at(out, indices, b)
     return out
 ''',
@@ -438,6 +440,8 @@ def _maximum_at(a, indices, b):
     """A copy of a with the larger of each element and b's at the indices, once for each time an index
     repeats (np.maximum.at)."""
     out = np.array(a, dtype=np.result_type(a, b, float))
+    if isinstance(indices, tuple) and any(isinstance(i, slice) or i is Ellipsis for i in indices):
+        b = np.broadcast_to(b, out[indices].shape)  # (NumPy's at may crash on values of another shape there)
     np.maximum.at(out, indices, b)
     return out
 ''',
@@ -446,6 +450,8 @@ def _minimum_at(a, indices, b):
     """A copy of a with the smaller of each element and b's at the indices, once for each time an index
     repeats (np.minimum.at)."""
     out = np.array(a, dtype=np.result_type(a, b, float))
+    if isinstance(indices, tuple) and any(isinstance(i, slice) or i is Ellipsis for i in indices):
+        b = np.broadcast_to(b, out[indices].shape)  # (NumPy's at may crash on values of another shape there)
     np.minimum.at(out, indices, b)
     return out
 ''',

@@ -456,6 +456,22 @@ def _probe(staged, returned, functions, label):
     return namespace
 
 
+def _integers_said(staged, args):
+    """`` (run with r=3, ...)``: the integer parameters the run was given where none was called with a
+    value (declared ``int``, or of another default than the one run: 0 and 1 are not run), which the
+    sizes the code computes may need; else ""."""
+    defaults = dict(zip(staged.params[len(staged.params) - len(staged.defaults):], staged.defaults))
+    ran = [f"{name}={value}" for name, value in zip(staged.params, args)
+           if type(value) is int and defaults.get(name) != str(value)]
+    if not ran:
+        return ""
+    many = len(ran) > 1
+    return (f" (run with the integer{'s' if many else ''} {', '.join(ran)}: the code for given shapes holds for "
+            f"every value of {'them' if many else 'it'}; where the shapes need {'one' if many else 'its'} value, "
+            f"give it as the default ({ran[0].partition('=')[0]}=...), or use the decorator backgen.backward, which "
+            f"runs at the values it is called with)")
+
+
 def _lengths_said(namespace, exc):
     """Where np.interp raised ``exc`` saying only that its ``xp`` and ``fp`` are not of the same length, the
     two lengths as NumPy says such sizes elsewhere (`` (size 7 is different from 4)``), which the sample
@@ -636,7 +652,7 @@ def _run_failed(staged, namespace, exc, args=()):
     an index that is no integer, it names the parameters of that line given as float arrays (labels
     declared ``(N,)``, not ``"int N"``)."""
     message = f"could not run the staged forward of {staged.name}() on inputs of the given shapes: " \
-              f"{type(exc).__name__}: {exc}{_lengths_said(namespace, exc)}"
+              f"{type(exc).__name__}: {exc}{_lengths_said(namespace, exc)}{_integers_said(staged, args)}"
     line = _failing_line(staged, namespace, exc)  # (at the line that raised, where it is known)
     text = staged.lines[line - 1] if line and 0 < line <= len(staged.lines) else ""
     floats = [name for name, value in zip(staged.params, args) if isinstance(value, np.ndarray) and

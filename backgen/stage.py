@@ -1347,12 +1347,23 @@ def _written_list(node):
     return isinstance(node, ast.List) and not any(isinstance(e, ast.Starred) for e in node.elts)
 
 
+# An array's attributes saying how it is laid out in memory (written where an object's would be said).
+_MEMORY_ATTRIBUTES = frozenset({"strides", "flags", "ctypes", "data", "base", "itemsize", "nbytes"})
+
+
 def _object_attribute(func, node):
     """What to write instead of ``obj.attr``, an attribute of an object backgen does not follow (a
     dataclass of settings, a named tuple of parameters, a class a classmethod is called on)."""
     owner, attr = node.value.id, node.attr
     params = [a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs]
     written = f"{owner}.{attr}"
+    if attr == "flat":
+        return (f"{written}, the flat iterator, is read where it is indexed ({written}[i], the elements of "
+                f"{owner}.ravel()): write {owner}.ravel()")
+    if attr in _MEMORY_ATTRIBUTES:
+        return (f"{written} reads how an array is laid out in memory, which backgen does not follow (views made "
+                f"of strides, np.lib.stride_tricks.as_strided): write the windows with "
+                f"np.lib.stride_tricks.sliding_window_view")
     if params and owner == params[0] == "cls":
         return (f"{written}: backgen does not read attributes of the class a classmethod is called on; write "
                 f"the class by its own name (ClassName.{attr}: backgen reads a number its body sets), a constant of "

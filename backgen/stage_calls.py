@@ -29,6 +29,7 @@ from .rules import (ALIASES, CALLS, INERT, INERT_ATTRIBUTES, INERT_METHODS, METH
 _NAMED_PARAMS = {  # functions of _SPELLED_OTHERWISE whose arguments are bound by name, in order
     "np.ediff1d": ("a", "to_end", "to_begin"), "np.diagflat": ("a", "k"), "np.rollaxis": ("a", "axis", "start"),
     "np.nancumsum": ("a", "axis"), "np.nanprod": ("a", "axis", "keepdims"),
+    "np.astype": ("a", "dtype", "copy"),
 }
 _SPELLED_NAMES = {"ary": "a", "v": "a"}  # (NumPy's own names of the first argument)
 
@@ -45,7 +46,8 @@ def _bind_spelled(qualified, args, keywords):
         if key not in names or key in bound:
             return None
         bound[key] = value
-    if "a" not in bound or qualified == "np.rollaxis" and "axis" not in bound:
+    if "a" not in bound or qualified == "np.rollaxis" and "axis" not in bound or \
+            qualified == "np.astype" and "dtype" not in bound:
         return None
     return {k: v for k, v in bound.items() if not (isinstance(v, ast.Constant) and v.value is None)}
 
@@ -75,6 +77,7 @@ _SPELLED_OTHERWISE = {
     "np.linalg.vector_norm": "np.linalg.vector_norm(a, axis=None, keepdims=False, ord=2): np.linalg.norm(np.ravel(a), "
                              "ord) (axis None, keepdims False), np.linalg.norm(a, ord, axis, keepdims) (axis a number, "
                              "or two axes of ord 2)",
+    "np.astype": "np.astype(x, dtype, copy=True): x.astype(dtype, copy=copy)",
     "np.matvec": "np.matvec(a, b): (a @ b[..., None])[..., 0]",
     "np.vecmat": "np.vecmat(a, b): (a[..., None, :] @ b)[..., 0, :]",
 }
@@ -94,7 +97,7 @@ _UFUNC_REDUCTIONS = {"np.add.reduce": "np.sum", "np.multiply.reduce": "np.prod",
 _OF_LISTS = frozenset({"np.stack", "np.concatenate", "np.vstack", "np.hstack",
                        "np.column_stack"})  # each has a rule "..._list"
 # the calls giving a list of arrays a join may take whole (np.stack(np.split(x, 2, axis=1)))
-_SPLITS = frozenset({"np.split", "np.array_split", "np.hsplit", "np.vsplit", "np.dsplit"})
+_SPLITS = frozenset({"np.split", "np.array_split", "np.hsplit", "np.vsplit", "np.dsplit", "np.meshgrid"})
 # of a join of lists xs + ys, the join of np.concatenate(xs) and np.concatenate(ys) (not so for np.stack)
 _JOINED_LISTS = frozenset({"np.concatenate", "np.vstack", "np.hstack"})
 
@@ -137,6 +140,8 @@ class CallStager:
             raise self.error(f"{func.id}() calls itself: recursion is not supported", node)
         if qualified is None and isinstance(func, ast.Name) and func.id in self.forward.helpers:
             return self.helper_call(node, name, role)
+        if qualified is None and label == "slice" and getattr(node, "index_slice", False):
+            return self.inert(node, node.args, name, role, inline=True)  # (np.add.at's (slice(None), k, i, j))
         if qualified is None and label == "slice":
             raise self.error("slice(...) is followed where it is bound to a name once and the name is read only as "
                              "an index (s = slice(a, b), then x[:, s]); else write the slice in the index (x[:, a:b])",
@@ -440,10 +445,19 @@ class CallStager:
             raise self.error(f"{qualified} returns complex numbers, and backgen differentiates real arithmetic "
                              f"only: write the transform with its real and imaginary parts (sums of x times cosines "
                              f"and sines) for backgen to differentiate it", node.func)
+        if qualified == "np.lib.stride_tricks.as_strided":
+            raise self.error(f"{qualified} makes a view of any strides, whose gradient backgen does not follow: "
+                             f"write the windows with np.lib.stride_tricks.sliding_window_view (its windows then "
+                             f"sliced, [..., ::s, ::s, :, :], for a stride s)", node.func)
         if qualified not in SIGNATURES:
             raise self.error(f"{qualified} has no derivative rule in backgen", node.func)
         if qualified == "np.einsum" and node.args and not self.text_value(node.args[0]):
             node_before, node = node, _einsum_subscripts(node)  # np.einsum(x, [0, 1], [1]): np.einsum('ab->b', x)
+            if node is None and isinstance(node_before.args[0], ast.Name) and (
+                    len(node_before.args) < 2 or not isinstance(node_before.args[1], (ast.List, ast.Tuple))):
+                raise self.error(f"np.einsum's subscripts {node_before.args[0].id!r} are not a string written in the "
+                                 f"function: write them in the call (np.einsum('ij,jk->ik', a, b)), or bind them to a "
+                                 f"name first (spec = 'ij,jk->ik')", node_before.args[0])
             if node is None:
                 raise self.error("np.einsum with lists of axes is differentiated where each list is written out as "
                                  "integers (np.einsum(x, [0, 1], [1])): else write the subscripts as a string "
@@ -581,6 +595,9 @@ class CallStager:
         if qualified == "np.rollaxis":
             axis, start = bound["axis"].value, bound.get("start", ast.Constant(0)).value
             return numpy("moveaxis", [a, ast.Constant(axis), ast.Constant(start - 1 if axis < start else start)])
+        if qualified == "np.astype":
+            return ast.Call(ast.Attribute(a, "astype", ast.Load()), [bound["dtype"]],
+                            [ast.keyword("copy", bound["copy"])] if "copy" in bound else [])
         numbers = numpy("where", [numpy("isnan", [a]), ast.Constant(1.0 if qualified == "np.nanprod" else 0.0), a])
         keywords = [(k, bound[k]) for k in ("axis", "keepdims") if k in bound]
         return numpy("prod" if qualified == "np.nanprod" else "cumsum", [numbers], keywords)

@@ -5,6 +5,7 @@ functions not) whose target is a part of a view taken in the target itself::
 
     y.T[0] = v            ->   y_view = y.T; y_view[0] = v
     K.flat[::4] += v      ->   K_flat = K.ravel().copy(); K_flat[::4] += v; K[...] = K_flat.reshape(K.shape)
+    u = K.flat[::4]       ->   u = K.ravel()[::4].copy()   (a read: the new array the flat iterator gives)
     np.flip(z)[0] = v     ->   z_view = np.flip(z); z_view[0] = v
     B[0:2][:, 1] += v     ->   B_view = B[0:2]; B_view[:, 1] += v
 
@@ -28,6 +29,7 @@ _FUNCTIONS = frozenset(name.rpartition(".")[2] for name in VIEWS if name.startsw
 
 
 def rewrite(func):
+    _flat_reads(func)
     if not any(_candidate(node) for node in statements(func)):
         return  # (most functions: no target is a part of an unnamed view)
     taken = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)} | {a.arg for a in ast.walk(func)
@@ -35,6 +37,31 @@ def rewrite(func):
     named = {}
     func.body = rewrite_statements(func.body, lambda stmt: _written(stmt, taken, named))
     func.view_names = named  # (y_view -> ("np.flip(y)", line): spelled so in errors, ``spelled_views``)
+
+
+def _flat_reads(func):
+    """``x.flat[i]`` read (not written into) as ``x.ravel()[i].copy()``: the elements in C order, a new
+    array as the flat iterator's index gives (a number for one element)."""
+    class Reads(ast.NodeTransformer):
+        def visit_FunctionDef(self, node):
+            return node if node is not func else self.generic_visit(node)
+
+        visit_AsyncFunctionDef = visit_Lambda = visit_FunctionDef
+
+        def visit_Subscript(self, node):
+            self.generic_visit(node)
+            if not (isinstance(node.ctx, ast.Load) and _flat_of(node) is not None):
+                return node
+            owner = node.value.value
+            ravel = ast.Call(ast.Attribute(owner, "ravel", ast.Load()), [], [])
+            read = ast.Subscript(ravel, node.slice, ast.Load())
+            copied = ast.Call(ast.Attribute(read, "copy", ast.Load()), [], [])
+            for part in (ravel, ravel.func, read, copied, copied.func):
+                ast.copy_location(part, node)
+            return copied
+    if any(isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) and _flat_of(n) is not None
+           for n in ast.walk(func)):
+        Reads().visit(func)
 
 
 def spelled_views(func, message):

@@ -105,6 +105,8 @@ NO_GRADIENT = {
     "np.tril_indices": ("constant", INDICES),
     "np.diag_indices": ("constant", INDICES),
     "np.diag_indices_from": ("constant", INDICES),
+    "np.triu_indices_from": ("constant", INDICES),
+    "np.tril_indices_from": ("constant", INDICES),
     "np.indices": ("constant", INDICES),
     "np.ix_": ("constant", INDICES),
     "np.unravel_index": ("constant", INDICES),

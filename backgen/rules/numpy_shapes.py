@@ -134,7 +134,7 @@ def _repeated_places(c):
     ``a[:, [0, 1, 1]]``: its gradient is added back at those places (np.add.at).  None for one count
     (or counts not written out)."""
     try:
-        counts = ast.literal_eval(c.param_source("repeats"))
+        counts = ast.literal_eval(_listed_counts(c.param_source("repeats")))
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return None
     if not isinstance(counts, (list, tuple)) or len(counts) < 2 or \
@@ -159,6 +159,19 @@ def _repeated_places(c):
     if axis > 0 and ndim - axis < axis + 1:  # (the fewer slices: a[..., [0, 1, 1]] for the last axis)
         return Scatter(f"..., {places}" + ", :" * (ndim - 1 - axis), repeats=True)
     return Scatter(":, " * axis + f"{places}", repeats=True)
+
+
+def _listed_counts(text):
+    """The list ``text`` writes, where it is one written out or such a list made an array
+    (``np.array([2, 0, 1])``, ``np.asarray(...)``): np.repeat's counts; else ``text`` itself."""
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return text
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("array", "asarray") \
+            and len(node.args) == 1 and not node.keywords and isinstance(node.args[0], (ast.List, ast.Tuple)):
+        return ast.unparse(node.args[0])
+    return text
 
 
 def _getitem(c):
@@ -222,9 +235,18 @@ def _same(function, *params):
 
 
 def _rot90(c):
-    k = c.param("k", 1)
+    """Turned back: ``np.rot90(g, -k, axes)``; a number of turns computed (``k`` of ``for k in
+    range(4)``, a parameter) is turned back by its negative."""
+    text = c.op.param("k")
+    try:
+        k = 1 if text is None else ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        k = None
+    back = -k if isinstance(k, int) else f"-{text}" if text.isidentifier() else f"-({text})"
+    if k is not None and not isinstance(k, int):
+        c.unsupported(f"np.rot90 turns a whole number of times, not k={text}")
     axes = c.param_source("axes", "(0, 1)")
-    return f"{c.np}.rot90({c.g}, {-k}, axes={axes})" if axes != "(0, 1)" else f"{c.np}.rot90({c.g}, {-k})"
+    return f"{c.np}.rot90({c.g}, {back}, axes={axes})" if axes != "(0, 1)" else f"{c.np}.rot90({c.g}, {back})"
 
 
 def _moveaxis(c):
@@ -249,8 +271,11 @@ def _pad(c):
         widths = np.broadcast_to(np.asarray(ast.literal_eval(c.param_source("pad_width")), dtype=int), (ndim, 2))
         items = [f"{b or ''}:{-a if a else ''}" for b, a in widths.tolist()]
     except (ValueError, SyntaxError):  # a width that is an expression is subtracted whole: shape - (K - 1)
+        pairs = _width_sources(c, ndim)
+        if pairs is None:  # widths read as the code runs ([(0, 0), pad], pad a pair): the helper's slices
+            return f"_unpad({c.g}, {c.param_source('pad_width')})"
         items = [f"{'' if b == '0' else b}:{'' if a == '0' else f'{c.g}.shape[{k}] - {_operand(a)}'}"
-                 for k, (b, a) in enumerate(_width_sources(c, ndim))]
+                 for k, (b, a) in enumerate(pairs)]
     while items and items[-1] == ":":
         items.pop()
     return f"{c.g}[{', '.join(items)}]" if items else c.g
@@ -265,7 +290,8 @@ def _operand(source):
 
 
 def _width_sources(c, ndim):
-    """``[(before, after)]`` per axis, as source text, of a pad_width computed at run time."""
+    """``[(before, after)]`` per axis, as source text, of a pad_width computed at run time; None where
+    its pairs are not written out (a pair held by a name, ``[(0, 0), pad]``)."""
     node = ast.parse(c.param_source("pad_width"), mode="eval").body
     def made(node):  # ((0, 0), (pad, pad)) staged on a line of its own; in a list, each pair too
         if isinstance(node, ast.Name):
@@ -287,8 +313,7 @@ def _width_sources(c, ndim):
         pairs = pairs * ndim if len(pairs) == 1 else pairs
     if len(pairs) != ndim or any(len(p) != 2 for p in pairs) or any(
             isinstance(n, (ast.Call, ast.Starred, ast.Tuple, ast.List)) for p in pairs for e in p for n in ast.walk(e)):
-        c.unsupported(f"np.pad needs pad_width as numbers or names, one (before, after) pair per axis ({ndim}): "
-                      "((0, 0), (pad, pad))")
+        return None
     return [tuple(ast.unparse(e) for e in p) for p in pairs]
 
 
@@ -369,9 +394,17 @@ def _delete(c):
 
 
 def _take(c):
-    if c.op.param("mode") is not None:
-        c.unsupported("np.take is differentiated without mode")
+    """a's places read, once per time each is read; in mode ``'wrap'`` (``'clip'``) the indices are
+    first made the places they read, ``np.mod(indices, n)`` (``np.clip(indices, 0, n - 1)``), n the
+    length of the axis read (a's size without one)."""
+    mode = c.param("mode", "raise")
+    if mode not in ("raise", "wrap", "clip"):
+        c.unsupported(f"np.take is differentiated in modes 'raise', 'wrap' and 'clip' (not {mode!r})")
     indices, axis = c.param_source("indices"), c.param("axis")
+    if mode != "raise":
+        n = f"{c.np}.size({c.a})" if axis is None else f"{c.np}.shape({c.a})[{axis}]"
+        indices = c.setup("places", f"{c.np}.mod({indices}, {n})" if mode == "wrap" else
+                          f"{c.np}.clip({indices}, 0, {n} - 1)")
     if c.shape_free:  # (the places read, of a's rank as the code runs: a number's as one element's)
         return f"_take_grad({c.g}, {c.a}, {indices}, {axis})"
     if axis is None or c.ndim("a") == 0:  # (a number is taken from alike along axis 0 or -1: as one of 1)
@@ -737,7 +770,8 @@ RULES = {
                      examples=("np.rot90(m) | m=2x3", "np.rot90(m, 3) | m=2x3",
                                "np.rot90(m, 2, axes=(1, 2)) | m=2x2x3")),
     "np.pad": Rule(("array",), grads={"array": _pad},
-                   signature="array, pad_width, mode='constant', constant_values=0, reflect_type='even'", fresh=True,
+                   signature="array, pad_width, mode='constant', constant_values=0, reflect_type='even', end_values=0, "
+                             "stat_length=None", fresh=True,
                    examples=("np.pad(array, 1) | array=4", "np.pad(array, ((1, 2), (0, 1))) | array=2x3",
                              "np.pad(array, (2, 0), constant_values=1.5) | array=2x2",
                              "np.pad(array, ((1, 2), (0, 1)), mode='edge') | array=2x3",
