@@ -42,7 +42,7 @@ from .reverse import reverse
 from .selections import check_other_values, data_numbers, data_sized, data_varying, layout_varies, sized_axes
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, DeadBranch, SampleSettings, check_differentiable, dim_sizes, examples, infer_ran, list_names
-from .shapes import Items, pattern_conflict
+from .shapes import Items, definite_at_calls, pattern_conflict
 from .sample_sizes import Sizes, about_sizes
 from .shapes import check_room, checked_loops, run_check
 from .shape_free import indexed_ranks, item_lists, uses as uses_of, write as write_shape_free
@@ -1779,6 +1779,8 @@ def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, un
         nested = _nested_param_write(helper, tested[name][1], result.mode == "numpy", {name, *chain})
         if nested is not None:  # (layer(X) in a test, its step(p + p, p) writing into p: X changes, which
             raise nested        # no backward of a test follows: refused, as where the call is a statement)
+    if calls and result.mode == "numpy":  # (a helper's Cholesky factor of what the call passes: SPD samples)
+        result = dataclasses.replace(result, definite=definite_at_calls(result, {n: h[1] for n, h in helpers.items()}))
     # each call site records the arguments it was called with, to learn their shapes
     sites = {id(op): k for k, op in enumerate(calls)}
     recorded = {k: [] for k in range(len(calls))}

@@ -222,7 +222,7 @@ def _definite_params(staged):
     the rules' domain ``spd``) is computed from: their samples are such matrices, as the code's inputs
     are (a kernel matrix K, then np.linalg.cholesky(K + 1e-6 * np.eye(n)))."""
     ops = list(ir.ops_in(getattr(staged, "body", None) or ()))
-    wanted = set()
+    wanted = set(getattr(staged, "definite", ()))  # (passed to a helper that takes its Cholesky factor)
     for op in ops:
         rule = RULES.get(op.rule)
         for atom, domain in zip(op.args, rule.domain if rule is not None else ()):
@@ -238,6 +238,22 @@ def _definite_params(staged):
                         wanted.add(atom.name)
                         grown = True
     return wanted & set(staged.params)
+
+
+def definite_at_calls(staged, helpers):
+    """The values ``staged`` passes to its helpers (``{name: their staged forwards}``) where those need
+    a symmetric positive definite matrix (``log_mvn(X, mu, Sigma)``, whose body takes
+    ``np.linalg.cholesky(Sigma)``): the samples of the parameters they are computed from are such."""
+    passed = set()
+    for op in ir.ops_in(staged.body):
+        helper = helpers.get(op.param("function")) if op.rule == "call" else None
+        if helper is None:
+            continue
+        needed = _definite_params(helper)
+        for param, atom in zip((op.param("params") or "").split(","), op.args):
+            if param in needed and atom.__class__ is ir.Var:
+                passed.add(atom.name)
+    return frozenset(passed)
 
 
 def _too_large(staged, name, shape, itemsize):

@@ -1,0 +1,111 @@
+"""Generative models' losses and layers as they are written in NumPy, their noise passed in: VAE
+ELBOs (reparameterization, KL closed forms, Bernoulli and Gaussian decoders), normalizing flows
+(planar, radial, couplings with masks, ActNorm, 1x1 convolutions by slogdet), mixture density
+networks, GAN and energy-based losses, denoising score matching and DDPM's noise prediction,
+Gaussian mixtures through Cholesky factors, RBM free energies, MADE's masked layers and diffusion
+schedules.
+
+Each case is checked against central finite differences in float64 by ``backgen.generate`` without
+shapes and with shapes (where every argument is a number or an array) and by the decorator, or
+asserted refused with a ``BackgenError`` and part of its message.
+"""
+
+import copy
+import inspect
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_close, finite_differences, imported
+
+RNG = np.random.default_rng(0)
+
+
+def _normal(*shape, scale=1.0):
+    return RNG.standard_normal(shape) * scale
+
+
+def _spd(d):
+    a = _normal(d, d)
+    return a @ a.T + d * np.eye(d)
+
+
+def _shapes(func, args):
+    shapes = {}
+    for p, a in zip(inspect.signature(func).parameters, args):
+        if isinstance(a, float):
+            shapes[p] = "float"
+        elif isinstance(a, np.ndarray):
+            shapes[p] = ("int " if a.dtype.kind in "iu" else "") + ", ".join(map(str, a.shape))
+        else:
+            return None
+    return shapes
+
+
+def assert_right(source, args, wrt, name="f", free=True):
+    """generate without shapes (where ``free``), with shapes (where every argument is a number or an
+    array) and the decorator give the gradients central differences give for the parameters ``wrt``."""
+    source = "import math\n\nimport numpy as np\n" + textwrap.dedent(source)
+    func = imported(source, "generative_hunt")[name]
+    params = list(inspect.signature(func).parameters)
+    names = tuple(params[k] for k in wrt)
+    want = finite_differences(lambda *v: func(*copy.deepcopy(v)), list(args), wrt, (1.3,))
+    ways = ([None] if free else []) + ([_shapes(func, args)] if _shapes(func, args) else [])
+    for shapes in ways:
+        namespace = {}
+        exec(compile(backgen.generate(source, name=name, shapes=shapes, wrt=names), "<generated>", "exec"), namespace)
+        got = namespace[f"{name}_backward"](*copy.deepcopy(args), dout=1.3)
+        got = got if len(wrt) > 1 else (got,)
+        for g, w in zip(got, want):
+            assert_close(g, w, rtol=1e-5, atol=1e-6)
+    got = backgen.backward(func, wrt=names).backward(*copy.deepcopy(args), dout=1.3)
+    got = got if len(wrt) > 1 else (got,)
+    for g, w in zip(got, want):
+        assert_close(g, w, rtol=1e-5, atol=1e-6)
+
+
+# ---------------------------------------------------------------- Gaussian mixtures by Cholesky factors
+
+
+def test_cholesky_of_a_covariance_in_a_helper_samples_a_definite_matrix():
+    """np.linalg.cholesky(Sigma) in a helper the loss calls: the shape walk sampled Sigma as any
+    array, for which the factorization fails, so shapes given were refused ('not positive definite')
+    where the parameter itself, factored in the loss, was sampled symmetric positive definite."""
+    source = '''
+    def log_mvn(X, mu, Sigma):
+        d = X.shape[1]
+        L = np.linalg.cholesky(Sigma)
+        diff = X - mu
+        sol = np.linalg.solve(L, diff.T)
+        maha = np.sum(sol ** 2, axis=0)
+        logdet = 2 * np.sum(np.log(np.diag(L)))
+        return -0.5 * (d * np.log(2 * np.pi) + logdet + maha)
+
+    def f(X, mu, Sigma):
+        return -np.sum(log_mvn(X, mu, Sigma))
+    '''
+    assert_right(source, [_normal(5, 3), _normal(3), _spd(3)], [0, 1, 2])
+
+
+# ---------------------------------------------------------------- MADE's masked layers
+
+
+def test_weights_and_biases_of_several_shapes_read_at_one_counter():
+    """for l in range(len(Ws)) reading Ws[l] and bs[l]: Ws was taken for a list of arrays of several
+    shapes, bs for one array, whose zeros the backward failed to make (np.zeros_like of a ragged list);
+    bs read at the same counter is a list of the layers' biases, as zip(Ws, bs) reads it."""
+    source = '''
+    def f(x, Ws, bs, degrees):
+        h = x
+        for l in range(len(Ws)):
+            mask = (degrees[l + 1][None, :] >= degrees[l][:, None]).astype(float)
+            h = h @ (Ws[l] * mask) + bs[l]
+            if l < len(Ws) - 1:
+                h = np.tanh(h)
+        return np.sum(h ** 2)
+    '''
+    args = [_normal(3, 3), [_normal(3, 4, scale=0.5), _normal(4, 3, scale=0.5)], [_normal(4), _normal(3)],
+            [np.array([1, 2, 3]), np.array([1, 2, 1, 2]), np.array([1, 2, 3])]]
+    assert_right(source, args, [0, 1, 2])
