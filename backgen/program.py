@@ -1607,6 +1607,22 @@ def _call_key(args):
 _distinct_calls.key = _call_key
 
 
+def _with_definite(forward, staged, chain):
+    """A helper's ``staged`` forward knowing the values it passes on to the helpers it calls in turn
+    where those take a Cholesky factor (``definite``), as deep as they call."""
+    helpers = {}
+    for op in ops_in(staged.body):
+        name = op.param("function") if op.rule == "call" else None
+        if name is None or name in chain or name in helpers:
+            continue
+        try:
+            inner = read_helper(forward, name)
+            helpers[name] = _with_definite(inner, stage(inner, None, declared_shapes(inner), True), {*chain, name})
+        except BackgenError:  # (refused where it is staged for its backward, with its message)
+            continue
+    return dataclasses.replace(staged, definite=definite_at_calls(staged, helpers)) if helpers else staged
+
+
 def _recorder(function, calls):
     """``function``, recording the arguments of each call (to learn shapes at the call); a call that
     raises (NumPy refusing the helper's operands, on a branch the forward cannot return through at
@@ -1780,7 +1796,8 @@ def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, un
         if nested is not None:  # (layer(X) in a test, its step(p + p, p) writing into p: X changes, which
             raise nested        # no backward of a test follows: refused, as where the call is a statement)
     if calls and result.mode == "numpy":  # (a helper's Cholesky factor of what the call passes: SPD samples)
-        result = dataclasses.replace(result, definite=definite_at_calls(result, {n: h[1] for n, h in helpers.items()}))
+        result = dataclasses.replace(result, definite=definite_at_calls(result, {
+            n: _with_definite(h[0], h[1], {result.name, *chain, n}) for n, h in helpers.items()}))
     # each call site records the arguments it was called with, to learn their shapes
     sites = {id(op): k for k, op in enumerate(calls)}
     recorded = {k: [] for k in range(len(calls))}

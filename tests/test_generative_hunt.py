@@ -109,3 +109,22 @@ def test_weights_and_biases_of_several_shapes_read_at_one_counter():
     args = [_normal(3, 3), [_normal(3, 4, scale=0.5), _normal(4, 3, scale=0.5)], [_normal(4), _normal(3)],
             [np.array([1, 2, 3]), np.array([1, 2, 1, 2]), np.array([1, 2, 3])]]
     assert_right(source, args, [0, 1, 2])
+
+
+def test_cholesky_two_helpers_down_samples_a_definite_matrix():
+    """The loss calls mvn_logpdf, which calls chol_logdet, which factors S: S is sampled symmetric
+    positive definite through both calls."""
+    source = '''
+    def chol_logdet(S):
+        L = np.linalg.cholesky(S)
+        return L, 2.0 * np.sum(np.log(np.diag(L)))
+
+    def mvn_logpdf(X, mu, S):
+        L, logdet = chol_logdet(S)
+        z = np.linalg.solve(L, (X - mu).T)
+        return -0.5 * (np.sum(z ** 2, axis=0) + logdet + X.shape[1] * np.log(2 * np.pi))
+
+    def f(X, mu, S):
+        return -np.mean(mvn_logpdf(X, mu, S))
+    '''
+    assert_right(source, [_normal(5, 3), _normal(3), _spd(3)], [0, 1, 2])
