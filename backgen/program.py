@@ -1901,6 +1901,12 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                 except BackgenError as again:
                     if _ran(again):
                         raise  # (the forward ran at that integer: what backgen says of the code is the answer)
+            if "is out of bounds for axis" in str(first) and any(s.kind == "float" and s.dims for s in specs.values()):
+                try:  # an index computed from the data (np.floor(x * K).astype(int), x in (0, 1)): numbers below one
+                    return _with_sample_shapes(result, examples(result, specs, fractions=True), _unrecorded(functions),
+                                               probe_body, helper, integers, sampled=True, settings=settings)
+                except BackgenError:  # (the sizes the code asks for, below, may be what it needs)
+                    pass
             defaults = _integer_defaults(forward.func, [result.params[i] for i in integers])
             if defaults:  # an integer parameter at the value its default gives it (groups=2 dividing 4 channels)
                 try:

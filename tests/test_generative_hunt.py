@@ -128,3 +128,24 @@ def test_cholesky_two_helpers_down_samples_a_definite_matrix():
         return -np.mean(mvn_logpdf(X, mu, S))
     '''
     assert_right(source, [_normal(5, 3), _normal(3), _spd(3)], [0, 1, 2])
+
+
+# ---------------------------------------------------------------- piecewise flows
+
+
+def test_bin_index_computed_from_data_in_the_unit_interval_with_shapes():
+    """np.floor(x * K).astype(int) indexing the bins' cdf: the samples of x (0.5 to 1.5) gave bins past
+    the last, so shapes given were refused ('index 4 is out of bounds'); x is sampled below one then."""
+    source = '''
+    def f(x, w_logits):
+        K = w_logits.shape[-1]
+        q = np.exp(w_logits - w_logits.max())
+        q = q / q.sum()
+        cdf = np.concatenate([[0.0], np.cumsum(q)])
+        b = np.floor(x * K).astype(int)
+        alpha = x * K - b
+        y = cdf[b] + alpha * q[b]
+        logdet = np.log(q[b] * K)
+        return np.sum(y ** 2) - np.sum(logdet)
+    '''
+    assert_right(source, [np.array([0.13, 0.48, 0.71, 0.92]), _normal(4)], [0, 1])
