@@ -200,3 +200,31 @@ def test_encoder_output_cut_in_halves_against_a_slice_the_code_writes():
         return kl - rec
     '''
     assert_right(source, [_normal(3, 4), _normal(3, 2), _normal(4, 4, scale=0.5), _normal(4, scale=0.1)], [2, 3], given=False)
+
+
+# ---------------------------------------------------------------- diffusion losses over every axis but the batch
+
+
+def test_mean_over_axes_computed_from_the_rank_without_shapes():
+    """mean_flat (tensor.mean(axis=tuple(range(1, len(tensor.shape))))) and np.sum and np.max over
+    tuple(range(1, x.ndim)): code written for every rank was refused ('axis=n must be a constant');
+    it reduces along the axes the code holds as it runs, and restores them so."""
+    source = '''
+    def mean_flat(tensor):
+        return tensor.mean(axis=tuple(range(1, len(tensor.shape))))
+
+    def f(eps, model_out, weights):
+        a = np.sum((eps - model_out) ** 2, axis=tuple(range(1, eps.ndim)))
+        m = np.max(eps * model_out, axis=tuple(range(1, eps.ndim)))
+        return (mean_flat((eps - model_out) ** 2) * weights).mean() + np.mean(a * weights) + np.sum(m)
+    '''
+    source = "import numpy as np\n" + textwrap.dedent(source)
+    namespace, forward = {}, {}
+    exec(compile(backgen.generate(source, name="f"), "<generated>", "exec"), namespace)
+    exec(source, forward)
+    for shape in ((3,), (3, 2), (3, 2, 4), (2, 1, 3, 2)):
+        args = [_normal(*shape), _normal(*shape), _normal(shape[0])]
+        want = finite_differences(forward["f"], args, [0, 1, 2], (1.3,))
+        for g, w in zip(namespace["f_backward"](*args, dout=1.3), want):
+            assert_close(g, w, rtol=1e-5, atol=1e-6)
+    assert_right(source, [_normal(2, 3, 2, 2), _normal(2, 3, 2, 2), _normal(2)], [0, 1, 2])
