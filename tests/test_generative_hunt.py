@@ -133,6 +133,22 @@ def test_cholesky_two_helpers_down_samples_a_definite_matrix():
     assert_right(source, [_normal(5, 3), _normal(3), _spd(3)], [0, 1, 2])
 
 
+
+def test_ladder_kl_over_layers_of_several_shapes_read_at_one_counter():
+    """A ladder VAE's KL term, for l in range(len(mu_q)) reading mu_q[l], logvar_q[l], mu_p[l] and
+    logvar_p[l]: only mu_q, whose len the loop takes, was a list of layers of several shapes; the
+    backward's zeros of the others failed (np.zeros_like of a ragged list)."""
+    source = '''
+    def f(mu_q, logvar_q, mu_p, logvar_p):
+        total = 0.0
+        for l in range(len(mu_q)):
+            total += 0.5 * np.sum(logvar_p[l] - logvar_q[l]
+                                  + (np.exp(logvar_q[l]) + (mu_q[l] - mu_p[l]) ** 2) / np.exp(logvar_p[l]) - 1)
+        return total
+    '''
+    args = [[_normal(2, 3), _normal(2, 2)] for _ in range(4)]
+    assert_right(source, args, [0, 1, 2, 3])
+
 # ---------------------------------------------------------------- piecewise flows
 
 
