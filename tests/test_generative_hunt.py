@@ -244,3 +244,34 @@ def test_mean_over_axes_computed_from_the_rank_without_shapes():
         for g, w in zip(namespace["f_backward"](*args, dout=1.3), want):
             assert_close(g, w, rtol=1e-5, atol=1e-6)
     assert_right(source, [_normal(2, 3, 2, 2), _normal(2, 3, 2, 2), _normal(2)], [0, 1, 2])
+
+
+# ---------------------------------------------------------------- settings passed as keyword arguments
+
+
+def test_kwargs_read_by_get_with_a_default():
+    """loss_fn(recon, x, mu, logvar, **kwargs) reading kwargs.get("beta", 1.0): refused ('variable
+    arguments are not supported'); the keys are keyword parameters with those defaults, given by a
+    caller's beta=4.0 or left to the default."""
+    source = '''
+    def loss_fn(recon, x, mu, logvar, **kwargs):
+        beta = kwargs.get("beta", 1.0)
+        rec = np.sum((recon - x) ** 2)
+        kl = -0.5 * np.sum(1 + logvar - mu ** 2 - np.exp(logvar))
+        return rec + beta * kwargs.get("kld_weight", 0.5) * kl
+
+    def f(recon, x, mu, logvar):
+        return loss_fn(recon, x, mu, logvar, beta=4.0)
+    '''
+    args = [_normal(3, 4), _normal(3, 4), _normal(3, 2), _normal(3, 2)]
+    assert_right(source, args, [0, 2, 3])
+    assert_right(source, args, [0, 2, 3], name="loss_fn")
+
+
+def test_kwargs_read_otherwise_is_still_refused():
+    source = '''
+    def f(x, **kwargs):
+        return np.sum(x * kwargs["scale"])
+    '''
+    with pytest.raises(backgen.BackgenError, match="variable arguments are not supported"):
+        backgen.generate(textwrap.dedent(source), name="f")
