@@ -1795,7 +1795,8 @@ def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, un
         nested = _nested_param_write(helper, tested[name][1], result.mode == "numpy", {name, *chain})
         if nested is not None:  # (layer(X) in a test, its step(p + p, p) writing into p: X changes, which
             raise nested        # no backward of a test follows: refused, as where the call is a statement)
-    if calls and result.mode == "numpy":  # (a helper's Cholesky factor of what the call passes: SPD samples)
+    if calls and result.mode == "numpy" and (not forward.lines or any("cho" in line for line in forward.lines)):
+        # (a helper's Cholesky factor of what the call passes: SPD samples; a module naming none has none)
         result = dataclasses.replace(result, definite=definite_at_calls(result, {
             n: _with_definite(h[0], h[1], {result.name, *chain, n}) for n, h in helpers.items()}))
     # each call site records the arguments it was called with, to learn their shapes
