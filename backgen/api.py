@@ -37,7 +37,7 @@ import warnings
 
 import numpy as np
 
-from . import emit, methods, runtime, shape_free, source, structured, varargs
+from . import emit, keyword_reads, methods, runtime, shape_free, source, structured, varargs
 from .free_arrays import closure_of, free_arrays, signature_with, values_now, with_free_arrays
 from .cache import output_roles
 from .docshapes import ANY_RANK
@@ -1070,15 +1070,29 @@ class Differentiable:
 
 def _spelled_signature(func):
     """``inspect.signature(func)``, a ``*args`` the body only unpacks whole into names spelled out as the
-    parameters its forward is read with (``varargs.spelled_out``)."""
+    parameters its forward is read with (``varargs.spelled_out``), a ``**kwargs`` read by ``kwargs.get(key,
+    default)`` alone as keyword parameters (``keyword_reads``)."""
     sig = inspect.signature(func)
-    if not any(p.kind is p.VAR_POSITIONAL for p in sig.parameters.values()):
+    kinds = {p.kind for p in sig.parameters.values()}
+    if inspect.Parameter.VAR_POSITIONAL not in kinds and inspect.Parameter.VAR_KEYWORD not in kinds:
         return sig
     try:
         node = source_node(getattr(func, "__func__", func))
     except Exception:  # noqa: BLE001 -- no source: read (and refused) as it is
         return sig
     if not isinstance(node, ast.FunctionDef):
+        return sig
+    if inspect.Parameter.VAR_KEYWORD in kinds and keyword_reads.spelled_out(node := copy.deepcopy(node)):  # (.get)
+        params = [p for p in sig.parameters.values() if p.kind is not p.VAR_KEYWORD]
+        for arg, default in zip(node.args.kwonlyargs[-len(node.args.kw_defaults):], node.args.kw_defaults):
+            if arg.arg not in sig.parameters:  # (its default as the forward reads it: a number written out)
+                try:
+                    value = ast.literal_eval(default)
+                except ValueError:
+                    return sig  # (a default of names: read, and refused, as it is)
+                params.append(inspect.Parameter(arg.arg, inspect.Parameter.KEYWORD_ONLY, default=value))
+        sig = sig.replace(parameters=params)
+    if inspect.Parameter.VAR_POSITIONAL not in kinds:
         return sig
     return varargs.signature(sig, node)
 

@@ -42,6 +42,22 @@ def reads_as_array(op):
 _ARRAY_OPERATORS = {"div", "sub", "neg", "pow"}
 
 
+# Reductions whose gradients restore their axes alone (np.expand_dims, counts of their elements): those
+# that shape-generic code may reduce along axes computed from ranks as it runs (``RuntimeAxes``)
+_RUNTIME_AXES = frozenset({"np.sum", "np.mean", "np.sum_square", "np.logsumexp", "np.max", "np.min"})
+
+
+class RuntimeAxes(str):
+    """The axes of a sum or mean that shape-generic code computes from ranks as it runs (``n =
+    tuple(range(1, x.ndim))``, then ``np.mean(x, axis=n)``): the name holding them, a tuple or an
+    integer; ``np.expand_dims`` restores them, and no axis written out is one of them."""
+
+    def __eq__(self, other):
+        return isinstance(other, RuntimeAxes) and str.__eq__(self, other)
+
+    __hash__ = str.__hash__
+
+
 class GradContext:
     def __init__(self, reverse, op, rule, position, names):
         self._reverse = reverse
@@ -102,6 +118,9 @@ class GradContext:
                 value = dict(self._reverse.staged.given_values).get(text)
             if value is None:
                 value = self._rank_number(text)
+            if value is None and name == "axis" and self.shape_free and self.op.rule in _RUNTIME_AXES and \
+                    text.isidentifier():  # (axes the code computes from ranks: tuple(range(1, x.ndim)))
+                return RuntimeAxes(text)
             if value is None:
                 self.unsupported(f"the argument {name}={text} must be a constant for backgen to differentiate")
         if name == "axis" and isinstance(value, list):  # (np.median, np.average, np.flip: a list of axes as a tuple)
@@ -405,6 +424,8 @@ class GradContext:
             axis = self.param("axis")
             if axis is None:
                 return f"{self.np}.size({operand})"
+            if isinstance(axis, RuntimeAxes):  # (the sizes along the axes the code holds as it runs)
+                return f"{self.np}.prod([{self.np}.shape({operand})[i] for i in {self.np}.atleast_1d({axis})], dtype=int)"
             parts = [f"{self.np}.shape({operand})[{a}]" for a in (axis if isinstance(axis, tuple) else (axis,))]
             if not parts:  # axis=(): each result summarizes one element, itself
                 return "1"

@@ -299,6 +299,8 @@ class Staged:
     # shape or another dimension has too: arrays' shapes may agree there by chance (see program._refitted)
     callees: frozenset = frozenset()  # names of the module the generated code may call or read by name (the
                                       # user's helpers, what it imports): no adjoint or upstream takes one
+    definite: frozenset = frozenset()  # values the code passes to a helper where it needs a symmetric positive
+                                       # definite matrix (the helper's np.linalg.cholesky of its parameter)
     given_values: tuple = ()  # (parameter, value): the integers, flags and strings the decorator's call gives
     # parameters the code never sets again (or the defaults generate writes the code for); the code is for
     # those values where it reads them as static arguments (np.sum(x, axis=axis, keepdims=keep))

@@ -51,7 +51,7 @@ from .literals import closure_lists, fold_numbers, literal_lists, put_literal_li
 from .nested import Nested, lift
 from . import (broadcasts, combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, dispatch,
                distances, divmods, eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds,
-               generators, higher_order, image_filters, index_tricks, integrals, iterables, list_calls,
+               generators, higher_order, image_filters, index_tricks, integrals, iterables, keyword_reads, list_calls,
                masked_reductions, masked_ufuncs, math_calls, modern_syntax, named_entries, orders, outers, partials,
                physical_constants, polyfits, quantiles, scipy_calls, scipy_linalg, scipy_optimize, selects,
                settings_displays, shape_tuples, signals, signed, softplus, sorted_calls, spectra, starred,
@@ -2826,6 +2826,8 @@ def fence(forward, main=True):
     written = varargs.spelled_out(func) if args.vararg is not None else None
     if written is not None:  # def f(x, *args): a, b = args -> def f(x, args_0, args_1): a, b = (args_0, args_1)
         func.args, func.body = written.args, written.body
+        args = func.args
+    if args.kwarg is not None and keyword_reads.spelled_out(func):  # kwargs.get("beta", 1.0) -> *, beta=1.0
         args = func.args
     for node, stars in ((args.vararg, "*"), (args.kwarg, "**")):
         if node is None:

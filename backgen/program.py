@@ -42,7 +42,7 @@ from .reverse import fills_with, reverse, varied_values
 from .selections import check_other_values, data_numbers, data_sized, data_varying, layout_varies, sized_axes
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, DeadBranch, SampleSettings, check_differentiable, dim_sizes, examples, infer_ran, list_names
-from .shapes import Items, pattern_conflict
+from .shapes import Items, definite_at_calls, pattern_conflict
 from .sample_sizes import Sizes, about_sizes
 from .shapes import check_room, checked_loops, run_check
 from .shape_free import indexed_ranks, item_lists, uses as uses_of, write as write_shape_free
@@ -1625,6 +1625,22 @@ def _call_key(args):
 _distinct_calls.key = _call_key
 
 
+def _with_definite(forward, staged, chain):
+    """A helper's ``staged`` forward knowing the values it passes on to the helpers it calls in turn
+    where those take a Cholesky factor (``definite``), as deep as they call."""
+    helpers = {}
+    for op in ops_in(staged.body):
+        name = op.param("function") if op.rule == "call" else None
+        if name is None or name in chain or name in helpers:
+            continue
+        try:
+            inner = read_helper(forward, name)
+            helpers[name] = _with_definite(inner, stage(inner, None, declared_shapes(inner), True), {*chain, name})
+        except BackgenError:  # (refused where it is staged for its backward, with its message)
+            continue
+    return dataclasses.replace(staged, definite=definite_at_calls(staged, helpers)) if helpers else staged
+
+
 def _recorder(function, calls):
     """``function``, recording the arguments of each call (to learn shapes at the call); a call that
     raises (NumPy refusing the helper's operands, on a branch the forward cannot return through at
@@ -1797,6 +1813,10 @@ def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, un
         nested = _nested_param_write(helper, tested[name][1], result.mode == "numpy", {name, *chain})
         if nested is not None:  # (layer(X) in a test, its step(p + p, p) writing into p: X changes, which
             raise nested        # no backward of a test follows: refused, as where the call is a statement)
+    if calls and result.mode == "numpy" and (not forward.lines or any("cho" in line for line in forward.lines)):
+        # (a helper's Cholesky factor of what the call passes: SPD samples; a module naming none has none)
+        result = dataclasses.replace(result, definite=definite_at_calls(result, {
+            n: _with_definite(h[0], h[1], {result.name, *chain, n}) for n, h in helpers.items()}))
     # each call site records the arguments it was called with, to learn their shapes
     sites = {id(op): k for k, op in enumerate(calls)}
     recorded = {k: [] for k in range(len(calls))}
@@ -1900,6 +1920,12 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                 except BackgenError as again:
                     if _ran(again):
                         raise  # (the forward ran at that integer: what backgen says of the code is the answer)
+            if "is out of bounds for axis" in str(first) and any(s.kind == "float" and s.dims for s in specs.values()):
+                try:  # an index computed from the data (np.floor(x * K).astype(int), x in (0, 1)): numbers below one
+                    return _with_sample_shapes(result, examples(result, specs, fractions=True), _unrecorded(functions),
+                                               probe_body, helper, integers, sampled=True, settings=settings)
+                except BackgenError:  # (the sizes the code asks for, below, may be what it needs)
+                    pass
             defaults = _integer_defaults(forward.func, [result.params[i] for i in integers])
             if defaults:  # an integer parameter at the value its default gives it (groups=2 dividing 4 channels)
                 try:

@@ -21,6 +21,7 @@ lists sizes with one tag a multiple of another (``a[:, H:2 * H]``).  The sizes c
 whether the forward runs on them; what the backward is written for is the ranks (``shape_free``).
 """
 
+import copy
 import itertools
 import re
 
@@ -60,8 +61,9 @@ def _primes(start):
 class Sizes:
     """The sample sizes of some parameters' axes (see the module's contract)."""
 
-    def __init__(self, shapes, avoid=()):
+    def __init__(self, shapes, avoid=(), even=False):
         self.avoid = set(avoid)
+        self.even = even  # tags twice a prime: an axis the code halves (x[:, :D // 2]) in two equal parts
         self.dims = {name: [0] * len(shape) for name, shape in shapes.items()}
         self.tags = set()
         for axis in range(max(map(len, shapes.values()), default=0)):  # (axis by axis: no array all large)
@@ -120,7 +122,11 @@ class Sizes:
 
     def _fresh(self, least):
         used = self.avoid | self.tags | {d for dims in self.dims.values() for d in dims}
-        tag = next(p for p in _primes(max(least, FIRST_TAG)) if p not in used)
+        if self.even:  # (2p: its half p a size of no other tag, 2p none another's either)
+            tag = next(2 * p for p in _primes(max(least, 2 * FIRST_TAG) // 2) if 2 * p not in used and p not in used
+                       and 4 * p not in used)
+        else:
+            tag = next(p for p in _primes(max(least, FIRST_TAG)) if p not in used)
         self.tags.add(tag)
         return tag
 
@@ -198,6 +204,37 @@ class Sizes:
         if found:
             return self._aligned([_shape(found.group(1)), _shape(found.group(2))], exact=True)
         return False
+
+    def parts(self, message):
+        """Sizes to try where ``message`` sets two sizes no tag has against each other (the parts of an
+        axis the code cuts, ``st[:, :D]`` and ``st[:, D:]`` of a tag that is not ``2 * D``; a half, ``h[:, :H //
+        2]``, against a size the code writes): copies with the tag cut made of parts that agree, a list."""
+        found = _BROADCAST.search(message)
+        if found:
+            text = found.group(1)
+            if "->" in text:
+                text = " ".join(part.split("->")[-1] for part in text.split("]: ", 1)[-1].split())
+            shapes = [_shape(part) for part in re.findall(r"\([\d, ]*\)", text)]
+            pairs = {(s[-k], t[-k]) for s in shapes for t in shapes for k in range(1, min(len(s), len(t)) + 1)
+                     if 1 != s[-k] != t[-k] != 1}
+        else:
+            found = next(filter(None, (pattern.search(message) for pattern in (_CORE, _ALIGNED, _CONCATENATED))), None)
+            pairs = {(int(found.group(1)), int(found.group(2)))} if found else set()
+            pairs |= {(b, a) for a, b in pairs}
+        tried, seen = [], set()
+        for a, b in sorted(pairs):
+            if a in self.tags or b in self.tags:
+                continue
+            for tag in sorted(self.tags):
+                new = 2 * a if tag in (a + b, 2 * b) else None
+                if new is None or new == tag or new in seen:  # (a tag's size: the two axes tied)
+                    continue
+                seen.add(new)
+                changed = copy.deepcopy(self)
+                changed._replace(tag, new)
+                changed.tags.add(new)
+                tried.append(changed)
+        return tried
 
     def _factors(self, size):
         """The tags ``size`` is a product of (one per axis of that size, as often as it divides), and the rest."""

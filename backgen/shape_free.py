@@ -1271,14 +1271,34 @@ class _Samples:
                     not about_sizes(exc.msg, getattr(exc, "varying_shape", None) == "loop"):
                 raise
             first = exc
-        sizes = Sizes({n: probe[n].dims for n, rank in ranks.items() if isinstance(rank, int) and rank},
-                      {d for spec in probe.values() for d in spec.dims if isinstance(d, int)} | self.fitting.avoid)
-        def fits(shapes):
-            return all(math.prod(dims) <= FIT_ROOM for dims in shapes.values())
+        avoid = {d for spec in probe.values() for d in spec.dims if isinstance(d, int)} | self.fitting.avoid
+        sizes = Sizes({n: probe[n].dims for n, rank in ranks.items() if isinstance(rank, int) and rank}, avoid)
         if not sizes.dims or not fits(sizes.shapes()):
             raise first  # (ranks too high for sizes of their own: those of today's samples)
         size = probe[next(iter(sizes.dims))].dims[0]  # (the samples' own size)
-        for _ in range(MAX_FITS):
+        found = self.refitted(probe, sizes, MAX_FITS)
+        if found is not None:
+            return found
+        collapsed = sizes.collapsed(size)  # every tag the samples' own size, the axes tied kept tied: sizes
+        if fits(collapsed):  # of their own may not fit in memory where a value has many axes (x.dot(w) of rank 4)
+            try:
+                return self.fitted(probe, collapsed)
+            except BackgenError as exc:
+                if getattr(exc, "shape_free", False) or _ran(exc):
+                    raise
+        halved = Sizes({n: probe[n].dims for n, rank in ranks.items() if isinstance(rank, int) and rank}, avoid, True)
+        if fits(halved.shapes()):  # (an axis the code cuts in halves, x[:, :D // 2] and x[:, D // 2:]: even sizes,
+            found = self.refitted(probe, halved, 2 * MAX_FITS, parts=True)  # its parts fitted to agree)
+            if found is not None:
+                return found
+        raise first
+
+    def refitted(self, probe, sizes, count, parts=False):
+        """The program written at ``probe`` with its parameters of the ``sizes`` (``sample_sizes.Sizes``)
+        the failures ask for, in at most ``count`` runs; None where they ask for nothing more it can follow.
+        With ``parts``, where they do not, the sizes of an axis the code cuts are tried in parts that agree
+        (``Sizes.parts``), kept where the run gets further."""
+        for _ in range(count):
             try:
                 return self.fitted(probe, sizes.shapes())
             except BackgenError as exc:
@@ -1288,21 +1308,29 @@ class _Samples:
                     continue
                 if _ran(exc):
                     raise  # (what backgen says where the forward runs)
-                break
-        collapsed = sizes.collapsed(size)  # every tag the samples' own size, the axes tied kept tied: sizes
-        if fits(collapsed):  # of their own may not fit in memory where a value has many axes (x.dot(w) of rank 4)
-            try:
-                return self.fitted(probe, collapsed)
-            except BackgenError as exc:
-                if getattr(exc, "shape_free", False) or _ran(exc):
-                    raise
-        raise first
+                for tried in sizes.parts(exc.msg) if parts else ():
+                    try:
+                        return self.fitted(probe, tried.shapes())
+                    except BackgenError as again:
+                        if getattr(again, "shape_free", False):
+                            raise
+                        if again.msg != exc.msg:  # (further on, or elsewhere: followed from there)
+                            sizes = tried
+                            break
+                else:
+                    return None
+        return None
 
     def fitted(self, probe, shapes):
         """The program written at ``probe`` with the parameters of ``shapes`` of those shapes."""
         fitted = dict(probe, **{n: dataclasses.replace(probe[n], dims=dims) for n, dims in shapes.items()})
         with bounded_memory(SAMPLE_ROOM):
             return self.attempt(fitted, self.unknown)
+
+
+def fits(shapes):
+    """Whether sample arrays of ``shapes`` (``{name: shape}``) are small enough to fit sizes of their own."""
+    return all(math.prod(dims) <= FIT_ROOM for dims in shapes.values())
 
 
 def _ran(error):

@@ -169,14 +169,15 @@ FLOAT_SAMPLE = 0.5  # the sample value of the first number parameter; the next o
 FLOAT_STEP = 0.0625  # so that no two are equal (lam1 / (lam2 - lam1) would divide by zero)
 
 
-def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=False, small=False):
+def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=False, small=False, fractions=False):
     """Sample inputs of the declared shapes, in parameter order (``fixed``: sizes given to some
     named dimensions; ``multiple``: every named size a multiple of it, for code that splits a
     dimension by an integer parameter, ``x.reshape(N, G, C // G)``).  Integer arrays are zeros (an
     index into every axis), or with ``spread`` 0, 1, 2... in turn below the least named size (a mesh's
     triangles of three corners apart, whose edge matrices invert).  With ``small``, the numbers are a
     tenth of their usual samples (a GARCH model's ``math.log(omega / (1 - alpha - beta))``, whose
-    parameters add up to less than one)."""
+    parameters add up to less than one).  With ``fractions``, arrays of floats hold numbers below one (data
+    in (0, 1) a bin index is computed from, ``np.floor(x * K).astype(int)``, in a piecewise flow)."""
     sizes = {dim: size * multiple for dim, size in dim_sizes(specs, larger_first).items()}
     sizes.update(fixed or {})
     for dim in [d for d in sizes if isinstance(d, str) and "*" in d]:
@@ -210,6 +211,8 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=F
                 elif name in definite and len(shape) >= 2 and shape[-1] == shape[-2]:
                     m = rng.uniform(-0.5, 0.5, size=shape)  # (a sample np.linalg.cholesky takes)
                     args.append(m @ np.swapaxes(m, -1, -2) + shape[-1] * np.eye(shape[-1]))
+                elif fractions:
+                    args.append(rng.uniform(0.05, 0.95, size=shape))
                 else:
                     args.append(rng.uniform(0.5, 1.5, size=shape))
             except MemoryError:
@@ -222,7 +225,7 @@ def _definite_params(staged):
     the rules' domain ``spd``) is computed from: their samples are such matrices, as the code's inputs
     are (a kernel matrix K, then np.linalg.cholesky(K + 1e-6 * np.eye(n)))."""
     ops = list(ir.ops_in(getattr(staged, "body", None) or ()))
-    wanted = set()
+    wanted = set(getattr(staged, "definite", ()))  # (passed to a helper that takes its Cholesky factor)
     for op in ops:
         rule = RULES.get(op.rule)
         for atom, domain in zip(op.args, rule.domain if rule is not None else ()):
@@ -238,6 +241,22 @@ def _definite_params(staged):
                         wanted.add(atom.name)
                         grown = True
     return wanted & set(staged.params)
+
+
+def definite_at_calls(staged, helpers):
+    """The values ``staged`` passes to its helpers (``{name: their staged forwards}``) where those need
+    a symmetric positive definite matrix (``log_mvn(X, mu, Sigma)``, whose body takes
+    ``np.linalg.cholesky(Sigma)``): the samples of the parameters they are computed from are such."""
+    passed = set()
+    for op in ir.ops_in(staged.body):
+        helper = helpers.get(op.param("function")) if op.rule == "call" else None
+        if helper is None:
+            continue
+        needed = _definite_params(helper)
+        for param, atom in zip((op.param("params") or "").split(","), op.args):
+            if param in needed and atom.__class__ is ir.Var:
+                passed.add(atom.name)
+    return frozenset(passed)
 
 
 def _too_large(staged, name, shape, itemsize):

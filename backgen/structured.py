@@ -1155,11 +1155,12 @@ def iterated(func, helper=False):
                        if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "len" and n.args
                        and isinstance(n.args[0], ast.Name)}
             counter = node.target.id if isinstance(node, ast.For) else None
-            found |= {sliced.get(n.value.id, n.value.id) for stmt in node.body for n in walk(stmt)
-                      if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and
-                      (sliced.get(n.value.id, n.value.id) in counted or counted & set(params) and counter and
-                       n.value.id in params) and isinstance(n.slice, ast.Name) and
-                      n.slice.id == (counter or n.slice.id)}  # (biases[i] beside weights[i] of range(len(weights)))
+            at_counter = {sliced.get(n.value.id, n.value.id) for stmt in node.body for n in walk(stmt)
+                          if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and
+                          isinstance(n.slice, ast.Name) and n.slice.id == (counter or n.slice.id)}
+            found |= at_counter & counted
+            if counter is not None and (at_counter & counted or counted & set(params)):  # (Ws[l] and bs[l] of
+                found |= at_counter & set(params)  # range(len(Ws)): the items of lists zipped, as zip(Ws, bs) reads)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("zip", "enumerate"):
             found |= {named(a) for a in node.args if named(a)}
         elif isinstance(node, ast.Assign) and any(isinstance(t, (ast.Tuple, ast.List)) for t in node.targets):

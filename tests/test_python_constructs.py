@@ -453,9 +453,9 @@ def test_variable_arguments_read_are_refused_at_the_read():
         import numpy as np
 
         def f(x, **kwargs):
-            reg = kwargs.get("reg", 0.1)
+            reg = kwargs["reg"]
             return np.sum(x ** 2) * reg
-    ''', r"\*\*kwargs \(line 4\) is read here")
+    ''', r"\*\*kwargs \(line 4\) is read here")  # (kwargs.get("reg", 0.1) alone: the parameter reg=0.1)
     assert error.lineno == 5
 
 
