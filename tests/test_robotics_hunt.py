@@ -1,0 +1,163 @@
+"""Robotics and control code as people write it: arm kinematics (planar chains, DH parameters, products of
+exponentials), rotations (Rodrigues' formula, Euler angles, quaternions, their exponential and logarithm with
+small-angle guards), SE(2) and SE(3) poses, pose-graph, reprojection and ICP residuals, rollouts of linear and
+nonlinear dynamics (LQR and MPC costs, pendulums, cart-poles, unicycles and bicycles stepped by Euler or RK4),
+trajectory smoothness and potential fields.
+
+Each case is checked against central finite differences in float64 (``numeric``) with respect to its float
+parameters, by ``backgen.generate`` without shapes and with shapes and by the decorator, or asserted refused
+with a ``BackgenError`` and part of its message.
+"""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_close, finite_differences, float_positions, imported
+
+
+def _module(source):
+    return imported(source, "robotics_hunt")
+
+
+def _copies(args):
+    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+
+
+def _run(text, name, args, douts):
+    namespace = {}
+    exec(compile(text, "<generated>", "exec"), namespace)
+    with np.errstate(all="ignore"):
+        keywords = {"dout": douts[0]} if len(douts) == 1 else {f"dout{i + 1}": d for i, d in enumerate(douts)}
+        return namespace[f"{name}_backward"](*_copies(args), **keywords)
+
+
+def _shapes(names, args):
+    return {n: "float" if isinstance(a, float) else ", ".join(map(str, a.shape)) for n, a in zip(names, args)
+            if isinstance(a, (float, np.ndarray))}
+
+
+def assert_right(source, args, name=None, wrt=None):
+    """generate without shapes, with shapes, and the decorator give the gradients central differences give
+    for the parameters at ``wrt`` (by default those holding floats)."""
+    import inspect  # noqa: PLC0415
+
+    source = "import math\n\nimport numpy as np\n" + textwrap.dedent(source)
+    namespace = _module(source)
+    name = name or [n for n, v in namespace.items() if inspect.isfunction(v)][-1]
+    func = namespace[name]
+    params = list(inspect.signature(func).parameters)
+    positions = float_positions(args) if wrt is None else wrt
+    names = tuple(params[k] for k in positions)
+    out = func(*_copies(args))
+    rng = np.random.default_rng(0)
+    douts = tuple(1.3 if np.ndim(o) == 0 else rng.uniform(-1, 1, np.shape(o))
+                  for o in (out if isinstance(out, tuple) else (out,)))
+    want = finite_differences(lambda *values: func(*_copies(values)), list(args), positions, douts)
+    for shapes in (None, _shapes(params, args)):
+        text = backgen.generate(source, name=name, shapes=shapes, wrt=names)
+        got = _run(text, name, args, douts)
+        got = got if len(positions) > 1 else (got,)
+        for g, w in zip(got, want):
+            assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
+    with np.errstate(all="ignore"):
+        got = backgen.backward(func, wrt=names).backward(*_copies(args), dout=douts if len(douts) > 1 else douts[0])
+    got = got if len(positions) > 1 else (got,)
+    for g, w in zip(got, want):
+        assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
+
+
+def assert_refused(source, match, name=None, shapes=None):
+    with pytest.raises(backgen.BackgenError, match=match):
+        backgen.generate("import numpy as np\n" + textwrap.dedent(source), name=name, shapes=shapes)
+
+
+A = np.array
+
+
+# ---------------------------------------------------------------- guards beside the main path
+
+
+def test_exponential_map_with_a_small_angle_guard():
+    """np.array of the rows of k raises at a matrix omega on the path past the guard: those ranks are the
+    samples' failure, not the code's, and a vector omega writes the code."""
+    assert_right('''
+    def exp_so3(omega):
+        theta = np.linalg.norm(omega)
+        if theta < 1e-8:
+            return np.eye(3)
+        k = omega / theta
+        K = np.array([[0, -k[2], k[1]], [k[2], 0, -k[0]], [-k[1], k[0], 0]])
+        R = np.eye(3) + math.sin(theta) * K + (1 - math.cos(theta)) * np.dot(K, K)
+        return R
+    ''', [A([0.3, -0.5, 0.4])])
+
+
+def test_euler_angles_of_a_matrix_with_a_singular_branch():
+    assert_right('''
+    def rotationMatrixToEulerAngles(R):
+        sy = math.sqrt(R[0, 0] * R[0, 0] + R[1, 0] * R[1, 0])
+        singular = sy < 1e-6
+        if not singular:
+            x = math.atan2(R[2, 1], R[2, 2])
+            y = math.atan2(-R[2, 0], sy)
+            z = math.atan2(R[1, 0], R[0, 0])
+        else:
+            x = math.atan2(-R[1, 2], R[1, 1])
+            y = math.atan2(-R[2, 0], sy)
+            z = 0
+        return np.array([x, y, z])
+    ''', [A([[0.9, -0.3, 0.2], [0.35, 0.92, -0.1], [-0.25, 0.15, 0.95]])])
+
+
+def test_differential_drive_with_a_straight_line_branch():
+    assert_right('''
+    def diff_drive(pose, wl, wr, r=0.05, L=0.3, dt=0.1):
+        v = r * (wl + wr) / 2
+        w = r * (wr - wl) / L
+        x, y, th = pose
+        if abs(w) < 1e-6:
+            return np.array([x + v * dt * np.cos(th), y + v * dt * np.sin(th), th])
+        R = v / w
+        return np.array([x + R * (np.sin(th + w * dt) - np.sin(th)),
+                         y - R * (np.cos(th + w * dt) - np.cos(th)),
+                         th + w * dt])
+    ''', [A([0.1, -0.2, 0.3]), 3.0, 5.0])
+
+
+def test_quaternion_exponential_and_se2_logarithm():
+    assert_right('''
+    def quat_exp(v):
+        theta = np.linalg.norm(v)
+        if theta < 1e-12:
+            return np.array([1.0, 0.0, 0.0, 0.0])
+        return np.concatenate([[np.cos(theta)], np.sin(theta) * v / theta])
+    ''', [A([0.3, -0.5, 0.4])])
+    assert_right('''
+    def se2_log(x, y, theta):
+        if abs(theta) < 1e-9:
+            return np.array([x, y, theta])
+        A = np.sin(theta) / theta
+        B = (1 - np.cos(theta)) / theta
+        V_inv = np.array([[A, B], [-B, A]]) / (A * A + B * B)
+        rho = V_inv @ np.array([x, y])
+        return np.array([rho[0], rho[1], theta])
+    ''', [0.4, -0.3, 0.6])
+
+
+def test_newton_step_falling_back_to_the_pseudo_inverse():
+    assert_right('''
+    def ik_newton(q, target, L):
+        a = np.cumsum(q)
+        J = np.array([[-L[0] * np.sin(a[0]) - L[1] * np.sin(a[1]), -L[1] * np.sin(a[1])],
+                      [L[0] * np.cos(a[0]) + L[1] * np.cos(a[1]), L[1] * np.cos(a[1])]])
+        p = np.array([L[0] * np.cos(a[0]) + L[1] * np.cos(a[1]), L[0] * np.sin(a[0]) + L[1] * np.sin(a[1])])
+        try:
+            dq = np.linalg.solve(J, target - p)
+        except np.linalg.LinAlgError:
+            dq = np.linalg.pinv(J) @ (target - p)
+        return q + dq
+    ''', [A([0.3, 1.1]), A([0.4, -0.2]), A([0.9, 1.2])])
+
