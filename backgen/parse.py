@@ -2949,7 +2949,7 @@ def _fence_stmt(forward, stmt, last, reported=frozenset()):
                                                      and isinstance(target.value, ast.Name)):
             raise forward.error("only augmented assignments to a name or a part of an array are supported" +
                                 _object_write(target), target)
-        if not isinstance(stmt.op, BINOPS + (ast.FloorDiv, ast.Mod)):  # (x //= 2, x %= p: x = x // 2, as a
+        if not isinstance(stmt.op, BINOPS + (ast.FloorDiv, ast.Mod, ast.MatMult)):  # (x //= 2, x %= p: x = x // 2, as a
             raise forward.error(f"the operator {_op_symbol(stmt.op)}= is not supported", stmt)  # value's //)
         _fence_expr(forward, stmt.value)
     elif isinstance(stmt, ast.Pass):

@@ -161,3 +161,29 @@ def test_newton_step_falling_back_to_the_pseudo_inverse():
         return q + dq
     ''', [A([0.3, 1.1]), A([0.4, -0.2]), A([0.9, 1.2])])
 
+
+# ---------------------------------------------------------------- @= in a chain of transforms
+
+
+def test_matmul_assigned_in_place_along_a_chain():
+    """T @= R writes into T in place, as *= does: followed where T is its own array."""
+    assert_right('''
+    def rotz(t):
+        return np.array([[np.cos(t), -np.sin(t), 0.0], [np.sin(t), np.cos(t), 0.0], [0.0, 0.0, 1.0]])
+
+    def chain(q, Rs):
+        T = np.eye(3)
+        for i in range(len(q)):
+            T @= rotz(q[i])
+            T @= Rs[i]
+        return np.trace(T)
+    ''', [A([0.3, -0.4, 0.8]), np.random.default_rng(1).uniform(-1, 1, (3, 3, 3))], name="chain")
+
+
+def test_matmul_assigned_in_place_into_a_parameter_alias_refused():
+    assert_refused('''
+    def f(A, B):
+        T = A
+        T @= B
+        return A * 2.0
+    ''', "@= writes into an array in place")
