@@ -187,3 +187,11 @@ def test_matmul_assigned_in_place_into_a_parameter_alias_refused():
         T @= B
         return A * 2.0
     ''', "@= writes into an array in place")
+
+
+def test_unwrapped_headings():
+    """np.unwrap adds whole periods, constant between the jumps: its gradient passes through."""
+    assert_right('''
+    def heading_changes(angles):
+        return np.sum(np.diff(np.unwrap(angles)) ** 2)
+    ''', [A([0.1, 1.5, 3.0, -2.8, -1.5])])
