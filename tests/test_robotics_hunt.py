@@ -195,3 +195,41 @@ def test_unwrapped_headings():
     def heading_changes(angles):
         return np.sum(np.diff(np.unwrap(angles)) ** 2)
     ''', [A([0.1, 1.5, 3.0, -2.8, -1.5])])
+
+
+# ---------------------------------------------------------------- scipy.linalg.expm
+
+
+def test_matrix_exponential_of_a_discretized_system():
+    assert_right('''
+    from scipy.linalg import expm
+
+    def rollout_cost(A, B, x0, u, dt=0.1):
+        Ad = expm(A * dt)
+        x = x0
+        J = 0.0
+        for k in range(len(u)):
+            x = Ad @ x + dt * B * u[k]
+            J += x @ x
+        return J
+    ''', [A([[0.2, 1.0], [-1.5, -0.3]]), A([0.0, 1.0]), A([0.4, -0.2]), A([0.5, -0.1, 0.3])])
+
+
+def test_matrix_exponential_of_twists_of_a_large_norm_and_of_a_stack():
+    """A twist's exponential squared back from a scaled series; a stack's exponentials one by one."""
+    assert_right('''
+    import scipy.linalg
+
+    def se3_exp(xi):
+        w, v = xi[:3], xi[3:]
+        M = np.zeros((4, 4))
+        M[:3, :3] = np.array([[0, -w[2], w[1]], [w[2], 0, -w[0]], [-w[1], w[0], 0]])
+        M[:3, 3] = v
+        return scipy.linalg.expm(M) @ np.array([0.3, 0.2, -0.1, 1.0])
+    ''', [A([0.4, -2.1, 1.3, 0.5, 1.0, -0.7])])
+    assert_right('''
+    from scipy.linalg import expm
+
+    def f(As):
+        return np.sum(expm(As) ** 2)
+    ''', [np.random.default_rng(2).uniform(-1, 1, (2, 3, 3))])

@@ -1040,7 +1040,7 @@ SHAPES = {
     "np.tensordot": _tensordot, "np.einsum": _einsum, "np.vdot": _vdot, "np.cross": _cross,
     "np.convolve": _convolve, "np.polyval": _polyval, "np.interp": _interp, "np.vander": _vander,
     "np.cov": _cov, "np.diff": _diff, "np.gradient": _gradient, "np.average": _average,
-    "np.linalg.norm": _norm, "np.linalg.inv": _inv, "np.linalg.pinv": _pinv, "np.linalg.det": _det,
+    "np.linalg.norm": _norm, "np.linalg.inv": _inv, "np._expm": _inv, "np.linalg.pinv": _pinv, "np.linalg.det": _det,
     "np.linalg.slogdet": _slogdet, "np.linalg.solve": _solve, "np.linalg.eigh": _eigh,
     "np.linalg.qr": _qr, "np.linalg.svd": _svd, "np.linalg.cholesky": _inv,
     "np.linalg.matrix_power": _inv,
