@@ -233,3 +233,19 @@ def test_matrix_exponential_of_twists_of_a_large_norm_and_of_a_stack():
     def f(As):
         return np.sum(expm(As) ** 2)
     ''', [np.random.default_rng(2).uniform(-1, 1, (2, 3, 3))])
+
+
+# ---------------------------------------------------------------- np.linalg.multi_dot of a list filled in a loop
+
+
+def test_multi_dot_of_the_links_transforms():
+    """multi_dot of a list a loop fills is the fold of np.dot over it (a list written out was read before)."""
+    assert_right('''
+    def chain(q):
+        Ts = []
+        for t in q:
+            c, s = np.cos(t), np.sin(t)
+            Ts.append(np.array([[c, -s, 1.0], [s, c, 0.0], [0.0, 0.0, 1.0]]))
+        T = np.linalg.multi_dot(Ts)
+        return T[:2, 2]
+    ''', [A([0.3, -0.7, 1.1])])
