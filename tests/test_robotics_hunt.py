@@ -249,3 +249,16 @@ def test_multi_dot_of_the_links_transforms():
         T = np.linalg.multi_dot(Ts)
         return T[:2, 2]
     ''', [A([0.3, -0.7, 1.1])])
+
+
+# ---------------------------------------------------------------- sample sizes made square for np.linalg
+
+
+def test_orthogonality_penalty_against_a_written_identity():
+    """R.T @ R - np.eye(3) fits the samples' last axis to 3; np.linalg.det then asks for a square matrix,
+    which makes the other axis 3 too."""
+    assert_right('''
+    def ortho_loss(R):
+        E = R.T @ R - np.eye(3)
+        return np.sum(E ** 2) + (np.linalg.det(R) - 1.0) ** 2
+    ''', [np.eye(3) + 0.1 * np.random.default_rng(3).uniform(-1, 1, (3, 3))])
