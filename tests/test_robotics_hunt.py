@@ -262,3 +262,28 @@ def test_orthogonality_penalty_against_a_written_identity():
         E = R.T @ R - np.eye(3)
         return np.sum(E ** 2) + (np.linalg.det(R) - 1.0) ** 2
     ''', [np.eye(3) + 0.1 * np.random.default_rng(3).uniform(-1, 1, (3, 3))])
+
+
+# ---------------------------------------------------------------- a list of joint angles summed by slices
+
+
+def test_cumulative_angles_summed_from_slices_of_a_list():
+    """sum(q[:i + 1]) reads a list's slice as an array's: the backward takes q as the list it is given."""
+    source = '''
+    import math
+
+    def fk(q, L):
+        cum = [sum(q[:i + 1]) for i in range(len(q))]
+        x = sum(l * math.cos(a) for l, a in zip(L, cum))
+        y = sum(l * math.sin(a) for l, a in zip(L, cum))
+        return x, y
+    '''
+    q, L = [0.2, 0.4, -0.3], [1.0, 0.7, 0.5]
+    func = _module("import numpy as np\n" + textwrap.dedent(source))["fk"]
+    douts = (1.3, -0.4)
+    want = finite_differences(lambda *v: func(*v), [A(q), A(L)], [0, 1], douts)
+    for shapes in (None, {"L": "3"}):
+        got = _run(backgen.generate("import numpy as np\n" + textwrap.dedent(source), shapes=shapes), "fk",
+                   [list(q), list(L)], douts)
+        for g, w in zip(got, want):
+            assert_close(np.asarray(g, dtype=float), w, rtol=1e-5, atol=1e-6)
