@@ -287,3 +287,65 @@ def test_cumulative_angles_summed_from_slices_of_a_list():
                    [list(q), list(L)], douts)
         for g, w in zip(got, want):
             assert_close(np.asarray(g, dtype=float), w, rtol=1e-5, atol=1e-6)
+
+
+# ---------------------------------------------------------------- scipy's Rotation read as its matrices
+
+
+def test_scipy_rotations_applied_composed_and_inverted():
+    """from_rotvec (at the zero vector too), from_quat and from_euler (intrinsic, in degrees) read as their
+    matrices: apply, inv, as_matrix and r1 * r2."""
+    rng = np.random.default_rng(7)
+    assert_right('''
+    from scipy.spatial.transform import Rotation
+
+    def cost(rotvec, t, X):
+        rot = Rotation.from_rotvec(rotvec)
+        return np.sum((rot.apply(X) + t) ** 2)
+    ''', [A([0.1, -0.2, 0.05]), A([0.1, 0.2, 5.0]), rng.uniform(-1, 1, (4, 3))])
+    assert_right('''
+    import scipy.spatial.transform as sst
+
+    def rel(q1, q2, angles):
+        r1 = sst.Rotation.from_quat(q1)
+        r2 = sst.Rotation.from_quat(q2)
+        r3 = sst.Rotation.from_euler("ZYX", angles, degrees=True)
+        return (r1.inv() * r2 * r3).as_matrix()
+    ''', [A([0.2, -0.4, 0.5, 0.7]), A([-0.3, 0.1, 0.6, 0.6]), A([40.0, -25.0, 60.0])])
+    assert_right('''
+    from scipy.spatial.transform import Rotation as R
+
+    def f(rotvecs, pts):
+        return R.from_rotvec(rotvecs).apply(pts)
+    ''', [np.vstack([np.zeros(3), rng.uniform(-1, 1, (2, 3))]), rng.uniform(-1, 1, (3, 3))])
+
+
+@pytest.mark.parametrize("body, match", [
+    ("r = R.from_rotvec(v)\n    return r", "read here as the object it is"),
+    ("return R.from_rotvec(v).as_quat()", r"Rotation.as_quat\(\) is not supported"),
+    ("return R.from_matrix(v).as_matrix()", "Rotation.from_matrix is not supported"),
+    ("return R.from_euler('zYx', v).as_matrix()", "all lowercase"),
+    ("return sum(R.from_euler('z', t).as_matrix() for t in v)", "in its own statement"),
+])
+def test_scipy_rotations_read_otherwise_refused(body, match):
+    assert_refused(f"from scipy.spatial.transform import Rotation as R\n\ndef f(v):\n    {body}\n", match)
+
+
+def test_scipy_extrinsic_euler_angles_against_scipy():
+    """The extrinsic sequence's matrix is the product right to left, SciPy's own."""
+    from scipy.spatial.transform import Rotation  # noqa: PLC0415
+
+    text = backgen.generate("from scipy.spatial.transform import Rotation as R\n\ndef f(a):\n"
+                            "    return R.from_euler('xyz', a).as_matrix()\n", shapes={"a": "3"})
+    angles = A([0.3, -0.5, 1.1])
+    forward = {}
+    exec(compile(textwrap.dedent('''
+        import numpy as np
+        from scipy.spatial.transform import Rotation as R
+        def f(a):
+            return R.from_euler('xyz', a).as_matrix()
+    '''), "<f>", "exec"), forward)
+    np.testing.assert_allclose(forward["f"](angles), Rotation.from_euler("xyz", angles).as_matrix())
+    got = _run(text, "f", [angles], (np.ones((3, 3)),))
+    want = finite_differences(forward["f"], [angles], [0], (np.ones((3, 3)),))[0]
+    assert_close(got, want, rtol=1e-5, atol=1e-6)
