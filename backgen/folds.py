@@ -12,9 +12,9 @@ folds, computed by statements put just before the statement holding the call:
   ``initial``, over every item);
 
 ``np.linalg.multi_dot(arrays)`` of a sequence not written out is the fold of ``np.dot`` over it (the same
-products, first and last vectors included).  Here ``f(acc, item)`` is written as what it computes: ``operator.mul`` (``add``, ``sub``,
-``truediv``, ``matmul``, ``pow``) as the operator, ``lambda a, b: a * b`` as its body with
-its parameters replaced, any other function as its call.  A call inside a ``lambda``, a
+products, first and last vectors included).  Here ``f(acc, item)`` is written as what it computes:
+``operator.mul`` (``add``, ``sub``, ``truediv``, ``matmul``, ``pow``) as the operator, ``lambda a, b: a * b``
+as its body with its parameters replaced, any other function as its call.  A call inside a ``lambda``, a
 comprehension, a conditional expression, a boolean operator or a ``while`` test (evaluated
 again, or not at all), one of an empty display without ``initial``, and any other use of
 ``functools`` or ``operator`` are refused.

@@ -126,10 +126,10 @@ def error_at(message, filename, lines, node):
 
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
-_CALL_REWRITERS = (softplus, signed, orders, vectorized, distances, rotations, scipy_optimize, integrals, signals, spectra,
-                   filters, image_filters, selects, outers, broadcasts, masked_reductions, quantiles, eigenvalues,
-                   correlations, polyfits, masked_ufuncs, statistics_calls, math_calls, divmods, float_limits,
-                   sorted_calls, list_calls, dict_calls, index_tricks,
+_CALL_REWRITERS = (softplus, signed, orders, vectorized, distances, rotations, scipy_optimize, integrals, signals,
+                   spectra, filters, image_filters, selects, outers, broadcasts, masked_reductions, quantiles,
+                   eigenvalues, correlations, polyfits, masked_ufuncs, statistics_calls, math_calls, divmods,
+                   float_limits, sorted_calls, list_calls, dict_calls, index_tricks,
                    partials)  # (in this order: a later one may rewrite what an earlier wrote)
 
 
@@ -2957,8 +2957,9 @@ def _fence_stmt(forward, stmt, last, reported=frozenset()):
                                                      and isinstance(target.value, ast.Name)):
             raise forward.error("only augmented assignments to a name or a part of an array are supported" +
                                 _object_write(target), target)
-        if not isinstance(stmt.op, BINOPS + (ast.FloorDiv, ast.Mod, ast.MatMult)):  # (x //= 2, x %= p: x = x // 2, as a
-            raise forward.error(f"the operator {_op_symbol(stmt.op)}= is not supported", stmt)  # value's //)
+        if not isinstance(stmt.op, BINOPS + (ast.FloorDiv, ast.Mod, ast.MatMult)):  # (x //= 2, x %= p: x = x // 2,
+            raise forward.error(f"the operator {_op_symbol(stmt.op)}= is not supported", stmt)  # as a value's //;
+            # T @= A of arrays: an in-place write, as *= is)
         _fence_expr(forward, stmt.value)
     elif isinstance(stmt, ast.Pass):
         pass

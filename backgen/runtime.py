@@ -406,9 +406,9 @@ def _expm_grad(g, a):
     """The gradient of sum(g * expm(a)) in a: the upper right block of the exponential of
     [[a.T, g], [0, a.T]] (of each matrix of a stack)."""
     if np.ndim(a) > 2:
-        g = np.broadcast_to(g, np.shape(a))
-        return np.array([_expm_grad(gm, m) for gm, m in zip(g.reshape((-1,) + np.shape(a)[-2:]),
-                                                          np.reshape(a, (-1,) + np.shape(a)[-2:]))]).reshape(np.shape(a))
+        square = (-1,) + np.shape(a)[-2:]
+        g = np.broadcast_to(g, np.shape(a)).reshape(square)
+        return np.array([_expm_grad(gm, m) for gm, m in zip(g, np.reshape(a, square))]).reshape(np.shape(a))
     n = np.shape(a)[0]
     block = np.block([[np.transpose(a), g], [np.zeros((n, n)), np.transpose(a)]])
     return _expm(block)[:n, n:]

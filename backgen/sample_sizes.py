@@ -12,7 +12,8 @@ written into take 1; an index past a tag's end (``x[8]``) makes it longer, up to
 sample too short for a window (``sliding_window_view(x, 8)``) or for a frame to stack makes every tag longer
 (an index further out is one the sizes make, which grows with them: ``x[np.argmax(x)]``); ``reshape`` to sizes the
 code writes (``x.reshape(4, 3)``) gives the tags it multiplies those sizes; np.linalg asking for square
-matrices (``np.linalg.det(R)`` of ``R - np.eye(3)`` made ``(7, 3)``) makes the last two axes of every sample agree.  It returns whether
+matrices (``np.linalg.det(R)`` of ``R - np.eye(3)`` made ``(7, 3)``) makes the last two axes of every sample
+agree.  It returns whether
 the sizes changed: False where the error says nothing it can follow (sizes of the code that
 disagree, a size no tag has, an error of another kind), so the caller stops there.
 ``collapsed(size)`` is ``shapes()`` with every tag ``size``.  ``Sizes.of_names(sizes, avoid)`` does the

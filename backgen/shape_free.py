@@ -1234,7 +1234,7 @@ class _Samples:
                     # whatever the ranks: at its line
                     raise
                 if _raised_on_path(exc):  # NumPy raised on a path the walk took at these ranks (a branch's
-                    exc.sample_run = True  # np.array of rows, a guard's early return beside it): theirs, not the code's
+                    exc.sample_run = True  # np.array of rows beside a guard's early return): theirs, not the code's
                 # a loop's carried value changing shape at these ranks: the code checks it as it runs
                 self.carried_changes |= getattr(exc, "varying_shape", None) == "loop"
                 self.carried_items |= getattr(exc, "varying_shape", None) == "loop" and \
@@ -1310,7 +1310,8 @@ class _Samples:
 def _raised_on_path(error):
     """Whether the refusal ``error`` is NumPy raising on a line at every walk of it, on sample arrays: a
     failure of the samples' ranks, as the forward raising on them is."""
-    return not hasattr(error, "sample_run") and error.msg.startswith("NumPy raises on this line at the given shapes")
+    return not hasattr(error, "sample_run") and \
+        error.msg.startswith("NumPy raises on this line at the given shapes")
 
 
 def _ran(error):
