@@ -1,8 +1,9 @@
-"""Robotics and control code as people write it: arm kinematics (planar chains, DH parameters, products of
-exponentials), rotations (Rodrigues' formula, Euler angles, quaternions, their exponential and logarithm with
-small-angle guards), SE(2) and SE(3) poses, pose-graph, reprojection and ICP residuals, rollouts of linear and
-nonlinear dynamics (LQR and MPC costs, pendulums, cart-poles, unicycles and bicycles stepped by Euler or RK4),
-trajectory smoothness and potential fields.
+"""Robotics and control code as people write it: exponential maps and Euler angles with small-angle or
+singular-branch guards, a differential drive's straight-line branch, SE(2) logarithms and Newton IK steps
+falling back to the pseudo-inverse; chains of link transforms (``T @= A``, ``np.linalg.multi_dot`` of the
+list a loop fills); headings unwrapped (``np.unwrap``); discretized systems and twists through
+``scipy.linalg.expm``; rotations through ``scipy.spatial.transform.Rotation``; orthogonality penalties
+against ``np.eye(3)``; cumulative joint angles summed from slices of a list.
 
 Each case is checked against central finite differences in float64 (``numeric``) with respect to its float
 parameters, by ``backgen.generate`` without shapes and with shapes and by the decorator, or asserted refused
