@@ -1,4 +1,4 @@
-"""``functools.reduce`` written as the assignments it makes.
+"""``functools.reduce`` (and ``np.linalg.multi_dot`` of a list) written as the assignments it makes.
 
 Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each call
 ``reduce(f, seq)`` or ``reduce(f, seq, initial)`` (``reduce`` as the environment binds
@@ -11,9 +11,10 @@ folds, computed by statements put just before the statement holding the call:
   once): ``prod = xs[0]``, then ``for k in range(1, len(xs)): prod = f(prod, xs[k])`` (from
   ``initial``, over every item);
 
-where ``f(acc, item)`` is written as what it computes: ``operator.mul`` (``add``, ``sub``,
-``truediv``, ``matmul``, ``pow``) as the operator, ``lambda a, b: a * b`` as its body with
-its parameters replaced, any other function as its call.  A call inside a ``lambda``, a
+``np.linalg.multi_dot(arrays)`` of a sequence not written out is the fold of ``np.dot`` over it (the same
+products, first and last vectors included).  Here ``f(acc, item)`` is written as what it computes:
+``operator.mul`` (``add``, ``sub``, ``truediv``, ``matmul``, ``pow``) as the operator, ``lambda a, b: a * b``
+as its body with its parameters replaced, any other function as its call.  A call inside a ``lambda``, a
 comprehension, a conditional expression, a boolean operator or a ``while`` test (evaluated
 again, or not at all), one of an empty display without ``initial``, and any other use of
 ``functools`` or ``operator`` are refused.
@@ -31,7 +32,8 @@ _OPAQUE = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp
 
 
 def rewrite(forward):
-    if not any(str(meaning).startswith(("functools", "operator")) for meaning in forward.env.values()):
+    if not any(str(meaning).startswith(("functools", "operator")) for meaning in forward.env.values()) and \
+            not any(_multi_dot(forward, node) for node in ast.walk(forward.func) if isinstance(node, ast.Call)):
         return
     fresh = fresh_names(set(name_ids(forward.func)) | {a.arg for a in forward.func.args.args})
     forward.func.body = rewrite_statements(forward.func.body, lambda stmt: _folded(forward, stmt, fresh))
@@ -47,6 +49,26 @@ def rewrite(forward):
             else:
                 message = f"{meaning} is not supported: backgen reads functools.reduce only"
             raise forward.error(message, node)
+
+
+def _multi_dot(forward, call):
+    """Whether ``call`` is ``np.linalg.multi_dot(arrays)`` of a sequence that is not written out (a list a
+    loop fills): a written-out list is read as ``a @ b @ ...`` where the call is staged."""
+    parts, node = [], call.func
+    while isinstance(node, ast.Attribute):
+        parts.insert(0, node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or ".".join([str(forward.env.get(node.id))] + parts) != \
+            "numpy.linalg.multi_dot":
+        return False
+    return len(call.args) == 1 and not call.keywords and not isinstance(call.args[0], (ast.List, ast.Tuple,
+                                                                                      ast.Starred))
+
+
+def _numpy_name(forward):
+    from .scipy_calls import numpy_alias  # noqa: PLC0415 -- (a name for NumPy, added where none is bound)
+
+    return numpy_alias(forward)
 
 
 def _meaning(forward, node):
@@ -71,6 +93,12 @@ def _folded(forward, stmt, fresh):
 
         def visit_Call(self, node):
             self.generic_visit(node)  # (a fold of folds: the inner ones first)
+            if _multi_dot(forward, node):  # np.linalg.multi_dot(Ts): the fold of np.dot over Ts
+                node = ast.Call(ast.Name("reduce", ast.Load()), [ast.Attribute(ast.Name(
+                    _numpy_name(forward), ast.Load()), "dot", ast.Load()), node.args[0]], [])
+                statements, name = _fold(forward, node, fresh)
+                before.extend(ast.fix_missing_locations(ast.copy_location(s, stmt)) for s in statements)
+                return ast.copy_location(ast.Name(name, ast.Load()), node)
             if _meaning(forward, node.func) != "functools.reduce" or node.keywords or \
                     not 2 <= len(node.args) <= 3 or any(isinstance(a, ast.Starred) for a in node.args):
                 return node

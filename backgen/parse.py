@@ -53,8 +53,8 @@ from . import (broadcasts, combinations, correlations, defaults, dict_arguments,
                distances, divmods, eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds,
                generators, higher_order, image_filters, index_tricks, integrals, iterables, keyword_reads, list_calls,
                masked_reductions, masked_ufuncs, math_calls, modern_syntax, named_entries, orders, outers, partials,
-               physical_constants, polyfits, quantiles, scipy_calls, scipy_linalg, scipy_optimize, selects,
-               settings_displays, shape_tuples, signals, signed, softplus, sorted_calls, spectra, starred,
+               physical_constants, polyfits, quantiles, rotations, scipy_calls, scipy_linalg, scipy_optimize,
+               selects, settings_displays, shape_tuples, signals, signed, softplus, sorted_calls, spectra, starred,
                statistics_calls, step_bodies, trys, varargs, vectorized, view_targets)
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
@@ -127,10 +127,10 @@ def error_at(message, filename, lines, node):
 
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
-_CALL_REWRITERS = (softplus, signed, orders, vectorized, distances, scipy_optimize, integrals, signals, spectra,
-                   filters, image_filters, selects, outers, broadcasts, masked_reductions, quantiles, eigenvalues,
-                   correlations, polyfits, masked_ufuncs, statistics_calls, math_calls, divmods, float_limits,
-                   sorted_calls, list_calls, dict_calls, index_tricks,
+_CALL_REWRITERS = (softplus, signed, orders, vectorized, distances, rotations, scipy_optimize, integrals, signals,
+                   spectra, filters, image_filters, selects, outers, broadcasts, masked_reductions, quantiles,
+                   eigenvalues, correlations, polyfits, masked_ufuncs, statistics_calls, math_calls, divmods,
+                   float_limits, sorted_calls, list_calls, dict_calls, index_tricks,
                    partials)  # (in this order: a later one may rewrite what an earlier wrote)
 
 
@@ -1508,12 +1508,16 @@ def _bind_import(node, env):
             [alias.name for alias in node.names] == ["constants"]:
         env[node.names[0].asname or "constants"] = constants  # from scipy import constants
         return
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module == rotations.MODULE:
+        for alias in node.names:  # from scipy.spatial.transform import Rotation as R (its matrices: rotations)
+            env[alias.asname or alias.name] = f"{rotations.MODULE}.Rotation" if alias.name == "Rotation" else None
+        return
     if isinstance(node, ast.ImportFrom) and not node.level and node.module in ("scipy.spatial.distance",
                                                                               "scipy.spatial", "scipy.optimize"):
         for alias in node.names:  # from scipy.spatial.distance import cdist; from scipy.spatial import distance;
             meaning = f"{node.module}.{alias.name}"  # from scipy.optimize import rosen
             env[alias.asname or alias.name] = meaning if meaning.startswith(
-                (distances.MODULE, scipy_optimize.MODULE)) else None
+                (distances.MODULE, scipy_optimize.MODULE, rotations.MODULE)) else None
         return
     if isinstance(node, ast.ImportFrom) and not node.level and node.module == "scipy" and \
             any(alias.name == "optimize" for alias in node.names):
@@ -1523,14 +1527,15 @@ def _bind_import(node, env):
             else:
                 _bind_import(ast.ImportFrom(module="scipy", names=[alias], level=0), env)
         return
-    packages = (distances.MODULE, "scipy.spatial", "scipy", scipy_optimize.MODULE)
+    packages = (distances.MODULE, "scipy.spatial", "scipy", scipy_optimize.MODULE, rotations.MODULE)
     if isinstance(node, ast.Import) and any(a.name in packages for a in node.names):
         for alias in node.names:  # import scipy.spatial.distance as ssd; import scipy.spatial.distance
             if alias.name == "scipy" or alias.name in packages and not alias.asname:
                 env[alias.asname or "scipy"] = "scipy"  # (scipy.spatial.distance.cdist, sp.special.expit read
                 # through the package, as SciPy loads its modules when they are first read)
             elif alias.name in packages:  # (import scipy.optimize as opt)
-                env[alias.asname] = alias.name if alias.name in (distances.MODULE, scipy_optimize.MODULE) else None
+                env[alias.asname] = alias.name if alias.name in (distances.MODULE, scipy_optimize.MODULE,
+                                                                 rotations.MODULE) else None
         rest = [alias for alias in node.names if alias.name not in packages]
         if rest:  # (import scipy, math: the others as any import binds them)
             _bind_import(ast.Import(names=rest), env)
@@ -2046,8 +2051,8 @@ def _static_calls(func, forward):
     for call in calls:
         owner_name, name = call.func.value.id, call.func.attr
         owner = closure.get(owner_name, func.__globals__.get(owner_name))
-        if owner_name in bound or not isinstance(owner, type):
-            continue
+        if owner_name in bound or not isinstance(owner, type) or forward.env.get(owner_name):
+            continue  # (a library's class the environment reads, scipy's Rotation: not the user's)
         member = inspect.getattr_static(owner, name, None)
         if isinstance(member, staticmethod) and isinstance(member.__func__, types.FunctionType) and \
                 getattr(member.__func__, "__wrapped__", None) is None and member.__func__ is not func:
@@ -2712,6 +2717,9 @@ def _describe(value):
     if spatial is not None and (value is spatial or getattr(value, "__name__", None) in distances.FUNCTIONS and
                                 getattr(spatial, value.__name__, None) is value):
         return distances.MODULE if value is spatial else f"{distances.MODULE}.{value.__name__}"
+    transform = sys.modules.get(rotations.MODULE)
+    if transform is not None and (value is transform or value is getattr(transform, "Rotation", None)):
+        return rotations.MODULE if value is transform else f"{rotations.MODULE}.Rotation"  # (rotations)
     linalg = sys.modules.get("scipy.linalg")
     name = getattr(value, "__name__", None)
     if linalg is not None and name and getattr(linalg, name, None) is value:
@@ -3115,8 +3123,9 @@ def _fence_stmt(forward, stmt, last, reported=frozenset()):
                                                      and isinstance(target.value, ast.Name)):
             raise forward.error("only augmented assignments to a name or a part of an array are supported" +
                                 _object_write(target), target)
-        if not isinstance(stmt.op, BINOPS + (ast.FloorDiv, ast.Mod, ast.BitAnd, ast.BitOr, ast.BitXor)):
-            # (x //= 2, x %= p: x = x // 2, as a value's //; m &= e > 0: a mask's and, as m = m & (e > 0))
+        if not isinstance(stmt.op, BINOPS + (ast.FloorDiv, ast.Mod, ast.BitAnd, ast.BitOr, ast.BitXor, ast.MatMult)):
+            # (x //= 2, x %= p: x = x // 2, as a value's //; m &= e > 0: a mask's and, as m = m & (e > 0); T @= A
+            # of arrays: an in-place write, as *= is)
             raise forward.error(f"the operator {_op_symbol(stmt.op)}= is not supported", stmt)
         _fence_expr(forward, stmt.value)
     elif isinstance(stmt, ast.Pass):

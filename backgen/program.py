@@ -1082,7 +1082,7 @@ def _read_as_arrays(staged, params):
 
 def _indexed_only(name, ops, outputs):
     """Whether the value ``name`` (a slice of a parameter) is read by indexing alone (``seq[i]``), a
-    slice of it likewise: a list's slice and an array's then give the same numbers."""
+    slice of it likewise, by ``sum`` or by ``len``: a list's slice and an array's then give the same numbers."""
     todo, seen = [name], set()
     while todo:
         value = todo.pop()
@@ -1095,6 +1095,8 @@ def _indexed_only(name, ops, outputs):
             reading = [k for k, a in enumerate(op.args) if isinstance(a, ir.Var) and a.name == value]
             if not reading:
                 continue
+            if op.rule in ("list_sum", "inert") and reading == [0]:  # sum(q[:i + 1]), len(q[1:]): the same
+                continue  # numbers of a list's slice (of numbers; of rows, sum raises for the list, as written)
             if op.rule != "getitem" or reading != [0]:
                 return False
             if ":" in (op.param("index") or ""):

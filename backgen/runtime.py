@@ -393,6 +393,39 @@ def _binom(n, k):
             return 0.0
     return np.vectorize(one, otypes=[float])(n, k)[()]
 ''',
+    "_expm": '''
+def _expm(a):
+    """scipy.linalg.expm of a square matrix (or of each of a stack of them): the Taylor series of a / 2 ** s,
+    of 1-norm at most 1/2, squared back s times (about 1e-15 relative)."""
+    a = np.asarray(a, dtype=float)
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise ValueError(f"expm is computed for square matrices, not an array of shape {a.shape}")
+    if a.ndim > 2:
+        return np.array([_expm(m) for m in a.reshape((-1,) + a.shape[-2:])]).reshape(a.shape)
+    norm = np.abs(a).sum(axis=0).max(initial=0.0)
+    s = max(0, int(np.ceil(np.log2(norm))) + 1) if norm > 0 else 0
+    scaled = a / 2.0 ** s
+    term = np.eye(len(a))
+    out = term
+    for k in range(1, 20):
+        term = term @ scaled / k
+        out = out + term
+    for _ in range(s):
+        out = out @ out
+    return out
+''',
+    "_expm_grad": '''
+def _expm_grad(g, a):
+    """The gradient of sum(g * expm(a)) in a: the upper right block of the exponential of
+    [[a.T, g], [0, a.T]] (of each matrix of a stack)."""
+    if np.ndim(a) > 2:
+        square = (-1,) + np.shape(a)[-2:]
+        g = np.broadcast_to(g, np.shape(a)).reshape(square)
+        return np.array([_expm_grad(gm, m) for gm, m in zip(g, np.reshape(a, square))]).reshape(np.shape(a))
+    n = np.shape(a)[0]
+    block = np.block([[np.transpose(a), g], [np.zeros((n, n)), np.transpose(a)]])
+    return _expm(block)[:n, n:]
+''',
     "_gammaln": '''
 def _gammaln(x):
     """scipy.special.gammaln of a number or an array, computed element by element with math.lgamma."""

@@ -11,7 +11,9 @@ of the code (``np.ones((3, 4))``) takes the constant, a value's axes beyond thos
 written into take 1; an index past a tag's end (``x[8]``) makes it longer, up to ``MAX_LENGTHENED``, and a
 sample too short for a window (``sliding_window_view(x, 8)``) or for a frame to stack makes every tag longer
 (an index further out is one the sizes make, which grows with them: ``x[np.argmax(x)]``); ``reshape`` to sizes the
-code writes (``x.reshape(4, 3)``) gives the tags it multiplies those sizes.  It returns whether
+code writes (``x.reshape(4, 3)``) gives the tags it multiplies those sizes; np.linalg asking for square
+matrices (``np.linalg.det(R)`` of ``R - np.eye(3)`` made ``(7, 3)``) makes the last two axes of every sample
+agree.  It returns whether
 the sizes changed: False where the error says nothing it can follow (sizes of the code that
 disagree, a size no tag has, an error of another kind), so the caller stops there.
 ``collapsed(size)`` is ``shapes()`` with every tag ``size``.  ``Sizes.of_names(sizes, avoid)`` does the
@@ -41,6 +43,10 @@ _CARRIED = re.compile(r"changes shape in this loop: \(([\d, ]*)\) as an iteratio
 # (sliding_window_view(x, 8) of 7 samples), no frame to stack (np.stack of the frames a loop cuts)
 _TOO_SHORT = ("window shape cannot be larger than input array shape", "need at least one array to stack",
               "need at least one array to concatenate")
+
+# Where np.linalg asks for square matrices (det, inv, solve, eig...) and not of which operand: every sample
+# of two axes or more whose last two differ made square
+_SQUARE = "Last 2 dimensions of the array must be square"
 
 FIRST_TAG = 7  # (sizes below it are the code's own often: 2, 3, 4, 5)
 
@@ -200,6 +206,8 @@ class Sizes:
             for tag in tags:
                 self._replace(tag, self._fresh(4 * tag))
             return bool(tags)
+        if _SQUARE in message:
+            return any([self._agree(dims[-2:], exact=True) for dims in self.dims.values() if len(dims) >= 2])
         found = _CARRIED.search(message) if loop else None
         if found:
             return self._aligned([_shape(found.group(1)), _shape(found.group(2))], exact=True)
@@ -325,4 +333,5 @@ def _split(number, count):
 def about_sizes(message, loop=False):
     """Whether an error ``message`` names sizes that ``Sizes.refit`` may follow."""
     patterns = (_BROADCAST, _INTO, _CORE, _ALIGNED, _CONCATENATED, _INDEX, _RESHAPE) + ((_CARRIED,) if loop else ())
-    return any(pattern.search(message) for pattern in patterns) or any(text in message for text in _TOO_SHORT)
+    return any(pattern.search(message) for pattern in patterns) or any(text in message for text in _TOO_SHORT) \
+        or _SQUARE in message

@@ -1,4 +1,4 @@
-"""SciPy's Cholesky factors and triangular solves, written as the NumPy they compute.
+"""SciPy's Cholesky factors, triangular solves and matrix exponential, written as the NumPy they compute.
 
 Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each
 use of a function the environment binds to ``scipy.linalg`` (imported from
@@ -26,7 +26,11 @@ use of a function the environment binds to ``scipy.linalg`` (imported from
   general one (``assume_a`` None, ``'gen'``), for a symmetric one (``'sym'``, ``'her'``, ``'pos'`` and
   their long names) the triangle ``lower`` names mirrored, ``np.triu(a) + np.triu(a, 1).T`` (``np.tril``
   where lower), for a triangular one that triangle; ``.T`` where ``transposed``.  Other structures
-  (``'diagonal'``, ``'banded'``, ``'tridiagonal'``) are refused.
+  (``'diagonal'``, ``'banded'``, ``'tridiagonal'``) are refused;
+* ``expm(A)`` becomes ``np._expm(A)``: the matrix exponential of a square matrix (or of each of a stack), which the generated module
+  computes with its own ``_expm`` (a Taylor series of the matrix scaled to a small norm, squared back),
+  differentiated by Van Loan's block: the gradient of ``sum(g * expm(a))`` is the upper right block of the
+  exponential of ``[[a.T, g], [0, a.T]]`` (``_expm_grad``).
 
 Arguments that change nothing computed (``check_finite``, ``overwrite_a`` and
 ``overwrite_b`` False) are read; others, other ``scipy.linalg`` functions and a
@@ -41,7 +45,7 @@ from .source import fresh_names, name_ids, rewrite_statements, walk
 from .scipy_calls import function_of, numpy_alias
 
 SCIPY_LINALG = ("scipy.linalg", "autograd.scipy.linalg", "jax.scipy.linalg")
-FUNCTIONS = ("cholesky", "solve_triangular", "cho_factor", "cho_solve", "solve", "inv")
+FUNCTIONS = ("cholesky", "solve_triangular", "cho_factor", "cho_solve", "solve", "inv", "expm")
 _GENERAL = (None, "gen", "general")
 _SYMMETRIC = ("sym", "symmetric", "her", "hermitian", "pos", "positive definite")
 _TRIANGULAR = ("upper triangular", "lower triangular")
@@ -243,6 +247,11 @@ def _read_matrix(forward, call, name, given):
 
 
 def _replaced(forward, call, name, np_name, factors, flags):
+    if name == "expm":  # (the generated module's own _expm computes it, of a square matrix)
+        given = _arguments(forward, call, name, ("A",))
+        if "A" not in given:
+            raise forward.error("scipy.linalg.expm needs its matrix written out", call)
+        return _with(_np(np_name, "np._expm(A)"), A=given["A"])
     if name in ("solve", "inv"):
         params = ("a", "b", "lower") if name == "solve" else ("a",)
         if len(call.args) > len(params):  # (overwrite_a, overwrite_b, check_finite: by keyword)

@@ -1233,6 +1233,8 @@ class _Samples:
                 if getattr(exc, "shape_free", False):  # a rule with no form for every shape, or a refusal
                     # whatever the ranks: at its line
                     raise
+                if _raised_on_path(exc):  # NumPy raised on a path the walk took at these ranks (a branch's
+                    exc.sample_run = True  # np.array of rows beside a guard's early return): theirs, not the code's
                 # a loop's carried value changing shape at these ranks: the code checks it as it runs
                 self.carried_changes |= getattr(exc, "varying_shape", None) == "loop"
                 self.carried_items |= getattr(exc, "varying_shape", None) == "loop" and \
@@ -1331,6 +1333,13 @@ class _Samples:
 def fits(shapes):
     """Whether sample arrays of ``shapes`` (``{name: shape}``) are small enough to fit sizes of their own."""
     return all(math.prod(dims) <= FIT_ROOM for dims in shapes.values())
+
+
+def _raised_on_path(error):
+    """Whether the refusal ``error`` is NumPy raising on a line at every walk of it, on sample arrays: a
+    failure of the samples' ranks, as the forward raising on them is."""
+    return not hasattr(error, "sample_run") and \
+        error.msg.startswith("NumPy raises on this line at the given shapes")
 
 
 def _ran(error):

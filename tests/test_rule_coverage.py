@@ -101,7 +101,8 @@ def _derived(name, rule):
 SPELLED = {"np._erf": "scipy.special.erf", "np._erfc": "scipy.special.erfc", "np._gammaln": "scipy.special.gammaln",
            "np._log_ndtr": "scipy.special.log_ndtr", "np._ndtri": "scipy.special.ndtri",
            "np._digammas": "scipy.special.digamma",
-           "np._xlogy": "scipy.special.xlogy", "np._xlog1py": "scipy.special.xlog1py"}
+           "np._xlogy": "scipy.special.xlogy", "np._xlog1py": "scipy.special.xlog1py",
+           "np._expm": "scipy.linalg.expm"}
 
 
 def cases():
@@ -128,9 +129,10 @@ def test_every_entry_is_covered():
 def case_function(tmp_path, text, shapes):
     """``def f(...)`` of a case's call ``text`` (an expression, or statements ending in ``return``)."""
     body = text if "return" in text else f"return {text}"
-    if "scipy.special" in body:
-        pytest.importorskip("scipy.special")
-        body = "import scipy.special; " + body
+    for module in ("scipy.special", "scipy.linalg"):
+        if module in body:
+            pytest.importorskip(module)
+            body = f"import {module}; " + body
     body = "\n".join("    " + line.strip() for line in body.split(";"))
     return load(tmp_path, f"def f({', '.join(shapes)}):\n{body}\n")
 

@@ -170,6 +170,10 @@ RULES = {
     "np.conjugate": Rule(("x",), grads={"x": "1"}, signature="x", aliases=("np.conj",), methods=("conj", "conjugate"),
                          fresh=True),
     "np.positive": _unary("1"),
+    # np.unwrap adds whole periods where neighbours jump by more than half of one: constant between the jumps
+    "np.unwrap": Rule(("p",), grads={"p": "1"}, signature="p, discont=None, axis=-1, period=6.283185307179586",
+                      fresh=True, floats=True, examples=("np.unwrap(p) | p=5", "np.unwrap(p, axis=0) | p=4x3",
+                                                         "np.unwrap(p, period=np.pi) | p=2x4")),
     "np.nan_to_num": Rule(("x",), grads={"x": _nan_to_num}, signature="x, copy=True, nan=0.0, posinf=None, neginf=None",
                           fresh=True, examples=("np.nan_to_num(x) | x=2x3", "np.nan_to_num(x / a, posinf=1.0) | x=4, a=()")),
     "np.copy": Rule(("x",), grads={"x": "1"}, signature="x, order='K'", methods=("copy",), fresh=True,  # (an order:

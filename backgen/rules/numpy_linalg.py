@@ -9,6 +9,11 @@ import ast
 from .base import Rule
 
 
+def _expm_grad(c):
+    """scipy.linalg.expm's: the generated module's _expm_grad (Van Loan's block), of a matrix, not of entries."""
+    return f"_expm_grad({c.g}, {c.a})"
+
+
 def _dot_stacked(c, position):
     """np.dot(a, b) of an operand of more than two axes, b of two or more: the sum over a's last axis
     and b's second to last, a's other axes first, then b's ((N, T, D) . (D, M) is (N, T, M)): of a
@@ -665,6 +670,11 @@ RULES = {
                            examples=("np.linalg.pinv(a) | a=3x2", "np.linalg.pinv(a) | a=2x4",
                                      "np.linalg.pinv(a) | a=3x3:invertible", "np.linalg.pinv(a) | a=2x3x2",
                                      "np.linalg.pinv(a) | a=2x2x3"), floats=True),
+    # scipy.linalg.expm (backgen.scipy_linalg), computed by the generated module's own _expm; the gradient is a
+    # block of the exponential of a matrix twice as large (Van Loan's)
+    "np._expm": Rule(("a",), "_expm(a)", {"a": _expm_grad}, signature="a", hint="expm{var}", fresh=True,
+                     examples=("scipy.linalg.expm(a) | a=3x3", "scipy.linalg.expm(a * 3.0) | a=2x2",
+                               "scipy.linalg.expm(a) | a=2x3x3"), floats=True),
     "np.linalg.inv": Rule(("a",), grads={"a": _inv}, signature="a", domain=("invertible",), fresh=True,
                           examples=("np.linalg.inv(a) | a=3x3", "np.linalg.inv(a) | a=2x2x2"), floats=True),
     "np.linalg.lstsq": Rule(("a", "b"), grads={"a": _lstsq(0), "b": _lstsq(1)}, signature="a, b, rcond=None",

@@ -1008,7 +1008,7 @@ _UNARY_NUMPY = (
     "np.cosh np.deg2rad np.exp np.exp2 np.expm1 np.fabs np.i0 np.log np.log10 np.log1p np.log2 np.negative "
     "np.positive np.rad2deg np.real np.reciprocal np.sigmoid np.sign np.sin np.sinc np.sinh np.sqrt np.square "
     "np.tan np.tanh np._erf np._erfc np._log_ndtr np._ndtri np._gammaln np._digammas np.nan_to_num np.astype np.flip np.fliplr np.flipud "
-    "np.roll np.fft.fftshift np.fft.ifftshift abs neg square sigmoid").split()
+    "np.roll np.unwrap np.fft.fftshift np.fft.ifftshift abs neg square sigmoid").split()
 _BINARY = (
     "sub div mod pow builtins.pow np.add np.subtract np.multiply np.divide np.power np.float_power "
     "np.mod np.fmod np.maximum np.minimum np.fmax np.fmin np.hypot np.arctan2 np.copysign np.logaddexp "
@@ -1040,7 +1040,7 @@ SHAPES = {
     "np.tensordot": _tensordot, "np.einsum": _einsum, "np.vdot": _vdot, "np.cross": _cross,
     "np.convolve": _convolve, "np.polyval": _polyval, "np.interp": _interp, "np.vander": _vander,
     "np.cov": _cov, "np.diff": _diff, "np.gradient": _gradient, "np.average": _average,
-    "np.linalg.norm": _norm, "np.linalg.inv": _inv, "np.linalg.pinv": _pinv, "np.linalg.det": _det,
+    "np.linalg.norm": _norm, "np.linalg.inv": _inv, "np._expm": _inv, "np.linalg.pinv": _pinv, "np.linalg.det": _det,
     "np.linalg.slogdet": _slogdet, "np.linalg.solve": _solve, "np.linalg.eigh": _eigh,
     "np.linalg.qr": _qr, "np.linalg.svd": _svd, "np.linalg.cholesky": _inv,
     "np.linalg.matrix_power": _inv,
