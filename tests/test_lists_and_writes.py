@@ -367,12 +367,12 @@ def test_an_op_into_an_item_of_a_vector_rebinds_the_number_at_the_shapes_given(s
 
 
 @pytest.mark.parametrize("source, shapes, match, line", [
-    # without shapes, which of the two it is depends on the rank of x
+    # without shapes, which of the two it is depends on the rank of x: refused at the op=
     ("y = x * 1.0\n    row = y[0]\n    row *= 2.0\n    return np.sum(y * x)", None,
-     "which the shapes decide: give them", 3),
+     "which the shapes decide: give them", 6),
     # the rows a loop gives (for r in y: r *= 2.0): views of a matrix's, numbers of a vector's
     ("y = x * 1.0\n    for r in y:\n        r *= 2.0\n    return np.sum(y * x)", None,
-     "which the shapes decide: give them", 3),
+     "which the shapes decide: give them", 6),
     # (the view of a parameter, row = x[0]; row *= 2.0, is the write into the caller's array it is:
     # test_fuzz_regressions.py's in-place operators through aliases and views)
 ])
