@@ -378,6 +378,8 @@ class StatementStager:
         self.defined.add(new)
         params = (("index", index), ("index_vars", repr(tuple(index_vars))))
         op = ir.Op(new, "setitem", (base, written), self.line, params, f"{base}.copy()")
+        if name in self.config:  # bn_param["running_mean"] = ...: which key of the dict of settings this sets
+            self.settings_keys[new] = (index, base)
         if isinstance(written, ir.Var) and self._index_kind(op) != "index" and not self.integer_fancy(index) and \
                 self.sharing(written.name) & self.sharing(base.name):  # (through integer arrays NumPy copies
             # a value sharing the array's memory first, as the staged write reads it; through a mask not)

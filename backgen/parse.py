@@ -2895,16 +2895,22 @@ def fence(forward, main=True):
 
 def settings_written(forward):
     """``written(helper, position, keyword)`` for ``settings_displays.names``: whether the helper of ``forward``
-    so named writes into that parameter (True where it cannot be read)."""
+    so named writes into that parameter (True where it cannot be read); ``written.keys(...)`` the keys it
+    writes (``settings_displays.keys_written``)."""
     def read(name):
         if name not in forward.helpers:
-            return None
+            return False
         helper = read_plain(forward, name)
         return helper.func if helper is not None and isinstance(helper.func, ast.FunctionDef) else None
 
     def written(name, position, keyword):
         func = read(name)
-        return func is None or settings_displays.param_written(func, position, keyword, read)
+        return not func or settings_displays.param_written(func, position, keyword, read)
+
+    def keys(name, position, keyword):
+        func = read(name)
+        return settings_displays.keys_written(func, position, keyword, read) if func else None
+    written.keys = keys
     return written
 
 

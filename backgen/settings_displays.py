@@ -58,6 +58,30 @@ def names(func, helpers, written=None):
     return frozenset(found)
 
 
+def _allowed_uses(func, helpers, found):
+    """The ids of the reads of ``found`` as settings (see the module's contract; also as the value a
+    name of ``found`` is bound to, or an item of a tuple a layer keeps as its cache), and the names read so."""
+    allowed = set()
+    for node in walk(func):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load) \
+                and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+            allowed.add(id(node.value))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and \
+                isinstance(node.func.value, ast.Name):
+            allowed.add(id(node.func.value))
+        elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            allowed.add(id(node.comparators[0]))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in helpers:
+            allowed.update(id(a) for a in node.args + [k.value for k in node.keywords if k.arg is not None])
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if node.targets[0].id in found and isinstance(node.value, ast.Name):
+                allowed.add(id(node.value))
+            elif isinstance(node.value, ast.Tuple):  # cache = (x, w, b, conv_param)
+                allowed.update(id(e) for e in node.value.elts)
+    used = {node.id for node in walk(func) if isinstance(node, ast.Name) and id(node) in allowed}
+    return allowed, used & found
+
+
 def _read_by_key(func, name):
     for node in walk(func):
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name or \
@@ -81,24 +105,32 @@ def _handed_and_written(func, name, written):
     return False
 
 
-def param_written(func, position, keyword, read, depth=0):
+def param_written(func, position, keyword, read):
     """Whether the function ``func`` (an ``ast.FunctionDef``) writes into its parameter at ``position`` (or
-    named ``keyword``), by a subscript or attribute store, or hands it to a function ``read(name)`` gives
-    (None: unknown, which counts as writing) that does, as deep as three calls."""
+    named ``keyword``): ``keys_written`` says some key, or it cannot tell."""
+    return keys_written(func, position, keyword, read) != set()
+
+
+def keys_written(func, position, keyword, read, depth=0):
+    """The string keys the function ``func`` writes into its parameter at ``position`` (or named ``keyword``)
+    by subscript stores, or through a function ``read(name)`` gives it to (as deep as three calls; False for a
+    name that is none of the user's functions, which writes nothing into it); None where it cannot tell (a key computed, an attribute stored, ``update``, a function it cannot read)."""
     params = [a.arg for a in func.args.args]
     param = params[position] if position is not None and position < len(params) else keyword
     if param not in params:
-        return True
+        return None
+    keys = set()
     for node in walk(func):
         if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.value, ast.Name) and \
                 node.value.id == param and not isinstance(node.ctx, ast.Load):
-            return True
+            if not (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and
+                    isinstance(node.slice.value, str)):
+                return None
+            keys.add(node.slice.value)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
                 isinstance(node.func.value, ast.Name) and node.func.value.id == param and \
                 node.func.attr in ("update", "setdefault", "pop", "popitem", "clear"):
-            return True
-    if depth >= 3:
-        return False
+            return None
     for node in walk(func):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             places = [(k, None) for k, a in enumerate(node.args) if isinstance(a, ast.Name) and a.id == param]
@@ -106,33 +138,17 @@ def param_written(func, position, keyword, read, depth=0):
             if not places:
                 continue
             inner = read(node.func.id)
-            if inner is None or any(param_written(inner, k, kw, read, depth + 1) for k, kw in places):
-                return True
-    return False
+            if inner is False:  # (not one of the user's functions: a builtin, len(d), which writes nothing)
+                continue
+            if inner is None or depth >= 3:
+                return None
+            for k, kw in places:
+                more = keys_written(inner, k, kw, read, depth + 1)
+                if more is None:
+                    return None
+                keys |= more
+    return keys
 
-
-def _allowed_uses(func, helpers, found):
-    """The ids of the reads of ``found`` as settings (see the module's contract; also as the value a
-    name of ``found`` is bound to, or an item of a tuple a layer keeps as its cache), and the names read so."""
-    allowed = set()
-    for node in walk(func):
-        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load) \
-                and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
-            allowed.add(id(node.value))
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and \
-                isinstance(node.func.value, ast.Name):
-            allowed.add(id(node.func.value))
-        elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
-            allowed.add(id(node.comparators[0]))
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in helpers:
-            allowed.update(id(a) for a in node.args + [k.value for k in node.keywords if k.arg is not None])
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            if node.targets[0].id in found and isinstance(node.value, ast.Name):
-                allowed.add(id(node.value))
-            elif isinstance(node.value, ast.Tuple):  # cache = (x, w, b, conv_param)
-                allowed.update(id(e) for e in node.value.elts)
-    used = {node.id for node in walk(func) if isinstance(node, ast.Name) and id(node) in allowed}
-    return allowed, used & found
 
 
 def _display(value):

@@ -253,7 +253,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.env = forward.env
         nodes = forward.nodes
         self.numpy = arrays or uses_numpy(forward, nodes=nodes)
-        displays = settings_displays.names(forward.func, forward.helpers, settings_written(forward))  # conv_param
+        self.settings_written = settings_written(forward)  # (whether, and what, a helper writes into a dict)
+        self.settings_changed = {}  # a dict of settings -> (keys or None, the call writing them) of each such call
+        self.settings_keys = {}  # the version a write into a dict of settings makes -> (its key's text, the one before)
+        displays = settings_displays.names(forward.func, forward.helpers, self.settings_written)  # conv_param
         more, self.config_aliases = config_aliases(forward.func, forward.settings | displays, nodes)
         self.config_aliases |= displays
         self.config = forward.settings | more | self.config_aliases

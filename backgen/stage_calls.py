@@ -339,6 +339,12 @@ class CallStager:
         target = name() if name is not None else self.namer.fresh(role or f"{function}_out")
         params = (("function", function), ("params", ",".join(names)), ("outputs", str(outputs)))
         self.add(ir.Op(target, "call", tuple(atoms), self.line, params, text))
+        for k, param in enumerate(names):  # (batchnorm_forward(x, gamma, beta, bn_param) writing its running mean
+            value = bound.get(param)  # into bn_param: a later read of that key reads what the call computed)
+            if isinstance(value, ast.Name) and value.id in self.config:
+                keys = self.settings_written.keys(function, k, None)
+                if keys != set():
+                    self.settings_changed.setdefault(value.id, []).append((keys, ir.Var(target)))
         return ir.Var(target)
 
     def method(self, node, name, role):
@@ -347,7 +353,9 @@ class CallStager:
         if isinstance(receiver, ast.Name) and receiver.id in self.config:  # bn_param.get("eps", 1e-5)
             key = node.args[0] if node.args else None
             return self.inert(node, [receiver] + node.args + [k.value for k in node.keywords], name,
-                              role or _setting(key))
+                              role or _setting(key), opaque=True, reason=_settings_read(node, receiver.id),
+                              extra=self.written_settings(receiver.id, key),
+                              resolved={id(receiver): self.settings_version(receiver.id, key)})
         if method == "astype":  # to a float type: the same numbers; to an integer type: no gradient
             dtype = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "dtype"), None)
             if _integral_dtype(dtype):
@@ -740,12 +748,39 @@ class CallStager:
         return qualified is not None and qualified.startswith("np.") and \
             isinstance(getattr(np, qualified[3:], None), type) and issubclass(getattr(np, qualified[3:]), np.generic)
 
-    def inert(self, node, children, name, role, opaque=False, inline=False, reason=None, own_line=False):
+    def written_settings(self, name, key):
+        """The results of the calls before that wrote into the dict of settings ``name`` at ``key`` (an
+        ``ast`` node; any where it is no string written out), which a read of it there reads."""
+        said = key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+        return tuple(call for keys, call in self.settings_changed.get(name, ())
+                     if keys is None or said is None or said in keys)
+
+    def settings_version(self, name, key):
+        """The value of the dict of settings ``name`` to read at ``key`` (an ``ast`` node) from: the one before
+        each write into it at another string key (bn_param["mode"] after bn_param["running_mean"] = ...
+        reads the dict as it was given), else the current one; None where ``name`` holds no value."""
+        atom = self.versions.get(name)
+        said = repr(key.value) if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+        while isinstance(atom, ir.Var) and atom.name in self.settings_keys and said is not None:
+            index, before = self.settings_keys[atom.name]
+            try:
+                other = ast.literal_eval(index)
+            except (ValueError, SyntaxError):
+                break
+            if not isinstance(other, str) or repr(other) == said:
+                break
+            atom = before
+        return atom
+
+    def inert(self, node, children, name, role, opaque=False, inline=False, reason=None, own_line=False, extra=(),
+              resolved=None):
         """A value that carries no gradient: a mask, a shape, a constructor's result.
 
         ``inline`` keeps it as an expression (a constant atom) instead of a line, as is one of constants
         alone unless ``own_line``; ``opaque``: refused where a differentiated value flows into it, saying
-        ``reason`` if given.
+        ``reason`` if given; ``extra``: values it reads beside those its text names (a call that wrote
+        into the dict it reads); ``resolved``: the atoms of children already known (id of the node -> the
+        atom; None: read as any other).
         """
         replaced = {}
         args = []
@@ -755,11 +790,12 @@ class CallStager:
         for child in children:
             if isinstance(child, ast.Slice):
                 continue
-            atom = self.expr(child) if not (_literal(child) or self.dtype(child)) else \
-                ir.Const(source.to_source(child))
+            atom = (resolved or {}).get(id(child)) or (
+                self.expr(child) if not (_literal(child) or self.dtype(child)) else ir.Const(source.to_source(child)))
             replaced[id(child)] = atom
             if isinstance(atom, ir.Var):
                 args.append(atom)
+        args += [atom for atom in extra if atom not in args]
         text = self.spell(node, replaced)
         if not args and not own_line or inline:
             return ir.Const(text)
@@ -781,7 +817,10 @@ class CallStager:
         if isinstance(value, ast.Attribute) and value.attr in INERT_ATTRIBUTES:
             return self.inert(node, [value.value] + _index_parts(node.slice), name, role or "n")
         if isinstance(value, ast.Name) and value.id in self.config:  # bn_param["mode"]: a setting
-            return self.inert(node, [value] + _index_parts(node.slice), name, role or _setting(node.slice))
+            return self.inert(node, [value] + _index_parts(node.slice), name, role or _setting(node.slice),
+                              opaque=True, reason=_settings_read(node, value.id),
+                              extra=self.written_settings(value.id, node.slice),
+                              resolved={id(value): self.settings_version(value.id, node.slice)})
         base = self.expr(value)
         index, index_vars = self.index(node, base)
         text = f"{source.wrap(str(base))}[{index}]"
@@ -1007,6 +1046,14 @@ def _literal(node):
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return False
     return not isinstance(node, (ast.List, ast.Tuple, ast.Set, ast.Dict)) or all(_literal(e) for e in node.elts)
+
+
+def _settings_read(node, name):
+    """Why a read of the dict of settings ``name`` is refused where a differentiated value reaches it: a value
+    the function computed and wrote into it before (``bn_param['running_mean'] = ...``), or a default read."""
+    return (f"{source.to_source(node)}: {name} is a dict of settings, which carry no gradient, and this reads "
+            "a value computed from differentiated inputs (written into it before, or given as the default): "
+            "keep that value under a name of its own and read it there")
 
 
 def _index_parts(index):

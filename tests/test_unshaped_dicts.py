@@ -18,6 +18,13 @@ X, Y = RNG.randn(5, 3), RNG.randn(5, 2)
 LABELS = np.array([0, 1, 1, 0, 1])
 
 NETS = {
+    "a branch on an entry": """
+        def loss(params, X, y):
+            h = X @ params['W1']
+            if params['b1'][0] > 0:
+                h = h + params['b1']
+            return np.sum((h @ params['W2'] - y) ** 2)
+        """,
     "names bound to entries": """
         def loss(params, X, y):
             W1, b1 = params['W1'], params['b1']
@@ -127,9 +134,9 @@ def test_a_refusal_names_the_dicts_arrays_and_how_to_give_their_shapes():
         import numpy as np
         def loss(params, X, y):
             h = X @ params['W1']
-            if params['b1'][0] > 0:
-                h = h + params['b1']
-            return np.sum((h @ params['W2'] - y) ** 2)
+            for i in range(3):
+                h = np.concatenate([h, h @ params['W2']], axis=1)
+            return np.sum(h)
         """)
     with pytest.raises(backgen.BackgenError, match=r"W1 is params\['W1'\].*shapes=\{'params': \{'W1': 'N, D'"):
         backgen.generate(source, name="loss")
