@@ -74,6 +74,10 @@ MAX_FITS = 8
 # The most elements a sample array whose sizes are fitted may start with (sizes of its own take room).
 FIT_ROOM = 1 << 20
 
+# The most runs at fitted sizes one function's samples take in all (each writes the program once): past them
+# a failing sample stays failed, so that code the samples cannot fit is refused in seconds, not minutes.
+MAX_FIT_RUNS = 80
+
 # Calls whose arguments are counts or sizes (np.zeros(N), np.eye(C), range(T), np.bincount's minlength): the
 # positions of those arguments (None: all of them) and their keywords.
 SIZE_CALLS = {"range": (None, ()), "zeros": ((0,), ("shape",)), "ones": ((0,), ("shape",)),
@@ -959,6 +963,7 @@ class _Fitting:
     on: bool = False
     misfit: bool = False
     avoid: frozenset = frozenset()
+    runs: int = 0  # the runs at fitted sizes so far (at most ``MAX_FIT_RUNS``)
 
 
 def _write(forward, unknown, declared, attempt, needed, fitting):
@@ -1273,6 +1278,8 @@ class _Samples:
                     not about_sizes(exc.msg, getattr(exc, "varying_shape", None) == "loop"):
                 raise
             first = exc
+        if self.fitting.runs >= MAX_FIT_RUNS:
+            raise first
         avoid = {d for spec in probe.values() for d in spec.dims if isinstance(d, int)} | self.fitting.avoid
         sizes = Sizes({n: probe[n].dims for n, rank in ranks.items() if isinstance(rank, int) and rank}, avoid)
         if not sizes.dims or not fits(sizes.shapes()):
@@ -1301,6 +1308,8 @@ class _Samples:
         With ``parts``, where they do not, the sizes of an axis the code cuts are tried in parts that agree
         (``Sizes.parts``), kept where the run gets further."""
         for _ in range(count):
+            if self.fitting.runs >= MAX_FIT_RUNS:
+                return None
             try:
                 return self.fitted(probe, sizes.shapes())
             except BackgenError as exc:
@@ -1326,6 +1335,7 @@ class _Samples:
     def fitted(self, probe, shapes):
         """The program written at ``probe`` with the parameters of ``shapes`` of those shapes."""
         fitted = dict(probe, **{n: dataclasses.replace(probe[n], dims=dims) for n, dims in shapes.items()})
+        self.fitting.runs += 1
         with bounded_memory(SAMPLE_ROOM):
             return self.attempt(fitted, self.unknown)
 

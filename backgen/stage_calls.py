@@ -462,7 +462,7 @@ class CallStager:
         if qualified == "np.einsum" and node.args and not self.text_value(node.args[0]):
             node_before, node = node, _einsum_subscripts(node)  # np.einsum(x, [0, 1], [1]): np.einsum('ab->b', x)
             if node is None and isinstance(node_before.args[0], ast.Name) and (
-                    len(node_before.args) < 2 or not isinstance(node_before.args[1], (ast.List, ast.Tuple))):
+                    len(node_before.args) < 2 or not self.axes_list(node_before.args[1])):
                 raise self.error(f"np.einsum's subscripts {node_before.args[0].id!r} are not a string written in the "
                                  f"function: write them in the call (np.einsum('ij,jk->ik', a, b)), or bind them to a "
                                  f"name first (spec = 'ij,jk->ik')", node_before.args[0])
@@ -754,6 +754,15 @@ class CallStager:
         said = key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
         return tuple(call for keys, call in self.settings_changed.get(name, ())
                      if keys is None or said is None or said in keys)
+
+    def axes_list(self, node):
+        """Whether ``node`` is a list or tuple written out, or a name the function binds to one (np.einsum's
+        operands' axes, ``axes = [0, 1]``)."""
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return True
+        return isinstance(node, ast.Name) and any(
+            isinstance(n, ast.Assign) and isinstance(n.value, (ast.List, ast.Tuple)) and
+            any(isinstance(t, ast.Name) and t.id == node.id for t in n.targets) for n in source.walk(self.func))
 
     def settings_version(self, name, key):
         """The value of the dict of settings ``name`` to read at ``key`` (an ``ast`` node) from: the one before

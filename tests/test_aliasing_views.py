@@ -56,7 +56,7 @@ def test_op_assign_on_an_index_without_a_slice_still_needs_the_shapes():
         p += 0.5
         return pos * 2.0
     """
-    assert_refused(source, "'pos' may have been changed by the write into 'p'", 2)
+    assert_refused(source, "'pos' may have been changed by the write into 'p'", 5)
 
 
 # --- an alias written in place, its other name held by a layer's cache ------------------------------
