@@ -1,0 +1,112 @@
+"""Metric-learning and self-supervised losses as people write them in NumPy: triplet losses (batch-all,
+batch-hard, semi-hard mining from label masks), contrastive and N-pair losses, InfoNCE and NT-Xent
+(cosine similarities, temperatures, diagonals masked), MoCo with a given queue, BYOL and SimSiam,
+Barlow Twins and VICReg, ArcFace/CosFace margins, center and proxy losses, supervised contrastive
+losses and distillation with temperatures.
+
+Each case is checked against central finite differences in float64 (``numeric``) with respect to its
+float parameters, by ``backgen.generate`` (with no shapes, and with shapes where they are arrays) and
+by the decorator, or asserted refused with a ``BackgenError`` and part of its message.
+"""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_close, finite_differences, imported
+
+
+def _module(source):
+    return imported(textwrap.dedent(source), "metric_hunt")
+
+
+def _copies(args):
+    return [a.copy() if isinstance(a, np.ndarray) else list(a) if isinstance(a, list) else a for a in args]
+
+
+def _shapes(names, args):
+    shapes = {}
+    for p, a in zip(names, args):
+        if isinstance(a, float):
+            shapes[p] = "float"
+        elif isinstance(a, np.ndarray) and a.dtype.kind in "fiu":
+            shapes[p] = ("int " if a.dtype.kind in "iu" else "") + ", ".join(map(str, a.shape))
+        else:
+            return None
+    return shapes
+
+
+def assert_right(source, args, name="f", wrt=None, dout=1.0, ways=("plain", "shapes", "decorator")):
+    """The gradients of ``name`` in ``source`` for the parameters at ``wrt`` (by default the float arrays
+    and numbers) agree with central differences, each way asked for."""
+    import inspect  # noqa: PLC0415
+
+    source = "import math\n\nimport numpy as np\n" + textwrap.dedent(source)
+    func = _module(source)[name]
+    params = list(inspect.signature(func).parameters)
+    positions = wrt if wrt is not None else [
+        k for k, a in enumerate(args) if isinstance(a, float) or isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+    names = tuple(params[k] for k in positions)
+    want = finite_differences(lambda *values: func(*_copies(values)), list(args), positions, (dout,))
+    for way in ways:
+        if way == "decorator":
+            with np.errstate(all="ignore"):
+                got = backgen.backward(func, wrt=names).backward(*_copies(args), dout=dout)
+        else:
+            shapes = _shapes(params, args) if way == "shapes" else None
+            if way == "shapes" and shapes is None:
+                continue
+            text = backgen.generate(source, name=name, shapes=shapes, wrt=names)
+            namespace = {}
+            exec(compile(text, "<generated>", "exec"), namespace)
+            with np.errstate(all="ignore"):
+                got = namespace[f"{name}_backward"](*_copies(args), dout=dout)
+        got = got if len(positions) > 1 else (got,)
+        for g, w in zip(got, want):
+            assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
+
+
+def assert_refused(source, match, name="f"):
+    with pytest.raises(backgen.BackgenError, match=match):
+        backgen.generate("import numpy as np\n" + textwrap.dedent(source), name=name)
+
+
+def _embeddings(n, d, seed):
+    return np.random.default_rng(seed).standard_normal((n, d))
+
+
+# ---------------------------------------------------------------- scipy's cdist with the cosine metric
+
+
+def test_similarities_as_one_minus_cdist_cosine():
+    source = '''
+    from scipy.spatial.distance import cdist
+    def f(a, b, t=0.5):
+        sim = 1 - cdist(a, b, metric='cosine')
+        return np.sum(np.exp(sim / t))
+    '''
+    assert_right(source, [_embeddings(5, 3, 0), _embeddings(4, 3, 1)])
+
+
+def test_hardest_negative_under_cdist_cosine_and_chebyshev():
+    source = '''
+    from scipy.spatial import distance
+    def f(x, y, margin=0.2):
+        d = distance.cdist(x, x, 'cosine') + 0.1 * distance.cdist(x, x, 'chebyshev')
+        same = y[:, None] == y[None, :]
+        dp = np.max(np.where(same, d, 0.0), axis=1)
+        dn = np.min(np.where(same, np.inf, d), axis=1)
+        return np.mean(np.maximum(dp - dn + margin, 0.0))
+    '''
+    assert_right(source, [_embeddings(6, 3, 2), np.array([0, 1, 0, 2, 1, 2])])
+
+
+def test_uniformity_over_pdist_cosine():
+    source = '''
+    from scipy.spatial.distance import pdist, squareform
+    def f(x):
+        return np.log(np.mean(np.exp(-2 * pdist(x, 'cosine')))) + np.sum(squareform(pdist(x, 'cosine')) ** 2)
+    '''
+    assert_right(source, [_embeddings(5, 3, 3)])
