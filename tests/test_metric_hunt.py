@@ -110,3 +110,35 @@ def test_uniformity_over_pdist_cosine():
         return np.log(np.mean(np.exp(-2 * pdist(x, 'cosine')))) + np.sum(squareform(pdist(x, 'cosine')) ** 2)
     '''
     assert_right(source, [_embeddings(5, 3, 3)])
+
+
+# ---------------------------------------------------------------- pairs from itertools.combinations
+
+
+def test_pairs_listed_from_combinations_of_a_range():
+    source = '''
+    import itertools
+    def f(x, y, m=1.0):
+        total = 0.0
+        pairs = list(itertools.combinations(range(len(y)), 2))
+        for i, j in pairs:
+            d = np.linalg.norm(x[i] - x[j])
+            if y[i] == y[j]:
+                total += d ** 2
+            else:
+                total += max(m - d, 0) ** 2
+        return total / len(pairs)
+    '''
+    assert_right(source, [_embeddings(5, 3, 4), np.array([0, 1, 0, 1, 1])], wrt=[0])
+
+
+def test_pairs_of_rows_from_combinations_in_comprehensions():
+    source = '''
+    from itertools import combinations
+    def f(x):
+        n = x.shape[0]
+        near = sum(np.exp(-np.sum((x[i] - x[j]) ** 2)) for i, j in combinations(range(n), 2))
+        far = [np.sum(np.abs(a - b)) for a, b in combinations(x, r=2)]
+        return near + np.mean(far) + len(tuple(combinations(range(1, n), 2)))
+    '''
+    assert_right(source, [_embeddings(5, 3, 5)])
