@@ -142,3 +142,30 @@ def test_pairs_of_rows_from_combinations_in_comprehensions():
         return near + np.mean(far) + len(tuple(combinations(range(1, n), 2)))
     '''
     assert_right(source, [_embeddings(5, 3, 5)])
+
+
+# ---------------------------------------------------------------- an elementwise call writing out= where=
+
+
+def test_rows_normalized_by_divide_into_zeros_where_their_norm_is_positive():
+    """np.divide(x, n, out=xn, where=n > 0) standing alone: xn keeps its zeros where the norm is 0, x / n
+    elsewhere; it was refused as a call that may write into its arguments."""
+    source = '''
+    def f(x):
+        n = np.linalg.norm(x, axis=1, keepdims=True)
+        xn = np.zeros_like(x)
+        np.divide(x, n, out=xn, where=n > 0)
+        return np.sum((xn @ xn.T) ** 2)
+    '''
+    assert_right(source, [_embeddings(5, 3, 6)])
+
+
+def test_log_written_into_ones_where_a_mask_holds():
+    source = '''
+    def f(p, q):
+        logp = np.ones_like(p)
+        np.log(p, out=logp, where=p > 0.5)
+        return np.sum(logp * q)
+    '''
+    rng = np.random.default_rng(7)
+    assert_right(source, [np.abs(rng.standard_normal((4, 5))) + 0.1, rng.standard_normal((4, 5))])
