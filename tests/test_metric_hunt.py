@@ -169,3 +169,34 @@ def test_log_written_into_ones_where_a_mask_holds():
     '''
     rng = np.random.default_rng(7)
     assert_right(source, [np.abs(rng.standard_normal((4, 5))) + 0.1, rng.standard_normal((4, 5))])
+
+
+# ---------------------------------------------------------------- labels given as shapes, masks selecting per anchor
+
+
+BATCH_HARD_LOOP = '''
+def f(emb, labels, margin=0.5):
+    n = emb.shape[0]
+    total = 0.0
+    for i in range(n):
+        d = np.linalg.norm(emb - emb[i], axis=1)
+        pos = d[(labels == labels[i]) & (np.arange(n) != i)]
+        neg = d[labels != labels[i]]
+        total += max(pos.max() - neg.min() + margin, 0.0)
+    return total / n
+'''
+
+
+def test_batch_hard_written_per_anchor_with_labels_given_as_a_shape():
+    """The sample labels (all zeros, then all apart) left an anchor no negatives or no positives, whose
+    max and min NumPy refuses: two classes in turn are tried too."""
+    assert_right(BATCH_HARD_LOOP, [_embeddings(6, 3, 8), np.array([0, 1, 0, 2, 1, 2])])
+    text = backgen.generate("import numpy as np\n" + BATCH_HARD_LOOP, shapes={"emb": "6, 3", "labels": "int 6"},
+                              wrt=("emb",))
+    namespace = {}
+    exec(text, namespace)
+    forward = _module("import numpy as np\n" + BATCH_HARD_LOOP)["f"]
+    for labels in (np.array([1, 1, 0, 0, 2, 2]), np.array([3, 0, 3, 0, 3, 0])):
+        x = _embeddings(6, 3, 9)
+        want = finite_differences(lambda e: forward(e, labels), [x], [0], (1.0,))[0]
+        assert_close(namespace["f_backward"](x, labels), want, rtol=1e-5, atol=1e-6)
