@@ -200,3 +200,30 @@ def test_batch_hard_written_per_anchor_with_labels_given_as_a_shape():
         x = _embeddings(6, 3, 9)
         want = finite_differences(lambda e: forward(e, labels), [x], [0], (1.0,))[0]
         assert_close(namespace["f_backward"](x, labels), want, rtol=1e-5, atol=1e-6)
+
+
+# ---------------------------------------------------------------- diagonals at an offset the code computes
+
+
+def test_positives_on_diagonals_at_the_batch_size():
+    """np.diagonal(sim, offset=n) with n = len(a), NT-Xent's positive pairs: refused where the offset was
+    not a constant (np.diag(sim, n) was read)."""
+    source = '''
+    def f(a, b, t=0.5):
+        z = np.concatenate([a, b])
+        z = z / np.linalg.norm(z, axis=1, keepdims=True)
+        s = z @ z.T / t
+        n = len(a)
+        pos = np.concatenate([np.diagonal(s, offset=n), s.diagonal(-n)])
+        return np.mean(np.log(np.exp(s).sum(axis=1)) - pos)
+    '''
+    assert_right(source, [_embeddings(4, 3, 10), _embeddings(4, 3, 11)])
+
+
+def test_diagonal_at_a_computed_offset_of_a_stack():
+    source = '''
+    def f(x):
+        k = x.shape[0] // 2
+        return np.sum(np.diagonal(x, k) ** 2) + np.sum(np.diagonal(x, -k) ** 3)
+    '''
+    assert_right(source, [np.random.default_rng(12).standard_normal((4, 5, 3))])
