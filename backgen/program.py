@@ -1914,9 +1914,11 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                                                probe_body, helper, integers, sampled=True, settings=settings)
                 except BackgenError:  # (a mesh's edge matrices, of its triangles' corners)
                     pass
-            if "zero-size array to reduction" in str(first) and any(s.kind == "int" and s.dims for s in specs.values()):
+            if re.search(r"zero-size array to reduction|of an empty sequence", str(first)) and \
+                    any(s.kind == "int" and s.dims for s in specs.values()):
                 try:  # labels whose masks select nothing at one value for all (the positives of a triplet loss's
-                    # anchor, ``d[labels == labels[i]]``) or all values apart (its negatives): two classes in turn
+                    # anchor, ``d[labels == labels[i]]``) or all values apart (its negatives), to a max, a min or
+                    # an argmax: two classes in turn
                     return _with_sample_shapes(result, examples(result, specs, spread=True, classes=2),
                                                _unrecorded(functions), probe_body, helper, integers, sampled=True,
                                                settings=settings)

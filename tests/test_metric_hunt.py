@@ -227,3 +227,20 @@ def test_diagonal_at_a_computed_offset_of_a_stack():
         return np.sum(np.diagonal(x, k) ** 2) + np.sum(np.diagonal(x, -k) ** 3)
     '''
     assert_right(source, [np.random.default_rng(12).standard_normal((4, 5, 3))])
+
+
+def test_hardest_pair_found_by_argmax_over_indices_with_labels_given_as_a_shape():
+    source = '''
+    def f(x, y, margin=0.5):
+        n = len(y)
+        d = np.sqrt(((x[:, None] - x[None]) ** 2).sum(-1) + 1e-12)
+        loss = 0.0
+        for i in range(n):
+            pos_idx = np.where((y == y[i]) & (np.arange(n) != i))[0]
+            neg_idx = np.where(y != y[i])[0]
+            p = pos_idx[np.argmax(d[i, pos_idx])]
+            q = neg_idx[np.argmin(d[i, neg_idx])]
+            loss += max(0.0, d[i, p] - d[i, q] + margin)
+        return loss / n
+    '''
+    assert_right(source, [_embeddings(6, 3, 13), np.array([0, 1, 0, 2, 1, 2])])
