@@ -244,3 +244,19 @@ def test_hardest_pair_found_by_argmax_over_indices_with_labels_given_as_a_shape(
         return loss / n
     '''
     assert_right(source, [_embeddings(6, 3, 13), np.array([0, 1, 0, 2, 1, 2])])
+
+
+# ---------------------------------------------------------------- NumPy float scalars as defaults
+
+
+def test_margin_and_eps_defaults_written_as_numpy_float_scalars():
+    """margin=np.float32(0.1) was refused as a default that is no number: it is the number it holds."""
+    source = '''
+    def f(a, p, n, margin=np.float32(0.1), eps=np.float64(1e-8)):
+        dp = np.sqrt(((a - p) ** 2).sum(1) + eps)
+        dn = np.sqrt(((a - n) ** 2).sum(1) + eps)
+        return float(np.maximum(dp - dn + margin, 0).mean())
+    '''
+    assert_right(source, [_embeddings(5, 3, 14), _embeddings(5, 3, 15), _embeddings(5, 3, 16)])
+    text = backgen.generate("import numpy as np\n" + textwrap.dedent(source), name="f")
+    assert f"margin={float(np.float32(0.1))!r}" in text
