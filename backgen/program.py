@@ -1915,7 +1915,9 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                 except BackgenError:  # (a mesh's edge matrices, of its triangles' corners)
                     pass
             if re.search(r"zero-size array to reduction|of an empty sequence", str(first)) and \
-                    any(s.kind == "int" and s.dims for s in specs.values()):
+                    not getattr(result, "shape_free", None) and \
+                    any(s.kind == "int" and s.dims for s in specs.values()):  # (shapes given: the samples of
+                # code for every shape try their ranks, and say what fails at each)
                 try:  # labels whose masks select nothing at one value for all (the positives of a triplet loss's
                     # anchor, ``d[labels == labels[i]]``) or all values apart (its negatives), to a max, a min or
                     # an argmax: two classes in turn
