@@ -12,8 +12,16 @@ combinations``) with the loops over the same pairs in the same order:
   len(seq)): i = seq[k]; j = seq[k1]``.
 
 Only with ``r`` 2 written as a number, a target of two names, no ``else`` and
-no ``break`` leaving the loop (in two loops it would leave the inner one only);
-other uses are left as they are (and refused as an unknown function).
+no ``break`` leaving the loop (in two loops it would leave the inner one only).
+
+A comprehension's ``for i, j in combinations(range(n), 2)`` is its two generators
+``for i in range(n) for j in range(i + 1, n)``.  Elsewhere (``pairs = list(combinations(range(n),
+2))`` read as a list of pairs, ``for a, b in combinations(x, 2)`` in a comprehension), the call, with
+``list(...)`` or ``tuple(...)`` around it or not, is the list of the same pairs in the same order,
+``[(i, j) for i in range(n) for j in range(i + 1, n)]`` or, of a sequence named,
+``[(seq[k], seq[k1]) for k in range(len(seq)) for k1 in range(k + 1, len(seq))]``.  Other uses
+(another ``r``, a sequence that is not a name or a ``range``) are left as they are (and refused as an
+unknown function).
 """
 
 import ast
@@ -26,6 +34,80 @@ def rewrite(forward):
         return
     fresh = fresh_names(set(name_ids(forward.func)) | {a.arg for a in forward.func.args.args})
     forward.func.body = rewrite_statements(forward.func.body, lambda stmt: _pairs(forward, stmt, fresh) or [stmt])
+    _Lists(forward, fresh).visit(forward.func)
+    ast.fix_missing_locations(forward.func)
+
+
+class _Lists(ast.NodeTransformer):
+    """The calls left, in comprehensions and as values, written as generators or lists of pairs."""
+
+    def __init__(self, forward, fresh):
+        self.forward, self.fresh = forward, fresh
+
+    def _generators(self, node):
+        self.generic_visit(node)
+        generators = []
+        for gen in node.generators:
+            seq = _pair_sequence(self.forward, gen.iter)
+            if seq is not None and _is_range(self.forward, seq) and not gen.is_async and \
+                    isinstance(gen.target, ast.Tuple) and len(gen.target.elts) == 2 and \
+                    all(isinstance(e, ast.Name) for e in gen.target.elts) and \
+                    gen.target.elts[0].id != gen.target.elts[1].id:
+                first, second = (e.id for e in gen.target.elts)
+                start, stop = seq.args if len(seq.args) == 2 else [None, seq.args[0]]
+                inner = ast.Call(ast.Name("range", ast.Load()),
+                                 [ast.BinOp(ast.Name(first, ast.Load()), ast.Add(), ast.Constant(1)), stop], [])
+                generators += [ast.comprehension(ast.Name(first, ast.Store()), seq, [], 0),
+                               ast.comprehension(ast.Name(second, ast.Store()), inner, gen.ifs, 0)]
+            else:
+                generators.append(gen)
+        node.generators = generators
+        for sub in walk(node):
+            ast.copy_location(sub, node)
+        return node
+
+    visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _generators
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        inner = node
+        if isinstance(node.func, ast.Name) and node.func.id in ("list", "tuple") and \
+                self.forward.env.get(node.func.id) == node.func.id and len(node.args) == 1 and not node.keywords:
+            inner = node.args[0]
+        seq = _pair_sequence(self.forward, inner)
+        if seq is None:
+            return node
+        k, k1 = self.fresh("k"), self.fresh("k")
+        if _is_range(self.forward, seq):
+            stop = seq.args[-1]
+            outer = seq
+            pair = ast.Tuple([ast.Name(k, ast.Load()), ast.Name(k1, ast.Load())], ast.Load())
+        elif isinstance(seq, ast.Name):
+            stop = ast.Call(ast.Name("len", ast.Load()), [ast.Name(seq.id, ast.Load())], [])
+            outer = ast.Call(ast.Name("range", ast.Load()), [stop], [])
+            pair = ast.Tuple([ast.Subscript(ast.Name(seq.id, ast.Load()), ast.Name(k, ast.Load()), ast.Load()),
+                              ast.Subscript(ast.Name(seq.id, ast.Load()), ast.Name(k1, ast.Load()), ast.Load())],
+                             ast.Load())
+        else:
+            return node
+        after = ast.Call(ast.Name("range", ast.Load()),
+                         [ast.BinOp(ast.Name(k, ast.Load()), ast.Add(), ast.Constant(1)), stop], [])
+        new = ast.ListComp(pair, [ast.comprehension(ast.Name(k, ast.Store()), outer, [], 0),
+                                  ast.comprehension(ast.Name(k1, ast.Store()), after, [], 0)])
+        for sub in walk(new):
+            ast.copy_location(sub, node)
+        return new
+
+
+def _pair_sequence(forward, node):
+    """The sequence of ``combinations(seq, 2)`` (r 2 written as a number), else None."""
+    if not _is_combinations(forward, node) or any(isinstance(a, ast.Starred) for a in node.args) or not node.args:
+        return None
+    r = node.args[1] if len(node.args) == 2 else next((k.value for k in node.keywords if k.arg == "r"), None)
+    if not (isinstance(r, ast.Constant) and r.value == 2 and not isinstance(r.value, bool)) or \
+            len(node.args) + len(node.keywords) != 2:
+        return None
+    return node.args[0]
 
 
 def _pairs(forward, stmt, fresh):

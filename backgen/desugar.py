@@ -31,7 +31,8 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
 * ``for ...: body else: rest`` (or ``while``) -> the loop, then ``rest``, where the body has no
   ``break`` of its own; else ``broke = 0``, the loop with ``broke = 1`` before each of its breaks, then
   ``if broke == 0: rest``;
-* ``np.exp(s, out=s)`` standing alone -> ``s[...] = np.exp(s)`` (not with ``where=``);
+* ``np.exp(s, out=s)`` standing alone -> ``s[...] = np.exp(s)``; with ``where=m``, of an elementwise function,
+  ``s[...] = np.where(m, np.exp(s), s)``;
 * ``xs.extend([a, b])`` standing alone -> ``xs.append(a)``, ``xs.append(b)`` (no element reading ``xs``);
 * ``for h in reversed(hs)`` (not of a range), but for ``hs`` a name and ``h`` one (staged as the
   index loop counting down it is, which reads a list of numbers item by item, never sliced) ->
@@ -781,7 +782,11 @@ class _State:
         if _written_out(stmt):  # np.exp(scores, out=scores) -> scores[...] = np.exp(scores)
             call = stmt.value
             out = next(k.value for k in call.keywords if k.arg == "out")
-            value = ast.Call(call.func, call.args, [k for k in call.keywords if k.arg != "out"])
+            value = ast.Call(call.func, call.args, [k for k in call.keywords if k.arg not in ("out", "where")])
+            mask = next((k.value for k in call.keywords if k.arg == "where"), None)
+            if mask is not None:  # np.divide(x, n, out=xn, where=n > 0) -> xn[...] = np.where(n > 0, x / n, xn)
+                value = ast.Call(ast.Attribute(ast.Name(call.func.value.id, ast.Load()), "where", ast.Load()),
+                                 [mask, value, ast.Name(out.id, ast.Load())], [])
             target = ast.Subscript(ast.Name(out.id, ast.Load()), ast.Constant(Ellipsis), ast.Store())
             return before + [ast.fix_missing_locations(ast.copy_location(ast.Assign([target], value), stmt))]
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and _nested_target(stmt.targets[0]) and \
@@ -1345,13 +1350,18 @@ def _items(call):
 
 def _written_out(stmt):
     """Whether ``stmt`` is a NumPy call standing alone that writes its result into a named array
-    (``np.exp(scores, out=scores)``): the same as ``scores[...] = np.exp(scores)``; not with
-    ``where=``, which leaves the rest of the array as it was."""
+    (``np.exp(scores, out=scores)``): the same as ``scores[...] = np.exp(scores)``; with ``where=``, of an
+    elementwise function (``np.divide(x, n, out=xn, where=n > 0)``), which leaves the rest of the array as
+    it was, ``xn[...] = np.where(n > 0, np.divide(x, n), xn)``."""
+    from .masked_ufuncs import FUNCTIONS  # noqa: PLC0415  (the elementwise functions)
+
     call = stmt.value if isinstance(stmt, ast.Expr) else None
     return isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
         isinstance(call.func.value, ast.Name) and call.func.value.id in ("np", "numpy") and \
         any(k.arg == "out" and isinstance(k.value, ast.Name) for k in call.keywords) and \
-        not any(k.arg in ("where", None) for k in call.keywords)
+        not any(k.arg is None for k in call.keywords) and \
+        (not any(k.arg == "where" for k in call.keywords) or call.func.attr in FUNCTIONS and
+         not any(isinstance(a, ast.Starred) for a in call.args))
 
 
 def _comprehensions(node):

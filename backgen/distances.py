@@ -8,7 +8,8 @@ ssd``, ``scipy.spatial.distance.cdist`` after ``import scipy.spatial.distance``)
 * ``cdist(XA, XB, metric="euclidean")`` becomes the distances of every row of ``XA`` to every row of
   ``XB`` (both matrices, as SciPy requires): ``D = XA[:, None, :] - XB[None, :, :]``, then
   ``np.sqrt(np.sum(D ** 2, axis=-1))`` for ``"euclidean"``, ``np.sum(D ** 2, axis=-1)`` for
-  ``"sqeuclidean"``, ``np.sum(np.abs(D), axis=-1)`` for ``"cityblock"``;
+  ``"sqeuclidean"``, ``np.sum(np.abs(D), axis=-1)`` for ``"cityblock"``, ``np.max(np.abs(D), axis=-1)`` for
+  ``"chebyshev"``, and one minus the rows' dot products over the products of their norms for ``"cosine"``;
 * ``pdist(X, metric="euclidean")`` becomes ``cdist(X, X, metric)`` of those rows above the diagonal, in
   SciPy's order, ``[np.triu_indices(X.shape[0], 1)]``; ``squareform(pdist(X, metric))`` (its vector
   written there) ``cdist(X, X, metric)``;
@@ -31,13 +32,16 @@ from .source import walk
 SPELLED = frozenset({"cdist", "pdist", "squareform", "euclidean", "sqeuclidean", "cityblock", "cosine",
                      "distance"})  # (parse runs this rewriter only where the function spells one)
 MODULE = "scipy.spatial.distance"
-METRICS = ("euclidean", "sqeuclidean", "cityblock")
+METRICS = ("euclidean", "sqeuclidean", "cityblock", "cosine", "chebyshev")
 PAIRS = {"euclidean": "np.sqrt(np.sum((U - V) ** 2))", "sqeuclidean": "np.sum((U - V) ** 2)",
          "cityblock": "np.sum(np.abs(U - V))",
          "cosine": "(1.0 - np.dot(U, V) / (np.sqrt(np.dot(U, U)) * np.sqrt(np.dot(V, V))))"}
 ROWS = {"euclidean": "np.sqrt(np.sum((A[:, None, :] - B[None, :, :]) ** 2, axis=-1))",
         "sqeuclidean": "np.sum((A[:, None, :] - B[None, :, :]) ** 2, axis=-1)",
-        "cityblock": "np.sum(np.abs(A[:, None, :] - B[None, :, :]), axis=-1)"}
+        "cityblock": "np.sum(np.abs(A[:, None, :] - B[None, :, :]), axis=-1)",
+        "cosine": "(1.0 - np.dot(A, B.T) / (np.sqrt(np.sum(A ** 2, axis=1))[:, None] * "
+                  "np.sqrt(np.sum(B ** 2, axis=1))[None, :]))",
+        "chebyshev": "np.max(np.abs(A[:, None, :] - B[None, :, :]), axis=-1)"}
 FUNCTIONS = ("cdist", "pdist", "squareform") + tuple(PAIRS)
 
 

@@ -2859,6 +2859,7 @@ def fence(forward, main=True):
         node = next(a for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is None)
         raise forward.error("a keyword-only parameter without a default after parameters with defaults is not "
                             "supported: give it a default, or put it before them", node)
+    args.defaults = [_scalar_default(forward, d) for d in args.defaults]
     for default in args.defaults:  # None: an optional output gradient; True, "train": flags and settings
         if not (number(default) is not None or isinstance(default, ast.Constant) and (
                 default.value is None or isinstance(default.value, (bool, str)))):
@@ -3032,6 +3033,30 @@ def array_default(node, env):
     except (ValueError, TypeError, SyntaxError, MemoryError):
         return None
     return value if isinstance(value, numpy.ndarray) and value.dtype.kind in "fiub" and value.size <= 4096 else None
+
+
+_FLOAT_SCALARS = {"numpy.float64": numpy.float64, "numpy.float32": numpy.float32, "numpy.float16": numpy.float16,
+                  "numpy.double": numpy.float64, "numpy.single": numpy.float32}
+
+
+def _scalar_default(forward, node):
+    """A default that is a NumPy float scalar of a number (``margin=np.float32(0.2)``) as the number it
+    holds (``0.20000000298023224``): an array of any float kind gives the same values with either; else
+    ``node`` itself."""
+    if not (isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords):
+        return node
+    from .source import meaning_of  # noqa: PLC0415
+
+    kind = _FLOAT_SCALARS.get(meaning_of(node.func, forward.env.get) or "")
+    if kind is None:
+        return node
+    try:
+        value = default_value(node.args[0])
+    except (ValueError, SyntaxError, TypeError):
+        return node
+    if type(value) not in (int, float):
+        return node
+    return ast.copy_location(ast.Constant(float(kind(value))), node)
 
 
 def default_value(node):

@@ -1914,6 +1914,19 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                                                probe_body, helper, integers, sampled=True, settings=settings)
                 except BackgenError:  # (a mesh's edge matrices, of its triangles' corners)
                     pass
+            if re.search(r"zero-size array to reduction|of an empty sequence", str(first)) and \
+                    not getattr(result, "shape_free", None) and \
+                    any(s.kind == "int" and s.dims for s in specs.values()):  # (shapes given: the samples of
+                # code for every shape try their ranks, and say what fails at each)
+                try:  # labels whose masks select nothing at one value for all (the positives of a triplet loss's
+                    # anchor, ``d[labels == labels[i]]``) or all values apart (its negatives), to a max, a min or
+                    # an argmax: two classes in turn
+                    return _with_sample_shapes(result, examples(result, specs, spread=True, classes=2),
+                                               _unrecorded(functions), probe_body, helper, integers, sampled=True,
+                                               settings=settings)
+                except BackgenError as again:
+                    if _ran(again):
+                        raise
             for value in (1,) if integers and "is out of bounds for axis" in str(first) else ():
                 try:  # an integer parameter indexing an axis (x[n], x[:, n]) shorter than its sample
                     return _with_sample_shapes(result, examples(result, specs, fixed={

@@ -696,6 +696,15 @@ def _diag_grad(grad, v, k=0):
     out[steps + max(-k, 0), steps + max(k, 0)] = grad
     return out
 ''',
+    "_diagonal_grad": '''
+def _diagonal_grad(grad, a, k=0):
+    """The gradient of a in np.diagonal(a, k) over a's first two axes: grad, whose last axis runs along
+    that diagonal, written there into zeros of a's shape."""
+    out = np.zeros(np.shape(a))
+    steps = np.arange(np.shape(grad)[-1])
+    out[steps + max(-k, 0), steps + max(k, 0)] = np.moveaxis(grad, -1, 0)
+    return out
+''',
     "_tensordot_grad": '''
 def _tensordot_grad(grad, a, b, axes, position):
     """The gradient of a (position 0) or b (1) in np.tensordot(a, b, axes): an einsum of grad and

@@ -169,14 +169,16 @@ FLOAT_SAMPLE = 0.5  # the sample value of the first number parameter; the next o
 FLOAT_STEP = 0.0625  # so that no two are equal (lam1 / (lam2 - lam1) would divide by zero)
 
 
-def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=False, small=False, fractions=False):
+def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=False, small=False, fractions=False,
+             classes=None):
     """Sample inputs of the declared shapes, in parameter order (``fixed``: sizes given to some
     named dimensions; ``multiple``: every named size a multiple of it, for code that splits a
     dimension by an integer parameter, ``x.reshape(N, G, C // G)``).  Integer arrays are zeros (an
     index into every axis), or with ``spread`` 0, 1, 2... in turn below the least named size (a mesh's
-    triangles of three corners apart, whose edge matrices invert).  With ``small``, the numbers are a
-    tenth of their usual samples (a GARCH model's ``math.log(omega / (1 - alpha - beta))``, whose
-    parameters add up to less than one).  With ``fractions``, arrays of floats hold numbers below one (data
+    triangles of three corners apart, whose edge matrices invert) and below ``classes`` where it is given
+    (labels of two classes in turn, 0, 1, 0, 1...: every sample has others of its class and of another).
+    With ``small``, the numbers are a tenth of their usual samples (a GARCH model's
+    ``math.log(omega / (1 - alpha - beta))``, whose parameters add up to less than one).  With ``fractions``, arrays of floats hold numbers below one (data
     in (0, 1) a bin index is computed from, ``np.floor(x * K).astype(int)``, in a piecewise flow)."""
     sizes = {dim: size * multiple for dim, size in dim_sizes(specs, larger_first).items()}
     sizes.update(fixed or {})
@@ -203,6 +205,10 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=F
             try:
                 if s.kind == "int" and spread:
                     bound = min((v for d, v in sizes.items() if isinstance(d, str)), default=1)
+                    if classes:  # (below every size, named or written as a number)
+                        bound = min([classes] + [v for v in sizes.values() if isinstance(v, int) and v > 0] +
+                                    [d for spec in specs.values() if isinstance(spec.dims, tuple)
+                                     for d in spec.dims if isinstance(d, int) and d > 0])
                     args.append((np.arange(math.prod(shape)) % bound).reshape(shape))
                 elif s.kind == "int":
                     args.append(np.zeros(shape, dtype=int))

@@ -236,8 +236,8 @@ def test_a_gaussian_process_likelihood_with_its_kernel_from_cdist_decorated(tmp_
 
 
 @pytest.mark.parametrize("call, match", [
-    ("cdist(X, X, 'cosine')", r"cdist's metric must be written at the call as one of 'euclidean', 'sqeuclidean', "
-                              r"'cityblock'"),
+    ("cdist(X, X, 'correlation')", r"cdist's metric must be written at the call as one of 'euclidean', "
+                                   r"'sqeuclidean', 'cityblock', 'cosine', 'chebyshev'"),
     ("cdist(X, X, metric=kind)", r"cdist's metric must be written at the call"),
     ("cdist(X, X, 'minkowski', p=3)", r"cdist with p= is not supported: backgen reads XA, XB, metric"),
     ("squareform(X[0])", r"squareform is read only of pdist written in it"),

@@ -488,6 +488,9 @@ def _extreme_at(k):
 def _diag(c):
     if c.op.rule == "np.diag" and _computed(c, "k"):  # np.diag(sim, n), n = z1.shape[0]: the diagonal the
         return f"_diag_grad({c.g}, {c.current}, {c.param_source('k')})"  # code computes, read as it runs
+    if c.op.rule == "np.diagonal" and _computed(c, "offset") and \
+            (c.param("axis1", 0), c.param("axis2", 1)) == (0, 1):  # np.diagonal(sim, n), n = len(z1): the offset
+        return f"_diagonal_grad({c.g}, {c.current}, {c.param_source('offset')})"  # read as the code runs
     k = c.param("k", 0) if "k" in c.rule.signature else c.param("offset", 0)
     if c.shape_free and c.op.rule == "np.diag":  # a vector made a matrix, or a matrix's diagonal read
         return f"_diag_grad({c.g}, {c.current}, {k})" if k else f"_diag_grad({c.g}, {c.current})"
