@@ -1,4 +1,4 @@
-"""SciPy's Cholesky factors and triangular solves, written as the NumPy they compute.
+"""SciPy's Cholesky factors, triangular solves and matrix exponential, written as the NumPy they compute.
 
 Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each
 use of a function the environment binds to ``scipy.linalg`` (imported from
@@ -27,6 +27,10 @@ use of a function the environment binds to ``scipy.linalg`` (imported from
   their long names) the triangle ``lower`` names mirrored, ``np.triu(a) + np.triu(a, 1).T`` (``np.tril``
   where lower), for a triangular one that triangle; ``.T`` where ``transposed``.  Other structures
   (``'diagonal'``, ``'banded'``, ``'tridiagonal'``) are refused.
+* ``expm(A)`` becomes ``_expm(A)``, a helper the generated module carries (``backgen.runtime``: scaling
+  and squaring of its Taylor series), of a matrix or a stack of them, whose gradient ``_expm_grad`` is the
+  Frechet derivative at ``A.T`` in the direction of the upstream gradient (a block of the exponential of a
+  matrix twice the size).
 
 Arguments that change nothing computed (``check_finite``, ``overwrite_a`` and
 ``overwrite_b`` False) are read; others, other ``scipy.linalg`` functions and a
@@ -41,7 +45,7 @@ from .source import fresh_names, name_ids, rewrite_statements, walk
 from .scipy_calls import function_of, numpy_alias
 
 SCIPY_LINALG = ("scipy.linalg", "autograd.scipy.linalg", "jax.scipy.linalg")
-FUNCTIONS = ("cholesky", "solve_triangular", "cho_factor", "cho_solve", "solve", "inv")
+FUNCTIONS = ("cholesky", "solve_triangular", "cho_factor", "cho_solve", "solve", "inv", "expm")
 _GENERAL = (None, "gen", "general")
 _SYMMETRIC = ("sym", "symmetric", "her", "hermitian", "pos", "positive definite")
 _TRIANGULAR = ("upper triangular", "lower triangular")
@@ -255,6 +259,12 @@ def _replaced(forward, call, name, np_name, factors, flags):
         matrix = _read_matrix(forward, call, name, given)
         text = f"np.linalg.solve({matrix}, B)" if name == "solve" else f"np.linalg.inv({matrix})"
         return _with(_np(np_name, text), A=given["a"], B=given.get("b"))
+    if name == "expm":  # (backgen.runtime's _expm, a helper the generated module carries)
+        given = _arguments(forward, call, name, ("A",))
+        if "A" not in given:
+            raise forward.error("scipy.linalg.expm needs its matrix written out", call)
+        forward.env["_expm"] = "numpy._expm"
+        return ast.Call(ast.Name("_expm", ast.Load()), [given["A"]], [])
     if name in ("cholesky", "cho_factor"):
         if name == "cho_factor":
             raise forward.error("cho_factor is read where its pair is bound standing alone: "

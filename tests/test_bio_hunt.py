@@ -17,15 +17,15 @@ from every_way import forward
 from numeric import check_gradients
 
 
-def every_way(source, function, args, shapes, tmp_path, wrt):
-    """The backwards of ``generate`` without shapes and with ``shapes``, and of the decorator, with respect
-    to the parameters at the positions ``wrt``, match central differences."""
+def every_way(source, function, args, shapes, tmp_path, wrt, free=True):
+    """The backwards of ``generate`` without shapes (where ``free``) and with ``shapes``, and of the
+    decorator, with respect to the parameters at the positions ``wrt``, match central differences."""
     func = forward(source, function, tmp_path)
     names = tuple(list(inspect.signature(func).parameters)[k] for k in wrt)
-    for given in (None, shapes):
+    for given in (None, shapes) if free else (shapes,):
         namespace = {}
         exec(backgen.generate(textwrap.dedent(source), name=function, shapes=given, wrt=names), namespace)
-        check_gradients(namespace[f"{function}_backward"](*args), func, args, wrt)
+        check_gradients(namespace[f"{function}_backward"](*args, dout=1.0), func, args, wrt)
     check_gradients(backgen.backward(func, wrt=names).backward(*args), func, args, wrt)
 
 COUNTS = np.array([2, 6, 7, 15, 18])
@@ -73,3 +73,34 @@ def lik(lam, p, q, counts, y, w):
     args = [2.5, 0.3, 0.4, np.array([1, 3, 2, 4]), np.array([0, 1, 1, 0]), np.array([1, 3, 2])]
     every_way(source, "lik", args, {"lam": "float", "p": "float", "q": "float", "counts": "int 4", "y": "int 4",
                                     "w": "int 3"}, tmp_path, wrt=[0, 1, 2])
+
+
+def test_expm_of_a_rate_matrix_k80_likelihood(tmp_path):
+    source = '''
+import numpy as np
+from scipy.linalg import expm
+
+def k80_loglik(t, kappa, counts):
+    Q = np.array([[-(kappa + 2), 1, kappa, 1],
+                  [1, -(kappa + 2), 1, kappa],
+                  [kappa, 1, -(kappa + 2), 1],
+                  [1, kappa, 1, -(kappa + 2)]]) / (kappa + 2)
+    P = expm(Q * t)
+    return np.sum(counts * np.log(P / 4))
+'''
+    counts = np.random.default_rng(0).uniform(5, 15, (4, 4))
+    every_way(source, "k80_loglik", [0.2, 2.0, counts], {"t": "float", "kappa": "float", "counts": "4, 4"},
+              tmp_path, wrt=[0, 1, 2], free=False)  # (without shapes, counts is taken for a number)
+
+
+def test_expm_of_a_compartment_matrix_of_a_large_norm(tmp_path):
+    source = '''
+import numpy as np
+import scipy.linalg as sla
+
+def amounts(k10, k12, k21, t, a0):
+    K = np.array([[-(k10 + k12), k21], [k12, -k21]])
+    return (sla.expm(K * t) @ a0)[1]
+'''
+    every_way(source, "amounts", [0.9, 1.4, 0.3, 6.0, np.array([100.0, 0.0])],
+              {"k10": "float", "k12": "float", "k21": "float", "t": "float", "a0": "2"}, tmp_path, wrt=[0, 1, 2, 3, 4])

@@ -128,9 +128,10 @@ def test_every_entry_is_covered():
 def case_function(tmp_path, text, shapes):
     """``def f(...)`` of a case's call ``text`` (an expression, or statements ending in ``return``)."""
     body = text if "return" in text else f"return {text}"
-    if "scipy.special" in body:
-        pytest.importorskip("scipy.special")
-        body = "import scipy.special; " + body
+    for module in ("scipy.special", "scipy.linalg"):
+        if module in body:
+            pytest.importorskip(module)
+            body = f"import {module}; " + body
     body = "\n".join("    " + line.strip() for line in body.split(";"))
     return load(tmp_path, f"def f({', '.join(shapes)}):\n{body}\n")
 

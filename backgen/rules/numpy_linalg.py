@@ -661,6 +661,9 @@ RULES = {
     "np.linalg.matrix_power": Rule(("a",), grads={"a": _matrix_power}, signature="a, n", fresh=True,
                                    examples=("np.linalg.matrix_power(a, 3) | a=3x3", "np.linalg.matrix_power(a, 1) | a=2x2",
                                              "np.linalg.matrix_power(a, 0) * a | a=2x2")),
+    # scipy.linalg.expm (backgen.scipy_linalg): computed by the helper _expm, its gradient by _expm_grad
+    "np._expm": Rule(("a",), "_expm(a)", grads={"a": lambda c: f"_expm_grad({c.g}, {c.a})"}, signature="a",
+                     fresh=True, examples=("scipy.linalg.expm(a) | a=3x3", "scipy.linalg.expm(a) | a=2x2x2"), floats=True),
     "np.linalg.pinv": Rule(("a",), grads={"a": _pinv}, signature="a, rcond=None, hermitian=None", fresh=True,
                            examples=("np.linalg.pinv(a) | a=3x2", "np.linalg.pinv(a) | a=2x4",
                                      "np.linalg.pinv(a) | a=3x3:invertible", "np.linalg.pinv(a) | a=2x3x2",

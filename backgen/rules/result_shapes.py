@@ -1044,6 +1044,7 @@ SHAPES = {
     "np.linalg.slogdet": _slogdet, "np.linalg.solve": _solve, "np.linalg.eigh": _eigh,
     "np.linalg.qr": _qr, "np.linalg.svd": _svd, "np.linalg.cholesky": _inv,
     "np.linalg.matrix_power": _inv,
+    "np._expm": _inv,
     "np.linalg.lstsq": _lstsq,
     "np.lib.stride_tricks.sliding_window_view": _windows, "np.bincount": _bincount,
     "np.reshape": _reshape, "np.ravel": _ravel, "np.transpose": _transpose, "np.swapaxes": _swapaxes,
