@@ -806,11 +806,12 @@ def unpacked_rows(func, names):
     return rows
 
 
-def indexed_ranks(func, names):
+def indexed_ranks(func, names, whole=False):
     """``{name: rank}`` for those of ``names`` the function reads elements of, as deep as it reads
     them: 1 for ``xs[i]`` (and ``for x in xs``, ``zip(xs, ys)``, ``len(xs)``), 2 for ``xs[i][0]`` or ``xs[i, 0]``;
     an element unpacked (``x0, x1 = xs[i]``, or ``x = xs[i]`` then ``x0, x1 = x``) gives one level more,
-    and the shape, of that many items last: ``{"xs": (6, 2)}``."""
+    and the shape, of that many items last: ``{"xs": (6, 2)}``; with ``whole``, the name itself unpacked
+    too (``w11, w12, w22 = fitness``: ``{"fitness": (3,)}``)."""
     def chain(node):  # (the name a chain of subscripts reads, how deep: xs[1:][i] as deep as xs[i] and xs[1:])
         depth, sliced = 0, False
         while isinstance(node, ast.Subscript):
@@ -836,8 +837,8 @@ def indexed_ranks(func, names):
             ranks[node.args[0].id] = max(ranks.get(node.args[0].id, 0), 1)  # len(xs): a sequence, as xs[i]
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target, value = node.targets[0], node.value
-            name, depth = chain(value) if isinstance(value, ast.Subscript) else aliases.get(
-                getattr(value, "id", None), (None, 0))
+            name, depth = chain(value) if isinstance(value, ast.Subscript) else (value.id, 0) if whole and \
+                isinstance(value, ast.Name) and value.id in names else aliases.get(getattr(value, "id", None), (None, 0))
             if name not in names:
                 continue
             if isinstance(target, ast.Name):
@@ -853,7 +854,7 @@ def indexed_ranks(func, names):
 def _indexed_in(forward, names, depth=3):
     """``indexed_ranks`` of ``forward``, with the elements the helpers it passes those of ``names`` to, as
     they are, read of them (``kalman_forward(ys, q, r)`` reading ``ys[t]``): the deeper of the two."""
-    ranks = indexed_ranks(forward.func, names)
+    ranks = indexed_ranks(forward.func, names, whole=True)
     if depth == 0:
         return ranks
     for helper, passed in passed_to_helpers(forward, lambda arg: arg.id if isinstance(arg, ast.Name) and
