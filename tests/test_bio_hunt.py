@@ -104,3 +104,89 @@ def amounts(k10, k12, k21, t, a0):
 '''
     every_way(source, "amounts", [0.9, 1.4, 0.3, 6.0, np.array([100.0, 0.0])],
               {"k10": "float", "k12": "float", "k21": "float", "t": "float", "a0": "2"}, tmp_path, wrt=[0, 1, 2, 3, 4])
+
+
+def test_efron_ties_refusal_names_the_line_numpy_failed_on_not_a_name_left_unset(tmp_path):
+    """A line reading a mask (``eta[dead]``) that a failed line left unset was reported as NumPy raising
+    ``KeyError: 'dead'``; it is skipped as the mask's readers are, and the failure reported is the line
+    NumPy failed on.  Where the shapes' samples run the loop, the gradient is right."""
+    import pytest  # noqa: PLC0415
+
+    source = '''
+import numpy as np
+
+def efron_nll(beta, X, time, event):
+    eta = X @ beta
+    risk = np.exp(eta)
+    nll = 0.0
+    for t in np.unique(time[event == 1]):
+        dead = (time == t) & (event == 1)
+        at_risk = time >= t
+        d = dead.sum()
+        r_set = risk[at_risk].sum()
+        r_dead = risk[dead].sum()
+        nll -= eta[dead].sum()
+        for l in range(d):
+            nll += np.log(r_set - l / d * r_dead)
+    return nll
+'''
+    shapes = {"beta": "2", "X": "8, 2", "time": "8", "event": "int 8"}
+    try:
+        text = backgen.generate(source, name="efron_nll", shapes=shapes, wrt=("beta", "X"))
+    except backgen.BackgenError as refusal:
+        assert "KeyError" not in str(refusal)
+        assert "line 8" in str(refusal) and "IndexError" in str(refusal)
+    else:
+        pytest.fail(f"generated where the samples run no iteration:\n{text}")
+    args = [np.array([0.2, -0.3]), np.random.default_rng(1).normal(size=(8, 2)),
+            np.array([2.0, 3.0, 3.0, 5.0, 6.0, 6.0, 8.0, 9.0]), np.array([1, 1, 1, 0, 1, 1, 0, 1])]
+    func = forward(source, "efron_nll", tmp_path)
+    namespace = {}
+    exec(backgen.generate(source, name="efron_nll", wrt=("beta", "X")), namespace)
+    check_gradients(namespace["efron_nll_backward"](*args), func, args, [0, 1])
+    check_gradients(backgen.backward(func, wrt=("beta", "X")).backward(*args), func, args, [0, 1])
+
+
+def test_selection_recursion_writing_a_number_into_an_array_beside_a_parameter_unpacked(tmp_path):
+    """A number written into one element (``p[0] = p0``) beside a parameter unpacked whole (``w11, w12, w22
+    = fitness``): without shapes, the code for numbers with ``fitness`` a sequence of three, where it was
+    refused (sampled as a number, and as arrays of six rows)."""
+    source = '''
+import numpy as np
+
+def allele_trajectory(p0, fitness, T=40):
+    w11, w12, w22 = fitness
+    p = np.empty(T + 1)
+    p[0] = p0
+    for t in range(T):
+        q = 1.0 - p[t]
+        wbar = p[t] ** 2 * w11 + 2 * p[t] * q * w12 + q ** 2 * w22
+        p[t + 1] = p[t] * (p[t] * w11 + q * w12) / wbar
+    return np.sum(p * np.linspace(0.5, 1.5, T + 1))
+'''
+    every_way(source, "allele_trajectory", [0.2, np.array([1.1, 1.05, 1.0])], {"p0": "float", "fitness": "3"},
+              tmp_path, wrt=[0, 1])
+
+
+def test_docstring_entry_listing_the_items_a_parameter_holds_is_not_its_shape(tmp_path):
+    """``- params: (K, n)`` where the code binds ``K, n`` to its items: read as a shape (K, n), the code
+    written without shapes raised as it ran on the vector of two given."""
+    source = '''
+import numpy as np
+
+def hill_forward(x, params):
+    """
+    Inputs:
+    - x: concentrations, of shape (N,)
+    - params: (K, n)
+    Returns:
+    - out: responses, of shape (N,)
+    """
+    out = None
+    K, n = params[0], params[1]
+    xn = x ** n
+    out = xn / (K ** n + xn)
+    return np.sum(out * np.linspace(0.5, 1.5, len(x)))
+'''
+    every_way(source, "hill_forward", [np.array([0.5, 1.0, 1.5]), np.array([1.0, 2.0])], {"x": "3", "params": "2"},
+              tmp_path, wrt=[0, 1])
