@@ -988,10 +988,13 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
         if not results and vectors:  # then of every rank, as the rest
             results = samples.written([{**dict.fromkeys(free, len(dims)), **fixed} for dims in PROBES])
     except BackgenError as refusal:  # plain Python refused at arrays of every rank for a shape they change (a
-        if not plain or getattr(refusal, "shape_free", False) or not getattr(refusal, "varying_shape", None):
+        from .program import ShapesNeeded  # (which imports this module)
+        if not plain or getattr(refusal, "shape_free", False) or not (
+                getattr(refusal, "varying_shape", None) or isinstance(refusal, ShapesNeeded)):
             raise  # list of numbers a loop fills, s.append(alpha * x + ...), whose items arrays give shapes of
-        deferred, results = refusal, []  # their own): numbers and lists of them are tried below, as the person
-        # writing it means them, before the refusal
+        deferred, results = refusal, []  # their own), or where NumPy raised on a line at all of them (math.exp
+        # of an array under an if: c += D / V * math.exp(-ke * tn)): numbers and lists of them are tried below,
+        # as the person writing it means them, before the refusal
     if deferred is None:  # (refused at arrays of every rank: not written at some ranks alone, which arrays of
         # the others would be given without a check; the code for numbers below checks what it is given)
         crosses = any(".cross(" in line for line in forward.lines)  # (here or in a helper)

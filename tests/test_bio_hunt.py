@@ -190,3 +190,29 @@ def hill_forward(x, params):
 '''
     every_way(source, "hill_forward", [np.array([0.5, 1.0, 1.5]), np.array([1.0, 2.0])], {"x": "3", "params": "2"},
               tmp_path, wrt=[0, 1])
+
+
+def test_plain_python_dosing_sum_under_an_if_over_a_list_of_doses(tmp_path):
+    """Plain Python with ``math`` over a list of doses, a term added under an ``if``, in a module importing
+    NumPy: NumPy raised on ``math.exp`` at arrays of every rank, which was refused where the code for
+    numbers (the doses a list of them) is written."""
+    source = '''
+import math
+import numpy as np
+
+def multiple_dose_conc(t, doses, tau, ke, V):
+    c = 0.0
+    for n, D in enumerate(doses):
+        tn = t - n * tau
+        if tn >= 0:
+            c += D / V * math.exp(-ke * tn)
+    return c
+'''
+    func = forward(source, "multiple_dose_conc", tmp_path)
+    args = [17.3, [100.0, 100.0, 100.0], 6.0, 0.15, 10.0]
+    namespace = {}
+    exec(backgen.generate(source, name="multiple_dose_conc"), namespace)
+    got = namespace["multiple_dose_conc_backward"](*args)
+    check_gradients((got[0], np.array(got[1]), *got[2:]), lambda t, d, *rest: func(t, list(d), *rest),
+                    [17.3, np.array(args[1]), 6.0, 0.15, 10.0], [0, 1, 2, 3, 4])
+    check_gradients(backgen.backward(func, wrt=("t", "tau", "ke", "V")).backward(*args), func, args, [0, 2, 3, 4])
