@@ -168,12 +168,7 @@ DISCRETE = {name: {"logpmf": text, "pmf": f"np.exp{text}"} for name, text in (
     ("bernoulli", _BERNOULLI_LOGPMF))}
 
 # each distribution read: its parameters (in order), those it needs given, its functions
-DISTRIBUTIONS = {"poisson": (("k", "mu", "loc"), ("k", "mu"), DISCRETE["poisson"]),
-                 "binom": (("k", "n", "p", "loc"), ("k", "n", "p"), DISCRETE["binom"]),
-                 "nbinom": (("k", "n", "p", "loc"), ("k", "n", "p"), DISCRETE["nbinom"]),
-                 "geom": (("k", "p", "loc"), ("k", "p"), DISCRETE["geom"]),
-                 "bernoulli": (("k", "p", "loc"), ("k", "p"), DISCRETE["bernoulli"]),
-                 "norm": (("x", "loc", "scale"), ("x",), NORM),
+DISTRIBUTIONS = {"norm": (("x", "loc", "scale"), ("x",), NORM),
                  "t": (("x", "df", "loc", "scale"), ("x", "df"), STUDENT_T),
                  "laplace": (("x", "loc", "scale"), ("x",), LAPLACE),
                  "cauchy": (("x", "loc", "scale"), ("x",), CAUCHY),
@@ -181,7 +176,12 @@ DISTRIBUTIONS = {"poisson": (("k", "mu", "loc"), ("k", "mu"), DISCRETE["poisson"
                  "expon": (("x", "loc", "scale"), ("x",), EXPON),
                  "gamma": (("x", "a", "loc", "scale"), ("x", "a"), GAMMA),
                  "beta": (("x", "a", "b", "loc", "scale"), ("x", "a", "b"), BETA),
-                 "multivariate_normal": (("x", "mean", "cov"), ("x",), MVN)}
+                 "multivariate_normal": (("x", "mean", "cov"), ("x",), MVN),
+                 "poisson": (("k", "mu", "loc"), ("k", "mu"), DISCRETE["poisson"]),
+                 "binom": (("k", "n", "p", "loc"), ("k", "n", "p"), DISCRETE["binom"]),
+                 "nbinom": (("k", "n", "p", "loc"), ("k", "n", "p"), DISCRETE["nbinom"]),
+                 "geom": (("k", "p", "loc"), ("k", "p"), DISCRETE["geom"]),
+                 "bernoulli": (("k", "p", "loc"), ("k", "p"), DISCRETE["bernoulli"])}
 
 
 def stats_meaning(name):
