@@ -14,6 +14,7 @@ entry in the function's docstring names a shape:
     Pools x of shape (N, C, H, W) ...     (a name, then "of shape")
     - gamma, beta: ... of shape (D,)      (an entry of several names)
     :param x: data, shape (N, D)          (Sphinx)
+    - params: (K, n)                      (not a shape where the code binds K and n to its items)
     x -- data, numpy array of shape (N, D)  (as deeplearning.ai's notebooks write it)
 
 ``(N, d_1, ..., d_k)`` means two or more dimensions, which the code reshapes:
@@ -69,8 +70,8 @@ def docstring_shapes(func, reshaped=None):
                 found[name] = Spec((), "int" if word in ("int", "integer") else "float")
             continue
         dims = _dims(match.group(1))
-        if dims is None:
-            continue
+        if dims is None or match.re is _LEADING and _items_named(func, name, dims):
+            continue  # ("- params: (K, n)" of K, n = params: the items it holds, named, not a shape)
         if "..." in match.group(1) or "\u2026" in match.group(1):
             flattened.add(name)
         said = text[:match.start()] + " " + text[match.end():] if match.re is _SHAPE else \
@@ -92,6 +93,28 @@ def docstring_shapes(func, reshaped=None):
     if reshaped is not None:
         reshaped.update(name for name in flattened if name in found and len(found[name].dims) == 2)
     return found
+
+
+def _items_named(func, name, dims):
+    """Whether the names ``dims`` of a parenthesized entry of parameter ``name`` are each bound by the
+    function to an item of it (``K, n = params``, ``K, n = params[0], params[1]``, ``K = params[0]``):
+    the entry lists what the parameter holds."""
+    items = set()
+    for node in ast.walk(func):
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+            continue
+        target, value = node.targets[0], node.value
+        pairs = [(target, value)]
+        if isinstance(target, ast.Tuple) and isinstance(value, ast.Name) and value.id == name:
+            items.update(t.id for t in target.elts if isinstance(t, ast.Name))
+            continue
+        if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts):
+            pairs = list(zip(target.elts, value.elts))
+        for one, read in pairs:
+            if isinstance(one, ast.Name) and isinstance(read, ast.Subscript) and \
+                    isinstance(read.value, ast.Name) and read.value.id == name:
+                items.add(one.id)
+    return bool(dims) and all(isinstance(d, str) and d in items for d in dims)
 
 
 def passed_shapes(forward, names):

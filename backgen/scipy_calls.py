@@ -41,7 +41,11 @@ scale=1)`` theirs in ``z`` and ``df`` (through ``_gammaln``), ``laplace``'s, ``c
 and ``expon``'s ``logpdf`` and ``pdf`` of ``(x, loc=0, scale=1)`` theirs in ``z`` (``expon``'s ``-inf``
 and 0 below its support, a constant of no gradient there, through ``np.where``), ``gamma``'s of ``(x, a,
 loc=0, scale=1)`` and ``beta``'s of ``(x, a, b, loc=0, scale=1)`` theirs in ``z`` and the shapes (through
-``_xlogy``, ``_xlog1py`` and ``_gammaln``, as SciPy computes them), and
+``_xlogy``, ``_xlog1py`` and ``_gammaln``, as SciPy computes them), the discrete
+``poisson``'s, ``binom``'s, ``nbinom``'s, ``geom``'s and ``bernoulli``'s ``logpmf`` and ``pmf`` of ``(k,
+mu)``, ``(k, n, p)``, ``(k, p)`` (and ``loc=0``) theirs in the count (through ``_xlogy``, ``_xlog1py`` and
+``_gammaln``, as SciPy computes them; for the counts of data, a count differentiated has the formula's
+gradient), and
 ``multivariate_normal.logpdf`` and ``pdf`` of ``(x, mean=0, cov=1)`` (a point or a
 row per point) theirs in ``d = x - mean``, through ``np.linalg.solve(C, d.T)`` and
 ``np.linalg.slogdet(C)``, ``C`` the matrix SciPy reads of ``cov``: a matrix's lower
@@ -151,6 +155,18 @@ ENTROPY = {(False, False): f"-np.sum(_xlogy({_P}, {_P}), axis=AXIS)",
            (True, False): f"np.sum(_xlogy({_P}, {_P}) - _xlogy({_P}, {_Q}), axis=AXIS)"}
 ENTROPY.update({(q, True): f"{text} / np.log(BASE)" for (q, _), text in list(ENTROPY.items())})
 
+# the discrete distributions' log-probabilities of counts K = k - loc (K + 1.0: gammaln's argument), as
+# SciPy computes them, and their exp (a count's gradient is the formula's, through gammaln: SciPy's pmf is
+# 0 and its logpmf -inf between the counts, where the data of a likelihood are not)
+_POISSON_LOGPMF = "(_xlogy(K, MU) - MU - _gammaln(K + 1.0))"
+_BINOM_LOGPMF = "(_gammaln(N + 1.0) - _gammaln(K + 1.0) - _gammaln(N - K + 1.0) + _xlogy(K, P) + _xlog1py(N - K, -P))"
+_NBINOM_LOGPMF = "(_gammaln(N + K) - _gammaln(K + 1.0) - _gammaln(N) + N * np.log(P) + _xlog1py(K, -P))"
+_GEOM_LOGPMF = "(_xlog1py(K - 1.0, -P) + np.log(P))"
+_BERNOULLI_LOGPMF = "(_xlogy(K, P) + _xlog1py(1.0 - K, -P))"
+DISCRETE = {name: {"logpmf": text, "pmf": f"np.exp{text}"} for name, text in (
+    ("poisson", _POISSON_LOGPMF), ("binom", _BINOM_LOGPMF), ("nbinom", _NBINOM_LOGPMF), ("geom", _GEOM_LOGPMF),
+    ("bernoulli", _BERNOULLI_LOGPMF))}
+
 # each distribution read: its parameters (in order), those it needs given, its functions
 DISTRIBUTIONS = {"norm": (("x", "loc", "scale"), ("x",), NORM),
                  "t": (("x", "df", "loc", "scale"), ("x", "df"), STUDENT_T),
@@ -160,7 +176,12 @@ DISTRIBUTIONS = {"norm": (("x", "loc", "scale"), ("x",), NORM),
                  "expon": (("x", "loc", "scale"), ("x",), EXPON),
                  "gamma": (("x", "a", "loc", "scale"), ("x", "a"), GAMMA),
                  "beta": (("x", "a", "b", "loc", "scale"), ("x", "a", "b"), BETA),
-                 "multivariate_normal": (("x", "mean", "cov"), ("x",), MVN)}
+                 "multivariate_normal": (("x", "mean", "cov"), ("x",), MVN),
+                 "poisson": (("k", "mu", "loc"), ("k", "mu"), DISCRETE["poisson"]),
+                 "binom": (("k", "n", "p", "loc"), ("k", "n", "p"), DISCRETE["binom"]),
+                 "nbinom": (("k", "n", "p", "loc"), ("k", "n", "p"), DISCRETE["nbinom"]),
+                 "geom": (("k", "p", "loc"), ("k", "p"), DISCRETE["geom"]),
+                 "bernoulli": (("k", "p", "loc"), ("k", "p"), DISCRETE["bernoulli"])}
 
 
 def stats_meaning(name):
@@ -316,6 +337,10 @@ def _stats_call(forward, call, meaning, numpy_name):
         text = text if "scale" in given else text.replace("SCALE * ", "")
         text = text if "loc" in given else text.replace("LOC + ", "").replace("LOC - ", "-")
         parts = {"X": given["q"], "LOC": given.get("loc"), "SCALE": given.get("scale")}
+    elif distribution in DISCRETE:
+        text = source.renamed(templates[name], {"K": "(X - LOC)" if "loc" in given else "X"})
+        parts = {"X": given["k"], "LOC": given.get("loc"), "MU": given.get("mu"), "N": given.get("n"),
+                 "P": given.get("p")}
     elif distribution != "multivariate_normal":
         z = "(X - LOC)" if "loc" in given else "X"
         z = f"({z} / SCALE)" if "scale" in given else z

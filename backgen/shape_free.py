@@ -810,11 +810,12 @@ def unpacked_rows(func, names):
     return rows
 
 
-def indexed_ranks(func, names):
+def indexed_ranks(func, names, whole=False):
     """``{name: rank}`` for those of ``names`` the function reads elements of, as deep as it reads
     them: 1 for ``xs[i]`` (and ``for x in xs``, ``zip(xs, ys)``, ``len(xs)``), 2 for ``xs[i][0]`` or ``xs[i, 0]``;
     an element unpacked (``x0, x1 = xs[i]``, or ``x = xs[i]`` then ``x0, x1 = x``) gives one level more,
-    and the shape, of that many items last: ``{"xs": (6, 2)}``."""
+    and the shape, of that many items last: ``{"xs": (6, 2)}``; with ``whole``, the name itself unpacked
+    too (``w11, w12, w22 = fitness``: ``{"fitness": (3,)}``)."""
     def chain(node):  # (the name a chain of subscripts reads, how deep: xs[1:][i] as deep as xs[i] and xs[1:])
         depth, sliced = 0, False
         while isinstance(node, ast.Subscript):
@@ -840,8 +841,8 @@ def indexed_ranks(func, names):
             ranks[node.args[0].id] = max(ranks.get(node.args[0].id, 0), 1)  # len(xs): a sequence, as xs[i]
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target, value = node.targets[0], node.value
-            name, depth = chain(value) if isinstance(value, ast.Subscript) else aliases.get(
-                getattr(value, "id", None), (None, 0))
+            name, depth = chain(value) if isinstance(value, ast.Subscript) else (value.id, 0) if whole and \
+                isinstance(value, ast.Name) and value.id in names else aliases.get(getattr(value, "id", None), (None, 0))
             if name not in names:
                 continue
             if isinstance(target, ast.Name):
@@ -857,7 +858,7 @@ def indexed_ranks(func, names):
 def _indexed_in(forward, names, depth=3):
     """``indexed_ranks`` of ``forward``, with the elements the helpers it passes those of ``names`` to, as
     they are, read of them (``kalman_forward(ys, q, r)`` reading ``ys[t]``): the deeper of the two."""
-    ranks = indexed_ranks(forward.func, names)
+    ranks = indexed_ranks(forward.func, names, whole=True)
     if depth == 0:
         return ranks
     for helper, passed in passed_to_helpers(forward, lambda arg: arg.id if isinstance(arg, ast.Name) and
@@ -992,10 +993,13 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
         if not results and vectors:  # then of every rank, as the rest
             results = samples.written([{**dict.fromkeys(free, len(dims)), **fixed} for dims in PROBES])
     except BackgenError as refusal:  # plain Python refused at arrays of every rank for a shape they change (a
-        if not plain or getattr(refusal, "shape_free", False) or not getattr(refusal, "varying_shape", None):
+        from .program import ShapesNeeded  # (which imports this module)
+        if not plain or getattr(refusal, "shape_free", False) or not (
+                getattr(refusal, "varying_shape", None) or isinstance(refusal, ShapesNeeded)):
             raise  # list of numbers a loop fills, s.append(alpha * x + ...), whose items arrays give shapes of
-        deferred, results = refusal, []  # their own): numbers and lists of them are tried below, as the person
-        # writing it means them, before the refusal
+        deferred, results = refusal, []  # their own), or where NumPy raised on a line at all of them (math.exp
+        # of an array under an if: c += D / V * math.exp(-ke * tn)): numbers and lists of them are tried below,
+        # as the person writing it means them, before the refusal
     if deferred is None:  # (refused at arrays of every rank: not written at some ranks alone, which arrays of
         # the others would be given without a check; the code for numbers below checks what it is given)
         crosses = any(".cross(" in line for line in forward.lines)  # (here or in a helper)

@@ -920,6 +920,15 @@ def _ragged(values, element):
         return True
 
 
+def _unset_read(exc, known, env):
+    """The name an operation's compiled text (``known``, ``_run``'s) read and ``env`` does not hold, where
+    that is what ``exc`` says (a KeyError of it), else None."""
+    if exc.__class__ is KeyError and known.__class__ is tuple and exc.args and exc.args[0] in known[2] and \
+            exc.args[0] not in env:
+        return exc.args[0]
+    return None
+
+
 class _Walker:
     """Propagates shapes through staged items; see ``infer``."""
 
@@ -1172,6 +1181,10 @@ class _Walker:
         except Exception as exc:
             env.pop(op.target, None)  # cannot happen on this path with these shapes (see refuse_unevaluated)
             self.ran = False
+            unset = _unset_read(exc, self.compiled.get(id(op)), env)
+            if unset is not None:  # a value its text reads besides its operands (a mask, eta[dead]) that a
+                self.skipped.setdefault(op, unset)  # failed line left unset: skipped, as for an operand
+                return
             self.failed.setdefault(op, exc)
             if not dead_paths.shape_error(exc):
                 self.value_failed.add(op)
