@@ -1,0 +1,145 @@
+"""Dynamic-programming losses and recursions as people write them: CTC's alpha recursion over labels
+with blanks in log space (tables filled with -np.inf, np.logaddexp, logsumexp of shifted copies),
+CRF and HMM forward algorithms, soft-DTW and soft alignment tables, Viterbi scores, semi-Markov and
+inside recursions, value iteration, and cumulative scans (np.logaddexp.accumulate).
+
+Each case is checked against central finite differences in float64 (``numeric``) with respect to its
+float parameters, by ``backgen.generate`` (with no shapes, and with shapes where they are arrays) and
+by the decorator, or asserted refused with a ``BackgenError`` and part of its message.
+"""
+
+import inspect
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_close, finite_differences, imported
+
+
+def _copies(args):
+    return [a.copy() if isinstance(a, np.ndarray) else list(a) if isinstance(a, list) else a for a in args]
+
+
+def _shapes(func, args):
+    shapes = {}
+    for p, a in zip(inspect.signature(func).parameters, args):
+        if isinstance(a, float):
+            shapes[p] = "float"
+        elif isinstance(a, np.ndarray):
+            shapes[p] = ("int " if a.dtype.kind in "iu" else "") + ", ".join(map(str, a.shape))
+        else:
+            return None
+    return shapes
+
+
+def assert_right(source, args, wrt, name="f"):
+    """generate without shapes, with shapes (where every argument is a number or an array) and the
+    decorator all give the gradients central differences give, for the parameters at ``wrt``."""
+    source = "import math\n\nimport numpy as np\n" + textwrap.dedent(source)
+    func = imported(source, "dynprog_hunt")[name]
+    names = tuple(list(inspect.signature(func).parameters)[k] for k in wrt)
+    with np.errstate(all="ignore"):
+        want = finite_differences(lambda *v: func(*_copies(v)), list(args), wrt, (1.0,))
+    shapes = _shapes(func, args)
+    for given in [None] + ([shapes] if shapes else []):
+        text = backgen.generate(source, name=name, shapes=given, wrt=names)
+        namespace = {}
+        exec(compile(text, "<generated>", "exec"), namespace)
+        with np.errstate(all="ignore"):
+            got = namespace[f"{name}_backward"](*_copies(args))
+        got = got if len(wrt) > 1 else (got,)
+        for g, w in zip(got, want):
+            assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
+    with np.errstate(all="ignore"):
+        got = backgen.backward(func, wrt=names).backward(*_copies(args))
+    got = got if len(wrt) > 1 else (got,)
+    for g, w in zip(got, want):
+        assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
+
+
+def assert_refused(source, match, name="f"):
+    with pytest.raises(backgen.BackgenError, match=match):
+        backgen.generate("import numpy as np\n" + textwrap.dedent(source), name=name)
+
+
+def _log_probs(T=5, V=4, seed=0):
+    logits = np.random.default_rng(seed).standard_normal((T, V))
+    return logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+
+
+# ---------------------------------------------------------------- -inf in log-space tables
+
+
+def test_ctc_alpha_table_filled_with_minus_inf_summed_by_logaddexp():
+    """Cells no path reaches stay -inf: np.logaddexp of two of them has the slope np.exp(-inf - -inf),
+    nan, times an upstream gradient of 0: the gradient in log_probs was nan there (now 0)."""
+    source = '''
+    def ctc_loss(log_probs, labels, blank=0):
+        T, V = log_probs.shape
+        S = 2 * len(labels) + 1
+        ext = np.zeros(S, dtype=int)
+        ext[1::2] = labels
+        alpha = np.full((T, S), -np.inf)
+        alpha[0, 0] = log_probs[0, ext[0]]
+        alpha[0, 1] = log_probs[0, ext[1]]
+        for t in range(1, T):
+            for s in range(S):
+                a = alpha[t - 1, s]
+                if s >= 1:
+                    a = np.logaddexp(a, alpha[t - 1, s - 1])
+                if s >= 2 and ext[s] != blank and ext[s] != ext[s - 2]:
+                    a = np.logaddexp(a, alpha[t - 1, s - 2])
+                alpha[t, s] = a + log_probs[t, ext[s]]
+        return -np.logaddexp(alpha[-1, -1], alpha[-1, -2])
+    '''
+    assert_right(source, [_log_probs(), np.array([1, 2, 2])], [0], name="ctc_loss")
+
+
+def test_ctc_vectorized_over_states_with_shifted_copies():
+    source = '''
+    def ctc_loss(log_probs, targets, blank=0):
+        T = log_probs.shape[0]
+        ext = np.full(2 * len(targets) + 1, blank)
+        ext[1::2] = targets
+        S = len(ext)
+        skip = np.zeros(S, dtype=bool)
+        skip[2:] = (ext[2:] != blank) & (ext[2:] != ext[:-2])
+        alpha = np.full(S, -np.inf)
+        alpha[:2] = log_probs[0, ext[:2]]
+        for t in range(1, T):
+            prev1 = np.concatenate([[-np.inf], alpha[:-1]])
+            prev2 = np.concatenate([[-np.inf, -np.inf], alpha[:-2]])
+            prev2 = np.where(skip, prev2, -np.inf)
+            alpha = np.logaddexp(np.logaddexp(alpha, prev1), prev2) + log_probs[t, ext]
+        return -np.logaddexp(alpha[-1], alpha[-2])
+    '''
+    assert_right(source, [_log_probs(6), np.array([1, 2, 2, 3])], [0], name="ctc_loss")
+
+
+def test_ctc_logsumexp_of_stacked_shifts():
+    """scipy's logsumexp over np.stack([alpha, a1, a2]): the -inf cells reach the sum through the join."""
+    source = '''
+    from scipy.special import logsumexp
+
+    def ctc_loss(log_probs, targets, blank=0):
+        T = log_probs.shape[0]
+        ext = np.full(2 * len(targets) + 1, blank)
+        ext[1::2] = targets
+        S = len(ext)
+        allow = np.zeros(S, dtype=bool)
+        allow[2:] = (ext[2:] != blank) & (ext[2:] != ext[:-2])
+        alpha = np.full(S, -np.inf)
+        alpha[0] = log_probs[0, ext[0]]
+        alpha[1] = log_probs[0, ext[1]]
+        for t in range(1, T):
+            a1 = np.full(S, -np.inf)
+            a1[1:] = alpha[:-1]
+            a2 = np.full(S, -np.inf)
+            a2[2:] = alpha[:-2]
+            a2[~allow] = -np.inf
+            alpha = logsumexp(np.stack([alpha, a1, a2]), axis=0) + log_probs[t, ext]
+        return -logsumexp(alpha[-2:])
+    '''
+    assert_right(source, [_log_probs(6), np.array([1, 2, 2])], [0], name="ctc_loss")
