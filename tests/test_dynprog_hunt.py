@@ -143,3 +143,43 @@ def test_ctc_logsumexp_of_stacked_shifts():
         return -logsumexp(alpha[-2:])
     '''
     assert_right(source, [_log_probs(6), np.array([1, 2, 2])], [0], name="ctc_loss")
+
+
+# ---------------------------------------------------------------- cumulative scans
+
+
+def test_cumulative_logsumexp_weighted():
+    source = '''
+    def cum_lse(x, w):
+        c = np.logaddexp.accumulate(x, axis=1)
+        return np.sum(c * w)
+    '''
+    rng = np.random.default_rng(3)
+    assert_right(source, [rng.standard_normal((3, 5)), rng.standard_normal((3, 5))], [0, 1], name="cum_lse")
+
+
+def test_cox_partial_likelihood_over_risk_sets():
+    source = '''
+    def cox_nll(risk, events):
+        log_cum = np.logaddexp.accumulate(risk)
+        return -np.sum((risk - log_cum) * events) / np.sum(events)
+    '''
+    risk = np.random.default_rng(4).standard_normal(7)
+    assert_right(source, [risk, np.array([1, 0, 1, 1, 0, 1, 1], dtype=float)], [0], name="cox_nll")
+
+
+def test_cumulative_logsumexp_of_large_and_infinite_entries():
+    """The gradient sums exp(a[j] - out[i]) from the end in log space: no overflow at 800, and an
+    entry at -inf gets 0."""
+    source = '''
+    def f(x, w):
+        return np.sum(np.logaddexp.accumulate(x) * w)
+    '''
+    namespace = {}
+    exec(backgen.generate("import numpy as np\n" + textwrap.dedent(source), name="f"), namespace)
+    w = np.array([1.0, -2.0, 0.5, 3.0])
+    dx, _ = namespace["f_backward"](np.array([-np.inf, 1.0, 800.0, 2.0]), w)
+    assert_close(dx, np.array([0.0, -2.0, 3.5, 0.0]), rtol=1e-12, atol=1e-12)
+    dx, _ = namespace["f_backward"](np.array([-3.0, 1.0, 800.0, 2.0]), w)
+    assert_close(dx, np.array([1 - 2 * np.exp(-3 - np.logaddexp(-3, 1)), 1 - 2 * np.exp(1 - np.logaddexp(-3, 1)) - 1,
+                               3.5, 0.0]), rtol=1e-9, atol=1e-12)
