@@ -319,7 +319,8 @@ def zero_guarded(staged):
 # the value they compute (joins too: np.stack([alpha, shifted]) of a table filled with -np.inf)
 _CARRY_INFINITY = ELEMENTWISE | _ARRANGING | {"setitem", "getitem", "np.where", "np.select_if", "np.stack",
                                               "np.concatenate", "np.hstack", "np.vstack", "np.column_stack",
-                                              "np.dstack", "np.flip", "np.roll", "np.tile", "np.repeat"}
+                                              "np.dstack", "np.flip", "np.roll", "np.tile", "np.repeat",
+                                              "list_make", "list_append"}
 
 # Sums in log space, whose slope in an operand, np.exp(a - out), is nan where every term is -inf (a cell of
 # a CTC or forward-algorithm table no path reaches): the upstream gradient is 0 there
@@ -346,13 +347,18 @@ def _holding_infinity(body, constants=()):
         for op in ops:
             args = [a for k, a in enumerate(op.args) if not _finite_there(op, k)]
             if any(arg.__class__ is ir.Const and (
-                    _INFINITE.search(arg.source) or arg.source in named or
+                    _INFINITE.search(arg.source) or arg.source in named or named and _reads_named(arg.source, named) or
                     "e" in arg.source and number_text(arg.source) in (math.inf, -math.inf)) for arg in args) or \
                     op.rule == "call" and op.param("infinite") == "1" or \
                     op.rule in _CARRY_INFINITY and any(isinstance(a, ir.Var) and a.name in infinite for a in args):
                 infinite.add(op.target)
         infinite.update(name for name, atom in exits if isinstance(atom, ir.Var) and atom.name in infinite)
     return infinite
+
+
+def _reads_named(text, named):
+    """Whether the constant expression ``text`` reads one of the names ``named`` (np.full(n, LOG_ZERO))."""
+    return any(re.search(rf"\b{re.escape(name)}\b", text) for name in named)
 
 
 def _finite_there(op, position):

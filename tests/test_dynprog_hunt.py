@@ -183,3 +183,72 @@ def test_cumulative_logsumexp_of_large_and_infinite_entries():
     dx, _ = namespace["f_backward"](np.array([-3.0, 1.0, 800.0, 2.0]), w)
     assert_close(dx, np.array([1 - 2 * np.exp(-3 - np.logaddexp(-3, 1)), 1 - 2 * np.exp(1 - np.logaddexp(-3, 1)) - 1,
                                3.5, 0.0]), rtol=1e-9, atol=1e-12)
+
+
+# ---------------------------------------------------------------- -inf named by the module
+
+
+_CTC_LOG_ZERO = '''
+LOG_ZERO = -np.inf
+
+def ctc(lp, labels):
+    T = lp.shape[0]
+    ext = np.zeros(2 * len(labels) + 1, dtype=int)
+    ext[1::2] = labels
+    S = ext.size
+    alpha = np.full((T, S), LOG_ZERO)
+    alpha[0, :2] = lp[0, ext[:2]]
+    for t in range(1, T):
+        for s in range(S):
+            terms = [alpha[t - 1, s], alpha[t - 1, s - 1] if s > 0 else LOG_ZERO,
+                     alpha[t - 1, s - 2] if s > 1 and ext[s] != ext[s - 2] and ext[s] != 0 else LOG_ZERO]
+            alpha[t, s] = np.logaddexp.reduce(terms) + lp[t, ext[s]]
+    return -np.logaddexp(alpha[-1, -1], alpha[-1, -2])
+'''
+
+
+def test_ctc_with_the_modules_log_zero_in_a_list_of_terms():
+    """LOG_ZERO = -np.inf read by the decorator as the module's number: the table np.full(.., LOG_ZERO)
+    holds -inf, which reaches np.logaddexp.reduce through the list of terms; its gradient was nan (the
+    guard looked for the text inf and for joins of arrays only)."""
+    func = imported("import numpy as np\n" + _CTC_LOG_ZERO, "dynprog_hunt")["ctc"]
+    args = [_log_probs(6), np.array([1, 3, 3])]
+    with np.errstate(all="ignore"):
+        got = backgen.backward(func, wrt=("lp",)).backward(*_copies(args))
+        want, = finite_differences(lambda *v: func(*_copies(v)), args, [0], (1.0,))
+    assert_close(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_module_numbers_spelled_by_numpy_and_math():
+    """-np.inf, float('-inf'), math.pi given names at the top of the module are its numbers for generate too
+    (they were refused as global values)."""
+    source = '''
+    import math
+
+    NEG_INF = -np.inf
+    NEG = float("-inf")
+    TWO_PI = 2 * math.pi
+
+    def f(x):
+        m = np.maximum(np.maximum(x, NEG_INF), NEG)
+        return np.sum(np.exp(m) * np.sin(TWO_PI * x))
+    '''
+    assert_right(source, [np.array([0.3, -1.2, 0.7])], [0])
+    text = backgen.generate("import numpy as np\n" + _CTC_LOG_ZERO, name="ctc", shapes={"lp": "6, 4", "labels": "int 3"},
+                            wrt=("lp",))
+    namespace = {}
+    exec(compile(text, "<generated>", "exec"), namespace)
+    func = imported("import numpy as np\n" + _CTC_LOG_ZERO, "dynprog_hunt")["ctc"]
+    args = [_log_probs(6), np.array([1, 3, 3])]
+    with np.errstate(all="ignore"):
+        got = namespace["ctc_backward"](*_copies(args))
+        want, = finite_differences(lambda *v: func(*_copies(v)), args, [0], (1.0,))
+    assert_close(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_a_table_written_from_labels_of_another_rank_names_the_line_that_raised():
+    """A constant's text reading a value never computed (np.full(n, ...) where n came from a line NumPy
+    raised on) is refused at that line, with its error, not with a KeyError of backgen's own name."""
+    with pytest.raises(backgen.BackgenError, match="could not broadcast") as info:
+        backgen.generate("import numpy as np\n" + _CTC_LOG_ZERO, name="ctc")
+    assert "KeyError" not in str(info.value)
