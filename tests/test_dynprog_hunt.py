@@ -252,3 +252,147 @@ def test_a_table_written_from_labels_of_another_rank_names_the_line_that_raised(
     with pytest.raises(backgen.BackgenError, match="could not broadcast") as info:
         backgen.generate("import numpy as np\n" + _CTC_LOG_ZERO, name="ctc")
     assert "KeyError" not in str(info.value)
+
+
+# ---------------------------------------------------------------- segment lengths and tables of -inf in plain Python
+
+
+def test_semi_markov_segments_bounded_by_min_of_a_count():
+    """range(1, min(max_len, t) + 1): max_len is a count, as in range(max_len) (it was sampled as an
+    array without shapes, and min() of it raised)."""
+    source = '''
+    def semi_crf_logz(seg_scores, max_len):
+        T = seg_scores.shape[0]
+        alpha = np.full(T + 1, -np.inf)
+        alpha[0] = 0.0
+        for t in range(1, T + 1):
+            terms = []
+            for d in range(1, min(max_len, t) + 1):
+                terms.append(alpha[t - d] + seg_scores[t - d, d - 1])
+            terms = np.array(terms)
+            m = terms.max()
+            alpha[t] = m + np.log(np.exp(terms - m).sum())
+        return alpha[T]
+    '''
+    seg = np.random.default_rng(6).standard_normal((5, 3))
+    assert_right(source, [seg, 3], [0], name="semi_crf_logz")
+
+
+def test_best_segmentation_max_over_a_generator_of_bounded_lengths():
+    source = '''
+    def best_segmentation(seg, L):
+        T = seg.shape[0]
+        best = np.zeros(T + 1)
+        for t in range(1, T + 1):
+            best[t] = max(best[t - d] + seg[t - d, d - 1] for d in range(1, min(L, t) + 1))
+        return best[T]
+    '''
+    seg = np.array([[1.0, 0.3, -0.2], [0.5, 2.1, 0.0], [-0.3, 0.9, 1.7], [0.8, -0.6, 0.2], [0.1, 0.4, 1.2]])
+    assert_right(source, [seg, 3], [0], name="best_segmentation")
+
+
+def test_plain_python_table_of_minus_infinity_repeated_to_a_length():
+    """[0.0] + [-math.inf] * T: a list of constants, as [0.0] * T is (it was refused as a repetition of
+    values by a count not written out)."""
+    source = '''
+    def logz(scores, L):
+        T = len(scores)
+        alpha = [0.0] + [-math.inf] * T
+        for t in range(1, T + 1):
+            acc = -math.inf
+            for d in range(1, min(L, t) + 1):
+                v = alpha[t - d] + scores[t - d] * d
+                hi = max(acc, v)
+                acc = hi + math.log(math.exp(acc - hi) + math.exp(v - hi))
+            alpha[t] = acc
+        return alpha[T]
+    '''
+    func = imported("import math\n" + textwrap.dedent(source), "dynprog_hunt")["logz"]
+    args = [[0.3, -0.4, 1.1, 0.2], 2]
+    namespace = {}
+    exec(compile(backgen.generate("import math\n" + textwrap.dedent(source), name="logz"), "<generated>", "exec"),
+         namespace)
+    want, = finite_differences(lambda *v: func(*_copies(v)), args, [0], (1.0,))
+    assert_close(np.asarray(namespace["logz_backward"](*_copies(args)), dtype=float), np.asarray(want), rtol=1e-6,
+                 atol=1e-8)
+    got = backgen.backward(func, wrt=("scores",)).backward(*_copies(args))
+    assert_close(np.asarray(got, dtype=float), np.asarray(want), rtol=1e-6, atol=1e-8)
+    for spelled in ("[-math.inf] * (T + 1)", "[float('-inf')] * (T + 1)"):
+        text = source.replace("[0.0] + [-math.inf] * T", spelled).replace("        for t in", "        alpha[0] = 0.0\n        for t in", 1)
+        namespace = {}
+        exec(compile(backgen.generate("import math\n" + textwrap.dedent(text), name="logz"), "<generated>", "exec"),
+             namespace)
+        assert_close(np.asarray(namespace["logz_backward"](*_copies(args)), dtype=float), np.asarray(want),
+                     rtol=1e-6, atol=1e-8)
+
+
+# ---------------------------------------------------------------- labels reached through the extended label list
+
+
+@pytest.mark.parametrize("fill", [
+    "ext = [0]\n    for c in labels:\n        ext.extend([c, 0])",
+    "ext = [0]\n    for c in labels:\n        ext += [c, 0]",
+    "ext = [0]\n    for c in labels:\n        ext.append(int(c))\n        ext.append(0)",
+    "ext = [0] * (2 * len(labels) + 1)\n    for i in range(len(labels)):\n        ext[2 * i + 1] = labels[i]",
+])
+def test_ctc_labels_read_through_the_list_with_blanks(fill):
+    """labels index log_probs only through ext, the list a loop fills with them and blanks: labels hold
+    labels (without shapes they were sampled as float arrays, and the index raised)."""
+    source = '''
+    def ctc(lp, labels):
+        FILL
+        T = lp.shape[0]
+        S = len(ext)
+        alpha = np.full(S, -1e30)
+        alpha[0] = lp[0, 0]
+        alpha[1] = lp[0, ext[1]]
+        for t in range(1, T):
+            new = np.full(S, -1e30)
+            for s in range(S):
+                v = alpha[s]
+                if s > 0:
+                    v = np.logaddexp(v, alpha[s - 1])
+                if s > 1 and ext[s] != 0 and ext[s] != ext[s - 2]:
+                    v = np.logaddexp(v, alpha[s - 2])
+                new[s] = v + lp[t, ext[s]]
+            alpha = new
+        return -np.logaddexp(alpha[S - 1], alpha[S - 2])
+    '''.replace("FILL", fill.replace("\n", "\n    "))
+    assert_right(source, [_log_probs(5), np.array([1, 2, 2])], [0], name="ctc")
+
+
+# ---------------------------------------------------------------- matrices written as lists of rows, decorated
+
+
+_PLAIN_HMM = '''
+def forward(pi, A, B, obs):
+    n = len(pi)
+    alpha = [pi[i] * B[i][obs[0]] for i in range(n)]
+    for o in obs[1:]:
+        alpha = [sum(alpha[i] * A[i][j] for i in range(n)) * B[j][o] for j in range(n)]
+    return sum(alpha)
+
+def rows_joined(A):
+    r = A[0] + A[1]
+    return sum(v * (k + 1) for k, v in enumerate(r))
+'''
+
+
+def test_decorated_hmm_forward_over_matrices_written_as_rows():
+    """A = [[0.6, 0.3, 0.1], ...] read at computed indices (A[i][j]): a matrix, read as its array, its
+    gradient given back as rows (it was taken for a list of arrays, refused at the index i)."""
+    func = imported(_PLAIN_HMM, "dynprog_hunt")["forward"]
+    args = [[0.5, 0.3, 0.2], [[0.6, 0.3, 0.1], [0.2, 0.6, 0.2], [0.25, 0.25, 0.5]],
+            [[0.5, 0.5], [0.1, 0.9], [0.3, 0.7]], [0, 1, 1, 0]]
+    got = backgen.backward(func, wrt=("pi", "A", "B")).backward(*[list(map(list, a)) if isinstance(a[0], list)
+                                                                   else list(a) for a in args])
+    want = finite_differences(lambda *v: func(*v), args, [0, 1, 2], (1.0,))
+    for g, w in zip(got, want):
+        assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-6, atol=1e-8)
+    assert isinstance(got[1], list) and isinstance(got[1][0], list)
+
+
+def test_decorated_rows_joined_as_lists_are_refused():
+    func = imported(_PLAIN_HMM, "dynprog_hunt")["rows_joined"]
+    with pytest.raises(backgen.BackgenError, match="joins or repeats lists"):
+        backgen.backward(func).backward([[1.0, 2.0], [3.0, 4.0]])
