@@ -806,7 +806,8 @@ class Differentiable:
             douts = (dout,)
         entry = self._entry(values, numbers)
         lists = {k for k, (name, v) in enumerate(zip(self._signature.parameters, values))
-                 if k not in numbers and _number_list(v) and not self._sizing(name, v)} \
+                 if k not in numbers and (_number_list(v) or structured.number_table(v)) and
+                 not self._sizing(name, v)} \
             if entry[2].main.mode == "numpy" else ()
         if lists:  # a list of numbers NumPy code reads (x * w, w a list): staged as given, Python's + and * on
             # lists refused there, then given to the code written for it as its array (w * dout repeated the list)

@@ -316,8 +316,15 @@ def zero_guarded(staged):
 
 
 # Operations through which an infinity written into a value (np.fill_diagonal(dist, np.inf)) may reach
-# the value they compute
-_CARRY_INFINITY = ELEMENTWISE | _ARRANGING | {"setitem", "getitem", "np.where", "np.select_if"}
+# the value they compute (joins too: np.stack([alpha, shifted]) of a table filled with -np.inf)
+_CARRY_INFINITY = ELEMENTWISE | _ARRANGING | {"setitem", "getitem", "np.where", "np.select_if", "np.stack",
+                                              "np.concatenate", "np.hstack", "np.vstack", "np.column_stack",
+                                              "np.dstack", "np.flip", "np.roll", "np.tile", "np.repeat",
+                                              "list_make", "list_append"}
+
+# Sums in log space, whose slope in an operand, np.exp(a - out), is nan where every term is -inf (a cell of
+# a CTC or forward-algorithm table no path reaches): the upstream gradient is 0 there
+_LOG_SUMS = frozenset({"np.logaddexp", "np.logaddexp2", "np.logsumexp"})
 
 # Products whose contribution to one operand is the other operand (or a multiple of the base) times the
 # upstream gradient
@@ -340,13 +347,18 @@ def _holding_infinity(body, constants=()):
         for op in ops:
             args = [a for k, a in enumerate(op.args) if not _finite_there(op, k)]
             if any(arg.__class__ is ir.Const and (
-                    _INFINITE.search(arg.source) or arg.source in named or
+                    _INFINITE.search(arg.source) or arg.source in named or named and _reads_named(arg.source, named) or
                     "e" in arg.source and number_text(arg.source) in (math.inf, -math.inf)) for arg in args) or \
                     op.rule == "call" and op.param("infinite") == "1" or \
                     op.rule in _CARRY_INFINITY and any(isinstance(a, ir.Var) and a.name in infinite for a in args):
                 infinite.add(op.target)
         infinite.update(name for name, atom in exits if isinstance(atom, ir.Var) and atom.name in infinite)
     return infinite
+
+
+def _reads_named(text, named):
+    """Whether the constant expression ``text`` reads one of the names ``named`` (np.full(n, LOG_ZERO))."""
+    return any(re.search(rf"\b{re.escape(name)}\b", text) for name in named)
 
 
 def _finite_there(op, position):
@@ -373,9 +385,11 @@ def _infinite_products(body, constants=()):
     code writes (``_holding_infinity``), and of the singular operations that do (``np.exp`` of it: infinite,
     its slope too): ``-beta * dist`` has the slope ``dist``, infinite on the diagonal, in ``beta``, where
     ``np.exp`` of it is 0 and so is its upstream gradient; ``inf * 0`` is nan there, and the true gradient
-    is 0 (the output does not depend on beta through that entry)."""
+    is 0 (the output does not depend on beta through that entry).  So too the sums in log space that read
+    one (``np.logaddexp(alpha[s], alpha[s - 1])`` of a table filled with -np.inf: 0 * nan where both are)."""
     infinite = _holding_infinity(body, constants)
-    return frozenset(id(op) for op in ir.ops_in(body) if (op.rule in _PRODUCTS or op.rule in SINGULAR) and
+    return frozenset(id(op) for op in ir.ops_in(body) if (op.rule in _PRODUCTS or op.rule in SINGULAR or
+                                                          op.rule in _LOG_SUMS) and
                      any(isinstance(a, ir.Var) and a.name in infinite for a in op.args))
 
 

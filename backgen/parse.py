@@ -1111,6 +1111,7 @@ def _module_constants(module, lines=(), spellings=None):
     ``spellings``, where given, gets the literal the user wrote of each number set to one (``1e-8``,
     read from ``lines``)."""
     values, spelt = {}, {}
+    modules = _top_modules(module)
     for node in module.body:
         pairs = None
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
@@ -1126,7 +1127,7 @@ def _module_constants(module, lines=(), spellings=None):
             pairs = [(node.target.id, ast.copy_location(ast.BinOp(ast.copy_location(  # R *= 1000.0
                 ast.Name(node.target.id, ast.Load()), node), node.op, node.value), node))]
         if pairs is not None:
-            found = [(name, _number_value(value, values)) for name, value in pairs]
+            found = [(name, _number_value(_spelled_numbers(value, modules), values)) for name, value in pairs]
             for (name, value), (_, node_value) in zip(found, pairs):
                 spelt.pop(name, None)
                 if value is None:
@@ -1155,7 +1156,48 @@ def _module_constants(module, lines=(), spellings=None):
             values.pop(name, None)
     if spellings is not None:
         spellings.update((name, spelt[name]) for name in values if spelt.get(name))
-    return {name: repr(value) for name, value in values.items()}
+    return {name: _number_literal(value) if type(value) is float and math.isinf(value) else repr(value)
+            for name, value in values.items()}
+
+
+_SPELLED_NUMBERS = {"inf": math.inf, "pi": math.pi, "e": math.e, "tau": math.tau}
+
+
+def _top_modules(module):
+    """``{alias: module}`` of the imports of NumPy and ``math`` at the module's top level."""
+    found = {}
+    for node in module.body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name in ("numpy", "math"):
+                    found[alias.asname or alias.name] = alias.name
+    return found
+
+
+def _spelled_numbers(node, modules):
+    """``node`` with the numbers NumPy and ``math`` spell by name (``-np.inf``, ``math.pi``) and
+    ``float("inf")`` written as the numbers they are (``LOG_ZERO = -np.inf``: a module's number)."""
+    def number(sub):
+        if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id in modules and \
+                sub.attr in _SPELLED_NUMBERS and not (modules[sub.value.id] == "numpy" and sub.attr == "tau"):
+            return _SPELLED_NUMBERS[sub.attr]
+        if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id == "float" and \
+                len(sub.args) == 1 and not sub.keywords and isinstance(sub.args[0], ast.Constant) and \
+                isinstance(sub.args[0].value, str) and sub.args[0].value.strip().lower() in ("inf", "-inf", "+inf"):
+            return float(sub.args[0].value)
+        return None
+    if not any(number(sub) is not None for sub in walk(node)):
+        return node
+
+    class Numbers(ast.NodeTransformer):
+        def visit_Attribute(self, sub):
+            value = number(sub)
+            return ast.copy_location(ast.Constant(value), sub) if value is not None else self.generic_visit(sub)
+
+        def visit_Call(self, sub):
+            value = number(sub)
+            return ast.copy_location(ast.Constant(value), sub) if value is not None else self.generic_visit(sub)
+    return Numbers().visit(copy.deepcopy(node))
 
 
 def _class_constants(module, last):

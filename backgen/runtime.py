@@ -94,6 +94,21 @@ def _running_extreme_grad(grad, a, out, axis):
     total = np.bincount((source + n * rows).ravel(), weights=grad.ravel(), minlength=a.size)
     return np.moveaxis(total.reshape(a.shape), -1, axis)
 ''',
+    "_logcumsumexp_grad": '''
+def _logcumsumexp_grad(grad, a, out, axis):
+    """The gradient of out = np.logaddexp.accumulate(a, axis): a[j] reaches each out[i] from i = j on
+    with the slope exp(a[j] - out[i]); those sums are taken from the end in log space, the positive
+    and negative parts of grad apart, so that nothing overflows; an element at -inf gets 0."""
+    a, out, grad = (np.moveaxis(np.asarray(v, dtype=float), axis, -1) for v in (a, out, grad))
+    total = np.zeros(a.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for sign in (1.0, -1.0):
+            part = np.where(sign * grad > 0, sign * grad, 0.0)
+            logs = np.where(part > 0, np.log(part) - out, -np.inf)
+            later = np.logaddexp.accumulate(logs[..., ::-1], axis=-1)[..., ::-1]
+            total += sign * np.where(np.isneginf(a) | np.isneginf(later), 0.0, np.exp(a + later))
+    return np.moveaxis(total, -1, axis)
+''',
     "_reduceat_grad": '''
 def _reduceat_grad(grad, a, indices, axis):
     """The gradient of np.add.reduceat(a, indices, axis): the i-th result sums a from indices[i] to
@@ -873,7 +888,7 @@ def _shape_kept(value, shape, name):
 FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat", "_take_grad",
                    "_unrepeat_counts", "_diff_padded_grad", "_put_along", "_put_along_grad", "_unwindowed",
                    "_added_at", "_maximum_at", "_minimum_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items",
-                   "_running_extreme_grad", "_reduceat_grad", "_segment_reduceat_grad", "_bessel_i1",
+                   "_running_extreme_grad", "_logcumsumexp_grad", "_reduceat_grad", "_segment_reduceat_grad", "_bessel_i1",
                    "_matrix_power_grad",
                    "_gradient_grad", "_split_grad", "_cross_grad"})
 

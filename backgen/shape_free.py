@@ -108,6 +108,9 @@ def uses(func, names):
     kinds, sources, joined = {}, _reshaped_from(func), _joined_from(func)
     asked = set(names)
     looped = _looped_items(func, asked, set(sources))
+    for name, parts in _filled_from(func, asked | set(looped) | set(sources)).items():  # ext = [blank]; for c
+        joined[name] = joined.get(name, []) + [sources.get(part, part) for part in parts]  # in labels: ext +=
+        # [c, blank]; then lp[t, ext[s]]: labels holds labels
     names = asked | set(sources) | set(joined) | set(looped)  # (a label's reshaped copy makes its source a
     # label; so does a join of it, row = np.concatenate([src, loop]), each part of the join)
     rebound = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
@@ -317,6 +320,53 @@ def _joined_from(func):
         if names:
             found[node.targets[0].id] = names
     return found
+
+
+def _filled_from(func, candidates):
+    """``{name: names}`` for the lists (or arrays) bound once and then only grown or written into by items
+    of ``candidates`` (``ext = [blank]``, then ``ext += [c, blank]``, ``ext.append(int(c))``,
+    ``ext.extend([c, 0])``, ``ext[2 * i + 1] = labels[i]``, ``ext[1::2] = labels``): the names whose
+    elements the list's are (besides constants)."""
+    params = {a.arg for a in func.args.args}
+    binds, found, other = {}, {}, set()
+
+    def parts_of(value):
+        items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+        names = []
+        for item in items:
+            if isinstance(item, ast.Call) and isinstance(item.func, ast.Name) and item.func.id == "int" and \
+                    len(item.args) == 1:
+                item = item.args[0]
+            if isinstance(item, ast.Constant):
+                continue
+            name = _reshaped_name(item)
+            if name is None:
+                return None
+            names.append(name)
+        return names
+
+    def add(name, value):
+        names = parts_of(value)
+        if names is None:
+            other.add(name)
+        else:
+            found.setdefault(name, []).extend(names)
+    for node in walk(func):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            binds[node.id] = binds.get(node.id, 0) + 1
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and isinstance(node.op, ast.Add):
+            binds[node.target.id] = binds.get(node.target.id, 0) - 1  # (counted as a store above)
+            add(node.target.id, node.value)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr in ("append", "extend") and isinstance(node.func.value, ast.Name) and \
+                len(node.args) == 1 and not node.keywords:
+            add(node.func.value.id, node.args[0])
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript) \
+                and isinstance(node.targets[0].value, ast.Name):
+            add(node.targets[0].value.id, node.value)
+    return {name: [part for part in parts if part in candidates] for name, parts in found.items()
+            if binds.get(name) == 1 and name not in other and name not in params and
+            any(part in candidates for part in parts)}
 
 
 def _join_names(value):
@@ -641,7 +691,8 @@ def _elements_counted(node):
 
 def _integer_parts(node, leaf):
     """The names ``leaf`` finds (a list, or None for a part it does not read) in the parts an integer
-    expression is made of: its tuples' and lists' items, arithmetic's operands."""
+    expression is made of: its tuples' and lists' items, arithmetic's operands, the arguments of ``min`` and
+    ``max`` of several."""
     found = leaf(node)
     if found is not None:
         return found
@@ -651,6 +702,9 @@ def _integer_parts(node, leaf):
         return _integer_parts(node.left, leaf) + _integer_parts(node.right, leaf)
     if isinstance(node, ast.UnaryOp):
         return _integer_parts(node.operand, leaf)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("min", "max") and \
+            len(node.args) >= 2 and not node.keywords:  # range(1, min(max_len, t) + 1): each a count
+        return [name for arg in node.args for name in _integer_parts(arg, leaf)]
     return []
 
 

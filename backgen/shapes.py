@@ -1117,6 +1117,12 @@ class _Walker:
                                 f"({type(exc).__name__}: {exc}), so backgen cannot tell the shape of its result"
                                 f"{also}; check the shapes given for the inputs, or write this path for them")
 
+    def targets(self):
+        """The names the function's operations set."""
+        if getattr(self, "_targets", None) is None:
+            self._targets = frozenset(op.target for op in ir.ops_in(self.staged.body))
+        return self._targets
+
     def cause(self, op):
         """The operation NumPy raised on whose value the skipped ``op`` reads (through others skipped)."""
         made = {other.target: other for other in list(self.failed) + list(self.skipped)}
@@ -1182,6 +1188,9 @@ class _Walker:
             env.pop(op.target, None)  # cannot happen on this path with these shapes (see refuse_unevaluated)
             self.ran = False
             unset = _unset_read(exc, self.compiled.get(id(op)), env)
+            if unset is None and exc.__class__ is KeyError and exc.args and isinstance(exc.args[0], str) and \
+                    exc.args[0] not in env and exc.args[0] in self.targets():  # (a name a constant's text reads,
+                unset = exc.args[0]  # np.full(n, -np.inf), left unevaluated before)
             if unset is not None:  # a value its text reads besides its operands (a mask, eta[dead]) that a
                 self.skipped.setdefault(op, unset)  # failed line left unset: skipped, as for an operand
                 return

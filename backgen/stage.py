@@ -984,12 +984,24 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             return [node]
         return None
 
+    def _spelled_number(self, node):
+        """Whether ``node`` is a number NumPy or ``math`` spell by name, or ``float`` of a string, perhaps
+        negated (``-math.inf``, ``float('-inf')``, ``np.pi``): a constant of a list repeated."""
+        while isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            node = node.operand
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
+                node.attr in ("inf", "pi", "e") and self.versions.get(node.value.id) is None:
+            return self.modules.get("np") == node.value.id or self.modules.get("math") == node.value.id
+        return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "float" and \
+            self.versions.get("float") is None and len(node.args) == 1 and not node.keywords and \
+            isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+
     def list_repeat(self, node, name, role):
         """``[a, b] * 2``: the list holding the same values again (``[a, b, a, b]``, each value computed
         once and held twice, as Python's repetition holds the same objects); None for a list of
         constants (``[0.0] * n``), which carries no gradient."""
         items, count = (node.left, node.right) if self._is_list(node.left) else (node.right, node.left)
-        if isinstance(items, ast.List) and all(_literal(e) for e in items.elts):
+        if isinstance(items, ast.List) and all(_literal(e) or self._spelled_number(e) for e in items.elts):
             return None
         if not (isinstance(items, ast.List) and not any(isinstance(e, ast.Starred) for e in items.elts)
                 and isinstance(count, ast.Constant) and type(count.value) is int and count.value >= 0):

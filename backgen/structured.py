@@ -95,8 +95,8 @@ def is_structured(value, declared=False):
             and any(isinstance(v, np.ndarray) and v.dtype.kind == "f" for v in leaves)
     if not isinstance(value, (list, tuple)) or not value:
         return False
-    if not declared and integer_table(value):  # faces = [[0, 1, 2], [0, 2, 3]]: indices, as an array of them
-        return False
+    if not declared and (integer_table(value) or number_table(value)):  # faces = [[0, 1, 2], [0, 2, 3]]:
+        return False  # indices, as an array of them; A = [[0.7, 0.3], [0.4, 0.6]]: a matrix written as rows
     if any(isinstance(v, (list, tuple)) or isinstance(v, dict) and is_structured(v, declared) for v in value):
         return True  # [(W1, b1), (W2, b2)] or [{"W": W1, "b": b1}, {"W": W2, "b": b2}]
     if declared and any(isinstance(v, str) and "," in v for v in value):
@@ -120,6 +120,17 @@ def integer_table(value):
     rows = [v for v in value if isinstance(v, (list, tuple))]
     return len(rows) == len(value) and len({len(v) for v in rows}) == 1 and all(
         isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_)) for v in rows for x in v)
+
+
+def number_table(value):
+    """Whether ``value`` is a list or tuple of lists of numbers (floats among them), all of one length: a matrix
+    written as its rows (an HMM's transition probabilities ``[[0.7, 0.3], [0.4, 0.6]]``), read as its array."""
+    if not isinstance(value, (list, tuple)) or not value:
+        return False
+    rows = [v for v in value if isinstance(v, list)]
+    return len(rows) == len(value) and len({len(v) for v in rows}) == 1 and len(rows[0]) > 0 and all(
+        isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_))
+        for v in rows for x in v) and any(isinstance(x, (float, np.floating)) for v in rows for x in v)
 
 
 def _its_tuple_default(func, k, value):

@@ -211,15 +211,18 @@ def test_a_helper_made_by_exec_is_refused_at_its_call_not_as_an_internal_error(t
     assert "act(x @ w)" in caught.value.text  # (the line calling it)
 
 
-def test_a_list_of_lists_of_numbers_used_whole_says_so_and_to_pass_an_array(tmp_path):
+def test_a_list_of_lists_of_numbers_used_whole_is_read_as_its_array(tmp_path):
+    # (it was refused, saying to pass np.array(x); a matrix written as its rows is now read as its array, its
+    # gradient given back as rows)
     module = _module(tmp_path, """
         def f(x, w):
             return np.sum((np.asarray(x) @ w) ** 2)
         """, "deco_nested_list")
     decorated = backgen.backward(module.f)
-    with pytest.raises(backgen.BackgenError, match=r"x is given a list of lists of numbers.*np\.array\(x\)"):
-        decorated.backward([[1.0, 2.0], [3.0, 4.0]], np.ones((2, 2)))
     x, w = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[0.5, -1.0], [2.0, 0.25]])
+    rows, _ = decorated.backward([[1.0, 2.0], [3.0, 4.0]], w)
+    assert isinstance(rows, list) and isinstance(rows[0], list)
+    np.testing.assert_allclose(np.array(rows), gradient(module.f, [x, w], 0), rtol=1e-6, atol=1e-7)
     dx, dw = decorated.backward(x, w)  # (as an array: NumPy's meaning)
     np.testing.assert_allclose(dx, gradient(module.f, [x, w], 0), rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(dw, gradient(module.f, [x, w], 1), rtol=1e-6, atol=1e-7)

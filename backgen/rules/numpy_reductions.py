@@ -416,6 +416,12 @@ def _running_extreme(c):
     return f"_running_extreme_grad({c.g}, {c.a}, {c.out}, {_accumulate_axis(c)})"
 
 
+def _logcumsumexp(c):
+    """np.logaddexp.accumulate: each result is the log of the sum of the exps of a up to it; each element's
+    gradient sums, over the results from it on, its softmax weight in that result times their grads."""
+    return f"_logcumsumexp_grad({c.g}, {c.a}, {c.out}, {_accumulate_axis(c)})"
+
+
 def _diff(c):
     n, axis = c.param("n", 1), c.param("axis", -1)
     if _padded(c):
@@ -809,6 +815,11 @@ RULES = {
                                   examples=("np.maximum.accumulate(a) | a=5", "np.maximum.accumulate(a) | a=3x2",
                                             "np.maximum.accumulate(a, axis=1) | a=2x4",
                                             "np.maximum.accumulate(a, -1) | a=2x2x3")),
+    "np.logaddexp.accumulate": Rule(("a",), grads={"a": _logcumsumexp}, signature=UFUNC_ACCUMULATE, fresh=True,
+                                    hint="cumlse", floats=True,
+                                    examples=("np.logaddexp.accumulate(a) | a=5",
+                                              "np.logaddexp.accumulate(a, axis=1) | a=2x4",
+                                              "np.logaddexp.accumulate(a, -1) | a=2x2x3")),
     "np.minimum.accumulate": Rule(("a",), grads={"a": _running_extreme}, signature=UFUNC_ACCUMULATE, fresh=True,
                                   hint="{first}low|low",
                                   examples=("np.minimum.accumulate(a) | a=5", "np.minimum.accumulate(a, axis=1) | a=2x4")),

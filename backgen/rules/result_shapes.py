@@ -1034,7 +1034,7 @@ SHAPES = {
     "np.add.accumulate": _accumulate, "np.add.reduceat": _reduceat,
     "np.maximum.reduceat": _reduceat, "np.minimum.reduceat": _reduceat, "np.multiply.reduceat": _reduceat,
     "np._put_along": _added_at, "np.multiply.accumulate": _accumulate,
-    "np.maximum.accumulate": _accumulate, "np.minimum.accumulate": _accumulate,
+    "np.maximum.accumulate": _accumulate, "np.minimum.accumulate": _accumulate, "np.logaddexp.accumulate": _accumulate,
     "np.sort": _sorted, "np.partition": _sorted,
     "np.matmul": _matmul, "np.dot": _dot, "np.inner": _inner, "np.outer": _outer, "np.kron": _kron,
     "np.tensordot": _tensordot, "np.einsum": _einsum, "np.vdot": _vdot, "np.cross": _cross,
