@@ -230,11 +230,20 @@ ONE_LIST_OF_ONE_ARRAY_TWICE = ONE_ARRAY_APPENDED_TWICE.replace(
 
 
 @pytest.mark.parametrize("source, shapes, line", [
-    (ONE_ARRAY_APPENDED_TWICE, {"W": (3,)}, 9), (ONE_ARRAY_APPENDED_TWICE, None, 9),
-    (ONE_LIST_OF_ONE_ARRAY_TWICE, {"W": (2, 2)}, 8), (ONE_LIST_OF_ONE_ARRAY_TWICE, None, 8)])
+    (ONE_ARRAY_APPENDED_TWICE, {"W": (3,)}, 9), (ONE_LIST_OF_ONE_ARRAY_TWICE, {"W": (2, 2)}, 8)])
 def test_a_list_holding_one_array_twice_after_a_loop_is_refused_where_an_item_is_written(source, shapes, line):
     # hs[0] += 1.0 writes into W, which hs[1] is too: the gradient was wrong (hs[1] read as W unchanged)
     assert_refused(source, "'hs' may have been changed by the write into 'hs'", line, shapes=shapes)
+
+
+@pytest.mark.parametrize("source", [ONE_ARRAY_APPENDED_TWICE, ONE_LIST_OF_ONE_ARRAY_TWICE])
+def test_a_list_holding_one_array_twice_without_shapes_is_written_for_numbers(source):
+    # refused at arrays of every rank, the code for numbers (hs[0] += 1.0 a new number) checks it is given one
+    generated = {}
+    exec(backgen.generate(textwrap.dedent(source), name="f"), generated)
+    assert generated["f_backward"](0.7, 1.3) == pytest.approx(1.3 * (2 * 0.7 + 1.0))
+    with pytest.raises(TypeError, match="written for numbers W"):
+        generated["f_backward"](np.ones(3), np.ones(3))
 
 
 NEW_ARRAYS_APPENDED = """
