@@ -15,6 +15,8 @@ positions ``wrt`` (by default those holding floats) beside central differences;
 their source), removed when the tests end; ``imported(text, prefix)`` the names a module of that
 text defines, imported from a file of its own in such a folder; ``module_in(folder, text, name)`` the
 module of that text written as ``<name>.py`` into a folder given (pytest's ``tmp_path``).
+``shapes_of(func, args)`` is ``generate``'s ``shapes=`` for calling ``func`` with ``args`` (None where one
+is neither a float nor an array).
 """
 
 import atexit
@@ -57,6 +59,22 @@ def module_in(folder, text, name):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def shapes_of(func, args):
+    """The shapes of ``args`` by ``func``'s parameter names, as ``generate`` takes them ("float", "3, 4",
+    "int 5"); None where an argument is neither a float nor an array."""
+    import inspect  # noqa: PLC0415
+
+    shapes = {}
+    for p, a in zip(inspect.signature(func).parameters, args):
+        if isinstance(a, float):
+            shapes[p] = "float"
+        elif isinstance(a, np.ndarray):
+            shapes[p] = ("int " if a.dtype.kind in "iu" else "") + ", ".join(map(str, a.shape))
+        else:
+            return None
+    return shapes
 
 
 def weighted(f, douts):

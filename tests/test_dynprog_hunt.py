@@ -15,23 +15,12 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_close, finite_differences, gradient, imported
+from numeric import assert_close, finite_differences, gradient, imported, shapes_of
 
 
 def _copies(args):
     return [a.copy() if isinstance(a, np.ndarray) else list(a) if isinstance(a, list) else a for a in args]
 
-
-def _shapes(func, args):
-    shapes = {}
-    for p, a in zip(inspect.signature(func).parameters, args):
-        if isinstance(a, float):
-            shapes[p] = "float"
-        elif isinstance(a, np.ndarray):
-            shapes[p] = ("int " if a.dtype.kind in "iu" else "") + ", ".join(map(str, a.shape))
-        else:
-            return None
-    return shapes
 
 
 def assert_right(source, args, wrt, name="f"):
@@ -42,7 +31,7 @@ def assert_right(source, args, wrt, name="f"):
     names = tuple(list(inspect.signature(func).parameters)[k] for k in wrt)
     with np.errstate(all="ignore"):
         want = finite_differences(lambda *v: func(*_copies(v)), list(args), wrt, (1.0,))
-    shapes = _shapes(func, args)
+    shapes = shapes_of(func, args)
     for given in [None] + ([shapes] if shapes else []):
         text = backgen.generate(source, name=name, shapes=given, wrt=names)
         namespace = {}

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_close, finite_differences, imported
+from numeric import assert_close, finite_differences, imported, shapes_of
 
 RNG = np.random.default_rng(0)
 
@@ -32,17 +32,6 @@ def _spd(d):
     return a @ a.T + d * np.eye(d)
 
 
-def _shapes(func, args):
-    shapes = {}
-    for p, a in zip(inspect.signature(func).parameters, args):
-        if isinstance(a, float):
-            shapes[p] = "float"
-        elif isinstance(a, np.ndarray):
-            shapes[p] = ("int " if a.dtype.kind in "iu" else "") + ", ".join(map(str, a.shape))
-        else:
-            return None
-    return shapes
-
 
 def assert_right(source, args, wrt, name="f", free=True, given=True):
     """generate without shapes (where ``free``), with shapes (where ``given`` and every argument is a
@@ -53,7 +42,7 @@ def assert_right(source, args, wrt, name="f", free=True, given=True):
     params = list(inspect.signature(func).parameters)
     names = tuple(params[k] for k in wrt)
     want = finite_differences(lambda *v: func(*copy.deepcopy(v)), list(args), wrt, (1.3,))
-    ways = ([None] if free else []) + ([_shapes(func, args)] if given and _shapes(func, args) else [])
+    ways = ([None] if free else []) + ([shapes_of(func, args)] if given and shapes_of(func, args) else [])
     for shapes in ways:
         namespace = {}
         exec(compile(backgen.generate(source, name=name, shapes=shapes, wrt=names), "<generated>", "exec"), namespace)

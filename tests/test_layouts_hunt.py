@@ -16,23 +16,12 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_close, finite_differences, float_positions, imported
+from numeric import assert_close, finite_differences, float_positions, imported, shapes_of
 
 
 def _copies(args):
     return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
 
-
-def _shapes(func, args):
-    shapes = {}
-    for p, a in zip(inspect.signature(func).parameters, args):
-        if isinstance(a, float):
-            shapes[p] = "float"
-        elif isinstance(a, np.ndarray):
-            shapes[p] = ("int " if a.dtype.kind in "iu" else "") + ", ".join(map(str, a.shape))
-        else:
-            return None
-    return shapes
 
 
 def assert_right(source, args, name="f", free=True, given=True, seed=0):
@@ -46,7 +35,7 @@ def assert_right(source, args, name="f", free=True, given=True, seed=0):
     out = func(*_copies(args))
     dout = np.random.default_rng(seed).standard_normal(np.shape(out)) if np.shape(out) else 1.3
     want = finite_differences(lambda *v: func(*_copies(v)), list(args), positions, (dout,))
-    shapes = _shapes(func, args)
+    shapes = shapes_of(func, args)
     ways = ([None] if free else []) + ([shapes] if shapes and given else [])
     for given in ways:
         text = backgen.generate(source, name=name, shapes=given, wrt=names)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_close, finite_differences, float_positions, imported
+from numeric import assert_close, finite_differences, float_positions, imported, shapes_of
 
 
 def _module(source):
@@ -50,19 +50,6 @@ def _generated(source, args, name, shapes, wrt, dout):
     return got
 
 
-def _shapes(func, args):
-    import inspect  # noqa: PLC0415
-
-    shapes = {}
-    for p, a in zip(inspect.signature(func).parameters, args):
-        if isinstance(a, float):
-            shapes[p] = "float"
-        elif isinstance(a, np.ndarray):
-            shapes[p] = ("int " if a.dtype.kind in "iu" else "") + ", ".join(map(str, a.shape))
-        else:
-            return None
-    return shapes
-
 
 def assert_right(source, args, name="f", wrt=None, dout=1.0):
     """generate without shapes, with shapes (where every argument is a number or an array) and the
@@ -75,7 +62,7 @@ def assert_right(source, args, name="f", wrt=None, dout=1.0):
     positions = _float_positions(args) if wrt is None else wrt
     names = tuple(list(inspect.signature(func).parameters)[k] for k in positions)
     want = _wanted(func, args, positions, dout)
-    ways = [None, _shapes(func, args)]
+    ways = [None, shapes_of(func, args)]
     for shapes in ways[:1] + [s for s in ways[1:] if s]:
         got = _generated(source, args, name, shapes, names, dout)
         got = got if len(positions) > 1 else (got,)
