@@ -1,14 +1,15 @@
-"""Dicts of settings a function writes itself and hands to its helpers.
+"""Dicts of settings a function writes itself and hands to its helpers, and what helpers write into them.
 
-Contract: ``names(func, helpers) -> frozenset`` of the names ``func`` binds exactly once, by an
-assignment of a dict display of string keys (no ``**``) to that name alone, not a parameter, and
-uses otherwise only as settings: read at a string key (``d["stride"]``), by ``d.get(...)``, tested
-by ``in``, given whole as an argument to a call of one of ``helpers`` (the user's functions), kept
-in a layer's cache (``cache = (x, w, b, conv_param)``) or bound to another name used so alone (the
-helper's parameter where a helper is written into its caller), one use at least; with ``written(helper,
-position, keyword)`` (whether a helper writes into that parameter, ``param_written``), not one the
-function reads at a key and hands to a helper writing into it (CS231n's batchnorm writes its running
-means into ``bn_param``: a value computed from what may be differentiated, which settings are not).  CS231n's network writes them so::
+Contract: ``names(func, helpers, written=None) -> frozenset`` of the names ``func`` binds exactly once,
+by an assignment of a dict display of string keys (no ``**``) to that name alone, not a parameter,
+and uses otherwise only as settings: read at a string key (``d["stride"]``), by ``d.get(...)``,
+tested by ``in``, given whole as an argument to a call of one of ``helpers`` (the user's functions),
+kept in a layer's cache (``cache = (x, w, b, conv_param)``) or bound to another name used so alone
+(the helper's parameter where a helper is written into its caller), one use at least.  With
+``written(helper, position, keyword)`` (whether that helper writes into that parameter), not one the
+function reads at a key and hands to a helper writing into it: CS231n's batchnorm writes its running
+mean into ``bn_param``, a value computed from what may be differentiated, which settings are not.
+CS231n's network writes such dicts so::
 
     conv_param = {'stride': 1, 'pad': (filter_size - 1) // 2}
     out, cache = conv_relu_pool_forward(X, W1, b1, conv_param, pool_param)
@@ -16,6 +17,10 @@ means into ``bn_param``: a value computed from what may be differentiated, which
 Such a dict is staged as a value that carries no gradient (the stager refuses it where a
 differentiated value flows into one of its entries), on a line of its own, and its helpers read it
 as settings, as they read one given as a parameter (``stage.config_params``).
+
+``keys_written(func, position, keyword, read)`` is the set of string keys a function writes into one of
+its parameters (through the functions it hands it to as well), None where it cannot tell;
+``param_written`` whether that is any.
 """
 
 import ast
@@ -83,6 +88,7 @@ def _allowed_uses(func, helpers, found):
 
 
 def _read_by_key(func, name):
+    """Whether ``func`` reads (or writes) ``name`` at a key or an attribute."""
     for node in walk(func):
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name or \
                 isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == name:
@@ -112,9 +118,10 @@ def param_written(func, position, keyword, read):
 
 
 def keys_written(func, position, keyword, read, depth=0):
-    """The string keys the function ``func`` writes into its parameter at ``position`` (or named ``keyword``)
-    by subscript stores, or through a function ``read(name)`` gives it to (as deep as three calls; False for a
-    name that is none of the user's functions, which writes nothing into it); None where it cannot tell (a key computed, an attribute stored, ``update``, a function it cannot read)."""
+    """The string keys the function ``func`` writes into its parameter at ``position`` (or named
+    ``keyword``) by subscript stores, or through a function ``read(name)`` gives it to (as deep as three
+    calls; ``read`` gives False for a name that is none of the user's functions, which writes nothing into
+    it); None where it cannot tell (a key computed, an attribute stored, ``update``, a function unread)."""
     params = [a.arg for a in func.args.args]
     param = params[position] if position is not None and position < len(params) else keyword
     if param not in params:
@@ -148,7 +155,6 @@ def keys_written(func, position, keyword, read, depth=0):
                     return None
                 keys |= more
     return keys
-
 
 
 def _display(value):
