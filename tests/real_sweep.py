@@ -21427,8 +21427,6 @@ KNOWN = {
     # not supported: *args, a method given as source (the decorator reads its attributes of self)
     ("autograd_rnn", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
     ("class_net_self_params", "generate"): ("refused", "no function definition (def) found in the source"),
-    # no shapes for ten parameters of two ranks: the samples tried are of one rank, or mixed for six at most
-    ("rnn_captioning_loss", "generate"): ("refused", "are needed to write NumPy gradients for captioning_loss()"),
     # no shapes: code for every shape cannot know that mask has x's shape (as dropout_mask_given)
     ("dropout_test_mode", "generate"): ("refused", "the backward needs x (read by `dx = _unbroadcast(mask * d_out, x)`)"),
     # a cache in each mode: the backward, given the cache alone, cannot tell which (the decorator follows each)
@@ -21467,11 +21465,6 @@ KNOWN = {
     ("mlp_params_dict_loop_keys_str_format", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
     # keys 'W' + str(i) up to num_layers, an argument: generate knows neither the keys nor the bound
     ("fc_net_str_keys_loop", "generate"): ("refused", "reads a key made as the code runs"),
-    # a layer looping over a step layer whose outputs are stacked after the loop: the loop layers backgen
-    # composes end in their return
-    # no shapes, and code of one rank per parameter (4-D images, a 3-vector for np.cross, an LSTM's
-    # stacked weights, a 2-vector state, labels given through np.where): no sample of every rank runs it
-    ("autograd_lstm_hiddens_cells_concat", "generate"): ("refused", "not aligned"),
     # a default that is not a number: a tuple of layer shapes (as autograd_bnn_unpack_layers)
     ("autograd_bnn_unpack_shapes_arg", "generate"): ("refused", "is given a list holding lists"),
     ("autograd_bnn_unpack_shapes_arg", "decorator"): ("refused", "is given a list holding lists"),
