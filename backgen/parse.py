@@ -2918,10 +2918,17 @@ def fence(forward, main=True):
         body = body[1:]
     if not main:
         _nested_tuples_listed(func)
-    settings = settings_displays.names(func, forward.helpers, settings_written(forward))
+    written = settings_written(forward)
+    settings = settings_displays.names(func, forward.helpers, written)
+    back = settings_displays.read_back(func, settings_displays.names(func, forward.helpers), written)
     for node in walk(func):  # conv_param = {'stride': 1, 'pad': 1}, handed to helpers: settings, not a value
         if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and node.targets[0].id in settings:
             node.value.settings_display = True
+        elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and node.targets[0].id in back:
+            raise forward.error(f"{node.targets[0].id} is a dict of settings written out here, handed to a function "
+                                "of yours that writes into it, and read at a key here too: what that function computes "
+                                "and writes may depend on differentiated values, and settings carry no gradient; "
+                                "return that value from the function instead", node.value)
     _fence_block(forward, body, in_loop=False, last=True, reported=_reported_dicts(func) if main else frozenset())
     if not main and body and not any(isinstance(n, ast.Return) for n in walk(func)):
         # a helper that only writes into what it is given (def relu_(a): a[a < 0] = 0.0): it returns None,

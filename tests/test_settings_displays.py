@@ -292,7 +292,7 @@ def test_settings_a_helper_writes_into_and_the_function_reads_back_are_refused()
             out, cache = batchnorm_forward(x, gamma, beta, bn_param)
             return np.sum(out ** 2) + np.sum(bn_param['running_mean'] ** 2)
     ''')
-    with pytest.raises(backgen.BackgenError) as caught:
+    with pytest.raises(backgen.BackgenError, match="handed to a function of yours that writes into it") as caught:
         backgen.generate(source, name="f")
     assert caught.value.lineno == 13
 
