@@ -16,6 +16,7 @@ function; they hold no derivative math, which all comes from the rule table.
 """
 
 import ast
+import builtins
 import dataclasses
 import functools
 import io
@@ -248,10 +249,13 @@ def _layer_checks(backward, checks):
     the entries of the cache: those reading parameters the cache holds, made after it is unpacked.  A
     parameter the cache does not hold is read by no line of the backward (it would be refused as
     missing from the cache), so the code depends on nothing such a check would test."""
-    params = set(backward.params)
     held = {name for name in backward.cache.names if name} | \
         {name for line in backward.unpack for name in source.code_names(line)}
-    return [check for check in checks if source.code_names(check[0]) & params <= held]
+    known = held | set(backward.modules.values()) | set(backward.params)  # (np, a runtime helper, a builtin)
+
+    def reads_held(test):
+        return all(name in known or name.startswith("_") or hasattr(builtins, name) for name in source.code_names(test))
+    return [check for check in checks if reads_held(check[0])]
 
 
 def _unpack_lines(layout):

@@ -5553,3 +5553,39 @@ def test_a_constant_array_iterated_then_written_on_one_path(annotated):
                 a[2] = t
             return np.sum(a ** 2)
     ''', [0.7])
+
+
+def test_a_layer_writing_through_a_view_of_a_parameter_checks_no_name_its_backward_lacks():
+    # (layer fuzz, seed 213, program 63) the check that w holds floats (v3 = w[0]; v3[-1] = 0.25 writes into
+    # it) was written into the (dout, cache) backward, which has no w (the cache holds it as w_1): NameError
+    source = textwrap.dedent('''
+        import numpy as np
+
+        def f(x, w, b, mode):
+            out, cache = (None, None)
+            h1 = w
+            mask2 = x < 0.5
+            v3 = w[0]
+            v3[-1] = 0.25
+            h4 = np.where(x > 0, x, 0.1 * x).dot(w)
+            if mode == 'train':
+                h5 = b
+            else:
+                h5 = (h1 * v3).mean(axis=0)
+            out = h4 + h5
+            h6 = (h4 - 0.5 * x.dot(w))
+            if mode == 'train':
+                cache = (v3, x, w, h1, mask2, b, h6, h4, h5)
+            return out, cache
+    ''')
+    namespace, generated = {"np": np}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f"), generated)
+    rng = np.random.default_rng(63)
+    x, w, b = rng.normal(size=(3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)
+    out, cache = namespace["f"](x.copy(), w.copy(), b.copy(), "train")
+    dout = rng.normal(size=out.shape)
+    got = generated["f_backward"](dout, cache)
+    forward = lambda *v: namespace["f"](*_copies(v), "train")[0]  # noqa: E731
+    for g, want in zip(got, finite_differences(forward, [x, w, b], [0, 1, 2], (dout,))):
+        np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-6)
