@@ -2919,8 +2919,8 @@ def fence(forward, main=True):
     if not main:
         _nested_tuples_listed(func)
     written = settings_written(forward)
-    settings = settings_displays.names(func, forward.helpers, written)
-    back = settings_displays.read_back(func, settings_displays.names(func, forward.helpers), written)
+    back = set()  # (those a helper given them writes into, read here at a key too: refused below, saying so)
+    settings = settings_displays.names(func, forward.helpers, written, back)
     for node in walk(func):  # conv_param = {'stride': 1, 'pad': 1}, handed to helpers: settings, not a value
         if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and node.targets[0].id in settings:
             node.value.settings_display = True

@@ -18,7 +18,7 @@ Such a dict is staged as a value that carries no gradient (the stager refuses it
 differentiated value flows into one of its entries), on a line of its own, and its helpers read it
 as settings, as they read one given as a parameter (``stage.config_params``).
 
-``read_back(func, found, written)`` are those of the names ``found`` left out so.
+A set given as ``read_back`` gets the names left out so.
 ``keys_written(func, position, keyword, read)`` is the set of string keys a function writes into one of
 its parameters (through the functions it hands it to as well), None where it cannot tell;
 ``param_written`` whether that is any.
@@ -29,7 +29,7 @@ import ast
 from .source import walk
 
 
-def names(func, helpers, written=None):
+def names(func, helpers, written=None, read_back=None):
     """See the module's contract."""
     stores, displays, aliases = {}, {}, {}
     for node in walk(func):
@@ -60,13 +60,11 @@ def names(func, helpers, written=None):
         found = kept
     found = {name for name in found if name in displays}
     if written is not None:  # (a key a helper writes, read here after: a value it computed, maybe differentiated)
-        found -= read_back(func, found, written)
+        back = {name for name in found if _read_by_key(func, name) and _handed_and_written(func, name, written)}
+        found -= back
+        if read_back is not None:
+            read_back |= back
     return frozenset(found)
-
-
-def read_back(func, found, written):
-    """Those of the dicts ``found`` that ``func`` reads at a key and hands to a helper writing into them."""
-    return {name for name in found if _read_by_key(func, name) and _handed_and_written(func, name, written)}
 
 
 def _allowed_uses(func, helpers, found):
