@@ -1031,6 +1031,14 @@ def _user(name):
     return base if base and version.isdigit() else name
 
 
+def cached_values(staged):
+    """The staged values the backward of ``(dout, cache)`` takes from the cache: each entry's value, a copy
+    standing for the value copied (``_copies_as_their_values``), but those a loop sets or a write changed
+    unseen.  The backward neither computes them nor writes into them: they are the caller's memory."""
+    names = _copies_as_their_values(staged.cache, staged).names
+    return frozenset(n for n in names if n) - set_in_loops(staged.body) - stale_names(staged)
+
+
 def _copies_as_their_values(layout, staged):
     """``layout`` with each entry that is a copy of a value (``w.copy()``, ``np.copy(w)``) standing for
     that value, which the cache then holds as it was where the copy was made (the ``w`` read before a

@@ -27,7 +27,7 @@ import re
 import numpy as np
 
 from . import emit
-from .cache import backward_name as layer_backward_name, from_user_cache, set_in_loops, stale_names
+from .cache import backward_name as layer_backward_name, cached_values, from_user_cache
 from .docshapes import ANY_RANK, docstring_shapes, passed_shapes
 from .errors import BackgenError, NoSourceError
 from .guarded import outputs_may_hold_infinity, outputs_never_negative
@@ -993,8 +993,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         checked = {check[0] for check in result.layout_checks}  # (a parameter the backward checks is an array)
         for _, _, error in [hazard for hazard in result.number_hazards if hazard[0] not in checked][:1]:
             raise error  # row = y[0]; row *= 2.0 writes into y by y's rank
-    cached = frozenset(n for n in result.cache.names if n) - set_in_loops(result.body) - stale_names(result) \
-        if user_cache and result.cache is not None else frozenset()
+    cached = cached_values(result) if user_cache and result.cache is not None else frozenset()
     roots = ()
     if shape_free and result.mode == "numpy":  # for W, b in params: a list of arrays of several shapes
         passed = {(id(op), k) for op in ops_in(result.body) if op.rule == "call"

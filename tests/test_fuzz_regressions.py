@@ -5589,3 +5589,38 @@ def test_a_layer_writing_through_a_view_of_a_parameter_checks_no_name_its_backwa
     forward = lambda *v: namespace["f"](*_copies(v), "train")[0]  # noqa: E731
     for g, want in zip(got, finite_differences(forward, [x, w, b], [0, 1, 2], (dout,))):
         np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-6)
+
+
+def test_a_layer_replaying_writes_into_a_copy_its_cache_holds_copies_it_first():
+    # (layer fuzz, seed 213, program 187) c = np.array(h) is cached and read back as h; the backward's
+    # forward pass replayed the loop's writes into h through a second name for it, so into the cache
+    # (a caller's cache made read-only raised; a writable one was changed)
+    source = textwrap.dedent('''
+        import numpy as np
+
+        def f(x, b):
+            h = np.tanh(x)
+            h[h < 0] = 0.0
+            c = np.array(h)
+            for i in range(2):
+                h[i] = np.tanh(h[i]) + b
+            out = c + h
+            cache = (x, c, b)
+            return out, cache
+    ''')
+    namespace, generated = {"np": np}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f"), generated)
+    rng = np.random.default_rng(187)
+    x, b = rng.normal(size=(3, 4)), rng.normal(size=4)
+    out, cache = namespace["f"](x.copy(), b.copy())
+    for entry in cache:
+        entry.flags.writeable = False
+    kept = [entry.copy() for entry in cache]
+    dout = rng.normal(size=out.shape)
+    got = generated["f_backward"](dout, cache)
+    forward = lambda *v: namespace["f"](*_copies(v))[0]  # noqa: E731
+    for g, want in zip(got, finite_differences(forward, [x, b], [0, 1], (dout,))):
+        np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-6)
+    for entry, before in zip(cache, kept):
+        np.testing.assert_array_equal(entry, before)
