@@ -1,0 +1,171 @@
+"""Complex numbers, quantum state vectors and integer or boolean dtypes as people write them: phases
+``np.exp(1j * theta)``, gates and Hamiltonians as complex matrices, states made with ``dtype=complex``,
+fidelities and phase-retrieval losses over complex measurement matrices, power spectra of ``np.fft``,
+and masks, counts and labels mixed with floats.
+
+backgen's rules are those of real arithmetic, so each complex value must be refused where it is made
+(a constant, a complex ``dtype``, a complex type called) or, for the decorator, where it is passed;
+each accepted case is checked against central finite differences in float64 with respect to its float
+parameters, by ``backgen.generate`` (without shapes and with them) and by the decorator.
+"""
+
+import inspect
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_close, finite_differences, float_positions, imported, shapes_of
+
+R = np.random.RandomState(7)
+X5 = R.randn(5)
+A43 = R.randn(4, 3) + 1j * R.randn(4, 3)
+
+
+def _module(source):
+    return imported("import numpy as np\n" + textwrap.dedent(source), "complexq_hunt")
+
+
+def _generated(source, name, shapes, args, dout):
+    text = backgen.generate("import numpy as np\n" + textwrap.dedent(source), name=name, shapes=shapes)
+    namespace = {}
+    exec(compile(text, "<generated>", "exec"), namespace)
+    return namespace[f"{name}_backward"](*[a.copy() if isinstance(a, np.ndarray) else a for a in args], dout)
+
+
+def assert_right(source, args, name="f"):
+    """generate without shapes, with shapes, and the decorator give central differences' gradients."""
+    func = _module(source)[name]
+    wrt = float_positions(args)
+    out = func(*args)
+    dout = R.randn(*np.shape(out)) if np.ndim(out) else 1.3
+    want = finite_differences(func, list(args), wrt, (dout,))
+    names = tuple(list(inspect.signature(func).parameters)[k] for k in wrt)
+    gots = [_generated(source, name, shapes, args, dout) for shapes in (None, shapes_of(func, args))]
+    gots.append(backgen.backward(func, wrt=names).backward(*args, dout=dout))
+    for got in gots:
+        got = got if len(wrt) > 1 else (got,)
+        for g, w in zip(got, want):
+            assert np.asarray(g).dtype.kind == "f"
+            assert_close(g, w, rtol=1e-5, atol=1e-6)
+
+
+def assert_refused(source, args, match, name="f", decorator_only=False):
+    """generate (unless ``decorator_only``) and the decorator refuse, with a message matching ``match``."""
+    if not decorator_only:
+        with pytest.raises(backgen.BackgenError, match=match):
+            backgen.generate("import numpy as np\n" + textwrap.dedent(source), name=name)
+    func = _module(source)[name]
+    with pytest.raises(backgen.BackgenError, match=match):
+        backgen.backward(func).backward(*args)
+
+
+# --- complex arrays made by a dtype or a complex type called: refused at that line ------------------
+
+
+@pytest.mark.parametrize("lines", [
+    "z = np.zeros(x.shape, dtype=complex)\n    z += x",
+    "z = np.zeros(x.shape, complex)\n    z += x",
+    "z = np.ones_like(x, dtype=complex) * x",
+    "z = np.empty(5, dtype=np.complex64)\n    z[:] = x",
+    "z = np.asarray(x, dtype='complex128')",
+    "z = x.astype('complex64')",
+    "z = np.complex128(x)",
+])
+def test_complex_dtypes_refused_where_they_are_made(lines):
+    # these ran with the rules of real arithmetic: np.abs's gradient np.sign(z) made the gradient complex
+    source = f'''
+def f(x):
+    {lines}
+    return np.sum(np.abs(z) ** 2)
+'''
+    assert_refused(source, [X5], "makes complex numbers")
+
+
+def test_complex_builtin_refused_saying_so():
+    assert_refused('''
+        def f(a, b):
+            z = complex(a, b)
+            return abs(z) ** 2
+    ''', [0.3, 0.7], "complex makes complex numbers")
+
+
+def test_state_vector_of_complex_dtype_refused():
+    assert_refused('''
+        def ry(t):
+            c, s = np.cos(t / 2), np.sin(t / 2)
+            return np.array([[c, -s], [s, c]])
+
+        def f(a, b):
+            psi = np.zeros(4, dtype=np.complex128)
+            psi[0] = 1.0
+            psi = np.kron(ry(a), ry(b)) @ psi
+            H = np.diag([1.0, -1.0, -1.0, 1.0])
+            return np.sum(np.abs(psi) ** 2 * np.diag(H))
+    ''', [0.3, 1.1], "np.complex128 makes complex numbers")
+
+
+def test_dtype_checks_are_not_refused():
+    # asking about a type makes nothing complex
+    assert_right('''
+        def f(x):
+            if np.issubdtype(x.dtype, np.complexfloating):
+                x = np.abs(x)
+            return np.sum(x ** 2)
+    ''', [X5])
+
+
+# --- complex arguments: the decorator refuses them, naming the parameter -----------------------------
+
+
+@pytest.mark.parametrize("source, args", [
+    ('''
+        def f(x, A, y):
+            return np.sum((np.abs(A @ x) ** 2 - y) ** 2)
+    ''', [R.randn(3), A43, R.rand(4)]),  # phase retrieval: the gradient in x came back complex
+    ('''
+        def f(psi, H):
+            psi = psi / np.linalg.norm(psi)
+            return np.real(psi.conj() @ H @ psi)
+    ''', [R.randn(2), np.array([[1.0, 0.5j], [-0.5j, -1.0]])]),  # a Hermitian H: real values, complex dtype
+    ('''
+        def f(x, c):
+            return abs(c * x) ** 2
+    ''', [0.7, 0.3 + 0.4j]),  # a complex number: the generated code compared it with 0
+    ('''
+        def f(x, cs):
+            return np.sum(np.abs(cs[0] * x))
+    ''', [X5, [R.randn(5) + 1j]]),  # a list holding a complex array
+])
+def test_complex_arguments_refused_by_the_decorator(source, args):
+    func = _module(source)["f"]
+    with pytest.raises(backgen.BackgenError, match="is given complex numbers"):
+        backgen.backward(func).backward(*args)
+
+
+# --- the real parts of the same programs are right ---------------------------------------------------
+
+
+def test_real_rotations_on_two_qubits():
+    assert_right('''
+        def ry(t):
+            c, s = np.cos(t / 2), np.sin(t / 2)
+            return np.array([[c, -s], [s, c]])
+
+        def f(params):
+            psi = np.array([1.0, 0.0])
+            for t in params:
+                psi = ry(t) @ psi
+            Z = np.array([[1.0, 0.0], [0.0, -1.0]])
+            return psi @ Z @ psi
+    ''', [np.array([0.3, 0.8, 1.1])])
+
+
+def test_phase_retrieval_with_real_and_imaginary_parts():
+    assert_right('''
+        def f(x, Ar, Ai, y):
+            re = Ar @ x
+            im = Ai @ x
+            return np.sum((re ** 2 + im ** 2 - y) ** 2)
+    ''', [R.randn(3), A43.real.copy(), A43.imag.copy(), R.rand(4)])
