@@ -169,3 +169,43 @@ def test_phase_retrieval_with_real_and_imaginary_parts():
             im = Ai @ x
             return np.sum((re ** 2 + im ** 2 - y) ** 2)
     ''', [R.randn(3), A43.real.copy(), A43.imag.copy(), R.rand(4)])
+
+
+# --- np.fft read through real values: a norm written out, entries and slices of the spectrum -----------
+
+
+X8 = R.randn(8)
+
+
+@pytest.mark.parametrize("body", [
+    "X = np.fft.rfft(x, norm='ortho')\n    return np.sum(np.abs(X) ** 3)",
+    "X = np.fft.fft(x, norm='forward')\n    return np.sum(X.real * np.arange(8)) + np.sum(X.imag ** 2)",
+    "return np.abs(np.fft.rfft(x, n=6, norm='ortho'))",
+    "return np.sum(np.abs(np.fft.rfft(x, norm='backward')))",
+    "n = len(x)\n    X = np.fft.fft(x)\n    P = np.abs(X[:n // 2]) ** 2 / n\n    return P",
+    "X = np.fft.rfft(x)\n    return np.abs(X[1]) + np.abs(X[2]) ** 2 + X[1:4].real.sum()",
+    "return np.abs(np.fft.fft(x, norm='ortho')[1:3]) + np.real(np.fft.rfft(x)[::2])[0]",
+])
+def test_spectra_with_a_norm_or_read_at_entries(body):
+    # refused before as complex values: norm= was not read, nor X[...] read through np.abs/.real/.imag
+    assert_right(f'''
+def f(x):
+    {body}
+''', [X8])
+
+
+def test_spectra_of_a_batch_with_a_norm():
+    assert_right('''
+        def f(frames, w):
+            S = np.fft.rfft(frames * w, norm="ortho")
+            return np.log(np.abs(S[:, 1:]) ** 2 + 1e-3).sum()
+    ''', [R.randn(3, 8), np.hanning(8)])
+
+
+def test_a_spectrum_written_into_stays_refused():
+    assert_refused('''
+        def f(x):
+            X = np.fft.rfft(x)
+            X[3:] = 0
+            return np.sum(np.abs(X))
+    ''', [X8], "np.fft.rfft returns complex numbers")
