@@ -7,6 +7,8 @@ that are no gradient of the real loss, so a complex value must never reach them.
 made: a complex type given as a ``dtype`` (``np.zeros(n, dtype=complex)``, ``x.astype(np.complex64)``,
 ``np.ones_like(x, dtype='complex128')``) or called (``complex(a, b)``, ``np.complex128(x)``), and, for
 the decorator, which sees the values, the arguments holding complex numbers (``complex_argument``).
+Where the forward reads real parts or conjugates (``x.real``, ``np.conj(x)``: code written for complex
+data too), a generated backward checks its parameters hold no complex numbers (``read_as_complex``).
 """
 
 import ast
@@ -72,3 +74,12 @@ def complex_argument(value, depth=0):
     if depth < 4 and isinstance(value, dict):
         return any(complex_argument(v, depth + 1) for v in list(value.values())[:1000])
     return False
+
+
+def read_as_complex(staged):
+    """The parameters of the staged forward ``staged`` a generated backward checks to hold no complex
+    numbers as it starts: all of them where it reads a real part or a conjugate, none otherwise."""
+    from .ir import ops_in  # noqa: PLC0415 -- (ir's walk of the lines; this module is read before it)
+    if not any(op.rule in ("np.real", "np.conjugate") for op in ops_in(staged.body)):
+        return ()
+    return tuple(staged.params)
