@@ -667,9 +667,10 @@ class Differentiable:
                 forward = self._read()
                 where = next((a for a in forward.func.args.args + forward.func.args.kwonlyargs if a.arg == name),
                              None)
+                parts = f" ({name}.real, {name}.imag)" if isinstance(v, (np.ndarray, complex)) else ""
                 raise forward.error(f"{self.__name__}(): {name} is given complex numbers, and backgen differentiates "
-                                    f"real arithmetic only: pass the real and imaginary parts as real arrays "
-                                    f"({name}.real, {name}.imag)", where)
+                                    f"real arithmetic only: pass the real and imaginary parts as real arrays{parts}",
+                                    where)
 
     def _integers(self, values):
         """The numbers of the integer arrays the forward does not index with (``x.reshape(shape)``,

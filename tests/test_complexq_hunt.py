@@ -209,3 +209,78 @@ def test_a_spectrum_written_into_stays_refused():
             X[3:] = 0
             return np.sum(np.abs(X))
     ''', [X8], "np.fft.rfft returns complex numbers")
+
+
+# --- .real of real values: the value itself; a generated backward refuses complex arguments ------------
+
+
+def test_expectation_value_read_through_its_real_part():
+    # quantum code written for complex states too: (psi.conj() @ H @ psi).real, of a real state here
+    assert_right('''
+        def f(theta, H):
+            psi = np.array([np.cos(theta / 2), np.sin(theta / 2)])
+            return (psi.conj() @ H @ psi).real
+    ''', [0.7, np.array([[1.0, 0.5], [0.5, -1.0]])])
+
+
+def test_density_matrix_trace_real():
+    assert_right('''
+        def f(psi):
+            rho = np.outer(psi, psi.conj())
+            Z = np.diag([1.0, -1.0])
+            return np.trace(rho @ Z).real / np.trace(rho).real
+    ''', [R.randn(2)])
+
+
+def test_a_complex_branch_never_taken_for_real_inputs():
+    assert_right('''
+        def f(x):
+            if np.iscomplexobj(x):
+                x = x.real
+            return np.sum(x ** 2)
+    ''', [X5])
+
+
+def test_generated_backward_reading_real_parts_refuses_complex_arguments():
+    source = '''
+import numpy as np
+
+def f(W, psi):
+    out = W @ psi
+    return (out * out.conj()).real.sum()
+'''
+    namespace = {}
+    exec(backgen.generate(source, name="f"), namespace)
+    W, psi = R.randn(2, 2), R.randn(2)
+    namespace["f_backward"](W, psi)  # real: right (checked above for such code)
+    with pytest.raises(TypeError, match="written for real numbers"):
+        namespace["f_backward"](W, np.array([1.0, 1j]))
+
+
+# --- counts in an integer dtype, and complex values inside containers ----------------------------------
+
+
+@pytest.mark.parametrize("count", ["np.sum(x > 0, dtype=np.int64)", "(x > 0).sum(dtype=int)"])
+def test_a_mask_counted_in_an_integer_dtype(count):
+    # refused before as "computed in floats": a count of a mask has no gradient whatever its dtype
+    assert_right(f'''
+def f(x):
+    n = {count}
+    return np.sum(x ** 2) / n
+''', [X5])
+
+
+def test_a_differentiated_sum_in_an_integer_dtype_refused():
+    assert_refused('''
+        def f(x):
+            return np.sum(x * 3, dtype=np.int64) * x
+    ''', [X5], "counts in integers")
+
+
+def test_a_dict_holding_a_complex_array_refused_by_the_decorator():
+    func = _module('''
+        def f(params, x):
+            return np.sum(np.abs(params["W"] @ x) ** 2)
+    ''')["f"]
+    with pytest.raises(backgen.BackgenError, match="params is given complex numbers"):
+        backgen.backward(func).backward({"W": R.randn(2, 3) + 1j}, R.randn(3))
