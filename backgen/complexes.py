@@ -21,9 +21,9 @@ _TYPE_STRINGS = frozenset({"complex", "complex64", "complex128", "complex256", "
                            "<c8", "<c16", ">c8", ">c16", "cdouble", "csingle", "cfloat"})
 _CHECKS = frozenset({"isinstance", "issubclass", "issubdtype", "iscomplexobj", "iscomplex", "isrealobj", "isreal",
                      "can_cast", "result_type", "promote_types", "finfo", "dtype"})  # (they ask; they make nothing)
-_CONSTRUCTORS = frozenset({"zeros", "ones", "empty", "zeros_like", "ones_like", "empty_like", "array", "asarray",
-                           "asanyarray", "ascontiguousarray", "full", "full_like", "eye", "identity", "astype",
-                           "arange", "linspace", "frombuffer", "fromiter", "asfarray"})
+_DTYPE_AT = {"zeros": 1, "ones": 1, "empty": 1, "zeros_like": 1, "ones_like": 1, "empty_like": 1, "array": 1,
+             "asarray": 1, "asanyarray": 1, "ascontiguousarray": 1, "full": 2, "full_like": 2, "eye": 3,
+             "identity": 1, "astype": 0, "fromiter": 1}  # where a constructor takes its dtype by position
 
 
 def _named(node):
@@ -50,8 +50,8 @@ def complex_made(call):
     for keyword in call.keywords:
         if keyword.arg == "dtype" and (_named(keyword.value) or _spelled(keyword.value)):
             return keyword.value
-    for arg in call.args:
-        if _named(arg) or called in _CONSTRUCTORS and _spelled(arg):
+    for k, arg in enumerate(call.args):  # (a string elsewhere may be an order: np.zeros(n, float, 'F'))
+        if _named(arg) or _DTYPE_AT.get(called) == k and _spelled(arg):
             return arg
     return None
 

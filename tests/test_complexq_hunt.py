@@ -284,3 +284,13 @@ def test_a_dict_holding_a_complex_array_refused_by_the_decorator():
     ''')["f"]
     with pytest.raises(backgen.BackgenError, match="params is given complex numbers"):
         backgen.backward(func).backward({"W": R.randn(2, 3) + 1j}, R.randn(3))
+
+
+def test_an_order_string_is_no_complex_dtype():
+    # 'F' given by position where a constructor takes its order, not its dtype
+    assert_right('''
+        def f(x):
+            z = np.zeros((2, 3), float, 'F')
+            z[:] = x
+            return np.sum(z ** 2)
+    ''', [R.randn(2, 3)])
