@@ -294,3 +294,33 @@ def test_an_order_string_is_no_complex_dtype():
             z[:] = x
             return np.sum(z ** 2)
     ''', [R.randn(2, 3)])
+
+
+@pytest.mark.parametrize("entry", ["A : complex ndarray, shape (4, 3)", "A (np.ndarray[complex128]): measurements"])
+def test_a_parameter_the_docstring_gives_as_complex_refused(entry):
+    # generate wrote the real rules for it: np.sign(A @ x) and A's transpose, no gradient for complex A
+    source = f'''
+def f(x, A):
+    """Intensity loss.
+
+    Parameters
+    ----------
+    x : ndarray, shape (3,)
+    {entry}
+    """
+    return np.sum(np.abs(A @ x) ** 2)
+'''
+    with pytest.raises(backgen.BackgenError, match="the docstring gives A as complex"):
+        backgen.generate("import numpy as np\n" + source, name="f")
+
+
+def test_a_docstring_speaking_of_complex_things_otherwise_is_read():
+    assert_right('''
+        def f(x, A):
+            """Intensity of the real part of a complex field.
+
+            x : ndarray, shape (3,)
+            A : ndarray, shape (4, 3), the real part of a complex matrix
+            """
+            return np.sum((A @ x) ** 2)
+    ''', [R.randn(3), R.randn(4, 3)])
