@@ -7,7 +7,8 @@ Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each ca
 ``fft`` imported from ``numpy.fft``) whose complex result is read only through real values: ``np.abs(F)``
 (``abs``, ``np.absolute``), ``F.real``, ``F.imag``, ``np.real(F)``, ``np.imag(F)``, or those of an entry
 or a slice of it (``np.abs(F[:n // 2])``: the parts' entries), where ``F`` is the call itself or a name
-the function binds only to such calls, by statements of
+the function binds only to such calls (or to one times or over a factor, ``X = np.fft.fft(x) / N``: the
+parts scaled so), by statements of
 their own (``X = np.fft.rfft(frame)``, on each path of an if), and reads only so; a transform of one
 read so is written first.  The statement holding the call (or binding the name) is preceded by
 ``<name>_in = a`` (``a[..., :n]`` where ``n`` is given; ``<name>_n = np.shape(<name>_in)[-1]`` where
@@ -119,6 +120,20 @@ def rewrite(forward):
         return given["a"], None if isinstance(n, ast.Constant) and n.value is None else n, \
             None if norm is None else norm.value
 
+    def scaled(value):
+        """``(call, op, factor)`` where ``value`` is a transform read here (``factor`` None), or one times or
+        over a factor (``np.fft.fft(x) / N``, ``2.0 * np.fft.rfft(x)``), else None."""
+        if transform(value) and arguments(value) is not None:
+            return value, None, None
+        if not isinstance(value, ast.BinOp) or not isinstance(value.op, (ast.Mult, ast.Div)):
+            return None
+        sides = [(value.left, value.right)] + ([(value.right, value.left)] if isinstance(value.op, ast.Mult) else [])
+        for call, factor in sides:
+            if transform(call) and arguments(call) is not None and \
+                    not any(transform(node) for node in ast.walk(factor)):
+                return call, type(value.op), factor
+        return None
+
     # the names bound once, by a statement of their own, to a call read here, and read only through real values
     parents = {}
     for node in ast.walk(forward.func):
@@ -131,7 +146,7 @@ def rewrite(forward):
     named = {}  # name -> its assignments (on each path of an if: X = np.fft.rfft(x * w) else np.fft.rfft(x))
     for node in ast.walk(forward.func):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
-                transform(node.value) and arguments(node.value) is not None:
+                scaled(node.value) is not None:
             named.setdefault(node.targets[0].id, []).append(node)
     named = {name: bindings for name, bindings in named.items() if len(bindings) == stores[name]}
     for node in ast.walk(forward.func):
@@ -238,8 +253,12 @@ def rewrite(forward):
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and \
                 stmt.targets[0].id in named and any(binding is stmt for binding in named[stmt.targets[0].id]):
             name = stmt.targets[0].id
-            a, n, norm = arguments(stmt.value)
-            made, re, im = spectrum(transform(stmt.value), a, n, norm, name, stmt)
+            site, op, factor = scaled(stmt.value)
+            a, n, norm = arguments(site)
+            made, re, im = spectrum(transform(site), a, n, norm, name, stmt)
+            if factor is not None:  # X = np.fft.fft(x) / N: both parts scaled so (by a real factor)
+                for line in made[-2:]:
+                    line.value = ast.copy_location(ast.BinOp(line.value, op(), copy.deepcopy(factor)), line.value)
             if name in parts:  # (bound on another path before: the same names for the parts)
                 made[-2].targets[0].id, made[-1].targets[0].id = parts[name]
             parts[name] = (made[-2].targets[0].id, made[-1].targets[0].id)

@@ -324,3 +324,14 @@ def test_a_docstring_speaking_of_complex_things_otherwise_is_read():
             """
             return np.sum((A @ x) ** 2)
     ''', [R.randn(3), R.randn(4, 3)])
+
+
+@pytest.mark.parametrize("binding", ["X = np.fft.fft(x) / len(x)", "X = 2.0 * np.fft.rfft(x, norm='ortho')",
+                                     "X = np.fft.rfft(x) * np.linalg.norm(x)"])
+def test_a_spectrum_bound_times_or_over_a_factor(binding):
+    # refused before: the name bound to the transform scaled was read as a complex value
+    assert_right(f'''
+def f(x):
+    {binding}
+    return np.sum(np.abs(X[1:4]) ** 2) + X[0].real
+''', [X8])
