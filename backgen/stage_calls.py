@@ -450,6 +450,10 @@ class CallStager:
                 raise self.error("np.logaddexp.reduce(a, axis=..., keepdims=...) is the form backgen reads", node)
             return self.numpy_op("np.logsumexp", [node.args[0]], node, name, role, params)
         if qualified not in SIGNATURES and qualified.startswith("np.fft."):
+            if qualified.rpartition(".")[2] in ("irfft", "irfft2", "irfftn", "hfft"):  # (real values of a spectrum)
+                raise self.error(f"{qualified} reads complex numbers (a spectrum), and backgen differentiates real "
+                                 "arithmetic only: write the inverse transform as sums of the real and imaginary "
+                                 "parts times cosines and sines for backgen to differentiate it", node.func)
             raise self.error(f"{qualified} returns complex numbers, and backgen differentiates real arithmetic "
                              f"only: write the transform with its real and imaginary parts (sums of x times cosines "
                              f"and sines) for backgen to differentiate it", node.func)

@@ -335,3 +335,10 @@ def f(x):
     {binding}
     return np.sum(np.abs(X[1:4]) ** 2) + X[0].real
 ''', [X8])
+
+
+def test_an_inverse_transform_refused_for_what_it_reads():
+    assert_refused('''
+        def f(x):
+            return np.fft.irfft(np.log(np.abs(np.fft.rfft(x)) + 1e-6))[1:4]
+    ''', [X8], "np.fft.irfft reads complex numbers")
