@@ -342,3 +342,11 @@ def test_an_inverse_transform_refused_for_what_it_reads():
         def f(x):
             return np.fft.irfft(np.log(np.abs(np.fft.rfft(x)) + 1e-6))[1:4]
     ''', [X8], "np.fft.irfft reads complex numbers")
+
+
+def test_a_count_made_a_float_is_a_number_without_shapes():
+    # float(n) of a parameter: a number (float() of an array of several raises); the samples made it an array
+    assert_right('''
+        def f(x, n, s):
+            return np.sum(x ** 2) / float(n) + float(s) * np.sum(x)
+    ''', [X5, 3.0, 0.7])
