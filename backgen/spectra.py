@@ -2,8 +2,9 @@
 imaginary parts, written as the sums of the signal times cosines and sines they are.
 
 Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each call
-``np.fft.rfft(a, n=None, axis=-1)`` or ``np.fft.fft(a, n=None, axis=-1)`` (``norm`` left out, None,
-``"backward"``, ``"ortho"``: the parts over ``sqrt(N)``, or ``"forward"``: over ``N``; also ``rfft`` or
+``np.fft.rfft(a, n=None, axis=-1)`` or ``np.fft.fft(a, n=None, axis=-1)`` (an axis written out as an
+integer other than the last: that axis moved last first, ``np.moveaxis``, and the parts' moved back;
+``norm`` left out, None, ``"backward"``, ``"ortho"``: the parts over ``sqrt(N)``, or ``"forward"``: over ``N``; also ``rfft`` or
 ``fft`` imported from ``numpy.fft``) whose complex result is read only through real values: ``np.abs(F)``
 (``abs``, ``np.absolute``), ``F.real``, ``F.imag``, ``np.real(F)``, ``np.imag(F)``, or those of an entry
 or a slice of it (``np.abs(F[:n // 2])``: the parts' entries), where ``F`` is the call itself or a name
@@ -19,7 +20,7 @@ bins, ``N // 2 + 1`` for rfft, ``N`` for fft; ``<name>`` ``spec`` for a call rea
 read becomes ``np.hypot(<name>_re, <name>_im)``, ``<name>_re`` or ``<name>_im``:
 the same numbers (to rounding), which backgen differentiates.  The call must sit in a plain
 statement (an assignment, ``op=``, a return, an expression) of a block, outside comprehensions,
-lambdas and conditional expressions.  An axis other than the last (written as -1 or left out), a
+lambdas and conditional expressions.  An axis not written out as an integer, a
 ``norm`` not written out, or a read of the complex value otherwise is left as it is (and refused, as
 complex).
 """
@@ -97,8 +98,8 @@ def rewrite(forward):
         return None
 
     def arguments(call):
-        """``(a, n, norm)`` of a call read here, or None (an axis not the last, a norm not written out,
-        starred arguments)."""
+        """``(a, n, norm, axis)`` of a call read here (``axis`` None for the last), or None (an axis not an
+        integer written out, a norm not written out, starred arguments)."""
         names = ("a", "n", "axis", "norm")
         if len(call.args) > 4 or any(isinstance(a, ast.Starred) for a in call.args) or \
                 any(k.arg not in names for k in call.keywords):
@@ -111,14 +112,16 @@ def rewrite(forward):
         if "a" not in given:
             return None
         axis, norm = given.get("axis"), given.get("norm")
-        if axis is not None and not (isinstance(axis, ast.UnaryOp) and isinstance(axis.op, ast.USub) and
-                                     isinstance(axis.operand, ast.Constant) and axis.operand.value == 1):
-            return None
+        if axis is not None:
+            number = axis.operand if isinstance(axis, ast.UnaryOp) and isinstance(axis.op, ast.USub) else axis
+            if not (isinstance(number, ast.Constant) and type(number.value) is int):
+                return None
+            axis = None if number is not axis and number.value == 1 else axis  # (-1: the last, as left out)
         if norm is not None and not (isinstance(norm, ast.Constant) and norm.value in _NORMS):
             return None
         n = given.get("n")
         return given["a"], None if isinstance(n, ast.Constant) and n.value is None else n, \
-            None if norm is None else norm.value
+            None if norm is None else norm.value, axis
 
     def scaled(value):
         """``(call, op, factor)`` where ``value`` is a transform read here (``factor`` None), or one times or
@@ -170,13 +173,16 @@ def rewrite(forward):
     def call(func, *args):
         return ast.Call(func, list(args), [])
 
-    def spectrum(kind, a, n, norm, base, anchor):
+    def spectrum(kind, a, n, norm, axis, base, anchor):
         """The statements computing the real and imaginary parts: ``(statements, re, im)``."""
         signal, re, im = fresh(f"{base}_in"), fresh(f"{base}_re"), fresh(f"{base}_im")
         angles = fresh(f"{base}_angles")
         last = ast.Subscript(call(attribute(np_name, "shape"), ast.Name(signal, ast.Load())),
                              ast.UnaryOp(ast.USub(), ast.Constant(1)), ast.Load())
         statements = []
+        if axis is not None:  # the axis transformed moved last, and the parts' back where it was
+            a = call(attribute(np_name, "moveaxis"), copy.deepcopy(a), copy.deepcopy(axis),
+                     ast.UnaryOp(ast.USub(), ast.Constant(1)))
         if n is None:
             statements.append(ast.Assign([ast.Name(signal, ast.Store())], copy.deepcopy(a)))
             size = fresh(f"{base}_n")
@@ -203,6 +209,9 @@ def rewrite(forward):
                                                                             copy.deepcopy(length))
             product = ast.BinOp(product, ast.Div(), scale)
             negated = ast.BinOp(negated, ast.Div(), copy.deepcopy(scale))
+        if axis is not None:
+            product, negated = (call(attribute(np_name, "moveaxis"), part, ast.UnaryOp(ast.USub(), ast.Constant(1)),
+                                     copy.deepcopy(axis)) for part in (product, negated))
         statements += [ast.Assign([ast.Name(re, ast.Store())], product),
                        ast.Assign([ast.Name(im, ast.Store())], negated)]
         for stmt in statements:
@@ -244,8 +253,8 @@ def rewrite(forward):
             if not inner:
                 break
             site = inner[0]
-            a, n, norm = arguments(site)
-            made, re, im = spectrum(transform(site), a, n, norm, "spec", stmt)
+            a, n, norm, axis = arguments(site)
+            made, re, im = spectrum(transform(site), a, n, norm, axis, "spec", stmt)
             before += made
             node, kind_of_read, index = reader(site)
             reads[id(node)] = (kind_of_read, re, im, index)
@@ -254,8 +263,8 @@ def rewrite(forward):
                 stmt.targets[0].id in named and any(binding is stmt for binding in named[stmt.targets[0].id]):
             name = stmt.targets[0].id
             site, op, factor = scaled(stmt.value)
-            a, n, norm = arguments(site)
-            made, re, im = spectrum(transform(site), a, n, norm, name, stmt)
+            a, n, norm, axis = arguments(site)
+            made, re, im = spectrum(transform(site), a, n, norm, axis, name, stmt)
             if factor is not None:  # X = np.fft.fft(x) / N: both parts scaled so (by a real factor)
                 for line in made[-2:]:
                     line.value = ast.copy_location(ast.BinOp(line.value, op(), copy.deepcopy(factor)), line.value)

@@ -350,3 +350,14 @@ def test_a_count_made_a_float_is_a_number_without_shapes():
         def f(x, n, s):
             return np.sum(x ** 2) / float(n) + float(s) * np.sum(x)
     ''', [X5, 3.0, 0.7])
+
+
+@pytest.mark.parametrize("call", ["np.fft.rfft(x, axis=0)", "np.fft.fft(x, n=4, axis=0, norm='ortho')",
+                                  "np.fft.rfft(x, axis=1)", "np.fft.rfft(x, axis=-2)"])
+def test_a_spectrum_along_another_axis(call):
+    # refused before as complex values: only the last axis was read
+    assert_right(f'''
+def f(x):
+    X = {call}
+    return np.sum(np.abs(X) ** 2 * np.cos(np.abs(X))) + np.sum(X[1].imag)
+''', [R.randn(6, 3)])
