@@ -6,7 +6,8 @@ Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each ca
 integer other than the last: that axis moved last first, ``np.moveaxis``, and the parts' moved back;
 ``norm`` left out, None, ``"backward"``, ``"ortho"``: the parts over ``sqrt(N)``, or ``"forward"``: over ``N``; also ``rfft`` or
 ``fft`` imported from ``numpy.fft``) whose complex result is read only through real values: ``np.abs(F)``
-(``abs``, ``np.absolute``), ``F.real``, ``F.imag``, ``np.real(F)``, ``np.imag(F)``, or those of an entry
+(``abs``, ``np.absolute``), ``F.real``, ``F.imag``, ``np.real(F)``, ``np.imag(F)``, ``np.linalg.norm(F)``
+(alone: that of ``np.abs(F)``), or those of an entry
 or a slice of it (``np.abs(F[:n // 2])``: the parts' entries), where ``F`` is the call itself or a name
 the function binds only to such calls (or to one times or over a factor, ``X = np.fft.fft(x) / N``: the
 parts scaled so), by statements of
@@ -81,11 +82,14 @@ def rewrite(forward):
                 return "abs"
             if is_numpy(parent.func, ("real", "imag")):
                 return _PARTS[parent.func.attr]
+            func = parent.func  # np.linalg.norm(F): that of the magnitudes (the 2-norm of a vector, Frobenius')
+            if isinstance(func, ast.Attribute) and func.attr == "norm" and is_numpy(func.value, ("linalg",)):
+                return "norm"
         return None
 
     def reader(child):
         """``(node, kind, index)`` where ``child`` (complex) is read through a real value: the node reading it,
-        what it reads ("abs", "re", "im") and the index taken first (``np.abs(X[1:4])``: ``1:4``), or None."""
+        what it reads ("abs", "re", "im", "norm") and the index taken first (``np.abs(X[1:4])``: ``1:4``), or None."""
         parent = parents.get(id(child))
         kind = part(parent, child)
         if kind is not None:
@@ -225,8 +229,9 @@ def rewrite(forward):
         def named(part_name):
             node = ast.Name(part_name, ast.Load())
             return node if index is None else ast.Subscript(node, copy.deepcopy(index), ast.Load())
-        if kind_of_read == "abs":
+        if kind_of_read in ("abs", "norm"):
             new = call(attribute(np_name, "hypot"), named(re), named(im))
+            new = call(attribute(np_name, "linalg", "norm"), new) if kind_of_read == "norm" else new
         else:
             new = named(re if kind_of_read == "re" else im)
         for sub in ast.walk(new):

@@ -361,3 +361,13 @@ def f(x):
     X = {call}
     return np.sum(np.abs(X) ** 2 * np.cos(np.abs(X))) + np.sum(X[1].imag)
 ''', [R.randn(6, 3)])
+
+
+def test_the_norm_of_a_spectrum():
+    # spectral convergence: np.linalg.norm of the spectra, refused before as a read of complex values
+    assert_right('''
+        def f(pred, target):
+            S = np.fft.rfft(target)
+            gap = np.linalg.norm(np.abs(S) - np.abs(np.fft.rfft(pred))) / np.linalg.norm(S[1:])
+            return gap + np.linalg.norm(np.fft.rfft(pred, norm="ortho"))
+    ''', [X8, R.randn(8)])
