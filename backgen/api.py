@@ -667,6 +667,7 @@ class Differentiable:
                 forward = self._read()
                 where = next((a for a in forward.func.args.args + forward.func.args.kwonlyargs if a.arg == name),
                              None)
+                name = f"self.{name}" if name in self._attributes else name  # (a method's attribute read)
                 parts = f" ({name}.real, {name}.imag)" if isinstance(v, (np.ndarray, complex)) else ""
                 raise forward.error(f"{self.__name__}(): {name} is given complex numbers, and backgen differentiates "
                                     f"real arithmetic only: pass the real and imaginary parts as real arrays{parts}",

@@ -371,3 +371,20 @@ def test_the_norm_of_a_spectrum():
             gap = np.linalg.norm(np.abs(S) - np.abs(np.fft.rfft(pred))) / np.linalg.norm(S[1:])
             return gap + np.linalg.norm(np.fft.rfft(pred, norm="ortho"))
     ''', [X8, R.randn(8)])
+
+
+def test_a_complex_attribute_of_a_decorated_method_refused():
+    names = _module('''
+        import backgen
+
+        class Model:
+            def __init__(self, U):
+                self.U = U
+
+            @backgen.backward
+            def loss(self, x):
+                return (np.conj(self.U @ x) @ (self.U @ x)).real
+    ''')
+    model = names["Model"](np.array([[1.0, 1j], [0.5, 2.0]]))
+    with pytest.raises(backgen.BackgenError, match="self.U is given complex numbers"):
+        model.loss.backward(R.randn(2))
