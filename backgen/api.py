@@ -37,7 +37,7 @@ import warnings
 
 import numpy as np
 
-from . import emit, keyword_reads, methods, runtime, shape_free, source, structured, varargs
+from . import complexes, emit, keyword_reads, methods, runtime, shape_free, source, structured, varargs
 from .free_arrays import closure_of, free_arrays, signature_with, values_now, with_free_arrays
 from .cache import output_roles
 from .docshapes import ANY_RANK
@@ -624,6 +624,7 @@ class Differentiable:
         """The generated code for these argument values (generated once per pattern of shapes);
         ``converted``: the places of lists of numbers given, made arrays."""
         self._ready()
+        self._refuse_complex(values)
         wrt = self.wrt_for(values)
         module = _global_values(self._func, self._free)  # (folded in as constants: code for other values is not
         # this call's; the arrays read as parameters are keyed by their shapes, as given values)
@@ -658,6 +659,19 @@ class Differentiable:
             _bound(self._cache)
         self._latest = entry
         return entry
+
+    def _refuse_complex(self, values):
+        """A BackgenError at the parameter given complex numbers (the rules are those of real arithmetic)."""
+        for name, v in zip(self._signature.parameters, values):
+            if complexes.complex_argument(v):
+                forward = self._read()
+                where = next((a for a in forward.func.args.args + forward.func.args.kwonlyargs if a.arg == name),
+                             None)
+                name = f"self.{name}" if name in self._attributes else name  # (a method's attribute read)
+                parts = f" ({name}.real, {name}.imag)" if isinstance(v, (np.ndarray, complex)) else ""
+                raise forward.error(f"{self.__name__}(): {name} is given complex numbers, and backgen differentiates "
+                                    f"real arithmetic only: pass the real and imaginary parts as real arrays{parts}",
+                                    where)
 
     def _integers(self, values):
         """The numbers of the integer arrays the forward does not index with (``x.reshape(shape)``,

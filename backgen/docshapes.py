@@ -95,6 +95,26 @@ def docstring_shapes(func, reshaped=None):
     return found
 
 
+_COMPLEX = re.compile(r"\bcomplex(?:64|128)?\b", re.IGNORECASE)
+
+
+def complex_entries(func):
+    """The parameters whose entry in ``func``'s docstring gives their type as complex (``A : complex
+    ndarray, shape (M, N)``, ``psi (np.ndarray[complex]): ...``): a type before the entry's first comma,
+    of a few words, or in parentheses after the name."""
+    doc = ast.get_docstring(func) if isinstance(func, ast.FunctionDef) else None
+    if not doc or "complex" not in doc.lower():
+        return []
+    entries, _ = _entries(doc, [a.arg for a in func.args.args])
+    said = []
+    for name, text in entries.items():
+        head = re.split(r"[,.;:]|\bshape\b|\s-\s", text.strip(), maxsplit=1)[0]
+        typed = re.search(r"\(([^()]*)\)\s*$", text)  # "psi (np.ndarray[complex]):" (its type, put last)
+        if _COMPLEX.search(head) and len(head.split()) <= 4 or typed and _COMPLEX.search(typed.group(1)):
+            said.append(name)
+    return said
+
+
 def _items_named(func, name, dims):
     """Whether the names ``dims`` of a parenthesized entry of parameter ``name`` are each bound by the
     function to an item of it (``K, n = params``, ``K, n = params[0], params[1]``, ``K = params[0]``):

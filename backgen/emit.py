@@ -235,6 +235,13 @@ def _checks(backward, guard):
                        f'                         "and the differentiated value written into it on line {line} is converted to "\n'
                        f'                         "integers, its gradient lost: make {array} one of floats (dtype=float)"',
                        "ValueError"))
+    if backward.real_checks and backward.cache is None:  # psi.conj() @ H @ psi: complex data has other rules
+        np_ = backward.modules.get("np", "np")
+        names = ", ".join(backward.real_checks) + ("," if len(backward.real_checks) == 1 else "")
+        checks.append((f"any({np_}.iscomplexobj(v) for v in ({names}) if not isinstance(v, (list, tuple, dict)))",
+                       f'"{backward.name}() is written for real numbers: for complex ones, whose gradients it "\n'
+                       f'                        "does not give, pass their real and imaginary parts as real arrays"',
+                       "TypeError"))
     for name in backward.required:  # if y is None: return scores, a path not differentiated
         checks.append((f"{name} is None", f'"{backward.name}() is the gradient of what {backward.forward_name}() '
                                           f'returns with {name} given: pass {name}"'))

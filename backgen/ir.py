@@ -410,6 +410,8 @@ class Backward:
     lines: tuple = field(default=(), compare=False, repr=False)  # errors (no part of what the code is)
     numerals: tuple = field(default=(), compare=False, repr=False)  # the numbers as the user wrote them (Staged's)
     left_out: tuple = ()  # the branches left out (Staged's)
+    real_checks: tuple = ()  # parameters checked not to hold complex numbers as it starts, where the forward
+    # reads real parts or conjugates (x.real, np.conj(x): code written for complex data too)
     integer_writes: tuple = ()  # (parameter, array, line): shape-generic code writing a differentiated value
     # into an array that takes the parameter's dtype (np.zeros_like(rewards), rewards.copy()): refused at
     # run time where the parameter holds integers, which the write would truncate

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field, replace as dataclasses_replace
 
 import numpy
 
+from . import complexes
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import closure_lists, fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
@@ -3391,6 +3392,9 @@ def _fence_expr(forward, node, where="value"):
     elif kind is ast.Call:
         if not isinstance(node.func, (ast.Name, ast.Attribute)):
             raise forward.error("only calls of named functions are supported", node.func)
+        made = complexes.complex_made(node)
+        if made is not None:  # np.zeros(n, dtype=complex), x.astype(np.complex64), complex(a, b)
+            raise forward.error(complexes.message(made), made)
         if isinstance(node.func, ast.Attribute) and node.func.value.__class__ is not ast.Name:  # (np.tanh: a name)
             _fence_expr(forward, node.func.value)
         for arg in node.args:  # np.random.rand(*x.shape): a starred argument (staging says where)

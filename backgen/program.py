@@ -28,7 +28,7 @@ import numpy as np
 
 from . import emit
 from .cache import backward_name as layer_backward_name, cached_values, from_user_cache
-from .docshapes import ANY_RANK, docstring_shapes, passed_shapes
+from .docshapes import ANY_RANK, complex_entries, docstring_shapes, passed_shapes
 from .errors import BackgenError, NoSourceError
 from .guarded import outputs_may_hold_infinity, outputs_never_negative
 from . import dead_paths, ir, runtime, source, step_bodies, structured, tails, view_targets
@@ -1687,6 +1687,10 @@ def _op_error(staged, op, message):
 def declared_shapes(forward, shapes=None):
     """``{param: Spec}`` from annotations, overridden by ``shapes``."""
     shapes = given_shapes(forward, shapes)
+    complex_said = complex_entries(forward.func)
+    if complex_said:  # (the code the rules write for real arrays would give no gradient of complex ones)
+        raise forward.error(f"the docstring gives {complex_said[0]} as complex: backgen differentiates real "
+                            "arithmetic only (pass the real and imaginary parts as real arrays)")
     specs = dict(docstring_shapes(forward.func))  # the docstring's, where annotations say nothing
     specs.update({name: shape_spec("config") for name in forward.settings})
     args = forward.func.args

@@ -36,7 +36,7 @@ import operator
 import re
 from dataclasses import replace
 
-from . import ir, source
+from . import complexes, ir, source
 from .cache import without_cached
 from .context import GradContext, index_tuple, reads_as_array, refuse_varied_static, unbroadcast
 from .errors import BackgenError
@@ -291,7 +291,8 @@ class _Reverser(FlowReverser):
             full_forward=full_forward, layer_groups=layer, shape_free=staged.shape_free, required=staged.required,
             sized_outputs=self.sized_outputs(), filename=staged.filename, lines=staged.lines,
             constants=staged.constants, named_arrays=staged.named_arrays, numerals=staged.numerals,
-            left_out=staged.left_out, integer_writes=tuple(dict.fromkeys(getattr(self, "integer_writes", ()))))
+            left_out=staged.left_out, integer_writes=tuple(dict.fromkeys(getattr(self, "integer_writes", ()))),
+            real_checks=complexes.read_as_complex(staged))
 
     def sized_outputs(self):
         """``(position, group)`` for the outputs whose length the data decides, those selected alike

@@ -96,8 +96,8 @@ def uses(func, names):
     integers or numbers: a count where a number of items or a slice bound is expected, a label
     where an index is (also ``np.take``'s, ``np.take_along_axis``'s and ``np.add.reduceat``'s indices, and the
     classes ``np.unique`` and ``np.bincount`` are given), a number where a test compares it
-    (``if reg > 0:``, never an array), a ``math`` function takes it (``math.lgamma(a)``) or ``int`` takes it
-    rounded (``int(np.floor(x))``), unless
+    (``if reg > 0:``, never an array), a ``math`` function takes it (``math.lgamma(a)``), ``float`` takes it
+    (``float(n)``) or ``int`` takes it rounded (``int(np.floor(x))``), unless
     the function gives the name a new value (the test may read that one), and where the code gives
     it a number when it is None (``if reg is None: reg = 0.0``).  A name set to a parameter's item,
     or looping over them, makes the parameter a label where it is used as a label or a count
@@ -171,6 +171,10 @@ def uses(func, names):
                 for name in (name for arg in node.args for name in _plain_names(arg)):
                     if name in numbers and name not in kinds:
                         kinds[name] = "number"
+            if isinstance(node.func, ast.Name) and node.func.id == "float" and len(node.args) == 1 and \
+                    not node.keywords and isinstance(node.args[0], ast.Name):  # float(n): a number, never an array
+                if node.args[0].id in numbers and node.args[0].id not in kinds:  # (of several elements)
+                    kinds[node.args[0].id] = "number"
             for name in _rounded_to_int(node):  # int(np.floor(x)): a number rounded to an index, never an array
                 if name in numbers and name not in kinds:
                     kinds[name] = "number"

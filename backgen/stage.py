@@ -825,7 +825,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                              "the method (backgen.backward), which reads the attributes of self it only reads, "
                              "or write the computation as a function taking the arrays (or a dict of them, "
                              f"params['W1']) and call it with self.{node.attr}", node)
-        if node.attr in ("real", "imag"):  # (of a real value, itself or 0: written so, it is differentiated)
+        if node.attr == "real":  # (complex values are refused where they are made: of a real one, itself, as
+            return self.numpy_op("np.real", [node.value], node, name, role)  # np.real(x) is)
+        if node.attr == "imag":  # (of a real value 0: written so, it is differentiated)
             raise self.error(f"the attribute .{node.attr} is not supported as a value: backgen differentiates real "
                              "arithmetic only, not complex numbers", node)
         call = node.value

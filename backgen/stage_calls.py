@@ -450,6 +450,10 @@ class CallStager:
                 raise self.error("np.logaddexp.reduce(a, axis=..., keepdims=...) is the form backgen reads", node)
             return self.numpy_op("np.logsumexp", [node.args[0]], node, name, role, params)
         if qualified not in SIGNATURES and qualified.startswith("np.fft."):
+            if qualified.rpartition(".")[2] in ("irfft", "irfft2", "irfftn", "hfft"):  # (real values of a spectrum)
+                raise self.error(f"{qualified} reads complex numbers (a spectrum), and backgen differentiates real "
+                                 "arithmetic only: write the inverse transform as sums of the real and imaginary "
+                                 "parts times cosines and sines for backgen to differentiate it", node.func)
             raise self.error(f"{qualified} returns complex numbers, and backgen differentiates real arithmetic "
                              f"only: write the transform with its real and imaginary parts (sums of x times cosines "
                              f"and sines) for backgen to differentiate it", node.func)
@@ -699,6 +703,13 @@ class CallStager:
 
     def numpy_op(self, rule_name, operands, node, name, role, params=None):
         """An operation whose staged line keeps the user's spelling of ``node``."""
+        dtype = (params or {}).get("dtype")
+        if rule_name in _COUNTS and isinstance(dtype, ast.AST) and _integral_dtype(dtype):  # (x > 0).sum(dtype=int):
+            reason = (f"{source.to_source(node)}: {rule_name} of dtype={source.to_source(dtype)} counts in integers, "  # a
+                      "which have no gradient; backgen differentiates it for a float dtype (leave dtype out)")  # count
+            settings = [v for value in params.values() for v in (value if isinstance(value, tuple) else (value,))
+                        if isinstance(v, ast.AST)]
+            return self.inert(node, list(operands) + settings, name, role, opaque=True, reason=reason)
         for key, value in (params or {}).items():
             refused = _unfollowed_setting(rule_name, key, value)
             if refused:
@@ -1100,6 +1111,9 @@ def _list_changed(func):
                 and isinstance(node.func.value, ast.Name) and node.func.value.id in params:
             return node.func.value.id, node.func.attr
     return None
+
+
+_COUNTS = frozenset({"np.sum", "np.cumsum"})  # reductions whose integer dtype counts (of masks, of labels)
 
 
 def _integral_dtype(node):

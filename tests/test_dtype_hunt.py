@@ -366,7 +366,7 @@ def test_unique_of_labels_is_a_constant():
     ("return np.fft.fft(x) * 2.0", "np.fft.fft returns complex numbers"),  # (np.abs of it reads real values)
     ("return x.astype(complex).real * x", "backgen differentiates real arithmetic only"),
     ("return np.sqrt(x.astype(np.complex128)).real", "backgen differentiates real arithmetic only"),
-    ("return np.sqrt(x.astype(np.complex128)).sum()", "astype to this type"),
+    ("return np.sqrt(x.astype(np.complex128)).sum()", "np.complex128 makes complex numbers"),
 ])
 def test_complex_numbers_refused(body, match):
     assert_refused(f'''

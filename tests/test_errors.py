@@ -64,7 +64,7 @@ CASES = [
     ("and/or", "def f(x):\n    return (x > 1 and x) or 2\n", 2, 12, "boolean operators"),
     ("calling a variable", "def f(x):\n    return x(2)\n", 2, 12, "is a variable, not a function"),
     ("keyword argument", "def f(x):\n    return max(x, 2, key=x)\n", 2, 22, "keyword arguments"),
-    ("attribute of variable", "def f(x):\n    return x.real\n", 2, 12, "not supported as a value"),
+    ("attribute of variable", "def f(x):\n    return x.imag\n", 2, 12, "not supported as a value"),
     ("async", "async def f(x):\n    return x\n", 1, 1, "async functions"),
     ("def in a branch", "def f(x):\n    if x > 0:\n        def g(t):\n            return t\n    g = x\n    return x\n",
      3, 9, "g() is defined inside a branch or a loop"),
