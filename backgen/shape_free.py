@@ -1119,8 +1119,7 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
             if not plain or getattr(refusal, "shape_free", False):  # numbers (and lists of them) are tried below,
                 raise  # as the person writing it means them, before the refusal
             deferred, results = deferred or refusal, []
-    math_calls = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
-                     and forward.env.get(n.func.value.id) == "math" for n in walk(forward.func))
+    math_calls = calls_math(forward)
     if samples.paths_differ:  # a number on one path, an array on another: none of the arrays' code is kept
         results = []
     if plain and results and not deferred and _one_text(results) is None:  # plain Python written otherwise for
@@ -1180,6 +1179,19 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
     integers = tuple(n for n in integers if n in written.main.params and n not in written.main.numbers)
     return dataclasses.replace(written, main=dataclasses.replace(written.main, integers=integers)) if integers \
         else written
+
+
+def calls_math(forward, depth=3):
+    """Whether ``forward`` calls ``math``'s functions, itself or in the helpers of its module it calls (as deep
+    as ``depth`` calls: ``np.array([solve_kepler(m, e) for m in M])``, whose helper loops over ``math.sin``)."""
+    def calls(func, env):
+        return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
+                   and env.get(n.func.value.id) == "math" for n in walk(func))
+    if calls(forward.func, forward.env):
+        return True
+    if depth <= 0 or not forward.helpers:
+        return False
+    return any(calls_math(helper, depth - 1) for helper, _ in passed_to_helpers(forward, lambda arg: "*"))
 
 
 def _arange_counts(func):
