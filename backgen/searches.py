@@ -1,0 +1,181 @@
+"""Searches a loop narrows by decisions alone: bisection and bracketing, refused.
+
+Contract: ``refuse_searches(func, wrt, error)`` raises ``error(message, node)`` (a ``BackgenError``)
+where ``func`` has a loop that narrows a bracket by tests of the differentiated parameters ``wrt``,
+and returns otherwise.  Bisection for Kepler's equation,
+
+    lo, hi = 0.0, 2 * math.pi
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        if mid - e * math.sin(mid) - M > 0:
+            hi = mid
+        else:
+            lo = mid
+    return 0.5 * (lo + hi)
+
+returns a number that follows the root E(M, e) closely, but through the tests alone: its values are
+made of constants, so its derivative along each path is 0 (a staircase of steps of 2 pi / 2^60),
+where the root's is not.  A gradient written for the code would be 0, or leave out the root's
+share, silently wrong for what the code computes.  Such a loop is recognized by its values: a name
+the loop carries (assigned in it and read in it) is set under a test that reads a differentiated
+parameter (or a value computed from one), to a value computed from none of them (not ``mid`` of
+``M``) but from two or more such names the loop sets so (``mid = 0.5 * (lo + hi)``: the bracket's
+ends), there or through the loop's own names; ``np.where(test, mid, lo)`` (vectorized bisection) and
+``mid if test else lo`` are read as the ``if``.  A value set so from one such name alone (a step
+halved, ``step *= 0.5``; a counter, ``k += 1``) or from none (a clamp, ``x = L``) keeps its
+derivative 0, the function's own between its steps, and is not refused.
+
+Which names carry a differentiated parameter's value is decided over the whole function, in any
+order of its statements (an assignment reading one makes its targets carry it), which may take a
+name for one that carries it where it does not, never the other way.
+"""
+
+import ast
+
+from .source import walk
+
+_LOOPS = (ast.For, ast.While, ast.AsyncFor)
+
+
+_SHAPE_ONLY = {"zeros_like", "ones_like", "empty_like", "shape", "ndim", "size", "len"}  # (read for a shape)
+
+
+def _names(node):
+    """The names ``node`` reads for their values (not for a shape only: ``np.zeros_like(M)``, ``len(xs)``,
+    ``x.shape``; ``np.full_like(M, v)`` reads ``v``)."""
+    if node is None:
+        return set()
+    found, todo = set(), [node]
+    while todo:
+        sub = todo.pop()
+        if isinstance(sub, ast.Name):
+            if isinstance(sub.ctx, ast.Load):
+                found.add(sub.id)
+            continue
+        if isinstance(sub, ast.Attribute) and sub.attr in ("shape", "ndim", "size", "dtype"):
+            continue
+        if isinstance(sub, ast.Call):
+            called = sub.func.attr if isinstance(sub.func, ast.Attribute) else getattr(sub.func, "id", None)
+            if called in _SHAPE_ONLY:
+                continue
+            if called == "full_like":
+                todo.extend(sub.args[1:] + [k.value for k in sub.keywords])
+                continue
+        todo.extend(ast.iter_child_nodes(sub))
+    return found
+
+
+def _targets(node):
+    """The names an assignment (or a loop's target) binds."""
+    found = set()
+    for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+        for sub in ast.walk(target):
+            if isinstance(sub, ast.Name):
+                found.add(sub.id)
+    return found
+
+
+def _carrying(func, wrt):
+    """The names whose values may be computed from those of ``wrt`` (in any order of the statements; a
+    choice's test, ``np.where(f > 0, lo, mid)``'s ``f > 0``, passes no value on)."""
+    carrying = set(wrt)
+    binders = [n for n in walk(func) if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For,
+                                                       ast.NamedExpr))]
+    changed = True
+    while changed:
+        changed = False
+        for node in binders:
+            value = node.iter if isinstance(node, ast.For) else node.value
+            read = _names(_chosen(value)) | (_names(node.target) if isinstance(node, ast.AugAssign) else set())
+            if isinstance(node, ast.Assign):  # (x[i] = v: x carries what v does)
+                read |= {n for t in node.targets if not isinstance(t, ast.Name) for n in _names(t)}
+            if read & carrying:
+                new = _targets(node) - carrying
+                if new:
+                    carrying |= new
+                    changed = True
+    return carrying
+
+
+def _decided(loop, carrying):
+    """``(name, value, test)`` for each assignment in ``loop`` of a value to a name under a test that
+    reads ``carrying`` (an ``if``'s, ``np.where``'s, a conditional expression's)."""
+    for node in walk(loop):
+        if isinstance(node, ast.If) and _names(node.test) & carrying:
+            for branch in (node.body, node.orelse):
+                for statement in branch:
+                    if isinstance(statement, (ast.Assign, ast.AugAssign)):
+                        for name in _targets(statement):
+                            value = statement.value if isinstance(statement, ast.Assign) else \
+                                ast.BinOp(ast.Name(name, ast.Load()), statement.op, statement.value)
+                            yield name, value, node.test
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            value = node.value
+            if isinstance(value, ast.IfExp) and _names(value.test) & carrying:
+                yield node.targets[0].id, ast.Tuple([value.body, value.orelse], ast.Load()), value.test
+            elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "where" \
+                    and len(value.args) == 3 and _names(value.args[0]) & carrying:
+                yield node.targets[0].id, ast.Tuple(list(value.args[1:]), ast.Load()), value.args[0]
+
+
+def _chosen(value):
+    """The values ``value`` chooses between where it is a choice (``np.where(c, a, b)``, ``a if c else b``:
+    ``a`` and ``b``, its test left out), else ``value``."""
+    if isinstance(value, ast.IfExp):
+        return ast.Tuple([value.body, value.orelse], ast.Load())
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "where" \
+            and len(value.args) == 3:
+        return ast.Tuple(list(value.args[1:]), ast.Load())
+    return value
+
+
+def _local_sources(loop):
+    """For each name ``loop`` assigns, the names its values there read (of a choice, those of its
+    branches)."""
+    sources = {}
+    for node in walk(loop):
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and node.value is not None:
+            read = _names(_chosen(node.value)) | (_names(node.target) if isinstance(node, ast.AugAssign) else set())
+            for name in _targets(node):
+                sources.setdefault(name, set()).update(read)
+    return sources
+
+
+def _reached(names, sources):
+    """The names ``names`` read, through the loop's own assignments."""
+    seen, todo = set(), list(names)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        todo.extend(sources.get(name, ()))
+    return seen
+
+
+def refuse_searches(func, wrt, error):
+    if not wrt or not any(isinstance(n, _LOOPS) for n in walk(func)):
+        return
+    carrying = None
+    for loop in (n for n in walk(func) if isinstance(n, _LOOPS)):
+        if not any(isinstance(n, (ast.If, ast.IfExp, ast.Call)) for n in walk(loop)):
+            continue
+        carrying = _carrying(func, wrt) if carrying is None else carrying
+        decided = [(name, value, test) for name, value, test in _decided(loop, carrying)
+                   if not _names(value) & carrying]
+        if not decided:
+            continue
+        sources = _local_sources(loop)
+        read_in_loop = _names(loop)
+        narrowed = {name for name, _, _ in decided if name in read_in_loop}
+        for name, value, test in decided:
+            ends = _reached(_names(value), sources) & narrowed
+            if name in narrowed and len(ends) >= 2 and not _reached(_names(value), sources) & carrying:
+                params = sorted(_names(test) & set(wrt)) or sorted(_reached(_names(test), sources) & set(wrt)) \
+                    or sorted(set(wrt))
+                raise error(f"{name} is chosen at each step of this loop by a test of {', '.join(params)}, "
+                            f"narrowing {' and '.join(sorted(ends))} (a bisection or bracketing search): its "
+                            "value follows the root it approaches through the decisions alone, whose derivative "
+                            "is 0 between them, not the root's; backgen does not differentiate such a search: "
+                            "solve with Newton's iterations, whose steps it differentiates, or write the root's "
+                            "gradient (implicit differentiation) by hand", test)
