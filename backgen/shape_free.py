@@ -50,7 +50,7 @@ import itertools
 import math
 import re
 
-from . import emit, ir, source
+from . import displayed, emit, ir, source
 from .docshapes import ANY_RANK
 from .errors import BackgenError
 from .sample_sizes import Sizes, about_sizes
@@ -1170,6 +1170,8 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
             results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=numbers, sequences=tuple(
                 sorted((n, r if isinstance(r, int) else len(r)) for n, r in indexed.items()))))
                 for item in as_numbers.written([{**vectors, **fixed, **indexed}])]
+    if not results and free and not samples.paths_differ:  # entries of a matrix written out beside constants
+        results = _entries_numbers(forward, unknown, free, samples, vectors, fixed, attempt, needed, fitting)
     if not results:
         raise deferred or samples.paths_differ or needed(samples.failure)
     written = _one_text(results)
@@ -1179,6 +1181,32 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
     integers = tuple(n for n in integers if n in written.main.params and n not in written.main.numbers)
     return dataclasses.replace(written, main=dataclasses.replace(written.main, integers=integers)) if integers \
         else written
+
+
+def _entries_numbers(forward, unknown, free, samples, vectors, fixed, attempt, needed, fitting):
+    """The code for the parameters the forward writes as entries of a matrix beside constants (an angle in
+    ``np.array([[c, -s, 0.0], ...])``, ``displayed.entries``) as numbers, the others arrays of every rank,
+    then of mixed ranks; none where that runs at no sample or writes other code at other ranks."""
+    shown = displayed.entries(forward, free) - set(fixed)
+    if not shown:
+        return []
+    numbers = tuple(n for n in free if n in shown)
+    rest = [n for n in free if n not in shown]
+    as_numbers = _Samples(tuple(n for n in unknown if n not in numbers),
+                          {**samples.declared, **{n: Spec((), "float") for n in numbers}},
+                          samples.labels, attempt, needed, fitting, quiet=True)
+    choices = (1, 2, 3) if len(rest) <= 3 else (1, 2)
+    try:
+        found = as_numbers.written([{**vectors, **fixed, **dict.fromkeys(rest, len(dims))} for dims in PROBES])
+        if not found and rest and len(rest) <= MIXED_MAX:
+            found = as_numbers.written([{**vectors, **fixed, **dict(zip(rest, ranks))}
+                                        for ranks in itertools.product(choices, repeat=len(rest))
+                                        if len(set(ranks)) > 1])
+    except BackgenError:
+        return []
+    found = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=numbers))
+             for item in found if not _grown(item)]
+    return found if found and _one_text(found) is not None else []
 
 
 def calls_math(forward, depth=3):

@@ -146,3 +146,140 @@ def test_bessel_of_another_order_refused():
         return jv(n, x)
     '''
     assert_refused(source, [1.0, 2], "scipy.special.jv is read with an order 0 or 1", name="f")
+
+
+# ---------------------------------------------------------------- bisection: refused, not differentiated as steps
+
+
+def test_kepler_by_bisection_is_refused():
+    """lo and hi are made of constants and chosen by tests of M and e: the gradient written was 0 for both
+    ("the output does not depend on M"), where the root E(M, e) the loop returns has dE/dM = 1 / (1 - e cos E)."""
+    source = '''
+    def kepler_bisect(M, e, n=60):
+        lo, hi = 0.0, 2 * math.pi
+        for _ in range(n):
+            mid = 0.5 * (lo + hi)
+            if mid - e * math.sin(mid) - M > 0:
+                hi = mid
+            else:
+                lo = mid
+        return 0.5 * (lo + hi)
+    '''
+    assert_refused(source, [2.0, 0.3], r"hi is chosen at each step of this loop by a test of M, e, narrowing hi "
+                   r"and lo \(a bisection", name="kepler_bisect")
+    with pytest.raises(backgen.BackgenError, match="bisection"):
+        func = imported(HEADER + textwrap.dedent(source), "astro_hunt")["kepler_bisect"]
+        backgen.backward(func).backward(2.0, 0.3)
+
+
+def test_vectorized_bisection_with_np_where_is_refused():
+    """The same with np.where choosing the bracket's ends: the gradient in M was 0 and that in e only the
+    explicit a * (cos(E) - e)'s, silently wrong."""
+    source = '''
+    def separation(M, e, a, n=60):
+        lo = np.zeros_like(M)
+        hi = np.full_like(M, 2 * np.pi)
+        for _ in range(n):
+            mid = 0.5 * (lo + hi)
+            f = mid - e * np.sin(mid) - M
+            lo = np.where(f > 0, lo, mid)
+            hi = np.where(f > 0, mid, hi)
+        E = 0.5 * (lo + hi)
+        return a * (np.cos(E) - e)
+    '''
+    assert_refused(source, [MEAN_ANOMALIES, 0.3, 1.2], "lo is chosen .* by a test of M, e", name="separation")
+    with pytest.raises(backgen.BackgenError, match="bisection"):
+        backgen.generate(HEADER + textwrap.dedent(source), name="separation",
+                         shapes={"M": "7", "e": "float", "a": "float"})
+
+
+def test_while_bisection_on_the_bracket_width_is_refused():
+    source = '''
+    def solve(M, e, tol=1e-12):
+        a, b = 0.0, 2 * math.pi
+        while b - a > tol:
+            c = (a + b) / 2
+            if (c - e * math.sin(c) - M) * (a - e * math.sin(a) - M) < 0:
+                b = c
+            else:
+                a = c
+        return a
+    '''
+    assert_refused(source, [2.0, 0.3], "narrowing a and b", name="solve")
+
+
+def test_decisions_that_do_not_narrow_a_bracket_are_differentiated():
+    """Reflecting walls (x = L, a clamp), a counter and a step halved by tests of the parameters are set
+    from one such value or none: their derivative 0 between the decisions is the function's own."""
+    walls = '''
+    def walls(x, v, L=1.0, dt=0.1, n=20):
+        for _ in range(n):
+            x += v * dt
+            if x > L:
+                x = L
+                v = -v
+            elif x < 0:
+                x = 0.0
+                v = -v
+        return x * x + v
+    '''
+    assert_right(walls, [0.31, 0.73], name="walls", wrt=[0, 1])
+    halving = '''
+    def search(x, d, c):
+        step = 1.0
+        k = 0
+        for _ in range(10):
+            if (x + step * d - c) ** 2 > (x - c) ** 2:
+                step *= 0.5
+                k += 1
+        return x + step * d + 0.01 * k
+    '''
+    assert_right(halving, [0.3, 0.9, 0.35], name="search")
+
+
+# ---------------------------------------------------------------- rotation matrices of angles, shapes not given
+
+
+def test_perifocal_to_inertial_rotation_of_three_angles():
+    """Q = rot_z(Omega) @ rot_x(inc) @ rot_z(omega), each np.array([[c, -s, 0.0], ...]): no sample of
+    arrays ran (rows of entries of several shapes), and four parameters were tried of ranks 1 and 2 only,
+    so the code for every shape was refused; the angles are numbers there, the position any array."""
+    source = '''
+    def rot_z(t):
+        c, s = np.cos(t), np.sin(t)
+        return np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
+
+    def rot_x(t):
+        c, s = np.cos(t), np.sin(t)
+        return np.array([[1.0, 0.0, 0.0], [0.0, c, -s], [0.0, s, c]])
+
+    def perifocal_to_eci(r_pf, Omega, inc, omega):
+        Q = rot_z(Omega) @ rot_x(inc) @ rot_z(omega)
+        return Q @ r_pf
+    '''
+    args, dout = [np.array([0.9, -0.3, 0.2]), 0.4, 0.3, 1.2], np.array([0.7, -1.1, 0.4])
+    source = HEADER + textwrap.dedent(source)
+    func = imported(source, "astro_hunt")["perifocal_to_eci"]
+    want = finite_differences(func, args, [0, 1, 2, 3], (dout,))
+    text = backgen.generate(source, name="perifocal_to_eci")  # (once: every sample of arrays is tried first)
+    assert "is written for numbers Omega, inc, omega" in text
+    namespace = {}
+    exec(compile(text, "<generated>", "exec"), namespace)
+    backward = namespace["perifocal_to_eci_backward"]
+    _check(backward(*copy.deepcopy(args), dout), want)
+    _check(backgen.backward(func).backward(*copy.deepcopy(args), dout=dout), want)
+    rows = np.random.default_rng(0).normal(size=(3, 4))  # (a point in each column: the code holds for them too)
+    assert np.shape(backward(rows, 0.4, 0.3, 1.2, np.ones((3, 4)))[0]) == (3, 4)
+    with pytest.raises(TypeError, match="written for numbers"):
+        backward(rows, np.array([0.4, 0.5]), 0.3, 1.2, np.ones((3, 4)))
+
+
+def test_ray_transfer_matrix_of_a_lens_and_a_gap_in_the_function_itself():
+    source = '''
+    def image_height(ray, f, d):
+        lens = np.array([[1.0, 0.0], [-1.0 / f, 1.0]])
+        gap = np.array([[1.0, d], [0.0, 1.0]])
+        out = gap @ lens @ ray
+        return out[0] ** 2 + 0.1 * out[1]
+    '''
+    assert_right(source, [np.array([0.02, 0.001]), 0.2, 0.35], name="image_height")
