@@ -16,14 +16,17 @@ and returns otherwise.  Bisection for Kepler's equation,
 returns a number that follows the root E(M, e) closely, but through the tests alone: its values are
 made of constants, so its derivative along each path is 0 (a staircase of steps of 2 pi / 2^60),
 where the root's is not.  A gradient written for the code would be 0, or leave out the root's
-share, silently wrong for what the code computes.  Such a loop is recognized by its values: a name
+share, silently wrong for what the code computes.  So too where the bracket moves with a parameter
+(``lo, hi = 0.0, max(1.0, x)`` for the square root of ``x``): the code's derivative between the
+decisions is the bracket's motion, not the root's.  Such a loop is recognized by its values: a name
 the loop carries (assigned in it and read in it) is set under a test that reads a differentiated
-parameter (or a value computed from one), to a value computed from none of them (not ``mid`` of
-``M``) but from two or more such names the loop sets so (``mid = 0.5 * (lo + hi)``: the bracket's
-ends), there or through the loop's own names; ``np.where(test, mid, lo)`` (vectorized bisection) and
-``mid if test else lo`` are read as the ``if``.  A value set so from one such name alone (a step
-halved, ``step *= 0.5``; a counter, ``k += 1``) or from none (a clamp, ``x = L``) keeps its
-derivative 0, the function's own between its steps, and is not refused.
+parameter (or a value computed from one) to a value that combines two or more such names by
+arithmetic (``mid = 0.5 * (lo + hi)``: the bracket's ends), there or through the loop's own names,
+and reads no other value computed from a parameter (a running mean of the data it passes, ``m = (m *
+n + x) / (n + 1)``, reads ``x``); ``np.where(test, mid, lo)`` (vectorized bisection) and ``mid if test
+else lo`` are read as the ``if``.  A value set so from one such name alone (a step halved, ``step *=
+0.5``; a counter, ``k += 1``), from none (a clamp, ``x = L``) or without arithmetic (a swap, ``a, b =
+b, a``) keeps the derivative of the function's own pieces, and is not refused.
 
 Which names carry a differentiated parameter's value is decided over the whole function, in any
 order of its statements (an assignment reading one makes its targets carry it), which may take a
@@ -153,6 +156,28 @@ def _reached(names, sources):
     return seen
 
 
+def _values(loop):
+    """For each name ``loop`` assigns, the values it assigns there (of a choice, its branches)."""
+    values = {}
+    for node in walk(loop):
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and node.value is not None:
+            for name in _targets(node):
+                value = _chosen(node.value)
+                if isinstance(node, ast.AugAssign):
+                    value = ast.BinOp(ast.Name(name, ast.Load()), node.op, value)
+                values.setdefault(name, []).append(value)
+    return values
+
+
+def _mixes(value, narrowed, values, seen=frozenset()):
+    """Whether ``value`` combines two or more of ``narrowed`` by arithmetic (``0.5 * (lo + hi)``), itself or
+    through the values the loop gives the names it reads (``hi = mid``)."""
+    if any(isinstance(sub, ast.BinOp) and len(_names(sub) & narrowed) >= 2 for sub in walk(value)):
+        return True
+    return any(_mixes(v, narrowed, values, seen | {name}) for name in _names(value) - seen
+               for v in values.get(name, ()))
+
+
 def refuse_searches(func, wrt, error):
     if not wrt or not any(isinstance(n, _LOOPS) for n in walk(func)):
         return
@@ -161,21 +186,23 @@ def refuse_searches(func, wrt, error):
         if not any(isinstance(n, (ast.If, ast.IfExp, ast.Call)) for n in walk(loop)):
             continue
         carrying = _carrying(func, wrt) if carrying is None else carrying
-        decided = [(name, value, test) for name, value, test in _decided(loop, carrying)
-                   if not _names(value) & carrying]
+        decided = list(_decided(loop, carrying))
         if not decided:
             continue
-        sources = _local_sources(loop)
+        sources, values = _local_sources(loop), _values(loop)
         read_in_loop = _names(loop)
         narrowed = {name for name, _, _ in decided if name in read_in_loop}
         for name, value, test in decided:
-            ends = _reached(_names(value), sources) & narrowed
-            if name in narrowed and len(ends) >= 2 and not _reached(_names(value), sources) & carrying:
+            reached = _reached(_names(value), sources)
+            ends = reached & narrowed
+            if name in narrowed and len(ends) >= 2 and not (reached & carrying) - set(sources) and \
+                    _mixes(value, narrowed, values):
                 params = sorted(_names(test) & set(wrt)) or sorted(_reached(_names(test), sources) & set(wrt)) \
                     or sorted(set(wrt))
                 raise error(f"{name} is chosen at each step of this loop by a test of {', '.join(params)}, "
                             f"narrowing {' and '.join(sorted(ends))} (a bisection or bracketing search): its "
-                            "value follows the root it approaches through the decisions alone, whose derivative "
-                            "is 0 between them, not the root's; backgen does not differentiate such a search: "
-                            "solve with Newton's iterations, whose steps it differentiates, or write the root's "
-                            "gradient (implicit differentiation) by hand", test)
+                            "value follows the root it approaches through the decisions, whose derivative "
+                            "between them (the bracket's own, 0 where its ends are constants) is not the "
+                            "root's; backgen does not differentiate such a search: solve with Newton's "
+                            "iterations, whose steps it differentiates, or write the root's gradient "
+                            "(implicit differentiation) by hand", test)

@@ -84,25 +84,6 @@ def test_kepler_solved_element_by_element_by_a_helper_of_math():
     assert_right(source, [MEAN_ANOMALIES, 0.3], name="positions", dout=np.linspace(0.5, 1.5, 7))
 
 
-def test_kepler_helper_two_calls_deep():
-    source = '''
-    def _newton(M, e, E):
-        for _ in range(8):
-            E = E - (E - e * math.sin(E) - M) / (1 - e * math.cos(E))
-        return E
-
-    def _eccentric(M, e):
-        return _newton(M, e, M + e * math.sin(M))
-
-    def radius(M, a, e):
-        r = 0.0
-        for m in M:
-            r += a * (1 - e * math.cos(_eccentric(m, e)))
-        return r
-    '''
-    assert_right(source, [MEAN_ANOMALIES, 1.3, 0.25], name="radius")
-
-
 # ---------------------------------------------------------------- Bessel functions (Airy's disk)
 
 
@@ -208,6 +189,23 @@ def test_while_bisection_on_the_bracket_width_is_refused():
     assert_refused(source, [2.0, 0.3], "narrowing a and b", name="solve")
 
 
+def test_bisection_of_a_bracket_moving_with_the_parameter_is_refused():
+    """hi = max(1.0, x) moves with x: the gradient written was the bracket's motion (0.70 at x = 2.7),
+    where the square root the loop approaches has 1 / (2 sqrt(x)) = 0.30."""
+    source = '''
+    def root(x, n=50):
+        lo, hi = 0.0, max(1.0, x)
+        for _ in range(n):
+            mid = (lo + hi) / 2
+            if mid * mid < x:
+                lo = mid
+            else:
+                hi = mid
+        return lo
+    '''
+    assert_refused(source, [2.7], "narrowing hi and lo", name="root")
+
+
 def test_decisions_that_do_not_narrow_a_bracket_are_differentiated():
     """Reflecting walls (x = L, a clamp), a counter and a step halved by tests of the parameters are set
     from one such value or none: their derivative 0 between the decisions is the function's own."""
@@ -235,6 +233,26 @@ def test_decisions_that_do_not_narrow_a_bracket_are_differentiated():
         return x + step * d + 0.01 * k
     '''
     assert_right(halving, [0.3, 0.9, 0.35], name="search")
+    running = '''
+    def clipped_mean(xs, k):
+        m, n = xs[0], 1.0
+        for x in xs[1:]:
+            if abs(x - m) < k:
+                m = (m * n + x) / (n + 1)
+                n = n + 1
+        return m
+    '''
+    assert_right(running, [np.array([1.0, 1.4, 5.0, 0.7, 1.1]), 1.5], name="clipped_mean", wrt=[0])
+    swaps = '''
+    def spread(a, b, c):
+        for _ in range(2):
+            if a > b:
+                a, b = b, a
+            if b > c:
+                b, c = c, b
+        return c - a + 0.5 * b
+    '''
+    assert_right(swaps, [0.9, 0.2, 0.5], name="spread")
 
 
 # ---------------------------------------------------------------- rotation matrices of angles, shapes not given
