@@ -2507,8 +2507,9 @@ def _structured_returns_inlined(forward):
     the caller's are, ``iterables``): its statements, renamed apart, then the display (or the list)
     itself where the call's value went, which the caller reads as it reads a display written there: unpacked
     (``(W1, b1), (W2, b2) = ...``), looped over (``for W, b in init(v)``, the call bound to a name
-    first, once, as Python evaluates it), or read by constant indices.  Where a call cannot be
-    written out, the helper is read as before (and refused)."""
+    first, once, as Python evaluates it), or read by constant indices.  So too a helper returning a dict
+    display of string keys (``return {"x": x, "y": y}``), read by its keys as a dict written in the caller
+    is.  Where a call cannot be written out, the helper is read as before (and refused)."""
     from .inline import inlined
     called = {n.func.id for n in walk(forward.func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
               and n.func.id in forward.helpers}
@@ -2518,7 +2519,8 @@ def _structured_returns_inlined(forward):
         last = body[-1] if body else None
         if not (isinstance(last, ast.Return) and isinstance(last.value, (ast.List, ast.Tuple)) and last.value.elts
                 and all(isinstance(e, (ast.List, ast.Tuple)) for e in last.value.elts) or
-                isinstance(last, ast.Return) and _tuples_appended(helper.func, last.value)):
+                isinstance(last, ast.Return) and _tuples_appended(helper.func, last.value) or
+                isinstance(last, ast.Return) and _keyed_display(last.value)):
             continue  # (pairs only: not a layer's out, (x, w, b))
         unused = fresh_names(set(source_names(forward.func)), bare=True)
         func = copy.deepcopy(forward.func)
@@ -2537,6 +2539,15 @@ def _structured_returns_inlined(forward):
         _take_written(forward, written)
         if written is not None and _tuples_appended(helper.func, last.value):  # (its loops' iterables as
             iterables.unwrap(forward.func)  # the caller's were: shapes = list(zip(sizes[:-1], sizes[1:])))
+        if written is not None and _keyed_display(last.value):  # (its entries a name each, as the caller's)
+            named_entries.rewrite(forward.func)
+
+
+def _keyed_display(value):
+    """Whether ``value`` is a dict display of string keys written out (``{"x": x, "y": y}``), read where it is
+    written as a dict of values by their keys."""
+    return isinstance(value, ast.Dict) and value.keys and all(
+        isinstance(k, ast.Constant) and isinstance(k.value, str) for k in value.keys)
 
 
 def _none_tested_helpers_inlined(forward, depth=0):

@@ -301,3 +301,38 @@ def test_ray_transfer_matrix_of_a_lens_and_a_gap_in_the_function_itself():
         return out[0] ** 2 + 0.1 * out[1]
     '''
     assert_right(source, [np.array([0.02, 0.001]), 0.2, 0.35], name="image_height")
+
+
+# ---------------------------------------------------------------- a helper returning a dict display
+
+
+def test_helper_returning_a_dict_of_coordinates():
+    """xy() returns {"x": ..., "y": ...}: the helper was staged on its own and refused ("dict displays are
+    not supported"); written out in its caller, its entries are names read by their keys."""
+    source = '''
+    def xy(t, a, e, P):
+        M = 2 * np.pi * t / P
+        E = M
+        for _ in range(10):
+            E = E - (E - e * np.sin(E) - M) / (1 - e * np.cos(E))
+        return {"x": a * (np.cos(E) - e), "y": a * np.sqrt(1 - e * e) * np.sin(E)}
+
+    def total(t, a, e, P):
+        d = xy(t, a, e, P)
+        return np.sum(d["x"] ** 2 + 2 * d["y"])
+    '''
+    assert_right(source, [np.linspace(0.13, 9.71, 5), 1.2, 0.3, 5.0], name="total")
+
+
+def test_state_dicts_of_two_calls():
+    source = '''
+    def state(r, v, mu):
+        rn = np.sqrt(r @ r)
+        return {"energy": 0.5 * v @ v - mu / rn, "h": np.cross(r, v)}
+
+    def f(r, v, mu):
+        s1 = state(r, v, mu)
+        s2 = state(2 * r, v, mu)
+        return s1["energy"] * s2["energy"] + np.sum(s1["h"] ** 2)
+    '''
+    assert_right(source, [np.array([1.0, 0.2, 0.1]), np.array([-0.1, 0.9, 0.2]), 1.3])
