@@ -2763,9 +2763,10 @@ def _describe(value):
     if isinstance(value, types.ModuleType) and linalg_meaning(value.__name__):
         return "scipy.linalg"
     optimize = sys.modules.get(scipy_optimize.MODULE)
-    if optimize is not None and (value is optimize or getattr(value, "__name__", None) == "rosen" and
-                                 getattr(optimize, "rosen", None) is value):
-        return scipy_optimize.MODULE if value is optimize else f"{scipy_optimize.MODULE}.rosen"
+    read = {"rosen", *scipy_optimize.SOLVERS}  # (the solvers: refused, saying so)
+    if optimize is not None and (value is optimize or getattr(value, "__name__", None) in read and
+                                 getattr(optimize, value.__name__, None) is value):
+        return scipy_optimize.MODULE if value is optimize else f"{scipy_optimize.MODULE}.{value.__name__}"
     spatial = sys.modules.get(distances.MODULE)
     if spatial is not None and (value is spatial or getattr(value, "__name__", None) in distances.FUNCTIONS and
                                 getattr(spatial, value.__name__, None) is value):

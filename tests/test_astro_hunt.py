@@ -336,3 +336,26 @@ def test_state_dicts_of_two_calls():
         return s1["energy"] * s2["energy"] + np.sum(s1["h"] ** 2)
     '''
     assert_right(source, [np.array([1.0, 0.2, 0.1]), np.array([-0.1, 0.9, 0.2]), 1.3])
+
+
+# ---------------------------------------------------------------- SciPy's solvers: refused, saying what to write
+
+
+def test_scipy_root_finders_are_refused_with_what_to_write():
+    """brentq with a function of the module was refused as an unknown function (by the decorator) or for its
+    keyword arguments (by generate), saying nothing of what to do."""
+    source = '''
+    from scipy.optimize import brentq
+
+    def _kepler_residual(E, M, e):
+        return E - e * np.sin(E) - M
+
+    def true_anomaly(M, e):
+        E = brentq(_kepler_residual, 0.0, 2 * np.pi, args=(M, e), xtol=1e-14)
+        return 2 * np.arctan(np.sqrt((1 + e) / (1 - e)) * np.tan(E / 2))
+    '''
+    assert_refused(source, [1.3, 0.3], "scipy.optimize.brentq is not supported: .* write the iterations",
+                   name="true_anomaly")
+    func = imported(HEADER + textwrap.dedent(source), "astro_hunt")["true_anomaly"]
+    with pytest.raises(backgen.BackgenError, match="scipy.optimize.brentq is not supported"):
+        backgen.backward(func).backward(1.3, 0.3)
