@@ -62,7 +62,7 @@ def entries(forward, names, depth=3):
     from .shape_free import passed_to_helpers  # (which imports this module)
     written = _displays(forward.func)
     if depth > 0 and forward.helpers:
-        for helper, passed in passed_to_helpers(forward, lambda arg: arg.id if isinstance(arg, ast.Name) else None):
-            inner = entries(helper, [a.arg for a in helper.func.args.args], depth - 1)
-            written |= {name for param, name in passed.items() if param in inner}
+        for helper, passed in passed_to_helpers(forward, lambda arg: frozenset(_read(arg)) or None):
+            inner = entries(helper, [a.arg for a in helper.func.args.args], depth - 1)  # (rot(-t): t)
+            written |= {name for param, names in passed.items() if param in inner for name in names}
     return set(names) & _sources(forward.func, written) if written else set()

@@ -51,7 +51,8 @@ from .literals import closure_lists, fold_numbers, literal_lists, put_literal_li
 from .nested import Nested, lift
 from . import (broadcasts, combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, dispatch,
                distances, divmods, eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds,
-               generators, higher_order, image_filters, index_tricks, integrals, iterables, keyword_reads, list_calls,
+               generators, grids, higher_order, image_filters, index_tricks, integrals, iterables, keyword_reads,
+               list_calls,
                masked_reductions, masked_ufuncs, math_calls, modern_syntax, named_entries, orders, outers, partials,
                physical_constants, polyfits, quantiles, rotations, scipy_calls, scipy_linalg, scipy_optimize,
                selects, settings_displays, shape_tuples, signals, signed, softplus, sorted_calls, spectra, starred,
@@ -127,7 +128,7 @@ def error_at(message, filename, lines, node):
 
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
-_CALL_REWRITERS = (softplus, signed, orders, vectorized, distances, rotations, scipy_optimize, integrals, signals,
+_CALL_REWRITERS = (softplus, signed, orders, grids, vectorized, distances, rotations, scipy_optimize, integrals, signals,
                    spectra, filters, image_filters, selects, outers, broadcasts, masked_reductions, quantiles,
                    eigenvalues, correlations, polyfits, masked_ufuncs, statistics_calls, math_calls, divmods,
                    float_limits, sorted_calls, list_calls, dict_calls, index_tricks,
