@@ -21,7 +21,8 @@ share, silently wrong for what the code computes.  So too where the bracket move
 decisions is the bracket's motion, not the root's.  Such a loop is recognized by its values: a name
 the loop carries (assigned in it and read in it) is set under a test that reads a differentiated
 parameter (or a value computed from one) to a value that combines two or more such names by
-arithmetic (``mid = 0.5 * (lo + hi)``: the bracket's ends), there or through the loop's own names,
+arithmetic, an affine combination of them (``mid = 0.5 * (lo + hi)``: the bracket's ends; not a step
+an integrator scales by the error it computes from them), there or through the loop's own names,
 and reads no other value computed from a parameter (a running mean of the data it passes, ``m = (m *
 n + x) / (n + 1)``, reads ``x``); ``np.where(test, mid, lo)`` (vectorized bisection) and ``mid if test
 else lo`` are read as the ``if``.  A value set so from one such name alone (a step halved, ``step *=
@@ -178,6 +179,36 @@ def _mixes(value, narrowed, values, seen=frozenset()):
                for v in values.get(name, ()))
 
 
+def _affine(value, narrowed, values, seen=frozenset()):
+    """Whether ``value`` is an affine combination of ``narrowed`` (sums and differences of them, each
+    scaled by a factor that reads none of them: ``0.5 * (lo + hi)``, ``hi - (hi - lo) * invphi``), itself or
+    through the values the loop gives the names it reads.  A step a test scales by what it computes from
+    them (an integrator's ``h * 0.9 * (tol / err) ** 0.2``) is not: its derivative is the step's."""
+    def free(node, seen):  # (reads none of narrowed, nor a name the loop computes from them)
+        return not any(name in narrowed or name not in seen and any(not free(v, seen | {name})
+                                                                    for v in values.get(name, ()))
+                       for name in _names(node))
+
+    def affine(node, seen):
+        if isinstance(node, ast.Tuple):
+            return all(affine(e, seen) for e in node.elts)
+        if isinstance(node, ast.Name):
+            if node.id in narrowed or node.id in seen:
+                return True
+            return all(affine(_chosen(v), seen | {node.id}) for v in values.get(node.id, ()))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            return affine(node.operand, seen)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+            return affine(node.left, seen) and affine(node.right, seen)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            return affine(node.left, seen) and free(node.right, seen) or \
+                free(node.left, seen) and affine(node.right, seen)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            return affine(node.left, seen) and free(node.right, seen)
+        return free(node, seen)
+    return affine(_chosen(value), seen)
+
+
 def refuse_searches(func, wrt, error):
     if not wrt or not any(isinstance(n, _LOOPS) for n in walk(func)):
         return
@@ -196,7 +227,7 @@ def refuse_searches(func, wrt, error):
             reached = _reached(_names(value), sources)
             ends = reached & narrowed
             if name in narrowed and len(ends) >= 2 and not (reached & carrying) - set(sources) and \
-                    _mixes(value, narrowed, values):
+                    _mixes(value, narrowed, values) and _affine(value, narrowed, values):
                 params = sorted(_names(test) & set(wrt)) or sorted(_reached(_names(test), sources) & set(wrt)) \
                     or sorted(set(wrt))
                 raise error(f"{name} is chosen at each step of this loop by a test of {', '.join(params)}, "

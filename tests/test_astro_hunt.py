@@ -220,7 +220,8 @@ def test_bisection_of_a_bracket_moving_with_the_parameter_is_refused():
 
 def test_decisions_that_do_not_narrow_a_bracket_are_differentiated():
     """Reflecting walls (x = L, a clamp), a counter and a step halved by tests of the parameters are set
-    from one such value or none: their derivative 0 between the decisions is the function's own."""
+    from one such value or none, a running mean reads the data, a sort swaps, and an adaptive integrator
+    scales its step by what it computes: the derivative between the decisions is the function's own."""
     walls = '''
     def walls(x, v, L=1.0, dt=0.1, n=20):
         for _ in range(n):
@@ -265,6 +266,27 @@ def test_decisions_that_do_not_narrow_a_bracket_are_differentiated():
         return c - a + 0.5 * b
     '''
     assert_right(swaps, [0.9, 0.2, 0.5], name="spread")
+    adaptive = '''
+    def f_rhs(y, k):
+        return -k * y ** 3
+
+    def integrate(y0, k, T=1.0, tol=1e-4):
+        t, y, h = 0.0, y0, 0.1
+        while t < T:
+            h = min(h, T - t)
+            y1 = y + h * f_rhs(y, k)
+            yh = y + 0.5 * h * f_rhs(y, k)
+            y2 = yh + 0.5 * h * f_rhs(yh, k)
+            err = abs(y2 - y1)
+            if err < tol:
+                t = t + h
+                y = y2
+                h = h * 0.9 * (tol / max(err, 1e-12)) ** 0.5
+            else:
+                h = h * 0.5
+        return y
+    '''
+    assert_right(adaptive, [1.3, 0.7], name="integrate")
 
 
 # ---------------------------------------------------------------- rotation matrices of angles, shapes not given
