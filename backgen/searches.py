@@ -210,7 +210,14 @@ def _affine(value, narrowed, values, seen=frozenset()):
 
 
 def refuse_searches(func, wrt, error):
-    if not wrt or not any(isinstance(n, _LOOPS) for n in walk(func)):
+    if not wrt or tuple(wrt) in getattr(func, "searches_checked", ()):  # (staged again and again: checked once)
+        return
+    _refuse(func, wrt, error)
+    func.searches_checked = getattr(func, "searches_checked", frozenset()) | {tuple(wrt)}
+
+
+def _refuse(func, wrt, error):
+    if not any(isinstance(n, _LOOPS) for n in walk(func)):
         return
     carrying = None
     for loop in (n for n in walk(func) if isinstance(n, _LOOPS)):
