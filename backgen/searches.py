@@ -21,8 +21,9 @@ share, silently wrong for what the code computes.  So too where the bracket move
 decisions is the bracket's motion, not the root's.  Such a loop is recognized by its values: a name
 the loop carries (assigned in it and read in it) is set under a test that reads a differentiated
 parameter (or a value computed from one) to a value that combines two or more such names by
-arithmetic, an affine combination of them (``mid = 0.5 * (lo + hi)``: the bracket's ends; not a step
-an integrator scales by the error it computes from them), there or through the loop's own names,
+arithmetic, a point between them (an affine combination whose weights add up to 1, ``mid = 0.5 * (lo +
+hi)``: the bracket's ends; not a sum, ``s = s + a``, nor a step an integrator scales by the error it
+computes from them), there or through the loop's own names,
 and reads no other value computed from a parameter (a running mean of the data it passes, ``m = (m *
 n + x) / (n + 1)``, reads ``x``); ``np.where(test, mid, lo)`` (vectorized bisection) and ``mid if test
 else lo`` are read as the ``if``.  A value set so from one such name alone (a step halved, ``step *=
@@ -179,34 +180,57 @@ def _mixes(value, narrowed, values, seen=frozenset()):
                for v in values.get(name, ()))
 
 
-def _affine(value, narrowed, values, seen=frozenset()):
-    """Whether ``value`` is an affine combination of ``narrowed`` (sums and differences of them, each
-    scaled by a factor that reads none of them: ``0.5 * (lo + hi)``, ``hi - (hi - lo) * invphi``), itself or
-    through the values the loop gives the names it reads.  A step a test scales by what it computes from
-    them (an integrator's ``h * 0.9 * (tol / err) ** 0.2``) is not: its derivative is the step's."""
+def _between(value, narrowed, values):
+    """Whether ``value`` is a point between the ends ``narrowed``: an affine combination of them whose
+    weights add up to 1 (``0.5 * (lo + hi)``, ``hi - (hi - lo) * invphi``), itself or through the values
+    the loop gives the names it reads, each factor reading none of them.  Not a sum (``s = s + a``, weights
+    adding up to 2), nor a step a test scales by what it computes from them (an integrator's ``h * 0.9 *
+    (tol / err) ** 0.2``): their derivative between the decisions is the function's own.  The factors are
+    tried at two sets of values (a weight of ``1 - invphi`` is 1 at none of them alone)."""
     def free(node, seen):  # (reads none of narrowed, nor a name the loop computes from them)
         return not any(name in narrowed or name not in seen and any(not free(v, seen | {name})
                                                                     for v in values.get(name, ()))
                        for name in _names(node))
 
-    def affine(node, seen):
+    def weight(node, seen, factor):  # the sum of the weights of narrowed in node, or None where not affine
         if isinstance(node, ast.Tuple):
-            return all(affine(e, seen) for e in node.elts)
-        if isinstance(node, ast.Name):
-            if node.id in narrowed or node.id in seen:
-                return True
-            return all(affine(_chosen(v), seen | {node.id}) for v in values.get(node.id, ()))
+            found = {weight(e, seen, factor) for e in node.elts}
+            return found.pop() if len(found) == 1 else None
+        if isinstance(node, ast.Name) and (node.id in narrowed or node.id in seen):
+            return 1.0 if node.id in narrowed else None
+        if isinstance(node, ast.Name) and node.id in values:
+            found = {weight(_chosen(v), seen | {node.id}, factor) for v in values[node.id]}
+            return found.pop() if len(found) == 1 else None
+        if free(node, seen):
+            return 0.0
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            return affine(node.operand, seen)
+            inner = weight(node.operand, seen, factor)
+            return None if inner is None else -inner if isinstance(node.op, ast.USub) else inner
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
-            return affine(node.left, seen) and affine(node.right, seen)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-            return affine(node.left, seen) and free(node.right, seen) or \
-                free(node.left, seen) and affine(node.right, seen)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-            return affine(node.left, seen) and free(node.right, seen)
-        return free(node, seen)
-    return affine(_chosen(value), seen)
+            left, right = weight(node.left, seen, factor), weight(node.right, seen, factor)
+            return None if left is None or right is None else left + right if isinstance(node.op, ast.Add) \
+                else left - right
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)):
+            if free(node.right, seen):
+                inner = weight(node.left, seen, factor)
+                k = factor(node.right)
+                return None if inner is None else inner * k if isinstance(node.op, ast.Mult) else inner / k
+            if isinstance(node.op, ast.Mult) and free(node.left, seen):
+                inner = weight(node.right, seen, factor)
+                return None if inner is None else inner * factor(node.left)
+        return None
+
+    def factor_at(shift):
+        def factor(node):  # a number written stands for itself, another factor for a value of its own
+            if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+                return float(node.value)
+            text = ast.dump(node)
+            return 0.3 + shift + (sum(map(ord, text)) % 97) / 101
+        return factor
+
+    chosen = _chosen(value)
+    found = [weight(chosen, frozenset(), factor_at(shift)) for shift in (0.0, 0.45)]
+    return all(w is not None and abs(w - 1.0) < 1e-9 for w in found)
 
 
 def refuse_searches(func, wrt, error):
@@ -234,7 +258,7 @@ def _refuse(func, wrt, error):
             reached = _reached(_names(value), sources)
             ends = reached & narrowed
             if name in narrowed and len(ends) >= 2 and not (reached & carrying) - set(sources) and \
-                    _mixes(value, narrowed, values) and _affine(value, narrowed, values):
+                    _mixes(value, narrowed, values) and _between(value, narrowed, values):
                 params = sorted(_names(test) & set(wrt)) or sorted(_reached(_names(test), sources) & set(wrt)) \
                     or sorted(set(wrt))
                 raise error(f"{name} is chosen at each step of this loop by a test of {', '.join(params)}, "
