@@ -52,7 +52,8 @@ from .literals import closure_lists, fold_numbers, literal_lists, put_literal_li
 from .nested import Nested, lift
 from . import (broadcasts, combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, dispatch,
                distances, divmods, eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds,
-               generators, higher_order, image_filters, index_tricks, integrals, iterables, keyword_reads, list_calls,
+               generators, grids, higher_order, image_filters, index_tricks, integrals, iterables, keyword_reads,
+               list_calls,
                masked_reductions, masked_ufuncs, math_calls, modern_syntax, named_entries, orders, outers, partials,
                physical_constants, polyfits, quantiles, rotations, scipy_calls, scipy_linalg, scipy_optimize,
                selects, settings_displays, shape_tuples, signals, signed, softplus, sorted_calls, spectra, starred,
@@ -128,7 +129,7 @@ def error_at(message, filename, lines, node):
 
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
-_CALL_REWRITERS = (softplus, signed, orders, vectorized, distances, rotations, scipy_optimize, integrals, signals,
+_CALL_REWRITERS = (softplus, signed, orders, grids, vectorized, distances, rotations, scipy_optimize, integrals, signals,
                    spectra, filters, image_filters, selects, outers, broadcasts, masked_reductions, quantiles,
                    eigenvalues, correlations, polyfits, masked_ufuncs, statistics_calls, math_calls, divmods,
                    float_limits, sorted_calls, list_calls, dict_calls, index_tricks,
@@ -2508,8 +2509,9 @@ def _structured_returns_inlined(forward):
     the caller's are, ``iterables``): its statements, renamed apart, then the display (or the list)
     itself where the call's value went, which the caller reads as it reads a display written there: unpacked
     (``(W1, b1), (W2, b2) = ...``), looped over (``for W, b in init(v)``, the call bound to a name
-    first, once, as Python evaluates it), or read by constant indices.  Where a call cannot be
-    written out, the helper is read as before (and refused)."""
+    first, once, as Python evaluates it), or read by constant indices.  So too a helper returning a dict
+    display of string keys (``return {"x": x, "y": y}``), read by its keys as a dict written in the caller
+    is.  Where a call cannot be written out, the helper is read as before (and refused)."""
     from .inline import inlined
     called = {n.func.id for n in walk(forward.func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
               and n.func.id in forward.helpers}
@@ -2519,7 +2521,8 @@ def _structured_returns_inlined(forward):
         last = body[-1] if body else None
         if not (isinstance(last, ast.Return) and isinstance(last.value, (ast.List, ast.Tuple)) and last.value.elts
                 and all(isinstance(e, (ast.List, ast.Tuple)) for e in last.value.elts) or
-                isinstance(last, ast.Return) and _tuples_appended(helper.func, last.value)):
+                isinstance(last, ast.Return) and _tuples_appended(helper.func, last.value) or
+                isinstance(last, ast.Return) and _keyed_display(last.value)):
             continue  # (pairs only: not a layer's out, (x, w, b))
         unused = fresh_names(set(source_names(forward.func)), bare=True)
         func = copy.deepcopy(forward.func)
@@ -2538,6 +2541,15 @@ def _structured_returns_inlined(forward):
         _take_written(forward, written)
         if written is not None and _tuples_appended(helper.func, last.value):  # (its loops' iterables as
             iterables.unwrap(forward.func)  # the caller's were: shapes = list(zip(sizes[:-1], sizes[1:])))
+        if written is not None and _keyed_display(last.value):  # (its entries a name each, as the caller's)
+            named_entries.rewrite(forward.func)
+
+
+def _keyed_display(value):
+    """Whether ``value`` is a dict display of string keys written out (``{"x": x, "y": y}``), read where it is
+    written as a dict of values by their keys."""
+    return isinstance(value, ast.Dict) and value.keys and all(
+        isinstance(k, ast.Constant) and isinstance(k.value, str) for k in value.keys)
 
 
 def _none_tested_helpers_inlined(forward, depth=0):
@@ -2753,9 +2765,10 @@ def _describe(value):
     if isinstance(value, types.ModuleType) and linalg_meaning(value.__name__):
         return "scipy.linalg"
     optimize = sys.modules.get(scipy_optimize.MODULE)
-    if optimize is not None and (value is optimize or getattr(value, "__name__", None) == "rosen" and
-                                 getattr(optimize, "rosen", None) is value):
-        return scipy_optimize.MODULE if value is optimize else f"{scipy_optimize.MODULE}.rosen"
+    read = {"rosen", *scipy_optimize.SOLVERS}  # (the solvers: refused, saying so)
+    if optimize is not None and (value is optimize or getattr(value, "__name__", None) in read and
+                                 getattr(optimize, value.__name__, None) is value):
+        return scipy_optimize.MODULE if value is optimize else f"{scipy_optimize.MODULE}.{value.__name__}"
     spatial = sys.modules.get(distances.MODULE)
     if spatial is not None and (value is spatial or getattr(value, "__name__", None) in distances.FUNCTIONS and
                                 getattr(spatial, value.__name__, None) is value):

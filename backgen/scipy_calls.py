@@ -20,6 +20,9 @@ call of a function the environment binds to ``scipy.special`` (imported from
   finite far into its lower tail, whose rule ``np._log_ndtr`` has the gradient
   ``exp(-x ** 2 / 2 - log(2 pi) / 2 - out)``, and ``_ndtri(p)``, the normal's quantile, whose rule
   ``np._ndtri`` has the gradient ``sqrt(2 pi) * exp(out ** 2 / 2)``;
+* ``j0(x)`` and ``j1(x)`` (``jv`` and ``jn`` of the order 0 or 1 written as a number) become ``_j0(x)`` and
+  ``_j1(x)``, Bessel's integral by the trapezoidal rule (``_besselj``), rules ``np._j0`` (gradient
+  ``-_j1(x)``) and ``np._j1`` (``_j1_grad(x)``, ``(J0 - J2) / 2``);
 * ``erf(x)``, ``erfc(x)`` and ``gammaln(x)`` become ``_erf(x)``, ``_erfc(x)``,
   ``_gammaln(x)``: small helpers (``backgen.runtime``) the generated module
   carries, computing ``math.erf`` (``math.lgamma``) element by element, with
@@ -135,7 +138,8 @@ FORMULAS = {
 READ = {"expit": "one argument", "logsumexp": "the arguments a, axis, b and keepdims",
         "softmax": "the arguments x and axis", "log_softmax": "the arguments x and axis",
         "erf": "one argument", "erfc": "one argument", "gammaln": "one argument", "digamma": "one argument",
-        "psi": "one argument",
+        "psi": "one argument", "j0": "one argument", "j1": "one argument",
+        "jv": "an order 0 or 1 written as a number, and x", "jn": "an order 0 or 1 written as a number, and x",
         "xlogy": "two arguments", "xlog1py": "two arguments",
         **{name: ("one argument", "two arguments")[len(params) - 1] for name, (params, _) in FORMULAS.items()}}
 
@@ -271,7 +275,12 @@ def _replace(forward, call, numpy_name):
         new = ast.BinOp(given["x"], ast.Sub(), ast.Call(reduce, [copy.deepcopy(given["x"])], keywords))
         if name == "softmax":
             new = ast.Call(ast.Attribute(np_, "exp", ast.Load()), [new], [])
-    elif (name in ("erf", "erfc", "gammaln", "digamma", "psi") and len(call.args) == 1 or
+    elif name in ("jv", "jn") and len(call.args) == 2 and not call.keywords and isinstance(call.args[0], ast.Constant) \
+            and call.args[0].value in (0, 1) and not isinstance(call.args[0].value, bool):  # (jv(1, x): j1(x))
+        helper = f"_j{int(call.args[0].value)}"
+        forward.env[helper] = f"numpy.{helper}"
+        new = ast.Call(ast.Name(helper, ast.Load()), call.args[1:], [])
+    elif (name in ("erf", "erfc", "gammaln", "digamma", "psi", "j0", "j1") and len(call.args) == 1 or
           name in ("xlogy", "xlog1py") and len(call.args) == 2) and not call.keywords:
         helper = "_digammas" if name in ("digamma", "psi") else f"_{name}"  # backgen.runtime: math.erf element by
         # element (digamma's, gammaln's gradient, _digamma element by element), written into the generated module
@@ -293,8 +302,8 @@ def _replace(forward, call, numpy_name):
                             "supported", call)
     else:
         raise forward.error(f"{meaning} is not supported: backgen reads scipy.special's expit, logsumexp, "
-                            "erf, erfc, gammaln, digamma (psi), xlogy and xlog1py, softmax and log_softmax, binom "
-                            "and comb of integers, and "
+                            "erf, erfc, gammaln, digamma (psi), xlogy and xlog1py, j0 and j1 (jv and jn of order 0 or 1), "
+                            "softmax and log_softmax, binom and comb of integers, and "
                             f"{', '.join(FORMULAS)}", call)
     for sub in ast.walk(new):
         ast.copy_location(sub, call)

@@ -7,7 +7,9 @@ function the environment binds to ``scipy.optimize.rosen`` (``from scipy.optimiz
 ** 2.0) ** 2.0 + (1 - x[:-1]) ** 2.0, axis=0)``: the sum along the first axis, as SciPy's broadcasts
 (``rosen([X, Y])`` of two grids), ``x`` the argument itself where it is a name, else
 ``np.asarray(x, dtype=float)`` (a list of arrays stacked).  Its derivatives (``rosen_der``,
-``rosen_hess``, ``rosen_hess_prod``) and the module's other functions are refused at the call.
+``rosen_hess``, ``rosen_hess_prod``) and the module's other functions are refused at the call, its root
+finders and minimizers (``SOLVERS``: ``newton``, ``brentq``, ``minimize``...) saying to write their
+iterations in the function instead.
 """
 
 import ast
@@ -16,7 +18,10 @@ import copy
 from .scipy_calls import function_of, numpy_alias, reads_module
 from .source import walk
 
-SPELLED = frozenset({"rosen", "optimize"})  # (parse runs this rewriter only where the function spells one)
+# scipy.optimize's root finders and minimizers: refused at the call, saying how to write them instead
+SOLVERS = frozenset({"newton", "brentq", "brenth", "bisect", "ridder", "toms748", "fsolve", "root", "root_scalar",
+                     "minimize", "minimize_scalar", "least_squares", "curve_fit", "fixed_point"})
+SPELLED = frozenset({"rosen", "optimize"}) | SOLVERS  # (parse runs this rewriter only where the function spells one)
 MODULE = "scipy.optimize"
 ROSEN = "np.sum(100.0 * (X[1:] - X[:-1] ** 2.0) ** 2.0 + (1 - X[:-1]) ** 2.0, axis=0)"
 
@@ -56,6 +61,12 @@ def _function(forward, func):
     """``rosen`` where ``func`` names scipy.optimize.rosen, else None; another function of the module is
     refused."""
     name = function_of(forward, func, MODULE)
+    if name in SOLVERS:
+        raise forward.error(f"scipy.optimize.{name} is not supported: the value a solver returns follows the "
+                            "parameters through iterations backgen does not see (its gradient is the implicit "
+                            "function theorem's, not the code's); write the iterations in the function (Newton's "
+                            "steps for a root, E = E - f(E) / f'(E) a fixed number of times or to a tolerance), "
+                            "which backgen differentiates step by step", func)
     if name is not None and name != "rosen":
         raise forward.error(f"scipy.optimize.{name} is not supported: backgen reads scipy.optimize's rosen (its "
                             f"derivatives rosen_der and rosen_hess are what backgen writes)", func)

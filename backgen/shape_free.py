@@ -50,7 +50,7 @@ import itertools
 import math
 import re
 
-from . import emit, ir, source
+from . import displayed, emit, ir, source
 from .docshapes import ANY_RANK
 from .errors import BackgenError
 from .sample_sizes import Sizes, about_sizes
@@ -1123,8 +1123,7 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
             if not plain or getattr(refusal, "shape_free", False):  # numbers (and lists of them) are tried below,
                 raise  # as the person writing it means them, before the refusal
             deferred, results = deferred or refusal, []
-    math_calls = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
-                     and forward.env.get(n.func.value.id) == "math" for n in walk(forward.func))
+    math_calls = calls_math(forward)
     if samples.paths_differ:  # a number on one path, an array on another: none of the arrays' code is kept
         results = []
     if plain and results and not deferred and _one_text(results) is None:  # plain Python written otherwise for
@@ -1175,6 +1174,8 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
             results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=numbers, sequences=tuple(
                 sorted((n, r if isinstance(r, int) else len(r)) for n, r in indexed.items()))))
                 for item in as_numbers.written([{**vectors, **fixed, **indexed}])]
+    if not results and free and not samples.paths_differ:  # entries of a matrix written out beside constants
+        results = _entries_numbers(forward, unknown, free, samples, vectors, fixed, attempt, needed, fitting)
     if not results:
         raise deferred or samples.paths_differ or needed(samples.failure)
     written = _one_text(results)
@@ -1184,6 +1185,45 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
     integers = tuple(n for n in integers if n in written.main.params and n not in written.main.numbers)
     return dataclasses.replace(written, main=dataclasses.replace(written.main, integers=integers)) if integers \
         else written
+
+
+def _entries_numbers(forward, unknown, free, samples, vectors, fixed, attempt, needed, fitting):
+    """The code for the parameters the forward writes as entries of a matrix beside constants (an angle in
+    ``np.array([[c, -s, 0.0], ...])``, ``displayed.entries``) as numbers, the others arrays of every rank,
+    then of mixed ranks; none where that runs at no sample or writes other code at other ranks."""
+    shown = displayed.entries(forward, free) - set(fixed)
+    if not shown:
+        return []
+    numbers = tuple(n for n in free if n in shown)
+    rest = [n for n in free if n not in shown]
+    as_numbers = _Samples(tuple(n for n in unknown if n not in numbers),
+                          {**samples.declared, **{n: Spec((), "float") for n in numbers}},
+                          samples.labels, attempt, needed, fitting, quiet=True)
+    choices = (1, 2, 3) if len(rest) <= 3 else (1, 2)
+    try:
+        found = as_numbers.written([{**vectors, **fixed, **dict.fromkeys(rest, len(dims))} for dims in PROBES])
+        if not found and rest and len(rest) <= MIXED_MAX:
+            found = as_numbers.written([{**vectors, **fixed, **dict(zip(rest, ranks))}
+                                        for ranks in itertools.product(choices, repeat=len(rest))
+                                        if len(set(ranks)) > 1])
+    except BackgenError:
+        return []
+    found = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=numbers))
+             for item in found if not _grown(item)]
+    return found if found and _one_text(found) is not None else []
+
+
+def calls_math(forward, depth=3):
+    """Whether ``forward`` calls ``math``'s functions, itself or in the helpers of its module it calls (as deep
+    as ``depth`` calls: ``np.array([solve_kepler(m, e) for m in M])``, whose helper loops over ``math.sin``)."""
+    def calls(func, env):
+        return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
+                   and env.get(n.func.value.id) == "math" for n in walk(func))
+    if calls(forward.func, forward.env):
+        return True
+    if depth <= 0 or not forward.helpers:
+        return False
+    return any(calls_math(helper, depth - 1) for helper, _ in passed_to_helpers(forward, lambda arg: "*"))
 
 
 def _arange_counts(func):

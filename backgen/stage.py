@@ -41,6 +41,7 @@ from .memory import MemoryModel
 from .parse import array_default, is_docstring, read_helper, settings_written
 from .rules import CONSTANTS, INERT_ATTRIBUTES, NOT_DIFFERENTIABLE, RULES
 from .shapes import spec
+from .searches import refuse_searches
 from .stage_calls import CallStager, _literal, _same_name
 
 BINOP_RULES = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
@@ -303,6 +304,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
     def run(self, wrt, specs):
         params = tuple(a.arg for a in self.func.args.args)
         wrt = self.check_wrt(params, wrt, specs)
+        refuse_searches(self.func, wrt, self.error)
         body = [s for s in self.func.body if not is_docstring(s)]
         returns = _first_return(body).value
         roles = output_roles(self.func, returns.elts if isinstance(returns, ast.Tuple) else [returns])

@@ -150,24 +150,28 @@ def test_nearest_center_search_resetting_an_index_it_never_reads():
 # --- bisection: the parameters of g reach the root through comparisons only -------------------
 
 
-def test_bisection_gives_the_gradient_of_the_bracket_it_halves_and_none_through_its_tests():
-    # mid is (lo + hi) / 2 of a bracket that moves with p (a gradient of 1) and halves where
-    # (mid - p) ** 3 > 0.1 says, a test whose outcome is a step in p: zero gradient through it, which
-    # central differences see where the steps (1e-3 wide here) are far wider than theirs
-    source = '''
-        def f(p, w):
-            lo = p - 1.0
-            hi = p + 2.0
-            while hi - lo > 1e-3:
-                mid = (lo + hi) / 2
-                if mid ** 3 - 0.1 > 0:
-                    hi = mid
-                else:
-                    lo = mid
-            return w * (lo + hi) / 2
-    '''
-    for args in ([0.7, 1.3], [-0.4, -0.4]):
-        assert_generated_right(source, args)
+def test_bisection_of_a_bracket_moving_with_p_is_refused():
+    # mid is (lo + hi) / 2 of a bracket that moves with p and halves where (mid - p) ** 3 > 0.1 says: the
+    # code's derivative between the decisions is the bracket's (w for p), the root's is 0 (mid ** 3 = 0.1
+    # whatever p); central differences agreed with the bracket's only where the steps were wider than
+    # theirs (a tolerance of 1e-3), and with the root's at 1e-12, where the gradient written was w, wrong
+    import pytest  # noqa: PLC0415
+
+    for tolerance in ("1e-3", "1e-12"):
+        source = f'''
+def f(p, w):
+    lo = p - 1.0
+    hi = p + 2.0
+    while hi - lo > {tolerance}:
+        mid = (lo + hi) / 2
+        if mid ** 3 - 0.1 > 0:
+            hi = mid
+        else:
+            lo = mid
+    return w * (lo + hi) / 2
+'''
+        with pytest.raises(backgen.BackgenError, match="narrowing hi and lo"):
+            backgen.generate(source)
 
 
 def test_a_long_loop_stopping_on_convergence_is_walked_a_few_iterations():

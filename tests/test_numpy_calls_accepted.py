@@ -338,8 +338,8 @@ def test_block_of_a_list_a_name_holds_is_refused():
 
 def test_constant_functions(tmp_path):
     """np.isin, np.array_equal (booleans), np.linalg.matrix_rank (an integer), np.logspace and
-    np.geomspace (constructors) carry no gradient (refused as having no rule); np.logspace of a
-    differentiated bound is refused as np.linspace's is."""
+    np.geomspace of constants carry no gradient; np.logspace of a differentiated bound is
+    differentiated as the np.linspace it raises to a power (``grids``)."""
     source = '''
 import numpy as np
 
@@ -349,9 +349,8 @@ def f(a, b):
     return np.sum(a * keep * scale + b * a)
 '''
     _every_way(source, "f", [RNG.normal(size=(2, 3)), RNG.normal(size=(2, 3))], {"a": "N, M", "b": "N, M"}, tmp_path)
-    refused = "import numpy as np\n\ndef f(a, s):\n    return np.sum(np.logspace(0, s, 3) * a)\n"
-    with pytest.raises(backgen.BackgenError, match="building a value this way"):
-        backgen.generate(refused, name="f", shapes={"a": "3", "s": float})
+    bound = "import numpy as np\n\ndef f(a, s):\n    return np.sum(np.logspace(0, s, 3) * a)\n"
+    _every_way(bound, "f", [RNG.normal(size=3), 0.7], {"a": "3", "s": "float"}, tmp_path)
 
 
 FILLED = '''

@@ -119,6 +119,10 @@ RULES = {
                     hint="erf{var}", fresh=True, floats=True),
     "np._erfc": Rule(("x",), "_erfc(x)", {"x": "-2 / np.sqrt(np.pi) * np.exp(-x ** 2)"}, signature="x",
                      hint="erfc{var}", fresh=True, floats=True),
+    # scipy.special.j0 and j1 (Bessel functions of the first kind: an Airy disk's 2 J1(x) / x), computed by the
+    # generated module's own helpers: J0' = -J1, J1' = (J0 - J2) / 2
+    "np._j0": Rule(("x",), "_j0(x)", {"x": "-_j1(x)"}, signature="x", hint="j0{var}", fresh=True, floats=True),
+    "np._j1": Rule(("x",), "_j1(x)", {"x": "_j1_grad(x)"}, signature="x", hint="j1{var}", fresh=True, floats=True),
     # scipy.special.log_ndtr (and norm.logcdf, logsf): its gradient, the normal's density over its cdf, in
     # logs (both vanish far in the lower tail, where their ratio is about -x)
     "np._log_ndtr": Rule(("x",), "_log_ndtr(x)", {"x": "np.exp(-0.5 * x ** 2 - 0.9189385332046727 - out)"},
