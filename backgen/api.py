@@ -491,6 +491,7 @@ class Differentiable:
         self._compared = shape_free.compared_only(forward.func, params)
         self._counts = {n for n, kind in shape_free.uses(forward.func, params).items() if kind in ("count", "label")}
         self._counts |= _helper_counts(forward, params)
+        self._counts |= forward.counted & set(params)  # (poisson.logpmf(y, mu): y the data's counts)
         self._items_read = _items_read(self._func, params)
         self._keyed = frozenset(structured.iterated(forward.func))  # (read by position: for u in d, a, b = d)
         self._subscripts = {node.slice.id for node in ast.walk(forward.func)  # (W[idx]: idx the whole index)

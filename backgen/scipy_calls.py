@@ -301,6 +301,13 @@ def _replace(forward, call, numpy_name):
     return new
 
 
+def _counted_names(*parts):
+    """The names a discrete distribution's counts are read from (``y``, ``y[1:]``, ``counts + 1``):
+    SciPy's ``pmf`` is 0 between them, so integers given such a name are the data's counts."""
+    return {node.id for part in parts if part is not None for node in ast.walk(part)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+
+
 def _stats_call(forward, call, meaning, numpy_name):
     """``norm.logpdf(x, loc, scale)`` (and pdf, cdf...; ``multivariate_normal.logpdf(x, mean, cov)``)
     as the NumPy of ``NORM`` (``MVN``); ``entropy(pk, qk, base, axis)`` as ``ENTROPY``'s."""
@@ -338,6 +345,7 @@ def _stats_call(forward, call, meaning, numpy_name):
         text = text if "loc" in given else text.replace("LOC + ", "").replace("LOC - ", "-")
         parts = {"X": given["q"], "LOC": given.get("loc"), "SCALE": given.get("scale")}
     elif distribution in DISCRETE:
+        forward.counted.update(_counted_names(given["k"], given.get("n") if distribution == "binom" else None))
         text = source.renamed(templates[name], {"K": "(X - LOC)" if "loc" in given else "X"})
         parts = {"X": given["k"], "LOC": given.get("loc"), "MU": given.get("mu"), "N": given.get("n"),
                  "P": given.get("p")}

@@ -1,0 +1,83 @@
+"""Econometrics and choice models as people write them: multinomial, conditional, nested and mixed logit
+log-likelihoods, probit and Tobit through ``scipy.stats.norm``, Poisson and negative binomial regressions of
+count data, GMM objectives, closed-form regressions inside losses, Kalman filters, ARMA and GARCH recursions,
+production and utility functions, and discounting written with loops.
+
+Each case is checked against central finite differences in float64 (``numeric``) of the forward as Python
+runs it, by ``backgen.generate`` (without shapes and with them) and by the decorator with its default
+``wrt``, or asserted refused with a ``BackgenError`` and part of its message.
+"""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_close, finite_differences, imported
+
+RNG = np.random.default_rng(7)
+X = np.column_stack([np.ones(6), RNG.standard_normal(6)])
+COUNTS = np.array([0, 2, 1, 4, 0, 3])  # (counts as np.random.poisson draws them: integers)
+
+
+def _copies(args):
+    return [a.copy() if isinstance(a, np.ndarray) else list(a) if isinstance(a, list) else a for a in args]
+
+
+def _floats(args):
+    return [k for k, a in enumerate(args) if isinstance(a, float) or isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+
+
+def assert_every_way(source, args, shapes, name="f"):
+    """The backwards of ``generate`` without shapes and with ``shapes``, and of the decorator (its default
+    ``wrt``), match central differences with respect to the float parameters."""
+    text = "import math\nimport numpy as np\n" + textwrap.dedent(source)
+    func = imported(text, "econ_hunt")[name]
+    wrt = _floats(args)
+    names = [list(func.__code__.co_varnames)[k] for k in wrt]
+    want = finite_differences(lambda *v: func(*_copies(v)), list(args), wrt, (1.0,))
+    for given in (None, shapes):
+        namespace = {}
+        exec(backgen.generate(text, name=name, shapes=given, wrt=tuple(names)), namespace)
+        got = namespace[f"{name}_backward"](*_copies(args), dout=1.0)
+        assert_close(got if len(wrt) > 1 else (got,), tuple(want), rtol=1e-5, atol=1e-7)
+    got = backgen.backward(func).backward(*_copies(args))
+    assert_close(got if len(wrt) > 1 else (got,), tuple(want), rtol=1e-5, atol=1e-7)
+
+
+# --- counts of data given to a discrete distribution: integers, left out of the default wrt -----------
+# (the decorator took the counts for a parameter to differentiate and refused them: "'y' is integer
+# (int64): it carries no gradient; leave it out of wrt")
+
+@pytest.mark.parametrize("spelled", [
+    "from scipy import stats\n\ndef f(beta, X, y):\n    return -stats.poisson.logpmf(y, np.exp(X @ beta)).sum()\n",
+    "from scipy.stats import poisson\n\ndef f(beta, X, y):\n    mu = np.exp(X.dot(beta))\n"
+    "    return -np.sum(poisson.logpmf(k=y, mu=mu))\n",
+    "import scipy.stats\n\ndef f(beta, log_alpha, X, y):\n    mu = np.exp(X @ beta)\n    size = 1.0 / np.exp(log_alpha)\n"
+    "    return -np.sum(scipy.stats.nbinom.logpmf(y, size, size / (size + mu)))\n",
+], ids=["poisson", "poisson keywords", "negative binomial"])
+def test_count_regression_on_integer_counts(spelled):
+    args = [np.array([0.2, -0.3]), X, COUNTS] if "log_alpha" not in spelled else \
+        [np.array([0.2, -0.3]), -0.5, X, COUNTS]
+    shapes = {"beta": "2", "log_alpha": "float", "X": "6, 2", "y": "int 6"}
+    assert_every_way(spelled, args, {k: v for k, v in shapes.items() if k in spelled})
+
+
+def test_binomial_trials_and_successes_are_counts():
+    source = '''
+        from scipy.stats import binom
+        def f(theta, X, successes, trials):
+            p = 1.0 / (1.0 + np.exp(-X @ theta))
+            return -binom.logpmf(successes, trials, p).sum()
+    '''
+    assert_every_way(source, [np.array([0.1, 0.4]), X, COUNTS, COUNTS + 3],
+                     {"theta": "2", "X": "6, 2", "successes": "int 6", "trials": "int 6"})
+
+
+def test_integer_counts_in_arithmetic_are_still_refused():
+    # (y * xb: a float there would have a gradient; integers given it are refused, not left out)
+    func = imported("import numpy as np\n\ndef f(beta, X, y):\n    xb = X @ beta\n"
+                    "    return np.sum(np.exp(xb) - y * xb)\n", "econ_hunt")["f"]
+    with pytest.raises(backgen.BackgenError, match="'y' is integer"):
+        backgen.backward(func).backward(np.array([0.2, -0.3]), X, COUNTS)
