@@ -81,3 +81,67 @@ def test_integer_counts_in_arithmetic_are_still_refused():
                     "    return np.sum(np.exp(xb) - y * xb)\n", "econ_hunt")["f"]
     with pytest.raises(backgen.BackgenError, match="'y' is integer"):
         backgen.backward(func).backward(np.array([0.2, -0.3]), X, COUNTS)
+
+
+# --- a module's nests, a list of lists of alternatives, looped over with each inner list named ---------
+# (refused: "name 'NESTS' is not a parameter or a variable assigned in the function": the loop bound its
+# inner lists to a name, which might have changed them; read only as indices, they are constants)
+
+NESTED_LOGIT = '''
+NESTS = [[0], [1, 2]]
+
+def f(beta, lambdas, X, y):
+    V = X @ beta
+    n = V.shape[0]
+    P = np.zeros_like(V)
+    iv = np.zeros((n, len(NESTS)))
+    for m, alts in enumerate(NESTS):
+        iv[:, m] = np.log(np.sum(np.exp(V[:, alts] / lambdas[m]), axis=1))
+    top = np.exp(lambdas * iv)
+    p_nest = top / top.sum(axis=1, keepdims=True)
+    for m, alts in enumerate(NESTS):
+        within = np.exp(V[:, alts] / lambdas[m]) / np.exp(iv[:, m])[:, None]
+        P[:, alts] = p_nest[:, [m]] * within
+    return -np.log(P[np.arange(n), y]).sum()
+'''
+X3 = RNG.standard_normal((5, 3, 2))
+
+
+def test_nested_logit_over_a_module_list_of_nests():
+    args = [np.array([0.3, -0.2]), np.array([1.0, 0.7]), X3, np.array([0, 1, 2, 1, 2])]
+    text = "import numpy as np\n" + NESTED_LOGIT
+    func = imported(text, "econ_hunt")["f"]
+    want = finite_differences(lambda *v: func(*_copies(v)), args, [0, 1], (1.0,))
+    namespace = {}
+    exec(backgen.generate(text, name="f", shapes={"beta": "2", "lambdas": "2", "X": "5, 3, 2", "y": "int 5"},
+                          wrt=("beta", "lambdas")),
+         namespace)
+    assert_close(namespace["f_backward"](*_copies(args)), tuple(want))
+    assert_close(backgen.backward(func, wrt=("beta", "lambdas")).backward(*_copies(args)), tuple(want))
+
+
+@pytest.mark.parametrize("loop", ["for alts in NESTS:", "for alts, w in zip(NESTS, [1.0, 2.0]):",
+                                  "for m, alts in enumerate(NESTS):"])
+def test_an_inner_list_named_by_a_loop_and_read_as_an_index_is_constant(loop):
+    source = f'''
+NESTS = [[0, 2], [1]]
+
+def f(x):
+    total = 0.0
+    {loop}
+        total = total + np.sum(x[alts] ** 2) * len(alts)
+    return total
+'''
+    x = np.array([0.5, -1.2, 2.0])
+    text = "import numpy as np\n" + source
+    func = imported(text, "econ_hunt")["f"]
+    want = finite_differences(func, [x], [0], (1.0,))
+    assert_close(backgen.backward(func).backward(x), want[0])
+
+
+def test_an_inner_list_named_by_a_loop_and_changed_is_no_constant():
+    source = "import numpy as np\nNESTS = [[0, 2], [1]]\n\ndef f(x):\n    total = 0.0\n    for alts in NESTS:\n" \
+             "        alts.append(1)\n        total = total + np.sum(x[alts])\n    return total\n"
+    func = imported(source, "econ_hunt")["f"]
+    with pytest.raises(backgen.BackgenError, match="NESTS"):
+        backgen.backward(func).backward(np.array([0.5, -1.2, 2.0]))
