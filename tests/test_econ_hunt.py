@@ -145,3 +145,28 @@ def test_an_inner_list_named_by_a_loop_and_changed_is_no_constant():
     func = imported(source, "econ_hunt")["f"]
     with pytest.raises(backgen.BackgenError, match="NESTS"):
         backgen.backward(func).backward(np.array([0.5, -1.2, 2.0]))
+
+
+# --- a data set passed as a dict of features and integer choices ---------------------------------------
+# (the decorator took the dict for parameters and refused its labels: "'y' is integer (int64): it carries
+# no gradient ... (y is data['y'])")
+
+def test_conditional_logit_reading_a_dict_of_data():
+    source = '''
+        def f(beta, data):
+            V = data["X"] @ beta
+            V = V - V.max(axis=1, keepdims=True)
+            return -np.sum(V[np.arange(len(data["y"])), data["y"]] - np.log(np.exp(V).sum(axis=1)))
+    '''
+    func = imported("import numpy as np\n" + textwrap.dedent(source), "econ_hunt")["f"]
+    data = {"X": RNG.standard_normal((5, 3, 2)), "y": np.array([0, 2, 1, 1, 0])}
+    beta = np.array([0.4, -0.3])
+    want = finite_differences(func, [beta, data], [0], (1.0,))
+    assert_close(backgen.backward(func).backward(beta, data), want[0])
+
+
+def test_a_dict_holding_an_integer_array_beside_no_other_parameter_is_refused():
+    # (refused, as before, where nothing else is left to differentiate)
+    func = imported("import numpy as np\n\ndef f(p):\n    return np.sum(p['w'] * p['k'])\n", "econ_hunt")["f"]
+    with pytest.raises(backgen.BackgenError, match="integer|nothing to differentiate"):
+        backgen.backward(func).backward({"w": np.ones(3), "k": np.arange(3)})
