@@ -170,3 +170,21 @@ def test_a_dict_holding_an_integer_array_beside_no_other_parameter_is_refused():
     func = imported("import numpy as np\n\ndef f(p):\n    return np.sum(p['w'] * p['k'])\n", "econ_hunt")["f"]
     with pytest.raises(backgen.BackgenError, match="integer|nothing to differentiate"):
         backgen.backward(func).backward({"w": np.ones(3), "k": np.arange(3)})
+
+
+# --- simulation draws made inside the objective from a seed --------------------------------------------
+# (refused, saying the generator "draws new numbers on every call", which a seeded one does not)
+
+@pytest.mark.parametrize("draws", ["rng = np.random.default_rng(seed)\n    draws = rng.standard_normal((R, 2))",
+                                   "rs = np.random.RandomState(seed)\n    draws = rs.randn(R, 2)"])
+def test_mixed_logit_drawing_from_a_seed_inside_is_refused_clearly(draws):
+    source = f'''
+def f(mu, X, y, R=20, seed=123):
+    {draws}
+    b = mu + draws
+    V = np.einsum("njk,rk->nrj", X, b)
+    P = np.exp(V) / np.exp(V).sum(-1, keepdims=True)
+    return -np.log(P[np.arange(len(y)), :, y].mean(1)).sum()
+'''
+    with pytest.raises(backgen.BackgenError, match="of a seed fixes the draws that follow.*pass them in"):
+        backgen.generate("import numpy as np\n" + source, name="f")
