@@ -188,3 +188,32 @@ def f(mu, X, y, R=20, seed=123):
 '''
     with pytest.raises(backgen.BackgenError, match="of a seed fixes the draws that follow.*pass them in"):
         backgen.generate("import numpy as np\n" + source, name="f")
+
+
+# --- counts given to math.factorial: integers, not differentiated ---------------------------------------
+# (refused: "math.factorial is not differentiable: it is defined on integers only", the counts taken for a
+# parameter to differentiate, which math.factorial, raising for a float, shows they are not)
+
+@pytest.mark.parametrize("loop, item", [("for k in counts:", "k"), ("for i in range(len(counts)):", "counts[i]")])
+def test_poisson_likelihood_over_counts_given_to_math_factorial(loop, item):
+    source = f'''
+def f(lam, counts):
+    ll = 0.0
+    {loop}
+        ll += {item} * math.log(lam) - lam - math.log(math.factorial({item}))
+    return -ll
+'''
+    text = "import math\n" + source
+    func = imported(text, "econ_hunt")["f"]
+    counts = [0, 2, 1, 4, 3]
+    want = finite_differences(func, [1.7, counts], [0], (1.0,))[0]
+    namespace = {}
+    exec(backgen.generate(text, name="f"), namespace)
+    assert namespace["f_backward"](1.7, counts) == pytest.approx(want, rel=1e-6)
+    assert backgen.backward(func).backward(1.7, counts) == pytest.approx(want, rel=1e-6)
+
+
+def test_a_value_given_to_math_factorial_and_differentiated_is_still_refused():
+    source = "import math\n\ndef f(x, n):\n    return x * n / math.factorial(n)\n"
+    with pytest.raises(backgen.BackgenError, match="math.factorial is not differentiable"):
+        backgen.generate(source, name="f", wrt=("x", "n"))
