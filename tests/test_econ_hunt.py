@@ -217,3 +217,21 @@ def test_a_value_given_to_math_factorial_and_differentiated_is_still_refused():
     source = "import math\n\ndef f(x, n):\n    return x * n / math.factorial(n)\n"
     with pytest.raises(backgen.BackgenError, match="math.factorial is not differentiable"):
         backgen.generate(source, name="f", wrt=("x", "n"))
+
+
+def test_binomial_likelihood_over_trials_and_successes_given_to_math_comb():
+    source = '''
+def f(p, trials, successes):
+    ll = 0.0
+    for n, k in zip(trials, successes):
+        ll += math.log(math.comb(n, k)) + k * math.log(p) + (n - k) * math.log(1 - p)
+    return -ll
+'''
+    text = "import math\n" + source
+    func = imported(text, "econ_hunt")["f"]
+    args = [0.35, [10, 8, 12], [3, 2, 5]]
+    want = finite_differences(func, args, [0], (1.0,))[0]
+    namespace = {}
+    exec(backgen.generate(text, name="f"), namespace)
+    assert namespace["f_backward"](*args) == pytest.approx(want, rel=1e-6)
+    assert backgen.backward(func).backward(*args) == pytest.approx(want, rel=1e-6)
