@@ -14,8 +14,8 @@ call of a function the environment binds to ``scipy.special`` (imported from
   ``log_softmax(x, axis=None)`` becomes ``x -
   np.logaddexp.reduce(x, axis=axis, keepdims=True)``, ``softmax`` its exp;
 
-* ``log_expit``, ``logit``, ``betaln``, ``ndtr``, ``log_ndtr``, ``ndtri``, ``entr``, ``rel_entr`` and
-  ``kl_div`` become their formulas in
+* ``log_expit``, ``logit``, ``betaln``, ``ndtr``, ``log_ndtr``, ``ndtri``, ``entr``, ``rel_entr``,
+  ``kl_div`` and ``factorial`` (not ``exact``) become their formulas in
   those and in ``_log_ndtr(x)`` (``FORMULAS``), a helper as below: the log of the normal's cdf,
   finite far into its lower tail, whose rule ``np._log_ndtr`` has the gradient
   ``exp(-x ** 2 / 2 - log(2 pi) / 2 - out)``, and ``_ndtri(p)``, the normal's quantile, whose rule
@@ -129,6 +129,8 @@ FORMULAS = {
     "entr": (("X",), "-_xlogy(X, X)"),  # (-x log x, 0 at 0)
     "rel_entr": (("X", "Y"), "_xlogy(X, X) - _xlogy(X, Y)"),  # (x log(x / y), 0 where x is 0)
     "kl_div": (("X", "Y"), "_xlogy(X, X) - _xlogy(X, Y) - X + Y"),
+    "factorial": (("X",), "np.where(X >= 0, np.exp(_gammaln(np.maximum(X, 0) + 1)), 0.0)"),  # (exact=False:
+    # gamma(n + 1), 0 below 0, as SciPy computes it; a Poisson likelihood's factorial(y) of its counts)
 }
 
 # the arguments each function read is read with (another call of it is refused, saying so)
@@ -284,6 +286,8 @@ def _replace(forward, call, numpy_name):
         new = ast.Call(ast.Name("_binom", ast.Load()), call.args, [])
     elif name in FORMULAS and len(call.args) == len(FORMULAS[name][0]) and not call.keywords:
         params, text = FORMULAS[name]
+        if name == "factorial":  # (of a count's data: integers given it are left out of the default wrt)
+            forward.counted.update(_counted_names(call.args[0]))
         for helper in ("_erfc", "_gammaln", "_log_ndtr", "_ndtri", "_xlogy"):
             if helper in text:
                 forward.env[helper] = f"numpy.{helper}"

@@ -235,3 +235,14 @@ def f(p, trials, successes):
     exec(backgen.generate(text, name="f"), namespace)
     assert namespace["f_backward"](*args) == pytest.approx(want, rel=1e-6)
     assert backgen.backward(func).backward(*args) == pytest.approx(want, rel=1e-6)
+
+
+def test_poisson_regression_with_scipy_factorial_of_integer_counts():
+    # (refused: "scipy.special.factorial is not supported")
+    source = '''
+        from scipy.special import factorial
+        def f(beta, X, y):
+            mu = np.exp(X @ beta)
+            return -np.sum(y * np.log(mu) - mu - np.log(factorial(y)))
+    '''
+    assert_every_way(source, [np.array([0.2, -0.3]), X, COUNTS], {"beta": "2", "X": "6, 2", "y": "int 6"})
