@@ -491,6 +491,7 @@ class Differentiable:
         self._compared = shape_free.compared_only(forward.func, params)
         self._counts = {n for n, kind in shape_free.uses(forward.func, params).items() if kind in ("count", "label")}
         self._counts |= _helper_counts(forward, params)
+        self._counts |= forward.counted & set(params)  # (poisson.logpmf(y, mu): y the data's counts)
         self._items_read = _items_read(self._func, params)
         self._keyed = frozenset(structured.iterated(forward.func))  # (read by position: for u in d, a, b = d)
         self._subscripts = {node.slice.id for node in ast.walk(forward.func)  # (W[idx]: idx the whole index)
@@ -591,6 +592,10 @@ class Differentiable:
             arrays = {n for n, v in zip(names, values) if structured.is_structured(v) or n in self._number_dicts
                       and structured.number_dict(v)}  # (params = {"k": 2.0} read at its keys: numbers)
             labels |= {n for n, v in zip(names, values) if _settings_list(v) or _strings(v) or _lookup(v)}
+            data = {n for n in arrays if _holds_integer_arrays(values[names.index(n)])}  # ({"X": X, "y": y})
+            if data and any(n not in data | labels for n in self.wrt):
+                labels |= data
+                arrays -= data
             # (bn_params = [{"mode": ...}]; words = ["the", "cat"], text; vocab = {"the": 0}, ids)
             labels |= {n for n, v in zip(names[:len(self._attributes)], values)  # a model's settings
                        if not isinstance(v, np.ndarray) and n not in arrays       # (self.reg): no inputs
@@ -1675,6 +1680,16 @@ def _size_only(node, sized):
     if isinstance(node, ast.Tuple):
         return all(_size_only(e, sized) for e in node.elts)
     return False
+
+
+def _holds_integer_arrays(value):
+    """Whether a dict or list of arrays holds an integer or boolean array among its items, as deep as they
+    go (a data set, ``{"X": X, "y": y}`` with labels ``y``): data, not parameters to differentiate."""
+    if isinstance(value, dict):
+        return any(_holds_integer_arrays(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_integer_arrays(v) for v in value)
+    return isinstance(value, np.ndarray) and value.dtype.kind in "biu"
 
 
 def _int_sequence(value):

@@ -517,13 +517,17 @@ def _read_only(node, depth, parents, is_library):
             inner = depth if isinstance(parent.slice, ast.Slice) else depth - 1
             return isinstance(parent.ctx, ast.Load) and _read_only(parent, inner, parents, is_library)
         return True  # used as an index: x[A]
+    if isinstance(parent, ast.Tuple) and isinstance(parents.get(id(parent)), ast.Subscript) and \
+            parents[id(parent)].slice is parent:
+        return True  # an index among others: V[:, A]
     if isinstance(parent, ast.Compare):
         return True
     if isinstance(parent, (ast.BinOp, ast.UnaryOp)):
         return depth == 1  # (A * 2, A + B hold A's inner lists themselves)
     if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:  # (for lo, rate in A: numbers)
         return depth == 1 or depth == 2 and isinstance(parent.target, ast.Tuple) and \
-            all(isinstance(e, ast.Name) for e in parent.target.elts)
+            all(isinstance(e, ast.Name) for e in parent.target.elts) or \
+            _bound_read_only(parent.target, getattr(node, "id", None), depth - 1, parents, is_library)
     if isinstance(parent, ast.keyword):
         parent = parents.get(id(parent))
         return isinstance(parent, ast.Call) and _library_call(parent, is_library)
@@ -531,9 +535,61 @@ def _read_only(node, depth, parents, is_library):
         if isinstance(parent.func, ast.Name) and parent.func.id in _SCALAR_BUILTINS:
             return True
         if isinstance(parent.func, ast.Name) and parent.func.id in _ELEMENT_BUILTINS:
-            return depth == 1 or depth == 2 and _items_unpacked(node, parent, parents)
+            return depth == 1 or depth == 2 and _items_unpacked(node, parent, parents) or \
+                _bound_read_only(_item_target(node, parent, parents), getattr(node, "id", None), depth - 1, parents, is_library)
         return _library_call(parent, is_library)
     return False
+
+
+def _bound_read_only(target, literal, depth, parents, is_library):
+    """Whether ``target``, a name a loop binds to each inner list of the literal list named ``literal``
+    (``for m, alts in enumerate(NESTS)``, ``alts`` a list of indices), is bound in the function holding
+    the loop by such loops alone and each read of it leaves that inner list as it is (``V[:, alts]``,
+    ``len(alts)``)."""
+    if not isinstance(target, ast.Name) or not isinstance(literal, str):
+        return False
+    scope = parents.get(id(target))
+    while scope is not None and not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        scope = parents.get(id(scope))
+    if scope is None:
+        return False
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Name) and node.id == target.id and node is not target and not (
+                isinstance(node.ctx, ast.Load) and _read_only(node, depth, parents, is_library) or
+                isinstance(node.ctx, ast.Store) and _bound_by_loop_over(node, literal, parents)):
+            return False  # (bound again, deleted, or read otherwise: alts.append(3), a helper given it)
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and target.id in node.names or isinstance(
+                node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and node is not scope and any(
+                isinstance(a, ast.arg) and a.arg == target.id for a in ast.walk(node.args)):
+            return False
+    return True
+
+
+def _bound_by_loop_over(name, literal, parents):
+    """Whether the bound ``name`` is (part of) the target of a loop over the literal list ``literal``
+    (directly or through ``enumerate``, ``zip`` or ``reversed``), as a loop binding its items is."""
+    node = name
+    while isinstance(parents.get(id(node)), ast.Tuple):
+        node = parents[id(node)]
+    loop = parents.get(id(node))
+    return isinstance(loop, (ast.For, ast.comprehension)) and loop.target is node and (
+        isinstance(loop.iter, ast.Name) and loop.iter.id == literal or isinstance(loop.iter, ast.Call) and any(
+            isinstance(a, ast.Name) and a.id == literal for a in loop.iter.args))
+
+
+def _item_target(node, call, parents):
+    """The name a loop over ``call`` (``enumerate``, ``zip`` or ``reversed`` of the list ``node``) binds to
+    each of that list's items, or None."""
+    loop = parents.get(id(call))
+    if not (isinstance(loop, (ast.For, ast.comprehension)) and loop.iter is call) or call.keywords or \
+            any(isinstance(a, ast.Starred) for a in call.args) or not isinstance(call.func, ast.Name):
+        return None
+    target, position = loop.target, call.args.index(node)
+    if call.func.id == "enumerate" and position == 0:
+        return target.elts[1] if isinstance(target, ast.Tuple) and len(target.elts) == 2 else None
+    if call.func.id == "zip":
+        return target.elts[position] if isinstance(target, ast.Tuple) and len(target.elts) == len(call.args) else None
+    return target if call.func.id == "reversed" else None
 
 
 def _items_unpacked(node, call, parents):

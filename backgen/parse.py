@@ -100,6 +100,8 @@ class Forward:
     # the code written for their defaults (def f(x, axis=-1)), which the backward checks it is given
     own_methods: dict = field(default_factory=dict)  # a method's calls of the object's methods -> what its class holds
     closure: frozenset = frozenset()  # the names a live function reads from the function it is defined in
+    counted: set = field(default_factory=set)  # names given as the counts of SciPy's discrete distributions
+    # (poisson.logpmf(y, mu), binom's n): integers given them are data, as labels are
 
     @functools.cached_property
     def settings(self):

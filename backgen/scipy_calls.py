@@ -14,8 +14,8 @@ call of a function the environment binds to ``scipy.special`` (imported from
   ``log_softmax(x, axis=None)`` becomes ``x -
   np.logaddexp.reduce(x, axis=axis, keepdims=True)``, ``softmax`` its exp;
 
-* ``log_expit``, ``logit``, ``betaln``, ``ndtr``, ``log_ndtr``, ``ndtri``, ``entr``, ``rel_entr`` and
-  ``kl_div`` become their formulas in
+* ``log_expit``, ``logit``, ``betaln``, ``ndtr``, ``log_ndtr``, ``ndtri``, ``entr``, ``rel_entr``,
+  ``kl_div`` and ``factorial`` (not ``exact``) become their formulas in
   those and in ``_log_ndtr(x)`` (``FORMULAS``), a helper as below: the log of the normal's cdf,
   finite far into its lower tail, whose rule ``np._log_ndtr`` has the gradient
   ``exp(-x ** 2 / 2 - log(2 pi) / 2 - out)``, and ``_ndtri(p)``, the normal's quantile, whose rule
@@ -132,6 +132,8 @@ FORMULAS = {
     "entr": (("X",), "-_xlogy(X, X)"),  # (-x log x, 0 at 0)
     "rel_entr": (("X", "Y"), "_xlogy(X, X) - _xlogy(X, Y)"),  # (x log(x / y), 0 where x is 0)
     "kl_div": (("X", "Y"), "_xlogy(X, X) - _xlogy(X, Y) - X + Y"),
+    "factorial": (("X",), "np.where(X >= 0, np.exp(_gammaln(np.maximum(X, 0) + 1)), 0.0)"),  # (exact=False:
+    # gamma(n + 1), 0 below 0, as SciPy computes it; a Poisson likelihood's factorial(y) of its counts)
 }
 
 # the arguments each function read is read with (another call of it is refused, saying so)
@@ -293,6 +295,8 @@ def _replace(forward, call, numpy_name):
         new = ast.Call(ast.Name("_binom", ast.Load()), call.args, [])
     elif name in FORMULAS and len(call.args) == len(FORMULAS[name][0]) and not call.keywords:
         params, text = FORMULAS[name]
+        if name == "factorial":  # (of a count's data: integers given it are left out of the default wrt)
+            forward.counted.update(_counted_names(call.args[0]))
         for helper in ("_erfc", "_gammaln", "_log_ndtr", "_ndtri", "_xlogy"):
             if helper in text:
                 forward.env[helper] = f"numpy.{helper}"
@@ -308,6 +312,13 @@ def _replace(forward, call, numpy_name):
     for sub in ast.walk(new):
         ast.copy_location(sub, call)
     return new
+
+
+def _counted_names(*parts):
+    """The names a discrete distribution's counts are read from (``y``, ``y[1:]``, ``counts + 1``):
+    SciPy's ``pmf`` is 0 between them, so integers given such a name are the data's counts."""
+    return {node.id for part in parts if part is not None for node in ast.walk(part)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
 
 
 def _stats_call(forward, call, meaning, numpy_name):
@@ -347,6 +358,7 @@ def _stats_call(forward, call, meaning, numpy_name):
         text = text if "loc" in given else text.replace("LOC + ", "").replace("LOC - ", "-")
         parts = {"X": given["q"], "LOC": given.get("loc"), "SCALE": given.get("scale")}
     elif distribution in DISCRETE:
+        forward.counted.update(_counted_names(given["k"], given.get("n") if distribution == "binom" else None))
         text = source.renamed(templates[name], {"K": "(X - LOC)" if "loc" in given else "X"})
         parts = {"X": given["k"], "LOC": given.get("loc"), "MU": given.get("mu"), "N": given.get("n"),
                  "P": given.get("p")}

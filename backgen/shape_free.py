@@ -53,6 +53,7 @@ import re
 from . import displayed, emit, ir, source
 from .docshapes import ANY_RANK
 from .errors import BackgenError
+from .integral_args import integral_params
 from .sample_sizes import Sizes, about_sizes
 from .shapes import Spec, bounded_memory
 from .source import number, walk
@@ -1027,6 +1028,8 @@ class _Fitting:
 
 def _write(forward, unknown, declared, attempt, needed, fitting):
     kinds = uses(forward.func, unknown)
+    for name in integral_params(forward.func, unknown):  # (counts given to math.factorial: integers)
+        kinds.setdefault(name, "label")
     integers = tuple(n for n in unknown if kinds.get(n) == "count" and n in _arange_counts(forward.func))
     for name in labels(forward, unknown):  # (those a helper indexes with: word_embedding_forward(captions, W))
         if kinds.get(name) not in ("count", "number"):

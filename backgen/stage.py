@@ -37,6 +37,7 @@ from .errors import BackgenError
 from .flow import RETURN, StatementStager, single_exit
 from .cache import CacheStager, dict_made, inline_expressions, output_roles, returned_dicts, specialize
 from .hints import hint as _hint
+from .integral_args import integral_params
 from .memory import MemoryModel
 from .parse import array_default, is_docstring, read_helper, settings_written
 from .rules import CONSTANTS, INERT_ATTRIBUTES, NOT_DIFFERENTIABLE, RULES
@@ -429,8 +430,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                 node.value = kept[0] if len(kept) == 1 else ast.copy_location(ast.Tuple(kept, ast.Load()), node)
 
     def check_wrt(self, params, wrt, specs):
-        if wrt is None:  # every parameter, except those declared integer or boolean, and configuration
-            return tuple(p for p in params if (p not in specs or specs[p].kind == "float") and p not in self.config)
+        if wrt is None:  # every parameter, except those declared integer or boolean, and configuration, and
+            every = tuple(p for p in params if (p not in specs or specs[p].kind == "float") and p not in self.config)
+            integral = integral_params(self.func, params)  # those math.factorial is given (integers alone),
+            return tuple(p for p in every if p not in integral) or every  # where another is left
         try:
             wrt = wrt_names(wrt)
         except TypeError as exc:

@@ -113,6 +113,9 @@ _BUILTIN_HINTS = {
     "sorted": ": sort with np.sort(np.array(xs)), whose gradient backgen follows",
 }
 
+_SEEDED = frozenset({"default_rng", "RandomState", "Generator", "seed"})  # (np.random's of a seed: the same
+# draws on every call, in the order they are drawn)
+
 class CallStager:
 
     def call(self, node, name, role):
@@ -279,6 +282,10 @@ class CallStager:
     def random(self, node, qualified, name, role):
         """``np.random.rand(*x.shape) < p``: random numbers, a constant for the gradient.  A backward
         must not draw them again: they come from the cache of a layer (``out, cache``), nowhere else."""
+        if self.cache_name is None and qualified.rpartition(".")[2] in _SEEDED and (node.args or node.keywords):
+            raise self.error(f"{qualified}() of a seed fixes the draws that follow, which a backward would have "
+                             "to draw again, all of them in the same order: draw them outside the function (draws = "
+                             f"{qualified}(seed).standard_normal((R, K))) and pass them in as a parameter", node)
         if self.cache_name is None:
             raise self.error(f"{qualified}() draws new numbers on every call, so a backward cannot compute "
                              "them again: return them in a cache (return out, cache) or pass them in as a "
