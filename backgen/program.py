@@ -29,6 +29,7 @@ import numpy as np
 from . import emit
 from .cache import backward_name as layer_backward_name, from_user_cache, set_in_loops, stale_names
 from .docshapes import ANY_RANK, docstring_shapes, passed_shapes
+from . import value_sized
 from .errors import BackgenError, NoSourceError
 from .guarded import outputs_may_hold_infinity, outputs_never_negative
 from . import dead_paths, ir, runtime, source, step_bodies, structured, tails, view_targets
@@ -1890,8 +1891,13 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
         exact = all(isinstance(d, int) for s in specs.values() if s.dims != ANY_RANK for d in s.dims) and \
             not any(s.dims == ANY_RANK for s in specs.values())  # (sizes the user wrote: every input's)
         try:
-            return _with_sample_shapes(result, args, functions, probe_body, helper, integers, sampled=True, settings=settings,
-                                       exact=exact)
+            found = _with_sample_shapes(result, args, functions, probe_body, helper, integers, sampled=True,
+                                        settings=settings, exact=exact)
+            return value_sized.checked(found, forward, specs, lambda bound: _with_sample_shapes(
+                result, examples(result, specs, labels_below=bound), _unrecorded(functions), probe_body, helper,
+                integers, sampled=True, settings=settings))
+        except value_sized.UnsizedByShapes:
+            raise
         except BackgenError as first:  # sizes the code cannot take (a filter wider than the image): the
             if getattr(first, "layout_line", None) is not None:  # (a reshape these shapes make no view)
                 raise

@@ -1,0 +1,88 @@
+"""Sizes a forward takes from the values of integer arrays, on the samples of shapes given.
+
+Contract: ``checked(found, forward, specs, walk) -> result`` (``forward``: ``parse.Forward``), raising
+``UnsizedByShapes``.
+
+Shapes given (``shapes=``, annotations, ``--shape``) are walked on samples whose integer arrays hold
+zeros.  A forward that takes a size from their values (``np.bincount(seg)`` with no ``minlength``,
+``np.unique(y)``, ``y.max() + 1``) sees that size as one there, and a value of that size then
+broadcasts against others (``sums / counts[:, None] - target``): code written for the samples would
+sum a gradient over an axis the real inputs never broadcast.  ``checked`` walks such a forward again
+with its integer arrays holding 0, 1, 2... in turn below each size the declared shapes hold
+(``walk(bound)``, a result as ``found`` is one), and keeps the first walk whose values have fewer
+axes of one than the walk on zeros (the same where they have as many); where no such walk runs and
+the walk on zeros has an axis of one the declared shapes do not, it refuses.
+"""
+
+import ast
+
+from .errors import BackgenError
+
+MAX_TRIES = 4  # sizes tried as the number of distinct labels
+
+
+class UnsizedByShapes(BackgenError):
+    """The refusal ``checked`` gives: final (no other samples are tried after it)."""
+
+
+def checked(found, forward, specs, walk):
+    """``found`` (the walk on zeros), or the walk with labels spread that ``found`` must give way to."""
+    sized = _value_sizes(forward.func)
+    if sized is None or not any(s.kind == "int" and s.dims for s in specs.values()):
+        return found
+    ones = _ones(found)
+    if not ones - _declared_ones(specs):
+        return found  # (no axis of one beyond those declared: nothing broadcast by a size from values)
+    for bound in _bounds(specs):
+        try:
+            other = walk(bound)
+        except BackgenError:
+            continue
+        fewer = _ones(other)
+        if fewer == ones:
+            return found
+        if fewer < ones:
+            return other
+    error = forward.error(
+        "a size here is taken from the values of an integer array, which shapes alone do not give: backgen "
+        "could not tell which axes of one broadcast; call generate without shapes or use the decorator, "
+        "which see the values", sized)
+    raise UnsizedByShapes(error.msg, error.filename, error.lineno, error.offset, error.text)
+
+
+def _value_sizes(func):
+    """The first call in ``func`` taking a size from an integer array's values, or None."""
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else \
+                node.func.id if isinstance(node.func, ast.Name) else None
+            if name == "bincount" and len(node.args) < 3 and not any(k.arg == "minlength" for k in node.keywords):
+                return node
+            if name == "unique":
+                return node
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.left, ast.Call):
+            call = node.left.func
+            if isinstance(call, ast.Attribute) and call.attr in ("max", "amax"):
+                return node
+    return None
+
+
+def _ones(result):
+    """The (value, axis) places of every axis of one among ``result``'s shapes."""
+    shapes = getattr(result, "shapes", None) or {}
+    return frozenset((name, axis) for name, shape in shapes.items() if isinstance(shape, tuple)
+                     for axis, size in enumerate(shape) if isinstance(size, int) and size == 1)
+
+
+def _declared_ones(specs):
+    return frozenset((name, axis) for name, s in specs.items() if isinstance(s.dims, tuple)
+                     for axis, d in enumerate(s.dims) if d == 1)
+
+
+def _bounds(specs):
+    """The sizes the declared shapes hold (numbers written, and those named dimensions get), least first."""
+    from .shapes import dim_sizes  # noqa: PLC0415 -- (shapes imports much of the package)
+
+    sizes = {d for s in specs.values() if isinstance(s.dims, tuple) for d in s.dims if isinstance(d, int)}
+    sizes |= {v for v in dim_sizes(specs).values() if isinstance(v, int)}
+    return sorted(v for v in sizes if v >= 2)[:MAX_TRIES]

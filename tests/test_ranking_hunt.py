@@ -1,0 +1,160 @@
+"""Ranking, rating and recommender code as people write it: Elo and Bradley-Terry likelihoods over a
+season, learning-to-rank losses, matrix factorization, embeddings gathered by repeated user and item
+indices, segment means over those indices, and softmax over sampled negatives with masks.
+
+Each case is checked against central finite differences in float64 (``numeric``) with respect to its
+float parameters, by ``backgen.generate`` (with no shapes, and with shapes where every argument is a
+number or an array) and by the decorator, or asserted refused with a ``BackgenError`` and part of its
+message.
+"""
+
+import inspect
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_close, finite_differences, float_positions, imported, shapes_of
+
+
+def _copies(args):
+    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+
+
+def _generated(source, args, name, shapes, wrt, dout):
+    text = backgen.generate(source, name=name, shapes=shapes, wrt=wrt)
+    assert text == backgen.generate(source, name=name, shapes=shapes, wrt=wrt)  # deterministic
+    namespace = {}
+    exec(compile(text, "<generated>", "exec"), namespace)
+    copies = _copies(args)
+    with np.errstate(all="ignore"):
+        got = namespace[f"{name}_backward"](*copies, dout=dout)
+    for before, after in zip(args, copies):
+        if isinstance(before, np.ndarray):
+            np.testing.assert_array_equal(before, after, err_msg="the backward modified its arguments")
+    return got
+
+
+def assert_right(source, args, name="f", shapes=None, dout=1.0):
+    """generate without shapes, with shapes (``shapes``, or those of ``args``) and the decorator all give
+    the gradients central differences give, for the parameters holding floats."""
+    source = "import math\n\nimport numpy as np\n" + textwrap.dedent(source)
+    func = imported(source, "ranking_hunt")[name]
+    positions = float_positions(args)
+    names = tuple(list(inspect.signature(func).parameters)[k] for k in positions)
+    want = finite_differences(lambda *values: func(*_copies(values)), list(args), positions, (dout,))
+    for given in (None, shapes or shapes_of(func, args)):
+        got = _generated(source, args, name, given, names, dout)
+        got = got if len(positions) > 1 else (got,)
+        for g, w in zip(got, want):
+            assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
+    with np.errstate(all="ignore"):
+        got = backgen.backward(func, wrt=names).backward(*_copies(args), dout=dout)
+    got = got if len(positions) > 1 else (got,)
+    for g, w in zip(got, want):
+        assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
+
+
+def _randn(*shape, seed=0):
+    return np.random.default_rng(seed).standard_normal(shape)
+
+
+SEGMENT_MEAN = '''
+def seg_mean(E, seg, target):
+    counts = np.bincount(seg)
+    sums = np.zeros((counts.size, E.shape[1]))
+    for d in range(E.shape[1]):
+        sums[:, d] = np.bincount(seg, weights=E[:, d])
+    mean = sums / counts[:, None]
+    return np.sum((mean - target) ** 2)
+'''
+
+
+def test_segment_mean_by_bincount_with_shapes_given():
+    """np.bincount(seg) is one long on the samples' zero labels: the walk took the means for one row
+    broadcast against the target's rows and summed their gradient over them (a wrong gradient)."""
+    args = [_randn(6, 3, seed=1), np.array([0, 0, 1, 1, 1, 2]), _randn(3, 3, seed=4)]
+    assert_right(SEGMENT_MEAN, args, name="seg_mean")
+    assert_right(SEGMENT_MEAN, args, name="seg_mean", shapes={"E": "N, D", "seg": "int N", "target": "K, D"})
+
+
+def test_segment_mean_against_one_row_keeps_its_sum():
+    """A target of one row declared so is broadcast indeed: its gradient is summed over the segments."""
+    args = [_randn(6, 3, seed=1), np.array([0, 0, 1, 1, 1, 2]), _randn(1, 3, seed=4)]
+    assert_right(SEGMENT_MEAN, args, name="seg_mean", shapes={"E": "N, D", "seg": "int N", "target": "1, D"})
+
+
+def test_a_size_from_labels_no_sample_fits_is_refused():
+    """Where no spread of the labels runs (the size from the values must be 5, which no declared size is),
+    shapes alone cannot say which axes broadcast: a refusal pointing at the bincount."""
+    source = '''
+    def f(E, seg, target):
+        counts = np.bincount(seg)
+        mean = np.zeros((counts.size, 3)) + E[:1] / counts[:, None]
+        return np.sum((mean - target[:5]) ** 2)
+    '''
+    with pytest.raises(backgen.BackgenError, match="taken from the values of an integer array") as info:
+        backgen.generate(textwrap.dedent(source), name="f", shapes={"E": "7, 3", "seg": "int 7", "target": "9, 3"})
+    assert info.value.lineno == 3
+
+
+def test_sampled_softmax_with_masked_negatives():
+    """Negatives equal to the positive set to -inf before a log-sum-exp: the guard of its gradient read
+    the upstream without the reduced axis, (B,) against (B, K + 1) (the generated code raised)."""
+    source = '''
+    def neg_mask(h, W, pos, negs):
+        s_pos = np.sum(h * W[pos], axis=1)
+        s_neg = np.einsum("bd,bkd->bk", h, W[negs])
+        valid = negs != pos[:, None]
+        s_neg = np.where(valid, s_neg, -np.inf)
+        logits = np.concatenate([s_pos[:, None], s_neg], axis=1)
+        m = np.max(logits, axis=1, keepdims=True)
+        lse = np.log(np.sum(np.exp(logits - m), axis=1)) + m.squeeze(1)
+        return np.mean(lse - s_pos)
+    '''
+    args = [_randn(4, 3, seed=1), _randn(6, 3, seed=2), np.array([0, 2, 2, 5]),
+            np.array([[1, 0], [2, 4], [2, 1], [5, 3]])]
+    assert_right(source, args, name="neg_mask")
+
+
+def test_settings_as_a_dict_call_at_module_level():
+    """CONFIG = dict(temperature=0.7, l2=1e-3) was refused as a global; a dict of numbers by strings is
+    read as its display is."""
+    source = '''
+    CONFIG = dict(temperature=0.7, l2=1e-3)
+
+    def rec_softmax(user_emb, item_emb, pos_items):
+        logits = (user_emb @ item_emb.T) / CONFIG["temperature"]
+        lse = np.log(np.sum(np.exp(logits), axis=1))
+        nll = lse - logits[np.arange(logits.shape[0]), pos_items]
+        return nll.mean() + CONFIG["l2"] * (np.sum(user_emb ** 2) + np.sum(item_emb ** 2))
+    '''
+    assert_right(source, [_randn(4, 3, seed=1), _randn(6, 3, seed=2), np.array([1, 5, 5, 0])], name="rec_softmax")
+
+
+def test_a_dict_call_rebound_stays_a_global():
+    source = '''
+    CONFIG = dict(temperature=0.7)
+    CONFIG = dict(temperature=0.5)
+
+    def f(x):
+        return np.sum(x / CONFIG["temperature"])
+    '''
+    with pytest.raises(backgen.BackgenError, match="CONFIG"):
+        backgen.generate(textwrap.dedent(source), name="f")
+
+
+def test_biased_matrix_factorization_with_repeated_users_and_items():
+    source = '''
+    def mf_loss(P, Q, bu, bi, mu, users, items, ratings, lam=0.02):
+        """Biased matrix factorization with L2 regularization."""
+        pred = mu + bu[users] + bi[items] + np.sum(P[users] * Q[items], axis=1)
+        err = ratings - pred
+        reg = lam * (np.sum(P ** 2) + np.sum(Q ** 2) + np.sum(bu ** 2) + np.sum(bi ** 2))
+        return 0.5 * np.sum(err ** 2) + 0.5 * reg
+    '''
+    users, items = np.array([0, 1, 2, 0, 3, 1, 0, 2]), np.array([1, 4, 2, 1, 0, 3, 4, 4])
+    args = [_randn(4, 3, seed=1), _randn(5, 3, seed=2), _randn(4, seed=3), _randn(5, seed=4), 3.5, users, items,
+            np.array([4.0, 3.0, 5.0, 4.5, 1.0, 2.0, 3.5, 4.0])]
+    assert_right(source, args, name="mf_loss")
