@@ -158,3 +158,21 @@ def test_biased_matrix_factorization_with_repeated_users_and_items():
     args = [_randn(4, 3, seed=1), _randn(5, 3, seed=2), _randn(4, seed=3), _randn(5, seed=4), 3.5, users, items,
             np.array([4.0, 3.0, 5.0, 4.5, 1.0, 2.0, 3.5, 4.0])]
     assert_right(source, args, name="mf_loss")
+
+
+def test_pairs_ordered_by_an_outer_comparison():
+    """np.greater.outer(y, y) (the pairs a ranking's labels order) had no rule; the outers of comparisons,
+    np.maximum and np.power are the ufunc of both operands spread over each other's axes."""
+    source = '''
+    def pairwise_outer(s, y):
+        S = np.subtract.outer(s, s)
+        Y = np.greater.outer(y, y).astype(float)
+        return np.sum(Y * np.logaddexp(0, -S)) / max(Y.sum(), 1)
+    '''
+    assert_right(source, [_randn(6, seed=1), np.array([3, 2, 0, 1, 0, 2])], name="pairwise_outer")
+    source = '''
+    def f(a, b):
+        M = np.maximum.outer(a, b) + np.power.outer(np.abs(a) + 1.0, b) + np.minimum.outer(a, b) * np.less.outer(a, b)
+        return np.sum(M ** 2)
+    '''
+    assert_right(source, [np.array([0.3, -1.2, 0.8]), np.array([[0.5, 1.1], [-0.4, 0.1]])])
