@@ -176,3 +176,20 @@ def test_pairs_ordered_by_an_outer_comparison():
         return np.sum(M ** 2)
     '''
     assert_right(source, [np.array([0.3, -1.2, 0.8]), np.array([[0.5, 1.1], [-0.4, 0.1]])])
+
+
+def test_users_repeated_beside_their_negatives_are_labels():
+    """np.repeat(u, k) indexing P made no label of u: every sample rank of u failed, and the code for
+    every shape was refused; the elements of a repeat (or a tile) of a name are that name's."""
+    source = '''
+    def bpr_repeat(P, Q, u, pos, negs):
+        k = negs.shape[1]
+        uu = np.repeat(u, k)
+        pp = np.repeat(pos, k)
+        nn = negs.ravel()
+        x = np.sum(P[uu] * (Q[pp] - Q[nn]), axis=1)
+        return np.sum(np.logaddexp(0, -x))
+    '''
+    args = [_randn(4, 3, seed=1), _randn(6, 3, seed=2), np.array([0, 1, 3]), np.array([2, 5, 1]),
+            np.array([[1, 3], [0, 4], [2, 2]])]
+    assert_right(source, args, name="bpr_repeat")
