@@ -1048,10 +1048,15 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
 
 def _indexed_by_parameters(staged, params):
     """``(parameter, index)`` for the parameters ``params`` (of no shape given) read at another parameter
-    as it is given (``word_to_vec[word]``): taken for arrays, which a dict read at a key is not."""
+    as it is given (``word_to_vec[word]``), or at an item of one (``for home, away, s in games``, then
+    ``ratings[home]``): taken for arrays, which a dict read at a key is not."""
     given = set(staged.params)
     found = {}
-    for op in ops_in(staged.body):
+    ops = list(ops_in(staged.body))
+    for op in ops:  # (and the items of those parameters: for home, away, s in games, then ratings[home])
+        if op.rule == "getitem" and isinstance(op.args[0], ir.Var) and op.args[0].name in given:
+            given.add(op.target)
+    for op in ops:
         if op.rule == "getitem" and isinstance(op.args[0], ir.Var):
             base, index = op.args[0].name, op.param("index")
             if base in params and index in given and index != base and base not in staged.lists:

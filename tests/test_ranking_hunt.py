@@ -193,3 +193,28 @@ def test_users_repeated_beside_their_negatives_are_labels():
     args = [_randn(4, 3, seed=1), _randn(6, 3, seed=2), np.array([0, 1, 3]), np.array([2, 5, 1]),
             np.array([[1, 3], [0, 4], [2, 2]])]
     assert_right(source, args, name="bpr_repeat")
+
+
+ELO_GAMES = '''
+def elo_teams(ratings, games):
+    loss = 0.0
+    for home, away, result in games:
+        p = 1 / (1 + 10 ** ((ratings[away] - ratings[home]) / 400))
+        loss += (result - p) ** 2
+    return loss
+'''
+
+
+def test_ratings_read_at_the_items_of_a_list_of_games():
+    assert_right(ELO_GAMES, [np.array([1500.0, 1550.0, 1480.0]), [(0, 1, 1.0), (1, 2, 0.0), (2, 0, 1.0)]],
+                 name="elo_teams")
+
+
+def test_ratings_given_as_a_dict_to_the_code_for_arrays_raise_a_type_error():
+    """The code for every shape reads ratings as an array at the teams a game names; given a dict by team
+    names it raised NumPy's IndexError deep in its backward pass: now a TypeError as it starts."""
+    namespace = {}
+    exec(compile(backgen.generate(textwrap.dedent(ELO_GAMES), name="elo_teams", wrt=("ratings",)), "<generated>",
+                 "exec"), namespace)
+    with pytest.raises(TypeError, match="ratings as an array read at away"):
+        namespace["elo_teams_backward"]({"a": 1500.0, "b": 1550.0}, [("a", "b", 1.0)])
