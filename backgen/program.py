@@ -1898,9 +1898,9 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
         try:
             found = _with_sample_shapes(result, args, functions, probe_body, helper, integers, sampled=True,
                                         settings=settings, exact=exact)
-            return value_sized.checked(found, forward, specs, lambda bound: _with_sample_shapes(
-                result, examples(result, specs, labels_below=bound), _unrecorded(functions), probe_body, helper,
-                integers, sampled=True, settings=settings))
+            return value_sized.checked(found, forward, specs, lambda bound, larger_first: _with_sample_shapes(
+                result, examples(result, specs, larger_first=larger_first, labels_below=bound),
+                _unrecorded(functions), probe_body, helper, integers, sampled=True, settings=settings))
         except value_sized.UnsizedByShapes:
             raise
         except BackgenError as first:  # sizes the code cannot take (a filter wider than the image): the

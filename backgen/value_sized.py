@@ -5,13 +5,16 @@ Contract: ``checked(found, forward, specs, walk) -> result`` (``forward``: ``par
 
 Shapes given (``shapes=``, annotations, ``--shape``) are walked on samples whose integer arrays hold
 zeros.  A forward that takes a size from their values (``np.bincount(seg)`` with no ``minlength``,
-``np.unique(y)``, ``y.max() + 1``) sees that size as one there, and a value of that size then
-broadcasts against others (``sums / counts[:, None] - target``): code written for the samples would
-sum a gradient over an axis the real inputs never broadcast.  ``checked`` walks such a forward again
-with its integer arrays holding 0, 1, 2... in turn below each size the declared shapes hold
-(``walk(bound)``, a result as ``found`` is one), and keeps the first walk whose values have fewer
-axes of one than the walk on zeros (the same where they have as many); where no such walk runs and
-the walk on zeros has an axis of one the declared shapes do not, it refuses.
+``np.unique(y)``, ``y.max() + 1``, ``int(np.max(y)) + 1``) sees that size as one there, and a value of
+that size then broadcasts against others (``sums / counts[:, None] - target``): code written for the
+samples would sum a gradient over an axis the real inputs never broadcast.  ``checked`` walks such a
+forward again with its integer arrays holding 0, 1, 2... in turn below each size the declared shapes
+hold, their named dimensions given sizes least first, then largest first (labels of ``N`` elements
+take at most ``N`` distinct values: ``np.unique``'s count), by ``walk(bound, larger_first)`` (a result
+as ``found`` is one), and keeps the first walk whose values have fewer axes of one than the walk on
+zeros (the walk on zeros where they have as many); where no such walk runs and the walk on zeros has
+an axis of one the declared shapes do not, it refuses.  The code for every shape (``found.shape_free``)
+sums what broadcasts as it runs, and is left as it is.
 """
 
 import ast
@@ -27,15 +30,18 @@ class UnsizedByShapes(BackgenError):
 
 def checked(found, forward, specs, walk):
     """``found`` (the walk on zeros), or the walk with labels spread that ``found`` must give way to."""
+    if getattr(found, "shape_free", None):
+        return found  # (the code for every shape sums what broadcasts as it runs: _unbroadcast)
     sized = _value_sizes(forward.func)
     if sized is None or not any(s.kind == "int" and s.dims for s in specs.values()):
         return found
     ones = _ones(found)
     if not ones - _declared_ones(specs):
         return found  # (no axis of one beyond those declared: nothing broadcast by a size from values)
-    for bound in _bounds(specs):
+    tries = [(bound, False) for bound in _bounds(specs, False)] + [(bound, True) for bound in _bounds(specs, True)]
+    for bound, larger_first in tries:
         try:
-            other = walk(bound)
+            other = walk(bound, larger_first)
         except BackgenError:
             continue
         fewer = _ones(other)
@@ -54,17 +60,21 @@ def _value_sizes(func):
     """The first call in ``func`` taking a size from an integer array's values, or None."""
     for node in ast.walk(func):
         if isinstance(node, ast.Call):
-            name = node.func.attr if isinstance(node.func, ast.Attribute) else \
-                node.func.id if isinstance(node.func, ast.Name) else None
+            name = _called(node)
             if name == "bincount" and len(node.args) < 3 and not any(k.arg == "minlength" for k in node.keywords):
                 return node
             if name == "unique":
                 return node
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.left, ast.Call):
-            call = node.left.func
-            if isinstance(call, ast.Attribute) and call.attr in ("max", "amax"):
-                return node
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and any(
+                isinstance(call, ast.Call) and _called(call) in ("max", "amax") for call in ast.walk(node.left)):
+            return node  # (seg.max() + 1, int(np.max(seg)) + 1: a count of groups)
     return None
+
+
+def _called(call):
+    """The name of the function or method ``call`` calls (``bincount`` of ``np.bincount(y)``), or None."""
+    return call.func.attr if isinstance(call.func, ast.Attribute) else \
+        call.func.id if isinstance(call.func, ast.Name) else None
 
 
 def _ones(result):
@@ -79,10 +89,11 @@ def _declared_ones(specs):
                      for axis, d in enumerate(s.dims) if d == 1)
 
 
-def _bounds(specs):
-    """The sizes the declared shapes hold (numbers written, and those named dimensions get), least first."""
+def _bounds(specs, larger_first):
+    """The sizes the declared shapes hold (numbers written, and those named dimensions get, the first
+    declared largest with ``larger_first``), least first."""
     from .shapes import dim_sizes  # noqa: PLC0415 -- (shapes imports much of the package)
 
     sizes = {d for s in specs.values() if isinstance(s.dims, tuple) for d in s.dims if isinstance(d, int)}
-    sizes |= {v for v in dim_sizes(specs).values() if isinstance(v, int)}
+    sizes |= {v for v in dim_sizes(specs, larger_first).values() if isinstance(v, int)}
     return sorted(v for v in sizes if v >= 2)[:MAX_TRIES]

@@ -218,3 +218,41 @@ def test_ratings_given_as_a_dict_to_the_code_for_arrays_raise_a_type_error():
                  "exec"), namespace)
     with pytest.raises(TypeError, match="ratings as an array read at away"):
         namespace["elo_teams_backward"]({"a": 1500.0, "b": 1550.0}, [("a", "b", 1.0)])
+
+
+@pytest.mark.parametrize("count", ["seg.max() + 1", "int(np.max(seg)) + 1", "len(np.unique(seg))"])
+def test_groups_counted_from_labels_with_shapes_given(count):
+    """A count of groups taken from the labels was one on the samples' zeros: the sums of E by group
+    were one row broadcast against the target's rows (the generated code then raised, or summed the
+    gradient over them)."""
+    source = f'''
+    def add_at_max(E, seg, target):
+        n = {count}
+        agg = np.zeros((n, E.shape[1]))
+        np.add.at(agg, seg, E)
+        return np.sum((agg - target) ** 2)
+    '''
+    assert_right(source, [_randn(6, 3, seed=1), np.array([0, 0, 1, 1, 1, 2]), _randn(3, 3, seed=4)],
+                 name="add_at_max", shapes={"E": "N, D", "seg": "int N", "target": "K, D"})
+
+
+def test_means_by_bincount_of_a_vector_with_shapes_given():
+    source = '''
+    def bincount_vec(x, seg, t):
+        s = np.bincount(seg, weights=x)
+        c = np.bincount(seg)
+        return np.sum((s / c - t) ** 2)
+    '''
+    assert_right(source, [_randn(6, seed=1), np.array([0, 0, 1, 1, 1, 2]), _randn(3, seed=4)], name="bincount_vec")
+
+
+def test_user_means_by_unique_counts_with_shapes_given():
+    source = '''
+    def user_mean(E, users, target):
+        uniq, counts = np.unique(users, return_counts=True)
+        sums = np.zeros((len(uniq), E.shape[1]))
+        np.add.at(sums, users, E)
+        mean = sums / counts[:, None]
+        return np.sum((mean - target) ** 2)
+    '''
+    assert_right(source, [_randn(6, 3, seed=1), np.array([0, 0, 1, 1, 1, 2]), _randn(3, 3, seed=4)], name="user_mean")
