@@ -5,8 +5,8 @@ Contract: ``checked(found, forward, specs, walk) -> result`` (``forward``: ``par
 
 Shapes given (``shapes=``, annotations, ``--shape``) are walked on samples whose integer arrays hold
 zeros.  A forward that takes a size from their values (``np.bincount(seg)`` with no ``minlength``,
-``np.unique(y)``, ``y.max() + 1``, ``int(np.max(y)) + 1``) sees that size as one there, and a value of
-that size then broadcasts against others (``sums / counts[:, None] - target``): code written for the
+``np.unique(y)``, ``y.max() + 1``, ``int(np.max(y)) + 1``, ``seg[-1] + 1`` of sorted ids) sees that
+size as one there, and a value of that size then broadcasts against others (``sums / counts[:, None] - target``): code written for the
 samples would sum a gradient over an axis the real inputs never broadcast.  ``checked`` walks such a
 forward again with its integer arrays holding 0, 1, 2... in turn below each size the declared shapes
 hold, their named dimensions given sizes least first, then largest first (labels of ``N`` elements
@@ -20,6 +20,7 @@ sums what broadcasts as it runs, and is left as it is.
 import ast
 
 from .errors import BackgenError
+from .source import number
 
 MAX_TRIES = 4  # sizes tried as the number of distinct labels
 
@@ -32,7 +33,8 @@ def checked(found, forward, specs, walk):
     """``found`` (the walk on zeros), or the walk with labels spread that ``found`` must give way to."""
     if getattr(found, "shape_free", None):
         return found  # (the code for every shape sums what broadcasts as it runs: _unbroadcast)
-    sized = _value_sizes(forward.func)
+    labels = {name for name, s in specs.items() if s.kind == "int" and s.dims}
+    sized = _value_sizes(forward.func, labels)
     if sized is None or not any(s.kind == "int" and s.dims for s in specs.values()):
         return found
     ones = _ones(found)
@@ -56,9 +58,14 @@ def checked(found, forward, specs, walk):
     raise UnsizedByShapes(error.msg, error.filename, error.lineno, error.offset, error.text)
 
 
-def _value_sizes(func):
-    """The first call in ``func`` taking a size from an integer array's values, or None."""
+def _value_sizes(func, labels):
+    """The first node of ``func`` taking a size from an integer array's values, or None; ``labels``: the
+    integer arrays among its parameters, an element of which at a place written (``seg[-1] + 1``,
+    ``indptr[0]``) is a size too."""
     for node in ast.walk(func):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in labels and \
+                isinstance(node.ctx, ast.Load) and type(number(node.slice)) is int:
+            return node
         if isinstance(node, ast.Call):
             name = _called(node)
             if name == "bincount" and len(node.args) < 3 and not any(k.arg == "minlength" for k in node.keywords):

@@ -220,7 +220,7 @@ def test_ratings_given_as_a_dict_to_the_code_for_arrays_raise_a_type_error():
         namespace["elo_teams_backward"]({"a": 1500.0, "b": 1550.0}, [("a", "b", 1.0)])
 
 
-@pytest.mark.parametrize("count", ["seg.max() + 1", "int(np.max(seg)) + 1", "len(np.unique(seg))"])
+@pytest.mark.parametrize("count", ["seg.max() + 1", "int(np.max(seg)) + 1", "len(np.unique(seg))", "seg[-1] + 1"])
 def test_groups_counted_from_labels_with_shapes_given(count):
     """A count of groups taken from the labels was one on the samples' zeros: the sums of E by group
     were one row broadcast against the target's rows (the generated code then raised, or summed the
