@@ -4,17 +4,17 @@ Contract: ``checked(found, forward, specs, walk) -> result`` (``forward``: ``par
 ``UnsizedByShapes``.
 
 Shapes given (``shapes=``, annotations, ``--shape``) are walked on samples whose integer arrays hold
-zeros.  A forward that takes a size from their values (``np.bincount(seg)`` with no ``minlength``,
-``np.unique(y)``, ``y.max() + 1``, ``int(np.max(y)) + 1``, ``seg[-1] + 1`` of sorted ids) sees that
-size as one there, and a value of that size then broadcasts against others (``sums / counts[:, None] - target``): code written for the
-samples would sum a gradient over an axis the real inputs never broadcast.  ``checked`` walks such a
-forward again with its integer arrays holding 0, 1, 2... in turn below each size the declared shapes
-hold, their named dimensions given sizes least first, then largest first (labels of ``N`` elements
-take at most ``N`` distinct values: ``np.unique``'s count), by ``walk(bound, larger_first)`` (a result
-as ``found`` is one), and keeps the first walk whose values have fewer axes of one than the walk on
-zeros (the walk on zeros where they have as many); where no such walk runs and the walk on zeros has
-an axis of one the declared shapes do not, it refuses.  The code for every shape (``found.shape_free``)
-sums what broadcasts as it runs, and is left as it is.
+zeros. A forward that takes a size from their values (``np.bincount(seg)`` with no ``minlength``,
+``np.unique(y)``, ``y.max() + 1``, ``int(np.max(y)) + 1``, ``seg[-1] + 1`` of sorted ids) sees that size
+as one there, and a value of that size then broadcasts against others (``sums / counts[:, None] -
+target``): code written for the samples would sum a gradient over an axis the real inputs never
+broadcast. ``checked`` walks such a forward again with its integer arrays holding 0, 1, 2... in turn
+below each size the declared shapes hold, their named dimensions given sizes least first, then largest
+first (labels of ``N`` elements take at most ``N`` distinct values: ``np.unique``'s count), by
+``walk(bound, larger_first)`` (a result as ``found`` is one), and keeps the first walk whose values have
+fewer axes of one than the walk on zeros (the walk on zeros where they have as many); where no such walk
+runs and the walk on zeros has an axis of one the declared shapes do not, it refuses. The code for every
+shape (``found.shape_free``) sums what broadcasts as it runs, and is left as it is.
 """
 
 import ast
