@@ -417,7 +417,9 @@ def _iterate_rebound_displays(func):
 def _split_tuple_lists(func, used):
     """``caches = []``, ``caches.append((x_t, prev_h, next_h))`` (tuples of one length ``k``), read back
     only as ``x_t, prev_h, next_h = caches[t]`` (``k`` names, none of them read by the index),
-    ``caches[t][1]`` (a constant place) and ``len(caches)``: ``k`` lists, one per place in the tuples
+    ``caches[t][1]`` (a constant place), ``len(caches)``, or as the item of a loop read at constant
+    places alone (``for p in pairs``, then ``p[0]``, as ``zip(*pairs)`` is written out; the loop is then
+    over ``range(len(pairs0))``): ``k`` lists, one per place in the tuples
     (``x_ts = []``... ``x_ts.append(x_t)``... ``x_t = x_ts[t]``..., ``prev_hs[t]``, ``len(x_ts)``, each
     named after the first names read back, or ``caches0``, ``caches1``... where none are), which hold
     the same values at the same places.  The index, read once per name,
@@ -439,16 +441,23 @@ def _split_tuple_lists(func, used):
                 parents[id(value)] = (node, field, None)
     params = {a.arg for a in func.args.args + func.args.posonlyargs + func.args.kwonlyargs}
     for name in sorted(occurrences):
-        plan = None if name in params else _tuple_list_plan(name, occurrences[name], parents)
+        plan = None if name in params else _tuple_list_plan(name, occurrences[name], parents, occurrences)
         if plan is not None:
             _split(name, plan, parents, func, source.fresh_names(used, bare=True))
 
 
-def _tuple_list_plan(name, nodes, parents):
+def _tuple_list_plan(name, nodes, parents, occurrences):
     """The uses of the list ``name`` as ``_split_tuple_lists`` rewrites them, ``(k, uses)``, or None."""
     uses, lengths = [], set()
     for node in nodes:
         parent, field, _ = parents[id(node)]
+        if isinstance(parent, ast.For) and field == "iter" and isinstance(node.ctx, ast.Load):
+            places = _places_read(parent, occurrences, parents)
+            if places is None or any(isinstance(n, ast.Name) and n.id == name for s in parent.body for n in walk(s)):
+                # (a list the loop grows as it goes over it: Python's loop reaches the new items)
+                return None
+            uses.append(("loop", (parent, places)))
+            continue
         if not isinstance(node.ctx, ast.Load):
             if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and parent.targets[0] is node
                     and isinstance(parent.value, ast.List) and not parent.value.elts):
@@ -489,9 +498,31 @@ def _tuple_list_plan(name, nodes, parents):
     k = lengths.pop()
     for kind, node in uses:
         if kind == "unpack" and len(node.targets[0].elts) != k or \
-                kind == "place" and not -k <= node.slice.value < k:
+                kind == "place" and not -k <= node.slice.value < k or \
+                kind == "loop" and not all(-k <= read.slice.value < k for read in node[1]):
             return None
     return k, uses
+
+
+def _places_read(loop, occurrences, parents):
+    """The reads ``item[0]``, ``item[1]``... of the loop's item (``for item in pairs``), each at a
+    whole number written, where the function binds ``item`` there alone and reads it no other way; None
+    where it does otherwise (or the loop has an ``else``)."""
+    target = loop.target
+    if not isinstance(target, ast.Name) or loop.orelse:
+        return None
+    inside = {id(n) for stmt in loop.body for n in walk(stmt)}
+    reads = []
+    for node in occurrences.get(target.id, ()):
+        if node is target:
+            continue
+        parent, field, _ = parents[id(node)]
+        if id(node) not in inside or not isinstance(node.ctx, ast.Load) or not (
+                isinstance(parent, ast.Subscript) and field == "value" and isinstance(parent.ctx, ast.Load)
+                and isinstance(parent.slice, ast.Constant) and type(parent.slice.value) is int):
+            return None
+        reads.append(parent)
+    return reads
 
 
 def _plain_index(node, name):
@@ -526,6 +557,19 @@ def _split(name, plan, parents, func, fresh):
         elif kind == "empty":
             statements[id(node)] = [ast.copy_location(ast.Assign([ast.Name(n, ast.Store())], ast.List([], ast.Load())),
                                                       node) for n in lists]
+        elif kind == "loop":  # for p in pairs: ... p[1] -> for t in range(len(pairs0)): ... pairs1[t]
+            loop, reads = node
+            counter = ast.Name(fresh(loop.target.id + "_at"), ast.Load())
+            for read in reads:
+                parent, field, index = parents[id(read)]
+                new = at(read.slice.value % k, counter, read)
+                if index is None:
+                    setattr(parent, field, new)
+                else:
+                    getattr(parent, field)[index] = new
+            loop.target = ast.copy_location(ast.Name(counter.id, ast.Store()), loop.target)
+            length = ast.Call(ast.Name("len", ast.Load()), [ast.Name(lists[0], ast.Load())], [])
+            loop.iter = ast.copy_location(ast.Call(ast.Name("range", ast.Load()), [length], []), loop.iter)
         elif kind == "append":
             statements[id(node)] = [ast.copy_location(ast.Expr(ast.Call(
                 ast.Attribute(ast.Name(n, ast.Load()), "append", ast.Load()), [elt], [])), node)

@@ -256,3 +256,39 @@ def test_user_means_by_unique_counts_with_shapes_given():
         return np.sum((mean - target) ** 2)
     '''
     assert_right(source, [_randn(6, 3, seed=1), np.array([0, 0, 1, 1, 1, 2]), _randn(3, 3, seed=4)], name="user_mean")
+
+
+def test_pairs_built_as_tuples_read_back_at_their_places():
+    """[p[0] for p in pairs] of a list of (i, j) tuples (zip(*pairs) is written so too) was refused: a
+    loop over the list reading its item at constant places alone reads the lists of those places."""
+    source = '''
+    def ranknet_pairs(s, rel):
+        n = len(s)
+        pairs = [(i, j) for i in range(n) for j in range(n) if rel[i] > rel[j]]
+        i_idx = np.array([p[0] for p in pairs])
+        j_idx = np.array([p[1] for p in pairs])
+        return np.mean(np.logaddexp(0.0, s[j_idx] - s[i_idx]))
+    '''
+    args = [_randn(6, seed=2), np.array([3.0, 2.1, 0.0, 1.0, 0.2, 1.7])]
+    source = "import numpy as np\n" + textwrap.dedent(source)
+    func = imported(source, "ranking_hunt")["ranknet_pairs"]
+    want = finite_differences(func, args, [0], (1.0,))[0]
+    namespace = {}
+    exec(compile(backgen.generate(source, name="ranknet_pairs", wrt=("s",)), "<generated>", "exec"), namespace)
+    assert_close(namespace["ranknet_pairs_backward"](*args), want)
+
+
+def test_a_list_of_tuples_a_loop_grows_as_it_goes_stays_refused():
+    source = '''
+    def f(x):
+        pairs = []
+        pairs.append((0, 1))
+        total = 0.0
+        for p in pairs:
+            total = total + x[p[0]] * x[p[1]]
+            if len(pairs) < 3:
+                pairs.append((p[1], p[0]))
+        return total
+    '''
+    with pytest.raises(backgen.BackgenError, match="list of tuples"):
+        backgen.generate(textwrap.dedent(source), name="f")
