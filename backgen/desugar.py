@@ -417,9 +417,10 @@ def _iterate_rebound_displays(func):
 def _split_tuple_lists(func, used):
     """``caches = []``, ``caches.append((x_t, prev_h, next_h))`` (tuples of one length ``k``), read back
     only as ``x_t, prev_h, next_h = caches[t]`` (``k`` names, none of them read by the index),
-    ``caches[t][1]`` (a constant place), ``len(caches)``, or as the item of a loop read at constant
+    ``caches[t][1]`` (a constant place), ``len(caches)``, as the item of a loop read at constant
     places alone (``for p in pairs``, then ``p[0]``, as ``zip(*pairs)`` is written out; the loop is then
-    over ``range(len(pairs0))``): ``k`` lists, one per place in the tuples
+    over ``range(len(pairs0))``), or made an array (``np.array(pairs)``, the rows of the tuples:
+    ``np.stack([np.array(pairs0), np.array(pairs1)], axis=1)``): ``k`` lists, one per place in the tuples
     (``x_ts = []``... ``x_ts.append(x_t)``... ``x_t = x_ts[t]``..., ``prev_hs[t]``, ``len(x_ts)``, each
     named after the first names read back, or ``caches0``, ``caches1``... where none are), which hold
     the same values at the same places.  The index, read once per name,
@@ -478,6 +479,8 @@ def _tuple_list_plan(name, nodes, parents, occurrences):
         elif isinstance(parent, ast.Call) and field == "args" and isinstance(parent.func, ast.Name) and \
                 parent.func.id == "len" and len(parent.args) == 1 and not parent.keywords:
             uses.append(("len", parent))
+        elif isinstance(parent, ast.Call) and field == "args" and _numpy_array_call(parent):
+            uses.append(("array", parent))  # (np.array(pairs): the rows of the tuples)
         elif isinstance(parent, ast.Subscript) and field == "value" and _plain_index(parent.slice, name):
             outer, outer_field, _ = parents[id(parent)]
             if isinstance(outer, ast.Subscript) and outer_field == "value" and isinstance(outer.ctx, ast.Load) and \
@@ -525,6 +528,13 @@ def _places_read(loop, occurrences, parents):
     return reads
 
 
+def _numpy_array_call(call):
+    """Whether ``call`` is ``np.array(xs)`` or ``np.asarray(xs)`` of one list and nothing else."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr in ("array", "asarray") and \
+        isinstance(call.func.value, ast.Name) and call.func.value.id in ("np", "numpy") and \
+        len(call.args) == 1 and not call.keywords and not isinstance(call.args[0], ast.Starred)
+
+
 def _plain_index(node, name):
     """An index of names, numbers and arithmetic (read again without a change), not reading ``name``."""
     return all(isinstance(n, (ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop,
@@ -557,6 +567,18 @@ def _split(name, plan, parents, func, fresh):
         elif kind == "empty":
             statements[id(node)] = [ast.copy_location(ast.Assign([ast.Name(n, ast.Store())], ast.List([], ast.Load())),
                                                       node) for n in lists]
+        elif kind == "array":  # np.array(pairs) -> np.stack([np.array(pairs0), np.array(pairs1)], axis=1)
+            np_name = node.func.value.id
+            columns = [ast.Call(ast.Attribute(ast.Name(np_name, ast.Load()), node.func.attr, ast.Load()),
+                                [ast.Name(n, ast.Load())], []) for n in lists]
+            stacked = ast.Call(ast.Attribute(ast.Name(np_name, ast.Load()), "stack", ast.Load()),
+                               [ast.List(columns, ast.Load())], [ast.keyword("axis", ast.Constant(1))])
+            parent, field, index = parents[id(node)]
+            new = ast.copy_location(stacked, node)
+            if index is None:
+                setattr(parent, field, new)
+            else:
+                getattr(parent, field)[index] = new
         elif kind == "loop":  # for p in pairs: ... p[1] -> for t in range(len(pairs0)): ... pairs1[t]
             loop, reads = node
             counter = ast.Name(fresh(loop.target.id + "_at"), ast.Load())

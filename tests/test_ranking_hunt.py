@@ -292,3 +292,23 @@ def test_a_list_of_tuples_a_loop_grows_as_it_goes_stays_refused():
     '''
     with pytest.raises(backgen.BackgenError, match="list of tuples"):
         backgen.generate(textwrap.dedent(source), name="f")
+
+
+def test_pairs_built_as_tuples_made_an_array():
+    """np.array([(i, j) for ...]) then its columns: the rows of the tuples, stacked from one list per place."""
+    source = '''
+    import numpy as np
+
+    def ranknet_pairs(s, rel):
+        n = len(s)
+        pairs = np.array([(i, j) for i in range(n) for j in range(n) if rel[i] > rel[j]])
+        a, b = pairs[:, 0], pairs[:, 1]
+        return np.mean(np.logaddexp(0.0, s[b] - s[a]))
+    '''
+    args = [_randn(6, seed=2), np.array([3.0, 2.1, 0.0, 1.0, 0.2, 1.7])]
+    source = textwrap.dedent(source)
+    func = imported(source, "ranking_hunt")["ranknet_pairs"]
+    want = finite_differences(func, args, [0], (1.0,))[0]
+    namespace = {}
+    exec(compile(backgen.generate(source, name="ranknet_pairs", wrt=("s",)), "<generated>", "exec"), namespace)
+    assert_close(namespace["ranknet_pairs_backward"](*args), want)
