@@ -1,25 +1,36 @@
 """Sizes a forward takes from the values of integer arrays, on the samples of shapes given.
 
 Contract: ``checked(found, forward, specs, walk) -> result`` (``forward``: ``parse.Forward``), raising
-``UnsizedByShapes``.
+``UnsizedByShapes``; ``value_sizes(func, labels) -> node or None``; ``extents(value) -> key``.
 
 Shapes given (``shapes=``, annotations, ``--shape``) are walked on samples whose integer arrays hold
-zeros. A forward that takes a size from their values (``np.bincount(seg)`` with no ``minlength``,
-``np.unique(y)``, ``y.max() + 1``, ``int(np.max(y)) + 1``, ``seg[-1] + 1`` of sorted ids) sees that size
-as one there, and a value of that size then broadcasts against others (``sums / counts[:, None] -
-target``): code written for the samples would sum a gradient over an axis the real inputs never
-broadcast. ``checked`` walks such a forward again with its integer arrays holding 0, 1, 2... in turn
-below each size the declared shapes hold, their named dimensions given sizes least first, then largest
-first (labels of ``N`` elements take at most ``N`` distinct values: ``np.unique``'s count), by
-``walk(bound, larger_first)`` (a result as ``found`` is one), and keeps the first walk whose values have
-fewer axes of one than the walk on zeros (the walk on zeros where they have as many); where no such walk
-runs and the walk on zeros has an axis of one the declared shapes do not, it refuses. The code for every
-shape (``found.shape_free``) sums what broadcasts as it runs, and is left as it is.
+zeros.  A forward that takes a size from their values (``np.bincount(seg)`` with no ``minlength``,
+``np.unique(y)``, ``y.max() + 1``, ``int(np.max(y)) + 1``, ``seg[-1] + 1`` of sorted ids) sees that
+size as one there, and a value of that size then broadcasts against others (``sums / counts[:, None] -
+target``): code written for the samples would sum a gradient over an axis the real inputs broadcast
+only where their labels hold one group.  ``checked`` walks such a forward again with its integer arrays
+holding 0, 1, 2... in turn below each size the declared shapes hold, their named dimensions given sizes
+least first, then largest first (labels of ``N`` elements take at most ``N`` distinct values:
+``np.unique``'s count), by ``walk(bound, larger_first)`` (a result as ``found`` is one).  The first walk
+that runs decides: where its elementwise operations broadcast along the axes the walk on zeros has
+them broadcast (``_broadcasts``), nothing depends on those sizes and ``found`` is the answer; where
+they broadcast along others (or no walk runs, and the walk on zeros has an axis of one the declared
+shapes do not), the code depends on whether a size from the values is one, which no shape says, and
+``checked`` refuses.  The code for every shape (``found.shape_free``) sums
+what broadcasts as it runs, and is left as it is.
+
+The decorator writes code for the values it is called with, and keys it by what of its integer arrays'
+values (``extents``) decides whether such a size is 0 or 1, where the forward takes one (``value_sizes``):
+the code for labels of three groups is not that for labels all 0.
 """
 
 import ast
 
+import numpy as np
+
+from . import ir
 from .errors import BackgenError
+from .guarded import ELEMENTWISE
 from .source import number
 
 MAX_TRIES = 4  # sizes tried as the number of distinct labels
@@ -34,7 +45,7 @@ def checked(found, forward, specs, walk):
     if getattr(found, "shape_free", None):
         return found  # (the code for every shape sums what broadcasts as it runs: _unbroadcast)
     labels = {name for name, s in specs.items() if s.kind == "int" and s.dims}
-    sized = _value_sizes(forward.func, labels)
+    sized = value_sizes(forward.func, labels)
     if sized is None or not any(s.kind == "int" and s.dims for s in specs.values()):
         return found
     ones = _ones(found)
@@ -46,19 +57,18 @@ def checked(found, forward, specs, walk):
             other = walk(bound, larger_first)
         except BackgenError:
             continue
-        fewer = _ones(other)
-        if fewer == ones:
+        if _broadcasts(other) == _broadcasts(found):
             return found
-        if fewer < ones:
-            return other
+        break  # (labels of several groups broadcast otherwise: the code for one group is not theirs)
     error = forward.error(
-        "a size here is taken from the values of an integer array, which shapes alone do not give: backgen "
-        "could not tell which axes of one broadcast; call generate without shapes or use the decorator, "
-        "which see the values", sized)
+        "a size here is taken from the values of an integer array, and whether it is one (a value of that "
+        "size then broadcasts) changes the code, which shapes alone do not say: call generate without shapes "
+        "(its code sums what broadcasts as it runs) or use the decorator (its code is for the values it is "
+        "given)", sized)
     raise UnsizedByShapes(error.msg, error.filename, error.lineno, error.offset, error.text)
 
 
-def _value_sizes(func, labels):
+def value_sizes(func, labels):
     """The first node of ``func`` taking a size from an integer array's values, or None; ``labels``: the
     integer arrays among its parameters, an element of which at a place written (``seg[-1] + 1``,
     ``indptr[0]``) is a size too."""
@@ -78,6 +88,19 @@ def _value_sizes(func, labels):
     return None
 
 
+def extents(value):
+    """What of an integer array's values decides whether a size taken from them is 0 or 1 (it is
+    empty; its largest, first or last element is 0; its elements are all one), for the decorator's key:
+    its code for labels of several groups is not that for one group, whose sums broadcast; None for
+    any other value."""
+    if not (isinstance(value, np.ndarray) and value.dtype.kind in "iu"):
+        return None
+    if not value.size:
+        return (0,)
+    flat = value.reshape(-1)
+    return (1, bool(flat.max() == 0), bool(flat[0] == 0), bool(flat[-1] == 0), bool((flat == flat[0]).all()))
+
+
 def _called(call):
     """The name of the function or method ``call`` calls (``bincount`` of ``np.bincount(y)``), or None."""
     return call.func.attr if isinstance(call.func, ast.Attribute) else \
@@ -89,6 +112,25 @@ def _ones(result):
     shapes = getattr(result, "shapes", None) or {}
     return frozenset((name, axis) for name, shape in shapes.items() if isinstance(shape, tuple)
                      for axis, size in enumerate(shape) if isinstance(size, int) and size == 1)
+
+
+def _broadcasts(result):
+    """``(value, operand, axes)`` for each elementwise operation of ``result`` whose operand broadcasts
+    along axes of one (those its value has of another size)."""
+    shapes = getattr(result, "shapes", None) or {}
+    found = set()
+    for op in ir.ops_in(result.body):
+        whole = shapes.get(op.target)
+        if op.rule not in ELEMENTWISE and op.rule != "np.where" or not isinstance(whole, tuple):
+            continue
+        for k, arg in enumerate(op.args):
+            shape = shapes.get(arg.name) if isinstance(arg, ir.Var) else None
+            if isinstance(shape, tuple) and len(shape) <= len(whole):
+                lead = len(whole) - len(shape)
+                axes = tuple(a for a, d in enumerate(shape) if d == 1 and whole[lead + a] != 1)
+                if axes:
+                    found.add((op.target, k, axes))
+    return frozenset(found)
 
 
 def _declared_ones(specs):

@@ -36,15 +36,19 @@ def _generated(source, args, name, shapes, wrt, dout):
     return got
 
 
-def assert_right(source, args, name="f", shapes=None, dout=1.0):
+def assert_right(source, args, name="f", shapes=None, dout=1.0, refused_with_shapes=None):
     """generate without shapes, with shapes (``shapes``, or those of ``args``) and the decorator all give
-    the gradients central differences give, for the parameters holding floats."""
+    the gradients central differences give, for the parameters holding floats; with
+    ``refused_with_shapes``, generate with shapes refuses instead, with that in its message."""
     source = "import math\n\nimport numpy as np\n" + textwrap.dedent(source)
     func = imported(source, "ranking_hunt")[name]
     positions = float_positions(args)
     names = tuple(list(inspect.signature(func).parameters)[k] for k in positions)
     want = finite_differences(lambda *values: func(*_copies(values)), list(args), positions, (dout,))
-    for given in (None, shapes or shapes_of(func, args)):
+    if refused_with_shapes:
+        with pytest.raises(backgen.BackgenError, match=refused_with_shapes):
+            backgen.generate(source, name=name, shapes=shapes or shapes_of(func, args), wrt=names)
+    for given in (None,) if refused_with_shapes else (None, shapes or shapes_of(func, args)):
         got = _generated(source, args, name, given, names, dout)
         got = got if len(positions) > 1 else (got,)
         for g, w in zip(got, want):
@@ -71,18 +75,31 @@ def seg_mean(E, seg, target):
 '''
 
 
+FROM_VALUES = "taken from the values of an integer array"
+
+
 def test_segment_mean_by_bincount_with_shapes_given():
     """np.bincount(seg) is one long on the samples' zero labels: the walk took the means for one row
-    broadcast against the target's rows and summed their gradient over them (a wrong gradient)."""
+    broadcast against the target's rows and summed their gradient over them (a wrong gradient).  Whether
+    the labels hold one group or several changes the code, which shapes do not say: refused with them;
+    the code for every shape and the decorator's are right."""
     args = [_randn(6, 3, seed=1), np.array([0, 0, 1, 1, 1, 2]), _randn(3, 3, seed=4)]
-    assert_right(SEGMENT_MEAN, args, name="seg_mean")
-    assert_right(SEGMENT_MEAN, args, name="seg_mean", shapes={"E": "N, D", "seg": "int N", "target": "K, D"})
+    assert_right(SEGMENT_MEAN, args, name="seg_mean", refused_with_shapes=FROM_VALUES,
+                 shapes={"E": "N, D", "seg": "int N", "target": "K, D"})
+    args[1] = np.zeros(6, dtype=int)  # (one group: its means broadcast against the target's rows)
+    assert_right(SEGMENT_MEAN, args, name="seg_mean", refused_with_shapes=FROM_VALUES)
 
 
-def test_segment_mean_against_one_row_keeps_its_sum():
-    """A target of one row declared so is broadcast indeed: its gradient is summed over the segments."""
-    args = [_randn(6, 3, seed=1), np.array([0, 0, 1, 1, 1, 2]), _randn(1, 3, seed=4)]
-    assert_right(SEGMENT_MEAN, args, name="seg_mean", shapes={"E": "N, D", "seg": "int N", "target": "1, D"})
+def test_the_decorator_keys_its_code_by_the_groups_labels_hold():
+    """The decorator kept the code for labels of three groups for labels of one (the same sizes), whose
+    sums broadcast against the target's rows: a wrong gradient at the second call."""
+    func = imported("import numpy as np\n" + textwrap.dedent(SEGMENT_MEAN), "ranking_hunt")["seg_mean"]
+    decorated = backgen.backward(func)
+    E, target = _randn(6, 3, seed=1), _randn(3, 3, seed=4)
+    for seg in (np.array([0, 0, 1, 1, 1, 2]), np.zeros(6, dtype=int), np.array([0, 0, 1, 1, 1, 2])):
+        want = finite_differences(func, [E, seg, target], [0, 2], (1.0,))
+        for got, expected in zip(decorated.backward(E, seg, target), want):
+            assert_close(got, expected)
 
 
 def test_a_size_from_labels_no_sample_fits_is_refused():
@@ -94,9 +111,22 @@ def test_a_size_from_labels_no_sample_fits_is_refused():
         mean = np.zeros((counts.size, 3)) + E[:1] / counts[:, None]
         return np.sum((mean - target[:5]) ** 2)
     '''
-    with pytest.raises(backgen.BackgenError, match="taken from the values of an integer array") as info:
+    with pytest.raises(backgen.BackgenError, match=FROM_VALUES) as info:
         backgen.generate(textwrap.dedent(source), name="f", shapes={"E": "7, 3", "seg": "int 7", "target": "9, 3"})
     assert info.value.lineno == 3
+
+
+def test_sums_by_query_gathered_back_keep_their_code_with_shapes_given():
+    """A size from the labels that nothing broadcasts along (Z[qid] gathers the sums back) writes one code."""
+    source = '''
+    def query_softmax(s, qid, y):
+        e = np.exp(s)
+        Z = np.bincount(qid, weights=e)
+        p = e / Z[qid]
+        return -np.sum(y * np.log(p))
+    '''
+    assert_right(source, [_randn(7, seed=1), np.array([0, 0, 0, 1, 1, 2, 2]), np.array([1.0, 0, 0, 0, 1, 1, 0])],
+                 name="query_softmax")
 
 
 def test_sampled_softmax_with_masked_negatives():
@@ -224,7 +254,7 @@ def test_ratings_given_as_a_dict_to_the_code_for_arrays_raise_a_type_error():
 def test_groups_counted_from_labels_with_shapes_given(count):
     """A count of groups taken from the labels was one on the samples' zeros: the sums of E by group
     were one row broadcast against the target's rows (the generated code then raised, or summed the
-    gradient over them)."""
+    gradient over them); with shapes given, now refused (one group broadcasts, several do not)."""
     source = f'''
     def add_at_max(E, seg, target):
         n = {count}
@@ -233,7 +263,8 @@ def test_groups_counted_from_labels_with_shapes_given(count):
         return np.sum((agg - target) ** 2)
     '''
     assert_right(source, [_randn(6, 3, seed=1), np.array([0, 0, 1, 1, 1, 2]), _randn(3, 3, seed=4)],
-                 name="add_at_max", shapes={"E": "N, D", "seg": "int N", "target": "K, D"})
+                 name="add_at_max", shapes={"E": "N, D", "seg": "int N", "target": "K, D"},
+                 refused_with_shapes=FROM_VALUES)
 
 
 def test_means_by_bincount_of_a_vector_with_shapes_given():
@@ -243,7 +274,8 @@ def test_means_by_bincount_of_a_vector_with_shapes_given():
         c = np.bincount(seg)
         return np.sum((s / c - t) ** 2)
     '''
-    assert_right(source, [_randn(6, seed=1), np.array([0, 0, 1, 1, 1, 2]), _randn(3, seed=4)], name="bincount_vec")
+    assert_right(source, [_randn(6, seed=1), np.array([0, 0, 1, 1, 1, 2]), _randn(3, seed=4)], name="bincount_vec",
+                 refused_with_shapes=FROM_VALUES)
 
 
 def test_user_means_by_unique_counts_with_shapes_given():
@@ -255,7 +287,8 @@ def test_user_means_by_unique_counts_with_shapes_given():
         mean = sums / counts[:, None]
         return np.sum((mean - target) ** 2)
     '''
-    assert_right(source, [_randn(6, 3, seed=1), np.array([0, 0, 1, 1, 1, 2]), _randn(3, 3, seed=4)], name="user_mean")
+    assert_right(source, [_randn(6, 3, seed=1), np.array([0, 0, 1, 1, 1, 2]), _randn(3, 3, seed=4)], name="user_mean",
+                 refused_with_shapes=FROM_VALUES)
 
 
 def test_pairs_built_as_tuples_read_back_at_their_places():
