@@ -13,7 +13,8 @@ holding 0, 1, 2... in turn below each size the declared shapes hold, their named
 least first, then largest first (labels of ``N`` elements take at most ``N`` distinct values:
 ``np.unique``'s count), by ``walk(bound, larger_first)`` (a result as ``found`` is one).  The first walk
 that runs decides: where its elementwise operations broadcast along the axes the walk on zeros has
-them broadcast (``_broadcasts``), nothing depends on those sizes and ``found`` is the answer; where
+them broadcast (``_broadcasts``; but for values whose length ``selections.data_sized`` finds the data
+decides, whose gradients the code sums to their lengths as it runs), nothing depends on those sizes and ``found`` is the answer; where
 they broadcast along others (or no walk runs, and the walk on zeros has an axis of one the declared
 shapes do not), the code depends on whether a size from the values is one, which no shape says, and
 ``checked`` refuses.  The code for every shape (``found.shape_free``) sums
@@ -51,13 +52,14 @@ def checked(found, forward, specs, walk):
     ones = _ones(found)
     if not ones - _declared_ones(specs):
         return found  # (no axis of one beyond those declared: nothing broadcast by a size from values)
+    handled = _sized_as_it_runs(found)
     tries = [(bound, False) for bound in _bounds(specs, False)] + [(bound, True) for bound in _bounds(specs, True)]
     for bound, larger_first in tries:
         try:
             other = walk(bound, larger_first)
         except BackgenError:
             continue
-        if _broadcasts(other) == _broadcasts(found):
+        if _broadcasts(other, handled) == _broadcasts(found, handled):
             return found
         break  # (labels of several groups broadcast otherwise: the code for one group is not theirs)
     error = forward.error(
@@ -114,9 +116,20 @@ def _ones(result):
                      for axis, size in enumerate(shape) if isinstance(size, int) and size == 1)
 
 
-def _broadcasts(result):
+def _sized_as_it_runs(result):
+    """The values of ``result`` whose length the data decides as ``selections.data_sized`` finds them
+    (``scores[0, :C]``, ``C = y.max() + 1``), whose gradients the code sums to their lengths as it runs."""
+    from .selections import data_sized  # noqa: PLC0415 -- (selections imports the shape walk)
+
+    try:
+        return frozenset(data_sized(result)[0])
+    except Exception:  # noqa: BLE001 -- (none known so)
+        return frozenset()
+
+
+def _broadcasts(result, handled=frozenset()):
     """``(value, operand, axes)`` for each elementwise operation of ``result`` whose operand broadcasts
-    along axes of one (those its value has of another size)."""
+    along axes of one (those its value has of another size); none for an operand in ``handled``."""
     shapes = getattr(result, "shapes", None) or {}
     found = set()
     for op in ir.ops_in(result.body):
@@ -124,7 +137,7 @@ def _broadcasts(result):
         if op.rule not in ELEMENTWISE and op.rule != "np.where" or not isinstance(whole, tuple):
             continue
         for k, arg in enumerate(op.args):
-            shape = shapes.get(arg.name) if isinstance(arg, ir.Var) else None
+            shape = shapes.get(arg.name) if isinstance(arg, ir.Var) and arg.name not in handled else None
             if isinstance(shape, tuple) and len(shape) <= len(whole):
                 lead = len(whole) - len(shape)
                 axes = tuple(a for a, d in enumerate(shape) if d == 1 and whole[lead + a] != 1)
