@@ -37,7 +37,7 @@ import warnings
 
 import numpy as np
 
-from . import complexes, emit, keyword_reads, methods, runtime, shape_free, source, structured, varargs
+from . import complexes, emit, keyword_reads, methods, runtime, shape_free, source, structured, value_sized, varargs
 from .free_arrays import closure_of, free_arrays, signature_with, values_now, with_free_arrays
 from .cache import output_roles
 from .docshapes import ANY_RANK
@@ -412,6 +412,7 @@ class Differentiable:
         self._output_shapes = collections.OrderedDict()  # the arguments' shapes -> the outputs' (_douts_shaped)
         self._general = collections.OrderedDict()  # pattern -> the code for every size of it (or None)
         self._rounds = True  # whether the forward makes integers of numbers (int(s), np.arange(s)): their values are keyed
+        self._value_sized = False  # whether it takes sizes from integer arrays' values: their extents are keyed
         self._layout_free = False  # whether the arrays' orders change nothing it computes: not keyed then
         self._fixed = None  # generated once, for every call without arrays (or with declared shapes)
         self._fixed_globals = None  # the module's numbers and lists of numbers self._fixed was generated for
@@ -499,6 +500,7 @@ class Differentiable:
         self._sequences = structured.read_as_sequences(forward.func)
         self._number_dicts = {n for n in params if structured.numbers_read_by_key(forward, n)}  # (read at keys)
         self._rounds = _rounds(forward.func)
+        self._value_sized = value_sized.value_sizes(forward.func, set(params)) is not None  # (np.bincount(seg))
         try:  # (the def as written: Python's meaning, not backgen's reading of it)
             written = source_node(getattr(self._func, "__func__", self._func))
         except Exception:  # noqa: BLE001 -- read as the forward was: orders keyed
@@ -643,6 +645,7 @@ class Differentiable:
             # be 1 at some sizes only, and broadcast or be squeezed there, which changes the code
             pattern = (wrt,) + tuple(map(_shape_key, values)) + (_size_order(values), tuple(map(_selected, values)),
                                                                  self._integers(values), self._numbers(values))
+            pattern += (tuple(map(value_sized.extents, values)),) if self._value_sized else ()
             pattern += (module,) if module else ()
             layouts = _layouts(values, converted)  # (a reshape of a C-contiguous array is a view: code for these)
             pattern += (None if self._layout_free else layouts,)  # (where nothing is written, for any order)

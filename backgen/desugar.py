@@ -417,7 +417,10 @@ def _iterate_rebound_displays(func):
 def _split_tuple_lists(func, used):
     """``caches = []``, ``caches.append((x_t, prev_h, next_h))`` (tuples of one length ``k``), read back
     only as ``x_t, prev_h, next_h = caches[t]`` (``k`` names, none of them read by the index),
-    ``caches[t][1]`` (a constant place) and ``len(caches)``: ``k`` lists, one per place in the tuples
+    ``caches[t][1]`` (a constant place), ``len(caches)``, as the item of a loop read at constant
+    places alone (``for p in pairs``, then ``p[0]``, as ``zip(*pairs)`` is written out; the loop is then
+    over ``range(len(pairs0))``), or made an array (``np.array(pairs)``, the rows of the tuples:
+    ``np.stack([np.array(pairs0), np.array(pairs1)], axis=1)``): ``k`` lists, one per place in the tuples
     (``x_ts = []``... ``x_ts.append(x_t)``... ``x_t = x_ts[t]``..., ``prev_hs[t]``, ``len(x_ts)``, each
     named after the first names read back, or ``caches0``, ``caches1``... where none are), which hold
     the same values at the same places.  The index, read once per name,
@@ -439,16 +442,23 @@ def _split_tuple_lists(func, used):
                 parents[id(value)] = (node, field, None)
     params = {a.arg for a in func.args.args + func.args.posonlyargs + func.args.kwonlyargs}
     for name in sorted(occurrences):
-        plan = None if name in params else _tuple_list_plan(name, occurrences[name], parents)
+        plan = None if name in params else _tuple_list_plan(name, occurrences[name], parents, occurrences)
         if plan is not None:
             _split(name, plan, parents, func, source.fresh_names(used, bare=True))
 
 
-def _tuple_list_plan(name, nodes, parents):
+def _tuple_list_plan(name, nodes, parents, occurrences):
     """The uses of the list ``name`` as ``_split_tuple_lists`` rewrites them, ``(k, uses)``, or None."""
     uses, lengths = [], set()
     for node in nodes:
         parent, field, _ = parents[id(node)]
+        if isinstance(parent, ast.For) and field == "iter" and isinstance(node.ctx, ast.Load):
+            places = _places_read(parent, occurrences, parents)
+            if places is None or any(isinstance(n, ast.Name) and n.id == name for s in parent.body for n in walk(s)):
+                # (a list the loop grows as it goes over it: Python's loop reaches the new items)
+                return None
+            uses.append(("loop", (parent, places)))
+            continue
         if not isinstance(node.ctx, ast.Load):
             if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and parent.targets[0] is node
                     and isinstance(parent.value, ast.List) and not parent.value.elts):
@@ -469,6 +479,8 @@ def _tuple_list_plan(name, nodes, parents):
         elif isinstance(parent, ast.Call) and field == "args" and isinstance(parent.func, ast.Name) and \
                 parent.func.id == "len" and len(parent.args) == 1 and not parent.keywords:
             uses.append(("len", parent))
+        elif isinstance(parent, ast.Call) and field == "args" and _numpy_array_call(parent):
+            uses.append(("array", parent))  # (np.array(pairs): the rows of the tuples)
         elif isinstance(parent, ast.Subscript) and field == "value" and _plain_index(parent.slice, name):
             outer, outer_field, _ = parents[id(parent)]
             if isinstance(outer, ast.Subscript) and outer_field == "value" and isinstance(outer.ctx, ast.Load) and \
@@ -489,9 +501,38 @@ def _tuple_list_plan(name, nodes, parents):
     k = lengths.pop()
     for kind, node in uses:
         if kind == "unpack" and len(node.targets[0].elts) != k or \
-                kind == "place" and not -k <= node.slice.value < k:
+                kind == "place" and not -k <= node.slice.value < k or \
+                kind == "loop" and not all(-k <= read.slice.value < k for read in node[1]):
             return None
     return k, uses
+
+
+def _places_read(loop, occurrences, parents):
+    """The reads ``item[0]``, ``item[1]``... of the loop's item (``for item in pairs``), each at a
+    whole number written, where the function binds ``item`` there alone and reads it no other way; None
+    where it does otherwise (or the loop has an ``else``)."""
+    target = loop.target
+    if not isinstance(target, ast.Name) or loop.orelse:
+        return None
+    inside = {id(n) for stmt in loop.body for n in walk(stmt)}
+    reads = []
+    for node in occurrences.get(target.id, ()):
+        if node is target:
+            continue
+        parent, field, _ = parents[id(node)]
+        if id(node) not in inside or not isinstance(node.ctx, ast.Load) or not (
+                isinstance(parent, ast.Subscript) and field == "value" and isinstance(parent.ctx, ast.Load)
+                and isinstance(parent.slice, ast.Constant) and type(parent.slice.value) is int):
+            return None
+        reads.append(parent)
+    return reads
+
+
+def _numpy_array_call(call):
+    """Whether ``call`` is ``np.array(xs)`` or ``np.asarray(xs)`` of one list and nothing else."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr in ("array", "asarray") and \
+        isinstance(call.func.value, ast.Name) and call.func.value.id in ("np", "numpy") and \
+        len(call.args) == 1 and not call.keywords and not isinstance(call.args[0], ast.Starred)
 
 
 def _plain_index(node, name):
@@ -526,6 +567,31 @@ def _split(name, plan, parents, func, fresh):
         elif kind == "empty":
             statements[id(node)] = [ast.copy_location(ast.Assign([ast.Name(n, ast.Store())], ast.List([], ast.Load())),
                                                       node) for n in lists]
+        elif kind == "array":  # np.array(pairs) -> np.stack([np.array(pairs0), np.array(pairs1)], axis=1)
+            np_name = node.func.value.id
+            columns = [ast.Call(ast.Attribute(ast.Name(np_name, ast.Load()), node.func.attr, ast.Load()),
+                                [ast.Name(n, ast.Load())], []) for n in lists]
+            stacked = ast.Call(ast.Attribute(ast.Name(np_name, ast.Load()), "stack", ast.Load()),
+                               [ast.List(columns, ast.Load())], [ast.keyword("axis", ast.Constant(1))])
+            parent, field, index = parents[id(node)]
+            new = ast.copy_location(stacked, node)
+            if index is None:
+                setattr(parent, field, new)
+            else:
+                getattr(parent, field)[index] = new
+        elif kind == "loop":  # for p in pairs: ... p[1] -> for t in range(len(pairs0)): ... pairs1[t]
+            loop, reads = node
+            counter = ast.Name(fresh(loop.target.id + "_at"), ast.Load())
+            for read in reads:
+                parent, field, index = parents[id(read)]
+                new = at(read.slice.value % k, counter, read)
+                if index is None:
+                    setattr(parent, field, new)
+                else:
+                    getattr(parent, field)[index] = new
+            loop.target = ast.copy_location(ast.Name(counter.id, ast.Store()), loop.target)
+            length = ast.Call(ast.Name("len", ast.Load()), [ast.Name(lists[0], ast.Load())], [])
+            loop.iter = ast.copy_location(ast.Call(ast.Name("range", ast.Load()), [length], []), loop.iter)
         elif kind == "append":
             statements[id(node)] = [ast.copy_location(ast.Expr(ast.Call(
                 ast.Attribute(ast.Name(n, ast.Load()), "append", ast.Load()), [elt], [])), node)

@@ -216,8 +216,10 @@ def _checks(backward, guard):
                        "TypeError"))
     for name, index in backward.indexed_checks:  # vectors[word]: an array's row here, not a dict's entry
         checks.append((f"isinstance({name}, dict)",
-                       f'"{backward.name}() is written for {name} as an array read at {index}: for a dict read "\n'
-                       f'                        "at a key, use the decorator, whose code is for the key it is given"',
+                       f'"{backward.name}() is written for {name} as an array read at {index}: for a dict of "\n'
+                       f'                        "arrays read at a key, use the decorator, whose code is for the key it "\n'
+                       f'                        "is given; for a dict of numbers, pass them as an array indexed by "\n'
+                       f'                        "integers"',
                        "TypeError"))
     for name in backward.stacked:  # for W in Ws without shapes: Ws is one array (or arrays of one shape)
         checks.append((f"_several_shapes({name})",

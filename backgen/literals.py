@@ -27,7 +27,8 @@ A module-level name is a *literal list* when:
   is read so where nothing writes through it: the names holding it are not written into, given ``op=``,
   given as ``out=``, named again, returned or passed to a function of the user's, and none of their
   methods but reading ones (``.sum()``, ``.dot(w)``) is called; ``out=X`` itself writes into ``X``;
-* or it is bound once to a dict of numbers by strings (``PARAMS = {"g": 9.81, "rho": 1.225}``, each key a
+* or it is bound once to a dict of numbers by strings (``PARAMS = {"g": 9.81, "rho": 1.225}``, or
+  ``dict(g=9.81, rho=1.225)`` of the builtin, each key a
   string written once, each value a number written with literals), and every read of it reads one of
   its numbers by a key it holds (``PARAMS["g"]``); ``put_literal_lists`` puts it in the function as it
   puts a list;
@@ -94,8 +95,8 @@ def literal_lists(module, is_library, meaning=None):
             found.setdefault(stmt.targets[0].id, []).append(stmt.value)
             arrays.add(stmt.targets[0].id)
         elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
-                and _number_dict(stmt.value) is not None:
-            found.setdefault(stmt.targets[0].id, []).append(stmt.value)
+                and _number_dict(_dict_display(stmt.value, module)) is not None:
+            found.setdefault(stmt.targets[0].id, []).append(_dict_display(stmt.value, module))
     if not found and not (meaning and any(isinstance(stmt, ast.Assign) and any(
             _array_literal(n, is_library) or isinstance(n, ast.Call) for n in ast.walk(stmt.value))
             for stmt in module.body)):
@@ -496,6 +497,20 @@ def _number_dict(node):
     if len(set(keys)) != len(keys) or any(number(v, arithmetic=True) is None for v in node.values):
         return None
     return frozenset(keys)
+
+
+def _dict_display(value, module):
+    """``value``, or the display ``{"lr": 0.1}`` that the call ``dict(lr=0.1)`` of the builtin (no name
+    ``dict`` bound by the module) builds from keywords alone."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict"
+            and not value.args and value.keywords and all(k.arg is not None for k in value.keywords)):
+        return value
+    if any(isinstance(n, ast.Name) and n.id == "dict" and not isinstance(n.ctx, ast.Load) or
+           isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == "dict" or
+           isinstance(n, ast.alias) and (n.asname or n.name) == "dict" for n in ast.walk(module)):
+        return value
+    keys = [ast.copy_location(ast.Constant(k.arg), k) for k in value.keywords]
+    return ast.copy_location(ast.Dict(keys, [k.value for k in value.keywords]), value)
 
 
 def _entry_read(node, keys, parents):

@@ -29,6 +29,7 @@ import numpy as np
 from . import emit
 from .cache import backward_name as layer_backward_name, cached_values, from_user_cache
 from .docshapes import ANY_RANK, complex_entries, docstring_shapes, passed_shapes
+from . import value_sized
 from .errors import BackgenError, NoSourceError
 from .guarded import outputs_may_hold_infinity, outputs_never_negative
 from . import dead_paths, ir, runtime, source, step_bodies, structured, tails, view_targets
@@ -1046,10 +1047,15 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
 
 def _indexed_by_parameters(staged, params):
     """``(parameter, index)`` for the parameters ``params`` (of no shape given) read at another parameter
-    as it is given (``word_to_vec[word]``): taken for arrays, which a dict read at a key is not."""
+    as it is given (``word_to_vec[word]``), or at an item of one (``for home, away, s in games``, then
+    ``ratings[home]``): taken for arrays, which a dict read at a key is not."""
     given = set(staged.params)
     found = {}
-    for op in ops_in(staged.body):
+    ops = list(ops_in(staged.body))
+    for op in ops:  # (and the items of those parameters: for home, away, s in games, then ratings[home])
+        if op.rule == "getitem" and isinstance(op.args[0], ir.Var) and op.args[0].name in given:
+            given.add(op.target)
+    for op in ops:
         if op.rule == "getitem" and isinstance(op.args[0], ir.Var):
             base, index = op.args[0].name, op.param("index")
             if base in params and index in given and index != base and base not in staged.lists:
@@ -1893,8 +1899,13 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
         exact = all(isinstance(d, int) for s in specs.values() if s.dims != ANY_RANK for d in s.dims) and \
             not any(s.dims == ANY_RANK for s in specs.values())  # (sizes the user wrote: every input's)
         try:
-            return _with_sample_shapes(result, args, functions, probe_body, helper, integers, sampled=True, settings=settings,
-                                       exact=exact)
+            found = _with_sample_shapes(result, args, functions, probe_body, helper, integers, sampled=True,
+                                        settings=settings, exact=exact)
+            return value_sized.checked(found, forward, specs, lambda bound, larger_first: _with_sample_shapes(
+                result, examples(result, specs, larger_first=larger_first, labels_below=bound),
+                _unrecorded(functions), probe_body, helper, integers, sampled=True, settings=settings))
+        except value_sized.UnsizedByShapes:
+            raise
         except BackgenError as first:  # sizes the code cannot take (a filter wider than the image): the
             if getattr(first, "layout_line", None) is not None:  # (a reshape these shapes make no view)
                 raise

@@ -70,6 +70,9 @@ def recomputing(flag=True):
 
 _INTEGER_ARITHMETIC = frozenset({"add", "sub", "mul", "neg", "pos", "abs", "np.abs", "floordiv", "mod"})  # (of
 # integers, where their operands are: the dtype of the array they are given)
+# Reductions whose contributions may be guarded by their upstream (a log-sum-exp of a value holding -inf):
+# the guard reads the upstream with the reduced axes restored
+_REDUCING_GUARDED = frozenset({"np.logsumexp"})
 _SAME_DTYPE = re.compile(r"dtype=(\w+)\s*[,)]")
 _LIKE = re.compile(r"^\w+\.(zeros_like|ones_like|empty_like|full_like)\(\s*\w+\s*[,)]")  # (of the dtype
 # of the array they are given, where no dtype= is)
@@ -720,7 +723,9 @@ class _Reverser(FlowReverser):
                 text = self.where_taken(op, text, upstream)
             elif id(op) in self.zero_guarded and source.signed_name(text) != upstream:
                 if numpy and not self.of_numbers(op):  # (math.sqrt(s): a number)
-                    text = f"{self.staged.modules['np']}.where({upstream} != 0, {text}, 0)"  # (0 * inf there)
+                    zero = upstream if context is None or op.rule not in _REDUCING_GUARDED else \
+                        context.expand(upstream, input_name)  # (a log-sum-exp's: its reduced axes restored)
+                    text = f"{self.staged.modules['np']}.where({zero} != 0, {text}, 0)"  # (0 * inf there)
                 else:
                     text = f"{text} if {upstream} else 0.0"  # (0.5 / t * 0: a division by zero there)
             passed, numbers = self.clamp_guarded.get(id(op), (None, None))

@@ -565,7 +565,8 @@ def _looped_items(func, params, found):
 
 
 def _source_of(value, once):
-    """The name ``value`` reshapes (``y.reshape(N * T)``, ``np.ravel(y)``, ``y.T``, ``np.array(faces)``) or slices
+    """The name ``value`` reshapes (``y.reshape(N * T)``, ``np.ravel(y)``, ``y.T``, ``np.array(faces)``), repeats
+    (``np.repeat(u, k)``, ``np.tile(u, k)``) or slices
     (``y[:, 1:]``), or, where the name it is bound to is bound ``once``, of which it picks an item (``ids[t]``, as a
     loop over ``enumerate(ids)`` is written out, ``int(e[0])``), some elements by place (``indptr[i + 1]``,
     ``src[dst == v]``: ``_picks``) or columns (``edges[:, 0]``, ``F[:, [0, 1]]``), or
@@ -583,8 +584,8 @@ def _source_of(value, once):
     func = value.func
     is_module = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("np", "numpy")
     if isinstance(func, ast.Attribute) and func.attr in ("reshape", "ravel", "flatten", "astype", "copy", "array",
-                                                         "asarray"):
-        if func.attr in ("array", "asarray") and not is_module:
+                                                         "asarray", "repeat", "tile"):  # (np.repeat(u, k): each
+        if func.attr in ("array", "asarray") and not is_module:  # user beside its k negatives)
             return None
         return value.args[0] if is_module and value.args else None if is_module else func.value
     if isinstance(func, ast.Name) and func.id == "int" and len(value.args) == 1 and once:

@@ -170,7 +170,7 @@ FLOAT_STEP = 0.0625  # so that no two are equal (lam1 / (lam2 - lam1) would divi
 
 
 def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=False, small=False, fractions=False,
-             classes=None):
+             classes=None, labels_below=None):
     """Sample inputs of the declared shapes, in parameter order (``fixed``: sizes given to some
     named dimensions; ``multiple``: every named size a multiple of it, for code that splits a
     dimension by an integer parameter, ``x.reshape(N, G, C // G)``).  Integer arrays are zeros (an
@@ -179,7 +179,9 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=F
     (labels of two classes in turn, 0, 1, 0, 1...: every sample has others of its class and of another).
     With ``small``, the numbers are a tenth of their usual samples (a GARCH model's
     ``math.log(omega / (1 - alpha - beta))``, whose parameters add up to less than one).  With ``fractions``, arrays of floats hold numbers below one (data
-    in (0, 1) a bin index is computed from, ``np.floor(x * K).astype(int)``, in a piecewise flow)."""
+    in (0, 1) a bin index is computed from, ``np.floor(x * K).astype(int)``, in a piecewise flow).  With
+    ``labels_below``, integer arrays hold 0, 1, 2... in turn below it (a size taken from their values,
+    ``np.bincount(seg)``, is then that many)."""
     sizes = {dim: size * multiple for dim, size in dim_sizes(specs, larger_first).items()}
     sizes.update(fixed or {})
     for dim in [d for d in sizes if isinstance(d, str) and "*" in d]:
@@ -203,7 +205,11 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=F
         else:
             shape = tuple(sizes[d] if isinstance(d, str) else d for d in s.dims)
             try:
-                if s.kind == "int" and spread:
+                if s.kind == "int" and labels_below:
+                    labels = np.arange(math.prod(shape)) % labels_below
+                    labels[-1:] = labels_below - 1  # (the largest label there, however few the elements)
+                    args.append(labels.reshape(shape))
+                elif s.kind == "int" and spread:
                     bound = min((v for d, v in sizes.items() if isinstance(d, str)), default=1)
                     if classes:  # (below every size, named or written as a number)
                         bound = min([classes] + [v for v in sizes.values() if isinstance(v, int) and v > 0] +
