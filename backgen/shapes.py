@@ -170,7 +170,7 @@ FLOAT_STEP = 0.0625  # so that no two are equal (lam1 / (lam2 - lam1) would divi
 
 
 def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=False, small=False, fractions=False,
-             classes=None):
+             classes=None, definite=False):
     """Sample inputs of the declared shapes, in parameter order (``fixed``: sizes given to some
     named dimensions; ``multiple``: every named size a multiple of it, for code that splits a
     dimension by an integer parameter, ``x.reshape(N, G, C // G)``).  Integer arrays are zeros (an
@@ -179,7 +179,9 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=F
     (labels of two classes in turn, 0, 1, 0, 1...: every sample has others of its class and of another).
     With ``small``, the numbers are a tenth of their usual samples (a GARCH model's
     ``math.log(omega / (1 - alpha - beta))``, whose parameters add up to less than one).  With ``fractions``, arrays of floats hold numbers below one (data
-    in (0, 1) a bin index is computed from, ``np.floor(x * K).astype(int)``, in a piecewise flow)."""
+    in (0, 1) a bin index is computed from, ``np.floor(x * K).astype(int)``, in a piecewise flow).  With
+    ``definite``, every square matrix of floats is symmetric positive definite (a Cholesky factor written
+    out as loops, whose ``math.sqrt(A[i, i] - s)`` fails on other matrices)."""
     sizes = {dim: size * multiple for dim, size in dim_sizes(specs, larger_first).items()}
     sizes.update(fixed or {})
     for dim in [d for d in sizes if isinstance(d, str) and "*" in d]:
@@ -188,7 +190,7 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=F
     rng = np.random.default_rng(0)
     args = []
     numbers = 0
-    definite = _definite_params(staged)
+    definite = set(staged.params) if definite else _definite_params(staged)
     for name in staged.params:
         s = specs[name]
         if s.kind == "config":
