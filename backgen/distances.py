@@ -12,13 +12,18 @@ ssd``, ``scipy.spatial.distance.cdist`` after ``import scipy.spatial.distance``)
   ``"chebyshev"``, and one minus the rows' dot products over the products of their norms for ``"cosine"``;
 * ``pdist(X, metric="euclidean")`` becomes ``cdist(X, X, metric)`` of those rows above the diagonal, in
   SciPy's order, ``[np.triu_indices(X.shape[0], 1)]``; ``squareform(pdist(X, metric))`` (its vector
-  written there) ``cdist(X, X, metric)``;
+  written there) ``cdist(X, X, metric)``; ``K = squareform(v)`` of another vector, a statement of its own
+  (scikit-learn's kernels: ``K = np.exp(-0.5 * pdist(X / ls, "sqeuclidean"))``, then ``K = squareform(K)``),
+  the symmetric matrix of zero diagonal it makes, written as statements: ``K = v``, its size
+  ``n = int(np.ceil(np.sqrt(2 * len(K))))`` (``len(v)`` is ``n * (n - 1) / 2``), ``full = np.zeros((n, n))``,
+  ``full[np.triu_indices(n, 1)] = K`` and ``K = full + full.T``;
 * ``euclidean(u, v)``, ``sqeuclidean(u, v)`` and ``cityblock(u, v)`` of two vectors become
   ``np.sqrt(np.sum((u - v) ** 2))``, ``np.sum((u - v) ** 2)`` and ``np.sum(np.abs(u - v))``, and
   ``cosine(u, v)`` ``1.0 - np.dot(u, v) / (np.sqrt(np.dot(u, u)) * np.sqrt(np.dot(v, v)))``.
 
 The metric is a string written at the call.  Other metrics, other arguments (``w=``, ``p=``,
-``out=``), ``squareform`` of anything but ``pdist`` written there, and the module's other functions
+``out=``), ``squareform`` of anything but ``pdist`` written there elsewhere than alone on the right of an
+assignment to a name, its ``force=`` and ``checks=``, and the module's other functions
 are refused at the call.  Arguments written twice are expressions without side effects, as
 arguments are.
 """
@@ -27,7 +32,7 @@ import ast
 import copy
 
 from .scipy_calls import function_of, numpy_alias, reads_module
-from .source import walk
+from .source import fresh_names, name_ids, walk
 
 SPELLED = frozenset({"cdist", "pdist", "squareform", "euclidean", "sqeuclidean", "cityblock", "cosine",
                      "distance"})  # (parse runs this rewriter only where the function spells one)
@@ -51,6 +56,7 @@ def rewrite(forward):
     if not any(_function(forward, node.func) for node in walk(forward.func) if isinstance(node, ast.Call)):
         return
     np_name = numpy_alias(forward)
+    _squareform_statements(forward, forward.func.body, np_name, fresh_names(name_ids(forward.func)))
 
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):
@@ -135,12 +141,49 @@ def _replaced(forward, call, name, np_name):
 
 def _squareform(forward, call, np_name, visit):
     """``squareform(pdist(X, metric))``: ``cdist(X, X, metric)`` (``X`` rewritten by ``visit``); any other
-    squareform is refused."""
+    squareform (not one ``_squareform_statements`` wrote out) is refused."""
     given = _arguments(forward, call, "squareform", ("X",))
     inner = given["X"]
     if not (isinstance(inner, ast.Call) and _function(forward, inner.func) == "pdist"):
         raise forward.error("scipy.spatial.distance.squareform is read only of pdist written in it, "
-                            "squareform(pdist(X, metric)): the distances of every row to every row", call)
+                            "squareform(pdist(X, metric)): the distances of every row to every row, or alone on "
+                            "the right of an assignment to a name, K = squareform(v)", call)
     pair = _arguments(forward, inner, "pdist", ("X", "metric"))
     pair["X"] = visit(pair["X"])
     return _rows(forward, inner, "pdist", np_name, pair["X"], pair["X"], pair)
+
+
+def _squareform_statements(forward, body, np_name, fresh):
+    """``K = squareform(v)`` of a vector ``v`` not ``pdist`` written there, in ``body`` (a list of statements,
+    changed in place) and the blocks in it: the statements that build the square matrix (see the module's
+    docstring), ``n`` and ``full`` fresh names."""
+    for place in reversed(range(len(body))):
+        statement = body[place]
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(statement, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                _squareform_statements(forward, block, np_name, fresh)
+        for handler in getattr(statement, "handlers", ()):
+            _squareform_statements(forward, handler.body, np_name, fresh)
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and
+                isinstance(statement.targets[0], ast.Name) and isinstance(statement.value, ast.Call) and
+                _function(forward, statement.value.func) == "squareform"):
+            continue
+        given = _arguments(forward, statement.value, "squareform", ("X",))
+        inner = given["X"]
+        if isinstance(inner, ast.Call) and _function(forward, inner.func) == "pdist":
+            continue  # (cdist(X, X, metric), below)
+        target, size, full = statement.targets[0].id, fresh("n"), fresh("full")
+        lines = [f"{target} = VECTOR",
+                 f"{size} = int(np.ceil(np.sqrt(2 * len({target}))))",
+                 f"{full} = np.zeros(({size}, {size}))",
+                 f"{full}[np.triu_indices({size}, 1)] = {target}",
+                 f"{target} = {full} + {full}.T"]
+        made = ast.parse("\n".join(lines).replace("np.", f"{np_name}.")).body
+        theirs = {id(sub) for sub in walk(inner)}  # (the user's nodes keep their places)
+        made[0].value = inner
+        for new in made:
+            for sub in walk(new):
+                if id(sub) not in theirs:
+                    ast.copy_location(sub, statement)
+        body[place:place + 1] = made
