@@ -2902,6 +2902,8 @@ def fence(forward, main=True):
         raise forward.error("a keyword-only parameter without a default after parameters with defaults is not "
                             "supported: give it a default, or put it before them", node)
     args.defaults = [_scalar_default(forward, d) for d in args.defaults]
+    named = args.args[len(args.args) - len(args.defaults):]
+    args.defaults = [_listed_numbers(func, a.arg, d) for a, d in zip(named, args.defaults)]
     for default in args.defaults:  # None: an optional output gradient; True, "train": flags and settings
         if not (number(default) is not None or isinstance(default, ast.Constant) and (
                 default.value is None or isinstance(default.value, (bool, str)))):
@@ -3000,6 +3002,30 @@ def _reported_comprehensions_emptied(func):
         elif isinstance(node, ast.Tuple):
             node.elts = [ast.copy_location(ast.Dict([], []), e) if id(e) in reported else e for e in node.elts]
     return True
+
+
+def _listed_numbers(func, name, node):
+    """A default that is a list of numbers written out (``bandwidths=[0.5, 1.0, 2.0]``), which ``func`` reads
+    only as a tuple reads alike (iterated, indexed, its length, ``np.array`` of it), as that tuple; else
+    ``node`` itself (refused below where it is not a default backgen reads)."""
+    if not (isinstance(node, ast.List) and node.elts and all(number(e) is not None for e in node.elts)):
+        return node
+    safe = set()
+    for sub in walk(func):
+        if isinstance(sub, (ast.For, ast.comprehension)) and isinstance(sub.iter, ast.Name):
+            safe.add(id(sub.iter))
+        elif isinstance(sub, ast.Subscript) and isinstance(sub.value, ast.Name) and isinstance(sub.ctx, ast.Load):
+            safe.add(id(sub.value))
+        elif isinstance(sub, ast.Call) and len(sub.args) == 1 and not sub.keywords and isinstance(sub.args[0], ast.Name) \
+                and (isinstance(sub.func, ast.Name) and sub.func.id in ("len", "enumerate", "zip", "sum", "max", "min")
+                     or isinstance(sub.func, ast.Attribute) and sub.func.attr in ("array", "asarray")):
+            safe.add(id(sub.args[0]))
+        elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id == "zip":
+            safe.update(id(a) for a in sub.args if isinstance(a, ast.Name))
+    reads = [sub for sub in walk(func) if isinstance(sub, ast.Name) and sub.id == name]
+    if not reads or any(id(sub) not in safe or not isinstance(sub.ctx, ast.Load) for sub in reads):
+        return node
+    return ast.copy_location(ast.Tuple(node.elts, ast.Load()), node)
 
 
 def _plain_tuple(value):
