@@ -22,7 +22,7 @@ ssd``, ``scipy.spatial.distance.cdist`` after ``import scipy.spatial.distance``)
   ``cosine(u, v)`` ``1.0 - np.dot(u, v) / (np.sqrt(np.dot(u, u)) * np.sqrt(np.dot(v, v)))``.
 
 The metric is a string written at the call.  Other metrics, other arguments (``w=``, ``p=``,
-``out=``), ``squareform`` of anything but ``pdist`` written there elsewhere than alone on the right of an
+``out=``, ``V=`` and ``VI=`` but of their metrics), ``squareform`` of anything but ``pdist`` written there elsewhere than alone on the right of an
 assignment to a name, its ``force=`` and ``checks=``, and the module's other functions
 are refused at the call.  Arguments written twice are expressions without side effects, as
 arguments are.
@@ -37,7 +37,10 @@ from .source import fresh_names, name_ids, walk
 SPELLED = frozenset({"cdist", "pdist", "squareform", "euclidean", "sqeuclidean", "cityblock", "cosine",
                      "distance"})  # (parse runs this rewriter only where the function spells one)
 MODULE = "scipy.spatial.distance"
-METRICS = ("euclidean", "sqeuclidean", "cityblock", "cosine", "chebyshev")
+METRICS = ("euclidean", "sqeuclidean", "cityblock", "cosine", "chebyshev", "seuclidean", "mahalanobis")
+WEIGHTS = {"seuclidean": "V", "mahalanobis": "VI"}  # (the metric's own keyword, and what it is, by default, of
+# the rows: their variances, the inverse of their covariance matrix; cdist's of XA's and XB's rows together)
+DEFAULT_WEIGHTS = {"V": "np.var(X, axis=0, ddof=1)", "VI": "np.linalg.inv(np.cov(X.T))"}
 PAIRS = {"euclidean": "np.sqrt(np.sum((U - V) ** 2))", "sqeuclidean": "np.sum((U - V) ** 2)",
          "cityblock": "np.sum(np.abs(U - V))",
          "cosine": "(1.0 - np.dot(U, V) / (np.sqrt(np.dot(U, U)) * np.sqrt(np.dot(V, V))))"}
@@ -46,7 +49,10 @@ ROWS = {"euclidean": "np.sqrt(np.sum((A[:, None, :] - B[None, :, :]) ** 2, axis=
         "cityblock": "np.sum(np.abs(A[:, None, :] - B[None, :, :]), axis=-1)",
         "cosine": "(1.0 - np.dot(A, B.T) / (np.sqrt(np.sum(A ** 2, axis=1))[:, None] * "
                   "np.sqrt(np.sum(B ** 2, axis=1))[None, :]))",
-        "chebyshev": "np.max(np.abs(A[:, None, :] - B[None, :, :]), axis=-1)"}
+        "chebyshev": "np.max(np.abs(A[:, None, :] - B[None, :, :]), axis=-1)",
+        "seuclidean": "np.sqrt(np.sum(((A[:, None, :] - B[None, :, :]) / np.sqrt(V)) ** 2, axis=-1))",
+        "mahalanobis": "np.sqrt(np.sum(((A[:, None, :] - B[None, :, :]) @ np.linalg.cholesky((VI + VI.T) / 2)) ** 2, "
+                       "axis=-1))"}
 FUNCTIONS = ("cdist", "pdist", "squareform") + tuple(PAIRS)
 
 
@@ -85,15 +91,16 @@ def _function(forward, func):
     return name
 
 
-def _arguments(forward, call, name, params):
-    """``{parameter: node}`` of a call by position and keyword, refusing others."""
+def _arguments(forward, call, name, params, keywords=()):
+    """``{parameter: node}`` of a call by position and keyword (``keywords``: read by keyword only),
+    refusing others."""
     if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords) or \
             len(call.args) > len(params):
         raise forward.error(f"scipy.spatial.distance.{name} with these arguments is not supported: backgen reads "
                             f"{', '.join(params)}", call)
     given = dict(zip(params, call.args))
     for keyword in call.keywords:
-        if keyword.arg not in params or keyword.arg in given:
+        if keyword.arg not in params + tuple(keywords) or keyword.arg in given:
             raise forward.error(f"scipy.spatial.distance.{name} with {keyword.arg}= is not supported: backgen "
                                 f"reads {', '.join(params)}", call)
         given[keyword.arg] = keyword.value
@@ -122,8 +129,19 @@ def _filled(text, np_name, **parts):
     return Parts().visit(tree)
 
 
-def _rows(forward, call, name, np_name, first, second, given):
-    return _filled(ROWS[_metric(forward, call, name, given)], np_name, A=first, B=second)
+def _rows(forward, call, name, np_name, first, second, given, stacked=None):
+    """The metric's distances of every row of ``first`` to every row of ``second``; ``stacked``: the rows a
+    weight not given (seuclidean's ``V``, mahalanobis's ``VI``) is computed of."""
+    metric = _metric(forward, call, name, given)
+    weight = WEIGHTS.get(metric)
+    for keyword in ("V", "VI"):
+        if keyword in given and keyword != weight:
+            raise forward.error(f"scipy.spatial.distance.{name} with {keyword}= is read for the metric "
+                                f"{'seuclidean' if keyword == 'V' else 'mahalanobis'} only", call)
+    parts = {}
+    if weight is not None:
+        parts[weight] = given.get(weight) or _filled(DEFAULT_WEIGHTS[weight], np_name, X=stacked)
+    return _filled(ROWS[metric], np_name, A=first, B=second, **parts)
 
 
 def _replaced(forward, call, name, np_name):
@@ -131,10 +149,11 @@ def _replaced(forward, call, name, np_name):
         given = _arguments(forward, call, name, ("u", "v"))
         return _filled(PAIRS[name], np_name, U=given["u"], V=given["v"])
     if name == "cdist":
-        given = _arguments(forward, call, name, ("XA", "XB", "metric"))
-        return _rows(forward, call, name, np_name, given["XA"], given["XB"], given)
-    given = _arguments(forward, call, name, ("X", "metric"))  # pdist: the rows above the diagonal
-    matrix = _rows(forward, call, name, np_name, given["X"], given["X"], given)
+        given = _arguments(forward, call, name, ("XA", "XB", "metric"), ("V", "VI"))
+        both = _filled("np.vstack([A, B])", np_name, A=given["XA"], B=given["XB"])
+        return _rows(forward, call, name, np_name, given["XA"], given["XB"], given, both)
+    given = _arguments(forward, call, name, ("X", "metric"), ("V", "VI"))  # pdist: the rows above the diagonal
+    matrix = _rows(forward, call, name, np_name, given["X"], given["X"], given, given["X"])
     upper = _filled("np.triu_indices(X.shape[0], 1)", np_name, X=given["X"])
     return ast.Subscript(matrix, upper, ast.Load())
 
@@ -148,9 +167,12 @@ def _squareform(forward, call, np_name, visit):
         raise forward.error("scipy.spatial.distance.squareform is read only of pdist written in it, "
                             "squareform(pdist(X, metric)): the distances of every row to every row, or alone on "
                             "the right of an assignment to a name, K = squareform(v)", call)
-    pair = _arguments(forward, inner, "pdist", ("X", "metric"))
+    pair = _arguments(forward, inner, "pdist", ("X", "metric"), ("V", "VI"))
     pair["X"] = visit(pair["X"])
-    return _rows(forward, inner, "pdist", np_name, pair["X"], pair["X"], pair)
+    for keyword in ("V", "VI"):
+        if keyword in pair:
+            pair[keyword] = visit(pair[keyword])
+    return _rows(forward, inner, "pdist", np_name, pair["X"], pair["X"], pair, pair["X"])
 
 
 def _squareform_statements(forward, body, np_name, fresh):

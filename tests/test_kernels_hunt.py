@@ -228,3 +228,40 @@ def test_prior_sample_through_a_cholesky_factor_of_one_dimensional_points():
         return L @ eps
     ''', [np.sort(rng.uniform(-3, 3, 5)), 0.9, rng.normal(size=(5, 3))], wrt=[1, 2], dout=rng.normal(size=(5, 3)),
                  ways=("free",))
+
+
+# ---------------------------------------------------------------- cdist's weighted metrics
+
+
+def test_ard_distances_by_cdist_seuclidean_with_the_lengthscales_as_variances():
+    """cdist(X, Z, 'seuclidean', V=ls ** 2) and squareform(pdist(X, 'seuclidean', V=v)) were refused
+    (V= was not read); a row's distance to itself, 0, has the gradient 0 (a sum of squares' root)."""
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(4, 2))
+    assert_right('''
+    def f(X, Z, ls):
+        return np.sum(np.exp(-0.5 * cdist(X, Z, 'seuclidean', V=ls ** 2) ** 2))
+    ''', [X, rng.normal(size=(3, 2)), np.array([0.8, 1.3])])
+    assert_right('''
+    from scipy.spatial.distance import pdist, squareform
+
+    def f(X, v):
+        return np.sum(np.exp(-squareform(pdist(X, 'seuclidean', V=v))))
+    ''', [X, np.array([0.8, 1.3])], ways=("shapes",))
+
+
+def test_mahalanobis_distances_of_rows_to_themselves():
+    """cdist(X, X, 'mahalanobis', VI=...) was refused; its rows' distances to themselves are 0, where the
+    gradient of the root of a quadratic form written as einsum would be nan."""
+    rng = np.random.default_rng(8)
+    assert_right('''
+    def f(X, L):
+        return np.sum(np.exp(-cdist(X, X, 'mahalanobis', VI=L @ L.T)))
+    ''', [rng.normal(size=(4, 2)), np.eye(2) + 0.1 * rng.normal(size=(2, 2))], ways=("shapes", "decorator"))
+
+
+def test_a_weight_of_another_metric_is_refused():
+    assert_refused('''
+    def f(X, v):
+        return np.sum(cdist(X, X, 'euclidean', V=v))
+    ''', "V= is read for the metric seuclidean only")
