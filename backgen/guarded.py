@@ -571,7 +571,9 @@ _POWERS = frozenset({"pow", "np.power", "np.float_power", "math.pow", "builtins.
 # Operations whose value is never negative, whatever their operands hold (a square, a norm, an absolute
 # value), and those that keep a value never negative (a sum of such values, a selection, a rearrangement).
 _NONNEGATIVE = frozenset({"square", "np.square", "np.sum_square", "abs", "np.abs", "np.fabs", "math.fabs",
-                          "np.sqrt", "math.sqrt", "np.linalg.norm", "np.hypot", "math.hypot"})
+                          "np.sqrt", "math.sqrt", "np.linalg.norm", "np.hypot", "math.hypot",
+                          "np.exp", "math.exp", "np.exp2", "np.cosh", "math.cosh"})  # (exponentials: a squared
+# distance over a lengthscale kept in log space, np.sum(d ** 2 / np.exp(log_ls), -1), is a sum of such values)
 _KEEPING = frozenset({"add", "np.add", "mul", "np.multiply", "div", "np.divide"})  # (all operands)
 _KEEPING_FIRST = frozenset({"np.sum", "np.mean", "np.nansum", "np.nanmean", "list_sum", "np.max", "np.min", "copy",
                             "getitem", "np.cumsum", "np.trace", "np.diagonal"}) | _ARRANGING  # (the first)

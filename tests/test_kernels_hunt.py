@@ -265,3 +265,20 @@ def test_a_weight_of_another_metric_is_refused():
     def f(X, v):
         return np.sum(cdist(X, X, 'euclidean', V=v))
     ''', "V= is read for the metric seuclidean only")
+
+
+# ---------------------------------------------------------------- distances of points to themselves
+
+
+def test_ard_exponential_kernel_with_log_lengthscales_over_all_pairs():
+    """np.sqrt(np.sum(D ** 2 / np.exp(log_ls), -1)) over all pairs, 0 on the diagonal: an exponential was
+    not known never negative, so the root's gradient there was inf * 0, nan, where it is 0."""
+    rng = np.random.default_rng(9)
+    assert_right('''
+    def f(X, log_ls, sn):
+        D = X[:, None, :] - X[None, :, :]
+        r = np.sqrt(np.sum(D ** 2 / np.exp(2 * log_ls), axis=-1))
+        K = np.exp(-r) + sn * np.eye(len(X))
+        L = np.linalg.cholesky(K)
+        return np.sum(np.log(np.diag(L)))
+    ''', [rng.normal(size=(4, 2)), np.array([0.1, -0.3]), 0.1], ways=("shapes", "decorator"))
