@@ -282,3 +282,24 @@ def test_ard_exponential_kernel_with_log_lengthscales_over_all_pairs():
         L = np.linalg.cholesky(K)
         return np.sum(np.log(np.diag(L)))
     ''', [rng.normal(size=(4, 2)), np.array([0.1, -0.3]), 0.1], ways=("shapes", "decorator"))
+
+
+@pytest.mark.parametrize("root", ["np.sqrt(d2 / ell)", "(d2 * ell) ** 0.5"])
+def test_root_of_a_squared_distance_scaled_by_a_parameter_over_all_pairs(root):
+    """np.sqrt(d2 / ell), 0 on the diagonal, ell a parameter: d2 / ell was not known never negative (ell may be
+    negative), so the root's gradient there was inf * 0, nan, where it is 0.  It is never negative where ell
+    is positive: the code checks that as it runs, and guards the root's gradient then."""
+    rng = np.random.default_rng(10)
+    assert_right(f'''
+    def f(X, ell):
+        d2 = np.sum((X[:, None, :] - X[None, :, :]) ** 2, axis=-1)
+        r = {root}
+        return np.sum(np.exp(-r))
+    ''', [rng.normal(size=(4, 2)), 0.8], ways=("shapes", "decorator"))
+
+
+def test_root_of_a_scaled_square_of_numbers():
+    assert_right('''
+    def f(x, y, ell):
+        return math.exp(-math.sqrt((x - y) ** 2 / ell)) + math.exp(-math.sqrt((x - x) ** 2 / ell))
+    ''', [0.3, 1.1, 0.7])
