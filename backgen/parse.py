@@ -49,13 +49,13 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import closure_lists, fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
-from . import (broadcasts, combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, dispatch,
-               distances, divmods, eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds,
-               generators, higher_order, image_filters, index_tricks, integrals, iterables, keyword_reads, list_calls,
-               masked_reductions, masked_ufuncs, math_calls, modern_syntax, named_entries, orders, outers, partials,
-               physical_constants, polyfits, quantiles, rotations, scipy_calls, scipy_linalg, scipy_optimize,
-               selects, settings_displays, shape_tuples, signals, signed, softplus, sorted_calls, spectra, starred,
-               statistics_calls, step_bodies, trys, varargs, vectorized, view_targets)
+from . import (bound_calls, broadcasts, combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread,
+               dispatch, distances, divmods, eigenvalues, entry_writes, factories, filled_lists, filters,
+               float_limits, folds, generators, higher_order, image_filters, index_tricks, integrals, iterables,
+               keyword_reads, list_calls, masked_reductions, masked_ufuncs, math_calls, modern_syntax, named_entries,
+               orders, outers, partials, physical_constants, polyfits, quantiles, rotations, scipy_calls,
+               scipy_linalg, scipy_optimize, selects, settings_displays, shape_tuples, signals, signed, softplus,
+               sorted_calls, spectra, starred, statistics_calls, step_bodies, trys, varargs, vectorized, view_targets)
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
@@ -198,6 +198,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
         scipy_calls.rewrite(forward)
         physical_constants.rewrite(forward)
         combinations.rewrite(forward)
+        bound_calls.rewrite(forward)
         folds.rewrite(forward)
         words = spelled(forward.func)  # (one walk: each pass below runs where a name it rewrites is)
         if "setdefault" in words:
@@ -2423,8 +2424,9 @@ def _functions_passed(node, closure, scope):
     first argument of ``functools.reduce``, the names in ``np.piecewise``'s list of functions."""
     if not isinstance(node, ast.Call):
         return []
-    if node.args and isinstance(node.args[0], ast.Name) and _live_reduce(node.func, closure, scope):
-        return [node.args[0]]
+    if node.args and isinstance(node.args[0], ast.Name) and (_live_reduce(node.func, closure, scope) or
+                                                             _live_reduce(node.func, closure, scope, "partial")):
+        return [node.args[0]]  # (and of functools.partial, whose calls are written as its function's)
     if isinstance(node.func, ast.Attribute) and node.func.attr == "piecewise" and \
             isinstance(node.func.value, ast.Name) and \
             getattr(closure.get(node.func.value.id, scope.get(node.func.value.id)), "__name__", None) == "numpy":
@@ -2435,12 +2437,13 @@ def _functions_passed(node, closure, scope):
     return []
 
 
-def _live_reduce(node, closure, scope):
-    """Whether the called expression ``node`` is ``functools.reduce`` as the live function's names bind it
-    (``reduce``, ``functools.reduce``, ``ft.reduce``): its first argument is a function the fold calls."""
+def _live_reduce(node, closure, scope, name="reduce"):
+    """Whether the called expression ``node`` is ``functools.reduce`` (or the function of functools ``name``
+    names) as the live function's names bind it (``reduce``, ``functools.reduce``, ``ft.reduce``): its first
+    argument is a function the fold calls."""
     if isinstance(node, ast.Name):
-        return closure.get(node.id, scope.get(node.id)) is functools.reduce
-    return isinstance(node, ast.Attribute) and node.attr == "reduce" and isinstance(node.value, ast.Name) and \
+        return closure.get(node.id, scope.get(node.id)) is getattr(functools, name)
+    return isinstance(node, ast.Attribute) and node.attr == name and isinstance(node.value, ast.Name) and \
         closure.get(node.value.id, scope.get(node.value.id)) is functools
 
 
@@ -2742,8 +2745,8 @@ def _describe(value):
         return "typing.cast"
     if isinstance(value, types.ModuleType) and value.__name__ == physical_constants.MODULE:
         return physical_constants.MODULE
-    if value is functools.reduce:
-        return "functools.reduce"
+    if value is functools.reduce or value is functools.partial:
+        return f"functools.{value.__name__}"
     if value is statistics or getattr(value, "__module__", None) == "statistics" and \
             getattr(statistics, getattr(value, "__name__", ""), None) is value:
         return "statistics" if value is statistics else f"statistics.{value.__name__}"  # (statistics_calls)

@@ -303,3 +303,40 @@ def test_root_of_a_scaled_square_of_numbers():
     def f(x, y, ell):
         return math.exp(-math.sqrt((x - y) ** 2 / ell)) + math.exp(-math.sqrt((x - x) ** 2 / ell))
     ''', [0.3, 1.1, 0.7])
+
+
+# ---------------------------------------------------------------- functools.partial
+
+
+PARTIAL = '''
+from functools import partial
+
+def rbf(A, B, ell, sf):
+    return sf ** 2 * np.exp(-0.5 * cdist(A, B, 'sqeuclidean') / ell ** 2)
+
+def f(X, y, Xs, ell, sf, sn):
+    k = partial(rbf, ell=ell, sf=sf)
+    K = k(X, X) + sn ** 2 * np.eye(len(X))
+    return np.sum(k(Xs, X, sf=2.0 * sf) @ np.linalg.solve(K, y))
+'''
+
+
+def test_a_kernel_with_its_hyperparameters_bound_by_functools_partial():
+    """k = partial(rbf, ell=ell, sf=sf), then k(X, X) and k(Xs, X, sf=...) was refused (functools.partial);
+    the calls are written as rbf's, the call's keywords in place of the partial's."""
+    rng = np.random.default_rng(11)
+    assert_right(PARTIAL, [rng.normal(size=(4, 2)), rng.normal(size=4), rng.normal(size=(3, 2)), 0.9, 1.1, 0.3])
+
+
+def test_a_partial_of_a_name_rebound_after_it_stays_refused():
+    assert_refused('''
+    from functools import partial
+
+    def rbf(A, B, ell):
+        return np.exp(-cdist(A, B, 'sqeuclidean') / ell)
+
+    def f(X, ell):
+        k = partial(rbf, ell=ell)
+        ell = 2 * ell
+        return np.sum(k(X, X)) + ell
+    ''', "functools.partial is not supported")
