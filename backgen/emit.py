@@ -226,7 +226,7 @@ def _checks(backward, guard):
                        f'"{backward.name}() is written for {name} as one array: for a list of arrays of several "\n'
                        f'                        "shapes, generate it with their shapes given (shapes={{{name!r}: '
                        f'[...]}}) or use the decorator"'))
-    for name in () if backward.cache is not None else backward.arrays:  # xs + ys, xs[:] of lists join and
+    for name in () if backward.cache is not None else [n for n in backward.arrays if n not in backward.numbers]:  # xs + ys, xs[:] of lists join and
         # copy where arrays add and view (a layer's backward reads them from its cache)
         checks.append((f"isinstance({name}, (list, tuple))",
                        f'"{backward.name}() is written for {name} as an array, which + and * and slices read "\n'

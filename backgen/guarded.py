@@ -571,7 +571,9 @@ _POWERS = frozenset({"pow", "np.power", "np.float_power", "math.pow", "builtins.
 # Operations whose value is never negative, whatever their operands hold (a square, a norm, an absolute
 # value), and those that keep a value never negative (a sum of such values, a selection, a rearrangement).
 _NONNEGATIVE = frozenset({"square", "np.square", "np.sum_square", "abs", "np.abs", "np.fabs", "math.fabs",
-                          "np.sqrt", "math.sqrt", "np.linalg.norm", "np.hypot", "math.hypot"})
+                          "np.sqrt", "math.sqrt", "np.linalg.norm", "np.hypot", "math.hypot",
+                          "np.exp", "math.exp", "np.exp2", "np.cosh", "math.cosh"})  # (exponentials: a squared
+# distance over a lengthscale kept in log space, np.sum(d ** 2 / np.exp(log_ls), -1), is a sum of such values)
 _KEEPING = frozenset({"add", "np.add", "mul", "np.multiply", "div", "np.divide"})  # (all operands)
 _KEEPING_FIRST = frozenset({"np.sum", "np.mean", "np.nansum", "np.nanmean", "list_sum", "np.max", "np.min", "copy",
                             "getitem", "np.cumsum", "np.trace", "np.diagonal"}) | _ARRANGING  # (the first)
@@ -667,13 +669,31 @@ def root_guarded(staged):
     nonnegative = _never_negative_test(ops)
     found = {}
     for op in ops:
-        if op.rule in ROOTS and op.args and nonnegative(op.args[0]):
-            found[id(op)] = op.target
+        if op.rule in ROOTS and op.args:
+            operand, zero = op.args[0], op.target
         elif op.rule in _POWERS and len(op.args) == 2 and \
                 (_constant(op.args[1], lambda v: 0 < v < 1) or isinstance(op.args[1], ir.Var)) and \
-                isinstance(op.args[0], ir.Var) and nonnegative(op.args[0]):
-            found[id(op)] = op.args[0].name
+                isinstance(op.args[0], ir.Var):
+            operand, zero = op.args[0], op.args[0].name
+        else:
+            continue
+        if nonnegative(operand):
+            found[id(op)] = zero
+            continue
+        assumed = []  # (a square over a value of either sign, np.sqrt(d2 / ell): never negative where ell > 0)
+        if isinstance(operand, ir.Var) and _never_negative_test(ops, assumed)(operand) and assumed:
+            found[id(op)] = Positive(zero, tuple(dict.fromkeys(assumed)))
     return found
+
+
+class Positive(str):
+    """A root's value (the name ``root_guarded`` gives) whose operand is never negative where each of the
+    values ``assumed`` (names) is positive: the guard holds where they all are, as the code checks."""
+
+    def __new__(cls, name, assumed):
+        made = super().__new__(cls, name)
+        made.assumed = assumed
+        return made
 
 
 def outputs_never_negative(staged):
@@ -689,8 +709,11 @@ def _constant(atom, test):
     return value is not None and test(value)
 
 
-def _never_negative_test(ops):
-    """A test of an atom: whether the value it names, computed once by ``ops``, is never negative."""
+def _never_negative_test(ops, assumed=None):
+    """A test of an atom: whether the value it names, computed once by ``ops``, is never negative.  With
+    ``assumed`` (a list), a quotient or product of a value never negative by a name bound once at most (a
+    parameter, ``d2 / ell``) is taken for one where that name is positive: the names so taken are added to
+    ``assumed``."""
     count = {}
     for op in ops:
         count[op.target] = count.get(op.target, 0) + 1
@@ -708,9 +731,25 @@ def _never_negative_test(ops):
             op = defined.get(name)
             known[name] = op is not None and (_never_negative(op, lambda a: nonnegative(a, depth + 1), _constant)
                                               or _masked_to_positive(op, defined, count,
-                                                                     lambda a: nonnegative(a, depth + 1)))
+                                                                     lambda a: nonnegative(a, depth + 1))
+                                              or assumed is not None and _scaled(op, lambda a: nonnegative(
+                                                  a, depth + 1), count, assumed))
         return known[name]
     return nonnegative
+
+
+def _scaled(op, nonnegative, count, assumed):
+    """Whether ``op`` divides a value never negative by a name, or multiplies one by a name (bound once at
+    most, so that the backward reads the value the operation read), adding that name to ``assumed``."""
+    if op.rule not in ("div", "np.divide", "mul", "np.multiply") or len(op.args) != 2:
+        return False
+    first, second = op.args
+    order = ((first, second),) if op.rule in ("div", "np.divide") else ((first, second), (second, first))
+    for value, scale in order:
+        if scale.__class__ is ir.Var and count.get(scale.name, 0) <= 1 and nonnegative(value):
+            assumed.append(scale.name)
+            return True
+    return False
 
 
 def _masked_to_positive(op, defined, count, nonnegative):

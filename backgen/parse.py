@@ -50,14 +50,14 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import closure_lists, fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
-from . import (broadcasts, combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread, dispatch,
-               distances, divmods, eigenvalues, entry_writes, factories, filled_lists, filters, float_limits, folds,
-               generators, grids, higher_order, image_filters, index_tricks, integrals, iterables, keyword_reads,
-               list_calls,
-               masked_reductions, masked_ufuncs, math_calls, modern_syntax, named_entries, orders, outers, partials,
-               physical_constants, polyfits, quantiles, rotations, scipy_calls, scipy_linalg, scipy_optimize,
-               selects, settings_displays, shape_tuples, signals, signed, softplus, sorted_calls, spectra, starred,
-               statistics_calls, step_bodies, trys, varargs, vectorized, view_targets)
+from . import (bound_calls, broadcasts, combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread,
+               dispatch, distances, divmods, eigenvalues, entry_writes, factories, filled_lists, filters,
+               float_limits, folds, generators, grids, higher_order, image_filters, index_tricks, integrals,
+               iterables, keyword_reads, list_calls, masked_reductions, masked_ufuncs, math_calls, modern_syntax,
+               named_entries, orders, outers, partials, physical_constants, polyfits, quantiles, rotations,
+               scipy_calls, scipy_linalg, scipy_optimize, selects, settings_displays, shape_tuples, signals, signed,
+               softplus, sorted_calls, spectra, starred, statistics_calls, step_bodies, trys, varargs, vectorized,
+               view_targets)
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
@@ -202,6 +202,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
         scipy_calls.rewrite(forward)
         physical_constants.rewrite(forward)
         combinations.rewrite(forward)
+        bound_calls.rewrite(forward)
         folds.rewrite(forward)
         words = spelled(forward.func)  # (one walk: each pass below runs where a name it rewrites is)
         if "setdefault" in words:
@@ -2427,8 +2428,9 @@ def _functions_passed(node, closure, scope):
     first argument of ``functools.reduce``, the names in ``np.piecewise``'s list of functions."""
     if not isinstance(node, ast.Call):
         return []
-    if node.args and isinstance(node.args[0], ast.Name) and _live_reduce(node.func, closure, scope):
-        return [node.args[0]]
+    if node.args and isinstance(node.args[0], ast.Name) and (_live_reduce(node.func, closure, scope) or
+                                                             _live_reduce(node.func, closure, scope, "partial")):
+        return [node.args[0]]  # (and of functools.partial, whose calls are written as its function's)
     if isinstance(node.func, ast.Attribute) and node.func.attr == "piecewise" and \
             isinstance(node.func.value, ast.Name) and \
             getattr(closure.get(node.func.value.id, scope.get(node.func.value.id)), "__name__", None) == "numpy":
@@ -2439,12 +2441,13 @@ def _functions_passed(node, closure, scope):
     return []
 
 
-def _live_reduce(node, closure, scope):
-    """Whether the called expression ``node`` is ``functools.reduce`` as the live function's names bind it
-    (``reduce``, ``functools.reduce``, ``ft.reduce``): its first argument is a function the fold calls."""
+def _live_reduce(node, closure, scope, name="reduce"):
+    """Whether the called expression ``node`` is ``functools.reduce`` (or the function of functools ``name``
+    names) as the live function's names bind it (``reduce``, ``functools.reduce``, ``ft.reduce``): its first
+    argument is a function the fold calls."""
     if isinstance(node, ast.Name):
-        return closure.get(node.id, scope.get(node.id)) is functools.reduce
-    return isinstance(node, ast.Attribute) and node.attr == "reduce" and isinstance(node.value, ast.Name) and \
+        return closure.get(node.id, scope.get(node.id)) is getattr(functools, name)
+    return isinstance(node, ast.Attribute) and node.attr == name and isinstance(node.value, ast.Name) and \
         closure.get(node.value.id, scope.get(node.value.id)) is functools
 
 
@@ -2757,8 +2760,8 @@ def _describe(value):
         return "typing.cast"
     if isinstance(value, types.ModuleType) and value.__name__ == physical_constants.MODULE:
         return physical_constants.MODULE
-    if value is functools.reduce:
-        return "functools.reduce"
+    if value is functools.reduce or value is functools.partial:
+        return f"functools.{value.__name__}"
     if value is statistics or getattr(value, "__module__", None) == "statistics" and \
             getattr(statistics, getattr(value, "__name__", ""), None) is value:
         return "statistics" if value is statistics else f"statistics.{value.__name__}"  # (statistics_calls)
@@ -2918,6 +2921,8 @@ def fence(forward, main=True):
         raise forward.error("a keyword-only parameter without a default after parameters with defaults is not "
                             "supported: give it a default, or put it before them", node)
     args.defaults = [_scalar_default(forward, d) for d in args.defaults]
+    named = args.args[len(args.args) - len(args.defaults):]
+    args.defaults = [_listed_numbers(func, a.arg, d) for a, d in zip(named, args.defaults)]
     for default in args.defaults:  # None: an optional output gradient; True, "train": flags and settings
         if not (number(default) is not None or isinstance(default, ast.Constant) and (
                 default.value is None or isinstance(default.value, (bool, str)))):
@@ -3016,6 +3021,30 @@ def _reported_comprehensions_emptied(func):
         elif isinstance(node, ast.Tuple):
             node.elts = [ast.copy_location(ast.Dict([], []), e) if id(e) in reported else e for e in node.elts]
     return True
+
+
+def _listed_numbers(func, name, node):
+    """A default that is a list of numbers written out (``bandwidths=[0.5, 1.0, 2.0]``), which ``func`` reads
+    only as a tuple reads alike (iterated, indexed, its length, ``np.array`` of it), as that tuple; else
+    ``node`` itself (refused below where it is not a default backgen reads)."""
+    if not (isinstance(node, ast.List) and node.elts and all(number(e) is not None for e in node.elts)):
+        return node
+    safe = set()
+    for sub in walk(func):
+        if isinstance(sub, (ast.For, ast.comprehension)) and isinstance(sub.iter, ast.Name):
+            safe.add(id(sub.iter))
+        elif isinstance(sub, ast.Subscript) and isinstance(sub.value, ast.Name) and isinstance(sub.ctx, ast.Load):
+            safe.add(id(sub.value))
+        elif isinstance(sub, ast.Call) and len(sub.args) == 1 and not sub.keywords and isinstance(sub.args[0], ast.Name) \
+                and (isinstance(sub.func, ast.Name) and sub.func.id in ("len", "enumerate", "zip", "sum", "max", "min")
+                     or isinstance(sub.func, ast.Attribute) and sub.func.attr in ("array", "asarray")):
+            safe.add(id(sub.args[0]))
+        elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id == "zip":
+            safe.update(id(a) for a in sub.args if isinstance(a, ast.Name))
+    reads = [sub for sub in walk(func) if isinstance(sub, ast.Name) and sub.id == name]
+    if not reads or any(id(sub) not in safe or not isinstance(sub.ctx, ast.Load) for sub in reads):
+        return node
+    return ast.copy_location(ast.Tuple(node.elts, ast.Load()), node)
 
 
 def _plain_tuple(value):

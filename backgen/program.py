@@ -1922,6 +1922,24 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                 except BackgenError as again:
                     if _ran(again):
                         raise  # (the forward ran at those numbers: what backgen says of the code is the answer)
+            if re.search(r"math domain error|LinAlgError", str(first)) and any(
+                    s.kind == "float" and len(s.dims) >= 2 and s.dims[-1] == s.dims[-2] for s in specs.values()
+                    if s.dims != ANY_RANK):
+                try:  # a matrix a Cholesky factor written out takes the square roots of its pivots of (math.sqrt(
+                    # A[i, i] - s)): square matrices symmetric positive definite, as the code's inputs are
+                    return _with_sample_shapes(result, examples(result, specs, definite=True), _unrecorded(functions),
+                                               probe_body, helper, integers, sampled=True, settings=settings)
+                except BackgenError as again:
+                    if _ran(again):
+                        raise
+            if "LinAlgError" in str(first) and any(s.kind == "float" and s.dims for s in specs.values()):
+                try:  # a kernel matrix of sample points in one unit interval, singular to working precision
+                    # (np.linalg.cholesky(K + 1e-6 * np.eye(n))): points apart
+                    return _with_sample_shapes(result, examples(result, specs, apart=True), _unrecorded(functions),
+                                               probe_body, helper, integers, sampled=True, settings=settings)
+                except BackgenError as again:
+                    if _ran(again):
+                        raise
             if "LinAlgError" in str(first) and any(s.kind == "int" and s.dims for s in specs.values()):
                 try:  # a matrix of the rows integer arrays pick, singular where they pick one row each time
                     return _with_sample_shapes(result, examples(result, specs, spread=True), _unrecorded(functions),

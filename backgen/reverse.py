@@ -736,13 +736,18 @@ class _Reverser(FlowReverser):
                     text = f"{self.staged.modules['np']}.where({passed}, {text}, 0)"
             zero = self.root_guarded.get(id(op))
             if zero is not None:  # (a minimum of the root where the value it takes the root of is 0)
+                unguarded = text
                 if numpy and not self.of_numbers(op):
                     np_name = self.staged.modules["np"]
                     # (0.5 / sqrt: sqrt read as 1 where it is 0, so that nothing divides by 0 there)
                     text = name_renamed(text, zero, f"{np_name}.where({zero} != 0, {zero}, 1)")
                     text = f"{np_name}.where({zero} != 0, {text}, 0)"
+                    positive = " and ".join(f"{np_name}.all({name} > 0)" for name in getattr(zero, "assumed", ()))
                 else:
                     text = f"{_conditional_operand(text)} if {zero} else 0.0"
+                    positive = " and ".join(f"{name} > 0" for name in getattr(zero, "assumed", ()))
+                if positive:  # (never negative where those are positive: else the root's own gradient)
+                    text = f"({text} if {positive} else {_conditional_operand(unguarded)})"
             if shaped and context is None and not self.sized and arg.name in shapes:
                 target, whole = tuple(shapes[arg.name]), tuple(shapes[op.target])
                 text = self.quotient_summed(op, input_name, target, whole, upstream) or \

@@ -1111,14 +1111,31 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
                                                  **dict.fromkeys(scaling, ())}
                                                 for ranks in itertools.product(choices, repeat=len(others))])
             others = [n for n in free if n not in operands]
-            if not results and operands and others and len(others) <= MIXED_MAX and not samples.carried_changes:
+            carried = samples.carried_changes
+            if not results and operands and others and len(others) <= MIXED_MAX and not (carried and plain):
                 # the others of ranks 1 to 3 each (a vector: u[2:] - 2 * u[1:-1]), the operands numbers and size-one
-                # arrays (r * lap, r = alpha * dt); not where arrays turned a loop's numbers into arrays (below)
+                # arrays (r * lap, r = alpha * dt); where arrays turned a loop's numbers into arrays, in NumPy code,
+                # those mixes where the loop's number stays one (an SVM's dual summed over pairs, alpha and y
+                # vectors, X a matrix, s += alpha[i] * alpha[j] * y[i] * y[j] * k), else as below
                 choices = (1, 2, 3) if len(others) <= 3 else (1, 2)
+                mixes = list(itertools.product(choices, repeat=len(others)))
                 results = samples.written([{**dict(zip(others, ranks)), **vectors, **fixed,
-                                            **dict.fromkeys(operands, ones)}
-                                           for ranks in itertools.product(choices, repeat=len(others))
-                                           for ones in ((), (1,) * max(ranks))])
+                                            **dict.fromkeys(operands, ())} for ranks in mixes])
+                results = [item for item in results if not (carried and _grown(item))]
+                if results:
+                    ones = [] if carried else samples.written([  # (where the loop's number may become an array
+                        # the operands stay numbers, which the code checks)
+                        {**dict(zip(others, ranks)), **vectors, **fixed, **dict.fromkeys(operands, (1,) * max(ranks))}
+                        for ranks in mixes])
+                    if carried or samples.paths_differ:  # size-one arrays make a number an array on one path (an
+                        # SVM's hinge summed in a loop, ``if m < 1: loss += C * (1 - m)``, its bias b one): the code
+                        # written where the operands are numbers, which checks that they are as it starts
+                        samples.paths_differ = None
+                        results = [dataclasses.replace(item, main=dataclasses.replace(
+                            item.main, numbers=item.main.numbers + tuple(
+                                n for n in operands if n not in item.main.numbers))) for item in results]
+                    else:
+                        results += ones
             if not results and 1 < len(vectors) <= MIXED_MAX:  # each label a matrix, the others vectors (a batch's
                 results = samples.written([{**dict.fromkeys(free, len(dims)), **vectors, name: 2, **fixed}  # negatives,
                                            for name in vectors for dims in PROBES[:2]])  # negs of (B, K) beside

@@ -170,7 +170,7 @@ FLOAT_STEP = 0.0625  # so that no two are equal (lam1 / (lam2 - lam1) would divi
 
 
 def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=False, small=False, fractions=False,
-             classes=None, labels_below=None):
+             classes=None, labels_below=None, definite=False, apart=False):
     """Sample inputs of the declared shapes, in parameter order (``fixed``: sizes given to some
     named dimensions; ``multiple``: every named size a multiple of it, for code that splits a
     dimension by an integer parameter, ``x.reshape(N, G, C // G)``).  Integer arrays are zeros (an
@@ -181,7 +181,11 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=F
     ``math.log(omega / (1 - alpha - beta))``, whose parameters add up to less than one).  With ``fractions``, arrays of floats hold numbers below one (data
     in (0, 1) a bin index is computed from, ``np.floor(x * K).astype(int)``, in a piecewise flow).  With
     ``labels_below``, integer arrays hold 0, 1, 2... in turn below it (a size taken from their values,
-    ``np.bincount(seg)``, is then that many)."""
+    ``np.bincount(seg)``, is then that many).  With
+    ``definite``, every square matrix of floats is symmetric positive definite (a Cholesky factor written
+    out as loops, whose ``math.sqrt(A[i, i] - s)`` fails on other matrices).  With ``apart``, the elements of
+    arrays of floats lie 2 apart in turn (points whose kernel matrix, ``np.exp(-d2 / ell)``, is far from
+    singular, where points in one unit interval make it singular to working precision)."""
     sizes = {dim: size * multiple for dim, size in dim_sizes(specs, larger_first).items()}
     sizes.update(fixed or {})
     for dim in [d for d in sizes if isinstance(d, str) and "*" in d]:
@@ -190,7 +194,7 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=F
     rng = np.random.default_rng(0)
     args = []
     numbers = 0
-    definite = _definite_params(staged)
+    definite = set(staged.params) if definite else _definite_params(staged)
     for name in staged.params:
         s = specs[name]
         if s.kind == "config":
@@ -225,6 +229,8 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=F
                     args.append(m @ np.swapaxes(m, -1, -2) + shape[-1] * np.eye(shape[-1]))
                 elif fractions:
                     args.append(rng.uniform(0.05, 0.95, size=shape))
+                elif apart:
+                    args.append(rng.uniform(0.5, 1.5, size=shape) + 2.0 * np.arange(math.prod(shape)).reshape(shape))
                 else:
                     args.append(rng.uniform(0.5, 1.5, size=shape))
             except MemoryError:

@@ -1,0 +1,117 @@
+"""``functools.partial`` bound to a name and only called: the calls written out.
+
+Contract: ``rewrite(forward)`` removes, from ``forward.func`` (in place), each statement ``k =
+partial(f, a, ..., name=v, ...)`` of the function's own body (not in a loop or a branch) whose target
+``k`` is bound nowhere else and read only as the function of calls, and writes each call ``k(x, ...,
+name=w, ...)`` as the call of ``f`` it makes: ``f(a, ..., x, ..., name=v, ..., name=w, ...)``, the
+call's keywords in place of the partial's of the same name (a kernel with its hyperparameters bound,
+``k = partial(rbf, ell=ell, sf=sf)``, then ``k(X, X)``).  The partial's arguments are numbers, names
+and arithmetic on them, whose names the function binds nowhere after the statement (parameters it
+never rebinds, names bound before it once): written again at each call they hold the values the
+partial held.  Any other ``partial`` is left as it was, for the refusal of ``functools`` calls.
+"""
+
+import ast
+import copy
+
+_PLAIN = (ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop, ast.Load)
+
+
+def rewrite(forward):
+    if not any(meaning == "functools" or meaning == "functools.partial" for meaning in forward.env.values()):
+        return
+    body = forward.func.body
+    for place in reversed(range(len(body))):
+        statement = body[place]
+        bound = _bound(forward, statement)
+        if bound is None:
+            continue
+        name, function, args, keywords = bound
+        if not _only_called(forward.func, name, statement) or \
+                not all(_held(forward.func, body, place, value) for value in args + [k.value for k in keywords]):
+            continue
+        _written_out(forward.func, name, function, args, keywords)
+        del body[place]
+
+
+def _bound(forward, statement):
+    """``(k, f, args, keywords)`` of ``k = partial(f, *args, **keywords)``, else None."""
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and
+            isinstance(statement.targets[0], ast.Name) and isinstance(statement.value, ast.Call)):
+        return None
+    call = statement.value
+    func = call.func
+    meaning = forward.env.get(func.id) if isinstance(func, ast.Name) else \
+        f"{forward.env.get(func.value.id)}.{func.attr}" if isinstance(func, ast.Attribute) and \
+        isinstance(func.value, ast.Name) else None
+    if meaning != "functools.partial" or not call.args or not isinstance(call.args[0], ast.Name) or \
+            any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return None
+    name = statement.targets[0].id
+    if call.args[0].id == name:
+        return None
+    return name, call.args[0].id, list(call.args[1:]), list(call.keywords)
+
+
+def _only_called(func, name, statement):
+    """Whether ``name`` is bound by ``statement`` alone and read only as the function of calls, with no
+    ``*`` or ``**`` arguments."""
+    called = set()
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name:
+            if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+                return False
+            called.add(id(node.func))
+        if isinstance(node, (ast.FunctionDef, ast.Lambda)) and name in {a.arg for a in node.args.args}:
+            return False
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return False
+    for node in ast.walk(func):
+        if isinstance(node, ast.Name) and node.id == name:
+            if isinstance(node.ctx, ast.Load) and id(node) not in called:
+                return False
+            if not isinstance(node.ctx, ast.Load) and node is not statement.targets[0]:
+                return False
+    return True
+
+
+def _held(func, body, place, value):
+    """Whether ``value`` (a partial's argument) is a number, a name or arithmetic on them whose names ``func``
+    binds nowhere after the statement at ``place`` of its ``body`` (and once at most before it)."""
+    if not all(isinstance(node, _PLAIN) for node in ast.walk(value)):
+        return False
+    names = {node.id for node in ast.walk(value) if isinstance(node, ast.Name)}
+    before = {id(node) for statement in body[:place] for node in ast.walk(statement)}
+    stores = {}
+    for node in ast.walk(func):
+        target = node.id if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load) else \
+            node.arg if isinstance(node, ast.arg) else None
+        if target in names:
+            if isinstance(node, ast.Name) and id(node) not in before:
+                return False  # (bound after the partial, or in its own statement)
+            stores[target] = stores.get(target, 0) + 1
+        if isinstance(node, (ast.AugAssign, ast.Global, ast.Nonlocal, ast.Lambda)) or \
+                isinstance(node, ast.FunctionDef) and node is not func:
+            if names & {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}:
+                return False
+    return all(count <= 1 for count in stores.values())
+
+
+def _written_out(func, name, function, args, keywords):
+    """Each call ``name(...)`` in ``func`` written as the call of ``function`` the partial makes."""
+    class Calls(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            if not (isinstance(node.func, ast.Name) and node.func.id == name):
+                return node
+            given = {k.arg for k in node.keywords}
+            made = ast.Call(ast.Name(function, ast.Load()),
+                            [copy.deepcopy(a) for a in args] + node.args,
+                            [copy.deepcopy(k) for k in keywords if k.arg not in given] + node.keywords)
+            ast.copy_location(made, node)
+            ast.copy_location(made.func, node.func)
+            for sub in ast.walk(made):
+                if not hasattr(sub, "lineno") and isinstance(sub, (ast.expr, ast.keyword)):
+                    ast.copy_location(sub, node)
+            return made
+    Calls().visit(func)
