@@ -207,6 +207,8 @@ class _Reverser(FlowReverser):
             if op.target in useful and op.rule in RULES and RULES[op.rule].signature:
                 refuse_varied_static(staged, op, RULES[op.rule], varied)
         self.active = active
+        if self.numpy:
+            self.refuse_unshaped(active)
         self.uses = self.count_uses(active)
         self.data_axes = {}  # for each value marked, the axes of a length the data decides (None: not known)
         self.sized, self.masks, self.partly_sized, _ = data_sized(staged, axes=self.data_axes) if self.numpy \
@@ -1470,6 +1472,21 @@ class _Reverser(FlowReverser):
         line = self.staged.lines[number - 1] if 0 < number <= len(self.staged.lines) else None
         col = len(line) - len(line.lstrip()) + 1 if line else None
         raise BackgenError(message, self.staged.filename, number or None, col, line)
+
+    def refuse_unshaped(self, active):
+        """Refuse where a differentiated value has no shape because NumPy raised on its line (or on one it
+        is computed from) at every sample the shapes were found on: its adjoint's zeros, reductions and
+        broadcasts would be written blind (a number's 0.0 for an array's)."""
+        raised = getattr(self.staged.shapes, "raised", None)
+        if not raised:
+            return
+        for op in ir.ops_in(self.staged.body):
+            if op.target in active and op.target not in self.staged.shapes and op.target in raised:
+                line, exc = raised[op.target]
+                self.refuse_at(line, f"NumPy raises on this line at the sample shapes ({type(exc).__name__}: "
+                                     f"{exc}), so backgen cannot tell the shapes of the values it and the lines "
+                                     "after it compute: check the shapes given for the inputs, or write this path "
+                                     "for them")
 
     def refuse_resized(self, param):
         """Refuse a zero gradient of a parameter that a loop rebinds to a selection by a boolean mask

@@ -432,6 +432,8 @@ def infer_ran(staged, args, functions=None, droppable=frozenset(), exact=False, 
     for op in list(walker.failed) + list(walker.skipped):
         if op.target not in walker.shapes and walker.failed:  # (skipped with none failed: read unset)
             cause = walker.cause(op)
+            if cause in walker.pretended:  # (in a loop no sample runs: none of its code runs at these shapes)
+                continue
             walker.shapes.raised.setdefault(op.target, (cause.line, walker.failed[cause]))
     ran = walker.ran and all(isinstance(item, ir.Op) for item in staged.body) and \
         all(value is not None or isinstance(atom, ir.Var) and atom.name in env
@@ -994,6 +996,8 @@ class _Walker:
         self.stated_seen = {}  # (id(op), its operands' shapes) -> the result's shape checked against its rule
         self.unstated = 0  # the operations evaluated whose shapes their rules did not state (see _uniform)
         self.data_integers = 0  # those that made integers or booleans of data (see note_data_integers)
+        self.pretending = 0  # the loops walked once though they run no iteration at these samples (an item 0
+        self.pretended = set()  # of an empty sequence), and the ops that raised first there, for no run's reason
         self.watching = 0  # the loops _uniform holds of being walked now: data_integers counted while any is
         self.uniform = {}  # id of a for loop -> whether _uniform holds of it
         self.body_names = {}  # id of a for loop -> the names its body sets, and those it reads
@@ -1206,6 +1210,8 @@ class _Walker:
             if unset is not None:  # a value its text reads besides its operands (a mask, eta[dead]) that a
                 self.skipped.setdefault(op, unset)  # failed line left unset: skipped, as for an operand
                 return
+            if op not in self.failed and self.pretending:
+                self.pretended.add(op)
             self.failed.setdefault(op, exc)
             if not dead_paths.shape_error(exc):
                 self.value_failed.add(op)
@@ -1671,8 +1677,10 @@ class _Walker:
                     continue
                 self.record(carried, env[carried], loop.line)
         if loop.kind == "for":  # every iteration: a list built in the loop gets its length
+            empty = False  # (the iterable of no items here, rather than one NumPy raised on before)
             try:
                 values = list(itertools.islice(iter(eval(loop.iterable, self.namespace, env)), self.MAX_ROUNDS))
+                empty = not values
             except Exception:
                 values = []
             self.iterations[id(loop)] = min(len(values), self.iterations.get(id(loop), len(values)))
@@ -1683,8 +1691,10 @@ class _Walker:
                                            for n in source.names_in(loop.iterable))  # range(len(hs)): none too)
             self.forks |= not values or emptied
             values = [] if self.other and emptied else values
+            pretend = empty and not self.other
             values = values or ([] if self.other else [0])  # run 0 times here: the body's shapes all the same
         else:  # a while loop's test is data: walk two iterations, never until it ends (the second walk: none),
+            pretend = False
             # where it counts to a bound (_counting): walk it to its end
             if self.exact and id(loop) not in self.tests_ok:
                 self.test(loop, env)
@@ -1706,6 +1716,7 @@ class _Walker:
         uniform = loop.kind == "for" and len(values) > 3 and self._uniform(loop)
         signatures, unsettled, watched = [], self.unsettled, uniform
         self.watching += watched
+        self.pretending += pretend
         try:
             for value in values:
                 if uniform:  # (three iterations alike in shapes, as each starts and ends: the rest give the same)
@@ -1743,6 +1754,7 @@ class _Walker:
                 ends = value_at_end = None  # (env alone holds the values: a write may go into an array, see owned)
         finally:
             self.watching -= watched
+            self.pretending -= pretend
 
 
 def _counting(loop):

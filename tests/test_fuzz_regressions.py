@@ -5624,3 +5624,29 @@ def test_a_layer_replaying_writes_into_a_copy_its_cache_holds_copies_it_first():
         np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-6)
     for entry, before in zip(cache, kept):
         np.testing.assert_array_equal(entry, before)
+
+
+def test_values_numpy_raised_on_at_every_sample_are_refused_not_taken_for_numbers():
+    # (long fuzz, seed 2026120601, program 3604) np.stack(hs[1:]) raised at the samples of the shapes
+    # given (the path leaving hs one item), so no value after it had a shape; the gradient of the array
+    # the last loop iterates started as the number 0.0 and the backward raised TypeError at its rows
+    source = textwrap.dedent('''
+        import numpy as np
+
+        def f(X, v, s, n):
+            for i in range(n):
+                hs = []
+                for j in range(1):
+                    if v[0] > 0.7:
+                        continue
+                    hs.append(v ** 3)
+                hs.append(v * 1.5)
+                b = np.stack(hs[1:])
+            for row in b:
+                b = -row[1:][row[1:] > 0.5]
+            return b
+    ''')
+    with pytest.raises(backgen.BackgenError, match="NumPy raises on this line at the sample shapes") as caught:
+        backgen.generate(source, name="f", shapes={"X": "3, 1", "v": "3", "s": "float", "n": "int"})
+    assert caught.value.lineno == 12  # (np.stack's, where NumPy raised)
+
