@@ -1119,23 +1119,20 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
                 # vectors, X a matrix, s += alpha[i] * alpha[j] * y[i] * y[j] * k), else as below
                 choices = (1, 2, 3) if len(others) <= 3 else (1, 2)
                 mixes = list(itertools.product(choices, repeat=len(others)))
-                results = samples.written([{**dict(zip(others, ranks)), **vectors, **fixed,
+                numbers = samples.written([{**dict(zip(others, ranks)), **vectors, **fixed,
                                             **dict.fromkeys(operands, ())} for ranks in mixes])
-                results = [item for item in results if not (carried and _grown(item))]
-                if results:
-                    ones = [] if carried else samples.written([  # (where the loop's number may become an array
-                        # the operands stay numbers, which the code checks)
-                        {**dict(zip(others, ranks)), **vectors, **fixed, **dict.fromkeys(operands, (1,) * max(ranks))}
-                        for ranks in mixes])
-                    if carried or samples.paths_differ:  # size-one arrays make a number an array on one path (an
-                        # SVM's hinge summed in a loop, ``if m < 1: loss += C * (1 - m)``, its bias b one): the code
-                        # written where the operands are numbers, which checks that they are as it starts
-                        samples.paths_differ = None
-                        results = [dataclasses.replace(item, main=dataclasses.replace(
-                            item.main, numbers=item.main.numbers + tuple(
-                                n for n in operands if n not in item.main.numbers))) for item in results]
-                    else:
-                        results += ones
+                numbers = [item for item in numbers if not (carried and _grown(item))]
+                if not carried:  # each mix with the operands numbers and size-one arrays in turn
+                    results = samples.written([{**dict(zip(others, ranks)), **vectors, **fixed,
+                                                **dict.fromkeys(operands, ones)}
+                                               for ranks in mixes for ones in ((), (1,) * max(ranks))])
+                if numbers and (carried or samples.paths_differ):  # size-one arrays make a number an array on one
+                    # path (an SVM's hinge summed in a loop, ``if m < 1: loss += C * (1 - m)``, its bias b one), or
+                    # a loop's: the code written where the operands are numbers, which checks that they are
+                    samples.paths_differ = None
+                    results = [dataclasses.replace(item, main=dataclasses.replace(
+                        item.main, numbers=item.main.numbers + tuple(
+                            n for n in operands if n not in item.main.numbers))) for item in numbers]
             if not results and 1 < len(vectors) <= MIXED_MAX:  # each label a matrix, the others vectors (a batch's
                 results = samples.written([{**dict.fromkeys(free, len(dims)), **vectors, name: 2, **fixed}  # negatives,
                                            for name in vectors for dims in PROBES[:2]])  # negs of (B, K) beside
