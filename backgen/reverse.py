@@ -207,7 +207,7 @@ class _Reverser(FlowReverser):
             if op.target in useful and op.rule in RULES and RULES[op.rule].signature:
                 refuse_varied_static(staged, op, RULES[op.rule], varied)
         self.active = active
-        if self.numpy:
+        if self.numpy and not staged.shape_free:  # (code for every shape: the samples of each rank decide)
             self.refuse_unshaped(active)
         self.uses = self.count_uses(active)
         self.data_axes = {}  # for each value marked, the axes of a length the data decides (None: not known)
@@ -1480,13 +1480,14 @@ class _Reverser(FlowReverser):
         raised = getattr(self.staged.shapes, "raised", None)
         if not raised:
             return
+        pretended = self.staged.shapes.pretended  # (a loop no sample runs: left to the rules that read shapes)
         for op in ir.ops_in(self.staged.body):
-            if op.target in active and op.target not in self.staged.shapes and op.target in raised:
+            if op.target in active and op.target not in self.staged.shapes and op.target in raised and \
+                    op.target not in pretended:
                 line, exc = raised[op.target]
-                self.refuse_at(line, f"NumPy raises on this line at the sample shapes ({type(exc).__name__}: "
-                                     f"{exc}), so backgen cannot tell the shapes of the values it and the lines "
-                                     "after it compute: check the shapes given for the inputs, or write this path "
-                                     "for them")
+                self.refuse_at(line, f"NumPy raises on line {line} at the sample shapes ({type(exc).__name__}: "
+                                     f"{exc}), so backgen cannot tell the shape of a value this line computes or "
+                                     "reads; check the shapes given for the inputs, or write this path for them")
 
     def refuse_resized(self, param):
         """Refuse a zero gradient of a parameter that a loop rebinds to a selection by a boolean mask

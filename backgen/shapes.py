@@ -432,9 +432,9 @@ def infer_ran(staged, args, functions=None, droppable=frozenset(), exact=False, 
     for op in list(walker.failed) + list(walker.skipped):
         if op.target not in walker.shapes and walker.failed:  # (skipped with none failed: read unset)
             cause = walker.cause(op)
-            if cause in walker.pretended:  # (in a loop no sample runs: none of its code runs at these shapes)
-                continue
             walker.shapes.raised.setdefault(op.target, (cause.line, walker.failed[cause]))
+            if op in walker.pretended or cause in walker.pretended:  # (a loop no sample runs, its code
+                walker.shapes.pretended.add(op.target)  # and what reads it run at none of these shapes)
     ran = walker.ran and all(isinstance(item, ir.Op) for item in staged.body) and \
         all(value is not None or isinstance(atom, ir.Var) and atom.name in env
             for atom, value in zip(staged.outputs, outputs))
@@ -884,7 +884,8 @@ class _Shapes(dict):
     ``numbers_first`` the names a loop carries from a number to arrays of their shape (see
     ``_Walker.zero_start``): a number as the first iteration starts; in ``raised``, for a value
     of no shape because NumPy raised on its line (or on one it is computed from) at the sample
-    shapes, that line and the exception; in ``mixed`` the names of no dimensions that held a 0-d array
+    shapes, that line and the exception (in ``pretended`` those of them where it raised in a loop walked
+    once though it runs no iteration at the samples: an item of an empty sequence); in ``mixed`` the names of no dimensions that held a 0-d array
     on one path (or iteration) and a number on another."""
 
     def __init__(self):
@@ -892,6 +893,7 @@ class _Shapes(dict):
         self.arrays = set()
         self.numbers_first = set()
         self.raised = {}
+        self.pretended = set()
         self.integers = _Integers()
         self.mixed = set()
         self.uneven = set()  # sums of lists (sum(xs)) some element of which has another shape than the sum
@@ -997,7 +999,7 @@ class _Walker:
         self.unstated = 0  # the operations evaluated whose shapes their rules did not state (see _uniform)
         self.data_integers = 0  # those that made integers or booleans of data (see note_data_integers)
         self.pretending = 0  # the loops walked once though they run no iteration at these samples (an item 0
-        self.pretended = set()  # of an empty sequence), and the ops that raised first there, for no run's reason
+        self.pretended = set()  # of an empty sequence), and the ops left unevaluated there: none runs here
         self.watching = 0  # the loops _uniform holds of being walked now: data_integers counted while any is
         self.uniform = {}  # id of a for loop -> whether _uniform holds of it
         self.body_names = {}  # id of a for loop -> the names its body sets, and those it reads
@@ -1192,6 +1194,8 @@ class _Walker:
             env.pop(op.target, None)  # computed from a value of unknown shape
             self.ran = False
             self.skipped.setdefault(op, missing)
+            if self.pretending:
+                self.pretended.add(op)
             return
         try:
             if not self.room_checked:  # (the first operation of a loop's iteration: check_room, as the probe does)
@@ -1207,11 +1211,11 @@ class _Walker:
             if unset is None and exc.__class__ is KeyError and exc.args and isinstance(exc.args[0], str) and \
                     exc.args[0] not in env and exc.args[0] in self.targets():  # (a name a constant's text reads,
                 unset = exc.args[0]  # np.full(n, -np.inf), left unevaluated before)
+            if self.pretending:
+                self.pretended.add(op)
             if unset is not None:  # a value its text reads besides its operands (a mask, eta[dead]) that a
                 self.skipped.setdefault(op, unset)  # failed line left unset: skipped, as for an operand
                 return
-            if op not in self.failed and self.pretending:
-                self.pretended.add(op)
             self.failed.setdefault(op, exc)
             if not dead_paths.shape_error(exc):
                 self.value_failed.add(op)

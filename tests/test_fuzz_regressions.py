@@ -5646,7 +5646,7 @@ def test_values_numpy_raised_on_at_every_sample_are_refused_not_taken_for_number
                 b = -row[1:][row[1:] > 0.5]
             return b
     ''')
-    with pytest.raises(backgen.BackgenError, match="NumPy raises on this line at the sample shapes") as caught:
+    with pytest.raises(backgen.BackgenError, match="NumPy raises on line 12 at the sample shapes") as caught:
         backgen.generate(source, name="f", shapes={"X": "3, 1", "v": "3", "s": "float", "n": "int"})
     assert caught.value.lineno == 12  # (np.stack's, where NumPy raised)
 
