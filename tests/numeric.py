@@ -160,6 +160,39 @@ def float_positions(args):
             if isinstance(a, float) or isinstance(a, np.ndarray) and a.dtype.kind == "f"]
 
 
+def fresh(value):
+    """A copy of an argument a backward must leave alone: an array's, a list's (its items' too)."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, list):
+        return [fresh(item) for item in value]
+    return value
+
+
+def run_backward(text, name, args, dout=1.0):
+    """What ``<name>_backward`` of the generated module ``text`` returns at copies of ``args`` (``dout``
+    given by keyword), checking that it changed none of the arrays."""
+    namespace = {}
+    exec(compile(text, "<generated>", "exec"), namespace)
+    copies = [fresh(a) for a in args]
+    with np.errstate(all="ignore"):
+        got = namespace[f"{name}_backward"](*copies, dout=dout)
+    for before, after in zip(args, copies):
+        if isinstance(before, np.ndarray):
+            np.testing.assert_array_equal(before, after, err_msg="the backward modified its arguments")
+    return got
+
+
+def generated_backward(source, args, name, shapes, wrt, dout=1.0):
+    """``run_backward`` of ``backgen.generate(source, ...)``, checked to be the same text when generated
+    again."""
+    import backgen  # noqa: PLC0415 -- (the oracle itself needs no backgen)
+
+    text = backgen.generate(source, name=name, shapes=shapes, wrt=wrt)
+    assert text == backgen.generate(source, name=name, shapes=shapes, wrt=wrt)  # deterministic
+    return run_backward(text, name, args, dout)
+
+
 def generated_gradients(source, args, douts=(1.0,), name="f", wrt=None, text=False):
     """``(got, want)``: the generated backward's gradients and central differences (see the module's
     contract); with ``text``, ``(got, want, the generated module)``."""

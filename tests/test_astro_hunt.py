@@ -433,22 +433,3 @@ def test_rotations_of_negated_angles_in_a_helper():
     '''
     assert_free_right(source, [np.array([[0.3, -0.2], [0.5, 0.1], [-0.4, 0.9]]), 0.4, 1.2], name="orbit_to_sky",
                  dout=np.array([[1.0, -0.5], [0.3, 0.7], [0.2, -1.1]]))
-
-
-def test_a_sum_of_values_a_test_swaps_is_no_bracket():
-    """s = s + a under a test, a and x swapped there: two names the test sets, added, but with weights
-    adding up to 2, not a point between two ends: differentiated, not refused as a bisection."""
-    source = '''
-    def f(x):
-        s = 0.0
-        for i in range(4):
-            if x > 1.8:
-                break
-            if x > 0.9:
-                a = x * 1.5
-                x, a = a, x
-                s = s + a
-            x = x * 1.3
-        return x + s
-    '''
-    assert_right(source, [1.05])

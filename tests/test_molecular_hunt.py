@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_close, finite_differences, float_positions, imported, shapes_of
+from numeric import assert_close, finite_differences, float_positions, generated_backward, imported, shapes_of
 
 
 def _module(source):
@@ -36,21 +36,6 @@ def _float_positions(args):
             or isinstance(a, list) and np.asarray(a).dtype.kind == "f"]
 
 
-def _generated(source, args, name, shapes, wrt, dout):
-    text = backgen.generate(source, name=name, shapes=shapes, wrt=wrt)
-    assert text == backgen.generate(source, name=name, shapes=shapes, wrt=wrt)  # deterministic
-    namespace = {}
-    exec(compile(text, "<generated>", "exec"), namespace)
-    copies = _copies(args)
-    with np.errstate(all="ignore"):
-        got = namespace[f"{name}_backward"](*copies, dout=dout)
-    for before, after in zip(args, copies):
-        if isinstance(before, np.ndarray):
-            np.testing.assert_array_equal(before, after, err_msg="the backward modified its arguments")
-    return got
-
-
-
 def assert_right(source, args, name="f", wrt=None, dout=1.0):
     """generate without shapes, with shapes (where every argument is a number or an array) and the
     decorator all give the gradients central differences give, for the parameters at ``wrt`` (by
@@ -64,7 +49,7 @@ def assert_right(source, args, name="f", wrt=None, dout=1.0):
     want = _wanted(func, args, positions, dout)
     ways = [None, shapes_of(func, args)]
     for shapes in ways[:1] + [s for s in ways[1:] if s]:
-        got = _generated(source, args, name, shapes, names, dout)
+        got = generated_backward(source, args, name, shapes, names, dout)
         got = got if len(positions) > 1 else (got,)
         for g, w in zip(got, want):
             assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
@@ -332,6 +317,6 @@ def test_plain_python_soft_minimum_started_at_a_literal_infinity():
     source = "import math\n\nimport numpy as np\n" + textwrap.dedent(source)
     func = _module(source)["f"]
     args = [[1.3, 0.8, 1.7], 1.2]
-    got = _generated(source, args, "f", None, ("xs", "gamma"), 1.0)
+    got = generated_backward(source, args, "f", None, ("xs", "gamma"), 1.0)
     for g, w in zip(got, _wanted(func, args, [0, 1], 1.0)):
         assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
