@@ -18,6 +18,7 @@ import numpy as np
 
 from . import ir, source
 from .errors import NoSourceError
+from .dtype_names import dtype_names
 from .hints import hint as _hint
 from .parse import array_default, inlined_note, key_parts, read_helper
 from .structured import keys_needed
@@ -367,7 +368,8 @@ class CallStager:
             dtype = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "dtype"), None)
             if _integral_dtype(dtype):
                 return self.inert(node, [receiver], name, role or method)  # the dtype is not a value
-            if not _float_dtype(dtype):
+            if not _float_dtype(dtype) and not (isinstance(dtype, ast.Name) and dtype.id in dtype_names(
+                    self.func, self.forward.helpers)):
                 raise self.error("astype to this type: backgen follows float types (float, np.float64, "
                                  "x.dtype) and integer types", node)
             keep = any(k.arg == "copy" and not (isinstance(k.value, ast.Constant) and k.value.value is True)
