@@ -54,6 +54,7 @@ from . import displayed, emit, ir, source
 from .docshapes import ANY_RANK
 from .errors import BackgenError
 from .integral_args import integral_params
+from .mask_params import mask_params
 from .sample_sizes import Sizes, about_sizes
 from .shapes import Spec, bounded_memory
 from .source import number, walk
@@ -283,14 +284,16 @@ def _rounded_to_int(call):
 
 
 def _offset_names(node):
-    """The names an index adds, subtracts, multiplies or takes remainders of (``n_users + pos``, ``i - 1``,
-    ``x % V``, ``(a * 31 + b) % buckets`` within an index: integers, as NumPy indexes with no float), or
-    bounds (``np.maximum(x, 0)``, ``np.clip(x, 0, V - 1)``, a padding id made a valid one), outside other
-    calls and subscripts; none of an index that is no such expression."""
+    """The names an index negates, adds, subtracts, multiplies or takes remainders of (``-k``, ``n_users +
+    pos``, ``i - 1``, ``x % V``, ``(a * 31 + b) % buckets`` within an index: integers, as NumPy indexes with
+    no float), or bounds (``np.maximum(x, 0)``, ``np.clip(x, 0, V - 1)``, a padding id made a valid one),
+    outside other calls and subscripts; none of an index that is no such expression."""
     if any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(node)):
         return []  # (a key joined, params["W" + suffix], holds no integers)
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Mod, ast.FloorDiv)):
         parts = [node.left, node.right]
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):  # x[..., -k]: k counts from the end
+        parts = [node.operand]
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
             node.func.attr in ("maximum", "minimum", "clip") and isinstance(node.func.value, ast.Name) and \
             node.func.value.id in ("np", "numpy") and not node.keywords:
@@ -1039,7 +1042,8 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
                if kinds.get(n) in ("count", "number")}
     unknown = tuple(n for n in unknown if n not in numbers)
     samples = _Samples(unknown, {**declared, **numbers}, {n for n in unknown if kinds.get(n) == "label"},
-                       attempt, needed, fitting)
+                       attempt, needed, fitting,
+                       masks={n for n in mask_params(forward.func, unknown) if kinds.get(n) is None})
     fixed = unpacked_ranks(forward.func, unknown)
     for name, rank in einsum_ranks(forward.func, unknown).items():  # np.einsum("nchw,fc->nfhw", x, w)
         fixed.setdefault(name, rank)
@@ -1316,8 +1320,9 @@ class _Samples:
     """Programs written on sample arrays of given ranks; ``carried_changes``: whether some sample
     run saw a loop's carried value change shape (the arrays given to a loop of numbers)."""
 
-    def __init__(self, unknown, declared, labels, attempt, needed, fitting, quiet=False):
+    def __init__(self, unknown, declared, labels, attempt, needed, fitting, quiet=False, masks=frozenset()):
         self.unknown, self.declared, self.labels = unknown, declared, labels
+        self.masks = masks  # (parameters ~, & and | take: boolean samples)
         self.fitting = fitting
         self.quiet = quiet  # whether a sample the code is not written at is only left out (numbers tried last)
         self.attempt, self.needed = attempt, needed
@@ -1341,7 +1346,8 @@ class _Samples:
             probe = {n: dataclasses.replace(s, dims=tuple(d if isinstance(d, int) else size for d in s.dims))
                      for n, s in self.declared.items() if s.dims != ANY_RANK}
             probe.update({n: Spec(rank if isinstance(rank, tuple) else (size,) * rank,
-                                  "int" if n in self.labels else "float") for n, rank in ranks.items()})
+                                  "int" if n in self.labels else "bool" if n in self.masks else "float")
+                          for n, rank in ranks.items()})
             try:
                 result = self.run(probe, ranks)
                 grown = _grown(result)  # (checked as the code runs)
