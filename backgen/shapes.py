@@ -1078,11 +1078,18 @@ class _Walker:
                 who = _user(name)
                 picked = who.strip("'") == "pick" and "pick" not in self.staged.user_names
                 who = "the value of a conditional expression (a if c else b)" if picked else who
-                what = (f"{who} has shape {_show(known)} on one path (line {self.lines[name]}) and "
-                        f"{_show(shape)} on another (line {line})")
+                internal = not picked and who.strip("'") not in self.staged.user_names  # (a value staging named)
+                if internal and again and self.lines[name] == line:  # (idx = np.nonzero(top == e)[0] in a loop)
+                    what = (f"a value line {line} computes has shape {_show(known)} in one iteration of its loop "
+                            f"and {_show(shape)} in another")
+                else:
+                    what = (f"{who} has shape {_show(known)} on one path (line {self.lines[name]}) and "
+                            f"{_show(shape)} on another (line {line})")
             error = _error_at(self.staged, line, what + ": backgen writes code for one shape per value; " + (
                 "give each of its values a name of its own" if picked else
-                "give it a new name where its shape changes"))
+                "select with a boolean mask, which keeps its shape (rows = top == e, then x[rows]), or compute "
+                "it for every iteration at once" if not loop and internal and again and self.lines[name] == line
+                else "give it a new name where its shape changes"))
             error.varying_shape = "loop" if loop else "path"  # (shape-generic code checks loops as it runs)
             error.items_changed = isinstance(known, Items) or isinstance(shape, Items)  # (a list's items)
             error.iteration = again  # (the same line in another iteration of its loop)

@@ -10,6 +10,7 @@ import inspect
 import textwrap
 
 import numpy as np
+import pytest
 
 import backgen
 from numeric import assert_close, finite_differences, generated_backward, imported
@@ -117,3 +118,34 @@ def test_a_mask_parameter_combined_with_a_causal_mask_under_its_own_name():
             x = x - x.max(-1, keepdims=True)
             return np.exp(x) / np.exp(x).sum(-1, keepdims=True)
     ''', [R.uniform(-1, 1, (4, 4)), np.array([[True, True, False, True]] * 4)])
+
+
+def test_indices_found_by_np_nonzero_in_a_loop_over_experts_are_refused_at_the_line_with_a_way_out():
+    source = '''
+        import numpy as np
+
+        def f(x, logits, W):
+            top = np.argmax(logits, axis=1)
+            y = np.zeros((x.shape[0], W.shape[-1]))
+            for e in range(logits.shape[1]):
+                idx = np.nonzero(top == e)[0]
+                y[idx] = (x[idx] @ W[e]) * logits[idx, e][:, None]
+            return y
+    '''
+    with pytest.raises(backgen.BackgenError, match=r"line 8 computes has shape .* in one iteration of its loop "
+                       r"and .* in another: .*select with a boolean mask") as caught:
+        backgen.generate(textwrap.dedent(source), name="f", shapes={"x": "N, D", "logits": "N, E", "W": "E, D, H"})
+    assert ":8:" in str(caught.value)
+
+
+def test_the_same_loop_over_experts_with_a_boolean_mask():
+    assert_right('''
+        def f(x, logits, W):
+            top = np.argmax(logits, axis=1)
+            y = np.zeros((x.shape[0], W.shape[-1]))
+            for e in range(logits.shape[1]):
+                rows = top == e
+                y[rows] = (x[rows] @ W[e]) * logits[rows, e][:, None]
+            return y
+    ''', [R.uniform(-1, 1, (6, 3)), np.array([[0.1, 0.9, 0.5], [0.7, -0.2, 0.3], [0.0, 0.4, 0.8], [1.0, 0.2, -0.5],
+                                              [0.95, 0.1, 0.2], [0.3, 0.2, 0.85]]), R.uniform(-1, 1, (3, 3, 2))])
