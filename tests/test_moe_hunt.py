@@ -1,6 +1,7 @@
 """Modern layers written in NumPy: mixture-of-experts routers (top-k by ``np.argsort`` and ``np.sort``,
 thresholds counted from the end, masks of the experts available), masked softmaxes with boolean masks
-given as parameters, and RMSNorm computing in another precision and casting back to the dtype it kept.
+given as parameters, RMSNorm computing in another precision and casting back to the dtype it kept, and
+group norm reshaping its parameters to a shape joined from tuples under a name of its own.
 
 Each case is checked against central finite differences in float64 (``numeric``) with respect to its
 float parameters, by ``backgen.generate`` (with no shapes, and with shapes) and by the decorator.
@@ -138,14 +139,25 @@ def test_indices_found_by_np_nonzero_in_a_loop_over_experts_are_refused_at_the_l
     assert ":8:" in str(caught.value)
 
 
-def test_the_same_loop_over_experts_with_a_boolean_mask():
+def test_a_group_norm_reshaping_its_affine_parameters_to_a_shape_joined_under_a_name():
     assert_right('''
-        def f(x, logits, W):
-            top = np.argmax(logits, axis=1)
-            y = np.zeros((x.shape[0], W.shape[-1]))
-            for e in range(logits.shape[1]):
-                rows = top == e
-                y[rows] = (x[rows] @ W[e]) * logits[rows, e][:, None]
-            return y
-    ''', [R.uniform(-1, 1, (6, 3)), np.array([[0.1, 0.9, 0.5], [0.7, -0.2, 0.3], [0.0, 0.4, 0.8], [1.0, 0.2, -0.5],
-                                              [0.95, 0.1, 0.2], [0.3, 0.2, 0.85]]), R.uniform(-1, 1, (3, 3, 2))])
+        def f(x, weight, bias, num_groups=2, eps=1e-5):
+            N, C = x.shape[:2]
+            xg = x.reshape(N, num_groups, -1)
+            mean = xg.mean(axis=2, keepdims=True)
+            var = ((xg - mean) ** 2).mean(axis=2, keepdims=True)
+            x = ((xg - mean) / np.sqrt(var + eps)).reshape(x.shape)
+            shape = (1, C) + (1,) * (x.ndim - 2)
+            return x * weight.reshape(shape) + bias.reshape(shape)
+    ''', [R.uniform(-1, 1, (2, 4, 3)), R.uniform(0.5, 1.5, 4), R.uniform(-1, 1, 4)])
+
+
+def test_a_joined_shape_also_read_as_a_value_is_left_a_tuple_and_refused():
+    with pytest.raises(backgen.BackgenError, match="tuples are only supported"):
+        backgen.generate(textwrap.dedent('''
+            import numpy as np
+
+            def f(x, w):
+                shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+                return x * w.reshape(shape) + len(shape)
+        '''), name="f")
