@@ -1,0 +1,105 @@
+"""Control and trajectory optimization code written as people write it: LQR rollouts and Riccati
+recursions, MPC costs with soft constraints, rollouts of nonlinear dynamics (pendulum, cart-pole,
+quadrotor thrust mixing) through helpers, PID loops and Kalman filters.
+
+Each case is checked against central finite differences in float64 (``numeric``) of the forward as
+Python runs it, with respect to its float parameters, by ``backgen.generate`` (with no shapes, and with
+shapes given where it reads arrays) and by the decorator.
+"""
+
+import textwrap
+
+import numpy as np
+
+import backgen
+from numeric import assert_generated_right, finite_differences, imported, run_backward
+
+RNG = np.random.default_rng(20261206)
+
+
+def _copies(args):
+    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+
+
+def _floats(args):
+    return [k for k, a in enumerate(args)
+            if isinstance(a, float) or isinstance(a, (list, tuple)) and a and all(isinstance(v, float) for v in a)
+            or isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+
+
+def _compare(got, want):
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        g = np.asarray(g, dtype=float)
+        assert g.shape == np.shape(w), f"gradient shape {g.shape}, expected {np.shape(w)}"
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def assert_decorated_right(source, args, name="f"):
+    """The decorator's gradients (of the float parameters) match central differences."""
+    func = imported("import math\nimport numpy as np\n" + textwrap.dedent(source), "control_hunt")[name]
+    wrt = _floats(args)
+    got = backgen.backward(func).backward(*_copies(args))
+    want = finite_differences(lambda *values: func(*_copies(values)), list(args), wrt, (1.0,))
+    _compare(got if len(wrt) > 1 else (got,), want)
+
+
+def assert_shaped_right(source, args, shapes, name="f"):
+    """The backward ``generate`` writes for the ``shapes`` given matches central differences."""
+    source = textwrap.dedent(source)
+    namespace = {"np": np}
+    exec(source, namespace)
+    text = backgen.generate(source, name=name, shapes=shapes)
+    got = run_backward(text, name, _copies(args))
+    wrt = _floats(args)
+    want = finite_differences(lambda *values: namespace[name](*_copies(values)), list(args), wrt, (1.0,))
+    _compare(got if len(wrt) > 1 else (got,), want)
+
+
+def assert_right(source, args, shapes=None):
+    """Right by ``generate`` (with ``shapes`` too, where given) and by the decorator."""
+    assert_generated_right(source, args, wrt=_floats(args))
+    if shapes is not None:
+        assert_shaped_right(source, args, shapes)
+    assert_decorated_right(source, args)
+
+
+# --- a helper unpacking the rows of the controls a loop iterates ---------------------------------------
+# (code for every shape checked the controls were a vector of numbers, np.ndim(U) != 1, though the helper
+# unpacks each row: a TypeError for the very array it was written for)
+
+def test_thrust_mixing_helper_unpacking_each_row_of_the_controls():
+    assert_right('''
+        import numpy as np
+
+        def mix(u, arm=0.2, kappa=0.02):
+            f1, f2, f3, f4 = u
+            T = f1 + f2 + f3 + f4
+            tx = arm * (f2 - f4)
+            tz = kappa * (f1 - f2 + f3 - f4)
+            return T, tx, tz
+
+        def f(U, m):
+            J = 0.0
+            for u in U:
+                T, tx, tz = mix(u)
+                J += (T - 9.81 * m) ** 2 + tx ** 2 + tz ** 2
+            return J
+    ''', [2.4 + 0.1 * RNG.standard_normal((5, 4)), 1.0], shapes={"U": "5, 4", "m": "float"})
+
+
+def test_helper_given_rows_of_a_zip_unpacks_them():
+    assert_right('''
+        import numpy as np
+
+        def step(s, u, dt=0.1):
+            p, v = s
+            return p + dt * v, v + dt * u
+
+        def f(S, U):
+            J = 0.0
+            for s, u in zip(S, U):
+                p, v = step(s, u)
+                J += p * p + 0.5 * v * v
+            return J
+    ''', [RNG.standard_normal((4, 2)), RNG.standard_normal(4)], shapes={"S": "4, 2", "U": "4"})
