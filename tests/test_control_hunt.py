@@ -103,3 +103,51 @@ def test_helper_given_rows_of_a_zip_unpacks_them():
                 J += p * p + 0.5 * v * v
             return J
     ''', [RNG.standard_normal((4, 2)), RNG.standard_normal(4)], shapes={"S": "4, 2", "U": "4"})
+
+
+# --- op= on a number a helper handed back beside an item of the list the loop iterates -------------------
+# (deriv(th, w, u) returning (w, ...): th += dt * k1t was taken as a write into the array w might be, which
+# shares the tuple with u, an item of us, and refused as writing into what the loop iterates; numbers rebind)
+
+RK2_PENDULUM = '''
+import math
+
+def deriv(th, w, u):
+    return w, -9.81 * math.sin(th) + u
+
+def f(th0, w0, us):
+    th, w = th0, w0
+    for u in us:
+        k1t, k1w = deriv(th, w, u)
+        k2t, k2w = deriv(th + 0.025 * k1t, w + 0.025 * k1w, u)
+        th += 0.05 * k2t
+        w += 0.05 * k2w
+    return (th - math.pi) ** 2 + w ** 2
+'''
+
+
+def test_midpoint_pendulum_with_a_helper_returning_its_own_argument():
+    assert_right(RK2_PENDULUM, [0.3, -0.2, [0.4, -0.1, 0.3]], shapes={"th0": "float", "w0": "float", "us": "3"})
+
+
+def test_midpoint_pendulum_given_the_controls_as_an_array():
+    assert_decorated_right(RK2_PENDULUM, [0.3, -0.2, np.array([0.4, -0.1, 0.3])])
+
+
+def test_an_array_a_helper_hands_back_and_op_equals_adds_into_stays_right():
+    assert_right('''
+        import numpy as np
+
+        def carry(w, u):
+            return w, u
+
+        def f(w0, U):
+            w = w0
+            J = 0.0
+            for u in U:
+                a, k = carry(w, u)
+                w = a
+                w += k
+                J += np.sum(w * w)
+            return J + np.sum(U ** 3)
+    ''', [np.array([0.3, 0.1]), np.array([[0.1, 0.2], [0.4, 0.3], [0.2, 0.5]])], shapes={"w0": "2", "U": "3, 2"})
