@@ -151,3 +151,46 @@ def test_an_array_a_helper_hands_back_and_op_equals_adds_into_stays_right():
                 J += np.sum(w * w)
             return J + np.sum(U ** 3)
     ''', [np.array([0.3, 0.1]), np.array([[0.1, 0.2], [0.4, 0.3], [0.2, 0.5]])], shapes={"w0": "2", "U": "3, 2"})
+
+
+# --- gains kept in a list made of None, filled backwards in time -------------------------------------------
+# (K = [None] * N gave the list the items' shape of None, a number, and K[t] = np.linalg.solve(...) one of
+# the gain's: refused as a list changing shape)
+
+def test_gains_in_a_list_of_none_filled_by_the_riccati_recursion():
+    A = np.array([[1.0, 0.1], [0.0, 1.0]])
+    B = np.array([[0.005], [0.1]])
+    assert_right('''
+        import numpy as np
+
+        def f(A, B, Q, R, x0):
+            N = 4
+            K = [None] * N
+            P = Q
+            for t in range(N - 1, -1, -1):
+                K[t] = np.linalg.solve(R + B.T @ P @ B, B.T @ P @ A)
+                P = Q + A.T @ P @ (A - B @ K[t])
+            x = x0
+            J = 0.0
+            for t in range(N):
+                u = -K[t] @ x
+                J += x @ Q @ x + u @ R @ u
+                x = A @ x + B @ u
+            return J
+    ''', [A, B, np.eye(2), np.array([[0.1]]), np.array([1.0, -0.3])],
+        shapes={"A": "2, 2", "B": "2, 1", "Q": "2, 2", "R": "1, 1", "x0": "2"})
+
+
+def test_value_matrices_in_a_list_of_none_one_longer_than_the_horizon():
+    assert_right('''
+        import numpy as np
+
+        def f(A, Q, Qf):
+            T = 3
+            P = [None] * (T + 1)
+            P[T] = Qf
+            for t in reversed(range(T)):
+                P[t] = Q + A.T @ P[t + 1] @ A
+            return np.trace(P[0]) + np.sum(P[1])
+    ''', [np.array([[0.9, 0.2], [0.0, 0.8]]), np.eye(2), 2.0 * np.eye(2)],
+        shapes={"A": "2, 2", "Q": "2, 2", "Qf": "2, 2"})
