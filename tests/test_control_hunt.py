@@ -10,6 +10,7 @@ shapes given where it reads arrays) and by the decorator.
 import textwrap
 
 import numpy as np
+import pytest
 
 import backgen
 from numeric import assert_generated_right, finite_differences, imported, run_backward
@@ -87,6 +88,32 @@ def test_thrust_mixing_helper_unpacking_each_row_of_the_controls():
             return J
     ''', [2.4 + 0.1 * RNG.standard_normal((5, 4)), 1.0], shapes={"U": "5, 4", "m": "float"})
 
+
+
+def test_rows_a_helper_unpacks_given_as_a_list_of_tuples_are_asked_for_as_an_array():
+    source = textwrap.dedent('''
+        import numpy as np
+
+        def mix(u, arm=0.2):
+            f1, f2, f3, f4 = u
+            return f1 + f2 + f3 + f4, arm * (f2 - f4)
+
+        def f(U):
+            J = 0.0
+            for u in U:
+                T, tx = mix(u)
+                J += (T - 9.81) ** 2 + tx ** 2
+            return J
+    ''')
+    text = backgen.generate(source)
+    rows = [(2.4, 2.5, 2.3, 2.6), (2.4, 2.45, 2.35, 2.5)]
+    with pytest.raises(TypeError, match=r"pass np.asarray\(U\)"):  # (not 0.0 * a tuple, nor rows joined)
+        run_backward(text, "f", [rows])
+    got = run_backward(text, "f", [np.array(rows)])
+    namespace = {}
+    exec(source, namespace)
+    want = finite_differences(namespace["f"], [np.array(rows)], [0], (1.0,))
+    _compare((got[0] if isinstance(got, tuple) else got,), want)
 
 def test_helper_given_rows_of_a_zip_unpacks_them():
     assert_right('''
