@@ -1443,7 +1443,12 @@ class MemoryModel:
                     # from the iteration before nothing reads; what else holds that array, the array it views
                     # or a list, is carried too and checked as such)
                 if iterated and iterated[0] in self.sharing(value.name) - {value.name, carried}:  # (any iteration's)
-                    raise self.iterates_written(iterated[1], node)
+                    error = self.iterates_written(iterated[1], node)
+                    if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and \
+                            in_place_at(node) not in self.array_in_place:  # (w += dt * k: where w is a number,
+                        self.hazards.append((self._array_link(written), error))  # it rebinds w alone; an array
+                        continue  # it writes into, which may be the item iterated: decided once shapes are known)
+                    raise error
                 kept = self.sharing(value.name, without=following) - {value.name, carried}  # (what holds value
                 # as the iteration ends; value and an iteration's carried value are not one array within it)
                 mine = kept | {value.name, carried}

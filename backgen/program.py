@@ -46,7 +46,7 @@ from .shapes import INT_SAMPLE, DeadBranch, SampleSettings, check_differentiable
 from .shapes import Items, definite_at_calls, pattern_conflict
 from .sample_sizes import Sizes, about_sizes
 from .shapes import check_room, checked_loops, run_check
-from .shape_free import indexed_ranks, item_lists, uses as uses_of, write as write_shape_free
+from .shape_free import _indexed_in as indexed_in, indexed_ranks, item_lists, uses as uses_of, write as write_shape_free
 from .shapes import Spec
 from .shapes import spec as shape_spec
 from .source import decided as _decided, holds, walk
@@ -312,16 +312,25 @@ def _numbers_checked(forward, result):
     held = {n for n, _ in main.sequences}
     items = tuple((n, 1) for n in main.params if not reads[n] and n not in numbers and n not in held
                   and _items_written(forward.func, n))
-    iterated = indexed_ranks(forward.func, [n for n in main.params if reads[n] is False and n not in numbers
-                                            and n not in held and n not in dict(items)
-                                            and _read_as_sequence(forward.func, n, parents)])
+    read = [n for n in main.params if reads[n] is False and n not in numbers and n not in held and n not in dict(items)
+            and _read_as_sequence(forward.func, n, parents)]
+    iterated = indexed_in(forward, read, whole=False)
     items += tuple((n, rank if isinstance(rank, int) else len(rank)) for n, rank in iterated.items())
+    direct = indexed_ranks(forward.func, read)
+    deeper = tuple(n for n, rank in iterated.items() if _rank(rank) > _rank(direct.get(n, 0)))  # (rows a helper
+    # unpacks, for u in U: mix(u): their gradients the helper's lists, which an array's rows add to and a
+    # list's join)
     # (a sequence of numbers the code iterates or indexes, for b in betas: a matrix's rows are arrays,
     # which the code for numbers gives a gradient of their shape where a number's is summed)
     if not numbers and not items:
         return result
-    return dataclasses.replace(result, main=dataclasses.replace(main, numbers=numbers,
-                                                                sequences=main.sequences + items))
+    return dataclasses.replace(result, main=dataclasses.replace(main, numbers=numbers, sequences=main.sequences + items,
+                                                                arrays=main.arrays + tuple(
+                                                                    n for n in deeper if n not in main.arrays)))
+
+
+def _rank(rank):
+    return rank if isinstance(rank, int) else len(rank)
 
 
 def _listed(func, name, parents):

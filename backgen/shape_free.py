@@ -918,21 +918,64 @@ def indexed_ranks(func, names, whole=False):
     return ranks
 
 
-def _indexed_in(forward, names, depth=3):
+def _indexed_in(forward, names, depth=3, whole=True):
     """``indexed_ranks`` of ``forward``, with the elements the helpers it passes those of ``names`` to, as
-    they are, read of them (``kalman_forward(ys, q, r)`` reading ``ys[t]``): the deeper of the two."""
-    ranks = indexed_ranks(forward.func, names, whole=True)
+    they are, read of them (``kalman_forward(ys, q, r)`` reading ``ys[t]``), or passes their elements to
+    (``for u in U: mix(u)``, ``mix(U[t])``, the helper unpacking ``f1, f2 = u``: a level deeper): the
+    deeper of the two."""
+    ranks = indexed_ranks(forward.func, names, whole=whole)
     if depth == 0:
         return ranks
-    for helper, passed in passed_to_helpers(forward, lambda arg: arg.id if isinstance(arg, ast.Name) and
-                                            arg.id in names else None):
+    elements = element_names(forward.func, names)
+
+    def pick(arg):
+        if isinstance(arg, ast.Name):
+            return (arg.id, 0) if arg.id in names else elements.get(arg.id)
+        if isinstance(arg, ast.Subscript) and isinstance(arg.value, ast.Name) and arg.value.id in names and \
+                not isinstance(arg.slice, (ast.Slice, ast.Tuple)):
+            return (arg.value.id, 1)  # (mix(U[t]): a row)
+        return None
+    for helper, passed in passed_to_helpers(forward, pick):
         inner = _indexed_in(helper, list(passed), depth - 1)
-        for param, name in passed.items():
+        for param, (name, level) in passed.items():
             theirs = inner.get(param)
+            if theirs is None:
+                continue
+            theirs = theirs + level if isinstance(theirs, int) else (PROBES[0][0],) * level + tuple(theirs)
             mine = ranks.get(name)
-            if theirs is not None and (mine is None or _depth(theirs) > _depth(mine)):
+            if mine is None or _depth(theirs) > _depth(mine):
                 ranks[name] = theirs
     return ranks
+
+
+def element_names(func, names):
+    """``{name: (sequence, 1)}`` for the names the function binds to an element of one of ``names``, a
+    loop's target (``for u in U``, each of ``zip(U, V)``'s, ``enumerate(U)``'s item) or ``u = U[t]``,
+    bound nowhere else."""
+    found, bound = {}, {}
+    for node in walk(func):
+        pairs = []
+        if isinstance(node, (ast.For, ast.comprehension)):
+            target, it = node.target, node.iter
+            if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" and \
+                    len(it.args) == 1 and isinstance(target, ast.Tuple) and len(target.elts) == 2:
+                target, it = target.elts[1], it.args[0]
+            if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "zip" and \
+                    isinstance(target, ast.Tuple) and len(target.elts) == len(it.args):
+                pairs = list(zip(target.elts, it.args))
+            else:
+                pairs = [(target, it)]
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Subscript) \
+                and not isinstance(node.value.slice, (ast.Slice, ast.Tuple)):
+            pairs = [(node.targets[0], node.value.value)]
+        for target, seq in pairs:
+            if isinstance(target, ast.Name) and isinstance(seq, ast.Name) and seq.id in names:
+                found[target.id] = (seq.id, 1)
+        for sub in ast.walk(node) if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For,
+                                                         ast.comprehension)) else ():
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                bound[sub.id] = bound.get(sub.id, 0) + 1
+    return {name: value for name, value in found.items() if bound.get(name, 0) == 1 and name not in names}
 
 
 def passed_to_helpers(forward, pick):

@@ -2050,8 +2050,9 @@ def _shape(value):
     if value.__class__ in _NUMBERS:
         return ()
     if isinstance(value, (list, tuple)):
-        try:
-            element = np.shape(value[0]) if value else None
+        first = next((v for v in value if v is not None), None)  # ([None] * T, filled with arrays later: None
+        try:  # tells nothing of the items' shape, which the items set give)
+            element = np.shape(first) if first is not None else None
         except ValueError:  # a tuple of arrays of several shapes (a layer's cache): no one shape
             element = None
         shape = Items((len(value),) + (element or ()))
