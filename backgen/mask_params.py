@@ -17,9 +17,10 @@ def mask_params(func, names):
     or by an item, a slice or a reshape of them, before (or on) the first line that binds the name anew."""
     names = set(names)
     first_store = {}  # (mask = mask & causal: the operand read is the parameter's value, before the store)
-    for n in ast.walk(func):
+    for n in ast.walk(func):  # (a store a rewrite made has no line: it binds the name too, where unknown)
         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
-            first_store[n.id] = min(first_store.get(n.id, n.lineno), n.lineno)
+            line = getattr(n, "lineno", 0)
+            first_store[n.id] = min(first_store.get(n.id, line), line)
     found = set()
     for node in ast.walk(func):
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
@@ -32,7 +33,8 @@ def mask_params(func, names):
             continue
         for operand in operands:
             name = _base(operand)
-            if name in names and operand.lineno <= first_store.get(name, operand.lineno):
+            line = getattr(operand, "lineno", None)
+            if name in names and (name not in first_store or line is not None and line <= first_store[name]):
                 found.add(name)
     return found
 
