@@ -3,10 +3,11 @@
 A stiffness matrix assembled from a mesh is invertible only where the mesh holds together: sample
 connectivity drawn at random (``elems`` declared ``"int 9, 2"``) leaves nodes no element touches,
 and ``np.linalg.solve(K[free][:, free], f[free])`` raises ``LinAlgError`` on it, though the code is
-right for every mesh a user gives.  Shapes, not values, are what a sample run is for, so
-``tolerated()`` runs it with ``np.linalg.solve`` and ``np.linalg.inv`` answering a singular system by
-the pseudo-inverse (zeros where even that fails): the same shapes as the exact answer.  Only sample
-runs use it; the backward a user runs calls NumPy's own functions.
+right for every mesh a user gives; so does the matrix of an assembly loop the walk for shapes leaves
+after a few elements.  Shapes, not values, are what a sample run is for, so ``tolerated()`` runs it
+with ``np.linalg.solve`` and ``np.linalg.inv`` answering a singular system by the pseudo-inverse (zeros
+where even that fails): the same shapes as the exact answer; ``LINALG`` is ``np.linalg`` with those two
+for the walk's own NumPy.  Only sample runs use them; the backward a user runs calls NumPy's own.
 """
 
 import contextlib
@@ -36,6 +37,19 @@ def _inv(a):
             return np.linalg.pinv(a)
         except np.linalg.LinAlgError:
             return np.zeros_like(np.swapaxes(a, -1, -2))
+
+
+class _Linalg:
+    """``np.linalg`` whose solve and inv answer a singular system (see the module's contract)."""
+
+    solve = staticmethod(_solve)
+    inv = staticmethod(_inv)
+
+    def __getattr__(self, name):
+        return getattr(np.linalg, name)
+
+
+LINALG = _Linalg()
 
 
 @contextlib.contextmanager

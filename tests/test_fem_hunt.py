@@ -171,3 +171,23 @@ def test_a_singular_system_of_the_inputs_themselves_still_raises():
     with pytest.raises(np.linalg.LinAlgError):
         namespace["f_backward"](np.ones((3, 3)), np.ones(3), 1.0)
     assert np.linalg.solve.__module__.startswith("numpy")
+
+
+def test_spring_chain_assembled_over_its_stiffnesses_by_the_decorator():
+    """The walk for shapes leaves the assembly loop after a few springs: the rest of K stayed zeros and
+    np.linalg.solve raised on it, so the decorator refused the line of the solve at the sample shapes."""
+    source = '''
+    def chain(ks, f):
+        n = len(ks)
+        K = np.zeros((n, n))
+        for i, k in enumerate(ks):
+            K[i, i] += k
+            if i > 0:
+                K[i - 1, i - 1] += k
+                K[i - 1, i] -= k
+                K[i, i - 1] -= k
+        u = np.linalg.solve(K, f)
+        return np.sum(u ** 2)
+    '''
+    assert_right(source, [np.array([1.2, 0.8, 1.1, 0.9, 1.3]), np.array([0.3, -0.2, 0.5, 0.1, -0.4])],
+                 "chain", [0, 1])
