@@ -191,3 +191,38 @@ def test_spring_chain_assembled_over_its_stiffnesses_by_the_decorator():
     '''
     assert_right(source, [np.array([1.2, 0.8, 1.1, 0.9, 1.3]), np.array([0.3, -0.2, 0.5, 0.1, -0.4])],
                  "chain", [0, 1])
+
+
+def test_node_coordinates_written_as_a_list_of_tuples():
+    """nodes = [(0.0, 0.0), (1.0, 0.0), (0.5, 0.8)] was refused ("tuples are only supported as
+    arguments of calls and in indexing"), though the same table as a list of lists was read."""
+    source = '''
+    def compliance(A, F):
+        nodes = [(0.0, 0.0), (1.0, 0.0), (0.5, 0.8)]
+        elements = [(0, 1), (1, 2), (0, 2)]
+        K = np.zeros((6, 6))
+        for e, (i, j) in enumerate(elements):
+            (x1, y1), (x2, y2) = nodes[i], nodes[j]
+            L = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
+            c = (x2 - x1) / L
+            s = (y2 - y1) / L
+            v = np.array([-c, -s, c, s])
+            dofs = [2 * i, 2 * i + 1, 2 * j, 2 * j + 1]
+            K[np.ix_(dofs, dofs)] += A[e] / L * np.outer(v, v)
+        free = [2, 4, 5]
+        u = np.linalg.solve(K[np.ix_(free, free)], F)
+        return u @ F
+    '''
+    assert_right(source, [np.array([0.9, 1.2, 0.7]), np.array([0.3, -0.5, 0.8])], "compliance", [0, 1])
+
+
+def test_a_table_of_tuples_written_into_is_refused():
+    source = '''
+    import numpy as np
+    def f(x):
+        pts = [(0.0, 1.0), (2.0, -1.0)]
+        pts[0] = (x[0], 3.0)
+        return sum(a * b for a, b in pts)
+    '''
+    with pytest.raises(backgen.BackgenError, match="pts"):
+        backgen.generate(textwrap.dedent(source))
