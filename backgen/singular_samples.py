@@ -17,10 +17,17 @@ import numpy as np
 _EXACT = {"solve": np.linalg.solve, "inv": np.linalg.inv}
 
 
+def _singular(exc):
+    """Whether NumPy's ``exc`` says the matrix is singular (not that it is no square matrix)."""
+    return "singular" in str(exc).lower()
+
+
 def _solve(a, b):
     try:
         return _EXACT["solve"](a, b)
-    except np.linalg.LinAlgError:
+    except np.linalg.LinAlgError as exc:
+        if not _singular(exc):
+            raise
         a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
         try:
             return np.matmul(np.linalg.pinv(a), b)
@@ -31,7 +38,9 @@ def _solve(a, b):
 def _inv(a):
     try:
         return _EXACT["inv"](a)
-    except np.linalg.LinAlgError:
+    except np.linalg.LinAlgError as exc:
+        if not _singular(exc):
+            raise
         a = np.asarray(a, dtype=float)
         try:
             return np.linalg.pinv(a)

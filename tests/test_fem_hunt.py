@@ -226,3 +226,20 @@ def test_a_table_of_tuples_written_into_is_refused():
     '''
     with pytest.raises(backgen.BackgenError, match="pts"):
         backgen.generate(textwrap.dedent(source))
+
+
+def test_newton_solve_of_a_nonlinear_spring_system_without_shapes():
+    """Only a singular matrix is answered by the pseudo-inverse in sample runs: the samples of other
+    ranks (J of one axis: no square matrix) still raise, and the shapes come from the samples that hold."""
+    source = '''
+    def solve(k, f, tol=1e-12):
+        u = np.zeros_like(f)
+        for it in range(50):
+            r = k * u + 0.1 * u ** 3 - f
+            if np.linalg.norm(r) < tol:
+                break
+            J = np.diag(k + 0.3 * u ** 2)
+            u = u - np.linalg.solve(J, r)
+        return np.sum(u * f)
+    '''
+    assert_right(source, [np.array([1.2, 0.8, 1.4]), np.array([0.3, -0.6, 0.5])], "solve", [0, 1])
