@@ -3456,6 +3456,8 @@ def _fence_expr(forward, node, where="value"):
             if part is not None:
                 _fence_expr(forward, part, "index")
     elif kind is ast.Tuple or kind is ast.List:
+        if where == "value" and isinstance(node, ast.List) and _numbers_written(node):
+            return  # (a table of numbers written out, nodes = [(0.0, 0.0), (1.0, 0.0)]: a constant)
         if where == "value" and isinstance(node, ast.List):  # a list of arrays: xs = [a, b]
             for elt in node.elts:
                 _fence_expr(forward, elt)
@@ -3523,3 +3525,16 @@ def _op_symbol(op):
         ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
         ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^", ast.Invert: "~", ast.Not: "not",
     }.get(type(op), type(op).__name__)
+
+
+def _numbers_written(node):
+    """Whether the list ``node`` is a table of numbers written out: its items all tuples (or lists) of
+    number literals, of one length (the rows of a mesh's node coordinates)."""
+    rows = node.elts
+    if not rows or not all(isinstance(row, (ast.Tuple, ast.List)) for row in rows) or \
+            not any(isinstance(row, ast.Tuple) for row in rows) or len({len(row.elts) for row in rows}) != 1:
+        return False
+    return all(isinstance(item, ast.Constant) and type(item.value) in (int, float) or
+               isinstance(item, ast.UnaryOp) and isinstance(item.op, ast.USub) and
+               isinstance(item.operand, ast.Constant) and type(item.operand.value) in (int, float)
+               for row in rows for item in row.elts)

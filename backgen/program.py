@@ -32,7 +32,7 @@ from .docshapes import ANY_RANK, complex_entries, docstring_shapes, passed_shape
 from . import value_sized
 from .errors import BackgenError, NoSourceError
 from .guarded import outputs_may_hold_infinity, outputs_never_negative
-from . import dead_paths, ir, runtime, source, step_bodies, structured, tails, view_targets
+from . import dead_paths, ir, runtime, singular_samples, source, step_bodies, structured, tails, view_targets
 from .inline import inlined
 from .inplace import fresh
 from .memory import layout_holds
@@ -1955,6 +1955,14 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                                                probe_body, helper, integers, sampled=True, settings=settings)
                 except BackgenError:  # (a mesh's edge matrices, of its triangles' corners)
                     pass
+            if "LinAlgError: Singular matrix" in str(first):
+                try:  # a stiffness matrix of sample connectivity that leaves nodes loose: the shapes of the
+                    with singular_samples.tolerated():  # pseudo-inverse's answer
+                        return _with_sample_shapes(result, args, _unrecorded(functions), probe_body, helper,
+                                                   integers, sampled=True, settings=settings, exact=exact)
+                except BackgenError as again:
+                    if _ran(again):
+                        raise
             if re.search(r"zero-size array to reduction|of an empty sequence", str(first)) and \
                     not getattr(result, "shape_free", None) and \
                     any(s.kind == "int" and s.dims for s in specs.values()):  # (shapes given: the samples of

@@ -46,7 +46,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import dead_paths, ir, runtime, source
+from . import dead_paths, ir, runtime, singular_samples, source
 from .emit import staged_lines
 from .errors import BackgenError
 from .rules import RULES, result_shapes
@@ -371,6 +371,7 @@ class _ZeroedNumPy:
 
     empty = staticmethod(np.zeros)
     empty_like = staticmethod(np.zeros_like)
+    linalg = singular_samples.LINALG  # (the same rows left as zeros: a singular stiffness matrix)
 
     def __getattr__(self, name):
         return getattr(np, name)

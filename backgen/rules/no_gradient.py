@@ -38,6 +38,13 @@ NO_GRADIENT = {
     # of integer labels a constant (their distinct values); of differentiated values refused
     "np.unique": ("refused", "its distinct values are followed for integers only, not a selection of "
                              "differentiated values"),
+    # sets of indices (the free degrees of freedom: np.setdiff1d(np.arange(n), fixed)), as np.unique's
+    "np.union1d": ("refused", "its sorted distinct values are followed for integers only, not a selection of "
+                              "differentiated values"),
+    "np.setdiff1d": ("refused", "its sorted distinct values are followed for integers only, not a selection of "
+                                "differentiated values"),
+    "np.intersect1d": ("refused", "its sorted distinct values are followed for integers only, not a selection "
+                                  "of differentiated values"),
     # whether np.linalg's function raises on the arguments (the path a try catching LinAlgError takes)
     "np._linalg_fails": ("constant", "it returns a boolean"),
     # constructors
