@@ -486,7 +486,8 @@ def _probe(staged, returned, functions, label):
     lines = [f"def probe({', '.join(staged.params)}):"] + staged_lines(
         checked_loops(staged.body), 1, owned=(_OWNED, written_in_place(staged)))
     lines.append(f"    return {returned}")
-    namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, "_guard": guard,
+    namespace = {**runtime.callables(), staged.modules["np"]: singular_samples.numpy_for_samples(),
+                 staged.modules["math"]: math, "_guard": guard,
                  "_room": check_room, _OWNED: owned, **(functions or {}),
                  **{name: ast.literal_eval(text) for name, text in staged.constants}}
     with warnings.catch_warnings():  # (a SyntaxWarning of 1.0[0], which raises as it runs: the run says where)

@@ -7,10 +7,12 @@ right for every mesh a user gives; so does the matrix of an assembly loop the wa
 after a few elements.  Shapes, not values, are what a sample run is for, so ``tolerated()`` runs it
 with ``np.linalg.solve`` and ``np.linalg.inv`` answering a singular system by the pseudo-inverse (zeros
 where even that fails): the same shapes as the exact answer; ``LINALG`` is ``np.linalg`` with those two
-for the walk's own NumPy.  Only sample runs use them; the backward a user runs calls NumPy's own.
+for the walk's own NumPy.  Only sample runs read them, through a NumPy of their own
+(``numpy_for_samples``): NumPy itself, and the backward a user runs, are left alone.
 """
 
 import contextlib
+import threading
 
 import numpy as np
 
@@ -61,13 +63,31 @@ class _Linalg:
 LINALG = _Linalg()
 
 
+class _TolerantNumPy:
+    """NumPy, its ``linalg`` ``LINALG``: what the sample runs within ``tolerated()`` read as ``np``."""
+
+    linalg = LINALG
+
+    def __getattr__(self, name):
+        return getattr(np, name)
+
+
+_TOLERANT = _TolerantNumPy()
+_STATE = threading.local()
+
+
+def numpy_for_samples():
+    """The NumPy a sample run reads as ``np``: NumPy itself, or within ``tolerated()`` (on this thread) one
+    whose solve and inv answer a singular system."""
+    return _TOLERANT if getattr(_STATE, "depth", 0) else np
+
+
 @contextlib.contextmanager
 def tolerated():
-    """Within it, ``np.linalg.solve`` and ``np.linalg.inv`` of a singular matrix give the pseudo-inverse's
-    answer instead of raising (see the module's contract)."""
-    saved = np.linalg.solve, np.linalg.inv
-    np.linalg.solve, np.linalg.inv = _solve, _inv
+    """Within it, the sample runs on this thread (``numpy_for_samples``) solve and invert a singular matrix
+    by the pseudo-inverse instead of raising (see the module's contract); NumPy itself is left alone."""
+    _STATE.depth = getattr(_STATE, "depth", 0) + 1
     try:
         yield
     finally:
-        np.linalg.solve, np.linalg.inv = saved
+        _STATE.depth -= 1
