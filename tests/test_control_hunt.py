@@ -13,56 +13,10 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_generated_right, finite_differences, imported, run_backward
+from numeric import finite_differences, run_backward
+from test_dynamics_hunt import _compare, assert_decorated_right, assert_right
 
 RNG = np.random.default_rng(20261206)
-
-
-def _copies(args):
-    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
-
-
-def _floats(args):
-    return [k for k, a in enumerate(args)
-            if isinstance(a, float) or isinstance(a, (list, tuple)) and a and all(isinstance(v, float) for v in a)
-            or isinstance(a, np.ndarray) and a.dtype.kind == "f"]
-
-
-def _compare(got, want):
-    assert len(got) == len(want)
-    for g, w in zip(got, want):
-        g = np.asarray(g, dtype=float)
-        assert g.shape == np.shape(w), f"gradient shape {g.shape}, expected {np.shape(w)}"
-        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
-
-
-def assert_decorated_right(source, args, name="f"):
-    """The decorator's gradients (of the float parameters) match central differences."""
-    func = imported("import math\nimport numpy as np\n" + textwrap.dedent(source), "control_hunt")[name]
-    wrt = _floats(args)
-    got = backgen.backward(func).backward(*_copies(args))
-    want = finite_differences(lambda *values: func(*_copies(values)), list(args), wrt, (1.0,))
-    _compare(got if len(wrt) > 1 else (got,), want)
-
-
-def assert_shaped_right(source, args, shapes, name="f"):
-    """The backward ``generate`` writes for the ``shapes`` given matches central differences."""
-    source = textwrap.dedent(source)
-    namespace = {"np": np}
-    exec(source, namespace)
-    text = backgen.generate(source, name=name, shapes=shapes)
-    got = run_backward(text, name, _copies(args))
-    wrt = _floats(args)
-    want = finite_differences(lambda *values: namespace[name](*_copies(values)), list(args), wrt, (1.0,))
-    _compare(got if len(wrt) > 1 else (got,), want)
-
-
-def assert_right(source, args, shapes=None):
-    """Right by ``generate`` (with ``shapes`` too, where given) and by the decorator."""
-    assert_generated_right(source, args, wrt=_floats(args))
-    if shapes is not None:
-        assert_shaped_right(source, args, shapes)
-    assert_decorated_right(source, args)
 
 
 # --- a helper unpacking the rows of the controls a loop iterates ---------------------------------------
