@@ -32,7 +32,7 @@ from .docshapes import ANY_RANK, complex_entries, docstring_shapes, passed_shape
 from . import value_sized
 from .errors import BackgenError, NoSourceError
 from .guarded import outputs_may_hold_infinity, outputs_never_negative
-from . import dead_paths, ir, runtime, singular_samples, source, step_bodies, structured, tails, view_targets
+from . import dead_paths, ir, other_samples, runtime, singular_samples, source, step_bodies, structured, tails, view_targets
 from .inline import inlined
 from .inplace import fresh
 from .memory import layout_holds
@@ -42,7 +42,7 @@ from .peel import MAX_UNROLLED, loop_place, peeled, unrolled
 from .reverse import fills_with, reverse, varied_values
 from .selections import check_other_values, data_numbers, data_sized, data_varying, layout_varies, sized_axes
 from .sandwich import sandwich
-from .shapes import INT_SAMPLE, DeadBranch, SampleSettings, check_differentiable, dim_sizes, examples, infer_ran, list_names
+from .shapes import DeadBranch, SampleSettings, check_differentiable, dim_sizes, examples, infer_ran, list_names
 from .shapes import Items, definite_at_calls, pattern_conflict
 from .sample_sizes import Sizes, about_sizes
 from .shapes import check_room, checked_loops, run_check
@@ -1915,105 +1915,20 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                 _unrecorded(functions), probe_body, helper, integers, sampled=True, settings=settings))
         except value_sized.UnsizedByShapes:
             raise
-        except BackgenError as first:  # sizes the code cannot take (a filter wider than the image): the
+        except BackgenError as first:  # other samples, as the failure asks (other_samples), then other sizes
             if getattr(first, "layout_line", None) is not None:  # (a reshape these shapes make no view)
                 raise
-            try:                       # first-declared dimensions largest
-                return _with_sample_shapes(result, examples(result, specs, larger_first=True), _unrecorded(functions),
-                                           probe_body, helper, integers, sampled=True, settings=settings)
-            except BackgenError:
-                pass
-            if re.search(r"math domain error|ZeroDivisionError", str(first)) and \
-                    any(s.kind == "float" and not s.dims for s in specs.values()):
-                try:  # numbers whose sum a logarithm or a square root needs below one (1 - alpha - beta)
-                    return _with_sample_shapes(result, examples(result, specs, small=True), _unrecorded(functions),
-                                               probe_body, helper, integers, sampled=True, settings=settings)
-                except BackgenError as again:
-                    if _ran(again):
-                        raise  # (the forward ran at those numbers: what backgen says of the code is the answer)
-            if re.search(r"math domain error|LinAlgError", str(first)) and any(
-                    s.kind == "float" and len(s.dims) >= 2 and s.dims[-1] == s.dims[-2] for s in specs.values()
-                    if s.dims != ANY_RANK):
-                try:  # a matrix a Cholesky factor written out takes the square roots of its pivots of (math.sqrt(
-                    # A[i, i] - s)): square matrices symmetric positive definite, as the code's inputs are
-                    return _with_sample_shapes(result, examples(result, specs, definite=True), _unrecorded(functions),
-                                               probe_body, helper, integers, sampled=True, settings=settings)
-                except BackgenError as again:
-                    if _ran(again):
-                        raise
-            if "LinAlgError" in str(first) and any(s.kind == "float" and s.dims for s in specs.values()):
-                try:  # a kernel matrix of sample points in one unit interval, singular to working precision
-                    # (np.linalg.cholesky(K + 1e-6 * np.eye(n))): points apart
-                    return _with_sample_shapes(result, examples(result, specs, apart=True), _unrecorded(functions),
-                                               probe_body, helper, integers, sampled=True, settings=settings)
-                except BackgenError as again:
-                    if _ran(again):
-                        raise
-            if "LinAlgError" in str(first) and any(s.kind == "int" and s.dims for s in specs.values()):
-                try:  # a matrix of the rows integer arrays pick, singular where they pick one row each time
-                    return _with_sample_shapes(result, examples(result, specs, spread=True), _unrecorded(functions),
-                                               probe_body, helper, integers, sampled=True, settings=settings)
-                except BackgenError:  # (a mesh's edge matrices, of its triangles' corners)
-                    pass
-            if "LinAlgError: Singular matrix" in str(first):
-                try:  # a stiffness matrix of sample connectivity that leaves nodes loose: the shapes of the
-                    with singular_samples.tolerated():  # pseudo-inverse's answer
-                        return _with_sample_shapes(result, args, _unrecorded(functions), probe_body, helper,
-                                                   integers, sampled=True, settings=settings, exact=exact)
-                except BackgenError as again:
-                    if _ran(again):
-                        raise
-            if re.search(r"zero-size array to reduction|of an empty sequence", str(first)) and \
-                    not getattr(result, "shape_free", None) and \
-                    any(s.kind == "int" and s.dims for s in specs.values()):  # (shapes given: the samples of
-                # code for every shape try their ranks, and say what fails at each)
-                try:  # labels whose masks select nothing at one value for all (the positives of a triplet loss's
-                    # anchor, ``d[labels == labels[i]]``) or all values apart (its negatives), to a max, a min or
-                    # an argmax: two classes in turn
-                    return _with_sample_shapes(result, examples(result, specs, spread=True, classes=2),
-                                               _unrecorded(functions), probe_body, helper, integers, sampled=True,
-                                               settings=settings)
-                except BackgenError as again:
-                    if _ran(again):
-                        raise
-            for value in (1,) if integers and "is out of bounds for axis" in str(first) else ():
-                try:  # an integer parameter indexing an axis (x[n], x[:, n]) shorter than its sample
-                    return _with_sample_shapes(result, examples(result, specs, fixed={
-                        result.params[i]: value for i in integers}), _unrecorded(functions), probe_body, helper,
-                        integers, sampled=True, settings=settings)
-                except BackgenError as again:
-                    if _ran(again):
-                        raise  # (the forward ran at that integer: what backgen says of the code is the answer)
-            if "is out of bounds for axis" in str(first) and any(s.kind == "float" and s.dims for s in specs.values()):
-                try:  # an index computed from the data (np.floor(x * K).astype(int), x in (0, 1)): numbers below one
-                    return _with_sample_shapes(result, examples(result, specs, fractions=True), _unrecorded(functions),
-                                               probe_body, helper, integers, sampled=True, settings=settings)
-                except BackgenError:  # (the sizes the code asks for, below, may be what it needs)
-                    pass
-            defaults = _integer_defaults(forward.func, [result.params[i] for i in integers])
-            if defaults:  # an integer parameter at the value its default gives it (groups=2 dividing 4 channels)
+            for retry in other_samples.retries(str(first), result, specs, forward.func, integers):
                 try:
-                    return _with_sample_shapes(result, examples(result, specs, fixed=defaults), _unrecorded(functions),
+                    if retry.tolerant:
+                        with singular_samples.tolerated():
+                            return _with_sample_shapes(result, args, _unrecorded(functions), probe_body, helper,
+                                                       integers, sampled=True, settings=settings, exact=exact)
+                    return _with_sample_shapes(result, examples(result, specs, **retry.options), _unrecorded(functions),
                                                probe_body, helper, integers, sampled=True, settings=settings)
                 except BackgenError as again:
-                    if _ran(again):
+                    if retry.final and _ran(again):
                         raise
-            # a dimension split by an integer parameter: sizes it divides; by a setting (a pool of 2
-            # by 2 that tiles the image, x.reshape(N, C, H // 2, 2, W // 2, 2)): even sizes; by a number
-            # written in the code (H // 2) or a slice's step (x[::2] + x[1::2]): sizes it divides
-            configs = any(s.kind == "config" for s in specs.values())
-            divisors = sorted({node.value for node in _divisors_written(forward.func)} - ({2} if configs else set()))
-            if re.search(r"equal division|cannot reshape", str(first)):  # (a split or reshape by a number a
-                # helper is given, picoGPT's np.split(x, n_head) called with 2): even sizes, and sizes all divide
-                split = sorted({2} | set(divisors))
-                divisors += [m for m in (2, math.prod(split)) if m not in divisors + [2] * configs]
-            for multiple in [INT_SAMPLE] * any(s.kind == "int" and not s.dims for s in specs.values()) + \
-                    [2] * configs + list(dict.fromkeys(divisors)):
-                try:
-                    return _with_sample_shapes(result, examples(result, specs, multiple=multiple),
-                                               _unrecorded(functions), probe_body, helper, integers, sampled=True, settings=settings)
-                except BackgenError:
-                    pass
             def attempt(fixed):
                 fitted = dataclasses.replace(result, coinciding=_coinciding(fixed, specs, forward.func))
                 return _with_sample_shapes(fitted, examples(fitted, specs, fixed=fixed), _unrecorded(functions),
@@ -2028,63 +1943,6 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
             _with_declared(first, [p for p in result.params if p not in (result.shape_free or ())], specs)
             raise first from None
     return _with_sample_shapes(result, args, functions, probe_body, helper, also=also, selections=selections, exact=True)
-
-
-def _divisors_written(func):
-    """The constant nodes ``func`` divides a size by: ``2`` of ``H // 2`` and of a slice's step (``x[1::2]``),
-    the sections of ``np.split(qkv, 3, axis=-1)``, and the sizes beside a ``-1`` in a reshape (``x.reshape(B, T, 2, -1)``, heads split from the last axis;
-    also a local bound once to the number, ``nh = 2``, then ``x.reshape(B, T, nh, -1)``), which the size
-    NumPy works out for the ``-1`` divides."""
-    bound = {}
-    for node in walk(func):
-        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.NamedExpr)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                for name in walk(target):
-                    if isinstance(name, ast.Name):
-                        bound[name.id] = node.value if isinstance(node, ast.Assign) and target is name and \
-                            name.id not in bound else None
-    for node in walk(func):
-        part = node.right if isinstance(node, ast.BinOp) and isinstance(node.op, ast.FloorDiv) else \
-            node.step if isinstance(node, ast.Slice) else None
-        if isinstance(part, ast.Constant) and type(part.value) is int and part.value > 1:
-            yield part
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split" and \
-                len(node.args) >= 2:  # np.split(qkv, 3, axis=-1): sections the axis's size divides
-            sections = bound.get(node.args[1].id) if isinstance(node.args[1], ast.Name) else node.args[1]
-            if isinstance(sections, ast.Constant) and type(sections.value) is int and sections.value > 1:
-                yield sections
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "reshape":
-            sizes = _sizes_written(node.args[0]) if len(node.args) == 1 else \
-                _sizes_written(node.args[1]) if len(node.args) == 2 and isinstance(node.args[1], (ast.Tuple, ast.BinOp)) \
-                else node.args  # (x.reshape(B, T, 2, -1); np.reshape(x, (B, T, 2, -1)))
-            if any(isinstance(s, ast.UnaryOp) and isinstance(s.op, ast.USub) and isinstance(s.operand, ast.Constant)
-                   and s.operand.value == 1 for s in sizes):
-                for size in sizes:
-                    size = bound.get(size.id) if isinstance(size, ast.Name) else size
-                    if isinstance(size, ast.Constant) and type(size.value) is int and size.value > 1:
-                        yield size
-
-
-def _sizes_written(node):
-    """The sizes of a shape written as a tuple, or tuples joined (``(T,) + x.shape[:-1] + (2, -1)``, as a
-    reshape spreading a shape is written): those of the tuples written out."""
-    if isinstance(node, ast.Tuple):
-        return list(node.elts)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return _sizes_written(node.left) + _sizes_written(node.right)
-    return [node]
-
-
-def _integer_defaults(func, names):
-    """``{name: value}`` for the parameters ``names`` of ``func`` whose default is an integer it writes
-    (``G=2``), other than 0 and 1."""
-    args = func.args
-    positional = args.posonlyargs + args.args
-    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults)) + \
-        [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
-    return {a.arg: d.value for a, d in pairs if a.arg in names and isinstance(d, ast.Constant) and
-            type(d.value) is int and d.value > 1}
 
 
 def _runs(staged, args, functions):
