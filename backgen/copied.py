@@ -19,19 +19,13 @@ Each line changed is changed as a tree and printed again (``source.grouped``).
 
 import ast
 import dataclasses
-import re
 
 from . import ir, source
-
-_NAME = re.compile(r"(?<![\w.'\"])[A-Za-z_]\w*")
 
 
 def uncopied(backward):
     while True:  # (one pair at a time, the names counted again after each)
-        mentions = {}
-        for text in _texts(backward):
-            for name in _NAME.findall(text):
-                mentions[name] = mentions.get(name, 0) + 1
+        mentions = ir.mentions(backward)
         groups = _once(backward.groups, mentions)
         if groups is None:
             return backward
@@ -65,7 +59,7 @@ def _renamed(after, copy, name, mentions):
     left out: ``name = copy``), or None where the module's conditions do not hold."""
     seen, last = 0, -1
     for k, line in enumerate(after):
-        count = sum(1 for found in _NAME.findall(str(line)) if found == copy)
+        count = sum(1 for found in ir.MENTION.findall(str(line)) if found == copy)
         if count:
             seen, last = seen + count, k
     if last < 0 or seen != mentions.get(copy, 0) - 1 or any(line.__class__ is ir.Block for line in after[:last + 1]):
@@ -102,7 +96,7 @@ def _sets(line, names):
 
 def _line_renamed(line, copy, name):
     """``line`` reading ``copy`` as ``name`` (False where it cannot be changed as a tree)."""
-    if copy not in _NAME.findall(str(line)):
+    if copy not in ir.MENTION.findall(str(line)):
         return line
     kind = line.__class__
     if kind is ir.ForwardLine or kind is ir.AdjointLine:
@@ -119,7 +113,7 @@ def _line_renamed(line, copy, name):
 
 def _renamed_text(text, copy, name):
     """The expression ``text`` reading ``copy`` as ``name`` (None where it is no expression)."""
-    if copy not in _NAME.findall(text):
+    if copy not in ir.MENTION.findall(text):
         return text
     if source.expression(text) is None:
         return None
@@ -142,25 +136,3 @@ def _swapped(items, swaps):
         else:
             out.append(item)
     return out
-
-
-def _texts(backward):
-    """Every piece of code text of the function, its signature's names and the group comments too."""
-    texts = list(backward.params) + list(backward.upstreams) + list(backward.returns) + list(backward.unpack)
-    texts += [z for _, z in backward.missing] + list(backward.outputs) + list(backward.required)
-    texts += [name for name, _ in backward.named_arrays] + [name for name, _ in backward.constants]
-    if backward.cache is not None:
-        texts += [n for n in backward.cache.names if n]
-
-    def walk(items):
-        for item in items:
-            if item.__class__ is ir.Group:
-                texts.append(str(item.undoes))
-                walk(item.lines)
-            elif item.__class__ is ir.Block:
-                texts.append(item.header)
-                walk(item.body)
-            else:
-                texts.append(str(item))
-    walk(backward.forward + backward.groups + backward.zeros)
-    return texts

@@ -21,6 +21,7 @@ lines to recompute and the adjoint statements, already as source text.
 """
 
 import dataclasses
+import re
 from dataclasses import dataclass, field, replace
 
 from .source import code_names
@@ -436,3 +437,33 @@ class Program:
 
 _GROUP = frozenset({Group})  # (group_lines' and plain_lines' classes)
 _NESTING = frozenset({Group, Block})
+
+
+MENTION = re.compile(r"(?<![\w.'\"])[A-Za-z_]\w*")  # a name written in code or a comment (not an attribute)
+
+
+def mentions(backward):
+    """How many times each name is written in the ``Backward``'s code: its signature, cache, constants and
+    named arrays, every line and block header, and the group comments (the forward lines they undo)."""
+    texts = list(backward.params) + list(backward.upstreams) + list(backward.returns) + list(backward.unpack)
+    texts += [z for _, z in backward.missing] + list(backward.outputs) + list(backward.required)
+    texts += [name for name, _ in backward.named_arrays] + [name for name, _ in backward.constants]
+    if backward.cache is not None:
+        texts += [n for n in backward.cache.names if n]
+
+    def walk(items):
+        for item in items:
+            if item.__class__ is Group:
+                texts.append(str(item.undoes))
+                walk(item.lines)
+            elif item.__class__ is Block:
+                texts.append(item.header)
+                walk(item.body)
+            else:
+                texts.append(str(item))
+    walk(backward.forward + backward.groups + backward.zeros)
+    counts = {}
+    for text in texts:
+        for name in MENTION.findall(text):
+            counts[name] = counts.get(name, 0) + 1
+    return counts

@@ -41,7 +41,7 @@ def _parts_in_place(backward, top, once, stores):
         if name not in once or read is None or read[1] is not None or stores.get(read[0], 0) > 0:
             continue  # (the array read must be one no line sets: a parameter, the cache's)
         parts = [other for other in top if _item_of(other.source, name)]
-        mentions = _mentions(given) if mentions is None and parts else mentions
+        mentions = ir.mentions(given) if mentions is None and parts else mentions
         if not parts or mentions.get(name, 0) != 1 + len(parts):  # (its own line, then its parts alone)
             continue
         swaps = {id(other): dataclasses.replace(other, source=source.renamed(other.source, {name: line.source}))
@@ -125,36 +125,6 @@ def _arithmetic_once(backward, stores, given):
 
 def _names(text):
     return {node.id for node in ast.walk(ast.parse(text, mode="eval")) if isinstance(node, ast.Name)}
-
-
-def _texts(backward):
-    """Every piece of code text of the function, its signature's names and the group comments too."""
-    texts = list(backward.params) + list(backward.upstreams) + list(backward.returns) + list(backward.unpack)
-    texts += [z for _, z in backward.missing] + list(backward.outputs) + list(backward.required)
-    if backward.cache is not None:
-        texts += [n for n in backward.cache.names if n]
-
-    def walk(items):
-        for item in items:
-            if isinstance(item, ir.Group):
-                texts.append(str(item.undoes))
-                walk(item.lines)
-            elif isinstance(item, ir.Block):
-                texts.append(item.header)
-                walk(item.body)
-            else:
-                texts.append(str(item))
-    walk(backward.forward + backward.groups + backward.zeros)
-    return texts
-
-
-def _mentions(backward):
-    """How many times each name is written in the function's code and comments."""
-    counts = {}
-    for text in _texts(backward):
-        for name in re.findall(r"(?<![\w.'\"])[A-Za-z_]\w*", text):
-            counts[name] = counts.get(name, 0) + 1
-    return counts
 
 
 def _stores(backward):
