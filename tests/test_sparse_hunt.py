@@ -1,0 +1,87 @@
+"""Sparse and proximal methods and matrix models as people write them: LASSO and elastic-net
+objectives, ISTA/FISTA unrolled with soft-thresholding, group lasso, Huber losses, total variation,
+NMF, matrix completion with observation masks (ratings missing as nan), low-rank factorizations,
+dictionary learning, robust PCA and nuclear norms through singular values.
+
+Each case is checked against central finite differences in float64 (``numeric``) with respect to its
+float parameters, by ``backgen.generate`` (with no shapes, and with shapes) and by the decorator, or
+asserted refused with a ``BackgenError`` and part of its message.
+"""
+
+import inspect
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_close, finite_differences, generated_backward, imported, shapes_of
+
+
+def _copies(args):
+    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+
+
+def assert_right(source, args, wrt, name="f"):
+    """generate without shapes, with shapes, and the decorator give the gradients central differences
+    give for the parameters ``wrt`` (names), at an upstream gradient drawn in the output's shape."""
+    source = "import math\n\nimport numpy as np\n" + textwrap.dedent(source)
+    func = imported(source, "sparse_hunt")[name]
+    params = list(inspect.signature(func).parameters)
+    positions = [params.index(w) for w in wrt]
+    with np.errstate(all="ignore"):
+        out = func(*_copies(args))
+    dout = np.random.default_rng(3).standard_normal(np.shape(out)) if np.ndim(out) else 1.3
+    want = finite_differences(lambda *values: func(*_copies(values)), list(args), positions, (dout,))
+    for shapes in (None, shapes_of(func, args)):
+        got = generated_backward(source, args, name, shapes, tuple(wrt), dout)
+        got = got if len(wrt) > 1 else (got,)
+        for g, w in zip(got, want):
+            assert_close(np.asarray(g, dtype=float), w, rtol=1e-5, atol=1e-6)
+    with np.errstate(all="ignore"):
+        got = backgen.backward(func, wrt=tuple(wrt)).backward(*_copies(args), dout=dout)
+    got = got if len(wrt) > 1 else (got,)
+    for g, w in zip(got, want):
+        assert_close(np.asarray(g, dtype=float), w, rtol=1e-5, atol=1e-6)
+
+
+def assert_refused(source, match, name="f"):
+    with pytest.raises(backgen.BackgenError, match=match):
+        backgen.generate("import numpy as np\n" + textwrap.dedent(source), name=name)
+
+
+def _ratings(seed=0, shape=(5, 4)):
+    """Ratings in [0.5, 1.5], about a third of them missing (nan)."""
+    rng = np.random.default_rng(seed)
+    return np.where(rng.random(shape) < 0.7, rng.uniform(0.5, 1.5, shape), np.nan)
+
+
+def _factors(seed=1):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((5, 2)), rng.standard_normal((4, 2))
+
+
+# -- nan functions over the data's nans: the products of the chain rule there are 0 * nan --------------
+
+def test_nanmean_of_a_square_of_ratings_with_missing_entries():
+    assert_right("""
+        def f(R, U, V):
+            return np.nanmean(np.square(R - U @ V.T))
+    """, [_ratings(), *_factors()], ["U", "V"])
+
+
+def test_nansum_of_a_product_of_the_residual_with_itself():
+    assert_right("""
+        def f(R, U, V, lam=0.1):
+            D = R - U @ V.T
+            return 0.5 * np.nansum(D * D) + lam * (np.sum(U * U) + np.sum(V * V))
+    """, [_ratings(2), *_factors(3)], ["U", "V"])
+
+
+def test_nanmean_of_a_huber_loss_written_with_np_where():
+    assert_right("""
+        def f(R, U, V, delta=0.5):
+            e = R - U @ V.T
+            a = np.abs(e)
+            return np.nanmean(np.where(a <= delta, 0.5 * e ** 2, delta * (a - 0.5 * delta)))
+    """, [_ratings(4), *_factors(5)], ["U", "V"])
