@@ -85,3 +85,43 @@ def test_nanmean_of_a_huber_loss_written_with_np_where():
             a = np.abs(e)
             return np.nanmean(np.where(a <= delta, 0.5 * e ** 2, delta * (a - 0.5 * delta)))
     """, [_ratings(4), *_factors(5)], ["U", "V"])
+
+
+# -- scipy.linalg's norm, svdvals and det: NumPy's of the same arguments ------------------------------
+
+def test_nuclear_norm_through_scipy_svdvals():
+    assert_right("""
+        import scipy.linalg
+
+        def f(X, lam=0.3):
+            return lam * np.sum(scipy.linalg.svdvals(X))
+    """, [np.random.default_rng(7).standard_normal((6, 4))], ["X"])
+
+
+def test_scipy_norms_of_a_matrix_and_of_its_rows():
+    assert_right("""
+        from scipy.linalg import norm
+
+        def f(X, W):
+            return norm(X, "fro") ** 2 + norm(X, 1) + np.sum(norm(W, axis=1)) + norm(W, ord=2, axis=0, keepdims=True).sum()
+    """, [np.random.default_rng(8).standard_normal((5, 4)), np.random.default_rng(9).standard_normal((3, 4))],
+        ["X", "W"])
+
+
+def test_scipy_determinant_in_a_log_barrier():
+    assert_right("""
+        from scipy import linalg
+
+        def f(X, mu=0.1):
+            S = X @ X.T + np.eye(3)
+            return np.trace(S) - mu * np.log(linalg.det(S))
+    """, [np.random.default_rng(10).standard_normal((3, 3))], ["X"])
+
+
+def test_other_scipy_linalg_functions_are_refused_at_their_call():
+    assert_refused("""
+        import scipy.linalg
+
+        def f(X):
+            return np.sum(scipy.linalg.sqrtm(X))
+    """, r"scipy\.linalg\.sqrtm is not supported")
