@@ -125,3 +125,42 @@ def test_other_scipy_linalg_functions_are_refused_at_their_call():
         def f(X):
             return np.sum(scipy.linalg.sqrtm(X))
     """, r"scipy\.linalg\.sqrtm is not supported")
+
+
+# -- np.linalg.svd with full_matrices=True (NumPy's default) of a matrix not square --------------------
+
+def test_truncated_svd_of_the_full_factors():
+    assert_right("""
+        def f(X, r=2):
+            U, s, Vt = np.linalg.svd(X)
+            Xr = U[:, :r] @ np.diag(s[:r]) @ Vt[:r, :]
+            return np.sum((X - Xr) ** 2) + np.sum(np.abs(Xr))
+    """, [np.random.default_rng(11).standard_normal((6, 4))], ["X"])
+
+
+def test_principal_directions_of_a_wide_matrix_from_the_full_factors():
+    assert_right("""
+        def f(X, y, r=2):
+            U, s, Vt = np.linalg.svd(X)
+            P = Vt[:r].T @ Vt[:r]
+            return np.sum((P @ y) ** 2) + np.sum(s[:r])
+    """, [np.random.default_rng(12).standard_normal((4, 6)), np.random.default_rng(13).standard_normal(6)], ["X"])
+
+
+def test_null_space_projector_from_the_columns_beyond_the_rank():
+    # U[:, 4:] is any orthonormal basis of the complement: the output depends on its span alone
+    assert_right("""
+        def f(X, y):
+            U, s, Vt = np.linalg.svd(X)
+            Un = U[:, 4:]
+            return np.sum((Un @ (Un.T @ y)) ** 2)
+    """, [np.random.default_rng(14).standard_normal((6, 4)), np.random.default_rng(15).standard_normal(6)], ["X"])
+
+
+def test_low_rank_approximation_of_a_stack_from_the_full_factors():
+    assert_right("""
+        def f(X, k=2):
+            U, s, Vt = np.linalg.svd(X)
+            Xk = (U[..., :, :k] * s[..., None, :k]) @ Vt[..., :k, :]
+            return np.sum(Xk ** 2 * np.arange(3))
+    """, [np.random.default_rng(16).standard_normal((2, 5, 3))], ["X"])
