@@ -164,3 +164,37 @@ def test_low_rank_approximation_of_a_stack_from_the_full_factors():
             Xk = (U[..., :, :k] * s[..., None, :k]) @ Vt[..., :k, :]
             return np.sum(Xk ** 2 * np.arange(3))
     """, [np.random.default_rng(16).standard_normal((2, 5, 3))], ["X"])
+
+
+# -- lists of slices a loop takes one by one (a group lasso's groups) ----------------------------------
+
+def test_group_lasso_over_a_list_of_slices_in_a_generator():
+    assert_right("""
+        def f(X, y, w, alpha=0.5, lam=0.1):
+            groups = [slice(0, 2), slice(2, 5), slice(5, 6)]
+            l1 = np.sum(np.abs(w))
+            gl = sum(np.linalg.norm(w[g]) for g in groups)
+            return np.mean((y - X @ w) ** 2) + lam * (alpha * l1 + (1 - alpha) * gl)
+    """, [np.random.default_rng(17).standard_normal((6, 6)), np.random.default_rng(18).standard_normal(6),
+          np.random.default_rng(19).uniform(0.5, 1.5, 6)], ["X", "w"])
+
+
+def test_group_norms_of_columns_over_a_tuple_of_slices_in_a_loop():
+    assert_right("""
+        def f(W, n=2):
+            blocks = (slice(2), slice(2, 3), slice(3, 5))
+            total = 0.0
+            out = np.zeros(W.shape[0])
+            for b in blocks:
+                total += np.sqrt(W[:, b].shape[1]) * np.linalg.norm(W[:, b])
+                out += W[:, b].sum(axis=1)
+            return total + np.sum(out ** 2)
+    """, [np.random.default_rng(20).standard_normal((4, 5))], ["W"])
+
+
+def test_a_list_of_slices_read_otherwise_is_refused_at_the_call():
+    assert_refused("""
+        def f(w):
+            groups = [slice(0, 2), slice(2, 4)]
+            return sum(np.linalg.norm(w[g]) * g.stop for g in groups)
+    """, r"slice\(\.\.\.\) is followed")
