@@ -198,3 +198,25 @@ def test_a_list_of_slices_read_otherwise_is_refused_at_the_call():
             groups = [slice(0, 2), slice(2, 4)]
             return sum(np.linalg.norm(w[g]) * g.stop for g in groups)
     """, r"slice\(\.\.\.\) is followed")
+
+
+# -- np.vectorize of a soft threshold whose returns are floats where its settings are ------------------
+
+def test_vectorized_soft_threshold_of_a_float_default():
+    assert_right("""
+        def soft(v, t=0.3):
+            return max(abs(v) - t, 0.0) * (1 if v > 0 else -1)
+
+        def f(x):
+            return np.sum(np.vectorize(soft)(x) ** 2) + np.sum(np.vectorize(soft)(x, 0.5))
+    """, [np.array([0.9, -0.05, 1.2, -0.7, 0.1, -1.4])], ["x"])
+
+
+def test_vectorized_helper_of_an_integer_setting_is_refused():
+    assert_refused("""
+        def soft(v, t=1):
+            return max(abs(v) - t, 0)
+
+        def f(x):
+            return np.sum(np.vectorize(soft)(x))
+    """, r"give otypes=\[float\]")
