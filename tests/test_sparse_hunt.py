@@ -220,3 +220,26 @@ def test_vectorized_helper_of_an_integer_setting_is_refused():
         def f(x):
             return np.sum(np.vectorize(soft)(x))
     """, r"give otypes=\[float\]")
+
+
+# -- matrix norms along two axes without shapes (np.linalg.matrix_norm's last two) -------------------
+
+def test_nuclear_norms_of_a_stack_without_shapes():
+    assert_right("""
+        def f(X):
+            return np.sum(np.linalg.norm(X, "nuc", axis=(1, 2)) * np.arange(1.0, 3.0)) + np.sum(
+                np.linalg.matrix_norm(X, ord=2, keepdims=True))
+    """, [np.random.default_rng(21).standard_normal((2, 4, 3))], ["X"])
+
+
+def test_matrix_norms_along_two_axes_hold_for_every_rank_without_shapes():
+    source = "import numpy as np\n\ndef f(X):\n    return np.sum(np.linalg.norm(X, -np.inf, axis=(0, 1)) ** 2)\n"
+    text = backgen.generate(source, name="f")
+    assert "shapes of X are needed" not in text
+    namespace, forward = {}, {}
+    exec(text, namespace)
+    exec(source, forward)
+    for shape in [(4, 3), (4, 3, 2)]:
+        X = np.random.default_rng(22).standard_normal(shape)
+        want = finite_differences(forward["f"], [X], [0], (1.0,))[0]
+        assert_close(namespace["f_backward"](X.copy()), want, rtol=1e-5, atol=1e-6)
