@@ -243,3 +243,30 @@ def test_matrix_norms_along_two_axes_hold_for_every_rank_without_shapes():
         X = np.random.default_rng(22).standard_normal(shape)
         want = finite_differences(forward["f"], [X], [0], (1.0,))[0]
         assert_close(namespace["f_backward"](X.copy()), want, rtol=1e-5, atol=1e-6)
+
+
+# -- a module's dict of groups: lists of indices by name ------------------------------------------------
+
+def test_group_lasso_over_a_module_dict_of_index_lists():
+    assert_right("""
+        GROUPS = {"age": [0, 1], "income": [2, 3, 4], "region": [5]}
+
+        def f(w, lam=0.3):
+            total = 0.0
+            for idx in GROUPS.values():
+                total += np.sqrt(len(idx)) * np.linalg.norm(w[idx])
+            return lam * total + sum(np.linalg.norm(w[g]) for g in GROUPS.values()) + np.sum(w[GROUPS["income"]] ** 2)
+    """, [np.random.default_rng(23).standard_normal(6)], ["w"])
+
+
+def test_a_module_dict_of_lists_a_function_changes_is_no_constant():
+    assert_refused("""
+        GROUPS = {"age": [0, 1], "income": [2, 3, 4]}
+
+        def f(w):
+            total = 0.0
+            for idx in GROUPS.values():
+                idx.append(5)
+                total += np.sum(w[idx])
+            return total
+    """, r"GROUPS\.values")
