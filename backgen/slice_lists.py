@@ -4,7 +4,8 @@ Contract: ``rewrite(forward)`` rewrites, in ``forward.func`` (in place), each na
 once to a list or tuple display of ``slice(stop)`` or ``slice(start, stop)`` calls of the builtin
 (group lasso's ``groups = [slice(0, 2), slice(2, 5), slice(5, 6)]``), where every read of the name
 is the sequence of a ``for`` or of a comprehension's first ``for`` whose variable, a name bound
-nowhere else, is read only as an index or an item of an index tuple (``w[g]``, ``X[:, g]``).  The
+by such loops alone and read in them alone, is read only as an index or an item of an index tuple
+(``w[g]``, ``X[:, g]``, ``out[g] = v``).  The
 display becomes one of pairs ``(start, stop)`` (``start`` 0 where it is left out or None, as a
 slice of a step of 1 reads it), the loop's variable the pair of fresh names ``g_start, g_stop``,
 and each index ``g`` the slice ``g_start:g_stop`` written in place, which backgen follows as any
@@ -78,8 +79,8 @@ def _slice_display(stmt):
 
 def _loops_reading(func, name, parents, stores):
     """``[(loop, the nodes its variable is read in)]`` for every read of ``name``, each the sequence of a
-    ``for`` (or of a comprehension's first ``for``) whose variable, bound there alone, is read only as an
-    index; None where a read is anything else."""
+    ``for`` (or of a comprehension's first ``for``) whose variable, bound by such loops alone and read in
+    them alone, is read only as an index; None where a read is anything else."""
     loops = []
     for node in walk(func):
         if not (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)):
@@ -94,7 +95,7 @@ def _loops_reading(func, name, parents, stores):
             body = [comp.elt, *loop.ifs, *comp.generators[1:]]
         else:
             return None
-        if not isinstance(loop.target, ast.Name) or stores.get(loop.target.id) != 1:
+        if not isinstance(loop.target, ast.Name):
             return None
         variable = loop.target.id
         for part in body:
@@ -102,6 +103,13 @@ def _loops_reading(func, name, parents, stores):
                 if isinstance(read, ast.Name) and read.id == variable and not _index(read, parents):
                     return None
         loops.append((loop, body))
+    for variable in {loop.target.id for loop, _ in loops}:  # (bound by these loops alone, read in them alone)
+        mine = [(loop, body) for loop, body in loops if loop.target.id == variable]
+        inside = {id(n) for _, body in mine for part in body for n in walk(part)}
+        if stores.get(variable) != len(mine) or any(
+                isinstance(n, ast.Name) and n.id == variable and isinstance(n.ctx, ast.Load) and id(n) not in inside
+                for n in walk(func)):
+            return None
     return loops or None
 
 

@@ -270,3 +270,18 @@ def test_a_module_dict_of_lists_a_function_changes_is_no_constant():
                 total += np.sum(w[idx])
             return total
     """, r"GROUPS\.values")
+
+
+def test_group_soft_threshold_written_through_a_list_of_slices_in_two_loops():
+    assert_right("""
+        def f(w, t=0.5):
+            groups = [slice(0, 2), slice(2, 5), slice(5, 6)]
+            out = np.zeros_like(w)
+            for g in groups:
+                n = np.linalg.norm(w[g])
+                out[g] = max(0.0, 1.0 - t / n) * w[g]
+            total = 0.0
+            for g in groups:
+                total += np.sum(out[g] ** 2)
+            return total
+    """, [np.array([0.9, -1.1, 0.3, 0.05, -0.8, 1.4])], ["w"])
