@@ -290,14 +290,14 @@ def _svd_matrix(c, values_only, full):
         if full and c.shape("a")[1] != k:
             vt = f"{vt}[:{k}]"
         return f"{u} @ {np_}.diag({g}[1]) @ {vt}"
-    u, s, vt = (c.setup(name, f"{out}[{i}]") for i, name in enumerate(("u", "s", "vt")))
-    du, dvt = f"{g}[0]", f"{g}[2]"
-    if full:  # (not square: the first k columns of u, rows of vt; those beyond as _thin_svd_part says)
-        k = min(c.shape("a"))
-        if c.shape("a")[0] != k:
-            u, du = c.setup("u", f"{out}[0][:, :{k}]"), c.setup("du", f"_thin_svd_part({out}[0], {g}[0], {k}, -1)")
-        if c.shape("a")[1] != k:
-            vt, dvt = c.setup("vt", f"{out}[2][:{k}]"), c.setup("dvt", f"_thin_svd_part({out}[2], {g}[2], {k}, -2)")
+    # (not square, of full_matrices=True: the first k columns of u, rows of vt; those beyond as _thin_svd_part says)
+    k = min(c.shape("a"))
+    rows, columns = full and c.shape("a")[0] != k, full and c.shape("a")[1] != k
+    u = c.setup("u", f"{out}[0][:, :{k}]" if rows else f"{out}[0]")
+    s = c.setup("s", f"{out}[1]")
+    vt = c.setup("vt", f"{out}[2][:{k}]" if columns else f"{out}[2]")
+    du = c.setup("du", f"_thin_svd_part({out}[0], {g}[0], {k}, -1)") if rows else f"{g}[0]"
+    dvt = c.setup("dvt", f"_thin_svd_part({out}[2], {g}[2], {k}, -2)") if columns else f"{g}[2]"
     eye = f"{np_}.eye(len({s}))"
     gaps = c.setup("gaps", f"{s}[None, :] ** 2 - {s}[:, None] ** 2")
     inverse = c.setup("inverse", f"{np_}.where({eye} == 1, 0.0, 1.0 / ({gaps} + {eye}))")
