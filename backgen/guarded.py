@@ -30,7 +30,10 @@ guarded so too (``w / 0`` made 1.0, ``np.log`` of a negative number left out of
 a sum).  Only branches whose region computes a value that may be infinite
 or nan, or reads one (a division, a logarithm, a square root, a power, an
 exponential...), are written so: elsewhere the products are finite and the
-code stays as it was.
+code stays as it was.  A nan function's region is guarded too where it holds a
+product or another operation whose contributions read its operands (the nans
+may be the data's: ``np.nanmean(np.square(R - U @ V.T))`` with ``R`` holding
+nan where a rating is missing), not where it only adds and subtracts.
 
 ``zero_guarded(staged)`` gives the ids of the singular operations whose upstream
 gradient may be 0 where their derivative is infinite, and of the products that read
@@ -92,6 +95,13 @@ _FINITE_TESTS.update({f"np.{name}": "~{np}.isnan({t})" for name in (
     "nansum", "nanmean", "nanmax", "nanmin", "nanvar", "nanstd")})
 
 
+# Elementwise operations whose contributions to their operands are the upstream gradient itself (or its
+# negative): a nan in an operand enters none of them.  Any other operation of the region of an entry a nan
+# function leaves out (np.square(R - U @ V.T), R holding nans) multiplies its upstream 0 there by a nan.
+_PASSING = frozenset({"add", "sub", "neg", "copy", "np.add", "np.subtract", "np.negative", "np.positive",
+                      "np.copy"})
+
+
 def guarded(staged):
     if staged.mode != "numpy":
         return {}
@@ -130,12 +140,16 @@ def _guard_block(top, defined, uses, np_name, found):
                 any(isinstance(a, ir.Var) for a in op.args[1:]):
             continue
         branch = op.args[0]
+        condition = test.format(np=np_name, t=branch.name)
         region = _region(branch.name, op, defined, uses)
         ops = [defined[name] for name in region]
         read = [defined.get(a.name) for o in ops for a in o.args if isinstance(a, ir.Var)]
-        if any(o.rule in SINGULAR for o in ops) or any(o is not None and o.rule in SINGULAR for o in read):
+        if any(o.rule in SINGULAR for o in ops) or any(o is not None and o.rule in SINGULAR for o in read) \
+                or any(o.rule not in _PASSING for o in ops):
             for o in ops:
-                found.setdefault(id(o), (test.format(np=np_name, t=branch.name), True))
+                found.setdefault(id(o), (condition, True))
+        for o in _branch_regions(branch.name, op, defined, uses):
+            found.setdefault(id(o), (condition, True))
     for where in top:
         if where.rule != "np.where" or len(where.args) != 3 or not isinstance(where.args[0], ir.Var):
             continue
@@ -391,6 +405,28 @@ def _infinite_products(body, constants=()):
     return frozenset(id(op) for op in ir.ops_in(body) if (op.rule in _PRODUCTS or op.rule in SINGULAR or
                                                           op.rule in _LOG_SUMS) and
                      any(isinstance(a, ir.Var) and a.name in infinite for a in op.args))
+
+
+def _branch_regions(name, reader, defined, uses):
+    """The operations of the branches of an ``np.where`` whose value ``name`` only ``reader`` (a nan
+    function) reads, to be guarded by the nan function's condition: a branch's entries where the value is
+    nan reach the output nowhere (``np.nanmean(np.where(a <= d, 0.5 * e ** 2, d * (a - 0.5 * d)))``, ``e``
+    holding the data's nans).  Not a branch whose region the ``np.where`` guards itself (one computing a
+    value that may be infinite): that guard keeps the entries the condition leaves out."""
+    where = defined.get(name)
+    if where is None or where.rule != "np.where" or len(where.args) != 3 or uses.get(name, 0) != 1:
+        return []
+    ops = []
+    for branch in where.args[1:]:
+        if not isinstance(branch, ir.Var) or sum(a == branch for a in where.args) != 1:
+            continue
+        region = [defined[n] for n in _region(branch.name, where, defined, uses)]
+        read = [defined.get(a.name) for o in region for a in o.args if isinstance(a, ir.Var)]
+        if any(o.rule in SINGULAR for o in region) or any(o is not None and o.rule in SINGULAR for o in read):
+            continue
+        if any(o.rule not in _PASSING for o in region):
+            ops.extend(region)
+    return ops
 
 
 def _region(branch, where, defined, uses):

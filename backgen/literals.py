@@ -31,7 +31,9 @@ A module-level name is a *literal list* when:
   ``dict(g=9.81, rho=1.225)`` of the builtin, each key a
   string written once, each value a number written with literals), and every read of it reads one of
   its numbers by a key it holds (``PARAMS["g"]``); ``put_literal_lists`` puts it in the function as it
-  puts a list;
+  puts a list; so too a dict of lists of numbers by strings (``GROUPS = {"age": [0, 1]}``), each read an
+  entry by a key it holds or the ``values()`` (``items()``) a loop takes, each list read as a literal
+  list's must be (``w[GROUPS["age"]]``, ``for idx in GROUPS.values(): w[idx]``);
 * or it is bound once to an array the module computes from such names, or from arrays written out
   (``P = 1e-4 * np.array([[3689, 1170], ...])``), or from numbers alone, written out or bound once by the
   module (``GRID = np.linspace(0.0, 1.0, N)``, ``N = 11``, ``EYE = np.eye(4)``; each name of ``NODES, WEIGHTS =
@@ -95,7 +97,7 @@ def literal_lists(module, is_library, meaning=None):
             found.setdefault(stmt.targets[0].id, []).append(stmt.value)
             arrays.add(stmt.targets[0].id)
         elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
-                and _number_dict(_dict_display(stmt.value, module)) is not None:
+                and _number_dict(_dict_display(stmt.value, module), lists=True) is not None:
             found.setdefault(stmt.targets[0].id, []).append(_dict_display(stmt.value, module))
     if not found and not (meaning and any(isinstance(stmt, ast.Assign) and any(
             _array_literal(n, is_library) or isinstance(n, ast.Call) for n in ast.walk(stmt.value))
@@ -119,7 +121,7 @@ def literal_lists(module, is_library, meaning=None):
         elif isinstance(node, ast.Name) and node.id in found and isinstance(node.ctx, ast.Load):
             literal = found[node.id][0]
             if not (_array_read(node, parents, is_library, module, _rank(literal)) if node.id in arrays else
-                    _entry_read(node, _number_dict(literal), parents) if isinstance(literal, ast.Dict) else
+                    _dict_read(node, literal, parents, is_library) if isinstance(literal, ast.Dict) else
                     _read_only(node, _depth(literal), parents, is_library)):
                 refused.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -487,16 +489,44 @@ def _depth(node, booleans=False):
     return 0 if number(node, arithmetic=True) is not None else None
 
 
-def _number_dict(node):
+def _number_dict(node, lists=False):
     """The keys of the dict literal ``node`` of numbers by strings (``PARAMS = {"g": 9.81, "rho": 1.225}``),
-    each key once, or None where it is no such literal."""
+    each key once, or None where it is no such literal; with ``lists``, of lists of numbers too (a
+    model's groups of features, ``GROUPS = {"age": [0, 1], "income": [2, 3, 4]}``)."""
     if not (isinstance(node, ast.Dict) and node.keys and all(
             isinstance(k, ast.Constant) and type(k.value) is str for k in node.keys)):
         return None  # (None among the keys: a ** unpacking)
     keys = [k.value for k in node.keys]
-    if len(set(keys)) != len(keys) or any(number(v, arithmetic=True) is None for v in node.values):
+    if len(set(keys)) != len(keys) or any(number(v, arithmetic=True) is None and not (
+            lists and isinstance(v, (ast.List, ast.Tuple)) and _depth(v) is not None) for v in node.values):
         return None
     return frozenset(keys)
+
+
+def _dict_read(node, literal, parents, is_library):
+    """Whether the read ``node`` of a module's dict of numbers or lists of numbers by strings (``literal``)
+    leaves it as it is: an entry by a key it holds, read as a literal list is where it is a list
+    (``w[GROUPS["age"]]``), or its ``values()`` or ``items()`` a loop takes, its values so read
+    (``for idx in GROUPS.values()``, ``for name, idx in GROUPS.items()``)."""
+    keys = _number_dict(literal, lists=True)
+    depth = max(_depth(v) for v in literal.values)
+    if _entry_read(node, keys, parents):
+        value = literal.values[[k.value for k in literal.keys].index(parents[id(node)].slice.value)]
+        return _read_only(parents[id(node)], _depth(value), parents, is_library)
+    method = parents.get(id(node))
+    call = parents.get(id(method))
+    loop = parents.get(id(call))
+    if not (isinstance(method, ast.Attribute) and method.value is node and method.attr in ("values", "items") and
+            isinstance(call, ast.Call) and call.func is method and not call.args and not call.keywords and
+            isinstance(loop, (ast.For, ast.comprehension)) and loop.iter is call):
+        return False
+    target = loop.target
+    if method.attr == "items":
+        if not (isinstance(target, ast.Tuple) and len(target.elts) == 2 and
+                all(isinstance(e, ast.Name) for e in target.elts)):
+            return False
+        target = target.elts[1]
+    return depth == 0 or _bound_read_only(target, node.id, depth, parents, is_library)
 
 
 def _dict_display(value, module):
@@ -589,7 +619,10 @@ def _bound_by_loop_over(name, literal, parents):
     loop = parents.get(id(node))
     return isinstance(loop, (ast.For, ast.comprehension)) and loop.target is node and (
         isinstance(loop.iter, ast.Name) and loop.iter.id == literal or isinstance(loop.iter, ast.Call) and any(
-            isinstance(a, ast.Name) and a.id == literal for a in loop.iter.args))
+            isinstance(a, ast.Name) and a.id == literal for a in loop.iter.args) or
+        isinstance(loop.iter, ast.Call) and isinstance(loop.iter.func, ast.Attribute) and
+        loop.iter.func.attr in ("values", "items") and isinstance(loop.iter.func.value, ast.Name) and
+        loop.iter.func.value.id == literal)  # (a module's dict of lists: GROUPS.values())
 
 
 def _item_target(node, call, parents):

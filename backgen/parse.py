@@ -58,6 +58,7 @@ from . import (bound_calls, broadcasts, combinations, correlations, defaults, di
                scipy_calls, scipy_linalg, scipy_optimize, selects, settings_displays, shape_tuples, signals, signed,
                softplus, sorted_calls, spectra, starred, statistics_calls, step_bodies, trys, varargs, vectorized,
                view_targets)
+from . import slice_lists
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
@@ -135,7 +136,7 @@ _CALL_REWRITERS = (softplus, signed, orders, grids, vectorized, distances, rotat
                    spectra, filters, image_filters, selects, outers, broadcasts, masked_reductions, quantiles,
                    eigenvalues, correlations, polyfits, masked_ufuncs, statistics_calls, math_calls, divmods,
                    float_limits, sorted_calls, list_calls, dict_calls, index_tricks,
-                   partials)  # (in this order: a later one may rewrite what an earlier wrote)
+                   partials, slice_lists)  # (in this order: a later one may rewrite what an earlier wrote)
 
 
 def read(func_or_source, name=None, filename=None, helper=False):

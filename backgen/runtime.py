@@ -175,6 +175,24 @@ def _matrix_power_grad(grad, a, n):
     powers = [np.linalg.matrix_power(np.swapaxes(a, -1, -2), k) for k in range(n)]
     return sum((powers[k] @ grad @ powers[n - 1 - k] for k in range(n)), np.zeros(np.shape(a)))
 ''',
+    "_thin_svd_part": '''
+def _thin_svd_part(factor, grad, k, axis):
+    """The gradient of the first k columns (axis -1) of np.linalg.svd's u, or rows (axis -2) of its vt, of
+    full_matrices=True, given grad, the whole factor's: the others (u2) are any orthonormal completion, and
+    an output that does not depend on which (u2.T @ g2 symmetric: through u2 @ u2.T alone, not at all, or
+    one column, decided up to its sign) moves with u1 as u2 @ u2.T = I - u1 @ u1.T does, adding
+    -u2 @ g2.T @ u1; a ValueError where it does."""
+    if np.ndim(grad) == 0:
+        return grad
+    if axis == -2:  # (vt's rows: the columns of v)
+        return np.swapaxes(_thin_svd_part(np.swapaxes(factor, -1, -2), np.swapaxes(grad, -1, -2), k, -1), -1, -2)
+    u1, u2, g1, g2 = factor[..., :k], factor[..., k:], grad[..., :k], grad[..., k:]
+    inner = np.swapaxes(u2, -1, -2) @ g2
+    if not np.allclose(inner, np.swapaxes(inner, -1, -2), rtol=1e-7, atol=1e-9 * (1 + np.abs(inner).max(initial=0))):
+        raise ValueError("the output depends on which columns of u (rows of vt) beyond the first "
+                         f"{k} np.linalg.svd with full_matrices=True picks, which no input decides")
+    return g1 - u2 @ np.swapaxes(g2, -1, -2) @ u1
+''',
     "_one_spacing": '''
 def _one_spacing(h):
     """h, the spacing np.gradient was given, where it is one number (of f of several axes, none given:

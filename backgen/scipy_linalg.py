@@ -1,4 +1,5 @@
-"""SciPy's Cholesky factors, triangular solves and matrix exponential, written as the NumPy they compute.
+"""SciPy's Cholesky factors, triangular solves, matrix exponential, norms, singular values and determinants,
+written as the NumPy they compute.
 
 Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each
 use of a function the environment binds to ``scipy.linalg`` (imported from
@@ -27,6 +28,9 @@ use of a function the environment binds to ``scipy.linalg`` (imported from
   their long names) the triangle ``lower`` names mirrored, ``np.triu(a) + np.triu(a, 1).T`` (``np.tril``
   where lower), for a triangular one that triangle; ``.T`` where ``transposed``.  Other structures
   (``'diagonal'``, ``'banded'``, ``'tridiagonal'``) are refused;
+* ``norm(a, ord=None, axis=None, keepdims=False)`` becomes ``np.linalg.norm`` of the same arguments,
+  ``svdvals(a)`` the singular values ``np.linalg.svd(a, full_matrices=False)[1]`` (whose rule gives
+  their gradient, of a matrix of any shape) and ``det(a)`` ``np.linalg.det(a)``;
 * ``expm(A)`` becomes ``np._expm(A)``: the matrix exponential of a square matrix (or of each of a stack), which the generated module
   computes with its own ``_expm`` (a Taylor series of the matrix scaled to a small norm, squared back),
   differentiated by Van Loan's block: the gradient of ``sum(g * expm(a))`` is the upper right block of the
@@ -45,7 +49,8 @@ from .source import fresh_names, name_ids, rewrite_statements, walk
 from .scipy_calls import function_of, numpy_alias
 
 SCIPY_LINALG = ("scipy.linalg", "autograd.scipy.linalg", "jax.scipy.linalg")
-FUNCTIONS = ("cholesky", "solve_triangular", "cho_factor", "cho_solve", "solve", "inv", "expm")
+FUNCTIONS = ("cholesky", "solve_triangular", "cho_factor", "cho_solve", "solve", "inv", "expm", "norm", "svdvals",
+             "det")
 _GENERAL = (None, "gen", "general")
 _SYMMETRIC = ("sym", "symmetric", "her", "hermitian", "pos", "positive definite")
 _TRIANGULAR = ("upper triangular", "lower triangular")
@@ -228,6 +233,12 @@ def _check_reads(forward, factors, flags):
                                 f"leaves unspecified: read it only by np.diag or cho_solve", node)
 
 
+# SciPy's functions that compute what NumPy's of the same arguments do: (parameters, NumPy's form)
+_AS_NUMPY = {"norm": (("a", "ord", "axis", "keepdims"), None),
+             "svdvals": (("a",), "np.linalg.svd(A, full_matrices=False)[1]"),
+             "det": (("a",), "np.linalg.det(A)")}
+
+
 def _index(node):
     return node.slice.value if isinstance(node.slice, ast.Constant) else None
 
@@ -247,6 +258,16 @@ def _read_matrix(forward, call, name, given):
 
 
 def _replaced(forward, call, name, np_name, factors, flags):
+    if name in _AS_NUMPY:  # (norm, svdvals, det: NumPy's of the same arguments)
+        params, text = _AS_NUMPY[name]
+        given = _arguments(forward, call, name, params)
+        if "a" not in given:
+            raise forward.error(f"scipy.linalg.{name} needs its matrix written out", call)
+        if name == "norm":  # (np.linalg.norm reads ord, axis and keepdims as SciPy does)
+            keywords = [ast.keyword(k, given[k]) for k in params[1:] if k in given]
+            func = _np(np_name, "np.linalg.norm")
+            return ast.Call(func, [given["a"]], keywords)
+        return _with(_np(np_name, text), A=given["a"])
     if name == "expm":  # (the generated module's own _expm computes it, of a square matrix)
         given = _arguments(forward, call, name, ("A",))
         if "A" not in given:

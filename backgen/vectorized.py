@@ -93,7 +93,8 @@ def _helper_vectorized(call, forward, numpy_name):
             isinstance(call.args[0], ast.Starred):
         return None
     floats = bool(func.keywords)  # (otypes=[float]: every value made a float, as np.array(..., dtype=float) does)
-    if not floats and not _float_returns(read_helper(forward, func.args[0].id)):
+    helper = read_helper(forward, func.args[0].id) if not floats else None
+    if not floats and not _float_returns(helper, _float_arguments(helper, call.args[1:])):
         raise forward.error(
             f"np.vectorize({func.args[0].id}) makes every value of the type of {func.args[0].id}'s first (an "
             f"integer there truncates the others), which backgen reads where each return of {func.args[0].id} "
@@ -117,11 +118,30 @@ def _helper_vectorized(call, forward, numpy_name):
 _INTEGER_MATH = frozenset({"floor", "ceil", "trunc", "factorial", "comb", "perm", "gcd", "lcm", "isqrt", "prod"})
 
 
-def _float_returns(helper):
+def _float_arguments(helper, given):
+    """The parameters of the helper (its ``Forward``) after the element that hold a float on every call
+    ``np.vectorize`` makes: a float given (``given``, the numbers after the array), or the default, a float
+    written out, of one not given; none the helper binds again."""
+    params = helper.func.args.args
+    defaults = dict(zip([a.arg for a in params][len(params) - len(helper.func.args.defaults):],
+                        helper.func.args.defaults))
+    floats = set()
+    for k, param in enumerate(params[1:]):
+        value = given[k] if k < len(given) else defaults.get(param.arg)
+        if isinstance(value, ast.Constant) and type(value.value) is float:
+            floats.add(param.arg)
+    return {name for name in floats if not any(isinstance(n, ast.Name) and n.id == name and
+                                               not isinstance(n.ctx, ast.Load) for n in ast.walk(helper.func))}
+
+
+def _float_returns(helper, floats=frozenset()):
     """Whether every ``return`` of the helper (its ``Forward``) gives a float whatever its arguments: a
-    float written out, a function of math giving floats, ``float()``, a division, or arithmetic with one
-    of those."""
+    float written out, a parameter of ``floats`` (one every call gives a float), a function of math
+    giving floats, ``float()``, a division, arithmetic with one of those, ``abs`` of one, and ``max`` or
+    ``min`` of such alone."""
     def surely(node):
+        if isinstance(node, ast.Name):
+            return node.id in floats
         if isinstance(node, ast.Constant):
             return type(node.value) is float
         if isinstance(node, ast.BinOp):
@@ -132,6 +152,10 @@ def _float_returns(helper):
             return surely(node.body) and surely(node.orelse)
         if isinstance(node, ast.Call):
             name = source.meaning_of(node.func, lambda n: helper.env.get(n, n))
+            if name in ("abs", "max", "min") and node.args and not node.keywords and \
+                    not any(isinstance(a, ast.Starred) for a in node.args):
+                return len(node.args) == 1 and name == "abs" and surely(node.args[0]) or \
+                    len(node.args) > 1 and name != "abs" and all(surely(a) for a in node.args)
             return name == "float" or bool(name) and name.startswith("math.") and name[5:] not in _INTEGER_MATH
         return False
     returns = [n for n in ast.walk(helper.func) if isinstance(n, ast.Return)]

@@ -255,7 +255,11 @@ def _svd(c):
     matrices, the same with the last two axes swapped for the transposes and diag(x) as x times
     the identity.  With full_matrices=True (NumPy's default): the same for a square matrix (the
     factors are the same), and for the singular values alone (of the first min(m, n) columns of u
-    and rows of vt); u and vt of more columns or rows than that have some no input decides.  With
+    and rows of vt); u and vt of more columns or rows than that have some no input decides: the
+    same of the first k = min(m, n) of them (``U[:, :r] @ np.diag(s[:r]) @ Vt[:r]``), where the
+    output depends on the others only through their span (the complement of the first k's, a null
+    space's projector ``U[:, n:] @ U[:, n:].T``) or not at all: ``_thin_svd_part`` adds what they
+    give as the backward runs, and raises where the output depends on which of them NumPy picked.  With
     hermitian=True NumPy reads A's lower triangle: each element below the diagonal stands for
     itself and its mirror (as for eigh)."""
     if c.param("compute_uv", True) is False:  # (eigenvalues.rewrite writes it as svd(a, full_matrices=False)[1])
@@ -265,10 +269,7 @@ def _svd(c):
     values_only = parts is not None and not parts & {0, 2}
     full = c.param("full_matrices", True) is not False
     hermitian = c.param("hermitian", False) is True  # (of a square matrix)
-    if full and not values_only and not hermitian and (c.shape_free or c.shape("a")[-1] != c.shape("a")[-2]):
-        c.unsupported("np.linalg.svd is differentiated with full_matrices=False (u and vt of full_matrices=True "
-                      "have columns and rows no input decides), of a square matrix, or for the singular "
-                      "values alone")
+    full = full and not hermitian and (c.shape_free or c.shape("a")[-1] != c.shape("a")[-2])  # (square: the same)
     grad = _svd_stacked(c, values_only, full) if stacked else _svd_matrix(c, values_only, full)
     if not hermitian:
         return grad
@@ -289,8 +290,14 @@ def _svd_matrix(c, values_only, full):
         if full and c.shape("a")[1] != k:
             vt = f"{vt}[:{k}]"
         return f"{u} @ {np_}.diag({g}[1]) @ {vt}"
-    u, s, vt = (c.setup(name, f"{out}[{i}]") for i, name in enumerate(("u", "s", "vt")))
-    du, dvt = f"{g}[0]", f"{g}[2]"
+    # (not square, of full_matrices=True: the first k columns of u, rows of vt; those beyond as _thin_svd_part says)
+    k = min(c.shape("a"))
+    rows, columns = full and c.shape("a")[0] != k, full and c.shape("a")[1] != k
+    u = c.setup("u", f"{out}[0][:, :{k}]" if rows else f"{out}[0]")
+    s = c.setup("s", f"{out}[1]")
+    vt = c.setup("vt", f"{out}[2][:{k}]" if columns else f"{out}[2]")
+    du = c.setup("du", f"_thin_svd_part({out}[0], {g}[0], {k}, -1)") if rows else f"{g}[0]"
+    dvt = c.setup("dvt", f"_thin_svd_part({out}[2], {g}[2], {k}, -2)") if columns else f"{g}[2]"
     eye = f"{np_}.eye(len({s}))"
     gaps = c.setup("gaps", f"{s}[None, :] ** 2 - {s}[:, None] ** 2")
     inverse = c.setup("inverse", f"{np_}.where({eye} == 1, 0.0, 1.0 / ({gaps} + {eye}))")
@@ -314,6 +321,11 @@ def _svd_stacked(c, values_only, full):
         return f"({u} * {g}[1][..., None, :]) @ {vt}"
     s = c.setup("s", f"{out}[1]")
     du, dvt = f"{g}[0]", f"{g}[2]"
+    if full:  # (the first k = min(m, n) columns of u and rows of vt; those beyond as _thin_svd_part says)
+        k = c.setup("k", f"{np_}.shape({s})[-1]")
+        du = c.setup("du", f"_thin_svd_part({u}, {du}, {k}, -1)")
+        dvt = c.setup("dvt", f"_thin_svd_part({vt}, {dvt}, {k}, -2)")
+        u, vt = c.setup("u", f"{u}[..., :{k}]"), c.setup("vt", f"{vt}[..., :{k}, :]")
     eye = c.setup("eye", f"{np_}.eye({np_}.shape({s})[-1])")
     gaps = c.setup("gaps", f"{s}[..., None, :] ** 2 - {s}[..., :, None] ** 2")
     inverse = c.setup("inverse", f"{np_}.where({eye} == 1, 0.0, 1.0 / ({gaps} + {eye}))")

@@ -173,7 +173,7 @@ def _norm(c):
     Where a norm has a kink (0, ties of the largest |x|) NumPy's value is still right and the
     gradient is one of the subgradients.  Without shapes, an order along one axis is a vector norm at
     every rank; an order without an axis is a vector's norm or a matrix's by x's rank, chosen as the
-    code runs (NumPy raises for other ranks)."""
+    code runs (NumPy raises for other ranks); along two axes, the norms of the matrices along them."""
     order, axis, np_, x = c.param("ord"), c.param("axis"), c.np, c.x
     if c.shape_free:  # the 2-norm of the values (flattened, or along axis): 'fro' too, ord=2 along one axis
         if order in (None, "fro") or (order == 2 and isinstance(axis, int)):
@@ -184,6 +184,9 @@ def _norm(c):
             return _vector_norm(c, order, axis)
         if axis is None and order == "nuc":
             return _matrix_norm(c, order)
+        if isinstance(axis, tuple) and len(axis) == 2 and all(type(a) is int for a in axis) and \
+                (number or order == "nuc"):  # the matrices along two axes (np.linalg.matrix_norm's last two)
+            return _matrix_norm_along(c, order, axis)
         if axis is None and number:
             vector = _vector_norm(c, order, axis)
             if order not in (1, -1, float("inf"), float("-inf"), 2, -2):  # (no matrix norm of this order)
