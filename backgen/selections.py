@@ -682,7 +682,18 @@ def _call_selects(call):
     integer of a number (``int(s)``, ``round(np.sum(m))``), which may be a bound the data decides."""
     func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if name in COUNTS and _of_literals(call):
+        return False  # (int(np.prod((2, 4))): a number the code writes, as a loop over shapes written out gives)
     return name in SELECTIONS or name in COUNTS or name == "where" and len(call.args) == 1
+
+
+def _of_literals(call):
+    """Whether the call ``call`` reads no variable: its arguments are numbers and tuples written out, and
+    calls of functions named (``int(np.prod((2, 4)))``), the same on every input."""
+    called = {id(sub.func) for sub in ast.walk(call) if isinstance(sub, ast.Call)}
+    called |= {id(sub.value) for sub in ast.walk(call) if isinstance(sub, ast.Attribute) and id(sub) in called}
+    return not any(isinstance(sub, (ast.Name, ast.Attribute)) and id(sub) not in called for sub in ast.walk(call)
+                   if not isinstance(sub, ast.Call))
 
 
 def _listed_rows(index):
