@@ -49,6 +49,7 @@ _TOO_SHORT = ("window shape cannot be larger than input array shape", "need at l
 _SQUARE = "Last 2 dimensions of the array must be square"
 
 FIRST_TAG = 7  # (sizes below it are the code's own often: 2, 3, 4, 5)
+LONG_VECTOR = 257  # (a flat vector of parameters: longer than the parts a small network cuts of it)
 
 
 def _shape(text):
@@ -108,6 +109,16 @@ class Sizes:
             self._replace(tag, new)
             self.tags.add(new)
         return bool(tags)
+
+    def long_vectors(self, labels=(), least=LONG_VECTOR):
+        """Every parameter of one axis but ``labels`` a long tag of its own (a prime from ``least`` up): a flat
+        vector of parameters the code cuts into parts by slices it writes (``w[0:10].reshape(1, 10)``,
+        ``w[10:20]``, ``w[30]``), which a short sample cuts short.  Whether any changed."""
+        vectors = list(dict.fromkeys(dims[0] for name, dims in self.dims.items()
+                                     if len(dims) == 1 and dims[0] in self.tags and name not in labels))
+        for tag in vectors:
+            self._replace(tag, self._fresh(least))
+        return bool(vectors)
 
     def multiples(self, message):
         """Sizes to try where the broadcasting ``message`` sets a tag against a smaller size no tag has

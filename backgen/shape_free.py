@@ -1457,6 +1457,11 @@ class _Samples:
         found = self.refitted(probe, sizes, MAX_FITS)
         if found is not None:
             return found
+        long = Sizes({n: probe[n].dims for n, rank in ranks.items() if isinstance(rank, int) and rank}, avoid)
+        if "cannot reshape" in str(first.msg) and long.long_vectors(self.labels) and fits(long.shapes()):
+            found = self.refitted(probe, long, MAX_FITS)  # (a flat vector of parameters cut into parts: w[0:10]
+            if found is not None:  # reshaped, of a short sample cut short)
+                return found
         collapsed = sizes.collapsed(size)  # every tag the samples' own size, the axes tied kept tied: sizes
         if fits(collapsed):  # of their own may not fit in memory where a value has many axes (x.dot(w) of rank 4)
             try:
