@@ -59,3 +59,46 @@ def test_a_flat_vector_of_a_classifier_cut_by_slices_written_out_without_shapes(
             log_probs = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
             return -np.sum(log_probs[np.arange(len(y)), y]) + 0.5 * params @ params
     ''', [_normal(22) + 0.05, _normal(5, 2), np.array([0, 1, 1, 0, 1])], wrt=[0, 1])
+
+
+# --- priors of scipy.stats: half-normal, half-Cauchy, log-normal, inverse gamma -------------------
+
+
+def test_half_line_priors_of_scipy_stats_with_and_without_loc_and_scale():
+    assert_generated_right('''
+        from scipy.stats import halfnorm, halfcauchy
+        def f(sigma: "4", tau: float, s: float):
+            lp = np.sum(halfnorm.logpdf(sigma, scale=s)) + halfcauchy.logpdf(tau, 0.0, 5.0)
+            return lp + np.sum(halfnorm.pdf(sigma)) + halfcauchy.logpdf(tau) + np.sum(halfcauchy.pdf(sigma, scale=s))
+    ''', [np.array([0.3, 0.8, 1.4, 2.1]), 0.7, 1.3])
+
+
+def test_lognorm_and_invgamma_of_a_shape_as_scipy_stats_reads_them():
+    assert_generated_right('''
+        import scipy.stats as st
+        def f(x: "5", s: float, a: float, b: float):
+            lp = np.sum(st.lognorm.logpdf(x, s, scale=b)) + np.sum(st.lognorm.pdf(x, s=s, loc=-0.1))
+            return lp + np.sum(st.invgamma.logpdf(x, a, scale=b)) + st.invgamma.pdf(x[0], a)
+    ''', [np.array([0.4, 0.9, 1.3, 2.2, 0.6]), 0.8, 2.5, 1.4])
+
+
+def test_multigammaln_of_a_wishart_normalizer():
+    # log Gamma_p(n / 2): the sum of gammaln(n / 2 - j / 2) over j < p, with p read from the matrix
+    assert_generated_right('''
+        from scipy.special import multigammaln
+        def f(X: "2, 2", V: "2, 2", n: float):
+            p = X.shape[0]
+            _, logdetX = np.linalg.slogdet(X)
+            _, logdetV = np.linalg.slogdet(V)
+            tr = np.trace(np.linalg.solve(V, X))
+            return (0.5 * (n - p - 1) * logdetX - 0.5 * tr - 0.5 * n * p * np.log(2.0)
+                    - 0.5 * n * logdetV - multigammaln(0.5 * n, p))
+    ''', [np.array([[2., 0.3], [0.3, 1.5]]), np.array([[1., 0.1], [0.1, 0.7]]), 5.0])
+
+
+def test_multigammaln_of_an_array():
+    assert_generated_right('''
+        from scipy.special import multigammaln
+        def f(a: "3"):
+            return np.sum(multigammaln(a, 3) * np.array([1.0, 2.0, 3.0]))
+    ''', [np.array([2.5, 3.1, 4.2])])
