@@ -8,7 +8,7 @@ axes it came from.  ``refit(message, loop=False)`` reads the error a run of the 
 (broadcasting ``(4,) (7,)``, also to the shape ``np.broadcast_to`` asks for, ``x.dot(w)``'s inner sizes, ``np.concatenate``'s other axes, a value
 written into a slot, a value a loop carries, with ``loop``) become one, a tag meeting a constant
 of the code (``np.ones((3, 4))``) takes the constant, a value's axes beyond those of the slot it is
-written into take 1; an index past a tag's end (``x[8]``) makes it longer, up to ``MAX_LENGTHENED``, and a
+written into take 1; two sizes no tag has, one a few off a tag's (``z[2:]``), the tag made so they agree; an index past a tag's end (``x[8]``) makes it longer, up to ``MAX_LENGTHENED``, and a
 sample too short for a window (``sliding_window_view(x, 8)``) or for a frame to stack makes every tag longer
 (an index further out is one the sizes make, which grows with them: ``x[np.argmax(x)]``); ``reshape`` to sizes the
 code writes (``x.reshape(4, 3)``) gives the tags it multiplies those sizes; np.linalg asking for square
@@ -49,6 +49,7 @@ _TOO_SHORT = ("window shape cannot be larger than input array shape", "need at l
 _SQUARE = "Last 2 dimensions of the array must be square"
 
 FIRST_TAG = 7  # (sizes below it are the code's own often: 2, 3, 4, 5)
+MAX_OFFSET = 16  # (the most a part of an axis the code cuts, x[2:], or pads, is taken to differ from it)
 LONG_VECTOR = 257  # (a flat vector of parameters: longer than the parts a small network cuts of it)
 
 
@@ -167,12 +168,30 @@ class Sizes:
             return False
         tags = sorted(values & self.tags)
         constants = values - self.tags
+        if len(constants) == 2 and not tags:  # (x[2:] of a tag against a size the code writes)
+            return self._offset(*sorted(constants))
         if len(constants) > 1 or not tags:
             return False  # (sizes the code fixes that disagree: no sizes of the parameters help)
         target = constants.pop() if constants else tags[0]
         for tag in tags:
             if tag != target:
                 self._replace(tag, target)
+        return True
+
+    def _offset(self, a, b):
+        """Sizes ``a`` and ``b`` no tag has, that must agree, where one of them is a tag's give or take a few
+        (``z[2:]`` of a tag 7 is 5, ``np.concatenate([x, [0.0]])`` 8) and the other not: that tag made so the
+        first is the second: the one nearest a tag, where no other is as near.  Whether it changed."""
+        near = sorted((abs(tag - size), size, other, tag) for size, other in ((a, b), (b, a)) for tag in self.tags
+                      if 0 < abs(tag - size) <= MAX_OFFSET)
+        if not near or len(near) > 1 and near[1][0] == near[0][0]:
+            return False
+        _, size, other, tag = near[0]
+        new = tag + other - size
+        if new < 2 or new in self.tags or new in self.avoid:
+            return False
+        self._replace(tag, new)
+        self.tags.add(new)
         return True
 
     def _aligned(self, shapes, exact=False):

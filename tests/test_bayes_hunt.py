@@ -102,3 +102,24 @@ def test_multigammaln_of_an_array():
         def f(a: "3"):
             return np.sum(multigammaln(a, 3) * np.array([1.0, 2.0, 3.0]))
     ''', [np.array([2.5, 3.1, 4.2])])
+
+
+# --- sample sizes a little off a parameter's: a part the code cuts, an axis it pads -----------------
+
+
+def test_stan_stick_breaking_simplex_of_one_more_element_without_shapes():
+    # x has len(y) + 1 elements, weighed by a vector of 4 the code writes: the samples fit y to 3
+    assert_generated_right('''
+        def f(y):
+            K = y.shape[0] + 1
+            x = np.zeros(K)
+            stick = 1.0
+            log_jac = 0.0
+            for k in range(K - 1):
+                z = 1.0 / (1.0 + np.exp(-(y[k] - np.log(K - k - 1))))
+                x[k] = stick * z
+                log_jac += np.log(stick) + np.log(z) + np.log(1 - z)
+                stick -= x[k]
+            x[K - 1] = stick
+            return np.sum(np.array([1.5, 2.0, 0.5, 1.0]) * np.log(x)) + log_jac
+    ''', [_normal(3)])
