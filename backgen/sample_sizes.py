@@ -8,7 +8,7 @@ axes it came from.  ``refit(message, loop=False)`` reads the error a run of the 
 (broadcasting ``(4,) (7,)``, also to the shape ``np.broadcast_to`` asks for, ``x.dot(w)``'s inner sizes, ``np.concatenate``'s other axes, a value
 written into a slot, a value a loop carries, with ``loop``) become one, a tag meeting a constant
 of the code (``np.ones((3, 4))``) takes the constant, a value's axes beyond those of the slot it is
-written into take 1; two sizes no tag has, one a few off a tag's (``z[2:]``), the tag made so they agree; an index past a tag's end (``x[8]``) makes it longer, up to ``MAX_LENGTHENED``, and a
+written into take 1; an index past a tag's end (``x[8]``) makes it longer, up to ``MAX_LENGTHENED``, and a
 sample too short for a window (``sliding_window_view(x, 8)``) or for a frame to stack makes every tag longer
 (an index further out is one the sizes make, which grows with them: ``x[np.argmax(x)]``); ``reshape`` to sizes the
 code writes (``x.reshape(4, 3)``) gives the tags it multiplies those sizes; np.linalg asking for square
@@ -16,7 +16,8 @@ matrices (``np.linalg.det(R)`` of ``R - np.eye(3)`` made ``(7, 3)``) makes the l
 agree.  It returns whether
 the sizes changed: False where the error says nothing it can follow (sizes of the code that
 disagree, a size no tag has, an error of another kind), so the caller stops there.
-``collapsed(size)`` is ``shapes()`` with every tag ``size``.  ``Sizes.of_names(sizes, avoid)`` does the
+``offsets(message)`` lists a copy where two sizes no tag has disagree, one a few off a tag's (``z[2:]``), that
+tag made so they agree.  ``collapsed(size)`` is ``shapes()`` with every tag ``size``.  ``Sizes.of_names(sizes, avoid)`` does the
 same for the named dimensions of declared shapes (``{name: size}``, one tag each), ``named()`` giving
 them back; ``small()`` makes every tag a small size (code that runs at those only), ``multiples(message)``
 lists sizes with one tag a multiple of another (``a[:, H:2 * H]``).  The sizes chosen decide only
@@ -168,8 +169,6 @@ class Sizes:
             return False
         tags = sorted(values & self.tags)
         constants = values - self.tags
-        if len(constants) == 2 and not tags:  # (x[2:] of a tag against a size the code writes)
-            return self._offset(*sorted(constants))
         if len(constants) > 1 or not tags:
             return False  # (sizes the code fixes that disagree: no sizes of the parameters help)
         target = constants.pop() if constants else tags[0]
@@ -178,21 +177,37 @@ class Sizes:
                 self._replace(tag, target)
         return True
 
-    def _offset(self, a, b):
-        """Sizes ``a`` and ``b`` no tag has, that must agree, where one of them is a tag's give or take a few
-        (``z[2:]`` of a tag 7 is 5, ``np.concatenate([x, [0.0]])`` 8) and the other not: that tag made so the
-        first is the second: the one nearest a tag, where no other is as near.  Whether it changed."""
+    def offsets(self, message):
+        """Sizes to try where ``message`` sets two sizes no tag has against each other, one of them a tag's
+        give or take a few (``z[2:]`` of a tag 7 is 5, ``np.concatenate([x, [0.0]])`` 8): a copy with that tag
+        made so the two agree, the one nearest a tag (where no other is as near), in a list (none else)."""
+        found = _BROADCAST.search(message)
+        if found:
+            text = found.group(1)
+            if "->" in text:
+                text = " ".join(part.split("->")[-1] for part in text.split("]: ", 1)[-1].split())
+            shapes = [_shape(part) for part in re.findall(r"\([\d, ]*\)", text)]
+            pairs = {(s[-k], t[-k]) for s in shapes for t in shapes for k in range(1, min(len(s), len(t)) + 1)
+                     if 1 != s[-k] != t[-k] != 1}
+        else:
+            found = next(filter(None, (pattern.search(message) for pattern in (_CORE, _ALIGNED, _CONCATENATED))), None)
+            pairs = {(int(found.group(1)), int(found.group(2)))} if found else set()
+        pairs = {(a, b) for a, b in pairs if a not in self.tags and b not in self.tags}
+        if len({frozenset(pair) for pair in pairs}) != 1:
+            return []
+        a, b = next(iter(pairs))
         near = sorted((abs(tag - size), size, other, tag) for size, other in ((a, b), (b, a)) for tag in self.tags
                       if 0 < abs(tag - size) <= MAX_OFFSET)
         if not near or len(near) > 1 and near[1][0] == near[0][0]:
-            return False
+            return []
         _, size, other, tag = near[0]
         new = tag + other - size
         if new < 2 or new in self.tags or new in self.avoid:
-            return False
-        self._replace(tag, new)
-        self.tags.add(new)
-        return True
+            return []
+        changed = copy.deepcopy(self)
+        changed._replace(tag, new)
+        changed.tags.add(new)
+        return [changed]
 
     def _aligned(self, shapes, exact=False):
         """Sizes of ``shapes`` aligned from their last axes, as broadcasting aligns them, made to agree."""

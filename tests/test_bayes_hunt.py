@@ -123,3 +123,26 @@ def test_stan_stick_breaking_simplex_of_one_more_element_without_shapes():
             x[K - 1] = stick
             return np.sum(np.array([1.5, 2.0, 0.5, 1.0]) * np.log(x)) + log_jac
     ''', [_normal(3)])
+
+
+# --- data passed on to a helper that reads it in arithmetic alone ---------------------------------
+
+
+def test_data_passed_to_a_log_joint_helper_are_operands_without_shapes():
+    # f(z, y, sigma) calls log_joint(z, y, sigma), where y and sigma are only operands of arithmetic: they
+    # are tried as numbers and size-one arrays beside the flat vector z, and the code holds for arrays of
+    # the schools' data, not for numbers alone
+    assert_generated_right('''
+        def unpack(z):
+            return z[0], z[1], z[2:]
+
+        def log_joint(z, y, sigma):
+            mu, log_tau, eta = unpack(z)
+            theta = mu + np.exp(log_tau) * eta
+            return (-0.5 * mu ** 2 / 100.0 - 0.5 * log_tau ** 2
+                    - 0.5 * np.dot(eta, eta) - 0.5 * np.sum(((y - theta) / sigma) ** 2))
+
+        def f(z, y, sigma):
+            return -log_joint(z, y, sigma)
+    ''', [_normal(10), np.array([28., 8., -3., 7., -1., 1., 18., 12.]),
+          np.array([15., 10., 16., 11., 9., 11., 10., 18.])])
