@@ -54,7 +54,8 @@ row per point) theirs in ``d = x - mean``, through ``np.linalg.solve(C, d.T)`` a
 ``np.linalg.slogdet(C)``, ``C`` the matrix SciPy reads of ``cov``: a matrix's lower
 triangle, mirrored (its gradient lies there), a vector's diagonal, a number times the
 identity (the ranks told apart by ``np.ndim(cov)``); ``halfnorm``, ``halfcauchy``, ``lognorm`` and
-``invgamma`` and ``scipy.special.multigammaln`` as ``scipy_densities`` writes them; an argument
+``invgamma`` and ``scipy.special``'s ``multigammaln``, ``i0``, ``i1``, ``i0e`` and ``i1e`` as ``scipy_densities`` writes
+them; an argument
 written twice there is an expression without side effects, as arguments are;
 
 and ``scipy.stats.entropy(pk, qk=None, base=None, axis=0)`` becomes its formula: ``-sum(P log P)``
@@ -137,7 +138,7 @@ FORMULAS = {
     # gamma(n + 1), 0 below 0, as SciPy computes it; a Poisson likelihood's factorial(y) of its counts)
 }
 
-FORMULAS.update(scipy_densities.FORMULAS)  # (multigammaln)
+FORMULAS.update(scipy_densities.FORMULAS)  # (multigammaln, i0, i1, i0e, i1e)
 
 # the arguments each function read is read with (another call of it is refused, saying so)
 READ = {"expit": "one argument", "logsumexp": "the arguments a, axis, b and keepdims",

@@ -146,3 +146,23 @@ def test_data_passed_to_a_log_joint_helper_are_operands_without_shapes():
             return -log_joint(z, y, sigma)
     ''', [_normal(10), np.array([28., 8., -3., 7., -1., 1., 18., 12.]),
           np.array([15., 10., 16., 11., 9., 11., 10., 18.])])
+
+
+# --- the modified Bessel functions of a von Mises normalizer --------------------------------------
+
+
+def test_von_mises_log_likelihood_with_i0_and_i0e():
+    assert_generated_right('''
+        from scipy.special import i0, i0e
+        def f(mu: float, kappa: float, theta: "6"):
+            a = np.sum(kappa * np.cos(theta - mu) - np.log(2 * np.pi * i0(kappa)))
+            return a + np.sum(kappa * (np.cos(theta - mu) - 1) - np.log(2 * np.pi * i0e(kappa)))
+    ''', [0.3, 2.0, np.array([0.1, -0.4, 0.8, 1.2, -1.0, 0.5])])
+
+
+def test_bessel_i1_and_i1e_of_an_array_both_signs():
+    assert_generated_right('''
+        import scipy.special as sp
+        def f(x: "4"):
+            return np.sum(sp.i1(x) * np.array([1.0, 2.0, 0.5, 1.5])) + np.sum(sp.i1e(x) ** 2) + np.sum(sp.i0e(3.0 * x))
+    ''', [np.array([-2.5, -0.3, 0.7, 6.0])])
