@@ -53,8 +53,8 @@ gradient), and
 row per point) theirs in ``d = x - mean``, through ``np.linalg.solve(C, d.T)`` and
 ``np.linalg.slogdet(C)``, ``C`` the matrix SciPy reads of ``cov``: a matrix's lower
 triangle, mirrored (its gradient lies there), a vector's diagonal, a number times the
-identity (the ranks told apart by ``np.ndim(cov)``); ``halfnorm``, ``halfcauchy``, ``lognorm`` and
-``invgamma`` and ``scipy.special``'s ``multigammaln``, ``i0``, ``i1``, ``i0e`` and ``i1e`` as ``scipy_densities`` writes
+identity (the ranks told apart by ``np.ndim(cov)``); ``dirichlet``, ``halfnorm``, ``halfcauchy``, ``lognorm``
+and ``invgamma`` and ``scipy.special``'s ``multigammaln``, ``i0``, ``i1``, ``i0e`` and ``i1e`` as ``scipy_densities`` writes
 them; an argument
 written twice there is an expression without side effects, as arguments are;
 
@@ -192,7 +192,7 @@ DISTRIBUTIONS = {"norm": (("x", "loc", "scale"), ("x",), NORM),
                  "nbinom": (("k", "n", "p", "loc"), ("k", "n", "p"), DISCRETE["nbinom"]),
                  "geom": (("k", "p", "loc"), ("k", "p"), DISCRETE["geom"]),
                  "bernoulli": (("k", "p", "loc"), ("k", "p"), DISCRETE["bernoulli"])}
-DISTRIBUTIONS.update(scipy_densities.DISTRIBUTIONS)  # (halfnorm, halfcauchy, lognorm, invgamma)
+DISTRIBUTIONS.update(scipy_densities.DISTRIBUTIONS)  # (dirichlet, halfnorm, halfcauchy, lognorm, invgamma)
 
 
 def stats_meaning(name):
@@ -376,7 +376,7 @@ def _stats_call(forward, call, meaning, numpy_name):
                                                                  "2.5066282746310002")
             text = text.replace(" * SCALE)", ")").replace(" / SCALE)", ")").replace(" / (2.0 * SCALE))", " / 2.0)")
         parts = {"X": given["x"], "LOC": given.get("loc"), "SCALE": given.get("scale"), "DF": given.get("df"),
-                 "A": given.get("a"), "B": given.get("b"), "S": given.get("s")}
+                 "A": given.get("a"), "B": given.get("b"), "S": given.get("s"), "ALPHA": given.get("alpha")}
     else:
         matrix = COV_MATRIX if "cov" in given else "np.eye(np.shape(D)[-1])"  # (cov=1, SciPy's default)
         text = source.renamed(source.renamed(templates[name], {"MATRIX": matrix}),

@@ -5,7 +5,8 @@ Contract: ``DISTRIBUTIONS`` adds to ``scipy_calls.DISTRIBUTIONS`` the priors of 
 ``(x, s, loc=0, scale=1)`` and ``invgamma``'s of ``(x, a, loc=0, scale=1)``, each in ``Z = (x - loc) / scale``
 and its shape (``S``, ``A``), as SciPy computes them (a half line's ``-inf`` and 0 below its support, a
 constant of no gradient there, through ``np.where``; the logs of ``lognorm`` and ``invgamma`` are of no number
-there).  ``FORMULAS`` adds to ``scipy_calls.FORMULAS`` ``multigammaln(a, d)``, the log of the multivariate
+there), and ``dirichlet``'s of ``(x, alpha)`` (a point, or a column per point, as SciPy reads them).
+``FORMULAS`` adds to ``scipy_calls.FORMULAS`` ``multigammaln(a, d)``, the log of the multivariate
 gamma function of a Wishart's normalizer: ``d (d - 1) / 4 log(pi)`` plus the sum of ``gammaln(a - j / 2)``
 for ``j`` in ``0 .. d - 1`` (``d`` an integer, ``a`` a number or an array of them); and the modified Bessel
 functions of a von Mises density's normalizer, ``i0``, ``i1`` and their scaled ``i0e``, ``i1e`` (times
@@ -24,7 +25,13 @@ LOGNORM = {"logpdf": _LOGNORM_LOGPDF, "pdf": f"np.exp{_LOGNORM_LOGPDF}"}
 _INVGAMMA_LOGPDF = "(-(A + 1.0) * np.log(Z) - 1.0 / Z - _gammaln(A) - np.log(SCALE))"
 INVGAMMA = {"logpdf": _INVGAMMA_LOGPDF, "pdf": f"np.exp{_INVGAMMA_LOGPDF}"}
 
-DISTRIBUTIONS = {"halfnorm": (("x", "loc", "scale"), ("x",), HALFNORM),
+# the Dirichlet's, of a point x on the simplex (or a column per point, as SciPy reads them) and concentrations
+_DIRICHLET_LOGPDF = "(_gammaln(np.sum(ALPHA)) - np.sum(_gammaln(ALPHA)) + np.sum(_xlogy(np.reshape(ALPHA - 1.0, " \
+                    "(-1,) + (1,) * (np.ndim(X) - 1)), X), axis=0))"
+DIRICHLET = {"logpdf": _DIRICHLET_LOGPDF, "pdf": f"np.exp{_DIRICHLET_LOGPDF}"}
+
+DISTRIBUTIONS = {"dirichlet": (("x", "alpha"), ("x", "alpha"), DIRICHLET),
+                 "halfnorm": (("x", "loc", "scale"), ("x",), HALFNORM),
                  "halfcauchy": (("x", "loc", "scale"), ("x",), HALFCAUCHY),
                  "lognorm": (("x", "s", "loc", "scale"), ("x", "s"), LOGNORM),
                  "invgamma": (("x", "a", "loc", "scale"), ("x", "a"), INVGAMMA)}

@@ -166,3 +166,15 @@ def test_bessel_i1_and_i1e_of_an_array_both_signs():
         def f(x: "4"):
             return np.sum(sp.i1(x) * np.array([1.0, 2.0, 0.5, 1.5])) + np.sum(sp.i1e(x) ** 2) + np.sum(sp.i0e(3.0 * x))
     ''', [np.array([-2.5, -0.3, 0.7, 6.0])])
+
+
+def test_dirichlet_logpdf_of_scipy_stats_of_a_point_and_of_columns():
+    assert_generated_right('''
+        from scipy.stats import dirichlet
+        def f(log_alpha: "3", w: "3", W: "3, 4"):
+            alpha = np.exp(log_alpha)
+            x = w / np.sum(w)
+            X = W / np.sum(W, axis=0)
+            return dirichlet.logpdf(x, alpha) + np.sum(dirichlet.logpdf(X, alpha) * np.arange(4.0)) + dirichlet.pdf(x, alpha)
+    ''', [np.array([0.2, -0.3, 0.5]), np.array([0.2, 0.5, 0.3]),
+          np.array([[0.2, 0.1, 0.5, 0.3], [0.3, 0.6, 0.25, 0.3], [0.5, 0.3, 0.25, 0.4]])])
