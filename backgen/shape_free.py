@@ -1495,8 +1495,13 @@ class _Samples:
             return found
         long = Sizes({n: probe[n].dims for n, rank in ranks.items() if isinstance(rank, int) and rank}, avoid)
         if "cannot reshape" in str(first.msg) and long.long_vectors(self.labels) and fits(long.shapes()):
-            found = self.refitted(probe, long, MAX_FITS)  # (a flat vector of parameters cut into parts: w[0:10]
-            if found is not None:  # reshaped, of a short sample cut short)
+            try:  # (a flat vector of parameters cut into parts, w[0:10] reshaped, of a short sample cut short)
+                found = self.refitted(probe, long, MAX_FITS)
+            except BackgenError as exc:
+                if getattr(exc, "shape_free", False):
+                    raise
+                found = None  # (what the long samples ran into: the samples' own sizes, as before them)
+            if found is not None:
                 return found
         collapsed = sizes.collapsed(size)  # every tag the samples' own size, the axes tied kept tied: sizes
         if fits(collapsed):  # of their own may not fit in memory where a value has many axes (x.dot(w) of rank 4)
@@ -1517,7 +1522,9 @@ class _Samples:
         the failures ask for, in at most ``count`` runs; None where they ask for nothing more it can follow.
         With ``parts``, where they do not, the sizes of an axis the code cuts are tried in parts that agree
         (``Sizes.parts``), and a size a few off a sample's made so (``Sizes.offsets``), kept where the run gets
-        further."""
+        further.  Where the sizes followed are a size made a few off a sample's, what the run then ends in is
+        not said: those sizes were a guess (None)."""
+        guessed = False
         for _ in range(count):
             if self.fitting.runs >= MAX_FIT_RUNS:
                 return None
@@ -1529,14 +1536,20 @@ class _Samples:
                 if sizes.refit(exc.msg, getattr(exc, "varying_shape", None) == "loop") and fits(sizes.shapes()):
                     continue
                 if _ran(exc):
+                    if guessed:
+                        return None
                     raise  # (what backgen says where the forward runs)
-                for tried in (sizes.parts(exc.msg) if parts else []) + sizes.offsets(exc.msg):
+                offsets = sizes.offsets(exc.msg)
+                for tried in (sizes.parts(exc.msg) if parts else []) + offsets:
+                    if not fits(tried.shapes()):
+                        continue
                     try:
                         return self.fitted(probe, tried.shapes())
                     except BackgenError as again:
                         if getattr(again, "shape_free", False):
                             raise
                         if again.msg != exc.msg:  # (further on, or elsewhere: followed from there)
+                            guessed = guessed or tried in offsets
                             sizes = tried
                             break
                 else:
