@@ -16,7 +16,8 @@ matrices (``np.linalg.det(R)`` of ``R - np.eye(3)`` made ``(7, 3)``) makes the l
 agree.  It returns whether
 the sizes changed: False where the error says nothing it can follow (sizes of the code that
 disagree, a size no tag has, an error of another kind), so the caller stops there.
-``collapsed(size)`` is ``shapes()`` with every tag ``size``.  ``Sizes.of_names(sizes, avoid)`` does the
+``offsets(message)`` lists a copy where two sizes no tag has disagree, one a few off a tag's (``z[2:]``), that
+tag made so they agree.  ``collapsed(size)`` is ``shapes()`` with every tag ``size``.  ``Sizes.of_names(sizes, avoid)`` does the
 same for the named dimensions of declared shapes (``{name: size}``, one tag each), ``named()`` giving
 them back; ``small()`` makes every tag a small size (code that runs at those only), ``multiples(message)``
 lists sizes with one tag a multiple of another (``a[:, H:2 * H]``).  The sizes chosen decide only
@@ -49,6 +50,8 @@ _TOO_SHORT = ("window shape cannot be larger than input array shape", "need at l
 _SQUARE = "Last 2 dimensions of the array must be square"
 
 FIRST_TAG = 7  # (sizes below it are the code's own often: 2, 3, 4, 5)
+MAX_OFFSET = 16  # (the most a part of an axis the code cuts, x[2:], or pads, is taken to differ from it)
+LONG_VECTOR = 257  # (a flat vector of parameters: longer than the parts a small network cuts of it)
 
 
 def _shape(text):
@@ -109,6 +112,16 @@ class Sizes:
             self.tags.add(new)
         return bool(tags)
 
+    def long_vectors(self, labels=(), least=LONG_VECTOR):
+        """Every parameter of one axis but ``labels`` a long tag of its own (a prime from ``least`` up): a flat
+        vector of parameters the code cuts into parts by slices it writes (``w[0:10].reshape(1, 10)``,
+        ``w[10:20]``, ``w[30]``), which a short sample cuts short.  Whether any changed."""
+        vectors = list(dict.fromkeys(dims[0] for name, dims in self.dims.items()
+                                     if len(dims) == 1 and dims[0] in self.tags and name not in labels))
+        for tag in vectors:
+            self._replace(tag, self._fresh(least))
+        return bool(vectors)
+
     def multiples(self, message):
         """Sizes to try where the broadcasting ``message`` sets a tag against a smaller size no tag has
         (``a[:, H:2 * H]`` of an axis shorter than ``2 * H``): each other tag 4, 3 or 2 times it, a list."""
@@ -163,6 +176,38 @@ class Sizes:
             if tag != target:
                 self._replace(tag, target)
         return True
+
+    def offsets(self, message):
+        """Sizes to try where ``message`` sets two sizes no tag has against each other, one of them a tag's
+        give or take a few (``z[2:]`` of a tag 7 is 5, ``np.concatenate([x, [0.0]])`` 8): a copy with that tag
+        made so the two agree, the one nearest a tag (where no other is as near), in a list (none else)."""
+        found = _BROADCAST.search(message)
+        if found:
+            text = found.group(1)
+            if "->" in text:
+                text = " ".join(part.split("->")[-1] for part in text.split("]: ", 1)[-1].split())
+            shapes = [_shape(part) for part in re.findall(r"\([\d, ]*\)", text)]
+            pairs = {(s[-k], t[-k]) for s in shapes for t in shapes for k in range(1, min(len(s), len(t)) + 1)
+                     if 1 != s[-k] != t[-k] != 1}
+        else:
+            found = next(filter(None, (pattern.search(message) for pattern in (_CORE, _ALIGNED, _CONCATENATED))), None)
+            pairs = {(int(found.group(1)), int(found.group(2)))} if found else set()
+        pairs = {(a, b) for a, b in pairs if a not in self.tags and b not in self.tags}
+        if len({frozenset(pair) for pair in pairs}) != 1:
+            return []
+        a, b = next(iter(pairs))
+        near = sorted((abs(tag - size), size, other, tag) for size, other in ((a, b), (b, a)) for tag in self.tags
+                      if 0 < abs(tag - size) <= MAX_OFFSET)
+        if not near or len(near) > 1 and near[1][0] == near[0][0]:
+            return []
+        _, size, other, tag = near[0]
+        new = tag + other - size
+        if new < 2 or new in self.tags or new in self.avoid:
+            return []
+        changed = copy.deepcopy(self)
+        changed._replace(tag, new)
+        changed.tags.add(new)
+        return [changed]
 
     def _aligned(self, shapes, exact=False):
         """Sizes of ``shapes`` aligned from their last axes, as broadcasting aligns them, made to agree."""

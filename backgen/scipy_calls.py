@@ -53,7 +53,9 @@ gradient), and
 row per point) theirs in ``d = x - mean``, through ``np.linalg.solve(C, d.T)`` and
 ``np.linalg.slogdet(C)``, ``C`` the matrix SciPy reads of ``cov``: a matrix's lower
 triangle, mirrored (its gradient lies there), a vector's diagonal, a number times the
-identity (the ranks told apart by ``np.ndim(cov)``); an argument
+identity (the ranks told apart by ``np.ndim(cov)``); ``dirichlet``, ``halfnorm``, ``halfcauchy``, ``lognorm``
+and ``invgamma`` and ``scipy.special``'s ``multigammaln``, ``i0``, ``i1``, ``i0e`` and ``i1e`` as ``scipy_densities`` writes
+them; an argument
 written twice there is an expression without side effects, as arguments are;
 
 and ``scipy.stats.entropy(pk, qk=None, base=None, axis=0)`` becomes its formula: ``-sum(P log P)``
@@ -68,7 +70,7 @@ frozen ``norm(loc, scale)`` are refused at the call.
 import ast
 import copy
 
-from . import source
+from . import scipy_densities, source
 
 SCIPY_SPECIAL = ("scipy.special", "autograd.scipy.special", "jax.scipy.special")
 SCIPY_STATS = ("scipy.stats", "autograd.scipy.stats", "jax.scipy.stats")
@@ -136,6 +138,8 @@ FORMULAS = {
     # gamma(n + 1), 0 below 0, as SciPy computes it; a Poisson likelihood's factorial(y) of its counts)
 }
 
+FORMULAS.update(scipy_densities.FORMULAS)  # (multigammaln, i0, i1, i0e, i1e)
+
 # the arguments each function read is read with (another call of it is refused, saying so)
 READ = {"expit": "one argument", "logsumexp": "the arguments a, axis, b and keepdims",
         "softmax": "the arguments x and axis", "log_softmax": "the arguments x and axis",
@@ -188,6 +192,7 @@ DISTRIBUTIONS = {"norm": (("x", "loc", "scale"), ("x",), NORM),
                  "nbinom": (("k", "n", "p", "loc"), ("k", "n", "p"), DISCRETE["nbinom"]),
                  "geom": (("k", "p", "loc"), ("k", "p"), DISCRETE["geom"]),
                  "bernoulli": (("k", "p", "loc"), ("k", "p"), DISCRETE["bernoulli"])}
+DISTRIBUTIONS.update(scipy_densities.DISTRIBUTIONS)  # (dirichlet, halfnorm, halfcauchy, lognorm, invgamma)
 
 
 def stats_meaning(name):
@@ -371,7 +376,7 @@ def _stats_call(forward, call, meaning, numpy_name):
                                                                  "2.5066282746310002")
             text = text.replace(" * SCALE)", ")").replace(" / SCALE)", ")").replace(" / (2.0 * SCALE))", " / 2.0)")
         parts = {"X": given["x"], "LOC": given.get("loc"), "SCALE": given.get("scale"), "DF": given.get("df"),
-                 "A": given.get("a"), "B": given.get("b")}
+                 "A": given.get("a"), "B": given.get("b"), "S": given.get("s"), "ALPHA": given.get("alpha")}
     else:
         matrix = COV_MATRIX if "cov" in given else "np.eye(np.shape(D)[-1])"  # (cov=1, SciPy's default)
         text = source.renamed(source.renamed(templates[name], {"MATRIX": matrix}),

@@ -682,7 +682,28 @@ def _call_selects(call):
     integer of a number (``int(s)``, ``round(np.sum(m))``), which may be a bound the data decides."""
     func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if name in COUNTS and _of_literals(call):
+        return False  # (int(np.prod((2, 4))): a number the code writes, as a loop over shapes written out gives)
     return name in SELECTIONS or name in COUNTS or name == "where" and len(call.args) == 1
+
+
+_PURE = {"int", "round", "float", "abs", "min", "max", "prod", "sum", "ceil", "floor", "trunc", "sqrt"}
+
+
+def _of_literals(call):
+    """Whether the call ``call`` reads no variable: its arguments are numbers and tuples written out, and
+    calls of arithmetic's functions (``int(np.prod((2, 4)))``, ``math.ceil``), the same on every input."""
+    calls = [sub for sub in ast.walk(call) if isinstance(sub, ast.Call)]
+    for sub in calls:
+        func = sub.func
+        if isinstance(func, ast.Attribute) and not (isinstance(func.value, ast.Name) and
+                                                    func.value.id in ("np", "numpy", "math")):
+            return False  # (np.random.rand(): not the same on every run)
+        if (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)) not in _PURE:
+            return False
+    called = {id(sub.func) for sub in calls} | {id(sub.func.value) for sub in calls if isinstance(sub.func, ast.Attribute)}
+    return not any(isinstance(sub, (ast.Name, ast.Attribute)) and id(sub) not in called for sub in ast.walk(call)
+                   if not isinstance(sub, ast.Call))
 
 
 def _listed_rows(index):

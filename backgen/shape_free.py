@@ -743,10 +743,12 @@ def _plain_names(test):
     return [name for child in ast.iter_child_nodes(test) for name in _plain_names(child)]
 
 
-def arithmetic_only(func, names, augmented=False):
+def arithmetic_only(func, names, augmented=False, helpers=None, depth=0):
     """Those of ``names`` the function uses only as operands of arithmetic and comparisons
     (``k * d``, ``d - rest``): arrays of size-one axes serve there for any shapes.  With
-    ``augmented``, the right side of an ``op=`` (``y[m] *= w``) counts as an operand too."""
+    ``augmented``, the right side of an ``op=`` (``y[m] *= w``) counts as an operand too.  Given
+    ``helpers`` (the ``def`` of a helper of that name, as read, or None), a name passed to one of them whose parameter
+    there is only such an operand (``log_joint(z, y, sigma)``, ``y - theta`` there) is one too."""
     parents = source.parents(func)
     found = set(names)
     for node in walk(func):
@@ -754,11 +756,45 @@ def arithmetic_only(func, names, augmented=False):
         if augmented and isinstance(parent, ast.AugAssign) and parent.value is node:
             continue
         if isinstance(node, ast.Name) and node.id in found and isinstance(node.ctx, ast.Load) and \
+                _helper_operand(node, parent, helpers, depth):
+            continue
+        if isinstance(node, ast.Name) and node.id in found and isinstance(node.ctx, ast.Load) and \
                 not isinstance(parent, (ast.BinOp, ast.UnaryOp, ast.Compare)):
             found.discard(node.id)
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             found.discard(node.id)  # given a new value
     return found
+
+
+def _helper_operand(node, call, helpers, depth):
+    """Whether the name ``node``, an argument of ``call``, is passed to a helper of ``helpers`` whose
+    parameter it fills is only an operand of arithmetic there (``arithmetic_only``, two helpers deep)."""
+    if not helpers or depth >= 2 or not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
+        return False
+    helper = helpers(call.func.id)
+    if not isinstance(helper, (ast.FunctionDef, ast.AsyncFunctionDef)) or \
+            any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return False
+    params = [a.arg for a in helper.args.posonlyargs + helper.args.args]
+    position = next((i for i, a in enumerate(call.args) if a is node), None)
+    param = params[position] if position is not None and position < len(params) else \
+        next((k.arg for k in call.keywords if k.value is node), None)
+    if param is None or helper.args.vararg is not None and position is not None and position >= len(params):
+        return False
+    return param in arithmetic_only(helper, [param], helpers=helpers, depth=depth + 1)
+
+
+def _helper_defs(forward):
+    """The ``def`` of the helper of a name, as its source reads (None where it has none), each read once."""
+    from .parse import read_plain  # (which imports this module)
+    read = {}
+
+    def helper(name):
+        if name not in read:
+            plain = read_plain(forward, name) if name in forward.helpers else None
+            read[name] = getattr(plain, "func", None)
+        return read[name]
+    return helper
 
 
 def compared_only(func, names):
@@ -1122,7 +1158,7 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
                 if results:
                     break
         try:
-            operands = [n for n in free if n in arithmetic_only(forward.func, free)]
+            operands = [n for n in free if n in arithmetic_only(forward.func, free, helpers=_helper_defs(forward))]
             if not results and operands:  # values only added, multiplied...: size-one axes broadcast against any
                 sets = [{**dict.fromkeys(free, len(dims)), **vectors, **fixed, **dict.fromkeys(operands, (1,) * rank)}
                         for rank, dims in enumerate(PROBES)]
@@ -1457,6 +1493,16 @@ class _Samples:
         found = self.refitted(probe, sizes, MAX_FITS)
         if found is not None:
             return found
+        long = Sizes({n: probe[n].dims for n, rank in ranks.items() if isinstance(rank, int) and rank}, avoid)
+        if "cannot reshape" in str(first.msg) and long.long_vectors(self.labels) and fits(long.shapes()):
+            try:  # (a flat vector of parameters cut into parts, w[0:10] reshaped, of a short sample cut short)
+                found = self.refitted(probe, long, MAX_FITS)
+            except BackgenError as exc:
+                if getattr(exc, "shape_free", False):
+                    raise
+                found = None  # (what the long samples ran into: the samples' own sizes, as before them)
+            if found is not None:
+                return found
         collapsed = sizes.collapsed(size)  # every tag the samples' own size, the axes tied kept tied: sizes
         if fits(collapsed):  # of their own may not fit in memory where a value has many axes (x.dot(w) of rank 4)
             try:
@@ -1475,7 +1521,10 @@ class _Samples:
         """The program written at ``probe`` with its parameters of the ``sizes`` (``sample_sizes.Sizes``)
         the failures ask for, in at most ``count`` runs; None where they ask for nothing more it can follow.
         With ``parts``, where they do not, the sizes of an axis the code cuts are tried in parts that agree
-        (``Sizes.parts``), kept where the run gets further."""
+        (``Sizes.parts``), and a size a few off a sample's made so (``Sizes.offsets``), kept where the run gets
+        further.  Where the sizes followed are a size made a few off a sample's, what the run then ends in is
+        not said: those sizes were a guess (None)."""
+        guessed = False
         for _ in range(count):
             if self.fitting.runs >= MAX_FIT_RUNS:
                 return None
@@ -1487,14 +1536,20 @@ class _Samples:
                 if sizes.refit(exc.msg, getattr(exc, "varying_shape", None) == "loop") and fits(sizes.shapes()):
                     continue
                 if _ran(exc):
+                    if guessed:
+                        return None
                     raise  # (what backgen says where the forward runs)
-                for tried in sizes.parts(exc.msg) if parts else ():
+                offsets = sizes.offsets(exc.msg)
+                for tried in (sizes.parts(exc.msg) if parts else []) + offsets:
+                    if not fits(tried.shapes()):
+                        continue
                     try:
                         return self.fitted(probe, tried.shapes())
                     except BackgenError as again:
                         if getattr(again, "shape_free", False):
                             raise
                         if again.msg != exc.msg:  # (further on, or elsewhere: followed from there)
+                            guessed = guessed or tried in offsets
                             sizes = tried
                             break
                 else:

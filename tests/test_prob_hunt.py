@@ -367,15 +367,16 @@ def test_layer_shapes_of_a_list_the_module_changes_are_no_constant():
 
 
 def test_the_decorator_names_a_multivariate_scipy_distribution_it_does_not_read():
-    # dirichlet is an instance of dirichlet_gen, with no name of its own: the decorator said "unknown
-    # function 'dirichlet.logpdf'" where generate says SciPy's function is not supported
+    # wishart is an instance of wishart_gen, with no name of its own: the decorator said "unknown
+    # function 'wishart.logpdf'" where generate says SciPy's function is not supported (dirichlet, which
+    # this read first, is read now)
     pytest.importorskip("scipy")
     forward = imported('''
 import numpy as np
-from scipy.stats import dirichlet
+from scipy.stats import wishart
 
-def f(p, alpha):
-    return dirichlet.logpdf(p, alpha)
-''', "prob_dirichlet")["f"]
-    with pytest.raises(backgen.BackgenError, match="scipy.stats.dirichlet.logpdf is not supported"):
-        backgen.backward(forward).backward(np.array([0.2, 0.3, 0.5]), np.array([1.5, 2.0, 2.5]))
+def f(X, V):
+    return wishart.logpdf(X, 5, V)
+''', "prob_wishart")["f"]
+    with pytest.raises(backgen.BackgenError, match="scipy.stats.wishart.logpdf is not supported"):
+        backgen.backward(forward).backward(np.array([[2.0, 0.3], [0.3, 1.5]]), np.array([[1.0, 0.1], [0.1, 0.7]]))
