@@ -46,6 +46,7 @@ from dataclasses import dataclass, field, replace as dataclasses_replace
 import numpy
 
 from . import complexes
+from . import signature_spread
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import closure_lists, fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
@@ -185,6 +186,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
             starred.rewrite(forward.func)
             if forward.helpers:  # (g(*pair(x)), t = pair(x) then g(*t): the items of the tuple pair returns)
                 starred.spread_returns(forward.func, lambda name: _tuple_length(forward, name))
+            if forward.helpers:  # (model(t, *theta) of def model(t, a, b): the items its parameters take)
+                signature_spread.rewrite(forward, read_plain)
             starred.spread(forward.func, forward.env)
             starred.joined_shapes(forward.func)
             starred.joined_lists(forward.func)

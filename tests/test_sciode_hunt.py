@@ -1,0 +1,138 @@
+"""Scientific models integrated in explicit loops, written as people write them: SIR and SEIR epidemics,
+Lotka-Volterra, mass-action kinetics and Arrhenius rates, Michaelis-Menten and curve_fit-style fits,
+pharmacokinetic compartments, leaky integrate-and-fire and Hodgkin-Huxley neurons with spikes as
+thresholds, energy-balance climate models, heat and diffusion equations stepped in time, RK2/RK4 steps
+written as helpers taking the derivative function, clipped populations and logistic growth.
+
+Each case is checked against central finite differences in float64 (``numeric``) of the forward as
+Python runs it, by ``backgen.generate`` (with no shapes, and with shapes given) and by the decorator, or
+is refused clearly where it must be.
+"""
+
+import numpy as np
+import pytest
+
+import backgen
+from test_dynamics_hunt import assert_decorated_right, assert_right, assert_shaped_right
+
+RNG = np.random.default_rng(20261207)
+
+
+# --- a membrane potential started from a number parameter, op= in the loop, reset in a branch -------------
+# (V = E_L, then V += dt * (...) and if V >= V_th: V = V_reset, with the trace stored into a preallocated
+# array: refused for every shape, as though V shared an array with E_L that op= wrote into; for a number
+# op= binds V anew, which backgen follows)
+
+LIF = '''
+    def f(I_ext, g_L, C_m, E_L=-65.0, V_th=-50.0, V_reset=-70.0, dt=0.1, n=500):
+        V = E_L
+        spikes = 0
+        Vs = np.empty(n)
+        for i in range(n):
+            V += dt * (-g_L * (V - E_L) + I_ext) / C_m
+            if V >= V_th:
+                V = V_reset
+                spikes += 1
+            Vs[i] = V
+        return Vs.mean()
+'''
+
+
+def test_membrane_from_a_number_default_with_op_assign_and_a_reset():
+    args = [1.73, 0.1, 1.0, -65.0, -50.0, -70.0, 0.1]
+    shapes = dict.fromkeys(["I_ext", "g_L", "C_m", "E_L", "V_th", "V_reset", "dt"], "float")
+    assert_shaped_right(LIF, args, shapes)
+    assert_decorated_right(LIF, args)
+
+
+def test_membrane_from_a_number_parameter_in_a_plain_loop():
+    assert_right('''
+        def f(I, tau, v0, v_th=1.0, dt=0.1):
+            v = v0
+            trace = np.zeros(200)
+            for t in range(200):
+                v += dt * (I - v) / tau
+                if v > v_th:
+                    v = 0.0
+                trace[t] = v
+            return np.sum(trace ** 2)
+    ''', [1.35, 8.0, 0.2, 1.0, 0.1], dict.fromkeys(["I", "tau", "v0", "v_th", "dt"], "float"))
+
+
+def test_an_array_start_written_by_op_assign_then_bound_anew_is_still_refused():
+    source = '''
+        import numpy as np
+
+        def f(x, w, n=3):
+            V = x
+            out = np.zeros(n)
+            for i in range(n):
+                V += w * x
+                out[i] = np.sum(V * V)
+                V = V * 0.5
+            return np.sum(out) + np.sum(x)
+    '''
+    import textwrap
+    with pytest.raises(backgen.BackgenError, match="shares its array with 'x'"):
+        backgen.generate(textwrap.dedent(source), name="f", shapes={"x": "3", "w": "float"})
+
+
+# --- a model's parameters spread from one vector: model(t, *params) -------------------------------------
+# (curve_fit's convention, an ODE's right-hand side given *p: "starred arguments (*args) are supported in
+# calls of np.random only"; the helper's parameters say how many items Python spreads)
+
+def test_curve_fit_model_spread_from_the_parameter_vector():
+    t = np.linspace(0, 5, 12)
+    y = 2.0 * np.exp(-0.6 * t) + 0.3 + RNG.normal(0, 0.02, 12)
+    source = '''
+        def model(t, a, b, c):
+            return a * np.exp(-b * t) + c
+
+        def f(params, t, y):
+            return np.sum((model(t, *params) - y) ** 2)
+    '''
+    assert_right(source, [np.array([1.8, 0.5, 0.2]), t, y], {"params": "3", "t": "12", "y": "12"})
+
+
+def test_ode_right_hand_side_given_the_parameters_spread_in_a_loop():
+    assert_right('''
+        def sir_rhs(S, I, beta, gamma):
+            return -beta * S * I, beta * S * I - gamma * I
+
+        def f(params):
+            S, I = 0.99, 0.01
+            for t in range(60):
+                dS, dI = sir_rhs(S, I, *params)
+                S, I = S + 0.2 * dS, I + 0.2 * dI
+            return I
+    ''', [np.array([0.6, 0.2])], {"params": "2"})
+
+
+def test_logistic_model_spread_in_a_fit_over_time():
+    assert_right('''
+        def model(t, y, r, K):
+            return r * y * (1 - y / K)
+
+        def f(theta, data):
+            y = data[0]
+            sse = 0.0
+            for i in range(1, len(data)):
+                y = y + 1.0 * model(i, y, *theta)
+                sse += (y - data[i]) ** 2
+            return sse
+    ''', [np.array([0.4, 90.0]), np.array([10.0, 14.0, 19.0, 26.0, 34.0, 44.0])], {"theta": "2", "data": "6"})
+
+
+def test_a_spread_into_a_helper_with_defaults_is_refused():
+    import textwrap
+    source = textwrap.dedent('''
+        import numpy as np
+
+        def model(t, a, b=1.0):
+            return a * np.exp(-b * t)
+
+        def f(p, t):
+            return np.sum(model(t, *p))
+    ''')
+    with pytest.raises(backgen.BackgenError, match="starred"):
+        backgen.generate(source, name="f", shapes={"p": "2", "t": "5"})
