@@ -136,3 +136,54 @@ def test_a_spread_into_a_helper_with_defaults_is_refused():
     ''')
     with pytest.raises(backgen.BackgenError, match="starred"):
         backgen.generate(source, name="f", shapes={"p": "2", "t": "5"})
+
+
+# --- a dict of rates written out in a loop's body, read by its keys -------------------------------------
+# (Hodgkin-Huxley's rates = {"am": ..., "bm": ...} at each step, or a helper returning such a dict: "a dict
+# written out and handed on whole is read as settings"; only a dict bound at the function's top level was
+# read as a name per key)
+
+def test_gate_rates_in_a_dict_written_out_at_each_step():
+    assert_right('''
+        def f(I, gNa):
+            V, m = -65.0, 0.05
+            for t in range(50):
+                r = {"am": 0.1 * (V + 40) / (1 - np.exp(-(V + 40) / 10)), "bm": 4 * np.exp(-(V + 65) / 18)}
+                m += 0.01 * (r["am"] * (1 - m) - r["bm"] * m)
+                V += 0.01 * (I - gNa * m ** 3 * (V - 50) - 0.3 * (V + 54.4))
+            return V
+    ''', [10.0, 120.0], {"I": "float", "gNa": "float"})
+
+
+def test_gate_rates_from_a_helper_returning_a_dict_in_a_loop():
+    assert_right('''
+        def rates(V):
+            return {
+                "am": 0.1 * (V + 40) / (1 - np.exp(-(V + 40) / 10)),
+                "bm": 4 * np.exp(-(V + 65) / 18),
+                "ah": 0.07 * np.exp(-(V + 65) / 20),
+                "bh": 1 / (1 + np.exp(-(V + 35) / 10)),
+            }
+
+        def f(I, gNa):
+            V, m, h = -65.0, 0.05, 0.6
+            for t in range(60):
+                r = rates(V)
+                m += 0.01 * (r["am"] * (1 - m) - r["bm"] * m)
+                h += 0.01 * (r["ah"] * (1 - h) - r["bh"] * h)
+                V += 0.01 * (I - gNa * m ** 3 * h * (V - 50) - 0.3 * (V + 54.4))
+            return V
+    ''', [10.0, 120.0], {"I": "float", "gNa": "float"})
+
+
+def test_a_dict_of_arrays_written_out_in_a_loop_and_written_through_its_keys():
+    assert_right('''
+        def f(k, c0):
+            total = 0.0
+            for t in range(5):
+                state = {"a": c0 * (1.0 + t), "b": np.zeros(3)}
+                state["b"] += k * state["a"]
+                state["a"] = state["a"] - 0.1 * state["b"]
+                total += np.sum(state["a"] * state["b"])
+            return total
+    ''', [0.7, np.array([0.5, 1.0, 1.5])], {"k": "float", "c0": "3"})
