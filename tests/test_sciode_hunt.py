@@ -187,3 +187,41 @@ def test_a_dict_of_arrays_written_out_in_a_loop_and_written_through_its_keys():
                 total += np.sum(state["a"] * state["b"])
             return total
     ''', [0.7, np.array([0.5, 1.0, 1.5])], {"k": "float", "c0": "3"})
+
+
+# --- a time kept in a list as a one-item list, the time advanced by op= -----------------------------------
+# (ts.append([t]) then t += dt: "this writes into 't', whose value from the previous iteration is kept in a
+# list, which sees the write", decided on the inner list's shape rather than on t's: a number t is bound
+# anew, an array t still refused)
+
+def test_a_number_kept_in_a_list_display_then_advanced_by_op_assign():
+    assert_right('''
+        def f(k, y0):
+            ts = [[0.0]]
+            ys = [y0]
+            t = 0.0
+            y = y0
+            for i in range(8):
+                y = y - 0.1 * k * y
+                t += 0.1
+                ts.append([t])
+                ys.append(y)
+            return np.sum(np.concatenate(ts) * np.array(ys))
+    ''', [0.7, 1.3], {"k": "float", "y0": "float"})
+
+
+def test_an_array_kept_in_a_list_display_then_written_by_op_assign_is_still_refused():
+    import textwrap
+    source = textwrap.dedent('''
+        import numpy as np
+
+        def f(k, y0):
+            ts = []
+            t = y0.copy()
+            for i in range(3):
+                t += k * t
+                ts.append([t])
+            return np.sum(np.array(ts) ** 2)
+    ''')
+    with pytest.raises(backgen.BackgenError, match="kept in a list"):
+        backgen.generate(source, name="f", shapes={"k": "float", "y0": "2"})
