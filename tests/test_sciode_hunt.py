@@ -225,3 +225,66 @@ def test_an_array_kept_in_a_list_display_then_written_by_op_assign_is_still_refu
     ''')
     with pytest.raises(backgen.BackgenError, match="kept in a list"):
         backgen.generate(source, name="f", shapes={"k": "float", "y0": "2"})
+
+
+# --- a trajectory grown by a join at each step: xs = np.append(xs, x), np.vstack([traj, y]) --------------
+# ("'xs' changes shape in this loop ... written out whole only where it runs at most 16 iterations": the
+# parts are kept in a list and joined once after the loop)
+
+def test_logistic_map_trajectory_grown_by_np_append():
+    assert_right('''
+        def f(r, x0):
+            xs = np.array([x0])
+            x = x0
+            for t in range(40):
+                x = r * x * (1 - x)
+                xs = np.append(xs, x)
+            return np.sum(xs ** 2)
+    ''', [2.5, 0.3], {"r": "float", "x0": "float"})
+
+
+def test_state_trajectory_grown_by_vstack_and_times_by_concatenate():
+    assert_right('''
+        def f(k, y0):
+            y = y0
+            t = 0.0
+            traj = y0.reshape(1, -1)
+            ts = np.array([0.0])
+            for i in range(30):
+                y = y + 0.1 * (-k * y + np.array([y[1], -y[0]]))
+                t += 0.1
+                traj = np.vstack([traj, y])
+                ts = np.concatenate((ts, [t]))
+            return np.sum(traj[:, 0] * ts) + traj[-1, 1]
+    ''', [0.7, np.array([1.0, 0.5])], {"k": "float", "y0": "2"})
+
+
+def test_rows_grown_by_np_append_along_an_axis():
+    assert_right('''
+        def f(k, y0):
+            Y = np.array([y0])
+            y = y0
+            for i in range(25):
+                y = y - 0.1 * k * y ** 2
+                Y = np.append(Y, [y], axis=0)
+            return np.sum(Y ** 2)
+    ''', [0.7, np.array([1.0, 0.5, 0.2])], {"k": "float", "y0": "3"})
+
+
+def test_a_join_in_a_branch_is_still_refused_by_its_own_names():
+    import textwrap
+    source = textwrap.dedent('''
+        import numpy as np
+
+        def f(I, tau):
+            v = 0.0
+            peaks = np.array([])
+            for t in range(300):
+                v += 0.1 * (I - v) / tau
+                if v > 1.0:
+                    peaks = np.append(peaks, v)
+                    v = 0.0
+            return np.sum(peaks) + v
+    ''')
+    with pytest.raises(backgen.BackgenError, match="'peaks' has shape"):
+        backgen.generate(source, name="f", shapes={"I": "float", "tau": "float"})
