@@ -251,7 +251,7 @@ def test_state_trajectory_grown_by_vstack_and_times_by_concatenate():
             traj = y0.reshape(1, -1)
             ts = np.array([0.0])
             for i in range(30):
-                y = y + 0.1 * (-k * y + np.array([y[1], -y[0]]))
+                y = y + 0.1 * (-k * y + 0.2 * y[::-1])
                 t += 0.1
                 traj = np.vstack([traj, y])
                 ts = np.concatenate((ts, [t]))
