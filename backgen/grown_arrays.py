@@ -18,10 +18,12 @@ after the loop:
 
 Joining the parts one at a time gives what joining them all at once gives (the join along one axis,
 each part as that join reads it), a new array either way; the loop then changes no value's shape,
-which backgen writes code for.  Without an axis, ``np.append`` flattens the array too, so that form
-is read only where every value the function binds the name to is a vector (a list written out,
-``np.array([...])`` of numbers, ``np.zeros(n)``), where flattening it before a loop that runs no
-iteration changes nothing.
+which backgen writes code for.  A loop that runs no iteration leaves the array as it was, where
+the list joined gives its parts as the join reads them: without an axis, ``np.append`` flattens
+the array, so that form (and ``np.hstack``) is read only where every value the function binds the
+name to is a vector (a list written out, ``np.array([...])`` of numbers, ``np.zeros(n)``), and
+``np.vstack`` only where each is a matrix (``y0.reshape(1, -1)``, ``np.zeros((1, n))``); joins
+along an axis give an array unchanged.
 """
 
 import ast
@@ -29,7 +31,7 @@ import ast
 from .source import fresh_names, module_calls, own_jumps, rewrite_statements, walk
 
 _JOINS = {"append", "vstack", "hstack", "concatenate", "row_stack"}
-_VECTORS = {"zeros", "empty", "ones", "array", "asarray", "arange", "linspace"}
+_VECTORS = {"zeros", "empty", "ones", "array", "asarray", "arange", "linspace", "atleast_2d"}
 
 
 def rewrite(func, env):
@@ -49,8 +51,9 @@ def rewrite(func, env):
         before, after = [], []
         for name, (kind, axis, joins) in sorted(_grown(stmt, which).items()):
             flat = kind == "append" and axis is None
-            if flat and not _vectors_only(func, name, which, params):
-                continue
+            least = 1 if flat or kind == "hstack" else 2 if kind in ("vstack", "row_stack") else 0
+            if least and not _bound_only_to(func, name, which, params, least):
+                continue  # (a loop that runs no iteration leaves the array as it was, not joined)
             parts = fresh(f"{name}_parts")
             first = _call(np_name, "ravel", [_load(name)]) if flat else _load(name)
             before.append(ast.Assign([ast.Name(parts, ast.Store())], ast.List([first], ast.Load())))
@@ -160,14 +163,13 @@ def _mentions(node, name):
     return any(isinstance(n, ast.Name) and n.id == name for n in walk(node))
 
 
-def _vectors_only(func, name, which, params):
-    """Whether every value ``func`` binds ``name`` to is a vector (see the module doc), the name no parameter
-    and bound by nothing but plain assignments."""
+def _bound_only_to(func, name, which, params, least):
+    """Whether every value ``func`` binds ``name`` to has at least ``least`` axes as written (1: a vector,
+    see ``_vector``; 2: a matrix, see ``_matrix``), or is a join of it, the name no parameter and bound by
+    nothing but plain assignments."""
     if name in params:
         return False
     for node in walk(func):
-        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
-            continue
         if isinstance(node, (ast.AugAssign, ast.AnnAssign)) and isinstance(node.target, ast.Name) and \
                 node.target.id == name:
             return False
@@ -175,14 +177,12 @@ def _vectors_only(func, name, which, params):
                 isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
                 for n in walk(getattr(node, "target", node))):
             return False
-    for node in walk(func):
-        if isinstance(node, ast.Assign) and any(_mentions(t, name) and not (isinstance(t, ast.Name))
-                                                for t in node.targets if isinstance(t, (ast.Tuple, ast.List))):
+        if isinstance(node, ast.Assign) and any(_mentions(t, name) for t in node.targets
+                                                if not isinstance(t, ast.Name)):
             return False
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
-            if not _vector(node.value, which) and not (
-                    isinstance(node.value, ast.Call) and which(node.value.func) == "append" and
-                    len(node.value.args) == 2 and not node.value.keywords):
+            join = _join_of(node, which)
+            if join is None and not (_vector(node.value, which) if least == 1 else _matrix(node.value, which)):
                 return False
     return True
 
@@ -201,6 +201,25 @@ def _vector(value, which):
     if kind in ("zeros", "empty", "ones"):
         return len(value.args) >= 1 and not isinstance(value.args[0], (ast.Tuple, ast.List))
     return kind in ("arange", "linspace")
+
+
+def _matrix(value, which):
+    """Whether ``value`` has two axes as written: ``x.reshape(1, -1)`` (two sizes), ``np.zeros((m, n))``
+    (``empty``, ``ones``), ``np.array([[...], ...])``, ``np.atleast_2d(x)``."""
+    if not isinstance(value, ast.Call):
+        return False
+    if isinstance(value.func, ast.Attribute) and value.func.attr == "reshape" and len(value.args) == 2 and \
+            not any(isinstance(a, ast.Starred) for a in value.args) and which(value.func) is None:
+        return True
+    kind = which(value.func)
+    if kind in ("zeros", "empty", "ones"):
+        return bool(value.args) and isinstance(value.args[0], (ast.Tuple, ast.List)) and \
+            len(value.args[0].elts) == 2 and not any(isinstance(e, ast.Starred) for e in value.args[0].elts)
+    if kind in ("array", "asarray"):
+        rows = value.args[0] if value.args else None
+        return isinstance(rows, ast.List) and bool(rows.elts) and all(
+            isinstance(r, ast.List) and _vector(r, which) for r in rows.elts)
+    return kind == "atleast_2d"
 
 
 def _replace(loop, old, new):

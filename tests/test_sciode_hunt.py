@@ -288,3 +288,22 @@ def test_a_join_in_a_branch_is_still_refused_by_its_own_names():
     ''')
     with pytest.raises(backgen.BackgenError, match="'peaks' has shape"):
         backgen.generate(source, name="f", shapes={"I": "float", "tau": "float"})
+
+
+def test_a_vector_stacked_into_rows_from_a_vector_start_is_left_as_it_was():
+    # (np.vstack of a vector start: a loop running no iteration leaves the vector, where the joined parts
+    # would give one row, so the loop is not rewritten and stays refused by its own names)
+    import textwrap
+    source = textwrap.dedent('''
+        import numpy as np
+
+        def f(k, y0, n):
+            traj = y0
+            y = y0
+            for i in range(n):
+                y = y - 0.1 * k * y
+                traj = np.vstack([traj, y])
+            return np.sum(traj ** 2)
+    ''')
+    with pytest.raises(backgen.BackgenError, match="'traj'"):
+        backgen.generate(source, name="f", shapes={"k": "float", "y0": "3", "n": "int"})
