@@ -46,7 +46,7 @@ from dataclasses import dataclass, field, replace as dataclasses_replace
 import numpy
 
 from . import complexes
-from . import grown_arrays, signature_spread
+from . import grown_arrays, signature_spread, tuple_lists
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import closure_lists, fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
@@ -174,6 +174,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
         named_entries.rewrite(forward.func)
         if ast.For in kinds or ast.While in kinds:  # (xs = np.append(xs, x) at each step: a list of the parts)
             grown_arrays.rewrite(forward.func, forward.env)
+        if ast.Tuple in kinds and ast.List in kinds:  # (traj = [(S, I, R)]: then an append of each tuple)
+            tuple_lists.rewrite(forward.func)
         if ast.BoolOp in kinds:
             _boolean_flags(forward.func)
             _boolean_values(forward.func)

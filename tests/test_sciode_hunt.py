@@ -307,3 +307,20 @@ def test_a_vector_stacked_into_rows_from_a_vector_start_is_left_as_it_was():
     ''')
     with pytest.raises(backgen.BackgenError, match="'traj'"):
         backgen.generate(source, name="f", shapes={"k": "float", "y0": "3", "n": "int"})
+
+
+# --- a trajectory of tuples started by a list written out: traj = [(S, I, R)] ----------------------------
+# ("tuples are only supported as arguments of calls and in indexing": the list begun empty with the tuple
+# appended, as the loop's later states are)
+
+def test_sir_trajectory_of_tuples_started_by_a_list_display_then_unzipped():
+    assert_right('''
+        def f(beta, gamma):
+            S, I, R = 0.99, 0.01, 0.0
+            traj = [(S, I, R)]
+            for t in range(30):
+                S, I, R = S - beta * S * I, I + beta * S * I - gamma * I, R + gamma * I
+                traj.append((S, I, R))
+            Ss, Is, Rs = zip(*traj)
+            return sum(Is) + max(Rs) + np.array(traj)[:, 0].sum()
+    ''', [0.5, 0.1], {"beta": "float", "gamma": "float"})
