@@ -179,7 +179,10 @@ def _bound_only_to(func, name, which, params, least):
             return False
         if isinstance(node, ast.Assign) and any(_mentions(t, name) for t in node.targets
                                                 if not isinstance(t, ast.Name)):
-            return False
+            pairs = _paired(node)  # (xs, ys = np.array([x]), np.array([y]): each name its own value)
+            if pairs is None or any(_mentions(t, name) and not (isinstance(t, ast.Name) and (
+                    _vector(v, which) if least == 1 else _matrix(v, which))) for t, v in pairs):
+                return False
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
             join = _join_of(node, which)
             if join is None and not (_vector(node.value, which) if least == 1 else _matrix(node.value, which)):
@@ -201,6 +204,16 @@ def _vector(value, which):
     if kind in ("zeros", "empty", "ones"):
         return len(value.args) >= 1 and not isinstance(value.args[0], (ast.Tuple, ast.List))
     return kind in ("arange", "linspace")
+
+
+def _paired(node):
+    """The (target, value) pairs of ``a, b = u, v`` (one tuple or list target, a display of as many values,
+    none starred); None otherwise."""
+    if len(node.targets) != 1 or not isinstance(node.targets[0], (ast.Tuple, ast.List)) or \
+            not isinstance(node.value, (ast.Tuple, ast.List)) or len(node.targets[0].elts) != len(node.value.elts) \
+            or any(isinstance(e, ast.Starred) for e in node.targets[0].elts + node.value.elts):
+        return None
+    return list(zip(node.targets[0].elts, node.value.elts))
 
 
 def _matrix(value, which):

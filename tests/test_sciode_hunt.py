@@ -324,3 +324,16 @@ def test_sir_trajectory_of_tuples_started_by_a_list_display_then_unzipped():
             Ss, Is, Rs = zip(*traj)
             return sum(Is) + max(Rs) + np.array(traj)[:, 0].sum()
     ''', [0.5, 0.1], {"beta": "float", "gamma": "float"})
+
+
+def test_prey_and_predator_series_started_together_and_grown_by_np_append():
+    assert_right('''
+        def f(a, b):
+            x, y = 1.0, 0.5
+            xs, ys = np.array([x]), np.array([y])
+            for i in range(30):
+                x, y = x + 0.02 * (a * x - x * y), y + 0.02 * (x * y - b * y)
+                xs = np.append(xs, x)
+                ys = np.append(ys, y)
+            return np.mean(xs) * np.max(ys)
+    ''', [1.0, 0.7], {"a": "float", "b": "float"})
