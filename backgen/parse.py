@@ -46,7 +46,7 @@ from dataclasses import dataclass, field, replace as dataclasses_replace
 import numpy
 
 from . import complexes
-from . import grown_arrays, signature_spread, tuple_lists
+from . import grown_arrays, partial_calls, signature_spread, tuple_lists
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import closure_lists, fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
@@ -195,6 +195,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
             starred.spread(forward.func, forward.env)
             starred.joined_shapes(forward.func)
             starred.joined_lists(forward.func)
+        if forward.helpers:  # (partial(rhs, a=a) of def rhs(y, t, a): lambda y, t: rhs(y, t, a=a), lifted next)
+            partial_calls.rewrite(forward, read_plain)
         forward.helpers.update(lift(forward, _bind_import))
         if forward.helpers:  # (relu_(h), a helper writing into h and returning nothing: none without helpers)
             _nothing_returned_inlined(forward)

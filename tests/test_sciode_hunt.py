@@ -337,3 +337,52 @@ def test_prey_and_predator_series_started_together_and_grown_by_np_append():
                 ys = np.append(ys, y)
             return np.mean(xs) * np.max(ys)
     ''', [1.0, 0.7], {"a": "float", "b": "float"})
+
+
+# --- an ODE's right-hand side given its parameters by functools.partial ---------------------------------
+# ("functools.partial is not supported: backgen reads functools.reduce only": the lambda it stands for)
+
+PARTIAL = '''
+    from functools import partial
+
+    def rhs(y, t, a, b):
+        return a * y - b * y ** 2
+
+    def euler(fun, y0, ts):
+        y = y0
+        for i in range(len(ts) - 1):
+            y = y + (ts[i + 1] - ts[i]) * fun(y, ts[i])
+        return y
+'''
+
+
+def test_right_hand_side_bound_by_partial_keywords_and_passed_to_an_integrator():
+    assert_right(PARTIAL + '''
+    def f(a, b):
+        ts = np.linspace(0, 2, 21)
+        return euler(partial(rhs, a=a, b=b), 0.1, ts)
+    ''', [1.2, 0.5], {"a": "float", "b": "float"})
+
+
+def test_partial_named_first_with_a_value_named_as_a_parameter_it_leaves():
+    assert_right(PARTIAL + '''
+    def f(y, b):
+        fun = partial(rhs, a=y, b=b)
+        ts = np.linspace(0, 1, 11)
+        return euler(fun, 0.2, ts)
+    ''', [1.1, 0.4], {"y": "float", "b": "float"})
+
+
+def test_partial_of_a_value_the_loop_changes_is_still_refused():
+    import textwrap
+    source = textwrap.dedent("import numpy as np\n" + textwrap.dedent(PARTIAL) + textwrap.dedent('''
+    def f(a, b):
+        ts = np.linspace(0, 1, 11)
+        total = 0.0
+        for k in range(3):
+            a = a * 0.5
+            total += euler(partial(rhs, a=a, b=b), 0.1, ts)
+        return total
+    '''))
+    with pytest.raises(backgen.BackgenError, match="partial"):
+        backgen.generate(source, name="f", shapes={"a": "float", "b": "float"})
