@@ -386,3 +386,33 @@ def test_partial_of_a_value_the_loop_changes_is_still_refused():
     '''))
     with pytest.raises(backgen.BackgenError, match="partial"):
         backgen.generate(source, name="f", shapes={"a": "float", "b": "float"})
+
+
+def test_parameters_spread_into_a_generic_rk4_passing_its_args_on_to_the_right_hand_side():
+    # (with shapes and by the decorator: without shapes, lv's unpacking of z makes the sample ranks slow to try)
+    source = '''
+        def rk4(f, y0, t, *args):
+            n = len(t)
+            y = np.zeros((n, len(y0)))
+            y[0] = y0
+            for i in range(n - 1):
+                h = t[i + 1] - t[i]
+                k1 = f(y[i], t[i], *args)
+                k2 = f(y[i] + k1 * h / 2.0, t[i] + h / 2.0, *args)
+                k3 = f(y[i] + k2 * h / 2.0, t[i] + h / 2.0, *args)
+                k4 = f(y[i] + k3 * h, t[i] + h, *args)
+                y[i + 1] = y[i] + (h / 6.0) * (k1 + 2 * k2 + 2 * k3 + k4)
+            return y
+
+        def lv(z, t, a, b, c, d):
+            x, y = z
+            return np.array([a * x - b * x * y, d * x * y - c * y])
+
+        def f(theta, data):
+            t = np.linspace(0, 5, data.shape[0])
+            sol = rk4(lv, data[0], t, *theta)
+            return np.mean((sol - data) ** 2)
+    '''
+    args = [np.array([1.0, 0.5, 0.6, 0.3]), RNG.uniform(0.5, 1.5, (11, 2))]
+    assert_shaped_right(source, args, {"theta": "4", "data": "11, 2"})
+    assert_decorated_right(source, args)
