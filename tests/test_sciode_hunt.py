@@ -24,7 +24,7 @@ RNG = np.random.default_rng(20261207)
 # op= binds V anew, which backgen follows)
 
 LIF = '''
-    def f(I_ext, g_L, C_m, E_L=-65.0, V_th=-50.0, V_reset=-70.0, dt=0.1, n=500):
+    def f(I_ext, g_L, C_m, E_L=-65.0, V_th=-50.0, V_reset=-70.0, dt=0.1, n=200):
         V = E_L
         spikes = 0
         Vs = np.empty(n)
@@ -49,8 +49,8 @@ def test_membrane_from_a_number_parameter_in_a_plain_loop():
     assert_right('''
         def f(I, tau, v0, v_th=1.0, dt=0.1):
             v = v0
-            trace = np.zeros(200)
-            for t in range(200):
+            trace = np.zeros(60)
+            for t in range(60):
                 v += dt * (I - v) / tau
                 if v > v_th:
                     v = 0.0
@@ -101,7 +101,7 @@ def test_ode_right_hand_side_given_the_parameters_spread_in_a_loop():
 
         def f(params):
             S, I = 0.99, 0.01
-            for t in range(60):
+            for t in range(20):
                 dS, dI = sir_rhs(S, I, *params)
                 S, I = S + 0.2 * dS, I + 0.2 * dI
             return I
@@ -147,7 +147,7 @@ def test_gate_rates_in_a_dict_written_out_at_each_step():
     assert_right('''
         def f(I, gNa):
             V, m = -65.0, 0.05
-            for t in range(50):
+            for t in range(20):
                 r = {"am": 0.1 * (V + 40) / (1 - np.exp(-(V + 40) / 10)), "bm": 4 * np.exp(-(V + 65) / 18)}
                 m += 0.01 * (r["am"] * (1 - m) - r["bm"] * m)
                 V += 0.01 * (I - gNa * m ** 3 * (V - 50) - 0.3 * (V + 54.4))
@@ -167,7 +167,7 @@ def test_gate_rates_from_a_helper_returning_a_dict_in_a_loop():
 
         def f(I, gNa):
             V, m, h = -65.0, 0.05, 0.6
-            for t in range(60):
+            for t in range(20):
                 r = rates(V)
                 m += 0.01 * (r["am"] * (1 - m) - r["bm"] * m)
                 h += 0.01 * (r["ah"] * (1 - h) - r["bh"] * h)
@@ -236,7 +236,7 @@ def test_logistic_map_trajectory_grown_by_np_append():
         def f(r, x0):
             xs = np.array([x0])
             x = x0
-            for t in range(40):
+            for t in range(15):
                 x = r * x * (1 - x)
                 xs = np.append(xs, x)
             return np.sum(xs ** 2)
@@ -250,7 +250,7 @@ def test_state_trajectory_grown_by_vstack_and_times_by_concatenate():
             t = 0.0
             traj = y0.reshape(1, -1)
             ts = np.array([0.0])
-            for i in range(30):
+            for i in range(12):
                 y = y + 0.1 * (-k * y + 0.2 * y[::-1])
                 t += 0.1
                 traj = np.vstack([traj, y])
@@ -318,7 +318,7 @@ def test_sir_trajectory_of_tuples_started_by_a_list_display_then_unzipped():
         def f(beta, gamma):
             S, I, R = 0.99, 0.01, 0.0
             traj = [(S, I, R)]
-            for t in range(30):
+            for t in range(12):
                 S, I, R = S - beta * S * I, I + beta * S * I - gamma * I, R + gamma * I
                 traj.append((S, I, R))
             Ss, Is, Rs = zip(*traj)
@@ -331,7 +331,7 @@ def test_prey_and_predator_series_started_together_and_grown_by_np_append():
         def f(a, b):
             x, y = 1.0, 0.5
             xs, ys = np.array([x]), np.array([y])
-            for i in range(30):
+            for i in range(12):
                 x, y = x + 0.02 * (a * x - x * y), y + 0.02 * (x * y - b * y)
                 xs = np.append(xs, x)
                 ys = np.append(ys, y)
@@ -356,19 +356,26 @@ PARTIAL = '''
 '''
 
 
+def _shaped_and_decorated_right(source, args, shapes):
+    """Right with shapes given and by the decorator (without shapes, the sample ranks of an integrator
+    handed a function are slow to try)."""
+    assert_shaped_right(source, args, shapes)
+    assert_decorated_right(source, args)
+
+
 def test_right_hand_side_bound_by_partial_keywords_and_passed_to_an_integrator():
-    assert_right(PARTIAL + '''
+    _shaped_and_decorated_right(PARTIAL + '''
     def f(a, b):
-        ts = np.linspace(0, 2, 21)
+        ts = np.linspace(0, 2, 6)
         return euler(partial(rhs, a=a, b=b), 0.1, ts)
     ''', [1.2, 0.5], {"a": "float", "b": "float"})
 
 
 def test_partial_named_first_with_a_value_named_as_a_parameter_it_leaves():
-    assert_right(PARTIAL + '''
+    _shaped_and_decorated_right(PARTIAL + '''
     def f(y, b):
         fun = partial(rhs, a=y, b=b)
-        ts = np.linspace(0, 1, 11)
+        ts = np.linspace(0, 1, 5)
         return euler(fun, 0.2, ts)
     ''', [1.1, 0.4], {"y": "float", "b": "float"})
 
@@ -377,7 +384,7 @@ def test_partial_of_a_value_the_loop_changes_is_still_refused():
     import textwrap
     source = textwrap.dedent("import numpy as np\n" + textwrap.dedent(PARTIAL) + textwrap.dedent('''
     def f(a, b):
-        ts = np.linspace(0, 1, 11)
+        ts = np.linspace(0, 1, 5)
         total = 0.0
         for k in range(3):
             a = a * 0.5
@@ -413,6 +420,6 @@ def test_parameters_spread_into_a_generic_rk4_passing_its_args_on_to_the_right_h
             sol = rk4(lv, data[0], t, *theta)
             return np.mean((sol - data) ** 2)
     '''
-    args = [np.array([1.0, 0.5, 0.6, 0.3]), RNG.uniform(0.5, 1.5, (11, 2))]
-    assert_shaped_right(source, args, {"theta": "4", "data": "11, 2"})
+    args = [np.array([1.0, 0.5, 0.6, 0.3]), RNG.uniform(0.5, 1.5, (6, 2))]
+    assert_shaped_right(source, args, {"theta": "4", "data": "6, 2"})
     assert_decorated_right(source, args)
