@@ -5,7 +5,8 @@ functions and lambdas are lifted, which makes the lambda a function of its own w
 helper or named); ``read_plain(forward, name)`` is a helper as its source reads, or None.
 
 ``partial(rhs, a=a, b=b)`` of ``def rhs(y, t, a, b)`` (an ODE's right-hand side given its parameters,
-handed to an integrator) is ``lambda y, t: rhs(y, t, a=a, b=b)``; ``partial(g, x)`` of ``def g(x, y)`` is
+handed to an integrator, or named and handed on) is ``lambda y, t: rhs(y, t, a=a, b=b)``; one bound to
+a name in the function's own body and only called is left to ``bound_calls``, which writes its calls; ``partial(g, x)`` of ``def g(x, y)`` is
 ``lambda y: g(x, y)``: the parameters the partial leaves, in order (under fresh names where the function
 uses theirs, so that none hides a value passed on), each passed on by position (a parameter after one
 given by keyword, by keyword, as the partial's call would be written).  A partial
@@ -34,7 +35,10 @@ def rewrite(forward, read_plain):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             bindings[node.id] = bindings.get(node.id, 0) + 1
     params = {a.arg for a in forward.func.args.posonlyargs + forward.func.args.args + forward.func.args.kwonlyargs}
+    called_only = _called_only(forward.func)
     for call in calls:
+        if id(call) in called_only:  # (k = partial(rbf, ell=ell), then only k(X, X): ``bound_calls``'s)
+            continue
         lam = _as_lambda(forward, call, read_plain, bindings, params)
         if lam is not None:
             _replace(forward.func, call, lam)
@@ -82,6 +86,21 @@ def _as_lambda(forward, call, read_plain, bindings, params):
         if getattr(node, "lineno", None) is None:
             ast.copy_location(node, call)
     return lam
+
+
+def _called_only(func):
+    """The ids of the calls bound by a statement of the function's own body to a name read only by calling
+    it (``k = partial(f, a=a)``, then ``k(x)``), which ``bound_calls`` writes out."""
+    found = set()
+    for stmt in func.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and \
+                isinstance(stmt.value, ast.Call):
+            name = stmt.targets[0].id
+            calls = {id(n.func) for n in walk(func) if isinstance(n, ast.Call)}
+            reads = [n for n in walk(func) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+            if all(id(n) in calls for n in reads):
+                found.add(id(stmt.value))
+    return found
 
 
 def _fixed(value, bindings, params):
