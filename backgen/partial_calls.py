@@ -11,8 +11,8 @@ a name in the function's own body and only called is left to ``bound_calls``, wh
 uses theirs, so that none hides a value passed on), each passed on by position (a parameter after one
 given by keyword, by keyword, as the partial's call would be written).  A partial
 reads the values it binds as it is made, a lambda as it is called: so only values that are numbers
-written out, or names the function binds at most once (parameters it never binds), which are the same
-then; and only of a helper without ``*args``, ``**kwargs``, keyword-only parameters or defaults among
+written out, or names the function binds once, by a statement of its own body (not in a loop, which
+may bind it again before the lambda is called), or parameters it never binds, which are the same then; and only of a helper without ``*args``, ``**kwargs``, keyword-only parameters or defaults among
 those left, no starred or ``**`` argument given.  Others are left as they are (refused).
 """
 
@@ -35,6 +35,10 @@ def rewrite(forward, read_plain):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             bindings[node.id] = bindings.get(node.id, 0) + 1
     params = {a.arg for a in forward.func.args.posonlyargs + forward.func.args.args + forward.func.args.kwonlyargs}
+    once = {n.id for stmt in forward.func.body if isinstance(stmt, (ast.Assign, ast.AnnAssign))  # (bound by a
+            for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])  # statement that
+            for n in walk(target) if isinstance(n, ast.Name)}  # runs once: not in a loop)
+    bindings = {name: count if name in once or name in params else count + 1 for name, count in bindings.items()}
     called_only = _called_only(forward.func)
     for call in calls:
         if id(call) in called_only:  # (k = partial(rbf, ell=ell), then only k(X, X): ``bound_calls``'s)

@@ -423,3 +423,20 @@ def test_parameters_spread_into_a_generic_rk4_passing_its_args_on_to_the_right_h
     args = [np.array([1.0, 0.5, 0.6, 0.3]), RNG.uniform(0.5, 1.5, (6, 2))]
     assert_shaped_right(source, args, {"theta": "4", "data": "6, 2"})
     assert_decorated_right(source, args)
+
+
+def test_partial_of_a_value_bound_once_in_a_loop_and_called_later_is_still_refused():
+    # (c bound on one line, but at each iteration: the partials kept read c as each was made, a lambda
+    # would read its last value)
+    import textwrap
+    source = textwrap.dedent("import numpy as np\n" + textwrap.dedent(PARTIAL) + textwrap.dedent('''
+    def f(a, b):
+        ts = np.linspace(0, 1, 5)
+        funs = []
+        for k in range(3):
+            c = a * (k + 1)
+            funs.append(partial(rhs, a=c, b=b))
+        return euler(funs[0], 0.1, ts) + euler(funs[2], 0.1, ts)
+    '''))
+    with pytest.raises(backgen.BackgenError, match="partial"):
+        backgen.generate(source, name="f", shapes={"a": "float", "b": "float"})
