@@ -1296,12 +1296,16 @@ class StatementStager:
                                 atom.name not in self.list_atoms):  # (a list holding it: its items replaced)
                 if name in written or other in written:
                     one, two = (_shown(n, words) for n in (name, other))
-                    raise self.error(f"{one!r} shares its array with {two!r} as this loop starts, and the loop writes "
+                    error = self.error(f"{one!r} shares its array with {two!r} as this loop starts, and the loop writes "
                                      f"into {two if other in written else one} and binds {one} anew: a write in the "
                                      f"first iteration changes both, in later ones one only, which backgen does not "
                                      f"follow: write the first iteration out before the loop, or give {one} an array of its "
                                      f"own before it where that is meant ({one} = {one}.copy())",
                                      stmt)
+                    if _only_op_assigned(body[:bound + 1], {name, other} & written):  # (V = E_L, then V += v and
+                        self.hazards.append((before.name, error))  # V = V_reset: a number's op= binds anew, which
+                        continue  # is followed; an array's writes into E_L's too, decided once shapes are known)
+                    raise error
 
     def relate_carried(self, stmt, body, carried, entry):
         """Carried names that share an array as the loop starts (the very array, ``a = X``; a basic view,
@@ -1738,6 +1742,21 @@ def _written_through_views(stmt, body):
             break
         written |= more
     return written, views
+
+
+def _only_op_assigned(stmts, names):
+    """Whether ``stmts`` write into ``names`` only by ``op=`` on the bare name (``v += dv``), no item or
+    slice of them assigned and no view of them taken by the loop (which writes into an array only where
+    the name holds one; a number it binds anew)."""
+    for node in (n for s in stmts for n in source.walk(s)):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and \
+                isinstance(node.value, ast.Name) and node.value.id in names:
+            return False
+        if isinstance(node, ast.Assign) and view_root(node.value) in names:  # (w = V, r = V[0]: a name of it)
+            return False
+        if isinstance(node, ast.For) and view_root(node.iter) in names:
+            return False
+    return True
 
 
 def _writes_into(stmts, name):

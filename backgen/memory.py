@@ -1529,6 +1529,7 @@ class MemoryModel:
         lists = list(lists) + [atom for atom in held if atom in self.list_atoms]  # (a list kept by a name: its
         values = set().union(*(self.list_members.get(one, set()) for one in lists)) & mine  # items sharing)
         values |= {atom for atom in held if atom not in self.list_atoms}
+        values = _held_items(values, self.list_atoms, self.list_members, mine)  # (ts.append([t]): t)
         bases = self._bases(written)
         links = [None if value is None else self._number_link(written, value) if value in bases[1:]  # (written
                  # a view of the kept value, for row in X: row += v: an index on the way, a number, is a copy)
@@ -2486,3 +2487,21 @@ def _bind_fresh(bindings, target, value):
         for t, v in zip(target.elts, items):
             _bind_fresh(bindings, t.value if isinstance(t, ast.Starred) else t,
                         None if isinstance(t, ast.Starred) else v)
+
+
+def _held_items(values, list_atoms, list_members, mine):
+    """``values`` with each list among them (a list display kept in a list, ``ts.append([t])``) replaced by
+    its items sharing ``mine``, as deep as lists go: the list holds those objects, and sees a write into
+    one only where it is an array (``t += dt`` rebinds a number)."""
+    found, pending, seen = set(), list(values), set()
+    while pending:
+        value = pending.pop()
+        if value in seen:
+            continue
+        seen.add(value)
+        inner = list_members.get(value, set()) & mine if value in list_atoms else set()
+        if inner:
+            pending.extend(inner)
+        else:
+            found.add(value)
+    return found

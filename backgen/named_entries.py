@@ -194,11 +194,14 @@ def _split_rebound(func):
 
 
 def _rewrite(func):
-    bindings = {}
-    for stmt in func.body:
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
-                and _entries(stmt.value) is not None:
-            bindings.setdefault(stmt.targets[0].id, []).append(stmt)
+    bindings, blocks = {}, {}
+    for block in _blocks(func.body):  # (in a loop's body too: rates = {'am': ..., 'bm': ...} at each step)
+        for stmt in block:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                    and _entries(stmt.value) is not None and (block is func.body or not any(
+                        isinstance(n, ast.Name) and n.id == stmt.targets[0].id for n in walk(stmt.value))):
+                bindings.setdefault(stmt.targets[0].id, []).append(stmt)  # (not d = {'a': d['a'] + 1}, the
+                blocks[id(stmt)] = block  # dict of the iteration before read as the display is built)
     if not bindings:
         return
     params = {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
@@ -245,7 +248,7 @@ def _rewrite(func):
         names, fresh = {}, fresh_names(used, bare=True)
         for key in sorted(given | keys[name][1]):
             names[key] = fresh(f"{name}_{re.sub(r'[^0-9a-zA-Z_]', '_', key)}")
-        _rename(func, name, names, bindings[name][0], list(dict.fromkeys(displayed)))
+        _rename(func, name, names, bindings[name][0], list(dict.fromkeys(displayed)), blocks[id(bindings[name][0])])
 
 
 MAX_WRITTEN_OUT = 16  # iterations of a loop written out for the keys it computes
@@ -346,7 +349,22 @@ def _method_read(node, parent, parents):
     return call if parent.attr == "values" and not call.args and read_now else None
 
 
-def _rename(func, name, names, binding, displayed):
+def _blocks(body):
+    """``body`` and each block of statements nested in it (loops', branches', ``with``'s and ``try``'s), not
+    those of functions defined in it."""
+    yield body
+    for stmt in body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                yield from _blocks(inner)
+        for handler in getattr(stmt, "handlers", ()):
+            yield from _blocks(handler.body)
+
+
+def _rename(func, name, names, binding, displayed, block):
     class Entries(ast.NodeTransformer):
         def visit_Call(self, node):
             self.generic_visit(node)
@@ -367,5 +385,5 @@ def _rename(func, name, names, binding, displayed):
     Entries().visit(func)
     assignments = [ast.copy_location(ast.Assign([ast.copy_location(ast.Name(names[key], ast.Store()), value)],
                                                 value), binding) for key, value in _entries(binding.value)]
-    position = func.body.index(binding)
-    func.body[position:position + 1] = assignments or [ast.copy_location(ast.Pass(), binding)]
+    position = block.index(binding)
+    block[position:position + 1] = assignments or [ast.copy_location(ast.Pass(), binding)]

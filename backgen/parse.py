@@ -46,6 +46,7 @@ from dataclasses import dataclass, field, replace as dataclasses_replace
 import numpy
 
 from . import complexes
+from . import grown_arrays, partial_calls, signature_spread, tuple_lists
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import closure_lists, fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
@@ -172,6 +173,10 @@ def read(func_or_source, name=None, filename=None, helper=False):
         if forward.helpers and (ast.Dict in kinds or ast.Call in kinds):  # (saxpy({"a": a, "x": x}): a copy
             dict_arguments.rewrite(forward, read_plain)                     # of the helper taking the entries)
         named_entries.rewrite(forward.func)
+        if ast.For in kinds or ast.While in kinds:  # (xs = np.append(xs, x) at each step: a list of the parts)
+            grown_arrays.rewrite(forward.func, forward.env)
+        if ast.Tuple in kinds and ast.List in kinds:  # (traj = [(S, I, R)]: then an append of each tuple)
+            tuple_lists.rewrite(forward.func)
         if ast.BoolOp in kinds:
             _boolean_flags(forward.func)
             _boolean_values(forward.func)
@@ -186,9 +191,13 @@ def read(func_or_source, name=None, filename=None, helper=False):
             starred.rewrite(forward.func)
             if forward.helpers:  # (g(*pair(x)), t = pair(x) then g(*t): the items of the tuple pair returns)
                 starred.spread_returns(forward.func, lambda name: _tuple_length(forward, name))
+            if forward.helpers:  # (model(t, *theta) of def model(t, a, b): the items its parameters take)
+                signature_spread.rewrite(forward, read_plain)
             starred.spread(forward.func, forward.env)
             starred.joined_shapes(forward.func)
             starred.joined_lists(forward.func)
+        if forward.helpers:  # (partial(rhs, a=a) of def rhs(y, t, a): lambda y, t: rhs(y, t, a=a), lifted next)
+            partial_calls.rewrite(forward, read_plain)
         forward.helpers.update(lift(forward, _bind_import))
         if forward.helpers:  # (relu_(h), a helper writing into h and returning nothing: none without helpers)
             _nothing_returned_inlined(forward)
