@@ -7,7 +7,8 @@ every block.
 ``traj.append((S, I, R))``, then read by ``zip(*traj)`` or ``np.array(traj)``) is ``traj = []``
 followed by ``traj.append((S, I, R))``, an append per item in order: the same new list of the same
 tuples, in the form backgen follows as a list of tuples.  Only a statement binding one name to a
-list display each of whose items is a tuple written out (no starred item, in the list or in a tuple).
+list display each of whose items is a tuple written out (no starred item, in the list or in a tuple),
+not all of them numbers and strings written out (``dims = [(2, 4), (4,)]``, a constant).
 """
 
 import ast
@@ -27,6 +28,8 @@ def rewrite(func):
                     isinstance(e, ast.Tuple) and not any(isinstance(i, ast.Starred) for i in e.elts)
                     for e in stmt.value.elts)):
             return [stmt]
+        if _literal(stmt.value):
+            return [stmt]  # (dims = [(2, 4), (4,)]: numbers the code writes, read as constants)
         name = stmt.targets[0].id
         if any(isinstance(n, ast.Name) and n.id == name for e in stmt.value.elts for n in walk(e)):
             return [stmt]  # (traj = [(traj, x)]: the old value read as the new list is built)
@@ -41,3 +44,11 @@ def rewrite(func):
         return out
 
     func.body = rewrite_statements(func.body, each)
+
+
+def _literal(node):
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
