@@ -79,9 +79,11 @@ def _constant_results(op, staged_helper, helper_wrt):
     """``(("constant", "1,2"),)``: the places of the results of the helper ``op`` calls (a tuple of them)
     that no parameter it differentiates reaches through an operation with a gradient (``return col,
     out_h, out_w`` of an im2col: the sizes are numbers of shapes), which carry no gradient in the caller
-    (a reshape to them takes them as constants); ``()`` where there are none."""
+    (a reshape to them takes them as constants); ``()`` where there are none.  A helper of one result
+    gets ``"0"`` where that result is such (a bin's index counted by comparisons, ``np.sum(x[..., None]
+    >= edges, axis=-1) - 1``: an index in the caller, not a differentiated value)."""
     outputs = staged_helper.outputs
-    if op.param("outputs", "1") != str(len(outputs)) or len(outputs) < 2:
+    if op.param("outputs", "1") != str(len(outputs)) or not outputs:
         return ()
     def held(inert, active):  # (np.full(n, s) of a differentiated s, an opaque value: reached, not constant)
         return inert.param("opaque") == "True" or fills_with(staged_helper, inert, active)

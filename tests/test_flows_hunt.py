@@ -1,0 +1,71 @@
+"""Normalizing flows and density models as people write them: planar, radial and coupling layers,
+autoregressive masks, log-determinants, bijectors with their log-Jacobians, spline transforms,
+kernel density estimates, score matching, energy-based losses and mixtures.
+
+Each case is checked against central finite differences in float64 (``numeric``) with respect to its
+float parameters, by ``backgen.generate`` (with no shapes, and with shapes where they are arrays) and
+by the decorator, or asserted refused with a ``BackgenError`` and part of its message.
+"""
+
+import inspect
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_close, finite_differences, float_positions, generated_backward, imported, shapes_of
+
+HEAD = "import math\n\nimport numpy as np\n"
+
+
+def _copies(args):
+    return [a.copy() if isinstance(a, np.ndarray) else list(a) if isinstance(a, list) else a for a in args]
+
+
+def assert_right(source, args, name="f", wrt=None):
+    """generate without shapes, with shapes (where every argument is a number or an array) and the
+    decorator all give the gradients central differences give, for the parameters at ``wrt`` (by
+    default those holding floats)."""
+    source = HEAD + textwrap.dedent(source)
+    func = imported(source, "flows_hunt")[name]
+    positions = float_positions(args) if wrt is None else wrt
+    names = tuple(list(inspect.signature(func).parameters)[k] for k in positions)
+    want = finite_differences(lambda *values: func(*_copies(values)), list(args), positions, (1.0,))
+    shapes = shapes_of(func, args)
+    for given in [None] + ([shapes] if shapes else []):
+        got = generated_backward(source, args, name, given, names)
+        got = got if len(positions) > 1 else (got,)
+        for g, w in zip(got, want):
+            assert_close(np.asarray(g, dtype=float), w, rtol=1e-5, atol=1e-6)
+    with np.errstate(all="ignore"):
+        got = backgen.backward(func, wrt=names).backward(*_copies(args))
+    got = got if len(positions) > 1 else (got,)
+    for g, w in zip(got, want):
+        assert_close(np.asarray(g, dtype=float), w, rtol=1e-5, atol=1e-6)
+
+
+def assert_refused(source, match, name="f", shapes=None):
+    with pytest.raises(backgen.BackgenError, match=match):
+        backgen.generate(HEAD + textwrap.dedent(source), name=name, shapes=shapes)
+
+
+def test_a_bin_index_counted_by_comparisons_in_a_helper_is_an_index():
+    # (a neural spline's searchsorted written as a sum of comparisons: its one result was taken for a
+    # differentiated value, and np.take_along_axis refused it as its indices)
+    assert_right("""
+        def searchsorted(bin_locations, inputs, eps=1e-6):
+            bin_locations = bin_locations.copy()
+            bin_locations[..., -1] += eps
+            return np.sum(inputs[..., None] >= bin_locations, axis=-1) - 1
+
+        def f(x, uw):
+            w = np.exp(uw) / np.sum(np.exp(uw), axis=-1, keepdims=True)
+            cw = np.pad(np.cumsum(w, axis=-1), [(0, 0), (0, 0), (1, 0)])
+            idx = searchsorted(cw, x)[..., None]
+            left = np.take_along_axis(cw, idx, -1)[..., 0]
+            width = np.take_along_axis(w, idx, -1)[..., 0]
+            theta = (x - left) / width
+            return np.sum(theta ** 2) + np.sum(np.log(width))
+        """, [np.array([[0.13, 0.41], [0.66, 0.87], [0.35, 0.52]]),
+              np.random.default_rng(0).normal(0, 0.3, (3, 2, 4))], wrt=[1])
