@@ -53,6 +53,7 @@ import re
 from . import displayed, emit, ir, source
 from .docshapes import ANY_RANK
 from .errors import BackgenError
+from .helper_ranks import helper_unpacked_ranks
 from .integral_args import integral_params
 from .mask_params import mask_params
 from .sample_sizes import Sizes, about_sizes
@@ -1089,6 +1090,8 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
                        masks={n for n in mask_params(forward.func, unknown) if kinds.get(n) is None})
     fixed = unpacked_ranks(forward.func, unknown)
     for name, rank in einsum_ranks(forward.func, unknown).items():  # np.einsum("nchw,fc->nfhw", x, w)
+        fixed.setdefault(name, rank)
+    for name, rank in helper_unpacked_ranks(forward, unknown).items():  # squeeze(x): N, C, H, W = x.shape
         fixed.setdefault(name, rank)
     for name, count in unpacked_rows(forward.func, samples.labels).items():  # src, dst = edge_index: two rows
         fixed.setdefault(name, (count, PROBES[0][0]))

@@ -69,3 +69,31 @@ def test_a_bin_index_counted_by_comparisons_in_a_helper_is_an_index():
             return np.sum(theta ** 2) + np.sum(np.log(width))
         """, [np.array([[0.13, 0.41], [0.66, 0.87], [0.35, 0.52]]),
               np.random.default_rng(0).normal(0, 0.3, (3, 2, 4))], wrt=[1])
+
+
+def test_a_rank_a_helper_unpacks_fixes_the_samples_without_shapes():
+    # (Glow's squeeze unpacks N, C, H, W = x.shape in a helper: without shapes, the samples of rank 2
+    # reached the helper's unpacking, and the forward was refused at every rank tried)
+    assert_right("""
+        def squeeze(x):
+            N, C, H, W = x.shape
+            x = x.reshape(N, C, H // 2, 2, W // 2, 2)
+            x = x.transpose(0, 1, 3, 5, 2, 4)
+            return x.reshape(N, C * 4, H // 2, W // 2)
+
+        def f(x, a):
+            y = squeeze(x)
+            s = np.tanh(a[None, :, None, None] * y)
+            return np.sum(y * np.exp(s)) - np.sum(s)
+        """, [np.random.default_rng(1).normal(size=(2, 1, 4, 4)), np.array([0.3, -0.2, 0.5, 0.1])])
+
+
+def test_a_rank_an_einsum_in_a_helper_fixes_the_samples_without_shapes():
+    assert_right("""
+        def invconv(x, W):
+            return np.einsum("ij,njhw->nihw", W, x)
+
+        def f(x, W, s):
+            y = invconv(x, W) * np.exp(s)[None, :, None, None]
+            return 0.5 * np.sum(y ** 2) - x.shape[2] * x.shape[3] * (np.linalg.slogdet(W)[1] + np.sum(s))
+        """, [np.random.default_rng(2).normal(size=(2, 3, 2, 2)), np.eye(3) * 2 + 0.1, np.array([0.1, -0.2, 0.3])])
