@@ -97,3 +97,20 @@ def test_a_rank_an_einsum_in_a_helper_fixes_the_samples_without_shapes():
             y = invconv(x, W) * np.exp(s)[None, :, None, None]
             return 0.5 * np.sum(y ** 2) - x.shape[2] * x.shape[3] * (np.linalg.slogdet(W)[1] + np.sum(s))
         """, [np.random.default_rng(2).normal(size=(2, 3, 2, 2)), np.eye(3) * 2 + 0.1, np.array([0.1, -0.2, 0.3])])
+
+
+def test_a_von_mises_mixture_reads_scipy_special_i0_and_i1():
+    # (scipy.special.i0 and i1 were refused: np.i0 had a rule, SciPy's spelling did not)
+    assert_right("""
+        from scipy.special import i0, i1
+
+        def f(theta, mu, kappa):
+            dens = np.exp(kappa * np.cos(theta[:, None] - mu)) / (2 * np.pi * i0(kappa))
+            return -np.sum(np.log(np.mean(dens, axis=1))) + np.sum(i1(kappa) / i0(kappa))
+        """, [np.array([0.3, -1.1, 2.0, 0.7]), np.array([0.1, 1.5, -2.0]), np.array([1.2, 0.8, 2.0])])
+    assert_right("""
+        from scipy.special import i1
+
+        def f(kappa):
+            return np.sum(i1(kappa) ** 2 + i1(kappa))
+        """, [np.array([0.0, 0.4, 3.0])])
