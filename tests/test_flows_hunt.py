@@ -114,3 +114,15 @@ def test_a_von_mises_mixture_reads_scipy_special_i0_and_i1():
         def f(kappa):
             return np.sum(i1(kappa) ** 2 + i1(kappa))
         """, [np.array([0.0, 0.4, 3.0])])
+
+
+def test_the_fields_of_a_factorization_bound_to_a_name():
+    # (np.linalg.slogdet(W).logabsdet was read, res = np.linalg.slogdet(W); res.logabsdet refused as
+    # an attribute of an object)
+    assert_right("""
+        def f(x, W, A):
+            z = x @ W
+            res = np.linalg.slogdet(W)
+            eig = np.linalg.eigh(A @ A.T + np.eye(3))
+            return 0.5 * np.sum(z ** 2) - len(x) * res.logabsdet + res.sign + np.sum(np.log(eig.eigenvalues))
+        """, [np.random.default_rng(3).normal(size=(4, 3)), np.eye(3) * 2 + 0.3, np.eye(3) + 0.2])
