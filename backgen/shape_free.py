@@ -58,6 +58,7 @@ from .integral_args import integral_params
 from .mask_params import mask_params
 from .sample_sizes import Sizes, about_sizes
 from .shapes import Spec, bounded_memory
+from .stacked_params import stacked_params
 from .source import number, walk
 
 # The shapes a shape-free backward is written on (rank 4 smaller: products of them have rank 6, 8...).
@@ -1160,6 +1161,10 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
                     results += samples.written([{**dict(zip(others, ranks)), **vectors, **fixed,
                                                  **dict.fromkeys(scaling, ())}
                                                 for ranks in itertools.product(choices, repeat=len(others))])
+            stacks = stacked_params(forward.func, free) if not results and len(free) > 3 else ()
+            if stacks and len(stacks) < len(free):  # Ws[i], bs[i] in a loop over layers: those one axis deeper
+                results = samples.written([{**{n: rank + (n in stacks) for n in free}, **vectors, **fixed}
+                                           for rank in (1, 2)])
             others = [n for n in free if n not in operands]
             carried = samples.carried_changes
             if not results and operands and others and len(others) <= MIXED_MAX and not (carried and plain):

@@ -126,3 +126,23 @@ def test_the_fields_of_a_factorization_bound_to_a_name():
             eig = np.linalg.eigh(A @ A.T + np.eye(3))
             return 0.5 * np.sum(z ** 2) - len(x) * res.logabsdet + res.sign + np.sum(np.log(eig.eigenvalues))
         """, [np.random.default_rng(3).normal(size=(4, 3)), np.eye(3) * 2 + 0.3, np.eye(3) + 0.2])
+
+
+def test_stacked_layers_read_one_at_a_time_beside_many_parameters():
+    # (coupling layers' weights stacked along a first axis, Ws[i], bs[i], with a per-sample log-det
+    # accumulator: beside more than three parameters, no mix of ranks tried made a layer's matrix a
+    # matrix, and the forward was refused without shapes)
+    rng = np.random.default_rng(4)
+    assert_right("""
+        def f(x, masks, Ws, bs):
+            log_det = np.zeros(x.shape[0])
+            z = x
+            for i in range(len(masks)):
+                m = masks[i]
+                zm = z * m
+                s = np.tanh(zm @ Ws[i] + bs[i]) * (1 - m)
+                z = zm + (1 - m) * (z * np.exp(s) + s)
+                log_det = log_det + s.sum(axis=1)
+            return -np.mean(-0.5 * np.sum(z ** 2, axis=1) + log_det)
+        """, [rng.normal(size=(5, 4)), np.array([[1.0, 0, 1, 0], [0, 1.0, 0, 1]]), 0.4 * rng.normal(size=(2, 4, 4)),
+              0.1 * rng.normal(size=(2, 4))], wrt=[0, 2, 3])
