@@ -23,13 +23,21 @@ def _copies(args):
     return [a.copy() if isinstance(a, np.ndarray) else list(a) if isinstance(a, list) else a for a in args]
 
 
+def _floats(got, want):
+    """``got`` as arrays of floats, a list of them where ``want`` is one (a list of arrays of several shapes)."""
+    if isinstance(want, list):
+        return [np.asarray(g, dtype=float) for g in got] if isinstance(got, (list, tuple)) else got
+    return np.asarray(got, dtype=float)
+
+
 def assert_right(source, args, name="f", wrt=None):
     """generate without shapes, with shapes (where every argument is a number or an array) and the
     decorator all give the gradients central differences give, for the parameters at ``wrt`` (by
     default those holding floats)."""
     source = HEAD + textwrap.dedent(source)
     func = imported(source, "flows_hunt")[name]
-    positions = float_positions(args) if wrt is None else wrt
+    positions = [k for k, a in enumerate(args) if k in float_positions(args) or isinstance(a, list) and all(
+        float_positions([item]) for item in a)] if wrt is None else wrt
     names = tuple(list(inspect.signature(func).parameters)[k] for k in positions)
     want = finite_differences(lambda *values: func(*_copies(values)), list(args), positions, (1.0,))
     shapes = shapes_of(func, args)
@@ -37,12 +45,12 @@ def assert_right(source, args, name="f", wrt=None):
         got = generated_backward(source, args, name, given, names)
         got = got if len(positions) > 1 else (got,)
         for g, w in zip(got, want):
-            assert_close(np.asarray(g, dtype=float), w, rtol=1e-5, atol=1e-6)
+            assert_close(_floats(g, w), w, rtol=1e-5, atol=1e-6)
     with np.errstate(all="ignore"):
         got = backgen.backward(func, wrt=names).backward(*_copies(args))
     got = got if len(positions) > 1 else (got,)
     for g, w in zip(got, want):
-        assert_close(np.asarray(g, dtype=float), w, rtol=1e-5, atol=1e-6)
+        assert_close(_floats(g, w), w, rtol=1e-5, atol=1e-6)
 
 
 def assert_refused(source, match, name="f", shapes=None):
@@ -146,3 +154,52 @@ def test_stacked_layers_read_one_at_a_time_beside_many_parameters():
             return -np.mean(-0.5 * np.sum(z ** 2, axis=1) + log_det)
         """, [rng.normal(size=(5, 4)), np.array([[1.0, 0, 1, 0], [0, 1.0, 0, 1]]), 0.4 * rng.normal(size=(2, 4, 4)),
               0.1 * rng.normal(size=(2, 4))], wrt=[0, 2, 3])
+
+
+def _mlp_params(rng, sizes):
+    params = []
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        params += [0.5 * rng.normal(size=(a, b)), 0.1 * rng.normal(size=b) + 0.3]
+    return params
+
+
+def test_the_items_of_a_list_passed_to_a_helper_by_their_places():
+    # (a list of a network's arrays of several shapes whose items are passed to a helper, mlp(x, p[0],
+    # p[1], p[2], p[3]), was taken for one array without shapes: the backward raised in np.zeros_like(p))
+    rng = np.random.default_rng(5)
+    assert_right("""
+        def mlp(x, W1, b1, W2, b2):
+            return np.maximum(0, x @ W1 + b1) @ W2 + b2
+
+        def f(x, p):
+            s = np.tanh(mlp(x, p[0], p[1], p[2], p[3]))
+            return 0.5 * np.sum((x * np.exp(s)) ** 2) - np.sum(s)
+        """, [rng.normal(size=(4, 3)), _mlp_params(rng, (3, 5, 3))])
+    assert_right("""
+        def g(x, W):
+            return np.tanh(x @ W)
+
+        def f(x, p):
+            return np.sum(g(x, p[0]) ** 2 + p[1])
+        """, [rng.normal(size=(4, 3)), [rng.normal(size=(3, 2)), rng.normal(size=2)]])
+
+
+def test_a_list_spread_into_a_helpers_parameters():
+    # (mlp(x_, *s_params), RealNVP's scale and translation networks given their layers' arrays as a
+    # list: refused as a starred argument)
+    rng = np.random.default_rng(6)
+    assert_right("""
+        def mlp(x, W1, b1, W2, b2):
+            return np.maximum(0, x @ W1 + b1) @ W2 + b2
+
+        def coupling(x, mask, s_params, t_params):
+            x_ = x * mask
+            s = np.tanh(mlp(x_, *s_params)) * (1 - mask)
+            t = mlp(x_, *t_params) * (1 - mask)
+            return x_ + (1 - mask) * (x * np.exp(s) + t), s.sum(axis=1)
+
+        def f(x, s1, t1):
+            mask = (np.arange(x.shape[1]) % 2).astype(float)
+            z, ld = coupling(x, mask, s1, t1)
+            return -np.mean(-0.5 * np.sum(z ** 2, axis=1) + ld)
+        """, [rng.normal(size=(5, 4)), _mlp_params(rng, (4, 6, 4)), _mlp_params(rng, (4, 6, 4))])
