@@ -55,7 +55,7 @@ from . import (bound_calls, broadcasts, combinations, correlations, defaults, di
                float_limits, folds, generators, grids, higher_order, image_filters, index_tricks, integrals,
                iterables, keyword_reads, list_calls, masked_reductions, masked_ufuncs, math_calls, modern_syntax,
                named_entries, orders, outers, partials, physical_constants, polyfits, quantiles, rotations,
-               scipy_calls, scipy_linalg, scipy_optimize, selects, settings_displays, shape_tuples, signals, signed,
+               scipy_calls, scipy_linalg, scipy_optimize, selects, settings_displays, shape_tuples, signals, signed, spread_arity,
                softplus, sorted_calls, spectra, starred, statistics_calls, step_bodies, trys, varargs, vectorized,
                view_targets)
 from .cache import dict_made, output_roles, returned_dicts
@@ -185,6 +185,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
             starred.rewrite(forward.func)
             if forward.helpers:  # (g(*pair(x)), t = pair(x) then g(*t): the items of the tuple pair returns)
                 starred.spread_returns(forward.func, lambda name: _tuple_length(forward, name))
+                spread_arity.rewrite(forward, read_plain)  # (mlp(x, *params): the items its parameters take)
             starred.spread(forward.func, forward.env)
             starred.joined_shapes(forward.func)
             starred.joined_lists(forward.func)
