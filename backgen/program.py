@@ -46,6 +46,7 @@ from .shapes import INT_SAMPLE, DeadBranch, SampleSettings, check_differentiable
 from .shapes import Items, definite_at_calls, pattern_conflict
 from .sample_sizes import Sizes, about_sizes
 from .shapes import check_room, checked_loops, run_check
+from .item_checks import items_read
 from .shape_free import _indexed_in as indexed_in, indexed_ranks, item_lists, uses as uses_of, write as write_shape_free
 from .shapes import Spec
 from .shapes import spec as shape_spec
@@ -1046,7 +1047,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         main = dataclasses.replace(main, indexed_checks=_indexed_by_parameters(result, shape_free))  # row here
     if shape_free and not chain:  # for W in Ws, W1, b1 = params: a list of arrays of several shapes is refused
         main = dataclasses.replace(main, stacked=tuple(p for p in main.iterates if p in shape_free
-                                                       and p not in roots),
+                                                       and p not in roots) + tuple(  # (p[0], p[1]: items too)
+            p for p in items_read(result, [n for n in shape_free if n in main.wrt])
+            if p not in roots and p not in main.iterates),
                                    arrays=_read_as_arrays(result, [p for p in shape_free if p not in roots]))
     if main.name in forward.helpers and (main.name in forwards or main.name in _called_names(forward.func)):
         # the user has a function of that name, which the forward calls: never replace it

@@ -203,3 +203,22 @@ def test_a_list_spread_into_a_helpers_parameters():
             z, ld = coupling(x, mask, s1, t1)
             return -np.mean(-0.5 * np.sum(z ** 2, axis=1) + ld)
         """, [rng.normal(size=(5, 4)), _mlp_params(rng, (4, 6, 4)), _mlp_params(rng, (4, 6, 4))])
+
+
+def test_a_list_of_arrays_of_several_shapes_given_for_one_array_read_by_items_is_refused_as_it_starts():
+    # (p read as p[0], p[1] where they are used is one array without shapes; given a list of arrays of
+    # several shapes, the backward raised NumPy's ValueError in np.zeros_like(p))
+    text = backgen.generate(HEAD + textwrap.dedent("""
+        def f(x, p):
+            return np.sum(np.tanh(x * p[0] + p[1]) ** 2)
+        """), name="f")
+    namespace = {}
+    exec(compile(text, "<generated>", "exec"), namespace)
+    x = np.random.default_rng(7).normal(size=(4, 3))
+    with pytest.raises(TypeError, match="written for p as one array"):
+        namespace["f_backward"](x, [np.ones(3), np.ones((4, 1))])
+    got = namespace["f_backward"](x, np.array([0.5, -0.3]))  # (an array, as the code takes it)
+    want = finite_differences(lambda x, p: np.sum(np.tanh(x * p[0] + p[1]) ** 2), [x, np.array([0.5, -0.3])],
+                              [0, 1], (1.0,))
+    for g, w in zip(got, want):
+        assert_close(g, w, rtol=1e-5, atol=1e-6)
