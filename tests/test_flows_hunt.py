@@ -222,3 +222,18 @@ def test_a_list_of_arrays_of_several_shapes_given_for_one_array_read_by_items_is
                               [0, 1], (1.0,))
     for g, w in zip(got, want):
         assert_close(g, w, rtol=1e-5, atol=1e-6)
+
+
+def test_a_cholesky_factor_filled_from_a_vector_by_tril_indices_without_shapes():
+    # (L[np.tril_indices(d)] = theta needs d (d + 1) / 2 numbers: the samples' sizes were not fitted to the
+    # size NumPy named, and the forward was refused without shapes)
+    assert_right("""
+        def f(x, theta):
+            d = x.shape[1]
+            L = np.zeros((d, d))
+            L[np.tril_indices(d)] = theta
+            diag = np.diag_indices(d)
+            L[diag] = np.exp(L[diag])
+            z = x @ L
+            return 0.5 * np.sum(z ** 2) - len(x) * np.sum(np.log(np.diag(L)))
+        """, [np.random.default_rng(8).normal(size=(5, 3)), 0.4 * np.random.default_rng(9).normal(size=6)])
