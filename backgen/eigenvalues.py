@@ -14,7 +14,9 @@ environment binds to NumPy:
 
 It also replaces each field of the named tuple NumPy returns, read from the call itself
 (``np.linalg.slogdet(a).logabsdet``, ``np.linalg.eigh(a).eigenvectors``, ``np.linalg.svd(a).S``,
-``np.linalg.qr(a).R``), with that item (``np.linalg.slogdet(a)[1]``), whose rule the call's gives.
+``np.linalg.qr(a).R``) or from a name every binding of which is such a call (``res =
+np.linalg.slogdet(W)``, then ``res.logabsdet``), with that item (``np.linalg.slogdet(a)[1]``,
+``res[1]``), whose rule the call's gives.
 """
 
 import ast
@@ -49,10 +51,17 @@ def rewrite(forward):
     if not numpy_names:
         return
 
+    bound = _bound_results(forward.func, numpy_names)
+
     class Calls(ast.NodeTransformer):
         def visit_Attribute(self, node):
             self.generic_visit(node)
             call = node.value
+            if isinstance(call, ast.Name) and isinstance(call.ctx, ast.Load) and call.id in bound:
+                fields = FIELDS[bound[call.id]]  # (res = np.linalg.slogdet(W); res.logabsdet)
+                if node.attr not in fields or not isinstance(node.ctx, ast.Load):
+                    return node
+                return ast.copy_location(ast.Subscript(call, ast.Constant(fields.index(node.attr)), ast.Load()), node)
             found = numpy_attribute(call.func, numpy_names) if isinstance(call, ast.Call) else None
             fields = FIELDS.get(found[1], ()) if found is not None else ()
             if node.attr not in fields or not isinstance(node.ctx, ast.Load):
@@ -82,3 +91,21 @@ def rewrite(forward):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)
+
+
+def _bound_results(func, numpy_names):
+    """``{name: "linalg.slogdet"}`` for the names of ``func`` every binding of which assigns a call of
+    one factorization of ``FIELDS`` (``res = np.linalg.slogdet(W)``): a parameter, a name bound otherwise
+    too (a loop's target, an unpacking, another value), is none."""
+    params = {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+    kinds, stores = {}, {}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            stores[node.id] = stores.get(node.id, 0) + 1
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and isinstance(node.value, ast.Call):
+            found = numpy_attribute(node.value.func, numpy_names)
+            if found is not None and found[1] in FIELDS:
+                kinds.setdefault(node.targets[0].id, []).append(found[1])
+    return {name: found[0] for name, found in kinds.items()
+            if name not in params and len(set(found)) == 1 and stores.get(name) == len(found)}

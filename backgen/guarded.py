@@ -79,7 +79,7 @@ ELEMENTWISE = frozenset({
     "np.fabs", "np.float_power", "np.hypot", "np.log", "np.log10", "np.log1p", "np.log2", "np.logaddexp",
     "np.logaddexp2", "np.maximum", "np.minimum", "np.multiply", "np.negative", "np.positive", "np.power",
     "np.reciprocal", "np.sin", "np.sinh", "np.sqrt", "np.square", "np.subtract", "np.tan", "np.tanh",
-    "np._erf", "np._erfc", "np._j0", "np._j1", "np._log_ndtr", "np._ndtri", "np._gammaln", "np._digammas", "np._xlogy", "np._xlog1py", "np.deg2rad", "np.rad2deg"})
+    "np._erf", "np._erfc", "np._j0", "np._j1", "np._bessel_i1", "np._log_ndtr", "np._ndtri", "np._gammaln", "np._digammas", "np._xlogy", "np._xlog1py", "np.deg2rad", "np.rad2deg"})
 
 # Elementwise operations whose value, or derivative, may be infinite or nan at finite operands.
 SINGULAR = frozenset({

@@ -191,8 +191,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
             starred.rewrite(forward.func)
             if forward.helpers:  # (g(*pair(x)), t = pair(x) then g(*t): the items of the tuple pair returns)
                 starred.spread_returns(forward.func, lambda name: _tuple_length(forward, name))
-            if forward.helpers:  # (model(t, *theta) of def model(t, a, b): the items its parameters take)
-                signature_spread.rewrite(forward, read_plain)
+            if forward.helpers:  # (model(t, *theta) of def model(t, a, b), mlp(x, *params): the items its
+                signature_spread.rewrite(forward, read_plain)  # parameters take)
             starred.spread(forward.func, forward.env)
             starred.joined_shapes(forward.func)
             starred.joined_lists(forward.func)

@@ -46,6 +46,7 @@ from .shapes import DeadBranch, SampleSettings, check_differentiable, dim_sizes,
 from .shapes import Items, definite_at_calls, pattern_conflict
 from .sample_sizes import Sizes, about_sizes
 from .shapes import check_room, checked_loops, run_check
+from .item_checks import items_read
 from .shape_free import _indexed_in as indexed_in, indexed_ranks, item_lists, uses as uses_of, write as write_shape_free
 from .shapes import Spec
 from .shapes import spec as shape_spec
@@ -79,9 +80,11 @@ def _constant_results(op, staged_helper, helper_wrt):
     """``(("constant", "1,2"),)``: the places of the results of the helper ``op`` calls (a tuple of them)
     that no parameter it differentiates reaches through an operation with a gradient (``return col,
     out_h, out_w`` of an im2col: the sizes are numbers of shapes), which carry no gradient in the caller
-    (a reshape to them takes them as constants); ``()`` where there are none."""
+    (a reshape to them takes them as constants); ``()`` where there are none.  A helper of one result
+    gets ``"0"`` where that result is such (a bin's index counted by comparisons, ``np.sum(x[..., None]
+    >= edges, axis=-1) - 1``: an index in the caller, not a differentiated value)."""
     outputs = staged_helper.outputs
-    if op.param("outputs", "1") != str(len(outputs)) or len(outputs) < 2:
+    if op.param("outputs", "1") != str(len(outputs)) or not outputs:
         return ()
     def held(inert, active):  # (np.full(n, s) of a differentiated s, an opaque value: reached, not constant)
         return inert.param("opaque") == "True" or fills_with(staged_helper, inert, active)
@@ -1044,7 +1047,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         main = dataclasses.replace(main, indexed_checks=_indexed_by_parameters(result, shape_free))  # row here
     if shape_free and not chain:  # for W in Ws, W1, b1 = params: a list of arrays of several shapes is refused
         main = dataclasses.replace(main, stacked=tuple(p for p in main.iterates if p in shape_free
-                                                       and p not in roots),
+                                                       and p not in roots) + tuple(  # (p[0], p[1]: items too)
+            p for p in items_read(result, [n for n in shape_free if n in main.wrt])
+            if p not in roots and p not in main.iterates),
                                    arrays=_read_as_arrays(result, [p for p in shape_free if p not in roots]))
     if main.name in forward.helpers and (main.name in forwards or main.name in _called_names(forward.func)):
         # the user has a function of that name, which the forward calls: never replace it

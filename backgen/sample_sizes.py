@@ -6,7 +6,7 @@ used elsewhere) nor another axis has: a *tag*, so that a size NumPy names in an 
 axes it came from.  ``refit(message, loop=False)`` reads the error a run of the forward on
 ``shapes()`` raised and changes the sizes as the failing operation asks: sizes that must agree
 (broadcasting ``(4,) (7,)``, also to the shape ``np.broadcast_to`` asks for, ``x.dot(w)``'s inner sizes, ``np.concatenate``'s other axes, a value
-written into a slot, a value a loop carries, with ``loop``) become one, a tag meeting a constant
+written into a slot, also one fancy indices pick, ``L[np.tril_indices(D)] = theta``, a value a loop carries, with ``loop``) become one, a tag meeting a constant
 of the code (``np.ones((3, 4))``) takes the constant, a value's axes beyond those of the slot it is
 written into take 1; an index past a tag's end (``x[8]``) makes it longer, up to ``MAX_LENGTHENED``, and a
 sample too short for a window (``sliding_window_view(x, 8)``) or for a frame to stack makes every tag longer
@@ -32,6 +32,8 @@ import re
 _BROADCAST = re.compile(r"could not be broadcast together with (?:remapped )?shapes "
                         r"((?:\[[^\]]*\]: )?(?:[\d\s,()\->]|newaxis|and requested shape)+)")
 _INTO = re.compile(r"could not broadcast input array from shape \(([\d, ]*)\) into shape \(([\d, ]*)\)")
+_INDEXED = re.compile(r"value array of shape \(([\d, ]*)\) could not be broadcast to indexing result of shape "
+                      r"\(([\d, ]*)\)")  # (L[np.tril_indices(D)] = theta: theta of D (D + 1) / 2 numbers)
 _CORE = re.compile(r"size (\d+) is different from (\d+)")
 _ALIGNED = re.compile(r"not aligned: (\d+) \(dim \d+\) != (\d+) \(dim \d+\)")
 _CONCATENATED = re.compile(r"has size (\d+) and the array at index \d+ has size (\d+)")
@@ -226,7 +228,7 @@ class Sizes:
             if "->" in text:  # [original->remapped]: (3,4)->(3,newaxis,4) (6,2)->(2,6): as they broadcast
                 text = " ".join(part.split("->")[-1] for part in text.split("]: ", 1)[-1].split())
             return self._aligned([_shape(part) for part in re.findall(r"\([\d, ]*\)", text)])
-        found = _INTO.search(message)
+        found = _INTO.search(message) or _INDEXED.search(message)
         if found:  # (the value's axes beyond the slot's: of size 1)
             value, slot = _shape(found.group(1)), _shape(found.group(2))
             extra = value[:max(len(value) - len(slot), 0)]
@@ -377,6 +379,7 @@ def _split(number, count):
 
 def about_sizes(message, loop=False):
     """Whether an error ``message`` names sizes that ``Sizes.refit`` may follow."""
-    patterns = (_BROADCAST, _INTO, _CORE, _ALIGNED, _CONCATENATED, _INDEX, _RESHAPE) + ((_CARRIED,) if loop else ())
+    patterns = (_BROADCAST, _INTO, _INDEXED, _CORE, _ALIGNED, _CONCATENATED, _INDEX, _RESHAPE) + \
+        ((_CARRIED,) if loop else ())
     return any(pattern.search(message) for pattern in patterns) or any(text in message for text in _TOO_SHORT) \
         or _SQUARE in message

@@ -14,9 +14,10 @@ call of a function the environment binds to ``scipy.special`` (imported from
   ``log_softmax(x, axis=None)`` becomes ``x -
   np.logaddexp.reduce(x, axis=axis, keepdims=True)``, ``softmax`` its exp;
 
-* ``log_expit``, ``logit``, ``betaln``, ``ndtr``, ``log_ndtr``, ``ndtri``, ``entr``, ``rel_entr``,
+* ``log_expit``, ``logit``, ``betaln``, ``ndtr``, ``log_ndtr``, ``ndtri``, ``i0``, ``i1``, ``entr``, ``rel_entr``,
   ``kl_div`` and ``factorial`` (not ``exact``) become their formulas in
-  those and in ``_log_ndtr(x)`` (``FORMULAS``), a helper as below: the log of the normal's cdf,
+  those, in ``np.i0``, in ``_bessel_i1(x)`` (the modified Bessel function I1, rule ``np._bessel_i1``,
+  gradient ``I0 - I1 / x``, 1/2 at 0) and in ``_log_ndtr(x)`` (``FORMULAS``), a helper as below: the log of the normal's cdf,
   finite far into its lower tail, whose rule ``np._log_ndtr`` has the gradient
   ``exp(-x ** 2 / 2 - log(2 pi) / 2 - out)``, and ``_ndtri(p)``, the normal's quantile, whose rule
   ``np._ndtri`` has the gradient ``sqrt(2 pi) * exp(out ** 2 / 2)``;
@@ -54,7 +55,7 @@ row per point) theirs in ``d = x - mean``, through ``np.linalg.solve(C, d.T)`` a
 ``np.linalg.slogdet(C)``, ``C`` the matrix SciPy reads of ``cov``: a matrix's lower
 triangle, mirrored (its gradient lies there), a vector's diagonal, a number times the
 identity (the ranks told apart by ``np.ndim(cov)``); ``dirichlet``, ``halfnorm``, ``halfcauchy``, ``lognorm``
-and ``invgamma`` and ``scipy.special``'s ``multigammaln``, ``i0``, ``i1``, ``i0e`` and ``i1e`` as ``scipy_densities`` writes
+and ``invgamma`` and ``scipy.special``'s ``multigammaln``, ``i0e`` and ``i1e`` as ``scipy_densities`` writes
 them; an argument
 written twice there is an expression without side effects, as arguments are;
 
@@ -130,6 +131,8 @@ FORMULAS = {
     "betaln": (("A", "B"), "_gammaln(A) + _gammaln(B) - _gammaln(A + B)"),
     "ndtr": (("X",), "0.5 * _erfc(-X / 1.4142135623730951)"),
     "log_ndtr": (("X",), "_log_ndtr(X)"),
+    "i0": (("X",), "np.i0(X)"),  # (the modified Bessel functions of a von Mises density's normalizer)
+    "i1": (("X",), "_bessel_i1(X)"),
     "ndtri": (("X",), "_ndtri(X)"),
     "entr": (("X",), "-_xlogy(X, X)"),  # (-x log x, 0 at 0)
     "rel_entr": (("X", "Y"), "_xlogy(X, X) - _xlogy(X, Y)"),  # (x log(x / y), 0 where x is 0)
@@ -138,7 +141,7 @@ FORMULAS = {
     # gamma(n + 1), 0 below 0, as SciPy computes it; a Poisson likelihood's factorial(y) of its counts)
 }
 
-FORMULAS.update(scipy_densities.FORMULAS)  # (multigammaln, i0, i1, i0e, i1e)
+FORMULAS.update(scipy_densities.FORMULAS)  # (multigammaln, i0e, i1e)
 
 # the arguments each function read is read with (another call of it is refused, saying so)
 READ = {"expit": "one argument", "logsumexp": "the arguments a, axis, b and keepdims",
@@ -302,7 +305,7 @@ def _replace(forward, call, numpy_name):
         params, text = FORMULAS[name]
         if name == "factorial":  # (of a count's data: integers given it are left out of the default wrt)
             forward.counted.update(_counted_names(call.args[0]))
-        for helper in ("_erfc", "_gammaln", "_log_ndtr", "_ndtri", "_xlogy"):
+        for helper in ("_erfc", "_gammaln", "_log_ndtr", "_ndtri", "_xlogy", "_bessel_i1"):
             if helper in text:
                 forward.env[helper] = f"numpy.{helper}"
         new = _filled(text, dict(zip(params, call.args)), call, numpy_name)

@@ -8,9 +8,10 @@ constant of no gradient there, through ``np.where``; the logs of ``lognorm`` and
 there), and ``dirichlet``'s of ``(x, alpha)`` (a point, or a column per point, as SciPy reads them).
 ``FORMULAS`` adds to ``scipy_calls.FORMULAS`` ``multigammaln(a, d)``, the log of the multivariate
 gamma function of a Wishart's normalizer: ``d (d - 1) / 4 log(pi)`` plus the sum of ``gammaln(a - j / 2)``
-for ``j`` in ``0 .. d - 1`` (``d`` an integer, ``a`` a number or an array of them); and the modified Bessel
-functions of a von Mises density's normalizer, ``i0``, ``i1`` and their scaled ``i0e``, ``i1e`` (times
-``exp(-|x|)``), by the midpoint rule of their integrals over a half period, exact to rounding.
+for ``j`` in ``0 .. d - 1`` (``d`` an integer, ``a`` a number or an array of them); and the scaled modified Bessel
+functions of a von Mises density's normalizer, ``i0e`` and ``i1e`` (``i0`` and ``i1`` times ``exp(-|x|)``, which
+``scipy_calls`` writes as ``np.i0`` and ``_bessel_i1``), by the midpoint rule of their integrals over a half
+period, exact to rounding, without the overflow of ``i0`` at large ``x``.
 """
 
 # the half line's families: log(sqrt(2 / pi)) and log(2 / pi) written out
@@ -46,7 +47,5 @@ _SCALED = f"np.exp({_EXPONENT} - np.abs(np.expand_dims(X, -1)))"  # (times exp(-
 # (log(pi) / 4 written out; the sum over the last axis the argument is given, a number's one)
 FORMULAS = {"multigammaln": (("A", "DIM"), "0.28618247146235004 * DIM * (DIM - 1) + "
                              "np.sum(_gammaln(np.expand_dims(A, -1) - np.arange(DIM) / 2.0), axis=-1)"),
-            "i0": (("X",), f"np.mean(np.exp({_EXPONENT}), axis=-1)"),
-            "i1": (("X",), f"np.mean(np.exp({_EXPONENT}) * {_COSINES}, axis=-1)"),
             "i0e": (("X",), f"np.mean({_SCALED}, axis=-1)"),
             "i1e": (("X",), f"np.mean({_SCALED} * {_COSINES}, axis=-1)")}

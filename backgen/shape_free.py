@@ -53,10 +53,12 @@ import re
 from . import displayed, emit, ir, source
 from .docshapes import ANY_RANK
 from .errors import BackgenError
+from .helper_ranks import helper_unpacked_ranks
 from .integral_args import integral_params
 from .mask_params import mask_params
 from .sample_sizes import Sizes, about_sizes
 from .shapes import Spec, bounded_memory
+from .stacked_params import stacked_params
 from .source import number, walk
 
 # The shapes a shape-free backward is written on (rank 4 smaller: products of them have rank 6, 8...).
@@ -1126,6 +1128,8 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
     fixed = unpacked_ranks(forward.func, unknown)
     for name, rank in einsum_ranks(forward.func, unknown).items():  # np.einsum("nchw,fc->nfhw", x, w)
         fixed.setdefault(name, rank)
+    for name, rank in helper_unpacked_ranks(forward, unknown).items():  # squeeze(x): N, C, H, W = x.shape
+        fixed.setdefault(name, rank)
     for name, count in unpacked_rows(forward.func, samples.labels).items():  # src, dst = edge_index: two rows
         fixed.setdefault(name, (count, PROBES[0][0]))
     free = [n for n in unknown if n not in fixed]
@@ -1193,6 +1197,10 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
                     results += samples.written([{**dict(zip(others, ranks)), **vectors, **fixed,
                                                  **dict.fromkeys(scaling, ())}
                                                 for ranks in itertools.product(choices, repeat=len(others))])
+            stacks = stacked_params(forward.func, free) if not results and len(free) > 3 else ()
+            if stacks and len(stacks) < len(free):  # Ws[i], bs[i] in a loop over layers: those one axis deeper
+                results = samples.written([{**{n: rank + (n in stacks) for n in free}, **vectors, **fixed}
+                                           for rank in (1, 2)])
             others = [n for n in free if n not in operands]
             carried = samples.carried_changes
             if not results and operands and others and len(others) <= MIXED_MAX and not (carried and plain):

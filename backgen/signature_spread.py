@@ -5,8 +5,9 @@ other passes over starred arguments); ``read_plain(forward, name)`` is a helper 
 or None.
 
 A call ``model(t, *theta)`` of one of the user's functions ``def model(t, a, b, c)`` (curve_fit's
-convention for a model and its parameters; an ODE's right-hand side given ``*p``), the starred value
-a name and the last positional argument, no keyword arguments, is ``model(t, theta[0], theta[1],
+convention for a model and its parameters; an ODE's right-hand side given ``*p``; ``mlp(x, *params)``), the
+starred value the last positional argument and a name, or a name's constant item or attribute (which reading
+again reads alike), no keyword arguments, is ``model(t, theta[0], theta[1],
 theta[2])``: Python spreads exactly as many items as the parameters left take, and raises for any
 other number, so the items are those.  A helper taking ``*args`` that it only passes on, whole, to a
 function given it (``def rk4(f, y0, t, *args)`` calling ``f(y, t, *args)``, called ``rk4(lv, y0, t,
@@ -17,8 +18,18 @@ or taking ``**kwargs`` or keyword-only parameters, is left as it was (refused as
 """
 
 import ast
+import copy
 
 from .source import walk
+
+
+def _plain(value):
+    """Whether reading ``value`` again reads the same thing: a name, or a name's constant item or attribute."""
+    while isinstance(value, (ast.Subscript, ast.Attribute)):
+        if isinstance(value, ast.Subscript) and not isinstance(value.slice, (ast.Constant, ast.Name)):
+            return False
+        value = value.value
+    return isinstance(value, ast.Name)
 
 
 def rewrite(forward, read_plain):
@@ -27,7 +38,7 @@ def rewrite(forward, read_plain):
     bound |= {a.arg for a in forward.func.args.args + forward.func.args.kwonlyargs}
     for call in [n for n in walk(forward.func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
                  and n.func.id in forward.helpers and n.func.id not in bound and n.args
-                 and isinstance(n.args[-1], ast.Starred) and isinstance(n.args[-1].value, ast.Name)]:
+                 and isinstance(n.args[-1], ast.Starred) and _plain(n.args[-1].value)]:
         if call.keywords or any(isinstance(a, ast.Starred) for a in call.args[:-1]):
             continue
         helper = read_plain(forward, call.func.id)
@@ -45,8 +56,8 @@ def rewrite(forward, read_plain):
         if count < 1:
             continue
         starred = call.args[-1]
-        items = [ast.copy_location(ast.Subscript(ast.Name(starred.value.id, ast.Load()), ast.Constant(k),
-                                                 ast.Load()), starred) for k in range(count)]
+        items = [ast.copy_location(ast.Subscript(copy.deepcopy(starred.value), ast.Constant(k), ast.Load()), starred)
+                 for k in range(count)]
         for item in items:
             ast.fix_missing_locations(item)
             for node in walk(item):

@@ -36,6 +36,7 @@ differentiated, such as an integer).
 """
 
 import ast
+import builtins
 import copy
 import dataclasses
 import keyword
@@ -1184,7 +1185,8 @@ def iterated(func, helper=False):
 
 def _items_by_place(func, nodes):
     """Names whose items are read at two or more places written out, where the code names one
-    (``W1 = params[0]``, ``b1 = params[1]``; ``W, b = params[0], params[-1]``; ``W1 = params[0][0]``)
+    (``W1 = params[0]``, ``b1 = params[1]``; ``W, b = params[0], params[-1]``; ``W1 = params[0][0]``;
+    passed to a function of the module, not a builtin, ``mlp(x, params[0], params[1])``)
     or multiplies one as a matrix, which no number is (``X @ Ws[0]``, ``np.dot(h, Ws[1])``): the
     items of a list of arrays of several shapes, as a network's layers.  (A vector's numbers read
     where they are used, ``x[0] * x[1]``, are not.)"""
@@ -1193,6 +1195,9 @@ def _items_by_place(func, nodes):
                           for pair in _pairs(node.targets[0], node.value)):
         if isinstance(target, ast.Name) and _item(value) is not None:
             named.add(id(value))
+    for node in nodes:  # (mlp(x, params[0], params[1]): the items bound to a function's parameters, named there)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id not in _BUILTINS:
+            named |= {id(a) for a in list(node.args) + [k.value for k in node.keywords] if _item(a) is not None}
     for node in walk(func):
         if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and _item(node) is not None:
             name, place = _item(node)
@@ -1234,6 +1239,7 @@ def _pairs(target, value):
 
 
 _ITERATING = frozenset({ast.For, ast.comprehension, ast.While, ast.Call, ast.Assign})  # (what iterated reads)
+_BUILTINS = frozenset(dir(builtins))  # (float(x[0]), abs(v[1]): a builtin's argument is no parameter named)
 
 
 def item_returned(func):

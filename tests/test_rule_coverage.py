@@ -101,6 +101,7 @@ def _derived(name, rule):
 SPELLED = {"np._erf": "scipy.special.erf", "np._erfc": "scipy.special.erfc", "np._gammaln": "scipy.special.gammaln",
            "np._log_ndtr": "scipy.special.log_ndtr", "np._ndtri": "scipy.special.ndtri",
            "np._digammas": "scipy.special.digamma", "np._j0": "scipy.special.j0", "np._j1": "scipy.special.j1",
+           "np._bessel_i1": "scipy.special.i1",
            "np._xlogy": "scipy.special.xlogy", "np._xlog1py": "scipy.special.xlog1py",
            "np._expm": "scipy.linalg.expm"}
 

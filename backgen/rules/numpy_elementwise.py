@@ -169,6 +169,9 @@ RULES = {
     "np.fabs": _unary("np.sign(x)", floats=True),
     # d/dx sin(pi x) / (pi x), which is 0 at x = 0 (where the quotient's numerator is 0 too)
     "np.i0": _unary("_bessel_i1(x)", floats=True),  # I0' = I1, the modified Bessel function of order 1
+    # scipy.special.i1 (backgen.scipy_calls), by the helper np.i0's gradient uses: I1' = I0 - I1 / x, 1/2 at 0
+    "np._bessel_i1": Rule(("x",), "_bessel_i1(x)", {"x": "np.where(x == 0, 0.5, np.i0(x) - out / np.where(x == 0, 1.0, x))"},
+                          signature="x", hint="i1{var}", fresh=True, floats=True),
     "np.sinc": _unary("(np.cos(np.pi * x) - out) / np.where(x == 0, 1.0, x)", floats=True),
     "np.real": _unary("1", fresh=False, aliases=("np.real_if_close",)),  # real numbers: themselves
     "np.conjugate": Rule(("x",), grads={"x": "1"}, signature="x", aliases=("np.conj",), methods=("conj", "conjugate"),

@@ -1007,7 +1007,7 @@ _UNARY_NUMPY = (
     "np.abs np.arccos np.arccosh np.arcsin np.arcsinh np.arctan np.arctanh np.cbrt np.conjugate np.cos "
     "np.cosh np.deg2rad np.exp np.exp2 np.expm1 np.fabs np.i0 np.log np.log10 np.log1p np.log2 np.negative "
     "np.positive np.rad2deg np.real np.reciprocal np.sigmoid np.sign np.sin np.sinc np.sinh np.sqrt np.square "
-    "np.tan np.tanh np._erf np._erfc np._j0 np._j1 np._log_ndtr np._ndtri np._gammaln np._digammas np.nan_to_num np.astype np.flip np.fliplr np.flipud "
+    "np.tan np.tanh np._erf np._erfc np._j0 np._j1 np._bessel_i1 np._log_ndtr np._ndtri np._gammaln np._digammas np.nan_to_num np.astype np.flip np.fliplr np.flipud "
     "np.roll np.unwrap np.fft.fftshift np.fft.ifftshift abs neg square sigmoid").split()
 _BINARY = (
     "sub div mod pow builtins.pow np.add np.subtract np.multiply np.divide np.power np.float_power "
