@@ -8,7 +8,8 @@ every block.
 followed by ``traj.append((S, I, R))``, an append per item in order: the same new list of the same
 tuples, in the form backgen follows as a list of tuples.  Only a statement binding one name to a
 list display each of whose items is a tuple written out (no starred item, in the list or in a tuple),
-not all of them numbers and strings written out (``dims = [(2, 4), (4,)]``, a constant).
+not all of them numbers and strings written out (``dims = [(2, 4), (4,)]``, a constant), where the function
+appends to that name (a list of pairs only read, ``params = [(W1, b1), (W2, b2)]``, is followed as it is).
 """
 
 import ast
@@ -22,13 +23,16 @@ def rewrite(func):
                for n in walk(func)):
         return
 
+    appended = {n.func.value.id for n in walk(func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                and n.func.attr == "append" and isinstance(n.func.value, ast.Name)}
+
     def each(stmt):
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
                 and isinstance(stmt.value, ast.List) and stmt.value.elts and all(
                     isinstance(e, ast.Tuple) and not any(isinstance(i, ast.Starred) for i in e.elts)
                     for e in stmt.value.elts)):
             return [stmt]
-        if _literal(stmt.value):
+        if _literal(stmt.value) or stmt.targets[0].id not in appended:
             return [stmt]  # (dims = [(2, 4), (4,)]: numbers the code writes, read as constants)
         name = stmt.targets[0].id
         if any(isinstance(n, ast.Name) and n.id == name for e in stmt.value.elts for n in walk(e)):

@@ -221,8 +221,9 @@ def test_tuple_spread_into_calls_by_a_helper_by_place():
            shapes={"z0": "2", "alpha": "float", "beta": "float", "obs": "5, 2"})
 
 
-def test_tuple_of_the_callers_spread_stays_refused():
-    source = '''
+def test_the_callers_parameters_spread_into_a_function_of_as_many_parameters():
+    # lv(z, *params) of def lv(z, alpha, beta): Python spreads exactly two items, params[0] and params[1]
+    source = textwrap.dedent('''
     import numpy as np
 
     def lv(z, alpha, beta):
@@ -233,9 +234,15 @@ def test_tuple_of_the_callers_spread_stays_refused():
 
     def loss(z0, params):
         return np.sum(step(z0, params))
-    '''
-    with pytest.raises(backgen.BackgenError, match="starred arguments"):
-        backgen.generate(textwrap.dedent(source), shapes={"z0": "2", "params": ["float", "float"]})
+    ''')
+    z0, params = np.array([0.3, 0.7]), np.array([0.5, 1.2])
+    for shapes in ({"z0": "2", "params": "2"}, {"z0": "2", "params": [(), ()]}):
+        namespace = {}
+        exec(backgen.generate(source, shapes=shapes), namespace)
+        dz0, dparams = namespace["loss_backward"](z0, list(params) if shapes["params"] != "2" else params, 1.0)
+        loss = lambda z, p: np.sum(z + 0.1 * (p[0] * z - p[1] * z * z))
+        np.testing.assert_allclose(dz0, gradient(loss, [z0, params], 0), rtol=1e-6)
+        np.testing.assert_allclose(np.array(dparams, dtype=float), gradient(loss, [z0, params], 1), rtol=1e-6)
 
 
 # --- return out, None: a layer keeping no cache ------------------------------------------------
