@@ -64,6 +64,26 @@ def _annotated_value(note):
     return False
 
 
+_ITERATING = frozenset({"enumerate", "zip", "reversed", "sorted", "list", "tuple"})
+
+
+def _items_never_none(iterable):
+    """Whether a loop over ``iterable`` binds items that are values, as an index of it is read
+    (``for tag in tags``, ``enumerate(y)``, ``zip(xs, ys[1:])``, the rows of ``np.tanh(X)``): names,
+    their attributes and indices, NumPy calls and the builtins that pass items along, no ``None``
+    written in it (``for h in [None, x]`` binds ``None``)."""
+    for node in ast.walk(iterable):
+        if isinstance(node, ast.Constant) and node.value is None or isinstance(node, (
+                ast.Lambda, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom, ast.Dict, ast.DictComp)):
+            return False
+        if isinstance(node, ast.Call) and not (
+                isinstance(node.func, ast.Name) and node.func.id in _ITERATING or
+                isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and
+                node.func.value.id in _MODULES):
+            return False
+    return True
+
+
 def _is_none(node):
     return isinstance(node, ast.Constant) and node.value is None
 
@@ -191,8 +211,8 @@ class _Folder:
     def bound_target(stmt, state):
         """What is known as an iteration's body starts: ``state``, and a ``range`` loop's target a number."""
         state = dict(state)
-        if isinstance(stmt, ast.For) and isinstance(stmt.iter, ast.Call) and isinstance(stmt.iter.func, ast.Name) \
-                and stmt.iter.func.id == "range":
+        if isinstance(stmt, ast.For) and (isinstance(stmt.iter, ast.Call) and isinstance(stmt.iter.func, ast.Name)
+                                          and stmt.iter.func.id == "range" or _items_never_none(stmt.iter)):
             state.update(dict.fromkeys(_stored([stmt.target]), _VALUE))
         return state
 

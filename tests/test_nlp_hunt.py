@@ -1,0 +1,125 @@
+"""Classic NLP models as people write them in NumPy: word2vec's skip-gram with negative sampling and
+CBOW, GloVe, min-char-rnn and LSTM/GRU cells over sequences, neural n-gram language models, CRF and HMM
+forward algorithms, CTC, attention steps, and losses over padded batches.
+
+Each case is checked against central finite differences in float64 (``numeric``) with respect to its
+float parameters, by ``backgen.generate`` (with no shapes, and with shapes where every argument is a
+number or an array) and by the decorator, or asserted refused with a ``BackgenError`` and part of its
+message.
+"""
+
+import copy
+import inspect
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_close, finite_differences, generated_backward, imported, shapes_of
+
+RNG = np.random.default_rng(41)
+
+
+def _floats(args):
+    return [k for k, a in enumerate(args) if isinstance(a, float) or
+            isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+
+
+def _check(got, want, many):
+    got = got if many else (got,)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
+
+
+def assert_right(source, args, name="f", wrt=None, ways=("free", "shapes", "deco")):
+    """The ways asked for give the gradients central differences give for the parameters at ``wrt``
+    (by default those holding floats); ``free`` may also stop at run time with a clear error where
+    its code was written for numbers."""
+    source = "import math\n\nimport numpy as np\n" + textwrap.dedent(source)
+    func = imported(source, "nlp_hunt")[name]
+    positions = _floats(args) if wrt is None else wrt
+    names = tuple(list(inspect.signature(func).parameters)[k] for k in positions)
+    want = finite_differences(lambda *v: func(*copy.deepcopy(v)), list(args), positions, (1.0,))
+    many = len(positions) > 1
+    if "free" in ways:
+        _check(generated_backward(source, copy.deepcopy(args), name, None, names), want, many)
+    if "shapes" in ways:
+        shapes = shapes_of(func, args)
+        assert shapes is not None
+        _check(generated_backward(source, copy.deepcopy(args), name, shapes, names), want, many)
+    if "deco" in ways:
+        with np.errstate(all="ignore"):
+            got = backgen.backward(func, wrt=names).backward(*copy.deepcopy(args))
+        _check(got, want, many)
+
+
+# --- a tag carried from the last iteration, None before the first ------------------------------------
+
+
+VITERBI_PATH_SCORE = '''
+def f(x, W, A, y):
+    s = 0.0
+    prev = None
+    for t, tag in %s:
+        s += W[tag] @ x[t]
+        if prev is not None:
+            s += A[prev, tag]
+        prev = tag
+    return s
+'''
+
+
+@pytest.mark.parametrize("loop", ["enumerate(y)", "zip(range(len(y)), y)"])
+def test_a_path_score_carrying_the_previous_tag_from_none(loop):
+    # prev = tag binds an item of y, a value as y[t] is: the test is decided once the first iteration
+    # is written out
+    args = [RNG.standard_normal((4, 3)), RNG.standard_normal((3, 3)), RNG.standard_normal((3, 3)), [0, 2, 1, 1]]
+    assert_right(VITERBI_PATH_SCORE % loop, args, ways=("deco",))
+    assert_right(VITERBI_PATH_SCORE % loop, args[:3] + [np.array(args[3])], ways=("shapes", "deco"))
+
+
+def test_a_none_tested_loop_over_a_list_holding_none_is_still_refused():
+    text = '''
+        def f(x, W):
+            acc = None
+            for h in [None, x]:
+                if acc is not None:
+                    acc = acc + h
+                acc = h
+            return np.sum(W @ acc)
+    '''
+    with pytest.raises(backgen.BackgenError):
+        backgen.generate("import numpy as np\n" + textwrap.dedent(text), shapes={"x": "3", "W": "2, 3"})
+
+
+# --- CS224n's negative sampling: indices joined as [outsideWordIdx] + negSampleWordIndices -----------
+
+
+NEG_SAMPLING = '''
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+def f(centerWordVec, outsideWordIdx, outsideVectors, negSampleWordIndices):
+    indices = [outsideWordIdx] + negSampleWordIndices
+    U = outsideVectors[indices]
+    labels = np.array([1.0] + [-1.0] * len(negSampleWordIndices))
+    return -np.sum(np.log(sigmoid(U @ centerWordVec * labels)))
+'''
+
+
+def test_a_list_of_indices_given_is_joined_to_a_list_written_out():
+    # the join runs as written: a list given joins, where an array would add
+    args = [RNG.standard_normal(3), 2, RNG.standard_normal((6, 3)), [4, 1, 4]]
+    assert_right(NEG_SAMPLING, args, ways=("deco",))
+
+
+def test_a_float_array_joined_to_a_list_is_refused():
+    text = '''
+        def f(w, xs):
+            ys = [1.0] + xs
+            return np.sum(w * np.asarray(ys))
+    '''
+    with pytest.raises(backgen.BackgenError, match="adding lists joins them"):
+        backgen.generate("import numpy as np\n" + textwrap.dedent(text), shapes={"w": "2", "xs": "2"})
