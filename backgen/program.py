@@ -1057,7 +1057,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
 def _indexed_by_parameters(staged, params):
     """``(parameter, index)`` for the parameters ``params`` (of no shape given) read at another parameter
     as it is given (``word_to_vec[word]``), or at an item of one (``for home, away, s in games``, then
-    ``ratings[home]``): taken for arrays, which a dict read at a key is not."""
+    ``ratings[home]``): taken for arrays, which a dict read at a key is not.  Only those differentiated:
+    the backward reads one that is not (a vocabulary, ``char_to_ix[ch]``) as the forward does."""
     given = set(staged.params)
     found = {}
     ops = list(ops_in(staged.body))
@@ -1067,7 +1068,8 @@ def _indexed_by_parameters(staged, params):
     for op in ops:
         if op.rule == "getitem" and isinstance(op.args[0], ir.Var):
             base, index = op.args[0].name, op.param("index")
-            if base in params and index in given and index != base and base not in staged.lists:
+            if base in params and index in given and index != base and base not in staged.lists and \
+                    base in staged.wrt:  # (one not differentiated, char_to_ix[ch], is read as Python reads it)
                 found.setdefault(base, index)
     return tuple(found.items())
 
