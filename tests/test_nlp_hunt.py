@@ -149,3 +149,18 @@ def test_a_vocabulary_dict_read_at_characters_of_a_string_without_shapes():
     args = ["abcae", vocab, RNG.standard_normal((4, 5)), 0.5 * RNG.standard_normal((4, 4)),
             RNG.standard_normal((5, 4)), RNG.standard_normal((4, 1)), RNG.standard_normal((5, 1))]
     assert_right(text, args, ways=("free", "deco"))
+
+
+# --- word2vec from scratch: context words given as one-hot lists, their places found by .index(1) ------
+
+
+def test_list_index_of_a_one_hot_context_word_is_an_integer():
+    text = '''
+        def f(w1, w2, w_t, w_c):
+            h = np.dot(w_t, w1)
+            u = np.dot(h, w2)
+            return -np.sum([u[word.index(1)] for word in w_c]) + len(w_c) * np.log(np.sum(np.exp(u)))
+    '''
+    args = [RNG.standard_normal((5, 3)), RNG.standard_normal((3, 5)), np.eye(5)[2],
+            [[0, 1, 0, 0, 0], [0, 0, 0, 1, 0], [0, 1, 0, 0, 0]]]
+    assert_right(text, args, wrt=[0, 1], ways=("deco",))
