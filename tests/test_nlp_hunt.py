@@ -164,3 +164,35 @@ def test_list_index_of_a_one_hot_context_word_is_an_integer():
     args = [RNG.standard_normal((5, 3)), RNG.standard_normal((3, 5)), np.eye(5)[2],
             [[0, 1, 0, 0, 0], [0, 0, 0, 1, 0], [0, 1, 0, 0, 0]]]
     assert_right(text, args, wrt=[0, 1], ways=("deco",))
+
+
+# --- a recurrent cell returning its output and its new state, output, (h, c) ---------------------------
+
+
+CELL_WITH_STATE = '''
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+def cell(x, state, W):
+    h, c = state
+    z = W @ np.concatenate([x, h])
+    i, f, o, g = np.split(z, 4)
+    c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
+    h = sigmoid(o) * np.tanh(c)
+    return h, (h, c)
+
+def f(xs, h0, c0, W):
+    state = (h0, c0)
+    total = 0.0
+    for x in xs:
+        y, state = cell(x, state, W)
+        total = total + np.sum(y)
+    return total
+'''
+
+
+def test_a_cell_returning_its_new_state_as_a_tuple_hands_it_to_the_next_step():
+    # (h, c) repeats the output h and holds no parameter: a state the caller reads, not a layer's cache
+    args = [RNG.standard_normal((3, 2)), RNG.standard_normal(4), RNG.standard_normal(4),
+            0.5 * RNG.standard_normal((16, 6))]
+    assert_right(CELL_WITH_STATE, args, ways=("shapes", "deco"))
