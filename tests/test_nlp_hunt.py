@@ -196,3 +196,37 @@ def test_a_cell_returning_its_new_state_as_a_tuple_hands_it_to_the_next_step():
     args = [RNG.standard_normal((3, 2)), RNG.standard_normal(4), RNG.standard_normal(4),
             0.5 * RNG.standard_normal((16, 6))]
     assert_right(CELL_WITH_STATE, args, ways=("shapes", "deco"))
+
+
+# --- a ragged batch of sentences given as lists of token ids, each read whole as an index --------------
+
+
+RAGGED = '''
+def f(E, seqs, w):
+    T = max(len(s) for s in seqs)
+    rows = []
+    for s in seqs:
+        x = E[s]
+        x = np.pad(x, ((0, T - len(s)), (0, 0)))
+        rows.append(x)
+    return np.sum(np.tanh(np.stack(rows) @ w)) + np.sum(E[seqs[1]] ** 2)
+'''
+
+
+def test_sentences_of_a_ragged_batch_index_the_embeddings_whole():
+    args = [RNG.standard_normal((6, 3)), [[0, 1, 2, 2], [3, 4]], RNG.standard_normal(3)]
+    assert_right(RAGGED, args, ways=("free", "deco"))
+
+
+def test_a_sentence_of_a_ragged_batch_changed_in_place_is_refused():
+    text = '''
+        def f(E, seqs, w):
+            total = 0.0
+            for s in seqs:
+                s.append(0)
+                total = total + np.sum(np.tanh(E[s] @ w))
+            return total
+    '''
+    forward = imported("import numpy as np\n" + textwrap.dedent(text), "nlp_hunt")["f"]
+    with pytest.raises(backgen.BackgenError, match="used whole here"):
+        backgen.backward(forward).backward(RNG.standard_normal((6, 3)), [[0, 1, 2], [3, 4]], RNG.standard_normal(3))
