@@ -1978,6 +1978,16 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                 except BackgenError as again:
                     if _ran(again):
                         raise
+            if "ZeroDivisionError" in str(first) and not getattr(result, "shape_free", None) and \
+                    any(s.kind == "int" and s.dims for s in specs.values()):
+                try:  # counts of what integer arrays of zeros select, none (lengths bounding loops over tokens,
+                    # total / count): the integers spread, as labels of several values are
+                    return _with_sample_shapes(result, examples(result, specs, spread=True, classes=2),
+                                               _unrecorded(functions), probe_body, helper, integers, sampled=True,
+                                               settings=settings)
+                except BackgenError as again:
+                    if _ran(again):
+                        raise
             for value in (1,) if integers and "is out of bounds for axis" in str(first) else ():
                 try:  # an integer parameter indexing an axis (x[n], x[:, n]) shorter than its sample
                     return _with_sample_shapes(result, examples(result, specs, fixed={

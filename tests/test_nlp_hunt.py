@@ -230,3 +230,22 @@ def test_a_sentence_of_a_ragged_batch_changed_in_place_is_refused():
     forward = imported("import numpy as np\n" + textwrap.dedent(text), "nlp_hunt")["f"]
     with pytest.raises(backgen.BackgenError, match="used whole here"):
         backgen.backward(forward).backward(RNG.standard_normal((6, 3)), [[0, 1, 2], [3, 4]], RNG.standard_normal(3))
+
+
+# --- a loss averaged over the tokens that lengths count, with shapes given -----------------------------
+
+
+def test_tokens_counted_by_lengths_with_shapes_given():
+    # the lengths' samples, zeros at first, count no token (total / count divides by zero): spread
+    text = '''
+        def f(logits, targets, lengths):
+            total, count = 0.0, 0
+            for b in range(logits.shape[0]):
+                for t in range(lengths[b]):
+                    z = logits[b, t]
+                    total += np.log(np.sum(np.exp(z))) - z[targets[b, t]]
+                    count += 1
+            return total / count
+    '''
+    args = [RNG.standard_normal((2, 4, 5)), np.array([[1, 2, 3, 0], [4, 4, 0, 0]]), np.array([3, 2])]
+    assert_right(text, args, ways=("shapes", "deco"))
