@@ -1988,6 +1988,14 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                 except BackgenError as again:
                     if _ran(again):
                         raise
+            if re.search(r"out of bounds for axis \d+ with size 0|list index out of range", str(first)) and \
+                    not getattr(result, "shape_free", None) and any(s.kind == "int" and s.dims for s in specs.values()):
+                try:  # lengths of zeros, each selecting nothing (e = em[b, :lengths[b]], then e[0]): ones
+                    return _with_sample_shapes(result, examples(result, specs, ones=True), _unrecorded(functions),
+                                               probe_body, helper, integers, sampled=True, settings=settings)
+                except BackgenError as again:
+                    if _ran(again):
+                        raise
             for value in (1,) if integers and "is out of bounds for axis" in str(first) else ():
                 try:  # an integer parameter indexing an axis (x[n], x[:, n]) shorter than its sample
                     return _with_sample_shapes(result, examples(result, specs, fixed={

@@ -249,3 +249,26 @@ def test_tokens_counted_by_lengths_with_shapes_given():
     '''
     args = [RNG.standard_normal((2, 4, 5)), np.array([[1, 2, 3, 0], [4, 4, 0, 0]]), np.array([3, 2])]
     assert_right(text, args, ways=("shapes", "deco"))
+
+
+def test_a_crf_over_a_batch_cut_to_its_lengths_with_shapes_given():
+    # em[b, :L] of lengths of zeros is empty, e[0] raises: the samples' lengths are ones instead
+    text = '''
+        from scipy.special import logsumexp
+
+        def f(em, tr, tags, lengths):
+            total = 0.0
+            for b in range(em.shape[0]):
+                L = lengths[b]
+                e = em[b, :L]
+                y = tags[b, :L]
+                gold = e[np.arange(L), y].sum() + tr[y[:-1], y[1:]].sum()
+                a = e[0]
+                for t in range(1, L):
+                    a = logsumexp(a[:, None] + tr, axis=0) + e[t]
+                total += logsumexp(a) - gold
+            return total
+    '''
+    args = [RNG.standard_normal((2, 4, 3)), RNG.standard_normal((3, 3)), np.array([[0, 1, 2, 2], [1, 0, 0, 0]]),
+            np.array([4, 2])]
+    assert_right(text, args, ways=("shapes",))
