@@ -272,3 +272,33 @@ def test_a_crf_over_a_batch_cut_to_its_lengths_with_shapes_given():
     args = [RNG.standard_normal((2, 4, 3)), RNG.standard_normal((3, 3)), np.array([[0, 1, 2, 2], [1, 0, 0, 0]]),
             np.array([4, 2])]
     assert_right(text, args, ways=("shapes",))
+
+
+# --- tests against None decided from a list's items: a list holding None is refused -----------------
+
+
+COUNTED_TRANSITIONS = '''
+def f(x, A, y):
+    s = 0.0
+    prev = None
+    for %s:
+        if prev is not None:
+            s += x * A[0, 0]
+        prev = %s
+    return s
+'''
+
+
+@pytest.mark.parametrize("loop, item", [("tag in y", "tag"), ("t in range(len(y))", "y[t]")])
+def test_a_list_holding_none_whose_items_decided_the_tests_is_refused(loop, item):
+    text = "import numpy as np\n" + COUNTED_TRANSITIONS % (loop, item)
+    forward = imported(text, "nlp_hunt")["f"]
+    args = [1.5, np.ones((3, 3)), [0, None, 2, 1]]
+    with pytest.raises(backgen.BackgenError, match="holding None"):
+        backgen.backward(forward, wrt=("x", "A")).backward(*args)
+    namespace = {}
+    exec(backgen.generate(text, wrt=("x", "A")), namespace)
+    with pytest.raises(TypeError, match="holding None"):
+        namespace["f_backward"](*args)
+    assert_right(COUNTED_TRANSITIONS % (loop, item), [1.5, np.ones((3, 3)), [0, 1, 2, 1]], wrt=[0, 1],
+                 ways=("free", "deco"))
