@@ -296,3 +296,14 @@ def test_a_list_holding_none_whose_items_decided_the_tests_is_refused(loop, item
         namespace["f_backward"](*args)
     assert_right(COUNTED_TRANSITIONS % (loop, item), [1.5, np.ones((3, 3)), [0, 1, 2, 1]], wrt=[0, 1],
                  ways=("free", "deco"))
+
+
+def test_a_layer_caching_its_output_in_a_tuple_keeps_its_cache():
+    # return out, (out,): no state parameter unpacked, so the tuple is the layer's cache, as before
+    text = '''
+        def tanh_forward(x):
+            out = np.tanh(x)
+            return out, (out,)
+    '''
+    module = backgen.generate("import numpy as np\n" + textwrap.dedent(text), shapes={"x": "2, 3"})
+    assert "def tanh_backward(dout, cache):" in module
