@@ -37,7 +37,8 @@ import warnings
 
 import numpy as np
 
-from . import complexes, emit, keyword_reads, methods, runtime, shape_free, source, structured, value_sized, varargs
+from . import complexes, emit, keyword_reads, methods, runtime, sentinels, shape_free, source, structured, value_sized, \
+    varargs
 from .free_arrays import closure_of, free_arrays, signature_with, values_now, with_free_arrays
 from .cache import output_roles
 from .docshapes import ANY_RANK
@@ -632,6 +633,7 @@ class Differentiable:
         ``converted``: the places of lists of numbers given, made arrays."""
         self._ready()
         self._refuse_complex(values)
+        self._refuse_none_items(values)
         wrt = self.wrt_for(values)
         module = _global_values(self._func, self._free)  # (folded in as constants: code for other values is not
         # this call's; the arrays read as parameters are keyed by their shapes, as given values)
@@ -680,6 +682,20 @@ class Differentiable:
                 raise forward.error(f"{self.__name__}(): {name} is given complex numbers, and backgen differentiates "
                                     f"real arithmetic only: pass the real and imaginary parts as real arrays{parts}",
                                     where)
+
+    def _refuse_none_items(self, values):
+        """A BackgenError at the parameter given a list holding None whose items the forward's tests
+        against None were decided from (``prev = y[t]``, then ``if prev is not None``: a value)."""
+        forward = None
+        for name, v in zip(self._signature.parameters, values):
+            if isinstance(v, (list, tuple, dict)) and sentinels.holds_none(v):
+                forward = forward or self._read()
+                if name in getattr(forward.func, "none_items", ()):
+                    where = next((a for a in forward.func.args.args if a.arg == name), None)
+                    raise forward.error(f"{self.__name__}(): {name} is given a list holding None, and backgen "
+                                        f"decides the function's tests against None taking its items for values: "
+                                        f"mark what is missing otherwise (-1), or test it where it is read "
+                                        f"({name}[t] is not None)", where)
 
     def _integers(self, values):
         """The numbers of the integer arrays the forward does not index with (``x.reshape(shape)``,

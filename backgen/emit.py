@@ -214,6 +214,11 @@ def _checks(backward, guard):
                        f'"{backward.name}() reads {name} by position, as a list or an array: a dict, whose loop "\n'
                        f'                        "takes its keys, is not; pass list({name}.items()) and loop over that"',
                        "TypeError"))
+    for name in backward.none_checks:  # prev = y[t], then if prev is not None: decided, taking items for values
+        checks.append((f"isinstance({name}, (list, tuple)) and any(v is None for v in {name})",
+                       f'"{backward.name}() decides its tests against None taking the items of {name} for values: "\n'
+                       f'                        "it is given a list holding None; mark what is missing otherwise (-1)"',
+                       "TypeError"))
     for name, index in backward.indexed_checks:  # vectors[word]: an array's row here, not a dict's entry
         checks.append((f"isinstance({name}, dict)",
                        f'"{backward.name}() is written for {name} as an array read at {index}: for a dict of "\n'

@@ -399,6 +399,8 @@ class Backward:
     iterates: tuple = ()  # parameters iterated or unpacked, here or by a helper they are passed to
     keyed_checks: tuple = ()  # parameters of no array shape given that the code reads by position (iterated,
                               # unpacked): checked not to be dicts, whose loops take their keys, as it starts
+    none_checks: tuple = ()  # parameters of no array shape given whose items decided tests against None
+                             # (prev = y[t], then prev is not None): checked to hold no None as it starts
     indexed_checks: tuple = ()  # (parameter, index): parameters of no shape given read at another parameter
                                 # (vectors[word]), taken as arrays: checked not to be dicts as it starts
     item_lists: tuple = ()  # parameters of no given shape that may be lists of arrays of several shapes

@@ -53,6 +53,14 @@ def retries(failure, result, specs, func, integers):
         yield Retry({"spread": True, "classes": 2}, final=True)  # labels whose masks select nothing at one
         # value for all (the positives of a triplet loss's anchor, ``d[labels == labels[i]]``) or all values
         # apart (its negatives), to a max, a min or an argmax: two classes in turn
+    if "ZeroDivisionError" in failure and not getattr(result, "shape_free", None) and int_arrays:
+        yield Retry({"spread": True, "classes": 2}, final=True)  # counts of what integer arrays of zeros
+        # select, none (lengths bounding loops over tokens, total / count): the integers spread, as labels
+        # of several values are
+    if re.search(r"out of bounds for axis \d+ with size 0|list index out of range", failure) and \
+            not getattr(result, "shape_free", None) and int_arrays:
+        yield Retry({"ones": True}, final=True)  # lengths of zeros, each selecting nothing (e = em[b, :lengths[b]],
+        # then e[0]): ones
     if integers and "is out of bounds for axis" in failure:
         yield Retry({"fixed": {result.params[i]: 1 for i in integers}}, final=True)  # an integer parameter
         # indexing an axis (x[n], x[:, n]) shorter than its sample

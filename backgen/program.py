@@ -1042,7 +1042,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                                    result.shapes.get(n, ()) != () for n in getattr(result.shapes, "numbers_first", ())))
     if args is None and not chain and result.cache is None:  # for u in d: Python takes a dict's keys, and d[k] by
         main = dataclasses.replace(main, keyed_checks=tuple(  # key; the code reads d[i] by position: refused
-            p for p in main.iterates if p in shape_free or p not in (shapes or {})))  # as it starts
+            p for p in main.iterates if p in shape_free or p not in (shapes or {})),  # as it starts
+            none_checks=tuple(p for p in params if p in getattr(forward.func, "none_items", ()) and (
+                p in shape_free or not _array_shape((shapes or {}).get(p))) and not chain))
     if shape_free and not chain and result.cache is None:  # vectors[word]: a dict's entry in Python, an array's
         main = dataclasses.replace(main, indexed_checks=_indexed_by_parameters(result, shape_free))  # row here
     if shape_free and not chain:  # for W in Ws, W1, b1 = params: a list of arrays of several shapes is refused
@@ -1059,10 +1061,19 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     return Program(main, tuple(forwards.values()), tuple(unique))
 
 
+def _array_shape(given):
+    """Whether a ``shapes=`` entry gives an array (``"4"``, ``"int N"``, ``(3, 4)``): one holds no None."""
+    if isinstance(given, tuple):
+        return True
+    return isinstance(given, str) and given.strip() not in ("float", "int", "bool", "str", "") and \
+        not given.strip().startswith(("[", "{"))
+
+
 def _indexed_by_parameters(staged, params):
     """``(parameter, index)`` for the parameters ``params`` (of no shape given) read at another parameter
     as it is given (``word_to_vec[word]``), or at an item of one (``for home, away, s in games``, then
-    ``ratings[home]``): taken for arrays, which a dict read at a key is not."""
+    ``ratings[home]``): taken for arrays, which a dict read at a key is not.  Only those differentiated:
+    the backward reads one that is not (a vocabulary, ``char_to_ix[ch]``) as the forward does."""
     given = set(staged.params)
     found = {}
     ops = list(ops_in(staged.body))
@@ -1072,7 +1083,8 @@ def _indexed_by_parameters(staged, params):
     for op in ops:
         if op.rule == "getitem" and isinstance(op.args[0], ir.Var):
             base, index = op.args[0].name, op.param("index")
-            if base in params and index in given and index != base and base not in staged.lists:
+            if base in params and index in given and index != base and base not in staged.lists and \
+                    base in staged.wrt:  # (one not differentiated, char_to_ix[ch], is read as Python reads it)
                 found.setdefault(base, index)
     return tuple(found.items())
 

@@ -50,8 +50,19 @@ def decide_none_tests(func):
     if not folder.changed or folder.undecided:
         return False
     func.body = body or [ast.Pass()]
+    func.none_items = frozenset(folder.items & params)  # (their items taken for values: checked as called)
     ast.fix_missing_locations(func)
     return True
+
+
+def holds_none(value):
+    """Whether ``value`` (an argument) is a list, tuple or dict holding ``None`` at any depth: its items
+    are not all values, as ``decide_none_tests`` took the items a loop binds or an index reads."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if not isinstance(value, (list, tuple)):
+        return False
+    return any(item is None or holds_none(item) for item in value)
 
 
 def _annotated_value(note):
@@ -62,6 +73,26 @@ def _annotated_value(note):
     if isinstance(note, ast.Constant) and isinstance(note.value, str) and note.value.strip():
         return all(part.strip().isdigit() for part in note.value.split(","))
     return False
+
+
+_ITERATING = frozenset({"enumerate", "zip", "reversed", "sorted", "list", "tuple"})
+
+
+def _items_never_none(iterable):
+    """Whether a loop over ``iterable`` binds items that are values, as an index of it is read
+    (``for tag in tags``, ``enumerate(y)``, ``zip(xs, ys[1:])``, the rows of ``np.tanh(X)``): names,
+    their attributes and indices, NumPy calls and the builtins that pass items along, no ``None``
+    written in it (``for h in [None, x]`` binds ``None``)."""
+    for node in ast.walk(iterable):
+        if isinstance(node, ast.Constant) and node.value is None or isinstance(node, (
+                ast.Lambda, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom, ast.Dict, ast.DictComp)):
+            return False
+        if isinstance(node, ast.Call) and not (
+                isinstance(node.func, ast.Name) and node.func.id in _ITERATING or
+                isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and
+                node.func.value.id in _MODULES):
+            return False
+    return True
 
 
 def _is_none(node):
@@ -95,6 +126,7 @@ class _Folder:
         self.changed = False
         self.undecided = False  # a test of a followed name left unknown
         self.continued = [[]]  # per loop being walked (the innermost last): what is known at each continue
+        self.items = set()  # the names whose items (y[t], for tag in y) are taken for values
 
     # -- statements ------------------------------------------------------------------------------
 
@@ -187,13 +219,13 @@ class _Folder:
                      {k: v for k, v in after.items() if k not in _stored(stmt.body)})  # fixed point)
         return stmt
 
-    @staticmethod
-    def bound_target(stmt, state):
+    def bound_target(self, stmt, state):
         """What is known as an iteration's body starts: ``state``, and a ``range`` loop's target a number."""
         state = dict(state)
-        if isinstance(stmt, ast.For) and isinstance(stmt.iter, ast.Call) and isinstance(stmt.iter.func, ast.Name) \
-                and stmt.iter.func.id == "range":
+        if isinstance(stmt, ast.For) and (isinstance(stmt.iter, ast.Call) and isinstance(stmt.iter.func, ast.Name)
+                                          and stmt.iter.func.id == "range" or _items_never_none(stmt.iter)):
             state.update(dict.fromkeys(_stored([stmt.target]), _VALUE))
+            self.items.update(n.id for n in ast.walk(stmt.iter) if isinstance(n, ast.Name))
         return state
 
     def iteration_start(self, stmt, state):
@@ -329,7 +361,14 @@ class _Folder:
             return state.get(value.id)
         if isinstance(value, ast.Constant):
             return _VALUE
-        if isinstance(value, (ast.BinOp, ast.UnaryOp, ast.Compare, ast.Subscript, ast.Tuple, ast.List,
+        if isinstance(value, ast.Subscript):
+            root = value
+            while isinstance(root, ast.Subscript):
+                root = root.value
+            if isinstance(root, ast.Name):  # (y[t]: taken for a value, as the list's items are)
+                self.items.add(root.id)
+            return _VALUE
+        if isinstance(value, (ast.BinOp, ast.UnaryOp, ast.Compare, ast.Tuple, ast.List,
                               ast.ListComp, ast.Dict)):
             return _VALUE  # (an operation gives a value, or raises on None; a display is never None)
         if isinstance(value, ast.IfExp):

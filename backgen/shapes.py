@@ -170,7 +170,7 @@ FLOAT_STEP = 0.0625  # so that no two are equal (lam1 / (lam2 - lam1) would divi
 
 
 def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=False, small=False, fractions=False,
-             classes=None, labels_below=None, definite=False, apart=False):
+             classes=None, labels_below=None, definite=False, apart=False, ones=False):
     """Sample inputs of the declared shapes, in parameter order (``fixed``: sizes given to some
     named dimensions; ``multiple``: every named size a multiple of it, for code that splits a
     dimension by an integer parameter, ``x.reshape(N, G, C // G)``).  Integer arrays are zeros (an
@@ -209,7 +209,9 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=F
         else:
             shape = tuple(sizes[d] if isinstance(d, str) else d for d in s.dims)
             try:
-                if s.kind == "int" and labels_below:
+                if s.kind == "int" and ones:
+                    args.append(np.ones(shape, dtype=int))
+                elif s.kind == "int" and labels_below:
                     labels = np.arange(math.prod(shape)) % labels_below
                     labels[-1:] = labels_below - 1  # (the largest label there, however few the elements)
                     args.append(labels.reshape(shape))

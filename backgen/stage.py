@@ -987,9 +987,14 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                 isinstance(node.func, ast.Attribute) and node.func.attr == "tolist" and not node.args and
                 isinstance(node.func.value, ast.Name)):
             return [node.args[0] if node.args else node.func.value]
-        if isinstance(node, ast.Name) and self._is_list(node):
-            return [node]
+        if isinstance(node, ast.Name) and (self._is_list(node) or self._unchanged_param(node)):
+            return [node]  # ([c] + negs of a parameter: the join as Python makes it, run as written)
         return None
+
+    def _unchanged_param(self, node):
+        """Whether ``node`` names a parameter still holding the value it was given."""
+        atom = self.versions.get(node.id)
+        return atom.__class__ is ir.Var and atom.name == node.id and node.id in self.param_names
 
     def _spelled_number(self, node):
         """Whether ``node`` is a number NumPy or ``math`` spell by name, or ``float`` of a string, perhaps

@@ -340,6 +340,9 @@ def flatten(forward, wrt, shapes, args, unshaped=False):
     trees = {name: tree for name, (tree, _) in found.items()}
     rewriter = _Rewriter(forward, trees, _all_names(func))
     rewriter.number_lists = {name for name, (_, value) in found.items() if args is not None and _numbers_only(value)}
+    rewriter.integer_leaves = {id(leaf) for name, (tree, value) in found.items() if args is not None
+                               for leaf, item in zip(_leaves(tree), _values(value, tree))
+                               if isinstance(item, (int, np.integer)) and not isinstance(item, (bool, np.bool_))}
     if args is not None:  # an integer argument bounds a loop as a constant would (for i in range(1, num_layers):
         stored = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         rewriter.numbers.update({name: ast.Constant(int(value)) for name, value in zip(params, args)  # the
@@ -543,6 +546,7 @@ class _Rewriter:
         self.taken = set(taken)
         self.leaf_names = set()
         self.number_lists = set()  # the parameters given lists of lists of numbers (no arrays)
+        self.integer_leaves = set()  # ids of the leaves given integers (a ragged batch of token ids)
         self.prelude = []  # statements a helper written out in the current statement puts before it
         self.lazy = 0  # inside a conditional expression (no helper is written out there)
         self.iteration = None  # the element a loop being unrolled is at
@@ -857,6 +861,14 @@ class _Rewriter:
 
     # --- expressions ---
 
+    def display(self, held):
+        """A list or tuple of integers (a sentence's ids of a ragged batch, ``seqs[1]``) written out as
+        a display of its leaves, which the code then reads as any list of labels."""
+        if isinstance(held, _Leaf):
+            return self.load(held)
+        kind = ast.List if held.kind is list else ast.Tuple
+        return kind([self.display(child) for child in held.children], ast.Load())
+
     def load(self, held):
         if isinstance(held, _Leaf):
             node = ast.Name(held.name or "_leaf", ast.Load())
@@ -1001,6 +1013,12 @@ class _Rewriter:
                 length = rewriter.length(child)
                 if length is not None:
                     return ast.copy_location(ast.Constant(length), child)
+                if isinstance(child, ast.Attribute) and not (isinstance(child.value, ast.Name) and
+                                                             child.value.id in rewriter.forward.helpers):
+                    owner = rewriter.resolve(child.value)  # (seq.append(w): the list itself, not a copy of it)
+                    if isinstance(owner, _Node) and owner.kind is not dict:
+                        raise rewriter.error("a list of arrays is used whole here; backgen follows such lists "
+                                             "through loops over them, indexing and len()", child.value)
                 getting = isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) and \
                     child.func.attr == "get"
                 held = rewriter.resolve(child) if isinstance(child, (ast.Name, ast.Subscript)) or getting else None
@@ -1014,6 +1032,8 @@ class _Rewriter:
                     root = child
                     while isinstance(root, ast.Subscript):
                         root = root.value
+                    if held.kind is not dict and all(id(leaf) in rewriter.integer_leaves for leaf in _leaves(held)):
+                        return ast.copy_location(rewriter.display(held), child)  # (E[sent] of a sentence's ids)
                     if isinstance(root, ast.Name) and root.id in rewriter.number_lists:
                         raise rewriter.error(f"{root.id} is given a list of lists of numbers, used whole here: "
                                              "backgen reads such a list as a list of values (as params = [(W1, "

@@ -90,7 +90,7 @@ def tidy(func, error, loops=True, names=None, nodes=None):
     if any(isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple) and n.value.elts and
            isinstance(n.value.elts[-1], (ast.Tuple, ast.List)) for n in statements(func)):
         used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
-        func.body = _named_parts(func.body, used)
+        func.body = _named_parts(func.body, used, params, func)
     _returned_nones_named(func, placeholders)
     if not loops or not holds(func, ast.For):
         return placeholders  # (no loop over a range: nothing to change)
@@ -585,19 +585,21 @@ def _starred_shape(stmt):
     return out
 
 
-def _named_parts(stmts, used):
+def _named_parts(stmts, used, params=frozenset(), func=None):
     """``stmts`` with a tuple or list of names returned last inside a returned tuple, a layer's cache,
-    assigned to a name of its own first (``cache``, or ``cache2``... where that is taken)."""
+    assigned to a name of its own first (``cache``, or ``cache2``... where that is taken); not a
+    recurrent cell's new state (``_new_state``)."""
     out = []
     for stmt in stmts:
         if isinstance(stmt, (ast.If, ast.For, ast.While)):
-            stmt.body = _named_parts(stmt.body, used)
-            stmt.orelse = _named_parts(stmt.orelse, used)
+            stmt.body = _named_parts(stmt.body, used, params, func)
+            stmt.orelse = _named_parts(stmt.orelse, used, params, func)
         elif isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Tuple):
             elts = []
             for position, part in enumerate(stmt.value.elts):
                 if isinstance(part, (ast.Tuple, ast.List)) and position == len(stmt.value.elts) - 1 and \
-                        all(isinstance(e, (ast.Name, ast.Constant)) for e in part.elts):
+                        all(isinstance(e, (ast.Name, ast.Constant)) for e in part.elts) and \
+                        not _new_state(part, stmt.value.elts[:-1], params, func):
                     name = next(f"cache{k if k > 1 else ''}" for k in range(1, len(used) + 2)
                                 if f"cache{k if k > 1 else ''}" not in used)
                     used.add(name)
@@ -608,6 +610,21 @@ def _named_parts(stmts, used):
             stmt.value.elts = elts
         out.append(stmt)
     return out
+
+
+def _new_state(part, before, params, func):
+    """Whether the tuple ``part`` returned after the values ``before`` is a recurrent cell's new state
+    (``return h, (h, c)``), which its caller hands to the next step, not a layer's cache: the cell
+    unpacks a parameter into as many names (``h, c = state``), and the tuple repeats a value returned
+    before it, holding no parameter (a cache keeps the inputs the backward reads) nor a name of a
+    cache (``(fc_cache, relu_cache)``)."""
+    names = [e.id for e in part.elts if isinstance(e, ast.Name)]
+    returned = {e.id for e in before if isinstance(e, ast.Name)}
+    unpacked = any(isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in params
+                   and any(isinstance(t, ast.Tuple) and len(t.elts) == len(part.elts) for t in node.targets)
+                   for node in ast.walk(func))
+    return unpacked and bool(set(names) & returned) and not set(names) & set(params) and \
+        not any("cache" in name.lower() for name in names)
 
 
 def _raises(stmts):

@@ -150,6 +150,8 @@ NO_GRADIENT = {
     "x.nonzero()": ("constant", INDICES),
     "x.round()": ("constant", STEPS),
     "x.argpartition()": ("constant", INDICES),
+    "x.index()": ("constant", "it returns the place of an item in a list (an integer)"),
+    "x.count()": ("constant", "it counts the items equal to a value (an integer)"),
     "x.all()": ("constant", BOOLEAN),
     "x.any()": ("constant", BOOLEAN),
     "x.shape": ("constant", SHAPE),
