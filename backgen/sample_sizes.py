@@ -183,18 +183,7 @@ class Sizes:
         """Sizes to try where ``message`` sets two sizes no tag has against each other, one of them a tag's
         give or take a few (``z[2:]`` of a tag 7 is 5, ``np.concatenate([x, [0.0]])`` 8): a copy with that tag
         made so the two agree, the one nearest a tag (where no other is as near), in a list (none else)."""
-        found = _BROADCAST.search(message)
-        if found:
-            text = found.group(1)
-            if "->" in text:
-                text = " ".join(part.split("->")[-1] for part in text.split("]: ", 1)[-1].split())
-            shapes = [_shape(part) for part in re.findall(r"\([\d, ]*\)", text)]
-            pairs = {(s[-k], t[-k]) for s in shapes for t in shapes for k in range(1, min(len(s), len(t)) + 1)
-                     if 1 != s[-k] != t[-k] != 1}
-        else:
-            found = next(filter(None, (pattern.search(message) for pattern in (_CORE, _ALIGNED, _CONCATENATED))), None)
-            pairs = {(int(found.group(1)), int(found.group(2)))} if found else set()
-        pairs = {(a, b) for a, b in pairs if a not in self.tags and b not in self.tags}
+        pairs = {(a, b) for a, b in _set_against(message) if a not in self.tags and b not in self.tags}
         if len({frozenset(pair) for pair in pairs}) != 1:
             return []
         a, b = next(iter(pairs))
@@ -264,18 +253,8 @@ class Sizes:
         """Sizes to try where ``message`` sets two sizes no tag has against each other (the parts of an
         axis the code cuts, ``st[:, :D]`` and ``st[:, D:]`` of a tag that is not ``2 * D``; a half, ``h[:, :H //
         2]``, against a size the code writes): copies with the tag cut made of parts that agree, a list."""
-        found = _BROADCAST.search(message)
-        if found:
-            text = found.group(1)
-            if "->" in text:
-                text = " ".join(part.split("->")[-1] for part in text.split("]: ", 1)[-1].split())
-            shapes = [_shape(part) for part in re.findall(r"\([\d, ]*\)", text)]
-            pairs = {(s[-k], t[-k]) for s in shapes for t in shapes for k in range(1, min(len(s), len(t)) + 1)
-                     if 1 != s[-k] != t[-k] != 1}
-        else:
-            found = next(filter(None, (pattern.search(message) for pattern in (_CORE, _ALIGNED, _CONCATENATED))), None)
-            pairs = {(int(found.group(1)), int(found.group(2)))} if found else set()
-            pairs |= {(b, a) for a, b in pairs}
+        pairs = _set_against(message)
+        pairs |= {(b, a) for a, b in pairs}
         tried, seen = [], set()
         for a, b in sorted(pairs):
             if a in self.tags or b in self.tags:
@@ -383,3 +362,18 @@ def about_sizes(message, loop=False):
         ((_CARRIED,) if loop else ())
     return any(pattern.search(message) for pattern in patterns) or any(text in message for text in _TOO_SHORT) \
         or _SQUARE in message
+
+
+def _set_against(message):
+    """The pairs of sizes NumPy's ``message`` sets against each other: of the shapes it says do not
+    broadcast (each order), or the two sizes a core dimension, an alignment or a join asks to agree."""
+    found = _BROADCAST.search(message)
+    if found:
+        text = found.group(1)
+        if "->" in text:
+            text = " ".join(part.split("->")[-1] for part in text.split("]: ", 1)[-1].split())
+        shapes = [_shape(part) for part in re.findall(r"\([\d, ]*\)", text)]
+        return {(s[-k], t[-k]) for s in shapes for t in shapes for k in range(1, min(len(s), len(t)) + 1)
+                if 1 != s[-k] != t[-k] != 1}
+    found = next(filter(None, (pattern.search(message) for pattern in (_CORE, _ALIGNED, _CONCATENATED))), None)
+    return {(int(found.group(1)), int(found.group(2)))} if found else set()
