@@ -127,6 +127,10 @@ def _checked(dims, value):
             spaced = " (dimensions are separated by commas: 'N, D')" if len(dim.split()) > 1 else ""
             raise ValueError(f"cannot read a shape from {value!r}: the dimension {dim!r} is not a size, a name "
                              f"(N) or a multiple of a name (4*H){spaced}")
+        if dim in ("float", "int", "bool", "str", "complex"):  # (["float", "float"] meant as two numbers)
+            raise ValueError(f"cannot read a shape from {value!r}: {dim!r} names a kind of value, not a dimension "
+                             "(a list or tuple of dimensions is one array's shape, ['N', 'D']; a number's is "
+                             "'float', and a list of two numbers' [(), ()])")
         if isinstance(dim, bool) or not isinstance(dim, (int, np.integer, str)):
             raise ValueError(f"cannot read a shape from {value!r}: the dimension {dim!r} is not a size or a name "
                              "(use a tuple like (64, 10) or a string like 'N, D')")

@@ -851,6 +851,8 @@ SUMMED = "import numpy as np\n\ndef f(x):\n    return np.sum(x * 2.0)\n"
     ({"x": (-1, 2)}, r"the dimension -1 is negative"),
     ({"x": "2**3"}, r"the dimension '2\*\*3' is not a size, a name \(N\) or a multiple of a name \(4\*H\)"),
     ({"x": (2.5,)}, r"the dimension 2.5 is not a size or a name"),
+    ({"x": ["float", "float"]}, r"'float' names a kind of value, not a dimension .*a list of two numbers' \[\(\), \(\)\]"),
+    ({"x": "N, int"}, r"'int' names a kind of value, not a dimension"),
 ])
 def test_shapes_that_are_not_shapes_are_backgen_errors(shapes, message):
     # (were a TypeError, an AttributeError, or an 'internal error' from the sample arrays)
