@@ -1761,8 +1761,7 @@ def varied_values(staged, start, casts=(), held=None):
     numbers (``x.astype(idx.dtype)``), which carry none."""
     active = set(start)
     loops = any(True for _ in ir.loops_in(staged.body))  # (without, one pass in order reaches all)
-    constant = {(op.target, place) for op in ir.ops_in(staged.body) if op.rule == "call" and op.param("constant")
-                for place in op.param("constant").split(",")}  # (a helper's results no gradient reaches: sizes)
+    constant = _constant_places(staged)  # (a helper's results no gradient reaches: sizes)
     changed = True
     while changed:
         changed = False
@@ -1792,6 +1791,17 @@ def varied_values(staged, start, casts=(), held=None):
                     changed = True
         changed = changed and loops
     return active
+
+
+def _constant_places(staged):
+    """``{(name, place)}``: the places of the results of the helpers' calls no differentiated value reaches
+    (their ``constant`` marks), of a name every operation setting it marks so: ``y = layer(x)`` in one
+    branch of an if, a constant, and ``y = step(x)`` in the other give ``y`` no constant place."""
+    marks = {}
+    for op in ir.ops_in(staged.body):
+        marked = set(op.param("constant").split(",")) if op.rule == "call" and op.param("constant") else set()
+        marks[op.target] = marked if op.target not in marks else marks[op.target] & marked
+    return {(name, place) for name, marked in marks.items() for place in marked}
 
 
 def without_gradient(staged, names):

@@ -5650,3 +5650,38 @@ def test_values_numpy_raised_on_at_every_sample_are_refused_not_taken_for_number
         backgen.generate(source, name="f", shapes={"X": "3, 1", "v": "3", "s": "float", "n": "int"})
     assert caught.value.lineno == 12  # (np.stack's, where NumPy raised)
 
+
+
+@pytest.mark.parametrize("x", [0.91, 1.4])
+def test_a_helper_of_no_gradient_on_one_path_leaves_the_other_paths_call_its_gradient(x):
+    # (long fuzz seed 2026120604, program 18191) y = layer(x) on one path, a helper whose one result no
+    # differentiated value reaches (marked constant at the call), y = step(x) on the other: the mark was kept
+    # by the name y, so the other path's call carried no gradient either (dx = 0.0 for 2x)
+    assert_right('''
+        def step(p):
+            return p * p
+
+        def layer(p):
+            return step(0.5)
+
+        def f(x):
+            if x > 1.1:
+                y = layer(x)
+            else:
+                y = step(x)
+            return y
+    ''', [x])
+    assert_right('''
+        import math
+
+        def step(p):
+            return p * p
+
+        def layer(p, q):
+            b = math.sin(0.5)
+            return b * step(b)
+
+        def f(x):
+            x, a = -(layer(x, x) if x > 1.1 else step(x)), x
+            return x * a
+    ''', [x])
