@@ -1,0 +1,74 @@
+"""Code just outside what backgen's rewrites were written for: an array grown by joins in a loop and read
+there through a function defined beside it, partials, spreads by a helper's parameters, lists of slices,
+dicts read by keys, scipy's densities and nan functions.
+
+Each is generated with the shapes given and through the decorator; each way must give the gradients of
+central differences (``numeric``) in float64, or refuse with a ``BackgenError``.
+"""
+
+import copy
+import inspect
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import finite_differences, imported, shapes_of
+
+HEAD = "import math\nimport numpy as np\n"
+
+
+def _douts(out):
+    rng = np.random.default_rng(3)
+    outs = out if isinstance(out, tuple) else (out,)
+    return tuple(1.3 if np.ndim(o) == 0 else rng.uniform(-1, 1, np.shape(o)) for o in outs)
+
+
+def _close(got, want):
+    got = got if len(want) > 1 else (got,)
+    for g, w in zip(got, want):
+        assert np.shape(g) == np.shape(w)
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
+
+
+def right_or_refused(source, args, wrt, name="f", refused_by_shapes=None):
+    """Generated with shapes and through the decorator, the gradients of ``wrt`` (positions) are right, or
+    (only where ``refused_by_shapes`` is a pattern, for the shapes) refused with it."""
+    source = HEAD + textwrap.dedent(source)
+    func = imported(source, "newrw_hunt")[name]
+    names = tuple(list(inspect.signature(func).parameters)[k] for k in wrt)
+    douts = _douts(func(*copy.deepcopy(args)))
+    want = finite_differences(lambda *v: func(*copy.deepcopy(v)), list(args), wrt, douts)
+    dout = douts if len(douts) > 1 else douts[0]
+    with np.errstate(all="ignore"):
+        _close(backgen.backward(func, wrt=names).backward(*copy.deepcopy(args), dout=dout), want)
+    params = list(inspect.signature(func).parameters)
+    shapes = {p: "int" if isinstance(a, int) else shapes_of(func, [a] * len(params))[params[0]]
+              for p, a in zip(params, args)}
+    if refused_by_shapes is not None:
+        with pytest.raises(backgen.BackgenError, match=refused_by_shapes):
+            backgen.generate(source, name=name, shapes=shapes, wrt=names)
+        return
+    namespace = {}
+    exec(backgen.generate(source, name=name, shapes=shapes, wrt=names), namespace)
+    kw = {"dout": douts[0]} if len(douts) == 1 else {f"dout{i + 1}": d for i, d in enumerate(douts)}
+    with np.errstate(all="ignore"):
+        _close(namespace[f"{name}_backward"](*copy.deepcopy(args), **kw), want)
+
+
+# --- an array grown in a loop -----------------------------------------------------------------------
+
+
+def test_grown_array_read_in_the_loop_through_a_function_defined_beside_it():
+    # (written as a list of parts, the function read the array as it was before the loop)
+    right_or_refused('''
+        def f(x, n):
+            xs = np.array([x])
+            def last():
+                return xs[-1]
+            for i in range(n):
+                y = np.sin(last())
+                xs = np.append(xs, y)
+            return xs
+    ''', [0.7, 4], [0], refused_by_shapes="changes shape")
