@@ -72,3 +72,18 @@ def test_grown_array_read_in_the_loop_through_a_function_defined_beside_it():
                 xs = np.append(xs, y)
             return xs
     ''', [0.7, 4], [0], refused_by_shapes="changes shape")
+
+
+# --- scipy's densities outside their support ------------------------------------------------------
+
+
+@pytest.mark.parametrize("call", ["stats.lognorm.pdf(x, s, loc)", "stats.invgamma.pdf(x, s, loc, 1.3)",
+                                  "stats.lognorm.pdf(x, s, loc=loc, scale=1.3)"])
+def test_density_below_its_support_is_zero_of_no_gradient(call):
+    # (its formula, the exp of a log of a negative number, gave nan there where SciPy gives 0)
+    right_or_refused(f'''
+        from scipy import stats
+        def f(x, s, loc):
+            return {call}
+    ''', [np.array([0.3, 1.2, 2.5]), 0.6, 0.5], [0, 1, 2])
+
