@@ -87,3 +87,13 @@ def test_density_below_its_support_is_zero_of_no_gradient(call):
             return {call}
     ''', [np.array([0.3, 1.2, 2.5]), 0.6, 0.5], [0, 1, 2])
 
+
+
+@pytest.mark.parametrize("call", ["stats.gamma.pdf(x, a, loc)", "stats.beta.pdf(x, a, 1.5, loc, 2.0)",
+                                  "stats.beta.pdf(x, a, 1.5, loc=loc)"])
+def test_gamma_and_beta_outside_their_support_are_zero_of_no_gradient(call):
+    right_or_refused(f'''
+        from scipy import stats
+        def f(x, a, loc):
+            return {call}
+    ''', [np.array([0.3, 1.2, 2.3]), 2.5, 0.5], [0, 1, 2])
