@@ -97,3 +97,19 @@ def test_gamma_and_beta_outside_their_support_are_zero_of_no_gradient(call):
         def f(x, a, loc):
             return {call}
     ''', [np.array([0.3, 1.2, 2.3]), 2.5, 0.5], [0, 1, 2])
+
+
+# --- a value the nan functions leave out together ------------------------------------------------
+
+_WITH_NAN = np.array([[1.0, np.nan, 0.5], [0.3, 0.9, np.nan]])
+
+
+@pytest.mark.parametrize("body", ["np.nanmean(z) + np.nansum(z ** 2)", "np.nanmean(z ** 2) - np.nanmean(z) ** 2",
+                                  "np.nanmean(z) + np.sum(np.nan_to_num(z) * w)"])
+def test_value_read_by_several_nan_functions_has_no_gradient_at_the_data_nans(body):
+    # (each nan function's region stopped at z, read twice: X * w's contribution multiplied 0 by nan)
+    right_or_refused(f'''
+        def f(w, X):
+            z = X * w
+            return {body}
+    ''', [np.array([0.4, -0.7, 0.2]), _WITH_NAN], [0])
