@@ -205,11 +205,16 @@ def _guard_shared(top, defined, uses, np_name, found):
 
 def _keeps_nan(op, name):
     """Whether ``op``'s value is nan wherever its operand ``name`` is (a power: of that base, to a number
-    written out other than 0)."""
+    written out other than 0, or of a number written out other than 1 to that exponent)."""
     if op.rule in _KEEPS_NAN:
         return True
-    return op.rule in ("pow", "np.power", "np.float_power") and len(op.args) == 2 and op.args[0] == ir.Var(name) \
-        and isinstance(op.args[1], ir.Const) and op.args[1].source.strip() not in ("0", "0.0")
+    if op.rule not in ("pow", "np.power", "np.float_power") or len(op.args) != 2:
+        return False
+    for k, never in ((0, ("0", "0.0")), (1, ("1", "1.0"))):
+        other = op.args[1 - k]
+        if op.args[k] == ir.Var(name) and isinstance(other, ir.Const) and other.source.strip() not in never:
+            return True
+    return False
 
 
 _DIVISIONS = frozenset({"div", "np.divide"})

@@ -5,7 +5,8 @@ Contract: ``DISTRIBUTIONS`` adds to ``scipy_calls.DISTRIBUTIONS`` the priors of 
 ``(x, s, loc=0, scale=1)`` and ``invgamma``'s of ``(x, a, loc=0, scale=1)``, each in ``Z = (x - loc) / scale``
 and its shape (``S``, ``A``), as SciPy computes them (a half line's ``-inf`` and 0 outside its support, a
 constant of no gradient there, through ``np.where``: ``lognorm``'s and ``invgamma``'s at ``Z <= 0`` too, where
-their formulas read the log of no positive number), and ``dirichlet``'s of ``(x, alpha)`` (a point, or a column per point, as SciPy reads them).
+their formulas read the log of no positive number), and ``dirichlet``'s of ``(x, alpha)`` (a point, or a
+column per point, as SciPy reads them).
 ``FORMULAS`` adds to ``scipy_calls.FORMULAS`` ``multigammaln(a, d)``, the log of the multivariate
 gamma function of a Wishart's normalizer: ``d (d - 1) / 4 log(pi)`` plus the sum of ``gammaln(a - j / 2)``
 for ``j`` in ``0 .. d - 1`` (``d`` an integer, ``a`` a number or an array of them); and the scaled modified Bessel

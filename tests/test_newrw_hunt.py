@@ -105,7 +105,8 @@ _WITH_NAN = np.array([[1.0, np.nan, 0.5], [0.3, 0.9, np.nan]])
 
 
 @pytest.mark.parametrize("body", ["np.nanmean(z) + np.nansum(z ** 2)", "np.nanmean(z ** 2) - np.nanmean(z) ** 2",
-                                  "np.nanmean(z) + np.sum(np.nan_to_num(z) * w)"])
+                                  "np.nanmean(z) + np.sum(np.nan_to_num(z) * w)",
+                                  "np.nansum(2.0 ** z) + np.nanmean(z)"])
 def test_value_read_by_several_nan_functions_has_no_gradient_at_the_data_nans(body):
     # (each nan function's region stopped at z, read twice: X * w's contribution multiplied 0 by nan)
     right_or_refused(f'''
