@@ -44,6 +44,7 @@ def rewrite(func, env):
     used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in walk(func) if isinstance(a, ast.arg)}
     fresh = fresh_names(used, bare=True)
     params = {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
+    enclosed = _enclosed(func)
 
     def each(stmt):
         if not isinstance(stmt, ast.For) or own_jumps(stmt.body):  # (as many parts in every run)
@@ -52,6 +53,8 @@ def rewrite(func, env):
         for name, (kind, axis, joins) in sorted(_grown(stmt, which).items()):
             flat = kind == "append" and axis is None
             least = 1 if flat or kind == "hstack" else 2 if kind in ("vstack", "row_stack") else 0
+            if name in enclosed:
+                continue  # (a function defined here reads the array as it grows, which the list would not give)
             if least and not _bound_only_to(func, name, which, params, least):
                 continue  # (a loop that runs no iteration leaves the array as it was, not joined)
             parts = fresh(f"{name}_parts")
@@ -106,6 +109,12 @@ def _grown(loop, which):
             continue
         grown[name] = (kind, axis, stmts)
     return grown
+
+
+def _enclosed(func):
+    """The names a function or lambda defined in ``func`` mentions (``def last(): return xs[-1]``)."""
+    return {n.id for inner in walk(func) if inner is not func and isinstance(inner, (
+        ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) for n in walk(inner) if isinstance(n, ast.Name)}
 
 
 def _own_statements(body):

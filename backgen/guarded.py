@@ -33,7 +33,9 @@ exponential...), are written so: elsewhere the products are finite and the
 code stays as it was.  A nan function's region is guarded too where it holds a
 product or another operation whose contributions read its operands (the nans
 may be the data's: ``np.nanmean(np.square(R - U @ V.T))`` with ``R`` holding
-nan where a rating is missing), not where it only adds and subtracts.
+nan where a rating is missing), not where it only adds and subtracts.  A value several nan functions
+read (``z = X * w``, then ``np.nanmean(z ** 2) - np.nanmean(z) ** 2``), each read keeping its nans up to
+one, has its operation's contributions written 0 where it is nan (``~np.isnan(z)``).
 
 ``zero_guarded(staged)`` gives the ids of the singular operations whose upstream
 gradient may be 0 where their derivative is infinite, and of the products that read
@@ -116,6 +118,7 @@ def guarded(staged):
         top = [item for item in block if isinstance(item, ir.Op)]
         defined = {op.target: op for op in top if not nested or counts[op.target] == 1}
         _guard_block(top, defined, uses, np_name, found)
+        _guard_shared(top, {n: op for n, op in defined.items() if counts[n] == 1}, uses, np_name, found)
     return found
 
 
@@ -163,6 +166,55 @@ def _guard_block(top, defined, uses, np_name, found):
             if any(op.rule in SINGULAR for op in ops) or any(o is not None and o.rule in SINGULAR for o in read):
                 for op in ops:
                     found.setdefault(id(op), (condition, taken))
+
+
+# Elementwise operations whose value is nan wherever an operand is (not a power: 1 ** nan is 1, nan ** 0 is 1)
+_KEEPS_NAN = ELEMENTWISE - {"pow", "np.power", "np.float_power", "np.hypot"}
+
+
+def _guard_shared(top, defined, uses, np_name, found):
+    """Add to ``found`` the guards of the values the nan functions leave out together: a value read by
+    several of them, or by one and by the operations of another's region (``z = X * w``, then
+    ``np.nanmean(z ** 2) - np.nanmean(z) ** 2``), each read keeping its nans up to a nan function, which
+    leaves them out.  Where the value is nan its entries reach the output nowhere, so its operation's
+    contributions are written 0 there (``~np.isnan(z)``); no single region holds it, read twice."""
+    tests = set(_FINITE_TESTS)
+    readers = {}
+    for op in top:
+        for arg in op.args if op.rule != "inert" else ():  # (a mask, np.isnan(z): no gradient flows)
+            if isinstance(arg, ir.Var):
+                readers.setdefault(arg.name, []).append(op)
+    left_out = set()  # the values whose nan entries reach the output nowhere
+    for op in reversed(top):
+        name = op.target
+        if defined.get(name) is not op or op.rule not in ELEMENTWISE or name in left_out:
+            continue
+        reads = readers.get(name, [])
+        if not reads or uses.get(name, 0) != sum(a == ir.Var(name) for r in reads for a in r.args):
+            continue
+        if not all(r.rule in tests and r.args[0] == ir.Var(name) and sum(a == ir.Var(name) for a in r.args) == 1
+                   or r.target in left_out and _keeps_nan(r, name) for r in reads):
+            continue
+        guard = found.get(id(op))
+        if guard is not None and not guard[0].startswith((f"~{np_name}.isnan(", f"{np_name}.isfinite(")):
+            continue  # (an np.where's guard, which keeps other entries)
+        left_out.add(name)
+        if guard is None and op.rule not in _PASSING:
+            found[id(op)] = (f"~{np_name}.isnan({name})", True)
+
+
+def _keeps_nan(op, name):
+    """Whether ``op``'s value is nan wherever its operand ``name`` is (a power: of that base, to a number
+    written out other than 0, or of a number written out other than 1 to that exponent)."""
+    if op.rule in _KEEPS_NAN:
+        return True
+    if op.rule not in ("pow", "np.power", "np.float_power") or len(op.args) != 2:
+        return False
+    for k, never in ((0, ("0", "0.0")), (1, ("1", "1.0"))):
+        other = op.args[1 - k]
+        if op.args[k] == ir.Var(name) and isinstance(other, ir.Const) and other.source.strip() not in never:
+            return True
+    return False
 
 
 _DIVISIONS = frozenset({"div", "np.divide"})

@@ -98,8 +98,9 @@ STUDENT_T = {"logpdf": _T_LOGPDF, "pdf": f"np.exp{_T_LOGPDF}"}
 
 # the location-scale families of the whole line and of a half line, and those of shape parameters A (and
 # B), in Z = (x - loc) / scale, as SciPy computes them (log(2), log(pi) written out): each logpdf, and its
-# exp; outside the support (Z < 0 of expon and gamma, outside [0, 1] of beta) SciPy's logpdf is -inf,
-# as expon's is here (a constant there, of no gradient; gamma's and beta's logs are of no number there)
+# exp; outside the support (Z < 0 of expon and gamma, outside [0, 1] of beta) SciPy's logpdf is -inf and
+# its pdf 0, as here (through np.where: a constant there, of no gradient; gamma's and beta's formulas read
+# the log of a negative number there, the branch left out)
 LAPLACE = {"logpdf": "(-np.abs(Z) - 0.6931471805599453 - np.log(SCALE))",
            "pdf": "(np.exp(-np.abs(Z)) / (2.0 * SCALE))"}
 CAUCHY = {"logpdf": "(-1.1447298858494002 - np.log1p(Z ** 2) - np.log(SCALE))",
@@ -109,10 +110,12 @@ LOGISTIC = {"logpdf": "(-Z - 2.0 * np.logaddexp(0.0, -Z) - np.log(SCALE))",
 EXPON = {"logpdf": "(np.where(Z >= 0, -Z, -np.inf) - np.log(SCALE))",
          "pdf": "(np.where(Z >= 0, np.exp(-Z), 0.0) / SCALE)"}
 _GAMMA_LOGPDF = "(_xlogy(A - 1.0, Z) - Z - _gammaln(A) - np.log(SCALE))"
-GAMMA = {"logpdf": _GAMMA_LOGPDF, "pdf": f"np.exp{_GAMMA_LOGPDF}"}
+GAMMA = {"logpdf": f"np.where(Z >= 0, {_GAMMA_LOGPDF}, -np.inf)",
+         "pdf": f"np.where(Z >= 0, np.exp{_GAMMA_LOGPDF}, 0.0)"}
 _BETA_LOGPDF = "(_xlogy(A - 1.0, Z) + _xlog1py(B - 1.0, -Z) - _gammaln(A) - _gammaln(B) + _gammaln(A + B) - " \
                "np.log(SCALE))"
-BETA = {"logpdf": _BETA_LOGPDF, "pdf": f"np.exp{_BETA_LOGPDF}"}
+BETA = {"logpdf": f"np.where((Z >= 0) & (Z <= 1), {_BETA_LOGPDF}, -np.inf)",
+        "pdf": f"np.where((Z >= 0) & (Z <= 1), np.exp{_BETA_LOGPDF}, 0.0)"}
 
 # scipy.stats.multivariate_normal's, in D = x - mean, a point or a row per point (log(2 pi) written out),
 # and the covariance matrix SciPy reads of cov: a matrix's lower triangle (mirrored: SciPy's eigh reads no

@@ -3,9 +3,10 @@
 Contract: ``DISTRIBUTIONS`` adds to ``scipy_calls.DISTRIBUTIONS`` the priors of Bayesian models:
 ``halfnorm``'s and ``halfcauchy``'s ``logpdf`` and ``pdf`` of ``(x, loc=0, scale=1)``, ``lognorm``'s of
 ``(x, s, loc=0, scale=1)`` and ``invgamma``'s of ``(x, a, loc=0, scale=1)``, each in ``Z = (x - loc) / scale``
-and its shape (``S``, ``A``), as SciPy computes them (a half line's ``-inf`` and 0 below its support, a
-constant of no gradient there, through ``np.where``; the logs of ``lognorm`` and ``invgamma`` are of no number
-there), and ``dirichlet``'s of ``(x, alpha)`` (a point, or a column per point, as SciPy reads them).
+and its shape (``S``, ``A``), as SciPy computes them (a half line's ``-inf`` and 0 outside its support, a
+constant of no gradient there, through ``np.where``: ``lognorm``'s and ``invgamma``'s at ``Z <= 0`` too, where
+their formulas read the log of no positive number), and ``dirichlet``'s of ``(x, alpha)`` (a point, or a
+column per point, as SciPy reads them).
 ``FORMULAS`` adds to ``scipy_calls.FORMULAS`` ``multigammaln(a, d)``, the log of the multivariate
 gamma function of a Wishart's normalizer: ``d (d - 1) / 4 log(pi)`` plus the sum of ``gammaln(a - j / 2)``
 for ``j`` in ``0 .. d - 1`` (``d`` an integer, ``a`` a number or an array of them); and the scaled modified Bessel
@@ -22,9 +23,11 @@ HALFCAUCHY = {"logpdf": "(np.where(Z >= 0, -np.log1p(Z ** 2), -np.inf) - 0.45158
 
 # those of a shape parameter, S of lognorm, A of invgamma (log(2 pi) / 2 written out)
 _LOGNORM_LOGPDF = "(-np.log(S) - np.log(Z) - 0.9189385332046727 - np.log(Z) ** 2 / (2.0 * S ** 2) - np.log(SCALE))"
-LOGNORM = {"logpdf": _LOGNORM_LOGPDF, "pdf": f"np.exp{_LOGNORM_LOGPDF}"}
+LOGNORM = {"logpdf": f"np.where(Z > 0, {_LOGNORM_LOGPDF}, -np.inf)",
+           "pdf": f"np.where(Z > 0, np.exp{_LOGNORM_LOGPDF}, 0.0)"}
 _INVGAMMA_LOGPDF = "(-(A + 1.0) * np.log(Z) - 1.0 / Z - _gammaln(A) - np.log(SCALE))"
-INVGAMMA = {"logpdf": _INVGAMMA_LOGPDF, "pdf": f"np.exp{_INVGAMMA_LOGPDF}"}
+INVGAMMA = {"logpdf": f"np.where(Z > 0, {_INVGAMMA_LOGPDF}, -np.inf)",
+            "pdf": f"np.where(Z > 0, np.exp{_INVGAMMA_LOGPDF}, 0.0)"}
 
 # the Dirichlet's, of a point x on the simplex (or a column per point, as SciPy reads them) and concentrations
 _DIRICHLET_LOGPDF = "(_gammaln(np.sum(ALPHA)) - np.sum(_gammaln(ALPHA)) + np.sum(_xlogy(np.reshape(ALPHA - 1.0, " \
