@@ -32,7 +32,7 @@ import ast
 import builtins
 import copy
 
-from .source import bound_arguments, fresh_names, rewrite_statements, walk
+from .source import bound_arguments, fresh_names, rewrite_statements, walk, written_out
 
 
 def inline(forward, read_plain):
@@ -185,7 +185,7 @@ def _loop(loop, forward, read_plain, used):
     statements = {id(s.value) for s in walk(func) if isinstance(s, ast.Expr)}
     if any(id(y) not in statements for y in yields):
         return None  # (x = yield v: a value sent in)
-    bound = bound_arguments(call, func, _literal)
+    bound = bound_arguments(call, func, written_out)
     if bound is None:
         return None
     names = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in args.args}
@@ -286,14 +286,6 @@ def _jumps(stmts):
             if isinstance(inner, list) and _jumps(inner):
                 return True
     return False
-
-
-def _literal(node):
-    try:
-        ast.literal_eval(node)
-    except ValueError:
-        return False
-    return True
 
 
 def _located(node, where):

@@ -144,11 +144,8 @@ def _guard_block(top, defined, uses, np_name, found):
             continue
         branch = op.args[0]
         condition = test.format(np=np_name, t=branch.name)
-        region = _region(branch.name, op, defined, uses)
-        ops = [defined[name] for name in region]
-        read = [defined.get(a.name) for o in ops for a in o.args if isinstance(a, ir.Var)]
-        if any(o.rule in SINGULAR for o in ops) or any(o is not None and o.rule in SINGULAR for o in read) \
-                or any(o.rule not in _PASSING for o in ops):
+        ops = [defined[name] for name in _region(branch.name, op, defined, uses)]
+        if _singular(ops, defined) or any(o.rule not in _PASSING for o in ops):
             for o in ops:
                 found.setdefault(id(o), (condition, True))
         for o in _branch_regions(branch.name, op, defined, uses):
@@ -160,10 +157,8 @@ def _guard_block(top, defined, uses, np_name, found):
         for taken, branch in ((True, where.args[1]), (False, where.args[2])):
             if not isinstance(branch, ir.Var) or sum(a == branch for a in where.args) != 1:
                 continue
-            region = _region(branch.name, where, defined, uses)
-            ops = [defined[name] for name in region]
-            read = [defined.get(a.name) for op in ops for a in op.args if isinstance(a, ir.Var)]
-            if any(op.rule in SINGULAR for op in ops) or any(o is not None and o.rule in SINGULAR for o in read):
+            ops = [defined[name] for name in _region(branch.name, where, defined, uses)]
+            if _singular(ops, defined):
                 for op in ops:
                     found.setdefault(id(op), (condition, taken))
 
@@ -473,12 +468,19 @@ def _branch_regions(name, reader, defined, uses):
         if not isinstance(branch, ir.Var) or sum(a == branch for a in where.args) != 1:
             continue
         region = [defined[n] for n in _region(branch.name, where, defined, uses)]
-        read = [defined.get(a.name) for o in region for a in o.args if isinstance(a, ir.Var)]
-        if any(o.rule in SINGULAR for o in region) or any(o is not None and o.rule in SINGULAR for o in read):
+        if _singular(region, defined):
             continue
         if any(o.rule not in _PASSING for o in region):
             ops.extend(region)
     return ops
+
+
+def _singular(ops, defined):
+    """Whether the operations ``ops`` compute, or read, a value that may be infinite or nan (``SINGULAR``:
+    a division, a logarithm, a square root...)."""
+    return any(o.rule in SINGULAR for o in ops) or any(
+        isinstance(a, ir.Var) and defined.get(a.name) is not None and defined[a.name].rule in SINGULAR
+        for o in ops for a in o.args)
 
 
 def _region(branch, where, defined, uses):

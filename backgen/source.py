@@ -1357,6 +1357,16 @@ def is_number(node, value):
     return got is not None and got == value
 
 
+def written_out(node):
+    """Whether ``node`` is a value written out, numbers, strings and displays of them (``[(2, 4), (4,)]``):
+    what ``ast.literal_eval`` reads."""
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
 def literal(value):
     """The AST a person would write for ``value``: ``-2.0`` as a negation."""
     if value < 0:

@@ -14,7 +14,7 @@ appends to that name (a list of pairs only read, ``params = [(W1, b1), (W2, b2)]
 
 import ast
 
-from .source import rewrite_statements, walk
+from .source import rewrite_statements, walk, written_out
 
 
 def rewrite(func):
@@ -32,7 +32,7 @@ def rewrite(func):
                     isinstance(e, ast.Tuple) and not any(isinstance(i, ast.Starred) for i in e.elts)
                     for e in stmt.value.elts)):
             return [stmt]
-        if _literal(stmt.value) or stmt.targets[0].id not in appended:
+        if written_out(stmt.value) or stmt.targets[0].id not in appended:
             return [stmt]  # (dims = [(2, 4), (4,)]: numbers the code writes, read as constants)
         name = stmt.targets[0].id
         if any(isinstance(n, ast.Name) and n.id == name for e in stmt.value.elts for n in walk(e)):
@@ -48,11 +48,3 @@ def rewrite(func):
         return out
 
     func.body = rewrite_statements(func.body, each)
-
-
-def _literal(node):
-    try:
-        ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return False
-    return True
