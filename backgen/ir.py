@@ -283,6 +283,7 @@ class Staged:
     writes_staged_again: frozenset = frozenset()  # lines of h op= v staged as the write h[...] = h + v (and its
     # writes through what shares h), where h may be a number, which op= rebinds: what fails there is not NumPy's
     called: bool = False  # a helper's: its backward is called by its caller's (which may pass a 0-d array)
+    outputs_nan_left_out: bool = False  # a helper's whose caller leaves out its results' nan entries (nan_data)
     item_lists: frozenset = frozenset()  # shape-generic: names that may hold lists of arrays of several shapes
                                          # (params, parts = params[k]), their gradients lists alike
     constants: tuple = ()  # (name, number text): the module's numbers the function reads, kept by their names

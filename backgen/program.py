@@ -36,6 +36,7 @@ from . import dead_paths, ir, other_samples, runtime, singular_samples, source, 
 from .inline import inlined
 from .inplace import fresh
 from .memory import layout_holds
+from .nan_data import nan_left_out
 from .ir import Program, map_ops, ops_in
 from .parse import array_default, default_value, read, read_helper
 from .peel import MAX_UNROLLED, loop_place, peeled, unrolled
@@ -694,7 +695,8 @@ def _shape_free_of(forward, wrt, shapes, needed, user_cache, splitting, split=Fa
 
 
 def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, user_cache=False,
-            shape_free=(), arrays=False, passed_new=(), sized_params=(), also=(), layouts=None, unmerged=False):
+            shape_free=(), arrays=False, passed_new=(), sized_params=(), also=(), layouts=None, unmerged=False,
+            nan_outputs=False):
     """The ``ir.Program`` of a forward function: its backward and its helpers'.
 
     ``registry`` names helper backwards across the whole call tree: one per
@@ -716,6 +718,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     (``Backward.layout_checks``; a layer's, the entries of its cache holding them).
     ``unmerged``: a name an if sets on its paths merged only where read after it, from the first staging
     (else only where a value of two shapes is merged).
+    ``nan_outputs``: a helper's caller leaves out its results' nan entries (``np.nansum(lin(X, W))``): its
+    backward keeps the chain rule's ``0 * nan`` out there as the caller's does (``nan_data``).
     """
     registry = {} if registry is None else registry
     packing = ()
@@ -727,7 +731,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     while True:                     # a reshape of one is otherwise refused, the backward checking it)
         try:
             found = _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new,
-                             packing, sized_params, also, layouts if assumed is None else assumed, unmerged)
+                             packing, sized_params, also, layouts if assumed is None else assumed, unmerged,
+                             nan_outputs)
             if refused is not None and (not found.main.layout_checks or found.main.cache is not None and (
                     found.main.cache.form not in ("tuple", "single", "dict") or any(
                         entry is None or found.main.cache.names[entry] is None
@@ -791,7 +796,7 @@ def _listed_items(staged, shape_free):
 
 
 def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new, packing,
-             sized_params=(), also=(), layouts=None, unmerged=False):
+             sized_params=(), also=(), layouts=None, unmerged=False, nan_outputs=False):
     item_writes = _refuse_list_item_writes(forward, args, chain)
     specs = declared_shapes(forward, shapes)
     called = {} if args is None or chain or shape_free else dict(zip((a.arg for a in forward.func.args.args), args))
@@ -921,6 +926,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         found = _float_literals(helpers[op.param("function")][0], op)
         floats[op.param("function")] = floats.get(op.param("function"), found) & found
     stale = False  # whether a helper called so far returns a selection the caller has not marked
+    nan_kept = nan_left_out(dataclasses.replace(result, outputs_nan_left_out=nan_outputs)).kept if calls \
+        else frozenset()  # (values whose nan entries the function leaves out: a helper's results among them)
     for op in calls:
         name = op.param("function")
         helper, staged_helper = helpers[name]
@@ -943,7 +950,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         passed_sized = _passed_sized(op, selected)
         key = (name, None if call_args is None or shape_free else tuple(map(_rank_pattern, call_args)),
                tuple(sorted(constants.items())), passed_new, passed_sized,
-               None if shape_free else tuple(map(_distinct_calls.key, calls_here)), tuple(sorted(floats[name])))  # (a size of 1 a slice
+               None if shape_free else tuple(map(_distinct_calls.key, calls_here)), tuple(sorted(floats[name])),
+               op.target in nan_kept)  # (a size of 1 a slice
         # makes of one call's arguments, and not of another's: code of its own, or refused for one call)
         if key not in registry:
             count = sum(1 for k in registry if k[0] == name)
@@ -954,7 +962,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                     else None  # (a float the code passes: no gradient of it read)
                 sub = program(_with_constants(helper, constants), helper_wrt, None, call_args, chain + (result.name,),
                               registry, shape_free=tuple(a.arg for a in helper.func.args.args) if shape_free else (),
-                              passed_new=passed_new, sized_params=passed_sized, also=tuple(calls_here[1:]))
+                              passed_new=passed_new, sized_params=passed_sized, also=tuple(calls_here[1:]),
+                              nan_outputs=op.target in nan_kept)
             except BackgenError as error:
                 func = inlined(forward, name) if getattr(error, "parameter_write", None) == name \
                     or getattr(error, "nothing_differentiated", None) == name \
@@ -1025,6 +1034,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     given.update({} if chain else {p: v for p, v in forward.fixed_defaults if type(v) is str})  # (mode='reflect')
     if given:  # (a parameter's staged name is its own where the code never sets it again)
         result = dataclasses.replace(result, given_values=tuple(sorted(given.items())))
+    if nan_outputs:
+        result = dataclasses.replace(result, outputs_nan_left_out=True)
     main = reverse(result, cached)
     if user_cache and result.cache is not None:  # CS231n's convention: affine_backward(dout, cache)
         main = from_user_cache(main, result, lambda message, line: _line_error(result, line, message))

@@ -45,6 +45,7 @@ from .fuse import fusions, refined
 from .guarded import clamp_guarded, guarded, root_guarded, zero_guarded
 from .handover import handed_over
 from .inplace import name_renamed, propagated, renamed_once, tidied, without_copies
+from .nan_data import nan_left_out
 from .parts import assigned_parts
 from .zeroed import unzeroed
 from .reverse_flow import FlowReverser, _copied_unset, _flatten, _names, keep_unset, live_reads, synthetic
@@ -222,6 +223,9 @@ class _Reverser(FlowReverser):
         self.cleared = {}  # ids of elementwise ops whose selections meet no broadcasting along their lengths:
         # the result's shape, None along those
         self.left_out = guarded(staged)  # ops in a branch np.where leaves out: 0 written there
+        self.nan_data = nan_left_out(staged)  # ops upstream of code leaving out nan entries: 0 written there
+        for key, guard in self.nan_data.guarded.items():
+            self.left_out.setdefault(key, guard)
         self.zero_guarded = zero_guarded(staged)  # singular ops whose upstream may be 0 where they are infinite
         self.root_guarded = root_guarded(staged)  # roots of values never negative: 0 where those are 0
         self.clamp_guarded = clamp_guarded(staged)  # singular ops of clamped numbers: 0 where a clamp holds
@@ -237,6 +241,8 @@ class _Reverser(FlowReverser):
         self.numbers = {id(op): number for number, op in enumerate(real, 1)}
         gates = refined(fusions(staged), staged, self.uses, active) \
             if self.numpy and all(isinstance(i, ir.Op) for i in staged.body) else {}
+        if self.nan_data.kept:  # (a gate's lines read each entry of a row: guarded line by line instead)
+            gates = {key: gate for key, gate in gates.items() if not self.nan_data.kept & set(gate.members)}
         self.gates = gates
         self.fused = {member for gate in gates.values() for member in gate.members[:-1]}
         self.saves = {}  # id(loop) -> ((carried name, list name), ...)
@@ -721,6 +727,13 @@ class _Reverser(FlowReverser):
                 if isinstance(text, Scatter):
                     lines.extend(self.scatter(arg.name, text, upstream, op.target))
                     continue
+            if id(op) in self.nan_data.zeroed:  # (the operands' nan entries meet a zero upstream only)
+                for name in self.nan_data.zeroed[id(op)]:
+                    text = name_renamed(text, name, f"{self.staged.modules['np']}.nan_to_num({name})")
+            elif id(op) in self.nan_data.reduced and source.signed_name(text) != upstream:
+                reducing = context or GradContext(self, op, rule, position, names)
+                condition = reducing.expand(self.nan_data.reduced[id(op)], input_name)
+                text = f"{self.staged.modules['np']}.where({condition}, {text}, 0)"
             if id(op) in self.left_out:
                 text = self.where_taken(op, text, upstream)
             elif id(op) in self.zero_guarded and source.signed_name(text) != upstream:

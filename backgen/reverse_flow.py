@@ -135,7 +135,8 @@ class FlowReverser:
                 self.refuse_at(loop.line, f"{_user(name)!r} is selected by a boolean mask in this loop, so its "
                                           "length may change from one iteration to the next: backgen writes code "
                                           f"for one shape per value; give {_user(name)!r} a value before the loop")
-        rows = row_products(loop, inside, self.staged, self.active, self.fresh)
+        rows = tuple(r for r in row_products(loop, inside, self.staged, self.active, self.fresh)
+                     if id(r.op) not in self.nan_data.zeroed)  # (each row's operands read with nan as 0)
         self.stacked = getattr(self, "stacked", {})  # id(op) -> (rows[i], operand positions summed after)
         self.stacked.update({id(r.op): (f"{r.rows}[{loop.var}]", {p for p, _, _ in r.sums}) for r in rows})
         gone = {r.op.args[p].name for r in rows for p, _, _ in r.sums}  # rows Xi: no adjoint in the loop
