@@ -18,10 +18,12 @@ output reaches it nowhere, so its adjoint is 0, and every contribution through i
 the contributions are ``0 * nan``: ``np.nansum((X @ W) ** 2)`` of data ``X`` missing some entries gives
 ``dW = X.T @ dZ``, nan in every column a missing entry's row reaches, while the true gradient leaves
 those rows out.  Only the operations upstream of code that tests for nan are written so (elsewhere a nan
-of the data reaches the output), and only those whose value is set once (read as the one value it is).
+of the data reaches the output), and guards only where the value is set once (read as the one value it
+is).
 Operations of the existing guards (``guarded.guarded``) keep theirs; a gate of several lines (a softmax)
-is not fused over such values, each line guarded instead.  Not a value set several times (carried
-through a loop): which of its values a guard would read is not known here, so there the nans stay.
+is not fused over such values, each line guarded instead.  Not a value set several times (by two
+paths of an if): which of its values a guard would read is not known here, so there the nans stay (a
+value a loop carries is set once, each iteration's end left in the carried name).
 A helper whose caller leaves out its results' nan entries is told so (``Staged.outputs_nan_left_out``).
 """
 
@@ -73,28 +75,47 @@ def nan_left_out(staged):
     counts = {}
     for op in ops:
         counts[op.target] = counts.get(op.target, 0) + 1
+    exits = [(name, value.name) for name, value in _exits(staged.body) if isinstance(value, ir.Var)]
     changed = True
-    while changed:  # (upstream of them: every value their values are computed from)
-        changed = False
+    while changed:  # (upstream of them: every value their values are computed from, a loop's carried
+        changed = False  # value's among them that of each iteration's end)
         for op in ops:
             if op.target in kept and op.rule != "inert":
                 for arg in op.args:
                     if isinstance(arg, ir.Var) and arg.name not in kept:
                         kept.add(arg.name)
                         changed = True
+        for name, value in exits:
+            if name in kept and value not in kept:
+                kept.add(value)
+                changed = True
     found.kept = frozenset(kept)
     np_name = staged.modules.get("np", "np")
     for op in ops:
-        if op.target not in kept or counts[op.target] != 1:
+        if op.target not in kept:
             continue
         variables = [a.name for a in op.args if isinstance(a, ir.Var)]
-        if op.rule in ELEMENTWISE and op.rule not in _PASSING and not _scaled(op):
+        if op.rule in CONTRACTING and variables:  # (reading its operands, as its contributions do)
+            found.zeroed[id(op)] = tuple(dict.fromkeys(variables))
+        elif counts[op.target] != 1:  # (a guard reads the value: one the name holds throughout)
+            continue
+        elif op.rule in ELEMENTWISE and op.rule not in _PASSING and not _scaled(op):
             found.guarded[id(op)] = (f"{np_name}.isfinite({op.target})", True)
         elif op.rule in REDUCING:
             found.reduced[id(op)] = f"{np_name}.isfinite({op.target})"
-        elif op.rule in CONTRACTING and variables:
-            found.zeroed[id(op)] = tuple(dict.fromkeys(variables))
     return found
+
+
+def _exits(items):
+    """``(name, value)``: the value each loop (and each if ending one) leaves in a name it carries."""
+    for item in items:
+        if isinstance(item, ir.Loop):
+            yield from item.exits
+            yield from _exits(item.body)
+        elif isinstance(item, ir.If):
+            yield from item.exits
+            yield from _exits(item.body)
+            yield from _exits(item.orelse)
 
 
 def _tests_nan(text):

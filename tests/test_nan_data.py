@@ -92,6 +92,22 @@ CASES = {
     "rows in a loop": (
         "def f(X, W):\n    total = 0.0\n    for i in range(X.shape[0]):\n"
         "        total = total + np.nansum((X[i] @ W) ** 2)\n    return total\n", (X, W), "XW"),
+    "a recurrence over rows": (
+        "def f(X, W):\n    h = np.zeros(2)\n    for t in range(X.shape[0]):\n"
+        "        h = np.tanh(X[t] @ W + 0.5 * h)\n    return np.nansum(h * h)\n", (X, W), "W"),
+    "a moving average over rows": (
+        "def f(X, w):\n    m = np.zeros(3)\n    for t in range(X.shape[0]):\n"
+        "        m = 0.9 * m + 0.1 * np.tanh(X[t] * w)\n    return np.nansum(m ** 2)\n", (X, w), "Xw"),
+    "a while loop over rows": (
+        "def f(X, W):\n    i = 0\n    acc = 0.0\n    while i < X.shape[0]:\n"
+        "        acc += np.nansum(np.sin(X[i] @ W))\n        i += 1\n    return acc\n", (X, W), "XW"),
+    "products on two paths of an if": (
+        "def f(X, W, k):\n    if k > 0:\n        z = X @ W\n    else:\n        z = X @ (2.0 * W)\n"
+        "    return np.nansum(np.tanh(z) ** 2)\n", (X, W, 1.0), "XW"),
+    "elementwise values on two paths of an if": (
+        "def f(X, w, k):\n    if k > 0:\n        z = np.tanh(X * w)\n    else:\n        z = np.sin(X * w)\n"
+        "    return np.nansum(np.sum(z, axis=1) ** 2)\n", (X, w, -1.0), "Xw"),
+    "np.nanvar of a product": ("def f(X, W):\n    return np.nanvar(X @ W)\n", (X, W), "XW"),
 }
 
 
