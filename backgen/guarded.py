@@ -340,7 +340,7 @@ def zero_guarded(staged):
         return scalar_zero_guarded(staged)
     numbers = scalar_zero_guarded(staged, numbers_only=True)  # math.sqrt(s) of a number in NumPy code
     ops = list(ir.ops_in(staged.body))
-    written = _infinite_products(staged.body, staged.constants)
+    written = _infinite_products(staged.body, staged.constants, staged.infinite_params)
     if not any(op.rule in SINGULAR for op in ops):
         return numbers | written  # (most functions: nothing to guard, no readers to list)
     readers = {}
@@ -392,17 +392,18 @@ _LOG_SUMS = frozenset({"np.logaddexp", "np.logaddexp2", "np.logsumexp"})
 _PRODUCTS = frozenset({"mul", "np.multiply", "pow", "np.power", "square", "np.square"})
 
 
-def _holding_infinity(body, constants=()):
+def _holding_infinity(body, constants=(), params=()):
     """The names the operations of ``body`` (staged items) set to a value which may hold an infinity the
     code writes (``np.fill_diagonal(dist, np.inf)``, ``np.where(eye, np.inf, r)``, a helper's result holding
     one: its call marked ``infinite`` by ``program``, ``outputs_may_hold_infinity``), carried through elementwise
     operations, selections, writes and the values loops carry (``for i in range(n): r[i, i] = np.inf``);
     ``constants``, the ``(name, text)`` of the module's numbers the code reads by name (``INF = np.inf``,
-    whose text is ``1e999``)."""
+    whose text is ``1e999``); ``params``, a helper's parameters its callers may pass such a value
+    (``Staged.infinite_params``), themselves among the names."""
     named = {name for name, text in constants if number_text(text) in (math.inf, -math.inf)}
     ops = list(ir.ops_in(body))
     exits = [pair for loop in ir.loops_in(body) for pair in loop.exits]
-    infinite, size = set(), -1
+    infinite, size = set(params), -1
     while len(infinite) != size:  # (a loop's carried name reads what its body made of it)
         size = len(infinite)
         for op in ops:
@@ -437,18 +438,24 @@ def _finite_there(op, position):
 
 def outputs_may_hold_infinity(staged):
     """Whether a result of ``staged`` (a helper's) may hold an infinity it writes (``_holding_infinity``)."""
-    infinite = _holding_infinity(staged.body, staged.constants)
+    infinite = _holding_infinity(staged.body, staged.constants, staged.infinite_params)
     return any(isinstance(out, ir.Var) and out.name in infinite for out in staged.outputs)
 
 
-def _infinite_products(body, constants=()):
+def names_holding_infinity(staged):
+    """The names of ``staged`` that may hold an infinity its code writes or its callers pass it
+    (``_holding_infinity``): ``program`` marks the parameters of a helper called with one of them."""
+    return _holding_infinity(staged.body, staged.constants, staged.infinite_params)
+
+
+def _infinite_products(body, constants=(), params=()):
     """The ids of the products of ``body`` (NumPy code) that read a value which may hold an infinity the
     code writes (``_holding_infinity``), and of the singular operations that do (``np.exp`` of it: infinite,
     its slope too): ``-beta * dist`` has the slope ``dist``, infinite on the diagonal, in ``beta``, where
     ``np.exp`` of it is 0 and so is its upstream gradient; ``inf * 0`` is nan there, and the true gradient
     is 0 (the output does not depend on beta through that entry).  So too the sums in log space that read
     one (``np.logaddexp(alpha[s], alpha[s - 1])`` of a table filled with -np.inf: 0 * nan where both are)."""
-    infinite = _holding_infinity(body, constants)
+    infinite = _holding_infinity(body, constants, params)
     return frozenset(id(op) for op in ir.ops_in(body) if (op.rule in _PRODUCTS or op.rule in SINGULAR or
                                                           op.rule in _LOG_SUMS) and
                      any(isinstance(a, ir.Var) and a.name in infinite for a in op.args))
@@ -580,9 +587,11 @@ def scalar_zero_guarded(staged, numbers_only=False):
     singular = SCALAR_SINGULAR - {"pow"} if numbers_only else SCALAR_SINGULAR  # (x ** 0.5 of an array: np.where)
     zeroing = SCALAR_ZEROING | ZEROING | {"np.select_if"} if numbers_only else SCALAR_ZEROING
     named = {name for name, text in staged.constants if number_text(text) in (math.inf, -math.inf)}
-    if not numbers_only and any(atom.__class__ is ir.Const and (_INFINITE.search(atom.source) or atom.source in named
-                                                                or number_text(atom.source) in (math.inf, -math.inf))
-                                for op in ops for atom in op.args):  # (r = math.inf, then -(r - lo) / gamma:
+    if not numbers_only and (staged.infinite_params or any(
+            atom.__class__ is ir.Const and (_INFINITE.search(atom.source) or atom.source in named
+                                            or number_text(atom.source) in (math.inf, -math.inf))
+            for op in ops for atom in op.args)):  # (r = math.inf, then -(r - lo) / gamma, or r a parameter its
+        # callers may pass an infinity, a table's border filled with np.inf read by softmin(r0, r1, r2, gamma):
         singular, zeroing = singular | {"div"}, zeroing | {"math.exp"}  # its quotient's slope in gamma infinite
         # where math.exp of it is 0, and so the gradient through it: a soft minimum started at infinity)
     if not any(op.rule in singular and _may_be_singular(op) for op in ops):
