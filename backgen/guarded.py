@@ -694,7 +694,8 @@ def clamp_guarded(staged):
     reaching the value is 0 whatever the operation's slope, which is infinite there (``acos`` at 1: a
     division by zero, ``inf * 0`` for an array), and the output does not depend on it.  Only for an
     operation and clamps in the same block, each of their values set once, the clamps of a chain all of
-    Python's or all of NumPy's."""
+    Python's or all of NumPy's; an operation of several operands where each is the clamped value
+    (``_xlogy(p, p)`` of ``p = np.maximum(z - tau, 0)``, sparsemax's entropy: ``log(p)`` its slope in x)."""
     ops = list(ir.ops_in(staged.body))
     clamps = ("max", "min", "np.maximum", "np.minimum", "np.clip")
     if not any(op.rule in SCALAR_SINGULAR or op.rule in SINGULAR for op in ops) or \
@@ -709,10 +710,12 @@ def clamp_guarded(staged):
             numbers = op.rule in SCALAR_SINGULAR
             if not (numbers or op.rule in SINGULAR) or not _may_be_singular(op):
                 continue
-            names = [arg.name for arg in op.args if isinstance(arg, ir.Var)]
-            if len(names) != 1 or not numbers and len(op.args) != 1 and op.rule not in ("pow", "np.power"):
+            names = {arg.name for arg in op.args if isinstance(arg, ir.Var)}
+            alone = len(op.args) == 1 or all(isinstance(arg, ir.Var) for arg in op.args)  # (xlogy(p, p): every
+            # contribution p's, of its shape)
+            if len(names) != 1 or not numbers and not alone and op.rule not in ("pow", "np.power"):
                 continue  # (atan2(y, x): two values, each its own path; np.power(c, p): its own shapes)
-            conditions, name = [], names[0]
+            conditions, name = [], next(iter(names))
             while name in here:
                 clamp = here[name]
                 if clamp.rule not in (("max", "min") if numbers else ("np.maximum", "np.minimum", "np.clip")):
