@@ -71,9 +71,12 @@ def gradients(source, args, way, wrt=None, name="f"):
     positions = list(wrt) if wrt is not None else [
         k for k, a in enumerate(args) if isinstance(a, float) or isinstance(a, np.ndarray) and a.dtype.kind == "f"]
     names = tuple(params[k] for k in positions)
+    with np.errstate(all="ignore"):
+        out = func(*_copies(args))
+    dout = np.ones(np.shape(out)) if np.ndim(out) else 1.0  # (the gradient of the sum of an array returned)
     if way == "decorator":
         with np.errstate(all="ignore"):
-            got = backgen.backward(func, wrt=names).backward(*_copies(args), dout=1.0)
+            got = backgen.backward(func, wrt=names).backward(*_copies(args), dout=dout)
     else:
         shapes = _shapes(params, args) if way == "shapes" else None
         if way == "shapes" and shapes is None:
@@ -82,10 +85,10 @@ def gradients(source, args, way, wrt=None, name="f"):
         namespace = {}
         exec(compile(text, "<generated>", "exec"), namespace)
         with np.errstate(all="ignore"):
-            got = namespace[f"{name}_backward"](*_copies(args), dout=1.0)
+            got = namespace[f"{name}_backward"](*_copies(args), dout=dout)
     got = got if len(positions) > 1 else (got,)
     with np.errstate(all="ignore"):
-        want = finite_differences(lambda *values: func(*_copies(values)), list(args), positions, (1.0,))
+        want = finite_differences(lambda *values: func(*_copies(values)), list(args), positions, (dout,))
     return got, want
 
 
@@ -603,7 +606,7 @@ def f(x, y, gamma=0.5):
             zmin = z.min()
             R[i][j] = c + zmin - gamma * np.log(np.sum(np.exp(-(z - zmin) / gamma)))
     return R[n][m]
-''', [N(106, 3, 2), N(107, 4, 2), 0.5], refused='may have been changed by the write')
+''', [N(106, 3, 2), N(107, 4, 2), 0.5])
 
 case("softdtw_divergence", '''
 def sdtw(x, y, gamma):
@@ -675,7 +678,7 @@ def f(x0, x1, x2, y0, y1, gamma=0.7):
             sm = -gamma * (mx + math.log(math.exp(a - mx) + math.exp(b - mx) + math.exp(c - mx)))
             R[i][j] = (x[i - 1] - y[j - 1]) ** 2 + sm
     return R[3][2]
-''', [0.3, -0.5, 1.2, 0.1, 0.9, 0.7], refused='may have been changed by the write')
+''', [0.3, -0.5, 1.2, 0.1, 0.9, 0.7])
 
 case("softdtw_alignment_expected", '''
 def f(x, y, gamma=1.0):
@@ -740,6 +743,57 @@ def f(x, y, gamma=0.5):
             R[i, j] = (x[i - 1] - y[j - 1]) ** 2 + soft_min([R[i - 1, j - 1], R[i - 1, j], R[i, j - 1]], gamma)
     return R[n, m]
 ''', [N(1191, 3), N(1192, 3), 0.5])
+
+
+case("dp_table_list_of_lists_negative_indices", '''
+def f(x, y):
+    n, m = len(x), len(y)
+    R = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            R[i][j] = np.logaddexp(R[i - 1][j], R[i][j - 1]) + x[i - 1] * y[j - 1]
+    return R[-1][-1] + 0.5 * R[-2][-1]
+''', [N(1193, 3), N(1194, 4)])
+
+case("dp_table_list_of_lists_added_into", '''
+def f(x, gamma=0.5):
+    n = len(x)
+    T = [[0.0 for _ in range(n)] for _ in range(n)]
+    for i in range(n):
+        for j in range(n):
+            T[i][j] += np.exp(-(x[i] - x[j]) ** 2 / gamma)
+            T[i][j] *= 0.5
+    return T[0][1] + T[n - 1][n - 1] ** 2 + T[1][2]
+''', [N(1195, 3), 0.5])
+
+case("dp_table_named_big_number", '''
+def f(x, y, gamma=0.3):
+    BIG = 1e12
+    n, m = len(x), len(y)
+    R = [[BIG] * (m + 1) for _ in range(n + 1)]
+    R[0][0] = 0.0
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            prev = np.array([R[i - 1][j - 1], R[i - 1][j], R[i][j - 1]])
+            lo = prev.min()
+            R[i][j] = (x[i - 1] - y[j - 1]) ** 2 + lo - gamma * np.log(np.exp(-(prev - lo) / gamma).sum())
+    return R[n][m]
+''', [N(1196, 3), N(1197, 3), 0.3])
+
+case("dp_table_one_row_repeated", '''
+def f(x):
+    R = [[0.0] * 3] * 3
+    R[0][0] = x[0]
+    R[1][1] = R[0][0] * x[1]
+    return R[2][2] + R[1][1]
+''', [N(1198, 3)], refused="write into a copy")
+
+case("dp_table_row_read_whole", '''
+def f(x):
+    R = [[0.0] * 3 for _ in range(3)]
+    R[0][0] = x[0] * 2
+    return sum(R[0])
+''', [N(1199, 3)], refused="may have been changed by the write")
 
 
 # ---------------------------------------------------------------- sparsemax and entmax
@@ -1957,6 +2011,690 @@ def f(q, k, queue, T=0.07):
     logits = np.hstack([l_pos, l_neg]) / T
     return softmax_ce(logits, np.zeros(len(q), dtype=int))
 ''', [N(365, 3, 4) * 0.3, N(366, 3, 4) * 0.3, N(367, 5, 4) * 0.3, 0.5])
+
+
+# ---------------------------------------------------------------- more spellings
+
+
+case("sinkhorn_subtract_outer_cost", '''
+def f(x, y, reg=0.2):
+    C = np.subtract.outer(x, y) ** 2
+    K = np.exp(-C / reg)
+    a = np.ones(len(x)) / len(x)
+    b = np.ones(len(y)) / len(y)
+    v = np.ones(len(y))
+    for _ in range(30):
+        u = a / K.dot(v)
+        v = b / K.T.dot(u)
+    return np.sum(u.reshape((-1, 1)) * K * v.reshape((1, -1)) * C)
+''', [N(400, 4), N(401, 3), 0.2])
+
+case("sinkhorn_pot_style_while_err", '''
+def f(a, b, M, reg=0.5, numItermax=100, stopThr=1e-13):
+    u = np.ones(len(a)) / len(a)
+    v = np.ones(len(b)) / len(b)
+    K = np.exp(M / (-reg))
+    Kp = (1 / a).reshape(-1, 1) * K
+    err = 1
+    cpt = 0
+    while err > stopThr and cpt < numItermax:
+        uprev = u
+        vprev = v
+        KtransposeU = np.dot(K.T, u)
+        v = np.divide(b, KtransposeU)
+        u = 1. / np.dot(Kp, v)
+        if cpt % 10 == 0:
+            tmp2 = np.einsum('i,ij,j->j', u, K, v)
+            err = np.linalg.norm(tmp2 - b)
+        cpt = cpt + 1
+    return np.sum(u.reshape((-1, 1)) * K * v.reshape((1, -1)) * M)
+''', [prob(402, 3), prob(403, 4), U(404, 3, 4)], wrt=(0, 1, 2))
+
+case("logsinkhorn_logsumexp_weights_b", '''
+from scipy.special import logsumexp
+def f(C, a, b, eps=0.5):
+    g = np.zeros(len(b))
+    for _ in range(20):
+        fp = -eps * logsumexp((g[None, :] - C) / eps, axis=1, b=b[None, :])
+        g = -eps * logsumexp((fp[:, None] - C) / eps, axis=0, b=a[:, None])
+    return np.dot(a, fp) + np.dot(b, g)
+''', [U(405, 3, 4), prob(406, 3), prob(407, 4)])
+
+case("sinkhorn_row_vector_times_matrix", '''
+def f(C, a, b):
+    K = np.exp(-C / 0.5)
+    u = np.ones_like(a)
+    for _ in range(25):
+        v = b / (u @ K)
+        u = a / (K @ v)
+    return np.sum(np.diag(u) @ K @ np.diag(v) * C)
+''', [U(408, 3, 3), prob(409, 3), prob(410, 3)])
+
+case("sinkhorn_grid_histograms_meshgrid", '''
+def f(p, q, eps=0.05):
+    xs = np.linspace(0, 1, len(p))
+    X, Y = np.meshgrid(xs, xs, indexing='ij')
+    C = (X - Y) ** 2
+    K = np.exp(-C / eps)
+    v = np.ones_like(q)
+    for _ in range(40):
+        u = p / (K @ v)
+        v = q / (K.T @ u)
+    return np.sum(u[:, None] * K * v[None, :] * C)
+''', [prob(411, 5), prob(412, 5), 0.05])
+
+case("sinkhorn_l1_marginal_norm", '''
+def f(C, a, b):
+    K = np.exp(-C / 0.5)
+    v = np.ones_like(b)
+    for _ in range(3):
+        u = a / (K @ v)
+        v = b / (K.T @ u)
+    P = u[:, None] * K * v[None, :]
+    return np.linalg.norm(P.sum(1) - a, 1) + np.linalg.norm(P.sum(0) - b, ord=2)
+''', [U(413, 3, 3), prob(414, 3), prob(415, 3)])
+
+case("soft_sorting_network_odd_even", '''
+def f(x, tau=0.3):
+    x = x.copy()
+    n = len(x)
+    for layer in range(n):
+        for i in range(layer % 2, n - 1, 2):
+            a, b = x[i], x[i + 1]
+            s = 1 / (1 + np.exp(-(b - a) / tau))
+            x[i], x[i + 1] = s * a + (1 - s) * b, s * b + (1 - s) * a
+    return np.sum(x * np.arange(n))
+''', [N(416, 5), 0.3])
+
+case("soft_argmax_1d", '''
+def f(x, beta=5.0):
+    e = np.exp(beta * (x - x.max()))
+    return np.sum(e / e.sum() * np.arange(len(x)))
+''', [N(417, 6), 5.0])
+
+case("spatial_soft_argmax_meshgrid", '''
+def f(H, beta=2.0):
+    h, w = H.shape
+    ys, xs = np.meshgrid(np.arange(h), np.arange(w), indexing='ij')
+    p = np.exp(beta * (H - H.max()))
+    p = p / p.sum()
+    return np.sum(p * xs) ** 2 + np.sum(p * ys)
+''', [N(418, 3, 4), 2.0])
+
+case("hard_top_k_sum_sorted_slice", '''
+def f(x, k=3):
+    return np.sum(np.sort(x)[-k:]) - np.mean(np.sort(x)[:k])
+''', [N(419, 7), 3])
+
+case("top_k_argpartition", '''
+def f(x, k=2):
+    idx = np.argpartition(-x, k)[:k]
+    return np.sum(x[idx] ** 2)
+''', [N(420, 6), 2])
+
+case("energy_distance_samples", '''
+def f(x, y):
+    dxy = np.abs(x[:, None] - y[None, :]).mean()
+    dxx = np.abs(x[:, None] - x[None, :]).mean()
+    dyy = np.abs(y[:, None] - y[None, :]).mean()
+    return 2 * dxy - dxx - dyy
+''', [N(421, 5), N(422, 4) + 0.3])
+
+case("mmd_gaussian_kernel", '''
+def f(X, Y, sigma=1.0):
+    def k(A, B):
+        d = ((A[:, None, :] - B[None, :, :]) ** 2).sum(-1)
+        return np.exp(-d / (2 * sigma ** 2))
+    return k(X, X).mean() + k(Y, Y).mean() - 2 * k(X, Y).mean()
+''', [N(423, 4, 2), N(424, 5, 2), 1.0])
+
+case("w1_quantile_functions_interp", '''
+def f(x, y):
+    qs = np.linspace(0.05, 0.95, 10)
+    xs = np.sort(x)
+    ys = np.sort(y)
+    px = (np.arange(len(x)) + 0.5) / len(x)
+    py = (np.arange(len(y)) + 0.5) / len(y)
+    return np.mean(np.abs(np.interp(qs, px, xs) - np.interp(qs, py, ys)))
+''', [N(425, 6), N(426, 5) + 0.2])
+
+case("median_bandwidth_soft_assign", '''
+def f(X, C):
+    d = ((X[:, None] - C[None]) ** 2).sum(-1)
+    sigma = np.median(d)
+    R = np.exp(-d / sigma)
+    R = R / R.sum(1, keepdims=True)
+    return np.sum(R * d)
+''', [N(427, 5, 2), N(428, 3, 2)])
+
+case("hard_kmeans_masks_centers", '''
+def f(X, C):
+    for _ in range(3):
+        d = ((X[:, None] - C[None]) ** 2).sum(-1)
+        labels = d.argmin(axis=1)
+        C = np.array([X[labels == k].mean(axis=0) if np.any(labels == k) else C[k] for k in range(len(C))])
+    return np.sum((X - C[labels]) ** 2)
+''', [N(429, 8, 2), N(430, 3, 2)], plain_refused='conditional expression')
+
+case("gumbel_hard_eye_index", '''
+def f(logits, g, tau=0.5):
+    y = np.exp((logits + g) / tau)
+    y = y / y.sum(-1, keepdims=True)
+    y_hard = np.eye(logits.shape[-1])[np.argmax(y, axis=-1)]
+    return np.sum((y_hard - y + y) * logits) + np.sum(y * np.arange(logits.shape[-1]))
+''', [N(431, 3, 4), N(432, 3, 4), 0.5], wrt=(0, 2))
+
+case("ntxent_roll_positives", '''
+def f(a, b, t=0.5):
+    z = np.concatenate([a, b])
+    z = z / np.linalg.norm(z, axis=1, keepdims=True)
+    n = len(a)
+    pos = np.sum(z * np.roll(z, n, axis=0), axis=1) / t
+    sim = z @ z.T / t
+    sim = sim - 1e9 * np.eye(2 * n)
+    return np.mean(np.log(np.exp(sim).sum(1)) - pos)
+''', [N(433, 3, 4), N(434, 3, 4), 0.5])
+
+case("infonce_scipy_logsumexp_labels", '''
+from scipy.special import logsumexp
+def f(q, k, labels, t=0.1):
+    logits = np.einsum('id,jd->ij', q, k) / t
+    return np.mean(logsumexp(logits, axis=1) - logits[np.arange(len(q)), labels])
+''', [N(435, 4, 3), N(436, 5, 3), np.array([0, 2, 4, 1]), 0.5])
+
+case("triplet_clip_none_margin", '''
+def f(a, p, n, margin=0.2):
+    ap = np.sum(np.square(a - p), axis=-1)
+    an = np.sum(np.square(a - n), axis=-1)
+    return np.clip(ap - an + margin, 0, None).mean()
+''', [N(437, 5, 3), N(438, 5, 3), N(439, 5, 3), 0.2])
+
+case("triplet_where_positive_part", '''
+def f(a, p, n, margin=0.5):
+    m = np.linalg.norm(a - p, axis=1) - np.linalg.norm(a - n, axis=1) + margin
+    return np.sum(np.where(m > 0, m, 0.0)) / len(a)
+''', [N(440, 5, 3), N(441, 5, 3), N(442, 5, 3), 0.5])
+
+case("smooth_max_python_list", '''
+def f(xs, t=0.5):
+    m = max(xs)
+    return m + t * math.log(sum(math.exp((x - m) / t) for x in xs))
+''', [[0.3, -0.5, 1.1, 0.2], 0.5], wrt=(0, 1))
+
+case("soft_nearest_neighbor_loss", '''
+def f(x, y, T=1.0):
+    d = np.sum((x[:, None] - x[None]) ** 2, axis=-1)
+    e = np.exp(-d / T) * (1 - np.eye(len(x)))
+    same = (y[:, None] == y[None, :]).astype(float)
+    return -np.mean(np.log((e * same).sum(1) / e.sum(1)))
+''', [N(443, 6, 2), np.array([0, 1, 0, 1, 2, 2]), 1.0])
+
+case("knn_soft_vote_take_along_axis", '''
+def f(q, keys, vals, tau=0.5, k=3):
+    d = ((q[:, None] - keys[None]) ** 2).sum(-1)
+    idx = np.argsort(d, axis=1)[:, :k]
+    dk = np.take_along_axis(d, idx, axis=1)
+    w = np.exp(-dk / tau)
+    w = w / w.sum(1, keepdims=True)
+    return np.sum(w * vals[idx])
+''', [N(444, 3, 2), N(445, 6, 2), N(446, 6), 0.5, 3], wrt=(0, 1, 2, 3), plain_refused="'w' has shape")
+
+case("np_histogram_counts_weights", '''
+def f(x, w):
+    counts, edges = np.histogram(x, bins=5, range=(-3, 3), weights=w)
+    return np.sum(counts ** 2)
+''', [N(447, 10), U(448, 10)], wrt=(1,), refused='np.histogram has no derivative rule')
+
+case("rankdata_spearman", '''
+from scipy.stats import rankdata
+def f(x, y):
+    r = rankdata(x)
+    return np.sum((r - r.mean()) * y)
+''', [N(449, 6), N(450, 6)], refused='rankdata is not supported')
+
+case("soft_dtw_batch_loop", '''
+def sdtw(D, gamma):
+    n, m = D.shape
+    R = np.full((n + 1, m + 1), np.inf)
+    R[0, 0] = 0
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            z = np.array([R[i - 1, j - 1], R[i - 1, j], R[i, j - 1]])
+            zmin = z.min()
+            R[i, j] = D[i - 1, j - 1] + zmin - gamma * np.log(np.exp(-(z - zmin) / gamma).sum())
+    return R[n, m]
+
+def f(X, Y, gamma=0.5):
+    total = 0.0
+    for b in range(X.shape[0]):
+        D = ((X[b][:, None, :] - Y[b][None, :, :]) ** 2).sum(-1)
+        total += sdtw(D, gamma)
+    return total / X.shape[0]
+''', [N(451, 2, 3, 2), N(452, 2, 3, 2), 0.5])
+
+case("softdtw_recursive_memo", '''
+from functools import lru_cache
+def f(x, y, gamma=1.0):
+    @lru_cache(maxsize=None)
+    def R(i, j):
+        if i == 0 and j == 0:
+            return 0.0
+        if i == 0 or j == 0:
+            return float('inf')
+        z = np.array([R(i - 1, j - 1), R(i - 1, j), R(i, j - 1)])
+        zmin = z.min()
+        return (x[i - 1] - y[j - 1]) ** 2 + zmin - gamma * np.log(np.sum(np.exp(-(z - zmin) / gamma)))
+    return R(len(x), len(y))
+''', [N(453, 3), N(454, 3), 1.0], refused='recursion is not supported')
+
+case("entmax_alpha_bisection_scipy_style", '''
+def f(z, w, n_iter=30):
+    zmax = z.max()
+    lo = zmax - 1.0
+    hi = zmax
+    for _ in range(n_iter):
+        mid = 0.5 * (lo + hi)
+        p = np.maximum(z - mid, 0) ** 2
+        lo = np.where(p.sum() >= 1, mid, lo)
+        hi = np.where(p.sum() >= 1, hi, mid)
+    p = np.maximum(z - lo, 0) ** 2
+    return np.sum(p / p.sum() * w)
+''', [N(455, 5), N(456, 5)], refused='bisection or bracketing search')
+
+case("fenchel_young_sparsemax_loss", '''
+def f(theta, y):
+    zs = np.sort(theta)[::-1]
+    cs = np.cumsum(zs)
+    k = np.arange(1, len(theta) + 1)
+    kz = np.sum(zs - (cs - 1) / k > 0)
+    tau = (cs[kz - 1] - 1) / kz
+    p = np.maximum(theta - tau, 0)
+    omega = 0.5 * np.sum(p ** 2) - 0.5
+    return np.dot(theta, p) - omega - np.dot(theta, y) + 0.5 * np.sum(y ** 2) - 0.5
+''', [N(457, 6), np.array([0.0, 1.0, 0.0, 0.0, 0.0, 0.0])], wrt=(0,))
+
+case("csoftmax_temperature_annealing", '''
+def f(x, w):
+    out = 0.0
+    for tau in np.linspace(1.0, 0.2, 4):
+        e = np.exp((x - x.max()) / tau)
+        out = out + np.dot(e / e.sum(), w)
+    return out
+''', [N(458, 5), N(459, 5)])
+
+case("sinkhorn_plan_as_output_array", '''
+def f(C, a, b):
+    K = np.exp(-C / 0.5)
+    v = np.ones(len(b))
+    for _ in range(20):
+        u = a / (K @ v)
+        v = b / (K.T @ u)
+    return u[:, None] * K * v[None, :]
+''', [U(460, 3, 3), prob(461, 3), prob(462, 3)])
+
+case("chamfer_partition_smallest", '''
+def f(x, y):
+    d = ((x[:, None] - y[None]) ** 2).sum(-1)
+    return np.partition(d, 0, axis=1)[:, 0].sum() + np.sort(d, axis=0)[0].sum()
+''', [N(463, 5, 2), N(464, 4, 2)])
+
+case("hungarian_matching_scipy", '''
+from scipy.optimize import linear_sum_assignment
+def f(x, y):
+    C = ((x[:, None] - y[None]) ** 2).sum(-1)
+    r, c = linear_sum_assignment(C)
+    return C[r, c].sum()
+''', [N(465, 4, 2), N(466, 4, 2)], refused='linear_sum_assignment has no derivative rule')
+
+case("clip_loss_with_bias_and_scale_params", '''
+def f(img, txt, log_t, b):
+    img = img / np.linalg.norm(img, axis=-1, keepdims=True)
+    txt = txt / np.linalg.norm(txt, axis=-1, keepdims=True)
+    logits = img @ txt.T * np.exp(log_t) + b
+    n = logits.shape[0]
+    labels = np.eye(n) * 2 - 1
+    return -np.mean(np.log(1 / (1 + np.exp(-labels * logits))))
+''', [N(467, 4, 3), N(468, 4, 3), 0.5, -1.0])
+
+
+# ---------------------------------------------------------------- infinities and zeros written on purpose
+
+
+case("logsinkhorn_zero_mass_marginal", '''
+from scipy.special import logsumexp
+def f(C, eps=0.5):
+    a = np.array([0.5, 0.5, 0.0])
+    b = np.array([0.25, 0.25, 0.5])
+    fp = np.zeros(3)
+    g = np.zeros(3)
+    with np.errstate(divide='ignore'):
+        la, lb = np.log(a), np.log(b)
+    for _ in range(20):
+        fp = eps * la - eps * logsumexp((g[None, :] - C) / eps, axis=1)
+        g = eps * lb - eps * logsumexp((fp[:, None] - C) / eps, axis=0)
+    P = np.exp((fp[:, None] + g[None, :] - C) / eps)
+    return np.sum(P * C)
+''', [U(500, 3, 3), 0.5])
+
+case("sinkhorn_forbidden_couplings_inf_cost", '''
+def f(C, a, b, eps=0.5):
+    mask = np.array([[True, True, False], [True, True, True], [False, True, True]])
+    C = np.where(mask, C, np.inf)
+    K = np.exp(-C / eps)
+    v = np.ones(len(b))
+    for _ in range(30):
+        u = a / (K @ v)
+        v = b / (K.T @ u)
+    P = u[:, None] * K * v[None, :]
+    return np.sum(np.where(mask, P * C, 0.0))
+''', [U(501, 3, 3), prob(502, 3), prob(503, 3), 0.5])
+
+case("masked_softmax_minus_inf_where", '''
+def f(logits, mask, w):
+    z = np.where(mask, logits, -np.inf)
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    p = e / e.sum(axis=1, keepdims=True)
+    return np.sum(p * w)
+''', [N(504, 3, 4), np.array([[True, False, True, True], [True, True, False, False], [False, True, True, True]]),
+      N(505, 3, 4)])
+
+case("sparsemax_output_entropy_guarded", '''
+def f(z):
+    zs = np.sort(z)[::-1]
+    k = np.arange(1, len(z) + 1)
+    cs = np.cumsum(zs)
+    kz = np.sum(1 + k * zs > cs)
+    tau = (cs[kz - 1] - 1) / kz
+    p = np.maximum(z - tau, 0)
+    return -np.sum(np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0))
+''', [N(506, 6)])
+
+case("sparsemax_output_entropy_xlogy", '''
+from scipy.special import xlogy
+def f(z):
+    zs = -np.sort(-z)
+    cs = np.cumsum(zs)
+    k = np.arange(1, len(z) + 1)
+    kz = k[1 + k * zs > cs][-1]
+    p = np.maximum(z - (cs[kz - 1] - 1) / kz, 0)
+    return -np.sum(xlogy(p, p))
+''', [N(507, 6)])
+
+case("sparsemax_output_entropy_entr", '''
+from scipy.special import entr
+def f(z, w):
+    zs = np.sort(z)[::-1]
+    cs = np.cumsum(zs)
+    k = np.arange(1, len(z) + 1)
+    kz = np.sum(1 + k * zs > cs)
+    p = np.maximum(z - (cs[kz - 1] - 1) / kz, 0)
+    return np.sum(entr(p)) + np.dot(p, w)
+''', [N(517, 6), N(518, 6)])
+
+case("sparsemax_output_p_log_p", '''
+def f(z):
+    zs = np.sort(z)[::-1]
+    cs = np.cumsum(zs)
+    k = np.arange(1, len(z) + 1)
+    kz = np.sum(1 + k * zs > cs)
+    p = np.clip(z - (cs[kz - 1] - 1) / kz, 0, None)
+    return np.sum(p ** 2 * np.log(p + 1e-12)) + np.sum(np.sqrt(p))
+''', [N(519, 6)])
+
+case("nearest_other_point_fill_diagonal_inf", '''
+def f(x, h=0.5):
+    d = np.sum((x[:, None, :] - x[None, :, :]) ** 2, axis=-1)
+    np.fill_diagonal(d, np.inf)
+    nn = d.min(axis=1)
+    return np.sum(np.exp(-nn / h))
+''', [N(508, 5, 2), 0.5])
+
+case("repulsion_exp_with_inf_diagonal", '''
+def f(x, h=0.5):
+    d = np.sum((x[:, None, :] - x[None, :, :]) ** 2, axis=-1)
+    d[np.diag_indices(len(x))] = np.inf
+    return np.sum(np.exp(-d / h)) + np.log(np.sum(np.exp(-d.min(axis=1) / h)))
+''', [N(509, 5, 2), 0.5])
+
+case("batch_hard_where_inf", '''
+def f(emb, labels, margin=0.2):
+    d = np.sqrt(np.sum((emb[:, None] - emb[None]) ** 2, -1) + 1e-9)
+    same = labels[:, None] == labels[None, :]
+    eye = np.eye(len(labels), dtype=bool)
+    hp = np.max(np.where(same & ~eye, d, -np.inf), axis=1)
+    hn = np.min(np.where(same, np.inf, d), axis=1)
+    return np.mean(np.maximum(hp - hn + margin, 0))
+''', [N(510, 6, 2), np.array([0, 1, 0, 1, 2, 2]), 0.2])
+
+case("infonce_boolean_mask_write_minus_inf", '''
+from scipy.special import logsumexp
+def f(z, t=0.5):
+    z = z / np.linalg.norm(z, axis=1, keepdims=True)
+    n = len(z) // 2
+    sim = z @ z.T / t
+    sim[np.eye(2 * n, dtype=bool)] = -np.inf
+    pos = np.r_[np.arange(n, 2 * n), np.arange(n)]
+    return np.mean(logsumexp(sim, axis=1) - sim[np.arange(2 * n), pos])
+''', [N(511, 6, 3), 0.5])
+
+case("label_smoothing_cross_entropy", '''
+def f(logits, y, eps=0.1):
+    n, k = logits.shape
+    z = logits - logits.max(1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(1, keepdims=True))
+    target = np.full((n, k), eps / (k - 1))
+    target[np.arange(n), y] = 1 - eps
+    return -np.sum(target * logp) / n
+''', [N(512, 4, 5), np.array([0, 3, 1, 4]), 0.1])
+
+case("log_clipped_probabilities", '''
+def f(logits, y):
+    p = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    return -np.mean(np.log(p[np.arange(len(y)), y]))
+''', [N(513, 4, 3), np.array([0, 2, 1, 1])])
+
+case("softdtw_minus_inf_max_plus_forward", '''
+def f(S, gamma=0.5):
+    n, m = S.shape
+    V = np.full((n + 1, m + 1), -np.inf)
+    V[0, 0] = 0.0
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            V[i, j] = S[i - 1, j - 1] + gamma * np.logaddexp(np.logaddexp(V[i - 1, j - 1] / gamma, V[i - 1, j] / gamma), V[i, j - 1] / gamma)
+    return V[n, m]
+''', [N(514, 3, 4), 0.5])
+
+case("nan_to_num_after_division", '''
+def f(x, w):
+    n = np.linalg.norm(x, axis=1, keepdims=True)
+    xn = np.nan_to_num(x / n)
+    return np.sum(xn @ w)
+''', [np.vstack([N(515, 3, 3), np.zeros((1, 3))]), N(516, 3, 2)], wrt=(1,))
+
+case("sinkhorn_inf_cost_eps_only", '''
+def f(eps):
+    C = np.array([[0.1, 0.7, np.inf], [0.4, 0.2, 0.9], [np.inf, 0.5, 0.3]])
+    a = np.array([0.3, 0.3, 0.4])
+    b = np.array([0.2, 0.5, 0.3])
+    K = np.exp(-C / eps)
+    v = np.ones(3)
+    for _ in range(30):
+        u = a / (K @ v)
+        v = b / (K.T @ u)
+    P = u[:, None] * K * v[None, :]
+    return np.sum(P * np.minimum(C, 10.0))
+''', [0.4])
+
+case("scalar_softmin_over_math_inf_list", '''
+def f(a, b, gamma=0.5):
+    vals = [a, math.inf, b, float('inf')]
+    m = min(vals)
+    return m - gamma * math.log(sum(math.exp(-(v - m) / gamma) for v in vals))
+''', [0.3, 0.8, 0.5])
+
+
+# ---------------------------------------------------------------- Python idioms around them
+
+
+case("sinkhorn_jacobi_tuple_update", '''
+def f(C, a, b):
+    K = np.exp(-C / 0.5)
+    u = np.ones_like(a)
+    v = np.ones_like(b)
+    for _ in range(40):
+        u, v = a / (K @ v), b / (K.T @ u)
+    return np.sum(u[:, None] * K * v[None, :] * C)
+''', [U(600, 3, 3), prob(601, 3), prob(602, 3)])
+
+case("sinkhorn_einsum_matvec", '''
+def f(C, a, b, eps=0.3):
+    K = np.exp(-C / eps)
+    u = np.ones(a.shape)
+    v = np.ones(b.shape)
+    for _ in range(25):
+        u = a / np.einsum('ij,j->i', K, v)
+        v = b / np.einsum('ij,i->j', K, u)
+    P = np.einsum('i,ij,j->ij', u, K, v)
+    return np.trace(P.T @ C)
+''', [U(603, 3, 4), prob(604, 3), prob(605, 4), 0.3])
+
+case("sinkhorn_over_list_of_costs", '''
+def f(Cs, a, b):
+    total = 0.0
+    for C in Cs:
+        K = np.exp(-C / 0.5)
+        v = np.ones(len(b))
+        for _ in range(15):
+            u = a / (K @ v)
+            v = b / (K.T @ u)
+        total += np.sum(u[:, None] * K * v * C)
+    return total
+''', [U(606, 2, 3, 3), prob(607, 3), prob(608, 3)])
+
+case("gumbel_sinkhorn_log_alpha_inplace", '''
+from scipy.special import logsumexp
+def f(log_alpha, noise, tau=0.5, n_iters=10):
+    log_alpha = (log_alpha + noise) / tau
+    for _ in range(n_iters):
+        log_alpha -= logsumexp(log_alpha, axis=1, keepdims=True)
+        log_alpha -= logsumexp(log_alpha, axis=0, keepdims=True)
+    P = np.exp(log_alpha)
+    return np.sum(P * np.arange(P.shape[1]))
+''', [N(609, 4, 4), N(610, 4, 4), 0.5], wrt=(0, 2))
+
+case("softdtw_np_min_of_list", '''
+def f(x, y, gamma=0.5):
+    n, m = len(x), len(y)
+    R = np.full((n + 1, m + 1), np.inf)
+    R[0, 0] = 0.0
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            r = [R[i - 1, j - 1], R[i - 1, j], R[i, j - 1]]
+            rmin = np.min(r)
+            s = sum(np.exp(-(v - rmin) / gamma) for v in r)
+            R[i, j] = (x[i - 1] - y[j - 1]) ** 2 + rmin - gamma * np.log(s)
+    return R[n, m]
+''', [N(611, 3), N(612, 4), 0.5])
+
+case("softdtw_scipy_logsumexp_of_list", '''
+from scipy.special import logsumexp
+def f(x, y, gamma=0.7):
+    n, m = len(x), len(y)
+    R = np.full((n + 1, m + 1), np.inf)
+    R[0, 0] = 0.0
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            R[i, j] = abs(x[i - 1] - y[j - 1]) - gamma * logsumexp([-R[i - 1, j - 1] / gamma, -R[i - 1, j] / gamma, -R[i, j - 1] / gamma])
+    return R[n, m]
+''', [N(613, 3), N(614, 3) + 0.05, 0.7])
+
+case("sparsemax_flip_sort", '''
+def f(z, w):
+    zs = np.flip(np.sort(z))
+    cs = np.cumsum(zs)
+    k = np.arange(1, z.shape[0] + 1)
+    kz = np.count_nonzero(1 + k * zs > cs)
+    tau = (cs[kz - 1] - 1) / kz
+    return np.sum(np.maximum(z - tau, 0) * w)
+''', [N(615, 6), N(616, 6)])
+
+case("clip_mean_of_list_of_losses", '''
+def cross_entropy(logits, labels):
+    z = logits - logits.max(axis=1, keepdims=True)
+    return -np.mean(z[np.arange(len(labels)), labels] - np.log(np.exp(z).sum(axis=1)))
+
+def f(img, txt, scale=2.0):
+    img = img / np.linalg.norm(img, axis=1, keepdims=True)
+    txt = txt / np.linalg.norm(txt, axis=1, keepdims=True)
+    logits = scale * np.dot(img, txt.T)
+    labels = np.arange(len(img))
+    return np.mean([cross_entropy(logits, labels), cross_entropy(logits.T, labels)])
+''', [N(617, 4, 3), N(618, 4, 3), 2.0])
+
+case("worst_of_two_losses_np_max_of_helper_calls", '''
+def triplet(a, p, n, margin):
+    return np.mean(np.maximum(np.sum((a - p) ** 2, 1) - np.sum((a - n) ** 2, 1) + margin, 0))
+
+def f(a, p, n, margin=0.5):
+    return np.max([triplet(a, p, n, margin), triplet(p, a, n, margin)]) + np.std((triplet(a, n, p, 0.1), triplet(n, a, p, 0.2)))
+''', [N(633, 5, 3), N(634, 5, 3), N(635, 5, 3), 0.5])
+
+case("infonce_naive_log_sum_exp_diagonal", '''
+def f(q, k, t=0.3):
+    logits = np.dot(q, k.T) / t
+    return np.mean(np.log(np.sum(np.exp(logits), axis=1)) - np.diagonal(logits))
+''', [N(619, 4, 3) * 0.5, N(620, 4, 3) * 0.5, 0.3])
+
+case("smooth_max_settings_dict", '''
+def f(x, cfg={'tau': 0.3, 'axis': 1}):
+    tau = cfg['tau']
+    m = x.max(axis=cfg['axis'], keepdims=True)
+    return np.sum(m + tau * np.log(np.exp((x - m) / tau).sum(axis=cfg['axis'], keepdims=True)))
+''', [N(621, 3, 4)], refused='parameter defaults must be numbers')
+
+case("chamfer_min_keepdims_broadcast_back", '''
+def f(x, y):
+    d = np.linalg.norm(x[:, None, :] - y[None, :, :], axis=-1, ord=2)
+    m1 = np.min(d, axis=1, keepdims=True)
+    m0 = np.min(d, axis=0, keepdims=True)
+    return np.sum(m1) + np.sum(m0) + np.sum((d - m1) * (d == m1))
+''', [N(622, 5, 2), N(623, 4, 2)])
+
+case("triplet_norm_ord_keyword", '''
+def f(a, p, n, margin=1.0):
+    dp = np.linalg.norm(a - p, ord=2, axis=-1)
+    dn = np.linalg.norm(a - n, ord=2, axis=-1)
+    losses = [max(0.0, dp[i] - dn[i] + margin) for i in range(len(a))]
+    return sum(losses) / len(losses)
+''', [N(624, 5, 3), N(625, 5, 3), N(626, 5, 3), 1.0])
+
+case("entropic_ot_log_plus_eps", '''
+def f(C, a, b, reg=0.5):
+    K = np.exp(-C / reg)
+    v = np.ones_like(b)
+    for _ in range(30):
+        u = a / (K @ v)
+        v = b / (K.T @ u)
+    P = u.reshape(-1, 1) * K * v.reshape(1, -1)
+    return np.sum(P * C) + reg * np.sum(P * np.log(P + 1e-16))
+''', [U(627, 3, 4), prob(628, 3), prob(629, 4), 0.5])
+
+case("soft_topk_sort_midpoint_threshold", '''
+def f(s, k=2, tau=0.1):
+    ss = np.sort(s)[::-1]
+    thr = 0.5 * (ss[k - 1] + ss[k])
+    w = 1 / (1 + np.exp(-(s - thr) / tau))
+    return np.sum(w * s)
+''', [N(630, 6), 2, 0.1], wrt=(0, 2))
+
+case("gumbel_scipy_softmax", '''
+from scipy.special import softmax
+def f(logits, g, tau=0.5):
+    y = softmax((logits + g) / tau, axis=-1)
+    return np.sum(y ** 2)
+''', [N(631, 3, 4), N(632, 3, 4), 0.5], wrt=(0, 2))
 
 
 # ---------------------------------------------------------------- the tests
