@@ -2442,6 +2442,38 @@ def f(z):
     return np.sum(p ** 2 * np.log(p + 1e-12)) + np.sum(np.sqrt(p))
 ''', [N(519, 6)])
 
+case("kernel_helper_of_inf_diagonal", '''
+def kernel(d, beta):
+    return np.exp(-beta * d)
+
+def f(x, beta=2.0):
+    d = np.sum((x[:, None] - x[None]) ** 2, -1)
+    np.fill_diagonal(d, np.inf)
+    return np.sum(kernel(d, beta))
+''', [N(700, 4, 2), 2.0])
+
+case("log_space_max_plus_helper_minus_inf", '''
+def lse(v, t):
+    m = np.max(v)
+    return m + t * np.log(np.sum(np.exp((v - m) / t)))
+
+def f(S, t=0.5):
+    n, m = S.shape
+    V = np.full((n + 1, m + 1), -np.inf)
+    V[0, 0] = 0.0
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            V[i, j] = S[i - 1, j - 1] + lse(np.array([V[i - 1, j - 1], V[i - 1, j], V[i, j - 1]]), t)
+    return V[n, m]
+''', [N(701, 3, 3), 0.5])
+
+case("constant_weights_with_an_infinite_entry", '''
+def f(x, t=0.5):
+    with np.errstate(divide='ignore'):
+        w = 1.0 / np.array([1.0, 0.0, 2.0])
+    return np.sum(np.exp(-w * x / t))
+''', [U(703, 3), 0.5])
+
 case("nearest_other_point_fill_diagonal_inf", '''
 def f(x, h=0.5):
     d = np.sum((x[:, None, :] - x[None, :, :]) ** 2, axis=-1)
