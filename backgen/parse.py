@@ -3181,6 +3181,11 @@ def default_value(node):
         if type(value) in (int, float):
             return -value if isinstance(node.op, ast.USub) else value
         raise ValueError("not a number")
+    if isinstance(node, ast.Attribute) and node.attr == "inf" and isinstance(node.value, ast.Name) or \
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "float" and \
+            len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Constant) and \
+            str(node.args[0].value).strip().lower() in ("inf", "infinity", "+inf", "-inf", "-infinity"):
+        return float(node.args[0].value) if isinstance(node, ast.Call) else math.inf  # (np.inf, float('-inf'))
     return ast.literal_eval(node)
 
 

@@ -2510,6 +2510,24 @@ def f(z, t=0.5):
     return np.mean(logsumexp(sim, axis=1) - sim[np.arange(2 * n), pos])
 ''', [N(511, 6, 3), 0.5])
 
+case("masked_softmax_helper_fill_default_minus_inf", '''
+def masked_softmax(z, mask, fill=-np.inf):
+    z = np.where(mask, z, fill)
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+def f(z, mask, w, t=0.5):
+    return np.sum(masked_softmax(z / t, mask) * w)
+''', [N(710, 3, 4), np.array([[1, 0, 1, 1], [1, 1, 0, 1], [0, 1, 1, 1]], dtype=bool), N(711, 3, 4), 0.5])
+
+case("masked_logsumexp_fill_default_float_minus_inf", '''
+from scipy.special import logsumexp
+def f(s, valid, t=0.3, fill=float('-inf')):
+    s = np.where(valid, s / t, fill)
+    return t * np.sum(logsumexp(s, axis=1))
+''', [N(712, 3, 4), np.array([[1, 1, 0, 1], [0, 1, 1, 1], [1, 1, 1, 0]], dtype=bool), 0.3], wrt=(0, 2))
+
 case("label_smoothing_cross_entropy", '''
 def f(logits, y, eps=0.1):
     n, k = logits.shape
@@ -2727,6 +2745,88 @@ def f(logits, g, tau=0.5):
     y = softmax((logits + g) / tau, axis=-1)
     return np.sum(y ** 2)
 ''', [N(631, 3, 4), N(632, 3, 4), 0.5], wrt=(0, 2))
+
+
+# ---------------------------------------------------------------- a last round
+
+
+case("sinkhorn_over_relaxed", '''
+def f(C, a, b, w=1.5):
+    K = np.exp(-C / 0.5)
+    u = np.ones_like(a)
+    v = np.ones_like(b)
+    for _ in range(30):
+        u = u ** (1 - w) * (a / (K @ v)) ** w
+        v = v ** (1 - w) * (b / (K.T @ u)) ** w
+    return np.sum(u[:, None] * K * v[None, :] * C)
+''', [U(800, 3, 3), prob(801, 3), prob(802, 3), 1.3])
+
+case("log_barycenter_two_histograms", '''
+from scipy.special import logsumexp
+def f(logA, C, eps=0.5, w=0.5):
+    logK = -C / eps
+    logv = np.zeros_like(logA)
+    for _ in range(15):
+        logu = logA - logsumexp(logK[None, :, :] + logv[:, None, :], axis=2)
+        logKu = logsumexp(logK.T[None, :, :] + logu[:, None, :], axis=2)
+        logb = w * logKu[0] + (1 - w) * logKu[1]
+        logv = logb[None, :] - logKu
+    return np.sum(np.exp(logb) * np.arange(len(logb)))
+''', [np.log(np.stack([prob(803, 4), prob(804, 4)])), U(805, 4, 4), 0.5, 0.4])
+
+case("multi_positive_infonce_where_minus_inf", '''
+from scipy.special import logsumexp
+def f(z, y, t=0.5):
+    z = z / np.linalg.norm(z, axis=1, keepdims=True)
+    sim = z @ z.T / t
+    eye = np.eye(len(y), dtype=bool)
+    pos = (y[:, None] == y[None, :]) & ~eye
+    num = logsumexp(np.where(pos, sim, -np.inf), axis=1)
+    den = logsumexp(np.where(eye, -np.inf, sim), axis=1)
+    return np.mean(den - num)
+''', [N(806, 6, 3), np.array([0, 1, 0, 1, 2, 2]), 0.5])
+
+case("ntxent_log_temperature_param", '''
+def f(a, b, log_t):
+    t = np.exp(log_t)
+    a = a / np.linalg.norm(a, axis=1, keepdims=True)
+    b = b / np.linalg.norm(b, axis=1, keepdims=True)
+    logits = a @ b.T / t
+    logits -= logits.max(axis=1, keepdims=True)
+    return np.mean(np.log(np.exp(logits).sum(1)) - np.diag(logits))
+''', [N(807, 4, 3), N(808, 4, 3), -0.5])
+
+case("pairwise_logistic_upper_triangle", '''
+def f(s, y):
+    d = s[:, None] - s[None, :]
+    sign = np.sign(y[:, None] - y[None, :])
+    iu = np.triu_indices(len(s), k=1)
+    return np.sum(np.log1p(np.exp(-sign[iu] * d[iu])))
+''', [N(809, 5), np.array([3.0, 1.0, 2.0, 0.0, 4.0])], wrt=(0,))
+
+case("entmax15_where_support_max", '''
+def f(z, w):
+    x = z / 2
+    xs = np.sort(x)[::-1]
+    rho = np.arange(1, len(x) + 1)
+    mean = np.cumsum(xs) / rho
+    ss = rho * (np.cumsum(xs ** 2) / rho - mean ** 2)
+    tau = mean - np.sqrt(np.clip((1 - ss) / rho, 0, None))
+    k = np.where(tau <= xs)[0].max()
+    p = np.clip(x - tau[k], 0, None) ** 2
+    return p @ w
+''', [N(810, 6) * 1.5, N(811, 6)])
+
+case("hard_dtw_minimum_reduce", '''
+def f(x, y):
+    n, m = len(x), len(y)
+    R = np.full((n + 1, m + 1), np.inf)
+    R[0, 0] = 0.0
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            R[i, j] = (x[i - 1] - y[j - 1]) ** 2 + np.minimum.reduce([R[i - 1, j - 1], R[i - 1, j], R[i, j - 1]])
+    return R[n, m]
+''', [N(812, 3), N(813, 4)])
 
 
 # ---------------------------------------------------------------- the tests
