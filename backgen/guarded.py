@@ -56,8 +56,10 @@ the value 0 there.
 """
 
 import ast
+import functools
 import math
 import re
+import warnings
 
 import numpy as np
 
@@ -340,7 +342,7 @@ def zero_guarded(staged):
         return scalar_zero_guarded(staged)
     numbers = scalar_zero_guarded(staged, numbers_only=True)  # math.sqrt(s) of a number in NumPy code
     ops = list(ir.ops_in(staged.body))
-    written = _infinite_products(staged.body, staged.constants)
+    written = _infinite_products(staged)
     if not any(op.rule in SINGULAR for op in ops):
         return numbers | written  # (most functions: nothing to guard, no readers to list)
     readers = {}
@@ -392,29 +394,56 @@ _LOG_SUMS = frozenset({"np.logaddexp", "np.logaddexp2", "np.logsumexp"})
 _PRODUCTS = frozenset({"mul", "np.multiply", "pow", "np.power", "square", "np.square"})
 
 
-def _holding_infinity(body, constants=()):
-    """The names the operations of ``body`` (staged items) set to a value which may hold an infinity the
-    code writes (``np.fill_diagonal(dist, np.inf)``, ``np.where(eye, np.inf, r)``, a helper's result holding
-    one: its call marked ``infinite`` by ``program``, ``outputs_may_hold_infinity``), carried through elementwise
-    operations, selections, writes and the values loops carry (``for i in range(n): r[i, i] = np.inf``);
-    ``constants``, the ``(name, text)`` of the module's numbers the code reads by name (``INF = np.inf``,
-    whose text is ``1e999``)."""
-    named = {name for name, text in constants if number_text(text) in (math.inf, -math.inf)}
-    ops = list(ir.ops_in(body))
-    exits = [pair for loop in ir.loops_in(body) for pair in loop.exits]
-    infinite, size = set(), -1
+def _holding_infinity(staged):
+    """The names the operations of ``staged`` set to a value which may hold an infinity the code writes
+    (``np.fill_diagonal(dist, np.inf)``, ``np.where(eye, np.inf, r)``, a constant it computes holding one,
+    ``np.log(np.array([0.5, 0.5, 0.0]))``, a helper's result holding one: its call marked ``infinite`` by
+    ``program``, ``outputs_may_hold_infinity``), carried through elementwise operations, selections, writes
+    and the values loops carry (``for i in range(n): r[i, i] = np.inf``); the module's numbers the code reads
+    by name count (``INF = np.inf``, whose text is ``1e999``), and a helper's parameters its callers may pass
+    such a value (``Staged.infinite_params``) are among the names."""
+    named = {name for name, text in staged.constants if number_text(text) in (math.inf, -math.inf)}
+    modules = tuple(sorted(staged.modules.items()))
+    ops = list(ir.ops_in(staged.body))
+    exits = [pair for loop in ir.loops_in(staged.body) for pair in loop.exits]
+    infinite, size = set(staged.infinite_params), -1
     while len(infinite) != size:  # (a loop's carried name reads what its body made of it)
         size = len(infinite)
         for op in ops:
             args = [a for k, a in enumerate(op.args) if not _finite_there(op, k)]
-            if any(arg.__class__ is ir.Const and (
-                    _INFINITE.search(arg.source) or arg.source in named or named and _reads_named(arg.source, named) or
-                    "e" in arg.source and number_text(arg.source) in (math.inf, -math.inf)) for arg in args) or \
+            if any(_infinite_constant(arg, named, modules) for arg in args) or \
                     op.rule == "call" and op.param("infinite") == "1" or \
                     op.rule in _CARRY_INFINITY and any(isinstance(a, ir.Var) and a.name in infinite for a in args):
                 infinite.add(op.target)
         infinite.update(name for name, atom in exits if isinstance(atom, ir.Var) and atom.name in infinite)
     return infinite
+
+
+def _infinite_constant(atom, named, modules):
+    """Whether ``atom`` is a constant that may hold an infinity (``np.inf``, ``INF`` of ``named``, the module's
+    numbers by name that are infinite, ``np.log(np.array([0.5, 0.0]))``)."""
+    return atom.__class__ is ir.Const and bool(
+        _INFINITE.search(atom.source) or atom.source in named or named and _reads_named(atom.source, named) or
+        "e" in atom.source and number_text(atom.source) in (math.inf, -math.inf) or
+        "(" in atom.source and _computes_infinity(atom.source, modules))
+
+
+@functools.lru_cache(maxsize=4096)
+def _computes_infinity(text, modules):
+    """Whether the constant expression ``text`` (of the modules ``modules``, ``(kind, name)`` pairs: ``np``
+    for NumPy, ``math``) computes a value holding an infinity (``np.log(np.array([0.5, 0.0]))``); False
+    where it reads anything else or cannot be computed here."""
+    namespace = {name: {"np": np, "math": math}.get(kind) for kind, name in modules}
+    if None in namespace.values() or not source_names(text) <= set(namespace):
+        return False
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value = eval(compile(text, "<constant>", "eval"), {"__builtins__": {}}, namespace)  # noqa: S307
+        value = np.asarray(value)
+        return value.dtype.kind in "fc" and bool(np.isinf(value).any())
+    except Exception:  # noqa: BLE001  (a constant NumPy refuses here: nothing to guard by it)
+        return False
 
 
 def _reads_named(text, named):
@@ -437,21 +466,30 @@ def _finite_there(op, position):
 
 def outputs_may_hold_infinity(staged):
     """Whether a result of ``staged`` (a helper's) may hold an infinity it writes (``_holding_infinity``)."""
-    infinite = _holding_infinity(staged.body, staged.constants)
+    infinite = _holding_infinity(staged)
     return any(isinstance(out, ir.Var) and out.name in infinite for out in staged.outputs)
 
 
-def _infinite_products(body, constants=()):
-    """The ids of the products of ``body`` (NumPy code) that read a value which may hold an infinity the
+def names_holding_infinity(staged):
+    """The names of ``staged`` that may hold an infinity its code writes or its callers pass it
+    (``_holding_infinity``): ``program`` marks the parameters of a helper called with one of them."""
+    return _holding_infinity(staged)
+
+
+def _infinite_products(staged):
+    """The ids of the products of ``staged`` (NumPy code) that read a value which may hold an infinity the
     code writes (``_holding_infinity``), and of the singular operations that do (``np.exp`` of it: infinite,
     its slope too): ``-beta * dist`` has the slope ``dist``, infinite on the diagonal, in ``beta``, where
     ``np.exp`` of it is 0 and so is its upstream gradient; ``inf * 0`` is nan there, and the true gradient
     is 0 (the output does not depend on beta through that entry).  So too the sums in log space that read
     one (``np.logaddexp(alpha[s], alpha[s - 1])`` of a table filled with -np.inf: 0 * nan where both are)."""
-    infinite = _holding_infinity(body, constants)
-    return frozenset(id(op) for op in ir.ops_in(body) if (op.rule in _PRODUCTS or op.rule in SINGULAR or
-                                                          op.rule in _LOG_SUMS) and
-                     any(isinstance(a, ir.Var) and a.name in infinite for a in op.args))
+    infinite = _holding_infinity(staged)
+    modules = tuple(sorted(staged.modules.items()))
+    return frozenset(id(op) for op in ir.ops_in(staged.body) if (op.rule in _PRODUCTS or op.rule in SINGULAR or
+                                                                 op.rule in _LOG_SUMS) and
+                     any(isinstance(a, ir.Var) and a.name in infinite or
+                         a.__class__ is ir.Const and "(" in a.source and _computes_infinity(a.source, modules)
+                         for a in op.args))
 
 
 def _branch_regions(name, reader, defined, uses):
@@ -580,9 +618,11 @@ def scalar_zero_guarded(staged, numbers_only=False):
     singular = SCALAR_SINGULAR - {"pow"} if numbers_only else SCALAR_SINGULAR  # (x ** 0.5 of an array: np.where)
     zeroing = SCALAR_ZEROING | ZEROING | {"np.select_if"} if numbers_only else SCALAR_ZEROING
     named = {name for name, text in staged.constants if number_text(text) in (math.inf, -math.inf)}
-    if not numbers_only and any(atom.__class__ is ir.Const and (_INFINITE.search(atom.source) or atom.source in named
-                                                                or number_text(atom.source) in (math.inf, -math.inf))
-                                for op in ops for atom in op.args):  # (r = math.inf, then -(r - lo) / gamma:
+    if not numbers_only and (staged.infinite_params or any(
+            atom.__class__ is ir.Const and (_INFINITE.search(atom.source) or atom.source in named
+                                            or number_text(atom.source) in (math.inf, -math.inf))
+            for op in ops for atom in op.args)):  # (r = math.inf, then -(r - lo) / gamma, or r a parameter its
+        # callers may pass an infinity, a table's border filled with np.inf read by softmin(r0, r1, r2, gamma):
         singular, zeroing = singular | {"div"}, zeroing | {"math.exp"}  # its quotient's slope in gamma infinite
         # where math.exp of it is 0, and so the gradient through it: a soft minimum started at infinity)
     if not any(op.rule in singular and _may_be_singular(op) for op in ops):
@@ -685,7 +725,8 @@ def clamp_guarded(staged):
     reaching the value is 0 whatever the operation's slope, which is infinite there (``acos`` at 1: a
     division by zero, ``inf * 0`` for an array), and the output does not depend on it.  Only for an
     operation and clamps in the same block, each of their values set once, the clamps of a chain all of
-    Python's or all of NumPy's."""
+    Python's or all of NumPy's; an operation of several operands where each is the clamped value
+    (``_xlogy(p, p)`` of ``p = np.maximum(z - tau, 0)``, sparsemax's entropy: ``log(p)`` its slope in x)."""
     ops = list(ir.ops_in(staged.body))
     clamps = ("max", "min", "np.maximum", "np.minimum", "np.clip")
     if not any(op.rule in SCALAR_SINGULAR or op.rule in SINGULAR for op in ops) or \
@@ -700,10 +741,12 @@ def clamp_guarded(staged):
             numbers = op.rule in SCALAR_SINGULAR
             if not (numbers or op.rule in SINGULAR) or not _may_be_singular(op):
                 continue
-            names = [arg.name for arg in op.args if isinstance(arg, ir.Var)]
-            if len(names) != 1 or not numbers and len(op.args) != 1 and op.rule not in ("pow", "np.power"):
+            names = {arg.name for arg in op.args if isinstance(arg, ir.Var)}
+            alone = len(op.args) == 1 or all(isinstance(arg, ir.Var) for arg in op.args)  # (xlogy(p, p): every
+            # contribution p's, of its shape)
+            if len(names) != 1 or not numbers and not alone and op.rule not in ("pow", "np.power"):
                 continue  # (atan2(y, x): two values, each its own path; np.power(c, p): its own shapes)
-            conditions, name = [], names[0]
+            conditions, name = [], next(iter(names))
             while name in here:
                 clamp = here[name]
                 if clamp.rule not in (("max", "min") if numbers else ("np.maximum", "np.minimum", "np.clip")):

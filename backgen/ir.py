@@ -290,6 +290,8 @@ class Staged:
     named_arrays: tuple = ()  # (name, text): constant arrays the function names (w = np.array([0.2, 0.3]))
     sized_params: tuple = ()  # (parameter, origins): a helper's parameters its caller passes a selection by a
                               # boolean mask, of a length the data decides (the same origins: selected alike)
+    infinite_params: tuple = ()  # a helper's parameters its callers may pass a value holding an infinity the code
+    # writes (a table filled with np.inf): its contributions are guarded as where it writes one (``guarded``)
     unbound_elsewhere: frozenset = frozenset()  # values one path of an if sets, where Python's name is unbound
                                                 # on the others (a read there raises: no gradient to give)
     unbound_carried: frozenset = frozenset()  # names loops carry that are unbound, as Python's, until set

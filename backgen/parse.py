@@ -55,7 +55,7 @@ from . import (bound_calls, broadcasts, combinations, correlations, defaults, di
                dispatch, distances, divmods, eigenvalues, entry_writes, factories, filled_lists, filters,
                float_limits, folds, generators, grids, higher_order, image_filters, index_tricks, integrals,
                iterables, keyword_reads, list_calls, masked_reductions, masked_ufuncs, math_calls, modern_syntax,
-               named_entries, orders, outers, partials, physical_constants, polyfits, quantiles, rotations,
+               named_entries, number_tables, orders, outers, partials, physical_constants, polyfits, quantiles, rotations,
                scipy_calls, scipy_linalg, scipy_optimize, selects, settings_displays, shape_tuples, signals, signed,
                softplus, sorted_calls, spectra, starred, statistics_calls, step_bodies, trys, varargs, vectorized,
                view_targets)
@@ -173,6 +173,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
         if forward.helpers and (ast.Dict in kinds or ast.Call in kinds):  # (saxpy({"a": a, "x": x}): a copy
             dict_arguments.rewrite(forward, read_plain)                     # of the helper taking the entries)
         named_entries.rewrite(forward.func)
+        if ast.ListComp in kinds:  # (R = [[math.inf] * (m + 1) for _ in range(n + 1)], R[i][j]: the array)
+            number_tables.rewrite(forward.func, next((n for n, v in forward.env.items() if v == "numpy"), None))
         if ast.For in kinds or ast.While in kinds:  # (xs = np.append(xs, x) at each step: a list of the parts)
             grown_arrays.rewrite(forward.func, forward.env)
         if ast.Tuple in kinds and ast.List in kinds:  # (traj = [(S, I, R)]: then an append of each tuple)
@@ -3179,6 +3181,11 @@ def default_value(node):
         if type(value) in (int, float):
             return -value if isinstance(node.op, ast.USub) else value
         raise ValueError("not a number")
+    if isinstance(node, ast.Attribute) and node.attr == "inf" and isinstance(node.value, ast.Name) or \
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "float" and \
+            len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Constant) and \
+            str(node.args[0].value).strip().lower() in ("inf", "infinity", "+inf", "-inf", "-infinity"):
+        return float(node.args[0].value) if isinstance(node, ast.Call) else math.inf  # (np.inf, float('-inf'))
     return ast.literal_eval(node)
 
 

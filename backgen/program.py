@@ -31,7 +31,7 @@ from .cache import backward_name as layer_backward_name, cached_values, from_use
 from .docshapes import ANY_RANK, complex_entries, docstring_shapes, passed_shapes
 from . import value_sized
 from .errors import BackgenError, NoSourceError
-from .guarded import outputs_may_hold_infinity, outputs_never_negative
+from .guarded import names_holding_infinity, outputs_may_hold_infinity, outputs_never_negative
 from . import dead_paths, ir, other_samples, runtime, singular_samples, source, step_bodies, structured, tails, view_targets
 from .inline import inlined
 from .inplace import fresh
@@ -696,7 +696,7 @@ def _shape_free_of(forward, wrt, shapes, needed, user_cache, splitting, split=Fa
 
 def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, user_cache=False,
             shape_free=(), arrays=False, passed_new=(), sized_params=(), also=(), layouts=None, unmerged=False,
-            nan_outputs=False):
+            nan_outputs=False, infinite_params=()):
     """The ``ir.Program`` of a forward function: its backward and its helpers'.
 
     ``registry`` names helper backwards across the whole call tree: one per
@@ -708,6 +708,9 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     ``sized_params``: (parameter, origins) for a helper's parameters its caller passes a selection by a
     boolean mask (``step(b[b > 0], b)``): their length is the data's, which the helper's broadcasting
     must not assume (``reverse.check_sized``).
+    ``infinite_params``: a helper's parameters its caller passes a value that may hold an infinity the
+    caller writes (a soft-DTW table's border, np.inf, read into softmin(r0, r1, r2, gamma)): the helper's
+    contributions are guarded as where it writes the infinity itself (``guarded.zero_guarded``).
     ``also``: a helper's other arguments at the same call (a loop's later iterations), for which its
     code, written for ``args``, must hold too.
     ``layouts``: {parameter: "c" where it is given a C-contiguous array, "list" where a list of numbers
@@ -732,7 +735,7 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
         try:
             found = _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new,
                              packing, sized_params, also, layouts if assumed is None else assumed, unmerged,
-                             nan_outputs)
+                             nan_outputs, infinite_params)
             if refused is not None and (not found.main.layout_checks or found.main.cache is not None and (
                     found.main.cache.form not in ("tuple", "single", "dict") or any(
                         entry is None or found.main.cache.names[entry] is None
@@ -796,7 +799,7 @@ def _listed_items(staged, shape_free):
 
 
 def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new, packing,
-             sized_params=(), also=(), layouts=None, unmerged=False, nan_outputs=False):
+             sized_params=(), also=(), layouts=None, unmerged=False, nan_outputs=False, infinite_params=()):
     item_writes = _refuse_list_item_writes(forward, args, chain)
     specs = declared_shapes(forward, shapes)
     called = {} if args is None or chain or shape_free else dict(zip((a.arg for a in forward.func.args.args), args))
@@ -916,6 +919,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     _refuse_items_of_other_shapes(result, item_writes)
     if sized_params or chain:
         result = dataclasses.replace(result, sized_params=sized_params, called=bool(chain))
+    if infinite_params:
+        result = dataclasses.replace(result, infinite_params=infinite_params)
+    infinite = names_holding_infinity(result) if calls else frozenset()  # (passed on to the helpers called)
     selected = data_sized(result) if calls and result.mode == "numpy" else ({}, {}, frozenset(), {})
     backwards, forwards = [], {}
     patched, helper_lists = {}, {}
@@ -948,10 +954,12 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                                                                            lambda o: patched.get(id(o), o))))
             stale = False
         passed_sized = _passed_sized(op, selected)
+        passed_infinite = tuple(sorted({p for a, p in zip(op.args, op.param("params").split(","))
+                                        if a.__class__ is ir.Var and a.name in infinite}))
         key = (name, None if call_args is None or shape_free else tuple(map(_rank_pattern, call_args)),
                tuple(sorted(constants.items())), passed_new, passed_sized,
                None if shape_free else tuple(map(_distinct_calls.key, calls_here)), tuple(sorted(floats[name])),
-               op.target in nan_kept)  # (a size of 1 a slice
+               op.target in nan_kept, passed_infinite)  # (a size of 1 a slice
         # makes of one call's arguments, and not of another's: code of its own, or refused for one call)
         if key not in registry:
             count = sum(1 for k in registry if k[0] == name)
@@ -963,7 +971,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                 sub = program(_with_constants(helper, constants), helper_wrt, None, call_args, chain + (result.name,),
                               registry, shape_free=tuple(a.arg for a in helper.func.args.args) if shape_free else (),
                               passed_new=passed_new, sized_params=passed_sized, also=tuple(calls_here[1:]),
-                              nan_outputs=op.target in nan_kept)
+                              nan_outputs=op.target in nan_kept, infinite_params=passed_infinite)
             except BackgenError as error:
                 func = inlined(forward, name) if getattr(error, "parameter_write", None) == name \
                     or getattr(error, "nothing_differentiated", None) == name \

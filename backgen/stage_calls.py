@@ -683,6 +683,9 @@ class CallStager:
                 elif isinstance(value, (ast.List, ast.Tuple)):  # np.sum([1, a * a, 2]): the array of them
                     array = ast.Call(ast.Attribute(ast.Name(self.modules["np"], ast.Load()), "array", ast.Load()),
                                      [value], [])
+                    if any(n.__class__ is ast.Call and not self.qualify(n.func) for n in ast.walk(value)):
+                        array.stands_for = value  # (np.mean([ce(a, y), ce(b, y)]): the user's function called
+                        # is staged apart, the line spelled with the array of its results, np.mean(stacked))
                     operands.append(ast.copy_location(array, value))
                 else:
                     operands.append(value)
@@ -730,6 +733,8 @@ class CallStager:
         for child in operands:
             atom = self.expr(child)
             replaced[id(child)] = atom
+            if hasattr(child, "stands_for"):  # (the operand staged in place of a part of ``node``)
+                replaced[id(child.stands_for)] = atom
             args.append(atom)
         texts = {}
         for key, value in (params or {}).items():
