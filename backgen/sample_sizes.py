@@ -17,7 +17,7 @@ agree.  It returns whether
 the sizes changed: False where the error says nothing it can follow (sizes of the code that
 disagree, a size no tag has, an error of another kind), so the caller stops there.
 ``offsets(message)`` lists a copy where two sizes no tag has disagree, one a few off a tag's (``z[2:]``), that
-tag made so they agree.  ``collapsed(size)`` is ``shapes()`` with every tag ``size``.  ``Sizes.of_names(sizes, avoid)`` does the
+tag made so they agree (up to ``MAX_LENGTHENED``).  ``collapsed(size)`` is ``shapes()`` with every tag ``size``.  ``Sizes.of_names(sizes, avoid)`` does the
 same for the named dimensions of declared shapes (``{name: size}``, one tag each), ``named()`` giving
 them back; ``small()`` makes every tag a small size (code that runs at those only), ``multiples(message)``
 lists sizes with one tag a multiple of another (``a[:, H:2 * H]``).  The sizes chosen decide only
@@ -193,7 +193,8 @@ class Sizes:
             return []
         _, size, other, tag = near[0]
         new = tag + other - size
-        if new < 2 or new in self.tags or new in self.avoid:
+        if new < 2 or new > MAX_LENGTHENED or new in self.tags or new in self.avoid:  # (past it: a size the
+            # tags make, which the new one makes again larger, s = np.append(s, a * y[t]) of a vector a)
             return []
         changed = copy.deepcopy(self)
         changed._replace(tag, new)
