@@ -13,11 +13,12 @@ sample too short for a window (``sliding_window_view(x, 8)``) or for a frame to 
 (an index further out is one the sizes make, which grows with them: ``x[np.argmax(x)]``); ``reshape`` to sizes the
 code writes (``x.reshape(4, 3)``) gives the tags it multiplies those sizes; np.linalg asking for square
 matrices (``np.linalg.det(R)`` of ``R - np.eye(3)`` made ``(7, 3)``) makes the last two axes of every sample
-agree.  It returns whether
+agree; a division by zero is about sizes too (``loss / (len(y) - len(phi))`` of samples all of one size), which
+the sizes of their own already tell apart.  It returns whether
 the sizes changed: False where the error says nothing it can follow (sizes of the code that
 disagree, a size no tag has, an error of another kind), so the caller stops there.
 ``offsets(message)`` lists a copy where two sizes no tag has disagree, one a few off a tag's (``z[2:]``), that
-tag made so they agree.  ``collapsed(size)`` is ``shapes()`` with every tag ``size``.  ``Sizes.of_names(sizes, avoid)`` does the
+tag made so they agree (up to ``MAX_LENGTHENED``).  ``collapsed(size)`` is ``shapes()`` with every tag ``size``.  ``Sizes.of_names(sizes, avoid)`` does the
 same for the named dimensions of declared shapes (``{name: size}``, one tag each), ``named()`` giving
 them back; ``small()`` makes every tag a small size (code that runs at those only), ``multiples(message)``
 lists sizes with one tag a multiple of another (``a[:, H:2 * H]``).  The sizes chosen decide only
@@ -46,6 +47,10 @@ _CARRIED = re.compile(r"changes shape in this loop: \(([\d, ]*)\) as an iteratio
 # (sliding_window_view(x, 8) of 7 samples), no frame to stack (np.stack of the frames a loop cuts)
 _TOO_SHORT = ("window shape cannot be larger than input array shape", "need at least one array to stack",
               "need at least one array to concatenate")
+
+# Where a number the sizes make is zero and divides (loss / (len(y) - len(phi)) of samples all of one size):
+# sizes of their own (each axis a tag) tell the two apart
+_SIZES_MEET = re.compile(r"division (?:or modulo )?by zero")
 
 # Where np.linalg asks for square matrices (det, inv, solve, eig...) and not of which operand: every sample
 # of two axes or more whose last two differ made square
@@ -193,7 +198,8 @@ class Sizes:
             return []
         _, size, other, tag = near[0]
         new = tag + other - size
-        if new < 2 or new in self.tags or new in self.avoid:
+        if new < 2 or new > MAX_LENGTHENED or new in self.tags or new in self.avoid:  # (past it: a size the
+            # tags make, which the new one makes again larger, s = np.append(s, a * y[t]) of a vector a)
             return []
         changed = copy.deepcopy(self)
         changed._replace(tag, new)
@@ -361,7 +367,7 @@ def about_sizes(message, loop=False):
     patterns = (_BROADCAST, _INTO, _INDEXED, _CORE, _ALIGNED, _CONCATENATED, _INDEX, _RESHAPE) + \
         ((_CARRIED,) if loop else ())
     return any(pattern.search(message) for pattern in patterns) or any(text in message for text in _TOO_SHORT) \
-        or _SQUARE in message
+        or _SQUARE in message or bool(_SIZES_MEET.search(message))
 
 
 def _set_against(message):
