@@ -2,9 +2,10 @@
 
 Contract: ``element_feeders(func, names)`` is the set of those of ``names`` whose values ``func``
 writes (themselves, or values computed from them by assignments to plain names) into one element of
-an array: ``A[i, j] = e`` or ``A[i, i] += e`` with every index a number (a constant, a name, their
-arithmetic; no slice, list, comparison or ``...``), ``e`` reading them other than through an index of
-its own (``X[i, i] * s`` reads ``s``, not ``X``).  A ridge term written on the diagonal,
+a matrix: ``A[i, j] = e`` or ``A[i, i] += e`` with two indices or more, every one a number (a constant,
+a name, their arithmetic; no slice, list, comparison or ``...``; ``A[i]`` is a row where ``A`` is a
+matrix), ``e`` reading them other than through an index of its own (``X[i, i] * s`` reads ``s``, not
+``X``).  A ridge term written on the diagonal,
 
     def f(X, y, lam):
         A = X.T @ X
@@ -22,7 +23,9 @@ from .source import walk
 
 
 def _number_index(index):
-    parts = index.elts if isinstance(index, ast.Tuple) else [index]
+    if not (isinstance(index, ast.Tuple) and len(index.elts) >= 2):  # (A[i] of a matrix is a row)
+        return False
+    parts = index.elts
     return all(isinstance(p, (ast.Constant, ast.Name, ast.BinOp, ast.UnaryOp)) and not any(
         isinstance(sub, (ast.Slice, ast.List, ast.Tuple, ast.Compare, ast.Call, ast.Subscript, ast.Attribute))
         or isinstance(sub, ast.Constant) and not isinstance(sub.value, int) for sub in ast.walk(p)) for p in parts)
