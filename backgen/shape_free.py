@@ -14,7 +14,9 @@ vectors (a batch's negatives ``negs`` of (B, K), read as ``W_out[negs]`` beside 
 arrays turned a loop's numbers into arrays at every one, first those the loop adds into a number it carries
 (``t = 0.0``, then ``t += dt`` in it: ``loop_number_feeders``) as numbers alone, the rest arrays of every rank; then (or
 where a number became an array on one path of an if, or could not be written into one
-element of an array) all as numbers (the code then checks that it is given
+element of an array) all as numbers, but where arrays could not be written into one element, first those
+written so (``A[i, i] += lam``: ``element_feeders``) numbers and the rest arrays of every rank, fitted to the
+sizes the code writes, where arrays of every rank so fitted run at none (the code then checks that it is given
 numbers), those it indexes (itself or in a helper it passes them to, ``kalman_forward(ys, q, r)``)
 first kept arrays of every rank, then lists or vectors of
 numbers (all of them where it indexes all: the code then checks it is given those); but where arrays
@@ -52,6 +54,7 @@ import re
 
 from . import displayed, emit, ir, source
 from .docshapes import ANY_RANK
+from .element_numbers import element_feeders
 from .errors import BackgenError
 from .helper_ranks import helper_unpacked_ranks
 from .integral_args import integral_params
@@ -1241,18 +1244,22 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
     feeders = loop_number_feeders(forward.func, free) - set(fixed) if samples.carried_changes and not results \
         else set()
     if feeders and len(feeders) < len(free) and not samples.paths_differ:  # t = 0.0; t += dt in the loop: dt a
-        numbers = tuple(n for n in free if n in feeders)  # number (an array would make t one), the rest arrays
-        as_numbers = _Samples(tuple(n for n in unknown if n not in numbers),  # of every rank
-                              {**samples.declared, **{n: Spec((), "float") for n in numbers}},
-                              samples.labels, attempt, needed, fitting, quiet=True)
-        try:  # (refused at these samples: the numbers below are tried, as they were without this)
-            results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=numbers))
-                       for item in as_numbers.written([{**vectors, **fixed, **dict.fromkeys(
-                           [n for n in free if n not in feeders], len(dims))} for dims in PROBES]) if not _grown(item)]
+        # number (an array would make t one), the rest arrays of every rank
+        results = _some_numbers(feeders, unknown, free, samples, vectors, fixed, attempt, needed, fitting)
+    elements = element_feeders(forward.func, free) - set(fixed) if samples.element_writes and not results \
+        else set()
+    if elements and len(elements) < len(free) and not samples.paths_differ:  # A[i, i] += lam: lam a number,
+        # the rest arrays of every rank (fitted to the sizes the code writes: np.zeros((3, 4)) * x)
+        # where arrays of every rank fitted so run at none (a row written, y[0] = v * np.ones(4), fits them)
+        fitted = dataclasses.replace(fitting, on=True)
+        try:
+            results = [] if fitting.on else _Samples(unknown, samples.declared, samples.labels, attempt, needed,
+                                                     fitted, quiet=True).written(
+                [{**dict.fromkeys(free, len(dims)), **vectors, **fixed} for dims in PROBES])
         except BackgenError:
             results = []
-        if results and _one_text(results) is None:
-            results = []
+        if not results or _one_text(results) is None:
+            results = _some_numbers(elements, unknown, free, samples, vectors, fixed, attempt, needed, fitted)
     if not results and free and (samples.carried_changes or math_calls or samples.paths_differ or
                                  samples.element_writes or samples.truth_tested or plain):
         # arrays turn a loop's numbers into arrays (on every path, or on one: total = 0.0, then total += e
@@ -1294,6 +1301,23 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
     integers = tuple(n for n in integers if n in written.main.params and n not in written.main.numbers)
     return dataclasses.replace(written, main=dataclasses.replace(written.main, integers=integers)) if integers \
         else written
+
+
+def _some_numbers(chosen, unknown, free, samples, vectors, fixed, attempt, needed, fitting):
+    """The code for ``chosen`` (of ``free``) numbers, the other free parameters arrays of every rank; none
+    where that runs at no sample, a loop's number becomes an array, or other code is written at other ranks
+    (the code for every parameter a number is tried next, as it was without this)."""
+    numbers = tuple(n for n in free if n in chosen)
+    as_numbers = _Samples(tuple(n for n in unknown if n not in numbers),
+                          {**samples.declared, **{n: Spec((), "float") for n in numbers}},
+                          samples.labels, attempt, needed, fitting, quiet=True)
+    try:
+        results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=numbers))
+                   for item in as_numbers.written([{**vectors, **fixed, **dict.fromkeys(
+                       [n for n in free if n not in chosen], len(dims))} for dims in PROBES]) if not _grown(item)]
+    except BackgenError:
+        return []
+    return results if results and _one_text(results) is not None else []
 
 
 def _entries_numbers(forward, unknown, free, samples, vectors, fixed, attempt, needed, fitting):
