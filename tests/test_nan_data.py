@@ -108,6 +108,11 @@ CASES = {
         "def f(X, w, k):\n    if k > 0:\n        z = np.tanh(X * w)\n    else:\n        z = np.sin(X * w)\n"
         "    return np.nansum(np.sum(z, axis=1) ** 2)\n", (X, w, -1.0), "Xw"),
     "np.nanvar of a product": ("def f(X, W):\n    return np.nanvar(X @ W)\n", (X, W), "XW"),
+    "a value a loop over rows carries": (
+        "def f(X, w):\n    h = w * 1.0\n    for row in X.T:\n        h = np.tanh(h * row)\n"
+        "    return np.nansum(h)\n", (X, _RNG.standard_normal(5)), "Xw"),
+    "a column's maximum subtracted": (
+        "def f(X, w):\n    Z = X * w\n    return np.nansum(Z - np.max(Z, axis=0, keepdims=True))\n", (X, w), "Xw"),
 }
 
 
