@@ -49,7 +49,7 @@ from .program import backward_program, declared_shapes, guarded, program
 from .reverse import recomputing, without_gradient
 from .selections import COUNTS
 from .shapes import SampleSettings
-from .source import walk
+from .source import walk, tree_copy
 from .stage import stage, wrt_names
 
 
@@ -1016,7 +1016,7 @@ class Differentiable:
         and for all where the forward fails on them)."""
         state, python_state = np.random.get_state(), random.getstate()
         try:
-            outputs = self._func(*copy.deepcopy(values))
+            outputs = self._func(*tree_copy(values))
         except Exception:  # noqa: BLE001 -- the forward fails on these values: nothing known
             return ()
         finally:
@@ -1044,7 +1044,7 @@ class Differentiable:
     def _array_output(self, values):
         """Whether the forward, run on copies of ``values``, gives an array of more than one number."""
         try:
-            return np.size(self._func(*copy.deepcopy(values))) != 1
+            return np.size(self._func(*tree_copy(values))) != 1
         except Exception:  # noqa: BLE001 -- the forward fails on these values: not decided here
             return False
 
@@ -1121,7 +1121,7 @@ def _spelled_signature(func):
         return sig
     if not isinstance(node, ast.FunctionDef):
         return sig
-    if inspect.Parameter.VAR_KEYWORD in kinds and keyword_reads.spelled_out(node := copy.deepcopy(node)):  # (.get)
+    if inspect.Parameter.VAR_KEYWORD in kinds and keyword_reads.spelled_out(node := tree_copy(node)):  # (.get)
         params = [p for p in sig.parameters.values() if p.kind is not p.VAR_KEYWORD]
         for arg, default in zip(node.args.kwonlyargs[-len(node.args.kw_defaults):], node.args.kw_defaults):
             if arg.arg not in sig.parameters:  # (its default as the forward reads it: a number written out)

@@ -12,7 +12,7 @@ partial held.  Any other ``partial`` is left as it was, for the refusal of ``fun
 """
 
 import ast
-import copy
+from .source import tree_copy
 
 _PLAIN = (ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop, ast.Load)
 
@@ -106,8 +106,8 @@ def _written_out(func, name, function, args, keywords):
                 return node
             given = {k.arg for k in node.keywords}
             made = ast.Call(ast.Name(function, ast.Load()),
-                            [copy.deepcopy(a) for a in args] + node.args,
-                            [copy.deepcopy(k) for k in keywords if k.arg not in given] + node.keywords)
+                            [tree_copy(a) for a in args] + node.args,
+                            [tree_copy(k) for k in keywords if k.arg not in given] + node.keywords)
             ast.copy_location(made, node)
             ast.copy_location(made.func, node.func)
             for sub in ast.walk(made):

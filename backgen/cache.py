@@ -58,7 +58,6 @@ Contract:
 """
 
 import ast
-import copy
 import dataclasses
 import keyword
 import re
@@ -66,6 +65,7 @@ import re
 from . import ir, source
 from .errors import BackgenError
 from .gates import is_sigmoid
+from .source import tree_copy
 
 
 def output_roles(func, values):
@@ -156,7 +156,7 @@ def cache_returned(helper):
     name, k = "cache", 1
     while name in taken:
         name, k = f"cache_{k}", k + 1
-    func = copy.deepcopy(func)
+    func = tree_copy(func)
     last = {r.value.elts[-1].id if isinstance(r.value.elts[-1], ast.Name) else None for r in _returns(func.body)}
     local = last.pop() if len(last) == 1 else None
     if local is not None and local not in {a.arg for a in func.args.args} and not any(
@@ -386,7 +386,7 @@ def inline_expressions(stmts, forward, cache_name=None):
 
             class Substitute(ast.NodeTransformer):
                 def visit_Name(self, node):
-                    return copy.deepcopy(call.args[params.index(node.id)]) if node.id in params else node
+                    return tree_copy(call.args[params.index(node.id)]) if node.id in params else node
             expr = Substitute().visit(expr)
             for node in ast.walk(expr):  # errors point at the caller's line
                 for field in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
@@ -403,7 +403,7 @@ def _one_expression(body):
     (its order among draws would change)."""
     if not body or not isinstance(body[-1], ast.Return) or body[-1].value is None:
         return None
-    expr = copy.deepcopy(body[-1].value)
+    expr = tree_copy(body[-1].value)
     for stmt in reversed(body[:-1]):
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
             return None
@@ -418,7 +418,7 @@ def _one_expression(body):
 
         class Put(ast.NodeTransformer):
             def visit_Name(self, node):
-                return copy.deepcopy(value) if node.id == name else node
+                return tree_copy(value) if node.id == name else node
         expr = Put().visit(expr)
     return expr
 

@@ -19,9 +19,8 @@ written so, ``default if config is None else config.get(key, default)``).
 """
 
 import ast
-import copy
 
-from .source import fresh_names, name_ids
+from .source import fresh_names, name_ids, tree_copy
 
 
 def rewrite(func):
@@ -56,13 +55,13 @@ def _rewritten(body, name, param, names, fresh):
             made = ast.Assign([ast.Name(local, ast.Store())], _get(name, key, default, stmt))
             if sentinel is not None:  # (an if the decorator decides where it is given None, or a dict)
                 test = ast.Compare(ast.Name(name, ast.Load()), [ast.Is()], [ast.Constant(None)])
-                made = ast.If(test, [ast.Assign([ast.Name(local, ast.Store())], copy.deepcopy(default))], [made])
+                made = ast.If(test, [ast.Assign([ast.Name(local, ast.Store())], tree_copy(default))], [made])
             out.append(ast.fix_missing_locations(_located(made, stmt)))
             locals_[key] = local
             continue
         if sentinel is not None and k > sentinel and _got(stmt, name):  # v = config.get('velocity', v0)
             test = ast.Compare(ast.Name(name, ast.Load()), [ast.Is()], [ast.Constant(None)])
-            stmt = _located(ast.If(test, [ast.Assign(copy.deepcopy(stmt.targets), copy.deepcopy(stmt.value.args[1]))],
+            stmt = _located(ast.If(test, [ast.Assign(tree_copy(stmt.targets), tree_copy(stmt.value.args[1]))],
                                    [stmt]), stmt)
             out.append(ast.fix_missing_locations(stmt))
             continue
@@ -158,7 +157,7 @@ def _written_from_reads(stmt, name):
 
 def _get(name, key, default, like):
     call = ast.Call(ast.Attribute(ast.Name(name, ast.Load()), "get", ast.Load()),
-                    [ast.Constant(key), copy.deepcopy(default)], [])
+                    [ast.Constant(key), tree_copy(default)], [])
     for node in ast.walk(call):
         ast.copy_location(node, like)
     return call
@@ -174,7 +173,7 @@ def _located(tree, like):
 def _unless_none(name, default, read):
     """``default if name is None else read``."""
     test = ast.Compare(ast.Name(name, ast.Load()), [ast.Is()], [ast.Constant(None)])
-    made = ast.IfExp(test, copy.deepcopy(default), read)
+    made = ast.IfExp(test, tree_copy(default), read)
     for node in ast.walk(made):
         if not hasattr(node, "lineno"):
             ast.copy_location(node, read)

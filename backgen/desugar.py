@@ -68,11 +68,10 @@ evaluates them once.  ``error(message, node)`` makes a BackgenError.
 """
 
 import ast
-import copy
 import keyword
 
 from . import source
-from .source import walk
+from .source import walk, tree_copy
 
 
 
@@ -114,7 +113,7 @@ def _transposed_zips(func, used):
         item = fresh("item")
         for k, target in enumerate(stmt.targets[0].elts):
             part = ast.Subscript(ast.Name(item, ast.Load()), ast.Constant(k), ast.Load())
-            listed = ast.ListComp(part, [ast.comprehension(ast.Name(item, ast.Store()), copy.deepcopy(rows), [], 0)])
+            listed = ast.ListComp(part, [ast.comprehension(ast.Name(item, ast.Store()), tree_copy(rows), [], 0)])
             before.append(ast.copy_location(ast.Assign([ast.Name(target.id, ast.Store())], listed), stmt))
         return before
     if any(_transposed(n) for n in walk(func)):
@@ -304,7 +303,7 @@ def _iterate_displays(func):
         for place in places:
             _set_at_place(place, _sequence_value(_at_place(place), display))
         for parent, field, index, item in reads:  # layers[0] -> (W1, b1); layers[1][0] -> W2
-            new = ast.copy_location(copy.deepcopy(item), getattr(parent, field) if index is None
+            new = ast.copy_location(tree_copy(item), getattr(parent, field) if index is None
                                     else getattr(parent, field)[index])
             if index is None:
                 setattr(parent, field, new)
@@ -408,7 +407,7 @@ def _iterate_rebound_displays(func):
         if not loops or others != {id(loop.iter) for loop in loops}:
             continue  # (a read other than a loop's, or a binding of another kind: for params in ...)
         for loop in loops:
-            loop.iter = ast.copy_location(copy.deepcopy(display), loop.iter)
+            loop.iter = ast.copy_location(tree_copy(display), loop.iter)
         ids = {id(b) for b in binds}
         func.body = source.rewrite_statements(func.body, lambda stmt: [
             ast.copy_location(ast.Pass(), stmt)] if id(stmt) in ids else [stmt])
@@ -550,7 +549,7 @@ def _split(name, plan, parents, func, fresh):
     lists = [fresh(unpacked[place].id + "s" if unpacked else f"{name}{place}") for place in range(k)]
 
     def at(place, index, like):
-        return ast.copy_location(ast.Subscript(ast.Name(lists[place], ast.Load()), copy.deepcopy(index),
+        return ast.copy_location(ast.Subscript(ast.Name(lists[place], ast.Load()), tree_copy(index),
                                                ast.Load()), like)
 
     statements = {}
@@ -738,8 +737,8 @@ def _sequence_value(node, display):
     copy of the display, or of the items the slice takes (a list, as a list's slice is)."""
     if isinstance(node, ast.Subscript):
         part = _constant_slice(node, node.value.id)
-        return ast.copy_location(ast.List([copy.deepcopy(e) for e in display.elts[part]], ast.Load()), node)
-    return ast.copy_location(copy.deepcopy(display), node)
+        return ast.copy_location(ast.List([tree_copy(e) for e in display.elts[part]], ast.Load()), node)
+    return ast.copy_location(tree_copy(display), node)
 
 
 def _of_names(display):
@@ -965,7 +964,7 @@ class _State:
         target = into or self.fresh("items")
         names = dict.fromkeys(n.id for g in node.generators for n in walk(g.target) if isinstance(n, ast.Name))
         renamed = {name: self.fresh(name) for name in names}  # its variables are its own (in the order written)
-        node = copy.deepcopy(node)
+        node = tree_copy(node)
         rename = _Rename(renamed)
         for k, generator in enumerate(node.generators):  # the first iterable is read outside it
             generator.target = rename.visit(generator.target)
@@ -1123,7 +1122,7 @@ class _State:
             if not all(shaped_as_target(e, stmt.target) for e in display.elts) or \
                     _comprehensions(display) or any(isinstance(n, ast.Starred) for n in walk(display)):
                 return None
-            display = copy.deepcopy(display)
+            display = tree_copy(display)
 
             def bound(node, target):
                 if isinstance(node, (ast.Tuple, ast.List)):
@@ -1142,9 +1141,9 @@ class _State:
         if listed & stored:
             return None
         for element in display.elts:
-            for bind in _paired_binds(copy.deepcopy(stmt.target), copy.deepcopy(element)):
+            for bind in _paired_binds(tree_copy(stmt.target), tree_copy(element)):
                 out.append(ast.fix_missing_locations(ast.copy_location(bind, stmt)))
-            out.extend(copy.deepcopy(stmt.body))
+            out.extend(tree_copy(stmt.body))
         return out
 
     def named(self, expr, prefix, base, rebound=frozenset()):

@@ -16,11 +16,10 @@ was (refused as before: dicts are not values backgen follows).
 """
 
 import ast
-import copy
 import keyword
 
 from .nested import Nested
-from .source import fresh_names, walk
+from .source import fresh_names, walk, tree_copy
 from .varargs import module_functions
 
 
@@ -125,7 +124,7 @@ def _keys_read(func, param):
 
 def _written_for(func, param, keys):
     """A copy of ``func`` taking one parameter per key of ``param`` read (see the module)."""
-    func = copy.deepcopy(func)
+    func = tree_copy(func)
     used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
     fresh = fresh_names(used, bare=True)
     names = {key: fresh(key if key.isidentifier() and not keyword.iskeyword(key) and key not in used

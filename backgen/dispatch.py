@@ -15,10 +15,10 @@ under).  Any other call of a subscript is left as it is (refused as before).
 """
 
 import ast
-import copy
 import types
 
 import numpy as np
+from .source import tree_copy
 
 
 def source_tables(module, defs):
@@ -104,7 +104,7 @@ def rewrite(func, tables):
     tables = {name: table for name, table in tables.items() if name not in local}
     if not tables or not any(_table_call(n, tables) for n in ast.walk(func)):
         return func
-    func = copy.deepcopy(func)
+    func = tree_copy(func)
 
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):
@@ -129,7 +129,7 @@ def rewrite(func, tables):
                 keyword.value = self.visit(keyword.value)
             chain = None
             for k, function in reversed(table):
-                branch = copy.deepcopy(stmt)
+                branch = tree_copy(stmt)
                 branch.value = _called(stmt.value, function)
                 chain = [branch] if chain is None else [ast.If(_test(key, k), [branch], chain)]
             return [ast.fix_missing_locations(ast.copy_location(s, stmt)) for s in chain]
@@ -155,14 +155,14 @@ def _table_call(node, tables):
 
 
 def _called(call, function):
-    new = ast.Call(copy.deepcopy(function), copy.deepcopy(call.args), copy.deepcopy(call.keywords))
+    new = ast.Call(tree_copy(function), tree_copy(call.args), tree_copy(call.keywords))
     for node in ast.walk(new):
         ast.copy_location(node, call)
     return new
 
 
 def _test(key, value):
-    return ast.Compare(copy.deepcopy(key), [ast.Eq()], [ast.Constant(value)])
+    return ast.Compare(tree_copy(key), [ast.Eq()], [ast.Constant(value)])
 
 
 def _chosen(call, table):

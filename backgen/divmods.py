@@ -13,10 +13,9 @@ function are left as they are (each would run twice), and so refused as before.
 """
 
 import ast
-import copy
 
 from .math_calls import PairItems
-from .source import module_calls
+from .source import module_calls, tree_copy
 
 SPELLED = frozenset({"divmod"})  # (parse runs this rewriter only where the function spells one)
 _BUILTINS = frozenset({"abs", "float", "int", "min", "max", "round", "pow", "len", "sum"})
@@ -60,7 +59,7 @@ def rewrite(forward):
                 return node
             a, b = node.args
             new = ast.Tuple([ast.BinOp(a, ast.FloorDiv(), b),
-                             ast.BinOp(copy.deepcopy(a), ast.Mod(), copy.deepcopy(b))], ast.Load())
+                             ast.BinOp(tree_copy(a), ast.Mod(), tree_copy(b))], ast.Load())
             new.pair = True
             for sub in ast.walk(new):
                 ast.copy_location(sub, node)

@@ -20,9 +20,8 @@ entry missing.  The new name is the container's and the key's (``xs_t``), or ``x
 """
 
 import ast
-import copy
 
-from .source import fresh_names
+from .source import fresh_names, tree_copy
 
 
 def rewrite(func):
@@ -106,7 +105,7 @@ def _block(stmts, aliased, fresh):
         out.append(ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], stmt.value), stmt))
         for later in run:
             out.append(_renamed(later, spelled, name))
-        put = ast.Assign([ast.copy_location(ast.Subscript(ast.Name(entry.value.id, ast.Load()), copy.deepcopy(key),
+        put = ast.Assign([ast.copy_location(ast.Subscript(ast.Name(entry.value.id, ast.Load()), tree_copy(key),
                                                           ast.Store()), entry)], ast.Name(name, ast.Load()))
         out.append(ast.fix_missing_locations(ast.copy_location(put, run[-1])))
         i += 1 + len(run)

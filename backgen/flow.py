@@ -38,6 +38,7 @@ from .rules import FRESH_CALLS, RULES, operand_view
 from .stage_calls import helper_roles
 from .structured import keys_needed
 from .view_targets import view_root
+from .source import tree_copy
 
 RETURN = " return {}"  # versions key of the i-th returned value (not a Python name)
 
@@ -53,7 +54,7 @@ class StatementStager:
                     self.speak(stmt.targets[0].id, self.user_text(stmt.value))  # named so in messages)
                 self.assign_target(stmt.targets[0], stmt.value)
             elif isinstance(stmt, ast.AugAssign):
-                load = copy.deepcopy(stmt.target)
+                load = tree_copy(stmt.target)
                 load.ctx = ast.Load()
                 value = ast.copy_location(ast.BinOp(load, stmt.op, stmt.value), stmt)
                 if isinstance(stmt.target, ast.Name) and in_place_at(stmt) in self.written_in_place:
@@ -1599,13 +1600,13 @@ def _with_base(node, held, name, target):
             if ast.dump(child) == held:
                 return ast.Name(name, ast.Load())
             return super().visit(child)
-    return ast.fix_missing_locations(ast.copy_location(Based().visit(copy.deepcopy(node)), target))
+    return ast.fix_missing_locations(ast.copy_location(Based().visit(tree_copy(node)), target))
 
 
 def _view_taken_of(node, holder, target):
     """The view ``node`` (``A[0]``, ``A.T``, ``A.reshape(...)``) taken of the name ``holder`` instead, at
     ``target``'s place."""
-    taken = copy.deepcopy(node)
+    taken = tree_copy(node)
     if isinstance(taken, ast.Call):
         taken.func.value = ast.Name(holder, ast.Load())
     else:
@@ -2074,7 +2075,7 @@ def restructure(stmts, stager):
             # a break or continue in an if inside this one: the rest of the body runs on the paths that
             # do not jump, so each branch goes on with its own copy of it
             rest = stmts[i + 1:]
-            new = ast.If(stmt.test, restructure(stmt.body + copy.deepcopy(rest), stager),
+            new = ast.If(stmt.test, restructure(stmt.body + tree_copy(rest), stager),
                          restructure(stmt.orelse + rest, stager))
             out.append(ast.copy_location(new, stmt))
             return out

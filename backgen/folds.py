@@ -21,9 +21,8 @@ again, or not at all), one of an empty display without ``initial``, and any othe
 """
 
 import ast
-import copy
 
-from .source import fresh_names, name_ids, rewrite_statements
+from .source import fresh_names, name_ids, rewrite_statements, tree_copy
 
 OPERATORS = {"operator.add": ast.Add, "operator.mul": ast.Mult, "operator.sub": ast.Sub,
              "operator.truediv": ast.Div, "operator.matmul": ast.MatMult, "operator.pow": ast.Pow}
@@ -166,8 +165,8 @@ def _applied(forward, func, meaning, name, item):
             func.args.defaults or func.args.vararg or func.args.kwarg or func.args.kwonlyargs
             or func.args.posonlyargs):
         first, second = (a.arg for a in func.args.args)
-        return _Substituted({first: acc, second: item}).visit(copy.deepcopy(func.body))
-    return ast.Call(copy.deepcopy(func), [acc, item], [])
+        return _Substituted({first: acc, second: item}).visit(tree_copy(func.body))
+    return ast.Call(tree_copy(func), [acc, item], [])
 
 
 def _reads(func, position):
@@ -182,7 +181,7 @@ class _Substituted(ast.NodeTransformer):
 
     def visit_Name(self, node):
         value = self.values.get(node.id)
-        return copy.deepcopy(value) if value is not None else node
+        return tree_copy(value) if value is not None else node
 
     def visit_Lambda(self, node):  # (a lambda inside: its own parameters hide these names)
         return node

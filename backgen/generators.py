@@ -30,9 +30,8 @@ Anything else is left as it was (and refused as before: ``yield`` is not support
 
 import ast
 import builtins
-import copy
 
-from .source import bound_arguments, fresh_names, rewrite_statements, walk, written_out
+from .source import bound_arguments, fresh_names, rewrite_statements, walk, written_out, tree_copy
 
 
 def inline(forward, read_plain):
@@ -212,9 +211,9 @@ def _loop(loop, forward, read_plain, used):
             if node.id in renamed:
                 node.id = renamed[node.id]
             return node
-    out = [_located(ast.Assign([ast.Name(renamed[p], ast.Store())], copy.deepcopy(v)), call)
+    out = [_located(ast.Assign([ast.Name(renamed[p], ast.Store())], tree_copy(v)), call)
            for p, v in bound.items()]
-    written = [Rename().visit(copy.deepcopy(s)) for s in body]
+    written = [Rename().visit(tree_copy(s)) for s in body]
     out += _yields_run(written, loop)
     return out
 
@@ -261,8 +260,8 @@ def _yields_run(stmts, loop):
     for stmt in stmts:
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield):
             value = stmt.value.value or ast.Constant(None)
-            out.append(_located(ast.Assign([copy.deepcopy(loop.target)], value), stmt))
-            out += copy.deepcopy(loop.body)
+            out.append(_located(ast.Assign([tree_copy(loop.target)], value), stmt))
+            out += tree_copy(loop.body)
             continue
         for field in ("body", "orelse"):
             inner = getattr(stmt, field, None)

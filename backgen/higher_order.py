@@ -21,12 +21,11 @@ loop, a function a name of the helper's would hide, and a helper taking
 """
 
 import ast
-import copy
 import dataclasses
 import types
 
 from .nested import Nested
-from .source import fresh_names, walk
+from .source import fresh_names, walk, tree_copy
 
 
 _BUILTINS = frozenset({"abs", "max", "min", "pow", "sum", "round"})  # (those backgen differentiates)
@@ -150,7 +149,7 @@ def _written_for(func, given):
     """A copy of ``func`` with each parameter of ``given`` ({param: function's text}) replaced by its
     function (all at once: ``part(min, ..., max)`` of ``def part(max, ..., min)``), or None where one
     is read otherwise than called or passed on."""
-    func = copy.deepcopy(func)
+    func = tree_copy(func)
     hiding = (_bound(func) | {a.arg for a in func.args.args}) - set(given)
     used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {t.split(".", 1)[0] for t in given.values()}
     functions, renamed = {}, {}
@@ -177,7 +176,7 @@ def _written_for(func, given):
     class Replace(ast.NodeTransformer):
         def visit_Name(self, node):
             if id(node) in functions:
-                return ast.copy_location(copy.deepcopy(functions[id(node)]), node)
+                return ast.copy_location(tree_copy(functions[id(node)]), node)
             if node.id in renamed:
                 node.id = renamed[node.id]
             return node

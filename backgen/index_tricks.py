@@ -22,9 +22,8 @@ are left as they are (and refused as values backgen does not read).
 """
 
 import ast
-import copy
 
-from .source import numpy_attribute
+from .source import numpy_attribute, tree_copy
 
 SPELLED = frozenset({"r_", "c_", "mgrid", "ogrid"})  # (parse runs this rewriter only where the function spells one)
 
@@ -51,7 +50,7 @@ def _grid(np_, which, items):
     grid = ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), "meshgrid", ast.Load()), ranges, keywords)
     if which == "ogrid":
         return grid
-    parts = [ast.Subscript(copy.deepcopy(grid), ast.Constant(k), ast.Load()) for k in range(len(ranges))]
+    parts = [ast.Subscript(tree_copy(grid), ast.Constant(k), ast.Load()) for k in range(len(ranges))]
     return _call(np_, "stack", ast.List(parts, ast.Load()))  # (a list written out, as np.stack reads one)
 
 

@@ -46,7 +46,7 @@ import types
 
 from .hoist import hoisted
 from .parse import read_helper
-from .source import bound_arguments, fresh_names, rewrite_statements
+from .source import bound_arguments, fresh_names, rewrite_statements, tree_copy
 
 _STATEMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Return)
 _FORBIDDEN = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Global, ast.Nonlocal,
@@ -72,7 +72,7 @@ def inlined(forward, name, helper=None):
         return None  # (a name the caller reads as another function of its own)
     mentioned = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name)}
     env = {**{n: helper.env[n] for n in free if n in helper.env and n not in mentioned}, **forward.env}
-    func = copy.deepcopy(forward.func)
+    func = tree_copy(forward.func)
     func.written_out = dict(getattr(forward.func, "written_out", {}))  # new name -> the helper's name
     func = hoisted(func, name)  # (a call inside an expression given a statement of its own first: ``hoist``)
     used = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)} | params | free
@@ -112,7 +112,7 @@ def _one_return(helper):
     from .flow import single_exit  # noqa: PLC0415 -- (flow reads helpers through parse, as this module does)
     name = fresh_names({n.id for n in ast.walk(func) if isinstance(n, ast.Name)} |
                        {a.arg for a in func.args.args}, bare=True)("result")
-    body = _assigned_returns(single_exit(copy.deepcopy(func.body)), name)
+    body = _assigned_returns(single_exit(tree_copy(func.body)), name)
     if body is None or any(isinstance(n, ast.Return) for stmt in body for n in ast.walk(stmt)):
         return helper
     last = ast.copy_location(ast.Return(ast.copy_location(ast.Name(name, ast.Load()), returns[-1])), returns[-1])
@@ -295,9 +295,9 @@ def _written(stmt, call, helper, body, helper_locals, used, written_out):
         if isinstance(bound[p], ast.Name) and p not in stored:  # same array, the caller's name kept (dz)
             renamed[p] = bound[p].id
         else:
-            lines.append(ast.Assign([ast.Name(renamed[p], ast.Store())], copy.deepcopy(bound[p])))
-    lines += [Rename().visit(copy.deepcopy(s)) for s in body[:-1]]
-    value = Rename().visit(copy.deepcopy(body[-1].value))
+            lines.append(ast.Assign([ast.Name(renamed[p], ast.Store())], tree_copy(bound[p])))
+    lines += [Rename().visit(tree_copy(s)) for s in body[:-1]]
+    value = Rename().visit(tree_copy(body[-1].value))
     if isinstance(stmt, ast.Return) and getattr(helper, "one_return", False):  # return _reduce(loss, mode):
         lines = _returns_again(lines)  # the helper's paths returning their values themselves, as written
         value = None
@@ -319,7 +319,7 @@ def _written(stmt, call, helper, body, helper_locals, used, written_out):
     elif getattr(stmt, "standing_alone", False) and not any(isinstance(node, ast.Call) for node in ast.walk(value)):
         pass  # (_ = clamp(h) for clamp(h): no _ = h, a name sharing h's array)
     else:
-        last = copy.deepcopy(stmt)
+        last = tree_copy(stmt)
         last.value = value
         lines.append(last)
     for line in lines:  # at the call's place: errors point at the caller's line

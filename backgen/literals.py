@@ -65,7 +65,6 @@ the integer they are (``_fold_sizes``), before the module's constants and litera
 """
 
 import ast
-import copy
 import importlib
 import math
 import operator
@@ -73,7 +72,7 @@ import operator
 import numpy as np
 
 from . import float_limits
-from .source import bind_counts, number, walk
+from .source import bind_counts, number, walk, tree_copy
 
 _SCALAR_BUILTINS = frozenset({"len", "float", "int", "abs", "round", "range", "any", "all", "bool"})
 _ELEMENT_BUILTINS = frozenset({"zip", "enumerate", "reversed", "sorted", "list", "tuple", "min", "max", "iter",
@@ -732,7 +731,7 @@ def put_literal_lists(func, literals):
         return
     lines = []
     for name in sorted(reads, key=lambda n: (reads[n].lineno, reads[n].col_offset)):
-        value = copy.deepcopy(literals[name])
+        value = tree_copy(literals[name])
         stmt = ast.Assign([ast.Name(name, ast.Store())], value)
         for part in ast.walk(stmt):  # the first line reading it: where an error about it points
             part.lineno, part.col_offset = reads[name].lineno, reads[name].col_offset

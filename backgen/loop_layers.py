@@ -35,7 +35,6 @@ outputs, any of whose gradients may be given as None: zeros of its shape then).
 """
 
 import ast
-import copy
 import math
 import re
 import types
@@ -49,6 +48,7 @@ from .errors import BackgenError
 from .layer_dims import RuntimeDims, refuse_numbered
 from .nested import Nested
 from .parse import is_docstring, read_helper
+from .source import tree_copy
 
 
 def refuse_parameter_writes(helper_forward, call, error):
@@ -1020,7 +1020,7 @@ def _user_functions(forward):
             pass
     for name, value in forward.helpers.items():
         if isinstance(value, Nested):  # (a step written inline, made a function: ``step_bodies``)
-            exec(compile(ast.Module([copy.deepcopy(value.func)], []), value.filename, "exec"), namespace)
+            exec(compile(ast.Module([tree_copy(value.func)], []), value.filename, "exec"), namespace)
             continue
         if not isinstance(value, tuple):
             namespace[name] = value
@@ -1063,8 +1063,7 @@ def _test_source(node):
             compare.ops = [ast.Eq() if isinstance(op, ast.Is) else ast.NotEq() if isinstance(op, ast.IsNot)
                            else op for op in compare.ops]
             return compare
-    import copy
-    return ast.unparse(Is().visit(copy.deepcopy(node)))
+    return ast.unparse(Is().visit(tree_copy(node)))
 
 
 def _args(node):

@@ -21,9 +21,8 @@ call is left as it is.
 """
 
 import ast
-import copy
 
-from .source import module_calls
+from .source import module_calls, tree_copy
 from .scipy_calls import numpy_alias
 
 REDUCTIONS = ("sum", "mean", "prod", "max", "min", "amax", "amin", "var", "std")
@@ -80,7 +79,7 @@ def rewrite(forward):
             elif initial is not None:
                 joined = _STARTED[name]
                 new = _call(np_, joined, [new, initial]) if isinstance(joined, str) else \
-                    ast.BinOp(new, joined(), copy.deepcopy(initial))
+                    ast.BinOp(new, joined(), tree_copy(initial))
             for sub in ast.walk(new):
                 ast.copy_location(sub, node)
             return new
@@ -88,8 +87,8 @@ def rewrite(forward):
 
 
 def _call(np_, function, args, keywords=()):
-    return ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), function, ast.Load()), [copy.deepcopy(a) for a in args],
-                    [copy.deepcopy(k) for k in keywords])
+    return ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), function, ast.Load()), [tree_copy(a) for a in args],
+                    [tree_copy(k) for k in keywords])
 
 
 def _spread(np_, name, array, rest, keywords):

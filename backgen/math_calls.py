@@ -25,9 +25,8 @@ call of a function the environment binds to ``math``:
 """
 
 import ast
-import copy
 
-from .source import module_calls, name_ids, rewrite_statements, walk
+from .source import module_calls, name_ids, rewrite_statements, walk, tree_copy
 from .starred import fixed_sizes
 SPELLED = frozenset({"fsum", "hypot", "dist", "ldexp", "modf", "prod"})  # (parse runs this rewriter only where the function spells one)
 
@@ -89,8 +88,8 @@ def rewrite(forward):
                 new = ast.BinOp(node.args[0], ast.Mult(), ast.BinOp(ast.Constant(2.0), ast.Pow(), node.args[1]))
             elif name == "modf" and len(node.args) == 1:  # (x - trunc(x), trunc(x)), exactly
                 whole = ast.Call(ast.Name("int", ast.Load()), [node.args[0]], [])  # (math.trunc takes no float32)
-                new = ast.Tuple([ast.BinOp(copy.deepcopy(node.args[0]), ast.Sub(), whole),
-                                 ast.Call(ast.Name("float", ast.Load()), [copy.deepcopy(whole)], [])], ast.Load())
+                new = ast.Tuple([ast.BinOp(tree_copy(node.args[0]), ast.Sub(), whole),
+                                 ast.Call(ast.Name("float", ast.Load()), [tree_copy(whole)], [])], ast.Load())
                 new.pair = True  # (math.modf(x)[0]: the item itself, below)
             elif name == "dist" and len(node.args) == 2 and \
                     all(isinstance(written(a), (ast.Tuple, ast.List)) for a in node.args) and \

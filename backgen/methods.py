@@ -25,11 +25,10 @@ change between calls is differentiated at its current weights.
 """
 
 import ast
-import copy
 import dataclasses
 import inspect
 
-from .source import parents as node_parents, walk
+from .source import parents as node_parents, walk, tree_copy
 
 
 def attributes(func):
@@ -144,7 +143,7 @@ def as_function(forward, attrs, counts=None):
     kept_as_names(forward.func)
     names = parameter_names(forward.func, attrs)
     counts = counts or {}
-    func = copy.deepcopy(forward.func)
+    func = tree_copy(forward.func)
 
     class Read(ast.NodeTransformer):
         def visit_Attribute(self, node):

@@ -30,9 +30,8 @@ Contract: ``rewrite(func, error)`` rewrites a function's AST in place (its neste
 """
 
 import ast
-import copy
 
-from .source import ends_in, fresh_names, meaning_of
+from .source import ends_in, fresh_names, meaning_of, tree_copy
 
 _SKIPPED = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)  # (their own scopes/loops)
 
@@ -170,7 +169,7 @@ def _name(name, ctx, at):
 
 def _at(expr, at):
     """A copy of ``expr`` at the place of ``at`` (a test written at a case's pattern: errors point there)."""
-    expr = copy.deepcopy(expr)
+    expr = tree_copy(expr)
     for node in ast.walk(expr):
         if "lineno" in node._attributes:
             ast.copy_location(node, at)
@@ -245,7 +244,7 @@ def _hoist_block(body, error):
         if type(stmt) not in _EVALUATED:
             hoisted += _hoisted(stmt, error)[0]
         if isinstance(stmt, ast.While) and hoisted:
-            again = lambda: [copy.deepcopy(h) for h in hoisted]  # noqa: E731
+            again = lambda: [tree_copy(h) for h in hoisted]  # noqa: E731
             _before_continues(stmt.body, again)
             if not stmt.body or not isinstance(stmt.body[-1], (ast.Break, ast.Continue, ast.Return, ast.Raise)):
                 stmt.body += again()

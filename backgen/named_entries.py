@@ -34,17 +34,16 @@ dict returned, passed to a function or read whole is left as it is, for the rest
 """
 
 import ast
-import copy
 import re
 
-from .source import decided, fresh_names, walk
+from .source import decided, fresh_names, walk, tree_copy
 
 
 def rewrite(func):
     """Give each entry of the function's own constant-key dicts a name (see the module doc)."""
     _computed_keys_written_out(func)
     _comprehensions_written_out(func)
-    original = copy.deepcopy(func.body)
+    original = tree_copy(func.body)
     split = _split_rebound(func)
     _rewrite(func)
     if split and any(isinstance(n, ast.Name) and n.id in split for n in walk(func)):
@@ -129,7 +128,7 @@ def _comprehended(comp, known):
         return None
     entries = []
     for key in known[it.id]:
-        value = copy.deepcopy(comp.value)
+        value = tree_copy(comp.value)
         for node in walk(value):
             for field, child in ast.iter_fields(node):
                 if isinstance(child, ast.Name) and child.id in (key_name, value_name):
@@ -301,7 +300,7 @@ def _computed_keys_written_out(func):
             bind = ast.Assign([ast.Name(var, ast.Store())], ast.Constant(value))
             out.append(ast.fix_missing_locations(ast.copy_location(bind, loop)))
             for stmt in loop.body:
-                stmt = copy.deepcopy(stmt)
+                stmt = tree_copy(stmt)
                 for node in walk(stmt):
                     if computed(node, var):
                         text = key(node, var, value)

@@ -31,11 +31,10 @@ and returns the helpers it made, which the caller adds to ``forward.helpers``.
 """
 
 import ast
-import copy
 import functools
 from dataclasses import dataclass, field
 
-from .source import fresh_names, module_tree, walk
+from .source import fresh_names, module_tree, walk, tree_copy
 
 
 
@@ -184,8 +183,8 @@ def lift(forward, bind_import):
                                 f"{func.name}() that a function it calls reads: give the parameter another name", d)
     lifted = {}
     for d in defs:
-        helper = copy.deepcopy(d)
-        own = [copy.deepcopy(constants[name]) for name in sorted(_free(d) & set(constants))]
+        helper = tree_copy(d)
+        own = [tree_copy(constants[name]) for name in sorted(_free(d) & set(constants))]
         at = 1 if helper.body and isinstance(helper.body[0], ast.Expr) and isinstance(helper.body[0].value, ast.Constant) \
             and isinstance(helper.body[0].value.value, str) else 0  # (after its docstring)
         helper.body[at:at] = own

@@ -26,7 +26,6 @@ import builtins
 import codecs
 import contextlib
 import contextvars
-import copy
 import dis
 import enum
 import functools
@@ -68,6 +67,7 @@ from .source import bind_counts, bound_arguments, census, defaults_of, ends_in, 
     number, numerals, parts_list, rewrite_statements, spelled, spelling, text_cache, walk
 from .sentinels import decide_none_tests
 from .tidy import tidy
+from .source import tree_copy
 
 MODULES = {"math": math, "numpy": numpy}
 NUMPY_LIKE = ("autograd.numpy", "jax.numpy")  # NumPy's functions under other modules' names: read as NumPy
@@ -318,7 +318,7 @@ def _as_read(func_or_source, name=None, filename=None):
         key = id(func)
     elif isinstance(func_or_source, Nested):  # a function defined inside another, made a helper
         nested = func_or_source
-        forward = Forward(copy.deepcopy(nested.func), nested.filename, nested.lines, dict(nested.env),
+        forward = Forward(tree_copy(nested.func), nested.filename, nested.lines, dict(nested.env),
                           dict(nested.helpers), constants=dict(nested.constants), literals=dict(nested.literals))
         key = id(nested)
     else:
@@ -1212,7 +1212,7 @@ def _spelled_numbers(node, modules):
         def visit_Call(self, sub):
             value = number(sub)
             return ast.copy_location(ast.Constant(value), sub) if value is not None else self.generic_visit(sub)
-    return Numbers().visit(copy.deepcopy(node))
+    return Numbers().visit(tree_copy(node))
 
 
 def _class_constants(module, last):
@@ -1449,7 +1449,7 @@ def _source_static_calls(forward, module, last):
         stem = f"{owner}_{name.strip('_')}"
         helper = next(f"{stem}{k or ''}" for k in itertools.count() if f"{stem}{k or ''}" not in taken)
         taken.add(helper)
-        node = copy.deepcopy(node)
+        node = tree_copy(node)
         node.decorator_list = []
         node.name = helper
         _put_class_constants(node, _class_constants(module, last))
@@ -1742,7 +1742,7 @@ def _constant_defaults(forward):
         for k, default in enumerate(defaults):
             if default is not None and any(isinstance(n, ast.Name) and n.id in constants or
                                            _module_number(forward, n) is not None for n in ast.walk(default)):
-                defaults[k] = Put().visit(copy.deepcopy(default))
+                defaults[k] = Put().visit(tree_copy(default))
 
 
 def _read_function(func):
@@ -2540,7 +2540,7 @@ def _structured_returns_inlined(forward):
                 isinstance(last, ast.Return) and _keyed_display(last.value)):
             continue  # (pairs only: not a layer's out, (x, w, b))
         unused = fresh_names(set(source_names(forward.func)), bare=True)
-        func = copy.deepcopy(forward.func)
+        func = tree_copy(forward.func)
 
         def hoisted(stmt):  # for W, b in init(v): -> layers = init(v); for W, b in layers:
             if isinstance(stmt, ast.For) and isinstance(stmt.iter, ast.Call) and \
@@ -2638,7 +2638,7 @@ def _nothing_returned_inlined(forward):
         body = helper.func.body if helper is not None and isinstance(helper.func, ast.FunctionDef) else []
         if not body or any(isinstance(n, ast.Return) for n in walk(helper.func)):
             continue
-        helper = copy.deepcopy(helper)
+        helper = tree_copy(helper)
         helper.func.body.append(ast.copy_location(ast.Return(ast.Constant(None)), body[-1]))
         _take_written(forward, inlined(forward, name, helper=helper))
 
@@ -2659,8 +2659,8 @@ def read_helper(forward, name):
     if isinstance(value, Nested):
         return read(value, helper=True)
     if isinstance(value, tuple):  # (read once per generation, each caller given a copy of its own to change)
-        return copy.deepcopy(_helper_read((value[0], name, value[1])))
-    forward = copy.deepcopy(_helper_read((getattr(value, "__wrapped__", value), None, None)))
+        return tree_copy(_helper_read((value[0], name, value[1])))
+    forward = tree_copy(_helper_read((getattr(value, "__wrapped__", value), None, None)))
     if getattr(value, "__name__", None) == "<lambda>" and forward.func.name != name:  # (cov = lambda p, x, xp: ...
         forward.func.name = name  # given a factory as cov_func, called so: the def it is, named as it is called)
     return forward
@@ -2694,7 +2694,7 @@ def _inline_function_defaults(forward):
     class Uses(ast.NodeTransformer):
         def visit_Name(self, node):
             if node.id in inlined and isinstance(node.ctx, ast.Load):
-                return ast.copy_location(copy.deepcopy(inlined[node.id]), node)
+                return ast.copy_location(tree_copy(inlined[node.id]), node)
             return node
     forward.func.body = [Uses().visit(stmt) for stmt in forward.func.body]
     ast.fix_missing_locations(forward.func)
@@ -3330,9 +3330,9 @@ def _boolean_values(func):
         later = rest[0] if len(rest) == 1 else ast.copy_location(ast.BoolOp(node.op, rest), node)
         later = chosen(later) if isinstance(later, ast.BoolOp) else later
         if isinstance(node.op, ast.Or):
-            value = ast.IfExp(first, copy.deepcopy(first), later)
+            value = ast.IfExp(first, tree_copy(first), later)
         else:
-            value = ast.IfExp(first, later, copy.deepcopy(first))
+            value = ast.IfExp(first, later, tree_copy(first))
         value.of_names = True  # (z and x or y: the inner one is read twice, as its names are)
         return ast.fix_missing_locations(ast.copy_location(value, node))
 

@@ -42,12 +42,11 @@ path, as above).  None otherwise: the loop is left for the caller to refuse.
 """
 
 import ast
-import copy
 import warnings
 
 import numpy as np
 
-from .source import bind_counts, fresh_names, name_ids, own_jumps, statements
+from .source import bind_counts, fresh_names, name_ids, own_jumps, statements, tree_copy
 from .tails import _WRITING_METHODS as TAILS_WRITING_METHODS
 
 _BLOCKS = ("body", "orelse", "finalbody")
@@ -65,7 +64,7 @@ def peeled(func, lineno, col, inside=False):
             return None
         loop = max(loops, key=lambda node: (node.lineno, node.col_offset))
         lineno, col = loop.lineno, loop.col_offset
-    func = copy.deepcopy(func)
+    func = tree_copy(func)
     return ast.fix_missing_locations(func) if _peel_in(func, (lineno, col), name_ids(func), sizes(func)) \
         else None
 
@@ -93,7 +92,7 @@ def unrolled(func, lineno, col, inside=False, known=None, lists=None):
     place = loop_place(func, lineno, col, inside)
     if place is None:
         return None
-    func = copy.deepcopy(func)
+    func = tree_copy(func)
     used = name_ids(func)
     known = {name: value for name, value in (known or {}).items()  # (a name the function rebinds: not known)
              if not any(isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
@@ -145,15 +144,15 @@ def _all_written_out(loop, known, used, lists=None):
                 items[k] = ast.copy_location(ast.Name(name, ast.Load()), item)
     out = list(binds)
     for item in items:
-        body = copy.deepcopy(loop.body)
+        body = tree_copy(loop.body)
         if own_jumps(body):
             body = _without_continue(body)
             if body is None:
                 return None
-        bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=copy.deepcopy(item)), loop)
+        bind = ast.copy_location(ast.Assign(targets=[tree_copy(loop.target)], value=tree_copy(item)), loop)
         bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
         out += [bind, *body]
-    return out + copy.deepcopy(loop.orelse)
+    return out + tree_copy(loop.orelse)
 
 
 def _known_items(iterable, known, lists=None):
@@ -402,13 +401,13 @@ def _written_out(loop, before, used):
     itself as it was: the statements are written from a copy)."""
     if own_jumps(loop.body, (ast.Break,)):  # (the iteration written out goes on to the loop where it does not break)
         return _breaking_written_out(loop, before, used)
-    body = _without_continue(copy.deepcopy(loop.body)) if own_jumps(loop.body) else copy.deepcopy(loop.body)
+    body = _without_continue(tree_copy(loop.body)) if own_jumps(loop.body) else tree_copy(loop.body)
     if body is None:
         return None
-    loop = copy.deepcopy(loop)
+    loop = tree_copy(loop)
     if isinstance(loop, ast.While):
         if not _true_on_entry(loop.test, before):
-            return _guarded(copy.deepcopy(loop.test), [*body, loop], loop)
+            return _guarded(tree_copy(loop.test), [*body, loop], loop)
         if not own_jumps(loop.body) and _decided(loop.test, before + body) is False:
             return [*body, *loop.orelse]  # (k = 0; while k < 1: k = k + 1: the test false after it, no loop left)
         return [*body, loop]
@@ -416,7 +415,7 @@ def _written_out(loop, before, used):
     if items is None:
         return _range_written_out(loop, body, used) or _sequence_written_out(loop, body, used)
     first, rest = items
-    bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=first), loop)
+    bind = ast.copy_location(ast.Assign(targets=[tree_copy(loop.target)], value=first), loop)
     bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
     if rest is None:  # one item: no loop left (its else clause runs, as after any loop without break)
         return [bind, *body, *loop.orelse]
@@ -486,7 +485,7 @@ def known_to_run(written, known, before=()):
         try:
             for bind in written[:-1]:
                 _run_on_sizes(bind, values)
-            test = ast.fix_missing_locations(ast.Expression(copy.deepcopy(guard.test)))
+            test = ast.fix_missing_locations(ast.Expression(tree_copy(guard.test)))
             runs = eval(compile(test, "<sizes>", "eval"), {"__builtins__": _SIZE_BUILTINS}, values)
         except Exception:  # noqa: BLE001 (a test these shapes do not decide)
             return written
@@ -502,7 +501,7 @@ def _data_dependent(node):
 
 
 def _run_on_sizes(stmt, values):
-    code = ast.fix_missing_locations(ast.Module([copy.deepcopy(stmt)], []))
+    code = ast.fix_missing_locations(ast.Module([tree_copy(stmt)], []))
     exec(compile(code, "<sizes>", "exec"), {"__builtins__": _SIZE_BUILTINS}, values)
 
 
@@ -514,29 +513,29 @@ def _breaking_written_out(loop, before, used):
     known to run, as for a ``for`` of items not known (``_range_written_out``,
     ``_sequence_written_out``); None where a jump is anywhere but in an ``if``, or no way writes the
     loop out."""
-    loop = copy.deepcopy(loop)
+    loop = tree_copy(loop)
     if isinstance(loop, ast.While):
-        body = _one_iteration(copy.deepcopy(loop.body), [loop])
+        body = _one_iteration(tree_copy(loop.body), [loop])
         if body is None or _true_on_entry(loop.test, before):
             return body
-        return _guarded(copy.deepcopy(loop.test), body or [ast.copy_location(ast.Pass(), loop)], loop)
+        return _guarded(tree_copy(loop.test), body or [ast.copy_location(ast.Pass(), loop)], loop)
     items = _items(loop.iter)
     if items is None:  # (a range of other bounds, a name's rows: under the test that the loop runs)
-        body = copy.deepcopy(loop.body)
+        body = tree_copy(loop.body)
 
         def iteration(rest):
-            return _one_iteration(copy.deepcopy(body), [rest])
+            return _one_iteration(tree_copy(body), [rest])
         return _range_written_out(loop, body, used, iteration) or _sequence_written_out(loop, body, used,
                                                                                           iteration)
     first, rest = items
-    bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=first), loop)
+    bind = ast.copy_location(ast.Assign(targets=[tree_copy(loop.target)], value=first), loop)
     bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
     if rest is None:  # one item: no loop left (its else clause runs where the iteration did not break)
-        body = _one_iteration(copy.deepcopy(loop.body), loop.orelse)
+        body = _one_iteration(tree_copy(loop.body), loop.orelse)
         return None if body is None else [bind, *body]
     loop.iter = rest
     binds = _items_first(rest, loop.body, loop, used)
-    body = _one_iteration(copy.deepcopy(loop.body), [loop])
+    body = _one_iteration(tree_copy(loop.body), [loop])
     return None if body is None else binds + [bind, *body]
 
 
@@ -599,14 +598,14 @@ def _range_written_out(loop, body, used, iteration=None):
         binds.append(ast.copy_location(ast.Assign(targets=[ast.Name(name, ast.Store())], value=bound), loop))
         bounds.append(ast.Name(name, ast.Load()))
     start, stop = bounds
-    test = ast.Compare(left=copy.deepcopy(start), ops=[ast.Lt() if step > 0 else ast.Gt()],
-                       comparators=[copy.deepcopy(stop)])
-    bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=copy.deepcopy(start)), loop)
+    test = ast.Compare(left=tree_copy(start), ops=[ast.Lt() if step > 0 else ast.Gt()],
+                       comparators=[tree_copy(stop)])
+    bind = ast.copy_location(ast.Assign(targets=[tree_copy(loop.target)], value=tree_copy(start)), loop)
     bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
     after = ast.Constant(start.value + step) if isinstance(start, ast.Constant) and type(start.value) is int \
-        else ast.BinOp(left=copy.deepcopy(start), op=ast.Add(), right=ast.Constant(step))
+        else ast.BinOp(left=tree_copy(start), op=ast.Add(), right=ast.Constant(step))
     loop.iter = ast.copy_location(ast.Call(func=ast.Name("range", ast.Load()),
-                                           args=[after, copy.deepcopy(stop)] + ([ast.Constant(step)] if step != 1 else []),
+                                           args=[after, tree_copy(stop)] + ([ast.Constant(step)] if step != 1 else []),
                                            keywords=[]), loop.iter)
     statements = [*body, loop] if iteration is None else iteration(loop)
     if statements is None:
@@ -661,10 +660,10 @@ def _sequence_written_out(loop, body, used, iteration=None):
             func=iterable.func, args=sequences + iterable.args[len(sequences):], keywords=[]), iterable)
         statements = _sequence_written_out(loop, body, used, iteration)
         return None if statements is None else [*binds, *statements]
-    firsts = [ast.Subscript(value=copy.deepcopy(seq), slice=ast.Constant(0), ctx=ast.Load()) for seq in sequences]
-    rests = [ast.Subscript(value=copy.deepcopy(seq), slice=ast.Slice(lower=ast.Constant(1)), ctx=ast.Load())
+    firsts = [ast.Subscript(value=tree_copy(seq), slice=ast.Constant(0), ctx=ast.Load()) for seq in sequences]
+    rests = [ast.Subscript(value=tree_copy(seq), slice=ast.Slice(lower=ast.Constant(1)), ctx=ast.Load())
              for seq in sequences]
-    lengths = [ast.Call(func=ast.Name("len", ast.Load()), args=[copy.deepcopy(seq)], keywords=[])
+    lengths = [ast.Call(func=ast.Name("len", ast.Load()), args=[tree_copy(seq)], keywords=[])
                for seq in sequences]
     size = lengths[0] if len(lengths) == 1 else ast.Call(func=ast.Name("min", ast.Load()), args=lengths, keywords=[])
     if start is not None:  # enumerate: the count, then the row
@@ -675,7 +674,7 @@ def _sequence_written_out(loop, body, used, iteration=None):
         rest = ast.Call(func=iterable.func, args=rests, keywords=[])
     else:
         first, rest = firsts[0], rests[0]
-    bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=first), loop)
+    bind = ast.copy_location(ast.Assign(targets=[tree_copy(loop.target)], value=first), loop)
     bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
     loop.iter = ast.copy_location(rest, loop.iter)
     test = ast.Compare(left=ast.Constant(0), ops=[ast.Lt()], comparators=[size])
@@ -816,7 +815,7 @@ def _rebound(nodes):
 def _without_rebinding(tree):
     """A copy of ``tree`` with the plain names bound by ``=`` and a loop's target made reads (what else
     it writes left as it is)."""
-    tree = copy.deepcopy(tree)
+    tree = tree_copy(tree)
     for node in ast.walk(tree):
         if isinstance(node, (ast.Assign, ast.For)):
             for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
@@ -864,8 +863,8 @@ def _without_continue(block):
         if not isinstance(stmt, ast.If):
             return None  # (a break, or a continue in a with or a try)
         rest = block[k + 1:]
-        body = _without_continue(stmt.body + copy.deepcopy(rest))
-        orelse = _without_continue(stmt.orelse + copy.deepcopy(rest))
+        body = _without_continue(stmt.body + tree_copy(rest))
+        orelse = _without_continue(stmt.orelse + tree_copy(rest))
         if body is None or orelse is None:
             return None
         stmt.body = body or [ast.copy_location(ast.Pass(), stmt)]
@@ -882,7 +881,7 @@ def _one_iteration(block, after):
     out = []
     for k, stmt in enumerate(block):
         if isinstance(stmt, ast.Continue):
-            return out + copy.deepcopy(after)  # (what follows it in this block never runs)
+            return out + tree_copy(after)  # (what follows it in this block never runs)
         if isinstance(stmt, ast.Break):
             return out
         if not own_jumps([stmt]):
@@ -891,11 +890,11 @@ def _one_iteration(block, after):
         if not isinstance(stmt, ast.If):
             return None  # (a jump in a with or a try)
         rest = block[k + 1:]
-        body = _one_iteration(stmt.body + copy.deepcopy(rest), after)
-        orelse = _one_iteration(stmt.orelse + copy.deepcopy(rest), after)
+        body = _one_iteration(stmt.body + tree_copy(rest), after)
+        orelse = _one_iteration(stmt.orelse + tree_copy(rest), after)
         if body is None or orelse is None:
             return None
         stmt.body = body or [ast.copy_location(ast.Pass(), stmt)]
         stmt.orelse = orelse
         return out + [stmt]
-    return out + copy.deepcopy(after)
+    return out + tree_copy(after)

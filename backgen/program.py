@@ -50,7 +50,7 @@ from .item_checks import items_read
 from .shape_free import _indexed_in as indexed_in, indexed_ranks, item_lists, uses as uses_of, write as write_shape_free
 from .shapes import Spec
 from .shapes import spec as shape_spec
-from .source import decided as _decided, holds, walk
+from .source import decided as _decided, holds, walk, tree_copy
 from .stage import stage, uses_numpy
 
 
@@ -1274,7 +1274,7 @@ def _with_constants(helper, constants):
             if decided is None:
                 return node
             return (node.body if decided else node.orelse) or ast.copy_location(ast.Pass(), node)
-    func = Constants().visit(copy.deepcopy(helper.func))
+    func = Constants().visit(tree_copy(helper.func))
     for node in walk(func):  # if w is None: return x decided: what follows the return never runs
         for field in ("body", "orelse"):
             block = getattr(node, field, None)
@@ -1404,7 +1404,7 @@ def _rank_tests_decided(forward, ranks, nones=None, given=None, lengths=None):
             chosen = _Chosen({p: r for p, r in ranks.items() if p not in bound}, numpy_names, {})  # else ...:
             # the value of the branch taken (a None's test, mode = 'test' if y is None else 'train', is the
             # sentinels' to follow)
-            stmt = chosen.visit(copy.deepcopy(stmt))
+            stmt = chosen.visit(tree_copy(stmt))
             changed |= chosen.changed
         body.append(stmt)
         if isinstance(stmt, ast.Return):  # (a branch taken that returns: what follows the if is never run)
@@ -1432,7 +1432,7 @@ def _none_tests_decided(forward, nones, numpy_names):
     if not fixed:
         return forward
     chooser = _NoneTests(fixed, numpy_names)
-    func = copy.deepcopy(forward.func)
+    func = tree_copy(forward.func)
     func.body = [chooser.visit(stmt) if not isinstance(stmt, ast.If) else chooser.generic_visit(stmt)  # (the
                  for stmt in func.body]  # ifs at the top themselves: _rank_tests_decided's, which follows returns)
     return dataclasses.replace(forward, func=func) if chooser.changed else forward
@@ -1488,7 +1488,7 @@ def _with_ranks(test, ranks, numpy_names, nones=None, given=None, lengths=None):
     None`` (``is not``) of a parameter in ``nones`` as its truth, each parameter of ``given``
     as its value and ``len(p)`` of one of ``lengths`` as its length; None where it reads none."""
     substitute = _Ranks(ranks, numpy_names, nones or {}, given or {}, lengths or {})
-    tree = substitute.visit(copy.deepcopy(test))
+    tree = substitute.visit(tree_copy(test))
     return tree if substitute.found else None
 
 

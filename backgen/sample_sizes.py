@@ -24,9 +24,9 @@ lists sizes with one tag a multiple of another (``a[:, H:2 * H]``).  The sizes c
 whether the forward runs on them; what the backward is written for is the ranks (``shape_free``).
 """
 
-import copy
 import itertools
 import re
+from .source import tree_copy
 
 # Where an error names sizes: broadcasting, assigning, np.dot, np.matmul, np.concatenate (and stack's kin).
 _BROADCAST = re.compile(r"could not be broadcast together with (?:remapped )?shapes "
@@ -195,7 +195,7 @@ class Sizes:
         new = tag + other - size
         if new < 2 or new in self.tags or new in self.avoid:
             return []
-        changed = copy.deepcopy(self)
+        changed = tree_copy(self)
         changed._replace(tag, new)
         changed.tags.add(new)
         return [changed]
@@ -264,7 +264,7 @@ class Sizes:
                 if new is None or new == tag or new in seen:  # (a tag's size: the two axes tied)
                     continue
                 seen.add(new)
-                changed = copy.deepcopy(self)
+                changed = tree_copy(self)
                 changed._replace(tag, new)
                 changed.tags.add(new)
                 tried.append(changed)

@@ -69,9 +69,9 @@ frozen ``norm(loc, scale)`` are refused at the call.
 """
 
 import ast
-import copy
 
 from . import scipy_densities, source
+from .source import tree_copy
 
 SCIPY_SPECIAL = ("scipy.special", "autograd.scipy.special", "jax.scipy.special")
 SCIPY_STATS = ("scipy.stats", "autograd.scipy.stats", "jax.scipy.stats")
@@ -272,11 +272,11 @@ def _replace(forward, call, numpy_name):
         new = ast.Call(reduce, [given["a"]], keywords)
         if "b" in given:  # log(sum(b * exp(a))): the exponentials shifted by the reduction above, kept
             kept = [keywords[0], ast.keyword("keepdims", ast.Constant(True))]  # as a's axes (a - shift <= 0)
-            shift = ast.Call(copy.deepcopy(reduce), [copy.deepcopy(given["a"])], copy.deepcopy(kept))
-            exp = ast.Call(ast.Attribute(np_, "exp", ast.Load()), [ast.BinOp(copy.deepcopy(given["a"]), ast.Sub(),
+            shift = ast.Call(tree_copy(reduce), [tree_copy(given["a"])], tree_copy(kept))
+            exp = ast.Call(ast.Attribute(np_, "exp", ast.Load()), [ast.BinOp(tree_copy(given["a"]), ast.Sub(),
                                                                               shift)], [])
             total = ast.Call(ast.Attribute(np_, "sum", ast.Load()), [ast.BinOp(given["b"], ast.Mult(), exp)],
-                             copy.deepcopy(keywords))
+                             tree_copy(keywords))
             new = ast.BinOp(new, ast.Add(), ast.Call(ast.Attribute(np_, "log", ast.Load()), [total], []))
     elif name in ("softmax", "log_softmax") and 1 <= len(call.args) <= 2 and \
             all(k.arg == "axis" for k in call.keywords):
@@ -285,7 +285,7 @@ def _replace(forward, call, numpy_name):
         reduce = ast.Attribute(ast.Attribute(np_, "logaddexp", ast.Load()), "reduce", ast.Load())
         keywords = [ast.keyword("axis", given.get("axis", ast.Constant(None))),
                     ast.keyword("keepdims", ast.Constant(True))]
-        new = ast.BinOp(given["x"], ast.Sub(), ast.Call(reduce, [copy.deepcopy(given["x"])], keywords))
+        new = ast.BinOp(given["x"], ast.Sub(), ast.Call(reduce, [tree_copy(given["x"])], keywords))
         if name == "softmax":
             new = ast.Call(ast.Attribute(np_, "exp", ast.Load()), [new], [])
     elif name in ("jv", "jn") and len(call.args) == 2 and not call.keywords and isinstance(call.args[0], ast.Constant) \
@@ -420,7 +420,7 @@ def _filled(text, parts, call, numpy_name):
 
     class Parts(ast.NodeTransformer):
         def visit_Name(self, node):  # (a copy where an argument is written twice)
-            return copy.deepcopy(parts[node.id]) if node.id in parts else node
+            return tree_copy(parts[node.id]) if node.id in parts else node
     new = Parts().visit(new)
     for sub in ast.walk(new):
         ast.copy_location(sub, call)

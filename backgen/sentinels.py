@@ -22,10 +22,9 @@ unknown: the stager then reports the ``None`` where it is read.
 """
 
 import ast
-import copy
 
 from . import peel
-from .source import name_ids, own_jumps
+from .source import name_ids, own_jumps, tree_copy
 
 _NONE, _VALUE = "none", "value"
 _MODULES = {"np", "numpy", "math"}
@@ -46,7 +45,7 @@ def decide_none_tests(func):
     folder = _Folder(names - params, name_ids(func), func)
     given = {a.arg: _VALUE for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs
              if _annotated_value(a.annotation)}  # (s: float, X: "4, 3": a value, never None)
-    body = folder.block(copy.deepcopy(func.body), given)
+    body = folder.block(tree_copy(func.body), given)
     if not folder.changed or folder.undecided:
         return False
     func.body = body or [ast.Pass()]
@@ -240,7 +239,7 @@ class _Folder:
         for _ in range(len(entry) + 1):  # (each pass that changes anything forgets a name)
             trial = _Folder(self.names, self.used, self.tree)
             ended = self.bound_target(stmt, entry)
-            trial.block(copy.deepcopy(stmt.body), ended)
+            trial.block(tree_copy(stmt.body), ended)
             merged = _merge(entry, ended, *trial.continued[0])
             if merged == entry:
                 return entry

@@ -27,10 +27,9 @@ complex).
 """
 
 import ast
-import copy
 
 from .scipy_calls import numpy_alias
-from .source import fresh_names, rewrite_statements
+from .source import fresh_names, rewrite_statements, tree_copy
 
 SPELLED = frozenset({"rfft", "fft"})  # (parse runs this rewriter only where the function spells one)
 
@@ -185,21 +184,21 @@ def rewrite(forward):
                              ast.UnaryOp(ast.USub(), ast.Constant(1)), ast.Load())
         statements = []
         if axis is not None:  # the axis transformed moved last, and the parts' back where it was
-            a = call(attribute(np_name, "moveaxis"), copy.deepcopy(a), copy.deepcopy(axis),
+            a = call(attribute(np_name, "moveaxis"), tree_copy(a), tree_copy(axis),
                      ast.UnaryOp(ast.USub(), ast.Constant(1)))
         if n is None:
-            statements.append(ast.Assign([ast.Name(signal, ast.Store())], copy.deepcopy(a)))
+            statements.append(ast.Assign([ast.Name(signal, ast.Store())], tree_copy(a)))
             size = fresh(f"{base}_n")
             statements.append(ast.Assign([ast.Name(size, ast.Store())], last))
             length, samples = ast.Name(size, ast.Load()), ast.Name(size, ast.Load())
         else:
-            taken = ast.Subscript(copy.deepcopy(a), ast.Tuple([ast.Constant(Ellipsis),
-                                                               ast.Slice(None, copy.deepcopy(n), None)], ast.Load()),
+            taken = ast.Subscript(tree_copy(a), ast.Tuple([ast.Constant(Ellipsis),
+                                                               ast.Slice(None, tree_copy(n), None)], ast.Load()),
                                   ast.Load())
             statements.append(ast.Assign([ast.Name(signal, ast.Store())], taken))
-            length, samples = copy.deepcopy(n), last
-        bins = ast.BinOp(ast.BinOp(copy.deepcopy(length), ast.FloorDiv(), ast.Constant(2)), ast.Add(),
-                         ast.Constant(1)) if kind == "rfft" else copy.deepcopy(length)
+            length, samples = tree_copy(n), last
+        bins = ast.BinOp(ast.BinOp(tree_copy(length), ast.FloorDiv(), ast.Constant(2)), ast.Add(),
+                         ast.Constant(1)) if kind == "rfft" else tree_copy(length)
         turns = ast.BinOp(ast.BinOp(ast.Constant(2), ast.Mult(), attribute(np_name, "pi")), ast.Mult(),
                           call(attribute(np_name, "outer"), call(attribute(np_name, "arange"), samples),
                                call(attribute(np_name, "arange"), bins)))
@@ -209,13 +208,13 @@ def rewrite(forward):
         negated = ast.UnaryOp(ast.USub(), ast.BinOp(ast.Name(signal, ast.Load()), ast.MatMult(),
                                                       call(attribute(np_name, "sin"), ast.Name(angles, ast.Load()))))
         if _NORMS.get(norm):  # "ortho": over sqrt(N); "forward": over N
-            scale = copy.deepcopy(length) if _NORMS[norm] == "n" else call(attribute(np_name, "sqrt"),
-                                                                            copy.deepcopy(length))
+            scale = tree_copy(length) if _NORMS[norm] == "n" else call(attribute(np_name, "sqrt"),
+                                                                            tree_copy(length))
             product = ast.BinOp(product, ast.Div(), scale)
-            negated = ast.BinOp(negated, ast.Div(), copy.deepcopy(scale))
+            negated = ast.BinOp(negated, ast.Div(), tree_copy(scale))
         if axis is not None:
             product, negated = (call(attribute(np_name, "moveaxis"), part, ast.UnaryOp(ast.USub(), ast.Constant(1)),
-                                     copy.deepcopy(axis)) for part in (product, negated))
+                                     tree_copy(axis)) for part in (product, negated))
         statements += [ast.Assign([ast.Name(re, ast.Store())], product),
                        ast.Assign([ast.Name(im, ast.Store())], negated)]
         for stmt in statements:
@@ -228,7 +227,7 @@ def rewrite(forward):
     def read(kind_of_read, re, im, anchor, index=None):
         def named(part_name):
             node = ast.Name(part_name, ast.Load())
-            return node if index is None else ast.Subscript(node, copy.deepcopy(index), ast.Load())
+            return node if index is None else ast.Subscript(node, tree_copy(index), ast.Load())
         if kind_of_read in ("abs", "norm"):
             new = call(attribute(np_name, "hypot"), named(re), named(im))
             new = call(attribute(np_name, "linalg", "norm"), new) if kind_of_read == "norm" else new
@@ -272,7 +271,7 @@ def rewrite(forward):
             made, re, im = spectrum(transform(site), a, n, norm, axis, name, stmt)
             if factor is not None:  # X = np.fft.fft(x) / N: both parts scaled so (by a real factor)
                 for line in made[-2:]:
-                    line.value = ast.copy_location(ast.BinOp(line.value, op(), copy.deepcopy(factor)), line.value)
+                    line.value = ast.copy_location(ast.BinOp(line.value, op(), tree_copy(factor)), line.value)
             if name in parts:  # (bound on another path before: the same names for the parts)
                 made[-2].targets[0].id, made[-1].targets[0].id = parts[name]
             parts[name] = (made[-2].targets[0].id, made[-1].targets[0].id)

@@ -9,7 +9,6 @@ Values that carry no gradient (masks, shapes, constructors) are ``inert``.
 """
 
 import ast
-import copy
 import functools
 import inspect
 import string
@@ -24,6 +23,7 @@ from .parse import array_default, inlined_note, key_parts, read_helper
 from .structured import keys_needed
 from .rules import (ALIASES, CALLS, INERT, INERT_ATTRIBUTES, INERT_METHODS, METHOD_SIGNATURES, METHODS,
                     NOT_DIFFERENTIABLE, NUMPY, OPAQUE, OPAQUE_REASONS, SIGNATURES)
+from .source import tree_copy
 
 
 # NumPy functions written with others backgen has rules for (the same numbers), and the form each is read in
@@ -660,12 +660,12 @@ class CallStager:
                     operands.extend(value)
                 elif rule.variadic and _repeated_display(value) is not None:
                     items, count = _repeated_display(value)  # np.stack([x] * 3): the display's items, 3 times
-                    operands.extend(copy.deepcopy(item) for _ in range(count) for item in items)
+                    operands.extend(tree_copy(item) for _ in range(count) for item in items)
                 elif rule_name in _JOINED_LISTS and args and value is args[0] and self._joined_lists(value):
                     # np.concatenate(xs + ys): the join of each's, joined (the same numbers, in order)
                     for side in (value.left, value.right):
-                        part = ast.Call(copy.deepcopy(node.func), [side] + copy.deepcopy(list(args[1:])),
-                                        copy.deepcopy(list(node.keywords)))
+                        part = ast.Call(tree_copy(node.func), [side] + tree_copy(list(args[1:])),
+                                        tree_copy(list(node.keywords)))
                         operands.append(ast.copy_location(part, side))
                 elif rule_name in _OF_LISTS and (isinstance(value, ast.Name) or isinstance(value, ast.Subscript)
                                                  and isinstance(value.slice, ast.Slice) or

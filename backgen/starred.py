@@ -43,9 +43,8 @@ one (or a local bound once to one, ``lead = x.shape[:-1]``), as the tuples it jo
 """
 
 import ast
-import copy
 
-from .source import fresh_names, module_calls, rewrite_statements, walk
+from .source import fresh_names, module_calls, rewrite_statements, walk, tree_copy
 
 
 def rewrite(func):
@@ -105,11 +104,11 @@ def _written(stmt, read, spread_only=frozenset(), fresh=None):
         # tuple of the sizes the list holds, read alike; the other names by their places, d = x.shape[-1]
         part = ast.Slice(ast.Constant(k) if k else None, ast.Constant(-after) if after else None, None)
         out = [_located(ast.Assign([ast.Name(starred.id, ast.Store())],
-                                   ast.Subscript(copy.deepcopy(value), part, ast.Load())), stmt)]
+                                   ast.Subscript(tree_copy(value), part, ast.Load())), stmt)]
         for position, target in enumerate(targets):
             if position != k:
                 index = position if position < k else position - len(targets)
-                item = ast.Subscript(copy.deepcopy(value), ast.Constant(index), ast.Load())
+                item = ast.Subscript(tree_copy(value), ast.Constant(index), ast.Load())
                 out.append(_located(ast.Assign([target], item), stmt))
         return out
     if fresh is not None and not isinstance(value, ast.Name) and (kept or k + after != 1) and not _a_shape(value) \
@@ -129,11 +128,11 @@ def _written(stmt, read, spread_only=frozenset(), fresh=None):
         if position == k:
             if kept:  # rest = list(value[k:-after]): the items left, a list as Python gives the starred name
                 part = ast.Slice(ast.Constant(k) if k else None, ast.Constant(-after) if after else None, None)
-                rest = ast.Call(ast.Name("list", ast.Load()), [ast.Subscript(copy.deepcopy(value), part, ast.Load())], [])
+                rest = ast.Call(ast.Name("list", ast.Load()), [ast.Subscript(tree_copy(value), part, ast.Load())], [])
                 out.append(_located(ast.Assign([ast.Name(starred.id, ast.Store())], rest), stmt))
             continue
         index = position if position < k else position - len(targets)
-        item = ast.Subscript(copy.deepcopy(value), ast.Constant(index), ast.Load())
+        item = ast.Subscript(tree_copy(value), ast.Constant(index), ast.Load())
         out.append(_located(ast.Assign([target], item), stmt))
     return out
 

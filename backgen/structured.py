@@ -37,7 +37,6 @@ differentiated, such as an integer).
 
 import ast
 import builtins
-import copy
 import dataclasses
 import keyword
 
@@ -46,7 +45,7 @@ import numpy as np
 from .errors import BackgenError
 from .nested import stored_names as _stored
 from .parse import inlined_note, read_helper
-from .source import of_kinds, parents as node_parents, parts_list, walk
+from .source import of_kinds, parents as node_parents, parts_list, walk, tree_copy
 
 
 @dataclasses.dataclass
@@ -336,7 +335,7 @@ def flatten(forward, wrt, shapes, args, unshaped=False):
             found[name] = (_tree(value, args is None), value)
     if not found:
         return forward, wrt, shapes, args, ()
-    func = copy.deepcopy(forward.func)
+    func = tree_copy(forward.func)
     trees = {name: tree for name, (tree, _) in found.items()}
     rewriter = _Rewriter(forward, trees, _all_names(func))
     rewriter.number_lists = {name for name, (_, value) in found.items() if args is not None and _numbers_only(value)}
@@ -727,7 +726,7 @@ class _Rewriter:
             if sized:
                 count = min(len(n.children) for n in sized)
                 parts = [[n.children[k] if isinstance(n, _Node) else
-                          ast.Subscript(self.expression(copy.deepcopy(a)), ast.Constant(k), ast.Load())
+                          ast.Subscript(self.expression(tree_copy(a)), ast.Constant(k), ast.Load())
                           for n, a in zip(nodes, call.args)] for k in range(count)]
                 target = self.split(stmt.target, len(call.args), stmt)
         elif call is not None and call.func.id == "range" and len(call.args) == 1 \
@@ -755,7 +754,7 @@ class _Rewriter:
                 self.iteration = k
                 for name, value in zip(target, values):
                     out += self.bind(name, value, k, stmt)
-                out += self.block(copy.deepcopy(stmt.body))
+                out += self.block(tree_copy(stmt.body))
         finally:
             self.iteration = outer
         return out
@@ -874,7 +873,7 @@ class _Rewriter:
             node = ast.Name(held.name or "_leaf", ast.Load())
             held.nodes.append(node)
             return node
-        return copy.deepcopy(held)
+        return tree_copy(held)
 
     def resolve(self, node):
         """What an expression holds when it reads a structured value: a _Node, a _Leaf, or None."""
@@ -1047,7 +1046,7 @@ class _Rewriter:
                     raise rewriter.error("a list of arrays is used whole here; backgen follows such lists through "
                                          "loops over them, indexing and len()", child)
                 if isinstance(child, ast.Name) and isinstance(rewriter.aliases.get(child.id), ast.Constant):
-                    return ast.copy_location(copy.deepcopy(rewriter.aliases[child.id]), child)
+                    return ast.copy_location(tree_copy(rewriter.aliases[child.id]), child)
                 return super().visit(child)
 
         return Substitute().visit(node)
@@ -1061,7 +1060,7 @@ class _Rewriter:
             raise self.error(f"{name}() is given a list of arrays inside a while test, a conditional expression "
                              "or and/or; call it in a statement of its own", call)
         helper = read_helper(self.forward, name)
-        func = copy.deepcopy(helper.func)
+        func = tree_copy(helper.func)
         body = func.body
         returns = [n for s in body for n in walk(s) if isinstance(n, ast.Return)]
         if not body or not isinstance(body[-1], ast.Return) or len(returns) != 1 or body[-1].value is None:
@@ -1104,7 +1103,7 @@ class _Rewriter:
                 self.aliases[renamed[p]] = held
             else:
                 prelude.append(ast.copy_location(
-                    ast.Assign([ast.Name(renamed[p], ast.Store())], self.expression(copy.deepcopy(value))), call))
+                    ast.Assign([ast.Name(renamed[p], ast.Store())], self.expression(tree_copy(value))), call))
         self.prelude += prelude
         for stmt in body[:-1]:
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):

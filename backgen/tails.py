@@ -42,9 +42,8 @@ where the place is in no such branch, or the function would grow past
 """
 
 import ast
-import copy
 
-from .source import walk
+from .source import walk, tree_copy
 from .tidy import _PURE_BUILTINS as TIDY_PURE_BUILTINS, _WRITING, _call_name
 
 MAX_NODES = 4000  # AST nodes a function may grow to by splitting
@@ -60,7 +59,7 @@ _SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr)
 
 def split(func, lineno, col, modules=("np", "numpy", "math")):
     """``func`` with the branch at ``lineno``/``col`` and all after it written once per path, or None."""
-    func = copy.deepcopy(func)
+    func = tree_copy(func)
     body = _split_block(func.body, [], (lineno, col), set(modules))
     if body is None:
         return None
@@ -260,7 +259,7 @@ def _stretched(stmt):
 
 def _then(statements, tail):
     """``statements`` then a copy of ``tail``, unless they end the function (return, raise)."""
-    return list(statements) if _ends(statements) else list(statements) + copy.deepcopy(tail)
+    return list(statements) if _ends(statements) else list(statements) + tree_copy(tail)
 
 
 def _ends(statements):
@@ -281,20 +280,20 @@ def _conditional(stmt, modules):
         return None
     parent, field, position, node = found
     if _pure(stmt, modules):  # (every conditional expression of the same test has its value: written so too)
-        paths = [[_Chosen(ast.dump(node.test), branch).visit(copy.deepcopy(stmt))] for branch in ("body", "orelse")]
-        return ast.copy_location(ast.If(test=copy.deepcopy(node.test), body=paths[0], orelse=paths[1]), stmt)
+        paths = [[_Chosen(ast.dump(node.test), branch).visit(tree_copy(stmt))] for branch in ("body", "orelse")]
+        return ast.copy_location(ast.If(test=tree_copy(node.test), body=paths[0], orelse=paths[1]), stmt)
     if not _pure_before(stmt, node, modules):
         return None
     paths = []
     for value in (node.body, node.orelse):
-        new = copy.deepcopy(stmt)
+        new = tree_copy(stmt)
         holder = _same_node(stmt, new, parent)
         if position is None:
-            setattr(holder, field, copy.deepcopy(value))
+            setattr(holder, field, tree_copy(value))
         else:
-            getattr(holder, field)[position] = copy.deepcopy(value)
+            getattr(holder, field)[position] = tree_copy(value)
         paths.append([new])
-    return ast.copy_location(ast.If(test=copy.deepcopy(node.test), body=paths[0], orelse=paths[1]), stmt)
+    return ast.copy_location(ast.If(test=tree_copy(node.test), body=paths[0], orelse=paths[1]), stmt)
 
 
 def _first_conditional(stmt):

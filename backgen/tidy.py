@@ -51,7 +51,6 @@ What goes, as CS231n's templates and everyday code write it:
 """
 
 import ast
-import copy
 import functools
 import keyword
 import re
@@ -59,7 +58,7 @@ import re
 import numpy as np
 
 from .errors import BackgenError
-from .source import ends_in, fresh_names, holds, of_kinds, parents as node_parents, rewrite_statements, statements, walk
+from .source import ends_in, fresh_names, holds, of_kinds, parents as node_parents, rewrite_statements, statements, walk, tree_copy
 
 
 def tidy(func, error, loops=True, names=None, nodes=None):
@@ -377,7 +376,7 @@ def _slices_written_out(func, params):
             if node.id in bounds and isinstance(node.ctx, ast.Load):
                 _, parts, fresh = bounds[node.id]
                 def bound(f):
-                    return None if f is None else copy.deepcopy(f) if isinstance(f, ast.AST) else ast.Name(f, ast.Load())
+                    return None if f is None else tree_copy(f) if isinstance(f, ast.AST) else ast.Name(f, ast.Load())
                 return ast.copy_location(ast.Slice(*[bound(f) for f in fresh] + [None] * (3 - len(fresh))), node)
             return node
 
@@ -401,7 +400,7 @@ def _chained(stmt, fresh):
         return [stmt]
     first = stmt.targets[0]
     if isinstance(stmt.value, ast.Constant):
-        parts = [ast.Assign([target], copy.deepcopy(stmt.value)) for target in stmt.targets]
+        parts = [ast.Assign([target], tree_copy(stmt.value)) for target in stmt.targets]
     elif isinstance(first, ast.Name):
         parts = [ast.Assign([first], stmt.value)] + [ast.Assign([target], ast.Name(first.id, ast.Load()))
                                                      for target in stmt.targets[1:]]
@@ -547,7 +546,7 @@ def _branched(stmt):
 
     def assign(side):
         value = ast.copy_location(ast.Tuple(side.elts, ast.Load()), side)
-        return ast.copy_location(ast.Assign([copy.deepcopy(stmt.targets[0])], value), stmt)
+        return ast.copy_location(ast.Assign([tree_copy(stmt.targets[0])], value), stmt)
     return ast.copy_location(ast.If(stmt.value.test, [assign(sides[0])], [assign(sides[1])]), stmt)
 
 
@@ -576,7 +575,7 @@ def _starred_shape(stmt):
             target = target.value
         else:
             index = ast.Constant(position if position < k else position - len(targets))
-        value = ast.Subscript(copy.deepcopy(stmt.value), index, ast.Load())
+        value = ast.Subscript(tree_copy(stmt.value), index, ast.Load())
         out.append(ast.fix_missing_locations(ast.copy_location(
             ast.Assign([ast.Name(target.id, ast.Store())], value), stmt)))
     for node in out:

@@ -17,9 +17,9 @@ or with other keywords (``excluded=``, ``signature=``) is refused at the call, s
 """
 
 import ast
-import copy
 
 from . import source
+from .source import tree_copy
 
 # math's function -> (NumPy's function computing it element by element, the number of arguments)
 AS_NUMPY = {
@@ -111,7 +111,7 @@ def _helper_vectorized(call, forward, numpy_name):
     array = np_("array", items)
     if floats:
         array.keywords = [ast.keyword("dtype", ast.Name("float", ast.Load()))]
-    made = ast.Call(ast.Attribute(array, "reshape", ast.Load()), [np_("shape", copy.deepcopy(call.args[0]))], [])
+    made = ast.Call(ast.Attribute(array, "reshape", ast.Load()), [np_("shape", tree_copy(call.args[0]))], [])
     return ast.fix_missing_locations(ast.copy_location(made, call))
 
 
