@@ -37,7 +37,7 @@ import warnings
 
 import numpy as np
 
-from . import complexes, emit, keyword_reads, methods, runtime, sentinels, shape_free, source, structured, value_sized, \
+from . import complexes, emit, kept_reads, keyword_reads, methods, runtime, sentinels, shape_free, source, structured, value_sized, \
     varargs
 from .free_arrays import closure_of, free_arrays, signature_with, values_now, with_free_arrays
 from .cache import output_roles
@@ -80,12 +80,15 @@ def _generation():
     enabled = gc.isenabled()
     gc.disable()
     _depth.value = getattr(_depth, "value", 0) + 1
+    if _depth.value == 1:
+        kept_reads.keep()
     try:
         yield
     finally:
         _depth.value -= 1
         if not _depth.value:
             source.forget_texts()
+            kept_reads.forget()
         if enabled:
             gc.enable()
 
@@ -630,7 +633,12 @@ class Differentiable:
 
     def _entry(self, values, converted=()):
         """The generated code for these argument values (generated once per pattern of shapes);
-        ``converted``: the places of lists of numbers given, made arrays."""
+        ``converted``: the places of lists of numbers given, made arrays.  One generation: the code
+        for these values and the probes of the sizes it holds for read the forward once."""
+        with _generation():
+            return self._entry_in_generation(values, converted)
+
+    def _entry_in_generation(self, values, converted):
         self._ready()
         self._refuse_complex(values)
         self._refuse_none_items(values)

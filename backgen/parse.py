@@ -44,7 +44,7 @@ from dataclasses import dataclass, field, replace as dataclasses_replace
 
 import numpy
 
-from . import complexes
+from . import complexes, kept_reads
 from . import grown_arrays, partial_calls, signature_spread, tuple_lists
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
@@ -147,8 +147,19 @@ def read(func_or_source, name=None, filename=None, helper=False):
     UTF-8 byte-order mark or a coding declaration, UTF-8 otherwise).  A helper
     (``helper``: a function the one differentiated calls) has its last
     parameters defaulting to functions (``nonlinearity=np.tanh``) made those
-    functions (``_inline_function_defaults``).
+    functions (``_inline_function_defaults``).  Within a generation, a function
+    read again is a copy of the first read (``kept_reads``).
     """
+    kept = kept_reads.key(func_or_source, name, filename, helper, SELF_CLASS.get())
+    forward = kept_reads.found(kept, func_or_source)
+    if forward is None:
+        forward = _read(func_or_source, name, filename, helper)
+        kept_reads.remember(kept, func_or_source, forward)
+    return forward
+
+
+def _read(func_or_source, name, filename, helper):
+    """``read``, reading the function anew."""
     forward, key = _as_read(func_or_source, name, filename)
     if helper and isinstance(func_or_source, types.FunctionType) and module_arrays_read(func_or_source):
         forward.func.args.args[:0] = [ast.copy_location(ast.arg(n), forward.func)  # (passed by each call:
