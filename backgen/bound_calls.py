@@ -12,7 +12,7 @@ partial held.  Any other ``partial`` is left as it was, for the refusal of ``fun
 """
 
 import ast
-from .source import tree_copy
+from .source import tree_copy, names_of
 
 _PLAIN = (ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop, ast.Load)
 
@@ -80,7 +80,7 @@ def _held(func, body, place, value):
     binds nowhere after the statement at ``place`` of its ``body`` (and once at most before it)."""
     if not all(isinstance(node, _PLAIN) for node in ast.walk(value)):
         return False
-    names = {node.id for node in ast.walk(value) if isinstance(node, ast.Name)}
+    names = names_of(value)
     before = {id(node) for statement in body[:place] for node in ast.walk(statement)}
     stores = {}
     for node in ast.walk(func):
@@ -92,7 +92,7 @@ def _held(func, body, place, value):
             stores[target] = stores.get(target, 0) + 1
         if isinstance(node, (ast.AugAssign, ast.Global, ast.Nonlocal, ast.Lambda)) or \
                 isinstance(node, ast.FunctionDef) and node is not func:
-            if names & {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}:
+            if names & names_of(node):
                 return False
     return all(count <= 1 for count in stores.values())
 

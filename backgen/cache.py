@@ -65,7 +65,7 @@ import re
 from . import ir, source
 from .errors import BackgenError
 from .gates import is_sigmoid
-from .source import tree_copy
+from .source import tree_copy, names_of
 
 
 def output_roles(func, values):
@@ -152,7 +152,7 @@ def cache_returned(helper):
     if not returns or len(lengths) != 1 or min(lengths) < 2 or \
             output_roles(func, returns[0].value.elts)[-1] == "cache":
         return None
-    taken = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
+    taken = names_of(func) | {a.arg for a in func.args.args}
     name, k = "cache", 1
     while name in taken:
         name, k = f"cache_{k}", k + 1
@@ -259,7 +259,7 @@ def _decided(stmts, at, test, taken):
     """``stmts`` with the ifs of ``test`` at their level, before and after ``at`` (where the statements
     of the branch the cache's path took begin), replaced by the branch ``taken`` says, while no
     statement between them rebinds a name of the test (an if's own test is read before its branches)."""
-    names = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
+    names = names_of(test)
     shape = ast.dump(test, annotate_fields=False)
 
     def rebinds(stmt):
@@ -807,7 +807,7 @@ def _read_smoothly(result, name):
 
 
 def _names_in(text):
-    return {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)}
+    return names_of(ast.parse(text))
 
 
 def _from_user_cache(backward, staged, error, recover=False):
@@ -1433,8 +1433,8 @@ def _reads(backward):
         loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
         if id(item) in forward_writes:
             target = ast.parse(item.target, mode="eval").body
-            loads = (loads - {_base(item.target)}) | {n.id for n in ast.walk(target.slice) if isinstance(n, ast.Name)}
-            loads |= {n.id for n in ast.walk(ast.parse(item.source, mode="eval")) if isinstance(n, ast.Name)}
+            loads = (loads - {_base(item.target)}) | names_of(target.slice)
+            loads |= names_of(ast.parse(item.source, mode="eval"))
         if isinstance(item, ir.AdjointLine) and item.accumulate:
             loads.add(_base(item.target))
         if (isinstance(item, ir.ForwardLine) or id(item) in forward_writes) and _base(item.target) in computed:

@@ -26,6 +26,7 @@ import numpy
 from . import ir, source
 from .errors import BackgenError
 from .rules.no_gradient import INERT_ATTRIBUTES
+from .source import names_of
 
 
 
@@ -575,7 +576,7 @@ class GradContext:
         staged = self._reverse.staged
         shapes, np_name = staged.shapes, staged.modules["np"]
         namespace = {np_name: numpy, "len": len, "int": int, "min": min, "max": max, "abs": abs}
-        for name in {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} - set(namespace):
+        for name in names_of(node) - set(namespace):
             shape = shapes.get(name)
             if shape is None or isinstance(shape, tuple) and type(shape) is not tuple:
                 return None  # (unknown, or a list's)

@@ -71,7 +71,7 @@ import ast
 import keyword
 
 from . import source
-from .source import walk, tree_copy
+from .source import walk, tree_copy, names_of
 
 
 
@@ -296,7 +296,7 @@ def _iterate_displays(func):
                                                    for place in places})  # (pts[1:]: its name, pts)
         if reads is None or not reads and not places or reads and not _of_names(display):
             continue  # (an item read where the display of values, computed once, would be computed again)
-        listed = {n.id for n in walk(display) if isinstance(n, ast.Name)}
+        listed = names_of(display)
         if any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id in listed
                for s in after for n in walk(s)):
             continue
@@ -398,7 +398,7 @@ def _iterate_rebound_displays(func):
         display = binds[0].value
         text = ast.dump(display)
         if not _of_names(display) or any(ast.dump(b.value) != text for b in binds) or \
-                {n.id for n in walk(display) if isinstance(n, ast.Name)} & stores:
+                names_of(display) & stores:
             continue
         bound = {id(b.targets[0]) for b in binds}
         loops = [n for n in walk(func) if isinstance(n, ast.For) and isinstance(n.iter, ast.Name) and
@@ -489,7 +489,7 @@ def _tuple_list_plan(name, nodes, parents, occurrences):
                     isinstance(outer.targets[0], ast.Tuple) and \
                     all(isinstance(t, ast.Name) for t in outer.targets[0].elts) and \
                     not {t.id for t in outer.targets[0].elts} & \
-                    {n.id for n in walk(parent.slice) if isinstance(n, ast.Name)}:
+                    names_of(parent.slice):
                 uses.append(("unpack", outer))
             else:
                 return None
@@ -1135,8 +1135,8 @@ class _State:
                     ast.Assign([ast.Name(name, ast.Store())], node), stmt)))
                 return ast.copy_location(ast.Name(name, ast.Load()), node)
             display.elts = [bound(e, stmt.target) for e in display.elts]
-        listed = {n.id for n in walk(display) if isinstance(n, ast.Name)}
-        stored = {n.id for n in walk(stmt.target) if isinstance(n, ast.Name)} | {
+        listed = names_of(display)
+        stored = names_of(stmt.target) | {
             n.id for s in stmt.body for n in walk(s) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         if listed & stored:
             return None

@@ -19,7 +19,7 @@ import ast
 import keyword
 
 from .nested import Nested
-from .source import fresh_names, walk, tree_copy
+from .source import fresh_names, walk, tree_copy, names_of
 from .varargs import module_functions
 
 
@@ -67,7 +67,7 @@ def rewrite(forward, read_plain):
                 continue
             key = (call.func.id, k, tuple(read))
             if key not in written:
-                taken = set(forward.helpers) | {n.id for n in walk(func) if isinstance(n, ast.Name)}
+                taken = set(forward.helpers) | names_of(func)
                 copy_ = _written_for(helper.func, param, read)
                 copy_.name = fresh_names(taken)(f"{call.func.id}_{param}")
                 forward.helpers[copy_.name] = Nested(copy_, helper.filename, helper.lines, dict(helper.env),
@@ -125,7 +125,7 @@ def _keys_read(func, param):
 def _written_for(func, param, keys):
     """A copy of ``func`` taking one parameter per key of ``param`` read (see the module)."""
     func = tree_copy(func)
-    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
+    used = names_of(func) | {a.arg for a in func.args.args}
     fresh = fresh_names(used, bare=True)
     names = {key: fresh(key if key.isidentifier() and not keyword.iskeyword(key) and key not in used
                         else f"{param}_{key}" if f"{param}_{key}".isidentifier() else f"{param}_entry")

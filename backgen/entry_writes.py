@@ -21,13 +21,13 @@ entry missing.  The new name is the container's and the key's (``xs_t``), or ``x
 
 import ast
 
-from .source import fresh_names, tree_copy
+from .source import fresh_names, tree_copy, names_of
 
 
 def rewrite(func):
     if not any(_nested_target(node) for node in ast.walk(func)):
         return  # (most functions: no write into an entry of an entry)
-    used = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)} | \
+    used = names_of(func) | \
         {a.arg for a in ast.walk(func) if isinstance(a, ast.arg)}
     aliased = {n.value.id for n in ast.walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name)} | \
         {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name)

@@ -22,7 +22,7 @@ object, read by each call.  Anything else is left as it was (and refused as befo
 import ast
 
 from .nested import Nested
-from .source import bound_arguments, fresh_names, parents as node_parents, walk, tree_copy
+from .source import bound_arguments, fresh_names, parents as node_parents, walk, tree_copy, names_of
 
 
 def rewrite(forward, read_plain):
@@ -41,7 +41,7 @@ def rewrite(forward, read_plain):
             parent = parents.get(node)
             calls.setdefault(node.id, []).append(parent if isinstance(parent, ast.Call) and parent.func is node
                                                  else None)
-    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | params | set(forward.helpers)
+    used = names_of(func) | params | set(forward.helpers)
     body = []
     for stmt in func.body:
         made = _made(forward, stmt, stores, params, calls, read_plain)

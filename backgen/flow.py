@@ -38,7 +38,7 @@ from .rules import FRESH_CALLS, RULES, operand_view
 from .stage_calls import helper_roles
 from .structured import keys_needed
 from .view_targets import view_root
-from .source import tree_copy
+from .source import tree_copy, names_of
 
 RETURN = " return {}"  # versions key of the i-th returned value (not a Python name)
 
@@ -1124,7 +1124,7 @@ class StatementStager:
         writes_before = len(self.writes)
         stale_before = dict(self.stale)
         again = stmt.body if isinstance(stmt, ast.For) else [stmt]  # what the next iteration reads first
-        targets = {n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)} if isinstance(stmt, ast.For) \
+        targets = names_of(stmt.target) if isinstance(stmt, ast.For) \
             else set()  # (bound as each iteration starts)
         first = _read_before_written(again, targets)  # (what an iteration reads before it writes)
         outside = self.read_outside(stmt, body) | first  # before staging renames
@@ -1483,7 +1483,7 @@ class StatementStager:
         # row[0] = 2.0: refused where the write is)
         early = _read_before_written(body, set())
         if isinstance(stmt, ast.While):
-            early |= {n.id for n in source.walk(stmt.test) if isinstance(n, ast.Name)}
+            early |= source.names_of(stmt.test)
         later = self.read_outside(stmt, body)
         enclosing = {name for entry in self.loop_entries for name in entry}
         return {name for name in assigned if name in early or name in later or name in enclosing}
@@ -1532,7 +1532,7 @@ class StatementStager:
             if not _paths_to(self.forward.func.body, stmt):  # not found: every read outside it,
                 live |= augmented  # and in a loop its own (the next iteration's)
                 if in_loop:
-                    live |= {n.id for n in source.walk(stmt) if isinstance(n, ast.Name)}
+                    live |= source.names_of(stmt)
         else:
             live = {n.id for n in source.walk(self.func) if isinstance(n, ast.Name) and outside(n)
                     and isinstance(n.ctx, ast.Load)} | augmented
@@ -1541,7 +1541,7 @@ class StatementStager:
                 live &= self.read_outside(stmt, [], span) | augmented
         for node in source.walk(self.func):
             if isinstance(node, (ast.FunctionDef, ast.Lambda)) and node is not self.func:
-                live |= {n.id for n in source.walk(node) if isinstance(n, ast.Name)}
+                live |= source.names_of(node)
         return frozenset(n for n in changed if n.isidentifier() and n not in live and n in self.stored)
 
     def read_outside(self, stmt, body, span=None):
@@ -1901,7 +1901,7 @@ def _bound_before(stmts, name, node):
             return _bound_before(inside, name, node)
         if isinstance(stmt, (ast.For, ast.While)) and not stmt.orelse and \
                 any(n is node for s in stmt.body for n in ast.walk(s)):
-            if isinstance(stmt, ast.For) and name in {n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)}:
+            if isinstance(stmt, ast.For) and name in names_of(stmt.target):
                 return True  # (bound as each iteration starts)
             return _bound_before(stmt.body, name, node)  # (each iteration, before the write)
         return False
@@ -1995,31 +1995,31 @@ def _read_before_written(stmts, written):
             early |= {n.id for n in source.walk(head) if isinstance(n, ast.Name) and n.id not in written}
             inner = set(written)
             if isinstance(stmt, ast.For):
-                inner |= {n.id for n in source.walk(stmt.target) if isinstance(n, ast.Name)}
+                inner |= source.names_of(stmt.target)
             early |= _read_before_written(stmt.body, inner)
             if isinstance(stmt, ast.While):  # the test runs again after each iteration (a name written
                 # before the loop holds a value then, the body's or the one it entered with)
                 early |= {n.id for n in source.walk(stmt.test) if isinstance(n, ast.Name) and n.id not in written}
             continue
         value = getattr(stmt, "value", None)
-        reads = {n.id for n in source.walk(value) if isinstance(n, ast.Name)} if value is not None else set()
+        reads = source.names_of(value) if value is not None else set()
         if isinstance(stmt, ast.AugAssign):
-            reads |= {n.id for n in source.walk(stmt.target) if isinstance(n, ast.Name)}
+            reads |= source.names_of(stmt.target)
         for target in getattr(stmt, "targets", []):
             if isinstance(target, ast.Subscript):  # a[i] = v reads a (and its index) too
-                reads |= {n.id for n in source.walk(target) if isinstance(n, ast.Name)}
+                reads |= source.names_of(target)
         if isinstance(stmt, (ast.Assign, ast.Expr)) and is_pop(stmt.value):  # x = xs.pop() reads xs
             early |= {stmt.value.func.value.id} - written
             written.add(stmt.value.func.value.id)
         early |= reads - written
         if isinstance(stmt, ast.Expr) and is_append(stmt):  # xs.append(v) reads xs, then writes it
-            early |= {n.id for n in source.walk(stmt.value) if isinstance(n, ast.Name)} - written
+            early |= source.names_of(stmt.value) - written
             written.add(stmt.value.func.value.id)
         for target in getattr(stmt, "targets", [getattr(stmt, "target", None)]):
             if isinstance(target, ast.Subscript):
                 target = target.value  # a[i] = v writes a
             if target is not None:
-                written |= {n.id for n in source.walk(target) if isinstance(n, ast.Name)}
+                written |= source.names_of(target)
     return early
 
 
@@ -2156,7 +2156,7 @@ def rename(items, old, new):
 def _rebound_in_loop(stmt, body):
     """The names the loop ``stmt`` binds anew, its body ``body`` (NumPy code: not by an op= alone) or
     its target."""
-    target = {n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)} if isinstance(stmt, ast.For) else set()
+    target = names_of(stmt.target) if isinstance(stmt, ast.For) else set()
     return _bound_in(body, True) | target
 
 

@@ -31,7 +31,7 @@ Anything else is left as it was (and refused as before: ``yield`` is not support
 import ast
 import builtins
 
-from .source import bound_arguments, fresh_names, rewrite_statements, walk, written_out, tree_copy
+from .source import bound_arguments, fresh_names, rewrite_statements, walk, written_out, tree_copy, names_of
 
 
 def inline(forward, read_plain):
@@ -40,7 +40,7 @@ def inline(forward, read_plain):
                                       n.func.id in _CONSUMERS and n.args and isinstance(n.args[0], ast.Call)
                                       for n in walk(forward.func)):
         return
-    used = {n.id for n in walk(forward.func) if isinstance(n, ast.Name)} | \
+    used = names_of(forward.func) | \
         {a.arg for a in walk(forward.func) if isinstance(a, ast.arg)}
     forward.func.body = _block(forward.func.body, forward, read_plain, used)
 
@@ -187,7 +187,7 @@ def _loop(loop, forward, read_plain, used):
     bound = bound_arguments(call, func, written_out)
     if bound is None:
         return None
-    names = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in args.args}
+    names = names_of(func) | {a.arg for a in args.args}
     own = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     own |= {a.arg for a in args.args}
     _module_values(forward, helper, names - own)

@@ -25,7 +25,7 @@ import dataclasses
 import types
 
 from .nested import Nested
-from .source import fresh_names, walk, tree_copy
+from .source import fresh_names, walk, tree_copy, names_of
 
 
 _BUILTINS = frozenset({"abs", "max", "min", "pow", "sum", "round"})  # (those backgen differentiates)
@@ -60,7 +60,7 @@ def specialize(forward, read_plain):
             if func is None:
                 continue
             inner = _closure_passed(func, given, forward, closure)
-            taken = set(forward.helpers) | locals_ | {n.id for n in walk(forward.func) if isinstance(n, ast.Name)}
+            taken = set(forward.helpers) | locals_ | names_of(forward.func)
             func.name = fresh_names(taken)("_".join([call.func.id] + [t.rsplit(".", 1)[-1].strip("_") or "f"
                                                                       for t in given.values()]))
             helpers = dict(helper.helpers)  # (a live helper's: those it calls, the function now too)
@@ -97,7 +97,7 @@ def _closure_passed(func, given, forward, closure):
     b)``: ``a1``), and each call of such a function passing them first: ``{closure name: its name in
     func}``.  A function ``func`` passes on takes them where that is written in turn (its closure
     named as in ``func``)."""
-    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
+    used = names_of(func) | {a.arg for a in func.args.args}
     fresh = fresh_names(set(used) | set(closure), bare=True)
     inner = {n: n if n not in used else fresh(n) for n in closure}
     for node in walk(func):
@@ -151,7 +151,7 @@ def _written_for(func, given):
     is read otherwise than called or passed on."""
     func = tree_copy(func)
     hiding = (_bound(func) | {a.arg for a in func.args.args}) - set(given)
-    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {t.split(".", 1)[0] for t in given.values()}
+    used = names_of(func) | {t.split(".", 1)[0] for t in given.values()}
     functions, renamed = {}, {}
     for param, text in given.items():
         if text.split(".", 1)[0] in hiding:

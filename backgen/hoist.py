@@ -24,7 +24,7 @@ refusing as before.  Each new name is recorded in the function's
 
 import ast
 
-from .source import fresh_names, rewrite_statements
+from .source import fresh_names, rewrite_statements, names_of
 
 _CONDITIONAL = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
@@ -33,7 +33,7 @@ def hoisted(func, name):
     """``func`` (changed in place, and returned) with each call of ``name`` inside an expression that
     runs whenever its statement does bound to a name of its own in a statement before its statement
     (with the parts evaluated before it, each to a name)."""
-    used = fresh_names({n.id for n in ast.walk(func) if isinstance(n, ast.Name)} |
+    used = fresh_names(names_of(func) |
                        {a.arg for a in ast.walk(func) if isinstance(a, ast.arg)}, bare=True)
     written_out = getattr(func, "written_out", None)
     if written_out is None:

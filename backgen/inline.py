@@ -46,7 +46,7 @@ import types
 
 from .hoist import hoisted
 from .parse import read_helper
-from .source import bound_arguments, fresh_names, rewrite_statements, tree_copy
+from .source import bound_arguments, fresh_names, rewrite_statements, tree_copy, names_of
 
 _STATEMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Return)
 _FORBIDDEN = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Global, ast.Nonlocal,
@@ -63,19 +63,19 @@ def inlined(forward, name, helper=None):
         return None
     params = {a.arg for a in forward.func.args.args}
     helper_locals = _locals(helper.func)
-    free = {n.id for n in ast.walk(helper.func) if isinstance(n, ast.Name)} - helper_locals
+    free = names_of(helper.func) - helper_locals
     if free & (_locals(forward.func) | params) or any(not _same(helper, forward, n) for n in free):
         return None  # a name the helper reads from its module means something else here
     called = {n: helper.helpers[n] for n in free if n in helper.helpers}  # the functions it calls, called
     if any(isinstance(f, types.FunctionType) and isinstance(forward.helpers.get(n), types.FunctionType)
            and forward.helpers[n] is not f for n, f in called.items()):  # here once written out
         return None  # (a name the caller reads as another function of its own)
-    mentioned = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name)}
+    mentioned = names_of(forward.func)
     env = {**{n: helper.env[n] for n in free if n in helper.env and n not in mentioned}, **forward.env}
     func = tree_copy(forward.func)
     func.written_out = dict(getattr(forward.func, "written_out", {}))  # new name -> the helper's name
     func = hoisted(func, name)  # (a call inside an expression given a statement of its own first: ``hoist``)
-    used = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)} | params | free
+    used = names_of(func) | params | free
     ok, found = True, False
 
     def each(stmt):
@@ -110,7 +110,7 @@ def _one_return(helper):
     if len(returns) < 2 or not isinstance(func, ast.FunctionDef) or any(r.value is None for r in returns):
         return helper
     from .flow import single_exit  # noqa: PLC0415 -- (flow reads helpers through parse, as this module does)
-    name = fresh_names({n.id for n in ast.walk(func) if isinstance(n, ast.Name)} |
+    name = fresh_names(names_of(func) |
                        {a.arg for a in func.args.args}, bare=True)("result")
     body = _assigned_returns(single_exit(tree_copy(func.body)), name)
     if body is None or any(isinstance(n, ast.Return) for stmt in body for n in ast.walk(stmt)):

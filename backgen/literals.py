@@ -72,7 +72,7 @@ import operator
 import numpy as np
 
 from . import float_limits
-from .source import bind_counts, number, walk, tree_copy
+from .source import bind_counts, number, walk, tree_copy, names_of
 
 _SCALAR_BUILTINS = frozenset({"len", "float", "int", "abs", "round", "range", "any", "all", "bool"})
 _ELEMENT_BUILTINS = frozenset({"zip", "enumerate", "reversed", "sorted", "list", "tuple", "min", "max", "iter",
@@ -169,7 +169,7 @@ def _derived_arrays(module, found, meaning):
         if not names or any(name in found or name in derived for name in names) or len(set(names)) < len(names):
             continue
         known = set(found) | set(derived)
-        reads = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+        reads = names_of(stmt.value)
         given = {name: numbers[name] for name in reads - known if name in numbers}
         space = _library_space(reads - known - set(given), meaning)
         written = any(_array_literal(n, lambda name: meaning(name) == "numpy") for n in ast.walk(stmt.value))
@@ -186,7 +186,7 @@ def _derived_arrays(module, found, meaning):
                 if name not in values:
                     values[name] = eval(compile(ast.Expression(found[name][0]), "<literal>", "eval"),
                                         {"__builtins__": {}, **_library_space(
-                                            {n.id for n in ast.walk(found[name][0]) if isinstance(n, ast.Name)},
+                                            names_of(found[name][0]),
                                             meaning)})
             value = eval(compile(ast.Expression(stmt.value), "<derived>", "eval"),
                          {"__builtins__": {}, **space, **given, **{n: values[n] for n in reads & known}})
@@ -382,7 +382,7 @@ def _written_view(node, parents, rank, module=None):
     if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:
         if rank is not None and rank < 2:
             return False  # (the numbers of a vector)
-        names = {n.id for n in ast.walk(parent.target) if isinstance(n, ast.Name)}
+        names = names_of(parent.target)
     elif isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
         if not all(isinstance(t, ast.Name) for t in targets):

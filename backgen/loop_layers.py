@@ -48,7 +48,7 @@ from .errors import BackgenError
 from .layer_dims import RuntimeDims, refuse_numbered
 from .nested import Nested
 from .parse import is_docstring, read_helper
-from .source import tree_copy
+from .source import tree_copy, names_of
 
 
 def refuse_parameter_writes(helper_forward, call, error):
@@ -1110,7 +1110,7 @@ def _index_parts(index):
 def _names_in(part):
     """The names one part of an index reads (``t - 1``; none for ``:``)."""
     tree = ast.parse(f"_[{part}]", mode="eval").body.slice
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    return names_of(tree)
 
 
 def _sum(terms, carried):

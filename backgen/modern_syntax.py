@@ -31,7 +31,7 @@ Contract: ``rewrite(func, error)`` rewrites a function's AST in place (its neste
 
 import ast
 
-from .source import ends_in, fresh_names, meaning_of, tree_copy
+from .source import ends_in, fresh_names, meaning_of, tree_copy, names_of
 
 _SKIPPED = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)  # (their own scopes/loops)
 
@@ -48,7 +48,7 @@ def rewrite(func, error):
         _Memberships().visit(func)
     if ast.Match in kinds:
         _ends_matched(func, error)
-        used = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)} | {a.arg for a in ast.walk(func)
+        used = names_of(func) | {a.arg for a in ast.walk(func)
                                                                            if isinstance(a, ast.arg)}
         _Matches(error, fresh_names(used)).visit(func)
     if ast.NamedExpr in kinds:

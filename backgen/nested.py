@@ -34,7 +34,7 @@ import ast
 import functools
 from dataclasses import dataclass, field
 
-from .source import fresh_names, module_tree, walk, tree_copy
+from .source import fresh_names, module_tree, walk, tree_copy, names_of
 
 
 
@@ -75,7 +75,7 @@ def _lambda_arguments_named(body, func, forward):
                for k, a in enumerate(call.args + call.keywords) if isinstance(getattr(a, "value", a), ast.Lambda)]
     if not lambdas:
         return list(body)
-    fresh = fresh_names({n.id for n in walk(func) if isinstance(n, ast.Name)} | set(forward.env)
+    fresh = fresh_names(names_of(func) | set(forward.env)
                         | set(forward.helpers) | set(forward.constants) | {func.name}, bare=True)
     defs = []
     for call, k, argument in lambdas:
@@ -247,7 +247,7 @@ def _renamed_apart(forward, defs):
                 or d.name in forward.constants or d.name in elsewhere}
     if not clashing:
         return
-    fresh = fresh_names({n.id for n in walk(func) if isinstance(n, ast.Name)} | set(forward.env)
+    fresh = fresh_names(names_of(func) | set(forward.env)
                         | set(forward.helpers) | set(forward.constants) | elsewhere | {d.name for d in defs}, bare=True)
     new = {name: fresh(f"{func.name}_{name}") for name in sorted(clashing)}
     for d in defs:

@@ -67,7 +67,7 @@ from .source import bind_counts, bound_arguments, census, defaults_of, ends_in, 
     number, numerals, parts_list, rewrite_statements, spelled, spelling, text_cache, walk
 from .sentinels import decide_none_tests
 from .tidy import tidy
-from .source import tree_copy
+from .source import tree_copy, names_of
 
 MODULES = {"math": math, "numpy": numpy}
 NUMPY_LIKE = ("autograd.numpy", "jax.numpy")  # NumPy's functions under other modules' names: read as NumPy
@@ -1439,7 +1439,7 @@ def _source_static_calls(forward, module, last):
             defs = [n for n in classes[owner].body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
                                                                      ast.Assign, ast.AnnAssign, ast.ClassDef))
                     and name in ({n.name} if hasattr(n, "name") else
-                                 {t.id for t in walk(n) if isinstance(t, ast.Name)})]
+                                 names_of(n))]
             if len(defs) == 1 and isinstance(defs[0], ast.FunctionDef) and \
                     [ast.unparse(d) for d in defs[0].decorator_list] == ["staticmethod"]:
                 yield (owner, name), defs[0]
@@ -1452,7 +1452,7 @@ def _source_static_calls(forward, module, last):
                 pending.append(node)
     if not statics:
         return
-    taken = {n.id for n in walk(module) if isinstance(n, ast.Name)} | {
+    taken = names_of(module) | {
         n.name for n in walk(module) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))} | \
         set(forward.helpers) | set(BUILTINS)
     made, nodes = {}, {}
@@ -1769,7 +1769,7 @@ def _read_function(func):
     _own_methods(func, forward)
     _static_calls(func, forward)
     _live_defaults(func, forward.func)
-    names = {n.id for n in walk(func_node) if isinstance(n, ast.Name)}
+    names = names_of(func_node)
     outer = dict(func.__globals__, **inspect.getclosurevars(func).nonlocals)
     forward.constants.update({n: _number_literal(outer[n]) for n in names if n in outer and _number_literal(outer[n])})
     own = names - set(inspect.getclosurevars(func).nonlocals)  # (a closure's name is not the module's)
@@ -1963,7 +1963,7 @@ def _own_methods(func, forward):
     cls = owner_class(func) if called else None
     if cls is None:
         return
-    taken = {n.id for n in walk(forward.func) if isinstance(n, ast.Name)} | set(func.__globals__) | \
+    taken = names_of(forward.func) | set(func.__globals__) | \
         set(forward.helpers) | set(BUILTINS) | {a.arg for a in forward.func.args.args}
     made = {}  # method name -> (helper name, the attributes of self it is given), or None: not read so
 
@@ -2093,7 +2093,7 @@ def _method_helper(forward, target, node, filename, lines, name, cls, taken, cal
                                                  if f"{stem}{k or ''}" not in taken)
     taken.add(helper)
     node.name = helper
-    names = {n.id for n in walk(node) if isinstance(n, ast.Name)}
+    names = names_of(node)
     outer = dict(target.__globals__, **inspect.getclosurevars(target).nonlocals)
     helpers = _function_helpers(target, node)
     helpers.update(called or {})
@@ -2127,7 +2127,7 @@ def _static_calls(func, forward):
             statics[(owner_name, name)] = (owner, member.__func__)
     if not statics:
         return
-    taken = {n.id for n in walk(forward.func) if isinstance(n, ast.Name)} | set(func.__globals__) | \
+    taken = names_of(forward.func) | set(func.__globals__) | \
         set(forward.helpers) | set(BUILTINS) | {a.arg for a in forward.func.args.args}
     made = {}
     for (owner_name, name), (owner, target) in sorted(statics.items()):
@@ -2257,7 +2257,7 @@ def _underscore_named(func):
             not any(isinstance(node.ctx, ast.Store) for node in found) or \
             any(isinstance(node, ast.arg) and node.arg == "_" for node in walk(func)):
         return  # (a parameter named _, its own or a lambda's, or the module's _ = 3.0, kept as it is)
-    used = {node.id for node in walk(func) if isinstance(node, ast.Name)} | \
+    used = names_of(func) | \
         {node.arg for node in walk(func) if isinstance(node, ast.arg)} | {func.name}
     name = fresh_names(used)("unnamed")
     for node in found:
@@ -2736,7 +2736,7 @@ def _function_default(forward, node):
 def _function_env(func, func_node):
     """What the free names of a live function refer to, from its globals."""
     env = {}
-    names = {n.id for n in walk(func_node) if isinstance(n, ast.Name)}
+    names = names_of(func_node)
     closure = inspect.getclosurevars(func).nonlocals
     for name in names:
         if name in closure:

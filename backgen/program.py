@@ -50,7 +50,7 @@ from .item_checks import items_read
 from .shape_free import _indexed_in as indexed_in, indexed_ranks, item_lists, uses as uses_of, write as write_shape_free
 from .shapes import Spec
 from .shapes import spec as shape_spec
-from .source import decided as _decided, holds, walk, tree_copy
+from .source import decided as _decided, holds, walk, tree_copy, names_of
 from .stage import stage, uses_numpy
 
 
@@ -991,7 +991,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         # a result that may hold an infinity it writes (np.fill_diagonal(r, np.inf)): guarded.zero_guarded
         signs += (("infinite", "1"),) if outputs_may_hold_infinity(staged_helper) else ()
         stale = stale or bool(main.sized_outputs)
-        named = {n.id for n in ast.walk(helper.func) if isinstance(n, ast.Name)}  # (a parameter its code never
+        named = names_of(helper.func)  # (a parameter its code never
         unread = (("unread", ",".join(a.arg for a in helper.func.args.args if a.arg not in named)),)  # names: no
         patched[id(op)] = dataclasses.replace(op, params=op.params + (("backward", backward_name),  # gradient)
                                                                       ("wrt", ",".join(helper_wrt))) + sized + signs +
@@ -1411,7 +1411,7 @@ def _rank_tests_decided(forward, ranks, nones=None, given=None, lengths=None):
             changed |= bool(pending)
             break
         bound |= {node.id for node in walk(stmt) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
-        touched |= {node.id for node in walk(stmt) if isinstance(node, ast.Name)}
+        touched |= names_of(stmt)
     if not changed:
         return forward
     func = copy.copy(forward.func)

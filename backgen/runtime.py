@@ -14,6 +14,7 @@ import functools
 import math
 
 import numpy as np
+from .source import names_of
 
 HELPERS = {
     "_coefficients": '''
@@ -976,5 +977,5 @@ def needed(names):
 
 def modules(name):
     """The canonical modules (``np``, ``math``) a helper refers to."""
-    names = {node.id for node in ast.walk(ast.parse(HELPERS[name])) if isinstance(node, ast.Name)}
+    names = names_of(ast.parse(HELPERS[name]))
     return sorted(names & {"np", "math"})

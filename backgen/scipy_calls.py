@@ -71,7 +71,7 @@ frozen ``norm(loc, scale)`` are refused at the call.
 import ast
 
 from . import scipy_densities, source
-from .source import tree_copy
+from .source import tree_copy, names_of
 
 SCIPY_SPECIAL = ("scipy.special", "autograd.scipy.special", "jax.scipy.special")
 SCIPY_STATS = ("scipy.stats", "autograd.scipy.stats", "jax.scipy.stats")
@@ -452,7 +452,7 @@ def numpy_alias(forward):
     for name, meaning in sorted(forward.env.items()):
         if meaning == "numpy":
             return name
-    user = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name)}
+    user = names_of(forward.func)
     name = "np" if "np" not in user and "np" not in forward.env else "numpy_"
     forward.env[name] = "numpy"
     return name

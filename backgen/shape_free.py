@@ -59,7 +59,7 @@ from .mask_params import mask_params
 from .sample_sizes import Sizes, about_sizes
 from .shapes import Spec, bounded_memory
 from .stacked_params import stacked_params
-from .source import number, walk
+from .source import number, walk, names_of
 
 # The shapes a shape-free backward is written on (rank 4 smaller: products of them have rank 6, 8...).
 PROBES = ((6, 6), (6, 6, 6), (4, 4, 4, 4))
@@ -216,7 +216,7 @@ def uses(func, names):
     params = {a.arg for a in func.args.args}
     replaced = {node.targets[0].id for node in walk(func) if isinstance(node, ast.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name) and node.targets[0].id in params
-                and node.targets[0].id not in {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)}}
+                and node.targets[0].id not in names_of(node.value)}
     for name in replaced:  # x = y.reshape(N * T), then probs[..., x]: the index reads the new value, not x's
         if kinds.get(name) == "label":
             del kinds[name]

@@ -15,8 +15,8 @@ Contract:
   a template simplified once; ``product`` builds ``local * g`` as a tree.
 * ``simplify`` removes what a person would not write: ``1 * g``, ``g / 1``,
   ``x ** 1``, ``--x``, constant arithmetic.  It never changes a value.
-* ``walk``, ``name_ids``, ``holds`` and ``clone`` are ``ast.walk``, a walk collecting
-  names, ``any`` over a walk and ``copy.deepcopy`` for trees, faster (``walk_parts`` and
+* ``walk``, ``name_ids`` (``names_of``, in ``walk``'s order), ``holds`` and ``clone`` are ``ast.walk``,
+  a walk collecting names, ``any`` over a walk and ``copy.deepcopy`` for trees, faster (``walk_parts`` and
   ``push_parts`` leave out contexts and operators); ``tree_copy`` is ``copy.deepcopy``, the same
   copy (a rewrite's attributes on nodes, nodes met twice), faster; ``text_cache`` remembers a
   pure function of a line of text until ``forget_texts()`` (the end of each
@@ -421,6 +421,12 @@ def census(node):
     the ids of its names and the nodes (``parts_list``), in one walk."""
     nodes = parts_list(node)
     return set(map(type, nodes)), {node.id for node in of_kinds(nodes, _NAME)}, nodes
+
+
+def names_of(node):
+    """``{n.id for n in walk(node) if isinstance(n, ast.Name)}``: the same set, built in the same order,
+    in a walk that leaves out contexts and operators (``parts_list``)."""
+    return {name.id for name in of_kinds(parts_list(node), _NAME)}
 
 
 def of_kinds(nodes, kinds):

@@ -29,7 +29,7 @@ complex).
 import ast
 
 from .scipy_calls import numpy_alias
-from .source import fresh_names, rewrite_statements, tree_copy
+from .source import fresh_names, rewrite_statements, tree_copy, names_of
 
 SPELLED = frozenset({"rfft", "fft"})  # (parse runs this rewriter only where the function spells one)
 
@@ -162,7 +162,7 @@ def rewrite(forward):
     if any(isinstance(node, ast.arg) and node.arg in named for node in ast.walk(forward.func)):
         return  # (a parameter of a function inside of the same name: left as it is)
 
-    used = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name)} | \
+    used = names_of(forward.func) | \
         {a.arg for a in ast.walk(forward.func) if isinstance(a, ast.arg)} | set(env)
     fresh = fresh_names(used, bare=True)
     np_name = numpy_alias(forward)

@@ -44,7 +44,7 @@ one (or a local bound once to one, ``lead = x.shape[:-1]``), as the tuples it jo
 
 import ast
 
-from .source import fresh_names, module_calls, rewrite_statements, walk, tree_copy
+from .source import fresh_names, module_calls, rewrite_statements, walk, tree_copy, names_of
 
 
 def rewrite(func):
@@ -53,7 +53,7 @@ def rewrite(func):
         return
     read = {n.id for n in walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     spread_only = _spread_only(func)
-    fresh = fresh_names({n.id for n in walk(func) if isinstance(n, ast.Name)} |
+    fresh = fresh_names(names_of(func) |
                         {a.arg for a in walk(func) if isinstance(a, ast.arg)})
     func.body = rewrite_statements(func.body, lambda stmt: _written(stmt, read, spread_only, fresh) or [stmt])
 
@@ -99,7 +99,7 @@ def _written(stmt, read, spread_only=frozenset(), fresh=None):
     kept = starred.id != "_" and starred.id in read
     if kept and starred.id in spread_only and _a_shape(value) and not isinstance(value, ast.Subscript) and \
             not {n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)} & \
-            {n.id for n in walk(value) if isinstance(n, ast.Name)}:
+            names_of(value):
         # *lead, d = x.shape, lead read only spread (x.reshape(*lead, 2, d // 2)): lead = x.shape[:-1], a
         # tuple of the sizes the list holds, read alike; the other names by their places, d = x.shape[-1]
         part = ast.Slice(ast.Constant(k) if k else None, ast.Constant(-after) if after else None, None)
@@ -200,7 +200,7 @@ def spread_returns(func, length):
     length nothing changes, is ``g(t[0], ..., t[n - 1])``, the items Python spreads."""
     if not any(isinstance(n, ast.Starred) and isinstance(n.ctx, ast.Load) for n in walk(func)):
         return
-    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in walk(func) if isinstance(a, ast.arg)}
+    used = names_of(func) | {a.arg for a in walk(func) if isinstance(a, ast.arg)}
     fresh = fresh_names(used)
 
     def named(stmt):

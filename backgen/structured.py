@@ -45,7 +45,7 @@ import numpy as np
 from .errors import BackgenError
 from .nested import stored_names as _stored
 from .parse import inlined_note, read_helper
-from .source import of_kinds, parents as node_parents, parts_list, walk, tree_copy
+from .source import of_kinds, parents as node_parents, parts_list, walk, tree_copy, names_of
 
 
 @dataclasses.dataclass
@@ -524,7 +524,7 @@ def _numbered(word, indices):
 
 
 def _all_names(func):
-    names = {n.id for n in walk(func) if isinstance(n, ast.Name)}
+    names = names_of(func)
     return names | {a.arg for a in walk(func) if isinstance(a, ast.arg)}
 
 
@@ -1088,7 +1088,7 @@ class _Rewriter:
                 node.id = renamed[node.id]
         for n, value in helper.helpers.items():  # the functions it calls (its own nested ones too)
             self.forward.helpers.setdefault(n, value)
-        read = {n.id for n in walk(func) if isinstance(n, ast.Name)} - local - set(renamed.values())
+        read = names_of(func) - local - set(renamed.values())
         for names, own in ((self.forward.env, helper.env), (self.forward.constants, helper.constants)):
             for n in sorted(read & set(own)):  # what its module's names mean (np, EPS), which the caller's
                 if names.get(n, own[n]) != own[n]:  # module may not name (a function read from its module)

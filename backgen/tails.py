@@ -43,7 +43,7 @@ where the place is in no such branch, or the function would grow past
 
 import ast
 
-from .source import walk, tree_copy
+from .source import walk, tree_copy, names_of
 from .tidy import _PURE_BUILTINS as TIDY_PURE_BUILTINS, _WRITING, _call_name
 
 MAX_NODES = 4000  # AST nodes a function may grow to by splitting
@@ -221,7 +221,7 @@ def _until_unbound_read(statements, bound, local):
                 return statements[:index] + [ast.copy_location(ast.Raise(exc=error, cause=None), statements[index])]
         if isinstance(stmt, _STOPS):
             break
-        if first is None and {node.id for node in ast.walk(stmt) if isinstance(node, ast.Name)} & local - bound - \
+        if first is None and names_of(stmt) & local - bound - \
                 inside:
             first = index
         bound |= inside

@@ -58,7 +58,7 @@ import re
 import numpy as np
 
 from .errors import BackgenError
-from .source import ends_in, fresh_names, holds, of_kinds, parents as node_parents, rewrite_statements, statements, walk, tree_copy
+from .source import ends_in, fresh_names, holds, of_kinds, parents as node_parents, rewrite_statements, statements, walk, tree_copy, names_of
 
 
 def tidy(func, error, loops=True, names=None, nodes=None):
@@ -88,7 +88,7 @@ def tidy(func, error, loops=True, names=None, nodes=None):
                              or [ast.copy_location(ast.Pass(), body[-1] if body else func)])  # (errors point at it)
     if any(isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple) and n.value.elts and
            isinstance(n.value.elts[-1], (ast.Tuple, ast.List)) for n in statements(func)):
-        used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
+        used = names_of(func) | {a.arg for a in func.args.args}
         func.body = _named_parts(func.body, used, params, func)
     _returned_nones_named(func, placeholders)
     if not loops or not holds(func, ast.For):
@@ -162,7 +162,7 @@ def _returned_nones_named(func, placeholders):
     places = [k for k in range(len(returns[0].value.elts)) if all(_none(n.value.elts[k]) for n in returns)]
     if not places:
         return
-    fresh = fresh_names({n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args} |
+    fresh = fresh_names(names_of(func) | {a.arg for a in func.args.args} |
                         set(placeholders), bare=True)
     for k in places:
         name = fresh("cache" if k == len(returns[0].value.elts) - 1 else "nothing")
@@ -209,7 +209,7 @@ class _Context:
     def fresh(self, base):
         """A name the function holds nowhere (``base`` itself where it is free)."""
         if self._fresh is None:
-            self._fresh = fresh_names({n.id for n in walk(self.func) if isinstance(n, ast.Name)} |
+            self._fresh = fresh_names(names_of(self.func) |
                                       {a.arg for a in walk(self.func) if isinstance(a, ast.arg)}, bare=True)
         return self._fresh(base)
 
@@ -226,7 +226,7 @@ def _caches_built_up(func):
               and "cache" in part.elts[-1].id.lower()}
     if not caches:
         return False
-    fresh = fresh_names({n.id for n in walk(func) if isinstance(n, ast.Name)} |
+    fresh = fresh_names(names_of(func) |
                         {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}, bare=True)
     for node in statements(func):
         for field in ("body", "orelse", "finalbody"):
@@ -423,7 +423,7 @@ def _renamings(stmt):
             and all(isinstance(e, (ast.Name, ast.Call)) for e in stmt.value.elts)):
         return [stmt]
     targets = [e.id for e in stmt.targets[0].elts]
-    reads = [{n.id for n in walk(v) if isinstance(n, ast.Name)} for v in stmt.value.elts]
+    reads = [names_of(v) for v in stmt.value.elts]
     if len(set(targets)) != len(targets) or any(t in set().union(*reads[k + 1:]) for k, t in enumerate(targets)):
         return [stmt]  # (a, b = b, a: each value is read before any name is given)
     return [ast.fix_missing_locations(ast.copy_location(ast.Assign([ast.Name(t, ast.Store())], v, type_comment=None),

@@ -31,7 +31,7 @@ import ast
 import inspect
 
 from .nested import Nested
-from .source import fresh_names, walk, tree_copy
+from .source import fresh_names, walk, tree_copy, names_of
 
 
 def specialize(forward, read_plain):
@@ -56,7 +56,7 @@ def specialize(forward, read_plain):
             func = _written_for(helper.func, count)
             if func is None:
                 continue
-            taken = set(forward.helpers) | {n.id for n in walk(forward.func) if isinstance(n, ast.Name)}
+            taken = set(forward.helpers) | names_of(forward.func)
             func.name = fresh_names(taken)(f"{call.func.id}_{count}")
             forward.helpers[func.name] = Nested(func, helper.filename, helper.lines, dict(helper.env),
                                                 module_functions(forward, call.func.id, helper),
@@ -109,7 +109,7 @@ def _written_for(func, count):
     if any(isinstance(n, ast.Name) and n.id == star.arg and not isinstance(n.ctx, ast.Load) for n in walk(func)) \
             or any(isinstance(n, (ast.FunctionDef, ast.Lambda)) and n is not func for n in walk(func)):
         return None
-    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
+    used = names_of(func) | {a.arg for a in func.args.args}
     fresh = fresh_names(used, bare=True)
     names = [fresh(f"{star.arg}_{k}") for k in range(count)]
     func.args.args = func.args.args + [ast.copy_location(ast.arg(n), star) for n in names]
@@ -190,7 +190,7 @@ def spread_tuples(forward, read_plain):
         key = (call.func.id, tuple(sorted(sizes.items())))
         if key not in written:
             func = _spread_for(helper.func, sizes)
-            taken = set(forward.helpers) | {n.id for n in walk(forward.func) if isinstance(n, ast.Name)}
+            taken = set(forward.helpers) | names_of(forward.func)
             func.name = fresh_names(taken)(f"{call.func.id}_" + "_".join(str(n) for _, n in sorted(sizes.items())))
             forward.helpers[func.name] = Nested(func, helper.filename, helper.lines, dict(helper.env),
                                                 module_functions(forward, call.func.id, helper),

@@ -19,7 +19,7 @@ or with other keywords (``excluded=``, ``signature=``) is refused at the call, s
 import ast
 
 from . import source
-from .source import tree_copy
+from .source import tree_copy, names_of
 
 # math's function -> (NumPy's function computing it element by element, the number of arguments)
 AS_NUMPY = {
@@ -100,7 +100,7 @@ def _helper_vectorized(call, forward, numpy_name):
             f"integer there truncates the others), which backgen reads where each return of {func.args[0].id} "
             "is surely a float (a float written out, a function of math, a division): give "
             "otypes=[float]", call)
-    used = {n.id for n in ast.walk(call) if isinstance(n, ast.Name)}
+    used = names_of(call)
     item = source.fresh_names(used, bare=True)("item")
 
     def np_(name, *args):

@@ -22,7 +22,7 @@ calling a function of the user's own (which might write into arrays) is given a 
 import ast
 
 from .memory import VIEWS
-from .source import rewrite_statements, statements
+from .source import rewrite_statements, statements, names_of
 
 _METHODS = frozenset({"transpose", "swapaxes", "reshape", "ravel", "squeeze"})
 _FUNCTIONS = frozenset(name.rpartition(".")[2] for name in VIEWS if name.startswith("np."))
@@ -32,7 +32,7 @@ def rewrite(func):
     _flat_reads(func)
     if not any(_candidate(node) for node in statements(func)):
         return  # (most functions: no target is a part of an unnamed view)
-    taken = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)} | {a.arg for a in ast.walk(func)
+    taken = names_of(func) | {a.arg for a in ast.walk(func)
                                                                          if isinstance(a, ast.arg)}
     named = {}
     func.body = rewrite_statements(func.body, lambda stmt: _written(stmt, taken, named))
