@@ -295,7 +295,7 @@ def _items_read(func, params):
             items.add(id(part))
             if isinstance(part, ast.Subscript) and isinstance(part.slice, ast.Slice):
                 items.add(id(part.value))
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, (ast.For, ast.comprehension)):
             iterated(_iterated_parts(node))
         elif isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("list", "tuple") and \
@@ -310,7 +310,7 @@ def _items_read(func, params):
         elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and \
                 type(node.slice.value) is int:
             items.add(id(node.value))
-    reads = [node for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)]
+    reads = [node for node in walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)]
     return frozenset(p for p in params if any(n.id == p for n in reads) and
                      all(id(n) in items for n in reads if n.id == p))
 
@@ -326,12 +326,12 @@ def _iterated_parts(loop):
 def _iteration(func, name):
     """The first loop (or comprehension, ``zip``, ``enumerate``) iterating the name ``name``: its iterable;
     else None (the ``def`` line)."""
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, (ast.For, ast.comprehension)):
             if any(isinstance(part, ast.Name) and part.id == name for part in _iterated_parts(node)) or any(  # (zip
                     isinstance(n, ast.Call) and getattr(n.func, "id", None) == "len" and n.args and  # and enumerate
                     isinstance(n.args[0], ast.Name) and n.args[0].id == name  # as desugared: range(len(d)))
-                    for n in ast.walk(node.iter)):
+                    for n in walk(node.iter)):
                 return node.iter
     return None
 
@@ -490,7 +490,7 @@ class Differentiable:
         params = list(self._signature.parameters)
         self._inert = {}  # (names of integer arrays) -> those no output depends on through a gradient
         self._indices = _labels(forward, params)
-        loaded = {node.id for node in ast.walk(forward.func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+        loaded = {node.id for node in walk(forward.func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
         self._indices |= set(params) - loaded  # never read: integers given it are no more than labels
         self._arithmetic = shape_free.arithmetic_only(forward.func, params)
         self._compared = shape_free.compared_only(forward.func, params)
@@ -499,7 +499,7 @@ class Differentiable:
         self._counts |= forward.counted & set(params)  # (poisson.logpmf(y, mu): y the data's counts)
         self._items_read = _items_read(self._func, params)
         self._keyed = frozenset(structured.iterated(forward.func))  # (read by position: for u in d, a, b = d)
-        self._subscripts = {node.slice.id for node in ast.walk(forward.func)  # (W[idx]: idx the whole index)
+        self._subscripts = {node.slice.id for node in walk(forward.func)  # (W[idx]: idx the whole index)
                             if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name)}
         self._sequences = structured.read_as_sequences(forward.func)
         self._number_dicts = {n for n in params if structured.numbers_read_by_key(forward, n)}  # (read at keys)
@@ -1538,7 +1538,7 @@ def _rounds(func):
     return any(isinstance(node, ast.Call) and (getattr(node.func, "attr", None) or getattr(
         node.func, "id", None)) in COUNTS | {"arange"} and not (
             all(_size_only(a, sized) for a in node.args) and all(_size_only(k.value, sized) for k in node.keywords))
-        for node in ast.walk(func))
+        for node in walk(func))
 
 
 _WRITING_CALLS = frozenset({"copyto", "fill_diagonal", "put", "place", "putmask", "put_along_axis", "at"})
@@ -1570,7 +1570,7 @@ def _order_matters(func, module):
 
 def _order_uses(func, module, seen, found):
     """Add to ``found`` what ``func`` and the module's functions it calls do: "write", "view", "unknown"."""
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, (ast.Store, ast.Del)) or \
                 isinstance(node, ast.AugAssign):
             found.add("write")
@@ -1647,7 +1647,7 @@ def _sized_names(func):
     """The names ``func`` binds only to sizes of arrays and integers (``N = x.shape[0]``, ``N, D = x.shape``,
     ``for i in range(N)``)."""
     bound = collections.defaultdict(list)  # name -> what each binding gives it (None: not a size)
-    for node in (n for stmt in func.body for n in ast.walk(stmt)):
+    for node in (n for stmt in func.body for n in walk(stmt)):
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Name):
@@ -1657,24 +1657,24 @@ def _sized_names(func):
                     for e in target.elts:
                         bound[getattr(e, "id", None)].append(ast.Constant(0))
                 else:
-                    for e in ast.walk(target):
+                    for e in walk(target):
                         if isinstance(e, ast.Name):
                             bound[e.id].append(None)
         elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and isinstance(node.target, ast.Name):
             bound[node.target.id].append(node.value if isinstance(node, ast.AugAssign) else None)
         elif isinstance(node, (ast.For, ast.comprehension)):
             ranged = isinstance(node.iter, ast.Call) and getattr(node.iter.func, "id", None) == "range"
-            for e in ast.walk(node.target):
+            for e in walk(node.target):
                 if isinstance(e, ast.Name):
                     bound[e.id].append(ast.Tuple(node.iter.args, ast.Load()) if ranged else None)
         elif isinstance(node, (ast.NamedExpr,)):
             bound[node.target.id].append(None)
         elif isinstance(node, (ast.With, ast.ExceptHandler, ast.Import, ast.ImportFrom, ast.FunctionDef,
                                ast.Lambda, ast.Global, ast.Nonlocal)):
-            for e in ast.walk(node):  # (bound otherwise: not followed)
+            for e in walk(node):  # (bound otherwise: not followed)
                 if isinstance(e, ast.Name) and isinstance(e.ctx, ast.Store):
                     bound[e.id].append(None)
-    params = {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+    params = {a.arg for a in walk(func.args) if isinstance(a, ast.arg)}
     sized = {name for name in bound if name not in params}
     changed = True
     while changed:  # (a name is a size where every binding of it is: dropped until none changes)
@@ -1769,7 +1769,7 @@ def _makes_sizes(text):
     tree.body = [node for node in tree.body if not (isinstance(node, ast.FunctionDef) and  # (backgen's own
                                                     node.name in runtime.HELPERS)]  # helpers: for every shape)
     reads = _size_names(tree)
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Slice) and (node.lower, node.upper) != (None, None) or \
                 isinstance(node, ast.Slice) and node.step is not None and not _unit_step(node.step):
             return True
@@ -1794,7 +1794,7 @@ def _size_names(tree):
     """``{name: array}`` for the names the module binds to a size of an array as it is (``N = x.shape[0]``,
     ``N, D = x.shape``, ``N = len(x)``)."""
     names = {}
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
             continue
         target, value = node.targets[0], node.value
@@ -1997,7 +1997,7 @@ def _helpers_below(func):
         node = source_node(func)
     except Exception:  # noqa: BLE001 -- no source: said as the forward is read
         return set()
-    called = {n.id for call in ast.walk(node) if isinstance(call, ast.Call)
+    called = {n.id for call in walk(node) if isinstance(call, ast.Call)
               for n in [call.func, *call.args, *(k.value for k in call.keywords)] if isinstance(n, ast.Name)}
     return unbound & called
 

@@ -14,7 +14,7 @@ item taken by a constant index (``np.broadcast_arrays(a, b)[1]``) is that item's
 
 import ast
 
-from .source import number, numpy_attribute, tree_copy
+from .source import number, numpy_attribute, tree_copy, walk
 
 SPELLED = frozenset({"broadcast_arrays"})  # (parse runs this rewriter only where the function spells one)
 
@@ -43,7 +43,7 @@ def rewrite(forward):
             shape = _call(np_, "broadcast_shapes", [_call(np_, "shape", [tree_copy(a)]) for a in node.args])
             new = ast.Tuple([_call(np_, "broadcast_to", [tree_copy(a), tree_copy(shape)])
                              for a in node.args], ast.Load())
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             new.broadcast_arrays = True  # (made here: an item indexed is that item)
             return new

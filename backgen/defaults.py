@@ -20,11 +20,11 @@ written so, ``default if config is None else config.get(key, default)``).
 
 import ast
 
-from .source import fresh_names, name_ids, tree_copy
+from .source import fresh_names, name_ids, tree_copy, walk
 
 
 def rewrite(func):
-    if not any(isinstance(n, ast.Attribute) and n.attr == "setdefault" for n in ast.walk(func)):
+    if not any(isinstance(n, ast.Attribute) and n.attr == "setdefault" for n in walk(func)):
         return
     names = set(name_ids(func)) | {a.arg for a in func.args.args}
     fresh = fresh_names(names)
@@ -107,14 +107,14 @@ def _got(stmt, name):
 
 
 def _mentions(node, name):
-    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+    return any(isinstance(n, ast.Name) and n.id == name for n in walk(node))
 
 
 def _reads(node, name):
     """The nodes of ``node`` that read the dict ``name`` as settings: ``name['key']`` loaded,
     ``name.get('key', default)``, ``name.setdefault('key', default)`` standing alone."""
     found = []
-    for n in ast.walk(node):
+    for n in walk(node):
         if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) and isinstance(n.value, ast.Name) and \
                 n.value.id == name and isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str):
             found.append(n.value)
@@ -128,7 +128,7 @@ def _reads(node, name):
 def _used_otherwise(stmt, name):
     """Whether ``stmt`` uses the dict ``name`` other than by reading a setting."""
     read = {id(n) for n in _reads(stmt, name)}
-    return any(isinstance(n, ast.Name) and n.id == name and id(n) not in read for n in ast.walk(stmt))
+    return any(isinstance(n, ast.Name) and n.id == name and id(n) not in read for n in walk(stmt))
 
 
 def _read_only_after(stmts, name):
@@ -158,13 +158,13 @@ def _written_from_reads(stmt, name):
 def _get(name, key, default, like):
     call = ast.Call(ast.Attribute(ast.Name(name, ast.Load()), "get", ast.Load()),
                     [ast.Constant(key), tree_copy(default)], [])
-    for node in ast.walk(call):
+    for node in walk(call):
         ast.copy_location(node, like)
     return call
 
 
 def _located(tree, like):
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if not hasattr(node, "lineno") or node.lineno is None:
             ast.copy_location(node, like)
     return tree
@@ -174,7 +174,7 @@ def _unless_none(name, default, read):
     """``default if name is None else read``."""
     test = ast.Compare(ast.Name(name, ast.Load()), [ast.Is()], [ast.Constant(None)])
     made = ast.IfExp(test, tree_copy(default), read)
-    for node in ast.walk(made):
+    for node in walk(made):
         if not hasattr(node, "lineno"):
             ast.copy_location(node, read)
     return made

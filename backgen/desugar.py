@@ -798,7 +798,7 @@ class _State:
             ast.Assign([ast.Name(flag, ast.Store())], ast.Constant(0)), loop))  # (a number: no booleans)
         test = ast.Compare(ast.Name(flag, ast.Load()), [ast.Eq()], [ast.Constant(0)])
         after = ast.If(test, rest, [])
-        for node in [after, *ast.walk(test)]:  # (where the else clause is: after the loop)
+        for node in [after, *walk(test)]:  # (where the else clause is: after the loop)
             ast.copy_location(node, rest[0])
         return [start, loop, after]
 
@@ -840,7 +840,7 @@ class _State:
             append = ast.Expr(ast.Call(ast.Attribute(ast.Name(call.func.value.id, ast.Load()), "append", ast.Load()),
                                        [ast.Name(item, ast.Load())], []))
             loop = ast.For(ast.Name(item, ast.Store()), call.args[0], [append], [])
-            for node in ast.walk(loop):
+            for node in walk(loop):
                 if "lineno" in node._attributes and not hasattr(node, "lineno"):
                     ast.copy_location(node, stmt)
             return before + self.block([loop])
@@ -933,7 +933,7 @@ class _State:
         generator expression read later than where it is written (``g = (... for r in X)``) is refused."""
         if not _comprehensions(expr):
             return expr
-        for parent in ast.walk(expr) if isinstance(expr, ast.AST) else ():
+        for parent in walk(expr) if isinstance(expr, ast.AST) else ():
             for child in ast.iter_child_nodes(parent):
                 if isinstance(child, ast.GeneratorExp) and not (isinstance(parent, ast.Call) and child in parent.args
                                                                 or isinstance(parent, ast.comprehension)):
@@ -1362,7 +1362,7 @@ def _breaking(stmts, result, done):
 
 def _after(stmt, loop):
     """``stmt`` (made by a rewrite) placed where ``loop`` ends, as what follows it."""
-    for node in ast.walk(stmt):
+    for node in walk(stmt):
         if "lineno" in node._attributes:
             node.lineno = node.end_lineno = loop.end_lineno
             node.col_offset = node.end_col_offset = loop.end_col_offset

@@ -36,7 +36,7 @@ def rewrite(forward, read_plain):
         at = call.keywords.index(spread[0])
         call.keywords[at:at + 1] = [ast.copy_location(k, spread[0]) for k in filled]
         for node in call.keywords:
-            for child in ast.walk(node):
+            for child in walk(node):
                 if not hasattr(child, "lineno"):
                     ast.copy_location(child, spread[0])
 

@@ -34,7 +34,7 @@ import ast
 
 from .scipy_calls import numpy_alias
 from .call_lines import assigned_at, lines_before, located
-from .source import fresh_names, name_ids, tree_copy
+from .source import fresh_names, name_ids, tree_copy, walk
 
 MODULE = "scipy.signal"
 FUNCTIONS = frozenset({"lfilter", "convolve2d", "correlate2d"})  # (scipy.signal's read: the 2-D ones in image_filters)
@@ -59,11 +59,11 @@ def rewrite(forward):
     def which(func):
         return signal_function(forward.env, func) == "lfilter"
 
-    if not any(isinstance(n, ast.Call) and which(n.func) for n in ast.walk(forward.func)):
+    if not any(isinstance(n, ast.Call) and which(n.func) for n in walk(forward.func)):
         return
     np_name = numpy_alias(forward)
     forward.env.setdefault("range", "range")
-    fresh = fresh_names(name_ids(forward.func) | {a.arg for a in ast.walk(forward.func.args) if isinstance(a, ast.arg)},
+    fresh = fresh_names(name_ids(forward.func) | {a.arg for a in walk(forward.func.args) if isinstance(a, ast.arg)},
                         bare=True)
 
     def np_call(attr, *args):
@@ -183,7 +183,7 @@ def rewrite(forward):
         return ast.Name(out, ast.Load())
 
     lines_before(forward, lambda node, before: located(filtered(node, before), node) if which(node.func) else node)
-    for node in ast.walk(forward.func):
+    for node in walk(forward.func):
         if isinstance(node, ast.Call) and which(node.func):
             raise forward.error("scipy.signal.lfilter is differentiated where a statement computes it (an "
                                 "assignment, a return), not in a comprehension, a lambda, a conditional "

@@ -38,7 +38,7 @@ from .rules import FRESH_CALLS, RULES, operand_view
 from .stage_calls import helper_roles
 from .structured import keys_needed
 from .view_targets import view_root
-from .source import tree_copy, names_of
+from .source import tree_copy, names_of, walk
 
 RETURN = " return {}"  # versions key of the i-th returned value (not a Python name)
 
@@ -250,11 +250,11 @@ class StatementStager:
         dict of the same keys.  Refused where the function iterates over it or calls its methods
         (``d.items()``, ``for k in d``, ``d.get(k)``)."""
         func = self.func
-        unpacked = {t.id for node in ast.walk(func) if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+        unpacked = {t.id for node in walk(func) if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
                     for target in node.targets if isinstance(target, (ast.Tuple, ast.List))
-                    for t in ast.walk(target) if isinstance(t, ast.Name)}
+                    for t in walk(target) if isinstance(t, ast.Name)}
         grouped = []  # (name, the names its value is made of): cache = (fc_cache, relu_cache), c = cache, and
-        for node in ast.walk(func):  # a, c = (out, cache) item by item, as a layer written out in its caller has
+        for node in walk(func):  # a, c = (out, cache) item by item, as a layer written out in its caller has
             if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
                 continue
             target, value = node.targets[0], node.value
@@ -273,7 +273,7 @@ class StatementStager:
                     unpacked.add(target)
                     grown = True
         entries, plain = set(), set()
-        for node in ast.walk(func):
+        for node in walk(func):
             if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name:
                 entries.add(id(node.value))
             elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id == name and \
@@ -287,12 +287,12 @@ class StatementStager:
             if isinstance(node, (ast.Assign, ast.AugAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
-                    written = [t for t in ast.walk(target) if isinstance(t, ast.Subscript) and
+                    written = [t for t in walk(target) if isinstance(t, ast.Subscript) and
                                isinstance(t.value, ast.Name) and t.value.id == name]
                     if written and (not isinstance(target, ast.Subscript) or isinstance(node.value, ast.Name) and
                                     node.value.id in unpacked):
                         return False  # (a, caches['fc'] = layer(x); caches[i] = cache: a dict of caches)
-        for node in ast.walk(func):
+        for node in walk(func):
             if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load) and \
                     id(node) not in entries and id(node) not in plain:
                 return self.dict_used_whole(name, node, func)
@@ -302,7 +302,7 @@ class StatementStager:
         """``name``, a dict the function fills, read otherwise than by its entries at ``node``: refused
         clearly where it is iterated over or a method of it called; False (left to the rest of backgen,
         which refuses a dict read whole) for any other use."""
-        for other in ast.walk(func):
+        for other in walk(func):
             looped = isinstance(other, (ast.For, ast.comprehension)) and other.iter is node
             called = isinstance(other, ast.Attribute) and other.value is node
             if looped or called:
@@ -1631,7 +1631,7 @@ def _number_arithmetic(text, math_name):
     array (``+=`` binds a name holding it anew)."""
     calls = {"float", "int", "abs", "round", "min", "max", "pow"}
     tree = _items_as_numbers(source.expression(text), math_name)
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Constant):
             if node.value.__class__ not in (int, float):
                 return False
@@ -1892,15 +1892,15 @@ def _bound_before(stmts, name, node):
     """Whether every path through ``stmts`` to ``node`` (a node inside one of them) gives ``name`` a value
     first: its value before them is not read at ``node`` or after it on that way (False where unsure)."""
     for stmt in stmts:
-        if not any(n is node for n in ast.walk(stmt)):
+        if not any(n is node for n in walk(stmt)):
             if name in _set_on_every_path([stmt]):
                 return True
             continue
-        if isinstance(stmt, ast.If) and not any(n is node for n in ast.walk(stmt.test)):
-            inside = stmt.body if any(n is node for s in stmt.body for n in ast.walk(s)) else stmt.orelse
+        if isinstance(stmt, ast.If) and not any(n is node for n in walk(stmt.test)):
+            inside = stmt.body if any(n is node for s in stmt.body for n in walk(s)) else stmt.orelse
             return _bound_before(inside, name, node)
         if isinstance(stmt, (ast.For, ast.While)) and not stmt.orelse and \
-                any(n is node for s in stmt.body for n in ast.walk(s)):
+                any(n is node for s in stmt.body for n in walk(s)):
             if isinstance(stmt, ast.For) and name in names_of(stmt.target):
                 return True  # (bound as each iteration starts)
             return _bound_before(stmt.body, name, node)  # (each iteration, before the write)
@@ -1918,10 +1918,10 @@ def _rebound_after(stmts, name, node):
 def _after(stmts, name, node):
     """``_rebound_after``'s walk: "bound", "read", or "open" (the end reached with the value kept)."""
     for k, stmt in enumerate(stmts):
-        if not any(n is node for n in ast.walk(stmt)):
+        if not any(n is node for n in walk(stmt)):
             continue
-        if isinstance(stmt, ast.If) and not any(n is node for n in ast.walk(stmt.test)):
-            inside = stmt.body if any(n is node for s in stmt.body for n in ast.walk(s)) else stmt.orelse
+        if isinstance(stmt, ast.If) and not any(n is node for n in walk(stmt.test)):
+            inside = stmt.body if any(n is node for s in stmt.body for n in walk(s)) else stmt.orelse
             state = _after(inside, name, node)
         elif isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr)):
             state = "open"
@@ -1961,9 +1961,9 @@ def _reads_name(node, name):
     """Whether ``node`` reads ``name`` (or, an augmented assignment to it, reads it there)."""
     if node is None:
         return False
-    if isinstance(node, ast.AugAssign) and any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.target)):
+    if isinstance(node, ast.AugAssign) and any(isinstance(n, ast.Name) and n.id == name for n in walk(node.target)):
         return True
-    return any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Store) for n in ast.walk(node))
+    return any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Store) for n in walk(node))
 
 
 def _set_on_every_path(stmts):
@@ -1976,7 +1976,7 @@ def _set_on_every_path(stmts):
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             names |= {n.id for t in targets if isinstance(t, (ast.Name, ast.Tuple, ast.List))
-                      for n in ast.walk(t) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+                      for n in walk(t) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     return names
 
 

@@ -288,6 +288,6 @@ def _jumps(stmts):
 
 
 def _located(node, where):
-    for child in ast.walk(node):
+    for child in walk(node):
         ast.copy_location(child, where)
     return node

@@ -19,7 +19,7 @@ twice in ``geomspace``'s formula, are expressions without side effects, as argum
 
 import ast
 
-from .source import numpy_attribute, tree_copy
+from .source import numpy_attribute, tree_copy, walk
 
 SPELLED = frozenset({"logspace", "geomspace"})  # (parse runs this rewriter only where the function spells one)
 _PARAMS = {"logspace": ("start", "stop", "num", "endpoint", "base"), "geomspace": ("start", "stop", "num", "endpoint")}
@@ -55,7 +55,7 @@ def rewrite(forward):
             if "start" not in given or "stop" not in given:
                 return node
             new = _formula(name, given, np_name)
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)

@@ -23,7 +23,7 @@ are left as they are (and refused as values backgen does not read).
 
 import ast
 
-from .source import numpy_attribute, tree_copy
+from .source import numpy_attribute, tree_copy, walk
 
 SPELLED = frozenset({"r_", "c_", "mgrid", "ogrid"})  # (parse runs this rewriter only where the function spells one)
 
@@ -87,7 +87,7 @@ def rewrite(forward):
                 new = _grid(np_, found[1], items)
                 if new is None:
                     return node
-                for sub in ast.walk(new):
+                for sub in walk(new):
                     if not hasattr(sub, "lineno"):
                         ast.copy_location(sub, node)
                 return new
@@ -103,7 +103,7 @@ def rewrite(forward):
             axis = [ast.keyword("axis", ast.Constant(-1))] if found[1] == "c_" else []
             new = ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), "concatenate", ast.Load()),
                            [ast.List(parts, ast.Load())], axis)
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 if not hasattr(sub, "lineno"):
                     ast.copy_location(sub, node)
             return new

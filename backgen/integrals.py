@@ -28,7 +28,7 @@ points (``np.moveaxis(..., 0, axis)``).  With ``retstep``, ``dtype`` or another 
 import ast
 
 from . import source
-from .source import module_calls, number, tree_copy
+from .source import module_calls, number, tree_copy, walk
 from .scipy_calls import numpy_alias
 
 
@@ -63,7 +63,7 @@ def rewrite(forward):
             elif name is not None:
                 new = _sum(forward, node)
             if name is not None:
-                for sub in ast.walk(new):
+                for sub in walk(new):
                     ast.copy_location(sub, node)
                 return new
             return node
@@ -178,7 +178,7 @@ def _cumulative(forward, which):
                 def visit_Name(self, name):  # (a copy where an argument is written twice)
                     return tree_copy(parts[name.id]) if name.id in parts else name
             new = Parts().visit(ast.parse(source.renamed(text, {"np": np_name}), mode="eval").body)
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)

@@ -22,7 +22,7 @@ call is left as it is.
 
 import ast
 
-from .source import module_calls, tree_copy
+from .source import module_calls, tree_copy, walk
 from .scipy_calls import numpy_alias
 
 REDUCTIONS = ("sum", "mean", "prod", "max", "min", "amax", "amin", "var", "std")
@@ -62,7 +62,7 @@ def rewrite(forward):
                 spread = _spread(np_, name, array, rest, node.keywords) if initial is None else None
                 if spread is None:
                     return node
-                for sub in ast.walk(spread):
+                for sub in walk(spread):
                     ast.copy_location(sub, node)
                 return spread
             if initial is not None and name not in _STARTED or \
@@ -80,7 +80,7 @@ def rewrite(forward):
                 joined = _STARTED[name]
                 new = _call(np_, joined, [new, initial]) if isinstance(joined, str) else \
                     ast.BinOp(new, joined(), tree_copy(initial))
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)

@@ -98,7 +98,7 @@ def rewrite(forward):
                 new = hypot_of([ast.BinOp(p, ast.Sub(), q) for p, q in zip(first.elts, second.elts)])
             else:
                 return node
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)
@@ -114,7 +114,7 @@ def _products(forward):
     if calls is None:
         return
     which, _ = calls
-    used = name_ids(forward.func) | {a.arg for a in ast.walk(forward.func.args) if isinstance(a, ast.arg)}
+    used = name_ids(forward.func) | {a.arg for a in walk(forward.func.args) if isinstance(a, ast.arg)}
 
     def fresh(base):
         name, k = base, 1
@@ -139,7 +139,7 @@ def _products(forward):
         if any(isinstance(n, (ast.IfExp, ast.BoolOp, ast.NamedExpr)) or isinstance(n, ast.Call) and (
                 isinstance(n.func, ast.Attribute) and n.func.attr in _CHANGING or
                 isinstance(n.func, ast.Name) and n.func.id in forward.helpers) for part in parts(stmt)
-               for n in ast.walk(part)):
+               for n in walk(part)):
             return [stmt]  # (computed first, the product could read what the statement changes or never
             # computes: left as it is, and refused)
 
@@ -164,7 +164,7 @@ def _products(forward):
                              [ast.Name(product, ast.Store())],
                              ast.BinOp(ast.Name(product, ast.Load()), ast.Mult(), ast.Name(item, ast.Load())))], [])]
                 for line in lines:
-                    for sub in ast.walk(line):
+                    for sub in walk(line):
                         ast.copy_location(sub, node)
                         if isinstance(sub, ast.stmt):
                             sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset

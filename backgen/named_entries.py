@@ -272,7 +272,7 @@ def _computed_keys_written_out(func):
             names_of(node.slice) - {"str"} == {var} and \
             all(isinstance(n, _KEY_NODES) and not (isinstance(n, ast.Call) and not (
                 isinstance(n.func, ast.Name) and n.func.id == "str" and len(n.args) == 1 and not n.keywords))
-                for n in ast.walk(node.slice))
+                for n in walk(node.slice))
 
     def key(node, var, value):
         try:

@@ -118,7 +118,7 @@ def _pulled(stmts, stored, lifted):
             continue
         if isinstance(stmt, ast.FunctionDef) and stored.count(stmt.name) == 1 and not stmt.decorator_list \
                 and not any(isinstance(n, ast.Name) for d in stmt.args.defaults + stmt.args.kw_defaults
-                            if d is not None for n in ast.walk(d)):
+                            if d is not None for n in walk(d)):
             lifted.append(stmt)  # (defaults of constants only: the same whenever the def runs)
             continue
         for field in ("body", "orelse"):

@@ -15,7 +15,7 @@ refused there).  The array, moved inside, is an expression without side effects,
 
 import ast
 
-from .source import number, numpy_attribute, tree_copy
+from .source import number, numpy_attribute, tree_copy, walk
 
 SPELLED = frozenset({"reshape", "ravel", "flatten"})  # (parse runs this rewriter only where the function
 # spells one)
@@ -41,7 +41,7 @@ def rewrite(forward):
                 new = _method(func, node)
             if new is None:
                 return node
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)

@@ -18,7 +18,7 @@ are (and refused as functions with no rule).
 
 import ast
 
-from .source import numpy_attribute, tree_copy
+from .source import numpy_attribute, tree_copy, walk
 
 SPELLED = frozenset({"outer"})  # (parse runs this rewriter only where the function spells one)
 OPERATORS = {"add": ast.Add, "subtract": ast.Sub}
@@ -50,7 +50,7 @@ def rewrite(forward):
                                [_outer(np_, a, _ones_like(np_, b)), _outer(np_, _ones_like(np_, a), b)], [])
             else:
                 new = ast.BinOp(_outer(np_, a, _ones_like(np_, b)), OPERATORS[ufunc](), _outer(np_, _ones_like(np_, a), b))
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)

@@ -405,7 +405,7 @@ def _extremes_of_parameters(forward):
                 items = ast.ListComp(ast.Name(item, ast.Load()), [ast.comprehension(
                     ast.Name(item, ast.Store()), node.args[0], [], 0)])
                 node.args = [ast.copy_location(items, node.args[0])]
-                for sub in ast.walk(items):
+                for sub in walk(items):
                     ast.copy_location(sub, node.args[0])
             return node
     Extremes().visit(forward.func)
@@ -417,7 +417,7 @@ def _repeated_lists(forward):
     holds it (a value computed there, ``[x * 2.0] * n``, would be n objects, arrays of their own)."""
     def plain(node):
         return all(isinstance(n, (ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop,
-                                  ast.Load)) for n in ast.walk(node))
+                                  ast.Load)) for n in walk(node))
 
     class Repeated(ast.NodeTransformer):
         def visit_BinOp(self, node):
@@ -431,7 +431,7 @@ def _repeated_lists(forward):
             item = _fresh_item(forward.func)
             counter = ast.Call(ast.Name("range", ast.Load()), [count], [])
             made = ast.ListComp(items.elts[0], [ast.comprehension(ast.Name(item, ast.Store()), counter, [], 0)])
-            for sub in ast.walk(made):
+            for sub in walk(made):
                 ast.copy_location(sub, node)
             return made
     Repeated().visit(forward.func)
@@ -477,7 +477,7 @@ def _write_add_at(forward):
 def _a_list(func, name):
     """Whether ``func`` makes ``name`` a list somewhere (a list display or comprehension, ``list(...)``
     assigned to it, or a list's method called on it)."""
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
             value = node.value
             if isinstance(value, (ast.List, ast.ListComp)) or isinstance(value, ast.Call) and \
@@ -528,7 +528,7 @@ def _rewrite_at_calls(stmts, forward, numpy_names, inserts):
                              [ast.Name(dst, ast.Load())], axis)  # reverse=, and has no y[...] to write)
             stmts[i] = ast.Assign([ast.Subscript(ast.Name(dst, ast.Load()), ast.Constant(Ellipsis), ast.Store())],
                                   value)
-            for node in ast.walk(stmts[i]):
+            for node in walk(stmts[i]):
                 ast.copy_location(node, stmt)
             continue
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "copyto" and \
@@ -541,7 +541,7 @@ def _rewrite_at_calls(stmts, forward, numpy_names, inserts):
                                  [call.keywords[0].value, value, ast.Name(dst, ast.Load())], [])
             target = ast.Subscript(ast.Name(dst, ast.Load()), ast.Constant(Ellipsis), ast.Store())
             stmts[i] = ast.Assign([target], value)
-            for node in ast.walk(stmts[i]):
+            for node in walk(stmts[i]):
                 if not hasattr(node, "lineno"):
                     ast.copy_location(node, stmt)
             ast.copy_location(stmts[i], stmt)
@@ -550,7 +550,7 @@ def _rewrite_at_calls(stmts, forward, numpy_names, inserts):
             or _put_write(call, numpy_names)
         if write is not None:
             stmts[i] = write
-            for node in ast.walk(write):
+            for node in walk(write):
                 ast.copy_location(node, stmt)
             continue
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "at"
@@ -562,12 +562,12 @@ def _rewrite_at_calls(stmts, forward, numpy_names, inserts):
                 and not any(isinstance(arg, ast.Starred) for arg in call.args):  # np.add.at(buf[:, :D], i, b):
             part = _fresh_name(forward.func, "part")  # the write into the array buf[:, :D] is, named first
             named = ast.Assign([ast.Name(part, ast.Store())], call.args[0])  # (part = buf[:, :D], a view of buf
-            for node in ast.walk(named):  # or a copy, as NumPy makes it), as Python evaluates it first
+            for node in walk(named):  # or a copy, as NumPy makes it), as Python evaluates it first
                 ast.copy_location(node, stmt)
             inserts.append((i, named))
             call.args[0] = ast.copy_location(ast.Name(part, ast.Load()), call.args[0])
         if len(call.args) == 3 and not call.keywords and isinstance(call.args[0], (ast.BinOp, ast.UnaryOp)) and \
-                not any(isinstance(n, (ast.Call, ast.NamedExpr)) for arg in call.args for n in ast.walk(arg)):
+                not any(isinstance(n, (ast.Call, ast.NamedExpr)) for arg in call.args for n in walk(arg)):
             stmts[i] = ast.copy_location(ast.Pass(), stmt)  # np.add.at(y + 1.0, i, b): into a new array no name
             continue  # holds, read by nothing after (its operands' arithmetic changes nothing either)
         if len(call.args) != 3 or call.keywords or not isinstance(call.args[0], ast.Name) or \
@@ -583,7 +583,7 @@ def _rewrite_at_calls(stmts, forward, numpy_names, inserts):
         target = ast.Subscript(ast.Name(call.args[0].id, ast.Load()), ast.Constant(Ellipsis), ast.Store())
         value = ast.Call(ast.Name(helper, ast.Load()), args, [])
         stmts[i] = ast.Assign([target], value)
-        for node in ast.walk(stmts[i]):
+        for node in walk(stmts[i]):
             ast.copy_location(node, stmt)
 
 
@@ -910,7 +910,7 @@ def _lambda_within(func, source, first, indent, filename):
                   if line is not None and col is not None and (line, col) != (func.__code__.co_firstlineno, 0)), None)
     if start is None:
         return None
-    found = [node for node in ast.walk(module) if isinstance(node, ast.Lambda)
+    found = [node for node in walk(module) if isinstance(node, ast.Lambda)
              and (node.body.lineno + first - 1, node.body.col_offset + indent) == start]
     if len(found) != 1 or len(found[0].args.args) != func.__code__.co_argcount:
         return None
@@ -940,7 +940,7 @@ def _read_source(source, name, filename):
         raise BackgenError("no function definition (def) found in the source", filename, 1, 1,
                            lines[0] if lines else None)
     if name is None and len(defs) > 1:  # the one function no other calls, the others its helpers
-        called = {n.id for d in defs for n in ast.walk(d) if isinstance(n, ast.Name) and n.id != d.name}
+        called = {n.id for d in defs for n in walk(d) if isinstance(n, ast.Name) and n.id != d.name}
         roots = [d.name for d in defs if d.name not in called and not getattr(d, "from_lambda", False)]
         name = roots[0] if len(roots) == 1 else None
     if name is None:
@@ -1340,7 +1340,7 @@ def _enum_bases(module):
     """``{name: kind}`` of the names under which ``module`` reads the enum module's base classes (``Enum``
     imported from it, or ``enum.Enum``: the attribute's name), of ``_ENUM_KINDS``."""
     found = {}
-    for node in ast.walk(module):
+    for node in walk(module):
         if isinstance(node, ast.ImportFrom) and node.module == "enum" and not node.level:
             found.update({alias.asname or alias.name: _ENUM_KINDS[alias.name] for alias in node.names
                           if alias.name in _ENUM_KINDS})
@@ -1499,7 +1499,7 @@ def _put_class_constants(func, constants, refuse=None, defaults=False):
     if not constants:
         return
     own = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
-        {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+        {a.arg for a in walk(func.args) if isinstance(a, ast.arg)}
 
     class Put(ast.NodeTransformer):
         def visit_Attribute(self, node):
@@ -1752,7 +1752,7 @@ def _constant_defaults(forward):
     for defaults in (args.defaults, args.kw_defaults):
         for k, default in enumerate(defaults):
             if default is not None and any(isinstance(n, ast.Name) and n.id in constants or
-                                           _module_number(forward, n) is not None for n in ast.walk(default)):
+                                           _module_number(forward, n) is not None for n in walk(default)):
                 defaults[k] = Put().visit(tree_copy(default))
 
 
@@ -2243,7 +2243,7 @@ def _list_targets_as_tuples(func):
     for node in walk(func):
         for target in node.targets if isinstance(node, ast.Assign) else \
                 [node.target] if isinstance(node, (ast.For, ast.comprehension)) else []:
-            for part in ast.walk(target):
+            for part in walk(target):
                 if isinstance(part, ast.List) and isinstance(part.ctx, ast.Store):
                     part.__class__ = ast.Tuple
 

@@ -46,7 +46,7 @@ import warnings
 
 import numpy as np
 
-from .source import bind_counts, fresh_names, name_ids, own_jumps, statements, tree_copy
+from .source import bind_counts, fresh_names, name_ids, own_jumps, statements, tree_copy, walk
 from .tails import _WRITING_METHODS as TAILS_WRITING_METHODS
 
 _BLOCKS = ("body", "orelse", "finalbody")
@@ -96,7 +96,7 @@ def unrolled(func, lineno, col, inside=False, known=None, lists=None):
     used = name_ids(func)
     known = {name: value for name, value in (known or {}).items()  # (a name the function rebinds: not known)
              if not any(isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
-                        for node in ast.walk(func))}
+                        for node in walk(func))}
     given = lists
     lists = _fixed_lists(func, given)
     lists.update(_appended_lists(func, known, lists, place))
@@ -226,7 +226,7 @@ def _fixed_lists(func, given=None):
     sizes, stores, derived, made = {}, bind_counts(func), {}, {}
     params = {a.arg for a in func.args.args + func.args.kwonlyargs}
     sizes.update({name: n for name, n in (given or {}).items() if name in params and stores.get(name) == 2})
-    for node in ast.walk(func):
+    for node in walk(func):
         if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
             continue
         if isinstance(node.value, (ast.List, ast.Tuple)) and \
@@ -258,9 +258,9 @@ def _fixed_lists(func, given=None):
     base = {name: (value.id if isinstance(value, ast.Name) else value.value.id) for name, value in derived.items()
             if name in sizes}
     aliases = {name for name, value in derived.items() if name in sizes and isinstance(value, ast.Name)}
-    parents = {id(child): parent for parent in ast.walk(func) for child in ast.iter_child_nodes(parent)}
+    parents = {id(child): parent for parent in walk(func) for child in ast.iter_child_nodes(parent)}
     refused = set()
-    for node in ast.walk(func):
+    for node in walk(func):
         if not (isinstance(node, ast.Name) and node.id in sizes and isinstance(node.ctx, ast.Load)):
             continue
         parent = parents.get(id(node))
@@ -303,12 +303,12 @@ def _appended_lists(func, known, lists, place):
              and stores.get(stmt.targets[0].id) == 1 and stmt.targets[0].id not in lists}
     at = next((k for k, stmt in enumerate(func.body) if any(  # (the loop reading one: a helper's loop written
         isinstance(n, ast.For) and (n.lineno, n.col_offset) == place and name_ids(n.iter) & empty  # out at the
-        for n in ast.walk(stmt))), None)  # call may stand at the same place)
+        for n in walk(stmt))), None)  # call may stand at the same place)
     if not empty or at is None:
         return {}
-    parents = {id(child): parent for parent in ast.walk(func) for child in ast.iter_child_nodes(parent)}
+    parents = {id(child): parent for parent in walk(func) for child in ast.iter_child_nodes(parent)}
     appends, refused = {}, set()
-    for node in ast.walk(func):  # each read: an append standing alone, an index, len, a loop's sequence
+    for node in walk(func):  # each read: an append standing alone, an index, len, a loop's sequence
         if not (isinstance(node, ast.Name) and node.id in empty and isinstance(node.ctx, ast.Load)):
             continue
         parent = parents.get(id(node))
@@ -333,10 +333,10 @@ def _appended_lists(func, known, lists, place):
             if items is not None and not stmt.orelse and not own_jumps(stmt.body):
                 visit(stmt.body, times * len(items))
             else:  # (an if, a while, a loop of items not known: how often it appends is not known)
-                refused.update(appends[id(n)] for n in ast.walk(stmt) if id(n) in appends)
+                refused.update(appends[id(n)] for n in walk(stmt) if id(n) in appends)
     visit(func.body[:at], 1)
     for stmt in func.body[at:]:  # (an append at or after the loop reading the list)
-        refused.update(appends[id(n)] for n in ast.walk(stmt) if id(n) in appends)
+        refused.update(appends[id(n)] for n in walk(stmt) if id(n) in appends)
     return {name: n for name, n in counts.items() if name not in refused and 0 < n <= MAX_UNROLLED}
 
 
@@ -439,7 +439,7 @@ def sizes(func):
     ``float`` (0.0), the sizes a peeled loop's test that it runs may be decided by.  Not a
     parameter the function binds anew (``X = X[1:]``): its annotation no longer tells its shape."""
     found = Sizes()
-    stores = [node.id for node in ast.walk(func) if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)]
+    stores = [node.id for node in walk(func) if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)]
     for arg in func.args.args:
         note = arg.annotation
         if arg.arg in stores or arg.arg in found:
@@ -453,7 +453,7 @@ def sizes(func):
                 found[arg.arg] = np.broadcast_to(0.0, dims)  # (of the shape, holding nothing)
             except ValueError:
                 continue
-    single = {node.targets[0].id for node in ast.walk(func) if isinstance(node, ast.Assign)
+    single = {node.targets[0].id for node in walk(func) if isinstance(node, ast.Assign)
               and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)}
     found.once = frozenset(name for name in single if stores.count(name) == 1)
     return found
@@ -497,7 +497,7 @@ def known_to_run(written, known, before=()):
 def _data_dependent(node):
     """Whether ``node`` holds a comparison (``X[X[:, 0] > 0]``): a size it gives may hang on the data,
     which the arrays of zeros ``sizes`` makes do not hold."""
-    return any(isinstance(n, (ast.Compare, ast.BoolOp)) for n in ast.walk(node))
+    return any(isinstance(n, (ast.Compare, ast.BoolOp)) for n in walk(node))
 
 
 def _run_on_sizes(stmt, values):
@@ -564,7 +564,7 @@ def _guarded(test, statements, loop):
     if loop.orelse or getattr(loop, "guarded_peel", False):
         return None
     loop.guarded_peel = True  # (kept by the copies made of the function)
-    for node in (n for statement in statements for n in ast.walk(statement)):
+    for node in (n for statement in statements for n in walk(statement)):
         if isinstance(node, (ast.For, ast.While)) and (node.lineno, node.col_offset) == (loop.lineno, loop.col_offset):
             node.guarded_peel = True  # (the loop's copies on the paths of an iteration that may break)
     guard = ast.copy_location(ast.If(test=test, body=statements, orelse=[]), loop)
@@ -591,7 +591,7 @@ def _range_written_out(loop, body, used, iteration=None):
     bounds = []
     for role, bound in (("start", start), ("stop", stop)):
         if isinstance(bound, ast.Constant) or not name_ids(bound) & changed and all(
-                not isinstance(n, (ast.Call, ast.NamedExpr)) or _call_of(n, "len", 1) for n in ast.walk(bound)):
+                not isinstance(n, (ast.Call, ast.NamedExpr)) or _call_of(n, "len", 1) for n in walk(bound)):
             bounds.append(bound)  # (the same after the first iteration as before it: n, X.shape[0], len(xs))
             continue
         name = fresh(role)
@@ -637,12 +637,12 @@ def _sequence_written_out(loop, body, used, iteration=None):
     else:
         sequences = [iterable]
     if any(isinstance(n, (ast.NamedExpr, ast.Lambda, ast.Yield, ast.YieldFrom, ast.Await))
-           for seq in sequences for n in ast.walk(seq)):
+           for seq in sequences for n in walk(seq)):
         return None
     binds = []
     for k, seq in enumerate(sequences):
         plain = isinstance(seq, (ast.Name, ast.Attribute, ast.Subscript)) and \
-            not any(isinstance(n, ast.Call) for n in ast.walk(seq))  # (read three times: names, calling nothing)
+            not any(isinstance(n, ast.Call) for n in walk(seq))  # (read three times: names, calling nothing)
         if plain and not name_ids(seq) & (changed | rebound):
             continue
         if plain and name_ids(seq) & changed:
@@ -692,7 +692,7 @@ def _decided(test, before):
     """True or False: what ``test`` (comparisons of names and literals) gives where the statements
     ``before`` end, each name it reads known there (``_literal_values``); None where that is not known."""
     values = _literal_values(before)
-    for node in ast.walk(test):
+    for node in walk(test):
         if not isinstance(node, _COMPARE) or isinstance(node, ast.Name) and node.id not in values:
             return None
     try:
@@ -710,13 +710,13 @@ def _literal_values(stmts):
     (``+ - * // %``) of literals and names known there (``k = 0``, then ``k = k + 1``); a name any
     other statement binds (in a nested block too) is not known after it; none at all where a function
     declares a name ``global`` or ``nonlocal`` (a call may then bind it)."""
-    if any(isinstance(node, (ast.Global, ast.Nonlocal)) for stmt in stmts for node in ast.walk(stmt)):
+    if any(isinstance(node, (ast.Global, ast.Nonlocal)) for stmt in stmts for node in walk(stmt)):
         return {}
     values = {}
     for stmt in stmts:
         value = _literal_value(stmt.value, values) if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
             and isinstance(stmt.targets[0], ast.Name) else None
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
                 values.pop(node.id, None)
         if value is not None:
@@ -726,7 +726,7 @@ def _literal_values(stmts):
 
 def _literal_value(node, values):
     """The number or truth ``node`` (a literal, a name of ``values``, arithmetic of those) gives, or None."""
-    for sub in ast.walk(node):
+    for sub in walk(node):
         if isinstance(sub, ast.Constant):
             if type(sub.value) not in (int, float, bool) or type(sub.value) is int and abs(sub.value) > 2 ** 31:
                 return None
@@ -806,9 +806,9 @@ def _rebound(nodes):
     """The names ``nodes`` bind by ``=`` (or as a loop's target) and change in no other way: not by
     ``op=``, nor written into, nor given to a method that writes (``L.append(v)``, ``x.sort()``) or to a
     call of another kind (``_written``)."""
-    bound = {n.id for tree in nodes for node in ast.walk(tree) if isinstance(node, (ast.Assign, ast.For))
+    bound = {n.id for tree in nodes for node in walk(tree) if isinstance(node, (ast.Assign, ast.For))
              for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
-             for n in ast.walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+             for n in walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     return bound - _written([_without_rebinding(tree) for tree in nodes], _WRITING_METHODS)
 
 
@@ -816,10 +816,10 @@ def _without_rebinding(tree):
     """A copy of ``tree`` with the plain names bound by ``=`` and a loop's target made reads (what else
     it writes left as it is)."""
     tree = tree_copy(tree)
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, (ast.Assign, ast.For)):
             for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-                for n in ast.walk(target):
+                for n in walk(target):
                     if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
                         n.ctx = ast.Load()
     return tree
@@ -830,7 +830,7 @@ def _written(nodes, methods=None):
     ``z.a = v``), or given to a method (``L.append(v)``, ``x.sort()``; with ``methods``, to one of those
     only) or to a call of another kind."""
     names = set()
-    for node in (n for tree in nodes for n in ast.walk(tree)):
+    for node in (n for tree in nodes for n in walk(tree)):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             names.add(node.id)
         elif isinstance(node, (ast.Subscript, ast.Attribute)) and not isinstance(node.ctx, ast.Load) or \

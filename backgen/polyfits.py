@@ -76,7 +76,7 @@ def _poly1d(forward, which, np_):
     dropped = {id(stmt) for stmt, _ in named.values()}
     forward.func.body = [stmt for stmt in forward.func.body if id(stmt) not in dropped]
     for node in walk(forward.func):
-        for sub in ast.walk(node):
+        for sub in walk(node):
             if not hasattr(sub, "lineno") and isinstance(sub, (ast.expr, ast.stmt)):
                 ast.copy_location(sub, node)
 

@@ -454,7 +454,7 @@ def _number_only(forward, name, parents, seen=None):
     func, env = forward.func, forward.env
     seen = {name} if seen is None else seen
     arithmetic = False
-    for node in ast.walk(func):
+    for node in walk(func):
         if not (isinstance(node, ast.Name) and node.id == name):
             continue
         parent = parents.get(node)
@@ -571,7 +571,7 @@ def _keys_read(forward, param, depth=0):
     """The string keys ``param`` of ``forward`` is read by (``params["change"]``), in the order first read,
     there or in the helpers it is passed to (as deep as three calls)."""
     keys = []
-    for node in ast.walk(forward.func):
+    for node in walk(forward.func):
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == param and \
                 isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str) and \
                 node.slice.value not in keys:

@@ -71,7 +71,7 @@ frozen ``norm(loc, scale)`` are refused at the call.
 import ast
 
 from . import scipy_densities, source
-from .source import tree_copy, names_of
+from .source import tree_copy, names_of, walk
 
 SCIPY_SPECIAL = ("scipy.special", "autograd.scipy.special", "jax.scipy.special")
 SCIPY_STATS = ("scipy.stats", "autograd.scipy.stats", "jax.scipy.stats")
@@ -320,7 +320,7 @@ def _replace(forward, call, numpy_name):
                             "erf, erfc, gammaln, digamma (psi), xlogy and xlog1py, j0 and j1 (jv and jn of order 0 or 1), "
                             "softmax and log_softmax, binom and comb of integers, and "
                             f"{', '.join(FORMULAS)}", call)
-    for sub in ast.walk(new):
+    for sub in walk(new):
         ast.copy_location(sub, call)
     return new
 
@@ -328,7 +328,7 @@ def _replace(forward, call, numpy_name):
 def _counted_names(*parts):
     """The names a discrete distribution's counts are read from (``y``, ``y[1:]``, ``counts + 1``):
     SciPy's ``pmf`` is 0 between them, so integers given such a name are the data's counts."""
-    return {node.id for part in parts if part is not None for node in ast.walk(part)
+    return {node.id for part in parts if part is not None for node in walk(part)
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
 
 
@@ -422,7 +422,7 @@ def _filled(text, parts, call, numpy_name):
         def visit_Name(self, node):  # (a copy where an argument is written twice)
             return tree_copy(parts[node.id]) if node.id in parts else node
     new = Parts().visit(new)
-    for sub in ast.walk(new):
+    for sub in walk(new):
         ast.copy_location(sub, call)
     return new
 

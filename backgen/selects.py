@@ -49,7 +49,7 @@ def rewrite(forward):
                 if isinstance(keyword.value, ast.Name) and keyword.value.id in displays:
                     keyword.value = tree_copy(displays[keyword.value.id][1])
             new = {"choose": _chosen, "piecewise": _piecewise}.get(which(node.func), _nested_where)(forward, node)
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)
@@ -212,7 +212,7 @@ def _taken_selections(forward):
             axis = [ast.keyword("axis", given["axis"])] if "axis" in given else []
             new = ast.Call(ast.Attribute(ast.Name(np_name, ast.Load()), "take", ast.Load()),
                            [given[params[name][1]], places], axis)
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)

@@ -12,7 +12,7 @@ Other modes (and modes not written as constants) are refused at the call.
 
 import ast
 
-from .source import module_calls, tree_copy
+from .source import module_calls, tree_copy, walk
 from .scipy_calls import numpy_alias
 _BUILTINS = frozenset({"len", "min", "max"})
 SPELLED = frozenset({"correlate"})  # (parse runs this rewriter only where the function spells one)
@@ -24,8 +24,8 @@ def rewrite(forward):
         return
     which, _ = calls
 
-    bound = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
-        {a.arg for a in ast.walk(forward.func.args) if isinstance(a, ast.arg)}
+    bound = {n.id for n in walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
+        {a.arg for a in walk(forward.func.args) if isinstance(a, ast.arg)}
 
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):
@@ -54,7 +54,7 @@ def rewrite(forward):
                 new = _same(convolve, given["a"], flipped, given["v"])
             else:
                 new = ast.Call(convolve, [given["a"], flipped, mode], [])
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)

@@ -136,7 +136,7 @@ def rewrite(forward):
                     self.generic_visit(call)
                     return call
             new = ast.BinOp(s(), ast.Mult(), Absolute().visit(tree_copy(h)))
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
 
@@ -178,7 +178,7 @@ def rewrite(forward):
                     new = ast.Call(ast.Attribute(tree_copy(numpy), "where", ast.Load()),
                                    [test, negated, tree_copy(z)] if sign > 0 else [test, tree_copy(z), negated],
                                    [])
-                    for sub in ast.walk(new):
+                    for sub in walk(new):
                         ast.copy_location(sub, call)
                     return new
             node.args[branch] = Absolute().visit(node.args[branch])

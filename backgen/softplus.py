@@ -151,7 +151,7 @@ def rewrite(forward):
             term, term_parent, term_side, (z, func), other, parent, side = pair
             call = ast.Call(ast.Attribute(tree_copy(func.value), "logaddexp", ast.Load()),
                             [ast.Constant(0), tree_copy(z)], [])
-            for sub in ast.walk(call):
+            for sub in walk(call):
                 ast.copy_location(sub, term)
             setattr(term_parent, term_side, call)
             dropped.extend(named[t.id][0] for t in (term, other) if t.__class__ is ast.Name and t.id in named)
@@ -240,7 +240,7 @@ def _accumulated(body, positive_part, log_part, pure, alike):
                         call = ast.Call(ast.Attribute(tree_copy(positive[1].value), "logaddexp", ast.Load()),
                                         [ast.Constant(0), tree_copy(positive[0])], [])
                         first.value = call
-                        for sub in ast.walk(call):
+                        for sub in walk(call):
                             ast.copy_location(sub, first)
                         del block[i + 1]
                         break

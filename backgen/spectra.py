@@ -29,7 +29,7 @@ complex).
 import ast
 
 from .scipy_calls import numpy_alias
-from .source import fresh_names, rewrite_statements, tree_copy, names_of
+from .source import fresh_names, rewrite_statements, tree_copy, names_of, walk
 
 SPELLED = frozenset({"rfft", "fft"})  # (parse runs this rewriter only where the function spells one)
 
@@ -48,8 +48,8 @@ def rewrite(forward):
               if meaning in ("numpy.fft.rfft", "numpy.fft.fft")}
     if not (numpy_names or fft_names or direct):
         return
-    bound = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
-        {a.arg for a in ast.walk(forward.func.args) if isinstance(a, ast.arg)}
+    bound = {n.id for n in walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
+        {a.arg for a in walk(forward.func.args) if isinstance(a, ast.arg)}
 
     def transform(node):
         """``rfft`` or ``fft`` where ``node`` calls one of them (the user's spelling), else None."""
@@ -136,34 +136,34 @@ def rewrite(forward):
         sides = [(value.left, value.right)] + ([(value.right, value.left)] if isinstance(value.op, ast.Mult) else [])
         for call, factor in sides:
             if transform(call) and arguments(call) is not None and \
-                    not any(transform(node) for node in ast.walk(factor)):
+                    not any(transform(node) for node in walk(factor)):
                 return call, type(value.op), factor
         return None
 
     # the names bound once, by a statement of their own, to a call read here, and read only through real values
     parents = {}
-    for node in ast.walk(forward.func):
+    for node in walk(forward.func):
         for child in ast.iter_child_nodes(node):
             parents[id(child)] = node
     stores = {}
-    for node in ast.walk(forward.func):
+    for node in walk(forward.func):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             stores[node.id] = stores.get(node.id, 0) + 1
     named = {}  # name -> its assignments (on each path of an if: X = np.fft.rfft(x * w) else np.fft.rfft(x))
-    for node in ast.walk(forward.func):
+    for node in walk(forward.func):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
                 scaled(node.value) is not None:
             named.setdefault(node.targets[0].id, []).append(node)
     named = {name: bindings for name, bindings in named.items() if len(bindings) == stores[name]}
-    for node in ast.walk(forward.func):
+    for node in walk(forward.func):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in named and \
                 reader(node) is None:
             named.pop(node.id)
-    if any(isinstance(node, ast.arg) and node.arg in named for node in ast.walk(forward.func)):
+    if any(isinstance(node, ast.arg) and node.arg in named for node in walk(forward.func)):
         return  # (a parameter of a function inside of the same name: left as it is)
 
     used = names_of(forward.func) | \
-        {a.arg for a in ast.walk(forward.func) if isinstance(a, ast.arg)} | set(env)
+        {a.arg for a in walk(forward.func) if isinstance(a, ast.arg)} | set(env)
     fresh = fresh_names(used, bare=True)
     np_name = numpy_alias(forward)
 
@@ -218,7 +218,7 @@ def rewrite(forward):
         statements += [ast.Assign([ast.Name(re, ast.Store())], product),
                        ast.Assign([ast.Name(im, ast.Store())], negated)]
         for stmt in statements:
-            for sub in ast.walk(stmt):
+            for sub in walk(stmt):
                 ast.copy_location(sub, anchor)
                 if hasattr(sub, "end_lineno"):
                     sub.end_lineno, sub.end_col_offset = anchor.end_lineno, anchor.end_col_offset
@@ -233,7 +233,7 @@ def rewrite(forward):
             new = call(attribute(np_name, "linalg", "norm"), new) if kind_of_read == "norm" else new
         else:
             new = named(re if kind_of_read == "re" else im)
-        for sub in ast.walk(new):
+        for sub in walk(new):
             ast.copy_location(sub, anchor)
         return new
 
@@ -250,10 +250,10 @@ def rewrite(forward):
             return [stmt]
         before = []
         while True:  # the transforms read in place, the innermost first (np.abs(np.fft.rfft(np.abs(...))))
-            parents.update({id(child): node for node in ast.walk(stmt) for child in ast.iter_child_nodes(node)})
-            sites = [node for node in ast.walk(stmt) if transform(node) and arguments(node) is not None and
+            parents.update({id(child): node for node in walk(stmt) for child in ast.iter_child_nodes(node)})
+            sites = [node for node in walk(stmt) if transform(node) and arguments(node) is not None and
                      reader(node) is not None and not closed_in(node, stmt)]
-            inner = [site for site in sites if not any(other is not site and other in ast.walk(site) for other in sites)]
+            inner = [site for site in sites if not any(other is not site and other in walk(site) for other in sites)]
             if not inner:
                 break
             site = inner[0]

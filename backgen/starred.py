@@ -138,7 +138,7 @@ def _written(stmt, read, spread_only=frozenset(), fresh=None):
 
 
 def _located(node, stmt):
-    for child in ast.walk(node):
+    for child in walk(node):
         if not hasattr(child, "lineno"):
             ast.copy_location(child, stmt)
     return node

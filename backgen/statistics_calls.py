@@ -24,7 +24,7 @@ import ast
 
 from .call_lines import assigned_at, lines_before, located
 from .math_calls import _CHANGING
-from .source import fresh_names, module_calls, name_ids, tree_copy
+from .source import fresh_names, module_calls, name_ids, tree_copy, walk
 
 SPELLED = frozenset({"mean", "fmean", "pvariance", "variance", "pstdev", "stdev"})  # (parse runs this rewriter
 # only where the function spells one)
@@ -36,7 +36,7 @@ def rewrite(forward):
     if calls is None:
         return
     which, _ = calls
-    fresh = fresh_names(name_ids(forward.func) | {a.arg for a in ast.walk(forward.func.args) if isinstance(a, ast.arg)},
+    fresh = fresh_names(name_ids(forward.func) | {a.arg for a in walk(forward.func.args) if isinstance(a, ast.arg)},
                         bare=True)
     for builtin in ("sum", "len"):
         forward.env.setdefault(builtin, builtin)

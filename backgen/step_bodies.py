@@ -383,12 +383,12 @@ def _plain_assign(stmt):
 def _ordered_loads(stmt):
     """The names a statement reads, in the order they are written (an augmented target first)."""
     found = [stmt.target.id] if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) else []
-    nodes = sorted((n for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)),
+    nodes = sorted((n for n in walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)),
                    key=lambda n: (n.lineno, n.col_offset) if hasattr(n, "lineno") else (0, 0))
     return list(dict.fromkeys(found + [n.id for n in nodes]))
 
 
 def _ordered_stores(stmt):
-    nodes = sorted((n for n in ast.walk(stmt) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)),
+    nodes = sorted((n for n in walk(stmt) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)),
                    key=lambda n: (n.lineno, n.col_offset) if hasattr(n, "lineno") else (0, 0))
     return list(dict.fromkeys(n.id for n in nodes))

@@ -168,7 +168,7 @@ def arrays_read_by_key(func, name, parents=None):
         return ()
     parents = node_parents(func) if parents is None else parents
     keys = []
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Name) and node.id == name:
             key = _key_read(node, parents)
             if key is None:
@@ -343,7 +343,7 @@ def flatten(forward, wrt, shapes, args, unshaped=False):
                                for leaf, item in zip(_leaves(tree), _values(value, tree))
                                if isinstance(item, (int, np.integer)) and not isinstance(item, (bool, np.bool_))}
     if args is not None:  # an integer argument bounds a loop as a constant would (for i in range(1, num_layers):
-        stored = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        stored = {n.id for n in walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         rewriter.numbers.update({name: ast.Constant(int(value)) for name, value in zip(params, args)  # the
                                  if isinstance(value, (int, np.integer)) and not isinstance(value, bool)  # code
                                  and name not in stored})  # is for that value: the decorator's, keyed by it)
@@ -356,7 +356,7 @@ def flatten(forward, wrt, shapes, args, unshaped=False):
                                  # code is for arrays of its sizes): zip(Ws, alphas) reads it
     if args is None:  # so is the length of an array of declared size (zip(Ws, alphas), alphas "2")
         from .shapes import spec  # (shapes reads this module's helpers: imported where needed)
-        stored = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        stored = {n.id for n in walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         for name in params:
             value = (shapes or {}).get(name)
             try:
@@ -402,14 +402,14 @@ _STRING_TESTS = frozenset({"startswith", "endswith", "isupper", "islower", "isdi
 def _constant_test(test):
     """Whether ``test`` is made of constants alone (``None == "batchnorm"``, ``not True``), strings' methods
     of ``_STRING_TESTS`` called on them included (``"W1".startswith("W")``)."""
-    calls = [n for n in ast.walk(test) if isinstance(n, ast.Call)]
+    calls = [n for n in walk(test) if isinstance(n, ast.Call)]
     if any(not (isinstance(c.func, ast.Attribute) and isinstance(c.func.value, ast.Constant) and
                 type(c.func.value.value) is str and c.func.attr in _STRING_TESTS and not c.keywords)
            for c in calls):
         return False
     methods = {id(c.func) for c in calls}
     return all(isinstance(n, (ast.Constant, ast.Compare, ast.BoolOp, ast.UnaryOp, ast.cmpop, ast.boolop,
-                              ast.unaryop, ast.expr_context, ast.Call)) or id(n) in methods for n in ast.walk(test))
+                              ast.unaryop, ast.expr_context, ast.Call)) or id(n) in methods for n in walk(test))
 
 
 def _truth(test):
@@ -1280,15 +1280,15 @@ def read_as_sequences(func):
     """Parameters the code only indexes, iterates, takes len() of or passes to NumPy (``np.sum(xs)``):
     a list of numbers given for one behaves as the array of those numbers."""
     params = {a.arg for a in func.args.args}
-    parents = {id(child): node for node in ast.walk(func) for child in ast.iter_child_nodes(node)}
+    parents = {id(child): node for node in walk(func) for child in ast.iter_child_nodes(node)}
     found, other = set(), set()
-    for node in ast.walk(func):
+    for node in walk(func):
         if not (isinstance(node, ast.Name) and node.id in params):
             continue
         parent = parents.get(id(node))
         if isinstance(node.ctx, ast.Load) and (
                 isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Load)
-                and not any(isinstance(n, ast.Slice) for n in ast.walk(parent.slice))  # (a list's slice: a copy)
+                and not any(isinstance(n, ast.Slice) for n in walk(parent.slice))  # (a list's slice: a copy)
                 or isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node
                 or isinstance(parent, ast.Call) and node in parent.args and (
                     isinstance(parent.func, ast.Name) and parent.func.id in ("len", "enumerate", "zip", "reversed")

@@ -64,7 +64,7 @@ def split(func, lineno, col, modules=("np", "numpy", "math")):
     if body is None:
         return None
     func.body = body
-    if sum(1 for _ in ast.walk(func)) > MAX_NODES:
+    if sum(1 for _ in walk(func)) > MAX_NODES:
         return None
     _raise_unbound_reads(func)
     return ast.fix_missing_locations(func)
@@ -139,7 +139,7 @@ def _raise_unbound_reads(func):
     statement before it on that path binds, ends there in the ``UnboundLocalError`` Python raises:
     a loop written out under the test that it runs (``if 0 < len(X):``) leaves the names only its body
     binds unbound where it does not run, and the tail read there raises as the loop's reader did."""
-    if any(isinstance(node, (ast.Global, ast.Nonlocal, ast.NamedExpr) + _MATCH) for node in ast.walk(func)):
+    if any(isinstance(node, (ast.Global, ast.Nonlocal, ast.NamedExpr) + _MATCH) for node in walk(func)):
         return  # (names bound otherwise than by a statement of its own, or by patterns: left as they are)
     arguments = func.args
     params = {a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs} | \
@@ -216,7 +216,7 @@ def _until_unbound_read(statements, bound, local):
                 error = ast.Call(ast.Name("UnboundLocalError", ast.Load()), [ast.Constant(
                     f"cannot access local variable {unbound[0]!r} where it is not associated with a value")], [])
                 if first is not None and not any(isinstance(node, ast.Return) for item in statements[first:index]
-                                                 for node in ast.walk(item)):
+                                                 for node in walk(item)):
                     index = first  # (no path from there returns before the raise)
                 return statements[:index] + [ast.copy_location(ast.Raise(exc=error, cause=None), statements[index])]
         if isinstance(stmt, _STOPS):
@@ -251,7 +251,7 @@ def _sure_reads(stmt):
 
 def _stretched(stmt):
     """``stmt``, its place ending where the last of what it now holds ends (the tail's copies are in it)."""
-    ends = [(node.end_lineno, node.end_col_offset) for node in ast.walk(stmt)
+    ends = [(node.end_lineno, node.end_col_offset) for node in walk(stmt)
             if getattr(node, "end_lineno", None) is not None]
     stmt.end_lineno, stmt.end_col_offset = max(ends)
     return stmt
@@ -341,7 +341,7 @@ class _Chosen(ast.NodeTransformer):
 
 def _same_node(original, copied, target):
     """The node of ``copied`` (a deep copy of ``original``) that stands where ``target`` is in ``original``."""
-    for a, b in zip(ast.walk(original), ast.walk(copied)):
+    for a, b in zip(walk(original), walk(copied)):
         if a is target:
             return b
     raise LookupError(target)
@@ -357,7 +357,7 @@ def _pure_before(stmt, node, modules):
     targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) \
         else [] if isinstance(stmt, (ast.Return, ast.Expr)) else None  # (op=: its target is read first)
     if stmt.value is node and targets is not None and all(
-            isinstance(n, (ast.Name, ast.Tuple, ast.List, ast.Store)) for target in targets for n in ast.walk(target)):
+            isinstance(n, (ast.Name, ast.Tuple, ast.List, ast.Store)) for target in targets for n in walk(target)):
         return True  # (the statement's whole value, bound to names: nothing is evaluated before its test)
     start = (node.lineno, node.col_offset)
     before = [n for n in walk(stmt) if isinstance(n, ast.Call) and (

@@ -579,7 +579,7 @@ def _starred_shape(stmt):
         out.append(ast.fix_missing_locations(ast.copy_location(
             ast.Assign([ast.Name(target.id, ast.Store())], value), stmt)))
     for node in out:
-        for child in ast.walk(node):
+        for child in walk(node):
             ast.copy_location(child, stmt)
     return out
 
@@ -621,7 +621,7 @@ def _new_state(part, before, params, func):
     returned = {e.id for e in before if isinstance(e, ast.Name)}
     unpacked = any(isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in params
                    and any(isinstance(t, ast.Tuple) and len(t.elts) == len(part.elts) for t in node.targets)
-                   for node in ast.walk(func))
+                   for node in walk(func))
     return unpacked and bool(set(names) & returned) and not set(names) & set(params) and \
         not any("cache" in name.lower() for name in names)
 

@@ -19,7 +19,7 @@ or with other keywords (``excluded=``, ``signature=``) is refused at the call, s
 import ast
 
 from . import source
-from .source import tree_copy, names_of
+from .source import tree_copy, names_of, walk
 
 # math's function -> (NumPy's function computing it element by element, the number of arguments)
 AS_NUMPY = {
@@ -131,7 +131,7 @@ def _float_arguments(helper, given):
         if isinstance(value, ast.Constant) and type(value.value) is float:
             floats.add(param.arg)
     return {name for name in floats if not any(isinstance(n, ast.Name) and n.id == name and
-                                               not isinstance(n.ctx, ast.Load) for n in ast.walk(helper.func))}
+                                               not isinstance(n.ctx, ast.Load) for n in walk(helper.func))}
 
 
 def _float_returns(helper, floats=frozenset()):
@@ -158,7 +158,7 @@ def _float_returns(helper, floats=frozenset()):
                     len(node.args) > 1 and name != "abs" and all(surely(a) for a in node.args)
             return name == "float" or bool(name) and name.startswith("math.") and name[5:] not in _INTEGER_MATH
         return False
-    returns = [n for n in ast.walk(helper.func) if isinstance(n, ast.Return)]
+    returns = [n for n in walk(helper.func) if isinstance(n, ast.Return)]
     return bool(returns) and all(r.value is not None and surely(r.value) for r in returns)
 
 
