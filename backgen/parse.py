@@ -2357,11 +2357,13 @@ def _runs_other_code(func, filename):
 _compiled_files = {}  # (filename, future flags) -> (its text, its code): the latest compiled of each
 
 
+@functools.lru_cache(maxsize=1024)
 def _code_signature(code):
     """What a code object does, its positions apart: its instructions by name and argument (a method's
     load, LOAD_METHOD, read as the attribute's load it is, LOAD_ATTR, which Python 3.11 writes for a
     module imported in the same compilation: a notebook compiles a cell's statements one by one;
-    jumps by the instruction they reach), its names and constants."""
+    jumps by the instruction they reach), its names and constants.  (A code object never changes, and
+    one equal to it is the same code: remembered.)"""
     instructions = list(dis.get_instructions(code))
     index = {i.offset: k for k, i in enumerate(instructions)}
     ops = tuple(("LOAD_ATTR" if i.opname == "LOAD_METHOD" else i.opname,
