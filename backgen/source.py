@@ -393,8 +393,19 @@ def walk(node):
 
 
 def parents(tree):
-    """``{node: its parent}`` for every node of ``tree`` below its root."""
-    return {child: node for node in walk(tree) for child in ast.iter_child_nodes(node)}
+    """``{node: its parent}`` for every node of ``tree`` below its root (filled in ``walk``'s order, each
+    node's children in ``ast.iter_child_nodes``'s)."""
+    found, tree_class = {}, ast.AST
+    for node in walk(tree):
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, tree_class):
+                        found[item] = node
+            elif isinstance(value, tree_class):
+                found[value] = node
+    return found
 
 
 def statements(node):
