@@ -119,6 +119,14 @@ class Forward:
         function as read)."""
         return tuple(parts_list(self.func))
 
+    def __deepcopy__(self, memo):
+        """``copy.deepcopy``'s copy (each field, and what is remembered of them, copied deeply), its trees
+        copied by ``source.tree_copy``."""
+        new = object.__new__(type(self))
+        memo[id(self)] = new
+        new.__dict__.update(tree_copy(self.__dict__, memo))
+        return new
+
     def error(self, message, node=None):
         """A BackgenError pointing at ``node`` (or at the ``def`` line)."""
         node = node if node is not None else self.func
