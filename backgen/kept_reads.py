@@ -19,6 +19,7 @@ Contract:
 """
 
 import ast
+import copy
 import threading
 
 from .source import tree_copy
