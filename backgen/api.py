@@ -37,7 +37,7 @@ import warnings
 
 import numpy as np
 
-from . import complexes, emit, keyword_reads, methods, runtime, sentinels, shape_free, source, structured, value_sized, \
+from . import complexes, emit, kept_reads, keyword_reads, methods, runtime, sentinels, shape_free, source, structured, value_sized, \
     varargs
 from .free_arrays import closure_of, free_arrays, signature_with, values_now, with_free_arrays
 from .cache import output_roles
@@ -49,7 +49,7 @@ from .program import backward_program, declared_shapes, guarded, program
 from .reverse import recomputing, without_gradient
 from .selections import COUNTS
 from .shapes import SampleSettings
-from .source import walk
+from .source import walk, tree_copy
 from .stage import stage, wrt_names
 
 
@@ -80,12 +80,15 @@ def _generation():
     enabled = gc.isenabled()
     gc.disable()
     _depth.value = getattr(_depth, "value", 0) + 1
+    if _depth.value == 1:
+        kept_reads.keep()
     try:
         yield
     finally:
         _depth.value -= 1
         if not _depth.value:
             source.forget_texts()
+            kept_reads.forget()
         if enabled:
             gc.enable()
 
@@ -292,7 +295,7 @@ def _items_read(func, params):
             items.add(id(part))
             if isinstance(part, ast.Subscript) and isinstance(part.slice, ast.Slice):
                 items.add(id(part.value))
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, (ast.For, ast.comprehension)):
             iterated(_iterated_parts(node))
         elif isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("list", "tuple") and \
@@ -307,7 +310,7 @@ def _items_read(func, params):
         elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and \
                 type(node.slice.value) is int:
             items.add(id(node.value))
-    reads = [node for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)]
+    reads = [node for node in walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)]
     return frozenset(p for p in params if any(n.id == p for n in reads) and
                      all(id(n) in items for n in reads if n.id == p))
 
@@ -323,12 +326,12 @@ def _iterated_parts(loop):
 def _iteration(func, name):
     """The first loop (or comprehension, ``zip``, ``enumerate``) iterating the name ``name``: its iterable;
     else None (the ``def`` line)."""
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, (ast.For, ast.comprehension)):
             if any(isinstance(part, ast.Name) and part.id == name for part in _iterated_parts(node)) or any(  # (zip
                     isinstance(n, ast.Call) and getattr(n.func, "id", None) == "len" and n.args and  # and enumerate
                     isinstance(n.args[0], ast.Name) and n.args[0].id == name  # as desugared: range(len(d)))
-                    for n in ast.walk(node.iter)):
+                    for n in walk(node.iter)):
                 return node.iter
     return None
 
@@ -487,7 +490,7 @@ class Differentiable:
         params = list(self._signature.parameters)
         self._inert = {}  # (names of integer arrays) -> those no output depends on through a gradient
         self._indices = _labels(forward, params)
-        loaded = {node.id for node in ast.walk(forward.func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+        loaded = {node.id for node in walk(forward.func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
         self._indices |= set(params) - loaded  # never read: integers given it are no more than labels
         self._arithmetic = shape_free.arithmetic_only(forward.func, params)
         self._compared = shape_free.compared_only(forward.func, params)
@@ -496,7 +499,7 @@ class Differentiable:
         self._counts |= forward.counted & set(params)  # (poisson.logpmf(y, mu): y the data's counts)
         self._items_read = _items_read(self._func, params)
         self._keyed = frozenset(structured.iterated(forward.func))  # (read by position: for u in d, a, b = d)
-        self._subscripts = {node.slice.id for node in ast.walk(forward.func)  # (W[idx]: idx the whole index)
+        self._subscripts = {node.slice.id for node in walk(forward.func)  # (W[idx]: idx the whole index)
                             if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name)}
         self._sequences = structured.read_as_sequences(forward.func)
         self._number_dicts = {n for n in params if structured.numbers_read_by_key(forward, n)}  # (read at keys)
@@ -630,7 +633,12 @@ class Differentiable:
 
     def _entry(self, values, converted=()):
         """The generated code for these argument values (generated once per pattern of shapes);
-        ``converted``: the places of lists of numbers given, made arrays."""
+        ``converted``: the places of lists of numbers given, made arrays.  One generation: the code
+        for these values and the probes of the sizes it holds for read the forward once."""
+        with _generation():
+            return self._entry_in_generation(values, converted)
+
+    def _entry_in_generation(self, values, converted):
         self._ready()
         self._refuse_complex(values)
         self._refuse_none_items(values)
@@ -1016,7 +1024,7 @@ class Differentiable:
         and for all where the forward fails on them)."""
         state, python_state = np.random.get_state(), random.getstate()
         try:
-            outputs = self._func(*copy.deepcopy(values))
+            outputs = self._func(*tree_copy(values))
         except Exception:  # noqa: BLE001 -- the forward fails on these values: nothing known
             return ()
         finally:
@@ -1044,7 +1052,7 @@ class Differentiable:
     def _array_output(self, values):
         """Whether the forward, run on copies of ``values``, gives an array of more than one number."""
         try:
-            return np.size(self._func(*copy.deepcopy(values))) != 1
+            return np.size(self._func(*tree_copy(values))) != 1
         except Exception:  # noqa: BLE001 -- the forward fails on these values: not decided here
             return False
 
@@ -1121,7 +1129,7 @@ def _spelled_signature(func):
         return sig
     if not isinstance(node, ast.FunctionDef):
         return sig
-    if inspect.Parameter.VAR_KEYWORD in kinds and keyword_reads.spelled_out(node := copy.deepcopy(node)):  # (.get)
+    if inspect.Parameter.VAR_KEYWORD in kinds and keyword_reads.spelled_out(node := tree_copy(node)):  # (.get)
         params = [p for p in sig.parameters.values() if p.kind is not p.VAR_KEYWORD]
         for arg, default in zip(node.args.kwonlyargs[-len(node.args.kw_defaults):], node.args.kw_defaults):
             if arg.arg not in sig.parameters:  # (its default as the forward reads it: a number written out)
@@ -1530,7 +1538,7 @@ def _rounds(func):
     return any(isinstance(node, ast.Call) and (getattr(node.func, "attr", None) or getattr(
         node.func, "id", None)) in COUNTS | {"arange"} and not (
             all(_size_only(a, sized) for a in node.args) and all(_size_only(k.value, sized) for k in node.keywords))
-        for node in ast.walk(func))
+        for node in walk(func))
 
 
 _WRITING_CALLS = frozenset({"copyto", "fill_diagonal", "put", "place", "putmask", "put_along_axis", "at"})
@@ -1562,7 +1570,7 @@ def _order_matters(func, module):
 
 def _order_uses(func, module, seen, found):
     """Add to ``found`` what ``func`` and the module's functions it calls do: "write", "view", "unknown"."""
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, (ast.Store, ast.Del)) or \
                 isinstance(node, ast.AugAssign):
             found.add("write")
@@ -1639,7 +1647,7 @@ def _sized_names(func):
     """The names ``func`` binds only to sizes of arrays and integers (``N = x.shape[0]``, ``N, D = x.shape``,
     ``for i in range(N)``)."""
     bound = collections.defaultdict(list)  # name -> what each binding gives it (None: not a size)
-    for node in (n for stmt in func.body for n in ast.walk(stmt)):
+    for node in (n for stmt in func.body for n in walk(stmt)):
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Name):
@@ -1649,24 +1657,24 @@ def _sized_names(func):
                     for e in target.elts:
                         bound[getattr(e, "id", None)].append(ast.Constant(0))
                 else:
-                    for e in ast.walk(target):
+                    for e in walk(target):
                         if isinstance(e, ast.Name):
                             bound[e.id].append(None)
         elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and isinstance(node.target, ast.Name):
             bound[node.target.id].append(node.value if isinstance(node, ast.AugAssign) else None)
         elif isinstance(node, (ast.For, ast.comprehension)):
             ranged = isinstance(node.iter, ast.Call) and getattr(node.iter.func, "id", None) == "range"
-            for e in ast.walk(node.target):
+            for e in walk(node.target):
                 if isinstance(e, ast.Name):
                     bound[e.id].append(ast.Tuple(node.iter.args, ast.Load()) if ranged else None)
         elif isinstance(node, (ast.NamedExpr,)):
             bound[node.target.id].append(None)
         elif isinstance(node, (ast.With, ast.ExceptHandler, ast.Import, ast.ImportFrom, ast.FunctionDef,
                                ast.Lambda, ast.Global, ast.Nonlocal)):
-            for e in ast.walk(node):  # (bound otherwise: not followed)
+            for e in walk(node):  # (bound otherwise: not followed)
                 if isinstance(e, ast.Name) and isinstance(e.ctx, ast.Store):
                     bound[e.id].append(None)
-    params = {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+    params = {a.arg for a in walk(func.args) if isinstance(a, ast.arg)}
     sized = {name for name in bound if name not in params}
     changed = True
     while changed:  # (a name is a size where every binding of it is: dropped until none changes)
@@ -1761,7 +1769,7 @@ def _makes_sizes(text):
     tree.body = [node for node in tree.body if not (isinstance(node, ast.FunctionDef) and  # (backgen's own
                                                     node.name in runtime.HELPERS)]  # helpers: for every shape)
     reads = _size_names(tree)
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Slice) and (node.lower, node.upper) != (None, None) or \
                 isinstance(node, ast.Slice) and node.step is not None and not _unit_step(node.step):
             return True
@@ -1786,7 +1794,7 @@ def _size_names(tree):
     """``{name: array}`` for the names the module binds to a size of an array as it is (``N = x.shape[0]``,
     ``N, D = x.shape``, ``N = len(x)``)."""
     names = {}
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
             continue
         target, value = node.targets[0], node.value
@@ -1989,7 +1997,7 @@ def _helpers_below(func):
         node = source_node(func)
     except Exception:  # noqa: BLE001 -- no source: said as the forward is read
         return set()
-    called = {n.id for call in ast.walk(node) if isinstance(call, ast.Call)
+    called = {n.id for call in walk(node) if isinstance(call, ast.Call)
               for n in [call.func, *call.args, *(k.value for k in call.keywords)] if isinstance(n, ast.Name)}
     return unbound & called
 

@@ -12,7 +12,7 @@ partial held.  Any other ``partial`` is left as it was, for the refusal of ``fun
 """
 
 import ast
-import copy
+from .source import tree_copy, names_of, walk
 
 _PLAIN = (ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop, ast.Load)
 
@@ -57,7 +57,7 @@ def _only_called(func, name, statement):
     """Whether ``name`` is bound by ``statement`` alone and read only as the function of calls, with no
     ``*`` or ``**`` arguments."""
     called = set()
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name:
             if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
                 return False
@@ -66,7 +66,7 @@ def _only_called(func, name, statement):
             return False
         if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
             return False
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Name) and node.id == name:
             if isinstance(node.ctx, ast.Load) and id(node) not in called:
                 return False
@@ -78,12 +78,12 @@ def _only_called(func, name, statement):
 def _held(func, body, place, value):
     """Whether ``value`` (a partial's argument) is a number, a name or arithmetic on them whose names ``func``
     binds nowhere after the statement at ``place`` of its ``body`` (and once at most before it)."""
-    if not all(isinstance(node, _PLAIN) for node in ast.walk(value)):
+    if not all(isinstance(node, _PLAIN) for node in walk(value)):
         return False
-    names = {node.id for node in ast.walk(value) if isinstance(node, ast.Name)}
-    before = {id(node) for statement in body[:place] for node in ast.walk(statement)}
+    names = names_of(value)
+    before = {id(node) for statement in body[:place] for node in walk(statement)}
     stores = {}
-    for node in ast.walk(func):
+    for node in walk(func):
         target = node.id if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load) else \
             node.arg if isinstance(node, ast.arg) else None
         if target in names:
@@ -92,7 +92,7 @@ def _held(func, body, place, value):
             stores[target] = stores.get(target, 0) + 1
         if isinstance(node, (ast.AugAssign, ast.Global, ast.Nonlocal, ast.Lambda)) or \
                 isinstance(node, ast.FunctionDef) and node is not func:
-            if names & {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}:
+            if names & names_of(node):
                 return False
     return all(count <= 1 for count in stores.values())
 
@@ -106,11 +106,11 @@ def _written_out(func, name, function, args, keywords):
                 return node
             given = {k.arg for k in node.keywords}
             made = ast.Call(ast.Name(function, ast.Load()),
-                            [copy.deepcopy(a) for a in args] + node.args,
-                            [copy.deepcopy(k) for k in keywords if k.arg not in given] + node.keywords)
+                            [tree_copy(a) for a in args] + node.args,
+                            [tree_copy(k) for k in keywords if k.arg not in given] + node.keywords)
             ast.copy_location(made, node)
             ast.copy_location(made.func, node.func)
-            for sub in ast.walk(made):
+            for sub in walk(made):
                 if not hasattr(sub, "lineno") and isinstance(sub, (ast.expr, ast.keyword)):
                     ast.copy_location(sub, node)
             return made

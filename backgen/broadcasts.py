@@ -13,9 +13,8 @@ item taken by a constant index (``np.broadcast_arrays(a, b)[1]``) is that item's
 """
 
 import ast
-import copy
 
-from .source import number, numpy_attribute
+from .source import number, numpy_attribute, tree_copy, walk
 
 SPELLED = frozenset({"broadcast_arrays"})  # (parse runs this rewriter only where the function spells one)
 
@@ -41,10 +40,10 @@ def rewrite(forward):
                     any(isinstance(a, ast.Starred) for a in node.args):
                 return node
             np_ = found[0]
-            shape = _call(np_, "broadcast_shapes", [_call(np_, "shape", [copy.deepcopy(a)]) for a in node.args])
-            new = ast.Tuple([_call(np_, "broadcast_to", [copy.deepcopy(a), copy.deepcopy(shape)])
+            shape = _call(np_, "broadcast_shapes", [_call(np_, "shape", [tree_copy(a)]) for a in node.args])
+            new = ast.Tuple([_call(np_, "broadcast_to", [tree_copy(a), tree_copy(shape)])
                              for a in node.args], ast.Load())
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             new.broadcast_arrays = True  # (made here: an item indexed is that item)
             return new

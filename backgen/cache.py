@@ -58,7 +58,6 @@ Contract:
 """
 
 import ast
-import copy
 import dataclasses
 import keyword
 import re
@@ -66,6 +65,7 @@ import re
 from . import ir, source
 from .errors import BackgenError
 from .gates import is_sigmoid
+from .source import tree_copy, names_of, walk
 
 
 def output_roles(func, values):
@@ -119,21 +119,21 @@ def returned_dicts(func):
     """The names ``func`` binds to dicts written out alone (``stats = {"acc": acc}``, ``grads = {}``, or
     made by a comprehension), then writes into by key and returns, reading them nowhere else."""
     bound = {}  # name -> whether every binding of it is an assignment of a dict written out
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name = node.targets[0].id
             bound[name] = bound.get(name, True) and dict_made(node.value)
             continue
         for child in ast.iter_child_nodes(node):  # (for d in ..., d += ..., a, d = ...: bound otherwise)
             if isinstance(child, (ast.Name, ast.Tuple, ast.List)) and isinstance(child.ctx, ast.Store):
-                for target in ast.walk(child):
+                for target in walk(child):
                     if isinstance(target, ast.Name):
                         bound[target.id] = False
-    written = {id(node.value) for node in ast.walk(func) if isinstance(node, ast.Subscript) and
+    written = {id(node.value) for node in walk(func) if isinstance(node, ast.Subscript) and
                isinstance(node.ctx, ast.Store)}  # (grads["W"] = dW: grads written into, not read)
-    returned = {id(v) for node in ast.walk(func) if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple)
+    returned = {id(v) for node in walk(func) if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple)
                 for v in node.value.elts}
-    read = {node.id for node in ast.walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    read = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
             and id(node) not in written and id(node) not in returned}
     return {name for name, dicts in bound.items() if dicts and name not in read}
 
@@ -152,17 +152,17 @@ def cache_returned(helper):
     if not returns or len(lengths) != 1 or min(lengths) < 2 or \
             output_roles(func, returns[0].value.elts)[-1] == "cache":
         return None
-    taken = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
+    taken = names_of(func) | {a.arg for a in func.args.args}
     name, k = "cache", 1
     while name in taken:
         name, k = f"cache_{k}", k + 1
-    func = copy.deepcopy(func)
+    func = tree_copy(func)
     last = {r.value.elts[-1].id if isinstance(r.value.elts[-1], ast.Name) else None for r in _returns(func.body)}
     local = last.pop() if len(last) == 1 else None
     if local is not None and local not in {a.arg for a in func.args.args} and not any(
             isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Global,
-                           ast.Nonlocal)) for n in ast.walk(func) if n is not func):
-        for node in ast.walk(func):  # values = (x, w, b); return out, values: the local renamed (cache)
+                           ast.Nonlocal)) for n in walk(func) if n is not func):
+        for node in walk(func):  # values = (x, w, b); return out, values: the local renamed (cache)
             if isinstance(node, ast.Name) and node.id == local:
                 node.id = name
         return dataclasses.replace(helper, func=func)
@@ -259,13 +259,13 @@ def _decided(stmts, at, test, taken):
     """``stmts`` with the ifs of ``test`` at their level, before and after ``at`` (where the statements
     of the branch the cache's path took begin), replaced by the branch ``taken`` says, while no
     statement between them rebinds a name of the test (an if's own test is read before its branches)."""
-    names = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
+    names = names_of(test)
     shape = ast.dump(test, annotate_fields=False)
 
     def rebinds(stmt):
         return any(isinstance(n, ast.Name) and n.id in names and not isinstance(n.ctx, ast.Load) or
                    isinstance(n, (ast.Global, ast.Nonlocal, ast.FunctionDef, ast.Lambda, ast.Import,
-                                  ast.ImportFrom, ast.ExceptHandler, ast.Match)) for n in ast.walk(stmt))
+                                  ast.ImportFrom, ast.ExceptHandler, ast.Match)) for n in walk(stmt))
 
     def branch(stmt):
         if isinstance(stmt, ast.If) and ast.dump(stmt.test, annotate_fields=False) == shape:
@@ -310,13 +310,13 @@ def _pure(test, numpy_names):
             func = func.value
         return isinstance(func, ast.Name) and func.id in numpy_names and bool(parts) and "random" not in parts \
             or len(parts) == 1 and parts[0] in _READING_METHODS  # x.max()
-    return all(map(pure, ast.walk(test)))
+    return all(map(pure, walk(test)))
 
 
 def _built_before(stmts, cache):
     """Whether ``stmts`` give ``cache`` a value other than None (``out, cache = None, None`` gives none)."""
     for stmt in stmts:
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
@@ -333,7 +333,7 @@ def _built_before(stmts, cache):
 
 def _builds(stmts, cache):
     return any(isinstance(n, ast.Name) and n.id == cache and isinstance(n.ctx, ast.Store)
-               for s in stmts for n in ast.walk(s))
+               for s in stmts for n in walk(s))
 
 
 def inline_expressions(stmts, forward, cache_name=None):
@@ -346,14 +346,14 @@ def inline_expressions(stmts, forward, cache_name=None):
     expression again (which overflows where the user's stable spelling does not)."""
     gated = set()
     if cache_name is not None:
-        assigns = [n for s in stmts for n in ast.walk(s) if isinstance(n, ast.Assign)]
+        assigns = [n for s in stmts for n in walk(s) if isinstance(n, ast.Assign)]
         built = [n.value for n in assigns if any(isinstance(t, ast.Name) and t.id == cache_name for t in n.targets)]
-        cached = {n.id for value in built for n in ast.walk(value) if isinstance(n, ast.Name)}
+        cached = {n.id for value in built for n in walk(value) if isinstance(n, ast.Name)}
         gated = {id(n.value) for n in assigns if len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
                  and n.targets[0].id in cached and isinstance(n.value, ast.Call)}
     numpy_name = next((n for n, meaning in forward.env.items() if meaning == "numpy"), None)
     from .parse import read_helper
-    stored = {n.id for s in stmts for n in ast.walk(s) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    stored = {n.id for s in stmts for n in walk(s) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     stored |= {a.arg for a in forward.func.args.args}
 
     class Inline(ast.NodeTransformer):
@@ -367,7 +367,7 @@ def inline_expressions(stmts, forward, cache_name=None):
                     is_sigmoid(helper.func, helper.env):
                 # CS231n's stable sigmoid, or another spelling of it: the gate, 1 / (1 + exp(-z))
                 gate = ast.parse(f"1 / (1 + {numpy_name}.exp(-z))", mode="eval").body
-                for node in ast.walk(gate):  # (errors point at the caller's line)
+                for node in walk(gate):  # (errors point at the caller's line)
                     ast.copy_location(node, call)
                 gate.right.right.args[0].operand = call.args[0]
                 return gate
@@ -377,7 +377,7 @@ def inline_expressions(stmts, forward, cache_name=None):
             if expr is None or isinstance(expr, ast.Tuple) or args.defaults or len(args.args) != len(call.args):
                 return call
             params = [a.arg for a in args.args]
-            names = [n for n in ast.walk(expr) if isinstance(n, ast.Name)]
+            names = [n for n in walk(expr) if isinstance(n, ast.Name)]
             free = {n.id for n in names} - set(params)
             if free & stored or any(helper.env.get(n) != forward.env.get(n) for n in free) or any(
                     sum(n.id == p for n in names) > 1 and not isinstance(a, (ast.Name, ast.Constant))
@@ -386,9 +386,9 @@ def inline_expressions(stmts, forward, cache_name=None):
 
             class Substitute(ast.NodeTransformer):
                 def visit_Name(self, node):
-                    return copy.deepcopy(call.args[params.index(node.id)]) if node.id in params else node
+                    return tree_copy(call.args[params.index(node.id)]) if node.id in params else node
             expr = Substitute().visit(expr)
-            for node in ast.walk(expr):  # errors point at the caller's line
+            for node in walk(expr):  # errors point at the caller's line
                 for field in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
                     if hasattr(call, field):
                         setattr(node, field, getattr(call, field))
@@ -403,22 +403,22 @@ def _one_expression(body):
     (its order among draws would change)."""
     if not body or not isinstance(body[-1], ast.Return) or body[-1].value is None:
         return None
-    expr = copy.deepcopy(body[-1].value)
+    expr = tree_copy(body[-1].value)
     for stmt in reversed(body[:-1]):
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
             return None
         name, value = stmt.targets[0].id, stmt.value
-        uses = [n for n in ast.walk(expr) if isinstance(n, ast.Name) and n.id == name]
+        uses = [n for n in walk(expr) if isinstance(n, ast.Name) and n.id == name]
         if not uses or len(uses) > 1 and not isinstance(value, (ast.Name, ast.Constant)) or any(
                 isinstance(n, (ast.Lambda, ast.NamedExpr, ast.comprehension, ast.Await, ast.Yield, ast.YieldFrom))
-                or isinstance(n, ast.Attribute) and n.attr == "random" for n in ast.walk(value)):
+                or isinstance(n, ast.Attribute) and n.attr == "random" for n in walk(value)):
             return None
-        if any(isinstance(n, (ast.Lambda, ast.comprehension)) for n in ast.walk(expr)):
+        if any(isinstance(n, (ast.Lambda, ast.comprehension)) for n in walk(expr)):
             return None  # (a name of its own there)
 
         class Put(ast.NodeTransformer):
             def visit_Name(self, node):
-                return copy.deepcopy(value) if node.id == name else node
+                return tree_copy(value) if node.id == name else node
         expr = Put().visit(expr)
     return expr
 
@@ -506,7 +506,7 @@ class CacheStager:
             return False
         if isinstance(value, (ast.Tuple, ast.List)):
             return len(value.elts) == len(names) and not any(isinstance(e, ast.Starred) for e in value.elts) and \
-                len(set(names)) == len(names) and not {n.id for e in value.elts for n in ast.walk(e)
+                len(set(names)) == len(names) and not {n.id for e in value.elts for n in walk(e)
                                                       if isinstance(n, ast.Name)} & set(names)
         roles = self.unpacked_roles(value, len(names))
         return roles is not None and roles[names.index(self.cache_name)] == "cache"
@@ -782,15 +782,15 @@ def _read_smoothly(result, name):
             off.add(_base(item.target))
 
     def reads(node):  # (its shape alone, x.shape, np.shape(x), is exact: no rounding moves it)
-        return any(isinstance(n, ast.Name) and n.id in off and id(n) not in shaped for n in ast.walk(node))
+        return any(isinstance(n, ast.Name) and n.id in off and id(n) not in shaped for n in walk(node))
     for item in _lines(result):
         if isinstance(item, ir.ForwardLine) and item.target == name:
             continue
         tree = _parsed(item)
-        shaped = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr in _SHAPES} | \
-            {id(n.args[0]) for n in ast.walk(tree) if isinstance(n, ast.Call) and len(n.args) == 1 and
+        shaped = {id(n.value) for n in walk(tree) if isinstance(n, ast.Attribute) and n.attr in _SHAPES} | \
+            {id(n.args[0]) for n in walk(tree) if isinstance(n, ast.Call) and len(n.args) == 1 and
              (getattr(n.func, "attr", None) or getattr(n.func, "id", None)) in ("shape", "ndim", "size", "len")}
-        for node in ast.walk(tree):
+        for node in walk(tree):
             if isinstance(node, (ast.Compare, ast.BoolOp, ast.IfExp)) and reads(node) or \
                     isinstance(node, ast.Subscript) and reads(node.slice) or \
                     isinstance(node, ast.Call) and reads(node) and (
@@ -807,7 +807,7 @@ def _read_smoothly(result, name):
 
 
 def _names_in(text):
-    return {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)}
+    return names_of(ast.parse(text))
 
 
 def _from_user_cache(backward, staged, error, recover=False):
@@ -1001,8 +1001,8 @@ def _read_for_shape_alone(lines, name, np_name, zeros_like=False):
     mentioned = False
     for item in lines:
         tree = _parsed(item)
-        parents = {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
-        for node in ast.walk(tree):
+        parents = {id(child): node for node in walk(tree) for child in ast.iter_child_nodes(node)}
+        for node in walk(tree):
             if isinstance(node, ast.Name) and node.id == name:
                 if not _shape_read(node, parents.get(id(node)), np_name, zeros_like):
                     return False
@@ -1430,11 +1430,11 @@ def _reads(backward):
     found, owned = set(), []  # owned: (the name a forward line computes or writes into, what it reads)
     for item in _lines(backward):
         tree = _parsed(item)
-        loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        loads = {n.id for n in walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
         if id(item) in forward_writes:
             target = ast.parse(item.target, mode="eval").body
-            loads = (loads - {_base(item.target)}) | {n.id for n in ast.walk(target.slice) if isinstance(n, ast.Name)}
-            loads |= {n.id for n in ast.walk(ast.parse(item.source, mode="eval")) if isinstance(n, ast.Name)}
+            loads = (loads - {_base(item.target)}) | names_of(target.slice)
+            loads |= names_of(ast.parse(item.source, mode="eval"))
         if isinstance(item, ir.AdjointLine) and item.accumulate:
             loads.add(_base(item.target))
         if (isinstance(item, ir.ForwardLine) or id(item) in forward_writes) and _base(item.target) in computed:
@@ -1490,10 +1490,10 @@ def _free(backward):
     defined, free = set(), set()
     for item in _lines(backward):
         tree = _parsed(item)
-        local = {n.id for c in ast.walk(tree) if isinstance(c, ast.comprehension)  # (a comprehension's own)
-                 for n in ast.walk(c.target) if isinstance(n, ast.Name)}
-        stores = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)} - local
-        loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - local
+        local = {n.id for c in walk(tree) if isinstance(c, ast.comprehension)  # (a comprehension's own)
+                 for n in walk(c.target) if isinstance(n, ast.Name)}
+        stores = {n.id for n in walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)} - local
+        loads = {n.id for n in walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - local
         if isinstance(item, ir.AdjointLine) and item.accumulate:
             loads.add(item.target.split("[")[0])
         free |= loads - defined  # (W = W + 0.25 reads W before it sets it)
@@ -1504,7 +1504,7 @@ def _free(backward):
 def _first_use(backward, name):
     for item in _lines(backward):
         tree = _parsed(item)
-        if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in ast.walk(tree)):
+        if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in walk(tree)):
             return str(item)
     return name
 

@@ -54,7 +54,7 @@ def rewrite_calls(forward, functions, build):
                 lines, new = made
                 before.extend(lines)
                 for sub in [new] + lines:
-                    for part in ast.walk(sub):
+                    for part in walk(sub):
                         ast.copy_location(part, node)
                 return new
         Calls().visit(stmt)
@@ -69,7 +69,7 @@ def lines_before(forward, replace, kept=None):
             return [stmt]
         parts = [stmt.test] if isinstance(stmt, ast.If) else [stmt.iter] if isinstance(stmt, ast.For) else [stmt]
         if any(isinstance(n, (ast.IfExp, ast.BoolOp, ast.NamedExpr)) or kept is not None and kept(n)
-               for part in parts for n in ast.walk(part)):
+               for part in parts for n in walk(part)):
             return [stmt]
         before = []
 
@@ -94,7 +94,7 @@ def lines_before(forward, replace, kept=None):
 
 def located(new, node):
     """``new`` with each of its nodes at ``node``'s place."""
-    for sub in ast.walk(new):
+    for sub in walk(new):
         ast.copy_location(sub, node)
     return new
 

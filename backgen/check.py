@@ -36,6 +36,7 @@ from .errors import BackgenError
 from .explain import fmt, prepare, shape_text, trace
 from .inputs import random_inputs, signature_of
 from .parse import read
+from .source import names_of
 
 TOLERANCE = 1e-6
 
@@ -463,7 +464,7 @@ def _user_gradient_lines(function, count):
     elts = value.elts if isinstance(value, ast.Tuple) and count > 1 else [value]
     found = []
     for elt in elts:
-        names = {n.id for n in ast.walk(elt) if isinstance(n, ast.Name)}
+        names = names_of(elt)
         mine = []
         for node in ast.walk(func):
             targets = []

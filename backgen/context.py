@@ -26,6 +26,7 @@ import numpy
 from . import ir, source
 from .errors import BackgenError
 from .rules.no_gradient import INERT_ATTRIBUTES
+from .source import names_of, walk
 
 
 
@@ -575,7 +576,7 @@ class GradContext:
         staged = self._reverse.staged
         shapes, np_name = staged.shapes, staged.modules["np"]
         namespace = {np_name: numpy, "len": len, "int": int, "min": min, "max": max, "abs": abs}
-        for name in {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} - set(namespace):
+        for name in names_of(node) - set(namespace):
             shape = shapes.get(name)
             if shape is None or isinstance(shape, tuple) and type(shape) is not tuple:
                 return None  # (unknown, or a list's)
@@ -609,9 +610,9 @@ class GradContext:
             node = None
         if node is not None:
             items = node.elts if isinstance(node, ast.Tuple) else [node]
-            bounds = {n.id for item in items if isinstance(item, ast.Slice) for n in ast.walk(item)
+            bounds = {n.id for item in items if isinstance(item, ast.Slice) for n in walk(item)
                       if isinstance(n, ast.Name)}
-            outside = {n.id for item in items if not isinstance(item, ast.Slice) for n in ast.walk(item)
+            outside = {n.id for item in items if not isinstance(item, ast.Slice) for n in walk(item)
                        if isinstance(n, ast.Name)}
             names = [name for name in names if name not in bounds - outside]  # (a bound's only)
         staged = self._reverse.staged
@@ -1043,9 +1044,9 @@ def _values_read(text):
         tree = ast.parse(text, mode="eval")
     except SyntaxError:
         return source.names_in(text)
-    inert = {id(node.value) for node in ast.walk(tree)
+    inert = {id(node.value) for node in walk(tree)
              if isinstance(node, ast.Attribute) and node.attr in INERT_ATTRIBUTES}
-    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in inert}
+    return {node.id for node in walk(tree) if isinstance(node, ast.Name) and id(node) not in inert}
 
 
 def unbroadcast(text, target, from_shape, like=None):

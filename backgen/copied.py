@@ -21,6 +21,7 @@ import ast
 import dataclasses
 
 from . import ir, source
+from .source import walk
 
 
 def uncopied(backward):
@@ -91,7 +92,7 @@ def _sets(line, names):
     except SyntaxError:
         return True
     return any(node.__class__ is ast.Name and node.ctx.__class__ is not ast.Load and node.id in names
-               for node in ast.walk(tree))
+               for node in walk(tree))
 
 
 def _line_renamed(line, copy, name):

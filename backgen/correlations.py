@@ -25,9 +25,9 @@ those calls are left as they are.
 """
 
 import ast
-import copy
 
 from .call_lines import rewrite_calls
+from .source import tree_copy
 SPELLED = frozenset({"corrcoef", "cov"})  # (parse runs this rewriter only where the function spells one)
 
 
@@ -59,8 +59,8 @@ def _joined(node, np_):
     if any(not _true(v) for v in rowvar):
         return None
     rows = ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), "vstack", ast.Load()),
-                    [ast.Tuple([copy.deepcopy(args[0]), copy.deepcopy(args[1])], ast.Load())], [])
-    return ast.Call(copy.deepcopy(node.func), [rows], [copy.deepcopy(k) for k in keywords if k.arg != "rowvar"])
+                    [ast.Tuple([tree_copy(args[0]), tree_copy(args[1])], ast.Load())], [])
+    return ast.Call(tree_copy(node.func), [rows], [tree_copy(k) for k in keywords if k.arg != "rowvar"])
 
 
 def _none(node):
@@ -80,7 +80,7 @@ def _scaled_covariance(node, name, np_, fresh):
         return ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), function, ast.Load()), args, list(keywords))
     cov, std = fresh("cov"), fresh("std")
     lines = [ast.Assign([ast.Name(cov, ast.Store())],
-                        np_call("cov", [copy.deepcopy(node.args[0])], copy.deepcopy(node.keywords))),
+                        np_call("cov", [tree_copy(node.args[0])], tree_copy(node.keywords))),
              ast.Assign([ast.Name(std, ast.Store())], np_call("sqrt", [np_call("diag", [ast.Name(cov, ast.Load())])]))]
     return lines, ast.BinOp(ast.Name(cov, ast.Load()), ast.Div(),
                             np_call("outer", [ast.Name(std, ast.Load()), ast.Name(std, ast.Load())]))

@@ -19,13 +19,12 @@ written so, ``default if config is None else config.get(key, default)``).
 """
 
 import ast
-import copy
 
-from .source import fresh_names, name_ids
+from .source import fresh_names, name_ids, tree_copy, walk
 
 
 def rewrite(func):
-    if not any(isinstance(n, ast.Attribute) and n.attr == "setdefault" for n in ast.walk(func)):
+    if not any(isinstance(n, ast.Attribute) and n.attr == "setdefault" for n in walk(func)):
         return
     names = set(name_ids(func)) | {a.arg for a in func.args.args}
     fresh = fresh_names(names)
@@ -56,13 +55,13 @@ def _rewritten(body, name, param, names, fresh):
             made = ast.Assign([ast.Name(local, ast.Store())], _get(name, key, default, stmt))
             if sentinel is not None:  # (an if the decorator decides where it is given None, or a dict)
                 test = ast.Compare(ast.Name(name, ast.Load()), [ast.Is()], [ast.Constant(None)])
-                made = ast.If(test, [ast.Assign([ast.Name(local, ast.Store())], copy.deepcopy(default))], [made])
+                made = ast.If(test, [ast.Assign([ast.Name(local, ast.Store())], tree_copy(default))], [made])
             out.append(ast.fix_missing_locations(_located(made, stmt)))
             locals_[key] = local
             continue
         if sentinel is not None and k > sentinel and _got(stmt, name):  # v = config.get('velocity', v0)
             test = ast.Compare(ast.Name(name, ast.Load()), [ast.Is()], [ast.Constant(None)])
-            stmt = _located(ast.If(test, [ast.Assign(copy.deepcopy(stmt.targets), copy.deepcopy(stmt.value.args[1]))],
+            stmt = _located(ast.If(test, [ast.Assign(tree_copy(stmt.targets), tree_copy(stmt.value.args[1]))],
                                    [stmt]), stmt)
             out.append(ast.fix_missing_locations(stmt))
             continue
@@ -108,14 +107,14 @@ def _got(stmt, name):
 
 
 def _mentions(node, name):
-    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+    return any(isinstance(n, ast.Name) and n.id == name for n in walk(node))
 
 
 def _reads(node, name):
     """The nodes of ``node`` that read the dict ``name`` as settings: ``name['key']`` loaded,
     ``name.get('key', default)``, ``name.setdefault('key', default)`` standing alone."""
     found = []
-    for n in ast.walk(node):
+    for n in walk(node):
         if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) and isinstance(n.value, ast.Name) and \
                 n.value.id == name and isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str):
             found.append(n.value)
@@ -129,7 +128,7 @@ def _reads(node, name):
 def _used_otherwise(stmt, name):
     """Whether ``stmt`` uses the dict ``name`` other than by reading a setting."""
     read = {id(n) for n in _reads(stmt, name)}
-    return any(isinstance(n, ast.Name) and n.id == name and id(n) not in read for n in ast.walk(stmt))
+    return any(isinstance(n, ast.Name) and n.id == name and id(n) not in read for n in walk(stmt))
 
 
 def _read_only_after(stmts, name):
@@ -158,14 +157,14 @@ def _written_from_reads(stmt, name):
 
 def _get(name, key, default, like):
     call = ast.Call(ast.Attribute(ast.Name(name, ast.Load()), "get", ast.Load()),
-                    [ast.Constant(key), copy.deepcopy(default)], [])
-    for node in ast.walk(call):
+                    [ast.Constant(key), tree_copy(default)], [])
+    for node in walk(call):
         ast.copy_location(node, like)
     return call
 
 
 def _located(tree, like):
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if not hasattr(node, "lineno") or node.lineno is None:
             ast.copy_location(node, like)
     return tree
@@ -174,8 +173,8 @@ def _located(tree, like):
 def _unless_none(name, default, read):
     """``default if name is None else read``."""
     test = ast.Compare(ast.Name(name, ast.Load()), [ast.Is()], [ast.Constant(None)])
-    made = ast.IfExp(test, copy.deepcopy(default), read)
-    for node in ast.walk(made):
+    made = ast.IfExp(test, tree_copy(default), read)
+    for node in walk(made):
         if not hasattr(node, "lineno"):
             ast.copy_location(node, read)
     return made

@@ -68,11 +68,10 @@ evaluates them once.  ``error(message, node)`` makes a BackgenError.
 """
 
 import ast
-import copy
 import keyword
 
 from . import source
-from .source import walk
+from .source import walk, tree_copy, names_of
 
 
 
@@ -114,7 +113,7 @@ def _transposed_zips(func, used):
         item = fresh("item")
         for k, target in enumerate(stmt.targets[0].elts):
             part = ast.Subscript(ast.Name(item, ast.Load()), ast.Constant(k), ast.Load())
-            listed = ast.ListComp(part, [ast.comprehension(ast.Name(item, ast.Store()), copy.deepcopy(rows), [], 0)])
+            listed = ast.ListComp(part, [ast.comprehension(ast.Name(item, ast.Store()), tree_copy(rows), [], 0)])
             before.append(ast.copy_location(ast.Assign([ast.Name(target.id, ast.Store())], listed), stmt))
         return before
     if any(_transposed(n) for n in walk(func)):
@@ -297,14 +296,14 @@ def _iterate_displays(func):
                                                    for place in places})  # (pts[1:]: its name, pts)
         if reads is None or not reads and not places or reads and not _of_names(display):
             continue  # (an item read where the display of values, computed once, would be computed again)
-        listed = {n.id for n in walk(display) if isinstance(n, ast.Name)}
+        listed = names_of(display)
         if any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id in listed
                for s in after for n in walk(s)):
             continue
         for place in places:
             _set_at_place(place, _sequence_value(_at_place(place), display))
         for parent, field, index, item in reads:  # layers[0] -> (W1, b1); layers[1][0] -> W2
-            new = ast.copy_location(copy.deepcopy(item), getattr(parent, field) if index is None
+            new = ast.copy_location(tree_copy(item), getattr(parent, field) if index is None
                                     else getattr(parent, field)[index])
             if index is None:
                 setattr(parent, field, new)
@@ -399,7 +398,7 @@ def _iterate_rebound_displays(func):
         display = binds[0].value
         text = ast.dump(display)
         if not _of_names(display) or any(ast.dump(b.value) != text for b in binds) or \
-                {n.id for n in walk(display) if isinstance(n, ast.Name)} & stores:
+                names_of(display) & stores:
             continue
         bound = {id(b.targets[0]) for b in binds}
         loops = [n for n in walk(func) if isinstance(n, ast.For) and isinstance(n.iter, ast.Name) and
@@ -408,7 +407,7 @@ def _iterate_rebound_displays(func):
         if not loops or others != {id(loop.iter) for loop in loops}:
             continue  # (a read other than a loop's, or a binding of another kind: for params in ...)
         for loop in loops:
-            loop.iter = ast.copy_location(copy.deepcopy(display), loop.iter)
+            loop.iter = ast.copy_location(tree_copy(display), loop.iter)
         ids = {id(b) for b in binds}
         func.body = source.rewrite_statements(func.body, lambda stmt: [
             ast.copy_location(ast.Pass(), stmt)] if id(stmt) in ids else [stmt])
@@ -490,7 +489,7 @@ def _tuple_list_plan(name, nodes, parents, occurrences):
                     isinstance(outer.targets[0], ast.Tuple) and \
                     all(isinstance(t, ast.Name) for t in outer.targets[0].elts) and \
                     not {t.id for t in outer.targets[0].elts} & \
-                    {n.id for n in walk(parent.slice) if isinstance(n, ast.Name)}:
+                    names_of(parent.slice):
                 uses.append(("unpack", outer))
             else:
                 return None
@@ -550,7 +549,7 @@ def _split(name, plan, parents, func, fresh):
     lists = [fresh(unpacked[place].id + "s" if unpacked else f"{name}{place}") for place in range(k)]
 
     def at(place, index, like):
-        return ast.copy_location(ast.Subscript(ast.Name(lists[place], ast.Load()), copy.deepcopy(index),
+        return ast.copy_location(ast.Subscript(ast.Name(lists[place], ast.Load()), tree_copy(index),
                                                ast.Load()), like)
 
     statements = {}
@@ -738,8 +737,8 @@ def _sequence_value(node, display):
     copy of the display, or of the items the slice takes (a list, as a list's slice is)."""
     if isinstance(node, ast.Subscript):
         part = _constant_slice(node, node.value.id)
-        return ast.copy_location(ast.List([copy.deepcopy(e) for e in display.elts[part]], ast.Load()), node)
-    return ast.copy_location(copy.deepcopy(display), node)
+        return ast.copy_location(ast.List([tree_copy(e) for e in display.elts[part]], ast.Load()), node)
+    return ast.copy_location(tree_copy(display), node)
 
 
 def _of_names(display):
@@ -799,7 +798,7 @@ class _State:
             ast.Assign([ast.Name(flag, ast.Store())], ast.Constant(0)), loop))  # (a number: no booleans)
         test = ast.Compare(ast.Name(flag, ast.Load()), [ast.Eq()], [ast.Constant(0)])
         after = ast.If(test, rest, [])
-        for node in [after, *ast.walk(test)]:  # (where the else clause is: after the loop)
+        for node in [after, *walk(test)]:  # (where the else clause is: after the loop)
             ast.copy_location(node, rest[0])
         return [start, loop, after]
 
@@ -841,7 +840,7 @@ class _State:
             append = ast.Expr(ast.Call(ast.Attribute(ast.Name(call.func.value.id, ast.Load()), "append", ast.Load()),
                                        [ast.Name(item, ast.Load())], []))
             loop = ast.For(ast.Name(item, ast.Store()), call.args[0], [append], [])
-            for node in ast.walk(loop):
+            for node in walk(loop):
                 if "lineno" in node._attributes and not hasattr(node, "lineno"):
                     ast.copy_location(node, stmt)
             return before + self.block([loop])
@@ -934,7 +933,7 @@ class _State:
         generator expression read later than where it is written (``g = (... for r in X)``) is refused."""
         if not _comprehensions(expr):
             return expr
-        for parent in ast.walk(expr) if isinstance(expr, ast.AST) else ():
+        for parent in walk(expr) if isinstance(expr, ast.AST) else ():
             for child in ast.iter_child_nodes(parent):
                 if isinstance(child, ast.GeneratorExp) and not (isinstance(parent, ast.Call) and child in parent.args
                                                                 or isinstance(parent, ast.comprehension)):
@@ -965,7 +964,7 @@ class _State:
         target = into or self.fresh("items")
         names = dict.fromkeys(n.id for g in node.generators for n in walk(g.target) if isinstance(n, ast.Name))
         renamed = {name: self.fresh(name) for name in names}  # its variables are its own (in the order written)
-        node = copy.deepcopy(node)
+        node = tree_copy(node)
         rename = _Rename(renamed)
         for k, generator in enumerate(node.generators):  # the first iterable is read outside it
             generator.target = rename.visit(generator.target)
@@ -1123,7 +1122,7 @@ class _State:
             if not all(shaped_as_target(e, stmt.target) for e in display.elts) or \
                     _comprehensions(display) or any(isinstance(n, ast.Starred) for n in walk(display)):
                 return None
-            display = copy.deepcopy(display)
+            display = tree_copy(display)
 
             def bound(node, target):
                 if isinstance(node, (ast.Tuple, ast.List)):
@@ -1136,15 +1135,15 @@ class _State:
                     ast.Assign([ast.Name(name, ast.Store())], node), stmt)))
                 return ast.copy_location(ast.Name(name, ast.Load()), node)
             display.elts = [bound(e, stmt.target) for e in display.elts]
-        listed = {n.id for n in walk(display) if isinstance(n, ast.Name)}
-        stored = {n.id for n in walk(stmt.target) if isinstance(n, ast.Name)} | {
+        listed = names_of(display)
+        stored = names_of(stmt.target) | {
             n.id for s in stmt.body for n in walk(s) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         if listed & stored:
             return None
         for element in display.elts:
-            for bind in _paired_binds(copy.deepcopy(stmt.target), copy.deepcopy(element)):
+            for bind in _paired_binds(tree_copy(stmt.target), tree_copy(element)):
                 out.append(ast.fix_missing_locations(ast.copy_location(bind, stmt)))
-            out.extend(copy.deepcopy(stmt.body))
+            out.extend(tree_copy(stmt.body))
         return out
 
     def named(self, expr, prefix, base, rebound=frozenset()):
@@ -1363,7 +1362,7 @@ def _breaking(stmts, result, done):
 
 def _after(stmt, loop):
     """``stmt`` (made by a rewrite) placed where ``loop`` ends, as what follows it."""
-    for node in ast.walk(stmt):
+    for node in walk(stmt):
         if "lineno" in node._attributes:
             node.lineno = node.end_lineno = loop.end_lineno
             node.col_offset = node.end_col_offset = loop.end_col_offset

@@ -16,11 +16,10 @@ was (refused as before: dicts are not values backgen follows).
 """
 
 import ast
-import copy
 import keyword
 
 from .nested import Nested
-from .source import fresh_names, walk
+from .source import fresh_names, walk, tree_copy, names_of
 from .varargs import module_functions
 
 
@@ -68,7 +67,7 @@ def rewrite(forward, read_plain):
                 continue
             key = (call.func.id, k, tuple(read))
             if key not in written:
-                taken = set(forward.helpers) | {n.id for n in walk(func) if isinstance(n, ast.Name)}
+                taken = set(forward.helpers) | names_of(func)
                 copy_ = _written_for(helper.func, param, read)
                 copy_.name = fresh_names(taken)(f"{call.func.id}_{param}")
                 forward.helpers[copy_.name] = Nested(copy_, helper.filename, helper.lines, dict(helper.env),
@@ -125,8 +124,8 @@ def _keys_read(func, param):
 
 def _written_for(func, param, keys):
     """A copy of ``func`` taking one parameter per key of ``param`` read (see the module)."""
-    func = copy.deepcopy(func)
-    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
+    func = tree_copy(func)
+    used = names_of(func) | {a.arg for a in func.args.args}
     fresh = fresh_names(used, bare=True)
     names = {key: fresh(key if key.isidentifier() and not keyword.iskeyword(key) and key not in used
                         else f"{param}_{key}" if f"{param}_{key}".isidentifier() else f"{param}_entry")

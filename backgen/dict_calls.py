@@ -8,6 +8,7 @@ there (a helper given it, ``val["a"]``).  Any other call of ``dict`` is left as 
 """
 
 import ast
+from .source import walk
 
 SPELLED = frozenset({"dict"})  # (parse runs this rewriter only where the function spells it)
 
@@ -15,7 +16,7 @@ SPELLED = frozenset({"dict"})  # (parse runs this rewriter only where the functi
 def rewrite(forward):
     func = forward.func
     if forward.env.get("dict", "dict") != "dict" or "dict" in forward.helpers or any(
-            isinstance(n, ast.Name) and n.id == "dict" and not isinstance(n.ctx, ast.Load) for n in ast.walk(func)):
+            isinstance(n, ast.Name) and n.id == "dict" and not isinstance(n.ctx, ast.Load) for n in walk(func)):
         return  # (dict bound to something else: left as it is)
 
     class Displays(ast.NodeTransformer):

@@ -14,9 +14,8 @@ default (``act=np.tanh``), or a call spreading two dicts, is left as it was (ref
 """
 
 import ast
-import copy
 
-from .source import defaults_of, walk
+from .source import defaults_of, walk, tree_copy
 
 
 def rewrite(forward, read_plain):
@@ -37,7 +36,7 @@ def rewrite(forward, read_plain):
         at = call.keywords.index(spread[0])
         call.keywords[at:at + 1] = [ast.copy_location(k, spread[0]) for k in filled]
         for node in call.keywords:
-            for child in ast.walk(node):
+            for child in walk(node):
                 if not hasattr(child, "lineno"):
                     ast.copy_location(child, spread[0])
 
@@ -64,9 +63,9 @@ def _filled(args, given, named, source):
         default = defaults.get(param)
         key = ast.Constant(param)
         if default is None:
-            value = ast.Subscript(copy.deepcopy(source), key, ast.Load())
+            value = ast.Subscript(tree_copy(source), key, ast.Load())
         elif _constant(default):
-            value = ast.Call(ast.Attribute(copy.deepcopy(source), "get", ast.Load()), [key, copy.deepcopy(default)], [])
+            value = ast.Call(ast.Attribute(tree_copy(source), "get", ast.Load()), [key, tree_copy(default)], [])
         else:
             return None
         keywords.append(ast.keyword(param, value))

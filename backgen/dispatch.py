@@ -15,10 +15,10 @@ under).  Any other call of a subscript is left as it is (refused as before).
 """
 
 import ast
-import copy
 import types
 
 import numpy as np
+from .source import tree_copy, walk
 
 
 def source_tables(module, defs):
@@ -85,7 +85,7 @@ def _library_attribute(node):
 def _changed(module, name):
     """Whether anything in ``module`` writes into the dict ``name`` (an item assigned or deleted, a
     method called on it) or binds the name in a function."""
-    for node in ast.walk(module):
+    for node in walk(module):
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name \
                 and not isinstance(node.ctx, ast.Load):
             return True
@@ -99,12 +99,12 @@ def _changed(module, name):
 def rewrite(func, tables):
     """``func`` with each call of a table's entry written as the call of the entry's function (see the
     module's contract): a new tree where there is one, ``func`` itself otherwise."""
-    local = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
+    local = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
         {a.arg for a in func.args.args + func.args.kwonlyargs}
     tables = {name: table for name, table in tables.items() if name not in local}
-    if not tables or not any(_table_call(n, tables) for n in ast.walk(func)):
+    if not tables or not any(_table_call(n, tables) for n in walk(func)):
         return func
-    func = copy.deepcopy(func)
+    func = tree_copy(func)
 
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):
@@ -129,13 +129,13 @@ def rewrite(func, tables):
                 keyword.value = self.visit(keyword.value)
             chain = None
             for k, function in reversed(table):
-                branch = copy.deepcopy(stmt)
+                branch = tree_copy(stmt)
                 branch.value = _called(stmt.value, function)
                 chain = [branch] if chain is None else [ast.If(_test(key, k), [branch], chain)]
             return [ast.fix_missing_locations(ast.copy_location(s, stmt)) for s in chain]
 
     Calls().visit(func)
-    for node in ast.walk(func):  # (the nodes written at the call's place: errors point at the user's line)
+    for node in walk(func):  # (the nodes written at the call's place: errors point at the user's line)
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.expr, ast.stmt)) and not hasattr(child, "lineno"):
                 ast.copy_location(child, node)
@@ -155,14 +155,14 @@ def _table_call(node, tables):
 
 
 def _called(call, function):
-    new = ast.Call(copy.deepcopy(function), copy.deepcopy(call.args), copy.deepcopy(call.keywords))
-    for node in ast.walk(new):
+    new = ast.Call(tree_copy(function), tree_copy(call.args), tree_copy(call.keywords))
+    for node in walk(new):
         ast.copy_location(node, call)
     return new
 
 
 def _test(key, value):
-    return ast.Compare(copy.deepcopy(key), [ast.Eq()], [ast.Constant(value)])
+    return ast.Compare(tree_copy(key), [ast.Eq()], [ast.Constant(value)])
 
 
 def _chosen(call, table):

@@ -35,7 +35,7 @@ def _displays(func):
             continue
         display = node.args[0]
         if any(isinstance(sub, ast.Constant) and isinstance(sub.value, (int, float)) and not isinstance(sub.value, bool)
-               for sub in ast.walk(display)) and any(isinstance(sub, (ast.List, ast.Tuple)) for sub in display.elts):
+               for sub in walk(display)) and any(isinstance(sub, (ast.List, ast.Tuple)) for sub in display.elts):
             found |= _read(display)
     return found
 
@@ -49,7 +49,7 @@ def _sources(func, names):
         changed = False
         for node in binders:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            bound = {sub.id for t in targets for sub in ast.walk(t) if isinstance(sub, ast.Name)}
+            bound = {sub.id for t in targets for sub in walk(t) if isinstance(sub, ast.Name)}
             if bound & found:
                 new = _read(node.value) - found
                 if new:

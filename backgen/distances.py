@@ -29,10 +29,9 @@ arguments are.
 """
 
 import ast
-import copy
 
 from .scipy_calls import function_of, numpy_alias, reads_module
-from .source import fresh_names, name_ids, walk
+from .source import fresh_names, name_ids, walk, tree_copy
 
 SPELLED = frozenset({"cdist", "pdist", "squareform", "euclidean", "sqeuclidean", "cityblock", "cosine",
                      "distance"})  # (parse runs this rewriter only where the function spells one)
@@ -125,7 +124,7 @@ def _filled(text, np_name, **parts):
 
     class Parts(ast.NodeTransformer):
         def visit_Name(self, node):  # (a copy where an argument is written twice)
-            return copy.deepcopy(parts[node.id]) if node.id in parts else node
+            return tree_copy(parts[node.id]) if node.id in parts else node
     return Parts().visit(tree)
 
 

@@ -13,10 +13,9 @@ function are left as they are (each would run twice), and so refused as before.
 """
 
 import ast
-import copy
 
 from .math_calls import PairItems
-from .source import module_calls
+from .source import module_calls, tree_copy, walk
 
 SPELLED = frozenset({"divmod"})  # (parse runs this rewriter only where the function spells one)
 _BUILTINS = frozenset({"abs", "float", "int", "min", "max", "round", "pow", "len", "sum"})
@@ -27,13 +26,13 @@ _CHANGING = frozenset({"pop", "append", "extend", "insert", "remove", "sort", "r
 def rewrite(forward):
     calls = module_calls(forward.env, "numpy", ("divmod",))
     which = calls[0] if calls is not None else (lambda func: None)
-    bound = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    bound = {n.id for n in walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     bound |= {a.arg for a in forward.func.args.args + forward.func.args.kwonlyargs}
     builtin = "divmod" not in bound and "divmod" not in forward.env and "divmod" not in forward.helpers and \
         "divmod" not in forward.constants
 
     def pure(node):  # (computed twice, as the same number: no write, no user function)
-        for n in ast.walk(node):
+        for n in walk(node):
             if isinstance(n, (ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom, ast.Lambda)):
                 return False
             if isinstance(n, ast.Call):
@@ -60,9 +59,9 @@ def rewrite(forward):
                 return node
             a, b = node.args
             new = ast.Tuple([ast.BinOp(a, ast.FloorDiv(), b),
-                             ast.BinOp(copy.deepcopy(a), ast.Mod(), copy.deepcopy(b))], ast.Load())
+                             ast.BinOp(tree_copy(a), ast.Mod(), tree_copy(b))], ast.Load())
             new.pair = True
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)

@@ -31,6 +31,7 @@ import ast
 import re
 
 from .shapes import Spec, dim_name
+from .source import walk
 
 _SHAPE = re.compile(r"shape\s*:?\s*(?:of\s*)?[\(\[]([^\)\]]*)[\)\]]", re.IGNORECASE)
 _LEADING = re.compile(r"^\s*[\(\[]([^\(\)\[\]]*)[\)\]]")
@@ -120,7 +121,7 @@ def _items_named(func, name, dims):
     function to an item of it (``K, n = params``, ``K, n = params[0], params[1]``, ``K = params[0]``):
     the entry lists what the parameter holds."""
     items = set()
-    for node in ast.walk(func):
+    for node in walk(func):
         if not isinstance(node, ast.Assign) or len(node.targets) != 1:
             continue
         target, value = node.targets[0], node.value
@@ -144,7 +145,7 @@ def passed_shapes(forward, names):
     shape said there, in that docstring's dimension names.  Left out: a parameter ``forward`` binds
     again (the name at the call may hold another value), or that two calls declare two shapes of."""
     from .shape_free import passed_to_helpers  # (which imports this module)
-    bound = {node.id for node in ast.walk(forward.func) if isinstance(node, ast.Name) and
+    bound = {node.id for node in walk(forward.func) if isinstance(node, ast.Name) and
              not isinstance(node.ctx, ast.Load)}
     wanted = set(names) - bound
     found, clashing = {}, set()

@@ -7,6 +7,7 @@ is: ``astype`` to it gives the same numbers as ``astype(x.dtype)`` does.
 """
 
 import ast
+from .source import walk
 
 
 def dtype_names(func, helpers=None):
@@ -16,7 +17,7 @@ def dtype_names(func, helpers=None):
     bound, other = set(), set()
     for f in funcs:
         other.update(a.arg for a in f.args.args + f.args.kwonlyargs)
-        for node in ast.walk(f):
+        for node in walk(f):
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 is_dtype = isinstance(node.value, ast.Attribute) and node.value.attr == "dtype"
                 (bound if is_dtype else other).add(node.targets[0].id)
@@ -26,5 +27,5 @@ def dtype_names(func, helpers=None):
                     [getattr(node, "target", None)] + [i.optional_vars for i in getattr(node, "items", [])]
                 for t in targets:
                     if t is not None:
-                        other.update(n.id for n in ast.walk(t) if isinstance(n, ast.Name))
+                        other.update(n.id for n in walk(t) if isinstance(n, ast.Name))
     return bound - other

@@ -21,7 +21,7 @@ np.linalg.slogdet(W)``, then ``res.logabsdet``), with that item (``np.linalg.slo
 
 import ast
 
-from .source import numpy_attribute
+from .source import numpy_attribute, walk
 
 # the fields of the named tuples np.linalg's factorizations return, by position
 FIELDS = {"linalg.slogdet": ("sign", "logabsdet"), "linalg.eigh": ("eigenvalues", "eigenvectors"),
@@ -87,7 +87,7 @@ def rewrite(forward):
                 svd = ast.Attribute(linalg, "svd", ast.Load())
                 call = ast.Call(svd, args, [ast.keyword("full_matrices", ast.Constant(False))] + keywords)
                 new = ast.Subscript(call, ast.Constant(1), ast.Load())
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)
@@ -97,9 +97,9 @@ def _bound_results(func, numpy_names):
     """``{name: "linalg.slogdet"}`` for the names of ``func`` every binding of which assigns a call of
     one factorization of ``FIELDS`` (``res = np.linalg.slogdet(W)``): a parameter, a name bound otherwise
     too (a loop's target, an unpacking, another value), is none."""
-    params = {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+    params = {a.arg for a in walk(func.args) if isinstance(a, ast.arg)}
     kinds, stores = {}, {}
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             stores[node.id] = stores.get(node.id, 0) + 1
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \

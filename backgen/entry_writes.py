@@ -20,23 +20,22 @@ entry missing.  The new name is the container's and the key's (``xs_t``), or ``x
 """
 
 import ast
-import copy
 
-from .source import fresh_names
+from .source import fresh_names, tree_copy, names_of, walk
 
 
 def rewrite(func):
-    if not any(_nested_target(node) for node in ast.walk(func)):
+    if not any(_nested_target(node) for node in walk(func)):
         return  # (most functions: no write into an entry of an entry)
-    used = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)} | \
-        {a.arg for a in ast.walk(func) if isinstance(a, ast.arg)}
-    aliased = {n.value.id for n in ast.walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name)} | \
-        {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name)
+    used = names_of(func) | \
+        {a.arg for a in walk(func) if isinstance(a, ast.arg)}
+    aliased = {n.value.id for n in walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name)} | \
+        {t.id for n in walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name)
          for t in n.targets if isinstance(t, ast.Name)}
     aliased |= used - _containers(func)  # (an array's part written is a copy: a write after it is not the value's)
     fresh = fresh_names(used, bare=True)
     func.body = _block(func.body, aliased, fresh)
-    for node in ast.walk(func):
+    for node in walk(func):
         for field in ("body", "orelse", "finalbody"):
             block = getattr(node, field, None)
             if isinstance(block, list) and block and isinstance(block[0], ast.stmt) and node is not func and \
@@ -47,9 +46,9 @@ def rewrite(func):
 def _containers(func):
     """The names the function binds to new lists and dicts alone (``xs = {}``, ``hs = [None] * T``,
     ``xs, hs = {}, {}``), never to anything else nor as parameters."""
-    made, other = set(), {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+    made, other = set(), {a.arg for a in walk(func.args) if isinstance(a, ast.arg)}
     assigned = set()  # (ids of the names assignments bind, told apart above)
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 pairs = [(target, node.value)]
@@ -60,7 +59,7 @@ def _containers(func):
                     if isinstance(name, ast.Name):
                         assigned.add(id(name))
                         (made if _new_container(value) else other).add(name.id)
-    other |= {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))
+    other |= {n.id for n in walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))
               and id(n) not in assigned}  # (a loop's target, an op=, a with's name, one unpacked: bound otherwise)
     return made - other
 
@@ -106,7 +105,7 @@ def _block(stmts, aliased, fresh):
         out.append(ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], stmt.value), stmt))
         for later in run:
             out.append(_renamed(later, spelled, name))
-        put = ast.Assign([ast.copy_location(ast.Subscript(ast.Name(entry.value.id, ast.Load()), copy.deepcopy(key),
+        put = ast.Assign([ast.copy_location(ast.Subscript(ast.Name(entry.value.id, ast.Load()), tree_copy(key),
                                                           ast.Store()), entry)], ast.Name(name, ast.Load()))
         out.append(ast.fix_missing_locations(ast.copy_location(put, run[-1])))
         i += 1 + len(run)
@@ -120,14 +119,14 @@ def _entry_put(stmt, aliased):
         return None
     target = stmt.targets[0]
     if not isinstance(target.value, ast.Name) or target.value.id in aliased or not _plain_key(target.slice) or \
-            any(isinstance(n, ast.Name) and n.id == target.value.id for n in ast.walk(target.slice)):
+            any(isinstance(n, ast.Name) and n.id == target.value.id for n in walk(target.slice)):
         return None
     return ast.Subscript(target.value, target.slice, ast.Load())
 
 
 def _plain_key(node):
     return all(isinstance(n, (ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.Tuple, ast.Load, ast.operator,
-                              ast.unaryop)) for n in ast.walk(node))
+                              ast.unaryop)) for n in walk(node))
 
 
 def _writes_into(stmt, spelled, container):
@@ -141,16 +140,16 @@ def _writes_into(stmt, spelled, container):
         return False
     if not (isinstance(target, ast.Subscript) and ast.dump(_loaded(target.value)) == spelled):
         return False
-    entries = {id(n.value) for n in ast.walk(stmt) if isinstance(n, ast.Subscript) and
+    entries = {id(n.value) for n in walk(stmt) if isinstance(n, ast.Subscript) and
                ast.dump(_loaded(n)) == spelled}
-    return not any(isinstance(n, ast.Name) and n.id == container and id(n) not in entries for n in ast.walk(stmt)
+    return not any(isinstance(n, ast.Name) and n.id == container and id(n) not in entries for n in walk(stmt)
                    if not (n is target.value.value)) and \
         not any(isinstance(n, ast.NamedExpr) or isinstance(n, (ast.Call, ast.Lambda)) and _reads_name(n, container)
-                for n in ast.walk(stmt))  # (no name bound between: the key's names stay)
+                for n in walk(stmt))  # (no name bound between: the key's names stay)
 
 
 def _reads_name(node, name):
-    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+    return any(isinstance(n, ast.Name) and n.id == name for n in walk(node))
 
 
 def _loaded(node):

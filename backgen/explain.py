@@ -32,6 +32,7 @@ from .errors import BackgenError
 from .inputs import cache_convention, signature_of, without_cache
 from .layer import after_full_forward
 from .parse import read
+from .source import walk
 
 
 # --- gates ----------------------------------------------------------------------------------
@@ -718,7 +719,7 @@ def split_local(source, adjoints, mode="scalar"):
         node = ast.parse(source.strip(), mode="eval").body
     except SyntaxError:
         return "", []
-    names = list(dict.fromkeys(n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in adjoints))
+    names = list(dict.fromkeys(n.id for n in walk(node) if isinstance(n, ast.Name) and n.id in adjoints))
     if len(names) != 1:
         return "", names
     upstream = names[0]
@@ -727,7 +728,7 @@ def split_local(source, adjoints, mode="scalar"):
         return isinstance(n, ast.Name) and n.id == upstream
 
     def mentions(n):
-        return any(isinstance(m, ast.Name) and m.id == upstream for m in ast.walk(n))
+        return any(isinstance(m, ast.Name) and m.id == upstream for m in walk(n))
 
     if is_up(node):
         return "1", names

@@ -20,10 +20,9 @@ object, read by each call.  Anything else is left as it was (and refused as befo
 """
 
 import ast
-import copy
 
 from .nested import Nested
-from .source import bound_arguments, fresh_names, parents as node_parents, walk
+from .source import bound_arguments, fresh_names, parents as node_parents, walk, tree_copy, names_of
 
 
 def rewrite(forward, read_plain):
@@ -42,7 +41,7 @@ def rewrite(forward, read_plain):
             parent = parents.get(node)
             calls.setdefault(node.id, []).append(parent if isinstance(parent, ast.Call) and parent.func is node
                                                  else None)
-    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | params | set(forward.helpers)
+    used = names_of(func) | params | set(forward.helpers)
     body = []
     for stmt in func.body:
         made = _made(forward, stmt, stores, params, calls, read_plain)
@@ -50,7 +49,7 @@ def rewrite(forward, read_plain):
             body.append(stmt)
             continue
         name, helper, inner, bound = made
-        new = copy.deepcopy(inner)
+        new = tree_copy(inner)
         new.name = fresh_names(used)(f"{stmt.value.func.id}_{inner.name}")
         new.args.args = [ast.copy_location(ast.arg(p), inner) for p in bound] + new.args.args
         forward.helpers[new.name] = Nested(new, helper.filename, helper.lines, dict(helper.env),
@@ -68,7 +67,7 @@ def rewrite(forward, read_plain):
             values.append(ast.copy_location(ast.Name(fresh, ast.Load()), value))
         for call in calls[name]:
             call.func = ast.copy_location(ast.Name(new.name, ast.Load()), call.func)
-            call.args = [copy.deepcopy(v) for v in values] + call.args
+            call.args = [tree_copy(v) for v in values] + call.args
     if len(body) != len(func.body) or any(a is not b for a, b in zip(body, func.body)):
         func.body = body or [ast.copy_location(ast.Pass(), func)]
 
@@ -100,7 +99,7 @@ def _made(forward, stmt, stores, params, calls, read_plain):
     if bound is None:
         return None
     defaults = {id(default) for default in helper.func.args.defaults}  # (copied: the helper keeps its own)
-    return name, helper, inner, {p: copy.deepcopy(a) if id(a) in defaults else a for p, a in bound.items()}
+    return name, helper, inner, {p: tree_copy(a) if id(a) in defaults else a for p, a in bound.items()}
 
 
 def _special(args):

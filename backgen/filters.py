@@ -31,11 +31,10 @@ spelled (for this module's rewrite and ``image_filters``'), or None.
 """
 
 import ast
-import copy
 
 from .scipy_calls import numpy_alias
 from .call_lines import assigned_at, lines_before, located
-from .source import fresh_names, name_ids
+from .source import fresh_names, name_ids, tree_copy, walk
 
 MODULE = "scipy.signal"
 FUNCTIONS = frozenset({"lfilter", "convolve2d", "correlate2d"})  # (scipy.signal's read: the 2-D ones in image_filters)
@@ -60,11 +59,11 @@ def rewrite(forward):
     def which(func):
         return signal_function(forward.env, func) == "lfilter"
 
-    if not any(isinstance(n, ast.Call) and which(n.func) for n in ast.walk(forward.func)):
+    if not any(isinstance(n, ast.Call) and which(n.func) for n in walk(forward.func)):
         return
     np_name = numpy_alias(forward)
     forward.env.setdefault("range", "range")
-    fresh = fresh_names(name_ids(forward.func) | {a.arg for a in ast.walk(forward.func.args) if isinstance(a, ast.arg)},
+    fresh = fresh_names(name_ids(forward.func) | {a.arg for a in walk(forward.func.args) if isinstance(a, ast.arg)},
                         bare=True)
 
     def np_call(attr, *args):
@@ -111,15 +110,15 @@ def rewrite(forward):
         a0 = bound(a.elts[0], "a0")
 
         def scaled(value):  # b0 * value / a0
-            value = value if one(b0) else ast.BinOp(copy.deepcopy(b0), ast.Mult(), value)
-            return value if one(a0) else ast.BinOp(value, ast.Div(), copy.deepcopy(a0))
+            value = value if one(b0) else ast.BinOp(tree_copy(b0), ast.Mult(), value)
+            return value if one(a0) else ast.BinOp(value, ast.Div(), tree_copy(a0))
 
         out = fresh("ys")
         if len(b.elts) > 1 or len(a.elts) > 2:  # (a filter of more coefficients: its past inputs and outputs)
             return higher_order(node, before, b, a, x, axis, bound, one, out)
         if len(a.elts) == 1:  # (NumPy's multiply: x is an array, and the result one of floats)
-            before.append(assigned_at(out, np_call("multiply", ast.BinOp(copy.deepcopy(b0), ast.Div(), copy.deepcopy(a0)),
-                                               copy.deepcopy(x)), node))
+            before.append(assigned_at(out, np_call("multiply", ast.BinOp(tree_copy(b0), ast.Div(), tree_copy(a0)),
+                                               tree_copy(x)), node))
             return ast.Name(out, ast.Load())
         a1 = bound(a.elts[1], "a1")
         acc, n = fresh("acc"), fresh("n")
@@ -129,15 +128,15 @@ def rewrite(forward):
                 return index
             return ast.Tuple([ast.Constant(...), index], ast.Load())
 
-        before.append(assigned_at(out, np_call("zeros", np_call("shape", copy.deepcopy(x))), node))
+        before.append(assigned_at(out, np_call("zeros", np_call("shape", tree_copy(x))), node))
         before.append(assigned_at(acc, ast.BinOp(ast.Constant(0.0), ast.Mult(), ast.Subscript(
-            copy.deepcopy(x), at(ast.Constant(0)), ast.Load())), node))
-        step = ast.BinOp(copy.deepcopy(b0), ast.Mult(), ast.Subscript(copy.deepcopy(x), at(ast.Name(n, ast.Load())),
+            tree_copy(x), at(ast.Constant(0)), ast.Load())), node))
+        step = ast.BinOp(tree_copy(b0), ast.Mult(), ast.Subscript(tree_copy(x), at(ast.Name(n, ast.Load())),
                                                                      ast.Load())) \
-            if not one(b0) else ast.Subscript(copy.deepcopy(x), at(ast.Name(n, ast.Load())), ast.Load())
-        step = ast.BinOp(step, ast.Sub(), ast.BinOp(copy.deepcopy(a1), ast.Mult(), ast.Name(acc, ast.Load())))
-        step = step if one(a0) else ast.BinOp(step, ast.Div(), copy.deepcopy(a0))
-        length = ast.Subscript(np_call("shape", copy.deepcopy(x)), ast.Constant(axis.value), ast.Load())
+            if not one(b0) else ast.Subscript(tree_copy(x), at(ast.Name(n, ast.Load())), ast.Load())
+        step = ast.BinOp(step, ast.Sub(), ast.BinOp(tree_copy(a1), ast.Mult(), ast.Name(acc, ast.Load())))
+        step = step if one(a0) else ast.BinOp(step, ast.Div(), tree_copy(a0))
+        length = ast.Subscript(np_call("shape", tree_copy(x)), ast.Constant(axis.value), ast.Load())
         body = [assigned_at(acc, step, node),
                 located(ast.Assign([ast.Subscript(ast.Name(out, ast.Load()), at(ast.Name(n, ast.Load())),
                                                    ast.Store())], ast.Name(acc, ast.Load())), node)]
@@ -160,31 +159,31 @@ def rewrite(forward):
         n, acc, xn = fresh("n"), fresh("acc"), fresh("xn")
         xs_past = [fresh(f"x{k}") for k in range(1, len(bs))]
         ys_past = [fresh(f"y{k}") for k in range(1, len(as_))]
-        before.append(assigned_at(out, np_call("zeros", np_call("shape", copy.deepcopy(x))), node))
+        before.append(assigned_at(out, np_call("zeros", np_call("shape", tree_copy(x))), node))
         for past in xs_past + ys_past:  # (zeros of a sample's shape: x's rows along the other axis)
             before.append(assigned_at(past, ast.BinOp(ast.Constant(0.0), ast.Mult(), ast.Subscript(
-                copy.deepcopy(x), at(ast.Constant(0)), ast.Load())), node))
+                tree_copy(x), at(ast.Constant(0)), ast.Load())), node))
         terms = [(bs[0], xn)] + list(zip(bs[1:], xs_past))
         total = None
         for coefficient, value in terms:
-            term = name(value) if one(coefficient) else ast.BinOp(copy.deepcopy(coefficient), ast.Mult(), name(value))
+            term = name(value) if one(coefficient) else ast.BinOp(tree_copy(coefficient), ast.Mult(), name(value))
             total = term if total is None else ast.BinOp(total, ast.Add(), term)
         for coefficient, value in zip(as_[1:], ys_past):
-            total = ast.BinOp(total, ast.Sub(), ast.BinOp(copy.deepcopy(coefficient), ast.Mult(), name(value)))
-        total = total if one(as_[0]) else ast.BinOp(total, ast.Div(), copy.deepcopy(as_[0]))
-        body = [assigned_at(xn, ast.Subscript(copy.deepcopy(x), at(name(n)), ast.Load()), node),
+            total = ast.BinOp(total, ast.Sub(), ast.BinOp(tree_copy(coefficient), ast.Mult(), name(value)))
+        total = total if one(as_[0]) else ast.BinOp(total, ast.Div(), tree_copy(as_[0]))
+        body = [assigned_at(xn, ast.Subscript(tree_copy(x), at(name(n)), ast.Load()), node),
                 assigned_at(acc, total, node)]
         for pasts, newest in ((xs_past, xn), (ys_past, acc)):  # (the oldest first: x2 = x1, then x1 = xn)
             for k in range(len(pasts) - 1, -1, -1):
                 body.append(assigned_at(pasts[k], name(pasts[k - 1] if k else newest), node))
         body.append(located(ast.Assign([ast.Subscript(name(out), at(name(n)), ast.Store())], name(acc)), node))
-        length = ast.Subscript(np_call("shape", copy.deepcopy(x)), ast.Constant(axis.value), ast.Load())
+        length = ast.Subscript(np_call("shape", tree_copy(x)), ast.Constant(axis.value), ast.Load())
         before.append(located(ast.For(ast.Name(n, ast.Store()), ast.Call(ast.Name("range", ast.Load()), [length], []),
                                       body, []), node))
         return ast.Name(out, ast.Load())
 
     lines_before(forward, lambda node, before: located(filtered(node, before), node) if which(node.func) else node)
-    for node in ast.walk(forward.func):
+    for node in walk(forward.func):
         if isinstance(node, ast.Call) and which(node.func):
             raise forward.error("scipy.signal.lfilter is differentiated where a statement computes it (an "
                                 "assignment, a return), not in a comprehension, a lambda, a conditional "

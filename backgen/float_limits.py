@@ -14,7 +14,7 @@ import ast
 
 import numpy
 
-from .source import module_calls
+from .source import module_calls, walk
 
 TYPES = {"float": numpy.float64, "float64": numpy.float64, "double": numpy.float64, "float32": numpy.float32,
          "single": numpy.float32, "float16": numpy.float16, "half": numpy.float16}
@@ -27,7 +27,7 @@ def rewrite(forward):
     if calls is None:
         return
     which, aliases = calls
-    assigned = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    assigned = {n.id for n in walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     assigned |= {a.arg for a in forward.func.args.args + forward.func.args.kwonlyargs}
 
     def float_type(node):

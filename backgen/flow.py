@@ -38,6 +38,7 @@ from .rules import FRESH_CALLS, RULES, operand_view
 from .stage_calls import helper_roles
 from .structured import keys_needed
 from .view_targets import view_root
+from .source import tree_copy, names_of, walk
 
 RETURN = " return {}"  # versions key of the i-th returned value (not a Python name)
 
@@ -53,7 +54,7 @@ class StatementStager:
                     self.speak(stmt.targets[0].id, self.user_text(stmt.value))  # named so in messages)
                 self.assign_target(stmt.targets[0], stmt.value)
             elif isinstance(stmt, ast.AugAssign):
-                load = copy.deepcopy(stmt.target)
+                load = tree_copy(stmt.target)
                 load.ctx = ast.Load()
                 value = ast.copy_location(ast.BinOp(load, stmt.op, stmt.value), stmt)
                 if isinstance(stmt.target, ast.Name) and in_place_at(stmt) in self.written_in_place:
@@ -249,11 +250,11 @@ class StatementStager:
         dict of the same keys.  Refused where the function iterates over it or calls its methods
         (``d.items()``, ``for k in d``, ``d.get(k)``)."""
         func = self.func
-        unpacked = {t.id for node in ast.walk(func) if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+        unpacked = {t.id for node in walk(func) if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
                     for target in node.targets if isinstance(target, (ast.Tuple, ast.List))
-                    for t in ast.walk(target) if isinstance(t, ast.Name)}
+                    for t in walk(target) if isinstance(t, ast.Name)}
         grouped = []  # (name, the names its value is made of): cache = (fc_cache, relu_cache), c = cache, and
-        for node in ast.walk(func):  # a, c = (out, cache) item by item, as a layer written out in its caller has
+        for node in walk(func):  # a, c = (out, cache) item by item, as a layer written out in its caller has
             if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
                 continue
             target, value = node.targets[0], node.value
@@ -272,7 +273,7 @@ class StatementStager:
                     unpacked.add(target)
                     grown = True
         entries, plain = set(), set()
-        for node in ast.walk(func):
+        for node in walk(func):
             if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name:
                 entries.add(id(node.value))
             elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id == name and \
@@ -286,12 +287,12 @@ class StatementStager:
             if isinstance(node, (ast.Assign, ast.AugAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
-                    written = [t for t in ast.walk(target) if isinstance(t, ast.Subscript) and
+                    written = [t for t in walk(target) if isinstance(t, ast.Subscript) and
                                isinstance(t.value, ast.Name) and t.value.id == name]
                     if written and (not isinstance(target, ast.Subscript) or isinstance(node.value, ast.Name) and
                                     node.value.id in unpacked):
                         return False  # (a, caches['fc'] = layer(x); caches[i] = cache: a dict of caches)
-        for node in ast.walk(func):
+        for node in walk(func):
             if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load) and \
                     id(node) not in entries and id(node) not in plain:
                 return self.dict_used_whole(name, node, func)
@@ -301,7 +302,7 @@ class StatementStager:
         """``name``, a dict the function fills, read otherwise than by its entries at ``node``: refused
         clearly where it is iterated over or a method of it called; False (left to the rest of backgen,
         which refuses a dict read whole) for any other use."""
-        for other in ast.walk(func):
+        for other in walk(func):
             looped = isinstance(other, (ast.For, ast.comprehension)) and other.iter is node
             called = isinstance(other, ast.Attribute) and other.value is node
             if looped or called:
@@ -1123,7 +1124,7 @@ class StatementStager:
         writes_before = len(self.writes)
         stale_before = dict(self.stale)
         again = stmt.body if isinstance(stmt, ast.For) else [stmt]  # what the next iteration reads first
-        targets = {n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)} if isinstance(stmt, ast.For) \
+        targets = names_of(stmt.target) if isinstance(stmt, ast.For) \
             else set()  # (bound as each iteration starts)
         first = _read_before_written(again, targets)  # (what an iteration reads before it writes)
         outside = self.read_outside(stmt, body) | first  # before staging renames
@@ -1482,7 +1483,7 @@ class StatementStager:
         # row[0] = 2.0: refused where the write is)
         early = _read_before_written(body, set())
         if isinstance(stmt, ast.While):
-            early |= {n.id for n in source.walk(stmt.test) if isinstance(n, ast.Name)}
+            early |= source.names_of(stmt.test)
         later = self.read_outside(stmt, body)
         enclosing = {name for entry in self.loop_entries for name in entry}
         return {name for name in assigned if name in early or name in later or name in enclosing}
@@ -1531,7 +1532,7 @@ class StatementStager:
             if not _paths_to(self.forward.func.body, stmt):  # not found: every read outside it,
                 live |= augmented  # and in a loop its own (the next iteration's)
                 if in_loop:
-                    live |= {n.id for n in source.walk(stmt) if isinstance(n, ast.Name)}
+                    live |= source.names_of(stmt)
         else:
             live = {n.id for n in source.walk(self.func) if isinstance(n, ast.Name) and outside(n)
                     and isinstance(n.ctx, ast.Load)} | augmented
@@ -1540,7 +1541,7 @@ class StatementStager:
                 live &= self.read_outside(stmt, [], span) | augmented
         for node in source.walk(self.func):
             if isinstance(node, (ast.FunctionDef, ast.Lambda)) and node is not self.func:
-                live |= {n.id for n in source.walk(node) if isinstance(n, ast.Name)}
+                live |= source.names_of(node)
         return frozenset(n for n in changed if n.isidentifier() and n not in live and n in self.stored)
 
     def read_outside(self, stmt, body, span=None):
@@ -1599,13 +1600,13 @@ def _with_base(node, held, name, target):
             if ast.dump(child) == held:
                 return ast.Name(name, ast.Load())
             return super().visit(child)
-    return ast.fix_missing_locations(ast.copy_location(Based().visit(copy.deepcopy(node)), target))
+    return ast.fix_missing_locations(ast.copy_location(Based().visit(tree_copy(node)), target))
 
 
 def _view_taken_of(node, holder, target):
     """The view ``node`` (``A[0]``, ``A.T``, ``A.reshape(...)``) taken of the name ``holder`` instead, at
     ``target``'s place."""
-    taken = copy.deepcopy(node)
+    taken = tree_copy(node)
     if isinstance(taken, ast.Call):
         taken.func.value = ast.Name(holder, ast.Load())
     else:
@@ -1630,7 +1631,7 @@ def _number_arithmetic(text, math_name):
     array (``+=`` binds a name holding it anew)."""
     calls = {"float", "int", "abs", "round", "min", "max", "pow"}
     tree = _items_as_numbers(source.expression(text), math_name)
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Constant):
             if node.value.__class__ not in (int, float):
                 return False
@@ -1891,16 +1892,16 @@ def _bound_before(stmts, name, node):
     """Whether every path through ``stmts`` to ``node`` (a node inside one of them) gives ``name`` a value
     first: its value before them is not read at ``node`` or after it on that way (False where unsure)."""
     for stmt in stmts:
-        if not any(n is node for n in ast.walk(stmt)):
+        if not any(n is node for n in walk(stmt)):
             if name in _set_on_every_path([stmt]):
                 return True
             continue
-        if isinstance(stmt, ast.If) and not any(n is node for n in ast.walk(stmt.test)):
-            inside = stmt.body if any(n is node for s in stmt.body for n in ast.walk(s)) else stmt.orelse
+        if isinstance(stmt, ast.If) and not any(n is node for n in walk(stmt.test)):
+            inside = stmt.body if any(n is node for s in stmt.body for n in walk(s)) else stmt.orelse
             return _bound_before(inside, name, node)
         if isinstance(stmt, (ast.For, ast.While)) and not stmt.orelse and \
-                any(n is node for s in stmt.body for n in ast.walk(s)):
-            if isinstance(stmt, ast.For) and name in {n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)}:
+                any(n is node for s in stmt.body for n in walk(s)):
+            if isinstance(stmt, ast.For) and name in names_of(stmt.target):
                 return True  # (bound as each iteration starts)
             return _bound_before(stmt.body, name, node)  # (each iteration, before the write)
         return False
@@ -1917,10 +1918,10 @@ def _rebound_after(stmts, name, node):
 def _after(stmts, name, node):
     """``_rebound_after``'s walk: "bound", "read", or "open" (the end reached with the value kept)."""
     for k, stmt in enumerate(stmts):
-        if not any(n is node for n in ast.walk(stmt)):
+        if not any(n is node for n in walk(stmt)):
             continue
-        if isinstance(stmt, ast.If) and not any(n is node for n in ast.walk(stmt.test)):
-            inside = stmt.body if any(n is node for s in stmt.body for n in ast.walk(s)) else stmt.orelse
+        if isinstance(stmt, ast.If) and not any(n is node for n in walk(stmt.test)):
+            inside = stmt.body if any(n is node for s in stmt.body for n in walk(s)) else stmt.orelse
             state = _after(inside, name, node)
         elif isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr)):
             state = "open"
@@ -1960,9 +1961,9 @@ def _reads_name(node, name):
     """Whether ``node`` reads ``name`` (or, an augmented assignment to it, reads it there)."""
     if node is None:
         return False
-    if isinstance(node, ast.AugAssign) and any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.target)):
+    if isinstance(node, ast.AugAssign) and any(isinstance(n, ast.Name) and n.id == name for n in walk(node.target)):
         return True
-    return any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Store) for n in ast.walk(node))
+    return any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Store) for n in walk(node))
 
 
 def _set_on_every_path(stmts):
@@ -1975,7 +1976,7 @@ def _set_on_every_path(stmts):
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             names |= {n.id for t in targets if isinstance(t, (ast.Name, ast.Tuple, ast.List))
-                      for n in ast.walk(t) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+                      for n in walk(t) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     return names
 
 
@@ -1994,31 +1995,31 @@ def _read_before_written(stmts, written):
             early |= {n.id for n in source.walk(head) if isinstance(n, ast.Name) and n.id not in written}
             inner = set(written)
             if isinstance(stmt, ast.For):
-                inner |= {n.id for n in source.walk(stmt.target) if isinstance(n, ast.Name)}
+                inner |= source.names_of(stmt.target)
             early |= _read_before_written(stmt.body, inner)
             if isinstance(stmt, ast.While):  # the test runs again after each iteration (a name written
                 # before the loop holds a value then, the body's or the one it entered with)
                 early |= {n.id for n in source.walk(stmt.test) if isinstance(n, ast.Name) and n.id not in written}
             continue
         value = getattr(stmt, "value", None)
-        reads = {n.id for n in source.walk(value) if isinstance(n, ast.Name)} if value is not None else set()
+        reads = source.names_of(value) if value is not None else set()
         if isinstance(stmt, ast.AugAssign):
-            reads |= {n.id for n in source.walk(stmt.target) if isinstance(n, ast.Name)}
+            reads |= source.names_of(stmt.target)
         for target in getattr(stmt, "targets", []):
             if isinstance(target, ast.Subscript):  # a[i] = v reads a (and its index) too
-                reads |= {n.id for n in source.walk(target) if isinstance(n, ast.Name)}
+                reads |= source.names_of(target)
         if isinstance(stmt, (ast.Assign, ast.Expr)) and is_pop(stmt.value):  # x = xs.pop() reads xs
             early |= {stmt.value.func.value.id} - written
             written.add(stmt.value.func.value.id)
         early |= reads - written
         if isinstance(stmt, ast.Expr) and is_append(stmt):  # xs.append(v) reads xs, then writes it
-            early |= {n.id for n in source.walk(stmt.value) if isinstance(n, ast.Name)} - written
+            early |= source.names_of(stmt.value) - written
             written.add(stmt.value.func.value.id)
         for target in getattr(stmt, "targets", [getattr(stmt, "target", None)]):
             if isinstance(target, ast.Subscript):
                 target = target.value  # a[i] = v writes a
             if target is not None:
-                written |= {n.id for n in source.walk(target) if isinstance(n, ast.Name)}
+                written |= source.names_of(target)
     return early
 
 
@@ -2074,7 +2075,7 @@ def restructure(stmts, stager):
             # a break or continue in an if inside this one: the rest of the body runs on the paths that
             # do not jump, so each branch goes on with its own copy of it
             rest = stmts[i + 1:]
-            new = ast.If(stmt.test, restructure(stmt.body + copy.deepcopy(rest), stager),
+            new = ast.If(stmt.test, restructure(stmt.body + tree_copy(rest), stager),
                          restructure(stmt.orelse + rest, stager))
             out.append(ast.copy_location(new, stmt))
             return out
@@ -2155,7 +2156,7 @@ def rename(items, old, new):
 def _rebound_in_loop(stmt, body):
     """The names the loop ``stmt`` binds anew, its body ``body`` (NumPy code: not by an op= alone) or
     its target."""
-    target = {n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)} if isinstance(stmt, ast.For) else set()
+    target = names_of(stmt.target) if isinstance(stmt, ast.For) else set()
     return _bound_in(body, True) | target
 
 

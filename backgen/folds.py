@@ -21,9 +21,8 @@ again, or not at all), one of an empty display without ``initial``, and any othe
 """
 
 import ast
-import copy
 
-from .source import fresh_names, name_ids, rewrite_statements
+from .source import fresh_names, name_ids, rewrite_statements, tree_copy, walk
 
 OPERATORS = {"operator.add": ast.Add, "operator.mul": ast.Mult, "operator.sub": ast.Sub,
              "operator.truediv": ast.Div, "operator.matmul": ast.MatMult, "operator.pow": ast.Pow}
@@ -33,11 +32,11 @@ _OPAQUE = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp
 
 def rewrite(forward):
     if not any(str(meaning).startswith(("functools", "operator")) for meaning in forward.env.values()) and \
-            not any(_multi_dot(forward, node) for node in ast.walk(forward.func) if isinstance(node, ast.Call)):
+            not any(_multi_dot(forward, node) for node in walk(forward.func) if isinstance(node, ast.Call)):
         return
     fresh = fresh_names(set(name_ids(forward.func)) | {a.arg for a in forward.func.args.args})
     forward.func.body = rewrite_statements(forward.func.body, lambda stmt: _folded(forward, stmt, fresh))
-    for node in ast.walk(forward.func):  # (a fold left, or operator.mul called: code of its own the generated
+    for node in walk(forward.func):  # (a fold left, or operator.mul called: code of its own the generated
         meaning = _meaning(forward, node) if isinstance(node, (ast.Name, ast.Attribute)) else None  # module
         if meaning is not None and meaning.startswith(("functools", "operator")):  # would not import)
             if meaning == "functools.reduce":
@@ -166,14 +165,14 @@ def _applied(forward, func, meaning, name, item):
             func.args.defaults or func.args.vararg or func.args.kwarg or func.args.kwonlyargs
             or func.args.posonlyargs):
         first, second = (a.arg for a in func.args.args)
-        return _Substituted({first: acc, second: item}).visit(copy.deepcopy(func.body))
-    return ast.Call(copy.deepcopy(func), [acc, item], [])
+        return _Substituted({first: acc, second: item}).visit(tree_copy(func.body))
+    return ast.Call(tree_copy(func), [acc, item], [])
 
 
 def _reads(func, position):
     """How many times the body of the lambda ``func`` reads its parameter at ``position``."""
     name = func.args.args[position].arg
-    return sum(isinstance(n, ast.Name) and n.id == name for n in ast.walk(func.body))
+    return sum(isinstance(n, ast.Name) and n.id == name for n in walk(func.body))
 
 
 class _Substituted(ast.NodeTransformer):
@@ -182,7 +181,7 @@ class _Substituted(ast.NodeTransformer):
 
     def visit_Name(self, node):
         value = self.values.get(node.id)
-        return copy.deepcopy(value) if value is not None else node
+        return tree_copy(value) if value is not None else node
 
     def visit_Lambda(self, node):  # (a lambda inside: its own parameters hide these names)
         return node

@@ -15,13 +15,12 @@ source text, with no values: it refuses such a name, saying to pass it as a para
 """
 
 import ast
-import copy
 import dataclasses
 import inspect
 
 import numpy as np
 
-from .source import walk
+from .source import walk, tree_copy
 
 _UNSET = object()
 
@@ -82,7 +81,7 @@ def with_free_arrays(forward, names):
     """``forward`` taking ``names`` as parameters, before its first parameter with a default."""
     if not names:
         return forward
-    func = copy.deepcopy(forward.func)  # (the forward read may be shared)
+    func = tree_copy(forward.func)  # (the forward read may be shared)
     place = _first_default(func.args) - len(func.args.posonlyargs)
     made = [ast.copy_location(ast.arg(name), func) for name in names]
     func.args.args[place:place] = made

@@ -13,9 +13,9 @@ values from -8 to 8, by NumPy), so an entry cannot be a wrong one.
 """
 
 import ast
-import copy
 
 import numpy as np
+from .source import tree_copy, walk
 
 SPELLINGS = (
     """
@@ -65,15 +65,15 @@ def _canonical(func, numpy_names):
     if len(args.args) != 1 or args.defaults or args.vararg or args.kwarg or args.kwonlyargs \
             or args.posonlyargs or func.decorator_list:
         return None
-    body = [copy.deepcopy(s) for s in func.body
+    body = [tree_copy(s) for s in func.body
             if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
     names = {args.args[0].arg: "x"}
     for stmt in body:
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id not in names:
                 names[node.id] = f"v{len(names) - 1}"
     for stmt in body:
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if isinstance(node, ast.Name):
                 if node.id in names:
                     node.id = names[node.id]

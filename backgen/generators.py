@@ -30,9 +30,8 @@ Anything else is left as it was (and refused as before: ``yield`` is not support
 
 import ast
 import builtins
-import copy
 
-from .source import bound_arguments, fresh_names, rewrite_statements, walk, written_out
+from .source import bound_arguments, fresh_names, rewrite_statements, walk, written_out, tree_copy, names_of
 
 
 def inline(forward, read_plain):
@@ -41,7 +40,7 @@ def inline(forward, read_plain):
                                       n.func.id in _CONSUMERS and n.args and isinstance(n.args[0], ast.Call)
                                       for n in walk(forward.func)):
         return
-    used = {n.id for n in walk(forward.func) if isinstance(n, ast.Name)} | \
+    used = names_of(forward.func) | \
         {a.arg for a in walk(forward.func) if isinstance(a, ast.arg)}
     forward.func.body = _block(forward.func.body, forward, read_plain, used)
 
@@ -188,7 +187,7 @@ def _loop(loop, forward, read_plain, used):
     bound = bound_arguments(call, func, written_out)
     if bound is None:
         return None
-    names = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in args.args}
+    names = names_of(func) | {a.arg for a in args.args}
     own = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     own |= {a.arg for a in args.args}
     _module_values(forward, helper, names - own)
@@ -212,9 +211,9 @@ def _loop(loop, forward, read_plain, used):
             if node.id in renamed:
                 node.id = renamed[node.id]
             return node
-    out = [_located(ast.Assign([ast.Name(renamed[p], ast.Store())], copy.deepcopy(v)), call)
+    out = [_located(ast.Assign([ast.Name(renamed[p], ast.Store())], tree_copy(v)), call)
            for p, v in bound.items()]
-    written = [Rename().visit(copy.deepcopy(s)) for s in body]
+    written = [Rename().visit(tree_copy(s)) for s in body]
     out += _yields_run(written, loop)
     return out
 
@@ -261,8 +260,8 @@ def _yields_run(stmts, loop):
     for stmt in stmts:
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield):
             value = stmt.value.value or ast.Constant(None)
-            out.append(_located(ast.Assign([copy.deepcopy(loop.target)], value), stmt))
-            out += copy.deepcopy(loop.body)
+            out.append(_located(ast.Assign([tree_copy(loop.target)], value), stmt))
+            out += tree_copy(loop.body)
             continue
         for field in ("body", "orelse"):
             inner = getattr(stmt, field, None)
@@ -289,6 +288,6 @@ def _jumps(stmts):
 
 
 def _located(node, where):
-    for child in ast.walk(node):
+    for child in walk(node):
         ast.copy_location(child, where)
     return node

@@ -25,6 +25,7 @@ import numpy as np
 
 from .errors import BackgenError
 from .explain import ForwardStep, HeaderStep, fmt, shape_text, trace
+from .source import walk
 
 VALUE_COLOUR = "#1a7f37"  # green, as CS231n's slides write forward values
 GRADIENT_COLOUR = "#cf222e"  # red, for gradients
@@ -140,9 +141,9 @@ def _names_read(source):
         node = ast.parse(source.strip(), mode="eval")
     except SyntaxError:
         return []
-    called = {id(n.func) for n in ast.walk(node) if isinstance(n, ast.Call)}
+    called = {id(n.func) for n in walk(node) if isinstance(n, ast.Call)}
     names = []
-    for n in ast.walk(node):
+    for n in walk(node):
         if isinstance(n, ast.Name) and id(n) not in called and n.id not in names:
             names.append(n.id)
     return names

@@ -18,9 +18,8 @@ twice in ``geomspace``'s formula, are expressions without side effects, as argum
 """
 
 import ast
-import copy
 
-from .source import numpy_attribute
+from .source import numpy_attribute, tree_copy, walk
 
 SPELLED = frozenset({"logspace", "geomspace"})  # (parse runs this rewriter only where the function spells one)
 _PARAMS = {"logspace": ("start", "stop", "num", "endpoint", "base"), "geomspace": ("start", "stop", "num", "endpoint")}
@@ -56,7 +55,7 @@ def rewrite(forward):
             if "start" not in given or "stop" not in given:
                 return node
             new = _formula(name, given, np_name)
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)
@@ -79,4 +78,4 @@ def _formula(name, given, np_name):
         grid.keywords.append(ast.keyword("endpoint", given["endpoint"]))
     if name == "logspace":
         return ast.BinOp(given.get("base", ast.Constant(10.0)), ast.Pow(), grid)
-    return ast.BinOp(_np(np_name, "sign", copy.deepcopy(given["start"])), ast.Mult(), _np(np_name, "exp", grid))
+    return ast.BinOp(_np(np_name, "sign", tree_copy(given["start"])), ast.Mult(), _np(np_name, "exp", grid))

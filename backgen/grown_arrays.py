@@ -28,7 +28,7 @@ along an axis give an array unchanged.
 
 import ast
 
-from .source import fresh_names, module_calls, own_jumps, rewrite_statements, walk
+from .source import fresh_names, module_calls, own_jumps, rewrite_statements, walk, names_of
 
 _JOINS = {"append", "vstack", "hstack", "concatenate", "row_stack"}
 _VECTORS = {"zeros", "empty", "ones", "array", "asarray", "arange", "linspace", "atleast_2d"}
@@ -41,7 +41,7 @@ def rewrite(func, env):
         return
     which, aliases = spelled
     np_name = aliases[0]
-    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in walk(func) if isinstance(a, ast.arg)}
+    used = names_of(func) | {a.arg for a in walk(func) if isinstance(a, ast.arg)}
     fresh = fresh_names(used, bare=True)
     params = {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
     enclosed = _enclosed(func)

@@ -21,12 +21,11 @@ loop, a function a name of the helper's would hide, and a helper taking
 """
 
 import ast
-import copy
 import dataclasses
 import types
 
 from .nested import Nested
-from .source import fresh_names, walk
+from .source import fresh_names, walk, tree_copy, names_of
 
 
 _BUILTINS = frozenset({"abs", "max", "min", "pow", "sum", "round"})  # (those backgen differentiates)
@@ -61,7 +60,7 @@ def specialize(forward, read_plain):
             if func is None:
                 continue
             inner = _closure_passed(func, given, forward, closure)
-            taken = set(forward.helpers) | locals_ | {n.id for n in walk(forward.func) if isinstance(n, ast.Name)}
+            taken = set(forward.helpers) | locals_ | names_of(forward.func)
             func.name = fresh_names(taken)("_".join([call.func.id] + [t.rsplit(".", 1)[-1].strip("_") or "f"
                                                                       for t in given.values()]))
             helpers = dict(helper.helpers)  # (a live helper's: those it calls, the function now too)
@@ -98,7 +97,7 @@ def _closure_passed(func, given, forward, closure):
     b)``: ``a1``), and each call of such a function passing them first: ``{closure name: its name in
     func}``.  A function ``func`` passes on takes them where that is written in turn (its closure
     named as in ``func``)."""
-    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
+    used = names_of(func) | {a.arg for a in func.args.args}
     fresh = fresh_names(set(used) | set(closure), bare=True)
     inner = {n: n if n not in used else fresh(n) for n in closure}
     for node in walk(func):
@@ -150,9 +149,9 @@ def _written_for(func, given):
     """A copy of ``func`` with each parameter of ``given`` ({param: function's text}) replaced by its
     function (all at once: ``part(min, ..., max)`` of ``def part(max, ..., min)``), or None where one
     is read otherwise than called or passed on."""
-    func = copy.deepcopy(func)
+    func = tree_copy(func)
     hiding = (_bound(func) | {a.arg for a in func.args.args}) - set(given)
-    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {t.split(".", 1)[0] for t in given.values()}
+    used = names_of(func) | {t.split(".", 1)[0] for t in given.values()}
     functions, renamed = {}, {}
     for param, text in given.items():
         if text.split(".", 1)[0] in hiding:
@@ -177,7 +176,7 @@ def _written_for(func, given):
     class Replace(ast.NodeTransformer):
         def visit_Name(self, node):
             if id(node) in functions:
-                return ast.copy_location(copy.deepcopy(functions[id(node)]), node)
+                return ast.copy_location(tree_copy(functions[id(node)]), node)
             if node.id in renamed:
                 node.id = renamed[node.id]
             return node

@@ -24,7 +24,7 @@ refusing as before.  Each new name is recorded in the function's
 
 import ast
 
-from .source import fresh_names, rewrite_statements
+from .source import fresh_names, rewrite_statements, names_of, walk
 
 _CONDITIONAL = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
@@ -33,8 +33,8 @@ def hoisted(func, name):
     """``func`` (changed in place, and returned) with each call of ``name`` inside an expression that
     runs whenever its statement does bound to a name of its own in a statement before its statement
     (with the parts evaluated before it, each to a name)."""
-    used = fresh_names({n.id for n in ast.walk(func) if isinstance(n, ast.Name)} |
-                       {a.arg for a in ast.walk(func) if isinstance(a, ast.arg)}, bare=True)
+    used = fresh_names(names_of(func) |
+                       {a.arg for a in walk(func) if isinstance(a, ast.arg)}, bare=True)
     written_out = getattr(func, "written_out", None)
     if written_out is None:
         written_out = func.written_out = {}
@@ -118,7 +118,7 @@ def _movable(expr, name):
     g(X)``), which a statement each before the call's keeps as they were; else None."""
     order = []  # (node, unconditional) as each completes
     _post_order(expr, True, order)
-    parents = {id(child): node for node in ast.walk(expr) for child in _children(node)}
+    parents = {id(child): node for node in walk(expr) for child in _children(node)}
     for k, (node, unconditional) in enumerate(order):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name:
             if not unconditional:
@@ -148,7 +148,7 @@ def _children(node):
 
 def _post_order(node, unconditional, order):
     if isinstance(node, _CONDITIONAL):
-        for child in ast.walk(node):
+        for child in walk(node):
             if isinstance(child, ast.expr):
                 order.append((child, False))
         return
@@ -183,7 +183,7 @@ def _replace(holder, field, old, new):
     if getattr(holder, field) is old:
         setattr(holder, field, new)
         return
-    for parent in ast.walk(getattr(holder, field)):
+    for parent in walk(getattr(holder, field)):
         for name, value in ast.iter_fields(parent):
             if value is old:
                 setattr(parent, name, new)

@@ -25,7 +25,7 @@ import ast
 from .call_lines import assigned_at, lines_before, located
 from .filters import signal_function
 from .scipy_calls import numpy_alias
-from .source import fresh_names, name_ids
+from .source import fresh_names, name_ids, walk
 
 SPELLED = frozenset({"convolve2d", "correlate2d"})  # (parse runs this rewriter only where the function spells one)
 _PARAMS = ("in1", "in2", "mode", "boundary", "fillvalue")
@@ -36,10 +36,10 @@ def rewrite(forward):
         name = signal_function(forward.env, func)
         return name if name in SPELLED else None
 
-    if not any(isinstance(n, ast.Call) and which(n.func) for n in ast.walk(forward.func)):
+    if not any(isinstance(n, ast.Call) and which(n.func) for n in walk(forward.func)):
         return
     np_name = numpy_alias(forward)
-    fresh = fresh_names(name_ids(forward.func) | {a.arg for a in ast.walk(forward.func.args) if isinstance(a, ast.arg)},
+    fresh = fresh_names(name_ids(forward.func) | {a.arg for a in walk(forward.func.args) if isinstance(a, ast.arg)},
                         bare=True)
 
     def np_attr(*path):
@@ -109,7 +109,7 @@ def rewrite(forward):
 
     lines_before(forward, lambda node, before: ast.copy_location(filtered(node, before), node)
                  if which(node.func) else node)
-    for node in ast.walk(forward.func):
+    for node in walk(forward.func):
         if isinstance(node, ast.Call) and which(node.func):
             raise forward.error(f"scipy.signal.{which(node.func)} is differentiated where a statement computes it "
                                 "(an assignment, a return), not in a comprehension, a lambda, a conditional "

@@ -22,9 +22,8 @@ are left as they are (and refused as values backgen does not read).
 """
 
 import ast
-import copy
 
-from .source import numpy_attribute
+from .source import numpy_attribute, tree_copy, walk
 
 SPELLED = frozenset({"r_", "c_", "mgrid", "ogrid"})  # (parse runs this rewriter only where the function spells one)
 
@@ -51,7 +50,7 @@ def _grid(np_, which, items):
     grid = ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), "meshgrid", ast.Load()), ranges, keywords)
     if which == "ogrid":
         return grid
-    parts = [ast.Subscript(copy.deepcopy(grid), ast.Constant(k), ast.Load()) for k in range(len(ranges))]
+    parts = [ast.Subscript(tree_copy(grid), ast.Constant(k), ast.Load()) for k in range(len(ranges))]
     return _call(np_, "stack", ast.List(parts, ast.Load()))  # (a list written out, as np.stack reads one)
 
 
@@ -88,7 +87,7 @@ def rewrite(forward):
                 new = _grid(np_, found[1], items)
                 if new is None:
                     return node
-                for sub in ast.walk(new):
+                for sub in walk(new):
                     if not hasattr(sub, "lineno"):
                         ast.copy_location(sub, node)
                 return new
@@ -104,7 +103,7 @@ def rewrite(forward):
             axis = [ast.keyword("axis", ast.Constant(-1))] if found[1] == "c_" else []
             new = ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), "concatenate", ast.Load()),
                            [ast.List(parts, ast.Load())], axis)
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 if not hasattr(sub, "lineno"):
                     ast.copy_location(sub, node)
             return new

@@ -46,7 +46,7 @@ import types
 
 from .hoist import hoisted
 from .parse import read_helper
-from .source import bound_arguments, fresh_names, rewrite_statements
+from .source import bound_arguments, fresh_names, rewrite_statements, tree_copy, names_of, walk
 
 _STATEMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Return)
 _FORBIDDEN = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Global, ast.Nonlocal,
@@ -63,19 +63,19 @@ def inlined(forward, name, helper=None):
         return None
     params = {a.arg for a in forward.func.args.args}
     helper_locals = _locals(helper.func)
-    free = {n.id for n in ast.walk(helper.func) if isinstance(n, ast.Name)} - helper_locals
+    free = names_of(helper.func) - helper_locals
     if free & (_locals(forward.func) | params) or any(not _same(helper, forward, n) for n in free):
         return None  # a name the helper reads from its module means something else here
     called = {n: helper.helpers[n] for n in free if n in helper.helpers}  # the functions it calls, called
     if any(isinstance(f, types.FunctionType) and isinstance(forward.helpers.get(n), types.FunctionType)
            and forward.helpers[n] is not f for n, f in called.items()):  # here once written out
         return None  # (a name the caller reads as another function of its own)
-    mentioned = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name)}
+    mentioned = names_of(forward.func)
     env = {**{n: helper.env[n] for n in free if n in helper.env and n not in mentioned}, **forward.env}
-    func = copy.deepcopy(forward.func)
+    func = tree_copy(forward.func)
     func.written_out = dict(getattr(forward.func, "written_out", {}))  # new name -> the helper's name
     func = hoisted(func, name)  # (a call inside an expression given a statement of its own first: ``hoist``)
-    used = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)} | params | free
+    used = names_of(func) | params | free
     ok, found = True, False
 
     def each(stmt):
@@ -106,14 +106,14 @@ def _one_return(helper):
     ``return loss``: ``_reduce`` of a loss's settings).  As it was where a ``return`` is elsewhere than
     ends a path so (in a loop), or returns nothing."""
     func = helper.func
-    returns = [n for n in ast.walk(func) if isinstance(n, ast.Return)]
+    returns = [n for n in walk(func) if isinstance(n, ast.Return)]
     if len(returns) < 2 or not isinstance(func, ast.FunctionDef) or any(r.value is None for r in returns):
         return helper
     from .flow import single_exit  # noqa: PLC0415 -- (flow reads helpers through parse, as this module does)
-    name = fresh_names({n.id for n in ast.walk(func) if isinstance(n, ast.Name)} |
+    name = fresh_names(names_of(func) |
                        {a.arg for a in func.args.args}, bare=True)("result")
-    body = _assigned_returns(single_exit(copy.deepcopy(func.body)), name)
-    if body is None or any(isinstance(n, ast.Return) for stmt in body for n in ast.walk(stmt)):
+    body = _assigned_returns(single_exit(tree_copy(func.body)), name)
+    if body is None or any(isinstance(n, ast.Return) for stmt in body for n in walk(stmt)):
         return helper
     last = ast.copy_location(ast.Return(ast.copy_location(ast.Name(name, ast.Load()), returns[-1])), returns[-1])
     new = copy.copy(func)
@@ -172,7 +172,7 @@ def _assigned_returns(stmts, name):
             return out + [assign]
         if isinstance(stmt, ast.Raise):
             return out + [stmt]
-        if isinstance(stmt, ast.If) and any(isinstance(n, ast.Return) for n in ast.walk(stmt)):
+        if isinstance(stmt, ast.If) and any(isinstance(n, ast.Return) for n in walk(stmt)):
             body, orelse = _assigned_returns(stmt.body, name), _assigned_returns(stmt.orelse, name)
             if body is None or orelse is None:
                 return None
@@ -212,7 +212,7 @@ def _body(func):
     if not body or not isinstance(body[-1], ast.Return) or body[-1].value is None:
         return None
     for stmt in body:
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if isinstance(node, _FORBIDDEN) or (isinstance(node, ast.Return) and node is not body[-1]):
                 return None
     if not all(map(_plain_default, args.defaults)):
@@ -241,7 +241,7 @@ def _locals(func):
 
 
 def _stored(node):
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    return {n.id for n in walk(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
 
 
 def _call_of(stmt, name):
@@ -262,7 +262,7 @@ def _call_of(stmt, name):
 
 def _mentions(node, name):
     nodes = node if isinstance(node, list) else [node]
-    return any(isinstance(n, ast.Name) and n.id == name for item in nodes for n in ast.walk(item))
+    return any(isinstance(n, ast.Name) and n.id == name for item in nodes for n in walk(item))
 
 
 def _written(stmt, call, helper, body, helper_locals, used, written_out):
@@ -295,9 +295,9 @@ def _written(stmt, call, helper, body, helper_locals, used, written_out):
         if isinstance(bound[p], ast.Name) and p not in stored:  # same array, the caller's name kept (dz)
             renamed[p] = bound[p].id
         else:
-            lines.append(ast.Assign([ast.Name(renamed[p], ast.Store())], copy.deepcopy(bound[p])))
-    lines += [Rename().visit(copy.deepcopy(s)) for s in body[:-1]]
-    value = Rename().visit(copy.deepcopy(body[-1].value))
+            lines.append(ast.Assign([ast.Name(renamed[p], ast.Store())], tree_copy(bound[p])))
+    lines += [Rename().visit(tree_copy(s)) for s in body[:-1]]
+    value = Rename().visit(tree_copy(body[-1].value))
     if isinstance(stmt, ast.Return) and getattr(helper, "one_return", False):  # return _reduce(loss, mode):
         lines = _returns_again(lines)  # the helper's paths returning their values themselves, as written
         value = None
@@ -309,21 +309,21 @@ def _written(stmt, call, helper, body, helper_locals, used, written_out):
     if value is None:
         pass
     elif target is not None:  # y = g(h), g ending in ``return out``, out its own: y names that array from the
-        for node in ast.walk(ast.Module(lines, [])):  # start (no second name, out_g, keeps it, which a
+        for node in walk(ast.Module(lines, [])):  # start (no second name, out_g, keeps it, which a
             if isinstance(node, ast.Name) and node.id == value.id:  # loop writing into y would refuse)
                 node.id = target
         del written_out[value.id]
     elif isinstance(stmt, ast.Expr):  # the value is not used: the body's writes are what the call does
-        if any(isinstance(node, ast.Call) for node in ast.walk(value)):  # (computed still, as the call would)
+        if any(isinstance(node, ast.Call) for node in walk(value)):  # (computed still, as the call would)
             lines.append(ast.Assign([ast.Name(fresh_names(used)(f"_{suffix}"), ast.Store())], value))
-    elif getattr(stmt, "standing_alone", False) and not any(isinstance(node, ast.Call) for node in ast.walk(value)):
+    elif getattr(stmt, "standing_alone", False) and not any(isinstance(node, ast.Call) for node in walk(value)):
         pass  # (_ = clamp(h) for clamp(h): no _ = h, a name sharing h's array)
     else:
-        last = copy.deepcopy(stmt)
+        last = tree_copy(stmt)
         last.value = value
         lines.append(last)
     for line in lines:  # at the call's place: errors point at the caller's line
-        for node in ast.walk(line):
+        for node in walk(line):
             if isinstance(node, (ast.expr, ast.stmt)):
                 ast.copy_location(node, stmt)
                 node.end_lineno, node.end_col_offset = stmt.end_lineno, stmt.end_col_offset
@@ -339,11 +339,11 @@ def _returned_local(stmt, value, lines, own):
             and isinstance(value, ast.Name) and value.id in own):
         return None
     target = stmt.targets[0].id
-    if any(isinstance(node, ast.Name) and node.id == target for line in lines for node in ast.walk(line)):
+    if any(isinstance(node, ast.Name) and node.id == target for line in lines for node in walk(line)):
         return None
     first = next((k for k, line in enumerate(lines) if isinstance(line, ast.Assign) and any(
         isinstance(t, ast.Name) and t.id == value.id for t in line.targets)), None)
     if first is None or any(isinstance(node, ast.Name) and node.id == value.id
-                            for line in lines[:first] for node in ast.walk(line)):
+                            for line in lines[:first] for node in walk(line)):
         return None  # (bound first in a block: y must keep its value where that block binds nothing)
     return target

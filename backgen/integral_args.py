@@ -10,18 +10,19 @@ the function returns: a Poisson likelihood's counts, as ``math.factorial(k)`` re
 """
 
 import ast
+from .source import walk
 
 INTEGER_FUNCTIONS = frozenset({"factorial", "comb", "perm", "gcd"})
 
 
 def integral_params(func, names):
     names = set(names)
-    stored = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    stored = {n.id for n in walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     reached = set()
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Call) and _integer_function(node.func):
             for arg in node.args:
-                reached |= {_base(part) for part in ast.walk(arg)} - {None}
+                reached |= {_base(part) for part in walk(arg)} - {None}
     sources = _item_sources(func)
     changed = True
     while changed:  # (k from counts, then counts)
@@ -50,7 +51,7 @@ def _base(node):
 def _item_sources(func):
     """``{name: {parameter or name whose items it is bound to}}`` of loops and assignments."""
     sources = {}
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, (ast.For, ast.comprehension)):
             pairs = _loop_pairs(node.target, node.iter)
         elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \

@@ -26,10 +26,9 @@ points (``np.moveaxis(..., 0, axis)``).  With ``retstep``, ``dtype`` or another 
 """
 
 import ast
-import copy
 
 from . import source
-from .source import module_calls, number
+from .source import module_calls, number, tree_copy, walk
 from .scipy_calls import numpy_alias
 
 
@@ -64,7 +63,7 @@ def rewrite(forward):
             elif name is not None:
                 new = _sum(forward, node)
             if name is not None:
-                for sub in ast.walk(new):
+                for sub in walk(new):
                     ast.copy_location(sub, node)
                 return new
             return node
@@ -111,7 +110,7 @@ def _sum(forward, call):
 
     class Parts(ast.NodeTransformer):
         def visit_Name(self, node):  # (a copy where an argument is written twice)
-            return copy.deepcopy(parts[node.id]) if node.id in parts else node
+            return tree_copy(parts[node.id]) if node.id in parts else node
     return Parts().visit(ast.parse(source.renamed(text, {"np": np_name}), mode="eval").body)
 
 
@@ -137,7 +136,7 @@ def _linspace(call, forward):
 
     class Parts(ast.NodeTransformer):
         def visit_Name(self, node):  # (a copy where an argument is written twice)
-            return copy.deepcopy(parts[node.id]) if node.id in parts else node
+            return tree_copy(parts[node.id]) if node.id in parts else node
     points = Parts().visit(ast.parse(TEMPLATE_LINSPACE.replace("np.", f"{np_name}."), mode="eval").body)
     if axis is None or number(axis) == 0:
         return points
@@ -177,9 +176,9 @@ def _cumulative(forward, which):
 
             class Parts(ast.NodeTransformer):
                 def visit_Name(self, name):  # (a copy where an argument is written twice)
-                    return copy.deepcopy(parts[name.id]) if name.id in parts else name
+                    return tree_copy(parts[name.id]) if name.id in parts else name
             new = Parts().visit(ast.parse(source.renamed(text, {"np": np_name}), mode="eval").body)
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)

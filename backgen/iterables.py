@@ -50,9 +50,8 @@ with keywords or starred arguments, are left as written.
 """
 
 import ast
-import copy
 
-from .source import fresh_names, meaning_of, name_ids, number, own_jumps, rewrite_statements, walk
+from .source import fresh_names, meaning_of, name_ids, number, own_jumps, rewrite_statements, walk, tree_copy
 
 _ITERATORS = frozenset({"zip", "enumerate", "range", "reversed"})
 _WRAPPERS = frozenset({"list", "tuple"})
@@ -150,7 +149,7 @@ def products(forward):
                                 f"this one cannot be: {why}; write the nested loops", call)
         body = loop.body
         for part, iterable in reversed(list(zip(target.elts[1:], iterables[1:]))):
-            body = [ast.copy_location(ast.For(part, copy.deepcopy(iterable), body, []), loop)]
+            body = [ast.copy_location(ast.For(part, tree_copy(iterable), body, []), loop)]
         loop.target, loop.iter, loop.body = target.elts[0], iterables[0], body
         ast.fix_missing_locations(loop)
 
@@ -299,7 +298,7 @@ def _named_lists(func, linked):
                 any(bound.get(n) for n in name_ids(inner) if n not in listed) or name in reading:
             continue
         for loop in loops[name]:
-            loop.iter = ast.copy_location(copy.deepcopy(inner), loop.iter)
+            loop.iter = ast.copy_location(tree_copy(inner), loop.iter)
         dropped.add(id(assign))
     if dropped:
         func.body = rewrite_statements(func.body, lambda stmt: [] if id(stmt) in dropped else [stmt]) or \
@@ -385,7 +384,7 @@ def maps(func, shadowed):
                 names, item = [a.arg for a in args.args], function.body
             elif isinstance(function, (ast.Name, ast.Attribute)):
                 names = [fresh("item") for _ in sequences]
-                item = ast.Call(copy.deepcopy(function), [ast.Name(n, ast.Load()) for n in names], [])
+                item = ast.Call(tree_copy(function), [ast.Name(n, ast.Load()) for n in names], [])
             else:
                 return node
             target = ast.Name(names[0], ast.Store()) if len(names) == 1 else \

@@ -27,7 +27,7 @@ caller of ``hand_back``).
 
 import ast
 
-from .source import walk
+from .source import walk, names_of
 
 
 def _self_attribute(node):
@@ -91,7 +91,7 @@ def hand_back(forward, helpers, made, sets):
         plan[name] = (helper, wanted, kept, calls)
     if not plan:
         return
-    taken = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
+    taken = names_of(func) | {a.arg for a in func.args.args}
     local = {}
     for name, (helper, wanted, kept, calls) in plan.items():
         for attr in wanted:

@@ -10,6 +10,7 @@ other way (``kwargs["beta"]``, passed on, iterated) is left as it was, for the c
 """
 
 import ast
+from .source import walk
 
 
 def spelled_out(func):
@@ -17,8 +18,8 @@ def spelled_out(func):
     if kwarg is None:
         return False
     name = kwarg.arg
-    reads = [node for node in ast.walk(func) if isinstance(node, ast.Name) and node.id == name]
-    gets = [node for node in ast.walk(func) if _get(node, name)]
+    reads = [node for node in walk(func) if isinstance(node, ast.Name) and node.id == name]
+    gets = [node for node in walk(func) if _get(node, name)]
     if not gets or len(gets) != len(reads):  # (read otherwise too: left as it was)
         return False
     defaults = {}
@@ -29,10 +30,10 @@ def spelled_out(func):
         if key in defaults and ast.dump(defaults[key]) != ast.dump(default):  # (two defaults for one key)
             return False
         defaults[key] = default
-    own = {id(node.targets[0]) for node in ast.walk(func) if isinstance(node, ast.Assign) and len(node.targets) == 1
+    own = {id(node.targets[0]) for node in walk(func) if isinstance(node, ast.Assign) and len(node.targets) == 1
            and isinstance(node.targets[0], ast.Name) and _get(node.value, name)
            and node.targets[0].id == node.value.args[0].value}  # (beta = kwargs.get("beta", 1.0): the key's own)
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Name) and node.id in defaults and not isinstance(node.ctx, ast.Load) and \
                 id(node) not in own:
             return False  # (bound otherwise too: its reads would change meaning)

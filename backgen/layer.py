@@ -16,6 +16,7 @@ import re
 from . import emit, ir
 from .cache import backward_name
 from .reverse_flow import _flatten, _names
+from .source import walk
 
 
 def cached_names(backward):
@@ -54,7 +55,7 @@ def _unpacked(backward):
     (``W1 = params['W1']``, ``(W1, b1), (W2, b2) = params``), in order."""
     names = []
     for line in backward.unpack:
-        for node in ast.walk(ast.parse(line)):
+        for node in walk(ast.parse(line)):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id not in names:
                 names.append(node.id)
     return names

@@ -16,7 +16,7 @@ it and a list, raises in Python, and has no gradient to give).  NumPy's ``np.uns
 
 import ast
 
-from .source import OwnTransformer, fresh_names, name_ids
+from .source import OwnTransformer, fresh_names, name_ids, walk
 
 SPELLED = frozenset({"list", "tuple", "unstack"})  # (parse runs this rewriter only where the function spells one)
 
@@ -28,7 +28,7 @@ def rewrite(forward):
     if not builtins and not numpy_names:
         return  # (list and tuple bound to something else: left as they are)
     func = forward.func
-    item = fresh_names(name_ids(func) | {a.arg for a in ast.walk(func) if isinstance(a, ast.arg)}, bare=True)("item")
+    item = fresh_names(name_ids(func) | {a.arg for a in walk(func) if isinstance(a, ast.arg)}, bare=True)("item")
 
     class Lists(OwnTransformer):
         def visit_Call(self, node):
@@ -67,7 +67,7 @@ def _unstacked(node, numpy_names):
         return None
     moved = ast.Call(ast.Attribute(ast.Name(func.value.id, ast.Load()), "moveaxis", ast.Load()),
                      [bound["x"], bound.get("axis", ast.Constant(0)), ast.Constant(0)], [])
-    for part in ast.walk(moved):
+    for part in walk(moved):
         if not hasattr(part, "lineno"):
             ast.copy_location(part, node)
     return moved

@@ -65,7 +65,6 @@ the integer they are (``_fold_sizes``), before the module's constants and litera
 """
 
 import ast
-import copy
 import importlib
 import math
 import operator
@@ -73,7 +72,7 @@ import operator
 import numpy as np
 
 from . import float_limits
-from .source import bind_counts, number, walk
+from .source import bind_counts, number, walk, tree_copy, names_of
 
 _SCALAR_BUILTINS = frozenset({"len", "float", "int", "abs", "round", "range", "any", "all", "bool"})
 _ELEMENT_BUILTINS = frozenset({"zip", "enumerate", "reversed", "sorted", "list", "tuple", "min", "max", "iter",
@@ -100,20 +99,20 @@ def literal_lists(module, is_library, meaning=None):
                 and _number_dict(_dict_display(stmt.value, module), lists=True) is not None:
             found.setdefault(stmt.targets[0].id, []).append(_dict_display(stmt.value, module))
     if not found and not (meaning and any(isinstance(stmt, ast.Assign) and any(
-            _array_literal(n, is_library) or isinstance(n, ast.Call) for n in ast.walk(stmt.value))
+            _array_literal(n, is_library) or isinstance(n, ast.Call) for n in walk(stmt.value))
             for stmt in module.body)):
         return {}  # (none, nor an array computed from one written out, P = 1e-4 * np.array([...]), or from numbers)
     if any(isinstance(node, ast.Name) and node.id in _DYNAMIC or
-           isinstance(node, ast.Attribute) and node.attr == "__dict__" for node in ast.walk(module)):
+           isinstance(node, ast.Attribute) and node.attr == "__dict__" for node in walk(module)):
         return {}  # (globals()['A'][0] = 7.0 changes a list no read names)
     derived = _derived_arrays(module, found, meaning) if meaning else {}  # SOBEL_Y = SOBEL_X.T: a literal too
-    inside = {id(n) for value, _ in derived.values() for n in ast.walk(value)}  # (reads folded there)
+    inside = {id(n) for value, _ in derived.values() for n in walk(value)}  # (reads folded there)
     for name, (_, literal) in derived.items():
         found[name] = [literal]
         arrays.add(name)
-    parents = {id(child): node for node in ast.walk(module) for child in ast.iter_child_nodes(node)}
+    parents = {id(child): node for node in walk(module) for child in ast.iter_child_nodes(node)}
     refused, rebound = set(), rebound_globals(module)
-    for node in ast.walk(module):
+    for node in walk(module):
         if id(node) in inside:
             continue
         if isinstance(node, ast.Nonlocal) or isinstance(node, ast.Global) and set(node.names) & rebound:
@@ -134,7 +133,7 @@ def literal_lists(module, is_library, meaning=None):
     while changed:  # a derived array of a list that is no constant is none either (B = A.T, A written into)
         changed = False
         for name, (value, _) in derived.items():  # (and a list whose derived array is none: B may be a view
-            reads = {n.id for n in ast.walk(value) if isinstance(n, ast.Name) and n.id in found}  # of A, written)
+            reads = {n.id for n in walk(value) if isinstance(n, ast.Name) and n.id in found}  # of A, written)
             if name not in refused and reads & refused or name in refused and reads - refused:
                 refused |= reads | {name}
                 changed = True
@@ -170,24 +169,24 @@ def _derived_arrays(module, found, meaning):
         if not names or any(name in found or name in derived for name in names) or len(set(names)) < len(names):
             continue
         known = set(found) | set(derived)
-        reads = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+        reads = names_of(stmt.value)
         given = {name: numbers[name] for name in reads - known if name in numbers}
         space = _library_space(reads - known - set(given), meaning)
-        written = any(_array_literal(n, lambda name: meaning(name) == "numpy") for n in ast.walk(stmt.value))
+        written = any(_array_literal(n, lambda name: meaning(name) == "numpy") for n in walk(stmt.value))
         made = _made_by(stmt.value)  # (np.linspace(0.0, 1.0, 8).reshape(4, 2): made by np.linspace)
-        called = space is not None and any(isinstance(n, ast.Call) for n in ast.walk(stmt.value)) and \
+        called = space is not None and any(isinstance(n, ast.Call) for n in walk(stmt.value)) and \
             any(meaning(name) == "numpy" for name in reads - known) and not (
                 isinstance(made, ast.Call) and isinstance(made.func, ast.Attribute) and
                 made.func.attr in _BUFFERS)  # (np.linspace(0.0, 1.0, 11): of numbers; np.zeros(n) a buffer)
         if not (reads & known or written or called) or space is None or \
-                not all(_computable(n, known) for n in ast.walk(stmt.value)):
+                not all(_computable(n, known) for n in walk(stmt.value)):
             continue  # (P = 1e-4 * np.array([[3689, 1170], ...]): from an array written out, Hartmann's)
         try:
             for name in reads & known:
                 if name not in values:
                     values[name] = eval(compile(ast.Expression(found[name][0]), "<literal>", "eval"),
                                         {"__builtins__": {}, **_library_space(
-                                            {n.id for n in ast.walk(found[name][0]) if isinstance(n, ast.Name)},
+                                            names_of(found[name][0]),
                                             meaning)})
             value = eval(compile(ast.Expression(stmt.value), "<derived>", "eval"),
                          {"__builtins__": {}, **space, **given, **{n: values[n] for n in reads & known}})
@@ -273,7 +272,7 @@ def _array_call(value, numpy_name, where):
     dtype = ast.Attribute(ast.Name(numpy_name, ast.Load()), kind, ast.Load())
     call = ast.Call(ast.Attribute(ast.Name(numpy_name, ast.Load()), "array", ast.Load()), [numbers],
                     [ast.keyword("dtype", dtype)])
-    for node in ast.walk(call):
+    for node in walk(call):
         ast.copy_location(node, where)
     return call
 
@@ -383,7 +382,7 @@ def _written_view(node, parents, rank, module=None):
     if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:
         if rank is not None and rank < 2:
             return False  # (the numbers of a vector)
-        names = {n.id for n in ast.walk(parent.target) if isinstance(n, ast.Name)}
+        names = names_of(parent.target)
     elif isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
         if not all(isinstance(t, ast.Name) for t in targets):
@@ -417,7 +416,7 @@ _READ_ATTRIBUTES = frozenset({"shape", "ndim", "size", "dtype", "T", "sum", "mea
 def _written_through(names, scope):
     """Whether code in ``scope`` may write into the arrays ``names`` hold: a part written or ``op=`` on them,
     a method of theirs called, one given as ``out=``, named again, returned, or given to a function."""
-    for node in ast.walk(scope):
+    for node in walk(scope):
         if isinstance(node, ast.Subscript) and not isinstance(node.ctx, ast.Load) and \
                 isinstance(node.value, ast.Name) and node.value.id in names:
             return True
@@ -453,7 +452,7 @@ def _writes_into_parameters(func):
     """Whether ``func`` may write into an array a parameter holds: a part written (``a[0] = v``,
     ``a += v``), a method called on it, or the parameter given to anything but arithmetic and NumPy."""
     params = {a.arg for a in func.args.args}
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, (ast.AugAssign,)) and isinstance(node.target, (ast.Name, ast.Subscript)):
             base = node.target.value if isinstance(node.target, ast.Subscript) else node.target
             if isinstance(base, ast.Name) and base.id in params:
@@ -473,7 +472,7 @@ def _bound_at_top(stmt):
     """The names a module-level statement binds (not inside the functions and classes it defines)."""
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return []
-    return [n for n in ast.walk(stmt) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)]
+    return [n for n in walk(stmt) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)]
 
 
 def _depth(node, booleans=False):
@@ -537,7 +536,7 @@ def _dict_display(value, module):
         return value
     if any(isinstance(n, ast.Name) and n.id == "dict" and not isinstance(n.ctx, ast.Load) or
            isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == "dict" or
-           isinstance(n, ast.alias) and (n.asname or n.name) == "dict" for n in ast.walk(module)):
+           isinstance(n, ast.alias) and (n.asname or n.name) == "dict" for n in walk(module)):
         return value
     keys = [ast.copy_location(ast.Constant(k.arg), k) for k in value.keywords]
     return ast.copy_location(ast.Dict(keys, [k.value for k in value.keywords]), value)
@@ -598,14 +597,14 @@ def _bound_read_only(target, literal, depth, parents, is_library):
         scope = parents.get(id(scope))
     if scope is None:
         return False
-    for node in ast.walk(scope):
+    for node in walk(scope):
         if isinstance(node, ast.Name) and node.id == target.id and node is not target and not (
                 isinstance(node.ctx, ast.Load) and _read_only(node, depth, parents, is_library) or
                 isinstance(node.ctx, ast.Store) and _bound_by_loop_over(node, literal, parents)):
             return False  # (bound again, deleted, or read otherwise: alts.append(3), a helper given it)
         if isinstance(node, (ast.Global, ast.Nonlocal)) and target.id in node.names or isinstance(
                 node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and node is not scope and any(
-                isinstance(a, ast.arg) and a.arg == target.id for a in ast.walk(node.args)):
+                isinstance(a, ast.arg) and a.arg == target.id for a in walk(node.args)):
             return False
     return True
 
@@ -679,10 +678,10 @@ def closure_lists(func, values, is_library):
     out as they are, where every read of the name in ``func`` leaves the list as it is as a module's
     literal list's must (the module doc), and ``func`` declares it neither ``nonlocal`` nor ``global``.
     The decorator keys its code on those values (``api._global_values``)."""
-    if any(isinstance(n, (ast.Nonlocal, ast.Global)) for n in ast.walk(func)):
+    if any(isinstance(n, (ast.Nonlocal, ast.Global)) for n in walk(func)):
         return {}
     reads = {}
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Name) and node.id in values:
             reads.setdefault(node.id, []).append(node)
     found = {}
@@ -698,7 +697,7 @@ def closure_lists(func, values, is_library):
         if depth is None and keys is None or any(not isinstance(n.ctx, ast.Load) for n in nodes):
             continue
         if parents is None:
-            parents = {id(child): node for node in ast.walk(func) for child in ast.iter_child_nodes(node)}
+            parents = {id(child): node for node in walk(func) for child in ast.iter_child_nodes(node)}
         if _tuples_only(value) or all(_entry_read(n, keys, parents) if entries else
                                       _read_only(n, depth, parents, is_library) for n in nodes):  # (a tuple of
             # numbers, v.reshape(shape), is never changed: any read leaves it as it is)
@@ -719,10 +718,10 @@ def _plain_numbers(value, depth):
 def put_literal_lists(func, literals):
     """``NAME = <literal>`` at the top of ``func`` for each literal list it reads and does not bind
     (see the module doc)."""
-    own = {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
-    own |= {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    own = {a.arg for a in walk(func.args) if isinstance(a, ast.arg)}
+    own |= {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     reads = {}
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in literals \
                 and node.id not in own:
             first = reads.get(node.id)
@@ -732,9 +731,9 @@ def put_literal_lists(func, literals):
         return
     lines = []
     for name in sorted(reads, key=lambda n: (reads[n].lineno, reads[n].col_offset)):
-        value = copy.deepcopy(literals[name])
+        value = tree_copy(literals[name])
         stmt = ast.Assign([ast.Name(name, ast.Store())], value)
-        for part in ast.walk(stmt):  # the first line reading it: where an error about it points
+        for part in walk(stmt):  # the first line reading it: where an error about it points
             part.lineno, part.col_offset = reads[name].lineno, reads[name].col_offset
             part.end_lineno, part.end_col_offset = reads[name].end_lineno, reads[name].end_col_offset
         lines.append(stmt)
@@ -754,16 +753,16 @@ def tuples_as_lists(func):
     numbers (a tuple joined, compared, returned or passed on stays a tuple, refused as before).  Returns
     whether it wrote one."""
     stores, tuples = bind_counts(func), {}
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
                 and isinstance(node.value, (ast.Tuple, ast.List)) and _depth(node.value) in (1, 2) and \
-                any(isinstance(e, ast.Tuple) for e in ast.walk(node.value)):  # (data = [(-1.0, 0.2), ...] too)
+                any(isinstance(e, ast.Tuple) for e in walk(node.value)):  # (data = [(-1.0, 0.2), ...] too)
             tuples[node.targets[0].id] = node
     tuples = {name: stmt for name, stmt in tuples.items() if stores.get(name) == 1}
     if not tuples:
         return False
-    parents = {id(child): parent for parent in ast.walk(func) for child in ast.iter_child_nodes(parent)}
-    for node in ast.walk(func):
+    parents = {id(child): parent for parent in walk(func) for child in ast.iter_child_nodes(parent)}
+    for node in walk(func):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in tuples and \
                 not _numbers_read(node, _depth(tuples[node.id].value), parents):
             del tuples[node.id]
@@ -812,11 +811,11 @@ def fold_numbers(module, meaning):
     twice) means that module still.  ``meaning(name)`` is what a name means at the module's top level
     (``"math"``, ``"numpy"``, ``"math.sqrt"``), or None.  Other expressions are left as they are."""
     if not any(isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None and
-               any(isinstance(n, (ast.Attribute, ast.Name)) for n in ast.walk(stmt.value)) for stmt in module.body):
+               any(isinstance(n, (ast.Attribute, ast.Name)) for n in walk(stmt.value)) for stmt in module.body):
         return  # (no top-level value reads a name: nothing of math's or NumPy's to fold)
     bindings = {}  # (a name the module binds twice may have meant another thing where it was read)
     imported = {}  # name -> what the imports binding it bind (import math twice: one meaning)
-    for node in ast.walk(module):
+    for node in walk(module):
         names = [a.asname or a.name.split(".")[0] for a in node.names] if isinstance(
             node, (ast.Import, ast.ImportFrom)) else [node.name] if isinstance(
             node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else [node.id] if isinstance(
@@ -908,7 +907,7 @@ def fold_numbers(module, meaning):
     class Fold(ast.NodeTransformer):
         def generic_visit(self, node):
             if isinstance(node, ast.expr) and any(library(n) is not None or limit(n) is not None
-                                                  for n in ast.walk(node)):
+                                                  for n in walk(node)):
                 number = value(node)
                 if number is not None:
                     return ast.copy_location(ast.Constant(number), node)
@@ -927,7 +926,7 @@ def fold_numbers(module, meaning):
 
 def _module_imports(module, name):
     """How many imports anywhere in ``module`` bind ``name``."""
-    return sum((alias.asname or alias.name.split(".")[0]) == name for node in ast.walk(module)
+    return sum((alias.asname or alias.name.split(".")[0]) == name for node in walk(module)
                if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names)
 
 
@@ -953,7 +952,7 @@ def _fold_sizes(module, bindings):
             folded = _summed_sizes(node, known, bindings)
         if folded is not None:
             stmt.value = ast.copy_location(_sizes_written(folded), node)
-            for sub in ast.walk(stmt.value):
+            for sub in walk(stmt.value):
                 ast.copy_location(sub, node)
             known[name] = folded
 
@@ -1014,7 +1013,7 @@ def _summed_sizes(node, known, bindings):
     else:
         return None
     element = node.args[0].elt
-    for n in ast.walk(element):  # (integers only: no list repeated, no call, no other name)
+    for n in walk(element):  # (integers only: no list repeated, no call, no other name)
         if not (isinstance(n, (ast.BinOp, ast.UnaryOp, ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.USub,
                                ast.Load)) or isinstance(n, ast.Constant) and type(n.value) is int or
                 isinstance(n, ast.Name) and n.id in names):

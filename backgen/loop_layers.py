@@ -35,7 +35,6 @@ outputs, any of whose gradients may be given as None: zeros of its shape then).
 """
 
 import ast
-import copy
 import math
 import re
 import types
@@ -49,6 +48,7 @@ from .errors import BackgenError
 from .layer_dims import RuntimeDims, refuse_numbered
 from .nested import Nested
 from .parse import is_docstring, read_helper
+from .source import tree_copy, names_of
 
 
 def refuse_parameter_writes(helper_forward, call, error):
@@ -1020,7 +1020,7 @@ def _user_functions(forward):
             pass
     for name, value in forward.helpers.items():
         if isinstance(value, Nested):  # (a step written inline, made a function: ``step_bodies``)
-            exec(compile(ast.Module([copy.deepcopy(value.func)], []), value.filename, "exec"), namespace)
+            exec(compile(ast.Module([tree_copy(value.func)], []), value.filename, "exec"), namespace)
             continue
         if not isinstance(value, tuple):
             namespace[name] = value
@@ -1063,8 +1063,7 @@ def _test_source(node):
             compare.ops = [ast.Eq() if isinstance(op, ast.Is) else ast.NotEq() if isinstance(op, ast.IsNot)
                            else op for op in compare.ops]
             return compare
-    import copy
-    return ast.unparse(Is().visit(copy.deepcopy(node)))
+    return ast.unparse(Is().visit(tree_copy(node)))
 
 
 def _args(node):
@@ -1111,7 +1110,7 @@ def _index_parts(index):
 def _names_in(part):
     """The names one part of an index reads (``t - 1``; none for ``:``)."""
     tree = ast.parse(f"_[{part}]", mode="eval").body.slice
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    return names_of(tree)
 
 
 def _sum(terms, carried):

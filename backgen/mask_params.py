@@ -8,6 +8,7 @@ never differentiated.
 """
 
 import ast
+from .source import walk
 
 _BIT_OPS = (ast.BitAnd, ast.BitOr, ast.BitXor)
 
@@ -17,12 +18,12 @@ def mask_params(func, names):
     or by an item, a slice or a reshape of them, before (or on) the first line that binds the name anew."""
     names = set(names)
     first_store = {}  # (mask = mask & causal: the operand read is the parameter's value, before the store)
-    for n in ast.walk(func):  # (a store a rewrite made has no line: it binds the name too, where unknown)
+    for n in walk(func):  # (a store a rewrite made has no line: it binds the name too, where unknown)
         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
             line = getattr(n, "lineno", 0)
             first_store[n.id] = min(first_store.get(n.id, line), line)
     found = set()
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
             operands = [node.operand]
         elif isinstance(node, ast.BinOp) and isinstance(node.op, _BIT_OPS):

@@ -21,9 +21,8 @@ call is left as it is.
 """
 
 import ast
-import copy
 
-from .source import module_calls
+from .source import module_calls, tree_copy, walk
 from .scipy_calls import numpy_alias
 
 REDUCTIONS = ("sum", "mean", "prod", "max", "min", "amax", "amin", "var", "std")
@@ -63,7 +62,7 @@ def rewrite(forward):
                 spread = _spread(np_, name, array, rest, node.keywords) if initial is None else None
                 if spread is None:
                     return node
-                for sub in ast.walk(spread):
+                for sub in walk(spread):
                     ast.copy_location(sub, node)
                 return spread
             if initial is not None and name not in _STARTED or \
@@ -80,16 +79,16 @@ def rewrite(forward):
             elif initial is not None:
                 joined = _STARTED[name]
                 new = _call(np_, joined, [new, initial]) if isinstance(joined, str) else \
-                    ast.BinOp(new, joined(), copy.deepcopy(initial))
-            for sub in ast.walk(new):
+                    ast.BinOp(new, joined(), tree_copy(initial))
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)
 
 
 def _call(np_, function, args, keywords=()):
-    return ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), function, ast.Load()), [copy.deepcopy(a) for a in args],
-                    [copy.deepcopy(k) for k in keywords])
+    return ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), function, ast.Load()), [tree_copy(a) for a in args],
+                    [tree_copy(k) for k in keywords])
 
 
 def _spread(np_, name, array, rest, keywords):

@@ -15,11 +15,11 @@ computes where ``m`` does not hold (``a / 0``) is left out by ``np.where``, its 
 """
 
 import ast
-import copy
 
 from .call_lines import rewrite_calls
 from .guarded import ELEMENTWISE
 from .rules import RULES
+from .source import tree_copy
 
 SPELLED = frozenset({"out"})  # (parse runs this rewriter only where the function spells one)
 FUNCTIONS = tuple(sorted({name[3:] for name in ELEMENTWISE if name.startswith("np.") and not name.startswith("np._")} |
@@ -38,9 +38,9 @@ def _rewritten(node, name, np_, fresh):
     if set(keywords) != {"out", "where"} or len(node.keywords) != 2 or not node.args or \
             any(isinstance(a, ast.Starred) for a in node.args) or not _filled(keywords["out"], np_):
         return None
-    value = ast.Call(copy.deepcopy(node.func), [copy.deepcopy(a) for a in node.args], [])
+    value = ast.Call(tree_copy(node.func), [tree_copy(a) for a in node.args], [])
     where = ast.Attribute(ast.Name(np_, ast.Load()), "where", ast.Load())
-    return [], ast.Call(where, [copy.deepcopy(keywords["where"]), value, copy.deepcopy(keywords["out"])], [])
+    return [], ast.Call(where, [tree_copy(keywords["where"]), value, tree_copy(keywords["out"])], [])
 
 
 def _filled(node, np_):

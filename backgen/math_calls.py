@@ -25,9 +25,8 @@ call of a function the environment binds to ``math``:
 """
 
 import ast
-import copy
 
-from .source import module_calls, name_ids, rewrite_statements, walk
+from .source import module_calls, name_ids, rewrite_statements, walk, tree_copy
 from .starred import fixed_sizes
 SPELLED = frozenset({"fsum", "hypot", "dist", "ldexp", "modf", "prod"})  # (parse runs this rewriter only where the function spells one)
 
@@ -89,8 +88,8 @@ def rewrite(forward):
                 new = ast.BinOp(node.args[0], ast.Mult(), ast.BinOp(ast.Constant(2.0), ast.Pow(), node.args[1]))
             elif name == "modf" and len(node.args) == 1:  # (x - trunc(x), trunc(x)), exactly
                 whole = ast.Call(ast.Name("int", ast.Load()), [node.args[0]], [])  # (math.trunc takes no float32)
-                new = ast.Tuple([ast.BinOp(copy.deepcopy(node.args[0]), ast.Sub(), whole),
-                                 ast.Call(ast.Name("float", ast.Load()), [copy.deepcopy(whole)], [])], ast.Load())
+                new = ast.Tuple([ast.BinOp(tree_copy(node.args[0]), ast.Sub(), whole),
+                                 ast.Call(ast.Name("float", ast.Load()), [tree_copy(whole)], [])], ast.Load())
                 new.pair = True  # (math.modf(x)[0]: the item itself, below)
             elif name == "dist" and len(node.args) == 2 and \
                     all(isinstance(written(a), (ast.Tuple, ast.List)) for a in node.args) and \
@@ -99,7 +98,7 @@ def rewrite(forward):
                 new = hypot_of([ast.BinOp(p, ast.Sub(), q) for p, q in zip(first.elts, second.elts)])
             else:
                 return node
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)
@@ -115,7 +114,7 @@ def _products(forward):
     if calls is None:
         return
     which, _ = calls
-    used = name_ids(forward.func) | {a.arg for a in ast.walk(forward.func.args) if isinstance(a, ast.arg)}
+    used = name_ids(forward.func) | {a.arg for a in walk(forward.func.args) if isinstance(a, ast.arg)}
 
     def fresh(base):
         name, k = base, 1
@@ -140,7 +139,7 @@ def _products(forward):
         if any(isinstance(n, (ast.IfExp, ast.BoolOp, ast.NamedExpr)) or isinstance(n, ast.Call) and (
                 isinstance(n.func, ast.Attribute) and n.func.attr in _CHANGING or
                 isinstance(n.func, ast.Name) and n.func.id in forward.helpers) for part in parts(stmt)
-               for n in ast.walk(part)):
+               for n in walk(part)):
             return [stmt]  # (computed first, the product could read what the statement changes or never
             # computes: left as it is, and refused)
 
@@ -165,7 +164,7 @@ def _products(forward):
                              [ast.Name(product, ast.Store())],
                              ast.BinOp(ast.Name(product, ast.Load()), ast.Mult(), ast.Name(item, ast.Load())))], [])]
                 for line in lines:
-                    for sub in ast.walk(line):
+                    for sub in walk(line):
                         ast.copy_location(sub, node)
                         if isinstance(sub, ast.stmt):
                             sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset

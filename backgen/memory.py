@@ -52,6 +52,7 @@ from . import ir, source
 from .rules import FRESH_CALLS, NUMPY, call_view, operand_view
 from .rules.no_gradient import FRESH as _CONSTRUCTORS
 from .rules.numpy_elementwise import RULES as NUMPY_ELEMENTWISE
+from .source import walk
 
 VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims", "np.squeeze",
          "np.atleast_1d", "np.atleast_2d", "np.atleast_3d", "np.broadcast_to", "np.moveaxis", "np.diagonal",
@@ -520,7 +521,7 @@ class MemoryModel:
         assignments of integers (``i += 1``, ``i = i * 2 + j`` of such a ``j``).  A name the body
         sets otherwise (unpacked, a loop's target, ``i = x[0]``) holds no integer known."""
         sets, assigned, plain = [], set(), set()
-        for node in (part for stmt in body for part in ast.walk(stmt)):
+        for node in (part for stmt in body for part in walk(stmt)):
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 sets.append((node.targets[0].id, node.value))
                 plain.add(node.targets[0])
@@ -728,7 +729,7 @@ class MemoryModel:
             return any(isinstance(t, ast.Name) and t.id == name and isinstance(t.ctx, ast.Store)
                        for earlier in block[:block.index(stmt)] if isinstance(earlier, ast.Assign) and
                        (earlier.lineno, earlier.col_offset) > since
-                       for target in earlier.targets for t in ast.walk(target)) if stmt in block else False
+                       for target in earlier.targets for t in walk(target)) if stmt in block else False
         return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) and (
             (n.lineno, n.col_offset) > at and not bound_before(n, at) or
             any(loop.lineno <= n.lineno <= loop.end_lineno for loop in loops) and not bound_before(n, (0, 0)))
@@ -1978,7 +1979,7 @@ def constant_may_hold(text, held):
             return False
         if _numpy_array_call(node) or _constructor_call(node):
             return False  # (np.einsum('ij,ij->i', a, a), np.exp(a), np.zeros_like(a): a new array)
-        if isinstance(node, ast.Subscript) and any(isinstance(n, ast.List) for n in ast.walk(node.slice)):
+        if isinstance(node, ast.Subscript) and any(isinstance(n, ast.List) for n in walk(node.slice)):
             return False  # (a[:, [3, 0]]: an index by a list, a copy)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
                 not isinstance(node.func.value, ast.Name):  # a method of a value (x.reshape(2, 2))
@@ -2375,9 +2376,9 @@ def returns_fresh(forward, helper_fresh=lambda name: False):
     known fresh (False)."""
     func = forward.func
     env = forward.env
-    params = {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+    params = {a.arg for a in walk(func.args) if isinstance(a, ast.arg)}
     bindings = {}  # a local name -> the values bound to it (None: bound otherwise, never fresh)
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) and node is not func:
             return False  # (a nested function: its names are not followed)
         if isinstance(node, ast.Assign):
@@ -2391,11 +2392,11 @@ def returns_fresh(forward, helper_fresh=lambda name: False):
         elif isinstance(node, (ast.For, ast.comprehension, ast.With, ast.NamedExpr, ast.Global, ast.Nonlocal,
                                ast.ExceptHandler, ast.Import, ast.ImportFrom, ast.Delete)):
             names = node.names if isinstance(node, (ast.Global, ast.Nonlocal)) else \
-                [n.id for n in ast.walk(node.target if isinstance(node, (ast.For, ast.comprehension, ast.NamedExpr))
+                [n.id for n in walk(node.target if isinstance(node, (ast.For, ast.comprehension, ast.NamedExpr))
                                          else node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)]
             for name in names if isinstance(names, list) else []:
                 bindings.setdefault(name, []).append(None)
-    returns = [n for n in ast.walk(func) if isinstance(n, ast.Return)]
+    returns = [n for n in walk(func) if isinstance(n, ast.Return)]
     if not returns or any(r.value is None for r in returns):
         return False
     numpy = {name for name, meaning in env.items() if meaning == "numpy" or str(meaning) in NUMPY_LIKE_MODULES}

@@ -25,11 +25,10 @@ change between calls is differentiated at its current weights.
 """
 
 import ast
-import copy
 import dataclasses
 import inspect
 
-from .source import parents as node_parents, walk
+from .source import parents as node_parents, walk, tree_copy, names_of
 
 
 def attributes(func):
@@ -104,7 +103,7 @@ def kept_as_names(func):
                 own.discard(name)
     if not own:
         return
-    taken = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
+    taken = names_of(func) | {a.arg for a in func.args.args}
     names = {}
     for attr in sorted(own):
         names[attr] = attr if attr not in taken else f"self_{attr}"
@@ -132,7 +131,7 @@ def _writes_into_attributes(func, parents):
 
 def parameter_names(func, attrs):
     """``{attribute: parameter}``: the attribute's own name where the function has no such name."""
-    taken = {node.id for node in walk(func) if isinstance(node, ast.Name)} | {a.arg for a in func.args.args}
+    taken = names_of(func) | {a.arg for a in func.args.args}
     return {attr: attr if attr not in taken else f"self_{attr}" for attr in attrs}
 
 
@@ -144,7 +143,7 @@ def as_function(forward, attrs, counts=None):
     kept_as_names(forward.func)
     names = parameter_names(forward.func, attrs)
     counts = counts or {}
-    func = copy.deepcopy(forward.func)
+    func = tree_copy(forward.func)
 
     class Read(ast.NodeTransformer):
         def visit_Attribute(self, node):

@@ -30,9 +30,8 @@ Contract: ``rewrite(func, error)`` rewrites a function's AST in place (its neste
 """
 
 import ast
-import copy
 
-from .source import ends_in, fresh_names, meaning_of
+from .source import ends_in, fresh_names, meaning_of, tree_copy, names_of, walk
 
 _SKIPPED = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)  # (their own scopes/loops)
 
@@ -40,8 +39,8 @@ _SKIPPED = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorEx
 def rewrite(func, error):
     """Rewrite ``func``'s match statements and assignment expressions, and make its positional-only
     parameters plain ones (see the module's contract)."""
-    kinds = {type(n) for n in ast.walk(func)}
-    for node in ast.walk(func):
+    kinds = {type(n) for n in walk(func)}
+    for node in walk(func):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and node.args.posonlyargs:
             node.args.args[:0] = node.args.posonlyargs
             node.args.posonlyargs = []
@@ -49,7 +48,7 @@ def rewrite(func, error):
         _Memberships().visit(func)
     if ast.Match in kinds:
         _ends_matched(func, error)
-        used = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)} | {a.arg for a in ast.walk(func)
+        used = names_of(func) | {a.arg for a in walk(func)
                                                                            if isinstance(a, ast.arg)}
         _Matches(error, fresh_names(used)).visit(func)
     if ast.NamedExpr in kinds:
@@ -74,7 +73,7 @@ def casts(func, meaning):
 def _ends_matched(func, error):
     """Refuse a function (or a def in it) ending in a match whose cases all return (or raise) but that has
     no ``case _:``: where no case matches, Python returns None from it, which has no gradient."""
-    for node in ast.walk(func):
+    for node in walk(func):
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.body:
             continue
         last = node.body[-1]
@@ -100,7 +99,7 @@ class _Matches(ast.NodeTransformer):
         before = []
         subject = node.subject
         if any(isinstance(n, (ast.Call, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom) + _SKIPPED)
-               for n in ast.walk(subject)):
+               for n in walk(subject)):
             name = self.fresh("match_subject")
             before.append(ast.copy_location(ast.Assign([_name(name, ast.Store(), node)], subject), node))
             subject = ast.copy_location(ast.Name(name, ast.Load()), subject)
@@ -170,8 +169,8 @@ def _name(name, ctx, at):
 
 def _at(expr, at):
     """A copy of ``expr`` at the place of ``at`` (a test written at a case's pattern: errors point there)."""
-    expr = copy.deepcopy(expr)
-    for node in ast.walk(expr):
+    expr = tree_copy(expr)
+    for node in walk(expr):
         if "lineno" in node._attributes:
             ast.copy_location(node, at)
     return expr
@@ -193,7 +192,7 @@ class _Memberships(ast.NodeTransformer):
                 isinstance(e, ast.Constant) and (e.value is None or type(e.value) in (str, int, float, bool))
                 for e in display.elts):
             return node
-        for sub in ast.walk(node.left):
+        for sub in walk(node.left):
             if isinstance(sub, (ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom) + _SKIPPED) or \
                     isinstance(sub, ast.Call) and not (isinstance(sub.func, ast.Attribute) and
                                                        sub.func.attr in _STRING_METHODS and not sub.args):
@@ -245,7 +244,7 @@ def _hoist_block(body, error):
         if type(stmt) not in _EVALUATED:
             hoisted += _hoisted(stmt, error)[0]
         if isinstance(stmt, ast.While) and hoisted:
-            again = lambda: [copy.deepcopy(h) for h in hoisted]  # noqa: E731
+            again = lambda: [tree_copy(h) for h in hoisted]  # noqa: E731
             _before_continues(stmt.body, again)
             if not stmt.body or not isinstance(stmt.body[-1], (ast.Break, ast.Continue, ast.Return, ast.Raise)):
                 stmt.body += again()
@@ -267,7 +266,7 @@ def _hoisted(root, error):
 
     def visit(node, conditional):
         if isinstance(node, _SKIPPED):
-            if any(isinstance(n, ast.NamedExpr) for n in ast.walk(node)) and conditional:
+            if any(isinstance(n, ast.NamedExpr) for n in walk(node)) and conditional:
                 raise error("an assignment expression (:=) in a comprehension evaluated only on some paths "
                             "is not supported: assign it before the statement", node)
             return

@@ -34,17 +34,16 @@ dict returned, passed to a function or read whole is left as it is, for the rest
 """
 
 import ast
-import copy
 import re
 
-from .source import decided, fresh_names, walk
+from .source import decided, fresh_names, walk, tree_copy, names_of
 
 
 def rewrite(func):
     """Give each entry of the function's own constant-key dicts a name (see the module doc)."""
     _computed_keys_written_out(func)
     _comprehensions_written_out(func)
-    original = copy.deepcopy(func.body)
+    original = tree_copy(func.body)
     split = _split_rebound(func)
     _rewrite(func)
     if split and any(isinstance(n, ast.Name) and n.id in split for n in walk(func)):
@@ -129,7 +128,7 @@ def _comprehended(comp, known):
         return None
     entries = []
     for key in known[it.id]:
-        value = copy.deepcopy(comp.value)
+        value = tree_copy(comp.value)
         for node in walk(value):
             for field, child in ast.iter_fields(node):
                 if isinstance(child, ast.Name) and child.id in (key_name, value_name):
@@ -173,7 +172,7 @@ def _split_rebound(func):
             at.setdefault(stmt.targets[0].id, []).append(k)
     nested = {n.id for node in walk(func) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
               and node is not func for n in walk(node) if isinstance(n, ast.Name)}
-    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in walk(func) if isinstance(a, ast.arg)}
+    used = names_of(func) | {a.arg for a in walk(func) if isinstance(a, ast.arg)}
     fresh, split = fresh_names(used, bare=False), set()
     for name, places in sorted(at.items()):
         stores = [n for n in walk(func) if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
@@ -209,7 +208,7 @@ def _rewrite(func):
     candidates = {name for name, stmts in bindings.items() if len(stmts) == 1 and name not in params}
     for node in walk(func):  # a nested function or lambda using one: left alone
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and node is not func:
-            candidates -= {n.id for n in walk(node) if isinstance(n, ast.Name)}
+            candidates -= names_of(node)
     if not candidates:
         return
     parents = {}
@@ -236,7 +235,7 @@ def _rewrite(func):
             keys[node.id][1].add(parent.slice.value)
         else:
             keys[node.id][0][parent.slice.value] = parent
-    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in walk(func) if isinstance(a, ast.arg)}
+    used = names_of(func) | {a.arg for a in walk(func) if isinstance(a, ast.arg)}
     for name in sorted(candidates):
         displayed = [key for key, _ in _entries(bindings[name][0].value)]
         given = set(displayed) | set(keys[name][0])
@@ -270,10 +269,10 @@ def _computed_keys_written_out(func):
     def computed(node, var):
         return isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in dicts \
             and not isinstance(node.slice, ast.Constant) and \
-            {n.id for n in ast.walk(node.slice) if isinstance(n, ast.Name)} - {"str"} == {var} and \
+            names_of(node.slice) - {"str"} == {var} and \
             all(isinstance(n, _KEY_NODES) and not (isinstance(n, ast.Call) and not (
                 isinstance(n.func, ast.Name) and n.func.id == "str" and len(n.args) == 1 and not n.keywords))
-                for n in ast.walk(node.slice))
+                for n in walk(node.slice))
 
     def key(node, var, value):
         try:
@@ -301,7 +300,7 @@ def _computed_keys_written_out(func):
             bind = ast.Assign([ast.Name(var, ast.Store())], ast.Constant(value))
             out.append(ast.fix_missing_locations(ast.copy_location(bind, loop)))
             for stmt in loop.body:
-                stmt = copy.deepcopy(stmt)
+                stmt = tree_copy(stmt)
                 for node in walk(stmt):
                     if computed(node, var):
                         text = key(node, var, value)

@@ -31,11 +31,10 @@ and returns the helpers it made, which the caller adds to ``forward.helpers``.
 """
 
 import ast
-import copy
 import functools
 from dataclasses import dataclass, field
 
-from .source import fresh_names, module_tree, walk
+from .source import fresh_names, module_tree, walk, tree_copy, names_of
 
 
 
@@ -76,7 +75,7 @@ def _lambda_arguments_named(body, func, forward):
                for k, a in enumerate(call.args + call.keywords) if isinstance(getattr(a, "value", a), ast.Lambda)]
     if not lambdas:
         return list(body)
-    fresh = fresh_names({n.id for n in walk(func) if isinstance(n, ast.Name)} | set(forward.env)
+    fresh = fresh_names(names_of(func) | set(forward.env)
                         | set(forward.helpers) | set(forward.constants) | {func.name}, bare=True)
     defs = []
     for call, k, argument in lambdas:
@@ -119,7 +118,7 @@ def _pulled(stmts, stored, lifted):
             continue
         if isinstance(stmt, ast.FunctionDef) and stored.count(stmt.name) == 1 and not stmt.decorator_list \
                 and not any(isinstance(n, ast.Name) for d in stmt.args.defaults + stmt.args.kw_defaults
-                            if d is not None for n in ast.walk(d)):
+                            if d is not None for n in walk(d)):
             lifted.append(stmt)  # (defaults of constants only: the same whenever the def runs)
             continue
         for field in ("body", "orelse"):
@@ -184,8 +183,8 @@ def lift(forward, bind_import):
                                 f"{func.name}() that a function it calls reads: give the parameter another name", d)
     lifted = {}
     for d in defs:
-        helper = copy.deepcopy(d)
-        own = [copy.deepcopy(constants[name]) for name in sorted(_free(d) & set(constants))]
+        helper = tree_copy(d)
+        own = [tree_copy(constants[name]) for name in sorted(_free(d) & set(constants))]
         at = 1 if helper.body and isinstance(helper.body[0], ast.Expr) and isinstance(helper.body[0].value, ast.Constant) \
             and isinstance(helper.body[0].value.value, str) else 0  # (after its docstring)
         helper.body[at:at] = own
@@ -248,7 +247,7 @@ def _renamed_apart(forward, defs):
                 or d.name in forward.constants or d.name in elsewhere}
     if not clashing:
         return
-    fresh = fresh_names({n.id for n in walk(func) if isinstance(n, ast.Name)} | set(forward.env)
+    fresh = fresh_names(names_of(func) | set(forward.env)
                         | set(forward.helpers) | set(forward.constants) | elsewhere | {d.name for d in defs}, bare=True)
     new = {name: fresh(f"{func.name}_{name}") for name in sorted(clashing)}
     for d in defs:

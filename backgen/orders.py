@@ -14,9 +14,8 @@ refused there).  The array, moved inside, is an expression without side effects,
 """
 
 import ast
-import copy
 
-from .source import number, numpy_attribute
+from .source import number, numpy_attribute, tree_copy, walk
 
 SPELLED = frozenset({"reshape", "ravel", "flatten"})  # (parse runs this rewriter only where the function
 # spells one)
@@ -42,7 +41,7 @@ def rewrite(forward):
                 new = _method(func, node)
             if new is None:
                 return node
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)
@@ -57,14 +56,14 @@ def _reversed(shape):
     if isinstance(shape, (ast.Tuple, ast.List)):
         if any(isinstance(e, ast.Starred) for e in shape.elts):
             return None
-        return ast.Tuple([copy.deepcopy(e) for e in reversed(shape.elts)], ast.Load())
+        return ast.Tuple([tree_copy(e) for e in reversed(shape.elts)], ast.Load())
     if type(number(shape)) is int:
-        return copy.deepcopy(shape)
+        return tree_copy(shape)
     return None
 
 
 def _transposed(value):
-    return ast.Attribute(copy.deepcopy(value), "T", ast.Load())
+    return ast.Attribute(tree_copy(value), "T", ast.Load())
 
 
 def _method(func, node):
@@ -82,7 +81,7 @@ def _method(func, node):
             if any(type(number(a)) is not int and not isinstance(a, (ast.Name, ast.Subscript, ast.Attribute,
                                                                      ast.BinOp)) for a in node.args):
                 return None
-            args = [copy.deepcopy(a) for a in reversed(node.args)]
+            args = [tree_copy(a) for a in reversed(node.args)]
         reshaped = ast.Call(ast.Attribute(_transposed(func.value), "reshape", ast.Load()), args, [])
         return ast.Attribute(reshaped, "T", ast.Load())
     order = node.args[0] if len(node.args) == 1 and not keywords else \
@@ -110,7 +109,7 @@ def _function(np_, name, node):
 
     def call(what, args):
         return ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), what, ast.Load()), args, [])
-    transposed = call("transpose", [copy.deepcopy(given["a"])])
+    transposed = call("transpose", [tree_copy(given["a"])])
     if name == "ravel":
         return call("ravel", [transposed])
     shape = _reversed(given["shape"]) if "shape" in given else None

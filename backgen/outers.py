@@ -17,9 +17,8 @@ are (and refused as functions with no rule).
 """
 
 import ast
-import copy
 
-from .source import numpy_attribute
+from .source import numpy_attribute, tree_copy, walk
 
 SPELLED = frozenset({"outer"})  # (parse runs this rewriter only where the function spells one)
 OPERATORS = {"add": ast.Add, "subtract": ast.Sub}
@@ -51,7 +50,7 @@ def rewrite(forward):
                                [_outer(np_, a, _ones_like(np_, b)), _outer(np_, _ones_like(np_, a), b)], [])
             else:
                 new = ast.BinOp(_outer(np_, a, _ones_like(np_, b)), OPERATORS[ufunc](), _outer(np_, _ones_like(np_, a), b))
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)
@@ -59,8 +58,8 @@ def rewrite(forward):
 
 def _outer(np_, a, b):
     tensordot = ast.Attribute(ast.Name(np_, ast.Load()), "tensordot", ast.Load())
-    return ast.Call(tensordot, [copy.deepcopy(a), copy.deepcopy(b)], [ast.keyword("axes", ast.Constant(0))])
+    return ast.Call(tensordot, [tree_copy(a), tree_copy(b)], [ast.keyword("axes", ast.Constant(0))])
 
 
 def _ones_like(np_, a):
-    return ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), "ones_like", ast.Load()), [copy.deepcopy(a)], [])
+    return ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), "ones_like", ast.Load()), [tree_copy(a)], [])

@@ -26,7 +26,6 @@ import builtins
 import codecs
 import contextlib
 import contextvars
-import copy
 import dis
 import enum
 import functools
@@ -45,7 +44,7 @@ from dataclasses import dataclass, field, replace as dataclasses_replace
 
 import numpy
 
-from . import complexes
+from . import complexes, kept_reads
 from . import grown_arrays, partial_calls, signature_spread, tuple_lists
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
@@ -68,6 +67,7 @@ from .source import bind_counts, bound_arguments, census, defaults_of, ends_in, 
     number, numerals, parts_list, rewrite_statements, spelled, spelling, text_cache, walk
 from .sentinels import decide_none_tests
 from .tidy import tidy
+from .source import tree_copy, names_of
 
 MODULES = {"math": math, "numpy": numpy}
 NUMPY_LIKE = ("autograd.numpy", "jax.numpy")  # NumPy's functions under other modules' names: read as NumPy
@@ -119,6 +119,14 @@ class Forward:
         function as read)."""
         return tuple(parts_list(self.func))
 
+    def __deepcopy__(self, memo):
+        """``copy.deepcopy``'s copy (each field, and what is remembered of them, copied deeply), its trees
+        copied by ``source.tree_copy``."""
+        new = object.__new__(type(self))
+        memo[id(self)] = new
+        new.__dict__.update(tree_copy(self.__dict__, memo))
+        return new
+
     def error(self, message, node=None):
         """A BackgenError pointing at ``node`` (or at the ``def`` line)."""
         node = node if node is not None else self.func
@@ -147,8 +155,19 @@ def read(func_or_source, name=None, filename=None, helper=False):
     UTF-8 byte-order mark or a coding declaration, UTF-8 otherwise).  A helper
     (``helper``: a function the one differentiated calls) has its last
     parameters defaulting to functions (``nonlinearity=np.tanh``) made those
-    functions (``_inline_function_defaults``).
+    functions (``_inline_function_defaults``).  Within a generation, a function
+    read again is a copy of the first read (``kept_reads``).
     """
+    kept = kept_reads.key(func_or_source, name, filename, helper, SELF_CLASS.get())
+    forward = kept_reads.found(kept, func_or_source)
+    if forward is None:
+        forward = _read(func_or_source, name, filename, helper)
+        kept_reads.remember(kept, func_or_source, forward)
+    return forward
+
+
+def _read(func_or_source, name, filename, helper):
+    """``read``, reading the function anew."""
     forward, key = _as_read(func_or_source, name, filename)
     if helper and isinstance(func_or_source, types.FunctionType) and module_arrays_read(func_or_source):
         forward.func.args.args[:0] = [ast.copy_location(ast.arg(n), forward.func)  # (passed by each call:
@@ -320,7 +339,7 @@ def _as_read(func_or_source, name=None, filename=None):
         key = id(func)
     elif isinstance(func_or_source, Nested):  # a function defined inside another, made a helper
         nested = func_or_source
-        forward = Forward(copy.deepcopy(nested.func), nested.filename, nested.lines, dict(nested.env),
+        forward = Forward(tree_copy(nested.func), nested.filename, nested.lines, dict(nested.env),
                           dict(nested.helpers), constants=dict(nested.constants), literals=dict(nested.literals))
         key = id(nested)
     else:
@@ -396,7 +415,7 @@ def _extremes_of_parameters(forward):
                 items = ast.ListComp(ast.Name(item, ast.Load()), [ast.comprehension(
                     ast.Name(item, ast.Store()), node.args[0], [], 0)])
                 node.args = [ast.copy_location(items, node.args[0])]
-                for sub in ast.walk(items):
+                for sub in walk(items):
                     ast.copy_location(sub, node.args[0])
             return node
     Extremes().visit(forward.func)
@@ -408,7 +427,7 @@ def _repeated_lists(forward):
     holds it (a value computed there, ``[x * 2.0] * n``, would be n objects, arrays of their own)."""
     def plain(node):
         return all(isinstance(n, (ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop,
-                                  ast.Load)) for n in ast.walk(node))
+                                  ast.Load)) for n in walk(node))
 
     class Repeated(ast.NodeTransformer):
         def visit_BinOp(self, node):
@@ -422,7 +441,7 @@ def _repeated_lists(forward):
             item = _fresh_item(forward.func)
             counter = ast.Call(ast.Name("range", ast.Load()), [count], [])
             made = ast.ListComp(items.elts[0], [ast.comprehension(ast.Name(item, ast.Store()), counter, [], 0)])
-            for sub in ast.walk(made):
+            for sub in walk(made):
                 ast.copy_location(sub, node)
             return made
     Repeated().visit(forward.func)
@@ -468,7 +487,7 @@ def _write_add_at(forward):
 def _a_list(func, name):
     """Whether ``func`` makes ``name`` a list somewhere (a list display or comprehension, ``list(...)``
     assigned to it, or a list's method called on it)."""
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
             value = node.value
             if isinstance(value, (ast.List, ast.ListComp)) or isinstance(value, ast.Call) and \
@@ -519,7 +538,7 @@ def _rewrite_at_calls(stmts, forward, numpy_names, inserts):
                              [ast.Name(dst, ast.Load())], axis)  # reverse=, and has no y[...] to write)
             stmts[i] = ast.Assign([ast.Subscript(ast.Name(dst, ast.Load()), ast.Constant(Ellipsis), ast.Store())],
                                   value)
-            for node in ast.walk(stmts[i]):
+            for node in walk(stmts[i]):
                 ast.copy_location(node, stmt)
             continue
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "copyto" and \
@@ -532,7 +551,7 @@ def _rewrite_at_calls(stmts, forward, numpy_names, inserts):
                                  [call.keywords[0].value, value, ast.Name(dst, ast.Load())], [])
             target = ast.Subscript(ast.Name(dst, ast.Load()), ast.Constant(Ellipsis), ast.Store())
             stmts[i] = ast.Assign([target], value)
-            for node in ast.walk(stmts[i]):
+            for node in walk(stmts[i]):
                 if not hasattr(node, "lineno"):
                     ast.copy_location(node, stmt)
             ast.copy_location(stmts[i], stmt)
@@ -541,7 +560,7 @@ def _rewrite_at_calls(stmts, forward, numpy_names, inserts):
             or _put_write(call, numpy_names)
         if write is not None:
             stmts[i] = write
-            for node in ast.walk(write):
+            for node in walk(write):
                 ast.copy_location(node, stmt)
             continue
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "at"
@@ -553,12 +572,12 @@ def _rewrite_at_calls(stmts, forward, numpy_names, inserts):
                 and not any(isinstance(arg, ast.Starred) for arg in call.args):  # np.add.at(buf[:, :D], i, b):
             part = _fresh_name(forward.func, "part")  # the write into the array buf[:, :D] is, named first
             named = ast.Assign([ast.Name(part, ast.Store())], call.args[0])  # (part = buf[:, :D], a view of buf
-            for node in ast.walk(named):  # or a copy, as NumPy makes it), as Python evaluates it first
+            for node in walk(named):  # or a copy, as NumPy makes it), as Python evaluates it first
                 ast.copy_location(node, stmt)
             inserts.append((i, named))
             call.args[0] = ast.copy_location(ast.Name(part, ast.Load()), call.args[0])
         if len(call.args) == 3 and not call.keywords and isinstance(call.args[0], (ast.BinOp, ast.UnaryOp)) and \
-                not any(isinstance(n, (ast.Call, ast.NamedExpr)) for arg in call.args for n in ast.walk(arg)):
+                not any(isinstance(n, (ast.Call, ast.NamedExpr)) for arg in call.args for n in walk(arg)):
             stmts[i] = ast.copy_location(ast.Pass(), stmt)  # np.add.at(y + 1.0, i, b): into a new array no name
             continue  # holds, read by nothing after (its operands' arithmetic changes nothing either)
         if len(call.args) != 3 or call.keywords or not isinstance(call.args[0], ast.Name) or \
@@ -574,7 +593,7 @@ def _rewrite_at_calls(stmts, forward, numpy_names, inserts):
         target = ast.Subscript(ast.Name(call.args[0].id, ast.Load()), ast.Constant(Ellipsis), ast.Store())
         value = ast.Call(ast.Name(helper, ast.Load()), args, [])
         stmts[i] = ast.Assign([target], value)
-        for node in ast.walk(stmts[i]):
+        for node in walk(stmts[i]):
             ast.copy_location(node, stmt)
 
 
@@ -901,7 +920,7 @@ def _lambda_within(func, source, first, indent, filename):
                   if line is not None and col is not None and (line, col) != (func.__code__.co_firstlineno, 0)), None)
     if start is None:
         return None
-    found = [node for node in ast.walk(module) if isinstance(node, ast.Lambda)
+    found = [node for node in walk(module) if isinstance(node, ast.Lambda)
              and (node.body.lineno + first - 1, node.body.col_offset + indent) == start]
     if len(found) != 1 or len(found[0].args.args) != func.__code__.co_argcount:
         return None
@@ -931,7 +950,7 @@ def _read_source(source, name, filename):
         raise BackgenError("no function definition (def) found in the source", filename, 1, 1,
                            lines[0] if lines else None)
     if name is None and len(defs) > 1:  # the one function no other calls, the others its helpers
-        called = {n.id for d in defs for n in ast.walk(d) if isinstance(n, ast.Name) and n.id != d.name}
+        called = {n.id for d in defs for n in walk(d) if isinstance(n, ast.Name) and n.id != d.name}
         roots = [d.name for d in defs if d.name not in called and not getattr(d, "from_lambda", False)]
         name = roots[0] if len(roots) == 1 else None
     if name is None:
@@ -1214,7 +1233,7 @@ def _spelled_numbers(node, modules):
         def visit_Call(self, sub):
             value = number(sub)
             return ast.copy_location(ast.Constant(value), sub) if value is not None else self.generic_visit(sub)
-    return Numbers().visit(copy.deepcopy(node))
+    return Numbers().visit(tree_copy(node))
 
 
 def _class_constants(module, last):
@@ -1331,7 +1350,7 @@ def _enum_bases(module):
     """``{name: kind}`` of the names under which ``module`` reads the enum module's base classes (``Enum``
     imported from it, or ``enum.Enum``: the attribute's name), of ``_ENUM_KINDS``."""
     found = {}
-    for node in ast.walk(module):
+    for node in walk(module):
         if isinstance(node, ast.ImportFrom) and node.module == "enum" and not node.level:
             found.update({alias.asname or alias.name: _ENUM_KINDS[alias.name] for alias in node.names
                           if alias.name in _ENUM_KINDS})
@@ -1430,7 +1449,7 @@ def _source_static_calls(forward, module, last):
             defs = [n for n in classes[owner].body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
                                                                      ast.Assign, ast.AnnAssign, ast.ClassDef))
                     and name in ({n.name} if hasattr(n, "name") else
-                                 {t.id for t in walk(n) if isinstance(t, ast.Name)})]
+                                 names_of(n))]
             if len(defs) == 1 and isinstance(defs[0], ast.FunctionDef) and \
                     [ast.unparse(d) for d in defs[0].decorator_list] == ["staticmethod"]:
                 yield (owner, name), defs[0]
@@ -1443,7 +1462,7 @@ def _source_static_calls(forward, module, last):
                 pending.append(node)
     if not statics:
         return
-    taken = {n.id for n in walk(module) if isinstance(n, ast.Name)} | {
+    taken = names_of(module) | {
         n.name for n in walk(module) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))} | \
         set(forward.helpers) | set(BUILTINS)
     made, nodes = {}, {}
@@ -1451,7 +1470,7 @@ def _source_static_calls(forward, module, last):
         stem = f"{owner}_{name.strip('_')}"
         helper = next(f"{stem}{k or ''}" for k in itertools.count() if f"{stem}{k or ''}" not in taken)
         taken.add(helper)
-        node = copy.deepcopy(node)
+        node = tree_copy(node)
         node.decorator_list = []
         node.name = helper
         _put_class_constants(node, _class_constants(module, last))
@@ -1490,7 +1509,7 @@ def _put_class_constants(func, constants, refuse=None, defaults=False):
     if not constants:
         return
     own = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
-        {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+        {a.arg for a in walk(func.args) if isinstance(a, ast.arg)}
 
     class Put(ast.NodeTransformer):
         def visit_Attribute(self, node):
@@ -1743,8 +1762,8 @@ def _constant_defaults(forward):
     for defaults in (args.defaults, args.kw_defaults):
         for k, default in enumerate(defaults):
             if default is not None and any(isinstance(n, ast.Name) and n.id in constants or
-                                           _module_number(forward, n) is not None for n in ast.walk(default)):
-                defaults[k] = Put().visit(copy.deepcopy(default))
+                                           _module_number(forward, n) is not None for n in walk(default)):
+                defaults[k] = Put().visit(tree_copy(default))
 
 
 def _read_function(func):
@@ -1760,7 +1779,7 @@ def _read_function(func):
     _own_methods(func, forward)
     _static_calls(func, forward)
     _live_defaults(func, forward.func)
-    names = {n.id for n in walk(func_node) if isinstance(n, ast.Name)}
+    names = names_of(func_node)
     outer = dict(func.__globals__, **inspect.getclosurevars(func).nonlocals)
     forward.constants.update({n: _number_literal(outer[n]) for n in names if n in outer and _number_literal(outer[n])})
     own = names - set(inspect.getclosurevars(func).nonlocals)  # (a closure's name is not the module's)
@@ -1954,7 +1973,7 @@ def _own_methods(func, forward):
     cls = owner_class(func) if called else None
     if cls is None:
         return
-    taken = {n.id for n in walk(forward.func) if isinstance(n, ast.Name)} | set(func.__globals__) | \
+    taken = names_of(forward.func) | set(func.__globals__) | \
         set(forward.helpers) | set(BUILTINS) | {a.arg for a in forward.func.args.args}
     made = {}  # method name -> (helper name, the attributes of self it is given), or None: not read so
 
@@ -2084,7 +2103,7 @@ def _method_helper(forward, target, node, filename, lines, name, cls, taken, cal
                                                  if f"{stem}{k or ''}" not in taken)
     taken.add(helper)
     node.name = helper
-    names = {n.id for n in walk(node) if isinstance(n, ast.Name)}
+    names = names_of(node)
     outer = dict(target.__globals__, **inspect.getclosurevars(target).nonlocals)
     helpers = _function_helpers(target, node)
     helpers.update(called or {})
@@ -2118,7 +2137,7 @@ def _static_calls(func, forward):
             statics[(owner_name, name)] = (owner, member.__func__)
     if not statics:
         return
-    taken = {n.id for n in walk(forward.func) if isinstance(n, ast.Name)} | set(func.__globals__) | \
+    taken = names_of(forward.func) | set(func.__globals__) | \
         set(forward.helpers) | set(BUILTINS) | {a.arg for a in forward.func.args.args}
     made = {}
     for (owner_name, name), (owner, target) in sorted(statics.items()):
@@ -2234,7 +2253,7 @@ def _list_targets_as_tuples(func):
     for node in walk(func):
         for target in node.targets if isinstance(node, ast.Assign) else \
                 [node.target] if isinstance(node, (ast.For, ast.comprehension)) else []:
-            for part in ast.walk(target):
+            for part in walk(target):
                 if isinstance(part, ast.List) and isinstance(part.ctx, ast.Store):
                     part.__class__ = ast.Tuple
 
@@ -2248,7 +2267,7 @@ def _underscore_named(func):
             not any(isinstance(node.ctx, ast.Store) for node in found) or \
             any(isinstance(node, ast.arg) and node.arg == "_" for node in walk(func)):
         return  # (a parameter named _, its own or a lambda's, or the module's _ = 3.0, kept as it is)
-    used = {node.id for node in walk(func) if isinstance(node, ast.Name)} | \
+    used = names_of(func) | \
         {node.arg for node in walk(func) if isinstance(node, ast.arg)} | {func.name}
     name = fresh_names(used)("unnamed")
     for node in found:
@@ -2348,11 +2367,13 @@ def _runs_other_code(func, filename):
 _compiled_files = {}  # (filename, future flags) -> (its text, its code): the latest compiled of each
 
 
+@functools.lru_cache(maxsize=1024)
 def _code_signature(code):
     """What a code object does, its positions apart: its instructions by name and argument (a method's
     load, LOAD_METHOD, read as the attribute's load it is, LOAD_ATTR, which Python 3.11 writes for a
     module imported in the same compilation: a notebook compiles a cell's statements one by one;
-    jumps by the instruction they reach), its names and constants."""
+    jumps by the instruction they reach), its names and constants.  (A code object never changes, and
+    one equal to it is the same code: remembered.)"""
     instructions = list(dis.get_instructions(code))
     index = {i.offset: k for k, i in enumerate(instructions)}
     ops = tuple(("LOAD_ATTR" if i.opname == "LOAD_METHOD" else i.opname,
@@ -2542,7 +2563,7 @@ def _structured_returns_inlined(forward):
                 isinstance(last, ast.Return) and _keyed_display(last.value)):
             continue  # (pairs only: not a layer's out, (x, w, b))
         unused = fresh_names(set(source_names(forward.func)), bare=True)
-        func = copy.deepcopy(forward.func)
+        func = tree_copy(forward.func)
 
         def hoisted(stmt):  # for W, b in init(v): -> layers = init(v); for W, b in layers:
             if isinstance(stmt, ast.For) and isinstance(stmt.iter, ast.Call) and \
@@ -2640,7 +2661,7 @@ def _nothing_returned_inlined(forward):
         body = helper.func.body if helper is not None and isinstance(helper.func, ast.FunctionDef) else []
         if not body or any(isinstance(n, ast.Return) for n in walk(helper.func)):
             continue
-        helper = copy.deepcopy(helper)
+        helper = tree_copy(helper)
         helper.func.body.append(ast.copy_location(ast.Return(ast.Constant(None)), body[-1]))
         _take_written(forward, inlined(forward, name, helper=helper))
 
@@ -2661,8 +2682,8 @@ def read_helper(forward, name):
     if isinstance(value, Nested):
         return read(value, helper=True)
     if isinstance(value, tuple):  # (read once per generation, each caller given a copy of its own to change)
-        return copy.deepcopy(_helper_read((value[0], name, value[1])))
-    forward = copy.deepcopy(_helper_read((getattr(value, "__wrapped__", value), None, None)))
+        return tree_copy(_helper_read((value[0], name, value[1])))
+    forward = tree_copy(_helper_read((getattr(value, "__wrapped__", value), None, None)))
     if getattr(value, "__name__", None) == "<lambda>" and forward.func.name != name:  # (cov = lambda p, x, xp: ...
         forward.func.name = name  # given a factory as cov_func, called so: the def it is, named as it is called)
     return forward
@@ -2696,7 +2717,7 @@ def _inline_function_defaults(forward):
     class Uses(ast.NodeTransformer):
         def visit_Name(self, node):
             if node.id in inlined and isinstance(node.ctx, ast.Load):
-                return ast.copy_location(copy.deepcopy(inlined[node.id]), node)
+                return ast.copy_location(tree_copy(inlined[node.id]), node)
             return node
     forward.func.body = [Uses().visit(stmt) for stmt in forward.func.body]
     ast.fix_missing_locations(forward.func)
@@ -2727,7 +2748,7 @@ def _function_default(forward, node):
 def _function_env(func, func_node):
     """What the free names of a live function refer to, from its globals."""
     env = {}
-    names = {n.id for n in walk(func_node) if isinstance(n, ast.Name)}
+    names = names_of(func_node)
     closure = inspect.getclosurevars(func).nonlocals
     for name in names:
         if name in closure:
@@ -3337,9 +3358,9 @@ def _boolean_values(func):
         later = rest[0] if len(rest) == 1 else ast.copy_location(ast.BoolOp(node.op, rest), node)
         later = chosen(later) if isinstance(later, ast.BoolOp) else later
         if isinstance(node.op, ast.Or):
-            value = ast.IfExp(first, copy.deepcopy(first), later)
+            value = ast.IfExp(first, tree_copy(first), later)
         else:
-            value = ast.IfExp(first, later, copy.deepcopy(first))
+            value = ast.IfExp(first, later, tree_copy(first))
         value.of_names = True  # (z and x or y: the inner one is read twice, as its names are)
         return ast.fix_missing_locations(ast.copy_location(value, node))
 

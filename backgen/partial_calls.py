@@ -18,7 +18,7 @@ those left, no starred or ``**`` argument given.  Others are left as they are (r
 
 import ast
 
-from .source import fresh_names, module_calls, walk
+from .source import fresh_names, module_calls, walk, names_of
 
 
 def rewrite(forward, read_plain):
@@ -70,7 +70,7 @@ def _as_lambda(forward, call, read_plain, bindings, params):
     defaults = dict(zip(names[len(names) - len(args.defaults):], args.defaults)) if args.defaults else {}
     if any(n in defaults for n in left):
         return None
-    taken = {n.id for n in walk(forward.func) if isinstance(n, ast.Name)} | set(forward.helpers) | set(params)
+    taken = names_of(forward.func) | set(forward.helpers) | set(params)
     fresh = fresh_names(taken, bare=True)  # (partial(rhs, a=y) of def rhs(y, a): the lambda's own names, which
     own = {name: fresh(name) for name in left}  # hide no value passed on)
     positional, by_keyword = list(given), []

@@ -13,9 +13,8 @@ along axes it has not raise as the code is staged, as Python would raise unpacki
 """
 
 import ast
-import copy
 
-from .source import module_calls, rewrite_statements
+from .source import module_calls, rewrite_statements, tree_copy
 
 SPELLED = frozenset({"gradient"})  # (parse runs this rewriter only where the function spells it)
 
@@ -57,8 +56,8 @@ def _split(stmt, which):
     for k, target in enumerate(targets):
         spacing = spacings[k] if len(spacings) == len(targets) and len(targets) > 1 else \
             spacings[0] if spacings else None
-        args = [copy.deepcopy(call.args[0])] + ([copy.deepcopy(spacing)] if spacing is not None else [])
-        keywords = copy.deepcopy(call.keywords) + [ast.keyword("axis", ast.Constant(k))]
-        value = ast.copy_location(ast.Call(copy.deepcopy(call.func), args, keywords), call)
-        out.append(ast.fix_missing_locations(ast.copy_location(ast.Assign([copy.deepcopy(target)], value), stmt)))
+        args = [tree_copy(call.args[0])] + ([tree_copy(spacing)] if spacing is not None else [])
+        keywords = tree_copy(call.keywords) + [ast.keyword("axis", ast.Constant(k))]
+        value = ast.copy_location(ast.Call(tree_copy(call.func), args, keywords), call)
+        out.append(ast.fix_missing_locations(ast.copy_location(ast.Assign([tree_copy(target)], value), stmt)))
     return out

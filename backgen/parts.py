@@ -23,6 +23,7 @@ import ast
 import re
 
 from . import ir, source
+from .source import names_of
 
 INFINITY = None  # an open upper bound
 
@@ -288,7 +289,7 @@ def _names(text):
     if source.expression(text) is not None:  # (an expression: its names as worked out once)
         return set(source.line_names(text))
     try:
-        return {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)}
+        return names_of(ast.parse(text))
     except SyntaxError:
         return set(re.findall(r"[A-Za-z_]\w*", text))
 

@@ -42,12 +42,11 @@ path, as above).  None otherwise: the loop is left for the caller to refuse.
 """
 
 import ast
-import copy
 import warnings
 
 import numpy as np
 
-from .source import bind_counts, fresh_names, name_ids, own_jumps, statements
+from .source import bind_counts, fresh_names, name_ids, own_jumps, statements, tree_copy, walk
 from .tails import _WRITING_METHODS as TAILS_WRITING_METHODS
 
 _BLOCKS = ("body", "orelse", "finalbody")
@@ -65,7 +64,7 @@ def peeled(func, lineno, col, inside=False):
             return None
         loop = max(loops, key=lambda node: (node.lineno, node.col_offset))
         lineno, col = loop.lineno, loop.col_offset
-    func = copy.deepcopy(func)
+    func = tree_copy(func)
     return ast.fix_missing_locations(func) if _peel_in(func, (lineno, col), name_ids(func), sizes(func)) \
         else None
 
@@ -93,11 +92,11 @@ def unrolled(func, lineno, col, inside=False, known=None, lists=None):
     place = loop_place(func, lineno, col, inside)
     if place is None:
         return None
-    func = copy.deepcopy(func)
+    func = tree_copy(func)
     used = name_ids(func)
     known = {name: value for name, value in (known or {}).items()  # (a name the function rebinds: not known)
              if not any(isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
-                        for node in ast.walk(func))}
+                        for node in walk(func))}
     given = lists
     lists = _fixed_lists(func, given)
     lists.update(_appended_lists(func, known, lists, place))
@@ -145,15 +144,15 @@ def _all_written_out(loop, known, used, lists=None):
                 items[k] = ast.copy_location(ast.Name(name, ast.Load()), item)
     out = list(binds)
     for item in items:
-        body = copy.deepcopy(loop.body)
+        body = tree_copy(loop.body)
         if own_jumps(body):
             body = _without_continue(body)
             if body is None:
                 return None
-        bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=copy.deepcopy(item)), loop)
+        bind = ast.copy_location(ast.Assign(targets=[tree_copy(loop.target)], value=tree_copy(item)), loop)
         bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
         out += [bind, *body]
-    return out + copy.deepcopy(loop.orelse)
+    return out + tree_copy(loop.orelse)
 
 
 def _known_items(iterable, known, lists=None):
@@ -227,7 +226,7 @@ def _fixed_lists(func, given=None):
     sizes, stores, derived, made = {}, bind_counts(func), {}, {}
     params = {a.arg for a in func.args.args + func.args.kwonlyargs}
     sizes.update({name: n for name, n in (given or {}).items() if name in params and stores.get(name) == 2})
-    for node in ast.walk(func):
+    for node in walk(func):
         if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
             continue
         if isinstance(node.value, (ast.List, ast.Tuple)) and \
@@ -259,9 +258,9 @@ def _fixed_lists(func, given=None):
     base = {name: (value.id if isinstance(value, ast.Name) else value.value.id) for name, value in derived.items()
             if name in sizes}
     aliases = {name for name, value in derived.items() if name in sizes and isinstance(value, ast.Name)}
-    parents = {id(child): parent for parent in ast.walk(func) for child in ast.iter_child_nodes(parent)}
+    parents = {id(child): parent for parent in walk(func) for child in ast.iter_child_nodes(parent)}
     refused = set()
-    for node in ast.walk(func):
+    for node in walk(func):
         if not (isinstance(node, ast.Name) and node.id in sizes and isinstance(node.ctx, ast.Load)):
             continue
         parent = parents.get(id(node))
@@ -304,12 +303,12 @@ def _appended_lists(func, known, lists, place):
              and stores.get(stmt.targets[0].id) == 1 and stmt.targets[0].id not in lists}
     at = next((k for k, stmt in enumerate(func.body) if any(  # (the loop reading one: a helper's loop written
         isinstance(n, ast.For) and (n.lineno, n.col_offset) == place and name_ids(n.iter) & empty  # out at the
-        for n in ast.walk(stmt))), None)  # call may stand at the same place)
+        for n in walk(stmt))), None)  # call may stand at the same place)
     if not empty or at is None:
         return {}
-    parents = {id(child): parent for parent in ast.walk(func) for child in ast.iter_child_nodes(parent)}
+    parents = {id(child): parent for parent in walk(func) for child in ast.iter_child_nodes(parent)}
     appends, refused = {}, set()
-    for node in ast.walk(func):  # each read: an append standing alone, an index, len, a loop's sequence
+    for node in walk(func):  # each read: an append standing alone, an index, len, a loop's sequence
         if not (isinstance(node, ast.Name) and node.id in empty and isinstance(node.ctx, ast.Load)):
             continue
         parent = parents.get(id(node))
@@ -334,10 +333,10 @@ def _appended_lists(func, known, lists, place):
             if items is not None and not stmt.orelse and not own_jumps(stmt.body):
                 visit(stmt.body, times * len(items))
             else:  # (an if, a while, a loop of items not known: how often it appends is not known)
-                refused.update(appends[id(n)] for n in ast.walk(stmt) if id(n) in appends)
+                refused.update(appends[id(n)] for n in walk(stmt) if id(n) in appends)
     visit(func.body[:at], 1)
     for stmt in func.body[at:]:  # (an append at or after the loop reading the list)
-        refused.update(appends[id(n)] for n in ast.walk(stmt) if id(n) in appends)
+        refused.update(appends[id(n)] for n in walk(stmt) if id(n) in appends)
     return {name: n for name, n in counts.items() if name not in refused and 0 < n <= MAX_UNROLLED}
 
 
@@ -402,13 +401,13 @@ def _written_out(loop, before, used):
     itself as it was: the statements are written from a copy)."""
     if own_jumps(loop.body, (ast.Break,)):  # (the iteration written out goes on to the loop where it does not break)
         return _breaking_written_out(loop, before, used)
-    body = _without_continue(copy.deepcopy(loop.body)) if own_jumps(loop.body) else copy.deepcopy(loop.body)
+    body = _without_continue(tree_copy(loop.body)) if own_jumps(loop.body) else tree_copy(loop.body)
     if body is None:
         return None
-    loop = copy.deepcopy(loop)
+    loop = tree_copy(loop)
     if isinstance(loop, ast.While):
         if not _true_on_entry(loop.test, before):
-            return _guarded(copy.deepcopy(loop.test), [*body, loop], loop)
+            return _guarded(tree_copy(loop.test), [*body, loop], loop)
         if not own_jumps(loop.body) and _decided(loop.test, before + body) is False:
             return [*body, *loop.orelse]  # (k = 0; while k < 1: k = k + 1: the test false after it, no loop left)
         return [*body, loop]
@@ -416,7 +415,7 @@ def _written_out(loop, before, used):
     if items is None:
         return _range_written_out(loop, body, used) or _sequence_written_out(loop, body, used)
     first, rest = items
-    bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=first), loop)
+    bind = ast.copy_location(ast.Assign(targets=[tree_copy(loop.target)], value=first), loop)
     bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
     if rest is None:  # one item: no loop left (its else clause runs, as after any loop without break)
         return [bind, *body, *loop.orelse]
@@ -440,7 +439,7 @@ def sizes(func):
     ``float`` (0.0), the sizes a peeled loop's test that it runs may be decided by.  Not a
     parameter the function binds anew (``X = X[1:]``): its annotation no longer tells its shape."""
     found = Sizes()
-    stores = [node.id for node in ast.walk(func) if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)]
+    stores = [node.id for node in walk(func) if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)]
     for arg in func.args.args:
         note = arg.annotation
         if arg.arg in stores or arg.arg in found:
@@ -454,7 +453,7 @@ def sizes(func):
                 found[arg.arg] = np.broadcast_to(0.0, dims)  # (of the shape, holding nothing)
             except ValueError:
                 continue
-    single = {node.targets[0].id for node in ast.walk(func) if isinstance(node, ast.Assign)
+    single = {node.targets[0].id for node in walk(func) if isinstance(node, ast.Assign)
               and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)}
     found.once = frozenset(name for name in single if stores.count(name) == 1)
     return found
@@ -486,7 +485,7 @@ def known_to_run(written, known, before=()):
         try:
             for bind in written[:-1]:
                 _run_on_sizes(bind, values)
-            test = ast.fix_missing_locations(ast.Expression(copy.deepcopy(guard.test)))
+            test = ast.fix_missing_locations(ast.Expression(tree_copy(guard.test)))
             runs = eval(compile(test, "<sizes>", "eval"), {"__builtins__": _SIZE_BUILTINS}, values)
         except Exception:  # noqa: BLE001 (a test these shapes do not decide)
             return written
@@ -498,11 +497,11 @@ def known_to_run(written, known, before=()):
 def _data_dependent(node):
     """Whether ``node`` holds a comparison (``X[X[:, 0] > 0]``): a size it gives may hang on the data,
     which the arrays of zeros ``sizes`` makes do not hold."""
-    return any(isinstance(n, (ast.Compare, ast.BoolOp)) for n in ast.walk(node))
+    return any(isinstance(n, (ast.Compare, ast.BoolOp)) for n in walk(node))
 
 
 def _run_on_sizes(stmt, values):
-    code = ast.fix_missing_locations(ast.Module([copy.deepcopy(stmt)], []))
+    code = ast.fix_missing_locations(ast.Module([tree_copy(stmt)], []))
     exec(compile(code, "<sizes>", "exec"), {"__builtins__": _SIZE_BUILTINS}, values)
 
 
@@ -514,29 +513,29 @@ def _breaking_written_out(loop, before, used):
     known to run, as for a ``for`` of items not known (``_range_written_out``,
     ``_sequence_written_out``); None where a jump is anywhere but in an ``if``, or no way writes the
     loop out."""
-    loop = copy.deepcopy(loop)
+    loop = tree_copy(loop)
     if isinstance(loop, ast.While):
-        body = _one_iteration(copy.deepcopy(loop.body), [loop])
+        body = _one_iteration(tree_copy(loop.body), [loop])
         if body is None or _true_on_entry(loop.test, before):
             return body
-        return _guarded(copy.deepcopy(loop.test), body or [ast.copy_location(ast.Pass(), loop)], loop)
+        return _guarded(tree_copy(loop.test), body or [ast.copy_location(ast.Pass(), loop)], loop)
     items = _items(loop.iter)
     if items is None:  # (a range of other bounds, a name's rows: under the test that the loop runs)
-        body = copy.deepcopy(loop.body)
+        body = tree_copy(loop.body)
 
         def iteration(rest):
-            return _one_iteration(copy.deepcopy(body), [rest])
+            return _one_iteration(tree_copy(body), [rest])
         return _range_written_out(loop, body, used, iteration) or _sequence_written_out(loop, body, used,
                                                                                           iteration)
     first, rest = items
-    bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=first), loop)
+    bind = ast.copy_location(ast.Assign(targets=[tree_copy(loop.target)], value=first), loop)
     bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
     if rest is None:  # one item: no loop left (its else clause runs where the iteration did not break)
-        body = _one_iteration(copy.deepcopy(loop.body), loop.orelse)
+        body = _one_iteration(tree_copy(loop.body), loop.orelse)
         return None if body is None else [bind, *body]
     loop.iter = rest
     binds = _items_first(rest, loop.body, loop, used)
-    body = _one_iteration(copy.deepcopy(loop.body), [loop])
+    body = _one_iteration(tree_copy(loop.body), [loop])
     return None if body is None else binds + [bind, *body]
 
 
@@ -565,7 +564,7 @@ def _guarded(test, statements, loop):
     if loop.orelse or getattr(loop, "guarded_peel", False):
         return None
     loop.guarded_peel = True  # (kept by the copies made of the function)
-    for node in (n for statement in statements for n in ast.walk(statement)):
+    for node in (n for statement in statements for n in walk(statement)):
         if isinstance(node, (ast.For, ast.While)) and (node.lineno, node.col_offset) == (loop.lineno, loop.col_offset):
             node.guarded_peel = True  # (the loop's copies on the paths of an iteration that may break)
     guard = ast.copy_location(ast.If(test=test, body=statements, orelse=[]), loop)
@@ -592,21 +591,21 @@ def _range_written_out(loop, body, used, iteration=None):
     bounds = []
     for role, bound in (("start", start), ("stop", stop)):
         if isinstance(bound, ast.Constant) or not name_ids(bound) & changed and all(
-                not isinstance(n, (ast.Call, ast.NamedExpr)) or _call_of(n, "len", 1) for n in ast.walk(bound)):
+                not isinstance(n, (ast.Call, ast.NamedExpr)) or _call_of(n, "len", 1) for n in walk(bound)):
             bounds.append(bound)  # (the same after the first iteration as before it: n, X.shape[0], len(xs))
             continue
         name = fresh(role)
         binds.append(ast.copy_location(ast.Assign(targets=[ast.Name(name, ast.Store())], value=bound), loop))
         bounds.append(ast.Name(name, ast.Load()))
     start, stop = bounds
-    test = ast.Compare(left=copy.deepcopy(start), ops=[ast.Lt() if step > 0 else ast.Gt()],
-                       comparators=[copy.deepcopy(stop)])
-    bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=copy.deepcopy(start)), loop)
+    test = ast.Compare(left=tree_copy(start), ops=[ast.Lt() if step > 0 else ast.Gt()],
+                       comparators=[tree_copy(stop)])
+    bind = ast.copy_location(ast.Assign(targets=[tree_copy(loop.target)], value=tree_copy(start)), loop)
     bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
     after = ast.Constant(start.value + step) if isinstance(start, ast.Constant) and type(start.value) is int \
-        else ast.BinOp(left=copy.deepcopy(start), op=ast.Add(), right=ast.Constant(step))
+        else ast.BinOp(left=tree_copy(start), op=ast.Add(), right=ast.Constant(step))
     loop.iter = ast.copy_location(ast.Call(func=ast.Name("range", ast.Load()),
-                                           args=[after, copy.deepcopy(stop)] + ([ast.Constant(step)] if step != 1 else []),
+                                           args=[after, tree_copy(stop)] + ([ast.Constant(step)] if step != 1 else []),
                                            keywords=[]), loop.iter)
     statements = [*body, loop] if iteration is None else iteration(loop)
     if statements is None:
@@ -638,12 +637,12 @@ def _sequence_written_out(loop, body, used, iteration=None):
     else:
         sequences = [iterable]
     if any(isinstance(n, (ast.NamedExpr, ast.Lambda, ast.Yield, ast.YieldFrom, ast.Await))
-           for seq in sequences for n in ast.walk(seq)):
+           for seq in sequences for n in walk(seq)):
         return None
     binds = []
     for k, seq in enumerate(sequences):
         plain = isinstance(seq, (ast.Name, ast.Attribute, ast.Subscript)) and \
-            not any(isinstance(n, ast.Call) for n in ast.walk(seq))  # (read three times: names, calling nothing)
+            not any(isinstance(n, ast.Call) for n in walk(seq))  # (read three times: names, calling nothing)
         if plain and not name_ids(seq) & (changed | rebound):
             continue
         if plain and name_ids(seq) & changed:
@@ -661,10 +660,10 @@ def _sequence_written_out(loop, body, used, iteration=None):
             func=iterable.func, args=sequences + iterable.args[len(sequences):], keywords=[]), iterable)
         statements = _sequence_written_out(loop, body, used, iteration)
         return None if statements is None else [*binds, *statements]
-    firsts = [ast.Subscript(value=copy.deepcopy(seq), slice=ast.Constant(0), ctx=ast.Load()) for seq in sequences]
-    rests = [ast.Subscript(value=copy.deepcopy(seq), slice=ast.Slice(lower=ast.Constant(1)), ctx=ast.Load())
+    firsts = [ast.Subscript(value=tree_copy(seq), slice=ast.Constant(0), ctx=ast.Load()) for seq in sequences]
+    rests = [ast.Subscript(value=tree_copy(seq), slice=ast.Slice(lower=ast.Constant(1)), ctx=ast.Load())
              for seq in sequences]
-    lengths = [ast.Call(func=ast.Name("len", ast.Load()), args=[copy.deepcopy(seq)], keywords=[])
+    lengths = [ast.Call(func=ast.Name("len", ast.Load()), args=[tree_copy(seq)], keywords=[])
                for seq in sequences]
     size = lengths[0] if len(lengths) == 1 else ast.Call(func=ast.Name("min", ast.Load()), args=lengths, keywords=[])
     if start is not None:  # enumerate: the count, then the row
@@ -675,7 +674,7 @@ def _sequence_written_out(loop, body, used, iteration=None):
         rest = ast.Call(func=iterable.func, args=rests, keywords=[])
     else:
         first, rest = firsts[0], rests[0]
-    bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=first), loop)
+    bind = ast.copy_location(ast.Assign(targets=[tree_copy(loop.target)], value=first), loop)
     bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
     loop.iter = ast.copy_location(rest, loop.iter)
     test = ast.Compare(left=ast.Constant(0), ops=[ast.Lt()], comparators=[size])
@@ -693,7 +692,7 @@ def _decided(test, before):
     """True or False: what ``test`` (comparisons of names and literals) gives where the statements
     ``before`` end, each name it reads known there (``_literal_values``); None where that is not known."""
     values = _literal_values(before)
-    for node in ast.walk(test):
+    for node in walk(test):
         if not isinstance(node, _COMPARE) or isinstance(node, ast.Name) and node.id not in values:
             return None
     try:
@@ -711,13 +710,13 @@ def _literal_values(stmts):
     (``+ - * // %``) of literals and names known there (``k = 0``, then ``k = k + 1``); a name any
     other statement binds (in a nested block too) is not known after it; none at all where a function
     declares a name ``global`` or ``nonlocal`` (a call may then bind it)."""
-    if any(isinstance(node, (ast.Global, ast.Nonlocal)) for stmt in stmts for node in ast.walk(stmt)):
+    if any(isinstance(node, (ast.Global, ast.Nonlocal)) for stmt in stmts for node in walk(stmt)):
         return {}
     values = {}
     for stmt in stmts:
         value = _literal_value(stmt.value, values) if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
             and isinstance(stmt.targets[0], ast.Name) else None
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
                 values.pop(node.id, None)
         if value is not None:
@@ -727,7 +726,7 @@ def _literal_values(stmts):
 
 def _literal_value(node, values):
     """The number or truth ``node`` (a literal, a name of ``values``, arithmetic of those) gives, or None."""
-    for sub in ast.walk(node):
+    for sub in walk(node):
         if isinstance(sub, ast.Constant):
             if type(sub.value) not in (int, float, bool) or type(sub.value) is int and abs(sub.value) > 2 ** 31:
                 return None
@@ -807,20 +806,20 @@ def _rebound(nodes):
     """The names ``nodes`` bind by ``=`` (or as a loop's target) and change in no other way: not by
     ``op=``, nor written into, nor given to a method that writes (``L.append(v)``, ``x.sort()``) or to a
     call of another kind (``_written``)."""
-    bound = {n.id for tree in nodes for node in ast.walk(tree) if isinstance(node, (ast.Assign, ast.For))
+    bound = {n.id for tree in nodes for node in walk(tree) if isinstance(node, (ast.Assign, ast.For))
              for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
-             for n in ast.walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+             for n in walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     return bound - _written([_without_rebinding(tree) for tree in nodes], _WRITING_METHODS)
 
 
 def _without_rebinding(tree):
     """A copy of ``tree`` with the plain names bound by ``=`` and a loop's target made reads (what else
     it writes left as it is)."""
-    tree = copy.deepcopy(tree)
-    for node in ast.walk(tree):
+    tree = tree_copy(tree)
+    for node in walk(tree):
         if isinstance(node, (ast.Assign, ast.For)):
             for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-                for n in ast.walk(target):
+                for n in walk(target):
                     if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
                         n.ctx = ast.Load()
     return tree
@@ -831,7 +830,7 @@ def _written(nodes, methods=None):
     ``z.a = v``), or given to a method (``L.append(v)``, ``x.sort()``; with ``methods``, to one of those
     only) or to a call of another kind."""
     names = set()
-    for node in (n for tree in nodes for n in ast.walk(tree)):
+    for node in (n for tree in nodes for n in walk(tree)):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             names.add(node.id)
         elif isinstance(node, (ast.Subscript, ast.Attribute)) and not isinstance(node.ctx, ast.Load) or \
@@ -864,8 +863,8 @@ def _without_continue(block):
         if not isinstance(stmt, ast.If):
             return None  # (a break, or a continue in a with or a try)
         rest = block[k + 1:]
-        body = _without_continue(stmt.body + copy.deepcopy(rest))
-        orelse = _without_continue(stmt.orelse + copy.deepcopy(rest))
+        body = _without_continue(stmt.body + tree_copy(rest))
+        orelse = _without_continue(stmt.orelse + tree_copy(rest))
         if body is None or orelse is None:
             return None
         stmt.body = body or [ast.copy_location(ast.Pass(), stmt)]
@@ -882,7 +881,7 @@ def _one_iteration(block, after):
     out = []
     for k, stmt in enumerate(block):
         if isinstance(stmt, ast.Continue):
-            return out + copy.deepcopy(after)  # (what follows it in this block never runs)
+            return out + tree_copy(after)  # (what follows it in this block never runs)
         if isinstance(stmt, ast.Break):
             return out
         if not own_jumps([stmt]):
@@ -891,11 +890,11 @@ def _one_iteration(block, after):
         if not isinstance(stmt, ast.If):
             return None  # (a jump in a with or a try)
         rest = block[k + 1:]
-        body = _one_iteration(stmt.body + copy.deepcopy(rest), after)
-        orelse = _one_iteration(stmt.orelse + copy.deepcopy(rest), after)
+        body = _one_iteration(stmt.body + tree_copy(rest), after)
+        orelse = _one_iteration(stmt.orelse + tree_copy(rest), after)
         if body is None or orelse is None:
             return None
         stmt.body = body or [ast.copy_location(ast.Pass(), stmt)]
         stmt.orelse = orelse
         return out + [stmt]
-    return out + copy.deepcopy(after)
+    return out + tree_copy(after)

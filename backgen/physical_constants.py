@@ -16,7 +16,7 @@ are not numbers and stay as they are.
 import ast
 import importlib
 
-from .source import fresh_names, meaning_of, walk
+from .source import fresh_names, meaning_of, walk, names_of
 
 MODULE = "scipy.constants"
 
@@ -48,7 +48,7 @@ def rewrite(forward):
              isinstance(node.ctx, ast.Load) and meaning_of(node.value, forward.env.get) == MODULE]
     if not reads:
         return
-    used = {n.id for n in walk(forward.func) if isinstance(n, ast.Name)} | {
+    used = names_of(forward.func) | {
         a.arg for a in walk(forward.func) if isinstance(a, ast.arg)} | set(forward.env) | set(forward.helpers) | \
         set(forward.constants)
     fresh = fresh_names(used, bare=True)

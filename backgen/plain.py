@@ -19,6 +19,7 @@ import dataclasses
 import re
 
 from . import ir, source
+from .source import names_of
 
 _SIZE_ARITHMETIC = re.compile(r"[\w\s*+\-/%()]+")  # names, numbers and integer operators, no call
 
@@ -124,7 +125,7 @@ def _arithmetic_once(backward, stores, given):
 
 
 def _names(text):
-    return {node.id for node in ast.walk(ast.parse(text, mode="eval")) if isinstance(node, ast.Name)}
+    return names_of(ast.parse(text, mode="eval"))
 
 
 def _stores(backward):

@@ -19,11 +19,10 @@ np.arange(len(p) - 1, 0, -1)`` of ``p`` (put in a name of its own first); and a 
 """
 
 import ast
-import copy
 
 from .call_lines import rewrite_calls
 from .scipy_calls import numpy_alias
-from .source import module_calls, walk
+from .source import module_calls, walk, tree_copy
 
 SPELLED = frozenset({"polyfit", "polyder", "poly1d"})  # (parse runs this rewriter only where the function spells one)
 
@@ -38,7 +37,7 @@ def rewrite(forward):
 def _poly1d(forward, which, np_):
     """``np.poly1d(p)(x)`` and ``poly = np.poly1d(p)`` read only as ``poly(x)``: ``np.polyval(p, x)``."""
     def polyval(p, x):
-        return ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), "polyval", ast.Load()), [copy.deepcopy(p), x], [])
+        return ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), "polyval", ast.Load()), [tree_copy(p), x], [])
 
     def made(node):  # the p of np.poly1d(p), or None
         return node.args[0] if isinstance(node, ast.Call) and which(node.func) == "poly1d" and \
@@ -77,7 +76,7 @@ def _poly1d(forward, which, np_):
     dropped = {id(stmt) for stmt, _ in named.values()}
     forward.func.body = [stmt for stmt in forward.func.body if id(stmt) not in dropped]
     for node in walk(forward.func):
-        for sub in ast.walk(node):
+        for sub in walk(node):
             if not hasattr(sub, "lineno") and isinstance(sub, (ast.expr, ast.stmt)):
                 ast.copy_location(sub, node)
 
@@ -102,8 +101,8 @@ def _rewritten(node, name, np_, fresh):
         for part in names:
             node = ast.Attribute(node, part, ast.Load())
         return node
-    vander = ast.Call(np_attr("vander"), [copy.deepcopy(given["x"]), ast.Constant(deg.value + 1)], [])
-    solved = ast.Call(np_attr("linalg", "lstsq"), [vander, copy.deepcopy(given["y"])],
+    vander = ast.Call(np_attr("vander"), [tree_copy(given["x"]), ast.Constant(deg.value + 1)], [])
+    solved = ast.Call(np_attr("linalg", "lstsq"), [vander, tree_copy(given["y"])],
                       [ast.keyword("rcond", ast.Constant(None))])
     return [], ast.Subscript(solved, ast.Constant(0), ast.Load())
 
@@ -128,7 +127,7 @@ def _polyder(node, np_, fresh):
 
     def load():
         return ast.Name(name, ast.Load())
-    lines = [ast.Assign([ast.Name(name, ast.Store())], ast.Call(np_attr("asarray"), [copy.deepcopy(given["p"])], []))]
+    lines = [ast.Assign([ast.Name(name, ast.Store())], ast.Call(np_attr("asarray"), [tree_copy(given["p"])], []))]
     for _ in range(m.value):  # p[:-1] * np.arange(len(p) - 1, 0, -1)
         count = ast.BinOp(ast.Call(ast.Name("len", ast.Load()), [load()], []), ast.Sub(), ast.Constant(1))
         lines.append(ast.Assign([ast.Name(name, ast.Store())], ast.BinOp(

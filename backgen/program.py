@@ -51,7 +51,7 @@ from .item_checks import items_read
 from .shape_free import _indexed_in as indexed_in, indexed_ranks, item_lists, uses as uses_of, write as write_shape_free
 from .shapes import Spec
 from .shapes import spec as shape_spec
-from .source import decided as _decided, holds, walk
+from .source import decided as _decided, holds, walk, tree_copy, names_of
 from .stage import stage, uses_numpy
 
 
@@ -455,7 +455,7 @@ def _number_only(forward, name, parents, seen=None):
     func, env = forward.func, forward.env
     seen = {name} if seen is None else seen
     arithmetic = False
-    for node in ast.walk(func):
+    for node in walk(func):
         if not (isinstance(node, ast.Name) and node.id == name):
             continue
         parent = parents.get(node)
@@ -572,7 +572,7 @@ def _keys_read(forward, param, depth=0):
     """The string keys ``param`` of ``forward`` is read by (``params["change"]``), in the order first read,
     there or in the helpers it is passed to (as deep as three calls)."""
     keys = []
-    for node in ast.walk(forward.func):
+    for node in walk(forward.func):
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == param and \
                 isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str) and \
                 node.slice.value not in keys:
@@ -1008,7 +1008,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         # a result that may hold an infinity it writes (np.fill_diagonal(r, np.inf)): guarded.zero_guarded
         signs += (("infinite", "1"),) if outputs_may_hold_infinity(staged_helper) else ()
         stale = stale or bool(main.sized_outputs)
-        named = {n.id for n in ast.walk(helper.func) if isinstance(n, ast.Name)}  # (a parameter its code never
+        named = names_of(helper.func)  # (a parameter its code never
         unread = (("unread", ",".join(a.arg for a in helper.func.args.args if a.arg not in named)),)  # names: no
         patched[id(op)] = dataclasses.replace(op, params=op.params + (("backward", backward_name),  # gradient)
                                                                       ("wrt", ",".join(helper_wrt))) + sized + signs +
@@ -1293,7 +1293,7 @@ def _with_constants(helper, constants):
             if decided is None:
                 return node
             return (node.body if decided else node.orelse) or ast.copy_location(ast.Pass(), node)
-    func = Constants().visit(copy.deepcopy(helper.func))
+    func = Constants().visit(tree_copy(helper.func))
     for node in walk(func):  # if w is None: return x decided: what follows the return never runs
         for field in ("body", "orelse"):
             block = getattr(node, field, None)
@@ -1423,14 +1423,14 @@ def _rank_tests_decided(forward, ranks, nones=None, given=None, lengths=None):
             chosen = _Chosen({p: r for p, r in ranks.items() if p not in bound}, numpy_names, {})  # else ...:
             # the value of the branch taken (a None's test, mode = 'test' if y is None else 'train', is the
             # sentinels' to follow)
-            stmt = chosen.visit(copy.deepcopy(stmt))
+            stmt = chosen.visit(tree_copy(stmt))
             changed |= chosen.changed
         body.append(stmt)
         if isinstance(stmt, ast.Return):  # (a branch taken that returns: what follows the if is never run)
             changed |= bool(pending)
             break
         bound |= {node.id for node in walk(stmt) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
-        touched |= {node.id for node in walk(stmt) if isinstance(node, ast.Name)}
+        touched |= names_of(stmt)
     if not changed:
         return forward
     func = copy.copy(forward.func)
@@ -1451,7 +1451,7 @@ def _none_tests_decided(forward, nones, numpy_names):
     if not fixed:
         return forward
     chooser = _NoneTests(fixed, numpy_names)
-    func = copy.deepcopy(forward.func)
+    func = tree_copy(forward.func)
     func.body = [chooser.visit(stmt) if not isinstance(stmt, ast.If) else chooser.generic_visit(stmt)  # (the
                  for stmt in func.body]  # ifs at the top themselves: _rank_tests_decided's, which follows returns)
     return dataclasses.replace(forward, func=func) if chooser.changed else forward
@@ -1507,7 +1507,7 @@ def _with_ranks(test, ranks, numpy_names, nones=None, given=None, lengths=None):
     None`` (``is not``) of a parameter in ``nones`` as its truth, each parameter of ``given``
     as its value and ``len(p)`` of one of ``lengths`` as its length; None where it reads none."""
     substitute = _Ranks(ranks, numpy_names, nones or {}, given or {}, lengths or {})
-    tree = substitute.visit(copy.deepcopy(test))
+    tree = substitute.visit(tree_copy(test))
     return tree if substitute.found else None
 
 

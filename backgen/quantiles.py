@@ -29,10 +29,10 @@ are.  Other calls are left as they are (and refused as functions with no rule).
 """
 
 import ast
-import copy
 
 from . import source
 from .call_lines import rewrite_calls
+from .source import tree_copy
 
 SPELLED = frozenset({"quantile", "percentile"})  # (parse runs this rewriter only where the function spells one)
 
@@ -114,17 +114,17 @@ def _interpolation(np_, given, percent, fresh):
         return ast.Assign([ast.Name(name, ast.Store())], value)
     a, q, axis = given["a"], given["q"], given.get("axis")
     srt, top, pos, lo, hi = fresh("srt"), fresh("top"), fresh("pos"), fresh("lo"), fresh("hi")
-    fraction = np_call("asarray", copy.deepcopy(q))
+    fraction = np_call("asarray", tree_copy(q))
     if percent:
         fraction = ast.BinOp(fraction, ast.Div(), ast.Constant(100.0))
     floor = np_call("floor", load(pos))
     if axis is None:
-        ordered = np_call("sort", np_call("ravel", copy.deepcopy(a)))
-        count = np_call("size", copy.deepcopy(a))
+        ordered = np_call("sort", np_call("ravel", tree_copy(a)))
+        count = np_call("size", tree_copy(a))
     else:  # the order statistics along the axis, moved last: srt[..., lo] has a's other axes, then q's
-        ordered = np_call("moveaxis", np_call("sort", copy.deepcopy(a), axis=ast.Constant(axis)),
+        ordered = np_call("moveaxis", np_call("sort", tree_copy(a), axis=ast.Constant(axis)),
                           ast.Constant(axis), ast.Constant(-1))
-        count = ast.Subscript(np_call("shape", copy.deepcopy(a)), ast.Constant(axis), ast.Load())
+        count = ast.Subscript(np_call("shape", tree_copy(a)), ast.Constant(axis), ast.Load())
     lines = [
         assign(srt, ordered),
         assign(top, ast.BinOp(count, ast.Sub(), ast.Constant(1))),
@@ -144,7 +144,7 @@ def _interpolation(np_, given, percent, fresh):
         key = load(index) if axis is None else ast.Tuple([ast.Constant(Ellipsis), load(index)], ast.Load())
         return ast.Subscript(load(srt), key, ast.Load())
     low, high = at(lo), at(hi)
-    step = ast.BinOp(ast.BinOp(high, ast.Sub(), copy.deepcopy(low)), ast.Mult(),
+    step = ast.BinOp(ast.BinOp(high, ast.Sub(), tree_copy(low)), ast.Mult(),
                      ast.BinOp(load(pos), ast.Sub(), load(lo)))
     value = ast.BinOp(low, ast.Add(), step)
     if method in ("lower", "nearest"):

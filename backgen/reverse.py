@@ -53,6 +53,7 @@ from .rules import FRESH_CALLS, RULES, VALUE_ARGUMENTS, Scatter, call_view
 from .selections import axes_elementwise, const_shape, data_sized, index_origins, one_mask, shape_of
 from .shapes import Items, dict_names
 from .stage import atom_ast, module_bindings
+from .source import walk
 
 
 RECOMPUTE = contextvars.ContextVar("backgen_recompute", default=False)
@@ -111,7 +112,7 @@ def _reads_as_sequence(lines, function, param):
     defined = [f for f in module.body if isinstance(f, ast.FunctionDef) and f.name == function]
     if len(defined) != 1:
         return False
-    for node in ast.walk(defined[0]):
+    for node in walk(defined[0]):
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == param:
             return True
         if isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.iter, ast.Name) and \
@@ -1990,7 +1991,7 @@ def _tested_finite(condition):
 def _holds_none(text):
     """Whether the expression ``text`` holds the constant None (``[None] * T``)."""
     node = source.expression(text) if "None" in text else None
-    return node is not None and any(n.__class__ is ast.Constant and n.value is None for n in ast.walk(node))
+    return node is not None and any(n.__class__ is ast.Constant and n.value is None for n in walk(node))
 
 
 def _conditional_operand(text):

@@ -14,6 +14,7 @@ import functools
 import math
 
 import numpy as np
+from .source import names_of, walk
 
 HELPERS = {
     "_coefficients": '''
@@ -957,7 +958,7 @@ def source(name):
 
 def calls(text):
     """The helpers ``text`` (Python source) calls, by name."""
-    return {node.func.id for node in ast.walk(ast.parse(text))
+    return {node.func.id for node in walk(ast.parse(text))
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in HELPERS}
 
 
@@ -969,12 +970,12 @@ def needed(names):
         name = todo.pop()
         if name not in found:
             found.add(name)
-            todo += [node.id for node in ast.walk(ast.parse(HELPERS[name]))
+            todo += [node.id for node in walk(ast.parse(HELPERS[name]))
                      if isinstance(node, ast.Name) and node.id in HELPERS and node.id != name]
     return [name for name in HELPERS if name in found]
 
 
 def modules(name):
     """The canonical modules (``np``, ``math``) a helper refers to."""
-    names = {node.id for node in ast.walk(ast.parse(HELPERS[name])) if isinstance(node, ast.Name)}
+    names = names_of(ast.parse(HELPERS[name]))
     return sorted(names & {"np", "math"})

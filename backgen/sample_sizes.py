@@ -25,9 +25,9 @@ lists sizes with one tag a multiple of another (``a[:, H:2 * H]``).  The sizes c
 whether the forward runs on them; what the backward is written for is the ranks (``shape_free``).
 """
 
-import copy
 import itertools
 import re
+from .source import tree_copy
 
 # Where an error names sizes: broadcasting, assigning, np.dot, np.matmul, np.concatenate (and stack's kin).
 _BROADCAST = re.compile(r"could not be broadcast together with (?:remapped )?shapes "
@@ -201,7 +201,7 @@ class Sizes:
         if new < 2 or new > MAX_LENGTHENED or new in self.tags or new in self.avoid:  # (past it: a size the
             # tags make, which the new one makes again larger, s = np.append(s, a * y[t]) of a vector a)
             return []
-        changed = copy.deepcopy(self)
+        changed = tree_copy(self)
         changed._replace(tag, new)
         changed.tags.add(new)
         return [changed]
@@ -270,7 +270,7 @@ class Sizes:
                 if new is None or new == tag or new in seen:  # (a tag's size: the two axes tied)
                     continue
                 seen.add(new)
-                changed = copy.deepcopy(self)
+                changed = tree_copy(self)
                 changed._replace(tag, new)
                 changed.tags.add(new)
                 tried.append(changed)

@@ -21,7 +21,6 @@ not declared, or the two differ (one broadcast), the forward is no sandwich.  No
 """
 
 import ast
-import copy
 
 from . import ir
 from .cache import Layout, backward_name, cache_returned, output_roles
@@ -29,6 +28,7 @@ from .errors import BackgenError
 from .layer_dims import refuse_numbered
 from .loop_layers import loop_layer, refuse_parameter_writes
 from .parse import is_docstring, read_helper
+from .source import tree_copy
 
 
 def sandwich(forward, build, shapes=None):
@@ -144,7 +144,7 @@ def _without_aliases(body, cache_name, params):
             if isinstance(node.ctx, ast.Load) and node.id in aliases:
                 return ast.copy_location(ast.Name(aliases[node.id], ast.Load()), node)
             return node
-    body = [Substitute().visit(copy.deepcopy(stmt)) for stmt in kept + [body[-1]]]
+    body = [Substitute().visit(tree_copy(stmt)) for stmt in kept + [body[-1]]]
     return body, body[-1].value.elts
 
 

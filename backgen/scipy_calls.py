@@ -69,9 +69,9 @@ frozen ``norm(loc, scale)`` are refused at the call.
 """
 
 import ast
-import copy
 
 from . import scipy_densities, source
+from .source import tree_copy, names_of, walk
 
 SCIPY_SPECIAL = ("scipy.special", "autograd.scipy.special", "jax.scipy.special")
 SCIPY_STATS = ("scipy.stats", "autograd.scipy.stats", "jax.scipy.stats")
@@ -272,11 +272,11 @@ def _replace(forward, call, numpy_name):
         new = ast.Call(reduce, [given["a"]], keywords)
         if "b" in given:  # log(sum(b * exp(a))): the exponentials shifted by the reduction above, kept
             kept = [keywords[0], ast.keyword("keepdims", ast.Constant(True))]  # as a's axes (a - shift <= 0)
-            shift = ast.Call(copy.deepcopy(reduce), [copy.deepcopy(given["a"])], copy.deepcopy(kept))
-            exp = ast.Call(ast.Attribute(np_, "exp", ast.Load()), [ast.BinOp(copy.deepcopy(given["a"]), ast.Sub(),
+            shift = ast.Call(tree_copy(reduce), [tree_copy(given["a"])], tree_copy(kept))
+            exp = ast.Call(ast.Attribute(np_, "exp", ast.Load()), [ast.BinOp(tree_copy(given["a"]), ast.Sub(),
                                                                               shift)], [])
             total = ast.Call(ast.Attribute(np_, "sum", ast.Load()), [ast.BinOp(given["b"], ast.Mult(), exp)],
-                             copy.deepcopy(keywords))
+                             tree_copy(keywords))
             new = ast.BinOp(new, ast.Add(), ast.Call(ast.Attribute(np_, "log", ast.Load()), [total], []))
     elif name in ("softmax", "log_softmax") and 1 <= len(call.args) <= 2 and \
             all(k.arg == "axis" for k in call.keywords):
@@ -285,7 +285,7 @@ def _replace(forward, call, numpy_name):
         reduce = ast.Attribute(ast.Attribute(np_, "logaddexp", ast.Load()), "reduce", ast.Load())
         keywords = [ast.keyword("axis", given.get("axis", ast.Constant(None))),
                     ast.keyword("keepdims", ast.Constant(True))]
-        new = ast.BinOp(given["x"], ast.Sub(), ast.Call(reduce, [copy.deepcopy(given["x"])], keywords))
+        new = ast.BinOp(given["x"], ast.Sub(), ast.Call(reduce, [tree_copy(given["x"])], keywords))
         if name == "softmax":
             new = ast.Call(ast.Attribute(np_, "exp", ast.Load()), [new], [])
     elif name in ("jv", "jn") and len(call.args) == 2 and not call.keywords and isinstance(call.args[0], ast.Constant) \
@@ -320,7 +320,7 @@ def _replace(forward, call, numpy_name):
                             "erf, erfc, gammaln, digamma (psi), xlogy and xlog1py, j0 and j1 (jv and jn of order 0 or 1), "
                             "softmax and log_softmax, binom and comb of integers, and "
                             f"{', '.join(FORMULAS)}", call)
-    for sub in ast.walk(new):
+    for sub in walk(new):
         ast.copy_location(sub, call)
     return new
 
@@ -328,7 +328,7 @@ def _replace(forward, call, numpy_name):
 def _counted_names(*parts):
     """The names a discrete distribution's counts are read from (``y``, ``y[1:]``, ``counts + 1``):
     SciPy's ``pmf`` is 0 between them, so integers given such a name are the data's counts."""
-    return {node.id for part in parts if part is not None for node in ast.walk(part)
+    return {node.id for part in parts if part is not None for node in walk(part)
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
 
 
@@ -420,9 +420,9 @@ def _filled(text, parts, call, numpy_name):
 
     class Parts(ast.NodeTransformer):
         def visit_Name(self, node):  # (a copy where an argument is written twice)
-            return copy.deepcopy(parts[node.id]) if node.id in parts else node
+            return tree_copy(parts[node.id]) if node.id in parts else node
     new = Parts().visit(new)
-    for sub in ast.walk(new):
+    for sub in walk(new):
         ast.copy_location(sub, call)
     return new
 
@@ -452,7 +452,7 @@ def numpy_alias(forward):
     for name, meaning in sorted(forward.env.items()):
         if meaning == "numpy":
             return name
-    user = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name)}
+    user = names_of(forward.func)
     name = "np" if "np" not in user and "np" not in forward.env else "numpy_"
     forward.env[name] = "numpy"
     return name

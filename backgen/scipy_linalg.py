@@ -42,10 +42,9 @@ flag not known where the code is read are refused at the call.
 """
 
 import ast
-import copy
 
 from . import source
-from .source import fresh_names, name_ids, rewrite_statements, walk
+from .source import fresh_names, name_ids, rewrite_statements, walk, tree_copy
 from .scipy_calls import function_of, numpy_alias
 
 SCIPY_LINALG = ("scipy.linalg", "autograd.scipy.linalg", "jax.scipy.linalg")
@@ -142,7 +141,7 @@ def _np(np_name, text):
 def _with(template, **parts):
     class Parts(ast.NodeTransformer):
         def visit_Name(self, node):  # (a copy where an argument is written twice)
-            return copy.deepcopy(parts[node.id]) if node.id in parts else node
+            return tree_copy(parts[node.id]) if node.id in parts else node
     return Parts().visit(template)
 
 

@@ -13,10 +13,9 @@ iterations in the function instead.
 """
 
 import ast
-import copy
 
 from .scipy_calls import function_of, numpy_alias, reads_module
-from .source import walk
+from .source import walk, tree_copy
 
 # scipy.optimize's root finders and minimizers: refused at the call, saying how to write them instead
 SOLVERS = frozenset({"newton", "brentq", "brenth", "bisect", "ridder", "toms748", "fsolve", "root", "root_scalar",
@@ -48,7 +47,7 @@ def rewrite(forward):
 
             class Parts(ast.NodeTransformer):
                 def visit_Name(self, name):  # (a copy where the argument is written again)
-                    return copy.deepcopy(x) if name.id == "X" else name
+                    return tree_copy(x) if name.id == "X" else name
             new = Parts().visit(tree)
             for sub in walk(new):
                 ast.copy_location(sub, node)

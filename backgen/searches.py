@@ -74,7 +74,7 @@ def _targets(node):
     """The names an assignment (or a loop's target) binds."""
     found = set()
     for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-        for sub in ast.walk(target):
+        for sub in walk(target):
             if isinstance(sub, ast.Name):
                 found.add(sub.id)
     return found

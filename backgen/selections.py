@@ -635,7 +635,7 @@ def _taken_origins(op, masks, sized, staged):
         node = ast.parse(text, mode="eval").body
     except SyntaxError:
         return frozenset()
-    names = {sub.id for sub in source.walk(node) if isinstance(sub, ast.Name)}
+    names = source.names_of(node)
     setters = {item.target: item for item in ir.ops_in(staged.body) if item.target in names}
     seen = set()
     while setters:  # (indices reshaped, a view of them: the same indices)

@@ -23,9 +23,8 @@ reading no further; without an axis, of ``a`` flattened) and
 """
 
 import ast
-import copy
 
-from .source import module_calls, rewrite_statements, walk
+from .source import module_calls, rewrite_statements, walk, tree_copy
 from .scipy_calls import numpy_alias
 SPELLED = frozenset({"select", "compress", "extract", "choose", "piecewise"})  # (parse runs this rewriter
 # only where the function spells one)
@@ -44,13 +43,13 @@ def rewrite(forward):
             self.generic_visit(node)
             if which(node.func) is None:
                 return node
-            node.args = [copy.deepcopy(displays[a.id][1]) if isinstance(a, ast.Name) and a.id in displays else a
+            node.args = [tree_copy(displays[a.id][1]) if isinstance(a, ast.Name) and a.id in displays else a
                          for a in node.args]
             for keyword in node.keywords:
                 if isinstance(keyword.value, ast.Name) and keyword.value.id in displays:
-                    keyword.value = copy.deepcopy(displays[keyword.value.id][1])
+                    keyword.value = tree_copy(displays[keyword.value.id][1])
             new = {"choose": _chosen, "piecewise": _piecewise}.get(which(node.func), _nested_where)(forward, node)
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)
@@ -133,7 +132,7 @@ def _chosen(forward, call):
     new = choices.elts[-1]
     for k in reversed(range(len(choices.elts) - 1)):
         where = ast.Attribute(ast.Name(np_name, ast.Load()), "where", ast.Load())
-        test = ast.Compare(copy.deepcopy(index), [ast.Eq()], [ast.Constant(k)])
+        test = ast.Compare(tree_copy(index), [ast.Eq()], [ast.Constant(k)])
         new = ast.Call(where, [test, choices.elts[k], new], [])
     return new
 
@@ -167,13 +166,13 @@ def _piecewise(forward, call):
 
             class Put(ast.NodeTransformer):
                 def visit_Name(self, node):
-                    return copy.deepcopy(x) if node.id == param and isinstance(node.ctx, ast.Load) else node
-            return Put().visit(copy.deepcopy(function.body))
+                    return tree_copy(x) if node.id == param and isinstance(node.ctx, ast.Load) else node
+            return Put().visit(tree_copy(function.body))
         if isinstance(function, ast.Constant) and isinstance(function.value, (int, float)) and \
                 not isinstance(function.value, bool):
             return function
         if isinstance(function, ast.Name):
-            return ast.Call(ast.Name(function.id, ast.Load()), [copy.deepcopy(x)], [])
+            return ast.Call(ast.Name(function.id, ast.Load()), [tree_copy(x)], [])
         raise forward.error("np.piecewise's functions are read as lambdas of one parameter, numbers or "
                             "functions of the module", function)
     pieces = [applied(f) for f in functions.elts]
@@ -183,7 +182,7 @@ def _piecewise(forward, call):
         where = ast.Attribute(ast.Name(np_name, ast.Load()), "where", ast.Load())
         new = ast.Call(where, [condition, piece, new], [])
     dtype = ast.Attribute(ast.Call(ast.Attribute(ast.Name(np_name, ast.Load()), "asarray", ast.Load()),
-                                   [copy.deepcopy(x)], []), "dtype", ast.Load())
+                                   [tree_copy(x)], []), "dtype", ast.Load())
     return ast.Call(ast.Attribute(new, "astype", ast.Load()), [dtype], [])
 
 
@@ -213,7 +212,7 @@ def _taken_selections(forward):
             axis = [ast.keyword("axis", given["axis"])] if "axis" in given else []
             new = ast.Call(ast.Attribute(ast.Name(np_name, ast.Load()), "take", ast.Load()),
                            [given[params[name][1]], places], axis)
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)

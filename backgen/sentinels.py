@@ -22,10 +22,9 @@ unknown: the stager then reports the ``None`` where it is read.
 """
 
 import ast
-import copy
 
 from . import peel
-from .source import name_ids, own_jumps
+from .source import name_ids, own_jumps, tree_copy, walk
 
 _NONE, _VALUE = "none", "value"
 _MODULES = {"np", "numpy", "math"}
@@ -35,9 +34,9 @@ _ARRAY_METHODS = {"sum", "mean", "max", "min", "prod", "std", "var", "dot", "cop
 
 def decide_none_tests(func):
     """Decide ``func``'s tests against ``None`` (see the module); whether anything changed."""
-    names = {t.id for node in ast.walk(func) if isinstance(node, ast.Assign) and _is_none(node.value)
+    names = {t.id for node in walk(func) if isinstance(node, ast.Assign) and _is_none(node.value)
              for t in node.targets if isinstance(t, ast.Name)}
-    tested = {node.left.id for node in ast.walk(func) if _none_test(node) is not None
+    tested = {node.left.id for node in walk(func) if _none_test(node) is not None
               for node in [node] if isinstance(node.left, ast.Name)}
     names &= tested
     if not names:
@@ -46,7 +45,7 @@ def decide_none_tests(func):
     folder = _Folder(names - params, name_ids(func), func)
     given = {a.arg: _VALUE for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs
              if _annotated_value(a.annotation)}  # (s: float, X: "4, 3": a value, never None)
-    body = folder.block(copy.deepcopy(func.body), given)
+    body = folder.block(tree_copy(func.body), given)
     if not folder.changed or folder.undecided:
         return False
     func.body = body or [ast.Pass()]
@@ -83,7 +82,7 @@ def _items_never_none(iterable):
     (``for tag in tags``, ``enumerate(y)``, ``zip(xs, ys[1:])``, the rows of ``np.tanh(X)``): names,
     their attributes and indices, NumPy calls and the builtins that pass items along, no ``None``
     written in it (``for h in [None, x]`` binds ``None``)."""
-    for node in ast.walk(iterable):
+    for node in walk(iterable):
         if isinstance(node, ast.Constant) and node.value is None or isinstance(node, (
                 ast.Lambda, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom, ast.Dict, ast.DictComp)):
             return False
@@ -225,7 +224,7 @@ class _Folder:
         if isinstance(stmt, ast.For) and (isinstance(stmt.iter, ast.Call) and isinstance(stmt.iter.func, ast.Name)
                                           and stmt.iter.func.id == "range" or _items_never_none(stmt.iter)):
             state.update(dict.fromkeys(_stored([stmt.target]), _VALUE))
-            self.items.update(n.id for n in ast.walk(stmt.iter) if isinstance(n, ast.Name))
+            self.items.update(n.id for n in walk(stmt.iter) if isinstance(n, ast.Name))
         return state
 
     def iteration_start(self, stmt, state):
@@ -240,7 +239,7 @@ class _Folder:
         for _ in range(len(entry) + 1):  # (each pass that changes anything forgets a name)
             trial = _Folder(self.names, self.used, self.tree)
             ended = self.bound_target(stmt, entry)
-            trial.block(copy.deepcopy(stmt.body), ended)
+            trial.block(tree_copy(stmt.body), ended)
             merged = _merge(entry, ended, *trial.continued[0])
             if merged == entry:
                 return entry
@@ -264,7 +263,7 @@ class _Folder:
         known = {name for name in state if name not in entry and name in self.names}
         return bool(known) and any(
             _none_test(node) is not None and isinstance(node.left, ast.Name) and node.left.id in known
-            for node in ast.walk(ast.Module(body=stmt.body, type_ignores=[])))
+            for node in walk(ast.Module(body=stmt.body, type_ignores=[])))
 
     def bind(self, target, value, state):
         """What ``target = value`` leaves known: a name takes the value's kind, the names of a tuple
@@ -431,7 +430,7 @@ def _own_statements(stmt):
 
 
 def _stored(stmts):
-    return {node.id for stmt in stmts for node in ast.walk(stmt) if isinstance(node, ast.Name)
+    return {node.id for stmt in stmts for node in walk(stmt) if isinstance(node, ast.Name)
             and isinstance(node.ctx, (ast.Store, ast.Del))}
 
 

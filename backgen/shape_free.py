@@ -62,7 +62,7 @@ from .mask_params import mask_params
 from .sample_sizes import Sizes, about_sizes
 from .shapes import Spec, bounded_memory
 from .stacked_params import stacked_params
-from .source import number, walk
+from .source import number, walk, names_of
 
 # The shapes a shape-free backward is written on (rank 4 smaller: products of them have rank 6, 8...).
 PROBES = ((6, 6), (6, 6, 6), (4, 4, 4, 4))
@@ -219,7 +219,7 @@ def uses(func, names):
     params = {a.arg for a in func.args.args}
     replaced = {node.targets[0].id for node in walk(func) if isinstance(node, ast.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name) and node.targets[0].id in params
-                and node.targets[0].id not in {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)}}
+                and node.targets[0].id not in names_of(node.value)}
     for name in replaced:  # x = y.reshape(N * T), then probs[..., x]: the index reads the new value, not x's
         if kinds.get(name) == "label":
             del kinds[name]
@@ -293,7 +293,7 @@ def _offset_names(node):
     pos``, ``i - 1``, ``x % V``, ``(a * 31 + b) % buckets`` within an index: integers, as NumPy indexes with
     no float), or bounds (``np.maximum(x, 0)``, ``np.clip(x, 0, V - 1)``, a padding id made a valid one),
     outside other calls and subscripts; none of an index that is no such expression."""
-    if any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(node)):
+    if any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in walk(node)):
         return []  # (a key joined, params["W" + suffix], holds no integers)
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Mod, ast.FloorDiv)):
         parts = [node.left, node.right]
@@ -476,7 +476,7 @@ def _made_of(func):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
                 and isinstance(node.value, (ast.Name, ast.BinOp)) and \
                 all(isinstance(n, (ast.Name, ast.BinOp, ast.Constant, ast.operator, ast.Load))
-                    for n in ast.walk(node.value)):
+                    for n in walk(node.value)):
             made[node.targets[0].id] = _counted(node.value)
     return {name: parts for name, parts in made.items() if once.get(name) == 1}
 
@@ -1012,7 +1012,7 @@ def element_names(func, names):
         for target, seq in pairs:
             if isinstance(target, ast.Name) and isinstance(seq, ast.Name) and seq.id in names:
                 found[target.id] = (seq.id, 1)
-        for sub in ast.walk(node) if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For,
+        for sub in walk(node) if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For,
                                                          ast.comprehension)) else ():
             if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
                 bound[sub.id] = bound.get(sub.id, 0) + 1
@@ -1062,12 +1062,12 @@ def loop_number_feeders(func, names):
                 carried, value = node.target.id, node.value
             elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
                     and isinstance(node.value, ast.BinOp) and any(isinstance(n, ast.Name) and n.id == node.targets[0].id
-                                                                 for n in ast.walk(node.value)):
+                                                                 for n in walk(node.value)):
                 carried, value = node.targets[0].id, node.value
             else:
                 continue
             if carried in counters and carried not in names:
-                found |= {n.id for n in ast.walk(value) if isinstance(n, ast.Name) and n.id in names}
+                found |= {n.id for n in walk(value) if isinstance(n, ast.Name) and n.id in names}
     return found
 
 
@@ -1400,10 +1400,10 @@ def _may_be_array(func, name):
         if isinstance(node, ast.Call):
             callee = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             if callee in _SCALAR_CALLS:
-                safe.update(id(n) for arg in node.args for n in ast.walk(arg))
+                safe.update(id(n) for arg in node.args for n in walk(arg))
         elif isinstance(node, ast.Slice):
             safe.update(id(n) for bound in (node.lower, node.upper, node.step) if bound is not None
-                        for n in ast.walk(bound))
+                        for n in walk(bound))
     return any(isinstance(node, ast.Name) and node.id == name and (id(node) not in safe or
                                                                     isinstance(node.ctx, ast.Store))
                for node in walk(func))
@@ -1689,7 +1689,7 @@ def _item_index(index):
         kind, node = "slice", ast.Tuple([part for part in (node.lower, node.upper, node.step) if part], ast.Load())
     ok = all(isinstance(n, (ast.Name, ast.Load, ast.BinOp, ast.UnaryOp, ast.Add, ast.Sub, ast.USub, ast.Mult,
                             ast.FloorDiv, ast.Mod)) or isinstance(n, ast.Constant) and type(n.value) is int
-             or n is node and kind == "slice" for n in ast.walk(node))
+             or n is node and kind == "slice" for n in walk(node))
     return kind if ok else None
 
 
@@ -1705,8 +1705,8 @@ def _read_beyond_len(text, name):
     node = source.expression(text)
     if node is None:
         return re.search(rf"\b{re.escape(name)}\b", text) is not None
-    lens = {id(n.args[0]) for n in ast.walk(node) if _len_of(n, name)}
-    return any(n.__class__ is ast.Name and n.id == name and id(n) not in lens for n in ast.walk(node))
+    lens = {id(n.args[0]) for n in walk(node) if _len_of(n, name)}
+    return any(n.__class__ is ast.Name and n.id == name and id(n) not in lens for n in walk(node))
 
 
 def _other_texts(staged):

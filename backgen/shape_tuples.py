@@ -14,6 +14,7 @@ left as they are.  So is a shape joined under a name of its own and read only as
 """
 
 import ast
+from .source import walk
 
 _SHAPE_FIRST = {"zeros", "ones", "empty", "full"}  # np.zeros(shape, ...)
 _SHAPE_SECOND = {"reshape", "broadcast_to", "transpose"}  # np.reshape(x, shape)
@@ -22,7 +23,7 @@ _SPREAD_METHODS = {"reshape", "transpose"}  # x.reshape(n, m) or x.reshape((n, m
 
 def rewrite(func):
     changed = _named_shapes(func)
-    for node in ast.walk(func):
+    for node in walk(func):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             continue
         places = _places(node)
@@ -63,7 +64,7 @@ def _named_shapes(func):
     """A shape joined under a name of its own (``shape = (1, C) + (1,) * (x.ndim - 2)``, then
     ``weight.reshape(shape)``), bound once and read only as such a shape: its tuples written as lists."""
     bound, stores = {}, {}
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             stores[node.id] = stores.get(node.id, 0) + 1
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
@@ -72,13 +73,13 @@ def _named_shapes(func):
     if not bound:
         return False
     as_shape = set()  # (the ids of the Name nodes read where a shape is)
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Call):
             as_shape |= {id(node.args[k]) for k in _places(node) if k < len(node.args)}
             as_shape |= {id(kw.value) for kw in node.keywords if kw.arg in ("shape", "newshape", "axes")}
     changed = False
     for name, assign in bound.items():
-        reads = [n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+        reads = [n for n in walk(func) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
         if stores.get(name) == 1 and reads and all(id(n) in as_shape for n in reads) and \
                 name not in {a.arg for a in func.args.args + func.args.kwonlyargs}:
             assign.value = _as_lists(assign.value)
@@ -104,7 +105,7 @@ def _tuples(node):
 
 def _count(node):
     """A count (``k``, ``len(s) - 1``): no tuple, list or join of them."""
-    return not any(isinstance(n, (ast.Tuple, ast.List)) for n in ast.walk(node))
+    return not any(isinstance(n, (ast.Tuple, ast.List)) for n in walk(node))
 
 
 def _as_lists(node):

@@ -11,9 +11,8 @@ Other modes (and modes not written as constants) are refused at the call.
 """
 
 import ast
-import copy
 
-from .source import module_calls
+from .source import module_calls, tree_copy, walk
 from .scipy_calls import numpy_alias
 _BUILTINS = frozenset({"len", "min", "max"})
 SPELLED = frozenset({"correlate"})  # (parse runs this rewriter only where the function spells one)
@@ -25,8 +24,8 @@ def rewrite(forward):
         return
     which, _ = calls
 
-    bound = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
-        {a.arg for a in ast.walk(forward.func.args) if isinstance(a, ast.arg)}
+    bound = {n.id for n in walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
+        {a.arg for a in walk(forward.func.args) if isinstance(a, ast.arg)}
 
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):
@@ -55,7 +54,7 @@ def rewrite(forward):
                 new = _same(convolve, given["a"], flipped, given["v"])
             else:
                 new = ast.Call(convolve, [given["a"], flipped, mode], [])
-            for sub in ast.walk(new):
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)
@@ -65,7 +64,7 @@ def _same(convolve, a, flipped, v):
     """``np.correlate(a, v, 'same')``: the max(len(a), len(v)) values of ``np.convolve(a, v[::-1], 'full')``
     from min((len(v) - 1) // 2, len(a) // 2) on, as NumPy centres them at every pair of lengths."""
     def length(x):
-        return ast.Call(ast.Name("len", ast.Load()), [copy.deepcopy(x)], [])
+        return ast.Call(ast.Name("len", ast.Load()), [tree_copy(x)], [])
     start = ast.Call(ast.Name("min", ast.Load()), [
         ast.BinOp(ast.BinOp(length(v), ast.Sub(), ast.Constant(1)), ast.FloorDiv(), ast.Constant(2)),
         ast.BinOp(length(a), ast.FloorDiv(), ast.Constant(2))], [])

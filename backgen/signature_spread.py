@@ -18,9 +18,8 @@ or taking ``**kwargs`` or keyword-only parameters, is left as it was (refused as
 """
 
 import ast
-import copy
 
-from .source import walk
+from .source import walk, tree_copy
 
 
 def _plain(value):
@@ -56,7 +55,7 @@ def rewrite(forward, read_plain):
         if count < 1:
             continue
         starred = call.args[-1]
-        items = [ast.copy_location(ast.Subscript(copy.deepcopy(starred.value), ast.Constant(k), ast.Load()), starred)
+        items = [ast.copy_location(ast.Subscript(tree_copy(starred.value), ast.Constant(k), ast.Load()), starred)
                  for k in range(count)]
         for item in items:
             ast.fix_missing_locations(item)

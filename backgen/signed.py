@@ -23,9 +23,8 @@ sigmoid ``np.where(x >= 0, 1 / (1 + np.exp(-np.abs(x))), ...)``, ``np.where(x > 
 """
 
 import ast
-import copy
 
-from .source import meaning_of, walk
+from .source import meaning_of, walk, tree_copy
 
 SPELLED = frozenset({"sign", "abs", "absolute"})  # (parse runs this rewriter only where the function spells one)
 
@@ -126,18 +125,18 @@ def rewrite(forward):
             numpy = sign.func.value
 
             def s():
-                return ast.Call(ast.Attribute(copy.deepcopy(numpy), "where", ast.Load()),
-                                [ast.Compare(copy.deepcopy(z), [ast.Lt()], [ast.Constant(0)]),
+                return ast.Call(ast.Attribute(tree_copy(numpy), "where", ast.Load()),
+                                [ast.Compare(tree_copy(z), [ast.Lt()], [ast.Constant(0)]),
                                  ast.UnaryOp(ast.USub(), ast.Constant(1.0)), ast.Constant(1.0)], [])
 
             class Absolute(ast.NodeTransformer):
                 def visit_Call(self, call):
                     if is_abs(call, z):
-                        return ast.BinOp(s(), ast.Mult(), copy.deepcopy(z))
+                        return ast.BinOp(s(), ast.Mult(), tree_copy(z))
                     self.generic_visit(call)
                     return call
-            new = ast.BinOp(s(), ast.Mult(), Absolute().visit(copy.deepcopy(h)))
-            for sub in ast.walk(new):
+            new = ast.BinOp(s(), ast.Mult(), Absolute().visit(tree_copy(h)))
+            for sub in walk(new):
                 ast.copy_location(sub, node)
             return new
 
@@ -174,12 +173,12 @@ def rewrite(forward):
                     if not is_abs(call, z):
                         self.generic_visit(call)
                         return call
-                    negated = ast.BinOp(ast.Constant(0.0), ast.Sub(), copy.deepcopy(z))
-                    test = ast.Compare(copy.deepcopy(z), [ast.Lt() if sign > 0 else ast.Gt()], [ast.Constant(0)])
-                    new = ast.Call(ast.Attribute(copy.deepcopy(numpy), "where", ast.Load()),
-                                   [test, negated, copy.deepcopy(z)] if sign > 0 else [test, copy.deepcopy(z), negated],
+                    negated = ast.BinOp(ast.Constant(0.0), ast.Sub(), tree_copy(z))
+                    test = ast.Compare(tree_copy(z), [ast.Lt() if sign > 0 else ast.Gt()], [ast.Constant(0)])
+                    new = ast.Call(ast.Attribute(tree_copy(numpy), "where", ast.Load()),
+                                   [test, negated, tree_copy(z)] if sign > 0 else [test, tree_copy(z), negated],
                                    [])
-                    for sub in ast.walk(new):
+                    for sub in walk(new):
                         ast.copy_location(sub, call)
                     return new
             node.args[branch] = Absolute().visit(node.args[branch])

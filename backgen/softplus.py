@@ -21,9 +21,8 @@ Sums of other forms are left as written.
 """
 
 import ast
-import copy
 
-from .source import meaning_of, walk
+from .source import meaning_of, walk, tree_copy
 
 SPELLED = frozenset({"abs", "absolute"})  # (parse runs this rewriter only where the function spells one)
 
@@ -150,9 +149,9 @@ def rewrite(forward):
             if pair is None:
                 return root
             term, term_parent, term_side, (z, func), other, parent, side = pair
-            call = ast.Call(ast.Attribute(copy.deepcopy(func.value), "logaddexp", ast.Load()),
-                            [ast.Constant(0), copy.deepcopy(z)], [])
-            for sub in ast.walk(call):
+            call = ast.Call(ast.Attribute(tree_copy(func.value), "logaddexp", ast.Load()),
+                            [ast.Constant(0), tree_copy(z)], [])
+            for sub in walk(call):
                 ast.copy_location(sub, term)
             setattr(term_parent, term_side, call)
             dropped.extend(named[t.id][0] for t in (term, other) if t.__class__ is ast.Name and t.id in named)
@@ -238,10 +237,10 @@ def _accumulated(body, positive_part, log_part, pure, alike):
                     if positive and z is not None and pure(z) and pure(positive[0]) and alike(positive[0], z) and \
                             name not in {n.id for n in walk(positive[0]) if n.__class__ is ast.Name} | \
                             {n.id for n in walk(z) if n.__class__ is ast.Name}:
-                        call = ast.Call(ast.Attribute(copy.deepcopy(positive[1].value), "logaddexp", ast.Load()),
-                                        [ast.Constant(0), copy.deepcopy(positive[0])], [])
+                        call = ast.Call(ast.Attribute(tree_copy(positive[1].value), "logaddexp", ast.Load()),
+                                        [ast.Constant(0), tree_copy(positive[0])], [])
                         first.value = call
-                        for sub in ast.walk(call):
+                        for sub in walk(call):
                             ast.copy_location(sub, first)
                         del block[i + 1]
                         break

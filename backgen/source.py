@@ -15,9 +15,10 @@ Contract:
   a template simplified once; ``product`` builds ``local * g`` as a tree.
 * ``simplify`` removes what a person would not write: ``1 * g``, ``g / 1``,
   ``x ** 1``, ``--x``, constant arithmetic.  It never changes a value.
-* ``walk``, ``name_ids``, ``holds`` and ``clone`` are ``ast.walk``, a walk collecting
-  names, ``any`` over a walk and ``copy.deepcopy`` for trees, faster (``walk_parts`` and
-  ``push_parts`` leave out contexts and operators); ``text_cache`` remembers a
+* ``walk``, ``name_ids`` (``names_of``, in ``walk``'s order), ``holds`` and ``clone`` are ``ast.walk``,
+  a walk collecting names, ``any`` over a walk and ``copy.deepcopy`` for trees, faster (``walk_parts`` and
+  ``push_parts`` leave out contexts and operators); ``tree_copy`` is ``copy.deepcopy``, the same
+  copy (a rewrite's attributes on nodes, nodes met twice), faster; ``text_cache`` remembers a
   pure function of a line of text until ``forget_texts()`` (the end of each
   generation).
 * A line of generated text is parsed at most once per generation
@@ -29,6 +30,7 @@ Contract:
 
 import ast
 import collections
+import copy
 import functools
 import io
 import itertools
@@ -301,6 +303,58 @@ def clone(node):
     return new
 
 
+def tree_copy(value, memo=None):
+    """``copy.deepcopy(value, memo)`` of a tree, a list or dict of trees or what holds them, the same
+    copy (every attribute of each node copied, its contexts and operators too, a node met twice
+    copied once), made without deepcopy's steps for each node; what is neither a node, a list nor a
+    dict (a tuple, a set, a value a rewrite put on a node) goes through ``copy.deepcopy`` with the
+    same memo."""
+    return _copied(value, {} if memo is None else memo)
+
+
+def _copied(value, memo):
+    kind = value.__class__
+    if kind in _ATOMS:
+        return value
+    new = memo.get(id(value))
+    if new is not None:
+        return new
+    if kind is list:
+        new = memo[id(value)] = []
+        append = new.append
+        for item in value:
+            append(item if item.__class__ in _ATOMS else _copied(item, memo))
+        return new  # (the tree given holds each node and list copied while it is copied: no other keeps it)
+    if kind is dict:
+        new = memo[id(value)] = {}
+        for key, item in value.items():
+            new[key if key.__class__ in _ATOMS else _copied(key, memo)] = \
+                item if item.__class__ in _ATOMS else _copied(item, memo)
+        return new
+    if kind not in _PLAIN and not _plain(kind):
+        return copy.deepcopy(value, memo)
+    new = memo[id(value)] = kind.__new__(kind)
+    state = new.__dict__
+    for name, item in value.__dict__.items():
+        state[name] = item if item.__class__ in _ATOMS else _copied(item, memo)
+    return new
+
+
+def _plain(kind):
+    """Whether ``copy.deepcopy`` copies a node of class ``kind`` as ``_copied`` does: made without
+    arguments, its attributes copied into it (remembered in ``_PLAIN``)."""
+    if issubclass(kind, ast.AST) and kind.__init__ is ast.AST.__init__ and kind.__reduce__ is ast.AST.__reduce__ \
+            and not hasattr(kind, "__deepcopy__") and not hasattr(kind, "__setstate__") \
+            and kind.__reduce_ex__ is object.__reduce_ex__ and kind.__new__ is ast.AST.__new__:
+        _PLAIN.add(kind)
+        return True
+    return False
+
+
+_PLAIN = set()
+_ATOMS = frozenset({str, int, float, bool, type(None), bytes, complex})  # (copy.deepcopy's own: shared)
+
+
 class OwnTransformer(ast.NodeTransformer):
     """A transformer of one function's own code (``own``): its nested functions and lambdas, which read
     names of their own, are left as they are."""
@@ -339,8 +393,19 @@ def walk(node):
 
 
 def parents(tree):
-    """``{node: its parent}`` for every node of ``tree`` below its root."""
-    return {child: node for node in walk(tree) for child in ast.iter_child_nodes(node)}
+    """``{node: its parent}`` for every node of ``tree`` below its root (filled in ``walk``'s order, each
+    node's children in ``ast.iter_child_nodes``'s)."""
+    found, tree_class = {}, ast.AST
+    for node in walk(tree):
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, tree_class):
+                        found[item] = node
+            elif isinstance(value, tree_class):
+                found[value] = node
+    return found
 
 
 def statements(node):
@@ -367,6 +432,12 @@ def census(node):
     the ids of its names and the nodes (``parts_list``), in one walk."""
     nodes = parts_list(node)
     return set(map(type, nodes)), {node.id for node in of_kinds(nodes, _NAME)}, nodes
+
+
+def names_of(node):
+    """``{n.id for n in walk(node) if isinstance(n, ast.Name)}``: the same set, built in the same order,
+    in a walk that leaves out contexts and operators (``parts_list``)."""
+    return {name.id for name in of_kinds(parts_list(node), _NAME)}
 
 
 def of_kinds(nodes, kinds):

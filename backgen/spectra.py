@@ -27,10 +27,9 @@ complex).
 """
 
 import ast
-import copy
 
 from .scipy_calls import numpy_alias
-from .source import fresh_names, rewrite_statements
+from .source import fresh_names, rewrite_statements, tree_copy, names_of, walk
 
 SPELLED = frozenset({"rfft", "fft"})  # (parse runs this rewriter only where the function spells one)
 
@@ -49,8 +48,8 @@ def rewrite(forward):
               if meaning in ("numpy.fft.rfft", "numpy.fft.fft")}
     if not (numpy_names or fft_names or direct):
         return
-    bound = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
-        {a.arg for a in ast.walk(forward.func.args) if isinstance(a, ast.arg)}
+    bound = {n.id for n in walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
+        {a.arg for a in walk(forward.func.args) if isinstance(a, ast.arg)}
 
     def transform(node):
         """``rfft`` or ``fft`` where ``node`` calls one of them (the user's spelling), else None."""
@@ -137,34 +136,34 @@ def rewrite(forward):
         sides = [(value.left, value.right)] + ([(value.right, value.left)] if isinstance(value.op, ast.Mult) else [])
         for call, factor in sides:
             if transform(call) and arguments(call) is not None and \
-                    not any(transform(node) for node in ast.walk(factor)):
+                    not any(transform(node) for node in walk(factor)):
                 return call, type(value.op), factor
         return None
 
     # the names bound once, by a statement of their own, to a call read here, and read only through real values
     parents = {}
-    for node in ast.walk(forward.func):
+    for node in walk(forward.func):
         for child in ast.iter_child_nodes(node):
             parents[id(child)] = node
     stores = {}
-    for node in ast.walk(forward.func):
+    for node in walk(forward.func):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             stores[node.id] = stores.get(node.id, 0) + 1
     named = {}  # name -> its assignments (on each path of an if: X = np.fft.rfft(x * w) else np.fft.rfft(x))
-    for node in ast.walk(forward.func):
+    for node in walk(forward.func):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
                 scaled(node.value) is not None:
             named.setdefault(node.targets[0].id, []).append(node)
     named = {name: bindings for name, bindings in named.items() if len(bindings) == stores[name]}
-    for node in ast.walk(forward.func):
+    for node in walk(forward.func):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in named and \
                 reader(node) is None:
             named.pop(node.id)
-    if any(isinstance(node, ast.arg) and node.arg in named for node in ast.walk(forward.func)):
+    if any(isinstance(node, ast.arg) and node.arg in named for node in walk(forward.func)):
         return  # (a parameter of a function inside of the same name: left as it is)
 
-    used = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name)} | \
-        {a.arg for a in ast.walk(forward.func) if isinstance(a, ast.arg)} | set(env)
+    used = names_of(forward.func) | \
+        {a.arg for a in walk(forward.func) if isinstance(a, ast.arg)} | set(env)
     fresh = fresh_names(used, bare=True)
     np_name = numpy_alias(forward)
 
@@ -185,21 +184,21 @@ def rewrite(forward):
                              ast.UnaryOp(ast.USub(), ast.Constant(1)), ast.Load())
         statements = []
         if axis is not None:  # the axis transformed moved last, and the parts' back where it was
-            a = call(attribute(np_name, "moveaxis"), copy.deepcopy(a), copy.deepcopy(axis),
+            a = call(attribute(np_name, "moveaxis"), tree_copy(a), tree_copy(axis),
                      ast.UnaryOp(ast.USub(), ast.Constant(1)))
         if n is None:
-            statements.append(ast.Assign([ast.Name(signal, ast.Store())], copy.deepcopy(a)))
+            statements.append(ast.Assign([ast.Name(signal, ast.Store())], tree_copy(a)))
             size = fresh(f"{base}_n")
             statements.append(ast.Assign([ast.Name(size, ast.Store())], last))
             length, samples = ast.Name(size, ast.Load()), ast.Name(size, ast.Load())
         else:
-            taken = ast.Subscript(copy.deepcopy(a), ast.Tuple([ast.Constant(Ellipsis),
-                                                               ast.Slice(None, copy.deepcopy(n), None)], ast.Load()),
+            taken = ast.Subscript(tree_copy(a), ast.Tuple([ast.Constant(Ellipsis),
+                                                               ast.Slice(None, tree_copy(n), None)], ast.Load()),
                                   ast.Load())
             statements.append(ast.Assign([ast.Name(signal, ast.Store())], taken))
-            length, samples = copy.deepcopy(n), last
-        bins = ast.BinOp(ast.BinOp(copy.deepcopy(length), ast.FloorDiv(), ast.Constant(2)), ast.Add(),
-                         ast.Constant(1)) if kind == "rfft" else copy.deepcopy(length)
+            length, samples = tree_copy(n), last
+        bins = ast.BinOp(ast.BinOp(tree_copy(length), ast.FloorDiv(), ast.Constant(2)), ast.Add(),
+                         ast.Constant(1)) if kind == "rfft" else tree_copy(length)
         turns = ast.BinOp(ast.BinOp(ast.Constant(2), ast.Mult(), attribute(np_name, "pi")), ast.Mult(),
                           call(attribute(np_name, "outer"), call(attribute(np_name, "arange"), samples),
                                call(attribute(np_name, "arange"), bins)))
@@ -209,17 +208,17 @@ def rewrite(forward):
         negated = ast.UnaryOp(ast.USub(), ast.BinOp(ast.Name(signal, ast.Load()), ast.MatMult(),
                                                       call(attribute(np_name, "sin"), ast.Name(angles, ast.Load()))))
         if _NORMS.get(norm):  # "ortho": over sqrt(N); "forward": over N
-            scale = copy.deepcopy(length) if _NORMS[norm] == "n" else call(attribute(np_name, "sqrt"),
-                                                                            copy.deepcopy(length))
+            scale = tree_copy(length) if _NORMS[norm] == "n" else call(attribute(np_name, "sqrt"),
+                                                                            tree_copy(length))
             product = ast.BinOp(product, ast.Div(), scale)
-            negated = ast.BinOp(negated, ast.Div(), copy.deepcopy(scale))
+            negated = ast.BinOp(negated, ast.Div(), tree_copy(scale))
         if axis is not None:
             product, negated = (call(attribute(np_name, "moveaxis"), part, ast.UnaryOp(ast.USub(), ast.Constant(1)),
-                                     copy.deepcopy(axis)) for part in (product, negated))
+                                     tree_copy(axis)) for part in (product, negated))
         statements += [ast.Assign([ast.Name(re, ast.Store())], product),
                        ast.Assign([ast.Name(im, ast.Store())], negated)]
         for stmt in statements:
-            for sub in ast.walk(stmt):
+            for sub in walk(stmt):
                 ast.copy_location(sub, anchor)
                 if hasattr(sub, "end_lineno"):
                     sub.end_lineno, sub.end_col_offset = anchor.end_lineno, anchor.end_col_offset
@@ -228,13 +227,13 @@ def rewrite(forward):
     def read(kind_of_read, re, im, anchor, index=None):
         def named(part_name):
             node = ast.Name(part_name, ast.Load())
-            return node if index is None else ast.Subscript(node, copy.deepcopy(index), ast.Load())
+            return node if index is None else ast.Subscript(node, tree_copy(index), ast.Load())
         if kind_of_read in ("abs", "norm"):
             new = call(attribute(np_name, "hypot"), named(re), named(im))
             new = call(attribute(np_name, "linalg", "norm"), new) if kind_of_read == "norm" else new
         else:
             new = named(re if kind_of_read == "re" else im)
-        for sub in ast.walk(new):
+        for sub in walk(new):
             ast.copy_location(sub, anchor)
         return new
 
@@ -251,10 +250,10 @@ def rewrite(forward):
             return [stmt]
         before = []
         while True:  # the transforms read in place, the innermost first (np.abs(np.fft.rfft(np.abs(...))))
-            parents.update({id(child): node for node in ast.walk(stmt) for child in ast.iter_child_nodes(node)})
-            sites = [node for node in ast.walk(stmt) if transform(node) and arguments(node) is not None and
+            parents.update({id(child): node for node in walk(stmt) for child in ast.iter_child_nodes(node)})
+            sites = [node for node in walk(stmt) if transform(node) and arguments(node) is not None and
                      reader(node) is not None and not closed_in(node, stmt)]
-            inner = [site for site in sites if not any(other is not site and other in ast.walk(site) for other in sites)]
+            inner = [site for site in sites if not any(other is not site and other in walk(site) for other in sites)]
             if not inner:
                 break
             site = inner[0]
@@ -272,7 +271,7 @@ def rewrite(forward):
             made, re, im = spectrum(transform(site), a, n, norm, axis, name, stmt)
             if factor is not None:  # X = np.fft.fft(x) / N: both parts scaled so (by a real factor)
                 for line in made[-2:]:
-                    line.value = ast.copy_location(ast.BinOp(line.value, op(), copy.deepcopy(factor)), line.value)
+                    line.value = ast.copy_location(ast.BinOp(line.value, op(), tree_copy(factor)), line.value)
             if name in parts:  # (bound on another path before: the same names for the parts)
                 made[-2].targets[0].id, made[-1].targets[0].id = parts[name]
             parts[name] = (made[-2].targets[0].id, made[-1].targets[0].id)

@@ -44,6 +44,7 @@ from .rules import CONSTANTS, INERT_ATTRIBUTES, NOT_DIFFERENTIABLE, RULES
 from .shapes import spec
 from .searches import refuse_searches
 from .stage_calls import CallStager, _literal, _same_name
+from .source import names_of
 
 BINOP_RULES = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
                ast.MatMult: "np.matmul"}
@@ -515,10 +516,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                             parts.append(part.value)
             elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension, ast.withitem, ast.NamedExpr)):
                 target = node.optional_vars if isinstance(node, ast.withitem) else node.target
-                other |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)} if target else set()
+                other |= names_of(target) if target else set()
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) \
                     and node is not self.func:
-                other |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} | {
+                other |= names_of(node) | {
                     a.arg for a in ast.walk(node) if isinstance(a, ast.arg)} | {getattr(node, "name", "")}
             elif isinstance(node, (ast.Global, ast.Nonlocal)):
                 other |= set(node.names)
@@ -1207,7 +1208,7 @@ def _without_users_backward(body, gradients):
         if isinstance(stmt, (ast.For, ast.While, ast.If)) and _only_users_backward(stmt, gradients, live):
             continue  # for i in reversed(range(L)): dout, grads['W%d' % i], ... = affine_backward(...)
         kept.append(stmt)
-        live |= {n.id for n in source.walk(stmt) if isinstance(n, ast.Name)}
+        live |= source.names_of(stmt)
     return kept[::-1]
 
 

@@ -9,7 +9,6 @@ Values that carry no gradient (masks, shapes, constructors) are ``inert``.
 """
 
 import ast
-import copy
 import functools
 import inspect
 import string
@@ -24,6 +23,7 @@ from .parse import array_default, inlined_note, key_parts, read_helper
 from .structured import keys_needed
 from .rules import (ALIASES, CALLS, INERT, INERT_ATTRIBUTES, INERT_METHODS, METHOD_SIGNATURES, METHODS,
                     NOT_DIFFERENTIABLE, NUMPY, OPAQUE, OPAQUE_REASONS, SIGNATURES)
+from .source import tree_copy, walk
 
 
 # NumPy functions written with others backgen has rules for (the same numbers), and the form each is read in
@@ -270,7 +270,7 @@ class CallStager:
             rows = [isinstance(e, (ast.List, ast.Tuple)) for e in arg.elts]
             if any(rows) and all(rows) and len({len(e.elts) for e in arg.elts}) == 1 and not all(
                     isinstance(n, (ast.Constant, ast.List, ast.Tuple, ast.UnaryOp, ast.unaryop, ast.Load))
-                    for n in ast.walk(arg)):  # [[c, -s], [s, c]]: each row converted, the rows stacked
+                    for n in walk(arg)):  # [[c, -s], [s, c]]: each row converted, the rows stacked
                 arg = ast.copy_location(ast.List([ast.copy_location(ast.Call(node.func, [e], []), e)
                                                   for e in arg.elts], ast.Load()), arg)
             elif not arg.elts or any(isinstance(e, (ast.List, ast.Tuple, ast.Starred)) for e in arg.elts):
@@ -511,7 +511,7 @@ class CallStager:
         elif qualified == "np.block":
             depth = _nesting(node.args[0]) if len(node.args) == 1 and not keywords else None
             usable = usable and bool(depth) and not any(  # (a list a name holds: np.block reads it as a level)
-                isinstance(n, ast.Name) and self._is_list(n) for n in ast.walk(node.args[0]))
+                isinstance(n, ast.Name) and self._is_list(n) for n in walk(node.args[0]))
         elif qualified in _ARRAY_API:
             count, allowed = _ARRAY_API[qualified]
             usable = usable and len(node.args) == count and set(keywords) <= allowed
@@ -596,7 +596,7 @@ class CallStager:
             made = self._spelled_by_name(qualified, bound, numpy)
         else:
             made = numpy("swapaxes", [node.args[0], ast.Constant(-1), ast.Constant(-2)])
-        for part in ast.walk(made):
+        for part in walk(made):
             if not hasattr(part, "lineno") or part is made:
                 ast.copy_location(part, node)
         return made
@@ -660,12 +660,12 @@ class CallStager:
                     operands.extend(value)
                 elif rule.variadic and _repeated_display(value) is not None:
                     items, count = _repeated_display(value)  # np.stack([x] * 3): the display's items, 3 times
-                    operands.extend(copy.deepcopy(item) for _ in range(count) for item in items)
+                    operands.extend(tree_copy(item) for _ in range(count) for item in items)
                 elif rule_name in _JOINED_LISTS and args and value is args[0] and self._joined_lists(value):
                     # np.concatenate(xs + ys): the join of each's, joined (the same numbers, in order)
                     for side in (value.left, value.right):
-                        part = ast.Call(copy.deepcopy(node.func), [side] + copy.deepcopy(list(args[1:])),
-                                        copy.deepcopy(list(node.keywords)))
+                        part = ast.Call(tree_copy(node.func), [side] + tree_copy(list(args[1:])),
+                                        tree_copy(list(node.keywords)))
                         operands.append(ast.copy_location(part, side))
                 elif rule_name in _OF_LISTS and (isinstance(value, ast.Name) or isinstance(value, ast.Subscript)
                                                  and isinstance(value.slice, ast.Slice) or

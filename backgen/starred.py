@@ -43,9 +43,8 @@ one (or a local bound once to one, ``lead = x.shape[:-1]``), as the tuples it jo
 """
 
 import ast
-import copy
 
-from .source import fresh_names, module_calls, rewrite_statements, walk
+from .source import fresh_names, module_calls, rewrite_statements, walk, tree_copy, names_of
 
 
 def rewrite(func):
@@ -54,7 +53,7 @@ def rewrite(func):
         return
     read = {n.id for n in walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     spread_only = _spread_only(func)
-    fresh = fresh_names({n.id for n in walk(func) if isinstance(n, ast.Name)} |
+    fresh = fresh_names(names_of(func) |
                         {a.arg for a in walk(func) if isinstance(a, ast.arg)})
     func.body = rewrite_statements(func.body, lambda stmt: _written(stmt, read, spread_only, fresh) or [stmt])
 
@@ -100,16 +99,16 @@ def _written(stmt, read, spread_only=frozenset(), fresh=None):
     kept = starred.id != "_" and starred.id in read
     if kept and starred.id in spread_only and _a_shape(value) and not isinstance(value, ast.Subscript) and \
             not {n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)} & \
-            {n.id for n in walk(value) if isinstance(n, ast.Name)}:
+            names_of(value):
         # *lead, d = x.shape, lead read only spread (x.reshape(*lead, 2, d // 2)): lead = x.shape[:-1], a
         # tuple of the sizes the list holds, read alike; the other names by their places, d = x.shape[-1]
         part = ast.Slice(ast.Constant(k) if k else None, ast.Constant(-after) if after else None, None)
         out = [_located(ast.Assign([ast.Name(starred.id, ast.Store())],
-                                   ast.Subscript(copy.deepcopy(value), part, ast.Load())), stmt)]
+                                   ast.Subscript(tree_copy(value), part, ast.Load())), stmt)]
         for position, target in enumerate(targets):
             if position != k:
                 index = position if position < k else position - len(targets)
-                item = ast.Subscript(copy.deepcopy(value), ast.Constant(index), ast.Load())
+                item = ast.Subscript(tree_copy(value), ast.Constant(index), ast.Load())
                 out.append(_located(ast.Assign([target], item), stmt))
         return out
     if fresh is not None and not isinstance(value, ast.Name) and (kept or k + after != 1) and not _a_shape(value) \
@@ -129,17 +128,17 @@ def _written(stmt, read, spread_only=frozenset(), fresh=None):
         if position == k:
             if kept:  # rest = list(value[k:-after]): the items left, a list as Python gives the starred name
                 part = ast.Slice(ast.Constant(k) if k else None, ast.Constant(-after) if after else None, None)
-                rest = ast.Call(ast.Name("list", ast.Load()), [ast.Subscript(copy.deepcopy(value), part, ast.Load())], [])
+                rest = ast.Call(ast.Name("list", ast.Load()), [ast.Subscript(tree_copy(value), part, ast.Load())], [])
                 out.append(_located(ast.Assign([ast.Name(starred.id, ast.Store())], rest), stmt))
             continue
         index = position if position < k else position - len(targets)
-        item = ast.Subscript(copy.deepcopy(value), ast.Constant(index), ast.Load())
+        item = ast.Subscript(tree_copy(value), ast.Constant(index), ast.Load())
         out.append(_located(ast.Assign([target], item), stmt))
     return out
 
 
 def _located(node, stmt):
-    for child in ast.walk(node):
+    for child in walk(node):
         if not hasattr(child, "lineno"):
             ast.copy_location(child, stmt)
     return node
@@ -201,7 +200,7 @@ def spread_returns(func, length):
     length nothing changes, is ``g(t[0], ..., t[n - 1])``, the items Python spreads."""
     if not any(isinstance(n, ast.Starred) and isinstance(n.ctx, ast.Load) for n in walk(func)):
         return
-    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in walk(func) if isinstance(a, ast.arg)}
+    used = names_of(func) | {a.arg for a in walk(func) if isinstance(a, ast.arg)}
     fresh = fresh_names(used)
 
     def named(stmt):

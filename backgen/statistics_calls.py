@@ -21,11 +21,10 @@ expression without side effects, as arguments are).  Other calls of the module (
 """
 
 import ast
-import copy
 
 from .call_lines import assigned_at, lines_before, located
 from .math_calls import _CHANGING
-from .source import fresh_names, module_calls, name_ids
+from .source import fresh_names, module_calls, name_ids, tree_copy, walk
 
 SPELLED = frozenset({"mean", "fmean", "pvariance", "variance", "pstdev", "stdev"})  # (parse runs this rewriter
 # only where the function spells one)
@@ -37,7 +36,7 @@ def rewrite(forward):
     if calls is None:
         return
     which, _ = calls
-    fresh = fresh_names(name_ids(forward.func) | {a.arg for a in ast.walk(forward.func.args) if isinstance(a, ast.arg)},
+    fresh = fresh_names(name_ids(forward.func) | {a.arg for a in walk(forward.func.args) if isinstance(a, ast.arg)},
                         bare=True)
     for builtin in ("sum", "len"):
         forward.env.setdefault(builtin, builtin)
@@ -95,16 +94,16 @@ def rewrite(forward):
 
 def _mean(items):
     """``sum(xs) / len(xs)``."""
-    return ast.BinOp(_call("sum", copy.deepcopy(items)), ast.Div(), _call("len", copy.deepcopy(items)))
+    return ast.BinOp(_call("sum", tree_copy(items)), ast.Div(), _call("len", tree_copy(items)))
 
 
 def _variance(items, mean, sample, name):
     """``sum((v - mean) ** 2 for v in xs) / len(xs)`` (``len(xs) - 1`` for a ``sample``'s)."""
-    deviation = ast.BinOp(ast.BinOp(ast.Name(name, ast.Load()), ast.Sub(), copy.deepcopy(mean)), ast.Pow(),
+    deviation = ast.BinOp(ast.BinOp(ast.Name(name, ast.Load()), ast.Sub(), tree_copy(mean)), ast.Pow(),
                           ast.Constant(2))
-    squares = ast.GeneratorExp(deviation, [ast.comprehension(ast.Name(name, ast.Store()), copy.deepcopy(items), [],
+    squares = ast.GeneratorExp(deviation, [ast.comprehension(ast.Name(name, ast.Store()), tree_copy(items), [],
                                                              0)])
-    count = _call("len", copy.deepcopy(items))
+    count = _call("len", tree_copy(items))
     if sample:
         count = ast.BinOp(count, ast.Sub(), ast.Constant(1))
     return ast.BinOp(_call("sum", squares), ast.Div(), count)

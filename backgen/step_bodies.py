@@ -36,10 +36,9 @@ whose value its backward, given only the cache, could not know.
 """
 
 import ast
-import copy
 
 from .nested import Nested
-from .source import fresh_names, name_ids, walk
+from .source import fresh_names, name_ids, walk, tree_copy
 
 
 def rewrite(forward):
@@ -129,7 +128,7 @@ def _step_layer(forward, body, loop):
     if any(n in slices for stmt in outside for n in _loaded(stmt)):
         return None
 
-    step_stmts, items = copy.deepcopy([stmts[k] for k in steps]), copy.deepcopy(items)
+    step_stmts, items = tree_copy([stmts[k] for k in steps]), tree_copy(items)
     written = {n.value.id for n in walk(func) if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)
                and not isinstance(n.ctx, ast.Load)}
     fixed = params - (local - params) - written - {n for stmt in body for n in _stored(stmt)}
@@ -176,11 +175,11 @@ def _step_layer(forward, body, loop):
         step.type_params = []
     step = ast.fix_missing_locations(ast.copy_location(step, where))
 
-    call = ast.Call(ast.Name(name, ast.Load()), [copy.deepcopy(slices[n]) if n in slices else ast.Name(n, ast.Load())
+    call = ast.Call(ast.Name(name, ast.Load()), [tree_copy(slices[n]) if n in slices else ast.Name(n, ast.Load())
                                                  for n in inputs], [])
     targets = ast.Tuple([ast.Name(n, ast.Store()) for n in outputs] + [ast.Name(step_cache, ast.Store())],
                         ast.Store())
-    new_collect = copy.deepcopy(collect)
+    new_collect = tree_copy(collect)
     if isinstance(new_collect, ast.Expr):
         new_collect.value.args = [ast.copy_location(ast.Name(step_cache, ast.Load()), collect)]
     else:
@@ -195,7 +194,7 @@ def _step_layer(forward, body, loop):
         elif kinds[k] == "rebinds":
             new_body += _split(stmt)
         elif kinds[k] not in ("step", "slice"):
-            new_body.append(copy.deepcopy(stmt))
+            new_body.append(tree_copy(stmt))
     return [ast.fix_missing_locations(s) for s in new_body], step
 
 
@@ -314,7 +313,7 @@ def _writes_named(stmts, buffers, t, fresh):
             return None
         name = fresh(f"{buffer}_{t}")
         named = ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], stmt.value), stmt)
-        write = ast.copy_location(ast.Assign([copy.deepcopy(target)], ast.Name(name, ast.Load())), stmt)
+        write = ast.copy_location(ast.Assign([tree_copy(target)], ast.Name(name, ast.Load())), stmt)
 
         class Slot(ast.NodeTransformer):
             def visit_Subscript(self, node):
@@ -324,7 +323,7 @@ def _writes_named(stmts, buffers, t, fresh):
                     return ast.copy_location(ast.Name(name, ast.Load()), node)
                 return self.generic_visit(node)
         try:
-            later = [Slot().visit(copy.deepcopy(other)) for other in stmts[k + 1:]]
+            later = [Slot().visit(tree_copy(other)) for other in stmts[k + 1:]]
         except LookupError:
             return None
         stmts[k:] = [named, write] + later
@@ -384,12 +383,12 @@ def _plain_assign(stmt):
 def _ordered_loads(stmt):
     """The names a statement reads, in the order they are written (an augmented target first)."""
     found = [stmt.target.id] if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) else []
-    nodes = sorted((n for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)),
+    nodes = sorted((n for n in walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)),
                    key=lambda n: (n.lineno, n.col_offset) if hasattr(n, "lineno") else (0, 0))
     return list(dict.fromkeys(found + [n.id for n in nodes]))
 
 
 def _ordered_stores(stmt):
-    nodes = sorted((n for n in ast.walk(stmt) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)),
+    nodes = sorted((n for n in walk(stmt) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)),
                    key=lambda n: (n.lineno, n.col_offset) if hasattr(n, "lineno") else (0, 0))
     return list(dict.fromkeys(n.id for n in nodes))

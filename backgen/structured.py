@@ -37,7 +37,6 @@ differentiated, such as an integer).
 
 import ast
 import builtins
-import copy
 import dataclasses
 import keyword
 
@@ -46,7 +45,7 @@ import numpy as np
 from .errors import BackgenError
 from .nested import stored_names as _stored
 from .parse import inlined_note, read_helper
-from .source import of_kinds, parents as node_parents, parts_list, walk
+from .source import of_kinds, parents as node_parents, parts_list, walk, tree_copy, names_of
 
 
 @dataclasses.dataclass
@@ -169,7 +168,7 @@ def arrays_read_by_key(func, name, parents=None):
         return ()
     parents = node_parents(func) if parents is None else parents
     keys = []
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Name) and node.id == name:
             key = _key_read(node, parents)
             if key is None:
@@ -336,7 +335,7 @@ def flatten(forward, wrt, shapes, args, unshaped=False):
             found[name] = (_tree(value, args is None), value)
     if not found:
         return forward, wrt, shapes, args, ()
-    func = copy.deepcopy(forward.func)
+    func = tree_copy(forward.func)
     trees = {name: tree for name, (tree, _) in found.items()}
     rewriter = _Rewriter(forward, trees, _all_names(func))
     rewriter.number_lists = {name for name, (_, value) in found.items() if args is not None and _numbers_only(value)}
@@ -344,7 +343,7 @@ def flatten(forward, wrt, shapes, args, unshaped=False):
                                for leaf, item in zip(_leaves(tree), _values(value, tree))
                                if isinstance(item, (int, np.integer)) and not isinstance(item, (bool, np.bool_))}
     if args is not None:  # an integer argument bounds a loop as a constant would (for i in range(1, num_layers):
-        stored = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        stored = {n.id for n in walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         rewriter.numbers.update({name: ast.Constant(int(value)) for name, value in zip(params, args)  # the
                                  if isinstance(value, (int, np.integer)) and not isinstance(value, bool)  # code
                                  and name not in stored})  # is for that value: the decorator's, keyed by it)
@@ -357,7 +356,7 @@ def flatten(forward, wrt, shapes, args, unshaped=False):
                                  # code is for arrays of its sizes): zip(Ws, alphas) reads it
     if args is None:  # so is the length of an array of declared size (zip(Ws, alphas), alphas "2")
         from .shapes import spec  # (shapes reads this module's helpers: imported where needed)
-        stored = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        stored = {n.id for n in walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         for name in params:
             value = (shapes or {}).get(name)
             try:
@@ -403,14 +402,14 @@ _STRING_TESTS = frozenset({"startswith", "endswith", "isupper", "islower", "isdi
 def _constant_test(test):
     """Whether ``test`` is made of constants alone (``None == "batchnorm"``, ``not True``), strings' methods
     of ``_STRING_TESTS`` called on them included (``"W1".startswith("W")``)."""
-    calls = [n for n in ast.walk(test) if isinstance(n, ast.Call)]
+    calls = [n for n in walk(test) if isinstance(n, ast.Call)]
     if any(not (isinstance(c.func, ast.Attribute) and isinstance(c.func.value, ast.Constant) and
                 type(c.func.value.value) is str and c.func.attr in _STRING_TESTS and not c.keywords)
            for c in calls):
         return False
     methods = {id(c.func) for c in calls}
     return all(isinstance(n, (ast.Constant, ast.Compare, ast.BoolOp, ast.UnaryOp, ast.cmpop, ast.boolop,
-                              ast.unaryop, ast.expr_context, ast.Call)) or id(n) in methods for n in ast.walk(test))
+                              ast.unaryop, ast.expr_context, ast.Call)) or id(n) in methods for n in walk(test))
 
 
 def _truth(test):
@@ -525,7 +524,7 @@ def _numbered(word, indices):
 
 
 def _all_names(func):
-    names = {n.id for n in walk(func) if isinstance(n, ast.Name)}
+    names = names_of(func)
     return names | {a.arg for a in walk(func) if isinstance(a, ast.arg)}
 
 
@@ -727,7 +726,7 @@ class _Rewriter:
             if sized:
                 count = min(len(n.children) for n in sized)
                 parts = [[n.children[k] if isinstance(n, _Node) else
-                          ast.Subscript(self.expression(copy.deepcopy(a)), ast.Constant(k), ast.Load())
+                          ast.Subscript(self.expression(tree_copy(a)), ast.Constant(k), ast.Load())
                           for n, a in zip(nodes, call.args)] for k in range(count)]
                 target = self.split(stmt.target, len(call.args), stmt)
         elif call is not None and call.func.id == "range" and len(call.args) == 1 \
@@ -755,7 +754,7 @@ class _Rewriter:
                 self.iteration = k
                 for name, value in zip(target, values):
                     out += self.bind(name, value, k, stmt)
-                out += self.block(copy.deepcopy(stmt.body))
+                out += self.block(tree_copy(stmt.body))
         finally:
             self.iteration = outer
         return out
@@ -874,7 +873,7 @@ class _Rewriter:
             node = ast.Name(held.name or "_leaf", ast.Load())
             held.nodes.append(node)
             return node
-        return copy.deepcopy(held)
+        return tree_copy(held)
 
     def resolve(self, node):
         """What an expression holds when it reads a structured value: a _Node, a _Leaf, or None."""
@@ -1047,7 +1046,7 @@ class _Rewriter:
                     raise rewriter.error("a list of arrays is used whole here; backgen follows such lists through "
                                          "loops over them, indexing and len()", child)
                 if isinstance(child, ast.Name) and isinstance(rewriter.aliases.get(child.id), ast.Constant):
-                    return ast.copy_location(copy.deepcopy(rewriter.aliases[child.id]), child)
+                    return ast.copy_location(tree_copy(rewriter.aliases[child.id]), child)
                 return super().visit(child)
 
         return Substitute().visit(node)
@@ -1061,7 +1060,7 @@ class _Rewriter:
             raise self.error(f"{name}() is given a list of arrays inside a while test, a conditional expression "
                              "or and/or; call it in a statement of its own", call)
         helper = read_helper(self.forward, name)
-        func = copy.deepcopy(helper.func)
+        func = tree_copy(helper.func)
         body = func.body
         returns = [n for s in body for n in walk(s) if isinstance(n, ast.Return)]
         if not body or not isinstance(body[-1], ast.Return) or len(returns) != 1 or body[-1].value is None:
@@ -1089,7 +1088,7 @@ class _Rewriter:
                 node.id = renamed[node.id]
         for n, value in helper.helpers.items():  # the functions it calls (its own nested ones too)
             self.forward.helpers.setdefault(n, value)
-        read = {n.id for n in walk(func) if isinstance(n, ast.Name)} - local - set(renamed.values())
+        read = names_of(func) - local - set(renamed.values())
         for names, own in ((self.forward.env, helper.env), (self.forward.constants, helper.constants)):
             for n in sorted(read & set(own)):  # what its module's names mean (np, EPS), which the caller's
                 if names.get(n, own[n]) != own[n]:  # module may not name (a function read from its module)
@@ -1104,7 +1103,7 @@ class _Rewriter:
                 self.aliases[renamed[p]] = held
             else:
                 prelude.append(ast.copy_location(
-                    ast.Assign([ast.Name(renamed[p], ast.Store())], self.expression(copy.deepcopy(value))), call))
+                    ast.Assign([ast.Name(renamed[p], ast.Store())], self.expression(tree_copy(value))), call))
         self.prelude += prelude
         for stmt in body[:-1]:
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
@@ -1281,15 +1280,15 @@ def read_as_sequences(func):
     """Parameters the code only indexes, iterates, takes len() of or passes to NumPy (``np.sum(xs)``):
     a list of numbers given for one behaves as the array of those numbers."""
     params = {a.arg for a in func.args.args}
-    parents = {id(child): node for node in ast.walk(func) for child in ast.iter_child_nodes(node)}
+    parents = {id(child): node for node in walk(func) for child in ast.iter_child_nodes(node)}
     found, other = set(), set()
-    for node in ast.walk(func):
+    for node in walk(func):
         if not (isinstance(node, ast.Name) and node.id in params):
             continue
         parent = parents.get(id(node))
         if isinstance(node.ctx, ast.Load) and (
                 isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Load)
-                and not any(isinstance(n, ast.Slice) for n in ast.walk(parent.slice))  # (a list's slice: a copy)
+                and not any(isinstance(n, ast.Slice) for n in walk(parent.slice))  # (a list's slice: a copy)
                 or isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node
                 or isinstance(parent, ast.Call) and node in parent.args and (
                     isinstance(parent.func, ast.Name) and parent.func.id in ("len", "enumerate", "zip", "reversed")

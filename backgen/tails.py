@@ -42,9 +42,8 @@ where the place is in no such branch, or the function would grow past
 """
 
 import ast
-import copy
 
-from .source import walk
+from .source import walk, tree_copy, names_of
 from .tidy import _PURE_BUILTINS as TIDY_PURE_BUILTINS, _WRITING, _call_name
 
 MAX_NODES = 4000  # AST nodes a function may grow to by splitting
@@ -60,12 +59,12 @@ _SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr)
 
 def split(func, lineno, col, modules=("np", "numpy", "math")):
     """``func`` with the branch at ``lineno``/``col`` and all after it written once per path, or None."""
-    func = copy.deepcopy(func)
+    func = tree_copy(func)
     body = _split_block(func.body, [], (lineno, col), set(modules))
     if body is None:
         return None
     func.body = body
-    if sum(1 for _ in ast.walk(func)) > MAX_NODES:
+    if sum(1 for _ in walk(func)) > MAX_NODES:
         return None
     _raise_unbound_reads(func)
     return ast.fix_missing_locations(func)
@@ -140,7 +139,7 @@ def _raise_unbound_reads(func):
     statement before it on that path binds, ends there in the ``UnboundLocalError`` Python raises:
     a loop written out under the test that it runs (``if 0 < len(X):``) leaves the names only its body
     binds unbound where it does not run, and the tail read there raises as the loop's reader did."""
-    if any(isinstance(node, (ast.Global, ast.Nonlocal, ast.NamedExpr) + _MATCH) for node in ast.walk(func)):
+    if any(isinstance(node, (ast.Global, ast.Nonlocal, ast.NamedExpr) + _MATCH) for node in walk(func)):
         return  # (names bound otherwise than by a statement of its own, or by patterns: left as they are)
     arguments = func.args
     params = {a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs} | \
@@ -217,12 +216,12 @@ def _until_unbound_read(statements, bound, local):
                 error = ast.Call(ast.Name("UnboundLocalError", ast.Load()), [ast.Constant(
                     f"cannot access local variable {unbound[0]!r} where it is not associated with a value")], [])
                 if first is not None and not any(isinstance(node, ast.Return) for item in statements[first:index]
-                                                 for node in ast.walk(item)):
+                                                 for node in walk(item)):
                     index = first  # (no path from there returns before the raise)
                 return statements[:index] + [ast.copy_location(ast.Raise(exc=error, cause=None), statements[index])]
         if isinstance(stmt, _STOPS):
             break
-        if first is None and {node.id for node in ast.walk(stmt) if isinstance(node, ast.Name)} & local - bound - \
+        if first is None and names_of(stmt) & local - bound - \
                 inside:
             first = index
         bound |= inside
@@ -252,7 +251,7 @@ def _sure_reads(stmt):
 
 def _stretched(stmt):
     """``stmt``, its place ending where the last of what it now holds ends (the tail's copies are in it)."""
-    ends = [(node.end_lineno, node.end_col_offset) for node in ast.walk(stmt)
+    ends = [(node.end_lineno, node.end_col_offset) for node in walk(stmt)
             if getattr(node, "end_lineno", None) is not None]
     stmt.end_lineno, stmt.end_col_offset = max(ends)
     return stmt
@@ -260,7 +259,7 @@ def _stretched(stmt):
 
 def _then(statements, tail):
     """``statements`` then a copy of ``tail``, unless they end the function (return, raise)."""
-    return list(statements) if _ends(statements) else list(statements) + copy.deepcopy(tail)
+    return list(statements) if _ends(statements) else list(statements) + tree_copy(tail)
 
 
 def _ends(statements):
@@ -281,20 +280,20 @@ def _conditional(stmt, modules):
         return None
     parent, field, position, node = found
     if _pure(stmt, modules):  # (every conditional expression of the same test has its value: written so too)
-        paths = [[_Chosen(ast.dump(node.test), branch).visit(copy.deepcopy(stmt))] for branch in ("body", "orelse")]
-        return ast.copy_location(ast.If(test=copy.deepcopy(node.test), body=paths[0], orelse=paths[1]), stmt)
+        paths = [[_Chosen(ast.dump(node.test), branch).visit(tree_copy(stmt))] for branch in ("body", "orelse")]
+        return ast.copy_location(ast.If(test=tree_copy(node.test), body=paths[0], orelse=paths[1]), stmt)
     if not _pure_before(stmt, node, modules):
         return None
     paths = []
     for value in (node.body, node.orelse):
-        new = copy.deepcopy(stmt)
+        new = tree_copy(stmt)
         holder = _same_node(stmt, new, parent)
         if position is None:
-            setattr(holder, field, copy.deepcopy(value))
+            setattr(holder, field, tree_copy(value))
         else:
-            getattr(holder, field)[position] = copy.deepcopy(value)
+            getattr(holder, field)[position] = tree_copy(value)
         paths.append([new])
-    return ast.copy_location(ast.If(test=copy.deepcopy(node.test), body=paths[0], orelse=paths[1]), stmt)
+    return ast.copy_location(ast.If(test=tree_copy(node.test), body=paths[0], orelse=paths[1]), stmt)
 
 
 def _first_conditional(stmt):
@@ -342,7 +341,7 @@ class _Chosen(ast.NodeTransformer):
 
 def _same_node(original, copied, target):
     """The node of ``copied`` (a deep copy of ``original``) that stands where ``target`` is in ``original``."""
-    for a, b in zip(ast.walk(original), ast.walk(copied)):
+    for a, b in zip(walk(original), walk(copied)):
         if a is target:
             return b
     raise LookupError(target)
@@ -358,7 +357,7 @@ def _pure_before(stmt, node, modules):
     targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) \
         else [] if isinstance(stmt, (ast.Return, ast.Expr)) else None  # (op=: its target is read first)
     if stmt.value is node and targets is not None and all(
-            isinstance(n, (ast.Name, ast.Tuple, ast.List, ast.Store)) for target in targets for n in ast.walk(target)):
+            isinstance(n, (ast.Name, ast.Tuple, ast.List, ast.Store)) for target in targets for n in walk(target)):
         return True  # (the statement's whole value, bound to names: nothing is evaluated before its test)
     start = (node.lineno, node.col_offset)
     before = [n for n in walk(stmt) if isinstance(n, ast.Call) and (

@@ -51,7 +51,6 @@ What goes, as CS231n's templates and everyday code write it:
 """
 
 import ast
-import copy
 import functools
 import keyword
 import re
@@ -59,7 +58,7 @@ import re
 import numpy as np
 
 from .errors import BackgenError
-from .source import ends_in, fresh_names, holds, of_kinds, parents as node_parents, rewrite_statements, statements, walk
+from .source import ends_in, fresh_names, holds, of_kinds, parents as node_parents, rewrite_statements, statements, walk, tree_copy, names_of
 
 
 def tidy(func, error, loops=True, names=None, nodes=None):
@@ -89,7 +88,7 @@ def tidy(func, error, loops=True, names=None, nodes=None):
                              or [ast.copy_location(ast.Pass(), body[-1] if body else func)])  # (errors point at it)
     if any(isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple) and n.value.elts and
            isinstance(n.value.elts[-1], (ast.Tuple, ast.List)) for n in statements(func)):
-        used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
+        used = names_of(func) | {a.arg for a in func.args.args}
         func.body = _named_parts(func.body, used, params, func)
     _returned_nones_named(func, placeholders)
     if not loops or not holds(func, ast.For):
@@ -163,7 +162,7 @@ def _returned_nones_named(func, placeholders):
     places = [k for k in range(len(returns[0].value.elts)) if all(_none(n.value.elts[k]) for n in returns)]
     if not places:
         return
-    fresh = fresh_names({n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args} |
+    fresh = fresh_names(names_of(func) | {a.arg for a in func.args.args} |
                         set(placeholders), bare=True)
     for k in places:
         name = fresh("cache" if k == len(returns[0].value.elts) - 1 else "nothing")
@@ -210,7 +209,7 @@ class _Context:
     def fresh(self, base):
         """A name the function holds nowhere (``base`` itself where it is free)."""
         if self._fresh is None:
-            self._fresh = fresh_names({n.id for n in walk(self.func) if isinstance(n, ast.Name)} |
+            self._fresh = fresh_names(names_of(self.func) |
                                       {a.arg for a in walk(self.func) if isinstance(a, ast.arg)}, bare=True)
         return self._fresh(base)
 
@@ -227,7 +226,7 @@ def _caches_built_up(func):
               and "cache" in part.elts[-1].id.lower()}
     if not caches:
         return False
-    fresh = fresh_names({n.id for n in walk(func) if isinstance(n, ast.Name)} |
+    fresh = fresh_names(names_of(func) |
                         {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}, bare=True)
     for node in statements(func):
         for field in ("body", "orelse", "finalbody"):
@@ -377,7 +376,7 @@ def _slices_written_out(func, params):
             if node.id in bounds and isinstance(node.ctx, ast.Load):
                 _, parts, fresh = bounds[node.id]
                 def bound(f):
-                    return None if f is None else copy.deepcopy(f) if isinstance(f, ast.AST) else ast.Name(f, ast.Load())
+                    return None if f is None else tree_copy(f) if isinstance(f, ast.AST) else ast.Name(f, ast.Load())
                 return ast.copy_location(ast.Slice(*[bound(f) for f in fresh] + [None] * (3 - len(fresh))), node)
             return node
 
@@ -401,7 +400,7 @@ def _chained(stmt, fresh):
         return [stmt]
     first = stmt.targets[0]
     if isinstance(stmt.value, ast.Constant):
-        parts = [ast.Assign([target], copy.deepcopy(stmt.value)) for target in stmt.targets]
+        parts = [ast.Assign([target], tree_copy(stmt.value)) for target in stmt.targets]
     elif isinstance(first, ast.Name):
         parts = [ast.Assign([first], stmt.value)] + [ast.Assign([target], ast.Name(first.id, ast.Load()))
                                                      for target in stmt.targets[1:]]
@@ -424,7 +423,7 @@ def _renamings(stmt):
             and all(isinstance(e, (ast.Name, ast.Call)) for e in stmt.value.elts)):
         return [stmt]
     targets = [e.id for e in stmt.targets[0].elts]
-    reads = [{n.id for n in walk(v) if isinstance(n, ast.Name)} for v in stmt.value.elts]
+    reads = [names_of(v) for v in stmt.value.elts]
     if len(set(targets)) != len(targets) or any(t in set().union(*reads[k + 1:]) for k, t in enumerate(targets)):
         return [stmt]  # (a, b = b, a: each value is read before any name is given)
     return [ast.fix_missing_locations(ast.copy_location(ast.Assign([ast.Name(t, ast.Store())], v, type_comment=None),
@@ -547,7 +546,7 @@ def _branched(stmt):
 
     def assign(side):
         value = ast.copy_location(ast.Tuple(side.elts, ast.Load()), side)
-        return ast.copy_location(ast.Assign([copy.deepcopy(stmt.targets[0])], value), stmt)
+        return ast.copy_location(ast.Assign([tree_copy(stmt.targets[0])], value), stmt)
     return ast.copy_location(ast.If(stmt.value.test, [assign(sides[0])], [assign(sides[1])]), stmt)
 
 
@@ -576,11 +575,11 @@ def _starred_shape(stmt):
             target = target.value
         else:
             index = ast.Constant(position if position < k else position - len(targets))
-        value = ast.Subscript(copy.deepcopy(stmt.value), index, ast.Load())
+        value = ast.Subscript(tree_copy(stmt.value), index, ast.Load())
         out.append(ast.fix_missing_locations(ast.copy_location(
             ast.Assign([ast.Name(target.id, ast.Store())], value), stmt)))
     for node in out:
-        for child in ast.walk(node):
+        for child in walk(node):
             ast.copy_location(child, stmt)
     return out
 
@@ -622,7 +621,7 @@ def _new_state(part, before, params, func):
     returned = {e.id for e in before if isinstance(e, ast.Name)}
     unpacked = any(isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in params
                    and any(isinstance(t, ast.Tuple) and len(t.elts) == len(part.elts) for t in node.targets)
-                   for node in ast.walk(func))
+                   for node in walk(func))
     return unpacked and bool(set(names) & returned) and not set(names) & set(params) and \
         not any("cache" in name.lower() for name in names)
 

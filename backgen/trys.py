@@ -27,10 +27,9 @@ depends on the values.
 """
 
 import ast
-import copy
 import importlib.util
 
-from .source import meaning_of, rewrite_statements, walk
+from .source import meaning_of, rewrite_statements, walk, tree_copy
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 
@@ -107,8 +106,8 @@ def _linalg_branch(stmt, forward):
     forward.env["_linalg_fails"] = "numpy._linalg_fails"  # (backgen.runtime's, carried by the generated module)
     test = ast.Call(ast.Name("_linalg_fails", ast.Load()),
                     [ast.Constant(meaning_of(call.func, forward.env.get).rpartition(".")[2]),
-                     *copy.deepcopy(call.args)],
-                    copy.deepcopy(call.keywords))
+                     *tree_copy(call.args)],
+                    tree_copy(call.keywords))
     branch = ast.If(ast.copy_location(test, call), handler.body, stmt.body + stmt.orelse)
     return [ast.fix_missing_locations(ast.copy_location(branch, stmt))]
 
@@ -150,7 +149,7 @@ def _then_finally(body, final, forward):
     """``body`` then ``final``, ``final`` put before each jump out of ``body`` (see the module doc)."""
     if not final:
         return body
-    return _before_jumps(body, final, forward, in_loop=False) + copy.deepcopy(final)
+    return _before_jumps(body, final, forward, in_loop=False) + tree_copy(final)
 
 
 def _before_jumps(stmts, final, forward, in_loop):
@@ -161,9 +160,9 @@ def _before_jumps(stmts, final, forward, in_loop):
                     or not all(isinstance(s, (ast.Expr, ast.Pass)) for s in final):
                 raise forward.error("a return inside a try whose finally computes something is not supported: "
                                     "assign the value, and return it after the try", stmt)
-            out.extend(copy.deepcopy(final))
+            out.extend(tree_copy(final))
         elif isinstance(stmt, (ast.Break, ast.Continue)) and not in_loop:
-            out.extend(copy.deepcopy(final))
+            out.extend(tree_copy(final))
         elif isinstance(stmt, (ast.For, ast.While)):
             stmt.body = _before_jumps(stmt.body, final, forward, in_loop=True)
         elif isinstance(stmt, ast.If):

@@ -28,11 +28,10 @@ spreads.  The tuple itself is still passed, and read by index.  A helper taking 
 """
 
 import ast
-import copy
 import inspect
 
 from .nested import Nested
-from .source import fresh_names, walk
+from .source import fresh_names, walk, tree_copy, names_of
 
 
 def specialize(forward, read_plain):
@@ -57,7 +56,7 @@ def specialize(forward, read_plain):
             func = _written_for(helper.func, count)
             if func is None:
                 continue
-            taken = set(forward.helpers) | {n.id for n in walk(forward.func) if isinstance(n, ast.Name)}
+            taken = set(forward.helpers) | names_of(forward.func)
             func.name = fresh_names(taken)(f"{call.func.id}_{count}")
             forward.helpers[func.name] = Nested(func, helper.filename, helper.lines, dict(helper.env),
                                                 module_functions(forward, call.func.id, helper),
@@ -95,7 +94,7 @@ def spelled_out(func):
     params = {a.arg for a in args.args + args.kwonlyargs}
     reads = sum(isinstance(n, ast.Name) and n.id == star.arg for n in walk(func))
     if reads == 1 and len(func.body) > at + 1 and func.body[at] is unpacked and None not in names and len(set(names)) == len(names) and not set(names) & params:
-        func = copy.deepcopy(func)  # (a, b = args as the body starts: the parameters a, b)
+        func = tree_copy(func)  # (a, b = args as the body starts: the parameters a, b)
         func.args.args = func.args.args + [ast.copy_location(ast.arg(n), func.args.vararg) for n in names]
         func.args.vararg = None
         del func.body[at]
@@ -105,12 +104,12 @@ def spelled_out(func):
 
 def _written_for(func, count):
     """A copy of ``func`` taking ``count`` values for its ``*args`` (see the module doc), or None."""
-    func = copy.deepcopy(func)
+    func = tree_copy(func)
     star = func.args.vararg
     if any(isinstance(n, ast.Name) and n.id == star.arg and not isinstance(n.ctx, ast.Load) for n in walk(func)) \
             or any(isinstance(n, (ast.FunctionDef, ast.Lambda)) and n is not func for n in walk(func)):
         return None
-    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
+    used = names_of(func) | {a.arg for a in func.args.args}
     fresh = fresh_names(used, bare=True)
     names = [fresh(f"{star.arg}_{k}") for k in range(count)]
     func.args.args = func.args.args + [ast.copy_location(ast.arg(n), star) for n in names]
@@ -152,7 +151,7 @@ def _written_for(func, count):
 def signature(sig, func):
     """The ``inspect.Signature`` ``sig`` of the def ``func`` with its ``*args`` spelled out as ``spelled_out``
     writes it (the parameters ``args_0, ...`` in its place, taken by position or name), or ``sig`` as it is."""
-    written = spelled_out(copy.deepcopy(func))
+    written = spelled_out(tree_copy(func))
     if written is None:
         return sig
     made = [inspect.Parameter(a.arg, inspect.Parameter.POSITIONAL_OR_KEYWORD)
@@ -191,7 +190,7 @@ def spread_tuples(forward, read_plain):
         key = (call.func.id, tuple(sorted(sizes.items())))
         if key not in written:
             func = _spread_for(helper.func, sizes)
-            taken = set(forward.helpers) | {n.id for n in walk(forward.func) if isinstance(n, ast.Name)}
+            taken = set(forward.helpers) | names_of(forward.func)
             func.name = fresh_names(taken)(f"{call.func.id}_" + "_".join(str(n) for _, n in sorted(sizes.items())))
             forward.helpers[func.name] = Nested(func, helper.filename, helper.lines, dict(helper.env),
                                                 module_functions(forward, call.func.id, helper),
@@ -244,7 +243,7 @@ def _given(call, args, name):
 
 def _spread_for(func, sizes):
     """A copy of ``func`` where each ``*name`` of a parameter in ``sizes`` is ``name[0], ..., name[n - 1]``."""
-    func = copy.deepcopy(func)
+    func = tree_copy(func)
 
     class Items(ast.NodeTransformer):
         def visit_Call(self, node):

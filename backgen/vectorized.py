@@ -17,9 +17,9 @@ or with other keywords (``excluded=``, ``signature=``) is refused at the call, s
 """
 
 import ast
-import copy
 
 from . import source
+from .source import tree_copy, names_of, walk
 
 # math's function -> (NumPy's function computing it element by element, the number of arguments)
 AS_NUMPY = {
@@ -100,7 +100,7 @@ def _helper_vectorized(call, forward, numpy_name):
             f"integer there truncates the others), which backgen reads where each return of {func.args[0].id} "
             "is surely a float (a float written out, a function of math, a division): give "
             "otypes=[float]", call)
-    used = {n.id for n in ast.walk(call) if isinstance(n, ast.Name)}
+    used = names_of(call)
     item = source.fresh_names(used, bare=True)("item")
 
     def np_(name, *args):
@@ -111,7 +111,7 @@ def _helper_vectorized(call, forward, numpy_name):
     array = np_("array", items)
     if floats:
         array.keywords = [ast.keyword("dtype", ast.Name("float", ast.Load()))]
-    made = ast.Call(ast.Attribute(array, "reshape", ast.Load()), [np_("shape", copy.deepcopy(call.args[0]))], [])
+    made = ast.Call(ast.Attribute(array, "reshape", ast.Load()), [np_("shape", tree_copy(call.args[0]))], [])
     return ast.fix_missing_locations(ast.copy_location(made, call))
 
 
@@ -131,7 +131,7 @@ def _float_arguments(helper, given):
         if isinstance(value, ast.Constant) and type(value.value) is float:
             floats.add(param.arg)
     return {name for name in floats if not any(isinstance(n, ast.Name) and n.id == name and
-                                               not isinstance(n.ctx, ast.Load) for n in ast.walk(helper.func))}
+                                               not isinstance(n.ctx, ast.Load) for n in walk(helper.func))}
 
 
 def _float_returns(helper, floats=frozenset()):
@@ -158,7 +158,7 @@ def _float_returns(helper, floats=frozenset()):
                     len(node.args) > 1 and name != "abs" and all(surely(a) for a in node.args)
             return name == "float" or bool(name) and name.startswith("math.") and name[5:] not in _INTEGER_MATH
         return False
-    returns = [n for n in ast.walk(helper.func) if isinstance(n, ast.Return)]
+    returns = [n for n in walk(helper.func) if isinstance(n, ast.Return)]
     return bool(returns) and all(r.value is not None and surely(r.value) for r in returns)
 
 

@@ -22,7 +22,7 @@ calling a function of the user's own (which might write into arrays) is given a 
 import ast
 
 from .memory import VIEWS
-from .source import rewrite_statements, statements
+from .source import rewrite_statements, statements, names_of, walk
 
 _METHODS = frozenset({"transpose", "swapaxes", "reshape", "ravel", "squeeze"})
 _FUNCTIONS = frozenset(name.rpartition(".")[2] for name in VIEWS if name.startswith("np."))
@@ -32,7 +32,7 @@ def rewrite(func):
     _flat_reads(func)
     if not any(_candidate(node) for node in statements(func)):
         return  # (most functions: no target is a part of an unnamed view)
-    taken = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)} | {a.arg for a in ast.walk(func)
+    taken = names_of(func) | {a.arg for a in walk(func)
                                                                          if isinstance(a, ast.arg)}
     named = {}
     func.body = rewrite_statements(func.body, lambda stmt: _written(stmt, taken, named))
@@ -60,7 +60,7 @@ def _flat_reads(func):
                 ast.copy_location(part, node)
             return copied
     if any(isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) and _flat_of(n) is not None
-           for n in ast.walk(func)):
+           for n in walk(func)):
         Reads().visit(func)
 
 
@@ -81,7 +81,7 @@ def _flat_of(target):
     None."""
     if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) and \
             target.value.attr == "flat" and isinstance(target.value.value, ast.Name) and \
-            not any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(target.slice)):
+            not any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in walk(target.slice)):
         return target.value.value.id
     return None
 
@@ -108,7 +108,7 @@ def _root(node):
         return node.id
     if isinstance(node, ast.Subscript):
         index = node.slice
-        if any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(index)):
+        if any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in walk(index)):
             return None  # (an entry of a dict)
         return _root(node.value)
     if isinstance(node, ast.Attribute) and node.attr == "T":
@@ -132,7 +132,7 @@ def _fresh(stem, taken, suffix="view"):
 
 
 def _calls_own_function(node):
-    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) for n in ast.walk(node))
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) for n in walk(node))
 
 
 def _flat_write(stmt, target, array, flat, named):

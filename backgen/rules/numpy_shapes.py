@@ -12,6 +12,7 @@ import numpy as np
 from ..context import _index_at, summed_terms
 from ..errors import BackgenError
 from .base import Rule, Scatter
+from ..source import walk
 
 
 def _reshape_back(c):
@@ -312,7 +313,7 @@ def _width_sources(c, ndim):
                  for r in node.elts]
         pairs = pairs * ndim if len(pairs) == 1 else pairs
     if len(pairs) != ndim or any(len(p) != 2 for p in pairs) or any(
-            isinstance(n, (ast.Call, ast.Starred, ast.Tuple, ast.List)) for p in pairs for e in p for n in ast.walk(e)):
+            isinstance(n, (ast.Call, ast.Starred, ast.Tuple, ast.List)) for p in pairs for e in p for n in walk(e)):
         return None
     return [tuple(ast.unparse(e) for e in p) for p in pairs]
 
