@@ -24,7 +24,9 @@ Operations of the existing guards (``guarded.guarded``) keep theirs; a gate of s
 is not fused over such values, each line guarded instead.  Not a value set several times (by two
 paths of an if): which of its values a guard would read is not known here, so there the nans stay (a
 value a loop carries is set once, each iteration's end left in the carried name).
-A helper whose caller leaves out its results' nan entries is told so (``Staged.outputs_nan_left_out``).
+A helper whose caller leaves out its results' nan entries is told so (``Staged.outputs_nan_left_out``);
+a call of a helper leaving out nan entries of its parameters names them (``nan_params``, marked by
+``program``): the values given there are followed back in the caller as well.
 """
 
 from dataclasses import dataclass, field
@@ -68,6 +70,10 @@ def nan_left_out(staged):
             kept.update(a.name for a in op.args[1:] if isinstance(a, ir.Var))
         elif op.rule in ("getitem", "setitem") and _tests_nan(op.param("index") or ""):
             kept.update(a.name for a in op.args[:1] if isinstance(a, ir.Var))
+        elif op.rule == "call" and op.param("nan_params"):  # (a helper leaving out its parameter's nans)
+            left_out = op.param("nan_params").split(",")
+            kept.update(a.name for p, a in zip(op.param("params").split(","), op.args)
+                        if p in left_out and isinstance(a, ir.Var))
     if staged.outputs_nan_left_out:  # (a helper's: its caller leaves out its results' nan entries)
         kept.update(a.name for a in staged.outputs if isinstance(a, ir.Var))
     if not kept:

@@ -1007,6 +1007,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         signs = (("nonnegative", "1"),) if outputs_never_negative(staged_helper) else ()
         # a result that may hold an infinity it writes (np.fill_diagonal(r, np.inf)): guarded.zero_guarded
         signs += (("infinite", "1"),) if outputs_may_hold_infinity(staged_helper) else ()
+        # the parameters whose nan entries it leaves out (np.nanmean(a, axis=0)): nan_data, in the caller too
+        left_out = nan_left_out(staged_helper).kept & set(op.param("params").split(","))
+        signs += (("nan_params", ",".join(sorted(left_out))),) if left_out else ()
         stale = stale or bool(main.sized_outputs)
         named = names_of(helper.func)  # (a parameter its code never
         unread = (("unread", ",".join(a.arg for a in helper.func.args.args if a.arg not in named)),)  # names: no

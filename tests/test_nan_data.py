@@ -108,6 +108,9 @@ CASES = {
         "def f(X, w, k):\n    if k > 0:\n        z = np.tanh(X * w)\n    else:\n        z = np.sin(X * w)\n"
         "    return np.nansum(np.sum(z, axis=1) ** 2)\n", (X, w, -1.0), "Xw"),
     "np.nanvar of a product": ("def f(X, W):\n    return np.nanvar(X @ W)\n", (X, W), "XW"),
+    "a helper leaving out its parameter's nans": (
+        "def col_means(a):\n    return np.nanmean(a, axis=0)\n\n\ndef f(X, W):\n"
+        "    return np.sum(col_means(np.tanh(X @ W)) ** 2)\n", (X, W), "XW"),
     "a value a loop over rows carries": (
         "def f(X, w):\n    h = w * 1.0\n    for row in X.T:\n        h = np.tanh(h * row)\n"
         "    return np.nansum(h)\n", (X, _RNG.standard_normal(5)), "Xw"),
