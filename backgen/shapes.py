@@ -513,10 +513,12 @@ def _integers_said(staged, args):
     if not ran:
         return ""
     many = len(ran) > 1
+    first = ran[0].partition("=")[0]
+    given = "" if first in defaults else f"give it as the default ({first}=...), or "  # (a default given already
+    # is one value of many the code holds for)
     return (f" (run with the integer{'s' if many else ''} {', '.join(ran)}: the code for given shapes holds for "
             f"every value of {'them' if many else 'it'}; where the shapes need {'one' if many else 'its'} value, "
-            f"give it as the default ({ran[0].partition('=')[0]}=...), or use the decorator backgen.backward, which "
-            f"runs at the values it is called with)")
+            f"{given}use the decorator backgen.backward, which runs at the values it is called with)")
 
 
 def _lengths_said(namespace, exc):

@@ -510,6 +510,28 @@ def test_sample_run_failing_says_the_integers_it_ran_with():
         name="pixel_shuffle", shapes={"x": "1, 8, 2, 3", "r": "int"})
 
 
+def test_sample_run_failing_at_an_integer_other_than_its_default_does_not_ask_for_a_default():
+    """A season length with a default (m=4), run at m=3 where the code for every shape is written: the
+    refusal says the integer it ran with, and the way that holds (the decorator), not to give the
+    default it has."""
+    with pytest.raises(backgen.BackgenError, match=r"run with the integer m=3: .*its value, use the decorator") as \
+            refused:
+        backgen.generate(textwrap.dedent('''
+        import numpy as np
+
+        def f(y, alpha, s0, m=4):
+            n = len(y)
+            s = np.zeros(n + m)
+            s[:m] = s0
+            loss = 0.0
+            for t in range(1, n):
+                loss += (y[t] - s[t]) ** 2
+                s[t + m] = alpha * y[t] + (1 - alpha) * s[t]
+            return loss
+        '''))
+    assert "give it as the default" not in str(refused.value)
+
+
 def test_pixel_shuffle_of_a_default_factor_with_shapes_given():
     source = '''
     def pixel_shuffle(x, r=2):
