@@ -77,6 +77,20 @@ def shapes_of(func, args):
     return shapes
 
 
+def shape_specs(names, args):
+    """The shapes of ``args`` by ``names`` as ``generate`` takes them ("float", "3, 4", "int 5"); None where
+    an argument is neither a float nor an array of floats or integers (a list, a boolean mask)."""
+    shapes = {}
+    for p, a in zip(names, args):
+        if isinstance(a, float):
+            shapes[p] = "float"
+        elif isinstance(a, np.ndarray) and a.dtype.kind in "fiu":
+            shapes[p] = ("int " if a.dtype.kind in "iu" else "") + ", ".join(map(str, a.shape))
+        else:
+            return None
+    return shapes
+
+
 def weighted(f, douts):
     def objective(*args):
         result = f(*args)
@@ -167,6 +181,12 @@ def fresh(value):
     if isinstance(value, list):
         return [fresh(item) for item in value]
     return value
+
+
+def fresh_args(args):
+    """``fresh`` of each argument: what a forward or a backward is given where the originals must stay
+    as they are (for the next call, for central differences)."""
+    return [fresh(a) for a in args]
 
 
 def run_backward(text, name, args, dout=1.0):

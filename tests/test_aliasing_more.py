@@ -11,11 +11,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import gradient, weighted
-
-
-def _copies(values):
-    return [v.copy() if isinstance(v, np.ndarray) else v for v in values]
+from numeric import fresh_args, gradient, weighted
 
 
 def assert_right(source, args, given_shapes=True, seed=0):
@@ -31,19 +27,19 @@ def assert_right(source, args, given_shapes=True, seed=0):
     assert text == backgen.generate(source, name="f", shapes=shapes)
     generated = {}
     exec(compile(text, "<generated>", "exec"), generated)
-    outputs = forward(*_copies(args))
+    outputs = forward(*fresh_args(args))
     outputs = outputs if isinstance(outputs, tuple) else (outputs,)
     rng = np.random.default_rng(seed)
     douts = tuple(rng.standard_normal(np.shape(o)) if np.ndim(o) else float(rng.standard_normal())
                   for o in outputs)
-    copies, dcopies = _copies(args), _copies(douts)
+    copies, dcopies = fresh_args(args), fresh_args(douts)
     got = generated["f_backward"](*copies, *dcopies)
     for before, after in zip(list(args) + list(douts), copies + dcopies):
         np.testing.assert_array_equal(before, after, err_msg="the backward modified its arguments")
     got = got if len(args) > 1 else (got,)
-    objective = weighted(lambda *trial: forward(*_copies(trial)), douts)
+    objective = weighted(lambda *trial: forward(*fresh_args(trial)), douts)
     for k, g in enumerate(got):
-        want = gradient(objective, _copies(args), k)
+        want = gradient(objective, fresh_args(args), k)
         assert np.shape(g) == np.shape(want), f"gradient shape {np.shape(g)}, expected {np.shape(want)}"
         np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-6)
     return text

@@ -13,13 +13,9 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_generated_right, finite_differences, imported
+from numeric import assert_generated_right, finite_differences, fresh_args, imported
 
 RNG = np.random.default_rng(20261206)
-
-
-def _copies(args):
-    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
 
 
 def _floats(args):
@@ -39,8 +35,8 @@ def assert_decorated_right(source, args, name="f"):
     """The decorator's gradients (of the float parameters) match central differences."""
     func = imported("import math\nimport numpy as np\n" + textwrap.dedent(source), "dynamics_hunt")[name]
     wrt = _floats(args)
-    got = backgen.backward(func).backward(*_copies(args))
-    want = finite_differences(lambda *values: func(*_copies(values)), list(args), wrt, (1.0,))
+    got = backgen.backward(func).backward(*fresh_args(args))
+    want = finite_differences(lambda *values: func(*fresh_args(values)), list(args), wrt, (1.0,))
     _compare(got if len(wrt) > 1 else (got,), want)
 
 
@@ -52,9 +48,9 @@ def assert_shaped_right(source, args, shapes, name="f"):
     text = backgen.generate(source, name=name, shapes=shapes)
     generated = {}
     exec(compile(text, "<generated>", "exec"), generated)
-    got = generated[f"{name}_backward"](*_copies(args))
+    got = generated[f"{name}_backward"](*fresh_args(args))
     wrt = _floats(args)
-    want = finite_differences(lambda *values: namespace[name](*_copies(values)), list(args), wrt, (1.0,))
+    want = finite_differences(lambda *values: namespace[name](*fresh_args(values)), list(args), wrt, (1.0,))
     _compare(got if len(wrt) > 1 else (got,), want)
 
 

@@ -15,12 +15,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_close, finite_differences, gradient, imported, shapes_of
-
-
-def _copies(args):
-    return [a.copy() if isinstance(a, np.ndarray) else list(a) if isinstance(a, list) else a for a in args]
-
+from numeric import assert_close, finite_differences, fresh_args, gradient, imported, shapes_of
 
 
 def assert_right(source, args, wrt, name="f"):
@@ -30,19 +25,19 @@ def assert_right(source, args, wrt, name="f"):
     func = imported(source, "dynprog_hunt")[name]
     names = tuple(list(inspect.signature(func).parameters)[k] for k in wrt)
     with np.errstate(all="ignore"):
-        want = finite_differences(lambda *v: func(*_copies(v)), list(args), wrt, (1.0,))
+        want = finite_differences(lambda *v: func(*fresh_args(v)), list(args), wrt, (1.0,))
     shapes = shapes_of(func, args)
     for given in [None] + ([shapes] if shapes else []):
         text = backgen.generate(source, name=name, shapes=given, wrt=names)
         namespace = {}
         exec(compile(text, "<generated>", "exec"), namespace)
         with np.errstate(all="ignore"):
-            got = namespace[f"{name}_backward"](*_copies(args))
+            got = namespace[f"{name}_backward"](*fresh_args(args))
         got = got if len(wrt) > 1 else (got,)
         for g, w in zip(got, want):
             assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
     with np.errstate(all="ignore"):
-        got = backgen.backward(func, wrt=names).backward(*_copies(args))
+        got = backgen.backward(func, wrt=names).backward(*fresh_args(args))
     got = got if len(wrt) > 1 else (got,)
     for g, w in zip(got, want):
         assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
@@ -86,7 +81,7 @@ def test_ctc_alpha_table_filled_with_minus_inf_summed_by_logaddexp():
     assert_right(source, [_log_probs(), np.array([1, 2, 2])], [0], name="ctc_loss")
 
 
-def test_ctc_vectorized_over_states_with_shifted_copies():
+def test_ctc_vectorized_over_states_with_shiftedfresh_args():
     source = '''
     def ctc_loss(log_probs, targets, blank=0):
         T = log_probs.shape[0]
@@ -203,8 +198,8 @@ def test_ctc_with_the_modules_log_zero_in_a_list_of_terms():
     func = imported("import numpy as np\n" + _CTC_LOG_ZERO, "dynprog_hunt")["ctc"]
     args = [_log_probs(6), np.array([1, 3, 3])]
     with np.errstate(all="ignore"):
-        got = backgen.backward(func, wrt=("lp",)).backward(*_copies(args))
-        want, = finite_differences(lambda *v: func(*_copies(v)), args, [0], (1.0,))
+        got = backgen.backward(func, wrt=("lp",)).backward(*fresh_args(args))
+        want, = finite_differences(lambda *v: func(*fresh_args(v)), args, [0], (1.0,))
     assert_close(got, want, rtol=1e-5, atol=1e-6)
 
 
@@ -230,8 +225,8 @@ def test_module_numbers_spelled_by_numpy_and_math():
     func = imported("import numpy as np\n" + _CTC_LOG_ZERO, "dynprog_hunt")["ctc"]
     args = [_log_probs(6), np.array([1, 3, 3])]
     with np.errstate(all="ignore"):
-        got = namespace["ctc_backward"](*_copies(args))
-        want, = finite_differences(lambda *v: func(*_copies(v)), args, [0], (1.0,))
+        got = namespace["ctc_backward"](*fresh_args(args))
+        want, = finite_differences(lambda *v: func(*fresh_args(v)), args, [0], (1.0,))
     assert_close(got, want, rtol=1e-5, atol=1e-6)
 
 
@@ -306,17 +301,17 @@ def test_plain_python_table_of_minus_infinity_repeated_to_a_length():
     namespace = {}
     exec(compile(backgen.generate("import math\n" + textwrap.dedent(source), name="logz"), "<generated>", "exec"),
          namespace)
-    want, = finite_differences(lambda *v: func(*_copies(v)), args, [0], (1.0,))
-    assert_close(np.asarray(namespace["logz_backward"](*_copies(args)), dtype=float), np.asarray(want), rtol=1e-6,
+    want, = finite_differences(lambda *v: func(*fresh_args(v)), args, [0], (1.0,))
+    assert_close(np.asarray(namespace["logz_backward"](*fresh_args(args)), dtype=float), np.asarray(want), rtol=1e-6,
                  atol=1e-8)
-    got = backgen.backward(func, wrt=("scores",)).backward(*_copies(args))
+    got = backgen.backward(func, wrt=("scores",)).backward(*fresh_args(args))
     assert_close(np.asarray(got, dtype=float), np.asarray(want), rtol=1e-6, atol=1e-8)
     for spelled in ("[-math.inf] * (T + 1)", "[float('-inf')] * (T + 1)"):
         text = source.replace("[0.0] + [-math.inf] * T", spelled).replace("        for t in", "        alpha[0] = 0.0\n        for t in", 1)
         namespace = {}
         exec(compile(backgen.generate("import math\n" + textwrap.dedent(text), name="logz"), "<generated>", "exec"),
              namespace)
-        assert_close(np.asarray(namespace["logz_backward"](*_copies(args)), dtype=float), np.asarray(want),
+        assert_close(np.asarray(namespace["logz_backward"](*fresh_args(args)), dtype=float), np.asarray(want),
                      rtol=1e-6, atol=1e-8)
 
 

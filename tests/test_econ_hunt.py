@@ -14,15 +14,11 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_close, finite_differences, imported
+from numeric import assert_close, finite_differences, fresh_args, imported
 
 RNG = np.random.default_rng(7)
 X = np.column_stack([np.ones(6), RNG.standard_normal(6)])
 COUNTS = np.array([0, 2, 1, 4, 0, 3])  # (counts as np.random.poisson draws them: integers)
-
-
-def _copies(args):
-    return [a.copy() if isinstance(a, np.ndarray) else list(a) if isinstance(a, list) else a for a in args]
 
 
 def _floats(args):
@@ -36,13 +32,13 @@ def assert_every_way(source, args, shapes, name="f"):
     func = imported(text, "econ_hunt")[name]
     wrt = _floats(args)
     names = [list(func.__code__.co_varnames)[k] for k in wrt]
-    want = finite_differences(lambda *v: func(*_copies(v)), list(args), wrt, (1.0,))
+    want = finite_differences(lambda *v: func(*fresh_args(v)), list(args), wrt, (1.0,))
     for given in (None, shapes):
         namespace = {}
         exec(backgen.generate(text, name=name, shapes=given, wrt=tuple(names)), namespace)
-        got = namespace[f"{name}_backward"](*_copies(args), dout=1.0)
+        got = namespace[f"{name}_backward"](*fresh_args(args), dout=1.0)
         assert_close(got if len(wrt) > 1 else (got,), tuple(want), rtol=1e-5, atol=1e-7)
-    got = backgen.backward(func).backward(*_copies(args))
+    got = backgen.backward(func).backward(*fresh_args(args))
     assert_close(got if len(wrt) > 1 else (got,), tuple(want), rtol=1e-5, atol=1e-7)
 
 
@@ -111,13 +107,13 @@ def test_nested_logit_over_a_module_list_of_nests():
     args = [np.array([0.3, -0.2]), np.array([1.0, 0.7]), X3, np.array([0, 1, 2, 1, 2])]
     text = "import numpy as np\n" + NESTED_LOGIT
     func = imported(text, "econ_hunt")["f"]
-    want = finite_differences(lambda *v: func(*_copies(v)), args, [0, 1], (1.0,))
+    want = finite_differences(lambda *v: func(*fresh_args(v)), args, [0, 1], (1.0,))
     namespace = {}
     exec(backgen.generate(text, name="f", shapes={"beta": "2", "lambdas": "2", "X": "5, 3, 2", "y": "int 5"},
                           wrt=("beta", "lambdas")),
          namespace)
-    assert_close(namespace["f_backward"](*_copies(args)), tuple(want))
-    assert_close(backgen.backward(func, wrt=("beta", "lambdas")).backward(*_copies(args)), tuple(want))
+    assert_close(namespace["f_backward"](*fresh_args(args)), tuple(want))
+    assert_close(backgen.backward(func, wrt=("beta", "lambdas")).backward(*fresh_args(args)), tuple(want))
 
 
 @pytest.mark.parametrize("loop", ["for alts in NESTS:", "for alts, w in zip(NESTS, [1.0, 2.0]):",

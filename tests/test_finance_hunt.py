@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_generated_right, finite_differences, imported
+from numeric import assert_generated_right, finite_differences, fresh_args, imported
 
 RNG = np.random.default_rng(11)
 Z = RNG.standard_normal(12)  # (normal draws of a Monte Carlo price: about half the paths end out of the money)
@@ -24,17 +24,13 @@ def _module(source):
     return imported("import math\nimport numpy as np\n" + textwrap.dedent(source), "finance_hunt")
 
 
-def _copies(args):
-    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
-
-
 def assert_decorated_right(source, args, name="f"):
     """The decorator's gradients (of its default ``wrt``, the float parameters here) match central differences."""
     func = _module(source)[name]
     wrt = [k for k, a in enumerate(args) if isinstance(a, float) or isinstance(a, np.ndarray) and a.dtype.kind == "f"]
-    got = backgen.backward(func).backward(*_copies(args))
+    got = backgen.backward(func).backward(*fresh_args(args))
     got = got if len(wrt) > 1 else (got,)
-    want = finite_differences(lambda *values: func(*_copies(values)), list(args), wrt, (1.0,))
+    want = finite_differences(lambda *values: func(*fresh_args(values)), list(args), wrt, (1.0,))
     assert len(got) == len(want)
     for g, w in zip(got, want):
         assert np.shape(g) == np.shape(w)
@@ -50,10 +46,10 @@ def assert_right(source, args, shapes=None):
         text = backgen.generate(textwrap.dedent(source), name="f", shapes=shapes)
         generated = {}
         exec(compile(text, "<generated>", "exec"), generated)
-        got = generated["f_backward"](*_copies(args))
+        got = generated["f_backward"](*fresh_args(args))
         wrt = [k for k, a in enumerate(args) if isinstance(a, float) or isinstance(a, np.ndarray)]
         got = got if isinstance(got, tuple) else (got,)
-        want = finite_differences(lambda *values: namespace["f"](*_copies(values)), list(args), wrt, (1.0,))
+        want = finite_differences(lambda *values: namespace["f"](*fresh_args(values)), list(args), wrt, (1.0,))
         for g, w in zip(got, want):  # (the float parameters come first in these cases)
             np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
     assert_decorated_right(source, args)

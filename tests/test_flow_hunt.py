@@ -8,11 +8,7 @@ import textwrap
 import numpy as np
 
 import backgen
-from numeric import finite_differences
-
-
-def _copies(args):
-    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+from numeric import finite_differences, fresh_args
 
 
 def check(source, inputs, name="f", shapes=None, plain=False):
@@ -31,15 +27,15 @@ def check(source, inputs, name="f", shapes=None, plain=False):
     backward = generated[f"{name}_backward"]
     for args in inputs:
         wrt = [k for k, a in enumerate(args) if not isinstance(a, int)]
-        outs = func(*_copies(args))
+        outs = func(*fresh_args(args))
         outs = outs if isinstance(outs, tuple) else (outs,)
         douts = tuple(np.linspace(0.5, 1.5, np.size(o)).reshape(np.shape(o)) if np.ndim(o) else 0.7 for o in outs)
-        given = _copies(args)
+        given = fresh_args(args)
         got = backward(*given, *douts)
         got = got if isinstance(got, tuple) else (got,)
         for before, after in zip(args, given):
             np.testing.assert_array_equal(before, after)
-        want = finite_differences(lambda *values: func(*_copies(values)), list(args), wrt, douts)
+        want = finite_differences(lambda *values: func(*fresh_args(values)), list(args), wrt, douts)
         assert len(got) == len(want)
         for g, w in zip(got, want):
             assert np.shape(g) == np.shape(w)

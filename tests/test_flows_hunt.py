@@ -14,13 +14,10 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_close, finite_differences, float_positions, generated_backward, imported, shapes_of
+from numeric import (assert_close, finite_differences, float_positions, fresh_args, generated_backward,
+                     imported, shapes_of)
 
 HEAD = "import math\n\nimport numpy as np\n"
-
-
-def _copies(args):
-    return [a.copy() if isinstance(a, np.ndarray) else list(a) if isinstance(a, list) else a for a in args]
 
 
 def _floats(got, want):
@@ -39,7 +36,7 @@ def assert_right(source, args, name="f", wrt=None):
     positions = [k for k, a in enumerate(args) if k in float_positions(args) or isinstance(a, list) and all(
         float_positions([item]) for item in a)] if wrt is None else wrt
     names = tuple(list(inspect.signature(func).parameters)[k] for k in positions)
-    want = finite_differences(lambda *values: func(*_copies(values)), list(args), positions, (1.0,))
+    want = finite_differences(lambda *values: func(*fresh_args(values)), list(args), positions, (1.0,))
     shapes = shapes_of(func, args)
     for given in [None] + ([shapes] if shapes else []):
         got = generated_backward(source, args, name, given, names)
@@ -47,7 +44,7 @@ def assert_right(source, args, name="f", wrt=None):
         for g, w in zip(got, want):
             assert_close(_floats(g, w), w, rtol=1e-5, atol=1e-6)
     with np.errstate(all="ignore"):
-        got = backgen.backward(func, wrt=names).backward(*_copies(args))
+        got = backgen.backward(func, wrt=names).backward(*fresh_args(args))
     got = got if len(positions) > 1 else (got,)
     for g, w in zip(got, want):
         assert_close(_floats(g, w), w, rtol=1e-5, atol=1e-6)

@@ -20,14 +20,10 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_close, finite_differences, imported
+from numeric import assert_close, finite_differences, fresh_args, imported
 
 PARAMS = ("X", "w", "r", "c", "s")
 SHAPES = {"X": "3, 4", "w": "4", "r": "1, 4", "c": "3, 1", "s": "float"}
-
-
-def _copies(values):
-    return [v.copy() if isinstance(v, np.ndarray) else v for v in values]
 
 
 def _args(seed, nans=()):
@@ -57,14 +53,14 @@ def assert_right(source, args, name="f", ways=("plain", "shapes", "decorator"), 
     func = _module(source)[name]
     params = list(inspect.signature(func).parameters)
     with np.errstate(all="ignore"):
-        out = func(*_copies(args))
+        out = func(*fresh_args(args))
     several = isinstance(out, tuple)
     douts = _douts(out if several else (out,), seed)
     positions = [k for k, a in enumerate(args) if isinstance(a, float) or isinstance(a, np.ndarray)]
     with np.errstate(all="ignore"):
-        want = finite_differences(lambda *v: func(*_copies(v)), list(args), positions, douts)
+        want = finite_differences(lambda *v: func(*fresh_args(v)), list(args), positions, douts)
     for way in ways:
-        given, dgiven = _copies(args), _copies(douts)
+        given, dgiven = fresh_args(args), fresh_args(douts)
         with np.errstate(all="ignore"):
             if way == "decorator":
                 got = backgen.backward(func).backward(*given, dout=tuple(dgiven) if several else dgiven[0])

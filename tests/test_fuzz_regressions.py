@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import gradient, weighted
+from numeric import fresh_args, gradient, weighted
 
 
 def finite_differences(func, args, wrt, douts, eps=1e-6):
@@ -34,7 +34,7 @@ def assert_right(source, args, dout=1.0):
     generated = {}
     exec(compile(text, "<generated>", "exec"), generated)
     douts = dout if isinstance(dout, tuple) else (dout,)
-    copies, dcopies = _copies(args), _copies(douts)
+    copies, dcopies = fresh_args(args), fresh_args(douts)
     got = generated["f_backward"](*copies, *dcopies)
     for before, after in zip(list(args) + list(douts), copies + dcopies):
         if isinstance(before, np.ndarray):
@@ -43,8 +43,8 @@ def assert_right(source, args, dout=1.0):
     got = got if len(wrt) > 1 else (got,)
 
     def forward(*trial):  # on copies: a program may write into its arguments
-        return namespace["f"](*_copies(trial))
-    want = finite_differences(forward, _copies(args), wrt, douts)
+        return namespace["f"](*fresh_args(trial))
+    want = finite_differences(forward, fresh_args(args), wrt, douts)
     for g, w in zip(got, want):
         assert np.shape(g) == np.shape(w), f"gradient shape {np.shape(g)}, expected {np.shape(w)}"
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
@@ -69,22 +69,18 @@ def assert_right_at_random(source, count=60, seed=0):
         args = [rng.normal(scale=(0.3, 1.0, 2.0)[trial % 3], size=shape) for shape in shapes]
         try:
             with np.errstate(all="ignore"):
-                out = func(*_copies(args))
+                out = func(*fresh_args(args))
         except (ValueError, IndexError):  # (lengths that do not broadcast: the forward raises too)
             continue
         douts = tuple(np.full(np.shape(o), 0.7) if np.ndim(o) else 0.7
                       for o in (out if isinstance(out, tuple) else (out,)))
-        got = generated["f_backward"](*_copies(args), *douts)
+        got = generated["f_backward"](*fresh_args(args), *douts)
         got = got if len(args) > 1 else (got,)
-        want = finite_differences(lambda *a: func(*_copies(a)), args, range(len(args)), douts)
+        want = finite_differences(lambda *a: func(*fresh_args(a)), args, range(len(args)), douts)
         for g, w in zip(got, want):
             np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
         ran += 1
     assert ran >= count // 10
-
-
-def _copies(values):
-    return [v.copy() if isinstance(v, np.ndarray) else v for v in values]
 
 
 def assert_refused(source, match, line):
@@ -3293,7 +3289,7 @@ def test_a_negative_number_raised_to_a_differentiated_power_is_refused():
 
 
 @pytest.mark.parametrize("z", [[[0.98]], [[0.98, -0.3, 0.5]]])
-def test_a_number_repeated_along_an_axis_gets_the_sum_of_its_copies(z):
+def test_a_number_repeated_along_an_axis_gets_the_sum_of_itsfresh_args(z):
     # np.repeat of a 0-d array (np.squeeze of a 1 x 1 one) along axis -1 repeats it as a vector: the
     # shape-generic _unrepeat took the axis modulo its rank, 0 (ZeroDivisionError)
     z = np.array(z)
@@ -5586,7 +5582,7 @@ def test_a_layer_writing_through_a_view_of_a_parameter_checks_no_name_its_backwa
     out, cache = namespace["f"](x.copy(), w.copy(), b.copy(), "train")
     dout = rng.normal(size=out.shape)
     got = generated["f_backward"](dout, cache)
-    forward = lambda *v: namespace["f"](*_copies(v), "train")[0]  # noqa: E731
+    forward = lambda *v: namespace["f"](*fresh_args(v), "train")[0]  # noqa: E731
     for g, want in zip(got, finite_differences(forward, [x, w, b], [0, 1, 2], (dout,))):
         np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-6)
 
@@ -5619,7 +5615,7 @@ def test_a_layer_replaying_writes_into_a_copy_its_cache_holds_copies_it_first():
     kept = [entry.copy() for entry in cache]
     dout = rng.normal(size=out.shape)
     got = generated["f_backward"](dout, cache)
-    forward = lambda *v: namespace["f"](*_copies(v))[0]  # noqa: E731
+    forward = lambda *v: namespace["f"](*fresh_args(v))[0]  # noqa: E731
     for g, want in zip(got, finite_differences(forward, [x, b], [0, 1], (dout,))):
         np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-6)
     for entry, before in zip(cache, kept):

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import finite_differences
+from numeric import finite_differences, fresh_args
 
 
 def _strided(value):
@@ -27,10 +27,6 @@ def _strided(value):
 
 
 LAYOUTS = {"C": np.array, "F": lambda v: np.array(v, order="F"), "strided": _strided}
-
-
-def _copies(values):
-    return [v.copy() if isinstance(v, np.ndarray) else v for v in values]
 
 
 def checked(source, args, shapes=True, name="f"):
@@ -49,16 +45,16 @@ def checked(source, args, shapes=True, name="f"):
     checks = dict(re.findall(r"_c_contiguous\((\w+), '\w+', '(?:reshape|ravel)', (\d+)\)", text))
     generated = {}
     exec(compile(text, "<generated>", "exec"), generated)
-    output = forward(*_copies(args))
+    output = forward(*fresh_args(args))
     douts = tuple(np.random.default_rng(7).standard_normal(np.shape(o)) for o in
                   (output if isinstance(output, tuple) else (output,)))
     for k, param in enumerate(params):
         for layout, make in LAYOUTS.items() if isinstance(args[k], np.ndarray) and args[k].ndim else ():
             def laid(*values, k=k, make=make):
-                values = _copies(values)
+                values = fresh_args(values)
                 values[k] = make(values[k])
                 return forward(*values)
-            trial = _copies(args)
+            trial = fresh_args(args)
             trial[k] = make(trial[k])
             if param in checks and not trial[k].flags.c_contiguous:
                 with pytest.raises(ValueError, match=rf"\b{param}\b.* line {checks[param]}\b"):
@@ -67,7 +63,7 @@ def checked(source, args, shapes=True, name="f"):
             got = generated[f"{name}_backward"](*trial, *douts)
             wrt = [j for j, a in enumerate(args) if not isinstance(a, int)]  # (an integer: a size, no gradient)
             got = got if len(wrt) > 1 else (got,)
-            want = finite_differences(laid, _copies(args), wrt, douts)
+            want = finite_differences(laid, fresh_args(args), wrt, douts)
             for g, w in zip(got, want):
                 assert np.shape(g) == np.shape(w)
                 np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6, err_msg=f"{param} in {layout} order")

@@ -16,12 +16,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_close, finite_differences, float_positions, imported, shapes_of
-
-
-def _copies(args):
-    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
-
+from numeric import assert_close, finite_differences, float_positions, fresh_args, imported, shapes_of
 
 
 def assert_right(source, args, name="f", free=True, given=True, seed=0):
@@ -32,20 +27,20 @@ def assert_right(source, args, name="f", free=True, given=True, seed=0):
     func = imported(source, "layouts_hunt")[name]
     positions = float_positions(args)
     names = tuple(list(inspect.signature(func).parameters)[k] for k in positions)
-    out = func(*_copies(args))
+    out = func(*fresh_args(args))
     dout = np.random.default_rng(seed).standard_normal(np.shape(out)) if np.shape(out) else 1.3
-    want = finite_differences(lambda *v: func(*_copies(v)), list(args), positions, (dout,))
+    want = finite_differences(lambda *v: func(*fresh_args(v)), list(args), positions, (dout,))
     shapes = shapes_of(func, args)
     ways = ([None] if free else []) + ([shapes] if shapes and given else [])
     for given in ways:
         text = backgen.generate(source, name=name, shapes=given, wrt=names)
         namespace = {}
         exec(compile(text, "<generated>", "exec"), namespace)
-        got = namespace[f"{name}_backward"](*_copies(args), dout=dout)
+        got = namespace[f"{name}_backward"](*fresh_args(args), dout=dout)
         got = got if len(positions) > 1 else (got,)
         for g, w in zip(got, want):
             assert_close(np.asarray(g, dtype=float), w, rtol=1e-5, atol=1e-6)
-    got = backgen.backward(func, wrt=names).backward(*_copies(args), dout=dout)
+    got = backgen.backward(func, wrt=names).backward(*fresh_args(args), dout=dout)
     got = got if len(positions) > 1 else (got,)
     for g, w in zip(got, want):
         assert_close(np.asarray(g, dtype=float), w, rtol=1e-5, atol=1e-6)

@@ -15,27 +15,11 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_close, finite_differences, imported
+from numeric import assert_close, finite_differences, fresh_args, imported, shape_specs
 
 
 def _module(source):
     return imported(textwrap.dedent(source), "metric_hunt")
-
-
-def _copies(args):
-    return [a.copy() if isinstance(a, np.ndarray) else list(a) if isinstance(a, list) else a for a in args]
-
-
-def _shapes(names, args):
-    shapes = {}
-    for p, a in zip(names, args):
-        if isinstance(a, float):
-            shapes[p] = "float"
-        elif isinstance(a, np.ndarray) and a.dtype.kind in "fiu":
-            shapes[p] = ("int " if a.dtype.kind in "iu" else "") + ", ".join(map(str, a.shape))
-        else:
-            return None
-    return shapes
 
 
 def assert_right(source, args, name="f", wrt=None, dout=1.0, ways=("plain", "shapes", "decorator")):
@@ -49,20 +33,20 @@ def assert_right(source, args, name="f", wrt=None, dout=1.0, ways=("plain", "sha
     positions = wrt if wrt is not None else [
         k for k, a in enumerate(args) if isinstance(a, float) or isinstance(a, np.ndarray) and a.dtype.kind == "f"]
     names = tuple(params[k] for k in positions)
-    want = finite_differences(lambda *values: func(*_copies(values)), list(args), positions, (dout,))
+    want = finite_differences(lambda *values: func(*fresh_args(values)), list(args), positions, (dout,))
     for way in ways:
         if way == "decorator":
             with np.errstate(all="ignore"):
-                got = backgen.backward(func, wrt=names).backward(*_copies(args), dout=dout)
+                got = backgen.backward(func, wrt=names).backward(*fresh_args(args), dout=dout)
         else:
-            shapes = _shapes(params, args) if way == "shapes" else None
+            shapes = shape_specs(params, args) if way == "shapes" else None
             if way == "shapes" and shapes is None:
                 continue
             text = backgen.generate(source, name=name, shapes=shapes, wrt=names)
             namespace = {}
             exec(compile(text, "<generated>", "exec"), namespace)
             with np.errstate(all="ignore"):
-                got = namespace[f"{name}_backward"](*_copies(args), dout=dout)
+                got = namespace[f"{name}_backward"](*fresh_args(args), dout=dout)
         got = got if len(positions) > 1 else (got,)
         for g, w in zip(got, want):
             assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)

@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_close, finite_differences, float_positions, generated_backward, imported, shapes_of
+from numeric import (assert_close, finite_differences, float_positions, fresh_args, generated_backward,
+                     imported, shapes_of)
 
 
 def _module(source):
@@ -22,13 +23,8 @@ def _module(source):
     return imported(textwrap.dedent(source), "molecular_hunt")
 
 
-def _copies(args):
-    return [[list(row) if isinstance(row, list) else row for row in a] if isinstance(a, list)
-            else a.copy() if isinstance(a, np.ndarray) else a for a in args]
-
-
 def _wanted(func, args, wrt, dout):
-    return finite_differences(lambda *values: func(*_copies(values)), list(args), wrt, (dout,))
+    return finite_differences(lambda *values: func(*fresh_args(values)), list(args), wrt, (dout,))
 
 
 def _float_positions(args):
@@ -53,7 +49,7 @@ def assert_right(source, args, name="f", wrt=None, dout=1.0):
         got = got if len(positions) > 1 else (got,)
         for g, w in zip(got, want):
             assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
-    copies = _copies(args)
+    copies = fresh_args(args)
     with np.errstate(all="ignore"):
         got = backgen.backward(func, wrt=names).backward(*copies, dout=dout)
     got = got if len(positions) > 1 else (got,)
@@ -217,7 +213,7 @@ def test_decorated_potential_reading_a_module_constant_set_to_np_inf():
     func = _module(source)["f"]
     args = [_lattice(5, 3), 1.5]
     with np.errstate(all="ignore"):
-        got = backgen.backward(func).backward(*_copies(args))
+        got = backgen.backward(func).backward(*fresh_args(args))
     for g, w in zip(got, _wanted(func, args, [0, 1], 1.0)):
         assert_close(np.asarray(g, dtype=float), w, rtol=1e-5, atol=1e-6)
     assert_right(source, args)  # (generate reads BIG = np.inf as the module's number too)
@@ -297,7 +293,7 @@ def test_decorated_scalar_minimum_started_at_inf_imported_from_math():
     '''
     func = _module(source)["f"]
     args = [[0.5, -0.3, 0.9], 1.2]
-    got = backgen.backward(func).backward(*_copies(args))
+    got = backgen.backward(func).backward(*fresh_args(args))
     for g, w in zip(got, _wanted(func, args, [0, 1], 1.0)):
         assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
 

@@ -12,11 +12,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_close, finite_differences, generated_backward, imported, shapes_of
-
-
-def _copies(args):
-    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+from numeric import assert_close, finite_differences, fresh_args, generated_backward, imported, shapes_of
 
 
 def _with_nans(shape, seed):
@@ -38,10 +34,10 @@ def assert_right(source, args, wrt):
     func = imported(source, "nan_data")["f"]
     params = list(inspect.signature(func).parameters)
     with np.errstate(all="ignore"):
-        out = func(*_copies(args))
+        out = func(*fresh_args(args))
         assert np.all(np.isfinite(out)), "the case needs a finite output"
         dout = np.random.default_rng(3).standard_normal(np.shape(out)) if np.ndim(out) else 1.3
-        want = finite_differences(lambda *values: func(*_copies(values)), list(args),
+        want = finite_differences(lambda *values: func(*fresh_args(values)), list(args),
                                   [params.index(n) for n in wrt], (dout,))
     assert all(np.all(np.isfinite(g)) for g in want)
     for shapes in (None, shapes_of(func, args)):
@@ -49,7 +45,7 @@ def assert_right(source, args, wrt):
         for g, want_g in zip(got if len(wrt) > 1 else (got,), want):
             assert_close(np.asarray(g, dtype=float), want_g, rtol=1e-5, atol=1e-6)
     with np.errstate(all="ignore"):
-        got = backgen.backward(func, wrt=tuple(wrt)).backward(*_copies(args), dout=dout)
+        got = backgen.backward(func, wrt=tuple(wrt)).backward(*fresh_args(args), dout=dout)
     for g, want_g in zip(got if len(wrt) > 1 else (got,), want):
         assert_close(np.asarray(g, dtype=float), want_g, rtol=1e-5, atol=1e-6)
 

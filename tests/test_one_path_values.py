@@ -20,15 +20,11 @@ import pytest
 
 import backgen
 from every_way import deterministic
-from numeric import finite_differences
+from numeric import finite_differences, fresh_args
 
 X = np.arange(12.0).reshape(3, 4) / 10 + 0.1
 V = np.array([0.5, -0.4, 0.6, 0.2])
 SHAPES = {"x": "3, 4", "v": "4"}
-
-
-def _copies(values):
-    return [v.copy() if isinstance(v, np.ndarray) else v for v in values]
 
 
 def check(source, inputs, shapes=None, name="f"):
@@ -42,15 +38,15 @@ def check(source, inputs, shapes=None, name="f"):
     returned = 0
     for args in inputs:
         try:
-            out = func(*_copies(args))
+            out = func(*fresh_args(args))
         except UnboundLocalError:
             continue
         returned += 1
         outs = out if isinstance(out, tuple) else (out,)
         douts = tuple(np.linspace(0.5, 1.5, np.size(o)).reshape(np.shape(o)) if np.ndim(o) else 1.0 for o in outs)
-        got = backward(*_copies(args), *douts)
+        got = backward(*fresh_args(args), *douts)
         got = got if isinstance(got, tuple) else (got,)
-        want = finite_differences(lambda *values: func(*_copies(values)), list(args), range(len(args)), douts)
+        want = finite_differences(lambda *values: func(*fresh_args(values)), list(args), range(len(args)), douts)
         for g, w in zip(got, want):
             assert np.shape(g) == np.shape(w)
             np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import finite_differences, imported
+from numeric import finite_differences, fresh_args, imported
 
 RNG = np.random.default_rng(7)
 
@@ -27,10 +27,6 @@ def _module(source):
     return imported(textwrap.dedent(source), "physics_hunt")
 
 
-def _copies(args):
-    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
-
-
 def gradients(source, args, douts=(1.0,), name="f", shapes=None):
     """The gradients ``generate`` writes (for the float parameters) and central differences of them (one
     output, its gradient ``douts[0]``)."""
@@ -41,13 +37,13 @@ def gradients(source, args, douts=(1.0,), name="f", shapes=None):
     assert text == backgen.generate(source, name=name, **kwargs)  # deterministic
     generated = {}
     exec(compile(text, "<generated>", "exec"), generated)
-    copies = _copies(args)
+    copies = fresh_args(args)
     got = generated[f"{name}_backward"](*copies, dout=douts[0])  # (by name: parameters with defaults)
     for before, after in zip(args, copies):
         if isinstance(before, np.ndarray):
             np.testing.assert_array_equal(before, after, err_msg="the backward modified its arguments")
     wrt = _floats(args)
-    want = finite_differences(lambda *values: func(*_copies(values)), list(args), wrt, douts)
+    want = finite_differences(lambda *values: func(*fresh_args(values)), list(args), wrt, douts)
     return (got if len(wrt) > 1 else (got,)), want
 
 
@@ -55,8 +51,8 @@ def decorated(source, args, dout=1.0, name="f"):
     """The gradients the decorator gives (for the float parameters) and central differences of them."""
     func = _module(source)[name]
     wrt = _floats(args)
-    got = backgen.backward(func).backward(*_copies(args), dout=dout)
-    want = finite_differences(lambda *values: func(*_copies(values)), list(args), wrt, (dout,))
+    got = backgen.backward(func).backward(*fresh_args(args), dout=dout)
+    want = finite_differences(lambda *values: func(*fresh_args(values)), list(args), wrt, (dout,))
     return (got if len(wrt) > 1 else (got,)), want
 
 
@@ -333,7 +329,7 @@ def test_np_linalg_imported_by_name_in_a_closure_made_by_a_factory():
         predict = make_gp_funs(rbf_covariance)
     ''')
     args = [0.1 * RNG.normal(size=4), RNG.normal(size=(6, 1)), RNG.normal(size=6), RNG.normal(size=(3, 1))]
-    got = backgen.backward(namespace["predict"], wrt=("params",)).backward(*_copies(args))
+    got = backgen.backward(namespace["predict"], wrt=("params",)).backward(*fresh_args(args))
     want = finite_differences(namespace["predict"], args, [0], (1.0,))
     _compare((got,), want)
 
@@ -390,7 +386,7 @@ def test_a_generator_reading_module_constants_by_the_decorator():
     # supported": f itself reads neither SHAPES nor SCALE, so its live reading held neither
     args = [RNG.normal(size=(2, 13)), RNG.normal(size=(5, 1)), RNG.normal(size=(5, 1))]
     func = _module(UNPACK_LAYERS)["f"]
-    got = backgen.backward(func, wrt=("weights",)).backward(*_copies(args))
+    got = backgen.backward(func, wrt=("weights",)).backward(*fresh_args(args))
     _compare((got,), finite_differences(func, args, [0], (1.0,)))
     got, want = gradients(UNPACK_LAYERS, args, shapes={"weights": "2, 13", "inputs": "5, 1", "targets": "5, 1"})
     _compare(got, want)

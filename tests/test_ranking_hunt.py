@@ -15,11 +15,8 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_close, finite_differences, float_positions, generated_backward, imported, shapes_of
-
-
-def _copies(args):
-    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+from numeric import (assert_close, finite_differences, float_positions, fresh_args, generated_backward,
+                     imported, shapes_of)
 
 
 def assert_right(source, args, name="f", shapes=None, dout=1.0, refused_with_shapes=None):
@@ -30,7 +27,7 @@ def assert_right(source, args, name="f", shapes=None, dout=1.0, refused_with_sha
     func = imported(source, "ranking_hunt")[name]
     positions = float_positions(args)
     names = tuple(list(inspect.signature(func).parameters)[k] for k in positions)
-    want = finite_differences(lambda *values: func(*_copies(values)), list(args), positions, (dout,))
+    want = finite_differences(lambda *values: func(*fresh_args(values)), list(args), positions, (dout,))
     if refused_with_shapes:
         with pytest.raises(backgen.BackgenError, match=refused_with_shapes):
             backgen.generate(source, name=name, shapes=shapes or shapes_of(func, args), wrt=names)
@@ -40,7 +37,7 @@ def assert_right(source, args, name="f", shapes=None, dout=1.0, refused_with_sha
         for g, w in zip(got, want):
             assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
     with np.errstate(all="ignore"):
-        got = backgen.backward(func, wrt=names).backward(*_copies(args), dout=dout)
+        got = backgen.backward(func, wrt=names).backward(*fresh_args(args), dout=dout)
     got = got if len(positions) > 1 else (got,)
     for g, w in zip(got, want):
         assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)

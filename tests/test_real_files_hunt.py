@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_close, gradient, weighted
+from numeric import assert_close, fresh_args, gradient, weighted
 
 RNG = np.random.default_rng(2031)
 
@@ -29,10 +29,6 @@ def _module(tmp_path, text, tag):
     return module
 
 
-def _copies(args):
-    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
-
-
 def assert_layer_right(text, name, args, wrt):
     """The generated ``*_backward(dout, cache)`` of the layer ``name`` in ``text``, given the cache of
     the forward as Python runs it, matches central differences of sum(out * dout)."""
@@ -43,11 +39,11 @@ def assert_layer_right(text, name, args, wrt):
     module = backgen.generate(text, name=name)
     generated = {}
     exec(module, generated)
-    out, cache = forward(*_copies(args))
+    out, cache = forward(*fresh_args(args))
     dout = RNG.standard_normal(np.shape(out))
     got = generated[name.replace("_forward", "_backward")](dout.copy(), cache)
     got = got if isinstance(got, tuple) else (got,)
-    objective = weighted(lambda *a: forward(*_copies(a))[0], [dout])
+    objective = weighted(lambda *a: forward(*fresh_args(a))[0], [dout])
     assert len(got) == len(wrt)
     for g, k in zip(got, wrt):
         assert_close(g, gradient(objective, list(args), k))
@@ -149,7 +145,7 @@ def test_a_helper_written_out_in_its_caller_calls_its_own_helpers(tmp_path):
     args = [np.array([[0.0, 0.0], [1.1, 0.1], [0.2, 1.2]]), 0.1 * RNG.standard_normal((3, 2)), 0.01, 3]
     dout = RNG.standard_normal(3)
     got = backgen.backward(module.run, wrt=("R0", "V0")).backward(*args, dout=dout)
-    objective = weighted(lambda *a: module.run(*_copies(a)), [dout])
+    objective = weighted(lambda *a: module.run(*fresh_args(a)), [dout])
     for g, k in zip(got, (0, 1)):
         assert_close(g, gradient(objective, args, k))
 
@@ -193,7 +189,7 @@ def test_a_hidden_state_kept_as_a_view_of_the_slot_just_written_is_followed(tmp_
     assert_generated_right(RNN_SLOTS, args, (dout,))
     module = _module(tmp_path, RNN_SLOTS, "rnn_slots")
     got = backgen.backward(module.f).backward(*args, dout=dout)
-    objective = weighted(lambda *a: module.f(*_copies(a)), [dout])
+    objective = weighted(lambda *a: module.f(*fresh_args(a)), [dout])
     for g, k in zip(got, range(4)):
         assert_close(g, gradient(objective, args, k))
 
@@ -252,7 +248,7 @@ def test_positions_written_after_a_force_helper_read_them_are_followed(tmp_path)
     assert_generated_right(VERLET_ARRAY, args)
     module = _module(tmp_path, VERLET_ARRAY, "verlet_array")
     got = backgen.backward(module.f, wrt=("R0",)).backward(*args)
-    assert_close(got, gradient(lambda *a: module.f(*_copies(a)), args, 0))
+    assert_close(got, gradient(lambda *a: module.f(*fresh_args(a)), args, 0))
 
 
 @pytest.mark.parametrize("returned", ["pos[1:]", "pos", "pos.T", "np.asarray(pos)", "[pos][0]",
@@ -444,7 +440,7 @@ def test_a_loss_adding_regularization_to_its_own_gradients_in_place(tmp_path):
     assert_generated_right(NET_LOSS, args, name="net_loss")
     module = _module(tmp_path, NET_LOSS, "net_loss")
     got = backgen.backward(module.net_loss).backward(*args)
-    objective = lambda *a: module.net_loss(*_copies(a))[0]  # noqa: E731
+    objective = lambda *a: module.net_loss(*fresh_args(a))[0]  # noqa: E731
     for g, k in zip(got, (0, 1, 2, 3, 4, 6)):
         assert_close(g, gradient(objective, args, k))
 
@@ -480,6 +476,6 @@ def test_an_integrator_calling_the_function_it_is_given_says_how_to_differentiat
         backgen.backward(module.euler, wrt=("y0",)).backward(module.pend, *args, dout=np.ones((4, 2)))
     dout = RNG.standard_normal((4, 2))
     got = backgen.backward(module.run, wrt=("y0", "b")).backward(*args, dout=dout)
-    objective = weighted(lambda *a: module.run(*_copies(a)), [dout])
+    objective = weighted(lambda *a: module.run(*fresh_args(a)), [dout])
     for g, k in zip(got, (0, 2)):
         assert_close(g, gradient(objective, args, k))

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_close, finite_differences, imported
+from numeric import assert_close, finite_differences, fresh_args, imported, shape_specs
 
 
 @dataclass
@@ -39,24 +39,6 @@ def case(name, source, args, wrt=None, refused=None, plain_refused=None):
     CASES.append(Case(name, source, args, wrt, refused, plain_refused))
 
 
-def _copies(args):
-    return [a.copy() if isinstance(a, np.ndarray) else list(a) if isinstance(a, list) else a for a in args]
-
-
-def _shapes(names, args):
-    shapes = {}
-    for p, a in zip(names, args):
-        if isinstance(a, float):
-            shapes[p] = "float"
-        elif isinstance(a, np.ndarray) and a.dtype.kind in "fiub":
-            if a.dtype.kind == "b":
-                return None
-            shapes[p] = ("int " if a.dtype.kind in "iu" else "") + ", ".join(map(str, a.shape))
-        else:
-            return None
-    return shapes
-
-
 def full_source(source):
     return "import math\n\nimport numpy as np\n" + textwrap.dedent(source)
 
@@ -72,23 +54,23 @@ def gradients(source, args, way, wrt=None, name="f"):
         k for k, a in enumerate(args) if isinstance(a, float) or isinstance(a, np.ndarray) and a.dtype.kind == "f"]
     names = tuple(params[k] for k in positions)
     with np.errstate(all="ignore"):
-        out = func(*_copies(args))
+        out = func(*fresh_args(args))
     dout = np.ones(np.shape(out)) if np.ndim(out) else 1.0  # (the gradient of the sum of an array returned)
     if way == "decorator":
         with np.errstate(all="ignore"):
-            got = backgen.backward(func, wrt=names).backward(*_copies(args), dout=dout)
+            got = backgen.backward(func, wrt=names).backward(*fresh_args(args), dout=dout)
     else:
-        shapes = _shapes(params, args) if way == "shapes" else None
+        shapes = shape_specs(params, args) if way == "shapes" else None
         if way == "shapes" and shapes is None:
             return None, None
         text = backgen.generate(source, name=name, shapes=shapes, wrt=names)
         namespace = {}
         exec(compile(text, "<generated>", "exec"), namespace)
         with np.errstate(all="ignore"):
-            got = namespace[f"{name}_backward"](*_copies(args), dout=dout)
+            got = namespace[f"{name}_backward"](*fresh_args(args), dout=dout)
     got = got if len(positions) > 1 else (got,)
     with np.errstate(all="ignore"):
-        want = finite_differences(lambda *values: func(*_copies(values)), list(args), positions, (dout,))
+        want = finite_differences(lambda *values: func(*fresh_args(values)), list(args), positions, (dout,))
     return got, want
 
 

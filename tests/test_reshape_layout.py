@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import gradient, weighted
+from numeric import fresh_args, gradient, weighted
 from test_layout_checked import check_lines, checked
 
 
@@ -38,10 +38,6 @@ def _layouts(value):
     return [value.copy, lambda: np.array(value, order="F"), lambda: _strided(value)]
 
 
-def _copies(values):
-    return [v.copy() if isinstance(v, np.ndarray) else v for v in values]
-
-
 def assert_right(source, args, shapes=True):
     """The backward of ``f`` matches finite differences at ``args``, for arguments of every layout; the
     forward gives the same for each (NumPy's meaning does not depend on the layout here)."""
@@ -54,16 +50,16 @@ def assert_right(source, args, shapes=True):
     assert text == backgen.generate(source, name="f", shapes=given)
     generated = {}
     exec(compile(text, "<generated>", "exec"), generated)
-    output = forward(*_copies(args))
+    output = forward(*fresh_args(args))
     dout = randn(*np.shape(output), seed=7) if np.ndim(output) else 0.7
-    objective = weighted(lambda *trial: forward(*_copies(trial)), (dout,))
-    want = [gradient(objective, _copies(args), k) for k in range(len(args))]
+    objective = weighted(lambda *trial: forward(*fresh_args(trial)), (dout,))
+    want = [gradient(objective, fresh_args(args), k) for k in range(len(args))]
     for k in range(len(args)):
         for make in _layouts(args[k]):
-            trial = _copies(args)
+            trial = fresh_args(args)
             trial[k] = make()
             np.testing.assert_allclose(forward(*trial), output)  # (the same meaning, whatever the layout)
-            trial = _copies(args)  # (the forward may have written into them)
+            trial = fresh_args(args)  # (the forward may have written into them)
             trial[k] = make()
             got = generated["f_backward"](*trial, dout)
             got = got if len(args) > 1 else (got,)
@@ -275,7 +271,7 @@ def test_the_decorator_follows_a_reshape_of_a_c_contiguous_array_passed():
     f = _decorated()
     a, w = randn(3, 4), randn(2, seed=3)
     got = f.backward(a, w)
-    objective = weighted(lambda *trial: f(*_copies(trial)), (1.0,))
+    objective = weighted(lambda *trial: f(*fresh_args(trial)), (1.0,))
     for k in range(2):
         np.testing.assert_allclose(got[k], gradient(objective, [a.copy(), w.copy()], k), rtol=1e-5, atol=1e-6)
 
@@ -323,7 +319,7 @@ def test_the_decorator_refuses_a_reshape_of_a_list_given_where_it_is_read_again(
         f.backward([1.0, 2.0, 3.0], w)
     a = np.array([1.0, 2.0, 3.0])
     got = f.backward(a, w)
-    objective = weighted(lambda *trial: f(*_copies(trial)), (1.0,))
+    objective = weighted(lambda *trial: f(*fresh_args(trial)), (1.0,))
     for k in range(2):
         np.testing.assert_allclose(got[k], gradient(objective, [a.copy(), w.copy()], k), rtol=1e-5, atol=1e-6)
 

@@ -16,15 +16,11 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_close, finite_differences, float_positions, imported
+from numeric import assert_close, finite_differences, float_positions, fresh_args, imported
 
 
 def _module(source):
     return imported(source, "robotics_hunt")
-
-
-def _copies(args):
-    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
 
 
 def _run(text, name, args, douts):
@@ -32,7 +28,7 @@ def _run(text, name, args, douts):
     exec(compile(text, "<generated>", "exec"), namespace)
     with np.errstate(all="ignore"):
         keywords = {"dout": douts[0]} if len(douts) == 1 else {f"dout{i + 1}": d for i, d in enumerate(douts)}
-        return namespace[f"{name}_backward"](*_copies(args), **keywords)
+        return namespace[f"{name}_backward"](*fresh_args(args), **keywords)
 
 
 def _shapes(names, args):
@@ -52,11 +48,11 @@ def assert_right(source, args, name=None, wrt=None):
     params = list(inspect.signature(func).parameters)
     positions = float_positions(args) if wrt is None else wrt
     names = tuple(params[k] for k in positions)
-    out = func(*_copies(args))
+    out = func(*fresh_args(args))
     rng = np.random.default_rng(0)
     douts = tuple(1.3 if np.ndim(o) == 0 else rng.uniform(-1, 1, np.shape(o))
                   for o in (out if isinstance(out, tuple) else (out,)))
-    want = finite_differences(lambda *values: func(*_copies(values)), list(args), positions, douts)
+    want = finite_differences(lambda *values: func(*fresh_args(values)), list(args), positions, douts)
     for shapes in (None, _shapes(params, args)):
         text = backgen.generate(source, name=name, shapes=shapes, wrt=names)
         got = _run(text, name, args, douts)
@@ -64,7 +60,7 @@ def assert_right(source, args, name=None, wrt=None):
         for g, w in zip(got, want):
             assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)
     with np.errstate(all="ignore"):
-        got = backgen.backward(func, wrt=names).backward(*_copies(args), dout=douts if len(douts) > 1 else douts[0])
+        got = backgen.backward(func, wrt=names).backward(*fresh_args(args), dout=douts if len(douts) > 1 else douts[0])
     got = got if len(positions) > 1 else (got,)
     for g, w in zip(got, want):
         assert_close(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-5, atol=1e-6)

@@ -15,11 +15,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_close, finite_differences, generated_backward, imported, shapes_of
-
-
-def _copies(args):
-    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+from numeric import assert_close, finite_differences, fresh_args, generated_backward, imported, shapes_of
 
 
 def assert_right(source, args, wrt, name="f"):
@@ -30,16 +26,16 @@ def assert_right(source, args, wrt, name="f"):
     params = list(inspect.signature(func).parameters)
     positions = [params.index(w) for w in wrt]
     with np.errstate(all="ignore"):
-        out = func(*_copies(args))
+        out = func(*fresh_args(args))
     dout = np.random.default_rng(3).standard_normal(np.shape(out)) if np.ndim(out) else 1.3
-    want = finite_differences(lambda *values: func(*_copies(values)), list(args), positions, (dout,))
+    want = finite_differences(lambda *values: func(*fresh_args(values)), list(args), positions, (dout,))
     for shapes in (None, shapes_of(func, args)):
         got = generated_backward(source, args, name, shapes, tuple(wrt), dout)
         got = got if len(wrt) > 1 else (got,)
         for g, w in zip(got, want):
             assert_close(np.asarray(g, dtype=float), w, rtol=1e-5, atol=1e-6)
     with np.errstate(all="ignore"):
-        got = backgen.backward(func, wrt=tuple(wrt)).backward(*_copies(args), dout=dout)
+        got = backgen.backward(func, wrt=tuple(wrt)).backward(*fresh_args(args), dout=dout)
     got = got if len(wrt) > 1 else (got,)
     for g, w in zip(got, want):
         assert_close(np.asarray(g, dtype=float), w, rtol=1e-5, atol=1e-6)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import finite_differences, imported
+from numeric import finite_differences, fresh_args, imported
 
 RNG = np.random.default_rng(17)
 
@@ -22,10 +22,6 @@ RNG = np.random.default_rng(17)
 def _floats(args):
     return [k for k, a in enumerate(args)
             if isinstance(a, float) or isinstance(a, np.ndarray) and a.dtype.kind == "f"]
-
-
-def _copies(args):
-    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
 
 
 def _module(source):
@@ -43,13 +39,13 @@ def gradients(source, args, dout=1.0, name="f", shapes=None):
     assert text == backgen.generate(source, name=name, **kwargs)  # deterministic
     generated = {}
     exec(compile(text, "<generated>", "exec"), generated)
-    copies, dcopy = _copies(args), _copies([dout])
+    copies, dcopy = fresh_args(args), fresh_args([dout])
     got = generated[f"{name}_backward"](*copies, dout=dcopy[0])
     for before, after in zip(args + [dout], copies + dcopy):
         if isinstance(before, np.ndarray):
             np.testing.assert_array_equal(before, after, err_msg="the backward modified its arguments")
     wrt = _floats(args)
-    want = finite_differences(lambda *values: func(*_copies(values)), list(args), wrt, (dout,))
+    want = finite_differences(lambda *values: func(*fresh_args(values)), list(args), wrt, (dout,))
     return (got if len(wrt) > 1 else (got,)), want
 
 
@@ -57,8 +53,8 @@ def decorated(source, args, dout=1.0, name="f"):
     """The gradients the decorator gives (for the float parameters) and central differences of them."""
     func = _module(source)[name]
     wrt = _floats(args)
-    got = backgen.backward(func).backward(*_copies(args), dout=dout)
-    want = finite_differences(lambda *values: func(*_copies(values)), list(args), wrt, (dout,))
+    got = backgen.backward(func).backward(*fresh_args(args), dout=dout)
+    want = finite_differences(lambda *values: func(*fresh_args(values)), list(args), wrt, (dout,))
     return (got if len(wrt) > 1 else (got,)), want
 
 

@@ -19,27 +19,11 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_close, finite_differences, imported
+from numeric import assert_close, finite_differences, fresh_args, imported, shape_specs
 
 
 def _module(source):
     return imported(textwrap.dedent(source), "tseries_hunt")
-
-
-def _copies(args):
-    return [a.copy() if isinstance(a, np.ndarray) else list(a) if isinstance(a, list) else a for a in args]
-
-
-def _shapes(names, args):
-    shapes = {}
-    for p, a in zip(names, args):
-        if isinstance(a, float):
-            shapes[p] = "float"
-        elif isinstance(a, np.ndarray) and a.dtype.kind in "fiu":
-            shapes[p] = ("int " if a.dtype.kind in "iu" else "") + ", ".join(map(str, a.shape))
-        else:
-            return None
-    return shapes
 
 
 HEADER = "import math\n\nimport numpy as np\n"
@@ -57,19 +41,19 @@ def run_way(source, args, way, name="f", wrt=None, dout=1.0):
         k for k, a in enumerate(args) if isinstance(a, float) or isinstance(a, np.ndarray) and a.dtype.kind == "f"]
     names = tuple(params[k] for k in positions)
     with np.errstate(all="ignore"):
-        want = finite_differences(lambda *values: func(*_copies(values)), list(args), positions, (dout,))
+        want = finite_differences(lambda *values: func(*fresh_args(values)), list(args), positions, (dout,))
     if way == "decorator":
         with np.errstate(all="ignore"):
-            got = backgen.backward(func, wrt=names).backward(*_copies(args), dout=dout)
+            got = backgen.backward(func, wrt=names).backward(*fresh_args(args), dout=dout)
     else:
-        shapes = _shapes(params, args) if way == "shapes" else None
+        shapes = shape_specs(params, args) if way == "shapes" else None
         if way == "shapes" and shapes is None:
             return None
         text = backgen.generate(source, name=name, shapes=shapes, wrt=names)
         namespace = {}
         exec(compile(text, "<generated>", "exec"), namespace)
         with np.errstate(all="ignore"):
-            got = namespace[f"{name}_backward"](*_copies(args), dout=dout)
+            got = namespace[f"{name}_backward"](*fresh_args(args), dout=dout)
     got = got if len(positions) > 1 else (got,)
     return got, want
 
