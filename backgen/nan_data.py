@@ -129,8 +129,8 @@ def _tests_nan(text):
 
 
 def _scaled(op):
-    """``c * x``, ``x * c``, ``x / c``, ``-x``: one operand a variable, the others numbers written out,
-    its contribution the upstream scaled (nothing of the data read)."""
+    """``c * x``, ``x * c``, ``x / c``: one operand a variable, the other a number written out, its
+    contribution the upstream scaled (nothing of the data read)."""
     if op.rule not in ("mul", "np.multiply", "div", "np.divide"):
         return False
     variables = [k for k, a in enumerate(op.args) if isinstance(a, ir.Var)]
