@@ -1249,7 +1249,7 @@ class _Reverser(FlowReverser):
         lists = {self.adjoint.get(name) or fixed.get(name) or self.adjoint_name_free(name)
                  for name in self.staged.lists - self.dicts}
         return _with_copies(groups, copies, scalars, self.staged.modules["np"],
-                            bool(self.staged.shape_free), dicts, lists)
+                            bool(self.staged.shape_free), dicts, lists, frozenset(maybe_floats))
 
     def numbers_from_calls(self, groups):
         """A number's adjoint a helper's backward hands back is added to anew (``ds = ds + ds_h``), not
@@ -1649,20 +1649,22 @@ def _added_anew(items, aliases):
                         if isinstance(line, ir.AdjointLine) and line.accumulate and line.target in aliases else line)
 
 
-def _with_copies(items, copies, scalars, np_name, shape_free, dicts=frozenset(), lists=frozenset()):
+def _with_copies(items, copies, scalars, np_name, shape_free, dicts=frozenset(), lists=frozenset(),
+                 maybe_floats=frozenset()):
     """``items`` with the lines of ``copies`` (ids) assigning a copy (``x.copy()``), and those of
     ``scalars`` ``np.copy(x)`` (a float too); shape-free code (``shape_free``) copies all so, but the
     gradients of lists (``lists``: their names), which ``np.copy`` would make one array of (of items of
     several shapes, or None, it cannot): ``x.copy()``.  A line of a dict's gradient (``dicts``: their
     names) copies it as a dict (``dhs.copy()``), or is left as it is where it makes a new one (a
-    comprehension)."""
+    comprehension).  A line copying a name of ``maybe_floats`` (a gradient that is 0.0 where the forward
+    left its value None) is ``x * 1.0``: a float stays one."""
     out = []
     for line in items:
         if isinstance(line, ir.Group):
-            inner = _with_copies(line.lines, copies, scalars, np_name, shape_free, dicts, lists)
+            inner = _with_copies(line.lines, copies, scalars, np_name, shape_free, dicts, lists, maybe_floats)
             out.append(ir.Group(line.undoes, tuple(inner)))
         elif isinstance(line, ir.Block):
-            inner = _with_copies(line.body, copies, scalars, np_name, shape_free, dicts, lists)
+            inner = _with_copies(line.body, copies, scalars, np_name, shape_free, dicts, lists, maybe_floats)
             out.append(ir.Block(line.header, tuple(inner)))
         elif isinstance(line, ir.AdjointLine) and (line.target in dicts or line.source in dicts or
                                                    line.source.startswith("{")):  # (a dict's gradient: a dict, a name's
@@ -1670,6 +1672,10 @@ def _with_copies(items, copies, scalars, np_name, shape_free, dicts=frozenset(),
                        ir.AdjointLine(line.target, False, f"{line.source}.copy()"))
         elif (id(line) in copies or id(line) in scalars) and line.target in lists:  # (a list: no float)
             out.append(ir.AdjointLine(line.target, False, f"{source.wrap(line.source)}.copy()"))
+        elif (id(line) in scalars or id(line) in copies) and line.source in maybe_floats:  # (0.0 standing
+            # for an array's gradient where the forward left the value None: a float kept a float, which
+            # += of an array rebinds; np.copy would make it a 0-d array, into which no array is added)
+            out.append(ir.AdjointLine(line.target, False, f"{source.wrap(line.source)} * 1.0"))
         elif id(line) in copies and not shape_free:  # (shape-free: it may be a float)
             out.append(ir.AdjointLine(line.target, False, f"{source.wrap(line.source)}.copy()"))
         elif id(line) in scalars or id(line) in copies:

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import fresh_args, gradient, weighted
+from numeric import fresh_args, generated_backward, gradient, weighted
 
 
 def finite_differences(func, args, wrt, douts, eps=1e-6):
@@ -5681,3 +5681,31 @@ def test_a_helper_of_no_gradient_on_one_path_leaves_the_other_paths_call_its_gra
             x, a = -(layer(x, x) if x > 1.1 else step(x)), x
             return x * a
     ''', [x])
+
+
+def test_a_gradient_standing_in_as_a_number_for_a_value_still_none_takes_arrays_added_to_it():
+    """Long fuzz, seed 2026120610, program 15519: ``b`` first set in a loop on one path of an if (None
+    before); going back through the iterations where it was still None, its gradient is 0.0 there, and
+    copied before an array is added to it: ``np.copy(db)`` made a 0-d array, and ``+=`` of an array into
+    it raised.  A float is kept a float (``db * 1.0``)."""
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def f(v, n):
+        for row in v:
+            a = v.var(keepdims=True) / (1.5 + np.tile(v, 2) * np.tile(v, 2)) / (1.5 + np.linalg.norm(v) * np.linalg.norm(v))
+            if np.sum(a) < row:
+                continue
+            b = a.copy()
+            b *= b
+            c = b
+        b = b * 0.5 + b.mean(axis=0, keepdims=True)
+        d = a * c * a.reshape(1, -1)
+        return d * (a + a)
+    ''')
+    namespace = {}
+    exec(source, namespace)
+    v, dout = np.array([0.72, 0.33073099999999994, 0.741462, -0.432193]), np.linspace(-1.0, 1.0, 8).reshape(1, 8)
+    got = generated_backward(source, (v, 0), "f", {"v": "4", "n": "int"}, ("v",), dout)
+    want = finite_differences(lambda x: namespace["f"](x.copy(), 0), [v], [0], (dout,))[0]
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
