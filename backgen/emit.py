@@ -367,13 +367,16 @@ def staged_lines(items, depth=0, numbers=None, early=None, owned=None):
                 lines.append(f"{indent}{target} = {text}{comment if k == 0 else ''}")
             lines += [f"{indent}{name} = {item.target}" for name in early.get(item.target, ())]
         elif isinstance(item, ir.If):
-            lines.append(f"{indent}if {item.test}:")
-            body = staged_lines(item.body, depth + 1, numbers, early, owned)
+            always = item.always_breaks
+            inner = indent if always else indent + "    "
+            if not always:
+                lines.append(f"{indent}if {item.test}:")
+            body = staged_lines(item.body, depth + (not always), numbers, early, owned)
             if item.breaks:  # the carried values as the loop is left, then break
                 leaving = [(c, str(v)) for c, v in item.exits if v != ir.Var(c) and c not in early.get(str(v), ())]
                 if leaving:
-                    body.append(f"{indent}    {', '.join(c for c, _ in leaving)} = {', '.join(v for _, v in leaving)}")
-                body.append(f"{indent}    break")
+                    body.append(f"{inner}{', '.join(c for c, _ in leaving)} = {', '.join(v for _, v in leaving)}")
+                body.append(f"{inner}break")
             lines += body or [f"{indent}    pass"]
             if item.orelse:
                 lines.append(f"{indent}else:")
@@ -389,7 +392,8 @@ def staged_lines(items, depth=0, numbers=None, early=None, owned=None):
                     handed.setdefault(value.name, []).append(name)
             body = staged_lines(item.body, depth + 1, numbers, handed, owned)
             moves = [(name, str(value)) for name, value in item.exits
-                     if value != ir.Var(name) and name not in handed.get(str(value), ())]
+                     if value != ir.Var(name) and name not in handed.get(str(value), ())
+                     and not (item.body and isinstance(item.body[-1], ir.If) and item.body[-1].always_breaks)]
             if moves:  # at once: q, p = p, q + p swaps
                 body.append(f"{indent}    {', '.join(n for n, _ in moves)} = {', '.join(v for _, v in moves)}")
             lines += body or [f"{indent}    pass"]

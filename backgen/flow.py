@@ -25,7 +25,6 @@ statements into ``ir`` items:
 """
 
 import ast
-import copy
 import dataclasses
 import re
 
@@ -898,7 +897,7 @@ class StatementStager:
                                  f"the function builds with its keys written out (a display, dict(...)) and gives "
                                  f"no other key", it)
             raise self.error("the loop variable must be a single name", stmt.target)
-        body = restructure(stmt.body, self)
+        body = restructure(stmt.body)
         rebound = [n for s in stmt.body for n in source.walk(s) if isinstance(n, ast.Name)
                    and isinstance(n.ctx, ast.Store) and n.id == stmt.target.id]
         if rebound and stmt.target.id in self.read_outside(stmt, body):  # it leaves the loop with the body's value
@@ -1036,7 +1035,7 @@ class StatementStager:
     def while_stmt(self, stmt):
         if stmt.orelse:
             raise self.error("while ... else is not supported", stmt.orelse[0])
-        body = restructure(stmt.body, self)
+        body = restructure(stmt.body)
         self.loop(stmt, "while", "", "", None, body)
 
     def loop(self, stmt, kind, var, iterable, test, body, iterated=None, renew=False, carry=()):
@@ -2051,40 +2050,61 @@ def _paths_matching(stmts, match, owner=None):
     return found
 
 
-def restructure(stmts, stager):
-    """``if c: ...; continue`` and ``if c: ...; break`` as branches: the rest is the ``else`` (an ``else``
-    ending in the jump is the ``if not c`` it means)."""
+def restructure(stmts):
+    """A loop's body with its jumps as branches: ``if c: ...; break`` is an if whose body leaves the
+    loop (``breaks``), the rest of the iteration its ``else``; ``if c: ...; continue`` an if whose
+    ``else`` is the rest (an iteration ends where a branch ends).  An if holding a jump takes what
+    follows it into each of its branches that goes on; where every path breaks, the body ends in a
+    branch always taken (test ``True``, printed as a bare ``break``)."""
+    body, breaks = _jumps_as_branches(stmts)
+    if breaks:
+        always = ast.If(ast.Constant(True), [ast.Pass()], [])
+        always.breaks = True
+        body.append(_placed(always, stmts[-1]))
+    return body
+
+
+def _placed(node, at):
+    """``node`` (made here) and its children at ``at``'s position."""
+    for inner in ast.walk(node):
+        ast.copy_location(inner, at)
+    return node
+
+
+def _jumps_as_branches(stmts):
+    """``(statements, breaks)``: ``stmts`` (a path through a loop's body, to its end) with its jumps as
+    branches (see ``restructure``), and whether every path through them ends in a ``break`` (taken out:
+    the caller's branch breaks).  A ``continue`` ends its path as the end of the list does: what follows
+    a jump never runs, and an if holding one is the last statement of its list."""
     out = []
     for i, stmt in enumerate(stmts):
-        if isinstance(stmt, (ast.Break, ast.Continue)):
-            raise stager.error(f"{'break' if isinstance(stmt, ast.Break) else 'continue'} is supported "
-                               "as the last statement of an if inside a loop", stmt)
-        if isinstance(stmt, ast.If) and stmt.orelse and isinstance(stmt.orelse[-1], (ast.Break, ast.Continue)) \
-                and not (stmt.body and isinstance(stmt.body[-1], (ast.Break, ast.Continue))):
-            # if c: ... else: ...; break is if not c: ...; break, else the if's body (c tested once either way)
-            stmt = ast.copy_location(ast.If(ast.copy_location(ast.UnaryOp(ast.Not(), stmt.test), stmt.test),
-                                            stmt.orelse, stmt.body or [ast.copy_location(ast.Pass(), stmt)]), stmt)
-        if isinstance(stmt, ast.If) and stmt.body and isinstance(stmt.body[-1], (ast.Break, ast.Continue)):
-            rest = stmts[i + 1:]
-            new = ast.If(stmt.test, restructure(stmt.body[:-1], stager) or [ast.copy_location(ast.Pass(), stmt)],
-                         restructure(stmt.orelse + rest, stager))
-            new.breaks = isinstance(stmt.body[-1], ast.Break)
-            out.append(ast.copy_location(new, stmt))
-            return out
-        if isinstance(stmt, ast.If) and stmts[i + 1:] and _jumps(stmt):
-            # a break or continue in an if inside this one: the rest of the body runs on the paths that
-            # do not jump, so each branch goes on with its own copy of it
-            rest = stmts[i + 1:]
-            new = ast.If(stmt.test, restructure(stmt.body + tree_copy(rest), stager),
-                         restructure(stmt.orelse + rest, stager))
-            out.append(ast.copy_location(new, stmt))
-            return out
-        if isinstance(stmt, ast.If):
-            stmt = copy.copy(stmt)
-            stmt.body = restructure(stmt.body, stager)
-            stmt.orelse = restructure(stmt.orelse, stager)
-        out.append(stmt)
-    return out
+        if isinstance(stmt, _JUMPS):
+            return out, isinstance(stmt, ast.Break)
+        if not (isinstance(stmt, ast.If) and _jumps(stmt)):
+            out.append(stmt)
+            continue
+        rest = stmts[i + 1:]
+        body, body_breaks = _jumps_as_branches(_then(stmt.body, tree_copy(rest)))
+        orelse, orelse_breaks = _jumps_as_branches(_then(stmt.orelse, rest))
+        test = stmt.test
+        if body_breaks == orelse_breaks:  # (both break: so does the list; neither: a plain if)
+            new = ast.If(test, body or [ast.copy_location(ast.Pass(), stmt)], orelse)
+        else:
+            if orelse_breaks:  # the branch that breaks first: if not c
+                test, body, orelse = ast.copy_location(ast.UnaryOp(ast.Not(), test), test), orelse, body
+            new = ast.If(test, body or [ast.copy_location(ast.Pass(), stmt)], orelse)
+            new.breaks = True
+        out.append(ast.copy_location(new, stmt))
+        return out, body_breaks and orelse_breaks
+    return out, False
+
+
+_JUMPS = (ast.Break, ast.Continue)
+
+
+def _then(stmts, rest):
+    """``stmts`` followed by ``rest``, which runs only where a path of ``stmts`` does not jump."""
+    return stmts if source.ends_in(stmts, _JUMPS) else stmts + rest
 
 
 def _jumps(stmt):

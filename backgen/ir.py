@@ -120,6 +120,12 @@ class If:
     breaks: bool = False  # the body ends the enclosing loop (``if c: ...; break``)
     exits: tuple = ()  # with breaks: (carried name, value) as the loop is left
 
+    @property
+    def always_breaks(self):
+        """The branch of a loop body that ends in a bare ``break``: every path takes it (printed
+        without the ``if``, whose test is ``True``)."""
+        return self.breaks and self.test == "True" and not self.orelse
+
 
 @form
 class Loop:

@@ -490,6 +490,10 @@ class FlowReverser:
                         body.append(ir.AdjointLine(", ".join(c for c, _ in leaving), False,
                                                    ", ".join(v for _, v in leaving)))
                     body = body + [ir.Statement("break")]
+                if breaks and item.always_breaks:  # (a bare break ending the loop's body: no if around it)
+                    kept.extend(reversed(body))
+                    read |= _reads(item.body)
+                    continue
                 block = [ir.Block(f"if {item.test}:", tuple(body) or (ir.Statement("pass"),))]
                 if orelse:
                     block.append(ir.Block("else:", tuple(orelse)))
@@ -614,7 +618,8 @@ class FlowReverser:
                     self.needs_init.add(renamed[text])  # body sets on some paths only: None until set, where
                     # Python's a and b are unbound alike)
         body = _without_self_assignments(body)
-        if parallel:  # one simultaneous assignment: a, b = b, apb
+        if parallel and not (loop.body and isinstance(loop.body[-1], ir.If) and loop.body[-1].always_breaks):
+            # one simultaneous assignment: a, b = b, apb (none after a bare break ending the body)
             tail.append(ir.AdjointLine(", ".join(n for n, _ in parallel), False, ", ".join(v for _, v in parallel)))
         header = f"for {loop.var} in {loop.iterable}:" if loop.kind == "for" else f"while {loop.test}:"
         before, checks, ends = self.shape_guards(loop)

@@ -1037,6 +1037,8 @@ class Gen:
                     self.gen_block(inner.orelse, chain + [(node, "orelse"), (inner, "orelse")], ch.int(1, 2), loop)
             else:
                 self.gen_block(node.orelse, chain + [(node, "orelse")], ch.int(1, 3), loop)
+            if loop is not None and loop[2] and node.orelse and ch.coin(20):  # (both branches may jump)
+                node.orelse.append(Line(ch.pick(["break", "continue"] if loop[2] == "for" else ["break"])))
         if not node.body:
             block.pop()
             return False

@@ -47,8 +47,6 @@ CASES = [
     ("return in a loop", "def f(x):\n    for i in range(3):\n        return x\n    return x\n", 3, 9,
      "return inside a loop"),
     ("break outside a loop", "def f(x):\n    if x:\n        break\n    return x\n", 3, 9, "break outside a loop"),
-    ("break in the middle", "def f(x):\n    for i in range(3):\n        break\n        x = x * 2\n    return x\n",
-     3, 9, "break is supported as the last statement of an if"),
     ("write into an expression", "def f(x):\n    x.real[0] = 1.0\n    return x\n", 2, 5, "a part of an array"),
     ("global name", "def f(x):\n    return x * K\n", 2, 16, "name 'K' is not a parameter"),
     ("use before assignment", "def f(x):\n    y = z * x\n    z = x\n    return y\n", 2, 9, "used before it is assigned"),

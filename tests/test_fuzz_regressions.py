@@ -278,6 +278,123 @@ def test_a_loop_that_breaks_with_no_carried_value_is_undone_as_often_as_it_ran()
     ''', [V3.copy()], dout=D3)
 
 
+# --- jumps inside the branches that jump ------------------------------------------------------
+
+@pytest.mark.parametrize("v", [[0.58, 0.780731, 0.421462], [0.2, 0.3, 0.1], [1.5, 1.2, 0.9], [0.9, 0.8, 0.45]])
+def test_a_continue_inside_a_branch_that_breaks_goes_on_to_the_next_iteration(v):
+    """Long fuzz, seed 2026120611, program 13980: ``if m < 2.3: (if s < 5.8: ...; continue); break``.
+    The body of the branch that breaks held the ``continue`` path, and that path broke too (the
+    gradient 1/9 of the true one at the first inputs, which continue, fall through twice and end)."""
+    assert_right('''
+    def f(v: "3"):
+        for i in range(v.shape[0]):
+            v = v * 2.0 + v
+            if v.mean() < 2.3:
+                if np.sum(v) < 5.8:
+                    v += v
+                    continue
+                break
+        return v * v
+    ''', [np.array(v)], dout=D3)
+
+
+def test_the_long_fuzz_program_with_a_continue_inside_a_branch_that_breaks():
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def f(v, n):
+        if (v if v[1] < np.sum(v) else v).max() > np.sum(v):
+            return v, v @ np.ones(3)
+        for i in range(v.shape[0]):
+            if v.dot(v) < v.mean():
+                break
+            v = v * 2.0 + v
+            if v.mean() < 2.3:
+                if np.sum(v) < 5.8:
+                    for j in range(n):
+                        v += v
+                    continue
+                break
+        return np.tile(v, 2), v[[0, 1, 2]]
+    ''')
+    namespace = {}
+    exec(source, namespace)
+    v = np.array([0.58, 0.780731, 0.421462])
+    douts = (np.linspace(-0.2, 0.9, 6), np.array([-0.3, 0.2, 0.8]))
+    text = backgen.generate(source, name="f", shapes={"v": "3", "n": "int"}, wrt=("v",))
+    generated = {}
+    exec(compile(text, "<generated>", "exec"), generated)
+    got = generated["f_backward"](v.copy(), 1, *fresh_args(douts))
+    want = finite_differences(lambda x: namespace["f"](x.copy(), 1), [v], [0], douts)[0]
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("x", [0.81, 0.4, 0.2, 1.2])
+def test_a_break_inside_a_branch_that_breaks_leaves_with_the_values_it_has_there(x):
+    """``else: (if v > 0.8: break); break``: the values the outer break leaves with were set after
+    the branch's body, so the inner break's path went back through them too (twice the gradient)."""
+    assert_right('''
+    def f(v):
+        for i in range(4):
+            if math.sin(v * 6) > 0.0:
+                v = v * 1.3
+            else:
+                if v > 0.8:
+                    break
+                break
+            v = v * 0.7
+        return v * v
+    ''', [x])
+
+
+@pytest.mark.parametrize("x", [0.3, 0.9, 1.6, 2.4])
+@pytest.mark.parametrize("jumps", [("continue", "break"), ("break", "continue"), ("continue", "continue"),
+                                   ("break", "break")])
+def test_an_if_both_of_whose_branches_jump(x, jumps):
+    """Each branch ends in a jump, so what follows the if never runs (refused before)."""
+    first, second = jumps
+    assert_right(f'''
+    def f(v):
+        w = v * 0.5
+        for i in range(4):
+            v = v * 1.1 + math.sin(v) * 0.1
+            if math.sin(v * 5) > 0.0:
+                w = w + v * v
+                {first}
+            else:
+                w = w * v
+                {second}
+            w = w * 100.0
+        return v * w
+    ''', [x])
+
+
+@pytest.mark.parametrize("x", [0.3, 0.9, 1.6])
+def test_a_bare_break_or_continue_ending_a_loop_body(x):
+    """A loop body ending in ``break`` runs once (the code after the jump never runs); the generated
+    forward writes the ``break`` where the user did, with no ``if`` around it."""
+    text = assert_right('''
+    def f(v, n: int):
+        for i in range(n):
+            v = v * 1.5 + math.sin(v)
+            if v > 1.0:
+                v = v * v
+                continue
+            break
+            v = v * 3.0
+        return v
+    ''', [x, 3])
+    assert "if True" not in text and "        break\n" in text
+    assert_right('''
+    def f(v):
+        while v < 5.0:
+            v = v * 1.5 + 0.1
+            continue
+            v = v * 3.0
+        return v * v
+    ''', [x])
+
+
 # --- a value set on one path of an if ---------------------------------------------------------
 
 @pytest.mark.parametrize("x", [V3, np.array([0.1, 0.1, 0.1])])
