@@ -33,6 +33,7 @@ import re
 import sys
 import threading
 import types
+import weakref
 import warnings
 
 import numpy as np
@@ -69,27 +70,46 @@ DEEP_STACK_SIZE = 256 << 20  # bytes; 50,000 levels need about 16 MiB
 _deep_lock = threading.Lock()
 
 
-_depth = threading.local()
+_running = threading.local()  # .generations: this thread's generations running (a WeakSet of _Running)
+_PAUSED = []  # [True] while a generation has Python's cycle collector paused
+
+
+class _Running:
+    """A generation, running while an instance is alive (its block's frame holds it)."""
 
 
 @contextlib.contextmanager
 def _generation():
     """Python's cycle collector paused: generation allocates many small trees and no cycles, and
     on a large function the collector's passes over them would cost a quarter of the time.  When
-    the outermost generation ends, the texts it parsed are forgotten."""
+    the outermost generation ends, the texts it parsed are forgotten.  A generation is running while
+    its token lives, not by a count: an exception a signal handler raises (Ctrl-C, a caller's timeout
+    by SIGALRM) may leave the block before its ``finally`` runs, and the next generation then starts
+    as the outermost, the collector running again and the reads of the one left forgotten."""
+    generations = getattr(_running, "generations", None)
+    if generations is None:
+        generations = _running.generations = weakref.WeakSet()
+    token = _Running()
+    if not generations:
+        if _PAUSED and not gc.isenabled():  # (paused by a generation whose end never ran)
+            gc.enable()
+        _PAUSED.clear()
+        source.forget_texts()
+        kept_reads.keep()
+    generations.add(token)
     enabled = gc.isenabled()
     gc.disable()
-    _depth.value = getattr(_depth, "value", 0) + 1
-    if _depth.value == 1:
-        kept_reads.keep()
+    if enabled:
+        _PAUSED.append(True)
     try:
         yield
     finally:
-        _depth.value -= 1
-        if not _depth.value:
+        generations.discard(token)
+        if not generations:
             source.forget_texts()
             kept_reads.forget()
         if enabled:
+            _PAUSED.clear()
             gc.enable()
 
 

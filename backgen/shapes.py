@@ -40,6 +40,7 @@ import os
 import re
 import itertools
 import warnings
+import weakref
 import keyword
 import math
 from dataclasses import dataclass, replace
@@ -807,6 +808,7 @@ def bounded_memory(room=None):
     tight holds already (a run within a run bounded more tightly), it is kept."""
     try:
         import resource
+        _heal(resource)
         held = _held()
         room = sample_room() if room is None else room
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -816,16 +818,43 @@ def bounded_memory(room=None):
     limit = held + room
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
+    bound = _Bound()  # (alive while this block runs: see _heal)
+    _BOUNDS.add(bound)
     if soft != resource.RLIM_INFINITY and soft <= limit:
         with _halfway(held, soft):
             yield  # (bounded already, as tightly)
+        _BOUNDS.discard(bound)
         return
+    _REPLACED.append((soft, hard))
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     try:
         with _halfway(held, limit):
             yield
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        _REPLACED.pop()
+        _BOUNDS.discard(bound)
+
+
+class _Bound:
+    """A block of ``bounded_memory``, running while an instance is alive (the block's frame holds it)."""
+
+
+_BOUNDS = weakref.WeakSet()  # the blocks of bounded_memory running
+_REPLACED = []  # the limit each bound in force replaced, outermost first
+
+
+def _heal(resource):
+    """Where no block of ``bounded_memory`` runs but a limit one set was never put back, the limit it
+    replaced set again, and no halfway bound kept.  An exception a signal handler raises (Ctrl-C, a
+    caller's timeout by SIGALRM) may leave a block before its ``finally`` puts the limit back: the
+    process would keep the bound of a sample run (256 MiB above what it held then) and die of SIGSEGV
+    where its memory or its stack next grows past it."""
+    if _BOUNDS or not _REPLACED:
+        return
+    resource.setrlimit(resource.RLIMIT_AS, _REPLACED[0])
+    _REPLACED.clear()
+    _HALFWAY.set(None)
 
 
 @contextlib.contextmanager

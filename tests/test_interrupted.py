@@ -1,0 +1,66 @@
+"""A generation left by an exception a signal handler raises (Ctrl-C in a notebook, a caller's
+timeout by SIGALRM) may leave before the ``finally`` blocks that put the process back as it was
+have run.  The next generation puts it back: the address-space limit of a sample run (which,
+kept, makes the process die of SIGSEGV where its memory or stack next grows past it) and
+Python's cycle collector, which generation pauses.
+"""
+
+import gc
+
+import pytest
+
+import backgen
+from backgen import api, kept_reads, shapes
+
+resource = pytest.importorskip("resource")
+
+NUMPY_SOURCE = "import numpy as np\n\ndef f(x):\n    return np.sum(np.tanh(x) * x)\n"
+
+
+def test_a_sample_runs_memory_bound_left_in_place_is_put_back_by_the_next_generation(monkeypatch):
+    original = resource.getrlimit(resource.RLIMIT_AS)
+    if original[0] != resource.RLIM_INFINITY:
+        pytest.skip("the process is bounded already: sample runs keep that bound")
+    real = resource.setrlimit
+    calls = []
+
+    def interrupted(which, limits):  # the put-back stopped, as a signal handler's exception stops it
+        calls.append(limits)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real(which, limits)
+    try:
+        monkeypatch.setattr(resource, "setrlimit", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            with shapes.bounded_memory(1 << 30):
+                pass
+        monkeypatch.undo()
+        assert resource.getrlimit(resource.RLIMIT_AS) != original  # (left bounded, as the exception left it)
+        assert "np.tanh" in backgen.generate(NUMPY_SOURCE)  # (without shapes: sample runs, bounded)
+        assert resource.getrlimit(resource.RLIMIT_AS) == original
+        assert shapes._HALFWAY.get() is None
+    finally:
+        real(resource.RLIMIT_AS, original)
+
+
+def test_the_cycle_collector_paused_by_a_generation_left_runs_again_after_the_next(monkeypatch):
+    assert gc.isenabled()
+    real = kept_reads.forget
+    calls = []
+
+    def interrupted():  # the end of the generation stopped before the collector runs again
+        calls.append(None)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        real()
+    try:
+        monkeypatch.setattr(kept_reads, "forget", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            backgen.generate("def f(x):\n    return x * x\n")
+        assert not gc.isenabled()  # (as the exception left it)
+        assert "dx" in backgen.generate("def f(x):\n    return x * x\n")
+        assert gc.isenabled()
+        with api._generation():  # (a generation after it starts as the outermost: it keeps reads again)
+            assert kept_reads._STATE.known == {}
+    finally:
+        gc.enable()
