@@ -391,9 +391,8 @@ def staged_lines(items, depth=0, numbers=None, early=None, owned=None):
                 if name in item.fresh and isinstance(value, ir.Var) and value.name in branches - top:
                     handed.setdefault(value.name, []).append(name)
             body = staged_lines(item.body, depth + 1, numbers, handed, owned)
-            moves = [(name, str(value)) for name, value in item.exits
-                     if value != ir.Var(name) and name not in handed.get(str(value), ())
-                     and not (item.body and isinstance(item.body[-1], ir.If) and item.body[-1].always_breaks)]
+            moves = [] if item.always_leaves else [(name, str(value)) for name, value in item.exits
+                                                    if value != ir.Var(name) and name not in handed.get(str(value), ())]
             if moves:  # at once: q, p = p, q + p swaps
                 body.append(f"{indent}    {', '.join(n for n, _ in moves)} = {', '.join(v for _, v in moves)}")
             lines += body or [f"{indent}    pass"]

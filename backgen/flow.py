@@ -2087,13 +2087,10 @@ def _jumps_as_branches(stmts):
         body, body_breaks = _jumps_as_branches(_then(stmt.body, tree_copy(rest)))
         orelse, orelse_breaks = _jumps_as_branches(_then(stmt.orelse, rest))
         test = stmt.test
-        if body_breaks == orelse_breaks:  # (both break: so does the list; neither: a plain if)
-            new = ast.If(test, body or [ast.copy_location(ast.Pass(), stmt)], orelse)
-        else:
-            if orelse_breaks:  # the branch that breaks first: if not c
-                test, body, orelse = ast.copy_location(ast.UnaryOp(ast.Not(), test), test), orelse, body
-            new = ast.If(test, body or [ast.copy_location(ast.Pass(), stmt)], orelse)
-            new.breaks = True
+        if orelse_breaks and not body_breaks:  # the branch that breaks first: if not c
+            test, body, orelse = ast.copy_location(ast.UnaryOp(ast.Not(), test), test), orelse, body
+        new = ast.If(test, body or [ast.copy_location(ast.Pass(), stmt)], orelse)
+        new.breaks = body_breaks != orelse_breaks  # (both break: so does the list; neither: a plain if)
         out.append(ast.copy_location(new, stmt))
         return out, body_breaks and orelse_breaks
     return out, False

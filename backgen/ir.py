@@ -143,6 +143,12 @@ class Loop:
     def carried(self):
         return tuple(name for name, _ in self.exits)
 
+    @property
+    def always_leaves(self):
+        """Whether every path through the body breaks (it ends in a bare ``break``): no value is carried
+        into a next iteration."""
+        return bool(self.body) and self.body[-1].__class__ is If and self.body[-1].always_breaks
+
 
 def all_constant(atoms):
     """Whether every atom is a Const (``all(isinstance(a, Const) for a in atoms)``, without a generator)."""

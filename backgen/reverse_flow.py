@@ -618,7 +618,7 @@ class FlowReverser:
                     self.needs_init.add(renamed[text])  # body sets on some paths only: None until set, where
                     # Python's a and b are unbound alike)
         body = _without_self_assignments(body)
-        if parallel and not (loop.body and isinstance(loop.body[-1], ir.If) and loop.body[-1].always_breaks):
+        if parallel and not loop.always_leaves:
             # one simultaneous assignment: a, b = b, apb (none after a bare break ending the body)
             tail.append(ir.AdjointLine(", ".join(n for n, _ in parallel), False, ", ".join(v for _, v in parallel)))
         header = f"for {loop.var} in {loop.iterable}:" if loop.kind == "for" else f"while {loop.test}:"
