@@ -791,12 +791,12 @@ _STATM = [None, None]  # (the process id, a descriptor of its /proc/self/statm):
 
 
 def _held():
-    """The bytes of memory the process holds (its virtual size, which ``RLIMIT_AS`` bounds), read from
-    ``/proc/self/statm`` (OSError where the system has none)."""
+    """The bytes of data the process holds (its private writable memory, which ``RLIMIT_DATA`` bounds,
+    and its stack), read from ``/proc/self/statm`` (OSError where the system has none)."""
     pid = os.getpid()
     if _STATM[0] != pid:  # (a process forked from this one reads its own)
         _STATM[:] = [pid, os.open("/proc/self/statm", os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))]
-    return int(os.pread(_STATM[1], 64, 0).split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    return int(os.pread(_STATM[1], 64, 0).split()[5]) * os.sysconf("SC_PAGE_SIZE")
 
 
 @contextlib.contextmanager
@@ -805,13 +805,17 @@ def bounded_memory(room=None):
     process holds: code whose arrays multiply their sizes (``h = np.outer(h, h)`` in a loop) raises
     MemoryError on sample arrays, a refusal, rather than have the system end the process.  Where the
     system does not say (no ``resource`` module, no ``/proc``), nothing is bounded; where a bound as
-    tight holds already (a run within a run bounded more tightly), it is kept."""
+    tight holds already (a run within a run bounded more tightly), it is kept.  The bound is on the
+    process's data (``RLIMIT_DATA``), not its address space (``RLIMIT_AS``): a stack that must grow
+    where the address space is full ends the process with SIGSEGV (a deep call of staging after a
+    sample array took the room left), while a bound on data leaves the stack out and makes only
+    allocations fail."""
     try:
         import resource
         _heal(resource)
         held = _held()
         room = sample_room() if room is None else room
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
     except (ImportError, OSError, ValueError, AttributeError):
         yield
         return
@@ -826,12 +830,12 @@ def bounded_memory(room=None):
         _BOUNDS.discard(bound)
         return
     _REPLACED.append((soft, hard))
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
     try:
         with _halfway(held, limit):
             yield
     finally:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
         _REPLACED.pop()
         _BOUNDS.discard(bound)
 
@@ -848,11 +852,11 @@ def _heal(resource):
     """Where no block of ``bounded_memory`` runs but a limit one set was never put back, the limit it
     replaced set again, and no halfway bound kept.  An exception a signal handler raises (Ctrl-C, a
     caller's timeout by SIGALRM) may leave a block before its ``finally`` puts the limit back: the
-    process would keep the bound of a sample run (256 MiB above what it held then) and die of SIGSEGV
-    where its memory or its stack next grows past it."""
+    process would keep the bound of a sample run (256 MiB above what it held then) and raise
+    MemoryError wherever its data next grows past it."""
     if _BOUNDS or not _REPLACED:
         return
-    resource.setrlimit(resource.RLIMIT_AS, _REPLACED[0])
+    resource.setrlimit(resource.RLIMIT_DATA, _REPLACED[0])
     _REPLACED.clear()
     _HALFWAY.set(None)
 

@@ -71,17 +71,18 @@ def run_one(job, kind="both", shrink=False):
 
 
 def limit_memory(gib):
-    """Limit this process's address space (and its workers', which inherit it) to ``gib`` GiB, where
-    the system lets a process do so."""
+    """Limit this process's data (and its workers', which inherit it) to ``gib`` GiB, where the system
+    lets a process do so: a worker past it raises MemoryError (a bound on the address space would
+    also stop its stack from growing, a crash)."""
     try:
         import resource
     except ImportError:  # (not on this system: no limit)
         return
     limit = int(gib * 2 ** 30)
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
 
 
 def main(argv=None):
@@ -89,7 +90,7 @@ def main(argv=None):
     parser.set_defaults(count=2000)
     parser.add_argument("--kind", choices=["both", "numpy", "math"], default="both")
     parser.add_argument("--memory", type=float, default=4.0,
-                        help="GiB of address space each process may use (default 4): a random program (or its "
+                        help="GiB of data each process may hold (default 4): a random program (or its "
                              "generation) allocating more raises MemoryError instead of taking the machine's memory")
     parser.add_argument("--shrink", action="store_true",
                         help="also shrink each failing program (slower) and report the smaller one too")

@@ -1,5 +1,6 @@
 """Bad input: a BackgenError (a SyntaxError) at the user's line, never a traceback."""
 
+import os
 import textwrap
 import traceback
 import warnings
@@ -378,13 +379,48 @@ def test_sample_runs_that_outgrow_the_memory_they_may_take_are_refused(monkeypat
     import resource
     from backgen import shapes
     monkeypatch.setattr(shapes, "sample_room", lambda: 2 ** 28)  # (0.25 GiB; a machine's half in use)
-    before = resource.getrlimit(resource.RLIMIT_AS)
+    before = resource.getrlimit(resource.RLIMIT_DATA)
     with pytest.raises(BackgenError, match="MemoryError") as info:
         backgen.generate('import numpy as np\n\ndef f(X: "20000"):\n    h = np.outer(X, X)\n    return np.sum(h)\n')
     assert info.value.lineno == 4
-    assert resource.getrlimit(resource.RLIMIT_AS) == before
+    assert resource.getrlimit(resource.RLIMIT_DATA) == before
     assert "def f_backward(X" in backgen.generate('import numpy as np\n\ndef f(X: "200"):\n'
                                                    '    h = np.outer(X, X)\n    return np.sum(h)\n')
+
+
+def test_a_deep_call_after_a_sample_run_took_the_room_left_does_not_end_the_process():
+    # a sample run's arrays may take (almost) all the room the bound leaves, and staging goes on in the
+    # same block with calls deeper than any before: under a bound on the address space the stack could
+    # not grow there and the process died of SIGSEGV; the bound is on data, which leaves the stack out
+    import subprocess
+    import sys
+    from pathlib import Path
+    if not Path("/proc/self/statm").exists():
+        pytest.skip("sample runs are not bounded here")
+    script = textwrap.dedent("""
+        import sys
+        import numpy as np
+        from backgen import shapes
+        sys.setrecursionlimit(100000)
+        nested = []
+        for _ in range(30000):
+            nested = [nested]
+        with shapes.bounded_memory(2 ** 28):
+            kept = []
+            try:
+                while True:
+                    kept.append(np.ones(1 << 17))
+            except MemoryError:
+                pass
+            del kept[-2:]  # (2 MiB left: far less than the stack the call below grows)
+            text = repr(nested)
+        print(len(text))
+    """)
+    root = str(Path(backgen.__file__).parent.parent)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": root})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["60002"]
 
 
 def test_memory_running_out_is_not_called_nesting(monkeypatch):

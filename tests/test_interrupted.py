@@ -1,8 +1,8 @@
 """A generation left by an exception a signal handler raises (Ctrl-C in a notebook, a caller's
 timeout by SIGALRM) may leave before the ``finally`` blocks that put the process back as it was
-have run.  The next generation puts it back: the address-space limit of a sample run (which,
-kept, makes the process die of SIGSEGV where its memory or stack next grows past it) and
-Python's cycle collector, which generation pauses.
+have run.  The next generation puts it back: the data limit of a sample run (which, kept, makes
+the process raise MemoryError wherever its data next grows past it) and Python's cycle collector,
+which generation pauses.
 """
 
 import gc
@@ -18,7 +18,7 @@ NUMPY_SOURCE = "import numpy as np\n\ndef f(x):\n    return np.sum(np.tanh(x) * 
 
 
 def test_a_sample_runs_memory_bound_left_in_place_is_put_back_by_the_next_generation(monkeypatch):
-    original = resource.getrlimit(resource.RLIMIT_AS)
+    original = resource.getrlimit(resource.RLIMIT_DATA)
     if original[0] != resource.RLIM_INFINITY:
         pytest.skip("the process is bounded already: sample runs keep that bound")
     real = resource.setrlimit
@@ -35,12 +35,12 @@ def test_a_sample_runs_memory_bound_left_in_place_is_put_back_by_the_next_genera
             with shapes.bounded_memory(1 << 30):
                 pass
         monkeypatch.undo()
-        assert resource.getrlimit(resource.RLIMIT_AS) != original  # (left bounded, as the exception left it)
+        assert resource.getrlimit(resource.RLIMIT_DATA) != original  # (left bounded, as the exception left it)
         assert "np.tanh" in backgen.generate(NUMPY_SOURCE)  # (without shapes: sample runs, bounded)
-        assert resource.getrlimit(resource.RLIMIT_AS) == original
+        assert resource.getrlimit(resource.RLIMIT_DATA) == original
         assert shapes._HALFWAY.get() is None
     finally:
-        real(resource.RLIMIT_AS, original)
+        real(resource.RLIMIT_DATA, original)
 
 
 def test_the_cycle_collector_paused_by_a_generation_left_runs_again_after_the_next(monkeypatch):
