@@ -26,6 +26,7 @@ from .source import tree_copy
 
 _STATE = threading.local()  # .known: key -> (the function or text read, a copy of its Forward), in a generation
 _DEEP = frozenset({"nodes", "literals", "inlined"})  # (besides the trees: fields holding trees or nodes)
+_LEFT = frozenset({"_stagings"})  # (what was worked out of the Forward's own tree: stage.STAGINGS)
 
 
 def keep():
@@ -75,6 +76,9 @@ def _copied(forward):
     memo = {}
     new = copy.copy(forward)
     for name, value in list(forward.__dict__.items()):
+        if name in _LEFT:
+            del new.__dict__[name]
+            continue
         if isinstance(value, ast.AST) or name in _DEEP:
             value = tree_copy(value, memo)
         elif isinstance(value, (dict, set, list)):

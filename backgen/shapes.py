@@ -36,6 +36,7 @@ import builtins
 import sys
 import contextlib
 import contextvars
+import functools
 import os
 import re
 import itertools
@@ -53,6 +54,13 @@ from .errors import BackgenError
 from .rules import RULES, result_shapes
 
 PRIMES = (7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(text, filename, mode):
+    """``compile(text, filename, mode)``, kept: sample runs compile the same staged lines again and
+    again (a program written at several sample shapes, the same staging of it each time)."""
+    return compile(text, filename, mode)
 
 
 @dataclass(frozen=True)
@@ -499,7 +507,7 @@ def _probe(staged, returned, functions, label):
                  **{name: ast.literal_eval(text) for name, text in staged.constants}}
     with warnings.catch_warnings():  # (a SyntaxWarning of 1.0[0], which raises as it runs: the run says where)
         warnings.simplefilter("ignore", SyntaxWarning)
-        exec(compile("\n".join(lines) + "\n", f"<backgen {label} of {staged.name}>", "exec"), namespace)
+        exec(_compiled("\n".join(lines) + "\n", f"<backgen {label} of {staged.name}>", "exec"), namespace)
     namespace["_probe_lines"] = lines  # (where an operation raised: _failing_line)
     return namespace
 
@@ -1205,7 +1213,7 @@ class _Walker:
             code = self.parts.get(atom.source)
             if code is None:
                 try:
-                    code = self.parts[atom.source] = compile(atom.source, f"<backgen shapes of {self.staged.name}>",
+                    code = self.parts[atom.source] = _compiled(atom.source, f"<backgen shapes of {self.staged.name}>",
                                                              "eval")
                 except SyntaxError:
                     return None
@@ -1327,7 +1335,7 @@ class _Walker:
             part_name = f"{op.target}[{op.param('index')}]"
             code = self.parts.get(part_name)
             if code is None:
-                code = self.parts[part_name] = compile(part_name, f"<backgen shapes of {self.staged.name}>", "eval")
+                code = self.parts[part_name] = _compiled(part_name, f"<backgen shapes of {self.staged.name}>", "eval")
             try:
                 part = eval(code, self.namespace, env)
             except Exception:
@@ -1396,7 +1404,7 @@ class _Walker:
             code = self.parts.get(("param", name, text))
             if code is None:
                 wrapped = f"{_KEY}[{text}]" if name == "index" else text
-                code = self.parts[("param", name, text)] = compile(
+                code = self.parts[("param", name, text)] = _compiled(
                     wrapped, f"<backgen shapes of {self.staged.name}>", "eval")
             values[name] = eval(code, self.namespace, {**env, _KEY: _Key()} if name == "index" else env)
         return values
@@ -1415,7 +1423,7 @@ class _Walker:
                 try:
                     code = self.parts.get(part)
                     if code is None:
-                        code = self.parts[part] = compile(part, f"<backgen shapes of {self.staged.name}>", "eval")
+                        code = self.parts[part] = _compiled(part, f"<backgen shapes of {self.staged.name}>", "eval")
                     value = eval(code, self.namespace, env)
                 except Exception:  # noqa: BLE001 (a part of no value here: nothing to note)
                     continue
@@ -1488,7 +1496,7 @@ class _Walker:
         if id(op) in self.owned_writes:  # (the array itself, where no other name or view holds it: see owned)
             lines = ((op.target, f"{_OWNED}({op.args[0].name})"),) + lines[1:]
         text = "\n".join(f"{target} = {source}" for target, source in lines)
-        return compile(text, f"<backgen shapes of {self.staged.name}>", "exec")
+        return _compiled(text, f"<backgen shapes of {self.staged.name}>", "exec")
 
     def _common(self, op):
         """``(code, aliases, names, kept)``: the expression of a one-line ``op`` whose tree is known,
@@ -1508,7 +1516,7 @@ class _Walker:
                 return None
         code = self.common.get(text)
         if code is None:
-            code = self.common[text] = compile(text, f"<backgen shapes of {self.staged.name}>", "eval")
+            code = self.common[text] = _compiled(text, f"<backgen shapes of {self.staged.name}>", "eval")
         return code, tuple(renamed.values()), tuple(renamed), frozenset(kept)
 
     def zero_start(self, carried, value, loop):
@@ -1573,7 +1581,7 @@ class _Walker:
         code = self.parts.get(item.test)
         try:
             if code is None:
-                code = self.parts[item.test] = compile(item.test, f"<backgen shapes of {self.staged.name}>", "eval")
+                code = self.parts[item.test] = _compiled(item.test, f"<backgen shapes of {self.staged.name}>", "eval")
             bool(eval(code, self.namespace, env))
         except Exception as exc:  # noqa: BLE001 (a test that raises here: noted, the walk goes on)
             self.failed_tests.setdefault(id(item), (item, exc))
@@ -1590,7 +1598,7 @@ class _Walker:
         code = self.parts.get(item.test)
         try:
             if code is None:
-                code = self.parts[item.test] = compile(item.test, f"<backgen shapes of {self.staged.name}>", "eval")
+                code = self.parts[item.test] = _compiled(item.test, f"<backgen shapes of {self.staged.name}>", "eval")
             truth = bool(eval(code, self.namespace, env))
         except Exception:  # noqa: BLE001 (a value not known here: no truth noted)
             return None

@@ -23,6 +23,10 @@ Contract: ``stage(forward, wrt=None) -> ir.Staged`` (grammar in ``ir``).
 * Unknown names and functions raise ``BackgenError`` at the user's line, as
   does a ``wrt`` that is not a parameter's name or a list of them
   (``wrt_names`` reads it: ``"x"``, ``"x, w"`` or ``("x", "w")``).
+* A staging is kept in the Forward (``STAGINGS``) and given again where the same function (its
+  tree unchanged) is staged with the same arguments, of the shapes given only whether each is an
+  array and its kind: code written without shapes is staged once for its many sample runs.  The
+  ``ir.Staged`` given is immutable, and shared.
 """
 
 import ast
@@ -110,7 +114,33 @@ def stage(forward, wrt=None, specs=None, arrays=False, unmerged=False, written=f
         if arg.arg not in specs and arg.annotation is not None and spec(arg.annotation) is not None:
             specs[arg.arg] = spec(arg.annotation)
     arrays = arrays or any(s.dims for s in specs.values())
-    return _Stager(forward, arrays, unmerged, written, split_outputs).run(wrt, specs)
+    key = _staging_key(wrt, specs, arrays, unmerged, written, split_outputs)
+    known = forward.__dict__.setdefault(STAGINGS, {}) if key is not None else {}
+    tree = ast.dump(forward.func) if key is not None else None
+    entry = known.get(key)
+    if entry is not None and entry[0] is forward.func.body and entry[1] == tree:
+        return entry[2]
+    staged = _Stager(forward, arrays, unmerged, written, split_outputs).run(wrt, specs)
+    if key is not None:
+        known[key] = (forward.func.body, tree, staged)
+    return staged
+
+
+STAGINGS = "_stagings"  # (the field of a Forward's __dict__ holding its stagings: no dataclass field)
+
+
+def _staging_key(wrt, specs, arrays, unmerged, written, split_outputs):
+    """What a staging depends on besides the function (its tree, compared apart): of each parameter's
+    shape given, only whether it is an array and its kind (staging reads no size); None where ``wrt``
+    or ``written`` cannot be a key (a staging of it is not kept)."""
+    try:
+        key = (tuple(wrt) if isinstance(wrt, (list, tuple)) else wrt,
+               tuple(sorted((name, bool(s.dims), s.kind) for name, s in specs.items())),
+               bool(arrays), bool(unmerged), frozenset(written), bool(split_outputs))
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 _NUMPY_KINDS = frozenset({ast.Assign, ast.Call, ast.Subscript, ast.Attribute, ast.BinOp,

@@ -92,3 +92,26 @@ def test_a_string_can_rebind_math():
 def test_constants_are_folded_into_one_operand():
     assert body("def f(x):\n    return x * math.sqrt(2) / 3\n") == [
         "num = x * math.sqrt(2)  # (1)", "out = num / 3  # (2)"]
+
+
+def test_a_function_staged_again_alike_is_staged_once_and_a_changed_one_again():
+    # code written without shapes is staged for each of its sample runs: the staging is kept and given
+    # again for the same function and arguments (of the shapes given, only array or number and kind)
+    import ast
+
+    from backgen import parse
+    from backgen.shapes import Spec
+    from backgen.stage import stage
+    forward = parse.read("import numpy as np\n\ndef f(x, w):\n    h = np.tanh(x * w)\n    return np.sum(h)\n")
+    first = stage(forward, None, {"x": Spec((3,)), "w": Spec((3,))})
+    assert stage(forward, None, {"x": Spec((5,)), "w": Spec((5,))}) is first  # (sizes: the same staging)
+    assert stage(forward, ["x"], {"x": Spec((3,)), "w": Spec((3,))}) is not first  # (another wrt)
+    assert stage(forward, ["x"], {"x": Spec((3,)), "w": Spec((3,))}).wrt == ("x",)
+    number = stage(forward, None, {"x": Spec((3,)), "w": Spec(())})  # (w a number: staged for it)
+    assert number is not first and stage(forward, None, {"x": Spec((4,)), "w": Spec(())}) is number
+    forward.func.body[0].value.func.attr = "sin"  # (the tree changed in place: staged again)
+    changed = stage(forward, None, {"x": Spec((3,)), "w": Spec((3,))})
+    assert changed is not first and "np.sin" in " ".join(op.source for op in changed.body)
+    assert "np.tanh" in " ".join(op.source for op in first.body)
+    forward.func.body = [ast.parse("return np.sum(x * w)").body[0]]  # (a new body: staged again)
+    assert len(stage(forward, None, {"x": Spec((3,)), "w": Spec((3,))}).body) < len(changed.body)
