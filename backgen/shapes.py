@@ -801,10 +801,18 @@ _STATM = [None, None]  # (the process id, a descriptor of its /proc/self/statm):
 def _held():
     """The bytes of data the process holds (its private writable memory, which ``RLIMIT_DATA`` bounds,
     and its stack), read from ``/proc/self/statm`` (OSError where the system has none)."""
+    return _statm(5)
+
+
+def _statm(field):
+    """Field ``field`` of ``/proc/self/statm`` in bytes: 0 the address space mapped, 5 the data."""
     pid = os.getpid()
     if _STATM[0] != pid:  # (a process forked from this one reads its own)
         _STATM[:] = [pid, os.open("/proc/self/statm", os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))]
-    return int(os.pread(_STATM[1], 64, 0).split()[5]) * os.sysconf("SC_PAGE_SIZE")
+    return int(os.pread(_STATM[1], 64, 0).split()[field]) * os.sysconf("SC_PAGE_SIZE")
+
+
+_STACK_MARGIN = 64 << 20  # bytes of an address-space bound left to the stack and what is mapped later
 
 
 @contextlib.contextmanager
@@ -817,13 +825,18 @@ def bounded_memory(room=None):
     process's data (``RLIMIT_DATA``), not its address space (``RLIMIT_AS``): a stack that must grow
     where the address space is full ends the process with SIGSEGV (a deep call of staging after a
     sample array took the room left), while a bound on data leaves the stack out and makes only
-    allocations fail."""
+    allocations fail.  Where the process is bounded in address space already (by its user, a test
+    harness), the room is what that bound leaves, less a margin for the stack: the arrays then run
+    out of room before the address space does."""
     try:
         import resource
         _heal(resource)
         held = _held()
         room = sample_room() if room is None else room
         soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        space = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if space != resource.RLIM_INFINITY:
+            room = min(room, max(space - _statm(0) - _STACK_MARGIN, 0))
     except (ImportError, OSError, ValueError, AttributeError):
         yield
         return

@@ -388,10 +388,12 @@ def test_sample_runs_that_outgrow_the_memory_they_may_take_are_refused(monkeypat
                                                    '    h = np.outer(X, X)\n    return np.sum(h)\n')
 
 
-def test_a_deep_call_after_a_sample_run_took_the_room_left_does_not_end_the_process():
+@pytest.mark.parametrize("space", [None, 600 << 20], ids=["unbounded", "address space bounded by its user"])
+def test_a_deep_call_after_a_sample_run_took_the_room_left_does_not_end_the_process(space):
     # a sample run's arrays may take (almost) all the room the bound leaves, and staging goes on in the
     # same block with calls deeper than any before: under a bound on the address space the stack could
-    # not grow there and the process died of SIGSEGV; the bound is on data, which leaves the stack out
+    # not grow there and the process died of SIGSEGV; the bound is on data, which leaves the stack out,
+    # and where the process's user bounds its address space, the data's room ends before that bound
     import subprocess
     import sys
     from pathlib import Path
@@ -405,7 +407,11 @@ def test_a_deep_call_after_a_sample_run_took_the_room_left_does_not_end_the_proc
         nested = []
         for _ in range(30000):
             nested = [nested]
-        with shapes.bounded_memory(2 ** 28):
+        if SPACE is not None:  # (the user's bound: SPACE bytes above the address space mapped now)
+            import resource
+            mapped = int(open("/proc/self/statm").read().split()[0]) * 4096
+            resource.setrlimit(resource.RLIMIT_AS, (mapped + SPACE, resource.RLIM_INFINITY))
+        with shapes.bounded_memory(2 ** 28 if SPACE is None else 2 ** 30):
             kept = []
             try:
                 while True:
@@ -417,7 +423,8 @@ def test_a_deep_call_after_a_sample_run_took_the_room_left_does_not_end_the_proc
         print(len(text))
     """)
     root = str(Path(backgen.__file__).parent.parent)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+    done = subprocess.run([sys.executable, "-c", f"SPACE = {space}\n" + script], capture_output=True, text=True,
+                          timeout=120,
                           env={**os.environ, "PYTHONPATH": root})
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["60002"]
