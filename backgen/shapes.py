@@ -784,10 +784,9 @@ _HALFWAY = contextvars.ContextVar("backgen_sample_halfway", default=None)  # (bo
 def check_room():
     """Raise MemoryError where the process has taken more than half the room ``bounded_memory`` left
     sample runs: called as each iteration of a loop starts (the probe's, a helper's, the walk's), it
-    refuses values that grow from iteration to iteration before NumPy runs out of memory.  NumPy's
-    MemoryError is not enough there: where a large result leaves too little for the small buffers of
-    an operation (an addition that broadcasts), NumPy 2 allocates them without the interpreter's lock
-    and the process dies of SIGSEGV instead."""
+    refuses values that grow from iteration to iteration before NumPy runs out of memory: the refusal
+    comes with half the room still free, for the interpreter's own needs as the error unwinds, and the
+    memory a refused program took stays small."""
     halfway = _HALFWAY.get()
     if halfway is not None:
         if _held() > halfway:
