@@ -39,6 +39,7 @@ import contextvars
 import functools
 import os
 import re
+import threading
 import itertools
 import warnings
 import weakref
@@ -829,43 +830,70 @@ def bounded_memory(room=None):
     out of room before the address space does."""
     try:
         import resource
-        _heal(resource)
         held = _held()
         room = sample_room() if room is None else room
-        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
         space = resource.getrlimit(resource.RLIMIT_AS)[0]
         if space != resource.RLIM_INFINITY:
             room = min(room, max(space - _statm(0) - _STACK_MARGIN, 0))
     except (ImportError, OSError, ValueError, AttributeError):
         yield
         return
-    limit = held + room
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    bound = _Bound()  # (alive while this block runs: see _heal)
-    _BOUNDS.add(bound)
-    if soft != resource.RLIM_INFINITY and soft <= limit:
-        with _halfway(held, soft):
-            yield  # (bounded already, as tightly)
-        _BOUNDS.discard(bound)
-        return
-    _REPLACED.append((soft, hard))
-    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    bound = None
     try:
-        with _halfway(held, limit):
+        try:
+            with _LOCK:
+                _heal(resource)
+                if not _REPLACED:
+                    _REPLACED.append(resource.getrlimit(resource.RLIMIT_DATA))
+                hard = _REPLACED[0][1]
+                bound = _Bound(held + room if hard == resource.RLIM_INFINITY else min(held + room, hard))
+                _BOUNDS.add(bound)  # (alive while this block runs: see _heal)
+                in_force = _apply(resource)
+        except (OSError, ValueError):  # (a limit the system refuses: nothing bounded)
+            in_force = None
+        if in_force is None:
             yield
+        else:
+            with _halfway(held, in_force):
+                yield
     finally:
-        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
-        _REPLACED.pop()
-        _BOUNDS.discard(bound)
+        if bound is not None:
+            with _LOCK:
+                _BOUNDS.discard(bound)
+                try:
+                    _apply(resource)
+                except (OSError, ValueError):
+                    pass
 
 
 class _Bound:
-    """A block of ``bounded_memory``, running while an instance is alive (the block's frame holds it)."""
+    """A block of ``bounded_memory``, running while an instance is alive (the block's frame holds it),
+    with the limit it asks for."""
+
+    def __init__(self, limit):
+        self.limit = limit
 
 
-_BOUNDS = weakref.WeakSet()  # the blocks of bounded_memory running
-_REPLACED = []  # the limit each bound in force replaced, outermost first
+_LOCK = threading.Lock()  # (blocks of several threads: one process, one limit)
+_BOUNDS = weakref.WeakSet()  # the blocks of bounded_memory running, in any thread
+_REPLACED = []  # [the limit in force before the blocks running set one], or [] where none runs
+
+
+def _apply(resource):
+    """Set the limit the blocks running ask for: the tightest of theirs and the one they replaced; where
+    none runs, the one replaced, forgotten.  Returns the soft limit in force."""
+    if not _REPLACED:
+        return resource.getrlimit(resource.RLIMIT_DATA)[0]
+    soft, hard = _REPLACED[0]
+    if not _BOUNDS:
+        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+        _REPLACED.clear()
+        return soft
+    limit = min(bound.limit for bound in list(_BOUNDS))
+    if soft != resource.RLIM_INFINITY:
+        limit = min(limit, soft)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    return limit
 
 
 def _heal(resource):
@@ -876,8 +904,7 @@ def _heal(resource):
     MemoryError wherever its data next grows past it."""
     if _BOUNDS or not _REPLACED:
         return
-    resource.setrlimit(resource.RLIMIT_DATA, _REPLACED[0])
-    _REPLACED.clear()
+    _apply(resource)
     _HALFWAY.set(None)
 
 

@@ -2,7 +2,8 @@
 timeout by SIGALRM) may leave before the ``finally`` blocks that put the process back as it was
 have run.  The next generation puts it back: the data limit of a sample run (which, kept, makes
 the process raise MemoryError wherever its data next grows past it) and Python's cycle collector,
-which generation pauses.
+which generation pauses.  Sample runs of several threads share the process's one limit: the last
+to end puts back the limit the first found.
 """
 
 import gc
@@ -64,3 +65,41 @@ def test_the_cycle_collector_paused_by_a_generation_left_runs_again_after_the_ne
             assert kept_reads._STATE.known == {}
     finally:
         gc.enable()
+
+
+def test_blocks_of_two_threads_leave_the_limit_as_they_found_it():
+    # one process, one limit: a block of a thread that ends while another thread's still runs leaves
+    # that one's bound in force, and the last to end puts back the limit found (the blocks of two threads
+    # used to put back each other's, the process left bounded for good)
+    import threading
+    original = resource.getrlimit(resource.RLIMIT_DATA)
+    if original[0] != resource.RLIM_INFINITY:
+        pytest.skip("the process is bounded already: sample runs keep that bound")
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+    seen = {}
+
+    def first():
+        with shapes.bounded_memory(1 << 30):
+            a_in.set()
+            b_in.wait(10)
+        a_out.set()
+
+    def second():
+        a_in.wait(10)
+        with shapes.bounded_memory(1 << 28):  # (tighter: in force while both run)
+            b_in.set()
+            seen["both"] = resource.getrlimit(resource.RLIMIT_DATA)[0]
+            a_out.wait(10)
+            seen["alone"] = resource.getrlimit(resource.RLIMIT_DATA)[0]
+    try:
+        threads = [threading.Thread(target=first), threading.Thread(target=second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        held = shapes._held()
+        assert seen["both"] != resource.RLIM_INFINITY and seen["both"] < held + (1 << 29)
+        assert seen["alone"] == seen["both"]  # (the first's end leaves the second bounded as it was)
+        assert resource.getrlimit(resource.RLIMIT_DATA) == original
+    finally:
+        resource.setrlimit(resource.RLIMIT_DATA, original)
