@@ -874,7 +874,8 @@ class _Bound:
         self.limit = limit
 
 
-_LOCK = threading.Lock()  # (blocks of several threads: one process, one limit)
+_LOCK = threading.RLock()  # (blocks of several threads: one process, one limit; a signal handler generating
+# while its thread holds the lock takes it again rather than waiting for itself)
 _BOUNDS = weakref.WeakSet()  # the blocks of bounded_memory running, in any thread
 _REPLACED = []  # [the limit in force before the blocks running set one], or [] where none runs
 
