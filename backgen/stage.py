@@ -115,14 +115,15 @@ def stage(forward, wrt=None, specs=None, arrays=False, unmerged=False, written=f
             specs[arg.arg] = spec(arg.annotation)
     arrays = arrays or any(s.dims for s in specs.values())
     key = _staging_key(wrt, specs, arrays, unmerged, written, split_outputs)
-    known = forward.__dict__.setdefault(STAGINGS, {}) if key is not None else {}
-    tree = ast.dump(forward.func) if key is not None else None
+    if key is None:
+        return _Stager(forward, arrays, unmerged, written, split_outputs).run(wrt, specs)
+    known = forward.__dict__.setdefault(STAGINGS, {})
+    body, tree = forward.func.body, ast.dump(forward.func)
     entry = known.get(key)
-    if entry is not None and entry[0] is forward.func.body and entry[1] == tree:
+    if entry is not None and entry[0] is body and entry[1] == tree:
         return entry[2]
     staged = _Stager(forward, arrays, unmerged, written, split_outputs).run(wrt, specs)
-    if key is not None:
-        known[key] = (forward.func.body, tree, staged)
+    known[key] = (body, tree, staged)
     return staged
 
 
