@@ -1879,9 +1879,19 @@ def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, un
     # each call site records the arguments it was called with, to learn their shapes
     sites = {id(op): k for k, op in enumerate(calls)}
     recorded = {k: [] for k in range(len(calls))}
-    functions = {f"_site{k}": _recorder(_callable(*helpers[op.param("function")]), recorded[k])
-                 for k, op in enumerate(calls)}
-    functions.update({name: _callable(*pair) for name, pair in tested.items()})
+    functions = {}
+    for name in dict.fromkeys([*(op.param("function") for op in calls), *tested]):
+        try:
+            run = _callable(*(tested[name] if name in tested else helpers[name]))
+        except BackgenError as error:  # a helper it calls returns a constant (def _part2(make, N): return
+            func = inlined(forward, name) if getattr(error, "constant_return", None) and not chain \
+                else None  # make(N), given a helper returning np.zeros): written out here, as that one is
+            if func is None:
+                raise
+            raise _Inlined(func) from None
+        functions[name] = run
+    functions = {**{f"_site{k}": _recorder(functions[op.param("function")], recorded[k])
+                    for k, op in enumerate(calls)}, **{name: functions[name] for name in tested}}
 
     def probed(op):
         if op.rule != "call":

@@ -5826,3 +5826,35 @@ def test_a_gradient_standing_in_as_a_number_for_a_value_still_none_takes_arrays_
     got = generated_backward(source, (v, 0), "f", {"v": "4", "n": "int"}, ("v",), dout)
     want = finite_differences(lambda x: namespace["f"](x.copy(), 0), [v], [0], (dout,))[0]
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("made", ["_part2(_part1, N, C)", "_part3(N, C)", "_part1(N, C)"])
+def test_a_helper_whose_helper_returns_a_constant_is_written_out_where_it_is_called(made):
+    """out = _part2(_part1, N, C), a helper passing its sizes to one returning np.zeros (directly, or
+    through two helpers): out is a constant array the loops fill, its helpers written out in f rather
+    than refused as returning a value that carries no gradient."""
+    source = f"""
+    def _part1(N, C):
+        N = np.zeros((N, C, 2, 2))
+        return N
+
+    def _part2(_part1, N, C):
+        return _part1(N, C)
+
+    def _part3(N, C):
+        return _part2(_part1, N, C)
+
+    def f(x):
+        N, C, H, W = x.shape
+        out = {made}
+        for n in range(N):
+            for c in range(C):
+                for i in range(2):
+                    for j in range(2):
+                        window = x[n, c, 2 * i:2 + i + 2, 2 * j:2 * j + 2]
+                        out[n, c, i, j] = np.max(window)
+        return (out, out)
+    """
+    x = np.random.default_rng(5).permutation(32).reshape(1, 2, 4, 4) / 10.0 - 1.3
+    rng = np.random.default_rng(6)
+    assert_right(source, (x,), (rng.standard_normal((1, 2, 2, 2)), rng.standard_normal((1, 2, 2, 2))))
