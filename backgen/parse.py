@@ -1242,6 +1242,8 @@ def _class_constants(module, last):
     class the module binds otherwise too, nor of a name the module ever sets through the class
     (``BatchNorm.EPS = 1e-3``)."""
     classes, written = _plain_classes(module, last)
+    if not classes:  # (nor settings objects of a class of its own)
+        return {}
     found = {}
     enums = _enum_bases(module)
     for name, node in classes.items():
@@ -1413,6 +1415,8 @@ def _plain_classes(module, last):
     for node in module.body:
         if isinstance(node, ast.ClassDef):
             classes[node.name] = node if node.name not in classes else None
+    if not classes:  # (a module of functions alone: no class to read, one walk of its statements)
+        return classes, set()
     bound = set(rebound_globals(module))
     for node in module.body:  # (the class's name bound otherwise at the top level or in a block)
         if not isinstance(node, ast.ClassDef):
@@ -1435,6 +1439,8 @@ def _source_static_calls(forward, module, last):
     ``@staticmethod`` alone), in the function or in such a method, made calls of a helper, that method
     as a function of the module."""
     classes, written = _plain_classes(module, last)
+    if not classes:
+        return
 
     def static_calls(func):
         bound = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \

@@ -970,12 +970,22 @@ def needed(names):
         name = todo.pop()
         if name not in found:
             found.add(name)
-            todo += [node.id for node in walk(ast.parse(HELPERS[name]))
-                     if isinstance(node, ast.Name) and node.id in HELPERS and node.id != name]
+            todo += _named_helpers(name)
     return [name for name in HELPERS if name in found]
+
+
+@functools.lru_cache(maxsize=None)
+def _named_helpers(name):
+    """The other helpers helper ``name`` calls or names."""
+    return tuple(node.id for node in walk(ast.parse(HELPERS[name]))
+                 if isinstance(node, ast.Name) and node.id in HELPERS and node.id != name)
 
 
 def modules(name):
     """The canonical modules (``np``, ``math``) a helper refers to."""
-    names = names_of(ast.parse(HELPERS[name]))
-    return sorted(names & {"np", "math"})
+    return list(_modules(name))
+
+
+@functools.lru_cache(maxsize=None)
+def _modules(name):
+    return tuple(sorted(names_of(ast.parse(HELPERS[name])) & {"np", "math"}))
