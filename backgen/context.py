@@ -493,6 +493,8 @@ class GradContext:
             if position is not None and self.rule.broadcast and others and \
                     all(self._number(t) for t in others):  # against numbers alone: the operand's own shape
                 return text
+            if position is not None and self._reverse.same_shape(self.op, position):
+                return text  # the result's shape at every rank, propagated through the rules: nothing broadcast
             return f"_unbroadcast({text}, {operand})"
         target = self.shape(which)
         if from_shape is None:

@@ -32,7 +32,7 @@ import keyword
 import re
 from dataclasses import replace
 
-from . import ir, source
+from . import ir, shape_terms, source
 from .row_products import row_products
 
 
@@ -385,6 +385,24 @@ class FlowReverser:
         found[key] = (staged, frozenset(numbers))
         self._numbers_found = found
         return found[key][1]
+
+    def same_shape(self, op, position):
+        """Shape-generic code: whether operand ``position`` of ``op`` has the shape of its result at every
+        rank and size (``shape_terms``), so that its gradient needs no sum over broadcast axes.  Never
+        where a parameter's sample is a number or of size-one axes only: an output made of it may then
+        be an array of ones, whose upstream gradient defaults to the number 1.0, and the gradient a
+        number where the operand is an array, which the sum broadcasts (elsewhere an output of a
+        parameter's shape has an axis longer than one at the samples, and its gradient is asked for)."""
+        staged = self.staged
+        if not staged.shape_free:
+            return False
+        found = getattr(self, "_terms_found", None)
+        if found is None or found[0] is not staged:
+            numbers = self.surely_numbers()
+            ones = any(type(staged.shapes.get(n)) is tuple and all(d == 1 for d in staged.shapes[n])
+                       for n in staged.params if n not in numbers)
+            found = self._terms_found = (staged, None if ones else shape_terms.Terms(staged, numbers))
+        return found[1] is not None and found[1].same_shape(op, position)
 
     def prune_saves(self, groups):
         """Save and restore only the carried values the backward reads (in the loop or after it)."""
