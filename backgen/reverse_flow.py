@@ -398,7 +398,7 @@ class FlowReverser:
             return False
         found = getattr(self, "_terms_found", None)
         if found is None or found[0] is not staged:
-            numbers = self.surely_numbers()
+            numbers = self.surely_numbers() | {p for p in staged.params if self.surely_number(p)}
             ones = any(type(staged.shapes.get(n)) is tuple and all(d == 1 for d in staged.shapes[n])
                        for n in staged.params if n not in numbers)
             found = self._terms_found = (staged, None if ones else shape_terms.Terms(staged, numbers))

@@ -206,3 +206,20 @@ def test_no_sum_is_left_out_where_a_parameter_is_sampled_as_a_number_or_ones(sam
     product = next(op for op in ir.ops_in(staged.body) if op.rule == "mul")
     assert _Reading(staged).same_shape(product, 0) is kept
     assert not _Reading(dataclasses.replace(staged, shape_free=())).same_shape(product, 0)  # (shapes given)
+
+
+def test_a_number_parameter_beside_an_array_sums_only_what_the_number_takes():
+    """Huber's loss, delta a number by its default: the array's values keep its shape (the comparison
+    with delta too), and only the gradients of delta and of what is made of it alone are summed."""
+    source, text = generated("""
+    def f(r, delta=1.0):
+        a = np.abs(r)
+        return np.sum(np.where(a <= delta, 0.5 * r ** 2, delta * (a - 0.5 * delta)))
+    """)
+    summed = [line.split("=")[0].strip() for line in backward_of(text).splitlines() if "_unbroadcast(" in line]
+    assert summed and all(name.startswith(("ddelta", "dprod")) for name in summed), summed
+    assert len(summed) == 2, text
+    rng = np.random.default_rng(4)
+    r = rng.uniform(-2.0, 2.0, (3, 4))
+    r[np.abs(np.abs(r) - 1.0) < 0.05] = 0.3  # (away from the kink)
+    assert_generated_right(source, (r, 1.0), (1.0,))
