@@ -16,8 +16,12 @@ empty set: a number).  Atoms:
   bound by no operation here, or by more than one (a loop's carried value, a loop's variable, a
   name both branches of an ``if`` bind, a parameter bound again): its shape may change, so each
   read is an atom of its own, equal to no other;
+* ``("within", term, id(op))``: a reduction that keeps its operand's axes (``keepdims=True``) or
+  sums along the first (``axis=0``: the trailing axes stay), of an operand of ``term``: of its own
+  shape, which broadcasts into the operand's, so that a broadcast of both is the operand's (the
+  atom is left out of a union holding ``term``);
 * ``("made", id(op))``: the result of an operation whose rule neither keeps nor broadcasts its
-  operands' shapes (a reduction, an index, a product of matrices).
+  operands' shapes (another reduction, an index, a product of matrices).
 
 A name bound once has the term of its one operation, in the atoms that operation read at its
 latest run, which is the value the name holds.  The rules' statements of their results' shapes
@@ -40,6 +44,18 @@ _COPIES = {result_shapes.SHAPES["copy"], result_shapes.SHAPES["np.copy"]}
 _EITHER = result_shapes.SHAPES["select"]
 _NUMBER = result_shapes.number
 _INERT = result_shapes.SHAPES["inert"]
+_REDUCTION = result_shapes.reduction
+
+
+def _joined(terms):
+    """The term of the broadcast of ``terms``: their atoms together, less each ``within`` atom whose
+    operand's term the others hold (a reduction keeping its operand's axes broadcasts into it)."""
+    joined = frozenset().union(*terms)
+    inside = [atom for atom in joined if atom[0] == "within"]
+    for atom in inside:
+        if atom[1] <= joined - {atom}:
+            joined -= {atom}
+    return joined
 
 
 def _compared(op):
@@ -102,9 +118,12 @@ class Terms:
             return self.read(op, 0)
         if statement in _BROADCASTS and op.args and not lists:
             given = [k for k, a in enumerate(op.args) if not (a.__class__ is ir.Const and a.source == "None")]
-            return frozenset().union(*(self.read(op, k) for k in given))
+            return _joined([self.read(op, k) for k in given])
         if statement is _INERT and op.args and not lists and _compared(op):
-            return frozenset().union(*(self.read(op, k) for k in range(len(op.args))))
+            return _joined([self.read(op, k) for k in range(len(op.args))])
+        if statement is _REDUCTION and len(op.args) == 1 and not lists and (
+                op.param("keepdims") == "True" or op.param("axis") == "0" and op.param("keepdims") is None):
+            return frozenset({("within", self.read(op, 0), id(op))})
         if statement is _EITHER and len(op.args) >= 2 and not lists:
             first, second = self.read(op, len(op.args) - 2), self.read(op, len(op.args) - 1)
             if first == second:

@@ -223,3 +223,57 @@ def test_a_number_parameter_beside_an_array_sums_only_what_the_number_takes():
     r = rng.uniform(-2.0, 2.0, (3, 4))
     r[np.abs(np.abs(r) - 1.0) < 0.05] = 0.3  # (away from the kink)
     assert_generated_right(source, (r, 1.0), (1.0,))
+
+
+NORMALIZING = [
+    """
+    def f(x):
+        e = np.exp(x - np.max(x, axis=-1, keepdims=True))
+        s = np.sum(e, axis=-1, keepdims=True)
+        return np.log(s) - x + e / s
+    """,
+    """
+    def f(x, gamma, beta):
+        mu = x.mean(axis=0)
+        var = x.var(axis=0)
+        xhat = (x - mu) / np.sqrt(var + 1e-5)
+        return gamma * xhat + beta
+    """,
+    """
+    def f(x):
+        mu = np.mean(x, axis=1, keepdims=True)
+        sd = np.std(x, axis=1, keepdims=True)
+        return np.tanh((x - mu) / (sd + 1.0)) * x
+    """,
+]
+
+
+@pytest.mark.parametrize("body", NORMALIZING)
+def test_a_reduction_keeping_its_operands_axes_broadcasts_into_it(body):
+    """x - x.max(axis=-1, keepdims=True), x - x.mean(axis=0): the reduction's shape broadcasts into x's,
+    so the difference has x's shape and x's gradient is not summed; the reduction's is."""
+    source, text = generated(body)
+    lines = [line.strip() for line in backward_of(text).splitlines()]
+    assert not any(line.startswith(("dx = _unbroadcast", "dx += _unbroadcast")) for line in lines), text
+    assert any("_unbroadcast(" in line or "_unreduced(" in line or "keepdims=True" in line for line in lines)
+    namespace = {}
+    exec(source, namespace)
+    rng = np.random.default_rng(9)
+    for shape in [(4, 3), (2, 4, 3)]:
+        x = rng.uniform(-1.0, 1.0, shape)
+        args = (x,) if "gamma" not in source else (x, rng.uniform(0.5, 1.5, shape[-1]), rng.uniform(-1, 1, shape[-1]))
+        out = namespace["f"](*args)
+        assert_generated_right(source, args, (rng.standard_normal(np.shape(out)),))
+
+
+def test_a_reduction_along_another_axis_without_its_axes_kept_is_summed_back():
+    """x - x.mean(axis=1) of a square matrix: NumPy broadcasts the means along the rows' other axis,
+    which the reduction did not keep: x's gradient is summed where shapes may part."""
+    source, text = generated("""
+    def f(x):
+        return np.tanh(x - x.mean(axis=1))
+    """)
+    rng = np.random.default_rng(12)
+    x = rng.uniform(-1.0, 1.0, (3, 3))
+    assert "_unbroadcast(" in backward_of(text)
+    assert_generated_right(source, (x,), (rng.standard_normal((3, 3)),))
