@@ -16,8 +16,9 @@ empty set: a number).  Atoms:
   bound by no operation here, or by more than one (a loop's carried value, a loop's variable, a
   name both branches of an ``if`` bind, a parameter bound again): its shape may change, so each
   read is an atom of its own, equal to no other;
-* ``("within", term, id(op))``: a reduction that keeps its operand's axes (``keepdims=True``) or
-  sums along the first (``axis=0``: the trailing axes stay), of an operand of ``term``: of its own
+* ``("within", term, id(op))``: a reduction that keeps its operand's axes (``keepdims=True``, of
+  ``np.linalg.norm`` too) or sums along the first (``axis=0``: the trailing axes stay), of an
+  operand of ``term``: of its own
   shape, which broadcasts into the operand's, so that a broadcast of both is the operand's (the
   atom is left out of a union holding ``term``);
 * ``("made", id(op))``: the result of an operation whose rule neither keeps nor broadcasts its
@@ -45,6 +46,7 @@ _EITHER = result_shapes.SHAPES["select"]
 _NUMBER = result_shapes.number
 _INERT = result_shapes.SHAPES["inert"]
 _REDUCTION = result_shapes.reduction
+_NORM = result_shapes.SHAPES["np.linalg.norm"]
 
 
 def _joined(terms):
@@ -121,8 +123,9 @@ class Terms:
             return _joined([self.read(op, k) for k in given])
         if statement is _INERT and op.args and not lists and _compared(op):
             return _joined([self.read(op, k) for k in range(len(op.args))])
-        if statement is _REDUCTION and len(op.args) == 1 and not lists and (
-                op.param("keepdims") == "True" or op.param("axis") == "0" and op.param("keepdims") is None):
+        if len(op.args) == 1 and not lists and (statement is _REDUCTION and (
+                op.param("keepdims") == "True" or op.param("axis") == "0" and op.param("keepdims") is None)
+                or statement is _NORM and op.param("keepdims") == "True"):
             return frozenset({("within", self.read(op, 0), id(op))})
         if statement is _EITHER and len(op.args) >= 2 and not lists:
             first, second = self.read(op, len(op.args) - 2), self.read(op, len(op.args) - 1)

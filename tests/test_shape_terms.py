@@ -277,3 +277,20 @@ def test_a_reduction_along_another_axis_without_its_axes_kept_is_summed_back():
     x = rng.uniform(-1.0, 1.0, (3, 3))
     assert "_unbroadcast(" in backward_of(text)
     assert_generated_right(source, (x,), (rng.standard_normal((3, 3)),))
+
+
+def test_rows_divided_by_their_norms_kept_as_columns_keep_their_shape():
+    """x / np.linalg.norm(x, axis=-1, keepdims=True): the norms broadcast into x, whose gradient is
+    not summed; the norms' is."""
+    source, text = generated("""
+    def f(x, y):
+        u = x / np.linalg.norm(x, axis=-1, keepdims=True)
+        return np.sum(u * y)
+    """)
+    lines = [line.strip() for line in backward_of(text).splitlines()]
+    summed = [line.split("=")[0].strip() for line in lines if "_unbroadcast(" in line]
+    assert len(summed) == 3 and "dx" not in summed, text  # (u beside y, each; the norms)
+    assert not any(line.startswith(("dx = _unbroadcast", "dx += _unbroadcast")) for line in lines), text
+    rng = np.random.default_rng(13)
+    for shape in [(4, 3), (2, 4, 3)]:
+        assert_generated_right(source, (rng.uniform(-1, 1, shape), rng.uniform(-1, 1, shape)), (1.0,))
