@@ -493,17 +493,19 @@ def _methods_note(methods):
                          "(model.loss.backward(X, y)).", width=88)
 
 
-def _shape_free_note(programs):
-    """What the header says of backward functions written without shapes ("" if none is)."""
+def _shape_free_note(programs, helpers=True):
+    """What the header says of backward functions written without shapes ("" if none is); ``helpers``:
+    whether the module holds runtime helpers (where none does, the code needs none)."""
     free = [item.main for item in programs if item.main.shape_free]
     if not free:
         return ""
     names = list(dict.fromkeys(name for main in free for name in main.shape_free))
     example = f'def {free[0].forward_name}({free[0].shape_free[0]}: "N, D", ...)'.replace(" ", "\0")  # one line
+    helped = ", with the small helpers below doing at run time what depends on shapes" if helpers else ""
     text = textwrap.fill(
         f"Shape-generic: the shapes of {', '.join(names)} were not given, so this code holds for arrays "
-        "of every rank and for broadcasting, with the small helpers below doing at run time what "
-        "depends on shapes.  For the hand-style code written for your shapes, give them: annotations "
+        f"of every rank and for broadcasting{helped}.  For the hand-style code written for your shapes, "
+        "give them: annotations "
         f"({example}), the docstring, --shape {names[0]}=N,D on the command line, or shapes= in "
         "backgen.generate().", width=88)
     return text.replace("\0", " ")
@@ -620,7 +622,8 @@ def module_source(programs, source_name="<string>", command="", main_source=None
         for canonical, alias in modules.items():
             imports[import_line(canonical, alias)] = None
     functions = [text for _, text, _ in helpers] + functions
-    notes = [note for note in (_left_out_note(left_out), _methods_note(methods), _shape_free_note(programs)) if note]
+    notes = [note for note in (_left_out_note(left_out), _methods_note(methods),
+                               _shape_free_note(programs, bool(helpers))) if note]
     context = dict(title=title, source_name=source_name, command=command, imports=sorted(imports),
                    note="\n\n".join(notes), constants=constants)
     text = _render("module.py.j2", functions=functions, **context).rstrip("\n") + "\n"

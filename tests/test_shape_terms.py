@@ -294,3 +294,16 @@ def test_rows_divided_by_their_norms_kept_as_columns_keep_their_shape():
     rng = np.random.default_rng(13)
     for shape in [(4, 3), (2, 4, 3)]:
         assert_generated_right(source, (rng.uniform(-1, 1, shape), rng.uniform(-1, 1, shape)), (1.0,))
+
+
+def test_the_header_speaks_of_helpers_only_where_the_module_holds_some():
+    _, alone = generated("""
+    def f(x):
+        return np.tanh(x) * 2.0
+    """)
+    assert "Shape-generic" in alone and "helpers below" not in alone and "def _" not in alone
+    _, helped = generated("""
+    def f(x, w):
+        return np.tanh(x * w)
+    """)
+    assert "with the small helpers below" in helped and "def _unbroadcast" in helped
