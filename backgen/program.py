@@ -1854,11 +1854,8 @@ def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, un
             try:
                 helpers[name] = (helper, stage(helper, None, declared_shapes(helper), result.mode == "numpy"))
             except BackgenError as error:  # a helper returning a constant (np.zeros((N, H))): no backward of
-                func = inlined(forward, name) if getattr(error, "constant_return", None) == name and not chain \
-                    else None  # its own, its body written where it is called (the caller then writes into
-                if func is None:  # that array, or computes with it, as with a constant written there)
-                    raise
-                raise _Inlined(func) from None
+                _constant_written_out(forward, name, error, chain, getattr(error, "constant_return", None) == name)
+                raise  # its own, its body written where it is called
     tested = {}
     for name in _tested_helpers(forward, result):
         if name in chain or name == result.name:
@@ -1884,11 +1881,8 @@ def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, un
         try:
             run = _callable(*(tested[name] if name in tested else helpers[name]))
         except BackgenError as error:  # a helper it calls returns a constant (def _part2(make, N): return
-            func = inlined(forward, name) if getattr(error, "constant_return", None) and not chain \
-                else None  # make(N), given a helper returning np.zeros): written out here, as that one is
-            if func is None:
-                raise
-            raise _Inlined(func) from None
+            _constant_written_out(forward, name, error, chain, getattr(error, "constant_return", None) is not None)
+            raise  # make(N), given a helper returning np.zeros): written out here, as that one is
         functions[name] = run
     functions = {**{f"_site{k}": _recorder(functions[op.param("function")], recorded[k])
                     for k, op in enumerate(calls)}, **{name: functions[name] for name in tested}}
@@ -1904,6 +1898,16 @@ def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, un
     present = {id(op) for op in ops_in(result.body)}  # (a call on a branch the shapes left out, never walked,
     calls = [op for op in calls if id(op) in present or recorded[sites[id(op)]]]  # has no backward to write)
     return result, calls, helpers, tested, sites, recorded
+
+
+def _constant_written_out(forward, name, error, chain, constant):
+    """Raise ``_Inlined`` with helper ``name`` written out in ``forward`` where ``constant`` (``error``
+    says the helper, or one it calls, returns a constant: no backward of its own) and the function is
+    the one differentiated (``chain`` empty), so that the caller writes into that array or computes
+    with it as with a constant written there; else return, leaving ``error`` to be raised."""
+    func = inlined(forward, name) if constant and not chain else None
+    if func is not None:
+        raise _Inlined(func) from None
 
 
 def _refuse_lengths_of_numbers(forward, result, specs):

@@ -34,8 +34,6 @@ two's where they are one; every other rule makes an atom.  A list's value (``sta
 is never an operand here: NumPy reads it as an array of another shape.
 """
 
-import ast
-
 from . import ir, source
 from .rules import result_shapes
 
@@ -58,18 +56,6 @@ def _joined(terms):
         if atom[1] <= joined - {atom}:
             joined -= {atom}
     return joined
-
-
-def _compared(op):
-    """Whether the operation compares its operands and numbers alone (``x > 0``, ``a <= b``): its result
-    is of their broadcast shape, as ``result_shapes`` states of a comparison."""
-    tree = source.expression(op.source)
-    if not isinstance(tree, ast.Compare):
-        return False
-    leaves = [tree.left, *tree.comparators]
-    names = [leaf for leaf in leaves if isinstance(leaf, ast.Name)]
-    numbers = [leaf for leaf in leaves if isinstance(leaf, ast.Constant) and type(leaf.value) in (int, float)]
-    return len(names) + len(numbers) == len(leaves) and len(names) == len(op.args)
 
 
 class Terms:
@@ -113,25 +99,25 @@ class Terms:
         statement = result_shapes.SHAPES.get(op.rule)
         if statement is _NUMBER:
             return frozenset()
-        lists = any(a.__class__ is ir.Var and a.name in self.staged.lists for a in op.args)
-        if statement in _KEEPS and op.args and not lists:
+        made = frozenset({("made", id(op))})
+        if not op.args or any(a.__class__ is ir.Var and a.name in self.staged.lists for a in op.args):
+            return made
+        if statement in _KEEPS or statement in _COPIES and len(op.args) == 1:
             return self.read(op, 0)
-        if statement in _COPIES and len(op.args) == 1 and not lists:
-            return self.read(op, 0)
-        if statement in _BROADCASTS and op.args and not lists:
+        if statement in _BROADCASTS:
             given = [k for k, a in enumerate(op.args) if not (a.__class__ is ir.Const and a.source == "None")]
             return _joined([self.read(op, k) for k in given])
-        if statement is _INERT and op.args and not lists and _compared(op):
+        if statement is _INERT and result_shapes.compares_operands(source.expression(op.source), len(op.args)):
             return _joined([self.read(op, k) for k in range(len(op.args))])
-        if len(op.args) == 1 and not lists and (statement is _REDUCTION and (
+        if len(op.args) == 1 and (statement is _REDUCTION and (
                 op.param("keepdims") == "True" or op.param("axis") == "0" and op.param("keepdims") is None)
                 or statement is _NORM and op.param("keepdims") == "True"):
             return frozenset({("within", self.read(op, 0), id(op))})
-        if statement is _EITHER and len(op.args) >= 2 and not lists:
+        if statement is _EITHER and len(op.args) >= 2:
             first, second = self.read(op, len(op.args) - 2), self.read(op, len(op.args) - 1)
             if first == second:
                 return first
-        return frozenset({("made", id(op))})
+        return made
 
     def same_shape(self, op, position):
         """Whether operand ``position`` of ``op`` has the shape of ``op``'s result at every run and rank."""

@@ -979,17 +979,24 @@ def _list_pick(c):
 _LIKE = {"zeros_like", "ones_like", "empty_like", "full_like"}
 
 
+def compares_operands(tree, operands):
+    """Whether the expression ``tree`` compares its ``operands`` operands (names) and numbers alone
+    (``x > 0``, ``a <= b``): a result of their broadcast shape."""
+    if not isinstance(tree, ast.Compare):
+        return False
+    leaves = [tree.left, *tree.comparators]
+    names = [leaf for leaf in leaves if isinstance(leaf, ast.Name)]
+    numbers = [leaf for leaf in leaves if isinstance(leaf, ast.Constant) and type(leaf.value) in (int, float)]
+    return len(names) + len(numbers) == len(leaves) and len(names) == operands
+
+
 def _inert(c):
     """A value without gradient (a comparison, np.zeros_like, np.argmax): stated for comparisons and
     logic of operands, and for arrays made of an operand's shape; the others' shapes are NumPy's, as
     the walk evaluates them (np.zeros(n), np.arange(n): sizes are values)."""
     tree = source.expression(c.source)  # (shared: read, never changed)
-    if isinstance(tree, ast.Compare) and all(isinstance(s, tuple) for s in c.shapes):
-        leaves = [tree.left, *tree.comparators]
-        names = [leaf for leaf in leaves if isinstance(leaf, ast.Name)]
-        numbers = [leaf for leaf in leaves if isinstance(leaf, ast.Constant) and type(leaf.value) in (int, float)]
-        if len(names) + len(numbers) == len(leaves) and len(names) == len(c.shapes):
-            return broadcast(*c.shapes)
+    if all(isinstance(s, tuple) for s in c.shapes) and compares_operands(tree, len(c.shapes)):
+        return broadcast(*c.shapes)
     if isinstance(tree, ast.Call) and isinstance(tree.func, ast.Attribute) and tree.func.attr in _LIKE and \
             c.shapes and isinstance(c.shapes[0], tuple) and len(tree.args) >= 1 and \
             isinstance(tree.args[0], ast.Name) and not tree.keywords and len(c.shapes) == 1:
