@@ -12,7 +12,8 @@ Contract:
 * ``parameter_names(func, attrs)``: the parameter each attribute becomes, its
   own name (``params``) unless the function already has that name
   (``self_params``).
-* ``as_function(forward, attrs, counts)``: the parsed method as that function,
+* ``as_function(forward, attrs, counts)``: the parsed method as that function
+  (``function_of(method, attrs, counts)``: its def alone),
   ``def loss(params, reg, X, y)``, each ``self.params`` read as ``params``
   (an attribute holding an integer, as that number); lines and columns stay
   the user's, so errors point at the method.
@@ -117,6 +118,12 @@ def kept_as_names(func):
     func.body = [Kept().visit(stmt) for stmt in body]
 
 
+def attribute_stores(node):
+    """The attributes of ``self`` the method's def ``node`` sets (``self.output = ...``)."""
+    return {n.attr for n in walk(node) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store) and
+            isinstance(n.value, ast.Name) and n.value.id == "self"}
+
+
 def _writes_into_attributes(func, parents):
     """Whether the method writes into an attribute's object (``self.params['W1'] = W``)."""
     for node in walk(func):
@@ -141,9 +148,14 @@ def as_function(forward, attrs, counts=None):
     self.num_layers)``: loops of known bounds; the decorator keys its backwards on integers'
     values) and types (``X.astype(self.dtype)``)."""
     kept_as_names(forward.func)
-    names = parameter_names(forward.func, attrs)
+    return dataclasses.replace(forward, func=function_of(forward.func, attrs, counts))
+
+
+def function_of(method, attrs, counts=None):
+    """The def of the method ``method`` as the function of ``attrs`` (a copy): see ``as_function``."""
+    names = parameter_names(method, attrs)
     counts = counts or {}
-    func = tree_copy(forward.func)
+    func = tree_copy(method)
 
     class Read(ast.NodeTransformer):
         def visit_Attribute(self, node):
@@ -160,7 +172,7 @@ def as_function(forward, attrs, counts=None):
     func = Read().visit(func)
     first = func.args.args[0]
     func.args.args[:1] = [ast.copy_location(ast.arg(names[attr]), first) for attr in attrs]
-    return dataclasses.replace(forward, func=func)
+    return func
 
 
 def signature(method_signature, func, attrs):

@@ -44,7 +44,8 @@ from dataclasses import dataclass, field, replace as dataclasses_replace
 
 import numpy
 
-from . import complexes, kept_reads
+from . import complexes, kept_reads, objects
+from .methods import attribute_stores
 from . import grown_arrays, partial_calls, signature_spread, tuple_lists
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
@@ -991,7 +992,45 @@ def _read_source(source, name, filename):
     forward.spellings.update(spellings)
     forward.literals.update(literal_lists(module, lambda n: _library_meaning(env.get(n)), env.get))
     _source_static_calls(forward, module, last)
+    _source_objects(forward, module, last)
     return forward
+
+
+def _bound_once(module, last):
+    """Whether the module binds a name once, by a plain statement of its top level (``P =
+    namedtuple(...)``), and nowhere else."""
+    counts = {}
+    for node in walk(module):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            counts[node.id] = counts.get(node.id, 0) + 1
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            counts[node.name] = counts.get(node.name, 0) + 1
+    rebound = set(rebound_globals(module))
+    return lambda name: counts.get(name) == 1 and last.get(name) == "other" and name not in rebound
+
+
+def _source_objects(forward, module, last):
+    """Objects the function makes of the source's own classes read as names and calls of helpers made
+    of their methods (``objects``), those helpers calling the module's functions and each other."""
+    used = names_of(forward.func)
+    if not used & objects.class_names(module):
+        return
+    classes, _ = _plain_classes(module, last)
+    constants = _class_constants(module, last)
+    found = objects.blueprints(module, {n: c for n, c in classes.items() if n in used}, constants,
+                               _bound_once(module, last))
+    if not found:
+        return
+
+    def helper(owner, method, node, called):
+        _put_class_constants(node, constants)
+        forward.helpers[node.name] = Nested(node, forward.filename, tuple(forward.lines), dict(forward.env),
+                                            forward.helpers, dict(forward.constants), literals=dict(forward.literals))
+        return node.name
+    taken = names_of(module) | set(forward.helpers) | set(BUILTINS) | {
+        n.name for n in walk(module) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    objects.written_out(forward.func, found, helper, lambda message, node: error_at(
+        message, forward.filename, forward.lines, node), taken)
 
 
 def _module_env(module):
@@ -1784,6 +1823,7 @@ def _read_function(func):
                       closure=frozenset(inspect.getclosurevars(func).nonlocals))
     _own_methods(func, forward)
     _static_calls(func, forward)
+    _live_objects(func, forward)
     _live_defaults(func, forward.func)
     names = names_of(func_node)
     outer = dict(func.__globals__, **inspect.getclosurevars(func).nonlocals)
@@ -2005,12 +2045,6 @@ def mangled(func, name):
     return name
 
 
-def attribute_stores(node):
-    """The attributes of ``self`` the method's def ``node`` sets (``self.output = ...``)."""
-    return {n.attr for n in walk(node) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store) and
-            isinstance(n.value, ast.Name) and n.value.id == "self"}
-
-
 def _stored_by(cls, name, seen, direct=False):
     """The attributes of ``self`` the method ``name`` of ``cls`` sets, itself or through the object's own
     methods it calls (``direct``: itself)."""
@@ -2109,15 +2143,21 @@ def _method_helper(forward, target, node, filename, lines, name, cls, taken, cal
                                                  if f"{stem}{k or ''}" not in taken)
     taken.add(helper)
     node.name = helper
+    _live_helper(forward, target, node, filename, lines, called)
+    return helper
+
+
+def _live_helper(forward, target, node, filename, lines, called=None):
+    """The def ``node`` (of the live function ``target``, as a function) made the helper of ``forward``
+    named ``node.name``; ``called``: the helpers it calls, beside the module's functions it calls."""
     names = names_of(node)
     outer = dict(target.__globals__, **inspect.getclosurevars(target).nonlocals)
     helpers = _function_helpers(target, node)
     helpers.update(called or {})
     own = names - set(inspect.getclosurevars(target).nonlocals)  # (the module's lists of numbers it reads)
-    forward.helpers[helper] = Nested(node, filename, tuple(lines), _function_env(target, node), helpers,
-                                     {n: repr(outer[n]) for n in names if type(outer.get(n)) in (int, float)},
-                                     literals=_live_literal_lists(target, filename, own))
-    return helper
+    forward.helpers[node.name] = Nested(node, filename, tuple(lines), _function_env(target, node), helpers,
+                                        {n: repr(outer[n]) for n in names if type(outer.get(n)) in (int, float)},
+                                        literals=_live_literal_lists(target, filename, own))
 
 
 def _static_calls(func, forward):
@@ -2155,6 +2195,40 @@ def _static_calls(func, forward):
                                                   name, owner, taken)
     _owner_calls_named(forward.func, made)
     ast.fix_missing_locations(forward.func)
+
+
+def _live_objects(func, forward):
+    """Objects a live function makes of its module's own classes (each the class its module's source
+    defines at its top level, and its globals hold) read as names and calls of helpers made of their
+    methods, as ``_source_objects`` reads them."""
+    names = {n.id for n in walk(forward.func) if isinstance(n, ast.Name)}
+    candidates = {name: value for name, value in func.__globals__.items() if name in names and isinstance(value, type)
+                  and value.__module__ == func.__module__ and value.__qualname__ == name}
+    if not candidates:
+        return
+    module = _module_tree(forward.filename)
+    if module is None:
+        return
+    _, last = _module_env(module)
+    classes, _ = _plain_classes(module, last)
+    classes = {name: node for name, node in classes.items() if name in candidates}
+    found = objects.blueprints(module, classes, _class_constants(module, last), _bound_once(module, last))
+    found = {name: bp for name, bp in found.items() if name in candidates and (
+        not isinstance(bp.node, ast.Call) or getattr(candidates[name], "_fields", None) == tuple(p for p, _ in bp.params))}
+    if not found:
+        return
+    taken = names_of(forward.func) | set(func.__globals__) | set(forward.helpers) | set(BUILTINS)
+
+    def helper(owner, method, node, called):
+        target = candidates[owner].__dict__.get(method)
+        if not isinstance(target, types.FunctionType):
+            raise error_at(f"{owner}.{method} is not the function the source defines", forward.filename,
+                           forward.lines, node)
+        _live_helper(forward, target, node, forward.filename, forward.lines,
+                     {name: forward.helpers[name] for name in called})
+        return node.name
+    objects.written_out(forward.func, found, helper, lambda message, node: error_at(
+        message, forward.filename, forward.lines, node), taken)
 
 
 def _calls_of_helpers(func, made):

@@ -26,7 +26,7 @@ import re
 
 import numpy as np
 
-from . import emit
+from . import emit, objects
 from .cache import backward_name as layer_backward_name, cached_values, from_user_cache
 from .docshapes import ANY_RANK, complex_entries, docstring_shapes, passed_shapes
 from . import value_sized
@@ -754,6 +754,7 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
                      if f"'{new}'" in error.msg or f"({new})" in error.msg]
             if names:
                 error.msg += f" ({'; '.join(names)}, its body written where it is called)"
+            error.msg = objects.spoken(forward.func, error.msg)
             error.msg += view_targets.spelled_views(forward.func, error.msg)
             arrays = structured.spelled(packing, error.msg)
             if arrays:

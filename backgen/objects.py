@@ -1,0 +1,691 @@
+"""Objects the differentiated function makes of its module's own classes, read as names and calls.
+
+Contract: ``blueprints(module, last, constants)`` reads the classes of a module's top level whose objects
+backgen can follow: a plain class (no base, no decorator) whose ``__init__`` sets attributes of ``self``
+from its arguments, a ``@dataclass``, a ``typing.NamedTuple`` class, a ``collections.namedtuple``; each a
+``Blueprint`` of its constructor's parameters, the statements it runs on ``self``, its methods and its
+class constants.  ``written_out(func, blueprints, helper, refuse, taken)`` rewrites the function's def
+``func`` in place, for each name bound only to such an object (``layer = Dense(W1, b1)``, or one made and
+used at once, ``Dense(W1, b1)(x)``, named first):
+
+* the construction becomes the constructor's statements, each attribute of ``self`` a name of the
+  function (``layer_W``; an argument the function never rebinds, a parameter or a number, read as it
+  is), its parameters given the call's arguments as Python binds them (defaults included);
+* ``layer.W`` reads (and writes) that name; ``layer.forward(x)`` and ``layer(x)`` (``__call__``) call a
+  helper made of the method (``helper(class_name, method_name, def, called)`` registers it and gives its
+  name), taking first the attributes it reads (``Dense_forward(layer_W, layer_b, x)``), a method's calls of
+  the object's own methods called so in turn.
+
+An object used otherwise (passed on, returned, stored, compared), a method that writes into ``self`` or
+passes it on, an attribute read that the class never sets, or a constructor doing more than setting
+attributes, is refused by ``refuse(message, node)`` at the user's line, saying what backgen follows.
+Names a function binds to anything else, and classes not read above, are left as they are.
+"""
+
+import ast
+import itertools
+import re
+
+from dataclasses import dataclass, field
+
+from . import methods
+from .source import names_of, parents as node_parents, tree_copy, walk
+
+_DATACLASS = {"dataclass", "dataclasses.dataclass"}
+_DATACLASS_KEYWORDS = {"frozen", "eq", "repr", "order", "unsafe_hash", "slots", "match_args"}
+_NAMED_TUPLE = {"NamedTuple", "typing.NamedTuple"}
+_NAMEDTUPLE_CALLS = {"namedtuple", "collections.namedtuple"}
+
+
+@dataclass
+class Blueprint:
+    """A class of the module, as its objects are followed: ``params`` the constructor's ``(name, default
+    or None)`` in order, ``body`` the statements it runs on ``self`` (or None, with ``why``: a constructor
+    backgen does not follow), ``methods`` its methods' defs by name, ``constants`` its class constants."""
+    name: str
+    node: ast.AST
+    params: list
+    body: list = None
+    why: str = ""
+    methods: dict = field(default_factory=dict)
+    constants: dict = field(default_factory=dict)
+
+    def attributes(self):
+        """The attributes of ``self`` its constructor sets."""
+        return {n.attr for stmt in self.body or () for n in walk(stmt) if _of_self(n) and
+                isinstance(n.ctx, ast.Store)}
+
+    def set_by_methods(self):
+        """``{attribute: method}`` of the attributes its methods set (``self.cache = x``)."""
+        return {attr: name for name, node in sorted(self.methods.items()) for attr in sorted(methods.attribute_stores(node))}
+
+
+def _of_self(node):
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
+
+
+def _dotted(node):
+    if isinstance(node, ast.Call):
+        node = node.func
+    return ast.unparse(node)
+
+
+def class_names(module):
+    """The names the module's top level binds to classes or to ``namedtuple(...)`` (a quick first look)."""
+    return {stmt.name for stmt in module.body if isinstance(stmt, ast.ClassDef)} | {
+        stmt.targets[0].id for stmt in module.body if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)
+        and _dotted(stmt.value) in _NAMEDTUPLE_CALLS}
+
+
+def blueprints(module, classes, constants, bound_once):
+    """``{name: Blueprint}`` of the classes ``classes`` (``{name: ClassDef}``, the module's top level
+    binds each once) and of the module's ``P = namedtuple("P", ...)`` for names ``bound_once(name)``;
+    ``constants``: the class constants (``{(class, name): value}``)."""
+    found = {}
+    for name, node in classes.items():
+        made = _of_class(node, {attr: value for (owner, attr), value in constants.items() if owner == name})
+        if made is not None:
+            found[name] = made
+    for stmt in module.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and \
+                isinstance(stmt.value, ast.Call) and _dotted(stmt.value) in _NAMEDTUPLE_CALLS and \
+                bound_once(stmt.targets[0].id):
+            made = _of_namedtuple(stmt.targets[0].id, stmt.value)
+            if made is not None:
+                found[made.name] = made
+    return found
+
+
+def _of_namedtuple(name, call):
+    """A ``namedtuple("P", "W b", defaults=...)`` as a Blueprint, or None where its fields are not
+    written out."""
+    if len(call.args) != 2 or any(k.arg not in ("defaults",) for k in call.keywords):
+        return None
+    spec = call.args[1]
+    if isinstance(spec, ast.Constant) and isinstance(spec.value, str):
+        fields = [f for f in re.split(r"[,\s]+", spec.value) if f]
+    elif isinstance(spec, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) and isinstance(e.value, str)
+                                                          for e in spec.elts):
+        fields = [e.value for e in spec.elts]
+    else:
+        return None
+    defaults = next((k.value for k in call.keywords if k.arg == "defaults"), None)
+    if defaults is not None and not isinstance(defaults, (ast.List, ast.Tuple)):
+        return None
+    values = list(defaults.elts) if defaults is not None else []
+    if len(values) > len(fields) or not all(f.isidentifier() for f in fields):
+        return None
+    params = [(f, None) for f in fields[:len(fields) - len(values)]] + list(zip(fields[len(fields) - len(values):], values))
+    return Blueprint(name, call, params, _fields_set(fields, call))
+
+
+def _fields_set(fields, node):
+    """``self.f = f`` for each field: what a dataclass's or a named tuple's constructor does."""
+    body = []
+    for f in fields:
+        stmt = ast.Assign([ast.Attribute(ast.Name("self", ast.Load()), f, ast.Store())], ast.Name(f, ast.Load()))
+        body.append(ast.fix_missing_locations(ast.copy_location(stmt, node)))
+        for sub in walk(stmt):
+            ast.copy_location(sub, node)
+    return body
+
+
+def _of_class(node, constants):
+    """A class's Blueprint, or None where it is no class backgen follows objects of (a base other than
+    ``NamedTuple``, a metaclass, a decorator other than ``@dataclass``)."""
+    if node.keywords:
+        return None
+    bases = [_dotted(b) for b in node.bases]
+    named = bool(bases) and bases[0] in _NAMED_TUPLE
+    if bases not in ([], ["object"]) and not (named and len(bases) == 1):
+        return None
+    decorators = [_dotted(d) for d in node.decorator_list]
+    data = decorators == ["dataclass"] or decorators == ["dataclasses.dataclass"]
+    if node.decorator_list and not data:
+        return None
+    if data and isinstance(node.decorator_list[0], ast.Call):
+        call = node.decorator_list[0]
+        if call.args or any(k.arg not in _DATACLASS_KEYWORDS for k in call.keywords):
+            return None
+    own = {}
+    for stmt in node.body:
+        if isinstance(stmt, ast.FunctionDef) and not stmt.decorator_list:
+            own[stmt.name] = stmt if stmt.name not in own else None
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            own[stmt.name] = None  # (a static method, a property, a nested class: not followed here)
+    if data or named:
+        fields, params = [], []
+        for stmt in node.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and \
+                    "ClassVar" not in ast.unparse(stmt.annotation):
+                value = stmt.value
+                if isinstance(value, ast.Call) and _dotted(value) in ("field", "dataclasses.field"):
+                    value = next((k.value for k in value.keywords if k.arg == "default"), None)
+                    if value is None or len(stmt.value.keywords) != 1 or stmt.value.args:
+                        return None
+                if "InitVar" in ast.unparse(stmt.annotation):
+                    return None
+                fields.append(stmt.target.id)
+                params.append((stmt.target.id, value))
+        if "__init__" in own:
+            return None
+        body = _fields_set(fields, node)
+        post = own.pop("__post_init__", None) if data else None
+        if post is not None:
+            if len(post.args.args) != 1 or post.args.vararg or post.args.kwarg or post.args.kwonlyargs:
+                return None
+            body += list(post.body)
+        constants = {k: v for k, v in constants.items() if k not in fields}
+        return Blueprint(node.name, node, params, body, methods={k: v for k, v in own.items() if v is not None},
+                         constants=constants)
+    init = own.pop("__init__", "none")
+    methods_ = {k: v for k, v in own.items() if v is not None}
+    if init == "none":
+        return Blueprint(node.name, node, [], [], methods=methods_, constants=constants)
+    if init is None:
+        return Blueprint(node.name, node, [], None, "its __init__ is decorated or defined twice", methods_, constants)
+    args = init.args
+    if not args.args or args.args[0].arg != "self" or args.vararg or args.kwarg or args.kwonlyargs or \
+            getattr(args, "posonlyargs", []):
+        return Blueprint(node.name, node, [], None, "its __init__ takes *args, **kwargs or keyword-only "
+                         "parameters", methods_, constants)
+    names = [a.arg for a in args.args[1:]]
+    defaults = [None] * (len(names) - len(args.defaults)) + list(args.defaults)
+    why = _constructor_why(init)
+    return Blueprint(node.name, node, list(zip(names, defaults)), None if why else list(init.body), why,
+                     methods_, constants)
+
+
+def _constructor_why(init):
+    """Why backgen does not follow what ``__init__`` does (a return, a use of ``self`` other than setting
+    and reading its attributes, a nested function), or ''."""
+    parents = node_parents(init)
+    for node in walk(init):
+        if node is init:
+            continue
+        if isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom, ast.Global, ast.Nonlocal)):
+            return "its __init__ returns, yields or declares a global"
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            return "its __init__ defines a function"
+        if isinstance(node, ast.Name) and node.id == "self" and node is not init.args.args[0]:
+            if isinstance(node.ctx, ast.Store):
+                return "its __init__ binds self"
+            read = parents.get(node)
+            if not isinstance(read, ast.Attribute) or isinstance(parents.get(read), ast.Call) and \
+                    parents[read].func is read:
+                return "its __init__ passes self on or calls a method of it"
+        if isinstance(node, (ast.Subscript,)) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            base = node.value
+            while isinstance(base, ast.Subscript):
+                base = base.value
+            if _of_self(base):
+                return "its __init__ writes into an attribute's array"
+        if isinstance(node, ast.AugAssign) and _of_self(node.target):
+            return "its __init__ changes an attribute in place (self.x += ...)"
+    return ""
+
+
+class _Fresh:
+    """Fresh names of the function: ``stem``, else ``stem2``, ``stem3``..."""
+
+    def __init__(self, taken):
+        self.taken = set(taken)
+        self.made = set()
+        self.said = {}  # a name made for an object's attribute -> the attribute as the user writes it
+
+    def __call__(self, stem, said=None):
+        name = next(f"{stem}{k or ''}" for k in itertools.count() if k != 1 and f"{stem}{k or ''}" not in self.taken)
+        self.taken.add(name)
+        self.made.add(name)
+        if said is not None:
+            self.said[name] = said
+        return name
+
+    def ours(self, node):
+        """Whether ``node`` is a name made here (not the user's)."""
+        return isinstance(node, ast.Name) and node.id in self.made
+
+
+def _stores(tree):
+    """The names a def (its parameters too) or a statement binds (an assignment, a loop, an import, a
+    def...)."""
+    bound = {a.arg for a in walk(tree.args) if isinstance(a, ast.arg)} if isinstance(tree, ast.FunctionDef) else set()
+    for node in walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node is not tree:
+            bound.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            bound.update(node.names)
+    return bound
+
+
+def _blocks(node):
+    """The statement lists directly under ``node``."""
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(node, name, None)
+        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+            yield block
+    for handler in getattr(node, "handlers", ()):
+        yield handler.body
+    for case in getattr(node, "cases", ()):
+        yield case.body
+
+
+def _own_expressions(stmt):
+    """The expressions a statement evaluates once, as it starts (an ``if``'s test, a ``for``'s iterable;
+    a plain statement's whole), where a value made in them may be named before it."""
+    if isinstance(stmt, (ast.If,)):
+        return [stmt.test]
+    if isinstance(stmt, (ast.For, ast.AsyncFor)):
+        return [stmt.iter]
+    if isinstance(stmt, (ast.While, ast.Try, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.With,
+                         ast.AsyncWith)) or type(stmt).__name__ in ("Match", "TryStar"):
+        return []
+    return [stmt]
+
+
+def _named_first(func, blueprints, fresh):
+    """Name each object made and used at once (``Dense(W1, b1)(x)``, ``Dense(W1, b1).forward(x)``,
+    ``Config(lr=0.1).lr``) in a statement before the one using it, where Python evaluates it once as
+    that statement starts (not under a lambda, a comprehension, a conditional or a short circuit)."""
+    def made(node):
+        return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in blueprints
+
+    def rewrite(block):
+        out = []
+        for stmt in block:
+            for inner in _blocks(stmt):
+                inner[:] = rewrite(inner)
+            before = []
+            for root in _own_expressions(stmt):
+                parents = node_parents(root)
+                for node in list(walk(root)):
+                    holder = parents.get(node)
+                    used = isinstance(holder, ast.Attribute) and holder.value is node or \
+                        isinstance(holder, ast.Call) and holder.func is node
+                    if not (made(node) and used) or _guarded(node, parents, root):
+                        continue
+                    name = fresh(node.func.id.lower() if node.func.id.lower() != node.func.id else
+                                 node.func.id + "_obj")
+                    before.append(ast.copy_location(ast.Assign([ast.copy_location(ast.Name(name, ast.Store()), node)],
+                                                               node), node))
+                    target = ast.copy_location(ast.Name(name, ast.Load()), node)
+                    if isinstance(holder, ast.Attribute):
+                        holder.value = target
+                    else:
+                        holder.func = target
+            out += before + [stmt]
+        return out
+    func.body = rewrite(func.body)
+    ast.fix_missing_locations(func)
+
+
+def _guarded(node, parents, root):
+    """Whether ``node`` is evaluated under a lambda, a comprehension, a conditional expression or a short
+    circuit within ``root``: not certainly once as the statement starts."""
+    holder = parents.get(node)
+    while holder is not None and holder is not root:
+        if isinstance(holder, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
+                               ast.IfExp, ast.BoolOp)):
+            return True
+        holder = parents.get(holder)
+    return False
+
+
+def written_out(func, blueprints_, helper, refuse, taken):
+    """Rewrite ``func`` in place (see the module's docstring).  ``taken``: names the function may not
+    take for new ones (the module's, its helpers')."""
+    if not blueprints_:
+        return
+    bound = _stores(func)
+    live = {name: bp for name, bp in blueprints_.items() if name not in bound}
+    if not any(isinstance(n, ast.Name) and n.id in live for n in walk(func)):
+        return
+    fresh = _Fresh(taken | names_of(func) | bound)
+    _named_first(func, live, fresh)
+    objects = _objects(func, live)
+    made = {}  # (class, method) -> (helper, attributes it reads)
+    maker = _Helpers(blueprints_, helper, refuse, fresh, made)
+    rebound = set().union(*map(_stores, func.body))  # (names the body binds: a parameter it never
+    names = {obj: {} for obj in objects}  # rebinds holds the caller's value throughout)  # object -> attribute -> the name or expression holding it
+    sites, stored = {obj: 0 for obj in objects}, {obj: set() for obj in objects}
+    for node in walk(func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
+                node.targets[0].id in objects:
+            sites[node.targets[0].id] += 1
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in objects \
+                and not isinstance(node.ctx, ast.Load):
+            stored[node.value.id].add(node.attr)
+    # (an attribute may be read as the argument that set it, W1 of Dense(W1, b1), where the object is made
+    # once and the function sets the attribute nowhere: else it is a name of its own, set where it is made)
+    fixed = {obj: None if sites[obj] > 1 else stored[obj] for obj in objects}
+
+    class Rewrite(ast.NodeTransformer):
+        def visit_Assign(self, node):
+            if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
+                    node.targets[0].id in objects and isinstance(node.value, ast.Call):
+                obj = node.targets[0].id
+                return [self.visit(stmt) for stmt in _constructed(obj, objects[obj], node.value, names[obj], fresh,
+                                                                  rebound, refuse, fixed[obj])] or \
+                    ast.copy_location(ast.Pass(), node)
+            return self.generic_visit(node)
+
+        def visit_Call(self, node):
+            callee = node.func
+            if isinstance(callee, ast.Name) and callee.id in objects:
+                obj, method = callee.id, "__call__"
+            elif isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name) and \
+                    callee.value.id in objects and callee.attr in objects[callee.value.id].methods:
+                obj, method = callee.value.id, callee.attr
+            else:
+                return self.generic_visit(node)
+            blueprint = objects[obj]
+            if method not in blueprint.methods:
+                raise refuse(f"{obj} is an object of your class {blueprint.name}, which defines no __call__", node)
+            name, attrs = maker.make(blueprint, method, node)
+            reads = []
+            for attr in attrs:
+                reads.append(_attribute_read(obj, blueprint, attr, names[obj], node, refuse))
+            node.func = ast.copy_location(ast.Name(name, ast.Load()), callee)
+            node.args = reads + [self.visit(arg) for arg in node.args]
+            node.keywords = [self.visit(keyword) for keyword in node.keywords]
+            return node
+
+        def visit_Attribute(self, node):
+            if isinstance(node.value, ast.Name) and node.value.id in objects:
+                obj, blueprint = node.value.id, objects[node.value.id]
+                if isinstance(node.ctx, ast.Load):
+                    return ast.copy_location(_attribute_read(obj, blueprint, node.attr, names[obj], node, refuse), node)
+                if not fresh.ours(names[obj].get(node.attr)):  # (an attribute the function sets first)
+                    names[obj][node.attr] = ast.Name(fresh(f"{obj}_{node.attr}", f"{obj}.{node.attr}"), ast.Load())
+                return ast.copy_location(ast.Name(names[obj][node.attr].id, node.ctx), node)
+            return self.generic_visit(node)
+
+        def visit_Name(self, node):
+            if node.id in objects and isinstance(node.ctx, ast.Load):
+                raise refuse(f"{node.id} is an object of your class {objects[node.id].name}, used here as a value: "
+                             f"backgen follows an object made in the function through its attributes and methods "
+                             f"({node.id}.attr, {node.id}.method(...), {node.id}(...)); pass what it holds instead",
+                             node)
+            return node
+
+    func.body = [s for stmt in func.body for s in _listed(Rewrite().visit(stmt))]
+    ast.fix_missing_locations(func)
+    func.spoken_as = dict(getattr(func, "spoken_as", {}), **fresh.said)
+    for node in walk(func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in live:
+            raise refuse(f"this makes an object of your class {node.func.id}, which backgen follows where a name "
+                         f"is bound to it alone (layer = {node.func.id}(...)) and read through its attributes and "
+                         f"methods (layer.attr, layer.method(...), layer(...)), not held in a list or passed on",
+                         node)
+
+
+def spoken(func, message):
+    """``message`` with each name ``written_out`` made for an attribute of an object in ``func`` (and each
+    version of it, ``layer_W_1``) as the user wrote it (``layer.W``)."""
+    for name, text in getattr(func, "spoken_as", {}).items():
+        if name in message:
+            message = re.sub(rf"\b{name}(_\d+)?\b", text, message)
+    return message
+
+
+def _listed(value):
+    return value if isinstance(value, list) else [value]
+
+
+def _objects(func, blueprints_):
+    """``{name: Blueprint}`` of the names the function binds only to objects of one class of
+    ``blueprints_``, by ``name = Class(...)``: of the others, none."""
+    parents = node_parents(func)
+    found, others = {}, set()
+    for node in walk(func):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            holder = parents.get(node)
+            value = holder.value if isinstance(holder, ast.Assign) and holder.targets == [node] else None
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in blueprints_ \
+                    and found.get(node.id, blueprints_[value.func.id]) is blueprints_[value.func.id]:
+                found[node.id] = blueprints_[value.func.id]
+            else:
+                others.add(node.id)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            others.update(node.names)
+    others |= {a.arg for a in walk(func.args) if isinstance(a, ast.arg)}
+    return {name: bp for name, bp in found.items() if name not in others}
+
+
+def _attribute_read(obj, blueprint, attr, held, node, refuse):
+    """The expression ``obj.attr`` reads: the name (or argument) holding the attribute, a class constant."""
+    if attr in held:
+        return ast.copy_location(tree_copy(held[attr]), node)
+    if attr in blueprint.constants:
+        return ast.copy_location(ast.Constant(blueprint.constants[attr]), node)
+    setter = blueprint.set_by_methods().get(attr)
+    if setter is not None:
+        raise refuse(f"{obj}.{attr} is set by the method {setter} of {blueprint.name}, which backgen reads as a "
+                     f"function of the attributes it reads, not as a change of the object: have {setter} return "
+                     f"the value, and read what the call returns", node)
+    raise refuse(f"{obj}.{attr}: {obj} is an object of your class {blueprint.name}, whose constructor sets no "
+                 f"attribute {attr} before this line", node)
+
+
+def _constructed(obj, blueprint, call, held, fresh, rebound, refuse, fixed):
+    """The statements making ``obj = Class(...)``: the constructor's parameters bound to the call's
+    arguments, then its statements with ``self``'s attributes as names; ``held`` gets, for each
+    attribute, the name or expression holding it: an argument (a number, a name the function never
+    rebinds) the constructor sets it to alone, where the attribute is none of ``fixed`` (None: all)."""
+    if blueprint.body is None:
+        raise refuse(f"{obj} is an object of your class {blueprint.name}, whose constructor backgen does not "
+                     f"follow: {blueprint.why}; set its attributes from the arguments alone, or pass the values "
+                     f"to the function", call)
+    params = [p for p, _ in blueprint.params]
+    given = {}
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        raise refuse(f"{blueprint.name}(...) is called with *args or **kwargs, which backgen does not spread "
+                     "into its constructor: pass the arguments one by one", call)
+    if len(call.args) > len(params):
+        raise refuse(f"{blueprint.name}() takes {len(params)} arguments, {len(call.args)} given", call)
+    for p, arg in zip(params, call.args):
+        given[p] = arg
+    for keyword in call.keywords:
+        if keyword.arg not in params or keyword.arg in given:
+            raise refuse(f"{blueprint.name}() got an unexpected or repeated argument {keyword.arg!r}", keyword.value)
+        given[keyword.arg] = keyword.value
+    for p, default in blueprint.params:
+        if p not in given:
+            if default is None:
+                raise refuse(f"{blueprint.name}() is missing the argument {p!r}", call)
+            given[p] = default
+    body = [tree_copy(s) for s in blueprint.body
+            if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str))]
+    plain = {p for p in params if isinstance(given[p], ast.Constant) or
+             isinstance(given[p], ast.Name) and given[p].id not in rebound}
+    body, tested = _defaults_decided(body, plain, given)
+    changed = set().union(*(_stores_in(s) for s in body)) if body else set()
+    statements, local, reserved = [], {}, {}
+    for stmt in body:  # (the attributes' names first: a parameter merged into one takes its name)
+        for node in walk(stmt):
+            if _of_self(node) and isinstance(node.ctx, ast.Store) and node.attr not in reserved and \
+                    not fresh.ours(held.get(node.attr)):
+                reserved[node.attr] = ast.Name(fresh(f"{obj}_{node.attr}", f"{obj}.{node.attr}"), ast.Load())
+    for p in params:
+        value = given[p]
+        if p in tested:
+            local[p] = ast.Name(fresh(f"{obj}_{p}"), ast.Load())
+            continue
+        if p not in changed and p in plain:
+            local[p] = value
+            continue
+        name = fresh(f"{obj}_{p}")
+        local[p] = ast.Name(name, ast.Load())
+        statements.append(ast.copy_location(ast.Assign([ast.copy_location(ast.Name(name, ast.Store()), call)],
+                                                       tree_copy(value)), call))
+    for stmt in body:  # (the constructor's own locals: names of the function)
+        for name in sorted(_stores_in(stmt) - set(local)):
+            local[name] = ast.Name(fresh(f"{obj}_{name}"), ast.Load())
+    attributes = {}
+
+    class Put(ast.NodeTransformer):
+        def visit_Attribute(self, node):
+            if _of_self(node):
+                if isinstance(node.ctx, ast.Store):
+                    previous = attributes.get(node.attr, held.get(node.attr))
+                    if not fresh.ours(previous):
+                        previous = reserved[node.attr]
+                    attributes[node.attr] = previous
+                    return ast.copy_location(ast.Name(previous.id, ast.Store()), node)
+                if node.attr in attributes:
+                    return ast.copy_location(ast.Name(attributes[node.attr].id, ast.Load()), node)
+                if node.attr in blueprint.constants:
+                    return ast.copy_location(ast.Constant(blueprint.constants[node.attr]), node)
+                raise refuse(f"self.{node.attr} is read in {blueprint.name}'s constructor before it is set", node)
+            return self.generic_visit(node)
+
+        def visit_Name(self, node):
+            if node.id in local and not getattr(node, "given", False):
+                value = local[node.id]
+                if isinstance(node.ctx, ast.Load):
+                    return ast.copy_location(tree_copy(value), node)
+                return ast.copy_location(ast.Name(value.id, node.ctx), node)
+            return node
+    for stmt in body:
+        statements.append(Put().visit(stmt))
+    held.update(attributes)
+    kept = []
+    for stmt in statements:  # (self.W = W of an argument read as it is: the attribute is that argument)
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+        attr = next((a for a, name in attributes.items() if isinstance(target, ast.Name) and name.id == target.id),
+                    None)
+        value = getattr(stmt, "value", None)
+        if fixed is not None and attr is not None and attr not in fixed and (
+                isinstance(value, ast.Constant) or isinstance(value, ast.Name) and value.id not in rebound
+                and not fresh.ours(value)) and \
+                not any(target.id in names_of(other) for other in statements if other is not stmt):
+            held[attr] = value
+            continue
+        kept.append(stmt)
+    return _merged(kept, obj, fresh)
+
+
+def _merged(statements, obj, fresh):
+    """``statements`` with each ``attribute = parameter`` (``layer_b = b``, both names made here, the
+    parameter's read there alone) left out, the parameter's name being the attribute's throughout:
+    ``layer_b`` set where ``b`` was (``if b is None: layer_b = ... else: layer_b = b``)."""
+    raw = any(isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == obj
+              for stmt in statements for n in walk(stmt))  # (the object's attributes read: names not yet known)
+    for stmt in list(statements):
+        if raw or not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and fresh.ours(stmt.targets[0])
+                       and fresh.ours(stmt.value)):
+            continue
+        new, old = stmt.targets[0].id, stmt.value.id
+        others = [other for other in statements if other is not stmt]
+        if any(new in names_of(other) for other in others) or \
+                sum(1 for other in others for n in walk(other) if isinstance(n, ast.Name) and n.id == old and
+                    isinstance(n.ctx, ast.Load)):
+            continue
+        statements.remove(stmt)
+        for other in statements:
+            for n in walk(other):
+                if isinstance(n, ast.Name) and n.id == old:
+                    n.id = new
+    return statements
+
+
+def _defaults_decided(body, plain, given):
+    """``(body, tested)``: the constructor's statements with each ``if p is None: p = ...`` (of a parameter
+    given ``plain``: a number, ``None``, a name the function never rebinds) decided where the argument
+    is a constant, else testing that argument (``if b is None: b = ... else: b = <argument>``), and the
+    parameters ``tested`` so, set by both branches.  Each such ``if`` stands at the top level, before any
+    other statement reads or sets ``p``."""
+    out, tested, seen = [], set(), set()
+    for k, stmt in enumerate(body):
+        p = _none_default(stmt)
+        if p is None or p not in plain or p in seen or any(p in _stores_in(later) for later in body[k + 1:]):
+            seen |= names_of(stmt)
+            out.append(stmt)
+            continue
+        seen |= names_of(stmt)
+        value = given[p]
+        if isinstance(value, ast.Constant):
+            out += stmt.body if value.value is None else []
+            continue
+        argument = ast.copy_location(ast.Name(value.id, ast.Load()), stmt.test)
+        argument.given = True
+        test = ast.copy_location(ast.Compare(argument, [ast.Is()], [ast.copy_location(ast.Constant(None), stmt.test)]),
+                                 stmt.test)
+        kept = ast.copy_location(ast.Name(value.id, ast.Load()), stmt)
+        kept.given = True
+        otherwise = ast.copy_location(ast.Assign([ast.copy_location(ast.Name(p, ast.Store()), stmt)], kept), stmt)
+        out.append(ast.copy_location(ast.If(test, stmt.body, [otherwise]), stmt))
+        tested.add(p)
+    return out, tested
+
+
+def _none_default(stmt):
+    """``p`` of ``if p is None: p = ...`` (no else), or None."""
+    if isinstance(stmt, ast.If) and not stmt.orelse and isinstance(stmt.test, ast.Compare) and \
+            isinstance(stmt.test.left, ast.Name) and [type(o) for o in stmt.test.ops] == [ast.Is] and \
+            isinstance(stmt.test.comparators[0], ast.Constant) and stmt.test.comparators[0].value is None and \
+            len(stmt.body) == 1 and isinstance(stmt.body[0], ast.Assign) and \
+            [ast.unparse(t) for t in stmt.body[0].targets] == [stmt.test.left.id]:
+        return stmt.test.left.id
+    return None
+
+
+def _stores_in(stmt):
+    return {n.id for n in walk(stmt) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+
+
+class _Helpers:
+    """The helpers made of the methods of followed objects: ``make(blueprint, method, at)`` gives ``(name,
+    attributes)``, the helper and the attributes of ``self`` it takes first."""
+
+    def __init__(self, blueprints_, helper, refuse, fresh, made):
+        self.blueprints, self.helper, self.refuse, self.fresh, self.made = blueprints_, helper, refuse, fresh, made
+
+    def make(self, blueprint, method, at, stack=()):
+        key = (blueprint.name, method)
+        if key in self.made:
+            return self.made[key]
+        if key in stack:
+            raise self.refuse(f"{blueprint.name}.{method} calls itself through the object's methods, which backgen "
+                              "does not follow", at)
+        node = tree_copy(blueprint.methods[method])
+        if not node.args.args or node.args.args[0].arg != "self":
+            raise self.refuse(f"{blueprint.name}.{method} takes no self: backgen follows an object's methods "
+                              f"taking self first", at)
+        called = {}
+        for call in [n for n in walk(node) if isinstance(n, ast.Call) and _of_self(n.func)]:
+            inner = call.func.attr
+            if inner not in blueprint.methods:
+                continue
+            name, attrs = self.make(blueprint, inner, at, stack + (key,))
+            called[name] = (blueprint.name, inner)
+            call.args = [ast.copy_location(ast.Attribute(ast.Name("self", ast.Load()), a, ast.Load()), call)
+                         for a in attrs] + call.args
+            call.func = ast.copy_location(ast.Name(name, ast.Load()), call.func)
+
+        class Constants(ast.NodeTransformer):
+            def visit_Attribute(self, n):
+                if _of_self(n) and isinstance(n.ctx, ast.Load) and n.attr in blueprint.constants and \
+                        n.attr not in blueprint.attributes():
+                    return ast.copy_location(ast.Constant(blueprint.constants[n.attr]), n)
+                return self.generic_visit(n)
+        node = Constants().visit(node)
+        ast.fix_missing_locations(node)
+        if not any(isinstance(n, ast.Name) and n.id == "self" for n in walk(node)):  # (self unread)
+            node.args.args = node.args.args[1:]
+            attrs = ()
+        else:
+            attrs = methods.attributes(node)
+            if not attrs:
+                raise self.refuse(f"{blueprint.name}.{method} writes into self or passes it on, which backgen does not "
+                                  f"follow for an object made in the function: have it return what it computes", at)
+            node = methods.function_of(node, attrs)
+        name = self.fresh(f"{blueprint.name}_{method.strip('_')}")
+        node.name = name
+        self.made[key] = (self.helper(blueprint.name, method, node, called), attrs)
+        return self.made[key]

@@ -1,0 +1,356 @@
+"""Objects the differentiated function makes of its module's own classes: a layer built and called
+(``Dense(W1, b1)(x)``, ``layer.forward(x)``), a model whose method calls another, a ``@dataclass`` with a
+``__post_init__``, a ``namedtuple`` and a ``typing.NamedTuple``, a particle of numbers; objects made in
+both branches of an ``if`` and in a loop, attributes the function sets, arguments rebound or written
+into after the object holds them.  Each backward is checked against central differences, written by
+``generate`` with the shapes given and without, and by the decorator; objects used in ways backgen
+does not follow are refused at the user's line, saying what it follows.
+"""
+
+import inspect
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_close, finite_differences, fresh_args, imported, shape_specs
+
+RNG = np.random.default_rng(20261207)
+HEADER = "import math\nimport numpy as np\nfrom collections import namedtuple\nfrom dataclasses import dataclass\n" \
+         "from typing import NamedTuple\n"
+
+
+def _values(*shape):
+    return np.round(RNG.uniform(-1, 1, shape), 3)
+
+
+def _floats(args):
+    return [k for k, a in enumerate(args) if isinstance(a, float) or isinstance(a, np.ndarray) and a.dtype.kind == "f"
+            or isinstance(a, list)]
+
+
+def _wanted(func, args):
+    return finite_differences(lambda *values: func(*fresh_args(values)), list(args), _floats(args), (1.0,))
+
+
+def _generated(source, args, shapes):
+    text = backgen.generate(source, name="f", shapes=shapes)
+    assert text == backgen.generate(source, name="f", shapes=shapes)  # deterministic
+    namespace = {}
+    exec(compile(text, "<generated>", "exec"), namespace)
+    backward = namespace["f_backward"]
+    got = backward(*fresh_args(args), **({"dout": 1.0} if "dout" in inspect.signature(backward).parameters else {}))
+    got = got if isinstance(got, tuple) else (got,)
+    if len(got) == len(args) > len(_floats(args)):  # (code for any value: every parameter's gradient)
+        got = tuple(got[k] for k in _floats(args))
+    return got, text
+
+
+def assert_right(source, args, shapes=True, free=True):
+    """Right by ``generate`` with the shapes given (where ``shapes``) and without (where ``free``), and by
+    the decorator; the text generated for the shapes."""
+    source = HEADER + textwrap.dedent(source)
+    namespace = {}
+    exec(source, namespace)
+    want = _wanted(namespace["f"], args)
+    text = None
+    given = shape_specs(list(inspect.signature(namespace["f"]).parameters), args) if shapes else None
+    for spec in ([given] if given else []) + ([None] if free else []):
+        got, made = _generated(source, args, spec)
+        text = text or made
+        assert_close(list(got), want, rtol=1e-5, atol=1e-7)
+    func = imported(source, "objects")["f"]
+    got = backgen.backward(func).backward(*fresh_args(args))
+    assert_close(list(got) if len(_floats(args)) > 1 else [got], want, rtol=1e-5, atol=1e-7)
+    return text
+
+
+def assert_refused(source, match):
+    """``generate`` and the decorator refuse, with a message matching ``match`` at the user's line."""
+    source = HEADER + textwrap.dedent(source)
+    with pytest.raises(backgen.BackgenError, match=match) as raised:
+        backgen.generate(source, name="f")
+    assert raised.value.lineno is not None
+    func = imported(source, "objects")["f"]
+    with pytest.raises(backgen.BackgenError, match=match):
+        backgen.backward(func).backward(*[_values(3, 2), _values(2), _values(4, 3)])
+
+
+DENSE = '''
+class Dense:
+    """A layer: relu(x W + b)."""
+
+    def __init__(self, W, b):
+        self.W = W
+        self.b = b
+
+    def __call__(self, x):
+        return np.maximum(0, x @ self.W + self.b)
+
+    def forward(self, x):
+        return np.tanh(x @ self.W + self.b)
+'''
+
+LAYER = '''
+class Layer:
+    EPS = 1e-3
+
+    def __init__(self, W, b=None, scale=1.0):
+        if b is None:
+            b = np.zeros(W.shape[1])
+        self.W = W
+        self.b = b
+        self.scale = scale
+        self.Wt = W.T
+        self.norm = np.sqrt(np.sum(W ** 2) + self.EPS)
+
+    def pre(self, x):
+        return (x @ self.W + self.b) / self.norm
+
+    def __call__(self, x):
+        return np.tanh(self.pre(x)) * self.scale
+
+    def back_project(self, y):
+        return y @ self.Wt
+'''
+
+
+# --- layers made and called --------------------------------------------------------------------------
+
+
+def test_layers_made_then_called_read_as_calls_of_a_helper_made_of_the_method():
+    text = assert_right(DENSE + textwrap.dedent('''
+        def f(W1, b1, W2, b2, x):
+            l1 = Dense(W1, b1)
+            l2 = Dense(W2, b2)
+            return np.sum(l2(l1(x)) ** 2)
+    '''), [_values(3, 4), _values(4), _values(4, 2), _values(2), _values(5, 3)])
+    assert "Dense_call(W1, b1, x)" in text  # (the attributes the method reads, then its arguments)
+    assert "def Dense_call_backward(W, b, x, dout):" in text
+
+
+@pytest.mark.parametrize("use", ["Dense(W1, b1)(x)", "Dense(W1, b1).forward(x)", "Dense(b=b1, W=W1).forward(x)"])
+def test_an_object_made_and_used_at_once(use):
+    assert_right(DENSE + textwrap.dedent(f'''
+        def f(W1, b1, x):
+            return np.sum({use} ** 2) + np.sum({use})
+    '''), [_values(3, 4), _values(4), _values(5, 3)])
+
+
+def test_a_method_calling_another_a_class_constant_and_a_constructor_computing_attributes():
+    assert_right(LAYER + textwrap.dedent('''
+        def f(W, b, x):
+            layer = Layer(W, b, scale=0.5)
+            return np.sum(layer(x) ** 2) + np.sum(layer.back_project(x @ W)) + layer.norm
+    '''), [_values(3, 2), _values(2), _values(4, 3)])
+
+
+def test_a_default_left_to_the_constructor_decided_where_it_is_made():
+    text = assert_right(LAYER + textwrap.dedent('''
+        def f(W, x):
+            layer = Layer(W)
+            return np.sum(layer(x) ** 2)
+    '''), [_values(3, 2), _values(4, 3)])
+    assert "is None" not in text  # (the default None given: b = np.zeros(...) alone)
+
+
+@pytest.mark.parametrize("c", [-0.5, 0.5])
+def test_objects_made_in_both_branches_of_an_if(c):
+    assert_right(LAYER + textwrap.dedent('''
+        def f(W1, W2, b, x, c):
+            if c > 0:
+                layer = Layer(W1, b)
+            else:
+                layer = Layer(W2, b, scale=2.0)
+            return np.sum(layer(x) ** 2) + np.sum(layer.W)
+    '''), [_values(3, 2), _values(3, 2), _values(2), _values(4, 3), c])
+
+
+def test_attributes_the_function_sets_and_changes_in_place():
+    assert_right(LAYER + textwrap.dedent('''
+        def f(W, b, x):
+            layer = Layer(W, b)
+            layer.W = layer.W * 2.0
+            layer.scale += 1.0
+            return np.sum(layer(x)) + np.sum(layer.back_project(x @ W))
+    '''), [_values(3, 2), _values(2), _values(4, 3)])
+
+
+def test_an_object_made_at_each_iteration_of_a_loop():
+    assert_right(LAYER + textwrap.dedent('''
+        def f(Ws, bs, x):
+            h = x
+            for i in range(len(Ws)):
+                layer = Layer(Ws[i], bs[i])
+                h = layer(h)
+            return np.sum(h ** 2)
+    '''), [[_values(3, 3), _values(3, 2)], [_values(3), _values(2)], _values(4, 3)], shapes=False)
+
+
+def test_an_argument_rebound_after_the_object_holds_it_keeps_the_value_it_gave():
+    assert_right(LAYER + textwrap.dedent('''
+        def f(W, b, x):
+            V = W
+            layer = Layer(V, b)
+            V = V * 3.0
+            return np.sum(layer(x)) + np.sum(V)
+    '''), [_values(3, 2), _values(2), _values(4, 3)])
+
+
+def test_an_argument_written_into_after_the_object_holds_it_is_seen_by_the_object():
+    assert_right(LAYER + textwrap.dedent('''
+        def f(W, b, x):
+            V = W.copy()
+            layer = Layer(V, b)
+            V[0] = 0.0
+            return np.sum(layer(x) ** 2)
+    '''), [_values(3, 2), _values(2), _values(4, 3)])
+
+
+def test_an_attribute_changed_in_place_changes_the_array_it_shares():
+    assert_right(DENSE + textwrap.dedent('''
+        def f(W, b, x):
+            V = W * 1.0
+            layer = Dense(V, b)
+            layer.W += 1.0
+            return np.sum(layer.forward(x) ** 2) + np.sum(V ** 2)
+    '''), [_values(3, 2), _values(2), _values(4, 3)], free=False)  # (for any value: V may be a number)
+
+
+def test_two_classes_of_the_module_and_a_module_function_a_method_calls():
+    assert_right('''
+        SCALE = 0.5
+
+        def act(z):
+            return np.tanh(z) * SCALE
+
+        class MLP:
+            def __init__(self, W1, W2):
+                self.W1 = W1
+                self.W2 = W2
+
+            def forward(self, x):
+                return act(x @ self.W1) @ self.W2
+
+        class Loss:
+            def __init__(self, y):
+                self.y = y
+
+            def __call__(self, pred):
+                return np.mean((pred - self.y) ** 2)
+
+        def f(W1, W2, x, y):
+            model = MLP(W1, W2)
+            return Loss(y)(model.forward(x))
+    ''', [_values(3, 4), _values(4, 2), _values(5, 3), _values(5, 2)])
+
+
+# --- records of values --------------------------------------------------------------------------------
+
+
+def test_a_dataclass_with_a_default_and_a_post_init():
+    assert_right('''
+        @dataclass
+        class Gauss:
+            mu: float
+            log_sigma: float
+            scale: float = 1.0
+
+            def __post_init__(self):
+                self.sigma = np.exp(self.log_sigma)
+
+            def logpdf(self, x):
+                return -0.5 * ((x - self.mu) / self.sigma) ** 2 - np.log(self.sigma) - 0.5 * np.log(2 * np.pi)
+
+        def f(mu, log_sigma, x):
+            g = Gauss(mu, log_sigma=log_sigma)
+            return np.sum(g.logpdf(x)) * g.scale
+    ''', [0.3, -0.2, _values(5)])
+
+
+def test_a_namedtuple_with_defaults_and_a_typed_named_tuple_with_a_method():
+    assert_right('''
+        Spring = namedtuple("Spring", "k rest damping", defaults=[0.1])
+
+        class Params(NamedTuple):
+            W: np.ndarray
+            b: np.ndarray
+
+            def apply(self, x):
+                return x @ self.W + self.b
+
+        def f(k, rest, W, b, x):
+            s = Spring(k, rest)
+            p = Params(W, b)
+            return 0.5 * s.k * np.sum((p.apply(x) - s.rest) ** 2) + s.damping * np.sum(x)
+    ''', [2.0, 0.5, _values(3, 2), _values(2), _values(4, 3)])
+
+
+def test_an_object_of_numbers_in_scalar_code():
+    assert_right('''
+        class Particle:
+            def __init__(self, m, x, v):
+                self.m = m
+                self.x = x
+                self.v = v
+
+            def kinetic(self):
+                return 0.5 * self.m * self.v ** 2
+
+            def potential(self, k):
+                return 0.5 * k * self.x ** 2
+
+        def f(m, x, v, k):
+            p = Particle(m, x, v)
+            return p.kinetic() + p.potential(k) + math.sin(p.x)
+    ''', [1.5, 0.3, -0.7, 2.0])
+
+
+# --- refused, saying what backgen follows -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("body, match", [
+    ("layer = Dense(W, b)\n    return np.sum(apply(layer, x))", "layer is an object of your class Dense, used here as a value"),
+    ("layers = [Dense(W, b)]\n    return np.sum(layers[0](x))", "this makes an object of your class Dense, which backgen follows"),
+    ("layer = Dense(W, b)\n    layer.forward(x)\n    return np.sum(layer.out)", "layer.out is set by the method forward"),
+    ("layer = Dense(W)\n    return np.sum(layer(x))", r"Dense\(\) is missing the argument 'b'"),
+    ("layer = Dense(W, b)\n    return np.sum(layer(x)) + layer.gain", "sets no attribute gain"),
+    ("layer = Dense(*[W, b])\n    return np.sum(layer(x))", r"with \*args or \*\*kwargs"),
+])
+def test_objects_used_otherwise_are_refused_at_the_users_line(body, match):
+    assert_refused(textwrap.dedent('''
+        class Dense:
+            def __init__(self, W, b):
+                self.W = W
+                self.b = b
+
+            def __call__(self, x):
+                return np.maximum(0, x @ self.W + self.b)
+
+            def forward(self, x):
+                self.out = np.tanh(x @ self.W + self.b)
+                return self.out
+
+        def apply(layer, x):
+            return layer(x)
+
+        def f(W, b, x):
+        ''') + "    " + body + "\n", match)
+
+
+def test_a_method_writing_into_the_object_is_refused():
+    assert_refused('''
+        class Counter:
+            def __init__(self, w):
+                self.w = w
+                self.calls = 0
+
+            def __call__(self, x):
+                self.calls += 1
+                return np.tanh(x * self.w)
+
+        def f(W, b, x):
+            c = Counter(W)
+            return np.sum(c(x @ W))
+    ''', "Counter.__call__ writes into self or passes it on")
