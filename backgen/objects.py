@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import methods
-from .source import names_of, parents as node_parents, tree_copy, walk
+from .source import names_of, own_jumps, parents as node_parents, tree_copy, walk
 
 _DATACLASS = {"dataclass", "dataclasses.dataclass"}
 _DATACLASS_KEYWORDS = {"frozen", "eq", "repr", "order", "unsafe_hash", "slots", "match_args"}
@@ -49,6 +49,8 @@ class Blueprint:
     why: str = ""
     methods: dict = field(default_factory=dict)
     constants: dict = field(default_factory=dict)
+    statics: frozenset = frozenset()  # the methods under @staticmethod
+    properties: frozenset = frozenset()  # the methods under @property: read as attributes
 
     def attributes(self):
         """The attributes of ``self`` its constructor sets."""
@@ -57,7 +59,8 @@ class Blueprint:
 
     def set_by_methods(self):
         """``{attribute: method}`` of the attributes its methods set (``self.cache = x``)."""
-        return {attr: name for name, node in sorted(self.methods.items()) for attr in sorted(methods.attribute_stores(node))}
+        return {attr: name for name, node in sorted(self.methods.items())
+                for attr in sorted(methods.attribute_stores(node))}
 
 
 def _of_self(node):
@@ -116,7 +119,8 @@ def _of_namedtuple(name, call):
     values = list(defaults.elts) if defaults is not None else []
     if len(values) > len(fields) or not all(f.isidentifier() for f in fields):
         return None
-    params = [(f, None) for f in fields[:len(fields) - len(values)]] + list(zip(fields[len(fields) - len(values):], values))
+    required = len(fields) - len(values)
+    params = [(f, None) for f in fields[:required]] + list(zip(fields[required:], values))
     return Blueprint(name, call, params, _fields_set(fields, call))
 
 
@@ -148,12 +152,16 @@ def _of_class(node, constants):
         call = node.decorator_list[0]
         if call.args or any(k.arg not in _DATACLASS_KEYWORDS for k in call.keywords):
             return None
-    own = {}
+    own, kinds = {}, {}
     for stmt in node.body:
-        if isinstance(stmt, ast.FunctionDef) and not stmt.decorator_list:
+        decorators = [ast.unparse(d) for d in getattr(stmt, "decorator_list", ())]
+        if isinstance(stmt, ast.FunctionDef) and decorators in ([], ["staticmethod"], ["property"]):
             own[stmt.name] = stmt if stmt.name not in own else None
+            kinds[stmt.name] = decorators[0] if decorators else "method"
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            own[stmt.name] = None  # (a static method, a property, a nested class: not followed here)
+            own[stmt.name] = None  # (a class method, a setter, a nested class: not followed here)
+    statics = frozenset(n for n, k in kinds.items() if k == "staticmethod" and own[n] is not None)
+    properties = frozenset(n for n, k in kinds.items() if k == "property" and own[n] is not None)
     if data or named:
         fields, params = [], []
         for stmt in node.body:
@@ -178,23 +186,25 @@ def _of_class(node, constants):
             body += list(post.body)
         constants = {k: v for k, v in constants.items() if k not in fields}
         return Blueprint(node.name, node, params, body, methods={k: v for k, v in own.items() if v is not None},
-                         constants=constants)
+                         constants=constants, statics=statics, properties=properties)
     init = own.pop("__init__", "none")
     methods_ = {k: v for k, v in own.items() if v is not None}
+    kinds = {"statics": statics, "properties": properties}
     if init == "none":
-        return Blueprint(node.name, node, [], [], methods=methods_, constants=constants)
+        return Blueprint(node.name, node, [], [], methods=methods_, constants=constants, **kinds)
     if init is None:
-        return Blueprint(node.name, node, [], None, "its __init__ is decorated or defined twice", methods_, constants)
+        return Blueprint(node.name, node, [], None, "its __init__ is decorated or defined twice", methods_, constants,
+                         **kinds)
     args = init.args
     if not args.args or args.args[0].arg != "self" or args.vararg or args.kwarg or args.kwonlyargs or \
             getattr(args, "posonlyargs", []):
         return Blueprint(node.name, node, [], None, "its __init__ takes *args, **kwargs or keyword-only "
-                         "parameters", methods_, constants)
+                         "parameters", methods_, constants, **kinds)
     names = [a.arg for a in args.args[1:]]
     defaults = [None] * (len(names) - len(args.defaults)) + list(args.defaults)
     why = _constructor_why(init)
     return Blueprint(node.name, node, list(zip(names, defaults)), None if why else list(init.body), why,
-                     methods_, constants)
+                     methods_, constants, **kinds)
 
 
 def _constructor_why(init):
@@ -324,6 +334,121 @@ def _named_first(func, blueprints, fresh):
     ast.fix_missing_locations(func)
 
 
+def _lists_unrolled(func, blueprints_, fresh):
+    """A list (or tuple) of objects the function makes (``layers = [Dense(W1, b1), Relu(), Dense(W2, b2)]``),
+    bound once and read only as a loop's iterable (``for layer in layers:``, ``reversed(layers)``), an item
+    at a number (``layers[-1]``) or its length, made one name per object (``layers_0 = Dense(W1, b1)``): each
+    loop written out once per object, its variable read as that object's name, an item read as its
+    object's.  A loop with a ``break``, ``continue`` or ``else``, whose variable its body sets or the function
+    reads elsewhere, leaves the list as it is (refused where made)."""
+    parents = node_parents(func)
+    for stmt in [n for n in walk(func) if isinstance(n, ast.Assign) and len(n.targets) == 1 and
+                 isinstance(n.targets[0], ast.Name) and isinstance(n.value, (ast.List, ast.Tuple)) and n.value.elts
+                 and all(isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and e.func.id in blueprints_
+                         for e in n.value.elts)]:
+        name, count = stmt.targets[0].id, len(stmt.value.elts)
+        uses = [n for n in walk(func) if isinstance(n, ast.Name) and n.id == name]
+        if any(not isinstance(n.ctx, ast.Load) and n is not stmt.targets[0] for n in uses) or \
+                name in {a.arg for a in walk(func.args) if isinstance(a, ast.arg)}:
+            continue
+        loops, items, lengths = [], [], []
+        for use in uses:
+            if use is stmt.targets[0]:
+                continue
+            holder = parents.get(use)
+            loop = _looped(use, holder, parents)
+            if loop is not None:
+                loops.append(loop)
+            elif isinstance(holder, ast.Subscript) and holder.value is use and isinstance(holder.ctx, ast.Load) \
+                    and _index(holder.slice, count) is not None:
+                items.append(holder)
+            elif isinstance(holder, ast.Call) and ast.unparse(holder.func) == "len" and holder.args == [use]:
+                lengths.append(holder)
+            else:
+                break
+        else:
+            if not _variables_kept(func, [loop for loop, _ in loops]):
+                continue
+            names = [fresh(f"{name}_{k}", f"{name}[{k}]") for k in range(count)]
+            block, at = _block_of(func, stmt)
+            block[at:at + 1] = [ast.copy_location(ast.Assign([ast.copy_location(ast.Name(n, ast.Store()), e)], e),
+                                                  stmt) for n, e in zip(names, stmt.value.elts)]
+            for holder in items:
+                _replace(parents, holder, ast.copy_location(ast.Name(names[_index(holder.slice, count)], ast.Load()),
+                                                            holder))
+            for holder in lengths:
+                _replace(parents, holder, ast.copy_location(ast.Constant(count), holder))
+            for loop, backwards in loops:
+                order = names[::-1] if backwards else names
+                block, at = _block_of(func, loop)
+                block[at:at + 1] = [s for n in order for s in _with_name(loop.body, loop.target.id, n)]
+            parents = node_parents(func)
+    ast.fix_missing_locations(func)
+
+
+def _looped(use, holder, parents):
+    """``(loop, backwards)`` where ``use`` is the iterable of a loop that may be written out per item
+    (``for v in use:``, ``for v in reversed(use):``): no jump, no ``else``, a name its variable; else None."""
+    backwards = isinstance(holder, ast.Call) and ast.unparse(holder.func) == "reversed" and holder.args == [use] \
+        and not holder.keywords
+    loop = parents.get(holder) if backwards else holder
+    if not isinstance(loop, ast.For) or loop.iter is not (holder if backwards else use) or loop.orelse or \
+            not isinstance(loop.target, ast.Name) or own_jumps(loop.body):
+        return None
+    return loop, backwards
+
+
+def _variables_kept(func, loops):
+    """Whether each loop's variable is read only in the body of a loop of ``loops`` it is the variable
+    of, and set by none of them but as their variable."""
+    inside = {}  # id of a name in the body of a loop -> that loop's variable
+    for loop in loops:
+        inside.update((id(n), loop.target.id) for stmt in loop.body for n in walk(stmt))
+    targets = {id(loop.target) for loop in loops}
+    variables = {loop.target.id for loop in loops}
+    return all(id(n) in targets or isinstance(n.ctx, ast.Load) and inside.get(id(n)) == n.id
+               for n in walk(func) if isinstance(n, ast.Name) and n.id in variables)
+
+
+def _index(node, count):
+    """The item a constant index ``node`` (``0``, ``-1``) reads of ``count``, or None."""
+    value = node.value if isinstance(node, ast.Constant) else -node.operand.value if isinstance(node, ast.UnaryOp) \
+        and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) else None
+    if type(value) is not int or not -count <= value < count:
+        return None
+    return value % count
+
+
+def _block_of(func, stmt):
+    """``(block, position)`` of the statement ``stmt`` in ``func``."""
+    for node in walk(func):
+        for block in _blocks(node):
+            for k, item in enumerate(block):
+                if item is stmt:
+                    return block, k
+    raise ValueError("statement not in the function")
+
+
+def _replace(parents, node, new):
+    """Put ``new`` where ``node`` stands in its parent."""
+    holder = parents[node]
+    for field_name, value in ast.iter_fields(holder):
+        if value is node:
+            setattr(holder, field_name, new)
+        elif isinstance(value, list):
+            value[:] = [new if item is node else item for item in value]
+
+
+def _with_name(body, variable, name):
+    """A copy of the statements ``body`` with each read of ``variable`` a read of ``name``."""
+    copied = [tree_copy(stmt) for stmt in body]
+    for stmt in copied:
+        for node in walk(stmt):
+            if isinstance(node, ast.Name) and node.id == variable:
+                node.id = name
+    return copied
+
+
 def _guarded(node, parents, root):
     """Whether ``node`` is evaluated under a lambda, a comprehension, a conditional expression or a short
     circuit within ``root``: not certainly once as the statement starts."""
@@ -346,12 +471,18 @@ def written_out(func, blueprints_, helper, refuse, taken):
     if not any(isinstance(n, ast.Name) and n.id in live for n in walk(func)):
         return
     fresh = _Fresh(taken | names_of(func) | bound)
+    user_refuse = refuse
+
+    def refuse(message, node):  # (names made here said as the user wrote them)
+        return user_refuse(spoken(func, message, fresh.said), node)
     _named_first(func, live, fresh)
+    _lists_unrolled(func, live, fresh)
     objects = _objects(func, live)
     made = {}  # (class, method) -> (helper, attributes it reads)
     maker = _Helpers(blueprints_, helper, refuse, fresh, made)
     rebound = set().union(*map(_stores, func.body))  # (names the body binds: a parameter it never
-    names = {obj: {} for obj in objects}  # rebinds holds the caller's value throughout)  # object -> attribute -> the name or expression holding it
+    # rebinds holds the caller's value throughout)
+    names = {obj: {} for obj in objects}  # object -> attribute -> the name or expression holding it
     sites, stored = {obj: 0 for obj in objects}, {obj: set() for obj in objects}
     for node in walk(func):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
@@ -376,6 +507,9 @@ def written_out(func, blueprints_, helper, refuse, taken):
 
         def visit_Call(self, node):
             callee = node.func
+            kind = _kind_test(node, objects, blueprints_)
+            if kind is not None:  # (isinstance(layer, Affine): known where the object is)
+                return ast.copy_location(ast.Constant(kind), node)
             if isinstance(callee, ast.Name) and callee.id in objects:
                 obj, method = callee.id, "__call__"
             elif isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name) and \
@@ -398,12 +532,27 @@ def written_out(func, blueprints_, helper, refuse, taken):
         def visit_Attribute(self, node):
             if isinstance(node.value, ast.Name) and node.value.id in objects:
                 obj, blueprint = node.value.id, objects[node.value.id]
+                if isinstance(node.ctx, ast.Load) and node.attr in blueprint.properties:  # (a property: its helper
+                    name, attrs = maker.make(blueprint, node.attr, node)  # called with what it reads)
+                    reads = [_attribute_read(obj, blueprint, attr, names[obj], node, refuse) for attr in attrs]
+                    return ast.copy_location(ast.Call(ast.Name(name, ast.Load()), reads, []), node)
                 if isinstance(node.ctx, ast.Load):
                     return ast.copy_location(_attribute_read(obj, blueprint, node.attr, names[obj], node, refuse), node)
                 if not fresh.ours(names[obj].get(node.attr)):  # (an attribute the function sets first)
-                    names[obj][node.attr] = ast.Name(fresh(f"{obj}_{node.attr}", f"{obj}.{node.attr}"), ast.Load())
+                    said = f"{fresh.said.get(obj, obj)}.{node.attr}"
+                    names[obj][node.attr] = ast.Name(fresh(f"{obj}_{node.attr}", said), ast.Load())
                 return ast.copy_location(ast.Name(names[obj][node.attr].id, node.ctx), node)
             return self.generic_visit(node)
+
+        def visit_If(self, node):
+            node.test = self.visit(node.test)
+            if isinstance(node.test, ast.Constant):  # (a test isinstance decided: the branch it takes)
+                branch = node.body if node.test.value else node.orelse
+                taken = [s for stmt in branch for s in _listed(self.visit(stmt))]
+                return taken or ast.copy_location(ast.Pass(), node)
+            node.body = [s for stmt in node.body for s in _listed(self.visit(stmt))]
+            node.orelse = [s for stmt in node.orelse for s in _listed(self.visit(stmt))]
+            return node
 
         def visit_Name(self, node):
             if node.id in objects and isinstance(node.ctx, ast.Load):
@@ -420,14 +569,16 @@ def written_out(func, blueprints_, helper, refuse, taken):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in live:
             raise refuse(f"this makes an object of your class {node.func.id}, which backgen follows where a name "
                          f"is bound to it alone (layer = {node.func.id}(...)) and read through its attributes and "
-                         f"methods (layer.attr, layer.method(...), layer(...)), not held in a list or passed on",
-                         node)
+                         f"methods (layer.attr, layer.method(...), layer(...)), or where a list of objects is read as "
+                         f"a loop's iterable (its variable read in the loop alone), an item at a number or its "
+                         f"length; not passed on or returned", node)
 
 
-def spoken(func, message):
-    """``message`` with each name ``written_out`` made for an attribute of an object in ``func`` (and each
-    version of it, ``layer_W_1``) as the user wrote it (``layer.W``)."""
-    for name, text in getattr(func, "spoken_as", {}).items():
+def spoken(func, message, said=None):
+    """``message`` with each name ``written_out`` made for an object or its attribute in ``func`` (and each
+    version of it, ``layer_W_1``) as the user wrote it (``layer.W``, ``layers[0]``); ``said``: those names
+    (``{name: text}``) instead of the function's."""
+    for name, text in (getattr(func, "spoken_as", {}) if said is None else said).items():
         if name in message:
             message = re.sub(rf"\b{name}(_\d+)?\b", text, message)
     return message
@@ -455,6 +606,18 @@ def _objects(func, blueprints_):
             others.update(node.names)
     others |= {a.arg for a in walk(func.args) if isinstance(a, ast.arg)}
     return {name: bp for name, bp in found.items() if name not in others}
+
+
+def _kind_test(call, objects, blueprints_):
+    """What ``isinstance(obj, C)`` (or a tuple of classes) is, for an object ``obj`` followed and classes
+    of the module followed (``object`` too), else None."""
+    if not (isinstance(call.func, ast.Name) and call.func.id == "isinstance" and len(call.args) == 2 and
+            not call.keywords and isinstance(call.args[0], ast.Name) and call.args[0].id in objects):
+        return None
+    kinds = call.args[1].elts if isinstance(call.args[1], ast.Tuple) else [call.args[1]]
+    if not all(isinstance(k, ast.Name) and (k.id in blueprints_ or k.id == "object") for k in kinds):
+        return None
+    return any(k.id in (objects[call.args[0].id].name, "object") for k in kinds)
 
 
 def _attribute_read(obj, blueprint, attr, held, node, refuse):
@@ -510,7 +673,8 @@ def _constructed(obj, blueprint, call, held, fresh, rebound, refuse, fixed):
         for node in walk(stmt):
             if _of_self(node) and isinstance(node.ctx, ast.Store) and node.attr not in reserved and \
                     not fresh.ours(held.get(node.attr)):
-                reserved[node.attr] = ast.Name(fresh(f"{obj}_{node.attr}", f"{obj}.{node.attr}"), ast.Load())
+                said = f"{fresh.said.get(obj, obj)}.{node.attr}"
+                reserved[node.attr] = ast.Name(fresh(f"{obj}_{node.attr}", said), ast.Load())
     for p in params:
         value = given[p]
         if p in tested:
@@ -654,19 +818,29 @@ class _Helpers:
             raise self.refuse(f"{blueprint.name}.{method} calls itself through the object's methods, which backgen "
                               "does not follow", at)
         node = tree_copy(blueprint.methods[method])
+        node.decorator_list = []
+        if method in blueprint.statics:
+            name = self.fresh(f"{blueprint.name}_{method.strip('_')}")
+            node.name = name
+            self.made[key] = (self.helper(blueprint.name, method, node, {}), ())
+            return self.made[key]
         if not node.args.args or node.args.args[0].arg != "self":
             raise self.refuse(f"{blueprint.name}.{method} takes no self: backgen follows an object's methods "
                               f"taking self first", at)
         called = {}
-        for call in [n for n in walk(node) if isinstance(n, ast.Call) and _of_self(n.func)]:
-            inner = call.func.attr
-            if inner not in blueprint.methods:
-                continue
-            name, attrs = self.make(blueprint, inner, at, stack + (key,))
-            called[name] = (blueprint.name, inner)
-            call.args = [ast.copy_location(ast.Attribute(ast.Name("self", ast.Load()), a, ast.Load()), call)
-                         for a in attrs] + call.args
-            call.func = ast.copy_location(ast.Name(name, ast.Load()), call.func)
+        parents = node_parents(node)
+        for read in [n for n in walk(node) if _of_self(n) and isinstance(n.ctx, ast.Load) and (
+                n.attr in blueprint.properties and not (isinstance(parents.get(n), ast.Call) and parents[n].func is n)
+                or n.attr in blueprint.methods and isinstance(parents.get(n), ast.Call) and parents[n].func is n)]:
+            name, attrs = self.make(blueprint, read.attr, at, stack + (key,))
+            called[name] = (blueprint.name, read.attr)
+            args = [ast.copy_location(ast.Attribute(ast.Name("self", ast.Load()), a, ast.Load()), read) for a in attrs]
+            if read.attr in blueprint.properties:  # (self.sigma: the property's helper called)
+                _replace(parents, read, ast.copy_location(ast.Call(ast.Name(name, ast.Load()), args, []), read))
+            else:
+                call = parents[read]
+                call.args = args + call.args
+                call.func = ast.copy_location(ast.Name(name, ast.Load()), read)
 
         class Constants(ast.NodeTransformer):
             def visit_Attribute(self, n):
@@ -682,8 +856,10 @@ class _Helpers:
         else:
             attrs = methods.attributes(node)
             if not attrs:
-                raise self.refuse(f"{blueprint.name}.{method} writes into self or passes it on, which backgen does not "
-                                  f"follow for an object made in the function: have it return what it computes", at)
+                raise self.refuse(f"{blueprint.name}.{method} uses self otherwise than reading its attributes (it "
+                                  f"writes into self, passes it on, or calls an object an attribute holds), which "
+                                  f"backgen does not follow for an object made in the function: have it return what "
+                                  f"it computes, from values it is given", at)
             node = methods.function_of(node, attrs)
         name = self.fresh(f"{blueprint.name}_{method.strip('_')}")
         node.name = name

@@ -2221,6 +2221,8 @@ def _live_objects(func, forward):
 
     def helper(owner, method, node, called):
         target = candidates[owner].__dict__.get(method)
+        target = target.__func__ if isinstance(target, staticmethod) else \
+            target.fget if isinstance(target, property) else target
         if not isinstance(target, types.FunctionType):
             raise error_at(f"{owner}.{method} is not the function the source defines", forward.filename,
                            forward.lines, node)

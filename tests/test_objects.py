@@ -246,6 +246,96 @@ def test_two_classes_of_the_module_and_a_module_function_a_method_calls():
     ''', [_values(3, 4), _values(4, 2), _values(5, 3), _values(5, 2)])
 
 
+SEQUENTIAL = '''
+class Affine:
+    def __init__(self, W, b):
+        self.W = W
+        self.b = b
+
+    def forward(self, x):
+        return x @ self.W + self.b
+
+
+class ReLU:
+    def forward(self, x):
+        return np.maximum(x, 0)
+
+
+class Tanh:
+    def forward(self, x):
+        return np.tanh(x)
+'''
+
+
+def test_a_list_of_layers_looped_over_written_out_per_layer():
+    text = assert_right(SEQUENTIAL + textwrap.dedent('''
+        def f(W1, b1, W2, b2, x, reg=0.1):
+            layers = [Affine(W1, b1), ReLU(), Affine(W2, b2), Tanh()]
+            h = x
+            for layer in layers:
+                h = layer.forward(h)
+            return np.sum(h ** 2) + reg * (np.sum(layers[0].W ** 2) + np.sum(layers[-2].W ** 2)) * len(layers)
+    '''), [_values(3, 4), _values(4), _values(4, 2), _values(2), _values(5, 3), 0.1])
+    assert "ReLU_forward(" in text and "Tanh_forward(" in text and "for " not in text
+
+
+def test_a_tuple_of_layers_looped_over_twice_reversed_and_tested_by_class():
+    assert_right(SEQUENTIAL + textwrap.dedent('''
+        def f(W1, b1, W2, b2, x):
+            layers = (Affine(W1, b1), Tanh(), Affine(W2, b2))
+            h = x
+            for layer in layers:
+                h = layer.forward(h)
+            g = h
+            for layer in reversed(layers):
+                if isinstance(layer, Affine):
+                    g = g @ layer.W.T
+            return np.sum(h ** 2) + np.sum(g)
+    '''), [_values(3, 4), _values(4), _values(4, 3), _values(3), _values(5, 3)])
+
+
+def test_a_static_method_and_a_property_read_through_self_and_through_the_object():
+    assert_right('''
+        class Gauss:
+            def __init__(self, mu, log_s):
+                self.mu = mu
+                self.log_s = log_s
+
+            @staticmethod
+            def square(z):
+                return z * z
+
+            @property
+            def sigma(self):
+                return np.exp(self.log_s)
+
+            def nll(self, x):
+                return np.sum(0.5 * self.square((x - self.mu) / self.sigma) + self.log_s)
+
+        def f(mu, log_s, x):
+            g = Gauss(mu, log_s)
+            return g.nll(x) + g.sigma + np.sum(g.square(x))
+    ''', [0.2, -0.3, _values(5)])
+
+
+def test_a_recurrent_cell_stepped_in_a_loop():
+    assert_right('''
+        class RNNCell:
+            def __init__(self, Wx, Wh, b):
+                self.Wx, self.Wh, self.b = Wx, Wh, b
+
+            def step(self, x, h):
+                return np.tanh(x @ self.Wx + h @ self.Wh + self.b)
+
+        def f(Wx, Wh, b, xs, h0):
+            cell = RNNCell(Wx, Wh, b)
+            h = h0
+            for t in range(xs.shape[0]):
+                h = cell.step(xs[t], h)
+            return np.sum(h ** 2)
+    ''', [_values(3, 4), _values(4, 4), _values(4), _values(5, 2, 3), _values(2, 4)])
+
+
 # --- records of values --------------------------------------------------------------------------------
 
 
@@ -311,9 +401,12 @@ def test_an_object_of_numbers_in_scalar_code():
 
 
 @pytest.mark.parametrize("body, match", [
-    ("layer = Dense(W, b)\n    return np.sum(apply(layer, x))", "layer is an object of your class Dense, used here as a value"),
-    ("layers = [Dense(W, b)]\n    return np.sum(layers[0](x))", "this makes an object of your class Dense, which backgen follows"),
-    ("layer = Dense(W, b)\n    layer.forward(x)\n    return np.sum(layer.out)", "layer.out is set by the method forward"),
+    ("layer = Dense(W, b)\n    return np.sum(apply(layer, x))", "layer is an object of your class Dense, used here as"),
+    ("layers = [Dense(W, b)]\n    return np.sum(apply(layers[0], x))", "layers.0. is an object of your class Dense"),
+    ("layers = [Dense(W, b)]\n    return np.sum(apply(layers, x))", "this makes an object of your class Dense, which"),
+    ("layers = [Dense(W, b)]\n    for layer in layers:\n        x = layer(x)\n    return np.sum(layer(x))",
+     "this makes an object of your class Dense, which"),
+    ("layer = Dense(W, b)\n    layer.forward(x)\n    return np.sum(layer.out)", "layer.out is set by the method"),
     ("layer = Dense(W)\n    return np.sum(layer(x))", r"Dense\(\) is missing the argument 'b'"),
     ("layer = Dense(W, b)\n    return np.sum(layer(x)) + layer.gain", "sets no attribute gain"),
     ("layer = Dense(*[W, b])\n    return np.sum(layer(x))", r"with \*args or \*\*kwargs"),
@@ -339,6 +432,21 @@ def test_objects_used_otherwise_are_refused_at_the_users_line(body, match):
         ''') + "    " + body + "\n", match)
 
 
+def test_an_object_holding_another_is_refused_where_its_method_calls_it():
+    assert_refused(DENSE + textwrap.dedent('''
+        class Model:
+            def __init__(self, W, b):
+                self.layer = Dense(W, b)
+
+            def __call__(self, x):
+                return self.layer(x)
+
+        def f(W, b, x):
+            model = Model(W, b)
+            return np.sum(model(x))
+    '''), "Model.__call__ uses self otherwise than reading its attributes")
+
+
 def test_a_method_writing_into_the_object_is_refused():
     assert_refused('''
         class Counter:
@@ -353,4 +461,4 @@ def test_a_method_writing_into_the_object_is_refused():
         def f(W, b, x):
             c = Counter(W)
             return np.sum(c(x @ W))
-    ''', "Counter.__call__ writes into self or passes it on")
+    ''', "Counter.__call__ uses self otherwise than reading its attributes")
