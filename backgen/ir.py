@@ -437,6 +437,8 @@ class Backward:
                                # checked as it starts (the reshape or ravel on that line is a view of them then);
                                # a layer's backward (dout, cache) checks the cache's entry at that place instead
     fixed_defaults: tuple = ()  # (parameter, integer): the defaults the code is written for, checked as it starts
+    function_defaults: tuple = ()  # (parameter, text, name): parameters defaulting to a function (act=np.tanh),
+    # the code written for it, checked (by its name) as it starts
     shapes_checked: tuple = ()  # (parameter, shape): the shapes ``generate`` was given where a branch that
                                 # cannot run at them is left out (``left_out``), checked as it starts
     unrun: bool = field(default=False, compare=False)  # loops left out as the sizes and integers given make

@@ -103,6 +103,8 @@ class Forward:
     # the code written for their defaults (def f(x, axis=-1)), which the backward checks it is given
     own_methods: dict = field(default_factory=dict)  # a method's calls of the object's methods -> what its class holds
     closure: frozenset = frozenset()  # the names a live function reads from the function it is defined in
+    function_defaults: dict = field(default_factory=dict)  # parameter -> (default's text, function's name):
+    # parameters defaulting to a function (act=np.tanh), read as it; the backward checks it is given that one
     counted: set = field(default_factory=set)  # names given as the counts of SciPy's discrete distributions
     # (poisson.logpmf(y, mu), binom's n): integers given them are data, as labels are
 
@@ -288,7 +290,7 @@ def _read(func_or_source, name, filename, helper):
             nodes = None  # (the tree walked has changed, or fencing changes its parameters)
     if helper:
         _inline_function_defaults(forward)
-    elif _reported_comprehensions_emptied(forward.func):
+    elif _main_function_defaults(forward) or _reported_comprehensions_emptied(forward.func):
         nodes = None
     _constant_defaults(forward)
     if not helper and step_bodies.rewrite(forward):  # (a layer's step written inline: the step layer it is)
@@ -1824,6 +1826,11 @@ def _read_function(func):
     _own_methods(func, forward)
     _static_calls(func, forward)
     _live_objects(func, forward)
+    for default in func_node.args.defaults + [d for d in func_node.args.kw_defaults if d is not None]:
+        value = func.__globals__.get(default.id) if isinstance(default, ast.Name) else None  # (act=relu: the
+        if isinstance(value, types.FunctionType) and _describe(value) is None and not _library(value) and \
+                getattr(value, "__wrapped__", None) is None and value.__name__ == default.id:  # user's function
+            forward.helpers.setdefault(default.id, value)  # the parameter is read as)
     _live_defaults(func, forward.func)
     names = names_of(func_node)
     outer = dict(func.__globals__, **inspect.getclosurevars(func).nonlocals)
@@ -2808,6 +2815,29 @@ def _inline_function_defaults(forward):
     args.defaults = args.defaults[:len(args.defaults) - len(inlined)]
 
 
+def _main_function_defaults(forward):
+    """``def f(x, W, act=np.tanh)``, the function differentiated: each parameter defaulting to a function
+    (``_function_default``) that the function never rebinds is read as that function, and stays in the
+    signature with its default (``forward.function_defaults``: the backward checks it is given it).  Whether
+    it found one."""
+    stored = {n.id for n in walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    found = {arg.arg: default for arg, default in defaults_of(forward.func.args)
+             if arg.arg not in stored and _function_default(forward, default)}
+    if not found:
+        return False
+
+    class Uses(ast.NodeTransformer):
+        def visit_Name(self, node):
+            if node.id in found and isinstance(node.ctx, ast.Load):
+                return ast.copy_location(tree_copy(found[node.id]), node)
+            return node
+    forward.func.body = [Uses().visit(stmt) for stmt in forward.func.body]
+    ast.fix_missing_locations(forward.func)
+    forward.function_defaults.update((name, (ast.unparse(default), ast.unparse(default).rpartition(".")[2]))
+                                     for name, default in found.items())
+    return True
+
+
 def inlined_note(helper):
     """What a refused call of ``helper`` should know of its parameters read as their defaults."""
     if not helper.inlined:
@@ -3038,7 +3068,10 @@ def fence(forward, main=True):
     args.defaults = [_scalar_default(forward, d) for d in args.defaults]
     named = args.args[len(args.args) - len(args.defaults):]
     args.defaults = [_listed_numbers(func, a.arg, d) for a, d in zip(named, args.defaults)]
-    for default in args.defaults:  # None: an optional output gradient; True, "train": flags and settings
+    functions = forward.function_defaults
+    for arg, default in zip(named, args.defaults):  # None: an optional output gradient; True, "train": flags
+        if arg.arg in functions:  # and settings; act=np.tanh, read as that function
+            continue
         if not (number(default) is not None or isinstance(default, ast.Constant) and (
                 default.value is None or isinstance(default.value, (bool, str)))):
             try:

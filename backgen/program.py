@@ -1057,6 +1057,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     params = [a.arg for a in forward.func.args.args]
     main = dataclasses.replace(main, iterates=tuple(p for p in params if p in iterates), item_lists=roots,
                                layout_checks=result.layout_checks, fixed_defaults=() if chain else forward.fixed_defaults,
+                               function_defaults=() if chain else tuple(
+                                   (p, *value) for p, value in forward.function_defaults.items()),
                                unrun=bool(getattr(result.shapes, "unrun_sized", ())),
                                shapes_checked=() if args is not None or chain or shape_free or not result.left_out
                                else tuple((p, result.shapes[p]) for p in result.params  # (a branch left out at
@@ -1755,8 +1757,12 @@ def declared_shapes(forward, shapes=None):
             found = shape_spec(arg.annotation) if arg.annotation is not None else None
         except (TypeError, ValueError) as exc:
             raise forward.error(f"the annotation of {arg.arg}: {exc}", arg.annotation) from None
-        array = array_default(defaults[arg.arg], forward.env) if found is None and arg.arg in defaults else None
-        if array is not None:  # mean=np.array([0.485, 0.456, 0.406]): an array of the default's shape
+        function = forward.function_defaults.get(arg.arg, (None,))[0]
+        array = array_default(defaults[arg.arg], forward.env) if found is None and arg.arg in defaults and \
+            function is None else None
+        if function is not None:  # act=np.tanh: a setting, read as its default is
+            found = Spec((), "str", function)
+        elif array is not None:  # mean=np.array([0.485, 0.456, 0.406]): an array of the default's shape
             found = Spec(array.shape, {"f": "float", "b": "bool"}.get(array.dtype.kind, "int"))
         elif found is None and arg.arg in defaults:  # a number default: a scalar of its kind (None: unknown)
             value = default_value(defaults[arg.arg])
