@@ -2822,7 +2822,7 @@ def _main_function_defaults(forward):
     it found one."""
     stored = {n.id for n in walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     found = {arg.arg: default for arg, default in defaults_of(forward.func.args)
-             if arg.arg not in stored and _function_default(forward, default)}
+             if arg.arg not in stored and _function_default(forward, default) and _callable_default(forward, default)}
     if not found:
         return False
 
@@ -2855,6 +2855,25 @@ def _function_default(forward, node):
         parts.insert(0, node.attr)
         node = node.value
     return bool(parts) and isinstance(node, ast.Name) and forward.env.get(node.id) in ("numpy", "math")
+
+
+def _callable_default(forward, node):
+    """Whether a default ``_function_default`` accepts is a function indeed: one of the user's, or NumPy's or
+    math's (``np.tanh``, not the number ``math.e`` nor a type such as ``np.float64``)."""
+    if isinstance(node, ast.Name) and node.id in forward.helpers:
+        return True
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.insert(0, node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return False
+    meaning = forward.env.get(node.id) or ""
+    module, *rest = meaning.split(".") + parts
+    value = {"numpy": numpy, "math": math}.get(module)
+    for part in rest:
+        value = getattr(value, part, None)
+    return callable(value) and not isinstance(value, type)
 
 
 def _function_env(func, func_node):
