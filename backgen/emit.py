@@ -70,9 +70,9 @@ def function_source(backward):
         unpack = _unpack_lines(backward.cache)
     if backward.cache is not None:
         parts = list(backward.upstreams) + ["cache"]
-    elif required and defaults:  # after the forward's defaults the upstream needs one: None, refused
-        parts.append(f"{backward.upstreams[0]}=None")
-        guard = backward.upstreams[0]
+    elif required and (defaults or backward.numbers_one):  # after the forward's defaults the upstream needs
+        parts.append(f"{backward.upstreams[0]}=None")  # one: None, refused (or 1.0 where the parameters are
+        guard = backward.upstreams[0]  # numbers, which make the output one: numbers_one)
     elif required:
         parts.append(backward.upstreams[0])
     else:
@@ -101,8 +101,9 @@ def function_source(backward):
     checks, late_checks = _checks(backward, guard), []
     if backward.cache is not None:  # a layer's parameters are the cache's entries: checked once unpacked
         checks, late_checks = [], _layer_checks(backward, checks)
+    missing = list(backward.missing) + ([(guard, "1.0")] if guard and backward.numbers_one else [])
     context = dict(name=backward.name, signature=", ".join(parts), summary=summary, opening=opening, unpack=unpack,
-                   missing=backward.missing, zeros=zeros, returns=returns, checks=checks, late_checks=late_checks)
+                   missing=missing, zeros=zeros, returns=returns, checks=checks, late_checks=late_checks)
     text = _render("backward.py.j2", forward=forward, backward=backward_lines, **context).rstrip("\n") + "\n"
     forward_frame = _frame(backward.forward)
     if len(forward_frame) < len(forward) or len(backward_frame) < len(backward_lines):
@@ -256,7 +257,13 @@ def _checks(backward, guard):
     for name in backward.required:  # if y is None: return scores, a path not differentiated
         checks.append((f"{name} is None", f'"{backward.name}() is the gradient of what {backward.forward_name}() '
                                           f'returns with {name} given: pass {name}"'))
-    if guard:
+    if guard and backward.numbers_one:  # (numbers given: the output a number, its gradient 1.0 by default)
+        np_ = backward.modules.get("np", "np")
+        arrays = " or ".join(f"{np_}.ndim({n})" for n in backward.numbers_one)
+        checks.append((f"{guard} is None and ({arrays})",
+                       f'"{backward.name}() needs {guard}, the gradient of the output (an array of its "\n'
+                       f'                        "shape), where {", ".join(backward.numbers_one)} are not all numbers"'))
+    elif guard:
         checks.append((f"{guard} is None", f'"{backward.name}() needs {guard}, the gradient of the output "\n'
                                            '                        "(an array of its shape)"'))
     return [check if len(check) == 3 else check + ("TypeError",) for check in checks]

@@ -437,6 +437,8 @@ class Backward:
                                # checked as it starts (the reshape or ravel on that line is a view of them then);
                                # a layer's backward (dout, cache) checks the cache's entry at that place instead
     fixed_defaults: tuple = ()  # (parameter, integer): the defaults the code is written for, checked as it starts
+    numbers_one: tuple = ()  # parameters which, all given numbers, make the output a number: its gradient
+    # then defaults to 1.0 (code for every shape of a function calling no NumPy)
     function_defaults: tuple = ()  # (parameter, text, name): parameters defaulting to a function (act=np.tanh),
     # the code written for it, checked (by its name) as it starts
     shapes_checked: tuple = ()  # (parameter, shape): the shapes ``generate`` was given where a branch that

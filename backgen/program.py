@@ -170,7 +170,7 @@ def _build(forward, wrt, shapes, args, user_cache, arrays=False):
             if args is None and not arrays and not any(s.dims for s in specs.values()):
                 if _layer_of_arrays(forward, result):
                     return _build(forward, wrt, shapes, args, user_cache, arrays=True)
-                result = _numbers_checked(forward, result)
+                result = _arrays_too(forward, wrt, shapes, specs, user_cache, result)
             if args is None:
                 _same_at_rank_three(forward, wrt, shapes, specs, result, user_cache, arrays)
                 _same_at_other_settings(forward, wrt, shapes, specs, result, user_cache, arrays)
@@ -291,6 +291,29 @@ def _layer_of_arrays(forward, result):
     main = result.main
     return main.cache is not None and main.mode == "scalar" and source.imports_numpy(forward.lines) \
         and not uses_numpy(forward, nodes=forward.nodes)
+
+
+def _arrays_too(forward, wrt, shapes, specs, user_cache, result):
+    """``result``, the code for numbers of a function calling no NumPy, checked to be given numbers where
+    its module imports NumPy (``_numbers_checked``), or instead, where that check would refuse arrays (and
+    the function reads no list of numbers), the code for every shape (``_shape_free``) where backgen writes
+    one holding for numbers and arrays alike, as NumPy runs the function on either: its upstream gradient
+    defaults to 1.0 where the parameters are numbers (``numbers_one``)."""
+    checked = _numbers_checked(forward, result)
+    if not checked.main.numbers or checked.main.sequences or result.main.numbers or result.main.sequences:
+        return checked  # (lists of numbers it iterates: plain Python, as the person writing it means it)
+    unknown = tuple(a.arg for a in forward.func.args.args if a.arg not in specs)
+    if not unknown or any(n in specs for n in checked.main.numbers):  # (declared numbers: the code for them)
+        return checked
+    try:
+        arrays = _shape_free(forward, wrt, shapes, shapes_needed(forward, forward.func.name, unknown), user_cache)
+    except BackgenError:
+        return checked
+    if arrays.main.numbers or arrays.main.sequences or arrays.main.params != checked.main.params or \
+            arrays.main.wrt != checked.main.wrt:
+        return checked
+    ones = tuple(p for p in arrays.main.params if p in checked.main.numbers or p in checked.main.wrt)
+    return dataclasses.replace(arrays, main=dataclasses.replace(arrays.main, numbers_one=ones))
 
 
 def _numbers_checked(forward, result):

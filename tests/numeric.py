@@ -270,3 +270,20 @@ def assert_generated_refused(source, args, match, name="f"):
 
     with pytest.raises(backgen.BackgenError, match=match):
         generated_gradients(source, args, name=name)
+
+
+def assert_backward_at(backward, forward, args, douts, wrt=None):
+    """``backward(*args, *douts)`` matches central differences of ``forward`` for the float arguments
+    (``wrt``: their positions), leaving its arguments and upstream gradients as they were."""
+    copies, dcopies = fresh_args(args), fresh_args(douts)
+    got = backward(*copies, *dcopies)
+    for before, after in zip(list(args) + list(douts), copies + dcopies):
+        if isinstance(before, np.ndarray):
+            np.testing.assert_array_equal(before, after, err_msg="the backward modified its arguments")
+    wrt = float_positions(args) if wrt is None else wrt
+    want = finite_differences(lambda *values: forward(*fresh_args(values)), fresh_args(args), wrt, douts)
+    got = got if len(wrt) > 1 else (got,)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert np.shape(g) == np.shape(w), f"gradient shape {np.shape(g)}, expected {np.shape(w)}"
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)

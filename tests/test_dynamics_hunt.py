@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_generated_right, finite_differences, fresh_args, imported
+from numeric import assert_backward_at, assert_generated_right, finite_differences, fresh_args, imported
 
 RNG = np.random.default_rng(20261206)
 
@@ -450,9 +450,11 @@ def test_plain_python_over_a_schedule_of_numbers_checks_it_is_given_a_vector():
 
 # --- plain Python putting a parameter into a list it extends, in a module that imports NumPy -------------
 # (hist = [y0, y0] read y0 neither as a number nor as a sequence, so y0 went unchecked: a vector y0 made
-# the list's items arrays, and the gradients of the numbers a and b came back arrays, a wrong gradient)
+# the list's items arrays, and the gradients of the numbers a and b came back arrays, a wrong gradient;
+# then the code for numbers checked it was given numbers; now, in a module importing NumPy, the code for
+# every shape, right for a vector y0 too)
 
-def test_plain_python_list_started_from_a_parameter_checks_it_is_a_number():
+def test_plain_python_list_started_from_a_parameter_is_right_for_a_vector_too():
     source = '''
         def f(a, b, y0):
             hist = [y0, y0]
@@ -462,7 +464,8 @@ def test_plain_python_list_started_from_a_parameter_checks_it_is_a_number():
     '''
     assert_right(source, [0.6, 0.3, 1.0])
     text = backgen.generate("import numpy as np\n" + textwrap.dedent(source), name="f")
-    generated = {}
+    generated, namespace = {}, {}
     exec(compile(text, "<generated>", "exec"), generated)
-    with pytest.raises(TypeError, match="written for numbers a, b, y0"):
-        generated["f_backward"](0.6, 0.3, np.array([1.0, 1.1]), np.ones(2))
+    exec("import numpy as np\n" + textwrap.dedent(source), namespace)
+    assert_backward_at(generated["f_backward"], namespace["f"], [0.6, 0.3, np.array([1.0, 1.1])],
+                       [np.array([1.0, -0.5])])

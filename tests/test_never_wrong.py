@@ -16,7 +16,14 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import finite_differences
+from numeric import assert_backward_at, finite_differences
+
+
+def _forward(source, name="f"):
+    """The function ``name`` of the module ``source``, as Python runs it."""
+    namespace = {}
+    exec(textwrap.dedent(source), namespace)
+    return namespace[name]
 
 
 def run_case(source, args, dout=1.0, name="f", settings=None):
@@ -1438,8 +1445,9 @@ def test_a_sum_of_a_list_of_several_shapes_sums_each_gradient_back(source):
     assert_right(source, (0.3, np.array([[0.1], [0.2], [0.5]]), np.array([0.3, -0.2, 0.5, 0.7])))
 
 
-def test_code_for_numbers_checks_a_parameter_named_anew_is_a_number():
-    # a2 = X kept X out of the check: given arrays, dX = dout; dX += -dout zeroed the caller's dout
+def test_code_using_no_numpy_with_a_parameter_named_anew_is_right_for_arrays_too():
+    # a2 = X kept X out of the check: given arrays, dX = dout; dX += -dout zeroed the caller's dout; now
+    # the code for every shape, right for numbers and arrays
     source = textwrap.dedent("""
         import math
         import numpy as np
@@ -1452,20 +1460,16 @@ def test_code_for_numbers_checks_a_parameter_named_anew_is_a_number():
     generated = {}
     exec(backgen.generate(source), generated)
     assert generated["f_backward"](0.5, 2.0, 1.0) == (1.0, 0.0)
-    dout = np.ones((2, 3))
-    with pytest.raises(TypeError, match="written for numbers X"):
-        generated["f_backward"](np.full((2, 3), 0.5), 2.0, dout)
-    np.testing.assert_array_equal(dout, np.ones((2, 3)))
+    assert_backward_at(generated["f_backward"], _forward(source), [np.full((2, 3), 0.5), 2.0], [np.ones((2, 3))])
 
 
-def test_code_for_numbers_checks_a_parameter_the_output_does_not_depend_on_is_a_number():
-    # dW = 0.0 was returned for an array W: a gradient of another shape than W's
+def test_code_using_no_numpy_with_a_parameter_the_output_does_not_depend_on_is_right_for_arrays_too():
+    # dW = 0.0 was returned for an array W: a gradient of another shape than W's; now zeros of W's
     source = "import numpy as np\n\ndef f(x, W):\n    a = W\n    return x ** 2\n"
     generated = {}
     exec(backgen.generate(source), generated)
     assert generated["f_backward"](0.5, 2.0, 1.0) == (1.0, 0.0)
-    with pytest.raises(TypeError, match="written for numbers x, W"):
-        generated["f_backward"](0.5, np.ones((3, 1)), 1.0)
+    assert_backward_at(generated["f_backward"], _forward(source), [0.5, np.ones((3, 1))], [1.0])
 
 
 @pytest.mark.parametrize("source", [
@@ -1598,14 +1602,14 @@ def test_the_gradients_of_a_sum_of_a_list_are_arrays_of_their_own():
         """, (a, b), dout=np.linspace(0.5, -0.5, 12).reshape(3, 4))
 
 
-def test_code_for_numbers_checks_a_parameter_unpacked_into_another_name_is_a_number():
+def test_code_using_no_numpy_with_a_parameter_unpacked_into_another_name_is_right_for_arrays_too():
     # a2, a3 = X, a1 kept X out of the check: given a row X and a matrix W, the backward raised
-    # "non-broadcastable output operand" instead of the TypeError naming X
+    # "non-broadcastable output operand"; now the code for every shape sums X's gradient over the rows
     source = "import numpy as np\n\ndef f(X, W):\n    a2, a3 = X, W\n    return a3, a3 + a2\n"
     generated = {}
     exec(backgen.generate(source), generated)
-    with pytest.raises(TypeError, match="written for numbers X"):
-        generated["f_backward"](np.ones((1, 4)), np.ones((3, 4)), np.ones((3, 4)), np.ones((3, 4)))
+    assert_backward_at(generated["f_backward"], _forward(source), [np.ones((1, 4)), np.ones((3, 4))],
+                       [np.linspace(-1.0, 1.0, 12).reshape(3, 4), np.ones((3, 4))])
 
 
 @pytest.mark.parametrize("x, y", [(0.707, 0.617), (0.3, 0.9)])
@@ -1667,10 +1671,9 @@ def test_a_copy_joining_paths_of_a_value_one_path_leaves_unset_reads_none(x, y):
     ''', [x, y])
 
 
-def test_code_for_numbers_checks_a_parameter_named_anew_only_to_be_returned_is_a_number():
+def test_code_using_no_numpy_with_a_parameter_named_anew_only_to_be_returned_is_right_for_arrays_too():
     # v += v, then a4 = v returned: written for numbers, the backward gave dv = dout; dv += dout, which
-    # given an array doubled the caller's dout in place; now the TypeError naming v, as for a = v read
-    # in arithmetic
+    # given an array doubled the caller's dout in place; now the code for every shape
     source = textwrap.dedent('''
     import numpy as np
 
@@ -1682,10 +1685,8 @@ def test_code_for_numbers_checks_a_parameter_named_anew_only_to_be_returned_is_a
     generated = {}
     exec(backgen.generate(source), generated)
     assert generated["f_backward"](0.5, 2.0) == 4.0
-    dout = np.array([1.0, 2.0, 3.0])
-    with pytest.raises(TypeError, match="written for numbers v"):
-        generated["f_backward"](np.array([-0.1, 0.5, 0.2]), dout)
-    np.testing.assert_array_equal(dout, [1.0, 2.0, 3.0])
+    assert_backward_at(generated["f_backward"], _forward(source), [np.array([-0.1, 0.5, 0.2])],
+                       [np.array([1.0, 2.0, 3.0])])
 
 
 @pytest.mark.parametrize("dout", [0.7, np.array(0.7)])
@@ -1708,7 +1709,7 @@ def test_shape_generic_code_writing_over_a_whole_0d_array_takes_a_number_as_its_
     np.testing.assert_allclose(got, 0.7 * (1.0 + 2 * s))
 
 
-def test_code_for_numbers_checks_a_parameter_renamed_twice_and_returned_is_a_number():
+def test_code_using_no_numpy_with_a_parameter_renamed_twice_and_returned_is_right_for_arrays_too():
     # a1 = X; a5 = a1, returned beside X ** 2: written for numbers, the backward gave dX = dout2;
     # dX += 2 * X * dout1, which given arrays changed the caller's dout2 in place
     source = textwrap.dedent('''
@@ -1722,13 +1723,11 @@ def test_code_for_numbers_checks_a_parameter_renamed_twice_and_returned_is_a_num
     generated = {}
     exec(backgen.generate(source), generated)
     assert generated["f_backward"](0.5, 1.0, 2.0) == 3.0
-    dout2 = np.array([[1.0], [2.0], [3.0]])
-    with pytest.raises(TypeError, match="written for numbers X"):
-        generated["f_backward"](np.array([[-0.226], [1.179], [-0.486]]), np.ones((3, 1)), dout2)
-    np.testing.assert_array_equal(dout2, [[1.0], [2.0], [3.0]])
+    assert_backward_at(generated["f_backward"], _forward(source), [np.array([[-0.226], [1.179], [-0.486]])],
+                       [np.ones((3, 1)), np.array([[1.0], [2.0], [3.0]])])
 
 
-def test_code_for_numbers_checks_a_parameter_also_put_in_a_list():
+def test_code_using_no_numpy_with_a_parameter_also_put_in_a_list_is_right_for_arrays_too():
     # X is read in arithmetic and put in a list as an element (neither way a sequence): written for
     # numbers, the backward given arrays did dX_1 = dout; dX_1 += dout, doubling the caller's dout
     source = textwrap.dedent('''
@@ -1743,10 +1742,7 @@ def test_code_for_numbers_checks_a_parameter_also_put_in_a_list():
         ''')
     generated = {}
     exec(backgen.generate(source), generated)
-    dout = np.ones(3)
-    with pytest.raises(TypeError, match="written for numbers X"):
-        generated["f_backward"](np.ones(3), dout)
-    np.testing.assert_array_equal(dout, np.ones(3))
+    assert_backward_at(generated["f_backward"], _forward(source), [np.ones(3)], [np.ones(3)])
     assert generated["f_backward"](2.0, 1.5) == pytest.approx(1.5)
 
 
