@@ -1,25 +1,31 @@
 """Objects the differentiated function makes of its module's own classes, read as names and calls.
 
-Contract: ``blueprints(module, last, constants)`` reads the classes of a module's top level whose objects
-backgen can follow: a plain class (no base, no decorator) whose ``__init__`` sets attributes of ``self``
-from its arguments, a ``@dataclass``, a ``typing.NamedTuple`` class, a ``collections.namedtuple``; each a
-``Blueprint`` of its constructor's parameters, the statements it runs on ``self``, its methods and its
-class constants.  ``written_out(func, blueprints, helper, refuse, taken)`` rewrites the function's def
-``func`` in place, for each name bound only to such an object (``layer = Dense(W1, b1)``, or one made and
-used at once, ``Dense(W1, b1)(x)``, named first):
+Contract: ``blueprints(module, classes, constants, bound_once)`` reads the classes of a module's top level
+whose objects backgen can follow: a plain class (no base, no decorator) whose ``__init__`` sets attributes
+of ``self`` from its arguments, a ``@dataclass``, a ``typing.NamedTuple`` class, a ``collections.namedtuple``;
+each a ``Blueprint`` of its constructor's parameters, the statements it runs on ``self``, its methods
+(static methods and properties too) and its class constants.  ``written_out(func, blueprints, helper,
+refuse, taken)`` rewrites the function's def ``func`` in place, for each name bound only to such an object
+(``layer = Dense(W1, b1)``, or one made and used at once, ``Dense(W1, b1)(x)``, named first; or an item of a
+list of them read only as a loop's iterable, at a number or by its length, one name per item, each loop
+written out per item):
 
 * the construction becomes the constructor's statements, each attribute of ``self`` a name of the
   function (``layer_W``; an argument the function never rebinds, a parameter or a number, read as it
-  is), its parameters given the call's arguments as Python binds them (defaults included);
-* ``layer.W`` reads (and writes) that name; ``layer.forward(x)`` and ``layer(x)`` (``__call__``) call a
-  helper made of the method (``helper(class_name, method_name, def, called)`` registers it and gives its
-  name), taking first the attributes it reads (``Dense_forward(layer_W, layer_b, x)``), a method's calls of
-  the object's own methods called so in turn.
+  is), its parameters given the call's arguments as Python binds them (defaults included, a ``b=None``
+  default decided or tested where the object is made);
+* ``layer.W`` reads (and writes) that name; ``layer.forward(x)``, ``layer(x)`` (``__call__``) and a
+  property ``layer.sigma`` call a helper made of the method (``helper(class_name, method_name, def,
+  called)`` registers it and gives its name), taking first the attributes it reads
+  (``Dense_forward(layer_W, layer_b, x)``), a method's calls of the object's own methods called so in
+  turn; ``isinstance(layer, Dense)`` is the constant it is.
 
 An object used otherwise (passed on, returned, stored, compared), a method that writes into ``self`` or
 passes it on, an attribute read that the class never sets, or a constructor doing more than setting
 attributes, is refused by ``refuse(message, node)`` at the user's line, saying what backgen follows.
-Names a function binds to anything else, and classes not read above, are left as they are.
+Names a function binds to anything else, and classes not read above, are left as they are.  The names
+made for an object's attributes are recorded in ``func.spoken_as`` (``layer_W`` -> ``layer.W``), which
+``spoken`` puts back into messages.
 """
 
 import ast
@@ -145,7 +151,7 @@ def _of_class(node, constants):
     if bases not in ([], ["object"]) and not (named and len(bases) == 1):
         return None
     decorators = [_dotted(d) for d in node.decorator_list]
-    data = decorators == ["dataclass"] or decorators == ["dataclasses.dataclass"]
+    data = len(decorators) == 1 and decorators[0] in _DATACLASS
     if node.decorator_list and not data:
         return None
     if data and isinstance(node.decorator_list[0], ast.Call):
@@ -482,6 +488,7 @@ def written_out(func, blueprints_, helper, refuse, taken):
     maker = _Helpers(blueprints_, helper, refuse, fresh, made)
     rebound = set().union(*map(_stores, func.body))  # (names the body binds: a parameter it never
     # rebinds holds the caller's value throughout)
+    shadowed = _stores(func) - fresh.made  # (the function's own names, which a constructor written out reads)
     names = {obj: {} for obj in objects}  # object -> attribute -> the name or expression holding it
     sites, stored = {obj: 0 for obj in objects}, {obj: set() for obj in objects}
     for node in walk(func):
@@ -501,7 +508,7 @@ def written_out(func, blueprints_, helper, refuse, taken):
                     node.targets[0].id in objects and isinstance(node.value, ast.Call):
                 obj = node.targets[0].id
                 return [self.visit(stmt) for stmt in _constructed(obj, objects[obj], node.value, names[obj], fresh,
-                                                                  rebound, refuse, fixed[obj])] or \
+                                                                  rebound, refuse, fixed[obj], shadowed)] or \
                     ast.copy_location(ast.Pass(), node)
             return self.generic_visit(node)
 
@@ -635,11 +642,13 @@ def _attribute_read(obj, blueprint, attr, held, node, refuse):
                  f"attribute {attr} before this line", node)
 
 
-def _constructed(obj, blueprint, call, held, fresh, rebound, refuse, fixed):
+def _constructed(obj, blueprint, call, held, fresh, rebound, refuse, fixed, shadowed):
     """The statements making ``obj = Class(...)``: the constructor's parameters bound to the call's
     arguments, then its statements with ``self``'s attributes as names; ``held`` gets, for each
     attribute, the name or expression holding it: an argument (a number, a name the function never
-    rebinds) the constructor sets it to alone, where the attribute is none of ``fixed`` (None: all)."""
+    rebinds) the constructor sets it to alone, where the attribute is none of ``fixed`` (None: all).
+    A constructor reading a name of the module that the function binds too (``shadowed``) is refused:
+    written out in the function, it would read the function's."""
     if blueprint.body is None:
         raise refuse(f"{obj} is an object of your class {blueprint.name}, whose constructor backgen does not "
                      f"follow: {blueprint.why}; set its attributes from the arguments alone, or pass the values "
@@ -657,13 +666,22 @@ def _constructed(obj, blueprint, call, held, fresh, rebound, refuse, fixed):
         if keyword.arg not in params or keyword.arg in given:
             raise refuse(f"{blueprint.name}() got an unexpected or repeated argument {keyword.arg!r}", keyword.value)
         given[keyword.arg] = keyword.value
+    defaulted = set()
     for p, default in blueprint.params:
         if p not in given:
             if default is None:
                 raise refuse(f"{blueprint.name}() is missing the argument {p!r}", call)
             given[p] = default
+            defaulted.add(p)
     body = [tree_copy(s) for s in blueprint.body
             if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str))]
+    free = set().union(set(), *map(names_of, body), *(names_of(given[p]) for p in defaulted)) - set(params) - \
+        set().union(set(), *map(_stores_in, body)) - {"self"}  # (the module's names the constructor reads)
+    clash = sorted(free & shadowed)
+    if clash:
+        raise refuse(f"{blueprint.name}'s constructor reads {clash[0]} of the module, a name this function binds "
+                     f"too: written out here, it would read the function's {clash[0]}; give the value as an "
+                     f"argument, or rename the function's {clash[0]}", call)
     plain = {p for p in params if isinstance(given[p], ast.Constant) or
              isinstance(given[p], ast.Name) and given[p].id not in rebound}
     body, tested = _defaults_decided(body, plain, given)

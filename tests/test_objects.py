@@ -447,6 +447,24 @@ def test_an_object_holding_another_is_refused_where_its_method_calls_it():
     '''), "Model.__call__ uses self otherwise than reading its attributes")
 
 
+def test_a_constructor_reading_a_module_name_the_function_binds_too_is_refused():
+    assert_refused('''
+        SCALE = 2.0
+
+        class Scaled:
+            def __init__(self, W):
+                self.W = W * SCALE
+
+            def __call__(self, x):
+                return x @ self.W
+
+        def f(W, b, x):
+            SCALE = 5.0
+            layer = Scaled(W)
+            return np.sum(layer(x)) * SCALE
+    ''', "Scaled's constructor reads SCALE of the module, a name this function binds too")
+
+
 def test_a_method_writing_into_the_object_is_refused():
     assert_refused('''
         class Counter:
