@@ -298,7 +298,8 @@ def _arrays_too(forward, wrt, shapes, specs, user_cache, result):
     its module imports NumPy (``_numbers_checked``), or instead, where that check would refuse arrays (and
     the function reads no list of numbers), the code for every shape (``_shape_free``) where backgen writes
     one holding for numbers and arrays alike, as NumPy runs the function on either: its upstream gradient
-    defaults to 1.0 where the parameters are numbers (``numbers_one``)."""
+    defaults to 1.0 where the parameters are numbers (``numbers_one``) and the output then is one (the code
+    for numbers gives it that default)."""
     checked = _numbers_checked(forward, result)
     if not checked.main.numbers or checked.main.sequences or result.main.numbers or result.main.sequences:
         return checked  # (lists of numbers it iterates: plain Python, as the person writing it means it)
@@ -312,6 +313,8 @@ def _arrays_too(forward, wrt, shapes, specs, user_cache, result):
     if arrays.main.numbers or arrays.main.sequences or arrays.main.params != checked.main.params or \
             arrays.main.wrt != checked.main.wrt:
         return checked
+    if not checked.main.scalar_output:  # (a list or tuple of numbers: its gradient has no default)
+        return arrays
     ones = tuple(p for p in arrays.main.params if p in checked.main.numbers or p in checked.main.wrt)
     return dataclasses.replace(arrays, main=dataclasses.replace(arrays.main, numbers_one=ones))
 

@@ -3613,6 +3613,18 @@ def test_code_calling_no_numpy_checks_numbers_only_where_used_as_numbers():
     assert dxs == [2.0, 2.0] and dzs == [2.0, 2.0] and dv == pytest.approx(0.2 + 0.75 + 4.0)
 
 
+def test_code_calling_no_numpy_returning_a_list_asks_for_its_gradient_for_numbers_too():
+    # the code for every shape defaults dout to 1.0 where the parameters are numbers and the output then
+    # is one; a list of them is not: dout = 1.0 would have been indexed, dout[0]
+    source = "import numpy as np\n\n\ndef f(x, y):\n    return [x * y, x]\n"
+    generated = {}
+    exec(backgen.generate(source, name="f"), generated)
+    with pytest.raises(TypeError, match="dout"):
+        generated["f_backward"](0.5, 2.0)
+    assert_right(source, [0.5, 2.0], dout=np.array([1.0, -2.0]))
+    assert_right(source, [np.array([0.5, 1.0]), 2.0], dout=np.array([[1.0, -2.0], [0.5, 0.3]]))
+
+
 def test_code_calling_no_numpy_is_right_for_arrays_of_the_values_it_does_not_differentiate():
     # with wrt=("x",), f(x, y) = x * y given y (3,) returned dx = y * dout of shape (3,) for the number
     # x; then the backward checked both were numbers; now dx sums over y's shape
