@@ -447,12 +447,16 @@ def _replace(parents, node, new):
 
 def _with_name(body, variable, name):
     """A copy of the statements ``body`` with each read of ``variable`` a read of ``name``."""
-    copied = [tree_copy(stmt) for stmt in body]
-    for stmt in copied:
+    return _renamed([tree_copy(stmt) for stmt in body], variable, name)
+
+
+def _renamed(statements, old, new):
+    """``statements``, each name ``old`` in them (in place) ``new``."""
+    for stmt in statements:
         for node in walk(stmt):
-            if isinstance(node, ast.Name) and node.id == variable:
-                node.id = name
-    return copied
+            if isinstance(node, ast.Name) and node.id == old:
+                node.id = new
+    return statements
 
 
 def _guarded(node, parents, root):
@@ -769,10 +773,7 @@ def _merged(statements, obj, fresh):
                     isinstance(n.ctx, ast.Load)):
             continue
         statements.remove(stmt)
-        for other in statements:
-            for n in walk(other):
-                if isinstance(n, ast.Name) and n.id == old:
-                    n.id = new
+        _renamed(statements, old, new)
     return statements
 
 

@@ -2802,17 +2802,22 @@ def _inline_function_defaults(forward):
         inlined[arg.arg] = default
     if not inlined:
         return
-
-    class Uses(ast.NodeTransformer):
-        def visit_Name(self, node):
-            if node.id in inlined and isinstance(node.ctx, ast.Load):
-                return ast.copy_location(tree_copy(inlined[node.id]), node)
-            return node
-    forward.func.body = [Uses().visit(stmt) for stmt in forward.func.body]
-    ast.fix_missing_locations(forward.func)
+    _read_as_defaults(forward.func, inlined)
     forward.inlined.update({name: ast.unparse(default) for name, default in inlined.items()})
     args.args = args.args[:len(args.args) - len(inlined)]
     args.defaults = args.defaults[:len(args.defaults) - len(inlined)]
+
+
+def _read_as_defaults(func, defaults):
+    """Each read of a parameter of ``defaults`` (``{parameter: default}``) in ``func``'s body, in place, a copy of
+    its default."""
+    class Uses(ast.NodeTransformer):
+        def visit_Name(self, node):
+            if node.id in defaults and isinstance(node.ctx, ast.Load):
+                return ast.copy_location(tree_copy(defaults[node.id]), node)
+            return node
+    func.body = [Uses().visit(stmt) for stmt in func.body]
+    ast.fix_missing_locations(func)
 
 
 def _main_function_defaults(forward):
@@ -2825,14 +2830,7 @@ def _main_function_defaults(forward):
              if arg.arg not in stored and _function_default(forward, default) and _callable_default(forward, default)}
     if not found:
         return False
-
-    class Uses(ast.NodeTransformer):
-        def visit_Name(self, node):
-            if node.id in found and isinstance(node.ctx, ast.Load):
-                return ast.copy_location(tree_copy(found[node.id]), node)
-            return node
-    forward.func.body = [Uses().visit(stmt) for stmt in forward.func.body]
-    ast.fix_missing_locations(forward.func)
+    _read_as_defaults(forward.func, found)
     forward.function_defaults.update((name, (ast.unparse(default), ast.unparse(default).rpartition(".")[2]))
                                      for name, default in found.items())
     return True
