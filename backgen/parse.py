@@ -103,6 +103,8 @@ class Forward:
     # the code written for their defaults (def f(x, axis=-1)), which the backward checks it is given
     own_methods: dict = field(default_factory=dict)  # a method's calls of the object's methods -> what its class holds
     closure: frozenset = frozenset()  # the names a live function reads from the function it is defined in
+    held_callables: set = field(default_factory=set)  # what a live method calls on self that its class lacks
+    # (self.fc1(x), an object the instance holds): said so where refused
     function_defaults: dict = field(default_factory=dict)  # parameter -> (default's text, function's name):
     # parameters defaulting to a function (act=np.tanh), read as it; the backward checks it is given that one
     counted: set = field(default_factory=set)  # names given as the counts of SciPy's discrete distributions
@@ -2026,6 +2028,8 @@ def _own_methods(func, forward):
     cls = owner_class(func) if called else None
     if cls is None:
         return
+    forward.held_callables.update(name for name in called if inspect.getattr_static(cls, mangled(func, name), None)
+                                  is None)  # (self.fc1(x): an object, or a function, the instance holds)
     taken = names_of(forward.func) | set(func.__globals__) | \
         set(forward.helpers) | set(BUILTINS) | {a.arg for a in forward.func.args.args}
     made = {}  # method name -> (helper name, the attributes of self it is given), or None: not read so

@@ -390,6 +390,12 @@ class CallStager:
         function = METHODS.get(method)
         if function is None and isinstance(receiver, ast.Name) and receiver.id == "self" and \
                 self.func.args.args and self.func.args.args[0].arg == "self":
+            if method in self.forward.held_callables:  # (self.fc1 = Dense(W1, b1) in the constructor)
+                raise self.error(f"self.{method}(): {method} is what the object holds (an object of another class, "
+                                 f"or a function), not a method of its class: backgen does not follow it from the "
+                                 f"object's method; write it as a function of the arrays it reads (dense(x, "
+                                 f"self.W1, self.b1)), or differentiate a function making the layers it holds "
+                                 f"(fc1 = Dense(W1, b1), fc1(x): followed)", node.func)
             raise self.error(f"self.{method}(): backgen does not follow calls of the object's own methods; "
                              f"write {method} as a function of the arrays it reads and call that", node.func)
         if function is None and method in ("values", "items", "keys") and isinstance(receiver, ast.Name) and \
