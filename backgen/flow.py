@@ -668,6 +668,7 @@ class StatementStager:
             self.block(taken)
             return
         before = dict(self.versions)
+        edges = len(self.merge_edges)  # (those this if's paths add: merge_places)
         unset = set(self.unset)  # as the if starts: each branch may set some
         conditional = dict(self.conditional)  # names an earlier if set on one path only
         self.tests.append(set(_names(test)))
@@ -768,6 +769,9 @@ class StatementStager:
             exits = tuple((carried, self.versions.get(name, ir.Var(carried)))
                           for name, carried in self.loop_entries[-1].items())
         self.add(ir.If(test, tuple(body), tuple(orelse), stmt.lineno, breaks, exits))
+        for target, _ in self.merge_edges[edges:]:  # (a value that may share one array or another: where a
+            self.merge_places.setdefault(target, (stmt.lineno, stmt.col_offset))  # write into it is refused,
+            # what follows the if may be written into each path, where the sharing is one: split_place)
 
     def bound_only_in(self, name, stmt):
         """Whether every statement of the function binding ``name`` is in the if ``stmt``."""
@@ -790,8 +794,12 @@ class StatementStager:
             self.ops = saved
         target = name() if name is not None else self.namer.fresh(role or "pick")
         self.defined.add(target)
+        edges = len(self.merge_edges)
         body, orelse = self.deliver_both(body, then_value, orelse, else_value, target)
         self.add(ir.If(test, tuple(body), tuple(orelse), self.line))
+        place = self._statement_place(node.lineno) if len(self.merge_edges) > edges else None
+        if place is not None:  # (its statement written as an if, what follows written into each path)
+            self.merge_places.setdefault(target, place)
         return ir.Var(target)
 
     def sub_block(self, stmts, versions):

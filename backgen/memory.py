@@ -30,7 +30,8 @@ unknown order, an index that may be an array, an array held in a list appended t
 that would change is marked stale (a value that is one of several, ``a if c else b``, a
 branch's: a write into a reaches it, not b): reading it later is a ``BackgenError``
 naming the write (with the helpers whose results share it, which ``program``
-then writes into the caller).  A helper's result shares its arguments' memory unless the
+then writes into the caller; and, where the name shares that memory on some paths of an ``if`` only, the
+place of that ``if``, ``split_place``, where ``program`` writes what follows it into each path).  A helper's result shares its arguments' memory unless the
 helper, given no list, certainly returns new values (``returns_fresh``: arithmetic, NumPy's
 computing functions, locals only ever bound so).
 ``changed_in_place`` does the same for ``h += v`` in NumPy code, which writes
@@ -116,6 +117,9 @@ class MemoryModel:
                                 # a loop's carried value and its values, a branch's value renamed
         self.item_edges = []  # (item read from a list, a value appended to it): writes follow these too
         self.merge_edges = []  # (value, value it is on one of several paths): it may be that one, or another
+        self.merge_places = {}  # a value an if's paths merge -> that if's place (line, column)
+        self.split_places = {}  # a stale mark's message -> the place of the if whose paths share memory
+        # otherwise, where writing what follows it into each path makes the sharing one (tails.split)
         self.stale = {}
         self.hazards = []  # (value, BackgenError): an error if the value is an array
         self.number_hazards = []  # (value, BackgenError, BackgenError): an error if the value is a number, and
@@ -255,6 +259,9 @@ class MemoryModel:
         if op.rule in ("select", "np.select_if"):  # a if c else b: a or b (c too, to be safe), one of them only,
             # so a write into a does not reach b (nor one into W the X of np.sum(X if c else W))
             self.merge_edges += [(op.target, a.name) for a in op.args if isinstance(a, ir.Var)]
+            place = self._statement_place(op.line)
+            if place is not None:  # (its statement written as an if, what follows written into each path)
+                self.merge_places.setdefault(op.target, place)
         elif op.rule == "call":  # may be an argument itself, or a view of one (unless the helper certainly
             fresh = not any(isinstance(a, ir.Var) and a.name in lists for a in op.args) and \
                 self._helper_returns_fresh(op.param("function"))  # returns new values: returns_fresh)
@@ -605,6 +612,11 @@ class MemoryModel:
             todo = [(held, False) for held, members in self.list_members.items() if members & found and held not in found]
         return found
 
+    def _statement_place(self, line):
+        """``(line, column)`` of the first statement of the function starting on ``line``, or None."""
+        return next(((n.lineno, n.col_offset) for n in source.walk(self.func)
+                     if isinstance(n, ast.stmt) and getattr(n, "lineno", None) == line), None)
+
     def note_write(self, name, old, node):
         """Records the write through ``name`` into its value ``old`` (``writes``), and the names that hold
         that array or one it is a view of as it is staged (``write_holders``): it is followed into them."""
@@ -656,14 +668,20 @@ class MemoryModel:
                 found = self.storage.get(atom.name)
                 retry = ("view", atom.name) if link == atom.name and found and found[1] == "index" and \
                     not _has_slice(found[2]) else None  # (a = W[0]: where the shapes make it a row, followed)
-                why = self._unfollowed(atom.name, old.name) or (
+                unfollowed = self._unfollowed(atom.name, old.name)
+                paths = not unfollowed and atom.name not in (direct := direct if direct is not None else self.sharing(
+                    old.name, items=True, without=frozenset(self.merge_edges)))
+                why = unfollowed or (
                     f"{other_name!r} shares the memory of {name!r} on some paths of the code only (a branch, or a "
                     f"loop that may not run, set one of them there), and backgen writes code for one meaning"
-                    if atom.name not in (direct := direct if direct is not None else self.sharing(
-                        old.name, items=True, without=frozenset(self.merge_edges))) else
+                    if paths else
                     f"{other_name!r} shares its memory through a transpose, a reshape, a list, an index that "
                     "may be an array, a helper's result, or a value a loop carries on some of its paths")
                 self._stale(other_name, name, node, why, only_if_array=link, retry=retry)
+                places = sorted(self.merge_places[t] for t, _ in self.merge_edges
+                                if t in shared and t in self.merge_places) if paths else ()
+                if places:  # (the first if whose paths share the memory otherwise: split there)
+                    self.split_places[self.stale[other_name][-1][1]] = places[0]
 
     def _lists_remade(self, before, old, new, shared, node):
         """After the write that made ``old`` ``new`` (and followed it into the names sharing it: their
@@ -1693,10 +1711,12 @@ class MemoryModel:
                 error = self._after_parameter_write(self.error(message, node))
                 error.inline_helpers = calls
                 error.layout_assumable = message in self.layout_marks
+                error.split_place = self.split_places.get(message)
                 raise error
         for only_if_array, message, in_place in marks:
             error = self._after_parameter_write(self.error(message, node))
             error.layout_assumable = message in self.layout_marks
+            error.split_place = self.split_places.get(message)
             error.written_in_place = in_place
             error.certain_array = in_place in self.array_in_place
             error.inline_helpers = calls

@@ -685,9 +685,12 @@ def _shape_free_of(forward, wrt, shapes, needed, user_cache, splitting, split=Fa
             return guarded(forward, lambda: program(forward, wrt, probe, None, user_cache=user_cache,
                                                     shape_free=unknown, unmerged=split))
         except BackgenError as error:
-            if splitting and getattr(error, "varying_shape", None) == "path" and \
+            place = getattr(error, "split_place", None)  # (an if whose paths share memory otherwise)
+            if place is None and getattr(error, "varying_shape", None) == "path" and \
                     not getattr(error, "iteration", False) and error.lineno is not None:
-                func = tails.split(forward.func, error.lineno, (error.offset or 1) - 1, _module_names(forward))
+                place = (error.lineno, (error.offset or 1) - 1)  # (a value of a shape on each path)
+            if splitting and place is not None:
+                func = tails.split(forward.func, *place, _module_names(forward))
                 if func is not None:
                     raise _Resplit(func) from None
             raise
@@ -910,6 +913,12 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                     if loop is not None:
                         before_peel.setdefault(loop, forward.func)
                     forward, peels = dataclasses.replace(forward, func=func), peels + 1
+                    continue
+            split_at = getattr(error, "split_place", None)  # a write into a value sharing one array on a path
+            if split_at is not None and rewrites and splits < MAX_SPLITS:  # of an if and another on the other:
+                func = tails.split(forward.func, *split_at, _module_names(forward))  # what follows it written
+                if func is not None:  # into each path, where the sharing is one
+                    forward, splits = dataclasses.replace(forward, func=func), splits + 1
                     continue
             for helper in () if chain else getattr(error, "inline_helpers", ()):  # (for every shape too)
                 func = inlined(forward, helper)  # a write into what a helper returned (a view of its argument):

@@ -1107,15 +1107,16 @@ def test_a_value_a_nested_loop_replays_from_is_kept_whole():
     ''', [np.array([0.3, -0.2, 0.5, 0.1])], dout=np.array([0.7, -1.1]))
 
 
-@pytest.mark.parametrize("source, match, line", [
-    ('''
+@pytest.mark.parametrize("first", [0.9, -0.4])  # (either path of the if)
+@pytest.mark.parametrize("source", [
+    '''
     def f(X: "3, 4"):
         a = X * 0.0 + 0.7
         b = a if a[2, 3] < -0.3 else np.ones((3, 4))
         a[[1, 0, 0]] += X
         return np.dot(np.dot(b, X.T), X)
-    ''', "'b' may have been changed by the write into 'a' on line 5", 6),
-    ('''
+    ''',
+    '''
     def f(X: "3, 4"):
         a = X * 2.0
         if X[0, 0] > 0.5:
@@ -1124,7 +1125,17 @@ def test_a_value_a_nested_loop_replays_from_is_kept_whole():
             b = np.tanh(X)
         a[0] = 1.0
         return b * X
-    ''', "'b' may have been changed by the write into 'a' on line 8", 9),
+    ''',
+])
+def test_a_name_sharing_an_array_on_some_paths_has_what_follows_written_into_each(source, first):
+    # b is a on one path only: refused after the write into a ("'b' may have been changed by the write
+    # into 'a'"); now what follows the if (or the statement of the pick) is written into each path
+    X = np.linspace(-1.0, 1.0, 12).reshape(3, 4)
+    X[0, 0] = first
+    assert_right(source, [X], dout=np.linspace(0.5, -0.7, 12).reshape(3, 4))
+
+
+@pytest.mark.parametrize("source, match, line", [
     ('''
     def f(v: "4", X: "3, 4"):
         hs = []
@@ -1135,8 +1146,8 @@ def test_a_value_a_nested_loop_replays_from_is_kept_whole():
         return b, X[2]
     ''', "'X' may have been changed by the write into 'b' on line 7", 8),
 ])
-def test_a_name_sharing_an_array_on_some_paths_or_as_a_0d_view_is_refused_after_a_write(source, match, line):
-    # b is a on one path only; an item read from a list a loop appended X to is X
+def test_a_name_sharing_an_array_as_a_0d_view_is_refused_after_a_write(source, match, line):
+    # an item read from a list a loop appended X to is X
     assert_refused(source, match, line)
 
 
@@ -4579,7 +4590,8 @@ def test_an_in_place_operator_on_a_merge_that_may_be_a_constant_array_follows_it
             h6 = h1
         h1 += x.dot(w)
         return h6 + h6
-    ''', "'h6' may have been changed by the write into 'h1' on line 10", 11)
+    ''', "h1 shares its array with h6 here, and this line writes into it", 10)  # (what follows the second
+    # if written into each path: on the path where h6 is h1, the constant array, the write is refused)
 
 
 # --- code after an if written into each of its paths -------------------------------------------
@@ -5856,3 +5868,41 @@ def test_a_helper_whose_helper_returns_a_constant_is_written_out_where_it_is_cal
     x = np.random.default_rng(5).permutation(32).reshape(1, 2, 4, 4) / 10.0 - 1.3
     rng = np.random.default_rng(6)
     assert_right(source, (x,), (rng.standard_normal((1, 2, 2, 2)), rng.standard_normal((1, 2, 2, 2))))
+
+
+@pytest.mark.parametrize("A", [[-1.002, 0.91, -0.463], [1.002, -0.91, 0.463]])  # either path of the if
+def test_a_value_sharing_a_parameters_memory_on_one_path_of_an_if_has_what_follows_written_into_each(A):
+    # sel2 is a view of y on one path (y.ravel()) and a new array on the other; the writes through it
+    # after the if (view3 += ..., alias4[-3] *= ...) reach y on one path only, which was refused ("'y'
+    # may have been changed ... on some paths of the code only"; wild fuzz seed 50 program 456): now what
+    # follows the if is written into each path, where the sharing is one
+    assert_right('''
+        import numpy as np
+
+        def f(y: "3, 1", A: "3", b: float):
+            if np.sum(np.cumsum(np.diff(A)[[0, 0, 0, 1]])) > -0.01:
+                sel2 = (y if b > -0.06 else y).ravel()
+            else:
+                sel2 = np.cos(np.log(1.0 + A ** 2))
+            view3 = sel2[1:]
+            view3 += np.diff(np.where(sel2 < 0.28, A, A))[[1, 1]]
+            alias4 = sel2
+            alias4[-3] *= (b * np.mean(sel2)) / np.maximum(y[0, 0], b)
+            return sel2 - np.sin(np.stack([sel2, sel2, alias4, alias4, alias4])[..., 0])[0:3] + np.sum(y)
+    ''', [np.array([[0.387], [-0.493], [-1.139]]), np.array(A), -1.011], dout=np.array([0.3, -1.2, 0.7]))
+
+
+@pytest.mark.parametrize("c", [0.5, -0.5])
+def test_a_conditional_expression_giving_a_parameter_or_a_new_array_then_written_into(c):
+    # tmp is x itself where c <= 0: the write reaches x on that path only (refused before, with shapes
+    # and without); the statement is written as the if it stands for, and what follows into each path
+    source = '''
+        import numpy as np
+
+        def f(x, c):
+            tmp = x * 2.0 if c > 0 else x
+            tmp[0] = 1.0
+            return np.sum(tmp * x)
+    '''
+    assert_right(source, [np.array([0.3, -0.7, 0.5, 1.1]), c])
+    assert_right(source.replace("def f(x, c)", "def f(x: '4', c: float)"), [np.array([0.3, -0.7, 0.5, 1.1]), c])
