@@ -5,7 +5,6 @@ cannot follow, refused at the user's line."""
 import numpy as np
 import pytest
 
-import backgen
 from test_aliasing_more import assert_refused, assert_right, randn
 
 
