@@ -287,11 +287,12 @@ def rebound_globals(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             declared = {name for n in walk(node) if isinstance(n, ast.Global) for name in n.names}
             if declared:
-                found |= declared & _bound_names(node)
+                found |= declared & bound_names(node)
     return found
 
 
-def _bound_names(node):
+def bound_names(node):
+    """The names ``node`` binds (an assignment, a loop, a def or class inside it, an import)."""
     names = set()
     for n in walk(node):
         if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):

@@ -614,8 +614,13 @@ class MemoryModel:
 
     def _statement_place(self, line):
         """``(line, column)`` of the first statement of the function starting on ``line``, or None."""
-        return next(((n.lineno, n.col_offset) for n in source.walk(self.func)
-                     if isinstance(n, ast.stmt) and getattr(n, "lineno", None) == line), None)
+        places = self.__dict__.get("_statement_places")
+        if places is None:  # (one walk of the function, at its first conditional expression)
+            places = self._statement_places = {}
+            for n in source.walk(self.func):
+                if isinstance(n, ast.stmt) and getattr(n, "lineno", None) is not None:
+                    places.setdefault(n.lineno, (n.lineno, n.col_offset))
+        return places.get(line)
 
     def note_write(self, name, old, node):
         """Records the write through ``name`` into its value ``old`` (``writes``), and the names that hold

@@ -214,7 +214,7 @@ def named_expressions(func, error):
     _hoist_block(func.body, error)
 
 
-def _statement_blocks(stmt, cases=True):
+def statement_blocks(stmt, cases=True):
     """The blocks of statements ``stmt`` holds: its body, else and finally blocks, its handlers' bodies
     and (with ``cases``) a match's cases' bodies."""
     for field in ("body", "orelse", "finalbody"):
@@ -231,7 +231,7 @@ def _hoist_block(body, error):
     k = 0
     while k < len(body):
         stmt = body[k]
-        for block in _statement_blocks(stmt):
+        for block in statement_blocks(stmt):
             _hoist_block(block, error)
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             k += 1
@@ -341,7 +341,7 @@ def _before_continues(body, again):
             continue
         if not isinstance(stmt, (ast.For, ast.AsyncFor, ast.While, ast.FunctionDef, ast.AsyncFunctionDef,
                                  ast.ClassDef)):
-            for block in _statement_blocks(stmt, cases=False):
+            for block in statement_blocks(stmt, cases=False):
                 _before_continues(block, again)
         elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):  # (a loop's else belongs to this loop)
             _before_continues(stmt.orelse, again)

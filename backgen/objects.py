@@ -29,12 +29,15 @@ made for an object's attributes are recorded in ``func.spoken_as`` (``layer_W`` 
 """
 
 import ast
+import functools
 import itertools
 import re
 
 from dataclasses import dataclass, field
 
 from . import methods
+from .literals import bound_names
+from .modern_syntax import statement_blocks
 from .source import names_of, own_jumps, parents as node_parents, tree_copy, walk
 
 _DATACLASS = {"dataclass", "dataclasses.dataclass"}
@@ -58,6 +61,7 @@ class Blueprint:
     statics: frozenset = frozenset()  # the methods under @staticmethod
     properties: frozenset = frozenset()  # the methods under @property: read as attributes
 
+    @functools.cached_property
     def attributes(self):
         """The attributes of ``self`` its constructor sets."""
         return {n.attr for stmt in self.body or () for n in walk(stmt) if _of_self(n) and
@@ -265,30 +269,10 @@ class _Fresh:
 
 def _stores(tree):
     """The names a def (its parameters too) or a statement binds (an assignment, a loop, an import, a
-    def...)."""
+    def, a ``global``...)."""
     bound = {a.arg for a in walk(tree.args) if isinstance(a, ast.arg)} if isinstance(tree, ast.FunctionDef) else set()
-    for node in walk(tree):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            bound.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node is not tree:
-            bound.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            bound.update(node.names)
-    return bound
-
-
-def _blocks(node):
-    """The statement lists directly under ``node``."""
-    for name in ("body", "orelse", "finalbody"):
-        block = getattr(node, name, None)
-        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
-            yield block
-    for handler in getattr(node, "handlers", ()):
-        yield handler.body
-    for case in getattr(node, "cases", ()):
-        yield case.body
+    return bound | bound_names(tree) | {name for node in walk(tree) if isinstance(node, (ast.Global, ast.Nonlocal))
+                                        for name in node.names}
 
 
 def _own_expressions(stmt):
@@ -314,7 +298,7 @@ def _named_first(func, blueprints, fresh):
     def rewrite(block):
         out = []
         for stmt in block:
-            for inner in _blocks(stmt):
+            for inner in statement_blocks(stmt):
                 inner[:] = rewrite(inner)
             before = []
             for root in _own_expressions(stmt):
@@ -428,7 +412,7 @@ def _index(node, count):
 def _block_of(func, stmt):
     """``(block, position)`` of the statement ``stmt`` in ``func``."""
     for node in walk(func):
-        for block in _blocks(node):
+        for block in statement_blocks(node):
             for k, item in enumerate(block):
                 if item is stmt:
                     return block, k
@@ -680,7 +664,7 @@ def _constructed(obj, blueprint, call, held, fresh, rebound, refuse, fixed, shad
     body = [tree_copy(s) for s in blueprint.body
             if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str))]
     free = set().union(set(), *map(names_of, body), *(names_of(given[p]) for p in defaulted)) - set(params) - \
-        set().union(set(), *map(_stores_in, body)) - {"self"}  # (the module's names the constructor reads)
+        set().union(set(), *map(_stores, body)) - {"self"}  # (the module's names the constructor reads)
     clash = sorted(free & shadowed)
     if clash:
         raise refuse(f"{blueprint.name}'s constructor reads {clash[0]} of the module, a name this function binds "
@@ -689,7 +673,7 @@ def _constructed(obj, blueprint, call, held, fresh, rebound, refuse, fixed, shad
     plain = {p for p in params if isinstance(given[p], ast.Constant) or
              isinstance(given[p], ast.Name) and given[p].id not in rebound}
     body, tested = _defaults_decided(body, plain, given)
-    changed = set().union(*(_stores_in(s) for s in body)) if body else set()
+    changed = set().union(*(_stores(s) for s in body)) if body else set()
     statements, local, reserved = [], {}, {}
     for stmt in body:  # (the attributes' names first: a parameter merged into one takes its name)
         for node in walk(stmt):
@@ -710,7 +694,7 @@ def _constructed(obj, blueprint, call, held, fresh, rebound, refuse, fixed, shad
         statements.append(ast.copy_location(ast.Assign([ast.copy_location(ast.Name(name, ast.Store()), call)],
                                                        tree_copy(value)), call))
     for stmt in body:  # (the constructor's own locals: names of the function)
-        for name in sorted(_stores_in(stmt) - set(local)):
+        for name in sorted(_stores(stmt) - set(local)):
             local[name] = ast.Name(fresh(f"{obj}_{name}"), ast.Load())
     attributes = {}
 
@@ -786,7 +770,7 @@ def _defaults_decided(body, plain, given):
     out, tested, seen = [], set(), set()
     for k, stmt in enumerate(body):
         p = _none_default(stmt)
-        if p is None or p not in plain or p in seen or any(p in _stores_in(later) for later in body[k + 1:]):
+        if p is None or p not in plain or p in seen or any(p in _stores(later) for later in body[k + 1:]):
             seen |= names_of(stmt)
             out.append(stmt)
             continue
@@ -816,10 +800,6 @@ def _none_default(stmt):
             [ast.unparse(t) for t in stmt.body[0].targets] == [stmt.test.left.id]:
         return stmt.test.left.id
     return None
-
-
-def _stores_in(stmt):
-    return {n.id for n in walk(stmt) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
 
 
 class _Helpers:
@@ -864,7 +844,7 @@ class _Helpers:
         class Constants(ast.NodeTransformer):
             def visit_Attribute(self, n):
                 if _of_self(n) and isinstance(n.ctx, ast.Load) and n.attr in blueprint.constants and \
-                        n.attr not in blueprint.attributes():
+                        n.attr not in blueprint.attributes:
                     return ast.copy_location(ast.Constant(blueprint.constants[n.attr]), n)
                 return self.generic_visit(n)
         node = Constants().visit(node)

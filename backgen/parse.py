@@ -1003,14 +1003,26 @@ def _read_source(source, name, filename):
 def _bound_once(module, last):
     """Whether the module binds a name once, by a plain statement of its top level (``P =
     namedtuple(...)``), and nowhere else."""
+    counts = _binding_counts(module)
+    return lambda name: counts.get(name) == 1 and last.get(name) == "other"
+
+
+def _binding_counts(module):
+    """``{name: how many times the module binds it}``: assignments, defs and classes, imports, and a
+    function's ``global`` declaration of it (``rebound_globals``), anywhere in the module."""
     counts = {}
     for node in walk(module):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             counts[node.id] = counts.get(node.id, 0) + 1
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             counts[node.name] = counts.get(node.name, 0) + 1
-    rebound = set(rebound_globals(module))
-    return lambda name: counts.get(name) == 1 and last.get(name) == "other" and name not in rebound
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                bound = alias.asname or alias.name.split(".")[0]
+                counts[bound] = counts.get(bound, 0) + 1
+    for bound in rebound_globals(module):
+        counts[bound] = counts.get(bound, 0) + 1
+    return counts
 
 
 def _source_objects(forward, module, last):
@@ -1326,18 +1338,7 @@ def _config_constants(module, classes, written):
     written out in the call (by position or by name) or as the class's default (``alpha: float = 0.1``):
     ``CFG.alpha`` read as that value.  None of a class with a body holding more than fields, a docstring and
     defs, nor of an object whose fields the module may set."""
-    counts = {}
-    for node in walk(module):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            counts[node.id] = counts.get(node.id, 0) + 1
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            counts[node.name] = counts.get(node.name, 0) + 1
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                bound = alias.asname or alias.name.split(".")[0]
-                counts[bound] = counts.get(bound, 0) + 1
-    for bound in rebound_globals(module):
-        counts[bound] = counts.get(bound, 0) + 1
+    counts = _binding_counts(module)
     found = {}
     for stmt in module.body:
         target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else \
@@ -2212,9 +2213,8 @@ def _live_objects(func, forward):
     """Objects a live function makes of its module's own classes (each the class its module's source
     defines at its top level, and its globals hold) read as names and calls of helpers made of their
     methods, as ``_source_objects`` reads them."""
-    names = {n.id for n in walk(forward.func) if isinstance(n, ast.Name)}
-    candidates = {name: value for name, value in func.__globals__.items() if name in names and isinstance(value, type)
-                  and value.__module__ == func.__module__ and value.__qualname__ == name}
+    candidates = {name: value for name in names_of(forward.func) for value in [func.__globals__.get(name)]
+                  if isinstance(value, type) and value.__module__ == func.__module__ and value.__qualname__ == name}
     if not candidates:
         return
     module = _module_tree(forward.filename)
