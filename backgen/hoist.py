@@ -15,7 +15,8 @@ the call (a starred argument, a slice or a method of such a part: the call is
 left alone).  The value of an ``if`` test and a ``for`` iterable is evaluated
 once, before the block: a call there is moved before the statement; a
 ``while`` test, read again at each iteration, is left alone, and so is
-``x[i] += g(x)``, which reads ``x[i]`` first.  A call in the index of the array a statement writes
+``x[i] += g(x)``, which reads ``x[i]`` first (but not ``x[i] += g(-1.7)``: a call given numbers alone
+cannot change ``x``).  A call in the index of the array a statement writes
 into (``u[g()] = v``, ``u`` a name) is moved too, after the value assigned (bound to a name first where
 it reads more than a name, as Python evaluates it before the index).  Calls left alone keep ``inline``
 refusing as before.  Each new name is recorded in the function's
@@ -45,9 +46,11 @@ def hoisted(func, name):
             while True:
                 found = _movable(getattr(holder, field), name)
                 if found is None or found[0] is getattr(holder, field) and holder is stmt and \
-                        not isinstance(stmt, (ast.If, ast.For)):
+                        not isinstance(stmt, (ast.If, ast.For)) and not _written_part(stmt):
                     break  # (none, or the statement's whole value: inline writes that out itself)
                 call, before = found
+                if _reads_first(stmt, call):
+                    break
                 for node in before + [call]:  # (in the order Python evaluates them)
                     out.append(_bound(stmt, holder, field, node, node is call, name, used, written_out))
         out.extend(_target_index_moved(stmt, name, used, written_out))
@@ -103,12 +106,36 @@ def _evaluated_first(stmt):
     if isinstance(stmt, ast.AnnAssign) and stmt.value is not None and isinstance(stmt.target, ast.Name):
         return [(stmt, "value")]
     if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
-        return [(stmt, "value")]  # (x[i] += g(x) reads x[i] first: left alone)
+        return [(stmt, "value")]
+    if isinstance(stmt, ast.AugAssign):  # (x[i] += g(x) reads x[i] first: only a call given numbers
+        return [(stmt, "value")]  # alone, evaluated first of the value, is moved: _reads_first)
     if isinstance(stmt, ast.If):
         return [(stmt, "test")]
     if isinstance(stmt, ast.For):
         return [(stmt, "iter")]
     return []
+
+
+def _written_part(stmt):
+    """Whether ``stmt`` updates a part of an array in place (``x[i] += v``), which ``inline`` does not
+    write out with a call as its whole value."""
+    return isinstance(stmt, ast.AugAssign) and not isinstance(stmt.target, ast.Name)
+
+
+def _reads_first(stmt, call):
+    """Whether moving ``call`` (and the parts evaluated before it) ahead of ``stmt`` would run it before a read ``stmt``
+    makes first that it could change: ``x[i] += g(x)`` reads ``x[i]`` before the call; a call given
+    numbers alone (``g(-1.73)``) cannot change ``x``."""
+    if not _written_part(stmt):
+        return False
+    return not all(_number(a) for a in call.args + [k.value for k in call.keywords])  # (what is evaluated
+    # before it, bound to names first, reads what it would read: such a call writes into nothing given)
+
+
+def _number(node):
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float)
 
 
 def _movable(expr, name):

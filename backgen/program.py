@@ -1015,6 +1015,11 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                     or getattr(error, "varying_shape", None) == "loop" and not shape_free \
                     else None  # (a helper given no value it differentiates: no backward of its own, written out
                 # in its caller, itself a helper or not: get_im2col_indices(x.shape, ...) in im2col_indices)
+                if func is None and getattr(error, "nothing_differentiated", None) == name:
+                    raise _op_error(result, op, f"{name}() is given nothing it differentiates here (numbers "
+                                                f"alone), and backgen writes such a call out where it stands only "
+                                                f"as a statement's value: give its value a name of its own first "
+                                                f"({name}_value = {name}(...))") from None
                 if func is None:
                     raise
                 raise _Inlined(func) from None

@@ -125,3 +125,52 @@ def f(X):
 def test_a_view_taken_before_the_call_sees_its_write_and_a_number_read_before_it_does_not():
     # X[1] is a row (a view: doubled by g when the sum is taken), X[0, 1] a number (a copy: as it was)
     assert_right(VIEW_BEFORE, [randn(3, 4)])
+
+
+NUMBERS_ONLY = """
+import numpy as np
+
+
+def g(a, b=2.0):
+    return np.where(np.clip(a, -0.3, 1.2) > np.arctan(a), a + 1.7, np.arctan(a)) * b
+
+
+def f(W):
+    h = W * 1.0
+    view = W[0]
+    view[-1] += np.log(1.0 + g(-1.73) ** 2)
+    h[0] += h[1] * g(0.5)
+    h[1, 2] -= g(-1.0, b=3.0)
+    h[2] *= g(1.0) + W[0]
+    return h * W
+"""
+
+
+@pytest.mark.parametrize("given_shapes", [True, False])
+def test_a_call_given_numbers_alone_in_an_update_of_a_part_runs_first(given_shapes):
+    # x[i] += g(x) reads x[i] before the call, which is left alone; g(-1.73) cannot change x: moved
+    assert_right(NUMBERS_ONLY, [randn(3, 4)], given_shapes=given_shapes)
+
+
+WHILE_TEST = """
+import numpy as np
+
+
+def g(a):
+    return np.tanh(a) * 2.0
+
+
+def f(W):
+    h = W * 1.0
+    h[0] += h[1] * g(0.5)
+    while np.sum(h) < g(30.0) * 100:
+        h = h * 2.0
+    return h * W
+"""
+
+
+def test_a_call_given_numbers_alone_where_it_cannot_be_moved_is_refused_at_its_line():
+    # (the first call is written out; the while test, read at each iteration, is left alone)
+    with pytest.raises(backgen.BackgenError, match=r"g\(\) is given nothing it differentiates") as caught:
+        backgen.generate(WHILE_TEST, name="f")
+    assert caught.value.lineno == 11
