@@ -1557,6 +1557,7 @@ class _Samples:
         further.  Where the sizes followed are a size made a few off a sample's, what the run then ends in is
         not said: those sizes were a guess (None)."""
         guessed = False
+        followed = []  # the failures followed to sizes made of parts, numbers left out (see _diverging)
         for _ in range(count):
             if self.fitting.runs >= MAX_FIT_RUNS:
                 return None
@@ -1581,6 +1582,9 @@ class _Samples:
                         if getattr(again, "shape_free", False):
                             raise
                         if again.msg != exc.msg:  # (further on, or elsewhere: followed from there)
+                            followed.append(_DIGITS.sub("#", again.msg))
+                            if _diverging(followed):
+                                return None
                             guessed = guessed or tried in offsets
                             sizes = tried
                             break
@@ -1594,6 +1598,17 @@ class _Samples:
         self.fitting.runs += 1
         with bounded_memory(SAMPLE_ROOM):
             return self.attempt(fitted, self.unknown)
+
+
+_DIGITS = re.compile(r"\d+")
+_DIVERGING = 3  # the same failure, but for its sizes, this many times over: the sizes grow without end
+
+
+def _diverging(followed):
+    """Whether the last failures followed are one failure at ever other sizes (``np.diff(b, axis=0) +
+    b[::2]``: the rows, made to agree, 13 and 7, then 25 and 13, 49 and 25...: no sizes fit), which sizes
+    made so would follow, each run longer, until no sample fits."""
+    return len(followed) >= _DIVERGING and len(set(followed[-_DIVERGING:])) == 1
 
 
 def fits(shapes):

@@ -1648,3 +1648,31 @@ def test_a_parameter_taken_for_a_number_by_its_default_is_checked_to_be_one():
     np.testing.assert_allclose(dN, want[1], rtol=1e-6, atol=1e-9)
     with pytest.raises(TypeError, match="is written for numbers N"):
         generated["f_backward"](params.copy(), np.array([1.0, 2.0]), 0.7)
+
+
+DIVERGING = """
+import numpy as np
+
+
+def f(b):
+    tmp1 = np.diff(np.minimum(np.diff(b, axis=0) + np.cos(b[::2]), np.prod(b.T, -1)), axis=0)
+    return np.exp(-np.vstack((tmp1, tmp1))[:, [3, 1, 3]])
+"""
+
+
+def test_sizes_fitted_to_a_failure_that_recurs_at_every_size_stop_growing(monkeypatch):
+    # np.diff(b, axis=0) + b[::2]: the rows, made to agree, 13 and 7, then 25 and 13, 49 and 25...: no
+    # size fits, and the samples tried once grew to 24,578 rows (each walk longer, minutes in all)
+    from backgen import shape_free
+
+    tried = []
+    fitted = shape_free._Samples.fitted
+
+    def counted(self, probe, shapes):
+        tried.append(max(max(dims) for dims in shapes.values()))
+        return fitted(self, probe, shapes)
+
+    monkeypatch.setattr(shape_free._Samples, "fitted", counted)
+    with pytest.raises(BackgenError, match="could not be broadcast together"):
+        backgen.generate(DIVERGING, name="f")
+    assert tried and max(tried) < 1000
