@@ -383,3 +383,28 @@ def test_random_calls_against_numpy(seed):
         except (ValueError, IndexError, np.exceptions.AxisError):
             continue
         assert stated(rule, Call(shapes, params=static)) == expected, (rule, shapes, static)
+
+
+@pytest.mark.parametrize("value, shape", [
+    ([np.zeros((2, 3)), np.ones((2, 3))], Parts(((2, 3), (2, 3)))),
+    ([np.zeros(2), np.zeros(3)], Parts(((2,), (3,)))),
+    ([1.0, 2, np.float64(3.0)], Parts(((), (), ()))),
+    ([np.zeros(2), 1.0, True], Parts(((2,), (), ()))),
+    ((np.zeros(2), [np.zeros(3), 1.0]), Parts(((2,), Parts(((3,), ()))))),
+    ([], Parts(())),
+    ([np.zeros(2), "a"], None),
+])
+def test_the_shape_observed_of_a_list_is_its_items(value, shape):
+    assert observed(value) == shape
+
+
+@pytest.mark.parametrize("values, element, ragged", [
+    ([np.zeros((2, 3))] * 3, (2, 3), False),
+    ([np.zeros((2, 3)), np.zeros((3, 2))], (2, 3), True),
+    ([1.0, 2, np.float64(3.0)], (), False),
+    ([1.0, np.zeros(2)], (), True),
+    ([np.zeros(()), 1.0], (), False),
+    ([[1.0], [2.0]], (1,), True),
+])
+def test_a_list_is_ragged_where_its_items_are_not_all_of_one_shape(values, element, ragged):
+    assert shapes_module._ragged(values, element) is ragged

@@ -28,6 +28,7 @@ result.
 
 import ast
 import math
+import operator
 
 import numpy as np
 
@@ -67,12 +68,22 @@ class Call:
         return [s for i, s in enumerate(self.shapes) if not self.none(i)]
 
 
+_ARRAY_KIND = {np.ndarray}
+_NUMBER_KINDS = {int, float, np.float64, np.int64}
+_SHAPE_OF = operator.attrgetter("shape")
+
+
 def observed(value):
     """The shape of a computed value, as statements describe it (None: a value of no shape such as
     a dict or a string)."""
     if type(value) is np.ndarray:
         return value.shape
     if isinstance(value, (list, tuple)):
+        kinds = set(map(type, value))  # (the common cases at C's speed: a list a loop appends to is seen
+        if kinds == _ARRAY_KIND:  # at every length)
+            return Parts(map(_SHAPE_OF, value))
+        if kinds <= _NUMBER_KINDS:
+            return Parts(((),) * len(value))
         parts = [observed(item) for item in value]
         return None if any(p is None for p in parts) else Parts(parts)
     if value is None or isinstance(value, (bool, int, float, complex, np.generic)):
