@@ -108,6 +108,7 @@ class MemoryModel:
     def init_memory(self):
         self.storage = {}
         self.list_atoms = set()
+        self.list_arrays = set()  # arrays NumPy made of lists (np.array(rows)): new, C-contiguous, never numbers
         self.list_members = {}  # list atom -> the atoms it holds
         self.lists_sharing = set()  # list atoms that may hold one array twice (or an array and a view of it)
         self.list_sources = {}  # list atom -> the list it was made from (xs[i] = v, an append, a copy)
@@ -178,7 +179,10 @@ class MemoryModel:
 
     def note(self, op):
         """Record how ``op``'s value shares memory with its first operand."""
-        if self.numpy and _c_ordered(op, self.c_order, getattr(self, "modules", {}).get("np", "np")):
+        if self.numpy and self._array_of_list(op):
+            self.list_arrays.add(op.target)
+        if self.numpy and (_c_ordered(op, self.c_order, getattr(self, "modules", {}).get("np", "np")) or
+                           op.target in self.list_arrays):
             self.c_order.add(op.target)
             if op.rule in ("np.reshape", "setitem") and op.args[0].name in self.order_deps:
                 self.order_deps[op.target] = self.order_deps[op.args[0].name]  # (C-contiguous as its operand)
@@ -286,6 +290,24 @@ class MemoryModel:
         elif op.rule in VIEWS or operand_view(op):  # (np.einsum('ij->ji', a): a view of a; np.diff(a, n=0): a)
             storage[op.target] = (base.name, "same" if op.rule == "np.diff" else "view", None)
             self.view_ops[op.target] = op
+
+    def _array_of_list(self, op):
+        """Whether ``op`` makes an array of a Python list (``np.array(rows)``, ``np.asarray(xs, float)``),
+        which NumPy lays out in C order (where no other order is asked): new, C-contiguous.
+        (``rows.copy()``, the list's method, is a list.)"""
+        if op.rule not in ("np.copy", "np.astype") or not op.args or not isinstance(op.args[0], ir.Var) or \
+                op.args[0].name not in self.list_atoms:
+            return False
+        try:
+            call = ast.parse(op.source, mode="eval").body
+        except SyntaxError:
+            return False
+        np_name = getattr(self, "modules", {}).get("np", "np")
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and
+                isinstance(call.func.value, ast.Name) and call.func.value.id == np_name and len(call.args) <= 2):
+            return False  # (a method, rows.copy(), of a list: a list; np.array(xs, float, ...): an order maybe)
+        orders = [k.value for k in call.keywords if k.arg == "order"]
+        return not orders or isinstance(orders[0], ast.Constant) and orders[0].value in ("C", "K", "A")
 
     def _link_held_constant(self, op):
         """``op``'s value may hold a constant array one of its operands is or may be (a list of it, an
@@ -911,7 +933,8 @@ class MemoryModel:
             undone = _undone(self.view_ops[old.name], new, atom)
             if undone is None:
                 return  # (a view backgen cannot undo: written() marks the base stale)
-            if _number_gives_array(self.view_ops[old.name], getattr(self, "modules", {}).get("np", "np")):
+            if _number_gives_array(self.view_ops[old.name], getattr(self, "modules", {}).get("np", "np")) and \
+                    atom.name not in self.list_arrays:  # (np.array(rows): an array, of numbers too)
                 what = (f"this writes into {name!r}, a view of {label!r} where {label!r} is an array, "
                         f"and a new array where it is a number (np.sum(x), a @ b of vectors, a float: "
                         f"{label!r} keeps its value)")

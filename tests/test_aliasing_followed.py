@@ -356,3 +356,36 @@ def test_a_write_through_a_view_of_a_constant_with_other_holders_is_followed(pro
     # views of the array, gave wrong gradients; then refused.  Now the array and every view of it are
     # staged on lines of their own, and a constant of another array, A.copy() twice, is left alone)
     assert_right(program, [randn(3, 4), randn(4)])
+
+
+ARRAY_OF_ROWS = """
+import numpy as np
+
+
+def f(y):
+    stacked = np.array([np.sin(y[0]) * i for i in range(4)])
+    view = stacked.reshape(-1)
+    view[2] += np.sum(y)
+    return stacked ** 2
+"""
+
+ASARRAY_OF_ROWS = """
+import numpy as np
+
+
+def f(y):
+    rows = []
+    for row in y:
+        rows.append(np.tanh(row))
+    M = np.asarray(rows, float)
+    flat = M.ravel()
+    flat[1:3] *= 2.0
+    return M * y
+"""
+
+
+@pytest.mark.parametrize("program", [ARRAY_OF_ROWS, ASARRAY_OF_ROWS])
+@pytest.mark.parametrize("given_shapes", [True, False])
+def test_an_array_made_of_a_list_is_c_contiguous_and_its_reshape_a_view(program, given_shapes):
+    # np.array(rows) lays a new array out in C order: its reshape and ravel are views, written through
+    assert_right(program, [randn(3, 4)], given_shapes=given_shapes)
