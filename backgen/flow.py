@@ -64,7 +64,9 @@ class StatementStager:
                         ast.Name(stmt.target.id, ast.Load()), whole, ast.Store()), stmt.target), value)
                     found = self.storage.get(held.name) if isinstance(held, ir.Var) else None
                     certain = in_place_at(stmt) in self.array_in_place or found is not None and \
-                        found[1] == "index" and _has_slice(found[2])  # (h = A[::-1]: an array whatever the ranks)
+                        found[1] == "index" and _has_slice(found[2]) or \
+                        isinstance(held, ir.Var) and self._certain_array(held.name)  # (h = A[::-1], a reshape:
+                    # an array whatever the ranks)
                     if isinstance(held, ir.Var) and not certain:  # (staged so on a guess that h is an array: where
                         # the shapes make it a number, on a path the shape walk did not take too, it is refused)
                         name, op = stmt.target.id, _symbol(stmt)

@@ -108,7 +108,8 @@ class MemoryModel:
     def init_memory(self):
         self.storage = {}
         self.list_atoms = set()
-        self.list_arrays = set()  # arrays NumPy made of lists (np.array(rows)): new, C-contiguous, never numbers
+        self.made_arrays = set()  # arrays NumPy made (np.zeros((3, 3)), np.array(rows) of a list): never numbers
+        self.arrays_assumed = set()  # loops' values taken for arrays as an iteration starts (_certain_array)
         self.list_members = {}  # list atom -> the atoms it holds
         self.lists_sharing = set()  # list atoms that may hold one array twice (or an array and a view of it)
         self.list_sources = {}  # list atom -> the list it was made from (xs[i] = v, an append, a copy)
@@ -179,10 +180,11 @@ class MemoryModel:
 
     def note(self, op):
         """Record how ``op``'s value shares memory with its first operand."""
-        if self.numpy and self._array_of_list(op):
-            self.list_arrays.add(op.target)
+        if self.numpy and (self._array_of_list(op) or op.rule in ("inert", "copy") and
+                           _array_constructor(op.source, getattr(self, "modules", {}).get("np", "np"))):
+            self.made_arrays.add(op.target)
         if self.numpy and (_c_ordered(op, self.c_order, getattr(self, "modules", {}).get("np", "np")) or
-                           op.target in self.list_arrays):
+                           op.target in self.made_arrays):
             self.c_order.add(op.target)
             if op.rule in ("np.reshape", "setitem") and op.args[0].name in self.order_deps:
                 self.order_deps[op.target] = self.order_deps[op.args[0].name]  # (C-contiguous as its operand)
@@ -934,7 +936,7 @@ class MemoryModel:
             if undone is None:
                 return  # (a view backgen cannot undo: written() marks the base stale)
             if _number_gives_array(self.view_ops[old.name], getattr(self, "modules", {}).get("np", "np")) and \
-                    atom.name not in self.list_arrays:  # (np.array(rows): an array, of numbers too)
+                    not self._certain_array(atom.name):
                 what = (f"this writes into {name!r}, a view of {label!r} where {label!r} is an array, "
                         f"and a new array where it is a number (np.sum(x), a @ b of vectors, a float: "
                         f"{label!r} keeps its value)")
@@ -974,7 +976,8 @@ class MemoryModel:
                       self.in_place_values, self.path_values, self.loop_values, self.same_arrays):
             if name in known:
                 known[kept] = known[name]
-        for known in (self.c_order, self.dense, self.sizes, self.int_names, self.bool_names, self.list_atoms):
+        for known in (self.c_order, self.dense, self.sizes, self.int_names, self.bool_names, self.list_atoms,
+                      self.made_arrays):
             if name in known:
                 known.add(kept)
         self.c_order.discard(name)
@@ -1036,6 +1039,39 @@ class MemoryModel:
             self.order_known.pop(target, None)
             self.order_conditions.pop(target, None)
         self.path_values[target] = tuple(kept if value == ir.Var(target) else value for value in values)
+
+    def _certain_array(self, name, depth=0):
+        """Whether the value ``name`` is an array whatever the shapes: one NumPy made of a list
+        (``np.array(rows)``), a reshape or ravel, one of NumPy's constructors (``np.zeros((3, 3))``), or such
+        an array written into (``h = np.zeros(3); h += v``) or held by another name."""
+        if name in self.made_arrays or self._reshaped_array(name):
+            return True
+        if depth > 50:
+            return False
+        if name in self.loop_values:  # (a loop's: the array it enters with, each iteration leaving one where it
+            if name in self.arrays_assumed:  # enters with one: taken to be one as an iteration starts)
+                return True
+            self.arrays_assumed.add(name)
+            try:
+                return all(self._certain_array(a.name, depth + 1) if isinstance(a, ir.Var) else
+                           _array_constructor(a.source, getattr(self, "modules", {}).get("np", "np"))
+                           for a in self.loop_values[name][:2] if a is not None) and \
+                    self.loop_values[name][0] is not None
+            finally:
+                self.arrays_assumed.discard(name)
+        same = self.written_values.get(name, self.in_place_values.get(name))
+        if isinstance(same, str):
+            return self._certain_array(same, depth + 1)
+        if isinstance(same, ir.Const):
+            return _array_constructor(same.source, getattr(self, "modules", {}).get("np", "np"))
+        found = self.storage.get(name)
+        return found is not None and found[1] == "same" and self._certain_array(found[0], depth + 1)
+
+    def _reshaped_array(self, name):
+        """Whether the value ``name`` is a reshape or a ravel (``np.reshape``, ``x.reshape(-1)``, ``x.ravel()``),
+        which NumPy makes an array of any operand (``np.ravel(2.0)`` too; ``x.T`` of a number is the number)."""
+        op = self.view_ops.get(name)
+        return op is not None and op.rule in ("np.reshape", "np.ravel")
 
     def _certain_view(self, name):
         """Whether the value ``name`` certainly shares its base's memory, as ``view_ops`` took it: a
@@ -1347,8 +1383,10 @@ class MemoryModel:
         self._note_parameter_write(shared, name, node, old.name)
         self.cache_written(name, old, node, rebinds=True)
         found = self.storage.get(old.name)
-        if isinstance(node, ast.AugAssign) and found and found[1] == "index" and _sliced(found[2]):
-            self.array_in_place.add(in_place_at(node))  # (a slice of a number raises, of a list
+        if isinstance(node, ast.AugAssign) and found and (found[1] == "index" and _sliced(found[2]) or found[1] == "view"
+                                                          and self._reshaped_array(old.name)):
+            self.array_in_place.add(in_place_at(node))  # (a reshape or ravel: an array, of a number too; a slice
+            # of a number raises, of a list
             # or a tuple is one, which op= with an array or a float raises on or rebinds alone; s[None] of a
             # NumPy number is a new array)
         for other_name, atom in list(self.versions.items()):
@@ -2279,6 +2317,17 @@ def _whole(node):
 
 
 _C_CONSTRUCTORS = frozenset({"zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace"})
+
+
+def _array_constructor(text, np_name="np"):
+    """Whether the constant ``text`` is a call of one of NumPy's constructors (``np.zeros((3, 3))``): an
+    array, ``np.zeros(())`` too."""
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return False
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+        isinstance(node.func.value, ast.Name) and node.func.value.id == np_name and node.func.attr in _C_CONSTRUCTORS
 
 
 def c_constant(text, np_name="np"):

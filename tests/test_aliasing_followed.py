@@ -389,3 +389,53 @@ def f(y):
 def test_an_array_made_of_a_list_is_c_contiguous_and_its_reshape_a_view(program, given_shapes):
     # np.array(rows) lays a new array out in C order: its reshape and ravel are views, written through
     assert_right(program, [randn(3, 4)], given_shapes=given_shapes)
+
+
+ACCUMULATED_THEN_VIEWED = """
+import numpy as np
+
+
+def f(t, x):
+    acc = np.zeros((3, 3))
+    for row in t:
+        acc += np.sin(x) * row
+    flat = acc.reshape(-1)
+    flat -= np.sum(x)
+    kept = np.copy(acc)
+    return kept * x
+"""
+
+ZERO_D_THEN_VIEWED = """
+import numpy as np
+
+
+def f(x):
+    acc = np.zeros(())
+    acc += np.sum(x ** 2)
+    v = acc.reshape(1)
+    v *= 3.0
+    return acc * x
+"""
+
+RANGE_THEN_VIEWED = """
+import numpy as np
+
+
+def f(x):
+    h = np.arange(6.0)
+    for k in range(3):
+        h *= np.tanh(x[k])
+    grid = h.reshape(2, 3)
+    grid[0] += x[:3]
+    return h ** 2
+"""
+
+
+@pytest.mark.parametrize("program, shapes", [(ACCUMULATED_THEN_VIEWED, [(3, 3), (3, 3)]),
+                                             (ZERO_D_THEN_VIEWED, [(4,)]), (RANGE_THEN_VIEWED, [(4,)])])
+@pytest.mark.parametrize("given_shapes", [True, False])
+def test_an_array_numpy_makes_written_into_then_reshaped_is_written_through_the_reshape(program, shapes,
+                                                                                      given_shapes):
+    # np.zeros, np.arange: arrays whatever the shapes, op= keeping them so (in a loop too); their reshape a
+    # view, whose op= writes into them (without shapes, refused before as maybe a number's copy)
+    assert_right(program, [randn(*shape, seed=k) for k, shape in enumerate(shapes)], given_shapes=given_shapes)
