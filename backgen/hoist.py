@@ -105,10 +105,8 @@ def _evaluated_first(stmt):
         return [(stmt, "value")]
     if isinstance(stmt, ast.AnnAssign) and stmt.value is not None and isinstance(stmt.target, ast.Name):
         return [(stmt, "value")]
-    if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
-        return [(stmt, "value")]
-    if isinstance(stmt, ast.AugAssign):  # (x[i] += g(x) reads x[i] first: only a call given numbers
-        return [(stmt, "value")]  # alone, evaluated first of the value, is moved: _reads_first)
+    if isinstance(stmt, ast.AugAssign):  # (x[i] += g(x) reads x[i] first: there only a call given numbers
+        return [(stmt, "value")]  # alone is moved, _reads_first)
     if isinstance(stmt, ast.If):
         return [(stmt, "test")]
     if isinstance(stmt, ast.For):
@@ -123,9 +121,9 @@ def _written_part(stmt):
 
 
 def _reads_first(stmt, call):
-    """Whether moving ``call`` (and the parts evaluated before it) ahead of ``stmt`` would run it before a read ``stmt``
-    makes first that it could change: ``x[i] += g(x)`` reads ``x[i]`` before the call; a call given
-    numbers alone (``g(-1.73)``) cannot change ``x``."""
+    """Whether moving ``call`` (and the parts evaluated before it) ahead of ``stmt`` would run it before a
+    read ``stmt`` makes first that it could change: ``x[i] += g(x)`` reads ``x[i]`` before the call; a
+    call given numbers alone (``g(-1.73)``) cannot change ``x``."""
     if not _written_part(stmt):
         return False
     return not all(_number(a) for a in call.args + [k.value for k in call.keywords])  # (what is evaluated

@@ -1048,15 +1048,17 @@ class MemoryModel:
             return True
         if depth > 50:
             return False
-        if name in self.loop_values:  # (a loop's: the array it enters with, each iteration leaving one where it
-            if name in self.arrays_assumed:  # enters with one: taken to be one as an iteration starts)
-                return True
+        if name in self.loop_values:  # (a loop's, after it: the array it enters with, each iteration leaving one
+            if name in self.arrays_assumed:  # where it starts with one, taken to be one as an iteration starts; in
+                return True  # its body, what the iteration leaves is not known yet: not certain)
+            before, after = self.loop_values[name][:2]
+            if before is None or after is None:
+                return False
             self.arrays_assumed.add(name)
             try:
                 return all(self._certain_array(a.name, depth + 1) if isinstance(a, ir.Var) else
                            _array_constructor(a.source, getattr(self, "modules", {}).get("np", "np"))
-                           for a in self.loop_values[name][:2] if a is not None) and \
-                    self.loop_values[name][0] is not None
+                           for a in (before, after))
             finally:
                 self.arrays_assumed.discard(name)
         same = self.written_values.get(name, self.in_place_values.get(name))
