@@ -1948,13 +1948,19 @@ def in_place_at(node):
 
 def may_be_array_constant(atom):
     """Whether ``atom`` is a constant that may spell an array (``np.ones(3)``, a module's array): not a
-    number, and not a literal that is no array (``None``, ``True``, a string such as a mode)."""
+    number, not a literal that is no array (``None``, ``True``, a string such as a mode), nor a size read
+    (``np.ones((2, 3)).shape[0]``, ``len(...)``)."""
     if not isinstance(atom, ir.Const) or len(atom.source) <= 3 or source.number_text(atom.source) is not None:
         return False
     try:
         tree = ast.parse(atom.source, mode="eval").body
     except SyntaxError:
         return True
+    if isinstance(tree, ast.Subscript):  # (np.ones((1, 2, 4, 4)).shape[0]: a size)
+        tree = tree.value
+    if isinstance(tree, ast.Attribute) and tree.attr in ("shape", "ndim", "size") or \
+            isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) and tree.func.id in ("len", "int", "float"):
+        return False  # (a size, a count, a tuple of sizes: no array)
     return not isinstance(tree, ast.Constant)
 
 

@@ -439,3 +439,29 @@ def test_an_array_numpy_makes_written_into_then_reshaped_is_written_through_the_
     # np.zeros, np.arange: arrays whatever the shapes, op= keeping them so (in a loop too); their reshape a
     # view, whose op= writes into them (without shapes, refused before as maybe a number's copy)
     assert_right(program, [randn(*shape, seed=k) for k, shape in enumerate(shapes)], given_shapes=given_shapes)
+
+
+SIZES_OF_A_CONSTANT = """
+import numpy as np
+
+
+def zeros_for(N, C):
+    return np.zeros((N, C, 2, 2))
+
+
+def f(x):
+    N, C, H, W = np.ones((1, 2, 4, 4)).shape
+    out = zeros_for(N, C)
+    for n in range(N):
+        for c in range(C):
+            for i in range(2):
+                for j in range(2):
+                    out[n, c, i, j] = np.max(x[n, c, 2 * i:2 * i + 2, 2 * j:2 * j + 2])
+    return out
+"""
+
+
+@pytest.mark.parametrize("given_shapes", [True, False])
+def test_a_size_read_of_a_constant_array_given_to_a_helper_is_no_array_its_result_may_hold(given_shapes):
+    # N = np.ones(...).shape[0] is a number: the helper's np.zeros((N, C, 2, 2)) holds no constant array
+    assert_right(SIZES_OF_A_CONSTANT, [randn(1, 2, 4, 4)], given_shapes=given_shapes)
