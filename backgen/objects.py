@@ -60,6 +60,8 @@ class Blueprint:
     constants: dict = field(default_factory=dict)
     statics: frozenset = frozenset()  # the methods under @staticmethod
     properties: frozenset = frozenset()  # the methods under @property: read as attributes
+    held: dict = field(default_factory=dict)  # attribute -> the Blueprint of the object its constructor makes
+    # there (self.fc1 = Dense(W1, b1)), whose attributes are the object's own, fc1_W (see _nested)
 
     @functools.cached_property
     def attributes(self):
@@ -107,7 +109,112 @@ def blueprints(module, classes, constants, bound_once):
             made = _of_namedtuple(stmt.targets[0].id, stmt.value)
             if made is not None:
                 found[made.name] = made
+    for _ in range(_NESTING):  # (a model holding blocks holding layers: the innermost written out first)
+        if not any(_nested(bp, found) for bp in found.values()):
+            break
     return found
+
+
+_NESTING = 4  # how deep objects holding objects are written out
+HELD = "_"  # between an attribute holding an object and that object's attribute: fc1_W of self.fc1.W
+
+
+def held_classes(classes):
+    """The names of the classes of ``classes`` (``{name: ClassDef}``) whose objects the constructors of
+    these make (``self.fc1 = Dense(W1, b1)``)."""
+    return {n.func.id for node in classes.values() for stmt in node.body
+            if isinstance(stmt, ast.FunctionDef) and stmt.name == "__init__" for n in walk(stmt)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+
+
+def _nested(blueprint, found):
+    """Write into ``blueprint``'s constructor each object of a class of ``found`` it makes and keeps as an
+    attribute, once (``self.fc1 = Dense(W1, b1)``), where its class holds no such object itself: that
+    constructor's statements, its parameters local names (``fc1_W``), its attributes the object's own
+    (``self.fc1_W``; not where the class has such names of its own); ``blueprint.held`` notes the attribute's class, whose methods its methods then call
+    with those attributes.  Whether it wrote any."""
+    if not blueprint.body:
+        return False
+    stores = [n.attr for stmt in blueprint.body for n in walk(stmt) if _of_self(n) and isinstance(n.ctx, ast.Store)]
+    by_methods = blueprint.set_by_methods()
+    body, wrote = [], False
+    for stmt in blueprint.body:
+        inner = _made_object(stmt, found, blueprint)
+        if inner is None or stores.count(stmt.targets[0].attr) != 1 or \
+                stmt.targets[0].attr in by_methods or inner.held:
+            body.append(stmt)
+            continue
+        statements = _inner_constructor(stmt.targets[0].attr, inner, stmt.value)
+        prefix = f"{stmt.targets[0].attr}{HELD}"
+        made = {n.attr for s in statements or () for n in walk(s) if _of_self(n) and n.attr.startswith(prefix)} | \
+            {n.id for s in statements or () for n in walk(s) if isinstance(n, ast.Name) and n.id.startswith(prefix)}
+        if statements is None or made & (set(stores) | set(by_methods) | set().union(*map(names_of, blueprint.body))):
+            # (fc1_W made for self.fc1.W where the class has an fc1_W of its own: not written so)
+            body.append(stmt)
+            continue
+        body += statements
+        blueprint.held[stmt.targets[0].attr] = inner
+        wrote = True
+    if wrote:
+        blueprint.body = body
+        blueprint.__dict__.pop("attributes", None)
+    return wrote
+
+
+def _made_object(stmt, found, blueprint):
+    """The Blueprint of the object ``stmt`` makes and keeps (``self.fc1 = Dense(...)``), or None."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and _of_self(stmt.targets[0]) and \
+            isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Name) and \
+            stmt.value.func.id in found and found[stmt.value.func.id] is not blueprint and \
+            found[stmt.value.func.id].body is not None:
+        return found[stmt.value.func.id]
+    return None
+
+
+def _inner_constructor(attr, inner, call):
+    """The statements of ``inner``'s constructor for ``self.attr = Inner(...)``: each parameter a local name
+    ``attr_p`` given the call's argument (or its default), its locals ``attr_name``, ``self.x`` as
+    ``self.attr_x``; None where the call spreads arguments or does not bind."""
+    params = [p for p, _ in inner.params]
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords) or \
+            len(call.args) > len(params):
+        return None
+    given = dict(zip(params, call.args))
+    for keyword in call.keywords:
+        if keyword.arg not in params or keyword.arg in given:
+            return None
+        given[keyword.arg] = keyword.value
+    for p, default in inner.params:
+        if p not in given:
+            if default is None:
+                return None
+            given[p] = default
+    body = [tree_copy(s) for s in inner.body
+            if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str))]
+    local = set(params) | set().union(set(), *map(_stores, body))
+
+    class Renamed(ast.NodeTransformer):
+        def visit_Attribute(self, node):
+            if _of_self(node):
+                if isinstance(node.ctx, ast.Load) and node.attr in inner.constants and node.attr not in inner.attributes:
+                    return ast.copy_location(ast.Constant(inner.constants[node.attr]), node)
+                node.attr = f"{attr}{HELD}{node.attr}"
+                return node
+            return self.generic_visit(node)
+
+        def visit_Name(self, node):
+            if node.id in local:
+                node.id = f"{attr}{HELD}{node.id}"
+            return node
+    statements = [ast.copy_location(ast.Assign([ast.copy_location(ast.Name(f"{attr}{HELD}{p}", ast.Store()), call)],
+                                               tree_copy(given[p])), call) for p in params]
+    statements += [Renamed().visit(stmt) for stmt in body]
+    for stmt in statements:
+        ast.fix_missing_locations(ast.copy_location(stmt, call) if not hasattr(stmt, "lineno") else stmt)
+        for node in walk(stmt):  # (errors point at the line making the object)
+            if hasattr(node, "lineno"):
+                ast.copy_location(node, call)
+    return statements
 
 
 def _of_namedtuple(name, call):
@@ -505,6 +612,20 @@ def written_out(func, blueprints_, helper, refuse, taken):
             kind = _kind_test(node, objects, blueprints_)
             if kind is not None:  # (isinstance(layer, Affine): known where the object is)
                 return ast.copy_location(ast.Constant(kind), node)
+            held = _held_object(callee, objects)  # (net.fc(x), net.fc.forward(x): fc an object net holds)
+            if held is not None:
+                obj, attr, method = held
+                blueprint = objects[obj].held[attr]
+                if method not in blueprint.methods:
+                    raise refuse(f"{obj}.{attr} is an object of your class {blueprint.name}, which defines no "
+                                 f"{method}", node)
+                name, attrs = maker.make(blueprint, method, node)
+                reads = [_attribute_read(obj, objects[obj], f"{attr}{HELD}{a}", names[obj], node, refuse)
+                         for a in attrs]
+                node.func = ast.copy_location(ast.Name(name, ast.Load()), callee)
+                node.args = reads + [self.visit(arg) for arg in node.args]
+                node.keywords = [self.visit(keyword) for keyword in node.keywords]
+                return node
             if isinstance(callee, ast.Name) and callee.id in objects:
                 obj, method = callee.id, "__call__"
             elif isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name) and \
@@ -525,6 +646,13 @@ def written_out(func, blueprints_, helper, refuse, taken):
             return node
 
         def visit_Attribute(self, node):
+            inner = node.value
+            if isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name) and inner.value.id in objects \
+                    and inner.attr in objects[inner.value.id].held and isinstance(node.ctx, ast.Load):
+                obj, blueprint = inner.value.id, objects[inner.value.id].held[inner.attr]  # (net.fc.W)
+                if node.attr in blueprint.attributes:
+                    return ast.copy_location(_attribute_read(obj, objects[obj], f"{inner.attr}{HELD}{node.attr}",
+                                                             names[obj], node, refuse), node)
             if isinstance(node.value, ast.Name) and node.value.id in objects:
                 obj, blueprint = node.value.id, objects[node.value.id]
                 if isinstance(node.ctx, ast.Load) and node.attr in blueprint.properties:  # (a property: its helper
@@ -603,6 +731,19 @@ def _objects(func, blueprints_):
     return {name: bp for name, bp in found.items() if name not in others}
 
 
+def _held_object(callee, objects):
+    """``(obj, attr, method)`` where ``callee`` calls an object ``obj.attr`` that a followed object holds
+    (``net.fc``, called, or ``net.fc.forward``), else None."""
+    if isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name) and callee.value.id in objects and \
+            callee.attr in objects[callee.value.id].held:
+        return callee.value.id, callee.attr, "__call__"
+    if isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Attribute):
+        found = _held_object(callee.value, objects)
+        if found is not None and found[2] == "__call__":
+            return found[0], found[1], callee.attr
+    return None
+
+
 def _kind_test(call, objects, blueprints_):
     """What ``isinstance(obj, C)`` (or a tuple of classes) is, for an object ``obj`` followed and classes
     of the module followed (``object`` too), else None."""
@@ -621,6 +762,10 @@ def _attribute_read(obj, blueprint, attr, held, node, refuse):
         return ast.copy_location(tree_copy(held[attr]), node)
     if attr in blueprint.constants:
         return ast.copy_location(ast.Constant(blueprint.constants[attr]), node)
+    if attr in blueprint.held:
+        raise refuse(f"{obj}.{attr} is an object of your class {blueprint.held[attr].name} that {obj} holds, used "
+                     f"here as a value: backgen follows it where it is called ({obj}.{attr}(...)), its methods called "
+                     f"or its attributes read; pass what it holds instead", node)
     setter = blueprint.set_by_methods().get(attr)
     if setter is not None:
         raise refuse(f"{obj}.{attr} is set by the method {setter} of {blueprint.name}, which backgen reads as a "
@@ -827,6 +972,8 @@ class _Helpers:
             raise self.refuse(f"{blueprint.name}.{method} takes no self: backgen follows an object's methods "
                               f"taking self first", at)
         called = {}
+        if blueprint.held:
+            self._through_held(blueprint, node, at, stack + (key,), called)
         parents = node_parents(node)
         for read in [n for n in walk(node) if _of_self(n) and isinstance(n.ctx, ast.Load) and (
                 n.attr in blueprint.properties and not (isinstance(parents.get(n), ast.Call) and parents[n].func is n)
@@ -864,3 +1011,45 @@ class _Helpers:
         node.name = name
         self.made[key] = (self.helper(blueprint.name, method, node, called), attrs)
         return self.made[key]
+
+    def _through_held(self, blueprint, node, at, stack, called):
+        """In the method's def ``node``, each use of an object an attribute holds (``blueprint.held``) as
+        the object's attributes: ``self.fc1(x)``, ``self.fc1.forward(x)`` a call of the helper of its
+        class's method given ``self.fc1_W, self.fc1_b`` first; ``self.fc1.W`` read as ``self.fc1_W``.
+        Any other use of it is refused."""
+        parents = node_parents(node)
+        for read in [n for n in walk(node) if _of_self(n) and n.attr in blueprint.held]:
+            inner, up = blueprint.held[read.attr], parents.get(read)
+            prefix = f"{read.attr}{HELD}"
+            if isinstance(up, ast.Call) and up.func is read and isinstance(read.ctx, ast.Load):
+                method, call = "__call__", up
+            elif isinstance(up, ast.Attribute) and up.value is read and isinstance(up.ctx, ast.Load) and \
+                    isinstance(parents.get(up), ast.Call) and parents[up].func is up and up.attr in inner.methods:
+                method, call = up.attr, parents[up]
+            elif isinstance(up, ast.Attribute) and up.value is read and up.attr in inner.properties and \
+                    isinstance(up.ctx, ast.Load):
+                method, call = up.attr, None
+            elif isinstance(up, ast.Attribute) and up.value is read and isinstance(up.ctx, ast.Load) and \
+                    (up.attr in inner.attributes or up.attr in inner.constants):
+                new = ast.Attribute(ast.Name("self", ast.Load()), prefix + up.attr, ast.Load()) \
+                    if up.attr in inner.attributes else ast.Constant(inner.constants[up.attr])
+                _replace(parents, up, ast.copy_location(new, up))
+                continue
+            else:
+                raise self.refuse(f"{blueprint.name}.{stack[-1][1]} uses self.{read.attr}, an object of your class "
+                                  f"{inner.name}, otherwise than calling it, calling its methods or reading its "
+                                  f"attributes (it passes it on, or sets it), which backgen does not follow: call it "
+                                  f"there (self.{read.attr}(x)), or pass what it holds", at)
+            if method not in inner.methods:
+                raise self.refuse(f"self.{read.attr} is an object of your class {inner.name}, which defines no "
+                                  f"{method}", at)
+            name, attrs = self.make(inner, method, at, stack)
+            called[name] = (inner.name, method)
+            given = [ast.copy_location(ast.Attribute(ast.Name("self", ast.Load()), prefix + a, ast.Load()), read)
+                     for a in attrs]
+            if call is None:  # (a property of the held object: its helper called)
+                _replace(parents, up, ast.copy_location(ast.Call(ast.Name(name, ast.Load()), given, []), up))
+            else:
+                call.func = ast.copy_location(ast.Name(name, ast.Load()), read)
+                call.args = given + call.args
+        ast.fix_missing_locations(node)

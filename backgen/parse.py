@@ -1033,7 +1033,7 @@ def _source_objects(forward, module, last):
         return
     classes, _ = _plain_classes(module, last)
     constants = _class_constants(module, last)
-    found = objects.blueprints(module, {n: c for n, c in classes.items() if n in used}, constants,
+    found = objects.blueprints(module, _with_held({n: c for n, c in classes.items() if n in used}, classes), constants,
                                _bound_once(module, last))
     if not found:
         return
@@ -1047,6 +1047,17 @@ def _source_objects(forward, module, last):
         n.name for n in walk(module) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
     objects.written_out(forward.func, found, helper, lambda message, node: error_at(
         message, forward.filename, forward.lines, node), taken)
+
+
+def _with_held(chosen, classes):
+    """``chosen`` (``{name: ClassDef}``) with the classes of ``classes`` whose objects theirs make and hold
+    (``self.fc1 = Dense(W1, b1)``), as deep as they go."""
+    chosen = dict(chosen)
+    while True:
+        more = {n: classes[n] for n in objects.held_classes(chosen) if n in classes and n not in chosen}
+        if not more:
+            return chosen
+        chosen.update(more)
 
 
 def _module_env(module):
@@ -2213,8 +2224,11 @@ def _live_objects(func, forward):
     """Objects a live function makes of its module's own classes (each the class its module's source
     defines at its top level, and its globals hold) read as names and calls of helpers made of their
     methods, as ``_source_objects`` reads them."""
-    candidates = {name: value for name in names_of(forward.func) for value in [func.__globals__.get(name)]
-                  if isinstance(value, type) and value.__module__ == func.__module__ and value.__qualname__ == name}
+    def live_class(name):
+        value = func.__globals__.get(name)
+        return value if isinstance(value, type) and value.__module__ == func.__module__ and \
+            value.__qualname__ == name else None
+    candidates = {name: live_class(name) for name in names_of(forward.func) if live_class(name) is not None}
     if not candidates:
         return
     module = _module_tree(forward.filename)
@@ -2222,7 +2236,9 @@ def _live_objects(func, forward):
         return
     _, last = _module_env(module)
     classes, _ = _plain_classes(module, last)
-    classes = {name: node for name, node in classes.items() if name in candidates}
+    chosen = _with_held({name: node for name, node in classes.items() if name in candidates}, classes)
+    candidates.update({name: live_class(name) for name in chosen if name not in candidates and live_class(name)})
+    classes = {name: node for name, node in chosen.items() if name in candidates}
     found = objects.blueprints(module, classes, _class_constants(module, last), _bound_once(module, last))
     found = {name: bp for name, bp in found.items() if name in candidates and (
         not isinstance(bp.node, ast.Call) or getattr(candidates[name], "_fields", None) == tuple(p for p, _ in bp.params))}

@@ -423,19 +423,120 @@ def test_objects_used_otherwise_are_refused_at_the_users_line(body, match):
         ''') + "    " + body + "\n", match)
 
 
-def test_an_object_holding_another_is_refused_where_its_method_calls_it():
-    assert_refused(DENSE + textwrap.dedent('''
-        class Model:
-            def __init__(self, W, b):
-                self.layer = Dense(W, b)
+def test_a_model_holding_layers_calls_their_helpers_with_their_attributes():
+    # self.fc1 = Dense(W1, b1) in the constructor: the layer's attributes are the model's (fc1_W), and
+    # self.fc1(x) in its method the layer's helper given them
+    text = assert_right(DENSE + '''
+class Model:
+    def __init__(self, W1, b1, W2, b2):
+        self.fc1 = Dense(W1, b1)
+        self.fc2 = Dense(W2, b2)
+        self.scale = 0.5
 
-            def __call__(self, x):
-                return self.layer(x)
+    def __call__(self, x):
+        h = self.fc1.forward(x)
+        return self.fc2(h) * self.scale + np.sum(self.fc1.W)
 
-        def f(W, b, x):
-            model = Model(W, b)
-            return np.sum(model(x))
-    '''), "Model.__call__ uses self otherwise than reading its attributes")
+def f(W1, b1, W2, b2, x):
+    model = Model(W1, b1, W2, b2)
+    return np.sum(model(x) ** 2) + np.sum(model.fc2(x @ model.fc1.W))
+''', [_values(3, 4), _values(4), _values(4, 4), _values(4), _values(2, 3)])
+    assert "Dense_call_backward(fc2_W, fc2_b, h," in text and "Model_call(W1, b1, W2, b2, 0.5, x)" in text
+
+
+def test_objects_held_three_deep_and_by_a_dataclass():
+    assert_right('''
+@dataclass
+class Scale:
+    s: np.ndarray
+
+    def __call__(self, x):
+        return x * self.s
+
+class Pair:
+    def __init__(self, a, b):
+        self.first = Scale(a)
+        self.second = Scale(s=b)
+
+    def __call__(self, x):
+        return self.second(np.sin(self.first(x)))
+
+class Net:
+    def __init__(self, a, b, c):
+        self.pair = Pair(a, b)
+        self.out = Scale(c)
+
+    def __call__(self, x):
+        return self.out(self.pair(x))
+
+def f(a, b, c, x):
+    net = Net(a, b, c)
+    return np.sum(net(x) ** 2)
+''', [_values(3), _values(3), _values(3), _values(2, 3)])
+
+
+def test_an_rnn_cell_holding_its_linear_maps_stepped_in_a_loop():
+    assert_right('''
+class Linear:
+    def __init__(self, W):
+        self.W = W
+
+    def __call__(self, x):
+        return x @ self.W
+
+class Cell:
+    def __init__(self, Wx, Wh, b):
+        self.inp = Linear(Wx)
+        self.hid = Linear(Wh)
+        self.b = b
+
+    def step(self, x, h):
+        return np.tanh(self.inp(x) + self.hid(h) + self.b)
+
+def f(Wx, Wh, b, xs, h0):
+    cell = Cell(Wx, Wh, b)
+    h = h0
+    for t in range(xs.shape[0]):
+        h = cell.step(xs[t], h)
+    return np.sum(h ** 2)
+''', [_values(3, 4), _values(4, 4), _values(4), _values(3, 2, 3), _values(2, 4)])
+
+
+@pytest.mark.parametrize("use, match", [
+    ("return apply(self.layer, x)", "Model.__call__ uses self.layer, an object of your class Dense, otherwise"),
+    ("self.layer.W = self.layer.W * 2.0\n        return self.layer(x)", "uses self.layer, an object of your class Dense"),
+])
+def test_a_held_object_passed_on_or_changed_by_a_method_is_refused(use, match):
+    assert_refused(DENSE + f'''
+def apply(layer, x):
+    return layer(x)
+
+class Model:
+    def __init__(self, W, b):
+        self.layer = Dense(W, b)
+
+    def __call__(self, x):
+        {use}
+
+def f(W, b, x):
+    model = Model(W, b)
+    return np.sum(model(x))
+''', match)
+
+
+def test_a_held_object_used_as_a_value_by_the_function_is_refused():
+    assert_refused(DENSE + '''
+def apply(layer, x):
+    return layer(x)
+
+class Model:
+    def __init__(self, W, b):
+        self.layer = Dense(W, b)
+
+def f(W, b, x):
+    model = Model(W, b)
+    return np.sum(apply(model.layer, x))
+''', "model.layer is an object of your class Dense that model holds, used here as a value")
 
 
 def test_a_constructor_reading_a_module_name_the_function_binds_too_is_refused():
