@@ -62,6 +62,8 @@ class Blueprint:
     properties: frozenset = frozenset()  # the methods under @property: read as attributes
     held: dict = field(default_factory=dict)  # attribute -> the Blueprint of the object its constructor makes
     # there (self.fc1 = Dense(W1, b1)), whose attributes are the object's own, fc1_W (see _nested)
+    held_lists: dict = field(default_factory=dict)  # attribute -> the attributes holding the objects of the
+    # list it is made (self.layers = [Dense(W1, b1), Dense(W2, b2)]: layers_0, layers_1)
 
     @functools.cached_property
     def attributes(self):
@@ -138,22 +140,29 @@ def _nested(blueprint, found):
     stores = [n.attr for stmt in blueprint.body for n in walk(stmt) if _of_self(n) and isinstance(n.ctx, ast.Store)]
     by_methods = blueprint.set_by_methods()
     body, wrote = [], False
+    taken = set(stores) | set(by_methods) | set().union(*map(names_of, blueprint.body))
     for stmt in blueprint.body:
-        inner = _made_object(stmt, found, blueprint)
-        if inner is None or stores.count(stmt.targets[0].attr) != 1 or \
-                stmt.targets[0].attr in by_methods or inner.held:
+        made = _made_objects(stmt, found, blueprint)
+        attr = stmt.targets[0].attr if made else None
+        if not made or stores.count(attr) != 1 or attr in by_methods or any(inner.held for inner in made):
             body.append(stmt)
             continue
-        statements = _inner_constructor(stmt.targets[0].attr, inner, stmt.value)
-        prefix = f"{stmt.targets[0].attr}{HELD}"
-        made = {n.attr for s in statements or () for n in walk(s) if _of_self(n) and n.attr.startswith(prefix)} | \
-            {n.id for s in statements or () for n in walk(s) if isinstance(n, ast.Name) and n.id.startswith(prefix)}
-        if statements is None or made & (set(stores) | set(by_methods) | set().union(*map(names_of, blueprint.body))):
+        listed = isinstance(stmt.value, (ast.List, ast.Tuple))
+        attrs = [f"{attr}{HELD}{k}" for k in range(len(made))] if listed else [attr]
+        calls = stmt.value.elts if listed else [stmt.value]
+        statements = [_inner_constructor(a, inner, call) for a, inner, call in zip(attrs, made, calls)]
+        new = {n.attr for part in statements if part for s in part for n in walk(s) if _of_self(n)} | \
+            {n.id for part in statements if part for s in part for n in walk(s)
+             if isinstance(n, ast.Name) and any(n.id.startswith(a + HELD) for a in attrs)} | set(attrs[1:] if not
+                                                                                                  listed else attrs)
+        if None in statements or new & (taken - {attr}):
             # (fc1_W made for self.fc1.W where the class has an fc1_W of its own: not written so)
             body.append(stmt)
             continue
-        body += statements
-        blueprint.held[stmt.targets[0].attr] = inner
+        body += [s for part in statements for s in part]
+        blueprint.held.update(zip(attrs, made))
+        if listed:
+            blueprint.held_lists[attr] = attrs
         wrote = True
     if wrote:
         blueprint.body = body
@@ -161,14 +170,16 @@ def _nested(blueprint, found):
     return wrote
 
 
-def _made_object(stmt, found, blueprint):
-    """The Blueprint of the object ``stmt`` makes and keeps (``self.fc1 = Dense(...)``), or None."""
-    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and _of_self(stmt.targets[0]) and \
-            isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Name) and \
-            stmt.value.func.id in found and found[stmt.value.func.id] is not blueprint and \
-            found[stmt.value.func.id].body is not None:
-        return found[stmt.value.func.id]
-    return None
+def _made_objects(stmt, found, blueprint):
+    """The Blueprints of the objects ``stmt`` makes and keeps (``self.fc1 = Dense(...)``, or a list of them,
+    ``self.layers = [Dense(...), Dense(...)]``), or []."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and _of_self(stmt.targets[0])):
+        return []
+    calls = stmt.value.elts if isinstance(stmt.value, (ast.List, ast.Tuple)) else [stmt.value]
+    if not calls or not all(isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id in found and
+                            found[c.func.id] is not blueprint and found[c.func.id].body is not None for c in calls):
+        return []
+    return [found[c.func.id] for c in calls]
 
 
 def _inner_constructor(attr, inner, call):
@@ -541,6 +552,16 @@ def _with_name(body, variable, name):
     return _renamed([tree_copy(stmt) for stmt in body], variable, name)
 
 
+def _with_attribute(body, variable, attr):
+    """A copy of the statements ``body`` with each read of ``variable`` a read of ``self.attr``."""
+    class Put(ast.NodeTransformer):
+        def visit_Name(self, node):
+            if node.id == variable:
+                return ast.copy_location(ast.Attribute(ast.Name("self", ast.Load()), attr, ast.Load()), node)
+            return node
+    return [ast.fix_missing_locations(Put().visit(tree_copy(stmt))) for stmt in body]
+
+
 def _renamed(statements, old, new):
     """``statements``, each name ``old`` in them (in place) ``new``."""
     for stmt in statements:
@@ -762,6 +783,9 @@ def _attribute_read(obj, blueprint, attr, held, node, refuse):
         return ast.copy_location(tree_copy(held[attr]), node)
     if attr in blueprint.constants:
         return ast.copy_location(ast.Constant(blueprint.constants[attr]), node)
+    if attr in blueprint.held_lists:
+        raise refuse(f"{obj}.{attr} is a list of objects of your classes that {obj} holds, used here otherwise "
+                     f"than in its methods, which backgen follows through them alone", node)
     if attr in blueprint.held:
         raise refuse(f"{obj}.{attr} is an object of your class {blueprint.held[attr].name} that {obj} holds, used "
                      f"here as a value: backgen follows it where it is called ({obj}.{attr}(...)), its methods called "
@@ -972,6 +996,8 @@ class _Helpers:
             raise self.refuse(f"{blueprint.name}.{method} takes no self: backgen follows an object's methods "
                               f"taking self first", at)
         called = {}
+        if blueprint.held_lists:
+            self._held_lists_unrolled(blueprint, node, at, method)
         if blueprint.held:
             self._through_held(blueprint, node, at, stack + (key,), called)
         parents = node_parents(node)
@@ -1011,6 +1037,43 @@ class _Helpers:
         node.name = name
         self.made[key] = (self.helper(blueprint.name, method, node, called), attrs)
         return self.made[key]
+
+    def _held_lists_unrolled(self, blueprint, node, at, method):
+        """In the method's def ``node``, each list of objects an attribute holds (``self.layers``), read only
+        as a loop's iterable, an item at a number or its length, read as its objects' attributes
+        (``self.layers_0``): each loop written out per object (``_lists_unrolled``, in the method)."""
+        for attr, names in blueprint.held_lists.items():
+            parents = node_parents(node)
+            uses = [n for n in walk(node) if _of_self(n) and n.attr == attr]
+            loops, items, lengths = [], [], []
+            for use in uses:
+                holder = parents.get(use)
+                loop = _looped(use, holder, parents) if isinstance(use.ctx, ast.Load) else None
+                if loop is not None:
+                    loops.append(loop)
+                elif isinstance(holder, ast.Subscript) and holder.value is use and isinstance(holder.ctx, ast.Load) \
+                        and _index(holder.slice, len(names)) is not None:
+                    items.append(holder)
+                elif isinstance(holder, ast.Call) and ast.unparse(holder.func) == "len" and holder.args == [use]:
+                    lengths.append(holder)
+                else:
+                    raise self.refuse(f"{blueprint.name}.{method} uses self.{attr}, a list of objects of your "
+                                      f"classes, otherwise than as a loop's iterable, an item at a number or its "
+                                      f"length, which backgen does not follow", at)
+            if not _variables_kept(node, [loop for loop, _ in loops]):
+                raise self.refuse(f"{blueprint.name}.{method} reads the variable of a loop over self.{attr} (a list "
+                                  f"of objects) after the loop, or sets it: backgen follows such a loop written out "
+                                  f"per object, its variable read in the loop alone", at)
+            for holder in items:
+                _replace(parents, holder, ast.copy_location(ast.Attribute(
+                    ast.Name("self", ast.Load()), names[_index(holder.slice, len(names))], ast.Load()), holder))
+            for holder in lengths:
+                _replace(parents, holder, ast.copy_location(ast.Constant(len(names)), holder))
+            for loop, backwards in loops:
+                block, place = _block_of(node, loop)
+                block[place:place + 1] = [s for name in (names[::-1] if backwards else names)
+                                          for s in _with_attribute(loop.body, loop.target.id, name)]
+        ast.fix_missing_locations(node)
 
     def _through_held(self, blueprint, node, at, stack, called):
         """In the method's def ``node``, each use of an object an attribute holds (``blueprint.held``) as

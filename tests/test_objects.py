@@ -586,3 +586,44 @@ def test_a_decorated_method_calling_an_object_its_instance_holds_is_refused_sayi
     model = names["MLP"](_values(3, 2), _values(2))
     with pytest.raises(backgen.BackgenError, match="fc1 is what the object holds .an object of another class"):
         backgen.backward(model.loss).backward(_values(4, 3))
+
+
+def test_a_model_holding_a_list_of_layers_loops_over_them_written_out_per_layer():
+    # self.layers = [Dense(W1, b1), Dense(W2, b2)], then for layer in self.layers: x = layer(x) (and the
+    # last layer's weights read by an index, the count by len)
+    assert_right(DENSE + '''
+class MLP:
+    def __init__(self, W1, b1, W2, b2):
+        self.layers = [Dense(W1, b1), Dense(W2, b2)]
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x * len(self.layers) + np.sum(self.layers[-1].W)
+
+    def backwards(self, x):
+        for layer in reversed(self.layers):
+            x = layer(x)
+        return x
+
+def f(W1, b1, W2, b2, x):
+    model = MLP(W1, b1, W2, b2)
+    return np.sum(model(x) ** 2) + np.sum(model.backwards(x @ W1))
+''', [_values(4, 4), _values(4), _values(4, 4), _values(4), _values(2, 4)])
+
+
+def test_a_list_of_layers_a_method_reads_otherwise_is_refused():
+    assert_refused(DENSE + '''
+class MLP:
+    def __init__(self, W, b):
+        self.layers = [Dense(W, b)]
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return layer(x)
+
+def f(W, b, x):
+    model = MLP(W, b)
+    return np.sum(model(x))
+''', "reads the variable of a loop over self.layers")
