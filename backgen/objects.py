@@ -64,6 +64,7 @@ class Blueprint:
     # there (self.fc1 = Dense(W1, b1)), whose attributes are the object's own, fc1_W (see _nested)
     held_lists: dict = field(default_factory=dict)  # attribute -> the attributes holding the objects of the
     # list it is made (self.layers = [Dense(W1, b1), Dense(W2, b2)]: layers_0, layers_1)
+    bases: tuple = ()  # the names of the module's classes it derives from, nearest first (isinstance)
 
     @functools.cached_property
     def attributes(self):
@@ -100,8 +101,13 @@ def blueprints(module, classes, constants, bound_once):
     binds each once) and of the module's ``P = namedtuple("P", ...)`` for names ``bound_once(name)``;
     ``constants``: the class constants (``{(class, name): value}``)."""
     found = {}
-    for name, node in classes.items():
-        made = _of_class(node, {attr: value for (owner, attr), value in constants.items() if owner == name})
+    for name, node in _bases_first(classes):
+        own = {attr: value for (owner, attr), value in constants.items() if owner == name}
+        base = _base_of(node, classes)
+        if base is not None:  # (class Linear(Layer): what Layer defines, and what Linear does over it)
+            made = _derived(node, found.get(base), own) if base in found else None
+        else:
+            made = _of_class(node, own)
         if made is not None:
             found[name] = made
     for stmt in module.body:
@@ -203,21 +209,24 @@ def _inner_constructor(attr, inner, call):
     body = [tree_copy(s) for s in inner.body
             if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str))]
     local = set(params) | set().union(set(), *map(_stores, body))
+    prefix = f"{attr}{HELD}" if attr is not None else f"{inner.name}{HELD}"  # (a base's constructor: its
+    # parameters and locals named apart, its attributes the object's own)
 
     class Renamed(ast.NodeTransformer):
         def visit_Attribute(self, node):
             if _of_self(node):
                 if isinstance(node.ctx, ast.Load) and node.attr in inner.constants and node.attr not in inner.attributes:
                     return ast.copy_location(ast.Constant(inner.constants[node.attr]), node)
-                node.attr = f"{attr}{HELD}{node.attr}"
+                if attr is not None:
+                    node.attr = f"{attr}{HELD}{node.attr}"
                 return node
             return self.generic_visit(node)
 
         def visit_Name(self, node):
             if node.id in local:
-                node.id = f"{attr}{HELD}{node.id}"
+                node.id = f"{prefix}{node.id}"
             return node
-    statements = [ast.copy_location(ast.Assign([ast.copy_location(ast.Name(f"{attr}{HELD}{p}", ast.Store()), call)],
+    statements = [ast.copy_location(ast.Assign([ast.copy_location(ast.Name(f"{prefix}{p}", ast.Store()), call)],
                                                tree_copy(given[p])), call) for p in params]
     statements += [Renamed().visit(stmt) for stmt in body]
     for stmt in statements:
@@ -226,6 +235,109 @@ def _inner_constructor(attr, inner, call):
             if hasattr(node, "lineno"):
                 ast.copy_location(node, call)
     return statements
+
+
+def base_classes(classes, chosen):
+    """The names of the classes of ``classes`` (``{name: ClassDef}``) the classes ``chosen`` derive from."""
+    return {b.id for name in chosen for b in classes[name].bases if isinstance(b, ast.Name) and b.id in classes}
+
+
+def _base_of(node, classes):
+    """The module's class ``node`` derives from alone (``class Linear(Layer)``), or None."""
+    if len(node.bases) == 1 and isinstance(node.bases[0], ast.Name) and node.bases[0].id in classes:
+        return node.bases[0].id
+    return None
+
+
+def _bases_first(classes):
+    """``classes``'s items, each after the class it derives from."""
+    done, order = set(), []
+
+    def visit(name, depth=0):
+        if name in done or depth > len(classes):
+            return
+        base = _base_of(classes[name], classes)
+        if base is not None:
+            visit(base, depth + 1)
+        done.add(name)
+        order.append((name, classes[name]))
+    for name in classes:
+        visit(name)
+    return order
+
+
+def _derived(node, base, constants):
+    """The Blueprint of ``node``, a class deriving from the class ``base`` (a Blueprint) alone: its methods
+    over the base's, its constructor its own (``super().__init__(...)`` or ``Base.__init__(self, ...)`` in it
+    the base's constructor written there, once, as a statement of its own) or else the base's.  None where
+    the class is none ``_of_class`` reads; one whose constructor is not followed, saying why, where it calls
+    the base otherwise (``super().forward(x)``)."""
+    own = _of_class(_without_bases(node), constants, base=True)
+    if own is None:
+        return None
+    methods_ = {**base.methods, **own.methods}
+    statics = (base.statics - set(own.methods)) | own.statics
+    properties = (base.properties - set(own.methods)) | own.properties
+    merged = dict(methods=methods_, constants={**base.constants, **own.constants}, statics=frozenset(statics),
+                  properties=frozenset(properties), bases=(base.name,) + base.bases)
+    parents = node_parents(node)
+    init = next((m for m in node.body if isinstance(m, ast.FunctionDef) and m.name == "__init__"), None)
+    for n in walk(node):  # (super() or Base.m(self) otherwise than the base's __init__ in the constructor)
+        call = n if isinstance(n, ast.Call) and _base_call(n, base.name) else None
+        if isinstance(n, ast.Name) and n.id == "super":
+            owner = parents.get(n)
+            call = parents.get(parents.get(owner)) if isinstance(parents.get(owner), ast.Attribute) else n
+        if call is None:
+            continue
+        stmt = parents.get(call)
+        if not (_base_call(call, base.name) and call.func.attr == "__init__" and isinstance(stmt, ast.Expr) and
+                init is not None and stmt in init.body):
+            return Blueprint(node.name, node, own.params, None, f"it calls {base.name}'s methods through super() "
+                             f"or {base.name}.method(self, ...), which backgen does not follow: call a function "
+                             f"of the module instead", **merged)
+    init = next((m for m in node.body if isinstance(m, ast.FunctionDef) and m.name == "__init__"), None)
+    if init is None:  # (the base's constructor)
+        return Blueprint(node.name, node, list(base.params), base.body, base.why, **merged)
+    if own.body is None or base.body is None and any(_base_call(n, base.name) for n in walk(init)):
+        return Blueprint(node.name, node, own.params, None, own.why or base.why, **merged)
+    body = []
+    for stmt in own.body:
+        call = stmt.value if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
+            _base_call(stmt.value, base.name) else None
+        if call is None:
+            body.append(stmt)
+            continue
+        if isinstance(call.func.value, ast.Name):  # (Base.__init__(self, W): self given first)
+            if not call.args or not (isinstance(call.args[0], ast.Name) and call.args[0].id == "self"):
+                return None
+            call = ast.copy_location(ast.Call(call.func, call.args[1:], call.keywords), call)
+        written = _inner_constructor(None, base, call)
+        if written is None:
+            return Blueprint(node.name, node, own.params, None, f"its call of {base.name}.__init__ does not bind",
+                             **merged)
+        body += written
+    if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "__init__"
+           for stmt in body for n in walk(stmt)):  # (another class's __init__ called: not followed)
+        return Blueprint(node.name, node, own.params, None, "its __init__ calls the constructor of a class it "
+                         "does not derive from", **merged)
+    return Blueprint(node.name, node, own.params, body, own.why, **merged)
+
+
+def _without_bases(node):
+    """A copy of the class ``node`` with no base (its own part, as ``_of_class`` reads a class)."""
+    copy = tree_copy(node)
+    copy.bases = []
+    return copy
+
+
+def _base_call(node, base):
+    """Whether ``node`` calls the base class's ``__init__`` or a method of it: ``super().m(...)`` or
+    ``Base.m(self, ...)``."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        return False
+    owner = node.func.value
+    return isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "super" and \
+        not owner.args or isinstance(owner, ast.Name) and owner.id == base
 
 
 def _of_namedtuple(name, call):
@@ -263,9 +375,10 @@ def _fields_set(fields, node):
     return body
 
 
-def _of_class(node, constants):
+def _of_class(node, constants, base=False):
     """A class's Blueprint, or None where it is no class backgen follows objects of (a base other than
-    ``NamedTuple``, a metaclass, a decorator other than ``@dataclass``)."""
+    ``NamedTuple``, a metaclass, a decorator other than ``@dataclass``); ``base``: the class's own part,
+    of a class deriving from another of the module (its calls of the base's ``__init__`` allowed)."""
     if node.keywords:
         return None
     bases = [_dotted(b) for b in node.bases]
@@ -331,6 +444,9 @@ def _of_class(node, constants):
     names = [a.arg for a in args.args[1:]]
     defaults = [None] * (len(names) - len(args.defaults)) + list(args.defaults)
     why = _constructor_why(init)
+    if not why and not base and any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and
+                                    n.func.attr == "__init__" for n in walk(init)):
+        why = "its __init__ calls the constructor of a class it does not derive from"
     return Blueprint(node.name, node, list(zip(names, defaults)), None if why else list(init.body), why,
                      methods_, constants, **kinds)
 
@@ -350,6 +466,10 @@ def _constructor_why(init):
             if isinstance(node.ctx, ast.Store):
                 return "its __init__ binds self"
             read = parents.get(node)
+            if isinstance(read, ast.Call) and read.args and read.args[0] is node and \
+                    isinstance(read.func, ast.Attribute) and read.func.attr == "__init__" and \
+                    isinstance(read.func.value, ast.Name):
+                continue  # (Base.__init__(self, W): a base's constructor, which _derived writes out)
             if not isinstance(read, ast.Attribute) or isinstance(parents.get(read), ast.Call) and \
                     parents[read].func is read:
                 return "its __init__ passes self on or calls a method of it"
@@ -774,7 +894,8 @@ def _kind_test(call, objects, blueprints_):
     kinds = call.args[1].elts if isinstance(call.args[1], ast.Tuple) else [call.args[1]]
     if not all(isinstance(k, ast.Name) and (k.id in blueprints_ or k.id == "object") for k in kinds):
         return None
-    return any(k.id in (objects[call.args[0].id].name, "object") for k in kinds)
+    blueprint = objects[call.args[0].id]
+    return any(k.id in (blueprint.name, "object") + blueprint.bases for k in kinds)
 
 
 def _attribute_read(obj, blueprint, attr, held, node, refuse):

@@ -1051,10 +1051,11 @@ def _source_objects(forward, module, last):
 
 def _with_held(chosen, classes):
     """``chosen`` (``{name: ClassDef}``) with the classes of ``classes`` whose objects theirs make and hold
-    (``self.fc1 = Dense(W1, b1)``), as deep as they go."""
+    (``self.fc1 = Dense(W1, b1)``) and those they derive from, as deep as they go."""
     chosen = dict(chosen)
     while True:
-        more = {n: classes[n] for n in objects.held_classes(chosen) if n in classes and n not in chosen}
+        more = {n: classes[n] for n in objects.held_classes(chosen) | objects.base_classes(classes, chosen)
+                if n in classes and n not in chosen}
         if not more:
             return chosen
         chosen.update(more)
@@ -2247,7 +2248,7 @@ def _live_objects(func, forward):
     taken = names_of(forward.func) | set(func.__globals__) | set(forward.helpers) | set(BUILTINS)
 
     def helper(owner, method, node, called):
-        target = candidates[owner].__dict__.get(method)
+        target = next((k.__dict__[method] for k in candidates[owner].__mro__ if method in k.__dict__), None)
         target = target.__func__ if isinstance(target, staticmethod) else \
             target.fget if isinstance(target, property) else target
         if not isinstance(target, types.FunctionType):

@@ -627,3 +627,52 @@ def f(W, b, x):
     model = MLP(W, b)
     return np.sum(model(x))
 ''', "reads the variable of a loop over self.layers")
+
+
+def test_layers_deriving_from_a_base_class_of_the_module():
+    # class Linear(Layer): the base's __call__ calling the derived forward; super().__init__(...) and
+    # Base.__init__(self, ...) the base's constructor written where they stand; isinstance of the base true
+    assert_right('''
+class Module:
+    def __init__(self, scale):
+        self.scale = scale
+
+    def __call__(self, x):
+        return self.forward(x) * self.scale
+
+class Affine(Module):
+    def __init__(self, W, b, scale=1.0):
+        super().__init__(scale)
+        self.W = W
+        self.b = b
+
+    def forward(self, x):
+        return np.tanh(x @ self.W + self.b)
+
+class Shift(Module):
+    def __init__(self, c):
+        Module.__init__(self, 2.0)
+        self.c = c
+
+    def forward(self, x):
+        return x - self.c
+
+def f(W, b, c, x):
+    layers = [Affine(W, b, scale=0.5), Shift(c)]
+    for layer in layers:
+        if isinstance(layer, Module):
+            x = layer(x)
+    return np.sum(x ** 2)
+''', [_values(3, 4), _values(4), _values(4), _values(2, 3)])
+
+
+def test_a_class_calling_its_base_through_super_in_a_method_is_refused():
+    assert_refused(DENSE + '''
+class Scaled(Dense):
+    def forward(self, x):
+        return super().forward(x) * 2.0
+
+def f(W, b, x):
+    layer = Scaled(W, b)
+    return np.sum(layer.forward(x))
+''', "calls Dense's methods through super")
