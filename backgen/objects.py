@@ -65,6 +65,8 @@ class Blueprint:
     held_lists: dict = field(default_factory=dict)  # attribute -> the attributes holding the objects of the
     # list it is made (self.layers = [Dense(W1, b1), Dense(W2, b2)]: layers_0, layers_1)
     bases: tuple = ()  # the names of the module's classes it derives from, nearest first (isinstance)
+    flattened: set = field(default_factory=set)  # the attributes made for held objects' (fc1_W), which
+    # no code of the user's names
 
     @functools.cached_property
     def attributes(self):
@@ -146,7 +148,8 @@ def _nested(blueprint, found):
     stores = [n.attr for stmt in blueprint.body for n in walk(stmt) if _of_self(n) and isinstance(n.ctx, ast.Store)]
     by_methods = blueprint.set_by_methods()
     body, wrote = [], False
-    taken = set(stores) | set(by_methods) | set().union(*map(names_of, blueprint.body))
+    taken = set(stores) | set(by_methods) | set().union(*map(names_of, blueprint.body)) | {
+        n.attr for method in blueprint.methods.values() for n in walk(method) if _of_self(n)}
     for stmt in blueprint.body:
         made = _made_objects(stmt, found, blueprint)
         attr = stmt.targets[0].attr if made else None
@@ -166,6 +169,8 @@ def _nested(blueprint, found):
             body.append(stmt)
             continue
         body += [s for part in statements for s in part]
+        blueprint.flattened |= {n.attr for part in statements for s in part for n in walk(s) if _of_self(n)}
+        blueprint.flattened |= set(attrs) - {attr}
         blueprint.held.update(zip(attrs, made))
         if listed:
             blueprint.held_lists[attr] = attrs
@@ -312,6 +317,9 @@ def _derived(node, base, constants):
                 return None
             call = ast.copy_location(ast.Call(call.func, call.args[1:], call.keywords), call)
         written = _inner_constructor(None, base, call)
+        if written is not None and {n.id for w in written for n in walk(w) if isinstance(n, ast.Name) and
+                                    n.id.startswith(base.name + HELD)} & set().union(*map(names_of, own.body)):
+            written = None  # (a name of its own the base's parameters would be named)
         if written is None:
             return Blueprint(node.name, node, own.params, None, f"its call of {base.name}.__init__ does not bind",
                              **merged)
@@ -796,6 +804,11 @@ def written_out(func, blueprints_, helper, refuse, taken):
                                                              names[obj], node, refuse), node)
             if isinstance(node.value, ast.Name) and node.value.id in objects:
                 obj, blueprint = node.value.id, objects[node.value.id]
+                if node.attr in blueprint.flattened or node.attr in blueprint.held_lists or \
+                        node.attr in blueprint.held and not isinstance(node.ctx, ast.Load):
+                    raise refuse(f"{obj}.{node.attr}: backgen follows the objects {obj} holds as the "
+                                 f"attributes of {obj} itself, which this name spells too, or sets: read them "
+                                 f"through the object held ({obj}.fc.W), and set none", node)
                 if isinstance(node.ctx, ast.Load) and node.attr in blueprint.properties:  # (a property: its helper
                     name, attrs = maker.make(blueprint, node.attr, node)  # called with what it reads)
                     reads = [_attribute_read(obj, blueprint, attr, names[obj], node, refuse) for attr in attrs]

@@ -676,3 +676,23 @@ def f(W, b, x):
     layer = Scaled(W, b)
     return np.sum(layer.forward(x))
 ''', "calls Dense's methods through super")
+
+
+@pytest.mark.parametrize("use", ["net.fc_W = W * 3.0", "net.fc = Dense(W, W[0])"])
+def test_the_function_naming_or_setting_what_a_model_holds_otherwise_is_refused(use):
+    # net.fc.W is followed as net's fc_W: the function's own net.fc_W (a new attribute to Python) would
+    # be taken for it, a wrong gradient; so is a held object replaced
+    assert_refused(DENSE + f'''
+class Net:
+    def __init__(self, W, b):
+        self.fc = Dense(W, b)
+
+    def __call__(self, x):
+        return np.tanh(self.fc(x))
+
+def f(W, b, x):
+    net = Net(W, b)
+    y = net(x)
+    {use}
+    return np.sum(y + net(x))
+''', "backgen follows the objects net holds as the attributes of net itself")
