@@ -277,6 +277,8 @@ def _derived(node, base, constants):
     the base's constructor written there, once, as a statement of its own) or else the base's.  None where
     the class is none ``_of_class`` reads; one whose constructor is not followed, saying why, where it calls
     the base otherwise (``super().forward(x)``)."""
+    if node.decorator_list or base.node.decorator_list or isinstance(base.node, ast.Call):
+        return None  # (a dataclass deriving or derived from: its fields the bases' and its own, not followed)
     own = _of_class(_without_bases(node), constants, base=True)
     if own is None:
         return None
