@@ -198,19 +198,9 @@ def _inner_constructor(attr, inner, call):
     ``attr_p`` given the call's argument (or its default), its locals ``attr_name``, ``self.x`` as
     ``self.attr_x``; None where the call spreads arguments or does not bind."""
     params = [p for p, _ in inner.params]
-    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords) or \
-            len(call.args) > len(params):
+    given, _, problem = _given(inner, call)
+    if problem:
         return None
-    given = dict(zip(params, call.args))
-    for keyword in call.keywords:
-        if keyword.arg not in params or keyword.arg in given:
-            return None
-        given[keyword.arg] = keyword.value
-    for p, default in inner.params:
-        if p not in given:
-            if default is None:
-                return None
-            given[p] = default
     body = [tree_copy(s) for s in inner.body
             if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str))]
     local = set(params) | set().union(set(), *map(_stores, body))
@@ -947,25 +937,9 @@ def _constructed(obj, blueprint, call, held, fresh, rebound, refuse, fixed, shad
                      f"follow: {blueprint.why}; set its attributes from the arguments alone, or pass the values "
                      f"to the function", call)
     params = [p for p, _ in blueprint.params]
-    given = {}
-    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
-        raise refuse(f"{blueprint.name}(...) is called with *args or **kwargs, which backgen does not spread "
-                     "into its constructor: pass the arguments one by one", call)
-    if len(call.args) > len(params):
-        raise refuse(f"{blueprint.name}() takes {len(params)} arguments, {len(call.args)} given", call)
-    for p, arg in zip(params, call.args):
-        given[p] = arg
-    for keyword in call.keywords:
-        if keyword.arg not in params or keyword.arg in given:
-            raise refuse(f"{blueprint.name}() got an unexpected or repeated argument {keyword.arg!r}", keyword.value)
-        given[keyword.arg] = keyword.value
-    defaulted = set()
-    for p, default in blueprint.params:
-        if p not in given:
-            if default is None:
-                raise refuse(f"{blueprint.name}() is missing the argument {p!r}", call)
-            given[p] = default
-            defaulted.add(p)
+    given, defaulted, problem = _given(blueprint, call)
+    if problem:
+        raise refuse(*problem)
     body = [tree_copy(s) for s in blueprint.body
             if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str))]
     free = set().union(set(), *map(names_of, body), *(names_of(given[p]) for p in defaulted)) - set(params) - \
@@ -1043,6 +1017,32 @@ def _constructed(obj, blueprint, call, held, fresh, rebound, refuse, fixed, shad
             continue
         kept.append(stmt)
     return _merged(kept, obj, fresh)
+
+
+def _given(blueprint, call):
+    """``(given, defaulted, problem)``: the argument (or default) of each of the constructor's parameters
+    for ``call`` as Python binds them, those its defaults gave, and ``(message, node)`` where the call does
+    not bind (else None)."""
+    params = [p for p, _ in blueprint.params]
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return {}, set(), (f"{blueprint.name}(...) is called with *args or **kwargs, which backgen does not spread "
+                           "into its constructor: pass the arguments one by one", call)
+    if len(call.args) > len(params):
+        return {}, set(), (f"{blueprint.name}() takes {len(params)} arguments, {len(call.args)} given", call)
+    given = dict(zip(params, call.args))
+    for keyword in call.keywords:
+        if keyword.arg not in params or keyword.arg in given:
+            return {}, set(), (f"{blueprint.name}() got an unexpected or repeated argument {keyword.arg!r}",
+                               keyword.value)
+        given[keyword.arg] = keyword.value
+    defaulted = set()
+    for p, default in blueprint.params:
+        if p not in given:
+            if default is None:
+                return {}, set(), (f"{blueprint.name}() is missing the argument {p!r}", call)
+            given[p] = default
+            defaulted.add(p)
+    return given, defaulted, None
 
 
 def _merged(statements, obj, fresh):
