@@ -159,7 +159,7 @@ def _nested(blueprint, found):
         listed = isinstance(stmt.value, (ast.List, ast.Tuple))
         attrs = [f"{attr}{HELD}{k}" for k in range(len(made))] if listed else [attr]
         calls = stmt.value.elts if listed else [stmt.value]
-        statements = [_inner_constructor(a, inner, call) for a, inner, call in zip(attrs, made, calls)]
+        statements = [_inner_constructor(a, inner, call, blueprint) for a, inner, call in zip(attrs, made, calls)]
         new = {n.attr for part in statements if part for s in part for n in walk(s) if _of_self(n)} | \
             {n.id for part in statements if part for s in part for n in walk(s)
              if isinstance(n, ast.Name) and any(n.id.startswith(a + HELD) for a in attrs)} | set(attrs[1:] if not
@@ -193,10 +193,12 @@ def _made_objects(stmt, found, blueprint):
     return [found[c.func.id] for c in calls]
 
 
-def _inner_constructor(attr, inner, call):
-    """The statements of ``inner``'s constructor for ``self.attr = Inner(...)``: each parameter a local name
-    ``attr_p`` given the call's argument (or its default), its locals ``attr_name``, ``self.x`` as
-    ``self.attr_x``; None where the call spreads arguments or does not bind."""
+def _inner_constructor(attr, inner, call, outer):
+    """The statements of ``inner``'s constructor for ``self.attr = Inner(...)`` in the constructor of the
+    class ``outer`` (a Blueprint): each parameter a local name ``attr_p`` given the call's argument (or its
+    default), its locals ``attr_name``, ``self.x`` as ``self.attr_x``; None where the call spreads arguments
+    or does not bind, or the constructor reads a name of the module that ``outer``'s binds (written there,
+    it would read that one)."""
     params = [p for p, _ in inner.params]
     given, _, problem = _given(inner, call)
     if problem:
@@ -204,6 +206,9 @@ def _inner_constructor(attr, inner, call):
     body = [tree_copy(s) for s in inner.body
             if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str))]
     local = set(params) | set().union(set(), *map(_stores, body))
+    free = set().union(set(), *map(names_of, body)) - local - {"self"}
+    if free & ({p for p, _ in outer.params} | set().union(set(), *map(_stores, outer.body or ()))):
+        return None
     prefix = f"{attr}{HELD}" if attr is not None else f"{inner.name}{HELD}"  # (a base's constructor: its
     # parameters and locals named apart, its attributes the object's own)
 
@@ -308,7 +313,7 @@ def _derived(node, base, constants):
             if not call.args or not (isinstance(call.args[0], ast.Name) and call.args[0].id == "self"):
                 return None
             call = ast.copy_location(ast.Call(call.func, call.args[1:], call.keywords), call)
-        written = _inner_constructor(None, base, call)
+        written = _inner_constructor(None, base, call, own)
         if written is not None and {n.id for w in written for n in walk(w) if isinstance(n, ast.Name) and
                                     n.id.startswith(base.name + HELD)} & set().union(*map(names_of, own.body)):
             written = None  # (a name of its own the base's parameters would be named)

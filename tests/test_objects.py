@@ -696,3 +696,30 @@ def f(W, b, x):
     {use}
     return np.sum(y + net(x))
 ''', "backgen follows the objects net holds as the attributes of net itself")
+
+
+def test_a_held_objects_constructor_reading_a_module_name_its_holders_constructor_binds_is_not_written_there():
+    # Scale's constructor reads the module's GAIN; Net's constructor has a parameter GAIN: written into
+    # Net's, Scale's would read Net's GAIN.  The model is then not followed (refused), never wrong
+    assert_refused(\'\'\'
+GAIN = 2.0
+
+class Scale:
+    def __init__(self, s):
+        self.s = s * GAIN
+
+    def __call__(self, x):
+        return x * self.s
+
+class Net:
+    def __init__(self, s, GAIN):
+        self.inner = Scale(s)
+        self.g = GAIN
+
+    def __call__(self, x):
+        return self.inner(x) * self.g
+
+def f(W, b, x):
+    net = Net(b, 3.0)
+    return np.sum(net(x @ W))
+\'\'\', "Net.__call__ uses self otherwise than reading its attributes")
