@@ -701,7 +701,7 @@ def f(W, b, x):
 def test_a_held_objects_constructor_reading_a_module_name_its_holders_constructor_binds_is_not_written_there():
     # Scale's constructor reads the module's GAIN; Net's constructor has a parameter GAIN: written into
     # Net's, Scale's would read Net's GAIN.  The model is then not followed (refused), never wrong
-    assert_refused(\'\'\'
+    assert_refused('''
 GAIN = 2.0
 
 class Scale:
@@ -722,4 +722,4 @@ class Net:
 def f(W, b, x):
     net = Net(b, 3.0)
     return np.sum(net(x @ W))
-\'\'\', "Net.__call__ uses self otherwise than reading its attributes")
+''', "Net.__call__ uses self otherwise than reading its attributes")
