@@ -237,6 +237,31 @@ def _inner_constructor(attr, inner, call, outer):
     return statements
 
 
+def why_not(node, classes):
+    """Why backgen does not follow the objects of the class ``node`` (one ``blueprints`` did not read), in
+    words; ``classes``: the module's classes (``{name: ClassDef}``)."""
+    bases = [_dotted(b) for b in node.bases]
+    if node.decorator_list and [_dotted(d) for d in node.decorator_list] != ["dataclass"] or \
+            node.decorator_list and any(isinstance(d, ast.Call) for d in node.decorator_list):
+        return "it has a decorator other than @dataclass, or one given arguments backgen does not read"
+    if node.keywords:
+        return "it has a metaclass or class keywords"
+    if len(bases) > 1:
+        return "it derives from several classes"
+    if bases and bases[0] not in classes and bases[0] not in ("object",) and bases[0] not in _NAMED_TUPLE:
+        return f"it derives from {bases[0]}, which is no class of the module"
+    if bases and (node.decorator_list or classes.get(bases[0]) is not None and classes[bases[0]].decorator_list):
+        return "it is a dataclass deriving from another class, or derives from a dataclass"
+    return "its fields or methods are of a kind backgen does not read (a field(...) with a factory, an InitVar)"
+
+
+def unfollowed_message(name, why):
+    """The refusal of a call of the class ``name`` of the module, whose objects backgen does not follow."""
+    return (f"{name} is a class of your module whose objects backgen does not follow: {why}; it follows a plain "
+            f"class (its __init__ setting attributes of self), a @dataclass, a NamedTuple or a namedtuple, and a "
+            f"class deriving from one such class of the module")
+
+
 def base_classes(classes, chosen):
     """The names of the classes of ``classes`` (``{name: ClassDef}``) the classes ``chosen`` derive from."""
     return {b.id for name in chosen for b in classes[name].bases if isinstance(b, ast.Name) and b.id in classes}

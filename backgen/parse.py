@@ -103,6 +103,8 @@ class Forward:
     # the code written for their defaults (def f(x, axis=-1)), which the backward checks it is given
     own_methods: dict = field(default_factory=dict)  # a method's calls of the object's methods -> what its class holds
     closure: frozenset = frozenset()  # the names a live function reads from the function it is defined in
+    unfollowed: dict = field(default_factory=dict)  # a class of the module the function calls, whose objects
+    # backgen does not follow -> why (said where such a call is refused)
     held_callables: set = field(default_factory=set)  # what a live method calls on self that its class lacks
     # (self.fc1(x), an object the instance holds): said so where refused
     function_defaults: dict = field(default_factory=dict)  # parameter -> (default's text, function's name):
@@ -1033,8 +1035,10 @@ def _source_objects(forward, module, last):
         return
     classes, _ = _plain_classes(module, last)
     constants = _class_constants(module, last)
-    found = objects.blueprints(module, _with_held({n: c for n, c in classes.items() if n in used}, classes), constants,
-                               _bound_once(module, last))
+    chosen = _with_held({n: c for n, c in classes.items() if n in used}, classes)
+    found = objects.blueprints(module, chosen, constants, _bound_once(module, last))
+    forward.unfollowed.update({name: objects.why_not(node, classes) for name, node in chosen.items()
+                               if name not in found and name in used})
     if not found:
         return
 
@@ -2243,6 +2247,8 @@ def _live_objects(func, forward):
     found = objects.blueprints(module, classes, _class_constants(module, last), _bound_once(module, last))
     found = {name: bp for name, bp in found.items() if name in candidates and (
         not isinstance(bp.node, ast.Call) or getattr(candidates[name], "_fields", None) == tuple(p for p, _ in bp.params))}
+    forward.unfollowed.update({name: objects.why_not(node, chosen) for name, node in classes.items()
+                               if name not in found and name in names_of(forward.func)})
     if not found:
         return
     taken = names_of(forward.func) | set(func.__globals__) | set(forward.helpers) | set(BUILTINS)
@@ -3626,6 +3632,9 @@ def _fence_expr(forward, node, where="value"):
                 _fence_expr(forward, child)
     elif kind is ast.Call:
         if not isinstance(node.func, (ast.Name, ast.Attribute)):
+            made = node.func.func if isinstance(node.func, ast.Call) else None
+            if isinstance(made, ast.Name) and made.id in forward.unfollowed:  # (D(W)(x) of a class not followed)
+                raise forward.error(objects.unfollowed_message(made.id, forward.unfollowed[made.id]), made)
             raise forward.error("only calls of named functions are supported", node.func)
         made = complexes.complex_made(node)
         if made is not None:  # np.zeros(n, dtype=complex), x.astype(np.complex64), complex(a, b)

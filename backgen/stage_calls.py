@@ -18,6 +18,7 @@ import numpy as np
 from . import ir, source
 from .errors import NoSourceError
 from .dtype_names import dtype_names
+from .objects import unfollowed_message
 from .hints import hint as _hint
 from .parse import array_default, inlined_note, key_parts, read_helper
 from .structured import keys_needed
@@ -161,6 +162,8 @@ class CallStager:
                 isinstance(node.args[0], ast.Call) and self.qualify(node.args[0].func) == "range":
             # tuple(range(1, x.ndim)): integers (axes, an index), as range's own
             return self.inert(node, node.args[0].args, name, role)
+        if qualified is None and label in getattr(self.forward, "unfollowed", {}):  # (a class of the module)
+            raise self.error(unfollowed_message(label, self.forward.unfollowed[label]), func)
         if qualified is None:
             hint = _BUILTIN_HINTS.get(label, "")
             raise self.error(

@@ -723,3 +723,23 @@ def f(W, b, x):
     net = Net(b, 3.0)
     return np.sum(net(x @ W))
 ''', "Net.__call__ uses self otherwise than reading its attributes")
+
+
+@pytest.mark.parametrize("use", ["D(W, 3.0)(x)", "layer(x)"])
+def test_a_call_of_a_class_whose_objects_are_not_followed_says_why(use):
+    assert_refused('''
+@dataclass
+class Base:
+    W: np.ndarray
+
+    def __call__(self, x):
+        return x @ self.W * self.k
+
+@dataclass
+class D(Base):
+    k: float = 2.0
+
+def f(W, b, x):
+    layer = D(W, 3.0)
+    return np.sum(''' + use + ''' + b)
+''', "D is a class of your module whose objects backgen does not follow: it is a dataclass deriving")
