@@ -180,11 +180,11 @@ class MemoryModel:
 
     def note(self, op):
         """Record how ``op``'s value shares memory with its first operand."""
+        np_name = getattr(self, "modules", {}).get("np", "np")
         if self.numpy and (self._array_of_list(op) or op.rule in ("inert", "copy") and
-                           _array_constructor(op.source, getattr(self, "modules", {}).get("np", "np"))):
+                           op.source.startswith(np_name + ".") and _array_constructor(op.source, np_name)):
             self.made_arrays.add(op.target)
-        if self.numpy and (_c_ordered(op, self.c_order, getattr(self, "modules", {}).get("np", "np")) or
-                           op.target in self.made_arrays):
+        if self.numpy and (_c_ordered(op, self.c_order, np_name) or op.target in self.made_arrays):
             self.c_order.add(op.target)
             if op.rule in ("np.reshape", "setitem") and op.args[0].name in self.order_deps:
                 self.order_deps[op.target] = self.order_deps[op.args[0].name]  # (C-contiguous as its operand)

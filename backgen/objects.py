@@ -160,17 +160,18 @@ def _nested(blueprint, found):
         attrs = [f"{attr}{HELD}{k}" for k in range(len(made))] if listed else [attr]
         calls = stmt.value.elts if listed else [stmt.value]
         statements = [_inner_constructor(a, inner, call, blueprint) for a, inner, call in zip(attrs, made, calls)]
-        new = {n.attr for part in statements if part for s in part for n in walk(s) if _of_self(n)} | \
-            {n.id for part in statements if part for s in part for n in walk(s)
-             if isinstance(n, ast.Name) and any(n.id.startswith(a + HELD) for a in attrs)} | set(attrs[1:] if not
-                                                                                                  listed else attrs)
-        if None in statements or new & (taken - {attr}):
-            # (fc1_W made for self.fc1.W where the class has an fc1_W of its own: not written so)
+        if None in statements:
             body.append(stmt)
             continue
-        body += [s for part in statements for s in part]
-        blueprint.flattened |= {n.attr for part in statements for s in part for n in walk(s) if _of_self(n)}
-        blueprint.flattened |= set(attrs) - {attr}
+        written = [s for part in statements for s in part]
+        flattened = {n.attr for s in written for n in walk(s) if _of_self(n)} | (set(attrs) - {attr})
+        locals_ = {n.id for s in written for n in walk(s)
+                   if isinstance(n, ast.Name) and any(n.id.startswith(a + HELD) for a in attrs)}
+        if (flattened | locals_) & (taken - {attr}):  # (fc1_W made for self.fc1.W where the class has an fc1_W of
+            body.append(stmt)  # its own: not written so)
+            continue
+        body += written
+        blueprint.flattened |= flattened
         blueprint.held.update(zip(attrs, made))
         if listed:
             blueprint.held_lists[attr] = attrs
@@ -609,22 +610,9 @@ def _lists_unrolled(func, blueprints_, fresh):
         if any(not isinstance(n.ctx, ast.Load) and n is not stmt.targets[0] for n in uses) or \
                 name in {a.arg for a in walk(func.args) if isinstance(a, ast.arg)}:
             continue
-        loops, items, lengths = [], [], []
-        for use in uses:
-            if use is stmt.targets[0]:
-                continue
-            holder = parents.get(use)
-            loop = _looped(use, holder, parents)
-            if loop is not None:
-                loops.append(loop)
-            elif isinstance(holder, ast.Subscript) and holder.value is use and isinstance(holder.ctx, ast.Load) \
-                    and _index(holder.slice, count) is not None:
-                items.append(holder)
-            elif isinstance(holder, ast.Call) and ast.unparse(holder.func) == "len" and holder.args == [use]:
-                lengths.append(holder)
-            else:
-                break
-        else:
+        found = _list_reads([use for use in uses if use is not stmt.targets[0]], parents, count)
+        if found is not None:
+            loops, items, lengths = found
             if not _variables_kept(func, [loop for loop, _ in loops]):
                 continue
             names = [fresh(f"{name}_{k}", f"{name}[{k}]") for k in range(count)]
@@ -642,6 +630,26 @@ def _lists_unrolled(func, blueprints_, fresh):
                 block[at:at + 1] = [s for n in order for s in _with_name(loop.body, loop.target.id, n)]
             parents = node_parents(func)
     ast.fix_missing_locations(func)
+
+
+def _list_reads(uses, parents, count):
+    """``(loops, items, lengths)`` of the reads ``uses`` of a list of ``count`` objects: as a loop's iterable
+    (``_looped``), an item at a number (the subscript) or its length (the ``len`` call); None where one is
+    none of these."""
+    loops, items, lengths = [], [], []
+    for use in uses:
+        holder = parents.get(use)
+        loop = _looped(use, holder, parents) if isinstance(use.ctx, ast.Load) else None
+        if loop is not None:
+            loops.append(loop)
+        elif isinstance(holder, ast.Subscript) and holder.value is use and isinstance(holder.ctx, ast.Load) \
+                and _index(holder.slice, count) is not None:
+            items.append(holder)
+        elif isinstance(holder, ast.Call) and ast.unparse(holder.func) == "len" and holder.args == [use]:
+            lengths.append(holder)
+        else:
+            return None
+    return loops, items, lengths
 
 
 def _looped(use, holder, parents):
@@ -1210,22 +1218,12 @@ class _Helpers:
         (``self.layers_0``): each loop written out per object (``_lists_unrolled``, in the method)."""
         for attr, names in blueprint.held_lists.items():
             parents = node_parents(node)
-            uses = [n for n in walk(node) if _of_self(n) and n.attr == attr]
-            loops, items, lengths = [], [], []
-            for use in uses:
-                holder = parents.get(use)
-                loop = _looped(use, holder, parents) if isinstance(use.ctx, ast.Load) else None
-                if loop is not None:
-                    loops.append(loop)
-                elif isinstance(holder, ast.Subscript) and holder.value is use and isinstance(holder.ctx, ast.Load) \
-                        and _index(holder.slice, len(names)) is not None:
-                    items.append(holder)
-                elif isinstance(holder, ast.Call) and ast.unparse(holder.func) == "len" and holder.args == [use]:
-                    lengths.append(holder)
-                else:
-                    raise self.refuse(f"{blueprint.name}.{method} uses self.{attr}, a list of objects of your "
-                                      f"classes, otherwise than as a loop's iterable, an item at a number or its "
-                                      f"length, which backgen does not follow", at)
+            found = _list_reads([n for n in walk(node) if _of_self(n) and n.attr == attr], parents, len(names))
+            if found is None:
+                raise self.refuse(f"{blueprint.name}.{method} uses self.{attr}, a list of objects of your "
+                                  f"classes, otherwise than as a loop's iterable, an item at a number or its "
+                                  f"length, which backgen does not follow", at)
+            loops, items, lengths = found
             if not _variables_kept(node, [loop for loop, _ in loops]):
                 raise self.refuse(f"{blueprint.name}.{method} reads the variable of a loop over self.{attr} (a list "
                                   f"of objects) after the loop, or sets it: backgen follows such a loop written out "

@@ -2229,11 +2229,11 @@ def _live_objects(func, forward):
     """Objects a live function makes of its module's own classes (each the class its module's source
     defines at its top level, and its globals hold) read as names and calls of helpers made of their
     methods, as ``_source_objects`` reads them."""
-    def live_class(name):
-        value = func.__globals__.get(name)
-        return value if isinstance(value, type) and value.__module__ == func.__module__ and \
-            value.__qualname__ == name else None
-    candidates = {name: live_class(name) for name in names_of(forward.func) if live_class(name) is not None}
+    def live_classes(names):
+        return {name: value for name in names for value in [func.__globals__.get(name)]
+                if isinstance(value, type) and value.__module__ == func.__module__ and value.__qualname__ == name}
+    used = names_of(forward.func)
+    candidates = live_classes(used)
     if not candidates:
         return
     module = _module_tree(forward.filename)
@@ -2242,16 +2242,16 @@ def _live_objects(func, forward):
     _, last = _module_env(module)
     classes, _ = _plain_classes(module, last)
     chosen = _with_held({name: node for name, node in classes.items() if name in candidates}, classes)
-    candidates.update({name: live_class(name) for name in chosen if name not in candidates and live_class(name)})
+    candidates.update(live_classes(set(chosen) - set(candidates)))
     classes = {name: node for name, node in chosen.items() if name in candidates}
     found = objects.blueprints(module, classes, _class_constants(module, last), _bound_once(module, last))
     found = {name: bp for name, bp in found.items() if name in candidates and (
         not isinstance(bp.node, ast.Call) or getattr(candidates[name], "_fields", None) == tuple(p for p, _ in bp.params))}
     forward.unfollowed.update({name: objects.why_not(node, chosen) for name, node in classes.items()
-                               if name not in found and name in names_of(forward.func)})
+                               if name not in found and name in used})
     if not found:
         return
-    taken = names_of(forward.func) | set(func.__globals__) | set(forward.helpers) | set(BUILTINS)
+    taken = used | set(func.__globals__) | set(forward.helpers) | set(BUILTINS)
 
     def helper(owner, method, node, called):
         target = next((k.__dict__[method] for k in candidates[owner].__mro__ if method in k.__dict__), None)

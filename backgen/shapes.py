@@ -45,7 +45,6 @@ import warnings
 import weakref
 import keyword
 import math
-import operator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -1018,19 +1017,14 @@ class Items(tuple):
     ragged = False  # its items are arrays of several shapes, or lists (np.zeros_like of it fails)
 
 
-_ARRAY_KIND = {np.ndarray}
-_NUMBER_KINDS = {int, float, np.float64, np.int64}
-_SHAPE_OF = operator.attrgetter("shape")
-
-
 def _ragged(values, element):
     """Whether the items of a list or tuple are not all arrays (or numbers) of the shape ``element``."""
     if element is None:
         return bool(values)
     kinds = set(map(type, values))  # (a list a loop appends to is walked at every length: the common cases
-    if kinds == _ARRAY_KIND:  # at C's speed, not item by item in Python)
-        return set(map(_SHAPE_OF, values)) != {element}
-    if element == () and kinds <= _NUMBER_KINDS:
+    if kinds == result_shapes.ARRAY_KIND:  # at C's speed, not item by item in Python)
+        return set(map(result_shapes.SHAPE_OF, values)) != {element}
+    if element == () and kinds <= result_shapes.NUMBER_KINDS:
         return False
     try:
         return any(isinstance(v, (list, tuple, dict)) or np.shape(v) != element for v in values)

@@ -162,7 +162,7 @@ class CallStager:
                 isinstance(node.args[0], ast.Call) and self.qualify(node.args[0].func) == "range":
             # tuple(range(1, x.ndim)): integers (axes, an index), as range's own
             return self.inert(node, node.args[0].args, name, role)
-        if qualified is None and label in getattr(self.forward, "unfollowed", {}):  # (a class of the module)
+        if qualified is None and label in self.forward.unfollowed:  # (a class of the module not followed)
             raise self.error(unfollowed_message(label, self.forward.unfollowed[label]), func)
         if qualified is None:
             hint = _BUILTIN_HINTS.get(label, "")

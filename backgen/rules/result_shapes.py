@@ -68,9 +68,9 @@ class Call:
         return [s for i, s in enumerate(self.shapes) if not self.none(i)]
 
 
-_ARRAY_KIND = {np.ndarray}
-_NUMBER_KINDS = {int, float, np.float64, np.int64}
-_SHAPE_OF = operator.attrgetter("shape")
+ARRAY_KIND = {np.ndarray}  # (the kinds of a list's items whose shapes are found at C's speed: observed,
+NUMBER_KINDS = {int, float, np.float64, np.int64}  # shapes._ragged)
+SHAPE_OF = operator.attrgetter("shape")
 
 
 def observed(value):
@@ -80,9 +80,9 @@ def observed(value):
         return value.shape
     if isinstance(value, (list, tuple)):
         kinds = set(map(type, value))  # (the common cases at C's speed: a list a loop appends to is seen
-        if kinds == _ARRAY_KIND:  # at every length)
-            return Parts(map(_SHAPE_OF, value))
-        if kinds <= _NUMBER_KINDS:
+        if kinds == ARRAY_KIND:  # at every length)
+            return Parts(map(SHAPE_OF, value))
+        if kinds <= NUMBER_KINDS:
             return Parts(((),) * len(value))
         parts = [observed(item) for item in value]
         return None if any(p is None for p in parts) else Parts(parts)
