@@ -198,6 +198,7 @@ def _read(func_or_source, name, filename, helper):
                                              if isinstance(value, ast.Dict)})  # level: its entries named next)
         if forward.helpers and (ast.Dict in kinds or ast.Call in kinds):  # (saxpy({"a": a, "x": x}): a copy
             dict_arguments.rewrite(forward, read_plain)                     # of the helper taking the entries)
+            dict_arguments.named(forward, read_plain)  # (bn_forward(a, g, b, {"mode": "train"}): the dict named)
         named_entries.rewrite(forward.func)
         if ast.ListComp in kinds:  # (R = [[math.inf] * (m + 1) for _ in range(n + 1)], R[i][j]: the array)
             number_tables.rewrite(forward.func, next((n for n, v in forward.env.items() if v == "numpy"), None))
