@@ -261,6 +261,7 @@ def _read(func_or_source, name, filename, helper):
         if forward.helpers:  # (calls of the user's functions: none without them)
             _helper_calls_assigned(forward)
             _structured_returns_inlined(forward)
+            _structured_arguments_inlined(forward)
             _none_tested_helpers_inlined(forward)
         if "max" in words or "min" in words:
             _extremes_of_parameters(forward)
@@ -2698,6 +2699,38 @@ def _structured_returns_inlined(forward):
             iterables.unwrap(forward.func)  # the caller's were: shapes = list(zip(sizes[:-1], sizes[1:])))
         if written is not None and _keyed_display(last.value):  # (its entries a name each, as the caller's)
             named_entries.rewrite(forward.func)
+
+
+def _structured_arguments_inlined(forward):
+    """A helper given a list or tuple of tuples written out in its caller (``params = [(W1, b1), (W2, b2)]``,
+    then ``neural_net_predict(params, x)`` looping ``for W, b in params``, as autograd's examples pass
+    their layers), which is no value a helper of backgen's takes, is written out in its caller
+    (``inline``), where the display is read as the caller's own (its loops written out per item, its
+    items unpacked).  Where a call cannot be written out, the helper is read as before (and refused)."""
+    from .inline import inlined
+    func = forward.func
+    structured = {t.id for stmt in walk(func) if isinstance(stmt, ast.Assign) and _pairs(stmt.value)
+                  for t in stmt.targets if isinstance(t, ast.Name)}
+    called = sorted({n.func.id for n in walk(func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                     and n.func.id in forward.helpers and any(
+                         _pairs(a) or isinstance(a, ast.Name) and a.id in structured
+                         for a in n.args + [k.value for k in n.keywords])})
+    for name in called:
+        helper = read_plain(forward, name)
+        if helper is None or not isinstance(helper.func, ast.FunctionDef):
+            continue
+        written = inlined(forward, name, helper=helper)
+        _take_written(forward, written)
+        if written is not None:
+            for callee, function in written.helpers.items():  # (the functions it calls, called here now)
+                forward.helpers.setdefault(callee, function)
+            iterables.unwrap(forward.func)
+
+
+def _pairs(value):
+    """Whether ``value`` is a list or tuple display of lists or tuples written out (``[(W1, b1), (W2, b2)]``)."""
+    return isinstance(value, (ast.List, ast.Tuple)) and bool(value.elts) and all(
+        isinstance(e, (ast.List, ast.Tuple)) for e in value.elts)
 
 
 def _keyed_display(value):

@@ -1,5 +1,6 @@
 """A helper returning a list of pairs of arrays (``return [(W1, b1), (W2, b2)]``, as autograd's
-examples unpack their layers from one vector), unpacked, looped over or indexed by its caller: the
+examples unpack their layers from one vector), unpacked, looped over or indexed by its caller, or one
+given such a list the caller writes (``neural_net_predict(params, x)``, ``l2_norm(params)``): the
 helper is written out in the caller, and the display read as one written there."""
 
 import textwrap
@@ -96,3 +97,47 @@ def test_a_list_of_pairs_read_otherwise_is_refused(read):
     source = HELPER + f"\ndef f(v, x, i: int):\n    layers = unpack_layers(v)\n{lines}    return np.sum(x @ W + b)\n"
     with pytest.raises(backgen.BackgenError, match="(tuples|lists) are only supported"):
         backgen.generate(source, name="f", shapes={"v": "10", "x": "5, 1"})
+
+
+GIVEN = '''
+import numpy as np
+
+def predict(params, inputs):
+    for W, b in params:
+        outputs = np.dot(inputs, W) + b
+        inputs = np.tanh(outputs)
+    return outputs
+
+def l2_norm(params):
+    return sum(np.sum(w ** 2) + np.sum(b ** 2) for w, b in params)
+'''
+
+GIVEN_CALLERS = {
+    "named": "params = [(W1, b1), (W2, b2)]\n    return np.sum(predict(params, x) ** 2) + 0.1 * l2_norm(params)",
+    "display": "return np.sum(predict([(W1, b1), (W2, b2)], x) ** 2)",
+    "tuple of lists": "params = ([W1, b1], [W2, b2])\n    out = predict(params, x)\n    return np.sum(out * out)",
+    "in an expression": "return l2_norm(((W1, b1), (W2, b2))) * np.sum(predict([(W1, b1)], x))",
+}
+
+
+@pytest.mark.parametrize("how", ["generate", "decorator"])
+@pytest.mark.parametrize("caller", sorted(GIVEN_CALLERS))
+def test_a_helper_given_pairs_is_written_out_in_its_caller(caller, how, tmp_path):
+    source = GIVEN + f"\ndef f(W1, b1, W2, b2, x):\n    {GIVEN_CALLERS[caller]}\n"
+    path = tmp_path / f"given_{caller.replace(' ', '_')}.py"
+    path.write_text(source)
+    namespace = {"__name__": "given_pairs"}
+    exec(compile(source, str(path), "exec"), namespace)
+    f = namespace["f"]
+    rng = np.random.default_rng(7)
+    args = [rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=(4, 2)), rng.normal(size=2),
+            rng.normal(size=(5, 3))]
+    if how == "generate":
+        generated = {}
+        exec(backgen.generate(source, name="f"), generated)
+        got = generated["f_backward"](*[a.copy() for a in args], 1.0)
+    else:
+        got = backgen.backward(f).backward(*[a.copy() for a in args])
+    want = finite_differences(f, [a.copy() for a in args], range(5), [1.0])
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
