@@ -20,7 +20,9 @@ Python evaluates it).  A display whose entries the helper leaves unread must
 hold names or numbers there (nothing left uncomputed that could raise); anything else is left as it
 was (refused as before: dicts are not values backgen follows).
 
-A display the helper reads otherwise (CS231n's ``batchnorm_forward(a, gamma, beta, {"mode": "train"})``,
+A layer in CS231n's convention (``return out, cache``) given settings alone (constants), or called by
+such a layer, keeps its dict, named as below.  A display the
+helper reads otherwise (CS231n's ``batchnorm_forward(a, gamma, beta, {"mode": "train"})``,
 whose helper writes ``bn_param["running_mean"]`` back, or hands the dict on in its cache), given in a
 statement of the function's body (not in a loop or branch), its values names and numbers, is named
 before that statement by the helper's parameter (``bn_param = {"mode": "train"}``; ``named``), the
@@ -56,6 +58,7 @@ def rewrite(forward, read_plain):
                 named.pop(name)
                 break
     written = {}
+    caller_layer = _layer(func)  # (a layer of layers: its layers' settings read by their backwards alone)
     for call in calls:
         helper = read_plain(forward, call.func.id)
         if helper is None or not isinstance(helper.func, ast.FunctionDef) or helper.func.args.vararg or \
@@ -67,6 +70,9 @@ def rewrite(forward, read_plain):
             if k >= len(helper.func.args.args) - len(helper.func.args.defaults):
                 break  # (a parameter with a default: the defaults' places would move)
             param = helper.func.args.args[k].arg
+            if keys is not None and _layer(helper.func) and (caller_layer or all(
+                    isinstance(v, ast.Constant) for v in _values(display))):
+                continue  # (a layer's settings: named, below)
             reads = _keys_read(helper.func, param) if keys is not None else None
             if reads is None:
                 continue
@@ -130,6 +136,15 @@ def named(forward, read_plain):
                             holder[k].value = name
         body += [ast.fix_missing_locations(h) for h in hoisted] + [stmt]
     func.body = body
+
+
+def _layer(func):
+    """Whether ``func`` is a layer in CS231n's convention (``return out, cache``), whose settings dict
+    (``bn_param``) is named instead (``named``): its backward, of ``(dout, cache)``, is the layer's own."""
+    from .cache import output_roles
+    last = func.body[-1] if func.body else None
+    return isinstance(last, ast.Return) and isinstance(last.value, ast.Tuple) and len(last.value.elts) >= 2 \
+        and output_roles(func, last.value.elts)[-1] == "cache"
 
 
 def _keys(value):

@@ -538,6 +538,15 @@ def same_name(name, first, second, written):
     return BackgenError(message, getattr(written, "filename", "<string>"))
 
 
+def written_twice(name, owner, written):
+    """The BackgenError of one function of the user's, ``owner``, whose generated function ``name`` is
+    written twice, differently (for its own shapes, and for those a layer calling it gives it)."""
+    message = (f"{name}() would be written twice, differently: for {owner}() as it declares its shapes, and "
+               f"for the shapes a function calling {owner}() gives it; differentiate them one at a time "
+               f"(--function, name=), or declare {owner}()'s shapes as it is called")
+    return BackgenError(message, getattr(written, "filename", "<string>"))
+
+
 def _located(error, programs):
     """``error``, of a name of the user's that a helper of the generated code needs (``_runtime_helpers``),
     at the first line of the user's functions naming it."""
@@ -610,6 +619,9 @@ def module_source(programs, source_name="<string>", command="", main_source=None
     def add(name, job, owner):
         if owners.setdefault(name, owner) != owner:  # (relu() and relu_forward(), both written as relu_backward)
             raise same_name(name, owners[name], owner, job[1])
+        if name in jobs and jobs[name][1] is not job[1] and jobs[name][1] != job[1] and \
+                jobs[name][0](jobs[name][1]) != job[0](job[1]):  # (a layer built for the shapes a caller gives it)
+            raise written_twice(name, owner, job[1])
         jobs.setdefault(name, job)
     for item in programs:
         for staged in item.helper_forwards:

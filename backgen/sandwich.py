@@ -21,6 +21,7 @@ not declared, or the two differ (one broadcast), the forward is no sandwich.  No
 """
 
 import ast
+import dataclasses
 
 from . import ir
 from .cache import Layout, backward_name, cache_returned, output_roles
@@ -45,10 +46,14 @@ def sandwich(forward, build, shapes=None):
         return None
     cache_name = returned[-1].id
     body, returned = _without_aliases(body, cache_name, {a.arg for a in func.args.args})
+    body = _chains_named(body, forward)
     calls, layout, shaping, scaling = [], None, [], []
+    settings = set(forward.settings)  # (and the names the sandwich binds to settings, as it binds them)
     for stmt in body[:-1]:
         if _is_layer_call(stmt, forward):
             calls.append(stmt)
+        elif _is_setting(stmt, settings, forward):
+            settings.add(stmt.targets[0].id)  # eps = ln_param.get("eps", 1e-5); bn_param = {"mode": "train"}
         elif isinstance(stmt, ast.Assign) and _names(stmt.targets[0]) == [cache_name] and layout is None \
                 and isinstance(stmt.value, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name)
                                                                           for e in stmt.value.elts):
@@ -74,13 +79,15 @@ def sandwich(forward, build, shapes=None):
         if callee not in programs:
             refuse_parameter_writes(read_helper(forward, callee), stmt, forward.error)
             given = callee_shapes.get(callee)
-            programs[callee] = build(read_helper(forward, callee), given) if given else \
+            programs[callee] = _for_caller(build(read_helper(forward, callee), given), func.name,
+                                           lambda: build(read_helper(forward, callee))) if given else \
                 build(read_helper(forward, callee))
         named = cache_returned(read_helper(forward, callee)) if programs[callee].main.cache is None and \
             _cached_only(_names(stmt.targets[0])[-1], body, layout) else None
         if named is not None:  # return out, x, whose x the caller only caches (out, relu_cache = relu_forward(a)):
             given = callee_shapes.get(callee)  # the layer's cache, named so
-            programs[callee] = build(named, given) if given else build(named)
+            programs[callee] = _for_caller(build(named, given), func.name, lambda: build(named)) if given else \
+                build(named)
         if programs[callee].main.cache is None or len(programs[callee].main.upstreams) != len(_names(stmt.targets[0])) - 1:
             return None  # a helper returning no cache of its own (return out, x): its backward takes no cache
         call_caches[_names(stmt.targets[0])[-1]] = stmt
@@ -104,6 +111,76 @@ def sandwich(forward, build, shapes=None):
                None in dims.value_shapes.get(id(stmt), {None: None}).values() for stmt in residuals):
             return None  # (an operand broadcast, or not an array)
     return _compose(forward, items, layout, programs, outputs, sample_dims)
+
+
+def _for_caller(program, caller, own):
+    """``program``, a layer's built for the shapes ``caller`` gives it (its own declaring none), its backward
+    named for that caller (``batchnorm_backward_for_layernorm``) where it differs from the layer's own
+    (``own()``, written for arrays of every shape, or for those it declares), which may be in the same
+    module; as it is where the two are one, or the layer has no backward of its own."""
+    from .emit import function_source
+    try:
+        if function_source(own().main) == function_source(program.main):
+            return program
+    except BackgenError:
+        return program
+    name = f"{program.main.name}_for_{caller.removesuffix('_forward')}"
+    return dataclasses.replace(program, main=dataclasses.replace(program.main, name=name))
+
+
+def _is_setting(stmt, settings, forward):
+    """Whether ``stmt`` binds a name to settings, which carry no gradient and which the backward, given the
+    cache, does not read: a dict of settings written out (``bn_param = {"mode": "train", "eps": eps}``,
+    as ``parse`` marks it), or a value read from ``settings`` alone (``eps = ln_param.get("eps", 1e-5)``)."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return False
+    if getattr(stmt.value, "settings_display", False):
+        return True
+    numpy = _numpy_names(forward)
+    read = [n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)]
+    return bool(read) and all(name in settings or name in numpy for name in read) and any(
+        name in settings for name in read)
+
+
+def _chains_named(body, forward):
+    """``body`` with each argument of a layer call that is a reshape or transpose of a name
+    (``batchnorm_forward(x.T, gamma.reshape(-1, 1), beta.reshape(-1, 1), bn_param)``, CS231n's layer
+    norm through batch norm) bound to a name of its own just before the call (``xT = x.T``): a line
+    of the sandwich the backward undoes, as it undoes one the user writes so."""
+    numpy = _numpy_names(forward)
+    taken = {n.id for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Name)} | {
+        a.arg for a in forward.func.args.args}
+    written = []
+    for stmt in body:
+        if not (isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call)
+                and isinstance(stmt.value.func, ast.Name) and stmt.value.func.id in forward.helpers):
+            written.append(stmt)
+            continue
+        call, named = tree_copy(stmt.value), []
+        places = [(call.args, k) for k in range(len(call.args))] + [(call.keywords, k) for k in range(len(call.keywords))]
+        for holder, k in places:
+            arg = holder[k] if holder is call.args else holder[k].value
+            chain = _shape_chain(ast.Assign([ast.Name("_", ast.Store())], arg), numpy)
+            if chain is None:
+                continue
+            base, links = chain[1], chain[2]
+            name = base + ("T" if all(kind in ("T", "transpose") for kind, _ in links) else "_r")
+            while name in taken:
+                name += "_"
+            taken.add(name)
+            named.append(ast.fix_missing_locations(ast.copy_location(
+                ast.Assign([ast.Name(name, ast.Store())], arg), stmt)))
+            value = ast.copy_location(ast.Name(name, ast.Load()), arg)
+            if holder is call.args:
+                holder[k] = value
+            else:
+                holder[k].value = value
+        candidate = ast.copy_location(ast.Assign(stmt.targets, call), stmt)
+        if named and _is_layer_call(candidate, forward):
+            written += named + [candidate]
+        else:
+            written.append(stmt)
+    return written
 
 
 def _cached_only(name, body, layout):
@@ -559,12 +636,9 @@ def _callee_shapes(forward, body, calls, shapes):
     from .shapes import dim_sizes, examples
     params = [a.arg for a in forward.func.args.args]
     try:
-        lacking = {stmt.value.func.id for stmt in calls
-                   if any(a.arg not in declared_shapes(read_helper(forward, stmt.value.func.id))
-                          for a in read_helper(forward, stmt.value.func.id).func.args.args)}
         specs = declared_shapes(forward, shapes)
-        if not lacking or any(p not in specs for p in params):
-            return {}  # (every layer declares its shapes, or the sandwich does not)
+        if any(p not in specs for p in params):
+            return {}  # (the sandwich does not declare its shapes: its layers' own are read)
         samples = examples(types.SimpleNamespace(params=tuple(params)), specs)
     except BackgenError:
         return {}
@@ -577,7 +651,7 @@ def _callee_shapes(forward, body, calls, shapes):
             seen.setdefault(name, []).append((args, kwargs))
             return function(*args, **kwargs)
         return call
-    for name in sorted(lacking):
+    for name in sorted({stmt.value.func.id for stmt in calls}):
         if callable(env.get(name)):
             seen[name] = []
             env[name] = recording(name, env[name])
@@ -608,10 +682,52 @@ def _callee_shapes(forward, body, calls, shapes):
         each = []
         for args, kwargs in runs:
             given = dict(zip(names, args), **kwargs)
+            _refuse_other_shapes(forward, name, given, declared, next(c for c in calls if c.value.func.id == name),
+                                 spec_of)
             each.append({p: spec_of(v) for p, v in given.items() if p not in declared and spec_of(v) is not None})
         if each and all(e == each[0] for e in each) and each[0]:
             found[name] = each[0]
     return found
+
+
+def _refuse_other_shapes(forward, name, given, declared, call, spec_of):
+    """Refuses a layer called, at the sandwich's sample arrays, with an array of a shape its own
+    declaration does not give (``batchnorm_forward(x.T, gamma.reshape(-1, 1), ...)`` of a layer declaring
+    gamma ``(D,)``): its backward is written for the shapes it declares, and would not serve this call
+    (``spec_of``: a sample value's shape in the sandwich's names of its sizes, or None)."""
+    import numpy as np
+
+    sizes = {}
+    for param, value in given.items():
+        spec = declared.get(param)
+        if spec is None or spec.kind not in ("float", "int", "bool") or not isinstance(
+                value, (np.ndarray, float, int)) or isinstance(value, bool):
+            continue
+        shape = np.shape(value)
+        dims = spec.dims
+        fits = len(dims) == len(shape)
+        for dim, size in zip(dims, shape) if fits else ():
+            if isinstance(dim, int):
+                fits = fits and dim == size
+            elif isinstance(dim, str) and "*" in dim:
+                factor, base = dim.split("*", 1)
+                fits = fits and factor.isdigit() and size % int(factor) == 0 and \
+                    sizes.setdefault(base, size // int(factor)) == size // int(factor)
+            elif isinstance(dim, str):
+                fits = fits and sizes.setdefault(dim, size) == size
+        if not fits:
+            def text(sizes):
+                return "(" + ", ".join(map(str, sizes)) + ("," if len(sizes) == 1 else "") + ")"
+            named = spec_of(value) if isinstance(value, np.ndarray) else None
+            for kind in ("int ", "bool "):
+                named = named[len(kind):] if named and named.startswith(kind) else named
+            called = text(named.split(", ")) if named else text(shape)
+            raise forward.error(
+                f"{name}() is called here with {param} of shape {called}, where {name}() declares {param} of "
+                f"shape {text(dims)}: the "
+                f"backward backgen writes for {name}() serves the shapes it declares; declare the shapes it is "
+                f"called with, or decorate {forward.func.name}() (backgen.layer), whose backward keeps a cache of "
+                "its own", call)
 
 
 def _inner(node):

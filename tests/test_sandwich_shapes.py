@@ -1,0 +1,167 @@
+"""A layer built of layers (CS231n's ``out, cache = batchnorm_forward(...)`` inside ``layernorm_forward``)
+whose layers are called with arrays of other shapes than they declare, through reshapes and transposes
+of its arguments, with settings it reads or writes out itself: each backward, handed the cache the
+user's forward built, checked against central finite differences of sum(out * dout); a layer's backward
+written for the shapes a caller gives it is named apart from the layer's own, and a call that a layer's
+declared shapes do not serve is refused at its line."""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from backgen import cli
+from numeric import finite_differences
+
+BATCHNORM = '''
+import numpy as np
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    {doc}mode = bn_param["mode"]
+    eps = bn_param.get("eps", 1e-5)
+    out, cache = None, None
+    if mode == "train":
+        mu = x.mean(axis=0)
+        var = x.var(axis=0)
+        x_norm = (x - mu) / np.sqrt(var + eps)
+        out = gamma * x_norm + beta
+        cache = (x, x_norm, mu, var, gamma, beta, eps)
+    else:
+        raise ValueError(mode)
+    return out, cache
+'''
+
+DECLARED = '''"""
+    - x: Data of shape (N, D)
+    - gamma: Scale parameter of shape (D,)
+    - beta: Shift parameter of shape (D,)
+    """
+    '''
+
+LAYERNORMS = {
+    # CS231n's layer norm through batch norm: settings read and written out, arguments transposed inline
+    "inline": '''
+def layernorm_forward(x, gamma, beta, ln_param):
+    """
+    - x: Data of shape (N, D)
+    - gamma: Scale parameter of shape (D,)
+    - beta: Shift parameter of shape (D,)
+    """
+    out, cache = None, None
+    eps = ln_param.get("eps", 1e-5)
+    bn_param = {"mode": "train", "eps": eps}
+    out, cache = batchnorm_forward(x.T, gamma.reshape(-1, 1), beta.reshape(-1, 1), bn_param)
+    out = out.T
+    return out, cache
+''',
+    "named": '''
+def layernorm_forward(x, gamma, beta, ln_param):
+    """
+    - x: Data of shape (N, D)
+    - gamma: Scale parameter of shape (D,)
+    - beta: Shift parameter of shape (D,)
+    """
+    xT = x.T
+    g = gamma.reshape(-1, 1)
+    b = beta.reshape(-1, 1)
+    out, cache = batchnorm_forward(xT, g, b, {"mode": "train"})
+    out = out.T
+    return out, cache
+''',
+    # the settings the caller's own
+    "parameter": '''
+def layernorm_forward(x, gamma, beta, bn_param):
+    """
+    - x: Data of shape (N, D)
+    - gamma: Scale parameter of shape (D,)
+    - beta: Shift parameter of shape (D,)
+    """
+    xT = x.T
+    g = gamma.reshape(-1, 1)
+    b = beta.reshape(-1, 1)
+    out, cache = batchnorm_forward(xT, g, b, bn_param)
+    out = out.T
+    return out, cache
+''',
+}
+
+
+def _layer_check(source, name, args, settings):
+    namespace = {}
+    exec(compile(source, "<forward>", "exec"), namespace)
+    forward = namespace[name]
+    generated = {}
+    exec(compile(backgen.generate(source, name=name), "<backward>", "exec"), generated)
+    out, cache = forward(*[a.copy() for a in args], dict(settings))
+    dout = np.random.default_rng(3).normal(size=out.shape)
+    got = generated[name.replace("_forward", "_backward")](dout.copy(), cache)
+    want = finite_differences(lambda *a: forward(*[v.copy() for v in a], dict(settings))[0], list(args),
+                              range(len(args)), [dout])
+    for g, w in zip(got, want):
+        assert np.shape(g) == np.shape(w)
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("size", [(4, 5), (5, 5)])
+@pytest.mark.parametrize("how", sorted(LAYERNORMS))
+def test_layer_norm_through_a_batch_norm_declaring_no_shapes(how, size):
+    source = BATCHNORM.format(doc="") + LAYERNORMS[how]
+    rng = np.random.default_rng(1)
+    args = [rng.normal(size=size), rng.normal(size=size[1]), rng.normal(size=size[1])]
+    _layer_check(source, "layernorm_forward", args, {"eps": 1e-5, "mode": "train"})
+    text = backgen.generate(source, name="layernorm_forward")
+    assert "dx = dxT.T" in text and "_unbroadcast" not in text
+
+
+@pytest.mark.parametrize("how", sorted(LAYERNORMS))
+def test_a_layer_called_with_shapes_it_does_not_declare_is_refused(how):
+    """batchnorm_forward declares gamma (D,) and is handed (D, 1): its backward sums dbeta over rows that
+    are not there (a wrong gradient where N == D, a crash elsewhere, before)."""
+    source = BATCHNORM.format(doc=DECLARED) + LAYERNORMS[how]
+    with pytest.raises(backgen.BackgenError, match=r"called here with gamma of shape \(D, 1\), where "
+                                                   r"batchnorm_forward\(\) declares gamma of shape \(D,\)"):
+        backgen.generate(source, name="layernorm_forward")
+
+
+CLASHING = '''
+import numpy as np
+
+def scale_forward(x, g):
+    out = x * g
+    cache = (x, g)
+    return out, cache
+
+def col_scale_forward(x, g):
+    """
+    - x: of shape (N, D)
+    - g: of shape (N,)
+    """
+    out, cache = scale_forward(x, g.reshape(-1, 1))
+    return out, cache
+'''
+
+
+def test_a_layer_written_for_its_callers_shapes_beside_its_own(tmp_path):
+    """The file's scale_backward (for every shape) and the one col_scale_backward calls (for g of shape
+    (N, 1)) were one name: the module kept one, and scale_backward returned dg of shape (N, 1) for a g of
+    shape (D,)."""
+    path = tmp_path / "clashing.py"
+    path.write_text(textwrap.dedent(CLASHING))
+    out = tmp_path / "clashing_backward.py"
+    assert cli.main([str(path), "-o", str(out)]) == 0
+    forward, backward = {}, {}
+    exec(compile(path.read_text(), str(path), "exec"), forward)
+    exec(compile(out.read_text(), str(out), "exec"), backward)
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(4, 3))
+    for name, g in [("scale", rng.normal(size=3)), ("col_scale", rng.normal(size=4))]:
+        result, cache = forward[f"{name}_forward"](x.copy(), g.copy())
+        dout = rng.normal(size=result.shape)
+        got = backward[f"{name}_backward"](dout.copy(), cache)
+        want = finite_differences(lambda a, b: forward[f"{name}_forward"](a.copy(), b.copy())[0], [x, g],
+                                  range(2), [dout])
+        for have, expected in zip(got, want):
+            assert np.shape(have) == np.shape(expected)
+            np.testing.assert_allclose(have, expected, rtol=1e-5, atol=1e-7)
+    assert "scale_backward_for_col_scale(dout, cache)" in out.read_text()
