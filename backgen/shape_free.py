@@ -524,9 +524,16 @@ def _reshaped_from(func):
     def bind(target, source):
         if isinstance(source, ast.Name) and (source.id in params or source.id in found) and target not in params:
             found[target] = found.get(source.id, source.id)
+    sourced = {}  # name -> how many of its bindings give it another name's elements (x_v = x[::-1])
+    for node in walk(func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
+                isinstance(_source_of(node.value, stores.get(node.targets[0].id) == 1), ast.Name):
+            sourced[node.targets[0].id] = sourced.get(node.targets[0].id, 0) + 1
     for node in walk(func):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            bind(node.targets[0].id, _source_of(node.value, stores.get(node.targets[0].id) == 1))
+            if sourced.get(node.targets[0].id, 0) == stores.get(node.targets[0].id):  # (a name bound to
+                bind(node.targets[0].id, _source_of(node.value, stores.get(node.targets[0].id) == 1))  # other
+            # values too, x_v = W.shape[1] after x_v = x[::-1], holds those elements on some paths only)
         elif isinstance(node, ast.Assign) and len(node.targets) == 1 and \
                 isinstance(node.targets[0], (ast.Tuple, ast.List)):  # i, j = edges[:, 0], edges[:, 1]
             targets = node.targets[0].elts

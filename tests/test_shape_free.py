@@ -1676,3 +1676,42 @@ def test_sizes_fitted_to_a_failure_that_recurs_at_every_size_stop_growing(monkey
     with pytest.raises(BackgenError, match="could not be broadcast together"):
         backgen.generate(DIVERGING, name="f")
     assert tried and max(tried) < 1000
+
+
+def test_a_name_holding_a_slice_of_a_parameter_then_a_count_leaves_the_parameter_differentiated():
+    """``X_v = X[::-1]`` then ``X_v = W.shape[1]``, read by ``range(X_v)``: X is no integer parameter
+    (it was left out of the gradients, read as labels, where a name bound to its slice became a count)."""
+    source = textwrap.dedent('''
+        import numpy as np
+
+        def f(W, X, y, reg):
+            X_v = X[::-1]
+            X_v += 1.0
+            X_v = W.shape[1]
+            num_train = X.shape[0]
+            loss = 0.0
+            for i in range(num_train):
+                scores = X[i] @ W
+                correct_class_score = scores[y[i]]
+                for j in range(X_v):
+                    if j == y[i]:
+                        continue
+                    margin = scores[j] - correct_class_score + 1
+                    if margin > 0:
+                        loss += margin
+            loss /= num_train
+            loss += reg * np.sum(W * W)
+            return loss
+        ''')
+    text = backgen.generate(source, name="f")
+    assert "with respect to W, X, reg" in text
+    backward, forward = _run(text, "f_backward"), _run(source, "f")
+    rng = np.random.default_rng(4)
+    args = [np.array([[0.79, 1.18, 0.76], [0.79, 0.69, -1.16], [-0.73, 0.81, -0.69], [-0.85, 0.86, 0.6]]),
+            np.array([[0.36, 0.39, 0.61, 0.88], [0.49, 0.99, 1.05, -0.89]]), np.array([1, 2]), 0.31]
+    got = backward(*[a.copy() if isinstance(a, np.ndarray) else a for a in args], 1.0)
+    want = finite_differences(lambda *a: forward(*[v.copy() if isinstance(v, np.ndarray) else v for v in a]),
+                              args, [0, 1, 3], [1.0])
+    for g, w in zip(got, want):
+        assert np.shape(g) == np.shape(w)
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
