@@ -23,7 +23,9 @@ parameter names ``D``).  ``of any shape`` gives ``Spec(ANY_RANK)``: the
 backward must come out the same whatever the rank (see ``program``).  An entry that speaks of
 labels, indices or integers declares an integer array (as does ``- y: int (N, T)``, an entry of its
 own starting with the type); so does one the code indexes with
-(``W[y]``, ``x[np.arange(N), y]``) unless it speaks of booleans or masks.  Entries with no
+(``W[y]``, ``x[np.arange(N), y]``) unless it speaks of booleans or masks.  One that speaks of
+booleans (``- mask: Boolean array of shape (N, T)``, CS231n's temporal softmax loss) declares a
+boolean array.  Entries with no
 shape (``- mode: 'train' or 'test'``) declare nothing.
 """
 
@@ -42,6 +44,7 @@ _SCALAR = re.compile(r"^\s*\(?\s*(?P<lead>float|int|integer|scalar)\b\s*\)?"
                      r"(?!\s*(?:arrays?|vectors?|matrix|matrices|tensors?|lists?)\b)"
                      r"|\((?P<tail>float|int|integer|scalar)\)\s*$", re.IGNORECASE)
 _INTEGER = re.compile(r"\b(labels?|indices|index|integers?|int)\b", re.IGNORECASE)
+_BOOLEAN = re.compile(r"\b(boolean|bool)\b", re.IGNORECASE)  # ("- mask: Boolean array of shape (N, T)")
 
 
 def docstring_shapes(func, reshaped=None):
@@ -78,7 +81,7 @@ def docstring_shapes(func, reshaped=None):
         said = text[:match.start()] + " " + text[match.end():] if match.re is _SHAPE else \
             re.split(r"[,;]|\w+\s*:", text[match.end():])[0]  # (up to the next parameter: "y: (N,) labels")
         kind = "int" if _INTEGER.search(said) or match.re is _TYPED and text.lstrip().lower().startswith("int") \
-            else "float"
+            else "bool" if _BOOLEAN.search(said) else "float"
         found[name] = Spec(dims, kind)
     for name, (dims, kind) in _inline(doc, [p for p in params if p not in entries]).items():
         found[name] = Spec(dims, kind)

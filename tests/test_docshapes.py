@@ -89,5 +89,19 @@ def test_an_array_the_code_indexes_with_is_integer_unless_its_entry_speaks_of_ma
     ''')
     assert found["y"] == Spec(("N",), "int") and found["idx"] == Spec(("N", "T"), "int")
     assert found["X"] == Spec(("N", "D")) and found["W"] == Spec(("V", "D")) and found["target"] == Spec(("N", "T"))
-    assert found["keep"] == Spec(("N",)) and found["mask"] == Spec(("N", "T"))  # (as they were)
+    assert found["keep"] == Spec(("N",), "bool") and found["mask"] == Spec(("N", "T"))  # (as they say)
 
+
+
+def test_an_entry_speaking_of_booleans_declares_a_boolean_array():
+    found = read('''
+    def temporal_softmax_loss(x, y, mask, verbose=False):
+        """
+        - x: Input scores, of shape (N, T, V)
+        - y: Ground-truth indices, of shape (N, T) where each element is in the range 0 <= y[i, t] < V
+        - mask: Boolean array of shape (N, T) where mask[i, t] tells whether or not
+          the scores at x[i, t] should contribute to the loss.
+        """
+    ''')
+    assert found["x"] == Spec(("N", "T", "V")) and found["y"] == Spec(("N", "T"), "int")
+    assert found["mask"] == Spec(("N", "T"), "bool")
