@@ -7,7 +7,8 @@ the number ``sum(output * dout)`` whose gradient is the vector-Jacobian product;
 ``finite_differences(f, args, wrt, douts)`` is that product for each position in
 ``wrt`` (``douts`` one per output, ``None`` for an output not used).
 ``generated_gradients(source, args, douts, name, wrt)`` generates the backward of
-``name`` in ``source`` (twice: the texts must agree), runs it on copies of ``args``
+``name`` in ``source`` (once: the same text again is the fuzzers' check, each program generated twice,
+and ``test_examples``' across processes of other hash seeds), runs it on copies of ``args``
 and ``douts`` (which it must leave as they were) and returns its gradients for the
 positions ``wrt`` (by default those holding floats) beside central differences;
 ``assert_backward_right(source, args, rng)`` checks them for an upstream gradient drawn at random.
@@ -204,12 +205,10 @@ def run_backward(text, name, args, dout=1.0):
 
 
 def generated_backward(source, args, name, shapes, wrt, dout=1.0):
-    """``run_backward`` of ``backgen.generate(source, ...)``, checked to be the same text when generated
-    again."""
+    """``run_backward`` of ``backgen.generate(source, ...)``."""
     import backgen  # noqa: PLC0415 -- (the oracle itself needs no backgen)
 
     text = backgen.generate(source, name=name, shapes=shapes, wrt=wrt)
-    assert text == backgen.generate(source, name=name, shapes=shapes, wrt=wrt)  # deterministic
     return run_backward(text, name, args, dout)
 
 
@@ -223,7 +222,6 @@ def generated_gradients(source, args, douts=(1.0,), name="f", wrt=None, text=Fal
     exec(source, namespace)
     func = namespace[name]
     module = backgen.generate(source, name=name)
-    assert module == backgen.generate(source, name=name)  # deterministic
     generated = {}
     exec(compile(module, "<generated>", "exec"), generated)
     copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
