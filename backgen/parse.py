@@ -44,7 +44,7 @@ from dataclasses import dataclass, field, replace as dataclasses_replace
 
 import numpy
 
-from . import complexes, kept_reads, objects
+from . import complexes, kept_reads, objects, siblings
 from .methods import attribute_stores
 from . import grown_arrays, partial_calls, signature_spread, tuple_lists
 from .errors import BackgenError, NoSourceError
@@ -982,6 +982,8 @@ def _read_source(source, name, filename):
     _defaults_as_defined(module, func, filename, lines)
     helpers = {d.name: (source, filename) for d in defs
                if d is not func and d.name != func.name and last.get(d.name) == "def"}
+    helpers.update({name: value for name, value in siblings.imported(module, filename).items()
+                    if name != func.name})  # (from layers import *: the last binding of each name it gives)
     env = {k: v for k, v in env.items() if v and k not in helpers}
     wrapped = {d.name: ast.unparse(dec) for d in {d.name: d for d in defs}.values() if d.name in helpers
                for dec in d.decorator_list if _decorated_name(dec) not in TRANSPARENT_DECORATORS}
