@@ -3162,6 +3162,8 @@ def fence(forward, main=True):
                     array_default(default, forward.env) is None:
                 raise forward.error("parameter defaults must be numbers (or arithmetic on numbers), True/False, "
                                     "strings, None or tuples of those", default)
+    if main:
+        _users_caches_left_out(func)
     body = list(func.body)
     if body and is_docstring(body[0]):
         body = body[1:]
@@ -3221,6 +3223,48 @@ def _nested_tuples_listed(func):
             node.value.elts = [ast.copy_location(ast.List(v.elts, ast.Load()), v)
                                if isinstance(v, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in v.elts)
                                else v for v in node.value.elts]
+
+
+def _users_caches_left_out(func):
+    """A list of tuples (of layers' caches: ``caches.append((fc_cache, bn_cache, relu_cache))``) that
+    nothing reads, or only the user's own backward in a loss returning the user's gradients beside it
+    (``return loss, grads``, CS231n's ``FullyConnectedNet.loss``, reading ``fc_cache, bn_cache,
+    relu_cache = caches.pop()``), which the stager leaves out (``stage._without_users_backward``): the
+    appends to that list left out (in place) before the function's statements are checked, as the list
+    serves nothing the backward computes.  A list any other statement reads is left as it is, as is a
+    layer's (``return out, cache``)."""
+    from .cache import output_roles
+    from .stage import _fills_dict, _without_users_backward  # (the stager's own reading of the user's backward)
+    appended = {n.value.func.value.id for n in walk(func) if isinstance(n, ast.Expr) and is_append(n)
+                and isinstance(n.value.args[0], ast.Tuple)}
+    if not appended:
+        return
+    returns = [n for n in walk(func) if isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple)]
+    values = returns[-1].value.elts if returns else []
+    roles = output_roles(func, values) if values else ["out"]
+    if "cache" in roles or "out" not in roles:
+        return
+    kept = func.body
+    if "gradient" in roles:  # (the user's backward, which the stager leaves out, left out of a copy)
+        gradients = {v.id for v, role in zip(values, roles) if role == "gradient" and isinstance(v, ast.Name)}
+        probe = [tree_copy(stmt) for stmt in func.body]
+        for node in walk(ast.Module(probe, [])):
+            if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple) and \
+                    len(node.value.elts) == len(roles):
+                out = [v for v, role in zip(node.value.elts, roles) if role == "out"]
+                node.value = out[0] if len(out) == 1 else ast.Tuple(out, ast.Load())
+        probe = [stmt for stmt in probe if not _fills_dict(stmt, gradients)]
+        kept = _without_users_backward(probe, gradients)
+
+    def appends_to(stmt, name):
+        return isinstance(stmt, ast.Expr) and is_append(stmt) and stmt.value.func.value.id == name
+    for name in sorted(appended):
+        kept_nodes = [n for stmt in kept for n in walk(stmt)]
+        unread = {id(n.value.func.value) for n in kept_nodes if appends_to(n, name)} | {
+            id(t) for n in kept_nodes if isinstance(n, ast.Assign) for t in n.targets}  # (caches = [])
+        if any(isinstance(n, ast.Name) and n.id == name and id(n) not in unread for n in kept_nodes):
+            continue  # (read by what the backward computes)
+        func.body = rewrite_statements(func.body, lambda stmt: [] if appends_to(stmt, name) else [stmt])
 
 
 def _reported_dicts(func):
