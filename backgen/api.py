@@ -881,9 +881,9 @@ class Differentiable:
             values = tuple(np.asarray(v) if k in lists else v for k, v in enumerate(values))
             numbers = numbers | lists
         if dout is UNSET:
-            if not entry[2].main.scalar_output:
+            if not entry[2].main.scalar_output and not self._number_output(values):
                 raise TypeError(self._needs_dout(values))
-            douts = (1.0,)
+            douts = (1.0,)  # (a loss: a number on these values, if an array on another path, if y is None)
         elif self.outputs == 1 and entry[2].main.mode == "numpy" and not entry[2].main.scalar_output and \
                 not self._returns_tuple and (isinstance(dout, (int, float, np.number)) and not isinstance(dout, bool)
                                              or isinstance(dout, np.ndarray) and dout.ndim == 0) \
@@ -1075,6 +1075,18 @@ class Differentiable:
             return np.size(self._func(*tree_copy(values))) != 1
         except Exception:  # noqa: BLE001 -- the forward fails on these values: not decided here
             return False
+
+    def _number_output(self, values):
+        """Whether the forward, run on copies of ``values``, gives one number (a float, a NumPy number or a
+        0-d array), not a tuple or list: its upstream gradient is then 1.0 unless given."""
+        if self.outputs != 1 or self._returns_tuple:
+            return False
+        try:
+            output = self._func(*tree_copy(values))
+        except Exception:  # noqa: BLE001 -- the forward fails on these values: not decided here
+            return False
+        return isinstance(output, (int, float, np.number)) and not isinstance(output, bool) or \
+            isinstance(output, np.ndarray) and output.ndim == 0
 
     def _needs_dout(self, values, given=None):
         """Why dout must be given (``given``: the number given for an array output)."""

@@ -176,3 +176,45 @@ def test_fully_connected_net_loss_as_written(tmp_path, monkeypatch, normalizatio
         step[index] = 1e-6
         want_x[index] = (model.loss(X + step, y)[0] - model.loss(X - step, y)[0]) / 2e-6
     np.testing.assert_allclose(dX, want_x, rtol=1e-5, atol=1e-7)
+
+
+LOSS = '''
+import numpy as np
+from fc_layers import *
+
+
+def loss(X, y, W1, b1, gamma1, beta1, W2, b2, bn_params):
+    mode = "test" if y is None else "train"
+    for bn_param in bn_params:
+        bn_param["mode"] = mode
+    a, fc_cache = affine_forward(X, W1, b1)
+    an, bn_cache = batchnorm_forward(a, gamma1, beta1, bn_params[0])
+    out, relu_cache = relu_forward(an)
+    scores, cache = affine_forward(out, W2, b2)
+    if mode == "test":
+        return scores
+    loss, dscores = softmax_loss(scores, y)
+    return loss
+'''
+
+
+def test_a_loss_giving_scores_without_labels_defaults_dout_to_one(tmp_path, monkeypatch):
+    """The loss is a number where y is given, the scores an array where it is not: backward() of a
+    number's path needs no dout (it asked for "an array of shape ()")."""
+    (tmp_path / "fc_layers.py").write_text(textwrap.dedent(LAYERS))
+    (tmp_path / "bn_loss.py").write_text(textwrap.dedent(LOSS))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import importlib
+
+    import backgen
+    from numeric import finite_differences
+    loss = importlib.import_module("bn_loss").loss
+    rng = np.random.default_rng(4)
+    y = np.array([0, 1, 2, 1, 0])
+    params = [rng.normal(size=(4, 6)), rng.normal(size=6), 1 + 0.1 * rng.normal(size=6), rng.normal(size=6),
+              rng.normal(size=(6, 3)), rng.normal(size=3)]
+    X = rng.normal(size=(5, 4))
+    got = backgen.backward(loss).backward(X, y, *params, [{"mode": "train"}])
+    want = finite_differences(lambda X, *p: loss(X, y, *p, [{"mode": "train"}]), [X, *params], range(7), [1.0])
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
