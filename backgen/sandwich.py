@@ -557,6 +557,7 @@ def _sample_dims(forward, body, outputs, shapes=None):
     import numpy as np
 
     from .layer_dims import RuntimeDims
+    from .docshapes import docstring_shapes
     from .loop_layers import _user_functions
     from .program import declared_shapes
     from .shapes import dim_sizes, examples
@@ -631,6 +632,7 @@ def _callee_shapes(forward, body, calls, shapes):
 
     import numpy as np
 
+    from .docshapes import docstring_shapes
     from .loop_layers import _user_functions
     from .program import declared_shapes
     from .shapes import dim_sizes, examples
@@ -682,8 +684,10 @@ def _callee_shapes(forward, body, calls, shapes):
         each = []
         for args, kwargs in runs:
             given = dict(zip(names, args), **kwargs)
-            _refuse_other_shapes(forward, name, given, declared, next(c for c in calls if c.value.func.id == name),
-                                 spec_of)
+            reshaped = set()  # (x of (N, d_1, ..., d_k), read as (N, D): of any rank from two up)
+            docstring_shapes(helper.func, reshaped)
+            _refuse_other_shapes(forward, name, given, {p: s for p, s in declared.items() if p not in reshaped},
+                                 next(c for c in calls if c.value.func.id == name), spec_of)
             each.append({p: spec_of(v) for p, v in given.items() if p not in declared and spec_of(v) is not None})
         if each and all(e == each[0] for e in each) and each[0]:
             found[name] = each[0]
@@ -705,6 +709,8 @@ def _refuse_other_shapes(forward, name, given, declared, call, spec_of):
             continue
         shape = np.shape(value)
         dims = spec.dims
+        if any(dim == "..." for dim in dims):
+            continue  # (of any shape: relu_forward's x)
         fits = len(dims) == len(shape)
         for dim, size in zip(dims, shape) if fits else ():
             if isinstance(dim, int):

@@ -165,3 +165,53 @@ def test_a_layer_written_for_its_callers_shapes_beside_its_own(tmp_path):
             assert np.shape(have) == np.shape(expected)
             np.testing.assert_allclose(have, expected, rtol=1e-5, atol=1e-7)
     assert "scale_backward_for_col_scale(dout, cache)" in out.read_text()
+
+
+def test_layers_declaring_any_rank_serve_a_sandwich_declaring_its_shapes():
+    """relu_forward's x "of any shape" and affine_forward's "(N, d_1, ..., d_k)" hold for the arrays a
+    sandwich declaring (N, D) gives them: no refusal for those."""
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def affine_forward(x, w, b):
+        """
+        - x: A numpy array containing input data, of shape (N, d_1, ..., d_k)
+        - w: A numpy array of weights, of shape (D, M)
+        - b: A numpy array of biases, of shape (M,)
+        """
+        out = x.reshape(x.shape[0], -1).dot(w) + b
+        cache = (x, w, b)
+        return out, cache
+
+    def relu_forward(x):
+        """
+        - x: Inputs, of any shape
+        """
+        out = np.maximum(0, x)
+        cache = x
+        return out, cache
+
+    def affine_relu_forward(x, w, b):
+        """
+        - x: Input of shape (N, D)
+        - w: weights of shape (D, M)
+        - b: biases of shape (M,)
+        """
+        a, fc_cache = affine_forward(x, w, b)
+        out, relu_cache = relu_forward(a)
+        cache = (fc_cache, relu_cache)
+        return out, cache
+    ''')
+    namespace, generated = {}, {}
+    exec(compile(source, "<forward>", "exec"), namespace)
+    text = backgen.generate(source, name="affine_relu_forward")
+    exec(compile(text, "<backward>", "exec"), generated)
+    rng = np.random.default_rng(5)
+    args = [rng.normal(size=(4, 3)), rng.normal(size=(3, 5)), rng.normal(size=5)]
+    out, cache = namespace["affine_relu_forward"](*args)
+    dout = rng.normal(size=out.shape)
+    got = generated["affine_relu_backward"](dout, cache)
+    want = finite_differences(lambda *a: namespace["affine_relu_forward"](*a)[0], args, range(3), [dout])
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
+    assert "da = relu_backward(dout, relu_cache)" in text
