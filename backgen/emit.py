@@ -544,6 +544,10 @@ def written_twice(name, owner, written):
     message = (f"{name}() would be written twice, differently: for {owner}() as it declares its shapes, and "
                f"for the shapes a function calling {owner}() gives it; differentiate them one at a time "
                f"(--function, name=), or declare {owner}()'s shapes as it is called")
+    pattern = re.compile(rf"^\s*def\s+{re.escape(owner)}\b")
+    for number, line in enumerate(getattr(written, "lines", ()), 1):
+        if pattern.match(line):
+            return BackgenError(message, written.filename, number, len(line) - len(line.lstrip()) + 1, line)
     return BackgenError(message, getattr(written, "filename", "<string>"))
 
 

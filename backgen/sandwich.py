@@ -557,7 +557,6 @@ def _sample_dims(forward, body, outputs, shapes=None):
     import numpy as np
 
     from .layer_dims import RuntimeDims
-    from .docshapes import docstring_shapes
     from .loop_layers import _user_functions
     from .program import declared_shapes
     from .shapes import dim_sizes, examples
