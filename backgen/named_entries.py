@@ -24,7 +24,11 @@ iteration (``i = 1``, the body with each such key the string it is then), so its
 A dict comprehension over such a dict, ``{k: f(k, v) for k, v in d.items()}`` (``for k in d``, ``d.keys()``),
 its keys the loop's variable itself and no ``if`` in it, is first the display it gives, ``{'W': f('W',
 d['W']), 'b': f('b', d['b'])}`` in the display's order, where nothing adds a key to ``d`` or changes it
-otherwise than by writing its entries at keys written out.
+otherwise than by writing its entries at keys written out.  So too a ``for`` loop over such a dict
+(``for name, W in params.items()``, ``for k in d``, ``d.keys()``, ``d.values()``), its body neither
+breaking, continuing nor returning and its variables bound nowhere else but by other loops: written
+out key by key in the display's order, the key's variable the key written there (an ``if
+name.startswith("W")`` so decided: the branch taken), the value's ``d['key']``.
 
 Each entry then becomes a name of its own (``state_h``; a number is added where the function
 uses that name), the display the assignments of its values in order, and ``d['key']`` that
@@ -36,13 +40,14 @@ dict returned, passed to a function or read whole is left as it is, for the rest
 import ast
 import re
 
-from .source import decided, fresh_names, walk, tree_copy, names_of
+from .source import decided, fresh_names, rewrite_statements, walk, tree_copy, names_of
 
 
 def rewrite(func):
     """Give each entry of the function's own constant-key dicts a name (see the module doc)."""
     _computed_keys_written_out(func)
     _comprehensions_written_out(func)
+    _item_loops_written_out(func)
     original = tree_copy(func.body)
     split = _split_rebound(func)
     _rewrite(func)
@@ -58,8 +63,76 @@ def _comprehensions_written_out(func):
         pass
 
 
-def _comprehensions_written_once(func):
-    """``_comprehensions_written_out`` over the displays the function has: whether one was written."""
+def _item_loops_written_out(func):
+    """Write each ``for`` loop over a dict of keys known (``for k, v in d.items()``, ``for k in d``,
+    ``d.keys()``, ``for v in d.values()``; see the module doc) out, key by key in the display's order:
+    the body once per key, the key's variable the key written there, the value's ``d['key']``; where
+    the body neither breaks, continues nor returns, binds neither variable again, and nothing after
+    the loop reads them (they would hold the last key's)."""
+    known = _known_displays(func)
+    if not known:
+        return
+
+    def each(stmt):
+        written = _loop_written_out(stmt, known, func)
+        return [stmt] if written is None else written
+    func.body = rewrite_statements(func.body, each)
+
+
+def _loop_written_out(loop, known, func):
+    """The statements ``loop`` stands for, written out key by key (``_item_loops_written_out``), or None."""
+    if not isinstance(loop, ast.For) or loop.orelse:
+        return None
+    it, target = loop.iter, loop.target
+    kind = it.func.attr if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and not it.args and \
+        not it.keywords and it.func.attr in ("items", "keys", "values") else "keys"
+    if kind != "keys" or isinstance(it, ast.Call):
+        it = it.func.value if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) else it
+    if not (isinstance(it, ast.Name) and it.id in known):
+        return None
+    if kind == "items" and isinstance(target, ast.Tuple) and len(target.elts) == 2 and all(
+            isinstance(e, ast.Name) for e in target.elts) and target.elts[0].id != target.elts[1].id:
+        key_name, value_name = target.elts[0].id, target.elts[1].id
+    elif kind in ("keys", "values") and isinstance(target, ast.Name):
+        key_name, value_name = (target.id, None) if kind == "keys" else (None, target.id)
+    else:
+        return None
+    names = {key_name, value_name} - {None}
+    inner = [n for stmt in loop.body for n in walk(stmt)]
+    if any(isinstance(n, (ast.Break, ast.Continue, ast.Return, ast.Yield, ast.YieldFrom, ast.Lambda,
+                          ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Global, ast.Nonlocal)) or
+           isinstance(n, ast.Name) and n.id in names and not isinstance(n.ctx, ast.Load) for n in inner):
+        return None
+    rebinding = {id(n) for other in walk(func) if isinstance(other, (ast.For, ast.comprehension))
+                 and other is not loop and names & {t.id for t in walk(other.target) if isinstance(t, ast.Name)}
+                 for n in walk(other)}  # (another loop binding the name first: for name in params: ...)
+    mine = {id(n) for n in walk(loop)}
+    if any(isinstance(n, ast.Name) and n.id in names and id(n) not in mine and id(n) not in rebinding
+           for n in walk(func)):
+        return None  # (read or bound outside such loops: after this one, Python gives it the last key's)
+    written = []
+    for key in known[it.id]:
+        for stmt in tree_copy(loop.body):
+            for node in walk(stmt):
+                for field, child in ast.iter_fields(node):
+                    if isinstance(child, ast.Name) and child.id in names:
+                        setattr(node, field, _put(child, key, it.id, key_name))
+                    elif isinstance(child, list):
+                        child[:] = [_put(c, key, it.id, key_name) if isinstance(c, ast.Name) and c.id in names
+                                    else c for c in child]
+            stmt = _Decided().visit(stmt)  # (if name.startswith("W"): decided by the key written in)
+            for kept in stmt if isinstance(stmt, list) else [stmt]:
+                for node in walk(kept):  # (a block a decided if left empty holds pass)
+                    if isinstance(getattr(node, "body", None), list) and not node.body and \
+                            not isinstance(node, ast.Lambda):
+                        node.body = [ast.copy_location(ast.Pass(), node)]
+                written.append(ast.fix_missing_locations(kept))
+    return written or [ast.copy_location(ast.Pass(), loop)]
+
+
+def _known_displays(func):
+    """``{name: keys}`` of the dicts the function's top level binds once to a display of string keys, no
+    other key added nor any removed, the dict neither passed on nor changed by a method."""
     params = {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
     stores, displays = {}, {}
     for node in walk(func):
@@ -84,6 +157,12 @@ def _comprehensions_written_once(func):
         elif isinstance(parent, ast.Attribute) and parent.attr not in ("items", "keys", "values", "get") or \
                 isinstance(parent, ast.Call) and node in parent.args:
             del known[node.id]
+    return known
+
+
+def _comprehensions_written_once(func):
+    """``_comprehensions_written_out`` over the displays the function has: whether one was written."""
+    known = _known_displays(func)
     if not known:
         return False
     written = []
@@ -144,9 +223,14 @@ def _comprehended(comp, known):
 
 class _Decided(ast.NodeTransformer):
     """A conditional expression whose test is decided by the key written in (``2.0 * p if "W" == "W" else
-    p``): the value it takes."""
+    p``): the value it takes; an ``if`` statement so decided, the statements of the branch taken."""
 
     def visit_IfExp(self, node):
+        self.generic_visit(node)
+        truth = decided(node.test)
+        return node if truth is None else node.body if truth else node.orelse
+
+    def visit_If(self, node):  # (an if statement so decided: the statements of the branch taken)
         self.generic_visit(node)
         truth = decided(node.test)
         return node if truth is None else node.body if truth else node.orelse

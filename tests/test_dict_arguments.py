@@ -196,3 +196,42 @@ def f(x, gamma, beta):
     want = finite_differences(f, args, range(3), [1.0])
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("loop", [
+    'for name, W in params.items():\n        if name.startswith("W"):\n            out += 0.5 * reg * np.sum(W * W)',
+    'for name in params:\n        out = out + 0.01 * np.sum(params[name] ** 2)',
+    'for name in params.keys():\n        if name != "b1":\n            out = out + np.sum(np.sin(params[name]))',
+    'for v in params.values():\n        out = out - 0.001 * np.sum(v ** 3)',
+    'for name, W in params.items():\n        out += np.sum(W)\n    for name, W in params.items():\n'
+    '        out = out * 1.0 + np.sum(W * W)',
+], ids=["items", "iterated", "keys", "values", "two loops, one name"])
+def test_a_loop_over_the_functions_own_dict_is_written_out_key_by_key(loop):
+    source = f'''
+import numpy as np
+
+def f(W1, b1, W2, X, reg=0.1):
+    params = {{"W1": W1, "b1": b1, "W2": W2}}
+    out = np.sum((np.tanh(X @ params["W1"] + params["b1"]) @ params["W2"]) ** 2)
+    {loop}
+    return out
+'''
+    rng = np.random.default_rng(8)
+    assert_generated_right(source, [rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=(4, 2)),
+                                    rng.normal(size=(5, 3)), 0.1])
+
+
+def test_a_loop_variable_read_after_the_loop_leaves_it_as_written():
+    """Python leaves the last key in the loop's variable: not written out, refused as before."""
+    source = '''
+import numpy as np
+
+def f(W1, b1):
+    params = {"W1": W1, "b1": b1}
+    out = 0.0
+    for name, W in params.items():
+        out = out + np.sum(W * W)
+    return out + np.sum(W)
+'''
+    with pytest.raises(backgen.BackgenError, match="params"):
+        backgen.generate(source, name="f")
