@@ -160,3 +160,40 @@ def test_what_an_import_brings(tmp_path, layer_utils, match):
     exec(compile(out.read_text(), str(out), "exec"), namespace)
     x = np.array([[0.5, -1.0]])
     np.testing.assert_allclose(namespace["f_backward"](x, np.ones((1, 2))), 3.0 * np.ones((1, 2)))
+
+
+@pytest.mark.parametrize("spelled", ["import layers as L", "import layers"])
+def test_functions_called_as_attributes_of_a_module_imported_whole(tmp_path, spelled):
+    (tmp_path / "layers.py").write_text(LAYERS)
+    module = "L" if " as " in spelled else "layers"
+    path = tmp_path / "whole.py"
+    path.write_text(f'''import numpy as np
+{spelled}
+
+
+def affine_relu_forward(x, w, b):
+    a, fc_cache = {module}.affine_forward(x, w, b)
+    out, relu_cache = {module}.relu_forward(a)
+    cache = (fc_cache, relu_cache)
+    return out, cache
+
+
+def f(x, w, b):
+    out, _ = affine_relu_forward(x, w, b)
+    return np.sum(out ** 2)
+''')
+    generated, text = _ran(tmp_path, path)
+    assert "da = relu_backward(dout, relu_cache)" in text
+    namespace = {}
+    import sys
+    sys.path.insert(0, str(tmp_path))
+    try:
+        exec(compile(path.read_text(), str(path), "exec"), namespace)
+    finally:
+        sys.path.remove(str(tmp_path))
+    rng = np.random.default_rng(6)
+    args = [rng.normal(size=(3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)]
+    got = generated["f_backward"](*args)
+    want = finite_differences(namespace["f"], args, range(3), [1.0])
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
