@@ -2533,6 +2533,7 @@ def _function_helpers(func, func_node, aliases=None, wrapped=None):
     closure = inspect.getclosurevars(func).nonlocals
     bound = {n.id for n in walk(func_node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
         {a.arg for a in walk(func_node) if isinstance(a, ast.arg)}
+    _module_calls_named(func, func_node, closure, bound)  # (import layers as L; L.affine_forward(x, w, b))
     for node in walk(func_node):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "vectorize" \
                 and isinstance(node.func.value, ast.Name) and node.args and isinstance(node.args[0], ast.Name) and \
@@ -2604,6 +2605,29 @@ def _live_reduce(node, closure, scope, name="reduce"):
         return closure.get(node.id, scope.get(node.id)) is getattr(functools, name)
     return isinstance(node, ast.Attribute) and node.attr == name and isinstance(node.value, ast.Name) and \
         closure.get(node.value.id, scope.get(node.value.id)) is functools
+
+
+def _module_calls_named(func, func_node, closure, bound):
+    """Each call in ``func_node`` (in place) of a function of a module of the user's that the live
+    function ``func`` reads by name (``import layers as L``, then ``L.affine_forward(x, w, b)``: a module
+    bound in its globals or closure, the function defined in that module's file, not a library's) made a
+    call of that function by its own name, where ``func`` binds that name to nothing else (its globals
+    neither, or to the same function), ``closure`` (the caller's dict of the names it reads) given it: the
+    function then read from its source as any of the user's."""
+    for node in walk(func_node):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and
+                isinstance(node.func.value, ast.Name) and node.func.value.id not in bound):
+            continue
+        owner = closure.get(node.func.value.id, func.__globals__.get(node.func.value.id))
+        if not isinstance(owner, types.ModuleType) or _library_file(getattr(owner, "__file__", None) or os.sep):
+            continue
+        name = node.func.attr
+        value = getattr(owner, name, None)
+        if isinstance(value, types.FunctionType) and value.__name__ == name and not _library(value) and \
+                value.__module__ == owner.__name__ and name not in bound and \
+                closure.get(name, func.__globals__.get(name, value)) is value:
+            closure[name] = value  # (the caller's view of the names: the function by its name now)
+            node.func = ast.copy_location(ast.Name(name, ast.Load()), node.func)
 
 
 def _uncached(value):

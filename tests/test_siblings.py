@@ -197,3 +197,25 @@ def f(x, w, b):
     want = finite_differences(namespace["f"], args, range(3), [1.0])
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
+
+
+def test_the_decorator_follows_calls_of_a_module_imported_whole(tmp_path, monkeypatch):
+    (tmp_path / "layers_whole.py").write_text(LAYERS)
+    (tmp_path / "whole_user.py").write_text('''import numpy as np
+import layers_whole as L
+
+
+def f(x, w, b):
+    a, _ = L.affine_forward(x, w, b)
+    out, _ = L.relu_forward(a)
+    return np.sum(out ** 2)
+''')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import importlib
+    f = importlib.import_module("whole_user").f
+    rng = np.random.default_rng(7)
+    args = [rng.normal(size=(3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)]
+    got = backgen.backward(f).backward(*args)
+    want = finite_differences(f, args, range(3), [1.0])
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
