@@ -44,7 +44,9 @@ _SCALAR = re.compile(r"^\s*\(?\s*(?P<lead>float|int|integer|scalar)\b\s*\)?"
                      r"(?!\s*(?:arrays?|vectors?|matrix|matrices|tensors?|lists?)\b)"
                      r"|\((?P<tail>float|int|integer|scalar)\)\s*$", re.IGNORECASE)
 _INTEGER = re.compile(r"\b(labels?|indices|index|integers?|int)\b", re.IGNORECASE)
-_BOOLEAN = re.compile(r"\b(boolean|bool)\b", re.IGNORECASE)  # ("- mask: Boolean array of shape (N, T)")
+_BOOLEAN = re.compile(r"\b(?:boolean|bool)\s+(?:array|mask|matrix|vector|ndarray|tensor)\b|^\W*(?:boolean|bool)\b"
+                      r"|\bof\s+(?:booleans|bools)\b|\bdtype\W*(?:np\.)?bool", re.IGNORECASE)
+# ("- mask: Boolean array of shape (N, T)", "keep: (N,) bool": not "the probability of a boolean event")
 
 
 def docstring_shapes(func, reshaped=None):

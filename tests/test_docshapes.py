@@ -105,3 +105,15 @@ def test_an_entry_speaking_of_booleans_declares_a_boolean_array():
     ''')
     assert found["x"] == Spec(("N", "T", "V")) and found["y"] == Spec(("N", "T"), "int")
     assert found["mask"] == Spec(("N", "T"), "bool")
+
+
+def test_an_entry_merely_mentioning_booleans_declares_floats():
+    found = read('''
+    def f(p, q, m):
+        """
+        - p: probability of the boolean event, of shape (N, T)
+        - q: an array of booleans of shape (N,)
+        - m: array of shape (N, T), dtype=bool
+        """
+    ''')
+    assert found["p"] == Spec(("N", "T")) and found["q"] == Spec(("N",), "bool") and found["m"] == Spec(("N", "T"), "bool")
