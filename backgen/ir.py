@@ -20,7 +20,11 @@ with the names the generated code binds them to (``Staged.modules``, normally
 lines to recompute and the adjoint statements, already as source text.
 """
 
+import ast
 import dataclasses
+import functools
+import math
+import operator
 import re
 from dataclasses import dataclass, field, replace
 
@@ -148,6 +152,59 @@ class Loop:
         """Whether every path through the body breaks (it ends in a bare ``break``): no value is carried
         into a next iteration."""
         return bool(self.body) and self.body[-1].__class__ is If and self.body[-1].always_breaks
+
+
+_INT_OPS = (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod, ast.Pow)
+_INT_CALLS = frozenset({"int", "len", "abs", "min", "max", "np.prod", "numpy.prod", "math.prod"})
+
+
+@functools.lru_cache(maxsize=4096)
+def folded(text):
+    """``text``, a constant the staged code computes (``0 + int(np.prod((3, 4)))``), as the whole number it
+    is (``12``) where it is whole-number arithmetic on numbers written out (``+ - * // % **``, ``int``,
+    ``len``, ``abs``, ``min``, ``max``, ``np.prod`` of tuples of them): the same number, read at a
+    glance in an index or a slice; any other text as it is."""
+    if text.isidentifier() or not any(c in text for c in "+-*%("):
+        return text
+    try:
+        tree = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return text
+
+    def value(node):
+        if isinstance(node, ast.Constant) and type(node.value) is int:
+            return node.value
+        if isinstance(node, (ast.Tuple, ast.List)):
+            return tuple(value(e) for e in node.elts)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            operand = value(node.operand)
+            return -operand if isinstance(node.op, ast.USub) else +operand
+        if isinstance(node, ast.BinOp) and isinstance(node.op, _INT_OPS):
+            left, right = value(node.left), value(node.right)
+            if not (type(left) is int and type(right) is int) or \
+                    isinstance(node.op, ast.Pow) and not 0 <= right <= 64 or \
+                    isinstance(node.op, (ast.FloorDiv, ast.Mod)) and right == 0:
+                raise ValueError(text)
+            return {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.FloorDiv:
+                    operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow}[type(node.op)](left, right)
+        if isinstance(node, ast.Call) and not node.keywords and ast.unparse(node.func) in _INT_CALLS:
+            args = [value(a) for a in node.args]
+            name = ast.unparse(node.func)
+            if name in ("int", "abs") and len(args) == 1 and type(args[0]) is int:
+                return args[0] if name == "int" else abs(args[0])
+            if name == "len" and len(args) == 1 and isinstance(args[0], tuple):
+                return len(args[0])
+            if name in ("min", "max") and len(args) > 1 and all(type(a) is int for a in args):
+                return min(args) if name == "min" else max(args)
+            if name.endswith("prod") and len(args) == 1 and isinstance(args[0], tuple) and args[0] and \
+                    all(type(a) is int for a in args[0]):  # (of no numbers, np.prod gives the float 1.0)
+                return math.prod(args[0])
+        raise ValueError(text)
+    try:
+        result = value(tree)
+    except ValueError:
+        return text
+    return str(result) if type(result) is int and abs(result) < 10 ** 15 else text
 
 
 def all_constant(atoms):

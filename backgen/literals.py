@@ -507,12 +507,13 @@ def _dict_read(node, literal, parents, is_library):
     """Whether the read ``node`` of a module's dict of numbers or lists of numbers by strings (``literal``)
     leaves it as it is: an entry by a key it holds, read as a literal list is where it is a list
     (``w[GROUPS["age"]]``), or its ``values()`` or ``items()`` a loop takes, its values so read
-    (``for idx in GROUPS.values()``, ``for name, idx in GROUPS.items()``)."""
+    (``for idx in GROUPS.values()``, ``for name, idx in GROUPS.items()``); one of tuples of numbers alone
+    (``SHAPES = {"W1": (3, 4)}``), which nothing changes, read so however its values are read then."""
     keys = _number_dict(literal, lists=True)
-    depth = max(_depth(v) for v in literal.values)
-    if _entry_read(node, keys, parents):
+    depth = 0 if all(_tuples(v) for v in literal.values) else max(_depth(v) for v in literal.values)
+    if _entry_read(node, keys, parents):  # (tuples of numbers: no read changes them, wherever they go)
         value = literal.values[[k.value for k in literal.keys].index(parents[id(node)].slice.value)]
-        return _read_only(parents[id(node)], _depth(value), parents, is_library)
+        return depth == 0 or _read_only(parents[id(node)], _depth(value), parents, is_library)
     method = parents.get(id(node))
     call = parents.get(id(method))
     loop = parents.get(id(call))
@@ -527,6 +528,13 @@ def _dict_read(node, literal, parents, is_library):
             return False
         target = target.elts[1]
     return depth == 0 or _bound_read_only(target, node.id, depth, parents, is_library)
+
+
+def _tuples(value):
+    """Whether ``value`` is a number, or a tuple written out of such (``(3, 4)``, a shape): immutable."""
+    if isinstance(value, ast.Tuple):
+        return all(_tuples(e) for e in value.elts)
+    return number(value, arithmetic=True) is not None
 
 
 def _dict_display(value, module):

@@ -2706,7 +2706,8 @@ def _structured_returns_inlined(forward):
         if not (isinstance(last, ast.Return) and isinstance(last.value, (ast.List, ast.Tuple)) and last.value.elts
                 and all(isinstance(e, (ast.List, ast.Tuple)) for e in last.value.elts) or
                 isinstance(last, ast.Return) and _tuples_appended(helper.func, last.value) or
-                isinstance(last, ast.Return) and _keyed_display(last.value)):
+                isinstance(last, ast.Return) and _keyed_display(last.value) or
+                isinstance(last, ast.Return) and _dict_filled(helper.func, last.value)):
             continue  # (pairs only: not a layer's out, (x, w, b))
         unused = fresh_names(set(source_names(forward.func)), bare=True)
         func = tree_copy(forward.func)
@@ -2725,8 +2726,10 @@ def _structured_returns_inlined(forward):
         _take_written(forward, written)
         if written is not None and _tuples_appended(helper.func, last.value):  # (its loops' iterables as
             iterables.unwrap(forward.func)  # the caller's were: shapes = list(zip(sizes[:-1], sizes[1:])))
-        if written is not None and _keyed_display(last.value):  # (its entries a name each, as the caller's)
-            named_entries.rewrite(forward.func)
+        if written is not None and (_keyed_display(last.value) or _dict_filled(helper.func, last.value)):
+            put_literal_lists(forward.func, {n: v for n, v in forward.literals.items()  # (SHAPES = {...} its
+                                             if isinstance(v, ast.Dict)})  # loop reads, as the caller's own)
+            named_entries.rewrite(forward.func)  # (its entries a name each, as the caller's)
 
 
 def _structured_arguments_inlined(forward):
@@ -2759,6 +2762,22 @@ def _pairs(value):
     """Whether ``value`` is a list or tuple display of lists or tuples written out (``[(W1, b1), (W2, b2)]``)."""
     return isinstance(value, (ast.List, ast.Tuple)) and bool(value.elts) and all(
         isinstance(e, (ast.List, ast.Tuple)) for e in value.elts)
+
+
+def _dict_filled(func, value):
+    """Whether ``value`` (what ``func`` returns) is a name ``func`` binds once, to ``{}`` by a statement of
+    its body, and otherwise only writes entries of (``out[name] = ...``, in a loop over a dict of shapes
+    too) or reads them: a dict of values its caller reads by keys once it is written out there."""
+    if not (isinstance(value, ast.Name) and bind_counts(func).get(value.id) == 1 and any(
+            isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and
+            stmt.targets[0].id == value.id and isinstance(stmt.value, ast.Dict) and not stmt.value.keys
+            for stmt in func.body)):
+        return False
+    parents = {id(child): node for node in walk(func) for child in ast.iter_child_nodes(node)}
+    uses = [n for n in walk(func) if isinstance(n, ast.Name) and n.id == value.id and isinstance(n.ctx, ast.Load)]
+    return any(isinstance(parents.get(id(n)), ast.Subscript) and isinstance(parents[id(n)].ctx, ast.Store)
+               for n in uses) and all(
+        n is value or isinstance(parents.get(id(n)), ast.Subscript) and parents[id(n)].value is n for n in uses)
 
 
 def _keyed_display(value):

@@ -1067,7 +1067,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         rule = RULES[rule_name]
         text = render_template(rule, args, self.modules)
         if ir.all_constant(args):
-            return ir.Const(text)
+            return ir.Const(ir.folded(text))  # (0 + 3: 3)
         target = name() if name is not None else self.namer.fresh(role or _hint(rule_name, args))
         self.add(ir.Op(target, rule_name, args, self.line, (), text))
         return ir.Var(target)

@@ -759,7 +759,7 @@ class CallStager:
                 texts[key] = str(atoms[0])
         text = self.spell(node, replaced)
         if ir.all_constant(args):
-            return ir.Const(text)
+            return ir.Const(ir.folded(text))  # (int(np.prod((3, 4))): 12)
         target = name() if name is not None else self.namer.fresh(role or _hint(rule_name, args))
         self.add(ir.Op(target, rule_name, tuple(args), self.line, tuple(sorted(texts.items())), text))
         return ir.Var(target)

@@ -141,3 +141,50 @@ def test_a_helper_given_pairs_is_written_out_in_its_caller(caller, how, tmp_path
     want = finite_differences(f, [a.copy() for a in args], range(5), [1.0])
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
+
+
+FILLED = '''
+import numpy as np
+
+SHAPES = {"W1": (3, 4), "b1": (4,), "W2": (4, 2)}
+
+
+def unflatten(vect):
+    out = {}
+    start = 0
+    for name, shape in SHAPES.items():
+        size = int(np.prod(shape))
+        out[name] = vect[start:start + size].reshape(shape)
+        start += size
+    return out
+
+
+def f(vect, X):
+    p = unflatten(vect)
+    h = np.tanh(X @ p["W1"] + p["b1"])
+    return np.sum((h @ p["W2"]) ** 2)
+'''
+
+
+@pytest.mark.parametrize("how", ["shapes", "no shapes", "decorator"])
+def test_a_helper_filling_a_dict_by_a_loop_over_a_modules_shapes(how, tmp_path):
+    """autograd's weights parser: a flat vector cut into named weights by a module's dict of shapes (its
+    tuples read as they are), the dict the helper fills and returns read by keys in its caller."""
+    path = tmp_path / "filled.py"
+    path.write_text(FILLED)
+    namespace = {"__name__": "filled"}
+    exec(compile(FILLED, str(path), "exec"), namespace)
+    f = namespace["f"]
+    rng = np.random.default_rng(9)
+    args = [rng.normal(size=24), rng.normal(size=(5, 3))]
+    if how == "decorator":
+        got = backgen.backward(f).backward(*[a.copy() for a in args])
+    else:
+        text = backgen.generate(FILLED, name="f", shapes={"vect": "24", "X": "5, 3"} if how == "shapes" else None)
+        assert "vect[0:12]" in text and "vect[12:16]" in text  # (the bounds the shapes give, as numbers)
+        generated = {}
+        exec(text, generated)
+        got = generated["f_backward"](*[a.copy() for a in args], 1.0)
+    want = finite_differences(f, [a.copy() for a in args], range(2), [1.0])
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
