@@ -616,7 +616,12 @@ class GradContext:
                       if isinstance(n, ast.Name)}
             outside = {n.id for item in items if not isinstance(item, ast.Slice) for n in walk(item)
                        if isinstance(n, ast.Name)}
-            names = [name for name in names if name not in bounds - outside]  # (a bound's only)
+            plain = all(isinstance(item, ast.Slice) or isinstance(item, ast.Constant) and (
+                item.value is None or item.value is Ellipsis or type(item.value) is int) or isinstance(
+                item, ast.UnaryOp) and isinstance(item.operand, ast.Constant) and type(item.operand.value) is int
+                for item in items)  # (no array in the index: a name it no longer spells was a number)
+            names = [name for name in names if name not in bounds - outside
+                     and (name in bounds | outside or not plain)]  # (a bound's only, or written as its number)
         staged = self._reverse.staged
         for name in names:
             if name not in shapes or len(shapes[name]) > 0 or self._item_of_labels(name):

@@ -32,3 +32,30 @@ def test_whole_number_arithmetic_is_folded(text, want):
 ])
 def test_anything_else_is_left_as_written(text):
     assert ir.folded(text) == text
+
+
+def test_folded_bounds_make_a_slice_and_a_constant_array_index_still_adds_at_its_repeats():
+    """``w[a:a + 2]`` of ``a = 0 + 3``: ``dw[3:5] = ...`` (it was ``np.add.at``); ``v[idx]`` of a constant
+    ``idx = np.array([0, 0, 1])``, written into the index as it is, still adds twice at 0."""
+    import numpy as np
+
+    import backgen
+    from numeric import finite_differences
+    source = '''
+import numpy as np
+
+def f(v, w):
+    idx = np.array([0, 0, 1])
+    a = 0 + 3
+    return np.sum(v[idx] ** 2) + np.sum(np.sin(w[a:a + 2]))
+'''
+    text = backgen.generate(source, name="f")
+    assert "dw[3:5] = " in text and "np.add.at(dv, np.array([0, 0, 1]), dsel)" in text
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(text, generated)
+    args = [np.array([1.0, 2.0, 3.0]), np.linspace(0.1, 0.6, 6)]
+    got = generated["f_backward"](*args)
+    want = finite_differences(namespace["f"], args, range(2), [1.0])
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-7, atol=1e-9)
