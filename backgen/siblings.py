@@ -36,14 +36,10 @@ def imported(module, filename):
         path = _file_of(folder, node.module or "", node.level)
         if path is None or os.path.abspath(path) == os.path.abspath(filename):
             continue
-        try:
-            with open(path, "rb") as handle:
-                from .parse import decode_source  # (parse imports this module)
-                text = decode_source(handle.read(), path)
-            other = ast.parse(text, path)
-        except (OSError, SyntaxError, ValueError, BackgenError):
+        read = _read(path)
+        if read is None:
             continue
-        defined = {n.name for n in other.body if isinstance(n, ast.FunctionDef)}
+        text, other, defined = read
         if any(alias.name == "*" for alias in node.names):
             names = _public(other, defined)
         else:
@@ -85,14 +81,10 @@ def module_calls(module, filename, func, taken):
                     files[name] = path
     found = {}
     for name, path in files.items():
-        try:
-            with open(path, "rb") as handle:
-                from .parse import decode_source  # (parse imports this module)
-                text = decode_source(handle.read(), path)
-            other = ast.parse(text, path)
-        except (OSError, SyntaxError, ValueError, BackgenError):
+        read = _read(path)
+        if read is None:
             continue
-        defined = {n.name for n in other.body if isinstance(n, ast.FunctionDef)}
+        text, _, defined = read
         for call in ast.walk(func):
             if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
                     isinstance(call.func.value, ast.Name) and call.func.value.id == name and \
@@ -101,6 +93,19 @@ def module_calls(module, filename, func, taken):
                 found[call.func.attr] = (text, path)
                 call.func = ast.copy_location(ast.Name(call.func.attr, ast.Load()), call.func)
     return found
+
+
+def _read(path):
+    """``(text, module, functions defined at its top level)`` of the file at ``path``; None where it cannot
+    be read or does not parse (it brings nothing in)."""
+    try:
+        with open(path, "rb") as handle:
+            from .parse import decode_source  # (parse imports this module)
+            text = decode_source(handle.read(), path)
+        other = ast.parse(text, path)
+    except (OSError, SyntaxError, ValueError, BackgenError):
+        return None
+    return text, other, {n.name for n in other.body if isinstance(n, ast.FunctionDef)}
 
 
 def _file_of(folder, dotted, level):
