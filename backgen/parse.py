@@ -984,8 +984,9 @@ def _read_source(source, name, filename):
                if d is not func and d.name != func.name and last.get(d.name) == "def"}
     helpers.update({name: value for name, value in siblings.imported(module, filename).items()
                     if name != func.name})  # (from layers import *: the last binding of each name it gives)
-    taken = set(_binding_counts(module)) | set(helpers) | set(BUILTINS)
-    helpers.update(siblings.module_calls(module, filename, func, taken))  # (import layers; layers.f(x))
+    counts = _binding_counts(module)
+    helpers.update(siblings.module_calls(module, filename, func, counts, set(counts) | set(helpers) | set(BUILTINS)))
+    # (import layers as L; L.affine_forward(x, w, b))
     env = {k: v for k, v in env.items() if v and k not in helpers}
     wrapped = {d.name: ast.unparse(dec) for d in {d.name: d for d in defs}.values() if d.name in helpers
                for dec in d.decorator_list if _decorated_name(dec) not in TRANSPARENT_DECORATORS}

@@ -14,7 +14,7 @@ from that file's text and path, with that file's own imports, as Python runs it 
 importing file binds again after the import (a ``def`` of its own, an assignment) is left to that
 binding; a file that cannot be read, or does not parse, brings in nothing.  Modules installed outside
 the user's folders (NumPy, SciPy) are not files found so and are read as before.
-``module_calls(module, filename, func, taken)`` does as much for a module of the user's imported whole
+``module_calls(module, filename, func, counts, taken)`` does as much for a module of the user's imported whole
 (``import layers as L``, then ``L.affine_forward(x, w, b)`` in ``func``).
 """
 
@@ -53,23 +53,17 @@ def imported(module, filename):
             if not any(at > position for at in later.get(name, ()) for n, position in order if n == name)}
 
 
-def module_calls(module, filename, func, taken):
+def module_calls(module, filename, func, counts, taken):
     """``{name: (source, path)}`` of the functions ``func`` calls as attributes of a module of the user's
     that ``module`` imports whole (``import layers``, ``import layers as L``, then ``layers.affine_forward(x,
     w, b)``), found as ``imported`` finds files; each such call is made a call of the function by its
-    name (in place), where ``taken`` (the names the module binds) leaves that name free and the module's
-    name is bound by that import alone."""
+    name (in place), where ``taken`` (the names the module binds, and its helpers') leaves that name free
+    and ``counts`` (how many times the module binds each name: ``parse._binding_counts``) says the
+    module's name is bound by that import alone."""
     if not filename or not os.path.isfile(filename):
         return {}
     folder = os.path.dirname(os.path.abspath(filename))
-    files, bound = {}, {}
-    for node in ast.walk(module):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                name = alias.asname or alias.name.split(".")[0]
-                bound[name] = bound.get(name, 0) + 1
-        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            bound[node.id] = bound.get(node.id, 0) + 2
+    files = {}
     for node in module.body:
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -77,7 +71,7 @@ def module_calls(module, filename, func, taken):
                     continue  # (import a.b binds a: its attribute b, a module, then its functions)
                 name = alias.asname or alias.name
                 path = _file_of(folder, alias.name, 0)
-                if path is not None and bound.get(name) == 1 and os.path.abspath(path) != os.path.abspath(filename):
+                if path is not None and counts.get(name) == 1 and os.path.abspath(path) != os.path.abspath(filename):
                     files[name] = path
     found = {}
     for name, path in files.items():
