@@ -12,7 +12,8 @@ Contract:
 * ``specialize(stmts, cache)`` keeps, of each ``if`` some of whose branches
   build the cache and others not, the branch that builds it: the backward
   serves the path on which the forward made a cache (batch normalization's
-  training mode); an ``if`` each of whose branches ends with the same statement
+  training mode), with ``paths=False`` none (a backward given the arrays, not the cache, serves every
+  path); an ``if`` each of whose branches ends with the same statement
   building the cache, its test changing nothing when read, builds it once after.
 * ``inline_expressions(stmts, forward)`` replaces, in a layer, calls of the file's
   one-expression functions (``sigmoid``) by their expressions.
@@ -192,7 +193,7 @@ def _returns(stmts):
                 yield from _returns(case.body)
 
 
-def specialize(stmts, cache, numpy_names=()):
+def specialize(stmts, cache, numpy_names=(), paths=True):
     """``stmts`` with each if that builds ``cache`` on some paths only replaced by those paths; then,
     where that if's test is a setting's (``if mode == 'train':``, ``_setting_test``), every other if of
     the same test at that level, the setting's names rebound by nothing between the two, replaced by
@@ -201,6 +202,8 @@ def specialize(stmts, cache, numpy_names=()):
     out, known = [], []  # known: (index in out, test, taken) of the ifs the cache's path decided
     stmts = [part for stmt in stmts for part in _cache_after_branches(stmt, cache, numpy_names)]
     stmts = [part for stmt in stmts for part in _same_branches(stmt, numpy_names)]
+    if not paths:  # (every path kept: a backward given the arrays, not the cache)
+        return stmts
     once = sum(_built_before([stmt], cache) for stmt in stmts) <= 1  # (else the last build decides: staged)
     for stmt in stmts:
         if isinstance(stmt, ast.If) and once:

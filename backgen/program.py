@@ -1869,7 +1869,7 @@ def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, un
     """``forward`` staged (``stage``, with ``unmerged``, ``written`` and ``split`` (its ``split_outputs``) as it says) with the shapes of
     its values, and what ``program`` writes its helpers' backwards from: the calls, the helpers staged
     (those called in tests only apart), each call's site and the arguments recorded there."""
-    result = stage(forward, wrt, specs, arrays, unmerged, written, split)
+    result = stage(forward, wrt, specs, arrays, unmerged, written, split, cache_path=user_cache)
     if user_cache and result.cache is not None and result.cache.refusal is not None:
         raise result.cache.refusal  # a cache the backward (dout, cache) cannot read (the decorator reads none)
     if user_cache and result.cache is not None and set(result.cache.others) == {result.cache.line}:

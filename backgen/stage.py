@@ -90,7 +90,8 @@ class Namer:
         self.taken.add("d" + name)
 
 
-def stage(forward, wrt=None, specs=None, arrays=False, unmerged=False, written=frozenset(), split_outputs=False):
+def stage(forward, wrt=None, specs=None, arrays=False, unmerged=False, written=frozenset(), split_outputs=False,
+          cache_path=False):
     """Stage ``forward``.  ``specs`` ({param: shapes.Spec}) are its declared
     shapes; NumPy rules are used when the code uses NumPy, when a declared shape
     is an array, or when ``arrays`` says the inputs are arrays.  With ``unmerged``,
@@ -108,21 +109,24 @@ def stage(forward, wrt=None, specs=None, arrays=False, unmerged=False, written=f
     it is given an array of integers, of booleans (an index by it copies).  With ``split_outputs``, an
     output the paths of an if give (``return a`` early, ``return b`` at the end) is each path's own
     value copied into the output's name (never that value's own line renamed): the paths may give
-    it shapes of their own (``Staged.path_outputs``)."""
+    it shapes of their own (``Staged.path_outputs``).  With ``cache_path``, a layer returning ``out, cache``
+    built on some paths only is staged on those (``cache.specialize``): its backward, handed the cache,
+    serves them alone; else every path is, as a backward given the arrays needs them (CS231n's batch norm
+    in test mode, decorated, or called by a function whose backward takes the arrays)."""
     specs = dict(specs or {})
     for arg in forward.func.args.args:
         if arg.arg not in specs and arg.annotation is not None and spec(arg.annotation) is not None:
             specs[arg.arg] = spec(arg.annotation)
     arrays = arrays or any(s.dims for s in specs.values())
-    key = _staging_key(wrt, specs, arrays, unmerged, written, split_outputs)
+    key = _staging_key(wrt, specs, arrays, unmerged, written, split_outputs, cache_path)
     if key is None:
-        return _Stager(forward, arrays, unmerged, written, split_outputs).run(wrt, specs)
+        return _Stager(forward, arrays, unmerged, written, split_outputs).run(wrt, specs, cache_path)
     known = forward.__dict__.setdefault(STAGINGS, {})
     body, tree = forward.func.body, ast.dump(forward.func)
     entry = known.get(key)
     if entry is not None and entry[0] is body and entry[1] == tree:
         return entry[2]
-    staged = _Stager(forward, arrays, unmerged, written, split_outputs).run(wrt, specs)
+    staged = _Stager(forward, arrays, unmerged, written, split_outputs).run(wrt, specs, cache_path)
     known[key] = (body, tree, staged)
     return staged
 
@@ -130,14 +134,14 @@ def stage(forward, wrt=None, specs=None, arrays=False, unmerged=False, written=f
 STAGINGS = "_stagings"  # (the field of a Forward's __dict__ holding its stagings: no dataclass field)
 
 
-def _staging_key(wrt, specs, arrays, unmerged, written, split_outputs):
+def _staging_key(wrt, specs, arrays, unmerged, written, split_outputs, cache_path):
     """What a staging depends on besides the function (its tree, compared apart): of each parameter's
     shape given, only whether it is an array and its kind (staging reads no size); None where ``wrt``
     or ``written`` cannot be a key (a staging of it is not kept)."""
     try:
         key = (tuple(wrt) if isinstance(wrt, (list, tuple)) else wrt,
                tuple(sorted((name, bool(s.dims), s.kind) for name, s in specs.items())),
-               bool(arrays), bool(unmerged), frozenset(written), bool(split_outputs))
+               bool(arrays), bool(unmerged), frozenset(written), bool(split_outputs), bool(cache_path))
         hash(key)
     except TypeError:
         return None
@@ -334,7 +338,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
     def error(self, message, node):
         return self.forward.error(message, node)
 
-    def run(self, wrt, specs):
+    def run(self, wrt, specs, cache_path=False):
         params = tuple(a.arg for a in self.func.args.args)
         wrt = self.check_wrt(params, wrt, specs)
         refuse_searches(self.func, wrt, self.error)
@@ -346,7 +350,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if "cache" in roles:  # out, cache = ...: the cache is not differentiated; the backward serves its path
             self.cache_name = returns.elts[roles.index("cache")].id
             body = specialize(inline_expressions(body, self.forward, self.cache_name), self.cache_name,
-                              {name for name, meaning in self.forward.env.items() if meaning == "numpy"})
+                              {name for name, meaning in self.forward.env.items() if meaning == "numpy"},
+                              paths=cache_path)
         if roles != ["out"]:
             body = self.given_path(body)
             gradients = {v.id for v, role in zip(returns.elts, roles) if role == "gradient" and isinstance(v, ast.Name)}

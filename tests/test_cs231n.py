@@ -108,6 +108,61 @@ def test_batchnorm_training_mode_with_its_settings(student, generated):
     check_layer(forward, generated.batchnorm_backward, (x, gamma, beta), (0, 1, 2))
 
 
+@pytest.mark.parametrize("settings", [{"mode": "test"}, {"mode": "train"}, {"mode": "test", "eps": 1e-3,
+                                       "running_mean": np.linspace(-0.5, 0.5, 4), "running_var": np.full(4, 0.7)}],
+                         ids=["test", "train", "test-running"])
+def test_batchnorm_decorated_follows_the_mode_it_is_given(student, settings):
+    """The decorator's backward takes the arrays, not a cache: it serves the test mode too, whose path builds
+    no cache (it returned the training mode's gradient there, wrong by hundreds, before)."""
+    batchnorm = backgen.backward(student.batchnorm_forward)
+    rng = np.random.default_rng(31)
+    x, gamma, beta = rng.standard_normal((5, 4)), rng.standard_normal(4), rng.standard_normal(4)
+    out, _ = batchnorm(x, gamma, beta, copied(settings))
+    dout = rng.standard_normal(out.shape)
+    got = batchnorm.backward(x, gamma, beta, copied(settings), dout=dout)
+    for k, value in enumerate((x, gamma, beta)):
+        def f(v, k=k):
+            args = [x, gamma, beta]
+            args[k] = v
+            return student.batchnorm_forward(*args, copied(settings))[0]
+        np.testing.assert_allclose(got[k], numeric(f, value, dout), rtol=1e-5, atol=1e-6)
+
+
+def test_a_function_of_arrays_calling_a_layer_follows_the_layers_every_mode(student):
+    """A function returning the layer's output alone gets a backward of the arrays: the layer it calls is
+    followed on every path its settings may take, not only the one that builds its cache."""
+    source = Path(student.__file__).read_text() + textwrap.dedent('''
+
+    def normed_energy(x, gamma, beta, bn_param):
+        """
+        - x: of shape (N, D)
+        - gamma: of shape (D,)
+        - beta: of shape (D,)
+        """
+        out, cache = batchnorm_forward(x, gamma, beta, bn_param)
+        return np.sum(out * out)
+    ''')
+    namespace, generated = {}, {}
+    exec(compile(source, "<student>", "exec"), namespace)
+    exec(compile(backgen.generate(source, name="normed_energy"), "<generated>", "exec"), generated)
+    rng = np.random.default_rng(32)
+    x, gamma, beta = rng.standard_normal((5, 4)), rng.standard_normal(4), rng.standard_normal(4)
+    for mode in ("test", "train"):
+        def settings():
+            return {"mode": mode, "running_mean": np.full(4, 0.1), "running_var": np.full(4, 0.8)}
+        got = generated["normed_energy_backward"](x, gamma, beta, settings())
+        for k, value in enumerate((x, gamma, beta)):
+            def f(v, k=k):
+                args = [x, gamma, beta]
+                args[k] = v
+                return namespace["normed_energy"](*args, settings())
+            np.testing.assert_allclose(got[k], numeric(f, value, 1.0), rtol=1e-5, atol=1e-6)
+
+
+def copied(settings):
+    return {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in settings.items()}
+
+
 def test_dropout_takes_its_mask_from_the_cache(student, generated):
     x = np.random.default_rng(4).standard_normal((5, 6))
 
