@@ -11,8 +11,10 @@ sandwich reads nowhere but in its own cache, is built as one naming it (``cache.
 ``build(helper_forward[, shapes])`` returns the ``ir.Program`` of a
 called layer (its backward in the same convention); where the sandwich's own
 shapes are known (declared, or ``shapes``), a layer declaring none for some of
-its parameters is built for those it is called with on sample arrays (the
-same at every call of it, or none).  Between the layers, reshapes and transposes of a value
+its parameters, or declaring others than it is called with (the batch norm a layer norm calls on
+transposes), is built for those it is called with on sample arrays (the
+same at every call of it, or none; a layer called with others than it declares at one call and
+others again at another is refused).  Between the layers, reshapes and transposes of a value
 (``x.transpose(0, 2, 3, 1).reshape(-1, C)``, ``np.moveaxis(x, 1, -1)``) are undone link by link, and a
 parameter the layers called take only undifferentiated (``word_embedding_forward``'s indices) gets
 no gradient.  A residual connection between them, the sum or difference of two names of one shape at the
@@ -45,7 +47,7 @@ def sandwich(forward, build, shapes=None):
     if roles[-1] != "cache" or "gradient" in roles:
         return None
     cache_name = returned[-1].id
-    body, returned = _without_aliases(body, cache_name, {a.arg for a in func.args.args})
+    body, returned = _without_aliases(_pairs_split(body), cache_name, {a.arg for a in func.args.args})
     body = _chains_named(body, forward)
     calls, layout, shaping, scaling = [], None, [], []
     settings = set(forward.settings)  # (and the names the sandwich binds to settings, as it binds them)
@@ -191,6 +193,29 @@ def _cached_only(name, body, layout):
     stores = [n for n in reads if not isinstance(n.ctx, ast.Load)]
     loads = [n for n in reads if isinstance(n.ctx, ast.Load)]
     return layout is not None and len(stores) == 1 and list(layout.names).count(name) == 1 and len(loads) == 1
+
+
+def _pairs_split(body):
+    """``body`` with each assignment of a tuple of values to as many names (``[gamma, beta] =
+    (np.atleast_2d(gamma), np.atleast_2d(beta))``, as ``broadcasts`` writes NumPy's call of two arrays) written
+    as one assignment per name, in order, where no value reads a name an assignment before it binds."""
+    written = []
+    for stmt in body:
+        targets = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+        if not (isinstance(targets, (ast.Tuple, ast.List)) and isinstance(stmt.value, (ast.Tuple, ast.List))
+                and len(targets.elts) == len(stmt.value.elts) > 1
+                and all(isinstance(t, ast.Name) for t in targets.elts)):
+            written.append(stmt)
+            continue
+        names = [t.id for t in targets.elts]
+        if len(set(names)) < len(names) or any(
+                isinstance(n, ast.Name) and n.id in names[:k]
+                for k, value in enumerate(stmt.value.elts) for n in ast.walk(value)):
+            written.append(stmt)
+            continue
+        written.extend(ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], value), stmt)
+                       for name, value in zip(names, stmt.value.elts))
+    return written
 
 
 def _without_aliases(body, cache_name, params):
@@ -502,8 +527,14 @@ def _numpy_names(forward):
 
 def _as_method(node, numpy):
     """``np.transpose(x, axes)``, ``np.reshape(x, shape)``, ``np.swapaxes(x, i, j)``, ``np.moveaxis(x, i,
-    j)`` as the method call on ``x`` (``x.moveaxis(i, j)`` standing for the function); any other node
-    as it is."""
+    j)`` as the method call on ``x`` (``x.moveaxis(i, j)`` standing for the function), ``np.atleast_2d(x)``
+    (``atleast_1d``, ``atleast_3d``) as the reshape it is (``x.reshape()``, undone by the shape of ``x``);
+    any other node as it is."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
+            and node.func.value.id in numpy and node.func.attr in ("atleast_1d", "atleast_2d", "atleast_3d") \
+            and len(node.args) == 1 and not isinstance(node.args[0], ast.Starred) and not node.keywords:
+        method = ast.Attribute(node.args[0], "reshape", ast.Load())
+        return ast.copy_location(ast.Call(ast.copy_location(method, node), [], []), node)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
             and node.func.value.id in numpy and node.func.attr in ("transpose", "reshape", "swapaxes", "moveaxis") \
             and node.args and not isinstance(node.args[0], ast.Starred) and not node.keywords:
@@ -685,19 +716,45 @@ def _callee_shapes(forward, body, calls, shapes):
             given = dict(zip(names, args), **kwargs)
             reshaped = set()  # (x of (N, d_1, ..., d_k), read as (N, D): of any rank from two up)
             docstring_shapes(helper.func, reshaped)
-            _refuse_other_shapes(forward, name, given, {p: s for p, s in declared.items() if p not in reshaped},
-                                 next(c for c in calls if c.value.func.id == name), spec_of)
+            call = next(c for c in calls if c.value.func.id == name)
+            if _other_shapes(forward, name, given, {p: s for p, s in declared.items() if p not in reshaped}, call,
+                             spec_of):  # (batchnorm_forward(x.T, gamma.T, ...)): written for these shapes, all
+                each.append({p: spec_of(v) for p, v in given.items() if spec_of(v) is not None})
+                _refuse_unnamed(forward, name, given, declared, call, spec_of, each[-1])
+                continue
             each.append({p: spec_of(v) for p, v in given.items() if p not in declared and spec_of(v) is not None})
         if each and all(e == each[0] for e in each) and each[0]:
             found[name] = each[0]
+        elif any(_other_shapes(forward, name, dict(zip(names, args), **kwargs), declared, None, spec_of)
+                 for args, kwargs in runs):
+            raise forward.error(f"{name}() is called here with arrays of other shapes than it declares, and of "
+                                f"other shapes at another call: backgen writes a backward of {name}() for one "
+                                "set of shapes; call it alike, or decorate "
+                                f"{forward.func.name}() (backgen.layer), whose backward keeps a cache of its own",
+                                next(c for c in calls if c.value.func.id == name))
     return found
 
 
-def _refuse_other_shapes(forward, name, given, declared, call, spec_of):
-    """Refuses a layer called, at the sandwich's sample arrays, with an array of a shape its own
+def _refuse_unnamed(forward, name, given, declared, call, spec_of, named):
+    """Refuses a layer called with arrays of other shapes than it declares where the sandwich's sizes do not
+    name one of them (``named``: those they name): its backward, written for the shapes it is given, needs
+    each named."""
+    import numpy as np
+    for param, value in given.items():
+        if param in declared and declared[param].kind in ("float", "int", "bool") and isinstance(
+                value, np.ndarray) and param not in named:
+            raise forward.error(f"{name}() is called here with {param} of shape {np.shape(value)} at the sample "
+                                f"arrays, other than it declares, of sizes {forward.func.name}()'s own do not name "
+                                f"(or two of them share): declare {name}()'s shapes for this call, or decorate "
+                                f"{forward.func.name}() (backgen.layer), whose backward keeps a cache of its own",
+                                call)
+
+
+def _other_shapes(forward, name, given, declared, call, spec_of):
+    """Whether a layer is called, at the sandwich's sample arrays, with an array of a shape its own
     declaration does not give (``batchnorm_forward(x.T, gamma.reshape(-1, 1), ...)`` of a layer declaring
-    gamma ``(D,)``): its backward is written for the shapes it declares, and would not serve this call
-    (``spec_of``: a sample value's shape in the sandwich's names of its sizes, or None)."""
+    gamma ``(D,)``): its backward is then written for the shapes it is called with (``spec_of``: a sample
+    value's shape in the sandwich's names of its sizes, or None)."""
     import numpy as np
 
     sizes = {}
@@ -721,18 +778,8 @@ def _refuse_other_shapes(forward, name, given, declared, call, spec_of):
             elif isinstance(dim, str):
                 fits = fits and sizes.setdefault(dim, size) == size
         if not fits:
-            def text(sizes):
-                return "(" + ", ".join(map(str, sizes)) + ("," if len(sizes) == 1 else "") + ")"
-            named = spec_of(value) if isinstance(value, np.ndarray) else None
-            for kind in ("int ", "bool "):
-                named = named[len(kind):] if named and named.startswith(kind) else named
-            called = text(named.split(", ")) if named else text(shape)
-            raise forward.error(
-                f"{name}() is called here with {param} of shape {called}, where {name}() declares {param} of "
-                f"shape {text(dims)}: the "
-                f"backward backgen writes for {name}() serves the shapes it declares; declare the shapes it is "
-                f"called with, or decorate {forward.func.name}() (backgen.layer), whose backward keeps a cache of "
-                "its own", call)
+            return True
+    return False
 
 
 def _inner(node):

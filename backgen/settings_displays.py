@@ -1,7 +1,8 @@
 """Dicts of settings a function writes itself and hands to its helpers, and what helpers write into them.
 
 Contract: ``names(func, helpers, written=None) -> frozenset`` of the names ``func`` binds exactly once,
-by an assignment of a dict display of string keys (no ``**``) to that name alone, not a parameter,
+by an assignment of a dict display of string keys to that name alone (the entries of a parameter read
+as settings or of another such dict spread into it too: ``{"mode": "train", **ln_param}``), not a parameter,
 and uses otherwise only as settings: read at a string key (``d["stride"]``), by ``d.get(...)``,
 tested by ``in``, given whole as an argument to a call of one of ``helpers`` (the user's functions),
 kept in a layer's cache (``cache = (x, w, b, conv_param)``) or bound to another name used so alone
@@ -25,6 +26,7 @@ its parameters (through the functions it hands it to as well), None where it can
 """
 
 import ast
+import functools
 
 from .source import walk
 
@@ -41,6 +43,11 @@ def names(func, helpers, written=None, read_back=None):
             elif isinstance(node.value, ast.Name):
                 aliases.setdefault(node.targets[0].id, []).append(node.value.id)
     params = {a.arg for a in func.args.args + func.args.kwonlyargs}
+
+    @functools.cache
+    def settings():  # (the parameters read as settings, which a display may spread)
+        from .stage import config_params
+        return config_params(func)
     found = {name for name, assigns in displays.items()
              if len(assigns) == 1 and stores.get(name) == 1 and name not in params}
     while True:  # (a name bound once to another of them: a helper written into its caller, conv_param2 = conv_param)
@@ -55,6 +62,8 @@ def names(func, helpers, written=None, read_back=None):
             id(node) in allowed for node in walk(func)
             if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load))}
         kept = {name for name in kept if name in displays or aliases[name][0] in kept}
+        kept = {name for name in kept if name not in displays or all(
+            spread in kept or spread in settings() for spread in _spread(displays[name][0].value))}
         if kept == found:
             break
         found = kept
@@ -87,6 +96,8 @@ def _allowed_uses(func, helpers, found):
                 allowed.add(id(node.value))
             elif isinstance(node.value, ast.Tuple):  # cache = (x, w, b, conv_param)
                 allowed.update(id(e) for e in node.value.elts)
+            elif node.targets[0].id in found and _display(node.value):  # bn_param = {"axis": 1, **ln_param}
+                allowed.update(id(v) for k, v in zip(node.value.keys, node.value.values) if k is None)
     used = {node.id for node in walk(func) if isinstance(node, ast.Name) and id(node) in allowed}
     return allowed, used & found
 
@@ -162,5 +173,13 @@ def keys_written(func, position, keyword, read, depth=0):
 
 
 def _display(value):
+    """A dict display of string keys, a name spread into it too (``{"mode": "train", **ln_param}``: the
+    name's entries, settings themselves, as ``names`` requires)."""
     return isinstance(value, ast.Dict) and bool(value.keys) and all(
-        isinstance(k, ast.Constant) and isinstance(k.value, str) for k in value.keys)
+        isinstance(k, ast.Constant) and isinstance(k.value, str) or k is None and isinstance(v, ast.Name)
+        for k, v in zip(value.keys, value.values))
+
+
+def _spread(value):
+    """The names spread into the display ``value`` (``**ln_param``)."""
+    return [v.id for k, v in zip(value.keys, value.values) if k is None]

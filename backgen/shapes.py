@@ -329,6 +329,14 @@ class SampleSettings(dict):
         super().__init__()
         self.name = name  # the parameter's (named in the message of a key it lacks)
 
+    @classmethod
+    def holding(cls, entries, name=None):
+        """Sample settings holding ``entries`` (a dict made of sample settings and entries of its own,
+        ``{"axis": 1, **ln_param}``), giving the ``KNOWN`` values for the keys it lacks as they do."""
+        made = cls(name)
+        made.update(entries)
+        return made
+
     def __missing__(self, key):
         if _OTHER_SETTINGS.get() and key in self.OTHER:
             return self.OTHER[key]
@@ -1307,6 +1315,9 @@ class _Walker:
             if id(op) in self.owned_writes:
                 env.pop(op.target, None)  # (its value in the iteration before, which may hold the array too)
             self._run(op, env)
+            if op.rule == "inert" and env[op.target].__class__ is dict and any(
+                    a.__class__ is ir.Var and env.get(a.name).__class__ is SampleSettings for a in op.args):
+                env[op.target] = SampleSettings.holding(env[op.target])  # {"axis": 1, **ln_param}: settings still
         except Exception as exc:
             env.pop(op.target, None)  # cannot happen on this path with these shapes (see refuse_unevaluated)
             self.ran = False

@@ -2,8 +2,9 @@
 whose layers are called with arrays of other shapes than they declare, through reshapes and transposes
 of its arguments, with settings it reads or writes out itself: each backward, handed the cache the
 user's forward built, checked against central finite differences of sum(out * dout); a layer's backward
-written for the shapes a caller gives it is named apart from the layer's own, and a call that a layer's
-declared shapes do not serve is refused at its line."""
+written for the shapes a caller gives it (declaring none, or others) is named apart from the layer's own,
+and a layer called with other shapes than it declares, and with others again at another call, is refused
+at its line."""
 
 import textwrap
 
@@ -102,14 +103,63 @@ def test_layer_norm_through_a_batch_norm_declaring_no_shapes(how, size):
     assert "dx = dxT.T" in text and "_unbroadcast" not in text
 
 
+@pytest.mark.parametrize("size", [(4, 5), (5, 5)])
 @pytest.mark.parametrize("how", sorted(LAYERNORMS))
-def test_a_layer_called_with_shapes_it_does_not_declare_is_refused(how):
-    """batchnorm_forward declares gamma (D,) and is handed (D, 1): its backward sums dbeta over rows that
-    are not there (a wrong gradient where N == D, a crash elsewhere, before)."""
+def test_a_layer_called_with_shapes_it_does_not_declare_gets_a_backward_for_them(how, size):
+    """batchnorm_forward declares gamma (D,) and is handed (D, 1): its own backward sums dbeta over rows that
+    are not there (a wrong gradient where N == D, a crash elsewhere); the layer norm calls one written for
+    the shapes it hands it, named for it."""
     source = BATCHNORM.format(doc=DECLARED) + LAYERNORMS[how]
-    with pytest.raises(backgen.BackgenError, match=r"called here with gamma of shape \(D, 1\), where "
-                                                   r"batchnorm_forward\(\) declares gamma of shape \(D,\)"):
-        backgen.generate(source, name="layernorm_forward")
+    rng = np.random.default_rng(4)
+    args = [rng.normal(size=size), rng.normal(size=size[1]), rng.normal(size=size[1])]
+    _layer_check(source, "layernorm_forward", args, {"eps": 1e-5, "mode": "train"})
+    text = backgen.generate(source, name="layernorm_forward")
+    assert "batchnorm_backward_for_layernorm(dout, cache)" in text
+
+
+TWO_CALLS = BATCHNORM.format(doc=DECLARED) + '''
+def two_norms_forward(x, gamma, beta, bn_param):
+    """
+    - x: Data of shape (N, D)
+    - gamma: Scale parameter of shape (D,)
+    - beta: Shift parameter of shape (D,)
+    """
+    a, cache_a = batchnorm_forward(x, gamma, beta, bn_param)
+    b, cache_b = batchnorm_forward(a.T, gamma.reshape(-1, 1), beta.reshape(-1, 1), bn_param)
+    cache = (cache_a, cache_b)
+    return b, cache
+'''
+
+
+def test_a_layer_called_with_other_shapes_at_each_of_two_calls_is_refused():
+    """One backward of a layer serves one set of shapes: a layer called with its own and with others is
+    refused at its call, naming it."""
+    with pytest.raises(backgen.BackgenError, match=r"batchnorm_forward\(\) is called here with arrays of other "
+                                                   r"shapes than it declares, and of other shapes at another call"):
+        backgen.generate(TWO_CALLS, name="two_norms_forward")
+
+
+def test_the_file_holds_the_layers_own_backward_and_the_one_written_for_its_caller(tmp_path):
+    """The command line writes batchnorm_backward (for the shapes batchnorm_forward declares) and
+    batchnorm_backward_for_layernorm (for those the layer norm hands it): each right for its own."""
+    path = tmp_path / "norms.py"
+    path.write_text(BATCHNORM.format(doc=DECLARED) + LAYERNORMS["inline"])
+    out = tmp_path / "norms_backward.py"
+    assert cli.main([str(path), "-o", str(out)]) == 0
+    forward, backward = {}, {}
+    exec(compile(path.read_text(), str(path), "exec"), forward)
+    exec(compile(out.read_text(), str(out), "exec"), backward)
+    rng = np.random.default_rng(6)
+    x, gamma, beta = rng.normal(size=(5, 5)), rng.normal(size=5), rng.normal(size=5)
+    for name, settings in [("batchnorm", {"mode": "train"}), ("layernorm", {"eps": 1e-5})]:
+        result, cache = forward[f"{name}_forward"](x.copy(), gamma.copy(), beta.copy(), dict(settings))
+        dout = rng.normal(size=result.shape)
+        got = backward[f"{name}_backward"](dout.copy(), cache)
+        want = finite_differences(lambda *a: forward[f"{name}_forward"](*[v.copy() for v in a], dict(settings))[0],
+                                  [x, gamma, beta], range(3), [dout])
+        for have, expected in zip(got, want):
+            assert np.shape(have) == np.shape(expected)
+            np.testing.assert_allclose(have, expected, rtol=1e-5, atol=1e-7)
 
 
 CLASHING = '''
