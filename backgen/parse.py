@@ -115,9 +115,11 @@ class Forward:
     @functools.cached_property
     def settings(self):
         """The parameters used as dictionaries of settings (``stage.config_params`` of the function
-        as read, which nothing changes after: worked out once)."""
+        as read, which nothing changes after: worked out once), and those it only hands on whole to its
+        helpers' settings (``out, cache = layer(x, w, cfg)``, a ``cfg`` the layer reads by key)."""
         from .stage import config_params  # the stager's own rule
-        return config_params(self.func, self.nodes)
+        own = config_params(self.func, self.nodes)
+        return own | _handed_settings(self, own)
 
     @functools.cached_property
     def nodes(self):
@@ -2872,6 +2874,95 @@ def _take_written(forward, written):
         forward.env.update(written.env)
         forward.constants.update(written.constants)
         forward.literals.update(written.literals)
+
+
+_SETTINGS_ASKED = contextvars.ContextVar("settings_asked", default=frozenset())
+
+
+def _handed_settings(forward, own):
+    """The parameters of ``forward`` not in ``own`` whose every read is an argument, by place or keyword, of
+    a call of one of its helpers whose parameter there is settings itself, and plainly so
+    (``_plainly_settings``: not a dict read by keys alone, which may hold arrays), as deep as helpers hand
+    them on; at least one such read.  (A helper being asked already, a recursion, tells nothing.)"""
+    func = forward.func
+    params = {a.arg for a in func.args.args} - set(own)
+    if not params or func in _SETTINGS_ASKED.get():
+        return frozenset()
+    stored = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    handed = {}  # parameter -> [(helper, position or keyword)]
+    for node in walk(func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers \
+                and node.func.id not in stored:
+            for k, arg in enumerate(node.args):
+                if isinstance(arg, ast.Name) and arg.id in params:
+                    handed.setdefault(id(arg), (arg.id, node.func.id, k))
+            for keyword in node.keywords:
+                if keyword.arg is not None and isinstance(keyword.value, ast.Name) and keyword.value.id in params:
+                    handed.setdefault(id(keyword.value), (keyword.value.id, node.func.id, keyword.arg))
+    if not handed:
+        return frozenset()
+    loads = {}
+    for node in walk(func):
+        if isinstance(node, ast.Name) and node.id in params and isinstance(node.ctx, ast.Load):
+            loads.setdefault(node.id, []).append(id(node))
+    token = _SETTINGS_ASKED.set(_SETTINGS_ASKED.get() | {func})
+    try:
+        found = set()
+        for param in sorted(params - stored):
+            places = [handed.get(n) for n in loads.get(param, ())]
+            if places and None not in places and all(_helper_setting(forward, name, at) for _, name, at in places):
+                found.add(param)
+        return frozenset(found)
+    finally:
+        _SETTINGS_ASKED.reset(token)
+
+
+def _helper_setting(forward, name, at):
+    """Whether the parameter of the helper ``name`` of ``forward`` at ``at`` (a position or a keyword) is
+    read as settings there."""
+    try:
+        helper = read_helper(forward, name)
+    except BackgenError:
+        return False
+    args = helper.func.args
+    if args.vararg is not None or args.kwarg is not None:
+        return False
+    names = [a.arg for a in args.args]
+    param = names[at] if isinstance(at, int) and at < len(names) else at if at in names else None
+    return param is not None and param in helper.settings and _plainly_settings(helper.func, param)
+
+
+def _plainly_settings(func, param):
+    """Whether ``func`` reads its parameter ``param`` as settings by more than its items' keys (which a dict
+    of arrays has too, ``params["W1"]``): named so (``bn_param``), read by ``.get``, tested by ``in``, or
+    compared with a string, itself (``mode == "train"``) or an item of it (or a name given one,
+    ``cfg["mode"] == "train"``)."""
+    if param.endswith("_param"):
+        return True
+    items, strings = set(), set()  # (the names given items of it; the names compared with a string)
+    for node in walk(func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and \
+                isinstance(node.func.value, ast.Name) and node.func.value.id == param:
+            return True
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            sides = (node.left, node.comparators[0])
+            if isinstance(node.ops[0], (ast.In, ast.NotIn)) and isinstance(sides[1], ast.Name) and \
+                    sides[1].id == param:
+                return True
+            if isinstance(node.ops[0], (ast.Eq, ast.NotEq)) and any(
+                    isinstance(side, ast.Constant) and isinstance(side.value, str) for side in sides):
+                for side in sides:
+                    if isinstance(side, ast.Subscript) and isinstance(side.value, ast.Name) and side.value.id == param:
+                        return True
+                    if isinstance(side, ast.Name) and side.id == param:  # (a mode given as a string)
+                        return True
+                    if isinstance(side, ast.Name):
+                        strings.add(side.id)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
+                isinstance(node.value, ast.Subscript) and isinstance(node.value.value, ast.Name) and \
+                node.value.value.id == param:
+            items.add(node.targets[0].id)
+    return bool(items & strings)
 
 
 def read_helper(forward, name):
