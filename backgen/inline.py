@@ -36,7 +36,11 @@ share).  Names the helper reads from its module must mean the same in the
 caller.  None where any call of ``name`` is not of that kind: the
 caller then refuses as before.  The statements written keep the call's place,
 so errors point at the caller's line; the function's ``written_out`` maps each
-new name to the helper's name it stands for, which a refusal naming it says.
+new name to the helper's name it stands for, which a refusal naming it says.  A ``None`` placeholder
+``parse`` left out of the helper that it still reads and binds on some paths only (a layer's ``cache =
+None``, set in training mode alone) is bound to None first, as Python has it; of the values the call
+unpacks (``out, cache = layer(x)``), a name the caller never reads given a name of the helper's is left
+unbound.
 """
 
 import ast
@@ -61,6 +65,7 @@ def inlined(forward, name, helper=None):
     body = _body(helper.func)
     if body is None:
         return None
+    body = _placeholders_kept(helper, body)
     params = {a.arg for a in forward.func.args.args}
     helper_locals = _locals(helper.func)
     free = names_of(helper.func) - helper_locals
@@ -76,13 +81,14 @@ def inlined(forward, name, helper=None):
     func.written_out = dict(getattr(forward.func, "written_out", {}))  # new name -> the helper's name
     func = hoisted(func, name)  # (a call inside an expression given a statement of its own first: ``hoist``)
     used = names_of(func) | params | free
+    caller_reads = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Store)}
     ok, found = True, False
 
     def each(stmt):
         nonlocal ok, found
         call = _call_of(stmt, name)
         written = None if call is None else _written(stmt, call, helper.func, body, helper_locals, used,
-                                                     func.written_out)
+                                                     func.written_out, caller_reads)
         if written is None and (call is not None or _mentions(stmt, name)):
             ok = False  # a call inside an expression, a test, or the function passed as a value
         found = found or written is not None
@@ -97,6 +103,21 @@ def inlined(forward, name, helper=None):
                                                                   if n in free}},
                                literals={**forward.literals, **{n: v for n, v in helper.literals.items()
                                                                 if n in free}})
+
+
+def _placeholders_kept(helper, body):
+    """``body`` with each placeholder ``parse`` left out of the helper (``out, cache = None, None``) that it
+    still reads (``return out, cache``, on a path that sets no cache) and binds on some paths only bound to
+    None first, as Python binds it: written into a caller, a name unbound on a path would be a read that
+    raises there."""
+    read = {n.id for stmt in body for n in walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    bound = {n.id for stmt in body if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign))
+             for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
+             for n in walk(target) if isinstance(n, ast.Name)}  # (at the top level: bound on every path)
+    kept = [name for name in sorted(helper.placeholders, key=lambda n: (helper.placeholders[n], n))
+            if name in read and name not in bound]
+    return [ast.fix_missing_locations(ast.copy_location(
+        ast.Assign([ast.Name(name, ast.Store())], ast.Constant(None)), body[0])) for name in kept] + body
 
 
 def _one_return(helper):
@@ -265,7 +286,7 @@ def _mentions(node, name):
     return any(isinstance(n, ast.Name) and n.id == name for item in nodes for n in walk(item))
 
 
-def _written(stmt, call, helper, body, helper_locals, used, written_out):
+def _written(stmt, call, helper, body, helper_locals, used, written_out, caller_reads=None):
     """The statements doing what ``stmt`` (holding ``call``) does, the helper's body written out; None
     where the call does not bind its parameters plainly."""
     bound = bound_arguments(call, helper)
@@ -321,13 +342,30 @@ def _written(stmt, call, helper, body, helper_locals, used, written_out):
     else:
         last = tree_copy(stmt)
         last.value = value
-        lines.append(last)
+        lines.append(_unread_left_out(last, caller_reads))
     for line in lines:  # at the call's place: errors point at the caller's line
         for node in walk(line):
             if isinstance(node, (ast.expr, ast.stmt)):
                 ast.copy_location(node, stmt)
                 node.end_lineno, node.end_col_offset = stmt.end_lineno, stmt.end_col_offset
     return lines
+
+
+def _unread_left_out(stmt, caller_reads):
+    """``o, c = (out_g, cache_g)`` without the names the caller never reads given names the helper made
+    (``o = out_g``, its cache left out: a cache the helper sets on some paths only, None on the others, as a
+    layer in training mode makes it); as it is otherwise."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Tuple)
+            and isinstance(stmt.value, ast.Tuple) and len(stmt.targets[0].elts) == len(stmt.value.elts)
+            and all(isinstance(t, ast.Name) for t in stmt.targets[0].elts)):
+        return stmt
+    pairs = [(t, v) for t, v in zip(stmt.targets[0].elts, stmt.value.elts)
+             if t.id in caller_reads or not isinstance(v, ast.Name)]
+    if not pairs or len(pairs) == len(stmt.value.elts):
+        return stmt
+    if len(pairs) == 1:
+        return ast.Assign([pairs[0][0]], pairs[0][1])
+    return ast.Assign([ast.Tuple([t for t, _ in pairs], ast.Store())], ast.Tuple([v for _, v in pairs], ast.Load()))
 
 
 def _returned_local(stmt, value, lines, own):

@@ -3362,3 +3362,37 @@ def test_the_variance_of_one_row_with_ddof_has_a_zero_gradient_not_a_division_by
     '''
     with np.errstate(all="ignore"):
         assert_right(source, [np.array([[0.3, -0.5, 0.8]])])
+
+
+# --- layers whose cache one mode builds, called by a function of arrays ------------------
+
+LAYER_IN_A_MODE = '''
+import numpy as np
+
+def scaled_layer(x: "N, D", w: "D, M", cfg):
+    out, cache = None, None
+    mode = cfg.get("mode", "train")
+    h1 = np.full((3, 5), 0.5)
+    if mode == "train":
+        cache = (w, x)
+    if mode == "train":
+        h = h1
+    else:
+        h = np.tanh(x.dot(w))
+    out = h
+    return out, cache
+
+def f(x: "N, D", w: "D, M", cfg):
+    o, c = scaled_layer(x, w, cfg)
+    return o
+'''
+
+
+@pytest.mark.parametrize("mode", ["train", "test"])
+def test_a_layer_written_into_its_caller_keeps_the_mode_building_no_cache(mode):
+    """The layer, written into its caller, left its ``cache = None`` out: unbound in test mode, the read
+    of it taken for one raising there, so the test mode's gradient (through tanh) was left out entirely.
+    (The caller hands ``cfg`` on whole to the layer, which reads it as settings: settings here too.)"""
+    rng = np.random.default_rng(41)
+    assert_right(LAYER_IN_A_MODE, [rng.normal(size=(3, 4)), rng.normal(size=(4, 5))],
+                 rng.normal(size=(3, 5)), settings={"cfg": {"mode": mode}})
