@@ -1593,8 +1593,9 @@ def _rounding_decides(backward, program, douts, k, j, got):
     for scale in (1e-9, 1e-9, 1e-7):
         moved = _copy(program.args)
         for i, (name, x) in enumerate(zip(program.params, moved)):
-            if program.shapes[name] is int:
-                continue
+            if program.shapes.get(name) is int or not isinstance(x, (float, np.ndarray)) or \
+                    isinstance(x, np.ndarray) and x.dtype.kind != "f":
+                continue  # (integers, labels, masks, settings: not moved)
             if isinstance(x, np.ndarray):
                 x += scale * (1.0 + np.abs(x)) * rng.standard_normal(x.shape)
             else:

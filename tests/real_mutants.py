@@ -1114,7 +1114,9 @@ def build(seed, index):
 
 
 def check(program, timeout=None):
-    """``fuzz_programs.check``, or for a layer returning ``(out, cache)`` the same checks on its backward."""
+    """``fuzz_programs.check``, or for a layer returning ``(out, cache)`` the same checks on its backward,
+    then (where that is right) on the backward of a function of the arrays calling the layer (``as_arrays``),
+    at the inputs and, for a layer reading a mode, in the other mode (whose path may build no cache)."""
     if not program.layer:
         outcome = fuzz_programs.check(program, timeout=timeout)
     else:
@@ -1123,10 +1125,51 @@ def check(program, timeout=None):
                 outcome = _check_layer(program)
         except fuzz_programs._Timeout as exc:
             outcome = Outcome("crashed", f"{program.describe()}\n\ntimeout: {exc}", "timeout")
+        for variant in as_arrays(program) if outcome.kind == "ok" else ():
+            found = fuzz_programs.check(variant, timeout=timeout)
+            if found.kind in ("wrong", "crashed"):
+                return Outcome(found.kind, "# the layer called by a function of its arrays:\n" + found.message,
+                               "as arrays: " + (found.category or ""))
     if outcome.kind == "crashed" and outcome.category == "backward raises ValueError" and \
             "changes shape in this loop" in outcome.message and "regenerate it with the shapes given" in outcome.message:
         return Outcome("refused", outcome.message)  # shape-generic code refusing, as documented, other ranks
     return outcome
+
+
+def as_arrays(program):
+    """For a layer ``f`` returning ``(out, cache)``: the programs ``f`` of the same parameters (annotations and
+    docstring too) calling the layer, renamed ``f_layer``, and returning its outputs alone, whose backward takes
+    the arrays; at the layer's inputs, and where it reads a mode (a ``mode`` string, or a dict's ``"mode"``)
+    at the other mode too."""
+    tree = ast.parse(program.source)
+    layer = next((node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == "f"), None)
+    returned = [node.value for node in ast.walk(layer) if isinstance(node, ast.Return)] if layer else []
+    if not returned or not all(isinstance(value, ast.Tuple) and len(value.elts) == len(returned[0].elts)
+                               for value in returned) or any(arg.arg == "f_layer" for arg in layer.args.args):
+        return []
+    outs = [f"o{k}" for k in range(len(returned[0].elts) - 1)]
+    lines = program.source.splitlines()
+    head = "\n".join(lines[layer.lineno - 1:layer.body[0].lineno - 1])  # the def line(s)
+    doc = ast.get_docstring(layer, clean=False)
+    params = ", ".join(arg.arg for arg in layer.args.args)
+    wrapper = head + "\n" + (f'    """{doc}"""\n' if doc is not None else "") + \
+        f"    {', '.join(outs)}, cache = f_layer({params})\n    return {', '.join(outs)}\n"
+    renamed = program.source.replace("def f(", "def f_layer(", 1).rstrip() + "\n\n\n" + wrapper
+    made = [program.with_source(renamed)]
+
+    def other(value):
+        if isinstance(value, str) and value in ("train", "test"):
+            return "test" if value == "train" else "train"
+        if isinstance(value, dict) and value.get("mode") in ("train", "test"):
+            return dict(value, mode=other(value["mode"]))
+        return value
+    flipped = [other(a) for a in program.args]
+    if any(a is not b for a, b in zip(flipped, program.args)):
+        made.append(RealProgram(renamed, program.param_specs, flipped, program.how, program.shapes,
+                                program.dout_seed, program.none_output, program.idiom, program.mutations, False))
+    for variant in made:
+        variant.layer = False
+    return made
 
 
 def _frozen(value):

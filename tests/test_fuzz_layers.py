@@ -52,3 +52,21 @@ def test_the_layer_oracle_catches_a_write_into_a_dict_in_the_cache(monkeypatch):
         "    return dx", "    cfg['mode'] = 'test'\n    return dx"))
     outcome = real_mutants.check(program)
     assert outcome.kind == "wrong" and outcome.category == "backward writes into the cache", outcome.message
+
+
+def test_a_layer_reading_a_mode_is_checked_as_a_function_of_its_arrays_in_both_modes():
+    """``real_mutants.as_arrays``: the layer renamed, called by a function of the same parameters returning
+    its output alone (whose backward takes the arrays), at the inputs' mode and the other one."""
+    source = real_mutants.HEADER + ("def f(x, cfg):\n    mode = cfg['mode']\n    cache = None\n"
+                                    "    if mode == 'train':\n        cache = (x, cfg)\n"
+                                    "    out = np.tanh(x) if mode == 'train' else x * 3.0\n    return out, cache\n")
+    params = [real_mutants.Param("x:3,4"), real_mutants.Param("cfg:cfg")]
+    args = real_mutants.draw_inputs(real_mutants.random.Random(0), params)
+    args[1] = dict(args[1], mode="train")
+    program = real_mutants.RealProgram(source, params, args, "shapes=", {"x": "3, 4"}, 0, None, "test", [], True)
+    variants = real_mutants.as_arrays(program)
+    assert [v.args[1]["mode"] for v in variants] == ["train", "test"]
+    assert all("def f_layer(x, cfg):" in v.source and "o0, cache = f_layer(x, cfg)" in v.source and not v.layer
+               for v in variants)
+    assert all(real_mutants.fuzz_programs.check(v).kind == "ok" for v in variants)
+    assert real_mutants.check(program).kind == "ok"
