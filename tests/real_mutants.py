@@ -37,7 +37,8 @@ magnitude 0.3 to 1.2, away from the kinks of ``relu``, ``abs`` and ties of maxim
 and ``dout`` left alone, the same text twice), and for layers returning ``(out, cache)`` the
 same checks on ``<name>_backward(dout, cache)``, the cache left alone too.  A shape-generic
 backward stopping with the ``ValueError`` of its loop guards (a carried value changing shape
-at ranks the code was not written for) counts as refused: that is its documented refusal.
+at ranks the code was not written for), or with the ``TypeError`` of its rank checks (written for numbers
+or ranks the samples allowed, given others), counts as refused: that is its documented refusal.
 """
 
 import ast
@@ -1118,21 +1119,30 @@ def check(program, timeout=None):
     then (where that is right) on the backward of a function of the arrays calling the layer (``as_arrays``),
     at the inputs and, for a layer reading a mode, in the other mode (whose path may build no cache)."""
     if not program.layer:
-        outcome = fuzz_programs.check(program, timeout=timeout)
-    else:
-        try:
-            with fuzz_programs._timeout(timeout):
-                outcome = _check_layer(program)
-        except fuzz_programs._Timeout as exc:
-            outcome = Outcome("crashed", f"{program.describe()}\n\ntimeout: {exc}", "timeout")
-        for variant in as_arrays(program) if outcome.kind == "ok" else ():
-            found = fuzz_programs.check(variant, timeout=timeout)
-            if found.kind in ("wrong", "crashed"):
-                return Outcome(found.kind, "# the layer called by a function of its arrays:\n" + found.message,
-                               "as arrays: " + (found.category or ""))
+        return _documented(fuzz_programs.check(program, timeout=timeout))
+    try:
+        with fuzz_programs._timeout(timeout):
+            outcome = _documented(_check_layer(program))
+    except fuzz_programs._Timeout as exc:
+        outcome = Outcome("crashed", f"{program.describe()}\n\ntimeout: {exc}", "timeout")
+    for variant in as_arrays(program) if outcome.kind == "ok" else ():
+        found = _documented(fuzz_programs.check(variant, timeout=timeout))
+        if found.kind in ("wrong", "crashed"):
+            return Outcome(found.kind, "# the layer called by a function of its arrays:\n" + found.message,
+                           "as arrays: " + (found.category or ""))
+    return outcome
+
+
+def _documented(outcome):
+    """``outcome``, or refused where a shape-generic backward stopped as documented: with the ``ValueError``
+    of its loop guards (a carried value changing shape at other ranks) or the ``TypeError`` of its rank
+    checks (written for numbers, or the ranks the samples allowed, given others)."""
     if outcome.kind == "crashed" and outcome.category == "backward raises ValueError" and \
             "changes shape in this loop" in outcome.message and "regenerate it with the shapes given" in outcome.message:
-        return Outcome("refused", outcome.message)  # shape-generic code refusing, as documented, other ranks
+        return Outcome("refused", outcome.message)
+    if outcome.kind == "crashed" and outcome.category == "backward raises TypeError" and \
+            "generate it with their shapes given" in outcome.message:
+        return Outcome("refused", outcome.message)
     return outcome
 
 
