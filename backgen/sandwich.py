@@ -717,16 +717,15 @@ def _callee_shapes(forward, body, calls, shapes):
             reshaped = set()  # (x of (N, d_1, ..., d_k), read as (N, D): of any rank from two up)
             docstring_shapes(helper.func, reshaped)
             call = next(c for c in calls if c.value.func.id == name)
-            if _other_shapes(forward, name, given, {p: s for p, s in declared.items() if p not in reshaped}, call,
-                             spec_of):  # (batchnorm_forward(x.T, gamma.T, ...)): written for these shapes, all
+            if _other_shapes(given, {p: s for p, s in declared.items() if p not in reshaped}):
+                # (batchnorm_forward(x.T, gamma.T, ...)): written for these shapes, all of them
                 each.append({p: spec_of(v) for p, v in given.items() if spec_of(v) is not None})
-                _refuse_unnamed(forward, name, given, declared, call, spec_of, each[-1])
+                _refuse_unnamed(forward, name, given, declared, call, each[-1])
                 continue
             each.append({p: spec_of(v) for p, v in given.items() if p not in declared and spec_of(v) is not None})
         if each and all(e == each[0] for e in each) and each[0]:
             found[name] = each[0]
-        elif any(_other_shapes(forward, name, dict(zip(names, args), **kwargs), declared, None, spec_of)
-                 for args, kwargs in runs):
+        elif any(_other_shapes(dict(zip(names, args), **kwargs), declared) for args, kwargs in runs):
             raise forward.error(f"{name}() is called here with arrays of other shapes than it declares, and of "
                                 f"other shapes at another call: backgen writes a backward of {name}() for one "
                                 "set of shapes; call it alike, or decorate "
@@ -735,7 +734,7 @@ def _callee_shapes(forward, body, calls, shapes):
     return found
 
 
-def _refuse_unnamed(forward, name, given, declared, call, spec_of, named):
+def _refuse_unnamed(forward, name, given, declared, call, named):
     """Refuses a layer called with arrays of other shapes than it declares where the sandwich's sizes do not
     name one of them (``named``: those they name): its backward, written for the shapes it is given, needs
     each named."""
@@ -750,11 +749,11 @@ def _refuse_unnamed(forward, name, given, declared, call, spec_of, named):
                                 call)
 
 
-def _other_shapes(forward, name, given, declared, call, spec_of):
-    """Whether a layer is called, at the sandwich's sample arrays, with an array of a shape its own
-    declaration does not give (``batchnorm_forward(x.T, gamma.reshape(-1, 1), ...)`` of a layer declaring
-    gamma ``(D,)``): its backward is then written for the shapes it is called with (``spec_of``: a sample
-    value's shape in the sandwich's names of its sizes, or None)."""
+def _other_shapes(given, declared):
+    """Whether a layer is called, at the sandwich's sample arrays (``given``, by parameter), with an array of
+    a shape its own declaration (``declared``) does not give (``batchnorm_forward(x.T, gamma.reshape(-1, 1),
+    ...)`` of a layer declaring gamma ``(D,)``): its backward is then written for the shapes it is called
+    with."""
     import numpy as np
 
     sizes = {}

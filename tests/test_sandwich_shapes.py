@@ -87,9 +87,28 @@ def _layer_check(source, name, args, settings):
     got = generated[name.replace("_forward", "_backward")](dout.copy(), cache)
     want = finite_differences(lambda *a: forward(*[v.copy() for v in a], dict(settings))[0], list(args),
                               range(len(args)), [dout])
+    _assert_each_close(got, want)
+
+
+def _assert_each_close(got, want):
+    """Each gradient of ``got`` of the shape and, to 1e-5, the values of ``want``'s."""
+    assert len(got) == len(want)
     for g, w in zip(got, want):
         assert np.shape(g) == np.shape(w)
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
+
+
+def _through_the_command_line(folder, source):
+    """The namespaces of ``source``, written as a file into ``folder``, and of the module the command line
+    writes from it (its text under ``__text__``)."""
+    path = folder / "layers.py"
+    path.write_text(source)
+    out = folder / "layers_backward.py"
+    assert cli.main([str(path), "-o", str(out)]) == 0
+    forward, backward = {}, {"__text__": out.read_text()}
+    exec(compile(path.read_text(), str(path), "exec"), forward)
+    exec(compile(out.read_text(), str(out), "exec"), backward)
+    return forward, backward
 
 
 @pytest.mark.parametrize("size", [(4, 5), (5, 5)])
@@ -142,13 +161,7 @@ def test_a_layer_called_with_other_shapes_at_each_of_two_calls_is_refused():
 def test_the_file_holds_the_layers_own_backward_and_the_one_written_for_its_caller(tmp_path):
     """The command line writes batchnorm_backward (for the shapes batchnorm_forward declares) and
     batchnorm_backward_for_layernorm (for those the layer norm hands it): each right for its own."""
-    path = tmp_path / "norms.py"
-    path.write_text(BATCHNORM.format(doc=DECLARED) + LAYERNORMS["inline"])
-    out = tmp_path / "norms_backward.py"
-    assert cli.main([str(path), "-o", str(out)]) == 0
-    forward, backward = {}, {}
-    exec(compile(path.read_text(), str(path), "exec"), forward)
-    exec(compile(out.read_text(), str(out), "exec"), backward)
+    forward, backward = _through_the_command_line(tmp_path, BATCHNORM.format(doc=DECLARED) + LAYERNORMS["inline"])
     rng = np.random.default_rng(6)
     x, gamma, beta = rng.normal(size=(5, 5)), rng.normal(size=5), rng.normal(size=5)
     for name, settings in [("batchnorm", {"mode": "train"}), ("layernorm", {"eps": 1e-5})]:
@@ -157,9 +170,7 @@ def test_the_file_holds_the_layers_own_backward_and_the_one_written_for_its_call
         got = backward[f"{name}_backward"](dout.copy(), cache)
         want = finite_differences(lambda *a: forward[f"{name}_forward"](*[v.copy() for v in a], dict(settings))[0],
                                   [x, gamma, beta], range(3), [dout])
-        for have, expected in zip(got, want):
-            assert np.shape(have) == np.shape(expected)
-            np.testing.assert_allclose(have, expected, rtol=1e-5, atol=1e-7)
+        _assert_each_close(got, want)
 
 
 CLASHING = '''
@@ -184,13 +195,7 @@ def test_a_layer_written_for_its_callers_shapes_beside_its_own(tmp_path):
     """The file's scale_backward (for every shape) and the one col_scale_backward calls (for g of shape
     (N, 1)) were one name: the module kept one, and scale_backward returned dg of shape (N, 1) for a g of
     shape (D,)."""
-    path = tmp_path / "clashing.py"
-    path.write_text(textwrap.dedent(CLASHING))
-    out = tmp_path / "clashing_backward.py"
-    assert cli.main([str(path), "-o", str(out)]) == 0
-    forward, backward = {}, {}
-    exec(compile(path.read_text(), str(path), "exec"), forward)
-    exec(compile(out.read_text(), str(out), "exec"), backward)
+    forward, backward = _through_the_command_line(tmp_path, textwrap.dedent(CLASHING))
     rng = np.random.default_rng(2)
     x = rng.normal(size=(4, 3))
     for name, g in [("scale", rng.normal(size=3)), ("col_scale", rng.normal(size=4))]:
@@ -199,10 +204,8 @@ def test_a_layer_written_for_its_callers_shapes_beside_its_own(tmp_path):
         got = backward[f"{name}_backward"](dout.copy(), cache)
         want = finite_differences(lambda a, b: forward[f"{name}_forward"](a.copy(), b.copy())[0], [x, g],
                                   range(2), [dout])
-        for have, expected in zip(got, want):
-            assert np.shape(have) == np.shape(expected)
-            np.testing.assert_allclose(have, expected, rtol=1e-5, atol=1e-7)
-    assert "scale_backward_for_col_scale(dout, cache)" in out.read_text()
+        _assert_each_close(got, want)
+    assert "scale_backward_for_col_scale(dout, cache)" in backward["__text__"]
 
 
 def test_layers_declaring_any_rank_serve_a_sandwich_declaring_its_shapes():
