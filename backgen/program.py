@@ -17,6 +17,7 @@ backgen is reported as one too (``guarded``).
 """
 
 import ast
+import contextvars
 import copy
 import dataclasses
 import functools
@@ -674,6 +675,10 @@ def _default_numbers_checked(forward, shapes, result):
     return dataclasses.replace(result, main=dataclasses.replace(main, numbers=main.numbers + tuple(floats)))
 
 
+_EVERY_IF_UNMERGED = contextvars.ContextVar("every_if_unmerged", default=False)  # (``program``'s ``unmerged``
+# for the forward and every helper: shape-generic code written alike at every sample rank)
+
+
 def _shape_free_of(forward, wrt, shapes, needed, user_cache, splitting, split=False):
     """``_shape_free`` of ``forward`` as it is; with ``splitting``, ``_Resplit`` where a sample finds a
     value of a shape of its own on each path of a branch of the function whose tail can be split.
@@ -698,7 +703,18 @@ def _shape_free_of(forward, wrt, shapes, needed, user_cache, splitting, split=Fa
     def asked(reason, where=None):
         return shapes_needed(forward, forward.func.name, needed.unknown, reason, where)
     try:
-        return write_shape_free(forward, needed.unknown, declared_shapes(forward, shapes), attempt, asked)
+        try:
+            return write_shape_free(forward, needed.unknown, declared_shapes(forward, shapes), attempt, asked)
+        except BackgenError as refusal:
+            if not getattr(refusal, "ranks_differ", False) or _EVERY_IF_UNMERGED.get():
+                raise
+            token = _EVERY_IF_UNMERGED.set(True)  # (the samples' codes differing, perhaps by their names alone:
+            try:  # a value each path of an if sets, of two shapes at some ranks, is named apart at those only)
+                return write_shape_free(forward, needed.unknown, declared_shapes(forward, shapes), attempt, asked)
+            except BackgenError:
+                raise refusal from None
+            finally:
+                _EVERY_IF_UNMERGED.reset(token)
     except BackgenError as refusal:
         if source.imports_numpy(forward.lines) or shapes or \
                 any(re.search(r"\b(np|numpy)\s*\.", line) for line in forward.lines):
@@ -754,6 +770,7 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     backward keeps the chain rule's ``0 * nan`` out there as the caller's does (``nan_data``).
     """
     registry = {} if registry is None else registry
+    unmerged = unmerged or _EVERY_IF_UNMERGED.get()
     packing = ()
     if not chain:  # lists of tuples of arrays: a parameter per array
         forward = _none_tests_decided(forward, _nones(forward, args),  # (if bs is not None: in a loop over

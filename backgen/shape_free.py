@@ -1303,7 +1303,9 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
         raise deferred or samples.paths_differ or needed(samples.failure)
     written = _one_text(results)
     if written is None:
-        raise needed("the backward backgen writes depends on the ranks of the arrays")
+        error = needed("the backward backgen writes depends on the ranks of the arrays")
+        error.ranks_differ = True  # (its names alone may differ: ``program`` tries every if's names unmerged)
+        raise error
     written = _numbers_checked(forward.func, written, numbers)
     integers = tuple(n for n in integers if n in written.main.params and n not in written.main.numbers)
     return dataclasses.replace(written, main=dataclasses.replace(written.main, integers=integers)) if integers \

@@ -157,11 +157,13 @@ def dropout_forward(x, dropout_param, mask):
     'batchnorm_forward(a, gamma, beta, bn_param={"mode": "train"})',
     'batchnorm_forward(a, gamma, beta, dict(mode="train"))',
 ], ids=["display", "entries read by get", "by keyword", "dict call"])
-def test_a_display_handed_to_a_helper_writing_into_it(call):
-    """(The batch norm's backward, given the arrays, follows both its modes, whose code differs by the ranks
-    of the arrays: the shapes are given.)"""
+@pytest.mark.parametrize("signature", ['x: "N, K", w: "K, D", gamma: "D", beta: "D", m: float, mask: "N, D"',
+                                       "x, w, gamma, beta, m, mask"], ids=["shapes", "shape-generic"])
+def test_a_display_handed_to_a_helper_writing_into_it(call, signature):
+    """(The batch norm's backward, given the arrays, follows both its modes; without shapes, a value each mode
+    sets is of one shape at some sample ranks and of two at others: named apart at every rank.)"""
     source = BATCHNORM + f'''
-def f(x: "N, K", w: "K, D", gamma: "D", beta: "D", m: float, mask: "N, D"):
+def f({signature}):
     a = x @ w
     an, bn_cache = {call}
     out, do_cache = dropout_forward(an, {{"p": 0.5, "mode": "train"}}, mask)
