@@ -282,18 +282,21 @@ class FlowReverser:
         (``next_hs.append(next_h)``) and restored by the backward (``next_h = next_hs.pop()``), as a
         hand-written backward reads its cache.  Only operations every iteration runs (at the top
         of the loop body) are kept; views, indexing and number arithmetic are recomputed (and
-        everything, in a loop of ``uncached``: one the forward pass would run only to keep values).  ``shaped``
+        everything, in a loop of ``uncached``: one the forward pass would run only to keep values; none after
+        an ``if`` that may break, which the iteration leaving the loop does not run).  ``shaped``
         (values the backward reads only for their shape) comes back without those the replay
         computes something from: those are kept whole."""
         if getattr(self, "recompute", False):
             self.hoisted_into[id(loop)] = []
             return (), frozenset(shaped)
         needed, cached, inner = set(read), [], []
-        for item in reversed(loop.body):
+        first_break = next((k for k, item in enumerate(loop.body) if _may_break(item)), len(loop.body))
+        for position, item in reversed(list(enumerate(loop.body))):
             if isinstance(item, ir.Op):
                 if synthetic(item) or item.target not in needed:
                     continue
-                if (self.costly(item) or item.target in shaped) and id(loop) not in self.uncached:
+                if (self.costly(item) or item.target in shaped) and id(loop) not in self.uncached and \
+                        position < first_break:  # (after an if that may break: not run by every iteration)
                     cached.append(item.target)
                 else:
                     needed |= item.reads()
@@ -732,6 +735,14 @@ def _fills(line, lists):
         return False
     name = line.source.split(" = []")[0] if line.source.endswith(" = []") else line.source.split(".append(")[0]
     return name in lists and (line.source == f"{name} = []" or line.source.startswith(f"{name}.append("))
+
+
+def _may_break(item):
+    """Whether the loop body's ``item`` may leave the loop (an ``if`` breaking, or holding one that does; a
+    loop inside it breaks out of itself alone)."""
+    if not isinstance(item, ir.If):
+        return False
+    return item.breaks or any(_may_break(inner) for inner in item.body + item.orelse)
 
 
 def _with_saves(body, cached, shapes):

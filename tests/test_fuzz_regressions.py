@@ -5906,3 +5906,28 @@ def test_a_conditional_expression_giving_a_parameter_or_a_new_array_then_written
     '''
     assert_right(source, [np.array([0.3, -0.7, 0.5, 1.1]), c])
     assert_right(source.replace("def f(x, c)", "def f(x: '4', c: float)"), [np.array([0.3, -0.7, 0.5, 1.1]), c])
+
+
+@pytest.mark.parametrize("bound", [63.9, -100.0])
+def test_a_value_set_after_an_if_that_breaks_is_not_kept_by_the_iteration_that_breaks(bound):
+    """``b = b_3`` after ``if ...: break`` runs in the iterations that go on only: the forward kept the shape of
+    ``b`` there, and the backward took one for every iteration (``pop from empty list``) where one broke."""
+    source = f'''
+    import numpy as np
+
+    def f(X: "3, 1", W: "1, 4", Y: "3, 4"):
+        Y = Y * 0.5 + W
+        a = np.linalg.norm(Y) - Y * W
+        a += np.abs(a)
+        for i in reversed(range(2)):
+            b = a
+            b[-3] -= a if np.sum(np.prod(Y, axis=-1)) < 2.5 else (i + 1.0)
+            if np.sum(a) < {bound}:
+                break
+        return a * (Y * b)
+    '''
+    X = np.array([[0.59], [0.660731], [0.521462]])
+    W = np.array([[0.692193, 1.142924, 0.343655, 1.184386]])
+    Y = np.array([[-1.055117, -1.095848, 0.906579, 1.07731], [0.608041, 0.998772, 0.659503, 0.740234],
+                  [0.760965, 0.511696, 0.412427, 0.473158]])
+    assert_right(source, [X, W, Y], np.random.default_rng(7).normal(size=(3, 4)))
