@@ -286,7 +286,7 @@ def _mentions(node, name):
     return any(isinstance(n, ast.Name) and n.id == name for item in nodes for n in walk(item))
 
 
-def _written(stmt, call, helper, body, helper_locals, used, written_out, caller_reads=None):
+def _written(stmt, call, helper, body, helper_locals, used, written_out, caller_reads):
     """The statements doing what ``stmt`` (holding ``call``) does, the helper's body written out; None
     where the call does not bind its parameters plainly."""
     bound = bound_arguments(call, helper)

@@ -2889,22 +2889,18 @@ def _handed_settings(forward, own):
     if not params or func in _SETTINGS_ASKED.get():
         return frozenset()
     stored = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-    handed = {}  # parameter -> [(helper, position or keyword)]
-    for node in walk(func):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers \
-                and node.func.id not in stored:
-            for k, arg in enumerate(node.args):
-                if isinstance(arg, ast.Name) and arg.id in params:
-                    handed.setdefault(id(arg), (arg.id, node.func.id, k))
-            for keyword in node.keywords:
-                if keyword.arg is not None and isinstance(keyword.value, ast.Name) and keyword.value.id in params:
-                    handed.setdefault(id(keyword.value), (keyword.value.id, node.func.id, keyword.arg))
-    if not handed:
-        return frozenset()
-    loads = {}
+    handed, loads = {}, {}  # id of an argument naming a parameter -> (it, helper, place); parameter -> ids of its reads
     for node in walk(func):
         if isinstance(node, ast.Name) and node.id in params and isinstance(node.ctx, ast.Load):
             loads.setdefault(node.id, []).append(id(node))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers \
+                and node.func.id not in stored:
+            places = list(enumerate(node.args)) + [(k.arg, k.value) for k in node.keywords if k.arg is not None]
+            for at, arg in places:
+                if isinstance(arg, ast.Name) and arg.id in params:
+                    handed.setdefault(id(arg), (arg.id, node.func.id, at))
+    if not handed:
+        return frozenset()
     token = _SETTINGS_ASKED.set(_SETTINGS_ASKED.get() | {func})
     try:
         found = set()
