@@ -2050,7 +2050,7 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                 fitted = dataclasses.replace(result, coinciding=_coinciding(fixed, specs, forward.func))
                 return _with_sample_shapes(fitted, examples(fitted, specs, fixed=fixed), _unrecorded(functions),
                                            probe_body, helper, integers, sampled=True, settings=settings)
-            if getattr(first, "varying_shape", None) == "loop" and _runs(result, args, functions):
+            if getattr(first, "varying_shape", None) == "loop" and _runs(result, args, functions, probe_body):
                 raise first from None  # (the forward runs at the declared sizes, where a value the loop carries
                 # changes shape: no sizes the code asks for, which would hide that change and write a
                 # backward for them alone, nx.shape equal to h.shape)
@@ -2062,10 +2062,12 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
     return _with_sample_shapes(result, args, functions, probe_body, helper, also=also, selections=selections, exact=True)
 
 
-def _runs(staged, args, functions):
-    """Whether the staged forward runs to its end on the sample inputs ``args``."""
+def _runs(staged, args, functions, probe_body=None):
+    """Whether the staged forward runs to its end on the sample inputs ``args`` (``probe_body`` run
+    instead of its body where given: its calls routed through ``functions``)."""
+    probe = staged if probe_body is None else dataclasses.replace(staged, body=probe_body)
     try:
-        run_check(staged, args, _unrecorded(functions))
+        run_check(probe, args, _unrecorded(functions))
     except BackgenError:
         return False
     finally:

@@ -5931,3 +5931,31 @@ def test_a_value_set_after_an_if_that_breaks_is_not_kept_by_the_iteration_that_b
     Y = np.array([[-1.055117, -1.095848, 0.906579, 1.07731], [0.608041, 0.998772, 0.659503, 0.740234],
                   [0.760965, 0.511696, 0.412427, 0.473158]])
     assert_right(source, [X, W, Y], np.random.default_rng(7).normal(size=(3, 4)))
+
+
+@pytest.mark.parametrize("shift", [-1.0, 1.0])
+def test_a_loop_rebinding_a_parameter_to_a_helpers_value_of_another_shape(shift):
+    """``x`` (N, D) rebound in a loop under an if to ``relu(a)`` (N, M): at the declared sizes the walk sees
+    ``x`` change shape in the loop while the forward runs.  The check that it runs called ``affine`` by its
+    own name, which the walk's namespace routes elsewhere, so it seemed not to: sizes were fitted (D == M)
+    and the backward, written for those, raised at D != M (``zeros_like`` of the loop's end value)."""
+    source = '''
+    import numpy as np
+
+    def affine(x, w, b):
+        return x.dot(w) + b
+
+    def relu(a):
+        return np.maximum(0, a)
+
+    def f(x: "N, D", w: "D, M", b: "M"):
+        a = affine(x, w, b)
+        if b.mean() < 0.2:
+            for _k in range(1):
+                x = relu(a)
+        return x
+    '''
+    rng = np.random.default_rng(3)
+    x, w, b = rng.normal(size=(3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5) * 0.1 + shift * 0.5
+    out_shape = (3, 5) if b.mean() < 0.2 else (3, 4)
+    assert_right(source, [x, w, b], rng.normal(size=out_shape))
