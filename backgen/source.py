@@ -377,10 +377,9 @@ _ABSENT = object()
 
 def walk(node):
     """Every node of a tree, breadth first: ``ast.walk``, in its order, at half its cost."""
-    todo = collections.deque([node])
-    pop, push, tree = todo.popleft, todo.append, ast.AST
-    while todo:
-        node = pop()
+    todo = [node]  # (iterating a list as it grows: each node pushed is reached in its turn)
+    push, tree = todo.append, ast.AST
+    for node in todo:
         for name in node._fields:
             value = getattr(node, name, None)
             if value.__class__ is list:
