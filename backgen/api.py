@@ -38,14 +38,14 @@ import warnings
 
 import numpy as np
 
-from . import complexes, emit, kept_reads, keyword_reads, methods, runtime, sentinels, shape_free, source, structured, value_sized, \
+from . import complexes, emit, held_objects, kept_reads, keyword_reads, methods, runtime, sentinels, shape_free, source, structured, value_sized, \
     varargs
 from .free_arrays import closure_of, free_arrays, signature_with, values_now, with_free_arrays
 from .cache import output_roles
 from .docshapes import ANY_RANK
 from .errors import BackgenError, NoSourceError
 from .layer import layer_module, layer_names
-from .parse import SELF_CLASS, library_function, owner_class, read, settings_object, users_class, read_helper, reading_for, self_calls, source_node
+from .parse import SELF_CLASS, SELF_HELD, library_function, owner_class, read, settings_object, users_class, read_helper, reading_for, self_calls, source_node
 from .program import backward_program, declared_shapes, guarded, program
 from .reverse import recomputing, without_gradient
 from .selections import COUNTS
@@ -429,6 +429,9 @@ class Differentiable:
         self._own_methods = {}  # the object's own methods it calls, read as helpers -> what its class holds
         self._self_class = SELF_CLASS.get()  # the class those are found on: the object's (of a bound method, or
         # the first one it is called on, where its class was not bound as it was decorated)
+        self._held_types = SELF_HELD.get()  # the objects that object holds, by their classes (held_objects)
+        self._held_used = {}  # those whose methods the method calls, read as helpers -> their classes
+        self._held_callables = frozenset()  # what it calls on self that its class lacks, not read so
         own_calls = _is_method(func) and _own_calls_unbound(func)  # (self.kernel(...) of a class still being
         if _is_method(func) and not own_calls:  # defined: read, with the attributes kernel reads, at the first call)
             self._method_attributes()
@@ -454,10 +457,12 @@ class Differentiable:
     def _method_attributes(self):
         """A method's attributes of ``self`` (those of the object's own methods it calls too), read as
         parameters: the signature of the function it is then."""
-        with reading_for(self._self_class):
+        with reading_for(self._self_class, self._held_types):
             forward = read(self._func)
         self._own_methods, method = forward.own_methods, forward.func
-        self._attributes = methods.attributes(method)
+        self._held_used = dict(forward.held_objects)
+        self._held_callables = frozenset(forward.held_callables)
+        self._attributes = methods.attributes(method, self._held_used)
         if self._attributes:
             self._signature = self._call_signature = methods.signature(self._signature, method, self._attributes)
 
@@ -471,6 +476,11 @@ class Differentiable:
                 wrt = self._pending
                 if self._pending_method:  # (no object yet: the methods of the class that defines it)
                     deep(self._method_attributes, _origin(self._func))
+                    if self._held_callables:  # (self.fc1(x) of an object the object holds: its class unknown)
+                        raise self._read().error(
+                            f"{self.__qualname__}() calls self.{sorted(self._held_callables)[0]}, which objects of "
+                            f"the class hold, not the class: backgen reads what it is on the first object the "
+                            f"method's backward is called on; call that first (model.{self.__name__}.backward(...))")
                     self._pending_method = False
                 deep(lambda: self._setup(wrt), _origin(self._func))
                 del self._pending
@@ -483,7 +493,7 @@ class Differentiable:
     def _read(self, args=None):
         """The forward as read; a method reading attributes of self as the function of them it is
         (those ``args`` give integers read as those numbers)."""
-        with reading_for(self._self_class):
+        with reading_for(self._self_class, self._held_types):
             forward = read(self._func)
         if self._free:
             return with_free_arrays(forward, self._free)
@@ -786,6 +796,7 @@ class Differentiable:
         with self._setup_lock:
             if self.__dict__.get("_pending_method"):
                 self._self_class = type(args[0])
+                self._held_types = held_objects.held_types(args[0])
                 deep(self._method_attributes, _origin(self._func))
                 self._pending_method = False
 
@@ -799,6 +810,23 @@ class Differentiable:
                     f"{type(args[0]).__name__} objects (or this one) hold another {name}: backgen reads the "
                     f"methods it calls once, on the class of the object it is first called on; decorate a method "
                     f"of {type(args[0]).__name__}'s own for these")
+        now = dict(held_objects.held_types(args[0])) if self._held_used and args else {}
+        for path, cls in self._held_used.items() if args else ():
+            if now.get(path) is not cls:
+                spoken = held_objects.spoken(path)
+                raise self._read().error(
+                    f"{self.__qualname__}() calls self.{spoken}, which backgen read as an object of class "
+                    f"{cls.__name__}; this {type(args[0]).__name__} object holds "
+                    f"{getattr(now.get(path), '__name__', 'no such object')} there: backgen reads the objects "
+                    f"held once, on the first object the method is called on; decorate the method again for this "
+                    f"one (backgen.backward(obj.{self.__name__}))")
+        for path, first in held_objects.shared(args[0]).items() if self._held_used and args else ():
+            if path in self._held_used and first in self._held_used:
+                raise self._read().error(
+                    f"{self.__qualname__}() reads self.{held_objects.spoken(first)} and "
+                    f"self.{held_objects.spoken(path)}, which are one object: backgen reads what each object held "
+                    f"holds as inputs of their own, whose gradients would come back apart: hold it at one place "
+                    f"(a copy of it at the other, copy.deepcopy, where they are to be two)")
         self._ready()  # (a method calling the object's own: its attributes known once its class is)
         if self._attributes and args:  # (the object, then the method's arguments)
             args = methods.arguments(args, self._attributes)
@@ -1306,7 +1334,10 @@ class _MethodAsFunction:
         clone = copy.copy(self._instance)
         attributes = self._owner._attributes
         for attribute, value in zip(attributes, values):
-            setattr(clone, attribute, value)
+            if "." in attribute:  # (fc1.W: of a copy of the object it holds too)
+                clone = held_objects.with_value_at(clone, attribute, value)
+            else:
+                setattr(clone, attribute, value)
         return (clone,) + tuple(values[len(attributes):])
 
     def wrt_for(self, values):
@@ -2178,8 +2209,11 @@ def backward(func=None, *, wrt=None, shapes=None, recompute=False):
                         f"{type(func).__name__}, decorate the def it calls or write one calling it")
     if inspect.ismethod(func):  # backgen.backward(net.loss): the method, bound to the object as the decorator
         # on the class binds it (a classmethod: to the class)
-        with reading_for(None if isinstance(func.__self__, type) else type(func.__self__)):  # (its own methods:
-            made = Differentiable(func.__func__, wrt=wrt, shapes=shapes, recompute=recompute)  # the object's)
+        obj = func.__self__
+        with reading_for(None if isinstance(obj, type) else type(obj),
+                         () if isinstance(obj, type) else held_objects.held_types(obj)):  # (its own methods
+            made = Differentiable(func.__func__, wrt=wrt, shapes=shapes, recompute=recompute)  # and objects held:
+        # the object's)
         return made.__get__(func.__self__)
     return Differentiable(func, wrt=wrt, shapes=shapes, recompute=recompute)
 

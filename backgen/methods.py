@@ -17,6 +17,8 @@ Contract:
   ``def loss(params, reg, X, y)``, each ``self.params`` read as ``params``
   (an attribute holding an integer, as that number); lines and columns stay
   the user's, so errors point at the method.
+  An attribute of an object the object holds (``fc1.W`` of ``self.fc1.W``, ``layers.0.W`` of
+  ``self.layers[0].W``: see ``held_objects``) becomes ``fc1_W``, ``layers_0_W``.
 * ``signature(signature, func, attrs)`` is the function's signature;
   ``arguments(args, attrs)`` turns a call's ``(obj, X, y)`` into
   ``(obj.params, obj.reg, X, y)``.
@@ -29,11 +31,14 @@ import ast
 import dataclasses
 import inspect
 
+from . import held_objects
 from .source import parents as node_parents, walk, tree_copy, names_of
 
 
-def attributes(func):
-    """The attributes of ``self`` the method ``func`` (an ast.FunctionDef) only reads."""
+def attributes(func, held=()):
+    """The attributes of ``self`` the method ``func`` (an ast.FunctionDef) only reads; of an attribute of
+    ``held`` (one holding an object: ``held_objects``), the attributes of that object it reads
+    (``self.fc1.W``: ``fc1.W``)."""
     if not func.args.args or func.args.args[0].arg != "self":
         return ()
     kept_as_names(func)
@@ -48,15 +53,31 @@ def attributes(func):
             return ()
         if isinstance(node.ctx, ast.Store):
             return ()
-        found.append((getattr(read, "lineno", 0), getattr(read, "col_offset", 0), read.attr))
+        found.append((getattr(read, "lineno", 0), getattr(read, "col_offset", 0), _held_read(read, parents, held)))
     stored = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
     if "self" in stored or _writes_into_attributes(func, parents):
         return ()
-    ordered = []  # in the order the source reads them first (the walk goes breadth first)
-    for _, _, attr in sorted(found):
+    ordered = []  # in the order the source reads them first (the walk goes breadth first; reads made at one
+    for _, _, attr in sorted(found, key=lambda read: read[:2]):  # place, fc1.W, fc1.b of self.fc1(x), in turn)
         if attr not in ordered:
             ordered.append(attr)
     return tuple(ordered)
+
+
+def _held_read(read, parents, held):
+    """The attribute the read ``read`` (``self.a``) names: ``a``, or through the objects ``held`` (their
+    paths, ``held_objects``) the attribute of one of them it reaches, ``fc1.W`` of ``self.fc1.W``,
+    ``layers.0.W`` of ``self.layers[0].W``; short of an attribute, the path it reaches."""
+    prefixes = {p.rsplit(".", k)[0] for p in held for k in range(p.count(".") + 1)}
+    path, node = read.attr, read
+    while path in prefixes:
+        up = parents.get(node)
+        longer = held_objects.path_of(up) if isinstance(up, (ast.Attribute, ast.Subscript)) and \
+            up.value is node and isinstance(up.ctx, ast.Load) else None
+        if longer is None or longer not in prefixes and not (path in held and isinstance(up, ast.Attribute)):
+            break
+        path, node = longer, up
+    return path
 
 
 def kept_as_names(func):
@@ -139,7 +160,16 @@ def _writes_into_attributes(func, parents):
 def parameter_names(func, attrs):
     """``{attribute: parameter}``: the attribute's own name where the function has no such name."""
     taken = names_of(func) | {a.arg for a in func.args.args}
-    return {attr: attr if attr not in taken else f"self_{attr}" for attr in attrs}
+    names = {attr: attr if attr not in taken else f"self_{attr}" for attr in attrs if "." not in attr}
+    taken |= set(names.values()) | set(names)
+    for attr in attrs:  # an attribute of an object held (fc1.W): fc1_W
+        if "." in attr:  # (layers.0.W: layers_0_W)
+            name = attr.replace(".", "_")
+            while name in taken:
+                name = f"self_{name}"
+            names[attr] = name
+            taken.add(name)
+    return names
 
 
 def as_function(forward, attrs, counts=None):
@@ -168,6 +198,12 @@ def function_of(method, attrs, counts=None):
                 return ast.copy_location(ast.Constant(value), node)
             if isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr in names:
                 return ast.copy_location(ast.Name(names[node.attr], ast.Load()), node)
+            return self.visit_Subscript(node)
+
+        def visit_Subscript(self, node):  # (an attribute of an object held: self.layers[0].W)
+            path = held_objects.path_of(node)
+            if path is not None and "." in path and path in names:
+                return ast.copy_location(ast.Name(names[path], ast.Load()), node)
             return self.generic_visit(node)
     func = Read().visit(func)
     first = func.args.args[0]
@@ -186,4 +222,4 @@ def signature(method_signature, func, attrs):
 def arguments(args, attrs):
     """``(obj, *rest)`` as the function's arguments: the object's attributes, then the rest."""
     obj, *rest = args
-    return tuple(getattr(obj, attr) for attr in attrs) + tuple(rest)
+    return tuple(held_objects.value_at(obj, attr) for attr in attrs) + tuple(rest)

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field, replace as dataclasses_replace
 
 import numpy
 
-from . import complexes, kept_reads, objects, siblings
+from . import complexes, held_objects, kept_reads, objects, siblings
 from .methods import attribute_stores
 from . import grown_arrays, partial_calls, signature_spread, tuple_lists
 from .errors import BackgenError, NoSourceError
@@ -105,6 +105,8 @@ class Forward:
     closure: frozenset = frozenset()  # the names a live function reads from the function it is defined in
     unfollowed: dict = field(default_factory=dict)  # a class of the module the function calls, whose objects
     # backgen does not follow -> why (said where such a call is refused)
+    held_objects: dict = field(default_factory=dict)  # attribute -> class: objects a live method's object holds,
+    # whose methods it calls (self.fc1(x)), read as calls of helpers (held_objects)
     held_callables: set = field(default_factory=set)  # what a live method calls on self that its class lacks
     # (self.fc1(x), an object the instance holds): said so where refused
     function_defaults: dict = field(default_factory=dict)  # parameter -> (default's text, function's name):
@@ -167,7 +169,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
     functions (``_inline_function_defaults``).  Within a generation, a function
     read again is a copy of the first read (``kept_reads``).
     """
-    kept = kept_reads.key(func_or_source, name, filename, helper, SELF_CLASS.get())
+    kept = kept_reads.key(func_or_source, name, filename, helper, (SELF_CLASS.get(), SELF_HELD.get()))
     forward = kept_reads.found(kept, func_or_source)
     if forward is None:
         forward = _read(func_or_source, name, filename, helper)
@@ -2008,17 +2010,20 @@ def self_calls(node):
 
 
 SELF_CLASS = contextvars.ContextVar("backgen_self_class", default=None)  # (reading_for's class)
+SELF_HELD = contextvars.ContextVar("backgen_self_held", default=())  # (reading_for's held objects' classes)
 
 
 @contextlib.contextmanager
-def reading_for(cls):
+def reading_for(cls, held=()):
     """Methods read in this block find the object's own methods they call on ``cls`` (the class of the object
-    a decorated method is called on: a subclass of the one defining it), where it holds them."""
-    token = SELF_CLASS.set(cls)
+    a decorated method is called on: a subclass of the one defining it), where it holds them, and the
+    objects it holds (``held``: ``held_objects.held_types`` of it) of those classes."""
+    token, held_token = SELF_CLASS.set(cls), SELF_HELD.set(tuple(held))
     try:
         yield
     finally:
         SELF_CLASS.reset(token)
+        SELF_HELD.reset(held_token)
 
 
 def owner_class(func):
@@ -2050,6 +2055,7 @@ def _own_methods(func, forward):
     ``self`` or passing it on, a property, a method calling itself) stay calls of methods, refused where
     they are staged.  ``forward.own_methods`` gets what the class holds under each name read so: an
     object whose class (or itself) holds another there is refused by the decorator."""
+    _held_calls(func, forward)
     called = self_calls(forward.func)
     cls = owner_class(func) if called else None
     if cls is None:
@@ -2070,6 +2076,48 @@ def _own_methods(func, forward):
         cls, name, frozenset(), direct=True)) for name in called if made.get(name) is not None})
     _state_read_after(forward.func, forward.filename, forward.lines, cls, made, self_calls(forward.func))
     _calls_of_helpers(forward.func, made)
+
+
+def _held_calls(func, forward):
+    """A live method's calls of the objects its object holds (``self.fc1(x)``, ``layer(x)`` in ``for layer in
+    self.layers:``; ``SELF_HELD``) made calls of helpers, each method called (``Linear.__call__``) as the
+    function of what it reads of its object, as ``_own_methods`` reads the object's own (those it calls of
+    its own object, and of the objects that one holds, read so in turn); see ``held_objects``.
+    ``forward.held_objects`` gets the paths of the objects read so, by their classes."""
+    held = dict(SELF_HELD.get())
+    tops = {path.split(".")[0] for path in held}
+    if not any(isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "self" and
+               n.attr in tops for n in walk(forward.func)):
+        return  # (none of them read)
+    taken = names_of(forward.func) | set(func.__globals__) | \
+        set(forward.helpers) | set(BUILTINS) | {a.arg for a in forward.func.args.args}
+    made = {}  # (class, what its object holds) -> {method name: (helper name, attributes) or None}
+
+    class Reader:
+        names = set()  # the helpers made
+
+        def helper(self, cls, name, inner):
+            table = made.setdefault((cls, tuple(sorted(inner.items(), key=lambda item: item[0]))), {})
+            member = inspect.getattr_static(cls, name, None)
+            if not isinstance(member, types.FunctionType) or _library(member):
+                return None  # (a library's class, a static method or a property: not read so)
+
+            def make(called, stack):
+                if called not in table:
+                    table[called] = None if called in stack else _own_method(
+                        cls, member, called, stack, table, make, taken, forward, held=(inner, self))
+                    if table[called] is not None:
+                        self.names.add(table[called][0])
+                return table[called]
+            return make(name, frozenset())
+
+        def stored(self, cls, name):
+            return _stored_by(cls, name, frozenset())
+
+        def refuse(self, node, message):
+            raise error_at(message, forward.filename, forward.lines, node)
+    used = held_objects.rewrite(forward.func, held, Reader())
+    forward.held_objects.update({path: held[path] for path in used})
 
 
 def mangled(func, name):
@@ -2135,14 +2183,16 @@ def _state_read_after(func, filename, lines, cls, made, called):
                         filename, lines, node.func)
 
 
-def _own_method(cls, func, name, stack, made, make, taken, forward):
+def _own_method(cls, func, name, stack, made, make, taken, forward, held=None):
     """``(helper, attributes)`` of the method ``name`` of ``cls`` made a helper of ``forward`` (see
-    ``_own_methods``), or None."""
+    ``_own_methods``), or None; ``held``: of an object the object holds (``_held_calls``), ``(what that object
+    holds, the reader of those)``, its helper named for its class (``Linear_call``, ``Dense_forward``)."""
     from . import methods  # (the method's own reading of self: imported where needed)
     name_held = mangled(func, name)
     member = inspect.getattr_static(cls, name_held, None)
     target = member.__func__ if isinstance(member, staticmethod) else member
-    if not isinstance(target, types.FunctionType) or target is func or getattr(target, "__wrapped__", None) is not None:
+    if not isinstance(target, types.FunctionType) or target is func and held is None or \
+            getattr(target, "__wrapped__", None) is not None:
         return None
     try:
         node, filename, lines = _function_node(target)
@@ -2153,22 +2203,38 @@ def _own_method(cls, func, name, stack, made, make, taken, forward):
     if not isinstance(member, staticmethod):
         if not node.args.args or node.args.args[0].arg != "self":
             return None
-        inner = self_calls(node)
+        held_here = held_objects.rewrite(node, *held) if held is not None else ()  # (self.inner(x): the
+        inner = self_calls(node)  # objects it holds, read as their helpers)
         if any(make(n, stack | {name}) is None for n in sorted(inner)):
             return None
         _state_read_after(node, filename, lines, cls, made, inner)
         _calls_of_helpers(node, made)
-        if any(isinstance(n, ast.Name) and n.id == "self" for n in walk(node)):
-            attrs = methods.attributes(node)
-            if not attrs:  # (self passed on, written into: a method it stays)
-                return None
+        attrs = methods.attributes(node, held_here) if _reads_self(node) else ()  # (what it sets and then
+        if attrs:  # reads, self.output, local names now)
             node = methods.as_function(Forward(node, filename, lines, {}), attrs).func
+        elif _reads_self(node):  # (self passed on, written into: a method it stays)
+            return None
         else:
             node.args.args = node.args.args[1:]
-    helper = _method_helper(forward, target, node, filename, lines, name, cls, taken,
-                            {made[n][0]: forward.helpers[made[n][0]] for n in inner})  # (the methods it calls)
-    forward.own_methods[name_held] = member
+    called = [made[n][0] for n in inner]  # (the helpers it calls: of its own methods, and of the objects it
+    called += _helpers_named(node, held[1].names) if held is not None else []  # holds)
+    helper = _method_helper(forward, target, node, filename, lines,
+                            f"{cls.__name__}_{name.strip('_')}" if held is not None else name, cls, taken,
+                            {h: forward.helpers[h] for h in called})
+    if held is None:  # (what the object's class holds there: checked on each object the method is called on)
+        forward.own_methods[name_held] = member
     return helper, attrs
+
+
+def _reads_self(node):
+    """Whether the method's def ``node`` names ``self`` in its body."""
+    return any(isinstance(n, ast.Name) and n.id == "self" for n in walk(node))
+
+
+def _helpers_named(node, names):
+    """Those of ``names`` the def ``node`` calls."""
+    return sorted({n.func.id for n in walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                   and n.func.id in names})
 
 
 def _method_helper(forward, target, node, filename, lines, name, cls, taken, called=None):

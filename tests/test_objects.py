@@ -574,20 +574,6 @@ def test_a_method_writing_into_the_object_is_refused():
     ''', "Counter.__call__ uses self otherwise than reading its attributes")
 
 
-def test_a_decorated_method_calling_an_object_its_instance_holds_is_refused_saying_so():
-    names = imported(HEADER + DENSE + textwrap.dedent('''
-        class MLP:
-            def __init__(self, W1, b1):
-                self.fc1 = Dense(W1, b1)
-
-            def loss(self, x):
-                return np.sum(self.fc1(x) ** 2)
-    '''), "objects")
-    model = names["MLP"](_values(3, 2), _values(2))
-    with pytest.raises(backgen.BackgenError, match="fc1 is what the object holds .an object of another class"):
-        backgen.backward(model.loss).backward(_values(4, 3))
-
-
 def test_a_model_holding_a_list_of_layers_loops_over_them_written_out_per_layer():
     # self.layers = [Dense(W1, b1), Dense(W2, b2)], then for layer in self.layers: x = layer(x) (and the
     # last layer's weights read by an index, the count by len)
