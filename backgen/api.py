@@ -429,7 +429,7 @@ class Differentiable:
         self._own_methods = {}  # the object's own methods it calls, read as helpers -> what its class holds
         self._self_class = SELF_CLASS.get()  # the class those are found on: the object's (of a bound method, or
         # the first one it is called on, where its class was not bound as it was decorated)
-        self._held_types = SELF_HELD.get()  # the objects that object holds, by their classes (held_objects)
+        self._held_types = SELF_HELD.get()  # the objects that object holds: held_objects.described
         self._held_used = {}  # those whose methods the method calls, read as helpers -> their classes
         self._held_callables = frozenset()  # what it calls on self that its class lacks, not read so
         own_calls = _is_method(func) and _own_calls_unbound(func)  # (self.kernel(...) of a class still being
@@ -796,7 +796,7 @@ class Differentiable:
         with self._setup_lock:
             if self.__dict__.get("_pending_method"):
                 self._self_class = type(args[0])
-                self._held_types = held_objects.held_types(args[0])
+                self._held_types = held_objects.described(args[0])
                 deep(self._method_attributes, _origin(self._func))
                 self._pending_method = False
 
@@ -810,23 +810,10 @@ class Differentiable:
                     f"{type(args[0]).__name__} objects (or this one) hold another {name}: backgen reads the "
                     f"methods it calls once, on the class of the object it is first called on; decorate a method "
                     f"of {type(args[0]).__name__}'s own for these")
-        now = dict(held_objects.held_types(args[0])) if self._held_used and args else {}
-        for path, cls in self._held_used.items() if args else ():
-            if now.get(path) is not cls:
-                spoken = held_objects.spoken(path)
-                raise self._read().error(
-                    f"{self.__qualname__}() calls self.{spoken}, which backgen read as an object of class "
-                    f"{cls.__name__}; this {type(args[0]).__name__} object holds "
-                    f"{getattr(now.get(path), '__name__', 'no such object')} there: backgen reads the objects "
-                    f"held once, on the first object the method is called on; decorate the method again for this "
-                    f"one (backgen.backward(obj.{self.__name__}))")
-        for path, first in held_objects.shared(args[0]).items() if self._held_used and args else ():
-            if path in self._held_used and first in self._held_used:
-                raise self._read().error(
-                    f"{self.__qualname__}() reads self.{held_objects.spoken(first)} and "
-                    f"self.{held_objects.spoken(path)}, which are one object: backgen reads what each object held "
-                    f"holds as inputs of their own, whose gradients would come back apart: hold it at one place "
-                    f"(a copy of it at the other, copy.deepcopy, where they are to be two)")
+        problem = held_objects.mismatch(args[0], self._held_used, self._held_types, self._attributes) \
+            if self._held_used and args else None
+        if problem:  # (the objects this one holds are not those the backward was written for)
+            raise self._read().error(f"{self.__qualname__}() {problem}")
         self._ready()  # (a method calling the object's own: its attributes known once its class is)
         if self._attributes and args:  # (the object, then the method's arguments)
             args = methods.arguments(args, self._attributes)
@@ -1410,13 +1397,24 @@ class PartialDifferentiable:
 
 
 def _own_calls_unbound(func):
-    """Whether a method calls the object's own methods (``self._sigmoid(z)``) while its class is not bound
-    yet (decorated in the class body): the methods it calls are found on the class at the first call."""
+    """Whether a method calls the object's own methods (``self._sigmoid(z)``), or reads what the object
+    holds (``for layer in self.layers``: objects, maybe), while its class is not bound yet (decorated in
+    the class body): what it calls is found on the object at the first call."""
     try:
         node = source_node(getattr(func, "__func__", func))
     except Exception:  # noqa: BLE001 -- no source: said as the forward is read
         return False
-    return bool(self_calls(node)) and owner_class(getattr(func, "__func__", func)) is None
+    if owner_class(getattr(func, "__func__", func)) is not None:
+        return False
+    def held(n):  # (self.layers, self.fc1.W, self.layers[i]: what it holds, maybe objects)
+        if isinstance(n, (ast.For, ast.comprehension)):
+            it = n.iter.args[0] if isinstance(n.iter, ast.Call) and len(n.iter.args) == 1 else n.iter
+            return held_objects.path_of(it) not in (None, "")
+        if isinstance(n, ast.Subscript) and not (isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str)):
+            return held_objects.path_of(n.value) not in (None, "")
+        return isinstance(n, ast.Attribute) and isinstance(n.value, ast.Attribute) and \
+            held_objects.path_of(n) is not None
+    return bool(self_calls(node)) or any(held(n) for n in walk(node))
 
 
 def _classes_unbound(func):
@@ -2211,7 +2209,7 @@ def backward(func=None, *, wrt=None, shapes=None, recompute=False):
         # on the class binds it (a classmethod: to the class)
         obj = func.__self__
         with reading_for(None if isinstance(obj, type) else type(obj),
-                         () if isinstance(obj, type) else held_objects.held_types(obj)):  # (its own methods
+                         () if isinstance(obj, type) else held_objects.described(obj)):  # (its own methods
             made = Differentiable(func.__func__, wrt=wrt, shapes=shapes, recompute=recompute)  # and objects held:
         # the object's)
         return made.__get__(func.__self__)

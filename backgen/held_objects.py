@@ -8,8 +8,10 @@ Contract:
   a list or tuple attribute holding such objects alone), ``block.inner`` (held by a held object).
   ``held_types(obj)`` gives ``((path, class), ...)`` in path order for each object of a class written in
   Python (a user's layer; not an array, a number, a container, a function, a module) the live object
-  ``obj`` holds, as deep as ``DEPTH``; ``shared(obj)`` the paths naming an object another path names
-  first (``layers.2`` of ``[lin, act, lin]``) -> that path.
+  ``obj`` holds, as deep as ``DEPTH`` (``described(obj)``: with the attributes each holds of its own,
+  ``((path, class, names), ...)``); ``shared(obj)`` the paths naming an object another path names
+  first (``layers.2`` of ``[lin, act, lin]``) -> that path; ``mismatch(obj, used, first, attributes)``
+  why a later object's are not those a backward was written for (or None).
 * ``rewrite(func, held, reader)`` rewrites in place the method's def ``func`` (``held``:
   ``{path: class}``, paths from its ``self``; ``reader`` what it asks, below):
   - a loop over a list of held objects, ``for layer in self.layers:`` (``reversed(self.layers)``,
@@ -22,6 +24,8 @@ Contract:
     attributes' paths ``(a, ...)`` of the helper made of that method as the function of what it reads
     of its object (``held``: what that object holds, by paths from it), or None: backgen does not read
     it so, and ``reader.refuse(node, message)`` raises;
+  - ``isinstance(self.layers[0], Linear)`` and ``hasattr(self.layers[0], "W")`` are the constants they
+    are (``reader.known(test, class, path, argument)``), and an ``if`` testing one the branch it takes;
   - reads ``self.fc1.W`` are left for ``methods.attributes`` to read as the attribute ``fc1.W``; one of
     an attribute a method called sets (``reader.stored(cls, method)``: NNFS's ``self.activation.output``
     after ``self.activation.forward(inputs)``) is refused: the call is read as a function, no change of
@@ -49,6 +53,12 @@ def held_types(obj):
     return tuple((path, type(value)) for path, value in _held(obj))
 
 
+def described(obj):
+    """``((path, class, names), ...)``: ``held_types``, with the attributes each object holds of its own."""
+    return tuple((path, type(value), frozenset(name for name in vars(value) if isinstance(name, str)))
+                 for path, value in _held(obj))
+
+
 def shared(obj):
     """See the module's contract."""
     first, found = {}, {}
@@ -57,6 +67,37 @@ def shared(obj):
             found[path] = first[id(value)]
         first.setdefault(id(value), path)
     return found
+
+
+def mismatch(obj, used, first, attributes):
+    """Why the objects the live object ``obj`` holds are not those a method's backward was written for
+    (``used``: ``{path: class}`` of those it reads; ``first``: ``described`` of the object it was written
+    on; ``attributes``: what it reads of them, ``fc1.W``), or None where they are."""
+    now = {path: (cls, names) for path, cls, names in described(obj)}
+    then = {path: (cls, names) for path, cls, names in first}
+    for path, cls in sorted(used.items()):
+        held = now.get(path, (None, None))[0]
+        if held is not cls:
+            return (f"calls self.{spoken(path)}, which backgen read as an object of class {cls.__name__}; this "
+                    f"{type(obj).__name__} object holds {getattr(held, '__name__', 'no such object')} there: backgen "
+                    f"reads the objects held once, on the first object the method is called on; decorate the "
+                    f"method again for this one (backgen.backward(obj.method))")
+        if now[path][1] != then.get(path, (None, now[path][1]))[1]:  # (hasattr(layer, "W") decided on the first)
+            return (f"reads self.{spoken(path)}, whose attributes ({', '.join(sorted(now[path][1]))}) are not those "
+                    f"the object backgen read it on held ({', '.join(sorted(then[path][1]))}); decorate the method "
+                    f"again for this one (backgen.backward(obj.method))")
+    for path, other in shared(obj).items():
+        if path in used and other in used:
+            return (f"reads self.{spoken(other)} and self.{spoken(path)}, which are one object: backgen reads what "
+                    f"each object held holds as inputs of their own, whose gradients would come back apart: hold it "
+                    f"at one place (a copy of it at the other, copy.deepcopy, where they are to be two)")
+    for attribute in attributes:
+        try:
+            value_at(obj, attribute)
+        except (AttributeError, IndexError, TypeError):
+            return (f"reads self.{spoken(attribute)}, which this object does not hold; decorate the method again "
+                    f"for this one (backgen.backward(obj.method))")
+    return None
 
 
 def _held(obj):
@@ -217,6 +258,45 @@ def _unrolled(func, lists):
     ast.fix_missing_locations(func)
 
 
+class _Known(ast.NodeTransformer):
+    """``isinstance(self.layers[0], Linear)`` and ``hasattr(self.layers[0], "W")`` of a held object, the
+    constants they are (``reader.known(test, class, path, argument)``: True, False, or None where unknown)."""
+
+    def __init__(self, held, reader):
+        self.held, self.reader = held, reader
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id in ("isinstance", "hasattr") and len(node.args) == 2 \
+                and not node.keywords and path_of(node.args[0]) in self.held:
+            path = path_of(node.args[0])
+            value = self.reader.known(node.func.id, self.held[path], path, node.args[1])
+            if value is not None:
+                return ast.copy_location(ast.Constant(bool(value)), node)
+        return node
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Not) and isinstance(node.operand, ast.Constant) and \
+                isinstance(node.operand.value, bool):
+            return ast.copy_location(ast.Constant(not node.operand.value), node)
+        return node
+
+
+def _decided(body):
+    """``body`` with each ``if`` whose test is a boolean constant (``_Known``) replaced by the branch it takes."""
+    out = []
+    for stmt in body:
+        for field in ("body", "orelse", "finalbody"):
+            if isinstance(getattr(stmt, field, None), list) and getattr(stmt, field):
+                setattr(stmt, field, _decided(getattr(stmt, field)))
+        if isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Constant) and isinstance(stmt.test.value, bool):
+            out += stmt.body if stmt.test.value else stmt.orelse
+        else:
+            out.append(stmt)
+    return out or [ast.Pass()]
+
+
 def _read_elsewhere(func, loop, name):
     """Whether ``func`` names ``name`` outside ``loop``, but in another loop binding it as its variable."""
     bound = {id(n) for other in ast.walk(func) if isinstance(other, ast.For) and any(
@@ -255,6 +335,8 @@ def rewrite(func, held, reader):
     lists = _lists(held)
     if lists:
         _unrolled(func, lists)
+    func.body = _decided(_Known(held, reader).visit(func).body)
+    ast.fix_missing_locations(func)
     used, unread, called = set(), [], {}
 
     class Calls(ast.NodeTransformer):

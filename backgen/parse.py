@@ -2010,14 +2010,14 @@ def self_calls(node):
 
 
 SELF_CLASS = contextvars.ContextVar("backgen_self_class", default=None)  # (reading_for's class)
-SELF_HELD = contextvars.ContextVar("backgen_self_held", default=())  # (reading_for's held objects' classes)
+SELF_HELD = contextvars.ContextVar("backgen_self_held", default=())  # (reading_for's held objects)
 
 
 @contextlib.contextmanager
 def reading_for(cls, held=()):
     """Methods read in this block find the object's own methods they call on ``cls`` (the class of the object
     a decorated method is called on: a subclass of the one defining it), where it holds them, and the
-    objects it holds (``held``: ``held_objects.held_types`` of it) of those classes."""
+    objects it holds (``held``: ``held_objects.described`` of it)."""
     token, held_token = SELF_CLASS.set(cls), SELF_HELD.set(tuple(held))
     try:
         yield
@@ -2084,7 +2084,8 @@ def _held_calls(func, forward):
     function of what it reads of its object, as ``_own_methods`` reads the object's own (those it calls of
     its own object, and of the objects that one holds, read so in turn); see ``held_objects``.
     ``forward.held_objects`` gets the paths of the objects read so, by their classes."""
-    held = dict(SELF_HELD.get())
+    held = {path: cls for path, cls, _ in SELF_HELD.get()}
+    own = {path: names for path, _, names in SELF_HELD.get()}  # (the attributes each holds of its own)
     tops = {path.split(".")[0] for path in held}
     if not any(isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "self" and
                n.attr in tops for n in walk(forward.func)):
@@ -2114,10 +2115,31 @@ def _held_calls(func, forward):
         def stored(self, cls, name):
             return _stored_by(cls, name, frozenset())
 
+        def known(self, test, cls, path, argument):
+            if test == "hasattr":
+                if not isinstance(argument, ast.Constant) or not isinstance(argument.value, str):
+                    return None
+                return argument.value in own[path] or hasattr(cls, argument.value)
+            classes = argument.elts if isinstance(argument, ast.Tuple) else [argument]
+            found = [_live_value(c, func) for c in classes]
+            return issubclass(cls, tuple(found)) if all(isinstance(c, type) for c in found) else None
+
         def refuse(self, node, message):
             raise error_at(message, forward.filename, forward.lines, node)
     used = held_objects.rewrite(forward.func, held, Reader())
     forward.held_objects.update({path: held[path] for path in used})
+
+
+def _live_value(node, func):
+    """What the name or dotted name ``node`` (``Linear``, ``layers.Linear``) is where the live function
+    ``func`` reads it (its closure, its module, the builtins), or None."""
+    if isinstance(node, ast.Attribute):
+        inner = _live_value(node.value, func)
+        return getattr(inner, node.attr, None) if inner is not None else None
+    if not isinstance(node, ast.Name):
+        return None
+    scopes = (inspect.getclosurevars(func).nonlocals, func.__globals__, vars(builtins))
+    return next((scope[node.id] for scope in scopes if node.id in scope), None)
 
 
 def mangled(func, name):

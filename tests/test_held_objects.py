@@ -142,6 +142,34 @@ MODELS = LAYERS + textwrap.dedent('''
             return total
 
 
+    class Regularized:
+        def __init__(self, rng):
+            self.layers = [Linear(4, 4, rng), Tanh(), Linear(4, 3, rng)]
+
+        def loss(self, x):
+            reg = 0.0
+            for layer in self.layers:
+                x = layer(x)
+                if isinstance(layer, Linear):
+                    reg = reg + np.sum(layer.W ** 2)
+                if not hasattr(layer, "b"):
+                    x = x * 0.5
+            return np.sum(x ** 2) + 0.1 * reg
+
+
+    class RegularizedOnce(Regularized):
+        @backgen.backward
+        def loss(self, x):
+            reg = 0.0
+            for layer in self.layers:
+                x = layer(x)
+                if isinstance(layer, Linear):
+                    reg = reg + np.sum(layer.W ** 2)
+                if not hasattr(layer, "b"):
+                    x = x * 0.5
+            return np.sum(x ** 2) + 0.1 * reg
+
+
     class Softmax:
         def forward(self, inputs):
             exp_values = np.exp(inputs - np.max(inputs, axis=1, keepdims=True))
@@ -299,6 +327,25 @@ def test_layers_looped_over_by_index_and_enumerated(models):
     holders = [(block, a) for block in model.blocks for a in "Wb"]
     for g, w in zip(got, _central(lambda: model.loss(x), holders, [x])):
         assert_close(g, w)
+
+
+def test_what_a_layer_is_and_holds_tested_in_a_loop_over_layers(models):
+    # isinstance(layer, Linear) and hasattr(layer, "b"), of each layer written out, are the constants they
+    # are: the Tanh's branch reading layer.W left out, as Python never runs it
+    model = models["Regularized"](np.random.default_rng(13))
+    x = RNG.normal(size=(2, 4))
+    decorated = backgen.backward(model.loss)
+    got = decorated.backward(x)
+    assert decorated.wrt == ("layers_0_W", "layers_0_b", "layers_2_W", "layers_2_b", "x")
+    holders = [(model.layers[0], "W"), (model.layers[0], "b"), (model.layers[2], "W"), (model.layers[2], "b")]
+    for g, w in zip(got, _central(lambda: model.loss(x), holders, [x])):
+        assert_close(g, w)
+    decorated_class = models["RegularizedOnce"]
+    decorated_class(np.random.default_rng(14)).loss.backward(x)
+    other = decorated_class(np.random.default_rng(15))
+    other.layers[1].b = 0.0  # (a Tanh holding b: the branch decided on the first object is not its)
+    with pytest.raises(backgen.BackgenError, match=r"reads self.layers\[1\], whose attributes \(b\) are not"):
+        other.loss.backward(x)
 
 
 def test_a_layer_returning_what_it_keeps_and_one_read_after_it_kept_it(models):
