@@ -86,6 +86,12 @@ def mismatch(obj, used, first, attributes):
             return (f"reads self.{spoken(path)}, whose attributes ({', '.join(sorted(now[path][1]))}) are not those "
                     f"the object backgen read it on held ({', '.join(sorted(then[path][1]))}); decorate the method "
                     f"again for this one (backgen.backward(obj.method))")
+    counts_now, counts_then = _lists(now), _lists(then)
+    for path in sorted(_lists(used)):  # (a loop over self.layers written out for as many as it held)
+        if counts_now.get(path) != counts_then.get(path):
+            return (f"reads self.{spoken(path)}, a list of {counts_now.get(path, 'no')} objects here, which backgen "
+                    f"read as one of {counts_then.get(path)} on the first object the method was called on; "
+                    f"decorate the method again for this one (backgen.backward(obj.method))")
     for path, other in shared(obj).items():
         if path in used and other in used:
             return (f"reads self.{spoken(other)} and self.{spoken(path)}, which are one object: backgen reads what "

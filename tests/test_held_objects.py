@@ -306,6 +306,10 @@ def test_a_list_of_layers_looped_over_is_written_out_per_layer(models):
         assert_close(g, w)
     source = decorated.backward_source
     assert "for layer in" not in source and source.count("= Linear_call_backward(") == 3
+    model.layers.append(models["Tanh"]())  # (the loop written out for four layers: five now)
+    with pytest.raises(backgen.BackgenError, match=r"reads self.layers, a list of 5 objects here, which backgen "
+                                                   r"read as one of 4"):
+        decorated.backward(x)
 
 
 def test_a_tuple_of_layers_looped_over_twice_and_reversed(models):
