@@ -1397,14 +1397,12 @@ class PartialDifferentiable:
 
 
 def _own_calls_unbound(func):
-    """Whether a method calls the object's own methods (``self._sigmoid(z)``), or reads what the object
-    holds (``for layer in self.layers``: objects, maybe), while its class is not bound yet (decorated in
-    the class body): what it calls is found on the object at the first call."""
+    """Whether a method calls the object's own methods (``self._sigmoid(z)``) while its class is not bound
+    yet (decorated in the class body), or reads what the object holds (``for layer in self.layers``, objects
+    maybe, which no class says): what it calls is found on the object at the first call."""
     try:
         node = source_node(getattr(func, "__func__", func))
     except Exception:  # noqa: BLE001 -- no source: said as the forward is read
-        return False
-    if owner_class(getattr(func, "__func__", func)) is not None:
         return False
     def held(n):  # (self.layers, self.fc1.W, self.layers[i]: what it holds, maybe objects)
         if isinstance(n, (ast.For, ast.comprehension)):
@@ -1414,7 +1412,8 @@ def _own_calls_unbound(func):
             return held_objects.path_of(n.value) not in (None, "")
         return isinstance(n, ast.Attribute) and isinstance(n.value, ast.Attribute) and \
             held_objects.path_of(n) is not None
-    return bool(self_calls(node)) or any(held(n) for n in walk(node))
+    unbound = owner_class(getattr(func, "__func__", func)) is None
+    return bool(self_calls(node)) and unbound or any(held(n) for n in walk(node))
 
 
 def _classes_unbound(func):

@@ -248,9 +248,7 @@ def _unrolled(func, lists):
     def block(body):
         out = []
         for stmt in body:
-            for field in ("body", "orelse", "finalbody"):
-                if isinstance(getattr(stmt, field, None), list) and getattr(stmt, field):
-                    setattr(stmt, field, block(getattr(stmt, field)))
+            _inner_blocks(stmt, block)
             found = loop_over(stmt)
             if found is None:
                 out.append(stmt)
@@ -293,14 +291,20 @@ def _decided(body):
     """``body`` with each ``if`` whose test is a boolean constant (``_Known``) replaced by the branch it takes."""
     out = []
     for stmt in body:
-        for field in ("body", "orelse", "finalbody"):
-            if isinstance(getattr(stmt, field, None), list) and getattr(stmt, field):
-                setattr(stmt, field, _decided(getattr(stmt, field)))
+        _inner_blocks(stmt, _decided)
         if isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Constant) and isinstance(stmt.test.value, bool):
             out += stmt.body if stmt.test.value else stmt.orelse
         else:
             out.append(stmt)
     return out or [ast.Pass()]
+
+
+def _inner_blocks(stmt, rewritten):
+    """Replace in place each list of statements ``stmt`` holds (its body, else, finally) by ``rewritten`` of it."""
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(stmt, field, None)
+        if isinstance(block, list) and block:
+            setattr(stmt, field, rewritten(block))
 
 
 def _read_elsewhere(func, loop, name):
