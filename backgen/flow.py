@@ -1097,6 +1097,7 @@ class StatementStager:
             self.loop_entered(carried_name, None if self.unguarded(name) else self.versions.get(name))  # any
         if self.numpy:
             self.refuse_shared_rebound(stmt, body, carried, starts_from)
+            self.refuse_written_once_held(stmt, body, carried)
         related = self.relate_carried(stmt, body, carried, entry)  # iteration's)
         if var:
             if var in self.read_so_far or any(isinstance(atom, ir.Var) and atom.name == var
@@ -1286,6 +1287,24 @@ class StatementStager:
             seen.add(atom)
             found = self.storage.get(atom)
         return atom
+
+    def refuse_written_once_held(self, stmt, body, carried):
+        """Refuse a name the loop writes into before it binds it anew, where what it binds is then held
+        by a list, a tuple, a dict or another name (``a[0] = b`` at the top of the body, then ``a =
+        np.arange(3.0)`` and ``hs.append(a)``): the write in the next iteration reaches the array there
+        too, which the body, staged once, does not follow (the first iteration's write reaches the array
+        ``a`` held before the loop, which these checks follow)."""
+        rebound = _rebound_in_loop(stmt, body)
+        for name in sorted(set(carried) & rebound):
+            bound = next((k for k, s in enumerate(body) if name in _bound_in([s], True)), None)
+            if bound is None or name not in _written_through_views(stmt, body[:bound])[0]:
+                continue
+            holder = _held_elsewhere(body[bound:], name)
+            if holder is not None:
+                raise self.error(f"{name} is written into by this loop before the loop binds it anew, and the "
+                                 f"array it binds is then held by {holder[0]} too (line {holder[1]}): the write "
+                                 f"in the next iteration reaches that array there, which backgen does not follow; "
+                                 f"hold a copy of it there ({name}.copy()), or write into a copy", stmt)
 
     def refuse_shared_rebound(self, stmt, body, carried, starts_from):
         """Refuse a name the loop reads and then binds anew which shares its array, as the loop starts,
@@ -2178,6 +2197,26 @@ def rename(items, old, new):
                                   tuple((new if c == old else c, atom(e)) for c, e in item.exits),
                                   item.line, item.breaks, tuple(new if c == old else c for c in item.fresh)))
     return result
+
+
+def _held_elsewhere(stmts, name):
+    """``(what, line)`` where the statements ``stmts`` have the array ``name`` names held by something
+    else: a list it is appended to or a list, tuple, set or dict display holding it, another name bound
+    to it (``b = a``); else None."""
+    for stmt in stmts:
+        parents = source.parents(stmt)
+        for node in source.walk(stmt):
+            if not (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)):
+                continue
+            up = parents.get(node)
+            if isinstance(up, (ast.List, ast.Tuple, ast.Set)) or isinstance(up, ast.Dict) and node in up.values:
+                return "a list, a tuple or a dict", node.lineno
+            if isinstance(up, ast.Call) and node in up.args and isinstance(up.func, ast.Attribute) and \
+                    up.func.attr in ("append", "extend", "insert"):
+                return f"{ast.unparse(up.func.value)}", node.lineno
+            if isinstance(up, ast.Assign) and up.value is node:
+                return ", ".join(ast.unparse(t) for t in up.targets), node.lineno
+    return None
 
 
 def _rebound_in_loop(stmt, body):

@@ -5959,3 +5959,36 @@ def test_a_loop_rebinding_a_parameter_to_a_helpers_value_of_another_shape(shift)
     x, w, b = rng.normal(size=(3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5) * 0.1 + shift * 0.5
     out_shape = (3, 5) if b.mean() < 0.2 else (3, 4)
     assert_right(source, [x, w, b], rng.normal(size=out_shape))
+
+
+def test_an_array_written_into_before_the_loop_binds_it_anew_and_held_by_a_list_after():
+    """``a[0] = b`` at the top of the body writes, from the second iteration on, into the array the last one
+    appended to ``hs`` (long fuzz seed 2026120755, program 18379: the gradient of the item written, 0): the
+    body, staged once, wrote into a copy; refused, naming the list."""
+    assert_refused('''
+        import numpy as np
+
+        def f(X):
+            b = np.sum(X)
+            hs = []
+            a = np.zeros(3)
+            for i in range(2):
+                a[0] = b
+                a = np.arange(3.0)
+                hs.append(a)
+            return hs[0] * 1.0
+    ''', r"a is written into by this loop before the loop binds it anew, and the array it binds is then held by hs",
+        8)
+    assert_right('''
+        import numpy as np
+
+        def f(X):
+            b = np.sum(X)
+            hs = []
+            a = np.zeros(3)
+            for i in range(2):
+                a[0] = b
+                a = np.arange(3.0)
+                hs.append(a.copy())
+            return hs[0] * 1.0 + a
+    ''', [np.array([0.3, -0.2, 0.5])], np.array([1.0, -2.0, 0.5]))
