@@ -578,10 +578,12 @@ class StatementStager:
         ``others`` and ``same`` hold (one of them is stale): staged again it would lose that write."""
         return any(name in self.stale for name in (*others, *same))
 
-    def _constant_staged(self, name, constant):
+    def _constant_staged(self, name, constant, made=None):
         """The constant array ``constant`` staged on a line of its own under ``name`` (or a new version of
-        it), known C-contiguous where it is one (``np.zeros((3, 4))``: its reshape a view); the name made."""
-        made = self.namer.version(name) if name in self.defined else name
+        it; ``made``: that name, taken already), known C-contiguous where it is one (``np.zeros((3, 4))``: its
+        reshape a view); the name made."""
+        if made is None:
+            made = self.namer.version(name) if name in self.defined else name
         self.namer.take(made)
         self.defined.add(made)
         staged = ir.Op(made, "copy", (constant,), self.line, (), str(constant))
@@ -1097,7 +1099,6 @@ class StatementStager:
             self.loop_entered(carried_name, None if self.unguarded(name) else self.versions.get(name))  # any
         if self.numpy:
             self.refuse_shared_rebound(stmt, body, carried, starts_from)
-            self.refuse_written_once_held(stmt, body, carried)
         related = self.relate_carried(stmt, body, carried, entry)  # iteration's)
         if var:
             if var in self.read_so_far or any(isinstance(atom, ir.Var) and atom.name == var
@@ -1150,10 +1151,13 @@ class StatementStager:
                                  f"and each test of it decided ({name} is None in the first iteration only: given a "
                                  "value on every path that goes on to the next one, a break in an if only, no helper "
                                  f"given it); give {name} a value before the loop", stmt)
+        written_here = _written_through_views(stmt, body)[0] if self.numpy else set()
+        self.loop_written = getattr(self, "loop_written", ()) + (written_here,)
         try:
             items, after = self.sub_block(body, inner)
         finally:
             self.loop_entries = self.loop_entries[:-1]
+            self.loop_written = self.loop_written[:-1]
             self.unset = unset
         changed = [name for name in after if name in inner and after[name] != inner[name] and name not in entry
                    and not name.startswith(" ") and name != var and name in outside and name not in followers]
@@ -1288,23 +1292,15 @@ class StatementStager:
             found = self.storage.get(atom)
         return atom
 
-    def refuse_written_once_held(self, stmt, body, carried):
-        """Refuse a name the loop writes into before it binds it anew, where what it binds is then held
-        by a list, a tuple, a dict or another name (``a[0] = b`` at the top of the body, then ``a =
-        np.arange(3.0)`` and ``hs.append(a)``): the write in the next iteration reaches the array there
-        too, which the body, staged once, does not follow (the first iteration's write reaches the array
-        ``a`` held before the loop, which these checks follow)."""
-        rebound = _rebound_in_loop(stmt, body)
-        for name in sorted(set(carried) & rebound):
-            bound = next((k for k, s in enumerate(body) if name in _bound_in([s], True)), None)
-            if bound is None or name not in _written_through_views(stmt, body[:bound])[0]:
-                continue
-            holder = _held_elsewhere(body[bound:], name)
-            if holder is not None:
-                raise self.error(f"{name} is written into by this loop before the loop binds it anew, and the "
-                                 f"array it binds is then held by {holder[0]} too (line {holder[1]}): the write "
-                                 f"in the next iteration reaches that array there, which backgen does not follow; "
-                                 f"hold a copy of it there ({name}.copy()), or write into a copy", stmt)
+    def constant_bound_in_loop(self, name, target, constant):
+        """What ``name = <constant array>`` (``a = np.arange(3.0)``) binds in a loop that writes into ``name``
+        (``a[0] = b``, in the next iteration): the array staged on a line of its own under ``target``, so that
+        what else holds it (``hs.append(a)``) is followed as sharing it, and a write into it as reaching them;
+        ``constant`` itself elsewhere."""
+        if not self.numpy or not any(name in written for written in getattr(self, "loop_written", ())) or \
+                not may_be_array_constant(constant) or not new_array(constant.source):
+            return constant
+        return ir.Var(self._constant_staged(name, constant, made=target))
 
     def refuse_shared_rebound(self, stmt, body, carried, starts_from):
         """Refuse a name the loop reads and then binds anew which shares its array, as the loop starts,
@@ -2197,26 +2193,6 @@ def rename(items, old, new):
                                   tuple((new if c == old else c, atom(e)) for c, e in item.exits),
                                   item.line, item.breaks, tuple(new if c == old else c for c in item.fresh)))
     return result
-
-
-def _held_elsewhere(stmts, name):
-    """``(what, line)`` where the statements ``stmts`` have the array ``name`` names held by something
-    else: a list it is appended to or a list, tuple, set or dict display holding it, another name bound
-    to it (``b = a``); else None."""
-    for stmt in stmts:
-        parents = source.parents(stmt)
-        for node in source.walk(stmt):
-            if not (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)):
-                continue
-            up = parents.get(node)
-            if isinstance(up, (ast.List, ast.Tuple, ast.Set)) or isinstance(up, ast.Dict) and node in up.values:
-                return "a list, a tuple or a dict", node.lineno
-            if isinstance(up, ast.Call) and node in up.args and isinstance(up.func, ast.Attribute) and \
-                    up.func.attr in ("append", "extend", "insert"):
-                return f"{ast.unparse(up.func.value)}", node.lineno
-            if isinstance(up, ast.Assign) and up.value is node:
-                return ", ".join(ast.unparse(t) for t in up.targets), node.lineno
-    return None
 
 
 def _rebound_in_loop(stmt, body):

@@ -624,6 +624,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         atom = self.expr(value, name=lambda: target)
         if atom.__class__ is ir.Const and self.numpy:  # (r = A[1] of a constant A: A's array, np.zeros(3): its own)
             self.constant_origin(atom, value, self.modules.values())
+            atom = self.constant_bound_in_loop(name, target, atom)
         if target == name and atom.__class__ is ir.Const and (self.numpy and "(" in atom.source and
                                                               source.code_names(atom.source) <= set(self.modules.values())
                                                               or not self.numpy and atom.source.startswith("[") and

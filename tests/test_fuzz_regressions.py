@@ -5964,7 +5964,8 @@ def test_a_loop_rebinding_a_parameter_to_a_helpers_value_of_another_shape(shift)
 def test_an_array_written_into_before_the_loop_binds_it_anew_and_held_by_a_list_after():
     """``a[0] = b`` at the top of the body writes, from the second iteration on, into the array the last one
     appended to ``hs`` (long fuzz seed 2026120755, program 18379: the gradient of the item written, 0): the
-    body, staged once, wrote into a copy; refused, naming the list."""
+    constant array ``a`` is bound to was staged twice, as ``a`` and as the list's item, two arrays; now one,
+    on a line of its own, which the list is followed as holding: refused at the write, naming the list."""
     assert_refused('''
         import numpy as np
 
@@ -5977,8 +5978,7 @@ def test_an_array_written_into_before_the_loop_binds_it_anew_and_held_by_a_list_
                 a = np.arange(3.0)
                 hs.append(a)
             return hs[0] * 1.0
-    ''', r"a is written into by this loop before the loop binds it anew, and the array it binds is then held by hs",
-        8)
+    ''', r"this writes into 'a', whose value from the previous iteration is kept in a list", 9)
     assert_right('''
         import numpy as np
 
