@@ -5965,8 +5965,9 @@ def test_an_array_written_into_before_the_loop_binds_it_anew_and_held_by_a_list_
     """``a[0] = b`` at the top of the body writes, from the second iteration on, into the array the last one
     appended to ``hs`` (long fuzz seed 2026120755, program 18379: the gradient of the item written, 0): the
     constant array ``a`` is bound to was staged twice, as ``a`` and as the list's item, two arrays; now one,
-    on a line of its own, which the list is followed as holding: refused at the write, naming the list."""
-    assert_refused('''
+    on a line of its own, which the list is followed as holding: refused at the write, naming the list;
+    right where the list holds a copy."""
+    source = '''
         import numpy as np
 
         def f(X):
@@ -5976,19 +5977,9 @@ def test_an_array_written_into_before_the_loop_binds_it_anew_and_held_by_a_list_
             for i in range(2):
                 a[0] = b
                 a = np.arange(3.0)
-                hs.append(a)
-            return hs[0] * 1.0
-    ''', r"this writes into 'a', whose value from the previous iteration is kept in a list", 9)
-    assert_right('''
-        import numpy as np
-
-        def f(X):
-            b = np.sum(X)
-            hs = []
-            a = np.zeros(3)
-            for i in range(2):
-                a[0] = b
-                a = np.arange(3.0)
-                hs.append(a.copy())
+                hs.append(HELD)
             return hs[0] * 1.0 + a
-    ''', [np.array([0.3, -0.2, 0.5])], np.array([1.0, -2.0, 0.5]))
+    '''
+    assert_refused(source.replace("HELD", "a"), r"this writes into 'a', whose value from the previous iteration is "
+                                                r"kept in a list", 9)
+    assert_right(source.replace("HELD", "a.copy()"), [np.array([0.3, -0.2, 0.5])], np.array([1.0, -2.0, 0.5]))

@@ -220,15 +220,22 @@ def _central(loss, holders, x_args):
     return found
 
 
+def _assert_right(got, loss, holders, inputs):
+    """``got``, a backward's gradients, are ``_central``'s for the arrays ``holders`` names and ``inputs``,
+    one each, in that order."""
+    want = _central(loss, holders, inputs)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert_close(g, w)
+
+
 def test_layers_called_by_a_method_decorated_in_the_class_body(models):
     model = models["MLP"](np.random.default_rng(1))
     x, y = RNG.normal(size=(3, 4)), RNG.normal(size=(3, 2))
     got = model.loss.backward(x, y)
     assert models["MLP"].loss.wrt == ("fc2_W", "fc2_b", "fc1_W", "fc1_b", "x", "y")
-    want = _central(lambda: model.loss(x, y), [(model.fc2, "W"), (model.fc2, "b"), (model.fc1, "W"),
-                                               (model.fc1, "b")], [x, y])
-    for g, w in zip(got, want):
-        assert_close(g, w)
+    _assert_right(got, lambda: model.loss(x, y), [(model.fc2, "W"), (model.fc2, "b"), (model.fc1, "W"),
+                                                  (model.fc1, "b")], [x, y])
     source = models["MLP"].loss.backward_source
     assert "def Linear_call_backward(W, b, x, dout):" in source  # (one helper for both layers)
     assert source.count(" = Linear_call_backward(fc2_W, fc2_b, ") == 1
@@ -255,9 +262,8 @@ def test_layers_keeping_what_they_compute_a_number_held_and_weights_read_directl
     got = decorated.backward(X, y)
     holders = [(model.dense1, "weights"), (model.dense1, "biases"), (model.dense2, "weights"),
                (model.dense2, "biases")]
-    assert len(got) == 5  # (the four arrays, then X: the number k and the labels y carry no gradient)
-    for g, w in zip(got, _central(lambda: model.loss(X, y), holders, [X])):
-        assert_close(g, w)
+    _assert_right(got, lambda: model.loss(X, y), holders, [X])  # (the four arrays, then X: the number k and
+    # the labels y carry no gradient)
     assert backgen.gradcheck(model.loss, X, y) < 1e-5
 
 
@@ -280,8 +286,7 @@ def test_a_layer_holding_a_layer(models):
     got = model.loss.backward(x)
     assert models["Deep"].loss.wrt == ("block_inner_W", "block_inner_b", "fc_W", "fc_b", "x")
     holders = [(model.block.inner, "W"), (model.block.inner, "b"), (model.fc, "W"), (model.fc, "b")]
-    for g, w in zip(got, _central(lambda: model.loss(x), holders, [x])):
-        assert_close(g, w)
+    _assert_right(got, lambda: model.loss(x), holders, [x])
     assert "def Residual_call(inner_W, inner_b, x):" in models["Deep"].loss.backward_source
 
 
@@ -293,8 +298,7 @@ def test_a_list_of_layers_looped_over_is_written_out_per_layer(models):
     assert decorated.wrt == ("layers_0_W", "layers_0_b", "layers_2_W", "layers_2_b", "head_W", "head_b", "x")
     holders = [(model.layers[0], "W"), (model.layers[0], "b"), (model.layers[2], "W"), (model.layers[2], "b"),
                (model.head, "W"), (model.head, "b")]
-    for g, w in zip(got, _central(lambda: model.loss(x), holders, [x])):
-        assert_close(g, w)
+    _assert_right(got, lambda: model.loss(x), holders, [x])
     source = decorated.backward_source
     assert "for layer in" not in source and source.count("= Linear_call_backward(") == 3
     model.layers.append(models["Tanh"]())  # (the loop written out for four layers: five now)
@@ -303,38 +307,29 @@ def test_a_list_of_layers_looped_over_is_written_out_per_layer(models):
         decorated.backward(x)
 
 
-def test_a_tuple_of_layers_looped_over_twice_and_reversed(models):
-    model = models["Mirror"](np.random.default_rng(9))
-    x = RNG.normal(size=(3, 4))
-    decorated = backgen.backward(model.loss)
-    got = decorated.backward(x)
-    holders = [(model.layers[0], "W"), (model.layers[0], "b"), (model.layers[2], "W"), (model.layers[2], "b")]
-    for g, w in zip(got, _central(lambda: model.loss(x), holders, [x])):
-        assert_close(g, w)
+def _linears(model):
+    return [(model.layers[k], a) for k in (0, 2) for a in "Wb"]
 
 
-def test_layers_looped_over_by_index_and_enumerated(models):
-    model = models["Indexed"](np.random.default_rng(12))
-    x = RNG.normal(size=(2, 4))
-    decorated = backgen.backward(model.loss)
-    got = decorated.backward(x)
-    assert decorated.wrt == tuple(f"blocks_{k}_{a}" for k in range(3) for a in "Wb") + ("x",)
-    holders = [(block, a) for block in model.blocks for a in "Wb"]
-    for g, w in zip(got, _central(lambda: model.loss(x), holders, [x])):
-        assert_close(g, w)
-
-
-def test_what_a_layer_is_and_holds_tested_in_a_loop_over_layers(models):
+@pytest.mark.parametrize("name, holders, wrt", [
+    ("Mirror", _linears, None),  # (a tuple of layers looped over twice, the second time reversed)
+    ("Indexed", lambda model: [(block, a) for block in model.blocks for a in "Wb"],  # (by index, enumerated)
+     tuple(f"blocks_{k}_{a}" for k in range(3) for a in "Wb") + ("x",)),
     # isinstance(layer, Linear) and hasattr(layer, "b"), of each layer written out, are the constants they
     # are: the Tanh's branch reading layer.W left out, as Python never runs it
-    model = models["Regularized"](np.random.default_rng(13))
+    ("Regularized", _linears, ("layers_0_W", "layers_0_b", "layers_2_W", "layers_2_b", "x")),
+])
+def test_loops_over_layers_written_out_per_layer(models, name, holders, wrt):
+    model = models[name](np.random.default_rng(len(name)))
     x = RNG.normal(size=(2, 4))
     decorated = backgen.backward(model.loss)
     got = decorated.backward(x)
-    assert decorated.wrt == ("layers_0_W", "layers_0_b", "layers_2_W", "layers_2_b", "x")
-    holders = [(model.layers[0], "W"), (model.layers[0], "b"), (model.layers[2], "W"), (model.layers[2], "b")]
-    for g, w in zip(got, _central(lambda: model.loss(x), holders, [x])):
-        assert_close(g, w)
+    assert wrt is None or decorated.wrt == wrt
+    _assert_right(got, lambda: model.loss(x), holders(model), [x])
+
+
+def test_what_a_layer_holds_is_checked_on_each_object(models):
+    x = RNG.normal(size=(2, 4))
     decorated_class = models["RegularizedOnce"]
     decorated_class(np.random.default_rng(14)).loss.backward(x)
     other = decorated_class(np.random.default_rng(15))
@@ -374,8 +369,7 @@ def test_what_the_layers_are_is_read_on_the_first_object():
     model = names["Net"](np.random.default_rng(7))
     x = RNG.normal(size=(4, 3))
     got = model.loss.backward(x)
-    for g, w in zip(got, _central(lambda: model.loss(x), [(model.fc, "W"), (model.fc, "b")], [x])):
-        assert_close(g, w)
+    _assert_right(got, lambda: model.loss(x), [(model.fc, "W"), (model.fc, "b")], [x])
 
 
 def test_one_layer_held_at_two_places_is_refused(models):
