@@ -432,7 +432,7 @@ class Differentiable:
         self._held_types = SELF_HELD.get()  # the objects that object holds: held_objects.described
         self._held_used = {}  # those whose methods the method calls, read as helpers -> their classes
         self._held_callables = frozenset()  # what it calls on self that its class lacks, not read so
-        own_calls = _is_method(func) and _own_calls_unbound(func)  # (self.kernel(...) of a class still being
+        own_calls = _is_method(func) and _read_on_object(func)  # (self.kernel(...) of a class still being
         if _is_method(func) and not own_calls:  # defined: read, with the attributes kernel reads, at the first call)
             self._method_attributes()
         self._cache = collections.OrderedDict()
@@ -1396,24 +1396,17 @@ class PartialDifferentiable:
         return f"<backgen partial of {self._partial.func.__qualname__}>"
 
 
-def _own_calls_unbound(func):
+def _read_on_object(func):
     """Whether a method calls the object's own methods (``self._sigmoid(z)``) while its class is not bound
-    yet (decorated in the class body), or reads what the object holds (``for layer in self.layers``, objects
-    maybe, which no class says): what it calls is found on the object at the first call."""
+    yet (decorated in the class body), or reads what the object may hold as objects (``for layer in
+    self.layers``, ``self.fc1.W``: ``held_objects.reads_held``), which no class says: what it calls is found
+    on the object at the first call."""
     try:
         node = source_node(getattr(func, "__func__", func))
     except Exception:  # noqa: BLE001 -- no source: said as the forward is read
         return False
-    def held(n):  # (self.layers, self.fc1.W, self.layers[i]: what it holds, maybe objects)
-        if isinstance(n, (ast.For, ast.comprehension)):
-            it = n.iter.args[0] if isinstance(n.iter, ast.Call) and len(n.iter.args) == 1 else n.iter
-            return held_objects.path_of(it) not in (None, "")
-        if isinstance(n, ast.Subscript) and not (isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str)):
-            return held_objects.path_of(n.value) not in (None, "")
-        return isinstance(n, ast.Attribute) and isinstance(n.value, ast.Attribute) and \
-            held_objects.path_of(n) is not None
     unbound = owner_class(getattr(func, "__func__", func)) is None
-    return bool(self_calls(node)) and unbound or any(held(n) for n in walk(node))
+    return bool(self_calls(node)) and unbound or held_objects.reads_held(node)
 
 
 def _classes_unbound(func):

@@ -31,6 +31,8 @@ Contract:
     after ``self.activation.forward(inputs)``) is refused: the call is read as a function, no change of
     the object.
   It returns the paths of ``held`` the method reads so.
+* ``reads_held(func)``: whether a method's def reads what its object may hold as objects (which only
+  the object says).
 * ``spoken(path)`` is the path as Python reads it from ``self`` (``layers[0].W``).
 * ``path_of(node)`` is the path a read (``self.layers[1].W``) names from ``self``: ``layers.1.W``, or None;
   ``value_at(obj, path)`` is what the path names on the live object.
@@ -136,6 +138,20 @@ def _object(value):
         return False
     return any(isinstance(getattr(member, "__func__", member), types.FunctionType)
                for klass in cls.__mro__[:-1] for member in vars(klass).values())
+
+
+def reads_held(func):
+    """Whether the method's def ``func`` reads what its object may hold as objects: a loop over an attribute
+    (``for layer in self.layers``, ``reversed(self.layers)``), an item of one by a number or a name
+    (``self.layers[i]``), an attribute of an attribute (``self.fc1.W``)."""
+    def held(n):
+        if isinstance(n, (ast.For, ast.comprehension)):
+            it = n.iter.args[0] if isinstance(n.iter, ast.Call) and len(n.iter.args) == 1 else n.iter
+            return path_of(it) not in (None, "")
+        if isinstance(n, ast.Subscript) and not (isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str)):
+            return path_of(n.value) not in (None, "")
+        return isinstance(n, ast.Attribute) and isinstance(n.value, ast.Attribute) and path_of(n) is not None
+    return any(held(n) for n in ast.walk(func))
 
 
 def path_of(node):
