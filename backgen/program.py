@@ -2013,7 +2013,10 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
         if unknown:
             needed = shapes_needed(forward, result.name, unknown)
             if helper:  # a helper no sample run called: its caller's shapes were given
-                raise BackgenError(needed.msg, needed.filename, needed.lineno, needed.offset, needed.text)
+                raise BackgenError(f"{result.name}() is called only where the walk of its caller at the shapes "
+                                   f"given does not go (a loop running no iteration there, or a path no sample "
+                                   f"takes), so no call of it gives its arguments' shapes: {needed.msg}",
+                                   needed.filename, needed.lineno, needed.offset, needed.text)
             raise needed
         _refuse_lengths_of_numbers(forward, result, specs)
         args = examples(result, specs)

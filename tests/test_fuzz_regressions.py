@@ -5983,3 +5983,24 @@ def test_an_array_written_into_before_the_loop_binds_it_anew_and_held_by_a_list_
     assert_refused(source.replace("HELD", "a"), r"this writes into 'a', whose value from the previous iteration is "
                                                 r"kept in a list", 9)
     assert_right(source.replace("HELD", "a.copy()"), [np.array([0.3, -0.2, 0.5])], np.array([1.0, -2.0, 0.5]))
+
+
+def test_a_helper_called_only_where_the_walk_at_the_shapes_given_does_not_go_says_so():
+    """A while loop bounded by a counter and a test of the data, changing ``h``'s shape through a helper's
+    call: written out once before the loop (its shape changes), the loop then runs no iteration at the
+    samples, and nothing calls ``affine`` there.  Refused asking for its shapes, which said nothing of
+    why, the function's being given."""
+    assert_refused('''
+        import numpy as np
+
+        def affine(x, w, b):
+            return x.dot(w) + b
+
+        def f(x: "N, D", w: "D, M", b: "M"):
+            h = x
+            n = 0
+            while n < 1 and b.mean() < 0.2:
+                h = np.maximum(affine(h, w, b), 0)
+                n += 1
+            return np.sum(h ** 2)
+    ''', r"affine\(\) is called only where the walk of its caller at the shapes given does not go", 4)
