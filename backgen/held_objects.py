@@ -208,7 +208,7 @@ def _lists(held):
     return found
 
 
-def _unrolled(func, lists):
+def _unrolled(func, lists, refuse):
     """Write out in place the loops over lists of held objects, ``len`` of them and negative items (see the
     module's contract)."""
     def listed(node):
@@ -233,8 +233,7 @@ def _unrolled(func, lists):
             return node
 
     def loop_over(stmt):  # [{variable: what it is}, ...], one per iteration, of a loop written out, else None
-        if not isinstance(stmt, ast.For) or stmt.orelse or \
-                any(isinstance(n, (ast.Break, ast.Continue)) for n in _own_level(stmt.body)):
+        if not isinstance(stmt, ast.For):
             return None
         it, target, backwards = stmt.iter, stmt.target, False
         call = it.func.id if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and len(it.args) == 1 \
@@ -244,9 +243,17 @@ def _unrolled(func, lists):
         names = [target.id] if isinstance(target, ast.Name) else [n.id for n in target.elts] \
             if call == "enumerate" and isinstance(target, ast.Tuple) and len(target.elts) == 2 and \
             all(isinstance(n, ast.Name) for n in target.elts) else []
-        if not names or len(set(names)) != len(names) or any(
+        why = "has an else" if stmt.orelse else \
+            "breaks or continues" if any(isinstance(n, (ast.Break, ast.Continue)) for n in _own_level(stmt.body)) \
+            else "binds its variable otherwise" if not names or len(set(names)) != len(names) or any(
                 isinstance(n, ast.Name) and n.id in names and not isinstance(n.ctx, ast.Load)
-                for s in stmt.body for n in ast.walk(s)) or any(_read_elsewhere(func, stmt, n) for n in names):
+                for s in stmt.body for n in ast.walk(s)) \
+            else "has its variable read after it" if any(_read_elsewhere(func, stmt, n) for n in names) else None
+        if why is not None:
+            if listed(it) is not None:  # (its items' methods would be calls of objects backgen does not follow)
+                refuse(stmt, f"this loop over self.{spoken(listed(it))}, the layers the object holds, {why}: "
+                             f"backgen writes such a loop out per layer where it does neither (nor has an else), "
+                             f"binds its variable by itself alone and reads it in its body alone; write it so")
             return None
         path = listed(it)
         if path is not None:
@@ -360,7 +367,7 @@ def rewrite(func, held, reader):
         return frozenset()
     lists = _lists(held)
     if lists:
-        _unrolled(func, lists)
+        _unrolled(func, lists, reader.refuse)
     func.body = _decided(_Known(held, reader).visit(func).body)
     ast.fix_missing_locations(func)
     used, unread, called = set(), [], {}

@@ -377,3 +377,23 @@ def test_one_layer_held_at_two_places_is_refused(models):
     model.layers[2] = model.head = models["Linear"](5, 5, np.random.default_rng(11))
     with pytest.raises(backgen.BackgenError, match=r"reads self.head and self.layers\[2\], which are one object"):
         backgen.backward(model.loss).backward(RNG.normal(size=(3, 4)))
+
+
+def test_a_loop_over_layers_that_breaks_is_refused_saying_why(models):
+    names = imported(LAYERS + textwrap.dedent('''
+
+        class Early:
+            def __init__(self, rng):
+                self.layers = [Linear(4, 4, rng), Linear(4, 4, rng)]
+
+            def loss(self, x):
+                for layer in self.layers:
+                    x = layer(x)
+                    if np.sum(x) > 100.0:
+                        break
+                return np.sum(x)
+    '''), "held_early")
+    model = names["Early"](np.random.default_rng(16))
+    with pytest.raises(backgen.BackgenError, match=r"this loop over self.layers, the layers the object holds, breaks "
+                                                   r"or continues: backgen writes such a loop out per layer"):
+        backgen.backward(model.loss).backward(RNG.normal(size=(2, 4)))
