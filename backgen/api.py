@@ -429,7 +429,7 @@ class Differentiable:
         self._own_methods = {}  # the object's own methods it calls, read as helpers -> what its class holds
         self._self_class = SELF_CLASS.get()  # the class those are found on: the object's (of a bound method, or
         # the first one it is called on, where its class was not bound as it was decorated)
-        self._held_types = SELF_HELD.get()  # the objects that object holds: held_objects.described
+        self._held_described = SELF_HELD.get()  # the objects that object holds: held_objects.described
         self._held_used = {}  # those whose methods the method calls, read as helpers -> their classes
         self._held_callables = frozenset()  # what it calls on self that its class lacks, not read so
         own_calls = _is_method(func) and _read_on_object(func)  # (self.kernel(...) of a class still being
@@ -457,7 +457,7 @@ class Differentiable:
     def _method_attributes(self):
         """A method's attributes of ``self`` (those of the object's own methods it calls too), read as
         parameters: the signature of the function it is then."""
-        with reading_for(self._self_class, self._held_types):
+        with reading_for(self._self_class, self._held_described):
             forward = read(self._func)
         self._own_methods, method = forward.own_methods, forward.func
         self._held_used = dict(forward.held_objects)
@@ -493,7 +493,7 @@ class Differentiable:
     def _read(self, args=None):
         """The forward as read; a method reading attributes of self as the function of them it is
         (those ``args`` give integers read as those numbers)."""
-        with reading_for(self._self_class, self._held_types):
+        with reading_for(self._self_class, self._held_described):
             forward = read(self._func)
         if self._free:
             return with_free_arrays(forward, self._free)
@@ -796,7 +796,7 @@ class Differentiable:
         with self._setup_lock:
             if self.__dict__.get("_pending_method"):
                 self._self_class = type(args[0])
-                self._held_types = held_objects.described(args[0])
+                self._held_described = held_objects.described(args[0])
                 deep(self._method_attributes, _origin(self._func))
                 self._pending_method = False
 
@@ -810,7 +810,7 @@ class Differentiable:
                     f"{type(args[0]).__name__} objects (or this one) hold another {name}: backgen reads the "
                     f"methods it calls once, on the class of the object it is first called on; decorate a method "
                     f"of {type(args[0]).__name__}'s own for these")
-        problem = held_objects.mismatch(args[0], self._held_used, self._held_types, self._attributes) \
+        problem = held_objects.mismatch(args[0], self._held_used, self._held_described, self._attributes) \
             if self._held_used and args else None
         if problem:  # (the objects this one holds are not those the backward was written for)
             raise self._read().error(f"{self.__qualname__}() {problem}")

@@ -1152,7 +1152,7 @@ class StatementStager:
                                  "value on every path that goes on to the next one, a break in an if only, no helper "
                                  f"given it); give {name} a value before the loop", stmt)
         written_here = _written_through_views(stmt, body)[0] if self.numpy else set()
-        self.loop_written = getattr(self, "loop_written", ()) + (written_here,)
+        self.loop_written += (written_here,)
         try:
             items, after = self.sub_block(body, inner)
         finally:
@@ -1297,7 +1297,7 @@ class StatementStager:
         (``a[0] = b``, in the next iteration): the array staged on a line of its own under ``target``, so that
         what else holds it (``hs.append(a)``) is followed as sharing it, and a write into it as reaching them;
         ``constant`` itself elsewhere."""
-        if not self.numpy or not any(name in written for written in getattr(self, "loop_written", ())) or \
+        if not self.numpy or not any(name in written for written in self.loop_written) or \
                 not may_be_array_constant(constant) or not new_array(constant.source):
             return constant
         return ir.Var(self._constant_staged(name, constant, made=target))

@@ -6,12 +6,11 @@ Contract:
 
 * A held object is named by its path from the object: ``fc1`` (an attribute), ``layers.0`` (an item of
   a list or tuple attribute holding such objects alone), ``block.inner`` (held by a held object).
-  ``held_types(obj)`` gives ``((path, class), ...)`` in path order for each object of a class written in
-  Python (a user's layer; not an array, a number, a container, a function, a module) the live object
-  ``obj`` holds, as deep as ``DEPTH`` (``described(obj)``: with the attributes each holds of its own,
-  ``((path, class, names), ...)``); ``shared(obj)`` the paths naming an object another path names
-  first (``layers.2`` of ``[lin, act, lin]``) -> that path; ``mismatch(obj, used, first, attributes)``
-  why a later object's are not those a backward was written for (or None).
+  ``described(obj)`` gives ``((path, class, names), ...)`` in path order for each object of a class
+  written in Python (a user's layer; not an array, a number, a container, a function, a module) the live
+  object ``obj`` holds, as deep as ``DEPTH``, with the attributes it holds of its own;
+  ``mismatch(obj, used, first, attributes)`` why a later object's are not those a backward was written
+  for (or None), one held at two paths among them.
 * ``rewrite(func, held, reader)`` rewrites in place the method's def ``func`` (``held``:
   ``{path: class}``, paths from its ``self``; ``reader`` what it asks, below):
   - a loop over a list of held objects, ``for layer in self.layers:`` (``reversed(self.layers)``,
@@ -47,24 +46,22 @@ import copy
 import inspect
 import types
 
+from .source import own_jumps
+
 DEPTH = 4  # how deep objects holding objects are read
 
 
-def held_types(obj):
-    """See the module's contract."""
-    return tuple((path, type(value)) for path, value in _held(obj))
-
-
-def described(obj):
-    """``((path, class, names), ...)``: ``held_types``, with the attributes each object holds of its own."""
+def described(obj, held=None):
+    """See the module's contract (``held``: ``_held(obj)``, where it is known already)."""
     return tuple((path, type(value), frozenset(name for name in vars(value) if isinstance(name, str)))
-                 for path, value in _held(obj))
+                 for path, value in (_held(obj) if held is None else held))
 
 
-def shared(obj):
-    """See the module's contract."""
+def _shared(held):
+    """``{path: the path naming the same object first}`` of the paths of ``held`` (``_held``) naming an
+    object another names first (``layers.2`` of ``[lin, act, lin]``)."""
     first, found = {}, {}
-    for path, value in _held(obj):
+    for path, value in held:
         if id(value) in first:
             found[path] = first[id(value)]
         first.setdefault(id(value), path)
@@ -75,7 +72,8 @@ def mismatch(obj, used, first, attributes):
     """Why the objects the live object ``obj`` holds are not those a method's backward was written for
     (``used``: ``{path: class}`` of those it reads; ``first``: ``described`` of the object it was written
     on; ``attributes``: what it reads of them, ``fc1.W``), or None where they are."""
-    now = {path: (cls, names) for path, cls, names in described(obj)}
+    found = _held(obj)
+    now = {path: (cls, names) for path, cls, names in described(obj, found)}
     then = {path: (cls, names) for path, cls, names in first}
     for path, cls in sorted(used.items()):
         held = now.get(path, (None, None))[0]
@@ -94,7 +92,7 @@ def mismatch(obj, used, first, attributes):
             return (f"reads self.{spoken(path)}, a list of {counts_now.get(path, 'no')} objects here, which backgen "
                     f"read as one of {counts_then.get(path)} on the first object the method was called on; "
                     f"decorate the method again for this one (backgen.backward(obj.method))")
-    for path, other in shared(obj).items():
+    for path, other in _shared(found).items():
         if path in used and other in used:
             return (f"reads self.{spoken(other)} and self.{spoken(path)}, which are one object: backgen reads what "
                     f"each object held holds as inputs of their own, whose gradients would come back apart: hold it "
@@ -109,7 +107,7 @@ def mismatch(obj, used, first, attributes):
 
 
 def _held(obj):
-    """``[(path, object), ...]``: the objects ``obj`` holds (see ``held_types``)."""
+    """``[(path, object), ...]``: the objects ``obj`` holds (see ``described``)."""
     found = []
 
     def visit(holder, prefix, depth, seen):
@@ -244,7 +242,7 @@ def _unrolled(func, lists, refuse):
             if call == "enumerate" and isinstance(target, ast.Tuple) and len(target.elts) == 2 and \
             all(isinstance(n, ast.Name) for n in target.elts) else []
         why = "has an else" if stmt.orelse else \
-            "breaks or continues" if any(isinstance(n, (ast.Break, ast.Continue)) for n in _own_level(stmt.body)) \
+            "breaks or continues" if own_jumps(stmt.body) \
             else "binds its variable otherwise" if not names or len(set(names)) != len(names) or any(
                 isinstance(n, ast.Name) and n.id in names and not isinstance(n.ctx, ast.Load)
                 for s in stmt.body for n in ast.walk(s)) \
@@ -258,9 +256,8 @@ def _unrolled(func, lists, refuse):
         path = listed(it)
         if path is not None:
             order = range(lists[path] - 1, -1, -1) if backwards else range(lists[path])
-            item = [lambda k: reading(f"{path}.{k}", ast.Name("self", ast.Load()))]
-            return [dict(zip(names, ([ast.Constant(k)] if call == "enumerate" else []) + [item[0](k)]))
-                    for k in order]
+            return [dict(zip(names, [ast.Constant(k)] * (call == "enumerate") +
+                             [reading(f"{path}.{k}", ast.Name("self", ast.Load()))])) for k in order]
         count = it.args[0].value if call == "range" and isinstance(it.args[0], ast.Constant) and \
             type(it.args[0].value) is int else None
         indexed = count is not None and any(  # (for i in range(len(self.layers)): self.layers[i])
@@ -277,8 +274,7 @@ def _unrolled(func, lists, refuse):
                 out.append(stmt)
                 continue
             for bound in found:
-                for copied in copy.deepcopy(stmt.body):
-                    out.append(Items().visit(_Item(bound).visit(copied)))
+                out += [_Item(bound).visit(copied) for copied in copy.deepcopy(stmt.body)]
         return out
     func.body = [Items().visit(stmt) for stmt in func.body]
     func.body = block(func.body)
@@ -348,17 +344,6 @@ class _Item(ast.NodeTransformer):
         if node.id in self.bound and isinstance(node.ctx, ast.Load):
             return ast.fix_missing_locations(ast.copy_location(copy.deepcopy(self.bound[node.id]), node))
         return node
-
-
-def _own_level(body):
-    """The nodes of ``body`` outside the loops and functions it holds (a ``break`` there is its own)."""
-    todo = list(body)
-    while todo:
-        node = todo.pop()
-        yield node
-        if not isinstance(node, (ast.For, ast.While, ast.AsyncFor, ast.FunctionDef, ast.AsyncFunctionDef,
-                                 ast.Lambda, ast.ClassDef)):
-            todo.extend(ast.iter_child_nodes(node))
 
 
 def rewrite(func, held, reader):

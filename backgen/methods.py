@@ -198,9 +198,12 @@ def function_of(method, attrs, counts=None):
                 return ast.copy_location(ast.Constant(value), node)
             if isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr in names:
                 return ast.copy_location(ast.Name(names[node.attr], ast.Load()), node)
-            return self.visit_Subscript(node)
+            return self.held(node)
 
-        def visit_Subscript(self, node):  # (an attribute of an object held: self.layers[0].W)
+        def visit_Subscript(self, node):
+            return self.held(node)
+
+        def held(self, node):  # (an attribute of an object held: self.fc1.W, self.layers[0].W)
             path = held_objects.path_of(node)
             if path is not None and "." in path and path in names:
                 return ast.copy_location(ast.Name(names[path], ast.Load()), node)

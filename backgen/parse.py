@@ -2095,7 +2095,8 @@ def _held_calls(func, forward):
     made = {}  # (class, what its object holds) -> {method name: (helper name, attributes) or None}
 
     class Reader:
-        names = set()  # the helpers made
+        def __init__(self):
+            self.names = set()  # the helpers made
 
         def helper(self, cls, name, inner):
             table = made.setdefault((cls, tuple(sorted(inner.items(), key=lambda item: item[0]))), {})

@@ -287,6 +287,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.output_merges = set()  # the names an if's paths deliver an output to
         self.unset = set()  # carried names an enclosing loop has not given a value yet
         self.loop_entries = []  # each enclosing loop's {name: the name it carries it under}
+        self.loop_written = ()  # each enclosing loop's names it writes into (flow.constant_bound_in_loop)
         self.func = forward.func  # read, never changed: what staging rewrites (returns, calls inlined) it copies
         self.env = forward.env
         nodes = forward.nodes
