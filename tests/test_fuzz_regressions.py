@@ -6004,3 +6004,18 @@ def test_a_helper_called_only_where_the_walk_at_the_shapes_given_does_not_go_say
                 n += 1
             return np.sum(h ** 2)
     ''', r"affine\(\) is called only where the walk of its caller at the shapes given does not go", 4)
+
+
+def test_the_spread_of_an_empty_selection_read_by_nothing_the_output_needs():
+    """``X[1::2]`` of one row is empty: its std's backward asked ``np.ptp`` whether its values are all
+    equal, which raises on an empty array (long fuzz seed 2026120757, program 18531, the same on the base);
+    the shapes said it was empty, so the test is guarded by its size, as for a selection of any size."""
+    with np.errstate(all="ignore"):
+        assert_right('''
+            import numpy as np
+
+            def f(X: "1, 4"):
+                s = X[1::2].std(axis=(0, 1), keepdims=True)
+                b = (s, np.cos(X))
+                return b[-1].mean(axis=0)
+        ''', [np.array([[-0.64, -0.69, 0.65, 0.56]])], np.array([1.0, -2.0, 0.5, 0.3]))

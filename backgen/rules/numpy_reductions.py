@@ -161,7 +161,7 @@ def _std(c):
     # array may be empty as the code runs (a selection, or any shape), np.ptp is not asked (it raises)
     along = "" if c.param("axis") is None else f", axis={c.axis_text()}, keepdims=True"
     ranges = f"{c.np}.ptp({c.a}{along}) == 0"
-    if c.shape_free or c.data_sized("a"):
+    if c.shape_free or c.data_sized("a") or 0 in (c.shape("a") or ()):  # (q[1::2] of one row: empty too)
         ranges = f"{c.np}.size({c.a}) > 0 and {ranges}"
     equal = c.setup("flat", ranges)
     out = c.setup("spread", f"{c.np}.where({equal}, {c.np}.inf, {c.expand(c.out, 'a')})")
