@@ -36,29 +36,39 @@ def student_source(name):
     return "import numpy as np\n\n\n" + function_source(EXAMPLES / "cs231n_student.py", name)
 
 
-# --- the real-code corpora: every case, or one in three -------------------------------------
+# --- the real-code corpora and the random-program families: every case, or one in three -------
 
 CORPUS_SHARE = 3  # (a run of the whole suite checks one case in this many of each corpus, by its id)
 
 
 def pytest_addoption(parser):
     parser.addoption("--every-case", action="store_true",
-                     help="check every case of the real-code corpora (tests/*_hunt.py): a run of the whole "
-                          "suite checks one in three of their parametrized cases, chosen by id")
+                     help="check every case of the real-code corpora (tests/*_hunt.py) and of the random-program "
+                          "families (tests marked sampled): a run of the whole suite checks one in three of "
+                          "their parametrized cases, chosen by id")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sampled: a family of random programs (one case per seed or index), of "
+                                       "which a run of the whole suite checks one case in three; --every-case "
+                                       "checks them all")
 
 
 def pytest_collection_modifyitems(config, items):
     """The corpora of real code (``*_hunt.py``: each program checked by generate without shapes, with
-    them, and by the decorator) are the larger part of the suite's time.  A run of the whole suite
-    checks a fixed third of their parametrized cases (the same third every run, by a hash of the
-    test's id); their other tests always run.  ``--every-case`` (or ``BACKGEN_EVERY_CASE=1``), or
-    naming the file, checks every case."""
+    them, and by the decorator) and the families of random programs (tests marked ``sampled``: one
+    case per seed, each program checked against central differences) are the larger part of the
+    suite's time.  A run of the whole suite checks a fixed third of their parametrized cases (the
+    same third every run, by a hash of the test's id); their other tests always run.
+    ``--every-case`` (or ``BACKGEN_EVERY_CASE=1``), or naming the file, checks every case; the long
+    runs of the generators are ``benchmarks/fuzz_*.py``."""
     if config.getoption("--every-case") or os.environ.get("BACKGEN_EVERY_CASE"):
         return
     named = {Path(arg.split("::")[0]).resolve() for arg in config.args}
     kept, left = [], []
     for item in items:
-        sampled = item.path.name.endswith("_hunt.py") and "[" in item.nodeid and item.path not in named
+        family = item.path.name.endswith("_hunt.py") or item.get_closest_marker("sampled") is not None
+        sampled = family and "[" in item.nodeid and item.path not in named
         (left if sampled and zlib.crc32(item.nodeid.encode()) % CORPUS_SHARE else kept).append(item)
     if left:
         config.hook.pytest_deselected(items=left)

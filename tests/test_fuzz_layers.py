@@ -17,6 +17,7 @@ import layer_programs  # noqa: E402
 import real_mutants  # noqa: E402
 
 
+@pytest.mark.sampled
 @pytest.mark.parametrize("index", range(32))
 def test_random_layers(index):
     program = layer_programs.build("test", index)

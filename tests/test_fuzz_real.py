@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import real_mutants  # noqa: E402
 
 
+@pytest.mark.sampled
 @pytest.mark.parametrize("index", range(40))
 def test_mutated_real_programs(index):
     program = real_mutants.build("test", index)

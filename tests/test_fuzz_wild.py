@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import wild_programs  # noqa: E402
 
 
+@pytest.mark.sampled
 @pytest.mark.parametrize("index", range(30))
 def test_wild_programs(index):
     program = wild_programs.build("test", index)

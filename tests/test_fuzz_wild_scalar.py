@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import wild_scalar  # noqa: E402
 
 
+@pytest.mark.sampled
 @pytest.mark.parametrize("index", range(40))
 def test_wild_scalar_programs(index):
     program = wild_scalar.build("test", index)

@@ -83,6 +83,7 @@ def backward_text(kind, seed):
     return text
 
 
+@pytest.mark.sampled
 @pytest.mark.parametrize("kind,seed", CASES)
 def test_a_loop_jumping_from_anywhere(kind, seed):
     source = program(seed, kind)

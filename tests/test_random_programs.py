@@ -1280,12 +1280,14 @@ def params_for(kind, seeds):
     return out
 
 
+@pytest.mark.sampled
 @pytest.mark.parametrize("seed", params_for("scalar", SCALAR_SEEDS))
 def test_random_scalar_program(seed, tmp_path):
     prog = make_program("scalar", seed)
     check_program(prog, tmp_path / f"scalar_{seed}.py")
 
 
+@pytest.mark.sampled
 @pytest.mark.parametrize("seed", params_for("numpy", NUMPY_SEEDS))
 def test_random_numpy_program(seed, tmp_path):
     prog = make_program("numpy", seed)

@@ -454,6 +454,7 @@ def _imported_modules(source):
     return sorted(found)
 
 
+@pytest.mark.sampled
 @pytest.mark.parametrize("name", [n for n in real_sweep.CASES if not real_sweep.slow(n)])
 def test_a_sweep_of_code_as_people_write_it(name):
     missing = [m for m in _imported_modules(real_sweep.CASES[name][0]) if importlib.util.find_spec(m) is None]
