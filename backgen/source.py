@@ -375,12 +375,28 @@ SHARED = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)  #
 _ABSENT = object()
 
 
+# the fields of a node that never hold a node (names, flags, a constant's value): not looked into by ``walk``
+_LEAF_FIELDS = frozenset({"id", "arg", "attr", "name", "kind", "type_comment", "level", "module", "is_async",
+                          "conversion", "simple", "tag", "kwd_attrs", "rest"})
+_NODE_FIELDS = {}  # node class -> the fields that may hold nodes, in ``_fields``' order
+
+
+def _node_fields(cls):
+    fields = _NODE_FIELDS[cls] = tuple(
+        name for name in cls._fields if name not in _LEAF_FIELDS and not (cls is ast.Constant and name == "value")
+        and not (name == "names" and cls in (ast.Global, ast.Nonlocal)))
+    return fields
+
+
 def walk(node):
     """Every node of a tree, breadth first: ``ast.walk``, in its order, at half its cost."""
     todo = [node]  # (iterating a list as it grows: each node pushed is reached in its turn)
-    push, tree = todo.append, ast.AST
+    push, tree, node_fields = todo.append, ast.AST, _NODE_FIELDS
     for node in todo:
-        for name in node._fields:
+        fields = node_fields.get(node.__class__)
+        if fields is None:
+            fields = _node_fields(node.__class__)
+        for name in fields:
             value = getattr(node, name, None)
             if value.__class__ is list:
                 for item in value:
