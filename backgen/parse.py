@@ -53,8 +53,8 @@ from .literals import closure_lists, fold_numbers, literal_lists, put_literal_li
 from .nested import Nested, lift
 from . import (bound_calls, broadcasts, combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread,
                dispatch, distances, divmods, eigenvalues, entry_writes, factories, filled_lists, filters,
-               float_limits, folds, generators, grids, higher_order, image_filters, index_tricks, integrals,
-               iterables, keyword_reads, list_calls, masked_reductions, masked_ufuncs, math_calls, modern_syntax,
+               float_limits, folds, function_aliases, generators, grids, higher_order, image_filters, index_tricks,
+               integrals, iterables, keyword_reads, list_calls, masked_reductions, masked_ufuncs, math_calls, modern_syntax,
                named_entries, number_tables, orders, outers, partials, physical_constants, polyfits, quantiles, rotations,
                scipy_calls, scipy_linalg, scipy_optimize, selects, settings_displays, shape_tuples, signals, signed,
                softplus, sorted_calls, spectra, starred, statistics_calls, step_bodies, trys, varargs, vectorized,
@@ -979,8 +979,9 @@ def _read_source(source, name, filename):
                                f"{', '.join(dict.fromkeys(d.name for d in defs))}", filename, 1, 1,
                                lines[0] if lines else None)
         func = matches[-1]
-    func = dispatch.rewrite(func, dispatch.source_tables(module, {d.name for d in defs}))
     env, last = _module_env(module)
+    func = function_aliases.rewrite(func, functools.partial(_names_function, env, last))
+    func = dispatch.rewrite(func, dispatch.source_tables(module, {d.name for d in defs}))
     _put_class_constants(func, _class_constants(module, last), lambda message, node: error_at(
         message, filename, lines, node), defaults=True)
     _defaults_as_defined(module, func, filename, lines)
@@ -1074,6 +1075,56 @@ def _with_held(chosen, classes):
         if not more:
             return chosen
         chosen.update(more)
+
+
+_FUNCTION_BUILTINS = frozenset({"abs", "max", "min", "pow", "sum", "round"})
+
+
+def _names_function(env, last, node):
+    """Whether ``node`` (a name or an attribute) names a function where the module's functions run (``env``
+    and ``last``, as ``_module_env`` gives them): one the module defines, one it imports (``from
+    scipy.special import expit``), a builtin, or an attribute of a module it imports that is one
+    (``np.tanh``, ``math.exp``)."""
+    if isinstance(node, ast.Name):
+        meaning = env.get(node.id)
+        return last.get(node.id) == "def" or node.id in _FUNCTION_BUILTINS and meaning == node.id or \
+            isinstance(meaning, str) and "." in meaning and callable(_library_value(meaning.split(".")))
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or not isinstance(env.get(node.id), str):
+        return False
+    value = _library_value(env[node.id].split(".") + parts[::-1])
+    return callable(value) and not isinstance(value, type)
+
+
+def _library_value(path):
+    """The value a dotted path names in a module already imported (``numpy``, ``scipy.special``), or None."""
+    for k in range(len(path), 0, -1):
+        value = sys.modules.get(".".join(path[:k]))
+        if value is not None:
+            for attr in path[k:]:
+                value = getattr(value, attr, None)
+            return value
+    return None
+
+
+def _holds_function(globals_, node):
+    """Whether ``node`` (a name or an attribute) names a function in a live function's module
+    (``globals_``): one of its own or a library's (``np.tanh``), not a class."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return False
+    value = globals_.get(node.id, getattr(builtins, node.id, None) if node.id in _FUNCTION_BUILTINS else None)
+    if parts and not isinstance(value, types.ModuleType):
+        return False
+    for attr in reversed(parts):
+        value = getattr(value, attr, None)
+    return callable(value) and not isinstance(value, type)
 
 
 def _module_env(module):
@@ -1845,6 +1896,7 @@ def _constant_defaults(forward):
 
 def _read_function(func):
     func_node, filename, lines = _function_node(func)
+    func_node = function_aliases.rewrite(func_node, functools.partial(_holds_function, func.__globals__))
     if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Subscript) for n in walk(func_node)):
         func_node = dispatch.rewrite(func_node, dispatch.live_tables(func.__globals__, _module_tree(filename)))
     aliases, wrapped = {}, {}

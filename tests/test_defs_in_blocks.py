@@ -1,8 +1,9 @@
 """Functions defined inside a loop or a branch (a Runge-Kutta step's derivative defined in the time
 loop): Python reads a closure's variables when the function is called, so such a ``def``, its name
 defined once and nothing else assigning it, its defaults constants, means what the same ``def`` at the
-top of the body means, and is lifted there.  A ``def`` whose name is defined again, or whose defaults
-read variables (evaluated as the ``def`` runs), is refused.  Checked against central finite
+top of the body means, and is lifted there.  A name defined on several paths, only ever called, holds the
+function its path defined (``function_aliases``).  A ``def`` whose name is assigned a value too, or whose
+defaults read variables (evaluated as the ``def`` runs), is refused.  Checked against central finite
 differences in float64."""
 
 import numpy as np
@@ -69,8 +70,9 @@ def test_a_function_defined_in_a_loop_called_after_it():
     ''', [np.array([0.3, -0.5, 0.8])])
 
 
-def test_a_name_defined_on_two_paths_is_refused():
-    assert_refused('''
+def test_a_name_defined_on_two_paths_calls_the_function_its_path_defined():
+    # each def a function of its own (g_1, g_2), the name holding which one its path defined
+    assert_right('''
     def f(x: "4", s: float):
         total = 0.0
         for k in range(2):
@@ -82,6 +84,23 @@ def test_a_name_defined_on_two_paths_is_refused():
                     return z * z
             total = total + np.sum(g(x))
         return total
+    ''', [np.array([0.3, -0.5, 0.8, 1.1]), 0.5])
+
+
+def test_a_name_defined_on_two_paths_and_assigned_a_value_is_refused():
+    assert_refused('''
+    def f(x: "4", s: float):
+        total = 0.0
+        for k in range(2):
+            if k == 0:
+                def g(z):
+                    return z * s
+            else:
+                def g(z):
+                    return z * z
+            total = total + np.sum(g(x))
+        g = 2.0
+        return total * g
     ''', [np.ones(4), 0.5], r"g\(\) is defined inside a branch or a loop, and its name is defined or assigned")
 
 
