@@ -54,7 +54,7 @@ from .nested import Nested, lift
 from . import (bound_calls, broadcasts, combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread,
                dispatch, distances, divmods, eigenvalues, entry_writes, factories, filled_lists, filters,
                float_limits, folds, function_aliases, generators, grids, higher_order, image_filters, index_tricks,
-               integrals, iterables, keyword_reads, list_calls, masked_reductions, masked_ufuncs, math_calls, modern_syntax,
+               integrals, iterables, key_calls, keyword_reads, list_calls, masked_reductions, masked_ufuncs, math_calls, modern_syntax,
                named_entries, number_tables, orders, outers, partials, physical_constants, polyfits, quantiles, rotations,
                scipy_calls, scipy_linalg, scipy_optimize, selects, settings_displays, shape_tuples, signals, signed,
                softplus, sorted_calls, spectra, starred, statistics_calls, step_bodies, trys, varargs, vectorized,
@@ -155,7 +155,7 @@ _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
 _CALL_REWRITERS = (softplus, signed, orders, grids, vectorized, distances, rotations, scipy_optimize, integrals, signals,
                    spectra, filters, image_filters, selects, outers, broadcasts, masked_reductions, quantiles,
                    eigenvalues, correlations, polyfits, masked_ufuncs, statistics_calls, math_calls, divmods,
-                   float_limits, sorted_calls, list_calls, dict_calls, index_tricks,
+                   float_limits, key_calls, sorted_calls, list_calls, dict_calls, index_tricks,
                    partials, slice_lists)  # (in this order: a later one may rewrite what an earlier wrote)
 
 
@@ -2665,10 +2665,15 @@ def _decorated_name(node):
     return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", None)
 
 
+# the builtins calling a function they are given (max(rows, key=score): key_calls): it is a helper
+_CALLING_BUILTINS = {"map": map, "max": max, "min": min, "sorted": sorted}
+
+
 def _function_helpers(func, func_node, aliases=None, wrapped=None):
     """The user's own functions a live function calls, or passes to one of its own functions it calls
     (``layer(x, W, relu)``: ``higher_order``) or to the builtin ``map`` (``map(pair, xs)``, read as the
-    comprehension calling it), read from their source when used.  One it names otherwise
+    comprehension calling it), ``max``, ``min`` or ``sorted`` (``key=score``, read as the comprehension of
+    the keys: ``key_calls``), read from their source when used.  One it names otherwise
     than its def does (``act``, a closure's, holding ``relu``; ``square = sq``) is called by its def's
     name instead (``func_node`` rewritten), the generated code defining that name, where the function
     reads that name as nothing else; else it is none, and ``aliases`` gets it (the name -> the def's),
@@ -2697,8 +2702,9 @@ def _function_helpers(func, func_node, aliases=None, wrapped=None):
             for name in [node.func.id] + passed:
                 value = _uncached(closure.get(name, func.__globals__.get(name)))
                 if isinstance(value, types.FunctionType) and _describe(value) is None and not _library(value) \
-                        and (name == node.func.id or callee in helpers or callee == "map" and "map" not in bound
-                             and closure.get("map", func.__globals__.get("map", map)) is map):  # map(pair, xs)
+                        and (name == node.func.id or callee in helpers or callee in _CALLING_BUILTINS and
+                             callee not in bound and closure.get(callee, func.__globals__.get(
+                                 callee, _CALLING_BUILTINS[callee])) is _CALLING_BUILTINS[callee]):  # map(pair, xs)
                     if getattr(value, "__wrapped__", None) is not None:  # (what the wrapper does: not read)
                         if wrapped is not None:
                             code = value.__code__
