@@ -12,20 +12,21 @@ of several items, and each call of the builtin ``sorted`` given ``key=`` (and ma
   items of equal keys in their order, as Python's sort is stable; ``reverse=True`` by the keys negated,
   stable as Python's reversed sort is.
 
-``list(xs)`` is what the builtins iterate (a dict's keys, an array's rows).  A lambda key is its body
-over the comprehension (``key=lambda r: r.sum()``: ``[r.sum() for r in xs]``); any other key is called on
-each item.  The keys are numbers: the reshape to one number per item raises where a key is something else
-(a tuple, compared item by item by the builtins), refused where the code is staged.  The items are a name
-(the same value at each of its reads), a list or tuple display or a list comprehension (written twice:
-both compute the same items), a generator expression (written as that list comprehension), or several
-items given apart (``max(a, b, key=k)``: their list display); any other iterable, a ``default=``, or a
-key given a lambda of defaults, is left as it is (and refused).  The gradient of the item chosen goes
-back to where it came from; the keys, which choose, carry none.
+``list(xs)`` is what the builtins iterate (a dict's keys, an array's rows). A lambda key is its body over the
+comprehension (``key=lambda r: r.sum()``: ``[r.sum() for r in xs]``); any other key is called on each item,
+where it names a function of the module, a builtin or a library's (a variable of the function is left as it
+is). The keys are numbers: the reshape to one number per item raises where a key is something else (a tuple,
+compared item by item by the builtins), refused where the code is staged. The items are a name (the same value
+at each of its reads), a list or tuple display or a list comprehension (written twice: both compute the same
+items), a generator expression (written as that list comprehension), or several items given apart (``max(a, b,
+key=k)``: their list display); any other iterable, a ``default=``, or a key given a lambda of defaults, is
+left as it is (and refused). The gradient of the item chosen goes back to where it came from; the keys, which
+choose, carry none.
 """
 
 import ast
 
-from .source import OwnTransformer, module_calls, tree_copy, walk
+from .source import OwnTransformer, fresh_names, module_calls, tree_copy, walk
 
 SPELLED = frozenset({"key"})  # (parse runs this rewriter only where the function spells a key= keyword)
 
@@ -41,14 +42,21 @@ def rewrite(forward):
     func = forward.func
     taken = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in walk(func)
                                                                       if isinstance(a, ast.arg)}
+    local = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
+        {a.arg for a in walk(func) if isinstance(a, ast.arg)}
+    fresh = fresh_names(set(taken), bare=True)
 
-    def fresh(base):
-        name, k = base, 1
-        while name in taken:
-            k += 1
-            name = f"{base}_{k}"
-        taken.add(name)
-        return name
+    def named_function(node):
+        """Whether ``node`` names a function of the module, a builtin or a library's (``score``, ``abs``,
+        ``np.abs``), not a variable of the function (a key Python would call, if it could)."""
+        root = node
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not isinstance(root, ast.Name) or root.id in local:
+            return False
+        meaning = forward.env.get(root.id)
+        return root.id in forward.helpers if isinstance(node, ast.Name) and meaning is None else \
+            meaning is not None and (isinstance(node, ast.Attribute) or "." in meaning or meaning == root.id)
 
     def np_call(attr, *args, **keywords):
         return ast.Call(ast.Attribute(ast.Name(np_name, ast.Load()), attr, ast.Load()), list(args),
@@ -71,7 +79,7 @@ def rewrite(forward):
             if node.func.id == "sorted" and len(node.args) != 1 or not node.args:
                 return node
             items = _items(node.args[0]) if len(node.args) == 1 else ast.List(list(node.args), ast.Load())
-            key = _key(named["key"])
+            key = _key(named["key"], named_function)
             if items is None or key is None:
                 return node
             variable, value = key(fresh("item"))
@@ -105,15 +113,16 @@ def _items(node):
     return None
 
 
-def _key(node):
+def _key(node, named_function):
     """``make(variable) -> (the comprehension's variable, the key of it)`` for the key function ``node``, or
-    None where it is a lambda other than of one plain parameter."""
+    None where it is a lambda other than of one plain parameter, or a name or attribute ``named_function``
+    does not take for a function."""
     if isinstance(node, ast.Lambda):
         args = node.args
         if len(args.args) != 1 or args.posonlyargs or args.kwonlyargs or args.vararg or args.kwarg or \
                 args.defaults:
             return None
         return lambda _: (args.args[0].arg, tree_copy(node.body))  # (its parameter, the comprehension's own)
-    if isinstance(node, (ast.Name, ast.Attribute)):
+    if isinstance(node, (ast.Name, ast.Attribute)) and named_function(node):
         return lambda variable: (variable, ast.Call(tree_copy(node), [ast.Name(variable, ast.Load())], []))
     return None

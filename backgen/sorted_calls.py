@@ -8,7 +8,7 @@ but ``reverse=True`` or ``reverse=False``, in a module that imports NumPy, by ``
 going back to the place it came from (``np.sort``'s rule).  Python's ``sorted`` of a sequence of
 numbers or of a vector: a matrix's rows compared raise in Python, as ``np.sort`` of it sorts each row
 (never a program Python runs).  Ties hold equal numbers, whichever goes first.  A ``key=`` is left as
-it is (and refused).
+it is, for ``key_calls``.
 """
 
 import ast

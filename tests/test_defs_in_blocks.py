@@ -70,9 +70,7 @@ def test_a_function_defined_in_a_loop_called_after_it():
     ''', [np.array([0.3, -0.5, 0.8])])
 
 
-def test_a_name_defined_on_two_paths_calls_the_function_its_path_defined():
-    # each def a function of its own (g_1, g_2), the name holding which one its path defined
-    assert_right('''
+TWO_PATHS = '''
     def f(x: "4", s: float):
         total = 0.0
         for k in range(2):
@@ -83,25 +81,20 @@ def test_a_name_defined_on_two_paths_calls_the_function_its_path_defined():
                 def g(z):
                     return z * z
             total = total + np.sum(g(x))
-        return total
-    ''', [np.array([0.3, -0.5, 0.8, 1.1]), 0.5])
+        {after}
+        return total * g
+    '''
+
+
+def test_a_name_defined_on_two_paths_calls_the_function_its_path_defined():
+    # each def a function of its own (g_1, g_2), the name holding which one its path defined
+    assert_right(TWO_PATHS.replace("{after}", "pass").replace("total * g", "total"),
+                 [np.array([0.3, -0.5, 0.8, 1.1]), 0.5])
 
 
 def test_a_name_defined_on_two_paths_and_assigned_a_value_is_refused():
-    assert_refused('''
-    def f(x: "4", s: float):
-        total = 0.0
-        for k in range(2):
-            if k == 0:
-                def g(z):
-                    return z * s
-            else:
-                def g(z):
-                    return z * z
-            total = total + np.sum(g(x))
-        g = 2.0
-        return total * g
-    ''', [np.ones(4), 0.5], r"g\(\) is defined inside a branch or a loop, and its name is defined or assigned")
+    assert_refused(TWO_PATHS.replace("{after}", "g = 2.0"), [np.ones(4), 0.5],
+                   r"g\(\) is defined inside a branch or a loop, and its name is defined or assigned")
 
 
 def test_defaults_reading_a_variable_are_refused():

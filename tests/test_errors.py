@@ -453,7 +453,8 @@ def test_memory_running_out_is_not_called_nesting(monkeypatch):
 
 @pytest.mark.parametrize("call, hint", [
     ("tuple(zip(xs, xs))", "xs.copy()"),  # (list(xs) and tuple(xs) are followed: [item for item in xs])
-    ("sorted(xs, key=abs)", "np.sort"),  # (sorted(xs) is read as list(np.sort(xs)): sorted_calls)
+    ("sorted(xs, reverse=bool(w))", "np.sort"),  # (sorted(xs) is read as list(np.sort(xs)): sorted_calls;
+    # with a key, the order of its keys: key_calls)
     ("list(zip(xs, xs))", "xs.copy()"),
 ])
 def test_an_unknown_builtin_names_what_to_write_instead(call, hint):

@@ -205,11 +205,21 @@ def test_the_decorator_reads_a_function_bound_to_a_lambda(tmp_path):
         np.testing.assert_allclose(g, want, rtol=1e-6, atol=1e-8)
 
 
+def test_a_lambda_as_a_key_chooses_by_its_values():
+    # (was refused: the lambda is the comprehension of the keys, key_calls)
+    for a, b in ((0.7, -0.4), (0.3, -0.9)):
+        assert_right("""
+            import numpy as np
+            def f(a, b):
+                return max([a, b], key=lambda t: t * t) * a
+        """, [a, b])
+
+
 def test_a_lambda_as_an_argument_is_refused_at_its_line():
     with pytest.raises(backgen.BackgenError, match="lambda expressions are not supported"):
         backgen.generate(textwrap.dedent("""
             def f(a, b):
-                return max([a, b], key=lambda t: t * t) * a
+                return np.sum(np.apply_along_axis(lambda t: t * t, 0, np.array([a, b]))) * a
         """))
 
 
