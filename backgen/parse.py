@@ -52,13 +52,13 @@ from .desugar import desugar
 from .literals import closure_lists, fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
 from . import (bound_calls, broadcasts, combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread,
-               dispatch, distances, divmods, eigenvalues, entry_writes, factories, filled_lists, filters,
-               float_limits, folds, function_aliases, generators, grids, higher_order, image_filters, index_tricks,
-               integrals, iterables, key_calls, keyword_reads, list_calls, masked_reductions, masked_ufuncs, math_calls, modern_syntax,
-               named_entries, number_tables, orders, outers, partials, physical_constants, polyfits, quantiles, rotations,
-               scipy_calls, scipy_linalg, scipy_optimize, selects, settings_displays, shape_tuples, signals, signed,
-               softplus, sorted_calls, spectra, starred, statistics_calls, step_bodies, trys, varargs, vectorized,
-               view_targets)
+               dispatch, distances, divmods, eigenvalues, entry_writes, factories, filled_lists, filters, float_limits,
+               folds, function_aliases, generators, grids, higher_order, image_filters, index_tricks, integrals,
+               iterables, key_calls, keyword_reads, list_calls, masked_reductions, masked_ufuncs, math_calls,
+               modern_syntax, named_entries, number_tables, orders, outers, partials, physical_constants, polyfits,
+               quantiles, rotations, scipy_calls, scipy_linalg, scipy_optimize, selects, settings_displays,
+               shape_tuples, signals, signed, softplus, sorted_calls, spectra, starred, statistics_calls, step_bodies,
+               trys, varargs, vectorized, view_targets)
 from . import slice_lists
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
