@@ -10,8 +10,10 @@ them, or, on two paths or more, lambdas and ``def``s of its own (without default
 calling themselves), and reads it only by calling it, outside nested functions and lambdas (which would
 read it when they run).  Then:
 
-* bound once, at the top level of the body, to one function: each call is that function's call, and the
-  assignment goes (``act = np.tanh``, ``act(z)``: ``np.tanh(z)``);
+* bound once to one function (or to a conditional expression choosing it on every path), in a block whose
+  later statements hold every read (the body, or a loop's body: ``g = np.tanh`` then ``g(h)`` each
+  iteration): each call is that function's call, and the assignment goes (``act = np.tanh``, ``act(z)``:
+  ``np.tanh(z)``);
 * otherwise each lambda or ``def`` binding it is a ``def`` of a name of its own (``act_1``, ``act_2``),
   made at the top of the body (a function made reads its closure when it is called, as the one it
   replaces did: ``nested`` makes it a helper), and each function a binding names is a key, its text
@@ -52,12 +54,12 @@ def rewrite(func, is_function):
             root = root.value
         return isinstance(root, ast.Name) and root.id not in local and library(node)
     names = [name for name in candidates if name not in given and _only_called(func, name, is_function)
-             and (_direct(func, name) or _keys(func, name, is_function) > 1)]
+             and (_direct(func, name, is_function) or _keys(func, name, is_function) > 1)]
     if not names:
         return func
     func = tree_copy(func)
     for name in names:
-        func = _written_out(func, name)
+        func = _written_out(func, name, is_function)
     return ast.fix_missing_locations(func)
 
 
@@ -157,13 +159,26 @@ def _assignments(func, name):
             and n.targets[0].id == name]
 
 
-def _direct(func, name):
-    """Whether ``name`` is bound once, at the top level of the body, to one function, before every
-    statement reading it."""
+def _direct(func, name, is_function):
+    """The one function ``name`` is bound to, once (by a conditional expression whose every choice is that
+    function too), in a block (the body, a loop's, a branch's) whose later statements hold every read of
+    it: bound wherever it is read; else None."""
     assigns = _assignments(func, name)
-    return len(assigns) == 1 and assigns[0] in func.body and isinstance(assigns[0].value, (ast.Name, ast.Attribute)) \
-        and all(_after(stmt, assigns[0]) for stmt in func.body if _reads(stmt, name)) and \
-        not any(isinstance(n, ast.FunctionDef) and n.name == name for n in _own_nodes(func))
+    if len(assigns) != 1 or any(isinstance(n, ast.FunctionDef) and n.name == name for n in _own_nodes(func)):
+        return None
+    leaves = _function_leaves(assigns[0].value, is_function)
+    if not leaves or len({ast.unparse(leaf) for leaf in leaves}) != 1:
+        return None
+    block = next((b for n in walk(func) for b in _blocks(n) if any(s is assigns[0] for s in b)), None)
+    if block is None:
+        return None
+    later = block[next(k for k, s in enumerate(block) if s is assigns[0]) + 1:]
+    return leaves[0] if sum(_reads(stmt, name) for stmt in later) == _reads(func, name) else None
+
+
+def _blocks(node):
+    return [getattr(node, field) for field in ("body", "orelse", "finalbody") if
+            isinstance(getattr(node, field, None), list)] + [h.body for h in getattr(node, "handlers", [])]
 
 
 def _keys(func, name, is_function):
@@ -181,11 +196,11 @@ def _keys(func, name, is_function):
     return len(keys)
 
 
-def _written_out(func, name):
-    if _direct(func, name):
+def _written_out(func, name, is_function):
+    function = _direct(func, name, is_function)
+    if function is not None:
         assigns = _assignments(func, name)
-        function = assigns[0].value
-        func.body.remove(assigns[0])
+        next(b for n in walk(func) for b in _blocks(n) if any(s is assigns[0] for s in b)).remove(assigns[0])
 
         class Direct(ast.NodeTransformer):
             def visit_Call(self, node):
@@ -281,10 +296,6 @@ def _keyed(value, table, made):
     return ast.copy_location(ast.Constant(key), value)
 
 
-def _reads(stmt, name):
-    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in walk(stmt))
-
-
-def _after(stmt, assign):
-    """Whether the statement ``stmt`` starts after ``assign`` (both of one body)."""
-    return (stmt.lineno, stmt.col_offset) > (assign.lineno, assign.col_offset)
+def _reads(node, name):
+    """How many times ``node`` reads ``name``."""
+    return sum(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in walk(node))

@@ -75,6 +75,15 @@ CASES = {
             h = act(x @ W)
             return np.sum(act(h) ** 2)
         ''', ("relu", "other")),
+    "bound_in_a_loop_before_its_calls": ('''
+        def f(x, W, kind="tanh"):
+            act = np.tanh if kind == "tanh" else np.tanh
+            h = act(x @ W)
+            for i in range(2):
+                g = relu
+                h = g(h) * 0.5 + act(h[:, :3] @ W)
+            return np.sum(h ** 2)
+        ''', ("tanh",)),
     "chosen_in_a_loop": ('''
         def f(x, W):
             h = x
