@@ -1,8 +1,8 @@
 """Local names bound to functions: ``act = np.tanh``, ``act = relu if kind == "relu" else np.tanh``, or an
 ``if``/``else`` binding ``act`` to one function on each path, then ``act(z)``.
 
-Contract: ``rewrite(func, is_function)`` is ``func`` (a copy, where it changes) with each such name written
-out.  ``is_function(node)`` says whether an expression names a function the module binds or a library's
+Contract: ``rewrite(func, names_function)`` is ``func`` (a copy, where it changes) with each such name
+written out.  ``names_function(node)`` says whether an expression names a function the module binds or a library's
 (``relu``, ``np.tanh``, ``math.exp``), as Python reads it where the function runs.  A name qualifies where
 the function is not given it (no parameter, ``global``, ``nonlocal`` or ``del``), binds it only by plain
 assignments (``name = value``) whose values are such functions or conditional expressions choosing among
@@ -35,8 +35,9 @@ from .source import tree_copy, walk
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
-def rewrite(func, is_function):
-    candidates = _bound_names(func)
+def rewrite(func, names_function):
+    called = {n.func.id for n in walk(func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    candidates = [name for name in _bound_names(func) if name in called]  # (most functions: none, at one walk)
     if not candidates:
         return func
     given = {a.arg for a in func.args.args + func.args.posonlyargs + func.args.kwonlyargs}
@@ -46,13 +47,12 @@ def rewrite(func, is_function):
             given |= set(node.names)
     local = given | {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
         {n.name for n in walk(func) if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n is not func}
-    library = is_function
 
     def is_function(node):  # (a name the function binds itself means its own value there, not the module's)
         root = node
         while isinstance(root, ast.Attribute):
             root = root.value
-        return isinstance(root, ast.Name) and root.id not in local and library(node)
+        return isinstance(root, ast.Name) and root.id not in local and names_function(node)
     names = [name for name in candidates if name not in given and _only_called(func, name, is_function)
              and (_direct(func, name, is_function) or _keys(func, name, is_function) > 1)]
     if not names:
@@ -184,15 +184,12 @@ def _blocks(node):
 def _keys(func, name, is_function):
     """How many functions the bindings of ``name`` choose among (a path leaving it unbound reads it, to
     raise as Python does, only where a call tests it against two keys or more)."""
-    keys = set()
-    for node in _own_nodes(func):
-        if isinstance(node, ast.FunctionDef) and node.name == name:
-            keys.add(id(node))
-        elif isinstance(node, ast.Assign) and node in _assignments(func, name):
-            if _made(node.value, name):
-                keys.add(id(node.value))
-            else:
-                keys |= {ast.unparse(leaf) for leaf in _function_leaves(node.value, is_function)}
+    keys = {id(n) for n in _own_nodes(func) if isinstance(n, ast.FunctionDef) and n.name == name}
+    for assign in _assignments(func, name):
+        if _made(assign.value, name):
+            keys.add(id(assign.value))
+        else:
+            keys |= {ast.unparse(leaf) for leaf in _function_leaves(assign.value, is_function)}
     return len(keys)
 
 

@@ -55,8 +55,9 @@ def rewrite(forward):
         if not isinstance(root, ast.Name) or root.id in local:
             return False
         meaning = forward.env.get(root.id)
-        return root.id in forward.helpers if isinstance(node, ast.Name) and meaning is None else \
-            meaning is not None and (isinstance(node, ast.Attribute) or "." in meaning or meaning == root.id)
+        if meaning is None:  # (a function of the module's)
+            return node is root and root.id in forward.helpers
+        return node is not root or "." in meaning or meaning == root.id  # (np.abs; expit imported; abs)
 
     def np_call(attr, *args, **keywords):
         return ast.Call(ast.Attribute(ast.Name(np_name, ast.Load()), attr, ast.Load()), list(args),

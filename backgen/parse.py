@@ -1085,18 +1085,27 @@ def _names_function(env, last, node):
     and ``last``, as ``_module_env`` gives them): one the module defines, one it imports (``from
     scipy.special import expit``), a builtin, or an attribute of a module it imports that is one
     (``np.tanh``, ``math.exp``)."""
-    if isinstance(node, ast.Name):
-        meaning = env.get(node.id)
-        return last.get(node.id) == "def" or node.id in _FUNCTION_BUILTINS and meaning == node.id or \
-            isinstance(meaning, str) and "." in meaning and callable(_library_value(meaning.split(".")))
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name) or not isinstance(env.get(node.id), str):
+    root, attrs = _attribute_path(node)
+    meaning = env.get(root) if root is not None else None
+    if not isinstance(meaning, str):
+        return not attrs and root is not None and last.get(root) == "def"
+    if not attrs and (last.get(root) == "def" or root in _FUNCTION_BUILTINS and meaning == root):
+        return True
+    if not attrs and "." not in meaning:
         return False
-    value = _library_value(env[node.id].split(".") + parts[::-1])
-    return callable(value) and not isinstance(value, type)
+    value = _library_value(meaning.split(".") + attrs)
+    return callable(value) and not (attrs and isinstance(value, type))  # (np.float64 no function; imported, as
+                                                                        # its name, any callable)
+
+
+def _attribute_path(node):
+    """``(root, attrs)`` of ``np.linalg.norm`` (``("np", ["linalg", "norm"])``) or a name (``("relu", [])``);
+    ``(None, [])`` for any other expression."""
+    attrs = []
+    while isinstance(node, ast.Attribute):
+        attrs.append(node.attr)
+        node = node.value
+    return (node.id, attrs[::-1]) if isinstance(node, ast.Name) else (None, [])
 
 
 def _library_value(path):
@@ -1113,16 +1122,13 @@ def _library_value(path):
 def _holds_function(globals_, node):
     """Whether ``node`` (a name or an attribute) names a function in a live function's module
     (``globals_``): one of its own or a library's (``np.tanh``), not a class."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
+    root, attrs = _attribute_path(node)
+    if root is None:
         return False
-    value = globals_.get(node.id, getattr(builtins, node.id, None) if node.id in _FUNCTION_BUILTINS else None)
-    if parts and not isinstance(value, types.ModuleType):
+    value = globals_.get(root, getattr(builtins, root, None) if root in _FUNCTION_BUILTINS else None)
+    if attrs and not isinstance(value, types.ModuleType):
         return False
-    for attr in reversed(parts):
+    for attr in attrs:
         value = getattr(value, attr, None)
     return callable(value) and not isinstance(value, type)
 
