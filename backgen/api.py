@@ -38,8 +38,8 @@ import warnings
 
 import numpy as np
 
-from . import complexes, emit, held_objects, kept_reads, keyword_reads, methods, runtime, sentinels, shape_free, source, structured, value_sized, \
-    varargs
+from . import attribute_reads, complexes, emit, held_objects, kept_reads, keyword_reads, methods, runtime, sentinels, \
+    shape_free, source, structured, value_sized, varargs
 from .free_arrays import closure_of, free_arrays, signature_with, values_now, with_free_arrays
 from .cache import output_roles
 from .docshapes import ANY_RANK
@@ -425,6 +425,7 @@ class Differentiable:
         self._signature = self._call_signature.replace(parameters=[
             p for p in self._call_signature.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)])
         self._attributes = ()  # a method's attributes of self, read as parameters (backgen.methods)
+        self._objects = {}  # parameters that are objects read by attribute -> (those attributes, those required)
         self._free = ()  # arrays read from the module or closure, read as parameters (backgen.free_arrays)
         self._own_methods = {}  # the object's own methods it calls, read as helpers -> what its class holds
         self._self_class = SELF_CLASS.get()  # the class those are found on: the object's (of a bound method, or
@@ -509,6 +510,7 @@ class Differentiable:
 
     def _setup(self, wrt):
         forward = self._read()
+        self._objects = dict(forward.attribute_params)  # parameters read by attribute (cfg.reg): their attributes
         if not self._attributes and not _is_method(self._func) and type(self) is Differentiable:
             self._free = free_arrays(self._func, forward)  # (inputs = np.load(...) at module level, read)
             if self._free:
@@ -828,6 +830,8 @@ class Differentiable:
                 hint = f" (the upstream gradient is passed by keyword: {self.__name__}.backward(..., dout=...))"
             raise TypeError(f"{self.__name__}(): {exc}{hint}") from None
         bound.apply_defaults()
+        for name, (attributes, required) in self._objects.items():  # (cfg.reg of a dataclass: what is read)
+            bound.arguments[name] = attribute_reads.view(bound.arguments[name], attributes, required, self.__name__)
         if self._free:  # the module's (or closure's) arrays as they are now, in their places
             now = values_now(self._func, self._free, lambda message: self._read().error(message))
             return tuple(now[name] if name in now else bound.arguments[name] for name in self._signature.parameters)

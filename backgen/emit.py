@@ -28,7 +28,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import ir, runtime, source
+from . import attribute_reads, ir, runtime, source
 from .copied import uncopied
 from .errors import BackgenError
 from .plain import plainer
@@ -681,6 +681,7 @@ def _named_numbers(jobs):
     for name, (write, form) in jobs.items():
         own = {constant: number for constant, number in form.constants if constant in clash}
         form = _numerals_written(_numbers_written(form, own) if own else form)
+        form = _attributes_written(form) if form.attribute_params else form
         text = write(form)
         if own and not _names_read(text, read).isdisjoint(own):  # (a line of a kind written otherwise)
             raise BackgenError(f"{name}() reads the module's number {sorted(_names_read(text, read) & set(own))[0]}, "
@@ -706,6 +707,18 @@ def _numbers_written(form, numbers):
     (``_NumbersPut``) and printed again."""
     trees = {name: ast.parse(number, mode="eval").body for name, number in numbers.items()}
     return _texts_put(form, lambda text: _numbers_put(text, trees))
+
+
+def _attributes_written(form):
+    """``form`` reading the attributes of the objects its parameters are (``form.attribute_params``) as the
+    user wrote them: ``cfg['reg']``, as backgen followed it, written ``cfg.reg`` again."""
+    params = frozenset(form.attribute_params)  # (their names)
+
+    def put(text):
+        if not text or source.line_names(text).isdisjoint(params):
+            return text
+        return _tree_put(text, attribute_reads.AsAttributes(params))
+    return _texts_put(form, put)
 
 
 def _numerals_written(form):
@@ -798,16 +811,22 @@ def _numbers_put(text, trees):
     reads written as that tree, the rest as it was (``source.grouped``)."""
     if not text or source.line_names(text).isdisjoint(trees):
         return text
+    return _tree_put(text, _NumbersPut(trees))
+
+
+def _tree_put(text, transformer):
+    """``text`` (an expression, a statement or a block's header) changed as a tree by ``transformer`` (an
+    ``ast.NodeTransformer``) and printed again; as it was where it does not parse."""
     tree = source.grouped(text)
     if tree is not None:
-        return source.to_source(_NumbersPut(trees).visit(tree))
+        return source.to_source(transformer.visit(tree))
     elif_ = text.startswith("elif ")
     header = text.endswith(":")
     try:
         statement = ast.parse(("if " + text[5:] if elif_ else text) + (" pass" if header else "")).body[0]
     except (SyntaxError, IndexError):
         return text
-    statement = _NumbersPut(trees).visit(statement)
+    statement = transformer.visit(statement)
     kind = statement.__class__
     if header and kind is ast.For:
         return f"for {source.to_source(statement.target)} in {source.to_source(statement.iter)}:"

@@ -368,6 +368,8 @@ class Staged:
                           # the shapes the code is for (``dead_paths``), said in the backward's docstring
     numerals: tuple = field(default=(), compare=False, repr=False)  # (Python's text, the user's) of the numbers
                                                                     # the function writes otherwise (1e-08, 1e-8)
+    attribute_params: tuple = ()  # parameters that are objects read by attribute (cfg.reg), followed as dicts
+                                  # read by key and written as attributes again (``attribute_reads``)
     coinciding: frozenset = frozenset()  # sample sizes a named dimension was fitted to that the code, a declared
     # shape or another dimension has too: arrays' shapes may agree there by chance (see program._refitted)
     callees: frozenset = frozenset()  # names of the module the generated code may call or read by name (the
@@ -484,6 +486,7 @@ class Backward:
     filename: str = field(default="<string>", compare=False, repr=False)  # the user's file and lines, for
     lines: tuple = field(default=(), compare=False, repr=False)  # errors (no part of what the code is)
     numerals: tuple = field(default=(), compare=False, repr=False)  # the numbers as the user wrote them (Staged's)
+    attribute_params: tuple = ()  # parameters that are objects read by attribute (Staged's)
     left_out: tuple = ()  # the branches left out (Staged's)
     real_checks: tuple = ()  # parameters checked not to hold complex numbers as it starts, where the forward
     # reads real parts or conjugates (x.real, np.conj(x): code written for complex data too)

@@ -51,14 +51,14 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import closure_lists, fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
-from . import (bound_calls, broadcasts, combinations, correlations, defaults, dict_arguments, dict_calls, dict_spread,
-               dispatch, distances, divmods, eigenvalues, entry_writes, factories, filled_lists, filters, float_limits,
-               folds, function_aliases, generators, grids, higher_order, image_filters, index_tricks, integrals,
-               iterables, key_calls, keyword_reads, list_calls, masked_reductions, masked_ufuncs, math_calls,
-               modern_syntax, named_entries, number_tables, orders, outers, partials, physical_constants, polyfits,
-               quantiles, rotations, scipy_calls, scipy_linalg, scipy_optimize, selects, settings_displays,
-               shape_tuples, signals, signed, softplus, sorted_calls, spectra, starred, statistics_calls, step_bodies,
-               trys, varargs, vectorized, view_targets)
+from . import (attribute_reads, bound_calls, broadcasts, combinations, correlations, defaults, dict_arguments,
+               dict_calls, dict_spread, dispatch, distances, divmods, eigenvalues, entry_writes, factories,
+               filled_lists, filters, float_limits, folds, function_aliases, generators, grids, higher_order,
+               image_filters, index_tricks, integrals, iterables, key_calls, keyword_reads, list_calls,
+               masked_reductions, masked_ufuncs, math_calls, modern_syntax, named_entries, number_tables, orders,
+               outers, partials, physical_constants, polyfits, quantiles, rotations, scipy_calls, scipy_linalg,
+               scipy_optimize, selects, settings_displays, shape_tuples, signals, signed, softplus, sorted_calls,
+               spectra, starred, statistics_calls, step_bodies, trys, varargs, vectorized, view_targets)
 from . import slice_lists
 from .cache import dict_made, output_roles, returned_dicts
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
@@ -113,6 +113,8 @@ class Forward:
     # parameters defaulting to a function (act=np.tanh), read as it; the backward checks it is given that one
     counted: set = field(default_factory=set)  # names given as the counts of SciPy's discrete distributions
     # (poisson.logpmf(y, mu), binom's n): integers given them are data, as labels are
+    attribute_params: dict = field(default_factory=dict)  # parameter -> (the attributes read of it, those read
+    # without hasattr or a default): objects read by attribute (cfg.reg), read as dicts by key (attribute_reads)
 
     @functools.cached_property
     def settings(self):
@@ -191,6 +193,9 @@ def _read(func_or_source, name, filename, helper):
     methods.kept_as_names(forward.func)
     _list_targets_as_tuples(forward.func)  # ([W_xi, W_hi, b_i] = params, as d2l unpacks: the tuple target)
     _underscore_named(forward.func)  # (h, _ = pair(x), then _ read: a name of its own)
+    if not helper:  # (cfg.reg of a dataclass given as cfg: read as cfg['reg'], the dict of its attributes)
+        forward.attribute_params.update((name, (attributes, required))
+                                        for name, attributes, required in attribute_reads.rewrite(forward.func))
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         kinds = census(forward.func)[0]  # (the classes as read: a pass for nodes none of the passes makes skips)
         if not kinds.isdisjoint(_TRIES):

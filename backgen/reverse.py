@@ -303,6 +303,7 @@ class _Reverser(FlowReverser):
             full_forward=full_forward, layer_groups=layer, shape_free=staged.shape_free, required=staged.required,
             sized_outputs=self.sized_outputs(), filename=staged.filename, lines=staged.lines,
             constants=staged.constants, named_arrays=staged.named_arrays, numerals=staged.numerals,
+            attribute_params=staged.attribute_params,
             left_out=staged.left_out, integer_writes=tuple(dict.fromkeys(getattr(self, "integer_writes", ()))),
             real_checks=complexes.read_as_complex(staged))
 

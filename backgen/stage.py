@@ -418,6 +418,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                                                      if isinstance(atom, ir.Var)),
                          unbound_carried=frozenset(self.unbound_names),
                          numerals=tuple(self.forward.numerals.items()),
+                         attribute_params=tuple(self.forward.attribute_params),
                          callees=frozenset(set(self.forward.helpers) | set(self.env)))
 
     def given_path(self, body, labels_only=False):

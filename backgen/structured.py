@@ -439,8 +439,9 @@ def pack(backward, packing):
             if any(leaf in adjoints for leaf in owner.leaves):
                 wrt.append(owner.param)
                 text = _pattern(owner.structure, lambda leaf: adjoints.get(leaf.name, "None"))
-                # (a dict known by the keys read: its other keys, which the code does not read, get zeros)
-                returns.append(f"_with_keys_of({owner.param}, {text})" if owner.open else text)
+                # (a dict known by the keys read: its other keys, which the code does not read, get zeros;
+                open_ = owner.open and owner.param not in backward.attribute_params  # an object's, by those read)
+                returns.append(f"_with_keys_of({owner.param}, {text})" if open_ else text)
     return dataclasses.replace(backward, params=tuple(params), wrt=tuple(wrt), returns=tuple(returns),
                                unpack=tuple(unpack) + tuple(backward.unpack))
 

@@ -1,0 +1,239 @@
+"""A parameter that is an object read by attribute: a dataclass of settings, a named tuple of weights, an
+``argparse.Namespace``-like object (``cfg.reg``, ``layer.W``, ``getattr(cfg, "reg", 0.0)``,
+``hasattr(cfg, "scale")``), followed as the dict of the attributes read (``backgen.attribute_reads``).
+Every gradient is checked against central differences (an object's attributes perturbed one at a time);
+the generated code reads the attributes as the user wrote them and runs on the user's object.
+"""
+
+import collections
+import dataclasses
+import textwrap
+import types
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import finite_differences, imported
+
+
+@dataclasses.dataclass
+class Settings:
+    reg: float = 0.1
+    act: str = "tanh"
+    steps: int = 2
+    lr: float = 0.3
+
+
+@dataclasses.dataclass
+class Dense:
+    W: np.ndarray
+    b: np.ndarray
+
+
+Weights = collections.namedtuple("Weights", "W1 b1 W2")
+
+PROGRAMS = {
+    "settings": '''
+        def f(x, W, cfg):
+            h = x @ W
+            if cfg.act == "tanh":
+                h = np.tanh(h)
+            else:
+                h = np.maximum(h, 0.0)
+            return np.sum(h ** 2) + cfg.reg * np.sum(W * W)
+        ''',
+    "settings_in_a_loop": '''
+        def f(x, W, cfg):
+            h = x @ W
+            for _ in range(cfg.steps):
+                h = h - cfg.lr * np.tanh(h)
+            return np.sum(h ** 2)
+        ''',
+    "optional_settings": '''
+        def f(x, W, cfg):
+            reg = getattr(cfg, "reg", 0.5)
+            h = np.tanh(x @ W)
+            if hasattr(cfg, "scale"):
+                h = h * cfg.scale
+            return np.sum(h) + reg * np.sum(W * W)
+        ''',
+}
+
+
+def _settings(kind, **values):
+    if kind == "dataclass":
+        return Settings(**values)
+    if kind == "namedtuple":
+        return collections.namedtuple("Config", sorted(values))(**values)
+    return types.SimpleNamespace(**values)
+
+
+def _decorated(text, wrt=None):
+    module = imported("import numpy as np\n\n" + textwrap.dedent(text), "attribute_reads")
+    return module["f"], backgen.backward(module["f"], wrt=wrt)
+
+
+SETTINGS = [
+    ("settings", dict(act="tanh", reg=0.1)), ("settings", dict(act="relu", reg=0.3)),
+    ("settings_in_a_loop", dict(steps=3, lr=0.2)), ("settings_in_a_loop", dict(steps=1, lr=0.5)),
+    ("optional_settings", dict(reg=0.2)), ("optional_settings", dict(scale=2.0)),
+    ("optional_settings", dict(reg=0.1, scale=-1.5)),
+]
+
+
+@pytest.mark.parametrize("kind, program, values", [
+    (kind, program, values) for kind in ("dataclass", "namedtuple", "namespace") for program, values in SETTINGS
+    if kind != "dataclass" or program != "optional_settings"])  # (a dataclass has every field)
+def test_settings_read_by_attribute(kind, program, values):
+    rng = np.random.default_rng(5)
+    x, W = rng.normal(size=(4, 3)), rng.normal(size=(3, 2))
+    cfg = _settings(kind, **values)
+    f, decorated = _decorated(PROGRAMS[program], wrt=("x", "W"))
+    got = decorated.backward(x, W, cfg)
+    want = finite_differences(f, [x, W, cfg], [0, 1], (1.0,))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def _object_gradient(f, args, k, make):
+    """Central differences of ``f`` with respect to the attributes of the object ``args[k]``, rebuilt by
+    ``make(dict of attributes)`` for each perturbation: a dict by attribute name."""
+    fields = dict(vars(args[k])) if not hasattr(args[k], "_asdict") else args[k]._asdict()
+
+    def at(*values):
+        values = list(values)
+        values[k] = make(values[k])
+        return f(*values)
+    return finite_differences(at, list(args[:k]) + [fields] + list(args[k + 1:]), [k], (1.0,))[0]
+
+
+def test_a_layer_object_holding_its_weights():
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(4, 3))
+    layer = Dense(rng.normal(size=(3, 2)), rng.normal(size=2))
+    f, decorated = _decorated('''
+        def f(x, layer):
+            h = x @ layer.W + layer.b
+            return np.sum(np.tanh(h) ** 2)
+        ''', wrt=("x", "layer"))
+    dx, dlayer = decorated.backward(x, layer)
+    np.testing.assert_allclose(dx, finite_differences(f, [x, layer], [0], (1.0,))[0], rtol=1e-5, atol=1e-6)
+    want = _object_gradient(f, [x, layer], 1, lambda d: Dense(**d))
+    assert list(dlayer) == ["W", "b"]  # (the gradient of an object: a dict by attribute)
+    for key in want:
+        np.testing.assert_allclose(dlayer[key], want[key], rtol=1e-5, atol=1e-6)
+    text = decorated.backward_source
+    assert "W = layer.W" in text and "b = layer.b" in text and "layer[" not in text
+    namespace = {}  # (the generated module, run on the user's object itself)
+    exec(text, namespace)
+    dx2, dlayer2 = namespace["f_backward"](x, layer)
+    np.testing.assert_allclose(dx2, dx)
+    np.testing.assert_allclose(dlayer2["W"], dlayer["W"])
+
+
+def test_a_named_tuple_of_weights():
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(5, 3))
+    weights = Weights(rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=(4, 2)))
+    f, decorated = _decorated('''
+        def f(x, params):
+            h = np.maximum(x @ params.W1 + params.b1, 0.0)
+            return np.sum(h @ params.W2)
+        ''', wrt=("params",))
+    got = decorated.backward(x, weights)
+    want = _object_gradient(f, [x, weights], 1, lambda d: Weights(**d))
+    assert list(got) == ["W1", "b1", "W2"]
+    for key in want:
+        np.testing.assert_allclose(got[key], want[key], rtol=1e-5, atol=1e-6)
+
+
+def test_physical_constants_differentiated():
+    @dataclasses.dataclass
+    class Spring:
+        k: float
+        m: float
+    rng = np.random.default_rng(8)
+    q, v = rng.normal(size=3), rng.normal(size=3)
+    spring = Spring(2.0, 3.0)
+    f, decorated = _decorated('''
+        def f(q, v, p):
+            return 0.5 * p.m * np.sum(v ** 2) + 0.5 * p.k * np.sum(q ** 2)
+        ''', wrt=("q", "v", "p"))
+    dq, dv, dp = decorated.backward(q, v, spring)
+    want = finite_differences(f, [q, v, spring], [0, 1], (1.0,))
+    np.testing.assert_allclose(dq, want[0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(dv, want[1], rtol=1e-5, atol=1e-6)
+    want_p = _object_gradient(f, [q, v, spring], 2, lambda d: Spring(**d))
+    assert dp == pytest.approx(want_p, rel=1e-5)
+
+
+def test_the_generated_code_reads_attributes_as_written():
+    rng = np.random.default_rng(9)
+    x, W = rng.normal(size=(4, 3)), rng.normal(size=(3, 2))
+    f, decorated = _decorated(PROGRAMS["optional_settings"], wrt=("x", "W"))
+    cfg = types.SimpleNamespace(reg=0.2, scale=2.0)
+    got = decorated.backward(x, W, cfg)
+    text = decorated.backward_source
+    assert "getattr(cfg, 'reg', 0.5)" in text and "hasattr(cfg, 'scale')" in text and "scale = cfg.scale" in text
+    assert "cfg[" not in text and "cfg.get" not in text and "in cfg" not in text
+    namespace = {}
+    exec(text, namespace)
+    for g, w in zip(namespace["f_backward"](x, W, cfg), got):
+        np.testing.assert_allclose(g, w)
+
+
+def test_generate_given_the_object_shapes():
+    text = backgen.generate(textwrap.dedent('''
+        import numpy as np
+
+        def f(x, layer):
+            return np.sum(np.tanh(x @ layer.W + layer.b) ** 2)
+        '''), shapes={"x": "N, D", "layer": {"W": "D, M", "b": "M"}})
+    assert "W = layer.W" in text and "layer[" not in text
+    rng = np.random.default_rng(10)
+    x, layer = rng.normal(size=(4, 3)), Dense(rng.normal(size=(3, 2)), rng.normal(size=2))
+    namespace = {}
+    exec(text, namespace)
+    _, dlayer = namespace["f_backward"](x, layer)
+    exec("import numpy as np\ndef f(x, layer):\n    return np.sum(np.tanh(x @ layer.W + layer.b) ** 2)\n", namespace)
+    want = _object_gradient(namespace["f"], [x, layer], 1, lambda d: Dense(**d))
+    for key in want:
+        np.testing.assert_allclose(dlayer[key], want[key], rtol=1e-5, atol=1e-6)
+
+
+def test_a_missing_attribute_raises_as_the_forward_does():
+    f, decorated = _decorated(PROGRAMS["settings"], wrt=("x", "W"))
+    x, W = np.ones((2, 3)), np.ones((3, 2))
+    for cfg in (types.SimpleNamespace(act="tanh"), {"act": "tanh", "reg": 0.1}):
+        with pytest.raises(AttributeError):
+            f(x, W, cfg)
+        with pytest.raises(AttributeError, match="has no attribute '(reg|act)', which the function reads"):
+            decorated.backward(x, W, cfg)
+
+
+@pytest.mark.parametrize("text, match", [
+    ('''
+        def f(x, cfg):
+            return np.sum(cfg.activation(x))
+        ''', "does not follow methods of objects"),  # (a method of the object: what it does is not read)
+    ('''
+        def helper(x, c):
+            return np.sum(x) * c.reg
+        def f(x, cfg):
+            return helper(x, cfg)
+        ''', "attribute of the parameter c"),  # (passed whole to a helper)
+    ('''
+        def f(x, cfg):
+            cfg.reg = 0.5
+            return np.sum(x) * cfg.reg
+        ''', "this writes into cfg.reg"),
+    ('''
+        def f(x, cfg):
+            return np.sum(x) * cfg.inner.reg
+        ''', "attribute .reg is not supported"),  # (an object within: not followed)
+])
+def test_other_uses_refused(text, match):
+    cfg = types.SimpleNamespace(reg=0.1, activation=np.tanh, inner=types.SimpleNamespace(reg=0.2))
+    with pytest.raises(backgen.BackgenError, match=match):  # (as it is decorated, or at its first call)
+        _decorated(text, wrt=("x",))[1].backward(np.ones(3), cfg)
