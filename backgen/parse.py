@@ -193,9 +193,9 @@ def _read(func_or_source, name, filename, helper):
     methods.kept_as_names(forward.func)
     _list_targets_as_tuples(forward.func)  # ([W_xi, W_hi, b_i] = params, as d2l unpacks: the tuple target)
     _underscore_named(forward.func)  # (h, _ = pair(x), then _ read: a name of its own)
-    if not helper:  # (cfg.reg of a dataclass given as cfg: read as cfg['reg'], the dict of its attributes)
-        forward.attribute_params.update((name, (attributes, required))
-                                        for name, attributes, required in attribute_reads.rewrite(forward.func))
+    found = attribute_reads.rewrite(forward.func, lambda name: _helper_objects(forward, name))  # (cfg.reg of
+    forward.attribute_params.update((name, (attributes, required))  # a dataclass given as cfg: read as
+                                    for name, attributes, required in found)  # cfg['reg'], the dict of those read)
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         kinds = census(forward.func)[0]  # (the classes as read: a pass for nodes none of the passes makes skips)
         if not kinds.isdisjoint(_TRIES):
@@ -390,6 +390,18 @@ def _tuple_length(forward, name):
     sizes = {len(r.value.elts) if isinstance(r.value, ast.Tuple) and not any(
         isinstance(e, ast.Starred) for e in r.value.elts) else None for r in returns}
     return sizes.pop() if len(sizes) == 1 and not nested and None not in sizes else None
+
+
+def _helper_objects(forward, name, depth=0):
+    """``(parameters, {parameter: (attributes, required)})`` of the module's function ``name`` that ``forward``
+    calls: its parameters read by attribute alone (``attribute_reads.objects``, three calls deep at most);
+    None where it is none of the module's functions or cannot be read."""
+    plain = read_plain(forward, name) if name in forward.helpers and depth < 3 else None
+    if plain is None:
+        return None
+    arguments = plain.func.args
+    return ([a.arg for a in arguments.posonlyargs + arguments.args],
+            attribute_reads.objects(plain.func, lambda inner: _helper_objects(plain, inner, depth + 1)))
 
 
 def read_plain(forward, name):

@@ -36,7 +36,7 @@ import functools
 import keyword
 import math
 
-from . import ir, runtime, settings_displays, source
+from . import attribute_reads, ir, runtime, settings_displays, source
 from .errors import BackgenError
 from .flow import RETURN, StatementStager, single_exit
 from .cache import CacheStager, dict_made, inline_expressions, output_roles, returned_dicts, specialize
@@ -1436,10 +1436,14 @@ def _object_attribute(func, node):
                 f"the class by its own name (ClassName.{attr}: backgen reads a number its body sets), a constant of "
                 f"the module, or pass {attr} as a parameter")
     if owner in params:
+        other = attribute_reads.other_use(func, owner)
+        where = (f"line {other.lineno} reads {owner} otherwise ({source.to_source(source.parents(func)[other])})"
+                 if other is not None else f"{owner} is handed to a function reading it otherwise")
         return (f"{written} reads an attribute of the parameter {owner} (an object: a dataclass, a named tuple), "
-                f"which backgen does not follow: pass {written} as a parameter of its own (def {func.name}(..., "
-                f"{attr})), or for a named tuple unpack it first ({attr}, ... = {owner}), or pass a dict "
-                f"({owner}['{attr}'])")
+                f"which backgen follows where the function reads {owner} by its attributes alone ({owner}.{attr}, "
+                f"getattr, hasattr) or hands it whole to functions of the module reading it so; {where}: pass "
+                f"{written} as a parameter of its own (def {func.name}(..., {attr})), or for a named tuple unpack "
+                f"it first ({attr}, ... = {owner}), or pass a dict ({owner}['{attr}'])")
     local = {n.id for n in source.walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     if owner in local:
         return (f"{written} reads an attribute of the object {owner}, which backgen does not follow: compute "

@@ -219,10 +219,14 @@ def test_a_missing_attribute_raises_as_the_forward_does():
         ''', "does not follow methods of objects"),  # (a method of the object: what it does is not read)
     ('''
         def helper(x, c):
-            return np.sum(x) * c.reg
+            return np.sum(c.activation(x))
         def f(x, cfg):
-            return helper(x, cfg)
-        ''', "attribute of the parameter c"),  # (passed whole to a helper)
+            return helper(x, cfg) * cfg.reg
+        ''', "cfg is handed to a function reading it otherwise"),  # (a helper calling its method)
+    ('''
+        def f(x, cfg):
+            return np.sum(x) * cfg.reg + cfg[0]
+        ''', r"line 5 reads cfg otherwise \(cfg\[0\]\)"),  # (an object and more: not followed)
     ('''
         def f(x, cfg):
             cfg.reg = 0.5
@@ -237,3 +241,69 @@ def test_other_uses_refused(text, match):
     cfg = types.SimpleNamespace(reg=0.1, activation=np.tanh, inner=types.SimpleNamespace(reg=0.2))
     with pytest.raises(backgen.BackgenError, match=match):  # (as it is decorated, or at its first call)
         _decorated(text, wrt=("x",))[1].backward(np.ones(3), cfg)
+
+
+HELPERS = {
+    "handed_to_a_helper": '''
+        def penalty(W, c):
+            return c.reg * np.sum(W * W)
+
+        def f(x, W, cfg):
+            return np.sum(np.tanh(x @ W) * cfg.scale) + penalty(W, cfg)
+        ''',
+    "handed_on_twice_by_keyword": '''
+        def act(h, c):
+            return np.tanh(h) if c.kind == "tanh" else np.maximum(h, 0.0)
+
+        def layer(x, W, settings):
+            return act(x @ W, c=settings) * settings.scale
+
+        def f(x, W, cfg):
+            return np.sum(layer(x, W, cfg) ** 2) + getattr(cfg, "reg", 0.0) * np.sum(W * W)
+        ''',
+}
+
+
+@pytest.mark.parametrize("program, values", [
+    ("handed_to_a_helper", dict(reg=0.2, scale=1.5)),
+    ("handed_on_twice_by_keyword", dict(kind="tanh", scale=2.0)),
+    ("handed_on_twice_by_keyword", dict(kind="relu", scale=0.5, reg=0.3)),
+])
+def test_an_object_handed_to_helpers(program, values):
+    rng = np.random.default_rng(11)
+    x, W = rng.normal(size=(4, 3)), rng.normal(size=(3, 2))
+    cfg = types.SimpleNamespace(**values)
+    f, decorated = _decorated(HELPERS[program])
+    got = decorated.backward(x, W, cfg)  # (cfg, settings: not differentiated)
+    want = finite_differences(f, [x, W, cfg], [0, 1], (1.0,))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+    text = decorated.backward_source
+    assert "cfg[" not in text and "c[" not in text and "settings[" not in text
+    assert ".reg" in text or ".scale" in text
+
+
+def test_an_object_lacking_what_a_helper_reads_raises_as_the_forward_does():
+    f, decorated = _decorated(HELPERS["handed_to_a_helper"])
+    x, W = np.ones((2, 3)), np.ones((3, 2))
+    cfg = types.SimpleNamespace(scale=1.0)
+    with pytest.raises(AttributeError):
+        f(x, W, cfg)
+    with pytest.raises(AttributeError, match="has no attribute 'reg'"):
+        decorated.backward(x, W, cfg)
+
+
+def test_a_settings_dict_handed_to_a_helper_is_not_differentiated():
+    f, decorated = _decorated('''
+        def penalty(W, c):
+            return c["reg"] * np.sum(W * W)
+
+        def f(x, W, cfg):
+            return np.sum(np.tanh(x @ W)) + penalty(W, cfg)
+        ''')
+    rng = np.random.default_rng(12)
+    x, W, cfg = rng.normal(size=(4, 3)), rng.normal(size=(3, 2)), {"reg": 0.1}
+    got = decorated.backward(x, W, cfg)
+    assert len(got) == 2  # (its settings: no gradient, as where f reads cfg["reg"] itself)
+    for g, w in zip(got, finite_differences(f, [x, W, cfg], [0, 1], (1.0,))):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)

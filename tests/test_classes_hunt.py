@@ -187,24 +187,6 @@ def test_an_attribute_of_a_settings_dataclass_parameter_is_followed():
     assert_close(got, tuple(finite_differences(names["loss"], [W, X, cfg], [0, 1], (1.0,))), rtol=1e-6, atol=1e-6)
 
 
-def test_an_attribute_of_a_settings_dataclass_passed_to_a_helper_is_refused_naming_what_to_write():
-    names = _module('''
-        @dataclass
-        class Config:
-            reg: float = 0.1
-
-        def penalty(W, cfg):
-            return cfg.reg * np.sum(W * W)
-
-        def loss(W, X, cfg):
-            return np.sum((X @ W) ** 2) + penalty(W, cfg)
-        ''')
-    with pytest.raises(backgen.BackgenError, match=r"cfg\.reg reads an attribute of the parameter cfg .*pass "
-                                                   r"cfg\.reg as a parameter of its own \(def penalty\(\.\.\., reg\)\)"):
-        backgen.backward(names["loss"]).backward(RNG.standard_normal((3, 2)), RNG.standard_normal((4, 3)),
-                                                 names["Config"]())
-
-
 def test_an_attribute_of_the_class_a_classmethod_is_called_on_is_refused_naming_what_to_write():
     names = _module('''
         class Model:
