@@ -25,6 +25,7 @@ import statistics
 import builtins
 import codecs
 import contextlib
+import copy
 import contextvars
 import dis
 import enum
@@ -963,6 +964,14 @@ def _lambda_within(func, source, first, indent, filename):
 
 
 def _read_source(source, name, filename):
+    """The function ``name`` of the module ``source`` as its source reads (a copy of its own: the module,
+    its bindings and constants worked out once per generation, for every function read of it)."""
+    return copy.deepcopy(_source_read((source, name, filename)))
+
+
+@text_cache
+def _source_read(key):
+    source, name, filename = key
     lines = tuple(source.splitlines())
     module = lambdas_as_defs(parse_module(source, filename))
     defs = [n for n in module.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
