@@ -20,8 +20,8 @@ A parameter qualifies where the function reads it only by attribute (``p.a``, ``
 ``getattr(p, "a", default)``, ``hasattr(p, "a")``) or hands it whole to functions of the module whose
 parameter there qualifies so (``penalty(W, cfg)`` of ``def penalty(W, c): return c.reg * ...``: the
 attributes those read are its too); never rebinds it nor writes its attributes, calls none of them
-(``p.method()``: what a method does is not read), reads no attribute of an attribute (``p.a.b``), and
-reads no attribute an array, a number or a sequence has (``x.shape``, ``x.T``, ``z.real``: then it is an
+(``p.method()``: what a method does is not read; ``p.pos.shape``, ``p.W.T`` read the value's), and reads
+no attribute an array, a number or a sequence has (``x.shape``, ``x.T``, ``z.real``: then it is an
 array, followed as one).  ``self`` and ``cls`` are left to ``methods``.  Each read becomes a read by key
 (``p["a"]``, ``p.get("a", default)``, ``"a" in p``), which the stager follows as it follows a dict of
 settings or of arrays read at its keys: settings are constants of the code, arrays (and numbers, for a
@@ -176,8 +176,8 @@ def _attribute_read(name, parents):
     if attribute in _VALUE_ATTRIBUTES or attribute.startswith("__"):
         return None
     above = parents.get(node)
-    if above.__class__ is ast.Call and above.func is node or above.__class__ is ast.Attribute:
-        return None  # (p.method(...): what it does is not read; p.a.b: an object within)
+    if above.__class__ is ast.Call and above.func is node:
+        return None  # (p.method(...): what it does is not read; p.pos.shape, p.W.T: reads of the value)
     return attribute, node, replacement
 
 

@@ -307,3 +307,41 @@ def test_a_settings_dict_handed_to_a_helper_is_not_differentiated():
     assert len(got) == 2  # (its settings: no gradient, as where f reads cfg["reg"] itself)
     for g, w in zip(got, finite_differences(f, [x, W, cfg], [0, 1], (1.0,))):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def test_attributes_of_the_arrays_an_object_holds():
+    @dataclasses.dataclass
+    class Particles:
+        pos: np.ndarray
+        vel: np.ndarray
+        mass: np.ndarray
+    rng = np.random.default_rng(13)
+    particles = Particles(rng.normal(size=(4, 2)), rng.normal(size=(4, 2)), rng.uniform(1.0, 2.0, size=4))
+    f, decorated = _decorated('''
+        def f(p, G=1.0):
+            kinetic = 0.5 * np.sum(p.mass[:, None] * p.vel ** 2)
+            d = p.pos[:, None, :] - p.pos[None, :, :]
+            r = np.sqrt(np.sum(d ** 2, axis=-1) + np.eye(p.pos.shape[0]))
+            return kinetic - G * np.sum(np.triu(p.mass[:, None] * p.mass[None, :] / r, 1))
+        ''', wrt=("p",))
+    got = decorated.backward(particles)
+    want = _object_gradient(f, [particles], 0, lambda d: Particles(**d))
+    assert list(got) == ["mass", "vel", "pos"]  # (in the order first read)
+    for key in want:
+        np.testing.assert_allclose(got[key], want[key], rtol=1e-5, atol=1e-6)
+
+
+def test_an_object_holding_data_and_labels():
+    rng = np.random.default_rng(14)
+    data = types.SimpleNamespace(X=rng.normal(size=(5, 4)), y=np.array([0, 2, 1, 1, 0]))
+    W = rng.normal(size=(4, 3))
+    f, decorated = _decorated('''
+        def f(W, data):
+            scores = data.X @ W
+            N = data.X.shape[0]
+            shifted = scores - scores.max(axis=1, keepdims=True)
+            logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+            return -np.mean(logp[np.arange(N), data.y])
+        ''', wrt=("W",))
+    np.testing.assert_allclose(decorated.backward(W, data), finite_differences(f, [W, data], [0], (1.0,))[0],
+                               rtol=1e-5, atol=1e-6)
