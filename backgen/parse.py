@@ -1826,6 +1826,12 @@ def _bind_import(node, env):
             elif env.get("scipy") != "scipy":
                 env["scipy"] = "scipy"
         return
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module in ("autograd.misc", "autograd.misc.flatten",
+                                                                              "jax.flatten_util"):
+        for alias in node.names:  # from autograd.misc import flatten (of a structure of arrays: structured)
+            env[alias.asname or alias.name] = {"flatten": "autograd.misc.flatten",
+                                               "ravel_pytree": "jax.flatten_util.ravel_pytree"}.get(alias.name)
+        return
     if isinstance(node, ast.ImportFrom) and not node.level and node.module == "typing":
         for alias in node.names:  # from typing import cast (cast(T, v): v, ``modern_syntax.casts``), Optional...
             env[alias.asname or alias.name] = "typing.cast" if alias.name == "cast" else None
@@ -3338,6 +3344,8 @@ def _describe(value):
         return f"scipy.special.{name}"
     owner = getattr(value, "__module__", None) or ""
     name = getattr(value, "__name__", None)
+    if name == "flatten" and owner.startswith("autograd.misc") or name == "ravel_pytree" and owner.startswith("jax"):
+        return "autograd.misc.flatten" if name == "flatten" else "jax.flatten_util.ravel_pytree"  # (structured)
     if name and any(owner == m or owner.startswith(m + ".") for m in NUMPY_LIKE) and hasattr(numpy, name):
         return f"numpy.{name}"  # autograd.numpy.tanh: NumPy's tanh
     integrate = sys.modules.get("scipy.integrate")

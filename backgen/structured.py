@@ -45,7 +45,10 @@ import numpy as np
 from .errors import BackgenError
 from .nested import stored_names as _stored
 from .parse import inlined_note, read_helper
-from .source import of_kinds, parents as node_parents, parts_list, walk, tree_copy, names_of
+from .source import meaning_of, of_kinds, parents as node_parents, parts_list, walk, tree_copy, names_of
+
+# what flattens a structure of arrays into one vector: autograd's and JAX's
+_FLATTENS = frozenset({"autograd.misc.flatten", "autograd.misc.flatten.flatten", "jax.flatten_util.ravel_pytree"})
 
 
 @dataclasses.dataclass
@@ -994,6 +997,36 @@ class _Rewriter:
                 return min(sizes)  # (min(min(len(Ws), len(bs)), len(rates)): zip of three, desugared)
         return None
 
+    def flattened(self, call):
+        """``(np.concatenate([np.ravel(W1), np.ravel(b1), ...]), None)`` for ``flatten(params)`` of autograd
+        (``autograd.misc.flatten``) or ``ravel_pytree(params)`` of JAX, ``params`` structured: the vector of its
+        leaves in their order (a dict's by its sorted keys, as both sort them), each leaf's elements in C order;
+        the function that puts a vector back, which backgen does not follow, None.  None where ``call`` is
+        no such call."""
+        if not (isinstance(call, ast.Call) and len(call.args) == 1 and not call.keywords):
+            return None
+        spelled = meaning_of(call.func, self.forward.env.get)
+        if spelled not in _FLATTENS:
+            return None
+        held = self.resolve(call.args[0])
+        numpy_name = next((n for n, m in self.forward.env.items() if m in ("numpy", "autograd.numpy", "jax.numpy")),
+                          None)
+        if not isinstance(held, _Node) or numpy_name is None:
+            return None
+
+        def leaves(node):
+            if isinstance(node, _Leaf):
+                return [node]
+            children = node.children if node.kind is not dict else \
+                [child for _, child in sorted(zip(node.keys, node.children), key=lambda pair: str(pair[0]))]
+            return [leaf for child in children for leaf in leaves(child)]
+
+        def numpy(attr, args):
+            return ast.Call(ast.Attribute(ast.Name(numpy_name, ast.Load()), attr, ast.Load()), args, [])
+        vector = numpy("concatenate", [ast.List([numpy("ravel", [self.load(leaf)]) for leaf in leaves(held)],
+                                                ast.Load())])
+        return ast.fix_missing_locations(ast.copy_location(ast.Tuple([vector, ast.Constant(None)], ast.Load()), call))
+
     def expression(self, node):
         rewriter = self
 
@@ -1013,6 +1046,9 @@ class _Rewriter:
                 length = rewriter.length(child)
                 if length is not None:
                     return ast.copy_location(ast.Constant(length), child)
+                flat = rewriter.flattened(child)
+                if flat is not None:
+                    return flat
                 if isinstance(child, ast.Attribute) and not (isinstance(child.value, ast.Name) and
                                                              child.value.id in rewriter.forward.helpers):
                     owner = rewriter.resolve(child.value)  # (seq.append(w): the list itself, not a copy of it)
@@ -1138,8 +1174,8 @@ class _Rewriter:
 
 
 def candidates(func):
-    """Parameters the code iterates, indexes, takes len() of or reads the items, keys or values of
-    (``params.items()``): they may be lists or dicts of arrays."""
+    """Parameters the code iterates, indexes, takes len() of, flattens (autograd's ``flatten(params)``) or
+    reads the items, keys or values of (``params.items()``): they may be lists or dicts of arrays."""
     params = {a.arg for a in func.args.args}
     found = set()
     for node in walk(func):
@@ -1150,7 +1186,7 @@ def candidates(func):
                 and not node.args and not node.keywords:
             found.add(node.func.value.id)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
-                node.func.id in ("len", "enumerate", "zip"):
+                node.func.id in ("len", "enumerate", "zip", "flatten", "ravel_pytree"):  # (autograd's, JAX's)
             found |= {a.id for a in node.args if isinstance(a, ast.Name)}
         elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
             found.add(node.value.id)
