@@ -30,7 +30,10 @@ block, for a value whose shape changes in every iteration (``values =
 values[1:] + values[:-1]``).  Only a ``for`` whose items are known as the code is
 written, at most ``MAX_UNROLLED`` of them: a ``range`` (or ``reversed`` of one)
 whose bounds are integer literals or names ``known`` binds (the integers the
-function is called with, which it never rebinds) or ``len`` of a list written out that the function
+function is called with, which it never rebinds), sizes of the arrays it is called with (``shapes``:
+``x.shape[0]``, ``len(x)``, ``x.size``, ``int(np.log2(n))`` of a name bound once to one before the loop,
+``N, D = x.shape``; read as the loop starts, before the function rebinds the array) or ``len`` of a list
+written out that the function
 binds once and never changes (``layer_sizes = [1, 4, 1]``), or a tuple or list display; such a list
 itself, a slice of it with literal bounds, and ``zip`` and ``enumerate`` of all those (``for m, n in
 zip(layer_sizes[:-1], layer_sizes[1:])``), each item read by its index (``m, n = layer_sizes[0],
@@ -85,18 +88,24 @@ def loop_place(func, lineno, col, inside=False):
     return loop.lineno, loop.col_offset
 
 
-def unrolled(func, lineno, col, inside=False, known=None, lists=None):
+def unrolled(func, lineno, col, inside=False, known=None, lists=None, shapes=None):
     """``func`` with the loop at ``lineno``/``col`` (``inside``: the innermost loop holding that place)
     written out whole, or None (see the module).  ``known``: names bound to integers throughout;
-    ``lists``: ``{parameter: length}`` of lists of integers it is called with."""
+    ``lists``: ``{parameter: length}`` of lists of integers it is called with; ``shapes``: ``{parameter:
+    shape}`` of the arrays it is called with (code for those sizes)."""
     place = loop_place(func, lineno, col, inside)
     if place is None:
         return None
     func = tree_copy(func)
     used = name_ids(func)
-    known = {name: value for name, value in (known or {}).items()  # (a name the function rebinds: not known)
-             if not any(isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
-                        for node in walk(func))}
+    assigned = _assigned(func)
+    known = {name: value for name, value in (known or {}).items() if name not in assigned}  # (a name the
+    # function rebinds: not known)
+    top = next((stmt for stmt in func.body if (stmt.lineno, stmt.col_offset) == place), None)
+    before = _assigned(*func.body[:func.body.index(top)]) if top is not None else assigned  # (a loop of the
+    shapes = {name: shape for name, shape in (shapes or {}).items() if name not in before}  # body reads its
+    if shapes:  # range as it starts: the arrays as given where nothing before it rebinds them, v = v[1:] after)
+        known.update(_sized_names(func, place, known, shapes, bind_counts(func)))
     given = lists
     lists = _fixed_lists(func, given)
     lists.update(_appended_lists(func, known, lists, place))
@@ -110,7 +119,7 @@ def unrolled(func, lineno, col, inside=False, known=None, lists=None):
             out = []
             for stmt in block:
                 if isinstance(stmt, ast.For) and (stmt.lineno, stmt.col_offset) == place:
-                    written = _all_written_out(stmt, known, used, lists)
+                    written = _all_written_out(stmt, known, used, lists, shapes)
                     found.append(written is not None)
                     out += [stmt] if written is None else written
                     continue
@@ -127,9 +136,15 @@ def unrolled(func, lineno, col, inside=False, known=None, lists=None):
     return ast.fix_missing_locations(func)
 
 
-def _all_written_out(loop, known, used, lists=None):
+def _assigned(*trees):
+    """The names ``trees`` assign (stored or deleted anywhere in them)."""
+    return {node.id for tree in trees for node in walk(tree)
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)}
+
+
+def _all_written_out(loop, known, used, lists=None, shapes=None):
     """The statements of the ``for`` ``loop`` written out, each iteration after the other, or None."""
-    items = _known_items(loop.iter, known, lists or {})
+    items = _known_items(loop.iter, known, lists or {}, shapes)
     if not items or len(items) > MAX_UNROLLED or loop.orelse and own_jumps(loop.body):
         return None
     binds = []
@@ -155,7 +170,7 @@ def _all_written_out(loop, known, used, lists=None):
     return out + tree_copy(loop.orelse)
 
 
-def _known_items(iterable, known, lists=None):
+def _known_items(iterable, known, lists=None, shapes=None):
     """The items' expressions of a display, or the numbers (as literals) of a ``range`` whose bounds
     ``_bound`` knows (or ``reversed`` of one); of a list ``lists`` holds (``for s in SIZES``), or a slice of
     one with literal bounds (``SIZES[1:]``), each item read by its index (``SIZES[1]``); of ``zip`` and
@@ -172,13 +187,13 @@ def _known_items(iterable, known, lists=None):
             iterable.func.id in ("zip", "enumerate") and iterable.args and \
             not any(isinstance(a, ast.Starred) for a in iterable.args):
         if iterable.func.id == "enumerate":
-            start = _bound(iterable.args[1], known, lists) if len(iterable.args) == 2 else 0
-            items = _known_items(iterable.args[0], known, lists) if len(iterable.args) <= 2 else None
+            start = _bound(iterable.args[1], known, lists, shapes) if len(iterable.args) == 2 else 0
+            items = _known_items(iterable.args[0], known, lists, shapes) if len(iterable.args) <= 2 else None
             if start is None or items is None:
                 return None
             return [ast.copy_location(ast.Tuple([ast.copy_location(ast.Constant(start + k), item), item], ast.Load()),
                                       item) for k, item in enumerate(items)]
-        columns = [_known_items(arg, known, lists) for arg in iterable.args]
+        columns = [_known_items(arg, known, lists, shapes) for arg in iterable.args]
         if any(column is None for column in columns):
             return None
         return [ast.copy_location(ast.Tuple(list(row), ast.Load()), iterable) for row in zip(*columns)]
@@ -186,7 +201,7 @@ def _known_items(iterable, known, lists=None):
     call = iterable.args[0] if backwards else iterable
     if not any(_call_of(call, "range", count) for count in (1, 2, 3)):
         return None
-    bounds = [_bound(arg, known, lists) for arg in call.args]
+    bounds = [_bound(arg, known, lists, shapes) for arg in call.args]
     if None in bounds or len(bounds) == 3 and bounds[2] == 0:
         return None
     numbers = range(*bounds)
@@ -340,26 +355,102 @@ def _appended_lists(func, known, lists, place):
     return {name: n for name, n in counts.items() if name not in refused and 0 < n <= MAX_UNROLLED}
 
 
-def _bound(node, known, lists=None):
-    """The integer ``node`` is: a literal, a name ``known`` binds, ``len`` of a list ``lists`` holds, or
-    ``+ - * //`` of those; else None."""
+def _bound(node, known, lists=None, shapes=None):
+    """The integer ``node`` is: a literal, a name ``known`` binds, ``len`` of a list ``lists`` holds, a size of
+    an array ``shapes`` gives (``x.shape[0]``, ``len(x)``, ``x.size``, ``x.ndim``), ``int`` of a number made
+    of those (``int(np.log2(n))``, ``int(n / 2)``), or ``+ - * //`` of those; else None."""
     if isinstance(node, ast.Constant):
         return node.value if type(node.value) is int else None
     if isinstance(node, ast.Name):
         return known.get(node.id)
     if _call_of(node, "len", 1) and isinstance(node.args[0], ast.Name) and node.args[0].id in (lists or {}):
         return lists[node.args[0].id]
+    size = _array_size(node, shapes) if shapes else None
+    if size is not None:
+        return size
+    if _call_of(node, "int", 1) and shapes:  # (a whole number of a computation: int(np.log2(n)))
+        value = _number(node.args[0], known, lists, shapes)
+        return int(value) if value is not None and np.isfinite(value) else None
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("min", "max") and \
             len(node.args) > 1 and not node.keywords:  # (range(min(len(seq), len(seq1))): zip desugared)
-        values = [_bound(arg, known, lists) for arg in node.args]
+        values = [_bound(arg, known, lists, shapes) for arg in node.args]
         return None if None in values else (min if node.func.id == "min" else max)(values)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        value = _bound(node.operand, known, lists)
+        value = _bound(node.operand, known, lists, shapes)
         return None if value is None else -value
     if isinstance(node, ast.BinOp) and type(node.op) in _BOUND_OPS:
-        left, right = _bound(node.left, known, lists), _bound(node.right, known, lists)
+        left, right = _bound(node.left, known, lists, shapes), _bound(node.right, known, lists, shapes)
         return None if left is None or right is None else _BOUND_OPS[type(node.op)](left, right)
     return None
+
+
+def _array_size(node, shapes):
+    """The size ``node`` reads of an array whose shape ``shapes`` gives (``x.shape[k]``, ``len(x)``, ``x.size``,
+    ``x.ndim``); else None."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "shape" \
+            and isinstance(node.value.value, ast.Name) and node.value.value.id in shapes and \
+            isinstance(node.slice, ast.Constant) and type(node.slice.value) is int:
+        shape, k = shapes[node.value.value.id], node.slice.value
+        return shape[k] if -len(shape) <= k < len(shape) else None
+    if _call_of(node, "len", 1) and isinstance(node.args[0], ast.Name) and node.args[0].id in shapes:
+        shape = shapes[node.args[0].id]
+        return shape[0] if shape else None
+    if isinstance(node, ast.Attribute) and node.attr in ("size", "ndim") and isinstance(node.value, ast.Name) and \
+            node.value.id in shapes:
+        shape = shapes[node.value.id]
+        return int(np.prod(shape)) if node.attr == "size" else len(shape)
+    return None
+
+
+_NUMBER_CALLS = {"log2": np.log2, "log": np.log, "log10": np.log10, "sqrt": np.sqrt, "ceil": np.ceil,
+                 "floor": np.floor}
+
+
+def _number(node, known, lists, shapes):
+    """The number (a float) ``node`` computes of integers ``_bound`` knows, with ``/``, ``**`` and NumPy's or
+    ``math``'s ``log2``, ``log``, ``log10``, ``sqrt``, ``ceil``, ``floor``; else None."""
+    value = _bound(node, known, lists, shapes)
+    if value is not None:
+        return float(value)
+    if isinstance(node, ast.Constant) and type(node.value) is float:
+        return node.value
+    if isinstance(node, ast.BinOp) and type(node.op) in (ast.Div, ast.Pow, ast.Add, ast.Sub, ast.Mult):
+        left, right = _number(node.left, known, lists, shapes), _number(node.right, known, lists, shapes)
+        if left is None or right is None or isinstance(node.op, ast.Div) and right == 0:
+            return None
+        with np.errstate(all="ignore"):
+            return float({ast.Div: np.divide, ast.Pow: np.power, ast.Add: np.add, ast.Sub: np.subtract,
+                          ast.Mult: np.multiply}[type(node.op)](left, right))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
+            and node.func.value.id in ("np", "numpy", "math") and node.func.attr in _NUMBER_CALLS and \
+            len(node.args) == 1 and not node.keywords:
+        value = _number(node.args[0], known, lists, shapes)
+        with np.errstate(all="ignore"):
+            return None if value is None else float(_NUMBER_CALLS[node.func.attr](value))
+    return None
+
+
+def _sized_names(func, place, known, shapes, stored):
+    """``{name: integer}`` for the names the body's top-level statements before the one holding the loop at
+    ``place`` bind, each once in the whole function, to a size ``_bound`` knows (``n = len(x)``, ``levels =
+    int(np.log2(n))``, ``N, D = x.shape``)."""
+    found = dict(known)
+    for stmt in func.body:
+        if stmt.lineno <= place[0] <= stmt.end_lineno:
+            break
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
+            continue
+        target, value = stmt.targets[0], stmt.value
+        if isinstance(target, ast.Name) and stored.get(target.id) == 1:
+            size = _bound(value, found, None, shapes)
+            if size is not None:
+                found[target.id] = size
+        elif isinstance(target, ast.Tuple) and all(isinstance(t, ast.Name) and stored.get(t.id) == 1
+                                                    for t in target.elts) and \
+                isinstance(value, ast.Attribute) and value.attr == "shape" and isinstance(value.value, ast.Name) \
+                and value.value.id in shapes and len(shapes[value.value.id]) == len(target.elts):
+            found.update((t.id, n) for t, n in zip(target.elts, shapes[value.value.id]))
+    return {name: size for name, size in found.items() if name not in known}
 
 
 def _peel_in(node, place, used, sizes=None):

@@ -873,6 +873,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     int_lists = {p: len(v) for p, v in called.items()  # and its lists of them (layer_sizes), which it keys on
                  if type(v) in (list, tuple) and v and all(type(i) is int for i in v)}
     int_lists.update({} if chain else {p: len(v) for p, v in forward.fixed_defaults if type(v) is tuple})
+    sized = {p: v.shape for p, v in called.items() if isinstance(v, np.ndarray)}  # (and its arrays' sizes, which
+    # it keys on where the code depends on them: a loop of as many iterations as x has rows, written out)
     guess = None  # a refusal whose op= is staged again as a write on a guess that its name holds an array
     while True:
         try:
@@ -954,8 +956,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                 places = {loop_place(forward.func, *place, inside=inside) for inside in (iteration, True)} \
                     if varying and not shape_free and unrolls < MAX_UNROLLS else ()
                 peeled_before = [p for p in places if p in before_peel]
-                func = next((unrolled(before_peel.pop(p), *p, known=known, lists=int_lists) for p in peeled_before),
-                            None)
+                func = next((unrolled(before_peel.pop(p), *p, known=known, lists=int_lists, shapes=sized)
+                             for p in peeled_before), None)
                 if func is not None:
                     forward, unrolls = dataclasses.replace(forward, func=func), unrolls + 1
                     continue
@@ -964,8 +966,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                     error.msg += (f"; a loop changing a value's shape in every iteration (v = v[1:] + v[:-1], a "
                                   f"binomial tree's backward induction) is written out whole only where it runs "
                                   f"at most {MAX_UNROLLED} iterations known as the code is written: a range of "
-                                  f"integer literals or of an integer default, or of an integer the decorated "
-                                  f"function is called with; for more, keep one array and write each step into "
+                                  f"integer literals or of an integer default, or of an integer or of the sizes of "
+                                  f"the arrays the decorated function is called with (range(len(v) - 1), "
+                                  f"x.shape[0]); for more, keep one array and write each step into "
                                   f"a part of it (v[:-1] = disc * (p * v[1:] + (1 - p) * v[:-1]), then v[0])")
                 raise
             written |= {in_place}  # h = x; h += v writes into x's array too: staged as that write, h[...] = ...

@@ -167,3 +167,52 @@ def test_rebound_integer_not_known(tmp_path):
     func = backgen.backward(forward(source, "crr_call", tmp_path), wrt=["S", "K", "T", "r", "sigma"])
     with pytest.raises(backgen.BackgenError, match="changes shape in this loop"):
         func.backward(100.0, 101.3, 1.0, 0.02, 0.2, 6)
+
+
+BY_SIZE = {
+    "haar": ("""
+        def f(x):
+            out = x
+            total = 0.0
+            for level in range(int(np.log2(x.shape[0]))):
+                a = (out[0::2] + out[1::2]) / np.sqrt(2)
+                d = (out[0::2] - out[1::2]) / np.sqrt(2)
+                total = total + np.sum(np.abs(d) * np.arange(1, d.size + 1))
+                out = a
+            return total + out[0] ** 2
+        """, (8, 16, 4, 8, 2)),
+    "differences": ("""
+        def f(v):
+            for i in range(len(v) - 1):
+                v = v[1:] * v[:-1] - 0.5 * v[1:]
+            return v[0]
+        """, (5, 3, 7, 5)),
+    "columns": ("""
+        def f(X):
+            N, D = X.shape
+            h = X[0]
+            for j in range(D - 1):
+                h = h[1:] + h[:-1] * X[1, j]
+            return np.sum(h ** 2)
+        """, ((3, 5), (2, 3), (3, 5))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BY_SIZE))
+def test_a_count_the_arrays_sizes_give_by_the_decorator(name, tmp_path):
+    # the sizes the decorator is called with give the count (x.shape[0], len(v), names bound once to them):
+    # one decorated function called at several sizes, its code for each (generated again where it differs)
+    source, sizes = BY_SIZE[name]
+    func = forward("import numpy as np\n" + textwrap.dedent(source), "f", tmp_path)
+    wrapped = backgen.backward(func)
+    rng = np.random.default_rng(len(name))
+    for size in sizes:
+        x = rng.uniform(0.2, 1.0, size=size)
+        _check(wrapped.backward(x), func, [x], [0])
+
+
+def test_a_count_the_sizes_give_is_refused_by_generate():
+    # code read from text is for every size: a count its arrays' sizes give is not known as it is written
+    source, _ = BY_SIZE["differences"]
+    with pytest.raises(backgen.BackgenError, match="'v' changes shape in this loop.*the sizes of the arrays"):
+        backgen.generate("import numpy as np\n" + textwrap.dedent(source), name="f", shapes={"v": "N"})
