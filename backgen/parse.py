@@ -2050,15 +2050,18 @@ def _attributes_of_names(node):
 
 
 def settings_object(value):
-    """Whether ``value`` is an object of the user's holding settings unchanged: a ``typing.NamedTuple``'s,
-    or a frozen dataclass's (whose fields ``live_class_constants`` reads as constants)."""
+    """Whether ``value``, bound to a name of a live function's module, is an object holding settings: a
+    ``typing.NamedTuple``'s or a dataclass's of the user's, a ``types.SimpleNamespace`` or an
+    ``argparse.Namespace`` (whose numbers, strings and booleans ``live_class_constants`` reads as constants,
+    as they are at each call: the decorator keys its code on them, ``api._global_values``)."""
     cls = type(value)
+    if cls is types.SimpleNamespace or cls.__name__ == "Namespace" and cls.__module__ == "argparse":
+        return True
     if not users_class(cls):
         return False
     if isinstance(value, tuple) and hasattr(cls, "_fields"):
         return True
-    params = getattr(cls, "__dataclass_params__", None)
-    return params is not None and params.frozen and not hasattr(cls, "__post_init__")
+    return getattr(cls, "__dataclass_params__", None) is not None and not isinstance(value, type)
 
 
 def users_class(cls):

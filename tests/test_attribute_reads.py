@@ -345,3 +345,46 @@ def test_an_object_holding_data_and_labels():
         ''', wrt=("W",))
     np.testing.assert_allclose(decorated.backward(W, data), finite_differences(f, [W, data], [0], (1.0,))[0],
                                rtol=1e-5, atol=1e-6)
+
+
+MODULE_SETTINGS = '''
+import argparse
+import dataclasses
+import types
+
+import numpy as np
+
+
+@dataclasses.dataclass
+class Config:
+    reg: float = 0.1
+    act: str = "tanh"
+
+
+CFG = Config()
+NS = types.SimpleNamespace(scale=2.0)
+ARGS = argparse.Namespace(power=2)
+
+
+def f(x, W):
+    h = x @ W
+    if CFG.act == "tanh":
+        h = np.tanh(h)
+    else:
+        h = np.maximum(h, 0.0)
+    return np.sum(h ** ARGS.power) * NS.scale + CFG.reg * np.sum(W * W)
+'''
+
+
+def test_settings_objects_of_the_module_read_as_they_are_at_each_call():
+    # a dataclass (not frozen), a namespace, argparse's: their numbers and strings constants of the code,
+    # which the decorator writes again where the module changes them
+    names = imported(MODULE_SETTINGS, "module_settings")
+    decorated = backgen.backward(names["f"])
+    rng = np.random.default_rng(15)
+    x, W = rng.normal(size=(4, 3)), rng.normal(size=(3, 2))
+    for reg, act, scale, power in ((0.1, "tanh", 2.0, 2), (0.5, "relu", -1.0, 2), (0.1, "tanh", 2.0, 3)):
+        names["CFG"].reg, names["CFG"].act, names["NS"].scale, names["ARGS"].power = reg, act, scale, power
+        got = decorated.backward(x, W)
+        for g, w in zip(got, finite_differences(names["f"], [x, W], [0, 1], (1.0,))):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
