@@ -45,7 +45,7 @@ def rewrite(func, objects_of=None):
     found, reads = _found(func, objects_of)
     parents = source.parents(func) if reads else None
     for _, node, replacement in reads:
-        _replace(parents, node, ast.fix_missing_locations(ast.copy_location(replacement, node)))
+        source.put_in(parents[node], node, ast.fix_missing_locations(ast.copy_location(replacement, node)))
     return found
 
 
@@ -179,20 +179,6 @@ def _attribute_read(name, parents):
     if above.__class__ is ast.Call and above.func is node:
         return None  # (p.method(...): what it does is not read; p.pos.shape, p.W.T: reads of the value)
     return attribute, node, replacement
-
-
-def _replace(parents, old, new):
-    """Put ``new`` where ``old`` is in its parent."""
-    parent = parents[old]
-    for field, value in ast.iter_fields(parent):
-        if value is old:
-            setattr(parent, field, new)
-            return
-        if isinstance(value, list):
-            for k, item in enumerate(value):
-                if item is old:
-                    value[k] = new
-                    return
 
 
 class _View(dict):

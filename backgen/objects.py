@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from . import methods
 from .literals import bound_names
 from .modern_syntax import statement_blocks
-from .source import names_of, own_jumps, parents as node_parents, tree_copy, walk
+from .source import names_of, own_jumps, parents as node_parents, put_in, tree_copy, walk
 
 _DATACLASS = {"dataclass", "dataclasses.dataclass"}
 _DATACLASS_KEYWORDS = {"frozen", "eq", "repr", "order", "unsafe_hash", "slots", "match_args"}
@@ -697,12 +697,7 @@ def _block_of(func, stmt):
 
 def _replace(parents, node, new):
     """Put ``new`` where ``node`` stands in its parent."""
-    holder = parents[node]
-    for field_name, value in ast.iter_fields(holder):
-        if value is node:
-            setattr(holder, field_name, new)
-        elif isinstance(value, list):
-            value[:] = [new if item is node else item for item in value]
+    put_in(parents[node], node, new)
 
 
 def _with_name(body, variable, name):

@@ -18,7 +18,7 @@ those left, no starred or ``**`` argument given.  Others are left as they are (r
 
 import ast
 
-from .source import fresh_names, module_calls, walk, names_of
+from .source import fresh_names, module_calls, names_of, put_in, walk
 
 
 def rewrite(forward, read_plain):
@@ -121,12 +121,5 @@ def _fixed(value, bindings, params):
 
 def _replace(func, old, new):
     for node in walk(func):
-        for field, value in ast.iter_fields(node):
-            if value is old:
-                setattr(node, field, new)
-                return
-            if isinstance(value, list):
-                for k, item in enumerate(value):
-                    if item is old:
-                        value[k] = new
-                        return
+        if put_in(node, old, new):
+            return

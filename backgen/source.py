@@ -423,6 +423,21 @@ def parents(tree):
     return found
 
 
+def put_in(holder, old, new):
+    """Put the node ``new`` where the node ``old`` stands among ``holder``'s fields (a field's value, or an
+    item of a list field); True where it stood there."""
+    for name, value in ast.iter_fields(holder):
+        if value is old:
+            setattr(holder, name, new)
+            return True
+        if value.__class__ is list:
+            for k, item in enumerate(value):
+                if item is old:
+                    value[k] = new
+                    return True
+    return False
+
+
 def statements(node):
     """The statements of a function (or module, or statement) ``node``, at any depth, with the
     exception handlers and match cases holding some, ``node`` first: every ``Return`` of the tree

@@ -1017,14 +1017,19 @@ class _Rewriter:
         def leaves(node):
             if isinstance(node, _Leaf):
                 return [node]
+            if node.kind is dict and len({key.__class__ for key in node.keys}) > 1:
+                return None  # (keys of several kinds: sorted by neither)
             children = node.children if node.kind is not dict else \
-                [child for _, child in sorted(zip(node.keys, node.children), key=lambda pair: str(pair[0]))]
-            return [leaf for child in children for leaf in leaves(child)]
+                [child for _, child in sorted(zip(node.keys, node.children), key=lambda pair: pair[0])]
+            found = [leaves(child) for child in children]
+            return None if None in found else [leaf for part in found for leaf in part]
 
         def numpy(attr, args):
             return ast.Call(ast.Attribute(ast.Name(numpy_name, ast.Load()), attr, ast.Load()), args, [])
-        vector = numpy("concatenate", [ast.List([numpy("ravel", [self.load(leaf)]) for leaf in leaves(held)],
-                                                ast.Load())])
+        flat = leaves(held)
+        if flat is None:
+            return None
+        vector = numpy("concatenate", [ast.List([numpy("ravel", [self.load(leaf)]) for leaf in flat], ast.Load())])
         return ast.fix_missing_locations(ast.copy_location(ast.Tuple([vector, ast.Constant(None)], ast.Load()), call))
 
     def expression(self, node):

@@ -110,3 +110,13 @@ def test_autograds_neural_net_example_with_its_own_flatten():
     for (gW, gb), (wW, wb) in zip(got, want):
         np.testing.assert_allclose(gW, wW, rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(gb, wb, rtol=1e-5, atol=1e-6)
+
+
+def test_a_dict_of_integer_keys_flattened_in_their_order():
+    # (sorted as numbers, 2 before 10, as autograd sorts them)
+    rng = np.random.default_rng(4)
+    params = {10: rng.normal(size=2), 2: rng.normal(size=3)}
+    got, forward = _run(SOURCE, {"params": {10: "2", 2: "3"}, "x": float}, [params, 0.3])
+    want = finite_differences(forward, [params, 0.3], [0, 1], (1.0,))
+    for key in params:
+        np.testing.assert_allclose(got[0][key], want[0][key], rtol=1e-5, atol=1e-6)
