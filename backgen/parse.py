@@ -273,6 +273,7 @@ def _read(func_or_source, name, filename, helper):
             _structured_returns_inlined(forward)
             _structured_arguments_inlined(forward)
             _none_tested_helpers_inlined(forward)
+            _slice_helpers_inlined(forward)
         if "max" in words or "min" in words:
             _extremes_of_parameters(forward)
         if ast.For in kinds and (ast.List in kinds or ast.ListComp in kinds):
@@ -3019,6 +3020,33 @@ def _none_tested_helpers_inlined(forward, depth=0):
         for called, function in written.helpers.items():  # (the functions it calls, called here now)
             forward.helpers.setdefault(called, function)
         _none_tested_helpers_inlined(forward, depth + 1)  # (the rest of the calls, in the function as written out now)
+        return
+
+
+def _slice_helpers_inlined(forward, depth=0):
+    """A helper returning ``slice(...)`` (autograd's ``batch_indices(iter)``, then ``train_images[idx]``) is
+    written out in its caller (``inline``), where the slice is a name bound once, read as an index, as the
+    function's own are (``tidy``).  Where a call cannot be written out, it is left (refused where staged)."""
+    from .inline import inlined
+    if depth > 20 or "slice" in forward.env or "slice" in forward.helpers:
+        return
+    for call in [n for n in walk(forward.func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                 and n.func.id in forward.helpers]:
+        name = call.func.id
+        helper = read_plain(forward, name)
+        if helper is None or not isinstance(helper.func, ast.FunctionDef):
+            continue
+        returns = [n.value for n in walk(helper.func) if isinstance(n, ast.Return)]
+        if not returns or not all(isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id == "slice"
+                                  for v in returns) or "slice" in helper.helpers:
+            continue
+        written = inlined(forward, name, helper=helper)
+        if written is None:
+            continue
+        _take_written(forward, written)
+        for called, function in written.helpers.items():  # (the functions it calls, called here now)
+            forward.helpers.setdefault(called, function)
+        _slice_helpers_inlined(forward, depth + 1)  # (the rest of the calls, in the function as written out now)
         return
 
 

@@ -697,6 +697,45 @@ def test_a_slice_object_bound_twice_is_refused_saying_how_to_write_it():
                          "    return np.sum(x[s])\n", shapes={"x": "5"})
 
 
+def test_a_slice_a_helper_returns_is_the_slice_it_makes():
+    """autograd's neural-network example takes its batch as train_images[idx] of idx = batch_indices(iter), a
+    helper returning slice(...): refused (a slice not bound in the function); the helper is written out in
+    its caller, where the slice is a name bound once, read as an index."""
+    source = '''
+import numpy as np
+
+batch_size = 2
+
+
+def batch_indices(iter):
+    idx = iter % 3
+    return slice(idx * batch_size, (idx + 1) * batch_size)
+
+
+def window(i, width=2):
+    return slice(i * width, (i + 1) * width)
+
+
+def f(x, w, iter=4):
+    idx = batch_indices(iter)
+    total = np.sum(np.tanh(x[idx] * w) ** 2)
+    for i in range(3):
+        total = total + np.sum(x[window(i)] * (i + 1)) * w
+    return total
+'''
+    rng = np.random.default_rng(12)
+    args = [rng.normal(size=6), 0.7]
+    namespace = {}
+    exec(source, namespace)
+    for shapes in (None, {"x": "6", "w": float}):
+        text = backgen.generate(source, name="f", shapes=shapes)
+        generated = {}
+        exec(text, generated)
+        got = generated["f_backward"](*args)
+        for k, g in enumerate(got):
+            np.testing.assert_allclose(g, gradient(namespace["f"], args, k), rtol=1e-6, atol=1e-8)
+
+
 def test_autograds_mixture_of_gaussians_as_written():
     """autograd's Gaussian mixture: for log_proportion, mean, cov_sqrt in zip(*unpack_gmm_params(params)),
     then np.vstack(cluster_lls) of the list built in the loop (both were refused: a starred argument, and
