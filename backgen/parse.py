@@ -2979,27 +2979,22 @@ def _keyed_display(value):
         isinstance(k, ast.Constant) and isinstance(k.value, str) for k in value.keys)
 
 
-def _none_tested_helpers_inlined(forward, depth=0):
+def _none_tested_helpers_inlined(forward):
     """A helper testing a parameter against None (``if weight is None``), or passing it on to a function
     of the user's (which may), that is given a parameter of its caller defaulting to None
     (``weight_reduce_loss(loss, weight, reduction)``, ``weight=None`` in the caller) is written out in its
     caller (``inline``), where the test is the caller's own, kept in its backward for either value; staged
     as a helper, its code would be for one of them alone (a gradient of the other path's, or a TypeError,
     for the default).  Where a call cannot be written out, it is refused."""
-    from .inline import inlined
     args = forward.func.args
     optional = {a.arg for a, d in zip(args.args[len(args.args) - len(args.defaults):], args.defaults)
                 if isinstance(d, ast.Constant) and d.value is None}
-    if not optional or depth > 20:  # (a helper calling itself: refused where it is staged)
+    if not optional:
         return
-    for call in [n for n in walk(forward.func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-                 and n.func.id in forward.helpers]:
-        name = call.func.id
-        helper = read_plain(forward, name)
-        if helper is None or not isinstance(helper.func, ast.FunctionDef):
-            continue
+
+    def given(call, helper):  # (the parameters the call gives one of those, which the helper tests)
         bound = bound_arguments(call, helper.func)
-        given = {p for p, a in (bound or {}).items() if isinstance(a, ast.Name) and a.id in optional}
+        passed = {p for p, a in (bound or {}).items() if isinstance(a, ast.Name) and a.id in optional}
         tested = {node.left.id for node in walk(helper.func) if isinstance(node, ast.Compare)
                   and isinstance(node.left, ast.Name) and len(node.ops) == 1
                   and isinstance(node.ops[0], (ast.Is, ast.IsNot)) and isinstance(node.comparators[0], ast.Constant)
@@ -3007,47 +3002,54 @@ def _none_tested_helpers_inlined(forward, depth=0):
         tested |= {a.id for node in walk(helper.func) if isinstance(node, ast.Call)  # (passed on to a function
                    and isinstance(node.func, ast.Name) and node.func.id in helper.helpers  # of the user's, which
                    for a in node.args + [k.value for k in node.keywords] if isinstance(a, ast.Name)}  # may test it)
-        if not given & tested:
-            continue
-        written = inlined(forward, name, helper=helper)
-        if written is None:
-            param = sorted(given & tested)[0]
-            raise forward.error(
-                f"{name}() tests whether {param} is None, and is given {bound[param].id}, which may be None "
-                f"(its default): backgen writes a helper's code for one of those only; test it in "
-                f"{forward.func.name}() and pass {name}() what each case needs", call)
-        _take_written(forward, written)
-        for called, function in written.helpers.items():  # (the functions it calls, called here now)
-            forward.helpers.setdefault(called, function)
-        _none_tested_helpers_inlined(forward, depth + 1)  # (the rest of the calls, in the function as written out now)
-        return
+        return sorted(passed & tested), bound
+
+    def refuse(call, helper):
+        passed, bound = given(call, helper)
+        param = passed[0]
+        raise forward.error(
+            f"{call.func.id}() tests whether {param} is None, and is given {bound[param].id}, which may be None "
+            f"(its default): backgen writes a helper's code for one of those only; test it in "
+            f"{forward.func.name}() and pass {call.func.id}() what each case needs", call)
+    _helpers_written_out(forward, lambda call, helper: bool(given(call, helper)[0]), refuse)
 
 
-def _slice_helpers_inlined(forward, depth=0):
+def _slice_helpers_inlined(forward):
     """A helper returning ``slice(...)`` (autograd's ``batch_indices(iter)``, then ``train_images[idx]``) is
     written out in its caller (``inline``), where the slice is a name bound once, read as an index, as the
     function's own are (``tidy``).  Where a call cannot be written out, it is left (refused where staged)."""
+    if "slice" in forward.env or "slice" in forward.helpers:
+        return
+
+    def returns_slices(call, helper):
+        returns = [n.value for n in walk(helper.func) if isinstance(n, ast.Return)]
+        return bool(returns) and "slice" not in helper.helpers and all(
+            isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id == "slice" for v in returns)
+    _helpers_written_out(forward, returns_slices)
+
+
+def _helpers_written_out(forward, wanted, refuse=None, depth=0):
+    """Each call of a helper of ``forward`` that ``wanted(call, helper)`` (the helper as its source reads)
+    picks written out in the function (``inline``), one at a time, the function changed in place; where one
+    cannot be, ``refuse(call, helper)`` raises, or it is left as it is."""
     from .inline import inlined
-    if depth > 20 or "slice" in forward.env or "slice" in forward.helpers:
+    if depth > 20:  # (a helper calling itself: refused where it is staged)
         return
     for call in [n for n in walk(forward.func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
                  and n.func.id in forward.helpers]:
-        name = call.func.id
-        helper = read_plain(forward, name)
-        if helper is None or not isinstance(helper.func, ast.FunctionDef):
+        helper = read_plain(forward, call.func.id)
+        if helper is None or not isinstance(helper.func, ast.FunctionDef) or not wanted(call, helper):
             continue
-        returns = [n.value for n in walk(helper.func) if isinstance(n, ast.Return)]
-        if not returns or not all(isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id == "slice"
-                                  for v in returns) or "slice" in helper.helpers:
-            continue
-        written = inlined(forward, name, helper=helper)
+        written = inlined(forward, call.func.id, helper=helper)
         if written is None:
+            if refuse is not None:
+                refuse(call, helper)
             continue
         _take_written(forward, written)
         for called, function in written.helpers.items():  # (the functions it calls, called here now)
             forward.helpers.setdefault(called, function)
-        _slice_helpers_inlined(forward, depth + 1)  # (the rest of the calls, in the function as written out now)
-        return
+        _helpers_written_out(forward, wanted, refuse, depth + 1)  # (the rest of the calls, in the function as
+        return                                                     # written out now)
 
 
 def _tuples_appended(func, value):

@@ -239,6 +239,10 @@ class CallStager:
             if arities:
                 expected = " or ".join(map(str, arities))
                 raise self.error(f"{label} takes {expected} argument(s) here, got {len(node.args)}", node)
+            if label in ("autograd.misc.flatten", "jax.flatten_util.ravel_pytree"):
+                raise self.error(f"{label}(...) is followed of a list or dict of arrays whose structure is known: "
+                                 f"give it (shapes={{'params': [('3, 4', '4'), ('4, 2', '2')]}}), or call the "
+                                 f"decorated function's .backward with the arrays", func)
             raise self.error(f"{label} has no derivative rule in backgen", func)
         return self.op(rule, list(node.args), node, name, role)
 

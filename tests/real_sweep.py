@@ -21438,9 +21438,10 @@ KNOWN = {
     # no shapes: the code for every shape sums b's gradient to b's shape, and the cache does not hold b
     ("lstm_step_cs231n_slices", "generate"): ("refused", "the backward needs b (read by `a = xdot + prod + b`)"),
     # no shapes: a dict of arrays (params['means']) read as an array
-    # autograd.misc.flatten: a library function with no rule (the decorator refuses the list given it whole)
-    ("autograd_neural_net_flatten", "generate"): ("refused", "unknown function 'flatten'"),
-    ("autograd_neural_net_flatten", "decorator"): ("refused", "a list of arrays is used whole here"),
+    # autograd.misc.flatten of a list of layers whose structure code for every shape does not know (the
+    # decorator, and generate given the shapes, flatten the arrays of each layer)
+    ("autograd_neural_net_flatten", "generate"): ("refused", "is followed of a list or dict of arrays whose "
+                                                             "structure is known"),
     # a loop over the pairs of a tuple of layer sizes, without shapes: the sample weights are not of the
     # sizes the layers cut (the decorator, and generate given the shapes, write the loop out layer by layer)
     ("autograd_bnn_unpack_layers", "generate"): ("refused", "cannot reshape array of size 24"),

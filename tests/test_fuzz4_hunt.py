@@ -87,6 +87,25 @@ def assert_refused(source, match, shapes=None, name="f"):
 # ---------------------------------------------------------------- the programs
 
 RIGHT = [
+    # (once refused without shapes, for the write into t7, a view of y4: followed since, right every way)
+    (603, [(1, 0), (2, 0)], '''
+C42 = np.arange(8.0).reshape(4, 2) / 8.0 - 0.3
+C44 = np.eye(4) * 0.5 + 0.1
+
+
+def f(X, w, r, c, s):
+    t1 = np.abs(np.tanh(s))
+    t2 = ((r + r) ** 2)
+    y4 = np.zeros((3, 4))
+    for i in range(y4.shape[0]):
+        y4[[i, i]] += (r @ (r * t1).T)
+    h6 = w
+    for row in y4:
+        h6 = np.tanh(h6 * row + w)
+    t7 = y4.reshape(4, 3)
+    t7[[0, 0]] += (c ** 2).mean(axis=0)
+    return np.sum(t2 * y4) + t2.max()
+'''),
     (4, [(2, 3)], '''
 def f(X, w, r, c, s):
     t1 = w
@@ -1932,24 +1951,6 @@ def f(X, w, r, c, s):
     t8 = X - np.nanmean(X, axis=1, keepdims=True)
     return t3, np.nansum(h2)
 ''', "'h2'\\ may\\ have\\ been\\ changed\\ by\\ the\\ write\\ into\\ 't4'\\ on\\ line\\ \\d+", True),
-    (603, [(1, 0), (2, 0)], '''
-C42 = np.arange(8.0).reshape(4, 2) / 8.0 - 0.3
-C44 = np.eye(4) * 0.5 + 0.1
-
-
-def f(X, w, r, c, s):
-    t1 = np.abs(np.tanh(s))
-    t2 = ((r + r) ** 2)
-    y4 = np.zeros((3, 4))
-    for i in range(y4.shape[0]):
-        y4[[i, i]] += (r @ (r * t1).T)
-    h6 = w
-    for row in y4:
-        h6 = np.tanh(h6 * row + w)
-    t7 = y4.reshape(4, 3)
-    t7[[0, 0]] += (c ** 2).mean(axis=0)
-    return np.sum(t2 * y4) + t2.max()
-''', "this\\ writes\\ into\\ 't7',\\ a\\ view\\ of\\ 'y4'\\ where\\ 'y4'\\ is\\ an\\ array", False),
     (612, [], '''
 def f(X, w, r, c, s):
     r += np.min(s)

@@ -1848,8 +1848,8 @@ REFUSED = {
     "rolling_std_zscore_feature": {"plain": NEEDED},
     "rnn_autoregressive_rollout": {"plain": NEEDED},
     # an array grown by np.append whose last element the loop reads
-    "np_append_growing": {"plain": NEEDED, "shapes": "changes shape in this loop",
-                          "decorator": "changes shape in this loop"},
+    "np_append_growing": {"plain": NEEDED, "shapes": "changes shape in this loop"},  # (the decorator writes the
+    # loop out, its count, len(y) - 1, given by the sizes it is called with)
     # max() of a tuple of lags given as a default
     "lagged_features_regression": {"plain": r"max\(\) of one argument", "shapes": r"max\(\) of one argument",
                                    "decorator": "is given a tuple of integers"},
