@@ -631,8 +631,8 @@ class Differentiable:
                       and structured.number_dict(v)}  # (params = {"k": 2.0} read at its keys: numbers)
             labels |= {n for n, v in zip(names, values) if _settings_list(v) or _strings(v) or _lookup(v)}
             labels |= {n for n, v in zip(names, values) if isinstance(v, dict) and n not in arrays and
-                       not structured.is_structured(v)}  # (settings = {"reg": 0.1} handed to a helper reading
-            # it at keys, not numbers to differentiate: those read so are _number_dicts, in arrays)
+                       not structured.is_structured(v) and structured.settings_name(n)}  # (cfg = {"reg": 0.1}
+            # handed to a helper reading it at keys: settings, as where the function reads it itself)
             data = {n for n in arrays if _holds_integer_arrays(values[names.index(n)])}  # ({"X": X, "y": y})
             if data and any(n not in data | labels for n in self.wrt):
                 labels |= data

@@ -3020,12 +3020,35 @@ def _slice_helpers_inlined(forward):
     function's own are (``tidy``).  Where a call cannot be written out, it is left (refused where staged)."""
     if "slice" in forward.env or "slice" in forward.helpers:
         return
+    indexed = _helpers_read_as_indices(forward)
+    if not indexed:  # (most functions: no helper's value is an index, no helper read)
+        return
 
     def returns_slices(call, helper):
         returns = [n.value for n in walk(helper.func) if isinstance(n, ast.Return)]
-        return bool(returns) and "slice" not in helper.helpers and all(
+        return call.func.id in indexed and bool(returns) and "slice" not in helper.helpers and all(
             isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id == "slice" for v in returns)
     _helpers_written_out(forward, returns_slices)
+
+
+def _helpers_read_as_indices(forward):
+    """The helpers of ``forward`` whose value it reads as an index (or an item of an index tuple): called
+    there (``x[window(i)]``) or bound to a name read there (``idx = batch_indices(iter)``, ``x[idx]``)."""
+    bound, indices = {}, []
+    for node in walk(forward.func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
+                isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name) and \
+                node.value.func.id in forward.helpers:
+            bound.setdefault(node.targets[0].id, set()).add(node.value.func.id)
+        elif isinstance(node, ast.Subscript):
+            indices += node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    found = set()
+    for index in indices:
+        if isinstance(index, ast.Call) and isinstance(index.func, ast.Name) and index.func.id in forward.helpers:
+            found.add(index.func.id)
+        elif isinstance(index, ast.Name):
+            found |= bound.get(index.id, set())
+    return found
 
 
 def _helpers_written_out(forward, wanted, refuse=None, depth=0):

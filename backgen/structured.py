@@ -161,13 +161,18 @@ _SETTINGS_KEYS = frozenset({"mode", "p", "eps", "momentum", "stride", "pad", "po
 _SETTINGS_NAMES = ("_param", "config", "cfg", "settings", "options", "opts")  # (how dicts of settings end)
 
 
+def settings_name(name):
+    """Whether ``name`` is one a dict of settings goes by (``cfg``, ``config``, ``bn_param``...)."""
+    return name.lower().endswith(_SETTINGS_NAMES)
+
+
 def arrays_read_by_key(func, name, parents=None):
     """The keys, in the order first read, of a parameter ``name`` that ``func`` reads only at string
     constants (``params['W1']``, never written, iterated, passed on or tested against a string), none of
     them a key of a dict of settings (``mode``, ``eps``, ``stride``...), nor ``name`` one of settings
     (``bn_param``, ``config``): a dict of arrays whose shapes are not given, so its entries are read
     as arrays of every shape.  Empty where it is read otherwise."""
-    if name.lower().endswith(_SETTINGS_NAMES):
+    if settings_name(name):
         return ()
     parents = node_parents(func) if parents is None else parents
     keys = []
@@ -203,7 +208,7 @@ def keys_read_through_helpers(forward, name, depth=0):
     ``forward_propagation(X, parameters)`` called by the cost: ``parameters["W1"]`` read there), at three
     calls' depth at most: the keys all of them read, in the order first read; empty where any reads it
     otherwise."""
-    if name.lower().endswith(_SETTINGS_NAMES) or depth > 2:
+    if settings_name(name) or depth > 2:
         return ()
     parents, keys = node_parents(forward.func), []
     for node in walk(forward.func):
@@ -237,7 +242,7 @@ def numbers_read_by_key(forward, name, depth=0):
     reading ``params["a"]``, at three calls' depth at most): a dict of numbers to differentiate (``number_dict``)."""
     if arrays_read_by_key(forward.func, name):
         return True
-    if depth > 2 or name.lower().endswith(_SETTINGS_NAMES):
+    if depth > 2 or settings_name(name):
         return False
     parents, passed = node_parents(forward.func), False
     for node in walk(forward.func):

@@ -6,12 +6,12 @@ from source, so neither autograd nor JAX is needed (a stand-in flattening as the
 and, where autograd is installed, through the decorator with its own ``flatten``.
 """
 
-import textwrap
 
 import numpy as np
 import pytest
 
 import backgen
+import real_sweep
 from numeric import finite_differences, imported
 
 
@@ -82,26 +82,7 @@ def test_the_function_putting_a_vector_back_is_refused():
 
 def test_autograds_neural_net_example_with_its_own_flatten():
     pytest.importorskip("autograd")
-    names = imported(textwrap.dedent('''
-        import autograd.numpy as np
-        from autograd.misc import flatten
-        from autograd.scipy.special import logsumexp
-
-        def neural_net_predict(params, inputs):
-            for W, b in params:
-                outputs = np.dot(inputs, W) + b
-                inputs = np.tanh(outputs)
-            return outputs - logsumexp(outputs, axis=1, keepdims=True)
-
-        def l2_norm(params):
-            flattened, _ = flatten(params)
-            return np.dot(flattened, flattened)
-
-        def log_posterior(params, inputs, targets, L2_reg):
-            log_prior = -L2_reg * l2_norm(params)
-            log_lik = np.sum(neural_net_predict(params, inputs) * targets)
-            return log_prior + log_lik
-        '''), "flattened")
+    names = imported(real_sweep.CASES["autograd_neural_net_flatten"][0], "flattened")  # (the example as written)
     rng = np.random.default_rng(3)
     params = [(rng.normal(size=(4, 5)) * 0.5, rng.normal(size=5)), (rng.normal(size=(5, 3)) * 0.5, rng.normal(size=3))]
     inputs, targets = rng.normal(size=(6, 4)), np.eye(3)[[0, 1, 2, 1, 0, 2]]
