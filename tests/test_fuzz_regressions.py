@@ -6019,3 +6019,37 @@ def test_the_spread_of_an_empty_selection_read_by_nothing_the_output_needs():
                 b = (s, np.cos(X))
                 return b[-1].mean(axis=0)
         ''', [np.array([[-0.64, -0.69, 0.65, 0.56]])], np.array([1.0, -2.0, 0.5, 0.3]))
+
+
+HELPER_WRITING_A_NUMBERS_VIEW = '''
+def step(p):
+    a = np.transpose(p)
+    b = a.reshape(-1)
+    b[::2] += np.max(b - 0.25)
+    return a * a
+
+
+def f(t):
+    return step(-t)
+'''
+
+
+@pytest.mark.xfail(strict=True, reason="known wrong gradient (long fuzz seed 2026120806, program 10429, the same on "
+                                       "the base of the stop that found it): a helper given a number writes into "
+                                       "a reshape of np.transpose of it, a view of that new 0-d array")
+@pytest.mark.parametrize("way", ["generate", "decorator"])
+def test_a_helper_given_a_number_writing_into_a_view_of_its_transpose(way, tmp_path):
+    # right, or refused as the same code in the function itself is ("a new array where it is a number")
+    try:
+        if way == "generate":
+            assert_right(HELPER_WRITING_A_NUMBERS_VIEW, [-0.69])
+            return
+        path = tmp_path / "helper_view.py"
+        path.write_text("import numpy as np\n" + HELPER_WRITING_A_NUMBERS_VIEW)
+        namespace = {}
+        exec(compile(path.read_text(), str(path), "exec"), namespace)
+        got = backgen.backward(namespace["f"]).backward(-0.69)
+    except backgen.BackgenError:
+        return
+    want = gradient(lambda t: namespace["f"](t), [-0.69], 0)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
