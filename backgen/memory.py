@@ -847,14 +847,29 @@ class MemoryModel:
         where that way is not known, its last name.  None where every step keeps an array: a view
         (``np.squeeze``, ``.T``, ``reshape``) of an array is one, of any shape, 0-d included, and so is
         a basic index keeping an axis (``x[..., 0]`` of a vector: a 0-d array, which op= writes into)."""
-        seen = set()
+        seen, start = set(), name
         while name != written and name in self.storage and name not in seen:
             seen.add(name)
             base, kind, index = self.storage[name]
             if kind not in ("view", "same") and not (kind == "index" and _has_slice(index)):
                 return name
             name = base
-        return None if name == written else name
+        if name == written:
+            return None
+        if start in self._bases(written)[1:]:  # (written a view of it: the way taken from written up)
+            return self._base_link(written, start)
+        return name
+
+    def _base_link(self, view, base):
+        """The value whose being an array makes ``base`` see a write into ``view``, one of its views: the
+        first index on the way up from ``view`` that may give a number (``X[0]``), else ``base`` itself:
+        a view of a number is a new array (``np.transpose(0.5)``, ``np.reshape(x, -1)`` of a float)."""
+        while view != base and view in self.storage:
+            parent, kind, index = self.storage[view]
+            if kind == "index" and not _has_slice(index):
+                return view
+            view = parent
+        return base
 
     def _follow(self, name, old, new, seen, node=None, held=None):
         """Give the names that are ``old`` or a basic view of it (or that ``old`` is a basic view of)
