@@ -45,13 +45,16 @@ def pytest_addoption(parser):
     parser.addoption("--every-case", action="store_true",
                      help="check every case of the real-code corpora (tests/*_hunt.py) and of the random-program "
                           "families (tests marked sampled): a run of the whole suite checks one in three of "
-                          "their parametrized cases, chosen by id")
+                          "their parametrized cases, chosen by id; and generate every text the tests check "
+                          "twice (numeric.same_again)")
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "sampled: a family of random programs (one case per seed or index), of "
                                        "which a run of the whole suite checks one case in three; --every-case "
                                        "checks them all")
+    if config.getoption("--every-case"):  # (read by numeric.same_again too, in every worker)
+        os.environ["BACKGEN_EVERY_CASE"] = "1"
 
 
 def pytest_collection_modifyitems(config, items):

@@ -18,19 +18,34 @@ text defines, imported from a file of its own in such a folder; ``module_in(fold
 module of that text written as ``<name>.py`` into a folder given (pytest's ``tmp_path``).
 ``shapes_of(func, args)`` is ``generate``'s ``shapes=`` for calling ``func`` with ``args`` (None where one
 is neither a float nor an array).
+``same_again(text, generate)`` checks that generating again (``generate()``) gives ``text`` byte for byte, for a
+share of the texts the hand-written tests and the corpora generate (the fuzzers check every program).
 """
 
 import atexit
 import hashlib
 import importlib.util
 import math
+import os
 import shutil
 import tempfile
 import textwrap
+import zlib
 
 import numpy as np
 
 EPS = 1e-6
+AGAIN_SHARE = 4  # (``same_again``: one text in this many generated again)
+
+
+def same_again(text, generate):
+    """Generating again (``generate()``) gives ``text`` byte for byte: checked for one text in ``AGAIN_SHARE``,
+    chosen by a hash of the text (the same ones every run), and for every one with ``--every-case`` (which
+    sets ``BACKGEN_EVERY_CASE``).  Within one process a second generation can differ only where the order
+    of a set of objects hashed by their address leaks into the text; the fuzzers generate every program
+    twice, and ``test_examples`` each example in processes of other hash seeds."""
+    if os.environ.get("BACKGEN_EVERY_CASE") or zlib.crc32(text.encode()) % AGAIN_SHARE == 0:
+        assert generate() == text, "generating again gave another text"
 
 
 def scratch_folder(prefix):

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import finite_differences
+from numeric import finite_differences, same_again
 
 PROGRAMS = {
     "rows of a slice": """
@@ -88,7 +88,7 @@ def test_a_loop_writing_through_a_views_rows_reaches_the_array(name):
     exec(source, namespace)
     forward = namespace["f"]
     text = backgen.generate(source, shapes={"X": (3, 4)})
-    assert text == backgen.generate(source, shapes={"X": (3, 4)})
+    same_again(text, lambda: backgen.generate(source, shapes={"X": (3, 4)}))
     generated = {}
     exec(text, generated)
     X = np.random.default_rng(3).normal(scale=0.6, size=(3, 4))
