@@ -38,7 +38,7 @@ import warnings
 
 import numpy as np
 
-from . import attribute_reads, complexes, emit, held_objects, kept_reads, keyword_reads, methods, runtime, sentinels, \
+from . import attribute_reads, complexes, emit, given_functions, held_objects, kept_reads, keyword_reads, methods, runtime, sentinels, \
     shape_free, source, structured, value_sized, varargs
 from .free_arrays import closure_of, free_arrays, signature_with, values_now, with_free_arrays
 from .cache import output_roles
@@ -496,6 +496,9 @@ class Differentiable:
         (those ``args`` give integers read as those numbers)."""
         with reading_for(self._self_class, self._held_described):
             forward = read(self._func)
+        given = given_functions.functions_of(self._signature.parameters, args or ())
+        if given and not self._attributes:  # (f(x, W, np.tanh): read as def f(x, W, act=np.tanh) is)
+            forward = given_functions.read_as_given(forward, self._func, given)
         if self._free:
             return with_free_arrays(forward, self._free)
         if not self._attributes:
@@ -547,8 +550,10 @@ class Differentiable:
         try:
             first = guarded(forward, lambda: stage(forward, wrt, specs))
         except BackgenError:
-            # a dict read by key (settings at first sight) may hold arrays: known at the first call
-            if not structured.candidates(forward.func) - (set(specs) - forward.settings):
+            # a dict read by key (settings at first sight) may hold arrays, a parameter called a function
+            # (act(h): given_functions): known at the first call
+            if not structured.candidates(forward.func) - (set(specs) - forward.settings) and \
+                    not given_functions.called_params(forward.func):
                 raise
             self._defer(forward, wrt)  # a parameter may be a list of arrays: known at the first call
             return
@@ -630,6 +635,7 @@ class Differentiable:
             arrays = {n for n, v in zip(names, values) if structured.is_structured(v) or n in self._number_dicts
                       and structured.number_dict(v)}  # (params = {"k": 2.0} read at its keys: numbers)
             labels |= {n for n, v in zip(names, values) if _settings_list(v) or _strings(v) or _lookup(v)}
+            labels |= set(given_functions.functions_of(names, values))  # (act=np.tanh: the function called)
             labels |= {n for n, v in zip(names, values) if isinstance(v, dict) and n not in arrays and
                        not structured.is_structured(v) and structured.settings_name(n)}  # (cfg = {"reg": 0.1}
             # handed to a helper reading it at keys: settings, as where the function reads it itself)
@@ -2181,6 +2187,8 @@ def _shape_key(value):
         return (type(value).__name__, np.shape(value))
     if isinstance(value, type):  # a dtype (self.dtype = np.float64): read as that type
         return ("type", value.__module__, value.__qualname__)
+    if given_functions.functions_of((None,), (value,)):  # a function called (act=np.tanh): code for each
+        return ("function", value)
     return (type(value).__name__,)  # an object passed through, such as a method's self
 
 

@@ -185,10 +185,13 @@ def _checks(backward, guard):
                                              f'another value, "\n                         "generate it with that '
                                              'value as the default, or use the decorator backgen.backward"',
                        "ValueError"))
-    for name, text, function in backward.function_defaults:  # def f(x, act=np.tanh): written for np.tanh
+    for name, text, function, *given in backward.function_defaults:  # def f(x, act=np.tanh): written for np.tanh
         checks.append((f"getattr({name}, '__name__', None) != {function!r}",
                        f'"{backward.name}() is written for {name}={text}, the default: for another function, "\n'
-                       f'                         "generate it with that one as the default"', "ValueError"))
+                       f'                         "generate it with that one as the default"' if not given else
+                       f'"{backward.name}() is written for {name}={text}, the function the decorated "\n'
+                       f'                         "function was given: for another, give the decorated function that one"',
+                       "ValueError"))
     if backward.numbers:  # taken as numbers, the forward running on no array: arrays are refused
         test = " or ".join(f"{backward.modules.get('np', 'np')}.ndim({n})" for n in backward.numbers)
         checks.append((test, f'"{backward.name}() is written for numbers {", ".join(backward.numbers)}: for '

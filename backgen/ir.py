@@ -500,7 +500,8 @@ class Backward:
     numbers_one: tuple = ()  # parameters which, all given numbers, make the output a number: its gradient
     # then defaults to 1.0 (code for every shape of a function calling no NumPy)
     function_defaults: tuple = ()  # (parameter, text, name): parameters defaulting to a function (act=np.tanh),
-    # the code written for it, checked (by its name) as it starts
+    # the code written for it, checked (by its name) as it starts; (parameter, text, name, "given"): one the
+    # decorated function was called with (given_functions)
     shapes_checked: tuple = ()  # (parameter, shape): the shapes ``generate`` was given where a branch that
                                 # cannot run at them is left out (``left_out``), checked as it starts
     unrun: bool = field(default=False, compare=False)  # loops left out as the sizes and integers given make

@@ -111,7 +111,8 @@ class Forward:
     held_callables: set = field(default_factory=set)  # what a live method calls on self that its class lacks
     # (self.fc1(x), an object the instance holds): said so where refused
     function_defaults: dict = field(default_factory=dict)  # parameter -> (default's text, function's name):
-    # parameters defaulting to a function (act=np.tanh), read as it; the backward checks it is given that one
+    # parameters defaulting to a function (act=np.tanh), read as it; the backward checks it is given that one;
+    # with "given" after them, a function the decorated function is called with (given_functions)
     counted: set = field(default_factory=set)  # names given as the counts of SciPy's discrete distributions
     # (poisson.logpmf(y, mu), binom's n): integers given them are data, as labels are
     attribute_params: dict = field(default_factory=dict)  # parameter -> (the attributes read of it, those read

@@ -127,7 +127,9 @@ class CallStager:
             if func.id in {a.arg for a in self.func.args.args}:  # (an integrator's f(y, t), f given by the caller)
                 raise self.error(f"{func.id!r} is a variable, not a function: a parameter called as a function (a "
                                  "function passed in), which backgen does not follow here; differentiate a function "
-                                 f"of yours that passes it by its name ({self.func.name}(your_function, ...))", func)
+                                 f"of yours that passes it by its name ({self.func.name}(your_function, ...)), or "
+                                 "call the decorated function with NumPy's, math's or a def of your module's, named "
+                                 "there (not a lambda)", func)
             raise self.error(f"{func.id!r} is a variable, not a function", func)
         receiver_is_name = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
         if receiver_is_name and qualified is None and func.value.id not in self.versions and \
