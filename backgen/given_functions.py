@@ -17,8 +17,10 @@ Contract: ``read_as_given(forward, live, given)`` is a copy of ``forward`` (read
   on to a function of the user's (``layer(x, W, act)``: that helper then written for it, as
   ``higher_order`` writes one given a function by name), and never binds it.
 
-A parameter not read so is left as it was (its call refused, saying to pass the function by its name to
-a function of the user's).  ``functions_of(params, values)`` gives ``{parameter: function}`` for the
+A parameter defaulting to a function (``act=np.tanh``), read as its default, is read as the function
+given instead where that is another (each read of it the parse marked, ``default_of``).  A parameter not
+read so is left as it was (its call refused, saying to pass the function by its name to a function of
+the user's).  ``functions_of(params, values)`` gives ``{parameter: function}`` for the
 values a call passes that are functions (NumPy's ufuncs and functions, builtins such as ``math.exp``,
 defs), the input of ``read_as_given``; ``called_params(func)`` the parameters a def calls (whose
 functions the decorator learns at the first call).
@@ -65,9 +67,12 @@ def read_as_given(forward, live, given):
     read_otherwise = {n.id for n in walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
                       and id(n) not in called and id(n) not in handed}
     spelled, modules, helpers = {}, {}, {}
+    defaults = {name: value[0] for name, value in forward.function_defaults.items() if len(value) == 2}
+    counted = getattr(func, "default_reads", {})  # (the reads of each read as its default, as the parse put them)
     for name, value in given.items():
-        if name not in params or name in stored or name in read_otherwise:
-            continue
+        if name not in params or name in stored or name in read_otherwise or name in defaults and \
+                sum(getattr(n, "default_of", None) == name for n in walk(func)) != counted.get(name):
+            continue  # (a default's reads not all found as put: left for its default, another function refused)
         module = _library_module(value)
         if module is not None:
             alias = _alias(forward, live, module, params | stored)
@@ -80,7 +85,8 @@ def read_as_given(forward, live, given):
                 value.__name__ != func.name and not module_arrays_read(value):
             helpers[value.__name__] = value
             spelled[name] = ast.Name(value.__name__, ast.Load())
-    if not spelled:
+    spelled = {name: node for name, node in spelled.items() if ast.unparse(node) != defaults.get(name)}
+    if not spelled:  # (none, or each the function the parameter defaults to)
         return forward
     forward = tree_copy(forward)
     for key in ("nodes", "settings"):  # (worked out of the tree as read, which changes here)
@@ -88,11 +94,27 @@ def read_as_given(forward, live, given):
     forward.env.update(modules)
     forward.helpers.update(helpers)
     _read_as_defaults(forward.func, spelled)
+    _defaults_replaced(forward.func, spelled)
     if forward.helpers and handed:  # (the helpers given them, each written for its function)
         higher_order.specialize(forward, read_plain)
     forward.function_defaults.update((name, (ast.unparse(node), ast.unparse(node).rpartition(".")[2], "given"))
                                      for name, node in spelled.items())
     return forward
+
+
+def _defaults_replaced(func, spelled):
+    """Each read of a parameter defaulting to a function, read as its default (``np.tanh`` where ``act`` was:
+    ``parse._read_as_defaults`` marks it), in ``func`` in place, the function ``spelled`` gives for it."""
+    class Reads(ast.NodeTransformer):
+        def visit(self, node):
+            name = getattr(node, "default_of", None)
+            if name in spelled:
+                read = ast.copy_location(tree_copy(spelled[name]), node)
+                read.default_of = name
+                return read
+            return self.generic_visit(node)
+    func.body = [Reads().visit(stmt) for stmt in func.body]
+    ast.fix_missing_locations(func)
 
 
 def _library_module(value):

@@ -3252,10 +3252,14 @@ def _read_as_defaults(func, defaults):
     class Uses(ast.NodeTransformer):
         def visit_Name(self, node):
             if node.id in defaults and isinstance(node.ctx, ast.Load):
-                return ast.copy_location(tree_copy(defaults[node.id]), node)
+                read = ast.copy_location(tree_copy(defaults[node.id]), node)
+                read.default_of = node.id  # (given_functions: where the decorator is given another function;
+                # func.default_reads counts them, below)
+                return read
             return node
     func.body = [Uses().visit(stmt) for stmt in func.body]
     ast.fix_missing_locations(func)
+    func.default_reads = {name: sum(getattr(n, "default_of", None) == name for n in walk(func)) for name in defaults}
 
 
 def _main_function_defaults(forward):

@@ -53,6 +53,11 @@ def deep(x, Ws, act):
     return np.sum(h * h)
 
 
+def defaulted(x, W, act=np.tanh):
+    h = act(x @ W)
+    return np.sum(h * np.tanh(h))
+
+
 def given_lambda(x, g):
     return np.sum(g(x))
 '''
@@ -122,6 +127,14 @@ def test_the_function_called_in_a_loop_over_layers(mod):
     np.testing.assert_allclose(dx, want[0], rtol=1e-6, atol=1e-8)
     for g, w in zip(dWs, want[1]):
         np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
+
+
+def test_a_parameter_defaulting_to_a_function_given_another(mod):
+    # its reads were read as np.tanh, beside the function's own np.tanh: those reads alone become the one given
+    decorated = backgen.backward(mod["defaulted"])
+    for act in (np.sin, None, mod["softplus"], np.tanh):
+        args = (X, W) if act is None else (X, W, act)
+        _check(mod["defaulted"], args, [0, 1], decorated.backward(*args))
 
 
 def test_a_lambda_is_refused_saying_what_is_followed(mod):
