@@ -468,13 +468,18 @@ INTEGRATOR = '''
 
 def test_an_integrator_calling_the_function_it_is_given_says_how_to_differentiate_it(tmp_path):
     # rungekutta4(f, y0, t, args=()): "'f' is a variable, not a function" said nothing of what to do;
-    # a function passing pend by its name is differentiated
+    # a function passing pend by its name is differentiated, and so is the integrator given pend through the
+    # decorator (given_functions); given a lambda, refused saying what is followed
     module = _module(tmp_path, INTEGRATOR, "integrator")
     args = [np.array([0.4, -0.3]), np.linspace(0.0, 0.3, 4), 0.25]
     with pytest.raises(backgen.BackgenError, match=r"'f' is a variable, not a function: a parameter called as a "
-                                                   r"function .*euler\(your_function, \.\.\.\)"):
-        backgen.backward(module.euler, wrt=("y0",)).backward(module.pend, *args, dout=np.ones((4, 2)))
+                                                   r"function .*euler\(your_function, \.\.\.\).*not a lambda"):
+        backgen.backward(module.euler, wrt=("y0",)).backward(lambda y, t, b: -y, *args, dout=np.ones((4, 2)))
     dout = RNG.standard_normal((4, 2))
+    got = backgen.backward(module.euler, wrt=("y0", "b")).backward(module.pend, *args, dout=dout)
+    objective = weighted(lambda *a: module.euler(module.pend, *fresh_args(a)), [dout])
+    for g, k in zip(got, (0, 2)):
+        assert_close(g, gradient(objective, args, k))
     got = backgen.backward(module.run, wrt=("y0", "b")).backward(*args, dout=dout)
     objective = weighted(lambda *a: module.run(*fresh_args(a)), [dout])
     for g, k in zip(got, (0, 2)):
