@@ -519,6 +519,7 @@ class Differentiable:
             if self._free:
                 self._signature = signature_with(self._signature, self._free)
                 forward = with_free_arrays(forward, self._free)
+                self._objects = dict(forward.attribute_params)  # (data.X of a namespace of the module too)
         self._own_gradients = _own_gradients(forward)
         self._out_positions = _out_positions(forward)
         self._returns_tuple = _returns_tuple(forward)
@@ -632,8 +633,9 @@ class Differentiable:
                 v, n in self._indices or n in self._compared, n in self._arithmetic, n in self._counts)}
         arrays = set()  # a dict (or list) of arrays is not settings: its arrays are differentiated
         if self._given_wrt is None:
-            arrays = {n for n, v in zip(names, values) if structured.is_structured(v) or n in self._number_dicts
-                      and structured.number_dict(v)}  # (params = {"k": 2.0} read at its keys: numbers)
+            arrays = {n for n, v in zip(names, values) if (structured.is_structured(v) or n in self._number_dicts
+                      and structured.number_dict(v)) and n not in self._free}  # (params = {"k": 2.0} read at
+            # its keys: numbers; DATA = {"X": X, "y": y} of the module, read as a parameter: never differentiated)
             labels |= {n for n, v in zip(names, values) if _settings_list(v) or _strings(v) or _lookup(v)}
             labels |= set(given_functions.functions_of(names, values))  # (act=np.tanh: the function called)
             labels |= {n for n, v in zip(names, values) if isinstance(v, dict) and n not in arrays and
@@ -840,9 +842,13 @@ class Differentiable:
             raise TypeError(f"{self.__name__}(): {exc}{hint}") from None
         bound.apply_defaults()
         for name, (attributes, required) in self._objects.items():  # (cfg.reg of a dataclass: what is read)
+            if name in self._free:  # (data.X of a namespace of the module: its value now, below)
+                continue
             bound.arguments[name] = attribute_reads.view(bound.arguments[name], attributes, required, self.__name__)
         if self._free:  # the module's (or closure's) arrays as they are now, in their places
             now = values_now(self._func, self._free, lambda message: self._read().error(message))
+            now = {name: attribute_reads.view(value, *self._objects[name], self.__name__) if name in self._objects
+                   else value for name, value in now.items()}  # (an object of the module read by attribute)
             return tuple(now[name] if name in now else bound.arguments[name] for name in self._signature.parameters)
         return tuple(bound.arguments[name] for name in self._signature.parameters)  # (keyword-only ones last, as
         # the backward takes them; what *args and **kwargs the body never reads gather, left out)
@@ -2006,9 +2012,9 @@ def _global_values(func, skip=()):
     for prefix, scope, names in (("", collections.ChainMap(closure, func.__globals__), _global_names(func)),) + \
             tuple((f"{module}:", scope, names) for module, scope, names in _imported_names(func)):
         for name in names:
-            if not prefix and name in skip:
-                continue
             value = scope.get(name, _Unset)
+            if not prefix and name in skip and not settings_object(value):  # (an object of the module read as
+                continue  # an input: its arrays keyed by their shapes, its settings read as constants here)
             if _numbers_only(value):
                 found.append((prefix + name, repr(value)))
             elif isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and value.size <= 100_000:

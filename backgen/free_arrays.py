@@ -10,7 +10,14 @@ as a parameter's is.
 The arrays taken so are NumPy arrays of numbers or booleans, read by the function's own body (a
 lambda's or nested def's within it too) under names it neither binds nor takes, those a helper of
 its module reads among them (passed to it as read: ``parse.module_arrays_read``); a module's list
-of numbers written out in its text, or a number, stays the constant it was.  ``generate`` reads
+of numbers written out in its text, or a number, stays the constant it was.  So are dicts (by
+string keys), tuples and lists of such arrays (``DATA = {"X": X, "y": y}``, ``train = (X, y)``, a list
+of weights), read as parameters given them are; and objects holding settings (``parse.settings_object``:
+a namespace, a dataclass's or a named tuple's) of which the function reads an array by attribute
+(``data.X``), or which it hands whole to a helper (any of their attributes then): ``with_free_arrays``
+reads those by attribute as ``attribute_reads`` reads a parameter object (``data["X"]``, the generated
+code reading ``data.X``), the numbers and strings they hold constants the decorator keys its code on
+(``api._global_values``).  ``generate`` reads
 source text, with no values: it refuses such a name, saying to pass it as a parameter.
 """
 
@@ -20,6 +27,7 @@ import inspect
 
 import numpy as np
 
+from . import attribute_reads
 from .source import walk, tree_copy
 
 _UNSET = object()
@@ -47,6 +55,22 @@ def _is_array(value):
     return isinstance(value, np.ndarray) and value.dtype.kind in "biuf"
 
 
+def _holds_arrays(value, attributes=()):
+    """An array of numbers, or a dict (by string keys) or a tuple or list of such arrays, one at least; or
+    an object holding settings (``parse.settings_object``: a namespace, a dataclass's or a named tuple's)
+    of which one of ``attributes``, those the function reads, is such an array."""
+    from .parse import settings_object  # (parse imports much: read where used)
+    if settings_object(value) and not isinstance(value, type):
+        return any(_is_array(getattr(value, name, None)) for name in attributes)
+    if isinstance(value, dict):
+        items = list(value.values()) if all(isinstance(k, str) for k in value) else []
+    elif isinstance(value, (tuple, list)) and not hasattr(type(value), "_fields"):
+        items = list(value)
+    else:
+        return _is_array(value)
+    return bool(items) and all(_is_array(item) for item in items)
+
+
 def free_arrays(func, forward):
     """The names, in the order the function first reads them, of the arrays ``func`` (read as
     ``forward``) reads from its closure or module (see the module's contract)."""
@@ -64,12 +88,25 @@ def free_arrays(func, forward):
         elif isinstance(sub, ast.arg):
             bound.add(sub.arg)
     taken = set(forward.constants) | set(forward.literals)
+    read, whole = {}, set()  # (the attributes read of each name, data.X; the names read whole too)
+    owners = {id(sub.value) for sub in walk(node) if isinstance(sub, ast.Attribute)}
+    for sub in walk(node):
+        if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name):
+            read.setdefault(sub.value.id, set()).add(sub.attr)
+        elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and id(sub) not in owners:
+            whole.add(sub.id)
     found = []
     for sub in walk(node):
         if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and sub.id not in bound and \
-                sub.id not in taken and sub.id not in found and _is_array(value_of(func, sub.id)):
-            found.append(sub.id)
+                sub.id not in taken and sub.id not in found:
+            value = value_of(func, sub.id)  # (an object handed whole to a helper reading it: any attribute)
+            if _holds_arrays(value, _public(value) if sub.id in whole else read.get(sub.id, ())):
+                found.append(sub.id)
     return tuple(found)
+
+
+def _public(value):
+    return [name for name in dir(value) if not name.startswith("_")]
 
 
 def _first_default(args):
@@ -85,7 +122,11 @@ def with_free_arrays(forward, names):
     place = _first_default(func.args) - len(func.args.posonlyargs)
     made = [ast.copy_location(ast.arg(name), func) for name in names]
     func.args.args[place:place] = made
-    return dataclasses.replace(forward, func=func)
+    from .parse import _helper_objects  # (parse imports much: read where used)
+    objects = {name: (attributes, required) for name, attributes, required in attribute_reads.rewrite(
+        func, lambda helper: _helper_objects(forward, helper)) if name in names}  # (data.X of a namespace of
+    # the module: data["X"], as a parameter's; handed whole to a helper reading it so, too)
+    return dataclasses.replace(forward, func=func, attribute_params={**forward.attribute_params, **objects})
 
 
 def signature_with(signature, names):
@@ -103,7 +144,7 @@ def values_now(func, names, error):
     found = {}
     for name in names:
         value = value_of(func, name)
-        if not _is_array(value):
+        if not _holds_arrays(value, _public(value)):
             what = "unbound" if value is _UNSET else f"a {type(value).__name__}"
             raise error(f"{name} held an array of numbers when backgen first read {func.__name__}(), which reads "
                         f"it as an input it is not given; it is {what} now: pass it as a parameter")
