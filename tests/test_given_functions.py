@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import finite_differences, imported
+from numeric import assert_backward_at, finite_differences, imported
 
 MODULE = '''
 import math
@@ -71,27 +71,23 @@ def mod():
     return imported(MODULE, "given_functions")
 
 
-def _check(func, args, positions, got):
-    """``got`` (one gradient per position of ``positions``, a tuple where several) against central differences."""
-    got = got if len(positions) > 1 else (got,)
-    want = finite_differences(func, list(args), positions, (1.0,))
-    assert len(got) == len(want)
-    for g, w in zip(got, want):
-        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
+def _check(decorated, func, args, positions):
+    """The decorated function's gradients for the positions ``positions`` of ``args`` against central differences."""
+    assert_backward_at(lambda *given: decorated.backward(*given[:-1], dout=given[-1]), func, args, (1.0,), positions)
 
 
 @pytest.mark.parametrize("act, out_act", [("tanh", "exp"), ("relu", "sin"), ("softplus", "relu")])
 def test_two_functions_given_numpys_or_the_modules_own(mod, act, out_act):
     functions = {name: mod[name] if name in mod else getattr(np, name) for name in (act, out_act)}
     args = (X, W, functions[act], functions[out_act])
-    _check(mod["two_layers"], args, [0, 1], backgen.backward(mod["two_layers"]).backward(*args))
+    _check(backgen.backward(mod["two_layers"]), mod["two_layers"], args, [0, 1])
 
 
 def test_one_decorated_function_called_with_several_functions_gets_code_for_each(mod):
     decorated = backgen.backward(mod["two_layers"])
     for act in (np.tanh, np.sin, mod["relu"], np.tanh):
         args = (X, W, act, np.exp)
-        _check(mod["two_layers"], args, [0, 1], decorated.backward(*args))
+        _check(decorated, mod["two_layers"], args, [0, 1])
     source = str(decorated.backward_source)  # (the latest: written for tanh, which it checks it is given)
     assert "getattr(act, '__name__', None) != 'tanh'" in source
     assert "the function the decorated" in source and "function was given: for another" in source
@@ -100,24 +96,24 @@ def test_one_decorated_function_called_with_several_functions_gets_code_for_each
 def test_a_partial_binding_the_function(mod):
     for act in (mod["relu"], np.tanh):
         loss = functools.partial(mod["two_layers"], act=act, out_act=np.cos)
-        _check(loss, (X, W), [0, 1], backgen.backward(loss).backward(X, W))
+        _check(backgen.backward(loss), loss, (X, W), [0, 1])
 
 
 @pytest.mark.parametrize("reduce", [np.sum, np.max, np.mean])
 def test_a_reduction_given_called_with_an_axis(mod, reduce):
-    _check(mod["reduced"], (X, reduce), [0], backgen.backward(mod["reduced"]).backward(X, reduce))
+    _check(backgen.backward(mod["reduced"]), mod["reduced"], (X, reduce), [0])
 
 
 def test_a_math_function_given_to_scalar_code(mod):
     for g in (math.exp, math.sin, np.tanh):
         args = (0.3, 0.7, g)
-        _check(mod["scalar"], args, [0, 1], backgen.backward(mod["scalar"]).backward(*args))
+        _check(backgen.backward(mod["scalar"]), mod["scalar"], args, [0, 1])
 
 
 def test_the_function_handed_on_to_a_helper(mod):
     for g in (np.tanh, mod["softplus"]):
         args = (X, W, g)
-        _check(mod["handed"], args, [0, 1], backgen.backward(mod["handed"]).backward(*args))
+        _check(backgen.backward(mod["handed"]), mod["handed"], args, [0, 1])
 
 
 def test_the_function_called_in_a_loop_over_layers(mod):
@@ -134,7 +130,7 @@ def test_a_parameter_defaulting_to_a_function_given_another(mod):
     decorated = backgen.backward(mod["defaulted"])
     for act in (np.sin, None, mod["softplus"], np.tanh):
         args = (X, W) if act is None else (X, W, act)
-        _check(mod["defaulted"], args, [0, 1], decorated.backward(*args))
+        _check(decorated, mod["defaulted"], args, [0, 1])
 
 
 def test_a_lambda_is_refused_saying_what_is_followed(mod):
