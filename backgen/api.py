@@ -38,8 +38,8 @@ import warnings
 
 import numpy as np
 
-from . import attribute_reads, complexes, emit, given_functions, held_objects, kept_reads, keyword_reads, methods, runtime, sentinels, \
-    shape_free, source, structured, value_sized, varargs
+from . import attribute_reads, complexes, emit, given_functions, held_objects, kept_reads, keyword_reads, methods, \
+    runtime, sentinels, shape_free, source, structured, value_sized, varargs
 from .free_arrays import closure_of, free_arrays, signature_with, values_now, with_free_arrays
 from .cache import output_roles
 from .docshapes import ANY_RANK

@@ -189,8 +189,8 @@ def _checks(backward, guard):
         checks.append((f"getattr({name}, '__name__', None) != {function!r}",
                        f'"{backward.name}() is written for {name}={text}, the default: for another function, "\n'
                        f'                         "generate it with that one as the default"' if not given else
-                       f'"{backward.name}() is written for {name}={text}, the function the decorated "\n'
-                       f'                         "function was given: for another, give the decorated function that one"',
+                       f'"{backward.name}() is written for {name}={text}, the function the decorated function "\n'
+                       f'                         "was given: for another, give the decorated function that one"',
                        "ValueError"))
     if backward.numbers:  # taken as numbers, the forward running on no array: arrays are refused
         test = " or ".join(f"{backward.modules.get('np', 'np')}.ndim({n})" for n in backward.numbers)

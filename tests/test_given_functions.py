@@ -90,7 +90,7 @@ def test_one_decorated_function_called_with_several_functions_gets_code_for_each
         _check(decorated, mod["two_layers"], args, [0, 1])
     source = str(decorated.backward_source)  # (the latest: written for tanh, which it checks it is given)
     assert "getattr(act, '__name__', None) != 'tanh'" in source
-    assert "the function the decorated" in source and "function was given: for another" in source
+    assert "the function the decorated function" in source and "was given: for another" in source
 
 
 def test_a_partial_binding_the_function(mod):
