@@ -45,6 +45,9 @@ from .source import decided, fresh_names, rewrite_statements, walk, tree_copy, n
 
 def rewrite(func):
     """Give each entry of the function's own constant-key dicts a name (see the module doc)."""
+    if not any(n.__class__ in (ast.Dict, ast.DictComp) or n.__class__ is ast.Name and n.id == "dict"
+               for n in walk(func)):
+        return  # (no dict the function builds itself, as most: one walk, no copy of the body)
     _computed_keys_written_out(func)
     _comprehensions_written_out(func)
     _item_loops_written_out(func)
