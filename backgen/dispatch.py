@@ -11,14 +11,16 @@ table key in the table's order, each path calling that key's function (the last 
 key), and elsewhere the conditional expression doing so.  A table is a dict display at the module's top
 level, assigned once and never written into (no item assigned, no method called), of string keys and,
 as values, names of the module's functions or of NumPy's (``np.tanh``, by the name the module imports it
-under).  Any other call of a subscript is left as it is (refused as before).
+under), or lambdas (``"sigmoid": lambda z: 1 / (1 + np.exp(-z))``), whose call is their body with each
+parameter read as the argument given it (``_inlinable`` says where it may be: else the call is left).
+Any other call of a subscript is left as it is (refused as before).
 """
 
 import ast
 import types
 
 import numpy as np
-from .source import tree_copy, walk
+from .source import fresh_names, tree_copy, walk
 
 
 def source_tables(module, defs):
@@ -38,7 +40,8 @@ def source_tables(module, defs):
         entries = list(zip(stmt.value.keys, stmt.value.values))
         if bound.get(name) != 1 or name in defs or not all(
                 isinstance(k, ast.Constant) and isinstance(k.value, str) and
-                (isinstance(v, ast.Name) and v.id in defs or _library_attribute(v)) for k, v in entries):
+                (isinstance(v, ast.Name) and v.id in defs or _library_attribute(v) or isinstance(v, ast.Lambda))
+                for k, v in entries):
             continue
         tables[name] = [(k.value, v) for k, v in entries]
     return {name: table for name, table in tables.items() if not _changed(module, name)}
@@ -60,6 +63,8 @@ def live_tables(globals_, module):
         entries = []
         for key, function in value.items():
             spelled = _spelled(function, globals_, numpy_names)
+            if spelled is None and getattr(function, "__name__", None) == "<lambda>":  # (its source, as written)
+                spelled = next((v for k, v in written[name] if k == key and isinstance(v, ast.Lambda)), None)
             if spelled is None:
                 break
             entries.append((key, spelled))
@@ -102,14 +107,18 @@ def rewrite(func, tables):
     local = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
         {a.arg for a in func.args.args + func.args.kwonlyargs}
     tables = {name: table for name, table in tables.items() if name not in local}
-    if not tables or not any(_table_call(n, tables) for n in walk(func)):
+    if not tables or not any(_table_call(n, tables, local) for n in walk(func)):
         return func
     func = tree_copy(func)
+    fresh = fresh_names({n.id for n in walk(func) if isinstance(n, ast.Name)} | local | {  # (nor a name a
+        n.id for table in tables.values() for _, f in table if isinstance(f, ast.Lambda)  # lambda reads of
+        for n in walk(f.body) if isinstance(n, ast.Name) and n.id not in {a.arg for a in f.args.args}},  # the
+        bare=True)  # module's)
 
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):
             self.generic_visit(node)
-            table = _table_call(node, tables)
+            table = _table_call(node, tables, local)
             return node if table is None else _chosen(node, table)
 
         def visit_Return(self, node):
@@ -119,7 +128,7 @@ def rewrite(func, tables):
             return self._statement(node)
 
         def _statement(self, stmt):
-            table = _table_call(stmt.value, tables) if stmt.value is not None else None
+            table = _table_call(stmt.value, tables, local) if stmt.value is not None else None
             key = stmt.value.func.slice if table is not None else None
             if table is None or isinstance(key, ast.Constant):
                 self.generic_visit(stmt)
@@ -127,12 +136,13 @@ def rewrite(func, tables):
             stmt.value.args = [self.visit(arg) for arg in stmt.value.args]
             for keyword in stmt.value.keywords:
                 keyword.value = self.visit(keyword.value)
+            named = _named_arguments(stmt, table, fresh)  # (z = x @ W, read by a lambda twice: once)
             chain = None
             for k, function in reversed(table):
                 branch = tree_copy(stmt)
                 branch.value = _called(stmt.value, function)
                 chain = [branch] if chain is None else [ast.If(_test(key, k), [branch], chain)]
-            return [ast.fix_missing_locations(ast.copy_location(s, stmt)) for s in chain]
+            return [ast.fix_missing_locations(ast.copy_location(s, stmt)) for s in named + chain]
 
     Calls().visit(func)
     for node in walk(func):  # (the nodes written at the call's place: errors point at the user's line)
@@ -142,7 +152,7 @@ def rewrite(func, tables):
     return ast.fix_missing_locations(func)
 
 
-def _table_call(node, tables):
+def _table_call(node, tables, local):
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Subscript) and \
             isinstance(node.func.value, ast.Name) and node.func.value.id in tables and \
             not isinstance(node.func.slice, (ast.Slice, ast.Tuple)):
@@ -150,12 +160,70 @@ def _table_call(node, tables):
         table = tables[node.func.value.id]
         if isinstance(key, ast.Constant) and key.value not in dict(table):
             return None  # (a KeyError as Python runs it: refused as before)
+        if not all(_inlinable(function, node, local) for _, function in table):
+            return None  # (a lambda this call cannot be written as: left as it is, refused as before)
         return table
     return None
 
 
+_BINDING = (ast.Lambda, ast.NamedExpr, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _inlinable(function, call, local):
+    """Whether ``call`` may be written as the call of the table's entry ``function``: a function's name
+    always; a lambda (positional parameters alone, no defaults) where the call gives one argument per
+    parameter by position, none starred, its body binds no name of its own (no lambda, comprehension or
+    ``:=`` in it) nor reads a name the calling function binds (``local``, which would hide the module's it
+    reads), and each argument but a name or a number is read at most once there (its body is the call)."""
+    if not isinstance(function, ast.Lambda):
+        return True
+    params = function.args
+    if params.vararg or params.kwarg or params.kwonlyargs or params.posonlyargs or params.defaults or \
+            call.keywords or len(call.args) != len(params.args) or \
+            any(isinstance(a, ast.Starred) for a in call.args) or \
+            any(isinstance(n, _BINDING) for n in walk(function.body)):
+        return False
+    names = [a.arg for a in params.args]
+    reads = [n.id for n in walk(function.body) if isinstance(n, ast.Name)]
+    if (set(reads) - set(names)) & local:
+        return False
+    return all(isinstance(a, (ast.Name, ast.Constant)) or reads.count(p) <= 1 or _pure(a)
+               for p, a in zip(names, call.args))
+
+
+def _pure(node):
+    """Whether the expression ``node`` computes the same value each time it is read, nothing else (operators,
+    indexing and attributes of names and numbers: ``x @ W + b``, not a call), so that a lambda's body may read
+    it once per read of its parameter."""
+    return not any(isinstance(n, (ast.Call, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom) + _BINDING)
+                   for n in walk(node))
+
+
+def _named_arguments(stmt, table, fresh):
+    """Before ``stmt``, whose value is a call through ``table``: an assignment naming each argument (but a
+    name or a number) that a lambda of the table reads more than once (``z = x @ W``, named as its
+    parameter), the call then given that name; the assignments."""
+    call, made = stmt.value, []
+    for k, argument in enumerate(call.args):
+        params = [f.args.args[k].arg for _, f in table if isinstance(f, ast.Lambda) and
+                  sum(isinstance(n, ast.Name) and n.id == f.args.args[k].arg for n in walk(f.body)) > 1]
+        if params and not isinstance(argument, (ast.Name, ast.Constant)):
+            name = fresh(params[0])
+            made.append(ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], argument), stmt))
+            call.args[k] = ast.copy_location(ast.Name(name, ast.Load()), argument)
+    return made
+
+
 def _called(call, function):
-    new = ast.Call(tree_copy(function), tree_copy(call.args), tree_copy(call.keywords))
+    if isinstance(function, ast.Lambda):  # (its body, each parameter read as the argument given it)
+        given = dict(zip([a.arg for a in function.args.args], call.args))
+
+        class Put(ast.NodeTransformer):
+            def visit_Name(self, node):
+                return tree_copy(given[node.id]) if node.id in given else node
+        new = Put().visit(tree_copy(function.body))
+    else:
+        new = ast.Call(tree_copy(function), tree_copy(call.args), tree_copy(call.keywords))
     for node in walk(new):
         ast.copy_location(node, call)
     return new

@@ -329,6 +329,60 @@ def test_a_reduction_chosen_from_a_table_of_functions(reduction, tmp_path):
     assert_close(decorated.backward(a, b, reduction, dout=dout), tuple(want))
 
 
+LAMBDA_TABLE = '''
+    import numpy as np
+
+    def relu(z):
+        return np.maximum(z, 0.0)
+
+    ACTIVATIONS = {"relu": relu, "tanh": np.tanh, "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+                   "leaky": lambda z: np.where(z > 0, z, 0.01 * z)}
+    LOSSES = {"mse": lambda p, t: np.mean((p - t) ** 2), "mae": lambda p, t: np.mean(np.abs(p - t))}
+
+    def layer(x, W, act="sigmoid"):
+        h = ACTIVATIONS[act](x @ W)
+        return np.sum(h * h) + np.sum(ACTIVATIONS["leaky"](x))
+
+    def loss(p, t, kind="mse"):
+        return LOSSES[kind](p, t)
+'''
+
+
+@pytest.mark.parametrize("act", ["relu", "tanh", "sigmoid", "leaky"])
+def test_a_table_of_lambdas_chosen_by_a_setting(act, tmp_path):
+    # "sigmoid": lambda z: ... refused the whole table ("only calls of named functions are supported"); a lambda
+    # reading its parameter three times is given x @ W named once (z = x @ W), as its parameter is named
+    x, W = _away(4, 3), RNG.standard_normal((3, 2))
+    for shapes in (None, {"x": "N, D", "W": "D, H"}):
+        _assert_right_by_keyword(LAMBDA_TABLE, "layer", [x, W], {"act": act}, shapes)
+    text = backgen.generate(textwrap.dedent(LAMBDA_TABLE), name="layer", shapes={"x": "N, D", "W": "D, H"})
+    assert "z = x @ W" in text and "h = 1 / (1 + np.exp(-z))" in text
+    module = module_in(tmp_path, textwrap.dedent(LAMBDA_TABLE), f"lambda_table_{act}")
+    want = finite_differences(lambda u, v: module.layer(u, v, act), [x, W], [0, 1], [1.0])
+    assert_close(backgen.backward(module.layer).backward(x, W, act), tuple(want))
+
+
+@pytest.mark.parametrize("kind", ["mse", "mae"])
+def test_a_table_of_lambdas_of_two_parameters(kind):
+    p, t = _away(4, 3), RNG.standard_normal((4, 3))
+    _assert_right_by_keyword(LAMBDA_TABLE, "loss", [p, t], {"kind": kind})
+
+
+def test_a_lambda_reading_a_name_the_function_binds_is_not_written_in():
+    # its body reads the module's scale, which the function's own parameter would hide there
+    source = '''
+        import numpy as np
+
+        scale = 3.0
+        ACT = {"s": lambda z: scale * z}
+
+        def f(x, scale=2.0, kind="s"):
+            return np.sum(ACT[kind](x)) * scale
+    '''
+    with pytest.raises(backgen.BackgenError, match="only calls of named functions are supported"):
+        backgen.generate(textwrap.dedent(source), name="f")
+
+
 def test_a_table_written_into_is_not_read_as_one():
     source = '''
         import numpy as np
