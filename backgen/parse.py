@@ -275,6 +275,7 @@ def _read(func_or_source, name, filename, helper):
             _structured_arguments_inlined(forward)
             _none_tested_helpers_inlined(forward)
             _slice_helpers_inlined(forward)
+            _function_factories_inlined(forward)
         if "max" in words or "min" in words:
             _extremes_of_parameters(forward)
         if ast.For in kinds and (ast.List in kinds or ast.ListComp in kinds):
@@ -3030,6 +3031,68 @@ def _slice_helpers_inlined(forward):
         return call.func.id in indexed and bool(returns) and "slice" not in helper.helpers and all(
             isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id == "slice" for v in returns)
     _helpers_written_out(forward, returns_slices)
+
+
+def _function_factories_inlined(forward):
+    """A helper returning a function its arguments choose (``def get_activation(name): if name == "relu":
+    return relu ... return np.tanh``), its value bound to a name (``g = get_activation(act)``, then ``g(h)``),
+    is written out in its caller (``inline``), each path binding that name to its function, which
+    ``function_aliases`` then reads as a name the function binds to a function on each path.  Each of its
+    ``return``s names a function of the module or of NumPy or math, or chooses among such by a conditional
+    expression (a lambda returned is left: refused where called, as before)."""
+    bound = {id(stmt.value) for stmt in walk(forward.func) if isinstance(stmt, ast.Assign) and
+             len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)}
+    if not bound:
+        return
+    returned = {}  # (a def of a live helper's module it returns by name: a helper of the function's now)
+
+    def returns_functions(call, helper):
+        returns = [n.value for n in walk(helper.func) if isinstance(n, ast.Return)]
+        scope = getattr(forward.helpers.get(call.func.id), "__globals__", {})
+        named = {v.id: scope[v.id] for r in returns if r is not None for v in walk(r) if isinstance(v, ast.Name)
+                 and isinstance(scope.get(v.id), types.FunctionType) and not _library(scope[v.id])}
+
+        def function(v):  # (np.tanh if name == "tanh" else relu: each a function)
+            return isinstance(v, ast.IfExp) and function(v.body) and function(v.orelse) or \
+                _function_default(helper, v) and _callable_default(helper, v) or \
+                isinstance(v, ast.Name) and v.id in named
+        if not (id(call) in bound and returns and all(v is not None and function(v) for v in returns)):
+            return False
+        returned.update(named)
+        return True
+    before = forward.func.body
+    _helpers_written_out(forward, returns_functions)
+    if forward.func.body is before:
+        return
+    for name, function in returned.items():
+        forward.helpers.setdefault(name, function)
+    _results_named_as_bound(forward.func)
+    func = function_aliases.rewrite(forward.func, lambda node: _function_default(forward, node) and
+                                    _callable_default(forward, node))
+    forward.func.body = func.body
+
+
+def _results_named_as_bound(func):
+    """Each ``g = result`` after an ``if`` whose paths alone bind ``result`` (a helper written out), where
+    nothing else reads ``result``: the paths bind ``g`` itself, and that statement goes."""
+    def block(stmts):
+        for k in range(len(stmts) - 1):
+            first, then = stmts[k], stmts[k + 1]
+            if not (isinstance(first, ast.If) and isinstance(then, ast.Assign) and len(then.targets) == 1 and
+                    isinstance(then.targets[0], ast.Name) and isinstance(then.value, ast.Name)):
+                continue
+            result, name = then.value.id, then.targets[0].id
+            uses = [n for n in walk(func) if isinstance(n, ast.Name) and n.id == result]
+            stores = [n for n in walk(first) if isinstance(n, ast.Name) and n.id == result]
+            if len(uses) == len(stores) + 1 and all(isinstance(n.ctx, ast.Store) for n in stores) and stores:
+                for n in stores:
+                    n.id = name
+                del stmts[k + 1]
+                return True
+        return any(block(getattr(s, field)) for s in stmts for field in ("body", "orelse")
+                   if isinstance(getattr(s, field, None), list))
+    while block(func.body):
+        pass
 
 
 def _helpers_read_as_indices(forward):

@@ -1,6 +1,7 @@
 """A local name bound to a function and called (``act = np.tanh``, ``act = relu if kind == "relu" else
-np.tanh``, an ``if``/``else`` binding a lambda or a ``def`` on each path): each call is the call of the
-function the name holds (``backgen.function_aliases``).  Every gradient is checked against central
+np.tanh``, an ``if``/``else`` binding a lambda or a ``def`` on each path, ``act = get_activation(kind)`` of a
+helper returning functions): each call is the call of the function the name holds
+(``backgen.function_aliases``, ``parse._function_factories_inlined``).  Every gradient is checked against central
 differences, through ``generate`` without shapes and through the decorator; a name used otherwise is
 refused as before.
 """
@@ -84,6 +85,30 @@ CASES = {
                 h = g(h) * 0.5 + act(h[:, :3] @ W)
             return np.sum(h ** 2)
         ''', ("tanh",)),
+    "returned_by_a_factory": ('''
+        def get_activation(name):
+            if name == "relu":
+                return relu
+            elif name == "sin":
+                return np.sin
+            raise ValueError(f"no activation {name}")
+
+        def f(x, W, kind="relu"):
+            act = get_activation(kind)
+            out = get_activation("sin")
+            return np.sum(out(act(x @ W)) ** 2)
+        ''', ("relu", "sin")),
+    "a_factory_choosing_by_a_conditional": ('''
+        def pick(name):
+            return np.tanh if name == "tanh" else relu
+
+        def f(x, W, kind="tanh"):
+            g = pick(kind)
+            h = x @ W
+            for _ in range(2):
+                h = g(h) + 0.5 * h
+            return np.sum(h)
+        ''', ("tanh", "relu")),
     "chosen_in_a_loop": ('''
         def f(x, W):
             h = x
@@ -137,6 +162,21 @@ def test_the_functions_made_on_each_path_are_helpers_of_their_own():
                             shapes={"x": "N, D", "W": "D, M"})
     assert "def act_1(" in text and "def act_2(" in text
     assert "act == 'act_" in text
+
+
+def test_a_factory_returning_a_lambda_is_refused_as_before():
+    source = RELU + textwrap.dedent('''
+        def get_act(name):
+            if name == "tanh":
+                return np.tanh
+            return lambda z: z * 2.0
+
+        def f(x, kind="tanh"):
+            g = get_act(kind)
+            return np.sum(g(x))
+        ''')
+    with pytest.raises(backgen.BackgenError, match="lambda"):
+        backgen.generate(source, name="f")
 
 
 @pytest.mark.parametrize("body, match", [
