@@ -497,8 +497,9 @@ class Differentiable:
         with reading_for(self._self_class, self._held_described):
             forward = read(self._func)
         given = given_functions.functions_of(self._signature.parameters, args or ())
-        if given and not self._attributes:  # (f(x, W, np.tanh): read as def f(x, W, act=np.tanh) is)
-            forward = given_functions.read_as_given(forward, self._func, given)
+        entries = given_functions.entries_of(self._signature.parameters, args or ())  # (cfg["act"](h))
+        if (given or entries) and not self._attributes:  # (f(x, W, np.tanh): read as def f(x, W, act=np.tanh))
+            forward = given_functions.read_as_given(forward, self._func, given, entries)
         if self._free:
             return with_free_arrays(forward, self._free)
         if not self._attributes:

@@ -3552,6 +3552,14 @@ _FENCED_BINOPS = BINOPS + ARRAY_BINOPS  # (the operators a value may use)
 _FENCED_UNARYOPS = UNARYOPS + (ast.Invert, ast.Not)  # ~ and not: masks, no gradient
 
 
+def _parameter_entry(forward, node):
+    """Whether ``node`` is an entry of a parameter at a string (``cfg["act"]``): a function the decorator may be
+    given in a dict (``given_functions``), called there; refused where it is staged otherwise."""
+    return isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and \
+        isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str) and \
+        node.value.id in {a.arg for a in forward.func.args.args}
+
+
 def fence(forward, main=True):
     """Raise BackgenError at the first construct outside the supported subset.  Of the ``main``
     function (not a helper), the dicts a loss returns beside it (``return loss, {"acc": acc}``,
@@ -4155,7 +4163,7 @@ def _fence_expr(forward, node, where="value"):
             if not (isinstance(child, ast.Constant) and (child.value is None or isinstance(child.value, (str, bool)))):
                 _fence_expr(forward, child)
     elif kind is ast.Call:
-        if not isinstance(node.func, (ast.Name, ast.Attribute)):
+        if not isinstance(node.func, (ast.Name, ast.Attribute)) and not _parameter_entry(forward, node.func):
             made = node.func.func if isinstance(node.func, ast.Call) else None
             if isinstance(made, ast.Name) and made.id in forward.unfollowed:  # (D(W)(x) of a class not followed)
                 raise forward.error(objects.unfollowed_message(made.id, forward.unfollowed[made.id]), made)

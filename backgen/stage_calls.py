@@ -166,6 +166,10 @@ class CallStager:
             return self.inert(node, node.args[0].args, name, role)
         if qualified is None and label in self.forward.unfollowed:  # (a class of the module not followed)
             raise self.error(unfollowed_message(label, self.forward.unfollowed[label]), func)
+        if qualified is None and isinstance(func, ast.Subscript):  # (cfg["act"](h), a parameter's entry)
+            raise self.error(f"{label} calls an entry of the parameter {func.value.id}: a function passed in a "
+                             "dict, which backgen follows where the decorator (backgen.backward) is given the dict, "
+                             "its entry NumPy's, math's or a def of your module named there", func)
         if qualified is None:
             hint = _BUILTIN_HINTS.get(label, "")
             raise self.error(

@@ -58,6 +58,11 @@ def defaulted(x, W, act=np.tanh):
     return np.sum(h * np.tanh(h))
 
 
+def from_settings(x, W, cfg):
+    h = cfg["hidden"](x @ W)
+    return np.sum(cfg["out"](h)) * cfg["scale"]
+
+
 def given_lambda(x, g):
     return np.sum(g(x))
 '''
@@ -131,6 +136,20 @@ def test_a_parameter_defaulting_to_a_function_given_another(mod):
     for act in (np.sin, None, mod["softplus"], np.tanh):
         args = (X, W) if act is None else (X, W, act)
         _check(decorated, mod["defaulted"], args, [0, 1])
+
+
+def test_functions_in_a_dict_of_settings(mod):
+    # cfg["hidden"](x @ W): each entry called read as the function the dict holds, the scale read as it runs
+    decorated = backgen.backward(mod["from_settings"], wrt=("x", "W"))
+    for hidden, out, scale in ((mod["relu"], np.exp, 2.0), (np.tanh, np.exp, 0.5), (np.tanh, mod["softplus"], 0.5)):
+        cfg = {"hidden": hidden, "out": out, "scale": scale}
+        assert_backward_at(lambda *given: decorated.backward(*given[:-1], dout=given[-1]), mod["from_settings"],
+                           (X, W, cfg), (1.0,), [0, 1])
+    assert "getattr(cfg['hidden'], '__name__', None) != 'tanh'" in str(decorated.backward_source)
+    with pytest.raises(backgen.BackgenError, match="calls an entry of the parameter cfg"):
+        decorated.backward(X, W, {"hidden": lambda z: z, "out": np.exp, "scale": 1.0})
+    with pytest.raises(backgen.BackgenError, match="calls an entry of the parameter cfg"):
+        backgen.generate(MODULE, name="from_settings", shapes={"x": "N, D", "W": "D, H"})
 
 
 def test_a_lambda_is_refused_saying_what_is_followed(mod):
