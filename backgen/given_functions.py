@@ -82,6 +82,7 @@ def read_as_given(forward, live, given, entries=None):
     spelled, modules, helpers = {}, {}, {}
     defaults = {name: value[0] for name, value in forward.function_defaults.items() if len(value) == 2}
     counted = getattr(func, "default_reads", {})  # (the reads of each read as its default, as the parse put them)
+
     def spell(value):  # (np.tanh by the name the module reads NumPy by; relu by its def's name)
         module = _library_module(value)
         if module is not None:
