@@ -116,6 +116,10 @@ def data_sized(staged, extra=None, axes=None):
             for atom in args:
                 if isinstance(atom, ir.Var):
                     origins |= sized.get(atom.name, frozenset())
+            if op.rule == "np.select_if" and len({sized.get(a.name) if isinstance(a, ir.Var) else None
+                                                  for a in op.args[1:]}) > 1:
+                unmarked.add(op.target)  # (a if c else v: a selection on one path, of another length on the
+                # other, as an if's paths setting it: never of the same length as another selection for sure)
             if op.rule == "getitem" and origins and _part_of_rows(op.param("index")):  # p[1:], p[:2] of a
                 origins = frozenset({(f"[{op.param('index')}] of a selection", origins)})  # selection: a length
                 # of its own, alike for the same part of values selected alike (p[1:] and q[1:])

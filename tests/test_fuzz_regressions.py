@@ -6060,3 +6060,25 @@ def test_a_helper_given_a_vector_writing_into_a_view_of_its_transpose():
     assert_right(HELPER_WRITING_A_NUMBERS_VIEW.replace("def f(t):", "def f(t: 'N'):").replace(
         "return step(-t)", "u = -t\n    return np.sum(step(u) * u)"),
                  [np.array([-0.69, 0.3, 0.4])])
+
+
+def test_a_selection_on_one_path_of_a_conditional_expression_is_of_a_length_of_its_own():
+    # long fuzz seed 2026120808, program 9441: a * (a if ... else v), a = v[v > 0.0] of one element broadcast
+    # against v: the backward was written taking a and the pick of the same length (it raised ValueError); the
+    # pick is a selection on one path only, and the program refused as an if's paths setting it are
+    source = '''
+        def f(X: "3, 1", v: "4"):
+            a = v[v > 0.0]
+            return a * (a if np.sum(a) > 1.1 else v)
+    '''
+    with pytest.raises(backgen.BackgenError, match="selected by a boolean mask"):
+        backgen.generate("import numpy as np\n" + textwrap.dedent(source), name="f")
+    # both paths selected alike: followed, right at lengths of one and of several
+    alike = '''
+        def f(v: "4"):
+            a = v[v > 0.0]
+            b = a if np.sum(a) > 1.1 else a * 2.0
+            return np.sum(a * b)
+    '''
+    for v in ([0.94, -0.43, -1.15, -0.82], [0.94, 0.43, -1.15, 0.82]):
+        assert_right(alike, [np.array(v)])
