@@ -12,7 +12,8 @@ key), and elsewhere the conditional expression doing so.  A table is a dict disp
 level, assigned once and never written into (no item assigned, no method called), of string keys and,
 as values, names of the module's functions or of NumPy's (``np.tanh``, by the name the module imports it
 under), or lambdas (``"sigmoid": lambda z: 1 / (1 + np.exp(-z))``), whose call is their body with each
-parameter read as the argument given it (``_inlinable`` says where it may be: else the call is left).
+parameter read as the argument given it (``_inlinable`` says where it may be: else the call is left), an
+argument it reads more than once named first where the call's statement always runs it (``_arguments_named``).
 Any other call of a subscript is left as it is (refused as before).
 """
 
@@ -114,6 +115,7 @@ def rewrite(func, tables):
         n.id for table in tables.values() for _, f in table if isinstance(f, ast.Lambda)  # lambda reads of
         for n in walk(f.body) if isinstance(n, ast.Name) and n.id not in {a.arg for a in f.args.args}},  # the
         bare=True)  # module's)
+    _arguments_named(func, tables, local, fresh)  # (z = x @ W, read by a lambda twice: computed once)
 
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):
@@ -136,13 +138,12 @@ def rewrite(func, tables):
             stmt.value.args = [self.visit(arg) for arg in stmt.value.args]
             for keyword in stmt.value.keywords:
                 keyword.value = self.visit(keyword.value)
-            named = _named_arguments(stmt, table, fresh)  # (z = x @ W, read by a lambda twice: once)
             chain = None
             for k, function in reversed(table):
                 branch = tree_copy(stmt)
                 branch.value = _called(stmt.value, function)
                 chain = [branch] if chain is None else [ast.If(_test(key, k), [branch], chain)]
-            return [ast.fix_missing_locations(ast.copy_location(s, stmt)) for s in named + chain]
+            return [ast.fix_missing_locations(ast.copy_location(s, stmt)) for s in chain]
 
     Calls().visit(func)
     for node in walk(func):  # (the nodes written at the call's place: errors point at the user's line)
@@ -199,19 +200,44 @@ def _pure(node):
                    for n in walk(node))
 
 
-def _named_arguments(stmt, table, fresh):
-    """Before ``stmt``, whose value is a call through ``table``: an assignment naming each argument (but a
-    name or a number) that a lambda of the table reads more than once (``z = x @ W``, named as its
-    parameter), the call then given that name; the assignments."""
-    call, made = stmt.value, []
-    for k, argument in enumerate(call.args):
-        params = [f.args.args[k].arg for _, f in table if isinstance(f, ast.Lambda) and
-                  sum(isinstance(n, ast.Name) and n.id == f.args.args[k].arg for n in walk(f.body)) > 1]
-        if params and not isinstance(argument, (ast.Name, ast.Constant)):
-            name = fresh(params[0])
-            made.append(ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], argument), stmt))
-            call.args[k] = ast.copy_location(ast.Name(name, ast.Load()), argument)
-    return made
+_SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr)
+_SKIPPED = (ast.IfExp, ast.BoolOp, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _arguments_named(func, tables, local, fresh):
+    """Before each simple statement (an assignment, a ``return``, an expression) holding a call through a
+    table that it always runs (not within a conditional expression, ``and``/``or``, a lambda or a
+    comprehension): an assignment naming each argument of it (but a name or a number) that a lambda of
+    the table reads more than once (``z = x @ W``, named as that lambda's parameter), the call then given
+    that name, so that it is computed once.  The arguments so named compute nothing but their value
+    (``_pure``): computed before the statement, they are what the call would have read."""
+    def calls(node):
+        if isinstance(node, ast.Call) and _table_call(node, tables, local) is not None:
+            yield node
+        if not isinstance(node, _SKIPPED):
+            for child in ast.iter_child_nodes(node):
+                yield from calls(child)
+
+    def block(stmts):
+        out = []
+        for stmt in stmts:
+            for field in ("body", "orelse", "finalbody"):
+                if isinstance(getattr(stmt, field, None), list) and getattr(stmt, field):
+                    setattr(stmt, field, block(getattr(stmt, field)))
+            for handler in getattr(stmt, "handlers", []):
+                handler.body = block(handler.body)
+            for call in list(calls(stmt)) if isinstance(stmt, _SIMPLE) else ():
+                table = _table_call(call, tables, local)
+                for k, argument in enumerate(call.args):
+                    params = [f.args.args[k].arg for _, f in table if isinstance(f, ast.Lambda) and
+                              sum(isinstance(n, ast.Name) and n.id == f.args.args[k].arg for n in walk(f.body)) > 1]
+                    if params and not isinstance(argument, (ast.Name, ast.Constant)):
+                        name = fresh(params[0])
+                        out.append(ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], argument), stmt))
+                        call.args[k] = ast.copy_location(ast.Name(name, ast.Load()), argument)
+            out.append(stmt)
+        return out
+    func.body = block(func.body)
 
 
 def _called(call, function):

@@ -368,6 +368,22 @@ def test_a_table_of_lambdas_of_two_parameters(kind):
     _assert_right_by_keyword(LAMBDA_TABLE, "loss", [p, t], {"kind": kind})
 
 
+def test_an_argument_a_lambda_reads_twice_is_computed_once_inside_an_expression_too():
+    source = '''
+        import numpy as np
+
+        ACT = {"leaky": lambda z: np.where(z > 0, z, 0.01 * z), "tanh": np.tanh}
+
+        def f(x, W, k="leaky"):
+            return np.sum(ACT[k](x @ W)) + np.sum(ACT["leaky"](x @ W - 0.5) * 2.0)
+    '''
+    x, W = _away(4, 3), RNG.standard_normal((3, 2))
+    for k in ("leaky", "tanh"):
+        _assert_right_by_keyword(source, "f", [x, W], {"k": k}, {"x": "N, D", "W": "D, H"})
+    text = backgen.generate(textwrap.dedent(source), name="f", shapes={"x": "N, D", "W": "D, H"})
+    assert "z = x @ W" in text and "mask = z > 0" in text and "mask2 = z1 > 0" in text and "prod2 = 0.01 * z1" in text
+
+
 def test_a_lambda_reading_a_name_the_function_binds_is_not_written_in():
     # its body reads the module's scale, which the function's own parameter would hide there
     source = '''
