@@ -6082,3 +6082,43 @@ def test_a_selection_on_one_path_of_a_conditional_expression_is_of_a_length_of_i
     '''
     for v in ([0.94, -0.43, -1.15, -0.82], [0.94, 0.43, -1.15, 0.82]):
         assert_right(alike, [np.array(v)])
+
+
+HELPER_RETURNING_ONE_ARRAY_TWICE = '''
+def step(p):
+    a = p * p
+    return a, a
+
+
+def f(x, s, n=2):
+    b = x
+    for i in range(n):
+        c, b = step(x * 1.0)
+    b += s
+    return c
+'''
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="known wrong gradient (long fuzz seed 2026120810, program 15690, the same on "
+                          "the base of the stop that found it): a helper returning one array twice "
+                          "(return a, a), its two results bound in a loop, then one written into: "
+                          "the other is the same array, which backgen does not follow")
+@pytest.mark.parametrize("shapes", [None, {"x": "3", "s": "float"}], ids=["shape-generic", "shapes"])
+def test_a_helper_returning_one_array_twice_then_one_written_into(shapes):
+    # right, or refused
+    source = "import numpy as np\n" + HELPER_RETURNING_ONE_ARRAY_TWICE
+    x, s = np.array([0.3, -0.2, 0.5]), 1.05
+    namespace = {}
+    exec(source, namespace)
+    try:
+        text = backgen.generate(source, name="f", shapes=shapes)
+    except backgen.BackgenError:
+        return
+    generated = {}
+    exec(compile(text, "<generated>", "exec"), generated)
+    dout = np.array([0.47, 0.44, -0.94])
+    got = generated["f_backward"](x.copy(), s, dout=dout)
+    want = finite_differences(lambda *a: namespace["f"](*fresh_args(a)), [x, s], [0, 1], [dout])
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
