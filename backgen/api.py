@@ -2194,7 +2194,7 @@ def _shape_key(value):
         return (type(value).__name__, np.shape(value))
     if isinstance(value, type):  # a dtype (self.dtype = np.float64): read as that type
         return ("type", value.__module__, value.__qualname__)
-    if given_functions.functions_of((None,), (value,)):  # a function called (act=np.tanh): code for each
+    if given_functions.is_function(value):  # a function called (act=np.tanh): code for each
         return ("function", value)
     return (type(value).__name__,)  # an object passed through, such as a method's self
 

@@ -25,8 +25,8 @@ A parameter defaulting to a function (``act=np.tanh``), read as its default, is 
 given instead where that is another (each read of it the parse marked, ``default_of``).  A parameter not
 read so is left as it was (its call refused, saying to pass the function by its name to a function of
 the user's).  ``functions_of(params, values)`` gives ``{parameter: function}`` for the
-values a call passes that are functions (NumPy's ufuncs and functions, builtins such as ``math.exp``,
-defs), the input of ``read_as_given``; ``called_params(func)`` the parameters a def calls (whose
+values a call passes that are functions (``is_function``: NumPy's ufuncs and functions, builtins such as
+``math.exp``, defs), the input of ``read_as_given``; ``called_params(func)`` the parameters a def calls (whose
 functions the decorator learns at the first call).
 """
 
@@ -51,10 +51,11 @@ def called_params(func):
 
 def functions_of(params, values):
     """``{parameter: value}`` for those of ``values`` (in the order of ``params``) that are functions."""
-    return {name: value for name, value in zip(params, values) if _function(value)}
+    return {name: value for name, value in zip(params, values) if is_function(value)}
 
 
-def _function(value):
+def is_function(value):
+    """Whether ``value`` is a function a call may pass to be called (NumPy's, math's, a def)."""
     return isinstance(value, (types.FunctionType, types.BuiltinFunctionType, np.ufunc)) or \
         type(value).__name__ == "_ArrayFunctionDispatcher"  # (np.sum, np.linalg.norm in NumPy 2)
 
@@ -63,7 +64,7 @@ def entries_of(params, values):
     """``{(parameter, key): function}`` for the entries of the dicts of ``values`` (in the order of ``params``)
     that are functions, by string keys (``cfg = {"act": np.tanh, "reg": 0.1}``)."""
     return {(name, key): entry for name, value in zip(params, values) if type(value) is dict
-            for key, entry in value.items() if isinstance(key, str) and _function(entry)}
+            for key, entry in value.items() if isinstance(key, str) and is_function(entry)}
 
 
 def read_as_given(forward, live, given, entries=None):

@@ -3054,7 +3054,7 @@ def _function_factories_inlined(forward):
 
         def function(v):  # (np.tanh if name == "tanh" else relu: each a function)
             return isinstance(v, ast.IfExp) and function(v.body) and function(v.orelse) or \
-                _function_default(helper, v) and _callable_default(helper, v) or \
+                _names_a_function(helper, v) or \
                 isinstance(v, ast.Name) and v.id in named
         if not (id(call) in bound and returns and all(v is not None and function(v) for v in returns)):
             return False
@@ -3067,8 +3067,7 @@ def _function_factories_inlined(forward):
     for name, function in returned.items():
         forward.helpers.setdefault(name, function)
     _results_named_as_bound(forward.func)
-    func = function_aliases.rewrite(forward.func, lambda node: _function_default(forward, node) and
-                                    _callable_default(forward, node))
+    func = function_aliases.rewrite(forward.func, functools.partial(_names_a_function, forward))
     forward.func.body = func.body
 
 
@@ -3332,7 +3331,7 @@ def _main_function_defaults(forward):
     it found one."""
     stored = {n.id for n in walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     found = {arg.arg: default for arg, default in defaults_of(forward.func.args)
-             if arg.arg not in stored and _function_default(forward, default) and _callable_default(forward, default)}
+             if arg.arg not in stored and _names_a_function(forward, default)}
     if not found:
         return False
     _read_as_defaults(forward.func, found)
@@ -3358,6 +3357,11 @@ def _function_default(forward, node):
         parts.insert(0, node.attr)
         node = node.value
     return bool(parts) and isinstance(node, ast.Name) and forward.env.get(node.id) in ("numpy", "math")
+
+
+def _names_a_function(forward, node):
+    """Whether ``node`` names a function (``_function_default``) that is one indeed (``_callable_default``)."""
+    return _function_default(forward, node) and _callable_default(forward, node)
 
 
 def _callable_default(forward, node):
