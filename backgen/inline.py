@@ -39,8 +39,8 @@ so errors point at the caller's line; the function's ``written_out`` maps each
 new name to the helper's name it stands for, which a refusal naming it says.  A ``None`` placeholder
 ``parse`` left out of the helper that it still reads and binds on some paths only (a layer's ``cache =
 None``, set in training mode alone) is bound to None first, as Python has it; of the values the call
-unpacks (``out, cache = layer(x)``), a name the caller never reads given a name of the helper's is left
-unbound.
+unpacks (``out, cache = layer(x)``), a name the caller never reads (``b += s`` reads ``b``) given a name of
+the helper's is left unbound.
 """
 
 import ast
@@ -81,7 +81,8 @@ def inlined(forward, name, helper=None):
     func.written_out = dict(getattr(forward.func, "written_out", {}))  # new name -> the helper's name
     func = hoisted(func, name)  # (a call inside an expression given a statement of its own first: ``hoist``)
     used = names_of(func) | params | free
-    caller_reads = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Store)}
+    caller_reads = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Store)} | {
+        n.target.id for n in walk(func) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
     ok, found = True, False
 
     def each(stmt):
