@@ -152,7 +152,7 @@ def random_inputs(params, specs, mode, seed=0, positive=False, skip=(), filename
         dims = tuple(sizes[d] if isinstance(d, str) else d for d in getattr(declared, "dims", ()))
         if kind == "config":
             from .shapes import SampleSettings  # noqa: PLC0415 -- only where settings are declared
-            values[name] = SampleSettings(name)
+            values[name] = SampleSettings.holding(dict(getattr(declared, "value", None) or ()), name)
         elif kind == "int":
             values[name] = rng.integers(0, smallest, size=dims) if dims else 3
         elif kind == "bool":

@@ -3615,7 +3615,7 @@ def fence(forward, main=True):
             except ValueError:
                 value = None
             if type(value) not in (int, float) and not (type(value) is tuple and _plain_tuple(value)) and \
-                    array_default(default, forward.env) is None:
+                    array_default(default, forward.env) is None and not _settings_default(default):
                 raise forward.error("parameter defaults must be numbers (or arithmetic on numbers), True/False, "
                                     "strings, None or tuples of those", default)
     if main:
@@ -3773,6 +3773,18 @@ def _listed_numbers(func, name, node):
     if not reads or any(id(sub) not in safe or not isinstance(sub.ctx, ast.Load) for sub in reads):
         return node
     return ast.copy_location(ast.Tuple(node.elts, ast.Load()), node)
+
+
+def _settings_default(node):
+    """Whether a default is a dict display of settings (``cfg={"scale": 2.0, "act": "relu"}``): string keys,
+    values numbers, strings, booleans, None and tuples of those, written out."""
+    if not isinstance(node, ast.Dict) or None in node.keys:
+        return False
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, SyntaxError, TypeError, RecursionError):
+        return False
+    return all(type(k) is str for k in value) and _plain_tuple(tuple(value.values()))
 
 
 def _plain_tuple(value):

@@ -1830,6 +1830,8 @@ def declared_shapes(forward, shapes=None):
                 found = Spec((), type(value).__name__, value)
             elif isinstance(value, tuple):  # sizes=(1, 4, 1): a setting too, read as its default is
                 found = Spec((), "str", value)
+            elif isinstance(defaults[arg.arg], ast.Dict):  # cfg={"scale": 2.0}: settings, its entries the samples'
+                found = Spec((), "config", tuple(ast.literal_eval(defaults[arg.arg]).items()))
             else:
                 found = shape_spec(type(value)) if value is not None else None
         if found is not None:

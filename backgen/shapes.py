@@ -212,7 +212,7 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1, spread=F
     for name in staged.params:
         s = specs[name]
         if s.kind == "config":
-            args.append(SampleSettings(name))
+            args.append(SampleSettings.holding(dict(s.value or ()), name))
         elif not s.dims and s.kind == "int":
             args.append(s.value if s.value is not None else sizes.get(name, INT_SAMPLE))
         elif not s.dims and s.kind in ("bool", "str"):

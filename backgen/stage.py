@@ -648,13 +648,16 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         ``acc += x``): Python makes that array once and keeps it between calls, so each call of the forward
         starts from what the last left, and the backward, whose default is an array of its own, from none."""
         args = self.func.args
-        arrays = {a.arg: d for a, d in source.defaults_of(args) if array_default(d, self.forward.env) is not None}
+        arrays = {a.arg: d for a, d in source.defaults_of(args)
+                  if array_default(d, self.forward.env) is not None or isinstance(d, ast.Dict)}
         for _, error, param in self.param_writes if arrays else ():
             if param in arrays:
-                raise BackgenError(f"this writes into the array the default of {param!r} makes "
+                kind = "dict" if isinstance(arrays[param], ast.Dict) else "array"
+                raise BackgenError(f"this writes into the {kind} the default of {param!r} makes "
                                    f"({source.to_source(arrays[param])}), which Python makes once and keeps between "
                                    "calls, so each call starts from what the last one left: copy it first "
-                                   f"({param} = {param}.copy()), or write {param} = {param} + ... for a new array",
+                                   f"({param} = {param}.copy())" + (f", or write {param} = {param} + ... for a new "
+                                                                     "array" if kind == "array" else ""),
                                    error.filename, error.lineno, error.offset, error.text)
 
     def constants_computed(self, name):
