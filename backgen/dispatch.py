@@ -63,18 +63,20 @@ def live_tables(globals_, module):
             continue
         entries = []
         for key, function in value.items():
-            spelled = _spelled(function, globals_, numpy_names)
-            if spelled is None and getattr(function, "__name__", None) == "<lambda>":  # (its source, as written)
-                spelled = next((v for k, v in written[name] if k == key and isinstance(v, ast.Lambda)), None)
-            if spelled is None:
+            named = spelled(function, globals_, numpy_names)
+            if named is None and getattr(function, "__name__", None) == "<lambda>":  # (its source, as written)
+                named = next((v for k, v in written[name] if k == key and isinstance(v, ast.Lambda)), None)
+            if named is None:
                 break
-            entries.append((key, spelled))
+            entries.append((key, named))
         else:
             tables[name] = entries
     return tables
 
 
-def _spelled(function, globals_, numpy_names):
+def spelled(function, globals_, numpy_names):
+    """An expression naming ``function`` as the module of ``globals_`` does: a def of it by the name it binds
+    it to (its own), a NumPy function by the module's NumPy name (``numpy_names``, sorted); else None."""
     if isinstance(function, types.FunctionType):
         names = sorted(n for n, v in globals_.items() if v is function)
         return ast.Name(names[0], ast.Load()) if function.__name__ in names else None

@@ -1009,6 +1009,7 @@ def _source_read(key):
                                lines[0] if lines else None)
         func = matches[-1]
     env, last = _module_env(module)
+    bound_calls.module_partials(func, module, env, _binding_counts(module))  # (clip = partial(np.clip, ...))
     func = function_aliases.rewrite(func, functools.partial(_names_function, env, last))
     func = dispatch.rewrite(func, dispatch.source_tables(module, {d.name for d in defs}))
     _put_class_constants(func, _class_constants(module, last), lambda message, node: error_at(
@@ -1937,6 +1938,12 @@ def _constant_defaults(forward):
 
 def _read_function(func):
     func_node, filename, lines = _function_node(func)
+    if any(isinstance(value, functools.partial) for value in func.__globals__.values()):  # (clip = partial(np.clip,
+        module = _module_tree(filename)                                                 # a_min=-1.0, a_max=1.0))
+        if module is not None:
+            numpy_names = sorted(n for n, v in func.__globals__.items() if v is numpy)
+            bound_calls.live_partials(func_node, func.__globals__, _binding_counts(module), lambda value: (
+                dispatch.spelled(value, func.__globals__, numpy_names)))
     func_node = function_aliases.rewrite(func_node, functools.partial(_holds_function, func.__globals__))
     if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Subscript) for n in walk(func_node)):
         func_node = dispatch.rewrite(func_node, dispatch.live_tables(func.__globals__, _module_tree(filename)))

@@ -1,0 +1,134 @@
+"""``functools.partial`` of a NumPy function or of one of the module's, bound to a name and only called:
+at the module's top level (``clip = partial(np.clip, a_min=-0.5, a_max=0.5)``, ``act = partial(leaky,
+alpha=0.1)``) or in the function (``soft = partial(np.clip, ...)``), each call is the call the partial makes
+(``np.clip(z, a_min=-0.5, a_max=0.5)``; a keyword of the call in place of the partial's).  Through
+``generate`` the module's text says what the partial holds, through the decorator the module's value.
+A name the module binds twice, or a partial of a lambda, stays refused.  Gradients are checked against
+central differences, by ``generate`` with shapes and without and by the decorator."""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_backward_at, imported, same_again
+
+CASES = {
+    "module-numpy": '''
+import numpy as np
+from functools import partial
+
+clip = partial(np.clip, a_min=-0.5, a_max=0.5)
+
+
+def f(x, W):
+    return np.sum(clip(x @ W) ** 2)
+''',
+    "module-def": '''
+import numpy as np
+import functools
+
+
+def leaky(z, alpha=0.01):
+    return np.maximum(z, alpha * z)
+
+
+act = functools.partial(leaky, alpha=0.1)
+
+
+def f(x, W):
+    h = act(x @ W)
+    return np.sum(act(h @ W.T) * x)
+''',
+    "module-positional": '''
+import numpy as np
+from functools import partial
+
+LOW = 0.05
+relu = partial(np.maximum, LOW)
+
+
+def f(x, W):
+    return np.sum(relu(x @ W) ** 2)
+''',
+    "local-numpy": '''
+import numpy as np
+from functools import partial
+
+
+def f(x, W, bound=0.5):
+    soft = partial(np.clip, a_min=-bound, a_max=bound)
+    return np.sum(soft(x @ W) * soft(x @ W, a_max=0.2))
+''',
+    "call-keyword": '''
+import numpy as np
+from functools import partial
+
+clip = partial(np.clip, a_min=-0.5, a_max=0.5)
+
+
+def f(x, W):
+    return np.sum(clip(x @ W, a_max=0.25) ** 2)
+''',
+}
+
+SHAPES = {"x": "4, 3", "W": "3, 2"}
+
+
+def _args(seed):
+    rng = np.random.default_rng(seed)
+    return [rng.normal(size=(4, 3)), rng.normal(size=(3, 2))]
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("way", ["shapes", "shape-generic", "decorator"])
+def test_a_partial_called_is_the_call_it_makes(case, way):
+    source = CASES[case]
+    forward = imported(source, f"partial_{case.replace('-', '_')}")["f"]
+    args = _args(len(case))
+    if way == "decorator":
+        backward = backgen.backward(forward, wrt=("x", "W")).backward
+    else:
+        shapes = SHAPES if way == "shapes" else None
+        text = backgen.generate(source, name="f", shapes=shapes, wrt=("x", "W"))
+        same_again(text, lambda: backgen.generate(source, name="f", shapes=shapes, wrt=("x", "W")))
+        assert "partial" not in text.split("def f_backward")[1]
+        namespace = {}
+        exec(compile(text, "<generated>", "exec"), namespace)
+        backward = namespace["f_backward"]
+    assert_backward_at(lambda x, W, d: backward(x, W, dout=d), forward, args, [0.8])
+
+
+def test_the_call_is_written_as_the_partial_makes_it():
+    text = backgen.generate(CASES["call-keyword"], name="f", shapes=SHAPES)
+    assert "np.clip(xdot, a_min=-0.5, a_max=0.25)" in text
+
+
+@pytest.mark.parametrize("source", [
+    '''
+import numpy as np
+from functools import partial
+
+clip = partial(np.clip, a_min=-0.5, a_max=0.5)
+clip = partial(np.clip, a_min=-0.1, a_max=0.1)
+
+
+def f(x, W):
+    return np.sum(clip(x @ W) ** 2)
+''', '''
+import numpy as np
+from functools import partial
+
+clip = partial(lambda z, lo: np.maximum(z, lo), lo=0.1)
+
+
+def f(x, W):
+    return np.sum(clip(x @ W) ** 2)
+'''], ids=["bound-twice", "lambda"])
+def test_other_partials_stay_refused(source):
+    with pytest.raises(backgen.BackgenError, match="unknown function 'clip'"):
+        backgen.generate(textwrap.dedent(source), name="f", shapes=SHAPES)
+    forward = imported(source, "partial_refused")["f"]
+    with pytest.raises(backgen.BackgenError, match="unknown function 'clip'"):
+        backgen.backward(forward).backward(*_args(0), dout=1.0)
