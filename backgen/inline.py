@@ -371,9 +371,10 @@ def _unread_left_out(stmt, caller_reads):
 
 def _returned_local(stmt, value, lines, own):
     """The caller's name ``y`` where ``stmt`` is ``y = g(...)``, ``g`` returns a name of its own
-    (``value``: renamed apart, one of ``own``) that a statement of its body's top level binds
-    before anything else mentions it, and nothing written out mentions ``y``: ``y`` may then be that
-    name throughout, bound on every path from there, its old value read nowhere."""
+    (``value``: renamed apart, one of ``own``) that a statement of its body's top level binds, or an
+    ``if`` of it on each of its paths (``_one_return``'s, of a helper returning from them), before
+    anything else mentions it, and nothing written out mentions ``y``: ``y`` may then be that name
+    throughout, bound on every path from there, its old value read nowhere."""
     if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
             and isinstance(value, ast.Name) and value.id in own):
         return None
@@ -381,7 +382,7 @@ def _returned_local(stmt, value, lines, own):
     if any(isinstance(node, ast.Name) and node.id == target for line in lines for node in walk(line)):
         return None
     first = next((k for k, line in enumerate(lines) if isinstance(line, ast.Assign) and any(
-        isinstance(t, ast.Name) and t.id == value.id for t in line.targets)), None)
+        isinstance(t, ast.Name) and t.id == value.id for t in line.targets) or _paths_assign(line, value.id)), None)
     if first is None or any(isinstance(node, ast.Name) and node.id == value.id
                             for line in lines[:first] for node in walk(line)):
         return None  # (bound first in a block: y must keep its value where that block binds nothing)

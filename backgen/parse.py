@@ -3073,32 +3073,8 @@ def _function_factories_inlined(forward):
         return
     for name, function in returned.items():
         forward.helpers.setdefault(name, function)
-    _results_named_as_bound(forward.func)
     func = function_aliases.rewrite(forward.func, functools.partial(_names_a_function, forward))
     forward.func.body = func.body
-
-
-def _results_named_as_bound(func):
-    """Each ``g = result`` after an ``if`` whose paths alone bind ``result`` (a helper written out), where
-    nothing else reads ``result``: the paths bind ``g`` itself, and that statement goes."""
-    def block(stmts):
-        for k in range(len(stmts) - 1):
-            first, then = stmts[k], stmts[k + 1]
-            if not (isinstance(first, ast.If) and isinstance(then, ast.Assign) and len(then.targets) == 1 and
-                    isinstance(then.targets[0], ast.Name) and isinstance(then.value, ast.Name)):
-                continue
-            result, name = then.value.id, then.targets[0].id
-            uses = [n for n in walk(func) if isinstance(n, ast.Name) and n.id == result]
-            stores = [n for n in walk(first) if isinstance(n, ast.Name) and n.id == result]
-            if len(uses) == len(stores) + 1 and all(isinstance(n.ctx, ast.Store) for n in stores) and stores:
-                for n in stores:
-                    n.id = name
-                del stmts[k + 1]
-                return True
-        return any(block(getattr(s, field)) for s in stmts for field in ("body", "orelse")
-                   if isinstance(getattr(s, field, None), list))
-    while block(func.body):
-        pass
 
 
 def _helpers_read_as_indices(forward):
