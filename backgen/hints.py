@@ -4,7 +4,8 @@ Contract: ``hint(rule, args) -> str`` is a readable base name; the stager's
 namer makes it unique (``s``, ``s2``).  Short operand names are combined
 (``x + y`` -> ``xpy``, ``w * x`` -> ``wx``); otherwise the rule's own ``hint``
 (``rules.base``) names it, ``"{first}sum|total"``: ``{first}`` is the first
-operand's name when short, ``{var}`` that or another short operand's name,
+operand's name when short, ``{var}`` that, or where the first operand is a constant another short
+operand's name,
 and the part after ``|`` is used when the names it needs are missing.
 Without a hint a function is named by its last name and an operand
 (``expx``), any other operation ``t``.
@@ -20,7 +21,8 @@ def hint(rule_name, args):
     names = [a.name if isinstance(a, ir.Var) else None for a in args]
     short = [n for n in names if n and len(n) <= SHORT]
     first = names[0] if names and names[0] and len(names[0]) <= SHORT else ""
-    var = first or next((n for n in short), "")
+    var = first or next((n for n in short), "") if not names or names[0] is None else first  # (np.maximum(0,
+    # h): maxh; np.clip(xdot2, a_min=lo, ...): clip, not cliplo, of a bound)
     if rule_name in ("add", "sub", "mul") and len(args) == 2 and all(n and len(n) <= 3 for n in names):
         combined = {"add": "p", "sub": "m", "mul": ""}[rule_name].join(names)
         if len(combined) <= SHORT + 2:
