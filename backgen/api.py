@@ -2025,6 +2025,8 @@ def _global_values(func, skip=()):
                     isinstance(value, functools._lru_cache_wrapper) and isinstance(
                         getattr(value, "__wrapped__", None), types.FunctionType):  # the user's function (cached too)
                 found.append((prefix + name, _Same(value)))  # (a helper, or a def over an import): as it is now
+            elif isinstance(value, functools.partial):  # clip = partial(np.clip, a_min=-0.5, ...): what it holds
+                found.append((prefix + name, (_Same(value.func), repr(value.args), repr(sorted(value.keywords.items())))))
             elif settings_object(value):  # a named tuple's or frozen dataclass's settings (CFG.alpha)
                 found += [(f"{prefix}{name}.{attr}", repr(getattr(value, attr))) for attr in names
                           if type(getattr(value, attr, None)) in (int, float, str, bool)]

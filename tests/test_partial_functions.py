@@ -132,3 +132,12 @@ def test_other_partials_stay_refused(source):
     forward = imported(source, "partial_refused")["f"]
     with pytest.raises(backgen.BackgenError, match="unknown function 'clip'"):
         backgen.backward(forward).backward(*_args(0), dout=1.0)
+
+
+def test_the_decorator_follows_the_partial_the_module_holds_at_each_call():
+    module = imported(CASES["module-numpy"], "partial_rebound")
+    decorated = backgen.backward(module["f"])
+    args = _args(5)
+    for bounds in ((-0.5, 0.5), (-0.1, 0.2), (-0.5, 0.5)):  # (the module's partial bound again between calls)
+        module["clip"] = __import__("functools").partial(np.clip, a_min=bounds[0], a_max=bounds[1])
+        assert_backward_at(lambda x, W, d: decorated.backward(x, W, dout=d), module["f"], args, [0.6])
