@@ -47,7 +47,7 @@ import numpy
 
 from . import complexes, held_objects, kept_reads, objects, siblings
 from .methods import attribute_stores
-from . import grown_arrays, partial_calls, signature_spread, tuple_lists
+from . import getattr_calls, grown_arrays, partial_calls, signature_spread, tuple_lists
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import closure_lists, fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
@@ -1009,7 +1009,14 @@ def _source_read(key):
                                lines[0] if lines else None)
         func = matches[-1]
     env, last = _module_env(module)
-    bound_calls.module_partials(func, module, env, _binding_counts(module))  # (clip = partial(np.clip, ...))
+    counts = _binding_counts(module)
+    bound_calls.module_partials(func, module, env, counts)  # (clip = partial(np.clip, ...))
+    if "getattr" not in counts:  # (getattr(np, ACT)(x) of ACT = "tanh": np.tanh(x))
+        strings = {node.targets[0].id: node.value.value for node in module.body if isinstance(node, ast.Assign)
+                   and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and
+                   isinstance(node.value, ast.Constant) and type(node.value.value) is str}
+        getattr_calls.rewrite(func, lambda name: _MODULES_READ.get(env.get(name)),
+                              lambda name: strings.get(name) if counts.get(name) == 1 else None)
     func = function_aliases.rewrite(func, functools.partial(_names_function, env, last))
     func = dispatch.rewrite(func, dispatch.source_tables(module, {d.name for d in defs}))
     _put_class_constants(func, _class_constants(module, last), lambda message, node: error_at(
@@ -1936,8 +1943,19 @@ def _constant_defaults(forward):
                 defaults[k] = Put().visit(tree_copy(default))
 
 
+_MODULES_READ = {"numpy": numpy, "math": math}  # (the modules whose functions getattr(np, "tanh") names)
+
+
 def _read_function(func):
     func_node, filename, lines = _function_node(func)
+    scope = func.__globals__
+    if "getattr" not in scope and any(isinstance(n, ast.Name) and n.id == "getattr" for n in walk(func_node)):
+        module = _module_tree(filename)  # (getattr(np, ACT)(x) of ACT = "tanh" the module binds once: np.tanh(x))
+        counts = _binding_counts(module) if module is not None else {}
+        getattr_calls.rewrite(func_node, lambda name: next((m for m in _MODULES_READ.values() if scope.get(name) is m),
+                                                           None),
+                              lambda name: scope.get(name) if type(scope.get(name)) is str and
+                              counts.get(name) == 1 else None)
     if any(isinstance(value, functools.partial) for value in func.__globals__.values()):  # (clip = partial(np.clip,
         module = _module_tree(filename)                                                 # a_min=-1.0, a_max=1.0))
         if module is not None:
