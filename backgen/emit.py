@@ -193,7 +193,8 @@ def _checks(backward, guard):
                        f'                         "was given: for another, give the decorated function that one"',
                        "ValueError"))
     if backward.numbers:  # taken as numbers, the forward running on no array: arrays are refused
-        test = " or ".join(f"{backward.modules.get('np', 'np')}.ndim({n})" for n in backward.numbers)
+        test = _any_of([f"type({n}) is not float and {backward.modules.get('np', 'np')}.ndim({n})"
+                        for n in backward.numbers], len("    if "))  # (np.ndim of a float: a microsecond)
         checks.append((test, f'"{backward.name}() is written for numbers {", ".join(backward.numbers)}: for '
                              'arrays, "\n                        "generate it with their shapes given"'))
     for name in backward.integers:  # np.arange(0, n, rate): a count, not differentiated; a float there would be
@@ -262,14 +263,27 @@ def _checks(backward, guard):
                                           f'returns with {name} given: pass {name}"'))
     if guard and backward.numbers_one:  # (numbers given: the output a number, its gradient 1.0 by default)
         np_ = backward.modules.get("np", "np")
-        arrays = " or ".join(f"{np_}.ndim({n})" for n in backward.numbers_one)
-        checks.append((f"{guard} is None and ({arrays})",
+        start = f"{guard} is None and "
+        arrays = _any_of([f"type({n}) is not float and {np_}.ndim({n})" for n in backward.numbers_one],
+                         len("    if ") + len(start), enclosed=True)
+        checks.append((start + arrays,
                        f'"{backward.name}() needs {guard}, the gradient of the output (an array of its "\n'
                        f'                        "shape), where {", ".join(backward.numbers_one)} are not all numbers"'))
     elif guard:
         checks.append((f"{guard} is None", f'"{backward.name}() needs {guard}, the gradient of the output "\n'
                                            '                        "(an array of its shape)"'))
     return [check if len(check) == 3 else check + ("TypeError",) for check in checks]
+
+
+def _any_of(clauses, column, enclosed=False, width=100):
+    """The test that any of ``clauses`` holds (joined by ``or``), starting at ``column`` of its line: one
+    line where it fits in ``width`` columns, else a clause a line, each further one starting with ``or``
+    under the first, in parentheses; in parentheses too where ``enclosed``."""
+    text = " or ".join(clauses)
+    if column + len(text) + 4 > width:
+        text = ("\n" + " " * (column + 1) + "or ").join(clauses)
+        enclosed = True
+    return f"({text})" if enclosed else text
 
 
 def _layer_checks(backward, checks):

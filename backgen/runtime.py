@@ -274,6 +274,8 @@ def _gradient_spacing_grad(grad, f, h, axis):
     "_unbroadcast": '''
 def _unbroadcast(grad, x):
     """grad summed over the axes NumPy broadcast x along, so that it has x's shape."""
+    if type(grad) is float and type(x) is float:  # (numbers: nothing to sum)
+        return grad
     shape = np.shape(x)
     grad = np.asarray(grad)
     if grad.shape == shape:
