@@ -307,6 +307,8 @@ def _arrays_too(forward, wrt, shapes, specs, user_cache, result):
     unknown = tuple(a.arg for a in forward.func.args.args if a.arg not in specs)
     if not unknown or any(n in specs for n in checked.main.numbers):  # (declared numbers: the code for them)
         return checked
+    if _calls_math(forward):  # (math.exp(-dot): a number, which no array of more than one element converts to)
+        return checked
     try:
         arrays = _shape_free(forward, wrt, shapes, shapes_needed(forward, forward.func.name, unknown), user_cache)
     except BackgenError:
@@ -318,6 +320,29 @@ def _arrays_too(forward, wrt, shapes, specs, user_cache, result):
         return arrays
     ones = tuple(p for p in arrays.main.params if p in checked.main.numbers or p in checked.main.wrt)
     return dataclasses.replace(arrays, main=dataclasses.replace(arrays.main, numbers_one=ones))
+
+
+def _calls_math(forward, seen=()):
+    """Whether the function, or a function of the module it calls, gives a value it computes to one of
+    math's functions (``math.exp(-dot)``, ``exp(z)`` of ``from math import exp``), which take numbers only:
+    NumPy runs it on numbers alone."""
+    env = forward.env
+    for node in walk(forward.func):
+        if not isinstance(node, ast.Call) or all(isinstance(a, ast.Constant) for a in node.args):
+            continue
+        callee = node.func
+        if isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name) and \
+                env.get(callee.value.id) == "math" or \
+                isinstance(callee, ast.Name) and str(env.get(callee.id) or "").startswith("math."):
+            return True
+        if isinstance(callee, ast.Name) and callee.id in forward.helpers and callee.id not in seen:
+            try:
+                helper = read_helper(forward, callee.id)
+            except (BackgenError, NoSourceError):
+                continue
+            if _calls_math(helper, seen + (callee.id,)):
+                return True
+    return False
 
 
 def _numbers_checked(forward, result):

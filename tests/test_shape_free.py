@@ -845,6 +845,37 @@ def trajectory_energy(x0, v0, k=1.0, dt=0.05, n=40):
         backward(np.ones(2), 0.1)
 
 
+@pytest.mark.parametrize("helper", [False, True], ids=["math-in-the-function", "math-in-a-helper"])
+def test_arithmetic_then_math_in_a_module_importing_numpy_is_written_for_numbers(helper):
+    """The seed's sigmoid neuron, w0*x0 + w1*x1 + w2 through math.exp, in a module importing NumPy: the
+    arithmetic holds for arrays, but math.exp takes numbers only, so NumPy runs it on numbers alone.  It
+    was written as shape-generic code (its docstring saying it holds for arrays of every rank, which
+    math.exp refuses); it is written for numbers, and checks them."""
+    squash = "1.0 / (1 + math.exp(-dot))" if not helper else "_squash(dot)"
+    source = f'''
+import math
+
+import numpy as np
+
+
+def _squash(z):
+    return 1.0 / (1 + math.exp(-z))
+
+
+def neuron(w0, w1, w2, x0, x1):
+    dot = w0 * x0 + w1 * x1 + w2
+    return {squash}
+'''
+    text = backgen.generate(source, name="neuron")
+    assert "Shape-generic" not in text and "_unbroadcast" not in text
+    backward, forward = _run(text, "neuron_backward"), _run(source, "neuron")
+    args = [2.0, -3.0, -3.0, -1.0, -2.0]
+    for k, got in enumerate(backward(*args)):
+        assert_close(got, gradient(forward, args, k))
+    with pytest.raises(TypeError, match="written for numbers w0, w1, w2, x0, x1"):
+        backward(np.ones(3), -3.0, -3.0, -1.0, -2.0)
+
+
 SPRINGS_TESTED = """
 def springs(p, k):
     total = 0.0
