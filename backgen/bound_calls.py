@@ -5,17 +5,19 @@ partial(f, a, ..., name=v, ...)`` (``f`` a name or a dotted name, ``np.clip``) o
 ``k`` is bound nowhere else and read only as the function of calls, and writes each call ``k(x, ...,
 name=w, ...)`` as the call of ``f`` it makes: ``f(a, ..., x, ..., name=v, ..., name=w, ...)``, the
 call's keywords in place of the partial's of the same name (a kernel with its hyperparameters bound,
-``k = partial(rbf, ell=ell, sf=sf)``, then ``k(X, X)``).  The partial's arguments are numbers, names
-and arithmetic on them, whose names the function binds nowhere after the statement (parameters it
-never rebinds, names bound before it once): written again at each call they hold the values the
-partial held.  Any other ``partial`` is left as it was, for the refusal of ``functools`` calls.
+``k = partial(rbf, ell=ell, sf=sf)``, then ``k(X, X)``).  A name the partial is given is one the function
+binds nowhere after the statement (a parameter it never rebinds, a name bound before it once): read
+again at each call, it holds the object the partial holds (an array written into after the partial is
+made, ``V[0] = 5.0``, the partial sees written too); any other value, which the partial computes as it
+is made (``a=V * 2.0``), is computed there, once, under a name of its own (``a_k = V * 2.0``), which
+each call reads.  Any other ``partial`` is left as it was, for the refusal of ``functools`` calls.
 """
 
 import ast
 import functools
 import math
 
-from .source import tree_copy, names_of, walk
+from .source import fresh_names, tree_copy, names_of, walk
 
 _PLAIN = (ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop, ast.Load)
 
@@ -31,10 +33,23 @@ def rewrite(forward):
             continue
         name, function, args, keywords = bound
         if not _only_called(forward.func, name, statement) or \
-                not all(_held(forward.func, body, place, value) for value in args + [k.value for k in keywords]):
+                not all(_held(forward.func, body, place, value) for value in args + [k.value for k in keywords]
+                        if isinstance(value, ast.Name)):
             continue
+        taken = names_of(forward.func) | {a.arg for a in walk(forward.func.args) if isinstance(a, ast.arg)}
+        computed = []  # (a value the partial computes as it is made: computed there, once, under a name of its own)
+
+        def held(value, label):
+            if isinstance(value, (ast.Name, ast.Constant)):
+                return value
+            fresh = fresh_names(taken, bare=True)(f"{label}_{name}")
+            taken.add(fresh)
+            computed.append(ast.copy_location(ast.Assign([ast.Name(fresh, ast.Store())], value), statement))
+            return ast.Name(fresh, ast.Load())
+        args = [held(value, f"arg{k}") for k, value in enumerate(args)]
+        keywords = [ast.keyword(k.arg, held(k.value, k.arg)) for k in keywords]
         _written_out(forward.func, name, function, args, keywords)
-        del body[place]
+        body[place:place + 1] = [ast.fix_missing_locations(line) for line in computed]
 
 
 def _bound(forward, statement):

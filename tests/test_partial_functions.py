@@ -141,3 +141,72 @@ def test_the_decorator_follows_the_partial_the_module_holds_at_each_call():
     for bounds in ((-0.5, 0.5), (-0.1, 0.2), (-0.5, 0.5)):  # (the module's partial bound again between calls)
         module["clip"] = __import__("functools").partial(np.clip, a_min=bounds[0], a_max=bounds[1])
         assert_backward_at(lambda x, W, d: decorated.backward(x, W, dout=d), module["f"], args, [0.6])
+
+
+WRITTEN_AFTER = {
+    # the partial computes V * 2.0 as it is made, before the write: each call reads that value (written again
+    # at each call, the calls read the array the write changed: a wrong gradient before)
+    "computed": '''
+import numpy as np
+from functools import partial
+
+
+def g(h, a):
+    return np.tanh(h @ a)
+
+
+def f(x, W):
+    V = W * 1.0
+    k = partial(g, a=V * 2.0)
+    V[0] = 5.0
+    return np.sum(k(x))
+''',
+    # the partial holds V itself: it sees the write, as the calls reading V do
+    "held": '''
+import numpy as np
+from functools import partial
+
+
+def g(h, a):
+    return np.tanh(h @ a)
+
+
+def f(x, W):
+    V = W * 1.0
+    k = partial(g, a=V)
+    V[0] = 5.0
+    return np.sum(k(x))
+''',
+    "in-a-loop": '''
+import numpy as np
+from functools import partial
+
+
+def layer(h, W, alpha):
+    z = h @ W
+    return np.maximum(z, alpha * z)
+
+
+def f(x, W):
+    step = partial(layer, W=W @ W.T, alpha=0.1)
+    h = x
+    for _ in range(3):
+        h = step(h)
+    return np.sum(h)
+''',
+}
+
+
+@pytest.mark.parametrize("case", sorted(WRITTEN_AFTER))
+@pytest.mark.parametrize("way", ["shapes", "decorator"])
+def test_a_partial_computes_its_values_where_it_is_made(case, way):
+    source = WRITTEN_AFTER[case]
+    forward = imported(source, f"partial_written_{case.replace('-', '_')}")["f"]
+    if way == "decorator":
+        backward = backgen.backward(forward).backward
+    else:
+        text = backgen.generate(source, name="f", shapes=SHAPES)
+        namespace = {}
+        exec(compile(text, "<generated>", "exec"), namespace)
+        backward = namespace["f_backward"]
+    assert_backward_at(lambda x, W, d: backward(x, W, dout=d), forward, _args(3), [0.5])
