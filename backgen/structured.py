@@ -393,7 +393,10 @@ def flatten(forward, wrt, shapes, args, unshaped=False):
         new_shapes.pop(arg.arg, None)
         packing.append(Packing(arg.arg, tree, tuple(leaf.name for leaf in leaves), unshaped))
     if func.args.defaults and any(a.arg in found for a in func.args.args[-len(func.args.defaults):]):
-        raise forward.error("a parameter holding a list of arrays cannot have a default")
+        name = next(a.arg for a in func.args.args[-len(func.args.defaults):] if a.arg in found)
+        raise forward.error(f"{name} is given arrays (in a list, a tuple or a dict), which a parameter with a "
+                            f"default cannot hold: pass them to a parameter without one, or give {name} no "
+                            "default", node=next(a for a in func.args.args if a.arg == name))
     func.args.args = new_args
     if wrt is not None:
         wrt = tuple(n for w in wrt for n in (
