@@ -1,16 +1,18 @@
 """``functools.partial`` bound to a name and only called: the calls written out.
 
 Contract: ``rewrite(forward)`` removes, from ``forward.func`` (in place), each statement ``k =
-partial(f, a, ..., name=v, ...)`` (``f`` a name or a dotted name, ``np.clip``) of the function's own body (not in a loop or a branch) whose target
-``k`` is bound nowhere else and read only as the function of calls, and writes each call ``k(x, ...,
-name=w, ...)`` as the call of ``f`` it makes: ``f(a, ..., x, ..., name=v, ..., name=w, ...)``, the
-call's keywords in place of the partial's of the same name (a kernel with its hyperparameters bound,
+partial(f, a, ..., name=v, ...)`` (``f`` a name or a dotted name, ``np.clip``) of the function's own body
+(not in a loop or a branch) whose target ``k`` is bound nowhere else and read only as the function of
+calls, and writes each call ``k(x, ..., name=w, ...)`` as the call of ``f`` it makes: ``f(a, ..., x, ...,
+name=v, ..., name=w, ...)``, the call's keywords in place of the partial's of the same name (a kernel with its hyperparameters bound,
 ``k = partial(rbf, ell=ell, sf=sf)``, then ``k(X, X)``).  A name the partial is given is one the function
 binds nowhere after the statement (a parameter it never rebinds, a name bound before it once): read
 again at each call, it holds the object the partial holds (an array written into after the partial is
 made, ``V[0] = 5.0``, the partial sees written too); any other value, which the partial computes as it
 is made (``a=V * 2.0``), is computed there, once, under a name of its own (``a_k = V * 2.0``), which
 each call reads.  Any other ``partial`` is left as it was, for the refusal of ``functools`` calls.
+``module_partials`` and ``live_partials`` write out so the calls of the partials a module binds at its
+top level, read from its text and from its values.
 """
 
 import ast
@@ -18,8 +20,6 @@ import functools
 import math
 
 from .source import fresh_names, tree_copy, names_of, walk
-
-_PLAIN = (ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop, ast.Load)
 
 
 def rewrite(forward):
@@ -101,10 +101,9 @@ def _only_called(func, name, statement):
 
 
 def _held(func, body, place, value):
-    """Whether ``value`` (a partial's argument) is a number, a name or arithmetic on them whose names ``func``
-    binds nowhere after the statement at ``place`` of its ``body`` (and once at most before it)."""
-    if not all(isinstance(node, _PLAIN) for node in walk(value)):
-        return False
+    """Whether the name ``value`` (a partial's argument) is one ``func`` binds nowhere after the statement at
+    ``place`` of its ``body`` (and once at most before it), nor adds to in place (``v += 1.0``: a number
+    bound anew, which the partial does not see)."""
     names = names_of(value)
     before = {id(node) for statement in body[:place] for node in walk(statement)}
     stores = {}

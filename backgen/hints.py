@@ -21,7 +21,7 @@ def hint(rule_name, args):
     names = [a.name if isinstance(a, ir.Var) else None for a in args]
     short = [n for n in names if n and len(n) <= SHORT]
     first = names[0] if names and names[0] and len(names[0]) <= SHORT else ""
-    var = first or next((n for n in short), "") if not names or names[0] is None else first  # (np.maximum(0,
+    var = (first or next((n for n in short), "")) if not names or names[0] is None else first  # (np.maximum(0,
     # h): maxh; np.clip(xdot2, a_min=lo, ...): clip, not cliplo, of a bound)
     if rule_name in ("add", "sub", "mul") and len(args) == 2 and all(n and len(n) <= 3 for n in names):
         combined = {"add": "p", "sub": "m", "mul": ""}[rule_name].join(names)

@@ -285,6 +285,29 @@ def assert_generated_refused(source, args, match, name="f"):
         generated_gradients(source, args, name=name)
 
 
+def normal_arrays(seed, *shapes):
+    """Arrays of the ``shapes`` drawn from the standard normal distribution (seeded by ``seed``)."""
+    rng = np.random.default_rng(seed)
+    return [rng.normal(size=shape) for shape in shapes]
+
+
+def backward_by(source, prefix, way, shapes, wrt=None, name="f"):
+    """``(forward, backward)`` of the function ``name`` of the module ``source`` (imported as ``imported``
+    does, under ``prefix``): the decorator's backward (``way`` "decorator"), or ``generate``'s with the
+    ``shapes`` ("shapes") or without ("shape-generic"), checked to come out the same again."""
+    import backgen  # noqa: PLC0415 -- (the oracle itself needs no backgen)
+
+    forward = imported(source, prefix)[name]
+    if way == "decorator":
+        return forward, backgen.backward(forward, wrt=wrt).backward
+    shapes = shapes if way == "shapes" else None
+    text = backgen.generate(source, name=name, shapes=shapes, wrt=wrt)
+    same_again(text, lambda: backgen.generate(source, name=name, shapes=shapes, wrt=wrt))
+    namespace = {}
+    exec(compile(text, "<generated>", "exec"), namespace)
+    return forward, namespace[f"{name}_backward"]
+
+
 def assert_backward_at(backward, forward, args, douts, wrt=None):
     """``backward(*args, *douts)`` matches central differences of ``forward`` for the float arguments
     (``wrt``: their positions), leaving its arguments and upstream gradients as they were."""

@@ -4,11 +4,10 @@ or a setting the module binds twice, stays refused.  Gradients are checked again
 by ``generate`` with shapes and without and by the decorator, which reads the setting as it is at each
 call."""
 
-import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_backward_at, imported, same_again
+from numeric import assert_backward_at, backward_by, imported, normal_arrays
 
 CASES = {
     "literal": '''
@@ -44,26 +43,16 @@ SHAPES = {"x": "4, 3", "W": "3, 2"}
 
 
 def _args(seed):
-    rng = np.random.default_rng(seed)
-    return [rng.normal(size=(4, 3)), rng.normal(size=(3, 2))]
+    return normal_arrays(seed, (4, 3), (3, 2))
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 @pytest.mark.parametrize("way", ["shapes", "shape-generic", "decorator"])
 def test_getattr_of_numpy_is_the_function_it_names(case, way):
-    source = CASES[case]
-    forward = imported(source, f"getattr_{case}")["f"]
-    if way == "decorator":
-        backward = backgen.backward(forward).backward
-    else:
-        shapes = SHAPES if way == "shapes" else None
-        text = backgen.generate(source, name="f", shapes=shapes)
-        same_again(text, lambda: backgen.generate(source, name="f", shapes=shapes))
-        assert "getattr" not in text
-        namespace = {}
-        exec(compile(text, "<generated>", "exec"), namespace)
-        backward = namespace["f_backward"]
+    forward, backward = backward_by(CASES[case], f"getattr_{case}", way, SHAPES)
     assert_backward_at(lambda x, W, d: backward(x, W, dout=d), forward, _args(len(case)), [0.4])
+    if way == "shapes":
+        assert "getattr" not in backgen.generate(CASES[case], name="f", shapes=SHAPES)
 
 
 def test_math_functions_in_scalar_code():

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import assert_backward_at, imported, same_again
+from numeric import assert_backward_at, backward_by, imported, normal_arrays
 
 CASES = {
     "module-numpy": '''
@@ -77,27 +77,17 @@ SHAPES = {"x": "4, 3", "W": "3, 2"}
 
 
 def _args(seed):
-    rng = np.random.default_rng(seed)
-    return [rng.normal(size=(4, 3)), rng.normal(size=(3, 2))]
+    return normal_arrays(seed, (4, 3), (3, 2))
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 @pytest.mark.parametrize("way", ["shapes", "shape-generic", "decorator"])
 def test_a_partial_called_is_the_call_it_makes(case, way):
-    source = CASES[case]
-    forward = imported(source, f"partial_{case.replace('-', '_')}")["f"]
-    args = _args(len(case))
-    if way == "decorator":
-        backward = backgen.backward(forward, wrt=("x", "W")).backward
-    else:
-        shapes = SHAPES if way == "shapes" else None
-        text = backgen.generate(source, name="f", shapes=shapes, wrt=("x", "W"))
-        same_again(text, lambda: backgen.generate(source, name="f", shapes=shapes, wrt=("x", "W")))
+    forward, backward = backward_by(CASES[case], f"partial_{case.replace('-', '_')}", way, SHAPES, wrt=("x", "W"))
+    assert_backward_at(lambda x, W, d: backward(x, W, dout=d), forward, _args(len(case)), [0.8])
+    if way == "shapes":
+        text = backgen.generate(CASES[case], name="f", shapes=SHAPES, wrt=("x", "W"))
         assert "partial" not in text.split("def f_backward")[1]
-        namespace = {}
-        exec(compile(text, "<generated>", "exec"), namespace)
-        backward = namespace["f_backward"]
-    assert_backward_at(lambda x, W, d: backward(x, W, dout=d), forward, args, [0.8])
 
 
 def test_the_call_is_written_as_the_partial_makes_it():
@@ -200,13 +190,5 @@ def f(x, W):
 @pytest.mark.parametrize("case", sorted(WRITTEN_AFTER))
 @pytest.mark.parametrize("way", ["shapes", "decorator"])
 def test_a_partial_computes_its_values_where_it_is_made(case, way):
-    source = WRITTEN_AFTER[case]
-    forward = imported(source, f"partial_written_{case.replace('-', '_')}")["f"]
-    if way == "decorator":
-        backward = backgen.backward(forward).backward
-    else:
-        text = backgen.generate(source, name="f", shapes=SHAPES)
-        namespace = {}
-        exec(compile(text, "<generated>", "exec"), namespace)
-        backward = namespace["f_backward"]
+    forward, backward = backward_by(WRITTEN_AFTER[case], f"partial_written_{case.replace('-', '_')}", way, SHAPES)
     assert_backward_at(lambda x, W, d: backward(x, W, dout=d), forward, _args(3), [0.5])
