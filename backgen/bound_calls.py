@@ -6,11 +6,12 @@ partial(f, a, ..., name=v, ...)`` (``f`` a name or a dotted name, ``np.clip``) o
 calls, and writes each call ``k(x, ..., name=w, ...)`` as the call of ``f`` it makes: ``f(a, ..., x, ...,
 name=v, ..., name=w, ...)``, the call's keywords in place of the partial's of the same name (a kernel with its hyperparameters bound,
 ``k = partial(rbf, ell=ell, sf=sf)``, then ``k(X, X)``).  A name the partial is given is one the function
-binds nowhere after the statement (a parameter it never rebinds, a name bound before it once): read
-again at each call, it holds the object the partial holds (an array written into after the partial is
-made, ``V[0] = 5.0``, the partial sees written too); any other value, which the partial computes as it
-is made (``a=V * 2.0``), is computed there, once, under a name of its own (``a_k = V * 2.0``), which
-each call reads.  Any other ``partial`` is left as it was, for the refusal of ``functools`` calls.
+binds nowhere after the statement (a parameter it never rebinds, a name bound before it once) is read
+again at each call: it holds the object the partial holds (an array written into after the partial is
+made, ``V[0] = 5.0``, the partial sees written too); any other value, which the partial computes or
+takes as it is made (``a=V * 2.0``; ``a=V`` where ``V`` is bound again after), is computed there, once,
+under a name of its own (``a_k = V * 2.0``, ``a_k = V``: the object the partial holds), which each call
+reads.  Any other ``partial`` is left as it was, for the refusal of ``functools`` calls.
 ``module_partials`` and ``live_partials`` write out so the calls of the partials a module binds at its
 top level, read from its text and from its values.
 """
@@ -32,15 +33,14 @@ def rewrite(forward):
         if bound is None:
             continue
         name, function, args, keywords = bound
-        if not _only_called(forward.func, name, statement) or \
-                not all(_held(forward.func, body, place, value) for value in args + [k.value for k in keywords]
-                        if isinstance(value, ast.Name)):
+        if not _only_called(forward.func, name, statement):
             continue
         taken = names_of(forward.func) | {a.arg for a in walk(forward.func.args) if isinstance(a, ast.arg)}
         computed = []  # (a value the partial computes as it is made: computed there, once, under a name of its own)
 
         def held(value, label):
-            if isinstance(value, (ast.Name, ast.Constant)):
+            if isinstance(value, ast.Constant) or isinstance(value, ast.Name) and _held(forward.func, body, place,
+                                                                                          value):
                 return value
             fresh = fresh_names(taken, bare=True)(f"{label}_{name}")
             taken.add(fresh)

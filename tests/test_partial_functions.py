@@ -167,6 +167,25 @@ def f(x, W):
     V[0] = 5.0
     return np.sum(k(x))
 ''',
+    # names bound again after the partial (V) or added to in place (c, a number: bound anew): the partial
+    # holds what they held (a_k = V, c_k = c), refused before
+    "rebound": '''
+import numpy as np
+from functools import partial
+
+
+def g(h, a, c=1.0):
+    return np.tanh(h @ a) * c
+
+
+def f(x, W):
+    V = W * 1.0
+    c = np.sum(W) * 0.1
+    k = partial(g, a=V, c=c)
+    V = V * 3.0
+    c += 2.0
+    return np.sum(k(x) * c) + np.sum(V)
+''',
     "in-a-loop": '''
 import numpy as np
 from functools import partial
