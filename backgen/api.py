@@ -2026,7 +2026,11 @@ def _global_values(func, skip=()):
                         getattr(value, "__wrapped__", None), types.FunctionType):  # the user's function (cached too)
                 found.append((prefix + name, _Same(value)))  # (a helper, or a def over an import): as it is now
             elif isinstance(value, functools.partial):  # clip = partial(np.clip, a_min=-0.5, ...): what it holds
-                found.append((prefix + name, (_Same(value.func), repr(value.args), repr(sorted(value.keywords.items())))))
+                found.append((prefix + name, _partial_key(value)))
+            elif _function_table(value):  # ACTS = {"relu": relu, "tanh": np.tanh}: which function at each key
+                items = value.items() if type(value) is dict else enumerate(value)
+                found.append((prefix + name, tuple((k, _partial_key(v) if isinstance(v, functools.partial) else
+                                                    _Same(v)) for k, v in items)))
             elif settings_object(value):  # a named tuple's or frozen dataclass's settings (CFG.alpha)
                 found += [(f"{prefix}{name}.{attr}", repr(getattr(value, attr))) for attr in names
                           if type(getattr(value, attr, None)) in (int, float, str, bool)]
@@ -2094,6 +2098,21 @@ def _unbound_globals(func, code):
         names.update(i.argval for i in dis.get_instructions(c) if i.opname in ("LOAD_GLOBAL", "LOAD_NAME"))
         stack += [k for k in c.co_consts if isinstance(k, types.CodeType)]
     return {n for n in names if isinstance(n, str) and n not in func.__globals__ and not hasattr(builtins, n)}
+
+
+def _partial_key(value):
+    """What a ``functools.partial`` holds: its function (by identity), arguments and keywords."""
+    return _Same(value.func), repr(value.args), repr(sorted(value.keywords.items()))
+
+
+def _function_table(value):
+    """Whether ``value`` is a dict (by string keys), list or tuple of functions (a table a function calls
+    through: ``ACTS[act](z)``)."""
+    if type(value) is dict:
+        items = value.values() if value and all(type(k) is str for k in value) else ()
+    else:
+        items = value if type(value) in (list, tuple) else ()
+    return bool(items) and all(callable(v) and not isinstance(v, type) for v in items)
 
 
 class _Same:

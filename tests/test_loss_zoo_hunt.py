@@ -362,6 +362,18 @@ def test_a_table_of_lambdas_chosen_by_a_setting(act, tmp_path):
     assert_close(backgen.backward(module.layer).backward(x, W, act), tuple(want))
 
 
+def test_the_decorator_follows_a_table_changed_between_calls(tmp_path):
+    # the table's entry bound again between calls (to NumPy's, a def of the module): the code written for the
+    # entry before was used again, a wrong gradient; the decorator keys its code on the table's entries
+    module = module_in(tmp_path, textwrap.dedent(LAMBDA_TABLE), "lambda_table_changed")
+    decorated = backgen.backward(module.layer)
+    x, W = _away(4, 3), RNG.standard_normal((3, 2))
+    for entry in (np.tanh, np.sin, module.relu, np.arctan, np.tanh):
+        module.ACTIVATIONS["tanh"] = entry
+        want = finite_differences(lambda u, v: module.layer(u, v, "tanh"), [x, W], [0, 1], [1.0])
+        assert_close(decorated.backward(x, W, "tanh"), tuple(want))
+
+
 @pytest.mark.parametrize("kind", ["mse", "mae"])
 def test_a_table_of_lambdas_of_two_parameters(kind):
     p, t = _away(4, 3), RNG.standard_normal((4, 3))
