@@ -1999,8 +1999,10 @@ def _global_values(func, skip=()):
     """The numbers, lists, tuples or dicts of numbers and arrays of ``func``'s module (and closure) that it names, as
     they are now: generated code holds them as constants (``LR = 0.5``, a Butcher tableau ``A = [[0.0,
     0.0], [0.5, 0.0]]``), so that code generated before the module changed them is not for this call; and
-    the user's functions it names, by identity (a helper defined again, ``def exp`` over ``from math
-    import exp``, below the decorated function: the code is read again for what the name is now).
+    the functions it names, by identity (a helper defined again, ``def exp`` over ``from math import
+    exp``, below the decorated function; ``act = np.tanh`` bound again to ``np.sin``; a table of functions,
+    ``ACTS = {"relu": relu}``, or a ``functools.partial``, by what they hold: the code is read again for
+    what the name is now).
     (Read on every call: the names are worked out once per function, ``_global_names``.)  ``skip``: names
     of the function's read as inputs it is not given (``free_arrays``), keyed by their shapes instead."""
     func = getattr(func, "__func__", func)
@@ -2037,6 +2039,8 @@ def _global_values(func, skip=()):
             elif isinstance(value, type) and users_class(value):  # a class's numbers the code may read
                 found += [(f"{prefix}{name}.{attr}", repr(getattr(value, attr))) for attr in names  # (Norm.EPS:
                           if type(getattr(value, attr, None)) in (int, float, str, bool)]  # its names hold EPS)
+            elif callable(value) and not isinstance(value, type):  # act = np.tanh, sq = math.sqrt: a library's
+                found.append((prefix + name, _Same(value)))  # function, which the code calls by the name
     found += _closures_within(func, closure)
     return tuple(found)
 

@@ -6,6 +6,7 @@ differences, through ``generate`` without shapes and through the decorator; a na
 refused as before.
 """
 
+import math
 import textwrap
 
 import numpy as np
@@ -228,3 +229,34 @@ def test_one_function_bound_on_some_paths_only_is_left_as_it_was():
         ''')
     with pytest.raises(backgen.BackgenError, match="np.tanh is not supported as a value"):
         backgen.generate(source, name="f")
+
+
+MODULE_ALIASES = '''
+import math
+
+import numpy as np
+
+act = np.tanh
+root = math.sqrt
+
+
+def f(x, W):
+    return np.sum(act(x @ W) ** 2)
+
+
+def g(a, b):
+    return root(a * a + b * b) * a
+'''
+
+
+def test_the_decorator_follows_a_module_alias_bound_again_between_calls():
+    # act = np.tanh at module level, bound again to np.sin between calls: the code written for np.tanh was used
+    # again, a wrong gradient; the decorator keys its code on the functions the names hold
+    module = imported(MODULE_ALIASES, "module_aliases_rebound")
+    f, g = backgen.backward(module["f"]), backgen.backward(module["g"])
+    rng = np.random.default_rng(3)
+    x, W = rng.normal(size=(4, 3)), rng.normal(size=(3, 2))
+    for act, root in ((np.tanh, math.sqrt), (np.sin, math.exp), (np.arctan, math.sin), (np.tanh, math.sqrt)):
+        module["act"], module["root"] = act, root
+        assert_backward_at(lambda x, W, d: f.backward(x, W, dout=d), module["f"], [x, W], [1.0])
+        assert_backward_at(lambda a, b, d: g.backward(a, b, dout=d), module["g"], [0.7, 0.4], [1.0])
