@@ -4,16 +4,16 @@ Contract: ``rewrite(forward)`` removes, from ``forward.func`` (in place), each s
 partial(f, a, ..., name=v, ...)`` (``f`` a name or a dotted name, ``np.clip``) of the function's own body
 (not in a loop or a branch) whose target ``k`` is bound nowhere else and read only as the function of
 calls, and writes each call ``k(x, ..., name=w, ...)`` as the call of ``f`` it makes: ``f(a, ..., x, ...,
-name=v, ..., name=w, ...)``, the call's keywords in place of the partial's of the same name (a kernel with its hyperparameters bound,
-``k = partial(rbf, ell=ell, sf=sf)``, then ``k(X, X)``).  A name the partial is given is one the function
-binds nowhere after the statement (a parameter it never rebinds, a name bound before it once) is read
-again at each call: it holds the object the partial holds (an array written into after the partial is
-made, ``V[0] = 5.0``, the partial sees written too); any other value, which the partial computes or
-takes as it is made (``a=V * 2.0``; ``a=V`` where ``V`` is bound again after), is computed there, once,
-under a name of its own (``a_k = V * 2.0``, ``a_k = V``: the object the partial holds), which each call
-reads.  Any other ``partial`` is left as it was, for the refusal of ``functools`` calls.
-``module_partials`` and ``live_partials`` write out so the calls of the partials a module binds at its
-top level, read from its text and from its values.
+name=v, ..., name=w, ...)``, the call's keywords in place of the partial's of the same name (a kernel with
+its hyperparameters bound, ``k = partial(rbf, ell=ell, sf=sf)``, then ``k(X, X)``).  A name the partial
+is given that the function binds nowhere after the statement (a parameter it never rebinds, a name bound
+before it once) is read again at each call: it holds the object the partial holds (an array written
+into after the partial is made, ``V[0] = 5.0``, the partial sees written too); any other value, which
+the partial computes or takes as it is made (``a=V * 2.0``; ``a=V`` where ``V`` is bound again after),
+is computed there, once, under a name of its own (``a_k = V * 2.0``, ``a_k = V``: the object the
+partial holds), which each call reads.  Any other ``partial`` is left as it was, for the refusal of
+``functools`` calls.  ``module_partials`` and ``live_partials`` write out so the calls of the partials a
+module binds at its top level, read from its text and from its values.
 """
 
 import ast
