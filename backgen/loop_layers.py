@@ -926,11 +926,17 @@ class _LoopLayer:
             raise self.error(f"{helper_name}() takes {len(helper_params)} arguments", stmt)
         grads, after = [], []
         referenced = " + ".join(term for terms in adj.values() for term in terms)
+        zero = {w for w, d in zip(helper.wrt, helper.returns)
+                if any(z.target == d and z.source == "0.0" for z in helper.zeros)}  # (dx = 0.0: no array)
         for arg, name in zip(args, helper_params):
             if name not in helper.wrt:
                 continue
             if arg[0] == "const":
                 grads.append("_")
+            elif arg[0] == "slice" and arg[1] in self.stacks and name in zero:  # (0.0 each step: stacked, no array)
+                raise self.refuse(f"the output of {helper_name}() does not depend on {name}, so the gradient of "
+                                  f"{arg[1]} is zeros of its shape, which the backward, given dout and the cache "
+                                  "alone, cannot know free of sizes", stmt)
             elif arg[0] == "slice" and arg[1] in self.stacks:  # (shapes not given: the steps' slices stacked)
                 grads.append(f"{self.stacks[arg[1]][0]}[{self.t}]")
             elif arg[0] == "slice" and self.once_per_step(arg[1], arg[2]):
