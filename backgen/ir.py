@@ -549,3 +549,10 @@ def mentions(backward):
         for name in MENTION.findall(text):
             counts[name] = counts.get(name, 0) + 1
     return counts
+
+
+def zero_gradients(backward):
+    """The inputs of ``backward.wrt`` the output does not depend on: their gradient the number 0.0 (no
+    array of their shape, which the backward may not know)."""
+    return {w for w, d in zip(backward.wrt, backward.returns)
+            if any(z.target == d and z.source == "0.0" for z in backward.zeros)}

@@ -926,8 +926,7 @@ class _LoopLayer:
             raise self.error(f"{helper_name}() takes {len(helper_params)} arguments", stmt)
         grads, after = [], []
         referenced = " + ".join(term for terms in adj.values() for term in terms)
-        zero = {w for w, d in zip(helper.wrt, helper.returns)
-                if any(z.target == d and z.source == "0.0" for z in helper.zeros)}  # (dx = 0.0: no array)
+        zero = ir.zero_gradients(helper)  # (dx = 0.0: no array)
         for arg, name in zip(args, helper_params):
             if name not in helper.wrt:
                 continue

@@ -1026,7 +1026,6 @@ def _source_read(key):
                if d is not func and d.name != func.name and last.get(d.name) == "def"}
     helpers.update({name: value for name, value in siblings.imported(module, filename).items()
                     if name != func.name})  # (from layers import *: the last binding of each name it gives)
-    counts = _binding_counts(module)
     helpers.update(siblings.module_calls(module, filename, func, counts, set(counts) | set(helpers) | set(BUILTINS)))
     # (import layers as L; L.affine_forward(x, w, b))
     env = {k: v for k, v in env.items() if v and k not in helpers}
@@ -1949,22 +1948,19 @@ _MODULES_READ = {"numpy": numpy, "math": math}  # (the modules whose functions g
 def _read_function(func):
     func_node, filename, lines = _function_node(func)
     scope = func.__globals__
+    module = functools.cache(lambda: _module_tree(filename))  # (the module's source, read once where asked)
+    counts = functools.cache(lambda: _binding_counts(module()) if module() is not None else {})
     if "getattr" not in scope and any(isinstance(n, ast.Name) and n.id == "getattr" for n in walk(func_node)):
-        module = _module_tree(filename)  # (getattr(np, ACT)(x) of ACT = "tanh" the module binds once: np.tanh(x))
-        counts = _binding_counts(module) if module is not None else {}
         getattr_calls.rewrite(func_node, lambda name: next((m for m in _MODULES_READ.values() if scope.get(name) is m),
-                                                           None),
-                              lambda name: scope.get(name) if type(scope.get(name)) is str and
-                              counts.get(name) == 1 else None)
-    if any(isinstance(value, functools.partial) for value in func.__globals__.values()):  # (clip = partial(np.clip,
-        module = _module_tree(filename)                                                 # a_min=-1.0, a_max=1.0))
-        if module is not None:
-            numpy_names = sorted(n for n, v in func.__globals__.items() if v is numpy)
-            bound_calls.live_partials(func_node, func.__globals__, _binding_counts(module), lambda value: (
-                dispatch.spelled(value, func.__globals__, numpy_names)))
+                                                           None),  # (getattr(np, ACT)(x) of ACT = "tanh" the
+                              lambda name: scope.get(name) if type(scope.get(name)) is str and  # module binds once)
+                              counts().get(name) == 1 else None)
+    if any(isinstance(value, functools.partial) for value in scope.values()) and module() is not None:
+        numpy_names = sorted(n for n, v in scope.items() if v is numpy)  # (clip = partial(np.clip, a_min=-1.0, ...))
+        bound_calls.live_partials(func_node, scope, counts(), lambda value: dispatch.spelled(value, scope, numpy_names))
     func_node = function_aliases.rewrite(func_node, functools.partial(_holds_function, func.__globals__))
     if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Subscript) for n in walk(func_node)):
-        func_node = dispatch.rewrite(func_node, dispatch.live_tables(func.__globals__, _module_tree(filename)))
+        func_node = dispatch.rewrite(func_node, dispatch.live_tables(func.__globals__, module()))
     aliases, wrapped = {}, {}
     _put_class_constants(func_node, live_class_constants(func, func_node), lambda message, node: error_at(
         message, filename, lines, node))

@@ -331,9 +331,7 @@ def _calls_math(forward, seen=()):
         if not isinstance(node, ast.Call) or all(isinstance(a, ast.Constant) for a in node.args):
             continue
         callee = node.func
-        if isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name) and \
-                env.get(callee.value.id) == "math" or \
-                isinstance(callee, ast.Name) and str(env.get(callee.id) or "").startswith("math."):
+        if _math_function(callee, env):
             return True
         if isinstance(callee, ast.Name) and callee.id in forward.helpers and callee.id not in seen:
             try:
@@ -343,6 +341,14 @@ def _calls_math(forward, seen=()):
             if _calls_math(helper, seen + (callee.id,)):
                 return True
     return False
+
+
+def _math_function(callee, env):
+    """Whether the called expression ``callee`` names one of math's functions (``math.exp``, ``exp`` of
+    ``from math import exp``), as the module's imports ``env`` say."""
+    return isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name) and \
+        env.get(callee.value.id) == "math" or \
+        isinstance(callee, ast.Name) and str(env.get(callee.id) or "").startswith("math.")
 
 
 def _numbers_checked(forward, result):
@@ -360,7 +366,7 @@ def _numbers_checked(forward, result):
     if not source.imports_numpy(forward.lines) or uses_numpy(forward, nodes=forward.nodes):
         return result
     parents = source.parents(forward.func)
-    zero = {w for w, d in zip(main.wrt, main.returns) if any(z.target == d and z.source == "0.0" for z in main.zeros)}
+    zero = ir.zero_gradients(main)
     reads = {n: _number_only(forward, n, parents) for n in main.params}
     aliased = _upstream_added_to(main)  # dx = dout1; dx += ...: numbers only (arrays: into the caller's dout1)
     numbers = tuple(n for n in main.params if n in zero or reads[n] or reads[n] is None and (
@@ -523,9 +529,7 @@ def _number_only(forward, name, parents, seen=None):
             continue
         if isinstance(parent, ast.Call) and node is not parent.func:
             callee = parent.func
-            of_math = (isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name)
-                       and env.get(callee.value.id) == "math"
-                       or isinstance(callee, ast.Name) and (env.get(callee.id) or "").startswith("math."))
+            of_math = _math_function(callee, env)
             builtin = isinstance(callee, ast.Name) and env.get(callee.id) in ("abs", "pow", "float") or (
                 isinstance(callee, ast.Name) and env.get(callee.id) in ("max", "min") and len(parent.args) > 1)
             if isinstance(callee, ast.Attribute) and callee.attr in ("append", "insert") and node is parent.args[-1]:
