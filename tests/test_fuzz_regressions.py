@@ -6198,3 +6198,45 @@ def test_a_loop_of_steps_whose_output_ignores_the_sliced_input():
     want = finite_differences(lambda *a: namespace["f"](*fresh_args(a))[0], args, [0, 1, 2, 3, 4], [dout])
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+SELECTIONS_SUMMED_ACROSS_ITERATIONS = '''
+import math
+
+import numpy as np
+
+
+def f(s: float, X: "3, 4", v: "3"):
+    X = math.log1p(v.mean() * v.mean())
+    hs = []
+    for i in range(2):
+        v *= np.maximum(v, 0.1) if v.reshape(-1, 1)[1, 0] < 0.9 else v.reshape(1, -1)
+        s /= 1.0 + np.outer(v, v) * np.outer(v, v)
+        hs.append(v[v > 0.5])
+    a = sum(hs)
+    a += np.tensordot(a, a * 0.5, axes=1)
+    v = v * 0.5 + a.mean()
+    return a
+'''
+
+
+@pytest.mark.xfail(strict=True, raises=ValueError,
+                   reason="known crash (long fuzz seed 2026120817, program 6685; the same on the stop's base): "
+                          "selections by a mask appended in a loop and summed (sum(hs)) broadcast against each "
+                          "other where one selects one element (2 and 1 here); the backward does not sum the "
+                          "one's gradient back: refuse that broadcast, as for a selection broadcast otherwise")
+def test_selections_of_each_iteration_summed_where_one_selects_one_element():
+    namespace, generated = {}, {}
+    exec(SELECTIONS_SUMMED_ACROSS_ITERATIONS, namespace)
+    try:
+        text = backgen.generate(SELECTIONS_SUMMED_ACROSS_ITERATIONS, name="f")
+    except backgen.BackgenError:
+        return
+    exec(compile(text, "<generated>", "exec"), generated)
+    s, X, v = 0.96, np.zeros((3, 4)), np.array([0.879503, 0.820234, -0.750965])
+    out = namespace["f"](s, X.copy(), v.copy())
+    dout = np.linspace(0.5, 1.5, out.size).reshape(out.shape)
+    got = generated["f_backward"](s, X.copy(), v.copy(), dout=dout)
+    want = finite_differences(lambda *a: namespace["f"](*fresh_args(a)), [s, X, v], [0, 2], [dout])
+    for g, w in zip([got[0], got[2]], want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
